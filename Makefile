@@ -1,0 +1,182 @@
+# perfshim - one non-recursive Makefile. Outputs go to build/.
+#   make            build/libperfshim.so and build/perfanalyze
+#   make demo       build, trace a leaky sample, print its leak report
+#   make test       build everything and run every test (prove)
+#   make bench      overhead against native and heaptrack (see BENCHMARKS.md)
+#   make fuzz       libFuzzer target for the trace reader (clang)
+#   make lint       clang-format check
+#   make install PREFIX=/usr/local
+# V=1 shows the commands; SANITIZE=address,undefined builds everything so.
+
+PREFIX ?= /usr/local
+B := build
+CC ?= cc
+CXX ?= g++
+CLANG ?= clang
+
+ifeq ($(V),1)
+Q :=
+else
+Q := @
+endif
+
+WARN := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+	-Wformat=2 -Wvla -Wwrite-strings -Werror
+BASE_CFLAGS := -std=gnu11 -g -O2 $(WARN) -Iinclude -MMD -MP
+ifneq ($(SANITIZE),)
+BASE_CFLAGS += -fsanitize=$(SANITIZE) -fno-omit-frame-pointer
+SAN_LDFLAGS := -fsanitize=$(SANITIZE)
+endif
+CFLAGS ?=
+SHIM_CFLAGS := $(BASE_CFLAGS) -fPIC -fvisibility=hidden -fno-builtin-malloc \
+	-fno-builtin-free -fno-builtin-calloc -fno-builtin-realloc \
+	-ftls-model=initial-exec -Ishim $(CFLAGS)
+ANA_CFLAGS := $(BASE_CFLAGS) -Ianalyzer $(CFLAGS)
+ASAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=undefined \
+	-fno-omit-frame-pointer
+
+SHIM_LIBS := -lunwind -lzstd -ldl -lpthread
+ANA_LIBS := -ldw -lelf -lzstd -lstdc++
+
+SHIM_SRC := $(wildcard shim/*.c)
+ANA_SRC := $(filter-out analyzer/main.c,$(wildcard analyzer/*.c))
+UNIT_SRC := $(wildcard tests/unit/t_*.c)
+PROG_C := $(filter-out tests/programs/lib%,$(wildcard tests/programs/*.c))
+PROG_CXX := $(wildcard tests/programs/*.cpp)
+PROG_LIB := $(wildcard tests/programs/lib*.c)
+
+SHIM_OBJ := $(SHIM_SRC:%.c=$(B)/%.o)
+ANA_OBJ := $(ANA_SRC:%.c=$(B)/%.o)
+ASAN_OBJ := $(ANA_SRC:%.c=$(B)/asan/%.o)
+UNITS := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/unit/%)
+ASAN_UNITS := $(UNIT_SRC:tests/unit/%.c=$(B)/asan/tests/unit/%)
+PROGS := $(PROG_C:tests/programs/%.c=$(B)/tests/programs/%) \
+	$(PROG_CXX:tests/programs/%.cpp=$(B)/tests/programs/%) \
+	$(PROG_LIB:tests/programs/%.c=$(B)/tests/programs/%.so)
+
+DEPS_STAMP := $(B)/.deps-ok
+
+.PHONY: all test demo bench fuzz lint install clean deps check-progs
+all: $(B)/libperfshim.so $(B)/perfanalyze
+
+# Missing -dev packages are installed (apt-get, as root) before compiling.
+deps: $(DEPS_STAMP)
+$(DEPS_STAMP): tools/install-deps.sh
+	$(Q)tools/install-deps.sh
+	$(Q)mkdir -p $(B) && touch $@
+
+$(B)/shim/%.o: shim/%.c | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(CC) $(SHIM_CFLAGS) -c $< -o $@
+
+$(B)/libperfshim.so: $(SHIM_OBJ)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) -shared -Wl,-z,defs -Wl,--as-needed $(SAN_LDFLAGS) -o $@ \
+		$(SHIM_OBJ) $(SHIM_LIBS)
+
+$(B)/analyzer/%.o: analyzer/%.c | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(CC) $(ANA_CFLAGS) -c $< -o $@
+
+$(B)/asan/analyzer/%.o: analyzer/%.c | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  CC asan $<")
+	$(Q)$(CC) $(ANA_CFLAGS) $(ASAN_FLAGS) -c $< -o $@
+
+$(B)/libanalyzer.a: $(ANA_OBJ)
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+$(B)/asan/libanalyzer.a: $(ASAN_OBJ)
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+$(B)/perfanalyze: $(B)/analyzer/main.o $(B)/libanalyzer.a
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(SAN_LDFLAGS) -o $@ $^ $(ANA_LIBS)
+
+$(B)/asan/perfanalyze: $(B)/asan/analyzer/main.o $(B)/asan/libanalyzer.a
+	@$(if $(Q),echo "  LD asan $@")
+	$(Q)$(CC) $(ASAN_FLAGS) -o $@ $^ $(ANA_LIBS)
+
+# Unit tests: one C file each, linked against the analyzer's pieces.
+$(B)/tests/unit/%: tests/unit/%.c $(B)/libanalyzer.a
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  TEST    $@")
+	$(Q)$(CC) $(ANA_CFLAGS) -Itests/unit -O0 -o $@ $< $(B)/libanalyzer.a $(ANA_LIBS)
+
+$(B)/asan/tests/unit/%: tests/unit/%.c $(B)/asan/libanalyzer.a
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  TEST    $@")
+	$(Q)$(CC) $(ANA_CFLAGS) $(ASAN_FLAGS) -Itests/unit -O0 -o $@ $< \
+		$(B)/asan/libanalyzer.a $(ANA_LIBS)
+
+# Programs with known truth: no optimisation, so lines stay put.
+PROG_FLAGS := -g -O0 -fno-omit-frame-pointer -pthread
+$(B)/tests/programs/%: tests/programs/%.c | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(PROG_FLAGS) -Iinclude -o $@ $< -ldl
+$(B)/tests/programs/%: tests/programs/%.cpp | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	$(Q)$(CXX) $(PROG_FLAGS) -Iinclude -o $@ $< -ldl
+$(B)/tests/programs/%.so: tests/programs/%.c | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(PROG_FLAGS) -fPIC -shared -o $@ $<
+
+check-progs: $(PROGS)
+
+# The reader's fuzz target, replayed over its corpus without libFuzzer.
+$(B)/fuzz/fuzz_reader_replay: tests/fuzz/fuzz_reader.c tests/fuzz/replay.c \
+		$(B)/asan/libanalyzer.a
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(ANA_CFLAGS) $(ASAN_FLAGS) -o $@ tests/fuzz/fuzz_reader.c \
+		tests/fuzz/replay.c $(B)/asan/libanalyzer.a $(ANA_LIBS)
+
+fuzz: $(B)/fuzz/fuzz_reader
+$(B)/fuzz/fuzz_reader: tests/fuzz/fuzz_reader.c $(ANA_SRC) | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	$(CLANG) -std=gnu11 -g -O1 -Iinclude -Ianalyzer \
+		-fsanitize=fuzzer,address,undefined -o $@ tests/fuzz/fuzz_reader.c \
+		$(ANA_SRC) $(ANA_LIBS)
+	@echo "run: $@ -max_total_time=60 tests/fuzz/corpus"
+
+test: all $(B)/asan/perfanalyze $(UNITS) $(ASAN_UNITS) $(PROGS) \
+		$(B)/fuzz/fuzz_reader_replay
+	$(Q)PERFSHIM_BUILD=$(abspath $(B)) \
+		PERFSHIM_ANALYZE=$(abspath $(B))/asan/perfanalyze \
+		ASAN_OPTIONS=detect_leaks=0 \
+		prove --exec '' $(UNITS) $(ASAN_UNITS) \
+		tests/fuzz/run-corpus.sh tests/t/t[0-9]*.sh
+
+demo: all $(B)/demo/leaky
+	@echo "== running build/demo/leaky under perfshim"
+	$(Q)rm -f $(B)/demo/leaky.zst
+	$(Q)PERFSHIM_OUTPUT=$(B)/demo/leaky.zst LD_PRELOAD=$(abspath $(B))/libperfshim.so \
+		$(B)/demo/leaky
+	@echo "== perfanalyze $(B)/demo/leaky.zst"
+	$(Q)$(B)/perfanalyze $(B)/demo/leaky.zst
+	@echo "== perfanalyze $(B)/demo/leaky.zst --leaks"
+	$(Q)$(B)/perfanalyze $(B)/demo/leaky.zst --leaks
+
+$(B)/demo/leaky: tools/demo-leaky.c
+	@mkdir -p $(@D)
+	$(Q)$(CC) -g -O0 -o $@ $<
+
+lint:
+	clang-format --dry-run -Werror shim/*.[ch] analyzer/*.[ch] include/*.h \
+		tests/unit/*.[ch]
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/bin \
+		$(DESTDIR)$(PREFIX)/include
+	install -m 644 $(B)/libperfshim.so $(DESTDIR)$(PREFIX)/lib/
+	install -m 755 $(B)/perfanalyze $(DESTDIR)$(PREFIX)/bin/
+	sed 's|@LIBDIR@|$(PREFIX)/lib|; s|@BINDIR@|$(PREFIX)/bin|' tools/perfshim \
+		> $(DESTDIR)$(PREFIX)/bin/perfshim
+	chmod 755 $(DESTDIR)$(PREFIX)/bin/perfshim
+	install -m 644 include/perfshim_trace.h $(DESTDIR)$(PREFIX)/include/
+
+clean:
+	rm -rf $(B)
+
+-include $(shell find $(B) -name '*.d' 2>/dev/null)

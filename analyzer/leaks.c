@@ -1,0 +1,257 @@
+/* leaks.c - the leak report: unfreed memory by allocation stack, largest first. */
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "json.h"
+#include "leaks.h"
+
+#define MAX_FRAMES 512
+#define MAX_INLINE 16
+
+static const char *const kind_names[LEAK_KINDS] = {
+	"definite", "indirect", "possible", "reachable", "unclassified"
+};
+
+struct group {
+	uint32_t stack;
+	int kind;
+	uint64_t bytes, blocks;
+};
+
+static int by_size(const void *a, const void *b)
+{
+	const struct group *x = a, *y = b;
+
+	if (x->bytes != y->bytes)
+		return x->bytes < y->bytes ? 1 : -1;
+	if (x->blocks != y->blocks)
+		return x->blocks < y->blocks ? 1 : -1;
+	return x->stack < y->stack ? -1 : x->stack > y->stack;
+}
+
+/* Group live blocks by stack: a small hash from stack id to group. */
+static struct group *group_live(const struct replay *rp, size_t *ngroups)
+{
+	size_t cap = 1024, n = 0;
+	struct group *g;
+
+	while (cap < rp->live_count * 2)
+		cap *= 2;
+	g = calloc(cap, sizeof(*g));
+	if (!g)
+		return NULL;
+	for (size_t i = 0; i < cap; i++)
+		g[i].stack = UINT32_MAX;
+	for (size_t i = 0; i < rp->live_cap; i++) {
+		const struct live_block *b = &rp->live[i];
+
+		if (!b->addr)
+			continue;
+		size_t s = (b->stack * 2654435761u) & (cap - 1);
+
+		while (g[s].stack != UINT32_MAX && g[s].stack != b->stack)
+			s = (s + 1) & (cap - 1);
+		if (g[s].stack == UINT32_MAX) {
+			g[s].stack = b->stack;
+			g[s].kind = LEAK_UNCLASSIFIED;
+			n++;
+		}
+		g[s].bytes += b->size;
+		g[s].blocks++;
+	}
+	/* Compact and sort. */
+	size_t k = 0;
+
+	for (size_t i = 0; i < cap; i++)
+		if (g[i].stack != UINT32_MAX)
+			g[k++] = g[i];
+	qsort(g, k, sizeof(*g), by_size);
+	*ngroups = n;
+	return g;
+}
+
+/* All frames of a stack, innermost first, inlined frames expanded. */
+static size_t symbolize(const struct replay *rp, struct symbols *sym,
+			uint32_t stack, struct sym_frame *out, size_t max)
+{
+	size_t n = 0;
+
+	for (uint32_t id = stack; id && id < rp->nnodes && n < max;
+	     id = rp->nodes[id].parent) {
+		int room = (int)(max - n < MAX_INLINE ? max - n : MAX_INLINE);
+
+		n += (size_t)symbols_lookup(sym, replay_node_module(rp, id),
+					    rp->nodes[id].ip, 1, out + n, room);
+	}
+	return n;
+}
+
+static void text_frames(FILE *out, const struct sym_frame *f, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		fprintf(out, "    #%-2zu %s", i, f[i].function);
+		if (f[i].file[0])
+			fprintf(out, "  %s:%u", f[i].file, f[i].line);
+		if (f[i].inlined)
+			fprintf(out, "  (inlined)");
+		if (f[i].module[0])
+			fprintf(out, "  [%s]", f[i].module);
+		fputc('\n', out);
+	}
+}
+
+static void json_frames(struct json_writer *w, const struct sym_frame *f,
+			size_t n)
+{
+	json_key(w, "stack");
+	json_array_begin(w);
+	for (size_t i = 0; i < n; i++) {
+		json_object_begin(w);
+		json_key(w, "function");
+		json_string(w, f[i].function);
+		json_key(w, "file");
+		json_string(w, f[i].file);
+		json_key(w, "line");
+		json_u64(w, f[i].line);
+		json_key(w, "module");
+		json_string(w, f[i].module);
+		json_object_end(w);
+	}
+	json_array_end(w);
+}
+
+static const char *plural(uint64_t n, const char *one, const char *many)
+{
+	return n == 1 ? one : many;
+}
+
+int leaks_report(const struct replay *rp, struct symbols *sym,
+		 const struct leak_options *opt, FILE *out,
+		 struct leak_totals *t)
+{
+	size_t ngroups = 0;
+	struct group *g = group_live(rp, &ngroups);
+	struct sym_frame *frames = calloc(MAX_FRAMES, sizeof(*frames));
+	struct json_writer w;
+	int rc = 0;
+
+	memset(t, 0, sizeof(*t));
+	if (!g || !frames) {
+		free(g);
+		free(frames);
+		fprintf(stderr, "perfanalyze: out of memory\n");
+		return -1;
+	}
+	if (opt->json) {
+		json_writer_init(&w, out);
+		json_object_begin(&w);
+		json_key(&w, "leaks");
+		json_array_begin(&w);
+	}
+	for (size_t i = 0; i < ngroups; i++) {
+		size_t n = symbolize(rp, sym, g[i].stack, frames, MAX_FRAMES);
+
+		if (opt->supp) {
+			int s = suppressions_match(opt->supp, frames, n);
+
+			if (s >= 0) {
+				suppressions_count(opt->supp, s, g[i].bytes,
+						   g[i].blocks);
+				t->supp_bytes += g[i].bytes;
+				t->supp_blocks += g[i].blocks;
+				continue;
+			}
+		}
+		if (g[i].bytes < opt->min_bytes) {
+			t->small_groups++;
+			t->small_bytes += g[i].bytes;
+			t->small_blocks += g[i].blocks;
+			continue;
+		}
+		t->groups++;
+		t->bytes[g[i].kind] += g[i].bytes;
+		t->blocks[g[i].kind] += g[i].blocks;
+		if (opt->json) {
+			json_object_begin(&w);
+			json_key(&w, "kind");
+			json_string(&w, kind_names[g[i].kind]);
+			json_key(&w, "bytes");
+			json_u64(&w, g[i].bytes);
+			json_key(&w, "blocks");
+			json_u64(&w, g[i].blocks);
+			json_frames(&w, frames, n);
+			json_object_end(&w);
+		} else {
+			fprintf(out, "%" PRIu64 " %s in %" PRIu64 " %s (%s) "
+				     "allocated at:\n",
+				g[i].bytes, plural(g[i].bytes, "byte", "bytes"),
+				g[i].blocks,
+				plural(g[i].blocks, "block", "blocks"),
+				kind_names[g[i].kind]);
+			text_frames(out, frames, n);
+			fputc('\n', out);
+		}
+	}
+	if (opt->json) {
+		json_array_end(&w);
+		json_key(&w, "summary");
+		json_object_begin(&w);
+		for (int k = 0; k < LEAK_KINDS; k++) {
+			json_key(&w, kind_names[k]);
+			json_object_begin(&w);
+			json_key(&w, "bytes");
+			json_u64(&w, t->bytes[k]);
+			json_key(&w, "blocks");
+			json_u64(&w, t->blocks[k]);
+			json_object_end(&w);
+		}
+		json_object_end(&w);
+		json_key(&w, "suppressed");
+		json_object_begin(&w);
+		json_key(&w, "bytes");
+		json_u64(&w, t->supp_bytes);
+		json_key(&w, "blocks");
+		json_u64(&w, t->supp_blocks);
+		json_object_end(&w);
+		json_object_end(&w);
+		rc = json_writer_finish(&w);
+	} else {
+		uint64_t bytes = 0, blocks = 0;
+
+		for (int k = 0; k < LEAK_KINDS; k++) {
+			bytes += t->bytes[k];
+			blocks += t->blocks[k];
+		}
+		if (!t->groups)
+			fprintf(out, "No leaks: nothing left allocated at exit "
+				     "that is not suppressed.\n");
+		fprintf(out, "Total: %" PRIu64 " bytes in %" PRIu64
+			     " blocks from %" PRIu64 " allocation %s.\n",
+			bytes, blocks, t->groups,
+			plural(t->groups, "site", "sites"));
+		if (t->small_groups)
+			fprintf(out, "Not shown: %" PRIu64 " bytes in %" PRIu64
+				     " blocks from %" PRIu64
+				     " sites below --min-bytes.\n",
+				t->small_bytes, t->small_blocks,
+				t->small_groups);
+		if (opt->supp) {
+			for (size_t s = 0; s < opt->supp->nr; s++) {
+				const struct suppression *r = &opt->supp->rule[s];
+
+				fprintf(out, "Suppression leak:%s matched %" PRIu64
+					     " %s, %" PRIu64 " bytes in %" PRIu64
+					     " blocks.\n",
+					r->pattern, r->groups,
+					plural(r->groups, "site", "sites"),
+					r->bytes, r->blocks);
+			}
+		}
+		if (fflush(out))
+			rc = -1;
+	}
+	free(g);
+	free(frames);
+	return rc;
+}

@@ -1,0 +1,43 @@
+/* leaks.h - group unfreed blocks by allocation stack and report them. */
+#ifndef PERFSHIM_LEAKS_H
+#define PERFSHIM_LEAKS_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "replay.h"
+#include "suppress.h"
+#include "symbols.h"
+
+/* The kinds of the JSON contract, in its order. */
+enum leak_kind {
+	LEAK_DEFINITE,
+	LEAK_INDIRECT,
+	LEAK_POSSIBLE,
+	LEAK_REACHABLE,
+	LEAK_UNCLASSIFIED,
+	LEAK_KINDS
+};
+
+struct leak_options {
+	uint64_t min_bytes; /* groups with fewer bytes are not reported */
+	int json;
+	struct suppressions *supp; /* may be NULL */
+};
+
+struct leak_totals {
+	uint64_t bytes[LEAK_KINDS], blocks[LEAK_KINDS];
+	uint64_t groups;                   /* reported */
+	uint64_t supp_bytes, supp_blocks;  /* suppressed */
+	uint64_t small_bytes, small_blocks, small_groups; /* < min_bytes */
+};
+
+/*
+ * leaks_report - print the leak report of rp to out, text or JSON, and
+ * fill *t. Returns 0, or -1 on an output error (printed).
+ */
+int leaks_report(const struct replay *rp, struct symbols *sym,
+		 const struct leak_options *opt, FILE *out,
+		 struct leak_totals *t);
+
+#endif

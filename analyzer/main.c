@@ -1,0 +1,311 @@
+/* main.c - perfanalyze: read a perfshim trace and report on it. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "json.h"
+#include "leaks.h"
+#include "perfshim_trace.h"
+#include "reader.h"
+#include "replay.h"
+#include "suppress.h"
+#include "symbols.h"
+
+#define EXIT_GATE 1
+#define EXIT_INPUT 2
+
+static const char usage[] =
+	"usage: perfanalyze TRACE [--leaks] [--json] [--fail-on-leak]\n"
+	"                   [--min-bytes N] [--suppressions FILE]...\n"
+	"\n"
+	"  (no report option)   summary: duration, threads, calls, peak heap,\n"
+	"                       memory still allocated at exit, how it ended\n"
+	"  --leaks              unfreed memory by allocation stack, largest first\n"
+	"  --json               the same report as JSON\n"
+	"  --fail-on-leak       exit 1 when an unsuppressed leak remains (a gate)\n"
+	"  --min-bytes N        ignore allocation sites leaking fewer than N bytes\n"
+	"  --suppressions FILE  LeakSanitizer-style 'leak:PATTERN' lines\n"
+	"  --version, --help\n"
+	"\n"
+	"Exit status: 0 done, 1 a gate failed, 2 usage or input error.\n";
+
+static void die_usage(const char *what, const char *arg)
+	__attribute__((noreturn));
+
+static void die_usage(const char *what, const char *arg)
+{
+	fprintf(stderr, "perfanalyze: %s '%s' (see perfanalyze --help)\n",
+		what, arg);
+	exit(EXIT_INPUT);
+}
+
+static const char *end_text(const struct replay *rp, int cut, char *buf,
+			    size_t len)
+{
+	if (!rp->have_end)
+		return cut ? "cut short: no end record (killed, or still running)" :
+			     "unknown";
+	switch (rp->end.how) {
+	case PERFSHIM_END_EXIT:
+		if (rp->end.status < 0)
+			snprintf(buf, len, "cleanly (exit status unknown)");
+		else
+			snprintf(buf, len, "cleanly, exit status %d",
+				 rp->end.status);
+		break;
+	case PERFSHIM_END__EXIT:
+		snprintf(buf, len, "by _exit(%d), without destructors",
+			 rp->end.status);
+		break;
+	case PERFSHIM_END_SIGNAL:
+		snprintf(buf, len, "killed by signal %d (%s)", rp->end.status,
+			 strsignal(rp->end.status));
+		break;
+	case PERFSHIM_END_EXEC:
+		snprintf(buf, len, "replaced by exec (the new program has a "
+				   "trace of its own)");
+		break;
+	default:
+		snprintf(buf, len, "tracing stopped early");
+	}
+	return buf;
+}
+
+static int clean_end(const struct replay *rp)
+{
+	return rp->have_end && (rp->end.how == PERFSHIM_END_EXIT ||
+				rp->end.how == PERFSHIM_END__EXIT ||
+				rp->end.how == PERFSHIM_END_EXEC);
+}
+
+static void summary_text(const struct trace_header *h,
+			 const struct replay *rp, int cut, const char *path)
+{
+	char buf[256];
+
+	printf("trace:             %s (format %u.%u)\n", path, h->major,
+	       h->minor);
+	printf("program:           %s (pid %" PRIu64 ", parent %" PRIu64 ")\n",
+	       h->exe, h->pid, h->ppid);
+	printf("command:           %s\n", h->cmdline);
+	printf("duration:          %.3f s\n", rp->last_ts / 1e9);
+	printf("ended:             %s\n", end_text(rp, cut, buf, sizeof(buf)));
+	printf("threads:           %" PRIu64 "\n", rp->threads);
+	printf("allocation calls:  %" PRIu64 " (%" PRIu64 " bytes in all)\n",
+	       rp->alloc_calls, rp->alloc_bytes);
+	printf("frees:             %" PRIu64 "\n", rp->free_calls);
+	printf("peak heap:         %" PRIu64 " bytes at %.3f s\n",
+	       rp->peak_bytes, rp->peak_ts / 1e9);
+	printf("allocated at exit: %" PRIu64 " bytes in %zu blocks\n",
+	       rp->live_bytes, rp->live_count);
+	if (rp->unknown_frees)
+		printf("untracked frees:   %" PRIu64
+		       " (blocks allocated before tracing began)\n",
+		       rp->unknown_frees);
+	if (rp->lost)
+		printf("lost events:       %" PRIu64 "\n", rp->lost);
+}
+
+static int summary_json(const struct trace_header *h, const struct replay *rp,
+			int cut)
+{
+	struct json_writer w;
+	char buf[256];
+
+	json_writer_init(&w, stdout);
+	json_object_begin(&w);
+	json_key(&w, "format");
+	json_string(&w, h->major == 1 ? "1" : "?");
+	json_key(&w, "program");
+	json_string(&w, h->exe);
+	json_key(&w, "command");
+	json_string(&w, h->cmdline);
+	json_key(&w, "pid");
+	json_u64(&w, h->pid);
+	json_key(&w, "ppid");
+	json_u64(&w, h->ppid);
+	json_key(&w, "duration_ns");
+	json_u64(&w, rp->last_ts);
+	json_key(&w, "clean_end");
+	json_bool(&w, clean_end(rp));
+	json_key(&w, "cut_short");
+	json_bool(&w, cut);
+	json_key(&w, "ended");
+	json_string(&w, end_text(rp, cut, buf, sizeof(buf)));
+	json_key(&w, "exit_status");
+	if (rp->have_end && rp->end.how != PERFSHIM_END_SIGNAL &&
+	    rp->end.status >= 0)
+		json_i64(&w, rp->end.status);
+	else
+		json_null(&w);
+	json_key(&w, "signal");
+	if (rp->have_end && rp->end.how == PERFSHIM_END_SIGNAL)
+		json_i64(&w, rp->end.status);
+	else
+		json_null(&w);
+	json_key(&w, "threads");
+	json_u64(&w, rp->threads);
+	json_key(&w, "alloc_calls");
+	json_u64(&w, rp->alloc_calls);
+	json_key(&w, "alloc_bytes");
+	json_u64(&w, rp->alloc_bytes);
+	json_key(&w, "free_calls");
+	json_u64(&w, rp->free_calls);
+	json_key(&w, "peak_bytes");
+	json_u64(&w, rp->peak_bytes);
+	json_key(&w, "peak_ns");
+	json_u64(&w, rp->peak_ts);
+	json_key(&w, "live_bytes");
+	json_u64(&w, rp->live_bytes);
+	json_key(&w, "live_blocks");
+	json_u64(&w, rp->live_count);
+	json_key(&w, "untracked_frees");
+	json_u64(&w, rp->unknown_frees);
+	json_key(&w, "lost_events");
+	json_u64(&w, rp->lost);
+	json_object_end(&w);
+	return json_writer_finish(&w);
+}
+
+/* Cross-check the replay against the totals the shim wrote at the end. */
+static void check_end(const struct replay *rp, const char *path)
+{
+	if (!rp->have_end)
+		return;
+	if (rp->alloc_calls < rp->end.alloc_calls ||
+	    rp->free_calls < rp->end.free_calls)
+		fprintf(stderr,
+			"perfanalyze: warning: %s: the trace holds fewer events "
+			"than the shim counted (%" PRIu64 " of %" PRIu64
+			" allocations, %" PRIu64 " of %" PRIu64 " frees)\n",
+			path, rp->alloc_calls, rp->end.alloc_calls,
+			rp->free_calls, rp->end.free_calls);
+	if (rp->end.lost)
+		fprintf(stderr,
+			"perfanalyze: warning: %s: the shim could not record %" PRIu64
+			" events\n",
+			path, rp->end.lost);
+}
+
+int main(int argc, char **argv)
+{
+	enum { OPT_MIN_BYTES = 256, OPT_SUPP, OPT_FAIL, OPT_VERSION };
+	static const struct option opts[] = {
+		{ "leaks", no_argument, NULL, 'l' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "fail-on-leak", no_argument, NULL, OPT_FAIL },
+		{ "min-bytes", required_argument, NULL, OPT_MIN_BYTES },
+		{ "suppressions", required_argument, NULL, OPT_SUPP },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, OPT_VERSION },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct leak_options lo = { 0 };
+	struct suppressions supp;
+	int want_leaks = 0, fail_on_leak = 0, c, rc = 0;
+
+	suppressions_init(&supp);
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":hlj", opts, NULL)) != -1) {
+		switch (c) {
+		case 'l':
+			want_leaks = 1;
+			break;
+		case 'j':
+			lo.json = 1;
+			break;
+		case OPT_FAIL:
+			fail_on_leak = 1;
+			want_leaks = 1;
+			break;
+		case OPT_MIN_BYTES: {
+			char *end;
+
+			errno = 0;
+			unsigned long long v = strtoull(optarg, &end, 10);
+
+			if (errno || *end || !*optarg || optarg[0] == '-')
+				die_usage("--min-bytes takes a whole number of "
+					  "bytes, not",
+					  optarg);
+			lo.min_bytes = v;
+			break;
+		}
+		case OPT_SUPP:
+			if (suppressions_load(&supp, optarg))
+				return EXIT_INPUT;
+			lo.supp = &supp;
+			break;
+		case 'h':
+			fputs(usage, stdout);
+			return 0;
+		case OPT_VERSION:
+			printf("perfanalyze (perfshim) trace format %d.%d\n",
+			       PERFSHIM_FORMAT_MAJOR, PERFSHIM_FORMAT_MINOR);
+			return 0;
+		case ':':
+			die_usage("this option needs a value:", argv[optind - 1]);
+			break;
+		default:
+			die_usage("unknown option", argv[optind - 1]);
+		}
+	}
+	if (optind >= argc) {
+		fputs("perfanalyze: no trace file given\n", stderr);
+		fputs(usage, stderr);
+		return EXIT_INPUT;
+	}
+	if (argc - optind > 1)
+		die_usage("one trace at a time; extra argument",
+			  argv[optind + 1]);
+
+	const char *path = argv[optind];
+	struct trace_reader *r = trace_reader_open(path);
+
+	if (!r)
+		return EXIT_INPUT;
+
+	struct replay rp;
+	struct trace_visitor v;
+
+	replay_init(&rp);
+	replay_visitor(&rp, &v);
+	if (trace_reader_run(r, &v)) {
+		rc = EXIT_INPUT;
+		goto cleanup;
+	}
+	check_end(&rp, path);
+	int cut = trace_reader_cut_short(r);
+
+	if (!want_leaks) {
+		if (lo.json)
+			rc = summary_json(trace_reader_header(r), &rp, cut) ?
+				     EXIT_INPUT :
+				     0;
+		else
+			summary_text(trace_reader_header(r), &rp, cut, path);
+		goto cleanup;
+	}
+
+	struct symbols *sym = symbols_new();
+	struct leak_totals t;
+
+	if (!sym) {
+		fputs("perfanalyze: out of memory\n", stderr);
+		rc = EXIT_INPUT;
+		goto cleanup;
+	}
+	if (leaks_report(&rp, sym, &lo, stdout, &t))
+		rc = EXIT_INPUT;
+	else if (fail_on_leak && t.groups)
+		rc = EXIT_GATE;
+	symbols_free(sym);
+cleanup:
+	replay_release(&rp);
+	trace_reader_free(r);
+	suppressions_release(&supp);
+	return rc;
+}

@@ -1,0 +1,704 @@
+/* reader.c - decode a perfshim trace into time-ordered events for a visitor. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <zstd.h>
+
+#include "perfshim_trace.h"
+#include "reader.h"
+
+/* Per-thread state: delta bases and the events waiting for a SYNC. */
+struct tqueue {
+	uint64_t last_ts, last_addr;
+	struct trace_event *ev;
+	size_t head, len, cap; /* ring of cap entries; head is the oldest */
+	int known;
+};
+
+struct trace_reader {
+	char *name;
+	FILE *f;
+	const uint8_t *mem;
+	size_t mem_len, mem_pos;
+	struct trace_header hdr;
+
+	ZSTD_DCtx *dctx;
+	uint8_t *in;
+	size_t in_cap;
+	uint8_t *frame;
+	size_t frame_cap;
+
+	struct tqueue *q;
+	size_t nq;
+	uint32_t *heap; /* thread indices ordered by the time of their head */
+	size_t nheap;
+
+	const struct trace_visitor *v;
+	uint64_t frames, events, next_seq;
+	int cut_short, seen_end, warned_unknown;
+	int stopped;
+};
+
+static int fail(struct trace_reader *r, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static int fail(struct trace_reader *r, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "perfanalyze: %s: ", r->name);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return -1;
+}
+
+static void warn(struct trace_reader *r, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void warn(struct trace_reader *r, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "perfanalyze: warning: %s: ", r->name);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+/* Read up to n bytes; returns the count (0 at the end). */
+static size_t input(struct trace_reader *r, void *buf, size_t n)
+{
+	if (r->f)
+		return fread(buf, 1, n, r->f);
+	if (n > r->mem_len - r->mem_pos)
+		n = r->mem_len - r->mem_pos;
+	memcpy(buf, r->mem + r->mem_pos, n);
+	r->mem_pos += n;
+	return n;
+}
+
+static char *get_string(const uint8_t **p, const uint8_t *end, int nul_to_space)
+{
+	uint64_t n;
+
+	if (perfshim_get_varint(p, end, &n) || n > (uint64_t)(end - *p))
+		return NULL;
+	char *s = malloc(n + 1);
+
+	if (!s)
+		return NULL;
+	memcpy(s, *p, n);
+	s[n] = 0;
+	if (nul_to_space)
+		for (uint64_t i = 0; i < n; i++)
+			if (!s[i])
+				s[i] = ' ';
+	*p += n;
+	return s;
+}
+
+static int read_header(struct trace_reader *r)
+{
+	uint8_t prefix[PERFSHIM_PREFIX_LEN];
+	size_t got = input(r, prefix, sizeof(prefix));
+	uint16_t major, minor;
+	uint32_t blen;
+
+	if (got == 0)
+		return fail(r, "empty file, not a perfshim trace");
+	if (got < PERFSHIM_MAGIC_LEN ||
+	    memcmp(prefix, PERFSHIM_MAGIC, PERFSHIM_MAGIC_LEN))
+		return fail(r, "not a perfshim trace (no PERFSHIM magic)");
+	if (got < sizeof(prefix))
+		return fail(r, "truncated trace header");
+	memcpy(&major, prefix + 8, 2);
+	memcpy(&minor, prefix + 10, 2);
+	memcpy(&blen, prefix + 12, 4);
+	r->hdr.major = major;
+	r->hdr.minor = minor;
+	if (major != PERFSHIM_FORMAT_MAJOR)
+		return fail(r,
+			    "trace format %u.%u is not readable by this "
+			    "perfanalyze (it reads %u.x)",
+			    major, minor, PERFSHIM_FORMAT_MAJOR);
+	if (blen > PERFSHIM_MAX_HEADER_BODY)
+		return fail(r, "corrupt trace header (body of %u bytes)", blen);
+
+	uint8_t *body = malloc(blen ? blen : 1);
+
+	if (!body)
+		return fail(r, "out of memory");
+	if (input(r, body, blen) != blen) {
+		free(body);
+		return fail(r, "truncated trace header");
+	}
+	const uint8_t *p = body, *end = body + blen;
+	uint64_t *fields[] = { &r->hdr.pid,	     &r->hdr.ppid,
+			       &r->hdr.start_wall_ns, &r->hdr.clock_id,
+			       &r->hdr.clock_res_ns,  &r->hdr.page_size,
+			       &r->hdr.ptr_size,      &r->hdr.depth };
+	int bad = 0;
+
+	for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]) && !bad; i++)
+		bad = perfshim_get_varint(&p, end, fields[i]);
+	if (!bad)
+		bad = !(r->hdr.exe = get_string(&p, end, 0));
+	if (!bad)
+		bad = !(r->hdr.cmdline = get_string(&p, end, 1));
+	free(body);
+	if (bad)
+		return fail(r, "corrupt trace header");
+	return 0;
+}
+
+static struct trace_reader *reader_new(const char *name)
+{
+	struct trace_reader *r = calloc(1, sizeof(*r));
+
+	if (!r)
+		return NULL;
+	r->name = strdup(name);
+	r->next_seq = 0;
+	return r;
+}
+
+struct trace_reader *trace_reader_open(const char *path)
+{
+	struct trace_reader *r = reader_new(path);
+
+	if (!r || !r->name) {
+		fprintf(stderr, "perfanalyze: out of memory\n");
+		trace_reader_free(r);
+		return NULL;
+	}
+	r->f = fopen(path, "rb");
+	if (!r->f) {
+		fail(r, "cannot open: %s", strerror(errno));
+		trace_reader_free(r);
+		return NULL;
+	}
+	if (read_header(r)) {
+		trace_reader_free(r);
+		return NULL;
+	}
+	return r;
+}
+
+struct trace_reader *trace_reader_open_mem(const uint8_t *data, size_t len,
+					   const char *name)
+{
+	struct trace_reader *r = reader_new(name);
+
+	if (!r || !r->name) {
+		trace_reader_free(r);
+		return NULL;
+	}
+	r->mem = data;
+	r->mem_len = len;
+	if (read_header(r)) {
+		trace_reader_free(r);
+		return NULL;
+	}
+	return r;
+}
+
+const struct trace_header *trace_reader_header(const struct trace_reader *r)
+{
+	return &r->hdr;
+}
+
+int trace_reader_cut_short(const struct trace_reader *r)
+{
+	return r->cut_short || !r->seen_end;
+}
+
+uint64_t trace_reader_frames(const struct trace_reader *r)
+{
+	return r->frames;
+}
+
+uint64_t trace_reader_events(const struct trace_reader *r)
+{
+	return r->events;
+}
+
+/* ---- the time-ordered merge of per-thread queues ---- */
+
+static const struct trace_event *qhead(const struct trace_reader *r,
+				       uint32_t t)
+{
+	const struct tqueue *q = &r->q[t];
+
+	return &q->ev[q->head];
+}
+
+static int heap_less(const struct trace_reader *r, uint32_t a, uint32_t b)
+{
+	uint64_t ta = qhead(r, a)->ts, tb = qhead(r, b)->ts;
+
+	return ta < tb || (ta == tb && a < b);
+}
+
+static void heap_up(struct trace_reader *r, size_t i)
+{
+	while (i > 0) {
+		size_t p = (i - 1) / 2;
+
+		if (!heap_less(r, r->heap[i], r->heap[p]))
+			break;
+		uint32_t t = r->heap[i];
+
+		r->heap[i] = r->heap[p];
+		r->heap[p] = t;
+		i = p;
+	}
+}
+
+static void heap_down(struct trace_reader *r, size_t i)
+{
+	for (;;) {
+		size_t l = 2 * i + 1, m = i;
+
+		if (l < r->nheap && heap_less(r, r->heap[l], r->heap[m]))
+			m = l;
+		if (l + 1 < r->nheap && heap_less(r, r->heap[l + 1], r->heap[m]))
+			m = l + 1;
+		if (m == i)
+			return;
+		uint32_t t = r->heap[i];
+
+		r->heap[i] = r->heap[m];
+		r->heap[m] = t;
+		i = m;
+	}
+}
+
+static int ensure_thread(struct trace_reader *r, uint64_t t)
+{
+	if (t >= (1u << 24))
+		return fail(r, "corrupt trace: thread index %llu",
+			    (unsigned long long)t);
+	if (t < r->nq)
+		return 0;
+	size_t n = r->nq ? r->nq : 8;
+
+	while (n <= t)
+		n *= 2;
+	struct tqueue *q = realloc(r->q, n * sizeof(*q));
+	uint32_t *h = realloc(r->heap, n * sizeof(*h));
+
+	if (q)
+		r->q = q;
+	if (h)
+		r->heap = h;
+	if (!q || !h)
+		return fail(r, "out of memory");
+	memset(q + r->nq, 0, (n - r->nq) * sizeof(*q));
+	r->nq = n;
+	return 0;
+}
+
+static int enqueue(struct trace_reader *r, uint32_t t,
+		   const struct trace_event *ev)
+{
+	struct tqueue *q = &r->q[t];
+
+	if (q->len == q->cap) {
+		size_t cap = q->cap ? 2 * q->cap : 256;
+		struct trace_event *e = malloc(cap * sizeof(*e));
+
+		if (!e)
+			return fail(r, "out of memory");
+		for (size_t i = 0; i < q->len; i++)
+			e[i] = q->ev[(q->head + i) % q->cap];
+		free(q->ev);
+		q->ev = e;
+		q->head = 0;
+		q->cap = cap;
+	}
+	q->ev[(q->head + q->len) % q->cap] = *ev;
+	if (q->len++ == 0) {
+		r->heap[r->nheap] = t;
+		heap_up(r, r->nheap++);
+	}
+	return 0;
+}
+
+/* Deliver, in time order, every queued event earlier than w. */
+static int release(struct trace_reader *r, uint64_t w)
+{
+	while (r->nheap) {
+		uint32_t t = r->heap[0];
+		struct tqueue *q = &r->q[t];
+		struct trace_event ev = q->ev[q->head];
+
+		if (ev.ts >= w)
+			return 0;
+		q->head = (q->head + 1) % q->cap;
+		if (--q->len == 0) {
+			r->heap[0] = r->heap[--r->nheap];
+		}
+		if (r->nheap)
+			heap_down(r, 0);
+		r->events++;
+		if (r->v->event && r->v->event(r->v->ctx, &ev)) {
+			r->stopped = 1;
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* ---- records ---- */
+
+#define GET(var)                                                          \
+	do {                                                              \
+		if (perfshim_get_varint(&p, end, &(var)))                 \
+			return fail(r, "corrupt trace: short %s record",  \
+				    what);                                \
+	} while (0)
+
+static int chunk(struct trace_reader *r, const uint8_t *p, const uint8_t *end)
+{
+	const char *what = "chunk";
+	uint64_t t;
+
+	GET(t);
+	if (ensure_thread(r, t))
+		return -1;
+	struct tqueue *q = &r->q[t];
+
+	while (p < end) {
+		struct trace_event ev;
+		uint8_t tag = *p++;
+		uint64_t dt, a, v;
+
+		memset(&ev, 0, sizeof(ev));
+		ev.thread = (uint32_t)t;
+		GET(dt);
+		ev.ts = q->last_ts + dt;
+		q->last_ts = ev.ts;
+		if ((tag & 0xf0) == PERFSHIM_EV_ALLOC) {
+			if ((tag & 0x0f) >= PERFSHIM_FN_COUNT)
+				return fail(r, "corrupt trace: allocation "
+					       "function %u",
+					    tag & 0x0f);
+			GET(ev.size);
+			GET(a);
+			GET(v);
+			if (v > UINT32_MAX)
+				return fail(r, "corrupt trace: stack id");
+			ev.kind = PERFSHIM_EV_ALLOC;
+			ev.fn = tag & 0x0f;
+			ev.stack = (uint32_t)v;
+			ev.addr = q->last_addr + (uint64_t)perfshim_unzigzag(a);
+			q->last_addr = ev.addr;
+		} else if (tag == PERFSHIM_EV_FREE) {
+			GET(a);
+			ev.kind = PERFSHIM_EV_FREE;
+			ev.addr = q->last_addr + (uint64_t)perfshim_unzigzag(a);
+			q->last_addr = ev.addr;
+		} else if (tag == PERFSHIM_EV_THREAD_EXIT) {
+			ev.kind = PERFSHIM_EV_THREAD_EXIT;
+		} else {
+			/* A newer minor's event: the rest of this chunk is lost
+			 * to us, but the trace stays readable. */
+			if (!r->warned_unknown++)
+				warn(r, "skipping events of a kind this "
+					"perfanalyze does not know (0x%02x)",
+				     tag);
+			return 0;
+		}
+		if (enqueue(r, (uint32_t)t, &ev))
+			return -1;
+	}
+	return 0;
+}
+
+static int module_rec(struct trace_reader *r, const uint8_t *p,
+		      const uint8_t *end)
+{
+	const char *what = "module";
+	struct module_info *m = calloc(1, sizeof(*m));
+	uint64_t bl, ns;
+	int rc = -1;
+
+	if (!m)
+		return fail(r, "out of memory");
+	if (perfshim_get_varint(&p, end, &m->id) ||
+	    perfshim_get_varint(&p, end, &m->bias) ||
+	    !(m->path = get_string(&p, end, 0)) ||
+	    perfshim_get_varint(&p, end, &bl) || bl > (uint64_t)(end - p) ||
+	    bl > 1024)
+		goto bad;
+	if (bl) {
+		m->build_id = malloc(bl);
+		if (!m->build_id)
+			goto bad;
+		memcpy(m->build_id, p, bl);
+		m->build_id_len = bl;
+		p += bl;
+	}
+	if (perfshim_get_varint(&p, end, &ns) || ns > 256)
+		goto bad;
+	m->segs = calloc(ns ? ns : 1, sizeof(*m->segs));
+	if (!m->segs)
+		goto bad;
+	m->nsegs = ns;
+	for (uint64_t i = 0; i < ns; i++) {
+		uint64_t fl;
+
+		if (perfshim_get_varint(&p, end, &m->segs[i].start) ||
+		    perfshim_get_varint(&p, end, &m->segs[i].size) ||
+		    perfshim_get_varint(&p, end, &fl))
+			goto bad;
+		m->segs[i].flags = (uint32_t)fl;
+	}
+	if (r->v->module) {
+		if (r->v->module(r->v->ctx, m)) {
+			r->stopped = 1;
+			return -1;
+		}
+		return 0;
+	}
+	rc = 0;
+	goto out;
+bad:
+	fail(r, "corrupt trace: bad %s record", what);
+out:
+	free(m->path);
+	free(m->build_id);
+	free(m->segs);
+	free(m);
+	return rc;
+}
+
+static int nodes_rec(struct trace_reader *r, const uint8_t *p,
+		     const uint8_t *end)
+{
+	const char *what = "stack node";
+	uint64_t first, count, ip = 0;
+
+	GET(first);
+	GET(count);
+	if (first == 0 || first > UINT32_MAX || count > UINT32_MAX - first)
+		return fail(r, "corrupt trace: stack node ids");
+	for (uint64_t i = 0; i < count; i++) {
+		uint64_t id = first + i, dp, dip;
+
+		GET(dp);
+		GET(dip);
+		if (dp == 0 || dp > id)
+			return fail(r, "corrupt trace: stack node %llu",
+				    (unsigned long long)id);
+		ip += (uint64_t)perfshim_unzigzag(dip);
+		if (r->v->node &&
+		    r->v->node(r->v->ctx, (uint32_t)id, (uint32_t)(id - dp), ip)) {
+			r->stopped = 1;
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static int record(struct trace_reader *r, uint8_t tag, const uint8_t *p,
+		  const uint8_t *end)
+{
+	const struct trace_visitor *v = r->v;
+	const char *what = "top-level";
+	uint64_t a, b;
+
+	switch (tag) {
+	case PERFSHIM_REC_FRAME:
+		GET(a);
+		if (a != r->next_seq)
+			warn(r, "frames %llu to %llu are missing",
+			     (unsigned long long)r->next_seq,
+			     (unsigned long long)a - 1);
+		r->next_seq = a + 1;
+		return 0;
+	case PERFSHIM_REC_MODULE:
+		return module_rec(r, p, end);
+	case PERFSHIM_REC_MODULE_GONE:
+		GET(a);
+		if (v->module_gone && v->module_gone(v->ctx, a))
+			return r->stopped = 1, -1;
+		return 0;
+	case PERFSHIM_REC_NODES:
+		return nodes_rec(r, p, end);
+	case PERFSHIM_REC_THREAD: {
+		GET(a);
+		GET(b);
+		char *name = get_string(&p, end, 0);
+
+		if (!name)
+			return fail(r, "corrupt trace: bad thread record");
+		int rc = ensure_thread(r, a);
+
+		if (!rc) {
+			r->q[a].known = 1;
+			if (v->thread && v->thread(v->ctx, (uint32_t)a, b, name))
+				rc = -1, r->stopped = 1;
+		}
+		free(name);
+		return rc;
+	}
+	case PERFSHIM_REC_CHUNK:
+		return chunk(r, p, end);
+	case PERFSHIM_REC_SYNC:
+		GET(a);
+		return release(r, a);
+	case PERFSHIM_REC_LOST:
+		GET(a);
+		GET(b);
+		if (v->lost && v->lost(v->ctx, a, b))
+			return r->stopped = 1, -1;
+		return 0;
+	case PERFSHIM_REC_END: {
+		struct trace_end e;
+		uint64_t st, dummy;
+
+		memset(&e, 0, sizeof(e));
+		GET(a);
+		GET(st);
+		GET(e.alloc_calls);
+		GET(e.free_calls);
+		GET(e.alloc_bytes);
+		GET(dummy);
+		GET(e.lost);
+		e.how = (unsigned)a;
+		e.status = (int)perfshim_unzigzag(st);
+		/* Everything before the END is complete: deliver it now. */
+		if (release(r, UINT64_MAX))
+			return -1;
+		r->seen_end = 1;
+		if (v->end && v->end(v->ctx, &e))
+			return r->stopped = 1, -1;
+		return 0;
+	}
+	default:
+		return 0; /* a newer minor's record: skip it */
+	}
+}
+
+static int parse_frame(struct trace_reader *r, const uint8_t *p, size_t len)
+{
+	const uint8_t *end = p + len;
+	const char *what = "record";
+
+	r->frames++;
+	if (len == 0 || *p != PERFSHIM_REC_FRAME)
+		return fail(r, "corrupt trace: frame %llu does not start with "
+			       "a frame record",
+			    (unsigned long long)r->frames - 1);
+	while (p < end) {
+		uint8_t tag = *p++;
+		uint64_t n;
+
+		GET(n);
+		if (n > (uint64_t)(end - p))
+			return fail(r, "corrupt trace: record overruns its frame");
+		if (record(r, tag, p, p + n))
+			return -1;
+		p += n;
+	}
+	return 0;
+}
+
+int trace_reader_run(struct trace_reader *r, const struct trace_visitor *v)
+{
+	size_t in_len = 0, in_pos = 0, out_len = 0;
+	int in_frame = 0, eof = 0;
+
+	r->v = v;
+	r->dctx = ZSTD_createDCtx();
+	r->in_cap = ZSTD_DStreamInSize();
+	r->in = malloc(r->in_cap);
+	r->frame_cap = 1 << 20;
+	r->frame = malloc(r->frame_cap);
+	if (!r->dctx || !r->in || !r->frame)
+		return fail(r, "out of memory");
+	/* Our frames never need more than 2^27 of window: refuse bigger. */
+	ZSTD_DCtx_setParameter(r->dctx, ZSTD_d_windowLogMax, 27);
+
+	for (;;) {
+		if (in_pos == in_len && !eof) {
+			in_len = input(r, r->in, r->in_cap);
+			in_pos = 0;
+			if (in_len == 0)
+				eof = 1;
+		}
+		if (in_pos == in_len && eof)
+			break;
+		ZSTD_inBuffer zin = { r->in, in_len, in_pos };
+
+		if (out_len == r->frame_cap) {
+			if (r->frame_cap >= PERFSHIM_MAX_FRAME_CONTENT)
+				return fail(r, "corrupt trace: a frame larger "
+					       "than %u MiB",
+					    PERFSHIM_MAX_FRAME_CONTENT >> 20);
+			uint8_t *f = realloc(r->frame, r->frame_cap * 2);
+
+			if (!f)
+				return fail(r, "out of memory");
+			r->frame = f;
+			r->frame_cap *= 2;
+		}
+		ZSTD_outBuffer zout = { r->frame, r->frame_cap, out_len };
+		size_t ret = ZSTD_decompressStream(r->dctx, &zout, &zin);
+
+		in_pos = zin.pos;
+		out_len = zout.pos;
+		in_frame = 1;
+		if (ZSTD_isError(ret)) {
+			if (r->frames == 0)
+				return fail(r, "not a perfshim trace or corrupt "
+					       "from the start (%s)",
+					    ZSTD_getErrorName(ret));
+			return fail(r, "corrupt trace after frame %llu (%s)",
+				    (unsigned long long)r->frames,
+				    ZSTD_getErrorName(ret));
+		}
+		if (ret == 0) {
+			if (parse_frame(r, r->frame, out_len))
+				return -1;
+			out_len = 0;
+			in_frame = 0;
+		}
+	}
+	if (in_frame || out_len) {
+		r->cut_short = 1;
+		warn(r, "trace cut short (the program was killed or crashed): "
+			"read up to its last complete frame, %llu",
+		     (unsigned long long)r->frames);
+	} else if (!r->seen_end) {
+		warn(r, "trace cut short: it has no end record (the program "
+			"was killed or is still running)");
+	}
+	/* Whatever is left is complete as far as the file goes. */
+	return release(r, UINT64_MAX);
+}
+
+void trace_reader_free(struct trace_reader *r)
+{
+	if (!r)
+		return;
+	if (r->f)
+		fclose(r->f);
+	ZSTD_freeDCtx(r->dctx);
+	for (size_t i = 0; i < r->nq; i++)
+		free(r->q[i].ev);
+	free(r->q);
+	free(r->heap);
+	free(r->in);
+	free(r->frame);
+	free(r->hdr.exe);
+	free(r->hdr.cmdline);
+	free(r->name);
+	free(r);
+}

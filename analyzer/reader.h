@@ -1,0 +1,96 @@
+/*
+ * reader.h - stream a perfshim trace: header, zstd frames, records, and
+ * per-thread events merged into global time order.
+ *
+ * The reader holds only what the ordering contract needs (events between
+ * two SYNC records); everything else is handed to the visitor as it is
+ * decoded, so memory does not grow with the length of the trace.
+ */
+#ifndef PERFSHIM_READER_H
+#define PERFSHIM_READER_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "module.h"
+
+struct trace_header {
+	unsigned major, minor;
+	uint64_t pid, ppid;
+	uint64_t start_wall_ns;
+	uint64_t clock_id, clock_res_ns;
+	uint64_t page_size, ptr_size, depth;
+	char *exe;
+	char *cmdline; /* arguments separated by spaces for display */
+};
+
+struct trace_event {
+	uint64_t ts;     /* ns since the trace started */
+	uint64_t addr;
+	uint64_t size;   /* ALLOC only */
+	uint32_t thread; /* thread index */
+	uint32_t stack;  /* ALLOC only: stack (leaf node) id */
+	uint8_t kind;    /* PERFSHIM_EV_ALLOC (fn stripped), _FREE, _THREAD_EXIT */
+	uint8_t fn;      /* ALLOC only: PERFSHIM_FN_* */
+};
+
+struct trace_end {
+	unsigned how; /* PERFSHIM_END_* */
+	int status;   /* exit status, signal number; -1 when not known */
+	uint64_t alloc_calls, free_calls, alloc_bytes, lost;
+};
+
+/*
+ * What the reader hands out. Any callback may be NULL. A callback that
+ * returns non-zero stops the reader (trace_reader_run returns -1).
+ * module: ownership of m (and its strings) passes to the visitor.
+ */
+struct trace_visitor {
+	void *ctx;
+	int (*module)(void *ctx, struct module_info *m);
+	int (*module_gone)(void *ctx, uint64_t id);
+	int (*node)(void *ctx, uint32_t id, uint32_t parent, uint64_t ip);
+	int (*thread)(void *ctx, uint32_t index, uint64_t tid,
+		      const char *name);
+	int (*event)(void *ctx, const struct trace_event *ev);
+	int (*end)(void *ctx, const struct trace_end *end);
+	int (*lost)(void *ctx, uint64_t count, uint64_t reason);
+};
+
+struct trace_reader;
+
+/*
+ * trace_reader_open - open the trace at path ("-" is not accepted) and
+ * read its header. On error prints one line to stderr
+ * ("perfanalyze: PATH: reason") and returns NULL.
+ */
+struct trace_reader *trace_reader_open(const char *path);
+
+/*
+ * trace_reader_open_mem - the same over a buffer the caller keeps alive
+ * for the reader's lifetime (fuzzing, tests). name is used in messages.
+ */
+struct trace_reader *trace_reader_open_mem(const uint8_t *data, size_t len,
+					   const char *name);
+
+const struct trace_header *trace_reader_header(const struct trace_reader *r);
+
+/*
+ * trace_reader_run - decode every frame and call the visitor. Events
+ * reach v->event in global time order (per-thread order kept for equal
+ * times). Returns 0 when the trace was read to its end (a trace cut short
+ * counts: it is read to its last complete frame, with one warning line
+ * on stderr and trace_reader_cut_short() true) and -1 on a corrupt trace
+ * or a visitor stop (one error line printed by whoever failed).
+ */
+int trace_reader_run(struct trace_reader *r, const struct trace_visitor *v);
+
+/* 1 when the file ended inside a frame or had no END record. */
+int trace_reader_cut_short(const struct trace_reader *r);
+uint64_t trace_reader_frames(const struct trace_reader *r);
+uint64_t trace_reader_events(const struct trace_reader *r);
+
+/* trace_reader_free - close and release everything. NULL is allowed. */
+void trace_reader_free(struct trace_reader *r);
+
+#endif

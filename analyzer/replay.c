@@ -1,0 +1,282 @@
+/* replay.c - apply time-ordered events to a model of the traced heap. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "perfshim_trace.h"
+#include "replay.h"
+
+void replay_init(struct replay *rp)
+{
+	memset(rp, 0, sizeof(*rp));
+}
+
+void replay_release(struct replay *rp)
+{
+	for (size_t i = 0; i < rp->nmodules; i++) {
+		struct module_info *m = rp->modules[i];
+
+		free(m->path);
+		free(m->build_id);
+		free(m->segs);
+		free(m);
+	}
+	free(rp->modules);
+	free(rp->nodes);
+	free(rp->live);
+	memset(rp, 0, sizeof(*rp));
+}
+
+static int oom(void)
+{
+	fprintf(stderr, "perfanalyze: out of memory\n");
+	return -1;
+}
+
+static int in_module(const struct module_info *m, uint64_t ip)
+{
+	for (size_t s = 0; s < m->nsegs; s++)
+		if (ip >= m->segs[s].start &&
+		    ip - m->segs[s].start < m->segs[s].size)
+			return 1;
+	return 0;
+}
+
+/* The newest module covering ip that was still loaded, else any. */
+static int32_t find_module(const struct replay *rp, uint64_t ip)
+{
+	int32_t any = -1;
+
+	for (size_t i = rp->nmodules; i-- > 0;) {
+		if (!in_module(rp->modules[i], ip))
+			continue;
+		if (!rp->modules[i]->gone)
+			return (int32_t)i;
+		if (any < 0)
+			any = (int32_t)i;
+	}
+	return any;
+}
+
+static int on_module(void *ctx, struct module_info *m)
+{
+	struct replay *rp = ctx;
+
+	if (rp->nmodules == rp->capmodules) {
+		size_t cap = rp->capmodules ? 2 * rp->capmodules : 32;
+		struct module_info **p = realloc(rp->modules, cap * sizeof(*p));
+
+		if (!p)
+			return oom();
+		rp->modules = p;
+		rp->capmodules = cap;
+	}
+	rp->modules[rp->nmodules++] = m;
+	return 0;
+}
+
+static int on_module_gone(void *ctx, uint64_t id)
+{
+	struct replay *rp = ctx;
+
+	for (size_t i = 0; i < rp->nmodules; i++)
+		if (rp->modules[i]->id == id)
+			rp->modules[i]->gone = 1;
+	return 0;
+}
+
+static int on_node(void *ctx, uint32_t id, uint32_t parent, uint64_t ip)
+{
+	struct replay *rp = ctx;
+
+	if (id >= rp->capnodes) {
+		size_t cap = rp->capnodes ? rp->capnodes : 1024;
+
+		while (cap <= id)
+			cap *= 2;
+		struct replay_node *n = realloc(rp->nodes, cap * sizeof(*n));
+
+		if (!n)
+			return oom();
+		memset(n + rp->capnodes, 0, (cap - rp->capnodes) * sizeof(*n));
+		rp->nodes = n;
+		rp->capnodes = cap;
+	}
+	rp->nodes[id].ip = ip;
+	rp->nodes[id].parent = parent;
+	/* Resolved now: a module unloaded later must still explain it. */
+	rp->nodes[id].module = find_module(rp, ip);
+	if (id >= rp->nnodes)
+		rp->nnodes = (size_t)id + 1;
+	return 0;
+}
+
+static int on_thread(void *ctx, uint32_t index, uint64_t tid, const char *name)
+{
+	struct replay *rp = ctx;
+
+	(void)index;
+	(void)tid;
+	(void)name;
+	rp->threads++;
+	return 0;
+}
+
+static inline size_t slot_of(const struct replay *rp, uint64_t addr)
+{
+	uint64_t h = addr * 0x9e3779b97f4a7c15ull;
+
+	return (size_t)(h >> 20) & (rp->live_cap - 1);
+}
+
+static int live_grow(struct replay *rp)
+{
+	size_t old_cap = rp->live_cap;
+	struct live_block *old = rp->live;
+	size_t cap = old_cap ? 2 * old_cap : 4096;
+
+	rp->live = calloc(cap, sizeof(*rp->live));
+	if (!rp->live) {
+		rp->live = old;
+		return oom();
+	}
+	rp->live_cap = cap;
+	for (size_t i = 0; i < old_cap; i++) {
+		if (!old[i].addr)
+			continue;
+		size_t s = slot_of(rp, old[i].addr);
+
+		while (rp->live[s].addr)
+			s = (s + 1) & (cap - 1);
+		rp->live[s] = old[i];
+	}
+	free(old);
+	return 0;
+}
+
+static struct live_block *live_find(struct replay *rp, uint64_t addr,
+				    size_t *slot)
+{
+	if (!rp->live_cap)
+		return NULL;
+	for (size_t s = slot_of(rp, addr);; s = (s + 1) & (rp->live_cap - 1)) {
+		if (!rp->live[s].addr)
+			return NULL;
+		if (rp->live[s].addr == addr) {
+			*slot = s;
+			return &rp->live[s];
+		}
+	}
+}
+
+/* Linear probing with backward shift: no tombstones to pile up. */
+static void live_remove(struct replay *rp, size_t s)
+{
+	size_t mask = rp->live_cap - 1;
+
+	for (size_t j = (s + 1) & mask; rp->live[j].addr; j = (j + 1) & mask) {
+		size_t home = slot_of(rp, rp->live[j].addr);
+
+		/* Move j back into the hole if its home is not in (s, j]. */
+		if (((j - home) & mask) >= ((j - s) & mask)) {
+			rp->live[s] = rp->live[j];
+			s = j;
+		}
+	}
+	rp->live[s].addr = 0;
+	rp->live_count--;
+}
+
+static void do_free(struct replay *rp, uint64_t addr)
+{
+	size_t s;
+	struct live_block *b = live_find(rp, addr, &s);
+
+	if (!b) {
+		rp->unknown_frees++;
+		return;
+	}
+	rp->live_bytes -= b->size;
+	live_remove(rp, s);
+}
+
+static int on_event(void *ctx, const struct trace_event *ev)
+{
+	struct replay *rp = ctx;
+	size_t s;
+
+	rp->last_ts = ev->ts;
+	if (ev->kind == PERFSHIM_EV_FREE) {
+		rp->free_calls++;
+		do_free(rp, ev->addr);
+		return 0;
+	}
+	if (ev->kind != PERFSHIM_EV_ALLOC)
+		return 0;
+	rp->alloc_calls++;
+	rp->alloc_bytes += ev->size;
+	/* The same address live twice means a free we never saw (a block
+	 * released behind the allocator's back): the old one is gone. */
+	if (live_find(rp, ev->addr, &s))
+		do_free(rp, ev->addr);
+	if ((rp->live_count + 1) * 2 > rp->live_cap && live_grow(rp))
+		return -1;
+	s = slot_of(rp, ev->addr);
+	while (rp->live[s].addr)
+		s = (s + 1) & (rp->live_cap - 1);
+	rp->live[s].addr = ev->addr;
+	rp->live[s].size = ev->size;
+	rp->live[s].ts = ev->ts;
+	rp->live[s].stack = ev->stack;
+	rp->live[s].thread = ev->thread;
+	rp->live_count++;
+	rp->live_bytes += ev->size;
+	if (rp->live_bytes > rp->peak_bytes) {
+		rp->peak_bytes = rp->live_bytes;
+		rp->peak_ts = ev->ts;
+	}
+	return 0;
+}
+
+static int on_end(void *ctx, const struct trace_end *e)
+{
+	struct replay *rp = ctx;
+
+	rp->have_end = 1;
+	rp->end = *e;
+	return 0;
+}
+
+static int on_lost(void *ctx, uint64_t count, uint64_t reason)
+{
+	struct replay *rp = ctx;
+
+	(void)reason;
+	rp->lost += count;
+	return 0;
+}
+
+void replay_visitor(struct replay *rp, struct trace_visitor *v)
+{
+	memset(v, 0, sizeof(*v));
+	v->ctx = rp;
+	v->module = on_module;
+	v->module_gone = on_module_gone;
+	v->node = on_node;
+	v->thread = on_thread;
+	v->event = on_event;
+	v->end = on_end;
+	v->lost = on_lost;
+}
+
+const struct module_info *replay_node_module(const struct replay *rp,
+					     uint32_t id)
+{
+	if (id >= rp->nnodes)
+		return NULL;
+	int32_t m = rp->nodes[id].module;
+
+	if (m < 0) /* written before its module record: look again */
+		m = find_module(rp, rp->nodes[id].ip);
+	return m >= 0 ? rp->modules[m] : NULL;
+}

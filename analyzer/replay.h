@@ -1,0 +1,64 @@
+/*
+ * replay.h - rebuild the traced process's heap from the event stream:
+ * live blocks, totals, peak, and the stack tree and modules to explain
+ * them. Memory grows with live blocks, distinct stacks and modules, never
+ * with the number of events.
+ */
+#ifndef PERFSHIM_REPLAY_H
+#define PERFSHIM_REPLAY_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "module.h"
+#include "reader.h"
+
+struct live_block {
+	uint64_t addr; /* 0: empty slot */
+	uint64_t size;
+	uint64_t ts;
+	uint32_t stack;
+	uint32_t thread;
+};
+
+struct replay_node {
+	uint64_t ip;
+	uint32_t parent;
+	int32_t module; /* index into modules, -1 when not found */
+};
+
+struct replay {
+	struct module_info **modules;
+	size_t nmodules, capmodules;
+	struct replay_node *nodes; /* by id; nodes[0] is the root */
+	size_t nnodes, capnodes;
+
+	struct live_block *live; /* open addressing, power-of-two size */
+	size_t live_cap, live_count;
+	uint64_t live_bytes;
+
+	uint64_t threads;
+	uint64_t alloc_calls, free_calls, alloc_bytes;
+	uint64_t unknown_frees; /* frees of blocks the trace never saw */
+	uint64_t peak_bytes, peak_ts;
+	uint64_t last_ts;
+	uint64_t lost;
+	int have_end;
+	struct trace_end end;
+};
+
+/* replay_init - empty state; allocates nothing. */
+void replay_init(struct replay *rp);
+/* replay_release - free everything replay_* allocated. */
+void replay_release(struct replay *rp);
+/* replay_visitor - a visitor that feeds rp. */
+void replay_visitor(struct replay *rp, struct trace_visitor *v);
+
+/*
+ * replay_node_module - the module that held node id's address when the
+ * stack was taken, or NULL.
+ */
+const struct module_info *replay_node_module(const struct replay *rp,
+					     uint32_t id);
+
+#endif

@@ -1,0 +1,814 @@
+/* symbols.c - ips to function, file:line and inlined frames with libdwfl. */
+#include <limits.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <dwarf.h>
+#include <elfutils/libdw.h>
+#include <elfutils/libdwfl.h>
+
+#include "symbols.h"
+
+/* From libstdc++ (the analyzer links with -lstdc++); no C header has it. */
+char *__cxa_demangle(const char *mangled, char *buf, size_t *len,
+		     int *status);
+
+#define container_of(ptr, type, member) \
+	((type *)((char *)(ptr) - offsetof(type, member)))
+
+/*
+ * A small intrusive chained hash table. The three tables below (strings,
+ * modules, resolved addresses) differ only in their keys, so each embeds
+ * an hnode, and the caller walks a bucket comparing the full hash first
+ * and its own key second.
+ */
+struct hnode {
+	struct hnode *next;
+	uint64_t hash;
+};
+
+struct htab {
+	struct hnode **slot;
+	size_t mask; /* number of slots - 1; slots are a power of two */
+	size_t count;
+};
+
+#define HTAB_INITIAL_SLOTS 64
+
+static struct hnode *htab_bucket(const struct htab *t, uint64_t hash)
+{
+	if (!t->slot)
+		return NULL;
+	return t->slot[hash & t->mask];
+}
+
+static void htab_grow(struct htab *t)
+{
+	size_t nslots = (t->mask + 1) * 2;
+	struct hnode **slot;
+	size_t i;
+
+	slot = calloc(nslots, sizeof(*slot));
+	if (!slot)
+		return; /* longer chains, still correct */
+	for (i = 0; i <= t->mask; i++) {
+		struct hnode *n = t->slot[i];
+
+		while (n) {
+			struct hnode *next = n->next;
+
+			n->next = slot[n->hash & (nslots - 1)];
+			slot[n->hash & (nslots - 1)] = n;
+			n = next;
+		}
+	}
+	free(t->slot);
+	t->slot = slot;
+	t->mask = nslots - 1;
+}
+
+static int htab_insert(struct htab *t, struct hnode *n)
+{
+	struct hnode **head;
+
+	if (!t->slot) {
+		t->slot = calloc(HTAB_INITIAL_SLOTS, sizeof(*t->slot));
+		if (!t->slot)
+			return -1;
+		t->mask = HTAB_INITIAL_SLOTS - 1;
+	}
+	if (t->count >= t->mask + 1)
+		htab_grow(t);
+	head = &t->slot[n->hash & t->mask];
+	n->next = *head;
+	*head = n;
+	t->count++;
+	return 0;
+}
+
+/* htab_destroy - hand every node to release, then drop the slots. */
+static void htab_destroy(struct htab *t, void (*release)(struct hnode *))
+{
+	size_t i;
+
+	if (!t->slot)
+		return;
+	for (i = 0; i <= t->mask; i++) {
+		struct hnode *n = t->slot[i];
+
+		while (n) {
+			struct hnode *next = n->next;
+
+			release(n);
+			n = next;
+		}
+	}
+	free(t->slot);
+	t->slot = NULL;
+	t->mask = 0;
+	t->count = 0;
+}
+
+static uint64_t mix64(uint64_t x)
+{
+	/* splitmix64 finalizer: addresses differ mostly in low bits */
+	x ^= x >> 30;
+	x *= 0xbf58476d1ce4e5b9ULL;
+	x ^= x >> 27;
+	x *= 0x94d049bb133111ebULL;
+	x ^= x >> 31;
+	return x;
+}
+
+static uint64_t hash_str(const char *str, size_t len)
+{
+	uint64_t h = 0xcbf29ce484222325ULL; /* FNV-1a */
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		h ^= (unsigned char)str[i];
+		h *= 0x100000001b3ULL;
+	}
+	return h;
+}
+
+/* An interned string; every string handed out lives in one of these. */
+struct str_node {
+	struct hnode h;
+	size_t len;
+	char str[];
+};
+
+enum mod_state {
+	MOD_OK,     /* file matches the trace: DWARF, then the symbol table */
+	MOD_STALE,  /* build-id differs: symbol table names, no file:line */
+	MOD_NOFILE, /* nothing to read: every frame is "??" */
+};
+
+/* The addresses of one compilation unit, for find_cu's own index. */
+struct cu_range {
+	Dwarf_Addr low, high; /* [low, high), DWARF addresses (no bias) */
+	Dwarf_Die cudie;
+};
+
+struct mod_node {
+	struct hnode h;
+	uint64_t id;
+	enum mod_state state;
+	Dwfl *dwfl; /* NULL when state is MOD_NOFILE */
+	const char *name; /* interned basename of the path */
+	/* built on the first pc that .debug_aranges does not cover */
+	struct cu_range *cus;
+	size_t ncus;
+	bool cus_built;
+};
+
+/* The frames of one (module, pc), as they were first resolved. */
+struct addr_node {
+	struct hnode h;
+	uint64_t mod_id;
+	uint64_t pc;
+	int nframes;
+	struct sym_frame frames[];
+};
+
+struct symbols {
+	struct htab strs;
+	struct htab mods;
+	struct htab addrs;
+	/* frames of the address being resolved, before they are cached */
+	struct sym_frame *tmp;
+	int ntmp;
+	int tmp_cap;
+	bool oom_warned;
+};
+
+static const char unknown_fn[] = "??";
+static const char no_file[] = "";
+
+/*
+ * The standard callbacks find separate debug files by build-id under
+ * /usr/lib/debug/.build-id and by .gnu_debuglink next to the file.
+ * find_elf is only a formality: each module is reported with its file.
+ */
+static const Dwfl_Callbacks dwfl_callbacks = {
+	.find_elf = dwfl_build_id_find_elf,
+	.find_debuginfo = dwfl_standard_find_debuginfo,
+	.section_address = dwfl_offline_section_address,
+	.debuginfo_path = NULL,
+};
+
+static void warn_oom(struct symbols *s)
+{
+	if (s->oom_warned)
+		return;
+	s->oom_warned = true;
+	fprintf(stderr,
+		"perfanalyze: warning: out of memory while symbolizing; some frames are shown as ??\n");
+}
+
+/*
+ * intern - return the one copy of str owned by s, or fallback when it
+ * cannot be stored, so that callers never see NULL.
+ */
+static const char *intern(struct symbols *s, const char *str,
+			  const char *fallback)
+{
+	size_t len = strlen(str);
+	uint64_t h = hash_str(str, len);
+	struct str_node *sn;
+	struct hnode *n;
+
+	for (n = htab_bucket(&s->strs, h); n; n = n->next) {
+		sn = container_of(n, struct str_node, h);
+		if (n->hash == h && sn->len == len &&
+		    memcmp(sn->str, str, len) == 0)
+			return sn->str;
+	}
+	sn = malloc(sizeof(*sn) + len + 1);
+	if (!sn)
+		goto oom;
+	sn->h.hash = h;
+	sn->len = len;
+	memcpy(sn->str, str, len + 1);
+	if (htab_insert(&s->strs, &sn->h) < 0) {
+		free(sn);
+		goto oom;
+	}
+	return sn->str;
+oom:
+	warn_oom(s);
+	return fallback;
+}
+
+/* intern_function - intern a symbol name, demangled when it is C++. */
+static const char *intern_function(struct symbols *s, const char *name)
+{
+	const char *ret;
+	char *demangled;
+	int status = -1;
+
+	if (!name || !*name)
+		return unknown_fn;
+	if (strncmp(name, "_Z", 2) != 0)
+		return intern(s, name, unknown_fn);
+	demangled = __cxa_demangle(name, NULL, NULL, &status);
+	if (!demangled || status != 0) {
+		/* not really mangled after all: show it as it is */
+		free(demangled);
+		return intern(s, name, unknown_fn);
+	}
+	ret = intern(s, demangled, unknown_fn);
+	free(demangled);
+	return ret;
+}
+
+static int push_frame(struct symbols *s, const char *function,
+		      const char *file, unsigned line, int inlined)
+{
+	struct sym_frame *f;
+
+	if (s->ntmp == s->tmp_cap) {
+		int cap = s->tmp_cap ? s->tmp_cap * 2 : 8;
+
+		f = realloc(s->tmp, (size_t)cap * sizeof(*f));
+		if (!f) {
+			warn_oom(s);
+			return -1;
+		}
+		s->tmp = f;
+		s->tmp_cap = cap;
+	}
+	f = &s->tmp[s->ntmp++];
+	f->function = function;
+	f->file = file;
+	f->line = line;
+	f->module = NULL; /* filled in by the caller, same for all frames */
+	f->inlined = inlined;
+	return 0;
+}
+
+struct symbols *symbols_new(void)
+{
+	return calloc(1, sizeof(struct symbols));
+}
+
+static void release_str(struct hnode *n)
+{
+	free(container_of(n, struct str_node, h));
+}
+
+static void release_mod(struct hnode *n)
+{
+	struct mod_node *mn = container_of(n, struct mod_node, h);
+
+	if (mn->dwfl)
+		dwfl_end(mn->dwfl);
+	free(mn->cus);
+	free(mn);
+}
+
+static void release_addr(struct hnode *n)
+{
+	free(container_of(n, struct addr_node, h));
+}
+
+void symbols_free(struct symbols *s)
+{
+	if (!s)
+		return;
+	htab_destroy(&s->addrs, release_addr);
+	htab_destroy(&s->mods, release_mod);
+	htab_destroy(&s->strs, release_str);
+	free(s->tmp);
+	free(s);
+}
+
+static const char *path_basename(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	return slash ? slash + 1 : path;
+}
+
+/*
+ * The kernel's vdso has no file on disk (the shim records it by the name
+ * the dynamic linker gives it, or as the "[vdso]" mapping), and nor do the
+ * other bracketed pseudo-mappings.
+ */
+static bool is_pseudo_path(const char *path)
+{
+	const char *base = path_basename(path);
+
+	return path[0] == '[' || strncmp(base, "linux-vdso", 10) == 0 ||
+	       strncmp(base, "linux-gate", 10) == 0;
+}
+
+/*
+ * build_id_matches - whether the file reported in mod is the object the
+ * trace saw. A trace without a build-id cannot be checked, so the file is
+ * trusted; a traced build-id the file lacks is a mismatch.
+ */
+static bool build_id_matches(Dwfl_Module *mod, const struct module_info *m)
+{
+	const unsigned char *bits;
+	GElf_Addr vaddr;
+	int len;
+
+	if (!m->build_id || m->build_id_len == 0)
+		return true;
+	len = dwfl_module_build_id(mod, &bits, &vaddr);
+	return len > 0 && (size_t)len == m->build_id_len &&
+	       memcmp(bits, m->build_id, m->build_id_len) == 0;
+}
+
+static void warn_cannot_open(const char *path)
+{
+	fprintf(stderr, "perfanalyze: warning: %s: cannot open it: %s; its frames are shown as ??\n",
+		path, dwfl_errmsg(-1));
+}
+
+/*
+ * open_module - give mn its own Dwfl with m's file reported at the traced
+ * load bias, and decide how far its frames can be trusted. A Dwfl per
+ * module because modules of different moments of the trace may occupy the
+ * same addresses, which one Dwfl address map cannot hold.
+ */
+static void open_module(struct mod_node *mn, const struct module_info *m,
+			const char *path)
+{
+	Dwfl_Module *mod;
+	Dwfl *dwfl;
+
+	mn->state = MOD_NOFILE;
+	if (!*path || is_pseudo_path(path))
+		return; /* nothing to read, and nothing to warn about */
+	dwfl = dwfl_begin(&dwfl_callbacks);
+	if (!dwfl) {
+		warn_cannot_open(path);
+		return;
+	}
+	dwfl_report_begin(dwfl);
+	/*
+	 * add_p_vaddr: base is the load bias (runtime - ELF vaddr), exactly
+	 * what the trace records; libdwfl ignores it for ET_EXEC.
+	 */
+	mod = dwfl_report_elf(dwfl, mn->name, path, -1, m->bias, true);
+	if (!mod) {
+		warn_cannot_open(path);
+		dwfl_end(dwfl);
+		return;
+	}
+	if (dwfl_report_end(dwfl, NULL, NULL) != 0) {
+		warn_cannot_open(path);
+		dwfl_end(dwfl);
+		return;
+	}
+	mn->dwfl = dwfl;
+	if (build_id_matches(mod, m)) {
+		mn->state = MOD_OK;
+		return;
+	}
+	/*
+	 * The file was rebuilt since the trace, so its line table and inline
+	 * tree describe other code: no file:line, which would look precise
+	 * and be wrong. The symbol table still gives a name (as symbols.h
+	 * promises): if code moved it may be a neighbour's, but it points
+	 * the reader near the right place, which "??" does not.
+	 */
+	mn->state = MOD_STALE;
+	fprintf(stderr, "perfanalyze: warning: %s: build-id differs from the traced one; its frames are shown without file:line\n",
+		path);
+}
+
+/* get_module - the state kept for m, created (and its file opened) once. */
+static struct mod_node *get_module(struct symbols *s,
+				   const struct module_info *m)
+{
+	uint64_t h = mix64(m->id);
+	const char *path = m->path ? m->path : "";
+	struct mod_node *mn;
+	struct hnode *n;
+
+	for (n = htab_bucket(&s->mods, h); n; n = n->next) {
+		mn = container_of(n, struct mod_node, h);
+		if (n->hash == h && mn->id == m->id)
+			return mn;
+	}
+	mn = calloc(1, sizeof(*mn));
+	if (!mn) {
+		warn_oom(s);
+		return NULL;
+	}
+	mn->h.hash = h;
+	mn->id = m->id;
+	mn->name = intern(s, path_basename(path), no_file);
+	open_module(mn, m, path);
+	if (htab_insert(&s->mods, &mn->h) < 0) {
+		warn_oom(s);
+		release_mod(&mn->h);
+		return NULL;
+	}
+	return mn;
+}
+
+/* symtab_name - the ELF symbol containing pc, NULL when there is none. */
+static const char *symtab_name(Dwfl_Module *mod, Dwarf_Addr pc)
+{
+	GElf_Off offset;
+	GElf_Sym sym;
+
+	return dwfl_module_addrinfo(mod, pc, &offset, &sym, NULL, NULL, NULL);
+}
+
+/*
+ * src_line - the line table's file:line for pc in cudie, "" and 0 if
+ * unknown. libdw's own lookup on the unit find_cu found, not
+ * dwfl_module_getsrc, which finds units through .debug_aranges only.
+ */
+static void src_line(struct symbols *s, Dwarf_Die *cudie, Dwarf_Addr pc,
+		     Dwarf_Addr bias, const char **file, unsigned *line)
+{
+	Dwarf_Line *l = dwarf_getsrc_die(cudie, pc - bias);
+	const char *name = NULL;
+	int lineno = 0;
+
+	if (l) {
+		name = dwarf_linesrc(l, NULL, NULL);
+		if (dwarf_lineno(l, &lineno) != 0)
+			lineno = 0;
+	}
+	*file = name ? intern(s, name, no_file) : no_file;
+	*line = lineno > 0 ? (unsigned)lineno : 0;
+}
+
+static int cu_range_cmp(const void *a, const void *b)
+{
+	const struct cu_range *x = a, *y = b;
+
+	return x->low < y->low ? -1 : x->low > y->low;
+}
+
+/*
+ * index_cus - sort the address ranges of every unit of mod into mn->cus.
+ * Once per module, and only for modules whose .debug_aranges misses
+ * addresses: a linear pass over the unit DIEs (not their children).
+ */
+static void index_cus(struct symbols *s, struct mod_node *mn,
+		      Dwfl_Module *mod)
+{
+	struct cu_range *cus = NULL;
+	size_t n = 0, cap = 0;
+	Dwarf_Die *cu = NULL;
+	Dwarf_Addr bias;
+
+	mn->cus_built = true;
+	while ((cu = dwfl_module_nextcu(mod, cu, &bias)) != NULL) {
+		Dwarf_Addr base, low, high;
+		ptrdiff_t off = 0;
+
+		while ((off = dwarf_ranges(cu, off, &base, &low, &high)) > 0) {
+			if (low >= high)
+				continue;
+			if (n == cap) {
+				size_t ncap = cap ? cap * 2 : 64;
+				struct cu_range *p;
+
+				p = realloc(cus, ncap * sizeof(*p));
+				if (!p) {
+					warn_oom(s);
+					goto out;
+				}
+				cus = p;
+				cap = ncap;
+			}
+			cus[n].low = low;
+			cus[n].high = high;
+			cus[n].cudie = *cu;
+			n++;
+		}
+	}
+out:
+	if (n)
+		qsort(cus, n, sizeof(*cus), cu_range_cmp);
+	mn->cus = cus;
+	mn->ncus = n;
+}
+
+/*
+ * find_cu - the compilation unit DIE covering pc, NULL when DWARF has
+ * none; *bias converts pc to DWARF addresses. libdwfl looks units up in
+ * .debug_aranges alone (elfutils before 0.191 takes a missing section for
+ * "no addresses"), and clang emits none by default, nor do objects built
+ * without it in a gcc-built binary; so on a miss, search the units' own
+ * ranges.
+ */
+static Dwarf_Die *find_cu(struct symbols *s, struct mod_node *mn,
+			  Dwfl_Module *mod, Dwarf_Addr pc, Dwarf_Addr *bias)
+{
+	Dwarf_Die *cudie = dwfl_module_addrdie(mod, pc, bias);
+	size_t lo = 0, hi;
+
+	if (cudie)
+		return cudie;
+	if (!dwfl_module_getdwarf(mod, bias))
+		return NULL; /* no DWARF at all: nothing to index */
+	if (!mn->cus_built)
+		index_cus(s, mn, mod);
+	/* the last range starting at or below pc */
+	hi = mn->ncus;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (mn->cus[mid].low <= pc - *bias)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo == 0 || pc - *bias >= mn->cus[lo - 1].high)
+		return NULL;
+	return &mn->cus[lo - 1].cudie;
+}
+
+/*
+ * die_function - the name of a subprogram or inlined_subroutine DIE,
+ * NULL when it has none. The linkage name comes first so C++ demangles
+ * with its scope and parameters; dwarf_attr_integrate follows
+ * DW_AT_abstract_origin and DW_AT_specification to where the names are.
+ */
+static const char *die_function(Dwarf_Die *die)
+{
+	Dwarf_Attribute attr;
+	const char *name;
+
+	name = dwarf_formstring(dwarf_attr_integrate(die, DW_AT_linkage_name,
+						     &attr));
+	if (!name)
+		name = dwarf_formstring(dwarf_attr_integrate(
+			die, DW_AT_MIPS_linkage_name, &attr));
+	if (!name)
+		name = dwarf_formstring(dwarf_attr_integrate(die, DW_AT_name,
+							     &attr));
+	return name;
+}
+
+/*
+ * call_site - the DW_AT_call_file:DW_AT_call_line of an inlined_subroutine
+ * DIE, the place in the enclosing function where it was inlined.
+ */
+static void call_site(struct symbols *s, Dwarf_Die *inl, const char **file,
+		      unsigned *line)
+{
+	Dwarf_Attribute attr, *a;
+	Dwarf_Word word;
+	Dwarf_Files *files;
+	Dwarf_Die cu;
+	size_t nfiles;
+	const char *name;
+
+	*file = no_file;
+	*line = 0;
+	a = dwarf_attr(inl, DW_AT_call_line, &attr);
+	if (a && dwarf_formudata(a, &word) == 0 && word <= UINT_MAX)
+		*line = (unsigned)word;
+	a = dwarf_attr(inl, DW_AT_call_file, &attr);
+	if (!a || dwarf_formudata(a, &word) != 0)
+		return;
+	if (!dwarf_diecu(inl, &cu, NULL, NULL) ||
+	    dwarf_getsrcfiles(&cu, &files, &nfiles) != 0 || word >= nfiles)
+		return;
+	name = dwarf_filesrc(files, word, NULL, NULL);
+	/* libdw's placeholder for DWARF 4's unused file 0 */
+	if (name && strcmp(name, "???") != 0)
+		*file = intern(s, name, no_file);
+}
+
+/*
+ * resolve_dwarf - push the inlined frames at pc, innermost first, then the
+ * function containing them. Returns 0 when DWARF does not cover pc, so
+ * the caller falls back to the symbol table.
+ *
+ * dwarf_getscopes gives the innermost scope at pc, but above the innermost
+ * inlined_subroutine it continues in the abstract (declared) tree; the
+ * concrete nesting of inlined code comes from dwarf_getscopes_die on that
+ * innermost scope, as eu-addr2line -i does.
+ */
+static int resolve_dwarf(struct symbols *s, struct mod_node *mn,
+			 Dwfl_Module *mod, Dwarf_Addr pc)
+{
+	Dwarf_Die *scopes = NULL, *chain = NULL;
+	Dwarf_Die *cudie;
+	Dwarf_Addr bias;
+	const char *file;
+	unsigned line;
+	int nscopes, nchain, i, start = s->ntmp;
+	bool outer = false;
+
+	cudie = find_cu(s, mn, mod, pc, &bias);
+	if (!cudie)
+		return 0;
+	nscopes = dwarf_getscopes(cudie, pc - bias, &scopes);
+	if (nscopes <= 0) {
+		free(scopes);
+		return 0;
+	}
+	nchain = dwarf_getscopes_die(&scopes[0], &chain);
+	free(scopes);
+	if (nchain <= 0) {
+		free(chain);
+		return 0;
+	}
+
+	/* the innermost frame is where the line table puts pc */
+	src_line(s, cudie, pc, bias, &file, &line);
+	for (i = 0; i < nchain && !outer; i++) {
+		Dwarf_Die *die = &chain[i];
+		const char *name;
+
+		switch (dwarf_tag(die)) {
+		case DW_TAG_inlined_subroutine:
+			name = intern_function(s, die_function(die));
+			if (push_frame(s, name, file, line, 1) < 0)
+				goto out;
+			/* the next frame out is at this one's call site */
+			call_site(s, die, &file, &line);
+			break;
+		case DW_TAG_subprogram:
+		case DW_TAG_entry_point:
+			name = die_function(die);
+			if (!name)
+				name = symtab_name(mod, pc);
+			if (push_frame(s, intern_function(s, name), file, line,
+				       0) < 0)
+				goto out;
+			outer = true;
+			break;
+		default:
+			break; /* lexical blocks and the CU */
+		}
+	}
+	if (!outer && s->ntmp > start) {
+		/*
+		 * Inlined code with no subprogram above it in this unit
+		 * (odd producers): the symbol table names the function.
+		 */
+		push_frame(s, intern_function(s, symtab_name(mod, pc)), file,
+			   line, 0);
+	}
+out:
+	free(chain);
+	return s->ntmp - start;
+}
+
+/* resolve - push the frames of pc in module mn onto s->tmp. */
+static void resolve(struct symbols *s, struct mod_node *mn, Dwarf_Addr pc)
+{
+	Dwfl_Module *mod = NULL;
+	Dwarf_Die *cudie;
+	Dwarf_Addr bias;
+	const char *file;
+	unsigned line;
+
+	if (mn->state != MOD_NOFILE)
+		mod = dwfl_addrmodule(mn->dwfl, pc);
+	if (!mod) {
+		/* no file, or pc outside the module's segments */
+		push_frame(s, unknown_fn, no_file, 0, 0);
+		return;
+	}
+	if (mn->state == MOD_STALE) {
+		push_frame(s, intern_function(s, symtab_name(mod, pc)),
+			   no_file, 0, 0);
+		return;
+	}
+	if (resolve_dwarf(s, mn, mod, pc) > 0)
+		return;
+	/*
+	 * No function DIE at pc (stripped, or assembly): the symbol table
+	 * names it, and a unit's line table may still place it.
+	 */
+	file = no_file;
+	line = 0;
+	cudie = find_cu(s, mn, mod, pc, &bias);
+	if (cudie)
+		src_line(s, cudie, pc, bias, &file, &line);
+	push_frame(s, intern_function(s, symtab_name(mod, pc)), file, line, 0);
+}
+
+static int copy_frames(const struct sym_frame *frames, int n,
+		       struct sym_frame *out, int max)
+{
+	if (n > max)
+		n = max;
+	memcpy(out, frames, (size_t)n * sizeof(*out));
+	return n;
+}
+
+int symbols_lookup(struct symbols *s, const struct module_info *m,
+		   uint64_t ip, int is_return, struct sym_frame *out, int max)
+{
+	static const struct sym_frame unknown = {
+		.function = unknown_fn,
+		.file = no_file,
+		.line = 0,
+		.module = no_file,
+		.inlined = 0,
+	};
+	struct addr_node *an;
+	struct mod_node *mn;
+	struct hnode *n;
+	uint64_t pc, h;
+	int i;
+
+	if (!out || max <= 0)
+		return 0;
+	if (!s || !m)
+		return copy_frames(&unknown, 1, out, max);
+	mn = get_module(s, m);
+	if (!mn)
+		return copy_frames(&unknown, 1, out, max);
+
+	/*
+	 * A return address points after the call, maybe already at the next
+	 * line or past the end of the function: the call is at ip - 1.
+	 */
+	pc = is_return ? ip - 1 : ip;
+	h = mix64(m->id * 0x9e3779b97f4a7c15ULL ^ pc);
+	for (n = htab_bucket(&s->addrs, h); n; n = n->next) {
+		an = container_of(n, struct addr_node, h);
+		if (n->hash == h && an->mod_id == m->id && an->pc == pc)
+			return copy_frames(an->frames, an->nframes, out, max);
+	}
+
+	s->ntmp = 0;
+	resolve(s, mn, pc);
+	if (s->ntmp == 0) {
+		/* out of memory before even one frame */
+		out[0] = unknown;
+		out[0].module = mn->name;
+		return 1;
+	}
+	for (i = 0; i < s->ntmp; i++)
+		s->tmp[i].module = mn->name;
+
+	an = malloc(sizeof(*an) + (size_t)s->ntmp * sizeof(an->frames[0]));
+	if (!an) {
+		warn_oom(s);
+		return copy_frames(s->tmp, s->ntmp, out, max);
+	}
+	an->h.hash = h;
+	an->mod_id = m->id;
+	an->pc = pc;
+	an->nframes = s->ntmp;
+	memcpy(an->frames, s->tmp, (size_t)s->ntmp * sizeof(an->frames[0]));
+	if (htab_insert(&s->addrs, &an->h) < 0) {
+		warn_oom(s);
+		free(an);
+		return copy_frames(s->tmp, s->ntmp, out, max);
+	}
+	return copy_frames(an->frames, an->nframes, out, max);
+}

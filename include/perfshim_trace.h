@@ -1,0 +1,206 @@
+/*
+ * perfshim_trace.h - the perfshim trace format, shared by the shim (writer)
+ * and the analyzer (reader). This is the one definition; neither side keeps
+ * a private copy of any constant below.
+ *
+ * A trace file is:
+ *
+ *   file header (uncompressed, fixed prefix + varint body)
+ *   zstd frame, zstd frame, ...   (each independently decodable, with a
+ *                                  content checksum, holding whole records)
+ *
+ * Fixed prefix, little-endian:
+ *   0  char[8]  PERFSHIM_MAGIC
+ *   8  u16      major version (a reader refuses a major it does not know)
+ *   10 u16      minor version (additions only; older readers skip them)
+ *   12 u32      length of the header body that follows
+ *   16 body     varints and strings, in this order:
+ *               pid, ppid, start wall-clock time (ns since the epoch),
+ *               clock id used for event times, clock resolution (ns),
+ *               page size, pointer size, stack depth limit,
+ *               executable path (string), command line (string,
+ *               arguments separated by NUL bytes).
+ *               Fields added by later minors follow; a reader ignores
+ *               what it does not know, up to the body length.
+ *
+ * A string is a varint byte count followed by that many bytes (no NUL).
+ *
+ * Each zstd frame decodes to a sequence of top-level records:
+ *
+ *   u8 tag, varint payload length, payload
+ *
+ * so that a reader can skip a tag it does not know. The first record of
+ * every frame is PERFSHIM_REC_FRAME with the frame's sequence number.
+ *
+ * Event times are nanoseconds on the header's clock, counted from the
+ * moment the trace started (so they are small), and written as deltas from
+ * the previous event of the same thread inside a chunk.
+ *
+ * Ordering contract. Per-thread events come in per-thread chunks, in the
+ * thread's own order; chunks of different threads interleave. The writer
+ * guarantees: after a PERFSHIM_REC_SYNC record with time W, no later record
+ * holds an event with a time below W. A reader that merges per-thread
+ * queues by time and releases events below each SYNC sees every event in
+ * global time order. Stack nodes and modules are written before any event
+ * that uses them.
+ */
+#ifndef PERFSHIM_TRACE_H
+#define PERFSHIM_TRACE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define PERFSHIM_MAGIC "PERFSHIM"
+#define PERFSHIM_MAGIC_LEN 8
+#define PERFSHIM_FORMAT_MAJOR 1
+#define PERFSHIM_FORMAT_MINOR 0
+#define PERFSHIM_PREFIX_LEN 16
+/* A header body larger than this is not ours. */
+#define PERFSHIM_MAX_HEADER_BODY (1u << 20)
+/* A frame never decodes to more than this; a larger one is corrupt. */
+#define PERFSHIM_MAX_FRAME_CONTENT (64u << 20)
+
+/*
+ * Top-level record tags. Payload fields, in order:
+ *
+ * FRAME         seq
+ * MODULE        module id, load bias, path (string), build-id (string of raw
+ *               bytes, may be empty), segment count, then per PT_LOAD
+ *               segment: start address, size, flags (PF_R|PF_W|PF_X).
+ *               A module id is never reused; a module loaded again after
+ *               dlclose gets a new id.
+ * MODULE_GONE   module id (dlclose unmapped it; its records stay valid for
+ *               the stacks that were taken while it was loaded)
+ * NODES         first node id, count, then per node:
+ *               (node id - parent id) as varint, ip as zigzag delta from the
+ *               previous ip in this record (the first from 0).
+ *               Stack ids are node ids. Node 0 is the empty stack (root) and
+ *               is never written. A node's ip is a return address (or the
+ *               faulting pc for the innermost frame of a sample); the
+ *               analyzer looks up ip - 1 for return addresses.
+ * THREAD        thread index (small, dense, from 0), kernel tid,
+ *               name (string, may be empty)
+ * CHUNK         thread index, then per-thread events to the end of the
+ *               payload (see PERFSHIM_EV_*)
+ * SYNC          watermark time W (see the ordering contract above)
+ * LOST          number of events the shim could not record, reason code
+ * END           how (PERFSHIM_END_*), exit status or signal number,
+ *               allocation calls, free calls, bytes allocated,
+ *               events written, events lost. Records after END are late
+ *               events (frees made by destructors that ran after the
+ *               shim's own); readers apply them.
+ */
+enum perfshim_rec {
+	PERFSHIM_REC_FRAME = 1,
+	PERFSHIM_REC_MODULE = 2,
+	PERFSHIM_REC_MODULE_GONE = 3,
+	PERFSHIM_REC_NODES = 4,
+	PERFSHIM_REC_THREAD = 5,
+	PERFSHIM_REC_CHUNK = 6,
+	PERFSHIM_REC_SYNC = 7,
+	PERFSHIM_REC_LOST = 8,
+	PERFSHIM_REC_END = 9,
+};
+
+/*
+ * Per-thread events inside a CHUNK. One tag byte, then fields; no length,
+ * so a reader that meets an unknown event tag skips the rest of the chunk
+ * (and says so).
+ *
+ * ALLOC | fn    dt, size, address (zigzag delta from the thread's previous
+ *               address), stack id. fn is a PERFSHIM_FN_* value (0..15).
+ * FREE          dt, address (zigzag delta from the previous address)
+ * THREAD_EXIT   dt
+ */
+#define PERFSHIM_EV_ALLOC 0x10 /* low nibble: PERFSHIM_FN_* */
+#define PERFSHIM_EV_FREE 0x20
+#define PERFSHIM_EV_THREAD_EXIT 0x21
+
+enum perfshim_fn {
+	PERFSHIM_FN_MALLOC = 0,
+	PERFSHIM_FN_CALLOC = 1,
+	PERFSHIM_FN_REALLOC = 2,
+	PERFSHIM_FN_REALLOCARRAY = 3,
+	PERFSHIM_FN_POSIX_MEMALIGN = 4,
+	PERFSHIM_FN_ALIGNED_ALLOC = 5,
+	PERFSHIM_FN_MEMALIGN = 6,
+	PERFSHIM_FN_VALLOC = 7,
+	PERFSHIM_FN_PVALLOC = 8,
+	PERFSHIM_FN_COUNT
+};
+
+enum perfshim_end {
+	PERFSHIM_END_EXIT = 0,   /* exit() or return from main: status */
+	PERFSHIM_END__EXIT = 1,  /* _exit()/_Exit(): status */
+	PERFSHIM_END_SIGNAL = 2, /* killed by a fatal signal: signal number */
+	PERFSHIM_END_EXEC = 3,   /* replaced by exec; the new image traces anew */
+	PERFSHIM_END_STOPPED = 4 /* tracing was turned off (write error) */
+};
+
+enum perfshim_lost {
+	PERFSHIM_LOST_WRITE = 1, /* the trace could not be written */
+	PERFSHIM_LOST_TABLE = 2, /* the stack table was full */
+};
+
+/* Upper bound of one encoded varint. */
+#define PERFSHIM_VARINT_MAX 10
+
+/*
+ * perfshim_put_varint - write v as unsigned LEB128 at p.
+ * Returns the number of bytes written (1..10). p must have room for
+ * PERFSHIM_VARINT_MAX bytes.
+ */
+static inline size_t perfshim_put_varint(uint8_t *p, uint64_t v)
+{
+	size_t n = 0;
+
+	while (v >= 0x80) {
+		p[n++] = (uint8_t)(v | 0x80);
+		v >>= 7;
+	}
+	p[n++] = (uint8_t)v;
+	return n;
+}
+
+/*
+ * perfshim_get_varint - read an unsigned LEB128 value from [*p, end).
+ * On success stores it in *v, advances *p and returns 0. Returns -1 (and
+ * leaves *p alone) when the input ends inside the value or the value does
+ * not fit in 64 bits.
+ */
+static inline int perfshim_get_varint(const uint8_t **p, const uint8_t *end,
+				      uint64_t *v)
+{
+	const uint8_t *q = *p;
+	uint64_t r = 0;
+	unsigned shift = 0;
+
+	while (q < end) {
+		uint8_t b = *q++;
+
+		if (shift == 63 && b > 1)
+			return -1;
+		r |= (uint64_t)(b & 0x7f) << shift;
+		if (!(b & 0x80)) {
+			*v = r;
+			*p = q;
+			return 0;
+		}
+		shift += 7;
+		if (shift > 63)
+			return -1;
+	}
+	return -1;
+}
+
+static inline uint64_t perfshim_zigzag(int64_t v)
+{
+	return ((uint64_t)v << 1) ^ (uint64_t)(v >> 63);
+}
+
+static inline int64_t perfshim_unzigzag(uint64_t v)
+{
+	return (int64_t)(v >> 1) ^ -(int64_t)(v & 1);
+}
+
+#endif /* PERFSHIM_TRACE_H */

@@ -1,0 +1,364 @@
+/* alloc.c - the allocator interposers: record each call, pass it on. */
+#define _GNU_SOURCE
+#include <dlfcn.h>
+#include <errno.h>
+#include <malloc.h>
+#include <stdlib.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "perfshim_trace.h"
+#include "shim.h"
+
+HIDDEN struct real_alloc perfshim_real;
+HIDDEN __thread int perfshim_guard;
+HIDDEN __thread struct thread_state *perfshim_self;
+
+/*
+ * dlsym() may allocate (its error buffer) before the real allocator is
+ * known. Those few early calls are served from this static arena; its
+ * blocks are never freed and never recorded.
+ */
+static _Alignas(64) uint8_t boot_arena[64 * 1024];
+static _Atomic size_t boot_used;
+static __thread int resolving;
+
+static int in_arena(const void *p)
+{
+	return (const uint8_t *)p >= boot_arena &&
+	       (const uint8_t *)p < boot_arena + sizeof(boot_arena);
+}
+
+static void *arena_alloc(size_t size, size_t align)
+{
+	size_t off, end;
+
+	if (align < 16)
+		align = 16;
+	/* A size header in front of each block lets realloc copy it. */
+	do {
+		off = atomic_load(&boot_used);
+		size_t start = (off + sizeof(size_t) + align - 1) & ~(align - 1);
+
+		end = start + size;
+		if (end > sizeof(boot_arena))
+			return NULL;
+		if (atomic_compare_exchange_weak(&boot_used, &off, end)) {
+			memcpy(boot_arena + start - sizeof(size_t), &size,
+			       sizeof(size));
+			return boot_arena + start;
+		}
+	} while (1);
+}
+
+static size_t arena_size(const void *p)
+{
+	size_t n;
+
+	memcpy(&n, (const uint8_t *)p - sizeof(size_t), sizeof(n));
+	return n;
+}
+
+#define RESOLVE(name) \
+	perfshim_real.name = (__typeof__(perfshim_real.name))dlsym(RTLD_NEXT, #name)
+
+HIDDEN void perfshim_resolve_allocator(void)
+{
+	if (perfshim_real.free)
+		return;
+	resolving = 1;
+	RESOLVE(malloc);
+	RESOLVE(calloc);
+	RESOLVE(realloc);
+	RESOLVE(reallocarray);
+	RESOLVE(posix_memalign);
+	RESOLVE(aligned_alloc);
+	RESOLVE(memalign);
+	RESOLVE(valloc);
+	RESOLVE(pvalloc);
+	RESOLVE(malloc_usable_size);
+	/* free last: it is the "resolved" flag other threads look at. */
+	void (*f)(void *) = (void (*)(void *))dlsym(RTLD_NEXT, "free");
+
+	__atomic_store_n(&perfshim_real.free, f, __ATOMIC_RELEASE);
+	resolving = 0;
+}
+
+static inline int ready(void)
+{
+	if (UNLIKELY(!__atomic_load_n(&perfshim_real.free, __ATOMIC_ACQUIRE))) {
+		if (resolving)
+			return 0;
+		perfshim_resolve_allocator();
+	}
+	return 1;
+}
+
+/*
+ * The hot path: called with the guard held, after the real allocator
+ * returned p. Captures the stack and appends one ALLOC event.
+ */
+static void record_alloc(int fn, void *p, size_t size)
+{
+	struct thread_state *t = perfshim_self;
+	uint8_t rec[4 * PERFSHIM_VARINT_MAX + 1];
+	size_t n = 0;
+
+	if (UNLIKELY(!t)) {
+		t = perfshim_thread_get();
+		if (!t)
+			return;
+	}
+	atomic_store_explicit(&t->busy, 1, memory_order_relaxed);
+	atomic_signal_fence(memory_order_seq_cst);
+	uint64_t ts = perfshim_now();
+
+	atomic_store_explicit(&t->cur_ts, ts, memory_order_relaxed);
+	uint32_t stack = perfshim_stack_capture(t);
+	uint64_t addr = (uintptr_t)p;
+
+	rec[n++] = PERFSHIM_EV_ALLOC | fn;
+	n += perfshim_put_varint(rec + n, ts - t->last_ts);
+	n += perfshim_put_varint(rec + n, size);
+	n += perfshim_put_varint(rec + n,
+				 perfshim_zigzag((int64_t)(addr - t->last_addr)));
+	n += perfshim_put_varint(rec + n, stack);
+	t->last_ts = ts;
+	t->last_addr = addr;
+	perfshim_emit(t, rec, n);
+	atomic_store_explicit(&t->busy, 0, memory_order_release);
+	atomic_fetch_add_explicit(&perfshim_alloc_calls, 1,
+				  memory_order_relaxed);
+	atomic_fetch_add_explicit(&perfshim_alloc_bytes, size,
+				  memory_order_relaxed);
+}
+
+/* Appends a FREE event with time ts, taken before the block was released. */
+static void record_free(struct thread_state *t, void *p, uint64_t ts)
+{
+	uint8_t rec[2 * PERFSHIM_VARINT_MAX + 1];
+	size_t n = 0;
+	uint64_t addr = (uintptr_t)p;
+
+	rec[n++] = PERFSHIM_EV_FREE;
+	n += perfshim_put_varint(rec + n, ts - t->last_ts);
+	n += perfshim_put_varint(rec + n,
+				 perfshim_zigzag((int64_t)(addr - t->last_addr)));
+	t->last_ts = ts;
+	t->last_addr = addr;
+	perfshim_emit(t, rec, n);
+	atomic_fetch_add_explicit(&perfshim_free_calls, 1,
+				  memory_order_relaxed);
+}
+
+/* Opens a free-type event: marks the thread busy and takes its time. */
+static struct thread_state *free_begin(uint64_t *ts)
+{
+	struct thread_state *t = perfshim_self;
+
+	if (UNLIKELY(!t)) {
+		t = perfshim_thread_get();
+		if (!t)
+			return NULL;
+	}
+	atomic_store_explicit(&t->busy, 1, memory_order_relaxed);
+	atomic_signal_fence(memory_order_seq_cst);
+	*ts = perfshim_now();
+	atomic_store_explicit(&t->cur_ts, *ts, memory_order_relaxed);
+	return t;
+}
+
+static inline void free_end(struct thread_state *t)
+{
+	atomic_store_explicit(&t->busy, 0, memory_order_release);
+}
+
+static inline int tracing(void)
+{
+	return !perfshim_guard &&
+	       atomic_load_explicit(&perfshim_recording, memory_order_relaxed);
+}
+
+EXPORT void *malloc(size_t size)
+{
+	if (UNLIKELY(!ready()))
+		return arena_alloc(size, 16);
+	if (!tracing())
+		return perfshim_real.malloc(size);
+	perfshim_guard++;
+	void *p = perfshim_real.malloc(size);
+	int e = errno;
+
+	if (p)
+		record_alloc(PERFSHIM_FN_MALLOC, p, size);
+	perfshim_guard--;
+	errno = e;
+	return p;
+}
+
+EXPORT void free(void *p)
+{
+	if (!p || UNLIKELY(in_arena(p)))
+		return;
+	if (UNLIKELY(!ready()))
+		return;
+	if (!tracing()) {
+		perfshim_real.free(p);
+		return;
+	}
+	perfshim_guard++;
+	int e = errno;
+	uint64_t ts;
+	struct thread_state *t = free_begin(&ts);
+
+	if (t) {
+		record_free(t, p, ts);
+		free_end(t);
+	}
+	perfshim_real.free(p);
+	perfshim_guard--;
+	errno = e;
+}
+
+EXPORT void *calloc(size_t n, size_t size)
+{
+	if (UNLIKELY(!ready())) {
+		size_t total;
+
+		if (__builtin_mul_overflow(n, size, &total))
+			return NULL;
+		return arena_alloc(total, 16); /* static memory is zeroed */
+	}
+	if (!tracing())
+		return perfshim_real.calloc(n, size);
+	perfshim_guard++;
+	void *p = perfshim_real.calloc(n, size);
+	int e = errno;
+
+	if (p)
+		record_alloc(PERFSHIM_FN_CALLOC, p, n * size);
+	perfshim_guard--;
+	errno = e;
+	return p;
+}
+
+/* realloc and reallocarray: a free of the old block and an alloc of the new. */
+static void *do_realloc(int fn, void *old, size_t n, size_t size)
+{
+	size_t total = n * size;
+	void *p;
+
+	if (!tracing()) {
+		return fn == PERFSHIM_FN_REALLOC ?
+			       perfshim_real.realloc(old, size) :
+			       perfshim_real.reallocarray(old, n, size);
+	}
+	perfshim_guard++;
+	uint64_t ts = 0;
+	struct thread_state *t = old ? free_begin(&ts) : NULL;
+
+	p = fn == PERFSHIM_FN_REALLOC ? perfshim_real.realloc(old, size) :
+					perfshim_real.reallocarray(old, n, size);
+	int e = errno;
+
+	/* Failure leaves old untouched; realloc(old, 0) may free it. */
+	if (t && (p || total == 0))
+		record_free(t, old, ts);
+	if (t)
+		free_end(t);
+	if (p)
+		record_alloc(fn, p, total);
+	perfshim_guard--;
+	errno = e;
+	return p;
+}
+
+EXPORT void *realloc(void *old, size_t size)
+{
+	if (UNLIKELY(!ready() || in_arena(old))) {
+		void *p;
+
+		if (!in_arena(old) && perfshim_real.realloc)
+			return perfshim_real.realloc(old, size);
+		p = ready() ? malloc(size) : arena_alloc(size, 16);
+		if (p && old) {
+			size_t n = arena_size(old);
+
+			memcpy(p, old, n < size ? n : size);
+		}
+		return p;
+	}
+	return do_realloc(PERFSHIM_FN_REALLOC, old, 1, size);
+}
+
+EXPORT void *reallocarray(void *old, size_t n, size_t size)
+{
+	size_t total;
+
+	if (__builtin_mul_overflow(n, size, &total) || UNLIKELY(in_arena(old))) {
+		if (!in_arena(old) && ready())
+			return perfshim_real.reallocarray(old, n, size);
+		errno = ENOMEM;
+		return NULL;
+	}
+	if (UNLIKELY(!ready()))
+		return realloc(old, total);
+	return do_realloc(PERFSHIM_FN_REALLOCARRAY, old, n, size);
+}
+
+EXPORT int posix_memalign(void **out, size_t align, size_t size)
+{
+	if (UNLIKELY(!ready())) {
+		*out = arena_alloc(size, align);
+		return *out ? 0 : ENOMEM;
+	}
+	if (!tracing())
+		return perfshim_real.posix_memalign(out, align, size);
+	perfshim_guard++;
+	int e = errno;
+	int r = perfshim_real.posix_memalign(out, align, size);
+
+	if (r == 0 && *out)
+		record_alloc(PERFSHIM_FN_POSIX_MEMALIGN, *out, size);
+	perfshim_guard--;
+	errno = e;
+	return r;
+}
+
+/* The aligned family that returns the block: one body, four names. */
+#define ALIGNED_HOOK(name, FN, params, args, size_expr)                      \
+	EXPORT void *name params                                             \
+	{                                                                    \
+		if (UNLIKELY(!ready()))                                      \
+			return NULL;                                         \
+		if (!tracing())                                              \
+			return perfshim_real.name args;                      \
+		perfshim_guard++;                                            \
+		void *p = perfshim_real.name args;                           \
+		int e = errno;                                               \
+		if (p)                                                       \
+			record_alloc(FN, p, size_expr);                      \
+		perfshim_guard--;                                            \
+		errno = e;                                                   \
+		return p;                                                    \
+	}
+
+ALIGNED_HOOK(aligned_alloc, PERFSHIM_FN_ALIGNED_ALLOC,
+	     (size_t align, size_t size), (align, size), size)
+ALIGNED_HOOK(memalign, PERFSHIM_FN_MEMALIGN, (size_t align, size_t size),
+	     (align, size), size)
+ALIGNED_HOOK(valloc, PERFSHIM_FN_VALLOC, (size_t size), (size), size)
+/* pvalloc rounds up to whole pages; the program owns all of them. */
+ALIGNED_HOOK(pvalloc, PERFSHIM_FN_PVALLOC, (size_t size), (size),
+	     perfshim_real.malloc_usable_size(p))
+
+EXPORT size_t malloc_usable_size(void *p)
+{
+	if (!p)
+		return 0;
+	if (in_arena(p))
+		return arena_size(p);
+	if (UNLIKELY(!ready()))
+		return 0;
+	return perfshim_real.malloc_usable_size(p);
+}

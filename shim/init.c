@@ -1,0 +1,339 @@
+/* init.c - start and end of tracing: configuration, fork, exec and exit. */
+#define _GNU_SOURCE
+#define UNW_LOCAL_ONLY
+#include <dlfcn.h>
+#include <errno.h>
+#include <libunwind.h>
+#include <limits.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "perfshim_trace.h"
+#include "shim.h"
+
+static pid_t traced_pid;
+static int exit_status = -1; /* -1: not known */
+
+/* Parse a PERFSHIM_* integer; complain once and keep the default if bad. */
+static long env_long(const char *name, long def, long lo, long hi)
+{
+	const char *s = getenv(name);
+	char *end;
+	long v;
+
+	if (!s || !*s)
+		return def;
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno || *end || v < lo || v > hi) {
+		perfshim_say("ignoring %s=%s: expected a whole number from %ld "
+			     "to %ld; using %ld",
+			     name, s, lo, hi, def);
+		return def;
+	}
+	return v;
+}
+
+static void read_config(void)
+{
+	const char *out = getenv("PERFSHIM_OUTPUT");
+	long kb;
+
+	if (out && *out)
+		perfshim_cfg.output = out;
+	perfshim_cfg.depth = (int)env_long("PERFSHIM_DEPTH", 64, 1, MAX_DEPTH);
+	perfshim_cfg.zstd_level = (int)env_long("PERFSHIM_ZSTD_LEVEL", 1, 1, 19);
+	perfshim_cfg.flush_ms =
+		(unsigned)env_long("PERFSHIM_FLUSH_MS", 100, 1, 60000);
+	kb = env_long("PERFSHIM_BUFFER_KB", 256, 16, 65536);
+	perfshim_cfg.ring_size = 16 * 1024;
+	while (perfshim_cfg.ring_size < (size_t)kb * 1024)
+		perfshim_cfg.ring_size *= 2;
+}
+
+static void fork_child(void)
+{
+	perfshim_after_fork_child();
+	if (atomic_load(&perfshim_recording))
+		traced_pid = getpid();
+}
+
+/* Stays 1 in a vfork child, whose memory is the parent's: hands off. */
+static int foreign_process(void)
+{
+	return getpid() != traced_pid;
+}
+
+__attribute__((constructor)) static void perfshim_init(void)
+{
+	const char *off = getenv("PERFSHIM_DISABLE");
+
+	perfshim_guard++;
+	perfshim_resolve_allocator();
+	if (off && *off && strcmp(off, "0"))
+		goto out;
+	read_config();
+	perfshim_modules_self_range();
+	perfshim_stack_init();
+	if (perfshim_writer_open())
+		goto out;
+	traced_pid = getpid();
+	pthread_atfork(perfshim_fork_prepare, perfshim_fork_parent, fork_child);
+	perfshim_signals_init();
+	perfshim_modules_scan();
+	/* The first backtrace sets up libunwind's caches; do it now. */
+	void *warm[8];
+
+	unw_backtrace(warm, 8);
+	atomic_store(&perfshim_recording, 1);
+	perfshim_writer_start();
+out:
+	perfshim_guard--;
+}
+
+/*
+ * The shim is loaded before the program, so this runs after the
+ * program's own destructors and atexit handlers: their frees are in.
+ */
+__attribute__((destructor)) static void perfshim_fini(void)
+{
+	if (!atomic_load(&perfshim_recording) || foreign_process())
+		return;
+	perfshim_guard++;
+	perfshim_modules_scan();
+	perfshim_finish(PERFSHIM_END_EXIT, exit_status);
+	perfshim_guard--;
+}
+
+/* Wrapping main is how the exit status of a return from main is known. */
+typedef int (*main_fn)(int, char **, char **);
+static main_fn real_main;
+int __libc_start_main(main_fn main, int argc, char **argv, void (*init)(void),
+		      void (*fini)(void), void (*rtld_fini)(void),
+		      void *stack_end);
+
+static int wrap_main(int argc, char **argv, char **envp)
+{
+	int r = real_main(argc, argv, envp);
+
+	exit_status = r & 0xff;
+	return r;
+}
+
+EXPORT int __libc_start_main(main_fn main, int argc, char **argv,
+			     void (*init)(void), void (*fini)(void),
+			     void (*rtld_fini)(void), void *stack_end)
+{
+	typedef int (*start_fn)(main_fn, int, char **, void (*)(void),
+				void (*)(void), void (*)(void), void *);
+	start_fn real = (start_fn)dlsym(RTLD_NEXT, "__libc_start_main");
+
+	real_main = main;
+	return real(wrap_main, argc, argv, init, fini, rtld_fini, stack_end);
+}
+
+EXPORT void exit(int status)
+{
+	void (*real)(int) = (void (*)(int))dlsym(RTLD_NEXT, "exit");
+
+	exit_status = status & 0xff;
+	real(status);
+	__builtin_unreachable();
+}
+
+static void quick_end(int status)
+{
+	if (atomic_load(&perfshim_recording) && !foreign_process()) {
+		perfshim_guard++;
+		perfshim_finish(PERFSHIM_END__EXIT, status & 0xff);
+		perfshim_guard--;
+	}
+}
+
+EXPORT void _exit(int status)
+{
+	void (*real)(int) = (void (*)(int))dlsym(RTLD_NEXT, "_exit");
+
+	quick_end(status);
+	real(status);
+	__builtin_unreachable();
+}
+
+EXPORT void _Exit(int status)
+{
+	void (*real)(int) = (void (*)(int))dlsym(RTLD_NEXT, "_Exit");
+
+	quick_end(status);
+	real(status);
+	__builtin_unreachable();
+}
+
+/* exec replaces the image: write everything first; resume if it fails. */
+static int before_exec(void)
+{
+	if (!atomic_load(&perfshim_recording) || foreign_process())
+		return 0;
+	perfshim_guard++;
+	perfshim_finish(PERFSHIM_END_EXEC, 0);
+	perfshim_guard--;
+	return 1;
+}
+
+static void after_failed_exec(int finished, int err)
+{
+	if (finished)
+		perfshim_unfinish();
+	errno = err;
+}
+
+#define EXEC_HOOK(name, params, args)                                       \
+	EXPORT int name params                                              \
+	{                                                                   \
+		int (*real) params =                                        \
+			(int (*) params)dlsym(RTLD_NEXT, #name);            \
+		int f = before_exec();                                      \
+		int r = real args;                                          \
+		after_failed_exec(f, errno);                                \
+		return r;                                                   \
+	}
+
+EXEC_HOOK(execve, (const char *path, char *const argv[], char *const envp[]),
+	  (path, argv, envp))
+EXEC_HOOK(execv, (const char *path, char *const argv[]), (path, argv))
+EXEC_HOOK(execvp, (const char *file, char *const argv[]), (file, argv))
+EXEC_HOOK(execvpe,
+	  (const char *file, char *const argv[], char *const envp[]),
+	  (file, argv, envp))
+EXEC_HOOK(fexecve, (int fd, char *const argv[], char *const envp[]),
+	  (fd, argv, envp))
+
+/* The execl family: collect the arguments, then the matching execv*. */
+static char **collect_args(const char *arg0, va_list ap, char ***envp)
+{
+	va_list cp;
+	size_t n = 1;
+
+	va_copy(cp, ap);
+	while (va_arg(cp, char *))
+		n++;
+	va_end(cp);
+	char **argv = perfshim_real.malloc((n + 1) * sizeof(*argv));
+
+	if (!argv)
+		return NULL;
+	argv[0] = (char *)arg0;
+	for (size_t i = 1; i <= n; i++)
+		argv[i] = va_arg(ap, char *);
+	if (envp)
+		*envp = va_arg(ap, char **);
+	return argv;
+}
+
+EXPORT int execl(const char *path, const char *arg, ...)
+{
+	va_list ap;
+
+	va_start(ap, arg);
+	char **argv = collect_args(arg, ap, NULL);
+
+	va_end(ap);
+	if (!argv) {
+		errno = ENOMEM;
+		return -1;
+	}
+	return execv(path, argv);
+}
+
+EXPORT int execlp(const char *file, const char *arg, ...)
+{
+	va_list ap;
+
+	va_start(ap, arg);
+	char **argv = collect_args(arg, ap, NULL);
+
+	va_end(ap);
+	if (!argv) {
+		errno = ENOMEM;
+		return -1;
+	}
+	return execvp(file, argv);
+}
+
+EXPORT int execle(const char *path, const char *arg, ...)
+{
+	va_list ap;
+	char **envp;
+
+	va_start(ap, arg);
+	char **argv = collect_args(arg, ap, &envp);
+
+	va_end(ap);
+	if (!argv) {
+		errno = ENOMEM;
+		return -1;
+	}
+	return execve(path, argv, envp);
+}
+
+/*
+ * The trace descriptor is ours: a program that closes "all" descriptors
+ * or dup2()s onto its number must not take it from us, nor be told no.
+ */
+EXPORT int close(int fd)
+{
+	static int (*real)(int);
+
+	if (!real)
+		real = (int (*)(int))dlsym(RTLD_NEXT, "close");
+	if (perfshim_is_trace_fd(fd))
+		return 0; /* invisible to the program: it never had it */
+	return real(fd);
+}
+
+EXPORT int dup2(int old, int new)
+{
+	static int (*real)(int, int);
+
+	if (!real)
+		real = (int (*)(int, int))dlsym(RTLD_NEXT, "dup2");
+	perfshim_protect_fd(new);
+	return real(old, new);
+}
+
+EXPORT int dup3(int old, int new, int flags)
+{
+	static int (*real)(int, int, int);
+
+	if (!real)
+		real = (int (*)(int, int, int))dlsym(RTLD_NEXT, "dup3");
+	perfshim_protect_fd(new);
+	return real(old, new, flags);
+}
+
+EXPORT int close_range(unsigned first, unsigned last, int flags)
+{
+	static int (*real)(unsigned, unsigned, int);
+
+	if (!real)
+		real = (int (*)(unsigned, unsigned, int))dlsym(RTLD_NEXT,
+							      "close_range");
+	int tfd = perfshim_trace_fd();
+
+	if (tfd < 0 || (unsigned)tfd < first || (unsigned)tfd > last)
+		return real(first, last, flags);
+	int r = (unsigned)tfd > first ? real(first, (unsigned)tfd - 1, flags) : 0;
+
+	if (r == 0 && (unsigned)tfd < last)
+		r = real((unsigned)tfd + 1, last, flags);
+	return r;
+}
+
+EXPORT void closefrom(int lowfd)
+{
+	int lo = lowfd < 0 ? 0 : lowfd;
+
+	close_range((unsigned)lo, ~0u, 0);
+}

@@ -1,0 +1,339 @@
+/* modules.c - record loaded objects (path, build-id, segments) and their changes. */
+#define _GNU_SOURCE
+#include <dlfcn.h>
+#include <elf.h>
+#include <link.h>
+#include <pthread.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "perfshim_trace.h"
+#include "shim.h"
+
+/*
+ * What the trace has been told is loaded. Scans compare the live list
+ * from dl_iterate_phdr against it and write the differences. Lookups of
+ * "is this address in a known module" read an immutable snapshot of the
+ * ranges without a lock; a scan publishes a new one (old ones are kept:
+ * they are small and a reader may still be looking at them).
+ */
+struct known {
+	uint64_t id;
+	uint64_t bias;
+	uint64_t lo, hi;
+	char name[256];
+	int seen;
+};
+
+struct ranges {
+	size_t n;
+	struct {
+		uint64_t lo, hi;
+	} r[];
+};
+
+static pthread_mutex_t module_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct known *known;
+static size_t nknown, capknown;
+static uint64_t next_module_id = 1;
+static unsigned long long last_adds = ~0ull, last_subs = ~0ull;
+static struct ranges *_Atomic snapshot;
+static uintptr_t self_lo, self_hi;
+
+HIDDEN int perfshim_in_shim(uintptr_t ip)
+{
+	return ip >= self_lo && ip < self_hi;
+}
+
+static int self_cb(struct dl_phdr_info *info, size_t size, void *data)
+{
+	uintptr_t me = (uintptr_t)data;
+
+	(void)size;
+	for (int i = 0; i < info->dlpi_phnum; i++) {
+		const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
+		uintptr_t lo = info->dlpi_addr + ph->p_vaddr;
+
+		if (ph->p_type == PT_LOAD && (ph->p_flags & PF_X) && me >= lo &&
+		    me < lo + ph->p_memsz) {
+			self_lo = lo;
+			self_hi = lo + ph->p_memsz;
+			return 1;
+		}
+	}
+	return 0;
+}
+
+HIDDEN void perfshim_modules_self_range(void)
+{
+	dl_iterate_phdr(self_cb, (void *)(uintptr_t)&perfshim_modules_self_range);
+}
+
+static size_t build_id(const struct dl_phdr_info *info, const uint8_t **out)
+{
+	for (int i = 0; i < info->dlpi_phnum; i++) {
+		const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
+
+		if (ph->p_type != PT_NOTE)
+			continue;
+		const uint8_t *p = (const uint8_t *)(info->dlpi_addr + ph->p_vaddr);
+		const uint8_t *end = p + ph->p_memsz;
+
+		while (p + sizeof(ElfW(Nhdr)) <= end) {
+			const ElfW(Nhdr) *nh = (const ElfW(Nhdr) *)p;
+			const uint8_t *name = p + sizeof(*nh);
+			const uint8_t *desc = name + ((nh->n_namesz + 3) & ~3u);
+
+			if (desc + nh->n_descsz > end)
+				break;
+			if (nh->n_type == NT_GNU_BUILD_ID && nh->n_namesz == 4 &&
+			    !memcmp(name, "GNU", 4)) {
+				*out = desc;
+				return nh->n_descsz;
+			}
+			p = desc + ((nh->n_descsz + 3) & ~3u);
+		}
+	}
+	return 0;
+}
+
+static const char *module_name(const struct dl_phdr_info *info, char *buf,
+			       size_t len)
+{
+	if (info->dlpi_name && info->dlpi_name[0])
+		return info->dlpi_name;
+	/* The main program has no name in the list. */
+	ssize_t n = readlink("/proc/self/exe", buf, len - 1);
+
+	buf[n > 0 ? n : 0] = 0;
+	return buf;
+}
+
+static void emit_module(const struct dl_phdr_info *info, const char *name,
+			uint64_t id)
+{
+	uint8_t buf[4096];
+	struct enc e = { buf, 0, sizeof(buf) };
+	const uint8_t *bid = NULL;
+	size_t bidlen = build_id(info, &bid);
+	int nseg = 0;
+
+	for (int i = 0; i < info->dlpi_phnum; i++)
+		nseg += info->dlpi_phdr[i].p_type == PT_LOAD;
+	enc_u(&e, id);
+	enc_u(&e, info->dlpi_addr);
+	enc_str(&e, name);
+	enc_u(&e, bidlen);
+	enc_bytes(&e, bid, bidlen);
+	enc_u(&e, (uint64_t)nseg);
+	for (int i = 0; i < info->dlpi_phnum; i++) {
+		const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
+
+		if (ph->p_type != PT_LOAD)
+			continue;
+		enc_u(&e, info->dlpi_addr + ph->p_vaddr);
+		enc_u(&e, ph->p_memsz);
+		enc_u(&e, ph->p_flags);
+	}
+	if (e.len <= e.cap)
+		perfshim_meta(PERFSHIM_REC_MODULE, buf, e.len);
+}
+
+static void span(const struct dl_phdr_info *info, uint64_t *lo, uint64_t *hi)
+{
+	*lo = UINT64_MAX;
+	*hi = 0;
+	for (int i = 0; i < info->dlpi_phnum; i++) {
+		const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
+
+		if (ph->p_type != PT_LOAD)
+			continue;
+		uint64_t a = info->dlpi_addr + ph->p_vaddr;
+
+		if (a < *lo)
+			*lo = a;
+		if (a + ph->p_memsz > *hi)
+			*hi = a + ph->p_memsz;
+	}
+}
+
+static int scan_cb(struct dl_phdr_info *info, size_t size, void *data)
+{
+	char path[4096];
+	const char *name = module_name(info, path, sizeof(path));
+	uint64_t lo, hi;
+
+	(void)size;
+	(void)data;
+	span(info, &lo, &hi);
+	if (hi <= lo)
+		return 0;
+	for (size_t i = 0; i < nknown; i++) {
+		if (known[i].bias == info->dlpi_addr && known[i].lo == lo &&
+		    !strncmp(known[i].name, name, sizeof(known[i].name) - 1)) {
+			known[i].seen = 1;
+			return 0;
+		}
+	}
+	if (nknown == capknown) {
+		size_t cap = capknown ? 2 * capknown : 64;
+		struct known *k = perfshim_real.realloc(known, cap * sizeof(*k));
+
+		if (!k)
+			return 0;
+		known = k;
+		capknown = cap;
+	}
+	struct known *k = &known[nknown++];
+
+	k->id = next_module_id++;
+	k->bias = info->dlpi_addr;
+	k->lo = lo;
+	k->hi = hi;
+	k->seen = 1;
+	strncpy(k->name, name, sizeof(k->name) - 1);
+	k->name[sizeof(k->name) - 1] = 0;
+	emit_module(info, name, k->id);
+	return 0;
+}
+
+static int counters_cb(struct dl_phdr_info *info, size_t size, void *data)
+{
+	unsigned long long *c = data;
+
+	if (size < offsetof(struct dl_phdr_info, dlpi_subs) +
+			   sizeof(info->dlpi_subs)) {
+		c[0] = c[1] = ~0ull - 1; /* unknown: always rescan */
+		return 1;
+	}
+	c[0] = info->dlpi_adds;
+	c[1] = info->dlpi_subs;
+	return 1;
+}
+
+static void publish_ranges(void)
+{
+	struct ranges *r = perfshim_real.malloc(sizeof(*r) +
+						nknown * sizeof(r->r[0]));
+
+	if (!r)
+		return;
+	r->n = nknown;
+	for (size_t i = 0; i < nknown; i++) {
+		r->r[i].lo = known[i].lo;
+		r->r[i].hi = known[i].hi;
+	}
+	atomic_store_explicit(&snapshot, r, memory_order_release);
+}
+
+/* Compare the loaded objects with what the trace knows; write changes. */
+HIDDEN void perfshim_modules_scan(void)
+{
+	unsigned long long c[2];
+	int gone = 0;
+
+	perfshim_guard++;
+	pthread_mutex_lock(&module_lock);
+	dl_iterate_phdr(counters_cb, c);
+	if (c[0] == last_adds && c[1] == last_subs)
+		goto out;
+	last_adds = c[0];
+	last_subs = c[1];
+	for (size_t i = 0; i < nknown; i++)
+		known[i].seen = 0;
+	dl_iterate_phdr(scan_cb, NULL);
+	for (size_t i = 0; i < nknown;) {
+		if (known[i].seen) {
+			i++;
+			continue;
+		}
+		uint8_t buf[PERFSHIM_VARINT_MAX];
+		size_t n = perfshim_put_varint(buf, known[i].id);
+
+		perfshim_meta(PERFSHIM_REC_MODULE_GONE, buf, n);
+		known[i] = known[--nknown];
+		gone = 1;
+	}
+	if (gone)
+		perfshim_stack_new_epoch();
+	publish_ranges();
+out:
+	pthread_mutex_unlock(&module_lock);
+	perfshim_guard--;
+}
+
+/*
+ * A new stack node whose address lies in no known module means something
+ * was loaded behind our back (NSS, iconv, libgcc_s): rescan before the
+ * node is written, so the module record comes first.
+ */
+HIDDEN void perfshim_modules_check(uint64_t ip)
+{
+	const struct ranges *r =
+		atomic_load_explicit(&snapshot, memory_order_acquire);
+
+	if (r) {
+		for (size_t i = 0; i < r->n; i++)
+			if (ip >= r->r[i].lo && ip < r->r[i].hi)
+				return;
+	}
+	perfshim_modules_scan();
+}
+
+/* In a forked child: the new trace must describe every module again. */
+HIDDEN void perfshim_modules_reset(void)
+{
+	pthread_mutex_init(&module_lock, NULL);
+	nknown = 0;
+	last_adds = last_subs = ~0ull;
+	perfshim_modules_scan();
+}
+
+HIDDEN void perfshim_modules_lock(void)
+{
+	pthread_mutex_lock(&module_lock);
+}
+
+HIDDEN void perfshim_modules_unlock(void)
+{
+	pthread_mutex_unlock(&module_lock);
+}
+
+static void *(*real_dlopen)(const char *, int);
+static void *(*real_dlmopen)(Lmid_t, const char *, int);
+static int (*real_dlclose)(void *);
+
+EXPORT void *dlopen(const char *file, int mode)
+{
+	if (!real_dlopen)
+		real_dlopen = (void *(*)(const char *, int))dlsym(RTLD_NEXT,
+								 "dlopen");
+	void *h = real_dlopen(file, mode);
+
+	if (h && atomic_load(&perfshim_recording))
+		perfshim_modules_scan();
+	return h;
+}
+
+EXPORT void *dlmopen(Lmid_t lmid, const char *file, int mode)
+{
+	if (!real_dlmopen)
+		real_dlmopen = (void *(*)(Lmid_t, const char *, int))dlsym(
+			RTLD_NEXT, "dlmopen");
+	void *h = real_dlmopen(lmid, file, mode);
+
+	if (h && atomic_load(&perfshim_recording))
+		perfshim_modules_scan();
+	return h;
+}
+
+EXPORT int dlclose(void *h)
+{
+	if (!real_dlclose)
+		real_dlclose = (int (*)(void *))dlsym(RTLD_NEXT, "dlclose");
+	int r = real_dlclose(h);
+
+	if (atomic_load(&perfshim_recording))
+		perfshim_modules_scan();
+	return r;
+}

@@ -1,0 +1,152 @@
+/* shim.h - internals shared by the parts of libperfshim.so (never installed). */
+#ifndef PERFSHIM_SHIM_H
+#define PERFSHIM_SHIM_H
+
+#include <stdatomic.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#define HIDDEN __attribute__((visibility("hidden")))
+#define EXPORT __attribute__((visibility("default")))
+#define LIKELY(x) __builtin_expect(!!(x), 1)
+#define UNLIKELY(x) __builtin_expect(!!(x), 0)
+
+/* Per-thread stack cache entries (direct-mapped, power of two). */
+#define STACK_CACHE_SIZE 1024
+/* Hard upper bound of PERFSHIM_DEPTH. */
+#define MAX_DEPTH 256
+
+struct stack_cache_entry {
+	uint64_t hash;
+	uint32_t id;
+	uint32_t epoch;
+};
+
+/*
+ * One traced thread. Lives in memory the shim maps itself, so that the
+ * program's heap never sees it. The ring is single-producer (the thread)
+ * single-consumer (the writer): head and tail count bytes ever written and
+ * ever consumed.
+ */
+struct thread_state {
+	struct thread_state *next; /* all threads, newest first */
+	uint32_t index;
+	pid_t tid;
+	uint8_t *ring;
+	size_t ring_size; /* power of two */
+	_Atomic uint64_t head;
+	_Atomic uint64_t tail;
+	uint64_t tail_seen; /* producer's stale copy of tail */
+	/*
+	 * busy is set while the thread is between taking an event's time and
+	 * committing it; cur_ts is that time (or the previous one, which is
+	 * never larger). The writer derives its SYNC watermark from them.
+	 */
+	_Atomic int busy;
+	_Atomic uint64_t cur_ts;
+	_Atomic int dead;
+	uint64_t last_ts;   /* producer's delta bases */
+	uint64_t last_addr;
+	uint64_t chunk_ts;  /* writer's: nothing */
+	struct stack_cache_entry cache[STACK_CACHE_SIZE];
+	uintptr_t ips[MAX_DEPTH + 16];
+};
+
+struct shim_config {
+	const char *output; /* PERFSHIM_OUTPUT template */
+	int depth;          /* PERFSHIM_DEPTH */
+	int zstd_level;     /* PERFSHIM_ZSTD_LEVEL */
+	unsigned flush_ms;  /* PERFSHIM_FLUSH_MS */
+	size_t ring_size;   /* PERFSHIM_BUFFER_KB * 1024 */
+};
+
+extern HIDDEN struct shim_config perfshim_cfg;
+/* 1 while events are recorded; 0 before init, when disabled or stopped. */
+extern HIDDEN _Atomic int perfshim_recording;
+
+/* The real allocator, resolved at start (alloc.c). */
+struct real_alloc {
+	void *(*malloc)(size_t);
+	void (*free)(void *);
+	void *(*calloc)(size_t, size_t);
+	void *(*realloc)(void *, size_t);
+	void *(*reallocarray)(void *, size_t, size_t);
+	int (*posix_memalign)(void **, size_t, size_t);
+	void *(*aligned_alloc)(size_t, size_t);
+	void *(*memalign)(size_t, size_t);
+	void *(*valloc)(size_t);
+	void *(*pvalloc)(size_t);
+	size_t (*malloc_usable_size)(void *);
+};
+extern HIDDEN struct real_alloc perfshim_real;
+HIDDEN void perfshim_resolve_allocator(void);
+
+/*
+ * Reentrancy guard. While it is non-zero on a thread, the hooks pass calls
+ * straight to the real functions: this is how the shim's own allocations
+ * (libunwind, zstd, its tables) stay out of the trace.
+ */
+extern HIDDEN __thread int perfshim_guard;
+extern HIDDEN __thread struct thread_state *perfshim_self;
+
+/* Event time: ns on CLOCK_MONOTONIC since the trace started. */
+HIDDEN uint64_t perfshim_now(void);
+
+/* writer.c */
+HIDDEN int perfshim_writer_open(void);
+HIDDEN struct thread_state *perfshim_thread_get(void);
+HIDDEN void perfshim_thread_exit(struct thread_state *t);
+HIDDEN void perfshim_emit(struct thread_state *t, const uint8_t *rec,
+			  size_t len);
+HIDDEN void perfshim_meta(uint8_t tag, const uint8_t *payload, size_t len);
+HIDDEN void perfshim_finish(int how, int status);
+HIDDEN void perfshim_flush_now(void);
+HIDDEN void perfshim_after_fork_child(void);
+HIDDEN void perfshim_fork_prepare(void);
+HIDDEN void perfshim_fork_parent(void);
+HIDDEN int perfshim_is_trace_fd(int fd);
+HIDDEN int perfshim_trace_fd(void);
+HIDDEN int perfshim_protect_fd(int fd);
+HIDDEN void perfshim_late_event(void);
+HIDDEN void perfshim_writer_start(void);
+HIDDEN void perfshim_unfinish(void);
+extern HIDDEN _Atomic uint64_t perfshim_alloc_calls, perfshim_free_calls,
+	perfshim_alloc_bytes, perfshim_lost_events;
+
+/* stack.c */
+HIDDEN void perfshim_stack_init(void);
+HIDDEN void perfshim_stack_reset(void);
+HIDDEN uint32_t perfshim_stack_capture(struct thread_state *t);
+HIDDEN uint32_t perfshim_stack_next_id(void);
+/* Writer side: encode the nodes [*from, upto) that are ready. */
+HIDDEN size_t perfshim_stack_encode(uint32_t *from, uint32_t upto,
+				    uint8_t *out, size_t cap);
+HIDDEN void perfshim_stack_new_epoch(void);
+
+/* modules.c */
+HIDDEN void perfshim_modules_scan(void);
+HIDDEN void perfshim_modules_reset(void);
+HIDDEN int perfshim_in_shim(uintptr_t ip);
+HIDDEN void perfshim_modules_self_range(void);
+HIDDEN void perfshim_modules_check(uint64_t ip);
+HIDDEN void perfshim_modules_lock(void);
+HIDDEN void perfshim_modules_unlock(void);
+
+/* signals.c */
+HIDDEN void perfshim_signals_init(void);
+
+/* Small encoder for records built on the stack. */
+struct enc {
+	uint8_t *p;
+	size_t len, cap;
+};
+HIDDEN void enc_u(struct enc *e, uint64_t v);
+HIDDEN void enc_bytes(struct enc *e, const void *s, size_t n);
+HIDDEN void enc_str(struct enc *e, const char *s);
+
+/* Print one line on stderr without stdio (safe anywhere). */
+HIDDEN void perfshim_say(const char *fmt, ...)
+	__attribute__((format(printf, 1, 2)));
+
+#endif

@@ -1,0 +1,209 @@
+/* stack.c - capture call stacks with libunwind and intern them as a tree. */
+#define _GNU_SOURCE
+#define UNW_LOCAL_ONLY
+#include <libunwind.h>
+#include <sched.h>
+#include <string.h>
+#include <sys/mman.h>
+
+#include "perfshim_trace.h"
+#include "shim.h"
+
+/*
+ * Every distinct (parent, ip, epoch) is a node with a dense id; a stack
+ * id is the id of its innermost node. Nodes live in one array indexed by
+ * id, the lookup is an open-addressing table of ids. Both are reserved
+ * up front as untouched virtual memory, so they never move and need no
+ * lock: a new node is filled in and marked ready before it is published
+ * in the table, and the writer emits nodes in id order once ready.
+ *
+ * The epoch changes when a module is unloaded, so that an address that
+ * is reused by a later library never shares a node with the old one.
+ */
+struct node {
+	uint64_t ip;
+	uint32_t parent;
+	uint16_t epoch;
+	_Atomic uint16_t ready;
+};
+
+#define NODE_MAX (1u << 24)
+#define TABLE_SIZE (1u << 25) /* load stays under one half */
+
+static struct node *nodes;
+static _Atomic uint32_t *table;
+static _Atomic uint32_t next_id = 1;
+static _Atomic uint32_t epoch;
+
+static void *reserve(size_t bytes)
+{
+	void *p = mmap(NULL, bytes, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+
+	return p == MAP_FAILED ? NULL : p;
+}
+
+HIDDEN void perfshim_stack_init(void)
+{
+	nodes = reserve(sizeof(*nodes) * (size_t)NODE_MAX);
+	table = reserve(sizeof(*table) * (size_t)TABLE_SIZE);
+	unw_set_caching_policy(unw_local_addr_space, UNW_CACHE_PER_THREAD);
+}
+
+/* In a forked child: forget every node (the child writes a new trace). */
+HIDDEN void perfshim_stack_reset(void)
+{
+	if (nodes)
+		madvise(nodes, sizeof(*nodes) * (size_t)NODE_MAX, MADV_DONTNEED);
+	if (table)
+		madvise((void *)table, sizeof(*table) * (size_t)TABLE_SIZE,
+			MADV_DONTNEED);
+	atomic_store(&next_id, 1);
+}
+
+HIDDEN void perfshim_stack_new_epoch(void)
+{
+	atomic_fetch_add(&epoch, 1);
+}
+
+HIDDEN uint32_t perfshim_stack_next_id(void)
+{
+	return atomic_load_explicit(&next_id, memory_order_acquire);
+}
+
+static inline uint64_t mix(uint64_t h, uint64_t v)
+{
+	h ^= v + 0x9e3779b97f4a7c15ull + (h << 6) + (h >> 2);
+	h *= 0xff51afd7ed558ccdull;
+	return h ^ (h >> 32);
+}
+
+static uint32_t intern(uint32_t parent, uint64_t ip, uint16_t ep)
+{
+	uint64_t h = mix(mix(parent, ip), ep);
+	uint32_t mask = TABLE_SIZE - 1;
+	uint32_t i = (uint32_t)h & mask;
+	uint32_t mine = 0;
+
+	for (uint32_t probes = 0; probes < 4096; probes++, i = (i + 1) & mask) {
+		uint32_t id = atomic_load_explicit(&table[i],
+						   memory_order_acquire);
+
+		if (id) {
+			const struct node *n = &nodes[id];
+
+			if (n->ip == ip && n->parent == parent &&
+			    n->epoch == ep)
+				return id;
+			continue;
+		}
+		if (!mine) {
+			/* Module records must come before nodes that use them. */
+			perfshim_modules_check(ip);
+			mine = atomic_fetch_add(&next_id, 1);
+			if (mine >= NODE_MAX) {
+				return parent; /* table full: truncate */
+			}
+			nodes[mine].ip = ip;
+			nodes[mine].parent = parent;
+			nodes[mine].epoch = ep;
+			atomic_store_explicit(&nodes[mine].ready, 1,
+					      memory_order_release);
+		}
+		uint32_t expect = 0;
+
+		if (atomic_compare_exchange_strong(&table[i], &expect, mine))
+			return mine;
+		/* Lost the slot: maybe to the same key; look again. */
+		const struct node *n = &nodes[expect];
+
+		if (n->ip == ip && n->parent == parent && n->epoch == ep)
+			return expect; /* our node stays unused, harmless */
+	}
+	return parent;
+}
+
+HIDDEN uint32_t perfshim_stack_capture(struct thread_state *t)
+{
+	void **buf = (void **)t->ips;
+	int max = perfshim_cfg.depth + 16;
+	int n, skip = 0;
+
+	if (!nodes || !table)
+		return 0;
+	n = unw_backtrace(buf, max);
+	/* Drop the shim's own frames: the stack starts at the caller. */
+	while (skip < n && perfshim_in_shim((uintptr_t)buf[skip]))
+		skip++;
+	/* Below main the stack runs into the shim again (its main wrapper):
+	 * the frames from there on are start-up code, not the program's. */
+	for (int i = skip; i < n; i++) {
+		if (perfshim_in_shim((uintptr_t)buf[i])) {
+			n = i;
+			break;
+		}
+	}
+	if (n - skip > perfshim_cfg.depth)
+		n = skip + perfshim_cfg.depth;
+	if (n <= skip)
+		return 0;
+
+	uint16_t ep = (uint16_t)atomic_load_explicit(&epoch,
+						      memory_order_relaxed);
+	uint64_t h = (uint64_t)(n - skip);
+
+	for (int i = skip; i < n; i++)
+		h = mix(h, (uintptr_t)buf[i]);
+	struct stack_cache_entry *c = &t->cache[h & (STACK_CACHE_SIZE - 1)];
+
+	if (c->hash == h && c->epoch == ep && c->id)
+		return c->id;
+
+	uint32_t id = 0;
+
+	for (int i = n - 1; i >= skip; i--)
+		id = intern(id, (uintptr_t)buf[i], ep);
+	c->hash = h;
+	c->epoch = ep;
+	c->id = id;
+	return id;
+}
+
+HIDDEN size_t perfshim_stack_encode(uint32_t *from, uint32_t upto,
+				    uint8_t *out, size_t cap)
+{
+	uint32_t first = *from, id = first;
+	uint64_t prev_ip = 0;
+	size_t n = 0;
+
+	if (upto > NODE_MAX)
+		upto = NODE_MAX;
+	if (first >= upto || cap < 64)
+		return 0;
+	while (id < upto && n + 3 * PERFSHIM_VARINT_MAX <= cap) {
+		const struct node *nd = &nodes[id];
+		uint64_t ip = 0;
+		uint32_t parent = 0;
+		int spins = 0;
+
+		/*
+		 * A node being created right now becomes ready in moments. One
+		 * whose creator died half-way is written as an empty root child
+		 * so that the ids after it still come out.
+		 */
+		while (!atomic_load_explicit(&nd->ready, memory_order_acquire) &&
+		       ++spins < 100000)
+			sched_yield();
+		if (atomic_load_explicit(&nd->ready, memory_order_acquire)) {
+			ip = nd->ip;
+			parent = nd->parent;
+		}
+		n += perfshim_put_varint(out + n, id - parent);
+		n += perfshim_put_varint(out + n,
+					 perfshim_zigzag((int64_t)(ip - prev_ip)));
+		prev_ip = ip;
+		id++;
+	}
+	*from = id;
+	return n;
+}

@@ -1,0 +1,945 @@
+/* writer.c - per-thread event rings, the writer thread and the trace file. */
+#define _GNU_SOURCE
+#define ZSTD_STATIC_LINKING_ONLY /* ZSTD_customMem: keep zstd off the heap */
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/futex.h>
+#include <pthread.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+#include <zstd.h>
+
+#include "perfshim_trace.h"
+#include "shim.h"
+
+HIDDEN struct shim_config perfshim_cfg = {
+	.output = "perfshim.%p.zst",
+	.depth = 64,
+	.zstd_level = 1,
+	.flush_ms = 100,
+	.ring_size = 256 * 1024,
+};
+HIDDEN _Atomic int perfshim_recording;
+HIDDEN _Atomic uint64_t perfshim_alloc_calls, perfshim_free_calls,
+	perfshim_alloc_bytes, perfshim_lost_events;
+
+/* A sync watermark trails the clock by this much (see SYNC in the format). */
+#define SYNC_SLACK_NS 2000000ull
+#define FRAME_TARGET (1u << 20)
+#define WAKE_POLL_NS 20000000l
+
+static struct timespec start_mono;
+static int trace_fd = -1;
+static dev_t trace_dev;
+static ino_t trace_ino;
+static char trace_path[4096 + 16];
+static uint64_t frame_seq;
+static _Atomic(struct thread_state *) threads;
+static _Atomic uint32_t next_thread_index;
+static pthread_key_t thread_key;
+
+static pthread_mutex_t pass_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_mutex_t meta_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_t writer_thread;
+static _Atomic int writer_running;
+static _Atomic int writer_stop;
+static _Atomic uint32_t wake_word;
+static _Atomic int wake_pending;
+static _Atomic int finished; /* END written: later events are flushed at once */
+static _Atomic int fatal_once;
+static __thread int is_writer;
+
+/* Growable byte buffers in memory of our own (never the program's heap). */
+struct mbuf {
+	uint8_t *p;
+	size_t len, cap;
+};
+
+static struct mbuf meta, staging, packed;
+static uint32_t nodes_written = 1;
+static uint64_t last_write_ns;
+static ZSTD_CCtx *cctx;
+
+static int mbuf_reserve(struct mbuf *b, size_t more)
+{
+	if (b->len + more <= b->cap)
+		return 0;
+	size_t cap = b->cap ? b->cap : 65536;
+
+	while (cap < b->len + more)
+		cap *= 2;
+	void *p = b->p ? mremap(b->p, b->cap, cap, MREMAP_MAYMOVE) :
+			 mmap(NULL, cap, PROT_READ | PROT_WRITE,
+			      MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (p == MAP_FAILED)
+		return -1;
+	b->p = p;
+	b->cap = cap;
+	return 0;
+}
+
+static void mbuf_put(struct mbuf *b, const void *s, size_t n)
+{
+	if (!mbuf_reserve(b, n)) {
+		memcpy(b->p + b->len, s, n);
+		b->len += n;
+	}
+}
+
+HIDDEN void enc_u(struct enc *e, uint64_t v)
+{
+	if (e->len + PERFSHIM_VARINT_MAX <= e->cap)
+		e->len += perfshim_put_varint(e->p + e->len, v);
+	else
+		e->len = e->cap + 1; /* overflowed: callers check len <= cap */
+}
+
+HIDDEN void enc_bytes(struct enc *e, const void *s, size_t n)
+{
+	if (e->len + n <= e->cap) {
+		memcpy(e->p + e->len, s, n);
+		e->len += n;
+	} else {
+		e->len = e->cap + 1;
+	}
+}
+
+HIDDEN void enc_str(struct enc *e, const char *s)
+{
+	size_t n = strlen(s);
+
+	enc_u(e, n);
+	enc_bytes(e, s, n);
+}
+
+HIDDEN void perfshim_say(const char *fmt, ...)
+{
+	char line[1024];
+	va_list ap;
+	int n = snprintf(line, sizeof(line), "perfshim: ");
+
+	va_start(ap, fmt);
+	n += vsnprintf(line + n, sizeof(line) - n - 1, fmt, ap);
+	va_end(ap);
+	if (n > (int)sizeof(line) - 2)
+		n = sizeof(line) - 2;
+	line[n++] = '\n';
+	ssize_t w = write(2, line, n);
+
+	(void)w;
+}
+
+HIDDEN uint64_t perfshim_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)(ts.tv_sec - start_mono.tv_sec) * 1000000000ull +
+	       (uint64_t)(ts.tv_nsec - start_mono.tv_nsec);
+}
+
+/* zstd allocates through these: whole pages from the kernel. */
+static void *zalloc(void *opaque, size_t size)
+{
+	(void)opaque;
+	size += 16;
+	uint8_t *p = mmap(NULL, size, PROT_READ | PROT_WRITE,
+			  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (p == MAP_FAILED)
+		return NULL;
+	memcpy(p, &size, sizeof(size));
+	return p + 16;
+}
+
+static void zfree(void *opaque, void *addr)
+{
+	(void)opaque;
+	if (!addr)
+		return;
+	uint8_t *p = (uint8_t *)addr - 16;
+	size_t size;
+
+	memcpy(&size, p, sizeof(size));
+	munmap(p, size);
+}
+
+/* Turn tracing off for good after a write error; say so once. */
+static void stop_tracing(const char *why, int err)
+{
+	if (atomic_exchange(&perfshim_recording, 0) == 0 && trace_fd < 0)
+		return;
+	perfshim_say("cannot write trace %s: %s%s; tracing stopped, the "
+		     "program goes on",
+		     trace_path, why, err ? strerror(err) : "");
+	if (trace_fd >= 0)
+		close(trace_fd);
+	trace_fd = -1;
+}
+
+static int write_all(const uint8_t *p, size_t n)
+{
+	struct stat st;
+
+	if (trace_fd < 0)
+		return -1;
+	/* The program may have closed or replaced our descriptor by a raw
+	 * system call; never write into a file that is not ours. */
+	if (fstat(trace_fd, &st) || st.st_dev != trace_dev ||
+	    st.st_ino != trace_ino) {
+		stop_tracing("the program took over its descriptor", 0);
+		return -1;
+	}
+	while (n) {
+		ssize_t w = write(trace_fd, p, n);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0) {
+			stop_tracing("", w < 0 ? errno : ENOSPC);
+			return -1;
+		}
+		p += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+/* Append one top-level record to the staging frame. */
+static void stage(uint8_t tag, const uint8_t *payload, size_t len)
+{
+	uint8_t hdr[1 + PERFSHIM_VARINT_MAX];
+	size_t n = 0;
+
+	hdr[n++] = tag;
+	n += perfshim_put_varint(hdr + n, len);
+	mbuf_put(&staging, hdr, n);
+	mbuf_put(&staging, payload, len);
+}
+
+static void stage_frame_start(void)
+{
+	uint8_t b[PERFSHIM_VARINT_MAX];
+
+	stage(PERFSHIM_REC_FRAME, b, perfshim_put_varint(b, frame_seq++));
+}
+
+/* Compress the staging buffer as one zstd frame and write it. */
+static void write_frame(void)
+{
+	if (staging.len == 0)
+		return;
+	size_t bound = ZSTD_compressBound(staging.len);
+
+	packed.len = 0;
+	if (!cctx || mbuf_reserve(&packed, bound)) {
+		stop_tracing("out of memory", 0);
+		staging.len = 0;
+		return;
+	}
+	size_t z = ZSTD_compress2(cctx, packed.p, packed.cap, staging.p,
+				  staging.len);
+
+	staging.len = 0;
+	if (ZSTD_isError(z)) {
+		stop_tracing(ZSTD_getErrorName(z), 0);
+		return;
+	}
+	write_all(packed.p, z);
+	last_write_ns = perfshim_now();
+	stage_frame_start();
+}
+
+/* Nodes [nodes_written, upto) as NODES records. */
+static void stage_nodes(uint32_t upto)
+{
+	uint8_t body[16384 + 2 * PERFSHIM_VARINT_MAX];
+
+	while (nodes_written < upto) {
+		uint32_t first = nodes_written;
+		size_t hn = perfshim_put_varint(body, first);
+		uint8_t tmp[16384];
+		size_t n = perfshim_stack_encode(&nodes_written, upto, tmp,
+						 sizeof(tmp));
+
+		if (nodes_written == first)
+			break;
+		hn += perfshim_put_varint(body + hn, nodes_written - first);
+		memcpy(body + hn, tmp, n);
+		stage(PERFSHIM_REC_NODES, body, hn + n);
+	}
+}
+
+/*
+ * Move the meta channel to the staging frame. Each meta entry carries the
+ * node count at the time it was made, so that the nodes made before it
+ * (whose addresses it may describe, or not) keep their place in front.
+ */
+static void stage_meta(void)
+{
+	struct mbuf m;
+
+	pthread_mutex_lock(&meta_lock);
+	m = meta;
+	meta.p = NULL;
+	meta.len = meta.cap = 0;
+	pthread_mutex_unlock(&meta_lock);
+
+	const uint8_t *p = m.p, *end = m.p + m.len;
+
+	while (p < end) {
+		uint32_t mark;
+		uint32_t len;
+
+		memcpy(&mark, p, 4);
+		memcpy(&len, p + 4, 4);
+		stage_nodes(mark);
+		stage(p[8], p + 9, len);
+		p += 9 + len;
+	}
+	if (m.p)
+		munmap(m.p, m.cap);
+}
+
+HIDDEN void perfshim_meta(uint8_t tag, const uint8_t *payload, size_t len)
+{
+	uint8_t hdr[9];
+	uint32_t mark = perfshim_stack_next_id();
+	uint32_t l = (uint32_t)len;
+
+	memcpy(hdr, &mark, 4);
+	memcpy(hdr + 4, &l, 4);
+	hdr[8] = tag;
+	pthread_mutex_lock(&meta_lock);
+	if (!mbuf_reserve(&meta, sizeof(hdr) + len)) {
+		mbuf_put(&meta, hdr, sizeof(hdr));
+		mbuf_put(&meta, payload, len);
+	}
+	pthread_mutex_unlock(&meta_lock);
+}
+
+static void unlink_thread(struct thread_state *t)
+{
+	struct thread_state *head = atomic_load(&threads);
+
+	if (head == t && atomic_compare_exchange_strong(&threads, &head, t->next))
+		return;
+	for (struct thread_state *p = atomic_load(&threads); p; p = p->next) {
+		if (p->next == t) {
+			p->next = t->next;
+			return;
+		}
+	}
+}
+
+/*
+ * One pass: everything the threads committed goes into the staging frame,
+ * followed by a SYNC watermark. Called with pass_lock held.
+ */
+static void pass(int final)
+{
+	uint64_t t0 = perfshim_now();
+	uint64_t w = t0 > SYNC_SLACK_NS ? t0 - SYNC_SLACK_NS : 0;
+	struct thread_state *list = atomic_load(&threads);
+	int drained = 0;
+
+	/* First what each thread has committed, then meta and nodes: every
+	 * node and module an event uses was published before the event. */
+	for (struct thread_state *t = list; t; t = t->next) {
+		uint64_t c = atomic_load_explicit(&t->cur_ts,
+						  memory_order_acquire);
+
+		if (atomic_load_explicit(&t->busy, memory_order_acquire) && c < w)
+			w = c;
+		t->chunk_ts = atomic_load_explicit(&t->head,
+						   memory_order_acquire);
+	}
+	stage_meta();
+	stage_nodes(perfshim_stack_next_id());
+	for (struct thread_state *t = list, *next; t; t = next) {
+		uint64_t tail = atomic_load_explicit(&t->tail,
+						     memory_order_relaxed);
+		uint64_t head = t->chunk_ts;
+
+		next = t->next;
+		if (head != tail) {
+			uint8_t hdr[1 + 2 * PERFSHIM_VARINT_MAX];
+			size_t len = (size_t)(head - tail);
+			size_t n = 0, off = tail & (t->ring_size - 1);
+			size_t first = t->ring_size - off;
+			uint8_t idx[PERFSHIM_VARINT_MAX];
+			size_t in = perfshim_put_varint(idx, t->index);
+
+			hdr[n++] = PERFSHIM_REC_CHUNK;
+			n += perfshim_put_varint(hdr + n, in + len);
+			mbuf_put(&staging, hdr, n);
+			mbuf_put(&staging, idx, in);
+			if (first > len)
+				first = len;
+			mbuf_put(&staging, t->ring + off, first);
+			mbuf_put(&staging, t->ring, len - first);
+			atomic_store_explicit(&t->tail, head,
+					      memory_order_release);
+			drained = 1;
+		}
+		if (atomic_load(&t->dead) &&
+		    atomic_load(&t->head) == atomic_load(&t->tail)) {
+			unlink_thread(t);
+			munmap(t->ring, t->ring_size);
+			munmap(t, sizeof(*t));
+		}
+	}
+	if (drained || final) {
+		uint8_t b[PERFSHIM_VARINT_MAX];
+
+		stage(PERFSHIM_REC_SYNC, b, perfshim_put_varint(b, w));
+	}
+	if (final || staging.len >= FRAME_TARGET ||
+	    perfshim_now() - last_write_ns >= perfshim_cfg.flush_ms * 1000000ull) {
+		/* A frame of nothing but its FRAME record is not worth it. */
+		if (staging.len > 4 || final)
+			write_frame();
+	}
+}
+
+static void futex_wait(_Atomic uint32_t *addr, uint32_t val, long ns)
+{
+	struct timespec ts = { ns / 1000000000l, ns % 1000000000l };
+
+	syscall(SYS_futex, addr, FUTEX_WAIT_PRIVATE, val, &ts, NULL, 0);
+}
+
+static void wake_writer(void)
+{
+	if (atomic_exchange(&wake_pending, 1))
+		return;
+	atomic_fetch_add(&wake_word, 1);
+	syscall(SYS_futex, &wake_word, FUTEX_WAKE_PRIVATE, 1, NULL, NULL, 0);
+}
+
+static void *writer_main(void *arg)
+{
+	(void)arg;
+	is_writer = 1;
+	perfshim_guard = 1; /* nothing this thread does is the program's */
+	while (!atomic_load(&writer_stop)) {
+		uint32_t v = atomic_load(&wake_word);
+
+		if (!atomic_load(&wake_pending))
+			futex_wait(&wake_word, v, WAKE_POLL_NS);
+		atomic_store(&wake_pending, 0);
+		pthread_mutex_lock(&pass_lock);
+		if (!atomic_load(&finished))
+			pass(0);
+		pthread_mutex_unlock(&pass_lock);
+	}
+	return NULL;
+}
+
+static void start_writer(void)
+{
+	pthread_attr_t a;
+	sigset_t all, old;
+
+	if (atomic_exchange(&writer_running, 1))
+		return;
+	atomic_store(&writer_stop, 0);
+	/* The writer must never take the program's signals. */
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	pthread_attr_init(&a);
+	pthread_attr_setdetachstate(&a, PTHREAD_CREATE_DETACHED);
+	pthread_attr_setstacksize(&a, 256 * 1024);
+	if (pthread_create(&writer_thread, &a, writer_main, NULL))
+		atomic_store(&writer_running, 0);
+	pthread_attr_destroy(&a);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+}
+
+/* No writer (after fork, after the END): the producer writes itself. */
+static void flush_here(void)
+{
+	pthread_mutex_lock(&pass_lock);
+	pass(1);
+	pthread_mutex_unlock(&pass_lock);
+}
+
+static void ring_full(struct thread_state *t, size_t len)
+{
+	struct timespec pause = { 0, 200000 };
+
+	if (atomic_load(&finished) || !atomic_load(&writer_running)) {
+		flush_here();
+		t->tail_seen = atomic_load(&t->tail);
+		return;
+	}
+	/* Wait for the writer, but never forever: a program stuck on us is
+	 * worse than a lost event. */
+	for (int i = 0; i < 10000; i++) {
+		wake_writer();
+		t->tail_seen = atomic_load_explicit(&t->tail,
+						    memory_order_acquire);
+		if (atomic_load(&t->head) + len - t->tail_seen <= t->ring_size)
+			return;
+		nanosleep(&pause, NULL);
+	}
+}
+
+HIDDEN void perfshim_emit(struct thread_state *t, const uint8_t *rec,
+			  size_t len)
+{
+	uint64_t head = atomic_load_explicit(&t->head, memory_order_relaxed);
+
+	if (UNLIKELY(head + len - t->tail_seen > t->ring_size)) {
+		t->tail_seen = atomic_load_explicit(&t->tail,
+						    memory_order_acquire);
+		if (head + len - t->tail_seen > t->ring_size) {
+			ring_full(t, len);
+			head = atomic_load_explicit(&t->head,
+						    memory_order_relaxed);
+			if (head + len - t->tail_seen > t->ring_size) {
+				atomic_fetch_add(&perfshim_lost_events, 1);
+				return;
+			}
+		}
+	}
+	size_t off = head & (t->ring_size - 1);
+	size_t first = t->ring_size - off;
+
+	if (first >= len) {
+		memcpy(t->ring + off, rec, len);
+	} else {
+		memcpy(t->ring + off, rec, first);
+		memcpy(t->ring, rec + first, len - first);
+	}
+	atomic_store_explicit(&t->head, head + len, memory_order_release);
+	if (UNLIKELY(atomic_load_explicit(&finished, memory_order_relaxed))) {
+		perfshim_late_event();
+		return;
+	}
+	if (UNLIKELY(!atomic_load_explicit(&writer_running,
+					   memory_order_relaxed)))
+		start_writer(); /* first event of a forked child */
+	if (UNLIKELY(head + len - t->tail_seen > t->ring_size / 2)) {
+		t->tail_seen = atomic_load_explicit(&t->tail,
+						    memory_order_acquire);
+		if (head + len - t->tail_seen > t->ring_size / 2)
+			wake_writer();
+	}
+}
+
+HIDDEN void perfshim_late_event(void)
+{
+	/* After the END, each event is written as it happens: the process
+	 * is in its last destructors and may vanish at any moment. */
+	if (!is_writer)
+		flush_here();
+}
+
+static void thread_key_dtor(void *p)
+{
+	perfshim_guard++;
+	perfshim_thread_exit(p);
+	perfshim_guard--;
+}
+
+static void *map(size_t n)
+{
+	void *p = mmap(NULL, n, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	return p == MAP_FAILED ? NULL : p;
+}
+
+static void announce(struct thread_state *t)
+{
+	uint8_t buf[64];
+	struct enc e = { buf, 0, sizeof(buf) };
+
+	enc_u(&e, t->index);
+	enc_u(&e, (uint64_t)t->tid);
+	enc_str(&e, "");
+	perfshim_meta(PERFSHIM_REC_THREAD, buf, e.len);
+}
+
+/* The calling thread's state, made on its first event. NULL if none can be. */
+HIDDEN struct thread_state *perfshim_thread_get(void)
+{
+	struct thread_state *t = perfshim_self;
+
+	if (t)
+		return t;
+	t = map(sizeof(*t));
+	if (!t)
+		return NULL;
+	t->ring_size = perfshim_cfg.ring_size;
+	t->ring = map(t->ring_size);
+	if (!t->ring) {
+		munmap(t, sizeof(*t));
+		return NULL;
+	}
+	t->index = atomic_fetch_add(&next_thread_index, 1);
+	t->tid = (pid_t)syscall(SYS_gettid);
+	announce(t);
+	t->next = atomic_load(&threads);
+	while (!atomic_compare_exchange_weak(&threads, &t->next, t))
+		;
+	perfshim_self = t;
+	pthread_setspecific(thread_key, t);
+	return t;
+}
+
+HIDDEN void perfshim_thread_exit(struct thread_state *t)
+{
+	uint8_t rec[1 + PERFSHIM_VARINT_MAX];
+	size_t n = 0;
+
+	if (!t)
+		return;
+	atomic_store(&t->busy, 1);
+	uint64_t ts = perfshim_now();
+
+	atomic_store(&t->cur_ts, ts);
+	rec[n++] = PERFSHIM_EV_THREAD_EXIT;
+	n += perfshim_put_varint(rec + n, ts - t->last_ts);
+	t->last_ts = ts;
+	perfshim_emit(t, rec, n);
+	atomic_store(&t->busy, 0);
+	perfshim_self = NULL;
+	atomic_store(&t->dead, 1);
+}
+
+static int open_trace(void)
+{
+	char base[4096];
+	size_t n = 0;
+	const char *s = perfshim_cfg.output;
+
+	for (; *s && n < sizeof(base) - 32; s++) {
+		if (*s == '%' && s[1] == 'p') {
+			n += snprintf(base + n, sizeof(base) - n, "%d", getpid());
+			s++;
+		} else if (*s == '%' && s[1] == 't') {
+			n += snprintf(base + n, sizeof(base) - n, "%lld",
+				      (long long)time(NULL));
+			s++;
+		} else if (*s == '%' && s[1] == '%') {
+			base[n++] = '%';
+			s++;
+		} else {
+			base[n++] = *s;
+		}
+	}
+	base[n] = 0;
+	for (int i = 0; i < 10000; i++) {
+		if (i == 0)
+			snprintf(trace_path, sizeof(trace_path), "%s", base);
+		else
+			snprintf(trace_path, sizeof(trace_path), "%s.%d", base, i);
+		int fd = open(trace_path,
+			      O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+			      0600);
+
+		if (fd < 0 && errno == EEXIST)
+			continue;
+		if (fd < 0) {
+			perfshim_say("cannot create trace %s: %s; the program "
+				     "runs untraced",
+				     trace_path, strerror(errno));
+			return -1;
+		}
+		/* Out of the program's way: a high number, close-on-exec. */
+		int high = fcntl(fd, F_DUPFD_CLOEXEC, 900);
+
+		if (high >= 0) {
+			close(fd);
+			fd = high;
+		}
+		struct stat st;
+
+		fstat(fd, &st);
+		trace_dev = st.st_dev;
+		trace_ino = st.st_ino;
+		trace_fd = fd;
+		return 0;
+	}
+	perfshim_say("cannot create trace %s: too many files of that name",
+		     base);
+	return -1;
+}
+
+static void write_header(void)
+{
+	static uint8_t body[16384];
+	struct enc e = { body, 0, sizeof(body) - 8192 };
+	struct timespec real, res;
+	char exe[4096], cmd[8192];
+	ssize_t n;
+	size_t clen = 0;
+
+	clock_gettime(CLOCK_REALTIME, &real);
+	clock_getres(CLOCK_MONOTONIC, &res);
+	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	exe[n > 0 ? n : 0] = 0;
+	int fd = open("/proc/self/cmdline", O_RDONLY | O_CLOEXEC);
+
+	if (fd >= 0) {
+		n = read(fd, cmd, sizeof(cmd));
+		clen = n > 0 ? (size_t)n : 0;
+		close(fd);
+	}
+	if (clen && cmd[clen - 1] == 0)
+		clen--;
+	enc_u(&e, (uint64_t)getpid());
+	enc_u(&e, (uint64_t)getppid());
+	enc_u(&e, (uint64_t)real.tv_sec * 1000000000ull + (uint64_t)real.tv_nsec);
+	enc_u(&e, CLOCK_MONOTONIC);
+	enc_u(&e, (uint64_t)res.tv_sec * 1000000000ull + (uint64_t)res.tv_nsec);
+	enc_u(&e, (uint64_t)sysconf(_SC_PAGESIZE));
+	enc_u(&e, sizeof(void *));
+	enc_u(&e, (uint64_t)perfshim_cfg.depth);
+	enc_str(&e, exe);
+	e.cap = sizeof(body);
+	enc_u(&e, clen);
+	enc_bytes(&e, cmd, clen);
+
+	uint8_t prefix[PERFSHIM_PREFIX_LEN];
+	uint16_t major = PERFSHIM_FORMAT_MAJOR, minor = PERFSHIM_FORMAT_MINOR;
+	uint32_t blen = (uint32_t)e.len;
+
+	memcpy(prefix, PERFSHIM_MAGIC, PERFSHIM_MAGIC_LEN);
+	memcpy(prefix + 8, &major, 2);
+	memcpy(prefix + 10, &minor, 2);
+	memcpy(prefix + 12, &blen, 4);
+	if (!write_all(prefix, sizeof(prefix)))
+		write_all(body, e.len);
+}
+
+static int setup_zstd(void)
+{
+	ZSTD_customMem mem = { zalloc, zfree, NULL };
+
+	if (!cctx)
+		cctx = ZSTD_createCCtx_advanced(mem);
+	if (!cctx)
+		return -1;
+	ZSTD_CCtx_setParameter(cctx, ZSTD_c_compressionLevel,
+			       perfshim_cfg.zstd_level);
+	ZSTD_CCtx_setParameter(cctx, ZSTD_c_checksumFlag, 1);
+	ZSTD_CCtx_setParameter(cctx, ZSTD_c_contentSizeFlag, 1);
+	return 0;
+}
+
+/* Create the trace, write its header and start the writer. 0 or -1. */
+HIDDEN int perfshim_writer_open(void)
+{
+	clock_gettime(CLOCK_MONOTONIC, &start_mono);
+	if (pthread_key_create(&thread_key, thread_key_dtor))
+		return -1;
+	if (open_trace())
+		return -1;
+	if (setup_zstd()) {
+		stop_tracing("cannot set up compression", 0);
+		return -1;
+	}
+	write_header();
+	if (trace_fd < 0)
+		return -1;
+	stage_frame_start();
+	return 0;
+}
+
+HIDDEN void perfshim_writer_start(void)
+{
+	start_writer();
+}
+
+HIDDEN void perfshim_flush_now(void)
+{
+	if (trace_fd < 0)
+		return;
+	pthread_mutex_lock(&pass_lock);
+	pass(1);
+	pthread_mutex_unlock(&pass_lock);
+}
+
+static void stage_end(int how, int status)
+{
+	uint8_t buf[128];
+	struct enc e = { buf, 0, sizeof(buf) };
+
+	enc_u(&e, (uint64_t)how);
+	enc_u(&e, perfshim_zigzag(status));
+	enc_u(&e, atomic_load(&perfshim_alloc_calls));
+	enc_u(&e, atomic_load(&perfshim_free_calls));
+	enc_u(&e, atomic_load(&perfshim_alloc_bytes));
+	enc_u(&e, 0);
+	enc_u(&e, atomic_load(&perfshim_lost_events));
+	stage(PERFSHIM_REC_END, buf, e.len);
+}
+
+/*
+ * Write everything and the END record. After this, events still come
+ * (destructors that run after ours) and are written one by one.
+ * In a signal handler (how == PERFSHIM_END_SIGNAL) it never waits long.
+ */
+HIDDEN void perfshim_finish(int how, int status)
+{
+	if (trace_fd < 0 || is_writer)
+		return;
+	atomic_store(&writer_stop, 1);
+	if (how == PERFSHIM_END_SIGNAL) {
+		struct timespec pause = { 0, 1000000 };
+		int i;
+
+		if (atomic_exchange(&fatal_once, 1))
+			return;
+		for (i = 0; i < 2000 && pthread_mutex_trylock(&pass_lock); i++)
+			nanosleep(&pause, NULL);
+		if (i == 2000)
+			return;
+	} else {
+		pthread_mutex_lock(&pass_lock);
+	}
+	if (trace_fd >= 0) {
+		pass(0);
+		if (atomic_load(&perfshim_lost_events)) {
+			uint8_t b[2 * PERFSHIM_VARINT_MAX];
+			size_t n = perfshim_put_varint(b,
+						       atomic_load(&perfshim_lost_events));
+
+			n += perfshim_put_varint(b + n, PERFSHIM_LOST_WRITE);
+			stage(PERFSHIM_REC_LOST, b, n);
+		}
+		stage_end(how, status);
+		write_frame();
+	}
+	atomic_store(&finished, 1);
+	pthread_mutex_unlock(&pass_lock);
+}
+
+/* exec failed: the process goes on, and so does its trace. */
+HIDDEN void perfshim_unfinish(void)
+{
+	atomic_store(&finished, 0);
+	atomic_store(&writer_running, 0);
+	start_writer();
+}
+
+HIDDEN int perfshim_trace_fd(void)
+{
+	return trace_fd;
+}
+
+HIDDEN int perfshim_is_trace_fd(int fd)
+{
+	return trace_fd >= 0 && fd == trace_fd;
+}
+
+/* The program wants our descriptor's number: move the trace elsewhere. */
+HIDDEN int perfshim_protect_fd(int fd)
+{
+	if (!perfshim_is_trace_fd(fd))
+		return 0;
+	int high = fcntl(fd, F_DUPFD_CLOEXEC, fd + 1);
+
+	if (high < 0)
+		return -1;
+	trace_fd = high;
+	return 0;
+}
+
+HIDDEN void perfshim_fork_prepare(void)
+{
+	perfshim_guard++;
+	pthread_mutex_lock(&pass_lock);
+	perfshim_modules_lock();
+	pthread_mutex_lock(&meta_lock);
+}
+
+HIDDEN void perfshim_fork_parent(void)
+{
+	pthread_mutex_unlock(&meta_lock);
+	perfshim_modules_unlock();
+	pthread_mutex_unlock(&pass_lock);
+	perfshim_guard--;
+}
+
+/*
+ * In the child: only this thread exists. Its events so far belong to the
+ * parent's trace; the child starts a trace of its own, or none.
+ */
+HIDDEN void perfshim_after_fork_child(void)
+{
+	struct thread_state *self = perfshim_self;
+	int was_recording = atomic_load(&perfshim_recording);
+
+	pthread_mutex_init(&pass_lock, NULL);
+	pthread_mutex_init(&meta_lock, NULL);
+	atomic_store(&perfshim_recording, 0);
+	atomic_store(&writer_running, 0);
+	atomic_store(&writer_stop, 0);
+	atomic_store(&finished, 0);
+	atomic_store(&wake_pending, 0);
+	for (struct thread_state *t = atomic_load(&threads), *next; t; t = next) {
+		next = t->next;
+		if (t != self) {
+			munmap(t->ring, t->ring_size);
+			munmap(t, sizeof(*t));
+		}
+	}
+	atomic_store(&threads, NULL);
+	atomic_store(&next_thread_index, 0);
+	if (meta.p)
+		munmap(meta.p, meta.cap);
+	meta.p = NULL;
+	meta.len = meta.cap = 0;
+	staging.len = 0;
+	frame_seq = 0;
+	nodes_written = 1;
+	atomic_store(&perfshim_alloc_calls, 0);
+	atomic_store(&perfshim_free_calls, 0);
+	atomic_store(&perfshim_alloc_bytes, 0);
+	atomic_store(&perfshim_lost_events, 0);
+	perfshim_stack_reset();
+	if (trace_fd >= 0)
+		close(trace_fd);
+	trace_fd = -1;
+	if (!was_recording)
+		goto out;
+	clock_gettime(CLOCK_MONOTONIC, &start_mono);
+	if (open_trace())
+		goto out;
+	write_header();
+	if (trace_fd < 0)
+		goto out;
+	stage_frame_start();
+	if (self) {
+		self->index = atomic_fetch_add(&next_thread_index, 1);
+		self->tid = (pid_t)syscall(SYS_gettid);
+		atomic_store(&self->head, 0);
+		atomic_store(&self->tail, 0);
+		self->tail_seen = 0;
+		self->last_ts = self->last_addr = 0;
+		atomic_store(&self->busy, 0);
+		atomic_store(&self->cur_ts, 0);
+		memset(self->cache, 0, sizeof(self->cache));
+		self->next = NULL;
+		atomic_store(&threads, self);
+		announce(self);
+	}
+	perfshim_modules_reset();
+	atomic_store(&perfshim_recording, 1);
+out:
+	perfshim_guard--;
+}
