@@ -207,13 +207,6 @@ int leaks_report(const struct replay *rp, struct symbols *sym,
 			json_object_end(&w);
 		}
 		json_object_end(&w);
-		json_key(&w, "suppressed");
-		json_object_begin(&w);
-		json_key(&w, "bytes");
-		json_u64(&w, t->supp_bytes);
-		json_key(&w, "blocks");
-		json_u64(&w, t->supp_blocks);
-		json_object_end(&w);
 		json_object_end(&w);
 		rc = json_writer_finish(&w);
 	} else {
