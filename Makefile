@@ -72,7 +72,7 @@ $(B)/shim/%.o: shim/%.c | $(DEPS_STAMP)
 
 $(B)/libperfshim.so: $(SHIM_OBJ)
 	@$(if $(Q),echo "  LD      $@")
-	$(Q)$(CC) -shared -Wl,-z,defs -Wl,--as-needed $(SAN_LDFLAGS) -o $@ \
+	$(Q)$(CC) -shared -Wl,-z,defs -Wl,-z,initfirst -Wl,--as-needed $(SAN_LDFLAGS) -o $@ \
 		$(SHIM_OBJ) $(SHIM_LIBS)
 
 $(B)/analyzer/%.o: analyzer/%.c | $(DEPS_STAMP)

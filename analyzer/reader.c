@@ -407,7 +407,12 @@ static int chunk(struct trace_reader *r, const uint8_t *p, const uint8_t *end)
 			ev.kind = PERFSHIM_EV_THREAD_EXIT;
 		} else {
 			/* A newer minor's event: the rest of this chunk is lost
-			 * to us, but the trace stays readable. */
+			 * to us, but the trace stays readable. In a trace of a
+			 * minor we know, it can only be damage. */
+			if (r->hdr.minor <= PERFSHIM_FORMAT_MINOR)
+				return fail(r, "corrupt trace: unknown event "
+					       "kind 0x%02x",
+					    tag);
 			if (!r->warned_unknown++)
 				warn(r, "skipping events of a kind this "
 					"perfanalyze does not know (0x%02x)",
@@ -516,10 +521,12 @@ static int record(struct trace_reader *r, uint8_t tag, const uint8_t *p,
 	switch (tag) {
 	case PERFSHIM_REC_FRAME:
 		GET(a);
+		/* The shim writes frames strictly in sequence. */
 		if (a != r->next_seq)
-			warn(r, "frames %llu to %llu are missing",
-			     (unsigned long long)r->next_seq,
-			     (unsigned long long)a - 1);
+			return fail(r, "corrupt trace: frame %llu where %llu "
+				       "was due",
+				    (unsigned long long)a,
+				    (unsigned long long)r->next_seq);
 		r->next_seq = a + 1;
 		return 0;
 	case PERFSHIM_REC_MODULE:
@@ -582,6 +589,9 @@ static int record(struct trace_reader *r, uint8_t tag, const uint8_t *p,
 		return 0;
 	}
 	default:
+		if (r->hdr.minor <= PERFSHIM_FORMAT_MINOR)
+			return fail(r, "corrupt trace: unknown record kind %u",
+				    tag);
 		return 0; /* a newer minor's record: skip it */
 	}
 }

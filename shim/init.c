@@ -15,12 +15,28 @@
 #include "shim.h"
 
 static pid_t traced_pid;
+/*
+ * The shim is initialized first (-z initfirst), before libc's own
+ * constructors have set environ: the environment comes from the
+ * arguments the loader gives every constructor.
+ */
+static char **init_env;
+
+static const char *env(const char *name)
+{
+	size_t n = strlen(name);
+
+	for (char **e = init_env; e && *e; e++)
+		if (!strncmp(*e, name, n) && (*e)[n] == '=')
+			return *e + n + 1;
+	return NULL;
+}
 static int exit_status = -1; /* -1: not known */
 
 /* Parse a PERFSHIM_* integer; complain once and keep the default if bad. */
 static long env_long(const char *name, long def, long lo, long hi)
 {
-	const char *s = getenv(name);
+	const char *s = env(name);
 	char *end;
 	long v;
 
@@ -39,11 +55,17 @@ static long env_long(const char *name, long def, long lo, long hi)
 
 static void read_config(void)
 {
-	const char *out = getenv("PERFSHIM_OUTPUT");
+	const char *out = env("PERFSHIM_OUTPUT");
 	long kb;
 
-	if (out && *out)
-		perfshim_cfg.output = out;
+	/* A copy: programs that set their process title overwrite the
+	 * environment strings, and forked children open their trace later. */
+	static char template[4096];
+
+	if (out && *out && strlen(out) < sizeof(template)) {
+		strcpy(template, out);
+		perfshim_cfg.output = template;
+	}
 	perfshim_cfg.depth = (int)env_long("PERFSHIM_DEPTH", 64, 1, MAX_DEPTH);
 	perfshim_cfg.zstd_level = (int)env_long("PERFSHIM_ZSTD_LEVEL", 1, 1, 19);
 	perfshim_cfg.flush_ms =
@@ -67,9 +89,13 @@ static int foreign_process(void)
 	return getpid() != traced_pid;
 }
 
-__attribute__((constructor)) static void perfshim_init(void)
+__attribute__((constructor)) static void perfshim_init(int argc, char **argv,
+						      char **envp)
 {
-	const char *off = getenv("PERFSHIM_DISABLE");
+	(void)argc;
+	(void)argv;
+	init_env = envp;
+	const char *off = env("PERFSHIM_DISABLE");
 
 	perfshim_guard++;
 	perfshim_resolve_allocator();
