@@ -145,7 +145,7 @@ struct str_node {
 
 enum mod_state {
 	MOD_OK,     /* file matches the trace: DWARF, then the symbol table */
-	MOD_STALE,  /* build-id differs: symbol table names, no file:line */
+	MOD_STALE,  /* build-id differs: "??" (names would be the new file's) */
 	MOD_NOFILE, /* nothing to read: every frame is "??" */
 };
 
@@ -421,7 +421,7 @@ static void open_module(struct mod_node *mn, const struct module_info *m,
 	 * the reader near the right place, which "??" does not.
 	 */
 	mn->state = MOD_STALE;
-	fprintf(stderr, "perfanalyze: warning: %s: build-id differs from the traced one; its frames are shown without file:line\n",
+	fprintf(stderr, "perfanalyze: warning: %s: build-id differs from the traced one (rebuilt since?); its frames are shown as ??\n",
 		path);
 }
 
@@ -713,16 +713,13 @@ static void resolve(struct symbols *s, struct mod_node *mn, Dwarf_Addr pc)
 	const char *file;
 	unsigned line;
 
-	if (mn->state != MOD_NOFILE)
+	/* A rebuilt file puts other code at the traced addresses: any name
+	 * read from it would be a neighbour's, which is worse than none. */
+	if (mn->state != MOD_NOFILE && mn->state != MOD_STALE)
 		mod = dwfl_addrmodule(mn->dwfl, pc);
 	if (!mod) {
 		/* no file, or pc outside the module's segments */
 		push_frame(s, unknown_fn, no_file, 0, 0);
-		return;
-	}
-	if (mn->state == MOD_STALE) {
-		push_frame(s, intern_function(s, symtab_name(mod, pc)),
-			   no_file, 0, 0);
 		return;
 	}
 	if (resolve_dwarf(s, mn, mod, pc) > 0)

@@ -48,8 +48,8 @@ void symbols_free(struct symbols *s);
  * "??" and module "".
  * The first time a module's file is missing or its build-id differs from
  * the one recorded, one warning line goes to stderr and the module's
- * frames are reported without file:line (and without function names when
- * the file is missing).
+ * frames are reported as "??" with the module's name: a rebuilt file
+ * would name whatever code now sits at the traced address.
  */
 int symbols_lookup(struct symbols *s, const struct module_info *m,
 		   uint64_t ip, int is_return, struct sym_frame *out, int max);

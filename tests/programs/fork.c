@@ -1,0 +1,202 @@
+/*
+ * fork MODE ... - processes that fork, exec and spawn.
+ *
+ *   leak       forks; the child leaks 2 blocks of 222 bytes (LEAK:child)
+ *              and exits 0; the parent waits, leaks 1111 bytes in one
+ *              block (LEAK:parent) and prints "parent PID" and
+ *              "child PID" on stdout. A block allocated before the fork
+ *              (FORK:prefork) is freed by both processes: no leak in
+ *              either trace.
+ *   exec PROG ARGS...
+ *              forks; the child execs PROG (after writing a line); the
+ *              parent waits and exits with the child's exit status.
+ *   exec-untraced PROG ARGS...
+ *              the same, but the child removes LD_PRELOAD from its
+ *              environment first, so that PROG runs without the shim
+ *              (and shows what it inherited, e.g. open descriptors).
+ *   system CMD runs CMD through system(3) and exits with its status.
+ *   vfork PROG ARGS...
+ *              vfork()s and execs PROG in the child; the parent then leaks
+ *              999 bytes (LEAK:after_vfork) and exits with the child's
+ *              status. The vfork child shares the parent's memory until
+ *              it execs: the parent's trace must come through whole.
+ *   threads-fork
+ *              4 threads churn malloc/free while main forks 40 children,
+ *              each of which allocates, frees and exits 0 (a fork taken
+ *              while another thread is inside malloc must not deadlock
+ *              the child); prints "forked 40".
+ * Output goes through write(2) and a stack buffer: no stdio buffer.
+ */
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define NOINLINE __attribute__((noinline))
+
+NOINLINE static void touch(void *p, size_t n)
+{
+	if (!p)
+		abort();
+	memset(p, 4, n);
+}
+
+static void say(const char *fmt, long a)
+{
+	char buf[128];
+	int n = snprintf(buf, sizeof buf, fmt, a);
+
+	if (write(1, buf, (size_t)n) != n)
+		abort();
+}
+
+NOINLINE static void leak_child(void)
+{
+	void *p = malloc(222); /* LEAK:child */
+	touch(p, 222);
+}
+
+NOINLINE static void leak_parent(void)
+{
+	void *p = malloc(1111); /* LEAK:parent */
+	touch(p, 1111);
+}
+
+NOINLINE static void leak_after_vfork(void)
+{
+	void *p = malloc(999); /* LEAK:after_vfork */
+	touch(p, 999);
+}
+
+static atomic_int stop;
+
+static void *churn(void *arg)
+{
+	unsigned n = (unsigned)(size_t)arg;
+
+	while (!atomic_load(&stop)) {
+		void *p = malloc(n++ % 512 + 1);
+		touch(p, 1);
+		free(p);
+	}
+	return NULL;
+}
+
+static int threads_fork(void)
+{
+	pthread_t t[4];
+	int failed = 0;
+
+	for (int i = 0; i < 4; i++)
+		if (pthread_create(&t[i], NULL, churn, (void *)(size_t)i))
+			abort();
+	for (int i = 0; i < 40; i++) {
+		pid_t pid = fork();
+		int st;
+
+		if (pid < 0)
+			abort();
+		if (pid == 0) {
+			for (int j = 0; j < 100; j++)
+				free(malloc((size_t)j + 1));
+			exit(0);
+		}
+		if (waitpid(pid, &st, 0) != pid || !WIFEXITED(st) ||
+		    WEXITSTATUS(st) != 0)
+			failed++;
+	}
+	atomic_store(&stop, 1);
+	for (int i = 0; i < 4; i++)
+		pthread_join(t[i], NULL);
+	say("forked %ld\n", 40L - failed);
+	return failed ? 1 : 0;
+}
+
+static int wait_status(pid_t pid)
+{
+	int st;
+
+	if (waitpid(pid, &st, 0) != pid)
+		abort();
+	if (WIFEXITED(st))
+		return WEXITSTATUS(st);
+	return 128 + WTERMSIG(st);
+}
+
+int main(int argc, char **argv)
+{
+	const char *mode = argc > 1 ? argv[1] : "leak";
+
+	if (!strcmp(mode, "leak")) {
+		void *shared = malloc(64); /* FORK:prefork */
+		pid_t pid;
+
+		touch(shared, 64);
+		pid = fork();
+		if (pid < 0)
+			abort();
+		if (pid == 0) {
+			for (int i = 0; i < 1000; i++)
+				free(malloc((size_t)i + 1)); /* FORK:child-churn */
+			for (int i = 0; i < 2; i++)
+				leak_child(); /* one call site: one stack */
+			free(shared);
+			exit(0);
+		}
+		if (wait_status(pid) != 0)
+			return 1;
+		leak_parent();
+		free(shared);
+		say("parent %ld\n", (long)getpid());
+		say("child %ld\n", (long)pid);
+		return 0;
+	}
+	if ((!strcmp(mode, "exec") || !strcmp(mode, "exec-untraced")) && argc > 2) {
+		pid_t pid;
+
+		for (int i = 0; i < 100; i++)
+			free(malloc((size_t)i + 1));
+		pid = fork();
+		if (pid < 0)
+			abort();
+		if (pid == 0) {
+			if (!strcmp(mode, "exec-untraced"))
+				unsetenv("LD_PRELOAD");
+			say("child about to exec %ld\n", (long)(argc - 2));
+			execv(argv[2], argv + 2);
+			_exit(127);
+		}
+		int st = wait_status(pid);
+		say("child exited %ld\n", (long)st);
+		return st;
+	}
+	if (!strcmp(mode, "vfork") && argc > 2) {
+		pid_t pid = vfork();
+
+		if (pid < 0)
+			abort();
+		if (pid == 0) {
+			execv(argv[2], argv + 2);
+			_exit(127);
+		}
+		leak_after_vfork();
+		int st = wait_status(pid);
+		say("child exited %ld\n", (long)st);
+		return st;
+	}
+	if (!strcmp(mode, "threads-fork"))
+		return threads_fork();
+	if (!strcmp(mode, "system") && argc > 2) {
+		int st = system(argv[2]);
+
+		if (st == -1 || !WIFEXITED(st))
+			return 100;
+		say("system returned %ld\n", (long)WEXITSTATUS(st));
+		return WEXITSTATUS(st);
+	}
+	say("fork: bad arguments (%ld)\n", (long)argc);
+	return 99;
+}

@@ -1,0 +1,66 @@
+#!/bin/sh
+
+test_description='symbolization: odd executable names, a binary gone or rebuilt since the run'
+
+. "$(dirname "$0")/test-lib.sh"
+
+# tests/programs/gate.c: alpha 300 bytes in 1 block, beta 200 in 2.
+
+test_expect_success 'an executable whose name needs JSON escaping' '
+	mkdir odd &&
+	name=$(printf "gate \"quoted\" \\\\back\\\\slash\ttab \303\274") &&
+	cp "$PROGS/gate" "odd/$name" &&
+	run_traced odd.zst "odd/$name" &&
+	leaks_json odd.zst odd.json &&
+	check_leak odd.json gate.c alpha 300 1 1 &&
+	jq -r ".leaks[0].stack[0].module" odd.json >module &&
+	printf "%s\n" "$name" >expect &&
+	test_cmp expect module
+'
+
+test_expect_success 'the text report shows that name too' '
+	analyze odd.zst --leaks >odd.txt &&
+	grep -F "quoted" odd.txt
+'
+
+test_expect_success 'the binary deleted since the run: sizes still right, a warning, exit 0' '
+	mkdir gone &&
+	cp "$PROGS/gate" gone/gate &&
+	run_traced gone.zst "$TRASH_DIRECTORY/gone/gate" &&
+	rm gone/gate &&
+	analyze_status r gone.zst --leaks --json &&
+	test_cmp_str "perfanalyze status" 0 "$(cat r.code)" &&
+	test_file_not_empty r.err &&
+	jq -e "[.leaks[] | [.bytes, .blocks]] | sort == [[200, 2], [300, 1]]" r.out &&
+	jq -e "[.leaks[].stack[] | select(.file != \"\" and .module == \"gate\")] == []" r.out
+'
+
+test_expect_success 'the binary rebuilt since the run: a warning, no file:line claimed' '
+	mkdir rebuilt &&
+	cp "$PROGS/gate" rebuilt/gate &&
+	run_traced rebuilt.zst "$TRASH_DIRECTORY/rebuilt/gate" &&
+	cp "$PROGS/deep" rebuilt/gate &&
+	analyze_status r rebuilt.zst --leaks --json &&
+	test_cmp_str "perfanalyze status" 0 "$(cat r.code)" &&
+	test_file_not_empty r.err &&
+	jq -e "[.leaks[] | [.bytes, .blocks]] | sort == [[200, 2], [300, 1]]" r.out &&
+	jq -e "[.leaks[].stack[] | select(.module == \"gate\" and (.file != \"\" or .line != 0))] == []" r.out
+'
+
+test_expect_success 'a binary run through a symlink is still found' '
+	mkdir link &&
+	ln -s "$PROGS/gate" link/gate-link &&
+	run_traced link.zst link/gate-link &&
+	leaks_json link.zst link.json &&
+	check_leak link.json gate.c alpha 300 1 1 &&
+	check_leak link.json gate.c beta 200 2 1
+'
+
+test_expect_success 'analyzing from another directory gives the same report' '
+	leaks_json link.zst here.json &&
+	mkdir elsewhere &&
+	(cd elsewhere && "$ANALYZE" ../link.zst --leaks --json) >there.json &&
+	test_cmp here.json there.json
+'
+
+test_done

@@ -1,0 +1,112 @@
+#!/bin/sh
+
+test_description='the program keeps its own signal handling under the shim'
+
+. "$(dirname "$0")/test-lib.sh"
+
+# Known truth: tests/programs/signals.c (see its header comment).
+SRC=signals.c
+
+# same_signals NAME ARGS... - signals ARGS behaves the same (stdout,
+# stderr, status) with and without the shim.
+same_signals () {
+	same_n=$1
+	shift
+	capture "$same_n.native" "$PROGS/signals" "$@" &&
+	capture_traced "$same_n.shim" "$same_n.zst" "$PROGS/signals" "$@" &&
+	test_same_run "$same_n.native" "$same_n.shim"
+}
+
+test_expect_success 'a SIGSEGV handler of the program runs: same output, exit 5' '
+	same_signals hsegv handler-segv &&
+	test_cmp_str status 5 "$(cat hsegv.shim.code)" &&
+	echo "caught SIGSEGV" >expect &&
+	test_cmp expect hsegv.shim.out
+'
+
+test_expect_success 'the trace of that run holds the leak made before the fault' '
+	leaks_json hsegv.zst hsegv.json &&
+	check_leak hsegv.json $SRC handler_segv 100 1 1
+'
+
+test_expect_success 'signal() and sigaction() see the program handler; SIG_DFL then kills (143)' '
+	same_signals term term &&
+	test_cmp_str status 143 "$(cat term.shim.code)" &&
+	printf "%s\n" "handler ran once" "sigaction reports the handler" >expect &&
+	test_cmp expect term.shim.out
+'
+
+test_expect_success 'SA_RESETHAND: the handler runs once, then the default kills (138)' '
+	same_signals reset resethand &&
+	test_cmp_str status 138 "$(cat reset.shim.code)" &&
+	printf "%s\n" "handler ran once" "reset to default" >expect &&
+	test_cmp expect reset.shim.out
+'
+
+test_expect_success 'sa_mask is honoured while the handler runs' '
+	same_signals mask mask &&
+	printf "%s\n" "USR1 blocked" "USR2 blocked" "HUP not blocked" >expect &&
+	test_cmp expect mask.shim.out
+'
+
+test_expect_success 'dispositions as the program starts: the same (default)' '
+	same_signals disp dispositions
+'
+
+test_expect_success 'signals ignored by the parent stay ignored (nohup, background jobs)' '
+	(
+		trap "" INT QUIT HUP PIPE &&
+		same_signals dispign dispositions
+	) &&
+	grep "^INT ign\$" dispign.shim.out &&
+	grep "^HUP ign\$" dispign.shim.out &&
+	grep "^PIPE ign\$" dispign.shim.out &&
+	grep "^TERM dfl\$" dispign.shim.out
+'
+
+test_expect_success 'ignored signals are still ignored in a program the traced one execs' '
+	(
+		trap "" INT QUIT HUP PIPE &&
+		capture execign.native "$PROGS/fork" exec-untraced "$PROGS/signals" dispositions &&
+		capture_traced execign.shim execign.%p.zst "$PROGS/fork" exec-untraced "$PROGS/signals" dispositions
+	) &&
+	test_same_run execign.native execign.shim &&
+	grep "^INT ign\$" execign.shim.out
+'
+
+test_expect_success 'a handler on an alternate stack catches a stack overflow (exit 6)' '
+	same_signals overflow overflow &&
+	test_cmp_str status 6 "$(cat overflow.shim.code)"
+'
+
+test_expect_success 'a stack overflow without a handler: killed by SIGSEGV (139) as native' '
+	same_signals overflow2 overflow-nohandler &&
+	test_cmp_str status 139 "$(cat overflow2.shim.code)" &&
+	analyze_status r overflow2.zst &&
+	test_cmp_str "perfanalyze status" 0 "$(cat r.code)"
+'
+
+test_expect_success 'SIGTERM from outside: status 143, the leak and the signal in the trace' '
+	start_traced_bg wait.out wait.zst "$PROGS/signals" wait &&
+	pid=$(cat wait.out.pid) &&
+	wait_for_line wait.out ready &&
+	kill -TERM $pid &&
+	{ wait $pid; echo $? >wait.code; } &&
+	test_cmp_str status 143 "$(cat wait.code)" &&
+	analyze_status s wait.zst &&
+	test_cmp_str "perfanalyze status" 0 "$(cat s.code)" &&
+	! ended_cleanly s.out &&
+	ended_line s.out | grep -i "signal 15\|SIGTERM\|terminated" &&
+	leaks_json wait.zst wait.json &&
+	check_leak wait.json $SRC wait 2000 1 1
+'
+
+test_expect_success 'SIGPIPE (writing into a closed pipe) kills as native: 141' '
+	{ yes; echo $? >yes.native.code; } | head -n 1 >yes.native.out &&
+	{ run_traced yes.zst yes; echo $? >yes.shim.code; } | head -n 1 >yes.shim.out &&
+	test_cmp yes.native.out yes.shim.out &&
+	test_cmp yes.native.code yes.shim.code &&
+	test_cmp_str status 141 "$(cat yes.shim.code)"
+'
+
+test_done
