@@ -10,7 +10,7 @@
 /* Bits of json_writer.level[]. */
 #define JSON_IN_OBJECT 1 /* an object, else an array */
 #define JSON_HAS_ITEMS 2 /* the next member needs a comma first */
-#define JSON_HAVE_KEY 4  /* an object's key is written, its value is not */
+#define JSON_HAVE_KEY 4	 /* an object's key is written, its value is not */
 
 void json_writer_init(struct json_writer *w, FILE *out)
 {
@@ -29,7 +29,8 @@ int json_writer_finish(struct json_writer *w)
 	}
 	if (w->depth) {
 		fprintf(stderr,
-			"perfanalyze: internal error: JSON writer: %d container(s) left open\n",
+			"perfanalyze: internal error: JSON writer: %d "
+			"container(s) left open\n",
 			w->depth);
 		return -1;
 	}

@@ -9,9 +9,9 @@
 #define MAX_FRAMES 512
 #define MAX_INLINE 16
 
-static const char *const kind_names[LEAK_KINDS] = {
-	"definite", "indirect", "possible", "reachable", "unclassified"
-};
+static const char *const kind_names[LEAK_KINDS] = { "definite", "indirect",
+						    "possible", "reachable",
+						    "unclassified" };
 
 struct group {
 	uint32_t stack;
@@ -183,8 +183,9 @@ int leaks_report(const struct replay *rp, struct symbols *sym,
 			json_frames(&w, frames, n);
 			json_object_end(&w);
 		} else {
-			fprintf(out, "%" PRIu64 " %s in %" PRIu64 " %s (%s) "
-				     "allocated at:\n",
+			fprintf(out,
+				"%" PRIu64 " %s in %" PRIu64 " %s (%s) "
+				"allocated at:\n",
 				g[i].bytes, plural(g[i].bytes, "byte", "bytes"),
 				g[i].blocks,
 				plural(g[i].blocks, "block", "blocks"),
@@ -219,23 +220,27 @@ int leaks_report(const struct replay *rp, struct symbols *sym,
 		if (!t->groups)
 			fprintf(out, "No leaks: nothing left allocated at exit "
 				     "that is not suppressed.\n");
-		fprintf(out, "Total: %" PRIu64 " bytes in %" PRIu64
-			     " blocks from %" PRIu64 " allocation %s.\n",
+		fprintf(out,
+			"Total: %" PRIu64 " bytes in %" PRIu64
+			" blocks from %" PRIu64 " allocation %s.\n",
 			bytes, blocks, t->groups,
 			plural(t->groups, "site", "sites"));
 		if (t->small_groups)
-			fprintf(out, "Not shown: %" PRIu64 " bytes in %" PRIu64
-				     " blocks from %" PRIu64
-				     " sites below --min-bytes.\n",
+			fprintf(out,
+				"Not shown: %" PRIu64 " bytes in %" PRIu64
+				" blocks from %" PRIu64 " sites below "
+				"--min-bytes.\n",
 				t->small_bytes, t->small_blocks,
 				t->small_groups);
 		if (opt->supp) {
 			for (size_t s = 0; s < opt->supp->nr; s++) {
-				const struct suppression *r = &opt->supp->rule[s];
+				const struct suppression *r =
+					&opt->supp->rule[s];
 
-				fprintf(out, "Suppression leak:%s matched %" PRIu64
-					     " %s, %" PRIu64 " bytes in %" PRIu64
-					     " blocks.\n",
+				fprintf(out,
+					"Suppression leak:%s matched %" PRIu64
+					" %s, %" PRIu64 " bytes in %" PRIu64
+					" blocks.\n",
 					r->pattern, r->groups,
 					plural(r->groups, "site", "sites"),
 					r->bytes, r->blocks);

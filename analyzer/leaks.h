@@ -27,8 +27,8 @@ struct leak_options {
 
 struct leak_totals {
 	uint64_t bytes[LEAK_KINDS], blocks[LEAK_KINDS];
-	uint64_t groups;                   /* reported */
-	uint64_t supp_bytes, supp_blocks;  /* suppressed */
+	uint64_t groups;				  /* reported */
+	uint64_t supp_bytes, supp_blocks;		  /* suppressed */
 	uint64_t small_bytes, small_blocks, small_groups; /* < min_bytes */
 };
 

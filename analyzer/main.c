@@ -23,10 +23,13 @@ static const char usage[] =
 	"\n"
 	"  (no report option)   summary: duration, threads, calls, peak heap,\n"
 	"                       memory still allocated at exit, how it ended\n"
-	"  --leaks              unfreed memory by allocation stack, largest first\n"
+	"  --leaks              unfreed memory by allocation stack, largest "
+	"first\n"
 	"  --json               the same report as JSON\n"
-	"  --fail-on-leak       exit 1 when an unsuppressed leak remains (a gate)\n"
-	"  --min-bytes N        ignore allocation sites leaking fewer than N bytes\n"
+	"  --fail-on-leak       exit 1 when an unsuppressed leak remains (a "
+	"gate)\n"
+	"  --min-bytes N        ignore allocation sites leaking fewer than N "
+	"bytes\n"
 	"  --suppressions FILE  LeakSanitizer-style 'leak:PATTERN' lines\n"
 	"  --version, --help\n"
 	"\n"
@@ -37,8 +40,8 @@ static void die_usage(const char *what, const char *arg)
 
 static void die_usage(const char *what, const char *arg)
 {
-	fprintf(stderr, "perfanalyze: %s '%s' (see perfanalyze --help)\n",
-		what, arg);
+	fprintf(stderr, "perfanalyze: %s '%s' (see perfanalyze --help)\n", what,
+		arg);
 	exit(EXIT_INPUT);
 }
 
@@ -46,8 +49,9 @@ static const char *end_text(const struct replay *rp, int cut, char *buf,
 			    size_t len)
 {
 	if (!rp->have_end)
-		return cut ? "cut short: no end record (killed, or still running)" :
-			     "unknown";
+		return cut ? "cut short: no end record (killed, or still "
+			     "running)"
+			   : "unknown";
 	switch (rp->end.how) {
 	case PERFSHIM_END_EXIT:
 		if (rp->end.status < 0)
@@ -65,8 +69,9 @@ static const char *end_text(const struct replay *rp, int cut, char *buf,
 			 strsignal(rp->end.status));
 		break;
 	case PERFSHIM_END_EXEC:
-		snprintf(buf, len, "replaced by exec (the new program has a "
-				   "trace of its own)");
+		snprintf(buf, len,
+			 "replaced by exec (the new program has a "
+			 "trace of its own)");
 		break;
 	default:
 		snprintf(buf, len, "tracing stopped early");
@@ -81,8 +86,8 @@ static int clean_end(const struct replay *rp)
 				rp->end.how == PERFSHIM_END_EXEC);
 }
 
-static void summary_text(const struct trace_header *h,
-			 const struct replay *rp, int cut, const char *path)
+static void summary_text(const struct trace_header *h, const struct replay *rp,
+			 int cut, const char *path)
 {
 	char buf[256];
 
@@ -102,8 +107,8 @@ static void summary_text(const struct trace_header *h,
 	printf("allocated at exit: %" PRIu64 " bytes in %zu blocks\n",
 	       rp->live_bytes, rp->live_count);
 	if (rp->unknown_frees)
-		printf("untracked frees:   %" PRIu64
-		       " (blocks allocated before tracing began)\n",
+		printf("untracked frees:   %" PRIu64 " (blocks allocated "
+		       "before tracing began)\n",
 		       rp->unknown_frees);
 	if (rp->lost)
 		printf("lost events:       %" PRIu64 "\n", rp->lost);
@@ -178,15 +183,16 @@ static void check_end(const struct replay *rp, const char *path)
 	if (rp->alloc_calls < rp->end.alloc_calls ||
 	    rp->free_calls < rp->end.free_calls)
 		fprintf(stderr,
-			"perfanalyze: warning: %s: the trace holds fewer events "
+			"perfanalyze: warning: %s: the trace holds fewer "
+			"events "
 			"than the shim counted (%" PRIu64 " of %" PRIu64
 			" allocations, %" PRIu64 " of %" PRIu64 " frees)\n",
 			path, rp->alloc_calls, rp->end.alloc_calls,
 			rp->free_calls, rp->end.free_calls);
 	if (rp->end.lost)
 		fprintf(stderr,
-			"perfanalyze: warning: %s: the shim could not record %" PRIu64
-			" events\n",
+			"perfanalyze: warning: %s: the shim could not record "
+			"%" PRIu64 " events\n",
 			path, rp->end.lost);
 }
 
@@ -247,7 +253,8 @@ int main(int argc, char **argv)
 			       PERFSHIM_FORMAT_MAJOR, PERFSHIM_FORMAT_MINOR);
 			return 0;
 		case ':':
-			die_usage("this option needs a value:", argv[optind - 1]);
+			die_usage("this option needs a value:",
+				  argv[optind - 1]);
 			break;
 		default:
 			die_usage("unknown option", argv[optind - 1]);
@@ -282,9 +289,9 @@ int main(int argc, char **argv)
 
 	if (!want_leaks) {
 		if (lo.json)
-			rc = summary_json(trace_reader_header(r), &rp, cut) ?
-				     EXIT_INPUT :
-				     0;
+			rc = summary_json(trace_reader_header(r), &rp, cut)
+				     ? EXIT_INPUT
+				     : 0;
 		else
 			summary_text(trace_reader_header(r), &rp, cut, path);
 		goto cleanup;

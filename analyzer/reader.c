@@ -138,7 +138,7 @@ static int read_header(struct trace_reader *r)
 		return fail(r, "truncated trace header");
 	}
 	const uint8_t *p = body, *end = body + blen;
-	uint64_t *fields[] = { &r->hdr.pid,	     &r->hdr.ppid,
+	uint64_t *fields[] = { &r->hdr.pid,	      &r->hdr.ppid,
 			       &r->hdr.start_wall_ns, &r->hdr.clock_id,
 			       &r->hdr.clock_res_ns,  &r->hdr.page_size,
 			       &r->hdr.ptr_size,      &r->hdr.depth };
@@ -229,8 +229,7 @@ uint64_t trace_reader_events(const struct trace_reader *r)
 
 /* ---- the time-ordered merge of per-thread queues ---- */
 
-static const struct trace_event *qhead(const struct trace_reader *r,
-				       uint32_t t)
+static const struct trace_event *qhead(const struct trace_reader *r, uint32_t t)
 {
 	const struct tqueue *q = &r->q[t];
 
@@ -266,7 +265,8 @@ static void heap_down(struct trace_reader *r, size_t i)
 
 		if (l < r->nheap && heap_less(r, r->heap[l], r->heap[m]))
 			m = l;
-		if (l + 1 < r->nheap && heap_less(r, r->heap[l + 1], r->heap[m]))
+		if (l + 1 < r->nheap &&
+		    heap_less(r, r->heap[l + 1], r->heap[m]))
 			m = l + 1;
 		if (m == i)
 			return;
@@ -356,11 +356,11 @@ static int release(struct trace_reader *r, uint64_t w)
 
 /* ---- records ---- */
 
-#define GET(var)                                                          \
-	do {                                                              \
-		if (perfshim_get_varint(&p, end, &(var)))                 \
-			return fail(r, "corrupt trace: short %s record",  \
-				    what);                                \
+#define GET(var)                                                         \
+	do {                                                             \
+		if (perfshim_get_varint(&p, end, &(var)))                \
+			return fail(r, "corrupt trace: short %s record", \
+				    what);                               \
 	} while (0)
 
 static int chunk(struct trace_reader *r, const uint8_t *p, const uint8_t *end)
@@ -385,8 +385,9 @@ static int chunk(struct trace_reader *r, const uint8_t *p, const uint8_t *end)
 		q->last_ts = ev.ts;
 		if ((tag & 0xf0) == PERFSHIM_EV_ALLOC) {
 			if ((tag & 0x0f) >= PERFSHIM_FN_COUNT)
-				return fail(r, "corrupt trace: allocation "
-					       "function %u",
+				return fail(r,
+					    "corrupt trace: allocation "
+					    "function %u",
 					    tag & 0x0f);
 			GET(ev.size);
 			GET(a);
@@ -410,12 +411,14 @@ static int chunk(struct trace_reader *r, const uint8_t *p, const uint8_t *end)
 			 * to us, but the trace stays readable. In a trace of a
 			 * minor we know, it can only be damage. */
 			if (r->hdr.minor <= PERFSHIM_FORMAT_MINOR)
-				return fail(r, "corrupt trace: unknown event "
-					       "kind 0x%02x",
+				return fail(r,
+					    "corrupt trace: unknown event "
+					    "kind 0x%02x",
 					    tag);
 			if (!r->warned_unknown++)
-				warn(r, "skipping events of a kind this "
-					"perfanalyze does not know (0x%02x)",
+				warn(r,
+				     "skipping events of a kind this "
+				     "perfanalyze does not know (0x%02x)",
 				     tag);
 			return 0;
 		}
@@ -502,8 +505,8 @@ static int nodes_rec(struct trace_reader *r, const uint8_t *p,
 			return fail(r, "corrupt trace: stack node %llu",
 				    (unsigned long long)id);
 		ip += (uint64_t)perfshim_unzigzag(dip);
-		if (r->v->node &&
-		    r->v->node(r->v->ctx, (uint32_t)id, (uint32_t)(id - dp), ip)) {
+		if (r->v->node && r->v->node(r->v->ctx, (uint32_t)id,
+					     (uint32_t)(id - dp), ip)) {
 			r->stopped = 1;
 			return -1;
 		}
@@ -523,8 +526,9 @@ static int record(struct trace_reader *r, uint8_t tag, const uint8_t *p,
 		GET(a);
 		/* The shim writes frames strictly in sequence. */
 		if (a != r->next_seq)
-			return fail(r, "corrupt trace: frame %llu where %llu "
-				       "was due",
+			return fail(r,
+				    "corrupt trace: frame %llu where %llu "
+				    "was due",
 				    (unsigned long long)a,
 				    (unsigned long long)r->next_seq);
 		r->next_seq = a + 1;
@@ -549,7 +553,8 @@ static int record(struct trace_reader *r, uint8_t tag, const uint8_t *p,
 
 		if (!rc) {
 			r->q[a].known = 1;
-			if (v->thread && v->thread(v->ctx, (uint32_t)a, b, name))
+			if (v->thread &&
+			    v->thread(v->ctx, (uint32_t)a, b, name))
 				rc = -1, r->stopped = 1;
 		}
 		free(name);
@@ -603,8 +608,9 @@ static int parse_frame(struct trace_reader *r, const uint8_t *p, size_t len)
 
 	r->frames++;
 	if (len == 0 || *p != PERFSHIM_REC_FRAME)
-		return fail(r, "corrupt trace: frame %llu does not start with "
-			       "a frame record",
+		return fail(r,
+			    "corrupt trace: frame %llu does not start with "
+			    "a frame record",
 			    (unsigned long long)r->frames - 1);
 	while (p < end) {
 		uint8_t tag = *p++;
@@ -612,7 +618,8 @@ static int parse_frame(struct trace_reader *r, const uint8_t *p, size_t len)
 
 		GET(n);
 		if (n > (uint64_t)(end - p))
-			return fail(r, "corrupt trace: record overruns its frame");
+			return fail(r, "corrupt trace: record overruns its "
+				       "frame");
 		if (record(r, tag, p, p + n))
 			return -1;
 		p += n;
@@ -649,8 +656,9 @@ int trace_reader_run(struct trace_reader *r, const struct trace_visitor *v)
 
 		if (out_len == r->frame_cap) {
 			if (r->frame_cap >= PERFSHIM_MAX_FRAME_CONTENT)
-				return fail(r, "corrupt trace: a frame larger "
-					       "than %u MiB",
+				return fail(r,
+					    "corrupt trace: a frame larger "
+					    "than %u MiB",
 					    PERFSHIM_MAX_FRAME_CONTENT >> 20);
 			uint8_t *f = realloc(r->frame, r->frame_cap * 2);
 
@@ -667,8 +675,9 @@ int trace_reader_run(struct trace_reader *r, const struct trace_visitor *v)
 		in_frame = 1;
 		if (ZSTD_isError(ret)) {
 			if (r->frames == 0)
-				return fail(r, "not a perfshim trace or corrupt "
-					       "from the start (%s)",
+				return fail(r,
+					    "not a perfshim trace or corrupt "
+					    "from the start (%s)",
 					    ZSTD_getErrorName(ret));
 			return fail(r, "corrupt trace after frame %llu (%s)",
 				    (unsigned long long)r->frames,
@@ -683,8 +692,9 @@ int trace_reader_run(struct trace_reader *r, const struct trace_visitor *v)
 	}
 	if (in_frame || out_len) {
 		r->cut_short = 1;
-		warn(r, "trace cut short (the program was killed or crashed): "
-			"read up to its last complete frame, %llu",
+		warn(r,
+		     "trace cut short (the program was killed or crashed): "
+		     "read up to its last complete frame, %llu",
 		     (unsigned long long)r->frames);
 	} else if (!r->seen_end) {
 		warn(r, "trace cut short: it has no end record (the program "

@@ -25,13 +25,13 @@ struct trace_header {
 };
 
 struct trace_event {
-	uint64_t ts;     /* ns since the trace started */
+	uint64_t ts; /* ns since the trace started */
 	uint64_t addr;
-	uint64_t size;   /* ALLOC only */
+	uint64_t size;	 /* ALLOC only */
 	uint32_t thread; /* thread index */
-	uint32_t stack;  /* ALLOC only: stack (leaf node) id */
-	uint8_t kind;    /* PERFSHIM_EV_ALLOC (fn stripped), _FREE, _THREAD_EXIT */
-	uint8_t fn;      /* ALLOC only: PERFSHIM_FN_* */
+	uint32_t stack;	 /* ALLOC only: stack (leaf node) id */
+	uint8_t kind; /* PERFSHIM_EV_ALLOC (fn stripped), _FREE, _THREAD_EXIT */
+	uint8_t fn;   /* ALLOC only: PERFSHIM_FN_* */
 };
 
 struct trace_end {

@@ -24,9 +24,8 @@ static int quote_len(const char *from, const char *to)
  * error is about a line of a file. Formatted in one piece so that it
  * reaches stderr as a single write.
  */
-__attribute__((format(printf, 3, 4)))
-static void suppress_error(const char *file, unsigned line,
-			   const char *fmt, ...)
+__attribute__((format(printf, 3, 4))) static void
+suppress_error(const char *file, unsigned line, const char *fmt, ...)
 {
 	char msg[512];
 	va_list ap;
@@ -159,7 +158,8 @@ static int parse_line(struct suppressions *s, const char *p, size_t len,
 	}
 	if (colon - p != 4 || memcmp(p, "leak", 4)) {
 		suppress_error(file, line,
-			       "unsupported suppression type '%.*s' (only 'leak:PATTERN' is supported)",
+			       "unsupported suppression type '%.*s' (only "
+			       "'leak:PATTERN' is supported)",
 			       quote_len(p, colon), p);
 		return -1;
 	}

@@ -39,7 +39,7 @@ struct suppression {
 
 	/* Hit counters, advanced by suppressions_count(). */
 	uint64_t groups; /* leak groups (distinct stacks) suppressed */
-	uint64_t bytes;  /* bytes in those groups */
+	uint64_t bytes;	 /* bytes in those groups */
 	uint64_t blocks; /* blocks in those groups */
 
 	/*

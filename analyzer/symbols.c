@@ -14,11 +14,10 @@
 #include "symbols.h"
 
 /* From libstdc++ (the analyzer links with -lstdc++); no C header has it. */
-char *__cxa_demangle(const char *mangled, char *buf, size_t *len,
-		     int *status);
+char *__cxa_demangle(const char *mangled, char *buf, size_t *len, int *status);
 
 #define container_of(ptr, type, member) \
-	((type *)((char *)(ptr) - offsetof(type, member)))
+	((type *)((char *)(ptr)-offsetof(type, member)))
 
 /*
  * A small intrusive chained hash table. The three tables below (strings,
@@ -144,7 +143,7 @@ struct str_node {
 };
 
 enum mod_state {
-	MOD_OK,     /* file matches the trace: DWARF, then the symbol table */
+	MOD_OK,	    /* file matches the trace: DWARF, then the symbol table */
 	MOD_STALE,  /* build-id differs: "??" (names would be the new file's) */
 	MOD_NOFILE, /* nothing to read: every frame is "??" */
 };
@@ -159,7 +158,7 @@ struct mod_node {
 	struct hnode h;
 	uint64_t id;
 	enum mod_state state;
-	Dwfl *dwfl; /* NULL when state is MOD_NOFILE */
+	Dwfl *dwfl;	  /* NULL when state is MOD_NOFILE */
 	const char *name; /* interned basename of the path */
 	/* built on the first pc that .debug_aranges does not cover */
 	struct cu_range *cus;
@@ -207,8 +206,8 @@ static void warn_oom(struct symbols *s)
 	if (s->oom_warned)
 		return;
 	s->oom_warned = true;
-	fprintf(stderr,
-		"perfanalyze: warning: out of memory while symbolizing; some frames are shown as ??\n");
+	fprintf(stderr, "perfanalyze: warning: out of memory while "
+			"symbolizing; some frames are shown as ??\n");
 }
 
 /*
@@ -267,8 +266,8 @@ static const char *intern_function(struct symbols *s, const char *name)
 	return ret;
 }
 
-static int push_frame(struct symbols *s, const char *function,
-		      const char *file, unsigned line, int inlined)
+static int push_frame(struct symbols *s, const char *function, const char *file,
+		      unsigned line, int inlined)
 {
 	struct sym_frame *f;
 
@@ -368,7 +367,9 @@ static bool build_id_matches(Dwfl_Module *mod, const struct module_info *m)
 
 static void warn_cannot_open(const char *path)
 {
-	fprintf(stderr, "perfanalyze: warning: %s: cannot open it: %s; its frames are shown as ??\n",
+	fprintf(stderr,
+		"perfanalyze: warning: %s: cannot open it: %s; its frames are "
+		"shown as ??\n",
 		path, dwfl_errmsg(-1));
 }
 
@@ -421,7 +422,9 @@ static void open_module(struct mod_node *mn, const struct module_info *m,
 	 * the reader near the right place, which "??" does not.
 	 */
 	mn->state = MOD_STALE;
-	fprintf(stderr, "perfanalyze: warning: %s: build-id differs from the traced one (rebuilt since?); its frames are shown as ??\n",
+	fprintf(stderr,
+		"perfanalyze: warning: %s: build-id differs from the traced "
+		"one (rebuilt since?); its frames are shown as ??\n",
 		path);
 }
 
@@ -498,8 +501,7 @@ static int cu_range_cmp(const void *a, const void *b)
  * Once per module, and only for modules whose .debug_aranges misses
  * addresses: a linear pass over the unit DIEs (not their children).
  */
-static void index_cus(struct symbols *s, struct mod_node *mn,
-		      Dwfl_Module *mod)
+static void index_cus(struct symbols *s, struct mod_node *mn, Dwfl_Module *mod)
 {
 	struct cu_range *cus = NULL;
 	size_t n = 0, cap = 0;
@@ -585,14 +587,14 @@ static const char *die_function(Dwarf_Die *die)
 	Dwarf_Attribute attr;
 	const char *name;
 
-	name = dwarf_formstring(dwarf_attr_integrate(die, DW_AT_linkage_name,
-						     &attr));
+	name = dwarf_formstring(
+		dwarf_attr_integrate(die, DW_AT_linkage_name, &attr));
 	if (!name)
 		name = dwarf_formstring(dwarf_attr_integrate(
 			die, DW_AT_MIPS_linkage_name, &attr));
 	if (!name)
-		name = dwarf_formstring(dwarf_attr_integrate(die, DW_AT_name,
-							     &attr));
+		name = dwarf_formstring(
+			dwarf_attr_integrate(die, DW_AT_name, &attr));
 	return name;
 }
 
@@ -745,8 +747,8 @@ static int copy_frames(const struct sym_frame *frames, int n,
 	return n;
 }
 
-int symbols_lookup(struct symbols *s, const struct module_info *m,
-		   uint64_t ip, int is_return, struct sym_frame *out, int max)
+int symbols_lookup(struct symbols *s, const struct module_info *m, uint64_t ip,
+		   int is_return, struct sym_frame *out, int max)
 {
 	static const struct sym_frame unknown = {
 		.function = unknown_fn,

@@ -51,7 +51,7 @@ void symbols_free(struct symbols *s);
  * frames are reported as "??" with the module's name: a rebuilt file
  * would name whatever code now sits at the traced address.
  */
-int symbols_lookup(struct symbols *s, const struct module_info *m,
-		   uint64_t ip, int is_return, struct sym_frame *out, int max);
+int symbols_lookup(struct symbols *s, const struct module_info *m, uint64_t ip,
+		   int is_return, struct sym_frame *out, int max);
 
 #endif

@@ -130,10 +130,10 @@ enum perfshim_fn {
 };
 
 enum perfshim_end {
-	PERFSHIM_END_EXIT = 0,   /* exit() or return from main: status */
-	PERFSHIM_END__EXIT = 1,  /* _exit()/_Exit(): status */
+	PERFSHIM_END_EXIT = 0,	 /* exit() or return from main: status */
+	PERFSHIM_END__EXIT = 1,	 /* _exit()/_Exit(): status */
 	PERFSHIM_END_SIGNAL = 2, /* killed by a fatal signal: signal number */
-	PERFSHIM_END_EXEC = 3,   /* replaced by exec; the new image traces anew */
+	PERFSHIM_END_EXEC = 3, /* replaced by exec; the new image traces anew */
 	PERFSHIM_END_STOPPED = 4 /* tracing was turned off (write error) */
 };
 

@@ -38,7 +38,8 @@ static void *arena_alloc(size_t size, size_t align)
 	/* A size header in front of each block lets realloc copy it. */
 	do {
 		off = atomic_load(&boot_used);
-		size_t start = (off + sizeof(size_t) + align - 1) & ~(align - 1);
+		size_t start =
+			(off + sizeof(size_t) + align - 1) & ~(align - 1);
 
 		end = start + size;
 		if (end > sizeof(boot_arena))
@@ -59,8 +60,9 @@ static size_t arena_size(const void *p)
 	return n;
 }
 
-#define RESOLVE(name) \
-	perfshim_real.name = (__typeof__(perfshim_real.name))dlsym(RTLD_NEXT, #name)
+#define RESOLVE(name)        \
+	perfshim_real.name = \
+		(__typeof__(perfshim_real.name))dlsym(RTLD_NEXT, #name)
 
 HIDDEN void perfshim_resolve_allocator(void)
 {
@@ -120,8 +122,8 @@ static void record_alloc(int fn, void *p, size_t size)
 	rec[n++] = PERFSHIM_EV_ALLOC | fn;
 	n += perfshim_put_varint(rec + n, ts - t->last_ts);
 	n += perfshim_put_varint(rec + n, size);
-	n += perfshim_put_varint(rec + n,
-				 perfshim_zigzag((int64_t)(addr - t->last_addr)));
+	n += perfshim_put_varint(
+		rec + n, perfshim_zigzag((int64_t)(addr - t->last_addr)));
 	n += perfshim_put_varint(rec + n, stack);
 	t->last_ts = ts;
 	t->last_addr = addr;
@@ -142,8 +144,8 @@ static void record_free(struct thread_state *t, void *p, uint64_t ts)
 
 	rec[n++] = PERFSHIM_EV_FREE;
 	n += perfshim_put_varint(rec + n, ts - t->last_ts);
-	n += perfshim_put_varint(rec + n,
-				 perfshim_zigzag((int64_t)(addr - t->last_addr)));
+	n += perfshim_put_varint(
+		rec + n, perfshim_zigzag((int64_t)(addr - t->last_addr)));
 	t->last_ts = ts;
 	t->last_addr = addr;
 	perfshim_emit(t, rec, n);
@@ -249,16 +251,17 @@ static void *do_realloc(int fn, void *old, size_t n, size_t size)
 	void *p;
 
 	if (!tracing()) {
-		return fn == PERFSHIM_FN_REALLOC ?
-			       perfshim_real.realloc(old, size) :
-			       perfshim_real.reallocarray(old, n, size);
+		return fn == PERFSHIM_FN_REALLOC
+			       ? perfshim_real.realloc(old, size)
+			       : perfshim_real.reallocarray(old, n, size);
 	}
 	perfshim_guard++;
 	uint64_t ts = 0;
 	struct thread_state *t = old ? free_begin(&ts) : NULL;
 
-	p = fn == PERFSHIM_FN_REALLOC ? perfshim_real.realloc(old, size) :
-					perfshim_real.reallocarray(old, n, size);
+	p = fn == PERFSHIM_FN_REALLOC
+		    ? perfshim_real.realloc(old, size)
+		    : perfshim_real.reallocarray(old, n, size);
 	int e = errno;
 
 	/* Failure leaves old untouched; realloc(old, 0) may free it. */
@@ -295,7 +298,8 @@ EXPORT void *reallocarray(void *old, size_t n, size_t size)
 {
 	size_t total;
 
-	if (__builtin_mul_overflow(n, size, &total) || UNLIKELY(in_arena(old))) {
+	if (__builtin_mul_overflow(n, size, &total) ||
+	    UNLIKELY(in_arena(old))) {
 		if (!in_arena(old) && ready())
 			return perfshim_real.reallocarray(old, n, size);
 		errno = ENOMEM;
@@ -326,21 +330,21 @@ EXPORT int posix_memalign(void **out, size_t align, size_t size)
 }
 
 /* The aligned family that returns the block: one body, four names. */
-#define ALIGNED_HOOK(name, FN, params, args, size_expr)                      \
-	EXPORT void *name params                                             \
-	{                                                                    \
-		if (UNLIKELY(!ready()))                                      \
-			return NULL;                                         \
-		if (!tracing())                                              \
-			return perfshim_real.name args;                      \
-		perfshim_guard++;                                            \
-		void *p = perfshim_real.name args;                           \
-		int e = errno;                                               \
-		if (p)                                                       \
-			record_alloc(FN, p, size_expr);                      \
-		perfshim_guard--;                                            \
-		errno = e;                                                   \
-		return p;                                                    \
+#define ALIGNED_HOOK(name, FN, params, args, size_expr) \
+	EXPORT void *name params                        \
+	{                                               \
+		if (UNLIKELY(!ready()))                 \
+			return NULL;                    \
+		if (!tracing())                         \
+			return perfshim_real.name args; \
+		perfshim_guard++;                       \
+		void *p = perfshim_real.name args;      \
+		int e = errno;                          \
+		if (p)                                  \
+			record_alloc(FN, p, size_expr); \
+		perfshim_guard--;                       \
+		errno = e;                              \
+		return p;                               \
 	}
 
 ALIGNED_HOOK(aligned_alloc, PERFSHIM_FN_ALIGNED_ALLOC,

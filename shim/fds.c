@@ -35,8 +35,9 @@ static void resolve(void)
 	real_dup2 = (int (*)(int, int))dlsym(RTLD_NEXT, "dup2");
 	real_dup3 = (int (*)(int, int, int))dlsym(RTLD_NEXT, "dup3");
 	real_pipe2 = (int (*)(int[2], int))dlsym(RTLD_NEXT, "pipe2");
-	real_close_range = (int (*)(unsigned, unsigned, int))dlsym(
-		RTLD_NEXT, "close_range");
+	real_close_range =
+		(int (*)(unsigned, unsigned, int))dlsym(RTLD_NEXT, "close_"
+								   "range");
 }
 
 #define LOOKUP(fn) (resolve(), real_##fn)
@@ -102,7 +103,7 @@ EXPORT int close(int fd)
 	if (is_owned(fd)) {
 		if (!perfshim_guard || perfshim_is_trace_fd(fd))
 			return 0; /* the program's close: it never had it */
-		disown(fd);   /* the shim's own close (libunwind's pipe) */
+		disown(fd);	  /* the shim's own close (libunwind's pipe) */
 	}
 	return LOOKUP(close)(fd);
 }

@@ -67,7 +67,8 @@ static void read_config(void)
 		perfshim_cfg.output = template;
 	}
 	perfshim_cfg.depth = (int)env_long("PERFSHIM_DEPTH", 64, 1, MAX_DEPTH);
-	perfshim_cfg.zstd_level = (int)env_long("PERFSHIM_ZSTD_LEVEL", 1, 1, 19);
+	perfshim_cfg.zstd_level =
+		(int)env_long("PERFSHIM_ZSTD_LEVEL", 1, 1, 19);
 	perfshim_cfg.flush_ms =
 		(unsigned)env_long("PERFSHIM_FLUSH_MS", 100, 1, 60000);
 	kb = env_long("PERFSHIM_BUFFER_KB", 256, 16, 65536);
@@ -90,7 +91,7 @@ static int foreign_process(void)
 }
 
 __attribute__((constructor)) static void perfshim_init(int argc, char **argv,
-						      char **envp)
+						       char **envp)
 {
 	(void)argc;
 	(void)argv;
@@ -218,8 +219,7 @@ static void after_failed_exec(int finished, int err)
 #define EXEC_HOOK(name, params, args)                                       \
 	EXPORT int name params                                              \
 	{                                                                   \
-		int (*real) params =                                        \
-			(int (*) params)dlsym(RTLD_NEXT, #name);            \
+		int(*real) params = (int(*) params)dlsym(RTLD_NEXT, #name); \
 		int f = before_exec();                                      \
 		int r = real args;                                          \
 		after_failed_exec(f, errno);                                \
@@ -230,8 +230,7 @@ EXEC_HOOK(execve, (const char *path, char *const argv[], char *const envp[]),
 	  (path, argv, envp))
 EXEC_HOOK(execv, (const char *path, char *const argv[]), (path, argv))
 EXEC_HOOK(execvp, (const char *file, char *const argv[]), (file, argv))
-EXEC_HOOK(execvpe,
-	  (const char *file, char *const argv[], char *const envp[]),
+EXEC_HOOK(execvpe, (const char *file, char *const argv[], char *const envp[]),
 	  (file, argv, envp))
 EXEC_HOOK(fexecve, (int fd, char *const argv[], char *const envp[]),
 	  (fd, argv, envp))

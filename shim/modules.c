@@ -66,7 +66,8 @@ static int self_cb(struct dl_phdr_info *info, size_t size, void *data)
 
 HIDDEN void perfshim_modules_self_range(void)
 {
-	dl_iterate_phdr(self_cb, (void *)(uintptr_t)&perfshim_modules_self_range);
+	dl_iterate_phdr(self_cb,
+			(void *)(uintptr_t)&perfshim_modules_self_range);
 }
 
 static size_t build_id(const struct dl_phdr_info *info, const uint8_t **out)
@@ -76,7 +77,8 @@ static size_t build_id(const struct dl_phdr_info *info, const uint8_t **out)
 
 		if (ph->p_type != PT_NOTE)
 			continue;
-		const uint8_t *p = (const uint8_t *)(info->dlpi_addr + ph->p_vaddr);
+		const uint8_t *p =
+			(const uint8_t *)(info->dlpi_addr + ph->p_vaddr);
 		const uint8_t *end = p + ph->p_memsz;
 
 		while (p + sizeof(ElfW(Nhdr)) <= end) {
@@ -86,8 +88,8 @@ static size_t build_id(const struct dl_phdr_info *info, const uint8_t **out)
 
 			if (desc + nh->n_descsz > end)
 				break;
-			if (nh->n_type == NT_GNU_BUILD_ID && nh->n_namesz == 4 &&
-			    !memcmp(name, "GNU", 4)) {
+			if (nh->n_type == NT_GNU_BUILD_ID &&
+			    nh->n_namesz == 4 && !memcmp(name, "GNU", 4)) {
 				*out = desc;
 				return nh->n_descsz;
 			}
@@ -177,7 +179,8 @@ static int scan_cb(struct dl_phdr_info *info, size_t size, void *data)
 	}
 	if (nknown == capknown) {
 		size_t cap = capknown ? 2 * capknown : 64;
-		struct known *k = perfshim_real.realloc(known, cap * sizeof(*k));
+		struct known *k =
+			perfshim_real.realloc(known, cap * sizeof(*k));
 
 		if (!k)
 			return 0;
@@ -213,8 +216,8 @@ static int counters_cb(struct dl_phdr_info *info, size_t size, void *data)
 
 static void publish_ranges(void)
 {
-	struct ranges *r = perfshim_real.malloc(sizeof(*r) +
-						nknown * sizeof(r->r[0]));
+	struct ranges *r =
+		perfshim_real.malloc(sizeof(*r) + nknown * sizeof(r->r[0]));
 
 	if (!r)
 		return;
@@ -306,8 +309,9 @@ static int (*real_dlclose)(void *);
 EXPORT void *dlopen(const char *file, int mode)
 {
 	if (!real_dlopen)
-		real_dlopen = (void *(*)(const char *, int))dlsym(RTLD_NEXT,
-								 "dlopen");
+		real_dlopen =
+			(void *(*)(const char *, int))dlsym(RTLD_NEXT, "dlope"
+								       "n");
 	void *h = real_dlopen(file, mode);
 
 	if (h && atomic_load(&perfshim_recording))

@@ -46,17 +46,17 @@ struct thread_state {
 	_Atomic int busy;
 	_Atomic uint64_t cur_ts;
 	_Atomic int dead;
-	uint64_t last_ts;   /* producer's delta bases */
+	uint64_t last_ts; /* producer's delta bases */
 	uint64_t last_addr;
-	uint64_t chunk_ts;  /* writer's: nothing */
+	uint64_t chunk_ts; /* writer's: nothing */
 	struct stack_cache_entry cache[STACK_CACHE_SIZE];
 	uintptr_t ips[MAX_DEPTH + 16];
 };
 
 struct shim_config {
 	const char *output; /* PERFSHIM_OUTPUT template */
-	int depth;          /* PERFSHIM_DEPTH */
-	int zstd_level;     /* PERFSHIM_ZSTD_LEVEL */
+	int depth;	    /* PERFSHIM_DEPTH */
+	int zstd_level;	    /* PERFSHIM_ZSTD_LEVEL */
 	unsigned flush_ms;  /* PERFSHIM_FLUSH_MS */
 	size_t ring_size;   /* PERFSHIM_BUFFER_KB * 1024 */
 };
@@ -120,8 +120,8 @@ HIDDEN void perfshim_stack_reset(void);
 HIDDEN uint32_t perfshim_stack_capture(struct thread_state *t);
 HIDDEN uint32_t perfshim_stack_next_id(void);
 /* Writer side: encode the nodes [*from, upto) that are ready. */
-HIDDEN size_t perfshim_stack_encode(uint32_t *from, uint32_t upto,
-				    uint8_t *out, size_t cap);
+HIDDEN size_t perfshim_stack_encode(uint32_t *from, uint32_t upto, uint8_t *out,
+				    size_t cap);
 HIDDEN void perfshim_stack_new_epoch(void);
 
 /* modules.c */

@@ -15,16 +15,15 @@
  * is called as before; a default action is carried out after the trace
  * is written.
  */
-static const int watched[] = { SIGSEGV, SIGBUS,  SIGILL,  SIGFPE,  SIGABRT,
-			       SIGTERM, SIGINT,  SIGQUIT, SIGHUP,  SIGPIPE,
+static const int watched[] = { SIGSEGV, SIGBUS,	 SIGILL,  SIGFPE,  SIGABRT,
+			       SIGTERM, SIGINT,	 SIGQUIT, SIGHUP,  SIGPIPE,
 			       SIGUSR1, SIGUSR2, SIGALRM, SIGXCPU, SIGXFSZ,
-			       SIGSYS,  SIGTRAP };
+			       SIGSYS,	SIGTRAP };
 
 static struct sigaction app[NSIG];
 static char ours[NSIG]; /* 1: the kernel holds our handler for it */
-static int managing;     /* signals_init ran: app[] is the program's view */
-static int (*real_sigaction)(int, const struct sigaction *,
-			     struct sigaction *);
+static int managing;	/* signals_init ran: app[] is the program's view */
+static int (*real_sigaction)(int, const struct sigaction *, struct sigaction *);
 
 static int is_watched(int sig)
 {
@@ -107,9 +106,10 @@ static int install(int sig, const struct sigaction *want)
 static void resolve(void)
 {
 	if (!real_sigaction)
-		real_sigaction = (int (*)(int, const struct sigaction *,
-					  struct sigaction *))
-			dlsym(RTLD_NEXT, "sigaction");
+		real_sigaction =
+			(int (*)(int, const struct sigaction *,
+				 struct sigaction *))dlsym(RTLD_NEXT, "sigactio"
+								      "n");
 }
 
 HIDDEN void perfshim_signals_init(void)

@@ -54,7 +54,8 @@ HIDDEN void perfshim_stack_init(void)
 HIDDEN void perfshim_stack_reset(void)
 {
 	if (nodes)
-		madvise(nodes, sizeof(*nodes) * (size_t)NODE_MAX, MADV_DONTNEED);
+		madvise(nodes, sizeof(*nodes) * (size_t)NODE_MAX,
+			MADV_DONTNEED);
 	if (table)
 		madvise((void *)table, sizeof(*table) * (size_t)TABLE_SIZE,
 			MADV_DONTNEED);
@@ -86,8 +87,8 @@ static uint32_t intern(uint32_t parent, uint64_t ip, uint16_t ep)
 	uint32_t mine = 0;
 
 	for (uint32_t probes = 0; probes < 4096; probes++, i = (i + 1) & mask) {
-		uint32_t id = atomic_load_explicit(&table[i],
-						   memory_order_acquire);
+		uint32_t id =
+			atomic_load_explicit(&table[i], memory_order_acquire);
 
 		if (id) {
 			const struct node *n = &nodes[id];
@@ -148,8 +149,8 @@ HIDDEN uint32_t perfshim_stack_capture(struct thread_state *t)
 	if (n <= skip)
 		return 0;
 
-	uint16_t ep = (uint16_t)atomic_load_explicit(&epoch,
-						      memory_order_relaxed);
+	uint16_t ep =
+		(uint16_t)atomic_load_explicit(&epoch, memory_order_relaxed);
 	uint64_t h = (uint64_t)(n - skip);
 
 	for (int i = skip; i < n; i++)
@@ -169,8 +170,8 @@ HIDDEN uint32_t perfshim_stack_capture(struct thread_state *t)
 	return id;
 }
 
-HIDDEN size_t perfshim_stack_encode(uint32_t *from, uint32_t upto,
-				    uint8_t *out, size_t cap)
+HIDDEN size_t perfshim_stack_encode(uint32_t *from, uint32_t upto, uint8_t *out,
+				    size_t cap)
 {
 	uint32_t first = *from, id = first;
 	uint64_t prev_ip = 0;
@@ -191,7 +192,8 @@ HIDDEN size_t perfshim_stack_encode(uint32_t *from, uint32_t upto,
 		 * whose creator died half-way is written as an empty root child
 		 * so that the ids after it still come out.
 		 */
-		while (!atomic_load_explicit(&nd->ready, memory_order_acquire) &&
+		while (!atomic_load_explicit(&nd->ready,
+					     memory_order_acquire) &&
 		       ++spins < 100000)
 			sched_yield();
 		if (atomic_load_explicit(&nd->ready, memory_order_acquire)) {
@@ -199,8 +201,8 @@ HIDDEN size_t perfshim_stack_encode(uint32_t *from, uint32_t upto,
 			parent = nd->parent;
 		}
 		n += perfshim_put_varint(out + n, id - parent);
-		n += perfshim_put_varint(out + n,
-					 perfshim_zigzag((int64_t)(ip - prev_ip)));
+		n += perfshim_put_varint(
+			out + n, perfshim_zigzag((int64_t)(ip - prev_ip)));
 		prev_ip = ip;
 		id++;
 	}

@@ -77,8 +77,8 @@ static int mbuf_reserve(struct mbuf *b, size_t more)
 
 	while (cap < b->len + more)
 		cap *= 2;
-	void *p = b->p ? mremap(b->p, b->cap, cap, MREMAP_MAYMOVE) :
-			 mmap(NULL, cap, PROT_READ | PROT_WRITE,
+	void *p = b->p ? mremap(b->p, b->cap, cap, MREMAP_MAYMOVE)
+		       : mmap(NULL, cap, PROT_READ | PROT_WRITE,
 			      MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 
 	if (p == MAP_FAILED)
@@ -332,7 +332,8 @@ static void unlink_thread(struct thread_state *t)
 {
 	struct thread_state *head = atomic_load(&threads);
 
-	if (head == t && atomic_compare_exchange_strong(&threads, &head, t->next))
+	if (head == t &&
+	    atomic_compare_exchange_strong(&threads, &head, t->next))
 		return;
 	for (struct thread_state *p = atomic_load(&threads); p; p = p->next) {
 		if (p->next == t) {
@@ -356,19 +357,20 @@ static void pass(int final)
 	/* First what each thread has committed, then meta and nodes: every
 	 * node and module an event uses was published before the event. */
 	for (struct thread_state *t = list; t; t = t->next) {
-		uint64_t c = atomic_load_explicit(&t->cur_ts,
-						  memory_order_acquire);
+		uint64_t c =
+			atomic_load_explicit(&t->cur_ts, memory_order_acquire);
 
-		if (atomic_load_explicit(&t->busy, memory_order_acquire) && c < w)
+		if (atomic_load_explicit(&t->busy, memory_order_acquire) &&
+		    c < w)
 			w = c;
-		t->chunk_ts = atomic_load_explicit(&t->head,
-						   memory_order_acquire);
+		t->chunk_ts =
+			atomic_load_explicit(&t->head, memory_order_acquire);
 	}
 	stage_meta();
 	stage_nodes(perfshim_stack_next_id());
 	for (struct thread_state *t = list, *next; t; t = next) {
-		uint64_t tail = atomic_load_explicit(&t->tail,
-						     memory_order_relaxed);
+		uint64_t tail =
+			atomic_load_explicit(&t->tail, memory_order_relaxed);
 		uint64_t head = t->chunk_ts;
 
 		next = t->next;
@@ -405,7 +407,8 @@ static void pass(int final)
 		stage(PERFSHIM_REC_SYNC, b, perfshim_put_varint(b, w));
 	}
 	if (final || staging.len >= FRAME_TARGET ||
-	    perfshim_now() - last_write_ns >= perfshim_cfg.flush_ms * 1000000ull) {
+	    perfshim_now() - last_write_ns >=
+		    perfshim_cfg.flush_ms * 1000000ull) {
 		/* A frame of nothing but its FRAME record is not worth it. */
 		if (staging.len > 4 || final)
 			write_frame();
@@ -487,8 +490,8 @@ static void ring_full(struct thread_state *t, size_t len)
 	 * worse than a lost event. */
 	for (int i = 0; i < 10000; i++) {
 		wake_writer();
-		t->tail_seen = atomic_load_explicit(&t->tail,
-						    memory_order_acquire);
+		t->tail_seen =
+			atomic_load_explicit(&t->tail, memory_order_acquire);
 		if (atomic_load(&t->head) + len - t->tail_seen <= t->ring_size)
 			return;
 		nanosleep(&pause, NULL);
@@ -501,8 +504,8 @@ HIDDEN void perfshim_emit(struct thread_state *t, const uint8_t *rec,
 	uint64_t head = atomic_load_explicit(&t->head, memory_order_relaxed);
 
 	if (UNLIKELY(head + len - t->tail_seen > t->ring_size)) {
-		t->tail_seen = atomic_load_explicit(&t->tail,
-						    memory_order_acquire);
+		t->tail_seen =
+			atomic_load_explicit(&t->tail, memory_order_acquire);
 		if (head + len - t->tail_seen > t->ring_size) {
 			ring_full(t, len);
 			head = atomic_load_explicit(&t->head,
@@ -531,8 +534,8 @@ HIDDEN void perfshim_emit(struct thread_state *t, const uint8_t *rec,
 					   memory_order_relaxed)))
 		start_writer(); /* first event of a forked child */
 	if (UNLIKELY(head + len - t->tail_seen > t->ring_size / 2)) {
-		t->tail_seen = atomic_load_explicit(&t->tail,
-						    memory_order_acquire);
+		t->tail_seen =
+			atomic_load_explicit(&t->tail, memory_order_acquire);
 		if (head + len - t->tail_seen > t->ring_size / 2)
 			wake_writer();
 	}
@@ -627,7 +630,8 @@ static int open_trace(void)
 
 	for (; *s && n < sizeof(base) - 32; s++) {
 		if (*s == '%' && s[1] == 'p') {
-			n += snprintf(base + n, sizeof(base) - n, "%d", getpid());
+			n += snprintf(base + n, sizeof(base) - n, "%d",
+				      getpid());
 			s++;
 		} else if (*s == '%' && s[1] == 't') {
 			n += snprintf(base + n, sizeof(base) - n, "%lld",
@@ -645,9 +649,11 @@ static int open_trace(void)
 		if (i == 0)
 			snprintf(trace_path, sizeof(trace_path), "%s", base);
 		else
-			snprintf(trace_path, sizeof(trace_path), "%s.%d", base, i);
+			snprintf(trace_path, sizeof(trace_path), "%s.%d", base,
+				 i);
 		int fd = open(trace_path,
-			      O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+			      O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
+				      O_CLOEXEC,
 			      0600);
 
 		if (fd < 0 && errno == EEXIST)
@@ -702,7 +708,8 @@ static void write_header(void)
 		clen--;
 	enc_u(&e, (uint64_t)getpid());
 	enc_u(&e, (uint64_t)getppid());
-	enc_u(&e, (uint64_t)real.tv_sec * 1000000000ull + (uint64_t)real.tv_nsec);
+	enc_u(&e,
+	      (uint64_t)real.tv_sec * 1000000000ull + (uint64_t)real.tv_nsec);
 	enc_u(&e, CLOCK_MONOTONIC);
 	enc_u(&e, (uint64_t)res.tv_sec * 1000000000ull + (uint64_t)res.tv_nsec);
 	enc_u(&e, (uint64_t)sysconf(_SC_PAGESIZE));
@@ -815,8 +822,8 @@ HIDDEN void perfshim_finish(int how, int status)
 		pass(0);
 		if (atomic_load(&perfshim_lost_events)) {
 			uint8_t b[2 * PERFSHIM_VARINT_MAX];
-			size_t n = perfshim_put_varint(b,
-						       atomic_load(&perfshim_lost_events));
+			size_t n = perfshim_put_varint(
+				b, atomic_load(&perfshim_lost_events));
 
 			n += perfshim_put_varint(b + n, PERFSHIM_LOST_WRITE);
 			stage(PERFSHIM_REC_LOST, b, n);
@@ -891,7 +898,8 @@ HIDDEN void perfshim_after_fork_child(void)
 	atomic_store(&writer_stop, 0);
 	atomic_store(&finished, 0);
 	atomic_store(&wake_pending, 0);
-	for (struct thread_state *t = atomic_load(&threads), *next; t; t = next) {
+	for (struct thread_state *t = atomic_load(&threads), *next; t;
+	     t = next) {
 		next = t->next;
 		if (t != self) {
 			munmap(t->ring, t->ring_size);

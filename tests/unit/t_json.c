@@ -77,11 +77,12 @@ static const char *capture_end(void)
 static void is_error_line(const char *msg, const char *want, const char *name)
 {
 	size_t len = strlen(msg);
-	int one_line = len > 0 && msg[len - 1] == '\n' &&
-		       !memchr(msg, '\n', len - 1);
+	int one_line =
+		len > 0 && msg[len - 1] == '\n' && !memchr(msg, '\n', len - 1);
 
 	if (!ok(one_line && !strncmp(msg, "perfanalyze: ", 13) &&
-		strstr(msg, want), "%s", name)) {
+			strstr(msg, want),
+		"%s", name)) {
 		diag("message: %s", msg);
 		diag("wanted one 'perfanalyze: ' line containing: %s", want);
 	}
@@ -160,8 +161,7 @@ static void string_case(const char *in, size_t len, const char *want,
 	free(m.buf);
 }
 
-#define STRING_CASE(in, want, name) \
-	string_case(in, sizeof(in) - 1, want, name)
+#define STRING_CASE(in, want, name) string_case(in, sizeof(in) - 1, want, name)
 
 static void strings(void)
 {
@@ -273,8 +273,8 @@ static void numbers(void)
 static void locale_point(void)
 {
 	static const char *const names[] = {
-		"de_DE.UTF-8", "de_DE.utf8", "fr_FR.UTF-8", "fr_FR.utf8",
-		"de_DE", "fr_FR",
+		"de_DE.UTF-8", "de_DE.utf8", "fr_FR.UTF-8",
+		"fr_FR.utf8",  "de_DE",	     "fr_FR",
 	};
 	struct mem m;
 	struct json_writer *w;
@@ -389,8 +389,8 @@ static void misuse(void)
 	for (i = 0; i < JSON_MAX_DEPTH; i++)
 		json_array_end(w);
 	r = mem_close(&m);
-	ok(r == 0 && m.len == 2 * JSON_MAX_DEPTH + 1,
-	   "JSON_MAX_DEPTH levels of nesting work");
+	ok(r == 0 && m.len == 2 * JSON_MAX_DEPTH + 1, "JSON_MAX_DEPTH levels "
+						      "of nesting work");
 	free(m.buf);
 
 	w = mem_open(&m);

@@ -10,7 +10,10 @@
 #define NFRAMES(a) (sizeof(a) / sizeof((a)[0]))
 
 /* One frame; the symbolizer's "unknown" values are "??" and "". */
-#define FRAME(fn, file, mod) { (fn), (file), 1, (mod), 0 }
+#define FRAME(fn, file, mod)              \
+	{                                 \
+		(fn), (file), 1, (mod), 0 \
+	}
 
 /* Where stderr goes while a test captures it. */
 static FILE *capture_file;
@@ -51,11 +54,12 @@ static const char *capture_end(void)
 static void is_error_line(const char *msg, const char *want, const char *name)
 {
 	size_t len = strlen(msg);
-	int one_line = len > 0 && msg[len - 1] == '\n' &&
-		       !memchr(msg, '\n', len - 1);
+	int one_line =
+		len > 0 && msg[len - 1] == '\n' && !memchr(msg, '\n', len - 1);
 
 	if (!ok(one_line && !strncmp(msg, "perfanalyze: ", 13) &&
-		strstr(msg, want), "%s", name)) {
+			strstr(msg, want),
+		"%s", name)) {
 		diag("message: %s", msg);
 		diag("wanted one 'perfanalyze: ' line containing: %s", want);
 	}
@@ -167,8 +171,7 @@ static void patterns(void)
 
 		snprintf(name, sizeof(name), "'%s' %s '%s'", t[i].pattern,
 			 t[i].want ? "does not match" : "matches", t[i].fn);
-		is_int(match1(t[i].pattern, t[i].fn, "", ""), t[i].want,
-		       name);
+		is_int(match1(t[i].pattern, t[i].fn, "", ""), t[i].want, name);
 	}
 }
 
@@ -178,8 +181,8 @@ static void fields(void)
 	       "pattern matches the file path");
 	is_int(match1("^/src/app/", "main", "/src/app/leaky.c", "app"), 0,
 	       "anchored pattern matches the start of the file path");
-	is_int(match1("libfoo.so", "main", "/src/app/main.c", "libfoo.so.1"),
-	       0, "pattern matches the module name");
+	is_int(match1("libfoo.so", "main", "/src/app/main.c", "libfoo.so.1"), 0,
+	       "pattern matches the module name");
 	is_int(match1("^libfoo.so$", "main", "main.c", "libfoo.so.1"), -1,
 	       "anchored pattern does not match a longer module name");
 	is_int(match1("libfoo", "main", "main.c", "app"), -1,
@@ -207,8 +210,9 @@ static void stacks(void)
 
 	suppressions_init(&s);
 	ok(!suppressions_add(&s, "^main$") &&
-	   !suppressions_add(&s, "config.c") &&
-	   !suppressions_add(&s, "nothing_here"), "three rules added");
+		   !suppressions_add(&s, "config.c") &&
+		   !suppressions_add(&s, "nothing_here"),
+	   "three rules added");
 	is_uint(s.nr, 3, "s.nr counts them");
 
 	is_int(suppressions_match(&s, stack, NFRAMES(stack)), 1,
@@ -342,8 +346,10 @@ static void load_bad(const char *text, size_t len, unsigned line,
 	snprintf(where, sizeof(where), "%s:%u: ", path, line);
 	is_error_line(err, where, "message names file:line");
 	is_error_line(err, want, "message says what is wrong");
-	ok(s.nr == 1 && !strcmp(s.rule[0].pattern, "kept"),
-	   "failed load leaves the earlier rules alone");
+	ok(s.nr == 1 && !strcmp(s.rule[0].pattern, "kept"), "failed load "
+							    "leaves the "
+							    "earlier rules "
+							    "alone");
 	suppressions_release(&s);
 	unlink(path);
 	free(path);

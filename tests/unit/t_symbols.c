@@ -33,8 +33,10 @@ static volatile int sink;
  * target_fn (the declarator, the brace or the body, depending on -O), it
  * is this one.
  */
+// clang-format off
 static const unsigned target_line = __LINE__ + 1;
 static NOIPA int target_fn(int x) { return x * 3 + sink; }
+// clang-format on
 
 /* Lines filled in at run time by the calls below, from __LINE__. */
 static unsigned inner_call_line, outer_call_line;
@@ -45,8 +47,7 @@ static NOIPA uintptr_t grab_ra(unsigned line)
 	return (uintptr_t)__builtin_return_address(0);
 }
 
-static inline __attribute__((always_inline)) uintptr_t
-inlined_fn(unsigned line)
+static inline __attribute__((always_inline)) uintptr_t inlined_fn(unsigned line)
 {
 	uintptr_t ra;
 
@@ -127,8 +128,8 @@ static bool frame_is(const struct sym_frame *f, const char *function,
 /* is_unknown - f is the "??" frame of module. */
 static bool is_unknown(const struct sym_frame *f, const char *module)
 {
-	return streq(f->function, "??") && streq(f->file, "") &&
-	       f->line == 0 && streq(f->module, module) && !f->inlined;
+	return streq(f->function, "??") && streq(f->file, "") && f->line == 0 &&
+	       streq(f->module, module) && !f->inlined;
 }
 
 static void print_frames(const struct sym_frame *f, int n)
@@ -155,8 +156,7 @@ static int capture_begin(void)
 	if (!capture_file)
 		return -1;
 	saved_stderr = dup(STDERR_FILENO);
-	if (saved_stderr < 0 ||
-	    dup2(fileno(capture_file), STDERR_FILENO) < 0) {
+	if (saved_stderr < 0 || dup2(fileno(capture_file), STDERR_FILENO) < 0) {
 		fclose(capture_file);
 		capture_file = NULL;
 		return -1;
@@ -215,7 +215,7 @@ static size_t note_align(size_t n, size_t align)
 }
 
 static void find_build_id(const struct dl_phdr_info *info,
-			  const ElfW(Phdr) *ph)
+			  const ElfW(Phdr) * ph)
 {
 	const char *notes = (const char *)(info->dlpi_addr + ph->p_vaddr);
 	size_t align = ph->p_align == 8 ? 8 : 4;
@@ -267,8 +267,8 @@ static int self_phdr_cb(struct dl_phdr_info *info, size_t size, void *arg)
 
 static int load_self(void)
 {
-	ssize_t len = readlink("/proc/self/exe", self_path,
-			       sizeof(self_path) - 1);
+	ssize_t len =
+		readlink("/proc/self/exe", self_path, sizeof(self_path) - 1);
 
 	if (len <= 0)
 		return -1;
@@ -310,11 +310,10 @@ static bool test_inlined(struct symbols *s)
 
 	n = symbols_lookup(s, &self, ra, 1, f, MAX_FRAMES);
 	pass &= check(n == 2, "two frames");
-	pass &= check(n >= 1 && frame_is(&f[0], "inlined_fn", inner_call_line,
-					 1),
+	pass &= check(n >= 1 &&
+			      frame_is(&f[0], "inlined_fn", inner_call_line, 1),
 		      "inlined_fn first, inlined, at its call of grab_ra");
-	pass &= check(n >= 2 && frame_is(&f[1], "outer_fn", outer_call_line,
-					 0),
+	pass &= check(n >= 2 && frame_is(&f[1], "outer_fn", outer_call_line, 0),
 		      "outer_fn next, at its call of inlined_fn");
 	if (!pass) {
 		diag("expected inlined_fn at :%u then outer_fn at :%u",
@@ -331,13 +330,16 @@ static bool test_max(struct symbols *s)
 	bool pass = true;
 	int n;
 
-	pass &= check(symbols_lookup(s, &self, ra, 1, f, 0) == 0,
-		      "max 0 gives 0");
-	pass &= check(symbols_lookup(s, &self, ra, 1, NULL, -3) == 0,
-		      "max < 0 gives 0");
+	pass &= check(symbols_lookup(s, &self, ra, 1, f, 0) == 0, "max 0 gives "
+								  "0");
+	pass &= check(symbols_lookup(s, &self, ra, 1, NULL, -3) == 0, "max < 0 "
+								      "gives "
+								      "0");
 	n = symbols_lookup(s, &self, ra, 1, f, 1);
-	pass &= check(n == 1 && streq(f[0].function, "inlined_fn"),
-		      "max 1 gives the innermost frame");
+	pass &= check(n == 1 && streq(f[0].function, "inlined_fn"), "max 1 "
+								    "gives the "
+								    "innermost "
+								    "frame");
 	return pass;
 }
 
@@ -346,13 +348,12 @@ static bool test_cached(struct symbols *s)
 	struct sym_frame a[MAX_FRAMES], b[MAX_FRAMES];
 	int na, nb;
 
-	na = symbols_lookup(s, &self, (uintptr_t)&target_fn, 0, a,
-			    MAX_FRAMES);
+	na = symbols_lookup(s, &self, (uintptr_t)&target_fn, 0, a, MAX_FRAMES);
 	nb = symbols_lookup(s, &self, (uintptr_t)&target_fn + 1, 1, b,
 			    MAX_FRAMES);
 	return check(na == 1 && nb == 1, "one frame each") &&
-	       check(a[0].function == b[0].function &&
-			     a[0].file == b[0].file && a[0].line == b[0].line,
+	       check(a[0].function == b[0].function && a[0].file == b[0].file &&
+			     a[0].line == b[0].line,
 		     "ip+1 as a return address is ip, same strings");
 }
 
@@ -378,8 +379,12 @@ static bool test_missing_file(struct symbols *s)
 		symbols_lookup(s, &m, m.bias + 0x5678 + i, 0, f + 1, 1);
 	err = capture_end();
 
-	pass &= check(n == 1 && is_unknown(&f[0], "libgone.so.1"),
-		      "one ?? frame without file:line, module the basename");
+	pass &= check(n == 1 && is_unknown(&f[0], "libgone.so.1"), "one ?? "
+								   "frame "
+								   "without "
+								   "file:line, "
+								   "module the "
+								   "basename");
 	pass &= check(is_unknown(&f[1], "libgone.so.1"), "later frames ??");
 	pass &= check(count_lines(err) == 1, "exactly one warning line");
 	pass &= check(err && strstr(err, "warning") &&
@@ -414,19 +419,19 @@ static bool test_build_id_mismatch(struct symbols *s)
 	if (capture_begin() < 0)
 		return check(false, "capture stderr");
 	n = symbols_lookup(s, &m, (uintptr_t)&target_fn, 0, f, MAX_FRAMES);
-	ng = symbols_lookup(s, &m, (uintptr_t)&cpp_named_fn, 0, g,
-			    MAX_FRAMES);
+	ng = symbols_lookup(s, &m, (uintptr_t)&cpp_named_fn, 0, g, MAX_FRAMES);
 	symbols_lookup(s, &m, (uintptr_t)&outer_fn, 0, g + 1, 1);
 	err = capture_end();
 
 	/* the header's contract: a rebuilt file names nothing */
-	pass &= check(n == 1 && streq(f[0].function, "??"),
-		      "no name from a rebuilt file");
-	pass &= check(n == 1 && streq(f[0].file, "") && f[0].line == 0,
-		      "no file:line");
+	pass &= check(n == 1 && streq(f[0].function, "??"), "no name from a "
+							    "rebuilt file");
+	pass &= check(n == 1 && streq(f[0].file, "") && f[0].line == 0, "no "
+									"file:"
+									"line");
 	pass &= check(n == 1 && f[0].module[0] != 0, "the module is named");
-	pass &= check(ng == 1 && streq(g[0].function, "??"),
-		      "nor for a second address");
+	pass &= check(ng == 1 && streq(g[0].function, "??"), "nor for a second "
+							     "address");
 	(void)cpp_name;
 	pass &= check(count_lines(err) == 1, "exactly one warning line");
 	pass &= check(err && strstr(err, "warning") &&
@@ -477,15 +482,18 @@ static bool test_odd_input(struct symbols *s)
 	int n;
 
 	n = symbols_lookup(s, NULL, 0x1234, 1, f, MAX_FRAMES);
-	pass &= check(n == 1 && is_unknown(&f[0], ""),
-		      "no module: ?? in \"\"");
+	pass &= check(n == 1 && is_unknown(&f[0], ""), "no module: ?? in \"\"");
 	/* far outside the executable's segments, and address 0 - 1 */
 	n = symbols_lookup(s, &self, 0x10, 0, f, MAX_FRAMES);
 	pass &= check(n == 1 && is_unknown(&f[0], base_name(self_path)),
 		      "ip outside the module: ??");
 	n = symbols_lookup(s, &self, 0, 1, f, MAX_FRAMES);
-	pass &= check(n == 1 && is_unknown(&f[0], base_name(self_path)),
-		      "return address 0: ??");
+	pass &= check(n == 1 && is_unknown(&f[0], base_name(self_path)), "retur"
+									 "n "
+									 "addre"
+									 "ss "
+									 "0: "
+									 "??");
 	return pass;
 }
 

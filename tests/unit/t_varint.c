@@ -8,8 +8,8 @@
 
 struct vcase {
 	uint64_t v;
-	size_t len;		/* encoded length */
-	const char *bytes;	/* encoding, when the test pins it down */
+	size_t len;	   /* encoded length */
+	const char *bytes; /* encoding, when the test pins it down */
 };
 
 static const struct vcase cases[] = {
@@ -107,16 +107,13 @@ static void rejects(const char *what, const uint8_t *in, size_t len)
 static void overlong(void)
 {
 	/* 11 bytes: ten with the continuation bit, then a terminator. */
-	static const uint8_t eleven[11] = {
-		0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x00
-	};
+	static const uint8_t eleven[11] = { 0x80, 0x80, 0x80, 0x80, 0x80, 0x80,
+					    0x80, 0x80, 0x80, 0x80, 0x00 };
 	/* 10 bytes whose last one carries bits beyond bit 63. */
-	static const uint8_t bit64[10] = {
-		0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x02
-	};
-	static const uint8_t maxbits[10] = {
-		0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x7f
-	};
+	static const uint8_t bit64[10] = { 0xff, 0xff, 0xff, 0xff, 0xff,
+					   0xff, 0xff, 0xff, 0xff, 0x02 };
+	static const uint8_t maxbits[10] = { 0xff, 0xff, 0xff, 0xff, 0xff,
+					     0xff, 0xff, 0xff, 0xff, 0x7f };
 
 	rejects("11-byte overlong varint is rejected", eleven, sizeof(eleven));
 	rejects("value of 65 bits is rejected", bit64, sizeof(bit64));

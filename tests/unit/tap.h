@@ -68,9 +68,8 @@ static inline void tap_print_quoted(const char *s)
 	putchar('\'');
 }
 
-__attribute__((format(printf, 4, 0)))
-static inline int tap_vok(int pass, const char *file, int line,
-			  const char *fmt, va_list ap)
+__attribute__((format(printf, 4, 0))) static inline int
+tap_vok(int pass, const char *file, int line, const char *fmt, va_list ap)
 {
 	char name[512];
 
@@ -87,9 +86,8 @@ static inline int tap_vok(int pass, const char *file, int line,
 	return pass;
 }
 
-__attribute__((format(printf, 4, 5)))
-static inline int tap_ok(int pass, const char *file, int line,
-			 const char *fmt, ...)
+__attribute__((format(printf, 4, 5))) static inline int
+tap_ok(int pass, const char *file, int line, const char *fmt, ...)
 {
 	va_list ap;
 	int r;
@@ -107,8 +105,8 @@ static inline int tap_is_int(long long got, long long want, const char *name,
 
 	tap_ok(pass, file, line, "%s", name);
 	if (!pass)
-		printf("#          got: %lld\n#     expected: %lld\n",
-		       got, want);
+		printf("#          got: %lld\n#     expected: %lld\n", got,
+		       want);
 	return pass;
 }
 
@@ -119,8 +117,8 @@ static inline int tap_is_uint(unsigned long long got, unsigned long long want,
 
 	tap_ok(pass, file, line, "%s", name);
 	if (!pass)
-		printf("#          got: %llu\n#     expected: %llu\n",
-		       got, want);
+		printf("#          got: %llu\n#     expected: %llu\n", got,
+		       want);
 	return pass;
 }
 
@@ -141,10 +139,10 @@ static inline int tap_is_str(const char *got, const char *want,
 }
 
 #define ok(cond, ...) tap_ok((cond) ? 1 : 0, __FILE__, __LINE__, __VA_ARGS__)
-#define is_int(got, want, name) \
-	tap_is_int((long long)(got), (long long)(want), (name), \
-		   __FILE__, __LINE__)
-#define is_uint(got, want, name) \
+#define is_int(got, want, name)                                           \
+	tap_is_int((long long)(got), (long long)(want), (name), __FILE__, \
+		   __LINE__)
+#define is_uint(got, want, name)                                           \
 	tap_is_uint((unsigned long long)(got), (unsigned long long)(want), \
 		    (name), __FILE__, __LINE__)
 #define is_str(got, want, name) \
@@ -160,8 +158,8 @@ static inline void skip(const char *why)
 	fflush(stdout);
 }
 
-__attribute__((format(printf, 1, 2)))
-static inline void diag(const char *fmt, ...)
+__attribute__((format(printf, 1, 2))) static inline void diag(const char *fmt,
+							      ...)
 {
 	va_list ap;
 
@@ -195,8 +193,8 @@ static inline int exit_status(void)
 			printf("# No plan was printed; %d tests ran.\n",
 			       tap_run);
 		else
-			printf("# Planned %d tests but ran %d.\n",
-			       tap_planned, tap_run);
+			printf("# Planned %d tests but ran %d.\n", tap_planned,
+			       tap_run);
 		fflush(stdout);
 		return 255;
 	}
