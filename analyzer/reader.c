@@ -35,6 +35,10 @@ struct trace_reader {
 	uint32_t *heap; /* thread indices ordered by the time of their head */
 	size_t nheap;
 
+	/* TSC traces: the first and the latest (ticks, ns) pair. */
+	int tsc, nclock;
+	uint64_t clock_t0, clock_n0, clock_t1, clock_n1;
+
 	const struct trace_visitor *v;
 	uint64_t frames, events, next_seq;
 	int cut_short, seen_end, warned_unknown;
@@ -153,7 +157,21 @@ static int read_header(struct trace_reader *r)
 	free(body);
 	if (bad)
 		return fail(r, "corrupt trace header");
+	r->tsc = r->hdr.clock_id == PERFSHIM_CLOCK_TSC;
 	return 0;
+}
+
+/* Event time in ns: ticks mapped through the clock records' line. */
+static uint64_t to_ns(const struct trace_reader *r, uint64_t t)
+{
+	if (!r->tsc || r->nclock < 2 || r->clock_t1 <= r->clock_t0)
+		return t;
+	__int128 d = (__int128)((int64_t)(t - r->clock_t0)) *
+		     (__int128)(r->clock_n1 - r->clock_n0) /
+		     (__int128)(r->clock_t1 - r->clock_t0);
+	__int128 ns = (__int128)r->clock_n0 + d;
+
+	return ns < 0 ? 0 : (uint64_t)ns;
 }
 
 static struct trace_reader *reader_new(const char *name)
@@ -346,6 +364,7 @@ static int release(struct trace_reader *r, uint64_t w)
 		if (r->nheap)
 			heap_down(r, 0);
 		r->events++;
+		ev.ts = to_ns(r, ev.ts);
 		if (r->v->event && r->v->event(r->v->ctx, &ev)) {
 			r->stopped = 1;
 			return -1;
@@ -562,6 +581,17 @@ static int record(struct trace_reader *r, uint8_t tag, const uint8_t *p,
 	}
 	case PERFSHIM_REC_CHUNK:
 		return chunk(r, p, end);
+	case PERFSHIM_REC_CLOCK:
+		GET(a);
+		GET(b);
+		if (r->nclock++ == 0) {
+			r->clock_t0 = a;
+			r->clock_n0 = b;
+		} else if (a > r->clock_t0) {
+			r->clock_t1 = a;
+			r->clock_n1 = b;
+		}
+		return 0;
 	case PERFSHIM_REC_SYNC:
 		GET(a);
 		return release(r, a);

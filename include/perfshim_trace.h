@@ -32,9 +32,13 @@
  * so that a reader can skip a tag it does not know. The first record of
  * every frame is PERFSHIM_REC_FRAME with the frame's sequence number.
  *
- * Event times are nanoseconds on the header's clock, counted from the
- * moment the trace started (so they are small), and written as deltas from
- * the previous event of the same thread inside a chunk.
+ * Event times count from the moment the trace started (so they are
+ * small) and are written as deltas from the previous event of the same
+ * thread inside a chunk. Their unit depends on the header's clock id:
+ * nanoseconds of CLOCK_MONOTONIC, or, for PERFSHIM_CLOCK_TSC, ticks of the
+ * CPU's time-stamp counter (used when the kernel itself keeps time with
+ * it, so it is constant and synchronized across CPUs). A TSC trace carries
+ * CLOCK records pairing ticks with nanoseconds; readers convert.
  *
  * Ordering contract. Per-thread events come in per-thread chunks, in the
  * thread's own order; chunks of different threads interleave. The writer
@@ -84,6 +88,9 @@
  *               payload (see PERFSHIM_EV_*)
  * SYNC          watermark time W (see the ordering contract above)
  * LOST          number of events the shim could not record, reason code
+ * CLOCK         ticks, nanoseconds: the same instant on the event clock
+ *               and on CLOCK_MONOTONIC, both counted from the trace start
+ *               (written at the start and then now and then)
  * END           how (PERFSHIM_END_*), exit status or signal number,
  *               allocation calls, free calls, bytes allocated,
  *               events written, events lost. Records after END are late
@@ -100,7 +107,11 @@ enum perfshim_rec {
 	PERFSHIM_REC_SYNC = 7,
 	PERFSHIM_REC_LOST = 8,
 	PERFSHIM_REC_END = 9,
+	PERFSHIM_REC_CLOCK = 10,
 };
+
+/* Header clock id of a trace timed by the time-stamp counter. */
+#define PERFSHIM_CLOCK_TSC 0x100
 
 /*
  * Per-thread events inside a CHUNK. One tag byte, then fields; no length,

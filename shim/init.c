@@ -71,6 +71,14 @@ static void read_config(void)
 		(int)env_long("PERFSHIM_ZSTD_LEVEL", 1, 1, 19);
 	perfshim_cfg.flush_ms =
 		(unsigned)env_long("PERFSHIM_FLUSH_MS", 100, 1, 60000);
+	const char *clk = env("PERFSHIM_CLOCK");
+
+	if (clk && !strcmp(clk, "monotonic"))
+		perfshim_cfg.clock = CLOCK_CHOICE_MONOTONIC;
+	else if (clk && *clk && strcmp(clk, "auto"))
+		perfshim_say("ignoring PERFSHIM_CLOCK=%s: expected auto or "
+			     "monotonic",
+			     clk);
 	kb = env_long("PERFSHIM_BUFFER_KB", 256, 16, 65536);
 	perfshim_cfg.ring_size = 16 * 1024;
 	while (perfshim_cfg.ring_size < (size_t)kb * 1024)

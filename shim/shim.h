@@ -59,7 +59,10 @@ struct shim_config {
 	int zstd_level;	    /* PERFSHIM_ZSTD_LEVEL */
 	unsigned flush_ms;  /* PERFSHIM_FLUSH_MS */
 	size_t ring_size;   /* PERFSHIM_BUFFER_KB * 1024 */
+	int clock;	    /* PERFSHIM_CLOCK: CLOCK_CHOICE_* */
 };
+
+enum { CLOCK_CHOICE_AUTO, CLOCK_CHOICE_MONOTONIC };
 
 extern HIDDEN struct shim_config perfshim_cfg;
 /* 1 while events are recorded; 0 before init, when disabled or stopped. */
@@ -90,8 +93,23 @@ HIDDEN void perfshim_resolve_allocator(void);
 extern HIDDEN __thread int perfshim_guard;
 extern HIDDEN __thread struct thread_state *perfshim_self;
 
-/* Event time: ns on CLOCK_MONOTONIC since the trace started. */
-HIDDEN uint64_t perfshim_now(void);
+/*
+ * Event time since the trace started: TSC ticks when the kernel keeps
+ * time with the TSC (lfence first, as the vDSO does, so that the read
+ * is ordered after the loads before it), else CLOCK_MONOTONIC ns.
+ */
+extern HIDDEN int perfshim_use_tsc;
+extern HIDDEN uint64_t perfshim_tsc0;
+HIDDEN uint64_t perfshim_now_mono(void);
+
+static inline uint64_t perfshim_now(void)
+{
+	if (LIKELY(perfshim_use_tsc)) {
+		__builtin_ia32_lfence();
+		return __builtin_ia32_rdtsc() - perfshim_tsc0;
+	}
+	return perfshim_now_mono();
+}
 
 /* writer.c */
 HIDDEN int perfshim_writer_open(void);

@@ -32,8 +32,12 @@ HIDDEN _Atomic int perfshim_recording;
 HIDDEN _Atomic uint64_t perfshim_alloc_calls, perfshim_free_calls,
 	perfshim_alloc_bytes, perfshim_lost_events;
 
-/* A sync watermark trails the clock by this much (see SYNC in the format). */
+/*
+ * A sync watermark trails the clock by this much (see SYNC in the
+ * format): 2 ms in ns, and a few ms in ticks at any TSC rate.
+ */
 #define SYNC_SLACK_NS 2000000ull
+#define SYNC_SLACK_TICKS 20000000ull
 #define FRAME_TARGET (1u << 20)
 #define WAKE_POLL_NS 20000000l
 
@@ -65,6 +69,7 @@ struct mbuf {
 };
 
 static struct mbuf meta, staging, packed;
+static void stage(uint8_t tag, const uint8_t *payload, size_t len);
 static uint32_t nodes_written = 1;
 static uint64_t last_write_ns;
 static ZSTD_CCtx *cctx;
@@ -139,7 +144,48 @@ HIDDEN void perfshim_say(const char *fmt, ...)
 	(void)w;
 }
 
-HIDDEN uint64_t perfshim_now(void)
+HIDDEN int perfshim_use_tsc;
+HIDDEN uint64_t perfshim_tsc0;
+
+/* The kernel keeps time with the TSC only when it is stable and in step
+ * across CPUs: that is our test for trusting it too. */
+static int tsc_usable(void)
+{
+	char buf[32] = { 0 };
+	int fd = open("/sys/devices/system/clocksource/clocksource0/"
+		      "current_clocksource",
+		      O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return 0;
+	ssize_t n = read(fd, buf, sizeof(buf) - 1);
+
+	close(fd);
+	return n >= 3 && !strncmp(buf, "tsc\n", 4);
+}
+
+static void clock_start(void)
+{
+	clock_gettime(CLOCK_MONOTONIC, &start_mono);
+	perfshim_tsc0 = __builtin_ia32_rdtsc();
+}
+
+/* A CLOCK record: one instant in event ticks and in ns. */
+static void stage_clock(void)
+{
+	uint8_t b[2 * PERFSHIM_VARINT_MAX];
+	uint64_t t1 = perfshim_now();
+	uint64_t ns = perfshim_now_mono();
+	uint64_t t2 = perfshim_now();
+	size_t n = perfshim_put_varint(b, t1 + (t2 - t1) / 2);
+
+	if (!perfshim_use_tsc)
+		return;
+	n += perfshim_put_varint(b + n, ns);
+	stage(PERFSHIM_REC_CLOCK, b, n);
+}
+
+HIDDEN uint64_t perfshim_now_mono(void)
 {
 	struct timespec ts;
 
@@ -232,6 +278,7 @@ static void stage_frame_start(void)
 	uint8_t b[PERFSHIM_VARINT_MAX];
 
 	stage(PERFSHIM_REC_FRAME, b, perfshim_put_varint(b, frame_seq++));
+	stage_clock();
 }
 
 /* Compress the staging buffer as one zstd frame and write it. */
@@ -256,7 +303,7 @@ static void write_frame(void)
 		return;
 	}
 	write_all(packed.p, z);
-	last_write_ns = perfshim_now();
+	last_write_ns = perfshim_now_mono();
 	stage_frame_start();
 }
 
@@ -350,10 +397,12 @@ static void unlink_thread(struct thread_state *t)
 static void pass(int final)
 {
 	uint64_t t0 = perfshim_now();
-	uint64_t w = t0 > SYNC_SLACK_NS ? t0 - SYNC_SLACK_NS : 0;
+	uint64_t slack = perfshim_use_tsc ? SYNC_SLACK_TICKS : SYNC_SLACK_NS;
+	uint64_t w = t0 > slack ? t0 - slack : 0;
 	struct thread_state *list = atomic_load(&threads);
 	int drained = 0;
 
+	stage_clock();
 	/* First what each thread has committed, then meta and nodes: every
 	 * node and module an event uses was published before the event. */
 	for (struct thread_state *t = list; t; t = t->next) {
@@ -407,7 +456,7 @@ static void pass(int final)
 		stage(PERFSHIM_REC_SYNC, b, perfshim_put_varint(b, w));
 	}
 	if (final || staging.len >= FRAME_TARGET ||
-	    perfshim_now() - last_write_ns >=
+	    perfshim_now_mono() - last_write_ns >=
 		    perfshim_cfg.flush_ms * 1000000ull) {
 		/* A frame of nothing but its FRAME record is not worth it. */
 		if (staging.len > 4 || final)
@@ -710,7 +759,7 @@ static void write_header(void)
 	enc_u(&e, (uint64_t)getppid());
 	enc_u(&e,
 	      (uint64_t)real.tv_sec * 1000000000ull + (uint64_t)real.tv_nsec);
-	enc_u(&e, CLOCK_MONOTONIC);
+	enc_u(&e, perfshim_use_tsc ? PERFSHIM_CLOCK_TSC : CLOCK_MONOTONIC);
 	enc_u(&e, (uint64_t)res.tv_sec * 1000000000ull + (uint64_t)res.tv_nsec);
 	enc_u(&e, (uint64_t)sysconf(_SC_PAGESIZE));
 	enc_u(&e, sizeof(void *));
@@ -750,7 +799,9 @@ static int setup_zstd(void)
 /* Create the trace, write its header and start the writer. 0 or -1. */
 HIDDEN int perfshim_writer_open(void)
 {
-	clock_gettime(CLOCK_MONOTONIC, &start_mono);
+	perfshim_use_tsc =
+		perfshim_cfg.clock != CLOCK_CHOICE_MONOTONIC && tsc_usable();
+	clock_start();
 	if (pthread_key_create(&thread_key, thread_key_dtor))
 		return -1;
 	if (open_trace())
@@ -925,7 +976,7 @@ HIDDEN void perfshim_after_fork_child(void)
 	trace_fd = -1;
 	if (!was_recording)
 		goto out;
-	clock_gettime(CLOCK_MONOTONIC, &start_mono);
+	clock_start();
 	if (open_trace())
 		goto out;
 	write_header();
