@@ -11,7 +11,7 @@
 
 /* Per-thread state: delta bases and the events waiting for a SYNC. */
 struct tqueue {
-	uint64_t last_ts, last_addr;
+	uint64_t last_ts;
 	struct trace_event *ev;
 	size_t head, len, cap; /* ring of cap entries; head is the oldest */
 	int known;
@@ -416,13 +416,11 @@ static int chunk(struct trace_reader *r, const uint8_t *p, const uint8_t *end)
 			ev.kind = PERFSHIM_EV_ALLOC;
 			ev.fn = tag & 0x0f;
 			ev.stack = (uint32_t)v;
-			ev.addr = q->last_addr + (uint64_t)perfshim_unzigzag(a);
-			q->last_addr = ev.addr;
+			ev.addr = a;
 		} else if (tag == PERFSHIM_EV_FREE) {
 			GET(a);
 			ev.kind = PERFSHIM_EV_FREE;
-			ev.addr = q->last_addr + (uint64_t)perfshim_unzigzag(a);
-			q->last_addr = ev.addr;
+			ev.addr = a;
 		} else if (tag == PERFSHIM_EV_THREAD_EXIT) {
 			ev.kind = PERFSHIM_EV_THREAD_EXIT;
 		} else {

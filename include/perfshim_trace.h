@@ -118,9 +118,13 @@ enum perfshim_rec {
  * so a reader that meets an unknown event tag skips the rest of the chunk
  * (and says so).
  *
- * ALLOC | fn    dt, size, address (zigzag delta from the thread's previous
- *               address), stack id. fn is a PERFSHIM_FN_* value (0..15).
- * FREE          dt, address (zigzag delta from the previous address)
+ * ALLOC | fn    dt, size, address, stack id. fn is a PERFSHIM_FN_* value
+ *               (0..15).
+ * FREE          dt, address
+ *
+ * Addresses are absolute, not deltas: blocks are reused, so the same
+ * addresses recur, and that repetition is what zstd compresses (deltas
+ * from the previous event were 25% larger after compression).
  * THREAD_EXIT   dt
  */
 #define PERFSHIM_EV_ALLOC 0x10 /* low nibble: PERFSHIM_FN_* */

@@ -122,11 +122,9 @@ static void record_alloc(int fn, void *p, size_t size)
 	rec[n++] = PERFSHIM_EV_ALLOC | fn;
 	n += perfshim_put_varint(rec + n, ts - t->last_ts);
 	n += perfshim_put_varint(rec + n, size);
-	n += perfshim_put_varint(
-		rec + n, perfshim_zigzag((int64_t)(addr - t->last_addr)));
+	n += perfshim_put_varint(rec + n, addr);
 	n += perfshim_put_varint(rec + n, stack);
 	t->last_ts = ts;
-	t->last_addr = addr;
 	perfshim_emit(t, rec, n);
 	atomic_store_explicit(&t->busy, 0, memory_order_release);
 	atomic_fetch_add_explicit(&perfshim_alloc_calls, 1,
@@ -144,10 +142,8 @@ static void record_free(struct thread_state *t, void *p, uint64_t ts)
 
 	rec[n++] = PERFSHIM_EV_FREE;
 	n += perfshim_put_varint(rec + n, ts - t->last_ts);
-	n += perfshim_put_varint(
-		rec + n, perfshim_zigzag((int64_t)(addr - t->last_addr)));
+	n += perfshim_put_varint(rec + n, addr);
 	t->last_ts = ts;
-	t->last_addr = addr;
 	perfshim_emit(t, rec, n);
 	atomic_fetch_add_explicit(&perfshim_free_calls, 1,
 				  memory_order_relaxed);

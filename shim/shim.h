@@ -46,8 +46,7 @@ struct thread_state {
 	_Atomic int busy;
 	_Atomic uint64_t cur_ts;
 	_Atomic int dead;
-	uint64_t last_ts; /* producer's delta bases */
-	uint64_t last_addr;
+	uint64_t last_ts;  /* producer's delta base */
 	uint64_t chunk_ts; /* writer's: nothing */
 	struct stack_cache_entry cache[STACK_CACHE_SIZE];
 	uintptr_t ips[MAX_DEPTH + 16];
