@@ -71,6 +71,44 @@ static struct group *group_live(const struct replay *rp, size_t *ngroups)
 	return g;
 }
 
+static int runtime_module(const char *m)
+{
+	static const char *const names[] = { "libc.so",	     "ld-linux",
+					     "libstdc++.so", "libgcc_s.so",
+					     "libm.so",	     "libpthread.so" };
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (!strncmp(m, names[i], strlen(names[i])))
+			return 1;
+	return 0;
+}
+
+/*
+ * Only the runtime frames between the allocator and the program's first
+ * frame are looked at: a program that leaks through strdup() or fopen()
+ * is still reported, since those are not on this list.
+ */
+const char *leaks_runtime_owned(const struct sym_frame *f, size_t n)
+{
+	static const struct {
+		const char *function, *what;
+	} caches[] = {
+		{ "_IO_file_doallocate", "stdio buffers" },
+		{ "setlocale", "locale data" },
+		{ "_nl_find_locale", "locale data" },
+		{ "_nl_load_locale", "locale data" },
+	};
+	size_t i;
+
+	for (i = 0; i < n && runtime_module(f[i].module); i++)
+		for (size_t c = 0; c < sizeof(caches) / sizeof(caches[0]); c++)
+			if (strstr(f[i].function, caches[c].function))
+				return caches[c].what;
+	if (n && i == n)
+		return "the runtime's start-up (no program frame)";
+	return NULL;
+}
+
 /* All frames of a stack, innermost first, inlined frames expanded. */
 static size_t symbolize(const struct replay *rp, struct symbols *sym,
 			uint32_t stack, struct sym_frame *out, size_t max)
@@ -152,6 +190,12 @@ int leaks_report(const struct replay *rp, struct symbols *sym,
 	for (size_t i = 0; i < ngroups; i++) {
 		size_t n = symbolize(rp, sym, g[i].stack, frames, MAX_FRAMES);
 
+		if (!opt->show_runtime && leaks_runtime_owned(frames, n)) {
+			t->rt_groups++;
+			t->rt_bytes += g[i].bytes;
+			t->rt_blocks += g[i].blocks;
+			continue;
+		}
 		if (opt->supp) {
 			int s = suppressions_match(opt->supp, frames, n);
 
@@ -225,6 +269,13 @@ int leaks_report(const struct replay *rp, struct symbols *sym,
 			" blocks from %" PRIu64 " allocation %s.\n",
 			bytes, blocks, t->groups,
 			plural(t->groups, "site", "sites"));
+		if (t->rt_groups)
+			fprintf(out,
+				"Not shown: %" PRIu64 " bytes in %" PRIu64
+				" blocks the C/C++ runtime keeps until exit "
+				"(stdio buffers, locale data, its start-up); "
+				"--show-runtime shows them.\n",
+				t->rt_bytes, t->rt_blocks);
 		if (t->small_groups)
 			fprintf(out,
 				"Not shown: %" PRIu64 " bytes in %" PRIu64

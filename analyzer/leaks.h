@@ -23,6 +23,7 @@ struct leak_options {
 	uint64_t min_bytes; /* groups with fewer bytes are not reported */
 	int json;
 	struct suppressions *supp; /* may be NULL */
+	int show_runtime; /* report what the C/C++ runtime keeps till exit */
 };
 
 struct leak_totals {
@@ -30,7 +31,17 @@ struct leak_totals {
 	uint64_t groups;				  /* reported */
 	uint64_t supp_bytes, supp_blocks;		  /* suppressed */
 	uint64_t small_bytes, small_blocks, small_groups; /* < min_bytes */
+	uint64_t rt_bytes, rt_blocks, rt_groups; /* the runtime's own */
 };
+
+/*
+ * leaks_runtime_owned - whether the stack (innermost first) allocated a
+ * block that the C or C++ runtime itself keeps until the process ends:
+ * a stdio buffer, locale data, libstdc++'s emergency exception pool, or
+ * anything the runtime allocated with no frame of the program's on the
+ * stack. Returns a short description, or NULL for the program's own.
+ */
+const char *leaks_runtime_owned(const struct sym_frame *f, size_t n);
 
 /*
  * leaks_report - print the leak report of rp to out, text or JSON, and

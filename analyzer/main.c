@@ -20,6 +20,7 @@
 static const char usage[] =
 	"usage: perfanalyze TRACE [--leaks] [--json] [--fail-on-leak]\n"
 	"                   [--min-bytes N] [--suppressions FILE]...\n"
+	"                   [--show-runtime]\n"
 	"\n"
 	"  (no report option)   summary: duration, threads, calls, peak heap,\n"
 	"                       memory still allocated at exit, how it ended\n"
@@ -31,6 +32,10 @@ static const char usage[] =
 	"  --min-bytes N        ignore allocation sites leaking fewer than N "
 	"bytes\n"
 	"  --suppressions FILE  LeakSanitizer-style 'leak:PATTERN' lines\n"
+	"  --show-runtime       also report what the C/C++ runtime keeps "
+	"until\n"
+	"                       exit (stdio buffers, locale data, its "
+	"start-up)\n"
 	"  --version, --help\n"
 	"\n"
 	"Exit status: 0 done, 1 a gate failed, 2 usage or input error.\n";
@@ -198,13 +203,14 @@ static void check_end(const struct replay *rp, const char *path)
 
 int main(int argc, char **argv)
 {
-	enum { OPT_MIN_BYTES = 256, OPT_SUPP, OPT_FAIL, OPT_VERSION };
+	enum { OPT_MIN_BYTES = 256, OPT_SUPP, OPT_FAIL, OPT_VERSION, OPT_RT };
 	static const struct option opts[] = {
 		{ "leaks", no_argument, NULL, 'l' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "fail-on-leak", no_argument, NULL, OPT_FAIL },
 		{ "min-bytes", required_argument, NULL, OPT_MIN_BYTES },
 		{ "suppressions", required_argument, NULL, OPT_SUPP },
+		{ "show-runtime", no_argument, NULL, OPT_RT },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, OPT_VERSION },
 		{ NULL, 0, NULL, 0 },
@@ -244,6 +250,9 @@ int main(int argc, char **argv)
 			if (suppressions_load(&supp, optarg))
 				return EXIT_INPUT;
 			lo.supp = &supp;
+			break;
+		case OPT_RT:
+			lo.show_runtime = 1;
 			break;
 		case 'h':
 			fputs(usage, stdout);

@@ -1,0 +1,72 @@
+/* t_runtime.c - which unfreed blocks count as the C/C++ runtime's own. */
+#include <string.h>
+
+#include "leaks.h"
+#include "tap.h"
+
+static struct sym_frame fr(const char *fn, const char *module)
+{
+	struct sym_frame f;
+
+	memset(&f, 0, sizeof(f));
+	f.function = fn;
+	f.file = "";
+	f.module = module;
+	return f;
+}
+
+int main(void)
+{
+	struct sym_frame stdio_buf[] = {
+		fr("__GI__IO_file_doallocate", "libc.so.6"),
+		fr("__GI__IO_doallocbuf", "libc.so.6"),
+		fr("__GI__IO_puts", "libc.so.6"),
+		fr("main", "demo"),
+	};
+	struct sym_frame user_strdup[] = {
+		fr("__GI___strdup", "libc.so.6"),
+		fr("open_session", "demo"),
+		fr("main", "demo"),
+	};
+	struct sym_frame user_fopen[] = {
+		fr("__fopen_internal", "libc.so.6"),
+		fr("_IO_new_fopen", "libc.so.6"),
+		fr("main", "demo"),
+	};
+	/* the cache function appears only below the program's frame */
+	struct sym_frame below_program[] = {
+		fr("malloc_wrapper", "demo"),
+		fr("setlocale", "libc.so.6"),
+	};
+	struct sym_frame pool[] = {
+		fr("??", "libstdc++.so.6"),
+		fr("call_init", "ld-linux-x86-64.so.2"),
+		fr("_dl_init", "ld-linux-x86-64.so.2"),
+	};
+	struct sym_frame lib_ctor[] = {
+		fr("ctor", "libctor.so"),
+		fr("call_init", "ld-linux-x86-64.so.2"),
+	};
+	struct sym_frame locale[] = {
+		fr("__GI___strdup", "libc.so.6"),
+		fr("new_composite_name", "libc.so.6"),
+		fr("__GI_setlocale", "libc.so.6"),
+		fr("main", "demo"),
+	};
+
+	plan(8);
+	ok(leaks_runtime_owned(stdio_buf, 4) != NULL, "stdio buffer");
+	ok(leaks_runtime_owned(locale, 4) != NULL, "setlocale's copies");
+	ok(leaks_runtime_owned(pool, 3) != NULL,
+	   "runtime start-up with no program frame");
+	ok(leaks_runtime_owned(user_strdup, 3) == NULL,
+	   "a leak through strdup is the program's");
+	ok(leaks_runtime_owned(user_fopen, 3) == NULL,
+	   "an unclosed FILE is the program's");
+	ok(leaks_runtime_owned(below_program, 2) == NULL,
+	   "runtime frames below the program's do not count");
+	ok(leaks_runtime_owned(lib_ctor, 2) == NULL,
+	   "a library constructor's leak is the program's");
+	ok(leaks_runtime_owned(stdio_buf, 0) == NULL, "an empty stack is not");
+	return exit_status();
+}
