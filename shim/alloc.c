@@ -127,10 +127,8 @@ static void record_alloc(int fn, void *p, size_t size)
 	t->last_ts = ts;
 	perfshim_emit(t, rec, n);
 	atomic_store_explicit(&t->busy, 0, memory_order_release);
-	atomic_fetch_add_explicit(&perfshim_alloc_calls, 1,
-				  memory_order_relaxed);
-	atomic_fetch_add_explicit(&perfshim_alloc_bytes, size,
-				  memory_order_relaxed);
+	OWN_ADD(t->alloc_calls, 1);
+	OWN_ADD(t->alloc_bytes, size);
 }
 
 /* Appends a FREE event with time ts, taken before the block was released. */
@@ -145,8 +143,7 @@ static void record_free(struct thread_state *t, void *p, uint64_t ts)
 	n += perfshim_put_varint(rec + n, addr);
 	t->last_ts = ts;
 	perfshim_emit(t, rec, n);
-	atomic_fetch_add_explicit(&perfshim_free_calls, 1,
-				  memory_order_relaxed);
+	OWN_ADD(t->free_calls, 1);
 }
 
 /* Opens a free-type event: marks the thread busy and takes its time. */

@@ -46,7 +46,10 @@ struct thread_state {
 	_Atomic int busy;
 	_Atomic uint64_t cur_ts;
 	_Atomic int dead;
-	uint64_t last_ts;  /* producer's delta base */
+	uint64_t last_ts; /* producer's delta base */
+	/* Totals for the END record, written by this thread only (relaxed
+	 * stores: no lock, no shared cache line), summed by the writer. */
+	_Atomic uint64_t alloc_calls, free_calls, alloc_bytes;
 	uint64_t chunk_ts; /* writer's: nothing */
 	struct stack_cache_entry cache[STACK_CACHE_SIZE];
 	uintptr_t ips[MAX_DEPTH + 16];
@@ -152,6 +155,13 @@ HIDDEN void perfshim_modules_unlock(void);
 
 /* signals.c */
 HIDDEN void perfshim_signals_init(void);
+
+/* Add to a counter only this thread writes: a plain load and store. */
+#define OWN_ADD(field, v)                                                   \
+	atomic_store_explicit(                                              \
+		&(field),                                                   \
+		atomic_load_explicit(&(field), memory_order_relaxed) + (v), \
+		memory_order_relaxed)
 
 /* Small encoder for records built on the stack. */
 struct enc {
