@@ -141,7 +141,7 @@ $(B)/fuzz/fuzz_reader: tests/fuzz/fuzz_reader.c $(ANA_SRC) | $(DEPS_STAMP)
 	@echo "run: $@ -max_total_time=60 tests/fuzz/corpus"
 
 test: all $(B)/asan/perfanalyze $(UNITS) $(ASAN_UNITS) $(PROGS) \
-		$(B)/fuzz/fuzz_reader_replay
+		$(B)/fuzz/fuzz_reader_replay lint
 	$(Q)PERFSHIM_BUILD=$(abspath $(B)) \
 		PERFSHIM_ANALYZE=$(abspath $(B))/asan/perfanalyze \
 		ASAN_OPTIONS=detect_leaks=0 \
@@ -162,9 +162,10 @@ $(B)/demo/leaky: tools/demo-leaky.c
 	@mkdir -p $(@D)
 	$(Q)$(CC) -g -O0 -o $@ $<
 
-lint:
-	clang-format --dry-run -Werror shim/*.[ch] analyzer/*.[ch] include/*.h \
-		tests/unit/*.[ch]
+lint: | $(DEPS_STAMP)
+	@$(if $(Q),echo "  LINT    clang-format")
+	$(Q)clang-format --dry-run -Werror shim/*.[ch] analyzer/*.[ch] \
+		include/*.h tests/unit/*.[ch] tests/fuzz/*.c
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/bin \

@@ -11,6 +11,7 @@ have_pc libzstd || need="$need libzstd-dev"
 command -v jq >/dev/null 2>&1 || need="$need jq"
 command -v prove >/dev/null 2>&1 || need="$need perl"
 command -v g++ >/dev/null 2>&1 || need="$need g++"
+command -v clang-format >/dev/null 2>&1 || need="$need clang-format"
 [ -n "$need" ] || exit 0
 if [ "$(id -u)" -ne 0 ]; then
 	if command -v sudo >/dev/null 2>&1; then SUDO=sudo; else
