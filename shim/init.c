@@ -265,19 +265,42 @@ static char **collect_args(const char *arg0, va_list ap, char ***envp)
 	return argv;
 }
 
+enum execl_kind { EXECL_PATH, EXECL_SEARCH, EXECL_ENV };
+
+static int execl_common(enum execl_kind kind, const char *file, const char *arg,
+			va_list ap)
+{
+	char **envp = NULL;
+	char **argv = collect_args(arg, ap, kind == EXECL_ENV ? &envp : NULL);
+	int r;
+
+	if (!argv) {
+		errno = ENOMEM;
+		return -1;
+	}
+	if (kind == EXECL_PATH)
+		r = execv(file, argv);
+	else if (kind == EXECL_SEARCH)
+		r = execvp(file, argv);
+	else
+		r = execve(file, argv, envp);
+	/* Still here: exec failed, and the program goes on. */
+	int e = errno;
+
+	perfshim_real.free(argv);
+	errno = e;
+	return r;
+}
+
 EXPORT int execl(const char *path, const char *arg, ...)
 {
 	va_list ap;
 
 	va_start(ap, arg);
-	char **argv = collect_args(arg, ap, NULL);
+	int r = execl_common(EXECL_PATH, path, arg, ap);
 
 	va_end(ap);
-	if (!argv) {
-		errno = ENOMEM;
-		return -1;
-	}
-	return execv(path, argv);
+	return r;
 }
 
 EXPORT int execlp(const char *file, const char *arg, ...)
@@ -285,28 +308,19 @@ EXPORT int execlp(const char *file, const char *arg, ...)
 	va_list ap;
 
 	va_start(ap, arg);
-	char **argv = collect_args(arg, ap, NULL);
+	int r = execl_common(EXECL_SEARCH, file, arg, ap);
 
 	va_end(ap);
-	if (!argv) {
-		errno = ENOMEM;
-		return -1;
-	}
-	return execvp(file, argv);
+	return r;
 }
 
 EXPORT int execle(const char *path, const char *arg, ...)
 {
 	va_list ap;
-	char **envp;
 
 	va_start(ap, arg);
-	char **argv = collect_args(arg, ap, &envp);
+	int r = execl_common(EXECL_ENV, path, arg, ap);
 
 	va_end(ap);
-	if (!argv) {
-		errno = ENOMEM;
-		return -1;
-	}
-	return execve(path, argv, envp);
+	return r;
 }

@@ -15,56 +15,6 @@
 		(fn), (file), 1, (mod), 0 \
 	}
 
-/* Where stderr goes while a test captures it. */
-static FILE *capture_file;
-static int saved_stderr = -1;
-
-static void capture_start(void)
-{
-	fflush(stderr);
-	capture_file = tmpfile();
-	saved_stderr = dup(2);
-	if (!capture_file || saved_stderr < 0 ||
-	    dup2(fileno(capture_file), 2) < 0) {
-		perror("t_suppress: capturing stderr");
-		exit(255);
-	}
-}
-
-/* Stop capturing; returns what was written to stderr (static buffer). */
-static const char *capture_end(void)
-{
-	static char buf[4096];
-	size_t n;
-
-	fflush(stderr);
-	dup2(saved_stderr, 2);
-	close(saved_stderr);
-	rewind(capture_file);
-	n = fread(buf, 1, sizeof(buf) - 1, capture_file);
-	buf[n] = '\0';
-	fclose(capture_file);
-	return buf;
-}
-
-/*
- * Check an error message: exactly one line, "perfanalyze: " first, and
- * containing want.
- */
-static void is_error_line(const char *msg, const char *want, const char *name)
-{
-	size_t len = strlen(msg);
-	int one_line =
-		len > 0 && msg[len - 1] == '\n' && !memchr(msg, '\n', len - 1);
-
-	if (!ok(one_line && !strncmp(msg, "perfanalyze: ", 13) &&
-			strstr(msg, want),
-		"%s", name)) {
-		diag("message: %s", msg);
-		diag("wanted one 'perfanalyze: ' line containing: %s", want);
-	}
-}
-
 /* Write text[0..len) to a new temporary file; returns its malloc'ed path. */
 static char *temp_file_len(const char *text, size_t len)
 {

@@ -20,7 +20,9 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static int tap_planned = -1; /* -1: no plan yet */
 static int tap_run;
@@ -203,6 +205,59 @@ static inline int exit_status(void)
 		fflush(stdout);
 	}
 	return tap_failed > 254 ? 254 : tap_failed;
+}
+
+/*
+ * Capturing stderr, for tests of error messages: capture_start() sends
+ * stderr to a temporary file, capture_end() restores it and returns what
+ * was written (a static buffer, up to 4 KiB).
+ */
+/* Where stderr goes while a test captures it. */
+static FILE *capture_file __attribute__((unused));
+static int saved_stderr __attribute__((unused)) = -1;
+
+static inline void capture_start(void)
+{
+	fflush(stderr);
+	capture_file = tmpfile();
+	saved_stderr = dup(2);
+	if (!capture_file || saved_stderr < 0 ||
+	    dup2(fileno(capture_file), 2) < 0) {
+		perror("capturing stderr");
+		exit(255);
+	}
+}
+
+/* Stop capturing; returns what was written to stderr (static buffer). */
+static inline const char *capture_end(void)
+{
+	static char buf[4096];
+	size_t n;
+
+	fflush(stderr);
+	dup2(saved_stderr, 2);
+	close(saved_stderr);
+	rewind(capture_file);
+	n = fread(buf, 1, sizeof(buf) - 1, capture_file);
+	buf[n] = '\0';
+	fclose(capture_file);
+	return buf;
+}
+
+/* Exactly one line, "perfanalyze: " first, containing want. */
+static inline void is_error_line(const char *msg, const char *want,
+				 const char *name)
+{
+	size_t len = strlen(msg);
+	int one_line =
+		len > 0 && msg[len - 1] == '\n' && !memchr(msg, '\n', len - 1);
+
+	if (!ok(one_line && !strncmp(msg, "perfanalyze: ", 13) &&
+			strstr(msg, want),
+		"%s", name)) {
+		diag("message: %s", msg);
+		diag("wanted one 'perfanalyze: ' line containing: %s", want);
+	}
 }
 
 #endif /* PERFSHIM_TAP_H */
