@@ -206,6 +206,16 @@ EXPORT void _Exit(int status)
 	__builtin_unreachable();
 }
 
+EXPORT void quick_exit(int status)
+{
+	void (*real)(int) = (void (*)(int))dlsym(RTLD_NEXT, "quick_exit");
+
+	/* at_quick_exit handlers run after this; their frees are late. */
+	quick_end(status);
+	real(status);
+	__builtin_unreachable();
+}
+
 /* exec replaces the image: write everything first; resume if it fails. */
 static int before_exec(void)
 {
