@@ -13,7 +13,7 @@
 struct tqueue {
 	uint64_t last_ts;
 	struct trace_event *ev;
-	size_t head, len, cap; /* ring of cap entries; head is the oldest */
+	size_t head, len, cap; /* ring of cap (a power of two) entries */
 	int known;
 };
 
@@ -38,6 +38,7 @@ struct trace_reader {
 	/* TSC traces: the first and the latest (ticks, ns) pair. */
 	int tsc, nclock;
 	uint64_t clock_t0, clock_n0, clock_t1, clock_n1;
+	double ns_per_tick; /* from the two pairs above; 0 until known */
 
 	const struct trace_visitor *v;
 	uint64_t frames, events, next_seq;
@@ -164,12 +165,11 @@ static int read_header(struct trace_reader *r)
 /* Event time in ns: ticks mapped through the clock records' line. */
 static uint64_t to_ns(const struct trace_reader *r, uint64_t t)
 {
-	if (!r->tsc || r->nclock < 2 || r->clock_t1 <= r->clock_t0)
+	if (!r->tsc || r->ns_per_tick == 0)
 		return t;
-	__int128 d = (__int128)((int64_t)(t - r->clock_t0)) *
-		     (__int128)(r->clock_n1 - r->clock_n0) /
-		     (__int128)(r->clock_t1 - r->clock_t0);
-	__int128 ns = (__int128)r->clock_n0 + d;
+	/* A double holds the offset to well under a ns for days of ticks. */
+	double ns = (double)r->clock_n0 +
+		    (double)(int64_t)(t - r->clock_t0) * r->ns_per_tick;
 
 	return ns < 0 ? 0 : (uint64_t)ns;
 }
@@ -333,13 +333,13 @@ static int enqueue(struct trace_reader *r, uint32_t t,
 		if (!e)
 			return fail(r, "out of memory");
 		for (size_t i = 0; i < q->len; i++)
-			e[i] = q->ev[(q->head + i) % q->cap];
+			e[i] = q->ev[(q->head + i) & (q->cap - 1)];
 		free(q->ev);
 		q->ev = e;
 		q->head = 0;
 		q->cap = cap;
 	}
-	q->ev[(q->head + q->len) % q->cap] = *ev;
+	q->ev[(q->head + q->len) & (q->cap - 1)] = *ev;
 	if (q->len++ == 0) {
 		r->heap[r->nheap] = t;
 		heap_up(r, r->nheap++);
@@ -357,7 +357,7 @@ static int release(struct trace_reader *r, uint64_t w)
 
 		if (ev.ts >= w)
 			return 0;
-		q->head = (q->head + 1) % q->cap;
+		q->head = (q->head + 1) & (q->cap - 1);
 		if (--q->len == 0) {
 			r->heap[0] = r->heap[--r->nheap];
 		}
@@ -585,9 +585,11 @@ static int record(struct trace_reader *r, uint8_t tag, const uint8_t *p,
 		if (r->nclock++ == 0) {
 			r->clock_t0 = a;
 			r->clock_n0 = b;
-		} else if (a > r->clock_t0) {
+		} else if (a > r->clock_t0 && b >= r->clock_n0) {
 			r->clock_t1 = a;
 			r->clock_n1 = b;
+			r->ns_per_tick = (double)(r->clock_n1 - r->clock_n0) /
+					 (double)(r->clock_t1 - r->clock_t0);
 		}
 		return 0;
 	case PERFSHIM_REC_SYNC:

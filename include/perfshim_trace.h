@@ -190,6 +190,17 @@ static inline int perfshim_get_varint(const uint8_t **p, const uint8_t *end,
 	uint64_t r = 0;
 	unsigned shift = 0;
 
+	/* Most values (deltas, tags, small sizes) take one or two bytes. */
+	if (end - q >= 2 && !(q[0] & 0x80)) {
+		*v = q[0];
+		*p = q + 1;
+		return 0;
+	}
+	if (end - q >= 2 && !(q[1] & 0x80)) {
+		*v = (uint64_t)(q[0] & 0x7f) | (uint64_t)q[1] << 7;
+		*p = q + 2;
+		return 0;
+	}
 	while (q < end) {
 		uint8_t b = *q++;
 
