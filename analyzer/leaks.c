@@ -97,6 +97,8 @@ const char *leaks_runtime_owned(const struct sym_frame *f, size_t n)
 		{ "setlocale", "locale data" },
 		{ "_nl_find_locale", "locale data" },
 		{ "_nl_load_locale", "locale data" },
+		/* thread control blocks of the stacks glibc caches for reuse */
+		{ "_dl_allocate_tls", "thread stacks cached for reuse" },
 	};
 	size_t i;
 
@@ -273,7 +275,8 @@ int leaks_report(const struct replay *rp, struct symbols *sym,
 			fprintf(out,
 				"Not shown: %" PRIu64 " bytes in %" PRIu64
 				" blocks the C/C++ runtime keeps until exit "
-				"(stdio buffers, locale data, its start-up); "
+				"(stdio buffers, locale data, cached thread "
+				"stacks, its start-up); "
 				"--show-runtime shows them.\n",
 				t->rt_bytes, t->rt_blocks);
 		if (t->small_groups)

@@ -54,7 +54,17 @@ int main(void)
 		fr("main", "demo"),
 	};
 
-	plan(8);
+	struct sym_frame dtv[] = {
+		fr("calloc", "ld-linux-x86-64.so.2"),
+		fr("allocate_dtv", "ld-linux-x86-64.so.2"),
+		fr("__GI__dl_allocate_tls", "ld-linux-x86-64.so.2"),
+		fr("__pthread_create_2_1", "libc.so.6"),
+		fr("main", "demo"),
+	};
+
+	plan(9);
+	ok(leaks_runtime_owned(dtv, 5) != NULL, "the DTV of a thread stack "
+						"glibc caches");
 	ok(leaks_runtime_owned(stdio_buf, 4) != NULL, "stdio buffer");
 	ok(leaks_runtime_owned(locale, 4) != NULL, "setlocale's copies");
 	ok(leaks_runtime_owned(pool, 3) != NULL, "runtime start-up with no "
