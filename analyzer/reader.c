@@ -2,6 +2,9 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <stdarg.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
 #include <zstd.h>
@@ -40,6 +43,11 @@ struct trace_reader {
 	uint64_t clock_t0, clock_n0, clock_t1, clock_n1;
 	double ns_per_tick; /* from the two pairs above; 0 until known */
 
+	/* Progress on a terminal for long traces: size, last print time. */
+	uint64_t file_size;
+	time_t last_progress;
+	int progress;
+
 	const struct trace_visitor *v;
 	uint64_t frames, events, next_seq;
 	int cut_short, seen_end, warned_unknown;
@@ -53,6 +61,8 @@ static int fail(struct trace_reader *r, const char *fmt, ...)
 {
 	va_list ap;
 
+	if (r->progress)
+		fprintf(stderr, "\r\033[K");
 	fprintf(stderr, "perfanalyze: %s: ", r->name);
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
@@ -68,6 +78,8 @@ static void warn(struct trace_reader *r, const char *fmt, ...)
 {
 	va_list ap;
 
+	if (r->progress)
+		fprintf(stderr, "\r\033[K");
 	fprintf(stderr, "perfanalyze: warning: %s: ", r->name);
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
@@ -204,7 +216,31 @@ struct trace_reader *trace_reader_open(const char *path)
 		trace_reader_free(r);
 		return NULL;
 	}
+	struct stat st;
+
+	/* Worth a progress line: a terminal, and more than a few seconds. */
+	if (!fstat(fileno(r->f), &st) && isatty(2) && st.st_size > (64 << 20)) {
+		r->progress = 1;
+		r->file_size = (uint64_t)st.st_size;
+	}
 	return r;
+}
+
+static void show_progress(struct trace_reader *r, int done)
+{
+	time_t now = time(NULL);
+
+	if (!r->progress || (!done && now == r->last_progress))
+		return;
+	r->last_progress = now;
+	if (done) {
+		fprintf(stderr, "\r\033[K");
+		return;
+	}
+	long pos = ftell(r->f);
+
+	fprintf(stderr, "\rperfanalyze: reading %s: %d%%", r->name,
+		pos > 0 ? (int)((uint64_t)pos * 100 / r->file_size) : 0);
 }
 
 struct trace_reader *trace_reader_open_mem(const uint8_t *data, size_t len,
@@ -714,12 +750,14 @@ int trace_reader_run(struct trace_reader *r, const struct trace_visitor *v)
 				    ZSTD_getErrorName(ret));
 		}
 		if (ret == 0) {
+			show_progress(r, 0);
 			if (parse_frame(r, r->frame, out_len))
 				return -1;
 			out_len = 0;
 			in_frame = 0;
 		}
 	}
+	show_progress(r, 1);
 	if (in_frame || out_len) {
 		r->cut_short = 1;
 		warn(r,
