@@ -162,6 +162,22 @@ $(B)/demo/leaky: tools/demo-leaky.c
 	@mkdir -p $(@D)
 	$(Q)$(CC) -g -O0 -o $@ $<
 
+# Benchmark against native runs, heaptrack and valgrind (see BENCHMARKS.md).
+BENCH_FLAGS := -O2 -g -fno-omit-frame-pointer
+BENCH_BIN := $(B)/bench/churn $(B)/bench/cxx $(B)/bench/measure
+bench: all $(BENCH_BIN)
+	$(Q)bench/run.sh
+
+$(B)/bench/churn: bench/churn.c
+	@mkdir -p $(@D)
+	$(Q)$(CC) -std=gnu11 $(BENCH_FLAGS) $(WARN) -pthread -o $@ $<
+$(B)/bench/measure: bench/measure.c
+	@mkdir -p $(@D)
+	$(Q)$(CC) -std=gnu11 $(BENCH_FLAGS) $(WARN) -o $@ $<
+$(B)/bench/cxx: bench/cxx.cpp
+	@mkdir -p $(@D)
+	$(Q)$(CXX) -std=c++17 $(BENCH_FLAGS) -Wall -Wextra -Werror -o $@ $<
+
 lint: | $(DEPS_STAMP)
 	@$(if $(Q),echo "  LINT    clang-format")
 	$(Q)clang-format --dry-run -Werror shim/*.[ch] analyzer/*.[ch] \

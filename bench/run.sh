@@ -1,0 +1,355 @@
+#!/usr/bin/env bash
+# run.sh - perfshim's overhead against native runs, heaptrack and valgrind.
+#
+#   bench/run.sh            (make bench builds what it needs, then runs this)
+#
+# For each workload it runs the program natively, under perfshim and under
+# heaptrack, interleaved (run 1 of every tool and workload, then run 2, ...,
+# with the tool order rotating), and valgrind memcheck on a reduced size
+# against a native run of that same reduced size.  After each traced run the
+# trace is analyzed (perfanalyze --leaks, heaptrack_print) and timed, then
+# deleted.  Prints the tables and writes build/bench/results.md; a full run
+# also rewrites BENCHMARKS.md.  Only ratios and medians are reported.
+#
+# Environment:
+#   BENCH_RUNS=N      runs per workload and tool (default 5)
+#   BENCH_QUICK=1     smoke check: 1 run, small sizes, BENCHMARKS.md untouched
+#   BENCH_NO_DOC=1    do not rewrite BENCHMARKS.md
+#   BENCH_VALGRIND=0  skip valgrind
+#   BENCH_HEAPTRACK=0 skip heaptrack
+#
+# Every measured command is started by build/bench/measure, which is not
+# itself traced: the profiler's environment is given to the program only
+# (measure env LD_PRELOAD=... prog), since the shim follows exec and fork.
+set -u
+unset LD_PRELOAD
+
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+B=$ROOT/build/bench
+W=$B/work
+MEASURE=$B/measure
+QUICK=${BENCH_QUICK:-0}
+[ "$QUICK" = 0 ] && QUICK=
+if [ -n "$QUICK" ]; then RUNS=${BENCH_RUNS:-1}; else RUNS=${BENCH_RUNS:-5}; fi
+case $RUNS in '' | *[!0-9]* | 0) echo "run.sh: bad BENCH_RUNS '$RUNS'" >&2; exit 2 ;; esac
+export PYTHONHASHSEED=0 PYTHONDONTWRITEBYTECODE=1 LC_ALL=C
+
+die() { echo "run.sh: $*" >&2; exit 1; }
+note() { printf '%s\n' "$*" >> "$W/notes"; echo "run.sh: note: $*" >&2; }
+
+for f in "$MEASURE" "$B/churn" "$B/cxx" "$ROOT/build/libperfshim.so" \
+	"$ROOT/build/perfanalyze"; do
+	[ -x "$f" ] || [ -f "$f" ] || die "$f missing (run make bench)"
+done
+rm -rf "$W" && mkdir -p "$W/ref" "$W/snap" "$B/diffs" || die "cannot create $W"
+rm -f "$B"/diffs/*
+: > "$W/notes"
+RAW=$B/raw.tsv
+# One line per measured command.  events: perfshim's alloc + free calls;
+# allocs: allocation calls seen (perfshim's, or heaptrack's own count);
+# bytes: trace or data file size.
+printf 'workload\tsize\ttool\trun\tcpu\twall\trss_kib\tstatus\toutput\tevents\tbytes\tallocs\n' > "$RAW"
+
+# ---- sizes: full, and the reduced size valgrind runs at ----
+if [ -n "$QUICK" ]; then
+	N_CHURN=(200000 20000) N_CXX=(20 3) N_ROWS=(2000 200) N_QUERIES=(400 40) N_PY=(20000 2000)
+else
+	N_CHURN=(5000000 500000) N_CXX=(300 30) N_ROWS=(20000 2000) N_QUERIES=(4000 400) N_PY=(200000 20000)
+fi
+idx() { [ "$1" = full ] && echo 0 || echo 1; }
+
+# ---- the shim and analyzer: one snapshot for the whole run ----
+# The shim may be rebuilt while we run; copy it once, check the copy traces
+# and analyzes, and retry a while if it is caught mid-build.
+SHIM=$W/snap/libperfshim.so
+ANA=$W/snap/perfanalyze
+snapshot_ok() {
+	local t=$W/snapcheck
+	rm -rf "$t" && mkdir -p "$t"
+	cp "$ROOT/build/libperfshim.so" "$SHIM" && cp "$ROOT/build/perfanalyze" "$ANA" || return 1
+	env LD_PRELOAD="$SHIM" PERFSHIM_OUTPUT="$t/trace.%p.zst" "$B/churn" 1 1000 \
+		> "$t/out" 2> "$t/err" < /dev/null || return 1
+	[ -s "$t/err" ] && return 1
+	set -- "$t"/trace.*
+	[ $# -eq 1 ] && [ -f "$1" ] || return 1
+	"$ANA" "$1" --json > "$t/json" 2>> "$t/err" || return 1
+	[ "$(sed -n 's/.*"alloc_calls":\([0-9]*\).*/\1/p' "$t/json")" -ge 1000 ] 2>/dev/null
+}
+tries=0
+until snapshot_ok; do
+	tries=$((tries + 1))
+	[ $tries -ge 20 ] && die "build/libperfshim.so does not load or trace (see $W/snapcheck/err)"
+	echo "run.sh: shim not usable yet (being rebuilt?), retrying in 15 s" >&2
+	sleep 15
+done
+rm -rf "$W/snapcheck"
+SHIM_SUM=$(sha256sum "$SHIM" | cut -c1-12)
+
+# ---- tools and real programs ----
+HAVE_HT=; HAVE_VG=
+if [ "${BENCH_HEAPTRACK:-1}" != 0 ] && command -v heaptrack > /dev/null &&
+	command -v heaptrack_print > /dev/null; then HAVE_HT=1
+else note "heaptrack not run (not installed or BENCH_HEAPTRACK=0)"; fi
+if [ "${BENCH_VALGRIND:-1}" != 0 ] && command -v valgrind > /dev/null; then HAVE_VG=1
+else note "valgrind not run (not installed or BENCH_VALGRIND=0)"; fi
+
+WORKLOADS="churn-1t churn-2t cxx"
+if ! command -v sqlite3 > /dev/null; then
+	echo "run.sh: sqlite3 missing, trying apt-get install sqlite3" >&2
+	if [ "$(id -u)" = 0 ]; then apt-get install -y -qq sqlite3 > /dev/null 2>&1 ||
+		{ apt-get update -qq > /dev/null 2>&1 && apt-get install -y -qq sqlite3 > /dev/null 2>&1; }
+	elif command -v sudo > /dev/null; then sudo -n apt-get install -y -qq sqlite3 > /dev/null 2>&1
+	fi
+fi
+SQLITE=$(command -v sqlite3)
+if [ -n "$SQLITE" ]; then
+	WORKLOADS="$WORKLOADS sqlite3"
+	for s in full small; do
+		i=$(idx $s)
+		awk -v rows="${N_ROWS[$i]}" -v queries="${N_QUERIES[$i]}" \
+			-f "$ROOT/bench/sqlgen.awk" > "$W/sqlite-$s.sql" || die "sqlgen.awk failed"
+	done
+else
+	note "sqlite3 workload skipped: sqlite3 not installed and could not be installed"
+fi
+# python3 is often a pyenv shim (a shell script): run the real interpreter.
+PY=
+if command -v python3 > /dev/null; then
+	PY=$(python3 -c 'import sys; print(sys.executable)' 2> /dev/null)
+	PY=$(readlink -f "$PY" 2> /dev/null)
+	[ -n "$PY" ] && [ "$(head -c 4 "$PY" 2> /dev/null | od -An -c | tr -d ' ')" = '177ELF' ] || PY=
+fi
+if [ -n "$PY" ]; then
+	WORKLOADS="$WORKLOADS python3"
+	# One line: heaptrack 1.4 records argv in a line-based format and
+	# loses the whole trace when an argument holds a newline.
+	PYSCRIPT="exec(open('$ROOT/bench/dictlist.py').read())"
+else
+	note "python3 workload skipped: no python3 ELF binary found"
+fi
+
+# set_cmd WORKLOAD SIZE: the program's command line in CMD, and a fresh
+# database for sqlite3.
+DB=$W/sqlite.db
+set_cmd() {
+	local i
+	i=$(idx "$2")
+	case $1 in
+	churn-1t) CMD=("$B/churn" 1 "${N_CHURN[$i]}") ;;
+	churn-2t) CMD=("$B/churn" 2 "${N_CHURN[$i]}") ;;
+	cxx) CMD=("$B/cxx" "${N_CXX[$i]}") ;;
+	sqlite3) rm -f "$DB" "$DB-journal"; CMD=("$SQLITE" "$DB" ".read $W/sqlite-$2.sql") ;;
+	python3) CMD=("$PY" -c "$PYSCRIPT" "${N_PY[$i]}") ;;
+	esac
+}
+# A command line to paste, for the notes.
+show_cmd() {
+	case $1 in
+	sqlite3) printf "%s DB '.read SCRIPT'  (SCRIPT: awk -v rows=%s -v queries=%s -f bench/sqlgen.awk)" \
+		"$SQLITE" "${N_ROWS[$(idx "$2")]}" "${N_QUERIES[$(idx "$2")]}" ;;
+	*) set_cmd "$1" "$2"; printf '%q ' "${CMD[@]}" ;;
+	esac
+}
+
+# measure_into FILE cmd...: run under measure; M_CPU M_WALL M_RSS M_STATUS.
+measure_into() {
+	local res=$1
+	shift
+	rm -f "$res"
+	"$MEASURE" "$res" "$@"
+	read -r M_CPU M_WALL M_RSS M_STATUS < "$res" ||
+		die "measure gave no result for: $*"
+}
+
+# compare_out WORKLOAD SIZE TOOL RUN DIR: same stdout, stderr and status as
+# the native reference?  Sets OUTPUT to same or DIFF, keeps evidence.
+compare_out() {
+	local ref=$W/ref/$1-$2 d=$5
+	if cmp -s "$ref.out" "$d/out" && cmp -s "$ref.err" "$d/err" &&
+		[ "$(cat "$ref.status")" = "$M_STATUS" ]; then
+		OUTPUT=same
+	else
+		OUTPUT=DIFF
+		local tag=$1-$2-$3-run$4
+		cp "$d/out" "$B/diffs/$tag.out"; cp "$d/err" "$B/diffs/$tag.err"
+		cp "$ref.out" "$B/diffs/$1-$2-native.out"; cp "$ref.err" "$B/diffs/$1-$2-native.err"
+		note "$1 ($2 size) run $4: $3 output differs from native (status $M_STATUS vs $(cat "$ref.status")); see build/bench/diffs/$tag.*; command: $(show_cmd "$1" "$2")"
+	fi
+}
+
+record() { # workload size tool run output events bytes [allocs]
+	printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "$4" \
+		"$M_CPU" "$M_WALL" "$M_RSS" "$M_STATUS" "$5" "$6" "$7" "${8:--}" >> "$RAW"
+}
+
+# run_tool WORKLOAD SIZE TOOL RUN
+run_tool() {
+	local wl=$1 size=$2 tool=$3 run=$4 d=$W/run events bytes f
+	rm -rf "$d" && mkdir -p "$d"
+	set_cmd "$wl" "$size"
+	case $tool in
+	native)
+		measure_into "$d/m" "${CMD[@]}" > "$d/out" 2> "$d/err" < /dev/null
+		if [ ! -f "$W/ref/$wl-$size.out" ]; then
+			cp "$d/out" "$W/ref/$wl-$size.out"; cp "$d/err" "$W/ref/$wl-$size.err"
+			echo "$M_STATUS" > "$W/ref/$wl-$size.status"
+			[ "$M_STATUS" = 0 ] || die "$wl fails natively (status $M_STATUS): $(show_cmd "$wl" "$size")"
+			OUTPUT=same
+		else
+			compare_out "$wl" "$size" "$tool" "$run" "$d"
+		fi
+		record "$wl" "$size" "$tool" "$run" "$OUTPUT" - -
+		;;
+	perfshim)
+		measure_into "$d/m" env LD_PRELOAD="$SHIM" PERFSHIM_OUTPUT="$d/trace.%p.zst" \
+			"${CMD[@]}" > "$d/out" 2> "$d/err" < /dev/null
+		compare_out "$wl" "$size" "$tool" "$run" "$d"
+		set -- "$d"/trace.*
+		if [ $# -ne 1 ] || [ ! -f "$1" ]; then
+			echo "run.sh: $wl run $run: perfshim wrote $# trace files, expected exactly 1:" >&2
+			ls -l "$d" >&2
+			die "command: env LD_PRELOAD=$SHIM PERFSHIM_OUTPUT=$d/trace.%p.zst $(show_cmd "$wl" "$size")"
+		fi
+		f=$1
+		bytes=$(stat -c %s "$f")
+		"$ANA" "$f" --json > "$d/json" 2> "$d/json.err" ||
+			die "$wl run $run: perfanalyze --json failed: $(cat "$d/json.err")"
+		events=$(sed -n 's/.*"alloc_calls":\([0-9]*\).*"free_calls":\([0-9]*\).*/\1 \2/p' "$d/json")
+		local allocs=${events% *}
+		events=$(( ${events% *} + ${events#* } ))
+		grep -q '"lost_events":0[,}]' "$d/json" ||
+			note "$wl run $run: perfshim lost events: $(sed 's/.*"lost_events":\([0-9]*\).*/\1/' "$d/json")"
+		record "$wl" "$size" "$tool" "$run" "$OUTPUT" "$events" "$bytes" "$allocs"
+		measure_into "$d/a" "$ANA" "$f" --leaks > "$d/report" 2> "$d/report.err" < /dev/null
+		[ "$M_STATUS" = 0 ] || die "$wl run $run: perfanalyze --leaks exited $M_STATUS: $(cat "$d/report.err")"
+		record "$wl" "$size" perfanalyze "$run" - - "$bytes"
+		;;
+	heaptrack)
+		measure_into "$d/m" heaptrack -o "$d/heaptrack" "${CMD[@]}" \
+			> "$d/out" 2> "$d/err" < /dev/null
+		local ht_cpu=$M_CPU ht_wall=$M_WALL ht_rss=$M_RSS ht_status=$M_STATUS why=
+		f=$d/heaptrack.zst
+		[ -f "$f" ] || f=$d/heaptrack.gz
+		bytes=-
+		[ -f "$f" ] && bytes=$(stat -c %s "$f")
+		[ "$M_STATUS" = "$(cat "$W/ref/$wl-$size.status")" ] || why="exit status $M_STATUS"
+		[ -f "$f" ] || why="no output file"
+		grep -q 'terminate called\|bad_alloc\|failed to parse' "$d/err" &&
+			why="heaptrack_interpret: $(grep -m1 'terminate called\|bad_alloc\|failed to parse' "$d/err")"
+		if [ -z "$why" ]; then
+			measure_into "$d/a" heaptrack_print --print-leaks=1 "$f" \
+				> "$d/report" 2> "$d/report.err" < /dev/null
+			events=$(sed -n 's/^calls to allocation functions: \([0-9]*\).*/\1/p' "$d/report")
+			if [ "$M_STATUS" != 0 ]; then why="heaptrack_print exited $M_STATUS"
+			elif [ "${events:-0}" = 0 ]; then why="heaptrack recorded no allocations"
+			else record "$wl" "$size" heaptrack_print "$run" - - "$bytes"
+			fi
+		fi
+		M_CPU=$ht_cpu M_WALL=$ht_wall M_RSS=$ht_rss M_STATUS=$ht_status
+		if [ -n "$why" ]; then
+			OUTPUT=FAILED
+			note "$wl run $run: heaptrack failed ($why); command: heaptrack $(show_cmd "$wl" "$size")"
+		else
+			OUTPUT=-
+		fi
+		record "$wl" "$size" "$tool" "$run" "$OUTPUT" - "$bytes" "${events:--}"
+		;;
+	valgrind)
+		measure_into "$d/m" valgrind --tool=memcheck --leak-check=full \
+			--log-file="$d/valgrind.log" "${CMD[@]}" > "$d/out" 2> "$d/err" < /dev/null
+		compare_out "$wl" "$size" "$tool" "$run" "$d"
+		record "$wl" "$size" "$tool" "$run" "$OUTPUT" - -
+		;;
+	esac
+	printf 'run.sh: [%d/%d] %-9s %-5s %-15s cpu %6.2f s  wall %6.2f s  %s\n' "$run" "$RUNS" \
+		"$wl" "$size" "$tool" "$(awk -F'\t' 'END { print $5 }' "$RAW")" \
+		"$(awk -F'\t' 'END { print $6 }' "$RAW")" "$OUTPUT" >&2
+	rm -rf "$d"
+}
+
+# ---- the runs: interleaved, tool order rotating ----
+START=$(date +%s)
+TOOLS="native perfshim"
+[ -n "$HAVE_HT" ] && TOOLS="$TOOLS heaptrack"
+for run in $(seq 1 "$RUNS"); do
+	for wl in $WORKLOADS; do
+		set -- $TOOLS
+		# The first native run is the reference output: keep native first then.
+		rot=$(( run == 1 ? 0 : (run - 1) % $# ))
+		order="$*"
+		for _ in $(seq 1 $rot); do order="${order#* } ${order%% *}"; done
+		for tool in $order; do run_tool "$wl" full "$tool" "$run"; done
+		if [ -n "$HAVE_VG" ]; then
+			if [ $((run % 2)) = 1 ] || [ ! -f "$W/ref/$wl-small.out" ]; then
+				run_tool "$wl" small native "$run"; run_tool "$wl" small valgrind "$run"
+			else
+				run_tool "$wl" small valgrind "$run"; run_tool "$wl" small native "$run"
+			fi
+		fi
+	done
+done
+ELAPSED=$(( $(date +%s) - START ))
+rm -rf "$W/run" "$DB" "$DB-journal"
+
+# ---- the report ----
+ver() { "$@" 2>&1 | head -n 1; }
+{
+	echo "- Machine: $(nproc) CPUs ($(sed -n 's/^model name[^:]*: //p' /proc/cpuinfo | head -n 1)), $(awk '/MemTotal/ { printf "%.0f GiB RAM", $2 / 1048576 }' /proc/meminfo), $(uname -sr)"
+	echo "- Date: $(date -u '+%Y-%m-%d %H:%M UTC'); load average at the end: $(cut -d' ' -f1-3 /proc/loadavg); the bench took ${ELAPSED} s"
+	printf -- '- perfshim: %s' "$(git -C "$ROOT" rev-parse --short HEAD 2> /dev/null || echo '?')"
+	[ -n "$(git -C "$ROOT" status --porcelain -- shim analyzer include 2> /dev/null)" ] &&
+		printf ' with uncommitted changes in shim/, analyzer/ or include/'
+	echo "; libperfshim.so sha256 $SHIM_SUM…"
+	echo "- Tools: $(ver "${CC:-cc}" --version), $(ver "${CXX:-g++}" --version)"
+	printf -- '- Compared with: %s' "$( [ -n "$HAVE_HT" ] && ver heaptrack --version || echo 'heaptrack not run')"
+	printf ', %s' "$( [ -n "$HAVE_VG" ] && ver valgrind --version || echo 'valgrind not run')"
+	[ -n "$SQLITE" ] && printf ', sqlite3 %s' "$("$SQLITE" --version | cut -d' ' -f1)"
+	[ -n "$PY" ] && printf ', %s (%s)' "$("$PY" --version 2>&1)" "$PY"
+	echo
+	echo "- Runs: $RUNS per workload and tool, interleaved${QUICK:+; QUICK MODE (small sizes, 1 run): a smoke check, not a measurement}"
+} > "$W/machine"
+
+awk -F'\t' -v quick="$QUICK" -v runs="$RUNS" \
+	-v churn="${N_CHURN[0]}" -v churn_s="${N_CHURN[1]}" -v cxx="${N_CXX[0]}" -v cxx_s="${N_CXX[1]}" \
+	-v sqlr="${N_ROWS[0]}" -v sqlq="${N_QUERIES[0]}" -v sqlr_s="${N_ROWS[1]}" -v sqlq_s="${N_QUERIES[1]}" \
+	-v pyn="${N_PY[0]}" -v pyn_s="${N_PY[1]}" -v order="$WORKLOADS" \
+	-v machine="$W/machine" -v notes="$W/notes" -f "$ROOT/bench/report.awk" "$RAW" \
+	> "$B/results.md" || die "report.awk failed"
+cat "$B/results.md"
+
+if [ -z "$QUICK" ] && [ "${BENCH_NO_DOC:-0}" = 0 ]; then
+	{
+		cat <<-'EOF'
+		# perfshim benchmarks
+
+		What perfshim costs, measured against the same programs run natively and
+		under heaptrack (and valgrind memcheck, at a reduced size), on a synthetic
+		malloc/free churn (`bench/churn.c`, 1 and 2 threads), a C++ container
+		workload (`bench/cxx.cpp`), and two real programs nobody here wrote:
+		`sqlite3` running a generated script (`bench/sqlgen.awk`) on a temporary
+		database and `python3 -c` running a dict/list churn (`bench/dictlist.py`).
+
+		Rerun with `make bench` (a few minutes on 2 cores; `BENCH_RUNS=N` for
+		more or fewer runs, `BENCH_QUICK=1 make bench` for a one-run smoke check
+		that leaves this file alone). It writes `build/bench/results.md` and
+		rewrites this file, this introduction included; `build/bench/raw.tsv`
+		holds every run. The machine is shared and noisy: read the ratios and
+		medians, not the absolute seconds. The driver is `bench/run.sh`; the
+		tables are made by `bench/report.awk`.
+
+		Two heaptrack 1.4 limitations shape the workloads. `churn` allocates
+		from 20 distinct stacks by default: with ~2000 stacks times ~4000 sizes
+		(`build/bench/churn 1 100000 10`) heaptrack's `heaptrack_interpret` grows
+		past 2 GiB and dies with `std::bad_alloc` (its allocation-info hash set,
+		KDE bug 477018), leaving a truncated file. And the Python script is
+		passed as a one-line `-c "exec(open(...).read())"`, because heaptrack
+		records the command line in a line-based format and loses the whole
+		trace when an argument holds a newline.
+
+		EOF
+		cat "$B/results.md"
+	} > "$ROOT/BENCHMARKS.md"
+	echo "run.sh: wrote build/bench/results.md and BENCHMARKS.md" >&2
+else
+	echo "run.sh: wrote build/bench/results.md" >&2
+fi
