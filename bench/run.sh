@@ -347,7 +347,8 @@ if [ -z "$QUICK" ] && [ "${BENCH_NO_DOC:-0}" = 0 ]; then
 		trace when an argument holds a newline.
 
 		EOF
-		cat "$B/results.md"
+		# Under this file's own title: one heading level down.
+		sed -e '1s/^# .*/## Results/' -e '2,$s/^#/##/' "$B/results.md"
 	} > "$ROOT/BENCHMARKS.md"
 	echo "run.sh: wrote build/bench/results.md and BENCHMARKS.md" >&2
 else
