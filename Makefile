@@ -29,6 +29,7 @@ SAN_LDFLAGS := -fsanitize=$(SANITIZE)
 endif
 CFLAGS ?=
 SHIM_CFLAGS := $(BASE_CFLAGS) -fPIC -fvisibility=hidden -fno-builtin-malloc \
+	-fno-omit-frame-pointer \
 	-fno-builtin-free -fno-builtin-calloc -fno-builtin-realloc \
 	-ftls-model=initial-exec -Ishim $(CFLAGS)
 ANA_CFLAGS := $(BASE_CFLAGS) -Ianalyzer $(CFLAGS)
@@ -147,6 +148,9 @@ test: all $(B)/asan/perfanalyze $(UNITS) $(ASAN_UNITS) $(PROGS) \
 		ASAN_OPTIONS=detect_leaks=0 \
 		prove --exec '' $(UNITS) $(ASAN_UNITS) \
 		tests/fuzz/run-corpus.sh tests/t/t[0-9]*.sh
+	@echo "== the integration tests again, stacks by frame pointers"
+	$(Q)PERFSHIM_BUILD=$(abspath $(B)) PERFSHIM_UNWIND=fp \
+		prove --exec '' tests/t/t[0-9]*.sh
 
 demo: all $(B)/demo/leaky
 	@echo "== running build/demo/leaky under perfshim"

@@ -106,7 +106,9 @@ const char *leaks_runtime_owned(const struct sym_frame *f, size_t n)
 		for (size_t c = 0; c < sizeof(caches) / sizeof(caches[0]); c++)
 			if (strstr(f[i].function, caches[c].function))
 				return caches[c].what;
-	if (n && i == n)
+	/* No program frame, and the stack ends in the loader running the
+	 * runtime's constructors: a truncated stack does not qualify. */
+	if (n && i == n && !strncmp(f[n - 1].module, "ld-linux", 8))
 		return "the runtime's start-up (no program frame)";
 	return NULL;
 }

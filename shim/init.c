@@ -68,7 +68,7 @@ static void read_config(void)
 	}
 	perfshim_cfg.depth = (int)env_long("PERFSHIM_DEPTH", 64, 1, MAX_DEPTH);
 	perfshim_cfg.zstd_level =
-		(int)env_long("PERFSHIM_ZSTD_LEVEL", 1, 1, 19);
+		(int)env_long("PERFSHIM_ZSTD_LEVEL", 1, -7, 19);
 	perfshim_cfg.flush_ms =
 		(unsigned)env_long("PERFSHIM_FLUSH_MS", 100, 1, 60000);
 	const char *clk = env("PERFSHIM_CLOCK");
@@ -79,6 +79,14 @@ static void read_config(void)
 		perfshim_say("ignoring PERFSHIM_CLOCK=%s: expected auto or "
 			     "monotonic",
 			     clk);
+	const char *uw = env("PERFSHIM_UNWIND");
+
+	if (uw && !strcmp(uw, "fp"))
+		perfshim_cfg.unwind_fp = 1;
+	else if (uw && *uw && strcmp(uw, "libunwind"))
+		perfshim_say("ignoring PERFSHIM_UNWIND=%s: expected libunwind "
+			     "or fp",
+			     uw);
 	kb = env_long("PERFSHIM_BUFFER_KB", 256, 16, 65536);
 	perfshim_cfg.ring_size = 16 * 1024;
 	while (perfshim_cfg.ring_size < (size_t)kb * 1024)

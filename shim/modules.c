@@ -38,12 +38,8 @@ static size_t nknown, capknown;
 static uint64_t next_module_id = 1;
 static unsigned long long last_adds = ~0ull, last_subs = ~0ull;
 static struct ranges *_Atomic snapshot;
-static uintptr_t self_lo, self_hi;
-
-HIDDEN int perfshim_in_shim(uintptr_t ip)
-{
-	return ip >= self_lo && ip < self_hi;
-}
+/* The shim's own code, to drop its frames from stacks (see shim.h). */
+HIDDEN uintptr_t perfshim_self_lo, perfshim_self_hi;
 
 static int self_cb(struct dl_phdr_info *info, size_t size, void *data)
 {
@@ -56,8 +52,8 @@ static int self_cb(struct dl_phdr_info *info, size_t size, void *data)
 
 		if (ph->p_type == PT_LOAD && (ph->p_flags & PF_X) && me >= lo &&
 		    me < lo + ph->p_memsz) {
-			self_lo = lo;
-			self_hi = lo + ph->p_memsz;
+			perfshim_self_lo = lo;
+			perfshim_self_hi = lo + ph->p_memsz;
 			return 1;
 		}
 	}

@@ -50,7 +50,8 @@ struct thread_state {
 	/* Totals for the END record, written by this thread only (relaxed
 	 * stores: no lock, no shared cache line), summed by the writer. */
 	_Atomic uint64_t alloc_calls, free_calls, alloc_bytes;
-	uint64_t chunk_ts; /* writer's: nothing */
+	uint64_t chunk_ts;	      /* writer's: nothing */
+	uintptr_t stack_lo, stack_hi; /* for frame-pointer walks, 0: unknown */
 	struct stack_cache_entry cache[STACK_CACHE_SIZE];
 	uintptr_t ips[MAX_DEPTH + 16];
 };
@@ -62,6 +63,7 @@ struct shim_config {
 	unsigned flush_ms;  /* PERFSHIM_FLUSH_MS */
 	size_t ring_size;   /* PERFSHIM_BUFFER_KB * 1024 */
 	int clock;	    /* PERFSHIM_CLOCK: CLOCK_CHOICE_* */
+	int unwind_fp;	    /* PERFSHIM_UNWIND=fp: walk frame pointers */
 };
 
 enum { CLOCK_CHOICE_AUTO, CLOCK_CHOICE_MONOTONIC };
@@ -147,7 +149,13 @@ HIDDEN void perfshim_stack_new_epoch(void);
 /* modules.c */
 HIDDEN void perfshim_modules_scan(void);
 HIDDEN void perfshim_modules_reset(void);
-HIDDEN int perfshim_in_shim(uintptr_t ip);
+extern HIDDEN uintptr_t perfshim_self_lo, perfshim_self_hi;
+
+/* Whether ip is in the shim's own code: checked for every frame. */
+static inline int perfshim_in_shim(uintptr_t ip)
+{
+	return ip - perfshim_self_lo < perfshim_self_hi - perfshim_self_lo;
+}
 HIDDEN void perfshim_modules_self_range(void);
 HIDDEN void perfshim_modules_check(uint64_t ip);
 HIDDEN void perfshim_modules_lock(void);

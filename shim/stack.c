@@ -2,6 +2,7 @@
 #define _GNU_SOURCE
 #define UNW_LOCAL_ONLY
 #include <libunwind.h>
+#include <pthread.h>
 #include <sched.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -124,6 +125,63 @@ static uint32_t intern(uint32_t parent, uint64_t ip, uint16_t ep)
 	return parent;
 }
 
+static void stack_bounds(struct thread_state *t)
+{
+	pthread_attr_t a;
+	void *addr;
+	size_t size;
+
+	t->stack_hi = 1; /* tried: a failure leaves an empty range */
+	if (pthread_getattr_np(pthread_self(), &a))
+		return;
+	if (!pthread_attr_getstack(&a, &addr, &size)) {
+		t->stack_lo = (uintptr_t)addr;
+		t->stack_hi = (uintptr_t)addr + size;
+	}
+	pthread_attr_destroy(&a);
+}
+
+/*
+ * PERFSHIM_UNWIND=fp: follow the frame-pointer chain, for programs built
+ * with -fno-omit-frame-pointer (the shim is too). Every read is checked
+ * against the thread's stack, so a register that holds something else
+ * ends the walk instead of faulting. Returns the frame count when the
+ * chain ended cleanly (a zero frame pointer, as the outermost frames of
+ * the main thread and of every thread have, or the shim's wrapper of
+ * main), and -1 when it broke (code that uses rbp for other things, as
+ * parts of libc do): the caller then unwinds with libunwind, so a stack
+ * is never silently cut short.
+ */
+static int fp_backtrace(struct thread_state *t, void **buf, int max)
+{
+	uintptr_t fp = (uintptr_t)__builtin_frame_address(0);
+	int n = 0, outside = 0;
+
+	if (!t->stack_hi)
+		stack_bounds(t);
+	while (n < max) {
+		if (fp < t->stack_lo || fp + 16 > t->stack_hi || (fp & 7))
+			return -1;
+		const uintptr_t *frame = (const uintptr_t *)fp;
+
+		if (!frame[1])
+			return n;
+		buf[n++] = (void *)frame[1];
+		if (perfshim_in_shim(frame[1])) {
+			if (outside)
+				return n; /* main's wrapper: the bottom */
+		} else {
+			outside = 1;
+		}
+		if (!frame[0])
+			return n;
+		if (frame[0] <= fp)
+			return -1;
+		fp = frame[0];
+	}
+	return n;
+}
+
 HIDDEN uint32_t perfshim_stack_capture(struct thread_state *t)
 {
 	void **buf = (void **)t->ips;
@@ -132,7 +190,9 @@ HIDDEN uint32_t perfshim_stack_capture(struct thread_state *t)
 
 	if (!nodes || !table)
 		return 0;
-	n = unw_backtrace(buf, max);
+	n = perfshim_cfg.unwind_fp ? fp_backtrace(t, buf, max) : -1;
+	if (n < 0)
+		n = unw_backtrace(buf, max);
 	/* Drop the shim's own frames: the stack starts at the caller. */
 	while (skip < n && perfshim_in_shim((uintptr_t)buf[skip]))
 		skip++;

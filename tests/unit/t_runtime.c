@@ -62,7 +62,15 @@ int main(void)
 		fr("main", "demo"),
 	};
 
-	plan(9);
+	/* a stack cut short inside libc is not start-up */
+	struct sym_frame truncated[] = {
+		fr("__GI___strdup", "libc.so.6"),
+	};
+
+	plan(10);
+	ok(leaks_runtime_owned(truncated, 1) == NULL, "a truncated stack with "
+						      "no program frame is not "
+						      "the runtime's");
 	ok(leaks_runtime_owned(dtv, 5) != NULL, "the DTV of a thread stack "
 						"glibc caches");
 	ok(leaks_runtime_owned(stdio_buf, 4) != NULL, "stdio buffer");
