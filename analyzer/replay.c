@@ -23,6 +23,7 @@ void replay_release(struct replay *rp)
 	}
 	free(rp->modules);
 	free(rp->nodes);
+	free(rp->node_index);
 	free(rp->live);
 	memset(rp, 0, sizeof(*rp));
 }
@@ -85,6 +86,71 @@ static int on_module_gone(void *ctx, uint64_t id)
 	return 0;
 }
 
+static size_t node_slot(const struct replay *rp, uint32_t parent, uint64_t ip,
+			int32_t module)
+{
+	uint64_t h = (ip ^ ((uint64_t)parent << 32) ^ (uint64_t)module) *
+		     0x9e3779b97f4a7c15ull;
+
+	return (size_t)(h >> 17) & (rp->index_cap - 1);
+}
+
+static int index_grow(struct replay *rp)
+{
+	size_t cap = rp->index_cap ? 2 * rp->index_cap : 4096;
+	uint32_t *old = rp->node_index;
+	size_t old_cap = rp->index_cap;
+
+	rp->node_index = calloc(cap, sizeof(*rp->node_index));
+	if (!rp->node_index) {
+		rp->node_index = old;
+		return oom();
+	}
+	rp->index_cap = cap;
+	for (size_t i = 0; i < old_cap; i++) {
+		uint32_t id = old[i];
+
+		if (!id)
+			continue;
+		const struct replay_node *n = &rp->nodes[id];
+		size_t s = node_slot(rp, n->parent, n->ip, n->module);
+
+		while (rp->node_index[s])
+			s = (s + 1) & (cap - 1);
+		rp->node_index[s] = id;
+	}
+	free(old);
+	return 0;
+}
+
+/*
+ * The shim may write the same node twice (two threads racing to create
+ * it): the first one is canonical, and stacks through the twin are
+ * stacks through it, so one call site is one leak group.
+ */
+static uint32_t canonical(struct replay *rp, uint32_t id)
+{
+	struct replay_node *n = &rp->nodes[id];
+
+	if ((rp->index_count + 1) * 2 > rp->index_cap && index_grow(rp))
+		return id;
+	for (size_t s = node_slot(rp, n->parent, n->ip, n->module);;
+	     s = (s + 1) & (rp->index_cap - 1)) {
+		uint32_t other = rp->node_index[s];
+
+		if (!other) {
+			rp->node_index[s] = id;
+			rp->index_count++;
+			return id;
+		}
+		const struct replay_node *o = &rp->nodes[other];
+
+		if (o->ip == n->ip && o->parent == n->parent &&
+		    o->module == n->module)
+			return other;
+	}
+}
+
 static int on_node(void *ctx, uint32_t id, uint32_t parent, uint64_t ip)
 {
 	struct replay *rp = ctx;
@@ -103,11 +169,13 @@ static int on_node(void *ctx, uint32_t id, uint32_t parent, uint64_t ip)
 		rp->capnodes = cap;
 	}
 	rp->nodes[id].ip = ip;
-	rp->nodes[id].parent = parent;
+	rp->nodes[id].parent =
+		parent < rp->nnodes ? rp->nodes[parent].canon : 0;
 	/* Resolved now: a module unloaded later must still explain it. */
 	rp->nodes[id].module = find_module(rp, ip);
 	if (id >= rp->nnodes)
 		rp->nnodes = (size_t)id + 1;
+	rp->nodes[id].canon = canonical(rp, id);
 	return 0;
 }
 
@@ -227,7 +295,8 @@ static int on_event(void *ctx, const struct trace_event *ev)
 	rp->live[s].addr = ev->addr;
 	rp->live[s].size = ev->size;
 	rp->live[s].ts = ev->ts;
-	rp->live[s].stack = ev->stack;
+	rp->live[s].stack =
+		ev->stack < rp->nnodes ? rp->nodes[ev->stack].canon : ev->stack;
 	rp->live[s].thread = ev->thread;
 	rp->live_count++;
 	rp->live_bytes += ev->size;

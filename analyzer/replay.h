@@ -23,8 +23,9 @@ struct live_block {
 
 struct replay_node {
 	uint64_t ip;
-	uint32_t parent;
-	int32_t module; /* index into modules, -1 when not found */
+	uint32_t parent; /* canonical */
+	uint32_t canon;	 /* the first node with the same parent, ip, module */
+	int32_t module;	 /* index into modules, -1 when not found */
 };
 
 struct replay {
@@ -32,6 +33,8 @@ struct replay {
 	size_t nmodules, capmodules;
 	struct replay_node *nodes; /* by id; nodes[0] is the root */
 	size_t nnodes, capnodes;
+	uint32_t *node_index; /* open addressing over canonical ids */
+	size_t index_cap, index_count;
 
 	struct live_block *live; /* open addressing, power-of-two size */
 	size_t live_cap, live_count;

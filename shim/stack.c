@@ -13,7 +13,7 @@
 /*
  * Every distinct (parent, ip, epoch) is a node with a dense id; a stack
  * id is the id of its innermost node. Nodes live in one array indexed by
- * id, the lookup is an open-addressing table of ids. Both are reserved
+ * id, the lookup is open-addressing tables of ids. All are reserved
  * up front as untouched virtual memory, so they never move and need no
  * lock: a new node is filled in and marked ready before it is published
  * in the table, and the writer emits nodes in id order once ready.
@@ -29,12 +29,28 @@ struct node {
 };
 
 #define NODE_MAX (1u << 24)
-#define TABLE_SIZE (1u << 25) /* load stays under one half */
+/*
+ * The lookup is a chain of tables, each four times the last, reserved up
+ * front and used newest first: pages are touched where ids land, and ids
+ * land anywhere in a table, so a table sized for the worst case would
+ * cost its whole size in resident memory once a program has a few tens
+ * of thousands of stacks. New nodes go to the newest table; when it is
+ * half full, the next one becomes the newest.
+ */
+#define TABLE_LEVELS 5
+#define TABLE_BITS0 16 /* 2^16, 2^18, ... 2^24 slots */
 
 static struct node *nodes;
-static _Atomic uint32_t *table;
+static _Atomic uint32_t *tables[TABLE_LEVELS];
+static _Atomic uint32_t table_fill[TABLE_LEVELS];
+static _Atomic int table_top;
 static _Atomic uint32_t next_id = 1;
 static _Atomic uint32_t epoch;
+
+static uint32_t table_size(int level)
+{
+	return 1u << (TABLE_BITS0 + 2 * level);
+}
 
 static void *reserve(size_t bytes)
 {
@@ -47,7 +63,8 @@ static void *reserve(size_t bytes)
 HIDDEN void perfshim_stack_init(void)
 {
 	nodes = reserve(sizeof(*nodes) * (size_t)NODE_MAX);
-	table = reserve(sizeof(*table) * (size_t)TABLE_SIZE);
+	for (int l = 0; l < TABLE_LEVELS; l++)
+		tables[l] = reserve(sizeof(*tables[l]) * table_size(l));
 	unw_set_caching_policy(unw_local_addr_space, UNW_CACHE_PER_THREAD);
 }
 
@@ -57,9 +74,14 @@ HIDDEN void perfshim_stack_reset(void)
 	if (nodes)
 		madvise(nodes, sizeof(*nodes) * (size_t)NODE_MAX,
 			MADV_DONTNEED);
-	if (table)
-		madvise((void *)table, sizeof(*table) * (size_t)TABLE_SIZE,
-			MADV_DONTNEED);
+	for (int l = 0; l < TABLE_LEVELS; l++) {
+		if (tables[l])
+			madvise((void *)tables[l],
+				sizeof(*tables[l]) * table_size(l),
+				MADV_DONTNEED);
+		atomic_store(&table_fill[l], 0);
+	}
+	atomic_store(&table_top, 0);
 	atomic_store(&next_id, 1);
 }
 
@@ -80,49 +102,75 @@ static inline uint64_t mix(uint64_t h, uint64_t v)
 	return h ^ (h >> 32);
 }
 
+static int same(uint32_t id, uint32_t parent, uint64_t ip, uint16_t ep)
+{
+	const struct node *n = &nodes[id];
+
+	return n->ip == ip && n->parent == parent && n->epoch == ep;
+}
+
+/* The id of key in table level l, 0 when absent. */
+static uint32_t lookup(int l, uint64_t h, uint32_t parent, uint64_t ip,
+		       uint16_t ep)
+{
+	uint32_t mask = table_size(l) - 1;
+
+	for (uint32_t i = (uint32_t)h & mask, probes = 0; probes < 4096;
+	     probes++, i = (i + 1) & mask) {
+		uint32_t id = atomic_load_explicit(&tables[l][i],
+						   memory_order_acquire);
+
+		if (!id)
+			return 0;
+		if (same(id, parent, ip, ep))
+			return id;
+	}
+	return 0;
+}
+
 static uint32_t intern(uint32_t parent, uint64_t ip, uint16_t ep)
 {
 	uint64_t h = mix(mix(parent, ip), ep);
-	uint32_t mask = TABLE_SIZE - 1;
-	uint32_t i = (uint32_t)h & mask;
+	int top = atomic_load_explicit(&table_top, memory_order_acquire);
 	uint32_t mine = 0;
 
-	for (uint32_t probes = 0; probes < 4096; probes++, i = (i + 1) & mask) {
-		uint32_t id =
-			atomic_load_explicit(&table[i], memory_order_acquire);
+	for (int l = top; l >= 0; l--) {
+		uint32_t id = lookup(l, h, parent, ip, ep);
 
-		if (id) {
-			const struct node *n = &nodes[id];
+		if (id)
+			return id;
+	}
+	/* Module records must come before nodes that use them. */
+	perfshim_modules_check(ip);
+	mine = atomic_fetch_add(&next_id, 1);
+	if (mine >= NODE_MAX)
+		return parent; /* no room: the stack is cut here */
+	nodes[mine].ip = ip;
+	nodes[mine].parent = parent;
+	nodes[mine].epoch = ep;
+	atomic_store_explicit(&nodes[mine].ready, 1, memory_order_release);
 
-			if (n->ip == ip && n->parent == parent &&
-			    n->epoch == ep)
-				return id;
-			continue;
-		}
-		if (!mine) {
-			/* Module records must come before nodes that use them. */
-			perfshim_modules_check(ip);
-			mine = atomic_fetch_add(&next_id, 1);
-			if (mine >= NODE_MAX) {
-				return parent; /* table full: truncate */
-			}
-			nodes[mine].ip = ip;
-			nodes[mine].parent = parent;
-			nodes[mine].epoch = ep;
-			atomic_store_explicit(&nodes[mine].ready, 1,
-					      memory_order_release);
-		}
+	/*
+	 * Publish in the newest table. A thread that raced us for the same
+	 * key through an older table may publish a twin: the analyzer
+	 * merges nodes with the same parent and address.
+	 */
+	uint32_t mask = table_size(top) - 1;
+
+	for (uint32_t i = (uint32_t)h & mask, probes = 0; probes < 4096;
+	     probes++, i = (i + 1) & mask) {
 		uint32_t expect = 0;
 
-		if (atomic_compare_exchange_strong(&table[i], &expect, mine))
-			return mine;
-		/* Lost the slot: maybe to the same key; look again. */
-		const struct node *n = &nodes[expect];
-
-		if (n->ip == ip && n->parent == parent && n->epoch == ep)
-			return expect; /* our node stays unused, harmless */
+		if (atomic_compare_exchange_strong(&tables[top][i], &expect,
+						   mine))
+			break;
+		if (same(expect, parent, ip, ep))
+			return expect; /* ours stays unused, harmless */
 	}
-	return parent;
+	if (atomic_fetch_add(&table_fill[top], 1) + 1 > table_size(top) / 2 &&
+	    top + 1 < TABLE_LEVELS)
+		atomic_compare_exchange_strong(&table_top, &top, top + 1);
+	return mine;
 }
 
 static void stack_bounds(struct thread_state *t)
@@ -188,7 +236,7 @@ HIDDEN uint32_t perfshim_stack_capture(struct thread_state *t)
 	int max = perfshim_cfg.depth + 16;
 	int n, skip = 0;
 
-	if (!nodes || !table)
+	if (!nodes || !tables[TABLE_LEVELS - 1])
 		return 0;
 	n = perfshim_cfg.unwind_fp ? fp_backtrace(t, buf, max) : -1;
 	if (n < 0)
