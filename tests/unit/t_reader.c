@@ -1,0 +1,354 @@
+/* t_reader.c - the trace reader and replay on traces built in memory. */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <zstd.h>
+
+#include "perfshim_trace.h"
+#include "reader.h"
+#include "replay.h"
+#include "tap.h"
+
+/* A growable byte buffer. */
+struct buf {
+	uint8_t *p;
+	size_t len, cap;
+};
+
+static void put(struct buf *b, const void *s, size_t n)
+{
+	if (b->len + n > b->cap) {
+		b->cap = (b->len + n) * 2 + 64;
+		b->p = realloc(b->p, b->cap);
+		if (!b->p)
+			exit(255);
+	}
+	memcpy(b->p + b->len, s, n);
+	b->len += n;
+}
+
+static void put_u(struct buf *b, uint64_t v)
+{
+	uint8_t tmp[PERFSHIM_VARINT_MAX];
+
+	put(b, tmp, perfshim_put_varint(tmp, v));
+}
+
+static void put_str(struct buf *b, const char *s)
+{
+	put_u(b, strlen(s));
+	put(b, s, strlen(s));
+}
+
+/* One top-level record: tag, length, payload. */
+static void rec(struct buf *frame, uint8_t tag, const struct buf *payload)
+{
+	put(frame, &tag, 1);
+	put_u(frame, payload->len);
+	put(frame, payload->p, payload->len);
+}
+
+static void rec_u(struct buf *frame, uint8_t tag, uint64_t a)
+{
+	struct buf p = { 0 };
+
+	put_u(&p, a);
+	rec(frame, tag, &p);
+	free(p.p);
+}
+
+/* A trace file: the header, then each frame compressed on its own. */
+static void header(struct buf *file, unsigned major)
+{
+	struct buf body = { 0 };
+	uint16_t maj = (uint16_t)major, min = 0;
+	uint32_t blen;
+
+	put_u(&body, 42);   /* pid */
+	put_u(&body, 1);    /* ppid */
+	put_u(&body, 0);    /* start time */
+	put_u(&body, 1);    /* CLOCK_MONOTONIC: event times are ns */
+	put_u(&body, 1);    /* resolution */
+	put_u(&body, 4096); /* page size */
+	put_u(&body, 8);    /* pointer size */
+	put_u(&body, 64);   /* depth */
+	put_str(&body, "/bin/test");
+	put_str(&body, "test");
+	blen = (uint32_t)body.len;
+	put(file, PERFSHIM_MAGIC, PERFSHIM_MAGIC_LEN);
+	put(file, &maj, 2);
+	put(file, &min, 2);
+	put(file, &blen, 4);
+	put(file, body.p, body.len);
+	free(body.p);
+}
+
+static void add_frame(struct buf *file, const struct buf *frame)
+{
+	size_t bound = ZSTD_compressBound(frame->len);
+	uint8_t *z = malloc(bound);
+	size_t n = ZSTD_compress(z, bound, frame->p, frame->len, 1);
+
+	if (ZSTD_isError(n))
+		exit(255);
+	put(file, z, n);
+	free(z);
+}
+
+/* A chunk of events for thread t: each {dt, kind, addr, size, stack}. */
+struct ev {
+	uint64_t dt;
+	int alloc;
+	uint64_t addr, size, stack;
+};
+
+static void chunk(struct buf *frame, unsigned t, const struct ev *e, size_t n)
+{
+	struct buf p = { 0 };
+
+	put_u(&p, t);
+	for (size_t i = 0; i < n; i++) {
+		uint8_t tag = e[i].alloc
+				      ? PERFSHIM_EV_ALLOC | PERFSHIM_FN_MALLOC
+				      : PERFSHIM_EV_FREE;
+
+		put(&p, &tag, 1);
+		put_u(&p, e[i].dt);
+		if (e[i].alloc)
+			put_u(&p, e[i].size);
+		put_u(&p, e[i].addr);
+		if (e[i].alloc)
+			put_u(&p, e[i].stack);
+	}
+	rec(frame, PERFSHIM_REC_CHUNK, &p);
+	free(p.p);
+}
+
+static void thread_rec(struct buf *frame, unsigned t)
+{
+	struct buf p = { 0 };
+
+	put_u(&p, t);
+	put_u(&p, 100 + t);
+	put_str(&p, "");
+	rec(frame, PERFSHIM_REC_THREAD, &p);
+	free(p.p);
+}
+
+/* NODES: ids first.. with (parent, ip) each. */
+static void nodes_rec(struct buf *frame, uint32_t first, const uint32_t *par,
+		      const uint64_t *ip, size_t n)
+{
+	struct buf p = { 0 };
+	uint64_t prev = 0;
+
+	put_u(&p, first);
+	put_u(&p, n);
+	for (size_t i = 0; i < n; i++) {
+		put_u(&p, first + i - par[i]);
+		put_u(&p, perfshim_zigzag((int64_t)(ip[i] - prev)));
+		prev = ip[i];
+	}
+	rec(frame, PERFSHIM_REC_NODES, &p);
+	free(p.p);
+}
+
+/* What the visitor saw. */
+struct seen {
+	uint64_t ts[64];
+	uint32_t thread[64];
+	size_t n;
+};
+
+static int on_event(void *ctx, const struct trace_event *ev)
+{
+	struct seen *s = ctx;
+
+	if (s->n < 64) {
+		s->ts[s->n] = ev->ts;
+		s->thread[s->n] = ev->thread;
+	}
+	s->n++;
+	return 0;
+}
+
+static int run_seen(const struct buf *file, struct seen *s, int *cut)
+{
+	struct trace_reader *r = trace_reader_open_mem(file->p, file->len, "t");
+	struct trace_visitor v = { 0 };
+	int rc;
+
+	if (!r)
+		return -2;
+	memset(s, 0, sizeof(*s));
+	v.ctx = s;
+	v.event = on_event;
+	capture_start();
+	rc = trace_reader_run(r, &v);
+	capture_end();
+	*cut = trace_reader_cut_short(r);
+	trace_reader_free(r);
+	return rc;
+}
+
+static void test_merge_order(void)
+{
+	struct buf file = { 0 }, f = { 0 };
+	struct seen s;
+	int cut, sorted = 1;
+	/* thread 1's chunk comes first in the file but is later in time */
+	struct ev t1[] = { { 50, 1, 0x1000, 8, 0 }, { 10, 0, 0x1000, 0, 0 } };
+	struct ev t0[] = { { 10, 1, 0x2000, 8, 0 },
+			   { 20, 0, 0x2000, 0, 0 },
+			   { 40, 1, 0x3000, 8, 0 } };
+
+	header(&file, PERFSHIM_FORMAT_MAJOR);
+	rec_u(&f, PERFSHIM_REC_FRAME, 0);
+	thread_rec(&f, 0);
+	thread_rec(&f, 1);
+	chunk(&f, 1, t1, 2); /* ts 50, 60 */
+	chunk(&f, 0, t0, 3); /* ts 10, 30, 70 */
+	rec_u(&f, PERFSHIM_REC_SYNC, 65);
+	add_frame(&file, &f);
+
+	is_int(run_seen(&file, &s, &cut), 0, "merge: read to the end");
+	is_int((int)s.n, 5, "merge: five events");
+	for (size_t i = 1; i < s.n && i < 64; i++)
+		sorted &= s.ts[i - 1] <= s.ts[i];
+	ok(sorted, "merge: events come out in time order");
+	ok(s.n == 5 && s.ts[0] == 10 && s.thread[0] == 0 && s.ts[2] == 50 &&
+		   s.thread[2] == 1 && s.ts[4] == 70,
+	   "merge: threads interleave by time");
+	ok(cut, "merge: a trace without END counts as cut short");
+	free(file.p);
+	free(f.p);
+}
+
+static void test_frame_gap(void)
+{
+	struct buf file = { 0 }, f0 = { 0 }, f2 = { 0 };
+	struct seen s;
+	int cut;
+
+	header(&file, PERFSHIM_FORMAT_MAJOR);
+	rec_u(&f0, PERFSHIM_REC_FRAME, 0);
+	rec_u(&f2, PERFSHIM_REC_FRAME, 2); /* frame 1 is missing */
+	add_frame(&file, &f0);
+	add_frame(&file, &f2);
+	is_int(run_seen(&file, &s, &cut), -1, "a missing frame is corruption");
+	free(file.p);
+	free(f0.p);
+	free(f2.p);
+}
+
+static void test_unknown_record(void)
+{
+	struct buf file = { 0 }, f = { 0 };
+	struct seen s;
+	int cut;
+
+	header(&file, PERFSHIM_FORMAT_MAJOR);
+	rec_u(&f, PERFSHIM_REC_FRAME, 0);
+	rec_u(&f, 200, 7); /* no such record in minor 0 */
+	add_frame(&file, &f);
+	is_int(run_seen(&file, &s, &cut), -1,
+	       "an unknown record kind in a known minor is corruption");
+	free(file.p);
+	free(f.p);
+}
+
+static void test_cut_short(void)
+{
+	struct buf file = { 0 }, f0 = { 0 }, f1 = { 0 };
+	struct seen s;
+	int cut;
+	struct ev e0[] = { { 5, 1, 0x1000, 8, 0 } };
+	struct ev e1[] = { { 5, 1, 0x2000, 8, 0 } };
+
+	header(&file, PERFSHIM_FORMAT_MAJOR);
+	rec_u(&f0, PERFSHIM_REC_FRAME, 0);
+	thread_rec(&f0, 0);
+	chunk(&f0, 0, e0, 1);
+	add_frame(&file, &f0);
+	rec_u(&f1, PERFSHIM_REC_FRAME, 1);
+	chunk(&f1, 0, e1, 1);
+	add_frame(&file, &f1);
+	file.len -= 3; /* the second frame loses its end */
+	is_int(run_seen(&file, &s, &cut), 0, "cut short: still read");
+	is_int((int)s.n, 1, "cut short: the complete frame's event is there");
+	ok(cut, "cut short: reported as such");
+	free(file.p);
+	free(f0.p);
+	free(f1.p);
+}
+
+static void test_twin_nodes(void)
+{
+	struct buf file = { 0 }, f = { 0 };
+	struct trace_reader *r;
+	struct trace_visitor v;
+	struct replay rp;
+	/* 1: root->A, 2: 1->B, 3: root->A again (a twin of 1), 4: 3->B */
+	uint32_t par[] = { 0, 1, 0, 3 };
+	uint64_t ip[] = { 0xA0, 0xB0, 0xA0, 0xB0 };
+	struct ev e[] = { { 1, 1, 0x1000, 10, 2 }, { 1, 1, 0x2000, 20, 4 } };
+
+	header(&file, PERFSHIM_FORMAT_MAJOR);
+	rec_u(&f, PERFSHIM_REC_FRAME, 0);
+	nodes_rec(&f, 1, par, ip, 4);
+	thread_rec(&f, 0);
+	chunk(&f, 0, e, 2);
+	add_frame(&file, &f);
+	r = trace_reader_open_mem(file.p, file.len, "twins");
+	replay_init(&rp);
+	replay_visitor(&rp, &v);
+	capture_start();
+	is_int(r ? trace_reader_run(r, &v) : -2, 0, "twins: read");
+	capture_end();
+	ok(rp.nnodes == 5 && rp.nodes[3].canon == 1 && rp.nodes[4].canon == 2,
+	   "twins: a node written twice maps to the first");
+	ok(rp.live_count == 2 && rp.live_bytes == 30, "twins: both blocks "
+						      "live");
+	{
+		int same = 1;
+
+		for (size_t i = 0; i < rp.live_cap; i++)
+			if (rp.live[i].addr)
+				same &= rp.live[i].stack == 2;
+		ok(same, "twins: both blocks count against one stack");
+	}
+	replay_release(&rp);
+	trace_reader_free(r);
+	free(file.p);
+	free(f.p);
+}
+
+static void test_future_major(void)
+{
+	struct buf file = { 0 };
+
+	header(&file, PERFSHIM_FORMAT_MAJOR + 1);
+	capture_start();
+	struct trace_reader *r =
+		trace_reader_open_mem(file.p, file.len, "future");
+	const char *err = capture_end();
+
+	ok(r == NULL, "a newer major version is refused");
+	ok(strstr(err, "is not readable by this perfanalyze") != NULL, "and "
+								       "says "
+								       "why");
+	trace_reader_free(r);
+	free(file.p);
+}
+
+int main(void)
+{
+	plan(16);
+	test_merge_order();
+	test_frame_gap();
+	test_unknown_record();
+	test_cut_short();
+	test_twin_nodes();
+	test_future_major();
+	return exit_status();
+}
