@@ -45,8 +45,9 @@ NR == 1 { next }
 	add(cpu, k, $5); add(wall, k, $6); add(rss, k, $7)
 	if ($9 == "DIFF") diff[k]++
 	if ($9 == "FAILED") failed[k]++
-	if (tool == "perfshim") {
-		ev[wl, run] = $10
+	if (tool == "perfshim" || tool == "perfshim-fp") {
+		if (tool == "perfshim")
+			ev[wl, run] = $10
 		add(events, k, $10)
 		add(bpe, k, $11 / $10)
 	}
@@ -85,6 +86,7 @@ END {
 	print ""
 	print "Medians of " runs " run(s). CPU = user + sys of the whole process tree; ratios are against the native median;"
 	print "RSS is the peak resident set of the largest process; events = allocation calls + frees (perfshim's count);"
+	print "perfshim-fp is perfshim with PERFSHIM_UNWIND=fp (frame-pointer stacks; the bench programs have frame pointers);"
 	print "heaptrack's bytes/event divide its file by perfshim's event count for the same workload and run."
 	print ""
 	print "| workload | tool | CPU s | wall s | CPU × native | wall × native | peak RSS MiB | RSS added MiB | events | trace B/event | output vs native |"
@@ -93,8 +95,8 @@ END {
 		wl = wls[i]
 		kn = wl SUBSEP "full" SUBSEP "native"
 		nc = median(cpu[kn]); nwall = median(wall[kn]); nr = median(rss[kn])
-		split("native perfshim heaptrack", tools, " ")
-		for (t = 1; t <= 3; t++) {
+		split("native perfshim perfshim-fp heaptrack", tools, " ")
+		for (t = 1; t <= 4; t++) {
 			k = wl SUBSEP "full" SUBSEP tools[t]
 			if (!(k in n))
 				continue
@@ -106,10 +108,13 @@ END {
 			added = tools[t] == "native" ? "–" : sprintf("%+.1f", mib(r - nr))
 			printf "| %s | %s | %.3f | %.3f | %s | %s | %.1f | %s | %s | %s | %s |\n", wl, tools[t], c, w,
 				x(ratio(c, nc)), x(ratio(w, nwall)), mib(r), added,
-				tools[t] == "perfshim" ? sprintf("%.0f", median(events[k])) : "–",
+				tools[t] ~ /^perfshim/ ? sprintf("%.0f", median(events[k])) : "–",
 				tools[t] == "native" ? "–" : f2(median(bpe[k])), out
 			if (tools[t] == "perfshim") {
 				ps_cpu[wl] = ratio(c, nc); ps_added[wl] = mib(r - nr); ps_bpe[wl] = median(bpe[k])
+			}
+			if (tools[t] == "perfshim-fp") {
+				fp_cpu[wl] = ratio(c, nc); fp_bpe[wl] = median(bpe[k])
 			}
 			if (tools[t] == "heaptrack" && !failed[k]) {
 				ht_cpu[wl] = ratio(c, nc); ht_bpe[wl] = median(bpe[k])
@@ -183,6 +188,17 @@ END {
 		} else {
 			printf "| perfshim CPU ratio ≤ 1/4 of heaptrack's | %s | heaptrack not measured | – |\n", wl
 		}
+		if (!(wl in fp_cpu))
+			continue
+		total++; ok = fp_cpu[wl] <= 3; met += ok
+		printf "| perfshim (PERFSHIM_UNWIND=fp) CPU ≤ 3× native | %s | %s | %s |\n", wl, x(fp_cpu[wl]), verdict(ok)
+		if (wl in ht_cpu) {
+			total++; ok = fp_cpu[wl] <= ht_cpu[wl] / 4; met += ok
+			printf "| perfshim (PERFSHIM_UNWIND=fp) CPU ratio ≤ 1/4 of heaptrack's | %s | %s vs heaptrack %s (%.2f of it) | %s |\n",
+				wl, x(fp_cpu[wl]), x(ht_cpu[wl]), fp_cpu[wl] / ht_cpu[wl], verdict(ok)
+		} else {
+			printf "| perfshim (PERFSHIM_UNWIND=fp) CPU ratio ≤ 1/4 of heaptrack's | %s | heaptrack not measured | – |\n", wl
+		}
 	}
 	for (i = 1; i <= nw; i++) {
 		wl = wls[i]
@@ -195,6 +211,16 @@ END {
 		} else {
 			printf "| trace bytes per alloc+free pair ≤ heaptrack's | %s | %.1f B/pair, heaptrack not measured | – |\n",
 				wl, 2 * ps_bpe[wl]
+		}
+		if (!(wl in fp_bpe))
+			continue
+		if (wl in ht_bpe) {
+			total++; ok = fp_bpe[wl] <= ht_bpe[wl]; met += ok
+			printf "| perfshim (PERFSHIM_UNWIND=fp) trace bytes per alloc+free pair ≤ heaptrack's | %s | %.1f vs heaptrack %.1f B/pair | %s |\n",
+				wl, 2 * fp_bpe[wl], 2 * ht_bpe[wl], verdict(ok)
+		} else {
+			printf "| perfshim (PERFSHIM_UNWIND=fp) trace bytes per alloc+free pair ≤ heaptrack's | %s | %.1f B/pair, heaptrack not measured | – |\n",
+				wl, 2 * fp_bpe[wl]
 		}
 	}
 	for (i = 1; i <= nw; i++) {
@@ -223,7 +249,7 @@ END {
 	print "- heaptrack's CPU includes its `heaptrack_interpret` and `zstd` processes, which run beside the program"
 	print "  (on 2 cores its wall ratio can be below its CPU ratio); its peak RSS is that of its largest process."
 	print "  Its stdout carries heaptrack's own messages, so its output is not compared; its exit status is."
-	print "- perfshim's output check: stdout, stderr and exit status identical to the native run's."
+	print "- perfshim's and perfshim-fp's output check: stdout, stderr and exit status identical to the native run's."
 	print "- The shim and analyzer were copied once at the start (sha256 above) so a rebuild during the run cannot mix versions."
 	for (i = 1; i <= nw; i++) {
 		wl = wls[i]

@@ -3,13 +3,15 @@
 #
 #   bench/run.sh            (make bench builds what it needs, then runs this)
 #
-# For each workload it runs the program natively, under perfshim and under
-# heaptrack, interleaved (run 1 of every tool and workload, then run 2, ...,
-# with the tool order rotating), and valgrind memcheck on a reduced size
-# against a native run of that same reduced size.  After each traced run the
-# trace is analyzed (perfanalyze --leaks, heaptrack_print) and timed, then
-# deleted.  Prints the tables and writes build/bench/results.md; a full run
-# also rewrites BENCHMARKS.md.  Only ratios and medians are reported.
+# For each workload it runs the program natively, under perfshim (default
+# stacks, and as perfshim-fp with PERFSHIM_UNWIND=fp) and under heaptrack,
+# interleaved (run 1 of every tool and workload, then run 2, ..., with the
+# tool order rotating), and valgrind memcheck on a reduced size against a
+# native run of that same reduced size.  After each traced run the trace is
+# analyzed (perfanalyze --leaks, on perfshim's default-mode traces only;
+# heaptrack_print) and timed, then deleted.  Prints the tables and writes
+# build/bench/results.md; a full run also rewrites BENCHMARKS.md.  Only
+# ratios and medians are reported.
 #
 # Environment:
 #   BENCH_RUNS=N      runs per workload and tool (default 5)
@@ -22,7 +24,7 @@
 # itself traced: the profiler's environment is given to the program only
 # (measure env LD_PRELOAD=... prog), since the shim follows exec and fork.
 set -u
-unset LD_PRELOAD
+unset LD_PRELOAD PERFSHIM_UNWIND
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 B=$ROOT/build/bench
@@ -184,7 +186,7 @@ record() { # workload size tool run output events bytes [allocs]
 
 # run_tool WORKLOAD SIZE TOOL RUN
 run_tool() {
-	local wl=$1 size=$2 tool=$3 run=$4 d=$W/run events bytes f
+	local wl=$1 size=$2 tool=$3 run=$4 d=$W/run events bytes f unwind=()
 	rm -rf "$d" && mkdir -p "$d"
 	set_cmd "$wl" "$size"
 	case $tool in
@@ -200,15 +202,16 @@ run_tool() {
 		fi
 		record "$wl" "$size" "$tool" "$run" "$OUTPUT" - -
 		;;
-	perfshim)
-		measure_into "$d/m" env LD_PRELOAD="$SHIM" PERFSHIM_OUTPUT="$d/trace.%p.zst" \
+	perfshim | perfshim-fp)
+		[ "$tool" = perfshim-fp ] && unwind=(PERFSHIM_UNWIND=fp)
+		measure_into "$d/m" env LD_PRELOAD="$SHIM" PERFSHIM_OUTPUT="$d/trace.%p.zst" "${unwind[@]}" \
 			"${CMD[@]}" > "$d/out" 2> "$d/err" < /dev/null
 		compare_out "$wl" "$size" "$tool" "$run" "$d"
 		set -- "$d"/trace.*
 		if [ $# -ne 1 ] || [ ! -f "$1" ]; then
-			echo "run.sh: $wl run $run: perfshim wrote $# trace files, expected exactly 1:" >&2
+			echo "run.sh: $wl run $run: $tool wrote $# trace files, expected exactly 1:" >&2
 			ls -l "$d" >&2
-			die "command: env LD_PRELOAD=$SHIM PERFSHIM_OUTPUT=$d/trace.%p.zst $(show_cmd "$wl" "$size")"
+			die "command: env LD_PRELOAD=$SHIM PERFSHIM_OUTPUT=$d/trace.%p.zst ${unwind[*]} $(show_cmd "$wl" "$size")"
 		fi
 		f=$1
 		bytes=$(stat -c %s "$f")
@@ -218,11 +221,14 @@ run_tool() {
 		local allocs=${events% *}
 		events=$(( ${events% *} + ${events#* } ))
 		grep -q '"lost_events":0[,}]' "$d/json" ||
-			note "$wl run $run: perfshim lost events: $(sed 's/.*"lost_events":\([0-9]*\).*/\1/' "$d/json")"
+			note "$wl run $run: $tool lost events: $(sed 's/.*"lost_events":\([0-9]*\).*/\1/' "$d/json")"
 		record "$wl" "$size" "$tool" "$run" "$OUTPUT" "$events" "$bytes" "$allocs"
-		measure_into "$d/a" "$ANA" "$f" --leaks > "$d/report" 2> "$d/report.err" < /dev/null
-		[ "$M_STATUS" = 0 ] || die "$wl run $run: perfanalyze --leaks exited $M_STATUS: $(cat "$d/report.err")"
-		record "$wl" "$size" perfanalyze "$run" - - "$bytes"
+		# The analyzer is timed on the default mode's traces only.
+		if [ "$tool" = perfshim ]; then
+			measure_into "$d/a" "$ANA" "$f" --leaks > "$d/report" 2> "$d/report.err" < /dev/null
+			[ "$M_STATUS" = 0 ] || die "$wl run $run: perfanalyze --leaks exited $M_STATUS: $(cat "$d/report.err")"
+			record "$wl" "$size" perfanalyze "$run" - - "$bytes"
+		fi
 		;;
 	heaptrack)
 		measure_into "$d/m" heaptrack -o "$d/heaptrack" "${CMD[@]}" \
@@ -269,7 +275,7 @@ run_tool() {
 
 # ---- the runs: interleaved, tool order rotating ----
 START=$(date +%s)
-TOOLS="native perfshim"
+TOOLS="native perfshim perfshim-fp"
 [ -n "$HAVE_HT" ] && TOOLS="$TOOLS heaptrack"
 for run in $(seq 1 "$RUNS"); do
 	for wl in $WORKLOADS; do
@@ -328,6 +334,8 @@ if [ -z "$QUICK" ] && [ "${BENCH_NO_DOC:-0}" = 0 ]; then
 		workload (`bench/cxx.cpp`), and two real programs nobody here wrote:
 		`sqlite3` running a generated script (`bench/sqlgen.awk`) on a temporary
 		database and `python3 -c` running a dict/list churn (`bench/dictlist.py`).
+		`perfshim-fp` is perfshim with `PERFSHIM_UNWIND=fp` (frame-pointer
+		stacks, for programs built with frame pointers; the bench programs are).
 
 		Rerun with `make bench` (a few minutes on 2 cores; `BENCH_RUNS=N` for
 		more or fewer runs, `BENCH_QUICK=1 make bench` for a one-run smoke check
