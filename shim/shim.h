@@ -50,7 +50,7 @@ struct thread_state {
 	/* Totals for the END record, written by this thread only (relaxed
 	 * stores: no lock, no shared cache line), summed by the writer. */
 	_Atomic uint64_t alloc_calls, free_calls, alloc_bytes;
-	uint64_t chunk_ts;	      /* writer's: nothing */
+	uint64_t head_seen; /* writer's: head at the start of its pass */
 	uintptr_t stack_lo, stack_hi; /* for frame-pointer walks, 0: unknown */
 	struct stack_cache_entry cache[STACK_CACHE_SIZE];
 	uintptr_t ips[MAX_DEPTH + 16];

@@ -412,7 +412,7 @@ static void pass(int final)
 		if (atomic_load_explicit(&t->busy, memory_order_acquire) &&
 		    c < w)
 			w = c;
-		t->chunk_ts =
+		t->head_seen =
 			atomic_load_explicit(&t->head, memory_order_acquire);
 	}
 	stage_meta();
@@ -420,7 +420,7 @@ static void pass(int final)
 	for (struct thread_state *t = list, *next; t; t = next) {
 		uint64_t tail =
 			atomic_load_explicit(&t->tail, memory_order_relaxed);
-		uint64_t head = t->chunk_ts;
+		uint64_t head = t->head_seen;
 
 		next = t->next;
 		if (head != tail) {
