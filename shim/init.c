@@ -310,35 +310,19 @@ static int execl_common(enum execl_kind kind, const char *file, const char *arg,
 	return r;
 }
 
-EXPORT int execl(const char *path, const char *arg, ...)
-{
-	va_list ap;
+/* The variadic entry points: gather the list, then execl_common(). */
+#define EXECL_HOOK(name, kind)                                  \
+	EXPORT int name(const char *file, const char *arg, ...) \
+	{                                                       \
+		va_list ap;                                     \
+                                                                \
+		va_start(ap, arg);                              \
+		int r = execl_common(kind, file, arg, ap);      \
+                                                                \
+		va_end(ap);                                     \
+		return r;                                       \
+	}
 
-	va_start(ap, arg);
-	int r = execl_common(EXECL_PATH, path, arg, ap);
-
-	va_end(ap);
-	return r;
-}
-
-EXPORT int execlp(const char *file, const char *arg, ...)
-{
-	va_list ap;
-
-	va_start(ap, arg);
-	int r = execl_common(EXECL_SEARCH, file, arg, ap);
-
-	va_end(ap);
-	return r;
-}
-
-EXPORT int execle(const char *path, const char *arg, ...)
-{
-	va_list ap;
-
-	va_start(ap, arg);
-	int r = execl_common(EXECL_ENV, path, arg, ap);
-
-	va_end(ap);
-	return r;
-}
+EXECL_HOOK(execl, EXECL_PATH)
+EXECL_HOOK(execlp, EXECL_SEARCH)
+EXECL_HOOK(execle, EXECL_ENV)
