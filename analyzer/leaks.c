@@ -270,17 +270,18 @@ int leaks_report(const struct replay *rp, struct symbols *sym,
 				     "that is not suppressed.\n");
 		fprintf(out,
 			"Total: %" PRIu64 " bytes in %" PRIu64
-			" blocks from %" PRIu64 " allocation %s.\n",
-			bytes, blocks, t->groups,
-			plural(t->groups, "site", "sites"));
+			" %s from %" PRIu64 " allocation %s.\n",
+			bytes, blocks, plural(blocks, "block", "blocks"),
+			t->groups, plural(t->groups, "site", "sites"));
 		if (t->rt_groups)
 			fprintf(out,
 				"Not shown: %" PRIu64 " bytes in %" PRIu64
-				" blocks the C/C++ runtime keeps until exit "
+				" %s the C/C++ runtime keeps until exit "
 				"(stdio buffers, locale data, cached thread "
 				"stacks, its start-up); "
 				"--show-runtime shows them.\n",
-				t->rt_bytes, t->rt_blocks);
+				t->rt_bytes, t->rt_blocks,
+				plural(t->rt_blocks, "block", "blocks"));
 		if (t->small_groups)
 			fprintf(out,
 				"Not shown: %" PRIu64 " bytes in %" PRIu64
