@@ -561,9 +561,6 @@ HIDDEN void perfshim_emit(struct thread_state *t, const uint8_t *rec,
 						    memory_order_relaxed);
 			if (head + len - t->tail_seen > t->ring_size) {
 				atomic_fetch_add(&perfshim_lost_events, 1);
-				/* A dropped BASE must be sent again. */
-				if (rec[0] == PERFSHIM_EV_BASE)
-					t->addr_base = 0;
 				return;
 			}
 		}
