@@ -15,7 +15,6 @@
 /* Per-thread state: delta bases and the events waiting for a SYNC. */
 struct tqueue {
 	uint64_t last_ts;
-	uint64_t addr_base; /* from the thread's last BASE */
 	struct trace_event *ev;
 	size_t head, len, cap; /* ring of cap (a power of two) entries */
 	int known;
@@ -436,10 +435,6 @@ static int chunk(struct trace_reader *r, const uint8_t *p, const uint8_t *end)
 
 		memset(&ev, 0, sizeof(ev));
 		ev.thread = (uint32_t)t;
-		if (tag == PERFSHIM_EV_BASE) {
-			GET(q->addr_base);
-			continue;
-		}
 		GET(dt);
 		ev.ts = q->last_ts + dt;
 		q->last_ts = ev.ts;
@@ -457,11 +452,11 @@ static int chunk(struct trace_reader *r, const uint8_t *p, const uint8_t *end)
 			ev.kind = PERFSHIM_EV_ALLOC;
 			ev.fn = tag & 0x0f;
 			ev.stack = (uint32_t)v;
-			ev.addr = q->addr_base + (uint64_t)perfshim_unzigzag(a);
+			ev.addr = a;
 		} else if (tag == PERFSHIM_EV_FREE) {
 			GET(a);
 			ev.kind = PERFSHIM_EV_FREE;
-			ev.addr = q->addr_base + (uint64_t)perfshim_unzigzag(a);
+			ev.addr = a;
 		} else if (tag == PERFSHIM_EV_THREAD_EXIT) {
 			ev.kind = PERFSHIM_EV_THREAD_EXIT;
 		} else {

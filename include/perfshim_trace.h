@@ -121,21 +121,15 @@ enum perfshim_rec {
  * ALLOC | fn    dt, size, address, stack id. fn is a PERFSHIM_FN_* value
  *               (0..15).
  * FREE          dt, address
- * BASE          base (absolute; no dt: it is no event, it sets how the
- *               thread's later addresses are written)
  *
- * An address is written as the zigzag of (address - the thread's base),
- * the base coming from the thread's last BASE (0 before any). The base is
- * fixed for long stretches, so an address that recurs is written with the
- * same bytes each time, which is what zstd matches (deltas from the
- * previous event were 25% larger after compression), and addresses near
- * the base (a thread's arena) take 3 or 4 bytes instead of 6.
+ * Addresses are absolute, not deltas: blocks are reused, so the same
+ * addresses recur, and that repetition is what zstd compresses (deltas
+ * from the previous event were 25% larger after compression).
  * THREAD_EXIT   dt
  */
 #define PERFSHIM_EV_ALLOC 0x10 /* low nibble: PERFSHIM_FN_* */
 #define PERFSHIM_EV_FREE 0x20
 #define PERFSHIM_EV_THREAD_EXIT 0x21
-#define PERFSHIM_EV_BASE 0x22
 
 enum perfshim_fn {
 	PERFSHIM_FN_MALLOC = 0,

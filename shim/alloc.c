@@ -103,7 +103,7 @@ static inline int ready(void)
 static void record_alloc(int fn, void *p, size_t size)
 {
 	struct thread_state *t = perfshim_self;
-	uint8_t rec[7 * PERFSHIM_VARINT_MAX + 2];
+	uint8_t rec[4 * PERFSHIM_VARINT_MAX + 1];
 	size_t n = 0;
 
 	if (UNLIKELY(!t)) {
@@ -122,7 +122,7 @@ static void record_alloc(int fn, void *p, size_t size)
 	rec[n++] = PERFSHIM_EV_ALLOC | fn;
 	n += perfshim_put_varint(rec + n, ts - t->last_ts);
 	n += perfshim_put_varint(rec + n, size);
-	n = perfshim_put_addr(t, rec, n, 0, addr);
+	n += perfshim_put_varint(rec + n, addr);
 	n += perfshim_put_varint(rec + n, stack);
 	t->last_ts = ts;
 	perfshim_emit(t, rec, n);
@@ -134,13 +134,13 @@ static void record_alloc(int fn, void *p, size_t size)
 /* Appends a FREE event with time ts, taken before the block was released. */
 static void record_free(struct thread_state *t, void *p, uint64_t ts)
 {
-	uint8_t rec[5 * PERFSHIM_VARINT_MAX + 2];
+	uint8_t rec[2 * PERFSHIM_VARINT_MAX + 1];
 	size_t n = 0;
 	uint64_t addr = (uintptr_t)p;
 
 	rec[n++] = PERFSHIM_EV_FREE;
 	n += perfshim_put_varint(rec + n, ts - t->last_ts);
-	n = perfshim_put_addr(t, rec, n, 0, addr);
+	n += perfshim_put_varint(rec + n, addr);
 	t->last_ts = ts;
 	perfshim_emit(t, rec, n);
 	OWN_ADD(t->free_calls, 1);

@@ -7,8 +7,6 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#include "perfshim_trace.h"
-
 #define HIDDEN __attribute__((visibility("hidden")))
 #define EXPORT __attribute__((visibility("default")))
 #define LIKELY(x) __builtin_expect(!!(x), 1)
@@ -48,8 +46,7 @@ struct thread_state {
 	_Atomic int busy;
 	_Atomic uint64_t cur_ts;
 	_Atomic int dead;
-	uint64_t last_ts;   /* producer's delta base */
-	uint64_t addr_base; /* see PERFSHIM_EV_BASE; 0: none sent yet */
+	uint64_t last_ts; /* producer's delta base */
 	/* Totals for the END record, written by this thread only (relaxed
 	 * stores: no lock, no shared cache line), summed by the writer. */
 	_Atomic uint64_t alloc_calls, free_calls, alloc_bytes;
@@ -173,33 +170,6 @@ HIDDEN void perfshim_signals_init(void);
 		&(field),                                                   \
 		atomic_load_explicit(&(field), memory_order_relaxed) + (v), \
 		memory_order_relaxed)
-
-/*
- * Appends, at rec + n, addr written relative to the thread's base (see
- * PERFSHIM_EV_BASE), with a BASE record first if the thread has no base
- * yet. Returns the new length; rec needs 3 * PERFSHIM_VARINT_MAX more.
- */
-static inline size_t perfshim_put_addr(struct thread_state *t, uint8_t *rec,
-				       size_t n, size_t tag_at, uint64_t addr)
-{
-	if (UNLIKELY(!t->addr_base)) {
-		/* The BASE goes in front of this event's tag. */
-		uint8_t ev[3 * PERFSHIM_VARINT_MAX + 1];
-		size_t len = n - tag_at, m = 0;
-		uint64_t base =
-			(addr & ~0xffffffull) ? (addr & ~0xffffffull) : 1;
-
-		__builtin_memcpy(ev, rec + tag_at, len);
-		rec[tag_at + m++] = PERFSHIM_EV_BASE;
-		m += perfshim_put_varint(rec + tag_at + m, base);
-		__builtin_memcpy(rec + tag_at + m, ev, len);
-		n = tag_at + m + len;
-		t->addr_base = base;
-	}
-	return n + perfshim_put_varint(
-			   rec + n,
-			   perfshim_zigzag((int64_t)(addr - t->addr_base)));
-}
 
 /* Small encoder for records built on the stack. */
 struct enc {

@@ -990,7 +990,6 @@ HIDDEN void perfshim_after_fork_child(void)
 		atomic_store(&self->tail, 0);
 		self->tail_seen = 0;
 		self->last_ts = 0;
-		self->addr_base = 0;
 		atomic_store(&self->busy, 0);
 		atomic_store(&self->cur_ts, 0);
 		memset(self->cache, 0, sizeof(self->cache));

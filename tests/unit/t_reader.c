@@ -116,7 +116,7 @@ static void chunk(struct buf *frame, unsigned t, const struct ev *e, size_t n)
 		put_u(&p, e[i].dt);
 		if (e[i].alloc)
 			put_u(&p, e[i].size);
-		put_u(&p, perfshim_zigzag((int64_t)e[i].addr));
+		put_u(&p, e[i].addr);
 		if (e[i].alloc)
 			put_u(&p, e[i].stack);
 	}
