@@ -52,6 +52,7 @@ struct thread_state {
 	_Atomic uint64_t alloc_calls, free_calls, alloc_bytes;
 	uint64_t head_seen; /* writer's: head at the start of its pass */
 	uintptr_t stack_lo, stack_hi; /* for frame-pointer walks, 0: unknown */
+	void *altstack; /* our sigaltstack for this thread, or NULL */
 	struct stack_cache_entry cache[STACK_CACHE_SIZE];
 	uintptr_t ips[MAX_DEPTH + 16];
 };

@@ -310,12 +310,14 @@ static void write_frame(void)
 /* Nodes [nodes_written, upto) as NODES records. */
 static void stage_nodes(uint32_t upto)
 {
-	uint8_t body[16384 + 2 * PERFSHIM_VARINT_MAX];
+	/* Static, not on the stack: passes are serialized by pass_lock, and
+	 * the last one may run in a signal handler on a small stack. */
+	static uint8_t body[16384 + 2 * PERFSHIM_VARINT_MAX];
+	static uint8_t tmp[16384];
 
 	while (nodes_written < upto) {
 		uint32_t first = nodes_written;
 		size_t hn = perfshim_put_varint(body, first);
-		uint8_t tmp[16384];
 		size_t n = perfshim_stack_encode(&nodes_written, upto, tmp,
 						 sizeof(tmp));
 
@@ -624,6 +626,50 @@ static void announce(struct thread_state *t)
 	perfshim_meta(PERFSHIM_REC_THREAD, buf, e.len);
 }
 
+/*
+ * A stack overflow raises SIGSEGV with no stack left to run a handler on,
+ * and the trace would end unwritten. Threads the program gave no
+ * alternate signal stack get one of ours (virtual memory until used);
+ * a program that sets its own later simply replaces it.
+ */
+#define ALTSTACK_SIZE (256 * 1024)
+
+static void give_altstack(struct thread_state *t)
+{
+	stack_t old, ss;
+
+	if (sigaltstack(NULL, &old) || !(old.ss_flags & SS_DISABLE))
+		return;
+	ss.ss_sp = map(ALTSTACK_SIZE);
+	ss.ss_size = ALTSTACK_SIZE;
+	ss.ss_flags = 0;
+	if (!ss.ss_sp)
+		return;
+	if (sigaltstack(&ss, NULL)) {
+		munmap(ss.ss_sp, ALTSTACK_SIZE);
+		return;
+	}
+	t->altstack = ss.ss_sp;
+}
+
+static void take_altstack(struct thread_state *t)
+{
+	stack_t cur, off;
+
+	if (!t->altstack)
+		return;
+	/* Only if it is still ours, and not in use right now. */
+	if (!sigaltstack(NULL, &cur) && cur.ss_sp == t->altstack &&
+	    !(cur.ss_flags & SS_ONSTACK)) {
+		off.ss_sp = NULL;
+		off.ss_size = 0;
+		off.ss_flags = SS_DISABLE;
+		if (!sigaltstack(&off, NULL))
+			munmap(t->altstack, ALTSTACK_SIZE);
+	}
+	t->altstack = NULL;
+}
+
 /* The calling thread's state, made on its first event. NULL if none can be. */
 HIDDEN struct thread_state *perfshim_thread_get(void)
 {
@@ -642,6 +688,7 @@ HIDDEN struct thread_state *perfshim_thread_get(void)
 	}
 	t->index = atomic_fetch_add(&next_thread_index, 1);
 	t->tid = (pid_t)syscall(SYS_gettid);
+	give_altstack(t);
 	announce(t);
 	t->next = atomic_load(&threads);
 	while (!atomic_compare_exchange_weak(&threads, &t->next, t))
@@ -667,6 +714,7 @@ HIDDEN void perfshim_thread_exit(struct thread_state *t)
 	t->last_ts = ts;
 	perfshim_emit(t, rec, n);
 	atomic_store(&t->busy, 0);
+	take_altstack(t);
 	perfshim_self = NULL;
 	atomic_store(&t->dead, 1);
 }

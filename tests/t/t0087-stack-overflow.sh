@@ -1,0 +1,37 @@
+#!/bin/sh
+
+test_description='a stack overflow still finishes the trace (alternate signal stack)'
+
+. "$(dirname "$0")/test-lib.sh"
+
+# Known truth: tests/programs/overflow.c leaks 123 bytes at LEAK:before,
+# then recurses until the stack is gone, in the main thread or in a
+# second thread. Without a stack set aside for signals, no handler can
+# run and the trace would end unwritten.
+
+SRC=overflow.c
+
+for where in main thread
+do
+	test_expect_success "overflow ($where thread): same status (139) and stderr as native" "
+		capture $where.native \"\$PROGS/overflow\" $where &&
+		capture_traced $where.shim $where.zst \"\$PROGS/overflow\" $where &&
+		test_same_run $where.native $where.shim &&
+		test_cmp_str status 139 \"\$(cat $where.shim.code)\"
+	"
+
+	test_expect_success "overflow ($where thread): the trace ends with SIGSEGV and has the leak" "
+		analyze_status s $where.zst &&
+		test_cmp_str 'perfanalyze status' 0 \"\$(cat s.code)\" &&
+		ended_line s.out | grep -i 'signal 11' &&
+		leaks_json $where.zst $where.json &&
+		check_leak $where.json \$SRC before 123 1 1
+	"
+done
+
+test_expect_success 'a program with its own alternate signal stack keeps it' '
+	run_traced own.zst "$PROGS/overflow" sigaltstack >out 2>err &&
+	grep "own altstack kept" out
+'
+
+test_done
