@@ -96,26 +96,27 @@ static inline int ready(void)
 	return 1;
 }
 
+/* The calling thread's state, made on its first event; NULL if none. */
+static inline struct thread_state *current_thread(void)
+{
+	struct thread_state *t = perfshim_self;
+
+	return LIKELY(t) ? t : perfshim_thread_get();
+}
+
 /*
  * The hot path: called with the guard held, after the real allocator
  * returned p. Captures the stack and appends one ALLOC event.
  */
 static void record_alloc(int fn, void *p, size_t size)
 {
-	struct thread_state *t = perfshim_self;
+	struct thread_state *t = current_thread();
 	uint8_t rec[4 * PERFSHIM_VARINT_MAX + 1];
 	size_t n = 0;
 
-	if (UNLIKELY(!t)) {
-		t = perfshim_thread_get();
-		if (!t)
-			return;
-	}
-	atomic_store_explicit(&t->busy, 1, memory_order_relaxed);
-	atomic_signal_fence(memory_order_seq_cst);
-	uint64_t ts = perfshim_now();
-
-	atomic_store_explicit(&t->cur_ts, ts, memory_order_relaxed);
+	if (!t)
+		return;
+	uint64_t ts = perfshim_event_begin(t);
 	uint32_t stack = perfshim_stack_capture(t);
 	uint64_t addr = (uintptr_t)p;
 
@@ -126,7 +127,7 @@ static void record_alloc(int fn, void *p, size_t size)
 	n += perfshim_put_varint(rec + n, stack);
 	t->last_ts = ts;
 	perfshim_emit(t, rec, n);
-	atomic_store_explicit(&t->busy, 0, memory_order_release);
+	perfshim_event_end(t);
 	OWN_ADD(t->alloc_calls, 1);
 	OWN_ADD(t->alloc_bytes, size);
 }
@@ -146,26 +147,14 @@ static void record_free(struct thread_state *t, void *p, uint64_t ts)
 	OWN_ADD(t->free_calls, 1);
 }
 
-/* Opens a free-type event: marks the thread busy and takes its time. */
+/* Opens a free-type event: its time is taken before the block is released. */
 static struct thread_state *free_begin(uint64_t *ts)
 {
-	struct thread_state *t = perfshim_self;
+	struct thread_state *t = current_thread();
 
-	if (UNLIKELY(!t)) {
-		t = perfshim_thread_get();
-		if (!t)
-			return NULL;
-	}
-	atomic_store_explicit(&t->busy, 1, memory_order_relaxed);
-	atomic_signal_fence(memory_order_seq_cst);
-	*ts = perfshim_now();
-	atomic_store_explicit(&t->cur_ts, *ts, memory_order_relaxed);
+	if (t)
+		*ts = perfshim_event_begin(t);
 	return t;
-}
-
-static inline void free_end(struct thread_state *t)
-{
-	atomic_store_explicit(&t->busy, 0, memory_order_release);
 }
 
 static inline int tracing(void)
@@ -208,7 +197,7 @@ EXPORT void free(void *p)
 
 	if (t) {
 		record_free(t, p, ts);
-		free_end(t);
+		perfshim_event_end(t);
 	}
 	perfshim_real.free(p);
 	perfshim_guard--;
@@ -261,7 +250,7 @@ static void *do_realloc(int fn, void *old, size_t n, size_t size)
 	if (t && (p || total == 0))
 		record_free(t, old, ts);
 	if (t)
-		free_end(t);
+		perfshim_event_end(t);
 	if (p)
 		record_alloc(fn, p, total);
 	perfshim_guard--;

@@ -116,6 +116,26 @@ static inline uint64_t perfshim_now(void)
 	return perfshim_now_mono();
 }
 
+/*
+ * Opens an event on thread t and returns its time. Until
+ * perfshim_event_end(), the writer keeps its SYNC watermark at or below
+ * that time (see pass() in writer.c): this is the ordering contract.
+ */
+static inline uint64_t perfshim_event_begin(struct thread_state *t)
+{
+	atomic_store_explicit(&t->busy, 1, memory_order_relaxed);
+	atomic_signal_fence(memory_order_seq_cst);
+	uint64_t ts = perfshim_now();
+
+	atomic_store_explicit(&t->cur_ts, ts, memory_order_relaxed);
+	return ts;
+}
+
+static inline void perfshim_event_end(struct thread_state *t)
+{
+	atomic_store_explicit(&t->busy, 0, memory_order_release);
+}
+
 /* writer.c */
 HIDDEN int perfshim_writer_open(void);
 HIDDEN struct thread_state *perfshim_thread_get(void);

@@ -705,15 +705,13 @@ HIDDEN void perfshim_thread_exit(struct thread_state *t)
 
 	if (!t)
 		return;
-	atomic_store(&t->busy, 1);
-	uint64_t ts = perfshim_now();
+	uint64_t ts = perfshim_event_begin(t);
 
-	atomic_store(&t->cur_ts, ts);
 	rec[n++] = PERFSHIM_EV_THREAD_EXIT;
 	n += perfshim_put_varint(rec + n, ts - t->last_ts);
 	t->last_ts = ts;
 	perfshim_emit(t, rec, n);
-	atomic_store(&t->busy, 0);
+	perfshim_event_end(t);
 	take_altstack(t);
 	perfshim_self = NULL;
 	atomic_store(&t->dead, 1);
