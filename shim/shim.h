@@ -144,14 +144,12 @@ HIDDEN void perfshim_emit(struct thread_state *t, const uint8_t *rec,
 			  size_t len);
 HIDDEN void perfshim_meta(uint8_t tag, const uint8_t *payload, size_t len);
 HIDDEN void perfshim_finish(int how, int status);
-HIDDEN void perfshim_flush_now(void);
 HIDDEN void perfshim_after_fork_child(void);
 HIDDEN void perfshim_fork_prepare(void);
 HIDDEN void perfshim_fork_parent(void);
 HIDDEN int perfshim_is_trace_fd(int fd);
 HIDDEN int perfshim_trace_fd(void);
 HIDDEN int perfshim_protect_fd(int fd);
-HIDDEN void perfshim_late_event(void);
 HIDDEN void perfshim_writer_start(void);
 HIDDEN void perfshim_unfinish(void);
 extern HIDDEN _Atomic uint64_t perfshim_alloc_calls, perfshim_free_calls,

@@ -174,13 +174,14 @@ static void clock_start(void)
 static void stage_clock(void)
 {
 	uint8_t b[2 * PERFSHIM_VARINT_MAX];
+
+	if (!perfshim_use_tsc)
+		return; /* event times are already ns */
 	uint64_t t1 = perfshim_now();
 	uint64_t ns = perfshim_now_mono();
 	uint64_t t2 = perfshim_now();
 	size_t n = perfshim_put_varint(b, t1 + (t2 - t1) / 2);
 
-	if (!perfshim_use_tsc)
-		return;
 	n += perfshim_put_varint(b + n, ns);
 	stage(PERFSHIM_REC_CLOCK, b, n);
 }
@@ -549,6 +550,14 @@ static void ring_full(struct thread_state *t, size_t len)
 	}
 }
 
+static void late_event(void)
+{
+	/* After the END, each event is written as it happens: the process
+	 * is in its last destructors and may vanish at any moment. */
+	if (!is_writer)
+		flush_here();
+}
+
 HIDDEN void perfshim_emit(struct thread_state *t, const uint8_t *rec,
 			  size_t len)
 {
@@ -578,7 +587,7 @@ HIDDEN void perfshim_emit(struct thread_state *t, const uint8_t *rec,
 	}
 	atomic_store_explicit(&t->head, head + len, memory_order_release);
 	if (UNLIKELY(atomic_load_explicit(&finished, memory_order_relaxed))) {
-		perfshim_late_event();
+		late_event();
 		return;
 	}
 	if (UNLIKELY(!atomic_load_explicit(&writer_running,
@@ -590,14 +599,6 @@ HIDDEN void perfshim_emit(struct thread_state *t, const uint8_t *rec,
 		if (head + len - t->tail_seen > t->ring_size / 2)
 			wake_writer();
 	}
-}
-
-HIDDEN void perfshim_late_event(void)
-{
-	/* After the END, each event is written as it happens: the process
-	 * is in its last destructors and may vanish at any moment. */
-	if (!is_writer)
-		flush_here();
 }
 
 static void thread_key_dtor(void *p)
@@ -866,15 +867,6 @@ HIDDEN int perfshim_writer_open(void)
 HIDDEN void perfshim_writer_start(void)
 {
 	start_writer();
-}
-
-HIDDEN void perfshim_flush_now(void)
-{
-	if (trace_fd < 0)
-		return;
-	pthread_mutex_lock(&pass_lock);
-	pass(1);
-	pthread_mutex_unlock(&pass_lock);
 }
 
 static void stage_end(int how, int status)
