@@ -196,33 +196,24 @@ static void quick_end(int status)
 	}
 }
 
-EXPORT void _exit(int status)
-{
-	void (*real)(int) = (void (*)(int))dlsym(RTLD_NEXT, "_exit");
+/*
+ * Exits that skip the destructors (and so our finalizer): finish here.
+ * quick_exit's at_quick_exit handlers run after this; their frees are
+ * late events.
+ */
+#define QUICK_EXIT_HOOK(name)                                               \
+	EXPORT void name(int status)                                        \
+	{                                                                   \
+		void (*real)(int) = (void (*)(int))dlsym(RTLD_NEXT, #name); \
+                                                                            \
+		quick_end(status);                                          \
+		real(status);                                               \
+		__builtin_unreachable();                                    \
+	}
 
-	quick_end(status);
-	real(status);
-	__builtin_unreachable();
-}
-
-EXPORT void _Exit(int status)
-{
-	void (*real)(int) = (void (*)(int))dlsym(RTLD_NEXT, "_Exit");
-
-	quick_end(status);
-	real(status);
-	__builtin_unreachable();
-}
-
-EXPORT void quick_exit(int status)
-{
-	void (*real)(int) = (void (*)(int))dlsym(RTLD_NEXT, "quick_exit");
-
-	/* at_quick_exit handlers run after this; their frees are late. */
-	quick_end(status);
-	real(status);
-	__builtin_unreachable();
-}
+QUICK_EXIT_HOOK(_exit)
+QUICK_EXIT_HOOK(_Exit)
+QUICK_EXIT_HOOK(quick_exit)
 
 /* exec replaces the image: write everything first; resume if it fails. */
 static int before_exec(void)
