@@ -54,6 +54,17 @@ struct trace_reader {
 	int stopped;
 };
 
+/* One line on stderr, clearing a progress line first. */
+static void vsay(struct trace_reader *r, const char *what, const char *fmt,
+		 va_list ap)
+{
+	if (r->progress)
+		fprintf(stderr, "\r\033[K");
+	fprintf(stderr, "perfanalyze: %s%s: ", what, r->name);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+}
+
 static int fail(struct trace_reader *r, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
@@ -61,13 +72,9 @@ static int fail(struct trace_reader *r, const char *fmt, ...)
 {
 	va_list ap;
 
-	if (r->progress)
-		fprintf(stderr, "\r\033[K");
-	fprintf(stderr, "perfanalyze: %s: ", r->name);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vsay(r, "", fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 	return -1;
 }
 
@@ -78,13 +85,9 @@ static void warn(struct trace_reader *r, const char *fmt, ...)
 {
 	va_list ap;
 
-	if (r->progress)
-		fprintf(stderr, "\r\033[K");
-	fprintf(stderr, "perfanalyze: warning: %s: ", r->name);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vsay(r, "warning: ", fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 }
 
 /* Read up to n bytes; returns the count (0 at the end). */
