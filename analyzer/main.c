@@ -13,6 +13,7 @@
 #include "replay.h"
 #include "suppress.h"
 #include "symbols.h"
+#include "tee.h"
 
 #define EXIT_GATE 1
 #define EXIT_INPUT 2
@@ -286,10 +287,14 @@ int main(int argc, char **argv)
 
 	struct replay rp;
 	struct trace_visitor v;
+	struct visitor_tee tee;
 
 	replay_init(&rp);
 	replay_visitor(&rp, &v);
-	if (trace_reader_run(r, &v)) {
+	visitor_tee_init(&tee);
+	visitor_tee_add(&tee, &v);
+	/* Reports that collect more than replay does add their visitor here. */
+	if (trace_reader_run(r, &tee.out)) {
 		rc = EXIT_INPUT;
 		goto cleanup;
 	}

@@ -189,6 +189,18 @@ static uint64_t to_ns(const struct trace_reader *r, uint64_t t)
 	return ns < 0 ? 0 : (uint64_t)ns;
 }
 
+uint64_t trace_reader_span_ns(const struct trace_reader *r, uint64_t ticks)
+{
+	if (!r->tsc || r->ns_per_tick == 0)
+		return ticks;
+	return (uint64_t)((double)ticks * r->ns_per_tick);
+}
+
+uint64_t trace_reader_time_ns(const struct trace_reader *r, uint64_t ticks)
+{
+	return to_ns(r, ticks);
+}
+
 static struct trace_reader *reader_new(const char *name)
 {
 	struct trace_reader *r = calloc(1, sizeof(*r));
@@ -462,6 +474,18 @@ static int chunk(struct trace_reader *r, const uint8_t *p, const uint8_t *end)
 			ev.addr = a;
 		} else if (tag == PERFSHIM_EV_THREAD_EXIT) {
 			ev.kind = PERFSHIM_EV_THREAD_EXIT;
+		} else if (tag == PERFSHIM_EV_SAMPLE && r->hdr.minor >= 1) {
+			GET(v);
+			if (v > UINT32_MAX)
+				return fail(r, "corrupt trace: stack id");
+			ev.kind = PERFSHIM_EV_SAMPLE;
+			ev.stack = (uint32_t)v;
+		} else if (tag == PERFSHIM_EV_MARK && r->hdr.minor >= 1) {
+			GET(v);
+			if (v == 0 || v > PERFSHIM_MAX_STRINGS)
+				return fail(r, "corrupt trace: marker label");
+			ev.kind = PERFSHIM_EV_MARK;
+			ev.label = (uint32_t)v;
 		} else {
 			/* A newer minor's event: the rest of this chunk is lost
 			 * to us, but the trace stays readable. In a trace of a
@@ -662,12 +686,47 @@ static int record(struct trace_reader *r, uint8_t tag, const uint8_t *p,
 			return r->stopped = 1, -1;
 		return 0;
 	}
-	default:
-		if (r->hdr.minor <= PERFSHIM_FORMAT_MINOR)
-			return fail(r, "corrupt trace: unknown record kind %u",
-				    tag);
-		return 0; /* a newer minor's record: skip it */
+	case PERFSHIM_REC_MEMORY: {
+		uint64_t ts;
+
+		if (r->hdr.minor < 1)
+			break;
+		GET(ts);
+		GET(a);
+		GET(b);
+		if (v->memory && v->memory(v->ctx, to_ns(r, ts), a, b))
+			return r->stopped = 1, -1;
+		return 0;
 	}
+	case PERFSHIM_REC_STRING: {
+		if (r->hdr.minor < 1)
+			break;
+		GET(a);
+		char *text = get_string(&p, end, 0);
+
+		if (!text || a == 0 || a > PERFSHIM_MAX_STRINGS) {
+			free(text);
+			return fail(r, "corrupt trace: bad string record");
+		}
+		int rc = v->string ? v->string(v->ctx, (uint32_t)a, text) : 0;
+
+		free(text);
+		if (rc)
+			return r->stopped = 1, -1;
+		return 0;
+	}
+	default:
+		break;
+	}
+	if (tag >= PERFSHIM_REC_EXT_FIRST && tag <= PERFSHIM_REC_EXT_LAST &&
+	    r->hdr.minor >= 1) {
+		if (v->ext && v->ext(v->ctx, tag, p, end))
+			return r->stopped = 1, -1;
+		return 0;
+	}
+	if (r->hdr.minor <= PERFSHIM_FORMAT_MINOR)
+		return fail(r, "corrupt trace: unknown record kind %u", tag);
+	return 0; /* a newer minor's record: skip it */
 }
 
 static int parse_frame(struct trace_reader *r, const uint8_t *p, size_t len)

@@ -29,9 +29,11 @@ struct trace_event {
 	uint64_t addr;
 	uint64_t size;	 /* ALLOC only */
 	uint32_t thread; /* thread index */
-	uint32_t stack;	 /* ALLOC only: stack (leaf node) id */
-	uint8_t kind; /* PERFSHIM_EV_ALLOC (fn stripped), _FREE, _THREAD_EXIT */
-	uint8_t fn;   /* ALLOC only: PERFSHIM_FN_* */
+	uint32_t stack;	 /* ALLOC, SAMPLE: stack (leaf node) id */
+	uint32_t label;	 /* MARK: string id (see the string callback) */
+	/* PERFSHIM_EV_ALLOC (fn stripped), _FREE, _THREAD_EXIT, _SAMPLE, _MARK */
+	uint8_t kind;
+	uint8_t fn; /* ALLOC only: PERFSHIM_FN_* */
 };
 
 struct trace_end {
@@ -55,6 +57,18 @@ struct trace_visitor {
 	int (*event)(void *ctx, const struct trace_event *ev);
 	int (*end)(void *ctx, const struct trace_end *end);
 	int (*lost)(void *ctx, uint64_t count, uint64_t reason);
+	/* STRING: id >= 1; text is the reader's, valid during the call. */
+	int (*string)(void *ctx, uint32_t id, const char *text);
+	/* MEMORY: a sample of the process's memory at ts (ns). */
+	int (*memory)(void *ctx, uint64_t ts, uint64_t rss, uint64_t mapped);
+	/*
+	 * Extension records (PERFSHIM_REC_EXT_FIRST..LAST): the payload
+	 * [p, end), valid during the call. The owner validates it; on a bad
+	 * payload it prints one line and returns non-zero. A tag it does not
+	 * know (a newer minor's) it skips.
+	 */
+	int (*ext)(void *ctx, uint8_t tag, const uint8_t *p,
+		   const uint8_t *end);
 };
 
 struct trace_reader;
@@ -84,6 +98,15 @@ const struct trace_header *trace_reader_header(const struct trace_reader *r);
  * or a visitor stop (one error line printed by whoever failed).
  */
 int trace_reader_run(struct trace_reader *r, const struct trace_visitor *v);
+
+/*
+ * trace_reader_span_ns - a duration on the trace's event clock (TSC ticks
+ * or ns) in ns, with the clock's best calibration so far.
+ */
+uint64_t trace_reader_span_ns(const struct trace_reader *r, uint64_t ticks);
+
+/* trace_reader_time_ns - an event-clock time since the start, in ns. */
+uint64_t trace_reader_time_ns(const struct trace_reader *r, uint64_t ticks);
 
 /* 1 when the file ended inside a frame or had no END record. */
 int trace_reader_cut_short(const struct trace_reader *r);

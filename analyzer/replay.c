@@ -25,6 +25,9 @@ void replay_release(struct replay *rp)
 	free(rp->nodes);
 	free(rp->node_index);
 	free(rp->live);
+	for (size_t i = 0; i < rp->nstrings; i++)
+		free(rp->strings[i]);
+	free(rp->strings);
 	memset(rp, 0, sizeof(*rp));
 }
 
@@ -325,6 +328,35 @@ static int on_lost(void *ctx, uint64_t count, uint64_t reason)
 	return 0;
 }
 
+static int on_string(void *ctx, uint32_t id, const char *text)
+{
+	struct replay *rp = ctx;
+
+	if (id >= rp->nstrings) {
+		size_t n = rp->nstrings ? rp->nstrings : 16;
+
+		while (n <= id)
+			n *= 2;
+		char **s = realloc(rp->strings, n * sizeof(*s));
+
+		if (!s)
+			return oom();
+		memset(s + rp->nstrings, 0, (n - rp->nstrings) * sizeof(*s));
+		rp->strings = s;
+		rp->nstrings = n;
+	}
+	free(rp->strings[id]);
+	rp->strings[id] = strdup(text);
+	return rp->strings[id] ? 0 : oom();
+}
+
+const char *replay_string(const struct replay *rp, uint32_t id)
+{
+	if (id < rp->nstrings && rp->strings[id])
+		return rp->strings[id];
+	return "?";
+}
+
 void replay_visitor(struct replay *rp, struct trace_visitor *v)
 {
 	memset(v, 0, sizeof(*v));
@@ -336,6 +368,7 @@ void replay_visitor(struct replay *rp, struct trace_visitor *v)
 	v->event = on_event;
 	v->end = on_end;
 	v->lost = on_lost;
+	v->string = on_string;
 }
 
 const struct module_info *replay_node_module(const struct replay *rp,

@@ -48,6 +48,9 @@ struct replay {
 	uint64_t lost;
 	int have_end;
 	struct trace_end end;
+
+	char **strings; /* zone and marker names by string id; [0] unused */
+	size_t nstrings;
 };
 
 /* replay_init - empty state; allocates nothing. */
@@ -56,6 +59,9 @@ void replay_init(struct replay *rp);
 void replay_release(struct replay *rp);
 /* replay_visitor - a visitor that feeds rp. */
 void replay_visitor(struct replay *rp, struct trace_visitor *v);
+
+/* replay_string - the name with string id, or "?" when the trace has none. */
+const char *replay_string(const struct replay *rp, uint32_t id);
 
 /*
  * replay_node_module - the module that held node id's address when the

@@ -57,7 +57,7 @@
 #define PERFSHIM_MAGIC "PERFSHIM"
 #define PERFSHIM_MAGIC_LEN 8
 #define PERFSHIM_FORMAT_MAJOR 1
-#define PERFSHIM_FORMAT_MINOR 0
+#define PERFSHIM_FORMAT_MINOR 1
 #define PERFSHIM_PREFIX_LEN 16
 /* A header body larger than this is not ours. */
 #define PERFSHIM_MAX_HEADER_BODY (1u << 20)
@@ -96,6 +96,25 @@
  *               events written, events lost. Records after END are late
  *               events (frees made by destructors that ran after the
  *               shim's own); readers apply them.
+ *
+ * Since minor 1:
+ *
+ * MEMORY        time (event clock, from the trace start), resident set
+ *               bytes, mapped (virtual) bytes. Written by the writer
+ *               thread on an interval; not part of the event merge (its
+ *               time is never below the last SYNC, but readers must not
+ *               rely on any order among MEMORY records and events).
+ * STRING        string id (1..PERFSHIM_MAX_STRINGS, dense), text. Names for
+ *               zones and labels for markers; each id is written once,
+ *               before the first event that uses it.
+ * TIMING        exact timing aggregates (instrumented functions, zones);
+ *               payload defined below, where its kind is.
+ * SCAN          results of the shim's reachability scan of live blocks;
+ *               payload defined below, where its kind is.
+ *
+ * Tags from PERFSHIM_REC_EXT_FIRST to PERFSHIM_REC_EXT_LAST are extension
+ * records: the reader checks only their framing and hands the payload to
+ * the analyzer part that owns the kind, which validates it.
  */
 enum perfshim_rec {
 	PERFSHIM_REC_FRAME = 1,
@@ -108,7 +127,19 @@ enum perfshim_rec {
 	PERFSHIM_REC_LOST = 8,
 	PERFSHIM_REC_END = 9,
 	PERFSHIM_REC_CLOCK = 10,
+	PERFSHIM_REC_MEMORY = 11,
+	PERFSHIM_REC_STRING = 12,
+	PERFSHIM_REC_TIMING = 13,
+	PERFSHIM_REC_SCAN = 14,
 };
+
+#define PERFSHIM_REC_EXT_FIRST PERFSHIM_REC_TIMING
+#define PERFSHIM_REC_EXT_LAST 31
+
+/* Most string ids a trace may use (zone names and marker labels). */
+#define PERFSHIM_MAX_STRINGS 65536
+/* Longest string text the shim writes (longer names are cut there). */
+#define PERFSHIM_MAX_STRING_LEN 255
 
 /* Header clock id of a trace timed by the time-stamp counter. */
 #define PERFSHIM_CLOCK_TSC 0x100
@@ -126,10 +157,18 @@ enum perfshim_rec {
  * addresses recur, and that repetition is what zstd compresses (deltas
  * from the previous event were 25% larger after compression).
  * THREAD_EXIT   dt
+ *
+ * Since minor 1:
+ * SAMPLE        dt, stack id: a CPU-time sample of the thread. The leaf
+ *               node's ip is the interrupted pc plus one, so that the
+ *               analyzer's ip - 1 rule for return addresses finds the pc.
+ * MARK          dt, string id: perfshim_mark(label) from include/perfshim.h
  */
 #define PERFSHIM_EV_ALLOC 0x10 /* low nibble: PERFSHIM_FN_* */
 #define PERFSHIM_EV_FREE 0x20
 #define PERFSHIM_EV_THREAD_EXIT 0x21
+#define PERFSHIM_EV_SAMPLE 0x22
+#define PERFSHIM_EV_MARK 0x23
 
 enum perfshim_fn {
 	PERFSHIM_FN_MALLOC = 0,

@@ -180,6 +180,18 @@ HIDDEN void perfshim_modules_check(uint64_t ip);
 HIDDEN void perfshim_modules_lock(void);
 HIDDEN void perfshim_modules_unlock(void);
 
+/* strings.c */
+/*
+ * perfshim_string_id - the id of text s (cut at PERFSHIM_MAX_STRING_LEN),
+ * announced in the trace (a STRING record) the first time it is seen.
+ * Returns 0 when the table is full. Takes a lock when s is new to this
+ * thread; never allocates from the program's heap. Not for signal
+ * handlers.
+ */
+HIDDEN uint32_t perfshim_string_id(const char *s);
+/* In a forked child: forget every name (the child's trace is new). */
+HIDDEN void perfshim_strings_reset(void);
+
 /* signals.c */
 HIDDEN void perfshim_signals_init(void);
 

@@ -1009,6 +1009,7 @@ HIDDEN void perfshim_after_fork_child(void)
 	atomic_store(&perfshim_alloc_bytes, 0);
 	atomic_store(&perfshim_lost_events, 0);
 	perfshim_stack_reset();
+	perfshim_strings_reset();
 	if (trace_fd >= 0)
 		close(trace_fd);
 	trace_fd = -1;

@@ -7,6 +7,7 @@
 #include "perfshim_trace.h"
 #include "reader.h"
 #include "replay.h"
+#include "tee.h"
 #include "tap.h"
 
 /* A growable byte buffer. */
@@ -58,10 +59,10 @@ static void rec_u(struct buf *frame, uint8_t tag, uint64_t a)
 }
 
 /* A trace file: the header, then each frame compressed on its own. */
-static void header(struct buf *file, unsigned major)
+static void header_minor(struct buf *file, unsigned major, unsigned minor)
 {
 	struct buf body = { 0 };
-	uint16_t maj = (uint16_t)major, min = 0;
+	uint16_t maj = (uint16_t)major, min = (uint16_t)minor;
 	uint32_t blen;
 
 	put_u(&body, 42);   /* pid */
@@ -81,6 +82,11 @@ static void header(struct buf *file, unsigned major)
 	put(file, &blen, 4);
 	put(file, body.p, body.len);
 	free(body.p);
+}
+
+static void header(struct buf *file, unsigned major)
+{
+	header_minor(file, major, 0);
 }
 
 static void add_frame(struct buf *file, const struct buf *frame)
@@ -341,9 +347,155 @@ static void test_future_major(void)
 	free(file.p);
 }
 
+/* What a minor-1 visitor saw besides allocations. */
+struct seen1 {
+	int samples, marks, memory, ext;
+	uint32_t sample_stack, mark_label;
+	uint64_t mark_ts, mem_ts, rss, mapped;
+	uint8_t ext_tag;
+	size_t ext_len;
+};
+
+static int s1_event(void *ctx, const struct trace_event *ev)
+{
+	struct seen1 *s = ctx;
+
+	if (ev->kind == PERFSHIM_EV_SAMPLE) {
+		s->samples++;
+		s->sample_stack = ev->stack;
+	} else if (ev->kind == PERFSHIM_EV_MARK) {
+		s->marks++;
+		s->mark_label = ev->label;
+		s->mark_ts = ev->ts;
+	}
+	return 0;
+}
+
+static int s1_memory(void *ctx, uint64_t ts, uint64_t rss, uint64_t mapped)
+{
+	struct seen1 *s = ctx;
+
+	s->memory++;
+	s->mem_ts = ts;
+	s->rss = rss;
+	s->mapped = mapped;
+	return 0;
+}
+
+static int s1_ext(void *ctx, uint8_t tag, const uint8_t *p, const uint8_t *end)
+{
+	struct seen1 *s = ctx;
+
+	(void)p;
+	s->ext++;
+	s->ext_tag = tag;
+	s->ext_len = (size_t)(end - p);
+	return 0;
+}
+
+/* A minor-1 trace: strings, a marker, a sample, memory, an extension. */
+static void minor1_trace(struct buf *file, unsigned minor)
+{
+	struct buf f = { 0 }, p = { 0 }, c = { 0 };
+	uint32_t par[] = { 0 };
+	uint64_t ip[] = { 0xA1 };
+	uint8_t tag;
+
+	header_minor(file, PERFSHIM_FORMAT_MAJOR, minor);
+	rec_u(&f, PERFSHIM_REC_FRAME, 0);
+	nodes_rec(&f, 1, par, ip, 1);
+	thread_rec(&f, 0);
+	put_u(&p, 1);
+	put_str(&p, "iteration");
+	rec(&f, PERFSHIM_REC_STRING, &p);
+	put_u(&c, 0);
+	tag = PERFSHIM_EV_SAMPLE;
+	put(&c, &tag, 1);
+	put_u(&c, 10); /* dt */
+	put_u(&c, 1);  /* stack */
+	tag = PERFSHIM_EV_MARK;
+	put(&c, &tag, 1);
+	put_u(&c, 5); /* dt: ts 15 */
+	put_u(&c, 1); /* "iteration" */
+	rec(&f, PERFSHIM_REC_CHUNK, &c);
+	p.len = 0;
+	put_u(&p, 12);	 /* ts */
+	put_u(&p, 4096); /* rss */
+	put_u(&p, 8192); /* mapped */
+	rec(&f, PERFSHIM_REC_MEMORY, &p);
+	p.len = 0;
+	put_u(&p, 1);
+	put_u(&p, 2);
+	put_u(&p, 3);
+	rec(&f, PERFSHIM_REC_TIMING, &p);
+	rec_u(&f, PERFSHIM_REC_SYNC, 100);
+	add_frame(file, &f);
+	free(f.p);
+	free(p.p);
+	free(c.p);
+}
+
+static void test_minor1_records(void)
+{
+	struct buf file = { 0 };
+	struct seen1 s;
+	struct replay rp;
+	struct trace_visitor rv, sv = { 0 };
+	struct visitor_tee tee;
+	struct trace_reader *r;
+
+	memset(&s, 0, sizeof(s));
+	minor1_trace(&file, 1);
+	r = trace_reader_open_mem(file.p, file.len, "minor1");
+	replay_init(&rp);
+	replay_visitor(&rp, &rv);
+	sv.ctx = &s;
+	sv.event = s1_event;
+	sv.memory = s1_memory;
+	sv.ext = s1_ext;
+	visitor_tee_init(&tee);
+	visitor_tee_add(&tee, &rv);
+	visitor_tee_add(&tee, &sv);
+	capture_start();
+	is_int(r ? trace_reader_run(r, &tee.out) : -2, 0, "minor 1: read");
+	capture_end();
+	ok(s.samples == 1 && s.sample_stack == 1, "minor 1: a CPU sample "
+						  "with its stack");
+	ok(s.marks == 1 && s.mark_label == 1 && s.mark_ts == 15, "minor 1: a "
+								 "marker with "
+								 "its label "
+								 "and time");
+	is_str(replay_string(&rp, s.mark_label), "iteration",
+	       "minor 1: replay keeps the label's text");
+	is_str(replay_string(&rp, 7), "?", "minor 1: an unknown id reads ?");
+	ok(s.memory == 1 && s.mem_ts == 12 && s.rss == 4096 && s.mapped == 8192,
+	   "minor 1: a memory sample");
+	ok(s.ext == 1 && s.ext_tag == PERFSHIM_REC_TIMING && s.ext_len == 3,
+	   "minor 1: an extension record reaches its owner");
+	ok(rp.nnodes == 2 && rp.live_count == 0, "minor 1: the tee fed replay "
+						 "too");
+	replay_release(&rp);
+	trace_reader_free(r);
+	free(file.p);
+
+	/* The same records in a minor-0 trace are damage, not news. */
+	file.p = NULL;
+	file.len = file.cap = 0;
+	minor1_trace(&file, 0);
+	r = trace_reader_open_mem(file.p, file.len, "minor0");
+	memset(&s, 0, sizeof(s));
+	capture_start();
+	is_int(r ? trace_reader_run(r, &sv) : -2, -1,
+	       "minor 0: a STRING record is corruption");
+	capture_end();
+	trace_reader_free(r);
+	free(file.p);
+}
+
 int main(void)
 {
-	plan(16);
+	plan(25);
+	test_minor1_records();
 	test_merge_order();
 	test_frame_gap();
 	test_unknown_record();
