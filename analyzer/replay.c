@@ -265,8 +265,10 @@ static void do_free(struct replay *rp, uint64_t addr)
 
 	if (!b) {
 		rp->unknown_frees++;
+		memset(&rp->freed, 0, sizeof(rp->freed));
 		return;
 	}
+	rp->freed = *b;
 	rp->live_bytes -= b->size;
 	live_remove(rp, s);
 }

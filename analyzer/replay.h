@@ -49,6 +49,12 @@ struct replay {
 	int have_end;
 	struct trace_end end;
 
+	/*
+	 * The block the latest FREE event released (addr 0: it freed nothing
+	 * the trace knew), for visitors that run after replay in a tee.
+	 */
+	struct live_block freed;
+
 	char **strings; /* zone and marker names by string id; [0] unused */
 	size_t nstrings;
 };

@@ -315,6 +315,7 @@ static void test_twin_nodes(void)
 	   "twins: a node written twice maps to the first");
 	ok(rp.live_count == 2 && rp.live_bytes == 30, "twins: both blocks "
 						      "live");
+	ok(rp.freed.addr == 0, "twins: nothing freed yet");
 	{
 		int same = 1;
 
@@ -494,7 +495,7 @@ static void test_minor1_records(void)
 
 int main(void)
 {
-	plan(25);
+	plan(26);
 	test_minor1_records();
 	test_merge_order();
 	test_frame_gap();
