@@ -34,10 +34,10 @@ HIDDEN _Atomic uint64_t perfshim_alloc_calls, perfshim_free_calls,
 
 /*
  * A sync watermark trails the clock by this much (see SYNC in the
- * format): 2 ms in ns, and a few ms in ticks at any TSC rate.
+ * format): 2 ms in ns, and a few ms in TSC units at any TSC rate.
  */
 #define SYNC_SLACK_NS 2000000ull
-#define SYNC_SLACK_TICKS 20000000ull
+#define SYNC_SLACK_TICKS (20000000ull >> TSC_SHIFT)
 #define FRAME_TARGET (1u << 20)
 #define WAKE_POLL_NS 20000000l
 
