@@ -258,14 +258,80 @@ static void live_remove(struct replay *rp, size_t s)
 	rp->live_count--;
 }
 
-static void do_free(struct replay *rp, uint64_t addr)
+/*
+ * The pending entry of the given kind for addr, left by a thread other
+ * than thread; NULL if none. Entries older than REPLAY_INVERSION_NS
+ * before now can match nothing any more and are dropped on the way.
+ */
+static struct replay_pending *pending_find(struct replay *rp, uint64_t addr,
+					   int displaced, uint32_t thread,
+					   uint64_t now)
+{
+	size_t old = 0;
+
+	while (old < rp->npending &&
+	       rp->pending[old].since + REPLAY_INVERSION_NS < now)
+		old++;
+	if (old) {
+		rp->npending -= old;
+		memmove(rp->pending, rp->pending + old,
+			rp->npending * sizeof(rp->pending[0]));
+	}
+	for (size_t i = 0; i < rp->npending; i++) {
+		struct replay_pending *q = &rp->pending[i];
+
+		if (q->b.addr == addr && q->displaced == displaced &&
+		    q->by != thread)
+			return q;
+	}
+	return NULL;
+}
+
+static void pending_take(struct replay *rp, struct replay_pending *q)
+{
+	size_t i = (size_t)(q - rp->pending);
+
+	rp->npending--;
+	memmove(q, q + 1, (rp->npending - i) * sizeof(*q));
+}
+
+static void pending_add(struct replay *rp, const struct live_block *b,
+			const struct trace_event *ev, int displaced)
+{
+	if (rp->npending == REPLAY_PENDING)
+		pending_take(rp, &rp->pending[0]);
+	struct replay_pending *q = &rp->pending[rp->npending++];
+
+	q->b = *b;
+	q->since = ev->ts;
+	q->by = ev->thread;
+	q->displaced = displaced;
+}
+
+static void do_free(struct replay *rp, const struct trace_event *ev)
 {
 	size_t s;
-	struct live_block *b = live_find(rp, addr, &s);
+	struct live_block *b = live_find(rp, ev->addr, &s);
+	struct replay_pending *q;
 
+	/*
+	 * The live block is another thread's, and its ALLOC displaced one a
+	 * moment ago: this FREE, read a moment too late, released that one.
+	 */
+	if (rp->npending && b &&
+	    (q = pending_find(rp, ev->addr, 1, ev->thread, ev->ts)) &&
+	    q->by == b->thread && q->since == b->ts) {
+		rp->freed = q->b;
+		pending_take(rp, q);
+		rp->reordered++;
+		return;
+	}
 	if (!b) {
+		struct live_block lone = { .addr = ev->addr };
+
 		rp->unknown_frees++;
 		memset(&rp->freed, 0, sizeof(rp->freed));
+		pending_add(rp, &lone, ev, 0);
 		return;
 	}
 	rp->freed = *b;
@@ -276,22 +342,47 @@ static void do_free(struct replay *rp, uint64_t addr)
 static int on_event(void *ctx, const struct trace_event *ev)
 {
 	struct replay *rp = ctx;
+	struct replay_pending *q;
+	struct live_block *old;
 	size_t s;
 
 	rp->last_ts = ev->ts;
 	if (ev->kind == PERFSHIM_EV_FREE) {
 		rp->free_calls++;
-		do_free(rp, ev->addr);
+		do_free(rp, ev);
 		return 0;
 	}
 	if (ev->kind != PERFSHIM_EV_ALLOC)
 		return 0;
 	rp->alloc_calls++;
 	rp->alloc_bytes += ev->size;
-	/* The same address live twice means a free we never saw (a block
-	 * released behind the allocator's back): the old one is gone. */
-	if (live_find(rp, ev->addr, &s))
-		do_free(rp, ev->addr);
+	/*
+	 * Another thread freed this address a moment ago, and no block was
+	 * there: that FREE was read a moment too early, and released this.
+	 */
+	if (rp->npending &&
+	    (q = pending_find(rp, ev->addr, 0, ev->thread, ev->ts))) {
+		pending_take(rp, q);
+		rp->unknown_frees--;
+		rp->reordered++;
+		if (rp->live_bytes + ev->size > rp->peak_bytes) {
+			rp->peak_bytes = rp->live_bytes + ev->size;
+			rp->peak_ts = ev->ts;
+		}
+		return 0;
+	}
+	/*
+	 * The same address live twice: a free we never saw (a block released
+	 * behind the allocator's back), or another thread's that comes a
+	 * moment later. The old block is gone; it waits a while for that free.
+	 */
+	if ((old = live_find(rp, ev->addr, &s))) {
+		struct live_block b = *old;
+
+		rp->live_bytes -= old->size;
+		live_remove(rp, s);
+		pending_add(rp, &b, ev, 1);
+	}
 	if ((rp->live_count + 1) * 2 > rp->live_cap && live_grow(rp))
 		return -1;
 	s = slot_of(rp, ev->addr);

@@ -21,6 +21,24 @@ struct live_block {
 	uint32_t thread;
 };
 
+/*
+ * Events of two threads less than REPLAY_INVERSION_NS apart may come in
+ * the wrong order: the shim reads the time-stamp counter without a fence,
+ * so a read can run ahead of the loads before it by the CPU's
+ * out-of-order window (well under a microsecond). Of such pairs only the
+ * free and the allocation of one address change the heap's story; replay
+ * keeps each unexplained one that long, waiting for its partner.
+ */
+#define REPLAY_INVERSION_NS 10000
+#define REPLAY_PENDING 64
+
+struct replay_pending {
+	struct live_block b; /* the displaced block, or the lone FREE's addr */
+	uint64_t since;	     /* time of the event that left it waiting */
+	uint32_t by;	     /* that event's thread */
+	int displaced; /* 1: a block an ALLOC displaced; 0: a FREE of nothing */
+};
+
 struct replay_node {
 	uint64_t ip;
 	uint32_t parent; /* canonical */
@@ -43,6 +61,9 @@ struct replay {
 	uint64_t threads;
 	uint64_t alloc_calls, free_calls, alloc_bytes;
 	uint64_t unknown_frees; /* frees of blocks the trace never saw */
+	uint64_t reordered;	/* free/alloc pairs put back in order */
+	struct replay_pending pending[REPLAY_PENDING]; /* oldest first */
+	size_t npending;
 	uint64_t peak_bytes, peak_ts;
 	uint64_t last_ts;
 	uint64_t lost;

@@ -45,7 +45,7 @@ NR == 1 { next }
 	add(cpu, k, $5); add(wall, k, $6); add(rss, k, $7)
 	if ($9 == "DIFF") diff[k]++
 	if ($9 == "FAILED") failed[k]++
-	if (tool == "perfshim" || tool == "perfshim-fp") {
+	if (tool ~ /^perfshim/) {
 		if (tool == "perfshim")
 			ev[wl, run] = $10
 		add(events, k, $10)
@@ -87,6 +87,8 @@ END {
 	print "Medians of " runs " run(s). CPU = user + sys of the whole process tree; ratios are against the native median;"
 	print "RSS is the peak resident set of the largest process; events = allocation calls + frees (perfshim's count);"
 	print "perfshim-fp is perfshim with PERFSHIM_UNWIND=fp (frame-pointer stacks; the bench programs have frame pointers);"
+	print "on churn only, perfshim-nosample is perfshim with PERFSHIM_SAMPLE_HZ=0 (no CPU-time sampling) and perfshim-noscan is"
+	print "perfshim with PERFSHIM_SCAN=0 (no live-block index, no exit scan): what those features cost;"
 	print "heaptrack's bytes/event divide its file by perfshim's event count for the same workload and run."
 	print ""
 	print "| workload | tool | CPU s | wall s | CPU × native | wall × native | peak RSS MiB | RSS added MiB | events | trace B/event | output vs native |"
@@ -95,8 +97,8 @@ END {
 		wl = wls[i]
 		kn = wl SUBSEP "full" SUBSEP "native"
 		nc = median(cpu[kn]); nwall = median(wall[kn]); nr = median(rss[kn])
-		split("native perfshim perfshim-fp heaptrack", tools, " ")
-		for (t = 1; t <= 4; t++) {
+		nt = split("native perfshim perfshim-fp perfshim-nosample perfshim-noscan heaptrack", tools, " ")
+		for (t = 1; t <= nt; t++) {
 			k = wl SUBSEP "full" SUBSEP tools[t]
 			if (!(k in n))
 				continue
@@ -249,7 +251,7 @@ END {
 	print "- heaptrack's CPU includes its `heaptrack_interpret` and `zstd` processes, which run beside the program"
 	print "  (on 2 cores its wall ratio can be below its CPU ratio); its peak RSS is that of its largest process."
 	print "  Its stdout carries heaptrack's own messages, so its output is not compared; its exit status is."
-	print "- perfshim's and perfshim-fp's output check: stdout, stderr and exit status identical to the native run's."
+	print "- The output check of every perfshim row: stdout, stderr and exit status identical to the native run's."
 	print "- The shim and analyzer were copied once at the start (sha256 above) so a rebuild during the run cannot mix versions."
 	for (i = 1; i <= nw; i++) {
 		wl = wls[i]

@@ -4,7 +4,10 @@
 #   bench/run.sh            (make bench builds what it needs, then runs this)
 #
 # For each workload it runs the program natively, under perfshim (default
-# stacks, and as perfshim-fp with PERFSHIM_UNWIND=fp) and under heaptrack,
+# stacks, and as perfshim-fp with PERFSHIM_UNWIND=fp) and under heaptrack
+# (on the churn workloads also as perfshim-nosample, PERFSHIM_SAMPLE_HZ=0:
+# no CPU sampling, and perfshim-noscan, PERFSHIM_SCAN=0: no live-block
+# index or exit scan, to show what those cost),
 # interleaved (run 1 of every tool and workload, then run 2, ..., with the
 # tool order rotating), and valgrind memcheck on a reduced size against a
 # native run of that same reduced size.  After each traced run the trace is
@@ -24,7 +27,7 @@
 # itself traced: the profiler's environment is given to the program only
 # (measure env LD_PRELOAD=... prog), since the shim follows exec and fork.
 set -u
-unset LD_PRELOAD PERFSHIM_UNWIND
+unset LD_PRELOAD PERFSHIM_UNWIND PERFSHIM_SAMPLE_HZ PERFSHIM_SCAN
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 B=$ROOT/build/bench
@@ -186,7 +189,7 @@ record() { # workload size tool run output events bytes [allocs]
 
 # run_tool WORKLOAD SIZE TOOL RUN
 run_tool() {
-	local wl=$1 size=$2 tool=$3 run=$4 d=$W/run events bytes f unwind=()
+	local wl=$1 size=$2 tool=$3 run=$4 d=$W/run events bytes f extra=()
 	rm -rf "$d" && mkdir -p "$d"
 	set_cmd "$wl" "$size"
 	case $tool in
@@ -202,16 +205,20 @@ run_tool() {
 		fi
 		record "$wl" "$size" "$tool" "$run" "$OUTPUT" - -
 		;;
-	perfshim | perfshim-fp)
-		[ "$tool" = perfshim-fp ] && unwind=(PERFSHIM_UNWIND=fp)
-		measure_into "$d/m" env LD_PRELOAD="$SHIM" PERFSHIM_OUTPUT="$d/trace.%p.zst" "${unwind[@]}" \
+	perfshim | perfshim-fp | perfshim-nosample | perfshim-noscan)
+		case $tool in
+		perfshim-fp) extra=(PERFSHIM_UNWIND=fp) ;;
+		perfshim-nosample) extra=(PERFSHIM_SAMPLE_HZ=0) ;;
+		perfshim-noscan) extra=(PERFSHIM_SCAN=0) ;;
+		esac
+		measure_into "$d/m" env LD_PRELOAD="$SHIM" PERFSHIM_OUTPUT="$d/trace.%p.zst" "${extra[@]}" \
 			"${CMD[@]}" > "$d/out" 2> "$d/err" < /dev/null
 		compare_out "$wl" "$size" "$tool" "$run" "$d"
 		set -- "$d"/trace.*
 		if [ $# -ne 1 ] || [ ! -f "$1" ]; then
 			echo "run.sh: $wl run $run: $tool wrote $# trace files, expected exactly 1:" >&2
 			ls -l "$d" >&2
-			die "command: env LD_PRELOAD=$SHIM PERFSHIM_OUTPUT=$d/trace.%p.zst ${unwind[*]} $(show_cmd "$wl" "$size")"
+			die "command: env LD_PRELOAD=$SHIM PERFSHIM_OUTPUT=$d/trace.%p.zst ${extra[*]} $(show_cmd "$wl" "$size")"
 		fi
 		f=$1
 		bytes=$(stat -c %s "$f")
@@ -267,7 +274,7 @@ run_tool() {
 		record "$wl" "$size" "$tool" "$run" "$OUTPUT" - -
 		;;
 	esac
-	printf 'run.sh: [%d/%d] %-9s %-5s %-15s cpu %6.2f s  wall %6.2f s  %s\n' "$run" "$RUNS" \
+	printf 'run.sh: [%d/%d] %-9s %-5s %-17s cpu %6.2f s  wall %6.2f s  %s\n' "$run" "$RUNS" \
 		"$wl" "$size" "$tool" "$(awk -F'\t' 'END { print $5 }' "$RAW")" \
 		"$(awk -F'\t' 'END { print $6 }' "$RAW")" "$OUTPUT" >&2
 	rm -rf "$d"
@@ -279,7 +286,11 @@ TOOLS="native perfshim perfshim-fp"
 [ -n "$HAVE_HT" ] && TOOLS="$TOOLS heaptrack"
 for run in $(seq 1 "$RUNS"); do
 	for wl in $WORKLOADS; do
-		set -- $TOOLS
+		# The variants only on churn, where their cost shows most.
+		case $wl in
+		churn-*) set -- $TOOLS perfshim-nosample perfshim-noscan ;;
+		*) set -- $TOOLS ;;
+		esac
 		# The first native run is the reference output: keep native first then.
 		rot=$(( run == 1 ? 0 : (run - 1) % $# ))
 		order="$*"
@@ -336,6 +347,10 @@ if [ -z "$QUICK" ] && [ "${BENCH_NO_DOC:-0}" = 0 ]; then
 		database and `python3 -c` running a dict/list churn (`bench/dictlist.py`).
 		`perfshim-fp` is perfshim with `PERFSHIM_UNWIND=fp` (frame-pointer
 		stacks, for programs built with frame pointers; the bench programs are).
+		On the churn workloads only, `perfshim-nosample` (`PERFSHIM_SAMPLE_HZ=0`,
+		no CPU-time sampling) and `perfshim-noscan` (`PERFSHIM_SCAN=0`, no
+		live-block index and no exit scan) show what those two features cost;
+		a shim without them ignores the variables, and the rows equal perfshim's.
 
 		Rerun with `make bench` (a few minutes on 2 cores; `BENCH_RUNS=N` for
 		more or fewer runs, `BENCH_QUICK=1 make bench` for a one-run smoke check

@@ -36,9 +36,10 @@
  * small) and are written as deltas from the previous event of the same
  * thread inside a chunk. Their unit depends on the header's clock id:
  * nanoseconds of CLOCK_MONOTONIC, or, for PERFSHIM_CLOCK_TSC, ticks of the
- * CPU's time-stamp counter (used when the kernel itself keeps time with
- * it, so it is constant and synchronized across CPUs). A TSC trace carries
- * CLOCK records pairing ticks with nanoseconds; readers convert.
+ * CPU's time-stamp counter, possibly divided by a power of two (used when
+ * the kernel itself keeps time with it, so it is constant and synchronized
+ * across CPUs). A TSC trace carries CLOCK records pairing ticks with
+ * nanoseconds; readers convert, and need not know the divisor.
  *
  * Ordering contract. Per-thread events come in per-thread chunks, in the
  * thread's own order; chunks of different threads interleave. The writer

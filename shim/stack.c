@@ -47,6 +47,38 @@ static _Atomic int table_top;
 static _Atomic uint32_t next_id = 1;
 static _Atomic uint32_t epoch;
 
+/*
+ * The per-thread cache is keyed by a hash of the whole stack. A chained
+ * hash (each step mixing the previous value) makes every frame wait for
+ * the multiply of the frame before it; this one is multilinear, the sum
+ * of each frame's ip times a random odd constant of its position, so the
+ * products are independent and overlap with the walk. Two different
+ * stacks collide with probability about 2^-60; a final mix spreads the
+ * sum over the bits that index the cache.
+ */
+static uint64_t pos_key[MAX_DEPTH + 16];
+
+static void pos_keys_init(void)
+{
+	uint64_t x = 0x243f6a8885a308d3ull; /* splitmix64 from a fixed seed */
+
+	for (size_t i = 0; i < sizeof(pos_key) / sizeof(pos_key[0]); i++) {
+		uint64_t z = (x += 0x9e3779b97f4a7c15ull);
+
+		z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+		z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+		pos_key[i] = (z ^ (z >> 31)) | 1;
+	}
+}
+
+static inline uint64_t fmix(uint64_t h)
+{
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdull;
+	h ^= h >> 33;
+	return h;
+}
+
 static uint32_t table_size(int level)
 {
 	return 1u << (TABLE_BITS0 + 2 * level);
@@ -65,6 +97,7 @@ HIDDEN void perfshim_stack_init(void)
 	nodes = reserve(sizeof(*nodes) * (size_t)NODE_MAX);
 	for (int l = 0; l < TABLE_LEVELS; l++)
 		tables[l] = reserve(sizeof(*tables[l]) * table_size(l));
+	pos_keys_init();
 	unw_set_caching_policy(unw_local_addr_space, UNW_CACHE_PER_THREAD);
 }
 
@@ -234,7 +267,7 @@ HIDDEN uint32_t perfshim_stack_capture(struct thread_state *t)
 {
 	void **buf = (void **)t->ips;
 	int max = perfshim_cfg.depth + 16;
-	int n, skip = 0;
+	int n, skip = 0, end;
 
 	if (!nodes || !tables[TABLE_LEVELS - 1])
 		return 0;
@@ -244,25 +277,30 @@ HIDDEN uint32_t perfshim_stack_capture(struct thread_state *t)
 	/* Drop the shim's own frames: the stack starts at the caller. */
 	while (skip < n && perfshim_in_shim((uintptr_t)buf[skip]))
 		skip++;
-	/* Below main the stack runs into the shim again (its main wrapper):
-	 * the frames from there on are start-up code, not the program's. */
-	for (int i = skip; i < n; i++) {
-		if (perfshim_in_shim((uintptr_t)buf[i])) {
-			n = i;
-			break;
-		}
-	}
 	if (n - skip > perfshim_cfg.depth)
 		n = skip + perfshim_cfg.depth;
-	if (n <= skip)
+	/*
+	 * Below main the stack runs into the shim again (its main wrapper):
+	 * the frames from there on are start-up code, not the program's.
+	 * One pass finds that end and hashes the frames before it.
+	 */
+	uint64_t h = 0;
+	const uint64_t *k = pos_key - skip;
+
+	for (end = skip; end < n; end++) {
+		uintptr_t ip = (uintptr_t)buf[end];
+
+		if (perfshim_in_shim(ip))
+			break;
+		h += ip * k[end];
+	}
+	if (end <= skip)
 		return 0;
 
 	uint16_t ep =
 		(uint16_t)atomic_load_explicit(&epoch, memory_order_relaxed);
-	uint64_t h = (uint64_t)(n - skip);
 
-	for (int i = skip; i < n; i++)
-		h = mix(h, (uintptr_t)buf[i]);
+	h = fmix(h ^ (uint64_t)(end - skip));
 	struct stack_cache_entry *c = &t->cache[h & (STACK_CACHE_SIZE - 1)];
 
 	if (c->hash == h && c->epoch == ep && c->id)
@@ -270,7 +308,7 @@ HIDDEN uint32_t perfshim_stack_capture(struct thread_state *t)
 
 	uint32_t id = 0;
 
-	for (int i = n - 1; i >= skip; i--)
+	for (int i = end - 1; i >= skip; i--)
 		id = intern(id, (uintptr_t)buf[i], ep);
 	c->hash = h;
 	c->epoch = ep;
