@@ -86,6 +86,14 @@ static int vgrow(void *pp, size_t *cap, size_t need, size_t size)
 	return 0;
 }
 
+/* qsort, which must not be given a null base even for 0 elements. */
+static void sort_n(void *base, size_t n, size_t size,
+		   int (*cmp)(const void *, const void *))
+{
+	if (n > 1)
+		qsort(base, n, size, cmp);
+}
+
 static uint64_t mix(uint64_t h)
 {
 	h ^= h >> 33;
@@ -756,7 +764,7 @@ static void timing_tree(const struct hotspots *h, struct symbols *sym,
 		kids[nk++] = (uint32_t)i + 1;
 	}
 	sort_h = h;
-	qsort(kids, nk, sizeof(*kids), path_order);
+	sort_n(kids, nk, sizeof(*kids), path_order);
 	for (size_t k = 0; k < nk; k++) {
 		const struct gpath *p = &h->paths[kids[k] - 1];
 		char incl[32], self[32], mean[32];
@@ -879,8 +887,8 @@ static int cpu_report(struct hotspots *h, struct symbols *sym,
 		f->calls += p->calls;
 		f->has_calls = 1;
 	}
-	qsort(fs.f, fs.n, sizeof(*fs.f), by_self);
-	qsort(paths.l, paths.n, sizeof(*paths.l), line_by_count);
+	sort_n(fs.f, fs.n, sizeof(*fs.f), by_self);
+	sort_n(paths.l, paths.n, sizeof(*paths.l), line_by_count);
 
 	uint64_t period = h->period_ns;
 	size_t shown = fs.n < top ? fs.n : top;
@@ -1140,7 +1148,7 @@ static int sites_report(struct hotspots *h, struct symbols *sym,
 		return oom();
 	site_h = h;
 	site_key = o->key;
-	qsort(h->sites, h->nsites, sizeof(*h->sites), site_order);
+	sort_n(h->sites, h->nsites, sizeof(*h->sites), site_order);
 	/* The index no longer matches: nothing looks sites up after this. */
 	free(h->site_ix.s);
 	memset(&h->site_ix, 0, sizeof(h->site_ix));
@@ -1278,7 +1286,7 @@ static int flame_report(struct hotspots *h, struct symbols *sym,
 				goto out;
 		}
 	}
-	qsort(ls.l, ls.n, sizeof(*ls.l), line_by_text);
+	sort_n(ls.l, ls.n, sizeof(*ls.l), line_by_text);
 	for (size_t i = 0; i < ls.n; i++)
 		fprintf(out, "%s %" PRIu64 "\n", ls.l[i].text, ls.l[i].n);
 	rc = fflush(out) ? -1 : 0;

@@ -7,6 +7,9 @@
  *   cpu threads [UNITS]  thread "spin_a" runs only burn_three(), 3 units
  *                        per unit of thread "spin_b", which runs only
  *                        burn_one(); main waits.
+ *   cpu fork [UNITS]     forks: the child runs burn_one() and exits, the
+ *                        parent runs burn_three() and waits for it (each
+ *                        process has a trace of its own).
  *   cpu sigprof [UNITS]  the program uses SIGPROF itself (its own handler
  *                        and ITIMER_PROF) while it burns, and prints
  *                        "own sigprof: ok" when its handler ran.
@@ -20,6 +23,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/time.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #define NOINLINE __attribute__((noinline))
 #define UNIT 12000000L
@@ -91,6 +96,20 @@ int main(int argc, char **argv)
 			return 1;
 		pthread_join(a, NULL);
 		pthread_join(b, NULL);
+	} else if (!strcmp(mode, "fork")) {
+		int st;
+		pid_t pid = fork();
+
+		if (pid < 0)
+			return 1;
+		if (pid == 0) {
+			burn_one(units);
+			_exit(0);
+		}
+		burn_three(units);
+		if (waitpid(pid, &st, 0) != pid || !WIFEXITED(st) ||
+		    WEXITSTATUS(st))
+			return 1;
 	} else if (!strcmp(mode, "sigprof")) {
 		struct sigaction sa;
 		struct itimerval it = { { 0, 10000 }, { 0, 10000 } };

@@ -87,6 +87,18 @@ test_expect_success 'thread stacks start at the thread function (spin_a), not in
 	jq -e "[.paths[] | select(.stack | startswith(\"spin_a;burn_three\"))] | length == 1" threads.json
 '
 
+test_expect_success 'fork: the child samples itself, into its own trace' '
+	mkdir forked &&
+	capture_traced fork "forked/t.%p.zst" "$PROGS/cpu" fork 6 &&
+	test_cmp_str status 0 "$(cat fork.code)" &&
+	for t in forked/*
+	do
+		analyze "$t" --hotspots --json >"$t.json" || return 1
+	done &&
+	jq -s -e "map(.functions[0].function) | sort == [\"burn_one\", \"burn_three\"]" forked/*.json &&
+	jq -s -e "map(select(.samples < 50)) | length == 0" forked/*.json
+'
+
 test_expect_success 'PERFSHIM_SAMPLE_HZ=0: no samples, and the report says sampling was off' '
 	PERFSHIM_SAMPLE_HZ=0 capture_traced off off.zst "$PROGS/cpu" split 2 &&
 	analyze off.zst --hotspots >off.txt &&
