@@ -367,33 +367,23 @@ int main(int argc, char **argv)
 	const char *clash = NULL;
 
 	if ((want_hot || want_flame) && (want_leaks || lo.min_bytes || lo.supp))
-		clash = "--hotspots, --by and --flamegraph are reports of "
-			"their "
-			"own, not options of";
+		clash = "--hotspots, --by and --flamegraph do not go with the "
+			"leak report's options";
 	else if (want_hot && want_flame)
-		clash = "--flamegraph writes collapsed stacks, not with";
+		clash = "choose one of --hotspots (or --by) and --flamegraph";
 	else if (want_flame && lo.json)
-		clash = "--flamegraph writes collapsed stacks, not with";
+		clash = "--flamegraph writes collapsed stacks; it has no "
+			"--json";
 	else if (have_metric && !want_flame)
-		clash = "--metric is for --flamegraph, not without it:";
-	else if (have_by && want_flame)
-		clash = "--by is for --hotspots; --flamegraph takes";
+		clash = "--metric goes with --flamegraph";
 	else if ((have_top || ho.thread >= 0) && !want_hot && !want_flame)
-		clash = "--top and --thread are for --hotspots or "
-			"--flamegraph, "
-			"not alone:";
+		clash = "--top and --thread go with --hotspots or --flamegraph";
 	else if (ho.thread >= 0 && have_by)
-		clash = "--thread selects CPU samples, not allocation sites:";
+		clash = "--thread selects CPU samples; --by ranks allocation "
+			"sites of every thread";
 	if (clash) {
-		fprintf(stderr, "perfanalyze: %s %s (see perfanalyze --help)\n",
-			clash,
-			want_flame && have_by	       ? "--metric"
-			: want_flame && lo.json	       ? "--json"
-			: want_flame && want_hot       ? "--hotspots"
-			: have_metric && !want_flame   ? "--metric"
-			: ho.thread >= 0 && have_by    ? "--by"
-			: (have_top || ho.thread >= 0) ? "(no report option)"
-						       : "--leaks");
+		fprintf(stderr, "perfanalyze: %s (see perfanalyze --help)\n",
+			clash);
 		return EXIT_INPUT;
 	}
 	if (want_flame) {
