@@ -59,6 +59,7 @@ static uintptr_t ld_lo, ld_hi, unw_lo, unw_hi;
 
 static _Atomic uint64_t n_taken, n_in_shim, n_in_loader, n_other;
 
+HIDDEN __thread int perfshim_in_handler;
 static __thread int my_slot; /* slot index + 1, 0: none */
 static __thread int warmed;  /* libunwind has run on this thread */
 
@@ -219,7 +220,10 @@ static void on_prof(int sig, siginfo_t *info, void *ctx)
 	}
 	if (n < 0)
 		n = unw_walk(uc, buf, max);
+	perfshim_in_handler = 1;
 	uint32_t stack = n > 0 ? perfshim_stack_intern(t, buf, n) : 0;
+
+	perfshim_in_handler = 0;
 
 	/*
 	 * The kernel checks CPU timers on its tick: at 1 kHz with a 250 Hz

@@ -208,6 +208,8 @@ HIDDEN void perfshim_signals_init(void);
 
 /* sampler.c: CPU-time sampling (SIGPROF on each thread's CPU clock). */
 HIDDEN void perfshim_sampler_init(void);
+/* Non-zero while this thread runs the SIGPROF handler. */
+extern HIDDEN __thread int perfshim_in_handler;
 HIDDEN void perfshim_sampler_after_fork(void);
 /* The program's sigaction(SIGPROF, ...), routed here by signals.c. */
 struct sigaction;

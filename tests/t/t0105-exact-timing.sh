@@ -53,12 +53,17 @@ test_expect_success 'inclusive and self times match the sleeps (loaded machine: 
 	ms_between "$(timing instr.json "main" total_ns)" 190 800
 '
 
+# (Durations are kept in clock ticks and converted one by one: allow a
+# few ns of rounding.)
+# (Durations are kept in clock ticks and converted one by one: allow a
+# few ns of rounding.)
 test_expect_success 'self is inclusive less the children: parent = its sleep_ms + nap' '
 	p=$(timing instr.json "main;parent" total_ns) &&
 	s=$(timing instr.json "main;parent;sleep_ms" total_ns) &&
 	n=$(timing instr.json "main;parent;nap" total_ns) &&
 	o=$(timing instr.json "main;parent" self_ns) &&
-	test $((s + n + o)) = "$p"
+	d=$((s + n + o - p)) &&
+	test "${d#-}" -le 100
 '
 
 test_expect_success 'longjmp out of deep2 does not corrupt the shadow stack' '
