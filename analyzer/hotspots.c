@@ -1020,10 +1020,14 @@ static int cpu_report(struct hotspots *h, struct symbols *sym,
 			a, total, (fmt_ns(b, sizeof(b), period), b));
 		if (o->thread >= 0)
 			fprintf(out, " (thread %ld only)", o->thread);
+		uint64_t all = h->taken + h->in_shim + h->in_loader + h->other;
+
 		fprintf(out,
-			"; dropped: %" PRIu64 " in the shim, %" PRIu64
-			" in the loader or unwinder, %" PRIu64 " other.\n",
-			h->in_shim, h->in_loader, h->other);
+			".\nNot sampled: %" PRIu64 " periods (%.1f%%) inside "
+			"the shim (recording), %" PRIu64 " in the loader or "
+			"unwinder, %" PRIu64 " other.\n",
+			h->in_shim, pct(h->in_shim, all), h->in_loader,
+			h->other);
 	}
 	if (fs.n) {
 		fprintf(out,

@@ -184,27 +184,41 @@ static void on_prof(int sig, siginfo_t *info, void *ctx)
 	if (!atomic_load_explicit(&sampling, memory_order_relaxed))
 		goto out;
 	/*
+	 * The kernel checks CPU timers on its tick: at 1 kHz with a 250 Hz
+	 * tick one signal stands for 4 periods, and si_overrun says so. Each
+	 * period is one SAMPLE (the format has no weight), all at once;
+	 * drops count periods too.
+	 */
+	int weight = 1 + (info && info->si_overrun > 0
+				  ? (info->si_overrun < 1000 ? info->si_overrun
+							     : 1000)
+				  : 0);
+
+	/*
 	 * The guard covers everything the shim does on this thread, its ring
 	 * appends above all (perfshim_emit is not reentrant): a sample there
 	 * is dropped, never nested.
 	 */
 	if (perfshim_guard) {
-		atomic_fetch_add_explicit(&n_in_shim, 1, memory_order_relaxed);
+		atomic_fetch_add_explicit(&n_in_shim, (uint64_t)weight,
+					  memory_order_relaxed);
 		goto out;
 	}
 	if (!t || !warmed ||
 	    !atomic_load_explicit(&perfshim_recording, memory_order_relaxed)) {
-		atomic_fetch_add_explicit(&n_other, 1, memory_order_relaxed);
+		atomic_fetch_add_explicit(&n_other, (uint64_t)weight,
+					  memory_order_relaxed);
 		goto out;
 	}
 	uintptr_t pc = (uintptr_t)uc->uc_mcontext.gregs[REG_RIP];
 
 	if (perfshim_in_shim(pc)) {
-		atomic_fetch_add_explicit(&n_in_shim, 1, memory_order_relaxed);
+		atomic_fetch_add_explicit(&n_in_shim, (uint64_t)weight,
+					  memory_order_relaxed);
 		goto out;
 	}
 	if (in_range(pc, ld_lo, ld_hi) || in_range(pc, unw_lo, unw_hi)) {
-		atomic_fetch_add_explicit(&n_in_loader, 1,
+		atomic_fetch_add_explicit(&n_in_loader, (uint64_t)weight,
 					  memory_order_relaxed);
 		goto out;
 	}
@@ -224,17 +238,6 @@ static void on_prof(int sig, siginfo_t *info, void *ctx)
 	uint32_t stack = n > 0 ? perfshim_stack_intern(t, buf, n) : 0;
 
 	perfshim_in_handler = 0;
-
-	/*
-	 * The kernel checks CPU timers on its tick: at 1 kHz with a 250 Hz
-	 * tick one signal stands for 4 periods, and si_overrun says so. Each
-	 * period is one SAMPLE (the format has no weight), all at once.
-	 */
-	int weight = 1 + (info && info->si_overrun > 0
-				  ? (info->si_overrun < 1000 ? info->si_overrun
-							     : 1000)
-				  : 0);
-
 	if (stack) {
 		uint8_t rec[2 * PERFSHIM_VARINT_MAX + 1];
 		size_t len = 0;
@@ -251,7 +254,8 @@ static void on_prof(int sig, siginfo_t *info, void *ctx)
 		atomic_fetch_add_explicit(&n_taken, (uint64_t)weight,
 					  memory_order_relaxed);
 	} else {
-		atomic_fetch_add_explicit(&n_other, 1, memory_order_relaxed);
+		atomic_fetch_add_explicit(&n_other, (uint64_t)weight,
+					  memory_order_relaxed);
 	}
 	perfshim_event_end(t);
 	perfshim_guard--;

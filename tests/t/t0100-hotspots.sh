@@ -99,6 +99,33 @@ test_expect_success 'fork: the child samples itself, into its own trace' '
 	jq -s -e "map(select(.samples < 50)) | length == 0" forked/*.json
 '
 
+test_expect_success 'PERFSHIM_UNWIND=fp: stacks from frame pointers, the same split' '
+	PERFSHIM_UNWIND=fp capture_traced fp fp.zst "$PROGS/cpu" split &&
+	test_same_run native fp &&
+	analyze fp.zst --hotspots --json >fp.json &&
+	within "$(fn_field fp.json burn_three self_pct)" 75 5 &&
+	within "$(fn_field fp.json main total_pct)" 100 2
+'
+
+# Samples land everywhere: in malloc, in the shim, in thread start and
+# exit. 10 kHz on threads.c (churn, hand-offs, 500 short-lived threads)
+# must neither hang nor lose an event.
+test_expect_success '10 kHz sampling under thread churn: no deadlock, exact leak totals' '
+	capture busy timeout 60 env LD_PRELOAD="$SHIM" PERFSHIM_SAMPLE_HZ=10000 \
+		PERFSHIM_OUTPUT=busy.zst "$PROGS/threads" &&
+	test_cmp_str status 0 "$(cat busy.code)" &&
+	leaks_json busy.zst busy.json &&
+	check_leak busy.json threads.c thread 6400 200 1 &&
+	capture short timeout 60 env LD_PRELOAD="$SHIM" PERFSHIM_SAMPLE_HZ=10000 \
+		PERFSHIM_OUTPUT=short.zst "$PROGS/threads" short-lived &&
+	test_cmp_str status 0 "$(cat short.code)" &&
+	leaks_json short.zst short.json &&
+	check_leak short.json threads.c short_thread 12000 500 1 &&
+	analyze busy.zst >busy.summary 2>busy.warn &&
+	ended_cleanly busy.summary &&
+	! grep -i "lost\|fewer" busy.warn
+'
+
 test_expect_success 'PERFSHIM_SAMPLE_HZ=0: no samples, and the report says sampling was off' '
 	PERFSHIM_SAMPLE_HZ=0 capture_traced off off.zst "$PROGS/cpu" split 2 &&
 	analyze off.zst --hotspots >off.txt &&
