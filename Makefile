@@ -124,6 +124,11 @@ $(B)/tests/programs/%.so: tests/programs/%.c | $(DEPS_STAMP)
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(PROG_FLAGS) -fPIC -shared -o $@ $<
 
+# The exact-timing test program: every function calls the shim's hooks.
+$(B)/tests/programs/instr: tests/programs/instr.c | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(PROG_FLAGS) -finstrument-functions -Iinclude -o $@ $< -ldl
+
 check-progs: $(PROGS)
 
 # The reader's fuzz target, replayed over its corpus without libFuzzer.

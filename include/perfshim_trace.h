@@ -135,6 +135,40 @@ enum perfshim_rec {
 };
 
 #define PERFSHIM_REC_EXT_FIRST PERFSHIM_REC_TIMING
+
+/*
+ * TIMING payload: kind (PERFSHIM_TIMING_*), then by kind:
+ *
+ * SAMPLER       sampling period in ns (0: sampling off), samples taken,
+ *               samples dropped because the thread was inside the shim,
+ *               dropped inside the dynamic loader or the unwinder, dropped
+ *               for other reasons (thread not set up, stack not taken).
+ *               Written when tracing starts and again at the finish with
+ *               the counts; the last one holds.
+ * PATHS         exact timing of one thread: thread index, unmatched ends
+ *               (exits or zone ends with no matching entry), frames not
+ *               kept (deeper than the shadow stack), path count N, then
+ *               per path i = 1..N: (i - parent) as varint (parent 0 is the
+ *               root; parent < i), type (PERFSHIM_PATH_*), value (FUNCTION:
+ *               the function's entry address, as -finstrument-functions
+ *               passes it; ZONE: string id of the zone's name), calls,
+ *               inclusive time, self time (inclusive less the children's;
+ *               both on the event clock, as durations). A path is its
+ *               parent's path plus one function or zone. A thread writes
+ *               its record when it exits, or at the finish; totals of
+ *               several records add up.
+ *
+ * Kinds a reader does not know it skips.
+ */
+enum perfshim_timing {
+	PERFSHIM_TIMING_SAMPLER = 1,
+	PERFSHIM_TIMING_PATHS = 2,
+};
+
+enum perfshim_path_type {
+	PERFSHIM_PATH_FUNCTION = 0,
+	PERFSHIM_PATH_ZONE = 1,
+};
 #define PERFSHIM_REC_EXT_LAST 31
 
 /* Most string ids a trace may use (zone names and marker labels). */

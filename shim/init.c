@@ -87,6 +87,8 @@ static void read_config(void)
 		perfshim_say("ignoring PERFSHIM_UNWIND=%s: expected libunwind "
 			     "or fp",
 			     uw);
+	perfshim_cfg.sample_hz =
+		(int)env_long("PERFSHIM_SAMPLE_HZ", 1000, 0, 10000);
 	kb = env_long("PERFSHIM_BUFFER_KB", 256, 16, 65536);
 	perfshim_cfg.ring_size = 16 * 1024;
 	while (perfshim_cfg.ring_size < (size_t)kb * 1024)
@@ -96,6 +98,8 @@ static void read_config(void)
 static void fork_child(void)
 {
 	perfshim_after_fork_child();
+	perfshim_timing_after_fork();
+	perfshim_sampler_after_fork();
 	if (atomic_load(&perfshim_recording))
 		traced_pid = getpid();
 }
@@ -133,6 +137,7 @@ __attribute__((constructor)) static void perfshim_init(int argc, char **argv,
 	unw_backtrace(warm, 8);
 	atomic_store(&perfshim_recording, 1);
 	perfshim_writer_start();
+	perfshim_sampler_init();
 out:
 	perfshim_guard--;
 }

@@ -271,6 +271,10 @@ HIDDEN void perfshim_modules_check(uint64_t ip)
 	const struct ranges *r =
 		atomic_load_explicit(&snapshot, memory_order_acquire);
 
+	/* A scan allocates and locks: never from the sampler's handler. The
+	 * node then comes before its module; the analyzer looks again. */
+	if (perfshim_in_handler)
+		return;
 	if (r) {
 		for (size_t i = 0; i < r->n; i++)
 			if (ip >= r->r[i].lo && ip < r->r[i].hi)

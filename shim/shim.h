@@ -65,6 +65,7 @@ struct shim_config {
 	size_t ring_size;   /* PERFSHIM_BUFFER_KB * 1024 */
 	int clock;	    /* PERFSHIM_CLOCK: CLOCK_CHOICE_* */
 	int unwind_fp;	    /* PERFSHIM_UNWIND=fp: walk frame pointers */
+	int sample_hz;	    /* PERFSHIM_SAMPLE_HZ: CPU samples a second */
 };
 
 enum { CLOCK_CHOICE_AUTO, CLOCK_CHOICE_MONOTONIC };
@@ -171,6 +172,16 @@ extern HIDDEN _Atomic uint64_t perfshim_alloc_calls, perfshim_free_calls,
 HIDDEN void perfshim_stack_init(void);
 HIDDEN void perfshim_stack_reset(void);
 HIDDEN uint32_t perfshim_stack_capture(struct thread_state *t);
+/*
+ * perfshim_stack_intern - the stack id of ips[0..n), innermost first
+ * (return addresses; the sampler's leaf is pc + 1), after the shim's
+ * leading frames and everything from the shim's main wrapper outward are
+ * cut off. Uses t's cache; the caller holds the guard.
+ */
+HIDDEN uint32_t perfshim_stack_intern(struct thread_state *t,
+				      const uintptr_t *ips, int n);
+/* Fill t->stack_lo/hi from pthread (may allocate: not in a handler). */
+HIDDEN void perfshim_stack_bounds(struct thread_state *t);
 HIDDEN uint32_t perfshim_stack_next_id(void);
 /* Writer side: encode the nodes [*from, upto) that are ready. */
 HIDDEN size_t perfshim_stack_encode(uint32_t *from, uint32_t upto, uint8_t *out,
@@ -206,6 +217,29 @@ HIDDEN void perfshim_strings_reset(void);
 
 /* signals.c */
 HIDDEN void perfshim_signals_init(void);
+
+/* sampler.c: CPU-time sampling (SIGPROF on each thread's CPU clock). */
+HIDDEN void perfshim_sampler_init(void);
+/* Non-zero while this thread runs the SIGPROF handler. */
+extern HIDDEN __thread int perfshim_in_handler;
+HIDDEN void perfshim_sampler_after_fork(void);
+/* The program's sigaction(SIGPROF, ...), routed here by signals.c. */
+struct sigaction;
+HIDDEN int perfshim_sampler_sigaction(const struct sigaction *act,
+				      struct sigaction *old);
+
+/* timing.c: exact timing (instrumented functions, zones). */
+HIDDEN void perfshim_timing_after_fork(void);
+HIDDEN void perfshim_timing_finish(void);
+
+/*
+ * Called by perfshim_finish before the last pass: stop sampling, write
+ * the sampler's counts and every thread's timing aggregates. how is the
+ * PERFSHIM_END_* of the finish (in a fatal signal nothing is written).
+ */
+HIDDEN void perfshim_profile_finish(int how);
+/* exec failed: sample again. */
+HIDDEN void perfshim_profile_unfinish(void);
 
 /* Add to a counter only this thread writes: a plain load and store. */
 #define OWN_ADD(field, v)                                                   \

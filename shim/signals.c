@@ -132,6 +132,8 @@ EXPORT int sigaction(int sig, const struct sigaction *act,
 		     struct sigaction *old)
 {
 	resolve();
+	if (sig == SIGPROF)
+		return perfshim_sampler_sigaction(act, old);
 	if (!managing || sig <= 0 || sig >= NSIG || !is_watched(sig))
 		return real_sigaction(sig, act, old);
 	struct sigaction prev = app[sig];

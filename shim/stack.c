@@ -206,7 +206,7 @@ static uint32_t intern(uint32_t parent, uint64_t ip, uint16_t ep)
 	return mine;
 }
 
-static void stack_bounds(struct thread_state *t)
+HIDDEN void perfshim_stack_bounds(struct thread_state *t)
 {
 	pthread_attr_t a;
 	void *addr;
@@ -239,7 +239,7 @@ static int fp_backtrace(struct thread_state *t, void **buf, int max)
 	int n = 0, outside = 0;
 
 	if (!t->stack_hi)
-		stack_bounds(t);
+		perfshim_stack_bounds(t);
 	while (n < max) {
 		if (fp < t->stack_lo || fp + 16 > t->stack_hi || (fp & 7))
 			return -1;
@@ -267,13 +267,24 @@ HIDDEN uint32_t perfshim_stack_capture(struct thread_state *t)
 {
 	void **buf = (void **)t->ips;
 	int max = perfshim_cfg.depth + 16;
-	int n, skip = 0, end;
+	int n;
 
 	if (!nodes || !tables[TABLE_LEVELS - 1])
 		return 0;
 	n = perfshim_cfg.unwind_fp ? fp_backtrace(t, buf, max) : -1;
 	if (n < 0)
 		n = unw_backtrace(buf, max);
+	return perfshim_stack_intern(t, t->ips, n);
+}
+
+HIDDEN uint32_t perfshim_stack_intern(struct thread_state *t,
+				      const uintptr_t *ips, int n)
+{
+	void *const *buf = (void *const *)ips;
+	int skip = 0, end;
+
+	if (!nodes || !tables[TABLE_LEVELS - 1])
+		return 0;
 	/* Drop the shim's own frames: the stack starts at the caller. */
 	while (skip < n && perfshim_in_shim((uintptr_t)buf[skip]))
 		skip++;

@@ -901,6 +901,7 @@ HIDDEN void perfshim_finish(int how, int status)
 {
 	if (trace_fd < 0 || is_writer)
 		return;
+	perfshim_profile_finish(how);
 	atomic_store(&writer_stop, 1);
 	if (how == PERFSHIM_END_SIGNAL) {
 		struct timespec pause = { 0, 1000000 };
@@ -938,6 +939,7 @@ HIDDEN void perfshim_unfinish(void)
 	atomic_store(&finished, 0);
 	atomic_store(&writer_running, 0);
 	start_writer();
+	perfshim_profile_unfinish();
 }
 
 HIDDEN int perfshim_trace_fd(void)

@@ -1,0 +1,1317 @@
+/*
+ * hotspots.c - the hot-spot reports: CPU samples and exact timings by
+ * function and call path, allocation sites ranked by count, bytes, peak
+ * contribution or temporaries, and collapsed stacks for flame graphs.
+ */
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "hotspots.h"
+#include "json.h"
+#include "perfshim_trace.h"
+
+#define MAX_FRAMES 512
+#define MAX_INLINE 16
+#define DEFAULT_TOP 20
+#define SITE_FRAMES 8
+
+/* An open-addressing index: slots hold (hash, entry index + 1). */
+struct ixslot {
+	uint64_t h;
+	uint32_t idx1;
+};
+
+struct ixtab {
+	struct ixslot *s;
+	size_t cap, count;
+};
+
+static int ix_reserve(struct ixtab *t)
+{
+	if ((t->count + 1) * 2 <= t->cap)
+		return 0;
+	size_t cap = t->cap ? 2 * t->cap : 1024;
+	struct ixslot *s = calloc(cap, sizeof(*s));
+
+	if (!s)
+		return -1;
+	for (size_t i = 0; i < t->cap; i++) {
+		if (!t->s[i].idx1)
+			continue;
+		size_t j = t->s[i].h & (cap - 1);
+
+		while (s[j].idx1)
+			j = (j + 1) & (cap - 1);
+		s[j] = t->s[i];
+	}
+	free(t->s);
+	t->s = s;
+	t->cap = cap;
+	return 0;
+}
+
+/* The slot of the entry with hash h that eq accepts, or the empty slot
+ * where it goes. Call ix_reserve first. */
+static struct ixslot *ix_lookup(struct ixtab *t, uint64_t h,
+				int (*eq)(const void *, uint32_t),
+				const void *ctx)
+{
+	for (size_t i = h & (t->cap - 1);; i = (i + 1) & (t->cap - 1)) {
+		struct ixslot *s = &t->s[i];
+
+		if (!s->idx1 || (s->h == h && eq(ctx, s->idx1 - 1)))
+			return s;
+	}
+}
+
+/* Grow *p (an array of n elements of size) to hold at least need. */
+static int vgrow(void *pp, size_t *cap, size_t need, size_t size)
+{
+	void **p = pp;
+
+	if (need <= *cap)
+		return 0;
+	size_t c = *cap ? *cap : 64;
+
+	while (c < need)
+		c *= 2;
+	void *q = realloc(*p, c * size);
+
+	if (!q)
+		return -1;
+	memset((char *)q + *cap * size, 0, (c - *cap) * size);
+	*p = q;
+	*cap = c;
+	return 0;
+}
+
+/* qsort, which must not be given a null base even for 0 elements. */
+static void sort_n(void *base, size_t n, size_t size,
+		   int (*cmp)(const void *, const void *))
+{
+	if (n > 1)
+		qsort(base, n, size, cmp);
+}
+
+static uint64_t mix(uint64_t h)
+{
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdull;
+	h ^= h >> 33;
+	h *= 0xc4ceb9fe1a85ec53ull;
+	return h ^ (h >> 33);
+}
+
+static uint64_t str_hash(const char *s, uint64_t h)
+{
+	for (; *s; s++)
+		h = (h ^ (uint8_t)*s) * 1099511628211ull;
+	return h;
+}
+
+struct samp {
+	uint32_t stack, thread;
+	uint64_t n;
+};
+
+struct site {
+	uint32_t stack;
+	uint64_t allocs, bytes, temporary;
+	uint64_t live, at_peak, gen;
+};
+
+struct gpath {
+	uint32_t parent; /* global path index + 1; 0: root */
+	uint32_t type;
+	uint64_t value;
+	uint64_t calls, incl_ns, self_ns;
+};
+
+struct last_alloc {
+	uint64_t addr, ts;
+};
+
+struct hotspots {
+	const struct replay *rp;
+	const struct trace_reader *r;
+
+	struct samp *samps;
+	size_t nsamps, capsamps;
+	struct ixtab samp_ix;
+	uint64_t nsamples;
+
+	struct site *sites;
+	size_t nsites, capsites;
+	struct ixtab site_ix;
+	uint64_t gen, last_peak;
+
+	struct last_alloc *last; /* by thread index */
+	size_t caplast;
+
+	uint64_t *tids; /* by thread index */
+	size_t captids;
+
+	struct gpath *paths;
+	size_t npaths, cappaths;
+	struct ixtab path_ix;
+	uint64_t unmatched, not_kept;
+
+	int have_sampler;
+	uint64_t period_ns, taken, in_shim, in_loader, other;
+};
+
+static int oom(void)
+{
+	fprintf(stderr, "perfanalyze: out of memory\n");
+	return -1;
+}
+
+static uint32_t canon(const struct replay *rp, uint32_t id)
+{
+	return id < rp->nnodes ? rp->nodes[id].canon : id;
+}
+
+/* --- collecting ----------------------------------------------------------- */
+
+static int samp_eq(const void *ctx, uint32_t i)
+{
+	const struct samp *const *k = ctx;
+
+	return k[0]->stack == k[1][i].stack && k[0]->thread == k[1][i].thread;
+}
+
+static int add_sample(struct hotspots *h, uint32_t stack, uint32_t thread)
+{
+	struct samp key = { stack, thread, 0 };
+	const struct samp *ctx[2] = { &key, h->samps };
+
+	if (ix_reserve(&h->samp_ix))
+		return oom();
+	struct ixslot *s =
+		ix_lookup(&h->samp_ix, mix(((uint64_t)stack << 32) | thread),
+			  samp_eq, ctx);
+
+	if (!s->idx1) {
+		if (vgrow(&h->samps, &h->capsamps, h->nsamps + 1,
+			  sizeof(*h->samps)))
+			return oom();
+		h->samps[h->nsamps] = key;
+		s->h = mix(((uint64_t)stack << 32) | thread);
+		s->idx1 = (uint32_t)++h->nsamps;
+		h->samp_ix.count++;
+	}
+	h->samps[s->idx1 - 1].n++;
+	h->nsamples++;
+	return 0;
+}
+
+static int site_eq(const void *ctx, uint32_t i)
+{
+	const struct hotspots *h = ((const void *const *)ctx)[0];
+	const uint32_t *stack = ((const void *const *)ctx)[1];
+
+	return h->sites[i].stack == *stack;
+}
+
+/* The site of stack, brought up to the latest peak (see on_event). */
+static struct site *site_get(struct hotspots *h, uint32_t stack)
+{
+	const void *ctx[2] = { h, &stack };
+
+	if (ix_reserve(&h->site_ix)) {
+		oom();
+		return NULL;
+	}
+	struct ixslot *s = ix_lookup(&h->site_ix, mix(stack), site_eq, ctx);
+
+	if (!s->idx1) {
+		if (vgrow(&h->sites, &h->capsites, h->nsites + 1,
+			  sizeof(*h->sites))) {
+			oom();
+			return NULL;
+		}
+		h->sites[h->nsites].stack = stack;
+		h->sites[h->nsites].gen = h->gen;
+		s->h = mix(stack);
+		s->idx1 = (uint32_t)++h->nsites;
+		h->site_ix.count++;
+	}
+	struct site *st = &h->sites[s->idx1 - 1];
+
+	/*
+	 * Peak contribution without a snapshot per peak: a site untouched
+	 * since the latest peak still holds what it held then, so its value
+	 * is saved the first time it changes after that peak.
+	 */
+	if (st->gen != h->gen) {
+		st->at_peak = st->live;
+		st->gen = h->gen;
+	}
+	return st;
+}
+
+static int on_event(void *ctx, const struct trace_event *ev)
+{
+	struct hotspots *h = ctx;
+	const struct replay *rp = h->rp;
+
+	if (ev->kind == PERFSHIM_EV_SAMPLE)
+		return add_sample(h, canon(rp, ev->stack), ev->thread);
+	if (ev->kind == PERFSHIM_EV_ALLOC) {
+		struct site *s = site_get(h, canon(rp, ev->stack));
+
+		if (!s)
+			return -1;
+		s->allocs++;
+		s->bytes += ev->size;
+		s->live += ev->size;
+		if (rp->peak_bytes > h->last_peak) {
+			h->last_peak = rp->peak_bytes;
+			h->gen++;
+		}
+		if (vgrow(&h->last, &h->caplast, (size_t)ev->thread + 1,
+			  sizeof(*h->last)))
+			return oom();
+		h->last[ev->thread].addr = ev->addr;
+		h->last[ev->thread].ts = ev->ts;
+		return 0;
+	}
+	if (ev->kind == PERFSHIM_EV_FREE && rp->freed.addr) {
+		const struct live_block *b = &rp->freed;
+		struct site *s = site_get(h, b->stack);
+
+		if (!s)
+			return -1;
+		s->live -= b->size < s->live ? b->size : s->live;
+		if (b->thread == ev->thread && b->thread < h->caplast &&
+		    h->last[b->thread].addr == b->addr &&
+		    h->last[b->thread].ts == b->ts)
+			s->temporary++;
+	}
+	return 0;
+}
+
+static int on_thread(void *ctx, uint32_t index, uint64_t tid, const char *name)
+{
+	struct hotspots *h = ctx;
+
+	(void)name;
+	if (vgrow(&h->tids, &h->captids, (size_t)index + 1, sizeof(*h->tids)))
+		return oom();
+	h->tids[index] = tid;
+	return 0;
+}
+
+static int path_eq(const void *ctx, uint32_t i)
+{
+	const struct gpath *const *k = ctx;
+
+	return k[0]->parent == k[1][i].parent && k[0]->type == k[1][i].type &&
+	       k[0]->value == k[1][i].value;
+}
+
+/* The global path (index + 1) of parent + (type, value); 0 on failure. */
+static uint32_t path_get(struct hotspots *h, uint32_t parent, uint32_t type,
+			 uint64_t value)
+{
+	struct gpath key = { .parent = parent, .type = type, .value = value };
+	const struct gpath *ctx[2] = { &key, h->paths };
+	uint64_t hh = mix(value ^ mix(((uint64_t)parent << 1) | type));
+
+	if (ix_reserve(&h->path_ix))
+		return 0;
+	struct ixslot *s = ix_lookup(&h->path_ix, hh, path_eq, ctx);
+
+	if (!s->idx1) {
+		if (vgrow(&h->paths, &h->cappaths, h->npaths + 1,
+			  sizeof(*h->paths)))
+			return 0;
+		h->paths[h->npaths] = key;
+		s->h = hh;
+		s->idx1 = (uint32_t)++h->npaths;
+		h->path_ix.count++;
+	}
+	return s->idx1;
+}
+
+static int bad_timing(void)
+{
+	fprintf(stderr, "perfanalyze: corrupt trace: bad timing record\n");
+	return -1;
+}
+
+#define TGET(v)                                         \
+	do {                                            \
+		if (perfshim_get_varint(&p, end, &(v))) \
+			goto bad;                       \
+	} while (0)
+
+static int on_ext(void *ctx, uint8_t tag, const uint8_t *p, const uint8_t *end)
+{
+	struct hotspots *h = ctx;
+	uint64_t kind, thread, n, *map = NULL;
+
+	if (tag != PERFSHIM_REC_TIMING)
+		return 0;
+	TGET(kind);
+	if (kind == PERFSHIM_TIMING_SAMPLER) {
+		TGET(h->period_ns);
+		TGET(h->taken);
+		TGET(h->in_shim);
+		TGET(h->in_loader);
+		TGET(h->other);
+		h->have_sampler = 1;
+		return 0;
+	}
+	if (kind != PERFSHIM_TIMING_PATHS)
+		return 0; /* a newer kind */
+	uint64_t unmatched, not_kept;
+
+	TGET(thread);
+	TGET(unmatched);
+	TGET(not_kept);
+	TGET(n);
+	(void)thread;
+	/* Each path takes at least 6 bytes. */
+	if (n > (uint64_t)(end - p) / 6)
+		goto bad;
+	h->unmatched += unmatched;
+	h->not_kept += not_kept;
+	map = calloc(n + 1, sizeof(*map));
+	if (!map)
+		return oom();
+	for (uint64_t i = 1; i <= n; i++) {
+		uint64_t d, type, value, calls, incl, self;
+
+		TGET(d);
+		TGET(type);
+		TGET(value);
+		TGET(calls);
+		TGET(incl);
+		TGET(self);
+		if (d == 0 || d > i || type > PERFSHIM_PATH_ZONE)
+			goto bad;
+		if (type == PERFSHIM_PATH_ZONE && value > PERFSHIM_MAX_STRINGS)
+			goto bad;
+		uint32_t g = path_get(h, (uint32_t)map[i - d], (uint32_t)type,
+				      value);
+
+		if (!g) {
+			free(map);
+			return oom();
+		}
+		struct gpath *gp = &h->paths[g - 1];
+
+		gp->calls += calls;
+		gp->incl_ns += trace_reader_span_ns(h->r, incl);
+		gp->self_ns += trace_reader_span_ns(h->r, self);
+		map[i] = g;
+	}
+	free(map);
+	return 0;
+bad:
+	free(map);
+	return bad_timing();
+}
+
+struct hotspots *hotspots_new(const struct replay *rp,
+			      const struct trace_reader *r)
+{
+	struct hotspots *h = calloc(1, sizeof(*h));
+
+	if (!h)
+		return NULL;
+	h->rp = rp;
+	h->r = r;
+	return h;
+}
+
+void hotspots_visitor(struct hotspots *h, struct trace_visitor *v)
+{
+	memset(v, 0, sizeof(*v));
+	v->ctx = h;
+	v->event = on_event;
+	v->thread = on_thread;
+	v->ext = on_ext;
+}
+
+void hotspots_free(struct hotspots *h)
+{
+	if (!h)
+		return;
+	free(h->samps);
+	free(h->samp_ix.s);
+	free(h->sites);
+	free(h->site_ix.s);
+	free(h->last);
+	free(h->tids);
+	free(h->paths);
+	free(h->path_ix.s);
+	free(h);
+}
+
+int hotspots_parse(const char *s, int sites)
+{
+	static const char *const by[] = { "allocs", "bytes", "peak",
+					  "temporary" };
+
+	for (int i = 0; i < 4; i++)
+		if (!strcmp(s, by[i]) && (sites || i < 2))
+			return i;
+	if (!sites && !strcmp(s, "cpu"))
+		return HOT_METRIC_CPU;
+	if (!sites && !strcmp(s, "leaked"))
+		return HOT_METRIC_LEAKED;
+	return -1;
+}
+
+/* --- symbolizing ---------------------------------------------------------- */
+
+/* All frames of a stack, innermost first, inlined frames expanded. */
+static size_t stack_frames(const struct replay *rp, struct symbols *sym,
+			   uint32_t stack, struct sym_frame *out, size_t max)
+{
+	size_t n = 0;
+
+	for (uint32_t id = stack; id && id < rp->nnodes && n < max;
+	     id = rp->nodes[id].parent) {
+		int room = (int)(max - n < MAX_INLINE ? max - n : MAX_INLINE);
+
+		n += (size_t)symbols_lookup(sym, replay_node_module(rp, id),
+					    rp->nodes[id].ip, 1, out + n, room);
+	}
+	return n;
+}
+
+static const struct module_info *module_at(const struct replay *rp, uint64_t ip)
+{
+	const struct module_info *any = NULL;
+
+	for (size_t i = rp->nmodules; i-- > 0;) {
+		const struct module_info *m = rp->modules[i];
+
+		for (size_t s = 0; s < m->nsegs; s++) {
+			if (ip >= m->segs[s].start &&
+			    ip - m->segs[s].start < m->segs[s].size) {
+				if (!m->gone)
+					return m;
+				if (!any)
+					any = m;
+			}
+		}
+	}
+	return any;
+}
+
+/* The function an instrumented path names: its entry address, exactly. */
+static struct sym_frame entry_frame(const struct hotspots *h,
+				    struct symbols *sym, uint64_t fn)
+{
+	struct sym_frame f[MAX_INLINE];
+	int n = symbols_lookup(sym, module_at(h->rp, fn), fn, 0, f, MAX_INLINE);
+
+	return f[n > 0 ? n - 1 : 0];
+}
+
+/* --- functions ------------------------------------------------------------ */
+
+struct func {
+	const char *function, *file, *module;
+	unsigned line;
+	uint64_t self, total; /* samples */
+	uint64_t calls;
+	int has_calls;
+	uint64_t mark;
+};
+
+struct funcs {
+	struct func *f;
+	size_t n, cap;
+	struct ixtab ix;
+	uint64_t mark;
+};
+
+static int func_eq(const void *ctx, uint32_t i)
+{
+	const struct func *const *k = ctx;
+
+	return !strcmp(k[0]->function, k[1][i].function) &&
+	       !strcmp(k[0]->module, k[1][i].module);
+}
+
+static struct func *func_get(struct funcs *fs, const struct sym_frame *fr)
+{
+	struct func key = { .function = fr->function, .module = fr->module };
+	const struct func *ctx[2] = { &key, fs->f };
+	uint64_t hh = mix(str_hash(fr->module, str_hash(fr->function, 7)));
+
+	if (ix_reserve(&fs->ix))
+		return NULL;
+	struct ixslot *s = ix_lookup(&fs->ix, hh, func_eq, ctx);
+
+	if (!s->idx1) {
+		if (vgrow(&fs->f, &fs->cap, fs->n + 1, sizeof(*fs->f)))
+			return NULL;
+		key.file = fr->file;
+		key.line = fr->line;
+		fs->f[fs->n] = key;
+		s->h = hh;
+		s->idx1 = (uint32_t)++fs->n;
+		fs->ix.count++;
+	}
+	struct func *f = &fs->f[s->idx1 - 1];
+
+	/* The lowest line seen in the function's own file: nearest its
+	 * start. */
+	if (fr->file[0] && (!f->file[0] || (!strcmp(f->file, fr->file) &&
+					    fr->line && fr->line < f->line))) {
+		f->file = fr->file;
+		f->line = fr->line;
+	}
+	return f;
+}
+
+static int by_self(const void *a, const void *b)
+{
+	const struct func *x = a, *y = b;
+
+	if (x->self != y->self)
+		return x->self < y->self ? 1 : -1;
+	if (x->total != y->total)
+		return x->total < y->total ? 1 : -1;
+	if (x->calls != y->calls)
+		return x->calls < y->calls ? 1 : -1;
+	return strcmp(x->function, y->function);
+}
+
+/* --- collapsed stacks (call paths and flame graphs) ----------------------- */
+
+struct line {
+	char *text;
+	uint64_t n;
+};
+
+struct lines {
+	struct line *l;
+	size_t n, cap;
+	struct ixtab ix;
+};
+
+static int line_eq(const void *ctx, uint32_t i)
+{
+	const struct lines *ls = ((const void *const *)ctx)[0];
+	const char *text = ((const void *const *)ctx)[1];
+
+	return !strcmp(ls->l[i].text, text);
+}
+
+static int line_add(struct lines *ls, const char *text, uint64_t n)
+{
+	const void *ctx[2] = { ls, text };
+	uint64_t hh = mix(str_hash(text, 11));
+
+	if (ix_reserve(&ls->ix))
+		return oom();
+	struct ixslot *s = ix_lookup(&ls->ix, hh, line_eq, ctx);
+
+	if (!s->idx1) {
+		if (vgrow(&ls->l, &ls->cap, ls->n + 1, sizeof(*ls->l)))
+			return oom();
+		ls->l[ls->n].text = strdup(text);
+		if (!ls->l[ls->n].text)
+			return oom();
+		s->h = hh;
+		s->idx1 = (uint32_t)++ls->n;
+		ls->ix.count++;
+	}
+	ls->l[s->idx1 - 1].n += n;
+	return 0;
+}
+
+static void lines_release(struct lines *ls)
+{
+	for (size_t i = 0; i < ls->n; i++)
+		free(ls->l[i].text);
+	free(ls->l);
+	free(ls->ix.s);
+}
+
+static int line_by_count(const void *a, const void *b)
+{
+	const struct line *x = a, *y = b;
+
+	if (x->n != y->n)
+		return x->n < y->n ? 1 : -1;
+	return strcmp(x->text, y->text);
+}
+
+static int line_by_text(const void *a, const void *b)
+{
+	const struct line *x = a, *y = b;
+
+	return strcmp(x->text, y->text);
+}
+
+/*
+ * frames (innermost first) as "root;...;leaf", in buf. A ';' or a line
+ * break inside a name would split a frame: they become ':' and ' '.
+ */
+static const char *collapse(const struct sym_frame *f, size_t n, char *buf,
+			    size_t cap)
+{
+	size_t len = 0;
+
+	buf[0] = 0;
+	for (size_t i = n; i-- > 0;) {
+		for (const char *s = f[i].function; *s && len + 2 < cap; s++)
+			buf[len++] = *s == ';'			  ? ':'
+				     : (*s == '\n' || *s == '\r') ? ' '
+								  : *s;
+		if (i && len + 2 < cap)
+			buf[len++] = ';';
+	}
+	buf[len] = 0;
+	return buf;
+}
+
+/* --- the CPU report ------------------------------------------------------- */
+
+static void fmt_ns(char *buf, size_t len, uint64_t ns)
+{
+	if (ns >= 1000000000ull)
+		snprintf(buf, len, "%.3f s", ns / 1e9);
+	else if (ns >= 1000000ull)
+		snprintf(buf, len, "%.3f ms", ns / 1e6);
+	else if (ns >= 1000ull)
+		snprintf(buf, len, "%.3f us", ns / 1e3);
+	else
+		snprintf(buf, len, "%" PRIu64 " ns", ns);
+}
+
+static double pct(uint64_t a, uint64_t b)
+{
+	return b ? 100.0 * (double)a / (double)b : 0.0;
+}
+
+struct tstat {
+	uint64_t samples;
+	const char *top; /* the function with most self samples here */
+	uint64_t top_n;
+};
+
+/* Per-thread leaf-function counts, for each thread's top function. */
+struct tfunc {
+	uint32_t thread;
+	size_t fi; /* index in funcs */
+	uint64_t n;
+};
+
+/* Names of a path, root first, into names[]; returns the count. */
+static size_t path_names(const struct hotspots *h, struct symbols *sym,
+			 uint32_t g, struct sym_frame *names, size_t max)
+{
+	size_t n = 0;
+
+	for (uint32_t i = g; i && n < max; i = h->paths[i - 1].parent) {
+		const struct gpath *p = &h->paths[i - 1];
+
+		if (p->type == PERFSHIM_PATH_ZONE) {
+			memset(&names[n], 0, sizeof(names[n]));
+			names[n].function =
+				replay_string(h->rp, (uint32_t)p->value);
+			names[n].file = "";
+			names[n].module = "";
+		} else {
+			names[n] = entry_frame(h, sym, p->value);
+		}
+		n++;
+	}
+	for (size_t i = 0; i < n / 2; i++) {
+		struct sym_frame t = names[i];
+
+		names[i] = names[n - 1 - i];
+		names[n - 1 - i] = t;
+	}
+	return n;
+}
+
+/* Order of the timing tree: depth first, children by inclusive time. */
+static const struct hotspots *sort_h;
+static int path_order(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+	const struct gpath *p = &sort_h->paths[x - 1],
+			   *q = &sort_h->paths[y - 1];
+
+	if (p->incl_ns != q->incl_ns)
+		return p->incl_ns < q->incl_ns ? 1 : -1;
+	return x < y ? -1 : x > y;
+}
+
+static void timing_tree(const struct hotspots *h, struct symbols *sym,
+			FILE *out, uint32_t parent, int depth,
+			struct sym_frame *names)
+{
+	uint32_t *kids = NULL;
+	size_t nk = 0, ck = 0;
+
+	for (size_t i = 0; i < h->npaths; i++) {
+		if (h->paths[i].parent != parent)
+			continue;
+		if (vgrow(&kids, &ck, nk + 1, sizeof(*kids)))
+			break;
+		kids[nk++] = (uint32_t)i + 1;
+	}
+	sort_h = h;
+	sort_n(kids, nk, sizeof(*kids), path_order);
+	for (size_t k = 0; k < nk; k++) {
+		const struct gpath *p = &h->paths[kids[k] - 1];
+		char incl[32], self[32], mean[32];
+		size_t n = path_names(h, sym, kids[k], names, MAX_FRAMES);
+		const struct sym_frame *f = &names[n - 1];
+
+		fmt_ns(incl, sizeof(incl), p->incl_ns);
+		fmt_ns(self, sizeof(self), p->self_ns);
+		fmt_ns(mean, sizeof(mean),
+		       p->calls ? p->incl_ns / p->calls : 0);
+		fprintf(out, "  %10" PRIu64 " %12s %12s %12s  %*s%s%s",
+			p->calls, incl, self, mean, 2 * depth, "",
+			p->type == PERFSHIM_PATH_ZONE ? "zone " : "",
+			f->function);
+		if (f->file[0])
+			fprintf(out, "  %s:%u", f->file, f->line);
+		fputc('\n', out);
+		if (depth < 64)
+			timing_tree(h, sym, out, kids[k], depth + 1, names);
+	}
+	free(kids);
+}
+
+static void json_names(struct json_writer *w, const struct sym_frame *f,
+		       size_t n)
+{
+	json_array_begin(w);
+	for (size_t i = 0; i < n; i++)
+		json_string(w, f[i].function);
+	json_array_end(w);
+}
+
+/* A thread: its CPU time, share, and the function with most self time. */
+static const char thread_line[] = "  thread %zu (tid %llu): %11s, %5.1f%%, "
+				  "most in %s\n";
+
+static int cpu_report(struct hotspots *h, struct symbols *sym,
+		      const struct hot_options *o, FILE *out)
+{
+	struct sym_frame *frames = calloc(MAX_FRAMES, sizeof(*frames));
+	struct sym_frame *names = calloc(MAX_FRAMES, sizeof(*names));
+	char *buf = malloc(65536);
+	struct funcs fs = { 0 };
+	struct lines paths = { 0 };
+	struct tfunc *tf = NULL;
+	size_t ntf = 0, captf = 0;
+	struct tstat *ts = NULL;
+	size_t capts = 0;
+	uint64_t total = 0;
+	size_t top = o->top ? o->top : DEFAULT_TOP;
+	struct json_writer w;
+	int rc = -1;
+
+	if (!frames || !names || !buf)
+		goto oom;
+	for (size_t i = 0; i < h->nsamps; i++) {
+		const struct samp *s = &h->samps[i];
+
+		if (o->thread >= 0 && s->thread != (uint64_t)o->thread)
+			continue;
+		size_t n =
+			stack_frames(h->rp, sym, s->stack, frames, MAX_FRAMES);
+
+		if (!n)
+			continue;
+		total += s->n;
+		fs.mark++;
+		for (size_t k = 0; k < n; k++) {
+			struct func *f = func_get(&fs, &frames[k]);
+
+			if (!f)
+				goto oom;
+			if (k == 0)
+				f->self += s->n;
+			if (f->mark != fs.mark) {
+				f->mark = fs.mark;
+				f->total += s->n;
+			}
+		}
+		if (line_add(&paths, collapse(frames, n, buf, 65536), s->n))
+			goto out;
+		/* fs moves as it grows: keep indices. */
+		size_t leaf = (size_t)(func_get(&fs, &frames[0]) - fs.f);
+		size_t j;
+
+		for (j = 0; j < ntf; j++)
+			if (tf[j].thread == s->thread && tf[j].fi == leaf)
+				break;
+		if (j == ntf) {
+			if (vgrow(&tf, &captf, ntf + 1, sizeof(*tf)))
+				goto oom;
+			tf[ntf].thread = s->thread;
+			tf[ntf].fi = leaf;
+			ntf++;
+		}
+		tf[j].n += s->n;
+		if (vgrow(&ts, &capts, (size_t)s->thread + 1, sizeof(*ts)))
+			goto oom;
+		ts[s->thread].samples += s->n;
+	}
+	for (size_t j = 0; j < ntf; j++) {
+		struct tstat *t = &ts[tf[j].thread];
+
+		if (tf[j].n > t->top_n) {
+			t->top_n = tf[j].n;
+			t->top = fs.f[tf[j].fi].function;
+		}
+	}
+	/* Call counts of instrumented functions. */
+	for (size_t i = 0; i < h->npaths; i++) {
+		const struct gpath *p = &h->paths[i];
+
+		if (p->type != PERFSHIM_PATH_FUNCTION)
+			continue;
+		struct sym_frame fr = entry_frame(h, sym, p->value);
+		struct func *f = func_get(&fs, &fr);
+
+		if (!f)
+			goto oom;
+		f->calls += p->calls;
+		f->has_calls = 1;
+	}
+	sort_n(fs.f, fs.n, sizeof(*fs.f), by_self);
+	sort_n(paths.l, paths.n, sizeof(*paths.l), line_by_count);
+
+	uint64_t period = h->period_ns;
+	size_t shown = fs.n < top ? fs.n : top;
+
+	if (o->json) {
+		json_writer_init(&w, out);
+		json_object_begin(&w);
+		json_key(&w, "sample_period_ns");
+		json_u64(&w, period);
+		json_key(&w, "samples");
+		json_u64(&w, total);
+		json_key(&w, "dropped");
+		json_object_begin(&w);
+		json_key(&w, "in_shim");
+		json_u64(&w, h->in_shim);
+		json_key(&w, "in_loader_or_unwinder");
+		json_u64(&w, h->in_loader);
+		json_key(&w, "other");
+		json_u64(&w, h->other);
+		json_object_end(&w);
+		json_key(&w, "functions");
+		json_array_begin(&w);
+		for (size_t i = 0; i < shown; i++) {
+			const struct func *f = &fs.f[i];
+
+			json_object_begin(&w);
+			json_key(&w, "function");
+			json_string(&w, f->function);
+			json_key(&w, "file");
+			json_string(&w, f->file);
+			json_key(&w, "line");
+			json_u64(&w, f->line);
+			json_key(&w, "module");
+			json_string(&w, f->module);
+			json_key(&w, "self_pct");
+			json_double(&w, pct(f->self, total));
+			json_key(&w, "total_pct");
+			json_double(&w, pct(f->total, total));
+			json_key(&w, "self_samples");
+			json_u64(&w, f->self);
+			json_key(&w, "calls");
+			if (f->has_calls)
+				json_u64(&w, f->calls);
+			else
+				json_null(&w);
+			json_key(&w, "self_ns");
+			json_u64(&w, f->self * period);
+			json_key(&w, "total_ns");
+			json_u64(&w, f->total * period);
+			json_object_end(&w);
+		}
+		json_array_end(&w);
+		json_key(&w, "paths");
+		json_array_begin(&w);
+		for (size_t i = 0; i < paths.n && i < top; i++) {
+			json_object_begin(&w);
+			json_key(&w, "stack");
+			json_string(&w, paths.l[i].text);
+			json_key(&w, "samples");
+			json_u64(&w, paths.l[i].n);
+			json_key(&w, "pct");
+			json_double(&w, pct(paths.l[i].n, total));
+			json_object_end(&w);
+		}
+		json_array_end(&w);
+		json_key(&w, "threads");
+		json_array_begin(&w);
+		for (size_t t = 0; t < capts; t++) {
+			if (!ts[t].samples)
+				continue;
+			json_object_begin(&w);
+			json_key(&w, "thread");
+			json_u64(&w, t);
+			json_key(&w, "tid");
+			json_u64(&w, t < h->captids ? h->tids[t] : 0);
+			json_key(&w, "samples");
+			json_u64(&w, ts[t].samples);
+			json_key(&w, "cpu_ns");
+			json_u64(&w, ts[t].samples * period);
+			json_key(&w, "top_function");
+			json_string(&w, ts[t].top);
+			json_object_end(&w);
+		}
+		json_array_end(&w);
+		json_key(&w, "timings");
+		json_array_begin(&w);
+		for (size_t i = 0; i < h->npaths; i++) {
+			const struct gpath *p = &h->paths[i];
+			size_t n = path_names(h, sym, (uint32_t)i + 1, names,
+					      MAX_FRAMES);
+
+			json_object_begin(&w);
+			json_key(&w, "path");
+			json_names(&w, names, n);
+			json_key(&w, "kind");
+			json_string(&w, p->type == PERFSHIM_PATH_ZONE ? "zone"
+								      : "functi"
+									"on");
+			json_key(&w, "name");
+			json_string(&w, names[n - 1].function);
+			json_key(&w, "file");
+			json_string(&w, names[n - 1].file);
+			json_key(&w, "line");
+			json_u64(&w, names[n - 1].line);
+			json_key(&w, "calls");
+			json_u64(&w, p->calls);
+			json_key(&w, "total_ns");
+			json_u64(&w, p->incl_ns);
+			json_key(&w, "self_ns");
+			json_u64(&w, p->self_ns);
+			json_object_end(&w);
+		}
+		json_array_end(&w);
+		json_object_end(&w);
+		rc = json_writer_finish(&w);
+		goto out;
+	}
+
+	char a[32], b[32];
+
+	if (!h->have_sampler || !period)
+		fprintf(out, "No CPU sampling in this trace (PERFSHIM_SAMPLE_HZ"
+			     "=0, or the program used SIGPROF itself).\n");
+	else {
+		fmt_ns(a, sizeof(a), total * period);
+		fprintf(out,
+			"CPU time: %s in %" PRIu64 " samples, one per %s "
+			"of a thread's CPU time",
+			a, total, (fmt_ns(b, sizeof(b), period), b));
+		if (o->thread >= 0)
+			fprintf(out, " (thread %ld only)", o->thread);
+		uint64_t all = h->taken + h->in_shim + h->in_loader + h->other;
+
+		fprintf(out,
+			".\nNot sampled: %" PRIu64 " periods (%.1f%%) inside "
+			"the shim (recording), %" PRIu64 " in the loader or "
+			"unwinder, %" PRIu64 " other.\n",
+			h->in_shim, pct(h->in_shim, all), h->in_loader,
+			h->other);
+	}
+	if (fs.n) {
+		fprintf(out,
+			"\nFunctions by self time (%zu of %zu):\n"
+			"   self%%  total%%         self        total      "
+			"calls  function\n",
+			shown, fs.n);
+		for (size_t i = 0; i < shown; i++) {
+			const struct func *f = &fs.f[i];
+			char calls[24];
+
+			fmt_ns(a, sizeof(a), f->self * period);
+			fmt_ns(b, sizeof(b), f->total * period);
+			if (f->has_calls)
+				snprintf(calls, sizeof(calls), "%" PRIu64,
+					 f->calls);
+			else
+				snprintf(calls, sizeof(calls), "-");
+			fprintf(out, "  %5.1f%%  %5.1f%%  %11s  %11s %10s  %s",
+				pct(f->self, total), pct(f->total, total), a, b,
+				calls, f->function);
+			if (f->file[0])
+				fprintf(out, "  %s:%u", f->file, f->line);
+			if (f->module[0])
+				fprintf(out, "  [%s]", f->module);
+			fputc('\n', out);
+		}
+	}
+	if (paths.n) {
+		fprintf(out, "\nTop call paths (root first):\n");
+		for (size_t i = 0; i < paths.n && i < top; i++)
+			fprintf(out, "  %5.1f%%  %8" PRIu64 "  %s\n",
+				pct(paths.l[i].n, total), paths.l[i].n,
+				paths.l[i].text);
+		fprintf(out, "\nThreads:\n");
+		for (size_t t = 0; t < capts; t++) {
+			if (!ts[t].samples)
+				continue;
+			fmt_ns(a, sizeof(a), ts[t].samples * period);
+			fprintf(out, thread_line, t,
+				(unsigned long long)(t < h->captids ? h->tids[t]
+								    : 0),
+				a, pct(ts[t].samples, total),
+				ts[t].top ? ts[t].top : "?");
+		}
+	}
+	if (h->npaths) {
+		fprintf(out, "\nExact timings (instrumented functions and "
+			     "zones, "
+			     "wall clock, per call path):\n"
+			     "       calls    inclusive         self     per "
+			     "call"
+			     "  path\n");
+		timing_tree(h, sym, out, 0, 0, names);
+		if (h->unmatched || h->not_kept)
+			fprintf(out,
+				"  (%" PRIu64 " unmatched exits or zone ends, "
+				"%" PRIu64 " frames too deep to time)\n",
+				h->unmatched, h->not_kept);
+	}
+	rc = fflush(out) ? -1 : 0;
+	goto out;
+oom:
+	oom();
+out:
+	free(frames);
+	free(names);
+	free(buf);
+	free(fs.f);
+	free(fs.ix.s);
+	free(tf);
+	free(ts);
+	lines_release(&paths);
+	return rc;
+}
+
+/* --- allocation sites ----------------------------------------------------- */
+
+static const struct hotspots *site_h;
+static enum hot_key site_key;
+
+static uint64_t site_value(const struct site *s)
+{
+	switch (site_key) {
+	case HOT_BY_ALLOCS:
+		return s->allocs;
+	case HOT_BY_PEAK:
+		return s->gen == site_h->gen ? s->at_peak : s->live;
+	case HOT_BY_TEMPORARY:
+		return s->temporary;
+	case HOT_METRIC_LEAKED:
+		return s->live;
+	default:
+		return s->bytes;
+	}
+}
+
+static int site_order(const void *a, const void *b)
+{
+	uint64_t x = site_value(a), y = site_value(b);
+	const struct site *p = a, *q = b;
+
+	if (x != y)
+		return x < y ? 1 : -1;
+	if (p->bytes != q->bytes)
+		return p->bytes < q->bytes ? 1 : -1;
+	return p->stack < q->stack ? -1 : p->stack > q->stack;
+}
+
+static const char *const key_names[] = { "allocs",    "bytes", "peak",
+					 "temporary", "cpu",   "leaked" };
+
+static int sites_report(struct hotspots *h, struct symbols *sym,
+			const struct hot_options *o, FILE *out)
+{
+	struct sym_frame *frames = calloc(MAX_FRAMES, sizeof(*frames));
+	size_t top = o->top ? o->top : DEFAULT_TOP;
+	struct json_writer w;
+	size_t shown = 0;
+
+	if (!frames)
+		return oom();
+	site_h = h;
+	site_key = o->key;
+	sort_n(h->sites, h->nsites, sizeof(*h->sites), site_order);
+	/* The index no longer matches: nothing looks sites up after this. */
+	free(h->site_ix.s);
+	memset(&h->site_ix, 0, sizeof(h->site_ix));
+	if (o->json) {
+		json_writer_init(&w, out);
+		json_object_begin(&w);
+		json_key(&w, "by");
+		json_string(&w, key_names[o->key]);
+		json_key(&w, "temporary_rule");
+		json_string(&w, "freed by the allocating thread before its "
+				"next allocation");
+		json_key(&w, "peak_bytes");
+		json_u64(&w, h->rp->peak_bytes);
+		json_key(&w, "sites");
+		json_array_begin(&w);
+	} else {
+		fprintf(out,
+			"Allocation sites by %s; peak: bytes live at the "
+			"heap's peak (%" PRIu64 " bytes); temporary: freed "
+			"by the allocating thread before its next "
+			"allocation.\n\n",
+			key_names[o->key], h->rp->peak_bytes);
+	}
+	for (size_t i = 0; i < h->nsites && shown < top; i++) {
+		const struct site *s = &h->sites[i];
+
+		if (!site_value(s))
+			break;
+		shown++;
+		size_t n =
+			stack_frames(h->rp, sym, s->stack, frames, MAX_FRAMES);
+		uint64_t peak = s->gen == h->gen ? s->at_peak : s->live;
+
+		if (o->json) {
+			json_object_begin(&w);
+			json_key(&w, "allocs");
+			json_u64(&w, s->allocs);
+			json_key(&w, "bytes");
+			json_u64(&w, s->bytes);
+			json_key(&w, "peak_bytes");
+			json_u64(&w, peak);
+			json_key(&w, "temporary");
+			json_u64(&w, s->temporary);
+			json_key(&w, "leaked_bytes");
+			json_u64(&w, s->live);
+			json_key(&w, "stack");
+			json_array_begin(&w);
+			for (size_t k = 0; k < n; k++) {
+				json_object_begin(&w);
+				json_key(&w, "function");
+				json_string(&w, frames[k].function);
+				json_key(&w, "file");
+				json_string(&w, frames[k].file);
+				json_key(&w, "line");
+				json_u64(&w, frames[k].line);
+				json_key(&w, "module");
+				json_string(&w, frames[k].module);
+				json_object_end(&w);
+			}
+			json_array_end(&w);
+			json_object_end(&w);
+			continue;
+		}
+		fprintf(out,
+			"%" PRIu64 " allocations, %" PRIu64 " bytes, %" PRIu64
+			" bytes at peak, %" PRIu64 " temporary (%.1f%%), at:\n",
+			s->allocs, s->bytes, peak, s->temporary,
+			pct(s->temporary, s->allocs));
+		for (size_t k = 0; k < n && k < SITE_FRAMES; k++) {
+			fprintf(out, "    #%-2zu %s", k, frames[k].function);
+			if (frames[k].file[0])
+				fprintf(out, "  %s:%u", frames[k].file,
+					frames[k].line);
+			if (frames[k].module[0])
+				fprintf(out, "  [%s]", frames[k].module);
+			fputc('\n', out);
+		}
+		fputc('\n', out);
+	}
+	free(frames);
+	if (o->json) {
+		json_array_end(&w);
+		json_object_end(&w);
+		return json_writer_finish(&w);
+	}
+	if (!shown)
+		fprintf(out, "No allocation site has any.\n");
+	return fflush(out) ? -1 : 0;
+}
+
+/* --- flame graphs --------------------------------------------------------- */
+
+static int flame_report(struct hotspots *h, struct symbols *sym,
+			const struct hot_options *o, FILE *out)
+{
+	struct sym_frame *frames = calloc(MAX_FRAMES, sizeof(*frames));
+	char *buf = malloc(65536);
+	struct lines ls = { 0 };
+	int rc = -1;
+
+	if (!frames || !buf) {
+		oom();
+		goto out;
+	}
+	if (o->key == HOT_METRIC_CPU) {
+		for (size_t i = 0; i < h->nsamps; i++) {
+			const struct samp *s = &h->samps[i];
+
+			if (o->thread >= 0 && s->thread != (uint64_t)o->thread)
+				continue;
+			size_t n = stack_frames(h->rp, sym, s->stack, frames,
+						MAX_FRAMES);
+
+			if (n && line_add(&ls, collapse(frames, n, buf, 65536),
+					  s->n))
+				goto out;
+		}
+	} else {
+		site_h = h;
+		site_key = o->key;
+		for (size_t i = 0; i < h->nsites; i++) {
+			const struct site *s = &h->sites[i];
+			uint64_t v = site_value(s);
+			size_t n;
+
+			if (!v)
+				continue;
+			n = stack_frames(h->rp, sym, s->stack, frames,
+					 MAX_FRAMES);
+			if (!n) {
+				frames[0].function = "(no stack)";
+				n = 1;
+			}
+			if (line_add(&ls, collapse(frames, n, buf, 65536), v))
+				goto out;
+		}
+	}
+	sort_n(ls.l, ls.n, sizeof(*ls.l), line_by_text);
+	for (size_t i = 0; i < ls.n; i++)
+		fprintf(out, "%s %" PRIu64 "\n", ls.l[i].text, ls.l[i].n);
+	rc = fflush(out) ? -1 : 0;
+	if (rc)
+		fprintf(stderr, "perfanalyze: cannot write the output\n");
+out:
+	free(frames);
+	free(buf);
+	lines_release(&ls);
+	return rc;
+}
+
+int hotspots_report(struct hotspots *h, struct symbols *sym,
+		    const struct hot_options *o, FILE *out)
+{
+	switch (o->mode) {
+	case HOT_SITES:
+		return sites_report(h, sym, o, out);
+	case HOT_FLAME:
+		return flame_report(h, sym, o, out);
+	default:
+		return cpu_report(h, sym, o, out);
+	}
+}

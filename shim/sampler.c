@@ -1,0 +1,521 @@
+/*
+ * sampler.c - CPU-time sampling: each thread has a timer on its own CPU
+ * clock that sends it SIGPROF; the handler takes the interrupted stack and
+ * appends a SAMPLE event to the thread's buffer.
+ */
+#define _GNU_SOURCE
+#define UNW_LOCAL_ONLY
+#include <dlfcn.h>
+#include <elf.h>
+#include <errno.h>
+#include <libunwind.h>
+#include <link.h>
+#include <pthread.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/auxv.h>
+#include <sys/syscall.h>
+#include <sys/time.h>
+#include <time.h>
+#include <ucontext.h>
+#include <unistd.h>
+
+#include "perfshim_trace.h"
+#include "shim.h"
+
+#ifndef sigev_notify_thread_id
+#define sigev_notify_thread_id _sigev_un._tid
+#endif
+
+/*
+ * Threads with a timer. A slot is taken and given back under slot_lock
+ * (never in the handler); the handler only reads its own thread's TLS.
+ * More threads than slots at once are simply not sampled.
+ */
+#define SLOTS 4096
+
+struct slot {
+	int used;
+	timer_t timer;
+};
+
+static struct slot slots[SLOTS];
+static pthread_mutex_t slot_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_key_t exit_key;
+static uint64_t period_ns;
+/* 1 while SIGPROF is ours; 0 before start, after the finish, or when the
+ * program took SIGPROF for itself. */
+static _Atomic int sampling;
+static _Atomic int yielded;
+static struct sigaction app_prof; /* what the program sees for SIGPROF */
+static int (*real_sigaction)(int, const struct sigaction *, struct sigaction *);
+static int (*real_setitimer)(__itimer_which_t, const struct itimerval *,
+			     struct itimerval *);
+static int (*real_pthread_create)(pthread_t *, const pthread_attr_t *,
+				  void *(*)(void *), void *);
+
+/* Code where a sample must not unwind: the loader and libunwind itself. */
+static uintptr_t ld_lo, ld_hi, unw_lo, unw_hi;
+
+static _Atomic uint64_t n_taken, n_in_shim, n_in_loader, n_other;
+
+HIDDEN __thread int perfshim_in_handler;
+static __thread int my_slot; /* slot index + 1, 0: none */
+static __thread int warmed;  /* libunwind has run on this thread */
+
+static void resolve(void)
+{
+	if (!real_sigaction)
+		real_sigaction =
+			(int (*)(int, const struct sigaction *,
+				 struct sigaction *))dlsym(RTLD_NEXT, "sigactio"
+								      "n");
+	if (!real_setitimer)
+		real_setitimer =
+			(int (*)(__itimer_which_t, const struct itimerval *,
+				 struct itimerval *))dlsym(RTLD_NEXT, "setitime"
+								      "r");
+	if (!real_pthread_create)
+		real_pthread_create = (int (*)(
+			pthread_t *, const pthread_attr_t *, void *(*)(void *),
+			void *))dlsym(RTLD_NEXT, "pthread_create");
+}
+
+/* The extent of the executable PT_LOAD segments of the ELF image at base. */
+static void exec_range(uintptr_t base, uintptr_t *lo, uintptr_t *hi)
+{
+	const ElfW(Ehdr) *eh = (const ElfW(Ehdr) *)base;
+
+	if (!base || memcmp(eh->e_ident, ELFMAG, SELFMAG))
+		return;
+	const ElfW(Phdr) *ph = (const ElfW(Phdr) *)(base + eh->e_phoff);
+	uintptr_t bias = eh->e_type == ET_DYN ? base : 0;
+
+	for (int i = 0; i < eh->e_phnum; i++) {
+		if (ph[i].p_type != PT_LOAD || !(ph[i].p_flags & PF_X))
+			continue;
+		uintptr_t a = bias + ph[i].p_vaddr;
+
+		if (!*lo || a < *lo)
+			*lo = a;
+		if (a + ph[i].p_memsz > *hi)
+			*hi = a + ph[i].p_memsz;
+	}
+}
+
+static int in_range(uintptr_t ip, uintptr_t lo, uintptr_t hi)
+{
+	return ip - lo < hi - lo;
+}
+
+static void write_counts(void)
+{
+	uint8_t buf[8 * PERFSHIM_VARINT_MAX];
+	struct enc e = { buf, 0, sizeof(buf) };
+
+	enc_u(&e, PERFSHIM_TIMING_SAMPLER);
+	enc_u(&e, atomic_load(&yielded) ? 0 : period_ns);
+	enc_u(&e, atomic_load(&n_taken));
+	enc_u(&e, atomic_load(&n_in_shim));
+	enc_u(&e, atomic_load(&n_in_loader));
+	enc_u(&e, atomic_load(&n_other));
+	perfshim_meta(PERFSHIM_REC_TIMING, buf, e.len);
+}
+
+/*
+ * PERFSHIM_UNWIND=fp: the frame-pointer chain from the interrupted
+ * registers, every read checked against the thread's stack. -1 when the
+ * chain breaks (the interrupted code used rbp otherwise): libunwind then.
+ */
+static int fp_walk(const struct thread_state *t, uintptr_t fp, uintptr_t *buf,
+		   int n, int max)
+{
+	int outside = 0;
+
+	while (n < max) {
+		if (fp < t->stack_lo || fp + 16 > t->stack_hi || (fp & 7))
+			return -1;
+		const uintptr_t *frame = (const uintptr_t *)fp;
+
+		if (!frame[1])
+			return n;
+		buf[n++] = frame[1];
+		if (perfshim_in_shim(frame[1])) {
+			if (outside)
+				return n;
+		} else {
+			outside = 1;
+		}
+		if (!frame[0])
+			return n;
+		if (frame[0] <= fp)
+			return -1;
+		fp = frame[0];
+	}
+	return n;
+}
+
+static int unw_walk(ucontext_t *uc, uintptr_t *buf, int max)
+{
+	unw_cursor_t c;
+	int n = 0;
+
+	if (unw_init_local2(&c, (unw_context_t *)uc, UNW_INIT_SIGNAL_FRAME) < 0)
+		return 0;
+	do {
+		unw_word_t ip;
+
+		if (unw_get_reg(&c, UNW_REG_IP, &ip) < 0 || !ip)
+			break;
+		/* The leaf is the interrupted pc: + 1, as the format says. */
+		buf[n] = n ? (uintptr_t)ip : (uintptr_t)ip + 1;
+		n++;
+	} while (n < max && unw_step(&c) > 0);
+	return n;
+}
+
+static void on_prof(int sig, siginfo_t *info, void *ctx)
+{
+	struct thread_state *t = perfshim_self;
+	ucontext_t *uc = ctx;
+	int e = errno;
+
+	(void)sig;
+	if (!atomic_load_explicit(&sampling, memory_order_relaxed))
+		goto out;
+	/*
+	 * The kernel checks CPU timers on its tick: at 1 kHz with a 250 Hz
+	 * tick one signal stands for 4 periods, and si_overrun says so. Each
+	 * period is one SAMPLE (the format has no weight), all at once;
+	 * drops count periods too.
+	 */
+	int weight = 1 + (info && info->si_overrun > 0
+				  ? (info->si_overrun < 1000 ? info->si_overrun
+							     : 1000)
+				  : 0);
+
+	/*
+	 * The guard covers everything the shim does on this thread, its ring
+	 * appends above all (perfshim_emit is not reentrant): a sample there
+	 * is dropped, never nested.
+	 */
+	if (perfshim_guard) {
+		atomic_fetch_add_explicit(&n_in_shim, (uint64_t)weight,
+					  memory_order_relaxed);
+		goto out;
+	}
+	if (!t || !warmed ||
+	    !atomic_load_explicit(&perfshim_recording, memory_order_relaxed)) {
+		atomic_fetch_add_explicit(&n_other, (uint64_t)weight,
+					  memory_order_relaxed);
+		goto out;
+	}
+	uintptr_t pc = (uintptr_t)uc->uc_mcontext.gregs[REG_RIP];
+
+	if (perfshim_in_shim(pc)) {
+		atomic_fetch_add_explicit(&n_in_shim, (uint64_t)weight,
+					  memory_order_relaxed);
+		goto out;
+	}
+	if (in_range(pc, ld_lo, ld_hi) || in_range(pc, unw_lo, unw_hi)) {
+		atomic_fetch_add_explicit(&n_in_loader, (uint64_t)weight,
+					  memory_order_relaxed);
+		goto out;
+	}
+	perfshim_guard++;
+	uint64_t ts = perfshim_event_begin(t);
+	uintptr_t *buf = t->ips;
+	int max = perfshim_cfg.depth + 16, n = -1;
+
+	if (perfshim_cfg.unwind_fp) {
+		buf[0] = pc + 1;
+		n = fp_walk(t, (uintptr_t)uc->uc_mcontext.gregs[REG_RBP], buf,
+			    1, max);
+	}
+	if (n < 0)
+		n = unw_walk(uc, buf, max);
+	perfshim_in_handler = 1;
+	uint32_t stack = n > 0 ? perfshim_stack_intern(t, buf, n) : 0;
+
+	perfshim_in_handler = 0;
+	if (stack) {
+		uint8_t rec[2 * PERFSHIM_VARINT_MAX + 1];
+		size_t len = 0;
+
+		rec[len++] = PERFSHIM_EV_SAMPLE;
+		len += perfshim_put_varint(rec + len, ts - t->last_ts);
+		len += perfshim_put_varint(rec + len, stack);
+		t->last_ts = ts;
+		perfshim_emit(t, rec, len);
+		rec[1] = 0; /* the same instant: dt 0 */
+		len = 1 + 1 + perfshim_put_varint(rec + 2, stack);
+		for (int i = 1; i < weight; i++)
+			perfshim_emit(t, rec, len);
+		atomic_fetch_add_explicit(&n_taken, (uint64_t)weight,
+					  memory_order_relaxed);
+	} else {
+		atomic_fetch_add_explicit(&n_other, (uint64_t)weight,
+					  memory_order_relaxed);
+	}
+	perfshim_event_end(t);
+	perfshim_guard--;
+out:
+	errno = e;
+}
+
+static void disarm_self(void)
+{
+	int s = my_slot;
+
+	if (!s)
+		return;
+	pthread_mutex_lock(&slot_lock);
+	if (slots[s - 1].used) {
+		timer_delete(slots[s - 1].timer);
+		slots[s - 1].used = 0;
+	}
+	pthread_mutex_unlock(&slot_lock);
+	my_slot = 0;
+}
+
+static void exit_key_dtor(void *p)
+{
+	(void)p;
+	perfshim_guard++;
+	disarm_self();
+	perfshim_guard--;
+}
+
+/* Set up this thread and start its timer. Called with the guard held. */
+static void arm_self(void)
+{
+	struct thread_state *t;
+
+	if (my_slot || !atomic_load(&sampling))
+		return;
+	t = perfshim_thread_get();
+	if (!t)
+		return;
+	if (!t->stack_hi)
+		perfshim_stack_bounds(t);
+	if (!warmed) {
+		/* libunwind sets up its per-thread state on first use: here,
+		 * not in the handler. */
+		unw_context_t uc;
+		unw_cursor_t c;
+
+		unw_getcontext(&uc);
+		if (unw_init_local(&c, &uc) >= 0)
+			for (int i = 0; i < 4 && unw_step(&c) > 0; i++)
+				;
+		warmed = 1;
+	}
+
+	struct sigevent sev;
+	struct itimerspec its;
+	int s;
+
+	memset(&sev, 0, sizeof(sev));
+	sev.sigev_notify = SIGEV_THREAD_ID;
+	sev.sigev_signo = SIGPROF;
+	sev.sigev_notify_thread_id = (pid_t)syscall(SYS_gettid);
+	pthread_mutex_lock(&slot_lock);
+	for (s = 0; s < SLOTS && slots[s].used; s++)
+		;
+	if (s < SLOTS &&
+	    !timer_create(CLOCK_THREAD_CPUTIME_ID, &sev, &slots[s].timer)) {
+		slots[s].used = 1;
+		my_slot = s + 1;
+	}
+	pthread_mutex_unlock(&slot_lock);
+	if (!my_slot)
+		return;
+	its.it_interval.tv_sec = (time_t)(period_ns / 1000000000ull);
+	its.it_interval.tv_nsec = (long)(period_ns % 1000000000ull);
+	its.it_value = its.it_interval;
+	timer_settime(slots[my_slot - 1].timer, 0, &its, NULL);
+	pthread_setspecific(exit_key, (void *)1);
+}
+
+/* The program wants SIGPROF (its own handler or ITIMER_PROF): give it up. */
+static void yield_sigprof(void)
+{
+	if (atomic_exchange(&yielded, 1))
+		return;
+	atomic_store(&sampling, 0);
+	pthread_mutex_lock(&slot_lock);
+	for (int s = 0; s < SLOTS; s++) {
+		if (slots[s].used) {
+			timer_delete(slots[s].timer);
+			slots[s].used = 0;
+		}
+	}
+	pthread_mutex_unlock(&slot_lock);
+	real_sigaction(SIGPROF, &app_prof, NULL);
+	perfshim_guard++;
+	write_counts(); /* period 0: the trace says sampling stopped */
+	perfshim_guard--;
+}
+
+HIDDEN void perfshim_sampler_init(void)
+{
+	struct sigaction sa;
+	Dl_info di;
+
+	resolve();
+	if (perfshim_cfg.sample_hz <= 0 || !real_sigaction)
+		return;
+	period_ns = 1000000000ull / (uint64_t)perfshim_cfg.sample_hz;
+	if (real_sigaction(SIGPROF, NULL, &app_prof))
+		return;
+	exec_range(getauxval(AT_BASE), &ld_lo, &ld_hi);
+	if (dladdr((void *)(uintptr_t)&unw_init_local2, &di) && di.dli_fbase)
+		exec_range((uintptr_t)di.dli_fbase, &unw_lo, &unw_hi);
+	if (pthread_key_create(&exit_key, exit_key_dtor))
+		return;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_sigaction = on_prof;
+	sa.sa_flags = SA_SIGINFO | SA_RESTART;
+	sigemptyset(&sa.sa_mask);
+	if (real_sigaction(SIGPROF, &sa, NULL))
+		return;
+	atomic_store(&sampling, 1);
+	write_counts();
+	arm_self();
+}
+
+/* Timers are not inherited: the child's one thread starts its own. */
+HIDDEN void perfshim_sampler_after_fork(void)
+{
+	perfshim_guard++;
+	pthread_mutex_init(&slot_lock, NULL);
+	memset(slots, 0, sizeof(slots));
+	my_slot = 0;
+	atomic_store(&n_taken, 0);
+	atomic_store(&n_in_shim, 0);
+	atomic_store(&n_in_loader, 0);
+	atomic_store(&n_other, 0);
+	if (atomic_load(&sampling) && atomic_load(&perfshim_recording)) {
+		/* A sample may be the child's first event; the writer must
+		 * be there before, not started from the handler. */
+		perfshim_writer_start();
+		write_counts();
+		arm_self();
+	}
+	perfshim_guard--;
+}
+
+HIDDEN void perfshim_profile_finish(int how)
+{
+	if (how == PERFSHIM_END_SIGNAL) {
+		atomic_store(&sampling, 0);
+		return;
+	}
+	if (period_ns && !atomic_load(&yielded)) {
+		atomic_store(&sampling, 0);
+		write_counts();
+	}
+	perfshim_timing_finish();
+}
+
+HIDDEN void perfshim_profile_unfinish(void)
+{
+	if (period_ns && !atomic_load(&yielded))
+		atomic_store(&sampling, 1);
+}
+
+HIDDEN int perfshim_sampler_sigaction(const struct sigaction *act,
+				      struct sigaction *old)
+{
+	struct sigaction prev = app_prof;
+
+	resolve();
+	if (!period_ns || atomic_load(&yielded))
+		return real_sigaction(SIGPROF, act, old);
+	if (act && act->sa_handler != SIG_DFL && act->sa_handler != SIG_IGN) {
+		/* A handler of its own: SIGPROF is the program's from now. */
+		yield_sigprof();
+		int r = real_sigaction(SIGPROF, act, NULL);
+
+		if (r == 0 && old)
+			*old = prev;
+		return r;
+	}
+	/* Default or ignore (a program resetting its signals): noted, and
+	 * reported back, but sampling goes on. */
+	if (act)
+		app_prof = *act;
+	if (old)
+		*old = prev;
+	return 0;
+}
+
+EXPORT int setitimer(__itimer_which_t which,
+		     const struct itimerval *restrict nv,
+		     struct itimerval *restrict ov)
+{
+	resolve();
+	if (which == ITIMER_PROF && nv &&
+	    (nv->it_value.tv_sec || nv->it_value.tv_usec) && period_ns) {
+		int e = errno;
+
+		perfshim_guard++;
+		yield_sigprof();
+		perfshim_guard--;
+		errno = e;
+	}
+	return real_setitimer(which, nv, ov);
+}
+
+struct start {
+	void *(*fn)(void *);
+	void *arg;
+};
+
+static void *start_sampled(void *p)
+{
+	struct start s = *(struct start *)p;
+	int e = errno;
+
+	perfshim_guard++;
+	perfshim_real.free(p);
+	arm_self();
+	perfshim_guard--;
+	errno = e;
+	void *r = s.fn(s.arg);
+
+	/* Not a tail call: this frame is where the thread's stacks end. */
+	__asm__ volatile("" ::: "memory");
+	return r;
+}
+
+/*
+ * Threads are sampled even if they never allocate: each new thread starts
+ * its timer before it runs the program's function. The shim's own threads
+ * (created with the guard held) are left alone.
+ */
+EXPORT int pthread_create(pthread_t *th, const pthread_attr_t *attr,
+			  void *(*fn)(void *), void *arg)
+{
+	struct start *s = NULL;
+	int e = errno;
+
+	resolve();
+	if (!perfshim_guard && atomic_load(&sampling) && perfshim_real.malloc) {
+		perfshim_guard++;
+		s = perfshim_real.malloc(sizeof(*s));
+		perfshim_guard--;
+	}
+	errno = e;
+	if (!s)
+		return real_pthread_create(th, attr, fn, arg);
+	s->fn = fn;
+	s->arg = arg;
+	int r = real_pthread_create(th, attr, start_sampled, s);
+
+	if (r) {
+		perfshim_real.free(s);
+		errno = e;
+	}
+	return r;
+}
