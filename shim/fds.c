@@ -84,6 +84,13 @@ static int lift(int fd)
 	return high;
 }
 
+HIDDEN int perfshim_own_fd(int fd)
+{
+	fd = lift(fd);
+	own(fd);
+	return fd;
+}
+
 EXPORT int pipe2(int fds[2], int flags)
 {
 	int r = LOOKUP(pipe2)(fds, flags);

@@ -87,6 +87,8 @@ static void read_config(void)
 		perfshim_say("ignoring PERFSHIM_UNWIND=%s: expected libunwind "
 			     "or fp",
 			     uw);
+	perfshim_cfg.rss_interval_ms =
+		(unsigned)env_long("PERFSHIM_RSS_INTERVAL_MS", 100, 0, 3600000);
 	kb = env_long("PERFSHIM_BUFFER_KB", 256, 16, 65536);
 	perfshim_cfg.ring_size = 16 * 1024;
 	while (perfshim_cfg.ring_size < (size_t)kb * 1024)
@@ -96,8 +98,10 @@ static void read_config(void)
 static void fork_child(void)
 {
 	perfshim_after_fork_child();
-	if (atomic_load(&perfshim_recording))
+	if (atomic_load(&perfshim_recording)) {
 		traced_pid = getpid();
+		perfshim_memory_reset();
+	}
 }
 
 /* Stays 1 in a vfork child, whose memory is the parent's: hands off. */
@@ -123,6 +127,7 @@ __attribute__((constructor)) static void perfshim_init(int argc, char **argv,
 	perfshim_stack_init();
 	if (perfshim_writer_open())
 		goto out;
+	perfshim_memory_init();
 	traced_pid = getpid();
 	pthread_atfork(perfshim_fork_prepare, perfshim_fork_parent, fork_child);
 	perfshim_signals_init();
