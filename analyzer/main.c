@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "growth.h"
 #include "json.h"
 #include "leaks.h"
 #include "perfshim_trace.h"
@@ -22,6 +23,11 @@ static const char usage[] =
 	"usage: perfanalyze TRACE [--leaks] [--json] [--fail-on-leak]\n"
 	"                   [--min-bytes N] [--suppressions FILE]...\n"
 	"                   [--show-runtime]\n"
+	"       perfanalyze TRACE --growth|--timeline [--fail-on-growth] "
+	"[--json]\n"
+	"                   [--marker LABEL] [--warmup W] [--windows N]\n"
+	"                   [--growth-floor B] [--growth-relative F] "
+	"[--alpha A]\n"
 	"\n"
 	"  (no report option)   summary: duration, threads, calls, peak heap,\n"
 	"                       memory still allocated at exit, how it ended\n"
@@ -37,6 +43,7 @@ static const char usage[] =
 	"until\n"
 	"                       exit (stdio buffers, locale data, its "
 	"start-up)\n"
+	"%s"
 	"  --version, --help\n"
 	"\n"
 	"Exit status: 0 done, 1 a gate failed, 2 usage or input error.\n";
@@ -214,12 +221,19 @@ int main(int argc, char **argv)
 		{ "show-runtime", no_argument, NULL, OPT_RT },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, OPT_VERSION },
+		GROWTH_LONG_OPTIONS,
 		{ NULL, 0, NULL, 0 },
 	};
 	struct leak_options lo = { 0 };
 	struct suppressions supp;
 	int want_leaks = 0, fail_on_leak = 0, c, rc = 0;
+	int leak_opts = 0; /* options that only mean something for --leaks */
+	struct growth_options go;
+	struct growth_scan gs;
+	struct trace_visitor gv;
 
+	growth_options_init(&go);
+	growth_scan_init(&gs);
 	suppressions_init(&supp);
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":hlj", opts, NULL)) != -1) {
@@ -245,18 +259,25 @@ int main(int argc, char **argv)
 					  "bytes, not",
 					  optarg);
 			lo.min_bytes = v;
+			leak_opts = 1;
 			break;
 		}
 		case OPT_SUPP:
 			if (suppressions_load(&supp, optarg))
 				return EXIT_INPUT;
 			lo.supp = &supp;
+			leak_opts = 1;
 			break;
 		case OPT_RT:
 			lo.show_runtime = 1;
+			leak_opts = 1;
+			break;
+		case GROWTH_OPT_FIRST ... GROWTH_OPT_LAST:
+			if (growth_option(&go, c, optarg))
+				return EXIT_INPUT;
 			break;
 		case 'h':
-			fputs(usage, stdout);
+			printf(usage, growth_usage);
 			return 0;
 		case OPT_VERSION:
 			printf("perfanalyze (perfshim) trace format %d.%d\n",
@@ -272,12 +293,23 @@ int main(int argc, char **argv)
 	}
 	if (optind >= argc) {
 		fputs("perfanalyze: no trace file given\n", stderr);
-		fputs(usage, stderr);
+		fprintf(stderr, usage, growth_usage);
 		return EXIT_INPUT;
 	}
 	if (argc - optind > 1)
 		die_usage("one trace at a time; extra argument",
 			  argv[optind + 1]);
+	if (go.on && (want_leaks || leak_opts))
+		die_usage("the growth report goes without the leak report "
+			  "and its options; drop",
+			  want_leaks ? "--leaks" : "--min-bytes etc.");
+	if (go.timeline && go.fail)
+		die_usage("--timeline prints the series, not a verdict; drop",
+			  "--fail-on-growth");
+	if (go.tuned && !go.on)
+		die_usage("--marker, --warmup, --windows, --growth-floor, "
+			  "--growth-relative and --alpha need",
+			  "--growth");
 
 	const char *path = argv[optind];
 	struct trace_reader *r = trace_reader_open(path);
@@ -294,12 +326,27 @@ int main(int argc, char **argv)
 	visitor_tee_init(&tee);
 	visitor_tee_add(&tee, &v);
 	/* Reports that collect more than replay does add their visitor here. */
+	if (go.on) {
+		growth_scan_visitor(&gs, &gv);
+		visitor_tee_add(&tee, &gv);
+	}
 	if (trace_reader_run(r, &tee.out)) {
 		rc = EXIT_INPUT;
 		goto cleanup;
 	}
 	check_end(&rp, path);
 	int cut = trace_reader_cut_short(r);
+
+	if (go.on) {
+		enum growth_verdict gvd;
+
+		go.json = lo.json;
+		if (growth_report(path, &rp, &gs, &go, stdout, &gvd))
+			rc = EXIT_INPUT;
+		else if (go.fail && gvd == GROWTH_GROWING)
+			rc = EXIT_GATE;
+		goto cleanup;
+	}
 
 	if (!want_leaks) {
 		if (lo.json)
@@ -328,5 +375,6 @@ cleanup:
 	replay_release(&rp);
 	trace_reader_free(r);
 	suppressions_release(&supp);
+	growth_scan_release(&gs);
 	return rc;
 }
