@@ -76,7 +76,10 @@ static int read_statm(uint64_t *rss, uint64_t *mapped)
 	if (atomic_load(&statm_off))
 		return -1;
 	if (!statm_valid(fd)) {
-		/* Not ours any more: never close what the program owns. */
+		/* Not ours any more (closed or replaced by a raw system
+		 * call): never close what the program owns, and let it. */
+		if (fd >= 0)
+			perfshim_disown_fd(fd);
 		fd = statm_open();
 		if (fd < 0) {
 			atomic_store(&statm_off, 1);
@@ -142,6 +145,20 @@ HIDDEN void perfshim_memory_reset(void)
 	atomic_store(&statm_off, 0);
 	perfshim_memory_init();
 	perfshim_guard--;
+}
+
+HIDDEN void perfshim_memory_protect_fd(int fd)
+{
+	if (fd < 0 || fd != atomic_load(&statm_fd))
+		return;
+	int high = fcntl(fd, F_DUPFD_CLOEXEC, fd + 1);
+
+	perfshim_disown_fd(fd);
+	if (high < 0) {
+		atomic_store(&statm_fd, -1); /* opened again when next due */
+		return;
+	}
+	atomic_store(&statm_fd, perfshim_own_fd(high));
 }
 
 static inline int tracing(void)

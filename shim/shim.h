@@ -208,6 +208,8 @@ HIDDEN size_t perfshim_memory_sample(uint8_t *out, int force);
 HIDDEN void perfshim_memory_init(void);
 /* In a forked child: the child's own /proc/self/statm. */
 HIDDEN void perfshim_memory_reset(void);
+/* The program dup2()s onto fd: if it is ours, move ours elsewhere. */
+HIDDEN void perfshim_memory_protect_fd(int fd);
 
 /* fds.c */
 /*
@@ -216,6 +218,8 @@ HIDDEN void perfshim_memory_reset(void);
  * descriptor to use from now on.
  */
 HIDDEN int perfshim_own_fd(int fd);
+/* perfshim_disown_fd - the number is the program's again. */
+HIDDEN void perfshim_disown_fd(int fd);
 
 /* signals.c */
 HIDDEN void perfshim_signals_init(void);
