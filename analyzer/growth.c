@@ -14,7 +14,7 @@
 #include "tee.h"
 
 /* Most points a series keeps: markers beyond it are taken one in k. */
-#define POINT_CAP 256
+#define POINT_CAP 512
 /* Fewest points after the warm-up for a verdict. */
 #define MIN_POINTS 8
 /* A run without markers shorter than this is too short to judge. */
