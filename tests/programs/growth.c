@@ -23,13 +23,22 @@
  *            every 32nd iteration the 15 oldest of them freed: net growth
  *            of 2000 bytes per 8 iterations less 3000 per 32, GROWING
  *
+ * With GROWTH_CLOBBER=1 in the environment, halfway through it finds the
+ * descriptor the shim reads /proc/self/statm from, dup2()s /dev/null onto
+ * that number and closes it: that number is the program's from then on
+ * (the close must really close it, or it exits 3), and the samples must go
+ * on.
+ *
  * It prints nothing and exits 0.
  */
+#include <fcntl.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "perfshim.h"
 
@@ -131,12 +140,37 @@ static void burst_free(void)
 		free(burst[burst_head++]);
 }
 
+/* Take over the number of the shim's statm descriptor, then close it. */
+static void clobber(void)
+{
+	char path[64], link[256];
+
+	for (int fd = 3; fd < 4096; fd++) {
+		snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+		ssize_t n = readlink(path, link, sizeof(link) - 1);
+
+		if (n <= 0)
+			continue;
+		link[n] = 0;
+		if (!strstr(link, "/statm"))
+			continue;
+		int null = open("/dev/null", O_RDONLY);
+
+		if (null < 0 || dup2(null, fd) != fd || close(fd) ||
+		    fcntl(fd, F_GETFD) != -1)
+			exit(3);
+		close(null);
+		return;
+	}
+}
+
 int main(int argc, char **argv)
 {
 	const char *mode = argc > 1 ? argv[1] : "leak";
 	int iters = argc > 2 ? atoi(argv[2]) : 300;
 	long sleep_us = argc > 3 ? atol(argv[3]) : 1000;
 	int mark = !(argc > 4 && !strcmp(argv[4], "nomark"));
+	const char *cl = getenv("GROWTH_CLOBBER");
 
 	if (!strcmp(mode, "churn"))
 		for (int i = 0; i < POOL; i++) {
@@ -144,6 +178,8 @@ int main(int argc, char **argv)
 			pool[i] = malloc(pool_size[i]); /* FREED:pool-start */
 		}
 	for (int it = 0; it < iters; it++) {
+		if (cl && *cl == '1' && it == iters / 2)
+			clobber();
 		churn();
 		if (!strcmp(mode, "leak")) {
 			leak_one();
