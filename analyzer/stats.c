@@ -45,8 +45,52 @@ double stats_median(double *v, size_t n)
 	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
+/*
+ * Two-sided P(|S| >= |s|) without ties, from the distribution of the
+ * number of inversions of a random permutation (S = N - 2 inversions):
+ * built one element at a time, the k-th adding 0..k-1 inversions with
+ * equal chance. NaN when out of memory.
+ */
+static double exact_p(size_t n, double s)
+{
+	size_t pairs = n * (n - 1) / 2, len = 1;
+	double *c = calloc(pairs + 1, sizeof(*c));
+	double *pre = calloc(pairs + 2, sizeof(*pre));
+	double p = 0;
+
+	if (!c || !pre) {
+		free(c);
+		free(pre);
+		return NAN;
+	}
+	c[0] = 1;
+	for (size_t k = 2; k <= n; k++) {
+		pre[0] = 0;
+		for (size_t i = 0; i < len; i++)
+			pre[i + 1] = pre[i] + c[i];
+		len += k - 1;
+		for (size_t i = 0; i < len; i++) {
+			size_t hi =
+				i + 1 < len - (k - 1) ? i + 1 : len - (k - 1);
+			size_t lo = i + 1 > k ? i + 1 - k : 0;
+
+			c[i] = (pre[hi] - pre[lo]) / (double)k;
+		}
+	}
+	double m = ((double)pairs - fabs(s)) / 2;
+
+	for (size_t i = 0; i < len && (double)i <= m; i++)
+		p += c[i];
+	free(c);
+	free(pre);
+	p *= 2;
+	return p > 1 ? 1 : p;
+}
+
 int stats_mann_kendall(const double *y, size_t n, struct trend *t)
 {
+	int tied = 0;
+
 	double s = 0, ties = 0;
 
 	t->n = n;
@@ -67,6 +111,7 @@ int stats_mann_kendall(const double *y, size_t n, struct trend *t)
 				j++;
 			double g = (double)(j - i);
 
+			tied |= j - i > 1;
 			ties += g * (g - 1) * (2 * g + 5);
 			i = j;
 		}
@@ -83,6 +128,14 @@ int stats_mann_kendall(const double *y, size_t n, struct trend *t)
 	}
 	t->z = (s > 0 ? s - 1 : s < 0 ? s + 1 : 0) / sqrt(t->var_s);
 	t->p_value = erfc(fabs(t->z) / sqrt(2.0));
+	if (!tied && n <= STATS_EXACT_MAX) {
+		double p = exact_p(n, s);
+
+		if (isnan(p))
+			return -1;
+		t->p_value = p;
+		t->exact = 1;
+	}
 	if (t->p_value > 1)
 		t->p_value = 1;
 	return 0;

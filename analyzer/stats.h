@@ -15,8 +15,12 @@ struct trend {
 	double s;	/* Mann-Kendall S: concordant minus discordant */
 	double var_s;	/* Var(S), corrected for ties in y */
 	double z;	/* (S - sign S) / sqrt(Var S), continuity-corrected */
-	double p_value; /* two-sided, normal approximation; 1 when Var S = 0 */
+	double p_value; /* two-sided; 1 when Var S = 0 */
+	int exact;	/* p_value from S's exact distribution */
 };
+
+/* Up to this many points without ties, p-values are exact. */
+#define STATS_EXACT_MAX 60
 
 /*
  * stats_norm_cdf - P(Z <= z) for a standard normal Z.
@@ -29,7 +33,10 @@ double stats_norm_quantile(double p);
 /*
  * stats_mann_kendall - S, Var(S) with the tie correction
  * [n(n-1)(2n+5) - sum over tied groups of t(t-1)(2t+5)] / 18, z and the
- * two-sided p-value of y (in order of x) into t. n < 2 gives S = 0, p = 1.
+ * two-sided p-value of y (in order of x) into t: exact (from the
+ * distribution of S over the n! orders) for at most STATS_EXACT_MAX points
+ * without ties, else the normal approximation with continuity correction.
+ * n < 2 gives S = 0, p = 1.
  * Returns 0, or -1 when out of memory.
  */
 int stats_mann_kendall(const double *y, size_t n, struct trend *t);
