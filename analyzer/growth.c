@@ -679,6 +679,9 @@ static int rank_sites(const struct collector *c, size_t from, const double *x,
 	for (size_t i = 0; i < k; i++)
 		r[i].share = r[i].slope / total;
 	qsort(r, k, sizeof(*r), by_slope);
+	/* Below 1% of the growth is noise, not an explanation. */
+	while (k && r[k - 1].share < 0.01)
+		k--;
 	free(y);
 	*out = r;
 	*nout = k;
@@ -926,6 +929,9 @@ int growth_report(const char *path, const struct replay *rp1,
 			if (s->label_count[i] >
 			    (c.label ? s->label_count[c.label] : 0))
 				c.label = (uint32_t)i;
+		/* A few phase markers are no series: time windows then. */
+		if (c.label && s->label_count[c.label] < MIN_POINTS)
+			c.label = 0;
 	}
 	c.by_marker = c.label != 0;
 	if (c.by_marker) {
@@ -1083,6 +1089,8 @@ int growth_report(const char *path, const struct replay *rp1,
 		json_string(&w, c.by_marker ? "marker" : "time window");
 		json_key(&w, "marker");
 		json_string(&w, label);
+		json_key(&w, "markers_in_trace");
+		json_u64(&w, s->markers);
 		json_key(&w, "excluded");
 		json_object_begin(&w);
 		json_key(&w, "warmup");
@@ -1150,6 +1158,9 @@ int growth_report(const char *path, const struct replay *rp1,
 	else
 		fprintf(out, "points:   %zu time windows of %.3g s (of %zu", n,
 			c.nwin ? c.span / 1e9 / c.nwin : 0.0, c.npts);
+	if (!c.by_marker && s->markers)
+		fprintf(out, "; %" PRIu64 " markers, too few to be points",
+			s->markers);
 	fprintf(out, "); excluded: the warm-up, %s: %zu points", warm, from);
 	if (from)
 		fprintf(out, ", up to %.3f s", c.pts[from - 1].ts / 1e9);
