@@ -2,12 +2,14 @@
  * growth.c - memory that grows, or does not, with known truth, for the
  * growth verdict (tests/t/t0150-growth.sh).
  *
- *   growth MODE [ITERATIONS [SLEEP_US [nomark]]]
+ *   growth MODE [ITERATIONS [SLEEP_US [nomark|phases]]]
  *
  * Every iteration first churns: 64 blocks of 16 to 4111 bytes allocated
  * and all freed again (FREED:churn), then does what MODE says, calls
  * perfshim_mark("iteration") (unless "nomark") and sleeps SLEEP_US
- * microseconds (default 1000). ITERATIONS defaults to 300.
+ * microseconds (default 1000). ITERATIONS defaults to 300. With "phases"
+ * instead of "nomark" it marks only three times ("phase": at the start,
+ * halfway, at the end), too few for points.
  *
  *   leak     48 bytes per iteration, never freed (LEAK:steady): GROWING,
  *            48 bytes per marker, that site 100% of the growth
@@ -29,9 +31,12 @@
  * (the close must really close it, or it exits 3), and the samples must go
  * on.
  *
+ * With GROWTH_KILL_AT=N it sends itself SIGKILL at iteration N.
+ *
  * It prints nothing and exits 0.
  */
 #include <fcntl.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -170,7 +175,9 @@ int main(int argc, char **argv)
 	int iters = argc > 2 ? atoi(argv[2]) : 300;
 	long sleep_us = argc > 3 ? atol(argv[3]) : 1000;
 	int mark = !(argc > 4 && !strcmp(argv[4], "nomark"));
+	int phases = argc > 4 && !strcmp(argv[4], "phases");
 	const char *cl = getenv("GROWTH_CLOBBER");
+	const char *kill_at = getenv("GROWTH_KILL_AT");
 
 	if (!strcmp(mode, "churn"))
 		for (int i = 0; i < POOL; i++) {
@@ -180,6 +187,10 @@ int main(int argc, char **argv)
 	for (int it = 0; it < iters; it++) {
 		if (cl && *cl == '1' && it == iters / 2)
 			clobber();
+		if (kill_at && it == atoi(kill_at))
+			kill(getpid(), SIGKILL);
+		if (phases && (it == 0 || it == iters / 2 || it == iters - 1))
+			perfshim_mark("phase");
 		churn();
 		if (!strcmp(mode, "leak")) {
 			leak_one();
@@ -198,7 +209,7 @@ int main(int argc, char **argv)
 			if (it % 32 == 31)
 				burst_free();
 		}
-		if (mark)
+		if (mark && !phases)
 			perfshim_mark("iteration");
 		pause_us(sleep_us);
 	}

@@ -122,6 +122,25 @@ test_expect_success 'no markers: the plateau is STABLE every time' '
 	same_verdicts nplateau "STABLE STABLE *"
 '
 
+test_expect_success 'three phase markers are too few for points: time windows, GROWING' '
+	run_traced phases.zst "$PROG" leak 300 1000 phases &&
+	analyze phases.zst --growth --json >phases.json &&
+	jq -e ".points_by == \"time window\" and .markers_in_trace == 3
+	       and .heap_verdict == \"GROWING\"" phases.json &&
+	analyze phases.zst --growth >phases.txt &&
+	grep "3 markers, too few to be points" phases.txt
+'
+
+test_expect_success 'a run killed by SIGKILL: the verdict from what was written, one warning' '
+	test_expect_code 137 env GROWTH_KILL_AT=250 LD_PRELOAD=$SHIM \
+		PERFSHIM_OUTPUT=killed.zst "$PROG" leak 400 &&
+	analyze_status k killed.zst --growth --json &&
+	test_cmp_str "exit status" 0 "$(cat k.code)" &&
+	test_line_count = 1 k.err &&
+	grep "cut short" k.err &&
+	jq -e ".heap_verdict == \"GROWING\" and .slope == 48" k.out
+'
+
 test_expect_success '--fail-on-growth: exit 1 on GROWING (heap or, with a stable heap, RSS), 0 otherwise' '
 	analyze_status g leak.1.zst --fail-on-growth &&
 	test_cmp_str leak 1 "$(cat g.code)" &&
