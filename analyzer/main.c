@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "hotspots.h"
+#include "growth.h"
 #include "json.h"
 #include "leaks.h"
 #include "perfshim_trace.h"
@@ -26,6 +27,11 @@ static const char usage[] =
 	"       perfanalyze TRACE --hotspots [--by KEY] [--top N] [--thread I]"
 	" [--json]\n"
 	"       perfanalyze TRACE --flamegraph [--metric METRIC] [--thread I]\n"
+	"       perfanalyze TRACE --growth|--timeline [--fail-on-growth] "
+	"[--json]\n"
+	"                   [--marker LABEL] [--warmup W] [--windows N]\n"
+	"                   [--growth-floor B] [--growth-relative F] "
+	"[--alpha A]\n"
 	"\n"
 	"  (no report option)   summary: duration, threads, calls, peak heap,\n"
 	"                       memory still allocated at exit, how it ended\n"
@@ -56,6 +62,7 @@ static const char usage[] =
 	"                       flamegraph.pl, inferno, speedscope\n"
 	"  --metric METRIC      what the flame graph counts: cpu (default),\n"
 	"                       allocs, bytes, leaked\n"
+	"%s"
 	"  --version, --help\n"
 	"\n"
 	"Exit status: 0 done, 1 a gate failed, 2 usage or input error.\n";
@@ -251,6 +258,7 @@ int main(int argc, char **argv)
 		{ "metric", required_argument, NULL, OPT_METRIC },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, OPT_VERSION },
+		GROWTH_LONG_OPTIONS,
 		{ NULL, 0, NULL, 0 },
 	};
 	struct leak_options lo = { 0 };
@@ -259,7 +267,13 @@ int main(int argc, char **argv)
 	struct hot_options ho = { .mode = HOT_CPU, .thread = -1 };
 	int want_hot = 0, want_flame = 0, have_by = 0, have_metric = 0;
 	int have_top = 0, k;
+	int leak_opts = 0; /* options that only mean something for --leaks */
+	struct growth_options go;
+	struct growth_scan gs;
+	struct trace_visitor gv;
 
+	growth_options_init(&go);
+	growth_scan_init(&gs);
 	suppressions_init(&supp);
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":hlj", opts, NULL)) != -1) {
@@ -285,15 +299,22 @@ int main(int argc, char **argv)
 					  "bytes, not",
 					  optarg);
 			lo.min_bytes = v;
+			leak_opts = 1;
 			break;
 		}
 		case OPT_SUPP:
 			if (suppressions_load(&supp, optarg))
 				return EXIT_INPUT;
 			lo.supp = &supp;
+			leak_opts = 1;
 			break;
 		case OPT_RT:
 			lo.show_runtime = 1;
+			leak_opts = 1;
+			break;
+		case GROWTH_OPT_FIRST ... GROWTH_OPT_LAST:
+			if (growth_option(&go, c, optarg))
+				return EXIT_INPUT;
 			break;
 		case OPT_HOT:
 			want_hot = 1;
@@ -341,7 +362,7 @@ int main(int argc, char **argv)
 			break;
 		}
 		case 'h':
-			fputs(usage, stdout);
+			printf(usage, growth_usage);
 			return 0;
 		case OPT_VERSION:
 			printf("perfanalyze (perfshim) trace format %d.%d\n",
@@ -357,16 +378,31 @@ int main(int argc, char **argv)
 	}
 	if (optind >= argc) {
 		fputs("perfanalyze: no trace file given\n", stderr);
-		fputs(usage, stderr);
+		fprintf(stderr, usage, growth_usage);
 		return EXIT_INPUT;
 	}
 	if (argc - optind > 1)
 		die_usage("one trace at a time; extra argument",
 			  argv[optind + 1]);
+	if (go.on && (want_leaks || leak_opts))
+		die_usage("the growth report goes without the leak report "
+			  "and its options; drop",
+			  want_leaks ? "--leaks" : "--min-bytes etc.");
+	if (go.timeline && go.fail)
+		die_usage("--timeline prints the series, not a verdict; drop",
+			  "--fail-on-growth");
+	if (go.tuned && !go.on)
+		die_usage("--marker, --warmup, --windows, --growth-floor, "
+			  "--growth-relative and --alpha need",
+			  "--growth");
 
 	const char *clash = NULL;
 
-	if ((want_hot || want_flame) && (want_leaks || lo.min_bytes || lo.supp))
+	if ((want_hot || want_flame) && go.on)
+		clash = "one report at a time: --growth (or --timeline) or "
+			"--hotspots (or --flamegraph)";
+	else if ((want_hot || want_flame) &&
+		 (want_leaks || lo.min_bytes || lo.supp))
 		clash = "--hotspots, --by and --flamegraph do not go with the "
 			"leak report's options";
 	else if (want_hot && want_flame)
@@ -423,6 +459,10 @@ int main(int argc, char **argv)
 		hotspots_visitor(hot, &hv);
 		visitor_tee_add(&tee, &hv);
 	}
+	if (go.on) {
+		growth_scan_visitor(&gs, &gv);
+		visitor_tee_add(&tee, &gv);
+	}
 	if (trace_reader_run(r, &tee.out)) {
 		rc = EXIT_INPUT;
 		goto cleanup;
@@ -438,6 +478,17 @@ int main(int argc, char **argv)
 		symbols_free(hs);
 		goto cleanup;
 	}
+	if (go.on) {
+		enum growth_verdict gvd;
+
+		go.json = lo.json;
+		if (growth_report(path, &rp, &gs, &go, stdout, &gvd))
+			rc = EXIT_INPUT;
+		else if (go.fail && gvd == GROWTH_GROWING)
+			rc = EXIT_GATE;
+		goto cleanup;
+	}
+
 	if (!want_leaks) {
 		if (lo.json)
 			rc = summary_json(trace_reader_header(r), &rp, cut)
@@ -466,5 +517,6 @@ cleanup:
 	replay_release(&rp);
 	trace_reader_free(r);
 	suppressions_release(&supp);
+	growth_scan_release(&gs);
 	return rc;
 }

@@ -52,6 +52,7 @@ struct trace_reader {
 	uint64_t frames, events, next_seq;
 	int cut_short, seen_end, warned_unknown;
 	int stopped;
+	int quiet; /* no warnings: a second pass over a trace read before */
 };
 
 /* One line on stderr, clearing a progress line first. */
@@ -85,6 +86,8 @@ static void warn(struct trace_reader *r, const char *fmt, ...)
 {
 	va_list ap;
 
+	if (r->quiet)
+		return;
 	va_start(ap, fmt);
 	vsay(r, "warning: ", fmt, ap);
 	va_end(ap);
@@ -279,6 +282,11 @@ struct trace_reader *trace_reader_open_mem(const uint8_t *data, size_t len,
 const struct trace_header *trace_reader_header(const struct trace_reader *r)
 {
 	return &r->hdr;
+}
+
+void trace_reader_quiet(struct trace_reader *r)
+{
+	r->quiet = 1;
 }
 
 int trace_reader_cut_short(const struct trace_reader *r)

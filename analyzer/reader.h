@@ -108,6 +108,12 @@ uint64_t trace_reader_span_ns(const struct trace_reader *r, uint64_t ticks);
 /* trace_reader_time_ns - an event-clock time since the start, in ns. */
 uint64_t trace_reader_time_ns(const struct trace_reader *r, uint64_t ticks);
 
+/*
+ * trace_reader_quiet - no warning lines from now on (errors still print):
+ * for a second pass over a trace whose first pass warned already.
+ */
+void trace_reader_quiet(struct trace_reader *r);
+
 /* 1 when the file ended inside a frame or had no END record. */
 int trace_reader_cut_short(const struct trace_reader *r);
 uint64_t trace_reader_frames(const struct trace_reader *r);

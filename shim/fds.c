@@ -84,6 +84,18 @@ static int lift(int fd)
 	return high;
 }
 
+HIDDEN int perfshim_own_fd(int fd)
+{
+	fd = lift(fd);
+	own(fd);
+	return fd;
+}
+
+HIDDEN void perfshim_disown_fd(int fd)
+{
+	disown(fd);
+}
+
 EXPORT int pipe2(int fds[2], int flags)
 {
 	int r = LOOKUP(pipe2)(fds, flags);
@@ -111,12 +123,14 @@ EXPORT int close(int fd)
 EXPORT int dup2(int old, int new)
 {
 	perfshim_protect_fd(new);
+	perfshim_memory_protect_fd(new);
 	return LOOKUP(dup2)(old, new);
 }
 
 EXPORT int dup3(int old, int new, int flags)
 {
 	perfshim_protect_fd(new);
+	perfshim_memory_protect_fd(new);
 	return LOOKUP(dup3)(old, new, flags);
 }
 

@@ -89,6 +89,8 @@ static void read_config(void)
 			     uw);
 	perfshim_cfg.sample_hz =
 		(int)env_long("PERFSHIM_SAMPLE_HZ", 1000, 0, 10000);
+	perfshim_cfg.rss_interval_ms =
+		(unsigned)env_long("PERFSHIM_RSS_INTERVAL_MS", 100, 0, 3600000);
 	kb = env_long("PERFSHIM_BUFFER_KB", 256, 16, 65536);
 	perfshim_cfg.ring_size = 16 * 1024;
 	while (perfshim_cfg.ring_size < (size_t)kb * 1024)
@@ -100,8 +102,10 @@ static void fork_child(void)
 	perfshim_after_fork_child();
 	perfshim_timing_after_fork();
 	perfshim_sampler_after_fork();
-	if (atomic_load(&perfshim_recording))
+	if (atomic_load(&perfshim_recording)) {
 		traced_pid = getpid();
+		perfshim_memory_reset();
+	}
 }
 
 /* Stays 1 in a vfork child, whose memory is the parent's: hands off. */
@@ -127,6 +131,7 @@ __attribute__((constructor)) static void perfshim_init(int argc, char **argv,
 	perfshim_stack_init();
 	if (perfshim_writer_open())
 		goto out;
+	perfshim_memory_init();
 	traced_pid = getpid();
 	pthread_atfork(perfshim_fork_prepare, perfshim_fork_parent, fork_child);
 	perfshim_signals_init();

@@ -66,6 +66,8 @@ struct shim_config {
 	int clock;	    /* PERFSHIM_CLOCK: CLOCK_CHOICE_* */
 	int unwind_fp;	    /* PERFSHIM_UNWIND=fp: walk frame pointers */
 	int sample_hz;	    /* PERFSHIM_SAMPLE_HZ: CPU samples a second */
+	/* PERFSHIM_RSS_INTERVAL_MS (memory.c), 0: off */
+	unsigned rss_interval_ms;
 };
 
 enum { CLOCK_CHOICE_AUTO, CLOCK_CHOICE_MONOTONIC };
@@ -214,6 +216,32 @@ HIDDEN void perfshim_modules_unlock(void);
 HIDDEN uint32_t perfshim_string_id(const char *s);
 /* In a forked child: forget every name (the child's trace is new). */
 HIDDEN void perfshim_strings_reset(void);
+
+/* memory.c */
+/*
+ * perfshim_memory_sample - the payload of a MEMORY record (time, resident
+ * and mapped bytes) in out (3 * PERFSHIM_VARINT_MAX bytes), when one is
+ * due (PERFSHIM_RSS_INTERVAL_MS since the last) or force is set. Returns
+ * its length, 0 when nothing is due or memory cannot be read (sampling is
+ * off, or /proc is not there). Async-signal-safe; keeps errno.
+ */
+HIDDEN size_t perfshim_memory_sample(uint8_t *out, int force);
+/* Open /proc/self/statm, once at start (after the clock is set). */
+HIDDEN void perfshim_memory_init(void);
+/* In a forked child: the child's own /proc/self/statm. */
+HIDDEN void perfshim_memory_reset(void);
+/* The program dup2()s onto fd: if it is ours, move ours elsewhere. */
+HIDDEN void perfshim_memory_protect_fd(int fd);
+
+/* fds.c */
+/*
+ * perfshim_own_fd - move a descriptor the shim opened to a high number
+ * (close-on-exec) and keep the program's close() off it. Returns the
+ * descriptor to use from now on.
+ */
+HIDDEN int perfshim_own_fd(int fd);
+/* perfshim_disown_fd - the number is the program's again. */
+HIDDEN void perfshim_disown_fd(int fd);
 
 /* signals.c */
 HIDDEN void perfshim_signals_init(void);

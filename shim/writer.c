@@ -27,6 +27,7 @@ HIDDEN struct shim_config perfshim_cfg = {
 	.zstd_level = 1,
 	.flush_ms = 100,
 	.ring_size = 256 * 1024,
+	.rss_interval_ms = 100,
 };
 HIDDEN _Atomic int perfshim_recording;
 HIDDEN _Atomic uint64_t perfshim_alloc_calls, perfshim_free_calls,
@@ -397,6 +398,16 @@ static void unlink_thread(struct thread_state *t)
  * One pass: everything the threads committed goes into the staging frame,
  * followed by a SYNC watermark. Called with pass_lock held.
  */
+/* A MEMORY record when one is due (or now, with force). */
+static void stage_memory(int force)
+{
+	uint8_t b[3 * PERFSHIM_VARINT_MAX];
+	size_t n = perfshim_memory_sample(b, force);
+
+	if (n)
+		stage(PERFSHIM_REC_MEMORY, b, n);
+}
+
 static void pass(int final)
 {
 	uint64_t t0 = perfshim_now();
@@ -453,6 +464,7 @@ static void pass(int final)
 			munmap(t, sizeof(*t));
 		}
 	}
+	stage_memory(0);
 	if (drained || final) {
 		uint8_t b[PERFSHIM_VARINT_MAX];
 
@@ -682,7 +694,12 @@ HIDDEN struct thread_state *perfshim_thread_get(void)
 	if (!t)
 		return NULL;
 	t->ring_size = perfshim_cfg.ring_size;
-	t->ring = map(t->ring_size);
+	/* Resident from the start: the shim's own memory should not grow
+	 * under the program's resident set as the ring first fills. */
+	t->ring = mmap(NULL, t->ring_size, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+	if (t->ring == MAP_FAILED)
+		t->ring = NULL;
 	if (!t->ring) {
 		munmap(t, sizeof(*t));
 		return NULL;
@@ -851,6 +868,28 @@ static int setup_zstd(void)
 	return 0;
 }
 
+/*
+ * zstd sets up its tables on the first frame: do it now, so that this
+ * does not show as growth of the program's resident set later on.
+ */
+static void warm_compressor(void)
+{
+	/* Incompressible bytes, so that zstd touches all of its tables. */
+	enum { WARM = 256 * 1024 };
+	uint64_t x = 0x9e3779b97f4a7c15ull;
+
+	if (mbuf_reserve(&staging, WARM) ||
+	    mbuf_reserve(&packed, ZSTD_compressBound(WARM)))
+		return;
+	for (size_t i = 0; i + 8 <= WARM; i += 8) {
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		memcpy(staging.p + i, &x, 8);
+	}
+	ZSTD_compress2(cctx, packed.p, packed.cap, staging.p, WARM);
+}
+
 /* Create the trace, write its header and start the writer. 0 or -1. */
 HIDDEN int perfshim_writer_open(void)
 {
@@ -868,6 +907,7 @@ HIDDEN int perfshim_writer_open(void)
 	write_header();
 	if (trace_fd < 0)
 		return -1;
+	warm_compressor();
 	stage_frame_start();
 	return 0;
 }
@@ -926,6 +966,7 @@ HIDDEN void perfshim_finish(int how, int status)
 			n += perfshim_put_varint(b + n, PERFSHIM_LOST_WRITE);
 			stage(PERFSHIM_REC_LOST, b, n);
 		}
+		stage_memory(1);
 		stage_end(how, status);
 		write_frame();
 	}

@@ -1,0 +1,190 @@
+/* stats.c - Theil-Sen slope and interval, Mann-Kendall test (see stats.h). */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "stats.h"
+
+double stats_norm_cdf(double z)
+{
+	return 0.5 * erfc(-z / sqrt(2.0));
+}
+
+double stats_norm_quantile(double p)
+{
+	double lo = -40, hi = 40;
+
+	if (!(p > 0 && p < 1))
+		return NAN;
+	/* Bisection: 200 halvings of 80 reach the last bit of a double. */
+	for (int i = 0; i < 200 && lo < hi; i++) {
+		double mid = lo + (hi - lo) / 2;
+
+		if (mid == lo || mid == hi)
+			break;
+		if (stats_norm_cdf(mid) < p)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return lo + (hi - lo) / 2;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+double stats_median(double *v, size_t n)
+{
+	if (!n)
+		return NAN;
+	qsort(v, n, sizeof(*v), cmp_double);
+	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+/*
+ * Two-sided P(|S| >= |s|) without ties, from the distribution of the
+ * number of inversions of a random permutation (S = N - 2 inversions):
+ * built one element at a time, the k-th adding 0..k-1 inversions with
+ * equal chance. NaN when out of memory.
+ */
+static double exact_p(size_t n, double s)
+{
+	size_t pairs = n * (n - 1) / 2, len = 1;
+	double *c = calloc(pairs + 1, sizeof(*c));
+	double *pre = calloc(pairs + 2, sizeof(*pre));
+	double p = 0;
+
+	if (!c || !pre) {
+		free(c);
+		free(pre);
+		return NAN;
+	}
+	c[0] = 1;
+	for (size_t k = 2; k <= n; k++) {
+		pre[0] = 0;
+		for (size_t i = 0; i < len; i++)
+			pre[i + 1] = pre[i] + c[i];
+		len += k - 1;
+		for (size_t i = 0; i < len; i++) {
+			size_t hi =
+				i + 1 < len - (k - 1) ? i + 1 : len - (k - 1);
+			size_t lo = i + 1 > k ? i + 1 - k : 0;
+
+			c[i] = (pre[hi] - pre[lo]) / (double)k;
+		}
+	}
+	double m = ((double)pairs - fabs(s)) / 2;
+
+	for (size_t i = 0; i < len && (double)i <= m; i++)
+		p += c[i];
+	free(c);
+	free(pre);
+	p *= 2;
+	return p > 1 ? 1 : p;
+}
+
+int stats_mann_kendall(const double *y, size_t n, struct trend *t)
+{
+	int tied = 0;
+
+	double s = 0, ties = 0;
+
+	t->n = n;
+	for (size_t i = 0; i + 1 < n; i++)
+		for (size_t j = i + 1; j < n; j++)
+			s += (y[j] > y[i]) - (y[j] < y[i]);
+	if (n >= 2) {
+		double *v = malloc(n * sizeof(*v));
+
+		if (!v)
+			return -1;
+		memcpy(v, y, n * sizeof(*v));
+		qsort(v, n, sizeof(*v), cmp_double);
+		for (size_t i = 0; i < n;) {
+			size_t j = i;
+
+			while (j < n && v[j] == v[i])
+				j++;
+			double g = (double)(j - i);
+
+			tied |= j - i > 1;
+			ties += g * (g - 1) * (2 * g + 5);
+			i = j;
+		}
+		free(v);
+	}
+	double dn = (double)n;
+
+	t->s = s;
+	t->var_s = n >= 2 ? (dn * (dn - 1) * (2 * dn + 5) - ties) / 18 : 0;
+	if (t->var_s <= 0) {
+		t->z = 0;
+		t->p_value = 1;
+		return 0;
+	}
+	t->z = (s > 0 ? s - 1 : s < 0 ? s + 1 : 0) / sqrt(t->var_s);
+	t->p_value = erfc(fabs(t->z) / sqrt(2.0));
+	if (!tied && n <= STATS_EXACT_MAX) {
+		double p = exact_p(n, s);
+
+		if (isnan(p))
+			return -1;
+		t->p_value = p;
+		t->exact = 1;
+	}
+	if (t->p_value > 1)
+		t->p_value = 1;
+	return 0;
+}
+
+int stats_theil_sen(const double *x, const double *y, size_t n, double conf,
+		    struct trend *t)
+{
+	size_t m = 0;
+	double *d;
+
+	t->slope = t->lo = t->hi = NAN;
+	if (n < 2)
+		return 0;
+	d = malloc(n * (n - 1) / 2 * sizeof(*d));
+	if (!d)
+		return -1;
+	for (size_t i = 0; i + 1 < n; i++)
+		for (size_t j = i + 1; j < n; j++)
+			if (x[j] != x[i])
+				d[m++] = (y[j] - y[i]) / (x[j] - x[i]);
+	if (m) {
+		t->slope = stats_median(d, m); /* sorts d */
+		double c = stats_norm_quantile(1 - (1 - conf) / 2) *
+			   sqrt(t->var_s > 0 ? t->var_s : 0);
+		/* nearbyint: round half to even, as R's round(). */
+		double rlo = nearbyint(((double)m - c) / 2);
+		double rhi = nearbyint(((double)m + c) / 2) + 1;
+
+		if (rlo < 1)
+			rlo = 1;
+		if (rhi > (double)m)
+			rhi = (double)m;
+		if (rhi < 1)
+			rhi = 1;
+		if (rlo > (double)m)
+			rlo = (double)m;
+		t->lo = d[(size_t)rlo - 1];
+		t->hi = d[(size_t)rhi - 1];
+	}
+	free(d);
+	return 0;
+}
+
+int stats_trend(const double *x, const double *y, size_t n, double conf,
+		struct trend *t)
+{
+	memset(t, 0, sizeof(*t));
+	if (stats_mann_kendall(y, n, t))
+		return -1;
+	return stats_theil_sen(x, y, n, conf, t);
+}

@@ -1,0 +1,215 @@
+/*
+ * memory.c - the process's memory from outside malloc (resident and mapped
+ * bytes, from /proc/self/statm) on an interval, and markers
+ * (perfshim_mark): what the growth verdict measures against.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "perfshim_trace.h"
+#include "shim.h"
+
+/* A marker samples too, unless the latest sample is this recent (ns). */
+#define MARK_SAMPLE_GAP_NS 1000000ull
+
+static _Atomic int statm_fd = -1;
+static dev_t statm_dev;
+static ino_t statm_ino;
+static _Atomic int statm_off; /* could not be opened again: stop quietly */
+static _Atomic uint64_t last_sample_ns;
+static _Atomic int sampled; /* at least one sample in this trace */
+static uint64_t page_size = 4096;
+
+/* Open /proc/self/statm once, out of the program's way. */
+static int statm_open(void)
+{
+	struct stat st;
+	int fd = open("/proc/self/statm", O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return -1;
+	fd = perfshim_own_fd(fd);
+	if (fstat(fd, &st)) {
+		close(fd);
+		return -1;
+	}
+	statm_dev = st.st_dev;
+	statm_ino = st.st_ino;
+	atomic_store(&statm_fd, fd);
+	return fd;
+}
+
+/* Ours still? A program may dup2() onto the number or close it raw. */
+static int statm_valid(int fd)
+{
+	struct stat st;
+
+	return fd >= 0 && !fstat(fd, &st) && st.st_dev == statm_dev &&
+	       st.st_ino == statm_ino;
+}
+
+static int parse_u(const char **p, const char *end, uint64_t *v)
+{
+	const char *s = *p;
+	uint64_t r = 0;
+
+	while (s < end && *s == ' ')
+		s++;
+	if (s == end || *s < '0' || *s > '9')
+		return -1;
+	while (s < end && *s >= '0' && *s <= '9')
+		r = r * 10 + (uint64_t)(*s++ - '0');
+	*p = s;
+	*v = r;
+	return 0;
+}
+
+/* Resident and mapped bytes now; -1 when they cannot be read. */
+static int read_statm(uint64_t *rss, uint64_t *mapped)
+{
+	char buf[256];
+	int fd = atomic_load(&statm_fd);
+
+	if (atomic_load(&statm_off))
+		return -1;
+	if (!statm_valid(fd)) {
+		/* Not ours any more (closed or replaced by a raw system
+		 * call): never close what the program owns, and let it. */
+		if (fd >= 0)
+			perfshim_disown_fd(fd);
+		fd = statm_open();
+		if (fd < 0) {
+			atomic_store(&statm_off, 1);
+			return -1;
+		}
+	}
+	ssize_t n = pread(fd, buf, sizeof(buf), 0);
+	const char *p = buf, *end = buf + (n > 0 ? n : 0);
+	uint64_t size, res;
+
+	if (parse_u(&p, end, &size) || parse_u(&p, end, &res))
+		return -1;
+	*rss = res * page_size;
+	*mapped = size * page_size;
+	return 0;
+}
+
+HIDDEN size_t perfshim_memory_sample(uint8_t *out, int force)
+{
+	uint64_t now_ns, rss, mapped;
+	int e = errno;
+	size_t n = 0;
+
+	if (!perfshim_cfg.rss_interval_ms)
+		return 0;
+	now_ns = perfshim_now_mono();
+	if (!force && atomic_load(&sampled) &&
+	    now_ns - atomic_load(&last_sample_ns) <
+		    perfshim_cfg.rss_interval_ms * 1000000ull)
+		goto out;
+	if (read_statm(&rss, &mapped))
+		goto out;
+	atomic_store(&last_sample_ns, now_ns);
+	atomic_store(&sampled, 1);
+	n = perfshim_put_varint(out, perfshim_now());
+	n += perfshim_put_varint(out + n, rss);
+	n += perfshim_put_varint(out + n, mapped);
+out:
+	errno = e;
+	return n;
+}
+
+HIDDEN void perfshim_memory_init(void)
+{
+	long ps = sysconf(_SC_PAGESIZE);
+
+	if (ps > 0)
+		page_size = (uint64_t)ps;
+	if (perfshim_cfg.rss_interval_ms && statm_open() < 0)
+		atomic_store(&statm_off, 1);
+}
+
+/* In a forked child /proc/self/statm opened by the parent is the parent's. */
+HIDDEN void perfshim_memory_reset(void)
+{
+	int fd = atomic_exchange(&statm_fd, -1);
+
+	perfshim_guard++; /* our own close, not the program's */
+	if (statm_valid(fd))
+		close(fd);
+	atomic_store(&sampled, 0);
+	atomic_store(&last_sample_ns, 0);
+	atomic_store(&statm_off, 0);
+	perfshim_memory_init();
+	perfshim_guard--;
+}
+
+HIDDEN void perfshim_memory_protect_fd(int fd)
+{
+	if (fd < 0 || fd != atomic_load(&statm_fd))
+		return;
+	int high = fcntl(fd, F_DUPFD_CLOEXEC, fd + 1);
+
+	perfshim_disown_fd(fd);
+	if (high < 0) {
+		atomic_store(&statm_fd, -1); /* opened again when next due */
+		return;
+	}
+	atomic_store(&statm_fd, perfshim_own_fd(high));
+}
+
+static inline int tracing(void)
+{
+	return !perfshim_guard &&
+	       atomic_load_explicit(&perfshim_recording, memory_order_relaxed);
+}
+
+/* include/perfshim.h declares it weak, for programs; here it is strong. */
+EXPORT void perfshim_api_mark(const char *label);
+
+EXPORT void perfshim_api_mark(const char *label)
+{
+	uint8_t rec[3 * PERFSHIM_VARINT_MAX + 1];
+	size_t n = 0;
+
+	if (!tracing())
+		return;
+	int e = errno;
+
+	perfshim_guard++;
+	struct thread_state *t =
+		perfshim_self ? perfshim_self : perfshim_thread_get();
+	uint32_t id = perfshim_string_id(label);
+
+	if (!t || !id)
+		goto out;
+	/*
+	 * The memory at the marker itself, so that resident bytes per
+	 * iteration do not depend on when the writer woke. Its time is
+	 * taken before the marker's: the marker finds it as "the latest
+	 * sample at or before me".
+	 */
+	if (perfshim_cfg.rss_interval_ms &&
+	    perfshim_now_mono() - atomic_load(&last_sample_ns) >=
+		    MARK_SAMPLE_GAP_NS) {
+		uint8_t mem[3 * PERFSHIM_VARINT_MAX];
+		size_t m = perfshim_memory_sample(mem, 1);
+
+		if (m)
+			perfshim_meta(PERFSHIM_REC_MEMORY, mem, m);
+	}
+	uint64_t ts = perfshim_event_begin(t);
+
+	rec[n++] = PERFSHIM_EV_MARK;
+	n += perfshim_put_varint(rec + n, ts - t->last_ts);
+	n += perfshim_put_varint(rec + n, id);
+	t->last_ts = ts;
+	perfshim_emit(t, rec, n);
+	perfshim_event_end(t);
+out:
+	perfshim_guard--;
+	errno = e;
+}
