@@ -166,10 +166,14 @@ demo: all $(B)/demo/leaky
 	$(Q)$(B)/perfanalyze $(B)/demo/leaky.zst
 	@echo "== perfanalyze $(B)/demo/leaky.zst --leaks"
 	$(Q)$(B)/perfanalyze $(B)/demo/leaky.zst --leaks
+	@echo "== perfanalyze $(B)/demo/leaky.zst --hotspots --top 5"
+	$(Q)$(B)/perfanalyze $(B)/demo/leaky.zst --hotspots --top 5
+	@echo "== perfanalyze $(B)/demo/leaky.zst --growth"
+	$(Q)$(B)/perfanalyze $(B)/demo/leaky.zst --growth
 
-$(B)/demo/leaky: tools/demo-leaky.c
+$(B)/demo/leaky: tools/demo-leaky.c include/perfshim.h
 	@mkdir -p $(@D)
-	$(Q)$(CC) -g -O0 -o $@ $<
+	$(Q)$(CC) -g -O0 -Iinclude -o $@ $<
 
 # Benchmark against native runs, heaptrack and valgrind (see BENCHMARKS.md).
 BENCH_FLAGS := -O2 -g -fno-omit-frame-pointer
