@@ -1,26 +1,78 @@
-/* fuzz_reader.c - libFuzzer target: any bytes through the trace reader and replay. */
+/*
+ * fuzz_reader.c - libFuzzer target: any bytes through the trace reader,
+ * replay, and the collectors that parse records of their own (hot spots'
+ * samples and TIMING payloads, growth's markers and memory samples), then
+ * the hot-spots reports.
+ */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 
+#include "growth.h"
+#include "hotspots.h"
 #include "reader.h"
 #include "replay.h"
+#include "symbols.h"
+#include "tee.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static FILE *sink(void)
+{
+	static FILE *f;
+
+	if (!f)
+		f = fopen("/dev/null", "w");
+	return f;
+}
+
+static void reports(struct hotspots *hot)
+{
+	static const struct hot_options modes[] = {
+		{ .mode = HOT_CPU, .thread = -1 },
+		{ .mode = HOT_CPU, .thread = -1, .json = 1 },
+		{ .mode = HOT_SITES, .key = HOT_BY_PEAK, .thread = -1 },
+		{ .mode = HOT_FLAME, .key = HOT_METRIC_LEAKED, .thread = -1 },
+	};
+	struct symbols *sym = symbols_new();
+
+	if (!sym || !sink())
+		goto out;
+	for (size_t i = 0; i < sizeof(modes) / sizeof(modes[0]); i++)
+		hotspots_report(hot, sym, &modes[i], sink());
+out:
+	symbols_free(sym);
+}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct trace_reader *r = trace_reader_open_mem(data, size, "fuzz");
 	struct replay rp;
-	struct trace_visitor v;
+	struct trace_visitor v, hv, gv;
+	struct visitor_tee tee;
+	struct growth_scan gs;
+	struct hotspots *hot;
 
 	if (!r)
 		return 0;
 	replay_init(&rp);
 	replay_visitor(&rp, &v);
-	trace_reader_run(r, &v);
+	growth_scan_init(&gs);
+	growth_scan_visitor(&gs, &gv);
+	visitor_tee_init(&tee);
+	visitor_tee_add(&tee, &v);
+	visitor_tee_add(&tee, &gv);
+	hot = hotspots_new(&rp, r);
+	if (hot) {
+		hotspots_visitor(hot, &hv);
+		visitor_tee_add(&tee, &hv);
+	}
+	if (!trace_reader_run(r, &tee.out) && hot)
+		reports(hot);
 	for (size_t i = 0; i < rp.nnodes; i++)
 		(void)replay_node_module(&rp, (uint32_t)i);
+	hotspots_free(hot);
+	growth_scan_release(&gs);
 	replay_release(&rp);
 	trace_reader_free(r);
 	return 0;

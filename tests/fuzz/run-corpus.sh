@@ -21,7 +21,7 @@ check() {
 check tests/fuzz/corpus/*
 # Mutations of a real trace: every prefix length class and byte flips.
 PERFSHIM_OUTPUT=$work/seed.zst LD_PRELOAD=$B/libperfshim.so \
-	$B/tests/programs/leaks_basic >/dev/null 2>&1 ||
+	$B/tests/programs/zones >/dev/null 2>&1 ||
 	PERFSHIM_OUTPUT=$work/seed.zst LD_PRELOAD=$B/libperfshim.so ls >/dev/null
 size=$(stat -c %s "$work/seed.zst")
 i=0
