@@ -65,6 +65,7 @@ struct shim_config {
 	size_t ring_size;   /* PERFSHIM_BUFFER_KB * 1024 */
 	int clock;	    /* PERFSHIM_CLOCK: CLOCK_CHOICE_* */
 	int unwind_fp;	    /* PERFSHIM_UNWIND=fp: walk frame pointers */
+	int unwind_dwarf;   /* PERFSHIM_UNWIND=dwarf: libunwind for all */
 };
 
 enum { CLOCK_CHOICE_AUTO, CLOCK_CHOICE_MONOTONIC };
