@@ -83,9 +83,11 @@ static void read_config(void)
 
 	if (uw && !strcmp(uw, "fp"))
 		perfshim_cfg.unwind_fp = 1;
+	else if (uw && !strcmp(uw, "dwarf"))
+		perfshim_cfg.unwind_dwarf = 1;
 	else if (uw && *uw && strcmp(uw, "libunwind"))
-		perfshim_say("ignoring PERFSHIM_UNWIND=%s: expected libunwind "
-			     "or fp",
+		perfshim_say("ignoring PERFSHIM_UNWIND=%s: expected libunwind, "
+			     "fp or dwarf",
 			     uw);
 	perfshim_cfg.sample_hz =
 		(int)env_long("PERFSHIM_SAMPLE_HZ", 1000, 0, 10000);

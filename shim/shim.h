@@ -65,6 +65,7 @@ struct shim_config {
 	size_t ring_size;   /* PERFSHIM_BUFFER_KB * 1024 */
 	int clock;	    /* PERFSHIM_CLOCK: CLOCK_CHOICE_* */
 	int unwind_fp;	    /* PERFSHIM_UNWIND=fp: walk frame pointers */
+	int unwind_dwarf;   /* PERFSHIM_UNWIND=dwarf: libunwind for all */
 	int sample_hz;	    /* PERFSHIM_SAMPLE_HZ: CPU samples a second */
 	/* PERFSHIM_RSS_INTERVAL_MS (memory.c), 0: off */
 	unsigned rss_interval_ms;
