@@ -129,6 +129,10 @@ $(B)/tests/programs/instr: tests/programs/instr.c | $(DEPS_STAMP)
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(PROG_FLAGS) -finstrument-functions -Iinclude -o $@ $< -ldl
 
+$(B)/tests/programs/instr_cxx: tests/programs/instr_cxx.cpp | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	$(Q)$(CXX) $(PROG_FLAGS) -finstrument-functions -Iinclude -o $@ $< -ldl
+
 check-progs: $(PROGS)
 
 # The reader's fuzz target, replayed over its corpus without libFuzzer.

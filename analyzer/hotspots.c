@@ -749,9 +749,11 @@ static int path_order(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+/* The tree of paths under parent, each level by inclusive time; at most
+ * *left rows in all (the rest are counted in *hidden). */
 static void timing_tree(const struct hotspots *h, struct symbols *sym,
 			FILE *out, uint32_t parent, int depth,
-			struct sym_frame *names)
+			struct sym_frame *names, size_t *left, size_t *hidden)
 {
 	uint32_t *kids = NULL;
 	size_t nk = 0, ck = 0;
@@ -766,6 +768,11 @@ static void timing_tree(const struct hotspots *h, struct symbols *sym,
 	sort_h = h;
 	sort_n(kids, nk, sizeof(*kids), path_order);
 	for (size_t k = 0; k < nk; k++) {
+		if (!*left) {
+			*hidden += nk - k;
+			break;
+		}
+		--*left;
 		const struct gpath *p = &h->paths[kids[k] - 1];
 		char incl[32], self[32], mean[32];
 		size_t n = path_names(h, sym, kids[k], names, MAX_FRAMES);
@@ -783,7 +790,8 @@ static void timing_tree(const struct hotspots *h, struct symbols *sym,
 			fprintf(out, "  %s:%u", f->file, f->line);
 		fputc('\n', out);
 		if (depth < 64)
-			timing_tree(h, sym, out, kids[k], depth + 1, names);
+			timing_tree(h, sym, out, kids[k], depth + 1, names,
+				    left, hidden);
 	}
 	free(kids);
 }
@@ -1081,7 +1089,14 @@ static int cpu_report(struct hotspots *h, struct symbols *sym,
 			     "       calls    inclusive         self     per "
 			     "call"
 			     "  path\n");
-		timing_tree(h, sym, out, 0, 0, names);
+		size_t left = 5 * top, hidden = 0;
+
+		timing_tree(h, sym, out, 0, 0, names, &left, &hidden);
+		if (hidden)
+			fprintf(out,
+				"  (and %zu more paths, and what is under them:"
+				" --top raises the limit of %zu rows)\n",
+				hidden, 5 * top);
 		if (h->unmatched || h->not_kept)
 			fprintf(out,
 				"  (%" PRIu64 " unmatched exits or zone ends, "

@@ -87,6 +87,8 @@ static struct timing *get(void)
 	if (gone ||
 	    !atomic_load_explicit(&perfshim_recording, memory_order_relaxed))
 		return NULL;
+	int e = errno; /* the hooks run where the program may read it */
+
 	perfshim_guard++;
 	struct thread_state *t = perfshim_thread_get();
 
@@ -115,6 +117,7 @@ static struct timing *get(void)
 	me = tm;
 out:
 	perfshim_guard--;
+	errno = e;
 	return tm;
 }
 
@@ -341,6 +344,7 @@ static void write_paths(struct timing *tm)
 static void thread_done(void *p)
 {
 	struct timing *tm = p;
+	int e = errno;
 
 	perfshim_guard++;
 	gone = 1;
@@ -349,6 +353,7 @@ static void thread_done(void *p)
 	if (atomic_load(&perfshim_recording))
 		write_paths(tm);
 	perfshim_guard--;
+	errno = e;
 	/* Stays listed (and mapped): the finish may be reading it. It has
 	 * nothing left to write. */
 }

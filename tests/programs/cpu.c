@@ -10,6 +10,8 @@
  *   cpu fork [UNITS]     forks: the child runs burn_one() and exits, the
  *                        parent runs burn_three() and waits for it (each
  *                        process has a trace of its own).
+ *   cpu dlopen LIB N     dlopen and dlclose LIB N times while a thread
+ *                        runs burn_three(2): samples land in the loader.
  *   cpu sigprof [UNITS]  the program uses SIGPROF itself (its own handler
  *                        and ITIMER_PROF) while it burns, and prints
  *                        "own sigprof: ok" when its handler ran.
@@ -17,6 +19,7 @@
  * A unit is the same loop each time (about 25 ms of CPU, default 10
  * units). Nothing allocates in the burning loops.
  */
+#include <dlfcn.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
@@ -86,6 +89,9 @@ int main(int argc, char **argv)
 	const char *mode = argc > 1 ? argv[1] : "split";
 	long units = argc > 2 ? atol(argv[2]) : 10;
 
+	if (units <= 0)
+		units = 10;
+
 	if (!strcmp(mode, "split")) {
 		work(units);
 	} else if (!strcmp(mode, "threads")) {
@@ -96,6 +102,19 @@ int main(int argc, char **argv)
 			return 1;
 		pthread_join(a, NULL);
 		pthread_join(b, NULL);
+	} else if (!strcmp(mode, "dlopen") && argc > 3) {
+		pthread_t a;
+		long two = 2, n = atol(argv[3]);
+
+		if (pthread_create(&a, NULL, spin_a, &two))
+			return 1;
+		for (long i = 0; i < n; i++) {
+			void *h = dlopen(argv[2], RTLD_NOW | RTLD_LOCAL);
+
+			if (!h || dlclose(h))
+				return 1;
+		}
+		pthread_join(a, NULL);
 	} else if (!strcmp(mode, "fork")) {
 		int st;
 		pid_t pid = fork();

@@ -6,6 +6,11 @@
  *   "inner" (3 calls inside "outer", 10 ms each: ~30 ms).
  *   "scoped" (PERFSHIM_ZONE, 4 calls of 5 ms each), left by a return
  *   from inside a loop: the cleanup closes it.
+ *
+ * "zones mismatch": "a" holds "b", and perfshim_zone_end("a") comes
+ * first (b is never ended): both close there; then "c" is a top-level
+ * zone, not a child of b, and an end of "nothing" (never begun) is
+ * ignored.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -33,9 +38,20 @@ static int scoped(int n)
 	}
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
 	int sum = 0;
+
+	if (argc > 1) {
+		perfshim_zone_begin("a");
+		perfshim_zone_begin("b");
+		perfshim_zone_end("a");
+		perfshim_zone_begin("c");
+		perfshim_zone_end("c");
+		perfshim_zone_end("nothing");
+		printf("mismatch done\n");
+		return 0;
+	}
 
 	perfshim_zone_begin("outer");
 	sleep_ms(20);

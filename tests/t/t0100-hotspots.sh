@@ -126,6 +126,14 @@ test_expect_success '10 kHz sampling under thread churn: no deadlock, exact leak
 	! grep -i "lost\|fewer" busy.warn
 '
 
+test_expect_success 'dlopen/dlclose storm at 10 kHz: samples in the loader are dropped, counted' '
+	capture dl timeout 60 env LD_PRELOAD="$SHIM" PERFSHIM_SAMPLE_HZ=10000 \
+		PERFSHIM_OUTPUT=dl.zst "$PROGS/cpu" dlopen "$PROGS/libleaky.so" 1000 &&
+	test_cmp_str status 0 "$(cat dl.code)" &&
+	analyze dl.zst --hotspots --json >dl.json &&
+	jq -e ".samples > 0 and .dropped.in_loader_or_unwinder > 0" dl.json
+'
+
 test_expect_success 'PERFSHIM_SAMPLE_HZ=0: no samples, and the report says sampling was off' '
 	PERFSHIM_SAMPLE_HZ=0 capture_traced off off.zst "$PROGS/cpu" split 2 &&
 	analyze off.zst --hotspots >off.txt &&

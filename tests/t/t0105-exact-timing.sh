@@ -73,6 +73,16 @@ test_expect_success 'longjmp out of deep2 does not corrupt the shadow stack' '
 	jq -e "[.timings[] | select(.path[0] != \"main\")] | length == 0" instr.json
 '
 
+test_expect_success 'C++ exceptions through instrumented frames keep the shadow stack' '
+	capture cnative "$PROGS/instr_cxx" &&
+	capture_traced cshim cxx.zst "$PROGS/instr_cxx" &&
+	test_same_run cnative cshim &&
+	analyze cxx.zst --hotspots --json --top 100 >cxx.json &&
+	test_cmp_str after 10 "$(timing cxx.json "main;catcher(int);after()" calls)" &&
+	test_cmp_str thrower 10 "$(timing cxx.json "main;catcher(int);mid(int);thrower(int)" calls)" &&
+	jq -e "[.timings[] | select(.path | index(\"after()\")) | select(.path | length != 3)] | length == 0" cxx.json
+'
+
 test_expect_success 'the text report has the exact timings as a tree' '
 	analyze instr.zst --hotspots >instr.txt &&
 	grep "^Exact timings" instr.txt &&
@@ -102,6 +112,17 @@ test_expect_success 'the scoped zone closes on return: 4 calls, not nested in it
 	test_cmp_str scoped 4 "$(timing zones.json scoped calls)" &&
 	test_cmp_str "scoped in scoped" "" "$(timing zones.json "scoped;scoped" calls)" &&
 	ms_between "$(timing zones.json scoped total_ns)" 20 100
+'
+
+test_expect_success 'a zone ended out of order closes the zones inside it' '
+	capture_traced mm mismatch.zst "$PROGS/zones" mismatch &&
+	test_cmp_str status 0 "$(cat mm.code)" &&
+	analyze mismatch.zst --hotspots --json >mm.json &&
+	test_cmp_str a 1 "$(timing mm.json a calls)" &&
+	test_cmp_str a/b 1 "$(timing mm.json "a;b" calls)" &&
+	test_cmp_str "c at the top" 1 "$(timing mm.json c calls)" &&
+	analyze mismatch.zst --hotspots >mm.txt &&
+	grep "2 unmatched" mm.txt
 '
 
 test_done
