@@ -20,6 +20,8 @@
 /* A run without markers shorter than this is too short to judge. */
 #define MIN_SPAN_NS 100000000ull
 #define RING 1024 /* recent resident-set samples, for the markers */
+/* Most points a site's series keeps: one in k of the points beyond it. */
+#define SITE_POINTS 64
 #define MAX_FRAMES 256
 #define MAX_INLINE 16
 
@@ -243,7 +245,7 @@ struct site {
 	uint32_t stack; /* canonical; UINT32_MAX: empty slot */
 	uint32_t filled;
 	int64_t live;
-	int64_t *series; /* live bytes at each point */
+	int64_t *series; /* live bytes at each site point */
 };
 
 struct mem_sample {
@@ -270,6 +272,8 @@ struct collector {
 
 	struct point *pts;
 	size_t npts, cap;
+	/* Sites are followed at every sstride-th point: nsp so far. */
+	size_t sstride, nsp, spcap;
 	size_t rss_done; /* by marker: points whose RSS is known */
 
 	struct mem_sample ring[RING];
@@ -314,7 +318,7 @@ static struct site *site_of(struct collector *c, uint32_t stack)
 	while (c->sites[s].stack != UINT32_MAX && c->sites[s].stack != stack)
 		s = (s + 1) & (c->site_cap - 1);
 	if (c->sites[s].stack == UINT32_MAX) {
-		c->sites[s].series = calloc(c->cap ? c->cap : 1,
+		c->sites[s].series = calloc(c->spcap ? c->spcap : 1,
 					    sizeof(*c->sites[s].series));
 		if (!c->sites[s].series)
 			return NULL;
@@ -327,7 +331,7 @@ static struct site *site_of(struct collector *c, uint32_t stack)
 /* The site's live bytes at every point taken so far, before it changes. */
 static void site_fill(const struct collector *c, struct site *s)
 {
-	while (s->filled < c->npts)
+	while (s->filled < c->nsp)
 		s->series[s->filled++] = s->live;
 }
 
@@ -349,6 +353,8 @@ static void take_point(struct collector *c, double x, uint64_t ts, double heap,
 {
 	if (c->npts == c->cap)
 		return;
+	if (c->npts % c->sstride == 0)
+		c->nsp++;
 	struct point *p = &c->pts[c->npts++];
 
 	p->x = x;
@@ -638,41 +644,45 @@ static int by_slope(const void *a, const void *b)
 }
 
 /*
- * The sites whose live bytes grow over points [from, n), by Theil-Sen
- * slope, with their share of the growth of all growing sites.
+ * The sites whose live bytes grow over the site points from point `from`
+ * on, by Theil-Sen slope, with their share of the growth of all growing
+ * sites.
  */
-static int rank_sites(const struct collector *c, size_t from, const double *x,
+static int rank_sites(const struct collector *c, size_t from,
 		      struct ranked **out, size_t *nout)
 {
-	size_t n = c->npts - from, k = 0;
+	size_t j0 = (from + c->sstride - 1) / c->sstride, k = 0;
+	size_t n = c->nsp > j0 ? c->nsp - j0 : 0;
+	double *x = malloc((n ? n : 1) * sizeof(*x));
 	double *y = malloc((n ? n : 1) * sizeof(*y)), total = 0;
 	struct ranked *r = calloc(c->nsites ? c->nsites : 1, sizeof(*r));
+	int rc = 0;
 
-	if (!y || !r) {
-		free(y);
-		free(r);
-		return oom();
+	if (!x || !y || !r) {
+		rc = oom();
+		goto out;
 	}
+	for (size_t j = 0; j < n; j++)
+		x[j] = c->pts[(j0 + j) * c->sstride].x;
 	for (size_t i = 0; i < c->site_cap && n >= 2; i++) {
 		const struct site *s = &c->sites[i];
 
 		if (s->stack == UINT32_MAX ||
-		    s->series[c->npts - 1] <= s->series[from])
+		    s->series[c->nsp - 1] <= s->series[j0])
 			continue;
 		struct trend t = { 0 };
 
 		for (size_t j = 0; j < n; j++)
-			y[j] = (double)s->series[from + j];
+			y[j] = (double)s->series[j0 + j];
 		if (stats_theil_sen(x, y, n, 0.5, &t)) {
-			free(y);
-			free(r);
-			return oom();
+			rc = oom();
+			goto out;
 		}
 		if (!(t.slope > 0))
 			continue;
 		r[k].stack = s->stack;
 		r[k].slope = t.slope;
-		r[k].bytes = s->series[c->npts - 1] - s->series[from];
+		r[k].bytes = s->series[c->nsp - 1] - s->series[j0];
 		total += t.slope;
 		k++;
 	}
@@ -682,7 +692,13 @@ static int rank_sites(const struct collector *c, size_t from, const double *x,
 	/* Below 1% of the growth is noise, not an explanation. */
 	while (k && r[k - 1].share < 0.01)
 		k--;
+out:
+	free(x);
 	free(y);
+	if (rc) {
+		free(r);
+		return rc;
+	}
 	*out = r;
 	*nout = k;
 	return 0;
@@ -954,6 +970,10 @@ int growth_report(const char *path, const struct replay *rp1,
 			goto cleanup;
 		}
 	}
+	c.sstride = (c.cap + SITE_POINTS - 1) / SITE_POINTS;
+	if (!c.sstride)
+		c.sstride = 1;
+	c.spcap = (c.cap + c.sstride - 1) / c.sstride;
 	c.pts = calloc(c.cap + 1, sizeof(*c.pts));
 	if (!c.pts) {
 		oom();
@@ -1030,8 +1050,6 @@ int growth_report(const char *path, const struct replay *rp1,
 			 "(PERFSHIM_RSS_INTERVAL_MS too long for this run?)",
 			 own);
 	}
-	for (size_t i = 0; i < n; i++)
-		x[i] = c.pts[from + i].x;
 
 	enum growth_verdict overall = heap.verdict;
 	const char *basis = "heap";
@@ -1042,7 +1060,7 @@ int growth_report(const char *path, const struct replay *rp1,
 	}
 	*verdict = overall;
 	if (heap.verdict == GROWTH_GROWING &&
-	    rank_sites(&c, from, x, &sites, &nsites))
+	    rank_sites(&c, from, &sites, &nsites))
 		goto cleanup;
 	sym = symbols_new();
 	frames = calloc(MAX_FRAMES, sizeof(*frames));
