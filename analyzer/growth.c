@@ -17,6 +17,11 @@
 #define POINT_CAP 512
 /* Fewest points after the warm-up for a verdict. */
 #define MIN_POINTS 8
+/*
+ * Growth over the points under this many times the scatter of the points
+ * around the trend (their interquartile range) is noise, not growth.
+ */
+#define NOISE_RATIO 2
 /* A run without markers shorter than this is too short to judge. */
 #define MIN_SPAN_NS 100000000ull
 #define RING 1024 /* recent resident-set samples, for the markers */
@@ -543,6 +548,8 @@ struct series_verdict {
 	size_t n;
 	double first, last, median;
 	double relative; /* slope * span / median */
+	double growth;	 /* slope * span */
+	double scatter;	 /* interquartile range around the trend */
 	char why[160];
 };
 
@@ -565,6 +572,7 @@ static int judge(const struct growth_options *o, const double *x,
 	sv->n = n;
 	sv->t.slope = sv->t.lo = sv->t.hi = NAN;
 	sv->t.p_value = 1;
+	sv->t.n_ratio = 1;
 	if (n) {
 		double *m = malloc(n * sizeof(*m));
 
@@ -591,9 +599,20 @@ static int judge(const struct growth_options *o, const double *x,
 			 n, n == 1 ? "" : "s", MIN_POINTS);
 		return 0;
 	}
-	if (stats_trend(x, y, n, 1 - o->alpha, &sv->t))
+	/* Neighbouring points of a heap are rarely independent. */
+	if (stats_trend_autocorr(x, y, n, 1 - o->alpha, &sv->t))
 		return oom();
 	double span = x[n - 1] - x[0];
+	double *res = malloc(n * sizeof(*res));
+
+	if (!res)
+		return oom();
+	for (size_t i = 0; i < n; i++)
+		res[i] = y[i] - sv->t.slope * x[i];
+	sv->scatter =
+		stats_quantile(res, n, 0.75) - stats_quantile(res, n, 0.25);
+	free(res);
+	sv->growth = sv->t.slope * span;
 
 	sv->relative = sv->median > 0 ? sv->t.slope * span / sv->median
 				      : (sv->t.slope > 0 ? INFINITY : 0);
@@ -614,6 +633,12 @@ static int judge(const struct growth_options *o, const double *x,
 			 "a trend, but only %.3g%% of the median over "
 			 "the points (floor %.3g%%)",
 			 100 * sv->relative, 100 * o->floor_rel);
+	} else if (!(sv->growth >= NOISE_RATIO * sv->scatter)) {
+		sv->verdict = GROWTH_STABLE;
+		snprintf(sv->why, sizeof(sv->why),
+			 "a trend, but its growth over the points (%.0f bytes) "
+			 "is under %d times their scatter around it (%.0f)",
+			 sv->growth, NOISE_RATIO, sv->scatter);
 	} else if (!(sv->t.slope * span >= total_floor)) {
 		sv->verdict = GROWTH_STABLE;
 		snprintf(sv->why, sizeof(sv->why),
@@ -779,6 +804,8 @@ static void json_trend(struct json_writer *w, const struct series_verdict *sv)
 	json_double(w, sv->t.p_value);
 	json_key(w, "mann_kendall_s");
 	json_double(w, sv->t.s);
+	json_key(w, "autocorrelation_factor");
+	json_double(w, sv->t.n_ratio);
 	json_key(w, "points");
 	json_u64(w, sv->n);
 	json_key(w, "first");
@@ -789,6 +816,10 @@ static void json_trend(struct json_writer *w, const struct series_verdict *sv)
 	json_double(w, sv->median);
 	json_key(w, "relative_growth");
 	json_double(w, sv->relative);
+	json_key(w, "growth");
+	json_double(w, sv->growth);
+	json_key(w, "scatter");
+	json_double(w, sv->scatter);
 }
 
 static void text_trend(FILE *out, const char *what,
@@ -1101,6 +1132,8 @@ int growth_report(const char *path, const struct replay *rp1,
 		json_double(&w, heap.t.p_value);
 		json_key(&w, "mann_kendall_s");
 		json_double(&w, heap.t.s);
+		json_key(&w, "autocorrelation_factor");
+		json_double(&w, heap.t.n_ratio);
 		json_key(&w, "points");
 		json_u64(&w, n);
 		json_key(&w, "points_by");
@@ -1128,6 +1161,10 @@ int growth_report(const char *path, const struct replay *rp1,
 		json_double(&w, heap.median);
 		json_key(&w, "relative_growth");
 		json_double(&w, heap.relative);
+		json_key(&w, "growth");
+		json_double(&w, heap.growth);
+		json_key(&w, "scatter");
+		json_double(&w, heap.scatter);
 		json_object_end(&w);
 		json_key(&w, "floor");
 		json_object_begin(&w);
