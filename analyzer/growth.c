@@ -836,8 +836,12 @@ static void text_trend(FILE *out, const char *what,
 		"Mann-Kendall p = %.3g, %zu points\n",
 		sv->t.slope, unit, 100 * conf, sv->t.lo, sv->t.hi,
 		sv->t.p_value, sv->n);
-	fprintf(out, "    %s; from %.0f to %.0f bytes (median %.0f)\n", sv->why,
+	fprintf(out, "    %s; from %.0f to %.0f bytes (median %.0f)", sv->why,
 		sv->first, sv->last, sv->median);
+	if (sv->t.n_ratio > 1)
+		fprintf(out, "; Var(S) x %.3g for autocorrelation",
+			sv->t.n_ratio);
+	fputc('\n', out);
 }
 
 static void timeline_out(const struct collector *c, size_t from,
