@@ -17,9 +17,16 @@
 #define POINT_CAP 512
 /* Fewest points after the warm-up for a verdict. */
 #define MIN_POINTS 8
+/*
+ * Growth over the points under this many times the scatter of the points
+ * around the trend (their interquartile range) is noise, not growth.
+ */
+#define NOISE_RATIO 2
 /* A run without markers shorter than this is too short to judge. */
 #define MIN_SPAN_NS 100000000ull
 #define RING 1024 /* recent resident-set samples, for the markers */
+/* Most points a site's series keeps: one in k of the points beyond it. */
+#define SITE_POINTS 64
 #define MAX_FRAMES 256
 #define MAX_INLINE 16
 
@@ -243,7 +250,7 @@ struct site {
 	uint32_t stack; /* canonical; UINT32_MAX: empty slot */
 	uint32_t filled;
 	int64_t live;
-	int64_t *series; /* live bytes at each point */
+	int64_t *series; /* live bytes at each site point */
 };
 
 struct mem_sample {
@@ -270,6 +277,8 @@ struct collector {
 
 	struct point *pts;
 	size_t npts, cap;
+	/* Sites are followed at every sstride-th point: nsp so far. */
+	size_t sstride, nsp, spcap;
 	size_t rss_done; /* by marker: points whose RSS is known */
 
 	struct mem_sample ring[RING];
@@ -314,7 +323,7 @@ static struct site *site_of(struct collector *c, uint32_t stack)
 	while (c->sites[s].stack != UINT32_MAX && c->sites[s].stack != stack)
 		s = (s + 1) & (c->site_cap - 1);
 	if (c->sites[s].stack == UINT32_MAX) {
-		c->sites[s].series = calloc(c->cap ? c->cap : 1,
+		c->sites[s].series = calloc(c->spcap ? c->spcap : 1,
 					    sizeof(*c->sites[s].series));
 		if (!c->sites[s].series)
 			return NULL;
@@ -327,7 +336,7 @@ static struct site *site_of(struct collector *c, uint32_t stack)
 /* The site's live bytes at every point taken so far, before it changes. */
 static void site_fill(const struct collector *c, struct site *s)
 {
-	while (s->filled < c->npts)
+	while (s->filled < c->nsp)
 		s->series[s->filled++] = s->live;
 }
 
@@ -349,6 +358,8 @@ static void take_point(struct collector *c, double x, uint64_t ts, double heap,
 {
 	if (c->npts == c->cap)
 		return;
+	if (c->npts % c->sstride == 0)
+		c->nsp++;
 	struct point *p = &c->pts[c->npts++];
 
 	p->x = x;
@@ -537,6 +548,8 @@ struct series_verdict {
 	size_t n;
 	double first, last, median;
 	double relative; /* slope * span / median */
+	double growth;	 /* slope * span */
+	double scatter;	 /* interquartile range around the trend */
 	char why[160];
 };
 
@@ -559,6 +572,7 @@ static int judge(const struct growth_options *o, const double *x,
 	sv->n = n;
 	sv->t.slope = sv->t.lo = sv->t.hi = NAN;
 	sv->t.p_value = 1;
+	sv->t.n_ratio = 1;
 	if (n) {
 		double *m = malloc(n * sizeof(*m));
 
@@ -585,9 +599,20 @@ static int judge(const struct growth_options *o, const double *x,
 			 n, n == 1 ? "" : "s", MIN_POINTS);
 		return 0;
 	}
-	if (stats_trend(x, y, n, 1 - o->alpha, &sv->t))
+	/* Neighbouring points of a heap are rarely independent. */
+	if (stats_trend_autocorr(x, y, n, 1 - o->alpha, &sv->t))
 		return oom();
 	double span = x[n - 1] - x[0];
+	double *res = malloc(n * sizeof(*res));
+
+	if (!res)
+		return oom();
+	for (size_t i = 0; i < n; i++)
+		res[i] = y[i] - sv->t.slope * x[i];
+	sv->scatter =
+		stats_quantile(res, n, 0.75) - stats_quantile(res, n, 0.25);
+	free(res);
+	sv->growth = sv->t.slope * span;
 
 	sv->relative = sv->median > 0 ? sv->t.slope * span / sv->median
 				      : (sv->t.slope > 0 ? INFINITY : 0);
@@ -608,6 +633,12 @@ static int judge(const struct growth_options *o, const double *x,
 			 "a trend, but only %.3g%% of the median over "
 			 "the points (floor %.3g%%)",
 			 100 * sv->relative, 100 * o->floor_rel);
+	} else if (!(sv->growth >= NOISE_RATIO * sv->scatter)) {
+		sv->verdict = GROWTH_STABLE;
+		snprintf(sv->why, sizeof(sv->why),
+			 "a trend, but its growth over the points (%.0f bytes) "
+			 "is under %d times their scatter around it (%.0f)",
+			 sv->growth, NOISE_RATIO, sv->scatter);
 	} else if (!(sv->t.slope * span >= total_floor)) {
 		sv->verdict = GROWTH_STABLE;
 		snprintf(sv->why, sizeof(sv->why),
@@ -638,41 +669,45 @@ static int by_slope(const void *a, const void *b)
 }
 
 /*
- * The sites whose live bytes grow over points [from, n), by Theil-Sen
- * slope, with their share of the growth of all growing sites.
+ * The sites whose live bytes grow over the site points from point `from`
+ * on, by Theil-Sen slope, with their share of the growth of all growing
+ * sites.
  */
-static int rank_sites(const struct collector *c, size_t from, const double *x,
+static int rank_sites(const struct collector *c, size_t from,
 		      struct ranked **out, size_t *nout)
 {
-	size_t n = c->npts - from, k = 0;
+	size_t j0 = (from + c->sstride - 1) / c->sstride, k = 0;
+	size_t n = c->nsp > j0 ? c->nsp - j0 : 0;
+	double *x = malloc((n ? n : 1) * sizeof(*x));
 	double *y = malloc((n ? n : 1) * sizeof(*y)), total = 0;
 	struct ranked *r = calloc(c->nsites ? c->nsites : 1, sizeof(*r));
+	int rc = 0;
 
-	if (!y || !r) {
-		free(y);
-		free(r);
-		return oom();
+	if (!x || !y || !r) {
+		rc = oom();
+		goto out;
 	}
+	for (size_t j = 0; j < n; j++)
+		x[j] = c->pts[(j0 + j) * c->sstride].x;
 	for (size_t i = 0; i < c->site_cap && n >= 2; i++) {
 		const struct site *s = &c->sites[i];
 
 		if (s->stack == UINT32_MAX ||
-		    s->series[c->npts - 1] <= s->series[from])
+		    s->series[c->nsp - 1] <= s->series[j0])
 			continue;
 		struct trend t = { 0 };
 
 		for (size_t j = 0; j < n; j++)
-			y[j] = (double)s->series[from + j];
+			y[j] = (double)s->series[j0 + j];
 		if (stats_theil_sen(x, y, n, 0.5, &t)) {
-			free(y);
-			free(r);
-			return oom();
+			rc = oom();
+			goto out;
 		}
 		if (!(t.slope > 0))
 			continue;
 		r[k].stack = s->stack;
 		r[k].slope = t.slope;
-		r[k].bytes = s->series[c->npts - 1] - s->series[from];
+		r[k].bytes = s->series[c->nsp - 1] - s->series[j0];
 		total += t.slope;
 		k++;
 	}
@@ -682,7 +717,13 @@ static int rank_sites(const struct collector *c, size_t from, const double *x,
 	/* Below 1% of the growth is noise, not an explanation. */
 	while (k && r[k - 1].share < 0.01)
 		k--;
+out:
+	free(x);
 	free(y);
+	if (rc) {
+		free(r);
+		return rc;
+	}
 	*out = r;
 	*nout = k;
 	return 0;
@@ -763,6 +804,8 @@ static void json_trend(struct json_writer *w, const struct series_verdict *sv)
 	json_double(w, sv->t.p_value);
 	json_key(w, "mann_kendall_s");
 	json_double(w, sv->t.s);
+	json_key(w, "autocorrelation_factor");
+	json_double(w, sv->t.n_ratio);
 	json_key(w, "points");
 	json_u64(w, sv->n);
 	json_key(w, "first");
@@ -773,6 +816,10 @@ static void json_trend(struct json_writer *w, const struct series_verdict *sv)
 	json_double(w, sv->median);
 	json_key(w, "relative_growth");
 	json_double(w, sv->relative);
+	json_key(w, "growth");
+	json_double(w, sv->growth);
+	json_key(w, "scatter");
+	json_double(w, sv->scatter);
 }
 
 static void text_trend(FILE *out, const char *what,
@@ -789,8 +836,12 @@ static void text_trend(FILE *out, const char *what,
 		"Mann-Kendall p = %.3g, %zu points\n",
 		sv->t.slope, unit, 100 * conf, sv->t.lo, sv->t.hi,
 		sv->t.p_value, sv->n);
-	fprintf(out, "    %s; from %.0f to %.0f bytes (median %.0f)\n", sv->why,
+	fprintf(out, "    %s; from %.0f to %.0f bytes (median %.0f)", sv->why,
 		sv->first, sv->last, sv->median);
+	if (sv->t.n_ratio > 1)
+		fprintf(out, "; Var(S) x %.3g for autocorrelation",
+			sv->t.n_ratio);
+	fputc('\n', out);
 }
 
 static void timeline_out(const struct collector *c, size_t from,
@@ -954,6 +1005,10 @@ int growth_report(const char *path, const struct replay *rp1,
 			goto cleanup;
 		}
 	}
+	c.sstride = (c.cap + SITE_POINTS - 1) / SITE_POINTS;
+	if (!c.sstride)
+		c.sstride = 1;
+	c.spcap = (c.cap + c.sstride - 1) / c.sstride;
 	c.pts = calloc(c.cap + 1, sizeof(*c.pts));
 	if (!c.pts) {
 		oom();
@@ -1030,8 +1085,6 @@ int growth_report(const char *path, const struct replay *rp1,
 			 "(PERFSHIM_RSS_INTERVAL_MS too long for this run?)",
 			 own);
 	}
-	for (size_t i = 0; i < n; i++)
-		x[i] = c.pts[from + i].x;
 
 	enum growth_verdict overall = heap.verdict;
 	const char *basis = "heap";
@@ -1042,7 +1095,7 @@ int growth_report(const char *path, const struct replay *rp1,
 	}
 	*verdict = overall;
 	if (heap.verdict == GROWTH_GROWING &&
-	    rank_sites(&c, from, x, &sites, &nsites))
+	    rank_sites(&c, from, &sites, &nsites))
 		goto cleanup;
 	sym = symbols_new();
 	frames = calloc(MAX_FRAMES, sizeof(*frames));
@@ -1083,6 +1136,8 @@ int growth_report(const char *path, const struct replay *rp1,
 		json_double(&w, heap.t.p_value);
 		json_key(&w, "mann_kendall_s");
 		json_double(&w, heap.t.s);
+		json_key(&w, "autocorrelation_factor");
+		json_double(&w, heap.t.n_ratio);
 		json_key(&w, "points");
 		json_u64(&w, n);
 		json_key(&w, "points_by");
@@ -1110,6 +1165,10 @@ int growth_report(const char *path, const struct replay *rp1,
 		json_double(&w, heap.median);
 		json_key(&w, "relative_growth");
 		json_double(&w, heap.relative);
+		json_key(&w, "growth");
+		json_double(&w, heap.growth);
+		json_key(&w, "scatter");
+		json_double(&w, heap.scatter);
 		json_object_end(&w);
 		json_key(&w, "floor");
 		json_object_begin(&w);

@@ -87,6 +87,19 @@ static double exact_p(size_t n, double s)
 	return p > 1 ? 1 : p;
 }
 
+double stats_quantile(double *v, size_t n, double q)
+{
+	if (!n)
+		return NAN;
+	qsort(v, n, sizeof(*v), cmp_double);
+	double h = (double)(n - 1) * q;
+	size_t lo = (size_t)floor(h);
+
+	if (lo + 1 >= n)
+		return v[n - 1];
+	return v[lo] + (h - (double)lo) * (v[lo + 1] - v[lo]);
+}
+
 int stats_mann_kendall(const double *y, size_t n, struct trend *t)
 {
 	int tied = 0;
@@ -184,7 +197,97 @@ int stats_trend(const double *x, const double *y, size_t n, double conf,
 		struct trend *t)
 {
 	memset(t, 0, sizeof(*t));
+	t->n_ratio = 1;
 	if (stats_mann_kendall(y, n, t))
 		return -1;
+	return stats_theil_sen(x, y, n, conf, t);
+}
+
+struct ranked_value {
+	double v;
+	size_t i;
+};
+
+static int cmp_ranked(const void *a, const void *b)
+{
+	const struct ranked_value *x = a, *y = b;
+
+	return x->v < y->v ? -1 : x->v > y->v;
+}
+
+double stats_hamed_rao(const double *x, const double *y, size_t n, double slope,
+		       double conf)
+{
+	struct ranked_value *rv;
+	double *r, mean = 0, c0 = 0, sum = 0;
+
+	if (n < 3 || isnan(slope))
+		return 1;
+	rv = malloc(n * sizeof(*rv));
+	r = malloc(n * sizeof(*r));
+	if (!rv || !r) {
+		free(rv);
+		free(r);
+		return NAN;
+	}
+	for (size_t i = 0; i < n; i++) {
+		rv[i].v = y[i] - slope * x[i];
+		rv[i].i = i;
+	}
+	/* Ranks of the residuals, ties sharing their average rank. */
+	qsort(rv, n, sizeof(*rv), cmp_ranked);
+	for (size_t i = 0; i < n;) {
+		size_t j = i;
+
+		while (j < n && rv[j].v == rv[i].v)
+			j++;
+		for (size_t k = i; k < j; k++)
+			r[rv[k].i] = (double)(i + j + 1) / 2;
+		i = j;
+	}
+	for (size_t i = 0; i < n; i++)
+		mean += r[i];
+	mean /= (double)n;
+	for (size_t i = 0; i < n; i++)
+		c0 += (r[i] - mean) * (r[i] - mean);
+	double bound =
+		stats_norm_quantile(1 - (1 - conf) / 2) / sqrt((double)n);
+
+	for (size_t k = 1; k < n && c0 > 0; k++) {
+		double ck = 0, dn = (double)(n - k);
+
+		for (size_t i = 0; i + k < n; i++)
+			ck += (r[i] - mean) * (r[i + k] - mean);
+		double rho = ck / c0;
+
+		if (rho > bound || rho < -bound)
+			sum += dn * (dn - 1) * (dn - 2) * rho;
+	}
+	free(rv);
+	free(r);
+	double dn = (double)n;
+
+	return 1 + 2 / (dn * (dn - 1) * (dn - 2)) * sum;
+}
+
+int stats_trend_autocorr(const double *x, const double *y, size_t n,
+			 double conf, struct trend *t)
+{
+	if (stats_trend(x, y, n, conf, t))
+		return -1;
+	double ratio = stats_hamed_rao(x, y, n, t->slope, conf);
+
+	if (isnan(ratio))
+		return -1;
+	if (!(ratio > 1) || t->var_s <= 0)
+		return 0;
+	t->n_ratio = ratio;
+	t->var_s *= ratio;
+	t->exact = 0;
+	t->z = (t->s > 0 ? t->s - 1 : t->s < 0 ? t->s + 1 : 0) / sqrt(t->var_s);
+	t->p_value = erfc(fabs(t->z) / sqrt(2.0));
+	if (t->p_value > 1)
+		t->p_value = 1;
+	/* The interval widens with the variance. */
 	return stats_theil_sen(x, y, n, conf, t);
 }

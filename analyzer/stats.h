@@ -17,6 +17,7 @@ struct trend {
 	double z;	/* (S - sign S) / sqrt(Var S), continuity-corrected */
 	double p_value; /* two-sided; 1 when Var S = 0 */
 	int exact;	/* p_value from S's exact distribution */
+	double n_ratio; /* Hamed-Rao n/n*: Var(S) was scaled by it (1: not) */
 };
 
 /* Up to this many points without ties, p-values are exact. */
@@ -56,6 +57,35 @@ int stats_theil_sen(const double *x, const double *y, size_t n, double conf,
 /* stats_trend - both of the above. Returns 0, or -1 when out of memory. */
 int stats_trend(const double *x, const double *y, size_t n, double conf,
 		struct trend *t);
+
+/*
+ * stats_trend_autocorr - stats_trend for a series whose neighbours may be
+ * correlated (time windows of a program's heap): the modified Mann-Kendall
+ * test of Hamed and Rao (1998). The series is detrended with the Theil-Sen
+ * slope, its ranks' autocorrelations r_k at lags k = 1..n-1 that lie
+ * outside +-z(1 - (1-conf)/2)/sqrt(n) are kept, and
+ *   n/n* = 1 + 2 / (n(n-1)(n-2)) * sum (n-k)(n-k-1)(n-k-2) r_k
+ * scales Var(S); z, the p-value (normal approximation then) and the
+ * interval follow from the scaled variance. Unlike the paper, a ratio
+ * below 1 is not applied: the correction only ever makes the test more
+ * cautious. Returns 0, or -1 when out of memory.
+ */
+int stats_trend_autocorr(const double *x, const double *y, size_t n,
+			 double conf, struct trend *t);
+
+/*
+ * stats_hamed_rao - n/n* as above (not capped), for the residuals of y
+ * after slope; 1 for n < 3. NaN when out of memory.
+ */
+double stats_hamed_rao(const double *x, const double *y, size_t n, double slope,
+		       double conf);
+
+/*
+ * stats_quantile - the q-quantile (0 <= q <= 1) of v, sorted in place,
+ * interpolating between order statistics at (n-1)q (R's type 7). NaN when
+ * n == 0.
+ */
+double stats_quantile(double *v, size_t n, double q);
 
 /* stats_median - the median of v (sorted in place). NaN when n == 0. */
 double stats_median(double *v, size_t n);

@@ -20,7 +20,8 @@ static dev_t statm_dev;
 static ino_t statm_ino;
 static _Atomic int statm_off; /* could not be opened again: stop quietly */
 static _Atomic uint64_t last_sample_ns;
-static _Atomic int sampled; /* at least one sample in this trace */
+static _Atomic int sampled;   /* at least one sample in this trace */
+static _Atomic int reopening; /* one thread at a time opens it again */
 static uint64_t page_size = 4096;
 
 /* Open /proc/self/statm once, out of the program's way. */
@@ -77,14 +78,18 @@ static int read_statm(uint64_t *rss, uint64_t *mapped)
 		return -1;
 	if (!statm_valid(fd)) {
 		/* Not ours any more (closed or replaced by a raw system
-		 * call): never close what the program owns, and let it. */
-		if (fd >= 0)
+		 * call): never close what the program owns, and let it.
+		 * No lock: this may run in a fatal signal's handler. */
+		if (atomic_exchange(&reopening, 1))
+			return -1; /* another thread is at it: skip this one */
+		if (fd >= 0 && fd == atomic_load(&statm_fd))
 			perfshim_disown_fd(fd);
 		fd = statm_open();
-		if (fd < 0) {
+		if (fd < 0)
 			atomic_store(&statm_off, 1);
+		atomic_store(&reopening, 0);
+		if (fd < 0)
 			return -1;
-		}
 	}
 	ssize_t n = pread(fd, buf, sizeof(buf), 0);
 	const char *p = buf, *end = buf + (n > 0 ? n : 0);

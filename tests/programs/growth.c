@@ -13,7 +13,7 @@
  *
  *   leak     48 bytes per iteration, never freed (LEAK:steady): GROWING,
  *            48 bytes per marker, that site 100% of the growth
- *   plateau  a cache of 256 entries of 200 bytes, filled in the first 16
+ *   plateau  a cache of 256 entries of 1000 bytes, filled in the first 16
  *            iterations (CACHE:fill), then one evicted and one inserted
  *            per iteration: STABLE after the warm-up
  *   churn    a pool of 512 blocks, each of its own size (64..4159),
@@ -95,11 +95,11 @@ static void cache_insert(void)
 {
 	if (cache_used == CACHE) {
 		free(cache[cache_next]);
-		cache[cache_next] = malloc(200); /* CACHE:replace */
+		cache[cache_next] = malloc(1000); /* CACHE:replace */
 		cache_next = (cache_next + 1) % CACHE;
 		return;
 	}
-	cache[cache_used++] = malloc(200); /* CACHE:fill */
+	cache[cache_used++] = malloc(1000); /* CACHE:fill */
 }
 
 /* churn: a pool replaced piecemeal, each slot keeping its size. */

@@ -88,7 +88,7 @@ int main(void)
 	struct trend t;
 	char name[128];
 
-	plan(47);
+	plan(57);
 	near(stats_norm_quantile(0.975), 1.9599639845400536, 1e-12,
 	     "z of 0.975 is 1.959964");
 	near(stats_norm_cdf(1.96), 0.97500210485177963, 1e-12,
@@ -166,6 +166,49 @@ int main(void)
 	stats_trend(x70, y70, 70, 0.95, &t);
 	ok(!t.exact && fabs(t.p_value - erfc(fabs(t.z) / sqrt(2.0))) < 1e-15,
 	   "70 points: the normal approximation");
+
+	/* Hamed-Rao: reference values from the formula of the paper (as in
+	 * pyMannKendall's hamed_rao_modification_test), computed apart. */
+	near(stats_hamed_rao(cases[3].x, cases[3].y, 20, t.slope, 0.95), 1,
+	     1e-12, "Hamed-Rao: no significant lag in the noise, n/n* = 1");
+	{
+		const double ay[] = { 0, 1, 3, 4,  4,  3,  5,  6,  8,  9,
+				      9, 8, 9, 11, 12, 12, 11, 13, 14, 16 };
+		double ax[20], wx[30], wy[30];
+
+		for (int i = 0; i < 20; i++)
+			ax[i] = i;
+		for (int i = 0; i < 30; i++) {
+			wx[i] = i;
+			wy[i] = sin(i / 3.0) * 10;
+		}
+		stats_trend(ax, ay, 20, 0.95, &t);
+		near(stats_hamed_rao(ax, ay, 20, t.slope, 0.95),
+		     0.3575673665617487, 1e-9,
+		     "Hamed-Rao: n/n* of a trend with alternating residuals");
+		stats_trend_autocorr(ax, ay, 20, 0.95, &t);
+		ok(t.n_ratio == 1 && fabs(t.var_s - 941.33333333333337) < 1e-9,
+		   "a ratio "
+		   "below 1 "
+		   "is not "
+		   "applied");
+		stats_trend(wx, wy, 30, 0.95, &t);
+		near(stats_hamed_rao(wx, wy, 30, t.slope, 0.95),
+		     2.4914593294617235, 1e-9,
+		     "Hamed-Rao: n/n* of a slow wave");
+		stats_trend_autocorr(wx, wy, 30, 0.95, &t);
+		near(t.var_s, 7827.3347267255813, 1e-9,
+		     "the wave: Var(S) scaled by n/n*");
+		near(t.p_value, 0.94593059944625302, 1e-9,
+		     "the wave: p from the scaled variance (normal)");
+		ok(!t.exact && t.s == -7, "the wave: S = -7, p not exact");
+	}
+
+	double q[] = { 8, 1, 7, 2, 6, 3, 5, 4 };
+
+	near(stats_quantile(q, 8, 0.25), 2.75, 1e-15, "first quartile of 1..8");
+	near(stats_quantile(q, 8, 0.75), 6.25, 1e-15, "third quartile of 1..8");
+	near(stats_quantile(q, 8, 1), 8, 0, "the 1-quantile is the largest");
 
 	near(stats_median(m, 5), 3, 0, "median of an odd count");
 	near(stats_median(e, 4), 2.5, 0, "median of an even count");
