@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "classify.h"
 #include "json.h"
 #include "leaks.h"
 #include "perfshim_trace.h"
@@ -21,7 +22,7 @@
 static const char usage[] =
 	"usage: perfanalyze TRACE [--leaks] [--json] [--fail-on-leak]\n"
 	"                   [--min-bytes N] [--suppressions FILE]...\n"
-	"                   [--show-runtime]\n"
+	"                   [--show-runtime] [--leak-kinds LIST]\n"
 	"\n"
 	"  (no report option)   summary: duration, threads, calls, peak heap,\n"
 	"                       memory still allocated at exit, how it ended\n"
@@ -33,6 +34,13 @@ static const char usage[] =
 	"  --min-bytes N        ignore allocation sites leaking fewer than N "
 	"bytes\n"
 	"  --suppressions FILE  LeakSanitizer-style 'leak:PATTERN' lines\n"
+	"  --leak-kinds LIST    report and gate only these kinds: comma list "
+	"of\n"
+	"                       definite,indirect,possible,reachable,"
+	"unclassified,\n"
+	"                       or all (default: all reported; the gate "
+	"counts\n"
+	"                       definite,indirect,possible,unclassified)\n"
 	"  --show-runtime       also report what the C/C++ runtime keeps "
 	"until\n"
 	"                       exit (stdio buffers, locale data, its "
@@ -204,7 +212,14 @@ static void check_end(const struct replay *rp, const char *path)
 
 int main(int argc, char **argv)
 {
-	enum { OPT_MIN_BYTES = 256, OPT_SUPP, OPT_FAIL, OPT_VERSION, OPT_RT };
+	enum {
+		OPT_MIN_BYTES = 256,
+		OPT_SUPP,
+		OPT_FAIL,
+		OPT_VERSION,
+		OPT_RT,
+		OPT_KINDS
+	};
 	static const struct option opts[] = {
 		{ "leaks", no_argument, NULL, 'l' },
 		{ "json", no_argument, NULL, 'j' },
@@ -212,6 +227,7 @@ int main(int argc, char **argv)
 		{ "min-bytes", required_argument, NULL, OPT_MIN_BYTES },
 		{ "suppressions", required_argument, NULL, OPT_SUPP },
 		{ "show-runtime", no_argument, NULL, OPT_RT },
+		{ "leak-kinds", required_argument, NULL, OPT_KINDS },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, OPT_VERSION },
 		{ NULL, 0, NULL, 0 },
@@ -255,6 +271,14 @@ int main(int argc, char **argv)
 		case OPT_RT:
 			lo.show_runtime = 1;
 			break;
+		case OPT_KINDS:
+			if (leak_kinds_parse(optarg, &lo.kinds))
+				die_usage("--leak-kinds takes a comma list of "
+					  "definite, indirect, possible, "
+					  "reachable, unclassified (or all), "
+					  "not",
+					  optarg);
+			break;
 		case 'h':
 			fputs(usage, stdout);
 			return 0;
@@ -286,13 +310,17 @@ int main(int argc, char **argv)
 		return EXIT_INPUT;
 
 	struct replay rp;
-	struct trace_visitor v;
+	struct trace_visitor v, cv;
 	struct visitor_tee tee;
+	struct classify cls;
 
 	replay_init(&rp);
 	replay_visitor(&rp, &v);
+	classify_init(&cls, r);
+	classify_visitor(&cls, &cv);
 	visitor_tee_init(&tee);
 	visitor_tee_add(&tee, &v);
+	visitor_tee_add(&tee, &cv);
 	/* Reports that collect more than replay does add their visitor here. */
 	if (trace_reader_run(r, &tee.out)) {
 		rc = EXIT_INPUT;
@@ -319,12 +347,15 @@ int main(int argc, char **argv)
 		rc = EXIT_INPUT;
 		goto cleanup;
 	}
+	lo.cls = &cls;
+	lo.gate_kinds = lo.kinds ? lo.kinds : LEAK_GATE_DEFAULT;
 	if (leaks_report(&rp, sym, &lo, stdout, &t))
 		rc = EXIT_INPUT;
-	else if (fail_on_leak && t.groups)
+	else if (fail_on_leak && t.gate_groups)
 		rc = EXIT_GATE;
 	symbols_free(sym);
 cleanup:
+	classify_release(&cls);
 	replay_release(&rp);
 	trace_reader_free(r);
 	suppressions_release(&supp);

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "live.h"
 #include "perfshim_trace.h"
 #include "shim.h"
 
@@ -87,6 +88,7 @@ static void read_config(void)
 		perfshim_say("ignoring PERFSHIM_UNWIND=%s: expected libunwind "
 			     "or fp",
 			     uw);
+	perfshim_live_enabled = (int)env_long("PERFSHIM_SCAN", 1, 0, 1);
 	kb = env_long("PERFSHIM_BUFFER_KB", 256, 16, 65536);
 	perfshim_cfg.ring_size = 16 * 1024;
 	while (perfshim_cfg.ring_size < (size_t)kb * 1024)
@@ -147,6 +149,7 @@ __attribute__((destructor)) static void perfshim_fini(void)
 		return;
 	perfshim_guard++;
 	perfshim_modules_scan();
+	perfshim_scan_at_exit();
 	perfshim_finish(PERFSHIM_END_EXIT, exit_status);
 	perfshim_guard--;
 }
@@ -191,6 +194,7 @@ static void quick_end(int status)
 {
 	if (atomic_load(&perfshim_recording) && !foreign_process()) {
 		perfshim_guard++;
+		perfshim_scan_at_exit();
 		perfshim_finish(PERFSHIM_END__EXIT, status & 0xff);
 		perfshim_guard--;
 	}
