@@ -7,7 +7,6 @@
  */
 #define _GNU_SOURCE
 #include <dirent.h>
-#include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -678,34 +677,25 @@ static void scan_root(uintptr_t lo, uintptr_t hi, int libc)
 }
 
 /*
- * The stack of a thread that has ended, which glibc keeps for reuse: its
- * dead frames are no roots (memcheck does not see them either), only its
- * static TLS and thread descriptor at the top, which stay as they were.
- * glibc puts the descriptor (whose first and third words point at itself)
- * at the top of the mapping, the static TLS right below it.
+ * The stack of a thread that has ended, which glibc keeps for reuse: no
+ * root, neither its dead frames nor its static TLS (memcheck does not
+ * scan them either; the thread and its __thread variables are gone).
+ * glibc puts the thread descriptor, whose first and third words point at
+ * itself, at the top of the mapping.
  */
-static size_t static_tls_size;
-
-static int dead_stack_tls(const struct mapping *m, uintptr_t *from)
+static int dead_thread_stack(const struct mapping *m)
 {
 	uint64_t top[3 * 4096 / 8];
 	uintptr_t lo = m->hi - sizeof(top);
 
 	if (m->flags & M_FILE || m->hi - m->lo < 4 * sizeof(top) ||
-	    !static_tls_size || safe_read(lo, top, sizeof(top)) != sizeof(top))
+	    safe_read(lo, top, sizeof(top)) != sizeof(top))
 		return 0;
 	for (size_t k = 0; k + 2 < sizeof(top) / 8; k += 8) {
 		uintptr_t a = lo + 8 * k;
 
-		if (top[k] == a && top[k + 2] == a) {
-			/* glibc's size counts the descriptor too */
-			size_t desc = m->hi - a;
-
-			if (static_tls_size <= desc)
-				return 0;
-			*from = a - (static_tls_size - desc);
-			return *from > m->lo;
-		}
+		if (top[k] == a && top[k + 2] == a)
+			return 1;
 	}
 	return 0;
 }
@@ -771,17 +761,6 @@ static long scan(uintptr_t stack_from, const struct self_regs *regs,
 		return -1;
 	nself_data = 0;
 	dl_iterate_phdr(self_data_cb, (void *)(uintptr_t)&scan);
-	if (!static_tls_size) {
-		void (*info)(size_t *, size_t *) =
-			(void (*)(size_t *, size_t *))dlvsym(RTLD_DEFAULT,
-							     "_dl_get_tls_"
-							     "static_info",
-							     "GLIBC_PRIVATE");
-		size_t align = 0;
-
-		if (info)
-			info(&static_tls_size, &align);
-	}
 	perfshim_writer_lock();
 	size_t missed = stop_threads(self);
 
@@ -864,15 +843,13 @@ static long scan(uintptr_t stack_from, const struct self_regs *regs,
 	for (size_t i = 0; i < nmaps; i++) {
 		const struct mapping *m = &maps[i];
 
-		uintptr_t tls;
-
 		if ((m->flags & (M_R | M_W)) != (M_R | M_W) ||
 		    (m->flags & (M_HEAP | M_SKIP | M_STACK)))
 			continue;
-		if (!missed && dead_stack_tls(m, &tls))
-			scan_root(tls, m->hi, 0);
-		else
-			scan_root(m->lo, m->hi, !!(m->flags & M_LIBC));
+		/* (a thread that did not stop may be running on it) */
+		if (!missed && dead_thread_stack(m))
+			continue;
+		scan_root(m->lo, m->hi, !!(m->flags & M_LIBC));
 	}
 	/* Lost blocks: the first of each unreached clique is definite, what
 	 * it reaches indirect. */
