@@ -5,6 +5,7 @@
 
 #include "json.h"
 #include "leaks.h"
+#include "perfshim_trace.h"
 
 #define MAX_FRAMES 512
 #define MAX_INLINE 16
@@ -135,6 +136,8 @@ const char *leaks_runtime_owned(const struct sym_frame *f, size_t n)
 		{ "_nl_load_locale", "locale data" },
 		/* thread control blocks of the stacks glibc caches for reuse */
 		{ "_dl_allocate_tls", "thread stacks cached for reuse" },
+		/* the loader's table of loaded objects (dlopen) */
+		{ "_dlfo_mappings_segment_allocate", "the loader's tables" },
 	};
 	size_t i;
 
@@ -202,6 +205,32 @@ static void json_frames(struct json_writer *w, const struct sym_frame *f,
 static const char *plural(uint64_t n, const char *one, const char *many)
 {
 	return n == 1 ? one : many;
+}
+
+/* What the kinds rest on: the scan, a partial one, or none. */
+static void scan_note(FILE *out, const struct classify *c)
+{
+	if (!c)
+		return;
+	if (!c->scans) {
+		fprintf(out, "Kinds: the trace has no scan results (the "
+			     "program was killed, aborted, or ran with "
+			     "PERFSHIM_SCAN=0): every block is "
+			     "unclassified.\n");
+		return;
+	}
+	if (c->last_flags & PERFSHIM_SCAN_MISSED_THREADS)
+		fprintf(out,
+			"Kinds: %" PRIu64 " %s did not stop for the last scan; "
+			"%s scanned whole, without registers.\n",
+			c->missed_threads,
+			plural(c->missed_threads, "thread", "threads"),
+			plural(c->missed_threads, "its stack was",
+			       "their stacks were"));
+	if (c->last_flags & PERFSHIM_SCAN_PARTIAL)
+		fprintf(out, "Kinds: the last scan missed some allocations "
+			     "(events it could not read); its verdicts may be "
+			     "incomplete.\n");
 }
 
 int leaks_report(const struct replay *rp, struct symbols *sym,
@@ -332,6 +361,8 @@ int leaks_report(const struct replay *rp, struct symbols *sym,
 			}
 			fputs(".\n", out);
 		}
+		if (t->groups)
+			scan_note(out, opt->cls);
 		if (t->rt_groups)
 			fprintf(out,
 				"Not shown: %" PRIu64 " bytes in %" PRIu64
