@@ -119,19 +119,25 @@ static void on_free(struct live_index *x, uint64_t addr)
 		drop(x, s);
 }
 
-/* A reader of ring bytes across the wrap. */
-struct ring_in {
-	const uint8_t *ring;
+/*
+ * Apply the events in [p, end); *bad set when one cannot be parsed. The
+ * byte source is either contiguous (get_flat) or the ring (get_ring).
+ */
+struct in {
+	const uint8_t *p, *end; /* contiguous bytes */
+	const uint8_t *ring;	/* or the ring, when not NULL */
 	size_t mask;
-	uint64_t pos, end;
+	uint64_t pos, stop;
 };
 
-static int get(struct ring_in *r, uint64_t *v)
+static inline int get(struct in *r, uint64_t *v)
 {
+	if (!r->ring)
+		return perfshim_get_varint(&r->p, r->end, v);
 	uint64_t x = 0;
 
 	for (unsigned shift = 0; shift < 64; shift += 7) {
-		if (r->pos == r->end)
+		if (r->pos == r->stop)
 			return -1;
 		uint8_t b = r->ring[r->pos++ & r->mask];
 
@@ -144,34 +150,38 @@ static int get(struct ring_in *r, uint64_t *v)
 	return -1;
 }
 
-HIDDEN void perfshim_live_apply(struct thread_state *t, uint64_t upto)
+static inline int more(const struct in *r)
+{
+	return r->ring ? r->pos < r->stop : r->p < r->end;
+}
+
+static inline uint8_t tag_of(struct in *r)
+{
+	return r->ring ? r->ring[r->pos++ & r->mask] : *r->p++;
+}
+
+static void parse(struct thread_state *t, struct in *r)
 {
 	struct live_index *x = &perfshim_live;
-	struct ring_in r = { t->ring, t->ring_size - 1, t->live_pos, upto };
 	uint64_t dt, size, addr, skip;
 
-	if (!perfshim_live_enabled || upto <= t->live_pos)
-		return;
-	t->live_pos = upto;
-	if (t->live_bad)
-		return;
-	while (r.pos < r.end) {
-		uint8_t tag = r.ring[r.pos++ & r.mask];
+	while (more(r)) {
+		uint8_t tag = tag_of(r);
 
-		if (get(&r, &dt))
+		if (get(r, &dt))
 			goto bad;
 		t->live_ts += dt;
 		if ((tag & 0xf0) == PERFSHIM_EV_ALLOC) {
-			if (get(&r, &size) || get(&r, &addr) || get(&r, &skip))
+			if (get(r, &size) || get(r, &addr) || get(r, &skip))
 				goto bad;
 			on_alloc(x, addr, size, t->live_ts);
 		} else if (tag == PERFSHIM_EV_FREE) {
-			if (get(&r, &addr))
+			if (get(r, &addr))
 				goto bad;
 			on_free(x, addr);
 		} else if (tag == PERFSHIM_EV_SAMPLE ||
 			   tag == PERFSHIM_EV_MARK) {
-			if (get(&r, &skip))
+			if (get(r, &skip))
 				goto bad;
 		} else if (tag != PERFSHIM_EV_THREAD_EXIT) {
 			goto bad;
@@ -183,6 +193,36 @@ bad:
 	 * found either; the scan says its result is partial. */
 	t->live_bad = 1;
 	x->broken = 1;
+}
+
+HIDDEN void perfshim_live_apply(struct thread_state *t, uint64_t upto)
+{
+	struct in r = {
+		NULL, NULL, t->ring, t->ring_size - 1, t->live_pos, upto
+	};
+
+	if (!perfshim_live_enabled || upto <= t->live_pos)
+		return;
+	t->live_pos = upto;
+	if (!t->live_bad)
+		parse(t, &r);
+}
+
+HIDDEN void perfshim_live_apply_copy(struct thread_state *t, const uint8_t *p,
+				     size_t len, uint64_t pos)
+{
+	if (!perfshim_live_enabled || pos + len <= t->live_pos)
+		return;
+	if (t->live_pos < pos) { /* a gap: cannot happen, but never guess */
+		t->live_bad = 1;
+		perfshim_live.broken = 1;
+	}
+	size_t skip = (size_t)(t->live_pos - pos);
+	struct in r = { p + skip, p + len, NULL, 0, 0, 0 };
+
+	t->live_pos = pos + len;
+	if (!t->live_bad)
+		parse(t, &r);
 }
 
 HIDDEN void perfshim_live_fork_child(struct thread_state *self)

@@ -34,6 +34,12 @@ extern HIDDEN struct live_index perfshim_live;
  * a scan may apply ahead of the writer's drain.
  */
 HIDDEN void perfshim_live_apply(struct thread_state *t, uint64_t upto);
+/*
+ * perfshim_live_apply_copy - the same from a contiguous copy of the ring
+ * bytes [pos, pos + len) (the writer's staging buffer): faster.
+ */
+HIDDEN void perfshim_live_apply_copy(struct thread_state *t, const uint8_t *p,
+				     size_t len, uint64_t pos);
 /* In a forked child, after its thread's ring was reset. */
 HIDDEN void perfshim_live_fork_child(struct thread_state *self);
 

@@ -15,6 +15,7 @@
 #include <linux/futex.h>
 #include <signal.h>
 #include <stdatomic.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
@@ -37,6 +38,8 @@
 #define RED_ZONE 128
 
 enum { UNREACHED, INDIRECT, POSSIBLE, REACHABLE };
+
+static uint64_t hex64(const char **s);
 
 /* Growable memory of our own, straight from the kernel. */
 struct area {
@@ -67,6 +70,7 @@ static int area_need(struct area *a, size_t bytes)
 
 struct stop_slot {
 	pid_t tid;
+	int blocked;		/* it blocks the signal: it cannot stop */
 	_Atomic uint32_t state; /* 0 asked, 1 stopped, 2 left */
 	int have_regs;
 	uintptr_t sp;
@@ -131,6 +135,33 @@ out:
 	errno = e;
 }
 
+/* Whether thread tid blocks sig (its SigBlk in /proc). */
+static int blocks_signal(pid_t tid, int sig)
+{
+	char path[64], buf[2048];
+	int fd, n;
+	ssize_t got;
+
+	n = snprintf(path, sizeof(path), "/proc/self/task/%d/status", tid);
+	if (n <= 0 || (fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		return 0;
+	got = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (got <= 0)
+		return 0;
+	buf[got] = 0;
+	const char *l = strstr(buf, "\nSigBlk:");
+
+	if (!l)
+		return 0;
+	l += 9;
+	while (*l == ' ' || *l == '\t')
+		l++;
+	uint64_t mask = hex64(&l);
+
+	return (mask >> (sig - 1)) & 1;
+}
+
 /* The ids of the process's threads but ours and the writer's. */
 static size_t list_tasks(pid_t self)
 {
@@ -158,6 +189,8 @@ static size_t list_tasks(pid_t self)
 				break;
 			slots = slots_mem.p;
 			memset(&slots[n], 0, sizeof(slots[n]));
+			slots[n].blocked =
+				blocks_signal((pid_t)tid, stop_signal());
 			slots[n++].tid = (pid_t)tid;
 		}
 	}
@@ -182,11 +215,23 @@ static size_t stop_threads(pid_t self)
 	sigaction(stop_signal(), &sa, &saved_action);
 	atomic_store(&scanning, 1);
 	for (size_t i = 0; i < nslots; i++)
-		if (syscall(SYS_tgkill, getpid(), slots[i].tid, stop_signal()))
+		if (!slots[i].blocked &&
+		    syscall(SYS_tgkill, getpid(), slots[i].tid, stop_signal()))
 			atomic_store(&slots[i].state, 2); /* gone already */
 	int64_t until = mono_ns() + STOP_WAIT_NS;
 
 	for (size_t i = 0; i < nslots; i++) {
+		if (slots[i].blocked) {
+			/* the writer (which blocks every signal) may not have
+			 * said who it is yet */
+			for (int k = 0; k < 200 && !perfshim_writer_tid; k++)
+				futex(&release_word, FUTEX_WAIT_PRIVATE, 0,
+				      100000);
+			if (slots[i].tid == atomic_load(&perfshim_writer_tid))
+				continue;
+			missed++;
+			continue;
+		}
 		while (atomic_load(&slots[i].state) == 0) {
 			int64_t left = until - mono_ns();
 
@@ -246,15 +291,20 @@ static size_t nmaps;
 
 static uintptr_t hex(const char **s)
 {
-	uintptr_t v = 0;
+	return (uintptr_t)hex64(s);
+}
+
+static uint64_t hex64(const char **s)
+{
+	uint64_t v = 0;
 
 	for (;; (*s)++) {
 		char c = **s;
 
 		if (c >= '0' && c <= '9')
-			v = v * 16 + (uintptr_t)(c - '0');
+			v = v * 16 + (uint64_t)(c - '0');
 		else if (c >= 'a' && c <= 'f')
-			v = v * 16 + (uintptr_t)(c - 'a' + 10);
+			v = v * 16 + (uint64_t)(c - 'a' + 10);
 		else
 			return v;
 	}
@@ -455,6 +505,22 @@ static void sort_blocks(struct block *b, size_t n)
 	}
 }
 
+/* [lowest, lowest + span] holds every block (ends included). */
+static uint64_t lowest, span;
+
+static void set_span(void)
+{
+	uint64_t hi = 0;
+
+	lowest = nblocks ? blocks[0].start : 1;
+	for (size_t i = 0; i < nblocks; i++)
+		if (blocks[i].start + blocks[i].size > hi)
+			hi = blocks[i].start + blocks[i].size;
+	span = nblocks ? hi - lowest : 0;
+	if (!nblocks)
+		lowest = UINT64_MAX; /* nothing matches */
+}
+
 static int collect_blocks(void)
 {
 	const struct live_index *x = &perfshim_live;
@@ -473,6 +539,7 @@ static int collect_blocks(void)
 				(struct block){ e->addr, e->size, 0, 0 };
 	}
 	sort_blocks(blocks, nblocks);
+	set_span();
 	return 0;
 }
 
@@ -481,7 +548,7 @@ static ssize_t find_block(uint64_t p)
 {
 	size_t lo = 0, hi = nblocks;
 
-	if (!nblocks || p < blocks[0].start)
+	if (p - lowest > span)
 		return -1;
 	while (hi - lo > 1) {
 		size_t mid = (lo + hi) / 2;
@@ -658,6 +725,68 @@ static void drain_marks(int clique_mode, uint32_t clique)
 	}
 }
 
+/*
+ * Pages never touched read as zeros: with no swap, the pages mincore()
+ * says are not resident hold no pointer, and large reservations (the
+ * program's or the runtime's) cost nothing to skip.
+ */
+static int have_swap;
+
+static void scan_resident(uintptr_t lo, uintptr_t hi, int libc)
+{
+	unsigned char vec[256];
+	uintptr_t page = lo & ~4095ul;
+
+	if (have_swap) {
+		scan_range(lo, hi, libc, 0, 0, 1);
+		return;
+	}
+	while (page < hi) {
+		size_t n = (hi - page + 4095) / 4096;
+
+		if (n > sizeof(vec))
+			n = sizeof(vec);
+		if (mincore((void *)page, n * 4096, vec)) {
+			scan_range(page > lo ? page : lo, hi, libc, 0, 0, 1);
+			return;
+		}
+		for (size_t i = 0; i < n;) {
+			size_t j = i;
+
+			while (j < n && (vec[j] & 1))
+				j++;
+			if (j > i) {
+				uintptr_t a = page + i * 4096,
+					  b = page + j * 4096;
+
+				scan_range(a > lo ? a : lo, b < hi ? b : hi,
+					   libc, 0, 0, 1);
+			}
+			i = j + 1;
+		}
+		page += n * 4096;
+	}
+}
+
+static int swap_configured(void)
+{
+	char buf[256];
+	int fd = open("/proc/swaps", O_RDONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return 1; /* cannot tell: be safe */
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n < 0)
+		return 1;
+	buf[n] = 0;
+	/* a header line, then one line per swap area */
+	char *nl = strchr(buf, '\n');
+
+	return nl && nl[1] != 0;
+}
+
 /* Is [lo, hi) one of ours? Then cut it out of the root range. */
 static void scan_root(uintptr_t lo, uintptr_t hi, int libc)
 {
@@ -672,7 +801,7 @@ static void scan_root(uintptr_t lo, uintptr_t hi, int libc)
 			scan_root(r->hi, hi, libc);
 		return;
 	}
-	scan_range(lo, hi, libc, 0, 0, 1);
+	scan_resident(lo, hi, libc);
 	drain_marks(0, 0);
 }
 
@@ -761,6 +890,7 @@ static long scan(uintptr_t stack_from, const struct self_regs *regs,
 		return -1;
 	nself_data = 0;
 	dl_iterate_phdr(self_data_cb, (void *)(uintptr_t)&scan);
+	have_swap = swap_configured();
 	perfshim_writer_lock();
 	size_t missed = stop_threads(self);
 

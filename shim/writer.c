@@ -441,9 +441,15 @@ static void pass(int final)
 			mbuf_put(&staging, idx, in);
 			if (first > len)
 				first = len;
+			size_t at = staging.len;
+
 			mbuf_put(&staging, t->ring + off, first);
 			mbuf_put(&staging, t->ring, len - first);
-			perfshim_live_apply(t, head);
+			if (staging.len == at + len)
+				perfshim_live_apply_copy(t, staging.p + at, len,
+							 tail);
+			else
+				perfshim_live_apply(t, head);
 			atomic_store_explicit(&t->tail, head,
 					      memory_order_release);
 			drained = 1;
