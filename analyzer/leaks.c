@@ -214,8 +214,8 @@ static void scan_note(FILE *out, const struct classify *c)
 		return;
 	if (!c->scans) {
 		fprintf(out, "Kinds: the trace has no scan results (the "
-			     "program was killed, aborted, or ran with "
-			     "PERFSHIM_SCAN=0): every block is "
+			     "program was killed by SIGKILL, replaced by exec, "
+			     "or ran with PERFSHIM_SCAN=0): every block is "
 			     "unclassified.\n");
 		return;
 	}

@@ -45,5 +45,11 @@ HIDDEN void perfshim_live_fork_child(struct thread_state *self);
 
 /* scan.c: the reachability scan at exit (and from the API). */
 HIDDEN void perfshim_scan_at_exit(void);
+/*
+ * perfshim_scan_at_signal - the scan from a fatal signal's handler, with
+ * its ucontext (the interrupted thread's registers and stack). Runs once;
+ * gives up if the writer cannot be held off within 2 s.
+ */
+HIDDEN void perfshim_scan_at_signal(const void *uctx);
 
 #endif

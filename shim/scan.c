@@ -11,7 +11,6 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <sched.h>
-#include <link.h>
 #include <linux/futex.h>
 #include <signal.h>
 #include <stdatomic.h>
@@ -333,7 +332,11 @@ static int read_maps(void)
 	close(fd);
 	nmaps = 0;
 	const char *s = maps_text.p, *end = s + len;
-	int after_libc = 0;
+	int after_libc = 0, after_self = 0;
+	const char *self_path = NULL;
+	size_t self_len = 0;
+	uintptr_t prev_hi = 0;
+	uintptr_t me = (uintptr_t)&read_maps;
 
 	while (s < end) {
 		const char *eol = memchr(s, '\n', (size_t)(end - s));
@@ -377,6 +380,19 @@ static int read_maps(void)
 		if (this_libc || (after_libc && !plen))
 			m.flags |= M_LIBC;
 		after_libc = this_libc;
+		/* The shim's own data and .bss: no roots (its tables hold the
+		 * addresses of every block). */
+		if (me >= m.lo && me < m.hi && plen) {
+			self_path = path;
+			self_len = plen;
+		}
+		int this_self = self_path && plen == self_len &&
+				!memcmp(path, self_path, plen);
+
+		if (this_self || (after_self && !plen && m.lo == prev_hi))
+			m.flags |= M_SKIP;
+		after_self = this_self;
+		prev_hi = m.hi;
 		/* glibc's thread arenas: 64 MiB aligned reservations */
 		if (!plen && !(m.lo & ((64ul << 20) - 1)) &&
 		    m.hi - m.lo <= (64ul << 20))
@@ -423,37 +439,6 @@ static void exclude_add(const void *p, size_t n)
 
 	if (p && n && nexclude < MAX_EXCLUDE)
 		exclude[nexclude++] = (struct range){ lo, hi };
-}
-
-static struct range self_data[8];
-static size_t nself_data;
-
-static int self_data_cb(struct dl_phdr_info *info, size_t size, void *data)
-{
-	uintptr_t me = (uintptr_t)data;
-	int mine = 0;
-
-	(void)size;
-	for (int i = 0; i < info->dlpi_phnum; i++) {
-		const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
-		uintptr_t lo = info->dlpi_addr + ph->p_vaddr;
-
-		if (ph->p_type == PT_LOAD && me >= lo && me < lo + ph->p_memsz)
-			mine = 1;
-	}
-	if (!mine)
-		return 0;
-	for (int i = 0; i < info->dlpi_phnum && nself_data < 8; i++) {
-		const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
-		uintptr_t lo = info->dlpi_addr + ph->p_vaddr;
-
-		if (ph->p_type == PT_LOAD && (ph->p_flags & PF_W))
-			self_data[nself_data++] =
-				(struct range){ lo & ~4095ul,
-						(lo + ph->p_memsz + 4095) &
-							~4095ul };
-	}
-	return 1;
 }
 
 /* --- blocks ------------------------------------------------------------------- */
@@ -874,27 +859,34 @@ struct self_regs {
 	uint64_t r[6]; /* rbx, rbp, r12..r15 at the entry point */
 };
 
+enum scan_mode { FROM_API, AT_EXIT, IN_SIGNAL };
+
 /*
- * The scan proper, from an entry point whose caller's frames start at
- * stack_from; regs (may be NULL) are the callee-saved registers the
- * caller had. Returns the bytes found lost, or -1.
+ * The scan proper, for a thread whose live frames start at stack_from
+ * and whose registers are regs[0..nregs). Returns the bytes found lost,
+ * or -1.
  */
-static long scan(uintptr_t stack_from, const struct self_regs *regs,
-		 int at_exit)
+static long scan(uintptr_t stack_from, const uint64_t *regs, int nregs,
+		 enum scan_mode mode)
 {
 	pid_t self = (pid_t)syscall(SYS_gettid);
-	uint64_t flags = at_exit ? PERFSHIM_SCAN_AT_EXIT : 0;
+	uint64_t flags = mode != FROM_API ? PERFSHIM_SCAN_AT_EXIT : 0;
 	long lost = -1;
 
 	if (!perfshim_live_enabled || !atomic_load(&perfshim_recording))
 		return -1;
-	nself_data = 0;
-	dl_iterate_phdr(self_data_cb, (void *)(uintptr_t)&scan);
+	if (mode == IN_SIGNAL) {
+		/* The writer may be in a pass; wait a little, not forever. */
+		if (perfshim_writer_trylock(2000))
+			return -1;
+	} else {
+		perfshim_writer_lock();
+	}
 	have_swap = swap_configured();
-	perfshim_writer_lock();
 	size_t missed = stop_threads(self);
 
-	careful = missed > 0;
+	/* In a signal handler the heap may be broken: read it all safely. */
+	careful = missed > 0 || mode == IN_SIGNAL;
 	partial = 0;
 	/* Every event committed so far, into the index. */
 	for (struct thread_state *t = perfshim_threads(); t; t = t->next)
@@ -910,9 +902,6 @@ static long scan(uintptr_t stack_from, const struct self_regs *regs,
 	}
 	/* What is not a root. */
 	nexclude = 0;
-	for (size_t i = 0; i < nself_data; i++)
-		exclude_add((void *)self_data[i].lo,
-			    self_data[i].hi - self_data[i].lo);
 	exclude_add(perfshim_live.e,
 		    perfshim_live.cap * sizeof(*perfshim_live.e));
 	exclude_add(blocks_mem.p, blocks_mem.cap);
@@ -944,9 +933,8 @@ static long scan(uintptr_t stack_from, const struct self_regs *regs,
 		scan_root(stack_from, sm->hi, 0);
 		sm->flags |= M_STACK;
 	}
-	if (regs)
-		for (int k = 0; k < 6; k++)
-			reach(regs->r[k], 1);
+	for (int k = 0; k < nregs; k++)
+		reach(regs[k], 1);
 	drain_marks(0, 0);
 	size_t stopped = 0;
 
@@ -1026,7 +1014,7 @@ EXPORT __attribute__((noinline)) int perfshim_api_leak_check(void)
 	uintptr_t from = (uintptr_t)__builtin_frame_address(0) + 16;
 
 	perfshim_guard++;
-	long lost = scan(from, &regs, 0);
+	long lost = scan(from, regs.r, 6, FROM_API);
 
 	perfshim_guard--;
 	errno = e;
@@ -1037,5 +1025,20 @@ HIDDEN __attribute__((noinline)) void perfshim_scan_at_exit(void)
 {
 	/* At exit the registers of this thread are the runtime's: only its
 	 * stack (the frames that are still there) counts. */
-	scan((uintptr_t)__builtin_frame_address(0) + 16, NULL, 1);
+	scan((uintptr_t)__builtin_frame_address(0) + 16, NULL, 0, AT_EXIT);
+}
+
+HIDDEN void perfshim_scan_at_signal(const void *uctx)
+{
+	static _Atomic int once;
+	const ucontext_t *uc = uctx;
+	uint64_t regs[NGREG];
+
+	if (!uc || atomic_exchange(&once, 1))
+		return;
+	/* Where the signal came in: the interrupted frames and registers. */
+	memcpy(regs, uc->uc_mcontext.gregs, sizeof(regs));
+	uintptr_t sp = (uintptr_t)uc->uc_mcontext.gregs[REG_RSP];
+
+	scan(sp > RED_ZONE ? sp - RED_ZONE : sp, regs, NGREG, IN_SIGNAL);
 }

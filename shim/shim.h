@@ -161,6 +161,8 @@ HIDDEN void perfshim_unfinish(void);
  * stack, to leave it alone. */
 HIDDEN void perfshim_writer_lock(void);
 HIDDEN void perfshim_writer_unlock(void);
+/* The same within ms milliseconds (signal handlers): 0, or -1. */
+HIDDEN int perfshim_writer_trylock(int ms);
 HIDDEN struct thread_state *perfshim_threads(void);
 extern HIDDEN _Atomic pid_t perfshim_writer_tid;
 extern HIDDEN uintptr_t perfshim_writer_stack;

@@ -539,6 +539,18 @@ HIDDEN void perfshim_writer_lock(void)
 	pthread_mutex_lock(&pass_lock);
 }
 
+HIDDEN int perfshim_writer_trylock(int ms)
+{
+	struct timespec pause = { 0, 1000000 };
+
+	for (int i = 0; i < ms; i++) {
+		if (!pthread_mutex_trylock(&pass_lock))
+			return 0;
+		nanosleep(&pause, NULL);
+	}
+	return -1;
+}
+
 HIDDEN void perfshim_writer_unlock(void)
 {
 	pthread_mutex_unlock(&pass_lock);

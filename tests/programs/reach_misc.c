@@ -15,8 +15,8 @@
  *               printed as "check N"; LEAK:api-kept (95 bytes) is held by
  *               a global at the check and dropped before exit: definite
  *               at exit, which is the verdict that counts.
- *   abort       LEAK:api-lost, perfshim_leak_check(), then LEAK:late (85
- *               bytes) dropped and abort(): no scan at the end.
+ *   abort       as api, then LEAK:late (85 bytes) dropped and abort():
+ *               all three definite (memcheck classifies at abort too).
  *   _exit       LEAK:api-lost dropped, LEAK:api-kept kept; _exit(0).
  *   blocked     a thread that blocks every signal holds LEAK:blocked (75
  *               bytes) on its stack; exit(0) while it runs: the scan

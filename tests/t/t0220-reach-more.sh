@@ -86,13 +86,20 @@ test_expect_success 'perfshim_leak_check() returns the bytes lost; the exit scan
 	check_kind api.json reach_misc.c api-kept definite 95 1
 '
 
-test_expect_success 'abort: no scan at the end; what the API scan saw keeps its verdict' '
+test_expect_success 'abort: the scan runs in the signal handler, as memcheck classifies at abort' '
 	capture ab env LD_PRELOAD="$SHIM" PERFSHIM_OUTPUT=ab.zst "$PROGS/reach_misc" abort &&
 	test_cmp_str status 134 "$(cat ab.code)" &&
 	leaks_json ab.zst ab.json &&
 	check_kind ab.json reach_misc.c api-lost definite 90 1 &&
-	check_kind ab.json reach_misc.c api-kept reachable 95 1 &&
-	check_kind ab.json reach_misc.c late unclassified 85 1
+	check_kind ab.json reach_misc.c api-kept definite 95 1 &&
+	check_kind ab.json reach_misc.c late definite 85 1
+'
+
+test_expect_success 'SIGSEGV: the scan runs in the handler, from the faulting frame (memcheck agrees)' '
+	capture sg env LD_PRELOAD="$SHIM" PERFSHIM_OUTPUT=sg.zst "$PROGS/abnormal" segv &&
+	test_cmp_str status 139 "$(cat sg.code)" &&
+	leaks_json sg.zst sg.json &&
+	check_kind sg.json abnormal.c before_segv definite 3456 1
 '
 
 test_expect_success '_exit: the scan runs (memcheck agrees)' '
