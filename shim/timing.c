@@ -36,6 +36,9 @@ struct frame {
 	uintptr_t cfa;	/* the function's frame base + 16, 0: unknown */
 	uintptr_t site; /* return address of its physical frame */
 	uint64_t start, child;
+	/* The path of the child entered last: loops call the same one. */
+	uint64_t kid_value;
+	uint32_t kid_type, kid_path;
 };
 
 struct timing {
@@ -156,14 +159,29 @@ static uint32_t path_of(struct timing *tm, uint32_t parent, uint32_t type,
 static void push(struct timing *tm, uint32_t type, uint64_t value, uintptr_t sp,
 		 uintptr_t cfa, uintptr_t site, uint64_t now)
 {
-	uint32_t parent = tm->depth ? tm->stack[tm->depth - 1].path : 0;
-	uint32_t id;
+	struct frame *up = tm->depth ? &tm->stack[tm->depth - 1] : NULL;
+	uint32_t id = 0;
 
-	if (tm->depth >= TDEPTH || tm->overflow ||
-	    !(id = path_of(tm, parent, type, value))) {
+	if (tm->depth >= TDEPTH || tm->overflow) {
 		tm->overflow++;
 		tm->not_kept++;
 		return;
+	}
+	if (up && up->kid_path && up->kid_value == value &&
+	    up->kid_type == type) {
+		id = up->kid_path;
+	} else {
+		id = path_of(tm, up ? up->path : 0, type, value);
+		if (!id) {
+			tm->overflow++;
+			tm->not_kept++;
+			return;
+		}
+		if (up) {
+			up->kid_value = value;
+			up->kid_type = type;
+			up->kid_path = id;
+		}
 	}
 	struct frame *f = &tm->stack[tm->depth++];
 
@@ -174,6 +192,7 @@ static void push(struct timing *tm, uint32_t type, uint64_t value, uintptr_t sp,
 	f->site = site;
 	f->start = now;
 	f->child = 0;
+	f->kid_path = 0;
 	tm->paths[id].calls++;
 }
 
