@@ -129,6 +129,13 @@ $(B)/tests/programs/instr: tests/programs/instr.c | $(DEPS_STAMP)
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(PROG_FLAGS) -finstrument-functions -Iinclude -o $@ $< -ldl
 
+# The same, optimized: inlined functions call the hooks from their caller's
+# frame.
+PROGS += $(B)/tests/programs/instr_o2
+$(B)/tests/programs/instr_o2: tests/programs/instr.c | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	$(Q)$(CC) -g -O2 -pthread -finstrument-functions -Iinclude -o $@ $< -ldl
+
 $(B)/tests/programs/instr_cxx: tests/programs/instr_cxx.cpp | $(DEPS_STAMP)
 	@mkdir -p $(@D)
 	$(Q)$(CXX) $(PROG_FLAGS) -finstrument-functions -Iinclude -o $@ $< -ldl

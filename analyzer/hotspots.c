@@ -3,6 +3,7 @@
  * function and call path, allocation sites ranked by count, bytes, peak
  * contribution or temporaries, and collapsed stacks for flame graphs.
  */
+#include <errno.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1329,4 +1330,111 @@ int hotspots_report(struct hotspots *h, struct symbols *sym,
 	default:
 		return cpu_report(h, sym, o, out);
 	}
+}
+
+/* --- the command line ----------------------------------------------------- */
+
+void hot_cli_init(struct hot_cli *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->o.mode = HOT_CPU;
+	c->o.thread = -1;
+}
+
+static int bad_value(const char *what, const char *arg)
+{
+	fprintf(stderr, "perfanalyze: %s '%s' (see perfanalyze --help)\n", what,
+		arg);
+	return -1;
+}
+
+int hot_cli_option(struct hot_cli *c, int opt, const char *arg)
+{
+	int k;
+
+	switch (opt) {
+	case HOT_OPT_HOTSPOTS:
+		c->hot = 1;
+		return 1;
+	case HOT_OPT_FLAME:
+		c->flame = 1;
+		return 1;
+	case HOT_OPT_BY:
+		if ((k = hotspots_parse(arg, 1)) < 0)
+			return bad_value("--by takes allocs, bytes, peak or "
+					 "temporary, not",
+					 arg);
+		c->o.key = (enum hot_key)k;
+		c->by = c->hot = 1;
+		return 1;
+	case HOT_OPT_METRIC:
+		if ((k = hotspots_parse(arg, 0)) < 0)
+			return bad_value("--metric takes cpu, allocs, bytes or "
+					 "leaked, not",
+					 arg);
+		c->o.key = (enum hot_key)k;
+		c->metric = 1;
+		return 1;
+	case HOT_OPT_TOP:
+	case HOT_OPT_THREAD: {
+		char *end;
+
+		errno = 0;
+		unsigned long long v = strtoull(arg, &end, 10);
+
+		if (errno || *end || !*arg || arg[0] == '-' ||
+		    v > 1000000000ull || (opt == HOT_OPT_TOP && !v))
+			return bad_value(opt == HOT_OPT_TOP ? "--top takes a "
+							      "count above 0, "
+							      "not"
+							    : "--thread takes "
+							      "a thread "
+							      "index, not",
+					 arg);
+		if (opt == HOT_OPT_TOP) {
+			c->o.top = (size_t)v;
+			c->top = 1;
+		} else {
+			c->o.thread = (long)v;
+		}
+		return 1;
+	}
+	default:
+		return 0;
+	}
+}
+
+int hot_cli_finish(struct hot_cli *c, int leak_opts, int json)
+{
+	const char *clash = NULL;
+
+	if ((c->hot || c->flame) && leak_opts)
+		clash = "--hotspots, --by and --flamegraph do not go with the "
+			"leak report's options";
+	else if (c->hot && c->flame)
+		clash = "choose one of --hotspots (or --by) and --flamegraph";
+	else if (c->flame && json)
+		clash = "--flamegraph writes collapsed stacks; it has no "
+			"--json";
+	else if (c->metric && !c->flame)
+		clash = "--metric goes with --flamegraph";
+	else if ((c->top || c->o.thread >= 0) && !c->hot && !c->flame)
+		clash = "--top and --thread go with --hotspots or --flamegraph";
+	else if (c->o.thread >= 0 && c->by)
+		clash = "--thread selects CPU samples; --by ranks allocation "
+			"sites of every thread";
+	if (clash) {
+		fprintf(stderr, "perfanalyze: %s (see perfanalyze --help)\n",
+			clash);
+		return -1;
+	}
+	if (c->flame) {
+		c->o.mode = HOT_FLAME;
+		if (!c->metric)
+			c->o.key = HOT_METRIC_CPU;
+	} else if (c->by) {
+		c->o.mode = HOT_SITES;
+	}
+	c->o.json = json;
+	return c->hot || c->flame;
 }

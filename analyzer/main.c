@@ -24,11 +24,9 @@
 static const char usage[] =
 	"usage: perfanalyze TRACE [--leaks] [--json] [--fail-on-leak]\n"
 	"                   [--min-bytes N] [--suppressions FILE]...\n"
-	"                   [--show-runtime] [--leak-kinds LIST]\n"
-	"       perfanalyze TRACE --hotspots [--by KEY] [--top N] [--thread I]"
-	" [--json]\n"
-	"       perfanalyze TRACE --flamegraph [--metric METRIC] [--thread I]\n"
-	"       perfanalyze TRACE --growth|--timeline [--fail-on-growth] "
+	"                   [--show-runtime] [--leak-kinds "
+	"LIST]\n" HOTSPOTS_SYNOPSIS "       perfanalyze TRACE "
+				    "--growth|--timeline [--fail-on-growth] "
 	"[--json]\n"
 	"                   [--marker LABEL] [--warmup W] [--windows N]\n"
 	"                   [--growth-floor B] [--growth-relative F] "
@@ -54,23 +52,7 @@ static const char usage[] =
 	"  --show-runtime       also report what the C/C++ runtime keeps "
 	"until\n"
 	"                       exit (stdio buffers, locale data, its "
-	"start-up)\n"
-	"  --hotspots           functions by CPU time (self and inclusive, "
-	"from\n"
-	"                       samples), call counts and exact timings of\n"
-	"                       instrumented functions and zones, top call "
-	"paths\n"
-	"  --by KEY             allocation sites instead, by allocs, bytes,\n"
-	"                       peak (bytes live at the heap's peak) or\n"
-	"                       temporary (freed before the thread's next\n"
-	"                       allocation); implies --hotspots\n"
-	"  --top N              rows to show (default 20)\n"
-	"  --thread I           only the CPU samples of thread index I\n"
-	"  --flamegraph         collapsed stacks (root;...;leaf COUNT) for\n"
-	"                       flamegraph.pl, inferno, speedscope\n"
-	"  --metric METRIC      what the flame graph counts: cpu (default),\n"
-	"                       allocs, bytes, leaked\n"
-	"%s"
+	"start-up)\n" HOTSPOTS_HELP "%s"
 	"  --version, --help\n"
 	"\n"
 	"Exit status: 0 done, 1 a gate failed, 2 usage or input error.\n";
@@ -244,12 +226,6 @@ int main(int argc, char **argv)
 		OPT_FAIL,
 		OPT_VERSION,
 		OPT_RT,
-		OPT_HOT,
-		OPT_BY,
-		OPT_TOP,
-		OPT_THREAD,
-		OPT_FLAME,
-		OPT_METRIC,
 		OPT_KINDS,
 	};
 	static const struct option opts[] = {
@@ -259,12 +235,7 @@ int main(int argc, char **argv)
 		{ "min-bytes", required_argument, NULL, OPT_MIN_BYTES },
 		{ "suppressions", required_argument, NULL, OPT_SUPP },
 		{ "show-runtime", no_argument, NULL, OPT_RT },
-		{ "hotspots", no_argument, NULL, OPT_HOT },
-		{ "by", required_argument, NULL, OPT_BY },
-		{ "top", required_argument, NULL, OPT_TOP },
-		{ "thread", required_argument, NULL, OPT_THREAD },
-		{ "flamegraph", no_argument, NULL, OPT_FLAME },
-		{ "metric", required_argument, NULL, OPT_METRIC },
+		HOTSPOTS_LONG_OPTIONS,
 		{ "leak-kinds", required_argument, NULL, OPT_KINDS },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, OPT_VERSION },
@@ -273,10 +244,8 @@ int main(int argc, char **argv)
 	};
 	struct leak_options lo = { 0 };
 	struct suppressions supp;
-	int want_leaks = 0, fail_on_leak = 0, c, rc = 0;
-	struct hot_options ho = { .mode = HOT_CPU, .thread = -1 };
-	int want_hot = 0, want_flame = 0, have_by = 0, have_metric = 0;
-	int have_top = 0, k;
+	int want_leaks = 0, fail_on_leak = 0, c, rc = 0, hot_rc;
+	struct hot_cli hc;
 	int leak_opts = 0; /* options that only mean something for --leaks */
 	struct growth_options go;
 	struct growth_scan gs;
@@ -285,8 +254,13 @@ int main(int argc, char **argv)
 	growth_options_init(&go);
 	growth_scan_init(&gs);
 	suppressions_init(&supp);
+	hot_cli_init(&hc);
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":hlj", opts, NULL)) != -1) {
+		if ((hot_rc = hot_cli_option(&hc, c, optarg)) < 0)
+			return EXIT_INPUT;
+		if (hot_rc)
+			continue;
 		switch (c) {
 		case 'l':
 			want_leaks = 1;
@@ -326,51 +300,6 @@ int main(int argc, char **argv)
 			if (growth_option(&go, c, optarg))
 				return EXIT_INPUT;
 			break;
-		case OPT_HOT:
-			want_hot = 1;
-			break;
-		case OPT_BY:
-			if ((k = hotspots_parse(optarg, 1)) < 0)
-				die_usage("--by takes allocs, bytes, peak or "
-					  "temporary, not",
-					  optarg);
-			ho.key = (enum hot_key)k;
-			have_by = want_hot = 1;
-			break;
-		case OPT_METRIC:
-			if ((k = hotspots_parse(optarg, 0)) < 0)
-				die_usage("--metric takes cpu, allocs, bytes "
-					  "or "
-					  "leaked, not",
-					  optarg);
-			ho.key = (enum hot_key)k;
-			have_metric = 1;
-			break;
-		case OPT_FLAME:
-			want_flame = 1;
-			break;
-		case OPT_TOP:
-		case OPT_THREAD: {
-			char *end;
-
-			errno = 0;
-			unsigned long long v = strtoull(optarg, &end, 10);
-
-			if (errno || *end || !*optarg || optarg[0] == '-' ||
-			    v > 1000000000ull || (c == OPT_TOP && !v))
-				die_usage(c == OPT_TOP ? "--top takes a count "
-							 "above 0, not"
-						       : "--thread takes a "
-							 "thread index, not",
-					  optarg);
-			if (c == OPT_TOP) {
-				ho.top = (size_t)v;
-				have_top = 1;
-			} else {
-				ho.thread = (long)v;
-			}
-			break;
-		}
 		case OPT_KINDS:
 			if (leak_kinds_parse(optarg, &lo.kinds))
 				die_usage("--leak-kinds takes a comma list of "
@@ -415,40 +344,18 @@ int main(int argc, char **argv)
 			  "--growth-relative and --alpha need",
 			  "--growth");
 
-	const char *clash = NULL;
-
-	if ((want_hot || want_flame) && go.on)
-		clash = "one report at a time: --growth (or --timeline) or "
-			"--hotspots (or --flamegraph)";
-	else if ((want_hot || want_flame) &&
-		 (want_leaks || lo.min_bytes || lo.supp))
-		clash = "--hotspots, --by and --flamegraph do not go with the "
-			"leak report's options";
-	else if (want_hot && want_flame)
-		clash = "choose one of --hotspots (or --by) and --flamegraph";
-	else if (want_flame && lo.json)
-		clash = "--flamegraph writes collapsed stacks; it has no "
-			"--json";
-	else if (have_metric && !want_flame)
-		clash = "--metric goes with --flamegraph";
-	else if ((have_top || ho.thread >= 0) && !want_hot && !want_flame)
-		clash = "--top and --thread go with --hotspots or --flamegraph";
-	else if (ho.thread >= 0 && have_by)
-		clash = "--thread selects CPU samples; --by ranks allocation "
-			"sites of every thread";
-	if (clash) {
-		fprintf(stderr, "perfanalyze: %s (see perfanalyze --help)\n",
-			clash);
+	if ((hc.hot || hc.flame || hc.by) && go.on) {
+		fputs("perfanalyze: one report at a time: --growth (or "
+		      "--timeline) or --hotspots (or --flamegraph) (see "
+		      "perfanalyze --help)\n",
+		      stderr);
 		return EXIT_INPUT;
 	}
-	if (want_flame) {
-		ho.mode = HOT_FLAME;
-		if (!have_metric)
-			ho.key = HOT_METRIC_CPU;
-	} else if (have_by) {
-		ho.mode = HOT_SITES;
-	}
-	ho.json = lo.json;
+	hot_rc = hot_cli_finish(
+		&hc, want_leaks || leak_opts || lo.min_bytes || lo.supp,
+		lo.json);
+	if (hot_rc < 0)
+		return EXIT_INPUT;
 
 	const char *path = argv[optind];
 	struct trace_reader *r = trace_reader_open(path);
@@ -472,7 +379,7 @@ int main(int argc, char **argv)
 	struct hotspots *hot = NULL;
 	struct trace_visitor hv;
 
-	if (want_hot || want_flame) {
+	if (hot_rc) {
 		hot = hotspots_new(&rp, r);
 		if (!hot) {
 			fputs("perfanalyze: out of memory\n", stderr);
@@ -496,7 +403,7 @@ int main(int argc, char **argv)
 	if (hot) {
 		struct symbols *hs = symbols_new();
 
-		if (!hs || hotspots_report(hot, hs, &ho, stdout))
+		if (!hs || hotspots_report(hot, hs, &hc.o, stdout))
 			rc = EXIT_INPUT;
 		symbols_free(hs);
 		goto cleanup;

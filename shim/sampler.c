@@ -319,22 +319,23 @@ static void arm_self(void)
 	sev.sigev_notify = SIGEV_THREAD_ID;
 	sev.sigev_signo = SIGPROF;
 	sev.sigev_notify_thread_id = (pid_t)syscall(SYS_gettid);
-	pthread_mutex_lock(&slot_lock);
-	for (s = 0; s < SLOTS && slots[s].used; s++)
-		;
-	if (s < SLOTS &&
-	    !timer_create(CLOCK_THREAD_CPUTIME_ID, &sev, &slots[s].timer)) {
-		slots[s].used = 1;
-		my_slot = s + 1;
-	}
-	pthread_mutex_unlock(&slot_lock);
-	if (!my_slot)
-		return;
 	its.it_interval.tv_sec = (time_t)(period_ns / 1000000000ull);
 	its.it_interval.tv_nsec = (long)(period_ns % 1000000000ull);
 	its.it_value = its.it_interval;
-	timer_settime(slots[my_slot - 1].timer, 0, &its, NULL);
-	pthread_setspecific(exit_key, (void *)1);
+	/* Under the lock, and only while sampling: the program may take
+	 * SIGPROF (and have every timer deleted) at any moment. */
+	pthread_mutex_lock(&slot_lock);
+	for (s = 0; s < SLOTS && slots[s].used; s++)
+		;
+	if (s < SLOTS && atomic_load(&sampling) &&
+	    !timer_create(CLOCK_THREAD_CPUTIME_ID, &sev, &slots[s].timer)) {
+		slots[s].used = 1;
+		my_slot = s + 1;
+		timer_settime(slots[s].timer, 0, &its, NULL);
+	}
+	pthread_mutex_unlock(&slot_lock);
+	if (my_slot)
+		pthread_setspecific(exit_key, (void *)1);
 }
 
 /* The program wants SIGPROF (its own handler or ITIMER_PROF): give it up. */
@@ -342,8 +343,8 @@ static void yield_sigprof(void)
 {
 	if (atomic_exchange(&yielded, 1))
 		return;
-	atomic_store(&sampling, 0);
 	pthread_mutex_lock(&slot_lock);
+	atomic_store(&sampling, 0);
 	for (int s = 0; s < SLOTS; s++) {
 		if (slots[s].used) {
 			timer_delete(slots[s].timer);

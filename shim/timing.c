@@ -32,8 +32,13 @@ struct path {
 struct frame {
 	uint32_t path;
 	uint32_t zone;
-	uintptr_t sp; /* the hook's frame address (0 for zones) */
+	uintptr_t sp;	/* the enter hook's frame address (0 for zones) */
+	uintptr_t cfa;	/* the function's frame base + 16, 0: unknown */
+	uintptr_t site; /* return address of its physical frame */
 	uint64_t start, child;
+	/* The path of the child entered last: loops call the same one. */
+	uint64_t kid_value;
+	uint32_t kid_type, kid_path;
 };
 
 struct timing {
@@ -150,24 +155,42 @@ static uint32_t path_of(struct timing *tm, uint32_t parent, uint32_t type,
 }
 
 static void push(struct timing *tm, uint32_t type, uint64_t value, uintptr_t sp,
-		 uint64_t now)
+		 uintptr_t cfa, uintptr_t site, uint64_t now)
 {
-	uint32_t parent = tm->depth ? tm->stack[tm->depth - 1].path : 0;
-	uint32_t id;
+	struct frame *up = tm->depth ? &tm->stack[tm->depth - 1] : NULL;
+	uint32_t id = 0;
 
-	if (tm->depth >= TDEPTH || tm->overflow ||
-	    !(id = path_of(tm, parent, type, value))) {
+	if (tm->depth >= TDEPTH || tm->overflow) {
 		tm->overflow++;
 		tm->not_kept++;
 		return;
+	}
+	if (up && up->kid_path && up->kid_value == value &&
+	    up->kid_type == type) {
+		id = up->kid_path;
+	} else {
+		id = path_of(tm, up ? up->path : 0, type, value);
+		if (!id) {
+			tm->overflow++;
+			tm->not_kept++;
+			return;
+		}
+		if (up) {
+			up->kid_value = value;
+			up->kid_type = type;
+			up->kid_path = id;
+		}
 	}
 	struct frame *f = &tm->stack[tm->depth++];
 
 	f->path = id;
 	f->zone = type == PERFSHIM_PATH_ZONE;
 	f->sp = sp;
+	f->cfa = cfa;
+	f->site = site;
 	f->start = now;
 	f->child = 0;
+	f->kid_path = 0;
 	tm->paths[id].calls++;
 }
 
@@ -189,16 +212,56 @@ static inline int tracing(void)
 	       atomic_load_explicit(&perfshim_recording, memory_order_relaxed);
 }
 
+static int on_stack(const struct timing *tm, uintptr_t a)
+{
+	return a - tm->stack_lo < tm->stack_hi - tm->stack_lo;
+}
+
 /*
- * A function entered with the hook's frame at sp: a function frame on top
- * whose hook ran at sp or above has returned, past its exit hook (longjmp,
- * or an exception through code built without the hooks): it is closed
- * now. Only addresses on the thread's own stack are compared (a handler
- * on an alternate stack prunes nothing).
+ * Whether frame f, on top, has returned past its exit hook (longjmp, or
+ * an exception through code built without the hooks) now that a function
+ * is entered from the physical frame that returns to site, with the
+ * hook's frame at sp and the function's frame base at cfa (0: unknown).
+ *
+ * A live caller's frame lies above its callee's; a function inlined into
+ * its caller shares the caller's frame, hook frame and site. So f is dead
+ * when its frame is below the new one, or at the same place but for
+ * another site: another physical frame has taken its place. Frame bases
+ * say this exactly; the hooks' frames, which also depend on each
+ * function's frame size, stand in for code without frame pointers: they
+ * never take a live frame for dead, but may miss a dead one, which the
+ * next exit of a function below it then closes.
+ */
+static int dead(const struct frame *f, uintptr_t sp, uintptr_t cfa,
+		uintptr_t site)
+{
+	if (f->zone)
+		return 0;
+	if (f->cfa && cfa)
+		return f->cfa < cfa || (f->cfa == cfa && f->site != site);
+	return f->sp < sp || (f->sp == sp && f->site != site);
+}
+
+/*
+ * The entered function's frame base, when it keeps one: the hook's saved
+ * frame pointer, if the return address above it is the call site the
+ * compiler passed (so it is no stale value of another frame's).
+ */
+static uintptr_t frame_base(const struct timing *tm, uintptr_t sp, void *site)
+{
+	uintptr_t fp = *(const uintptr_t *)sp;
+
+	if (fp <= sp || (fp & 7) || !on_stack(tm, fp) || !on_stack(tm, fp + 15))
+		return 0;
+	return ((const uintptr_t *)fp)[1] == (uintptr_t)site ? fp + 16 : 0;
+}
+
+/*
+ * Only addresses on the thread's own stack are compared: a handler on an
+ * alternate stack prunes nothing.
  */
 EXPORT void __cyg_profile_func_enter(void *fn, void *site)
 {
-	(void)site;
 	if (!tracing())
 		return;
 	struct timing *tm = get();
@@ -206,13 +269,16 @@ EXPORT void __cyg_profile_func_enter(void *fn, void *site)
 	if (!tm)
 		return;
 	uint64_t now = perfshim_now();
-	uintptr_t sp = (uintptr_t)__builtin_frame_address(0);
+	uintptr_t sp = (uintptr_t)__builtin_frame_address(0), cfa = 0;
 
-	if (!tm->overflow && sp - tm->stack_lo < tm->stack_hi - tm->stack_lo)
-		while (tm->depth && !tm->stack[tm->depth - 1].zone &&
-		       tm->stack[tm->depth - 1].sp <= sp)
+	if (!tm->overflow && on_stack(tm, sp)) {
+		cfa = frame_base(tm, sp, site);
+		while (tm->depth && dead(&tm->stack[tm->depth - 1], sp, cfa,
+					 (uintptr_t)site))
 			pop(tm, now);
-	push(tm, PERFSHIM_PATH_FUNCTION, (uintptr_t)fn, sp, now);
+	}
+	push(tm, PERFSHIM_PATH_FUNCTION, (uintptr_t)fn, sp, cfa,
+	     (uintptr_t)site, now);
 }
 
 EXPORT void __cyg_profile_func_exit(void *fn, void *site)
@@ -257,7 +323,8 @@ EXPORT void perfshim_api_zone_begin(const char *name)
 
 		perfshim_guard--;
 		if (id)
-			push(tm, PERFSHIM_PATH_ZONE, id, 0, perfshim_now());
+			push(tm, PERFSHIM_PATH_ZONE, id, 0, 0, 0,
+			     perfshim_now());
 		else
 			tm->not_kept++;
 	}

@@ -8,11 +8,15 @@
  *                3 calls, 90 ms inclusive, 30 ms self.
  *   tick()       does nothing, called 1000 times from count_loop() (once).
  *   fib(n)       recursive: fib(10) makes 177 calls.
+ *   thread_fn()  the start routine of 2 threads, each calling tick() 500
+ *                times: path thread_fn;tick, 1000 calls (tick: 2000 in
+ *                all); written when the threads exit.
  *   jumper()     10 times: deep1() -> deep2() -> longjmp back to jumper,
  *                which then calls after_jump(): its path must stay
  *                main;jumper;after_jump (10 calls), not under deep2.
  */
 #include <errno.h>
+#include <pthread.h>
 #include <setjmp.h>
 #include <stdio.h>
 #include <time.h>
@@ -34,8 +38,9 @@ void deep1(void);
 void deep2(void);
 void after_jump(void);
 void jumper(void);
+void *thread_fn(void *arg);
 
-static volatile int ticks;
+static _Atomic int ticks;
 static jmp_buf jb;
 
 void nap(void)
@@ -87,13 +92,27 @@ void jumper(void)
 	after_jump();
 }
 
+void *thread_fn(void *arg)
+{
+	for (int i = 0; i < 500; i++)
+		tick();
+	return arg;
+}
+
 int main(void)
 {
+	pthread_t th[2];
+
 	for (int i = 0; i < 5; i++)
 		nap();
 	for (int i = 0; i < 3; i++)
 		parent();
 	count_loop();
+	for (int i = 0; i < 2; i++)
+		if (pthread_create(&th[i], NULL, thread_fn, NULL))
+			return 1;
+	for (int i = 0; i < 2; i++)
+		pthread_join(th[i], NULL);
 	printf("fib(10) = %d\n", fib(10));
 	for (int i = 0; i < 10; i++)
 		jumper();
