@@ -183,6 +183,8 @@ compare_out() {
 }
 
 record() { # workload size tool run output events bytes [allocs]
+	# The progress line shows the program's run, not its trace's analysis.
+	case $3 in perfanalyze | heaptrack_print) ;; *) P_CPU=$M_CPU P_WALL=$M_WALL ;; esac
 	printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "$4" \
 		"$M_CPU" "$M_WALL" "$M_RSS" "$M_STATUS" "$5" "$6" "$7" "${8:--}" >> "$RAW"
 }
@@ -275,13 +277,13 @@ run_tool() {
 		;;
 	esac
 	printf 'run.sh: [%d/%d] %-9s %-5s %-17s cpu %6.2f s  wall %6.2f s  %s\n' "$run" "$RUNS" \
-		"$wl" "$size" "$tool" "$(awk -F'\t' 'END { print $5 }' "$RAW")" \
-		"$(awk -F'\t' 'END { print $6 }' "$RAW")" "$OUTPUT" >&2
+		"$wl" "$size" "$tool" "$P_CPU" "$P_WALL" "$OUTPUT" >&2
 	rm -rf "$d"
 }
 
 # ---- the runs: interleaved, tool order rotating ----
 START=$(date +%s)
+LOAD_START=$(cut -d' ' -f1 /proc/loadavg)
 TOOLS="native perfshim perfshim-fp"
 [ -n "$HAVE_HT" ] && TOOLS="$TOOLS heaptrack"
 for run in $(seq 1 "$RUNS"); do
@@ -312,7 +314,9 @@ rm -rf "$W/run" "$DB" "$DB-journal"
 ver() { "$@" 2>&1 | head -n 1; }
 {
 	echo "- Machine: $(nproc) CPUs ($(sed -n 's/^model name[^:]*: //p' /proc/cpuinfo | head -n 1)), $(awk '/MemTotal/ { printf "%.0f GiB RAM", $2 / 1048576 }' /proc/meminfo), $(uname -sr)"
-	echo "- Date: $(date -u '+%Y-%m-%d %H:%M UTC'); load average at the end: $(cut -d' ' -f1-3 /proc/loadavg); the bench took ${ELAPSED} s"
+	echo "- Date: $(date -u '+%Y-%m-%d %H:%M UTC'); load average at the start $LOAD_START, at the end: $(cut -d' ' -f1-3 /proc/loadavg); the bench took ${ELAPSED} s"
+	awk -v a="$LOAD_START" -v b="$(cut -d' ' -f1 /proc/loadavg)" -v n="$(nproc)" \
+		'BEGIN { if (a + 0 >= 0.5 || b + 0 >= n) printf "- **The machine was loaded by other work during the run** (load average %s before the bench began, %s at its end, on %d CPUs; the bench alone keeps it near 1): absolute times are inflated and noisy, the ratios less so\n", a, b, n }'
 	printf -- '- perfshim: %s' "$(git -C "$ROOT" rev-parse --short HEAD 2> /dev/null || echo '?')"
 	[ -n "$(git -C "$ROOT" status --porcelain -- shim analyzer include 2> /dev/null)" ] &&
 		printf ' with uncommitted changes in shim/, analyzer/ or include/'
