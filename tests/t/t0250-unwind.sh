@@ -51,6 +51,15 @@ test_expect_success 'threads: workers, producers and consumers' '
 	same_stacks threads "$PROGS/threads"
 '
 
+test_expect_success 'a thread'"'"'s stacks end at its start function, both ways' '
+	for mode in libunwind dwarf; do
+		jq -s -e "[.[][2][] | .[0] | select(test(\"start_thread|clone\"))]
+			| length == 0" threads-$mode.stacks || return 1
+	done &&
+	jq -s -e "[.[][2] | select(any(.[]; .[0] == \"thread_leak\"))
+		| .[-1][0]] | unique == [\"worker\"]" threads-libunwind.stacks
+'
+
 test_expect_success 'dlopen and dlclose of two libraries, one after the other' '
 	same_stacks dl "$PROGS/dlopen_main" "$PROGS/libleaky.so" \
 		"$PROGS/libleaky2.so"
