@@ -26,7 +26,7 @@ static const char usage[] =
 	"                   [--min-bytes N] [--suppressions FILE]...\n"
 	"                   [--show-runtime] [--leak-kinds "
 	"LIST]\n" HOTSPOTS_SYNOPSIS "       perfanalyze TRACE "
-				    "--growth|--timeline [--fail-on-growth] "
+	"--growth|--timeline [--fail-on-growth] "
 	"[--json]\n"
 	"                   [--marker LABEL] [--warmup W] [--windows N]\n"
 	"                   [--growth-floor B] [--growth-relative F] "

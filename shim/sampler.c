@@ -486,14 +486,18 @@ static void *start_sampled(void *p)
 	void *r = s.fn(s.arg);
 
 	/* Not a tail call: this frame is where the thread's stacks end. */
-	__asm__ volatile("" ::: "memory");
+	__asm__ volatile("" : : "r"(r) : "memory");
 	return r;
 }
 
 /*
- * Threads are sampled even if they never allocate: each new thread starts
- * its timer before it runs the program's function. The shim's own threads
- * (created with the guard held) are left alone.
+ * Every thread starts through start_sampled, as main starts through the
+ * shim's wrapper: its stacks end at that frame (libc's start_thread and
+ * clone3 below are start-up code, and start_thread keeps no frame pointer,
+ * so ending there also lets its stacks take stack.c's checked
+ * frame-pointer walk). And threads are sampled even if they never
+ * allocate: each starts its timer before it runs the program's function.
+ * The shim's own threads (created with the guard held) are left alone.
  */
 EXPORT int pthread_create(pthread_t *th, const pthread_attr_t *attr,
 			  void *(*fn)(void *), void *arg)
@@ -502,7 +506,8 @@ EXPORT int pthread_create(pthread_t *th, const pthread_attr_t *attr,
 	int e = errno;
 
 	resolve();
-	if (!perfshim_guard && atomic_load(&sampling) && perfshim_real.malloc) {
+	perfshim_resolve_allocator();
+	if (!perfshim_guard && perfshim_real.malloc) {
 		perfshim_guard++;
 		s = perfshim_real.malloc(sizeof(*s));
 		perfshim_guard--;
