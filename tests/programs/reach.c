@@ -26,6 +26,7 @@ char *interior_global;	/* possible: points into the middle */
 char *past_end_global;	/* definite: one past the end is no pointer */
 struct tree *tree_root; /* reachable tree, one subtree cut off */
 void *volatile sink;
+__thread void *main_tls; /* reachable: the main thread's static TLS */
 
 static __attribute__((noinline)) void dropped(void)
 {
@@ -158,7 +159,8 @@ int main(int argc, char **argv)
 	many();
 	aligned_keep2 = aligned();
 	realloc_chain();
-	local = malloc(77); /* LEAK:local */
+	main_tls = malloc(55); /* LEAK:main-tls */
+	local = malloc(77);    /* LEAK:local */
 	scrub();
 	sink = NULL;
 	/* exit(): main's frame is still there, local reachable; return:

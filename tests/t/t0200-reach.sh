@@ -70,6 +70,10 @@ test_expect_success 'an aligned allocation and a realloc chain kept in globals: 
 	check_kind exit.json realloc reachable 300000 1
 '
 
+test_expect_success 'a __thread variable of the main thread: reachable' '
+	check_kind exit.json main-tls reachable 55 1
+'
+
 test_expect_success 'a local of main at exit(): reachable; after return from main: definite' '
 	check_kind exit.json local reachable 77 1 &&
 	check_kind return.json local definite 77 1
