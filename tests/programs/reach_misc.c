@@ -22,6 +22,10 @@
  *               bytes) on its stack; exit(0) while it runs: the scan
  *               waits for it in vain, then scans its stack whole.
  *   hang        the same thread, then main sleeps (to be killed).
+ *   rtsig       installs a handler for SIGRTMAX - 1 (the signal the shim
+ *               borrows to stop threads), runs perfshim_leak_check()
+ *               twice, raises the signal and prints "handler ran N" (N
+ *               = 1: the program's handler is its own again).
  */
 #include <dlfcn.h>
 #include <pthread.h>
@@ -53,6 +57,13 @@ __attribute__((noinline)) static void api_blocks(void)
 }
 
 static volatile int started;
+static volatile sig_atomic_t handled;
+
+static void on_rt(int sig)
+{
+	(void)sig;
+	handled++;
+}
 
 static void *blocked(void *arg)
 {
@@ -118,6 +129,21 @@ int main(int argc, char **argv)
 		}
 		scrub();
 		exit(0);
+	}
+	if (!strcmp(mode, "rtsig")) {
+		struct sigaction sa;
+		char line[64];
+
+		memset(&sa, 0, sizeof(sa));
+		sa.sa_handler = on_rt;
+		sigaction(SIGRTMAX - 1, &sa, NULL);
+		perfshim_leak_check();
+		perfshim_leak_check();
+		raise(SIGRTMAX - 1);
+		int n = snprintf(line, sizeof(line), "handler ran %d\n",
+				 (int)handled);
+
+		return write(1, line, (size_t)n) == n ? 0 : 3;
 	}
 	if (!strcmp(mode, "_exit")) {
 		api_blocks();

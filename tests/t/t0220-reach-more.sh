@@ -119,6 +119,14 @@ test_expect_success 'a thread that blocks every signal: the scan goes on without
 	grep "1 thread did not stop for the last scan" bl.txt
 '
 
+test_expect_success 'the program'"'"'s own handler of the signal the scan borrows is its own again' '
+	run_traced rt.zst "$PROGS/reach_misc" rtsig >out &&
+	echo "handler ran 1" >want &&
+	test_cmp want out &&
+	"$PROGS/reach_misc" rtsig >native &&
+	test_cmp want native
+'
+
 test_expect_success 'killed by SIGKILL: no scan, unclassified, and the report says why' '
 	start_traced_bg k.out k.zst "$PROGS/reach_misc" hang &&
 	sleep 1 &&
