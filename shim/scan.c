@@ -447,6 +447,9 @@ struct block {
 	uint64_t start, size;
 	uint32_t state;
 	uint32_t clique;
+	/* inside one readable mapping: may be read directly (a block whose
+	 * free the index missed may be gone) */
+	int mapped;
 };
 
 static struct area blocks_mem, stack_mem, out_mem;
@@ -521,7 +524,7 @@ static int collect_blocks(void)
 
 		if (e->addr && e->count > 0)
 			blocks[nblocks++] =
-				(struct block){ e->addr, e->size, 0, 0 };
+				(struct block){ e->addr, e->size, 0, 0, 0 };
 	}
 	sort_blocks(blocks, nblocks);
 	set_span();
@@ -571,9 +574,9 @@ static int looks_vtable(uint64_t v)
 	return m && (m->flags & (M_R | M_W | M_FILE)) == (M_R | M_FILE);
 }
 
-static int word_at(uint64_t a, uint64_t *v)
+static int word_at(const struct block *b, uint64_t a, uint64_t *v)
 {
-	if (careful)
+	if (careful || !b->mapped)
 		return safe_read((uintptr_t)a, v, 8) == 8 ? 0 : -1;
 	memcpy(v, (const void *)(uintptr_t)a, 8);
 	return 0;
@@ -587,7 +590,7 @@ static int heuristic(uint64_t p, const struct block *b)
 {
 	uint64_t w0, w1;
 
-	if (b->size < 8 || word_at(b->start, &w0))
+	if (b->size < 8 || word_at(b, b->start, &w0))
 		return 0;
 	/* new[] of objects with destructors: a count, then the array */
 	if (p == b->start + 8 && w0 && (b->size - 8) % w0 == 0)
@@ -597,7 +600,7 @@ static int heuristic(uint64_t p, const struct block *b)
 		return 1;
 	/* multiple inheritance: both a vtable pointer at the start and one
 	 * where p points */
-	if (!(p & 7) && p + 8 <= b->start + b->size && !word_at(p, &w1) &&
+	if (!(p & 7) && p + 8 <= b->start + b->size && !word_at(b, p, &w1) &&
 	    looks_vtable(w0) && looks_vtable(w1))
 		return 1;
 	return 0;
@@ -681,7 +684,7 @@ static void scan_range(uintptr_t lo, uintptr_t hi, int libc, int clique_mode,
 static void scan_block_words(const struct block *b, int clique_mode,
 			     uint32_t clique, int prior_definite)
 {
-	if (careful || b->size > sizeof(words)) {
+	if (careful || !b->mapped || b->size > sizeof(words)) {
 		scan_range(b->start, b->start + b->size, 0, clique_mode, clique,
 			   prior_definite);
 		return;
@@ -893,7 +896,7 @@ static long scan(uintptr_t stack_from, const uint64_t *regs, int nregs,
 		perfshim_live_apply(t, atomic_load(&t->head));
 	uint64_t ts = perfshim_now();
 
-	if (perfshim_live.broken)
+	if (perfshim_live.broken || atomic_load(&perfshim_lost_events))
 		partial = 1;
 	if (collect_blocks() || read_maps()) {
 		release_threads();
@@ -919,6 +922,12 @@ static long scan(uintptr_t stack_from, const uint64_t *regs, int nregs,
 
 	if (perfshim_writer_stack && wm)
 		wm->flags |= M_SKIP;
+	for (size_t i = 0; i < nblocks; i++) {
+		const struct mapping *m = mapping_of(blocks[i].start);
+
+		blocks[i].mapped = m && (m->flags & M_R) &&
+				   blocks[i].start + blocks[i].size <= m->hi;
+	}
 	/* Mappings that hold live blocks are malloc's, not roots. */
 	for (size_t i = 0, j = 0; i < nmaps; i++) {
 		while (j < nblocks && blocks[j].start < maps[i].lo)
