@@ -986,7 +986,12 @@ static long scan(uintptr_t stack_from, const uint64_t *regs, int nregs,
 		push((uint32_t)i);
 		drain_marks(1, (uint32_t)i);
 	}
-	release_threads();
+	/* A fatal signal ends the process right after: the other threads
+	 * stay stopped (at most HOLD_NS), so that the heap the trace ends
+	 * with is the one the verdicts are about; unless one of them holds
+	 * the lock that writing the trace needs. */
+	if (mode != IN_SIGNAL || !perfshim_meta_free())
+		release_threads();
 	perfshim_writer_unlock();
 	if (missed)
 		flags |= PERFSHIM_SCAN_MISSED_THREADS;
@@ -1019,8 +1024,9 @@ EXPORT __attribute__((noinline)) int perfshim_api_leak_check(void)
 
 	SAVE_REGS(&regs);
 	int e = errno;
-	/* The caller's frames begin above our return address. */
-	uintptr_t from = (uintptr_t)__builtin_frame_address(0) + 16;
+	/* Our own frame too: the prologue may have pushed the caller's
+	 * registers there before SAVE_REGS ran. */
+	uintptr_t from = (uintptr_t)&regs;
 
 	perfshim_guard++;
 	long lost = scan(from, regs.r, 6, FROM_API);

@@ -551,6 +551,14 @@ HIDDEN int perfshim_writer_trylock(int ms)
 	return -1;
 }
 
+HIDDEN int perfshim_meta_free(void)
+{
+	if (pthread_mutex_trylock(&meta_lock))
+		return 0;
+	pthread_mutex_unlock(&meta_lock);
+	return 1;
+}
+
 HIDDEN void perfshim_writer_unlock(void)
 {
 	pthread_mutex_unlock(&pass_lock);
