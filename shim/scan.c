@@ -878,6 +878,10 @@ static long scan(uintptr_t stack_from, const uint64_t *regs, int nregs,
 
 	if (!perfshim_live_enabled || !atomic_load(&perfshim_recording))
 		return -1;
+	/* A vfork child runs on its parent's memory (and thread state): it
+	 * must not stop, scan or write anything of the parent's. */
+	if (perfshim_self && perfshim_self->tid != self)
+		return -1;
 	if (mode == IN_SIGNAL) {
 		/* The writer may be in a pass; wait a little, not forever. */
 		if (perfshim_writer_trylock(2000))
