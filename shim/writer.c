@@ -357,6 +357,10 @@ static void stage_meta(void)
 		stage_nodes(mark);
 		stage(p[8], p + 9, len);
 		p += 9 + len;
+		/* Many SCAN records: keep frames well below what a reader
+		 * takes (PERFSHIM_MAX_FRAME_CONTENT). */
+		if (staging.len >= 16 * FRAME_TARGET)
+			write_frame();
 	}
 	if (m.p)
 		munmap(m.p, m.cap);
