@@ -277,6 +277,7 @@ enum {
 	M_SKIP = 16,  /* the shim's own, or not memory at all */
 	M_STACK = 32, /* a stopped thread's stack: scanned from its sp */
 	M_LIBC = 64,  /* libc's data: its malloc points at free chunks */
+	M_X = 128,
 };
 
 struct mapping {
@@ -351,6 +352,7 @@ static int read_maps(void)
 		if (s + 4 <= eol) {
 			m.flags |= s[0] == 'r' ? M_R : 0;
 			m.flags |= s[1] == 'w' ? M_W : 0;
+			m.flags |= s[2] == 'x' ? M_X : 0;
 		}
 		/* offset, device, inode, then the path if any */
 		for (int field = 0; field < 4 && s < eol; field++) {
@@ -567,11 +569,35 @@ static size_t safe_read(uintptr_t a, void *buf, size_t n)
 	return got < 0 ? 0 : (size_t)got;
 }
 
+/*
+ * memcheck's test: v points into a readable file mapping, at a table
+ * whose first non-null words (of at most 20) are two pointers into
+ * executable file mappings.
+ */
 static int looks_vtable(uint64_t v)
 {
 	const struct mapping *m = mapping_of((uintptr_t)v);
+	uint64_t w[20];
+	size_t n = sizeof(w), got, fns = 0;
 
-	return m && (m->flags & (M_R | M_W | M_FILE)) == (M_R | M_FILE);
+	if ((v & 7) || v < 4096 || !m ||
+	    (m->flags & (M_R | M_FILE)) != (M_R | M_FILE))
+		return 0;
+	if (m->hi - v < n)
+		n = (m->hi - v) & ~7ul;
+	got = safe_read((uintptr_t)v, w, n) / 8;
+	for (size_t i = 0; i < got; i++) {
+		const struct mapping *f;
+
+		if (!w[i])
+			continue;
+		f = mapping_of((uintptr_t)w[i]);
+		if (!f || (f->flags & (M_FILE | M_X)) != (M_FILE | M_X))
+			return 0;
+		if (++fns == 2)
+			return 1;
+	}
+	return 0;
 }
 
 static int word_at(const struct block *b, uint64_t a, uint64_t *v)
@@ -592,16 +618,22 @@ static int heuristic(uint64_t p, const struct block *b)
 
 	if (b->size < 8 || word_at(b, b->start, &w0))
 		return 0;
+	/* std::string of the old (copy-on-write) ABI: length, capacity and
+	 * a reference count, then the characters */
+	if (p == b->start + 24 && b->size > 24 &&
+	    !word_at(b, b->start + 8, &w1) && w1 + 24 + 1 == b->size &&
+	    w0 <= w1)
+		return 1;
 	/* new[] of objects with destructors: a count, then the array */
 	if (p == b->start + 8 && w0 && (b->size - 8) % w0 == 0)
 		return 1;
 	/* length64: a 64-bit length, then the data */
-	if (p == b->start + 8 && w0 == b->size - 8)
+	if (p == b->start + 8 && w0 && w0 == b->size - 8)
 		return 1;
-	/* multiple inheritance: both a vtable pointer at the start and one
+	/* multiple inheritance: a vtable pointer both at the start and
 	 * where p points */
-	if (!(p & 7) && p + 8 <= b->start + b->size && !word_at(b, p, &w1) &&
-	    looks_vtable(w0) && looks_vtable(w1))
+	if (p + 8 <= b->start + b->size && !word_at(b, p, &w1) &&
+	    looks_vtable(w1) && looks_vtable(w0))
 		return 1;
 	return 0;
 }

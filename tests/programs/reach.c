@@ -103,6 +103,20 @@ static __attribute__((noinline)) void interior(void)
 	interior_global = (char *)malloc(64) + 10; /* LEAK:interior */
 }
 
+/* Pointers to string literals are no vtables: still possible. */
+const char **strtab_inner;
+
+static __attribute__((noinline)) void strtab(void)
+{
+	const char **t = malloc(4 * sizeof(*t)); /* LEAK:strtab */
+
+	t[0] = "zero";
+	t[1] = "one";
+	t[2] = "two";
+	t[3] = "three";
+	strtab_inner = t + 1;
+}
+
 static __attribute__((noinline)) void past_end(void)
 {
 	past_end_global = (char *)malloc(40) + 40; /* LEAK:past-end */
@@ -155,6 +169,7 @@ int main(int argc, char **argv)
 	cut_tree();
 	cycle();
 	interior();
+	strtab();
 	past_end();
 	many();
 	aligned_keep2 = aligned();
