@@ -277,6 +277,7 @@ enum {
 	M_SKIP = 16,  /* the shim's own, or not memory at all */
 	M_STACK = 32, /* a stopped thread's stack: scanned from its sp */
 	M_LIBC = 64,  /* libc's data: its malloc points at free chunks */
+	M_X = 128,
 };
 
 struct mapping {
@@ -351,6 +352,7 @@ static int read_maps(void)
 		if (s + 4 <= eol) {
 			m.flags |= s[0] == 'r' ? M_R : 0;
 			m.flags |= s[1] == 'w' ? M_W : 0;
+			m.flags |= s[2] == 'x' ? M_X : 0;
 		}
 		/* offset, device, inode, then the path if any */
 		for (int field = 0; field < 4 && s < eol; field++) {
@@ -453,6 +455,9 @@ struct block {
 	uint64_t start, size;
 	uint32_t state;
 	uint32_t clique;
+	/* inside one readable mapping: may be read directly (a block whose
+	 * free the index missed may be gone) */
+	int mapped;
 };
 
 static struct area blocks_mem, stack_mem, out_mem;
@@ -527,7 +532,7 @@ static int collect_blocks(void)
 
 		if (e->addr && e->count > 0)
 			blocks[nblocks++] =
-				(struct block){ e->addr, e->size, 0, 0 };
+				(struct block){ e->addr, e->size, 0, 0, 0 };
 	}
 	sort_blocks(blocks, nblocks);
 	set_span();
@@ -570,16 +575,40 @@ static size_t safe_read(uintptr_t a, void *buf, size_t n)
 	return got < 0 ? 0 : (size_t)got;
 }
 
+/*
+ * memcheck's test: v points into a readable file mapping, at a table
+ * whose first non-null words (of at most 20) are two pointers into
+ * executable file mappings.
+ */
 static int looks_vtable(uint64_t v)
 {
 	const struct mapping *m = mapping_of((uintptr_t)v);
+	uint64_t w[20];
+	size_t n = sizeof(w), got, fns = 0;
 
-	return m && (m->flags & (M_R | M_W | M_FILE)) == (M_R | M_FILE);
+	if ((v & 7) || v < 4096 || !m ||
+	    (m->flags & (M_R | M_FILE)) != (M_R | M_FILE))
+		return 0;
+	if (m->hi - v < n)
+		n = (m->hi - v) & ~7ul;
+	got = safe_read((uintptr_t)v, w, n) / 8;
+	for (size_t i = 0; i < got; i++) {
+		const struct mapping *f;
+
+		if (!w[i])
+			continue;
+		f = mapping_of((uintptr_t)w[i]);
+		if (!f || (f->flags & (M_FILE | M_X)) != (M_FILE | M_X))
+			return 0;
+		if (++fns == 2)
+			return 1;
+	}
+	return 0;
 }
 
-static int word_at(uint64_t a, uint64_t *v)
+static int word_at(const struct block *b, uint64_t a, uint64_t *v)
 {
-	if (careful)
+	if (careful || !b->mapped)
 		return safe_read((uintptr_t)a, v, 8) == 8 ? 0 : -1;
 	memcpy(v, (const void *)(uintptr_t)a, 8);
 	return 0;
@@ -593,18 +622,24 @@ static int heuristic(uint64_t p, const struct block *b)
 {
 	uint64_t w0, w1;
 
-	if (b->size < 8 || word_at(b->start, &w0))
+	if (b->size < 8 || word_at(b, b->start, &w0))
 		return 0;
+	/* std::string of the old (copy-on-write) ABI: length, capacity and
+	 * a reference count, then the characters */
+	if (p == b->start + 24 && b->size > 24 &&
+	    !word_at(b, b->start + 8, &w1) && w1 + 24 + 1 == b->size &&
+	    w0 <= w1)
+		return 1;
 	/* new[] of objects with destructors: a count, then the array */
 	if (p == b->start + 8 && w0 && (b->size - 8) % w0 == 0)
 		return 1;
 	/* length64: a 64-bit length, then the data */
-	if (p == b->start + 8 && w0 == b->size - 8)
+	if (p == b->start + 8 && w0 && w0 == b->size - 8)
 		return 1;
-	/* multiple inheritance: both a vtable pointer at the start and one
+	/* multiple inheritance: a vtable pointer both at the start and
 	 * where p points */
-	if (!(p & 7) && p + 8 <= b->start + b->size && !word_at(p, &w1) &&
-	    looks_vtable(w0) && looks_vtable(w1))
+	if (p + 8 <= b->start + b->size && !word_at(b, p, &w1) &&
+	    looks_vtable(w1) && looks_vtable(w0))
 		return 1;
 	return 0;
 }
@@ -687,7 +722,7 @@ static void scan_range(uintptr_t lo, uintptr_t hi, int libc, int clique_mode,
 static void scan_block_words(const struct block *b, int clique_mode,
 			     uint32_t clique, int prior_definite)
 {
-	if (careful || b->size > sizeof(words)) {
+	if (careful || !b->mapped || b->size > sizeof(words)) {
 		scan_range(b->start, b->start + b->size, 0, clique_mode, clique,
 			   prior_definite);
 		return;
@@ -881,6 +916,10 @@ static long scan(uintptr_t stack_from, const uint64_t *regs, int nregs,
 
 	if (!perfshim_live_enabled || !atomic_load(&perfshim_recording))
 		return -1;
+	/* A vfork child runs on its parent's memory (and thread state): it
+	 * must not stop, scan or write anything of the parent's. */
+	if (perfshim_self && perfshim_self->tid != self)
+		return -1;
 	if (mode == IN_SIGNAL) {
 		/* The writer may be in a pass; wait a little, not forever. */
 		if (perfshim_writer_trylock(2000))
@@ -899,7 +938,7 @@ static long scan(uintptr_t stack_from, const uint64_t *regs, int nregs,
 		perfshim_live_apply(t, atomic_load(&t->head));
 	uint64_t ts = perfshim_now();
 
-	if (perfshim_live.broken)
+	if (perfshim_live.broken || atomic_load(&perfshim_lost_events))
 		partial = 1;
 	if (collect_blocks() || read_maps()) {
 		release_threads();
@@ -926,6 +965,12 @@ static long scan(uintptr_t stack_from, const uint64_t *regs, int nregs,
 
 	if (perfshim_writer_stack && wm)
 		wm->flags |= M_SKIP;
+	for (size_t i = 0; i < nblocks; i++) {
+		const struct mapping *m = mapping_of(blocks[i].start);
+
+		blocks[i].mapped = m && (m->flags & M_R) &&
+				   blocks[i].start + blocks[i].size <= m->hi;
+	}
 	/* Mappings that hold live blocks are malloc's, not roots. */
 	for (size_t i = 0, j = 0; i < nmaps; i++) {
 		while (j < nblocks && blocks[j].start < maps[i].lo)
@@ -984,7 +1029,12 @@ static long scan(uintptr_t stack_from, const uint64_t *regs, int nregs,
 		push((uint32_t)i);
 		drain_marks(1, (uint32_t)i);
 	}
-	release_threads();
+	/* A fatal signal ends the process right after: the other threads
+	 * stay stopped (at most HOLD_NS), so that the heap the trace ends
+	 * with is the one the verdicts are about; unless one of them holds
+	 * the lock that writing the trace needs. */
+	if (mode != IN_SIGNAL || !perfshim_meta_free())
+		release_threads();
 	perfshim_writer_unlock();
 	if (missed)
 		flags |= PERFSHIM_SCAN_MISSED_THREADS;
@@ -1017,8 +1067,9 @@ EXPORT __attribute__((noinline)) int perfshim_api_leak_check(void)
 
 	SAVE_REGS(&regs);
 	int e = errno;
-	/* The caller's frames begin above our return address. */
-	uintptr_t from = (uintptr_t)__builtin_frame_address(0) + 16;
+	/* Our own frame too: the prologue may have pushed the caller's
+	 * registers there before SAVE_REGS ran. */
+	uintptr_t from = (uintptr_t)&regs;
 
 	perfshim_guard++;
 	long lost = scan(from, regs.r, 6, FROM_API);

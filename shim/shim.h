@@ -179,6 +179,8 @@ HIDDEN void perfshim_writer_lock(void);
 HIDDEN void perfshim_writer_unlock(void);
 /* The same within ms milliseconds (signal handlers): 0, or -1. */
 HIDDEN int perfshim_writer_trylock(int ms);
+/* 1 if no thread holds the lock of perfshim_meta() right now. */
+HIDDEN int perfshim_meta_free(void);
 HIDDEN struct thread_state *perfshim_threads(void);
 extern HIDDEN _Atomic pid_t perfshim_writer_tid;
 extern HIDDEN uintptr_t perfshim_writer_stack;

@@ -355,6 +355,10 @@ static void stage_meta(void)
 		stage_nodes(mark);
 		stage(p[8], p + 9, len);
 		p += 9 + len;
+		/* Many SCAN records: keep frames well below what a reader
+		 * takes (PERFSHIM_MAX_FRAME_CONTENT). */
+		if (staging.len >= 16 * FRAME_TARGET)
+			write_frame();
 	}
 	if (m.p)
 		perfshim_unmap(m.p, m.cap);
@@ -558,6 +562,14 @@ HIDDEN int perfshim_writer_trylock(int ms)
 		nanosleep(&pause, NULL);
 	}
 	return -1;
+}
+
+HIDDEN int perfshim_meta_free(void)
+{
+	if (pthread_mutex_trylock(&meta_lock))
+		return 0;
+	pthread_mutex_unlock(&meta_lock);
+	return 1;
 }
 
 HIDDEN void perfshim_writer_unlock(void)

@@ -26,6 +26,7 @@ char *interior_global;	/* possible: points into the middle */
 char *past_end_global;	/* definite: one past the end is no pointer */
 struct tree *tree_root; /* reachable tree, one subtree cut off */
 void *volatile sink;
+__thread void *main_tls; /* reachable: the main thread's static TLS */
 
 static __attribute__((noinline)) void dropped(void)
 {
@@ -103,6 +104,20 @@ static __attribute__((noinline)) void interior(void)
 	interior_global = (char *)calloc(1, 64) + 10; /* LEAK:interior */
 }
 
+/* Pointers to string literals are no vtables: still possible. */
+const char **strtab_inner;
+
+static __attribute__((noinline)) void strtab(void)
+{
+	const char **t = malloc(4 * sizeof(*t)); /* LEAK:strtab */
+
+	t[0] = "zero";
+	t[1] = "one";
+	t[2] = "two";
+	t[3] = "three";
+	strtab_inner = t + 1;
+}
+
 static __attribute__((noinline)) void past_end(void)
 {
 	past_end_global = (char *)malloc(40) + 40; /* LEAK:past-end */
@@ -163,10 +178,13 @@ int main(int argc, char **argv)
 	cut_tree();
 	cycle();
 	interior();
+	strtab();
 	past_end();
 	many();
 	aligned_keep2 = aligned();
 	realloc_chain();
+	main_tls = malloc(55); /* LEAK:main-tls */
+	memset(main_tls, 0, 55);
 	local = malloc(77); /* LEAK:local */
 	memset(local, 0, 77);
 	scrub();

@@ -22,6 +22,16 @@
  *               bytes) on its stack; exit(0) while it runs: the scan
  *               waits for it in vain, then scans its stack whole.
  *   hang        the same thread, then main sleeps (to be killed).
+ *   churn       3 threads allocate and free without end (each keeps its
+ *               last 64 blocks: LEAK:churn, reachable from its stack);
+ *               main keeps LEAK:churn-keep (33 bytes) in a global and
+ *               waits to be killed (by SIGTERM: the scan runs, and the
+ *               other threads stay stopped until the end, so that no
+ *               block is left without a verdict).
+ *   rtsig       installs a handler for SIGRTMAX - 1 (the signal the shim
+ *               borrows to stop threads), runs perfshim_leak_check()
+ *               twice, raises the signal and prints "handler ran N" (N
+ *               = 1: the program's handler is its own again).
  */
 #include <dlfcn.h>
 #include <pthread.h>
@@ -53,6 +63,27 @@ __attribute__((noinline)) static void api_blocks(void)
 }
 
 static volatile int started;
+static volatile sig_atomic_t handled;
+
+static void *churn(void *arg)
+{
+	void *ring[64] = { 0 };
+
+	(void)arg;
+	for (unsigned long i = 0;; i++) {
+		free(ring[i & 63]);
+		ring[i & 63] = malloc(16 + i % 200); /* LEAK:churn */
+		if (i == 1000)
+			__atomic_add_fetch(&started, 1, __ATOMIC_SEQ_CST);
+	}
+	return NULL;
+}
+
+static void on_rt(int sig)
+{
+	(void)sig;
+	handled++;
+}
 
 static void *blocked(void *arg)
 {
@@ -118,6 +149,35 @@ int main(int argc, char **argv)
 		}
 		scrub();
 		exit(0);
+	}
+	if (!strcmp(mode, "churn")) {
+		pthread_t t;
+
+		keep = malloc(33); /* LEAK:churn-keep */
+		for (int i = 0; i < 3; i++)
+			if (pthread_create(&t, NULL, churn, NULL))
+				return 2;
+		while (__atomic_load_n(&started, __ATOMIC_SEQ_CST) < 3)
+			usleep(1000);
+		if (write(1, "ready\n", 6) != 6)
+			return 3;
+		for (;;)
+			pause();
+	}
+	if (!strcmp(mode, "rtsig")) {
+		struct sigaction sa;
+		char line[64];
+
+		memset(&sa, 0, sizeof(sa));
+		sa.sa_handler = on_rt;
+		sigaction(SIGRTMAX - 1, &sa, NULL);
+		perfshim_leak_check();
+		perfshim_leak_check();
+		raise(SIGRTMAX - 1);
+		int n = snprintf(line, sizeof(line), "handler ran %d\n",
+				 (int)handled);
+
+		return write(1, line, (size_t)n) == n ? 0 : 3;
 	}
 	if (!strcmp(mode, "_exit")) {
 		api_blocks();

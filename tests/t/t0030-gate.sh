@@ -15,7 +15,8 @@ test_expect_success 'setup: trace gate with leaks and without' '
 	check_leak both.json gate.c alpha 300 1 1 &&
 	check_leak both.json gate.c beta 200 2 1 &&
 	leaks_json none.zst none.json &&
-	test_cmp_str "leaks of gate none" "0 0" "$(json_summary none.json unclassified)"
+	test_cmp_str "leaks of gate none" 0 "$(jq "[.summary[].blocks] | add" none.json)" &&
+	test_cmp_str "definite leaks of gate both (as memcheck)" "500 3" "$(json_summary both.json definite)"
 '
 
 test_expect_success '--fail-on-leak with leaks: exit 1' '

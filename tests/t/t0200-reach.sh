@@ -56,6 +56,10 @@ test_expect_success 'an interior pointer in a global: possible' '
 	check_kind exit.json interior possible 64 1
 '
 
+test_expect_success 'an interior pointer into a table of string pointers (no vtables): possible' '
+	check_kind exit.json strtab possible 32 1
+'
+
 test_expect_success 'a pointer one past the end is no pointer to it: definite' '
 	check_kind exit.json past-end definite 40 1
 '
@@ -70,6 +74,10 @@ test_expect_success 'an aligned allocation and a realloc chain kept in globals: 
 	check_kind exit.json realloc reachable 300000 1
 '
 
+test_expect_success 'a __thread variable of the main thread: reachable' '
+	check_kind exit.json main-tls reachable 55 1
+'
+
 test_expect_success 'a local of main at exit(): reachable; after return from main: definite' '
 	check_kind exit.json local reachable 77 1 &&
 	check_kind return.json local definite 77 1
@@ -77,7 +85,7 @@ test_expect_success 'a local of main at exit(): reachable; after return from mai
 
 test_expect_success 'the summary has the per-kind totals of the program (exit)' '
 	jq -r "\"\(.summary.definite.blocks) \(.summary.indirect.blocks) \(.summary.possible.blocks)\"" exit.json >got &&
-	echo "2005 8 1" >want &&
+	echo "2005 8 2" >want &&
 	test_cmp want got &&
 	test_cmp_str unclassified "0 0" "$(json_summary exit.json unclassified)"
 '
@@ -88,7 +96,7 @@ test_expect_success 'the text report names each kind and shows the totals by kin
 	grep "(indirect) allocated at" leaks.txt &&
 	grep "(possible) allocated at" leaks.txt &&
 	grep "(reachable) allocated at" leaks.txt &&
-	grep "^By kind: definite 48255 bytes in 2005 blocks, indirect 272 bytes in 8 blocks, possible 64 bytes in 1 block" leaks.txt
+	grep "^By kind: definite 48255 bytes in 2005 blocks, indirect 272 bytes in 8 blocks, possible 96 bytes in 2 blocks" leaks.txt
 '
 
 test_expect_success '--fail-on-leak: definite, indirect and possible count; reachable not' '

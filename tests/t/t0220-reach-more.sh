@@ -7,6 +7,17 @@ test_description='reachability around C++, dlclose, fork, the leak-check API and
 # Known truth: tests/programs/reach_cxx.cpp, reach_misc.c, libreach.c
 # (memcheck agrees with each verdict, but where a comment says otherwise).
 
+# wait_for_end TRACE - wait (up to 30 s) until TRACE has its END record.
+wait_for_end () {
+	wait_end_i_=0
+	until analyze "$1" 2>/dev/null | grep "^ended: *[a-z]*" | grep -v "cut short" >/dev/null
+	do
+		test $wait_end_i_ -lt 300 || return 1
+		sleep 0.1
+		wait_end_i_=$((wait_end_i_ + 1))
+	done
+}
+
 # check_kind JSON SRC TAG KIND BYTES BLOCKS
 check_kind () {
 	check_kind_l_=$(leak_line "$2" "$3") || return 1
@@ -117,6 +128,27 @@ test_expect_success 'a thread that blocks every signal: the scan goes on without
 	check_kind bl.json reach_misc.c blocked reachable 75 1 &&
 	analyze bl.zst --leaks >bl.txt &&
 	grep "1 thread did not stop for the last scan" bl.txt
+'
+
+test_expect_success 'the program'"'"'s own handler of the signal the scan borrows is its own again' '
+	run_traced rt.zst "$PROGS/reach_misc" rtsig >out &&
+	echo "handler ran 1" >want &&
+	test_cmp want out &&
+	"$PROGS/reach_misc" rtsig >native &&
+	test_cmp want native
+'
+
+test_expect_success 'SIGTERM while threads churn: every block has a verdict, the signal still ends it' '
+	start_traced_bg ch.out ch.zst "$PROGS/reach_misc" churn &&
+	wait_for_line ch.out ready &&
+	kill -TERM $(cat ch.out.pid) &&
+	wait_for_end ch.zst &&
+	leaks_json ch.zst ch.json &&
+	check_kind ch.json reach_misc.c churn-keep reachable 33 1 &&
+	test_cmp_str unclassified "0 0" "$(json_summary ch.json unclassified)" &&
+	jq -e "[.leaks[] | select(.kind != \"reachable\")] | length == 0" ch.json &&
+	analyze ch.zst >ch.summary &&
+	grep "killed by signal 15" ch.summary
 '
 
 test_expect_success 'killed by SIGKILL: no scan, unclassified, and the report says why' '
