@@ -164,8 +164,9 @@ test: all $(B)/asan/perfanalyze $(UNITS) $(ASAN_UNITS) $(PROGS) \
 		ASAN_OPTIONS=detect_leaks=0 \
 		prove --exec '' $(UNITS) $(ASAN_UNITS) \
 		tests/fuzz/run-corpus.sh tests/t/t[0-9]*.sh
-	@echo "== the integration tests again: frame-pointer stacks, monotonic clock"
-	$(Q)PERFSHIM_BUILD=$(abspath $(B)) PERFSHIM_UNWIND=fp PERFSHIM_CLOCK=monotonic \
+	@echo "== the integration tests again: libunwind for every stack, monotonic clock"
+	$(Q)PERFSHIM_BUILD=$(abspath $(B)) \
+		PERFSHIM_TEST_ENV="PERFSHIM_UNWIND=dwarf PERFSHIM_CLOCK=monotonic" \
 		prove --exec '' tests/t/t[0-9]*.sh
 
 demo: all $(B)/demo/leaky

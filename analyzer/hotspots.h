@@ -71,7 +71,7 @@ void hotspots_free(struct hotspots *h);
  * main() only hands options over. Option values start at HOT_OPT_BASE.
  */
 enum {
-	HOT_OPT_BASE = 1024,
+	HOT_OPT_BASE = 0x800, /* after growth.h's range (main.c checks) */
 	HOT_OPT_HOTSPOTS = HOT_OPT_BASE,
 	HOT_OPT_BY,
 	HOT_OPT_TOP,

@@ -218,6 +218,11 @@ static void check_end(const struct replay *rp, const char *path)
 			path, rp->end.lost);
 }
 
+/* Each report's option values keep to a range of their own. */
+_Static_assert((int)GROWTH_OPT_LAST < (int)HOT_OPT_BASE, "growth and hot-spot "
+							 "option "
+							 "values overlap");
+
 int main(int argc, char **argv)
 {
 	enum {

@@ -127,13 +127,16 @@ static void write_counts(void)
  * registers, every read checked against the thread's stack. -1 when the
  * chain breaks (the interrupted code used rbp otherwise): libunwind then.
  */
-static int fp_walk(const struct thread_state *t, uintptr_t fp, uintptr_t *buf,
-		   int n, int max)
+static int fp_walk(const struct thread_state *t, uintptr_t sp, uintptr_t fp,
+		   uintptr_t *buf, int n, int max)
 {
 	int outside = 0;
+	/* Frames are above the interrupted stack pointer; what is below may
+	 * not be mapped (the main thread's range is its whole rlimit). */
+	uintptr_t lo = sp > t->stack_lo ? sp : t->stack_lo;
 
 	while (n < max) {
-		if (fp < t->stack_lo || fp + 16 > t->stack_hi || (fp & 7))
+		if (fp < lo || fp > t->stack_hi - 16 || (fp & 7))
 			return -1;
 		const uintptr_t *frame = (const uintptr_t *)fp;
 
@@ -229,8 +232,9 @@ static void on_prof(int sig, siginfo_t *info, void *ctx)
 
 	if (perfshim_cfg.unwind_fp) {
 		buf[0] = pc + 1;
-		n = fp_walk(t, (uintptr_t)uc->uc_mcontext.gregs[REG_RBP], buf,
-			    1, max);
+		n = fp_walk(t, (uintptr_t)uc->uc_mcontext.gregs[REG_RSP],
+			    (uintptr_t)uc->uc_mcontext.gregs[REG_RBP], buf, 1,
+			    max);
 	}
 	if (n < 0)
 		n = unw_walk(uc, buf, max);

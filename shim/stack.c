@@ -226,7 +226,8 @@ HIDDEN void perfshim_stack_bounds(struct thread_state *t)
 	void *addr;
 	size_t size;
 
-	t->stack_hi = 1; /* tried: a failure leaves an empty range */
+	t->stack_hi = 16; /* tried: a failure leaves an empty range (16: the
+			  * walks test fp > stack_hi - 16) */
 	if (pthread_getattr_np(pthread_self(), &a))
 		return;
 	if (!pthread_attr_getstack(&a, &addr, &size)) {
@@ -234,47 +235,6 @@ HIDDEN void perfshim_stack_bounds(struct thread_state *t)
 		t->stack_hi = (uintptr_t)addr + size;
 	}
 	pthread_attr_destroy(&a);
-}
-
-/*
- * PERFSHIM_UNWIND=fp: follow the frame-pointer chain, for programs built
- * with -fno-omit-frame-pointer (the shim is too). Every read is checked
- * against the thread's stack, so a register that holds something else
- * ends the walk instead of faulting. Returns the frame count when the
- * chain ended cleanly (a zero frame pointer, as the outermost frames of
- * the main thread and of every thread have, or the shim's wrapper of
- * main), and -1 when it broke (code that uses rbp for other things, as
- * parts of libc do): the caller then unwinds with libunwind, so a stack
- * is never silently cut short.
- */
-static int fp_backtrace(struct thread_state *t, void **buf, int max)
-{
-	uintptr_t fp = (uintptr_t)__builtin_frame_address(0);
-	int n = 0, outside = 0;
-
-	if (!t->stack_hi)
-		perfshim_stack_bounds(t);
-	while (n < max) {
-		if (fp < t->stack_lo || fp + 16 > t->stack_hi || (fp & 7))
-			return -1;
-		const uintptr_t *frame = (const uintptr_t *)fp;
-
-		if (!frame[1])
-			return n;
-		buf[n++] = (void *)frame[1];
-		if (perfshim_in_shim(frame[1])) {
-			if (outside)
-				return n; /* main's wrapper: the bottom */
-		} else {
-			outside = 1;
-		}
-		if (!frame[0])
-			return n;
-		if (frame[0] <= fp)
-			return -1;
-		fp = frame[0];
-	}
-	return n;
 }
 
 /* 1: ip's frame is standard, 0: it is not, -1: not known yet. */
@@ -330,8 +290,12 @@ static int fp_checked(struct thread_state *t, void **buf, int max)
 
 	if (!t->stack_hi)
 		perfshim_stack_bounds(t);
+	/* A chain only goes up from here: below is unmapped, perhaps (the
+	 * main thread's range is its whole rlimit, most of it not there). */
+	uintptr_t lo = fp > t->stack_lo ? fp : t->stack_lo;
+
 	while (n < max) {
-		if (fp < t->stack_lo || fp + 16 > t->stack_hi || (fp & 7))
+		if (fp < lo || fp > t->stack_hi - 16 || (fp & 7))
 			return -1;
 		const uintptr_t *frame = (const uintptr_t *)fp;
 		uintptr_t ip = frame[1];
@@ -374,6 +338,10 @@ static int unwind_learning(struct thread_state *t, void **buf, int max)
 		return 0;
 	if (!t->stack_hi)
 		perfshim_stack_bounds(t);
+	/* Frames are above ours; rbp below it is no frame of theirs. */
+	uintptr_t here = (uintptr_t)__builtin_frame_address(0);
+	uintptr_t lo = here > t->stack_lo ? here : t->stack_lo;
+
 	while (n < max) {
 		unw_word_t bp, ip, ip2, sp2, bp2;
 
@@ -391,7 +359,7 @@ static int unwind_learning(struct thread_state *t, void **buf, int max)
 		    unw_get_reg(&c, UNW_REG_SP, &sp2) ||
 		    unw_get_reg(&c, UNW_X86_64_RBP, &bp2))
 			continue;
-		int standard = bp >= t->stack_lo && bp + 16 <= t->stack_hi &&
+		int standard = bp >= lo && bp <= t->stack_hi - 16 &&
 			       !(bp & 7) && sp2 == bp + 16 &&
 			       ip2 == ((const uintptr_t *)bp)[1] &&
 			       bp2 == ((const uintptr_t *)bp)[0];
@@ -409,19 +377,18 @@ HIDDEN uint32_t perfshim_stack_capture(struct thread_state *t)
 
 	if (!nodes || !tables[TABLE_LEVELS - 1])
 		return 0;
-	if (perfshim_cfg.unwind_fp) {
-		n = fp_backtrace(t, buf, max);
-		if (n < 0)
-			n = unw_backtrace(buf, max);
-	} else {
-		n = frame_kind && !perfshim_cfg.unwind_dwarf
-			    ? fp_checked(t, buf, max)
-			    : -1;
-		if (n == -2)
-			n = unwind_learning(t, buf, max);
-		else if (n < 0)
-			n = unw_backtrace(buf, max);
-	}
+	/*
+	 * Frame pointers, but only through return addresses libunwind has
+	 * shown to keep a standard frame (PERFSHIM_UNWIND=fp too: a blind
+	 * walk would skip the caller of every function built without them,
+	 * libstdc++'s operator new among them).
+	 */
+	n = frame_kind && !perfshim_cfg.unwind_dwarf ? fp_checked(t, buf, max)
+						     : -1;
+	if (n == -2)
+		n = unwind_learning(t, buf, max);
+	else if (n < 0)
+		n = unw_backtrace(buf, max);
 	return perfshim_stack_intern(t, t->ips, n);
 }
 

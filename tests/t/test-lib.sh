@@ -71,8 +71,19 @@ export PERFSHIM_BUILD SHIM ANALYZE PROGS SRC_PROGS TRASH_DIRECTORY PERFSHIM_ROOT
 for var in $(env | sed -n 's/^\(PERFSHIM_[A-Za-z0-9_]*\)=.*/\1/p')
 do
 	case "$var" in
-	PERFSHIM_BUILD | PERFSHIM_ANALYZE) ;;
+	PERFSHIM_BUILD | PERFSHIM_ANALYZE | PERFSHIM_TEST_ENV) ;;
 	*) unset "$var" ;;
+	esac
+done
+# ... except the mode a whole pass runs in (make test's second pass:
+# PERFSHIM_TEST_ENV="PERFSHIM_UNWIND=fp PERFSHIM_CLOCK=monotonic"); a test
+# that sets one of these itself still wins.
+for kv in ${PERFSHIM_TEST_ENV-}
+do
+	case "$kv" in
+	PERFSHIM_*=*) export "$kv" ;;
+	*) echo "test-lib: PERFSHIM_TEST_ENV: not a PERFSHIM_ setting: $kv" >&2
+	   exit 1 ;;
 	esac
 done
 unset LD_PRELOAD LD_LIBRARY_PATH CDPATH GREP_OPTIONS
