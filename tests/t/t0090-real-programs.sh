@@ -115,6 +115,17 @@ test_expect_success GCC 'gcc -c: same output, the same object file' '
 	every_trace_analyzes tr-gcc
 '
 
+# The assembler keeps values such as -16 in rbp: a frame-pointer walk
+# whose bounds check wrapped around read there and crashed it.
+test_expect_success GCC 'gcc -c with PERFSHIM_UNWIND=fp and sampling: same output, same object' '
+	mkdir tr-gcc-fp &&
+	PERFSHIM_UNWIND=fp PERFSHIM_SAMPLE_HZ=10000 \
+		capture_traced gcc.fp tr-gcc-fp/gcc.%p.zst gcc -O1 -c hello.c -o fp.o &&
+	test_same_run gcc.native gcc.fp &&
+	cmp native.o fp.o &&
+	every_trace_analyzes tr-gcc-fp
+'
+
 test_expect_success GCC 'gcc with a compile error: same diagnostics and status' '
 	printf "int main(void) { return undeclared; }\n" >bad.c &&
 	capture gccbad.native gcc -c bad.c -o bad.o &&
