@@ -12,83 +12,13 @@
 #include "replay.h"
 #include "symbols.h"
 #include "tap.h"
-#include "tee.h"
-
-struct buf {
-	uint8_t *p;
-	size_t len, cap;
-};
-
-static void put(struct buf *b, const void *s, size_t n)
-{
-	if (b->len + n > b->cap) {
-		b->cap = (b->len + n) * 2 + 64;
-		b->p = realloc(b->p, b->cap);
-		if (!b->p)
-			exit(255);
-	}
-	memcpy(b->p + b->len, s, n);
-	b->len += n;
-}
-
-static void put_u(struct buf *b, uint64_t v)
-{
-	uint8_t tmp[PERFSHIM_VARINT_MAX];
-
-	put(b, tmp, perfshim_put_varint(tmp, v));
-}
-
-static void put_byte(struct buf *b, uint8_t v)
-{
-	put(b, &v, 1);
-}
-
-static void rec(struct buf *frame, uint8_t tag, const struct buf *payload)
-{
-	put(frame, &tag, 1);
-	put_u(frame, payload->len);
-	put(frame, payload->p, payload->len);
-}
+#include "tracebuf.h"
 
 static void header(struct buf *file)
 {
-	struct buf body = { 0 };
-	uint16_t maj = PERFSHIM_FORMAT_MAJOR, min = 1;
-	uint32_t blen;
-	const char *exe = "/bin/test", *cmd = "test";
-
-	put_u(&body, 42);
-	put_u(&body, 1);
-	put_u(&body, 0);
-	put_u(&body, 1); /* CLOCK_MONOTONIC: times are ns */
-	put_u(&body, 1);
-	put_u(&body, 4096);
-	put_u(&body, 8);
-	put_u(&body, 64);
-	put_u(&body, strlen(exe));
-	put(&body, exe, strlen(exe));
-	put_u(&body, strlen(cmd));
-	put(&body, cmd, strlen(cmd));
-	blen = (uint32_t)body.len;
-	put(file, PERFSHIM_MAGIC, PERFSHIM_MAGIC_LEN);
-	put(file, &maj, 2);
-	put(file, &min, 2);
-	put(file, &blen, 4);
-	put(file, body.p, body.len);
-	free(body.p);
+	header_minor(file, PERFSHIM_FORMAT_MAJOR, 1);
 }
-
-static void add_frame(struct buf *file, const struct buf *frame)
-{
-	size_t bound = ZSTD_compressBound(frame->len);
-	uint8_t *z = malloc(bound);
-	size_t n = ZSTD_compress(z, bound, frame->p, frame->len, 1);
-
-	if (ZSTD_isError(n))
-		exit(255);
-	put(file, z, n);
-	free(z);
-}
+#include "tee.h"
 
 /* A frame record, a thread, nodes 1 (root child) and 2 (child of 1). */
 static void start(struct buf *frame)

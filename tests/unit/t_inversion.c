@@ -14,80 +14,11 @@
 #include "reader.h"
 #include "replay.h"
 #include "tap.h"
+#include "tracebuf.h"
 
-struct buf {
-	uint8_t *p;
-	size_t len, cap;
-};
-
-static void put(struct buf *b, const void *s, size_t n)
-{
-	if (b->len + n > b->cap) {
-		b->cap = (b->len + n) * 2 + 64;
-		b->p = realloc(b->p, b->cap);
-		if (!b->p)
-			exit(255);
-	}
-	memcpy(b->p + b->len, s, n);
-	b->len += n;
-}
-
-static void put_u(struct buf *b, uint64_t v)
-{
-	uint8_t tmp[PERFSHIM_VARINT_MAX];
-
-	put(b, tmp, perfshim_put_varint(tmp, v));
-}
-
-static void put_str(struct buf *b, const char *s)
-{
-	put_u(b, strlen(s));
-	put(b, s, strlen(s));
-}
-
-static void rec(struct buf *frame, uint8_t tag, const struct buf *payload)
-{
-	put(frame, &tag, 1);
-	put_u(frame, payload->len);
-	put(frame, payload->p, payload->len);
-}
-
-/* Header of a CLOCK_MONOTONIC trace: event times are ns. */
 static void header(struct buf *file)
 {
-	struct buf body = { 0 };
-	uint16_t maj = PERFSHIM_FORMAT_MAJOR, min = PERFSHIM_FORMAT_MINOR;
-	uint32_t blen;
-
-	put_u(&body, 42);   /* pid */
-	put_u(&body, 1);    /* ppid */
-	put_u(&body, 0);    /* start time */
-	put_u(&body, 1);    /* CLOCK_MONOTONIC */
-	put_u(&body, 1);    /* resolution */
-	put_u(&body, 4096); /* page size */
-	put_u(&body, 8);    /* pointer size */
-	put_u(&body, 64);   /* depth */
-	put_str(&body, "/bin/test");
-	put_str(&body, "test");
-	blen = (uint32_t)body.len;
-	put(file, PERFSHIM_MAGIC, PERFSHIM_MAGIC_LEN);
-	put(file, &maj, 2);
-	put(file, &min, 2);
-	put(file, &blen, 4);
-	put(file, body.p, body.len);
-	free(body.p);
-}
-
-static void add_frame(struct buf *file, const struct buf *frame)
-{
-	size_t bound = ZSTD_compressBound(frame->len);
-	uint8_t *z = malloc(bound);
-	size_t n = ZSTD_compress(z, bound, frame->p, frame->len, 1);
-
-	if (!z || ZSTD_isError(n))
-		exit(255);
-	put(file, z, n);
-	free(z);
+	header_minor(file, PERFSHIM_FORMAT_MAJOR, PERFSHIM_FORMAT_MINOR);
 }
 
 /* An event at absolute time ts (ns); size 0 makes it a FREE. */
