@@ -8,12 +8,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "frames.h"
 #include "hotspots.h"
 #include "json.h"
 #include "perfshim_trace.h"
 
 #define MAX_FRAMES 512
-#define MAX_INLINE 16
+#define MAX_INLINE FRAMES_MAX_INLINE
 #define DEFAULT_TOP 20
 #define SITE_FRAMES 8
 
@@ -469,22 +470,6 @@ int hotspots_parse(const char *s, int sites)
 
 /* --- symbolizing ---------------------------------------------------------- */
 
-/* All frames of a stack, innermost first, inlined frames expanded. */
-static size_t stack_frames(const struct replay *rp, struct symbols *sym,
-			   uint32_t stack, struct sym_frame *out, size_t max)
-{
-	size_t n = 0;
-
-	for (uint32_t id = stack; id && id < rp->nnodes && n < max;
-	     id = rp->nodes[id].parent) {
-		int room = (int)(max - n < MAX_INLINE ? max - n : MAX_INLINE);
-
-		n += (size_t)symbols_lookup(sym, replay_node_module(rp, id),
-					    rp->nodes[id].ip, 1, out + n, room);
-	}
-	return n;
-}
-
 static const struct module_info *module_at(const struct replay *rp, uint64_t ip)
 {
 	const struct module_info *any = NULL;
@@ -834,8 +819,8 @@ static int cpu_report(struct hotspots *h, struct symbols *sym,
 
 		if (o->thread >= 0 && s->thread != (uint64_t)o->thread)
 			continue;
-		size_t n =
-			stack_frames(h->rp, sym, s->stack, frames, MAX_FRAMES);
+		size_t n = frames_of_stack(h->rp, sym, s->stack, frames,
+					   MAX_FRAMES);
 
 		if (!n)
 			continue;
@@ -1198,8 +1183,8 @@ static int sites_report(struct hotspots *h, struct symbols *sym,
 		if (!site_value(s))
 			break;
 		shown++;
-		size_t n =
-			stack_frames(h->rp, sym, s->stack, frames, MAX_FRAMES);
+		size_t n = frames_of_stack(h->rp, sym, s->stack, frames,
+					   MAX_FRAMES);
 		uint64_t peak = s->gen == h->gen ? s->at_peak : s->live;
 
 		if (o->json) {
@@ -1279,8 +1264,8 @@ static int flame_report(struct hotspots *h, struct symbols *sym,
 
 			if (o->thread >= 0 && s->thread != (uint64_t)o->thread)
 				continue;
-			size_t n = stack_frames(h->rp, sym, s->stack, frames,
-						MAX_FRAMES);
+			size_t n = frames_of_stack(h->rp, sym, s->stack, frames,
+						   MAX_FRAMES);
 
 			if (n && line_add(&ls, collapse(frames, n, buf, 65536),
 					  s->n))
@@ -1296,8 +1281,8 @@ static int flame_report(struct hotspots *h, struct symbols *sym,
 
 			if (!v)
 				continue;
-			n = stack_frames(h->rp, sym, s->stack, frames,
-					 MAX_FRAMES);
+			n = frames_of_stack(h->rp, sym, s->stack, frames,
+					    MAX_FRAMES);
 			if (!n) {
 				frames[0].function = "(no stack)";
 				n = 1;

@@ -4,11 +4,11 @@
 #include <string.h>
 
 #include "json.h"
+#include "frames.h"
 #include "leaks.h"
 #include "perfshim_trace.h"
 
 #define MAX_FRAMES 512
-#define MAX_INLINE 16
 
 static const char *const kind_names[LEAK_KINDS] = { "definite", "indirect",
 						    "possible", "reachable",
@@ -152,56 +152,6 @@ const char *leaks_runtime_owned(const struct sym_frame *f, size_t n)
 	return NULL;
 }
 
-/* All frames of a stack, innermost first, inlined frames expanded. */
-static size_t symbolize(const struct replay *rp, struct symbols *sym,
-			uint32_t stack, struct sym_frame *out, size_t max)
-{
-	size_t n = 0;
-
-	for (uint32_t id = stack; id && id < rp->nnodes && n < max;
-	     id = rp->nodes[id].parent) {
-		int room = (int)(max - n < MAX_INLINE ? max - n : MAX_INLINE);
-
-		n += (size_t)symbols_lookup(sym, replay_node_module(rp, id),
-					    rp->nodes[id].ip, 1, out + n, room);
-	}
-	return n;
-}
-
-static void text_frames(FILE *out, const struct sym_frame *f, size_t n)
-{
-	for (size_t i = 0; i < n; i++) {
-		fprintf(out, "    #%-2zu %s", i, f[i].function);
-		if (f[i].file[0])
-			fprintf(out, "  %s:%u", f[i].file, f[i].line);
-		if (f[i].inlined)
-			fprintf(out, "  (inlined)");
-		if (f[i].module[0])
-			fprintf(out, "  [%s]", f[i].module);
-		fputc('\n', out);
-	}
-}
-
-static void json_frames(struct json_writer *w, const struct sym_frame *f,
-			size_t n)
-{
-	json_key(w, "stack");
-	json_array_begin(w);
-	for (size_t i = 0; i < n; i++) {
-		json_object_begin(w);
-		json_key(w, "function");
-		json_string(w, f[i].function);
-		json_key(w, "file");
-		json_string(w, f[i].file);
-		json_key(w, "line");
-		json_u64(w, f[i].line);
-		json_key(w, "module");
-		json_string(w, f[i].module);
-		json_object_end(w);
-	}
-	json_array_end(w);
-}
-
 static const char *plural(uint64_t n, const char *one, const char *many)
 {
 	return n == 1 ? one : many;
@@ -260,7 +210,8 @@ int leaks_report(const struct replay *rp, struct symbols *sym,
 	for (size_t i = 0; i < ngroups; i++) {
 		if (!(kinds & (1u << g[i].kind)))
 			continue;
-		size_t n = symbolize(rp, sym, g[i].stack, frames, MAX_FRAMES);
+		size_t n = frames_of_stack(rp, sym, g[i].stack, frames,
+					   MAX_FRAMES);
 
 		if (!opt->show_runtime && leaks_runtime_owned(frames, n)) {
 			t->rt_groups++;
@@ -298,7 +249,7 @@ int leaks_report(const struct replay *rp, struct symbols *sym,
 			json_u64(&w, g[i].bytes);
 			json_key(&w, "blocks");
 			json_u64(&w, g[i].blocks);
-			json_frames(&w, frames, n);
+			frames_json(&w, frames, n);
 			json_object_end(&w);
 		} else {
 			fprintf(out,
@@ -308,7 +259,7 @@ int leaks_report(const struct replay *rp, struct symbols *sym,
 				g[i].blocks,
 				plural(g[i].blocks, "block", "blocks"),
 				kind_names[g[i].kind]);
-			text_frames(out, frames, n);
+			frames_text(out, frames, n);
 			fputc('\n', out);
 		}
 	}

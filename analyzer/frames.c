@@ -1,0 +1,52 @@
+/* frames.c - symbolized stacks, printed as text or JSON. */
+#include "frames.h"
+
+size_t frames_of_stack(const struct replay *rp, struct symbols *sym,
+		       uint32_t stack, struct sym_frame *out, size_t max)
+{
+	size_t n = 0;
+
+	for (uint32_t id = stack; id && id < rp->nnodes && n < max;
+	     id = rp->nodes[id].parent) {
+		int room =
+			(int)(max - n < FRAMES_MAX_INLINE ? max - n
+							  : FRAMES_MAX_INLINE);
+
+		n += (size_t)symbols_lookup(sym, replay_node_module(rp, id),
+					    rp->nodes[id].ip, 1, out + n, room);
+	}
+	return n;
+}
+
+void frames_text(FILE *out, const struct sym_frame *f, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		fprintf(out, "    #%-2zu %s", i, f[i].function);
+		if (f[i].file[0])
+			fprintf(out, "  %s:%u", f[i].file, f[i].line);
+		if (f[i].inlined)
+			fprintf(out, "  (inlined)");
+		if (f[i].module[0])
+			fprintf(out, "  [%s]", f[i].module);
+		fputc('\n', out);
+	}
+}
+
+void frames_json(struct json_writer *w, const struct sym_frame *f, size_t n)
+{
+	json_key(w, "stack");
+	json_array_begin(w);
+	for (size_t i = 0; i < n; i++) {
+		json_object_begin(w);
+		json_key(w, "function");
+		json_string(w, f[i].function);
+		json_key(w, "file");
+		json_string(w, f[i].file);
+		json_key(w, "line");
+		json_u64(w, f[i].line);
+		json_key(w, "module");
+		json_string(w, f[i].module);
+		json_object_end(w);
+	}
+	json_array_end(w);
+}
