@@ -5,6 +5,7 @@
 
 #include "json.h"
 #include "leaks.h"
+#include "perfshim_trace.h"
 
 #define MAX_FRAMES 512
 #define MAX_INLINE 16
@@ -27,16 +28,49 @@ static int by_size(const void *a, const void *b)
 		return x->bytes < y->bytes ? 1 : -1;
 	if (x->blocks != y->blocks)
 		return x->blocks < y->blocks ? 1 : -1;
-	return x->stack < y->stack ? -1 : x->stack > y->stack;
+	if (x->stack != y->stack)
+		return x->stack < y->stack ? -1 : 1;
+	return x->kind - y->kind;
 }
 
-/* Group live blocks by stack: a small hash from stack id to group. */
-static struct group *group_live(const struct replay *rp, size_t *ngroups)
+int leak_kinds_parse(const char *list, unsigned *mask)
+{
+	const char *s = list;
+
+	*mask = 0;
+	if (!strcmp(list, "all")) {
+		*mask = (1u << LEAK_KINDS) - 1;
+		return 0;
+	}
+	while (*s) {
+		size_t n = strcspn(s, ",");
+		int k;
+
+		for (k = 0; k < LEAK_KINDS; k++)
+			if (strlen(kind_names[k]) == n &&
+			    !strncmp(s, kind_names[k], n))
+				break;
+		if (k == LEAK_KINDS)
+			return -1;
+		*mask |= 1u << k;
+		s += n;
+		if (*s == ',' && *++s == 0)
+			return -1;
+	}
+	return *mask ? 0 : -1;
+}
+
+/*
+ * Group live blocks by stack and kind: a small hash from (stack, kind) to
+ * group.
+ */
+static struct group *group_live(const struct replay *rp,
+				const struct classify *cls, size_t *ngroups)
 {
 	size_t cap = 1024, n = 0;
 	struct group *g;
 
-	while (cap < rp->live_count * 2)
+	while (cap < rp->live_count * 2 + 2)
 		cap *= 2;
 	g = calloc(cap, sizeof(*g));
 	if (!g)
@@ -48,13 +82,16 @@ static struct group *group_live(const struct replay *rp, size_t *ngroups)
 
 		if (!b->addr)
 			continue;
-		size_t s = (b->stack * 2654435761u) & (cap - 1);
+		int kind = classify_kind(cls, b);
+		size_t s = ((b->stack * 8u + (unsigned)kind) * 2654435761u) &
+			   (cap - 1);
 
-		while (g[s].stack != UINT32_MAX && g[s].stack != b->stack)
+		while (g[s].stack != UINT32_MAX &&
+		       (g[s].stack != b->stack || g[s].kind != kind))
 			s = (s + 1) & (cap - 1);
 		if (g[s].stack == UINT32_MAX) {
 			g[s].stack = b->stack;
-			g[s].kind = LEAK_UNCLASSIFIED;
+			g[s].kind = kind;
 			n++;
 		}
 		g[s].bytes += b->size;
@@ -99,6 +136,8 @@ const char *leaks_runtime_owned(const struct sym_frame *f, size_t n)
 		{ "_nl_load_locale", "locale data" },
 		/* thread control blocks of the stacks glibc caches for reuse */
 		{ "_dl_allocate_tls", "thread stacks cached for reuse" },
+		/* the loader's table of loaded objects (dlopen) */
+		{ "_dlfo_mappings_segment_allocate", "the loader's tables" },
 	};
 	size_t i;
 
@@ -168,12 +207,39 @@ static const char *plural(uint64_t n, const char *one, const char *many)
 	return n == 1 ? one : many;
 }
 
+/* What the kinds rest on: the scan, a partial one, or none. */
+static void scan_note(FILE *out, const struct classify *c)
+{
+	if (!c)
+		return;
+	if (!c->scans) {
+		fprintf(out, "Kinds: the trace has no scan results (the "
+			     "program was killed by SIGKILL, replaced by exec, "
+			     "or ran with PERFSHIM_SCAN=0): every block is "
+			     "unclassified.\n");
+		return;
+	}
+	if (c->last_flags & PERFSHIM_SCAN_MISSED_THREADS)
+		fprintf(out,
+			"Kinds: %" PRIu64 " %s did not stop for the last scan; "
+			"%s scanned whole, without registers.\n",
+			c->missed_threads,
+			plural(c->missed_threads, "thread", "threads"),
+			plural(c->missed_threads, "its stack was",
+			       "their stacks were"));
+	if (c->last_flags & PERFSHIM_SCAN_PARTIAL)
+		fprintf(out, "Kinds: the last scan missed some allocations "
+			     "(events it could not read); its verdicts may be "
+			     "incomplete.\n");
+}
+
 int leaks_report(const struct replay *rp, struct symbols *sym,
 		 const struct leak_options *opt, FILE *out,
 		 struct leak_totals *t)
 {
 	size_t ngroups = 0;
-	struct group *g = group_live(rp, &ngroups);
+	struct group *g = group_live(rp, opt->cls, &ngroups);
+	unsigned kinds = opt->kinds ? opt->kinds : (1u << LEAK_KINDS) - 1;
 	struct sym_frame *frames = calloc(MAX_FRAMES, sizeof(*frames));
 	struct json_writer w;
 	int rc = 0;
@@ -192,6 +258,8 @@ int leaks_report(const struct replay *rp, struct symbols *sym,
 		json_array_begin(&w);
 	}
 	for (size_t i = 0; i < ngroups; i++) {
+		if (!(kinds & (1u << g[i].kind)))
+			continue;
 		size_t n = symbolize(rp, sym, g[i].stack, frames, MAX_FRAMES);
 
 		if (!opt->show_runtime && leaks_runtime_owned(frames, n)) {
@@ -218,6 +286,8 @@ int leaks_report(const struct replay *rp, struct symbols *sym,
 			continue;
 		}
 		t->groups++;
+		if (opt->gate_kinds & (1u << g[i].kind))
+			t->gate_groups++;
 		t->bytes[g[i].kind] += g[i].bytes;
 		t->blocks[g[i].kind] += g[i].blocks;
 		if (opt->json) {
@@ -273,6 +343,26 @@ int leaks_report(const struct replay *rp, struct symbols *sym,
 			" %s from %" PRIu64 " allocation %s.\n",
 			bytes, blocks, plural(blocks, "block", "blocks"),
 			t->groups, plural(t->groups, "site", "sites"));
+		if (t->groups) {
+			const char *sep = "By kind:";
+
+			for (int k = 0; k < LEAK_KINDS; k++) {
+				if (!t->blocks[k])
+					continue;
+				fprintf(out,
+					"%s %s %" PRIu64 " %s in %" PRIu64 " %"
+					"s",
+					sep, kind_names[k], t->bytes[k],
+					plural(t->bytes[k], "byte", "bytes"),
+					t->blocks[k],
+					plural(t->blocks[k], "block",
+					       "blocks"));
+				sep = ",";
+			}
+			fputs(".\n", out);
+		}
+		if (t->groups)
+			scan_note(out, opt->cls);
 		if (t->rt_groups)
 			fprintf(out,
 				"Not shown: %" PRIu64 " bytes in %" PRIu64

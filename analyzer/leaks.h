@@ -5,6 +5,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "classify.h"
 #include "replay.h"
 #include "suppress.h"
 #include "symbols.h"
@@ -24,11 +25,26 @@ struct leak_options {
 	int json;
 	struct suppressions *supp; /* may be NULL */
 	int show_runtime; /* report what the C/C++ runtime keeps till exit */
+	const struct classify *cls; /* the scan's verdicts; may be NULL */
+	unsigned kinds;	     /* 1 << kind for each kind reported; 0: all */
+	unsigned gate_kinds; /* the kinds the gate counts (of those reported) */
 };
+
+/* The gate's kinds unless --leak-kinds says otherwise. */
+#define LEAK_GATE_DEFAULT                                                  \
+	(1u << LEAK_DEFINITE | 1u << LEAK_INDIRECT | 1u << LEAK_POSSIBLE | \
+	 1u << LEAK_UNCLASSIFIED)
+
+/*
+ * leak_kinds_parse - a --leak-kinds list (comma-separated kind names, or
+ * "all") as a mask. Returns 0, or -1 on a word that is no kind.
+ */
+int leak_kinds_parse(const char *list, unsigned *mask);
 
 struct leak_totals {
 	uint64_t bytes[LEAK_KINDS], blocks[LEAK_KINDS];
-	uint64_t groups;				  /* reported */
+	uint64_t groups;      /* reported */
+	uint64_t gate_groups; /* reported, of a kind the gate counts */
 	uint64_t supp_bytes, supp_blocks;		  /* suppressed */
 	uint64_t small_bytes, small_blocks, small_groups; /* < min_bytes */
 	uint64_t rt_bytes, rt_blocks, rt_groups; /* the runtime's own */

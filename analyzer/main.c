@@ -6,8 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "hotspots.h"
+#include "classify.h"
 #include "growth.h"
+#include "hotspots.h"
 #include "json.h"
 #include "leaks.h"
 #include "perfshim_trace.h"
@@ -23,7 +24,7 @@
 static const char usage[] =
 	"usage: perfanalyze TRACE [--leaks] [--json] [--fail-on-leak]\n"
 	"                   [--min-bytes N] [--suppressions FILE]...\n"
-	"                   [--show-runtime]\n"
+	"                   [--show-runtime] [--leak-kinds LIST]\n"
 	"       perfanalyze TRACE --hotspots [--by KEY] [--top N] [--thread I]"
 	" [--json]\n"
 	"       perfanalyze TRACE --flamegraph [--metric METRIC] [--thread I]\n"
@@ -43,6 +44,13 @@ static const char usage[] =
 	"  --min-bytes N        ignore allocation sites leaking fewer than N "
 	"bytes\n"
 	"  --suppressions FILE  LeakSanitizer-style 'leak:PATTERN' lines\n"
+	"  --leak-kinds LIST    report and gate only these kinds: comma list "
+	"of\n"
+	"                       definite,indirect,possible,reachable,"
+	"unclassified,\n"
+	"                       or all (default: all reported; the gate "
+	"counts\n"
+	"                       definite,indirect,possible,unclassified)\n"
 	"  --show-runtime       also report what the C/C++ runtime keeps "
 	"until\n"
 	"                       exit (stdio buffers, locale data, its "
@@ -242,6 +250,7 @@ int main(int argc, char **argv)
 		OPT_THREAD,
 		OPT_FLAME,
 		OPT_METRIC,
+		OPT_KINDS,
 	};
 	static const struct option opts[] = {
 		{ "leaks", no_argument, NULL, 'l' },
@@ -256,6 +265,7 @@ int main(int argc, char **argv)
 		{ "thread", required_argument, NULL, OPT_THREAD },
 		{ "flamegraph", no_argument, NULL, OPT_FLAME },
 		{ "metric", required_argument, NULL, OPT_METRIC },
+		{ "leak-kinds", required_argument, NULL, OPT_KINDS },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, OPT_VERSION },
 		GROWTH_LONG_OPTIONS,
@@ -361,6 +371,15 @@ int main(int argc, char **argv)
 			}
 			break;
 		}
+		case OPT_KINDS:
+			if (leak_kinds_parse(optarg, &lo.kinds))
+				die_usage("--leak-kinds takes a comma list of "
+					  "definite, indirect, possible, "
+					  "reachable, unclassified (or all), "
+					  "not",
+					  optarg);
+			leak_opts = 1;
+			break;
 		case 'h':
 			printf(usage, growth_usage);
 			return 0;
@@ -438,13 +457,17 @@ int main(int argc, char **argv)
 		return EXIT_INPUT;
 
 	struct replay rp;
-	struct trace_visitor v;
+	struct trace_visitor v, cv;
 	struct visitor_tee tee;
+	struct classify cls;
 
 	replay_init(&rp);
 	replay_visitor(&rp, &v);
+	classify_init(&cls, r);
+	classify_visitor(&cls, &cv);
 	visitor_tee_init(&tee);
 	visitor_tee_add(&tee, &v);
+	visitor_tee_add(&tee, &cv);
 	/* Reports that collect more than replay does add their visitor here. */
 	struct hotspots *hot = NULL;
 	struct trace_visitor hv;
@@ -510,13 +533,16 @@ int main(int argc, char **argv)
 		rc = EXIT_INPUT;
 		goto cleanup;
 	}
+	lo.cls = &cls;
+	lo.gate_kinds = lo.kinds ? lo.kinds : LEAK_GATE_DEFAULT;
 	if (leaks_report(&rp, sym, &lo, stdout, &t))
 		rc = EXIT_INPUT;
-	else if (fail_on_leak && t.groups)
+	else if (fail_on_leak && t.gate_groups)
 		rc = EXIT_GATE;
 	symbols_free(sym);
 cleanup:
 	hotspots_free(hot);
+	classify_release(&cls);
 	replay_release(&rp);
 	trace_reader_free(r);
 	suppressions_release(&supp);

@@ -110,8 +110,21 @@
  *               before the first event that uses it.
  * TIMING        exact timing aggregates (instrumented functions, zones);
  *               payload defined below, where its kind is.
- * SCAN          results of the shim's reachability scan of live blocks;
- *               payload defined below, where its kind is.
+ * SCAN          results of the shim's reachability scan of live blocks:
+ *               scan time (event clock, from the trace start; every
+ *               block of the record was allocated before it), flags
+ *               (PERFSHIM_SCAN_*), threads stopped for the scan, threads
+ *               that did not stop in time (their stacks were scanned
+ *               without registers), verdict count N, then N verdicts in
+ *               increasing address order: address as a delta from the
+ *               previous verdict's (the first from 0), the block's size
+ *               (that of its latest alloc), kind (PERFSHIM_SCAN_DEFINITE
+ *               ...). One scan may take several records with the same
+ *               time (at most 65536 verdicts each); a later scan's
+ *               verdict replaces an earlier one. A reader applies a
+ *               verdict to a block only if the block is live at that
+ *               address, of that size, and was allocated at or before
+ *               the scan time; blocks without one stay unclassified.
  *
  * Tags from PERFSHIM_REC_EXT_FIRST to PERFSHIM_REC_EXT_LAST are extension
  * records: the reader checks only their framing and hands the payload to
@@ -224,6 +237,20 @@ enum perfshim_end {
 	PERFSHIM_END_SIGNAL = 2, /* killed by a fatal signal: signal number */
 	PERFSHIM_END_EXEC = 3, /* replaced by exec; the new image traces anew */
 	PERFSHIM_END_STOPPED = 4 /* tracing was turned off (write error) */
+};
+
+/* SCAN flags. */
+#define PERFSHIM_SCAN_AT_EXIT 1u	/* the scan at exit (else the API's) */
+#define PERFSHIM_SCAN_MISSED_THREADS 2u /* some threads did not stop */
+#define PERFSHIM_SCAN_PARTIAL 4u	/* some events escaped the index */
+
+/* SCAN verdict kinds, memcheck's definitions. */
+enum perfshim_scan_kind {
+	PERFSHIM_SCAN_DEFINITE = 0,  /* no pointer to it anywhere */
+	PERFSHIM_SCAN_INDIRECT = 1,  /* pointed to only from lost blocks */
+	PERFSHIM_SCAN_POSSIBLE = 2,  /* reached only through interior ptrs */
+	PERFSHIM_SCAN_REACHABLE = 3, /* a start pointer chain from a root */
+	PERFSHIM_SCAN_KINDS
 };
 
 enum perfshim_lost {

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "live.h"
 #include "perfshim_trace.h"
 #include "shim.h"
 
@@ -93,6 +94,7 @@ static void read_config(void)
 		(int)env_long("PERFSHIM_SAMPLE_HZ", 1000, 0, 10000);
 	perfshim_cfg.rss_interval_ms =
 		(unsigned)env_long("PERFSHIM_RSS_INTERVAL_MS", 100, 0, 3600000);
+	perfshim_live_enabled = (int)env_long("PERFSHIM_SCAN", 1, 0, 1);
 	kb = env_long("PERFSHIM_BUFFER_KB", 256, 16, 65536);
 	perfshim_cfg.ring_size = 16 * 1024;
 	while (perfshim_cfg.ring_size < (size_t)kb * 1024)
@@ -159,6 +161,7 @@ __attribute__((destructor)) static void perfshim_fini(void)
 		return;
 	perfshim_guard++;
 	perfshim_modules_scan();
+	perfshim_scan_at_exit();
 	perfshim_finish(PERFSHIM_END_EXIT, exit_status);
 	perfshim_guard--;
 }
@@ -203,6 +206,7 @@ static void quick_end(int status)
 {
 	if (atomic_load(&perfshim_recording) && !foreign_process()) {
 		perfshim_guard++;
+		perfshim_scan_at_exit();
 		perfshim_finish(PERFSHIM_END__EXIT, status & 0xff);
 		perfshim_guard--;
 	}

@@ -53,6 +53,10 @@ struct thread_state {
 	uint64_t head_seen; /* writer's: head at the start of its pass */
 	uintptr_t stack_lo, stack_hi; /* for frame-pointer walks, 0: unknown */
 	void *altstack; /* our sigaltstack for this thread, or NULL */
+	/* The live-block index's reading of the ring (live.c): how far,
+	 * the time base there, and 1 if it met an event it cannot parse. */
+	uint64_t live_pos, live_ts;
+	int live_bad;
 	struct stack_cache_entry cache[STACK_CACHE_SIZE];
 	uintptr_t ips[MAX_DEPTH + 16];
 };
@@ -168,6 +172,16 @@ HIDDEN int perfshim_trace_fd(void);
 HIDDEN int perfshim_protect_fd(int fd);
 HIDDEN void perfshim_writer_start(void);
 HIDDEN void perfshim_unfinish(void);
+/* For the scan (scan.c): hold off the writer's passes; the thread list
+ * (stable while held); the writer thread's id and an address on its
+ * stack, to leave it alone. */
+HIDDEN void perfshim_writer_lock(void);
+HIDDEN void perfshim_writer_unlock(void);
+/* The same within ms milliseconds (signal handlers): 0, or -1. */
+HIDDEN int perfshim_writer_trylock(int ms);
+HIDDEN struct thread_state *perfshim_threads(void);
+extern HIDDEN _Atomic pid_t perfshim_writer_tid;
+extern HIDDEN uintptr_t perfshim_writer_stack;
 extern HIDDEN _Atomic uint64_t perfshim_alloc_calls, perfshim_free_calls,
 	perfshim_alloc_bytes, perfshim_lost_events;
 

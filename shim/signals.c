@@ -5,6 +5,7 @@
 #include <signal.h>
 #include <string.h>
 
+#include "live.h"
 #include "perfshim_trace.h"
 #include "shim.h"
 
@@ -62,6 +63,7 @@ static void on_signal(int sig, siginfo_t *info, void *uctx)
 	/* The default action (SIG_IGN only reaches here for a real fault,
 	 * which the kernel would not let a program ignore either). */
 	perfshim_guard++;
+	perfshim_scan_at_signal(uctx);
 	perfshim_finish(PERFSHIM_END_SIGNAL, sig);
 	perfshim_guard--;
 

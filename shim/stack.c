@@ -332,7 +332,7 @@ static int fp_checked(struct thread_state *t, void **buf, int max)
 	int n = 0, outside = 0;
 
 	if (!t->stack_hi)
-		stack_bounds(t);
+		perfshim_stack_bounds(t);
 	while (n < max) {
 		if (fp < t->stack_lo || fp + 16 > t->stack_hi || (fp & 7))
 			return -1;
@@ -376,7 +376,7 @@ static int unwind_learning(struct thread_state *t, void **buf, int max)
 	if (unw_getcontext(&uc) || unw_init_local(&c, &uc) < 0)
 		return 0;
 	if (!t->stack_hi)
-		stack_bounds(t);
+		perfshim_stack_bounds(t);
 	while (n < max) {
 		unw_word_t bp, ip, ip2, sp2, bp2;
 

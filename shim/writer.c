@@ -18,6 +18,7 @@
 #include <unistd.h>
 #include <zstd.h>
 
+#include "live.h"
 #include "perfshim_trace.h"
 #include "shim.h"
 
@@ -451,8 +452,15 @@ static void pass(int final)
 			mbuf_put(&staging, idx, in);
 			if (first > len)
 				first = len;
+			size_t at = staging.len;
+
 			mbuf_put(&staging, t->ring + off, first);
 			mbuf_put(&staging, t->ring, len - first);
+			if (staging.len == at + len)
+				perfshim_live_apply_copy(t, staging.p + at, len,
+							 tail);
+			else
+				perfshim_live_apply(t, head);
 			atomic_store_explicit(&t->tail, head,
 					      memory_order_release);
 			drained = 1;
@@ -499,6 +507,8 @@ static void *writer_main(void *arg)
 	(void)arg;
 	is_writer = 1;
 	perfshim_guard = 1; /* nothing this thread does is the program's */
+	atomic_store(&perfshim_writer_tid, (pid_t)syscall(SYS_gettid));
+	perfshim_writer_stack = (uintptr_t)&arg;
 	while (!atomic_load(&writer_stop)) {
 		uint32_t v = atomic_load(&wake_word);
 
@@ -531,6 +541,36 @@ static void start_writer(void)
 		atomic_store(&writer_running, 0);
 	pthread_attr_destroy(&a);
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
+}
+
+HIDDEN _Atomic pid_t perfshim_writer_tid;
+HIDDEN uintptr_t perfshim_writer_stack;
+
+HIDDEN void perfshim_writer_lock(void)
+{
+	pthread_mutex_lock(&pass_lock);
+}
+
+HIDDEN int perfshim_writer_trylock(int ms)
+{
+	struct timespec pause = { 0, 1000000 };
+
+	for (int i = 0; i < ms; i++) {
+		if (!pthread_mutex_trylock(&pass_lock))
+			return 0;
+		nanosleep(&pause, NULL);
+	}
+	return -1;
+}
+
+HIDDEN void perfshim_writer_unlock(void)
+{
+	pthread_mutex_unlock(&pass_lock);
+}
+
+HIDDEN struct thread_state *perfshim_threads(void)
+{
+	return atomic_load(&threads);
 }
 
 /* No writer (after fork, after the END): the producer writes itself. */
@@ -1042,6 +1082,8 @@ HIDDEN void perfshim_after_fork_child(void)
 	for (struct thread_state *t = atomic_load(&threads), *next; t;
 	     t = next) {
 		next = t->next;
+		/* Their blocks are in the child's memory too (see live.c). */
+		perfshim_live_apply(t, atomic_load(&t->head));
 		if (t != self) {
 			munmap(t->ring, t->ring_size);
 			munmap(t, sizeof(*t));
@@ -1084,6 +1126,7 @@ HIDDEN void perfshim_after_fork_child(void)
 		atomic_store(&self->busy, 0);
 		atomic_store(&self->cur_ts, 0);
 		memset(self->cache, 0, sizeof(self->cache));
+		perfshim_live_fork_child(self);
 		self->next = NULL;
 		atomic_store(&threads, self);
 		announce(self);

@@ -1,13 +1,15 @@
 /*
  * fuzz_reader.c - libFuzzer target: any bytes through the trace reader,
  * replay, and the collectors that parse records of their own (hot spots'
- * samples and TIMING payloads, growth's markers and memory samples), then
- * the hot-spots reports and the growth report (its second pass too).
+ * samples and TIMING payloads, growth's markers and memory samples, the
+ * SCAN verdicts), then the verdicts, the hot-spots reports and the growth
+ * report (its second pass too).
  */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 
+#include "classify.h"
 #include "growth.h"
 #include "hotspots.h"
 #include "reader.h"
@@ -68,10 +70,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct trace_reader *r = trace_reader_open_mem(data, size, "fuzz");
 	struct replay rp;
-	struct trace_visitor v, hv, gv;
+	struct trace_visitor v, hv, gv, cv;
 	struct visitor_tee tee;
 	struct growth_scan gs;
 	struct hotspots *hot;
+	struct classify c;
 
 	if (!r)
 		return 0;
@@ -79,8 +82,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	replay_visitor(&rp, &v);
 	growth_scan_init(&gs);
 	growth_scan_visitor(&gs, &gv);
+	classify_init(&c, r);
+	classify_visitor(&c, &cv);
 	visitor_tee_init(&tee);
 	visitor_tee_add(&tee, &v);
+	visitor_tee_add(&tee, &cv);
 	visitor_tee_add(&tee, &gv);
 	hot = hotspots_new(&rp, r);
 	if (hot) {
@@ -94,8 +100,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	for (size_t i = 0; i < rp.nnodes; i++)
 		(void)replay_node_module(&rp, (uint32_t)i);
+	for (size_t i = 0; i < rp.live_cap; i++)
+		if (rp.live[i].addr)
+			(void)classify_kind(&c, &rp.live[i]);
 	hotspots_free(hot);
 	growth_scan_release(&gs);
+	classify_release(&c);
 	replay_release(&rp);
 	trace_reader_free(r);
 	return 0;

@@ -1,0 +1,234 @@
+/* live.c - the live-block index, kept by the writer thread from the rings. */
+#define _GNU_SOURCE
+#include <string.h>
+#include <sys/mman.h>
+
+#include "live.h"
+#include "perfshim_trace.h"
+
+HIDDEN int perfshim_live_enabled = 1;
+HIDDEN struct live_index perfshim_live;
+
+static inline size_t home(uint64_t addr, size_t cap)
+{
+	return (size_t)((addr * 0x9e3779b97f4a7c15ull) >> 20) & (cap - 1);
+}
+
+static int grow(struct live_index *x)
+{
+	size_t cap = x->cap ? 2 * x->cap : 65536;
+	struct live_entry *e =
+		mmap(NULL, cap * sizeof(*e), PROT_READ | PROT_WRITE,
+		     MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (e == MAP_FAILED)
+		return -1;
+	for (size_t i = 0; i < x->cap; i++) {
+		if (!x->e[i].addr)
+			continue;
+		size_t s = home(x->e[i].addr, cap);
+
+		while (e[s].addr)
+			s = (s + 1) & (cap - 1);
+		e[s] = x->e[i];
+	}
+	if (x->e)
+		munmap(x->e, x->cap * sizeof(*x->e));
+	x->e = e;
+	x->cap = cap;
+	return 0;
+}
+
+/* Linear probing with backward shift, as the analyzer's replay. */
+static void drop(struct live_index *x, size_t s)
+{
+	size_t mask = x->cap - 1;
+
+	for (size_t j = (s + 1) & mask; x->e[j].addr; j = (j + 1) & mask) {
+		size_t h = home(x->e[j].addr, x->cap);
+
+		if (((j - h) & mask) >= ((j - s) & mask)) {
+			x->e[s] = x->e[j];
+			s = j;
+		}
+	}
+	x->e[s].addr = 0;
+	x->count--;
+}
+
+static struct live_entry *slot(struct live_index *x, uint64_t addr, size_t *at)
+{
+	if ((x->count + 1) * 2 > x->cap && grow(x))
+		return NULL;
+	size_t s = home(addr, x->cap);
+
+	while (x->e[s].addr && x->e[s].addr != addr)
+		s = (s + 1) & (x->cap - 1);
+	*at = s;
+	return &x->e[s];
+}
+
+/*
+ * Events of different threads arrive out of time order (a free drained
+ * before the alloc it frees), so each address keeps a net count and the
+ * latest alloc: the order they are applied in does not matter.
+ */
+static void on_alloc(struct live_index *x, uint64_t addr, uint64_t size,
+		     uint64_t ts)
+{
+	size_t s;
+	struct live_entry *e = slot(x, addr, &s);
+
+	if (!e) {
+		x->broken = 1;
+		return;
+	}
+	if (!e->addr) {
+		e->addr = addr;
+		e->count = 0;
+		e->ts = 0;
+		x->count++;
+	}
+	if (++e->count == 0) {
+		drop(x, s);
+		return;
+	}
+	if (ts >= e->ts) {
+		e->ts = ts;
+		e->size = size;
+	}
+}
+
+static void on_free(struct live_index *x, uint64_t addr)
+{
+	size_t s;
+	struct live_entry *e = slot(x, addr, &s);
+
+	if (!e) {
+		x->broken = 1;
+		return;
+	}
+	if (!e->addr) {
+		e->addr = addr;
+		e->count = 0;
+		e->ts = 0;
+		e->size = 0;
+		x->count++;
+	}
+	if (--e->count == 0)
+		drop(x, s);
+}
+
+/*
+ * Apply the events in [p, end); *bad set when one cannot be parsed. The
+ * byte source is either contiguous (get_flat) or the ring (get_ring).
+ */
+struct in {
+	const uint8_t *p, *end; /* contiguous bytes */
+	const uint8_t *ring;	/* or the ring, when not NULL */
+	size_t mask;
+	uint64_t pos, stop;
+};
+
+static inline int get(struct in *r, uint64_t *v)
+{
+	if (!r->ring)
+		return perfshim_get_varint(&r->p, r->end, v);
+	uint64_t x = 0;
+
+	for (unsigned shift = 0; shift < 64; shift += 7) {
+		if (r->pos == r->stop)
+			return -1;
+		uint8_t b = r->ring[r->pos++ & r->mask];
+
+		x |= (uint64_t)(b & 0x7f) << shift;
+		if (!(b & 0x80)) {
+			*v = x;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+static inline int more(const struct in *r)
+{
+	return r->ring ? r->pos < r->stop : r->p < r->end;
+}
+
+static inline uint8_t tag_of(struct in *r)
+{
+	return r->ring ? r->ring[r->pos++ & r->mask] : *r->p++;
+}
+
+static void parse(struct thread_state *t, struct in *r)
+{
+	struct live_index *x = &perfshim_live;
+	uint64_t dt, size, addr, skip;
+
+	while (more(r)) {
+		uint8_t tag = tag_of(r);
+
+		if (get(r, &dt))
+			goto bad;
+		t->live_ts += dt;
+		if ((tag & 0xf0) == PERFSHIM_EV_ALLOC) {
+			if (get(r, &size) || get(r, &addr) || get(r, &skip))
+				goto bad;
+			on_alloc(x, addr, size, t->live_ts);
+		} else if (tag == PERFSHIM_EV_FREE) {
+			if (get(r, &addr))
+				goto bad;
+			on_free(x, addr);
+		} else if (tag == PERFSHIM_EV_SAMPLE ||
+			   tag == PERFSHIM_EV_MARK) {
+			if (get(r, &skip))
+				goto bad;
+		} else if (tag != PERFSHIM_EV_THREAD_EXIT) {
+			goto bad;
+		}
+	}
+	return;
+bad:
+	/* An event we cannot parse: this thread's later events cannot be
+	 * found either; the scan says its result is partial. */
+	t->live_bad = 1;
+	x->broken = 1;
+}
+
+HIDDEN void perfshim_live_apply(struct thread_state *t, uint64_t upto)
+{
+	struct in r = {
+		NULL, NULL, t->ring, t->ring_size - 1, t->live_pos, upto
+	};
+
+	if (!perfshim_live_enabled || upto <= t->live_pos)
+		return;
+	t->live_pos = upto;
+	if (!t->live_bad)
+		parse(t, &r);
+}
+
+HIDDEN void perfshim_live_apply_copy(struct thread_state *t, const uint8_t *p,
+				     size_t len, uint64_t pos)
+{
+	if (!perfshim_live_enabled || pos + len <= t->live_pos)
+		return;
+	if (t->live_pos < pos) { /* a gap: cannot happen, but never guess */
+		t->live_bad = 1;
+		perfshim_live.broken = 1;
+	}
+	size_t skip = (size_t)(t->live_pos - pos);
+	struct in r = { p + skip, p + len, NULL, 0, 0, 0 };
+
+	t->live_pos = pos + len;
+	if (!t->live_bad)
+		parse(t, &r);
+}
+
+HIDDEN void perfshim_live_fork_child(struct thread_state *self)
+{
+	if (self) {
+		self->live_pos = 0;
+		self->live_ts = 0;
+	}
+}

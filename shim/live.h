@@ -1,0 +1,55 @@
+/*
+ * live.h - the live-block index: every block allocated and not yet freed,
+ * by address, kept by the writer thread as it drains the threads' rings
+ * (never on the allocation path), in memory the shim maps itself.
+ * Only the holder of the writer's pass lock (the writer, a scan, a forked
+ * child before it has threads) touches it.
+ */
+#ifndef PERFSHIM_LIVE_H
+#define PERFSHIM_LIVE_H
+
+#include "shim.h"
+
+struct live_entry {
+	uint64_t addr; /* 0: empty slot */
+	int64_t count; /* allocs - frees seen for addr; live when > 0 */
+	uint64_t size; /* of the alloc with the latest time */
+	uint64_t ts;   /* that alloc's event time */
+};
+
+struct live_index {
+	struct live_entry *e; /* open addressing, power-of-two cap */
+	size_t cap, count;
+	int broken; /* an event was lost to the index: scans are partial */
+};
+
+/* PERFSHIM_SCAN: 0 turns the index (and every scan) off. */
+extern HIDDEN int perfshim_live_enabled;
+extern HIDDEN struct live_index perfshim_live;
+
+/*
+ * perfshim_live_apply - apply t's ring bytes from t->live_pos up to the
+ * ring position upto (which must not have been overwritten yet) to the
+ * index, and advance t->live_pos. Bytes already applied are skipped, so
+ * a scan may apply ahead of the writer's drain.
+ */
+HIDDEN void perfshim_live_apply(struct thread_state *t, uint64_t upto);
+/*
+ * perfshim_live_apply_copy - the same from a contiguous copy of the ring
+ * bytes [pos, pos + len) (the writer's staging buffer): faster.
+ */
+HIDDEN void perfshim_live_apply_copy(struct thread_state *t, const uint8_t *p,
+				     size_t len, uint64_t pos);
+/* In a forked child, after its thread's ring was reset. */
+HIDDEN void perfshim_live_fork_child(struct thread_state *self);
+
+/* scan.c: the reachability scan at exit (and from the API). */
+HIDDEN void perfshim_scan_at_exit(void);
+/*
+ * perfshim_scan_at_signal - the scan from a fatal signal's handler, with
+ * its ucontext (the interrupted thread's registers and stack). Runs once;
+ * gives up if the writer cannot be held off within 2 s.
+ */
+HIDDEN void perfshim_scan_at_signal(const void *uctx);
+
+#endif

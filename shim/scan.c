@@ -1,0 +1,1044 @@
+/*
+ * scan.c - which live blocks the program can still reach. Stop the other
+ * threads, complete the live-block index, mark from the roots and
+ * classify every block as memcheck does; the verdicts go into the trace
+ * as a SCAN record. Nothing here allocates from the program's heap: the
+ * other threads may be stopped holding its locks.
+ */
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <sched.h>
+#include <linux/futex.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <sys/uio.h>
+#include <time.h>
+#include <ucontext.h>
+#include <unistd.h>
+
+#include "live.h"
+#include "perfshim.h"
+#include "perfshim_trace.h"
+
+/* How long a scan waits for the other threads to stop. */
+#define STOP_WAIT_NS 1000000000ll
+/* How long a stopped thread waits to be released, at most. */
+#define HOLD_NS 10000000000ll
+/* A SCAN record holds at most this many verdicts; more take more. */
+#define VERDICTS_PER_RECORD 65536
+/* Below the stack pointer, leaf functions may keep values (x86-64). */
+#define RED_ZONE 128
+
+enum { UNREACHED, INDIRECT, POSSIBLE, REACHABLE };
+
+static uint64_t hex64(const char **s);
+
+/* Growable memory of our own, straight from the kernel. */
+struct area {
+	void *p;
+	size_t cap; /* bytes */
+};
+
+static int area_need(struct area *a, size_t bytes)
+{
+	if (bytes <= a->cap)
+		return 0;
+	size_t cap = a->cap ? a->cap : 65536;
+
+	while (cap < bytes)
+		cap *= 2;
+	void *p = a->p ? mremap(a->p, a->cap, cap, MREMAP_MAYMOVE)
+		       : mmap(NULL, cap, PROT_READ | PROT_WRITE,
+			      MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (p == MAP_FAILED)
+		return -1;
+	a->p = p;
+	a->cap = cap;
+	return 0;
+}
+
+/* --- stopping the world -------------------------------------------------- */
+
+struct stop_slot {
+	pid_t tid;
+	int blocked;		/* it blocks the signal: it cannot stop */
+	_Atomic uint32_t state; /* 0 asked, 1 stopped, 2 left */
+	int have_regs;
+	uintptr_t sp;
+	uint64_t regs[NGREG];
+};
+
+static struct area slots_mem;
+static struct stop_slot *slots;
+static size_t nslots;
+static _Atomic int scanning;
+static _Atomic uint32_t release_word;
+
+static long futex(_Atomic uint32_t *w, int op, uint32_t val, long ns)
+{
+	struct timespec ts = { ns / 1000000000l, ns % 1000000000l };
+
+	return syscall(SYS_futex, w, op, val, ns ? &ts : NULL, NULL, 0);
+}
+
+static int64_t mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000000ll + ts.tv_nsec;
+}
+
+static int stop_signal(void)
+{
+	return SIGRTMAX - 1;
+}
+
+/* In each stopped thread: leave its registers, then wait to be let go. */
+static void on_stop(int sig, siginfo_t *info, void *uctx)
+{
+	int e = errno;
+	pid_t me = (pid_t)syscall(SYS_gettid);
+	const ucontext_t *uc = uctx;
+
+	(void)sig;
+	(void)info;
+	if (!atomic_load(&scanning))
+		goto out;
+	for (size_t i = 0; i < nslots; i++) {
+		struct stop_slot *s = &slots[i];
+
+		if (s->tid != me || atomic_load(&s->state) != 0)
+			continue;
+		memcpy(s->regs, uc->uc_mcontext.gregs, sizeof(s->regs));
+		s->sp = (uintptr_t)uc->uc_mcontext.gregs[REG_RSP];
+		s->have_regs = 1;
+		atomic_store(&s->state, 1);
+		futex(&s->state, FUTEX_WAKE_PRIVATE, 1, 0);
+		int64_t until = mono_ns() + HOLD_NS;
+
+		while (!atomic_load(&release_word) && mono_ns() < until)
+			futex(&release_word, FUTEX_WAIT_PRIVATE, 0, 50000000l);
+		atomic_store(&s->state, 2);
+		break;
+	}
+out:
+	errno = e;
+}
+
+/* Whether thread tid blocks sig (its SigBlk in /proc). */
+static int blocks_signal(pid_t tid, int sig)
+{
+	char path[64], buf[2048];
+	int fd, n;
+	ssize_t got;
+
+	n = snprintf(path, sizeof(path), "/proc/self/task/%d/status", tid);
+	if (n <= 0 || (fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		return 0;
+	got = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (got <= 0)
+		return 0;
+	buf[got] = 0;
+	const char *l = strstr(buf, "\nSigBlk:");
+
+	if (!l)
+		return 0;
+	l += 9;
+	while (*l == ' ' || *l == '\t')
+		l++;
+	uint64_t mask = hex64(&l);
+
+	return (mask >> (sig - 1)) & 1;
+}
+
+/* The ids of the process's threads but ours and the writer's. */
+static size_t list_tasks(pid_t self)
+{
+	char buf[4096];
+	int fd = open("/proc/self/task", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	size_t n = 0;
+	long got;
+
+	if (fd < 0)
+		return 0;
+	while ((got = syscall(SYS_getdents64, fd, buf, sizeof(buf))) > 0) {
+		for (long off = 0; off < got;) {
+			struct dirent64 *d = (struct dirent64 *)(buf + off);
+			long tid = 0;
+
+			off += d->d_reclen;
+			for (const char *c = d->d_name; *c; c++)
+				tid = *c >= '0' && *c <= '9'
+					      ? tid * 10 + (*c - '0')
+					      : -1;
+			if (tid <= 0 || tid == self ||
+			    tid == atomic_load(&perfshim_writer_tid))
+				continue;
+			if (area_need(&slots_mem, (n + 1) * sizeof(*slots)))
+				break;
+			slots = slots_mem.p;
+			memset(&slots[n], 0, sizeof(slots[n]));
+			slots[n].blocked =
+				blocks_signal((pid_t)tid, stop_signal());
+			slots[n++].tid = (pid_t)tid;
+		}
+	}
+	close(fd);
+	return n;
+}
+
+static struct sigaction saved_action;
+
+/* Returns how many threads did not stop in time. */
+static size_t stop_threads(pid_t self)
+{
+	struct sigaction sa;
+	size_t missed = 0;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_sigaction = on_stop;
+	sa.sa_flags = SA_SIGINFO | SA_RESTART | SA_ONSTACK;
+	sigfillset(&sa.sa_mask);
+	atomic_store(&release_word, 0);
+	nslots = list_tasks(self);
+	sigaction(stop_signal(), &sa, &saved_action);
+	atomic_store(&scanning, 1);
+	for (size_t i = 0; i < nslots; i++)
+		if (!slots[i].blocked &&
+		    syscall(SYS_tgkill, getpid(), slots[i].tid, stop_signal()))
+			atomic_store(&slots[i].state, 2); /* gone already */
+	int64_t until = mono_ns() + STOP_WAIT_NS;
+
+	for (size_t i = 0; i < nslots; i++) {
+		if (slots[i].blocked) {
+			/* the writer (which blocks every signal) may not have
+			 * said who it is yet */
+			for (int k = 0; k < 200 && !perfshim_writer_tid; k++)
+				futex(&release_word, FUTEX_WAIT_PRIVATE, 0,
+				      100000);
+			if (slots[i].tid == atomic_load(&perfshim_writer_tid))
+				continue;
+			missed++;
+			continue;
+		}
+		while (atomic_load(&slots[i].state) == 0) {
+			int64_t left = until - mono_ns();
+
+			if (left <= 0)
+				break;
+			futex(&slots[i].state, FUTEX_WAIT_PRIVATE, 0,
+			      left < 10000000 ? left : 10000000);
+		}
+		if (!slots[i].have_regs && atomic_load(&slots[i].state) == 0)
+			missed++;
+	}
+	return missed;
+}
+
+static void release_threads(void)
+{
+	struct sigaction ign;
+
+	atomic_store(&release_word, 1);
+	futex(&release_word, FUTEX_WAKE_PRIVATE, INT_MAX, 0);
+	/* The slots are reused by the next scan: let everyone leave. */
+	int64_t until = mono_ns() + 200000000ll;
+
+	for (size_t i = 0; i < nslots; i++)
+		while (atomic_load(&slots[i].state) == 1 && mono_ns() < until)
+			sched_yield();
+	atomic_store(&scanning, 0);
+	/* A thread that blocks the signal must never take it later with
+	 * the default action (which ends the process): ignoring it drops
+	 * what is pending; then the program's own disposition is back. */
+	memset(&ign, 0, sizeof(ign));
+	ign.sa_handler = SIG_IGN;
+	sigaction(stop_signal(), &ign, NULL);
+	sigaction(stop_signal(), &saved_action, NULL);
+}
+
+/* --- the memory map --------------------------------------------------------- */
+
+enum {
+	M_R = 1,
+	M_W = 2,
+	M_FILE = 4,
+	M_HEAP = 8,   /* malloc's: [heap], an arena, a mapped chunk */
+	M_SKIP = 16,  /* the shim's own, or not memory at all */
+	M_STACK = 32, /* a stopped thread's stack: scanned from its sp */
+	M_LIBC = 64,  /* libc's data: its malloc points at free chunks */
+};
+
+struct mapping {
+	uintptr_t lo, hi;
+	unsigned flags;
+};
+
+static struct area maps_text, maps_mem;
+static struct mapping *maps;
+static size_t nmaps;
+
+static uintptr_t hex(const char **s)
+{
+	return (uintptr_t)hex64(s);
+}
+
+static uint64_t hex64(const char **s)
+{
+	uint64_t v = 0;
+
+	for (;; (*s)++) {
+		char c = **s;
+
+		if (c >= '0' && c <= '9')
+			v = v * 16 + (uint64_t)(c - '0');
+		else if (c >= 'a' && c <= 'f')
+			v = v * 16 + (uint64_t)(c - 'a' + 10);
+		else
+			return v;
+	}
+}
+
+static int read_maps(void)
+{
+	int fd = open("/proc/self/maps", O_RDONLY | O_CLOEXEC);
+	size_t len = 0;
+	ssize_t got;
+
+	if (fd < 0)
+		return -1;
+	for (;;) {
+		if (area_need(&maps_text, len + 65536)) {
+			close(fd);
+			return -1;
+		}
+		got = read(fd, (char *)maps_text.p + len, 65536);
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got <= 0)
+			break;
+		len += (size_t)got;
+	}
+	close(fd);
+	nmaps = 0;
+	const char *s = maps_text.p, *end = s + len;
+	int after_libc = 0, after_self = 0;
+	const char *self_path = NULL;
+	size_t self_len = 0;
+	uintptr_t prev_hi = 0;
+	uintptr_t me = (uintptr_t)&read_maps;
+
+	while (s < end) {
+		const char *eol = memchr(s, '\n', (size_t)(end - s));
+		struct mapping m = { 0 };
+
+		if (!eol)
+			eol = end;
+		m.lo = hex(&s);
+		s++;
+		m.hi = hex(&s);
+		s++;
+		if (s + 4 <= eol) {
+			m.flags |= s[0] == 'r' ? M_R : 0;
+			m.flags |= s[1] == 'w' ? M_W : 0;
+		}
+		/* offset, device, inode, then the path if any */
+		for (int field = 0; field < 4 && s < eol; field++) {
+			while (s < eol && *s != ' ')
+				s++;
+			while (s < eol && *s == ' ')
+				s++;
+		}
+		const char *path = s;
+		size_t plen = (size_t)(eol - s);
+		int this_libc = 0;
+
+		if (plen && path[0] == '/') {
+			const char *base = memrchr(path, '/', plen) + 1;
+			size_t blen = (size_t)(eol - base);
+
+			m.flags |= M_FILE;
+			if (blen >= 7 && !memcmp(base, "libc.so", 7))
+				this_libc = 1;
+		} else if (plen == 6 && !memcmp(path, "[heap]", 6)) {
+			m.flags |= M_HEAP;
+		} else if (plen && path[0] == '[' &&
+			   !(plen == 7 && !memcmp(path, "[stack]", 7))) {
+			m.flags |= M_SKIP; /* [vvar], [vdso], [vsyscall] */
+		}
+		/* libc's .bss follows its file mapping, anonymous */
+		if (this_libc || (after_libc && !plen))
+			m.flags |= M_LIBC;
+		after_libc = this_libc;
+		/* The shim's own data and .bss: no roots (its tables hold the
+		 * addresses of every block). */
+		if (me >= m.lo && me < m.hi && plen) {
+			self_path = path;
+			self_len = plen;
+		}
+		int this_self = self_path && plen == self_len &&
+				!memcmp(path, self_path, plen);
+
+		if (this_self || (after_self && !plen && m.lo == prev_hi))
+			m.flags |= M_SKIP;
+		after_self = this_self;
+		prev_hi = m.hi;
+		/* glibc's thread arenas: 64 MiB aligned reservations */
+		if (!plen && !(m.lo & ((64ul << 20) - 1)) &&
+		    m.hi - m.lo <= (64ul << 20))
+			m.flags |= M_HEAP;
+		if (area_need(&maps_mem, (nmaps + 1) * sizeof(*maps)))
+			return -1;
+		maps = maps_mem.p;
+		maps[nmaps++] = m;
+		s = eol + 1;
+	}
+	return 0;
+}
+
+static struct mapping *mapping_of(uintptr_t a)
+{
+	size_t lo = 0, hi = nmaps;
+
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+
+		if (a < maps[mid].lo)
+			hi = mid;
+		else if (a >= maps[mid].hi)
+			lo = mid + 1;
+		else
+			return &maps[mid];
+	}
+	return NULL;
+}
+
+/* Ranges never scanned as roots: the shim's own memory. */
+struct range {
+	uintptr_t lo, hi;
+};
+
+#define MAX_EXCLUDE 64
+static struct range exclude[MAX_EXCLUDE];
+static size_t nexclude;
+
+static void exclude_add(const void *p, size_t n)
+{
+	uintptr_t lo = (uintptr_t)p & ~4095ul;
+	uintptr_t hi = ((uintptr_t)p + n + 4095) & ~4095ul;
+
+	if (p && n && nexclude < MAX_EXCLUDE)
+		exclude[nexclude++] = (struct range){ lo, hi };
+}
+
+/* --- blocks ------------------------------------------------------------------- */
+
+struct block {
+	uint64_t start, size;
+	uint32_t state;
+	uint32_t clique;
+};
+
+static struct area blocks_mem, stack_mem, out_mem;
+static struct block *blocks;
+static size_t nblocks;
+static uint32_t *mark;
+static size_t nmark;
+static int careful; /* some thread runs on: read heap blocks safely */
+static int partial;
+
+static void sift(struct block *b, size_t i, size_t n)
+{
+	for (;;) {
+		size_t c = 2 * i + 1;
+
+		if (c >= n)
+			return;
+		if (c + 1 < n && b[c + 1].start > b[c].start)
+			c++;
+		if (b[i].start >= b[c].start)
+			return;
+		struct block t = b[i];
+
+		b[i] = b[c];
+		b[c] = t;
+		i = c;
+	}
+}
+
+/* Heapsort: no allocation, no recursion. */
+static void sort_blocks(struct block *b, size_t n)
+{
+	for (size_t i = n / 2; i-- > 0;)
+		sift(b, i, n);
+	for (size_t end = n; end-- > 1;) {
+		struct block t = b[0];
+
+		b[0] = b[end];
+		b[end] = t;
+		sift(b, 0, end);
+	}
+}
+
+/* [lowest, lowest + span] holds every block (ends included). */
+static uint64_t lowest, span;
+
+static void set_span(void)
+{
+	uint64_t hi = 0;
+
+	lowest = nblocks ? blocks[0].start : 1;
+	for (size_t i = 0; i < nblocks; i++)
+		if (blocks[i].start + blocks[i].size > hi)
+			hi = blocks[i].start + blocks[i].size;
+	span = nblocks ? hi - lowest : 0;
+	if (!nblocks)
+		lowest = UINT64_MAX; /* nothing matches */
+}
+
+static int collect_blocks(void)
+{
+	const struct live_index *x = &perfshim_live;
+
+	nblocks = 0;
+	if (area_need(&blocks_mem, (x->count + 1) * sizeof(*blocks)) ||
+	    area_need(&stack_mem, (2 * x->count + 1) * sizeof(*mark)))
+		return -1;
+	blocks = blocks_mem.p;
+	mark = stack_mem.p;
+	for (size_t i = 0; i < x->cap; i++) {
+		const struct live_entry *e = &x->e[i];
+
+		if (e->addr && e->count > 0)
+			blocks[nblocks++] =
+				(struct block){ e->addr, e->size, 0, 0 };
+	}
+	sort_blocks(blocks, nblocks);
+	set_span();
+	return 0;
+}
+
+/* The block p points into, or -1. */
+static ssize_t find_block(uint64_t p)
+{
+	size_t lo = 0, hi = nblocks;
+
+	if (p - lowest > span)
+		return -1;
+	while (hi - lo > 1) {
+		size_t mid = (lo + hi) / 2;
+
+		if (blocks[mid].start <= p)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	const struct block *b = &blocks[lo];
+
+	if (p == b->start || p - b->start < b->size)
+		return (ssize_t)lo;
+	return -1;
+}
+
+/* Read n bytes at a; fewer (0) when the memory is not there. */
+static size_t safe_read(uintptr_t a, void *buf, size_t n)
+{
+	struct iovec l = { buf, n }, r = { (void *)a, n };
+	ssize_t got = process_vm_readv(getpid(), &l, 1, &r, 1, 0);
+
+	if (got < 0 && (errno == ENOSYS || errno == EPERM)) {
+		/* no process_vm_readv here: the map said it is readable */
+		memcpy(buf, (const void *)a, n);
+		return n;
+	}
+	return got < 0 ? 0 : (size_t)got;
+}
+
+static int looks_vtable(uint64_t v)
+{
+	const struct mapping *m = mapping_of((uintptr_t)v);
+
+	return m && (m->flags & (M_R | M_W | M_FILE)) == (M_R | M_FILE);
+}
+
+static int word_at(uint64_t a, uint64_t *v)
+{
+	if (careful)
+		return safe_read((uintptr_t)a, v, 8) == 8 ? 0 : -1;
+	memcpy(v, (const void *)(uintptr_t)a, 8);
+	return 0;
+}
+
+/*
+ * memcheck's heuristics (all on by default since valgrind 3.11): interior
+ * pointers that C++ makes on purpose count as start pointers.
+ */
+static int heuristic(uint64_t p, const struct block *b)
+{
+	uint64_t w0, w1;
+
+	if (b->size < 8 || word_at(b->start, &w0))
+		return 0;
+	/* new[] of objects with destructors: a count, then the array */
+	if (p == b->start + 8 && w0 && (b->size - 8) % w0 == 0)
+		return 1;
+	/* length64: a 64-bit length, then the data */
+	if (p == b->start + 8 && w0 == b->size - 8)
+		return 1;
+	/* multiple inheritance: both a vtable pointer at the start and one
+	 * where p points */
+	if (!(p & 7) && p + 8 <= b->start + b->size && !word_at(p, &w1) &&
+	    looks_vtable(w0) && looks_vtable(w1))
+		return 1;
+	return 0;
+}
+
+static void push(uint32_t i)
+{
+	mark[nmark++] = i;
+}
+
+static void reach(uint64_t p, int prior_definite)
+{
+	ssize_t i = find_block(p);
+
+	if (i < 0)
+		return;
+	struct block *b = &blocks[i];
+
+	if (b->state == REACHABLE)
+		return;
+	int start = p == b->start || heuristic(p, b);
+
+	if (start && prior_definite) {
+		b->state = REACHABLE;
+		push((uint32_t)i);
+	} else if (b->state == UNREACHED) {
+		b->state = POSSIBLE;
+		push((uint32_t)i);
+	}
+}
+
+static void reach_clique(uint64_t p, uint32_t clique)
+{
+	ssize_t i = find_block(p);
+
+	if (i < 0 || (uint32_t)i == clique)
+		return;
+	struct block *b = &blocks[i];
+
+	if (b->state == UNREACHED) {
+		b->state = INDIRECT;
+		b->clique = clique;
+		push((uint32_t)i);
+	}
+}
+
+static uint64_t words[4096];
+
+/* Every aligned word of [lo, hi), read safely: parts not there are skipped. */
+static void scan_range(uintptr_t lo, uintptr_t hi, int libc, int clique_mode,
+		       uint32_t clique, int prior_definite)
+{
+	lo = (lo + 7) & ~7ul;
+	while (lo + 8 <= hi) {
+		size_t want = hi - lo < sizeof(words) ? (hi - lo) & ~7ul
+						      : sizeof(words);
+		size_t got = safe_read(lo, words, want);
+
+		if (got < 8) {
+			/* a hole: on to the next page */
+			lo = (lo + 4096) & ~4095ul;
+			continue;
+		}
+		for (size_t k = 0; k < got / 8; k++) {
+			uint64_t p = words[k];
+
+			if (p < 4096)
+				continue;
+			if (clique_mode)
+				reach_clique(p, clique);
+			else if (!libc)
+				reach(p, prior_definite);
+			else if (find_block(p) >= 0 &&
+				 blocks[find_block(p)].start == p)
+				reach(p, 1);
+		}
+		lo += got & ~7ul;
+	}
+}
+
+static void scan_block_words(const struct block *b, int clique_mode,
+			     uint32_t clique, int prior_definite)
+{
+	if (careful || b->size > sizeof(words)) {
+		scan_range(b->start, b->start + b->size, 0, clique_mode, clique,
+			   prior_definite);
+		return;
+	}
+	const uint64_t *w = (const uint64_t *)(uintptr_t)b->start;
+
+	for (size_t k = 0; k < b->size / 8; k++) {
+		uint64_t p;
+
+		memcpy(&p, w + k, 8);
+		if (p < 4096)
+			continue;
+		if (clique_mode)
+			reach_clique(p, clique);
+		else
+			reach(p, prior_definite);
+	}
+}
+
+static void drain_marks(int clique_mode, uint32_t clique)
+{
+	while (nmark) {
+		const struct block *b = &blocks[mark[--nmark]];
+
+		scan_block_words(b, clique_mode, clique, b->state != POSSIBLE);
+	}
+}
+
+/*
+ * Pages never touched read as zeros: with no swap, the pages mincore()
+ * says are not resident hold no pointer, and large reservations (the
+ * program's or the runtime's) cost nothing to skip.
+ */
+static int have_swap;
+
+static void scan_resident(uintptr_t lo, uintptr_t hi, int libc)
+{
+	unsigned char vec[256];
+	uintptr_t page = lo & ~4095ul;
+
+	if (have_swap) {
+		scan_range(lo, hi, libc, 0, 0, 1);
+		return;
+	}
+	while (page < hi) {
+		size_t n = (hi - page + 4095) / 4096;
+
+		if (n > sizeof(vec))
+			n = sizeof(vec);
+		if (mincore((void *)page, n * 4096, vec)) {
+			scan_range(page > lo ? page : lo, hi, libc, 0, 0, 1);
+			return;
+		}
+		for (size_t i = 0; i < n;) {
+			size_t j = i;
+
+			while (j < n && (vec[j] & 1))
+				j++;
+			if (j > i) {
+				uintptr_t a = page + i * 4096,
+					  b = page + j * 4096;
+
+				scan_range(a > lo ? a : lo, b < hi ? b : hi,
+					   libc, 0, 0, 1);
+			}
+			i = j + 1;
+		}
+		page += n * 4096;
+	}
+}
+
+static int swap_configured(void)
+{
+	char buf[256];
+	int fd = open("/proc/swaps", O_RDONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return 1; /* cannot tell: be safe */
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n < 0)
+		return 1;
+	buf[n] = 0;
+	/* a header line, then one line per swap area */
+	char *nl = strchr(buf, '\n');
+
+	return nl && nl[1] != 0;
+}
+
+/* Is [lo, hi) one of ours? Then cut it out of the root range. */
+static void scan_root(uintptr_t lo, uintptr_t hi, int libc)
+{
+	for (size_t i = 0; i < nexclude; i++) {
+		const struct range *r = &exclude[i];
+
+		if (r->hi <= lo || r->lo >= hi)
+			continue;
+		if (r->lo > lo)
+			scan_root(lo, r->lo, libc);
+		if (r->hi < hi)
+			scan_root(r->hi, hi, libc);
+		return;
+	}
+	scan_resident(lo, hi, libc);
+	drain_marks(0, 0);
+}
+
+/*
+ * The stack of a thread that has ended, which glibc keeps for reuse: no
+ * root, neither its dead frames nor its static TLS (memcheck does not
+ * scan them either; the thread and its __thread variables are gone).
+ * glibc puts the thread descriptor, whose first and third words point at
+ * itself, at the top of the mapping.
+ */
+static int dead_thread_stack(const struct mapping *m)
+{
+	uint64_t top[3 * 4096 / 8];
+	uintptr_t lo = m->hi - sizeof(top);
+
+	if (m->flags & M_FILE || m->hi - m->lo < 4 * sizeof(top) ||
+	    safe_read(lo, top, sizeof(top)) != sizeof(top))
+		return 0;
+	for (size_t k = 0; k + 2 < sizeof(top) / 8; k += 8) {
+		uintptr_t a = lo + 8 * k;
+
+		if (top[k] == a && top[k + 2] == a)
+			return 1;
+	}
+	return 0;
+}
+
+/* --- the record --------------------------------------------------------------- */
+
+static int emit(uint64_t ts, uint64_t flags, size_t stopped, size_t missed)
+{
+	size_t at = 0;
+
+	do {
+		size_t n = nblocks - at < VERDICTS_PER_RECORD
+				   ? nblocks - at
+				   : VERDICTS_PER_RECORD;
+
+		if (area_need(&out_mem, 64 + n * (2 * PERFSHIM_VARINT_MAX + 1)))
+			return -1;
+		struct enc e = { out_mem.p, 0, out_mem.cap };
+		uint64_t prev = 0;
+
+		enc_u(&e, ts);
+		enc_u(&e, flags);
+		enc_u(&e, stopped);
+		enc_u(&e, missed);
+		enc_u(&e, n);
+		for (size_t i = at; i < at + n; i++) {
+			enc_u(&e, blocks[i].start - prev);
+			prev = blocks[i].start;
+			enc_u(&e, blocks[i].size);
+			enc_u(&e, blocks[i].state == UNREACHED
+					  ? PERFSHIM_SCAN_DEFINITE
+				  : blocks[i].state == INDIRECT
+					  ? PERFSHIM_SCAN_INDIRECT
+				  : blocks[i].state == POSSIBLE
+					  ? PERFSHIM_SCAN_POSSIBLE
+					  : PERFSHIM_SCAN_REACHABLE);
+		}
+		perfshim_meta(PERFSHIM_REC_SCAN, out_mem.p, e.len);
+		at += n;
+	} while (at < nblocks);
+	return 0;
+}
+
+/* --- the scan ------------------------------------------------------------------ */
+
+struct self_regs {
+	uint64_t r[6]; /* rbx, rbp, r12..r15 at the entry point */
+};
+
+enum scan_mode { FROM_API, AT_EXIT, IN_SIGNAL };
+
+/*
+ * The scan proper, for a thread whose live frames start at stack_from
+ * and whose registers are regs[0..nregs). Returns the bytes found lost,
+ * or -1.
+ */
+static long scan(uintptr_t stack_from, const uint64_t *regs, int nregs,
+		 enum scan_mode mode)
+{
+	pid_t self = (pid_t)syscall(SYS_gettid);
+	uint64_t flags = mode != FROM_API ? PERFSHIM_SCAN_AT_EXIT : 0;
+	long lost = -1;
+
+	if (!perfshim_live_enabled || !atomic_load(&perfshim_recording))
+		return -1;
+	if (mode == IN_SIGNAL) {
+		/* The writer may be in a pass; wait a little, not forever. */
+		if (perfshim_writer_trylock(2000))
+			return -1;
+	} else {
+		perfshim_writer_lock();
+	}
+	have_swap = swap_configured();
+	size_t missed = stop_threads(self);
+
+	/* In a signal handler the heap may be broken: read it all safely. */
+	careful = missed > 0 || mode == IN_SIGNAL;
+	partial = 0;
+	/* Every event committed so far, into the index. */
+	for (struct thread_state *t = perfshim_threads(); t; t = t->next)
+		perfshim_live_apply(t, atomic_load(&t->head));
+	uint64_t ts = perfshim_now();
+
+	if (perfshim_live.broken)
+		partial = 1;
+	if (collect_blocks() || read_maps()) {
+		release_threads();
+		perfshim_writer_unlock();
+		return -1;
+	}
+	/* What is not a root. */
+	nexclude = 0;
+	exclude_add(perfshim_live.e,
+		    perfshim_live.cap * sizeof(*perfshim_live.e));
+	exclude_add(blocks_mem.p, blocks_mem.cap);
+	exclude_add(stack_mem.p, stack_mem.cap);
+	exclude_add(slots_mem.p, slots_mem.cap);
+	exclude_add(maps_text.p, maps_text.cap);
+	exclude_add(maps_mem.p, maps_mem.cap);
+	exclude_add(out_mem.p, out_mem.cap);
+	for (struct thread_state *t = perfshim_threads(); t; t = t->next) {
+		exclude_add(t, sizeof(*t));
+		exclude_add(t->ring, t->ring_size);
+		exclude_add(t->altstack, 256 * 1024);
+	}
+	struct mapping *wm = mapping_of(perfshim_writer_stack);
+
+	if (perfshim_writer_stack && wm)
+		wm->flags |= M_SKIP;
+	/* Mappings that hold live blocks are malloc's, not roots. */
+	for (size_t i = 0, j = 0; i < nmaps; i++) {
+		while (j < nblocks && blocks[j].start < maps[i].lo)
+			j++;
+		if (j < nblocks && blocks[j].start < maps[i].hi)
+			maps[i].flags |= M_HEAP;
+	}
+	/* Roots 1: the stacks (from the stack pointer up) and registers. */
+	struct mapping *sm = mapping_of(stack_from);
+
+	if (sm) {
+		scan_root(stack_from, sm->hi, 0);
+		sm->flags |= M_STACK;
+	}
+	for (int k = 0; k < nregs; k++)
+		reach(regs[k], 1);
+	drain_marks(0, 0);
+	size_t stopped = 0;
+
+	for (size_t i = 0; i < nslots; i++) {
+		struct stop_slot *s = &slots[i];
+
+		if (!s->have_regs)
+			continue;
+		stopped++;
+		for (int k = 0; k < NGREG; k++)
+			reach(s->regs[k], 1);
+		drain_marks(0, 0);
+		struct mapping *m = mapping_of(s->sp);
+
+		if (m && !(m->flags & M_STACK)) {
+			scan_root(s->sp - RED_ZONE < m->lo ? m->lo
+							   : s->sp - RED_ZONE,
+				  m->hi, 0);
+			m->flags |= M_STACK;
+		}
+	}
+	/* Roots 2: every other writable mapping that is not malloc's heap
+	 * nor ours: module data and bss, the program's own mmaps, TLS. */
+	for (size_t i = 0; i < nmaps; i++) {
+		const struct mapping *m = &maps[i];
+
+		if ((m->flags & (M_R | M_W)) != (M_R | M_W) ||
+		    (m->flags & (M_HEAP | M_SKIP | M_STACK)))
+			continue;
+		/* (a thread that did not stop may be running on it) */
+		if (!missed && dead_thread_stack(m))
+			continue;
+		scan_root(m->lo, m->hi, !!(m->flags & M_LIBC));
+	}
+	/* Lost blocks: the first of each unreached clique is definite, what
+	 * it reaches indirect. */
+	for (size_t i = 0; i < nblocks; i++) {
+		if (blocks[i].state != UNREACHED)
+			continue;
+		push((uint32_t)i);
+		drain_marks(1, (uint32_t)i);
+	}
+	release_threads();
+	perfshim_writer_unlock();
+	if (missed)
+		flags |= PERFSHIM_SCAN_MISSED_THREADS;
+	if (partial)
+		flags |= PERFSHIM_SCAN_PARTIAL;
+	lost = 0;
+	for (size_t i = 0; i < nblocks; i++)
+		if (blocks[i].state == UNREACHED || blocks[i].state == INDIRECT)
+			lost += (long)blocks[i].size;
+	if (emit(ts, flags, stopped, missed))
+		lost = -1;
+	return lost;
+}
+
+/* The callee-saved registers of our caller, before we touch them. */
+#define SAVE_REGS(s)                             \
+	__asm__ volatile("mov %%rbx, 0(%0)\n\t"  \
+			 "mov %%rbp, 8(%0)\n\t"  \
+			 "mov %%r12, 16(%0)\n\t" \
+			 "mov %%r13, 24(%0)\n\t" \
+			 "mov %%r14, 32(%0)\n\t" \
+			 "mov %%r15, 40(%0)\n\t" \
+			 :                       \
+			 : "r"((s)->r)           \
+			 : "memory")
+
+EXPORT __attribute__((noinline)) int perfshim_api_leak_check(void)
+{
+	struct self_regs regs;
+
+	SAVE_REGS(&regs);
+	int e = errno;
+	/* The caller's frames begin above our return address. */
+	uintptr_t from = (uintptr_t)__builtin_frame_address(0) + 16;
+
+	perfshim_guard++;
+	long lost = scan(from, regs.r, 6, FROM_API);
+
+	perfshim_guard--;
+	errno = e;
+	return lost < 0 ? -1 : lost > INT_MAX ? INT_MAX : (int)lost;
+}
+
+HIDDEN __attribute__((noinline)) void perfshim_scan_at_exit(void)
+{
+	/* At exit the registers of this thread are the runtime's: only its
+	 * stack (the frames that are still there) counts. */
+	scan((uintptr_t)__builtin_frame_address(0) + 16, NULL, 0, AT_EXIT);
+}
+
+HIDDEN void perfshim_scan_at_signal(const void *uctx)
+{
+	static _Atomic int once;
+	const ucontext_t *uc = uctx;
+	uint64_t regs[NGREG];
+
+	if (!uc || atomic_exchange(&once, 1))
+		return;
+	/* Where the signal came in: the interrupted frames and registers. */
+	memcpy(regs, uc->uc_mcontext.gregs, sizeof(regs));
+	uintptr_t sp = (uintptr_t)uc->uc_mcontext.gregs[REG_RSP];
+
+	scan(sp > RED_ZONE ? sp - RED_ZONE : sp, regs, NGREG, IN_SIGNAL);
+}

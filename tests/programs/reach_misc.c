@@ -1,0 +1,138 @@
+/*
+ * reach_misc MODE - the reachability scan around dlclose, fork, the API
+ * and abnormal ends (tests/t/t0220-reach-more.sh). memcheck's verdict is
+ * in each comment.
+ *
+ *   dlopen LIB  see libreach.c: lib-global definite, lib-ret reachable
+ *   fork        the parent keeps LEAK:prefork (50 bytes) in a global and
+ *               forks. The child stores LEAK:child-kept (60 bytes) in the
+ *               inherited block (reachable through it), drops
+ *               LEAK:child-lost (70 bytes, definite) and exits 0; the
+ *               parent waits, drops LEAK:parent-lost (80 bytes, definite)
+ *               and exits 0.
+ *   api         LEAK:api-lost (90 bytes) dropped, then
+ *               perfshim_leak_check(), whose result (the bytes lost) is
+ *               printed as "check N"; LEAK:api-kept (95 bytes) is held by
+ *               a global at the check and dropped before exit: definite
+ *               at exit, which is the verdict that counts.
+ *   abort       as api, then LEAK:late (85 bytes) dropped and abort():
+ *               all three definite (memcheck classifies at abort too).
+ *   _exit       LEAK:api-lost dropped, LEAK:api-kept kept; _exit(0).
+ *   blocked     a thread that blocks every signal holds LEAK:blocked (75
+ *               bytes) on its stack; exit(0) while it runs: the scan
+ *               waits for it in vain, then scans its stack whole.
+ *   hang        the same thread, then main sleeps (to be killed).
+ */
+#include <dlfcn.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "perfshim.h"
+
+void *keep, *keep2, *prefork;
+void *volatile sink;
+
+__attribute__((noinline)) static void scrub(void)
+{
+	volatile char junk[16384];
+
+	memset((char *)junk, 0, sizeof(junk));
+}
+
+__attribute__((noinline)) static void api_blocks(void)
+{
+	sink = malloc(90); /* LEAK:api-lost */
+	sink = NULL;
+	keep2 = malloc(95); /* LEAK:api-kept */
+	scrub();
+}
+
+static volatile int started;
+
+static void *blocked(void *arg)
+{
+	sigset_t all;
+	void *volatile local = malloc(75); /* LEAK:blocked */
+
+	(void)arg;
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, NULL);
+	started = 1;
+	for (;;)
+		sleep(1);
+	return (void *)local;
+}
+
+int main(int argc, char **argv)
+{
+	const char *mode = argc > 1 ? argv[1] : "";
+
+	if (!strcmp(mode, "dlopen") && argc > 2) {
+		void *h = dlopen(argv[2], RTLD_NOW);
+		void *(*make)(void);
+
+		if (!h)
+			return 2;
+		make = (void *(*)(void))dlsym(h, "reach_lib_make");
+		keep = make();
+		dlclose(h);
+		exit(0);
+	}
+	if (!strcmp(mode, "fork")) {
+		prefork = malloc(50); /* LEAK:prefork */
+		pid_t pid = fork();
+
+		if (pid == 0) {
+			*(void **)prefork = malloc(60); /* LEAK:child-kept */
+			sink = malloc(70);		/* LEAK:child-lost */
+			sink = NULL;
+			scrub();
+			exit(0);
+		}
+		int st;
+
+		waitpid(pid, &st, 0);
+		sink = malloc(80); /* LEAK:parent-lost */
+		sink = NULL;
+		scrub();
+		exit(WIFEXITED(st) ? WEXITSTATUS(st) : 1);
+	}
+	if (!strcmp(mode, "api") || !strcmp(mode, "abort")) {
+		api_blocks();
+		int lost = perfshim_leak_check();
+		char line[64];
+		int n = snprintf(line, sizeof(line), "check %d\n", lost);
+
+		if (write(1, line, (size_t)n) != n)
+			return 3;
+		keep2 = NULL;
+		if (!strcmp(mode, "abort")) {
+			sink = malloc(85); /* LEAK:late */
+			sink = NULL;
+			abort();
+		}
+		scrub();
+		exit(0);
+	}
+	if (!strcmp(mode, "_exit")) {
+		api_blocks();
+		_exit(0);
+	}
+	if (!strcmp(mode, "blocked") || !strcmp(mode, "hang")) {
+		pthread_t t;
+
+		if (pthread_create(&t, NULL, blocked, NULL))
+			return 2;
+		while (!started)
+			usleep(1000);
+		if (!strcmp(mode, "hang"))
+			sleep(60);
+		exit(0);
+	}
+	return 2;
+}

@@ -1,0 +1,133 @@
+#!/bin/sh
+
+test_description='reachability around C++, dlclose, fork, the leak-check API and abnormal ends'
+
+. "$(dirname "$0")/test-lib.sh"
+
+# Known truth: tests/programs/reach_cxx.cpp, reach_misc.c, libreach.c
+# (memcheck agrees with each verdict, but where a comment says otherwise).
+
+# check_kind JSON SRC TAG KIND BYTES BLOCKS
+check_kind () {
+	check_kind_l_=$(leak_line "$2" "$3") || return 1
+	check_kind_got_=$(jq -r --arg f "$2" --argjson l "$check_kind_l_" \
+		--arg k "$4" "$JQ_DEFS"'
+		[.leaks[] | select(.kind == $k and (progframe($f) // {}).line == $l)]
+		| "\(map(.bytes) | add // 0) \(map(.blocks) | add // 0)"' "$1") &&
+	test_cmp_str "$3 ($4)" "$5 $6" "$check_kind_got_"
+}
+
+test_expect_success 'C++: setup' '
+	run_traced cxx.zst "$PROGS/reach_cxx" &&
+	leaks_json cxx.zst cxx.json
+'
+
+test_expect_success 'C++: new[] kept through the pointer past its count: reachable; dropped: definite' '
+	check_kind cxx.json reach_cxx.cpp newarr-kept reachable 88 1 &&
+	check_kind cxx.json reach_cxx.cpp newarr-lost definite 88 1
+'
+
+test_expect_success 'C++: std::string and std::vector held by globals: reachable, buffers too' '
+	check_kind cxx.json reach_cxx.cpp str-kept reachable 32 1 &&
+	check_kind cxx.json reach_cxx.cpp str-buf reachable 41 1 &&
+	check_kind cxx.json reach_cxx.cpp vec-kept reachable 24 1 &&
+	jq -e "[.leaks[] | select(.kind == \"reachable\" and .bytes == 4000)] | length == 1" cxx.json
+'
+
+test_expect_success 'C++: a dropped std::string: the object definite, its buffer indirect' '
+	check_kind cxx.json reach_cxx.cpp str-lost definite 32 1 &&
+	check_kind cxx.json reach_cxx.cpp str-lost-buf indirect 41 1
+'
+
+test_expect_success 'C++: an object held only as its second base: reachable' '
+	check_kind cxx.json reach_cxx.cpp mi reachable 40 1
+'
+
+test_expect_success 'C++: string and vector globals are destroyed by exit: nothing left' '
+	check_no_leak_at cxx.json reach_cxx.cpp CXX:global
+'
+
+test_expect_success 'dlopen: a block held only by the library is lost when it is dlclosed' '
+	run_traced dl.zst "$PROGS/reach_misc" dlopen "$PROGS/libreach.so" &&
+	leaks_json dl.zst dl.json &&
+	check_kind dl.json libreach.c lib-global definite 321 1 &&
+	check_kind dl.json libreach.c lib-ret reachable 123 1 &&
+	test_cmp_str "program groups" "444 2 2" "$(json_file_total dl.json libreach.c)"
+'
+
+test_expect_success 'fork: each trace classifies its own blocks; inherited ones still hold pointers' '
+	mkdir fork &&
+	run_traced fork/t.%p.zst "$PROGS/reach_misc" fork &&
+	test $(ls fork | wc -l) = 2 &&
+	for f in fork/*.zst
+	do
+		leaks_json $f $f.json || return 1
+	done &&
+	for f in fork/*.json
+	do
+		if test "$(json_site $f reach_misc.c $(leak_line reach_misc.c parent-lost))" = "80 1 1"
+		then
+			check_kind $f reach_misc.c parent-lost definite 80 1 &&
+			check_kind $f reach_misc.c prefork reachable 50 1 || return 1
+		else
+			check_kind $f reach_misc.c child-kept reachable 60 1 &&
+			check_kind $f reach_misc.c child-lost definite 70 1 &&
+			check_kind $f reach_misc.c prefork reachable 0 0 || return 1
+		fi
+	done
+'
+
+test_expect_success 'perfshim_leak_check() returns the bytes lost; the exit scan has the last word' '
+	run_traced api.zst "$PROGS/reach_misc" api >out &&
+	echo "check 90" >want &&
+	test_cmp want out &&
+	leaks_json api.zst api.json &&
+	check_kind api.json reach_misc.c api-lost definite 90 1 &&
+	check_kind api.json reach_misc.c api-kept definite 95 1
+'
+
+test_expect_success 'abort: the scan runs in the signal handler, as memcheck classifies at abort' '
+	capture ab env LD_PRELOAD="$SHIM" PERFSHIM_OUTPUT=ab.zst "$PROGS/reach_misc" abort &&
+	test_cmp_str status 134 "$(cat ab.code)" &&
+	leaks_json ab.zst ab.json &&
+	check_kind ab.json reach_misc.c api-lost definite 90 1 &&
+	check_kind ab.json reach_misc.c api-kept definite 95 1 &&
+	check_kind ab.json reach_misc.c late definite 85 1
+'
+
+test_expect_success 'SIGSEGV: the scan runs in the handler, from the faulting frame (memcheck agrees)' '
+	capture sg env LD_PRELOAD="$SHIM" PERFSHIM_OUTPUT=sg.zst "$PROGS/abnormal" segv &&
+	test_cmp_str status 139 "$(cat sg.code)" &&
+	leaks_json sg.zst sg.json &&
+	check_kind sg.json abnormal.c before_segv definite 3456 1
+'
+
+test_expect_success '_exit: the scan runs (memcheck agrees)' '
+	run_traced ex.zst "$PROGS/reach_misc" _exit &&
+	leaks_json ex.zst ex.json &&
+	check_kind ex.json reach_misc.c api-lost definite 90 1 &&
+	check_kind ex.json reach_misc.c api-kept reachable 95 1
+'
+
+test_expect_success 'a thread that blocks every signal: the scan goes on without it, says so' '
+	capture bl timeout 60 env LD_PRELOAD="$SHIM" PERFSHIM_OUTPUT=bl.zst "$PROGS/reach_misc" blocked &&
+	test_cmp_str status 0 "$(cat bl.code)" &&
+	test_must_be_empty bl.err &&
+	leaks_json bl.zst bl.json &&
+	check_kind bl.json reach_misc.c blocked reachable 75 1 &&
+	analyze bl.zst --leaks >bl.txt &&
+	grep "1 thread did not stop for the last scan" bl.txt
+'
+
+test_expect_success 'killed by SIGKILL: no scan, unclassified, and the report says why' '
+	start_traced_bg k.out k.zst "$PROGS/reach_misc" hang &&
+	sleep 1 &&
+	kill -9 $(cat k.out.pid) &&
+	sleep 0.2 &&
+	leaks_json k.zst k.json &&
+	check_kind k.json reach_misc.c blocked unclassified 75 1 &&
+	analyze k.zst --leaks 2>/dev/null >k.txt &&
+	grep "the trace has no scan results" k.txt
+'
+
+test_done
