@@ -178,6 +178,8 @@ static int wrap_main(int argc, char **argv, char **envp)
 	int r = real_main(argc, argv, envp);
 
 	exit_status = r & 0xff;
+	/* main's frame is gone: the exit scan's stack begins above ours. */
+	perfshim_exit_frame = (uintptr_t)__builtin_frame_address(0) + 16;
 	return r;
 }
 
@@ -198,6 +200,10 @@ EXPORT void exit(int status)
 	void (*real)(int) = (void (*)(int))dlsym(RTLD_NEXT, "exit");
 
 	exit_status = status & 0xff;
+	/* The caller's frames are roots; exit's own machinery is not. */
+	if (!perfshim_exit_frame)
+		perfshim_exit_frame =
+			(uintptr_t)__builtin_frame_address(0) + 16;
 	real(status);
 	__builtin_unreachable();
 }
@@ -222,6 +228,9 @@ static void quick_end(int status)
 	{                                                                   \
 		void (*real)(int) = (void (*)(int))dlsym(RTLD_NEXT, #name); \
                                                                             \
+		if (!perfshim_exit_frame)                                   \
+			perfshim_exit_frame =                               \
+				(uintptr_t)__builtin_frame_address(0) + 16; \
 		quick_end(status);                                          \
 		real(status);                                               \
 		__builtin_unreachable();                                    \

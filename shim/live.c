@@ -17,11 +17,9 @@ static inline size_t home(uint64_t addr, size_t cap)
 static int grow(struct live_index *x)
 {
 	size_t cap = x->cap ? 2 * x->cap : 65536;
-	struct live_entry *e =
-		mmap(NULL, cap * sizeof(*e), PROT_READ | PROT_WRITE,
-		     MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	struct live_entry *e = perfshim_map(cap * sizeof(*e));
 
-	if (e == MAP_FAILED)
+	if (!e)
 		return -1;
 	for (size_t i = 0; i < x->cap; i++) {
 		if (!x->e[i].addr)
@@ -33,7 +31,7 @@ static int grow(struct live_index *x)
 		e[s] = x->e[i];
 	}
 	if (x->e)
-		munmap(x->e, x->cap * sizeof(*x->e));
+		perfshim_unmap(x->e, x->cap * sizeof(*x->e));
 	x->e = e;
 	x->cap = cap;
 	return 0;

@@ -428,7 +428,8 @@ struct range {
 	uintptr_t lo, hi;
 };
 
-#define MAX_EXCLUDE 64
+/* What the scan allocates itself, plus every region of mem.c's registry. */
+#define MAX_EXCLUDE (64 + 16384)
 static struct range exclude[MAX_EXCLUDE];
 static size_t nexclude;
 
@@ -439,6 +440,11 @@ static void exclude_add(const void *p, size_t n)
 
 	if (p && n && nexclude < MAX_EXCLUDE)
 		exclude[nexclude++] = (struct range){ lo, hi };
+}
+
+static void exclude_region(uintptr_t lo, uintptr_t hi)
+{
+	exclude_add((const void *)lo, hi - lo);
 }
 
 /* --- blocks ------------------------------------------------------------------- */
@@ -910,6 +916,7 @@ static long scan(uintptr_t stack_from, const uint64_t *regs, int nregs,
 	exclude_add(maps_text.p, maps_text.cap);
 	exclude_add(maps_mem.p, maps_mem.cap);
 	exclude_add(out_mem.p, out_mem.cap);
+	perfshim_own_regions(exclude_region);
 	for (struct thread_state *t = perfshim_threads(); t; t = t->next) {
 		exclude_add(t, sizeof(*t));
 		exclude_add(t->ring, t->ring_size);
@@ -1021,11 +1028,23 @@ EXPORT __attribute__((noinline)) int perfshim_api_leak_check(void)
 	return lost < 0 ? -1 : lost > INT_MAX ? INT_MAX : (int)lost;
 }
 
+HIDDEN __thread uintptr_t perfshim_exit_frame;
+
 HIDDEN __attribute__((noinline)) void perfshim_scan_at_exit(void)
 {
-	/* At exit the registers of this thread are the runtime's: only its
-	 * stack (the frames that are still there) counts. */
-	scan((uintptr_t)__builtin_frame_address(0) + 16, NULL, 0, AT_EXIT);
+	uintptr_t here = (uintptr_t)__builtin_frame_address(0) + 16;
+	uintptr_t from = perfshim_exit_frame;
+
+	/*
+	 * At exit the registers of this thread are the runtime's: only its
+	 * stack (the frames that are still there) counts, from the frame
+	 * that called exit() up. The frames below it are exit's machinery
+	 * and the shim's own, whose unused slots hold stale copies of
+	 * addresses the allocator hooks once handled: no roots.
+	 */
+	if (!from || from < here)
+		from = here;
+	scan(from, NULL, 0, AT_EXIT);
 }
 
 HIDDEN void perfshim_scan_at_signal(const void *uctx)

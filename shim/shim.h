@@ -220,6 +220,33 @@ HIDDEN void perfshim_modules_check(uint64_t ip);
 HIDDEN void perfshim_modules_lock(void);
 HIDDEN void perfshim_modules_unlock(void);
 
+/*
+ * scan.c: where the exit scan's stack roots begin on the exiting thread:
+ * set by the exit hooks (the caller of exit(), _exit(), ...) and after a
+ * return from main (above main's frame); 0: from the scan's caller.
+ */
+extern HIDDEN __thread uintptr_t perfshim_exit_frame;
+
+/* mem.c: all of the shim's own memory comes from these. */
+/*
+ * perfshim_map - n bytes of zeroed memory from the kernel (never the
+ * program's heap), registered as the shim's own so that the reachability
+ * scan does not take it for a root. NULL on failure.
+ */
+HIDDEN void *perfshim_map(size_t n);
+/* perfshim_map_resident - the same, resident from the start. */
+HIDDEN void *perfshim_map_resident(size_t n);
+/* perfshim_remap - grow p (old bytes, may be NULL) to n; NULL on failure,
+ * p then unchanged. */
+HIDDEN void *perfshim_remap(void *p, size_t old, size_t n);
+/* perfshim_unmap - give back what perfshim_map made. NULL is allowed. */
+HIDDEN void perfshim_unmap(void *p, size_t n);
+/* perfshim_own_regions - call fn for each registered region; count them.
+ * Safe in a signal handler. */
+HIDDEN size_t perfshim_own_regions(void (*fn)(uintptr_t lo, uintptr_t hi));
+/* Mappings the registry had no room for (they are scanned as roots). */
+HIDDEN uint64_t perfshim_own_unregistered(void);
+
 /* strings.c */
 /*
  * perfshim_string_id - the id of text s (cut at PERFSHIM_MAX_STRING_LEN),

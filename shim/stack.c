@@ -97,10 +97,7 @@ static uint32_t table_size(int level)
 
 static void *reserve(size_t bytes)
 {
-	void *p = mmap(NULL, bytes, PROT_READ | PROT_WRITE,
-		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-
-	return p == MAP_FAILED ? NULL : p;
+	return perfshim_map(bytes);
 }
 
 HIDDEN void perfshim_stack_init(void)

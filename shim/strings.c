@@ -52,18 +52,12 @@ static size_t text_len(const char *s)
 
 static int map_tables(void)
 {
-	void *a =
-		mmap(NULL, SLOTS * sizeof(struct slot), PROT_READ | PROT_WRITE,
-		     MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-	void *b = mmap(NULL, (size_t)PERFSHIM_MAX_STRINGS * 256,
-		       PROT_READ | PROT_WRITE,
-		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	void *a = perfshim_map(SLOTS * sizeof(struct slot));
+	void *b = perfshim_map((size_t)PERFSHIM_MAX_STRINGS * 256);
 
-	if (a == MAP_FAILED || b == MAP_FAILED) {
-		if (a != MAP_FAILED)
-			munmap(a, SLOTS * sizeof(struct slot));
-		if (b != MAP_FAILED)
-			munmap(b, (size_t)PERFSHIM_MAX_STRINGS * 256);
+	if (!a || !b) {
+		perfshim_unmap(a, SLOTS * sizeof(struct slot));
+		perfshim_unmap(b, (size_t)PERFSHIM_MAX_STRINGS * 256);
 		return -1;
 	}
 	slots = a;

@@ -64,10 +64,7 @@ static __thread int gone; /* this thread's record was written at exit */
 
 static void *map(size_t n)
 {
-	void *p = mmap(NULL, n, PROT_READ | PROT_WRITE,
-		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-
-	return p == MAP_FAILED ? NULL : p;
+	return perfshim_map(n);
 }
 
 static void thread_done(void *p);
@@ -99,8 +96,9 @@ static struct timing *get(void)
 	tm->hash = map(sizeof(*tm->hash) * HASH_SLOTS);
 	if (!tm->paths || !tm->hash) {
 		if (tm->paths)
-			munmap(tm->paths, sizeof(*tm->paths) * (PATHS_MAX + 1));
-		munmap(tm, sizeof(*tm));
+			perfshim_unmap(tm->paths,
+				       sizeof(*tm->paths) * (PATHS_MAX + 1));
+		perfshim_unmap(tm, sizeof(*tm));
 		tm = NULL;
 		goto out;
 	}
@@ -338,7 +336,7 @@ static void write_paths(struct timing *tm)
 	tm->unmatched = tm->not_kept = 0;
 	if (e.len <= e.cap)
 		perfshim_meta(PERFSHIM_REC_TIMING, buf, e.len);
-	munmap(buf, cap);
+	perfshim_unmap(buf, cap);
 }
 
 static void thread_done(void *p)

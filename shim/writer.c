@@ -84,11 +84,9 @@ static int mbuf_reserve(struct mbuf *b, size_t more)
 
 	while (cap < b->len + more)
 		cap *= 2;
-	void *p = b->p ? mremap(b->p, b->cap, cap, MREMAP_MAYMOVE)
-		       : mmap(NULL, cap, PROT_READ | PROT_WRITE,
-			      MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	void *p = perfshim_remap(b->p, b->cap, cap);
 
-	if (p == MAP_FAILED)
+	if (!p)
 		return -1;
 	b->p = p;
 	b->cap = cap;
@@ -202,10 +200,9 @@ static void *zalloc(void *opaque, size_t size)
 {
 	(void)opaque;
 	size += 16;
-	uint8_t *p = mmap(NULL, size, PROT_READ | PROT_WRITE,
-			  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	uint8_t *p = perfshim_map(size);
 
-	if (p == MAP_FAILED)
+	if (!p)
 		return NULL;
 	memcpy(p, &size, sizeof(size));
 	return p + 16;
@@ -220,7 +217,7 @@ static void zfree(void *opaque, void *addr)
 	size_t size;
 
 	memcpy(&size, p, sizeof(size));
-	munmap(p, size);
+	perfshim_unmap(p, size);
 }
 
 /* Turn tracing off for good after a write error; say so once. */
@@ -360,7 +357,7 @@ static void stage_meta(void)
 		p += 9 + len;
 	}
 	if (m.p)
-		munmap(m.p, m.cap);
+		perfshim_unmap(m.p, m.cap);
 }
 
 HIDDEN void perfshim_meta(uint8_t tag, const uint8_t *payload, size_t len)
@@ -468,8 +465,8 @@ static void pass(int final)
 		if (atomic_load(&t->dead) &&
 		    atomic_load(&t->head) == atomic_load(&t->tail)) {
 			unlink_thread(t);
-			munmap(t->ring, t->ring_size);
-			munmap(t, sizeof(*t));
+			perfshim_unmap(t->ring, t->ring_size);
+			perfshim_unmap(t, sizeof(*t));
 		}
 	}
 	stage_memory(0);
@@ -662,10 +659,7 @@ static void thread_key_dtor(void *p)
 
 static void *map(size_t n)
 {
-	void *p = mmap(NULL, n, PROT_READ | PROT_WRITE,
-		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-
-	return p == MAP_FAILED ? NULL : p;
+	return perfshim_map(n);
 }
 
 static void announce(struct thread_state *t)
@@ -699,7 +693,7 @@ static void give_altstack(struct thread_state *t)
 	if (!ss.ss_sp)
 		return;
 	if (sigaltstack(&ss, NULL)) {
-		munmap(ss.ss_sp, ALTSTACK_SIZE);
+		perfshim_unmap(ss.ss_sp, ALTSTACK_SIZE);
 		return;
 	}
 	t->altstack = ss.ss_sp;
@@ -718,7 +712,7 @@ static void take_altstack(struct thread_state *t)
 		off.ss_size = 0;
 		off.ss_flags = SS_DISABLE;
 		if (!sigaltstack(&off, NULL))
-			munmap(t->altstack, ALTSTACK_SIZE);
+			perfshim_unmap(t->altstack, ALTSTACK_SIZE);
 	}
 	t->altstack = NULL;
 }
@@ -736,12 +730,9 @@ HIDDEN struct thread_state *perfshim_thread_get(void)
 	t->ring_size = perfshim_cfg.ring_size;
 	/* Resident from the start: the shim's own memory should not grow
 	 * under the program's resident set as the ring first fills. */
-	t->ring = mmap(NULL, t->ring_size, PROT_READ | PROT_WRITE,
-		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
-	if (t->ring == MAP_FAILED)
-		t->ring = NULL;
+	t->ring = perfshim_map_resident(t->ring_size);
 	if (!t->ring) {
-		munmap(t, sizeof(*t));
+		perfshim_unmap(t, sizeof(*t));
 		return NULL;
 	}
 	t->index = atomic_fetch_add(&next_thread_index, 1);
@@ -1085,14 +1076,14 @@ HIDDEN void perfshim_after_fork_child(void)
 		/* Their blocks are in the child's memory too (see live.c). */
 		perfshim_live_apply(t, atomic_load(&t->head));
 		if (t != self) {
-			munmap(t->ring, t->ring_size);
-			munmap(t, sizeof(*t));
+			perfshim_unmap(t->ring, t->ring_size);
+			perfshim_unmap(t, sizeof(*t));
 		}
 	}
 	atomic_store(&threads, NULL);
 	atomic_store(&next_thread_index, 0);
 	if (meta.p)
-		munmap(meta.p, meta.cap);
+		perfshim_unmap(meta.p, meta.cap);
 	meta.p = NULL;
 	meta.len = meta.cap = 0;
 	staging.len = 0;

@@ -36,6 +36,7 @@ static __attribute__((noinline)) void dropped(void)
 static __attribute__((noinline)) void kept(void)
 {
 	keep_global = malloc(222); /* LEAK:kept */ /* reachable */
+	memset(keep_global, 0, 222);
 }
 
 static __attribute__((noinline)) struct node *list_node(void)
@@ -99,7 +100,7 @@ static __attribute__((noinline)) void cycle(void)
 
 static __attribute__((noinline)) void interior(void)
 {
-	interior_global = (char *)malloc(64) + 10; /* LEAK:interior */
+	interior_global = (char *)calloc(1, 64) + 10; /* LEAK:interior */
 }
 
 static __attribute__((noinline)) void past_end(void)
@@ -121,6 +122,7 @@ static __attribute__((noinline)) void *aligned(void)
 
 	if (posix_memalign(&p, 4096, 100)) /* LEAK:aligned */
 		return NULL;
+	memset(p, 0, 100);
 	return p;
 }
 
@@ -128,10 +130,17 @@ void *aligned_keep, *aligned_keep2;
 
 static __attribute__((noinline)) void realloc_chain(void)
 {
-	char *p = malloc(10);
+	/*
+	 * Each step fills what it adds: a reachable block's contents are
+	 * scanned, and uninitialized bytes hold the allocator's stale free
+	 * list pointers (into neighbours of blocks this program leaks).
+	 */
+	char *p = calloc(1, 10);
 
 	p = realloc(p, 2000);
+	memset(p + 10, 0, 2000 - 10);
 	p = realloc(p, 300000); /* LEAK:realloc */ /* reachable via global */
+	memset(p + 2000, 0, 300000 - 2000);
 	aligned_keep = p;
 }
 
@@ -159,6 +168,7 @@ int main(int argc, char **argv)
 	aligned_keep2 = aligned();
 	realloc_chain();
 	local = malloc(77); /* LEAK:local */
+	memset(local, 0, 77);
 	scrub();
 	sink = NULL;
 	/* exit(): main's frame is still there, local reachable; return:
