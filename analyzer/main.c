@@ -412,7 +412,7 @@ int main(int argc, char **argv)
 			  "--fail-on-growth");
 	if (go.tuned && !go.on)
 		die_usage("--marker, --warmup, --windows, --growth-floor, "
-			  "--growth-relative and --alpha need",
+			  "--growth-relative, --rss-floor and --alpha need",
 			  "--growth");
 
 	const char *clash = NULL;

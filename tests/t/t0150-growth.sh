@@ -212,7 +212,7 @@ test_expect_success 'bad values and combinations: exit 2 with one line' '
 		"--growth --warmup -1" "--growth --windows 3" \
 		"--growth --alpha 0" "--growth --growth-floor x" \
 		"--growth --growth-relative -0.1" "--growth --rss-floor 1k" \
-		"--warmup 10%" "--marker x" "--growth --leaks" \
+		"--warmup 10%" "--marker x" "--rss-floor 5" "--growth --leaks" \
 		"--fail-on-growth --min-bytes 1" "--timeline --fail-on-growth" \
 		"--growth --marker"
 	do
