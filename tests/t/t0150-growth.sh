@@ -101,6 +101,14 @@ test_expect_success 'bursty growth with occasional frees is GROWING, at the burs
 		(.sites[0] | progframe(\"$SRC\").line == \$l)" bursty.1.json
 '
 
+test_expect_success 'leaks on three other threads, in step with the markers: 96 bytes per marker, every time' '
+	run_cases threads threads &&
+	same_verdicts threads "GROWING GROWING *" &&
+	line=$(leak_line $SRC worker) &&
+	jq -e --argjson l $line "$JQ_DEFS"".slope == 96 and .interval == [96, 96] and
+		(.sites[0] | progframe(\"$SRC\").line == \$l and .share > 0.9)" threads.1.json
+'
+
 # Without markers: time windows. The programs sleep 1 ms per iteration, so
 # that the phases keep their share of the run on a loaded machine.
 
