@@ -77,6 +77,8 @@ enum {
 		{ "growth-relative", required_argument, NULL,                  \
 		  GROWTH_OPT_RELATIVE },                                       \
 		{ "windows", required_argument, NULL, GROWTH_OPT_WINDOWS },    \
+		{ "rss-floor", required_argument, NULL,                        \
+		  GROWTH_OPT_RSS_FLOOR },                                      \
 	{                                                                      \
 		"alpha", required_argument, NULL, GROWTH_OPT_ALPHA             \
 	}

@@ -198,6 +198,19 @@ test_expect_success '--warmup: N% of the points, N points, Ns seconds' '
 	jq -e ".points == 0 and .verdict == \"INCONCLUSIVE\"" w.json
 '
 
+test_expect_success '--windows, --growth-floor, --growth-relative, --rss-floor, --alpha take effect' '
+	analyze nleak.1.zst --growth --json --windows 20 >o.json &&
+	jq -e ".points == 16 and .excluded.points == 4" o.json &&
+	analyze leak.1.zst --growth --json --growth-floor 100 >o.json &&
+	jq -e ".verdict == \"STABLE\" and (.reason | test(\"below the floor of 100 bytes per marker\"))" o.json &&
+	analyze leak.1.zst --growth --json --growth-relative 5 >o.json &&
+	jq -e ".verdict == \"STABLE\" and (.reason | test(\"of the median\"))" o.json &&
+	analyze mmap.1.zst --growth --json --rss-floor 100000000 >o.json &&
+	jq -e ".verdict == \"STABLE\" and .rss.verdict == \"STABLE\"" o.json &&
+	analyze leak.1.zst --growth --json --alpha 0.01 >o.json &&
+	jq -e ".confidence == 0.99 and .verdict == \"GROWING\"" o.json
+'
+
 test_expect_success 'too few points after the warm-up: INCONCLUSIVE, saying why; the gate passes' '
 	run_traced short.zst "$PROG" leak 8 &&
 	analyze_status s short.zst --fail-on-growth &&
@@ -228,6 +241,7 @@ test_expect_success 'bad values and combinations: exit 2 with one line' '
 		test_cmp_str "perfanalyze $args" 2 "$(cat b.code)" || return 1
 		test_line_count = 1 b.err || return 1
 		test_must_be_empty b.out || return 1
+		! grep "unknown option" b.err || return 1
 	done
 '
 
