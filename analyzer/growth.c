@@ -938,15 +938,16 @@ static void warmup_text(const struct growth_options *o, char *buf, size_t len)
 	}
 }
 
-int growth_report(const char *path, const struct replay *rp1,
-		  const struct growth_scan *s, const struct growth_options *o,
-		  FILE *out, enum growth_verdict *verdict)
+int growth_report(struct trace_reader *again, const char *path,
+		  const struct replay *rp1, const struct growth_scan *s,
+		  const struct growth_options *o, FILE *out,
+		  enum growth_verdict *verdict)
 {
 	struct collector c;
 	struct replay rp;
 	struct trace_visitor rv, cv;
 	struct visitor_tee tee;
-	struct trace_reader *r = NULL;
+	struct trace_reader *r = again;
 	struct symbols *sym = NULL;
 	struct sym_frame *frames = NULL;
 	struct ranked *sites = NULL;
@@ -1016,9 +1017,6 @@ int growth_report(const char *path, const struct replay *rp1,
 	}
 
 	/* The second pass. */
-	r = trace_reader_open(path);
-	if (!r)
-		goto cleanup;
 	trace_reader_quiet(r);
 	replay_visitor(&rp, &rv);
 	memset(&cv, 0, sizeof(cv));

@@ -77,6 +77,8 @@ enum {
 		{ "growth-relative", required_argument, NULL,                  \
 		  GROWTH_OPT_RELATIVE },                                       \
 		{ "windows", required_argument, NULL, GROWTH_OPT_WINDOWS },    \
+		{ "rss-floor", required_argument, NULL,                        \
+		  GROWTH_OPT_RSS_FLOOR },                                      \
 	{                                                                      \
 		"alpha", required_argument, NULL, GROWTH_OPT_ALPHA             \
 	}
@@ -107,16 +109,19 @@ void growth_scan_release(struct growth_scan *s);
 void growth_scan_visitor(struct growth_scan *s, struct trace_visitor *v);
 
 /*
- * growth_report - read the trace at path again and print the growth
- * report (or, with o->timeline, the series) to out. rp is the first
- * pass's replay (marker names, duration), s its scan. Stores the verdict
- * the gate acts on in *verdict: the heap's, or GROWING when the heap is
- * stable but the resident set grows. Returns 0, or -1 after printing one
- * line on stderr (a marker that is not in the trace, a read error, out
- * of memory, an output error).
+ * growth_report - read the trace again (from again, a fresh reader of the
+ * same trace, which this takes over and frees; path names it in
+ * messages) and print the growth report (or, with o->timeline, the
+ * series) to out. rp is the first pass's replay (marker names,
+ * duration), s its scan. Stores the verdict the gate acts on in *verdict:
+ * the heap's, or GROWING when the heap is stable but the resident set
+ * grows. Returns 0, or -1 after printing one line on stderr (a marker
+ * that is not in the trace, a read error, out of memory, an output
+ * error).
  */
-int growth_report(const char *path, const struct replay *rp,
-		  const struct growth_scan *s, const struct growth_options *o,
-		  FILE *out, enum growth_verdict *verdict);
+int growth_report(struct trace_reader *again, const char *path,
+		  const struct replay *rp, const struct growth_scan *s,
+		  const struct growth_options *o, FILE *out,
+		  enum growth_verdict *verdict);
 
 #endif

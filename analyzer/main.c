@@ -346,7 +346,7 @@ int main(int argc, char **argv)
 			  "--fail-on-growth");
 	if (go.tuned && !go.on)
 		die_usage("--marker, --warmup, --windows, --growth-floor, "
-			  "--growth-relative and --alpha need",
+			  "--growth-relative, --rss-floor and --alpha need",
 			  "--growth");
 
 	if ((hc.hot || hc.flame || hc.by) && go.on) {
@@ -417,7 +417,10 @@ int main(int argc, char **argv)
 		enum growth_verdict gvd;
 
 		go.json = lo.json;
-		if (growth_report(path, &rp, &gs, &go, stdout, &gvd))
+		struct trace_reader *again = trace_reader_open(path);
+
+		if (!again ||
+		    growth_report(again, path, &rp, &gs, &go, stdout, &gvd))
 			rc = EXIT_INPUT;
 		else if (go.fail && gvd == GROWTH_GROWING)
 			rc = EXIT_GATE;

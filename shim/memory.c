@@ -148,6 +148,7 @@ HIDDEN void perfshim_memory_reset(void)
 	atomic_store(&sampled, 0);
 	atomic_store(&last_sample_ns, 0);
 	atomic_store(&statm_off, 0);
+	atomic_store(&reopening, 0); /* a thread that is gone had it */
 	perfshim_memory_init();
 	perfshim_guard--;
 }

@@ -2,7 +2,8 @@
  * fuzz_reader.c - libFuzzer target: any bytes through the trace reader,
  * replay, and the collectors that parse records of their own (hot spots'
  * samples and TIMING payloads, growth's markers and memory samples, the
- * SCAN verdicts), then the verdicts and the hot-spots reports.
+ * SCAN verdicts), then the verdicts, the hot-spots reports and the growth
+ * report (its second pass too).
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -45,6 +46,26 @@ out:
 	symbols_free(sym);
 }
 
+/* The growth report's own second pass, its statistics and its output. */
+static void growth(const uint8_t *data, size_t size, const struct replay *rp,
+		   const struct growth_scan *gs)
+{
+	for (int mode = 0; mode < 2 && sink(); mode++) {
+		struct trace_reader *again =
+			trace_reader_open_mem(data, size, "fuzz");
+		struct growth_options go;
+		enum growth_verdict verdict;
+
+		if (!again)
+			return;
+		growth_options_init(&go);
+		go.on = 1;
+		go.json = mode;
+		go.timeline = mode;
+		growth_report(again, "fuzz", rp, gs, &go, sink(), &verdict);
+	}
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct trace_reader *r = trace_reader_open_mem(data, size, "fuzz");
@@ -72,8 +93,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		hotspots_visitor(hot, &hv);
 		visitor_tee_add(&tee, &hv);
 	}
-	if (!trace_reader_run(r, &tee.out) && hot)
-		reports(hot);
+	if (!trace_reader_run(r, &tee.out)) {
+		if (hot)
+			reports(hot);
+		growth(data, size, &rp, &gs);
+	}
 	for (size_t i = 0; i < rp.nnodes; i++)
 		(void)replay_node_module(&rp, (uint32_t)i);
 	for (size_t i = 0; i < rp.live_cap; i++)

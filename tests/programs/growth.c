@@ -21,6 +21,10 @@
  *            iteration (FREED:pool): heavy churn, no net growth, STABLE
  *   mmap     64 KiB mapped and touched per iteration, never unmapped,
  *            the heap unchanged: STABLE heap, GROWING resident set
+ *   threads  3 worker threads each leak 32 bytes per iteration
+ *            (LEAK:worker), between two barriers the main thread
+ *            shares: the heap at each marker (main's) grows by exactly
+ *            96 bytes, GROWING, that one site
  *   bursty   every 8th iteration 10 blocks of 200 bytes (LEAK:burst);
  *            every 32nd iteration the 15 oldest of them freed: net growth
  *            of 2000 bytes per 8 iterations less 3000 per 32, GROWING
@@ -36,6 +40,7 @@
  * It prints nothing and exits 0.
  */
 #include <fcntl.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -145,6 +150,24 @@ static void burst_free(void)
 		free(burst[burst_head++]);
 }
 
+/* threads: leaks made on other threads, in step with the markers. */
+#define WORKERS 3
+static pthread_barrier_t go, done;
+static int rounds;
+
+static void *worker(void *arg)
+{
+	(void)arg;
+	for (int i = 0; i < rounds; i++) {
+		pthread_barrier_wait(&go);
+		char *p = malloc(32); /* LEAK:worker */
+
+		memset(p, 5, 32);
+		pthread_barrier_wait(&done);
+	}
+	return NULL;
+}
+
 /* Take over the number of the shim's statm descriptor, then close it. */
 static void clobber(void)
 {
@@ -179,6 +202,15 @@ int main(int argc, char **argv)
 	const char *cl = getenv("GROWTH_CLOBBER");
 	const char *kill_at = getenv("GROWTH_KILL_AT");
 
+	pthread_t tid[WORKERS];
+
+	if (!strcmp(mode, "threads")) {
+		rounds = iters;
+		pthread_barrier_init(&go, NULL, WORKERS + 1);
+		pthread_barrier_init(&done, NULL, WORKERS + 1);
+		for (int i = 0; i < WORKERS; i++)
+			pthread_create(&tid[i], NULL, worker, NULL);
+	}
 	if (!strcmp(mode, "churn"))
 		for (int i = 0; i < POOL; i++) {
 			pool_size[i] = 64 + next() % 4096;
@@ -203,6 +235,9 @@ int main(int argc, char **argv)
 			pool_churn();
 		} else if (!strcmp(mode, "mmap")) {
 			map_more();
+		} else if (!strcmp(mode, "threads")) {
+			pthread_barrier_wait(&go);
+			pthread_barrier_wait(&done);
 		} else if (!strcmp(mode, "bursty")) {
 			if (it % 8 == 0)
 				burst_grow();
@@ -213,5 +248,8 @@ int main(int argc, char **argv)
 			perfshim_mark("iteration");
 		pause_us(sleep_us);
 	}
+	if (!strcmp(mode, "threads"))
+		for (int i = 0; i < WORKERS; i++)
+			pthread_join(tid[i], NULL);
 	return 0;
 }

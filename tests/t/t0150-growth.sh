@@ -101,6 +101,14 @@ test_expect_success 'bursty growth with occasional frees is GROWING, at the burs
 		(.sites[0] | progframe(\"$SRC\").line == \$l)" bursty.1.json
 '
 
+test_expect_success 'leaks on three other threads, in step with the markers: 96 bytes per marker, every time' '
+	run_cases threads threads &&
+	same_verdicts threads "GROWING GROWING *" &&
+	line=$(leak_line $SRC worker) &&
+	jq -e --argjson l $line "$JQ_DEFS"".slope == 96 and .interval == [96, 96] and
+		(.sites[0] | progframe(\"$SRC\").line == \$l and .share > 0.9)" threads.1.json
+'
+
 # Without markers: time windows. The programs sleep 1 ms per iteration, so
 # that the phases keep their share of the run on a loaded machine.
 
@@ -190,6 +198,19 @@ test_expect_success '--warmup: N% of the points, N points, Ns seconds' '
 	jq -e ".points == 0 and .verdict == \"INCONCLUSIVE\"" w.json
 '
 
+test_expect_success '--windows, --growth-floor, --growth-relative, --rss-floor, --alpha take effect' '
+	analyze nleak.1.zst --growth --json --windows 20 >o.json &&
+	jq -e ".points == 16 and .excluded.points == 4" o.json &&
+	analyze leak.1.zst --growth --json --growth-floor 100 >o.json &&
+	jq -e ".verdict == \"STABLE\" and (.reason | test(\"below the floor of 100 bytes per marker\"))" o.json &&
+	analyze leak.1.zst --growth --json --growth-relative 5 >o.json &&
+	jq -e ".verdict == \"STABLE\" and (.reason | test(\"of the median\"))" o.json &&
+	analyze mmap.1.zst --growth --json --rss-floor 100000000 >o.json &&
+	jq -e ".verdict == \"STABLE\" and .rss.verdict == \"STABLE\"" o.json &&
+	analyze leak.1.zst --growth --json --alpha 0.01 >o.json &&
+	jq -e ".confidence == 0.99 and .verdict == \"GROWING\"" o.json
+'
+
 test_expect_success 'too few points after the warm-up: INCONCLUSIVE, saying why; the gate passes' '
 	run_traced short.zst "$PROG" leak 8 &&
 	analyze_status s short.zst --fail-on-growth &&
@@ -212,7 +233,7 @@ test_expect_success 'bad values and combinations: exit 2 with one line' '
 		"--growth --warmup -1" "--growth --windows 3" \
 		"--growth --alpha 0" "--growth --growth-floor x" \
 		"--growth --growth-relative -0.1" "--growth --rss-floor 1k" \
-		"--warmup 10%" "--marker x" "--growth --leaks" \
+		"--warmup 10%" "--marker x" "--rss-floor 5" "--growth --leaks" \
 		"--fail-on-growth --min-bytes 1" "--timeline --fail-on-growth" \
 		"--growth --marker"
 	do
@@ -220,6 +241,7 @@ test_expect_success 'bad values and combinations: exit 2 with one line' '
 		test_cmp_str "perfanalyze $args" 2 "$(cat b.code)" || return 1
 		test_line_count = 1 b.err || return 1
 		test_must_be_empty b.out || return 1
+		! grep "unknown option" b.err || return 1
 	done
 '
 
