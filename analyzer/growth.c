@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "frames.h"
 #include "growth.h"
 #include "json.h"
 #include "leaks.h"
@@ -28,7 +29,6 @@
 /* Most points a site's series keeps: one in k of the points beyond it. */
 #define SITE_POINTS 64
 #define MAX_FRAMES 256
-#define MAX_INLINE 16
 
 const char growth_usage[] =
 	"  --growth             does memory keep growing? GROWING, STABLE or\n"
@@ -731,21 +731,6 @@ out:
 
 /* --- output ---------------------------------------------------------------- */
 
-static size_t symbolize(const struct replay *rp, struct symbols *sym,
-			uint32_t stack, struct sym_frame *out, size_t max)
-{
-	size_t n = 0;
-
-	for (uint32_t id = stack; id && id < rp->nnodes && n < max;
-	     id = rp->nodes[id].parent) {
-		int room = (int)(max - n < MAX_INLINE ? max - n : MAX_INLINE);
-
-		n += (size_t)symbols_lookup(sym, replay_node_module(rp, id),
-					    rp->nodes[id].ip, 1, out + n, room);
-	}
-	return n;
-}
-
 static int runtime_module(const char *m)
 {
 	static const char *const names[] = { "libc.so",	     "ld-linux",
@@ -765,26 +750,6 @@ static size_t program_frame(const struct sym_frame *f, size_t n)
 		if (!runtime_module(f[i].module))
 			return i;
 	return 0;
-}
-
-static void json_frames(struct json_writer *w, const struct sym_frame *f,
-			size_t n)
-{
-	json_key(w, "stack");
-	json_array_begin(w);
-	for (size_t i = 0; i < n; i++) {
-		json_object_begin(w);
-		json_key(w, "function");
-		json_string(w, f[i].function);
-		json_key(w, "file");
-		json_string(w, f[i].file);
-		json_key(w, "line");
-		json_u64(w, f[i].line);
-		json_key(w, "module");
-		json_string(w, f[i].module);
-		json_object_end(w);
-	}
-	json_array_end(w);
 }
 
 static void json_trend(struct json_writer *w, const struct series_verdict *sv)
@@ -1178,8 +1143,8 @@ int growth_report(struct trace_reader *again, const char *path,
 		json_key(&w, "sites");
 		json_array_begin(&w);
 		for (size_t i = 0; i < nsites && i < o->max_sites; i++) {
-			size_t nf = symbolize(&rp, sym, sites[i].stack, frames,
-					      MAX_FRAMES);
+			size_t nf = frames_of_stack(&rp, sym, sites[i].stack,
+						    frames, MAX_FRAMES);
 
 			json_object_begin(&w);
 			json_key(&w, "share");
@@ -1188,7 +1153,7 @@ int growth_report(struct trace_reader *again, const char *path,
 			json_double(&w, sites[i].slope);
 			json_key(&w, "bytes");
 			json_i64(&w, sites[i].bytes);
-			json_frames(&w, frames, nf);
+			frames_json(&w, frames, nf);
 			json_object_end(&w);
 		}
 		json_array_end(&w);
@@ -1227,8 +1192,8 @@ int growth_report(struct trace_reader *again, const char *path,
 	if (nsites) {
 		fprintf(out, "\nAllocation sites whose live bytes grow:\n");
 		for (size_t i = 0; i < nsites && i < o->max_sites; i++) {
-			size_t nf = symbolize(&rp, sym, sites[i].stack, frames,
-					      MAX_FRAMES);
+			size_t nf = frames_of_stack(&rp, sym, sites[i].stack,
+						    frames, MAX_FRAMES);
 			size_t pf = program_frame(frames, nf);
 
 			fprintf(out, "%.0f%% of the growth: %s",
@@ -1242,19 +1207,7 @@ int growth_report(struct trace_reader *again, const char *path,
 				"the "
 				"points)\n",
 				sites[i].slope, unit, sites[i].bytes);
-			for (size_t f = 0; f < nf; f++) {
-				fprintf(out, "    #%-2zu %s", f,
-					frames[f].function);
-				if (frames[f].file[0])
-					fprintf(out, "  %s:%u", frames[f].file,
-						frames[f].line);
-				if (frames[f].inlined)
-					fprintf(out, "  (inlined)");
-				if (frames[f].module[0])
-					fprintf(out, "  [%s]",
-						frames[f].module);
-				fputc('\n', out);
-			}
+			frames_text(out, frames, nf);
 		}
 	}
 	if (fflush(out)) {
