@@ -225,6 +225,19 @@ static void on_prof(int sig, siginfo_t *info, void *ctx)
 					  memory_order_relaxed);
 		goto out;
 	}
+	/* Interrupted inside libunwind (in code it called, which the pc test
+	 * above misses): no second unwind on top of the first. */
+	if (atomic_load_explicit(&t->in_unwind, memory_order_relaxed)) {
+		atomic_fetch_add_explicit(&n_in_loader, (uint64_t)weight,
+					  memory_order_relaxed);
+		goto out;
+	}
+	/* A fork is under way: libunwind must be left alone (shim.h). */
+	if (perfshim_unwind_enter(t)) {
+		atomic_fetch_add_explicit(&n_other, (uint64_t)weight,
+					  memory_order_relaxed);
+		goto out;
+	}
 	perfshim_guard++;
 	uint64_t ts = perfshim_event_begin(t);
 	uintptr_t *buf = t->ips;
@@ -238,6 +251,7 @@ static void on_prof(int sig, siginfo_t *info, void *ctx)
 	}
 	if (n < 0)
 		n = unw_walk(uc, buf, max);
+	perfshim_unwind_leave(t);
 	perfshim_in_handler = 1;
 	uint32_t stack = n > 0 ? perfshim_stack_intern(t, buf, n) : 0;
 
@@ -308,10 +322,12 @@ static void arm_self(void)
 		unw_context_t uc;
 		unw_cursor_t c;
 
+		perfshim_unwind_wait_enter(t);
 		unw_getcontext(&uc);
 		if (unw_init_local(&c, &uc) >= 0)
 			for (int i = 0; i < 4 && unw_step(&c) > 0; i++)
 				;
+		perfshim_unwind_leave(t);
 		warmed = 1;
 	}
 

@@ -46,6 +46,8 @@ struct thread_state {
 	_Atomic int busy;
 	_Atomic uint64_t cur_ts;
 	_Atomic int dead;
+	/* 1 while this thread is inside libunwind (see perfshim_unwind_enter) */
+	_Atomic int in_unwind;
 	uint64_t last_ts; /* producer's delta base */
 	/* Totals for the END record, written by this thread only (relaxed
 	 * stores: no lock, no shared cache line), summed by the writer. */
@@ -206,6 +208,46 @@ HIDDEN uint32_t perfshim_stack_next_id(void);
 HIDDEN size_t perfshim_stack_encode(uint32_t *from, uint32_t upto, uint8_t *out,
 				    size_t cap);
 HIDDEN void perfshim_stack_new_epoch(void);
+
+/*
+ * libunwind is not fork-safe: a thread inside it at fork() may hold one of
+ * its mutexes, which then stays locked in the child forever. Every use of
+ * libunwind is bracketed by these; the fork handler raises
+ * perfshim_forking, makes both sides' stores visible to each other with
+ * one membarrier() (so the hot path needs no fence), and waits for the
+ * threads inside to leave. perfshim_unwind_enter returns 0 when the thread
+ * may go in, -1 while a fork is under way (the caller waits, or, in a
+ * signal handler, drops the sample).
+ */
+extern HIDDEN _Atomic int perfshim_forking;
+extern HIDDEN int perfshim_unwind_fence; /* no membarrier: fence instead */
+
+static inline int perfshim_unwind_enter(struct thread_state *t)
+{
+	atomic_store_explicit(&t->in_unwind, 1, memory_order_relaxed);
+	if (UNLIKELY(perfshim_unwind_fence))
+		atomic_thread_fence(memory_order_seq_cst);
+	else
+		atomic_signal_fence(memory_order_seq_cst);
+	if (LIKELY(!atomic_load_explicit(&perfshim_forking,
+					 memory_order_relaxed)))
+		return 0;
+	atomic_store_explicit(&t->in_unwind, 0, memory_order_release);
+	return -1;
+}
+
+static inline void perfshim_unwind_leave(struct thread_state *t)
+{
+	atomic_store_explicit(&t->in_unwind, 0, memory_order_release);
+}
+
+/* perfshim_unwind_enter, waiting out a fork under way (not in handlers). */
+HIDDEN void perfshim_unwind_wait_enter(struct thread_state *t);
+/* At start: set up membarrier, or fall back to fences. */
+HIDDEN void perfshim_unwind_fork_init(void);
+/* In the fork handlers: hold off new unwinds, let running ones finish. */
+HIDDEN void perfshim_unwind_fork_begin(void);
+HIDDEN void perfshim_unwind_fork_end(void);
 
 /* modules.c */
 HIDDEN void perfshim_modules_scan(void);

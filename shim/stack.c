@@ -5,7 +5,11 @@
 #include <pthread.h>
 #include <sched.h>
 #include <string.h>
+#include <linux/membarrier.h>
 #include <sys/mman.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "perfshim_trace.h"
 #include "shim.h"
@@ -369,6 +373,51 @@ static int unwind_learning(struct thread_state *t, void **buf, int max)
 	return n;
 }
 
+HIDDEN _Atomic int perfshim_forking;
+HIDDEN int perfshim_unwind_fence;
+
+HIDDEN void perfshim_unwind_fork_init(void)
+{
+	if (syscall(SYS_membarrier, MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED,
+		    0, 0))
+		perfshim_unwind_fence = 1;
+}
+
+HIDDEN void perfshim_unwind_wait_enter(struct thread_state *t)
+{
+	struct timespec pause = { 0, 20000 };
+
+	while (perfshim_unwind_enter(t))
+		while (atomic_load(&perfshim_forking))
+			nanosleep(&pause, NULL);
+}
+
+/* Called with the writer's pass lock held, so the thread list holds still. */
+HIDDEN void perfshim_unwind_fork_begin(void)
+{
+	struct timespec pause = { 0, 20000 };
+	struct thread_state *self = perfshim_self;
+
+	atomic_store(&perfshim_forking, 1);
+	/* Every running thread passes a full barrier: it sees the flag, or
+	 * we see its in_unwind. */
+	if (perfshim_unwind_fence ||
+	    syscall(SYS_membarrier, MEMBARRIER_CMD_PRIVATE_EXPEDITED, 0, 0))
+		atomic_thread_fence(memory_order_seq_cst);
+	for (struct thread_state *t = perfshim_threads(); t; t = t->next) {
+		/* at most 2 s: a thread stopped inside libunwind (a debugger)
+		 * must not hold the program's fork forever */
+		for (int i = 0;
+		     t != self && i < 100000 && atomic_load(&t->in_unwind); i++)
+			nanosleep(&pause, NULL);
+	}
+}
+
+HIDDEN void perfshim_unwind_fork_end(void)
+{
+	atomic_store(&perfshim_forking, 0);
+}
+
 HIDDEN uint32_t perfshim_stack_capture(struct thread_state *t)
 {
 	void **buf = (void **)t->ips;
@@ -377,6 +426,7 @@ HIDDEN uint32_t perfshim_stack_capture(struct thread_state *t)
 
 	if (!nodes || !tables[TABLE_LEVELS - 1])
 		return 0;
+	perfshim_unwind_wait_enter(t);
 	/*
 	 * Frame pointers, but only through return addresses libunwind has
 	 * shown to keep a standard frame (PERFSHIM_UNWIND=fp too: a blind
@@ -389,6 +439,7 @@ HIDDEN uint32_t perfshim_stack_capture(struct thread_state *t)
 		n = unwind_learning(t, buf, max);
 	else if (n < 0)
 		n = unw_backtrace(buf, max);
+	perfshim_unwind_leave(t);
 	return perfshim_stack_intern(t, t->ips, n);
 }
 

@@ -1058,6 +1058,7 @@ HIDDEN void perfshim_fork_prepare(void)
 {
 	perfshim_guard++;
 	pthread_mutex_lock(&pass_lock);
+	perfshim_unwind_fork_begin();
 	perfshim_modules_lock();
 	pthread_mutex_lock(&meta_lock);
 }
@@ -1066,6 +1067,7 @@ HIDDEN void perfshim_fork_parent(void)
 {
 	pthread_mutex_unlock(&meta_lock);
 	perfshim_modules_unlock();
+	perfshim_unwind_fork_end();
 	pthread_mutex_unlock(&pass_lock);
 	perfshim_guard--;
 }
@@ -1078,6 +1080,8 @@ HIDDEN void perfshim_after_fork_child(void)
 {
 	struct thread_state *self = perfshim_self;
 	int was_recording = atomic_load(&perfshim_recording);
+
+	perfshim_unwind_fork_end();
 
 	pthread_mutex_init(&pass_lock, NULL);
 	pthread_mutex_init(&meta_lock, NULL);
