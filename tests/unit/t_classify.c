@@ -14,53 +14,6 @@
 #include "tracebuf.h"
 #include "tee.h"
 
-/* A chunk of events for thread t: each {dt, kind, addr, size, stack}. */
-struct ev {
-	uint64_t dt;
-	int alloc;
-	uint64_t addr, size, stack;
-};
-
-static void chunk(struct buf *frame, unsigned t, const struct ev *e, size_t n)
-{
-	struct buf p = { 0 };
-
-	put_u(&p, t);
-	for (size_t i = 0; i < n; i++) {
-		uint8_t tag = e[i].alloc
-				      ? PERFSHIM_EV_ALLOC | PERFSHIM_FN_MALLOC
-				      : PERFSHIM_EV_FREE;
-
-		put(&p, &tag, 1);
-		put_u(&p, e[i].dt);
-		if (e[i].alloc)
-			put_u(&p, e[i].size);
-		put_u(&p, e[i].addr);
-		if (e[i].alloc)
-			put_u(&p, e[i].stack);
-	}
-	rec(frame, PERFSHIM_REC_CHUNK, &p);
-	free(p.p);
-}
-
-/* NODES: ids first.. with (parent, ip) each. */
-static void nodes_rec(struct buf *frame, uint32_t first, const uint32_t *par,
-		      const uint64_t *ip, size_t n)
-{
-	struct buf p = { 0 };
-	uint64_t prev = 0;
-
-	put_u(&p, first);
-	put_u(&p, n);
-	for (size_t i = 0; i < n; i++) {
-		put_u(&p, first + i - par[i]);
-		put_u(&p, perfshim_zigzag((int64_t)(ip[i] - prev)));
-		prev = ip[i];
-	}
-	rec(frame, PERFSHIM_REC_NODES, &p);
-	free(p.p);
-}
-
 /* A SCAN record at ts with n verdicts {addr, size, kind} (sorted). */
 static void scan_rec(struct buf *frame, uint64_t ts, const uint64_t (*v)[3],
 		     size_t n)
@@ -95,12 +48,12 @@ static void trace(struct buf *file, int later, const struct buf *extra)
 	struct buf f = { 0 };
 	uint32_t par[] = { 0 };
 	uint64_t ip[] = { 0xA1 };
-	const struct ev e1[] = {
+	const struct alloc_ev e1[] = {
 		{ 10, 1, 0x1000, 16, 1 },
 		{ 10, 1, 0x2000, 32, 1 },
 		{ 10, 1, 0x3000, 48, 1 },
 	};
-	const struct ev e2[] = {
+	const struct alloc_ev e2[] = {
 		{ 10, 0, 0x3000, 0, 0 },
 		{ 10, 1, 0x3000, 48, 1 },
 		{ 10, 1, 0x4000, 64, 1 },
@@ -117,9 +70,9 @@ static void trace(struct buf *file, int later, const struct buf *extra)
 	header_minor(file, PERFSHIM_FORMAT_MAJOR, 1);
 	rec_u(&f, PERFSHIM_REC_FRAME, 0);
 	nodes_rec(&f, 1, par, ip, 1);
-	chunk(&f, 0, e1, 3);
+	alloc_chunk(&f, 0, e1, 3);
 	scan_rec(&f, 35, v1, 3);
-	chunk(&f, 0, e2, 3);
+	alloc_chunk(&f, 0, e2, 3);
 	if (later)
 		scan_rec(&f, 70, v2, 1);
 	if (extra)

@@ -49,17 +49,6 @@ static void chunk(struct buf *frame, unsigned t, const struct ev *e, size_t n)
 	free(p.p);
 }
 
-static void thread_rec(struct buf *frame, unsigned t)
-{
-	struct buf p = { 0 };
-
-	put_u(&p, t);
-	put_u(&p, 100 + t);
-	put_str(&p, "");
-	rec(frame, PERFSHIM_REC_THREAD, &p);
-	free(p.p);
-}
-
 /* Replay two threads' events; 0 when the trace read cleanly. */
 static int replay2(struct replay *rp, const struct ev *e0, size_t n0,
 		   const struct ev *e1, size_t n1)

@@ -16,64 +16,6 @@ static void header(struct buf *file, unsigned major)
 	header_minor(file, major, 0);
 }
 
-/* A chunk of events for thread t: each {dt, kind, addr, size, stack}. */
-struct ev {
-	uint64_t dt;
-	int alloc;
-	uint64_t addr, size, stack;
-};
-
-static void chunk(struct buf *frame, unsigned t, const struct ev *e, size_t n)
-{
-	struct buf p = { 0 };
-
-	put_u(&p, t);
-	for (size_t i = 0; i < n; i++) {
-		uint8_t tag = e[i].alloc
-				      ? PERFSHIM_EV_ALLOC | PERFSHIM_FN_MALLOC
-				      : PERFSHIM_EV_FREE;
-
-		put(&p, &tag, 1);
-		put_u(&p, e[i].dt);
-		if (e[i].alloc)
-			put_u(&p, e[i].size);
-		put_u(&p, e[i].addr);
-		if (e[i].alloc)
-			put_u(&p, e[i].stack);
-	}
-	rec(frame, PERFSHIM_REC_CHUNK, &p);
-	free(p.p);
-}
-
-static void thread_rec(struct buf *frame, unsigned t)
-{
-	struct buf p = { 0 };
-
-	put_u(&p, t);
-	put_u(&p, 100 + t);
-	put_str(&p, "");
-	rec(frame, PERFSHIM_REC_THREAD, &p);
-	free(p.p);
-}
-
-/* NODES: ids first.. with (parent, ip) each. */
-static void nodes_rec(struct buf *frame, uint32_t first, const uint32_t *par,
-		      const uint64_t *ip, size_t n)
-{
-	struct buf p = { 0 };
-	uint64_t prev = 0;
-
-	put_u(&p, first);
-	put_u(&p, n);
-	for (size_t i = 0; i < n; i++) {
-		put_u(&p, first + i - par[i]);
-		put_u(&p, perfshim_zigzag((int64_t)(ip[i] - prev)));
-		prev = ip[i];
-	}
-	rec(frame, PERFSHIM_REC_NODES, &p);
-	free(p.p);
-}
-
 /* What the visitor saw. */
 struct seen {
 	uint64_t ts[64];
@@ -118,17 +60,18 @@ static void test_merge_order(void)
 	struct seen s;
 	int cut, sorted = 1;
 	/* thread 1's chunk comes first in the file but is later in time */
-	struct ev t1[] = { { 50, 1, 0x1000, 8, 0 }, { 10, 0, 0x1000, 0, 0 } };
-	struct ev t0[] = { { 10, 1, 0x2000, 8, 0 },
-			   { 20, 0, 0x2000, 0, 0 },
-			   { 40, 1, 0x3000, 8, 0 } };
+	struct alloc_ev t1[] = { { 50, 1, 0x1000, 8, 0 },
+				 { 10, 0, 0x1000, 0, 0 } };
+	struct alloc_ev t0[] = { { 10, 1, 0x2000, 8, 0 },
+				 { 20, 0, 0x2000, 0, 0 },
+				 { 40, 1, 0x3000, 8, 0 } };
 
 	header(&file, PERFSHIM_FORMAT_MAJOR);
 	rec_u(&f, PERFSHIM_REC_FRAME, 0);
 	thread_rec(&f, 0);
 	thread_rec(&f, 1);
-	chunk(&f, 1, t1, 2); /* ts 50, 60 */
-	chunk(&f, 0, t0, 3); /* ts 10, 30, 70 */
+	alloc_chunk(&f, 1, t1, 2); /* ts 50, 60 */
+	alloc_chunk(&f, 0, t0, 3); /* ts 10, 30, 70 */
 	rec_u(&f, PERFSHIM_REC_SYNC, 65);
 	add_frame(&file, &f);
 
@@ -183,16 +126,16 @@ static void test_cut_short(void)
 	struct buf file = { 0 }, f0 = { 0 }, f1 = { 0 };
 	struct seen s;
 	int cut;
-	struct ev e0[] = { { 5, 1, 0x1000, 8, 0 } };
-	struct ev e1[] = { { 5, 1, 0x2000, 8, 0 } };
+	struct alloc_ev e0[] = { { 5, 1, 0x1000, 8, 0 } };
+	struct alloc_ev e1[] = { { 5, 1, 0x2000, 8, 0 } };
 
 	header(&file, PERFSHIM_FORMAT_MAJOR);
 	rec_u(&f0, PERFSHIM_REC_FRAME, 0);
 	thread_rec(&f0, 0);
-	chunk(&f0, 0, e0, 1);
+	alloc_chunk(&f0, 0, e0, 1);
 	add_frame(&file, &f0);
 	rec_u(&f1, PERFSHIM_REC_FRAME, 1);
-	chunk(&f1, 0, e1, 1);
+	alloc_chunk(&f1, 0, e1, 1);
 	add_frame(&file, &f1);
 	file.len -= 3; /* the second frame loses its end */
 	is_int(run_seen(&file, &s, &cut), 0, "cut short: still read");
@@ -212,13 +155,14 @@ static void test_twin_nodes(void)
 	/* 1: root->A, 2: 1->B, 3: root->A again (a twin of 1), 4: 3->B */
 	uint32_t par[] = { 0, 1, 0, 3 };
 	uint64_t ip[] = { 0xA0, 0xB0, 0xA0, 0xB0 };
-	struct ev e[] = { { 1, 1, 0x1000, 10, 2 }, { 1, 1, 0x2000, 20, 4 } };
+	struct alloc_ev e[] = { { 1, 1, 0x1000, 10, 2 },
+				{ 1, 1, 0x2000, 20, 4 } };
 
 	header(&file, PERFSHIM_FORMAT_MAJOR);
 	rec_u(&f, PERFSHIM_REC_FRAME, 0);
 	nodes_rec(&f, 1, par, ip, 4);
 	thread_rec(&f, 0);
-	chunk(&f, 0, e, 2);
+	alloc_chunk(&f, 0, e, 2);
 	add_frame(&file, &f);
 	r = trace_reader_open_mem(file.p, file.len, "twins");
 	replay_init(&rp);

@@ -109,4 +109,64 @@ static inline void add_frame(struct buf *file, const struct buf *frame)
 	free(z);
 }
 
+/* A CHUNK of mallocs and frees for thread t: each {dt, alloc?, addr, size,
+ * stack}. */
+struct alloc_ev {
+	uint64_t dt;
+	int alloc;
+	uint64_t addr, size, stack;
+};
+
+static inline void alloc_chunk(struct buf *frame, unsigned t,
+			       const struct alloc_ev *e, size_t n)
+{
+	struct buf p = { 0 };
+
+	put_u(&p, t);
+	for (size_t i = 0; i < n; i++) {
+		uint8_t tag = e[i].alloc
+				      ? PERFSHIM_EV_ALLOC | PERFSHIM_FN_MALLOC
+				      : PERFSHIM_EV_FREE;
+
+		put(&p, &tag, 1);
+		put_u(&p, e[i].dt);
+		if (e[i].alloc)
+			put_u(&p, e[i].size);
+		put_u(&p, e[i].addr);
+		if (e[i].alloc)
+			put_u(&p, e[i].stack);
+	}
+	rec(frame, PERFSHIM_REC_CHUNK, &p);
+	free(p.p);
+}
+
+static inline void thread_rec(struct buf *frame, unsigned t)
+{
+	struct buf p = { 0 };
+
+	put_u(&p, t);
+	put_u(&p, 100 + t);
+	put_str(&p, "");
+	rec(frame, PERFSHIM_REC_THREAD, &p);
+	free(p.p);
+}
+
+/* NODES: ids first.. with (parent, ip) each. */
+static inline void nodes_rec(struct buf *frame, uint32_t first,
+			     const uint32_t *par, const uint64_t *ip, size_t n)
+{
+	struct buf p = { 0 };
+	uint64_t prev = 0;
+
+	put_u(&p, first);
+	put_u(&p, n);
+	for (size_t i = 0; i < n; i++) {
+		put_u(&p, first + i - par[i]);
+		put_u(&p, perfshim_zigzag((int64_t)(ip[i] - prev)));
+		prev = ip[i];
+	}
+	rec(frame, PERFSHIM_REC_NODES, &p);
+	free(p.p);
+}
+
 #endif
