@@ -1,4 +1,6 @@
 /* frames.c - symbolized stacks, printed as text or JSON. */
+#include <string.h>
+
 #include "frames.h"
 
 size_t frames_of_stack(const struct replay *rp, struct symbols *sym,
@@ -49,4 +51,24 @@ void frames_json(struct json_writer *w, const struct sym_frame *f, size_t n)
 		json_object_end(w);
 	}
 	json_array_end(w);
+}
+
+int frames_runtime_module(const char *module)
+{
+	static const char *const names[] = { "libc.so",	     "ld-linux",
+					     "libstdc++.so", "libgcc_s.so",
+					     "libm.so",	     "libpthread.so" };
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (!strncmp(module, names[i], strlen(names[i])))
+			return 1;
+	return 0;
+}
+
+size_t frames_program(const struct sym_frame *f, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!frames_runtime_module(f[i].module))
+			return i;
+	return 0;
 }

@@ -33,4 +33,17 @@ void frames_text(FILE *out, const struct sym_frame *f, size_t n);
  */
 void frames_json(struct json_writer *w, const struct sym_frame *f, size_t n);
 
+/*
+ * frames_runtime_module - whether module (a file name as frames show it)
+ * is the C or C++ runtime or the loader: libc, ld-linux, libstdc++,
+ * libgcc_s, libm, libpthread.
+ */
+int frames_runtime_module(const char *module);
+
+/*
+ * frames_program - the index of the frame that names an allocation site:
+ * the first one outside the runtime (0 when every frame is the runtime's).
+ */
+size_t frames_program(const struct sym_frame *f, size_t n);
+
 #endif

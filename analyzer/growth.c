@@ -731,27 +731,6 @@ out:
 
 /* --- output ---------------------------------------------------------------- */
 
-static int runtime_module(const char *m)
-{
-	static const char *const names[] = { "libc.so",	     "ld-linux",
-					     "libstdc++.so", "libgcc_s.so",
-					     "libm.so",	     "libpthread.so" };
-
-	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-		if (!strncmp(m, names[i], strlen(names[i])))
-			return 1;
-	return 0;
-}
-
-/* The frame that names a site: the first one past the runtime's. */
-static size_t program_frame(const struct sym_frame *f, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		if (!runtime_module(f[i].module))
-			return i;
-	return 0;
-}
-
 static void json_trend(struct json_writer *w, const struct series_verdict *sv)
 {
 	json_key(w, "verdict");
@@ -1194,7 +1173,7 @@ int growth_report(struct trace_reader *again, const char *path,
 		for (size_t i = 0; i < nsites && i < o->max_sites; i++) {
 			size_t nf = frames_of_stack(&rp, sym, sites[i].stack,
 						    frames, MAX_FRAMES);
-			size_t pf = program_frame(frames, nf);
+			size_t pf = frames_program(frames, nf);
 
 			fprintf(out, "%.0f%% of the growth: %s",
 				100 * sites[i].share,

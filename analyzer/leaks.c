@@ -108,18 +108,6 @@ static struct group *group_live(const struct replay *rp,
 	return g;
 }
 
-static int runtime_module(const char *m)
-{
-	static const char *const names[] = { "libc.so",	     "ld-linux",
-					     "libstdc++.so", "libgcc_s.so",
-					     "libm.so",	     "libpthread.so" };
-
-	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-		if (!strncmp(m, names[i], strlen(names[i])))
-			return 1;
-	return 0;
-}
-
 /*
  * Only the runtime frames between the allocator and the program's first
  * frame are looked at: a program that leaks through strdup() or fopen()
@@ -141,7 +129,7 @@ const char *leaks_runtime_owned(const struct sym_frame *f, size_t n)
 	};
 	size_t i;
 
-	for (i = 0; i < n && runtime_module(f[i].module); i++)
+	for (i = 0; i < n && frames_runtime_module(f[i].module); i++)
 		for (size_t c = 0; c < sizeof(caches) / sizeof(caches[0]); c++)
 			if (strstr(f[i].function, caches[c].function))
 				return caches[c].what;
