@@ -66,6 +66,25 @@ static struct live_entry *slot(struct live_index *x, uint64_t addr, size_t *at)
 	return &x->e[s];
 }
 
+/* addr's entry, made empty (count 0) if new; NULL (index broken) if full. */
+static struct live_entry *entry(struct live_index *x, uint64_t addr, size_t *at)
+{
+	struct live_entry *e = slot(x, addr, at);
+
+	if (!e) {
+		x->broken = 1;
+		return NULL;
+	}
+	if (!e->addr) {
+		e->addr = addr;
+		e->count = 0;
+		e->ts = 0;
+		e->size = 0;
+		x->count++;
+	}
+	return e;
+}
+
 /*
  * Events of different threads arrive out of time order (a free drained
  * before the alloc it frees), so each address keeps a net count and the
@@ -75,18 +94,10 @@ static void on_alloc(struct live_index *x, uint64_t addr, uint64_t size,
 		     uint64_t ts)
 {
 	size_t s;
-	struct live_entry *e = slot(x, addr, &s);
+	struct live_entry *e = entry(x, addr, &s);
 
-	if (!e) {
-		x->broken = 1;
+	if (!e)
 		return;
-	}
-	if (!e->addr) {
-		e->addr = addr;
-		e->count = 0;
-		e->ts = 0;
-		x->count++;
-	}
 	if (++e->count == 0) {
 		drop(x, s);
 		return;
@@ -100,19 +111,10 @@ static void on_alloc(struct live_index *x, uint64_t addr, uint64_t size,
 static void on_free(struct live_index *x, uint64_t addr)
 {
 	size_t s;
-	struct live_entry *e = slot(x, addr, &s);
+	struct live_entry *e = entry(x, addr, &s);
 
-	if (!e) {
-		x->broken = 1;
+	if (!e)
 		return;
-	}
-	if (!e->addr) {
-		e->addr = addr;
-		e->count = 0;
-		e->ts = 0;
-		e->size = 0;
-		x->count++;
-	}
 	if (--e->count == 0)
 		drop(x, s);
 }
