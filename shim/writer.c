@@ -992,14 +992,9 @@ HIDDEN void perfshim_finish(int how, int status)
 	perfshim_profile_finish(how);
 	atomic_store(&writer_stop, 1);
 	if (how == PERFSHIM_END_SIGNAL) {
-		struct timespec pause = { 0, 1000000 };
-		int i;
-
 		if (atomic_exchange(&fatal_once, 1))
 			return;
-		for (i = 0; i < 2000 && pthread_mutex_trylock(&pass_lock); i++)
-			nanosleep(&pause, NULL);
-		if (i == 2000)
+		if (perfshim_writer_trylock(2000))
 			return;
 	} else {
 		pthread_mutex_lock(&pass_lock);
