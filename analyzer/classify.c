@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "error.h"
 #include "classify.h"
 #include "leaks.h"
 #include "perfshim_trace.h"
@@ -30,8 +31,7 @@ static int grow(struct classify *c)
 	struct verdict *v = calloc(cap, sizeof(*v));
 
 	if (!v) {
-		fprintf(stderr, "perfanalyze: out of memory\n");
-		return -1;
+		return error("out of memory");
 	}
 	for (size_t i = 0; i < c->cap; i++) {
 		if (!c->v[i].addr)
@@ -79,8 +79,7 @@ static int put(struct classify *c, uint64_t addr, uint64_t size,
 
 static int bad(const char *why)
 {
-	fprintf(stderr, "perfanalyze: corrupt SCAN record: %s\n", why);
-	return -1;
+	return error("corrupt SCAN record: %s", why);
 }
 
 static int on_ext(void *ctx, uint8_t tag, const uint8_t *p, const uint8_t *end)

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "frames.h"
+#include "error.h"
 #include "growth.h"
 #include "json.h"
 #include "leaks.h"
@@ -34,31 +35,23 @@ const char growth_usage[] =
 	"  --growth             does memory keep growing? GROWING, STABLE or\n"
 	"                       INCONCLUSIVE, with slope, interval, p-value\n"
 	"                       and the allocation sites that grow\n"
-	"  --fail-on-growth     exit 1 when memory is GROWING (implies "
-	"--growth)\n"
+	"  --fail-on-growth     exit 1 when memory is GROWING (implies --growth)\n"
 	"  --timeline           the heap and resident-set series (CSV; JSON\n"
 	"                       with --json) at the points of --growth\n"
-	"  --marker LABEL       points at the markers LABEL (default: the "
-	"most\n"
+	"  --marker LABEL       points at the markers LABEL (default: the most\n"
 	"                       frequent label; no markers: time windows)\n"
 	"  --warmup W           leave out the start: N% of the points, Ns\n"
 	"                       seconds, or N points (default 20%)\n"
-	"  --growth-floor B     growth below B bytes per marker (or per "
-	"second\n"
+	"  --growth-floor B     growth below B bytes per marker (or per second\n"
 	"                       without markers) is STABLE (default 1)\n"
-	"  --growth-relative F  growth over the points below F (a fraction) "
-	"of\n"
+	"  --growth-relative F  growth over the points below F (a fraction) of\n"
 	"                       the median heap is STABLE (default 0.01)\n"
-	"  --rss-floor B        resident-set growth over the points below B "
-	"bytes\n"
-	"                       is STABLE (default 1048576: RSS moves in "
-	"pages,\n"
+	"  --rss-floor B        resident-set growth over the points below B bytes\n"
+	"                       is STABLE (default 1048576: RSS moves in pages,\n"
 	"                       and holds the profiler's own buffers)\n"
-	"  --windows N          time windows without markers (8 to 1000, "
-	"default\n"
+	"  --windows N          time windows without markers (8 to 1000, default\n"
 	"                       40)\n"
-	"  --alpha A            significance level of the trend test "
-	"(default\n"
+	"  --alpha A            significance level of the trend test (default\n"
 	"                       0.05)\n";
 
 void growth_options_init(struct growth_options *o)
@@ -76,8 +69,7 @@ void growth_options_init(struct growth_options *o)
 
 static int bad(const char *opt, const char *what, const char *arg)
 {
-	fprintf(stderr, "perfanalyze: %s takes %s, not '%s'\n", opt, what, arg);
-	return -1;
+	return error("%s takes %s, not '%s'", opt, what, arg);
 }
 
 /* A finite number >= 0, with an optional suffix (returned in *rest). */
@@ -127,10 +119,10 @@ int growth_option(struct growth_options *o, int opt, const char *arg)
 		} else if (!*rest && v == floor(v) && v < 1e9) {
 			o->warmup_kind = WARMUP_POINTS;
 		} else {
-			return bad("--warmup",
-				   "N% (under 100), Ns (seconds) or N "
-				   "(a whole number of points)",
-				   arg);
+			return bad(
+				"--warmup",
+				"N% (under 100), Ns (seconds) or N (a whole number of points)",
+				arg);
 		}
 		o->warmup = v;
 		return 0;
@@ -185,12 +177,6 @@ void growth_scan_release(struct growth_scan *s)
 	memset(s, 0, sizeof(*s));
 }
 
-static int oom(void)
-{
-	fprintf(stderr, "perfanalyze: out of memory\n");
-	return -1;
-}
-
 static int scan_event(void *ctx, const struct trace_event *ev)
 {
 	struct growth_scan *s = ctx;
@@ -205,7 +191,7 @@ static int scan_event(void *ctx, const struct trace_event *ev)
 		uint64_t *c = realloc(s->label_count, n * sizeof(*c));
 
 		if (!c)
-			return oom();
+			return error("out of memory");
 		memset(c + s->nlabels, 0, (n - s->nlabels) * sizeof(*c));
 		s->label_count = c;
 		s->nlabels = n;
@@ -346,7 +332,7 @@ static int site_add(struct collector *c, uint32_t stack, int64_t bytes)
 
 	if (!s) {
 		c->failed = 1;
-		return oom();
+		return error("out of memory");
 	}
 	site_fill(c, s);
 	s->live += bytes;
@@ -577,7 +563,7 @@ static int judge(const struct growth_options *o, const double *x,
 		double *m = malloc(n * sizeof(*m));
 
 		if (!m)
-			return oom();
+			return error("out of memory");
 		memcpy(m, y, n * sizeof(*m));
 		sv->median = stats_median(m, n);
 		free(m);
@@ -593,20 +579,20 @@ static int judge(const struct growth_options *o, const double *x,
 	}
 	if (n < MIN_POINTS) {
 		sv->verdict = GROWTH_INCONCLUSIVE;
-		snprintf(sv->why, sizeof(sv->why),
-			 "only %zu point%s after the warm-up (at least %d "
-			 "needed)",
-			 n, n == 1 ? "" : "s", MIN_POINTS);
+		snprintf(
+			sv->why, sizeof(sv->why),
+			"only %zu point%s after the warm-up (at least %d needed)",
+			n, n == 1 ? "" : "s", MIN_POINTS);
 		return 0;
 	}
 	/* Neighbouring points of a heap are rarely independent. */
 	if (stats_trend_autocorr(x, y, n, 1 - o->alpha, &sv->t))
-		return oom();
+		return error("out of memory");
 	double span = x[n - 1] - x[0];
 	double *res = malloc(n * sizeof(*res));
 
 	if (!res)
-		return oom();
+		return error("out of memory");
 	for (size_t i = 0; i < n; i++)
 		res[i] = y[i] - sv->t.slope * x[i];
 	sv->scatter =
@@ -618,10 +604,10 @@ static int judge(const struct growth_options *o, const double *x,
 				      : (sv->t.slope > 0 ? INFINITY : 0);
 	if (!(sv->t.p_value < o->alpha) || !(sv->t.lo > 0)) {
 		sv->verdict = GROWTH_STABLE;
-		snprintf(sv->why, sizeof(sv->why),
-			 "no significant upward trend (p = %.3g, interval "
-			 "from %.4g to %.4g)",
-			 sv->t.p_value, sv->t.lo, sv->t.hi);
+		snprintf(
+			sv->why, sizeof(sv->why),
+			"no significant upward trend (p = %.3g, interval from %.4g to %.4g)",
+			sv->t.p_value, sv->t.lo, sv->t.hi);
 	} else if (!(sv->t.slope >= o->floor_bytes)) {
 		sv->verdict = GROWTH_STABLE;
 		snprintf(sv->why, sizeof(sv->why),
@@ -629,22 +615,22 @@ static int judge(const struct growth_options *o, const double *x,
 			 o->floor_bytes, unit);
 	} else if (!(sv->relative >= o->floor_rel)) {
 		sv->verdict = GROWTH_STABLE;
-		snprintf(sv->why, sizeof(sv->why),
-			 "a trend, but only %.3g%% of the median over "
-			 "the points (floor %.3g%%)",
-			 100 * sv->relative, 100 * o->floor_rel);
+		snprintf(
+			sv->why, sizeof(sv->why),
+			"a trend, but only %.3g%% of the median over the points (floor %.3g%%)",
+			100 * sv->relative, 100 * o->floor_rel);
 	} else if (!(sv->growth >= NOISE_RATIO * sv->scatter)) {
 		sv->verdict = GROWTH_STABLE;
-		snprintf(sv->why, sizeof(sv->why),
-			 "a trend, but its growth over the points (%.0f bytes) "
-			 "is under %d times their scatter around it (%.0f)",
-			 sv->growth, NOISE_RATIO, sv->scatter);
+		snprintf(
+			sv->why, sizeof(sv->why),
+			"a trend, but its growth over the points (%.0f bytes) is under %d times their scatter around it (%.0f)",
+			sv->growth, NOISE_RATIO, sv->scatter);
 	} else if (!(sv->t.slope * span >= total_floor)) {
 		sv->verdict = GROWTH_STABLE;
-		snprintf(sv->why, sizeof(sv->why),
-			 "a trend, but only %.0f bytes over the points "
-			 "(floor %.0f)",
-			 sv->t.slope * span, total_floor);
+		snprintf(
+			sv->why, sizeof(sv->why),
+			"a trend, but only %.0f bytes over the points (floor %.0f)",
+			sv->t.slope * span, total_floor);
 	} else {
 		sv->verdict = GROWTH_GROWING;
 		snprintf(sv->why, sizeof(sv->why),
@@ -684,7 +670,7 @@ static int rank_sites(const struct collector *c, size_t from,
 	int rc = 0;
 
 	if (!x || !y || !r) {
-		rc = oom();
+		rc = error("out of memory");
 		goto out;
 	}
 	for (size_t j = 0; j < n; j++)
@@ -700,7 +686,7 @@ static int rank_sites(const struct collector *c, size_t from,
 		for (size_t j = 0; j < n; j++)
 			y[j] = (double)s->series[j0 + j];
 		if (stats_theil_sen(x, y, n, 0.5, &t)) {
-			rc = oom();
+			rc = error("out of memory");
 			goto out;
 		}
 		if (!(t.slope > 0))
@@ -776,8 +762,7 @@ static void text_trend(FILE *out, const char *what,
 		return;
 	}
 	fprintf(out,
-		": %.6g bytes per %s (%.0f%% interval %.6g to %.6g), "
-		"Mann-Kendall p = %.3g, %zu points\n",
+		": %.6g bytes per %s (%.0f%% interval %.6g to %.6g), Mann-Kendall p = %.3g, %zu points\n",
 		sv->t.slope, unit, 100 * conf, sv->t.lo, sv->t.hi,
 		sv->t.p_value, sv->n);
 	fprintf(out, "    %s; from %.0f to %.0f bytes (median %.0f)", sv->why,
@@ -914,10 +899,9 @@ int growth_report(struct trace_reader *again, const char *path,
 				break;
 			}
 		if (!c.label) {
-			fprintf(stderr,
-				"perfanalyze: %s: no marker '%s' in the "
-				"trace (%" PRIu64 " markers in all)\n",
-				path, o->marker, s->markers);
+			error("%s: no marker '%s' in the trace (%" PRIu64
+			      " markers in all)",
+			      path, o->marker, s->markers);
 			goto cleanup;
 		}
 	} else {
@@ -946,7 +930,7 @@ int growth_report(struct trace_reader *again, const char *path,
 		c.mapped_sum = calloc(c.nwin + 1, sizeof(*c.mapped_sum));
 		c.rss_n = calloc(c.nwin + 1, sizeof(*c.rss_n));
 		if (!c.rss_sum || !c.mapped_sum || !c.rss_n) {
-			oom();
+			error("out of memory");
 			goto cleanup;
 		}
 	}
@@ -956,7 +940,7 @@ int growth_report(struct trace_reader *again, const char *path,
 	c.spcap = (c.cap + c.sstride - 1) / c.sstride;
 	c.pts = calloc(c.cap + 1, sizeof(*c.pts));
 	if (!c.pts) {
-		oom();
+		error("out of memory");
 		goto cleanup;
 	}
 
@@ -982,8 +966,7 @@ int growth_report(struct trace_reader *again, const char *path,
 		timeline_out(&c, from, label, out, o->json);
 		rc = ferror(out) ? -1 : 0;
 		if (rc)
-			fprintf(stderr, "perfanalyze: cannot write the "
-					"timeline\n");
+			error("cannot write the timeline");
 		goto cleanup;
 	}
 
@@ -993,7 +976,7 @@ int growth_report(struct trace_reader *again, const char *path,
 	yh = malloc((n + 1) * sizeof(*yh));
 	yr = malloc((n + 1) * sizeof(*yr));
 	if (!x || !yh || !yr) {
-		oom();
+		error("out of memory");
 		goto cleanup;
 	}
 	for (size_t i = 0; i < n; i++) {
@@ -1022,10 +1005,10 @@ int growth_report(struct trace_reader *again, const char *path,
 		goto cleanup;
 	if (!too_short && own < MIN_POINTS) {
 		rss.verdict = GROWTH_INCONCLUSIVE;
-		snprintf(rss.why, sizeof(rss.why),
-			 "resident-set samples in only %zu of the windows "
-			 "(PERFSHIM_RSS_INTERVAL_MS too long for this run?)",
-			 own);
+		snprintf(
+			rss.why, sizeof(rss.why),
+			"resident-set samples in only %zu of the windows (PERFSHIM_RSS_INTERVAL_MS too long for this run?)",
+			own);
 	}
 
 	enum growth_verdict overall = heap.verdict;
@@ -1042,7 +1025,7 @@ int growth_report(struct trace_reader *again, const char *path,
 	sym = symbols_new();
 	frames = calloc(MAX_FRAMES, sizeof(*frames));
 	if (!sym || !frames) {
-		oom();
+		error("out of memory");
 		goto cleanup;
 	}
 
@@ -1149,9 +1132,8 @@ int growth_report(struct trace_reader *again, const char *path,
 
 	fprintf(out, "Memory growth: %s", verdict_name(overall));
 	if (overall == GROWTH_GROWING && !strcmp(basis, "rss"))
-		fprintf(out, " (the resident set grows while the heap is "
-			     "stable: memory outside malloc, e.g. mmap, or "
-			     "fragmentation)");
+		fprintf(out,
+			" (the resident set grows while the heap is stable: memory outside malloc, e.g. mmap, or fragmentation)");
 	fputc('\n', out);
 	if (c.by_marker)
 		fprintf(out, "points:   %zu markers '%s' (of %zu taken", n,
@@ -1182,15 +1164,14 @@ int growth_report(struct trace_reader *again, const char *path,
 				fprintf(out, " at %s:%u", frames[pf].file,
 					frames[pf].line);
 			fprintf(out,
-				" (%.6g bytes per %s, %+" PRId64 " bytes over "
-				"the "
-				"points)\n",
+				" (%.6g bytes per %s, %+" PRId64
+				" bytes over the points)\n",
 				sites[i].slope, unit, sites[i].bytes);
 			frames_text(out, frames, nf);
 		}
 	}
 	if (fflush(out)) {
-		fprintf(stderr, "perfanalyze: cannot write the report\n");
+		error("cannot write the report");
 		goto cleanup;
 	}
 	rc = 0;

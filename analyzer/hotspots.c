@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "frames.h"
+#include "error.h"
 #include "hotspots.h"
 #include "json.h"
 #include "perfshim_trace.h"
@@ -163,12 +164,6 @@ struct hotspots {
 	uint64_t period_ns, taken, in_shim, in_loader, other;
 };
 
-static int oom(void)
-{
-	fprintf(stderr, "perfanalyze: out of memory\n");
-	return -1;
-}
-
 static uint32_t canon(const struct replay *rp, uint32_t id)
 {
 	return id < rp->nnodes ? rp->nodes[id].canon : id;
@@ -189,7 +184,7 @@ static int add_sample(struct hotspots *h, uint32_t stack, uint32_t thread)
 	const struct samp *ctx[2] = { &key, h->samps };
 
 	if (ix_reserve(&h->samp_ix))
-		return oom();
+		return error("out of memory");
 	struct ixslot *s =
 		ix_lookup(&h->samp_ix, mix(((uint64_t)stack << 32) | thread),
 			  samp_eq, ctx);
@@ -197,7 +192,7 @@ static int add_sample(struct hotspots *h, uint32_t stack, uint32_t thread)
 	if (!s->idx1) {
 		if (vgrow(&h->samps, &h->capsamps, h->nsamps + 1,
 			  sizeof(*h->samps)))
-			return oom();
+			return error("out of memory");
 		h->samps[h->nsamps] = key;
 		s->h = mix(((uint64_t)stack << 32) | thread);
 		s->idx1 = (uint32_t)++h->nsamps;
@@ -222,7 +217,7 @@ static struct site *site_get(struct hotspots *h, uint32_t stack)
 	const void *ctx[2] = { h, &stack };
 
 	if (ix_reserve(&h->site_ix)) {
-		oom();
+		error("out of memory");
 		return NULL;
 	}
 	struct ixslot *s = ix_lookup(&h->site_ix, mix(stack), site_eq, ctx);
@@ -230,7 +225,7 @@ static struct site *site_get(struct hotspots *h, uint32_t stack)
 	if (!s->idx1) {
 		if (vgrow(&h->sites, &h->capsites, h->nsites + 1,
 			  sizeof(*h->sites))) {
-			oom();
+			error("out of memory");
 			return NULL;
 		}
 		h->sites[h->nsites].stack = stack;
@@ -274,7 +269,7 @@ static int on_event(void *ctx, const struct trace_event *ev)
 		}
 		if (vgrow(&h->last, &h->caplast, (size_t)ev->thread + 1,
 			  sizeof(*h->last)))
-			return oom();
+			return error("out of memory");
 		h->last[ev->thread].addr = ev->addr;
 		h->last[ev->thread].ts = ev->ts;
 		return 0;
@@ -300,7 +295,7 @@ static int on_thread(void *ctx, uint32_t index, uint64_t tid, const char *name)
 
 	(void)name;
 	if (vgrow(&h->tids, &h->captids, (size_t)index + 1, sizeof(*h->tids)))
-		return oom();
+		return error("out of memory");
 	h->tids[index] = tid;
 	return 0;
 }
@@ -339,8 +334,7 @@ static uint32_t path_get(struct hotspots *h, uint32_t parent, uint32_t type,
 
 static int bad_timing(void)
 {
-	fprintf(stderr, "perfanalyze: corrupt trace: bad timing record\n");
-	return -1;
+	return error("corrupt trace: bad timing record");
 }
 
 #define TGET(v)                                         \
@@ -382,7 +376,7 @@ static int on_ext(void *ctx, uint8_t tag, const uint8_t *p, const uint8_t *end)
 	h->not_kept += not_kept;
 	map = calloc(n + 1, sizeof(*map));
 	if (!map)
-		return oom();
+		return error("out of memory");
 	for (uint64_t i = 1; i <= n; i++) {
 		uint64_t d, type, value, calls, incl, self;
 
@@ -401,7 +395,7 @@ static int on_ext(void *ctx, uint8_t tag, const uint8_t *p, const uint8_t *end)
 
 		if (!g) {
 			free(map);
-			return oom();
+			return error("out of memory");
 		}
 		struct gpath *gp = &h->paths[g - 1];
 
@@ -598,15 +592,15 @@ static int line_add(struct lines *ls, const char *text, uint64_t n)
 	uint64_t hh = mix(str_hash(text, 11));
 
 	if (ix_reserve(&ls->ix))
-		return oom();
+		return error("out of memory");
 	struct ixslot *s = ix_lookup(&ls->ix, hh, line_eq, ctx);
 
 	if (!s->idx1) {
 		if (vgrow(&ls->l, &ls->cap, ls->n + 1, sizeof(*ls->l)))
-			return oom();
+			return error("out of memory");
 		ls->l[ls->n].text = strdup(text);
 		if (!ls->l[ls->n].text)
-			return oom();
+			return error("out of memory");
 		s->h = hh;
 		s->idx1 = (uint32_t)++ls->n;
 		ls->ix.count++;
@@ -792,8 +786,8 @@ static void json_names(struct json_writer *w, const struct sym_frame *f,
 }
 
 /* A thread: its CPU time, share, and the function with most self time. */
-static const char thread_line[] = "  thread %zu (tid %llu): %11s, %5.1f%%, "
-				  "most in %s\n";
+static const char thread_line[] =
+	"  thread %zu (tid %llu): %11s, %5.1f%%, most in %s\n";
 
 static int cpu_report(struct hotspots *h, struct symbols *sym,
 		      const struct hot_options *o, FILE *out)
@@ -978,9 +972,9 @@ static int cpu_report(struct hotspots *h, struct symbols *sym,
 			json_key(&w, "path");
 			json_names(&w, names, n);
 			json_key(&w, "kind");
-			json_string(&w, p->type == PERFSHIM_PATH_ZONE ? "zone"
-								      : "functi"
-									"on");
+			json_string(&w, p->type == PERFSHIM_PATH_ZONE
+						? "zone"
+						: "function");
 			json_key(&w, "name");
 			json_string(&w, names[n - 1].function);
 			json_key(&w, "file");
@@ -1004,30 +998,29 @@ static int cpu_report(struct hotspots *h, struct symbols *sym,
 	char a[32], b[32];
 
 	if (!h->have_sampler || !period)
-		fprintf(out, "No CPU sampling in this trace (PERFSHIM_SAMPLE_HZ"
-			     "=0, or the program used SIGPROF itself).\n");
+		fprintf(out,
+			"No CPU sampling in this trace (PERFSHIM_SAMPLE_HZ=0, or the program used SIGPROF itself).\n");
 	else {
 		fmt_ns(a, sizeof(a), total * period);
 		fprintf(out,
-			"CPU time: %s in %" PRIu64 " samples, one per %s "
-			"of a thread's CPU time",
+			"CPU time: %s in %" PRIu64
+			" samples, one per %s of a thread's CPU time",
 			a, total, (fmt_ns(b, sizeof(b), period), b));
 		if (o->thread >= 0)
 			fprintf(out, " (thread %ld only)", o->thread);
 		uint64_t all = h->taken + h->in_shim + h->in_loader + h->other;
 
 		fprintf(out,
-			".\nNot sampled: %" PRIu64 " periods (%.1f%%) inside "
-			"the shim (recording), %" PRIu64 " in the loader or "
-			"unwinder, %" PRIu64 " other.\n",
+			".\nNot sampled: %" PRIu64
+			" periods (%.1f%%) inside the shim (recording), %" PRIu64
+			" in the loader or unwinder, %" PRIu64 " other.\n",
 			h->in_shim, pct(h->in_shim, all), h->in_loader,
 			h->other);
 	}
 	if (fs.n) {
 		fprintf(out,
 			"\nFunctions by self time (%zu of %zu):\n"
-			"   self%%  total%%         self        total      "
-			"calls  function\n",
+			"   self%%  total%%         self        total      calls  function\n",
 			shown, fs.n);
 		for (size_t i = 0; i < shown; i++) {
 			const struct func *f = &fs.f[i];
@@ -1069,30 +1062,27 @@ static int cpu_report(struct hotspots *h, struct symbols *sym,
 		}
 	}
 	if (h->npaths) {
-		fprintf(out, "\nExact timings (instrumented functions and "
-			     "zones, "
-			     "wall clock, per call path):\n"
-			     "       calls    inclusive         self     per "
-			     "call"
-			     "  path\n");
+		fprintf(out,
+			"\nExact timings (instrumented functions and zones, wall clock, per call path):\n"
+			"       calls    inclusive         self     per call  path\n");
 		size_t left = 5 * top, hidden = 0;
 
 		timing_tree(h, sym, out, 0, 0, names, &left, &hidden);
 		if (hidden)
 			fprintf(out,
-				"  (and %zu more paths, and what is under them:"
-				" --top raises the limit of %zu rows)\n",
+				"  (and %zu more paths, and what is under them: --top raises the limit of %zu rows)\n",
 				hidden, 5 * top);
 		if (h->unmatched || h->not_kept)
 			fprintf(out,
-				"  (%" PRIu64 " unmatched exits or zone ends, "
-				"%" PRIu64 " frames too deep to time)\n",
+				"  (%" PRIu64
+				" unmatched exits or zone ends, %" PRIu64
+				" frames too deep to time)\n",
 				h->unmatched, h->not_kept);
 	}
 	rc = fflush(out) ? -1 : 0;
 	goto out;
 oom:
-	oom();
+	error("out of memory");
 out:
 	free(frames);
 	free(names);
@@ -1150,7 +1140,7 @@ static int sites_report(struct hotspots *h, struct symbols *sym,
 	size_t shown = 0;
 
 	if (!frames)
-		return oom();
+		return error("out of memory");
 	site_h = h;
 	site_key = o->key;
 	sort_n(h->sites, h->nsites, sizeof(*h->sites), site_order);
@@ -1163,18 +1153,17 @@ static int sites_report(struct hotspots *h, struct symbols *sym,
 		json_key(&w, "by");
 		json_string(&w, key_names[o->key]);
 		json_key(&w, "temporary_rule");
-		json_string(&w, "freed by the allocating thread before its "
-				"next allocation");
+		json_string(
+			&w,
+			"freed by the allocating thread before its next allocation");
 		json_key(&w, "peak_bytes");
 		json_u64(&w, h->rp->peak_bytes);
 		json_key(&w, "sites");
 		json_array_begin(&w);
 	} else {
 		fprintf(out,
-			"Allocation sites by %s; peak: bytes live at the "
-			"heap's peak (%" PRIu64 " bytes); temporary: freed "
-			"by the allocating thread before its next "
-			"allocation.\n\n",
+			"Allocation sites by %s; peak: bytes live at the heap's peak (%" PRIu64
+			" bytes); temporary: freed by the allocating thread before its next allocation.\n\n",
 			key_names[o->key], h->rp->peak_bytes);
 	}
 	for (size_t i = 0; i < h->nsites && shown < top; i++) {
@@ -1255,7 +1244,7 @@ static int flame_report(struct hotspots *h, struct symbols *sym,
 	int rc = -1;
 
 	if (!frames || !buf) {
-		oom();
+		error("out of memory");
 		goto out;
 	}
 	if (o->key == HOT_METRIC_CPU) {
@@ -1296,7 +1285,7 @@ static int flame_report(struct hotspots *h, struct symbols *sym,
 		fprintf(out, "%s %" PRIu64 "\n", ls.l[i].text, ls.l[i].n);
 	rc = fflush(out) ? -1 : 0;
 	if (rc)
-		fprintf(stderr, "perfanalyze: cannot write the output\n");
+		error("cannot write the output");
 out:
 	free(frames);
 	free(buf);
@@ -1328,9 +1317,7 @@ void hot_cli_init(struct hot_cli *c)
 
 static int bad_value(const char *what, const char *arg)
 {
-	fprintf(stderr, "perfanalyze: %s '%s' (see perfanalyze --help)\n", what,
-		arg);
-	return -1;
+	return error("%s '%s' (see perfanalyze --help)", what, arg);
 }
 
 int hot_cli_option(struct hot_cli *c, int opt, const char *arg)
@@ -1346,17 +1333,17 @@ int hot_cli_option(struct hot_cli *c, int opt, const char *arg)
 		return 1;
 	case HOT_OPT_BY:
 		if ((k = hotspots_parse(arg, 1)) < 0)
-			return bad_value("--by takes allocs, bytes, peak or "
-					 "temporary, not",
-					 arg);
+			return bad_value(
+				"--by takes allocs, bytes, peak or temporary, not",
+				arg);
 		c->o.key = (enum hot_key)k;
 		c->by = c->hot = 1;
 		return 1;
 	case HOT_OPT_METRIC:
 		if ((k = hotspots_parse(arg, 0)) < 0)
-			return bad_value("--metric takes cpu, allocs, bytes or "
-					 "leaked, not",
-					 arg);
+			return bad_value(
+				"--metric takes cpu, allocs, bytes or leaked, not",
+				arg);
 		c->o.key = (enum hot_key)k;
 		c->metric = 1;
 		return 1;
@@ -1369,13 +1356,11 @@ int hot_cli_option(struct hot_cli *c, int opt, const char *arg)
 
 		if (errno || *end || !*arg || arg[0] == '-' ||
 		    v > 1000000000ull || (opt == HOT_OPT_TOP && !v))
-			return bad_value(opt == HOT_OPT_TOP ? "--top takes a "
-							      "count above 0, "
-							      "not"
-							    : "--thread takes "
-							      "a thread "
-							      "index, not",
-					 arg);
+			return bad_value(
+				opt == HOT_OPT_TOP
+					? "--top takes a count above 0, not"
+					: "--thread takes a thread index, not",
+				arg);
 		if (opt == HOT_OPT_TOP) {
 			c->o.top = (size_t)v;
 			c->top = 1;
@@ -1394,24 +1379,19 @@ int hot_cli_finish(struct hot_cli *c, int leak_opts, int json)
 	const char *clash = NULL;
 
 	if ((c->hot || c->flame) && leak_opts)
-		clash = "--hotspots, --by and --flamegraph do not go with the "
-			"leak report's options";
+		clash = "--hotspots, --by and --flamegraph do not go with the leak report's options";
 	else if (c->hot && c->flame)
 		clash = "choose one of --hotspots (or --by) and --flamegraph";
 	else if (c->flame && json)
-		clash = "--flamegraph writes collapsed stacks; it has no "
-			"--json";
+		clash = "--flamegraph writes collapsed stacks; it has no --json";
 	else if (c->metric && !c->flame)
 		clash = "--metric goes with --flamegraph";
 	else if ((c->top || c->o.thread >= 0) && !c->hot && !c->flame)
 		clash = "--top and --thread go with --hotspots or --flamegraph";
 	else if (c->o.thread >= 0 && c->by)
-		clash = "--thread selects CPU samples; --by ranks allocation "
-			"sites of every thread";
+		clash = "--thread selects CPU samples; --by ranks allocation sites of every thread";
 	if (clash) {
-		fprintf(stderr, "perfanalyze: %s (see perfanalyze --help)\n",
-			clash);
-		return -1;
+		return error("%s (see perfanalyze --help)", clash);
 	}
 	if (c->flame) {
 		c->o.mode = HOT_FLAME;

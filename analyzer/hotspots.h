@@ -92,26 +92,22 @@ enum {
 	}
 
 /* The synopsis and option lines of --help. */
-#define HOTSPOTS_SYNOPSIS                                                     \
-	"       perfanalyze TRACE --hotspots [--by KEY] [--top N] [--thread " \
-	"I] [--json]\n"                                                       \
-	"       perfanalyze TRACE --flamegraph [--metric METRIC] [--thread "  \
-	"I]\n"
-#define HOTSPOTS_HELP                                                          \
-	"  --hotspots           functions by CPU time (self and inclusive, "   \
-	"from\n"                                                               \
-	"                       samples), call counts and exact timings of\n"  \
-	"                       instrumented functions and zones, top call "   \
-	"paths\n"                                                              \
-	"  --by KEY             allocation sites instead, by allocs, bytes,\n" \
-	"                       peak (bytes live at the heap's peak) or\n"     \
-	"                       temporary (freed before the thread's next\n"   \
-	"                       allocation); implies --hotspots\n"             \
-	"  --top N              rows to show (default 20)\n"                   \
-	"  --thread I           only the CPU samples of thread index I\n"      \
-	"  --flamegraph         collapsed stacks (root;...;leaf COUNT) for\n"  \
-	"                       flamegraph.pl, inferno, speedscope\n"          \
-	"  --metric METRIC      what the flame graph counts: cpu (default),\n" \
+#define HOTSPOTS_SYNOPSIS                                                                  \
+	"       perfanalyze TRACE --hotspots [--by KEY] [--top N] [--thread I] [--json]\n" \
+	"       perfanalyze TRACE --flamegraph [--metric METRIC] [--thread I]\n"
+#define HOTSPOTS_HELP                                                               \
+	"  --hotspots           functions by CPU time (self and inclusive, from\n"  \
+	"                       samples), call counts and exact timings of\n"       \
+	"                       instrumented functions and zones, top call paths\n" \
+	"  --by KEY             allocation sites instead, by allocs, bytes,\n"      \
+	"                       peak (bytes live at the heap's peak) or\n"          \
+	"                       temporary (freed before the thread's next\n"        \
+	"                       allocation); implies --hotspots\n"                  \
+	"  --top N              rows to show (default 20)\n"                        \
+	"  --thread I           only the CPU samples of thread index I\n"           \
+	"  --flamegraph         collapsed stacks (root;...;leaf COUNT) for\n"       \
+	"                       flamegraph.pl, inferno, speedscope\n"               \
+	"  --metric METRIC      what the flame graph counts: cpu (default),\n"      \
 	"                       allocs, bytes, leaked\n"
 
 struct hot_cli {

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "error.h"
 #include "json.h"
 
 /* Bits of json_writer.level[]. */
@@ -22,23 +23,17 @@ void json_writer_init(struct json_writer *w, FILE *out)
 int json_writer_finish(struct json_writer *w)
 {
 	if (w->misuse) {
-		fprintf(stderr,
-			"perfanalyze: internal error: JSON writer: %s\n",
-			w->misuse);
-		return -1;
+		return error("internal error: JSON writer: %s", w->misuse);
 	}
 	if (w->depth) {
-		fprintf(stderr,
-			"perfanalyze: internal error: JSON writer: %d "
-			"container(s) left open\n",
+		return error(
+			"internal error: JSON writer: %d container(s) left open",
 			w->depth);
-		return -1;
 	}
 	errno = 0;
 	if (fflush(w->out) == EOF || ferror(w->out)) {
-		fprintf(stderr, "perfanalyze: cannot write JSON output: %s\n",
-			errno ? strerror(errno) : "write error");
-		return -1;
+		return error("cannot write JSON output: %s",
+			     errno ? strerror(errno) : "write error");
 	}
 	return 0;
 }

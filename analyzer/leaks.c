@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "json.h"
+#include "error.h"
 #include "frames.h"
 #include "leaks.h"
 #include "perfshim_trace.h"
@@ -151,24 +152,21 @@ static void scan_note(FILE *out, const struct classify *c)
 	if (!c)
 		return;
 	if (!c->scans) {
-		fprintf(out, "Kinds: the trace has no scan results (the "
-			     "program was killed by SIGKILL, replaced by exec, "
-			     "or ran with PERFSHIM_SCAN=0): every block is "
-			     "unclassified.\n");
+		fprintf(out,
+			"Kinds: the trace has no scan results (the program was killed by SIGKILL, replaced by exec, or ran with PERFSHIM_SCAN=0): every block is unclassified.\n");
 		return;
 	}
 	if (c->last_flags & PERFSHIM_SCAN_MISSED_THREADS)
 		fprintf(out,
-			"Kinds: %" PRIu64 " %s did not stop for the last scan; "
-			"%s scanned whole, without registers.\n",
+			"Kinds: %" PRIu64
+			" %s did not stop for the last scan; %s scanned whole, without registers.\n",
 			c->missed_threads,
 			plural(c->missed_threads, "thread", "threads"),
 			plural(c->missed_threads, "its stack was",
 			       "their stacks were"));
 	if (c->last_flags & PERFSHIM_SCAN_PARTIAL)
-		fprintf(out, "Kinds: the last scan missed some allocations "
-			     "(events it could not read); its verdicts may be "
-			     "incomplete.\n");
+		fprintf(out,
+			"Kinds: the last scan missed some allocations (events it could not read); its verdicts may be incomplete.\n");
 }
 
 int leaks_report(const struct replay *rp, struct symbols *sym,
@@ -186,8 +184,7 @@ int leaks_report(const struct replay *rp, struct symbols *sym,
 	if (!g || !frames) {
 		free(g);
 		free(frames);
-		fprintf(stderr, "perfanalyze: out of memory\n");
-		return -1;
+		return error("out of memory");
 	}
 	if (opt->json) {
 		json_writer_init(&w, out);
@@ -241,8 +238,8 @@ int leaks_report(const struct replay *rp, struct symbols *sym,
 			json_object_end(&w);
 		} else {
 			fprintf(out,
-				"%" PRIu64 " %s in %" PRIu64 " %s (%s) "
-				"allocated at:\n",
+				"%" PRIu64 " %s in %" PRIu64
+				" %s (%s) allocated at:\n",
 				g[i].bytes, plural(g[i].bytes, "byte", "bytes"),
 				g[i].blocks,
 				plural(g[i].blocks, "block", "blocks"),
@@ -275,8 +272,8 @@ int leaks_report(const struct replay *rp, struct symbols *sym,
 			blocks += t->blocks[k];
 		}
 		if (!t->groups)
-			fprintf(out, "No leaks: nothing left allocated at exit "
-				     "that is not suppressed.\n");
+			fprintf(out,
+				"No leaks: nothing left allocated at exit that is not suppressed.\n");
 		fprintf(out,
 			"Total: %" PRIu64 " bytes in %" PRIu64
 			" %s from %" PRIu64 " allocation %s.\n",
@@ -289,8 +286,8 @@ int leaks_report(const struct replay *rp, struct symbols *sym,
 				if (!t->blocks[k])
 					continue;
 				fprintf(out,
-					"%s %s %" PRIu64 " %s in %" PRIu64 " %"
-					"s",
+					"%s %s %" PRIu64 " %s in %" PRIu64
+					" %s",
 					sep, kind_names[k], t->bytes[k],
 					plural(t->bytes[k], "byte", "bytes"),
 					t->blocks[k],
@@ -305,17 +302,14 @@ int leaks_report(const struct replay *rp, struct symbols *sym,
 		if (t->rt_groups)
 			fprintf(out,
 				"Not shown: %" PRIu64 " bytes in %" PRIu64
-				" %s the C/C++ runtime keeps until exit "
-				"(stdio buffers, locale data, cached thread "
-				"stacks, its start-up); "
-				"--show-runtime shows them.\n",
+				" %s the C/C++ runtime keeps until exit (stdio buffers, locale data, cached thread stacks, its start-up); --show-runtime shows them.\n",
 				t->rt_bytes, t->rt_blocks,
 				plural(t->rt_blocks, "block", "blocks"));
 		if (t->small_groups)
 			fprintf(out,
 				"Not shown: %" PRIu64 " bytes in %" PRIu64
-				" blocks from %" PRIu64 " sites below "
-				"--min-bytes.\n",
+				" blocks from %" PRIu64
+				" sites below --min-bytes.\n",
 				t->small_bytes, t->small_blocks,
 				t->small_groups);
 		if (opt->supp) {

@@ -10,6 +10,7 @@
 #include <zstd.h>
 
 #include "perfshim_trace.h"
+#include "error.h"
 #include "reader.h"
 
 /* Per-thread state: delta bases and the events waiting for a SYNC. */
@@ -61,9 +62,10 @@ static void vsay(struct trace_reader *r, const char *what, const char *fmt,
 {
 	if (r->progress)
 		fprintf(stderr, "\r\033[K");
-	fprintf(stderr, "perfanalyze: %s%s: ", what, r->name);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
+	char msg[512];
+
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	error("%s%s: %s", what, r->name, msg);
 }
 
 static int fail(struct trace_reader *r, const char *fmt, ...)
@@ -145,10 +147,10 @@ static int read_header(struct trace_reader *r)
 	r->hdr.major = major;
 	r->hdr.minor = minor;
 	if (major != PERFSHIM_FORMAT_MAJOR)
-		return fail(r,
-			    "trace format %u.%u is not readable by this "
-			    "perfanalyze (it reads %u.x)",
-			    major, minor, PERFSHIM_FORMAT_MAJOR);
+		return fail(
+			r,
+			"trace format %u.%u is not readable by this perfanalyze (it reads %u.x)",
+			major, minor, PERFSHIM_FORMAT_MAJOR);
 	if (blen > PERFSHIM_MAX_HEADER_BODY)
 		return fail(r, "corrupt trace header (body of %u bytes)", blen);
 
@@ -220,7 +222,7 @@ struct trace_reader *trace_reader_open(const char *path)
 	struct trace_reader *r = reader_new(path);
 
 	if (!r || !r->name) {
-		fprintf(stderr, "perfanalyze: out of memory\n");
+		error("out of memory");
 		trace_reader_free(r);
 		return NULL;
 	}
@@ -463,10 +465,10 @@ static int chunk(struct trace_reader *r, const uint8_t *p, const uint8_t *end)
 		q->last_ts = ev.ts;
 		if ((tag & 0xf0) == PERFSHIM_EV_ALLOC) {
 			if ((tag & 0x0f) >= PERFSHIM_FN_COUNT)
-				return fail(r,
-					    "corrupt trace: allocation "
-					    "function %u",
-					    tag & 0x0f);
+				return fail(
+					r,
+					"corrupt trace: allocation function %u",
+					tag & 0x0f);
 			GET(ev.size);
 			GET(a);
 			GET(v);
@@ -499,14 +501,13 @@ static int chunk(struct trace_reader *r, const uint8_t *p, const uint8_t *end)
 			 * to us, but the trace stays readable. In a trace of a
 			 * minor we know, it can only be damage. */
 			if (r->hdr.minor <= PERFSHIM_FORMAT_MINOR)
-				return fail(r,
-					    "corrupt trace: unknown event "
-					    "kind 0x%02x",
-					    tag);
+				return fail(
+					r,
+					"corrupt trace: unknown event kind 0x%02x",
+					tag);
 			if (!r->warned_unknown++)
 				warn(r,
-				     "skipping events of a kind this "
-				     "perfanalyze does not know (0x%02x)",
+				     "skipping events of a kind this perfanalyze does not know (0x%02x)",
 				     tag);
 			return 0;
 		}
@@ -614,11 +615,11 @@ static int record(struct trace_reader *r, uint8_t tag, const uint8_t *p,
 		GET(a);
 		/* The shim writes frames strictly in sequence. */
 		if (a != r->next_seq)
-			return fail(r,
-				    "corrupt trace: frame %llu where %llu "
-				    "was due",
-				    (unsigned long long)a,
-				    (unsigned long long)r->next_seq);
+			return fail(
+				r,
+				"corrupt trace: frame %llu where %llu was due",
+				(unsigned long long)a,
+				(unsigned long long)r->next_seq);
 		r->next_seq = a + 1;
 		return 0;
 	case PERFSHIM_REC_MODULE:
@@ -744,18 +745,18 @@ static int parse_frame(struct trace_reader *r, const uint8_t *p, size_t len)
 
 	r->frames++;
 	if (len == 0 || *p != PERFSHIM_REC_FRAME)
-		return fail(r,
-			    "corrupt trace: frame %llu does not start with "
-			    "a frame record",
-			    (unsigned long long)r->frames - 1);
+		return fail(
+			r,
+			"corrupt trace: frame %llu does not start with a frame record",
+			(unsigned long long)r->frames - 1);
 	while (p < end) {
 		uint8_t tag = *p++;
 		uint64_t n;
 
 		GET(n);
 		if (n > (uint64_t)(end - p))
-			return fail(r, "corrupt trace: record overruns its "
-				       "frame");
+			return fail(r,
+				    "corrupt trace: record overruns its frame");
 		if (record(r, tag, p, p + n))
 			return -1;
 		p += n;
@@ -792,10 +793,10 @@ int trace_reader_run(struct trace_reader *r, const struct trace_visitor *v)
 
 		if (out_len == r->frame_cap) {
 			if (r->frame_cap >= PERFSHIM_MAX_FRAME_CONTENT)
-				return fail(r,
-					    "corrupt trace: a frame larger "
-					    "than %u MiB",
-					    PERFSHIM_MAX_FRAME_CONTENT >> 20);
+				return fail(
+					r,
+					"corrupt trace: a frame larger than %u MiB",
+					PERFSHIM_MAX_FRAME_CONTENT >> 20);
 			uint8_t *f = realloc(r->frame, r->frame_cap * 2);
 
 			if (!f)
@@ -811,10 +812,10 @@ int trace_reader_run(struct trace_reader *r, const struct trace_visitor *v)
 		in_frame = 1;
 		if (ZSTD_isError(ret)) {
 			if (r->frames == 0)
-				return fail(r,
-					    "not a perfshim trace or corrupt "
-					    "from the start (%s)",
-					    ZSTD_getErrorName(ret));
+				return fail(
+					r,
+					"not a perfshim trace or corrupt from the start (%s)",
+					ZSTD_getErrorName(ret));
 			return fail(r, "corrupt trace after frame %llu (%s)",
 				    (unsigned long long)r->frames,
 				    ZSTD_getErrorName(ret));
@@ -831,12 +832,11 @@ int trace_reader_run(struct trace_reader *r, const struct trace_visitor *v)
 	if (in_frame || out_len) {
 		r->cut_short = 1;
 		warn(r,
-		     "trace cut short (the program was killed or crashed): "
-		     "read up to its last complete frame, %llu",
+		     "trace cut short (the program was killed or crashed): read up to its last complete frame, %llu",
 		     (unsigned long long)r->frames);
 	} else if (!r->seen_end) {
-		warn(r, "trace cut short: it has no end record (the program "
-			"was killed or is still running)");
+		warn(r,
+		     "trace cut short: it has no end record (the program was killed or is still running)");
 	}
 	/* Whatever is left is complete as far as the file goes. */
 	return release(r, UINT64_MAX);

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "perfshim_trace.h"
+#include "error.h"
 #include "replay.h"
 
 void replay_init(struct replay *rp)
@@ -29,12 +30,6 @@ void replay_release(struct replay *rp)
 		free(rp->strings[i]);
 	free(rp->strings);
 	memset(rp, 0, sizeof(*rp));
-}
-
-static int oom(void)
-{
-	fprintf(stderr, "perfanalyze: out of memory\n");
-	return -1;
 }
 
 static int in_module(const struct module_info *m, uint64_t ip)
@@ -68,11 +63,8 @@ static int on_module(void *ctx, struct module_info *m)
 
 	if (rp->nmodules == rp->capmodules) {
 		size_t cap = rp->capmodules ? 2 * rp->capmodules : 32;
-		struct module_info **p = realloc(rp->modules, cap * sizeof(*p));
-
-		if (!p)
-			return oom();
-		rp->modules = p;
+		rp->modules =
+			xreallocarray(rp->modules, cap, sizeof(*rp->modules));
 		rp->capmodules = cap;
 	}
 	rp->modules[rp->nmodules++] = m;
@@ -104,11 +96,7 @@ static int index_grow(struct replay *rp)
 	uint32_t *old = rp->node_index;
 	size_t old_cap = rp->index_cap;
 
-	rp->node_index = calloc(cap, sizeof(*rp->node_index));
-	if (!rp->node_index) {
-		rp->node_index = old;
-		return oom();
-	}
+	rp->node_index = xcalloc(cap, sizeof(*rp->node_index));
 	rp->index_cap = cap;
 	for (size_t i = 0; i < old_cap; i++) {
 		uint32_t id = old[i];
@@ -165,8 +153,8 @@ static int on_node(void *ctx, uint32_t id, uint32_t parent, uint64_t ip)
 			cap *= 2;
 		struct replay_node *n = realloc(rp->nodes, cap * sizeof(*n));
 
-		if (!n)
-			return oom();
+		if (!n) /* id is the trace's word: bad input, not a crash */
+			return error("out of memory");
 		memset(n + rp->capnodes, 0, (cap - rp->capnodes) * sizeof(*n));
 		rp->nodes = n;
 		rp->capnodes = cap;
@@ -206,11 +194,7 @@ static int live_grow(struct replay *rp)
 	struct live_block *old = rp->live;
 	size_t cap = old_cap ? 2 * old_cap : 4096;
 
-	rp->live = calloc(cap, sizeof(*rp->live));
-	if (!rp->live) {
-		rp->live = old;
-		return oom();
-	}
+	rp->live = xcalloc(cap, sizeof(*rp->live));
 	rp->live_cap = cap;
 	for (size_t i = 0; i < old_cap; i++) {
 		if (!old[i].addr)
@@ -432,15 +416,15 @@ static int on_string(void *ctx, uint32_t id, const char *text)
 			n *= 2;
 		char **s = realloc(rp->strings, n * sizeof(*s));
 
-		if (!s)
-			return oom();
+		if (!s) /* id is the trace's word */
+			return error("out of memory");
 		memset(s + rp->nstrings, 0, (n - rp->nstrings) * sizeof(*s));
 		rp->strings = s;
 		rp->nstrings = n;
 	}
 	free(rp->strings[id]);
-	rp->strings[id] = strdup(text);
-	return rp->strings[id] ? 0 : oom();
+	rp->strings[id] = xstrdup(text);
+	return 0;
 }
 
 const char *replay_string(const struct replay *rp, uint32_t id)

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/types.h>
 
+#include "error.h"
 #include "suppress.h"
 
 /* How much of an offending line an error message quotes. */
@@ -34,9 +35,9 @@ suppress_error(const char *file, unsigned line, const char *fmt, ...)
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	if (file)
-		fprintf(stderr, "perfanalyze: %s:%u: %s\n", file, line, msg);
+		error("%s:%u: %s", file, line, msg);
 	else
-		fprintf(stderr, "perfanalyze: %s\n", msg);
+		error("%s", msg);
 }
 
 void suppressions_init(struct suppressions *s)
@@ -157,10 +158,10 @@ static int parse_line(struct suppressions *s, const char *p, size_t len,
 		return -1;
 	}
 	if (colon - p != 4 || memcmp(p, "leak", 4)) {
-		suppress_error(file, line,
-			       "unsupported suppression type '%.*s' (only "
-			       "'leak:PATTERN' is supported)",
-			       quote_len(p, colon), p);
+		suppress_error(
+			file, line,
+			"unsupported suppression type '%.*s' (only 'leak:PATTERN' is supported)",
+			quote_len(p, colon), p);
 		return -1;
 	}
 	p = colon + 1;

@@ -11,6 +11,7 @@
 #include <elfutils/libdw.h>
 #include <elfutils/libdwfl.h>
 
+#include "error.h"
 #include "symbols.h"
 
 /* From libstdc++ (the analyzer links with -lstdc++); no C header has it. */
@@ -206,8 +207,7 @@ static void warn_oom(struct symbols *s)
 	if (s->oom_warned)
 		return;
 	s->oom_warned = true;
-	fprintf(stderr, "perfanalyze: warning: out of memory while "
-			"symbolizing; some frames are shown as ??\n");
+	warning("out of memory while symbolizing; some frames are shown as ??");
 }
 
 /*
@@ -367,10 +367,8 @@ static bool build_id_matches(Dwfl_Module *mod, const struct module_info *m)
 
 static void warn_cannot_open(const char *path)
 {
-	fprintf(stderr,
-		"perfanalyze: warning: %s: cannot open it: %s; its frames are "
-		"shown as ??\n",
-		path, dwfl_errmsg(-1));
+	warning("%s: cannot open it: %s; its frames are shown as ??", path,
+		dwfl_errmsg(-1));
 }
 
 /*
@@ -422,9 +420,7 @@ static void open_module(struct mod_node *mn, const struct module_info *m,
 	 * the reader near the right place, which "??" does not.
 	 */
 	mn->state = MOD_STALE;
-	fprintf(stderr,
-		"perfanalyze: warning: %s: build-id differs from the traced "
-		"one (rebuilt since?); its frames are shown as ??\n",
+	warning("%s: build-id differs from the traced one (rebuilt since?); its frames are shown as ??",
 		path);
 }
 
