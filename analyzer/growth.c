@@ -31,29 +31,6 @@
 #define SITE_POINTS 64
 #define MAX_FRAMES 256
 
-const char growth_usage[] =
-	"  --growth             does memory keep growing? GROWING, STABLE or\n"
-	"                       INCONCLUSIVE, with slope, interval, p-value\n"
-	"                       and the allocation sites that grow\n"
-	"  --fail-on-growth     exit 1 when memory is GROWING (implies --growth)\n"
-	"  --timeline           the heap and resident-set series (CSV; JSON\n"
-	"                       with --json) at the points of --growth\n"
-	"  --marker LABEL       points at the markers LABEL (default: the most\n"
-	"                       frequent label; no markers: time windows)\n"
-	"  --warmup W           leave out the start: N% of the points, Ns\n"
-	"                       seconds, or N points (default 20%)\n"
-	"  --growth-floor B     growth below B bytes per marker (or per second\n"
-	"                       without markers) is STABLE (default 1)\n"
-	"  --growth-relative F  growth over the points below F (a fraction) of\n"
-	"                       the median heap is STABLE (default 0.01)\n"
-	"  --rss-floor B        resident-set growth over the points below B bytes\n"
-	"                       is STABLE (default 1048576: RSS moves in pages,\n"
-	"                       and holds the profiler's own buffers)\n"
-	"  --windows N          time windows without markers (8 to 1000, default\n"
-	"                       40)\n"
-	"  --alpha A            significance level of the trend test (default\n"
-	"                       0.05)\n";
-
 void growth_options_init(struct growth_options *o)
 {
 	memset(o, 0, sizeof(*o));
@@ -65,103 +42,6 @@ void growth_options_init(struct growth_options *o)
 	o->rss_floor = 1 << 20;
 	o->windows = 40;
 	o->max_sites = 10;
-}
-
-static int bad(const char *opt, const char *what, const char *arg)
-{
-	return error("%s takes %s, not '%s'", opt, what, arg);
-}
-
-/* A finite number >= 0, with an optional suffix (returned in *rest). */
-static int number(const char *arg, double *v, const char **rest)
-{
-	char *end;
-
-	if (!*arg || *arg == '-' || *arg == '+' || *arg == ' ')
-		return -1;
-	errno = 0;
-	*v = strtod(arg, &end);
-	if (errno || end == arg || !isfinite(*v) || *v < 0)
-		return -1;
-	*rest = end;
-	return 0;
-}
-
-int growth_option(struct growth_options *o, int opt, const char *arg)
-{
-	const char *rest;
-	double v;
-
-	switch (opt) {
-	case GROWTH_OPT_GROWTH:
-		o->on = 1;
-		return 0;
-	case GROWTH_OPT_FAIL:
-		o->on = o->fail = 1;
-		return 0;
-	case GROWTH_OPT_TIMELINE:
-		o->on = o->timeline = 1;
-		return 0;
-	case GROWTH_OPT_MARKER:
-		o->tuned = 1;
-		if (!*arg || strlen(arg) > PERFSHIM_MAX_STRING_LEN)
-			return bad("--marker", "a marker label", arg);
-		o->marker = arg;
-		return 0;
-	case GROWTH_OPT_WARMUP:
-		o->tuned = 1;
-		if (number(arg, &v, &rest))
-			return bad("--warmup", "N%, Ns or N", arg);
-		if (!strcmp(rest, "%") && v < 100) {
-			o->warmup_kind = WARMUP_PERCENT;
-		} else if (!strcmp(rest, "s")) {
-			o->warmup_kind = WARMUP_SECONDS;
-		} else if (!*rest && v == floor(v) && v < 1e9) {
-			o->warmup_kind = WARMUP_POINTS;
-		} else {
-			return bad(
-				"--warmup",
-				"N% (under 100), Ns (seconds) or N (a whole number of points)",
-				arg);
-		}
-		o->warmup = v;
-		return 0;
-	case GROWTH_OPT_FLOOR:
-		o->tuned = 1;
-		if (number(arg, &v, &rest) || *rest)
-			return bad("--growth-floor", "a number of bytes", arg);
-		o->floor_bytes = v;
-		return 0;
-	case GROWTH_OPT_RELATIVE:
-		o->tuned = 1;
-		if (number(arg, &v, &rest) || *rest || v > 1000)
-			return bad("--growth-relative",
-				   "a fraction of the heap (0.01 is 1%)", arg);
-		o->floor_rel = v;
-		return 0;
-	case GROWTH_OPT_WINDOWS:
-		o->tuned = 1;
-		if (number(arg, &v, &rest) || *rest || v != floor(v) || v < 8 ||
-		    v > 1000)
-			return bad("--windows", "a whole number from 8 to 1000",
-				   arg);
-		o->windows = (unsigned)v;
-		return 0;
-	case GROWTH_OPT_RSS_FLOOR:
-		o->tuned = 1;
-		if (number(arg, &v, &rest) || *rest)
-			return bad("--rss-floor", "a number of bytes", arg);
-		o->rss_floor = v;
-		return 0;
-	case GROWTH_OPT_ALPHA:
-		o->tuned = 1;
-		if (number(arg, &v, &rest) || *rest || v <= 0 || v >= 0.5)
-			return bad("--alpha", "a level above 0 and below 0.5",
-				   arg);
-		o->alpha = v;
-		return 0;
-	}
-	return -1;
 }
 
 /* --- the first pass: markers per label ------------------------------------ */

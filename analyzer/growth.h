@@ -50,50 +50,8 @@ struct growth_options {
 	unsigned max_sites; /* sites listed */
 };
 
-/* Option values for getopt_long, in a range of their own. */
-enum {
-	GROWTH_OPT_FIRST = 0x400,
-	GROWTH_OPT_GROWTH = GROWTH_OPT_FIRST,
-	GROWTH_OPT_FAIL,
-	GROWTH_OPT_TIMELINE,
-	GROWTH_OPT_MARKER,
-	GROWTH_OPT_WARMUP,
-	GROWTH_OPT_FLOOR,
-	GROWTH_OPT_RELATIVE,
-	GROWTH_OPT_WINDOWS,
-	GROWTH_OPT_ALPHA,
-	GROWTH_OPT_RSS_FLOOR,
-	GROWTH_OPT_LAST = GROWTH_OPT_RSS_FLOOR,
-};
-
-/* The entries of struct option for the options above. */
-#define GROWTH_LONG_OPTIONS                                                    \
-	{ "growth", no_argument, NULL, GROWTH_OPT_GROWTH },                    \
-		{ "fail-on-growth", no_argument, NULL, GROWTH_OPT_FAIL },      \
-		{ "timeline", no_argument, NULL, GROWTH_OPT_TIMELINE },        \
-		{ "marker", required_argument, NULL, GROWTH_OPT_MARKER },      \
-		{ "warmup", required_argument, NULL, GROWTH_OPT_WARMUP },      \
-		{ "growth-floor", required_argument, NULL, GROWTH_OPT_FLOOR }, \
-		{ "growth-relative", required_argument, NULL,                  \
-		  GROWTH_OPT_RELATIVE },                                       \
-		{ "windows", required_argument, NULL, GROWTH_OPT_WINDOWS },    \
-		{ "rss-floor", required_argument, NULL,                        \
-		  GROWTH_OPT_RSS_FLOOR },                                      \
-	{                                                                      \
-		"alpha", required_argument, NULL, GROWTH_OPT_ALPHA             \
-	}
-
-/* The --help lines of those options. */
-extern const char growth_usage[];
-
 /* growth_options_init - the defaults; allocates nothing. */
 void growth_options_init(struct growth_options *o);
-
-/*
- * growth_option - take option opt (GROWTH_OPT_*) with its argument.
- * Returns 0, or -1 after printing one line on stderr for a bad value.
- */
-int growth_option(struct growth_options *o, int opt, const char *arg);
 
 /* What the first pass counts. */
 struct growth_scan {

@@ -1,0 +1,589 @@
+/*
+ * cli.c - perfanalyze's options: each one's name, argument, setter and
+ * --help text in one table, so that the parser and the help cannot
+ * disagree.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <getopt.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "error.h"
+#include "perfshim_trace.h"
+
+struct cli_option {
+	const char *name;
+	int short_name;	 /* 0: none */
+	const char *arg; /* its argument's name in --help; NULL: takes none */
+	/* Returns 0, 1 (answered: exit 0 now), or -1 after printing why. */
+	int (*set)(struct cli *c, const char *arg);
+	const char *help; /* lines of --help; NULL: listed with the others */
+};
+
+static const char synopsis[] =
+	"usage: perfanalyze TRACE [--leaks] [--json] [--fail-on-leak]\n"
+	"                   [--min-bytes N] [--suppressions FILE]...\n"
+	"                   [--show-runtime] [--leak-kinds LIST]\n"
+	"       perfanalyze TRACE --hotspots [--by KEY] [--top N] [--thread I] [--json]\n"
+	"       perfanalyze TRACE --flamegraph [--metric METRIC] [--thread I]\n"
+	"       perfanalyze TRACE --growth|--timeline [--fail-on-growth] [--json]\n"
+	"                   [--marker LABEL] [--warmup W] [--windows N]\n"
+	"                   [--growth-floor B] [--growth-relative F] [--alpha A]\n"
+	"\n"
+	"  (no report option)   summary: duration, threads, calls, peak heap,\n"
+	"                       memory still allocated at exit, how it ended\n";
+
+static const char footer[] =
+	"  --version, --help\n"
+	"\n"
+	"Exit status: 0 done, 1 a gate failed, 2 usage or input error.\n";
+
+/* --- values --------------------------------------------------------------- */
+
+/* A usage error about an option's value, pointing at --help. */
+static int bad_value(const char *what, const char *arg)
+{
+	return error("%s '%s' (see perfanalyze --help)", what, arg);
+}
+
+/* A growth option's bad value: no pointer at --help, as it always was. */
+static int bad(const char *opt, const char *what, const char *arg)
+{
+	return error("%s takes %s, not '%s'", opt, what, arg);
+}
+
+/* A whole number in 0..max, decimal digits only; -1 when it is not. */
+static int whole(const char *arg, unsigned long long max, unsigned long long *v)
+{
+	char *end;
+
+	errno = 0;
+	*v = strtoull(arg, &end, 10);
+	if (errno || *end || !*arg || arg[0] == '-' || *v > max)
+		return -1;
+	return 0;
+}
+
+/* A finite number >= 0, with an optional suffix (returned in *rest). */
+static int number(const char *arg, double *v, const char **rest)
+{
+	char *end;
+
+	if (!*arg || *arg == '-' || *arg == '+' || *arg == ' ')
+		return -1;
+	errno = 0;
+	*v = strtod(arg, &end);
+	if (errno || end == arg || !isfinite(*v) || *v < 0)
+		return -1;
+	*rest = end;
+	return 0;
+}
+
+/* --- the leak report -------------------------------------------------------- */
+
+static int set_leaks(struct cli *c, const char *arg)
+{
+	(void)arg;
+	c->leaks = 1;
+	return 0;
+}
+
+static int set_json(struct cli *c, const char *arg)
+{
+	(void)arg;
+	c->json = 1;
+	return 0;
+}
+
+static int set_fail_on_leak(struct cli *c, const char *arg)
+{
+	(void)arg;
+	c->fail_on_leak = c->leaks = 1;
+	return 0;
+}
+
+static int set_min_bytes(struct cli *c, const char *arg)
+{
+	unsigned long long v;
+
+	if (whole(arg, ~0ull, &v))
+		return bad_value(
+			"--min-bytes takes a whole number of bytes, not", arg);
+	c->leak.min_bytes = v;
+	c->leak_opts = 1;
+	return 0;
+}
+
+static int set_suppressions(struct cli *c, const char *arg)
+{
+	if (suppressions_load(&c->supp, arg))
+		return -1;
+	c->leak.supp = &c->supp;
+	c->leak_opts = 1;
+	return 0;
+}
+
+static int set_leak_kinds(struct cli *c, const char *arg)
+{
+	if (leak_kinds_parse(arg, &c->leak.kinds))
+		return bad_value(
+			"--leak-kinds takes a comma list of definite, indirect, possible, reachable, unclassified (or all), not",
+			arg);
+	c->leak_opts = 1;
+	return 0;
+}
+
+static int set_show_runtime(struct cli *c, const char *arg)
+{
+	(void)arg;
+	c->leak.show_runtime = 1;
+	c->leak_opts = 1;
+	return 0;
+}
+
+/* --- hot spots and flame graphs ---------------------------------------------- */
+
+static int set_hotspots(struct cli *c, const char *arg)
+{
+	(void)arg;
+	c->hotspots = 1;
+	return 0;
+}
+
+static int set_by(struct cli *c, const char *arg)
+{
+	int k = hotspots_parse(arg, 1);
+
+	if (k < 0)
+		return bad_value(
+			"--by takes allocs, bytes, peak or temporary, not",
+			arg);
+	c->hot.key = (enum hot_key)k;
+	c->by = c->hotspots = 1;
+	return 0;
+}
+
+static int set_top(struct cli *c, const char *arg)
+{
+	unsigned long long v;
+
+	if (whole(arg, 1000000000ull, &v) || !v)
+		return bad_value("--top takes a count above 0, not", arg);
+	c->hot.top = (size_t)v;
+	c->top = 1;
+	return 0;
+}
+
+static int set_thread(struct cli *c, const char *arg)
+{
+	unsigned long long v;
+
+	if (whole(arg, 1000000000ull, &v))
+		return bad_value("--thread takes a thread index, not", arg);
+	c->hot.thread = (long)v;
+	return 0;
+}
+
+static int set_flamegraph(struct cli *c, const char *arg)
+{
+	(void)arg;
+	c->flame = 1;
+	return 0;
+}
+
+static int set_metric(struct cli *c, const char *arg)
+{
+	int k = hotspots_parse(arg, 0);
+
+	if (k < 0)
+		return bad_value(
+			"--metric takes cpu, allocs, bytes or leaked, not",
+			arg);
+	c->hot.key = (enum hot_key)k;
+	c->metric = 1;
+	return 0;
+}
+
+/* --- growth ------------------------------------------------------------------ */
+
+static int set_growth(struct cli *c, const char *arg)
+{
+	(void)arg;
+	c->growth.on = 1;
+	return 0;
+}
+
+static int set_fail_on_growth(struct cli *c, const char *arg)
+{
+	(void)arg;
+	c->growth.on = c->growth.fail = 1;
+	return 0;
+}
+
+static int set_timeline(struct cli *c, const char *arg)
+{
+	(void)arg;
+	c->growth.on = c->growth.timeline = 1;
+	return 0;
+}
+
+static int set_marker(struct cli *c, const char *arg)
+{
+	c->growth.tuned = 1;
+	if (!*arg || strlen(arg) > PERFSHIM_MAX_STRING_LEN)
+		return bad("--marker", "a marker label", arg);
+	c->growth.marker = arg;
+	return 0;
+}
+
+static int set_warmup(struct cli *c, const char *arg)
+{
+	struct growth_options *o = &c->growth;
+	const char *rest;
+	double v;
+
+	o->tuned = 1;
+	if (number(arg, &v, &rest))
+		return bad("--warmup", "N%, Ns or N", arg);
+	if (!strcmp(rest, "%") && v < 100)
+		o->warmup_kind = WARMUP_PERCENT;
+	else if (!strcmp(rest, "s"))
+		o->warmup_kind = WARMUP_SECONDS;
+	else if (!*rest && v == floor(v) && v < 1e9)
+		o->warmup_kind = WARMUP_POINTS;
+	else
+		return bad(
+			"--warmup",
+			"N% (under 100), Ns (seconds) or N (a whole number of points)",
+			arg);
+	o->warmup = v;
+	return 0;
+}
+
+static int set_growth_floor(struct cli *c, const char *arg)
+{
+	const char *rest;
+	double v;
+
+	c->growth.tuned = 1;
+	if (number(arg, &v, &rest) || *rest)
+		return bad("--growth-floor", "a number of bytes", arg);
+	c->growth.floor_bytes = v;
+	return 0;
+}
+
+static int set_growth_relative(struct cli *c, const char *arg)
+{
+	const char *rest;
+	double v;
+
+	c->growth.tuned = 1;
+	if (number(arg, &v, &rest) || *rest || v > 1000)
+		return bad("--growth-relative",
+			   "a fraction of the heap (0.01 is 1%)", arg);
+	c->growth.floor_rel = v;
+	return 0;
+}
+
+static int set_rss_floor(struct cli *c, const char *arg)
+{
+	const char *rest;
+	double v;
+
+	c->growth.tuned = 1;
+	if (number(arg, &v, &rest) || *rest)
+		return bad("--rss-floor", "a number of bytes", arg);
+	c->growth.rss_floor = v;
+	return 0;
+}
+
+static int set_windows(struct cli *c, const char *arg)
+{
+	const char *rest;
+	double v;
+
+	c->growth.tuned = 1;
+	if (number(arg, &v, &rest) || *rest || v != floor(v) || v < 8 ||
+	    v > 1000)
+		return bad("--windows", "a whole number from 8 to 1000", arg);
+	c->growth.windows = (unsigned)v;
+	return 0;
+}
+
+static int set_alpha(struct cli *c, const char *arg)
+{
+	const char *rest;
+	double v;
+
+	c->growth.tuned = 1;
+	if (number(arg, &v, &rest) || *rest || v <= 0 || v >= 0.5)
+		return bad("--alpha", "a level above 0 and below 0.5", arg);
+	c->growth.alpha = v;
+	return 0;
+}
+
+/* --- answers ----------------------------------------------------------------- */
+
+static void usage(FILE *out);
+
+static int help(struct cli *c, const char *arg)
+{
+	(void)c;
+	(void)arg;
+	usage(stdout);
+	return 1;
+}
+
+static int version(struct cli *c, const char *arg)
+{
+	(void)c;
+	(void)arg;
+	printf("perfanalyze (perfshim) trace format %d.%d\n",
+	       PERFSHIM_FORMAT_MAJOR, PERFSHIM_FORMAT_MINOR);
+	return 1;
+}
+
+/* In the order of --help. */
+static const struct cli_option options[] = {
+	{ "leaks", 'l', NULL, set_leaks,
+	  "unfreed memory by allocation stack, largest first" },
+	{ "json", 'j', NULL, set_json, "the same report as JSON" },
+	{ "fail-on-leak", 0, NULL, set_fail_on_leak,
+	  "exit 1 when an unsuppressed leak remains (a gate)" },
+	{ "min-bytes", 0, "N", set_min_bytes,
+	  "ignore allocation sites leaking fewer than N bytes" },
+	{ "suppressions", 0, "FILE", set_suppressions,
+	  "LeakSanitizer-style 'leak:PATTERN' lines" },
+	{ "leak-kinds", 0, "LIST", set_leak_kinds,
+	  "report and gate only these kinds: comma list of\n"
+	  "definite,indirect,possible,reachable,unclassified,\n"
+	  "or all (default: all reported; the gate counts\n"
+	  "definite,indirect,possible,unclassified)" },
+	{ "show-runtime", 0, NULL, set_show_runtime,
+	  "also report what the C/C++ runtime keeps until\n"
+	  "exit (stdio buffers, locale data, its start-up)" },
+	{ "hotspots", 0, NULL, set_hotspots,
+	  "functions by CPU time (self and inclusive, from\n"
+	  "samples), call counts and exact timings of\n"
+	  "instrumented functions and zones, top call paths" },
+	{ "by", 0, "KEY", set_by,
+	  "allocation sites instead, by allocs, bytes,\n"
+	  "peak (bytes live at the heap's peak) or\n"
+	  "temporary (freed before the thread's next\n"
+	  "allocation); implies --hotspots" },
+	{ "top", 0, "N", set_top, "rows to show (default 20)" },
+	{ "thread", 0, "I", set_thread,
+	  "only the CPU samples of thread index I" },
+	{ "flamegraph", 0, NULL, set_flamegraph,
+	  "collapsed stacks (root;...;leaf COUNT) for\n"
+	  "flamegraph.pl, inferno, speedscope" },
+	{ "metric", 0, "METRIC", set_metric,
+	  "what the flame graph counts: cpu (default),\n"
+	  "allocs, bytes, leaked" },
+	{ "growth", 0, NULL, set_growth,
+	  "does memory keep growing? GROWING, STABLE or\n"
+	  "INCONCLUSIVE, with slope, interval, p-value\n"
+	  "and the allocation sites that grow" },
+	{ "fail-on-growth", 0, NULL, set_fail_on_growth,
+	  "exit 1 when memory is GROWING (implies --growth)" },
+	{ "timeline", 0, NULL, set_timeline,
+	  "the heap and resident-set series (CSV; JSON\n"
+	  "with --json) at the points of --growth" },
+	{ "marker", 0, "LABEL", set_marker,
+	  "points at the markers LABEL (default: the most\n"
+	  "frequent label; no markers: time windows)" },
+	{ "warmup", 0, "W", set_warmup,
+	  "leave out the start: N% of the points, Ns\n"
+	  "seconds, or N points (default 20%)" },
+	{ "growth-floor", 0, "B", set_growth_floor,
+	  "growth below B bytes per marker (or per second\n"
+	  "without markers) is STABLE (default 1)" },
+	{ "growth-relative", 0, "F", set_growth_relative,
+	  "growth over the points below F (a fraction) of\n"
+	  "the median heap is STABLE (default 0.01)" },
+	{ "rss-floor", 0, "B", set_rss_floor,
+	  "resident-set growth over the points below B bytes\n"
+	  "is STABLE (default 1048576: RSS moves in pages,\n"
+	  "and holds the profiler's own buffers)" },
+	{ "windows", 0, "N", set_windows,
+	  "time windows without markers (8 to 1000, default\n"
+	  "40)" },
+	{ "alpha", 0, "A", set_alpha,
+	  "significance level of the trend test (default\n"
+	  "0.05)" },
+	{ "version", 0, NULL, version, NULL },
+	{ "help", 'h', NULL, help, NULL },
+};
+
+#define NOPTIONS (sizeof(options) / sizeof(options[0]))
+
+/* One option's lines: its name in a column of 21, then its help. */
+static void usage_option(FILE *out, const struct cli_option *o)
+{
+	char name[64];
+	const char *h = o->help;
+
+	snprintf(name, sizeof(name), "--%s%s%s", o->name, o->arg ? " " : "",
+		 o->arg ? o->arg : "");
+	fprintf(out, "  %-19s", name);
+	while (*h) {
+		size_t n = strcspn(h, "\n");
+
+		fprintf(out, "%*s%.*s\n", 2, "", (int)n, h);
+		h += n + (h[n] == '\n');
+		if (*h)
+			fprintf(out, "%21s", "");
+	}
+}
+
+static void usage(FILE *out)
+{
+	fputs(synopsis, out);
+	for (size_t i = 0; i < NOPTIONS; i++)
+		if (options[i].help)
+			usage_option(out, &options[i]);
+	fputs(footer, out);
+}
+
+/* --- parsing ----------------------------------------------------------------- */
+
+void cli_init(struct cli *c)
+{
+	memset(c, 0, sizeof(*c));
+	suppressions_init(&c->supp);
+	growth_options_init(&c->growth);
+	c->hot.thread = -1;
+}
+
+void cli_release(struct cli *c)
+{
+	suppressions_release(&c->supp);
+}
+
+/* Run each option's setter, in the order given. */
+static int parse_options(struct cli *c, int argc, char **argv)
+{
+	struct option longs[NOPTIONS + 1];
+	char shorts[2 * NOPTIONS + 2] = ":";
+	size_t ns = 1;
+	int k, rc;
+
+	for (size_t i = 0; i < NOPTIONS; i++) {
+		longs[i] = (struct option){ options[i].name,
+					    options[i].arg ? required_argument
+							   : no_argument,
+					    NULL, (int)(256 + i) };
+		if (options[i].short_name)
+			shorts[ns++] = (char)options[i].short_name;
+	}
+	longs[NOPTIONS] = (struct option){ NULL, 0, NULL, 0 };
+	shorts[ns] = '\0';
+	opterr = 0;
+	while ((k = getopt_long(argc, argv, shorts, longs, NULL)) != -1) {
+		if (k == ':')
+			return bad_value("this option needs a value:",
+					 argv[optind - 1]);
+		for (size_t i = 0; k < 256 && i < NOPTIONS; i++)
+			if (options[i].short_name == k)
+				k = (int)(256 + i);
+		if (k < 256 || k >= (int)(256 + NOPTIONS))
+			return bad_value("unknown option", argv[optind - 1]);
+		if ((rc = options[k - 256].set(c, optarg)))
+			return rc;
+	}
+	return 0;
+}
+
+/* The combinations that make no sense, in the order they are told. */
+static const char *growth_clash(const struct cli *c, const char **arg)
+{
+	const struct growth_options *g = &c->growth;
+
+	*arg = NULL;
+	if (g->on && (c->leaks || c->leak_opts)) {
+		*arg = c->leaks ? "--leaks" : "--min-bytes etc.";
+		return "the growth report goes without the leak report and its options; drop";
+	}
+	if (g->timeline && g->fail) {
+		*arg = "--fail-on-growth";
+		return "--timeline prints the series, not a verdict; drop";
+	}
+	if (g->tuned && !g->on) {
+		*arg = "--growth";
+		return "--marker, --warmup, --windows, --growth-floor, --growth-relative, --rss-floor and --alpha need";
+	}
+	if ((c->hotspots || c->flame || c->by) && g->on)
+		return "one report at a time: --growth (or --timeline) or --hotspots (or --flamegraph)";
+	return NULL;
+}
+
+static const char *hot_clash(const struct cli *c)
+{
+	int leak_opts = c->leaks || c->leak_opts;
+
+	if ((c->hotspots || c->flame) && leak_opts)
+		return "--hotspots, --by and --flamegraph do not go with the leak report's options";
+	if (c->hotspots && c->flame)
+		return "choose one of --hotspots (or --by) and --flamegraph";
+	if (c->flame && c->json)
+		return "--flamegraph writes collapsed stacks; it has no --json";
+	if (c->metric && !c->flame)
+		return "--metric goes with --flamegraph";
+	if ((c->top || c->hot.thread >= 0) && !c->hotspots && !c->flame)
+		return "--top and --thread go with --hotspots or --flamegraph";
+	if (c->hot.thread >= 0 && c->by)
+		return "--thread selects CPU samples; --by ranks allocation sites of every thread";
+	return NULL;
+}
+
+/* Which report, and its options filled in from the common ones. */
+static void choose_report(struct cli *c)
+{
+	c->leak.json = c->json;
+	c->growth.json = c->json;
+	c->hot.json = c->json;
+	if (c->flame) {
+		c->hot.mode = HOT_FLAME;
+		if (!c->metric)
+			c->hot.key = HOT_METRIC_CPU;
+	} else if (c->by) {
+		c->hot.mode = HOT_SITES;
+	}
+	if (c->growth.on)
+		c->report = REPORT_GROWTH;
+	else if (c->hotspots || c->flame)
+		c->report = REPORT_HOTSPOTS;
+	else if (c->leaks)
+		c->report = REPORT_LEAKS;
+	else
+		c->report = REPORT_SUMMARY;
+}
+
+int cli_parse(struct cli *c, int argc, char **argv)
+{
+	const char *why, *arg;
+	int rc = parse_options(c, argc, argv);
+
+	if (rc)
+		return rc;
+	if (optind >= argc) {
+		error("no trace file given");
+		usage(stderr);
+		return -1;
+	}
+	if (argc - optind > 1)
+		return bad_value("one trace at a time; extra argument",
+				 argv[optind + 1]);
+	if ((why = growth_clash(c, &arg)))
+		return arg ? bad_value(why, arg)
+			   : error("%s (see perfanalyze --help)", why);
+	if ((why = hot_clash(c)))
+		return error("%s (see perfanalyze --help)", why);
+	c->trace = argv[optind];
+	choose_report(c);
+	return 0;
+}

@@ -1,0 +1,49 @@
+/*
+ * cli.h - perfanalyze's command line: one table of options, from which
+ * both the parsing and --help come.
+ */
+#ifndef PERFSHIM_CLI_H
+#define PERFSHIM_CLI_H
+
+#include "growth.h"
+#include "hotspots.h"
+#include "leaks.h"
+#include "suppress.h"
+
+/* The report a command line asks for. */
+enum cli_report {
+	REPORT_SUMMARY,
+	REPORT_LEAKS,
+	REPORT_HOTSPOTS, /* --hotspots, --by, --flamegraph: cli.hot says */
+	REPORT_GROWTH,	 /* --growth, --timeline */
+};
+
+struct cli {
+	const char *trace;
+	enum cli_report report;
+	int json;
+	int fail_on_leak;
+	struct leak_options leak; /* leak.supp points at supp when given */
+	struct suppressions supp;
+	struct hot_options hot;
+	struct growth_options growth;
+
+	/* What the options said, for the checks that come after them all. */
+	int leaks, leak_opts, hotspots, flame, by, metric, top;
+};
+
+/* cli_init - the defaults; allocates nothing. */
+void cli_init(struct cli *c);
+
+/* cli_release - free what parsing loaded (the suppressions). */
+void cli_release(struct cli *c);
+
+/*
+ * cli_parse - fill c from argv. Returns 0 when a report is to be made, 1
+ * when the command line was answered already (--help, --version: printed
+ * on stdout), -1 on a usage error (one line printed on stderr; with no
+ * trace given, the usage follows it).
+ */
+int cli_parse(struct cli *c, int argc, char **argv);
+
+#endif

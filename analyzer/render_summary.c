@@ -1,0 +1,131 @@
+/* render_summary.c - the summary of a run, as text and as JSON. */
+#include <inttypes.h>
+#include <string.h>
+
+#include "error.h"
+#include "json.h"
+#include "render.h"
+
+static const char *end_text(const struct run *run, char *buf, size_t len)
+{
+	switch (run->end) {
+	case RUN_END_UNKNOWN:
+		return "unknown";
+	case RUN_END_CUT:
+		return "cut short: no end record (killed, or still running)";
+	case RUN_END_EXIT:
+		if (run->status < 0)
+			return "cleanly (exit status unknown)";
+		snprintf(buf, len, "cleanly, exit status %d", run->status);
+		return buf;
+	case RUN_END__EXIT:
+		snprintf(buf, len, "by _exit(%d), without destructors",
+			 run->status);
+		return buf;
+	case RUN_END_SIGNAL:
+		snprintf(buf, len, "killed by signal %d (%s)", run->status,
+			 strsignal(run->status));
+		return buf;
+	case RUN_END_EXEC:
+		return "replaced by exec (the new program has a trace of its own)";
+	case RUN_END_STOPPED:
+		break;
+	}
+	return "tracing stopped early";
+}
+
+int render_summary_text(const struct run *run, FILE *out)
+{
+	char buf[256];
+
+	fprintf(out, "trace:             %s (format %u.%u)\n", run->path,
+		run->major, run->minor);
+	fprintf(out,
+		"program:           %s (pid %" PRIu64 ", parent %" PRIu64 ")\n",
+		run->exe, run->pid, run->ppid);
+	fprintf(out, "command:           %s\n", run->cmdline);
+	fprintf(out, "duration:          %.3f s\n", run->duration_ns / 1e9);
+	fprintf(out, "ended:             %s\n",
+		end_text(run, buf, sizeof(buf)));
+	fprintf(out, "threads:           %" PRIu64 "\n", run->threads);
+	fprintf(out,
+		"allocation calls:  %" PRIu64 " (%" PRIu64 " bytes in all)\n",
+		run->alloc_calls, run->alloc_bytes);
+	fprintf(out, "frees:             %" PRIu64 "\n", run->free_calls);
+	fprintf(out, "peak heap:         %" PRIu64 " bytes at %.3f s\n",
+		run->peak_bytes, run->peak_ns / 1e9);
+	fprintf(out,
+		"allocated at exit: %" PRIu64 " bytes in %" PRIu64 " blocks\n",
+		run->live_bytes, run->live_blocks);
+	if (run->untracked_frees)
+		fprintf(out,
+			"untracked frees:   %" PRIu64
+			" (blocks allocated before tracing began)\n",
+			run->untracked_frees);
+	if (run->lost_events)
+		fprintf(out, "lost events:       %" PRIu64 "\n",
+			run->lost_events);
+	if (fflush(out) || ferror(out))
+		return error("cannot write the output");
+	return 0;
+}
+
+static void u64_field(struct json_writer *w, const char *key, uint64_t v)
+{
+	json_key(w, key);
+	json_u64(w, v);
+}
+
+/* The exit status, or the signal, when the run ended so; else null. */
+static void status_field(struct json_writer *w, const char *key, int signal,
+			 const struct run *run)
+{
+	int have = run->end != RUN_END_UNKNOWN && run->end != RUN_END_CUT;
+
+	json_key(w, key);
+	if (signal && have && run->end == RUN_END_SIGNAL)
+		json_i64(w, run->status);
+	else if (!signal && have && run->end != RUN_END_SIGNAL &&
+		 run->status >= 0)
+		json_i64(w, run->status);
+	else
+		json_null(w);
+}
+
+int render_summary_json(const struct run *run, FILE *out)
+{
+	struct json_writer w;
+	char buf[256];
+
+	json_writer_init(&w, out);
+	json_object_begin(&w);
+	json_key(&w, "format");
+	json_string(&w, run->major == 1 ? "1" : "?");
+	json_key(&w, "program");
+	json_string(&w, run->exe);
+	json_key(&w, "command");
+	json_string(&w, run->cmdline);
+	u64_field(&w, "pid", run->pid);
+	u64_field(&w, "ppid", run->ppid);
+	u64_field(&w, "duration_ns", run->duration_ns);
+	json_key(&w, "clean_end");
+	json_bool(&w, run->clean_end);
+	json_key(&w, "cut_short");
+	json_bool(&w, run->cut_short);
+	json_key(&w, "ended");
+	json_string(&w, end_text(run, buf, sizeof(buf)));
+	status_field(&w, "exit_status", 0, run);
+	status_field(&w, "signal", 1, run);
+	u64_field(&w, "threads", run->threads);
+	u64_field(&w, "alloc_calls", run->alloc_calls);
+	u64_field(&w, "alloc_bytes", run->alloc_bytes);
+	u64_field(&w, "free_calls", run->free_calls);
+	u64_field(&w, "peak_bytes", run->peak_bytes);
+	u64_field(&w, "peak_ns", run->peak_ns);
+	u64_field(&w, "live_bytes", run->live_bytes);
+	u64_field(&w, "live_blocks", run->live_blocks);
+	u64_field(&w, "untracked_frees", run->untracked_frees);
+	u64_field(&w, "lost_events", run->lost_events);
+	json_object_end(&w);
+	return json_writer_finish(&w);
+}
