@@ -8,6 +8,7 @@
 #include "frames.h"
 #include "error.h"
 #include "growth.h"
+#include "hashtab.h"
 #include "json.h"
 #include "leaks.h"
 #include "perfshim_trace.h"
@@ -113,7 +114,7 @@ struct point {
 };
 
 struct site {
-	uint32_t stack; /* canonical; UINT32_MAX: empty slot */
+	uint32_t stack; /* canonical */
 	uint32_t filled;
 	int64_t live;
 	int64_t *series; /* live bytes at each site point */
@@ -150,8 +151,9 @@ struct collector {
 	struct mem_sample ring[RING];
 	size_t ring_n, ring_head; /* sorted by ts, oldest at ring_head */
 
-	struct site *sites; /* open addressing on stack id */
+	struct site *sites; /* in the order first seen */
 	size_t site_cap, nsites;
+	struct hashtab site_ix; /* stack id -> sites[] */
 	int failed;
 };
 
@@ -160,43 +162,28 @@ static uint64_t win_end(const struct collector *c, unsigned k)
 	return (uint64_t)((unsigned __int128)c->span * (k + 1) / c->nwin);
 }
 
+static int site_eq(const void *ctx, size_t i)
+{
+	const struct collector *c = ((const void *const *)ctx)[0];
+	const uint32_t *stack = ((const void *const *)ctx)[1];
+
+	return c->sites[i].stack == *stack;
+}
+
 static struct site *site_of(struct collector *c, uint32_t stack)
 {
-	if ((c->nsites + 1) * 2 > c->site_cap) {
-		size_t cap = c->site_cap ? 2 * c->site_cap : 1024;
-		struct site *n = calloc(cap, sizeof(*n));
+	const void *ctx[2] = { c, &stack };
+	size_t i = hashtab_put(&c->site_ix, hash64(stack), site_eq, ctx,
+			       c->nsites);
 
-		if (!n)
-			return NULL;
-		for (size_t i = 0; i < cap; i++)
-			n[i].stack = UINT32_MAX;
-		for (size_t i = 0; i < c->site_cap; i++) {
-			if (c->sites[i].stack == UINT32_MAX)
-				continue;
-			size_t s =
-				(c->sites[i].stack * 2654435761u) & (cap - 1);
-
-			while (n[s].stack != UINT32_MAX)
-				s = (s + 1) & (cap - 1);
-			n[s] = c->sites[i];
-		}
-		free(c->sites);
-		c->sites = n;
-		c->site_cap = cap;
-	}
-	size_t s = (stack * 2654435761u) & (c->site_cap - 1);
-
-	while (c->sites[s].stack != UINT32_MAX && c->sites[s].stack != stack)
-		s = (s + 1) & (c->site_cap - 1);
-	if (c->sites[s].stack == UINT32_MAX) {
-		c->sites[s].series = calloc(c->spcap ? c->spcap : 1,
-					    sizeof(*c->sites[s].series));
-		if (!c->sites[s].series)
-			return NULL;
-		c->sites[s].stack = stack;
+	if (i == c->nsites) {
+		XGROW(c->sites, c->site_cap, c->nsites + 1);
+		c->sites[i] = (struct site){ .stack = stack };
+		c->sites[i].series = xcalloc(c->spcap ? c->spcap : 1,
+					     sizeof(*c->sites[i].series));
 		c->nsites++;
 	}
-	return &c->sites[s];
+	return &c->sites[i];
 }
 
 /* The site's live bytes at every point taken so far, before it changes. */
@@ -210,10 +197,6 @@ static int site_add(struct collector *c, uint32_t stack, int64_t bytes)
 {
 	struct site *s = site_of(c, stack);
 
-	if (!s) {
-		c->failed = 1;
-		return error("out of memory");
-	}
 	site_fill(c, s);
 	s->live += bytes;
 	return 0;
@@ -367,9 +350,10 @@ static int col_event(void *ctx, const struct trace_event *ev)
 
 static void collector_release(struct collector *c)
 {
-	for (size_t i = 0; i < c->site_cap; i++)
+	for (size_t i = 0; i < c->nsites; i++)
 		free(c->sites[i].series);
 	free(c->sites);
+	hashtab_release(&c->site_ix);
 	free(c->pts);
 	free(c->rss_sum);
 	free(c->mapped_sum);
@@ -401,9 +385,8 @@ static void collector_finish(struct collector *c)
 				c->pts[k].mapped = c->pts[k + 1].mapped;
 			}
 	}
-	for (size_t i = 0; i < c->site_cap; i++)
-		if (c->sites[i].stack != UINT32_MAX)
-			site_fill(c, &c->sites[i]);
+	for (size_t i = 0; i < c->nsites; i++)
+		site_fill(c, &c->sites[i]);
 }
 
 /* --- the verdict ----------------------------------------------------------- */
@@ -555,11 +538,10 @@ static int rank_sites(const struct collector *c, size_t from,
 	}
 	for (size_t j = 0; j < n; j++)
 		x[j] = c->pts[(j0 + j) * c->sstride].x;
-	for (size_t i = 0; i < c->site_cap && n >= 2; i++) {
+	for (size_t i = 0; i < c->nsites && n >= 2; i++) {
 		const struct site *s = &c->sites[i];
 
-		if (s->stack == UINT32_MAX ||
-		    s->series[c->nsp - 1] <= s->series[j0])
+		if (s->series[c->nsp - 1] <= s->series[j0])
 			continue;
 		struct trend t = { 0 };
 

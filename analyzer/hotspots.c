@@ -10,6 +10,7 @@
 
 #include "frames.h"
 #include "error.h"
+#include "hashtab.h"
 #include "hotspots.h"
 #include "json.h"
 #include "perfshim_trace.h"
@@ -18,55 +19,6 @@
 #define MAX_INLINE FRAMES_MAX_INLINE
 #define DEFAULT_TOP 20
 #define SITE_FRAMES 8
-
-/* An open-addressing index: slots hold (hash, entry index + 1). */
-struct ixslot {
-	uint64_t h;
-	uint32_t idx1;
-};
-
-struct ixtab {
-	struct ixslot *s;
-	size_t cap, count;
-};
-
-static int ix_reserve(struct ixtab *t)
-{
-	if ((t->count + 1) * 2 <= t->cap)
-		return 0;
-	size_t cap = t->cap ? 2 * t->cap : 1024;
-	struct ixslot *s = calloc(cap, sizeof(*s));
-
-	if (!s)
-		return -1;
-	for (size_t i = 0; i < t->cap; i++) {
-		if (!t->s[i].idx1)
-			continue;
-		size_t j = t->s[i].h & (cap - 1);
-
-		while (s[j].idx1)
-			j = (j + 1) & (cap - 1);
-		s[j] = t->s[i];
-	}
-	free(t->s);
-	t->s = s;
-	t->cap = cap;
-	return 0;
-}
-
-/* The slot of the entry with hash h that eq accepts, or the empty slot
- * where it goes. Call ix_reserve first. */
-static struct ixslot *ix_lookup(struct ixtab *t, uint64_t h,
-				int (*eq)(const void *, uint32_t),
-				const void *ctx)
-{
-	for (size_t i = h & (t->cap - 1);; i = (i + 1) & (t->cap - 1)) {
-		struct ixslot *s = &t->s[i];
-
-		if (!s->idx1 || (s->h == h && eq(ctx, s->idx1 - 1)))
-			return s;
-	}
-}
 
 /* Grow *p (an array of n elements of size) to hold at least need. */
 static int vgrow(void *pp, size_t *cap, size_t need, size_t size)
@@ -87,30 +39,6 @@ static int vgrow(void *pp, size_t *cap, size_t need, size_t size)
 	*p = q;
 	*cap = c;
 	return 0;
-}
-
-/* qsort, which must not be given a null base even for 0 elements. */
-static void sort_n(void *base, size_t n, size_t size,
-		   int (*cmp)(const void *, const void *))
-{
-	if (n > 1)
-		qsort(base, n, size, cmp);
-}
-
-static uint64_t mix(uint64_t h)
-{
-	h ^= h >> 33;
-	h *= 0xff51afd7ed558ccdull;
-	h ^= h >> 33;
-	h *= 0xc4ceb9fe1a85ec53ull;
-	return h ^ (h >> 33);
-}
-
-static uint64_t str_hash(const char *s, uint64_t h)
-{
-	for (; *s; s++)
-		h = (h ^ (uint8_t)*s) * 1099511628211ull;
-	return h;
 }
 
 struct samp {
@@ -141,12 +69,12 @@ struct hotspots {
 
 	struct samp *samps;
 	size_t nsamps, capsamps;
-	struct ixtab samp_ix;
+	struct hashtab samp_ix;
 	uint64_t nsamples;
 
 	struct site *sites;
 	size_t nsites, capsites;
-	struct ixtab site_ix;
+	struct hashtab site_ix;
 	uint64_t gen, last_peak;
 
 	struct last_alloc *last; /* by thread index */
@@ -157,7 +85,7 @@ struct hotspots {
 
 	struct gpath *paths;
 	size_t npaths, cappaths;
-	struct ixtab path_ix;
+	struct hashtab path_ix;
 	uint64_t unmatched, not_kept;
 
 	int have_sampler;
@@ -171,7 +99,7 @@ static uint32_t canon(const struct replay *rp, uint32_t id)
 
 /* --- collecting ----------------------------------------------------------- */
 
-static int samp_eq(const void *ctx, uint32_t i)
+static int samp_eq(const void *ctx, size_t i)
 {
 	const struct samp *const *k = ctx;
 
@@ -183,27 +111,22 @@ static int add_sample(struct hotspots *h, uint32_t stack, uint32_t thread)
 	struct samp key = { stack, thread, 0 };
 	const struct samp *ctx[2] = { &key, h->samps };
 
-	if (ix_reserve(&h->samp_ix))
-		return error("out of memory");
-	struct ixslot *s =
-		ix_lookup(&h->samp_ix, mix(((uint64_t)stack << 32) | thread),
-			  samp_eq, ctx);
+	size_t i = hashtab_put(&h->samp_ix,
+			       hash64(((uint64_t)stack << 32) | thread),
+			       samp_eq, ctx, h->nsamps);
 
-	if (!s->idx1) {
+	if (i == h->nsamps) {
 		if (vgrow(&h->samps, &h->capsamps, h->nsamps + 1,
 			  sizeof(*h->samps)))
 			return error("out of memory");
-		h->samps[h->nsamps] = key;
-		s->h = mix(((uint64_t)stack << 32) | thread);
-		s->idx1 = (uint32_t)++h->nsamps;
-		h->samp_ix.count++;
+		h->samps[h->nsamps++] = key;
 	}
-	h->samps[s->idx1 - 1].n++;
+	h->samps[i].n++;
 	h->nsamples++;
 	return 0;
 }
 
-static int site_eq(const void *ctx, uint32_t i)
+static int site_eq(const void *ctx, size_t i)
 {
 	const struct hotspots *h = ((const void *const *)ctx)[0];
 	const uint32_t *stack = ((const void *const *)ctx)[1];
@@ -216,13 +139,10 @@ static struct site *site_get(struct hotspots *h, uint32_t stack)
 {
 	const void *ctx[2] = { h, &stack };
 
-	if (ix_reserve(&h->site_ix)) {
-		error("out of memory");
-		return NULL;
-	}
-	struct ixslot *s = ix_lookup(&h->site_ix, mix(stack), site_eq, ctx);
+	size_t i = hashtab_put(&h->site_ix, hash64(stack), site_eq, ctx,
+			       h->nsites);
 
-	if (!s->idx1) {
+	if (i == h->nsites) {
 		if (vgrow(&h->sites, &h->capsites, h->nsites + 1,
 			  sizeof(*h->sites))) {
 			error("out of memory");
@@ -230,11 +150,9 @@ static struct site *site_get(struct hotspots *h, uint32_t stack)
 		}
 		h->sites[h->nsites].stack = stack;
 		h->sites[h->nsites].gen = h->gen;
-		s->h = mix(stack);
-		s->idx1 = (uint32_t)++h->nsites;
-		h->site_ix.count++;
+		h->nsites++;
 	}
-	struct site *st = &h->sites[s->idx1 - 1];
+	struct site *st = &h->sites[i];
 
 	/*
 	 * Peak contribution without a snapshot per peak: a site untouched
@@ -300,7 +218,7 @@ static int on_thread(void *ctx, uint32_t index, uint64_t tid, const char *name)
 	return 0;
 }
 
-static int path_eq(const void *ctx, uint32_t i)
+static int path_eq(const void *ctx, size_t i)
 {
 	const struct gpath *const *k = ctx;
 
@@ -314,22 +232,16 @@ static uint32_t path_get(struct hotspots *h, uint32_t parent, uint32_t type,
 {
 	struct gpath key = { .parent = parent, .type = type, .value = value };
 	const struct gpath *ctx[2] = { &key, h->paths };
-	uint64_t hh = mix(value ^ mix(((uint64_t)parent << 1) | type));
+	uint64_t hh = hash64(value ^ hash64(((uint64_t)parent << 1) | type));
+	size_t i = hashtab_put(&h->path_ix, hh, path_eq, ctx, h->npaths);
 
-	if (ix_reserve(&h->path_ix))
-		return 0;
-	struct ixslot *s = ix_lookup(&h->path_ix, hh, path_eq, ctx);
-
-	if (!s->idx1) {
+	if (i == h->npaths) {
 		if (vgrow(&h->paths, &h->cappaths, h->npaths + 1,
 			  sizeof(*h->paths)))
 			return 0;
-		h->paths[h->npaths] = key;
-		s->h = hh;
-		s->idx1 = (uint32_t)++h->npaths;
-		h->path_ix.count++;
+		h->paths[h->npaths++] = key;
 	}
-	return s->idx1;
+	return (uint32_t)i + 1;
 }
 
 static int bad_timing(void)
@@ -437,13 +349,13 @@ void hotspots_free(struct hotspots *h)
 	if (!h)
 		return;
 	free(h->samps);
-	free(h->samp_ix.s);
+	hashtab_release(&h->samp_ix);
 	free(h->sites);
-	free(h->site_ix.s);
+	hashtab_release(&h->site_ix);
 	free(h->last);
 	free(h->tids);
 	free(h->paths);
-	free(h->path_ix.s);
+	hashtab_release(&h->path_ix);
 	free(h);
 }
 
@@ -508,11 +420,11 @@ struct func {
 struct funcs {
 	struct func *f;
 	size_t n, cap;
-	struct ixtab ix;
+	struct hashtab ix;
 	uint64_t mark;
 };
 
-static int func_eq(const void *ctx, uint32_t i)
+static int func_eq(const void *ctx, size_t i)
 {
 	const struct func *const *k = ctx;
 
@@ -524,23 +436,17 @@ static struct func *func_get(struct funcs *fs, const struct sym_frame *fr)
 {
 	struct func key = { .function = fr->function, .module = fr->module };
 	const struct func *ctx[2] = { &key, fs->f };
-	uint64_t hh = mix(str_hash(fr->module, str_hash(fr->function, 7)));
+	uint64_t hh = hash64(hash_str(fr->module, hash_str(fr->function, 7)));
+	size_t i = hashtab_put(&fs->ix, hh, func_eq, ctx, fs->n);
 
-	if (ix_reserve(&fs->ix))
-		return NULL;
-	struct ixslot *s = ix_lookup(&fs->ix, hh, func_eq, ctx);
-
-	if (!s->idx1) {
+	if (i == fs->n) {
 		if (vgrow(&fs->f, &fs->cap, fs->n + 1, sizeof(*fs->f)))
 			return NULL;
 		key.file = fr->file;
 		key.line = fr->line;
-		fs->f[fs->n] = key;
-		s->h = hh;
-		s->idx1 = (uint32_t)++fs->n;
-		fs->ix.count++;
+		fs->f[fs->n++] = key;
 	}
-	struct func *f = &fs->f[s->idx1 - 1];
+	struct func *f = &fs->f[i];
 
 	/* The lowest line seen in the function's own file: nearest its
 	 * start. */
@@ -552,8 +458,9 @@ static struct func *func_get(struct funcs *fs, const struct sym_frame *fr)
 	return f;
 }
 
-static int by_self(const void *a, const void *b)
+static int by_self(const void *a, const void *b, void *ctx)
 {
+	(void)ctx;
 	const struct func *x = a, *y = b;
 
 	if (x->self != y->self)
@@ -575,10 +482,10 @@ struct line {
 struct lines {
 	struct line *l;
 	size_t n, cap;
-	struct ixtab ix;
+	struct hashtab ix;
 };
 
-static int line_eq(const void *ctx, uint32_t i)
+static int line_eq(const void *ctx, size_t i)
 {
 	const struct lines *ls = ((const void *const *)ctx)[0];
 	const char *text = ((const void *const *)ctx)[1];
@@ -589,23 +496,15 @@ static int line_eq(const void *ctx, uint32_t i)
 static int line_add(struct lines *ls, const char *text, uint64_t n)
 {
 	const void *ctx[2] = { ls, text };
-	uint64_t hh = mix(str_hash(text, 11));
+	uint64_t hh = hash64(hash_str(text, 11));
+	size_t i = hashtab_put(&ls->ix, hh, line_eq, ctx, ls->n);
 
-	if (ix_reserve(&ls->ix))
-		return error("out of memory");
-	struct ixslot *s = ix_lookup(&ls->ix, hh, line_eq, ctx);
-
-	if (!s->idx1) {
+	if (i == ls->n) {
 		if (vgrow(&ls->l, &ls->cap, ls->n + 1, sizeof(*ls->l)))
 			return error("out of memory");
-		ls->l[ls->n].text = strdup(text);
-		if (!ls->l[ls->n].text)
-			return error("out of memory");
-		s->h = hh;
-		s->idx1 = (uint32_t)++ls->n;
-		ls->ix.count++;
+		ls->l[ls->n++].text = xstrdup(text);
 	}
-	ls->l[s->idx1 - 1].n += n;
+	ls->l[i].n += n;
 	return 0;
 }
 
@@ -614,11 +513,12 @@ static void lines_release(struct lines *ls)
 	for (size_t i = 0; i < ls->n; i++)
 		free(ls->l[i].text);
 	free(ls->l);
-	free(ls->ix.s);
+	hashtab_release(&ls->ix);
 }
 
-static int line_by_count(const void *a, const void *b)
+static int line_by_count(const void *a, const void *b, void *ctx)
 {
+	(void)ctx;
 	const struct line *x = a, *y = b;
 
 	if (x->n != y->n)
@@ -626,8 +526,9 @@ static int line_by_count(const void *a, const void *b)
 	return strcmp(x->text, y->text);
 }
 
-static int line_by_text(const void *a, const void *b)
+static int line_by_text(const void *a, const void *b, void *ctx)
 {
+	(void)ctx;
 	const struct line *x = a, *y = b;
 
 	return strcmp(x->text, y->text);
@@ -717,12 +618,11 @@ static size_t path_names(const struct hotspots *h, struct symbols *sym,
 }
 
 /* Order of the timing tree: depth first, children by inclusive time. */
-static const struct hotspots *sort_h;
-static int path_order(const void *a, const void *b)
+static int path_order(const void *a, const void *b, void *ctx)
 {
+	const struct hotspots *h = ctx;
 	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-	const struct gpath *p = &sort_h->paths[x - 1],
-			   *q = &sort_h->paths[y - 1];
+	const struct gpath *p = &h->paths[x - 1], *q = &h->paths[y - 1];
 
 	if (p->incl_ns != q->incl_ns)
 		return p->incl_ns < q->incl_ns ? 1 : -1;
@@ -745,8 +645,7 @@ static void timing_tree(const struct hotspots *h, struct symbols *sym,
 			break;
 		kids[nk++] = (uint32_t)i + 1;
 	}
-	sort_h = h;
-	sort_n(kids, nk, sizeof(*kids), path_order);
+	sort_r(kids, nk, sizeof(*kids), path_order, (void *)h);
 	for (size_t k = 0; k < nk; k++) {
 		if (!*left) {
 			*hidden += nk - k;
@@ -875,8 +774,8 @@ static int cpu_report(struct hotspots *h, struct symbols *sym,
 		f->calls += p->calls;
 		f->has_calls = 1;
 	}
-	sort_n(fs.f, fs.n, sizeof(*fs.f), by_self);
-	sort_n(paths.l, paths.n, sizeof(*paths.l), line_by_count);
+	sort_r(fs.f, fs.n, sizeof(*fs.f), by_self, NULL);
+	sort_r(paths.l, paths.n, sizeof(*paths.l), line_by_count, NULL);
 
 	uint64_t period = h->period_ns;
 	size_t shown = fs.n < top ? fs.n : top;
@@ -1088,7 +987,7 @@ out:
 	free(names);
 	free(buf);
 	free(fs.f);
-	free(fs.ix.s);
+	hashtab_release(&fs.ix);
 	free(tf);
 	free(ts);
 	lines_release(&paths);
@@ -1097,16 +996,19 @@ out:
 
 /* --- allocation sites ----------------------------------------------------- */
 
-static const struct hotspots *site_h;
-static enum hot_key site_key;
+/* How a site ranks: by key, of the hot spots h. */
+struct site_rank {
+	const struct hotspots *h;
+	enum hot_key key;
+};
 
-static uint64_t site_value(const struct site *s)
+static uint64_t site_value(const struct site_rank *k, const struct site *s)
 {
-	switch (site_key) {
+	switch (k->key) {
 	case HOT_BY_ALLOCS:
 		return s->allocs;
 	case HOT_BY_PEAK:
-		return s->gen == site_h->gen ? s->at_peak : s->live;
+		return s->gen == k->h->gen ? s->at_peak : s->live;
 	case HOT_BY_TEMPORARY:
 		return s->temporary;
 	case HOT_METRIC_LEAKED:
@@ -1116,9 +1018,9 @@ static uint64_t site_value(const struct site *s)
 	}
 }
 
-static int site_order(const void *a, const void *b)
+static int site_order(const void *a, const void *b, void *ctx)
 {
-	uint64_t x = site_value(a), y = site_value(b);
+	uint64_t x = site_value(ctx, a), y = site_value(ctx, b);
 	const struct site *p = a, *q = b;
 
 	if (x != y)
@@ -1141,12 +1043,11 @@ static int sites_report(struct hotspots *h, struct symbols *sym,
 
 	if (!frames)
 		return error("out of memory");
-	site_h = h;
-	site_key = o->key;
-	sort_n(h->sites, h->nsites, sizeof(*h->sites), site_order);
+	struct site_rank rank = { h, o->key };
+
+	sort_r(h->sites, h->nsites, sizeof(*h->sites), site_order, &rank);
 	/* The index no longer matches: nothing looks sites up after this. */
-	free(h->site_ix.s);
-	memset(&h->site_ix, 0, sizeof(h->site_ix));
+	hashtab_release(&h->site_ix);
 	if (o->json) {
 		json_writer_init(&w, out);
 		json_object_begin(&w);
@@ -1169,7 +1070,7 @@ static int sites_report(struct hotspots *h, struct symbols *sym,
 	for (size_t i = 0; i < h->nsites && shown < top; i++) {
 		const struct site *s = &h->sites[i];
 
-		if (!site_value(s))
+		if (!site_value(&rank, s))
 			break;
 		shown++;
 		size_t n = frames_of_stack(h->rp, sym, s->stack, frames,
@@ -1261,11 +1162,11 @@ static int flame_report(struct hotspots *h, struct symbols *sym,
 				goto out;
 		}
 	} else {
-		site_h = h;
-		site_key = o->key;
+		struct site_rank rank = { h, o->key };
+
 		for (size_t i = 0; i < h->nsites; i++) {
 			const struct site *s = &h->sites[i];
-			uint64_t v = site_value(s);
+			uint64_t v = site_value(&rank, s);
 			size_t n;
 
 			if (!v)
@@ -1280,7 +1181,7 @@ static int flame_report(struct hotspots *h, struct symbols *sym,
 				goto out;
 		}
 	}
-	sort_n(ls.l, ls.n, sizeof(*ls.l), line_by_text);
+	sort_r(ls.l, ls.n, sizeof(*ls.l), line_by_text, NULL);
 	for (size_t i = 0; i < ls.n; i++)
 		fprintf(out, "%s %" PRIu64 "\n", ls.l[i].text, ls.l[i].n);
 	rc = fflush(out) ? -1 : 0;
