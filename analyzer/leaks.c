@@ -1,4 +1,4 @@
-/* leaks.c - the leak report: unfreed memory by allocation stack, largest first. */
+/* leaks.c - the leak verdict: unfreed memory by allocation stack and kind. */
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
@@ -6,6 +6,7 @@
 #include "json.h"
 #include "error.h"
 #include "frames.h"
+#include "hashtab.h"
 #include "leaks.h"
 #include "perfshim_trace.h"
 
@@ -21,8 +22,9 @@ struct group {
 	uint64_t bytes, blocks;
 };
 
-static int by_size(const void *a, const void *b)
+static int by_size(const void *a, const void *b, void *ctx)
 {
+	(void)ctx;
 	const struct group *x = a, *y = b;
 
 	if (x->bytes != y->bytes)
@@ -61,50 +63,45 @@ int leak_kinds_parse(const char *list, unsigned *mask)
 	return *mask ? 0 : -1;
 }
 
-/*
- * Group live blocks by stack and kind: a small hash from (stack, kind) to
- * group.
- */
+static int group_eq(const void *ctx, size_t i)
+{
+	const struct group *g = ((const void *const *)ctx)[0];
+	const struct group *key = ((const void *const *)ctx)[1];
+
+	return g[i].stack == key->stack && g[i].kind == key->kind;
+}
+
+/* Group live blocks by stack and kind, largest first. */
 static struct group *group_live(const struct replay *rp,
 				const struct classify *cls, size_t *ngroups)
 {
-	size_t cap = 1024, n = 0;
-	struct group *g;
+	struct group *g = NULL;
+	size_t n = 0, cap = 0;
+	struct hashtab ix;
 
-	while (cap < rp->live_count * 2 + 2)
-		cap *= 2;
-	g = calloc(cap, sizeof(*g));
-	if (!g)
-		return NULL;
-	for (size_t i = 0; i < cap; i++)
-		g[i].stack = UINT32_MAX;
+	hashtab_init(&ix);
 	for (size_t i = 0; i < rp->live_cap; i++) {
 		const struct live_block *b = &rp->live[i];
 
 		if (!b->addr)
 			continue;
-		int kind = classify_kind(cls, b);
-		size_t s = ((b->stack * 8u + (unsigned)kind) * 2654435761u) &
-			   (cap - 1);
+		struct group key = { .stack = b->stack,
+				     .kind = classify_kind(cls, b) };
+		const void *ctx[2] = { g, &key };
+		size_t k = hashtab_put(
+			&ix,
+			hash64((uint64_t)key.stack << 3 | (unsigned)key.kind),
+			group_eq, ctx, n);
 
-		while (g[s].stack != UINT32_MAX &&
-		       (g[s].stack != b->stack || g[s].kind != kind))
-			s = (s + 1) & (cap - 1);
-		if (g[s].stack == UINT32_MAX) {
-			g[s].stack = b->stack;
-			g[s].kind = kind;
-			n++;
+		if (k == n) {
+			XGROW(g, cap, n + 1);
+			g[n++] = key;
 		}
-		g[s].bytes += b->size;
-		g[s].blocks++;
+		g[k].bytes += b->size;
+		g[k].blocks++;
 	}
-	/* Compact and sort. */
-	size_t k = 0;
-
-	for (size_t i = 0; i < cap; i++)
-		if (g[i].stack != UINT32_MAX)
-			g[k++] = g[i];
-	qsort(g, k, sizeof(*g), by_size);
+	hashtab_release(&ix);
+	sort_r(g, n, sizeof(*g), by_size, NULL);
 	*ngroups = n;
 	return g;
 }
@@ -141,195 +138,82 @@ const char *leaks_runtime_owned(const struct sym_frame *f, size_t n)
 	return NULL;
 }
 
-static const char *plural(uint64_t n, const char *one, const char *many)
+const char *leak_kind_name(int kind)
 {
-	return n == 1 ? one : many;
+	return kind_names[kind];
 }
 
-/* What the kinds rest on: the scan, a partial one, or none. */
-static void scan_note(FILE *out, const struct classify *c)
+/* Whether group g is reported, or else which total takes it. */
+static int sift(const struct group *g, const struct sym_frame *frames, size_t n,
+		const struct leak_options *opt, struct leak_totals *t)
 {
-	if (!c)
-		return;
-	if (!c->scans) {
-		fprintf(out,
-			"Kinds: the trace has no scan results (the program was killed by SIGKILL, replaced by exec, or ran with PERFSHIM_SCAN=0): every block is unclassified.\n");
-		return;
+	if (!opt->show_runtime && leaks_runtime_owned(frames, n)) {
+		t->rt_groups++;
+		t->rt_bytes += g->bytes;
+		t->rt_blocks += g->blocks;
+		return 0;
 	}
-	if (c->last_flags & PERFSHIM_SCAN_MISSED_THREADS)
-		fprintf(out,
-			"Kinds: %" PRIu64
-			" %s did not stop for the last scan; %s scanned whole, without registers.\n",
-			c->missed_threads,
-			plural(c->missed_threads, "thread", "threads"),
-			plural(c->missed_threads, "its stack was",
-			       "their stacks were"));
-	if (c->last_flags & PERFSHIM_SCAN_PARTIAL)
-		fprintf(out,
-			"Kinds: the last scan missed some allocations (events it could not read); its verdicts may be incomplete.\n");
+	if (opt->supp) {
+		int s = suppressions_match(opt->supp, frames, n);
+
+		if (s >= 0) {
+			suppressions_count(opt->supp, s, g->bytes, g->blocks);
+			t->supp_bytes += g->bytes;
+			t->supp_blocks += g->blocks;
+			return 0;
+		}
+	}
+	if (g->bytes < opt->min_bytes) {
+		t->small_groups++;
+		t->small_bytes += g->bytes;
+		t->small_blocks += g->blocks;
+		return 0;
+	}
+	t->groups++;
+	if (opt->gate_kinds & (1u << g->kind))
+		t->gate_groups++;
+	t->bytes[g->kind] += g->bytes;
+	t->blocks[g->kind] += g->blocks;
+	return 1;
 }
 
-int leaks_report(const struct replay *rp, struct symbols *sym,
-		 const struct leak_options *opt, FILE *out,
-		 struct leak_totals *t)
+int leaks_collect(const struct replay *rp, struct symbols *sym,
+		  const struct leak_options *opt, struct leak_result *res)
 {
 	size_t ngroups = 0;
 	struct group *g = group_live(rp, opt->cls, &ngroups);
 	unsigned kinds = opt->kinds ? opt->kinds : (1u << LEAK_KINDS) - 1;
-	struct sym_frame *frames = calloc(MAX_FRAMES, sizeof(*frames));
-	struct json_writer w;
-	int rc = 0;
+	struct sym_frame *frames = xcalloc(MAX_FRAMES, sizeof(*frames));
+	size_t cap = 0;
 
-	memset(t, 0, sizeof(*t));
-	if (!g || !frames) {
-		free(g);
-		free(frames);
-		return error("out of memory");
-	}
-	if (opt->json) {
-		json_writer_init(&w, out);
-		json_object_begin(&w);
-		json_key(&w, "leaks");
-		json_array_begin(&w);
-	}
+	memset(res, 0, sizeof(*res));
+	res->supp = opt->supp;
+	res->cls = opt->cls;
 	for (size_t i = 0; i < ngroups; i++) {
 		if (!(kinds & (1u << g[i].kind)))
 			continue;
 		size_t n = frames_of_stack(rp, sym, g[i].stack, frames,
 					   MAX_FRAMES);
 
-		if (!opt->show_runtime && leaks_runtime_owned(frames, n)) {
-			t->rt_groups++;
-			t->rt_bytes += g[i].bytes;
-			t->rt_blocks += g[i].blocks;
+		if (!sift(&g[i], frames, n, opt, &res->totals))
 			continue;
-		}
-		if (opt->supp) {
-			int s = suppressions_match(opt->supp, frames, n);
+		XGROW(res->group, cap, res->ngroups + 1);
+		struct leak_group *lg = &res->group[res->ngroups++];
 
-			if (s >= 0) {
-				suppressions_count(opt->supp, s, g[i].bytes,
-						   g[i].blocks);
-				t->supp_bytes += g[i].bytes;
-				t->supp_blocks += g[i].blocks;
-				continue;
-			}
-		}
-		if (g[i].bytes < opt->min_bytes) {
-			t->small_groups++;
-			t->small_bytes += g[i].bytes;
-			t->small_blocks += g[i].blocks;
-			continue;
-		}
-		t->groups++;
-		if (opt->gate_kinds & (1u << g[i].kind))
-			t->gate_groups++;
-		t->bytes[g[i].kind] += g[i].bytes;
-		t->blocks[g[i].kind] += g[i].blocks;
-		if (opt->json) {
-			json_object_begin(&w);
-			json_key(&w, "kind");
-			json_string(&w, kind_names[g[i].kind]);
-			json_key(&w, "bytes");
-			json_u64(&w, g[i].bytes);
-			json_key(&w, "blocks");
-			json_u64(&w, g[i].blocks);
-			frames_json(&w, frames, n);
-			json_object_end(&w);
-		} else {
-			fprintf(out,
-				"%" PRIu64 " %s in %" PRIu64
-				" %s (%s) allocated at:\n",
-				g[i].bytes, plural(g[i].bytes, "byte", "bytes"),
-				g[i].blocks,
-				plural(g[i].blocks, "block", "blocks"),
-				kind_names[g[i].kind]);
-			frames_text(out, frames, n);
-			fputc('\n', out);
-		}
-	}
-	if (opt->json) {
-		json_array_end(&w);
-		json_key(&w, "summary");
-		json_object_begin(&w);
-		for (int k = 0; k < LEAK_KINDS; k++) {
-			json_key(&w, kind_names[k]);
-			json_object_begin(&w);
-			json_key(&w, "bytes");
-			json_u64(&w, t->bytes[k]);
-			json_key(&w, "blocks");
-			json_u64(&w, t->blocks[k]);
-			json_object_end(&w);
-		}
-		json_object_end(&w);
-		json_object_end(&w);
-		rc = json_writer_finish(&w);
-	} else {
-		uint64_t bytes = 0, blocks = 0;
-
-		for (int k = 0; k < LEAK_KINDS; k++) {
-			bytes += t->bytes[k];
-			blocks += t->blocks[k];
-		}
-		if (!t->groups)
-			fprintf(out,
-				"No leaks: nothing left allocated at exit that is not suppressed.\n");
-		fprintf(out,
-			"Total: %" PRIu64 " bytes in %" PRIu64
-			" %s from %" PRIu64 " allocation %s.\n",
-			bytes, blocks, plural(blocks, "block", "blocks"),
-			t->groups, plural(t->groups, "site", "sites"));
-		if (t->groups) {
-			const char *sep = "By kind:";
-
-			for (int k = 0; k < LEAK_KINDS; k++) {
-				if (!t->blocks[k])
-					continue;
-				fprintf(out,
-					"%s %s %" PRIu64 " %s in %" PRIu64
-					" %s",
-					sep, kind_names[k], t->bytes[k],
-					plural(t->bytes[k], "byte", "bytes"),
-					t->blocks[k],
-					plural(t->blocks[k], "block",
-					       "blocks"));
-				sep = ",";
-			}
-			fputs(".\n", out);
-		}
-		if (t->groups)
-			scan_note(out, opt->cls);
-		if (t->rt_groups)
-			fprintf(out,
-				"Not shown: %" PRIu64 " bytes in %" PRIu64
-				" %s the C/C++ runtime keeps until exit (stdio buffers, locale data, cached thread stacks, its start-up); --show-runtime shows them.\n",
-				t->rt_bytes, t->rt_blocks,
-				plural(t->rt_blocks, "block", "blocks"));
-		if (t->small_groups)
-			fprintf(out,
-				"Not shown: %" PRIu64 " bytes in %" PRIu64
-				" blocks from %" PRIu64
-				" sites below --min-bytes.\n",
-				t->small_bytes, t->small_blocks,
-				t->small_groups);
-		if (opt->supp) {
-			for (size_t s = 0; s < opt->supp->nr; s++) {
-				const struct suppression *r =
-					&opt->supp->rule[s];
-
-				fprintf(out,
-					"Suppression leak:%s matched %" PRIu64
-					" %s, %" PRIu64 " bytes in %" PRIu64
-					" blocks.\n",
-					r->pattern, r->groups,
-					plural(r->groups, "site", "sites"),
-					r->bytes, r->blocks);
-			}
-		}
-		if (fflush(out))
-			rc = -1;
+		*lg = (struct leak_group){ g[i].stack,	g[i].kind, g[i].bytes,
+					   g[i].blocks, NULL,	   n };
+		lg->frames = xcalloc(n, sizeof(*frames));
+		memcpy(lg->frames, frames, n * sizeof(*frames));
 	}
 	free(g);
 	free(frames);
-	return rc;
+	return 0;
+}
+
+void leak_result_release(struct leak_result *res)
+{
+	for (size_t i = 0; i < res->ngroups; i++)
+		free(res->group[i].frames);
+	free(res->group);
+	memset(res, 0, sizeof(*res));
 }

@@ -59,12 +59,38 @@ struct leak_totals {
  */
 const char *leaks_runtime_owned(const struct sym_frame *f, size_t n);
 
+/* leak_kind_name - "definite", ... "unclassified": the JSON contract's. */
+const char *leak_kind_name(int kind);
+
+/* One reported leak: the blocks of one allocation stack and kind. */
+struct leak_group {
+	uint32_t stack;
+	int kind;
+	uint64_t bytes, blocks;
+	struct sym_frame *frames; /* innermost first; strings: the symbols' */
+	size_t nframes;
+};
+
+/* The leak verdict: what the report shows, and what it leaves out. */
+struct leak_result {
+	struct leak_group *group; /* largest first */
+	size_t ngroups;
+	struct leak_totals totals;
+	const struct suppressions *supp; /* each rule's counts; may be NULL */
+	const struct classify *cls;	 /* what the kinds rest on */
+};
+
 /*
- * leaks_report - print the leak report of rp to out, text or JSON, and
- * fill *t. Returns 0, or -1 on an output error (printed).
+ * leaks_collect - the leak verdict over rp's live blocks: group them by
+ * stack and kind, symbolize through sym, and sift them as opt says
+ * (kinds, the runtime's own, suppressions, which count what they match,
+ * --min-bytes). Fills *res; prints nothing. The frames' strings live as
+ * long as sym. Returns 0.
  */
-int leaks_report(const struct replay *rp, struct symbols *sym,
-		 const struct leak_options *opt, FILE *out,
-		 struct leak_totals *t);
+int leaks_collect(const struct replay *rp, struct symbols *sym,
+		  const struct leak_options *opt, struct leak_result *res);
+
+/* leak_result_release - free what leaks_collect allocated. */
+void leak_result_release(struct leak_result *res);
 
 #endif

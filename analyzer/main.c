@@ -82,14 +82,18 @@ static int report(struct pass *p, struct cli *c)
 	if (c->report == REPORT_HOTSPOTS) {
 		rc = hotspots_report(p->hot, sym, &c->hot, stdout);
 	} else {
-		struct leak_totals t;
+		struct leak_result res;
 
 		c->leak.cls = &p->cls;
 		c->leak.gate_kinds =
 			c->leak.kinds ? c->leak.kinds : LEAK_GATE_DEFAULT;
-		rc = leaks_report(&p->rp, sym, &c->leak, stdout, &t);
+		rc = leaks_collect(&p->rp, sym, &c->leak, &res);
 		if (!rc)
-			rc = c->fail_on_leak && t.gate_groups;
+			rc = c->json ? render_leaks_json(&res, stdout)
+				     : render_leaks_text(&res, stdout);
+		if (!rc)
+			rc = c->fail_on_leak && res.totals.gate_groups;
+		leak_result_release(&res);
 	}
 	symbols_free(sym);
 	return rc;

@@ -8,10 +8,15 @@
 
 #include <stdio.h>
 
+#include "leaks.h"
 #include "model.h"
 
 /* The summary (perfanalyze TRACE): how the run went, its totals. */
 int render_summary_text(const struct run *run, FILE *out);
 int render_summary_json(const struct run *run, FILE *out);
+
+/* The leak report: each group with its stack, then the totals. */
+int render_leaks_text(const struct leak_result *res, FILE *out);
+int render_leaks_json(const struct leak_result *res, FILE *out);
 
 #endif

@@ -1,0 +1,157 @@
+/* render_leaks.c - the leak report, as text and as JSON. */
+#include <inttypes.h>
+
+#include "error.h"
+#include "frames.h"
+#include "json.h"
+#include "perfshim_trace.h"
+#include "render.h"
+
+static const char *plural(uint64_t n, const char *one, const char *many)
+{
+	return n == 1 ? one : many;
+}
+
+/* What the kinds rest on: the scan, a partial one, or none. */
+static void scan_note(FILE *out, const struct classify *c)
+{
+	if (!c)
+		return;
+	if (!c->scans) {
+		fprintf(out,
+			"Kinds: the trace has no scan results (the program was killed by SIGKILL, replaced by exec, or ran with PERFSHIM_SCAN=0): every block is unclassified.\n");
+		return;
+	}
+	if (c->last_flags & PERFSHIM_SCAN_MISSED_THREADS)
+		fprintf(out,
+			"Kinds: %" PRIu64
+			" %s did not stop for the last scan; %s scanned whole, without registers.\n",
+			c->missed_threads,
+			plural(c->missed_threads, "thread", "threads"),
+			plural(c->missed_threads, "its stack was",
+			       "their stacks were"));
+	if (c->last_flags & PERFSHIM_SCAN_PARTIAL)
+		fprintf(out,
+			"Kinds: the last scan missed some allocations (events it could not read); its verdicts may be incomplete.\n");
+}
+
+static void group_text(FILE *out, const struct leak_group *g)
+{
+	fprintf(out, "%" PRIu64 " %s in %" PRIu64 " %s (%s) allocated at:\n",
+		g->bytes, plural(g->bytes, "byte", "bytes"), g->blocks,
+		plural(g->blocks, "block", "blocks"), leak_kind_name(g->kind));
+	frames_text(out, g->frames, g->nframes);
+	fputc('\n', out);
+}
+
+/* "Total: ..." and "By kind: ...". */
+static void totals_text(FILE *out, const struct leak_totals *t)
+{
+	uint64_t bytes = 0, blocks = 0;
+	const char *sep = "By kind:";
+
+	for (int k = 0; k < LEAK_KINDS; k++) {
+		bytes += t->bytes[k];
+		blocks += t->blocks[k];
+	}
+	if (!t->groups)
+		fprintf(out,
+			"No leaks: nothing left allocated at exit that is not suppressed.\n");
+	fprintf(out,
+		"Total: %" PRIu64 " bytes in %" PRIu64 " %s from %" PRIu64
+		" allocation %s.\n",
+		bytes, blocks, plural(blocks, "block", "blocks"), t->groups,
+		plural(t->groups, "site", "sites"));
+	if (!t->groups)
+		return;
+	for (int k = 0; k < LEAK_KINDS; k++) {
+		if (!t->blocks[k])
+			continue;
+		fprintf(out, "%s %s %" PRIu64 " %s in %" PRIu64 " %s", sep,
+			leak_kind_name(k), t->bytes[k],
+			plural(t->bytes[k], "byte", "bytes"), t->blocks[k],
+			plural(t->blocks[k], "block", "blocks"));
+		sep = ",";
+	}
+	fputs(".\n", out);
+}
+
+/* What the report left out, and what each suppression matched. */
+static void left_out_text(FILE *out, const struct leak_result *res)
+{
+	const struct leak_totals *t = &res->totals;
+
+	if (t->rt_groups)
+		fprintf(out,
+			"Not shown: %" PRIu64 " bytes in %" PRIu64
+			" %s the C/C++ runtime keeps until exit (stdio buffers, locale data, cached thread stacks, its start-up); --show-runtime shows them.\n",
+			t->rt_bytes, t->rt_blocks,
+			plural(t->rt_blocks, "block", "blocks"));
+	if (t->small_groups)
+		fprintf(out,
+			"Not shown: %" PRIu64 " bytes in %" PRIu64
+			" blocks from %" PRIu64 " sites below --min-bytes.\n",
+			t->small_bytes, t->small_blocks, t->small_groups);
+	for (size_t s = 0; res->supp && s < res->supp->nr; s++) {
+		const struct suppression *r = &res->supp->rule[s];
+
+		fprintf(out,
+			"Suppression leak:%s matched %" PRIu64 " %s, %" PRIu64
+			" bytes in %" PRIu64 " blocks.\n",
+			r->pattern, r->groups,
+			plural(r->groups, "site", "sites"), r->bytes,
+			r->blocks);
+	}
+}
+
+int render_leaks_text(const struct leak_result *res, FILE *out)
+{
+	for (size_t i = 0; i < res->ngroups; i++)
+		group_text(out, &res->group[i]);
+	totals_text(out, &res->totals);
+	if (res->totals.groups)
+		scan_note(out, res->cls);
+	left_out_text(out, res);
+	if (fflush(out))
+		return error("cannot write the report");
+	return 0;
+}
+
+int render_leaks_json(const struct leak_result *res, FILE *out)
+{
+	const struct leak_totals *t = &res->totals;
+	struct json_writer w;
+
+	json_writer_init(&w, out);
+	json_object_begin(&w);
+	json_key(&w, "leaks");
+	json_array_begin(&w);
+	for (size_t i = 0; i < res->ngroups; i++) {
+		const struct leak_group *g = &res->group[i];
+
+		json_object_begin(&w);
+		json_key(&w, "kind");
+		json_string(&w, leak_kind_name(g->kind));
+		json_key(&w, "bytes");
+		json_u64(&w, g->bytes);
+		json_key(&w, "blocks");
+		json_u64(&w, g->blocks);
+		frames_json(&w, g->frames, g->nframes);
+		json_object_end(&w);
+	}
+	json_array_end(&w);
+	json_key(&w, "summary");
+	json_object_begin(&w);
+	for (int k = 0; k < LEAK_KINDS; k++) {
+		json_key(&w, leak_kind_name(k));
+		json_object_begin(&w);
+		json_key(&w, "bytes");
+		json_u64(&w, t->bytes[k]);
+		json_key(&w, "blocks");
+		json_u64(&w, t->blocks[k]);
+		json_object_end(&w);
+	}
+	json_object_end(&w);
+	json_object_end(&w);
+	return json_writer_finish(&w);
+}
