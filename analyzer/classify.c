@@ -5,6 +5,7 @@
 
 #include "error.h"
 #include "classify.h"
+#include "hashtab.h"
 #include "leaks.h"
 #include "perfshim_trace.h"
 
@@ -17,63 +18,39 @@ void classify_init(struct classify *c, const struct trace_reader *r)
 void classify_release(struct classify *c)
 {
 	free(c->v);
+	hashtab_release(&c->ix);
 	memset(c, 0, sizeof(*c));
 }
 
-static size_t home(uint64_t addr, size_t cap)
+static int verdict_eq(const void *ctx, size_t i)
 {
-	return (size_t)((addr * 0x9e3779b97f4a7c15ull) >> 20) & (cap - 1);
-}
+	const struct classify *c = ((const void *const *)ctx)[0];
+	const uint64_t *addr = ((const void *const *)ctx)[1];
 
-static int grow(struct classify *c)
-{
-	size_t cap = c->cap ? 2 * c->cap : 4096;
-	struct verdict *v = calloc(cap, sizeof(*v));
-
-	if (!v) {
-		return error("out of memory");
-	}
-	for (size_t i = 0; i < c->cap; i++) {
-		if (!c->v[i].addr)
-			continue;
-		size_t s = home(c->v[i].addr, cap);
-
-		while (v[s].addr)
-			s = (s + 1) & (cap - 1);
-		v[s] = c->v[i];
-	}
-	free(c->v);
-	c->v = v;
-	c->cap = cap;
-	return 0;
+	return c->v[i].addr == *addr;
 }
 
 static const struct verdict *find(const struct classify *c, uint64_t addr)
 {
-	if (!c->cap)
-		return NULL;
-	for (size_t s = home(addr, c->cap);; s = (s + 1) & (c->cap - 1)) {
-		if (!c->v[s].addr)
-			return NULL;
-		if (c->v[s].addr == addr)
-			return &c->v[s];
-	}
+	const void *ctx[2] = { c, &addr };
+	size_t i = hashtab_find(&c->ix, hash64(addr), verdict_eq, ctx);
+
+	return i == HASHTAB_NONE ? NULL : &c->v[i];
 }
 
+/* Record a verdict; of two for one address, the later scan's holds. */
 static int put(struct classify *c, uint64_t addr, uint64_t size,
 	       uint64_t scan_ns, int kind)
 {
-	if ((c->count + 1) * 2 > c->cap && grow(c))
-		return -1;
-	size_t s = home(addr, c->cap);
+	const void *ctx[2] = { c, &addr };
+	size_t i = hashtab_put(&c->ix, hash64(addr), verdict_eq, ctx, c->n);
 
-	while (c->v[s].addr && c->v[s].addr != addr)
-		s = (s + 1) & (c->cap - 1);
-	if (!c->v[s].addr)
-		c->count++;
-	else if (c->v[s].scan_ns > scan_ns)
+	if (i == c->n) {
+		XGROW(c->v, c->cap, c->n + 1);
+		c->n++;
+	} else if (c->v[i].scan_ns > scan_ns)
 		return 0; /* a later scan said otherwise */
-	c->v[s] = (struct verdict){ addr, size, scan_ns, kind };
+	c->v[i] = (struct verdict){ addr, size, scan_ns, kind };
 	return 0;
 }
 

@@ -7,11 +7,12 @@
 
 #include <stdint.h>
 
+#include "hashtab.h"
 #include "reader.h"
 #include "replay.h"
 
 struct verdict {
-	uint64_t addr; /* 0: empty slot */
+	uint64_t addr;
 	uint64_t size;
 	uint64_t scan_ns; /* when the scan ran (ns since the trace start) */
 	int kind;	  /* enum leak_kind */
@@ -19,8 +20,9 @@ struct verdict {
 
 struct classify {
 	const struct trace_reader *reader; /* for the event clock */
-	struct verdict *v;		   /* open addressing */
-	size_t cap, count;
+	struct verdict *v;		   /* in the order first seen */
+	size_t n, cap;
+	struct hashtab ix;	 /* address -> v[] */
 	uint64_t scans;		 /* SCAN records read */
 	uint64_t last_flags;	 /* of the latest scan */
 	uint64_t missed_threads; /* of the latest scan */

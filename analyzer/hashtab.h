@@ -63,7 +63,7 @@ static inline uint64_t hash64(uint64_t h)
 }
 
 /* hash_str - FNV-1a of s, continuing from h (start from HASH_STR_SEED). */
-#define HASH_STR_SEED 1469598103934665603ull
+#define HASH_STR_SEED 0xcbf29ce484222325ull
 static inline uint64_t hash_str(const char *s, uint64_t h)
 {
 	for (; *s; s++)

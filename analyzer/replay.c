@@ -5,6 +5,7 @@
 
 #include "perfshim_trace.h"
 #include "error.h"
+#include "hashtab.h"
 #include "replay.h"
 
 void replay_init(struct replay *rp)
@@ -24,7 +25,7 @@ void replay_release(struct replay *rp)
 	}
 	free(rp->modules);
 	free(rp->nodes);
-	free(rp->node_index);
+	hashtab_release(&rp->node_index);
 	free(rp->live);
 	for (size_t i = 0; i < rp->nstrings; i++)
 		free(rp->strings[i]);
@@ -81,37 +82,20 @@ static int on_module_gone(void *ctx, uint64_t id)
 	return 0;
 }
 
-static size_t node_slot(const struct replay *rp, uint32_t parent, uint64_t ip,
-			int32_t module)
+static uint64_t node_hash(const struct replay_node *n)
 {
-	uint64_t h = (ip ^ ((uint64_t)parent << 32) ^ (uint64_t)module) *
-		     0x9e3779b97f4a7c15ull;
-
-	return (size_t)(h >> 17) & (rp->index_cap - 1);
+	return hash64(n->ip ^ ((uint64_t)n->parent << 32) ^
+		      (uint64_t)(uint32_t)n->module);
 }
 
-static int index_grow(struct replay *rp)
+static int node_eq(const void *ctx, size_t i)
 {
-	size_t cap = rp->index_cap ? 2 * rp->index_cap : 4096;
-	uint32_t *old = rp->node_index;
-	size_t old_cap = rp->index_cap;
+	const struct replay *rp = ((const void *const *)ctx)[0];
+	const struct replay_node *n = ((const void *const *)ctx)[1];
+	const struct replay_node *o = &rp->nodes[i];
 
-	rp->node_index = xcalloc(cap, sizeof(*rp->node_index));
-	rp->index_cap = cap;
-	for (size_t i = 0; i < old_cap; i++) {
-		uint32_t id = old[i];
-
-		if (!id)
-			continue;
-		const struct replay_node *n = &rp->nodes[id];
-		size_t s = node_slot(rp, n->parent, n->ip, n->module);
-
-		while (rp->node_index[s])
-			s = (s + 1) & (cap - 1);
-		rp->node_index[s] = id;
-	}
-	free(old);
-	return 0;
+	return o->ip == n->ip && o->parent == n->parent &&
+	       o->module == n->module;
 }
 
 /*
@@ -121,25 +105,11 @@ static int index_grow(struct replay *rp)
  */
 static uint32_t canonical(struct replay *rp, uint32_t id)
 {
-	struct replay_node *n = &rp->nodes[id];
+	const struct replay_node *n = &rp->nodes[id];
+	const void *ctx[2] = { rp, n };
 
-	if ((rp->index_count + 1) * 2 > rp->index_cap && index_grow(rp))
-		return id;
-	for (size_t s = node_slot(rp, n->parent, n->ip, n->module);;
-	     s = (s + 1) & (rp->index_cap - 1)) {
-		uint32_t other = rp->node_index[s];
-
-		if (!other) {
-			rp->node_index[s] = id;
-			rp->index_count++;
-			return id;
-		}
-		const struct replay_node *o = &rp->nodes[other];
-
-		if (o->ip == n->ip && o->parent == n->parent &&
-		    o->module == n->module)
-			return other;
-	}
+	return (uint32_t)hashtab_put(&rp->node_index, node_hash(n), node_eq,
+				     ctx, id);
 }
 
 static int on_node(void *ctx, uint32_t id, uint32_t parent, uint64_t ip)

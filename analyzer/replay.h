@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "module.h"
+#include "hashtab.h"
 #include "reader.h"
 
 struct live_block {
@@ -51,8 +52,7 @@ struct replay {
 	size_t nmodules, capmodules;
 	struct replay_node *nodes; /* by id; nodes[0] is the root */
 	size_t nnodes, capnodes;
-	uint32_t *node_index; /* open addressing over canonical ids */
-	size_t index_cap, index_count;
+	struct hashtab node_index; /* (parent, ip, module) -> canonical id */
 
 	struct live_block *live; /* open addressing, power-of-two size */
 	size_t live_cap, live_count;

@@ -12,105 +12,58 @@
 #include <elfutils/libdwfl.h>
 
 #include "error.h"
+#include "hashtab.h"
 #include "symbols.h"
 
 /* From libstdc++ (the analyzer links with -lstdc++); no C header has it. */
 char *__cxa_demangle(const char *mangled, char *buf, size_t *len, int *status);
 
-#define container_of(ptr, type, member) \
-	((type *)((char *)(ptr)-offsetof(type, member)))
-
 /*
- * A small intrusive chained hash table. The three tables below (strings,
- * modules, resolved addresses) differ only in their keys, so each embeds
- * an hnode, and the caller walks a bucket comparing the full hash first
- * and its own key second.
+ * The three tables below (strings, modules, resolved addresses) hold
+ * nodes allocated one by one, whose addresses stay put while they are
+ * handed out: an array of them, indexed by the generic hash table.
  */
-struct hnode {
-	struct hnode *next;
-	uint64_t hash;
+struct nodes {
+	void **node;
+	size_t n, cap;
+	struct hashtab ix;
 };
 
-struct htab {
-	struct hnode **slot;
-	size_t mask; /* number of slots - 1; slots are a power of two */
-	size_t count;
+/* What an eq callback gets: the nodes, and the key looked for. */
+struct nodes_key {
+	const struct nodes *t;
+	const void *key;
 };
 
-#define HTAB_INITIAL_SLOTS 64
-
-static struct hnode *htab_bucket(const struct htab *t, uint64_t hash)
+/* The node eq accepts for key, or NULL. */
+static void *nodes_find(const struct nodes *t, uint64_t hash, hashtab_eq *eq,
+			const void *key)
 {
-	if (!t->slot)
-		return NULL;
-	return t->slot[hash & t->mask];
+	struct nodes_key k = { t, key };
+	size_t i = hashtab_find(&t->ix, hash, eq, &k);
+
+	return i == HASHTAB_NONE ? NULL : t->node[i];
 }
 
-static void htab_grow(struct htab *t)
+/* Add node (not in t yet, as nodes_find said) under hash. */
+static void nodes_add(struct nodes *t, uint64_t hash, hashtab_eq *eq,
+		      void *node)
 {
-	size_t nslots = (t->mask + 1) * 2;
-	struct hnode **slot;
-	size_t i;
+	struct nodes_key k = { t, NULL };
 
-	slot = calloc(nslots, sizeof(*slot));
-	if (!slot)
-		return; /* longer chains, still correct */
-	for (i = 0; i <= t->mask; i++) {
-		struct hnode *n = t->slot[i];
-
-		while (n) {
-			struct hnode *next = n->next;
-
-			n->next = slot[n->hash & (nslots - 1)];
-			slot[n->hash & (nslots - 1)] = n;
-			n = next;
-		}
-	}
-	free(t->slot);
-	t->slot = slot;
-	t->mask = nslots - 1;
+	XGROW(t->node, t->cap, t->n + 1);
+	t->node[t->n] = node;
+	hashtab_put(&t->ix, hash, eq, &k, t->n);
+	t->n++;
 }
 
-static int htab_insert(struct htab *t, struct hnode *n)
+/* nodes_release - hand every node to release, then drop the table. */
+static void nodes_release(struct nodes *t, void (*release)(void *))
 {
-	struct hnode **head;
-
-	if (!t->slot) {
-		t->slot = calloc(HTAB_INITIAL_SLOTS, sizeof(*t->slot));
-		if (!t->slot)
-			return -1;
-		t->mask = HTAB_INITIAL_SLOTS - 1;
-	}
-	if (t->count >= t->mask + 1)
-		htab_grow(t);
-	head = &t->slot[n->hash & t->mask];
-	n->next = *head;
-	*head = n;
-	t->count++;
-	return 0;
-}
-
-/* htab_destroy - hand every node to release, then drop the slots. */
-static void htab_destroy(struct htab *t, void (*release)(struct hnode *))
-{
-	size_t i;
-
-	if (!t->slot)
-		return;
-	for (i = 0; i <= t->mask; i++) {
-		struct hnode *n = t->slot[i];
-
-		while (n) {
-			struct hnode *next = n->next;
-
-			release(n);
-			n = next;
-		}
-	}
-	free(t->slot);
-	t->slot = NULL;
-	t->mask = 0;
-	t->count = 0;
+	for (size_t i = 0; i < t->n; i++)
+		release(t->node[i]);
+	free(t->node);
+	hashtab_release(&t->ix);
 }
 
 static uint64_t mix64(uint64_t x)
@@ -124,21 +77,8 @@ static uint64_t mix64(uint64_t x)
 	return x;
 }
 
-static uint64_t hash_str(const char *str, size_t len)
-{
-	uint64_t h = 0xcbf29ce484222325ULL; /* FNV-1a */
-	size_t i;
-
-	for (i = 0; i < len; i++) {
-		h ^= (unsigned char)str[i];
-		h *= 0x100000001b3ULL;
-	}
-	return h;
-}
-
 /* An interned string; every string handed out lives in one of these. */
 struct str_node {
-	struct hnode h;
 	size_t len;
 	char str[];
 };
@@ -156,7 +96,6 @@ struct cu_range {
 };
 
 struct mod_node {
-	struct hnode h;
 	uint64_t id;
 	enum mod_state state;
 	Dwfl *dwfl;	  /* NULL when state is MOD_NOFILE */
@@ -169,17 +108,40 @@ struct mod_node {
 
 /* The frames of one (module, pc), as they were first resolved. */
 struct addr_node {
-	struct hnode h;
 	uint64_t mod_id;
 	uint64_t pc;
 	int nframes;
 	struct sym_frame frames[];
 };
 
+static int str_eq(const void *ctx, size_t i)
+{
+	const struct nodes_key *k = ctx;
+	const struct str_node *sn = k->t->node[i];
+
+	return !strcmp(sn->str, k->key);
+}
+
+static int mod_eq(const void *ctx, size_t i)
+{
+	const struct nodes_key *k = ctx;
+	const struct mod_node *mn = k->t->node[i];
+
+	return mn->id == *(const uint64_t *)k->key;
+}
+
+static int addr_eq(const void *ctx, size_t i)
+{
+	const struct nodes_key *k = ctx;
+	const struct addr_node *an = k->t->node[i], *key = k->key;
+
+	return an->mod_id == key->mod_id && an->pc == key->pc;
+}
+
 struct symbols {
-	struct htab strs;
-	struct htab mods;
-	struct htab addrs;
+	struct nodes strs;
+	struct nodes mods;
+	struct nodes addrs;
 	/* frames of the address being resolved, before they are cached */
 	struct sym_frame *tmp;
 	int ntmp;
@@ -218,30 +180,20 @@ static const char *intern(struct symbols *s, const char *str,
 			  const char *fallback)
 {
 	size_t len = strlen(str);
-	uint64_t h = hash_str(str, len);
-	struct str_node *sn;
-	struct hnode *n;
+	uint64_t h = hash_str(str, HASH_STR_SEED);
+	struct str_node *sn = nodes_find(&s->strs, h, str_eq, str);
 
-	for (n = htab_bucket(&s->strs, h); n; n = n->next) {
-		sn = container_of(n, struct str_node, h);
-		if (n->hash == h && sn->len == len &&
-		    memcmp(sn->str, str, len) == 0)
-			return sn->str;
-	}
+	if (sn)
+		return sn->str;
 	sn = malloc(sizeof(*sn) + len + 1);
-	if (!sn)
-		goto oom;
-	sn->h.hash = h;
+	if (!sn) {
+		warn_oom(s);
+		return fallback;
+	}
 	sn->len = len;
 	memcpy(sn->str, str, len + 1);
-	if (htab_insert(&s->strs, &sn->h) < 0) {
-		free(sn);
-		goto oom;
-	}
+	nodes_add(&s->strs, h, str_eq, sn);
 	return sn->str;
-oom:
-	warn_oom(s);
-	return fallback;
 }
 
 /* intern_function - intern a symbol name, demangled when it is C++. */
@@ -296,14 +248,14 @@ struct symbols *symbols_new(void)
 	return calloc(1, sizeof(struct symbols));
 }
 
-static void release_str(struct hnode *n)
+static void release_str(void *n)
 {
-	free(container_of(n, struct str_node, h));
+	free(n);
 }
 
-static void release_mod(struct hnode *n)
+static void release_mod(void *n)
 {
-	struct mod_node *mn = container_of(n, struct mod_node, h);
+	struct mod_node *mn = n;
 
 	if (mn->dwfl)
 		dwfl_end(mn->dwfl);
@@ -311,18 +263,18 @@ static void release_mod(struct hnode *n)
 	free(mn);
 }
 
-static void release_addr(struct hnode *n)
+static void release_addr(void *n)
 {
-	free(container_of(n, struct addr_node, h));
+	free(n);
 }
 
 void symbols_free(struct symbols *s)
 {
 	if (!s)
 		return;
-	htab_destroy(&s->addrs, release_addr);
-	htab_destroy(&s->mods, release_mod);
-	htab_destroy(&s->strs, release_str);
+	nodes_release(&s->addrs, release_addr);
+	nodes_release(&s->mods, release_mod);
+	nodes_release(&s->strs, release_str);
 	free(s->tmp);
 	free(s);
 }
@@ -430,28 +382,19 @@ static struct mod_node *get_module(struct symbols *s,
 {
 	uint64_t h = mix64(m->id);
 	const char *path = m->path ? m->path : "";
-	struct mod_node *mn;
-	struct hnode *n;
+	struct mod_node *mn = nodes_find(&s->mods, h, mod_eq, &m->id);
 
-	for (n = htab_bucket(&s->mods, h); n; n = n->next) {
-		mn = container_of(n, struct mod_node, h);
-		if (n->hash == h && mn->id == m->id)
-			return mn;
-	}
+	if (mn)
+		return mn;
 	mn = calloc(1, sizeof(*mn));
 	if (!mn) {
 		warn_oom(s);
 		return NULL;
 	}
-	mn->h.hash = h;
 	mn->id = m->id;
 	mn->name = intern(s, path_basename(path), no_file);
 	open_module(mn, m, path);
-	if (htab_insert(&s->mods, &mn->h) < 0) {
-		warn_oom(s);
-		release_mod(&mn->h);
-		return NULL;
-	}
+	nodes_add(&s->mods, h, mod_eq, mn);
 	return mn;
 }
 
@@ -755,7 +698,6 @@ int symbols_lookup(struct symbols *s, const struct module_info *m, uint64_t ip,
 	};
 	struct addr_node *an;
 	struct mod_node *mn;
-	struct hnode *n;
 	uint64_t pc, h;
 	int i;
 
@@ -773,11 +715,11 @@ int symbols_lookup(struct symbols *s, const struct module_info *m, uint64_t ip,
 	 */
 	pc = is_return ? ip - 1 : ip;
 	h = mix64(m->id * 0x9e3779b97f4a7c15ULL ^ pc);
-	for (n = htab_bucket(&s->addrs, h); n; n = n->next) {
-		an = container_of(n, struct addr_node, h);
-		if (n->hash == h && an->mod_id == m->id && an->pc == pc)
-			return copy_frames(an->frames, an->nframes, out, max);
-	}
+	struct addr_node key = { .mod_id = m->id, .pc = pc };
+
+	an = nodes_find(&s->addrs, h, addr_eq, &key);
+	if (an)
+		return copy_frames(an->frames, an->nframes, out, max);
 
 	s->ntmp = 0;
 	resolve(s, mn, pc);
@@ -795,15 +737,10 @@ int symbols_lookup(struct symbols *s, const struct module_info *m, uint64_t ip,
 		warn_oom(s);
 		return copy_frames(s->tmp, s->ntmp, out, max);
 	}
-	an->h.hash = h;
 	an->mod_id = m->id;
 	an->pc = pc;
 	an->nframes = s->ntmp;
 	memcpy(an->frames, s->tmp, (size_t)s->ntmp * sizeof(an->frames[0]));
-	if (htab_insert(&s->addrs, &an->h) < 0) {
-		warn_oom(s);
-		free(an);
-		return copy_frames(s->tmp, s->ntmp, out, max);
-	}
+	nodes_add(&s->addrs, h, addr_eq, an);
 	return copy_frames(an->frames, an->nframes, out, max);
 }
