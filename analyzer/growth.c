@@ -103,16 +103,6 @@ void growth_scan_visitor(struct growth_scan *s, struct trace_visitor *v)
 
 /* --- the second pass: the series ------------------------------------------- */
 
-struct point {
-	double x;	   /* marker number, or seconds (window middle) */
-	uint64_t ts;	   /* ns: the marker, or the window's end */
-	double heap;	   /* at the marker; time-weighted mean in a window */
-	double rss;	   /* resident bytes, NAN when unknown */
-	double mapped;	   /* mapped bytes, NAN when unknown */
-	uint64_t heap_end; /* heap at ts (what the sites add up to) */
-	int own_rss;	   /* a window with a sample of its own */
-};
-
 struct site {
 	uint32_t stack; /* canonical */
 	uint32_t filled;
@@ -142,7 +132,7 @@ struct collector {
 
 	uint64_t heap_prev; /* the heap before the current event */
 
-	struct point *pts;
+	struct growth_point *pts;
 	size_t npts, cap;
 	/* Sites are followed at every sstride-th point: nsp so far. */
 	size_t sstride, nsp, spcap;
@@ -209,7 +199,7 @@ static void take_point(struct collector *c, double x, uint64_t ts, double heap,
 		return;
 	if (c->npts % c->sstride == 0)
 		c->nsp++;
-	struct point *p = &c->pts[c->npts++];
+	struct growth_point *p = &c->pts[c->npts++];
 
 	p->x = x;
 	p->ts = ts;
@@ -272,7 +262,7 @@ static void resolve_rss(struct collector *c, int all)
 	       (all || c->pts[c->rss_done].ts < newest)) {
 		const struct mem_sample *m =
 			sample_at(c, c->pts[c->rss_done].ts);
-		struct point *p = &c->pts[c->rss_done++];
+		struct growth_point *p = &c->pts[c->rss_done++];
 
 		if (m) {
 			p->rss = (double)m->rss;
@@ -391,18 +381,7 @@ static void collector_finish(struct collector *c)
 
 /* --- the verdict ----------------------------------------------------------- */
 
-struct series_verdict {
-	enum growth_verdict verdict;
-	struct trend t;
-	size_t n;
-	double first, last, median;
-	double relative; /* slope * span / median */
-	double growth;	 /* slope * span */
-	double scatter;	 /* interquartile range around the trend */
-	char why[160];
-};
-
-static const char *verdict_name(enum growth_verdict v)
+const char *growth_verdict_name(enum growth_verdict v)
 {
 	return v == GROWTH_GROWING  ? "GROWING"
 	       : v == GROWTH_STABLE ? "STABLE"
@@ -415,7 +394,7 @@ static const char *verdict_name(enum growth_verdict v)
  */
 static int judge(const struct growth_options *o, const double *x,
 		 const double *y, size_t n, const char *unit, int too_short,
-		 double total_floor, struct series_verdict *sv)
+		 double total_floor, struct growth_trend *sv)
 {
 	memset(sv, 0, sizeof(*sv));
 	sv->n = n;
@@ -577,117 +556,6 @@ out:
 	return 0;
 }
 
-/* --- output ---------------------------------------------------------------- */
-
-static void json_trend(struct json_writer *w, const struct series_verdict *sv)
-{
-	json_key(w, "verdict");
-	json_string(w, verdict_name(sv->verdict));
-	json_key(w, "reason");
-	json_string(w, sv->why);
-	json_key(w, "slope");
-	json_double(w, sv->t.slope);
-	json_key(w, "interval");
-	json_array_begin(w);
-	json_double(w, sv->t.lo);
-	json_double(w, sv->t.hi);
-	json_array_end(w);
-	json_key(w, "p_value");
-	json_double(w, sv->t.p_value);
-	json_key(w, "mann_kendall_s");
-	json_double(w, sv->t.s);
-	json_key(w, "autocorrelation_factor");
-	json_double(w, sv->t.n_ratio);
-	json_key(w, "points");
-	json_u64(w, sv->n);
-	json_key(w, "first");
-	json_double(w, sv->first);
-	json_key(w, "last");
-	json_double(w, sv->last);
-	json_key(w, "median");
-	json_double(w, sv->median);
-	json_key(w, "relative_growth");
-	json_double(w, sv->relative);
-	json_key(w, "growth");
-	json_double(w, sv->growth);
-	json_key(w, "scatter");
-	json_double(w, sv->scatter);
-}
-
-static void text_trend(FILE *out, const char *what,
-		       const struct series_verdict *sv, const char *unit,
-		       double conf)
-{
-	fprintf(out, "%s: %s", what, verdict_name(sv->verdict));
-	if (isnan(sv->t.slope)) {
-		fprintf(out, ": %s\n", sv->why);
-		return;
-	}
-	fprintf(out,
-		": %.6g bytes per %s (%.0f%% interval %.6g to %.6g), Mann-Kendall p = %.3g, %zu points\n",
-		sv->t.slope, unit, 100 * conf, sv->t.lo, sv->t.hi,
-		sv->t.p_value, sv->n);
-	fprintf(out, "    %s; from %.0f to %.0f bytes (median %.0f)", sv->why,
-		sv->first, sv->last, sv->median);
-	if (sv->t.n_ratio > 1)
-		fprintf(out, "; Var(S) x %.3g for autocorrelation",
-			sv->t.n_ratio);
-	fputc('\n', out);
-}
-
-static void timeline_out(const struct collector *c, size_t from,
-			 const char *label, FILE *out, int json)
-{
-	if (json) {
-		struct json_writer w;
-
-		json_writer_init(&w, out);
-		json_object_begin(&w);
-		json_key(&w, "basis");
-		json_string(&w, c->by_marker ? "markers" : "time");
-		json_key(&w, "marker");
-		json_string(&w, c->by_marker ? label : NULL);
-		json_key(&w, "points");
-		json_array_begin(&w);
-		for (size_t i = 0; i < c->npts; i++) {
-			const struct point *p = &c->pts[i];
-
-			json_object_begin(&w);
-			json_key(&w, c->by_marker ? "marker" : "window");
-			json_u64(&w, c->by_marker ? (uint64_t)p->x : i);
-			json_key(&w, "time_s");
-			json_double(&w, p->ts / 1e9);
-			json_key(&w, "heap_bytes");
-			json_double(&w, p->heap);
-			json_key(&w, "rss_bytes");
-			json_double(&w, p->rss);
-			json_key(&w, "mapped_bytes");
-			json_double(&w, p->mapped);
-			json_key(&w, "warmup");
-			json_bool(&w, i < from);
-			json_object_end(&w);
-		}
-		json_array_end(&w);
-		json_object_end(&w);
-		json_writer_finish(&w);
-		return;
-	}
-	fprintf(out, "%s,time_s,heap_bytes,rss_bytes,mapped_bytes,warmup\n",
-		c->by_marker ? "marker" : "window");
-	for (size_t i = 0; i < c->npts; i++) {
-		const struct point *p = &c->pts[i];
-
-		fprintf(out, "%" PRIu64 ",%.6f,%.0f,",
-			c->by_marker ? (uint64_t)p->x : (uint64_t)i,
-			p->ts / 1e9, p->heap);
-		if (isnan(p->rss))
-			fprintf(out, ",,");
-		else
-			fprintf(out, "%.0f,%.0f,", p->rss, p->mapped);
-		fprintf(out, "%d\n", i < from);
-	}
-}
-
 /* The first point after the warm-up. */
 static size_t warmup_end(const struct collector *c,
 			 const struct growth_options *o)
@@ -729,324 +597,234 @@ static void warmup_text(const struct growth_options *o, char *buf, size_t len)
 	}
 }
 
-int growth_report(struct trace_reader *again, const char *path,
-		  const struct replay *rp1, const struct growth_scan *s,
-		  const struct growth_options *o, FILE *out,
-		  enum growth_verdict *verdict)
+/* The label the points are at: --marker's, or the most frequent. */
+static int choose_label(struct collector *c, const char *path,
+			const struct replay *rp1, const struct growth_scan *s,
+			const struct growth_options *o)
 {
-	struct collector c;
-	struct replay rp;
-	struct trace_visitor rv, cv;
-	struct visitor_tee tee;
-	struct trace_reader *r = again;
-	struct symbols *sym = NULL;
-	struct sym_frame *frames = NULL;
-	struct ranked *sites = NULL;
-	size_t nsites = 0;
-	double *x = NULL, *yh = NULL, *yr = NULL;
-	const char *label = NULL;
-	int rc = -1;
-
-	*verdict = GROWTH_INCONCLUSIVE;
-	memset(&c, 0, sizeof(c));
-	replay_init(&rp);
-	c.rp = &rp;
-	c.o = o;
 	if (o->marker) {
 		for (size_t i = 1; i < s->nlabels; i++)
 			if (s->label_count[i] &&
 			    !strcmp(replay_string(rp1, (uint32_t)i),
 				    o->marker)) {
-				c.label = (uint32_t)i;
-				break;
+				c->label = (uint32_t)i;
+				return 0;
 			}
-		if (!c.label) {
-			error("%s: no marker '%s' in the trace (%" PRIu64
-			      " markers in all)",
-			      path, o->marker, s->markers);
-			goto cleanup;
-		}
-	} else {
-		for (size_t i = 1; i < s->nlabels; i++)
-			if (s->label_count[i] >
-			    (c.label ? s->label_count[c.label] : 0))
-				c.label = (uint32_t)i;
-		/* A few phase markers are no series: time windows then. */
-		if (c.label && s->label_count[c.label] < MIN_POINTS)
-			c.label = 0;
+		return error("%s: no marker '%s' in the trace (%" PRIu64
+			     " markers in all)",
+			     path, o->marker, s->markers);
 	}
-	c.by_marker = c.label != 0;
-	if (c.by_marker) {
-		uint64_t n = s->label_count[c.label];
+	for (size_t i = 1; i < s->nlabels; i++)
+		if (s->label_count[i] >
+		    (c->label ? s->label_count[c->label] : 0))
+			c->label = (uint32_t)i;
+	/* A few phase markers are no series: time windows then. */
+	if (c->label && s->label_count[c->label] < MIN_POINTS)
+		c->label = 0;
+	return 0;
+}
 
-		label = replay_string(rp1, c.label);
-		c.stride = (n + POINT_CAP - 1) / POINT_CAP;
-		if (!c.stride)
-			c.stride = 1;
-		c.cap = (size_t)((n + c.stride - 1) / c.stride);
-	} else {
-		c.span = rp1->last_ts;
-		c.nwin = c.span ? o->windows : 0;
-		c.cap = c.nwin;
-		c.rss_sum = calloc(c.nwin + 1, sizeof(*c.rss_sum));
-		c.mapped_sum = calloc(c.nwin + 1, sizeof(*c.mapped_sum));
-		c.rss_n = calloc(c.nwin + 1, sizeof(*c.rss_n));
-		if (!c.rss_sum || !c.mapped_sum || !c.rss_n) {
-			error("out of memory");
-			goto cleanup;
-		}
-	}
-	c.sstride = (c.cap + SITE_POINTS - 1) / SITE_POINTS;
-	if (!c.sstride)
-		c.sstride = 1;
-	c.spcap = (c.cap + c.sstride - 1) / c.sstride;
-	c.pts = calloc(c.cap + 1, sizeof(*c.pts));
-	if (!c.pts) {
-		error("out of memory");
-		goto cleanup;
-	}
+/* Where the points fall: every stride-th marker, or nwin windows. */
+static void collector_setup(struct collector *c, const struct replay *rp1,
+			    const struct growth_scan *s,
+			    const struct growth_options *o)
+{
+	c->by_marker = c->label != 0;
+	if (c->by_marker) {
+		uint64_t n = s->label_count[c->label];
 
-	/* The second pass. */
+		c->stride = (n + POINT_CAP - 1) / POINT_CAP;
+		if (!c->stride)
+			c->stride = 1;
+		c->cap = (size_t)((n + c->stride - 1) / c->stride);
+	} else {
+		c->span = rp1->last_ts;
+		c->nwin = c->span ? o->windows : 0;
+		c->cap = c->nwin;
+		c->rss_sum = xcalloc(c->nwin + 1, sizeof(*c->rss_sum));
+		c->mapped_sum = xcalloc(c->nwin + 1, sizeof(*c->mapped_sum));
+		c->rss_n = xcalloc(c->nwin + 1, sizeof(*c->rss_n));
+	}
+	c->sstride = (c->cap + SITE_POINTS - 1) / SITE_POINTS;
+	if (!c->sstride)
+		c->sstride = 1;
+	c->spcap = (c->cap + c->sstride - 1) / c->sstride;
+	c->pts = xcalloc(c->cap + 1, sizeof(*c->pts));
+}
+
+/* The second pass over the trace: the series at the points. */
+static int second_pass(struct collector *c, struct replay *rp,
+		       struct trace_reader *r)
+{
+	struct trace_visitor rv, cv;
+	struct visitor_tee tee;
+
 	trace_reader_quiet(r);
-	replay_visitor(&rp, &rv);
+	replay_visitor(rp, &rv);
 	memset(&cv, 0, sizeof(cv));
-	cv.ctx = &c;
+	cv.ctx = c;
 	cv.event = col_event;
 	cv.memory = col_memory;
 	visitor_tee_init(&tee);
 	visitor_tee_add(&tee, &rv);
 	visitor_tee_add(&tee, &cv);
-	if (trace_reader_run(r, &tee.out) || c.failed)
-		goto cleanup;
-	collector_finish(&c);
+	if (trace_reader_run(r, &tee.out) || c->failed)
+		return -1;
+	collector_finish(c);
+	return 0;
+}
 
-	size_t from = warmup_end(&c, o);
+/* The heap's and the resident set's verdicts, and the overall one. */
+static int judge_series(const struct collector *c,
+			const struct growth_options *o, struct growth_result *g)
+{
+	size_t n = c->npts - g->from, nr = 0, own = 0;
+	double *x = xcalloc(n + 1, sizeof(*x));
+	double *y = xcalloc(n + 1, sizeof(*y));
+	int too_short = !c->by_marker && c->span < MIN_SPAN_NS;
+	int rc = -1;
 
-	if (from > c.npts)
-		from = c.npts;
-	if (o->timeline) {
-		timeline_out(&c, from, label, out, o->json);
-		rc = ferror(out) ? -1 : 0;
-		if (rc)
-			error("cannot write the timeline");
-		goto cleanup;
-	}
-
-	size_t n = c.npts - from, nr = 0;
-
-	x = malloc((n + 1) * sizeof(*x));
-	yh = malloc((n + 1) * sizeof(*yh));
-	yr = malloc((n + 1) * sizeof(*yr));
-	if (!x || !yh || !yr) {
-		error("out of memory");
-		goto cleanup;
-	}
 	for (size_t i = 0; i < n; i++) {
-		x[i] = c.pts[from + i].x;
-		yh[i] = c.pts[from + i].heap;
+		x[i] = c->pts[g->from + i].x;
+		y[i] = c->pts[g->from + i].heap;
 	}
-	const char *unit = c.by_marker ? "marker" : "second";
-	int too_short = !c.by_marker && c.span < MIN_SPAN_NS;
-	struct series_verdict heap, rss;
-
-	if (judge(o, x, yh, n, unit, too_short, 0, &heap))
-		goto cleanup;
+	if (judge(o, x, y, n, g->unit, too_short, 0, &g->heap))
+		goto out;
 	/* The resident set: the points that have a sample. */
-	size_t own = 0;
-
 	for (size_t i = 0; i < n; i++) {
-		const struct point *p = &c.pts[from + i];
+		const struct growth_point *p = &c->pts[g->from + i];
 
 		if (isnan(p->rss))
 			continue;
 		x[nr] = p->x;
-		yr[nr++] = p->rss;
-		own += c.by_marker || p->own_rss;
+		y[nr++] = p->rss;
+		own += c->by_marker || p->own_rss;
 	}
-	if (judge(o, x, yr, nr, unit, too_short, o->rss_floor, &rss))
-		goto cleanup;
+	if (judge(o, x, y, nr, g->unit, too_short, o->rss_floor, &g->rss))
+		goto out;
 	if (!too_short && own < MIN_POINTS) {
-		rss.verdict = GROWTH_INCONCLUSIVE;
+		g->rss.verdict = GROWTH_INCONCLUSIVE;
 		snprintf(
-			rss.why, sizeof(rss.why),
+			g->rss.why, sizeof(g->rss.why),
 			"resident-set samples in only %zu of the windows (PERFSHIM_RSS_INTERVAL_MS too long for this run?)",
 			own);
 	}
-
-	enum growth_verdict overall = heap.verdict;
-	const char *basis = "heap";
-
-	if (heap.verdict == GROWTH_STABLE && rss.verdict == GROWTH_GROWING) {
-		overall = GROWTH_GROWING;
-		basis = "rss";
+	g->verdict = g->heap.verdict;
+	g->basis = "heap";
+	if (g->heap.verdict == GROWTH_STABLE &&
+	    g->rss.verdict == GROWTH_GROWING) {
+		g->verdict = GROWTH_GROWING;
+		g->basis = "rss";
 	}
-	*verdict = overall;
-	if (heap.verdict == GROWTH_GROWING &&
-	    rank_sites(&c, from, &sites, &nsites))
-		goto cleanup;
-	sym = symbols_new();
-	frames = calloc(MAX_FRAMES, sizeof(*frames));
-	if (!sym || !frames) {
-		error("out of memory");
-		goto cleanup;
+	rc = 0;
+out:
+	free(x);
+	free(y);
+	return rc;
+}
+
+/* The sites that explain a growing heap, symbolized: at most max_sites. */
+static int growing_sites(const struct collector *c, const struct replay *rp,
+			 const struct growth_options *o,
+			 struct growth_result *g)
+{
+	struct ranked *r = NULL;
+	size_t n = 0;
+	struct sym_frame *frames;
+
+	if (g->heap.verdict != GROWTH_GROWING)
+		return 0;
+	if (rank_sites(c, g->from, &r, &n))
+		return -1;
+	if (n > o->max_sites)
+		n = o->max_sites;
+	frames = xcalloc(MAX_FRAMES, sizeof(*frames));
+	g->sites = xcalloc(n ? n : 1, sizeof(*g->sites));
+	for (size_t i = 0; i < n; i++) {
+		struct growth_site *gs = &g->sites[g->nsites++];
+		size_t nf = frames_of_stack(rp, g->sym, r[i].stack, frames,
+					    MAX_FRAMES);
+
+		*gs = (struct growth_site){ r[i].stack, r[i].slope, r[i].share,
+					    r[i].bytes, NULL,	    nf };
+		gs->frames = xcalloc(nf ? nf : 1, sizeof(*frames));
+		memcpy(gs->frames, frames, nf * sizeof(*frames));
 	}
+	free(frames);
+	free(r);
+	return 0;
+}
 
-	char warm[64];
+/* The model's part of the result: where the points are, and their values. */
+static void series_result(const struct collector *c, const char *label,
+			  const struct growth_scan *s,
+			  const struct growth_options *o,
+			  struct growth_result *g)
+{
+	g->by_marker = c->by_marker;
+	g->label = label ? xstrdup(label) : NULL;
+	g->markers = s->markers;
+	g->window_s = c->nwin ? c->span / 1e9 / c->nwin : 0.0;
+	g->npts = c->npts;
+	g->pts = xcalloc(c->npts + 1, sizeof(*g->pts));
+	memcpy(g->pts, c->pts, c->npts * sizeof(*g->pts));
+	g->from = warmup_end(c, o);
+	if (g->from > c->npts)
+		g->from = c->npts;
+	g->unit = c->by_marker ? "marker" : "second";
+	warmup_text(o, g->warmup, sizeof(g->warmup));
+	g->confidence = 1 - o->alpha;
+	g->floor_bytes = o->floor_bytes;
+	g->floor_rel = o->floor_rel;
+	g->verdict = GROWTH_INCONCLUSIVE;
+}
 
-	warmup_text(o, warm, sizeof(warm));
-	if (o->json) {
-		struct json_writer w;
+int growth_collect(struct trace_reader *again, const char *path,
+		   const struct replay *rp1, const struct growth_scan *s,
+		   const struct growth_options *o, struct growth_result *g)
+{
+	struct collector c;
+	struct replay rp;
+	int rc = -1;
 
-		json_writer_init(&w, out);
-		json_object_begin(&w);
-		json_key(&w, "verdict");
-		json_string(&w, verdict_name(overall));
-		json_key(&w, "basis");
-		json_string(&w, basis);
-		json_key(&w, "heap_verdict");
-		json_string(&w, verdict_name(heap.verdict));
-		json_key(&w, "reason");
-		json_string(&w, heap.why);
-		json_key(&w, "unit");
-		json_string(&w, c.by_marker ? "bytes per marker"
-					    : "bytes per second");
-		json_key(&w, "slope");
-		json_double(&w, heap.t.slope);
-		json_key(&w, "interval");
-		json_array_begin(&w);
-		json_double(&w, heap.t.lo);
-		json_double(&w, heap.t.hi);
-		json_array_end(&w);
-		json_key(&w, "confidence");
-		json_double(&w, 1 - o->alpha);
-		json_key(&w, "p_value");
-		json_double(&w, heap.t.p_value);
-		json_key(&w, "mann_kendall_s");
-		json_double(&w, heap.t.s);
-		json_key(&w, "autocorrelation_factor");
-		json_double(&w, heap.t.n_ratio);
-		json_key(&w, "points");
-		json_u64(&w, n);
-		json_key(&w, "points_by");
-		json_string(&w, c.by_marker ? "marker" : "time window");
-		json_key(&w, "marker");
-		json_string(&w, label);
-		json_key(&w, "markers_in_trace");
-		json_u64(&w, s->markers);
-		json_key(&w, "excluded");
-		json_object_begin(&w);
-		json_key(&w, "warmup");
-		json_string(&w, warm);
-		json_key(&w, "points");
-		json_u64(&w, from);
-		json_key(&w, "until_s");
-		json_double(&w, from ? c.pts[from - 1].ts / 1e9 : 0);
-		json_object_end(&w);
-		json_key(&w, "heap");
-		json_object_begin(&w);
-		json_key(&w, "first");
-		json_double(&w, heap.first);
-		json_key(&w, "last");
-		json_double(&w, heap.last);
-		json_key(&w, "median");
-		json_double(&w, heap.median);
-		json_key(&w, "relative_growth");
-		json_double(&w, heap.relative);
-		json_key(&w, "growth");
-		json_double(&w, heap.growth);
-		json_key(&w, "scatter");
-		json_double(&w, heap.scatter);
-		json_object_end(&w);
-		json_key(&w, "floor");
-		json_object_begin(&w);
-		json_key(&w, "bytes");
-		json_double(&w, o->floor_bytes);
-		json_key(&w, "relative");
-		json_double(&w, o->floor_rel);
-		json_object_end(&w);
-		json_key(&w, "sites");
-		json_array_begin(&w);
-		for (size_t i = 0; i < nsites && i < o->max_sites; i++) {
-			size_t nf = frames_of_stack(&rp, sym, sites[i].stack,
-						    frames, MAX_FRAMES);
-
-			json_object_begin(&w);
-			json_key(&w, "share");
-			json_double(&w, sites[i].share);
-			json_key(&w, "slope");
-			json_double(&w, sites[i].slope);
-			json_key(&w, "bytes");
-			json_i64(&w, sites[i].bytes);
-			frames_json(&w, frames, nf);
-			json_object_end(&w);
-		}
-		json_array_end(&w);
-		json_key(&w, "rss");
-		json_object_begin(&w);
-		json_trend(&w, &rss);
-		json_object_end(&w);
-		json_object_end(&w);
-		if (json_writer_finish(&w))
-			goto cleanup;
+	memset(g, 0, sizeof(*g));
+	memset(&c, 0, sizeof(c));
+	replay_init(&rp);
+	c.rp = &rp;
+	c.o = o;
+	if (choose_label(&c, path, rp1, s, o))
+		goto cleanup;
+	collector_setup(&c, rp1, s, o);
+	if (second_pass(&c, &rp, again))
+		goto cleanup;
+	series_result(&c, c.label ? replay_string(rp1, c.label) : NULL, s, o,
+		      g);
+	if (o->timeline) {
 		rc = 0;
 		goto cleanup;
 	}
-
-	fprintf(out, "Memory growth: %s", verdict_name(overall));
-	if (overall == GROWTH_GROWING && !strcmp(basis, "rss"))
-		fprintf(out,
-			" (the resident set grows while the heap is stable: memory outside malloc, e.g. mmap, or fragmentation)");
-	fputc('\n', out);
-	if (c.by_marker)
-		fprintf(out, "points:   %zu markers '%s' (of %zu taken", n,
-			label, c.npts);
-	else
-		fprintf(out, "points:   %zu time windows of %.3g s (of %zu", n,
-			c.nwin ? c.span / 1e9 / c.nwin : 0.0, c.npts);
-	if (!c.by_marker && s->markers)
-		fprintf(out, "; %" PRIu64 " markers, too few to be points",
-			s->markers);
-	fprintf(out, "); excluded: the warm-up, %s: %zu points", warm, from);
-	if (from)
-		fprintf(out, ", up to %.3f s", c.pts[from - 1].ts / 1e9);
-	fputs("\n", out);
-	text_trend(out, "heap", &heap, unit, 1 - o->alpha);
-	text_trend(out, "rss ", &rss, unit, 1 - o->alpha);
-	if (nsites) {
-		fprintf(out, "\nAllocation sites whose live bytes grow:\n");
-		for (size_t i = 0; i < nsites && i < o->max_sites; i++) {
-			size_t nf = frames_of_stack(&rp, sym, sites[i].stack,
-						    frames, MAX_FRAMES);
-			size_t pf = frames_program(frames, nf);
-
-			fprintf(out, "%.0f%% of the growth: %s",
-				100 * sites[i].share,
-				nf ? frames[pf].function : "??");
-			if (nf && frames[pf].file[0])
-				fprintf(out, " at %s:%u", frames[pf].file,
-					frames[pf].line);
-			fprintf(out,
-				" (%.6g bytes per %s, %+" PRId64
-				" bytes over the points)\n",
-				sites[i].slope, unit, sites[i].bytes);
-			frames_text(out, frames, nf);
-		}
-	}
-	if (fflush(out)) {
-		error("cannot write the report");
+	if (!(g->sym = symbols_new())) {
+		error("out of memory");
 		goto cleanup;
 	}
+	if (judge_series(&c, o, g) || growing_sites(&c, &rp, o, g))
+		goto cleanup;
 	rc = 0;
 cleanup:
-	free(x);
-	free(yh);
-	free(yr);
-	free(sites);
-	free(frames);
-	if (sym)
-		symbols_free(sym);
-	trace_reader_free(r);
+	trace_reader_free(again);
 	collector_release(&c);
 	replay_release(&rp);
 	return rc;
+}
+
+void growth_result_release(struct growth_result *g)
+{
+	for (size_t i = 0; i < g->nsites; i++)
+		free(g->sites[i].frames);
+	free(g->sites);
+	free(g->pts);
+	free((char *)g->label);
+	if (g->sym)
+		symbols_free(g->sym);
+	memset(g, 0, sizeof(*g));
 }

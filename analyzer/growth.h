@@ -20,6 +20,8 @@
 
 #include "reader.h"
 #include "replay.h"
+#include "stats.h"
+#include "symbols.h"
 
 enum growth_verdict {
 	GROWTH_INCONCLUSIVE,
@@ -66,20 +68,80 @@ void growth_scan_release(struct growth_scan *s);
 /* growth_scan_visitor - a visitor (to tee after replay's) that fills s. */
 void growth_scan_visitor(struct growth_scan *s, struct trace_visitor *v);
 
+/* growth_verdict_name - "GROWING", "STABLE" or "INCONCLUSIVE". */
+const char *growth_verdict_name(enum growth_verdict v);
+
+/* One point of the series: at a marker, or a time window. */
+struct growth_point {
+	double x;	   /* marker number, or seconds (window middle) */
+	uint64_t ts;	   /* ns: the marker, or the window's end */
+	double heap;	   /* at the marker; time-weighted mean in a window */
+	double rss;	   /* resident bytes, NAN when unknown */
+	double mapped;	   /* mapped bytes, NAN when unknown */
+	uint64_t heap_end; /* heap at ts (what the sites add up to) */
+	int own_rss;	   /* a window with a sample of its own */
+};
+
 /*
- * growth_report - read the trace again (from again, a fresh reader of the
- * same trace, which this takes over and frees; path names it in
- * messages) and print the growth report (or, with o->timeline, the
- * series) to out. rp is the first pass's replay (marker names,
- * duration), s its scan. Stores the verdict the gate acts on in *verdict:
- * the heap's, or GROWING when the heap is stable but the resident set
- * grows. Returns 0, or -1 after printing one line on stderr (a marker
- * that is not in the trace, a read error, out of memory, an output
- * error).
+ * One series' verdict: Mann-Kendall says whether there is a trend,
+ * Theil-Sen how steep it is, the floors whether it matters.
  */
-int growth_report(struct trace_reader *again, const char *path,
-		  const struct replay *rp, const struct growth_scan *s,
-		  const struct growth_options *o, FILE *out,
-		  enum growth_verdict *verdict);
+struct growth_trend {
+	enum growth_verdict verdict;
+	struct trend t;
+	size_t n;
+	double first, last, median;
+	double relative; /* slope * span / median */
+	double growth;	 /* slope * span */
+	double scatter;	 /* interquartile range around the trend */
+	char why[160];
+};
+
+/* An allocation site whose live bytes grow. */
+struct growth_site {
+	uint32_t stack;
+	double slope, share; /* bytes per unit; its part of the sites' growth */
+	int64_t bytes;	     /* live bytes at the last point minus the first */
+	struct sym_frame *frames; /* innermost first */
+	size_t nframes;
+};
+
+/* The growth series and, unless --timeline, its verdict. */
+struct growth_result {
+	int by_marker;
+	const char *label; /* by marker: the label (owned) */
+	uint64_t markers;  /* in the whole trace */
+	double window_s;   /* by time: one window's length */
+	struct growth_point *pts;
+	size_t npts;
+	size_t from; /* the first point after the warm-up */
+
+	enum growth_verdict verdict; /* what the gate acts on */
+	const char *basis;	     /* "heap", or "rss" when only it grows */
+	struct growth_trend heap, rss;
+	const char *unit; /* "marker" or "second" */
+	char warmup[64];  /* "the first 20%" */
+	double confidence, floor_bytes, floor_rel;
+	struct growth_site *sites; /* the growing ones, the most first */
+	size_t nsites;
+	struct symbols *sym; /* owns the sites' frames' strings */
+};
+
+/*
+ * growth_collect - read the trace again (from again, a fresh reader of the
+ * same trace, which this takes over and frees; path names it in
+ * messages), take the series at its points and, unless o->timeline, judge
+ * them: the heap's verdict, the resident set's, and the sites that grow.
+ * rp is the first pass's replay (marker names, duration), s its scan.
+ * Fills *g (release it with growth_result_release, also after an error);
+ * prints nothing but errors. Returns 0, or -1 after printing one line
+ * (a marker that is not in the trace, a read error).
+ */
+int growth_collect(struct trace_reader *again, const char *path,
+		   const struct replay *rp, const struct growth_scan *s,
+		   const struct growth_options *o, struct growth_result *g);
+
+/* growth_result_release - free what growth_collect allocated. */
+void growth_result_release(struct growth_result *g);
 
 #endif

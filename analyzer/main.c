@@ -55,6 +55,29 @@ static int read_trace(struct pass *p, const struct cli *c)
 	return 0;
 }
 
+/* The growth verdict (or the timeline): 0, 1 when it is a failed gate, -1. */
+static int growth(struct pass *p, const struct cli *c)
+{
+	struct trace_reader *again = trace_reader_open(c->trace);
+	const struct growth_options *o = &c->growth;
+	struct growth_result g;
+	int rc;
+
+	if (!again)
+		return -1;
+	rc = growth_collect(again, c->trace, &p->rp, &p->gs, o, &g);
+	if (!rc && o->timeline)
+		rc = o->json ? render_timeline_json(&g, stdout)
+			     : render_timeline_text(&g, stdout);
+	else if (!rc)
+		rc = o->json ? render_growth_json(&g, stdout)
+			     : render_growth_text(&g, stdout);
+	if (!rc)
+		rc = o->fail && g.verdict == GROWTH_GROWING;
+	growth_result_release(&g);
+	return rc;
+}
+
 /* The report c asks for: 0 done, 1 its gate failed, -1 an error. */
 static int report(struct pass *p, struct cli *c)
 {
@@ -68,15 +91,8 @@ static int report(struct pass *p, struct cli *c)
 		return c->json ? render_summary_json(&run, stdout)
 			       : render_summary_text(&run, stdout);
 	}
-	if (c->report == REPORT_GROWTH) {
-		struct trace_reader *again = trace_reader_open(c->trace);
-		enum growth_verdict v;
-
-		if (!again || growth_report(again, c->trace, &p->rp, &p->gs,
-					    &c->growth, stdout, &v))
-			return -1;
-		return c->growth.fail && v == GROWTH_GROWING;
-	}
+	if (c->report == REPORT_GROWTH)
+		return growth(p, c);
 	if (!(sym = symbols_new()))
 		return error("out of memory");
 	if (c->report == REPORT_HOTSPOTS) {

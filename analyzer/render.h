@@ -8,6 +8,7 @@
 
 #include <stdio.h>
 
+#include "growth.h"
 #include "leaks.h"
 #include "model.h"
 
@@ -18,5 +19,13 @@ int render_summary_json(const struct run *run, FILE *out);
 /* The leak report: each group with its stack, then the totals. */
 int render_leaks_text(const struct leak_result *res, FILE *out);
 int render_leaks_json(const struct leak_result *res, FILE *out);
+
+/* The growth verdict, with its series' trends and the sites that grow. */
+int render_growth_text(const struct growth_result *g, FILE *out);
+int render_growth_json(const struct growth_result *g, FILE *out);
+
+/* --timeline: the series itself, as CSV or JSON. */
+int render_timeline_text(const struct growth_result *g, FILE *out);
+int render_timeline_json(const struct growth_result *g, FILE *out);
 
 #endif

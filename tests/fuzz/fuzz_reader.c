@@ -13,6 +13,7 @@
 #include "growth.h"
 #include "hotspots.h"
 #include "reader.h"
+#include "render.h"
 #include "replay.h"
 #include "symbols.h"
 #include "tee.h"
@@ -54,15 +55,20 @@ static void growth(const uint8_t *data, size_t size, const struct replay *rp,
 		struct trace_reader *again =
 			trace_reader_open_mem(data, size, "fuzz");
 		struct growth_options go;
-		enum growth_verdict verdict;
+		struct growth_result g;
 
 		if (!again)
 			return;
 		growth_options_init(&go);
 		go.on = 1;
-		go.json = mode;
 		go.timeline = mode;
-		growth_report(again, "fuzz", rp, gs, &go, sink(), &verdict);
+		if (!growth_collect(again, "fuzz", rp, gs, &go, &g)) {
+			if (mode)
+				render_timeline_json(&g, sink());
+			else
+				render_growth_text(&g, sink());
+		}
+		growth_result_release(&g);
 	}
 }
 

@@ -1,0 +1,276 @@
+/* render_growth.c - the growth verdict and the timeline, as text and JSON. */
+#include <inttypes.h>
+#include <math.h>
+#include <string.h>
+
+#include "error.h"
+#include "frames.h"
+#include "json.h"
+#include "render.h"
+
+static void json_trend(struct json_writer *w, const struct growth_trend *sv)
+{
+	json_key(w, "verdict");
+	json_string(w, growth_verdict_name(sv->verdict));
+	json_key(w, "reason");
+	json_string(w, sv->why);
+	json_key(w, "slope");
+	json_double(w, sv->t.slope);
+	json_key(w, "interval");
+	json_array_begin(w);
+	json_double(w, sv->t.lo);
+	json_double(w, sv->t.hi);
+	json_array_end(w);
+	json_key(w, "p_value");
+	json_double(w, sv->t.p_value);
+	json_key(w, "mann_kendall_s");
+	json_double(w, sv->t.s);
+	json_key(w, "autocorrelation_factor");
+	json_double(w, sv->t.n_ratio);
+	json_key(w, "points");
+	json_u64(w, sv->n);
+	json_key(w, "first");
+	json_double(w, sv->first);
+	json_key(w, "last");
+	json_double(w, sv->last);
+	json_key(w, "median");
+	json_double(w, sv->median);
+	json_key(w, "relative_growth");
+	json_double(w, sv->relative);
+	json_key(w, "growth");
+	json_double(w, sv->growth);
+	json_key(w, "scatter");
+	json_double(w, sv->scatter);
+}
+
+static void double_field(struct json_writer *w, const char *key, double v)
+{
+	json_key(w, key);
+	json_double(w, v);
+}
+
+/* The verdict's head: what, on what basis, the heap's trend. */
+static void json_head(struct json_writer *w, const struct growth_result *g)
+{
+	const struct trend *t = &g->heap.t;
+
+	json_key(w, "verdict");
+	json_string(w, growth_verdict_name(g->verdict));
+	json_key(w, "basis");
+	json_string(w, g->basis);
+	json_key(w, "heap_verdict");
+	json_string(w, growth_verdict_name(g->heap.verdict));
+	json_key(w, "reason");
+	json_string(w, g->heap.why);
+	json_key(w, "unit");
+	json_string(w, g->by_marker ? "bytes per marker" : "bytes per second");
+	double_field(w, "slope", t->slope);
+	json_key(w, "interval");
+	json_array_begin(w);
+	json_double(w, t->lo);
+	json_double(w, t->hi);
+	json_array_end(w);
+	double_field(w, "confidence", g->confidence);
+	double_field(w, "p_value", t->p_value);
+	double_field(w, "mann_kendall_s", t->s);
+	double_field(w, "autocorrelation_factor", t->n_ratio);
+}
+
+/* Which points: how many, of what, and what the warm-up left out. */
+static void json_points(struct json_writer *w, const struct growth_result *g)
+{
+	json_key(w, "points");
+	json_u64(w, g->npts - g->from);
+	json_key(w, "points_by");
+	json_string(w, g->by_marker ? "marker" : "time window");
+	json_key(w, "marker");
+	json_string(w, g->label);
+	json_key(w, "markers_in_trace");
+	json_u64(w, g->markers);
+	json_key(w, "excluded");
+	json_object_begin(w);
+	json_key(w, "warmup");
+	json_string(w, g->warmup);
+	json_key(w, "points");
+	json_u64(w, g->from);
+	double_field(w, "until_s", g->from ? g->pts[g->from - 1].ts / 1e9 : 0);
+	json_object_end(w);
+}
+
+static void json_heap_and_floor(struct json_writer *w,
+				const struct growth_result *g)
+{
+	json_key(w, "heap");
+	json_object_begin(w);
+	double_field(w, "first", g->heap.first);
+	double_field(w, "last", g->heap.last);
+	double_field(w, "median", g->heap.median);
+	double_field(w, "relative_growth", g->heap.relative);
+	double_field(w, "growth", g->heap.growth);
+	double_field(w, "scatter", g->heap.scatter);
+	json_object_end(w);
+	json_key(w, "floor");
+	json_object_begin(w);
+	double_field(w, "bytes", g->floor_bytes);
+	double_field(w, "relative", g->floor_rel);
+	json_object_end(w);
+}
+
+int render_growth_json(const struct growth_result *g, FILE *out)
+{
+	struct json_writer w;
+
+	json_writer_init(&w, out);
+	json_object_begin(&w);
+	json_head(&w, g);
+	json_points(&w, g);
+	json_heap_and_floor(&w, g);
+	json_key(&w, "sites");
+	json_array_begin(&w);
+	for (size_t i = 0; i < g->nsites; i++) {
+		const struct growth_site *s = &g->sites[i];
+
+		json_object_begin(&w);
+		double_field(&w, "share", s->share);
+		double_field(&w, "slope", s->slope);
+		json_key(&w, "bytes");
+		json_i64(&w, s->bytes);
+		frames_json(&w, s->frames, s->nframes);
+		json_object_end(&w);
+	}
+	json_array_end(&w);
+	json_key(&w, "rss");
+	json_object_begin(&w);
+	json_trend(&w, &g->rss);
+	json_object_end(&w);
+	json_object_end(&w);
+	return json_writer_finish(&w);
+}
+
+static void text_trend(FILE *out, const char *what,
+		       const struct growth_trend *sv, const char *unit,
+		       double conf)
+{
+	fprintf(out, "%s: %s", what, growth_verdict_name(sv->verdict));
+	if (isnan(sv->t.slope)) {
+		fprintf(out, ": %s\n", sv->why);
+		return;
+	}
+	fprintf(out,
+		": %.6g bytes per %s (%.0f%% interval %.6g to %.6g), Mann-Kendall p = %.3g, %zu points\n",
+		sv->t.slope, unit, 100 * conf, sv->t.lo, sv->t.hi,
+		sv->t.p_value, sv->n);
+	fprintf(out, "    %s; from %.0f to %.0f bytes (median %.0f)", sv->why,
+		sv->first, sv->last, sv->median);
+	if (sv->t.n_ratio > 1)
+		fprintf(out, "; Var(S) x %.3g for autocorrelation",
+			sv->t.n_ratio);
+	fputc('\n', out);
+}
+
+/* "Memory growth: ..." and the line that says which points. */
+static void text_head(FILE *out, const struct growth_result *g)
+{
+	size_t n = g->npts - g->from;
+
+	fprintf(out, "Memory growth: %s", growth_verdict_name(g->verdict));
+	if (g->verdict == GROWTH_GROWING && !strcmp(g->basis, "rss"))
+		fprintf(out,
+			" (the resident set grows while the heap is stable: memory outside malloc, e.g. mmap, or fragmentation)");
+	fputc('\n', out);
+	if (g->by_marker)
+		fprintf(out, "points:   %zu markers '%s' (of %zu taken", n,
+			g->label, g->npts);
+	else
+		fprintf(out, "points:   %zu time windows of %.3g s (of %zu", n,
+			g->window_s, g->npts);
+	if (!g->by_marker && g->markers)
+		fprintf(out, "; %" PRIu64 " markers, too few to be points",
+			g->markers);
+	fprintf(out, "); excluded: the warm-up, %s: %zu points", g->warmup,
+		g->from);
+	if (g->from)
+		fprintf(out, ", up to %.3f s", g->pts[g->from - 1].ts / 1e9);
+	fputs("\n", out);
+}
+
+static void text_site(FILE *out, const struct growth_site *s, const char *unit)
+{
+	const struct sym_frame *f = s->frames;
+	size_t pf = frames_program(f, s->nframes);
+
+	fprintf(out, "%.0f%% of the growth: %s", 100 * s->share,
+		s->nframes ? f[pf].function : "??");
+	if (s->nframes && f[pf].file[0])
+		fprintf(out, " at %s:%u", f[pf].file, f[pf].line);
+	fprintf(out,
+		" (%.6g bytes per %s, %+" PRId64 " bytes over the points)\n",
+		s->slope, unit, s->bytes);
+	frames_text(out, f, s->nframes);
+}
+
+int render_growth_text(const struct growth_result *g, FILE *out)
+{
+	text_head(out, g);
+	text_trend(out, "heap", &g->heap, g->unit, g->confidence);
+	text_trend(out, "rss ", &g->rss, g->unit, g->confidence);
+	if (g->nsites)
+		fprintf(out, "\nAllocation sites whose live bytes grow:\n");
+	for (size_t i = 0; i < g->nsites; i++)
+		text_site(out, &g->sites[i], g->unit);
+	if (fflush(out))
+		return error("cannot write the report");
+	return 0;
+}
+
+int render_timeline_json(const struct growth_result *g, FILE *out)
+{
+	struct json_writer w;
+
+	json_writer_init(&w, out);
+	json_object_begin(&w);
+	json_key(&w, "basis");
+	json_string(&w, g->by_marker ? "markers" : "time");
+	json_key(&w, "marker");
+	json_string(&w, g->by_marker ? g->label : NULL);
+	json_key(&w, "points");
+	json_array_begin(&w);
+	for (size_t i = 0; i < g->npts; i++) {
+		const struct growth_point *p = &g->pts[i];
+
+		json_object_begin(&w);
+		json_key(&w, g->by_marker ? "marker" : "window");
+		json_u64(&w, g->by_marker ? (uint64_t)p->x : i);
+		double_field(&w, "time_s", p->ts / 1e9);
+		double_field(&w, "heap_bytes", p->heap);
+		double_field(&w, "rss_bytes", p->rss);
+		double_field(&w, "mapped_bytes", p->mapped);
+		json_key(&w, "warmup");
+		json_bool(&w, i < g->from);
+		json_object_end(&w);
+	}
+	json_array_end(&w);
+	json_object_end(&w);
+	return json_writer_finish(&w);
+}
+
+int render_timeline_text(const struct growth_result *g, FILE *out)
+{
+	fprintf(out, "%s,time_s,heap_bytes,rss_bytes,mapped_bytes,warmup\n",
+		g->by_marker ? "marker" : "window");
+	for (size_t i = 0; i < g->npts; i++) {
+		const struct growth_point *p = &g->pts[i];
+
+		fprintf(out, "%" PRIu64 ",%.6f,%.0f,",
+			g->by_marker ? (uint64_t)p->x : (uint64_t)i,
+			p->ts / 1e9, p->heap);
+		if (isnan(p->rss))
+			fprintf(out, ",,");
+		else
+			fprintf(out, "%.0f,%.0f,", p->rss, p->mapped);
+		fprintf(out, "%d\n", i < g->from);
+	}
+	if (fflush(out) || ferror(out))
+		return error("cannot write the timeline");
+	return 0;
+}
