@@ -629,51 +629,207 @@ static int path_order(const void *a, const void *b, void *ctx)
 	return x < y ? -1 : x > y;
 }
 
-/* The tree of paths under parent, each level by inclusive time; at most
- * *left rows in all (the rest are counted in *hidden). */
-static void timing_tree(const struct hotspots *h, struct symbols *sym,
-			FILE *out, uint32_t parent, int depth,
-			struct sym_frame *names, size_t *left, size_t *hidden)
+/* One path of the exact timings, named root first. */
+struct timing {
+	const struct gpath *p;
+	struct sym_frame *names;
+	size_t n;
+};
+
+/* A line of the timing tree: a path (index + 1) at a depth. */
+struct row {
+	uint32_t path;
+	int depth;
+};
+
+/* What the CPU report shows, collected; cpu_text and cpu_json format it. */
+struct cpu_view {
+	const struct hotspots *h;
+	long thread; /* --thread, or -1 */
+	uint64_t total, period;
+	struct funcs fs; /* by self time */
+	size_t shown, top;
+	struct lines paths; /* collapsed call paths, by samples */
+	struct tstat *ts;   /* by thread index */
+	size_t capts;
+	struct timing *timing; /* by path index */
+	struct row *rows;      /* the tree, at most limit rows */
+	size_t nrows, caprows, hidden, limit;
+};
+
+/* The tree of paths under parent, each level by inclusive time. */
+static void tree_rows(struct cpu_view *v, uint32_t parent, int depth)
 {
+	const struct hotspots *h = v->h;
 	uint32_t *kids = NULL;
 	size_t nk = 0, ck = 0;
 
 	for (size_t i = 0; i < h->npaths; i++) {
 		if (h->paths[i].parent != parent)
 			continue;
-		if (vgrow(&kids, &ck, nk + 1, sizeof(*kids)))
-			break;
+		XGROW(kids, ck, nk + 1);
 		kids[nk++] = (uint32_t)i + 1;
 	}
 	sort_r(kids, nk, sizeof(*kids), path_order, (void *)h);
 	for (size_t k = 0; k < nk; k++) {
-		if (!*left) {
-			*hidden += nk - k;
+		if (v->nrows == v->limit) {
+			v->hidden += nk - k;
 			break;
 		}
-		--*left;
-		const struct gpath *p = &h->paths[kids[k] - 1];
-		char incl[32], self[32], mean[32];
-		size_t n = path_names(h, sym, kids[k], names, MAX_FRAMES);
-		const struct sym_frame *f = &names[n - 1];
-
-		fmt_ns(incl, sizeof(incl), p->incl_ns);
-		fmt_ns(self, sizeof(self), p->self_ns);
-		fmt_ns(mean, sizeof(mean),
-		       p->calls ? p->incl_ns / p->calls : 0);
-		fprintf(out, "  %10" PRIu64 " %12s %12s %12s  %*s%s%s",
-			p->calls, incl, self, mean, 2 * depth, "",
-			p->type == PERFSHIM_PATH_ZONE ? "zone " : "",
-			f->function);
-		if (f->file[0])
-			fprintf(out, "  %s:%u", f->file, f->line);
-		fputc('\n', out);
+		XGROW(v->rows, v->caprows, v->nrows + 1);
+		v->rows[v->nrows++] = (struct row){ kids[k], depth };
 		if (depth < 64)
-			timing_tree(h, sym, out, kids[k], depth + 1, names,
-				    left, hidden);
+			tree_rows(v, kids[k], depth + 1);
 	}
 	free(kids);
 }
+
+/* The leaf function's samples per thread, for each thread's top one. */
+static void thread_leaf(struct tfunc **tf, size_t *ntf, size_t *captf,
+			uint32_t thread, size_t leaf, uint64_t n)
+{
+	size_t j;
+
+	for (j = 0; j < *ntf; j++)
+		if ((*tf)[j].thread == thread && (*tf)[j].fi == leaf)
+			break;
+	if (j == *ntf) {
+		XGROW(*tf, *captf, *ntf + 1);
+		(*tf)[j] = (struct tfunc){ thread, leaf, 0 };
+		++*ntf;
+	}
+	(*tf)[j].n += n;
+}
+
+/* One stack's samples: self and total per function, its path, its thread. */
+static int count_stack(struct cpu_view *v, const struct samp *s,
+		       const struct sym_frame *frames, size_t n, char *buf,
+		       struct tfunc **tf, size_t *ntf, size_t *captf)
+{
+	v->total += s->n;
+	v->fs.mark++;
+	for (size_t k = 0; k < n; k++) {
+		struct func *f = func_get(&v->fs, &frames[k]);
+
+		if (!f)
+			return error("out of memory");
+		if (k == 0)
+			f->self += s->n;
+		if (f->mark != v->fs.mark) {
+			f->mark = v->fs.mark;
+			f->total += s->n;
+		}
+	}
+	if (line_add(&v->paths, collapse(frames, n, buf, 65536), s->n))
+		return -1;
+	/* fs moves as it grows: keep indices. */
+	thread_leaf(tf, ntf, captf, s->thread,
+		    (size_t)(func_get(&v->fs, &frames[0]) - v->fs.f), s->n);
+	if (vgrow(&v->ts, &v->capts, (size_t)s->thread + 1, sizeof(*v->ts)))
+		return error("out of memory");
+	v->ts[s->thread].samples += s->n;
+	return 0;
+}
+
+/* Every sample of the thread asked for, by function, path and thread. */
+static int count_samples(struct cpu_view *v, struct symbols *sym)
+{
+	const struct hotspots *h = v->h;
+	struct sym_frame *frames = xcalloc(MAX_FRAMES, sizeof(*frames));
+	char *buf = xmalloc(65536);
+	struct tfunc *tf = NULL;
+	size_t ntf = 0, captf = 0;
+	int rc = 0;
+
+	for (size_t i = 0; i < h->nsamps && !rc; i++) {
+		const struct samp *s = &h->samps[i];
+
+		if (v->thread >= 0 && s->thread != (uint64_t)v->thread)
+			continue;
+		size_t n = frames_of_stack(h->rp, sym, s->stack, frames,
+					   MAX_FRAMES);
+
+		if (n)
+			rc = count_stack(v, s, frames, n, buf, &tf, &ntf,
+					 &captf);
+	}
+	for (size_t j = 0; j < ntf && !rc; j++) {
+		struct tstat *t = &v->ts[tf[j].thread];
+
+		if (tf[j].n > t->top_n) {
+			t->top_n = tf[j].n;
+			t->top = v->fs.f[tf[j].fi].function;
+		}
+	}
+	free(tf);
+	free(frames);
+	free(buf);
+	return rc;
+}
+
+/* Call counts of instrumented functions, and every timed path's names. */
+static int count_timings(struct cpu_view *v, struct symbols *sym)
+{
+	const struct hotspots *h = v->h;
+	struct sym_frame *names = xcalloc(MAX_FRAMES, sizeof(*names));
+
+	v->timing = xcalloc(h->npaths + 1, sizeof(*v->timing));
+	for (size_t i = 0; i < h->npaths; i++) {
+		const struct gpath *p = &h->paths[i];
+		struct timing *t = &v->timing[i];
+
+		if (p->type == PERFSHIM_PATH_FUNCTION) {
+			struct sym_frame fr = entry_frame(h, sym, p->value);
+			struct func *f = func_get(&v->fs, &fr);
+
+			if (!f) {
+				free(names);
+				return error("out of memory");
+			}
+			f->calls += p->calls;
+			f->has_calls = 1;
+		}
+		t->p = p;
+		t->n = path_names(h, sym, (uint32_t)i + 1, names, MAX_FRAMES);
+		t->names = xcalloc(t->n, sizeof(*names));
+		memcpy(t->names, names, t->n * sizeof(*names));
+	}
+	free(names);
+	return 0;
+}
+
+static void cpu_view_release(struct cpu_view *v)
+{
+	free(v->fs.f);
+	hashtab_release(&v->fs.ix);
+	lines_release(&v->paths);
+	free(v->ts);
+	for (size_t i = 0; v->timing && i < v->h->npaths; i++)
+		free(v->timing[i].names);
+	free(v->timing);
+	free(v->rows);
+}
+
+static int cpu_collect(struct cpu_view *v, struct hotspots *h,
+		       struct symbols *sym, const struct hot_options *o)
+{
+	memset(v, 0, sizeof(*v));
+	v->h = h;
+	v->thread = o->thread;
+	v->period = h->period_ns;
+	v->top = o->top ? o->top : DEFAULT_TOP;
+	if (count_samples(v, sym) || count_timings(v, sym))
+		return -1;
+	sort_r(v->fs.f, v->fs.n, sizeof(*v->fs.f), by_self, NULL);
+	sort_r(v->paths.l, v->paths.n, sizeof(*v->paths.l), line_by_count,
+	       NULL);
+	v->shown = v->fs.n < v->top ? v->fs.n : v->top;
+	v->limit = 5 * v->top;
+	tree_rows(v, 0, 0);
+	return 0;
+}
+
+/* --- the CPU report as JSON ------------------------------------------------ */
 
 static void json_names(struct json_writer *w, const struct sym_frame *f,
 		       size_t n)
@@ -684,313 +840,258 @@ static void json_names(struct json_writer *w, const struct sym_frame *f,
 	json_array_end(w);
 }
 
+static void u64_field(struct json_writer *w, const char *key, uint64_t v)
+{
+	json_key(w, key);
+	json_u64(w, v);
+}
+
+static void json_func(struct json_writer *w, const struct cpu_view *v,
+		      const struct func *f)
+{
+	json_object_begin(w);
+	json_key(w, "function");
+	json_string(w, f->function);
+	json_key(w, "file");
+	json_string(w, f->file);
+	u64_field(w, "line", f->line);
+	json_key(w, "module");
+	json_string(w, f->module);
+	json_key(w, "self_pct");
+	json_double(w, pct(f->self, v->total));
+	json_key(w, "total_pct");
+	json_double(w, pct(f->total, v->total));
+	u64_field(w, "self_samples", f->self);
+	json_key(w, "calls");
+	if (f->has_calls)
+		json_u64(w, f->calls);
+	else
+		json_null(w);
+	u64_field(w, "self_ns", f->self * v->period);
+	u64_field(w, "total_ns", f->total * v->period);
+	json_object_end(w);
+}
+
+static void json_paths_threads(struct json_writer *w, const struct cpu_view *v)
+{
+	json_key(w, "paths");
+	json_array_begin(w);
+	for (size_t i = 0; i < v->paths.n && i < v->top; i++) {
+		json_object_begin(w);
+		json_key(w, "stack");
+		json_string(w, v->paths.l[i].text);
+		u64_field(w, "samples", v->paths.l[i].n);
+		json_key(w, "pct");
+		json_double(w, pct(v->paths.l[i].n, v->total));
+		json_object_end(w);
+	}
+	json_array_end(w);
+	json_key(w, "threads");
+	json_array_begin(w);
+	for (size_t t = 0; t < v->capts; t++) {
+		if (!v->ts[t].samples)
+			continue;
+		json_object_begin(w);
+		u64_field(w, "thread", t);
+		u64_field(w, "tid", t < v->h->captids ? v->h->tids[t] : 0);
+		u64_field(w, "samples", v->ts[t].samples);
+		u64_field(w, "cpu_ns", v->ts[t].samples * v->period);
+		json_key(w, "top_function");
+		json_string(w, v->ts[t].top);
+		json_object_end(w);
+	}
+	json_array_end(w);
+}
+
+static void json_timing(struct json_writer *w, const struct timing *t)
+{
+	const struct sym_frame *leaf = &t->names[t->n - 1];
+
+	json_object_begin(w);
+	json_key(w, "path");
+	json_names(w, t->names, t->n);
+	json_key(w, "kind");
+	json_string(w, t->p->type == PERFSHIM_PATH_ZONE ? "zone" : "function");
+	json_key(w, "name");
+	json_string(w, leaf->function);
+	json_key(w, "file");
+	json_string(w, leaf->file);
+	u64_field(w, "line", leaf->line);
+	u64_field(w, "calls", t->p->calls);
+	u64_field(w, "total_ns", t->p->incl_ns);
+	u64_field(w, "self_ns", t->p->self_ns);
+	json_object_end(w);
+}
+
+static int cpu_json(const struct cpu_view *v, FILE *out)
+{
+	const struct hotspots *h = v->h;
+	struct json_writer w;
+
+	json_writer_init(&w, out);
+	json_object_begin(&w);
+	u64_field(&w, "sample_period_ns", v->period);
+	u64_field(&w, "samples", v->total);
+	json_key(&w, "dropped");
+	json_object_begin(&w);
+	u64_field(&w, "in_shim", h->in_shim);
+	u64_field(&w, "in_loader_or_unwinder", h->in_loader);
+	u64_field(&w, "other", h->other);
+	json_object_end(&w);
+	json_key(&w, "functions");
+	json_array_begin(&w);
+	for (size_t i = 0; i < v->shown; i++)
+		json_func(&w, v, &v->fs.f[i]);
+	json_array_end(&w);
+	json_paths_threads(&w, v);
+	json_key(&w, "timings");
+	json_array_begin(&w);
+	for (size_t i = 0; i < h->npaths; i++)
+		json_timing(&w, &v->timing[i]);
+	json_array_end(&w);
+	json_object_end(&w);
+	return json_writer_finish(&w);
+}
+
+/* --- the CPU report as text ------------------------------------------------ */
+
 /* A thread: its CPU time, share, and the function with most self time. */
 static const char thread_line[] =
 	"  thread %zu (tid %llu): %11s, %5.1f%%, most in %s\n";
 
+static void text_sampling(FILE *out, const struct cpu_view *v)
+{
+	const struct hotspots *h = v->h;
+	char a[32], b[32];
+
+	if (!h->have_sampler || !v->period) {
+		fprintf(out,
+			"No CPU sampling in this trace (PERFSHIM_SAMPLE_HZ=0, or the program used SIGPROF itself).\n");
+		return;
+	}
+	fmt_ns(a, sizeof(a), v->total * v->period);
+	fmt_ns(b, sizeof(b), v->period);
+	fprintf(out,
+		"CPU time: %s in %" PRIu64
+		" samples, one per %s of a thread's CPU time",
+		a, v->total, b);
+	if (v->thread >= 0)
+		fprintf(out, " (thread %ld only)", v->thread);
+	uint64_t all = h->taken + h->in_shim + h->in_loader + h->other;
+
+	fprintf(out,
+		".\nNot sampled: %" PRIu64
+		" periods (%.1f%%) inside the shim (recording), %" PRIu64
+		" in the loader or unwinder, %" PRIu64 " other.\n",
+		h->in_shim, pct(h->in_shim, all), h->in_loader, h->other);
+}
+
+static void text_functions(FILE *out, const struct cpu_view *v)
+{
+	char a[32], b[32], calls[24];
+
+	fprintf(out,
+		"\nFunctions by self time (%zu of %zu):\n"
+		"   self%%  total%%         self        total      calls  function\n",
+		v->shown, v->fs.n);
+	for (size_t i = 0; i < v->shown; i++) {
+		const struct func *f = &v->fs.f[i];
+
+		fmt_ns(a, sizeof(a), f->self * v->period);
+		fmt_ns(b, sizeof(b), f->total * v->period);
+		if (f->has_calls)
+			snprintf(calls, sizeof(calls), "%" PRIu64, f->calls);
+		else
+			snprintf(calls, sizeof(calls), "-");
+		fprintf(out, "  %5.1f%%  %5.1f%%  %11s  %11s %10s  %s",
+			pct(f->self, v->total), pct(f->total, v->total), a, b,
+			calls, f->function);
+		if (f->file[0])
+			fprintf(out, "  %s:%u", f->file, f->line);
+		if (f->module[0])
+			fprintf(out, "  [%s]", f->module);
+		fputc('\n', out);
+	}
+}
+
+static void text_paths_threads(FILE *out, const struct cpu_view *v)
+{
+	const struct hotspots *h = v->h;
+	char a[32];
+
+	fprintf(out, "\nTop call paths (root first):\n");
+	for (size_t i = 0; i < v->paths.n && i < v->top; i++)
+		fprintf(out, "  %5.1f%%  %8" PRIu64 "  %s\n",
+			pct(v->paths.l[i].n, v->total), v->paths.l[i].n,
+			v->paths.l[i].text);
+	fprintf(out, "\nThreads:\n");
+	for (size_t t = 0; t < v->capts; t++) {
+		if (!v->ts[t].samples)
+			continue;
+		fmt_ns(a, sizeof(a), v->ts[t].samples * v->period);
+		fprintf(out, thread_line, t,
+			(unsigned long long)(t < h->captids ? h->tids[t] : 0),
+			a, pct(v->ts[t].samples, v->total),
+			v->ts[t].top ? v->ts[t].top : "?");
+	}
+}
+
+static void text_timings(FILE *out, const struct cpu_view *v)
+{
+	char incl[32], self[32], mean[32];
+
+	fprintf(out,
+		"\nExact timings (instrumented functions and zones, wall clock, per call path):\n"
+		"       calls    inclusive         self     per call  path\n");
+	for (size_t r = 0; r < v->nrows; r++) {
+		const struct timing *t = &v->timing[v->rows[r].path - 1];
+		const struct gpath *p = t->p;
+		const struct sym_frame *f = &t->names[t->n - 1];
+
+		fmt_ns(incl, sizeof(incl), p->incl_ns);
+		fmt_ns(self, sizeof(self), p->self_ns);
+		fmt_ns(mean, sizeof(mean),
+		       p->calls ? p->incl_ns / p->calls : 0);
+		fprintf(out, "  %10" PRIu64 " %12s %12s %12s  %*s%s%s",
+			p->calls, incl, self, mean, 2 * v->rows[r].depth, "",
+			p->type == PERFSHIM_PATH_ZONE ? "zone " : "",
+			f->function);
+		if (f->file[0])
+			fprintf(out, "  %s:%u", f->file, f->line);
+		fputc('\n', out);
+	}
+	if (v->hidden)
+		fprintf(out,
+			"  (and %zu more paths, and what is under them: --top raises the limit of %zu rows)\n",
+			v->hidden, v->limit);
+	if (v->h->unmatched || v->h->not_kept)
+		fprintf(out,
+			"  (%" PRIu64 " unmatched exits or zone ends, %" PRIu64
+			" frames too deep to time)\n",
+			v->h->unmatched, v->h->not_kept);
+}
+
+static int cpu_text(const struct cpu_view *v, FILE *out)
+{
+	text_sampling(out, v);
+	if (v->fs.n)
+		text_functions(out, v);
+	if (v->paths.n)
+		text_paths_threads(out, v);
+	if (v->h->npaths)
+		text_timings(out, v);
+	return fflush(out) ? -1 : 0;
+}
+
 static int cpu_report(struct hotspots *h, struct symbols *sym,
 		      const struct hot_options *o, FILE *out)
 {
-	struct sym_frame *frames = calloc(MAX_FRAMES, sizeof(*frames));
-	struct sym_frame *names = calloc(MAX_FRAMES, sizeof(*names));
-	char *buf = malloc(65536);
-	struct funcs fs = { 0 };
-	struct lines paths = { 0 };
-	struct tfunc *tf = NULL;
-	size_t ntf = 0, captf = 0;
-	struct tstat *ts = NULL;
-	size_t capts = 0;
-	uint64_t total = 0;
-	size_t top = o->top ? o->top : DEFAULT_TOP;
-	struct json_writer w;
-	int rc = -1;
+	struct cpu_view v;
+	int rc = cpu_collect(&v, h, sym, o);
 
-	if (!frames || !names || !buf)
-		goto oom;
-	for (size_t i = 0; i < h->nsamps; i++) {
-		const struct samp *s = &h->samps[i];
-
-		if (o->thread >= 0 && s->thread != (uint64_t)o->thread)
-			continue;
-		size_t n = frames_of_stack(h->rp, sym, s->stack, frames,
-					   MAX_FRAMES);
-
-		if (!n)
-			continue;
-		total += s->n;
-		fs.mark++;
-		for (size_t k = 0; k < n; k++) {
-			struct func *f = func_get(&fs, &frames[k]);
-
-			if (!f)
-				goto oom;
-			if (k == 0)
-				f->self += s->n;
-			if (f->mark != fs.mark) {
-				f->mark = fs.mark;
-				f->total += s->n;
-			}
-		}
-		if (line_add(&paths, collapse(frames, n, buf, 65536), s->n))
-			goto out;
-		/* fs moves as it grows: keep indices. */
-		size_t leaf = (size_t)(func_get(&fs, &frames[0]) - fs.f);
-		size_t j;
-
-		for (j = 0; j < ntf; j++)
-			if (tf[j].thread == s->thread && tf[j].fi == leaf)
-				break;
-		if (j == ntf) {
-			if (vgrow(&tf, &captf, ntf + 1, sizeof(*tf)))
-				goto oom;
-			tf[ntf].thread = s->thread;
-			tf[ntf].fi = leaf;
-			ntf++;
-		}
-		tf[j].n += s->n;
-		if (vgrow(&ts, &capts, (size_t)s->thread + 1, sizeof(*ts)))
-			goto oom;
-		ts[s->thread].samples += s->n;
-	}
-	for (size_t j = 0; j < ntf; j++) {
-		struct tstat *t = &ts[tf[j].thread];
-
-		if (tf[j].n > t->top_n) {
-			t->top_n = tf[j].n;
-			t->top = fs.f[tf[j].fi].function;
-		}
-	}
-	/* Call counts of instrumented functions. */
-	for (size_t i = 0; i < h->npaths; i++) {
-		const struct gpath *p = &h->paths[i];
-
-		if (p->type != PERFSHIM_PATH_FUNCTION)
-			continue;
-		struct sym_frame fr = entry_frame(h, sym, p->value);
-		struct func *f = func_get(&fs, &fr);
-
-		if (!f)
-			goto oom;
-		f->calls += p->calls;
-		f->has_calls = 1;
-	}
-	sort_r(fs.f, fs.n, sizeof(*fs.f), by_self, NULL);
-	sort_r(paths.l, paths.n, sizeof(*paths.l), line_by_count, NULL);
-
-	uint64_t period = h->period_ns;
-	size_t shown = fs.n < top ? fs.n : top;
-
-	if (o->json) {
-		json_writer_init(&w, out);
-		json_object_begin(&w);
-		json_key(&w, "sample_period_ns");
-		json_u64(&w, period);
-		json_key(&w, "samples");
-		json_u64(&w, total);
-		json_key(&w, "dropped");
-		json_object_begin(&w);
-		json_key(&w, "in_shim");
-		json_u64(&w, h->in_shim);
-		json_key(&w, "in_loader_or_unwinder");
-		json_u64(&w, h->in_loader);
-		json_key(&w, "other");
-		json_u64(&w, h->other);
-		json_object_end(&w);
-		json_key(&w, "functions");
-		json_array_begin(&w);
-		for (size_t i = 0; i < shown; i++) {
-			const struct func *f = &fs.f[i];
-
-			json_object_begin(&w);
-			json_key(&w, "function");
-			json_string(&w, f->function);
-			json_key(&w, "file");
-			json_string(&w, f->file);
-			json_key(&w, "line");
-			json_u64(&w, f->line);
-			json_key(&w, "module");
-			json_string(&w, f->module);
-			json_key(&w, "self_pct");
-			json_double(&w, pct(f->self, total));
-			json_key(&w, "total_pct");
-			json_double(&w, pct(f->total, total));
-			json_key(&w, "self_samples");
-			json_u64(&w, f->self);
-			json_key(&w, "calls");
-			if (f->has_calls)
-				json_u64(&w, f->calls);
-			else
-				json_null(&w);
-			json_key(&w, "self_ns");
-			json_u64(&w, f->self * period);
-			json_key(&w, "total_ns");
-			json_u64(&w, f->total * period);
-			json_object_end(&w);
-		}
-		json_array_end(&w);
-		json_key(&w, "paths");
-		json_array_begin(&w);
-		for (size_t i = 0; i < paths.n && i < top; i++) {
-			json_object_begin(&w);
-			json_key(&w, "stack");
-			json_string(&w, paths.l[i].text);
-			json_key(&w, "samples");
-			json_u64(&w, paths.l[i].n);
-			json_key(&w, "pct");
-			json_double(&w, pct(paths.l[i].n, total));
-			json_object_end(&w);
-		}
-		json_array_end(&w);
-		json_key(&w, "threads");
-		json_array_begin(&w);
-		for (size_t t = 0; t < capts; t++) {
-			if (!ts[t].samples)
-				continue;
-			json_object_begin(&w);
-			json_key(&w, "thread");
-			json_u64(&w, t);
-			json_key(&w, "tid");
-			json_u64(&w, t < h->captids ? h->tids[t] : 0);
-			json_key(&w, "samples");
-			json_u64(&w, ts[t].samples);
-			json_key(&w, "cpu_ns");
-			json_u64(&w, ts[t].samples * period);
-			json_key(&w, "top_function");
-			json_string(&w, ts[t].top);
-			json_object_end(&w);
-		}
-		json_array_end(&w);
-		json_key(&w, "timings");
-		json_array_begin(&w);
-		for (size_t i = 0; i < h->npaths; i++) {
-			const struct gpath *p = &h->paths[i];
-			size_t n = path_names(h, sym, (uint32_t)i + 1, names,
-					      MAX_FRAMES);
-
-			json_object_begin(&w);
-			json_key(&w, "path");
-			json_names(&w, names, n);
-			json_key(&w, "kind");
-			json_string(&w, p->type == PERFSHIM_PATH_ZONE
-						? "zone"
-						: "function");
-			json_key(&w, "name");
-			json_string(&w, names[n - 1].function);
-			json_key(&w, "file");
-			json_string(&w, names[n - 1].file);
-			json_key(&w, "line");
-			json_u64(&w, names[n - 1].line);
-			json_key(&w, "calls");
-			json_u64(&w, p->calls);
-			json_key(&w, "total_ns");
-			json_u64(&w, p->incl_ns);
-			json_key(&w, "self_ns");
-			json_u64(&w, p->self_ns);
-			json_object_end(&w);
-		}
-		json_array_end(&w);
-		json_object_end(&w);
-		rc = json_writer_finish(&w);
-		goto out;
-	}
-
-	char a[32], b[32];
-
-	if (!h->have_sampler || !period)
-		fprintf(out,
-			"No CPU sampling in this trace (PERFSHIM_SAMPLE_HZ=0, or the program used SIGPROF itself).\n");
-	else {
-		fmt_ns(a, sizeof(a), total * period);
-		fprintf(out,
-			"CPU time: %s in %" PRIu64
-			" samples, one per %s of a thread's CPU time",
-			a, total, (fmt_ns(b, sizeof(b), period), b));
-		if (o->thread >= 0)
-			fprintf(out, " (thread %ld only)", o->thread);
-		uint64_t all = h->taken + h->in_shim + h->in_loader + h->other;
-
-		fprintf(out,
-			".\nNot sampled: %" PRIu64
-			" periods (%.1f%%) inside the shim (recording), %" PRIu64
-			" in the loader or unwinder, %" PRIu64 " other.\n",
-			h->in_shim, pct(h->in_shim, all), h->in_loader,
-			h->other);
-	}
-	if (fs.n) {
-		fprintf(out,
-			"\nFunctions by self time (%zu of %zu):\n"
-			"   self%%  total%%         self        total      calls  function\n",
-			shown, fs.n);
-		for (size_t i = 0; i < shown; i++) {
-			const struct func *f = &fs.f[i];
-			char calls[24];
-
-			fmt_ns(a, sizeof(a), f->self * period);
-			fmt_ns(b, sizeof(b), f->total * period);
-			if (f->has_calls)
-				snprintf(calls, sizeof(calls), "%" PRIu64,
-					 f->calls);
-			else
-				snprintf(calls, sizeof(calls), "-");
-			fprintf(out, "  %5.1f%%  %5.1f%%  %11s  %11s %10s  %s",
-				pct(f->self, total), pct(f->total, total), a, b,
-				calls, f->function);
-			if (f->file[0])
-				fprintf(out, "  %s:%u", f->file, f->line);
-			if (f->module[0])
-				fprintf(out, "  [%s]", f->module);
-			fputc('\n', out);
-		}
-	}
-	if (paths.n) {
-		fprintf(out, "\nTop call paths (root first):\n");
-		for (size_t i = 0; i < paths.n && i < top; i++)
-			fprintf(out, "  %5.1f%%  %8" PRIu64 "  %s\n",
-				pct(paths.l[i].n, total), paths.l[i].n,
-				paths.l[i].text);
-		fprintf(out, "\nThreads:\n");
-		for (size_t t = 0; t < capts; t++) {
-			if (!ts[t].samples)
-				continue;
-			fmt_ns(a, sizeof(a), ts[t].samples * period);
-			fprintf(out, thread_line, t,
-				(unsigned long long)(t < h->captids ? h->tids[t]
-								    : 0),
-				a, pct(ts[t].samples, total),
-				ts[t].top ? ts[t].top : "?");
-		}
-	}
-	if (h->npaths) {
-		fprintf(out,
-			"\nExact timings (instrumented functions and zones, wall clock, per call path):\n"
-			"       calls    inclusive         self     per call  path\n");
-		size_t left = 5 * top, hidden = 0;
-
-		timing_tree(h, sym, out, 0, 0, names, &left, &hidden);
-		if (hidden)
-			fprintf(out,
-				"  (and %zu more paths, and what is under them: --top raises the limit of %zu rows)\n",
-				hidden, 5 * top);
-		if (h->unmatched || h->not_kept)
-			fprintf(out,
-				"  (%" PRIu64
-				" unmatched exits or zone ends, %" PRIu64
-				" frames too deep to time)\n",
-				h->unmatched, h->not_kept);
-	}
-	rc = fflush(out) ? -1 : 0;
-	goto out;
-oom:
-	error("out of memory");
-out:
-	free(frames);
-	free(names);
-	free(buf);
-	free(fs.f);
-	hashtab_release(&fs.ix);
-	free(tf);
-	free(ts);
-	lines_release(&paths);
+	if (!rc)
+		rc = o->json ? cpu_json(&v, out) : cpu_text(&v, out);
+	cpu_view_release(&v);
 	return rc;
 }
 
