@@ -318,8 +318,9 @@ int main(int argc, char **argv)
 			printf(usage, growth_usage);
 			return 0;
 		case OPT_VERSION:
-			printf("perfanalyze (perfshim) trace format %d.%d\n",
-			       PERFSHIM_FORMAT_MAJOR, PERFSHIM_FORMAT_MINOR);
+			printf("perfanalyze %s (trace format %d.%d)\n",
+			       PERFSHIM_VERSION, PERFSHIM_FORMAT_MAJOR,
+			       PERFSHIM_FORMAT_MINOR);
 			return 0;
 		case ':':
 			die_usage("this option needs a value:",
