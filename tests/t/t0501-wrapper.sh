@@ -153,6 +153,25 @@ test_expect_success 'no trace: said; a gate then fails with 2, else the program'
 	grep "perfshim: no trace of" r2.err
 '
 
+# Run by root, a program that is set-user-ID to another user runs in the
+# loader's secure mode, as for anyone else.
+test_lazy_prereq SETUID '
+	test "$(id -u)" = 0 &&
+	cp "$(command -v id)" suid-id &&
+	chown nobody suid-id &&
+	chmod 4755 suid-id &&
+	test "$(./suid-id -u)" != 0
+'
+
+test_expect_success SETUID 'a set-user-ID program: no trace, said why' '
+	cp "$PROGS/exit_status" suid &&
+	chown nobody suid &&
+	chmod 4755 suid &&
+	wrap r --fail-on-leak ./suid exit 0 &&
+	code_is r 2 &&
+	grep "perfshim: no trace of ./suid (pid [0-9]*): it is set-user-ID" r.err
+'
+
 test_expect_success 'usage errors: status 2 before the program runs' '
 	wrap r --no-such-option "$PROGS/exit_status" exit 0 &&
 	code_is r 2 &&
