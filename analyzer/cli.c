@@ -342,7 +342,7 @@ static int version(struct cli *c, const char *arg)
 {
 	(void)c;
 	(void)arg;
-	printf("perfanalyze (perfshim) trace format %d.%d\n",
+	printf("perfanalyze %s (trace format %d.%d)\n", PERFSHIM_VERSION,
 	       PERFSHIM_FORMAT_MAJOR, PERFSHIM_FORMAT_MINOR);
 	return 1;
 }

@@ -12,7 +12,8 @@
 # (fixed, outside any worktree), holding exactly the committed files.
 # "expect" writes tests/golden/expect/NAME: the analyzer's stdout, then its
 # stderr and exit status. Run "expect" only with an analyzer whose output
-# is the reference (it was made with main's at bd76d62).
+# is the reference: main's, e.g. built from `git archive main` elsewhere
+# and given as ANALYZE=.../perfanalyze, when main changes an output.
 set -e
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 G=$ROOT/tests/golden
