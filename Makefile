@@ -44,7 +44,11 @@ SHIM_CFLAGS := $(BASE_CFLAGS) -fPIC -fvisibility=hidden -fno-builtin-malloc \
 	-fno-omit-frame-pointer \
 	-fno-builtin-free -fno-builtin-calloc -fno-builtin-realloc \
 	-ftls-model=initial-exec -Ishim $(CFLAGS)
-ANA_CFLAGS := $(BASE_CFLAGS) -Ianalyzer -DPERFSHIM_VERSION='"$(VERSION)"' \
+# The analyzer's layers (see DESIGN.md): input, model, verdict, render.
+ANA_DIRS := analyzer analyzer/input analyzer/model analyzer/verdict \
+	analyzer/render
+ANA_INC := $(ANA_DIRS:%=-I%)
+ANA_CFLAGS := $(BASE_CFLAGS) $(ANA_INC) -DPERFSHIM_VERSION='"$(VERSION)"' \
 	$(CFLAGS)
 ASAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=undefined \
 	-fno-omit-frame-pointer
@@ -53,7 +57,7 @@ SHIM_LIBS := -lunwind -lzstd -ldl -lpthread
 ANA_LIBS := -ldw -lelf -lzstd -lstdc++ -lm
 
 SHIM_SRC := $(wildcard shim/*.c)
-ANA_SRC := $(filter-out analyzer/main.c,$(wildcard analyzer/*.c))
+ANA_SRC := $(filter-out analyzer/main.c,$(wildcard $(ANA_DIRS:%=%/*.c)))
 UNIT_SRC := $(wildcard tests/unit/t_*.c)
 PROG_C := $(filter-out tests/programs/lib%,$(wildcard tests/programs/*.c))
 PROG_CXX := $(wildcard tests/programs/*.cpp)
@@ -169,7 +173,7 @@ $(B)/fuzz/fuzz_reader_replay: tests/fuzz/fuzz_reader.c tests/fuzz/replay.c \
 fuzz: $(B)/fuzz/fuzz_reader
 $(B)/fuzz/fuzz_reader: tests/fuzz/fuzz_reader.c $(ANA_SRC) | $(DEPS_STAMP)
 	@mkdir -p $(@D)
-	$(CLANG) -std=gnu11 -g -O1 -Iinclude -Ianalyzer \
+	$(CLANG) -std=gnu11 -g -O1 -Iinclude $(ANA_INC) \
 		-fsanitize=fuzzer,address,undefined -o $@ tests/fuzz/fuzz_reader.c \
 		$(ANA_SRC) $(ANA_LIBS)
 	@echo "run: $@ -max_total_time=60 tests/fuzz/corpus"
@@ -222,7 +226,8 @@ $(B)/bench/cxx: bench/cxx.cpp
 
 lint: | $(DEPS_STAMP)
 	@$(if $(Q),echo "  LINT    clang-format")
-	$(Q)clang-format --dry-run -Werror shim/*.[ch] analyzer/*.[ch] \
+	$(Q)clang-format --dry-run -Werror shim/*.[ch] \
+		$(ANA_DIRS:%=%/*.[ch]) \
 		include/*.h tests/unit/*.[ch] tests/fuzz/*.c
 
 # Installed files. Paths are quoted in the recipes: a PREFIX may hold

@@ -1,4 +1,4 @@
-/* t_json.c - unit tests for the streaming JSON writer (analyzer/json.c). */
+/* t_json.c - unit tests for the streaming JSON writer (analyzer/render/json.c). */
 #include <float.h>
 #include <locale.h>
 #include <math.h>

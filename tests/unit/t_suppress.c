@@ -1,4 +1,4 @@
-/* t_suppress.c - unit tests for leak suppressions (analyzer/suppress.c). */
+/* t_suppress.c - unit tests for leak suppressions (analyzer/verdict/suppress.c). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
