@@ -96,7 +96,13 @@ static int report(struct pass *p, struct cli *c)
 	if (!(sym = symbols_new()))
 		return error("out of memory");
 	if (c->report == REPORT_HOTSPOTS) {
-		rc = hotspots_report(p->hot, sym, &c->hot, stdout);
+		struct hot_result hr;
+
+		rc = hotspots_collect(p->hot, sym, &c->hot, &hr);
+		if (!rc)
+			rc = c->json ? render_hotspots_json(&hr, stdout)
+				     : render_hotspots_text(&hr, stdout);
+		hot_result_release(&hr);
 	} else {
 		struct leak_result res;
 

@@ -12,13 +12,11 @@
 #include "error.h"
 #include "hashtab.h"
 #include "hotspots.h"
-#include "json.h"
 #include "perfshim_trace.h"
 
 #define MAX_FRAMES 512
 #define MAX_INLINE FRAMES_MAX_INLINE
 #define DEFAULT_TOP 20
-#define SITE_FRAMES 8
 
 /* Grow *p (an array of n elements of size) to hold at least need. */
 static int vgrow(void *pp, size_t *cap, size_t need, size_t size)
@@ -408,34 +406,20 @@ static struct sym_frame entry_frame(const struct hotspots *h,
 
 /* --- functions ------------------------------------------------------------ */
 
-struct func {
-	const char *function, *file, *module;
-	unsigned line;
-	uint64_t self, total; /* samples */
-	uint64_t calls;
-	int has_calls;
-	uint64_t mark;
-};
-
-struct funcs {
-	struct func *f;
-	size_t n, cap;
-	struct hashtab ix;
-	uint64_t mark;
-};
-
 static int func_eq(const void *ctx, size_t i)
 {
-	const struct func *const *k = ctx;
+	const struct hot_func *const *k = ctx;
 
 	return !strcmp(k[0]->function, k[1][i].function) &&
 	       !strcmp(k[0]->module, k[1][i].module);
 }
 
-static struct func *func_get(struct funcs *fs, const struct sym_frame *fr)
+static struct hot_func *func_get(struct hot_funcs *fs,
+				 const struct sym_frame *fr)
 {
-	struct func key = { .function = fr->function, .module = fr->module };
-	const struct func *ctx[2] = { &key, fs->f };
+	struct hot_func key = { .function = fr->function,
+				.module = fr->module };
+	const struct hot_func *ctx[2] = { &key, fs->f };
 	uint64_t hh = hash64(hash_str(fr->module, hash_str(fr->function, 7)));
 	size_t i = hashtab_put(&fs->ix, hh, func_eq, ctx, fs->n);
 
@@ -446,7 +430,7 @@ static struct func *func_get(struct funcs *fs, const struct sym_frame *fr)
 		key.line = fr->line;
 		fs->f[fs->n++] = key;
 	}
-	struct func *f = &fs->f[i];
+	struct hot_func *f = &fs->f[i];
 
 	/* The lowest line seen in the function's own file: nearest its
 	 * start. */
@@ -461,7 +445,7 @@ static struct func *func_get(struct funcs *fs, const struct sym_frame *fr)
 static int by_self(const void *a, const void *b, void *ctx)
 {
 	(void)ctx;
-	const struct func *x = a, *y = b;
+	const struct hot_func *x = a, *y = b;
 
 	if (x->self != y->self)
 		return x->self < y->self ? 1 : -1;
@@ -474,26 +458,15 @@ static int by_self(const void *a, const void *b, void *ctx)
 
 /* --- collapsed stacks (call paths and flame graphs) ----------------------- */
 
-struct line {
-	char *text;
-	uint64_t n;
-};
-
-struct lines {
-	struct line *l;
-	size_t n, cap;
-	struct hashtab ix;
-};
-
 static int line_eq(const void *ctx, size_t i)
 {
-	const struct lines *ls = ((const void *const *)ctx)[0];
+	const struct hot_lines *ls = ((const void *const *)ctx)[0];
 	const char *text = ((const void *const *)ctx)[1];
 
 	return !strcmp(ls->l[i].text, text);
 }
 
-static int line_add(struct lines *ls, const char *text, uint64_t n)
+static int line_add(struct hot_lines *ls, const char *text, uint64_t n)
 {
 	const void *ctx[2] = { ls, text };
 	uint64_t hh = hash64(hash_str(text, 11));
@@ -508,7 +481,7 @@ static int line_add(struct lines *ls, const char *text, uint64_t n)
 	return 0;
 }
 
-static void lines_release(struct lines *ls)
+static void lines_release(struct hot_lines *ls)
 {
 	for (size_t i = 0; i < ls->n; i++)
 		free(ls->l[i].text);
@@ -519,7 +492,7 @@ static void lines_release(struct lines *ls)
 static int line_by_count(const void *a, const void *b, void *ctx)
 {
 	(void)ctx;
-	const struct line *x = a, *y = b;
+	const struct hot_line *x = a, *y = b;
 
 	if (x->n != y->n)
 		return x->n < y->n ? 1 : -1;
@@ -529,7 +502,7 @@ static int line_by_count(const void *a, const void *b, void *ctx)
 static int line_by_text(const void *a, const void *b, void *ctx)
 {
 	(void)ctx;
-	const struct line *x = a, *y = b;
+	const struct hot_line *x = a, *y = b;
 
 	return strcmp(x->text, y->text);
 }
@@ -557,29 +530,6 @@ static const char *collapse(const struct sym_frame *f, size_t n, char *buf,
 }
 
 /* --- the CPU report ------------------------------------------------------- */
-
-static void fmt_ns(char *buf, size_t len, uint64_t ns)
-{
-	if (ns >= 1000000000ull)
-		snprintf(buf, len, "%.3f s", ns / 1e9);
-	else if (ns >= 1000000ull)
-		snprintf(buf, len, "%.3f ms", ns / 1e6);
-	else if (ns >= 1000ull)
-		snprintf(buf, len, "%.3f us", ns / 1e3);
-	else
-		snprintf(buf, len, "%" PRIu64 " ns", ns);
-}
-
-static double pct(uint64_t a, uint64_t b)
-{
-	return b ? 100.0 * (double)a / (double)b : 0.0;
-}
-
-struct tstat {
-	uint64_t samples;
-	const char *top; /* the function with most self samples here */
-	uint64_t top_n;
-};
 
 /* Per-thread leaf-function counts, for each thread's top function. */
 struct tfunc {
@@ -629,38 +579,10 @@ static int path_order(const void *a, const void *b, void *ctx)
 	return x < y ? -1 : x > y;
 }
 
-/* One path of the exact timings, named root first. */
-struct timing {
-	const struct gpath *p;
-	struct sym_frame *names;
-	size_t n;
-};
-
-/* A line of the timing tree: a path (index + 1) at a depth. */
-struct row {
-	uint32_t path;
-	int depth;
-};
-
-/* What the CPU report shows, collected; cpu_text and cpu_json format it. */
-struct cpu_view {
-	const struct hotspots *h;
-	long thread; /* --thread, or -1 */
-	uint64_t total, period;
-	struct funcs fs; /* by self time */
-	size_t shown, top;
-	struct lines paths; /* collapsed call paths, by samples */
-	struct tstat *ts;   /* by thread index */
-	size_t capts;
-	struct timing *timing; /* by path index */
-	struct row *rows;      /* the tree, at most limit rows */
-	size_t nrows, caprows, hidden, limit;
-};
-
 /* The tree of paths under parent, each level by inclusive time. */
-static void tree_rows(struct cpu_view *v, uint32_t parent, int depth)
+static void tree_rows(struct hot_cpu *v, const struct hotspots *h,
+		      uint32_t parent, int depth)
 {
-	const struct hotspots *h = v->h;
 	uint32_t *kids = NULL;
 	size_t nk = 0, ck = 0;
 
@@ -672,14 +594,14 @@ static void tree_rows(struct cpu_view *v, uint32_t parent, int depth)
 	}
 	sort_r(kids, nk, sizeof(*kids), path_order, (void *)h);
 	for (size_t k = 0; k < nk; k++) {
-		if (v->nrows == v->limit) {
+		if (v->nrows == v->row_limit) {
 			v->hidden += nk - k;
 			break;
 		}
 		XGROW(v->rows, v->caprows, v->nrows + 1);
-		v->rows[v->nrows++] = (struct row){ kids[k], depth };
+		v->rows[v->nrows++] = (struct hot_row){ kids[k] - 1, depth };
 		if (depth < 64)
-			tree_rows(v, kids[k], depth + 1);
+			tree_rows(v, h, kids[k], depth + 1);
 	}
 	free(kids);
 }
@@ -702,14 +624,14 @@ static void thread_leaf(struct tfunc **tf, size_t *ntf, size_t *captf,
 }
 
 /* One stack's samples: self and total per function, its path, its thread. */
-static int count_stack(struct cpu_view *v, const struct samp *s,
+static int count_stack(struct hot_cpu *v, const struct samp *s,
 		       const struct sym_frame *frames, size_t n, char *buf,
 		       struct tfunc **tf, size_t *ntf, size_t *captf)
 {
-	v->total += s->n;
+	v->samples += s->n;
 	v->fs.mark++;
 	for (size_t k = 0; k < n; k++) {
-		struct func *f = func_get(&v->fs, &frames[k]);
+		struct hot_func *f = func_get(&v->fs, &frames[k]);
 
 		if (!f)
 			return error("out of memory");
@@ -725,16 +647,17 @@ static int count_stack(struct cpu_view *v, const struct samp *s,
 	/* fs moves as it grows: keep indices. */
 	thread_leaf(tf, ntf, captf, s->thread,
 		    (size_t)(func_get(&v->fs, &frames[0]) - v->fs.f), s->n);
-	if (vgrow(&v->ts, &v->capts, (size_t)s->thread + 1, sizeof(*v->ts)))
+	if (vgrow(&v->threads, &v->nthreads, (size_t)s->thread + 1,
+		  sizeof(*v->threads)))
 		return error("out of memory");
-	v->ts[s->thread].samples += s->n;
+	v->threads[s->thread].samples += s->n;
 	return 0;
 }
 
 /* Every sample of the thread asked for, by function, path and thread. */
-static int count_samples(struct cpu_view *v, struct symbols *sym)
+static int count_samples(struct hot_cpu *v, const struct hotspots *h,
+			 struct symbols *sym)
 {
-	const struct hotspots *h = v->h;
 	struct sym_frame *frames = xcalloc(MAX_FRAMES, sizeof(*frames));
 	char *buf = xmalloc(65536);
 	struct tfunc *tf = NULL;
@@ -754,13 +677,15 @@ static int count_samples(struct cpu_view *v, struct symbols *sym)
 					 &captf);
 	}
 	for (size_t j = 0; j < ntf && !rc; j++) {
-		struct tstat *t = &v->ts[tf[j].thread];
+		struct hot_thread *t = &v->threads[tf[j].thread];
 
 		if (tf[j].n > t->top_n) {
 			t->top_n = tf[j].n;
 			t->top = v->fs.f[tf[j].fi].function;
 		}
 	}
+	for (size_t t = 0; t < v->nthreads; t++)
+		v->threads[t].tid = t < h->captids ? h->tids[t] : 0;
 	free(tf);
 	free(frames);
 	free(buf);
@@ -768,19 +693,19 @@ static int count_samples(struct cpu_view *v, struct symbols *sym)
 }
 
 /* Call counts of instrumented functions, and every timed path's names. */
-static int count_timings(struct cpu_view *v, struct symbols *sym)
+static int count_timings(struct hot_cpu *v, const struct hotspots *h,
+			 struct symbols *sym)
 {
-	const struct hotspots *h = v->h;
 	struct sym_frame *names = xcalloc(MAX_FRAMES, sizeof(*names));
 
 	v->timing = xcalloc(h->npaths + 1, sizeof(*v->timing));
 	for (size_t i = 0; i < h->npaths; i++) {
 		const struct gpath *p = &h->paths[i];
-		struct timing *t = &v->timing[i];
+		struct hot_timing *t = &v->timing[v->ntimings++];
 
 		if (p->type == PERFSHIM_PATH_FUNCTION) {
 			struct sym_frame fr = entry_frame(h, sym, p->value);
-			struct func *f = func_get(&v->fs, &fr);
+			struct hot_func *f = func_get(&v->fs, &fr);
 
 			if (!f) {
 				free(names);
@@ -789,7 +714,12 @@ static int count_timings(struct cpu_view *v, struct symbols *sym)
 			f->calls += p->calls;
 			f->has_calls = 1;
 		}
-		t->p = p;
+		*t = (struct hot_timing){ p->type == PERFSHIM_PATH_ZONE,
+					  p->calls,
+					  p->incl_ns,
+					  p->self_ns,
+					  NULL,
+					  0 };
 		t->n = path_names(h, sym, (uint32_t)i + 1, names, MAX_FRAMES);
 		t->names = xcalloc(t->n, sizeof(*names));
 		memcpy(t->names, names, t->n * sizeof(*names));
@@ -798,301 +728,40 @@ static int count_timings(struct cpu_view *v, struct symbols *sym)
 	return 0;
 }
 
-static void cpu_view_release(struct cpu_view *v)
+static void cpu_release(struct hot_cpu *v)
 {
 	free(v->fs.f);
 	hashtab_release(&v->fs.ix);
 	lines_release(&v->paths);
-	free(v->ts);
-	for (size_t i = 0; v->timing && i < v->h->npaths; i++)
+	free(v->threads);
+	for (size_t i = 0; i < v->ntimings; i++)
 		free(v->timing[i].names);
 	free(v->timing);
 	free(v->rows);
 }
 
-static int cpu_collect(struct cpu_view *v, struct hotspots *h,
+static int cpu_collect(struct hot_cpu *v, const struct hotspots *h,
 		       struct symbols *sym, const struct hot_options *o)
 {
-	memset(v, 0, sizeof(*v));
-	v->h = h;
 	v->thread = o->thread;
-	v->period = h->period_ns;
+	v->have_sampler = h->have_sampler;
+	v->period_ns = h->period_ns;
+	v->taken = h->taken;
+	v->in_shim = h->in_shim;
+	v->in_loader = h->in_loader;
+	v->other = h->other;
+	v->unmatched = h->unmatched;
+	v->not_kept = h->not_kept;
 	v->top = o->top ? o->top : DEFAULT_TOP;
-	if (count_samples(v, sym) || count_timings(v, sym))
+	if (count_samples(v, h, sym) || count_timings(v, h, sym))
 		return -1;
 	sort_r(v->fs.f, v->fs.n, sizeof(*v->fs.f), by_self, NULL);
 	sort_r(v->paths.l, v->paths.n, sizeof(*v->paths.l), line_by_count,
 	       NULL);
 	v->shown = v->fs.n < v->top ? v->fs.n : v->top;
-	v->limit = 5 * v->top;
-	tree_rows(v, 0, 0);
+	v->row_limit = 5 * v->top;
+	tree_rows(v, h, 0, 0);
 	return 0;
-}
-
-/* --- the CPU report as JSON ------------------------------------------------ */
-
-static void json_names(struct json_writer *w, const struct sym_frame *f,
-		       size_t n)
-{
-	json_array_begin(w);
-	for (size_t i = 0; i < n; i++)
-		json_string(w, f[i].function);
-	json_array_end(w);
-}
-
-static void u64_field(struct json_writer *w, const char *key, uint64_t v)
-{
-	json_key(w, key);
-	json_u64(w, v);
-}
-
-static void json_func(struct json_writer *w, const struct cpu_view *v,
-		      const struct func *f)
-{
-	json_object_begin(w);
-	json_key(w, "function");
-	json_string(w, f->function);
-	json_key(w, "file");
-	json_string(w, f->file);
-	u64_field(w, "line", f->line);
-	json_key(w, "module");
-	json_string(w, f->module);
-	json_key(w, "self_pct");
-	json_double(w, pct(f->self, v->total));
-	json_key(w, "total_pct");
-	json_double(w, pct(f->total, v->total));
-	u64_field(w, "self_samples", f->self);
-	json_key(w, "calls");
-	if (f->has_calls)
-		json_u64(w, f->calls);
-	else
-		json_null(w);
-	u64_field(w, "self_ns", f->self * v->period);
-	u64_field(w, "total_ns", f->total * v->period);
-	json_object_end(w);
-}
-
-static void json_paths_threads(struct json_writer *w, const struct cpu_view *v)
-{
-	json_key(w, "paths");
-	json_array_begin(w);
-	for (size_t i = 0; i < v->paths.n && i < v->top; i++) {
-		json_object_begin(w);
-		json_key(w, "stack");
-		json_string(w, v->paths.l[i].text);
-		u64_field(w, "samples", v->paths.l[i].n);
-		json_key(w, "pct");
-		json_double(w, pct(v->paths.l[i].n, v->total));
-		json_object_end(w);
-	}
-	json_array_end(w);
-	json_key(w, "threads");
-	json_array_begin(w);
-	for (size_t t = 0; t < v->capts; t++) {
-		if (!v->ts[t].samples)
-			continue;
-		json_object_begin(w);
-		u64_field(w, "thread", t);
-		u64_field(w, "tid", t < v->h->captids ? v->h->tids[t] : 0);
-		u64_field(w, "samples", v->ts[t].samples);
-		u64_field(w, "cpu_ns", v->ts[t].samples * v->period);
-		json_key(w, "top_function");
-		json_string(w, v->ts[t].top);
-		json_object_end(w);
-	}
-	json_array_end(w);
-}
-
-static void json_timing(struct json_writer *w, const struct timing *t)
-{
-	const struct sym_frame *leaf = &t->names[t->n - 1];
-
-	json_object_begin(w);
-	json_key(w, "path");
-	json_names(w, t->names, t->n);
-	json_key(w, "kind");
-	json_string(w, t->p->type == PERFSHIM_PATH_ZONE ? "zone" : "function");
-	json_key(w, "name");
-	json_string(w, leaf->function);
-	json_key(w, "file");
-	json_string(w, leaf->file);
-	u64_field(w, "line", leaf->line);
-	u64_field(w, "calls", t->p->calls);
-	u64_field(w, "total_ns", t->p->incl_ns);
-	u64_field(w, "self_ns", t->p->self_ns);
-	json_object_end(w);
-}
-
-static int cpu_json(const struct cpu_view *v, FILE *out)
-{
-	const struct hotspots *h = v->h;
-	struct json_writer w;
-
-	json_writer_init(&w, out);
-	json_object_begin(&w);
-	u64_field(&w, "sample_period_ns", v->period);
-	u64_field(&w, "samples", v->total);
-	json_key(&w, "dropped");
-	json_object_begin(&w);
-	u64_field(&w, "in_shim", h->in_shim);
-	u64_field(&w, "in_loader_or_unwinder", h->in_loader);
-	u64_field(&w, "other", h->other);
-	json_object_end(&w);
-	json_key(&w, "functions");
-	json_array_begin(&w);
-	for (size_t i = 0; i < v->shown; i++)
-		json_func(&w, v, &v->fs.f[i]);
-	json_array_end(&w);
-	json_paths_threads(&w, v);
-	json_key(&w, "timings");
-	json_array_begin(&w);
-	for (size_t i = 0; i < h->npaths; i++)
-		json_timing(&w, &v->timing[i]);
-	json_array_end(&w);
-	json_object_end(&w);
-	return json_writer_finish(&w);
-}
-
-/* --- the CPU report as text ------------------------------------------------ */
-
-/* A thread: its CPU time, share, and the function with most self time. */
-static const char thread_line[] =
-	"  thread %zu (tid %llu): %11s, %5.1f%%, most in %s\n";
-
-static void text_sampling(FILE *out, const struct cpu_view *v)
-{
-	const struct hotspots *h = v->h;
-	char a[32], b[32];
-
-	if (!h->have_sampler || !v->period) {
-		fprintf(out,
-			"No CPU sampling in this trace (PERFSHIM_SAMPLE_HZ=0, or the program used SIGPROF itself).\n");
-		return;
-	}
-	fmt_ns(a, sizeof(a), v->total * v->period);
-	fmt_ns(b, sizeof(b), v->period);
-	fprintf(out,
-		"CPU time: %s in %" PRIu64
-		" samples, one per %s of a thread's CPU time",
-		a, v->total, b);
-	if (v->thread >= 0)
-		fprintf(out, " (thread %ld only)", v->thread);
-	uint64_t all = h->taken + h->in_shim + h->in_loader + h->other;
-
-	fprintf(out,
-		".\nNot sampled: %" PRIu64
-		" periods (%.1f%%) inside the shim (recording), %" PRIu64
-		" in the loader or unwinder, %" PRIu64 " other.\n",
-		h->in_shim, pct(h->in_shim, all), h->in_loader, h->other);
-}
-
-static void text_functions(FILE *out, const struct cpu_view *v)
-{
-	char a[32], b[32], calls[24];
-
-	fprintf(out,
-		"\nFunctions by self time (%zu of %zu):\n"
-		"   self%%  total%%         self        total      calls  function\n",
-		v->shown, v->fs.n);
-	for (size_t i = 0; i < v->shown; i++) {
-		const struct func *f = &v->fs.f[i];
-
-		fmt_ns(a, sizeof(a), f->self * v->period);
-		fmt_ns(b, sizeof(b), f->total * v->period);
-		if (f->has_calls)
-			snprintf(calls, sizeof(calls), "%" PRIu64, f->calls);
-		else
-			snprintf(calls, sizeof(calls), "-");
-		fprintf(out, "  %5.1f%%  %5.1f%%  %11s  %11s %10s  %s",
-			pct(f->self, v->total), pct(f->total, v->total), a, b,
-			calls, f->function);
-		if (f->file[0])
-			fprintf(out, "  %s:%u", f->file, f->line);
-		if (f->module[0])
-			fprintf(out, "  [%s]", f->module);
-		fputc('\n', out);
-	}
-}
-
-static void text_paths_threads(FILE *out, const struct cpu_view *v)
-{
-	const struct hotspots *h = v->h;
-	char a[32];
-
-	fprintf(out, "\nTop call paths (root first):\n");
-	for (size_t i = 0; i < v->paths.n && i < v->top; i++)
-		fprintf(out, "  %5.1f%%  %8" PRIu64 "  %s\n",
-			pct(v->paths.l[i].n, v->total), v->paths.l[i].n,
-			v->paths.l[i].text);
-	fprintf(out, "\nThreads:\n");
-	for (size_t t = 0; t < v->capts; t++) {
-		if (!v->ts[t].samples)
-			continue;
-		fmt_ns(a, sizeof(a), v->ts[t].samples * v->period);
-		fprintf(out, thread_line, t,
-			(unsigned long long)(t < h->captids ? h->tids[t] : 0),
-			a, pct(v->ts[t].samples, v->total),
-			v->ts[t].top ? v->ts[t].top : "?");
-	}
-}
-
-static void text_timings(FILE *out, const struct cpu_view *v)
-{
-	char incl[32], self[32], mean[32];
-
-	fprintf(out,
-		"\nExact timings (instrumented functions and zones, wall clock, per call path):\n"
-		"       calls    inclusive         self     per call  path\n");
-	for (size_t r = 0; r < v->nrows; r++) {
-		const struct timing *t = &v->timing[v->rows[r].path - 1];
-		const struct gpath *p = t->p;
-		const struct sym_frame *f = &t->names[t->n - 1];
-
-		fmt_ns(incl, sizeof(incl), p->incl_ns);
-		fmt_ns(self, sizeof(self), p->self_ns);
-		fmt_ns(mean, sizeof(mean),
-		       p->calls ? p->incl_ns / p->calls : 0);
-		fprintf(out, "  %10" PRIu64 " %12s %12s %12s  %*s%s%s",
-			p->calls, incl, self, mean, 2 * v->rows[r].depth, "",
-			p->type == PERFSHIM_PATH_ZONE ? "zone " : "",
-			f->function);
-		if (f->file[0])
-			fprintf(out, "  %s:%u", f->file, f->line);
-		fputc('\n', out);
-	}
-	if (v->hidden)
-		fprintf(out,
-			"  (and %zu more paths, and what is under them: --top raises the limit of %zu rows)\n",
-			v->hidden, v->limit);
-	if (v->h->unmatched || v->h->not_kept)
-		fprintf(out,
-			"  (%" PRIu64 " unmatched exits or zone ends, %" PRIu64
-			" frames too deep to time)\n",
-			v->h->unmatched, v->h->not_kept);
-}
-
-static int cpu_text(const struct cpu_view *v, FILE *out)
-{
-	text_sampling(out, v);
-	if (v->fs.n)
-		text_functions(out, v);
-	if (v->paths.n)
-		text_paths_threads(out, v);
-	if (v->h->npaths)
-		text_timings(out, v);
-	return fflush(out) ? -1 : 0;
-}
-
-static int cpu_report(struct hotspots *h, struct symbols *sym,
-		      const struct hot_options *o, FILE *out)
-{
-	struct cpu_view v;
-	int rc = cpu_collect(&v, h, sym, o);
-
-	if (!rc)
-		rc = o->json ? cpu_json(&v, out) : cpu_text(&v, out);
-	cpu_view_release(&v);
-	return rc;
 }
 
 /* --- allocation sites ----------------------------------------------------- */
@@ -1134,176 +803,131 @@ static int site_order(const void *a, const void *b, void *ctx)
 static const char *const key_names[] = { "allocs",    "bytes", "peak",
 					 "temporary", "cpu",   "leaked" };
 
-static int sites_report(struct hotspots *h, struct symbols *sym,
-			const struct hot_options *o, FILE *out)
+/* The top sites by o->key, with their stacks; none that has nothing. */
+static void sites_collect(struct hot_sites *v, struct hotspots *h,
+			  struct symbols *sym, const struct hot_options *o)
 {
-	struct sym_frame *frames = calloc(MAX_FRAMES, sizeof(*frames));
+	struct sym_frame *frames = xcalloc(MAX_FRAMES, sizeof(*frames));
 	size_t top = o->top ? o->top : DEFAULT_TOP;
-	struct json_writer w;
-	size_t shown = 0;
-
-	if (!frames)
-		return error("out of memory");
 	struct site_rank rank = { h, o->key };
 
+	v->by = key_names[o->key];
+	v->peak_bytes = h->rp->peak_bytes;
 	sort_r(h->sites, h->nsites, sizeof(*h->sites), site_order, &rank);
 	/* The index no longer matches: nothing looks sites up after this. */
 	hashtab_release(&h->site_ix);
-	if (o->json) {
-		json_writer_init(&w, out);
-		json_object_begin(&w);
-		json_key(&w, "by");
-		json_string(&w, key_names[o->key]);
-		json_key(&w, "temporary_rule");
-		json_string(
-			&w,
-			"freed by the allocating thread before its next allocation");
-		json_key(&w, "peak_bytes");
-		json_u64(&w, h->rp->peak_bytes);
-		json_key(&w, "sites");
-		json_array_begin(&w);
-	} else {
-		fprintf(out,
-			"Allocation sites by %s; peak: bytes live at the heap's peak (%" PRIu64
-			" bytes); temporary: freed by the allocating thread before its next allocation.\n\n",
-			key_names[o->key], h->rp->peak_bytes);
-	}
-	for (size_t i = 0; i < h->nsites && shown < top; i++) {
+	v->site = xcalloc(top < h->nsites ? top : h->nsites + 1,
+			  sizeof(*v->site));
+	for (size_t i = 0; i < h->nsites && v->n < top; i++) {
 		const struct site *s = &h->sites[i];
+		struct hot_site *r = &v->site[v->n];
 
 		if (!site_value(&rank, s))
 			break;
-		shown++;
-		size_t n = frames_of_stack(h->rp, sym, s->stack, frames,
-					   MAX_FRAMES);
-		uint64_t peak = s->gen == h->gen ? s->at_peak : s->live;
-
-		if (o->json) {
-			json_object_begin(&w);
-			json_key(&w, "allocs");
-			json_u64(&w, s->allocs);
-			json_key(&w, "bytes");
-			json_u64(&w, s->bytes);
-			json_key(&w, "peak_bytes");
-			json_u64(&w, peak);
-			json_key(&w, "temporary");
-			json_u64(&w, s->temporary);
-			json_key(&w, "leaked_bytes");
-			json_u64(&w, s->live);
-			json_key(&w, "stack");
-			json_array_begin(&w);
-			for (size_t k = 0; k < n; k++) {
-				json_object_begin(&w);
-				json_key(&w, "function");
-				json_string(&w, frames[k].function);
-				json_key(&w, "file");
-				json_string(&w, frames[k].file);
-				json_key(&w, "line");
-				json_u64(&w, frames[k].line);
-				json_key(&w, "module");
-				json_string(&w, frames[k].module);
-				json_object_end(&w);
-			}
-			json_array_end(&w);
-			json_object_end(&w);
-			continue;
-		}
-		fprintf(out,
-			"%" PRIu64 " allocations, %" PRIu64 " bytes, %" PRIu64
-			" bytes at peak, %" PRIu64 " temporary (%.1f%%), at:\n",
-			s->allocs, s->bytes, peak, s->temporary,
-			pct(s->temporary, s->allocs));
-		for (size_t k = 0; k < n && k < SITE_FRAMES; k++) {
-			fprintf(out, "    #%-2zu %s", k, frames[k].function);
-			if (frames[k].file[0])
-				fprintf(out, "  %s:%u", frames[k].file,
-					frames[k].line);
-			if (frames[k].module[0])
-				fprintf(out, "  [%s]", frames[k].module);
-			fputc('\n', out);
-		}
-		fputc('\n', out);
+		*r = (struct hot_site){ s->allocs,
+					s->bytes,
+					s->gen == h->gen ? s->at_peak : s->live,
+					s->temporary,
+					s->live,
+					NULL,
+					0 };
+		r->nframes = frames_of_stack(h->rp, sym, s->stack, frames,
+					     MAX_FRAMES);
+		r->frames = xcalloc(r->nframes + 1, sizeof(*frames));
+		memcpy(r->frames, frames, r->nframes * sizeof(*frames));
+		v->n++;
 	}
 	free(frames);
-	if (o->json) {
-		json_array_end(&w);
-		json_object_end(&w);
-		return json_writer_finish(&w);
-	}
-	if (!shown)
-		fprintf(out, "No allocation site has any.\n");
-	return fflush(out) ? -1 : 0;
+}
+
+static void sites_release(struct hot_sites *v)
+{
+	for (size_t i = 0; i < v->n; i++)
+		free(v->site[i].frames);
+	free(v->site);
 }
 
 /* --- flame graphs --------------------------------------------------------- */
 
-static int flame_report(struct hotspots *h, struct symbols *sym,
-			const struct hot_options *o, FILE *out)
+/* Collapsed stacks by CPU samples: of every thread, or of o->thread. */
+static int flame_cpu(struct hot_lines *ls, const struct hotspots *h,
+		     struct symbols *sym, const struct hot_options *o,
+		     struct sym_frame *frames, char *buf)
 {
-	struct sym_frame *frames = calloc(MAX_FRAMES, sizeof(*frames));
-	char *buf = malloc(65536);
-	struct lines ls = { 0 };
-	int rc = -1;
+	for (size_t i = 0; i < h->nsamps; i++) {
+		const struct samp *s = &h->samps[i];
 
-	if (!frames || !buf) {
-		error("out of memory");
-		goto out;
+		if (o->thread >= 0 && s->thread != (uint64_t)o->thread)
+			continue;
+		size_t n = frames_of_stack(h->rp, sym, s->stack, frames,
+					   MAX_FRAMES);
+
+		if (n && line_add(ls, collapse(frames, n, buf, 65536), s->n))
+			return -1;
 	}
-	if (o->key == HOT_METRIC_CPU) {
-		for (size_t i = 0; i < h->nsamps; i++) {
-			const struct samp *s = &h->samps[i];
+	return 0;
+}
 
-			if (o->thread >= 0 && s->thread != (uint64_t)o->thread)
-				continue;
-			size_t n = frames_of_stack(h->rp, sym, s->stack, frames,
-						   MAX_FRAMES);
+/* Collapsed stacks by a site metric. */
+static int flame_sites(struct hot_lines *ls, const struct hotspots *h,
+		       struct symbols *sym, const struct hot_options *o,
+		       struct sym_frame *frames, char *buf)
+{
+	struct site_rank rank = { h, o->key };
 
-			if (n && line_add(&ls, collapse(frames, n, buf, 65536),
-					  s->n))
-				goto out;
+	for (size_t i = 0; i < h->nsites; i++) {
+		const struct site *s = &h->sites[i];
+		uint64_t v = site_value(&rank, s);
+		size_t n;
+
+		if (!v)
+			continue;
+		n = frames_of_stack(h->rp, sym, s->stack, frames, MAX_FRAMES);
+		if (!n) {
+			frames[0].function = "(no stack)";
+			n = 1;
 		}
-	} else {
-		struct site_rank rank = { h, o->key };
-
-		for (size_t i = 0; i < h->nsites; i++) {
-			const struct site *s = &h->sites[i];
-			uint64_t v = site_value(&rank, s);
-			size_t n;
-
-			if (!v)
-				continue;
-			n = frames_of_stack(h->rp, sym, s->stack, frames,
-					    MAX_FRAMES);
-			if (!n) {
-				frames[0].function = "(no stack)";
-				n = 1;
-			}
-			if (line_add(&ls, collapse(frames, n, buf, 65536), v))
-				goto out;
-		}
+		if (line_add(ls, collapse(frames, n, buf, 65536), v))
+			return -1;
 	}
-	sort_r(ls.l, ls.n, sizeof(*ls.l), line_by_text, NULL);
-	for (size_t i = 0; i < ls.n; i++)
-		fprintf(out, "%s %" PRIu64 "\n", ls.l[i].text, ls.l[i].n);
-	rc = fflush(out) ? -1 : 0;
-	if (rc)
-		error("cannot write the output");
-out:
+	return 0;
+}
+
+static int flame_collect(struct hot_lines *ls, const struct hotspots *h,
+			 struct symbols *sym, const struct hot_options *o)
+{
+	struct sym_frame *frames = xcalloc(MAX_FRAMES, sizeof(*frames));
+	char *buf = xmalloc(65536);
+	int rc = o->key == HOT_METRIC_CPU
+			 ? flame_cpu(ls, h, sym, o, frames, buf)
+			 : flame_sites(ls, h, sym, o, frames, buf);
+
+	sort_r(ls->l, ls->n, sizeof(*ls->l), line_by_text, NULL);
 	free(frames);
 	free(buf);
-	lines_release(&ls);
 	return rc;
 }
 
-int hotspots_report(struct hotspots *h, struct symbols *sym,
-		    const struct hot_options *o, FILE *out)
+int hotspots_collect(struct hotspots *h, struct symbols *sym,
+		     const struct hot_options *o, struct hot_result *r)
 {
+	memset(r, 0, sizeof(*r));
+	r->mode = o->mode;
 	switch (o->mode) {
 	case HOT_SITES:
-		return sites_report(h, sym, o, out);
+		sites_collect(&r->sites, h, sym, o);
+		return 0;
 	case HOT_FLAME:
-		return flame_report(h, sym, o, out);
+		return flame_collect(&r->flame, h, sym, o);
 	default:
-		return cpu_report(h, sym, o, out);
+		return cpu_collect(&r->cpu, h, sym, o);
 	}
+}
+
+void hot_result_release(struct hot_result *r)
+{
+	cpu_release(&r->cpu);
+	sites_release(&r->sites);
+	lines_release(&r->flame);
+	memset(r, 0, sizeof(*r));
 }

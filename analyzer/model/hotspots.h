@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "hashtab.h"
 #include "reader.h"
 #include "replay.h"
 #include "symbols.h"
@@ -56,12 +57,106 @@ void hotspots_visitor(struct hotspots *h, struct trace_visitor *v);
  */
 int hotspots_parse(const char *s, int sites);
 
+/* A function's CPU samples, and its calls when it is instrumented. */
+struct hot_func {
+	const char *function, *file, *module; /* the symbols' strings */
+	unsigned line; /* the lowest seen in its own file: near its start */
+	uint64_t self, total; /* samples */
+	uint64_t calls;
+	int has_calls;
+	uint64_t mark; /* the last stack that counted it (total) */
+};
+
+struct hot_funcs {
+	struct hot_func *f;
+	size_t n, cap;
+	struct hashtab ix; /* (function, module) -> f[] */
+	uint64_t mark;
+};
+
+/* A collapsed stack, "root;...;leaf", with its count. */
+struct hot_line {
+	char *text;
+	uint64_t n;
+};
+
+struct hot_lines {
+	struct hot_line *l;
+	size_t n, cap;
+	struct hashtab ix; /* text -> l[] */
+};
+
+struct hot_thread {
+	uint64_t tid, samples;
+	const char *top; /* the function with most self samples here */
+	uint64_t top_n;
+};
+
+/* One path of the exact timings, named root first. */
+struct hot_timing {
+	int zone; /* a zone, else an instrumented function */
+	uint64_t calls, incl_ns, self_ns;
+	struct sym_frame *names;
+	size_t n;
+};
+
+/* A line of the timing tree: a timing (its index) at a depth. */
+struct hot_row {
+	size_t timing;
+	int depth;
+};
+
+/* The CPU report: functions, call paths, threads, exact timings. */
+struct hot_cpu {
+	long thread; /* --thread, or -1 */
+	int have_sampler;
+	uint64_t period_ns, samples;
+	uint64_t taken, in_shim, in_loader, other; /* periods */
+	struct hot_funcs fs;			   /* by self time */
+	size_t shown, top;	    /* functions and paths shown: --top */
+	struct hot_lines paths;	    /* collapsed call paths, by samples */
+	struct hot_thread *threads; /* by thread index */
+	size_t nthreads;
+	struct hot_timing *timing; /* every timed path, in trace order */
+	size_t ntimings;
+	struct hot_row *rows; /* the timing tree, depth first, by time */
+	size_t nrows, caprows, hidden, row_limit;
+	uint64_t unmatched, not_kept;
+};
+
+/* One allocation site of the --by report. */
+struct hot_site {
+	uint64_t allocs, bytes, peak, temporary, leaked;
+	struct sym_frame *frames; /* innermost first */
+	size_t nframes;
+};
+
+struct hot_sites {
+	const char *by; /* the key's name */
+	uint64_t peak_bytes;
+	struct hot_site *site; /* the top ones, by the key */
+	size_t n;
+};
+
+/* What a hot-spot report shows: one of cpu, sites, flame (by mode). */
+struct hot_result {
+	enum hot_mode mode;
+	struct hot_cpu cpu;
+	struct hot_sites sites;
+	struct hot_lines flame; /* by text, as flame graph tools take them */
+};
+
 /*
- * hotspots_report - print the report o asks for to out. Returns 0, or -1
- * after printing one line on stderr (out of memory, output error).
+ * hotspots_collect - what the report o asks for, from h, symbolized
+ * through sym (whose strings *r uses: keep sym until r is released).
+ * Ranking sites reorders h's sites. Prints nothing but errors. Returns
+ * 0, or -1 after printing one line (out of memory).
  */
-int hotspots_report(struct hotspots *h, struct symbols *sym,
-		    const struct hot_options *o, FILE *out);
+int hotspots_collect(struct hotspots *h, struct symbols *sym,
+		     const struct hot_options *o, struct hot_result *r);
+
+/* hot_result_release - free what hotspots_collect allocated. */
+void hot_result_release(struct hot_result *r);
 
 /* hotspots_free - release h and all it holds. NULL is allowed. */
 void hotspots_free(struct hotspots *h);

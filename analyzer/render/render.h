@@ -9,6 +9,7 @@
 #include <stdio.h>
 
 #include "growth.h"
+#include "hotspots.h"
 #include "leaks.h"
 #include "model.h"
 
@@ -27,5 +28,9 @@ int render_growth_json(const struct growth_result *g, FILE *out);
 /* --timeline: the series itself, as CSV or JSON. */
 int render_timeline_text(const struct growth_result *g, FILE *out);
 int render_timeline_json(const struct growth_result *g, FILE *out);
+
+/* The hot-spot reports: CPU and timings, sites; flame graphs (text only). */
+int render_hotspots_text(const struct hot_result *r, FILE *out);
+int render_hotspots_json(const struct hot_result *r, FILE *out);
 
 #endif

@@ -41,8 +41,17 @@ static void reports(struct hotspots *hot)
 
 	if (!sym || !sink())
 		goto out;
-	for (size_t i = 0; i < sizeof(modes) / sizeof(modes[0]); i++)
-		hotspots_report(hot, sym, &modes[i], sink());
+	for (size_t i = 0; i < sizeof(modes) / sizeof(modes[0]); i++) {
+		struct hot_result hr;
+
+		if (!hotspots_collect(hot, sym, &modes[i], &hr)) {
+			if (modes[i].json)
+				render_hotspots_json(&hr, sink());
+			else
+				render_hotspots_text(&hr, sink());
+		}
+		hot_result_release(&hr);
+	}
 out:
 	symbols_free(sym);
 }

@@ -9,6 +9,7 @@
 #include "hotspots.h"
 #include "perfshim_trace.h"
 #include "reader.h"
+#include "render.h"
 #include "replay.h"
 #include "symbols.h"
 #include "tap.h"
@@ -87,7 +88,13 @@ static int run(const struct buf *file, const struct hot_options *o, char **text,
 		struct symbols *s = symbols_new();
 		FILE *out = open_memstream(text, &len);
 
-		rc = hotspots_report(h, s, o, out);
+		struct hot_result hr;
+
+		rc = hotspots_collect(h, s, o, &hr);
+		if (!rc)
+			rc = o->json ? render_hotspots_json(&hr, out)
+				     : render_hotspots_text(&hr, out);
+		hot_result_release(&hr);
 		fclose(out);
 		symbols_free(s);
 	}

@@ -1,0 +1,375 @@
+/* render_hotspots.c - the hot-spot reports: CPU, sites, flame graphs. */
+#include <inttypes.h>
+
+#include "error.h"
+#include "json.h"
+#include "render.h"
+
+static void fmt_ns(char *buf, size_t len, uint64_t ns)
+{
+	if (ns >= 1000000000ull)
+		snprintf(buf, len, "%.3f s", ns / 1e9);
+	else if (ns >= 1000000ull)
+		snprintf(buf, len, "%.3f ms", ns / 1e6);
+	else if (ns >= 1000ull)
+		snprintf(buf, len, "%.3f us", ns / 1e3);
+	else
+		snprintf(buf, len, "%" PRIu64 " ns", ns);
+}
+
+static double pct(uint64_t a, uint64_t b)
+{
+	return b ? 100.0 * (double)a / (double)b : 0.0;
+}
+
+static void u64_field(struct json_writer *w, const char *key, uint64_t v)
+{
+	json_key(w, key);
+	json_u64(w, v);
+}
+
+static void str_field(struct json_writer *w, const char *key, const char *v)
+{
+	json_key(w, key);
+	json_string(w, v);
+}
+
+/* --- the CPU report as JSON ------------------------------------------------ */
+
+static void json_func(struct json_writer *w, const struct hot_cpu *v,
+		      const struct hot_func *f)
+{
+	json_object_begin(w);
+	str_field(w, "function", f->function);
+	str_field(w, "file", f->file);
+	u64_field(w, "line", f->line);
+	str_field(w, "module", f->module);
+	json_key(w, "self_pct");
+	json_double(w, pct(f->self, v->samples));
+	json_key(w, "total_pct");
+	json_double(w, pct(f->total, v->samples));
+	u64_field(w, "self_samples", f->self);
+	json_key(w, "calls");
+	if (f->has_calls)
+		json_u64(w, f->calls);
+	else
+		json_null(w);
+	u64_field(w, "self_ns", f->self * v->period_ns);
+	u64_field(w, "total_ns", f->total * v->period_ns);
+	json_object_end(w);
+}
+
+static void json_paths_threads(struct json_writer *w, const struct hot_cpu *v)
+{
+	json_key(w, "paths");
+	json_array_begin(w);
+	for (size_t i = 0; i < v->paths.n && i < v->top; i++) {
+		json_object_begin(w);
+		str_field(w, "stack", v->paths.l[i].text);
+		u64_field(w, "samples", v->paths.l[i].n);
+		json_key(w, "pct");
+		json_double(w, pct(v->paths.l[i].n, v->samples));
+		json_object_end(w);
+	}
+	json_array_end(w);
+	json_key(w, "threads");
+	json_array_begin(w);
+	for (size_t t = 0; t < v->nthreads; t++) {
+		const struct hot_thread *th = &v->threads[t];
+
+		if (!th->samples)
+			continue;
+		json_object_begin(w);
+		u64_field(w, "thread", t);
+		u64_field(w, "tid", th->tid);
+		u64_field(w, "samples", th->samples);
+		u64_field(w, "cpu_ns", th->samples * v->period_ns);
+		str_field(w, "top_function", th->top);
+		json_object_end(w);
+	}
+	json_array_end(w);
+}
+
+static void json_timing(struct json_writer *w, const struct hot_timing *t)
+{
+	const struct sym_frame *leaf = &t->names[t->n - 1];
+
+	json_object_begin(w);
+	json_key(w, "path");
+	json_array_begin(w);
+	for (size_t i = 0; i < t->n; i++)
+		json_string(w, t->names[i].function);
+	json_array_end(w);
+	str_field(w, "kind", t->zone ? "zone" : "function");
+	str_field(w, "name", leaf->function);
+	str_field(w, "file", leaf->file);
+	u64_field(w, "line", leaf->line);
+	u64_field(w, "calls", t->calls);
+	u64_field(w, "total_ns", t->incl_ns);
+	u64_field(w, "self_ns", t->self_ns);
+	json_object_end(w);
+}
+
+static int cpu_json(const struct hot_cpu *v, FILE *out)
+{
+	struct json_writer w;
+
+	json_writer_init(&w, out);
+	json_object_begin(&w);
+	u64_field(&w, "sample_period_ns", v->period_ns);
+	u64_field(&w, "samples", v->samples);
+	json_key(&w, "dropped");
+	json_object_begin(&w);
+	u64_field(&w, "in_shim", v->in_shim);
+	u64_field(&w, "in_loader_or_unwinder", v->in_loader);
+	u64_field(&w, "other", v->other);
+	json_object_end(&w);
+	json_key(&w, "functions");
+	json_array_begin(&w);
+	for (size_t i = 0; i < v->shown; i++)
+		json_func(&w, v, &v->fs.f[i]);
+	json_array_end(&w);
+	json_paths_threads(&w, v);
+	json_key(&w, "timings");
+	json_array_begin(&w);
+	for (size_t i = 0; i < v->ntimings; i++)
+		json_timing(&w, &v->timing[i]);
+	json_array_end(&w);
+	json_object_end(&w);
+	return json_writer_finish(&w);
+}
+
+/* --- the CPU report as text ------------------------------------------------ */
+
+/* A thread: its CPU time, share, and the function with most self time. */
+static const char thread_line[] =
+	"  thread %zu (tid %llu): %11s, %5.1f%%, most in %s\n";
+
+static void text_sampling(FILE *out, const struct hot_cpu *v)
+{
+	char a[32], b[32];
+
+	if (!v->have_sampler || !v->period_ns) {
+		fprintf(out,
+			"No CPU sampling in this trace (PERFSHIM_SAMPLE_HZ=0, or the program used SIGPROF itself).\n");
+		return;
+	}
+	fmt_ns(a, sizeof(a), v->samples * v->period_ns);
+	fmt_ns(b, sizeof(b), v->period_ns);
+	fprintf(out,
+		"CPU time: %s in %" PRIu64
+		" samples, one per %s of a thread's CPU time",
+		a, v->samples, b);
+	if (v->thread >= 0)
+		fprintf(out, " (thread %ld only)", v->thread);
+	uint64_t all = v->taken + v->in_shim + v->in_loader + v->other;
+
+	fprintf(out,
+		".\nNot sampled: %" PRIu64
+		" periods (%.1f%%) inside the shim (recording), %" PRIu64
+		" in the loader or unwinder, %" PRIu64 " other.\n",
+		v->in_shim, pct(v->in_shim, all), v->in_loader, v->other);
+}
+
+static void text_functions(FILE *out, const struct hot_cpu *v)
+{
+	char a[32], b[32], calls[24];
+
+	fprintf(out,
+		"\nFunctions by self time (%zu of %zu):\n"
+		"   self%%  total%%         self        total      calls  function\n",
+		v->shown, v->fs.n);
+	for (size_t i = 0; i < v->shown; i++) {
+		const struct hot_func *f = &v->fs.f[i];
+
+		fmt_ns(a, sizeof(a), f->self * v->period_ns);
+		fmt_ns(b, sizeof(b), f->total * v->period_ns);
+		if (f->has_calls)
+			snprintf(calls, sizeof(calls), "%" PRIu64, f->calls);
+		else
+			snprintf(calls, sizeof(calls), "-");
+		fprintf(out, "  %5.1f%%  %5.1f%%  %11s  %11s %10s  %s",
+			pct(f->self, v->samples), pct(f->total, v->samples), a,
+			b, calls, f->function);
+		if (f->file[0])
+			fprintf(out, "  %s:%u", f->file, f->line);
+		if (f->module[0])
+			fprintf(out, "  [%s]", f->module);
+		fputc('\n', out);
+	}
+}
+
+static void text_paths_threads(FILE *out, const struct hot_cpu *v)
+{
+	char a[32];
+
+	fprintf(out, "\nTop call paths (root first):\n");
+	for (size_t i = 0; i < v->paths.n && i < v->top; i++)
+		fprintf(out, "  %5.1f%%  %8" PRIu64 "  %s\n",
+			pct(v->paths.l[i].n, v->samples), v->paths.l[i].n,
+			v->paths.l[i].text);
+	fprintf(out, "\nThreads:\n");
+	for (size_t t = 0; t < v->nthreads; t++) {
+		const struct hot_thread *th = &v->threads[t];
+
+		if (!th->samples)
+			continue;
+		fmt_ns(a, sizeof(a), th->samples * v->period_ns);
+		fprintf(out, thread_line, t, (unsigned long long)th->tid, a,
+			pct(th->samples, v->samples), th->top ? th->top : "?");
+	}
+}
+
+static void text_timings(FILE *out, const struct hot_cpu *v)
+{
+	char incl[32], self[32], mean[32];
+
+	fprintf(out,
+		"\nExact timings (instrumented functions and zones, wall clock, per call path):\n"
+		"       calls    inclusive         self     per call  path\n");
+	for (size_t r = 0; r < v->nrows; r++) {
+		const struct hot_timing *t = &v->timing[v->rows[r].timing];
+		const struct sym_frame *f = &t->names[t->n - 1];
+
+		fmt_ns(incl, sizeof(incl), t->incl_ns);
+		fmt_ns(self, sizeof(self), t->self_ns);
+		fmt_ns(mean, sizeof(mean),
+		       t->calls ? t->incl_ns / t->calls : 0);
+		fprintf(out, "  %10" PRIu64 " %12s %12s %12s  %*s%s%s",
+			t->calls, incl, self, mean, 2 * v->rows[r].depth, "",
+			t->zone ? "zone " : "", f->function);
+		if (f->file[0])
+			fprintf(out, "  %s:%u", f->file, f->line);
+		fputc('\n', out);
+	}
+	if (v->hidden)
+		fprintf(out,
+			"  (and %zu more paths, and what is under them: --top raises the limit of %zu rows)\n",
+			v->hidden, v->row_limit);
+	if (v->unmatched || v->not_kept)
+		fprintf(out,
+			"  (%" PRIu64 " unmatched exits or zone ends, %" PRIu64
+			" frames too deep to time)\n",
+			v->unmatched, v->not_kept);
+}
+
+static int cpu_text(const struct hot_cpu *v, FILE *out)
+{
+	text_sampling(out, v);
+	if (v->fs.n)
+		text_functions(out, v);
+	if (v->paths.n)
+		text_paths_threads(out, v);
+	if (v->ntimings)
+		text_timings(out, v);
+	return fflush(out) ? -1 : 0;
+}
+
+/* --- allocation sites ----------------------------------------------------- */
+
+static void json_site(struct json_writer *w, const struct hot_site *s)
+{
+	json_object_begin(w);
+	u64_field(w, "allocs", s->allocs);
+	u64_field(w, "bytes", s->bytes);
+	u64_field(w, "peak_bytes", s->peak);
+	u64_field(w, "temporary", s->temporary);
+	u64_field(w, "leaked_bytes", s->leaked);
+	json_key(w, "stack");
+	json_array_begin(w);
+	for (size_t k = 0; k < s->nframes; k++) {
+		json_object_begin(w);
+		str_field(w, "function", s->frames[k].function);
+		str_field(w, "file", s->frames[k].file);
+		u64_field(w, "line", s->frames[k].line);
+		str_field(w, "module", s->frames[k].module);
+		json_object_end(w);
+	}
+	json_array_end(w);
+	json_object_end(w);
+}
+
+static int sites_json(const struct hot_sites *v, FILE *out)
+{
+	struct json_writer w;
+
+	json_writer_init(&w, out);
+	json_object_begin(&w);
+	str_field(&w, "by", v->by);
+	str_field(&w, "temporary_rule",
+		  "freed by the allocating thread before its next allocation");
+	u64_field(&w, "peak_bytes", v->peak_bytes);
+	json_key(&w, "sites");
+	json_array_begin(&w);
+	for (size_t i = 0; i < v->n; i++)
+		json_site(&w, &v->site[i]);
+	json_array_end(&w);
+	json_object_end(&w);
+	return json_writer_finish(&w);
+}
+
+/* A site's frames shown in text: the innermost few. */
+#define SITE_FRAMES 8
+
+static void text_site(FILE *out, const struct hot_site *s)
+{
+	fprintf(out,
+		"%" PRIu64 " allocations, %" PRIu64 " bytes, %" PRIu64
+		" bytes at peak, %" PRIu64 " temporary (%.1f%%), at:\n",
+		s->allocs, s->bytes, s->peak, s->temporary,
+		pct(s->temporary, s->allocs));
+	for (size_t k = 0; k < s->nframes && k < SITE_FRAMES; k++) {
+		const struct sym_frame *f = &s->frames[k];
+
+		fprintf(out, "    #%-2zu %s", k, f->function);
+		if (f->file[0])
+			fprintf(out, "  %s:%u", f->file, f->line);
+		if (f->module[0])
+			fprintf(out, "  [%s]", f->module);
+		fputc('\n', out);
+	}
+	fputc('\n', out);
+}
+
+static int sites_text(const struct hot_sites *v, FILE *out)
+{
+	fprintf(out,
+		"Allocation sites by %s; peak: bytes live at the heap's peak (%" PRIu64
+		" bytes); temporary: freed by the allocating thread before its next allocation.\n\n",
+		v->by, v->peak_bytes);
+	for (size_t i = 0; i < v->n; i++)
+		text_site(out, &v->site[i]);
+	if (!v->n)
+		fprintf(out, "No allocation site has any.\n");
+	return fflush(out) ? -1 : 0;
+}
+
+/* --- flame graphs --------------------------------------------------------- */
+
+static int flame_text(const struct hot_lines *ls, FILE *out)
+{
+	for (size_t i = 0; i < ls->n; i++)
+		fprintf(out, "%s %" PRIu64 "\n", ls->l[i].text, ls->l[i].n);
+	if (fflush(out))
+		return error("cannot write the output");
+	return 0;
+}
+
+int render_hotspots_text(const struct hot_result *r, FILE *out)
+{
+	switch (r->mode) {
+	case HOT_SITES:
+		return sites_text(&r->sites, out);
+	case HOT_FLAME:
+		return flame_text(&r->flame, out);
+	default:
+		return cpu_text(&r->cpu, out);
+	}
+}
+
+int render_hotspots_json(const struct hot_result *r, FILE *out)
+{
+	/* A flame graph is collapsed stacks, never JSON (cli.c says so). */
+	return r->mode == HOT_SITES ? sites_json(&r->sites, out)
+				    : cpu_json(&r->cpu, out);
+}
