@@ -389,6 +389,50 @@ const char *growth_verdict_name(enum growth_verdict v)
 }
 
 /*
+ * The verdict on a trend: significant, and above every floor (bytes per
+ * unit, relative to the median, over the scatter, over the points), or
+ * STABLE with the first floor it stays under.
+ */
+static void decide(const struct growth_options *o, const char *unit,
+		   double span, double total_floor, struct growth_trend *sv)
+{
+	if (!(sv->t.p_value < o->alpha) || !(sv->t.lo > 0)) {
+		sv->verdict = GROWTH_STABLE;
+		snprintf(
+			sv->why, sizeof(sv->why),
+			"no significant upward trend (p = %.3g, interval from %.4g to %.4g)",
+			sv->t.p_value, sv->t.lo, sv->t.hi);
+	} else if (!(sv->t.slope >= o->floor_bytes)) {
+		sv->verdict = GROWTH_STABLE;
+		snprintf(sv->why, sizeof(sv->why),
+			 "a trend, but below the floor of %.4g bytes per %s",
+			 o->floor_bytes, unit);
+	} else if (!(sv->relative >= o->floor_rel)) {
+		sv->verdict = GROWTH_STABLE;
+		snprintf(
+			sv->why, sizeof(sv->why),
+			"a trend, but only %.3g%% of the median over the points (floor %.3g%%)",
+			100 * sv->relative, 100 * o->floor_rel);
+	} else if (!(sv->growth >= NOISE_RATIO * sv->scatter)) {
+		sv->verdict = GROWTH_STABLE;
+		snprintf(
+			sv->why, sizeof(sv->why),
+			"a trend, but its growth over the points (%.0f bytes) is under %d times their scatter around it (%.0f)",
+			sv->growth, NOISE_RATIO, sv->scatter);
+	} else if (!(sv->t.slope * span >= total_floor)) {
+		sv->verdict = GROWTH_STABLE;
+		snprintf(
+			sv->why, sizeof(sv->why),
+			"a trend, but only %.0f bytes over the points (floor %.0f)",
+			sv->t.slope * span, total_floor);
+	} else {
+		sv->verdict = GROWTH_GROWING;
+		snprintf(sv->why, sizeof(sv->why),
+			 "significant upward trend above the floor");
+	}
+}
+
+/*
  * One series over points [from, n): Mann-Kendall says whether there is a
  * trend, Theil-Sen how steep it is; the floor whether it matters.
  */
@@ -444,40 +488,7 @@ static int judge(const struct growth_options *o, const double *x,
 
 	sv->relative = sv->median > 0 ? sv->t.slope * span / sv->median
 				      : (sv->t.slope > 0 ? INFINITY : 0);
-	if (!(sv->t.p_value < o->alpha) || !(sv->t.lo > 0)) {
-		sv->verdict = GROWTH_STABLE;
-		snprintf(
-			sv->why, sizeof(sv->why),
-			"no significant upward trend (p = %.3g, interval from %.4g to %.4g)",
-			sv->t.p_value, sv->t.lo, sv->t.hi);
-	} else if (!(sv->t.slope >= o->floor_bytes)) {
-		sv->verdict = GROWTH_STABLE;
-		snprintf(sv->why, sizeof(sv->why),
-			 "a trend, but below the floor of %.4g bytes per %s",
-			 o->floor_bytes, unit);
-	} else if (!(sv->relative >= o->floor_rel)) {
-		sv->verdict = GROWTH_STABLE;
-		snprintf(
-			sv->why, sizeof(sv->why),
-			"a trend, but only %.3g%% of the median over the points (floor %.3g%%)",
-			100 * sv->relative, 100 * o->floor_rel);
-	} else if (!(sv->growth >= NOISE_RATIO * sv->scatter)) {
-		sv->verdict = GROWTH_STABLE;
-		snprintf(
-			sv->why, sizeof(sv->why),
-			"a trend, but its growth over the points (%.0f bytes) is under %d times their scatter around it (%.0f)",
-			sv->growth, NOISE_RATIO, sv->scatter);
-	} else if (!(sv->t.slope * span >= total_floor)) {
-		sv->verdict = GROWTH_STABLE;
-		snprintf(
-			sv->why, sizeof(sv->why),
-			"a trend, but only %.0f bytes over the points (floor %.0f)",
-			sv->t.slope * span, total_floor);
-	} else {
-		sv->verdict = GROWTH_GROWING;
-		snprintf(sv->why, sizeof(sv->why),
-			 "significant upward trend above the floor");
-	}
+	decide(o, unit, span, total_floor, sv);
 	return 0;
 }
 
