@@ -603,6 +603,99 @@ static int nodes_rec(struct trace_reader *r, const uint8_t *p,
 	return 0;
 }
 
+static int thread_rec(struct trace_reader *r, const uint8_t *p,
+		      const uint8_t *end)
+{
+	const struct trace_visitor *v = r->v;
+	const char *what = "top-level";
+	uint64_t a, b;
+
+	GET(a);
+	GET(b);
+	char *name = get_string(&p, end, 0);
+
+	if (!name)
+		return fail(r, "corrupt trace: bad thread record");
+	int rc = ensure_thread(r, a);
+
+	if (!rc) {
+		r->q[a].known = 1;
+		if (v->thread && v->thread(v->ctx, (uint32_t)a, b, name))
+			rc = -1, r->stopped = 1;
+	}
+	free(name);
+	return rc;
+}
+
+/* Two (ticks, ns) pairs, the first and the latest: the clock's rate. */
+static int clock_rec(struct trace_reader *r, const uint8_t *p,
+		     const uint8_t *end)
+{
+	const char *what = "top-level";
+	uint64_t a, b;
+
+	GET(a);
+	GET(b);
+	if (r->nclock++ == 0) {
+		r->clock_t0 = a;
+		r->clock_n0 = b;
+	} else if (a > r->clock_t0 && b >= r->clock_n0) {
+		r->clock_t1 = a;
+		r->clock_n1 = b;
+		r->ns_per_tick = (double)(r->clock_n1 - r->clock_n0) /
+				 (double)(r->clock_t1 - r->clock_t0);
+	}
+	return 0;
+}
+
+static int end_rec(struct trace_reader *r, const uint8_t *p, const uint8_t *end)
+{
+	const struct trace_visitor *v = r->v;
+	const char *what = "top-level";
+	struct trace_end e;
+	uint64_t a, st, dummy;
+
+	memset(&e, 0, sizeof(e));
+	GET(a);
+	GET(st);
+	GET(e.alloc_calls);
+	GET(e.free_calls);
+	GET(e.alloc_bytes);
+	GET(dummy);
+	GET(e.lost);
+	e.how = (unsigned)a;
+	e.status = (int)perfshim_unzigzag(st);
+	/* Everything before the END is complete: deliver it now. */
+	if (release(r, UINT64_MAX))
+		return -1;
+	r->seen_end = 1;
+	if (v->end && v->end(v->ctx, &e))
+		return r->stopped = 1, -1;
+	return 0;
+}
+
+static int string_rec(struct trace_reader *r, const uint8_t *p,
+		      const uint8_t *end)
+{
+	const struct trace_visitor *v = r->v;
+	const char *what = "top-level";
+	uint64_t a;
+
+	GET(a);
+	char *text = get_string(&p, end, 0);
+
+	if (!text || a == 0 || a > PERFSHIM_MAX_STRINGS) {
+		free(text);
+		return fail(r, "corrupt trace: bad string record");
+	}
+	int rc = v->string ? v->string(v->ctx, (uint32_t)a, text) : 0;
+
+	free(text);
+	if (rc)
+		return r->stopped = 1, -1;
+	return 0;
+}
+
 static int record(struct trace_reader *r, uint8_t tag, const uint8_t *p,
 		  const uint8_t *end)
 {
@@ -631,39 +724,12 @@ static int record(struct trace_reader *r, uint8_t tag, const uint8_t *p,
 		return 0;
 	case PERFSHIM_REC_NODES:
 		return nodes_rec(r, p, end);
-	case PERFSHIM_REC_THREAD: {
-		GET(a);
-		GET(b);
-		char *name = get_string(&p, end, 0);
-
-		if (!name)
-			return fail(r, "corrupt trace: bad thread record");
-		int rc = ensure_thread(r, a);
-
-		if (!rc) {
-			r->q[a].known = 1;
-			if (v->thread &&
-			    v->thread(v->ctx, (uint32_t)a, b, name))
-				rc = -1, r->stopped = 1;
-		}
-		free(name);
-		return rc;
-	}
+	case PERFSHIM_REC_THREAD:
+		return thread_rec(r, p, end);
 	case PERFSHIM_REC_CHUNK:
 		return chunk(r, p, end);
 	case PERFSHIM_REC_CLOCK:
-		GET(a);
-		GET(b);
-		if (r->nclock++ == 0) {
-			r->clock_t0 = a;
-			r->clock_n0 = b;
-		} else if (a > r->clock_t0 && b >= r->clock_n0) {
-			r->clock_t1 = a;
-			r->clock_n1 = b;
-			r->ns_per_tick = (double)(r->clock_n1 - r->clock_n0) /
-					 (double)(r->clock_t1 - r->clock_t0);
-		}
-		return 0;
+		return clock_rec(r, p, end);
 	case PERFSHIM_REC_SYNC:
 		GET(a);
 		return release(r, a);
@@ -673,28 +739,8 @@ static int record(struct trace_reader *r, uint8_t tag, const uint8_t *p,
 		if (v->lost && v->lost(v->ctx, a, b))
 			return r->stopped = 1, -1;
 		return 0;
-	case PERFSHIM_REC_END: {
-		struct trace_end e;
-		uint64_t st, dummy;
-
-		memset(&e, 0, sizeof(e));
-		GET(a);
-		GET(st);
-		GET(e.alloc_calls);
-		GET(e.free_calls);
-		GET(e.alloc_bytes);
-		GET(dummy);
-		GET(e.lost);
-		e.how = (unsigned)a;
-		e.status = (int)perfshim_unzigzag(st);
-		/* Everything before the END is complete: deliver it now. */
-		if (release(r, UINT64_MAX))
-			return -1;
-		r->seen_end = 1;
-		if (v->end && v->end(v->ctx, &e))
-			return r->stopped = 1, -1;
-		return 0;
-	}
+	case PERFSHIM_REC_END:
+		return end_rec(r, p, end);
 	case PERFSHIM_REC_MEMORY: {
 		uint64_t ts;
 
@@ -707,23 +753,10 @@ static int record(struct trace_reader *r, uint8_t tag, const uint8_t *p,
 			return r->stopped = 1, -1;
 		return 0;
 	}
-	case PERFSHIM_REC_STRING: {
+	case PERFSHIM_REC_STRING:
 		if (r->hdr.minor < 1)
 			break;
-		GET(a);
-		char *text = get_string(&p, end, 0);
-
-		if (!text || a == 0 || a > PERFSHIM_MAX_STRINGS) {
-			free(text);
-			return fail(r, "corrupt trace: bad string record");
-		}
-		int rc = v->string ? v->string(v->ctx, (uint32_t)a, text) : 0;
-
-		free(text);
-		if (rc)
-			return r->stopped = 1, -1;
-		return 0;
-	}
+		return string_rec(r, p, end);
 	default:
 		break;
 	}
