@@ -2,11 +2,17 @@
  * model.h - what a trace says, as data: the one model that every report
  * renders (see shared/DESIGN.md, "The analyzer").
  *
- * It grows report by report. Today it holds the run's metadata and
- * totals (struct run), filled by run_collect() from the reader's header
- * and the replay; the leak, hot-spot and growth reports still keep their
- * own collections (struct leak_result, struct hotspots, growth.c).
- * Renderers take a model and only format: render.h.
+ * It grows report by report. Today it is the run's metadata and totals
+ * (struct run, here), filled by run_collect() from the reader's header
+ * and the replay, beside each report's results: struct leak_result
+ * (leaks.h: leaks with their kinds and stacks), struct hot_result
+ * (hotspots.h: CPU samples by function, path and thread, exact timings,
+ * allocation sites, collapsed stacks) and struct growth_result
+ * (growth.h: the heap and RSS series with their markers, the verdict,
+ * the sites that grow). Renderers (render.h) take them and only format.
+ * Still to come: one struct that holds them all, frames keyed by
+ * function and file rather than by address (so that two builds' models
+ * match), and the merge of several runs.
  */
 #ifndef PERFSHIM_MODEL_H
 #define PERFSHIM_MODEL_H
