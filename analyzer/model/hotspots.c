@@ -18,25 +18,23 @@
 #define MAX_INLINE FRAMES_MAX_INLINE
 #define DEFAULT_TOP 20
 
-/* Grow *p (an array of n elements of size) to hold at least need. */
-static int vgrow(void *pp, size_t *cap, size_t need, size_t size)
+/*
+ * Grow *p (an array of *cap elements of size) to hold at least need,
+ * the new elements zeroed: arrays indexed by thread read them as empty.
+ */
+static void vgrow(void *pp, size_t *cap, size_t need, size_t size)
 {
 	void **p = pp;
 
 	if (need <= *cap)
-		return 0;
+		return;
 	size_t c = *cap ? *cap : 64;
 
 	while (c < need)
 		c *= 2;
-	void *q = realloc(*p, c * size);
-
-	if (!q)
-		return -1;
-	memset((char *)q + *cap * size, 0, (c - *cap) * size);
-	*p = q;
+	*p = xreallocarray(*p, c, size);
+	memset((char *)*p + *cap * size, 0, (c - *cap) * size);
 	*cap = c;
-	return 0;
 }
 
 struct samp {
@@ -114,9 +112,8 @@ static int add_sample(struct hotspots *h, uint32_t stack, uint32_t thread)
 			       samp_eq, ctx, h->nsamps);
 
 	if (i == h->nsamps) {
-		if (vgrow(&h->samps, &h->capsamps, h->nsamps + 1,
-			  sizeof(*h->samps)))
-			return error("out of memory");
+		vgrow(&h->samps, &h->capsamps, h->nsamps + 1,
+		      sizeof(*h->samps));
 		h->samps[h->nsamps++] = key;
 	}
 	h->samps[i].n++;
@@ -141,11 +138,8 @@ static struct site *site_get(struct hotspots *h, uint32_t stack)
 			       h->nsites);
 
 	if (i == h->nsites) {
-		if (vgrow(&h->sites, &h->capsites, h->nsites + 1,
-			  sizeof(*h->sites))) {
-			error("out of memory");
-			return NULL;
-		}
+		vgrow(&h->sites, &h->capsites, h->nsites + 1,
+		      sizeof(*h->sites));
 		h->sites[h->nsites].stack = stack;
 		h->sites[h->nsites].gen = h->gen;
 		h->nsites++;
@@ -174,8 +168,6 @@ static int on_event(void *ctx, const struct trace_event *ev)
 	if (ev->kind == PERFSHIM_EV_ALLOC) {
 		struct site *s = site_get(h, canon(rp, ev->stack));
 
-		if (!s)
-			return -1;
 		s->allocs++;
 		s->bytes += ev->size;
 		s->live += ev->size;
@@ -183,9 +175,8 @@ static int on_event(void *ctx, const struct trace_event *ev)
 			h->last_peak = rp->peak_bytes;
 			h->gen++;
 		}
-		if (vgrow(&h->last, &h->caplast, (size_t)ev->thread + 1,
-			  sizeof(*h->last)))
-			return error("out of memory");
+		vgrow(&h->last, &h->caplast, (size_t)ev->thread + 1,
+		      sizeof(*h->last));
 		h->last[ev->thread].addr = ev->addr;
 		h->last[ev->thread].ts = ev->ts;
 		return 0;
@@ -194,8 +185,6 @@ static int on_event(void *ctx, const struct trace_event *ev)
 		const struct live_block *b = &rp->freed;
 		struct site *s = site_get(h, b->stack);
 
-		if (!s)
-			return -1;
 		s->live -= b->size < s->live ? b->size : s->live;
 		if (b->thread == ev->thread && b->thread < h->caplast &&
 		    h->last[b->thread].addr == b->addr &&
@@ -210,8 +199,7 @@ static int on_thread(void *ctx, uint32_t index, uint64_t tid, const char *name)
 	struct hotspots *h = ctx;
 
 	(void)name;
-	if (vgrow(&h->tids, &h->captids, (size_t)index + 1, sizeof(*h->tids)))
-		return error("out of memory");
+	vgrow(&h->tids, &h->captids, (size_t)index + 1, sizeof(*h->tids));
 	h->tids[index] = tid;
 	return 0;
 }
@@ -234,9 +222,8 @@ static uint32_t path_get(struct hotspots *h, uint32_t parent, uint32_t type,
 	size_t i = hashtab_put(&h->path_ix, hh, path_eq, ctx, h->npaths);
 
 	if (i == h->npaths) {
-		if (vgrow(&h->paths, &h->cappaths, h->npaths + 1,
-			  sizeof(*h->paths)))
-			return 0;
+		vgrow(&h->paths, &h->cappaths, h->npaths + 1,
+		      sizeof(*h->paths));
 		h->paths[h->npaths++] = key;
 	}
 	return (uint32_t)i + 1;
@@ -424,8 +411,7 @@ static struct hot_func *func_get(struct hot_funcs *fs,
 	size_t i = hashtab_put(&fs->ix, hh, func_eq, ctx, fs->n);
 
 	if (i == fs->n) {
-		if (vgrow(&fs->f, &fs->cap, fs->n + 1, sizeof(*fs->f)))
-			return NULL;
+		vgrow(&fs->f, &fs->cap, fs->n + 1, sizeof(*fs->f));
 		key.file = fr->file;
 		key.line = fr->line;
 		fs->f[fs->n++] = key;
@@ -473,8 +459,7 @@ static int line_add(struct hot_lines *ls, const char *text, uint64_t n)
 	size_t i = hashtab_put(&ls->ix, hh, line_eq, ctx, ls->n);
 
 	if (i == ls->n) {
-		if (vgrow(&ls->l, &ls->cap, ls->n + 1, sizeof(*ls->l)))
-			return error("out of memory");
+		vgrow(&ls->l, &ls->cap, ls->n + 1, sizeof(*ls->l));
 		ls->l[ls->n++].text = xstrdup(text);
 	}
 	ls->l[i].n += n;
@@ -633,8 +618,6 @@ static int count_stack(struct hot_cpu *v, const struct samp *s,
 	for (size_t k = 0; k < n; k++) {
 		struct hot_func *f = func_get(&v->fs, &frames[k]);
 
-		if (!f)
-			return error("out of memory");
 		if (k == 0)
 			f->self += s->n;
 		if (f->mark != v->fs.mark) {
@@ -647,9 +630,8 @@ static int count_stack(struct hot_cpu *v, const struct samp *s,
 	/* fs moves as it grows: keep indices. */
 	thread_leaf(tf, ntf, captf, s->thread,
 		    (size_t)(func_get(&v->fs, &frames[0]) - v->fs.f), s->n);
-	if (vgrow(&v->threads, &v->nthreads, (size_t)s->thread + 1,
-		  sizeof(*v->threads)))
-		return error("out of memory");
+	vgrow(&v->threads, &v->nthreads, (size_t)s->thread + 1,
+	      sizeof(*v->threads));
 	v->threads[s->thread].samples += s->n;
 	return 0;
 }
@@ -707,10 +689,6 @@ static int count_timings(struct hot_cpu *v, const struct hotspots *h,
 			struct sym_frame fr = entry_frame(h, sym, p->value);
 			struct hot_func *f = func_get(&v->fs, &fr);
 
-			if (!f) {
-				free(names);
-				return error("out of memory");
-			}
 			f->calls += p->calls;
 			f->has_calls = 1;
 		}

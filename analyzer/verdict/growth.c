@@ -446,10 +446,8 @@ static int judge(const struct growth_options *o, const double *x,
 	sv->t.p_value = 1;
 	sv->t.n_ratio = 1;
 	if (n) {
-		double *m = malloc(n * sizeof(*m));
+		double *m = xcalloc(n, sizeof(*m));
 
-		if (!m)
-			return error("out of memory");
 		memcpy(m, y, n * sizeof(*m));
 		sv->median = stats_median(m, n);
 		free(m);
@@ -475,10 +473,8 @@ static int judge(const struct growth_options *o, const double *x,
 	if (stats_trend_autocorr(x, y, n, 1 - o->alpha, &sv->t))
 		return error("out of memory");
 	double span = x[n - 1] - x[0];
-	double *res = malloc(n * sizeof(*res));
+	double *res = xcalloc(n, sizeof(*res));
 
-	if (!res)
-		return error("out of memory");
 	for (size_t i = 0; i < n; i++)
 		res[i] = y[i] - sv->t.slope * x[i];
 	sv->scatter =
@@ -517,15 +513,11 @@ static int rank_sites(const struct collector *c, size_t from,
 {
 	size_t j0 = (from + c->sstride - 1) / c->sstride, k = 0;
 	size_t n = c->nsp > j0 ? c->nsp - j0 : 0;
-	double *x = malloc((n ? n : 1) * sizeof(*x));
-	double *y = malloc((n ? n : 1) * sizeof(*y)), total = 0;
-	struct ranked *r = calloc(c->nsites ? c->nsites : 1, sizeof(*r));
+	double *x = xcalloc(n, sizeof(*x));
+	double *y = xcalloc(n, sizeof(*y)), total = 0;
+	struct ranked *r = xcalloc(c->nsites, sizeof(*r));
 	int rc = 0;
 
-	if (!x || !y || !r) {
-		rc = error("out of memory");
-		goto out;
-	}
 	for (size_t j = 0; j < n; j++)
 		x[j] = c->pts[(j0 + j) * c->sstride].x;
 	for (size_t i = 0; i < c->nsites && n >= 2; i++) {
