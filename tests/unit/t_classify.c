@@ -193,14 +193,12 @@ static void test_kinds_parse(void)
 	ok(!leak_kinds_parse("definite,possible", &m) &&
 		   m == (1u << LEAK_DEFINITE | 1u << LEAK_POSSIBLE),
 	   "--leak-kinds definite,possible");
-	ok(!leak_kinds_parse("all", &m) && m == (1u << LEAK_KINDS) - 1, "--"
-									"leak-"
-									"kinds "
-									"all");
-	ok(leak_kinds_parse("definite,", &m) < 0, "a trailing comma is "
-						  "refused");
-	ok(leak_kinds_parse("lost", &m) < 0, "a word that is no kind is "
-					     "refused");
+	ok(!leak_kinds_parse("all", &m) && m == (1u << LEAK_KINDS) - 1,
+	   "--leak-kinds all");
+	ok(leak_kinds_parse("definite,", &m) < 0,
+	   "a trailing comma is refused");
+	ok(leak_kinds_parse("lost", &m) < 0,
+	   "a word that is no kind is refused");
 	ok(leak_kinds_parse("", &m) < 0, "an empty list is refused");
 }
 

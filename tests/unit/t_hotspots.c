@@ -177,24 +177,22 @@ static void test_report(void)
 	is_int(run(&file, &o, &text, &err), 0, "a good trace reports");
 	ok(text && strstr(text, "\"samples\":3"), "3 samples");
 	ok(text && strstr(text, "\"self_samples\":3"), "all self in one leaf");
-	ok(text && strstr(text, "\"path\":[\"outer\",\"inner\"],\"kind\":"
-				"\"zone\",\"name\":\"inner\""),
+	ok(text && strstr(text,
+			  "\"path\":[\"outer\",\"inner\"],\"kind\":\"zone\",\"name\":\"inner\""),
 	   "the zone path outer;inner");
-	ok(text && strstr(text, "\"calls\":3,\"total_ns\":3000"), "inner's "
-								  "calls and "
-								  "time");
+	ok(text && strstr(text, "\"calls\":3,\"total_ns\":3000"),
+	   "inner's calls and time");
 	ok(text && strstr(text, "\"in_shim\":1"), "dropped counts");
 	free(text);
 
 	o.mode = HOT_SITES;
 	o.key = HOT_BY_PEAK;
 	is_int(run(&file, &o, &text, &err), 0, "--by peak");
-	ok(text && strstr(text, "\"peak_bytes\":250,\"sites\":[{\"allocs\":2,"
-				"\"bytes\":250,\"peak_bytes\":250,"
-				"\"temporary\":1"),
+	ok(text && strstr(text,
+			  "\"peak_bytes\":250,\"sites\":[{\"allocs\":2,\"bytes\":250,\"peak_bytes\":250,\"temporary\":1"),
 	   "the site of the peak: 250 bytes, one temporary");
-	ok(text && !strstr(text, "\"allocs\":1,"), "the site freed before the "
-						   "peak is not in it");
+	ok(text && !strstr(text, "\"allocs\":1,"),
+	   "the site freed before the peak is not in it");
 	free(text);
 
 	o.mode = HOT_FLAME;

@@ -117,8 +117,8 @@ static void test_free_before_alloc(void)
 	const struct ev e1[] = { { 2003, 0x2000, 30 } };
 
 	is_int(replay2(&rp, e0, 1, e1, 1), 0, "free first: read");
-	ok(rp.live_count == 0 && !live_at(&rp, 0x2000), "free first: the block "
-							"is not live");
+	ok(rp.live_count == 0 && !live_at(&rp, 0x2000),
+	   "free first: the block is not live");
 	is_uint(rp.live_bytes, 0, "free first: no live bytes");
 	is_uint(rp.unknown_frees, 0, "free first: no untracked free");
 	is_uint(rp.reordered, 1, "free first: one pair put back in order");
@@ -143,8 +143,8 @@ static void test_not_inversions(void)
 	const struct ev e1[] = { { 2000, 0x3000, 20 }, { 70000, 0x4000, 30 } };
 
 	is_int(replay2(&rp, e0, 5, e1, 2), 0, "far apart: read");
-	ok(!live_at(&rp, 0x3000), "far apart: the late free took the new "
-				  "block");
+	ok(!live_at(&rp, 0x3000),
+	   "far apart: the late free took the new block");
 	ok(live_at(&rp, 0x4000) && live_at(&rp, 0x4000)->size == 30,
 	   "far apart: an allocation after a lone free stays live");
 	ok(live_at(&rp, 0x5000) && live_at(&rp, 0x5000)->size == 40,

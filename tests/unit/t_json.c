@@ -75,8 +75,7 @@ static void nesting(void)
 	json_object_end(w);
 	is_int(mem_close(&m), 0, "nested document finishes cleanly");
 	is_str(m.buf,
-	       "{\"a\":[1,-2,{\"b\":null,\"c\":[[]]}],\"empty\":{},"
-	       "\"t\":true,\"f\":false,\"s\":\"x\",\"nul\":null}\n",
+	       "{\"a\":[1,-2,{\"b\":null,\"c\":[[]]}],\"empty\":{},\"t\":true,\"f\":false,\"s\":\"x\",\"nul\":null}\n",
 	       "nested objects and arrays, commas and newline");
 	free(m.buf);
 
@@ -192,8 +191,7 @@ static void numbers(void)
 	json_array_end(w);
 	mem_close(&m);
 	is_str(m.buf,
-	       "[0,18446744073709551615,-9223372036854775808,"
-	       "9223372036854775807,-1]\n",
+	       "[0,18446744073709551615,-9223372036854775808,9223372036854775807,-1]\n",
 	       "64-bit integers at the extremes");
 	free(m.buf);
 
@@ -214,11 +212,8 @@ static void numbers(void)
 	json_array_end(w);
 	mem_close(&m);
 	is_str(m.buf,
-	       "[0.1,1.5,-0,3,1e+300,0.3333333333333333,0.30000000000000004,"
-	       "1.7976931348623157e+308,1e-07,"
-	       "null,null,null]\n",
-	       "doubles: fewest digits that read back, up to 17; "
-	       "null when not finite");
+	       "[0.1,1.5,-0,3,1e+300,0.3333333333333333,0.30000000000000004,1.7976931348623157e+308,1e-07,null,null,null]\n",
+	       "doubles: fewest digits that read back, up to 17; null when not finite");
 	free(m.buf);
 }
 
@@ -342,8 +337,8 @@ static void misuse(void)
 	for (i = 0; i < JSON_MAX_DEPTH; i++)
 		json_array_end(w);
 	r = mem_close(&m);
-	ok(r == 0 && m.len == 2 * JSON_MAX_DEPTH + 1, "JSON_MAX_DEPTH levels "
-						      "of nesting work");
+	ok(r == 0 && m.len == 2 * JSON_MAX_DEPTH + 1,
+	   "JSON_MAX_DEPTH levels of nesting work");
 	free(m.buf);
 
 	w = mem_open(&m);

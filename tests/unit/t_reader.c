@@ -172,8 +172,8 @@ static void test_twin_nodes(void)
 	capture_end();
 	ok(rp.nnodes == 5 && rp.nodes[3].canon == 1 && rp.nodes[4].canon == 2,
 	   "twins: a node written twice maps to the first");
-	ok(rp.live_count == 2 && rp.live_bytes == 30, "twins: both blocks "
-						      "live");
+	ok(rp.live_count == 2 && rp.live_bytes == 30,
+	   "twins: both blocks live");
 	ok(rp.freed.addr == 0, "twins: nothing freed yet");
 	{
 		int same = 1;
@@ -200,9 +200,8 @@ static void test_future_major(void)
 	const char *err = capture_end();
 
 	ok(r == NULL, "a newer major version is refused");
-	ok(strstr(err, "is not readable by this perfanalyze") != NULL, "and "
-								       "says "
-								       "why");
+	ok(strstr(err, "is not readable by this perfanalyze") != NULL,
+	   "and says why");
 	trace_reader_free(r);
 	free(file.p);
 }
@@ -319,12 +318,10 @@ static void test_minor1_records(void)
 	capture_start();
 	is_int(r ? trace_reader_run(r, &tee.out) : -2, 0, "minor 1: read");
 	capture_end();
-	ok(s.samples == 1 && s.sample_stack == 1, "minor 1: a CPU sample "
-						  "with its stack");
-	ok(s.marks == 1 && s.mark_label == 1 && s.mark_ts == 15, "minor 1: a "
-								 "marker with "
-								 "its label "
-								 "and time");
+	ok(s.samples == 1 && s.sample_stack == 1,
+	   "minor 1: a CPU sample with its stack");
+	ok(s.marks == 1 && s.mark_label == 1 && s.mark_ts == 15,
+	   "minor 1: a marker with its label and time");
 	is_str(replay_string(&rp, s.mark_label), "iteration",
 	       "minor 1: replay keeps the label's text");
 	is_str(replay_string(&rp, 7), "?", "minor 1: an unknown id reads ?");
@@ -332,8 +329,8 @@ static void test_minor1_records(void)
 	   "minor 1: a memory sample");
 	ok(s.ext == 1 && s.ext_tag == PERFSHIM_REC_TIMING && s.ext_len == 3,
 	   "minor 1: an extension record reaches its owner");
-	ok(rp.nnodes == 2 && rp.live_count == 0, "minor 1: the tee fed replay "
-						 "too");
+	ok(rp.nnodes == 2 && rp.live_count == 0,
+	   "minor 1: the tee fed replay too");
 	replay_release(&rp);
 	trace_reader_free(r);
 	free(file.p);

@@ -68,24 +68,22 @@ int main(void)
 	};
 
 	plan(10);
-	ok(leaks_runtime_owned(truncated, 1) == NULL, "a truncated stack with "
-						      "no program frame is not "
-						      "the runtime's");
-	ok(leaks_runtime_owned(dtv, 5) != NULL, "the DTV of a thread stack "
-						"glibc caches");
+	ok(leaks_runtime_owned(truncated, 1) == NULL,
+	   "a truncated stack with no program frame is not the runtime's");
+	ok(leaks_runtime_owned(dtv, 5) != NULL,
+	   "the DTV of a thread stack glibc caches");
 	ok(leaks_runtime_owned(stdio_buf, 4) != NULL, "stdio buffer");
 	ok(leaks_runtime_owned(locale, 4) != NULL, "setlocale's copies");
-	ok(leaks_runtime_owned(pool, 3) != NULL, "runtime start-up with no "
-						 "program frame");
-	ok(leaks_runtime_owned(user_strdup, 3) == NULL, "a leak through strdup "
-							"is the program's");
-	ok(leaks_runtime_owned(user_fopen, 3) == NULL, "an unclosed FILE is "
-						       "the program's");
-	ok(leaks_runtime_owned(below_program, 2) == NULL, "runtime frames "
-							  "below the program's "
-							  "do not count");
-	ok(leaks_runtime_owned(lib_ctor, 2) == NULL, "a library constructor's "
-						     "leak is the program's");
+	ok(leaks_runtime_owned(pool, 3) != NULL,
+	   "runtime start-up with no program frame");
+	ok(leaks_runtime_owned(user_strdup, 3) == NULL,
+	   "a leak through strdup is the program's");
+	ok(leaks_runtime_owned(user_fopen, 3) == NULL,
+	   "an unclosed FILE is the program's");
+	ok(leaks_runtime_owned(below_program, 2) == NULL,
+	   "runtime frames below the program's do not count");
+	ok(leaks_runtime_owned(lib_ctor, 2) == NULL,
+	   "a library constructor's leak is the program's");
 	ok(leaks_runtime_owned(stdio_buf, 0) == NULL, "an empty stack is not");
 	return exit_status();
 }

@@ -131,17 +131,16 @@ int main(void)
 	near(t.z, 5 / sqrt(26.0 / 3), 1e-12, "n=4: z = 5/sqrt(26/3)");
 	near(t.p_value, 2.0 / 24, 1e-12,
 	     "n=4: exact p = 2/24 (one order of 24 has S = 6, one S = -6)");
-	ok(t.slope == 1 && t.lo == 1 && t.hi == 1, "n=4: every pairwise slope "
-						   "is 1, and so is the "
-						   "interval");
+	ok(t.slope == 1 && t.lo == 1 && t.hi == 1,
+	   "n=4: every pairwise slope is 1, and so is the interval");
 
 	/* A flat series: every value tied, no trend at all. */
 	const double flat[] = { 7, 7, 7, 7, 7, 7, 7, 7 };
 	const double x8[] = { 0, 1, 2, 3, 4, 5, 6, 7 };
 
 	stats_trend(x8, flat, 8, 0.95, &t);
-	ok(t.s == 0 && t.var_s == 0 && t.p_value == 1, "all tied: S = 0, "
-						       "Var(S) = 0, p = 1");
+	ok(t.s == 0 && t.var_s == 0 && t.p_value == 1,
+	   "all tied: S = 0, Var(S) = 0, p = 1");
 	ok(t.slope == 0 && t.lo == 0 && t.hi == 0, "all tied: slope 0");
 
 	/* Too little to say anything. */
@@ -188,10 +187,7 @@ int main(void)
 		     "Hamed-Rao: n/n* of a trend with alternating residuals");
 		stats_trend_autocorr(ax, ay, 20, 0.95, &t);
 		ok(t.n_ratio == 1 && fabs(t.var_s - 941.33333333333337) < 1e-9,
-		   "a ratio "
-		   "below 1 "
-		   "is not "
-		   "applied");
+		   "a ratio below 1 is not applied");
 		stats_trend(wx, wy, 30, 0.95, &t);
 		near(stats_hamed_rao(wx, wy, 30, t.slope, 0.95),
 		     2.4914593294617235, 1e-9,

@@ -296,10 +296,8 @@ static void load_bad(const char *text, size_t len, unsigned line,
 	snprintf(where, sizeof(where), "%s:%u: ", path, line);
 	is_error_line(err, where, "message names file:line");
 	is_error_line(err, want, "message says what is wrong");
-	ok(s.nr == 1 && !strcmp(s.rule[0].pattern, "kept"), "failed load "
-							    "leaves the "
-							    "earlier rules "
-							    "alone");
+	ok(s.nr == 1 && !strcmp(s.rule[0].pattern, "kept"),
+	   "failed load leaves the earlier rules alone");
 	suppressions_release(&s);
 	unlink(path);
 	free(path);

@@ -330,16 +330,13 @@ static bool test_max(struct symbols *s)
 	bool pass = true;
 	int n;
 
-	pass &= check(symbols_lookup(s, &self, ra, 1, f, 0) == 0, "max 0 gives "
-								  "0");
-	pass &= check(symbols_lookup(s, &self, ra, 1, NULL, -3) == 0, "max < 0 "
-								      "gives "
-								      "0");
+	pass &= check(symbols_lookup(s, &self, ra, 1, f, 0) == 0,
+		      "max 0 gives 0");
+	pass &= check(symbols_lookup(s, &self, ra, 1, NULL, -3) == 0,
+		      "max < 0 gives 0");
 	n = symbols_lookup(s, &self, ra, 1, f, 1);
-	pass &= check(n == 1 && streq(f[0].function, "inlined_fn"), "max 1 "
-								    "gives the "
-								    "innermost "
-								    "frame");
+	pass &= check(n == 1 && streq(f[0].function, "inlined_fn"),
+		      "max 1 gives the innermost frame");
 	return pass;
 }
 
@@ -379,12 +376,8 @@ static bool test_missing_file(struct symbols *s)
 		symbols_lookup(s, &m, m.bias + 0x5678 + i, 0, f + 1, 1);
 	err = capture_end();
 
-	pass &= check(n == 1 && is_unknown(&f[0], "libgone.so.1"), "one ?? "
-								   "frame "
-								   "without "
-								   "file:line, "
-								   "module the "
-								   "basename");
+	pass &= check(n == 1 && is_unknown(&f[0], "libgone.so.1"),
+		      "one ?? frame without file:line, module the basename");
 	pass &= check(is_unknown(&f[1], "libgone.so.1"), "later frames ??");
 	pass &= check(count_lines(err) == 1, "exactly one warning line");
 	pass &= check(err && strstr(err, "warning") &&
@@ -424,14 +417,13 @@ static bool test_build_id_mismatch(struct symbols *s)
 	err = capture_end();
 
 	/* the header's contract: a rebuilt file names nothing */
-	pass &= check(n == 1 && streq(f[0].function, "??"), "no name from a "
-							    "rebuilt file");
-	pass &= check(n == 1 && streq(f[0].file, "") && f[0].line == 0, "no "
-									"file:"
-									"line");
+	pass &= check(n == 1 && streq(f[0].function, "??"),
+		      "no name from a rebuilt file");
+	pass &= check(n == 1 && streq(f[0].file, "") && f[0].line == 0,
+		      "no file:line");
 	pass &= check(n == 1 && f[0].module[0] != 0, "the module is named");
-	pass &= check(ng == 1 && streq(g[0].function, "??"), "nor for a second "
-							     "address");
+	pass &= check(ng == 1 && streq(g[0].function, "??"),
+		      "nor for a second address");
 	(void)cpp_name;
 	pass &= check(count_lines(err) == 1, "exactly one warning line");
 	pass &= check(err && strstr(err, "warning") &&
@@ -488,12 +480,8 @@ static bool test_odd_input(struct symbols *s)
 	pass &= check(n == 1 && is_unknown(&f[0], base_name(self_path)),
 		      "ip outside the module: ??");
 	n = symbols_lookup(s, &self, 0, 1, f, MAX_FRAMES);
-	pass &= check(n == 1 && is_unknown(&f[0], base_name(self_path)), "retur"
-									 "n "
-									 "addre"
-									 "ss "
-									 "0: "
-									 "??");
+	pass &= check(n == 1 && is_unknown(&f[0], base_name(self_path)),
+		      "return address 0: ??");
 	return pass;
 }
 
