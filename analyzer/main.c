@@ -55,69 +55,57 @@ static int read_trace(struct pass *p, const struct cli *c)
 	return 0;
 }
 
-/* The growth verdict (or the timeline): 0, 1 when it is a failed gate, -1. */
-static int growth(struct pass *p, const struct cli *c)
+/* Fill the part of m that c's report needs (the run is always there). */
+static int collect(struct pass *p, struct cli *c, struct model *m)
 {
-	struct trace_reader *again = trace_reader_open(c->trace);
-	const struct growth_options *o = &c->growth;
-	struct growth_result g;
-	int rc;
+	struct trace_reader *again;
 
-	if (!again)
-		return -1;
-	rc = growth_collect(again, c->trace, &p->rp, &p->gs, o, &g);
-	if (!rc && o->timeline)
-		rc = o->json ? render_timeline_json(&g, stdout)
-			     : render_timeline_text(&g, stdout);
-	else if (!rc)
-		rc = o->json ? render_growth_json(&g, stdout)
-			     : render_growth_text(&g, stdout);
-	if (!rc)
-		rc = o->fail && g.verdict == GROWTH_GROWING;
-	growth_result_release(&g);
-	return rc;
+	run_collect(&m->run, c->trace, trace_reader_header(p->r), &p->rp,
+		    trace_reader_cut_short(p->r));
+	if (c->report == REPORT_SUMMARY)
+		return 0;
+	if (c->report == REPORT_GROWTH) {
+		m->parts |= MODEL_GROWTH;
+		if (!(again = trace_reader_open(c->trace)))
+			return -1;
+		return growth_collect(again, c->trace, &p->rp, &p->gs,
+				      &c->growth, &m->growth);
+	}
+	if (!(m->sym = symbols_new()))
+		return error("out of memory");
+	if (c->report == REPORT_HOTSPOTS) {
+		m->parts |= MODEL_HOT;
+		return hotspots_collect(p->hot, m->sym, &c->hot, &m->hot);
+	}
+	m->parts |= MODEL_LEAKS;
+	c->leak.cls = &p->cls;
+	c->leak.gate_kinds = c->leak.kinds ? c->leak.kinds : LEAK_GATE_DEFAULT;
+	return leaks_collect(&p->rp, m->sym, &c->leak, &m->leaks);
+}
+
+/* Whether the gate c asks for (if any) fails on m. */
+static int gate_failed(const struct model *m, const struct cli *c)
+{
+	if (c->report == REPORT_LEAKS && c->fail_on_leak)
+		return m->leaks.totals.gate_groups != 0;
+	if (c->report == REPORT_GROWTH && c->growth.fail)
+		return m->growth.verdict == GROWTH_GROWING;
+	return 0;
 }
 
 /* The report c asks for: 0 done, 1 its gate failed, -1 an error. */
 static int report(struct pass *p, struct cli *c)
 {
-	struct symbols *sym = NULL;
-	struct run run;
-	int rc = 0;
+	struct model m;
+	int rc;
 
-	if (c->report == REPORT_SUMMARY) {
-		run_collect(&run, c->trace, trace_reader_header(p->r), &p->rp,
-			    trace_reader_cut_short(p->r));
-		return c->json ? render_summary_json(&run, stdout)
-			       : render_summary_text(&run, stdout);
-	}
-	if (c->report == REPORT_GROWTH)
-		return growth(p, c);
-	if (!(sym = symbols_new()))
-		return error("out of memory");
-	if (c->report == REPORT_HOTSPOTS) {
-		struct hot_result hr;
-
-		rc = hotspots_collect(p->hot, sym, &c->hot, &hr);
-		if (!rc)
-			rc = c->json ? render_hotspots_json(&hr, stdout)
-				     : render_hotspots_text(&hr, stdout);
-		hot_result_release(&hr);
-	} else {
-		struct leak_result res;
-
-		c->leak.cls = &p->cls;
-		c->leak.gate_kinds =
-			c->leak.kinds ? c->leak.kinds : LEAK_GATE_DEFAULT;
-		rc = leaks_collect(&p->rp, sym, &c->leak, &res);
-		if (!rc)
-			rc = c->json ? render_leaks_json(&res, stdout)
-				     : render_leaks_text(&res, stdout);
-		if (!rc)
-			rc = c->fail_on_leak && res.totals.gate_groups;
-		leak_result_release(&res);
-	}
-	symbols_free(sym);
+	model_init(&m);
+	rc = collect(p, c, &m);
+	if (!rc)
+		rc = render_model(&m, c->json, stdout);
+	if (!rc)
+		rc = gate_failed(&m, c);
+	model_release(&m);
 	return rc;
 }
 

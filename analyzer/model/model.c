@@ -1,5 +1,6 @@
 /* model.c - the run's metadata and totals, from the header and the replay. */
 #include <inttypes.h>
+#include <string.h>
 
 #include "error.h"
 #include "model.h"
@@ -66,4 +67,18 @@ void run_check_end(const struct replay *rp, const char *path)
 	if (rp->end.lost)
 		warning("%s: the shim could not record %" PRIu64 " events",
 			path, rp->end.lost);
+}
+
+void model_init(struct model *m)
+{
+	memset(m, 0, sizeof(*m));
+}
+
+void model_release(struct model *m)
+{
+	leak_result_release(&m->leaks);
+	hot_result_release(&m->hot);
+	growth_result_release(&m->growth);
+	symbols_free(m->sym);
+	model_init(m);
 }

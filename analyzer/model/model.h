@@ -1,26 +1,31 @@
 /*
  * model.h - what a trace says, as data: the one model that every report
- * renders (see shared/DESIGN.md, "The analyzer").
+ * renders (see DESIGN.md, "The analyzer").
  *
- * It grows report by report. Today it is the run's metadata and totals
- * (struct run, here), filled by run_collect() from the reader's header
- * and the replay, beside each report's results: struct leak_result
- * (leaks.h: leaks with their kinds and stacks), struct hot_result
- * (hotspots.h: CPU samples by function, path and thread, exact timings,
- * allocation sites, collapsed stacks) and struct growth_result
- * (growth.h: the heap and RSS series with their markers, the verdict,
- * the sites that grow). Renderers (render.h) take them and only format.
- * Still to come: one struct that holds them all, frames keyed by
- * function and file rather than by address (so that two builds' models
- * match), and the merge of several runs.
+ * struct model holds the run (metadata and totals, struct run, always)
+ * and the parts the report asked for, each filled by its collect
+ * function: the leaks with their kinds and stacks (struct leak_result,
+ * leaks.h), the CPU samples by function, path and thread, the exact
+ * timings, the allocation sites and collapsed stacks (struct hot_result,
+ * hotspots.h), the heap and RSS series at the markers with the growth
+ * verdict (struct growth_result, growth.h). Verdicts read the model and
+ * never print; renderers (render.h) only format it.
+ *
+ * Still to come: frames keyed by function and file rather than by
+ * address (so that two builds' models match), and one model merged from
+ * several runs that keeps each run's values.
  */
 #ifndef PERFSHIM_MODEL_H
 #define PERFSHIM_MODEL_H
 
 #include <stdint.h>
 
+#include "growth.h"
+#include "hotspots.h"
+#include "leaks.h"
 #include "reader.h"
 #include "replay.h"
+#include "symbols.h"
 
 /* How the traced process ended. */
 enum run_end {
@@ -53,6 +58,28 @@ struct run {
 	uint64_t live_bytes, live_blocks;
 	uint64_t untracked_frees, lost_events;
 };
+
+/* The parts of a model beside the run. */
+enum model_part {
+	MODEL_LEAKS = 1,
+	MODEL_HOT = 2,
+	MODEL_GROWTH = 4,
+};
+
+struct model {
+	struct run run;
+	unsigned parts; /* MODEL_*: the parts collected */
+	struct leak_result leaks;
+	struct hot_result hot;
+	struct growth_result growth;
+	struct symbols *sym; /* the leaks' and sites' frames' strings */
+};
+
+/* model_init - an empty model; allocates nothing. */
+void model_init(struct model *m);
+
+/* model_release - free every part and the symbolizer. */
+void model_release(struct model *m);
 
 /*
  * run_collect - fill *run from the header h of the trace at path, its

@@ -33,4 +33,11 @@ int render_timeline_json(const struct growth_result *g, FILE *out);
 int render_hotspots_text(const struct hot_result *r, FILE *out);
 int render_hotspots_json(const struct hot_result *r, FILE *out);
 
+/*
+ * render_model - the report m was collected for: the leaks, the hot
+ * spots, the growth verdict or the timeline (a growth part not judged),
+ * else the summary; as JSON when json, else as text.
+ */
+int render_model(const struct model *m, int json, FILE *out);
+
 #endif

@@ -812,6 +812,7 @@ int growth_collect(struct trace_reader *again, const char *path,
 	}
 	if (judge_series(&c, o, g) || growing_sites(&c, &rp, o, g))
 		goto cleanup;
+	g->judged = 1;
 	rc = 0;
 cleanup:
 	trace_reader_free(again);

@@ -116,6 +116,7 @@ struct growth_result {
 	size_t npts;
 	size_t from; /* the first point after the warm-up */
 
+	int judged;		     /* 0: only the series (--timeline) */
 	enum growth_verdict verdict; /* what the gate acts on */
 	const char *basis;	     /* "heap", or "rss" when only it grows */
 	struct growth_trend heap, rss;
