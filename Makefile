@@ -48,7 +48,8 @@ SHIM_CFLAGS := $(BASE_CFLAGS) -fPIC -fvisibility=hidden -fno-builtin-malloc \
 ANA_DIRS := analyzer analyzer/input analyzer/model analyzer/verdict \
 	analyzer/render
 ANA_INC := $(ANA_DIRS:%=-I%)
-ANA_CFLAGS := $(BASE_CFLAGS) $(ANA_INC) -DPERFSHIM_VERSION='"$(VERSION)"' \
+ANA_DEFS := -DPERFSHIM_VERSION='"$(VERSION)"'
+ANA_CFLAGS := $(BASE_CFLAGS) $(ANA_INC) $(ANA_DEFS) \
 	$(CFLAGS)
 ASAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=undefined \
 	-fno-omit-frame-pointer
@@ -173,7 +174,7 @@ $(B)/fuzz/fuzz_reader_replay: tests/fuzz/fuzz_reader.c tests/fuzz/replay.c \
 fuzz: $(B)/fuzz/fuzz_reader
 $(B)/fuzz/fuzz_reader: tests/fuzz/fuzz_reader.c $(ANA_SRC) | $(DEPS_STAMP)
 	@mkdir -p $(@D)
-	$(CLANG) -std=gnu11 -g -O1 -Iinclude $(ANA_INC) \
+	$(CLANG) -std=gnu11 -g -O1 -Iinclude $(ANA_INC) $(ANA_DEFS) \
 		-fsanitize=fuzzer,address,undefined -o $@ tests/fuzz/fuzz_reader.c \
 		$(ANA_SRC) $(ANA_LIBS)
 	@echo "run: $@ -max_total_time=60 tests/fuzz/corpus"
