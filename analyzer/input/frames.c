@@ -72,3 +72,17 @@ size_t frames_program(const struct sym_frame *f, size_t n)
 			return i;
 	return 0;
 }
+
+struct site_id site_id_of(const struct sym_frame *f, size_t n)
+{
+	size_t i = frames_program(f, n);
+
+	if (!n)
+		return (struct site_id){ "??", "" };
+	return (struct site_id){ f[i].function, f[i].file };
+}
+
+int site_id_eq(struct site_id a, struct site_id b)
+{
+	return !strcmp(a.function, b.function) && !strcmp(a.file, b.file);
+}

@@ -46,4 +46,20 @@ int frames_runtime_module(const char *module);
  */
 size_t frames_program(const struct sym_frame *f, size_t n);
 
+/*
+ * A site's identity across builds: the function and source file of its
+ * program frame (frames_program), not an address, so that the same site
+ * of two builds of a program, or of two runs, is the same key. Strings
+ * are the symbolizer's. A site that no frame names has function "??".
+ */
+struct site_id {
+	const char *function, *file;
+};
+
+/* site_id_of - the identity of the site whose stack is f[0..n). */
+struct site_id site_id_of(const struct sym_frame *f, size_t n);
+
+/* site_id_eq - whether a and b name the same site. */
+int site_id_eq(struct site_id a, struct site_id b);
+
 #endif

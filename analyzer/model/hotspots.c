@@ -802,17 +802,18 @@ static void sites_collect(struct hot_sites *v, struct hotspots *h,
 
 		if (!site_value(&rank, s))
 			break;
-		*r = (struct hot_site){ s->allocs,
-					s->bytes,
-					s->gen == h->gen ? s->at_peak : s->live,
-					s->temporary,
-					s->live,
-					NULL,
-					0 };
+		*r = (struct hot_site){
+			.allocs = s->allocs,
+			.bytes = s->bytes,
+			.peak = s->gen == h->gen ? s->at_peak : s->live,
+			.temporary = s->temporary,
+			.leaked = s->live,
+		};
 		r->nframes = frames_of_stack(h->rp, sym, s->stack, frames,
 					     MAX_FRAMES);
 		r->frames = xcalloc(r->nframes + 1, sizeof(*frames));
 		memcpy(r->frames, frames, r->nframes * sizeof(*frames));
+		r->id = site_id_of(r->frames, r->nframes);
 		v->n++;
 	}
 	free(frames);

@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "frames.h"
 #include "hashtab.h"
 #include "reader.h"
 #include "replay.h"
@@ -129,6 +130,7 @@ struct hot_site {
 	uint64_t allocs, bytes, peak, temporary, leaked;
 	struct sym_frame *frames; /* innermost first */
 	size_t nframes;
+	struct site_id id; /* the same in another build's model */
 };
 
 struct hot_sites {

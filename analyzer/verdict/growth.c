@@ -748,10 +748,14 @@ static int growing_sites(const struct collector *c, const struct replay *rp,
 		size_t nf = frames_of_stack(rp, g->sym, r[i].stack, frames,
 					    MAX_FRAMES);
 
-		*gs = (struct growth_site){ r[i].stack, r[i].slope, r[i].share,
-					    r[i].bytes, NULL,	    nf };
+		*gs = (struct growth_site){ .stack = r[i].stack,
+					    .slope = r[i].slope,
+					    .share = r[i].share,
+					    .bytes = r[i].bytes,
+					    .nframes = nf };
 		gs->frames = xcalloc(nf ? nf : 1, sizeof(*frames));
 		memcpy(gs->frames, frames, nf * sizeof(*frames));
+		gs->id = site_id_of(gs->frames, nf);
 	}
 	free(frames);
 	free(r);

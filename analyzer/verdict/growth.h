@@ -18,6 +18,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "frames.h"
 #include "reader.h"
 #include "replay.h"
 #include "stats.h"
@@ -104,6 +105,7 @@ struct growth_site {
 	int64_t bytes;	     /* live bytes at the last point minus the first */
 	struct sym_frame *frames; /* innermost first */
 	size_t nframes;
+	struct site_id id; /* the same in another build's model */
 };
 
 /* The growth series and, unless --timeline, its verdict. */

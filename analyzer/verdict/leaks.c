@@ -200,10 +200,14 @@ int leaks_collect(const struct replay *rp, struct symbols *sym,
 		XGROW(res->group, cap, res->ngroups + 1);
 		struct leak_group *lg = &res->group[res->ngroups++];
 
-		*lg = (struct leak_group){ g[i].stack,	g[i].kind, g[i].bytes,
-					   g[i].blocks, NULL,	   n };
+		*lg = (struct leak_group){ .stack = g[i].stack,
+					   .kind = g[i].kind,
+					   .bytes = g[i].bytes,
+					   .blocks = g[i].blocks,
+					   .nframes = n };
 		lg->frames = xcalloc(n, sizeof(*frames));
 		memcpy(lg->frames, frames, n * sizeof(*frames));
+		lg->id = site_id_of(lg->frames, n);
 	}
 	free(g);
 	free(frames);

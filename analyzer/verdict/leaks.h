@@ -6,6 +6,7 @@
 #include <stdio.h>
 
 #include "classify.h"
+#include "frames.h"
 #include "replay.h"
 #include "suppress.h"
 #include "symbols.h"
@@ -69,6 +70,7 @@ struct leak_group {
 	uint64_t bytes, blocks;
 	struct sym_frame *frames; /* innermost first; strings: the symbols' */
 	size_t nframes;
+	struct site_id id; /* the same in another build's model */
 };
 
 /* The leak verdict: what the report shows, and what it leaves out. */

@@ -67,7 +67,7 @@ int main(void)
 		fr("__GI___strdup", "libc.so.6"),
 	};
 
-	plan(10);
+	plan(14);
 	ok(leaks_runtime_owned(truncated, 1) == NULL,
 	   "a truncated stack with no program frame is not the runtime's");
 	ok(leaks_runtime_owned(dtv, 5) != NULL,
@@ -85,5 +85,21 @@ int main(void)
 	ok(leaks_runtime_owned(lib_ctor, 2) == NULL,
 	   "a library constructor's leak is the program's");
 	ok(leaks_runtime_owned(stdio_buf, 0) == NULL, "an empty stack is not");
+
+	/* A site's identity: its program frame's function and file. */
+	struct sym_frame rebuilt[] = { fr("__GI___strdup", "libc.so.6"),
+				       fr("open_session", "demo"),
+				       fr("main", "demo") };
+	struct site_id a = site_id_of(user_strdup, 3);
+
+	rebuilt[1].line = 99; /* moved in the other build */
+	ok(!strcmp(a.function, "open_session") && !strcmp(a.file, ""),
+	   "a site is named by its first program frame");
+	ok(site_id_eq(a, site_id_of(rebuilt, 3)),
+	   "the same site in another build is the same key");
+	ok(!site_id_eq(a, site_id_of(user_fopen, 3)),
+	   "another site is another key");
+	ok(!strcmp(site_id_of(stdio_buf, 0).function, "??"),
+	   "a site without a stack is ??");
 	return exit_status();
 }
