@@ -1056,6 +1056,8 @@ int growth_report(struct trace_reader *again, const char *path,
 		json_object_begin(&w);
 		json_key(&w, "verdict");
 		json_string(&w, verdict_name(overall));
+		json_key(&w, "complete");
+		json_bool(&w, o->complete);
 		json_key(&w, "basis");
 		json_string(&w, basis);
 		json_key(&w, "heap_verdict");

@@ -38,6 +38,7 @@ struct growth_options {
 	int json;     /* --json */
 	int timeline; /* --timeline: the series, not the verdict */
 	int fail;     /* --fail-on-growth */
+	int complete; /* the trace covers the run (JSON "complete") */
 	int tuned;    /* an option that only means something with --growth */
 	const char *marker; /* --marker LABEL, NULL: the most frequent */
 	enum growth_warmup warmup_kind;

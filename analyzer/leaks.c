@@ -192,6 +192,8 @@ int leaks_report(const struct replay *rp, struct symbols *sym,
 	if (opt->json) {
 		json_writer_init(&w, out);
 		json_object_begin(&w);
+		json_key(&w, "complete");
+		json_bool(&w, opt->complete);
 		json_key(&w, "leaks");
 		json_array_begin(&w);
 	}
