@@ -4,6 +4,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "frames.h"
 #include "growth.h"
@@ -183,6 +184,21 @@ void growth_scan_release(struct growth_scan *s)
 {
 	free(s->label_count);
 	memset(s, 0, sizeof(*s));
+}
+
+int growth_check_input(const char *path)
+{
+	struct stat st;
+
+	/* A path that cannot be opened is the reader's to report. */
+	if (stat(path, &st) || S_ISREG(st.st_mode))
+		return 0;
+	fprintf(stderr,
+		"perfanalyze: %s: --growth reads the trace twice, and this is "
+		"not a regular file (a pipe?); save the trace to a file "
+		"first\n",
+		path);
+	return -1;
 }
 
 static int oom(void)

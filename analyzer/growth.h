@@ -110,6 +110,15 @@ void growth_scan_release(struct growth_scan *s);
 void growth_scan_visitor(struct growth_scan *s, struct trace_visitor *v);
 
 /*
+ * growth_check_input - whether path can be read the second time
+ * growth_report needs: a regular file can, a pipe or FIFO (or /dev/stdin
+ * fed by one) cannot, so it is refused before the first pass, not found
+ * empty (or waited on) at the second. Returns 0, or -1 after printing one
+ * line on stderr.
+ */
+int growth_check_input(const char *path);
+
+/*
  * growth_report - read the trace again (from again, a fresh reader of the
  * same trace, which this takes over and frees; path names it in
  * messages) and print the growth report (or, with o->timeline, the

@@ -379,6 +379,9 @@ int main(int argc, char **argv)
 		return EXIT_INPUT;
 
 	const char *path = argv[optind];
+
+	if (go.on && growth_check_input(path))
+		return EXIT_INPUT;
 	struct trace_reader *r = trace_reader_open(path);
 
 	if (!r)
