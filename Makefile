@@ -158,6 +158,19 @@ $(B)/tests/programs/instr_o2: tests/programs/instr.c | $(DEPS_STAMP)
 	@mkdir -p $(@D)
 	$(Q)$(CC) -g -O2 -pthread -finstrument-functions -Iinclude -o $@ $< -ldl
 
+# Zones of include/perfshim.h in a program whose functions call the hooks.
+$(B)/tests/programs/zones_instr: tests/programs/zones_instr.c include/perfshim.h \
+		| $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(PROG_FLAGS) -finstrument-functions -Iinclude -o $@ $< -ldl
+
+# The same, optimized: the inline wrappers are inlined into their callers.
+PROGS += $(B)/tests/programs/zones_instr_o2
+$(B)/tests/programs/zones_instr_o2: tests/programs/zones_instr.c \
+		include/perfshim.h | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	$(Q)$(CC) -g -O2 -pthread -finstrument-functions -Iinclude -o $@ $< -ldl
+
 $(B)/tests/programs/instr_cxx: tests/programs/instr_cxx.cpp | $(DEPS_STAMP)
 	@mkdir -p $(@D)
 	$(Q)$(CXX) $(PROG_FLAGS) -finstrument-functions -Iinclude -o $@ $< -ldl

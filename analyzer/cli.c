@@ -28,6 +28,7 @@ static const char synopsis[] =
 	"usage: perfanalyze TRACE [--leaks] [--json] [--fail-on-leak]\n"
 	"                   [--min-bytes N] [--suppressions FILE]...\n"
 	"                   [--show-runtime] [--leak-kinds LIST]\n"
+	"                   [--allow-incomplete]\n"
 	"       perfanalyze TRACE --hotspots [--by KEY] [--top N] [--thread I] [--json]\n"
 	"       perfanalyze TRACE --flamegraph [--metric METRIC] [--thread I]\n"
 	"       perfanalyze TRACE --growth|--timeline [--fail-on-growth] [--json]\n"
@@ -40,7 +41,8 @@ static const char synopsis[] =
 static const char footer[] =
 	"  --version, --help\n"
 	"\n"
-	"Exit status: 0 done, 1 a gate failed, 2 usage or input error.\n";
+	"Exit status: 0 done, 1 a gate failed, 2 usage or input error\n"
+	"(a gate that would pass on a cut-short trace included).\n";
 
 /* --- values --------------------------------------------------------------- */
 
@@ -142,6 +144,13 @@ static int set_show_runtime(struct cli *c, const char *arg)
 	(void)arg;
 	c->leak.show_runtime = 1;
 	c->leak_opts = 1;
+	return 0;
+}
+
+static int set_allow_incomplete(struct cli *c, const char *arg)
+{
+	(void)arg;
+	c->allow_incomplete = 1;
 	return 0;
 }
 
@@ -366,6 +375,10 @@ static const struct cli_option options[] = {
 	{ "show-runtime", 0, NULL, set_show_runtime,
 	  "also report what the C/C++ runtime keeps until\n"
 	  "exit (stdio buffers, locale data, its start-up)" },
+	{ "allow-incomplete", 0, NULL, set_allow_incomplete,
+	  "let a gate pass on a trace cut short (no END\n"
+	  "record: killed, or still running); without it\n"
+	  "such a gate exits 2" },
 	{ "hotspots", 0, NULL, set_hotspots,
 	  "functions by CPU time (self and inclusive, from\n"
 	  "samples), call counts and exact timings of\n"

@@ -23,6 +23,7 @@ struct cli {
 	enum cli_report report;
 	int json;
 	int fail_on_leak;
+	int allow_incomplete;	  /* a gate may pass on a cut-short trace */
 	struct leak_options leak; /* leak.supp points at supp when given */
 	struct suppressions supp;
 	struct hot_options hot;

@@ -4,6 +4,7 @@
 #include "classify.h"
 #include "cli.h"
 #include "error.h"
+#include "gate.h"
 #include "growth.h"
 #include "hotspots.h"
 #include "leaks.h"
@@ -31,6 +32,8 @@ static int read_trace(struct pass *p, const struct cli *c)
 
 	replay_init(&p->rp);
 	growth_scan_init(&p->gs);
+	if (c->report == REPORT_GROWTH && growth_check_input(c->trace))
+		return -1;
 	if (!(p->r = trace_reader_open(c->trace)))
 		return -1;
 	classify_init(&p->cls, p->r);
@@ -64,6 +67,7 @@ static int collect(struct pass *p, struct cli *c, struct model *m)
 		    trace_reader_cut_short(p->r));
 	if (c->report == REPORT_SUMMARY)
 		return 0;
+	c->leak.complete = c->growth.complete = !m->run.cut_short;
 	if (c->report == REPORT_GROWTH) {
 		m->parts |= MODEL_GROWTH;
 		if (!(again = trace_reader_open(c->trace)))
@@ -83,14 +87,29 @@ static int collect(struct pass *p, struct cli *c, struct model *m)
 	return leaks_collect(&p->rp, m->sym, &c->leak, &m->leaks);
 }
 
-/* Whether the gate c asks for (if any) fails on m. */
-static int gate_failed(const struct model *m, const struct cli *c)
+/*
+ * The gate c asks for, if any: 1 when it fails on m, 0 when it passes,
+ * -1 when it would pass on a trace that misses the run's end (said).
+ */
+static int gate(const struct model *m, const struct cli *c,
+		const struct trace_reader *r)
 {
+	int failed;
+
 	if (c->report == REPORT_LEAKS && c->fail_on_leak)
-		return m->leaks.totals.gate_groups != 0;
-	if (c->report == REPORT_GROWTH && c->growth.fail)
-		return m->growth.verdict == GROWTH_GROWING;
-	return 0;
+		failed = m->leaks.totals.gate_groups != 0;
+	else if (c->report == REPORT_GROWTH && c->growth.fail)
+		failed = m->growth.verdict == GROWTH_GROWING;
+	else
+		return 0;
+	switch (gate_exit(r, c->trace, failed, c->allow_incomplete)) {
+	case 0:
+		return 0;
+	case 1:
+		return 1;
+	default:
+		return -1;
+	}
 }
 
 /* The report c asks for: 0 done, 1 its gate failed, -1 an error. */
@@ -104,7 +123,7 @@ static int report(struct pass *p, struct cli *c)
 	if (!rc)
 		rc = render_model(&m, c->json, stdout);
 	if (!rc)
-		rc = gate_failed(&m, c);
+		rc = gate(&m, c, p->r);
 	model_release(&m);
 	return rc;
 }

@@ -56,6 +56,8 @@ static void json_head(struct json_writer *w, const struct growth_result *g)
 
 	json_key(w, "verdict");
 	json_string(w, growth_verdict_name(g->verdict));
+	json_key(w, "complete");
+	json_bool(w, g->complete);
 	json_key(w, "basis");
 	json_string(w, g->basis);
 	json_key(w, "heap_verdict");

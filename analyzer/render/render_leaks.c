@@ -124,6 +124,8 @@ int render_leaks_json(const struct leak_result *res, FILE *out)
 
 	json_writer_init(&w, out);
 	json_object_begin(&w);
+	json_key(&w, "complete");
+	json_bool(&w, res->complete);
 	json_key(&w, "leaks");
 	json_array_begin(&w);
 	for (size_t i = 0; i < res->ngroups; i++) {

@@ -112,6 +112,8 @@ int render_summary_json(const struct run *run, FILE *out)
 	json_bool(&w, run->clean_end);
 	json_key(&w, "cut_short");
 	json_bool(&w, run->cut_short);
+	json_key(&w, "complete");
+	json_bool(&w, !run->cut_short);
 	json_key(&w, "ended");
 	json_string(&w, end_text(run, buf, sizeof(buf)));
 	status_field(&w, "exit_status", 0, run);

@@ -4,6 +4,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "frames.h"
 #include "error.h"
@@ -56,6 +57,18 @@ void growth_scan_release(struct growth_scan *s)
 {
 	free(s->label_count);
 	memset(s, 0, sizeof(*s));
+}
+
+int growth_check_input(const char *path)
+{
+	struct stat st;
+
+	/* A path that cannot be opened is the reader's to report. */
+	if (stat(path, &st) || S_ISREG(st.st_mode))
+		return 0;
+	return error(
+		"%s: --growth reads the trace twice, and this is not a regular file (a pipe?); save the trace to a file first",
+		path);
 }
 
 static int scan_event(void *ctx, const struct trace_event *ev)
@@ -389,13 +402,42 @@ const char *growth_verdict_name(enum growth_verdict v)
 }
 
 /*
+ * Whether y[0..n) rose and then fell back: after its peak (the first
+ * highest point) come at least a tenth of the points (2 at least: not
+ * the frees of the program's exit alone), and the series ends having
+ * given back at least half of what it rose by. The heap then does not
+ * keep growing, whatever the trend test makes of the rise. *peak is the
+ * peak's index.
+ */
+static int fell_back(const double *y, size_t n, size_t *peak)
+{
+	size_t p = 0;
+	double low;
+
+	for (size_t i = 1; i < n; i++)
+		if (y[i] > y[p])
+			p = i;
+	low = y[0];
+	for (size_t i = 1; i <= p; i++)
+		if (y[i] < low)
+			low = y[i];
+	*peak = p;
+	if (n - 1 - p < 2 || n - 1 - p < n / 10 || !(y[p] > low))
+		return 0;
+	return y[p] - y[n - 1] >= (y[p] - low) / 2;
+}
+
+/*
  * The verdict on a trend: significant, and above every floor (bytes per
  * unit, relative to the median, over the scatter, over the points), or
  * STABLE with the first floor it stays under.
  */
 static void decide(const struct growth_options *o, const char *unit,
-		   double span, double total_floor, struct growth_trend *sv)
+		   const double *y, size_t n, double span, double total_floor,
+		   struct growth_trend *sv)
 {
+	size_t peak;
+
 	if (!(sv->t.p_value < o->alpha) || !(sv->t.lo > 0)) {
 		sv->verdict = GROWTH_STABLE;
 		snprintf(
@@ -425,6 +467,12 @@ static void decide(const struct growth_options *o, const char *unit,
 			sv->why, sizeof(sv->why),
 			"a trend, but only %.0f bytes over the points (floor %.0f)",
 			sv->t.slope * span, total_floor);
+	} else if (fell_back(y, n, &peak)) {
+		sv->verdict = GROWTH_STABLE;
+		snprintf(
+			sv->why, sizeof(sv->why),
+			"it rose and fell back: up to %.0f bytes at point %zu of %zu, then down to %.0f at the end",
+			y[peak], peak + 1, n, y[n - 1]);
 	} else {
 		sv->verdict = GROWTH_GROWING;
 		snprintf(sv->why, sizeof(sv->why),
@@ -484,14 +532,14 @@ static int judge(const struct growth_options *o, const double *x,
 
 	sv->relative = sv->median > 0 ? sv->t.slope * span / sv->median
 				      : (sv->t.slope > 0 ? INFINITY : 0);
-	decide(o, unit, span, total_floor, sv);
+	decide(o, unit, y, n, span, total_floor, sv);
 	return 0;
 }
 
 struct ranked {
 	uint32_t stack;
 	double slope, share;
-	int64_t bytes; /* live bytes last point minus first */
+	int64_t bytes; /* live bytes at the heap's peak minus first */
 };
 
 static int by_slope(const void *a, const void *b)
@@ -504,15 +552,33 @@ static int by_slope(const void *a, const void *b)
 }
 
 /*
+ * The site point at which the heap (what the sites add up to) was highest,
+ * from site point j0 on: where the growth ends. The program may free
+ * everything before it exits, after the last marker or in the last
+ * window: the growth is measured up to here, not to the end.
+ */
+static size_t site_peak(const struct collector *c, size_t j0)
+{
+	size_t best = j0;
+
+	for (size_t j = j0 + 1; j < c->nsp; j++)
+		if (c->pts[j * c->sstride].heap_end >
+		    c->pts[best * c->sstride].heap_end)
+			best = j;
+	return best;
+}
+
+/*
  * The sites whose live bytes grow over the site points from point `from`
- * on, by Theil-Sen slope, with their share of the growth of all growing
- * sites.
+ * up to the heap's peak, by Theil-Sen slope, with their share of the
+ * growth of all growing sites.
  */
 static int rank_sites(const struct collector *c, size_t from,
 		      struct ranked **out, size_t *nout)
 {
 	size_t j0 = (from + c->sstride - 1) / c->sstride, k = 0;
-	size_t n = c->nsp > j0 ? c->nsp - j0 : 0;
+	size_t jp = j0 < c->nsp ? site_peak(c, j0) : j0;
+	size_t n = c->nsp > j0 ? jp + 1 - j0 : 0;
 	double *x = xcalloc(n, sizeof(*x));
 	double *y = xcalloc(n, sizeof(*y)), total = 0;
 	struct ranked *r = xcalloc(c->nsites, sizeof(*r));
@@ -523,7 +589,7 @@ static int rank_sites(const struct collector *c, size_t from,
 	for (size_t i = 0; i < c->nsites && n >= 2; i++) {
 		const struct site *s = &c->sites[i];
 
-		if (s->series[c->nsp - 1] <= s->series[j0])
+		if (s->series[jp] <= s->series[j0])
 			continue;
 		struct trend t = { 0 };
 
@@ -537,7 +603,7 @@ static int rank_sites(const struct collector *c, size_t from,
 			continue;
 		r[k].stack = s->stack;
 		r[k].slope = t.slope;
-		r[k].bytes = s->series[c->nsp - 1] - s->series[j0];
+		r[k].bytes = s->series[jp] - s->series[j0];
 		total += t.slope;
 		k++;
 	}
@@ -784,6 +850,7 @@ static void series_result(const struct collector *c, const char *label,
 	g->floor_bytes = o->floor_bytes;
 	g->floor_rel = o->floor_rel;
 	g->verdict = GROWTH_INCONCLUSIVE;
+	g->complete = o->complete;
 }
 
 int growth_collect(struct trace_reader *again, const char *path,

@@ -41,6 +41,7 @@ struct growth_options {
 	int json;     /* --json */
 	int timeline; /* --timeline: the series, not the verdict */
 	int fail;     /* --fail-on-growth */
+	int complete; /* the trace covers the run (JSON "complete") */
 	int tuned;    /* an option that only means something with --growth */
 	const char *marker; /* --marker LABEL, NULL: the most frequent */
 	enum growth_warmup warmup_kind;
@@ -68,6 +69,15 @@ void growth_scan_init(struct growth_scan *s);
 void growth_scan_release(struct growth_scan *s);
 /* growth_scan_visitor - a visitor (to tee after replay's) that fills s. */
 void growth_scan_visitor(struct growth_scan *s, struct trace_visitor *v);
+
+/*
+ * growth_check_input - whether path can be read the second time
+ * growth_collect needs: a regular file can, a pipe or FIFO (or /dev/stdin
+ * fed by one) cannot, so it is refused before the first pass, not found
+ * empty (or waited on) at the second. Returns 0, or -1 after printing one
+ * line on stderr.
+ */
+int growth_check_input(const char *path);
 
 /* growth_verdict_name - "GROWING", "STABLE" or "INCONCLUSIVE". */
 const char *growth_verdict_name(enum growth_verdict v);
@@ -102,7 +112,7 @@ struct growth_trend {
 struct growth_site {
 	uint32_t stack;
 	double slope, share; /* bytes per unit; its part of the sites' growth */
-	int64_t bytes;	     /* live bytes at the last point minus the first */
+	int64_t bytes;	     /* live bytes at the heap's peak minus first */
 	struct sym_frame *frames; /* innermost first */
 	size_t nframes;
 	struct site_id id; /* the same in another build's model */
@@ -119,6 +129,7 @@ struct growth_result {
 	size_t from; /* the first point after the warm-up */
 
 	int judged;		     /* 0: only the series (--timeline) */
+	int complete;		     /* the trace covers the run */
 	enum growth_verdict verdict; /* what the gate acts on */
 	const char *basis;	     /* "heap", or "rss" when only it grows */
 	struct growth_trend heap, rss;

@@ -19,7 +19,14 @@ static const char *const kind_names[LEAK_KINDS] = { "definite", "indirect",
 struct group {
 	uint32_t stack;
 	int kind;
+	int via; /* 1 + the rule of the suppressed leak it is lost through */
 	uint64_t bytes, blocks;
+};
+
+/* The stacks a suppression matched, sorted by stack, with the rule. */
+struct supp_stack {
+	uint32_t stack;
+	int rule;
 };
 
 static int by_size(const void *a, const void *b, void *ctx)
@@ -33,7 +40,41 @@ static int by_size(const void *a, const void *b, void *ctx)
 		return x->blocks < y->blocks ? 1 : -1;
 	if (x->stack != y->stack)
 		return x->stack < y->stack ? -1 : 1;
-	return x->kind - y->kind;
+	if (x->kind != y->kind)
+		return x->kind - y->kind;
+	return x->via - y->via;
+}
+
+static int by_stack(const void *a, const void *b)
+{
+	const struct supp_stack *x = a, *y = b;
+
+	return x->stack < y->stack ? -1 : x->stack > y->stack;
+}
+
+static int stack_rule(const struct supp_stack *ss, size_t n, uint32_t stack)
+{
+	const struct supp_stack key = { stack, 0 };
+	const struct supp_stack *s =
+		n ? bsearch(&key, ss, n, sizeof(*ss), by_stack) : NULL;
+
+	return s ? s->rule : -1;
+}
+
+/*
+ * The rule of the suppressed leak that indirect block b is lost through
+ * (LeakSanitizer: a suppressed leak takes its indirect children with
+ * it), or -1: none, or b's own stack is suppressed (its own rule counts).
+ */
+static int via_rule(const struct replay *rp, const struct classify *cls,
+		    const struct supp_stack *ss, size_t n,
+		    const struct live_block *b)
+{
+	if (!n || stack_rule(ss, n, b->stack) >= 0)
+		return -1;
+	const struct live_block *h = replay_find(rp, classify_head(cls, b));
+
+	return h ? stack_rule(ss, n, h->stack) : -1;
 }
 
 int leak_kinds_parse(const char *list, unsigned *mask)
@@ -68,12 +109,19 @@ static int group_eq(const void *ctx, size_t i)
 	const struct group *g = ((const void *const *)ctx)[0];
 	const struct group *key = ((const void *const *)ctx)[1];
 
-	return g[i].stack == key->stack && g[i].kind == key->kind;
+	return g[i].stack == key->stack && g[i].kind == key->kind &&
+	       g[i].via == key->via;
 }
 
-/* Group live blocks by stack and kind, largest first. */
+/*
+ * Group live blocks by stack and kind (and, given the suppressed stacks
+ * ss, by the suppressed leak an indirect block is lost through), largest
+ * first.
+ */
 static struct group *group_live(const struct replay *rp,
-				const struct classify *cls, size_t *ngroups)
+				const struct classify *cls,
+				const struct supp_stack *ss, size_t nss,
+				size_t *ngroups)
 {
 	struct group *g = NULL;
 	size_t n = 0, cap = 0;
@@ -87,11 +135,13 @@ static struct group *group_live(const struct replay *rp,
 			continue;
 		struct group key = { .stack = b->stack,
 				     .kind = classify_kind(cls, b) };
+
+		if (key.kind == LEAK_INDIRECT)
+			key.via = via_rule(rp, cls, ss, nss, b) + 1;
 		const void *ctx[2] = { g, &key };
-		size_t k = hashtab_put(
-			&ix,
-			hash64((uint64_t)key.stack << 3 | (unsigned)key.kind),
-			group_eq, ctx, n);
+		uint64_t h = (uint64_t)key.stack << 3 | (unsigned)key.kind;
+		size_t k = hashtab_put(&ix, hash64(h ^ (uint64_t)key.via << 40),
+				       group_eq, ctx, n);
 
 		if (k == n) {
 			XGROW(g, cap, n + 1);
@@ -138,6 +188,61 @@ const char *leaks_runtime_owned(const struct sym_frame *f, size_t n)
 	return NULL;
 }
 
+/*
+ * The stacks of groups g[0..n) that a suppression matches (the runtime's
+ * own left out, as the report leaves them out), sorted; *nss of them.
+ */
+static struct supp_stack *
+suppressed_stacks(const struct replay *rp, struct symbols *sym,
+		  const struct leak_options *opt, const struct group *g,
+		  size_t n, struct sym_frame *frames, size_t *nss)
+{
+	struct supp_stack *ss = xcalloc(n, sizeof(*ss));
+
+	*nss = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (i && g[i].stack == g[i - 1].stack)
+			continue; /* the same stack's other kind: the same rule */
+		size_t nf = frames_of_stack(rp, sym, g[i].stack, frames,
+					    MAX_FRAMES);
+		int s = suppressions_match(opt->supp, frames, nf);
+
+		if (s >= 0 &&
+		    (opt->show_runtime || !leaks_runtime_owned(frames, nf)))
+			ss[(*nss)++] = (struct supp_stack){ g[i].stack, s };
+	}
+	qsort(ss, *nss, sizeof(*ss), by_stack);
+	return ss;
+}
+
+/*
+ * Group the live blocks; with suppressions and a scan's heads, again so
+ * that indirect blocks lost only through a suppressed leak are groups of
+ * their own (via), suppressed with it.
+ */
+static struct group *group_all(const struct replay *rp, struct symbols *sym,
+			       const struct leak_options *opt,
+			       struct sym_frame *frames, size_t *ngroups)
+{
+	struct group *g = group_live(rp, opt->cls, NULL, 0, ngroups);
+	size_t nss = 0;
+
+	if (!opt->supp || !opt->cls)
+		return g;
+	struct supp_stack *ss =
+		suppressed_stacks(rp, sym, opt, g, *ngroups, frames, &nss);
+
+	if (nss) {
+		struct group *again =
+			group_live(rp, opt->cls, ss, nss, ngroups);
+
+		free(g);
+		g = again;
+	}
+	free(ss);
+	return g;
+}
+
 const char *leak_kind_name(int kind)
 {
 	return kind_names[kind];
@@ -154,7 +259,8 @@ static int sift(const struct group *g, const struct sym_frame *frames, size_t n,
 		return 0;
 	}
 	if (opt->supp) {
-		int s = suppressions_match(opt->supp, frames, n);
+		int s = g->via ? g->via - 1
+			       : suppressions_match(opt->supp, frames, n);
 
 		if (s >= 0) {
 			suppressions_count(opt->supp, s, g->bytes, g->blocks);
@@ -181,13 +287,14 @@ int leaks_collect(const struct replay *rp, struct symbols *sym,
 		  const struct leak_options *opt, struct leak_result *res)
 {
 	size_t ngroups = 0;
-	struct group *g = group_live(rp, opt->cls, &ngroups);
 	unsigned kinds = opt->kinds ? opt->kinds : (1u << LEAK_KINDS) - 1;
 	struct sym_frame *frames = xcalloc(MAX_FRAMES, sizeof(*frames));
+	struct group *g = group_all(rp, sym, opt, frames, &ngroups);
 	size_t cap = 0;
 
 	memset(res, 0, sizeof(*res));
 	res->supp = opt->supp;
+	res->complete = opt->complete;
 	res->cls = opt->cls;
 	for (size_t i = 0; i < ngroups; i++) {
 		if (!(kinds & (1u << g[i].kind)))

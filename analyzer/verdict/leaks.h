@@ -29,6 +29,7 @@ struct leak_options {
 	const struct classify *cls; /* the scan's verdicts; may be NULL */
 	unsigned kinds;	     /* 1 << kind for each kind reported; 0: all */
 	unsigned gate_kinds; /* the kinds the gate counts (of those reported) */
+	int complete;	     /* the trace covers the run (JSON "complete") */
 };
 
 /* The gate's kinds unless --leak-kinds says otherwise. */
@@ -78,6 +79,7 @@ struct leak_result {
 	struct leak_group *group; /* largest first */
 	size_t ngroups;
 	struct leak_totals totals;
+	int complete;			 /* the trace covers the run */
 	const struct suppressions *supp; /* each rule's counts; may be NULL */
 	const struct classify *cls;	 /* what the kinds rest on */
 };
