@@ -468,6 +468,13 @@ static void pass(int final)
 		}
 		if (atomic_load(&t->dead) &&
 		    atomic_load(&t->head) == atomic_load(&t->tail)) {
+			/* Its totals outlive it, for the END record. */
+			atomic_fetch_add(&perfshim_alloc_calls,
+					 atomic_load(&t->alloc_calls));
+			atomic_fetch_add(&perfshim_free_calls,
+					 atomic_load(&t->free_calls));
+			atomic_fetch_add(&perfshim_alloc_bytes,
+					 atomic_load(&t->alloc_bytes));
 			unlink_thread(t);
 			perfshim_unmap(t->ring, t->ring_size);
 			perfshim_unmap(t, sizeof(*t));
@@ -965,16 +972,42 @@ HIDDEN void perfshim_writer_start(void)
 	start_writer();
 }
 
-static void stage_end(int how, int status)
+/*
+ * The END record's totals: what the threads that are gone counted, and
+ * what each live thread counts. Called with pass_lock held, before the
+ * pass that drains the rings: a thread counts an event after it commits
+ * it, so every event counted here is in that pass, and the reader's
+ * cross-check (events in the trace >= these) holds.
+ */
+struct end_totals {
+	uint64_t alloc_calls, free_calls, alloc_bytes;
+};
+
+static void sum_totals(struct end_totals *s)
+{
+	s->alloc_calls = atomic_load(&perfshim_alloc_calls);
+	s->free_calls = atomic_load(&perfshim_free_calls);
+	s->alloc_bytes = atomic_load(&perfshim_alloc_bytes);
+	for (struct thread_state *t = atomic_load(&threads); t; t = t->next) {
+		s->alloc_calls += atomic_load_explicit(&t->alloc_calls,
+						       memory_order_acquire);
+		s->free_calls += atomic_load_explicit(&t->free_calls,
+						      memory_order_acquire);
+		s->alloc_bytes += atomic_load_explicit(&t->alloc_bytes,
+						       memory_order_acquire);
+	}
+}
+
+static void stage_end(int how, int status, const struct end_totals *s)
 {
 	uint8_t buf[128];
 	struct enc e = { buf, 0, sizeof(buf) };
 
 	enc_u(&e, (uint64_t)how);
 	enc_u(&e, perfshim_zigzag(status));
-	enc_u(&e, atomic_load(&perfshim_alloc_calls));
-	enc_u(&e, atomic_load(&perfshim_free_calls));
-	enc_u(&e, atomic_load(&perfshim_alloc_bytes));
+	enc_u(&e, s->alloc_calls);
+	enc_u(&e, s->free_calls);
+	enc_u(&e, s->alloc_bytes);
 	enc_u(&e, 0);
 	enc_u(&e, atomic_load(&perfshim_lost_events));
 	stage(PERFSHIM_REC_END, buf, e.len);
@@ -1000,6 +1033,9 @@ HIDDEN void perfshim_finish(int how, int status)
 		pthread_mutex_lock(&pass_lock);
 	}
 	if (trace_fd >= 0) {
+		struct end_totals totals;
+
+		sum_totals(&totals);
 		pass(0);
 		if (atomic_load(&perfshim_lost_events)) {
 			uint8_t b[2 * PERFSHIM_VARINT_MAX];
@@ -1010,7 +1046,7 @@ HIDDEN void perfshim_finish(int how, int status)
 			stage(PERFSHIM_REC_LOST, b, n);
 		}
 		stage_memory(1);
-		stage_end(how, status);
+		stage_end(how, status, &totals);
 		write_frame();
 	}
 	atomic_store(&finished, 1);
@@ -1129,6 +1165,9 @@ HIDDEN void perfshim_after_fork_child(void)
 		atomic_store(&self->tail, 0);
 		self->tail_seen = 0;
 		self->last_ts = 0;
+		atomic_store(&self->alloc_calls, 0);
+		atomic_store(&self->free_calls, 0);
+		atomic_store(&self->alloc_bytes, 0);
 		atomic_store(&self->busy, 0);
 		atomic_store(&self->cur_ts, 0);
 		memset(self->cache, 0, sizeof(self->cache));
