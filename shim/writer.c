@@ -45,6 +45,9 @@ HIDDEN _Atomic uint64_t perfshim_alloc_calls, perfshim_free_calls,
 
 static struct timespec start_mono;
 static int trace_fd = -1;
+static pid_t trace_pid; /* whose descriptor trace_fd is */
+/* The trace's descriptor is kept at this number or above when it can. */
+#define HIGH_TRACE_FD 900
 static dev_t trace_dev;
 static ino_t trace_ino;
 static char trace_path[4096 + 16];
@@ -233,7 +236,31 @@ static void stop_tracing(const char *why, int err)
 	trace_fd = -1;
 }
 
-static int write_all(const uint8_t *p, size_t n)
+/*
+ * The trace's number is the program's to dup2() onto at any moment: the
+ * dup2() interposers move the trace out of the way first. Checking and
+ * writing the descriptor, and moving it and the program's dup2() that
+ * follows, hold fd_lock, with every signal blocked: no handler can then
+ * run on a thread that holds it (and wait for it, or dup2() unlocked).
+ */
+static pthread_mutex_t fd_lock = PTHREAD_MUTEX_INITIALIZER;
+
+HIDDEN void perfshim_trace_fd_lock(sigset_t *saved)
+{
+	sigset_t all;
+
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, saved);
+	pthread_mutex_lock(&fd_lock);
+}
+
+HIDDEN void perfshim_trace_fd_unlock(const sigset_t *saved)
+{
+	pthread_mutex_unlock(&fd_lock);
+	pthread_sigmask(SIG_SETMASK, saved, NULL);
+}
+
+static int write_locked(const uint8_t *p, size_t n)
 {
 	struct stat st;
 
@@ -259,6 +286,17 @@ static int write_all(const uint8_t *p, size_t n)
 		n -= (size_t)w;
 	}
 	return 0;
+}
+
+static int write_all(const uint8_t *p, size_t n)
+{
+	sigset_t saved;
+
+	perfshim_trace_fd_lock(&saved);
+	int r = write_locked(p, n);
+
+	perfshim_trace_fd_unlock(&saved);
+	return r;
 }
 
 /* Append one top-level record to the staging frame. */
@@ -832,7 +870,7 @@ static int open_trace(void)
 			return -1;
 		}
 		/* Out of the program's way: a high number, close-on-exec. */
-		int high = fcntl(fd, F_DUPFD_CLOEXEC, 900);
+		int high = fcntl(fd, F_DUPFD_CLOEXEC, HIGH_TRACE_FD);
 
 		if (high >= 0) {
 			close(fd);
@@ -844,6 +882,7 @@ static int open_trace(void)
 		trace_dev = st.st_dev;
 		trace_ino = st.st_ino;
 		trace_fd = fd;
+		trace_pid = getpid();
 		return 0;
 	}
 	perfshim_say("cannot create trace %s: too many files of that name",
@@ -1072,12 +1111,20 @@ HIDDEN int perfshim_is_trace_fd(int fd)
 	return trace_fd >= 0 && fd == trace_fd;
 }
 
-/* The program wants our descriptor's number: move the trace elsewhere. */
+/*
+ * The program wants our descriptor's number: move the trace elsewhere,
+ * back among the high numbers (the program's dup2()s would otherwise
+ * push it up one number at a time, to the descriptor limit). Not in a
+ * vfork() child: its descriptors are its own, its memory the parent's.
+ */
 HIDDEN int perfshim_protect_fd(int fd)
 {
-	if (!perfshim_is_trace_fd(fd))
+	if (!perfshim_is_trace_fd(fd) || getpid() != trace_pid)
 		return 0;
-	int high = fcntl(fd, F_DUPFD_CLOEXEC, fd + 1);
+	int high = fcntl(fd, F_DUPFD_CLOEXEC, HIGH_TRACE_FD);
+
+	if (high < 0)
+		high = fcntl(fd, F_DUPFD_CLOEXEC, fd + 1);
 
 	if (high < 0)
 		return -1;
@@ -1116,6 +1163,7 @@ HIDDEN void perfshim_after_fork_child(void)
 
 	pthread_mutex_init(&pass_lock, NULL);
 	pthread_mutex_init(&meta_lock, NULL);
+	pthread_mutex_init(&fd_lock, NULL);
 	atomic_store(&perfshim_recording, 0);
 	atomic_store(&writer_running, 0);
 	atomic_store(&writer_stop, 0);
