@@ -51,8 +51,7 @@ static int report(int status)
 	return 0;
 }
 
-static int run(char **argv, int wait_mode, int sig, const char *trace,
-	       int core)
+static int run(char **argv, int wait_mode, int sig, const char *trace, int core)
 {
 	struct rlimit rl;
 	char sigs[16], buf[16];
