@@ -16,6 +16,16 @@ SRC=fatal.c
 TERM_SIGNALS="1 2 10 12 13 14 15 16 26 29 30 34 35 40 49 50 62 64"
 CORE_SIGNALS="3 4 5 6 7 8 11 24 25 31"
 
+# Cores are dumped to files here unless the hard limit forbids it; a
+# crash handler (a core_pattern pipe) may decline: then native and traced
+# runs are only compared.
+cores=no
+if test "$(ulimit -H -c)" != 0 &&
+	! grep "^|" /proc/sys/kernel/core_pattern >/dev/null 2>&1
+then
+	cores=yes
+fi
+
 # fatal_run MODE SIG [core] - fatal run MODE SIG, natively and with the
 # child traced (to MODE-SIG.zst): the same report, "killed by signal SIG"
 # (and "(core dumped)" for a core signal), and the child's trace ends by
@@ -27,13 +37,19 @@ fatal_run () {
 	capture_traced "$fatal_p_.shim" launcher.%p.zst "$PROGS/fatal" run "$1" "$2" "$fatal_p_.zst" $3 &&
 	rm -f core &&
 	test_same_run "$fatal_p_.native" "$fatal_p_.shim" &&
-	if test -n "$3" && test "$(ulimit -H -c)" != 0
+	if test -n "$3" && test "$cores" = yes
 	then
 		echo "killed by signal $2 (core dumped)" >expect
 	else
 		echo "killed by signal $2" >expect
 	fi &&
-	test_cmp expect "$fatal_p_.shim.out" &&
+	if test -n "$3" && test "$cores" = no
+	then
+		sed "s/ (core dumped)//" "$fatal_p_.shim.out" >got
+	else
+		cp "$fatal_p_.shim.out" got
+	fi &&
+	test_cmp expect got &&
 	analyze_status "$fatal_p_.sum" "$fatal_p_.zst" &&
 	test_cmp_str "perfanalyze status" 0 "$(cat "$fatal_p_.sum.code")" &&
 	! ended_cleanly "$fatal_p_.sum.out" 2>/dev/null &&
