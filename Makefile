@@ -6,7 +6,9 @@
 #   make fuzz       libFuzzer target for the trace reader (clang)
 #   make lint       clang-format check
 #   make install PREFIX=/usr/local [DESTDIR=stage]; make uninstall the same
-# V=1 shows the commands; SANITIZE=address,undefined builds everything so.
+# V=1 shows the commands. SANITIZE=address,undefined builds the analyzer,
+# the unit tests and the fuzz replay so (the shim stays as it is: see
+# README, Development); with B=build-san beside a normal build.
 
 # The project's version, here only: the analyzer, the wrapper, the
 # library's file name and SONAME, and perfshim.pc take it from here.
@@ -35,8 +37,12 @@ endif
 WARN := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
 	-Wformat=2 -Wvla -Wwrite-strings -Werror
 BASE_CFLAGS := -std=gnu11 -g -O2 $(WARN) -Iinclude -MMD -MP
+# Not for the shim: a sanitizer's runtime replaces malloc itself and must
+# come first in the preload list, so a sanitized shim would trace nothing.
+SAN_CFLAGS :=
 ifneq ($(SANITIZE),)
-BASE_CFLAGS += -fsanitize=$(SANITIZE) -fno-omit-frame-pointer
+SAN_CFLAGS := -fsanitize=$(SANITIZE) -fno-sanitize-recover=all \
+	-fno-omit-frame-pointer
 SAN_LDFLAGS := -fsanitize=$(SANITIZE)
 endif
 CFLAGS ?=
@@ -44,8 +50,8 @@ SHIM_CFLAGS := $(BASE_CFLAGS) -fPIC -fvisibility=hidden -fno-builtin-malloc \
 	-fno-omit-frame-pointer \
 	-fno-builtin-free -fno-builtin-calloc -fno-builtin-realloc \
 	-ftls-model=initial-exec -Ishim $(CFLAGS)
-ANA_CFLAGS := $(BASE_CFLAGS) -Ianalyzer -DPERFSHIM_VERSION='"$(VERSION)"' \
-	$(CFLAGS)
+ANA_CFLAGS := $(BASE_CFLAGS) $(SAN_CFLAGS) -Ianalyzer \
+	-DPERFSHIM_VERSION='"$(VERSION)"' $(CFLAGS)
 ASAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=undefined \
 	-fno-omit-frame-pointer
 
@@ -89,7 +95,7 @@ $(B)/shim/%.o: shim/%.c | $(DEPS_STAMP)
 $(B)/libperfshim.so: $(SHIM_OBJ) Makefile
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) -shared -Wl,-z,defs -Wl,-z,initfirst -Wl,--as-needed \
-		-Wl,-soname,$(SONAME) $(SAN_LDFLAGS) -o $@ $(SHIM_OBJ) $(SHIM_LIBS)
+		-Wl,-soname,$(SONAME) -o $@ $(SHIM_OBJ) $(SHIM_LIBS)
 
 $(B)/analyzer/%.o: analyzer/%.c | $(DEPS_STAMP)
 	@mkdir -p $(@D)
@@ -187,6 +193,7 @@ $(B)/fuzz/fuzz_reader: tests/fuzz/fuzz_reader.c $(ANA_SRC) | $(DEPS_STAMP)
 		$(ANA_SRC) $(ANA_LIBS)
 	@echo "run: $@ -max_total_time=60 tests/fuzz/corpus"
 
+ifeq ($(SANITIZE),)
 test: all $(B)/asan/perfanalyze $(UNITS) $(ASAN_UNITS) $(PROGS) \
 		$(B)/fuzz/fuzz_reader_replay lint
 	$(Q)PERFSHIM_BUILD=$(abspath $(B)) \
@@ -198,6 +205,23 @@ test: all $(B)/asan/perfanalyze $(UNITS) $(ASAN_UNITS) $(PROGS) \
 	$(Q)PERFSHIM_BUILD=$(abspath $(B)) \
 		PERFSHIM_TEST_ENV="PERFSHIM_UNWIND=dwarf PERFSHIM_CLOCK=monotonic" \
 		prove --exec '' tests/t/t[0-9]*.sh
+else
+# The sanitized analyzer and unit tests, leaks checked too; the shim and
+# the integration tests are the normal build's business (make test, whose
+# integration tests already run an ASan/UBSan analyzer).
+SAN_TRACE := $(B)/tests/san-zones.zst
+test: all $(UNITS) $(B)/fuzz/fuzz_reader_replay $(B)/tests/programs/zones
+	$(Q)PERFSHIM_BUILD=$(abspath $(B)) \
+		prove --exec '' $(UNITS) tests/fuzz/run-corpus.sh
+	@echo "== perfanalyze $(SAN_TRACE), each report"
+	$(Q)rm -f $(SAN_TRACE) && PERFSHIM_OUTPUT=$(SAN_TRACE) \
+		LD_PRELOAD=$(abspath $(B))/libperfshim.so \
+		$(B)/tests/programs/zones >/dev/null
+	$(Q)for o in "" --leaks "--leaks --json" --hotspots "--by bytes" \
+		--growth --timeline --flamegraph; do \
+		$(B)/perfanalyze $(SAN_TRACE) $$o >/dev/null || exit 1; \
+	done
+endif
 
 demo: all $(B)/demo/leaky
 	@echo "== running build/demo/leaky under perfshim"

@@ -120,18 +120,36 @@ EXPORT int close(int fd)
 	return LOOKUP(close)(fd);
 }
 
+/* Our descriptor moves, then the program's takes its number: at once for
+ * the writer, which must never write to the number in between. */
 EXPORT int dup2(int old, int new)
 {
+	sigset_t saved;
+
+	perfshim_trace_fd_lock(&saved);
 	perfshim_protect_fd(new);
 	perfshim_memory_protect_fd(new);
-	return LOOKUP(dup2)(old, new);
+	int r = LOOKUP(dup2)(old, new);
+	int e = errno;
+
+	perfshim_trace_fd_unlock(&saved);
+	errno = e;
+	return r;
 }
 
 EXPORT int dup3(int old, int new, int flags)
 {
+	sigset_t saved;
+
+	perfshim_trace_fd_lock(&saved);
 	perfshim_protect_fd(new);
 	perfshim_memory_protect_fd(new);
-	return LOOKUP(dup3)(old, new, flags);
+	int r = LOOKUP(dup3)(old, new, flags);
+	int e = errno;
+
+	perfshim_trace_fd_unlock(&saved);
+	errno = e;
+	return r;
 }
 
 /* close_range() over a range holding ours: close around them. */

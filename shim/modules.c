@@ -190,8 +190,11 @@ static int scan_cb(struct dl_phdr_info *info, size_t size, void *data)
 	k->lo = lo;
 	k->hi = hi;
 	k->seen = 1;
-	strncpy(k->name, name, sizeof(k->name) - 1);
-	k->name[sizeof(k->name) - 1] = 0;
+	/* Cut to fit, as the comparison above expects. */
+	size_t n = strnlen(name, sizeof(k->name) - 1);
+
+	memcpy(k->name, name, n);
+	k->name[n] = 0;
 	emit_module(info, name, k->id);
 	return 0;
 }

@@ -2,6 +2,7 @@
 #ifndef PERFSHIM_SHIM_H
 #define PERFSHIM_SHIM_H
 
+#include <signal.h>
 #include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -171,7 +172,16 @@ HIDDEN void perfshim_fork_prepare(void);
 HIDDEN void perfshim_fork_parent(void);
 HIDDEN int perfshim_is_trace_fd(int fd);
 HIDDEN int perfshim_trace_fd(void);
+/* perfshim_protect_fd - fd is about to be the program's: if it is the
+ * trace's, move the trace. Call with perfshim_trace_fd_lock() held. */
 HIDDEN int perfshim_protect_fd(int fd);
+/*
+ * perfshim_trace_fd_lock - hold off every use of the trace's descriptor
+ * number: around moving it and the program's dup2() onto it. Blocks all
+ * signals (saved holds the old mask) until perfshim_trace_fd_unlock().
+ */
+HIDDEN void perfshim_trace_fd_lock(sigset_t *saved);
+HIDDEN void perfshim_trace_fd_unlock(const sigset_t *saved);
 HIDDEN void perfshim_writer_start(void);
 HIDDEN void perfshim_unfinish(void);
 /* For the scan (scan.c): hold off the writer's passes; the thread list
@@ -186,6 +196,8 @@ HIDDEN int perfshim_meta_free(void);
 HIDDEN struct thread_state *perfshim_threads(void);
 extern HIDDEN _Atomic pid_t perfshim_writer_tid;
 extern HIDDEN uintptr_t perfshim_writer_stack;
+/* The END totals of the threads that are gone (each live thread counts in
+ * its thread_state), and the events no ring had room for. */
 extern HIDDEN _Atomic uint64_t perfshim_alloc_calls, perfshim_free_calls,
 	perfshim_alloc_bytes, perfshim_lost_events;
 

@@ -16,22 +16,42 @@
  * is called as before; a default action is carried out after the trace
  * is written.
  */
-static const int watched[] = { SIGSEGV, SIGBUS,	 SIGILL,  SIGFPE,  SIGABRT,
-			       SIGTERM, SIGINT,	 SIGQUIT, SIGHUP,  SIGPIPE,
-			       SIGUSR1, SIGUSR2, SIGALRM, SIGXCPU, SIGXFSZ,
-			       SIGSYS,	SIGTRAP };
-
 static struct sigaction app[NSIG];
-static char ours[NSIG]; /* 1: the kernel holds our handler for it */
-static int managing;	/* signals_init ran: app[] is the program's view */
+static char managed[NSIG]; /* 1: app[] is the program's view of it */
+static char ours[NSIG];	   /* 1: the kernel holds our handler for it */
 static int (*real_sigaction)(int, const struct sigaction *, struct sigaction *);
 
+/*
+ * Whether the kernel's default action for sig ends the process (signal(7):
+ * Term or Core). Every signal does, real-time ones included, except those
+ * whose default is to stop, continue or be ignored, and the two that no
+ * handler can catch.
+ */
+static int ends_process(int sig)
+{
+	switch (sig) {
+	case SIGKILL:
+	case SIGSTOP:
+	case SIGTSTP:
+	case SIGTTIN:
+	case SIGTTOU:
+	case SIGCONT:
+	case SIGCHLD:
+	case SIGURG:
+	case SIGWINCH:
+		return 0;
+	}
+	return sig > 0 && sig < NSIG;
+}
+
+/*
+ * The signals the shim itself uses keep their own arrangements: SIGPROF
+ * (the sampler, sampler.c) and SIGRTMAX - 1 (the scan's stop signal,
+ * scan.c).
+ */
 static int is_watched(int sig)
 {
-	for (size_t i = 0; i < sizeof(watched) / sizeof(watched[0]); i++)
-		if (watched[i] == sig)
-			return 1;
-	return 0;
+	return ends_process(sig) && sig != SIGPROF && sig != SIGRTMAX - 1;
 }
 
 static int synchronous_fault(int sig, const siginfo_t *info)
@@ -49,10 +69,9 @@ static void on_signal(int sig, siginfo_t *info, void *uctx)
 	if (a->sa_handler != SIG_DFL && a->sa_handler != SIG_IGN) {
 		struct sigaction call = *a;
 
-		if (a->sa_flags & SA_RESETHAND) {
-			memset(a, 0, sizeof(*a));
+		/* As the kernel does: the handler goes, the flags stay. */
+		if (a->sa_flags & SA_RESETHAND)
 			a->sa_handler = SIG_DFL;
-		}
 		if (call.sa_flags & SA_SIGINFO)
 			call.sa_sigaction(sig, info, uctx);
 		else
@@ -117,17 +136,49 @@ static void resolve(void)
 HIDDEN void perfshim_signals_init(void)
 {
 	resolve();
-	for (size_t i = 0; i < sizeof(watched) / sizeof(watched[0]); i++) {
-		int sig = watched[i];
-
-		if (real_sigaction(sig, NULL, &app[sig]))
+	for (int sig = 1; sig < NSIG; sig++) {
+		/* glibc keeps a few signals for itself (EINVAL): not ours. */
+		if (!is_watched(sig) || real_sigaction(sig, NULL, &app[sig]))
 			continue;
+		managed[sig] = 1;
 		/* An ignored signal (nohup, background jobs) stays ignored. */
 		if (app[sig].sa_handler == SIG_IGN)
 			continue;
 		install(sig, &app[sig]);
 	}
-	managing = 1;
+}
+
+#ifndef SA_RESTORER
+#define SA_RESTORER 0x04000000
+#endif
+
+/*
+ * What sigaction() reports once act is installed natively: glibc adds its
+ * signal return trampoline (SA_RESTORER), and the kernel keeps no SIGKILL
+ * or SIGSTOP in a mask. The kernel holds our handler now, installed by
+ * glibc the same way: its trampoline is the one.
+ */
+static struct sigaction as_installed(int sig, const struct sigaction *act)
+{
+	struct sigaction a = *act, k;
+
+	if (!real_sigaction(sig, NULL, &k) && (k.sa_flags & SA_RESTORER)) {
+		a.sa_flags |= SA_RESTORER;
+		a.sa_restorer = k.sa_restorer;
+	}
+	sigdelset(&a.sa_mask, SIGKILL);
+	sigdelset(&a.sa_mask, SIGSTOP);
+	return a;
+}
+
+/* glibc fills in only the kernel's part of the caller's mask (64 signals)
+ * and leaves the rest of the caller's struct as it was: so do we. */
+static void report(struct sigaction *old, const struct sigaction *a)
+{
+	old->sa_handler = a->sa_handler;
+	old->sa_flags = a->sa_flags;
+	old->sa_restorer = a->sa_restorer;
+	memcpy(&old->sa_mask, &a->sa_mask, NSIG / 8);
 }
 
 EXPORT int sigaction(int sig, const struct sigaction *act,
@@ -136,17 +187,17 @@ EXPORT int sigaction(int sig, const struct sigaction *act,
 	resolve();
 	if (sig == SIGPROF)
 		return perfshim_sampler_sigaction(act, old);
-	if (!managing || sig <= 0 || sig >= NSIG || !is_watched(sig))
+	if (sig <= 0 || sig >= NSIG || !managed[sig])
 		return real_sigaction(sig, act, old);
 	struct sigaction prev = app[sig];
 
 	if (act) {
 		if (install(sig, act))
 			return -1;
-		app[sig] = *act;
+		app[sig] = as_installed(sig, act);
 	}
 	if (old)
-		*old = prev;
+		report(old, &prev);
 	return 0;
 }
 
