@@ -139,9 +139,14 @@ HIDDEN void perfshim_say(const char *fmt, ...)
 	if (n > (int)sizeof(line) - 2)
 		n = sizeof(line) - 2;
 	line[n++] = '\n';
-	ssize_t w = write(2, line, n);
+	int e = errno;
 
-	(void)w;
+	if (perfshim_stderr_original()) {
+		ssize_t w = perfshim_write_file(2, line, n);
+
+		(void)w;
+	}
+	errno = e;
 }
 
 HIDDEN int perfshim_use_tsc;
@@ -247,7 +252,7 @@ static int write_all(const uint8_t *p, size_t n)
 		return -1;
 	}
 	while (n) {
-		ssize_t w = write(trace_fd, p, n);
+		ssize_t w = perfshim_write_file(trace_fd, p, n);
 
 		if (w < 0 && errno == EINTR)
 			continue;
@@ -825,12 +830,7 @@ static int open_trace(void)
 			return -1;
 		}
 		/* Out of the program's way: a high number, close-on-exec. */
-		int high = fcntl(fd, F_DUPFD_CLOEXEC, 900);
-
-		if (high >= 0) {
-			close(fd);
-			fd = high;
-		}
+		fd = perfshim_lift_fd(fd);
 		struct stat st;
 
 		fstat(fd, &st);
