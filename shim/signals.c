@@ -62,11 +62,11 @@ static void on_signal(int sig, siginfo_t *info, void *uctx)
 
 		if (a->sa_flags & SA_RESETHAND)
 			a->sa_handler = SIG_DFL; /* as the kernel: flags stay */
+		/* errno stays as the handler left it, as without the shim */
 		if (call.sa_flags & SA_SIGINFO)
 			call.sa_sigaction(sig, info, uctx);
 		else
 			call.sa_handler(sig);
-		errno = e;
 		return;
 	}
 	/* The default action (SIG_IGN only reaches here for a real fault,

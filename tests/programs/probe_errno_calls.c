@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/time.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #define SENTINEL 4242
@@ -147,11 +148,34 @@ static void exec_and_more(void)
 	    pthread_create(&th, &attr, thread_fn, NULL));
 }
 
+/* fork() and the at-fork handlers the shim adds, on both sides. */
+static void processes(void)
+{
+	int status;
+	void *p = malloc(64); /* a traced process, with a thread state */
+
+	errno = SENTINEL;
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		show("fork, in the child", 0);
+		errno = SENTINEL;
+		free(malloc(32));
+		show("child malloc/free", 0);
+		_exit(0);
+	}
+	show("fork, in the parent", pid < 0);
+	waitpid(pid, &status, 0);
+	TRY("system(true)", system("true"));
+	free(p);
+}
+
 int main(void)
 {
 	setvbuf(stdout, NULL, _IONBF, 0);
 	descriptors();
 	signals();
 	exec_and_more();
+	processes();
 	return 0;
 }

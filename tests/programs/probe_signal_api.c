@@ -6,6 +6,7 @@
  * what it is without the shim, before and after the signal arrives.
  */
 #define _GNU_SOURCE
+#include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -31,6 +32,13 @@ static void h2(int sig, siginfo_t *si, void *uc)
 	(void)sig;
 	(void)si;
 	(void)uc;
+}
+
+/* A handler that leaves errno changed: the interrupted code sees it. */
+static void h3(int sig)
+{
+	(void)sig;
+	errno = ENOTTY;
 }
 
 static const char *name(__sighandler_t h)
@@ -112,6 +120,11 @@ static void one_signal(int sig)
 	show("after sigaction(h2, all)", sig);
 	raise(sig);
 	show("after delivery (reset)", sig);
+	signal(sig, h3);
+	errno = 0;
+	raise(sig);
+	printf("errno after a handler that set it: %s\n",
+	       strerrorname_np(errno));
 	signal(sig, SIG_DFL);
 	show("back to default", sig);
 }
