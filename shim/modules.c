@@ -49,6 +49,16 @@ static uint64_t next_module_id = 1;
 static unsigned long long last_adds = ~0ull, last_subs = ~0ull;
 static struct ranges *_Atomic snapshot;
 static _Atomic unsigned ranges_seq; /* odd while the ranges change */
+/*
+ * The modules of the first scan (the program, its needed libraries, the
+ * shim): they are never unloaded, so their addresses need no epoch.
+ * Written once before recording starts, read-only after.
+ */
+#define PERMANENT_MAX 128
+static struct {
+	uint64_t lo, hi;
+} permanent[PERMANENT_MAX];
+static int npermanent, permanent_done;
 /* A node's address could not be marked in its module (a signal handler
  * met an unknown one, or the ranges changed): the next unload counts as
  * that of a used module. */
@@ -206,6 +216,10 @@ static int scan_cb(struct dl_phdr_info *info, size_t size, void *data)
 	k->hi = hi;
 	k->seen = 1;
 	k->used = 0;
+	if (!permanent_done && npermanent < PERMANENT_MAX) {
+		permanent[npermanent].lo = lo;
+		permanent[npermanent++].hi = hi;
+	}
 	strncpy(k->name, name, sizeof(k->name) - 1);
 	k->name[sizeof(k->name) - 1] = 0;
 	emit_module(info, name, k->id);
@@ -315,10 +329,19 @@ HIDDEN void perfshim_modules_scan(void)
 	}
 	if (gone)
 		perfshim_stack_new_epoch();
+	permanent_done = 1;
 	publish_ranges();
 out:
 	pthread_mutex_unlock(&module_lock);
 	perfshim_guard--;
+}
+
+HIDDEN int perfshim_modules_permanent(uint64_t ip)
+{
+	for (int i = 0; i < npermanent; i++)
+		if (ip >= permanent[i].lo && ip < permanent[i].hi)
+			return 1;
+	return 0;
 }
 
 /*

@@ -261,6 +261,9 @@ static inline int perfshim_in_shim(uintptr_t ip)
 }
 HIDDEN void perfshim_modules_self_range(void);
 HIDDEN void perfshim_modules_check(uint64_t ip);
+/* 1 if ip is in a module loaded at start (never unloaded: a stack node
+ * of it needs no epoch). Lock-free, async-signal-safe. */
+HIDDEN int perfshim_modules_permanent(uint64_t ip);
 HIDDEN void perfshim_modules_lock(void);
 HIDDEN void perfshim_modules_unlock(void);
 

@@ -224,6 +224,10 @@ static uint32_t lookup(int l, uint64_t h, uint32_t parent, uint64_t ip,
 
 static uint32_t intern(uint32_t parent, uint64_t ip, uint16_t ep)
 {
+	/* A dlopen loop must not re-intern the stacks of the modules that
+	 * stay: only addresses that may change owner take the epoch. */
+	if (ep && perfshim_modules_permanent(ip))
+		ep = 0;
 	uint64_t h = mix(mix(parent, ip), ep);
 	int top = atomic_load_explicit(&table_top, memory_order_acquire);
 	uint32_t mine = 0;

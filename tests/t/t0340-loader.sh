@@ -7,8 +7,8 @@ test_description='the loader under the shim: lookups as the caller, and no memor
 # Known truth: probe_dlopen_runpath finds sub/librunpath.so only through
 # its own RUNPATH ($ORIGIN/sub), and calls runpath_make() three times
 # (dlopen, dlmopen, dlopen again), each leaking 333 bytes at
-# LEAK:runpath. dlopen_loop LIB N prints its VmRSS (KB) after cycle 200
-# and after cycle N.
+# LEAK:runpath. dlopen_loop LIB N [FUNC] prints its VmRSS (KB) after
+# cycle 200 and after cycle N; libchurn's churn_once() allocates and frees.
 
 test_expect_success 'dlopen by bare name through the caller RUNPATH: found under the shim' '
 	capture native "$PROGS/probe_dlopen_runpath" &&
@@ -45,6 +45,21 @@ test_expect_success 'dlopen/dlclose 2000 times: the shim adds no memory per cycl
 		echo >&2 "the shim grew by $((s - n)) KB over 1800 cycles (at most 256 allowed)" &&
 		false
 	fi
+'
+
+test_expect_success 'the same with a library that allocates in each cycle (its code in stacks)' '
+	"$PROGS/dlopen_loop" "$PROGS/libchurn.so" 2000 churn_once >native.churn &&
+	run_traced churn.zst "$PROGS/dlopen_loop" "$PROGS/libchurn.so" 2000 churn_once >shim.churn &&
+	n=$(rss_growth native.churn) &&
+	s=$(rss_growth shim.churn) &&
+	echo "VmRSS growth over 1800 cycles: native $n KB, traced $s KB" &&
+	if test "$s" -gt $((n + 256))
+	then
+		echo >&2 "the shim grew by $((s - n)) KB over 1800 cycles (at most 256 allowed)" &&
+		false
+	fi &&
+	analyze_status churn churn.zst --leaks --json &&
+	test_cmp_str "perfanalyze status" 0 "$(cat churn.code)"
 '
 
 test_done
