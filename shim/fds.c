@@ -71,13 +71,15 @@ static void resolve(void)
 __attribute__((constructor(101))) static void fds_init(void)
 {
 	struct stat st;
+	int e = errno;
 
 	resolve();
-	if (fstat(2, &st))
-		return;
-	stderr_dev = st.st_dev;
-	stderr_ino = st.st_ino;
-	stderr_known = 1;
+	if (!fstat(2, &st)) {
+		stderr_dev = st.st_dev;
+		stderr_ino = st.st_ino;
+		stderr_known = 1;
+	}
+	errno = e;
 }
 
 HIDDEN int perfshim_stderr_original(void)

@@ -125,6 +125,7 @@ __attribute__((constructor)) static void perfshim_init(int argc, char **argv,
 	(void)argv;
 	init_env = envp;
 	const char *off = env("PERFSHIM_DISABLE");
+	int e = errno; /* main starts with the errno the start-up left */
 
 	perfshim_guard++;
 	perfshim_resolve_allocator();
@@ -150,6 +151,7 @@ __attribute__((constructor)) static void perfshim_init(int argc, char **argv,
 	perfshim_sampler_init();
 out:
 	perfshim_guard--;
+	errno = e;
 }
 
 /*

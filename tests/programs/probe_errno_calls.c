@@ -172,7 +172,11 @@ static void processes(void)
 
 int main(void)
 {
+	int at_start = errno; /* what the start-up (and the shim's) left */
+
 	setvbuf(stdout, NULL, _IONBF, 0);
+	printf("errno at main: %s\n",
+	       at_start ? strerrorname_np(at_start) : "0");
 	descriptors();
 	signals();
 	exec_and_more();
