@@ -69,6 +69,41 @@ static void *deep(int n)
 	return p;
 }
 
+/*
+ * The program takes every number from 4080 to 4095 (where a shim may
+ * keep its own, under a limit of 4096 or more): each request gets its
+ * number, and the data through them is the program's alone.
+ */
+static void high_numbers(void)
+{
+	int q[2], got = 0;
+	char buf[16] = "";
+
+	if (pipe(q))
+		return;
+	for (int n = 4080; n < 4096; n += 2) {
+		got += fcntl(q[1], F_DUPFD, n) == n;
+		got += dup2(q[0], n + 1) == n + 1;
+	}
+	printf("numbers 4080..4095 taken: %d of 16\n", got);
+	for (int i = 0; i < 2000; i++)
+		free(deep(i % 50));
+	for (int n = 4080; n < 4096; n += 2)
+		printf("%zd", write(n, "x", 1));
+	printf(" written\n");
+	close(q[1]);
+	for (int n = 4080; n < 4096; n += 2)
+		close(n);
+	printf("read back: %zd", read(q[0], buf, sizeof(buf) - 1));
+	printf(" \"%s\"\n", buf);
+	for (int n = 4081; n < 4096; n += 2)
+		printf("%zd", read(n, buf, 1));
+	printf(" read at end\n");
+	for (int n = 4081; n < 4096; n += 2)
+		close(n);
+	close(q[0]);
+}
+
 static void low_limit(void)
 {
 	struct rlimit rl;
@@ -116,6 +151,7 @@ int main(int argc, char **argv)
 	printf("dup3 onto 903: %d\n", dup3(fd, 903, O_CLOEXEC));
 	printf("close 900..903: %s %s %s %s\n", err(close(900)),
 	       err(close(901)), err(close(902)), err(close(903)));
+	high_numbers();
 	printf("close_range(800, 4200): %d\n", close_range(800, 4200, 0));
 	closefrom(800);
 	scan(10, 4200);
