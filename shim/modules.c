@@ -63,6 +63,8 @@ static int npermanent, permanent_done;
  * met an unknown one, or the ranges changed): the next unload counts as
  * that of a used module. */
 static _Atomic int unmarked_use;
+/* A sample met an address of no known module: the writer scans. */
+static _Atomic int unknown_in_handler;
 /* The shim's own code, to drop its frames from stacks (see shim.h). */
 HIDDEN uintptr_t perfshim_self_lo, perfshim_self_hi;
 
@@ -388,11 +390,19 @@ HIDDEN void perfshim_modules_check(uint64_t ip)
 	 * node then comes before its module; the analyzer looks again. */
 	if (perfshim_in_handler) {
 		atomic_store(&unmarked_use, 1);
+		atomic_store(&unknown_in_handler, 1);
 		return;
 	}
 	perfshim_modules_scan();
 	if (!mark_known(ip))
 		atomic_store(&unmarked_use, 1);
+}
+
+HIDDEN void perfshim_modules_poll(void)
+{
+	if (atomic_load_explicit(&unknown_in_handler, memory_order_relaxed) &&
+	    atomic_exchange(&unknown_in_handler, 0))
+		perfshim_modules_scan();
 }
 
 /* In a forked child: the new trace must describe every module again. */

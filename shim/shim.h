@@ -264,6 +264,10 @@ HIDDEN void perfshim_modules_check(uint64_t ip);
 /* 1 if ip is in a module loaded at start (never unloaded: a stack node
  * of it needs no epoch). Lock-free, async-signal-safe. */
 HIDDEN int perfshim_modules_permanent(uint64_t ip);
+/* The writer, outside its pass lock: record the modules that samples
+ * found unknown (the handler cannot scan; without dlopen hooked, a
+ * module only sampled would wait for the exit, or never be recorded). */
+HIDDEN void perfshim_modules_poll(void);
 HIDDEN void perfshim_modules_lock(void);
 HIDDEN void perfshim_modules_unlock(void);
 

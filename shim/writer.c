@@ -521,6 +521,7 @@ static void *writer_main(void *arg)
 		if (!atomic_load(&wake_pending))
 			futex_wait(&wake_word, v, WAKE_POLL_NS);
 		atomic_store(&wake_pending, 0);
+		perfshim_modules_poll();
 		pthread_mutex_lock(&pass_lock);
 		if (!atomic_load(&finished))
 			pass(0);

@@ -1,13 +1,15 @@
 /*
- * dlopen_loop LIB N [FUNC] - dlopen LIB, call its FUNC (void FUNC(void))
- * if named, dlclose it; N times. After cycle 200 and after the last it
- * prints "cycle C rss KB data KB" (VmRSS, VmData): how much memory the
- * loop costs per cycle.
+ * dlopen_loop LIB N [FUNC [keep]] - dlopen LIB, call its FUNC (void
+ * FUNC(void)) if named, dlclose it; N times. After cycle 200 and after the
+ * last it prints "cycle C rss KB data KB" (VmRSS, VmData): how much
+ * memory the loop costs per cycle. With keep: no dlclose, and the end is
+ * an _exit(0) (no destructors).
  */
 #include <dlfcn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static void report(int cycle)
 {
@@ -48,6 +50,8 @@ int main(int argc, char **argv)
 			}
 			fn();
 		}
+		if (argc > 4 && !strcmp(argv[4], "keep"))
+			_exit(0);
 		dlclose(h);
 		if (i == 200 || i == n)
 			report(i);

@@ -8,7 +8,8 @@ test_description='the loader under the shim: lookups as the caller, and no memor
 # its own RUNPATH ($ORIGIN/sub), and calls runpath_make() three times
 # (dlopen, dlmopen, dlopen again), each leaking 333 bytes at
 # LEAK:runpath. dlopen_loop LIB N [FUNC] prints its VmRSS (KB) after
-# cycle 200 and after cycle N; libchurn's churn_once() allocates and frees.
+# cycle 200 and after cycle N; libchurn's churn_once() allocates and
+# frees, its spin_cpu() burns 300 ms of CPU time and allocates nothing.
 
 test_expect_success 'dlopen by bare name through the caller RUNPATH: found under the shim' '
 	capture native "$PROGS/probe_dlopen_runpath" &&
@@ -60,6 +61,13 @@ test_expect_success 'the same with a library that allocates in each cycle (its c
 	fi &&
 	analyze_status churn churn.zst --leaks --json &&
 	test_cmp_str "perfanalyze status" 0 "$(cat churn.code)"
+'
+
+test_expect_success 'a library seen only by CPU samples, never closed, then _exit: its samples are symbolized' '
+	run_traced spin.zst "$PROGS/dlopen_loop" "$PROGS/libchurn.so" 1 spin_cpu keep &&
+	analyze spin.zst --hotspots --json >spin.json &&
+	jq -e "(.samples > 20) and (.functions[0].function == \"spin_cpu\")
+		and ((.functions[0].module // \"\") | endswith(\"libchurn.so\"))" spin.json
 '
 
 test_done
