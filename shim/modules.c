@@ -202,8 +202,10 @@ static int scan_cb(struct dl_phdr_info *info, size_t size, void *data)
 	}
 	if (nknown == capknown) {
 		size_t cap = capknown ? 2 * capknown : 64;
-		struct known *k =
-			perfshim_real.realloc(known, cap * sizeof(*k));
+		/* The shim's own pages, not malloc: on the writer thread
+		 * malloc would make an arena (64 MiB of address space). */
+		struct known *k = perfshim_remap(known, capknown * sizeof(*k),
+						 cap * sizeof(*k));
 
 		if (!k)
 			return 0;
@@ -252,8 +254,7 @@ static struct ranges *ranges_room(size_t n)
 		return r;
 	while (cap < n)
 		cap *= 2;
-	struct ranges *q =
-		perfshim_real.malloc(sizeof(*q) + cap * sizeof(q->r[0]));
+	struct ranges *q = perfshim_map(sizeof(*q) + cap * sizeof(q->r[0]));
 
 	if (!q)
 		return r;
