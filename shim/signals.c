@@ -136,10 +136,15 @@ HIDDEN void perfshim_signals_init(void)
 			continue;
 		install(sig, &app[sig]);
 	}
-	struct sigaction q;
+	/* Any action installed through glibc carries its restorer. */
+	for (size_t i = 0; i < sizeof(watched) / sizeof(watched[0]); i++) {
+		struct sigaction q;
 
-	if (!real_sigaction(SIGSEGV, NULL, &q))
-		restorer = q.sa_restorer;
+		if (ours[watched[i]] && !real_sigaction(watched[i], NULL, &q)) {
+			restorer = q.sa_restorer;
+			break;
+		}
+	}
 	managing = 1;
 }
 
