@@ -176,6 +176,18 @@ $(B)/tests/programs/instr_cxx: tests/programs/instr_cxx.cpp | $(DEPS_STAMP)
 	@mkdir -p $(@D)
 	$(Q)$(CXX) $(PROG_FLAGS) -finstrument-functions -Iinclude -o $@ $< -ldl
 
+# Found only through the probe's RUNPATH ($ORIGIN/sub), as dlopen() from
+# the program, not from the shim, finds it.
+PROGS += $(B)/tests/programs/sub/librunpath.so
+$(B)/tests/programs/sub/librunpath.so: tests/programs/sub/librunpath.c | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(PROG_FLAGS) -fPIC -shared -o $@ $<
+$(B)/tests/programs/probe_dlopen_runpath: tests/programs/probe_dlopen_runpath.c \
+		$(B)/tests/programs/sub/librunpath.so | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(PROG_FLAGS) -Wl,-rpath,'$$ORIGIN/sub' -Wl,--enable-new-dtags \
+		-o $@ $< -ldl
+
 check-progs: $(PROGS)
 
 # The reader's fuzz target, replayed over its corpus without libFuzzer.

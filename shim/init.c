@@ -188,6 +188,7 @@ __attribute__((constructor)) static void perfshim_init(int argc, char **argv,
 	(void)argv;
 	init_env = envp;
 	const char *off = env("PERFSHIM_DISABLE");
+	int e = errno; /* main starts with the errno the start-up left */
 
 	perfshim_guard++;
 	absolute_preload();
@@ -214,6 +215,7 @@ __attribute__((constructor)) static void perfshim_init(int argc, char **argv,
 	perfshim_sampler_init();
 out:
 	perfshim_guard--;
+	errno = e;
 }
 
 /*

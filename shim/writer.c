@@ -46,8 +46,6 @@ HIDDEN _Atomic uint64_t perfshim_alloc_calls, perfshim_free_calls,
 static struct timespec start_mono;
 static int trace_fd = -1;
 static pid_t trace_pid; /* whose descriptor trace_fd is */
-/* The trace's descriptor is kept at this number or above when it can. */
-#define HIGH_TRACE_FD 900
 static dev_t trace_dev;
 static ino_t trace_ino;
 static char trace_path[4096 + 16];
@@ -142,9 +140,14 @@ HIDDEN void perfshim_say(const char *fmt, ...)
 	if (n > (int)sizeof(line) - 2)
 		n = sizeof(line) - 2;
 	line[n++] = '\n';
-	ssize_t w = write(2, line, n);
+	int e = errno;
 
-	(void)w;
+	if (perfshim_stderr_original()) {
+		ssize_t w = perfshim_write_file(2, line, n);
+
+		(void)w;
+	}
+	errno = e;
 }
 
 HIDDEN int perfshim_use_tsc;
@@ -274,7 +277,7 @@ static int write_locked(const uint8_t *p, size_t n)
 		return -1;
 	}
 	while (n) {
-		ssize_t w = write(trace_fd, p, n);
+		ssize_t w = perfshim_write_file(trace_fd, p, n);
 
 		if (w < 0 && errno == EINTR)
 			continue;
@@ -561,6 +564,7 @@ static void *writer_main(void *arg)
 		if (!atomic_load(&wake_pending))
 			futex_wait(&wake_word, v, WAKE_POLL_NS);
 		atomic_store(&wake_pending, 0);
+		perfshim_modules_poll();
 		pthread_mutex_lock(&pass_lock);
 		if (!atomic_load(&finished))
 			pass(0);
@@ -870,12 +874,7 @@ static int open_trace(void)
 			return -1;
 		}
 		/* Out of the program's way: a high number, close-on-exec. */
-		int high = fcntl(fd, F_DUPFD_CLOEXEC, HIGH_TRACE_FD);
-
-		if (high >= 0) {
-			close(fd);
-			fd = high;
-		}
+		fd = perfshim_lift_fd(fd);
 		struct stat st;
 
 		fstat(fd, &st);
@@ -1121,7 +1120,7 @@ HIDDEN int perfshim_protect_fd(int fd)
 {
 	if (!perfshim_is_trace_fd(fd) || getpid() != trace_pid)
 		return 0;
-	int high = fcntl(fd, F_DUPFD_CLOEXEC, HIGH_TRACE_FD);
+	int high = perfshim_high_fd(fd);
 
 	if (high < 0)
 		high = fcntl(fd, F_DUPFD_CLOEXEC, fd + 1);
