@@ -65,4 +65,26 @@ test_expect_success 'functions: nap() sleeps 20 ms per call' '
 	ms_between "$(field instr.txt function nap 8)" 19.8 1000
 '
 
+test_expect_success 'fork: the child starts its histograms afresh, the parent keeps its own' '
+	mkdir fork &&
+	run_traced fork/t.%p.zst "$PROGS/latency" fork >fork.out &&
+	test_cmp_str out forked "$(cat fork.out)" &&
+	for t in fork/t.*.zst
+	do
+		timeout 60 "$HIST" "$t" >"$t.txt" || return 1
+	done &&
+	child=$(grep -l "^zone child " fork/*.txt) &&
+	parent=$(grep -L "^zone child " fork/*.txt) &&
+	test_cmp_str "parent before" 7 "$(field $parent zone before 3)" &&
+	test_cmp_str "child child" 2 "$(field $child zone child 3)" &&
+	test_cmp_str "child before" 1 "$(field $child zone before 3)"
+'
+
+test_expect_success 'a call still running at exit is in no histogram' '
+	run_traced open.zst "$PROGS/latency" open >/dev/null &&
+	timeout 60 "$HIST" open.zst >open.txt &&
+	test_cmp_str done 1 "$(field open.txt zone done 3)" &&
+	test_cmp_str open "" "$(field open.txt zone open 3)"
+'
+
 test_done
