@@ -3,7 +3,7 @@
 #   make demo       build, trace a leaky sample, print its leak report
 #   make test       build everything and run every test (prove)
 #   make bench      overhead against native and heaptrack (see BENCHMARKS.md)
-#   make fuzz       libFuzzer target for the trace reader (clang)
+#   make fuzz       libFuzzer targets: trace reader, budget files (clang)
 #   make lint       clang-format check
 #   make install PREFIX=/usr/local [DESTDIR=stage]; make uninstall the same
 # V=1 shows the commands. SANITIZE=address,undefined builds the analyzer,
@@ -197,7 +197,20 @@ $(B)/fuzz/fuzz_reader_replay: tests/fuzz/fuzz_reader.c tests/fuzz/replay.c \
 	$(Q)$(CC) $(ANA_CFLAGS) $(ASAN_FLAGS) -o $@ tests/fuzz/fuzz_reader.c \
 		tests/fuzz/replay.c $(B)/asan/libanalyzer.a $(ANA_LIBS)
 
-fuzz: $(B)/fuzz/fuzz_reader
+# The budget parser's, the same way.
+$(B)/fuzz/fuzz_budget_replay: tests/fuzz/fuzz_budget.c tests/fuzz/replay.c \
+		$(B)/asan/libanalyzer.a
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(ANA_CFLAGS) $(ASAN_FLAGS) -o $@ tests/fuzz/fuzz_budget.c \
+		tests/fuzz/replay.c $(B)/asan/libanalyzer.a $(ANA_LIBS)
+
+fuzz: $(B)/fuzz/fuzz_reader $(B)/fuzz/fuzz_budget
+$(B)/fuzz/fuzz_budget: tests/fuzz/fuzz_budget.c $(ANA_SRC) | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	$(CLANG) -std=gnu11 -g -O1 -Iinclude -Ianalyzer \
+		-fsanitize=fuzzer,address,undefined -o $@ tests/fuzz/fuzz_budget.c \
+		$(ANA_SRC) $(ANA_LIBS)
+	@echo "run: $@ -max_total_time=60 tests/fuzz/corpus-budget"
 $(B)/fuzz/fuzz_reader: tests/fuzz/fuzz_reader.c $(ANA_SRC) | $(DEPS_STAMP)
 	@mkdir -p $(@D)
 	$(CLANG) -std=gnu11 -g -O1 -Iinclude -Ianalyzer \
@@ -207,12 +220,13 @@ $(B)/fuzz/fuzz_reader: tests/fuzz/fuzz_reader.c $(ANA_SRC) | $(DEPS_STAMP)
 
 ifeq ($(SANITIZE),)
 test: all $(B)/asan/perfanalyze $(UNITS) $(ASAN_UNITS) $(PROGS) \
-		$(B)/fuzz/fuzz_reader_replay lint
+		$(B)/fuzz/fuzz_reader_replay $(B)/fuzz/fuzz_budget_replay lint
 	$(Q)PERFSHIM_BUILD=$(abspath $(B)) \
 		PERFSHIM_ANALYZE=$(abspath $(B))/asan/perfanalyze \
 		ASAN_OPTIONS=detect_leaks=0 \
 		prove --exec '' $(UNITS) $(ASAN_UNITS) \
-		tests/fuzz/run-corpus.sh tests/t/t[0-9]*.sh
+		tests/fuzz/run-corpus.sh tests/fuzz/run-budget-corpus.sh \
+		tests/t/t[0-9]*.sh
 	@echo "== the integration tests again: libunwind for every stack, monotonic clock"
 	$(Q)PERFSHIM_BUILD=$(abspath $(B)) \
 		PERFSHIM_TEST_ENV="PERFSHIM_UNWIND=dwarf PERFSHIM_CLOCK=monotonic" \
