@@ -3,10 +3,12 @@
 #   make demo       build, trace a leaky sample, print its leak report
 #   make test       build everything and run every test (prove)
 #   make bench      overhead against native and heaptrack (see BENCHMARKS.md)
-#   make fuzz       libFuzzer target for the trace reader (clang)
+#   make fuzz       libFuzzer targets: trace reader, budget files (clang)
 #   make lint       clang-format check
 #   make install PREFIX=/usr/local [DESTDIR=stage]; make uninstall the same
-# V=1 shows the commands; SANITIZE=address,undefined builds everything so.
+# V=1 shows the commands. SANITIZE=address,undefined builds the analyzer,
+# the unit tests and the fuzz replay so (the shim stays as it is: see
+# README, Development); with B=build-san beside a normal build.
 
 # The project's version, here only: the analyzer, the wrapper, the
 # library's file name and SONAME, and perfshim.pc take it from here.
@@ -35,8 +37,12 @@ endif
 WARN := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
 	-Wformat=2 -Wvla -Wwrite-strings -Werror
 BASE_CFLAGS := -std=gnu11 -g -O2 $(WARN) -Iinclude -MMD -MP
+# Not for the shim: a sanitizer's runtime replaces malloc itself and must
+# come first in the preload list, so a sanitized shim would trace nothing.
+SAN_CFLAGS :=
 ifneq ($(SANITIZE),)
-BASE_CFLAGS += -fsanitize=$(SANITIZE) -fno-omit-frame-pointer
+SAN_CFLAGS := -fsanitize=$(SANITIZE) -fno-sanitize-recover=all \
+	-fno-omit-frame-pointer
 SAN_LDFLAGS := -fsanitize=$(SANITIZE)
 endif
 CFLAGS ?=
@@ -49,7 +55,7 @@ ANA_DIRS := analyzer analyzer/input analyzer/model analyzer/verdict \
 	analyzer/render
 ANA_INC := $(ANA_DIRS:%=-I%)
 ANA_DEFS := -DPERFSHIM_VERSION='"$(VERSION)"'
-ANA_CFLAGS := $(BASE_CFLAGS) $(ANA_INC) $(ANA_DEFS) \
+ANA_CFLAGS := $(BASE_CFLAGS) $(SAN_CFLAGS) $(ANA_INC) $(ANA_DEFS) \
 	$(CFLAGS)
 ASAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=undefined \
 	-fno-omit-frame-pointer
@@ -94,7 +100,7 @@ $(B)/shim/%.o: shim/%.c | $(DEPS_STAMP)
 $(B)/libperfshim.so: $(SHIM_OBJ) Makefile
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) -shared -Wl,-z,defs -Wl,-z,initfirst -Wl,--as-needed \
-		-Wl,-soname,$(SONAME) $(SAN_LDFLAGS) -o $@ $(SHIM_OBJ) $(SHIM_LIBS)
+		-Wl,-soname,$(SONAME) -o $@ $(SHIM_OBJ) $(SHIM_LIBS)
 
 $(B)/analyzer/%.o: analyzer/%.c | $(DEPS_STAMP)
 	@mkdir -p $(@D)
@@ -175,6 +181,18 @@ $(B)/tests/programs/instr_cxx: tests/programs/instr_cxx.cpp | $(DEPS_STAMP)
 	@mkdir -p $(@D)
 	$(Q)$(CXX) $(PROG_FLAGS) -finstrument-functions -Iinclude -o $@ $< -ldl
 
+# Found only through the probe's RUNPATH ($ORIGIN/sub), as dlopen() from
+# the program, not from the shim, finds it.
+PROGS += $(B)/tests/programs/sub/librunpath.so
+$(B)/tests/programs/sub/librunpath.so: tests/programs/sub/librunpath.c | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(PROG_FLAGS) -fPIC -shared -o $@ $<
+$(B)/tests/programs/probe_dlopen_runpath: tests/programs/probe_dlopen_runpath.c \
+		$(B)/tests/programs/sub/librunpath.so | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(PROG_FLAGS) -Wl,-rpath,'$$ORIGIN/sub' -Wl,--enable-new-dtags \
+		-o $@ $< -ldl
+
 check-progs: $(PROGS)
 
 # The reader's fuzz target, replayed over its corpus without libFuzzer.
@@ -184,7 +202,20 @@ $(B)/fuzz/fuzz_reader_replay: tests/fuzz/fuzz_reader.c tests/fuzz/replay.c \
 	$(Q)$(CC) $(ANA_CFLAGS) $(ASAN_FLAGS) -o $@ tests/fuzz/fuzz_reader.c \
 		tests/fuzz/replay.c $(B)/asan/libanalyzer.a $(ANA_LIBS)
 
-fuzz: $(B)/fuzz/fuzz_reader
+# The budget parser's, the same way.
+$(B)/fuzz/fuzz_budget_replay: tests/fuzz/fuzz_budget.c tests/fuzz/replay.c \
+		$(B)/asan/libanalyzer.a
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(ANA_CFLAGS) $(ASAN_FLAGS) -o $@ tests/fuzz/fuzz_budget.c \
+		tests/fuzz/replay.c $(B)/asan/libanalyzer.a $(ANA_LIBS)
+
+fuzz: $(B)/fuzz/fuzz_reader $(B)/fuzz/fuzz_budget
+$(B)/fuzz/fuzz_budget: tests/fuzz/fuzz_budget.c $(ANA_SRC) | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	$(CLANG) -std=gnu11 -g -O1 -Iinclude $(ANA_INC) $(ANA_DEFS) \
+		-fsanitize=fuzzer,address,undefined -o $@ tests/fuzz/fuzz_budget.c \
+		$(ANA_SRC) $(ANA_LIBS)
+	@echo "run: $@ -max_total_time=60 tests/fuzz/corpus-budget"
 $(B)/fuzz/fuzz_reader: tests/fuzz/fuzz_reader.c $(ANA_SRC) | $(DEPS_STAMP)
 	@mkdir -p $(@D)
 	$(CLANG) -std=gnu11 -g -O1 -Iinclude $(ANA_INC) $(ANA_DEFS) \
@@ -192,17 +223,36 @@ $(B)/fuzz/fuzz_reader: tests/fuzz/fuzz_reader.c $(ANA_SRC) | $(DEPS_STAMP)
 		$(ANA_SRC) $(ANA_LIBS)
 	@echo "run: $@ -max_total_time=60 tests/fuzz/corpus"
 
+ifeq ($(SANITIZE),)
 test: all $(B)/asan/perfanalyze $(UNITS) $(ASAN_UNITS) $(PROGS) \
-		$(B)/fuzz/fuzz_reader_replay lint
+		$(B)/fuzz/fuzz_reader_replay $(B)/fuzz/fuzz_budget_replay lint
 	$(Q)PERFSHIM_BUILD=$(abspath $(B)) \
 		PERFSHIM_ANALYZE=$(abspath $(B))/asan/perfanalyze \
 		ASAN_OPTIONS=detect_leaks=0 \
 		prove --exec '' $(UNITS) $(ASAN_UNITS) \
-		tests/fuzz/run-corpus.sh tests/t/t[0-9]*.sh
+		tests/fuzz/run-corpus.sh tests/fuzz/run-budget-corpus.sh \
+		tests/t/t[0-9]*.sh
 	@echo "== the integration tests again: libunwind for every stack, monotonic clock"
 	$(Q)PERFSHIM_BUILD=$(abspath $(B)) \
 		PERFSHIM_TEST_ENV="PERFSHIM_UNWIND=dwarf PERFSHIM_CLOCK=monotonic" \
 		prove --exec '' tests/t/t[0-9]*.sh
+else
+# The sanitized analyzer and unit tests, leaks checked too; the shim and
+# the integration tests are the normal build's business (make test, whose
+# integration tests already run an ASan/UBSan analyzer).
+SAN_TRACE := $(B)/tests/san-zones.zst
+test: all $(UNITS) $(B)/fuzz/fuzz_reader_replay $(B)/tests/programs/zones
+	$(Q)PERFSHIM_BUILD=$(abspath $(B)) \
+		prove --exec '' $(UNITS) tests/fuzz/run-corpus.sh
+	@echo "== perfanalyze $(SAN_TRACE), each report"
+	$(Q)rm -f $(SAN_TRACE) && PERFSHIM_OUTPUT=$(SAN_TRACE) \
+		LD_PRELOAD=$(abspath $(B))/libperfshim.so \
+		$(B)/tests/programs/zones >/dev/null
+	$(Q)for o in "" --leaks "--leaks --json" --hotspots "--by bytes" \
+		--growth --timeline --flamegraph; do \
+		$(B)/perfanalyze $(SAN_TRACE) $$o >/dev/null || exit 1; \
+	done
+endif
 
 demo: all $(B)/demo/leaky
 	@echo "== running build/demo/leaky under perfshim"

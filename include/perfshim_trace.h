@@ -58,7 +58,7 @@
 #define PERFSHIM_MAGIC "PERFSHIM"
 #define PERFSHIM_MAGIC_LEN 8
 #define PERFSHIM_FORMAT_MAJOR 1
-#define PERFSHIM_FORMAT_MINOR 1
+#define PERFSHIM_FORMAT_MINOR 2
 #define PERFSHIM_PREFIX_LEN 16
 /* A header body larger than this is not ours. */
 #define PERFSHIM_MAX_HEADER_BODY (1u << 20)
@@ -135,6 +135,23 @@
  *               suppressed leak takes with it the blocks lost only
  *               through it, as in LeakSanitizer.
  *
+ * Since minor 2:
+ *
+ * HISTOGRAM     latency histograms of one thread's calls: thread index,
+ *               sub-bucket bits (PERFSHIM_HIST_SUB_BITS of
+ *               perfshim_hist.h, which defines the buckets; a reader
+ *               skips a record with bits it does not know), calls not
+ *               counted (the thread's tables were full), function count
+ *               N, then per function or zone: type (PERFSHIM_PATH_*),
+ *               value (as in TIMING PATHS), bucket count M > 0, then M
+ *               buckets in increasing index order: index as a delta from
+ *               the previous bucket's (the first from 0), count (> 0).
+ *               A bucket counts the calls whose inclusive duration, on
+ *               the event clock, falls in it; a call counts when it
+ *               returns (calls still open at the finish do not). Written
+ *               with the thread's TIMING PATHS record; counts of several
+ *               records add up.
+ *
  * Tags from PERFSHIM_REC_EXT_FIRST to PERFSHIM_REC_EXT_LAST are extension
  * records: the reader checks only their framing and hands the payload to
  * the analyzer part that owns the kind, which validates it.
@@ -155,6 +172,7 @@ enum perfshim_rec {
 	PERFSHIM_REC_TIMING = 13,
 	PERFSHIM_REC_SCAN = 14,
 	PERFSHIM_REC_SCAN_HEADS = 15,
+	PERFSHIM_REC_HISTOGRAM = 32, /* after the extension range */
 };
 
 #define PERFSHIM_REC_EXT_FIRST PERFSHIM_REC_TIMING

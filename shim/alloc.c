@@ -301,8 +301,8 @@ EXPORT int posix_memalign(void **out, size_t align, size_t size)
 	if (!tracing())
 		return perfshim_real.posix_memalign(out, align, size);
 	perfshim_guard++;
-	int e = errno;
 	int r = perfshim_real.posix_memalign(out, align, size);
+	int e = errno; /* glibc sets ENOMEM as well as returning it */
 
 	if (r == 0 && *out)
 		record_alloc(PERFSHIM_FN_POSIX_MEMALIGN, *out, size);

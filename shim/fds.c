@@ -3,44 +3,92 @@
 #include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "shim.h"
 
 /*
- * The shim owns a few descriptors: the trace, and the pipe libunwind
- * keeps for probing memory. Programs close "every" descriptor (daemons,
- * test harnesses) or dup2() onto numbers; if ours went away libunwind
- * would "repair" its pipe by closing numbers the program reuses by then.
- * So shim-made descriptors are moved to high numbers, and the program's
- * close() of one of them succeeds without closing it: the program never
- * had it.
+ * The shim owns a few descriptors: the trace, /proc/self/statm, and the
+ * pipe libunwind keeps for probing memory. Programs close "every"
+ * descriptor (daemons, test harnesses) or dup2() onto numbers; if ours
+ * went away libunwind would "repair" its pipe by closing numbers the
+ * program reuses by then. So shim-made descriptors are moved to high
+ * numbers, and to the program they do not exist: close(), dup*() and
+ * fcntl() on one fail with EBADF as on any number never opened, and a
+ * program that asks for a number ours sit on gets it.
  */
 #define OWNED_MAX 8
-#define HIGH_FD 900
+#define FD_TOP 4096
+#define FD_TRIES 64
 
 static _Atomic int owned[OWNED_MAX] = { -1, -1, -1, -1, -1, -1, -1, -1 };
+/* Where libunwind keeps its pipe (see move_unwind_pipe). */
+static int *_Atomic unwind_pipe;
+/* What fd 2 was when the shim started (see perfshim_stderr_original). */
+static dev_t stderr_dev;
+static ino_t stderr_ino;
+static int stderr_known;
 
 static int (*real_close)(int);
+static int (*real_dup)(int);
 static int (*real_dup2)(int, int);
 static int (*real_dup3)(int, int, int);
 static int (*real_pipe2)(int[2], int);
 static int (*real_close_range)(unsigned, unsigned, int);
+static int (*real_fcntl)(int, int, ...);
+static int (*real_fcntl64)(int, int, ...);
+
+#define SYM(name) dlsym(RTLD_NEXT, name)
 
 static void resolve(void)
 {
-	if (real_close_range)
+	if (__atomic_load_n(&real_fcntl64, __ATOMIC_ACQUIRE))
 		return;
-	real_close = (int (*)(int))dlsym(RTLD_NEXT, "close");
-	real_dup2 = (int (*)(int, int))dlsym(RTLD_NEXT, "dup2");
-	real_dup3 = (int (*)(int, int, int))dlsym(RTLD_NEXT, "dup3");
-	real_pipe2 = (int (*)(int[2], int))dlsym(RTLD_NEXT, "pipe2");
-	real_close_range =
-		(int (*)(unsigned, unsigned, int))dlsym(RTLD_NEXT, "close_"
-								   "range");
+	real_close = (int (*)(int))SYM("close");
+	real_dup = (int (*)(int))SYM("dup");
+	real_dup2 = (int (*)(int, int))SYM("dup2");
+	real_dup3 = (int (*)(int, int, int))SYM("dup3");
+	real_pipe2 = (int (*)(int[2], int))SYM("pipe2");
+	real_close_range = (int (*)(unsigned, unsigned, int))SYM("close_range");
+	real_fcntl = (int (*)(int, int, ...))SYM("fcntl");
+	int (*f64)(int, int, ...) = (int (*)(int, int, ...))SYM("fcntl64");
+
+	/* the last one: the "resolved" flag */
+	__atomic_store_n(&real_fcntl64, f64 ? f64 : real_fcntl,
+			 __ATOMIC_RELEASE);
 }
 
 #define LOOKUP(fn) (resolve(), real_##fn)
+
+/* Runs before perfshim_init (priorities run first): fd 2 is still the
+ * stderr the program was given. */
+__attribute__((constructor(101))) static void fds_init(void)
+{
+	struct stat st;
+	int e = errno;
+
+	resolve();
+	if (!fstat(2, &st)) {
+		stderr_dev = st.st_dev;
+		stderr_ino = st.st_ino;
+		stderr_known = 1;
+	}
+	errno = e;
+}
+
+HIDDEN int perfshim_stderr_original(void)
+{
+	struct stat st;
+
+	return stderr_known && !fstat(2, &st) && st.st_dev == stderr_dev &&
+	       st.st_ino == stderr_ino;
+}
 
 static int is_owned(int fd)
 {
@@ -52,6 +100,12 @@ static int is_owned(int fd)
 		if (atomic_load(&owned[i]) == fd)
 			return 1;
 	return 0;
+}
+
+/* A program's call on one of ours: as on a number it never opened. */
+static int program_on_ours(int fd)
+{
+	return !perfshim_guard && is_owned(fd);
 }
 
 static void own(int fd)
@@ -73,27 +127,96 @@ static void disown(int fd)
 	}
 }
 
-/* Move fd to a high number, close-on-exec. Returns the new number. */
-static int lift(int fd)
+/*
+ * A close-on-exec copy of fd at the highest free number below
+ * min(RLIMIT_NOFILE, FD_TOP), or -1: numbers a program takes from the
+ * bottom, or asks for (F_DUPFD from 10, 100, 255, 900...), stay free, and
+ * so does most of a low limit. FD_TOP bounds the kernel's descriptor
+ * table (which fork copies) under a large limit.
+ */
+HIDDEN int perfshim_high_fd(int fd)
 {
-	int high = fcntl(fd, F_DUPFD_CLOEXEC, HIGH_FD);
+	struct rlimit rl;
+	long top = FD_TOP;
 
-	if (high < 0)
-		return fd;
-	LOOKUP(close)(fd);
-	return high;
+	resolve();
+	if (!getrlimit(RLIMIT_NOFILE, &rl) && rl.rlim_cur < (rlim_t)top)
+		top = (long)rl.rlim_cur;
+	for (long n = top - 1; n > fd && n >= top - FD_TRIES; n--) {
+		int high = real_fcntl(fd, F_DUPFD_CLOEXEC, (int)n);
+
+		if (high >= 0 && high < top)
+			return high;
+		if (high >= 0)
+			real_close(high);
+	}
+	return -1;
+}
+
+HIDDEN int perfshim_lift_fd(int fd)
+{
+	int e = errno;
+	int high = perfshim_high_fd(fd);
+
+	if (high >= 0) {
+		real_close(fd);
+		fd = high;
+	}
+	errno = e;
+	return fd;
 }
 
 HIDDEN int perfshim_own_fd(int fd)
 {
-	fd = lift(fd);
-	own(fd);
-	return fd;
+	int e = errno;
+	int high = perfshim_high_fd(fd);
+
+	/* Never keep a number the program would get next. */
+	real_close(fd);
+	errno = e;
+	if (high >= 0)
+		own(high);
+	return high;
 }
 
 HIDDEN void perfshim_disown_fd(int fd)
 {
 	disown(fd);
+}
+
+/*
+ * libunwind keeps its pipe's numbers in a static array, the one it gave
+ * pipe2(): moving the pipe means rewriting that array. A number of -1
+ * makes it open a new pipe when it next needs one.
+ */
+static void move_unwind_pipe(int fd)
+{
+	int *p = atomic_load(&unwind_pipe);
+
+	for (int i = 0; p && i < 2; i++) {
+		if (__atomic_load_n(&p[i], __ATOMIC_RELAXED) != fd)
+			continue;
+		int high = perfshim_high_fd(fd);
+
+		disown(fd);
+		if (high >= 0)
+			own(high);
+		__atomic_store_n(&p[i], high, __ATOMIC_RELEASE);
+	}
+}
+
+/* The program is about to take number fd: if it is ours, move ours (the
+ * old number stays open until the program's call replaces it). */
+static void make_room(int fd)
+{
+	int e = errno;
+
+	perfshim_guard++;
+	perfshim_protect_fd(fd);
+	perfshim_memory_protect_fd(fd);
+	move_unwind_pipe(fd);
+	perfshim_guard--;
+	errno = e;
 }
 
 EXPORT int pipe2(int fds[2], int flags)
@@ -102,36 +225,144 @@ EXPORT int pipe2(int fds[2], int flags)
 
 	/* Made for the shim (libunwind's probe pipe): lift and keep it. */
 	if (r == 0 && perfshim_guard) {
-		fds[0] = lift(fds[0]);
-		fds[1] = lift(fds[1]);
-		own(fds[0]);
-		own(fds[1]);
+		uintptr_t here = (uintptr_t)&r, at = (uintptr_t)fds;
+
+		fds[0] = perfshim_own_fd(fds[0]);
+		fds[1] = perfshim_own_fd(fds[1]);
+		if (fds[0] < 0 || fds[1] < 0) {
+			close(fds[0]);
+			close(fds[1]);
+			errno = EMFILE;
+			return -1;
+		}
+		/* Not on a stack: libunwind's static array, to move later. */
+		if (at - here > (1u << 20) && here - at > (1u << 20))
+			atomic_store(&unwind_pipe, fds);
 	}
 	return r;
 }
 
 EXPORT int close(int fd)
 {
-	if (is_owned(fd)) {
-		if (!perfshim_guard || perfshim_is_trace_fd(fd))
-			return 0; /* the program's close: it never had it */
-		disown(fd);	  /* the shim's own close (libunwind's pipe) */
+	if (UNLIKELY(is_owned(fd))) {
+		if (!perfshim_guard) {
+			errno = EBADF; /* the program never had it */
+			return -1;
+		}
+		disown(fd); /* the shim's own close (libunwind's pipe) */
 	}
 	return LOOKUP(close)(fd);
 }
 
+EXPORT int dup(int fd)
+{
+	if (program_on_ours(fd)) {
+		errno = EBADF;
+		return -1;
+	}
+	return LOOKUP(dup)(fd);
+}
+
+/*
+ * The program takes number new: ours moves away first, at once for the
+ * writer, which must never write to the number in between (hence the
+ * trace descriptor's lock around both).
+ */
+static int dup_onto(int old, int new, int flags, int is_dup3)
+{
+	sigset_t saved;
+
+	if (program_on_ours(old)) {
+		errno = EBADF;
+		return -1;
+	}
+	resolve();
+	perfshim_trace_fd_lock(&saved);
+	if (old != new)
+		make_room(new);
+	int r = is_dup3 ? real_dup3(old, new, flags) : real_dup2(old, new);
+	int e = errno;
+
+	perfshim_trace_fd_unlock(&saved);
+	errno = e;
+	return r;
+}
+
 EXPORT int dup2(int old, int new)
 {
-	perfshim_protect_fd(new);
-	perfshim_memory_protect_fd(new);
-	return LOOKUP(dup2)(old, new);
+	return dup_onto(old, new, 0, 0);
 }
 
 EXPORT int dup3(int old, int new, int flags)
 {
-	perfshim_protect_fd(new);
-	perfshim_memory_protect_fd(new);
-	return LOOKUP(dup3)(old, new, flags);
+	return dup_onto(old, new, flags, 1);
+}
+
+/*
+ * F_DUPFD gave the program r, the lowest free number from min (or failed
+ * with EMFILE: r is -1). Had ours not been there it would have had the
+ * lowest of ours from min below r: move that one away and give the
+ * program its number instead.
+ */
+static int dupfd_native(int fd, int cloexec, int min, int r)
+{
+	int s = -1, e = errno;
+
+	for (int i = -1; i < OWNED_MAX; i++) {
+		int o = i < 0 ? perfshim_trace_fd() : atomic_load(&owned[i]);
+
+		if (o >= min && (r < 0 || o < r) && (s < 0 || o < s))
+			s = o;
+	}
+	if (s < 0)
+		return r;
+	make_room(s);
+	if (is_owned(s) || real_dup3(fd, s, cloexec ? O_CLOEXEC : 0) != s) {
+		errno = e;
+		return r;
+	}
+	if (r >= 0)
+		real_close(r);
+	errno = e;
+	return s;
+}
+
+static int do_fcntl(int (*real)(int, int, ...), int fd, int cmd, void *arg)
+{
+	if (program_on_ours(fd)) {
+		errno = EBADF;
+		return -1;
+	}
+	int r = real(fd, cmd, arg);
+
+	if ((r >= 0 || errno == EMFILE) && !perfshim_guard &&
+	    (cmd == F_DUPFD || cmd == F_DUPFD_CLOEXEC))
+		r = dupfd_native(fd, cmd == F_DUPFD_CLOEXEC, (int)(intptr_t)arg,
+				 r);
+	return r;
+}
+
+/* glibc's own fcntl reads its third argument the same way. */
+EXPORT int fcntl(int fd, int cmd, ...)
+{
+	va_list ap;
+
+	va_start(ap, cmd);
+	void *arg = va_arg(ap, void *);
+
+	va_end(ap);
+	return do_fcntl(LOOKUP(fcntl), fd, cmd, arg);
+}
+
+EXPORT int fcntl64(int fd, int cmd, ...)
+{
+	va_list ap;
+
+	va_start(ap, cmd);
+	void *arg = va_arg(ap, void *);
+
+	va_end(ap);
+	return do_fcntl(LOOKUP(fcntl64), fd, cmd, arg);
 }
 
 /* close_range() over a range holding ours: close around them. */
@@ -140,6 +371,10 @@ EXPORT int close_range(unsigned first, unsigned last, int flags)
 	int mine[OWNED_MAX + 1], n = 0;
 	unsigned lo = first;
 
+	if (first > last) {
+		errno = EINVAL; /* what the kernel says, before any work */
+		return -1;
+	}
 	mine[n++] = perfshim_trace_fd();
 	for (int i = 0; i < OWNED_MAX; i++)
 		mine[n++] = atomic_load(&owned[i]);
@@ -151,7 +386,7 @@ EXPORT int close_range(unsigned first, unsigned last, int flags)
 			mine[j] = mine[j - 1];
 			mine[j - 1] = t;
 		}
-	for (int i = 0; i < n && first <= last; i++) {
+	for (int i = 0; i < n; i++) {
 		if (mine[i] < 0 || (unsigned)mine[i] < lo ||
 		    (unsigned)mine[i] > last)
 			continue;
@@ -159,15 +394,43 @@ EXPORT int close_range(unsigned first, unsigned last, int flags)
 		    LOOKUP(close_range)(lo, (unsigned)mine[i] - 1, flags))
 			return -1;
 		lo = (unsigned)mine[i] + 1;
-		if (lo == 0)
-			return 0;
 	}
+	/* All of it ours: the flags are still checked (the kernel checks
+	 * them first, and closes nothing from ~0u). */
 	if (lo > last)
-		return 0;
+		return LOOKUP(close_range)(~0u, ~0u, flags);
 	return LOOKUP(close_range)(lo, last, flags);
 }
 
 EXPORT void closefrom(int lowfd)
 {
 	close_range(lowfd < 0 ? 0 : (unsigned)lowfd, ~0u, 0);
+}
+
+/*
+ * A file write past RLIMIT_FSIZE raises SIGXFSZ, which ends the program
+ * by default: the trace being cut short must not. With the signal
+ * blocked the write fails with EFBIG instead, and the signal it left
+ * pending is taken back, unless the program had one pending already.
+ */
+HIDDEN ssize_t perfshim_write_file(int fd, const void *p, size_t n)
+{
+	sigset_t xfsz, old, pending;
+
+	sigemptyset(&xfsz);
+	sigaddset(&xfsz, SIGXFSZ);
+	pthread_sigmask(SIG_BLOCK, &xfsz, &old);
+	int was_pending =
+		!sigpending(&pending) && sigismember(&pending, SIGXFSZ) == 1;
+	ssize_t w = write(fd, p, n);
+	int e = errno;
+
+	if (w < 0 && e == EFBIG && !was_pending) {
+		struct timespec zero = { 0, 0 };
+
+		sigtimedwait(&xfsz, NULL, &zero);
+	}
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	errno = e;
+	return w;
 }

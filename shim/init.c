@@ -149,8 +149,23 @@ static void absolute_preload(void)
 	*e = var;
 }
 
+/* 1 while this thread is in daemon(): see daemon() below. */
+static __thread int in_daemon;
+static int daemon_parent_ended;
+static void quick_end(int status);
+
+static void fork_parent(void)
+{
+	perfshim_fork_parent();
+	if (in_daemon) {
+		daemon_parent_ended = 1;
+		quick_end(0);
+	}
+}
+
 static void fork_child(void)
 {
+	in_daemon = 0;
 	perfshim_after_fork_child();
 	perfshim_timing_after_fork();
 	perfshim_sampler_after_fork();
@@ -173,6 +188,7 @@ __attribute__((constructor)) static void perfshim_init(int argc, char **argv,
 	(void)argv;
 	init_env = envp;
 	const char *off = env("PERFSHIM_DISABLE");
+	int e = errno; /* main starts with the errno the start-up left */
 
 	perfshim_guard++;
 	absolute_preload();
@@ -186,7 +202,7 @@ __attribute__((constructor)) static void perfshim_init(int argc, char **argv,
 		goto out;
 	perfshim_memory_init();
 	traced_pid = getpid();
-	pthread_atfork(perfshim_fork_prepare, perfshim_fork_parent, fork_child);
+	pthread_atfork(perfshim_fork_prepare, fork_parent, fork_child);
 	perfshim_signals_init();
 	perfshim_modules_scan();
 	perfshim_unwind_fork_init();
@@ -199,6 +215,7 @@ __attribute__((constructor)) static void perfshim_init(int argc, char **argv,
 	perfshim_sampler_init();
 out:
 	perfshim_guard--;
+	errno = e;
 }
 
 /*
@@ -223,8 +240,27 @@ int __libc_start_main(main_fn main, int argc, char **argv, void (*init)(void),
 		      void (*fini)(void), void (*rtld_fini)(void),
 		      void *stack_end);
 
+/*
+ * glibc's error(), err(), verr(), error_at_line() and a last thread's
+ * pthread_exit() call exit() inside libc, where no interposer sees them;
+ * every exit() runs the on_exit() handlers with its status. Registered
+ * here, after __libc_start_main registered the loader's finalizer, so
+ * that it runs before the destructors (and so before perfshim_fini).
+ */
+static void note_exit_status(int status, void *arg)
+{
+	(void)arg;
+	exit_status = status & 0xff;
+}
+
 static int wrap_main(int argc, char **argv, char **envp)
 {
+	int e = errno;
+
+	perfshim_guard++;
+	on_exit(note_exit_status, NULL);
+	perfshim_guard--;
+	errno = e;
 	int r = real_main(argc, argv, envp);
 
 	exit_status = r & 0xff;
@@ -289,6 +325,35 @@ static void quick_end(int status)
 QUICK_EXIT_HOOK(_exit)
 QUICK_EXIT_HOOK(_Exit)
 QUICK_EXIT_HOOK(quick_exit)
+
+/*
+ * daemon()'s parent leaves by an _exit(0) inside libc, which no
+ * interposer sees: the fork's parent handler (fork_parent) ends its
+ * trace instead. The child's trace is its own, begun in fork_child. If
+ * the fork failed, daemon() returns here in the same process, whose trace
+ * goes on.
+ */
+EXPORT int daemon(int nochdir, int noclose)
+{
+	int (*real)(int, int) = (int (*)(int, int))dlsym(RTLD_NEXT, "daemon");
+	uintptr_t frame = perfshim_exit_frame;
+
+	if (!frame)
+		perfshim_exit_frame =
+			(uintptr_t)__builtin_frame_address(0) + 16;
+	in_daemon = 1;
+	int r = real(nochdir, noclose);
+	int e = errno;
+
+	in_daemon = 0;
+	perfshim_exit_frame = frame;
+	if (daemon_parent_ended) {
+		daemon_parent_ended = 0;
+		perfshim_unfinish();
+	}
+	errno = e;
+	return r;
+}
 
 /* exec replaces the image: write everything first; resume if it fails. */
 static int before_exec(void)

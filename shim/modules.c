@@ -2,6 +2,7 @@
 #define _GNU_SOURCE
 #include <dlfcn.h>
 #include <elf.h>
+#include <errno.h>
 #include <link.h>
 #include <pthread.h>
 #include <string.h>
@@ -13,9 +14,15 @@
 /*
  * What the trace has been told is loaded. Scans compare the live list
  * from dl_iterate_phdr against it and write the differences. Lookups of
- * "is this address in a known module" read an immutable snapshot of the
- * ranges without a lock; a scan publishes a new one (old ones are kept:
- * they are small and a reader may still be looking at them).
+ * "is this address in a known module" read the ranges without a lock,
+ * under a sequence count; an array too small for a scan is replaced by
+ * one twice its size and kept (a reader may still be in it), so a
+ * program that loads and unloads in a loop costs no memory.
+ *
+ * An address of a module that is gone may come back in another one, so
+ * the stack nodes made for it must not be found again: then the stack
+ * epoch changes (every stack is interned anew). Only then: a module in
+ * no stack (most that come and go) costs no new nodes when it goes.
  */
 struct known {
 	uint64_t id;
@@ -23,12 +30,15 @@ struct known {
 	uint64_t lo, hi;
 	char name[256];
 	int seen;
+	int used; /* some stack node holds an address in it */
 };
 
 struct ranges {
-	size_t n;
+	size_t cap;
+	_Atomic size_t n;
 	struct {
-		uint64_t lo, hi;
+		_Atomic uint64_t lo, hi;
+		_Atomic int used;
 	} r[];
 };
 
@@ -38,6 +48,23 @@ static size_t nknown, capknown;
 static uint64_t next_module_id = 1;
 static unsigned long long last_adds = ~0ull, last_subs = ~0ull;
 static struct ranges *_Atomic snapshot;
+static _Atomic unsigned ranges_seq; /* odd while the ranges change */
+/*
+ * The modules of the first scan (the program, its needed libraries, the
+ * shim): they are never unloaded, so their addresses need no epoch.
+ * Written once before recording starts, read-only after.
+ */
+#define PERMANENT_MAX 128
+static struct {
+	uint64_t lo, hi;
+} permanent[PERMANENT_MAX];
+static int npermanent, permanent_done;
+/* A node's address could not be marked in its module (a signal handler
+ * met an unknown one, or the ranges changed): the next unload counts as
+ * that of a used module. */
+static _Atomic int unmarked_use;
+/* A sample met an address of no known module: the writer scans. */
+static _Atomic int unknown_in_handler;
 /* The shim's own code, to drop its frames from stacks (see shim.h). */
 HIDDEN uintptr_t perfshim_self_lo, perfshim_self_hi;
 
@@ -175,8 +202,10 @@ static int scan_cb(struct dl_phdr_info *info, size_t size, void *data)
 	}
 	if (nknown == capknown) {
 		size_t cap = capknown ? 2 * capknown : 64;
-		struct known *k =
-			perfshim_real.realloc(known, cap * sizeof(*k));
+		/* The shim's own pages, not malloc: on the writer thread
+		 * malloc would make an arena (64 MiB of address space). */
+		struct known *k = perfshim_remap(known, capknown * sizeof(*k),
+						 cap * sizeof(*k));
 
 		if (!k)
 			return 0;
@@ -190,8 +219,16 @@ static int scan_cb(struct dl_phdr_info *info, size_t size, void *data)
 	k->lo = lo;
 	k->hi = hi;
 	k->seen = 1;
-	strncpy(k->name, name, sizeof(k->name) - 1);
-	k->name[sizeof(k->name) - 1] = 0;
+	k->used = 0;
+	if (!permanent_done && npermanent < PERMANENT_MAX) {
+		permanent[npermanent].lo = lo;
+		permanent[npermanent++].hi = hi;
+	}
+	/* Cut to fit, as the comparison above expects. */
+	size_t n = strnlen(name, sizeof(k->name) - 1);
+
+	memcpy(k->name, name, n);
+	k->name[n] = 0;
 	emit_module(info, name, k->id);
 	return 0;
 }
@@ -210,19 +247,59 @@ static int counters_cb(struct dl_phdr_info *info, size_t size, void *data)
 	return 1;
 }
 
+/* A bigger array for n ranges (the old one stays: see struct known). */
+static struct ranges *ranges_room(size_t n)
+{
+	struct ranges *r = atomic_load(&snapshot);
+	size_t cap = r ? 2 * r->cap : 64;
+
+	if (r && r->cap >= n)
+		return r;
+	while (cap < n)
+		cap *= 2;
+	struct ranges *q = perfshim_map(sizeof(*q) + cap * sizeof(q->r[0]));
+
+	if (!q)
+		return r;
+	q->cap = cap;
+	atomic_init(&q->n, 0);
+	atomic_store_explicit(&snapshot, q, memory_order_release);
+	return q;
+}
+
+/* Called with module_lock held. */
 static void publish_ranges(void)
 {
-	struct ranges *r =
-		perfshim_real.malloc(sizeof(*r) + nknown * sizeof(r->r[0]));
+	struct ranges *r = ranges_room(nknown);
+	size_t n = nknown;
 
 	if (!r)
 		return;
-	r->n = nknown;
-	for (size_t i = 0; i < nknown; i++) {
-		r->r[i].lo = known[i].lo;
-		r->r[i].hi = known[i].hi;
+	if (n > r->cap)
+		n = r->cap; /* no memory for more: the rest look unknown */
+	atomic_fetch_add(&ranges_seq, 1);
+	atomic_thread_fence(memory_order_release);
+	for (size_t i = 0; i < n; i++) {
+		atomic_store_explicit(&r->r[i].lo, known[i].lo,
+				      memory_order_relaxed);
+		atomic_store_explicit(&r->r[i].hi, known[i].hi,
+				      memory_order_relaxed);
+		atomic_store_explicit(&r->r[i].used, known[i].used,
+				      memory_order_relaxed);
 	}
-	atomic_store_explicit(&snapshot, r, memory_order_release);
+	atomic_store_explicit(&r->n, n, memory_order_relaxed);
+	atomic_fetch_add_explicit(&ranges_seq, 1, memory_order_release);
+}
+
+/* The marks lookups left in the ranges, into known[] (same order). */
+static void fold_marks(void)
+{
+	struct ranges *r = atomic_load(&snapshot);
+	size_t n = r ? atomic_load(&r->n) : 0;
+
+	for (size_t i = 0; i < n && i < nknown; i++)
+		if (atomic_load_explicit(&r->r[i].used, memory_order_relaxed))
+			known[i].used = 1;
 }
 
 /* Compare the loaded objects with what the trace knows; write changes. */
@@ -238,6 +315,7 @@ HIDDEN void perfshim_modules_scan(void)
 		goto out;
 	last_adds = c[0];
 	last_subs = c[1];
+	fold_marks();
 	for (size_t i = 0; i < nknown; i++)
 		known[i].seen = 0;
 	dl_iterate_phdr(scan_cb, NULL);
@@ -250,37 +328,85 @@ HIDDEN void perfshim_modules_scan(void)
 		size_t n = perfshim_put_varint(buf, known[i].id);
 
 		perfshim_meta(PERFSHIM_REC_MODULE_GONE, buf, n);
+		gone |= known[i].used;
 		known[i] = known[--nknown];
-		gone = 1;
+		if (atomic_exchange(&unmarked_use, 0))
+			gone = 1;
 	}
 	if (gone)
 		perfshim_stack_new_epoch();
+	permanent_done = 1;
 	publish_ranges();
 out:
 	pthread_mutex_unlock(&module_lock);
 	perfshim_guard--;
 }
 
+HIDDEN int perfshim_modules_permanent(uint64_t ip)
+{
+	for (int i = 0; i < npermanent; i++)
+		if (ip >= permanent[i].lo && ip < permanent[i].hi)
+			return 1;
+	return 0;
+}
+
+/*
+ * 1 if ip lies in a known module, which is then marked used; 0 if not,
+ * or if the ranges changed meanwhile. Lock-free: safe in a handler.
+ */
+static int mark_known(uint64_t ip)
+{
+	unsigned seq = atomic_load_explicit(&ranges_seq, memory_order_acquire);
+	struct ranges *r =
+		atomic_load_explicit(&snapshot, memory_order_acquire);
+	int found = 0;
+
+	if (!r || (seq & 1))
+		return 0;
+	size_t n = atomic_load_explicit(&r->n, memory_order_relaxed);
+
+	for (size_t i = 0; i < n && !found; i++) {
+		if (ip < atomic_load_explicit(&r->r[i].lo,
+					      memory_order_relaxed) ||
+		    ip >= atomic_load_explicit(&r->r[i].hi,
+					       memory_order_relaxed))
+			continue;
+		found = 1;
+		if (!atomic_load_explicit(&r->r[i].used, memory_order_relaxed))
+			atomic_store_explicit(&r->r[i].used, 1,
+					      memory_order_relaxed);
+	}
+	atomic_thread_fence(memory_order_acquire);
+	return found &&
+	       atomic_load_explicit(&ranges_seq, memory_order_relaxed) == seq;
+}
+
 /*
  * A new stack node whose address lies in no known module means something
- * was loaded behind our back (NSS, iconv, libgcc_s): rescan before the
- * node is written, so the module record comes first.
+ * was loaded behind our back (dlopen, NSS, iconv, libgcc_s): rescan
+ * before the node is written, so the module record comes first.
  */
 HIDDEN void perfshim_modules_check(uint64_t ip)
 {
-	const struct ranges *r =
-		atomic_load_explicit(&snapshot, memory_order_acquire);
-
+	if (mark_known(ip))
+		return;
 	/* A scan allocates and locks: never from the sampler's handler. The
 	 * node then comes before its module; the analyzer looks again. */
-	if (perfshim_in_handler)
+	if (perfshim_in_handler) {
+		atomic_store(&unmarked_use, 1);
+		atomic_store(&unknown_in_handler, 1);
 		return;
-	if (r) {
-		for (size_t i = 0; i < r->n; i++)
-			if (ip >= r->r[i].lo && ip < r->r[i].hi)
-				return;
 	}
 	perfshim_modules_scan();
+	if (!mark_known(ip))
+		atomic_store(&unmarked_use, 1);
+}
+
+HIDDEN void perfshim_modules_poll(void)
+{
+	if (atomic_load_explicit(&unknown_in_handler, memory_order_relaxed) &&
+	    atomic_exchange(&unknown_in_handler, 0))
+		perfshim_modules_scan();
 }
 
 /* In a forked child: the new trace must describe every module again. */
@@ -302,42 +428,32 @@ HIDDEN void perfshim_modules_unlock(void)
 	pthread_mutex_unlock(&module_lock);
 }
 
-static void *(*real_dlopen)(const char *, int);
-static void *(*real_dlmopen)(Lmid_t, const char *, int);
+/*
+ * dlopen() and dlmopen() are not interposed: the loader takes the
+ * caller's return address to choose the RUNPATH, $ORIGIN and namespace
+ * to search, and the caller must stay the program. What they load is
+ * found when an address of it first lands in a stack (see
+ * perfshim_modules_check), and at exit. dlclose() needs no caller: the
+ * scans around it record what was loaded meanwhile while it is still
+ * there (samples may lie in it), then what went away, before another
+ * module can take its addresses.
+ */
 static int (*real_dlclose)(void *);
-
-EXPORT void *dlopen(const char *file, int mode)
-{
-	if (!real_dlopen)
-		real_dlopen =
-			(void *(*)(const char *, int))dlsym(RTLD_NEXT, "dlope"
-								       "n");
-	void *h = real_dlopen(file, mode);
-
-	if (h && atomic_load(&perfshim_recording))
-		perfshim_modules_scan();
-	return h;
-}
-
-EXPORT void *dlmopen(Lmid_t lmid, const char *file, int mode)
-{
-	if (!real_dlmopen)
-		real_dlmopen = (void *(*)(Lmid_t, const char *, int))dlsym(
-			RTLD_NEXT, "dlmopen");
-	void *h = real_dlmopen(lmid, file, mode);
-
-	if (h && atomic_load(&perfshim_recording))
-		perfshim_modules_scan();
-	return h;
-}
 
 EXPORT int dlclose(void *h)
 {
 	if (!real_dlclose)
 		real_dlclose = (int (*)(void *))dlsym(RTLD_NEXT, "dlclose");
-	int r = real_dlclose(h);
+	int e = errno;
 
 	if (atomic_load(&perfshim_recording))
 		perfshim_modules_scan();
+	errno = e;
+	int r = real_dlclose(h);
+
+	e = errno;
+	if (atomic_load(&perfshim_recording))
+		perfshim_modules_scan();
+	errno = e;
 	return r;
 }

@@ -540,6 +540,7 @@ EXPORT int pthread_create(pthread_t *th, const pthread_attr_t *attr,
 	int r = real_pthread_create(th, attr, start_sampled, s);
 
 	if (r) {
+		e = errno; /* what the failure left (ENOMEM, EAGAIN) */
 		perfshim_real.free(s);
 		errno = e;
 	}

@@ -2,6 +2,7 @@
 #ifndef PERFSHIM_SHIM_H
 #define PERFSHIM_SHIM_H
 
+#include <signal.h>
 #include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -171,7 +172,16 @@ HIDDEN void perfshim_fork_prepare(void);
 HIDDEN void perfshim_fork_parent(void);
 HIDDEN int perfshim_is_trace_fd(int fd);
 HIDDEN int perfshim_trace_fd(void);
+/* perfshim_protect_fd - fd is about to be the program's: if it is the
+ * trace's, move the trace. Call with perfshim_trace_fd_lock() held. */
 HIDDEN int perfshim_protect_fd(int fd);
+/*
+ * perfshim_trace_fd_lock - hold off every use of the trace's descriptor
+ * number: around moving it and the program's dup2() onto it. Blocks all
+ * signals (saved holds the old mask) until perfshim_trace_fd_unlock().
+ */
+HIDDEN void perfshim_trace_fd_lock(sigset_t *saved);
+HIDDEN void perfshim_trace_fd_unlock(const sigset_t *saved);
 HIDDEN void perfshim_writer_start(void);
 HIDDEN void perfshim_unfinish(void);
 /* For the scan (scan.c): hold off the writer's passes; the thread list
@@ -186,6 +196,8 @@ HIDDEN int perfshim_meta_free(void);
 HIDDEN struct thread_state *perfshim_threads(void);
 extern HIDDEN _Atomic pid_t perfshim_writer_tid;
 extern HIDDEN uintptr_t perfshim_writer_stack;
+/* The END totals of the threads that are gone (each live thread counts in
+ * its thread_state), and the events no ring had room for. */
 extern HIDDEN _Atomic uint64_t perfshim_alloc_calls, perfshim_free_calls,
 	perfshim_alloc_bytes, perfshim_lost_events;
 
@@ -261,6 +273,13 @@ static inline int perfshim_in_shim(uintptr_t ip)
 }
 HIDDEN void perfshim_modules_self_range(void);
 HIDDEN void perfshim_modules_check(uint64_t ip);
+/* 1 if ip is in a module loaded at start (never unloaded: a stack node
+ * of it needs no epoch). Lock-free, async-signal-safe. */
+HIDDEN int perfshim_modules_permanent(uint64_t ip);
+/* The writer, outside its pass lock: record the modules that samples
+ * found unknown (the handler cannot scan; without dlopen hooked, a
+ * module only sampled would wait for the exit, or never be recorded). */
+HIDDEN void perfshim_modules_poll(void);
 HIDDEN void perfshim_modules_lock(void);
 HIDDEN void perfshim_modules_unlock(void);
 
@@ -323,11 +342,27 @@ HIDDEN void perfshim_memory_protect_fd(int fd);
 /*
  * perfshim_own_fd - move a descriptor the shim opened to a high number
  * (close-on-exec) and keep the program's close() off it. Returns the
- * descriptor to use from now on.
+ * descriptor to use from now on, or -1 (fd closed) when no high number
+ * is free: the shim never keeps a number the program would get next.
  */
 HIDDEN int perfshim_own_fd(int fd);
 /* perfshim_disown_fd - the number is the program's again. */
 HIDDEN void perfshim_disown_fd(int fd);
+/*
+ * perfshim_lift_fd - fd moved to a high number (close-on-exec: the
+ * highest free below RLIMIT_NOFILE, at most 4095), or fd itself if it
+ * cannot be. Keeps errno.
+ */
+HIDDEN int perfshim_lift_fd(int fd);
+/* perfshim_high_fd - a close-on-exec copy of fd at the highest free number
+ * below min(RLIMIT_NOFILE, 4096), or -1; fd stays open. */
+HIDDEN int perfshim_high_fd(int fd);
+/* 1 if fd 2 is still the stderr the program started with: the shim's
+ * messages never go into a file the program put there. */
+HIDDEN int perfshim_stderr_original(void);
+/* perfshim_write_file - write(2) to a file of the shim's that fails with
+ * EFBIG past RLIMIT_FSIZE, and never raises SIGXFSZ for it. */
+HIDDEN ssize_t perfshim_write_file(int fd, const void *p, size_t n);
 
 /* signals.c */
 HIDDEN void perfshim_signals_init(void);

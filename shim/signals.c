@@ -16,22 +16,53 @@
  * is called as before; a default action is carried out after the trace
  * is written.
  */
-static const int watched[] = { SIGSEGV, SIGBUS,	 SIGILL,  SIGFPE,  SIGABRT,
-			       SIGTERM, SIGINT,	 SIGQUIT, SIGHUP,  SIGPIPE,
-			       SIGUSR1, SIGUSR2, SIGALRM, SIGXCPU, SIGXFSZ,
-			       SIGSYS,	SIGTRAP };
-
 static struct sigaction app[NSIG];
-static char ours[NSIG]; /* 1: the kernel holds our handler for it */
-static int managing;	/* signals_init ran: app[] is the program's view */
+/* glibc's signal return trampoline, as it installs it with every action. */
+static void (*restorer)(void);
+/* The flags the kernel keeps (UAPI_SA_FLAGS on x86-64); the last two
+ * are not in libc's headers. */
+#define SA_RESTORER 0x04000000
+#define SA_EXPOSE_TAGBITS 0x00000800
+#define KEPT_FLAGS                                                            \
+	(SA_NOCLDSTOP | SA_NOCLDWAIT | SA_SIGINFO | SA_ONSTACK | SA_RESTART | \
+	 SA_NODEFER | SA_RESETHAND | SA_EXPOSE_TAGBITS | SA_RESTORER)
+/* The kernel's sigset: what glibc copies back into sa_mask. */
+#define KERNEL_SIGSET_BYTES 8
+static char managed[NSIG]; /* 1: app[] is the program's view of it */
+static char ours[NSIG];	   /* 1: the kernel holds our handler for it */
 static int (*real_sigaction)(int, const struct sigaction *, struct sigaction *);
 
+/*
+ * Whether the kernel's default action for sig ends the process (signal(7):
+ * Term or Core). Every signal does, real-time ones included, except those
+ * whose default is to stop, continue or be ignored, and the two that no
+ * handler can catch.
+ */
+static int ends_process(int sig)
+{
+	switch (sig) {
+	case SIGKILL:
+	case SIGSTOP:
+	case SIGTSTP:
+	case SIGTTIN:
+	case SIGTTOU:
+	case SIGCONT:
+	case SIGCHLD:
+	case SIGURG:
+	case SIGWINCH:
+		return 0;
+	}
+	return sig > 0 && sig < NSIG;
+}
+
+/*
+ * The signals the shim itself uses keep their own arrangements: SIGPROF
+ * (the sampler, sampler.c) and SIGRTMAX - 1 (the scan's stop signal,
+ * scan.c).
+ */
 static int is_watched(int sig)
 {
-	for (size_t i = 0; i < sizeof(watched) / sizeof(watched[0]); i++)
-		if (watched[i] == sig)
-			return 1;
-	return 0;
+	return ends_process(sig) && sig != SIGPROF && sig != SIGRTMAX - 1;
 }
 
 static int synchronous_fault(int sig, const siginfo_t *info)
@@ -49,15 +80,13 @@ static void on_signal(int sig, siginfo_t *info, void *uctx)
 	if (a->sa_handler != SIG_DFL && a->sa_handler != SIG_IGN) {
 		struct sigaction call = *a;
 
-		if (a->sa_flags & SA_RESETHAND) {
-			memset(a, 0, sizeof(*a));
-			a->sa_handler = SIG_DFL;
-		}
+		if (a->sa_flags & SA_RESETHAND)
+			a->sa_handler = SIG_DFL; /* as the kernel: flags stay */
+		/* errno stays as the handler left it, as without the shim */
 		if (call.sa_flags & SA_SIGINFO)
 			call.sa_sigaction(sig, info, uctx);
 		else
 			call.sa_handler(sig);
-		errno = e;
 		return;
 	}
 	/* The default action (SIG_IGN only reaches here for a real fault,
@@ -117,17 +146,49 @@ static void resolve(void)
 HIDDEN void perfshim_signals_init(void)
 {
 	resolve();
-	for (size_t i = 0; i < sizeof(watched) / sizeof(watched[0]); i++) {
-		int sig = watched[i];
-
-		if (real_sigaction(sig, NULL, &app[sig]))
+	for (int sig = 1; sig < NSIG; sig++) {
+		/* glibc keeps a few signals for itself (EINVAL): not ours. */
+		if (!is_watched(sig) || real_sigaction(sig, NULL, &app[sig]))
 			continue;
+		managed[sig] = 1;
 		/* An ignored signal (nohup, background jobs) stays ignored. */
 		if (app[sig].sa_handler == SIG_IGN)
 			continue;
 		install(sig, &app[sig]);
 	}
-	managing = 1;
+	/* Any action installed through glibc carries its restorer. */
+	for (int sig = 1; sig < NSIG && !restorer; sig++) {
+		struct sigaction q;
+
+		if (ours[sig] && !real_sigaction(sig, NULL, &q))
+			restorer = q.sa_restorer;
+	}
+}
+
+/*
+ * What the kernel keeps of act, as glibc's sigaction() reports it back:
+ * glibc adds SA_RESTORER and its restorer, the kernel drops flags it does
+ * not know and SIGKILL and SIGSTOP from the mask.
+ */
+static struct sigaction as_kept(const struct sigaction *act)
+{
+	struct sigaction k = *act;
+
+	k.sa_flags = (act->sa_flags | SA_RESTORER) & KEPT_FLAGS;
+	k.sa_restorer = restorer;
+	sigdelset(&k.sa_mask, SIGKILL);
+	sigdelset(&k.sa_mask, SIGSTOP);
+	return k;
+}
+
+/* Fill old as glibc does from the kernel's answer: the mask's first 64
+ * signals only, the rest of the caller's buffer as it was. */
+static void report(struct sigaction *old, const struct sigaction *prev)
+{
+	old->sa_handler = prev->sa_handler;
+	memcpy(&old->sa_mask, &prev->sa_mask, KERNEL_SIGSET_BYTES);
+	old->sa_flags = prev->sa_flags;
+	old->sa_restorer = prev->sa_restorer;
 }
 
 EXPORT int sigaction(int sig, const struct sigaction *act,
@@ -136,30 +197,142 @@ EXPORT int sigaction(int sig, const struct sigaction *act,
 	resolve();
 	if (sig == SIGPROF)
 		return perfshim_sampler_sigaction(act, old);
-	if (!managing || sig <= 0 || sig >= NSIG || !is_watched(sig))
+	if (sig <= 0 || sig >= NSIG || !managed[sig])
 		return real_sigaction(sig, act, old);
 	struct sigaction prev = app[sig];
 
 	if (act) {
 		if (install(sig, act))
 			return -1;
-		app[sig] = *act;
+		app[sig] = as_kept(act);
 	}
 	if (old)
-		*old = prev;
+		report(old, &prev);
 	return 0;
+}
+
+/*
+ * glibc installs handlers for signal() and its relatives through its own
+ * internal sigaction, which the shim does not see: each is done again
+ * here, through the sigaction above, with glibc's flags and masks.
+ */
+static sigset_t interrupting; /* siginterrupt(sig, 1): no SA_RESTART */
+
+/* Declared by libc's headers only for old X/Open levels, or not at all. */
+sighandler_t bsd_signal(int sig, sighandler_t h);
+sighandler_t ssignal(int sig, sighandler_t h);
+sighandler_t __sysv_signal(int sig, sighandler_t h);
+
+static int set_action(int sig, sighandler_t h, int flags, int self_mask,
+		      struct sigaction *old)
+{
+	struct sigaction sa;
+
+	if (h == SIG_ERR || sig < 1 || sig >= NSIG) {
+		errno = EINVAL;
+		return -1;
+	}
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = h;
+	sa.sa_flags = flags;
+	sigemptyset(&sa.sa_mask);
+	if (self_mask)
+		sigaddset(&sa.sa_mask, sig);
+	return sigaction(sig, &sa, old);
+}
+
+/* signal() as glibc has it by default: BSD semantics. */
+static sighandler_t bsd_semantics(int sig, sighandler_t h)
+{
+	struct sigaction old;
+	int flags = sig > 0 && sig < NSIG && sigismember(&interrupting, sig)
+			    ? 0
+			    : SA_RESTART;
+
+	if (set_action(sig, h, flags, 1, &old))
+		return SIG_ERR;
+	return old.sa_handler;
 }
 
 EXPORT sighandler_t signal(int sig, sighandler_t h)
 {
-	struct sigaction sa, old;
+	return bsd_semantics(sig, h);
+}
 
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = h;
-	sa.sa_flags = SA_RESTART;
-	sigemptyset(&sa.sa_mask);
-	sigaddset(&sa.sa_mask, sig);
-	if (sigaction(sig, &sa, &old))
+EXPORT sighandler_t bsd_signal(int sig, sighandler_t h)
+{
+	return bsd_semantics(sig, h);
+}
+
+EXPORT sighandler_t ssignal(int sig, sighandler_t h)
+{
+	return bsd_semantics(sig, h);
+}
+
+/* System V semantics: one-shot, not blocked while it runs, interrupting. */
+static sighandler_t sysv_semantics(int sig, sighandler_t h)
+{
+	struct sigaction old;
+
+	if (set_action(sig, h, SA_RESETHAND | SA_NODEFER, 0, &old))
 		return SIG_ERR;
 	return old.sa_handler;
+}
+
+EXPORT sighandler_t sysv_signal(int sig, sighandler_t h)
+{
+	return sysv_semantics(sig, h);
+}
+
+EXPORT sighandler_t __sysv_signal(int sig, sighandler_t h)
+{
+	return sysv_semantics(sig, h);
+}
+
+EXPORT int sigignore(int sig)
+{
+	return set_action(sig, SIG_IGN, 0, 0, NULL);
+}
+
+EXPORT int siginterrupt(int sig, int interrupt)
+{
+	struct sigaction sa;
+
+	if (sigaction(sig, NULL, &sa) < 0)
+		return -1;
+	if (interrupt) {
+		sigaddset(&interrupting, sig);
+		sa.sa_flags &= ~SA_RESTART;
+	} else {
+		sigdelset(&interrupting, sig);
+		sa.sa_flags |= SA_RESTART;
+	}
+	return sigaction(sig, &sa, NULL) < 0 ? -1 : 0;
+}
+
+/* sigset(): as glibc's, over the sigaction above. */
+EXPORT sighandler_t sigset(int sig, sighandler_t h)
+{
+	struct sigaction old;
+	sigset_t set, was;
+
+	if (h == SIG_ERR || sig < 1 || sig >= NSIG) {
+		errno = EINVAL;
+		return SIG_ERR;
+	}
+	sigemptyset(&set);
+	sigaddset(&set, sig);
+	if (h == SIG_HOLD) {
+		if (sigprocmask(SIG_BLOCK, &set, &was) < 0)
+			return SIG_ERR;
+		if (sigismember(&was, sig))
+			return SIG_HOLD;
+		if (sigaction(sig, NULL, &old) < 0)
+			return SIG_ERR;
+		return old.sa_handler;
+	}
+	if (set_action(sig, h, 0, 0, &old) < 0 ||
+	    sigprocmask(SIG_UNBLOCK, &set, &was) < 0)
+		return SIG_ERR;
+	return sigismember(&was, sig) ? SIG_HOLD : old.sa_handler;
 }

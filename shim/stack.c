@@ -34,12 +34,20 @@ struct node {
 
 #define NODE_MAX (1u << 24)
 /*
- * The lookup is a chain of tables, each four times the last, reserved up
- * front and used newest first: pages are touched where ids land, and ids
- * land anywhere in a table, so a table sized for the worst case would
- * cost its whole size in resident memory once a program has a few tens
- * of thousands of stacks. New nodes go to the newest table; when it is
- * half full, the next one becomes the newest.
+ * Nodes live in chunks of 2^16 (1 MiB), mapped as ids reach them: the
+ * shim's address space stays small (a program under ulimit -v needs its
+ * own), and a node never moves once made.
+ */
+#define CHUNK_BITS 16
+#define CHUNK_NODES (1u << CHUNK_BITS)
+#define CHUNKS (NODE_MAX / CHUNK_NODES)
+/*
+ * The lookup is a chain of tables, each four times the last, mapped when
+ * the one before fills and used newest first: pages are touched where
+ * ids land, and ids land anywhere in a table, so a table sized for the
+ * worst case would cost its whole size in resident memory once a program
+ * has a few tens of thousands of stacks. New nodes go to the newest
+ * table; when it is half full, the next one becomes the newest.
  */
 #define TABLE_LEVELS 5
 #define TABLE_BITS0 16 /* 2^16, 2^18, ... 2^24 slots */
@@ -55,8 +63,8 @@ struct node {
 static _Atomic uint64_t *frame_kind;
 static _Atomic int frame_kind_full; /* then an unknown one counts as not */
 
-static struct node *nodes;
-static _Atomic uint32_t *tables[TABLE_LEVELS];
+static struct node *_Atomic chunks[CHUNKS];
+static _Atomic uint32_t *_Atomic tables[TABLE_LEVELS];
 static _Atomic uint32_t table_fill[TABLE_LEVELS];
 static _Atomic int table_top;
 static _Atomic uint32_t next_id = 1;
@@ -104,11 +112,45 @@ static void *reserve(size_t bytes)
 	return perfshim_map(bytes);
 }
 
+/* Node id, made or being made (its chunk is there). */
+static inline struct node *node_at(uint32_t id)
+{
+	return &atomic_load_explicit(
+		&chunks[id >> CHUNK_BITS],
+		memory_order_acquire)[id & (CHUNK_NODES - 1)];
+}
+
+/* Map what *slot points to (bytes) if no thread did: 0, or -1. */
+static int map_once(void *_Atomic *slot, size_t bytes)
+{
+	void *mine, *none = NULL;
+
+	if (atomic_load_explicit(slot, memory_order_acquire))
+		return 0;
+	mine = reserve(bytes);
+	if (!mine)
+		return -1;
+	if (!atomic_compare_exchange_strong(slot, &none, mine))
+		perfshim_unmap(mine, bytes);
+	return 0;
+}
+
+static int chunk_for(uint32_t id)
+{
+	return map_once((void *_Atomic *)&chunks[id >> CHUNK_BITS],
+			sizeof(struct node) * CHUNK_NODES);
+}
+
+static int table_for(int l)
+{
+	return map_once((void *_Atomic *)&tables[l],
+			sizeof(uint32_t) * table_size(l));
+}
+
 HIDDEN void perfshim_stack_init(void)
 {
-	nodes = reserve(sizeof(*nodes) * (size_t)NODE_MAX);
-	for (int l = 0; l < TABLE_LEVELS; l++)
-		tables[l] = reserve(sizeof(*tables[l]) * table_size(l));
+	if (chunk_for(0) || table_for(0))
+		return;
 	frame_kind = reserve(sizeof(*frame_kind) << FRAME_BITS);
 	pos_keys_init();
 	unw_set_caching_policy(unw_local_addr_space, UNW_CACHE_PER_THREAD);
@@ -117,9 +159,10 @@ HIDDEN void perfshim_stack_init(void)
 /* In a forked child: forget every node (the child writes a new trace). */
 HIDDEN void perfshim_stack_reset(void)
 {
-	if (nodes)
-		madvise(nodes, sizeof(*nodes) * (size_t)NODE_MAX,
-			MADV_DONTNEED);
+	for (unsigned c = 0; c < CHUNKS; c++)
+		if (chunks[c])
+			madvise(chunks[c], sizeof(struct node) * CHUNK_NODES,
+				MADV_DONTNEED);
 	for (int l = 0; l < TABLE_LEVELS; l++) {
 		if (tables[l])
 			madvise((void *)tables[l],
@@ -155,7 +198,7 @@ static inline uint64_t mix(uint64_t h, uint64_t v)
 
 static int same(uint32_t id, uint32_t parent, uint64_t ip, uint16_t ep)
 {
-	const struct node *n = &nodes[id];
+	const struct node *n = node_at(id);
 
 	return n->ip == ip && n->parent == parent && n->epoch == ep;
 }
@@ -181,6 +224,10 @@ static uint32_t lookup(int l, uint64_t h, uint32_t parent, uint64_t ip,
 
 static uint32_t intern(uint32_t parent, uint64_t ip, uint16_t ep)
 {
+	/* A dlopen loop must not re-intern the stacks of the modules that
+	 * stay: only addresses that may change owner take the epoch. */
+	if (ep && perfshim_modules_permanent(ip))
+		ep = 0;
 	uint64_t h = mix(mix(parent, ip), ep);
 	int top = atomic_load_explicit(&table_top, memory_order_acquire);
 	uint32_t mine = 0;
@@ -194,12 +241,14 @@ static uint32_t intern(uint32_t parent, uint64_t ip, uint16_t ep)
 	/* Module records must come before nodes that use them. */
 	perfshim_modules_check(ip);
 	mine = atomic_fetch_add(&next_id, 1);
-	if (mine >= NODE_MAX)
+	if (mine >= NODE_MAX || chunk_for(mine))
 		return parent; /* no room: the stack is cut here */
-	nodes[mine].ip = ip;
-	nodes[mine].parent = parent;
-	nodes[mine].epoch = ep;
-	atomic_store_explicit(&nodes[mine].ready, 1, memory_order_release);
+	struct node *nd = node_at(mine);
+
+	nd->ip = ip;
+	nd->parent = parent;
+	nd->epoch = ep;
+	atomic_store_explicit(&nd->ready, 1, memory_order_release);
 
 	/*
 	 * Publish in the newest table. A thread that raced us for the same
@@ -219,7 +268,7 @@ static uint32_t intern(uint32_t parent, uint64_t ip, uint16_t ep)
 			return expect; /* ours stays unused, harmless */
 	}
 	if (atomic_fetch_add(&table_fill[top], 1) + 1 > table_size(top) / 2 &&
-	    top + 1 < TABLE_LEVELS)
+	    top + 1 < TABLE_LEVELS && !table_for(top + 1))
 		atomic_compare_exchange_strong(&table_top, &top, top + 1);
 	return mine;
 }
@@ -424,7 +473,7 @@ HIDDEN uint32_t perfshim_stack_capture(struct thread_state *t)
 	int max = perfshim_cfg.depth + 16;
 	int n;
 
-	if (!nodes || !tables[TABLE_LEVELS - 1])
+	if (!tables[0])
 		return 0;
 	perfshim_unwind_wait_enter(t);
 	/*
@@ -449,7 +498,7 @@ HIDDEN uint32_t perfshim_stack_intern(struct thread_state *t,
 	void *const *buf = (void *const *)ips;
 	int skip = 0, end;
 
-	if (!nodes || !tables[TABLE_LEVELS - 1])
+	if (!tables[0])
 		return 0;
 	/* Drop the shim's own frames: the stack starts at the caller. */
 	while (skip < n && perfshim_in_shim((uintptr_t)buf[skip]))
@@ -505,7 +554,8 @@ HIDDEN size_t perfshim_stack_encode(uint32_t *from, uint32_t upto, uint8_t *out,
 	if (first >= upto || cap < 64)
 		return 0;
 	while (id < upto && n + 3 * PERFSHIM_VARINT_MAX <= cap) {
-		const struct node *nd = &nodes[id];
+		const struct node *nd =
+			chunks[id >> CHUNK_BITS] ? node_at(id) : NULL;
 		uint64_t ip = 0;
 		uint32_t parent = 0;
 		int spins = 0;
@@ -515,11 +565,13 @@ HIDDEN size_t perfshim_stack_encode(uint32_t *from, uint32_t upto, uint8_t *out,
 		 * whose creator died half-way is written as an empty root child
 		 * so that the ids after it still come out.
 		 */
-		while (!atomic_load_explicit(&nd->ready,
+		while (nd &&
+		       !atomic_load_explicit(&nd->ready,
 					     memory_order_acquire) &&
 		       ++spins < 100000)
 			sched_yield();
-		if (atomic_load_explicit(&nd->ready, memory_order_acquire)) {
+		if (nd &&
+		    atomic_load_explicit(&nd->ready, memory_order_acquire)) {
 			ip = nd->ip;
 			parent = nd->parent;
 		}

@@ -2,8 +2,10 @@
  * timing.c - exact timing where the program opts in: the
  * -finstrument-functions hooks and the zones of include/perfshim.h keep a
  * per-thread shadow stack and add up calls, inclusive and self time per
- * call path. Each thread writes its paths as a TIMING record when it
- * exits; the finish writes those of the threads still running.
+ * call path, and a latency histogram per function and zone. Each thread
+ * writes its paths as a TIMING record and its histograms as a HISTOGRAM
+ * record when it exits; the finish writes those of the threads still
+ * running.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -11,6 +13,7 @@
 #include <string.h>
 #include <sys/mman.h>
 
+#include "perfshim_hist.h"
 #include "perfshim_trace.h"
 #include "shim.h"
 
@@ -21,12 +24,30 @@
 #define HASH_SLOTS (2 * PATHS_MAX)
 /* How far below the top an exit looks for its function. */
 #define EXIT_SEARCH 64
+/* Distinct functions and zones with a histogram, per thread. */
+#define FUNCS_MAX 4096
+#define FHASH_SLOTS (2 * FUNCS_MAX)
+/*
+ * Histogram rows (PERFSHIM_HIST_SUB counters each) come in chunks mapped
+ * as they are needed: a function's calls fill a few rows of the 59.
+ */
+#define ROW_CHUNK 256
+#define ROW_CHUNKS 64
+#define ROW_BYTES (PERFSHIM_HIST_SUB * sizeof(uint64_t))
 
 struct path {
 	uint64_t value; /* function address or zone string id */
 	uint32_t parent;
 	uint32_t type;
+	uint32_t func; /* its histogram (funcs[]), 0: none */
 	uint64_t calls, incl, self;
+};
+
+/* A function's or zone's histogram: row ids (0: no calls there yet). */
+struct func {
+	uint64_t value;
+	uint32_t type;
+	uint16_t row[PERFSHIM_HIST_ROWS]; /* 1 + index into the chunks */
 };
 
 struct frame {
@@ -52,8 +73,17 @@ struct timing {
 	_Atomic int done;	 /* written at thread exit */
 	struct path *paths;
 	uint32_t *hash;
+	struct func *funcs; /* funcs[1..nfuncs]; NULL: no histograms */
+	uint32_t *fhash;
+	_Atomic uint32_t nfuncs, nrows;
+	int rows_failed;    /* a chunk could not be mapped: no new rows */
+	uint64_t hist_lost; /* calls not counted in a histogram */
+	uint64_t *_Atomic chunk[ROW_CHUNKS];
 	struct frame stack[TDEPTH];
 };
+
+#define FUNCS_BYTES \
+	((FUNCS_MAX + 1) * sizeof(struct func) + FHASH_SLOTS * sizeof(uint32_t))
 
 /* The entry points (include/perfshim.h declares the API ones weak). */
 EXPORT void __cyg_profile_func_enter(void *fn, void *site);
@@ -107,6 +137,10 @@ static struct timing *get(void)
 		tm = NULL;
 		goto out;
 	}
+	/* Without room for histograms, timing goes on without them. */
+	tm->funcs = map(FUNCS_BYTES);
+	if (tm->funcs)
+		tm->fhash = (uint32_t *)(tm->funcs + FUNCS_MAX + 1);
 	tm->thread = t->index;
 	if (!t->stack_hi)
 		perfshim_stack_bounds(t);
@@ -122,6 +156,35 @@ out:
 	perfshim_guard--;
 	errno = e;
 	return tm;
+}
+
+/* The histogram of (type, value), made on first use; 0 when full. */
+static uint32_t func_of(struct timing *tm, uint32_t type, uint64_t value)
+{
+	uint64_t h = (value * 0x9e3779b97f4a7c15ull) ^ type;
+
+	if (!tm->funcs)
+		return 0;
+	for (uint32_t i = (uint32_t)(h >> 32) & (FHASH_SLOTS - 1);;
+	     i = (i + 1) & (FHASH_SLOTS - 1)) {
+		uint32_t id = tm->fhash[i];
+
+		if (!id) {
+			id = atomic_load_explicit(&tm->nfuncs,
+						  memory_order_relaxed) +
+			     1;
+			if (id > FUNCS_MAX)
+				return 0;
+			tm->funcs[id].value = value;
+			tm->funcs[id].type = type;
+			tm->fhash[i] = id;
+			atomic_store_explicit(&tm->nfuncs, id,
+					      memory_order_release);
+			return id;
+		}
+		if (tm->funcs[id].value == value && tm->funcs[id].type == type)
+			return id;
+	}
 }
 
 static uint32_t path_of(struct timing *tm, uint32_t parent, uint32_t type,
@@ -142,6 +205,7 @@ static uint32_t path_of(struct timing *tm, uint32_t parent, uint32_t type,
 			tm->paths[id].value = value;
 			tm->paths[id].parent = parent;
 			tm->paths[id].type = type;
+			tm->paths[id].func = func_of(tm, type, value);
 			tm->hash[i] = id;
 			atomic_store_explicit(&tm->npaths, id,
 					      memory_order_release);
@@ -194,6 +258,85 @@ static void push(struct timing *tm, uint32_t type, uint64_t value, uintptr_t sp,
 	tm->paths[id].calls++;
 }
 
+/* The counters of row id (>= 1), or NULL while its chunk is not there. */
+static uint64_t *row_at(struct timing *tm, uint32_t id)
+{
+	uint64_t *c = atomic_load_explicit(&tm->chunk[(id - 1) / ROW_CHUNK],
+					   memory_order_acquire);
+
+	return c ? c + (size_t)((id - 1) % ROW_CHUNK) * PERFSHIM_HIST_SUB
+		 : NULL;
+}
+
+/*
+ * A fresh row's id, 0 when there is none: a chunk is mapped once per
+ * ROW_CHUNK rows, which is the only system call a histogram makes.
+ */
+static __attribute__((noinline)) uint16_t new_row(struct timing *tm)
+{
+	uint32_t n = atomic_load_explicit(&tm->nrows, memory_order_relaxed);
+
+	if (n >= ROW_CHUNK * ROW_CHUNKS || tm->rows_failed)
+		return 0;
+	if (!tm->chunk[n / ROW_CHUNK]) {
+		int e = errno;
+
+		perfshim_guard++;
+		uint64_t *c = map(ROW_CHUNK * ROW_BYTES);
+
+		perfshim_guard--;
+		errno = e;
+		if (!c) {
+			tm->rows_failed = 1;
+			return 0;
+		}
+		atomic_store_explicit(&tm->chunk[n / ROW_CHUNK], c,
+				      memory_order_release);
+	}
+	atomic_store_explicit(&tm->nrows, n + 1, memory_order_release);
+	return (uint16_t)(n + 1);
+}
+
+/* Count bucket ix of histogram f in a row that is not there yet. */
+static __attribute__((noinline)) void count_new(struct timing *tm, uint32_t f,
+						uint32_t ix)
+{
+	uint16_t *row = &tm->funcs[f].row[ix >> PERFSHIM_HIST_SUB_BITS];
+
+	*row = new_row(tm);
+	if (!*row) {
+		tm->hist_lost++;
+		return;
+	}
+	row_at(tm, *row)[ix & (PERFSHIM_HIST_SUB - 1)]++;
+}
+
+/*
+ * One call of histogram f took dur: a bucket index and an increment (the
+ * rest is out of line, so that the hot path saves no registers).
+ */
+static inline void count(struct timing *tm, uint32_t f, uint64_t dur)
+{
+	uint32_t ix = perfshim_hist_index(dur);
+
+	if (UNLIKELY(!f)) {
+		tm->hist_lost++;
+		return;
+	}
+	uint32_t id = tm->funcs[f].row[ix >> PERFSHIM_HIST_SUB_BITS];
+
+	if (UNLIKELY(!id)) {
+		count_new(tm, f, ix);
+		return;
+	}
+	id--;
+	uint64_t *c = atomic_load_explicit(&tm->chunk[id / ROW_CHUNK],
+					   memory_order_relaxed);
+
+	c[(id % ROW_CHUNK) * PERFSHIM_HIST_SUB +
+	  (ix & (PERFSHIM_HIST_SUB - 1))]++;
+}
+
 static void pop(struct timing *tm, uint64_t now)
 {
 	struct frame *f = &tm->stack[--tm->depth];
@@ -204,6 +347,7 @@ static void pop(struct timing *tm, uint64_t now)
 	p->self += dur > f->child ? dur - f->child : 0;
 	if (tm->depth)
 		tm->stack[tm->depth - 1].child += dur;
+	count(tm, p->func, dur);
 }
 
 static inline int tracing(void)
@@ -368,6 +512,98 @@ out:
 	errno = e;
 }
 
+/*
+ * A count that is patched in once known, as a varint of two bytes (a
+ * padded LEB128, which every reader takes): a running thread may add
+ * buckets while the finish writes its record, so counting first and
+ * writing after could disagree.
+ */
+static size_t enc_u14_slot(struct enc *e)
+{
+	size_t at = e->len;
+
+	enc_bytes(e, "\x80", 2);
+	return at;
+}
+
+static void enc_u14_patch(struct enc *e, size_t at, uint32_t v)
+{
+	if (at + 2 <= e->len && e->len <= e->cap) {
+		e->p[at] = (uint8_t)(0x80 | (v & 0x7f));
+		e->p[at + 1] = (uint8_t)(v >> 7);
+	}
+}
+
+/* Function f's buckets into e, taken out of tm; returns how many. */
+static uint32_t enc_buckets(struct enc *e, struct timing *tm, uint32_t f)
+{
+	uint32_t m = 0, prev = 0;
+
+	for (uint32_t r = 0; r < PERFSHIM_HIST_ROWS; r++) {
+		uint32_t id = tm->funcs[f].row[r];
+		uint64_t *row = id ? row_at(tm, id) : NULL;
+
+		for (uint32_t c = 0; row && c < PERFSHIM_HIST_SUB; c++) {
+			uint64_t n = row[c];
+
+			if (!n)
+				continue;
+			uint32_t ix = r * PERFSHIM_HIST_SUB + c;
+
+			enc_u(e, ix - prev);
+			enc_u(e, n);
+			prev = ix;
+			row[c] = 0;
+			m++;
+		}
+	}
+	return m;
+}
+
+/* Write tm's histograms as one HISTOGRAM record, and empty them. */
+static void write_hists(struct timing *tm)
+{
+	uint32_t nf = atomic_load_explicit(&tm->nfuncs, memory_order_acquire);
+	uint32_t nr = atomic_load_explicit(&tm->nrows, memory_order_acquire);
+	size_t cap = 64 + (size_t)nf * (2 * PERFSHIM_VARINT_MAX + 4) +
+		     (size_t)nr * PERFSHIM_HIST_SUB * 2 * PERFSHIM_VARINT_MAX;
+	uint32_t written = 0;
+	uint8_t *buf;
+
+	if (!nr && !tm->hist_lost)
+		return;
+	buf = map(cap);
+	if (!buf)
+		return;
+	struct enc e = { buf, 0, cap };
+
+	enc_u(&e, tm->thread);
+	enc_u(&e, PERFSHIM_HIST_SUB_BITS);
+	enc_u(&e, tm->hist_lost);
+	size_t nat = enc_u14_slot(&e);
+
+	for (uint32_t f = 1; f <= nf; f++) {
+		size_t at = e.len;
+
+		enc_u(&e, tm->funcs[f].type);
+		enc_u(&e, tm->funcs[f].value);
+		size_t mat = enc_u14_slot(&e);
+		uint32_t m = enc_buckets(&e, tm, f);
+
+		if (!m) {
+			e.len = at;
+			continue;
+		}
+		enc_u14_patch(&e, mat, m);
+		written++;
+	}
+	enc_u14_patch(&e, nat, written);
+	tm->hist_lost = 0;
+	if (e.len <= e.cap)
+		perfshim_meta(PERFSHIM_REC_HISTOGRAM, buf, e.len);
+	perfshim_unmap(buf, cap);
+}
+
 /* Write tm's paths as one TIMING record, and start its totals afresh. */
 static void write_paths(struct timing *tm)
 {
@@ -404,6 +640,7 @@ static void write_paths(struct timing *tm)
 	if (e.len <= e.cap)
 		perfshim_meta(PERFSHIM_REC_TIMING, buf, e.len);
 	perfshim_unmap(buf, cap);
+	write_hists(tm);
 }
 
 static void thread_done(void *p)
@@ -465,6 +702,14 @@ HIDDEN void perfshim_timing_after_fork(void)
 	for (uint32_t i = 1; i <= n; i++)
 		tm->paths[i].calls = tm->paths[i].incl = tm->paths[i].self = 0;
 	tm->unmatched = tm->not_kept = 0;
+	n = atomic_load(&tm->nrows);
+	for (uint32_t i = 1; i <= n; i++) {
+		uint64_t *row = row_at(tm, i);
+
+		if (row)
+			memset(row, 0, ROW_BYTES);
+	}
+	tm->hist_lost = 0;
 	/* The child's clock starts again at zero. */
 	uint64_t now = perfshim_now();
 

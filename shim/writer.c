@@ -45,6 +45,7 @@ HIDDEN _Atomic uint64_t perfshim_alloc_calls, perfshim_free_calls,
 
 static struct timespec start_mono;
 static int trace_fd = -1;
+static pid_t trace_pid; /* whose descriptor trace_fd is */
 static dev_t trace_dev;
 static ino_t trace_ino;
 static char trace_path[4096 + 16];
@@ -139,9 +140,14 @@ HIDDEN void perfshim_say(const char *fmt, ...)
 	if (n > (int)sizeof(line) - 2)
 		n = sizeof(line) - 2;
 	line[n++] = '\n';
-	ssize_t w = write(2, line, n);
+	int e = errno;
 
-	(void)w;
+	if (perfshim_stderr_original()) {
+		ssize_t w = perfshim_write_file(2, line, n);
+
+		(void)w;
+	}
+	errno = e;
 }
 
 HIDDEN int perfshim_use_tsc;
@@ -233,7 +239,31 @@ static void stop_tracing(const char *why, int err)
 	trace_fd = -1;
 }
 
-static int write_all(const uint8_t *p, size_t n)
+/*
+ * The trace's number is the program's to dup2() onto at any moment: the
+ * dup2() interposers move the trace out of the way first. Checking and
+ * writing the descriptor, and moving it and the program's dup2() that
+ * follows, hold fd_lock, with every signal blocked: no handler can then
+ * run on a thread that holds it (and wait for it, or dup2() unlocked).
+ */
+static pthread_mutex_t fd_lock = PTHREAD_MUTEX_INITIALIZER;
+
+HIDDEN void perfshim_trace_fd_lock(sigset_t *saved)
+{
+	sigset_t all;
+
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, saved);
+	pthread_mutex_lock(&fd_lock);
+}
+
+HIDDEN void perfshim_trace_fd_unlock(const sigset_t *saved)
+{
+	pthread_mutex_unlock(&fd_lock);
+	pthread_sigmask(SIG_SETMASK, saved, NULL);
+}
+
+static int write_locked(const uint8_t *p, size_t n)
 {
 	struct stat st;
 
@@ -247,7 +277,7 @@ static int write_all(const uint8_t *p, size_t n)
 		return -1;
 	}
 	while (n) {
-		ssize_t w = write(trace_fd, p, n);
+		ssize_t w = perfshim_write_file(trace_fd, p, n);
 
 		if (w < 0 && errno == EINTR)
 			continue;
@@ -259,6 +289,17 @@ static int write_all(const uint8_t *p, size_t n)
 		n -= (size_t)w;
 	}
 	return 0;
+}
+
+static int write_all(const uint8_t *p, size_t n)
+{
+	sigset_t saved;
+
+	perfshim_trace_fd_lock(&saved);
+	int r = write_locked(p, n);
+
+	perfshim_trace_fd_unlock(&saved);
+	return r;
 }
 
 /* Append one top-level record to the staging frame. */
@@ -468,6 +509,13 @@ static void pass(int final)
 		}
 		if (atomic_load(&t->dead) &&
 		    atomic_load(&t->head) == atomic_load(&t->tail)) {
+			/* Its totals outlive it, for the END record. */
+			atomic_fetch_add(&perfshim_alloc_calls,
+					 atomic_load(&t->alloc_calls));
+			atomic_fetch_add(&perfshim_free_calls,
+					 atomic_load(&t->free_calls));
+			atomic_fetch_add(&perfshim_alloc_bytes,
+					 atomic_load(&t->alloc_bytes));
 			unlink_thread(t);
 			perfshim_unmap(t->ring, t->ring_size);
 			perfshim_unmap(t, sizeof(*t));
@@ -516,6 +564,7 @@ static void *writer_main(void *arg)
 		if (!atomic_load(&wake_pending))
 			futex_wait(&wake_word, v, WAKE_POLL_NS);
 		atomic_store(&wake_pending, 0);
+		perfshim_modules_poll();
 		pthread_mutex_lock(&pass_lock);
 		if (!atomic_load(&finished))
 			pass(0);
@@ -825,18 +874,14 @@ static int open_trace(void)
 			return -1;
 		}
 		/* Out of the program's way: a high number, close-on-exec. */
-		int high = fcntl(fd, F_DUPFD_CLOEXEC, 900);
-
-		if (high >= 0) {
-			close(fd);
-			fd = high;
-		}
+		fd = perfshim_lift_fd(fd);
 		struct stat st;
 
 		fstat(fd, &st);
 		trace_dev = st.st_dev;
 		trace_ino = st.st_ino;
 		trace_fd = fd;
+		trace_pid = getpid();
 		return 0;
 	}
 	perfshim_say("cannot create trace %s: too many files of that name",
@@ -965,16 +1010,42 @@ HIDDEN void perfshim_writer_start(void)
 	start_writer();
 }
 
-static void stage_end(int how, int status)
+/*
+ * The END record's totals: what the threads that are gone counted, and
+ * what each live thread counts. Called with pass_lock held, before the
+ * pass that drains the rings: a thread counts an event after it commits
+ * it, so every event counted here is in that pass, and the reader's
+ * cross-check (events in the trace >= these) holds.
+ */
+struct end_totals {
+	uint64_t alloc_calls, free_calls, alloc_bytes;
+};
+
+static void sum_totals(struct end_totals *s)
+{
+	s->alloc_calls = atomic_load(&perfshim_alloc_calls);
+	s->free_calls = atomic_load(&perfshim_free_calls);
+	s->alloc_bytes = atomic_load(&perfshim_alloc_bytes);
+	for (struct thread_state *t = atomic_load(&threads); t; t = t->next) {
+		s->alloc_calls += atomic_load_explicit(&t->alloc_calls,
+						       memory_order_acquire);
+		s->free_calls += atomic_load_explicit(&t->free_calls,
+						      memory_order_acquire);
+		s->alloc_bytes += atomic_load_explicit(&t->alloc_bytes,
+						       memory_order_acquire);
+	}
+}
+
+static void stage_end(int how, int status, const struct end_totals *s)
 {
 	uint8_t buf[128];
 	struct enc e = { buf, 0, sizeof(buf) };
 
 	enc_u(&e, (uint64_t)how);
 	enc_u(&e, perfshim_zigzag(status));
-	enc_u(&e, atomic_load(&perfshim_alloc_calls));
-	enc_u(&e, atomic_load(&perfshim_free_calls));
-	enc_u(&e, atomic_load(&perfshim_alloc_bytes));
+	enc_u(&e, s->alloc_calls);
+	enc_u(&e, s->free_calls);
+	enc_u(&e, s->alloc_bytes);
 	enc_u(&e, 0);
 	enc_u(&e, atomic_load(&perfshim_lost_events));
 	stage(PERFSHIM_REC_END, buf, e.len);
@@ -1000,6 +1071,9 @@ HIDDEN void perfshim_finish(int how, int status)
 		pthread_mutex_lock(&pass_lock);
 	}
 	if (trace_fd >= 0) {
+		struct end_totals totals;
+
+		sum_totals(&totals);
 		pass(0);
 		if (atomic_load(&perfshim_lost_events)) {
 			uint8_t b[2 * PERFSHIM_VARINT_MAX];
@@ -1010,7 +1084,7 @@ HIDDEN void perfshim_finish(int how, int status)
 			stage(PERFSHIM_REC_LOST, b, n);
 		}
 		stage_memory(1);
-		stage_end(how, status);
+		stage_end(how, status, &totals);
 		write_frame();
 	}
 	atomic_store(&finished, 1);
@@ -1036,12 +1110,20 @@ HIDDEN int perfshim_is_trace_fd(int fd)
 	return trace_fd >= 0 && fd == trace_fd;
 }
 
-/* The program wants our descriptor's number: move the trace elsewhere. */
+/*
+ * The program wants our descriptor's number: move the trace elsewhere,
+ * back among the high numbers (the program's dup2()s would otherwise
+ * push it up one number at a time, to the descriptor limit). Not in a
+ * vfork() child: its descriptors are its own, its memory the parent's.
+ */
 HIDDEN int perfshim_protect_fd(int fd)
 {
-	if (!perfshim_is_trace_fd(fd))
+	if (!perfshim_is_trace_fd(fd) || getpid() != trace_pid)
 		return 0;
-	int high = fcntl(fd, F_DUPFD_CLOEXEC, fd + 1);
+	int high = perfshim_high_fd(fd);
+
+	if (high < 0)
+		high = fcntl(fd, F_DUPFD_CLOEXEC, fd + 1);
 
 	if (high < 0)
 		return -1;
@@ -1080,6 +1162,7 @@ HIDDEN void perfshim_after_fork_child(void)
 
 	pthread_mutex_init(&pass_lock, NULL);
 	pthread_mutex_init(&meta_lock, NULL);
+	pthread_mutex_init(&fd_lock, NULL);
 	atomic_store(&perfshim_recording, 0);
 	atomic_store(&writer_running, 0);
 	atomic_store(&writer_stop, 0);
@@ -1129,6 +1212,9 @@ HIDDEN void perfshim_after_fork_child(void)
 		atomic_store(&self->tail, 0);
 		self->tail_seen = 0;
 		self->last_ts = 0;
+		atomic_store(&self->alloc_calls, 0);
+		atomic_store(&self->free_calls, 0);
+		atomic_store(&self->alloc_bytes, 0);
 		atomic_store(&self->busy, 0);
 		atomic_store(&self->cur_ts, 0);
 		memset(self->cache, 0, sizeof(self->cache));

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <zstd.h>
 
+#include "perfshim_hist.h"
 #include "perfshim_trace.h"
 #include "error.h"
 #include "reader.h"
@@ -55,6 +56,14 @@ struct trace_reader {
 	int cut_short, seen_end, warned_unknown;
 	int stopped;
 	int quiet; /* no warnings: a second pass over a trace read before */
+
+	/* The HISTOGRAM record being decoded (reused from one to the next). */
+	struct trace_hist_fn *hfn;
+	size_t hfn_cap;
+	uint32_t *hix;
+	uint64_t *hcount;
+	size_t hb_cap;
+	int warned_hist_bits;
 };
 
 /* One line on stderr, clearing a progress line first. */
@@ -199,7 +208,10 @@ uint64_t trace_reader_span_ns(const struct trace_reader *r, uint64_t ticks)
 {
 	if (!r->tsc || r->ns_per_tick == 0)
 		return ticks;
-	return (uint64_t)((double)ticks * r->ns_per_tick);
+	double ns = (double)ticks * r->ns_per_tick;
+
+	/* 2^64 ns is 584 years: only a crafted trace gets there. */
+	return ns < 18446744073709549568.0 ? (uint64_t)ns : UINT64_MAX;
 }
 
 uint64_t trace_reader_time_ns(const struct trace_reader *r, uint64_t ticks)
@@ -617,6 +629,118 @@ static int nodes_rec(struct trace_reader *r, const uint8_t *p,
 	return 0;
 }
 
+/* Room for n functions and nb buckets of a HISTOGRAM record. */
+static int hist_room(struct trace_reader *r, size_t n, size_t nb)
+{
+	if (n > r->hfn_cap) {
+		size_t cap = n < 64 ? 64 : 2 * n;
+		void *f = realloc(r->hfn, cap * sizeof(*r->hfn));
+
+		if (!f)
+			return fail(r, "out of memory");
+		r->hfn = f;
+		r->hfn_cap = cap;
+	}
+	if (nb > r->hb_cap) {
+		size_t cap = nb < 1024 ? 1024 : 2 * nb;
+		void *ix = realloc(r->hix, cap * sizeof(*r->hix));
+
+		if (ix)
+			r->hix = ix;
+		void *c = ix ? realloc(r->hcount, cap * sizeof(*r->hcount))
+			     : NULL;
+
+		if (!c)
+			return fail(r, "out of memory");
+		r->hcount = c;
+		r->hb_cap = cap;
+	}
+	return 0;
+}
+
+/*
+ * A function's buckets [p, end) of the event clock into r->hix/hcount
+ * from *nb on, as buckets of ns: each tick bucket's midpoint, converted,
+ * picks its ns bucket (the conversion keeps the order; buckets that land
+ * on the same one merge). Returns 0, or -1 on a bad bucket.
+ */
+static int hist_buckets(struct trace_reader *r, const uint8_t **pp,
+			const uint8_t *end, uint64_t m, size_t *nb)
+{
+	const uint8_t *p = *pp;
+	uint64_t ix = 0, d, c;
+	size_t first = *nb;
+
+	for (uint64_t j = 0; j < m; j++) {
+		if (perfshim_get_varint(&p, end, &d) ||
+		    perfshim_get_varint(&p, end, &c) || (j && !d) || !c ||
+		    d >= PERFSHIM_HIST_BUCKETS - ix)
+			return -1;
+		ix += d;
+		uint32_t ns = perfshim_hist_index(trace_reader_span_ns(
+			r, perfshim_hist_mid((uint32_t)ix)));
+
+		if (*nb > first && r->hix[*nb - 1] == ns) {
+			r->hcount[*nb - 1] += c;
+		} else {
+			r->hix[*nb] = ns;
+			r->hcount[(*nb)++] = c;
+		}
+	}
+	*pp = p;
+	return 0;
+}
+
+static int hist_rec(struct trace_reader *r, const uint8_t *p,
+		    const uint8_t *end)
+{
+	const struct trace_visitor *v = r->v;
+	const char *what = "histogram";
+	uint64_t thread, bits, lost, n, type, value, m;
+	size_t nb = 0;
+
+	GET(thread);
+	GET(bits);
+	GET(lost);
+	GET(n);
+	if (bits != PERFSHIM_HIST_SUB_BITS) {
+		if (!r->warned_hist_bits++)
+			warn(r,
+			     "latency histograms of %llu-bit buckets skipped",
+			     (unsigned long long)bits);
+		return 0;
+	}
+	/* A function takes at least 5 bytes, a bucket 2. */
+	if (thread > UINT32_MAX || n > (size_t)(end - p) / 5)
+		return fail(r, "corrupt trace: bad histogram record");
+	if (hist_room(r, n, (size_t)(end - p) / 2))
+		return -1;
+	for (uint64_t i = 0; i < n; i++) {
+		GET(type);
+		GET(value);
+		GET(m);
+		if (type > PERFSHIM_PATH_ZONE || !m ||
+		    (type == PERFSHIM_PATH_ZONE &&
+		     (!value || value > PERFSHIM_MAX_STRINGS)) ||
+		    m > (uint64_t)(end - p) / 2)
+			return fail(r, "corrupt trace: bad histogram record");
+		r->hfn[i].type = (uint32_t)type;
+		r->hfn[i].value = value;
+		r->hfn[i].index = r->hix + nb;
+		r->hfn[i].count = r->hcount + nb;
+		size_t before = nb;
+
+		if (hist_buckets(r, &p, end, m, &nb))
+			return fail(r, "corrupt trace: bad histogram record");
+		r->hfn[i].n = nb - before;
+	}
+	struct trace_hists h = { (uint32_t)thread, lost, n, r->hfn };
+
+	if (v->histograms && v->histograms(v->ctx, &h))
+		return r->stopped = 1, -1;
+	return 0;
+}
+
 static int thread_rec(struct trace_reader *r, const uint8_t *p,
 		      const uint8_t *end)
 {
@@ -771,6 +895,10 @@ static int record(struct trace_reader *r, uint8_t tag, const uint8_t *p,
 		if (r->hdr.minor < 1)
 			break;
 		return string_rec(r, p, end);
+	case PERFSHIM_REC_HISTOGRAM:
+		if (r->hdr.minor < 2)
+			break;
+		return hist_rec(r, p, end);
 	default:
 		break;
 	}
@@ -902,6 +1030,9 @@ void trace_reader_free(struct trace_reader *r)
 	free(r->heap);
 	free(r->in);
 	free(r->frame);
+	free(r->hfn);
+	free(r->hix);
+	free(r->hcount);
 	free(r->hdr.exe);
 	free(r->hdr.cmdline);
 	free(r->name);

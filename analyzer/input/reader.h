@@ -42,6 +42,23 @@ struct trace_end {
 	uint64_t alloc_calls, free_calls, alloc_bytes, lost;
 };
 
+/* One function's or zone's latency histogram (see struct trace_hists). */
+struct trace_hist_fn {
+	uint32_t type;	       /* PERFSHIM_PATH_* */
+	uint64_t value;	       /* function entry address, or zone string id */
+	size_t n;	       /* buckets, n > 0 */
+	const uint32_t *index; /* of perfshim_hist.h, in ns, increasing */
+	const uint64_t *count; /* each > 0 */
+};
+
+/* A HISTOGRAM record: one thread's histograms, durations in ns. */
+struct trace_hists {
+	uint32_t thread;
+	uint64_t lost; /* calls the thread did not count */
+	size_t n;
+	const struct trace_hist_fn *fn;
+};
+
 /*
  * What the reader hands out. Any callback may be NULL. A callback that
  * returns non-zero stops the reader (trace_reader_run returns -1).
@@ -61,6 +78,11 @@ struct trace_visitor {
 	int (*string)(void *ctx, uint32_t id, const char *text);
 	/* MEMORY: a sample of the process's memory at ts (ns). */
 	int (*memory)(void *ctx, uint64_t ts, uint64_t rss, uint64_t mapped);
+	/*
+	 * HISTOGRAM: h and its arrays are the reader's, valid during the
+	 * call. The trace's clock is already converted: buckets are of ns.
+	 */
+	int (*histograms)(void *ctx, const struct trace_hists *h);
 	/*
 	 * Extension records (PERFSHIM_REC_EXT_FIRST..LAST): the payload
 	 * [p, end), valid during the call. The owner validates it; on a bad

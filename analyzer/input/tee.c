@@ -69,6 +69,11 @@ static int t_memory(void *ctx, uint64_t ts, uint64_t rss, uint64_t mapped)
 	FAN(memory, ts, rss, mapped);
 }
 
+static int t_histograms(void *ctx, const struct trace_hists *h)
+{
+	FAN(histograms, h);
+}
+
 static int t_ext(void *ctx, uint8_t tag, const uint8_t *p, const uint8_t *end)
 {
 	FAN(ext, tag, p, end);
@@ -87,6 +92,7 @@ void visitor_tee_init(struct visitor_tee *t)
 	t->out.lost = t_lost;
 	t->out.string = t_string;
 	t->out.memory = t_memory;
+	t->out.histograms = t_histograms;
 	t->out.ext = t_ext;
 }
 

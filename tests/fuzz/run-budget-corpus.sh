@@ -1,0 +1,40 @@
+#!/bin/sh
+# run-budget-corpus.sh - replay the budget parser's fuzz corpus, plus every
+# prefix of its example and byte flips of it, through the ASan/UBSan build
+# of the fuzz target (TAP).
+cd "$(dirname "$0")/../.." || exit 1
+B=${PERFSHIM_BUILD:-build}
+bin=$B/fuzz/fuzz_budget_replay
+work=$B/tests/fuzz-budget-work
+rm -rf "$work" && mkdir -p "$work"
+n=0
+fails=0
+check() {
+	n=$((n + 1))
+	if "$bin" "$@" >"$work/out" 2>&1; then
+		echo "ok $n - budget fuzz target survives $(basename "$1")${2:+ and others}"
+	else
+		echo "not ok $n - budget fuzz target on $*"
+		sed 's/^/# /' "$work/out" | head -20
+		fails=$((fails + 1))
+	fi
+}
+check tests/fuzz/corpus-budget/*
+seed=tests/fuzz/corpus-budget/example
+size=$(stat -c %s "$seed")
+cut=0
+while [ "$cut" -lt "$size" ]; do
+	head -c "$cut" "$seed" >"$work/cut.$cut"
+	cut=$((cut + 1))
+done
+check "$work"/cut.*
+for off in 0 5 20 47 60 80 100 $((size - 2)); do
+	for byte in '\000' '\012' '\043' '\074' '\075' '\072' '\377'; do
+		f=$work/flip.$off.$(printf '%s' "$byte" | tr -d '\\')
+		cp "$seed" "$f"
+		printf "$byte" | dd of="$f" bs=1 seek="$off" conv=notrunc 2>/dev/null
+	done
+done
+check "$work"/flip.*
+echo "1..$n"
+[ "$fails" -eq 0 ]

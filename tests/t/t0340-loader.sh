@@ -1,0 +1,73 @@
+#!/bin/sh
+
+test_description='the loader under the shim: lookups as the caller, and no memory per dlopen cycle'
+
+. "$(dirname "$0")/test-lib.sh"
+
+# Known truth: probe_dlopen_runpath finds sub/librunpath.so only through
+# its own RUNPATH ($ORIGIN/sub), and calls runpath_make() three times
+# (dlopen, dlmopen, dlopen again), each leaking 333 bytes at
+# LEAK:runpath. dlopen_loop LIB N [FUNC] prints its VmRSS (KB) after
+# cycle 200 and after cycle N; libchurn's churn_once() allocates and
+# frees, its spin_cpu() burns 300 ms of CPU time and allocates nothing.
+
+test_expect_success 'dlopen by bare name through the caller RUNPATH: found under the shim' '
+	capture native "$PROGS/probe_dlopen_runpath" &&
+	capture_traced shim rp.zst "$PROGS/probe_dlopen_runpath" &&
+	test_cmp_str "native status" 0 "$(cat native.code)" &&
+	grep "^dlopen: made in librunpath.so" native.out &&
+	test_same_run native shim
+'
+
+test_expect_success 'the leaks made in the library found by RUNPATH are symbolized there' '
+	leaks_json rp.zst rp.json &&
+	line=$(leak_line sub/librunpath.c runpath) &&
+	got=$(json_site rp.json librunpath.c $line) &&
+	test_cmp_str "bytes blocks at librunpath.c:$line" "999 3" "${got% *}" &&
+	jq -e --argjson l $line "$JQ_DEFS""
+		[.leaks[] | progframe(\"librunpath.c\") | select(. != null and .line == \$l)]
+		| length >= 1 and all(.function == \"runpath_make\" and (.module | base) == \"librunpath.so\")
+	" rp.json
+'
+
+# rss_growth FILE - KB of VmRSS gained from cycle 200 to the last.
+rss_growth () {
+	awk '/^cycle 200 / { a = $4 } /^cycle / { b = $4 } END { print b - a }' "$1"
+}
+
+test_expect_success 'dlopen/dlclose 2000 times: the shim adds no memory per cycle' '
+	"$PROGS/dlopen_loop" libm.so.6 2000 >native.loop &&
+	run_traced loop.zst "$PROGS/dlopen_loop" libm.so.6 2000 >shim.loop &&
+	n=$(rss_growth native.loop) &&
+	s=$(rss_growth shim.loop) &&
+	echo "VmRSS growth over 1800 cycles: native $n KB, traced $s KB" &&
+	if test "$s" -gt $((n + 256))
+	then
+		echo >&2 "the shim grew by $((s - n)) KB over 1800 cycles (at most 256 allowed)" &&
+		false
+	fi
+'
+
+test_expect_success 'the same with a library that allocates in each cycle (its code in stacks)' '
+	"$PROGS/dlopen_loop" "$PROGS/libchurn.so" 2000 churn_once >native.churn &&
+	run_traced churn.zst "$PROGS/dlopen_loop" "$PROGS/libchurn.so" 2000 churn_once >shim.churn &&
+	n=$(rss_growth native.churn) &&
+	s=$(rss_growth shim.churn) &&
+	echo "VmRSS growth over 1800 cycles: native $n KB, traced $s KB" &&
+	if test "$s" -gt $((n + 256))
+	then
+		echo >&2 "the shim grew by $((s - n)) KB over 1800 cycles (at most 256 allowed)" &&
+		false
+	fi &&
+	analyze_status churn churn.zst --leaks --json &&
+	test_cmp_str "perfanalyze status" 0 "$(cat churn.code)"
+'
+
+test_expect_success 'a library seen only by CPU samples, never closed, then _exit: its samples are symbolized' '
+	run_traced spin.zst "$PROGS/dlopen_loop" "$PROGS/libchurn.so" 1 spin_cpu keep &&
+	analyze spin.zst --hotspots --json >spin.json &&
+	jq -e "(.samples > 20) and (.functions[0].function == \"spin_cpu\")
+		and ((.functions[0].module // \"\") | endswith(\"libchurn.so\"))" spin.json
+'
+
+test_done

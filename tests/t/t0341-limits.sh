@@ -1,0 +1,34 @@
+#!/bin/sh
+
+test_description='resource limits: the shim stays small, and a trace cut short by them changes nothing'
+
+. "$(dirname "$0")/test-lib.sh"
+
+# Known truth: probe_rlimit_as measure does a fixed amount of work (a
+# 48 MiB block, 20000 small ones, four threads in turn, a fork) and
+# prints its VmPeak in KiB. probe_fsize runs under RLIMIT_FSIZE 16 KiB
+# and writes more than that in a forked child and then in itself.
+
+test_expect_success 'the shim adds at most 64 MiB to the address space (VmPeak)' '
+	"$PROGS/probe_rlimit_as" measure >native.peak &&
+	run_traced as.%p.zst "$PROGS/probe_rlimit_as" measure >shim.peak &&
+	n=$(cat native.peak) &&
+	s=$(cat shim.peak) &&
+	echo "VmPeak: native $n KiB, traced $s KiB" &&
+	if test $((s - n)) -gt 65536
+	then
+		echo >&2 "the shim added $((s - n)) KiB of address space (at most 65536)" &&
+		false
+	fi
+'
+
+test_expect_success 'past RLIMIT_FSIZE: the program ends natively, the shim says so once per process' '
+	capture native "$PROGS/probe_fsize" &&
+	capture_traced shim fs.%p.zst "$PROGS/probe_fsize" &&
+	test_cmp native.out shim.out &&
+	test_cmp native.code shim.code &&
+	grep "^perfshim: cannot write trace .*File too large; tracing stopped" shim.err >said &&
+	test_line_count = 2 said
+'
+
+test_done

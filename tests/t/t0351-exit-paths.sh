@@ -1,0 +1,91 @@
+#!/bin/sh
+
+test_description='exits made inside libc: the trace knows the status and is complete'
+
+. "$(dirname "$0")/test-lib.sh"
+
+# Known truth: tests/programs/exits.c (see its header comment).
+SRC=exits.c
+
+# exits_via MODE STATUS - exits MODE leaves with STATUS and the same
+# output as natively; the summary of its trace says "exit status STATUS"
+# and the leak made before is in it.
+exits_via () {
+	capture "$1.native" "$PROGS/exits" "$1" &&
+	capture_traced "$1.shim" "$1.zst" "$PROGS/exits" "$1" &&
+	test_same_run "$1.native" "$1.shim" &&
+	test_cmp_str status "$2" "$(cat "$1.shim.code")" &&
+	analyze_status "$1.sum" "$1.zst" &&
+	test_cmp_str "perfanalyze status" 0 "$(cat "$1.sum.code")" &&
+	ended_cleanly "$1.sum.out" &&
+	ended_line "$1.sum.out" | grep "exit status $2\$" &&
+	leaks_json "$1.zst" "$1.json" &&
+	check_leak "$1.json" $SRC exits 77 1 1
+}
+
+test_expect_success 'error(3, ...): the summary says exit status 3' '
+	exits_via error 3
+'
+
+test_expect_success 'error_at_line(4, ...): exit status 4' '
+	exits_via error_at_line 4
+'
+
+test_expect_success 'err(5, ...): exit status 5' '
+	exits_via err 5
+'
+
+test_expect_success 'errx(6, ...): exit status 6' '
+	exits_via errx 6
+'
+
+test_expect_success 'verr(7, ...): exit status 7' '
+	exits_via verr 7
+'
+
+test_expect_success 'verrx(8, ...): exit status 8' '
+	exits_via verrx 8
+'
+
+# wait_gone PID - wait (up to 30 s) until process PID is gone.
+wait_gone () {
+	wait_g_=0
+	while kill -0 "$1" 2>/dev/null
+	do
+		test $wait_g_ -lt 300 || return 1
+		sleep 0.1
+		wait_g_=$((wait_g_ + 1))
+	done
+}
+
+test_expect_success 'daemon(): the parent leaves at once (0), the child runs on' '
+	test_expect_code 0 run_traced "d.%p.zst" "$PROGS/exits" daemon "$PWD/done" &&
+	wait_for_line done "[0-9]" &&
+	wait_gone $(cat done) &&
+	test $(ls d.*.zst | wc -l) = 2
+'
+
+test_expect_success 'daemon(): the parent'"'"'s trace ends by _exit(0), with its leak' '
+	child=$(cat done) &&
+	parent=$(ls d.*.zst | grep -v "d\.$child\.zst") &&
+	analyze_status p "$parent" &&
+	test_cmp_str "perfanalyze status" 0 "$(cat p.code)" &&
+	! grep "cut short" p.err &&
+	ended_line p.out | grep "by _exit(0)" &&
+	leaks_json "$parent" p.json &&
+	check_leak p.json $SRC exits 77 1 1 &&
+	check_no_leak_at p.json $SRC LEAK:daemon_child
+'
+
+test_expect_success 'daemon(): the child'"'"'s trace is its own and complete: exit status 9' '
+	child=$(cat done) &&
+	analyze_status c "d.$child.zst" &&
+	test_cmp_str "perfanalyze status" 0 "$(cat c.code)" &&
+	! grep "cut short" c.err &&
+	ended_cleanly c.out &&
+	ended_line c.out | grep "exit status 9\$" &&
+	leaks_json "d.$child.zst" c.json &&
+	check_leak c.json $SRC daemon_child 88 1 1
+'
+
+test_done
