@@ -75,6 +75,9 @@ struct shim_config {
 	int sample_hz;	    /* PERFSHIM_SAMPLE_HZ: CPU samples a second */
 	/* PERFSHIM_RSS_INTERVAL_MS (memory.c), 0: off */
 	unsigned rss_interval_ms;
+	/* PERFSHIM_SCAN_STOP=signal: the scan stops threads with a signal,
+	 * never with ptrace (stop.c) */
+	int scan_stop_signal;
 };
 
 enum { CLOCK_CHOICE_AUTO, CLOCK_CHOICE_MONOTONIC };
