@@ -764,6 +764,11 @@ static void scan_stack_mappings(void)
 	}
 }
 
+static void reach_root(uintptr_t p)
+{
+	reach(p, 1);
+}
+
 static void reach_words(const uint64_t *w, size_t n)
 {
 	for (size_t k = 0; k < n; k++)
@@ -794,6 +799,9 @@ static size_t scan_threads(uintptr_t stack_from, const uint64_t *regs,
 		scan_stack(th[i].sp);
 	}
 	scan_stack_mappings();
+	/* what a thread that has not started yet is to take */
+	perfshim_pending_args(reach_root);
+	drain_marks(0, 0);
 	return missed;
 }
 

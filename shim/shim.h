@@ -337,6 +337,9 @@ HIDDEN void perfshim_signals_init(void);
 
 /* sampler.c: CPU-time sampling (SIGPROF on each thread's CPU clock). */
 HIDDEN void perfshim_sampler_init(void);
+/* perfshim_pending_args - call fn with the argument of each thread that
+ * pthread_create() made but that has not started yet (for the scan). */
+HIDDEN void perfshim_pending_args(void (*fn)(uintptr_t arg));
 /* Non-zero while this thread runs the SIGPROF handler. */
 extern HIDDEN __thread int perfshim_in_handler;
 HIDDEN void perfshim_sampler_after_fork(void);

@@ -33,6 +33,12 @@ run_mode () {
 	leaks_json "$run_mode_n_.zst" "$run_mode_n_.json"
 }
 
+test_expect_success 'a thread not started yet: the argument it is to take is not lost' '
+	run_mode args args &&
+	echo "args: 0 checks found the argument lost" >expect &&
+	test_cmp expect args.out
+'
+
 test_expect_success 'a thread on a stack the program allocated: its root is that block, not the heap above it' '
 	run_mode hs heapstack &&
 	check_kind hs.json list-head definite 1000 1 &&
