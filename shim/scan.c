@@ -7,6 +7,7 @@
  */
 #define _GNU_SOURCE
 #include <dirent.h>
+#include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -636,6 +637,66 @@ static int dead_thread_stack(const struct mapping *m)
 	return 0;
 }
 
+/*
+ * The descriptor of a thread that has ended but may still be joined is a
+ * root: glibc keeps there what the thread returned, for pthread_join
+ * (memcheck finds it there too). Such descriptors are on glibc's list of
+ * stacks in use (those of joined or detached threads are on its cache
+ * list, no roots), a list in the loader's _rtld_global; glibc exports its
+ * place and the descriptor's layout for libthread_db.
+ */
+static struct {
+	int tried;
+	uintptr_t used; /* the list's head, 0: unknown */
+	uint32_t list_off, tid_off, size;
+} glibc_threads;
+
+/* Not in a signal handler, nor with threads stopped (it takes the
+ * loader's lock). */
+static void find_thread_list(void)
+{
+	const uint32_t *used, *list, *tid, *size;
+	const char *rtld;
+
+	if (glibc_threads.tried)
+		return;
+	glibc_threads.tried = 1;
+	rtld = dlsym(RTLD_DEFAULT, "_rtld_global");
+	used = dlsym(RTLD_DEFAULT, "_thread_db_rtld_global__dl_stack_used");
+	list = dlsym(RTLD_DEFAULT, "_thread_db_pthread_list");
+	tid = dlsym(RTLD_DEFAULT, "_thread_db_pthread_tid");
+	size = dlsym(RTLD_DEFAULT, "_thread_db_sizeof_pthread");
+	/* a field is { bits, count, offset } */
+	if (!rtld || !used || !list || !tid || !size || tid[0] != 32)
+		return;
+	glibc_threads.used = (uintptr_t)rtld + used[2];
+	glibc_threads.list_off = list[2];
+	glibc_threads.tid_off = tid[2];
+	glibc_threads.size = size[0];
+}
+
+static void scan_ended_joinable(void)
+{
+	uintptr_t head = glibc_threads.used;
+	uint64_t next;
+
+	if (!head || safe_read(head, &next, 8) != 8)
+		return;
+	/* (bounded: a thread may have been stopped changing the list) */
+	for (int n = 0; next != head && n < 1000000; n++) {
+		uintptr_t pd = (uintptr_t)next - glibc_threads.list_off;
+		int32_t tid;
+
+		if (safe_read(pd + glibc_threads.tid_off, &tid, 4) != 4)
+			return;
+		/* the kernel clears it when the thread ends */
+		if (!tid)
+			scan_root(pd, pd + glibc_threads.size, 0);
+		if (safe_read((uintptr_t)next, &next, 8) != 8)
+			return;
+	}
+}
+
 /* --- the record --------------------------------------------------------------- */
 
 static int emit(uint64_t ts, uint64_t flags, size_t stopped, size_t missed)
@@ -822,6 +883,7 @@ static void scan_mappings(size_t missed)
 			continue;
 		scan_root(m->lo, m->hi, !!(m->flags & M_LIBC));
 	}
+	scan_ended_joinable();
 }
 
 /* Lost blocks: the first of each unreached clique is definite, what it
@@ -862,6 +924,8 @@ static long scan(uintptr_t stack_from, const uint64_t *regs, int nregs,
 	 * must not stop, scan or write anything of the parent's. */
 	if (perfshim_self && perfshim_self->tid != self)
 		return -1;
+	if (mode != IN_SIGNAL)
+		find_thread_list();
 	if (mode == IN_SIGNAL) {
 		/* The writer may be in a pass; wait a little, not forever. */
 		if (perfshim_writer_trylock(2000))

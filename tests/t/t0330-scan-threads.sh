@@ -39,6 +39,16 @@ test_expect_success 'a thread not started yet: the argument it is to take is not
 	test_cmp expect args.out
 '
 
+test_expect_success 'an ended thread not joined yet: what it returned is reachable' '
+	run_mode ret retval &&
+	check_kind ret.json retval reachable 800 1 &&
+	check_kind ret.json retval-exit reachable 1000 1
+'
+
+test_expect_success 'an ended thread joined: what it returned, dropped, is definite' '
+	check_kind ret.json retval-joined definite 900 1
+'
+
 test_expect_success 'a thread on a stack the program allocated: its root is that block, not the heap above it' '
 	run_mode hs heapstack &&
 	check_kind hs.json list-head definite 1000 1 &&
