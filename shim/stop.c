@@ -16,7 +16,9 @@
  * then sees EINTR, as it would have anyway). Their timeouts start over.
  *
  * Where ptrace is not allowed, SIGRTMAX - 1 (with SA_RESTART) stops them:
- * each thread saves its registers in the handler and waits there.
+ * each thread saves its registers in the handler and waits there. Calls
+ * that SA_RESTART does not restart the handler makes again itself (see
+ * restart_in_handler), when it knows which call it interrupted.
  */
 #define _GNU_SOURCE
 #include <elf.h>
@@ -478,12 +480,73 @@ static size_t fp_words(const ucontext_t *uc, uint64_t *out, size_t room)
 	return size / 8;
 }
 
+/*
+ * What thread s is blocked in, from /proc/self/task/TID/syscall ("nr
+ * 0xarg1 ... 0xarg6 0xsp 0xpc"): which call, its arguments and where.
+ */
+static void note_syscall(struct stopped *s)
+{
+	char path[32], buf[256];
+	const char *p = buf;
+	long nr = 0;
+
+	s->sysno = -1;
+	if (proc_read(tr.task_fd, task_path(path, s->tid, "/syscall"), buf,
+		      sizeof(buf)) ||
+	    *p < '0' || *p > '9')
+		return; /* "running", or -1: in no call */
+	while (*p >= '0' && *p <= '9')
+		nr = nr * 10 + (*p++ - '0');
+	for (int k = 0; k < 8; k++) {
+		if (p[0] != ' ' || p[1] != '0' || p[2] != 'x')
+			return;
+		p += 3;
+		uint64_t v = perfshim_hex(&p);
+
+		if (k < 6)
+			s->sysargs[k] = v;
+		else if (k == 7)
+			s->syspc = v;
+	}
+	s->sysno = nr;
+}
+
+/*
+ * Our signal made the call the thread was blocked in fail with EINTR (a
+ * call SA_RESTART does not restart): have it made again, with the same
+ * arguments, when the handler returns; unless a signal the thread takes
+ * is pending, which would have interrupted it anyway. Its timeout starts
+ * over.
+ */
+static void restart_in_handler(const struct stopped *s, ucontext_t *uc)
+{
+	static const int arg[6] = { REG_RDI, REG_RSI, REG_RDX,
+				    REG_R10, REG_R8,  REG_R9 };
+	greg_t *g = uc->uc_mcontext.gregs;
+	uint64_t pending = 0;
+
+	if (s->sysno < 0 || g[REG_RAX] != -EINTR ||
+	    (uint64_t)g[REG_RIP] != s->syspc ||
+	    memcmp((const void *)(uintptr_t)(g[REG_RIP] - 2), "\x0f\x05", 2))
+		return;
+	for (int k = 0; k < 6; k++)
+		if ((uint64_t)g[arg[k]] != s->sysargs[k])
+			return;
+	sys4(SYS_rt_sigpending, (long)&pending, sizeof(pending), 0, 0);
+	for (int sig = 1; sig <= 64; sig++)
+		if ((pending >> (sig - 1)) & 1 &&
+		    sigismember(&uc->uc_sigmask, sig) != 1)
+			return;
+	g[REG_RAX] = s->sysno;
+	g[REG_RIP] -= 2;
+}
+
 /* In each stopped thread: leave its registers, then wait to be let go. */
 static void on_stop(int sig, siginfo_t *info, void *uctx)
 {
 	int e = errno;
 	pid_t me = (pid_t)sys4(SYS_gettid, 0, 0, 0, 0);
-	const ucontext_t *uc = uctx;
+	ucontext_t *uc = uctx;
 
 	(void)sig;
 	(void)info;
@@ -499,6 +562,7 @@ static void on_stop(int sig, siginfo_t *info, void *uctx)
 					     STOP_GREGS + STOP_FPWORDS - NGREG);
 		s->sp = (uintptr_t)uc->uc_mcontext.gregs[REG_RSP];
 		s->have_regs = 1;
+		restart_in_handler(s, uc);
 		atomic_store(&s->state, HELD);
 		wake_all(&s->state);
 		wait_while(&release_word, 0, HOLD_NS);
@@ -531,8 +595,10 @@ static void stop_by_signal(void)
 	sa.sa_flags = SA_SIGINFO | SA_RESTART | SA_ONSTACK;
 	sigfillset(&sa.sa_mask);
 	atomic_store(&release_word, 0);
-	for (size_t i = 0; i < nslots; i++)
+	for (size_t i = 0; i < nslots; i++) {
 		slots[i].blocked = blocks_signal(slots[i].tid, stop_signal());
+		note_syscall(&slots[i]);
+	}
 	sigaction(stop_signal(), &sa, &saved_action);
 	atomic_store(&by_signal, 1);
 	for (size_t i = 0; i < nslots; i++)

@@ -25,6 +25,8 @@ struct stopped {
 	/* stop.c's own */
 	_Atomic uint32_t state;
 	int seized, sig, blocked;
+	long sysno; /* the call it was blocked in (-1: none), its arguments */
+	uint64_t sysargs[6], syspc;
 };
 
 /*

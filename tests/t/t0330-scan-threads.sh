@@ -91,6 +91,15 @@ test_expect_success 'a thread that blocks every signal stops too' '
 	! grep "did not stop" bl.txt
 '
 
+test_expect_success 'stopping by signal: blocking calls interrupted are made again (probe_scan_stop)' '
+	capture native timeout 60 "$PROGS/probe_scan_stop" &&
+	capture sig timeout 60 env LD_PRELOAD="$SHIM" PERFSHIM_OUTPUT=sig.zst \
+		PERFSHIM_SCAN_STOP=signal "$PROGS/probe_scan_stop" &&
+	test_cmp native.out sig.out &&
+	test_cmp native.code sig.code &&
+	grep "^poll: 0" sig.out
+'
+
 test_lazy_prereq STRACE 'strace -o /dev/null true'
 
 test_expect_success STRACE 'traced already (strace): the scan stops threads by signal' '
