@@ -210,7 +210,8 @@ static void list_tasks(int task_fd, pid_t self, size_t cap)
 				i++;
 			if (i < known || nslots == cap)
 				continue;
-			memset(&slots[nslots], 0, sizeof(slots[nslots]));
+			memset(&slots[nslots], 0,
+			       offsetof(struct stopped, regs));
 			slots[nslots++].tid = (pid_t)tid;
 		}
 	}
@@ -380,7 +381,7 @@ static int tracer_main(void *unused)
  */
 static int may_trace(int may_set_ptracer, int *need_ptracer)
 {
-	char buf[2048];
+	char buf[4096];
 	const char *tracer, *seccomp;
 
 	if (perfshim_cfg.scan_stop_signal ||
@@ -576,7 +577,7 @@ out:
 /* Whether thread tid blocks sig (its SigBlk in /proc). */
 static int blocks_signal(pid_t tid, int sig)
 {
-	char path[32], buf[2048];
+	char path[32], buf[4096];
 	const char *v = NULL;
 
 	if (!proc_read(tr.task_fd, task_path(path, tid, "/status"), buf,

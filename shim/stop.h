@@ -21,12 +21,13 @@ struct stopped {
 	int have_regs;
 	uintptr_t sp;
 	size_t nwords; /* how many words of regs[] hold registers */
-	uint64_t regs[STOP_GREGS + STOP_FPWORDS];
 	/* stop.c's own */
 	_Atomic uint32_t state;
 	int seized, sig, blocked;
 	long sysno; /* the call it was blocked in (-1: none), its arguments */
 	uint64_t sysargs[6], syspc;
+	/* last: only the words used are ever touched */
+	uint64_t regs[STOP_GREGS + STOP_FPWORDS];
 };
 
 /*
