@@ -148,6 +148,7 @@ __attribute__((constructor)) static void perfshim_init(int argc, char **argv,
 	pthread_atfork(perfshim_fork_prepare, perfshim_fork_parent, fork_child);
 	perfshim_signals_init();
 	perfshim_modules_scan();
+	perfshim_scan_init();
 	perfshim_unwind_fork_init();
 	/* The first backtrace sets up libunwind's caches; do it now. */
 	void *warm[8];

@@ -646,21 +646,15 @@ static int dead_thread_stack(const struct mapping *m)
  * place and the descriptor's layout for libthread_db.
  */
 static struct {
-	int tried;
 	uintptr_t used; /* the list's head, 0: unknown */
 	uint32_t list_off, tid_off, size;
 } glibc_threads;
 
-/* Not in a signal handler, nor with threads stopped (it takes the
- * loader's lock). */
-static void find_thread_list(void)
+HIDDEN void perfshim_scan_init(void)
 {
 	const uint32_t *used, *list, *tid, *size;
 	const char *rtld;
 
-	if (glibc_threads.tried)
-		return;
-	glibc_threads.tried = 1;
 	rtld = dlsym(RTLD_DEFAULT, "_rtld_global");
 	used = dlsym(RTLD_DEFAULT, "_thread_db_rtld_global__dl_stack_used");
 	list = dlsym(RTLD_DEFAULT, "_thread_db_pthread_list");
@@ -924,8 +918,6 @@ static long scan(uintptr_t stack_from, const uint64_t *regs, int nregs,
 	 * must not stop, scan or write anything of the parent's. */
 	if (perfshim_self && perfshim_self->tid != self)
 		return -1;
-	if (mode != IN_SIGNAL)
-		find_thread_list();
 	if (mode == IN_SIGNAL) {
 		/* The writer may be in a pass; wait a little, not forever. */
 		if (perfshim_writer_trylock(2000))

@@ -16,6 +16,7 @@
  *              the value for pthread_join). A third returns
  *              LEAK:retval-joined (900 bytes), main joins it and drops
  *              the value: definite.
+ *   retval-abort  the same, but abort() instead of exit(0).
  *   heapstack  a thread runs on a stack main allocated (64 KiB, kept in
  *              a global) and blocks; main drops a two-block list in the
  *              same heap, LEAK:list-head (1000 bytes, definite;
@@ -146,7 +147,7 @@ NOINLINE static void *ret_joined(void *arg)
 	return malloc(900); /* LEAK:retval-joined */
 }
 
-static int retval(void)
+static int retval(int end_by_abort)
 {
 	pthread_t t[3];
 	void *(*fn[3])(void *) = { ret_value, ret_exit, ret_joined };
@@ -162,6 +163,8 @@ static int retval(void)
 		       !gone(tids[i]))
 			usleep(1000);
 	scrub();
+	if (end_by_abort)
+		abort();
 	exit(0);
 }
 
@@ -321,8 +324,8 @@ int main(int argc, char **argv)
 
 	if (!strcmp(mode, "args"))
 		return args();
-	if (!strcmp(mode, "retval"))
-		return retval();
+	if (!strcmp(mode, "retval") || !strcmp(mode, "retval-abort"))
+		return retval(!strcmp(mode, "retval-abort"));
 	if (!strcmp(mode, "heapstack"))
 		return heapstack();
 	if (!strcmp(mode, "ucontext"))

@@ -49,6 +49,16 @@ test_expect_success 'an ended thread joined: what it returned, dropped, is defin
 	check_kind ret.json retval-joined definite 900 1
 '
 
+test_expect_success 'the same at abort(), where the scan runs in the signal handler' '
+	capture ra timeout 60 env LD_PRELOAD="$SHIM" PERFSHIM_OUTPUT=ra.zst \
+		"$PROGS/reach_scan" retval-abort &&
+	test_cmp_str status 134 "$(cat ra.code)" &&
+	leaks_json ra.zst ra.json &&
+	check_kind ra.json retval reachable 800 1 &&
+	check_kind ra.json retval-exit reachable 1000 1 &&
+	check_kind ra.json retval-joined definite 900 1
+'
+
 test_expect_success 'a thread on a stack the program allocated: its root is that block, not the heap above it' '
 	run_mode hs heapstack &&
 	check_kind hs.json list-head definite 1000 1 &&
