@@ -5,10 +5,22 @@
 #   make bench      overhead against native and heaptrack (see BENCHMARKS.md)
 #   make fuzz       libFuzzer target for the trace reader (clang)
 #   make lint       clang-format check
-#   make install PREFIX=/usr/local
+#   make install PREFIX=/usr/local [DESTDIR=stage]; make uninstall the same
 # V=1 shows the commands; SANITIZE=address,undefined builds everything so.
 
+# The project's version, here only: the analyzer, the wrapper, the
+# library's file name and SONAME, and perfshim.pc take it from here.
+VERSION := 0.9.0
+SOMAJOR := $(firstword $(subst ., ,$(VERSION)))
+SONAME := libperfshim.so.$(SOMAJOR)
+
 PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+LIBDIR ?= $(PREFIX)/lib
+INCLUDEDIR ?= $(PREFIX)/include
+MANDIR ?= $(PREFIX)/share/man
+PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
+LDCONFIG ?= ldconfig
 B := build
 CC ?= cc
 CXX ?= g++
@@ -32,7 +44,8 @@ SHIM_CFLAGS := $(BASE_CFLAGS) -fPIC -fvisibility=hidden -fno-builtin-malloc \
 	-fno-omit-frame-pointer \
 	-fno-builtin-free -fno-builtin-calloc -fno-builtin-realloc \
 	-ftls-model=initial-exec -Ishim $(CFLAGS)
-ANA_CFLAGS := $(BASE_CFLAGS) -Ianalyzer $(CFLAGS)
+ANA_CFLAGS := $(BASE_CFLAGS) -Ianalyzer -DPERFSHIM_VERSION='"$(VERSION)"' \
+	$(CFLAGS)
 ASAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=undefined \
 	-fno-omit-frame-pointer
 
@@ -57,8 +70,9 @@ PROGS := $(PROG_C:tests/programs/%.c=$(B)/tests/programs/%) \
 
 DEPS_STAMP := $(B)/.deps-ok
 
-.PHONY: all test demo bench fuzz lint install clean deps check-progs
-all: $(B)/libperfshim.so $(B)/perfanalyze
+.PHONY: all test demo bench fuzz lint install uninstall clean deps \
+	check-progs
+all: $(B)/libperfshim.so $(B)/perfanalyze $(B)/perfshim
 
 # Missing -dev packages are installed (apt-get, as root) before compiling.
 deps: $(DEPS_STAMP)
@@ -71,10 +85,11 @@ $(B)/shim/%.o: shim/%.c | $(DEPS_STAMP)
 	@$(if $(Q),echo "  CC      $<")
 	$(Q)$(CC) $(SHIM_CFLAGS) -c $< -o $@
 
-$(B)/libperfshim.so: $(SHIM_OBJ)
+# The Makefile holds the SONAME and the version: a change relinks.
+$(B)/libperfshim.so: $(SHIM_OBJ) Makefile
 	@$(if $(Q),echo "  LD      $@")
-	$(Q)$(CC) -shared -Wl,-z,defs -Wl,-z,initfirst -Wl,--as-needed $(SAN_LDFLAGS) -o $@ \
-		$(SHIM_OBJ) $(SHIM_LIBS)
+	$(Q)$(CC) -shared -Wl,-z,defs -Wl,-z,initfirst -Wl,--as-needed \
+		-Wl,-soname,$(SONAME) $(SAN_LDFLAGS) -o $@ $(SHIM_OBJ) $(SHIM_LIBS)
 
 $(B)/analyzer/%.o: analyzer/%.c | $(DEPS_STAMP)
 	@mkdir -p $(@D)
@@ -85,6 +100,8 @@ $(B)/asan/analyzer/%.o: analyzer/%.c | $(DEPS_STAMP)
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  CC asan $<")
 	$(Q)$(CC) $(ANA_CFLAGS) $(ASAN_FLAGS) -c $< -o $@
+
+$(B)/analyzer/main.o $(B)/asan/analyzer/main.o: Makefile
 
 $(B)/libanalyzer.a: $(ANA_OBJ)
 	$(Q)rm -f $@ && ar rcs $@ $^
@@ -133,6 +150,19 @@ $(B)/tests/programs/instr: tests/programs/instr.c | $(DEPS_STAMP)
 # frame.
 PROGS += $(B)/tests/programs/instr_o2
 $(B)/tests/programs/instr_o2: tests/programs/instr.c | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	$(Q)$(CC) -g -O2 -pthread -finstrument-functions -Iinclude -o $@ $< -ldl
+
+# Zones of include/perfshim.h in a program whose functions call the hooks.
+$(B)/tests/programs/zones_instr: tests/programs/zones_instr.c include/perfshim.h \
+		| $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(PROG_FLAGS) -finstrument-functions -Iinclude -o $@ $< -ldl
+
+# The same, optimized: the inline wrappers are inlined into their callers.
+PROGS += $(B)/tests/programs/zones_instr_o2
+$(B)/tests/programs/zones_instr_o2: tests/programs/zones_instr.c \
+		include/perfshim.h | $(DEPS_STAMP)
 	@mkdir -p $(@D)
 	$(Q)$(CC) -g -O2 -pthread -finstrument-functions -Iinclude -o $@ $< -ldl
 
@@ -208,15 +238,60 @@ lint: | $(DEPS_STAMP)
 	$(Q)clang-format --dry-run -Werror shim/*.[ch] analyzer/*.[ch] \
 		include/*.h tests/unit/*.[ch] tests/fuzz/*.c
 
-install: all
-	install -d $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/bin \
-		$(DESTDIR)$(PREFIX)/include
-	install -m 644 $(B)/libperfshim.so $(DESTDIR)$(PREFIX)/lib/
-	install -m 755 $(B)/perfanalyze $(DESTDIR)$(PREFIX)/bin/
-	sed 's|@LIBDIR@|$(PREFIX)/lib|; s|@BINDIR@|$(PREFIX)/bin|' tools/perfshim \
-		> $(DESTDIR)$(PREFIX)/bin/perfshim
-	chmod 755 $(DESTDIR)$(PREFIX)/bin/perfshim
-	install -m 644 include/perfshim_trace.h $(DESTDIR)$(PREFIX)/include/
+# Installed files. Paths are quoted in the recipes: a PREFIX may hold
+# spaces. The library is installed as the versioned file with its SONAME
+# and development links, as a distribution would.
+MAN1 := perfshim.1 perfanalyze.1
+MAN3 := perfshim.3
+GEN_MAN := $(MAN1:%=$(B)/man/%) $(MAN3:%=$(B)/man/%)
+HEADERS := perfshim.h perfshim_trace.h
+# The wrapper finds the library from where it is installed (relocatable,
+# so a DESTDIR staging copy works too).
+LIBREL = $(shell realpath -m --relative-to="$(BINDIR)" "$(LIBDIR)")
+# ldconfig only where the loader's cache matters: a system library
+# directory, installed for real (no DESTDIR).
+SYSTEM_LIBDIRS := /lib /usr/lib /usr/local/lib /lib64 /usr/lib64 \
+	/usr/local/lib64 /usr/lib/x86_64-linux-gnu
+RUN_LDCONFIG = $(if $(DESTDIR),,$(filter $(SYSTEM_LIBDIRS),$(LIBDIR)))
+
+$(B)/man/%: man/% Makefile
+	@mkdir -p $(@D)
+	$(Q)sed 's|@VERSION@|$(VERSION)|g' $< >$@
+
+# build/perfshim runs the build's library and analyzer, next to it.
+$(B)/perfshim: tools/perfshim Makefile
+	$(Q)sed 's|^librel=$$|librel=.|' $< >$@ && chmod 755 $@
+
+install: all $(GEN_MAN)
+	install -d "$(DESTDIR)$(LIBDIR)" "$(DESTDIR)$(BINDIR)" \
+		"$(DESTDIR)$(INCLUDEDIR)" "$(DESTDIR)$(PKGCONFIGDIR)" \
+		"$(DESTDIR)$(MANDIR)/man1" "$(DESTDIR)$(MANDIR)/man3"
+	install -m 755 $(B)/libperfshim.so \
+		"$(DESTDIR)$(LIBDIR)/libperfshim.so.$(VERSION)"
+	ln -sf libperfshim.so.$(VERSION) "$(DESTDIR)$(LIBDIR)/$(SONAME)"
+	ln -sf $(SONAME) "$(DESTDIR)$(LIBDIR)/libperfshim.so"
+	install -m 755 $(B)/perfanalyze "$(DESTDIR)$(BINDIR)/"
+	sed 's|^librel=$$|librel="$(LIBREL)"|' tools/perfshim \
+		>"$(DESTDIR)$(BINDIR)/perfshim"
+	chmod 755 "$(DESTDIR)$(BINDIR)/perfshim"
+	install -m 644 $(HEADERS:%=include/%) "$(DESTDIR)$(INCLUDEDIR)/"
+	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@LIBDIR@|$(LIBDIR)|g' \
+		-e 's|@INCLUDEDIR@|$(INCLUDEDIR)|g' -e 's|@VERSION@|$(VERSION)|g' \
+		perfshim.pc.in >"$(DESTDIR)$(PKGCONFIGDIR)/perfshim.pc"
+	install -m 644 $(MAN1:%=$(B)/man/%) "$(DESTDIR)$(MANDIR)/man1/"
+	install -m 644 $(MAN3:%=$(B)/man/%) "$(DESTDIR)$(MANDIR)/man3/"
+	$(if $(RUN_LDCONFIG),$(LDCONFIG))
+
+uninstall:
+	rm -f "$(DESTDIR)$(LIBDIR)/libperfshim.so.$(VERSION)" \
+		"$(DESTDIR)$(LIBDIR)/$(SONAME)" \
+		"$(DESTDIR)$(LIBDIR)/libperfshim.so" \
+		"$(DESTDIR)$(BINDIR)/perfanalyze" "$(DESTDIR)$(BINDIR)/perfshim" \
+		$(foreach f,$(HEADERS),"$(DESTDIR)$(INCLUDEDIR)/$(f)") \
+		"$(DESTDIR)$(PKGCONFIGDIR)/perfshim.pc" \
+		$(foreach f,$(MAN1),"$(DESTDIR)$(MANDIR)/man1/$(f)") \
+		$(foreach f,$(MAN3),"$(DESTDIR)$(MANDIR)/man3/$(f)")
+	$(if $(RUN_LDCONFIG),$(LDCONFIG))
 
 clean:
 	rm -rf $(B)

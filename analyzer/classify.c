@@ -60,6 +60,11 @@ static const struct verdict *find(const struct classify *c, uint64_t addr)
 	}
 }
 
+static struct verdict *find_mut(struct classify *c, uint64_t addr)
+{
+	return (struct verdict *)find(c, addr);
+}
+
 static int put(struct classify *c, uint64_t addr, uint64_t size,
 	       uint64_t scan_ns, int kind)
 {
@@ -73,7 +78,7 @@ static int put(struct classify *c, uint64_t addr, uint64_t size,
 		c->count++;
 	else if (c->v[s].scan_ns > scan_ns)
 		return 0; /* a later scan said otherwise */
-	c->v[s] = (struct verdict){ addr, size, scan_ns, kind };
+	c->v[s] = (struct verdict){ addr, size, scan_ns, kind, 0 };
 	return 0;
 }
 
@@ -81,6 +86,39 @@ static int bad(const char *why)
 {
 	fprintf(stderr, "perfanalyze: corrupt SCAN record: %s\n", why);
 	return -1;
+}
+
+/* SCAN_HEADS: the heads of the indirect verdicts of the scan at ts. */
+static int on_heads(struct classify *c, const uint8_t *p, const uint8_t *end)
+{
+	uint64_t ts, n, addr = 0;
+
+	if (perfshim_get_varint(&p, end, &ts) ||
+	    perfshim_get_varint(&p, end, &n))
+		return bad("truncated heads");
+	/* Each pair takes at least 2 bytes. */
+	if (n > (uint64_t)(end - p) / 2)
+		return bad("more heads than bytes");
+	uint64_t ns = trace_reader_time_ns(c->reader, ts);
+
+	for (uint64_t i = 0; i < n; i++) {
+		uint64_t d, head;
+
+		if (perfshim_get_varint(&p, end, &d) ||
+		    perfshim_get_varint(&p, end, &head))
+			return bad("truncated head");
+		if ((i && d == 0) || addr + d < addr)
+			return bad("head addresses out of order");
+		addr += d;
+		struct verdict *v = find_mut(c, addr);
+
+		/* Only for the verdict of that very scan. */
+		if (v && v->scan_ns == ns && v->kind == LEAK_INDIRECT)
+			v->head = head;
+	}
+	if (p != end)
+		return bad("bytes after the last head");
+	return 0;
 }
 
 static int on_ext(void *ctx, uint8_t tag, const uint8_t *p, const uint8_t *end)
@@ -94,6 +132,8 @@ static int on_ext(void *ctx, uint8_t tag, const uint8_t *p, const uint8_t *end)
 	struct classify *c = ctx;
 	uint64_t ts, flags, stopped, missed, n, addr = 0;
 
+	if (tag == PERFSHIM_REC_SCAN_HEADS)
+		return on_heads(c, p, end);
 	if (tag != PERFSHIM_REC_SCAN)
 		return 0;
 	if (perfshim_get_varint(&p, end, &ts) ||
@@ -149,4 +189,14 @@ int classify_kind(const struct classify *c, const struct live_block *b)
 	if (!v || v->size != b->size || b->ts > v->scan_ns)
 		return LEAK_UNCLASSIFIED;
 	return v->kind;
+}
+
+uint64_t classify_head(const struct classify *c, const struct live_block *b)
+{
+	const struct verdict *v = c ? find(c, b->addr) : NULL;
+
+	if (!v || v->size != b->size || b->ts > v->scan_ns ||
+	    v->kind != LEAK_INDIRECT)
+		return 0;
+	return v->head;
 }

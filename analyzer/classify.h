@@ -15,6 +15,7 @@ struct verdict {
 	uint64_t size;
 	uint64_t scan_ns; /* when the scan ran (ns since the trace start) */
 	int kind;	  /* enum leak_kind */
+	uint64_t head;	  /* INDIRECT: the definite block it is lost through */
 };
 
 struct classify {
@@ -39,5 +40,12 @@ void classify_visitor(struct classify *c, struct trace_visitor *v);
  * no later than the scan), else LEAK_UNCLASSIFIED. c may be NULL.
  */
 int classify_kind(const struct classify *c, const struct live_block *b);
+
+/*
+ * classify_head - the address of the definite block that live block b is
+ * lost through (SCAN_HEADS), when b's verdict applies and is indirect;
+ * else 0.
+ */
+uint64_t classify_head(const struct classify *c, const struct live_block *b);
 
 #endif

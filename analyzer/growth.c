@@ -4,6 +4,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "frames.h"
 #include "growth.h"
@@ -183,6 +184,21 @@ void growth_scan_release(struct growth_scan *s)
 {
 	free(s->label_count);
 	memset(s, 0, sizeof(*s));
+}
+
+int growth_check_input(const char *path)
+{
+	struct stat st;
+
+	/* A path that cannot be opened is the reader's to report. */
+	if (stat(path, &st) || S_ISREG(st.st_mode))
+		return 0;
+	fprintf(stderr,
+		"perfanalyze: %s: --growth reads the trace twice, and this is "
+		"not a regular file (a pipe?); save the trace to a file "
+		"first\n",
+		path);
+	return -1;
 }
 
 static int oom(void)
@@ -561,6 +577,32 @@ static const char *verdict_name(enum growth_verdict v)
 }
 
 /*
+ * Whether y[0..n) rose and then fell back: after its peak (the first
+ * highest point) come at least a tenth of the points (2 at least: not
+ * the frees of the program's exit alone), and the series ends having
+ * given back at least half of what it rose by. The heap then does not
+ * keep growing, whatever the trend test makes of the rise. *peak is the
+ * peak's index.
+ */
+static int fell_back(const double *y, size_t n, size_t *peak)
+{
+	size_t p = 0;
+	double low;
+
+	for (size_t i = 1; i < n; i++)
+		if (y[i] > y[p])
+			p = i;
+	low = y[0];
+	for (size_t i = 1; i <= p; i++)
+		if (y[i] < low)
+			low = y[i];
+	*peak = p;
+	if (n - 1 - p < 2 || n - 1 - p < n / 10 || !(y[p] > low))
+		return 0;
+	return y[p] - y[n - 1] >= (y[p] - low) / 2;
+}
+
+/*
  * One series over points [from, n): Mann-Kendall says whether there is a
  * trend, Theil-Sen how steep it is; the floor whether it matters.
  */
@@ -568,6 +610,8 @@ static int judge(const struct growth_options *o, const double *x,
 		 const double *y, size_t n, const char *unit, int too_short,
 		 double total_floor, struct series_verdict *sv)
 {
+	size_t peak;
+
 	memset(sv, 0, sizeof(*sv));
 	sv->n = n;
 	sv->t.slope = sv->t.lo = sv->t.hi = NAN;
@@ -645,6 +689,12 @@ static int judge(const struct growth_options *o, const double *x,
 			 "a trend, but only %.0f bytes over the points "
 			 "(floor %.0f)",
 			 sv->t.slope * span, total_floor);
+	} else if (fell_back(y, n, &peak)) {
+		sv->verdict = GROWTH_STABLE;
+		snprintf(sv->why, sizeof(sv->why),
+			 "it rose and fell back: up to %.0f bytes at point "
+			 "%zu of %zu, then down to %.0f at the end",
+			 y[peak], peak + 1, n, y[n - 1]);
 	} else {
 		sv->verdict = GROWTH_GROWING;
 		snprintf(sv->why, sizeof(sv->why),
@@ -656,7 +706,7 @@ static int judge(const struct growth_options *o, const double *x,
 struct ranked {
 	uint32_t stack;
 	double slope, share;
-	int64_t bytes; /* live bytes last point minus first */
+	int64_t bytes; /* live bytes at the heap's peak minus first */
 };
 
 static int by_slope(const void *a, const void *b)
@@ -669,15 +719,33 @@ static int by_slope(const void *a, const void *b)
 }
 
 /*
+ * The site point at which the heap (what the sites add up to) was highest,
+ * from site point j0 on: where the growth ends. The program may free
+ * everything before it exits, after the last marker or in the last
+ * window: the growth is measured up to here, not to the end.
+ */
+static size_t site_peak(const struct collector *c, size_t j0)
+{
+	size_t best = j0;
+
+	for (size_t j = j0 + 1; j < c->nsp; j++)
+		if (c->pts[j * c->sstride].heap_end >
+		    c->pts[best * c->sstride].heap_end)
+			best = j;
+	return best;
+}
+
+/*
  * The sites whose live bytes grow over the site points from point `from`
- * on, by Theil-Sen slope, with their share of the growth of all growing
- * sites.
+ * up to the heap's peak, by Theil-Sen slope, with their share of the
+ * growth of all growing sites.
  */
 static int rank_sites(const struct collector *c, size_t from,
 		      struct ranked **out, size_t *nout)
 {
 	size_t j0 = (from + c->sstride - 1) / c->sstride, k = 0;
-	size_t n = c->nsp > j0 ? c->nsp - j0 : 0;
+	size_t jp = j0 < c->nsp ? site_peak(c, j0) : j0;
+	size_t n = c->nsp > j0 ? jp + 1 - j0 : 0;
 	double *x = malloc((n ? n : 1) * sizeof(*x));
 	double *y = malloc((n ? n : 1) * sizeof(*y)), total = 0;
 	struct ranked *r = calloc(c->nsites ? c->nsites : 1, sizeof(*r));
@@ -692,8 +760,7 @@ static int rank_sites(const struct collector *c, size_t from,
 	for (size_t i = 0; i < c->site_cap && n >= 2; i++) {
 		const struct site *s = &c->sites[i];
 
-		if (s->stack == UINT32_MAX ||
-		    s->series[c->nsp - 1] <= s->series[j0])
+		if (s->stack == UINT32_MAX || s->series[jp] <= s->series[j0])
 			continue;
 		struct trend t = { 0 };
 
@@ -707,7 +774,7 @@ static int rank_sites(const struct collector *c, size_t from,
 			continue;
 		r[k].stack = s->stack;
 		r[k].slope = t.slope;
-		r[k].bytes = s->series[c->nsp - 1] - s->series[j0];
+		r[k].bytes = s->series[jp] - s->series[j0];
 		total += t.slope;
 		k++;
 	}
@@ -1056,6 +1123,8 @@ int growth_report(struct trace_reader *again, const char *path,
 		json_object_begin(&w);
 		json_key(&w, "verdict");
 		json_string(&w, verdict_name(overall));
+		json_key(&w, "complete");
+		json_bool(&w, o->complete);
 		json_key(&w, "basis");
 		json_string(&w, basis);
 		json_key(&w, "heap_verdict");

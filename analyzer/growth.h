@@ -38,6 +38,7 @@ struct growth_options {
 	int json;     /* --json */
 	int timeline; /* --timeline: the series, not the verdict */
 	int fail;     /* --fail-on-growth */
+	int complete; /* the trace covers the run (JSON "complete") */
 	int tuned;    /* an option that only means something with --growth */
 	const char *marker; /* --marker LABEL, NULL: the most frequent */
 	enum growth_warmup warmup_kind;
@@ -107,6 +108,15 @@ void growth_scan_init(struct growth_scan *s);
 void growth_scan_release(struct growth_scan *s);
 /* growth_scan_visitor - a visitor (to tee after replay's) that fills s. */
 void growth_scan_visitor(struct growth_scan *s, struct trace_visitor *v);
+
+/*
+ * growth_check_input - whether path can be read the second time
+ * growth_report needs: a regular file can, a pipe or FIFO (or /dev/stdin
+ * fed by one) cannot, so it is refused before the first pass, not found
+ * empty (or waited on) at the second. Returns 0, or -1 after printing one
+ * line on stderr.
+ */
+int growth_check_input(const char *path);
 
 /*
  * growth_report - read the trace again (from again, a fresh reader of the

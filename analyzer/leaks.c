@@ -17,7 +17,14 @@ static const char *const kind_names[LEAK_KINDS] = { "definite", "indirect",
 struct group {
 	uint32_t stack;
 	int kind;
+	int via; /* 1 + the rule of the suppressed leak it is lost through */
 	uint64_t bytes, blocks;
+};
+
+/* The stacks a suppression matched, sorted by stack, with the rule. */
+struct supp_stack {
+	uint32_t stack;
+	int rule;
 };
 
 static int by_size(const void *a, const void *b)
@@ -30,7 +37,41 @@ static int by_size(const void *a, const void *b)
 		return x->blocks < y->blocks ? 1 : -1;
 	if (x->stack != y->stack)
 		return x->stack < y->stack ? -1 : 1;
-	return x->kind - y->kind;
+	if (x->kind != y->kind)
+		return x->kind - y->kind;
+	return x->via - y->via;
+}
+
+static int by_stack(const void *a, const void *b)
+{
+	const struct supp_stack *x = a, *y = b;
+
+	return x->stack < y->stack ? -1 : x->stack > y->stack;
+}
+
+static int stack_rule(const struct supp_stack *ss, size_t n, uint32_t stack)
+{
+	const struct supp_stack key = { stack, 0 };
+	const struct supp_stack *s =
+		n ? bsearch(&key, ss, n, sizeof(*ss), by_stack) : NULL;
+
+	return s ? s->rule : -1;
+}
+
+/*
+ * The rule of the suppressed leak that indirect block b is lost through
+ * (LeakSanitizer: a suppressed leak takes its indirect children with
+ * it), or -1: none, or b's own stack is suppressed (its own rule counts).
+ */
+static int via_rule(const struct replay *rp, const struct classify *cls,
+		    const struct supp_stack *ss, size_t n,
+		    const struct live_block *b)
+{
+	if (!n || stack_rule(ss, n, b->stack) >= 0)
+		return -1;
+	const struct live_block *h = replay_find(rp, classify_head(cls, b));
+
+	return h ? stack_rule(ss, n, h->stack) : -1;
 }
 
 int leak_kinds_parse(const char *list, unsigned *mask)
@@ -65,7 +106,9 @@ int leak_kinds_parse(const char *list, unsigned *mask)
  * group.
  */
 static struct group *group_live(const struct replay *rp,
-				const struct classify *cls, size_t *ngroups)
+				const struct classify *cls,
+				const struct supp_stack *ss, size_t nss,
+				size_t *ngroups)
 {
 	size_t cap = 1024, n = 0;
 	struct group *g;
@@ -83,15 +126,21 @@ static struct group *group_live(const struct replay *rp,
 		if (!b->addr)
 			continue;
 		int kind = classify_kind(cls, b);
-		size_t s = ((b->stack * 8u + (unsigned)kind) * 2654435761u) &
+		int via = kind == LEAK_INDIRECT
+				  ? via_rule(rp, cls, ss, nss, b) + 1
+				  : 0;
+		size_t s = ((b->stack * 8u + (unsigned)kind) * 2654435761u +
+			    (unsigned)via) &
 			   (cap - 1);
 
 		while (g[s].stack != UINT32_MAX &&
-		       (g[s].stack != b->stack || g[s].kind != kind))
+		       (g[s].stack != b->stack || g[s].kind != kind ||
+			g[s].via != via))
 			s = (s + 1) & (cap - 1);
 		if (g[s].stack == UINT32_MAX) {
 			g[s].stack = b->stack;
 			g[s].kind = kind;
+			g[s].via = via;
 			n++;
 		}
 		g[s].bytes += b->size;
@@ -171,14 +220,76 @@ static void scan_note(FILE *out, const struct classify *c)
 			     "incomplete.\n");
 }
 
+/*
+ * The stacks of groups g[0..n) that a suppression matches (the runtime's
+ * own left out, as the report leaves them out), sorted; *nss of them.
+ * Returns NULL with *nss 0 when there are none, or on no memory (then
+ * children are not suppressed with their leaks: said once).
+ */
+static struct supp_stack *
+suppressed_stacks(const struct replay *rp, struct symbols *sym,
+		  const struct leak_options *opt, const struct group *g,
+		  size_t n, struct sym_frame *frames, size_t *nss)
+{
+	struct supp_stack *ss = calloc(n ? n : 1, sizeof(*ss));
+
+	*nss = 0;
+	if (!ss) {
+		fprintf(stderr, "perfanalyze: out of memory\n");
+		return NULL;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (i && g[i].stack == g[i - 1].stack)
+			continue; /* the same stack's other kind: the same rule */
+		size_t nf = frames_of_stack(rp, sym, g[i].stack, frames,
+					    MAX_FRAMES);
+		int s = suppressions_match(opt->supp, frames, nf);
+
+		if (s >= 0 &&
+		    (opt->show_runtime || !leaks_runtime_owned(frames, nf)))
+			ss[(*nss)++] = (struct supp_stack){ g[i].stack, s };
+	}
+	qsort(ss, *nss, sizeof(*ss), by_stack);
+	return ss;
+}
+
+/*
+ * Group the live blocks; with suppressions and a scan's heads, again so
+ * that indirect blocks lost only through a suppressed leak are groups of
+ * their own (via), suppressed with it.
+ */
+static struct group *group_all(const struct replay *rp, struct symbols *sym,
+			       const struct leak_options *opt,
+			       struct sym_frame *frames, size_t *ngroups)
+{
+	struct group *g = group_live(rp, opt->cls, NULL, 0, ngroups);
+	size_t nss = 0;
+
+	if (!g || !opt->supp || !opt->cls)
+		return g;
+	struct supp_stack *ss =
+		suppressed_stacks(rp, sym, opt, g, *ngroups, frames, &nss);
+
+	if (nss) {
+		struct group *again =
+			group_live(rp, opt->cls, ss, nss, ngroups);
+
+		free(g);
+		g = again;
+	}
+	free(ss);
+	return g;
+}
+
 int leaks_report(const struct replay *rp, struct symbols *sym,
 		 const struct leak_options *opt, FILE *out,
 		 struct leak_totals *t)
 {
 	size_t ngroups = 0;
-	struct group *g = group_live(rp, opt->cls, &ngroups);
 	unsigned kinds = opt->kinds ? opt->kinds : (1u << LEAK_KINDS) - 1;
 	struct sym_frame *frames = calloc(MAX_FRAMES, sizeof(*frames));
+	struct group *g =
+		frames ? group_all(rp, sym, opt, frames, &ngroups) : NULL;
 	struct json_writer w;
 	int rc = 0;
 
@@ -192,6 +303,8 @@ int leaks_report(const struct replay *rp, struct symbols *sym,
 	if (opt->json) {
 		json_writer_init(&w, out);
 		json_object_begin(&w);
+		json_key(&w, "complete");
+		json_bool(&w, opt->complete);
 		json_key(&w, "leaks");
 		json_array_begin(&w);
 	}
@@ -208,7 +321,9 @@ int leaks_report(const struct replay *rp, struct symbols *sym,
 			continue;
 		}
 		if (opt->supp) {
-			int s = suppressions_match(opt->supp, frames, n);
+			int s = g[i].via ? g[i].via - 1
+					 : suppressions_match(opt->supp, frames,
+							      n);
 
 			if (s >= 0) {
 				suppressions_count(opt->supp, s, g[i].bytes,

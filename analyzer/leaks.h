@@ -28,6 +28,7 @@ struct leak_options {
 	const struct classify *cls; /* the scan's verdicts; may be NULL */
 	unsigned kinds;	     /* 1 << kind for each kind reported; 0: all */
 	unsigned gate_kinds; /* the kinds the gate counts (of those reported) */
+	int complete;	     /* the trace covers the run (JSON "complete") */
 };
 
 /* The gate's kinds unless --leak-kinds says otherwise. */

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "classify.h"
+#include "gate.h"
 #include "growth.h"
 #include "hotspots.h"
 #include "json.h"
@@ -18,14 +19,15 @@
 #include "symbols.h"
 #include "tee.h"
 
-#define EXIT_GATE 1
 #define EXIT_INPUT 2
 
 static const char usage[] =
 	"usage: perfanalyze TRACE [--leaks] [--json] [--fail-on-leak]\n"
 	"                   [--min-bytes N] [--suppressions FILE]...\n"
 	"                   [--show-runtime] [--leak-kinds "
-	"LIST]\n" HOTSPOTS_SYNOPSIS "       perfanalyze TRACE "
+	"LIST]\n"
+	"                   [--allow-incomplete]\n" HOTSPOTS_SYNOPSIS
+	"       perfanalyze TRACE "
 	"--growth|--timeline [--fail-on-growth] "
 	"[--json]\n"
 	"                   [--marker LABEL] [--warmup W] [--windows N]\n"
@@ -52,10 +54,16 @@ static const char usage[] =
 	"  --show-runtime       also report what the C/C++ runtime keeps "
 	"until\n"
 	"                       exit (stdio buffers, locale data, its "
-	"start-up)\n" HOTSPOTS_HELP "%s"
+	"start-up)\n"
+	"  --allow-incomplete   let a gate pass on a trace cut short (no "
+	"END\n"
+	"                       record: killed, or still running); without "
+	"it\n"
+	"                       such a gate exits 2\n" HOTSPOTS_HELP "%s"
 	"  --version, --help\n"
 	"\n"
-	"Exit status: 0 done, 1 a gate failed, 2 usage or input error.\n";
+	"Exit status: 0 done, 1 a gate failed, 2 usage or input error\n"
+	"(a gate that would pass on a cut-short trace included).\n";
 
 static void die_usage(const char *what, const char *arg)
 	__attribute__((noreturn));
@@ -160,6 +168,8 @@ static int summary_json(const struct trace_header *h, const struct replay *rp,
 	json_bool(&w, clean_end(rp));
 	json_key(&w, "cut_short");
 	json_bool(&w, cut);
+	json_key(&w, "complete");
+	json_bool(&w, !cut);
 	json_key(&w, "ended");
 	json_string(&w, end_text(rp, cut, buf, sizeof(buf)));
 	json_key(&w, "exit_status");
@@ -232,6 +242,7 @@ int main(int argc, char **argv)
 		OPT_VERSION,
 		OPT_RT,
 		OPT_KINDS,
+		OPT_ALLOW_INCOMPLETE,
 	};
 	static const struct option opts[] = {
 		{ "leaks", no_argument, NULL, 'l' },
@@ -242,6 +253,7 @@ int main(int argc, char **argv)
 		{ "show-runtime", no_argument, NULL, OPT_RT },
 		HOTSPOTS_LONG_OPTIONS,
 		{ "leak-kinds", required_argument, NULL, OPT_KINDS },
+		{ "allow-incomplete", no_argument, NULL, OPT_ALLOW_INCOMPLETE },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, OPT_VERSION },
 		GROWTH_LONG_OPTIONS,
@@ -250,6 +262,7 @@ int main(int argc, char **argv)
 	struct leak_options lo = { 0 };
 	struct suppressions supp;
 	int want_leaks = 0, fail_on_leak = 0, c, rc = 0, hot_rc;
+	int allow_incomplete = 0;
 	struct hot_cli hc;
 	int leak_opts = 0; /* options that only mean something for --leaks */
 	struct growth_options go;
@@ -314,12 +327,16 @@ int main(int argc, char **argv)
 					  optarg);
 			leak_opts = 1;
 			break;
+		case OPT_ALLOW_INCOMPLETE:
+			allow_incomplete = 1;
+			break;
 		case 'h':
 			printf(usage, growth_usage);
 			return 0;
 		case OPT_VERSION:
-			printf("perfanalyze (perfshim) trace format %d.%d\n",
-			       PERFSHIM_FORMAT_MAJOR, PERFSHIM_FORMAT_MINOR);
+			printf("perfanalyze %s (trace format %d.%d)\n",
+			       PERFSHIM_VERSION, PERFSHIM_FORMAT_MAJOR,
+			       PERFSHIM_FORMAT_MINOR);
 			return 0;
 		case ':':
 			die_usage("this option needs a value:",
@@ -363,6 +380,9 @@ int main(int argc, char **argv)
 		return EXIT_INPUT;
 
 	const char *path = argv[optind];
+
+	if (go.on && growth_check_input(path))
+		return EXIT_INPUT;
 	struct trace_reader *r = trace_reader_open(path);
 
 	if (!r)
@@ -417,13 +437,15 @@ int main(int argc, char **argv)
 		enum growth_verdict gvd;
 
 		go.json = lo.json;
+		go.complete = !cut;
 		struct trace_reader *again = trace_reader_open(path);
 
 		if (!again ||
 		    growth_report(again, path, &rp, &gs, &go, stdout, &gvd))
 			rc = EXIT_INPUT;
-		else if (go.fail && gvd == GROWTH_GROWING)
-			rc = EXIT_GATE;
+		else if (go.fail)
+			rc = gate_exit(r, path, gvd == GROWTH_GROWING,
+				       allow_incomplete);
 		goto cleanup;
 	}
 
@@ -447,10 +469,11 @@ int main(int argc, char **argv)
 	}
 	lo.cls = &cls;
 	lo.gate_kinds = lo.kinds ? lo.kinds : LEAK_GATE_DEFAULT;
+	lo.complete = !cut;
 	if (leaks_report(&rp, sym, &lo, stdout, &t))
 		rc = EXIT_INPUT;
-	else if (fail_on_leak && t.gate_groups)
-		rc = EXIT_GATE;
+	else if (fail_on_leak)
+		rc = gate_exit(r, path, t.gate_groups != 0, allow_incomplete);
 	symbols_free(sym);
 cleanup:
 	hotspots_free(hot);

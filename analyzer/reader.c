@@ -50,6 +50,7 @@ struct trace_reader {
 
 	const struct trace_visitor *v;
 	uint64_t frames, events, next_seq;
+	uint64_t next_node; /* the lowest stack node id not yet defined */
 	int cut_short, seen_end, warned_unknown;
 	int stopped;
 	int quiet; /* no warnings: a second pass over a trace read before */
@@ -212,6 +213,7 @@ static struct trace_reader *reader_new(const char *name)
 		return NULL;
 	r->name = strdup(name);
 	r->next_seq = 0;
+	r->next_node = 1;
 	return r;
 }
 
@@ -357,9 +359,12 @@ static void heap_down(struct trace_reader *r, size_t i)
 
 static int ensure_thread(struct trace_reader *r, uint64_t t)
 {
-	if (t >= (1u << 24))
-		return fail(r, "corrupt trace: thread index %llu",
-			    (unsigned long long)t);
+	/* Every table of threads (here, and the reports') is indexed by it. */
+	if (t >= READER_MAX_THREADS)
+		return fail(r,
+			    "corrupt trace: thread index %llu (this "
+			    "perfanalyze reads up to %u threads)",
+			    (unsigned long long)t, READER_MAX_THREADS);
 	if (t < r->nq)
 		return 0;
 	size_t n = r->nq ? r->nq : 8;
@@ -584,6 +589,15 @@ static int nodes_rec(struct trace_reader *r, const uint8_t *p,
 	GET(count);
 	if (first == 0 || first > UINT32_MAX || count > UINT32_MAX - first)
 		return fail(r, "corrupt trace: stack node ids");
+	/* The shim numbers nodes densely and writes them in order: a gap
+	 * could only make the node table as big as the id claims. */
+	if (first > r->next_node)
+		return fail(r,
+			    "corrupt trace: stack node %llu where %llu was due",
+			    (unsigned long long)first,
+			    (unsigned long long)r->next_node);
+	if (first + count > r->next_node)
+		r->next_node = first + count;
 	for (uint64_t i = 0; i < count; i++) {
 		uint64_t id = first + i, dp, dip;
 

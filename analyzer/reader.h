@@ -74,6 +74,14 @@ struct trace_visitor {
 struct trace_reader;
 
 /*
+ * The thread indices a trace may use (the shim numbers threads densely
+ * from 0). Tables of threads are indexed by them, so a trace with a
+ * larger one is refused as corrupt. Stack node ids must come densely, in
+ * order, for the same reason.
+ */
+#define READER_MAX_THREADS (1u << 20)
+
+/*
  * trace_reader_open - open the trace at path ("-" is not accepted) and
  * read its header. On error prints one line to stderr
  * ("perfanalyze: PATH: reason") and returns NULL.

@@ -240,6 +240,13 @@ static struct live_block *live_find(struct replay *rp, uint64_t addr,
 	}
 }
 
+const struct live_block *replay_find(const struct replay *rp, uint64_t addr)
+{
+	size_t slot;
+
+	return addr ? live_find((struct replay *)rp, addr, &slot) : NULL;
+}
+
 /* Linear probing with backward shift: no tombstones to pile up. */
 static void live_remove(struct replay *rp, size_t s)
 {

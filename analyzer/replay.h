@@ -87,6 +87,9 @@ void replay_release(struct replay *rp);
 /* replay_visitor - a visitor that feeds rp. */
 void replay_visitor(struct replay *rp, struct trace_visitor *v);
 
+/* replay_find - the live block at addr, or NULL. */
+const struct live_block *replay_find(const struct replay *rp, uint64_t addr);
+
 /* replay_string - the name with string id, or "?" when the trace has none. */
 const char *replay_string(const struct replay *rp, uint32_t id);
 

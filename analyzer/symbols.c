@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <dwarf.h>
 #include <elfutils/libdw.h>
@@ -383,11 +384,20 @@ static void open_module(struct mod_node *mn, const struct module_info *m,
 			const char *path)
 {
 	Dwfl_Module *mod;
+	struct stat st;
 	Dwfl *dwfl;
 
 	mn->state = MOD_NOFILE;
 	if (!*path || is_pseudo_path(path))
 		return; /* nothing to read, and nothing to warn about */
+	/* A FIFO (or a device) at a module's path would block the read. */
+	if (!stat(path, &st) && !S_ISREG(st.st_mode)) {
+		fprintf(stderr,
+			"perfanalyze: warning: %s: not a regular file; its "
+			"frames are shown as ??\n",
+			path);
+		return;
+	}
 	dwfl = dwfl_begin(&dwfl_callbacks);
 	if (!dwfl) {
 		warn_cannot_open(path);

@@ -21,6 +21,18 @@
 extern "C" {
 #endif
 
+/*
+ * The inline wrappers below are never instrumented: in a program built with
+ * -finstrument-functions, a wrapper that called the function hooks would
+ * open its zone inside its own frame, which then closes as it returns.
+ */
+#if defined(__GNUC__) || defined(__clang__)
+#define PERFSHIM_API_INLINE_ \
+	static inline __attribute__((no_instrument_function))
+#else
+#define PERFSHIM_API_INLINE_ static inline
+#endif
+
 /* The shim's implementations; use the inline wrappers below. */
 void perfshim_api_zone_begin(const char *name) __attribute__((weak));
 void perfshim_api_zone_end(const char *name) __attribute__((weak));
@@ -33,7 +45,7 @@ int perfshim_api_leak_check(void) __attribute__((weak));
  * innermost first. The report aggregates zones like functions: calls,
  * inclusive and self time, per call path of zones.
  */
-static inline void perfshim_zone_begin(const char *name)
+PERFSHIM_API_INLINE_ void perfshim_zone_begin(const char *name)
 {
 	if (perfshim_api_zone_begin)
 		perfshim_api_zone_begin(name);
@@ -44,7 +56,7 @@ static inline void perfshim_zone_begin(const char *name)
  * must be the one it was opened with; a mismatch closes zones up to the
  * matching one (and the trace says so) rather than corrupting the rest.
  */
-static inline void perfshim_zone_end(const char *name)
+PERFSHIM_API_INLINE_ void perfshim_zone_end(const char *name)
 {
 	if (perfshim_api_zone_end)
 		perfshim_api_zone_end(name);
@@ -55,7 +67,7 @@ static inline void perfshim_zone_end(const char *name)
  * "iteration" at the top of a service's main loop). The growth verdict
  * measures the heap at each marker; the timeline shows them.
  */
-static inline void perfshim_mark(const char *label)
+PERFSHIM_API_INLINE_ void perfshim_mark(const char *label)
 {
 	if (perfshim_api_mark)
 		perfshim_api_mark(label);
@@ -67,7 +79,7 @@ static inline void perfshim_mark(const char *label)
  * Returns the number of bytes found definitely or indirectly lost, or -1
  * when the shim is not there or could not scan.
  */
-static inline int perfshim_leak_check(void)
+PERFSHIM_API_INLINE_ int perfshim_leak_check(void)
 {
 	return perfshim_api_leak_check ? perfshim_api_leak_check() : -1;
 }
@@ -77,7 +89,7 @@ struct perfshim_scope_ {
 	const char *name;
 };
 
-static inline void perfshim_scope_end_(struct perfshim_scope_ *s)
+PERFSHIM_API_INLINE_ void perfshim_scope_end_(struct perfshim_scope_ *s)
 {
 	perfshim_zone_end(s->name);
 }

@@ -125,6 +125,15 @@
  *               verdict to a block only if the block is live at that
  *               address, of that size, and was allocated at or before
  *               the scan time; blocks without one stay unclassified.
+ * SCAN_HEADS    (an addition of minor 1: older readers skip it) for a scan
+ *               just written, the DEFINITE block each INDIRECT block is
+ *               lost through (the first block of its unreachable
+ *               structure): scan time (that of its SCAN records), count
+ *               N, then N pairs in increasing address order: the
+ *               indirect block's address as a delta from the previous
+ *               pair's (the first from 0), and its head's address. A
+ *               suppressed leak takes with it the blocks lost only
+ *               through it, as in LeakSanitizer.
  *
  * Tags from PERFSHIM_REC_EXT_FIRST to PERFSHIM_REC_EXT_LAST are extension
  * records: the reader checks only their framing and hands the payload to
@@ -145,6 +154,7 @@ enum perfshim_rec {
 	PERFSHIM_REC_STRING = 12,
 	PERFSHIM_REC_TIMING = 13,
 	PERFSHIM_REC_SCAN = 14,
+	PERFSHIM_REC_SCAN_HEADS = 15,
 };
 
 #define PERFSHIM_REC_EXT_FIRST PERFSHIM_REC_TIMING

@@ -109,6 +109,54 @@ static void read_config(void)
 		perfshim_cfg.ring_size *= 2;
 }
 
+/*
+ * The loader opens a relative LD_PRELOAD entry from the current directory,
+ * so a child that changes directory before it execs would run without the
+ * shim (and print the loader's "cannot be preloaded"). The constructor
+ * runs where the loader resolved the entry: make our entry absolute in
+ * the environment the program passes on. The new string is static: this
+ * early nothing may allocate. An absolute path with a space or a colon
+ * would be split by the loader, so such a directory is left alone.
+ */
+static void absolute_preload(void)
+{
+	static char var[PATH_MAX + 4096];
+	const char *name = "LD_PRELOAD=";
+	size_t n = strlen(name), cwd_len, self_len, len;
+	char cwd[PATH_MAX], **e;
+	Dl_info self;
+
+	for (e = init_env; e && *e && strncmp(*e, name, n); e++)
+		;
+	if (!e || !*e || !dladdr((void *)absolute_preload, &self) ||
+	    !self.dli_fname || self.dli_fname[0] == '/' ||
+	    !strchr(self.dli_fname, '/') || !getcwd(cwd, sizeof(cwd)) ||
+	    strpbrk(cwd, " :"))
+		return;
+	cwd_len = strlen(cwd);
+	self_len = strlen(self.dli_fname);
+	memcpy(var, name, n);
+	len = n;
+	for (const char *p = *e + n; *p;) {
+		size_t tok = strcspn(p, " :");
+
+		if (len + cwd_len + tok + 3 > sizeof(var))
+			return; /* too long: leave it as it was */
+		if (tok == self_len && !memcmp(p, self.dli_fname, tok)) {
+			memcpy(var + len, cwd, cwd_len);
+			len += cwd_len;
+			var[len++] = '/';
+		}
+		memcpy(var + len, p, tok);
+		len += tok;
+		p += tok;
+		if (*p)
+			var[len++] = *p++;
+	}
+	var[len] = '\0';
+	*e = var;
+}
+
 static void fork_child(void)
 {
 	perfshim_after_fork_child();
@@ -135,6 +183,7 @@ __attribute__((constructor)) static void perfshim_init(int argc, char **argv,
 	const char *off = env("PERFSHIM_DISABLE");
 
 	perfshim_guard++;
+	absolute_preload();
 	perfshim_resolve_allocator();
 	if (off && *off && strcmp(off, "0"))
 		goto out;

@@ -726,6 +726,59 @@ static int emit(uint64_t ts, uint64_t flags, size_t stopped, size_t missed)
 	return 0;
 }
 
+/*
+ * The definite block indirect block i is lost through. A head that a later
+ * head's search reached became indirect itself, so links lead on, always
+ * to a head searched later (no cycle), and end at one still unreached;
+ * they are shortened on the way.
+ */
+static uint32_t head_of(uint32_t i)
+{
+	uint32_t r = blocks[i].clique;
+
+	while (blocks[r].state == INDIRECT)
+		r = blocks[r].clique;
+	while (i != r) {
+		uint32_t next = blocks[i].clique;
+
+		blocks[i].clique = r;
+		i = next;
+	}
+	return r;
+}
+
+/* For each indirect block, its definite head: what a suppression of that
+ * leak takes with it (SCAN_HEADS). */
+static int emit_heads(uint64_t ts)
+{
+	size_t at = 0;
+
+	for (;;) {
+		size_t stop = at, n = 0;
+
+		/* the next record's blocks: up to VERDICTS_PER_RECORD of them */
+		for (; stop < nblocks && n < VERDICTS_PER_RECORD; stop++)
+			n += blocks[stop].state == INDIRECT;
+		if (n == 0)
+			return 0;
+		if (area_need(&out_mem, 32 + n * 2 * PERFSHIM_VARINT_MAX))
+			return -1;
+		struct enc e = { out_mem.p, 0, out_mem.cap };
+		uint64_t prev = 0;
+
+		enc_u(&e, ts);
+		enc_u(&e, n);
+		for (; at < stop; at++) {
+			if (blocks[at].state != INDIRECT)
+				continue;
+			enc_u(&e, blocks[at].start - prev);
+			prev = blocks[at].start;
+			enc_u(&e, blocks[head_of((uint32_t)at)].start);
+		}
+		perfshim_meta(PERFSHIM_REC_SCAN_HEADS, out_mem.p, e.len);
+	}
+}
+
 /* --- the scan ------------------------------------------------------------------ */
 
 struct self_regs {
@@ -905,7 +958,7 @@ static long scan(uintptr_t stack_from, const uint64_t *regs, int nregs,
 	pid_t self = (pid_t)syscall(SYS_gettid);
 	uint64_t flags = mode != FROM_API ? PERFSHIM_SCAN_AT_EXIT : 0;
 	struct stopped *th;
-	size_t nth, missed = 0;
+	size_t nth, stopped = 0, missed = 0;
 	long lost;
 
 	if (!perfshim_live_enabled || !atomic_load(&perfshim_recording))
@@ -923,8 +976,10 @@ static long scan(uintptr_t stack_from, const uint64_t *regs, int nregs,
 	}
 	have_swap = swap_configured();
 	nth = perfshim_stop_others(mode != FROM_API, &th);
-	for (size_t i = 0; i < nth; i++)
+	for (size_t i = 0; i < nth; i++) {
+		stopped += th[i].tid && th[i].have_regs;
 		missed += th[i].tid && !th[i].have_regs;
+	}
 	/* In a signal handler the heap may be broken: read it all safely. */
 	careful = missed > 0 || mode == IN_SIGNAL;
 	partial = 0;
@@ -956,7 +1011,7 @@ static long scan(uintptr_t stack_from, const uint64_t *regs, int nregs,
 		flags |= PERFSHIM_SCAN_MISSED_THREADS;
 	if (partial)
 		flags |= PERFSHIM_SCAN_PARTIAL;
-	if (emit(ts, flags, nth - missed, missed))
+	if (emit(ts, flags, stopped, missed) || emit_heads(ts))
 		lost = -1;
 	return lost;
 }

@@ -52,7 +52,7 @@ test_expect_success 'the JSON report has the documented keys and types' '
 
 test_expect_success 'the JSON report has exactly the documented shape, no other keys' '
 	if ! jq -e "
-		(keys == [\"leaks\", \"summary\"]) and
+		(keys == [\"complete\", \"leaks\", \"summary\"]) and
 		(.summary | keys == [\"definite\", \"indirect\", \"possible\", \"reachable\", \"unclassified\"]) and
 		(.summary | to_entries | all(.value | keys == [\"blocks\", \"bytes\"])) and
 		(.leaks | all(keys == [\"blocks\", \"bytes\", \"kind\", \"stack\"])) and
