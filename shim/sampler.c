@@ -491,13 +491,53 @@ EXPORT int setitimer(__itimer_which_t which,
 struct start {
 	void *(*fn)(void *);
 	void *arg;
+	int pending; /* its slot in pending_args, or -1 */
 };
+
+/*
+ * The arguments of threads created but not started yet. Until the new
+ * thread takes it, the only copy of its argument may be in its start
+ * record, which is the shim's own (no root): the scan reads them here.
+ */
+#define PENDING_ARGS 256
+static void *_Atomic pending_args[PENDING_ARGS];
+
+static int pend(void *arg)
+{
+	for (int i = 0; arg && i < PENDING_ARGS; i++) {
+		void *none = NULL;
+
+		if (atomic_compare_exchange_strong(&pending_args[i], &none,
+						   arg))
+			return i;
+	}
+	return -1; /* none, or no room: then it is not a root */
+}
+
+static void unpend(int i)
+{
+	if (i >= 0)
+		atomic_store(&pending_args[i], NULL);
+}
+
+HIDDEN void perfshim_pending_args(void (*fn)(uintptr_t arg))
+{
+	for (int i = 0; i < PENDING_ARGS; i++) {
+		void *arg = atomic_load(&pending_args[i]);
+
+		if (arg)
+			fn((uintptr_t)arg);
+	}
+}
 
 static void *start_sampled(void *p)
 {
 	struct start s = *(struct start *)p;
 	int e = errno;
 
+	/* s, in this frame, holds the argument from now on */
+	__asm__ volatile("" : : "m"(s) : "memory");
+	unpend(s.pending);
 	perfshim_guard++;
 	perfshim_real.free(p);
 	arm_self();
@@ -537,10 +577,12 @@ EXPORT int pthread_create(pthread_t *th, const pthread_attr_t *attr,
 		return real_pthread_create(th, attr, fn, arg);
 	s->fn = fn;
 	s->arg = arg;
+	s->pending = pend(arg);
 	int r = real_pthread_create(th, attr, start_sampled, s);
 
 	if (r) {
 		e = errno; /* what the failure left (ENOMEM, EAGAIN) */
+		unpend(s->pending);
 		perfshim_real.free(s);
 		errno = e;
 	}

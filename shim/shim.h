@@ -76,6 +76,9 @@ struct shim_config {
 	int sample_hz;	    /* PERFSHIM_SAMPLE_HZ: CPU samples a second */
 	/* PERFSHIM_RSS_INTERVAL_MS (memory.c), 0: off */
 	unsigned rss_interval_ms;
+	/* PERFSHIM_SCAN_STOP=signal: the scan stops threads with a signal,
+	 * never with ptrace (stop.c) */
+	int scan_stop_signal;
 };
 
 enum { CLOCK_CHOICE_AUTO, CLOCK_CHOICE_MONOTONIC };
@@ -369,6 +372,9 @@ HIDDEN void perfshim_signals_init(void);
 
 /* sampler.c: CPU-time sampling (SIGPROF on each thread's CPU clock). */
 HIDDEN void perfshim_sampler_init(void);
+/* perfshim_pending_args - call fn with the argument of each thread that
+ * pthread_create() made but that has not started yet (for the scan). */
+HIDDEN void perfshim_pending_args(void (*fn)(uintptr_t arg));
 /* Non-zero while this thread runs the SIGPROF handler. */
 extern HIDDEN __thread int perfshim_in_handler;
 HIDDEN void perfshim_sampler_after_fork(void);
