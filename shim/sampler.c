@@ -226,8 +226,11 @@ static void on_prof(int sig, siginfo_t *info, void *ctx)
 		goto out;
 	}
 	/* Interrupted inside libunwind (in code it called, which the pc test
-	 * above misses): no second unwind on top of the first. */
-	if (atomic_load_explicit(&t->in_unwind, memory_order_relaxed)) {
+	 * above misses): no second unwind on top of the first. Inside
+	 * dl_iterate_phdr (its callback, or the loader's lock half taken):
+	 * libunwind would want that lock under its own (phdr.c). */
+	if (atomic_load_explicit(&t->in_unwind, memory_order_relaxed) ||
+	    perfshim_in_phdr) {
 		atomic_fetch_add_explicit(&n_in_loader, (uint64_t)weight,
 					  memory_order_relaxed);
 		goto out;
@@ -249,9 +252,17 @@ static void on_prof(int sig, siginfo_t *info, void *ctx)
 			    (uintptr_t)uc->uc_mcontext.gregs[REG_RBP], buf, 1,
 			    max);
 	}
+	perfshim_phdr_refused = 0;
 	if (n < 0)
 		n = unw_walk(uc, buf, max);
 	perfshim_unwind_leave(t);
+	/* The program walks the loaded objects: a stack cut short there is
+	 * no sample, and is counted with the loader's. */
+	_Atomic uint64_t *dropped =
+		perfshim_phdr_refused ? &n_in_loader : &n_other;
+
+	if (perfshim_phdr_refused)
+		n = 0;
 	perfshim_in_handler = 1;
 	uint32_t stack = n > 0 ? perfshim_stack_intern(t, buf, n) : 0;
 
@@ -272,7 +283,7 @@ static void on_prof(int sig, siginfo_t *info, void *ctx)
 		atomic_fetch_add_explicit(&n_taken, (uint64_t)weight,
 					  memory_order_relaxed);
 	} else {
-		atomic_fetch_add_explicit(&n_other, (uint64_t)weight,
+		atomic_fetch_add_explicit(dropped, (uint64_t)weight,
 					  memory_order_relaxed);
 	}
 	perfshim_event_end(t);
@@ -409,6 +420,7 @@ HIDDEN void perfshim_sampler_init(void)
 HIDDEN void perfshim_sampler_after_fork(void)
 {
 	perfshim_guard++;
+	perfshim_phdr_after_fork();
 	pthread_mutex_init(&slot_lock, NULL);
 	memset(slots, 0, sizeof(slots));
 	my_slot = 0;

@@ -329,6 +329,22 @@ HIDDEN int perfshim_own_fd(int fd);
 /* perfshim_disown_fd - the number is the program's again. */
 HIDDEN void perfshim_disown_fd(int fd);
 
+/*
+ * phdr.c: the dl_iterate_phdr interposer. A dl_iterate_phdr from libunwind
+ * inside the shim's unwinds (in_unwind set) never waits for the loader's
+ * lock while the program walks the loaded objects: it reports nothing and
+ * sets perfshim_phdr_refused (never cleared here), so the unwind stops
+ * short. perfshim_in_phdr is the depth of this thread's program walks
+ * (the loader's lock may be held). Async-signal-safe where libunwind
+ * calls it; a program walk may wait briefly for the shim's walks inside.
+ */
+extern HIDDEN __thread int perfshim_in_phdr;
+extern HIDDEN __thread int perfshim_phdr_refused;
+/* At start, before any unwind: find the real dl_iterate_phdr. */
+HIDDEN void perfshim_phdr_init(void);
+/* In a forked child: only this thread's walks are left. */
+HIDDEN void perfshim_phdr_after_fork(void);
+
 /* signals.c */
 HIDDEN void perfshim_signals_init(void);
 

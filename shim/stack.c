@@ -111,6 +111,7 @@ HIDDEN void perfshim_stack_init(void)
 		tables[l] = reserve(sizeof(*tables[l]) * table_size(l));
 	frame_kind = reserve(sizeof(*frame_kind) << FRAME_BITS);
 	pos_keys_init();
+	perfshim_phdr_init();
 	unw_set_caching_policy(unw_local_addr_space, UNW_CACHE_PER_THREAD);
 }
 
