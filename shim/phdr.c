@@ -49,7 +49,7 @@ HIDDEN void perfshim_phdr_after_fork(void)
 }
 
 /* A walk for libunwind on a thread outside any program walk. */
-static int shim_walk(phdr_cb cb, void *data)
+PASS_THROUGH static int shim_walk(phdr_cb cb, void *data)
 {
 	int r = 0;
 
@@ -64,7 +64,7 @@ static int shim_walk(phdr_cb cb, void *data)
 	return r;
 }
 
-static int program_walk(phdr_cb cb, void *data)
+PASS_THROUGH static int program_walk(phdr_cb cb, void *data)
 {
 	int r;
 
@@ -84,7 +84,7 @@ walk:
 	return r;
 }
 
-EXPORT int dl_iterate_phdr(phdr_cb cb, void *data)
+EXPORT PASS_THROUGH int dl_iterate_phdr(phdr_cb cb, void *data)
 {
 	struct thread_state *t = perfshim_self;
 

@@ -161,7 +161,7 @@ static int fp_walk(const struct thread_state *t, uintptr_t sp, uintptr_t fp,
 		if (!frame[1])
 			return n;
 		buf[n++] = frame[1];
-		if (perfshim_in_shim(frame[1])) {
+		if (perfshim_in_shim(frame[1]) && !perfshim_through(frame[1])) {
 			if (outside)
 				return n;
 		} else {

@@ -259,6 +259,20 @@ static inline int perfshim_in_shim(uintptr_t ip)
 {
 	return ip - perfshim_self_lo < perfshim_self_hi - perfshim_self_lo;
 }
+/*
+ * Interposers that call the program back (dl_iterate_phdr) go in their
+ * own section: their frames sit in the middle of a program's stack, so a
+ * walk goes on through them, where the shim's other frames in a stack
+ * after the program's (main's wrapper, a thread's start) are its bottom.
+ */
+#define PASS_THROUGH __attribute__((section("perfshim_through"), noinline))
+extern HIDDEN const char __start_perfshim_through[], __stop_perfshim_through[];
+
+static inline int perfshim_through(uintptr_t ip)
+{
+	return ip - (uintptr_t)__start_perfshim_through <
+	       (uintptr_t)(__stop_perfshim_through - __start_perfshim_through);
+}
 HIDDEN void perfshim_modules_self_range(void);
 HIDDEN void perfshim_modules_check(uint64_t ip);
 HIDDEN void perfshim_modules_lock(void);

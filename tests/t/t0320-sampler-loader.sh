@@ -33,6 +33,14 @@ test_expect_success 'sampling off: allocations inside the walks, no hang' '
 	ended_cleanly off.summary
 '
 
+test_expect_success 'a leak in a callback of dl_iterate_phdr: its stack goes on to main' '
+	leaks_json off.zst off.json &&
+	check_leak off.json phdr_walkers.cpp callback 24 1 &&
+	jq -e "[.leaks[] | select(.bytes == 24) | [.stack[].function]]
+		| length == 1 and (.[0] | .[0] == \"leak_once\" and
+			.[-1] == \"main\" and length == 3)" off.json
+'
+
 test_expect_success 'sampling at 10 kHz: three runs, each finishes unchanged' '
 	for i in 1 2 3; do
 		run_walkers hz$i 10000 || return 1
