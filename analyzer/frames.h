@@ -14,7 +14,9 @@
 #include "replay.h"
 #include "symbols.h"
 
-/* Most inlined frames one address expands to. */
+/* Room for the frames of one address, for callers that want its
+ * function (symbols_lookup keeps that one when the inlined ones are
+ * more). */
 #define FRAMES_MAX_INLINE 16
 
 /*
