@@ -14,9 +14,8 @@
 #include "replay.h"
 #include "symbols.h"
 
-/* Room for the frames of one address, for callers that want its
- * function (symbols_lookup keeps that one when the inlined ones are
- * more). */
+/* Room for the frames of one address where only a few are wanted (a
+ * function's entry); frames_of_stack gives each address all it needs. */
 #define FRAMES_MAX_INLINE 16
 
 /*

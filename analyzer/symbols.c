@@ -738,22 +738,13 @@ static void resolve(struct symbols *s, struct mod_node *mn, Dwarf_Addr pc)
 	push_frame(s, intern_function(s, symtab_name(mod, pc)), file, line, 0);
 }
 
-/*
- * When there are more frames than room, the inlined frames nearest the
- * function go: the last frame is always the function that holds them (a
- * stack without it would skip a real frame, and a call to an inlined
- * helper would seem to come straight from the function's caller).
- */
 static int copy_frames(const struct sym_frame *frames, int n,
 		       struct sym_frame *out, int max)
 {
-	if (n <= max) {
-		memcpy(out, frames, (size_t)n * sizeof(*out));
-		return n;
-	}
-	memcpy(out, frames, (size_t)(max - 1) * sizeof(*out));
-	out[max - 1] = frames[n - 1];
-	return max;
+	if (n > max)
+		n = max;
+	memcpy(out, frames, (size_t)n * sizeof(*out));
+	return n;
 }
 
 int symbols_lookup(struct symbols *s, const struct module_info *m, uint64_t ip,

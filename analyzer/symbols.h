@@ -41,8 +41,7 @@ void symbols_free(struct symbols *s);
  * is_return is 1 when ip is a return address (look up ip - 1, the call
  * instruction), 0 when it is an exact pc.
  * Writes up to max frames to out, innermost first: the inlined frames (if
- * any, with inlined = 1), then the function that contains them (kept
- * when the inlined frames do not all fit: the outer ones go). Returns
+ * any, with inlined = 1), then the function that contains them. Returns
  * the number of frames written, at least 1 when max >= 1 (an unknown
  * address still yields one frame with function "??").
  * When m is NULL (ip in no known module) the single frame has function
