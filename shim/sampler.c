@@ -54,8 +54,8 @@ static int (*real_setitimer)(__itimer_which_t, const struct itimerval *,
 			     struct itimerval *);
 static int (*real_pthread_create)(pthread_t *, const pthread_attr_t *,
 				  void *(*)(void *), void *);
-static int (*real_sigmask)(int, const sigset_t *, sigset_t *);
-static int (*real_sigprocmask)(int, const sigset_t *, sigset_t *);
+typedef int (*mask_fn)(int, const sigset_t *, sigset_t *);
+static mask_fn real_sigmask, real_sigprocmask;
 
 /* Code where a sample must not unwind: the loader and libunwind itself. */
 static uintptr_t ld_lo, ld_hi, unw_lo, unw_hi;
@@ -89,14 +89,9 @@ static void resolve(void)
 			pthread_t *, const pthread_attr_t *, void *(*)(void *),
 			void *))dlsym(RTLD_NEXT, "pthread_create");
 	if (!real_sigmask)
-		real_sigmask = (int (*)(int, const sigset_t *,
-					sigset_t *))dlsym(RTLD_NEXT, "pthread_"
-								     "sigmask");
+		real_sigmask = (mask_fn)dlsym(RTLD_NEXT, "pthread_sigmask");
 	if (!real_sigprocmask)
-		real_sigprocmask = (int (*)(int, const sigset_t *,
-					    sigset_t *))dlsym(RTLD_NEXT, "sigpr"
-									 "ocmas"
-									 "k");
+		real_sigprocmask = (mask_fn)dlsym(RTLD_NEXT, "sigprocmask");
 }
 
 /* The extent of the executable PT_LOAD segments of the ELF image at base. */
@@ -595,8 +590,8 @@ static void set_ticking(int on)
  * fires before is delivered as the stopping call returns) and starts
  * again once it is unblocked. Returns what real returns.
  */
-static int change_mask(int (*real)(int, const sigset_t *, sigset_t *), int how,
-		       const sigset_t *set, sigset_t *old)
+static int change_mask(mask_fn real, int how, const sigset_t *set,
+		       sigset_t *old)
 {
 	int blocks = -1; /* 1: SIGPROF gets blocked, 0: unblocked */
 	int was = stopped;
