@@ -41,6 +41,13 @@ HIDDEN void perfshim_phdr_init(void)
 									  "r");
 }
 
+/* At load, traced or not: a first call may come from a signal handler,
+ * where dlsym has no business. */
+__attribute__((constructor)) static void phdr_load(void)
+{
+	perfshim_phdr_init();
+}
+
 HIDDEN void perfshim_phdr_after_fork(void)
 {
 	/* Only this thread is left; it may be inside a walk of its own. */

@@ -47,11 +47,16 @@ test_expect_success 'sampling at 10 kHz: three runs, each finishes unchanged' '
 	done
 '
 
+# The walkers' callbacks take most of the CPU time: most samples land in
+# them and are dropped (how many of the others are taken varies, down to
+# none: a sample whose unwind needs the loader while a walker holds it
+# is dropped too).
 test_expect_success 'the samples that land in the walks are dropped and counted' '
 	for i in 1 2 3; do
+		analyze hz$i.zst >hz$i.summary &&
+		ended_cleanly hz$i.summary &&
 		analyze hz$i.zst --hotspots --json >hz$i.json &&
-		jq -e ".samples > 0 and
-			.dropped.in_loader_or_unwinder > 0" hz$i.json ||
+		jq -e ".dropped.in_loader_or_unwinder > 0" hz$i.json ||
 		return 1
 	done
 '
