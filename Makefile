@@ -177,6 +177,11 @@ $(B)/tests/programs/zones_instr_o2: tests/programs/zones_instr.c \
 	@mkdir -p $(@D)
 	$(Q)$(CC) -g -O2 -pthread -finstrument-functions -Iinclude -o $@ $< -ldl
 
+# C++ optimized as shipped: long call chains inlined into one function.
+$(B)/tests/programs/cxx_o2: tests/programs/cxx_o2.cpp | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	$(Q)$(CXX) -std=c++17 -g -O2 -pthread -Iinclude -o $@ $< -ldl
+
 $(B)/tests/programs/instr_cxx: tests/programs/instr_cxx.cpp | $(DEPS_STAMP)
 	@mkdir -p $(@D)
 	$(Q)$(CXX) $(PROG_FLAGS) -finstrument-functions -Iinclude -o $@ $< -ldl

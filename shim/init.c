@@ -95,6 +95,14 @@ static void read_config(void)
 	perfshim_cfg.rss_interval_ms =
 		(unsigned)env_long("PERFSHIM_RSS_INTERVAL_MS", 100, 0, 3600000);
 	perfshim_live_enabled = (int)env_long("PERFSHIM_SCAN", 1, 0, 1);
+	const char *stop = env("PERFSHIM_SCAN_STOP");
+
+	if (stop && !strcmp(stop, "signal"))
+		perfshim_cfg.scan_stop_signal = 1;
+	else if (stop && *stop && strcmp(stop, "ptrace"))
+		perfshim_say("ignoring PERFSHIM_SCAN_STOP=%s: expected ptrace "
+			     "or signal",
+			     stop);
 	kb = env_long("PERFSHIM_BUFFER_KB", 256, 16, 65536);
 	perfshim_cfg.ring_size = 16 * 1024;
 	while (perfshim_cfg.ring_size < (size_t)kb * 1024)
@@ -205,6 +213,7 @@ __attribute__((constructor)) static void perfshim_init(int argc, char **argv,
 	pthread_atfork(perfshim_fork_prepare, fork_parent, fork_child);
 	perfshim_signals_init();
 	perfshim_modules_scan();
+	perfshim_scan_init();
 	perfshim_unwind_fork_init();
 	/* The first backtrace sets up libunwind's caches; do it now. */
 	void *warm[8];

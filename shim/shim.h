@@ -76,6 +76,9 @@ struct shim_config {
 	int sample_hz;	    /* PERFSHIM_SAMPLE_HZ: CPU samples a second */
 	/* PERFSHIM_RSS_INTERVAL_MS (memory.c), 0: off */
 	unsigned rss_interval_ms;
+	/* PERFSHIM_SCAN_STOP=signal: the scan stops threads with a signal,
+	 * never with ptrace (stop.c) */
+	int scan_stop_signal;
 };
 
 enum { CLOCK_CHOICE_AUTO, CLOCK_CHOICE_MONOTONIC };
@@ -271,6 +274,20 @@ static inline int perfshim_in_shim(uintptr_t ip)
 {
 	return ip - perfshim_self_lo < perfshim_self_hi - perfshim_self_lo;
 }
+/*
+ * Interposers that call the program back (dl_iterate_phdr) go in their
+ * own section: their frames sit in the middle of a program's stack, so a
+ * walk goes on through them, where the shim's other frames in a stack
+ * after the program's (main's wrapper, a thread's start) are its bottom.
+ */
+#define PASS_THROUGH __attribute__((section("perfshim_through"), noinline))
+extern HIDDEN const char __start_perfshim_through[], __stop_perfshim_through[];
+
+static inline int perfshim_through(uintptr_t ip)
+{
+	return ip - (uintptr_t)__start_perfshim_through <
+	       (uintptr_t)(__stop_perfshim_through - __start_perfshim_through);
+}
 HIDDEN void perfshim_modules_self_range(void);
 HIDDEN void perfshim_modules_check(uint64_t ip);
 /* 1 if ip is in a module loaded at start (never unloaded: a stack node
@@ -364,11 +381,30 @@ HIDDEN int perfshim_stderr_original(void);
  * EFBIG past RLIMIT_FSIZE, and never raises SIGXFSZ for it. */
 HIDDEN ssize_t perfshim_write_file(int fd, const void *p, size_t n);
 
+/*
+ * phdr.c: the dl_iterate_phdr interposer. A dl_iterate_phdr from libunwind
+ * inside the shim's unwinds (in_unwind set) never waits for the loader's
+ * lock while the program walks the loaded objects: it reports nothing and
+ * sets perfshim_phdr_refused (never cleared here), so the unwind stops
+ * short. perfshim_in_phdr is the depth of this thread's program walks
+ * (the loader's lock may be held). Async-signal-safe where libunwind
+ * calls it; a program walk may wait briefly for the shim's walks inside.
+ */
+extern HIDDEN __thread int perfshim_in_phdr;
+extern HIDDEN __thread int perfshim_phdr_refused;
+/* At start, before any unwind: find the real dl_iterate_phdr. */
+HIDDEN void perfshim_phdr_init(void);
+/* In a forked child: only this thread's walks are left. */
+HIDDEN void perfshim_phdr_after_fork(void);
+
 /* signals.c */
 HIDDEN void perfshim_signals_init(void);
 
 /* sampler.c: CPU-time sampling (SIGPROF on each thread's CPU clock). */
 HIDDEN void perfshim_sampler_init(void);
+/* perfshim_pending_args - call fn with the argument of each thread that
+ * pthread_create() made but that has not started yet (for the scan). */
+HIDDEN void perfshim_pending_args(void (*fn)(uintptr_t arg));
 /* Non-zero while this thread runs the SIGPROF handler. */
 extern HIDDEN __thread int perfshim_in_handler;
 HIDDEN void perfshim_sampler_after_fork(void);
