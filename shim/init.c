@@ -101,8 +101,68 @@ static void read_config(void)
 		perfshim_cfg.ring_size *= 2;
 }
 
+/* Stays 1 in a vfork child, whose memory is the parent's: hands off. */
+static int foreign_process(void)
+{
+	return getpid() != traced_pid;
+}
+
+/*
+ * The program's threads (not the shim's writer): counted in
+ * pthread_create before the thread exists, and down again by a key
+ * destructor when it ends. When the last one ends (main() may have called
+ * pthread_exit() long before), glibc ends the process with exit(0), but
+ * only if no other thread is left: the writer is stopped first.
+ */
+static _Atomic int program_threads = 1;
+static _Atomic int parked_for_exit;
+static pthread_key_t life_key;
+static int counting; /* life_key exists */
+
+static void last_thread_check(void *p)
+{
+	(void)p;
+	if (atomic_fetch_sub(&program_threads, 1) != 1 || foreign_process())
+		return;
+	perfshim_guard++;
+	if (exit_status < 0)
+		exit_status = 0; /* what glibc's exit will be */
+	if (perfshim_writer_park())
+		atomic_store(&parked_for_exit, 1);
+	perfshim_guard--;
+}
+
+HIDDEN void perfshim_thread_born(void)
+{
+	atomic_fetch_add(&program_threads, 1);
+	/* The count was wrong (a thread glibc made for itself went on):
+	 * tracing goes on too. */
+	if (atomic_exchange(&parked_for_exit, 0)) {
+		exit_status = -1;
+		perfshim_writer_unpark();
+	}
+}
+
+HIDDEN void perfshim_thread_unborn(void)
+{
+	atomic_fetch_sub(&program_threads, 1);
+}
+
+HIDDEN void perfshim_thread_started(void)
+{
+	if (counting)
+		pthread_setspecific(life_key, (void *)1);
+}
+
+HIDDEN int perfshim_program_threads(void)
+{
+	return atomic_load(&program_threads);
+}
+
 static void fork_child(void)
 {
+	atomic_store(&program_threads, 1);
+	atomic_store(&parked_for_exit, 0);
 	perfshim_after_fork_child();
 	perfshim_timing_after_fork();
 	perfshim_sampler_after_fork();
@@ -110,12 +170,6 @@ static void fork_child(void)
 		traced_pid = getpid();
 		perfshim_memory_reset();
 	}
-}
-
-/* Stays 1 in a vfork child, whose memory is the parent's: hands off. */
-static int foreign_process(void)
-{
-	return getpid() != traced_pid;
 }
 
 __attribute__((constructor)) static void perfshim_init(int argc, char **argv,
@@ -148,6 +202,11 @@ __attribute__((constructor)) static void perfshim_init(int argc, char **argv,
 	atomic_store(&perfshim_recording, 1);
 	perfshim_writer_start();
 	perfshim_sampler_init();
+	perfshim_sandbox_init();
+	if (!pthread_key_create(&life_key, last_thread_check)) {
+		counting = 1;
+		perfshim_thread_started(); /* the main thread */
+	}
 out:
 	perfshim_guard--;
 }

@@ -378,6 +378,38 @@ static void yield_sigprof(void)
 	perfshim_guard--;
 }
 
+HIDDEN void perfshim_sampler_release(void)
+{
+	sigset_t prof, old;
+	siginfo_t info;
+	struct timespec zero = { 0, 0 };
+
+	if (!period_ns || atomic_exchange(&yielded, 1))
+		return;
+	pthread_mutex_lock(&slot_lock);
+	atomic_store(&sampling, 0);
+	for (int s = 0; s < SLOTS; s++) {
+		if (slots[s].used) {
+			timer_delete(slots[s].timer);
+			slots[s].used = 0;
+		}
+	}
+	pthread_mutex_unlock(&slot_lock);
+	my_slot = 0;
+	sigemptyset(&prof);
+	sigaddset(&prof, SIGPROF);
+	pthread_sigmask(SIG_BLOCK, &prof, &old);
+	int other = sigtimedwait(&prof, &info, &zero) == SIGPROF &&
+		    info.si_code != SI_TIMER;
+
+	real_sigaction(SIGPROF, &app_prof, NULL);
+	/* Someone else's SIGPROF was pending: it stays the program's. */
+	if (other)
+		syscall(SYS_rt_tgsigqueueinfo, getpid(),
+			(pid_t)syscall(SYS_gettid), SIGPROF, &info);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+}
+
 HIDDEN void perfshim_sampler_init(void)
 {
 	struct sigaction sa;
@@ -500,6 +532,7 @@ static void *start_sampled(void *p)
 
 	perfshim_guard++;
 	perfshim_real.free(p);
+	perfshim_thread_started();
 	arm_self();
 	perfshim_guard--;
 	errno = e;
@@ -537,9 +570,11 @@ EXPORT int pthread_create(pthread_t *th, const pthread_attr_t *attr,
 		return real_pthread_create(th, attr, fn, arg);
 	s->fn = fn;
 	s->arg = arg;
+	perfshim_thread_born();
 	int r = real_pthread_create(th, attr, start_sampled, s);
 
 	if (r) {
+		perfshim_thread_unborn();
 		perfshim_real.free(s);
 		errno = e;
 	}
