@@ -163,3 +163,16 @@ EXPORT sighandler_t signal(int sig, sighandler_t h)
 		return SIG_ERR;
 	return old.sa_handler;
 }
+
+HIDDEN void perfshim_signals_release(void)
+{
+	if (!managing)
+		return;
+	managing = 0;
+	for (size_t i = 0; i < sizeof(watched) / sizeof(watched[0]); i++) {
+		int sig = watched[i];
+
+		if (ours[sig] && !real_sigaction(sig, &app[sig], NULL))
+			ours[sig] = 0;
+	}
+}
