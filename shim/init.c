@@ -15,6 +15,9 @@
 #include "perfshim_trace.h"
 #include "shim.h"
 
+/* The slowest zstd level the writer may use (README: PERFSHIM_ZSTD_LEVEL). */
+#define ZSTD_LEVEL_MAX 9
+
 static pid_t traced_pid;
 /*
  * The shim is initialized first (-z initfirst), before libc's own
@@ -69,7 +72,15 @@ static void read_config(void)
 	}
 	perfshim_cfg.depth = (int)env_long("PERFSHIM_DEPTH", 64, 1, MAX_DEPTH);
 	perfshim_cfg.zstd_level =
-		(int)env_long("PERFSHIM_ZSTD_LEVEL", 1, -7, 19);
+		(int)env_long("PERFSHIM_ZSTD_LEVEL", 1, -7, 22);
+	/* Slower levels cannot keep up with a busy program (level 19 made
+	 * a 4-thread churn 30 times slower): the writer would stall it. */
+	if (perfshim_cfg.zstd_level > ZSTD_LEVEL_MAX) {
+		perfshim_say("PERFSHIM_ZSTD_LEVEL=%d is too slow to keep up "
+			     "with the program; using %d",
+			     perfshim_cfg.zstd_level, ZSTD_LEVEL_MAX);
+		perfshim_cfg.zstd_level = ZSTD_LEVEL_MAX;
+	}
 	perfshim_cfg.flush_ms =
 		(unsigned)env_long("PERFSHIM_FLUSH_MS", 100, 1, 60000);
 	const char *clk = env("PERFSHIM_CLOCK");

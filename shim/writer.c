@@ -90,6 +90,11 @@ static void stage(uint8_t tag, const uint8_t *payload, size_t len);
 static uint32_t nodes_written = 1;
 static uint64_t last_write_ns;
 static ZSTD_CCtx *cctx;
+static int zstd_level; /* the level frames are compressed at now */
+/* A thread found its ring full while the writer ran: the writer is
+ * slower than the program, and compresses faster from then on. */
+static _Atomic int writer_behind;
+static void set_level(int level);
 
 static int mbuf_reserve(struct mbuf *b, size_t more)
 {
@@ -345,6 +350,10 @@ static void write_frame(void)
 	size_t bound = ZSTD_compressBound(staging.len);
 
 	packed.len = 0;
+	/* Never make the program wait for a slow level: level 1 keeps up
+	 * with any program we measured (see BENCHMARKS.md). */
+	if (cctx && zstd_level > 1 && atomic_exchange(&writer_behind, 0))
+		set_level(1);
 	if (!cctx || mbuf_reserve(&packed, bound)) {
 		stop_tracing("out of memory", 0);
 		staging.len = 0;
@@ -747,6 +756,7 @@ static void ring_full(struct thread_state *t, size_t len)
 	}
 	/* Wait for the writer, but never forever: a program stuck on us is
 	 * worse than a lost event. */
+	atomic_store(&writer_behind, 1);
 	for (int i = 0; i < 10000; i++) {
 		wake_writer();
 		t->tail_seen =
@@ -1053,6 +1063,21 @@ static void write_header(void)
 		write_all(body, e.len);
 }
 
+/* Between frames only (zstd keeps it for the next ZSTD_compress2). */
+static void set_level(int level)
+{
+	zstd_level = level;
+	ZSTD_CCtx_setParameter(cctx, ZSTD_c_compressionLevel, level);
+	/*
+	 * Level 1 hashes into 2^14 slots for our 1 MiB frames. Event data is
+	 * mostly short matches far apart (a block's address recurs when it
+	 * is freed): 2^16 slots find 7% more of them for 4% more time, and
+	 * the smaller file takes less time to write. Not at the negative
+	 * levels: who picks one wants speed (--fast=3 would lose 20% of it).
+	 */
+	ZSTD_CCtx_setParameter(cctx, ZSTD_c_hashLog, level == 1 ? 16 : 0);
+}
+
 static int setup_zstd(void)
 {
 	ZSTD_customMem mem = { zalloc, zfree, NULL };
@@ -1061,17 +1086,7 @@ static int setup_zstd(void)
 		cctx = ZSTD_createCCtx_advanced(mem);
 	if (!cctx)
 		return -1;
-	ZSTD_CCtx_setParameter(cctx, ZSTD_c_compressionLevel,
-			       perfshim_cfg.zstd_level);
-	/*
-	 * Level 1 hashes into 2^14 slots for our 1 MiB frames. Event data is
-	 * mostly short matches far apart (a block's address recurs when it
-	 * is freed): 2^16 slots find 7% more of them for 4% more time, and
-	 * the smaller file takes less time to write. Not at the negative
-	 * levels: who picks one wants speed (--fast=3 would lose 20% of it).
-	 */
-	if (perfshim_cfg.zstd_level == 1)
-		ZSTD_CCtx_setParameter(cctx, ZSTD_c_hashLog, 16);
+	set_level(perfshim_cfg.zstd_level);
 	ZSTD_CCtx_setParameter(cctx, ZSTD_c_checksumFlag, 1);
 	ZSTD_CCtx_setParameter(cctx, ZSTD_c_contentSizeFlag, 1);
 	return 0;
