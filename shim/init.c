@@ -133,13 +133,14 @@ static int counting; /* life_key exists */
 static void last_thread_check(void *p)
 {
 	(void)p;
-	if (atomic_fetch_sub(&program_threads, 1) != 1 || foreign_process())
+	if (atomic_fetch_sub(&program_threads, 1) != 1)
 		return;
 	perfshim_guard++;
-	if (exit_status < 0)
-		exit_status = 0; /* what glibc's exit will be */
-	if (perfshim_writer_park())
+	if (perfshim_writer_park()) {
 		atomic_store(&parked_for_exit, 1);
+		if (exit_status < 0)
+			exit_status = 0; /* what glibc's exit will be */
+	}
 	perfshim_guard--;
 }
 
@@ -193,6 +194,7 @@ __attribute__((constructor)) static void perfshim_init(int argc, char **argv,
 
 	perfshim_guard++;
 	perfshim_resolve_allocator();
+	perfshim_sandbox_init();
 	if (off && *off && strcmp(off, "0"))
 		goto out;
 	read_config();
@@ -213,7 +215,6 @@ __attribute__((constructor)) static void perfshim_init(int argc, char **argv,
 	atomic_store(&perfshim_recording, 1);
 	perfshim_writer_start();
 	perfshim_sampler_init();
-	perfshim_sandbox_init();
 	if (!pthread_key_create(&life_key, last_thread_check)) {
 		counting = 1;
 		perfshim_thread_started(); /* the main thread */

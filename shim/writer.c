@@ -276,8 +276,8 @@ enum { OURS, COPY, SHARED };
  */
 static int whose_process(void)
 {
-	if (getpid() == owner_pid)
-		return OURS;
+	if (!owner_pid || getpid() == owner_pid)
+		return OURS; /* (0: nothing was ever traced) */
 	return owner_page && *owner_page == owner_pid ? SHARED : COPY;
 }
 
@@ -285,13 +285,16 @@ static int whose_process(void)
  * descriptor stays open: the table may be shared, CLONE_FILES). */
 static void leave_copy(void)
 {
-	atomic_store(&perfshim_recording, 0);
+	int was = atomic_exchange(&perfshim_recording, 0);
+
 	if (atomic_exchange(&detached, 1))
 		return;
 	trace_fd = -1;
-	perfshim_say("process %d was made by a clone() or fork system call "
-		     "that the shim cannot follow; it runs untraced",
-		     (int)getpid());
+	if (was)
+		perfshim_say("process %d was made by a clone() or fork system "
+			     "call "
+			     "that the shim cannot follow; it runs untraced",
+			     (int)getpid());
 }
 
 static int write_all(const uint8_t *p, size_t n)
@@ -603,8 +606,10 @@ static void start_writer(void)
 	pthread_attr_init(&a);
 	pthread_attr_setdetachstate(&a, PTHREAD_CREATE_DETACHED);
 	pthread_attr_setstacksize(&a, 256 * 1024);
+	perfshim_guard++; /* not a thread of the program's */
 	if (pthread_create(&writer_thread, &a, writer_main, NULL))
 		atomic_store(&writer_running, 0);
+	perfshim_guard--;
 	pthread_attr_destroy(&a);
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 }
@@ -652,7 +657,7 @@ HIDDEN int perfshim_writer_park(void)
 
 	/* A child that shares our memory has none of our threads: nothing
 	 * to do, and nothing of the parent's to touch. */
-	if (whose_process() != OURS || atomic_load(&detached))
+	if (atomic_load(&detached) || whose_process() != OURS)
 		return 0;
 	pthread_mutex_lock(&park_lock);
 	if (!atomic_exchange(&writer_parked, 1)) {
@@ -1287,6 +1292,7 @@ HIDDEN void perfshim_after_fork_child(void)
 	struct thread_state *self = perfshim_self;
 	int was_recording = atomic_load(&perfshim_recording);
 
+	own_process();
 	perfshim_unwind_fork_end();
 
 	pthread_mutex_init(&pass_lock, NULL);
@@ -1329,7 +1335,6 @@ HIDDEN void perfshim_after_fork_child(void)
 	if (!was_recording)
 		goto out;
 	clock_start();
-	own_process();
 	if (open_trace())
 		goto out;
 	write_header();
