@@ -75,19 +75,21 @@ int main(void)
 	char path[64];
 	int st;
 	pid_t holder;
-	int pipefd[2];
+	int pipefd[2], ready[2];
+	char c = 0;
 
 	setvbuf(stdout, NULL, _IONBF, 0);
 	run("unshare", calls, 1);
 	run("unshare", calls, 2);
 	/* A process in new user and mount namespaces, to setns() into. */
-	if (pipe(pipefd))
+	if (pipe(pipefd) || pipe(ready))
 		return 1;
 	holder = fork();
 	if (holder == 0) {
-		char c;
-
 		if (unshare(CLONE_NEWUSER | CLONE_NEWNS))
+			_exit(1);
+		/* in them now: the parent may open them */
+		if (write(ready[1], &c, 1) != 1)
 			_exit(1);
 		close(pipefd[1]);
 		if (read(pipefd[0], &c, 1) < 0)
@@ -95,7 +97,9 @@ int main(void)
 		_exit(0);
 	}
 	close(pipefd[0]);
-	usleep(100000);
+	close(ready[1]);
+	if (read(ready[0], &c, 1) != 1)
+		printf("the namespace holder failed\n");
 	snprintf(path, sizeof(path), "/proc/%d/ns/user", (int)holder);
 	user_ns_fd = open(path, O_RDONLY | O_CLOEXEC);
 	snprintf(path, sizeof(path), "/proc/%d/ns/mnt", (int)holder);
