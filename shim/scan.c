@@ -134,7 +134,8 @@ out:
 	errno = e;
 }
 
-/* Whether thread tid blocks sig (its SigBlk in /proc). */
+/* Whether thread tid blocks sig (its SigBlk in /proc); 2: it has ended
+ * (a zombie: main() called pthread_exit), and will never answer. */
 static int blocks_signal(pid_t tid, int sig)
 {
 	char path[64], buf[2048];
@@ -149,6 +150,10 @@ static int blocks_signal(pid_t tid, int sig)
 	if (got <= 0)
 		return 0;
 	buf[got] = 0;
+	const char *st = strstr(buf, "\nState:\t");
+
+	if (st && (st[8] == 'Z' || st[8] == 'X'))
+		return 2;
 	const char *l = strstr(buf, "\nSigBlk:");
 
 	if (!l)
@@ -186,10 +191,13 @@ static size_t list_tasks(pid_t self)
 				continue;
 			if (area_need(&slots_mem, (n + 1) * sizeof(*slots)))
 				break;
+			int b = blocks_signal((pid_t)tid, stop_signal());
+
+			if (b == 2)
+				continue;
 			slots = slots_mem.p;
 			memset(&slots[n], 0, sizeof(slots[n]));
-			slots[n].blocked =
-				blocks_signal((pid_t)tid, stop_signal());
+			slots[n].blocked = b;
 			slots[n++].tid = (pid_t)tid;
 		}
 	}
