@@ -43,6 +43,11 @@ test_expect_success 'its trace ends cleanly with status 0 and holds every thread
 	test "$f" -ge 120000 && test "$f" -le "$n"
 '
 
+test_expect_success 'the exit scan does not wait for the ended main thread' '
+	analyze "$(only_trace tr-pexit)" --leaks >pexit.leaks 2>&1 &&
+	! grep "did not stop for the last scan" pexit.leaks
+'
+
 test_expect_success 'main() calls pthread_exit, the last thread exit(5)s: status 5 in the trace' '
 	capture pexit5.native "$PROGS/probe_pthread_exit_status" &&
 	traced pexit5.shim tr-pexit5 "$PROGS/probe_pthread_exit_status" &&
