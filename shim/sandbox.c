@@ -14,6 +14,15 @@
 
 #include "shim.h"
 
+#ifndef CLONE_NEWTIME
+#define CLONE_NEWTIME 0x80
+#endif
+
+/* The kernel refuses these to a process of more than one thread (or to
+ * one whose threads share their fs_struct): unshare(2), setns(2). */
+#define UNSHARE_ALONE (CLONE_NEWUSER | CLONE_THREAD | CLONE_SIGHAND | CLONE_VM)
+#define SETNS_ALONE (CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWTIME)
+
 static long (*real_syscall)(long, ...);
 static int (*real_prctl)(int, ...);
 static int (*real_unshare)(int);
@@ -34,15 +43,17 @@ HIDDEN void perfshim_sandbox_init(void)
 
 /*
  * unshare() of a user namespace (or of CLONE_VM, CLONE_SIGHAND,
- * CLONE_THREAD) and setns() into a user or mount namespace need a
- * process of one thread: if the program has one, the writer leaves for
- * the call. Returns 1 when it did (alone_end() brings it back).
+ * CLONE_THREAD) and setns() into a user, mount or time namespace (or any,
+ * nstype 0) need a process of one thread: if the program has one, the
+ * writer leaves for the call. Returns 1 when it did (alone_end() brings
+ * it back).
  */
-static int alone_begin(void)
+static int alone_begin(int needed)
 {
 	int parked;
 
-	if (perfshim_program_threads() != 1 || perfshim_writer_is_parked())
+	if (!needed || perfshim_program_threads() != 1 ||
+	    perfshim_writer_is_parked())
 		return 0;
 	perfshim_guard++;
 	parked = perfshim_writer_park();
@@ -113,7 +124,7 @@ EXPORT int prctl(int option, ...)
 EXPORT int unshare(int flags)
 {
 	perfshim_sandbox_init();
-	int parked = alone_begin();
+	int parked = alone_begin(flags & UNSHARE_ALONE);
 	int r = real_unshare(flags);
 	int e = errno;
 
@@ -125,7 +136,7 @@ EXPORT int unshare(int flags)
 EXPORT int setns(int fd, int nstype)
 {
 	perfshim_sandbox_init();
-	int parked = alone_begin();
+	int parked = alone_begin(!nstype || (nstype & SETNS_ALONE));
 	int r = real_setns(fd, nstype);
 	int e = errno;
 
@@ -161,8 +172,10 @@ EXPORT long syscall(long nr, ...)
 			before_seccomp();
 		break;
 	case SYS_unshare:
+		parked = alone_begin(a[0] & UNSHARE_ALONE);
+		break;
 	case SYS_setns:
-		parked = alone_begin();
+		parked = alone_begin(!a[1] || (a[1] & SETNS_ALONE));
 		break;
 	}
 	long r = real_syscall(nr, a[0], a[1], a[2], a[3], a[4], a[5]);

@@ -1,7 +1,8 @@
 /*
  * probe_unshare - calls that need the process to have one thread:
  * unshare(CLONE_NEWUSER), unshare(CLONE_VM | CLONE_SIGHAND), setns()
- * into a user namespace and into a mount namespace. Each runs in a
+ * into a user namespace and into a mount namespace, and the same through
+ * syscall() (setns with nstype 0: any namespace). Each runs in a
  * child of its own (a single-threaded program that allocates before and
  * after), then once more in a child with a second thread, where the
  * kernel refuses it.
@@ -14,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -38,6 +40,23 @@ static void calls(void)
 	free(malloc(100));
 	printf("  unshare(CLONE_VM|CLONE_SIGHAND): %s\n",
 	       result(unshare(CLONE_VM | CLONE_SIGHAND)));
+	free(malloc(100));
+}
+
+/* The same through syscall(), as programs without glibc's wrappers do. */
+static void raw_calls(void)
+{
+	free(malloc(100));
+	printf("  syscall(SYS_unshare, CLONE_NEWUSER): %s\n",
+	       result((int)syscall(SYS_unshare, CLONE_NEWUSER)));
+	free(malloc(100));
+}
+
+static void raw_enter(void)
+{
+	free(malloc(100));
+	printf("  syscall(SYS_setns, user, 0): %s\n",
+	       result((int)syscall(SYS_setns, user_ns_fd, 0)));
 	free(malloc(100));
 }
 
@@ -81,6 +100,8 @@ int main(void)
 	setvbuf(stdout, NULL, _IONBF, 0);
 	run("unshare", calls, 1);
 	run("unshare", calls, 2);
+	run("raw unshare", raw_calls, 1);
+	run("raw unshare", raw_calls, 2);
 	/* A process in new user and mount namespaces, to setns() into. */
 	if (pipe(pipefd) || pipe(ready))
 		return 1;
@@ -108,6 +129,8 @@ int main(void)
 	       user_ns_fd >= 0 && mnt_ns_fd >= 0 ? "open" : "missing");
 	run("setns", enter, 1);
 	run("setns", enter, 2);
+	run("raw setns", raw_enter, 1);
+	run("raw setns", raw_enter, 2);
 	close(pipefd[1]);
 	waitpid(holder, &st, 0);
 	return 0;

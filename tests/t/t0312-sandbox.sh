@@ -100,7 +100,7 @@ test_expect_success 'the traces of the unshare children end cleanly, with every 
 			ended_cleanly s && n=$((n + 1))
 		fi || return 1
 	done &&
-	test_cmp_str "children with their allocations" 4 $n
+	test_cmp_str "children with their allocations" 8 $n
 '
 
 test_done
