@@ -291,9 +291,9 @@ static void leave_copy(void)
 		return;
 	trace_fd = -1;
 	if (was)
-		perfshim_say("process %d was made by a clone() or fork system "
-			     "call "
-			     "that the shim cannot follow; it runs untraced",
+		perfshim_say("process %d was made by a clone() or fork "
+			     "system call that the shim cannot follow; it "
+			     "runs untraced",
 			     (int)getpid());
 }
 
