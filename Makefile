@@ -56,7 +56,7 @@ ASAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=undefined \
 	-fno-omit-frame-pointer
 
 SHIM_LIBS := -lunwind -lzstd -ldl -lpthread
-ANA_LIBS := -ldw -lelf -lzstd -lstdc++ -lm
+ANA_LIBS := -ldw -lelf -lzstd -lz -lstdc++ -lm
 
 SHIM_SRC := $(wildcard shim/*.c)
 ANA_SRC := $(filter-out analyzer/main.c,$(wildcard analyzer/*.c))
