@@ -101,6 +101,7 @@ struct export_profile {
 	struct export_sample *samples;
 	size_t nsamples, capsamples;
 
+	uint32_t default_type; /* string id of the type viewers show first */
 	struct export_value_type period_type;
 	int64_t period;	  /* in period_type's unit */
 	uint64_t time_ns; /* wall-clock start, ns since the epoch */

@@ -31,14 +31,17 @@ static void metadata(struct json_writer *w, const struct export_profile *p)
 	}
 	for (size_t i = 0; i < p->nthreads; i++) {
 		const struct export_thread *t = &p->threads[i];
+		char name[64];
 
+		snprintf(name, sizeof(name), "thread %zu (tid %llu)", i,
+			 (unsigned long long)t->tid);
 		head(w, "thread_name", "M", p->pid);
 		json_key(w, "tid");
 		json_u64(w, t->tid);
 		json_key(w, "args");
 		json_object_begin(w);
 		json_key(w, "name");
-		json_string(w, t->name ? p->strings[t->name] : "");
+		json_string(w, t->name ? p->strings[t->name] : name);
 		json_object_end(w);
 		json_object_end(w);
 	}

@@ -22,6 +22,7 @@ enum {
 	PROFILE_DURATION_NANOS = 10,
 	PROFILE_PERIOD_TYPE = 11,
 	PROFILE_PERIOD = 12,
+	PROFILE_DEFAULT_SAMPLE_TYPE = 14,
 	VALUE_TYPE_TYPE = 1,
 	VALUE_TYPE_UNIT = 2,
 	SAMPLE_LOCATION_ID = 1,
@@ -164,6 +165,7 @@ int export_pprof_encode(const struct export_profile *p, struct pb *out)
 	if (p->period_type.type)
 		value_type(out, &tmp, PROFILE_PERIOD_TYPE, &p->period_type);
 	pb_uint(out, PROFILE_PERIOD, (uint64_t)p->period);
+	pb_uint(out, PROFILE_DEFAULT_SAMPLE_TYPE, p->default_type);
 	int err = out->err || tmp.err || sub.err;
 
 	pb_release(&tmp);

@@ -179,6 +179,11 @@ int export_speedscope(const struct export_profile *p, FILE *out)
 		json_key(&w, "name");
 		json_string(&w, p->strings[p->name]);
 	}
+	for (size_t t = 0; t < p->ntypes; t++)
+		if (p->default_type && p->types[t].type == p->default_type) {
+			json_key(&w, "activeProfileIndex");
+			json_u64(&w, t);
+		}
 	frames(&w, p);
 	json_key(&w, "profiles");
 	json_array_begin(&w);
