@@ -461,6 +461,15 @@ int export_collect_fill(struct export_collect *c, struct symbols *sym,
 	f.loc = calloc(c->rp->nnodes ? c->rp->nnodes : 1, sizeof(*f.loc));
 	if (!f.loc)
 		return nomem();
+	/* pprof takes the first mapping for the program's own. */
+	for (size_t i = 0; i < c->rp->nmodules; i++) {
+		const struct module_info *m = c->rp->modules[i];
+
+		if (!m->path[0] || !strcmp(m->path, h->exe)) {
+			mapping_of(&f, m);
+			break;
+		}
+	}
 	if (!add_types(p, c->period_ns) && !add_samples(&f, c) && !add_live(&f))
 		rc = 0;
 	free(f.loc);
