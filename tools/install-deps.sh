@@ -1,8 +1,10 @@
 #!/bin/sh
 # install-deps.sh - install the Debian packages perfshim builds and tests with.
 # Run by make when a dependency is missing; needs root (or sudo) and apt.
+# Arguments: more packages to install (make test-exports: golang-go).
 set -e
 need=""
+for p in "$@"; do need="$need $p"; done
 have_pc() { pkg-config --exists "$1" 2>/dev/null; }
 command -v pkg-config >/dev/null 2>&1 || need="$need pkg-config"
 have_pc libunwind || need="$need libunwind-dev"
