@@ -120,7 +120,12 @@ static int evented(struct json_writer *w, const struct export_profile *p,
 		   uint32_t th)
 {
 	const struct export_call **open = NULL;
+	const struct export_thread *t = &p->threads[th - 1];
 	size_t nopen = 0;
+	char name[64];
+
+	snprintf(name, sizeof(name), "thread %u (tid %llu)", th - 1,
+		 (unsigned long long)t->tid);
 
 	open = calloc(p->ncalls ? p->ncalls : 1, sizeof(*open));
 	if (!open)
@@ -129,8 +134,7 @@ static int evented(struct json_writer *w, const struct export_profile *p,
 	json_key(w, "type");
 	json_string(w, "evented");
 	json_key(w, "name");
-	const struct export_thread *t = &p->threads[th - 1];
-	json_string(w, t->name ? p->strings[t->name] : "thread");
+	json_string(w, t->name ? p->strings[t->name] : name);
 	json_key(w, "unit");
 	json_string(w, "nanoseconds");
 	json_key(w, "startValue");
