@@ -115,6 +115,8 @@ struct export_profile {
 	size_t ncounters, capcounters;
 	struct export_marker *markers;
 	size_t nmarkers, capmarkers;
+	/* By start time; a thread's calls nest (a call ends before its
+	 * caller does), as the speedscope renderer's open/close events need. */
 	struct export_call *calls;
 	size_t ncalls, capcalls;
 };

@@ -126,7 +126,6 @@ static int evented(struct json_writer *w, const struct export_profile *p,
 
 	snprintf(name, sizeof(name), "thread %u (tid %llu)", th - 1,
 		 (unsigned long long)t->tid);
-
 	open = calloc(p->ncalls ? p->ncalls : 1, sizeof(*open));
 	if (!open)
 		return -1;
