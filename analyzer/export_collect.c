@@ -82,7 +82,6 @@ struct export_collect {
 	struct kvmap samples; /* stack << 32 | thread -> samples */
 	struct kvmap allocs;  /* stack -> objects, bytes */
 	uint64_t period_ns, paths;
-	int failed;
 };
 
 static uint32_t canon(const struct replay *rp, uint32_t id)
@@ -519,6 +518,7 @@ int export_write(struct export_collect *c, int format, const char *path)
 		fprintf(stderr, "perfanalyze: %s: %s\n", path, strerror(errno));
 		rc = -1;
 	}
+
 cleanup:
 	export_release(&p);
 	symbols_free(sym);

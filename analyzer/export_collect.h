@@ -43,7 +43,8 @@ int export_format_parse(const char *s);
 
 /*
  * export_write - fill a profile from c and write it to path (created or
- * truncated) in format. Returns 0, or -1 after printing one line.
+ * truncated) in format. Returns 0, or -1 after printing one line; the
+ * file may then be incomplete (it is not removed: path may be a device).
  */
 int export_write(struct export_collect *c, int format, const char *path);
 

@@ -3,6 +3,7 @@
  * proto/profile.proto, package perftools.profiles) encoded by hand, then
  * gzip-compressed with zlib, as `go tool pprof` reads it.
  */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <zlib.h>
@@ -201,8 +202,10 @@ static int gzip_to(const uint8_t *data, size_t len, FILE *out)
 		    fwrite(buf, 1, sizeof(buf) - zs.avail_out, out) !=
 			    sizeof(buf) - zs.avail_out) {
 			deflateEnd(&zs);
-			fputs("perfanalyze: cannot write the pprof profile\n",
-			      stderr);
+			fprintf(stderr,
+				"perfanalyze: cannot write the pprof profile: "
+				"%s\n",
+				strerror(errno));
 			return -1;
 		}
 	} while (zr != Z_STREAM_END);
@@ -224,7 +227,9 @@ int export_pprof(const struct export_profile *p, FILE *out)
 	if (!rc)
 		rc = gzip_to(b.b, b.n, out);
 	if (!rc && fflush(out)) {
-		fputs("perfanalyze: cannot write the pprof profile\n", stderr);
+		fprintf(stderr,
+			"perfanalyze: cannot write the pprof profile: %s\n",
+			strerror(errno));
 		rc = -1;
 	}
 	pb_release(&b);

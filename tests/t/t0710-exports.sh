@@ -83,6 +83,16 @@ test_expect_success '--export and -o go together, and only known formats' '
 	test_path_is_missing x
 '
 
+test_expect_success 'a file that cannot be written is an error, exit 2' '
+	for f in pprof speedscope chrome
+	do
+		test_expect_code 2 "$ANALYZE" cpu.zst --export $f -o /dev/full \
+			2>err || return 1
+		grep -q "No space left on device" err || return 1
+	done &&
+	test_expect_code 2 "$ANALYZE" cpu.zst --export chrome -o no/such/dir/x
+'
+
 test_expect_success GO 'pprof: CPU functions, self and total, as --hotspots counts them' '
 	jq -r ".functions[] | \"\(.function) \(.self_samples) \"" cpu.json |
 		sort >expect.samples &&
