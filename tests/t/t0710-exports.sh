@@ -8,7 +8,8 @@ test_description='exports: pprof, speedscope and Chrome trace files render the s
 # allocs.c (1000 x 100, 10 x 10000 and 5 x 64 bytes by three functions),
 # leaks_basic.c (1066322 bytes in 1007 blocks unfreed, 1048576 of them by
 # leak_big), growth.c (one "iteration" marker per iteration), zones.c
-# (zones, which a 1.x trace holds as per-path totals only). Each export is
+# (zones, which a 1.x trace holds as per-path totals only), inlined.c
+# (4096 bytes leaked from a function inlined into another). Each export is
 # checked against the analyzer's own --hotspots, --by, --leaks and summary
 # JSON of the same trace.
 #
@@ -39,12 +40,13 @@ test_expect_success 'setup: trace the programs with known truth' '
 	capture_traced leaks leaks.zst "$PROGS/leaks_basic" &&
 	capture_traced growth growth.zst "$PROGS/growth" leak 20 &&
 	capture_traced zones zones.zst "$PROGS/zones" &&
+	capture_traced inlined inlined.zst "$PROGS/inlined" &&
 	(
 		PERFSHIM_SAMPLE_HZ=0 &&
 		export PERFSHIM_SAMPLE_HZ &&
 		capture_traced quiet quiet.zst "$PROGS/leaks_basic"
 	) &&
-	for p in cpu threads allocs leaks growth zones quiet
+	for p in cpu threads allocs leaks growth zones inlined quiet
 	do
 		test_cmp_str "$p exit status" 0 "$(cat $p.code)" || return 1
 	done &&
@@ -65,7 +67,7 @@ test_expect_success 'go tool pprof is here when make test-exports runs' '
 test_expect_success 'each format is written, exit 0' '
 	for f in pprof speedscope chrome
 	do
-		for p in cpu threads allocs leaks growth zones quiet
+		for p in cpu threads allocs leaks growth zones inlined quiet
 		do
 			analyze $p.zst --export $f -o $p.$f 2>$p.$f.err ||
 				return 1
@@ -151,6 +153,18 @@ test_expect_success GO 'pprof: in use at exit is what --leaks reports (1066322 b
 		"$(grep "^leak_big " space)"
 '
 
+test_expect_success GO 'pprof: an inlined call is one location with two lines, innermost first' '
+	timeout 60 go tool pprof -raw inlined.pprof >raw &&
+	grab=$(grep -n "LEAK:inlined" "$SRC_PROGS/inlined.c" | cut -d: -f1) &&
+	call=$(grep -n "INLINED:call" "$SRC_PROGS/inlined.c" | cut -d: -f1) &&
+	grep -A1 " grab .*inlined.c:$grab " raw >loc &&
+	test_line_count = 2 loc &&
+	grep -q "^ *outer .*inlined.c:$call " loc &&
+	pprof_top inlined.pprof inuse_space >top &&
+	grep -q "^grab 4096 4096$" top &&
+	grep -q "^outer 0 4096$" top
+'
+
 test_expect_success GO 'pprof: a trace without samples or allocations is a valid, empty profile' '
 	test_cmp_str "no-sample note" 1 \
 		"$(grep -c "note: the trace has no CPU samples" quiet.pprof.err)" &&
@@ -196,6 +210,11 @@ test_expect_success 'speedscope: frames in range, a weight per sample, CPU 3:1 a
 '
 
 test_expect_success 'speedscope: leaked bytes by function, as --leaks' '
+	test_cmp_str "inlined stack, root first" "main outer grab" \
+		"$(jq -r ".shared.frames as \$f | .profiles[] |
+			select(.name == \"inuse_space\") | .samples[] |
+			map(\$f[.].name) | select(.[-1] == \"grab\") | join(\" \")" \
+			inlined.speedscope)" &&
 	test_cmp_str "inuse bytes" 1066322 \
 		"$(jq ".profiles[] | select(.name == \"inuse_space\") | .endValue" leaks.speedscope)"
 '
