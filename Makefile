@@ -2,6 +2,7 @@
 #   make            build/libperfshim.so and build/perfanalyze
 #   make demo       build, trace a leaky sample, print its leak report
 #   make test       build everything and run every test (prove)
+#   make test-exports  the exports read by go tool pprof (installs golang-go)
 #   make bench      overhead against native and heaptrack (see BENCHMARKS.md)
 #   make fuzz       libFuzzer targets: trace reader, budget files (clang)
 #   make lint       clang-format check
@@ -61,7 +62,7 @@ ASAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=undefined \
 	-fno-omit-frame-pointer
 
 SHIM_LIBS := -lunwind -lzstd -ldl -lpthread
-ANA_LIBS := -ldw -lelf -lzstd -lstdc++ -lm
+ANA_LIBS := -ldw -lelf -lzstd -lz -lstdc++ -lm
 
 SHIM_SRC := $(wildcard shim/*.c)
 ANA_SRC := $(filter-out analyzer/main.c,$(wildcard $(ANA_DIRS:%=%/*.c)))
@@ -81,7 +82,7 @@ PROGS := $(PROG_C:tests/programs/%.c=$(B)/tests/programs/%) \
 
 DEPS_STAMP := $(B)/.deps-ok
 
-.PHONY: all test demo bench fuzz lint install uninstall clean deps \
+.PHONY: all test test-exports demo bench fuzz lint install uninstall clean deps \
 	check-progs
 all: $(B)/libperfshim.so $(B)/perfanalyze $(B)/perfshim
 
@@ -258,6 +259,13 @@ test: all $(UNITS) $(B)/fuzz/fuzz_reader_replay $(B)/tests/programs/zones
 		$(B)/perfanalyze $(SAN_TRACE) $$o >/dev/null || exit 1; \
 	done
 endif
+
+# The exports as the viewers read them: t0710 with `go tool pprof`
+# required (Debian's golang-go, installed here when missing).
+test-exports: all check-progs
+	$(Q)command -v go >/dev/null 2>&1 || tools/install-deps.sh golang-go
+	$(Q)PERFSHIM_BUILD=$(abspath $(B)) PERFSHIM_TEST_EXPORTS=1 \
+		prove --exec '' tests/t/t0710-exports.sh
 
 demo: all $(B)/demo/leaky
 	@echo "== running build/demo/leaky under perfshim"

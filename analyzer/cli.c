@@ -13,6 +13,7 @@
 
 #include "cli.h"
 #include "error.h"
+#include "export_collect.h"
 #include "perfshim_trace.h"
 
 struct cli_option {
@@ -34,6 +35,7 @@ static const char synopsis[] =
 	"       perfanalyze TRACE --growth|--timeline [--fail-on-growth] [--json]\n"
 	"                   [--marker LABEL] [--warmup W] [--windows N]\n"
 	"                   [--growth-floor B] [--growth-relative F] [--alpha A]\n"
+	"       perfanalyze TRACE --export pprof|speedscope|chrome -o FILE\n"
 	"\n"
 	"  (no report option)   summary: duration, threads, calls, peak heap,\n"
 	"                       memory still allocated at exit, how it ended\n";
@@ -335,6 +337,23 @@ static int set_alpha(struct cli *c, const char *arg)
 	return 0;
 }
 
+/* --- exports ------------------------------------------------------------- */
+
+static int set_export(struct cli *c, const char *arg)
+{
+	c->export_format = export_format_parse(arg);
+	if (c->export_format < 0)
+		return bad_value(
+			"--export takes pprof, speedscope or chrome, not", arg);
+	return 0;
+}
+
+static int set_output(struct cli *c, const char *arg)
+{
+	c->export_path = arg;
+	return 0;
+}
+
 /* --- answers ----------------------------------------------------------------- */
 
 static void usage(FILE *out);
@@ -428,6 +447,11 @@ static const struct cli_option options[] = {
 	{ "alpha", 0, "A", set_alpha,
 	  "significance level of the trend test (default\n"
 	  "0.05)" },
+	{ "export", 0, "FORMAT", set_export,
+	  "write the profile to -o FILE for other tools:\n"
+	  "pprof (gzipped profile.proto), speedscope, chrome\n"
+	  "(Trace Event Format, for Perfetto)" },
+	{ "output", 'o', "FILE", set_output, NULL },
 	{ "version", 0, NULL, version, NULL },
 	{ "help", 'h', NULL, help, NULL },
 };
@@ -470,6 +494,7 @@ void cli_init(struct cli *c)
 	suppressions_init(&c->supp);
 	growth_options_init(&c->growth);
 	c->hot.thread = -1;
+	c->export_format = -1;
 }
 
 void cli_release(struct cli *c)
@@ -481,7 +506,7 @@ void cli_release(struct cli *c)
 static int parse_options(struct cli *c, int argc, char **argv)
 {
 	struct option longs[NOPTIONS + 1];
-	char shorts[2 * NOPTIONS + 2] = ":";
+	char shorts[3 * NOPTIONS + 2] = ":";
 	size_t ns = 1;
 	int k, rc;
 
@@ -490,8 +515,11 @@ static int parse_options(struct cli *c, int argc, char **argv)
 					    options[i].arg ? required_argument
 							   : no_argument,
 					    NULL, (int)(256 + i) };
-		if (options[i].short_name)
+		if (options[i].short_name) {
 			shorts[ns++] = (char)options[i].short_name;
+			if (options[i].arg)
+				shorts[ns++] = ':';
+		}
 	}
 	longs[NOPTIONS] = (struct option){ NULL, 0, NULL, 0 };
 	shorts[ns] = '\0';
@@ -566,7 +594,9 @@ static void choose_report(struct cli *c)
 	} else if (c->by) {
 		c->hot.mode = HOT_SITES;
 	}
-	if (c->growth.on)
+	if (c->export_path)
+		c->report = REPORT_EXPORT;
+	else if (c->growth.on)
 		c->report = REPORT_GROWTH;
 	else if (c->hotspots || c->flame)
 		c->report = REPORT_HOTSPOTS;
@@ -594,6 +624,15 @@ int cli_parse(struct cli *c, int argc, char **argv)
 	if ((why = growth_clash(c, &arg)))
 		return arg ? bad_value(why, arg)
 			   : error("%s (see perfanalyze --help)", why);
+	if ((c->export_format >= 0) != !!c->export_path)
+		return bad_value("--export and -o go together; missing",
+				 c->export_path ? "--export" : "-o");
+	if (c->export_path &&
+	    (c->hotspots || c->flame || c->by || c->growth.on || c->leaks ||
+	     c->leak_opts || c->json))
+		return bad_value(
+			"--export writes a file and goes without the other reports; drop the options besides",
+			"--export and -o");
 	if ((why = hot_clash(c)))
 		return error("%s (see perfanalyze --help)", why);
 	c->trace = argv[optind];

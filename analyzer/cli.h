@@ -16,6 +16,7 @@ enum cli_report {
 	REPORT_LEAKS,
 	REPORT_HOTSPOTS, /* --hotspots, --by, --flamegraph: cli.hot says */
 	REPORT_GROWTH,	 /* --growth, --timeline */
+	REPORT_EXPORT,	 /* --export FORMAT -o FILE */
 };
 
 struct cli {
@@ -23,7 +24,9 @@ struct cli {
 	enum cli_report report;
 	int json;
 	int fail_on_leak;
-	int allow_incomplete;	  /* a gate may pass on a cut-short trace */
+	int allow_incomplete;	 /* a gate may pass on a cut-short trace */
+	int export_format;	 /* --export: export_format_parse's; -1: none */
+	const char *export_path; /* -o FILE */
 	struct leak_options leak; /* leak.supp points at supp when given */
 	struct suppressions supp;
 	struct hot_options hot;

@@ -4,6 +4,7 @@
 #include "classify.h"
 #include "cli.h"
 #include "error.h"
+#include "export_collect.h"
 #include "gate.h"
 #include "growth.h"
 #include "hotspots.h"
@@ -23,11 +24,12 @@ struct pass {
 	struct classify cls;
 	struct hotspots *hot;
 	struct growth_scan gs;
+	struct export_collect *ex;
 };
 
 static int read_trace(struct pass *p, const struct cli *c)
 {
-	struct trace_visitor v[4];
+	struct trace_visitor v[5];
 	struct visitor_tee tee;
 
 	replay_init(&p->rp);
@@ -51,6 +53,12 @@ static int read_trace(struct pass *p, const struct cli *c)
 	if (c->report == REPORT_GROWTH) {
 		growth_scan_visitor(&p->gs, &v[3]);
 		visitor_tee_add(&tee, &v[3]);
+	}
+	if (c->report == REPORT_EXPORT) {
+		if (!(p->ex = export_collect_new(&p->rp, p->r)))
+			return error("out of memory");
+		export_collect_visitor(p->ex, &v[4]);
+		visitor_tee_add(&tee, &v[4]);
 	}
 	if (trace_reader_run(p->r, &tee.out))
 		return -1;
@@ -118,6 +126,8 @@ static int report(struct pass *p, struct cli *c)
 	struct model m;
 	int rc;
 
+	if (c->report == REPORT_EXPORT)
+		return export_write(p->ex, c->export_format, c->export_path);
 	model_init(&m);
 	rc = collect(p, c, &m);
 	if (!rc)
@@ -140,6 +150,7 @@ int main(int argc, char **argv)
 		rc = 0;
 	else if (!rc && !(rc = read_trace(&p, &c)))
 		rc = report(&p, &c);
+	export_collect_free(p.ex);
 	hotspots_free(p.hot);
 	if (p.r)
 		classify_release(&p.cls);

@@ -452,6 +452,38 @@ static void yield_sigprof(void)
 	perfshim_guard--;
 }
 
+HIDDEN void perfshim_sampler_release(void)
+{
+	sigset_t prof, old;
+	siginfo_t info;
+	struct timespec zero = { 0, 0 };
+
+	if (!period_ns || atomic_exchange(&yielded, 1))
+		return;
+	pthread_mutex_lock(&slot_lock);
+	atomic_store(&sampling, 0);
+	for (int s = 0; s < SLOTS; s++) {
+		if (slots[s].used) {
+			timer_delete(slots[s].timer);
+			slots[s].used = 0;
+		}
+	}
+	pthread_mutex_unlock(&slot_lock);
+	my_slot = 0;
+	sigemptyset(&prof);
+	sigaddset(&prof, SIGPROF);
+	pthread_sigmask(SIG_BLOCK, &prof, &old);
+	int other = sigtimedwait(&prof, &info, &zero) == SIGPROF &&
+		    info.si_code != SI_TIMER;
+
+	real_sigaction(SIGPROF, &app_prof, NULL);
+	/* Someone else's SIGPROF was pending: it stays the program's. */
+	if (other)
+		syscall(SYS_rt_tgsigqueueinfo, getpid(),
+			(pid_t)syscall(SYS_gettid), SIGPROF, &info);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+}
+
 HIDDEN void perfshim_sampler_init(void)
 {
 	struct sigaction sa;
@@ -678,6 +710,7 @@ static void *start_sampled(void *p)
 	unpend(s.pending);
 	perfshim_guard++;
 	perfshim_real.free(p);
+	perfshim_thread_started();
 	arm_self();
 	perfshim_guard--;
 	errno = e;
@@ -716,10 +749,12 @@ EXPORT int pthread_create(pthread_t *th, const pthread_attr_t *attr,
 	s->fn = fn;
 	s->arg = arg;
 	s->pending = pend(arg);
+	perfshim_thread_born();
 	int r = real_pthread_create(th, attr, start_sampled, s);
 
 	if (r) {
 		e = errno; /* what the failure left (ENOMEM, EAGAIN) */
+		perfshim_thread_unborn();
 		unpend(s->pending);
 		perfshim_real.free(s);
 		errno = e;

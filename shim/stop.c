@@ -174,6 +174,8 @@ static const char *field(const char *buf, const char *name)
 	return l;
 }
 
+static int zombie(pid_t tid);
+
 /*
  * Add the threads listed in task_fd (/proc/self/task) but self, the
  * writer and those listed already, up to cap slots. Safe in the tracer.
@@ -208,7 +210,9 @@ static void list_tasks(int task_fd, pid_t self, size_t cap)
 				continue;
 			while (i < known && slots[i].tid != tid)
 				i++;
-			if (i < known || nslots == cap)
+			/* An ended thread (a main thread after pthread_exit
+			 * is a zombie until the end) never answers. */
+			if (i < known || nslots == cap || zombie((pid_t)tid))
 				continue;
 			memset(&slots[nslots], 0,
 			       offsetof(struct stopped, regs));
