@@ -120,6 +120,12 @@ g++|g++ -O1 -o s fix/small.cpp && ./s; echo $?
 cxx-exc|fix/exc
 git|export HOME=$PWD; git init -q r && cd r && git config user.email a@b && git config user.name A && seq 300 > f && git add f && git commit -qm one && seq 2 301 > f && git commit -qam two && git log --format='%s %an %ae' && git gc -q && git count-objects -v | grep -c . && git diff HEAD~1 --stat
 sqlite3|sqlite3 :memory: < fix/q.sql
+fd-budget|ulimit -n 40; PY -c 'import os
+n = 0
+try:
+    while True: os.open("/dev/null", 0); n += 1
+except OSError as e: print(n, e.strerror)'
+proc-fd|ls /proc/self/fd | wc -l
 EOF
 )
 CASES=${CASES//PY /$PY }
