@@ -2,6 +2,7 @@
 #   make            build/libperfshim.so and build/perfanalyze
 #   make demo       build, trace a leaky sample, print its leak report
 #   make test       build everything and run every test (prove)
+#   make test-exports  the exports read by go tool pprof (installs golang-go)
 #   make bench      overhead against native and heaptrack (see BENCHMARKS.md)
 #   make fuzz       libFuzzer targets: trace reader, budget files (clang)
 #   make lint       clang-format check
@@ -56,7 +57,7 @@ ASAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=undefined \
 	-fno-omit-frame-pointer
 
 SHIM_LIBS := -lunwind -lzstd -ldl -lpthread
-ANA_LIBS := -ldw -lelf -lzstd -lstdc++ -lm
+ANA_LIBS := -ldw -lelf -lzstd -lz -lstdc++ -lm
 
 SHIM_SRC := $(wildcard shim/*.c)
 ANA_SRC := $(filter-out analyzer/main.c,$(wildcard analyzer/*.c))
@@ -76,7 +77,7 @@ PROGS := $(PROG_C:tests/programs/%.c=$(B)/tests/programs/%) \
 
 DEPS_STAMP := $(B)/.deps-ok
 
-.PHONY: all test demo bench fuzz lint install uninstall clean deps \
+.PHONY: all test test-exports demo bench fuzz lint install uninstall clean deps \
 	check-progs
 all: $(B)/libperfshim.so $(B)/perfanalyze $(B)/perfshim
 
@@ -172,6 +173,11 @@ $(B)/tests/programs/zones_instr_o2: tests/programs/zones_instr.c \
 	@mkdir -p $(@D)
 	$(Q)$(CC) -g -O2 -pthread -finstrument-functions -Iinclude -o $@ $< -ldl
 
+# C++ optimized as shipped: long call chains inlined into one function.
+$(B)/tests/programs/cxx_o2: tests/programs/cxx_o2.cpp | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	$(Q)$(CXX) -std=c++17 -g -O2 -pthread -Iinclude -o $@ $< -ldl
+
 $(B)/tests/programs/instr_cxx: tests/programs/instr_cxx.cpp | $(DEPS_STAMP)
 	@mkdir -p $(@D)
 	$(Q)$(CXX) $(PROG_FLAGS) -finstrument-functions -Iinclude -o $@ $< -ldl
@@ -248,6 +254,13 @@ test: all $(UNITS) $(B)/fuzz/fuzz_reader_replay $(B)/tests/programs/zones
 		$(B)/perfanalyze $(SAN_TRACE) $$o >/dev/null || exit 1; \
 	done
 endif
+
+# The exports as the viewers read them: t0710 with `go tool pprof`
+# required (Debian's golang-go, installed here when missing).
+test-exports: all check-progs
+	$(Q)command -v go >/dev/null 2>&1 || tools/install-deps.sh golang-go
+	$(Q)PERFSHIM_BUILD=$(abspath $(B)) PERFSHIM_TEST_EXPORTS=1 \
+		prove --exec '' tests/t/t0710-exports.sh
 
 demo: all $(B)/demo/leaky
 	@echo "== running build/demo/leaky under perfshim"

@@ -1,4 +1,5 @@
 /* frames.c - symbolized stacks, printed as text or JSON. */
+#include <limits.h>
 #include <string.h>
 
 #include "frames.h"
@@ -8,11 +9,11 @@ size_t frames_of_stack(const struct replay *rp, struct symbols *sym,
 {
 	size_t n = 0;
 
+	/* An address may stand for any number of inlined frames: each gets
+	 * all the room left, so that only max cuts a stack short. */
 	for (uint32_t id = stack; id && id < rp->nnodes && n < max;
 	     id = rp->nodes[id].parent) {
-		int room =
-			(int)(max - n < FRAMES_MAX_INLINE ? max - n
-							  : FRAMES_MAX_INLINE);
+		int room = (int)(max - n < INT_MAX ? max - n : INT_MAX);
 
 		n += (size_t)symbols_lookup(sym, replay_node_module(rp, id),
 					    rp->nodes[id].ip, 1, out + n, room);

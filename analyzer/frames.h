@@ -14,7 +14,8 @@
 #include "replay.h"
 #include "symbols.h"
 
-/* Most inlined frames one address expands to. */
+/* Room for the frames of one address where only a few are wanted (a
+ * function's entry); frames_of_stack gives each address all it needs. */
 #define FRAMES_MAX_INLINE 16
 
 /*

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "classify.h"
+#include "export_collect.h"
 #include "gate.h"
 #include "growth.h"
 #include "hotspots.h"
@@ -33,6 +34,7 @@ static const char usage[] =
 	"                   [--marker LABEL] [--warmup W] [--windows N]\n"
 	"                   [--growth-floor B] [--growth-relative F] "
 	"[--alpha A]\n"
+	"       perfanalyze TRACE --export pprof|speedscope|chrome -o FILE\n"
 	"\n"
 	"  (no report option)   summary: duration, threads, calls, peak heap,\n"
 	"                       memory still allocated at exit, how it ended\n"
@@ -60,6 +62,10 @@ static const char usage[] =
 	"                       record: killed, or still running); without "
 	"it\n"
 	"                       such a gate exits 2\n" HOTSPOTS_HELP "%s"
+	"  --export FORMAT      write the profile to -o FILE for other tools:\n"
+	"                       pprof (gzipped profile.proto), speedscope, "
+	"chrome\n"
+	"                       (Trace Event Format, for Perfetto)\n"
 	"  --version, --help\n"
 	"\n"
 	"Exit status: 0 done, 1 a gate failed, 2 usage or input error\n"
@@ -243,6 +249,7 @@ int main(int argc, char **argv)
 		OPT_RT,
 		OPT_KINDS,
 		OPT_ALLOW_INCOMPLETE,
+		OPT_EXPORT,
 	};
 	static const struct option opts[] = {
 		{ "leaks", no_argument, NULL, 'l' },
@@ -254,6 +261,8 @@ int main(int argc, char **argv)
 		HOTSPOTS_LONG_OPTIONS,
 		{ "leak-kinds", required_argument, NULL, OPT_KINDS },
 		{ "allow-incomplete", no_argument, NULL, OPT_ALLOW_INCOMPLETE },
+		{ "export", required_argument, NULL, OPT_EXPORT },
+		{ "output", required_argument, NULL, 'o' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, OPT_VERSION },
 		GROWTH_LONG_OPTIONS,
@@ -262,7 +271,8 @@ int main(int argc, char **argv)
 	struct leak_options lo = { 0 };
 	struct suppressions supp;
 	int want_leaks = 0, fail_on_leak = 0, c, rc = 0, hot_rc;
-	int allow_incomplete = 0;
+	int allow_incomplete = 0, export_format = -1;
+	const char *export_path = NULL;
 	struct hot_cli hc;
 	int leak_opts = 0; /* options that only mean something for --leaks */
 	struct growth_options go;
@@ -274,7 +284,7 @@ int main(int argc, char **argv)
 	suppressions_init(&supp);
 	hot_cli_init(&hc);
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":hlj", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":hljo:", opts, NULL)) != -1) {
 		if ((hot_rc = hot_cli_option(&hc, c, optarg)) < 0)
 			return EXIT_INPUT;
 		if (hot_rc)
@@ -330,6 +340,16 @@ int main(int argc, char **argv)
 		case OPT_ALLOW_INCOMPLETE:
 			allow_incomplete = 1;
 			break;
+		case OPT_EXPORT:
+			export_format = export_format_parse(optarg);
+			if (export_format < 0)
+				die_usage("--export takes pprof, speedscope or "
+					  "chrome, not",
+					  optarg);
+			break;
+		case 'o':
+			export_path = optarg;
+			break;
 		case 'h':
 			printf(usage, growth_usage);
 			return 0;
@@ -373,6 +393,14 @@ int main(int argc, char **argv)
 		      stderr);
 		return EXIT_INPUT;
 	}
+	if ((export_format >= 0) != !!export_path)
+		die_usage("--export and -o go together; missing",
+			  export_path ? "--export" : "-o");
+	if (export_path && (hc.hot || hc.flame || hc.by || go.on ||
+			    want_leaks || leak_opts || lo.json))
+		die_usage("--export writes a file and goes without the other "
+			  "reports; drop the options besides",
+			  "--export and -o");
 	hot_rc = hot_cli_finish(
 		&hc, want_leaks || leak_opts || lo.min_bytes || lo.supp,
 		lo.json);
@@ -402,7 +430,8 @@ int main(int argc, char **argv)
 	visitor_tee_add(&tee, &cv);
 	/* Reports that collect more than replay does add their visitor here. */
 	struct hotspots *hot = NULL;
-	struct trace_visitor hv;
+	struct trace_visitor hv, xv;
+	struct export_collect *ex = NULL;
 
 	if (hot_rc) {
 		hot = hotspots_new(&rp, r);
@@ -413,6 +442,15 @@ int main(int argc, char **argv)
 		}
 		hotspots_visitor(hot, &hv);
 		visitor_tee_add(&tee, &hv);
+	}
+	if (export_path) {
+		if (!(ex = export_collect_new(&rp, r))) {
+			fputs("perfanalyze: out of memory\n", stderr);
+			rc = EXIT_INPUT;
+			goto cleanup;
+		}
+		export_collect_visitor(ex, &xv);
+		visitor_tee_add(&tee, &xv);
 	}
 	if (go.on) {
 		growth_scan_visitor(&gs, &gv);
@@ -425,6 +463,11 @@ int main(int argc, char **argv)
 	check_end(&rp, path);
 	int cut = trace_reader_cut_short(r);
 
+	if (ex) {
+		rc = export_write(ex, export_format, export_path) ? EXIT_INPUT
+								  : 0;
+		goto cleanup;
+	}
 	if (hot) {
 		struct symbols *hs = symbols_new();
 
@@ -476,6 +519,7 @@ int main(int argc, char **argv)
 		rc = gate_exit(r, path, t.gate_groups != 0, allow_incomplete);
 	symbols_free(sym);
 cleanup:
+	export_collect_free(ex);
 	hotspots_free(hot);
 	classify_release(&cls);
 	replay_release(&rp);

@@ -15,6 +15,9 @@
 #include "perfshim_trace.h"
 #include "shim.h"
 
+/* The slowest zstd level the writer may use (README: PERFSHIM_ZSTD_LEVEL). */
+#define ZSTD_LEVEL_MAX 9
+
 static pid_t traced_pid;
 /*
  * The shim is initialized first (-z initfirst), before libc's own
@@ -69,7 +72,15 @@ static void read_config(void)
 	}
 	perfshim_cfg.depth = (int)env_long("PERFSHIM_DEPTH", 64, 1, MAX_DEPTH);
 	perfshim_cfg.zstd_level =
-		(int)env_long("PERFSHIM_ZSTD_LEVEL", 1, -7, 19);
+		(int)env_long("PERFSHIM_ZSTD_LEVEL", 1, -7, 22);
+	/* Slower levels cannot keep up with a busy program (level 19 made
+	 * a 4-thread churn 30 times slower): the writer would stall it. */
+	if (perfshim_cfg.zstd_level > ZSTD_LEVEL_MAX) {
+		perfshim_say("PERFSHIM_ZSTD_LEVEL=%d is too slow to keep up "
+			     "with the program; using %d",
+			     perfshim_cfg.zstd_level, ZSTD_LEVEL_MAX);
+		perfshim_cfg.zstd_level = ZSTD_LEVEL_MAX;
+	}
 	perfshim_cfg.flush_ms =
 		(unsigned)env_long("PERFSHIM_FLUSH_MS", 100, 1, 60000);
 	const char *clk = env("PERFSHIM_CLOCK");
@@ -95,6 +106,14 @@ static void read_config(void)
 	perfshim_cfg.rss_interval_ms =
 		(unsigned)env_long("PERFSHIM_RSS_INTERVAL_MS", 100, 0, 3600000);
 	perfshim_live_enabled = (int)env_long("PERFSHIM_SCAN", 1, 0, 1);
+	const char *stop = env("PERFSHIM_SCAN_STOP");
+
+	if (stop && !strcmp(stop, "signal"))
+		perfshim_cfg.scan_stop_signal = 1;
+	else if (stop && *stop && strcmp(stop, "ptrace"))
+		perfshim_say("ignoring PERFSHIM_SCAN_STOP=%s: expected ptrace "
+			     "or signal",
+			     stop);
 	kb = env_long("PERFSHIM_BUFFER_KB", 256, 16, 65536);
 	perfshim_cfg.ring_size = 16 * 1024;
 	while (perfshim_cfg.ring_size < (size_t)kb * 1024)
@@ -163,9 +182,70 @@ static void fork_parent(void)
 	}
 }
 
+/* Stays 1 in a vfork child, whose memory is the parent's: hands off. */
+static int foreign_process(void)
+{
+	return getpid() != traced_pid;
+}
+
+/*
+ * The program's threads (not the shim's writer): counted in
+ * pthread_create before the thread exists, and down again by a key
+ * destructor when it ends. When the last one ends (main() may have called
+ * pthread_exit() long before), glibc ends the process with exit(0), but
+ * only if no other thread is left: the writer is stopped first.
+ */
+static _Atomic int program_threads = 1;
+static _Atomic int parked_for_exit;
+static pthread_key_t life_key;
+static int counting; /* life_key exists */
+
+static void last_thread_check(void *p)
+{
+	(void)p;
+	if (atomic_fetch_sub(&program_threads, 1) != 1)
+		return;
+	perfshim_guard++;
+	if (perfshim_writer_park()) {
+		atomic_store(&parked_for_exit, 1);
+		if (exit_status < 0)
+			exit_status = 0; /* what glibc's exit will be */
+	}
+	perfshim_guard--;
+}
+
+HIDDEN void perfshim_thread_born(void)
+{
+	atomic_fetch_add(&program_threads, 1);
+	/* The count was wrong (a thread glibc made for itself went on):
+	 * tracing goes on too. */
+	if (atomic_exchange(&parked_for_exit, 0)) {
+		exit_status = -1;
+		perfshim_writer_unpark();
+	}
+}
+
+HIDDEN void perfshim_thread_unborn(void)
+{
+	atomic_fetch_sub(&program_threads, 1);
+}
+
+HIDDEN void perfshim_thread_started(void)
+{
+	if (counting)
+		pthread_setspecific(life_key, (void *)1);
+}
+
+HIDDEN int perfshim_program_threads(void)
+{
+	return atomic_load(&program_threads);
+}
+
 static void fork_child(void)
 {
 	in_daemon = 0;
+	atomic_store(&program_threads, 1);
+	atomic_store(&parked_for_exit, 0);
 	perfshim_after_fork_child();
 	perfshim_timing_after_fork();
 	perfshim_sampler_after_fork();
@@ -173,12 +253,6 @@ static void fork_child(void)
 		traced_pid = getpid();
 		perfshim_memory_reset();
 	}
-}
-
-/* Stays 1 in a vfork child, whose memory is the parent's: hands off. */
-static int foreign_process(void)
-{
-	return getpid() != traced_pid;
 }
 
 __attribute__((constructor)) static void perfshim_init(int argc, char **argv,
@@ -193,6 +267,7 @@ __attribute__((constructor)) static void perfshim_init(int argc, char **argv,
 	perfshim_guard++;
 	absolute_preload();
 	perfshim_resolve_allocator();
+	perfshim_sandbox_init();
 	if (off && *off && strcmp(off, "0"))
 		goto out;
 	read_config();
@@ -205,6 +280,7 @@ __attribute__((constructor)) static void perfshim_init(int argc, char **argv,
 	pthread_atfork(perfshim_fork_prepare, fork_parent, fork_child);
 	perfshim_signals_init();
 	perfshim_modules_scan();
+	perfshim_scan_init();
 	perfshim_unwind_fork_init();
 	/* The first backtrace sets up libunwind's caches; do it now. */
 	void *warm[8];
@@ -213,6 +289,10 @@ __attribute__((constructor)) static void perfshim_init(int argc, char **argv,
 	atomic_store(&perfshim_recording, 1);
 	perfshim_writer_start();
 	perfshim_sampler_init();
+	if (!pthread_key_create(&life_key, last_thread_check)) {
+		counting = 1;
+		perfshim_thread_started(); /* the main thread */
+	}
 out:
 	perfshim_guard--;
 	errno = e;

@@ -45,6 +45,9 @@ HIDDEN void perfshim_live_fork_child(struct thread_state *self);
 
 /* scan.c: the reachability scan at exit (and from the API). */
 HIDDEN void perfshim_scan_at_exit(void);
+/* At start: find what the scan needs to know of glibc's threads (it may
+ * not look it up in a signal handler). */
+HIDDEN void perfshim_scan_init(void);
 /*
  * perfshim_scan_at_signal - the scan from a fatal signal's handler, with
  * its ucontext (the interrupted thread's registers and stack). Runs once;

@@ -20,6 +20,7 @@
 #include <ucontext.h>
 #include <unistd.h>
 
+#include "live.h"
 #include "perfshim_trace.h"
 #include "shim.h"
 
@@ -53,6 +54,8 @@ static int (*real_setitimer)(__itimer_which_t, const struct itimerval *,
 			     struct itimerval *);
 static int (*real_pthread_create)(pthread_t *, const pthread_attr_t *,
 				  void *(*)(void *), void *);
+typedef int (*mask_fn)(int, const sigset_t *, sigset_t *);
+static mask_fn real_sigmask, real_sigprocmask;
 
 /* Code where a sample must not unwind: the loader and libunwind itself. */
 static uintptr_t ld_lo, ld_hi, unw_lo, unw_hi;
@@ -62,6 +65,12 @@ static _Atomic uint64_t n_taken, n_in_shim, n_in_loader, n_other;
 HIDDEN __thread int perfshim_in_handler;
 static __thread int my_slot; /* slot index + 1, 0: none */
 static __thread int warmed;  /* libunwind has run on this thread */
+/* 1 while this thread blocks SIGPROF: its timer is stopped, so that no
+ * tick waits there for the program's sigwait or signalfd to take it. */
+static __thread int stopped;
+
+/* The value our timers' signals carry: a tick is SI_TIMER with this. */
+#define TICK_COOKIE ((void *)slots)
 
 static void resolve(void)
 {
@@ -79,6 +88,10 @@ static void resolve(void)
 		real_pthread_create = (int (*)(
 			pthread_t *, const pthread_attr_t *, void *(*)(void *),
 			void *))dlsym(RTLD_NEXT, "pthread_create");
+	if (!real_sigmask)
+		real_sigmask = (mask_fn)dlsym(RTLD_NEXT, "pthread_sigmask");
+	if (!real_sigprocmask)
+		real_sigprocmask = (mask_fn)dlsym(RTLD_NEXT, "sigprocmask");
 }
 
 /* The extent of the executable PT_LOAD segments of the ELF image at base. */
@@ -143,7 +156,7 @@ static int fp_walk(const struct thread_state *t, uintptr_t sp, uintptr_t fp,
 		if (!frame[1])
 			return n;
 		buf[n++] = frame[1];
-		if (perfshim_in_shim(frame[1])) {
+		if (perfshim_in_shim(frame[1]) && !perfshim_through(frame[1])) {
 			if (outside)
 				return n;
 		} else {
@@ -177,6 +190,38 @@ static int unw_walk(ucontext_t *uc, uintptr_t *buf, int max)
 	return n;
 }
 
+/* One of our timers' ticks, not a SIGPROF that anyone else sent. */
+static int is_tick(const siginfo_t *info)
+{
+	return info && info->si_code == SI_TIMER &&
+	       info->si_value.sival_ptr == TICK_COOKIE;
+}
+
+/*
+ * A SIGPROF of the program's (raise, kill, its own timer): what it would
+ * do natively. Ignored, nothing; by default it ends the process, so the
+ * trace is finished first, as for the other fatal signals.
+ */
+static void prof_native(void *uctx)
+{
+	struct sigaction dfl;
+	sigset_t set;
+
+	if (app_prof.sa_handler == SIG_IGN)
+		return;
+	perfshim_guard++;
+	perfshim_scan_at_signal(uctx);
+	perfshim_finish(PERFSHIM_END_SIGNAL, SIGPROF);
+	perfshim_guard--;
+	memset(&dfl, 0, sizeof(dfl));
+	dfl.sa_handler = SIG_DFL;
+	real_sigaction(SIGPROF, &dfl, NULL);
+	sigemptyset(&set);
+	sigaddset(&set, SIGPROF);
+	raise(SIGPROF);
+	real_sigmask(SIG_UNBLOCK, &set, NULL);
+}
+
 static void on_prof(int sig, siginfo_t *info, void *ctx)
 {
 	struct thread_state *t = perfshim_self;
@@ -184,6 +229,10 @@ static void on_prof(int sig, siginfo_t *info, void *ctx)
 	int e = errno;
 
 	(void)sig;
+	if (!is_tick(info)) {
+		prof_native(ctx);
+		goto out;
+	}
 	if (!atomic_load_explicit(&sampling, memory_order_relaxed))
 		goto out;
 	/*
@@ -226,8 +275,11 @@ static void on_prof(int sig, siginfo_t *info, void *ctx)
 		goto out;
 	}
 	/* Interrupted inside libunwind (in code it called, which the pc test
-	 * above misses): no second unwind on top of the first. */
-	if (atomic_load_explicit(&t->in_unwind, memory_order_relaxed)) {
+	 * above misses): no second unwind on top of the first. Inside
+	 * dl_iterate_phdr (its callback, or the loader's lock half taken):
+	 * libunwind would want that lock under its own (phdr.c). */
+	if (atomic_load_explicit(&t->in_unwind, memory_order_relaxed) ||
+	    perfshim_in_phdr) {
 		atomic_fetch_add_explicit(&n_in_loader, (uint64_t)weight,
 					  memory_order_relaxed);
 		goto out;
@@ -249,9 +301,17 @@ static void on_prof(int sig, siginfo_t *info, void *ctx)
 			    (uintptr_t)uc->uc_mcontext.gregs[REG_RBP], buf, 1,
 			    max);
 	}
+	perfshim_phdr_refused = 0;
 	if (n < 0)
 		n = unw_walk(uc, buf, max);
 	perfshim_unwind_leave(t);
+	/* The program walks the loaded objects: a stack cut short there is
+	 * no sample, and is counted with the loader's. */
+	_Atomic uint64_t *dropped =
+		perfshim_phdr_refused ? &n_in_loader : &n_other;
+
+	if (perfshim_phdr_refused)
+		n = 0;
 	perfshim_in_handler = 1;
 	uint32_t stack = n > 0 ? perfshim_stack_intern(t, buf, n) : 0;
 
@@ -272,7 +332,7 @@ static void on_prof(int sig, siginfo_t *info, void *ctx)
 		atomic_fetch_add_explicit(&n_taken, (uint64_t)weight,
 					  memory_order_relaxed);
 	} else {
-		atomic_fetch_add_explicit(&n_other, (uint64_t)weight,
+		atomic_fetch_add_explicit(dropped, (uint64_t)weight,
 					  memory_order_relaxed);
 	}
 	perfshim_event_end(t);
@@ -302,6 +362,13 @@ static void exit_key_dtor(void *p)
 	perfshim_guard++;
 	disarm_self();
 	perfshim_guard--;
+}
+
+static void period(struct itimerspec *its)
+{
+	its->it_interval.tv_sec = (time_t)(period_ns / 1000000000ull);
+	its->it_interval.tv_nsec = (long)(period_ns % 1000000000ull);
+	its->it_value = its->it_interval;
 }
 
 /* Set up this thread and start its timer. Called with the guard held. */
@@ -339,9 +406,16 @@ static void arm_self(void)
 	sev.sigev_notify = SIGEV_THREAD_ID;
 	sev.sigev_signo = SIGPROF;
 	sev.sigev_notify_thread_id = (pid_t)syscall(SYS_gettid);
-	its.it_interval.tv_sec = (time_t)(period_ns / 1000000000ull);
-	its.it_interval.tv_nsec = (long)(period_ns % 1000000000ull);
-	its.it_value = its.it_interval;
+	sev.sigev_value.sival_ptr = TICK_COOKIE;
+	period(&its);
+	/* A thread born with SIGPROF blocked (its creator's mask) starts
+	 * stopped, until it unblocks SIGPROF through sigprocmask. */
+	sigset_t cur;
+
+	stopped = !real_sigmask(SIG_BLOCK, NULL, &cur) &&
+		  sigismember(&cur, SIGPROF) == 1;
+	if (stopped)
+		memset(&its, 0, sizeof(its));
 	/* Under the lock, and only while sampling: the program may take
 	 * SIGPROF (and have every timer deleted) at any moment. */
 	pthread_mutex_lock(&slot_lock);
@@ -378,6 +452,38 @@ static void yield_sigprof(void)
 	perfshim_guard--;
 }
 
+HIDDEN void perfshim_sampler_release(void)
+{
+	sigset_t prof, old;
+	siginfo_t info;
+	struct timespec zero = { 0, 0 };
+
+	if (!period_ns || atomic_exchange(&yielded, 1))
+		return;
+	pthread_mutex_lock(&slot_lock);
+	atomic_store(&sampling, 0);
+	for (int s = 0; s < SLOTS; s++) {
+		if (slots[s].used) {
+			timer_delete(slots[s].timer);
+			slots[s].used = 0;
+		}
+	}
+	pthread_mutex_unlock(&slot_lock);
+	my_slot = 0;
+	sigemptyset(&prof);
+	sigaddset(&prof, SIGPROF);
+	pthread_sigmask(SIG_BLOCK, &prof, &old);
+	int other = sigtimedwait(&prof, &info, &zero) == SIGPROF &&
+		    info.si_code != SI_TIMER;
+
+	real_sigaction(SIGPROF, &app_prof, NULL);
+	/* Someone else's SIGPROF was pending: it stays the program's. */
+	if (other)
+		syscall(SYS_rt_tgsigqueueinfo, getpid(),
+			(pid_t)syscall(SYS_gettid), SIGPROF, &info);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+}
+
 HIDDEN void perfshim_sampler_init(void)
 {
 	struct sigaction sa;
@@ -409,6 +515,7 @@ HIDDEN void perfshim_sampler_init(void)
 HIDDEN void perfshim_sampler_after_fork(void)
 {
 	perfshim_guard++;
+	perfshim_phdr_after_fork();
 	pthread_mutex_init(&slot_lock, NULL);
 	memset(slots, 0, sizeof(slots));
 	my_slot = 0;
@@ -488,18 +595,122 @@ EXPORT int setitimer(__itimer_which_t which,
 	return real_setitimer(which, nv, ov);
 }
 
+/*
+ * Start or stop this thread's timer. A signal handler may change the mask
+ * too: no lock here, only the thread's own timer, and only while
+ * sampling (yield_sigprof turns it off before it deletes the timers).
+ */
+static void set_ticking(int on)
+{
+	struct itimerspec its;
+	int s = my_slot, e = errno;
+
+	if (!s || stopped == !on || !atomic_load(&sampling))
+		return;
+	memset(&its, 0, sizeof(its));
+	if (on)
+		period(&its);
+	stopped = !on;
+	timer_settime(slots[s - 1].timer, 0, &its, NULL);
+	errno = e;
+}
+
+/*
+ * A thread that blocks SIGPROF may take its pending signals with sigwait,
+ * sigtimedwait or a signalfd: a tick left pending there would be the
+ * program's. So the timer stops before SIGPROF is blocked (a tick that
+ * fires before is delivered as the stopping call returns) and starts
+ * again once it is unblocked. Returns what real returns.
+ */
+static int change_mask(mask_fn real, int how, const sigset_t *set,
+		       sigset_t *old)
+{
+	int blocks = -1; /* 1: SIGPROF gets blocked, 0: unblocked */
+	int was = stopped;
+
+	/* The shim's own (libunwind blocks every signal around its locks):
+	 * brief, and no sigwait comes in between. */
+	if (perfshim_guard)
+		return real(how, set, old);
+	if (set && how == SIG_SETMASK)
+		blocks = sigismember(set, SIGPROF) == 1;
+	else if (set && sigismember(set, SIGPROF) == 1)
+		blocks = how == SIG_BLOCK ? 1 : how == SIG_UNBLOCK ? 0 : -1;
+	if (blocks == 1)
+		set_ticking(0);
+	int r = real(how, set, old);
+
+	/* A call that failed changed nothing. */
+	if (blocks == 0 ? r == 0 : blocks == 1 && r != 0 && !was)
+		set_ticking(1);
+	return r;
+}
+
+EXPORT int pthread_sigmask(int how, const sigset_t *set, sigset_t *old)
+{
+	resolve();
+	return change_mask(real_sigmask, how, set, old);
+}
+
+EXPORT int sigprocmask(int how, const sigset_t *set, sigset_t *old)
+{
+	resolve();
+	return change_mask(real_sigprocmask, how, set, old);
+}
+
 struct start {
 	void *(*fn)(void *);
 	void *arg;
+	int pending; /* its slot in pending_args, or -1 */
 };
+
+/*
+ * The arguments of threads created but not started yet. Until the new
+ * thread takes it, the only copy of its argument may be in its start
+ * record, which is the shim's own (no root): the scan reads them here.
+ */
+#define PENDING_ARGS 256
+static void *_Atomic pending_args[PENDING_ARGS];
+
+static int pend(void *arg)
+{
+	for (int i = 0; arg && i < PENDING_ARGS; i++) {
+		void *none = NULL;
+
+		if (atomic_compare_exchange_strong(&pending_args[i], &none,
+						   arg))
+			return i;
+	}
+	return -1; /* none, or no room: then it is not a root */
+}
+
+static void unpend(int i)
+{
+	if (i >= 0)
+		atomic_store(&pending_args[i], NULL);
+}
+
+HIDDEN void perfshim_pending_args(void (*fn)(uintptr_t arg))
+{
+	for (int i = 0; i < PENDING_ARGS; i++) {
+		void *arg = atomic_load(&pending_args[i]);
+
+		if (arg)
+			fn((uintptr_t)arg);
+	}
+}
 
 static void *start_sampled(void *p)
 {
 	struct start s = *(struct start *)p;
 	int e = errno;
 
+	/* s, in this frame, holds the argument from now on */
+	__asm__ volatile("" : : "m"(s) : "memory");
+	unpend(s.pending);
 	perfshim_guard++;
 	perfshim_real.free(p);
+	perfshim_thread_started();
 	arm_self();
 	perfshim_guard--;
 	errno = e;
@@ -537,10 +748,14 @@ EXPORT int pthread_create(pthread_t *th, const pthread_attr_t *attr,
 		return real_pthread_create(th, attr, fn, arg);
 	s->fn = fn;
 	s->arg = arg;
+	s->pending = pend(arg);
+	perfshim_thread_born();
 	int r = real_pthread_create(th, attr, start_sampled, s);
 
 	if (r) {
 		e = errno; /* what the failure left (ENOMEM, EAGAIN) */
+		perfshim_thread_unborn();
+		unpend(s->pending);
 		perfshim_real.free(s);
 		errno = e;
 	}

@@ -6,12 +6,10 @@
  * other threads may be stopped holding its locks.
  */
 #define _GNU_SOURCE
-#include <dirent.h>
+#include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <sched.h>
-#include <linux/futex.h>
 #include <signal.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -19,26 +17,18 @@
 #include <sys/mman.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
-#include <time.h>
 #include <ucontext.h>
 #include <unistd.h>
 
 #include "live.h"
 #include "perfshim.h"
 #include "perfshim_trace.h"
+#include "stop.h"
 
-/* How long a scan waits for the other threads to stop. */
-#define STOP_WAIT_NS 1000000000ll
-/* How long a stopped thread waits to be released, at most. */
-#define HOLD_NS 10000000000ll
 /* A SCAN record holds at most this many verdicts; more take more. */
 #define VERDICTS_PER_RECORD 65536
-/* Below the stack pointer, leaf functions may keep values (x86-64). */
-#define RED_ZONE 128
 
 enum { UNREACHED, INDIRECT, POSSIBLE, REACHABLE };
-
-static uint64_t hex64(const char **s);
 
 /* Growable memory of our own, straight from the kernel. */
 struct area {
@@ -65,208 +55,6 @@ static int area_need(struct area *a, size_t bytes)
 	return 0;
 }
 
-/* --- stopping the world -------------------------------------------------- */
-
-struct stop_slot {
-	pid_t tid;
-	int blocked;		/* it blocks the signal: it cannot stop */
-	_Atomic uint32_t state; /* 0 asked, 1 stopped, 2 left */
-	int have_regs;
-	uintptr_t sp;
-	uint64_t regs[NGREG];
-};
-
-static struct area slots_mem;
-static struct stop_slot *slots;
-static size_t nslots;
-static _Atomic int scanning;
-static _Atomic uint32_t release_word;
-
-static long futex(_Atomic uint32_t *w, int op, uint32_t val, long ns)
-{
-	struct timespec ts = { ns / 1000000000l, ns % 1000000000l };
-
-	return syscall(SYS_futex, w, op, val, ns ? &ts : NULL, NULL, 0);
-}
-
-static int64_t mono_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000000000ll + ts.tv_nsec;
-}
-
-static int stop_signal(void)
-{
-	return SIGRTMAX - 1;
-}
-
-/* In each stopped thread: leave its registers, then wait to be let go. */
-static void on_stop(int sig, siginfo_t *info, void *uctx)
-{
-	int e = errno;
-	pid_t me = (pid_t)syscall(SYS_gettid);
-	const ucontext_t *uc = uctx;
-
-	(void)sig;
-	(void)info;
-	if (!atomic_load(&scanning))
-		goto out;
-	for (size_t i = 0; i < nslots; i++) {
-		struct stop_slot *s = &slots[i];
-
-		if (s->tid != me || atomic_load(&s->state) != 0)
-			continue;
-		memcpy(s->regs, uc->uc_mcontext.gregs, sizeof(s->regs));
-		s->sp = (uintptr_t)uc->uc_mcontext.gregs[REG_RSP];
-		s->have_regs = 1;
-		atomic_store(&s->state, 1);
-		futex(&s->state, FUTEX_WAKE_PRIVATE, 1, 0);
-		int64_t until = mono_ns() + HOLD_NS;
-
-		while (!atomic_load(&release_word) && mono_ns() < until)
-			futex(&release_word, FUTEX_WAIT_PRIVATE, 0, 50000000l);
-		atomic_store(&s->state, 2);
-		break;
-	}
-out:
-	errno = e;
-}
-
-/* Whether thread tid blocks sig (its SigBlk in /proc). */
-static int blocks_signal(pid_t tid, int sig)
-{
-	char path[64], buf[2048];
-	int fd, n;
-	ssize_t got;
-
-	n = snprintf(path, sizeof(path), "/proc/self/task/%d/status", tid);
-	if (n <= 0 || (fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
-		return 0;
-	got = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (got <= 0)
-		return 0;
-	buf[got] = 0;
-	const char *l = strstr(buf, "\nSigBlk:");
-
-	if (!l)
-		return 0;
-	l += 9;
-	while (*l == ' ' || *l == '\t')
-		l++;
-	uint64_t mask = hex64(&l);
-
-	return (mask >> (sig - 1)) & 1;
-}
-
-/* The ids of the process's threads but ours and the writer's. */
-static size_t list_tasks(pid_t self)
-{
-	char buf[4096];
-	int fd = open("/proc/self/task", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	size_t n = 0;
-	long got;
-
-	if (fd < 0)
-		return 0;
-	while ((got = syscall(SYS_getdents64, fd, buf, sizeof(buf))) > 0) {
-		for (long off = 0; off < got;) {
-			struct dirent64 *d = (struct dirent64 *)(buf + off);
-			long tid = 0;
-
-			off += d->d_reclen;
-			for (const char *c = d->d_name; *c; c++)
-				tid = *c >= '0' && *c <= '9'
-					      ? tid * 10 + (*c - '0')
-					      : -1;
-			if (tid <= 0 || tid == self ||
-			    tid == atomic_load(&perfshim_writer_tid))
-				continue;
-			if (area_need(&slots_mem, (n + 1) * sizeof(*slots)))
-				break;
-			slots = slots_mem.p;
-			memset(&slots[n], 0, sizeof(slots[n]));
-			slots[n].blocked =
-				blocks_signal((pid_t)tid, stop_signal());
-			slots[n++].tid = (pid_t)tid;
-		}
-	}
-	close(fd);
-	return n;
-}
-
-static struct sigaction saved_action;
-
-/* Returns how many threads did not stop in time. */
-static size_t stop_threads(pid_t self)
-{
-	struct sigaction sa;
-	size_t missed = 0;
-
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_sigaction = on_stop;
-	sa.sa_flags = SA_SIGINFO | SA_RESTART | SA_ONSTACK;
-	sigfillset(&sa.sa_mask);
-	atomic_store(&release_word, 0);
-	nslots = list_tasks(self);
-	sigaction(stop_signal(), &sa, &saved_action);
-	atomic_store(&scanning, 1);
-	for (size_t i = 0; i < nslots; i++)
-		if (!slots[i].blocked &&
-		    syscall(SYS_tgkill, getpid(), slots[i].tid, stop_signal()))
-			atomic_store(&slots[i].state, 2); /* gone already */
-	int64_t until = mono_ns() + STOP_WAIT_NS;
-
-	for (size_t i = 0; i < nslots; i++) {
-		if (slots[i].blocked) {
-			/* the writer (which blocks every signal) may not have
-			 * said who it is yet */
-			for (int k = 0; k < 200 && !perfshim_writer_tid; k++)
-				futex(&release_word, FUTEX_WAIT_PRIVATE, 0,
-				      100000);
-			if (slots[i].tid == atomic_load(&perfshim_writer_tid))
-				continue;
-			missed++;
-			continue;
-		}
-		while (atomic_load(&slots[i].state) == 0) {
-			int64_t left = until - mono_ns();
-
-			if (left <= 0)
-				break;
-			futex(&slots[i].state, FUTEX_WAIT_PRIVATE, 0,
-			      left < 10000000 ? left : 10000000);
-		}
-		if (!slots[i].have_regs && atomic_load(&slots[i].state) == 0)
-			missed++;
-	}
-	return missed;
-}
-
-static void release_threads(void)
-{
-	struct sigaction ign;
-
-	atomic_store(&release_word, 1);
-	futex(&release_word, FUTEX_WAKE_PRIVATE, INT_MAX, 0);
-	/* The slots are reused by the next scan: let everyone leave. */
-	int64_t until = mono_ns() + 200000000ll;
-
-	for (size_t i = 0; i < nslots; i++)
-		while (atomic_load(&slots[i].state) == 1 && mono_ns() < until)
-			sched_yield();
-	atomic_store(&scanning, 0);
-	/* A thread that blocks the signal must never take it later with
-	 * the default action (which ends the process): ignoring it drops
-	 * what is pending; then the program's own disposition is back. */
-	memset(&ign, 0, sizeof(ign));
-	ign.sa_handler = SIG_IGN;
-	sigaction(stop_signal(), &ign, NULL);
-	sigaction(stop_signal(), &saved_action, NULL);
-}
-
 /* --- the memory map --------------------------------------------------------- */
 
 enum {
@@ -283,6 +71,7 @@ enum {
 struct mapping {
 	uintptr_t lo, hi;
 	unsigned flags;
+	uintptr_t stack_from; /* the lowest sp of a thread in it, or 0 */
 };
 
 static struct area maps_text, maps_mem;
@@ -291,23 +80,7 @@ static size_t nmaps;
 
 static uintptr_t hex(const char **s)
 {
-	return (uintptr_t)hex64(s);
-}
-
-static uint64_t hex64(const char **s)
-{
-	uint64_t v = 0;
-
-	for (;; (*s)++) {
-		char c = **s;
-
-		if (c >= '0' && c <= '9')
-			v = v * 16 + (uint64_t)(c - '0');
-		else if (c >= 'a' && c <= 'f')
-			v = v * 16 + (uint64_t)(c - 'a' + 10);
-		else
-			return v;
-	}
+	return (uintptr_t)perfshim_hex(s);
 }
 
 static int read_maps(void)
@@ -458,6 +231,8 @@ struct block {
 	/* inside one readable mapping: may be read directly (a block whose
 	 * free the index missed may be gone) */
 	int mapped;
+	/* a thread's stack: what lies below its sp is dead, no content */
+	uint64_t live_from;
 };
 
 static struct area blocks_mem, stack_mem, out_mem;
@@ -531,8 +306,8 @@ static int collect_blocks(void)
 		const struct live_entry *e = &x->e[i];
 
 		if (e->addr && e->count > 0)
-			blocks[nblocks++] =
-				(struct block){ e->addr, e->size, 0, 0, 0 };
+			blocks[nblocks++] = (struct block){ .start = e->addr,
+							    .size = e->size };
 	}
 	sort_blocks(blocks, nblocks);
 	set_span();
@@ -722,14 +497,17 @@ static void scan_range(uintptr_t lo, uintptr_t hi, int libc, int clique_mode,
 static void scan_block_words(const struct block *b, int clique_mode,
 			     uint32_t clique, int prior_definite)
 {
-	if (careful || !b->mapped || b->size > sizeof(words)) {
-		scan_range(b->start, b->start + b->size, 0, clique_mode, clique,
-			   prior_definite);
+	uint64_t from =
+		b->live_from > b->start ? (b->live_from + 7) & ~7ull : b->start;
+	uint64_t end = b->start + b->size;
+
+	if (careful || !b->mapped || end - from > sizeof(words)) {
+		scan_range(from, end, 0, clique_mode, clique, prior_definite);
 		return;
 	}
-	const uint64_t *w = (const uint64_t *)(uintptr_t)b->start;
+	const uint64_t *w = (const uint64_t *)(uintptr_t)from;
 
-	for (size_t k = 0; k < b->size / 8; k++) {
+	for (size_t k = 0; k < (end - from) / 8; k++) {
 		uint64_t p;
 
 		memcpy(&p, w + k, 8);
@@ -855,6 +633,60 @@ static int dead_thread_stack(const struct mapping *m)
 	return 0;
 }
 
+/*
+ * The descriptor of a thread that has ended but may still be joined is a
+ * root: glibc keeps there what the thread returned, for pthread_join
+ * (memcheck finds it there too). Such descriptors are on glibc's list of
+ * stacks in use (those of joined or detached threads are on its cache
+ * list, no roots), a list in the loader's _rtld_global; glibc exports its
+ * place and the descriptor's layout for libthread_db.
+ */
+static struct {
+	uintptr_t used; /* the list's head, 0: unknown */
+	uint32_t list_off, tid_off, size;
+} glibc_threads;
+
+HIDDEN void perfshim_scan_init(void)
+{
+	const uint32_t *used, *list, *tid, *size;
+	const char *rtld;
+
+	rtld = dlsym(RTLD_DEFAULT, "_rtld_global");
+	used = dlsym(RTLD_DEFAULT, "_thread_db_rtld_global__dl_stack_used");
+	list = dlsym(RTLD_DEFAULT, "_thread_db_pthread_list");
+	tid = dlsym(RTLD_DEFAULT, "_thread_db_pthread_tid");
+	size = dlsym(RTLD_DEFAULT, "_thread_db_sizeof_pthread");
+	/* a field is { bits, count, offset } */
+	if (!rtld || !used || !list || !tid || !size || tid[0] != 32)
+		return;
+	glibc_threads.used = (uintptr_t)rtld + used[2];
+	glibc_threads.list_off = list[2];
+	glibc_threads.tid_off = tid[2];
+	glibc_threads.size = size[0];
+}
+
+static void scan_ended_joinable(void)
+{
+	uintptr_t head = glibc_threads.used;
+	uint64_t next;
+
+	if (!head || safe_read(head, &next, 8) != 8)
+		return;
+	/* (bounded: a thread may have been stopped changing the list) */
+	for (int n = 0; next != head && n < 1000000; n++) {
+		uintptr_t pd = (uintptr_t)next - glibc_threads.list_off;
+		int32_t tid;
+
+		if (safe_read(pd + glibc_threads.tid_off, &tid, 4) != 4)
+			return;
+		/* the kernel clears it when the thread ends */
+		if (!tid)
+			scan_root(pd, pd + glibc_threads.size, 0);
+		if (safe_read((uintptr_t)next, &next, 8) != 8)
+			return;
+	}
+}
+
 /* --- the record --------------------------------------------------------------- */
 
 static int emit(uint64_t ts, uint64_t flags, size_t stopped, size_t missed)
@@ -955,6 +787,166 @@ struct self_regs {
 
 enum scan_mode { FROM_API, AT_EXIT, IN_SIGNAL };
 
+/* What is not a root: the shim's own memory. */
+static void exclude_own(void)
+{
+	nexclude = 0;
+	exclude_add(perfshim_live.e,
+		    perfshim_live.cap * sizeof(*perfshim_live.e));
+	exclude_add(blocks_mem.p, blocks_mem.cap);
+	exclude_add(stack_mem.p, stack_mem.cap);
+	exclude_add(maps_text.p, maps_text.cap);
+	exclude_add(maps_mem.p, maps_mem.cap);
+	exclude_add(out_mem.p, out_mem.cap);
+	perfshim_own_regions(exclude_region);
+	for (struct thread_state *t = perfshim_threads(); t; t = t->next) {
+		exclude_add(t, sizeof(*t));
+		exclude_add(t->ring, t->ring_size);
+		exclude_add(t->altstack, 256 * 1024);
+	}
+	struct mapping *wm = mapping_of(perfshim_writer_stack);
+
+	if (perfshim_writer_stack && wm)
+		wm->flags |= M_SKIP;
+}
+
+/* Which blocks may be read directly; which mappings are malloc's. */
+static void mark_heap(void)
+{
+	for (size_t i = 0; i < nblocks; i++) {
+		const struct mapping *m = mapping_of(blocks[i].start);
+
+		blocks[i].mapped = m && (m->flags & M_R) &&
+				   blocks[i].start + blocks[i].size <= m->hi;
+	}
+	/* Mappings that hold live blocks are malloc's, not roots. */
+	for (size_t i = 0, j = 0; i < nmaps; i++) {
+		while (j < nblocks && blocks[j].start < maps[i].lo)
+			j++;
+		if (j < nblocks && blocks[j].start < maps[i].hi)
+			maps[i].flags |= M_HEAP;
+	}
+}
+
+/*
+ * The live part of a thread's stack, from sp up: to the end of the live
+ * block sp is in, when the program gave the thread memory it allocated
+ * (pthread_attr_setstack, makecontext), else to the end of the mapping
+ * (scanned once, from the lowest sp in it: see scan_stack_mappings).
+ * Nothing below sp is a root, not even the red zone: what is there is
+ * dead frames (the allocator's and the shim's own hold the addresses it
+ * just handled), as LeakSanitizer holds too.
+ */
+static void scan_stack(uintptr_t sp)
+{
+	ssize_t i = find_block(sp);
+	struct mapping *m;
+
+	if (i >= 0) {
+		struct block *b = &blocks[i];
+
+		/* when the block is reached, its dead part is no content */
+		if (!b->live_from || sp < b->live_from)
+			b->live_from = sp;
+		scan_root(sp, b->start + b->size, 0);
+		return;
+	}
+	m = mapping_of(sp);
+	if (m && (!m->stack_from || sp < m->stack_from))
+		m->stack_from = sp;
+}
+
+static void scan_stack_mappings(void)
+{
+	for (size_t i = 0; i < nmaps; i++) {
+		struct mapping *m = &maps[i];
+
+		if (!m->stack_from)
+			continue;
+		scan_root(m->stack_from, m->hi, 0);
+		m->flags |= M_STACK;
+	}
+}
+
+static void reach_root(uintptr_t p)
+{
+	reach(p, 1);
+}
+
+static void reach_words(const uint64_t *w, size_t n)
+{
+	for (size_t k = 0; k < n; k++)
+		reach(w[k], 1);
+	drain_marks(0, 0);
+}
+
+/*
+ * Roots 1: the stacks and registers of the scanning thread (live frames
+ * from stack_from, registers regs[0..nregs)) and of every stopped one.
+ * Returns how many threads did not stop.
+ */
+static size_t scan_threads(uintptr_t stack_from, const uint64_t *regs,
+			   int nregs, const struct stopped *th, size_t n)
+{
+	size_t missed = 0;
+
+	scan_stack(stack_from);
+	reach_words(regs, (size_t)nregs);
+	for (size_t i = 0; i < n; i++) {
+		if (!th[i].tid)
+			continue; /* it has ended */
+		if (!th[i].have_regs) {
+			missed++;
+			continue;
+		}
+		reach_words(th[i].regs, th[i].nwords);
+		scan_stack(th[i].sp);
+	}
+	scan_stack_mappings();
+	/* what a thread that has not started yet is to take */
+	perfshim_pending_args(reach_root);
+	drain_marks(0, 0);
+	return missed;
+}
+
+/*
+ * Roots 2: every other writable mapping that is not malloc's heap nor
+ * ours: module data and bss, the program's own mmaps, TLS.
+ */
+static void scan_mappings(size_t missed)
+{
+	for (size_t i = 0; i < nmaps; i++) {
+		const struct mapping *m = &maps[i];
+
+		if ((m->flags & (M_R | M_W)) != (M_R | M_W) ||
+		    (m->flags & (M_HEAP | M_SKIP | M_STACK)))
+			continue;
+		/* (a thread that did not stop may be running on it) */
+		if (!missed && dead_thread_stack(m))
+			continue;
+		scan_root(m->lo, m->hi, !!(m->flags & M_LIBC));
+	}
+	scan_ended_joinable();
+}
+
+/* Lost blocks: the first of each unreached clique is definite, what it
+ * reaches indirect. Returns the bytes lost. */
+static long classify_lost(void)
+{
+	long lost = 0;
+
+	for (size_t i = 0; i < nblocks; i++) {
+		if (blocks[i].state != UNREACHED)
+			continue;
+		push((uint32_t)i);
+		drain_marks(1, (uint32_t)i);
+	}
+	for (size_t i = 0; i < nblocks; i++)
+		if (blocks[i].state == UNREACHED || blocks[i].state == INDIRECT)
+			lost += (long)blocks[i].size;
+	return lost;
+}
+
 /*
  * The scan proper, for a thread whose live frames start at stack_from
  * and whose registers are regs[0..nregs). Returns the bytes found lost,
@@ -965,7 +957,9 @@ static long scan(uintptr_t stack_from, const uint64_t *regs, int nregs,
 {
 	pid_t self = (pid_t)syscall(SYS_gettid);
 	uint64_t flags = mode != FROM_API ? PERFSHIM_SCAN_AT_EXIT : 0;
-	long lost = -1;
+	struct stopped *th;
+	size_t nth, stopped = 0, missed = 0;
+	long lost;
 
 	if (!perfshim_live_enabled || !atomic_load(&perfshim_recording))
 		return -1;
@@ -981,8 +975,11 @@ static long scan(uintptr_t stack_from, const uint64_t *regs, int nregs,
 		perfshim_writer_lock();
 	}
 	have_swap = swap_configured();
-	size_t missed = stop_threads(self);
-
+	nth = perfshim_stop_others(mode != FROM_API, &th);
+	for (size_t i = 0; i < nth; i++) {
+		stopped += th[i].tid && th[i].have_regs;
+		missed += th[i].tid && !th[i].have_regs;
+	}
 	/* In a signal handler the heap may be broken: read it all safely. */
 	careful = missed > 0 || mode == IN_SIGNAL;
 	partial = 0;
@@ -994,109 +991,26 @@ static long scan(uintptr_t stack_from, const uint64_t *regs, int nregs,
 	if (perfshim_live.broken || atomic_load(&perfshim_lost_events))
 		partial = 1;
 	if (collect_blocks() || read_maps()) {
-		release_threads();
+		perfshim_release_others();
 		perfshim_writer_unlock();
 		return -1;
 	}
-	/* What is not a root. */
-	nexclude = 0;
-	exclude_add(perfshim_live.e,
-		    perfshim_live.cap * sizeof(*perfshim_live.e));
-	exclude_add(blocks_mem.p, blocks_mem.cap);
-	exclude_add(stack_mem.p, stack_mem.cap);
-	exclude_add(slots_mem.p, slots_mem.cap);
-	exclude_add(maps_text.p, maps_text.cap);
-	exclude_add(maps_mem.p, maps_mem.cap);
-	exclude_add(out_mem.p, out_mem.cap);
-	perfshim_own_regions(exclude_region);
-	for (struct thread_state *t = perfshim_threads(); t; t = t->next) {
-		exclude_add(t, sizeof(*t));
-		exclude_add(t->ring, t->ring_size);
-		exclude_add(t->altstack, 256 * 1024);
-	}
-	struct mapping *wm = mapping_of(perfshim_writer_stack);
-
-	if (perfshim_writer_stack && wm)
-		wm->flags |= M_SKIP;
-	for (size_t i = 0; i < nblocks; i++) {
-		const struct mapping *m = mapping_of(blocks[i].start);
-
-		blocks[i].mapped = m && (m->flags & M_R) &&
-				   blocks[i].start + blocks[i].size <= m->hi;
-	}
-	/* Mappings that hold live blocks are malloc's, not roots. */
-	for (size_t i = 0, j = 0; i < nmaps; i++) {
-		while (j < nblocks && blocks[j].start < maps[i].lo)
-			j++;
-		if (j < nblocks && blocks[j].start < maps[i].hi)
-			maps[i].flags |= M_HEAP;
-	}
-	/* Roots 1: the stacks (from the stack pointer up) and registers. */
-	struct mapping *sm = mapping_of(stack_from);
-
-	if (sm) {
-		scan_root(stack_from, sm->hi, 0);
-		sm->flags |= M_STACK;
-	}
-	for (int k = 0; k < nregs; k++)
-		reach(regs[k], 1);
-	drain_marks(0, 0);
-	size_t stopped = 0;
-
-	for (size_t i = 0; i < nslots; i++) {
-		struct stop_slot *s = &slots[i];
-
-		if (!s->have_regs)
-			continue;
-		stopped++;
-		for (int k = 0; k < NGREG; k++)
-			reach(s->regs[k], 1);
-		drain_marks(0, 0);
-		struct mapping *m = mapping_of(s->sp);
-
-		if (m && !(m->flags & M_STACK)) {
-			scan_root(s->sp - RED_ZONE < m->lo ? m->lo
-							   : s->sp - RED_ZONE,
-				  m->hi, 0);
-			m->flags |= M_STACK;
-		}
-	}
-	/* Roots 2: every other writable mapping that is not malloc's heap
-	 * nor ours: module data and bss, the program's own mmaps, TLS. */
-	for (size_t i = 0; i < nmaps; i++) {
-		const struct mapping *m = &maps[i];
-
-		if ((m->flags & (M_R | M_W)) != (M_R | M_W) ||
-		    (m->flags & (M_HEAP | M_SKIP | M_STACK)))
-			continue;
-		/* (a thread that did not stop may be running on it) */
-		if (!missed && dead_thread_stack(m))
-			continue;
-		scan_root(m->lo, m->hi, !!(m->flags & M_LIBC));
-	}
-	/* Lost blocks: the first of each unreached clique is definite, what
-	 * it reaches indirect. */
-	for (size_t i = 0; i < nblocks; i++) {
-		if (blocks[i].state != UNREACHED)
-			continue;
-		push((uint32_t)i);
-		drain_marks(1, (uint32_t)i);
-	}
+	exclude_own();
+	mark_heap();
+	scan_threads(stack_from, regs, nregs, th, nth);
+	scan_mappings(missed);
+	lost = classify_lost();
 	/* A fatal signal ends the process right after: the other threads
-	 * stay stopped (at most HOLD_NS), so that the heap the trace ends
+	 * stay stopped (at most 10 s), so that the heap the trace ends
 	 * with is the one the verdicts are about; unless one of them holds
 	 * the lock that writing the trace needs. */
 	if (mode != IN_SIGNAL || !perfshim_meta_free())
-		release_threads();
+		perfshim_release_others();
 	perfshim_writer_unlock();
 	if (missed)
 		flags |= PERFSHIM_SCAN_MISSED_THREADS;
 	if (partial)
 		flags |= PERFSHIM_SCAN_PARTIAL;
-	lost = 0;
-	for (size_t i = 0; i < nblocks; i++)
-		if (blocks[i].state == UNREACHED || blocks[i].state == INDIRECT)
-			lost += (long)blocks[i].size;
 	if (emit(ts, flags, stopped, missed) || emit_heads(ts))
 		lost = -1;
 	return lost;
@@ -1161,7 +1075,5 @@ HIDDEN void perfshim_scan_at_signal(const void *uctx)
 		return;
 	/* Where the signal came in: the interrupted frames and registers. */
 	memcpy(regs, uc->uc_mcontext.gregs, sizeof(regs));
-	uintptr_t sp = (uintptr_t)uc->uc_mcontext.gregs[REG_RSP];
-
-	scan(sp > RED_ZONE ? sp - RED_ZONE : sp, regs, NGREG, IN_SIGNAL);
+	scan((uintptr_t)uc->uc_mcontext.gregs[REG_RSP], regs, NGREG, IN_SIGNAL);
 }

@@ -76,6 +76,9 @@ struct shim_config {
 	int sample_hz;	    /* PERFSHIM_SAMPLE_HZ: CPU samples a second */
 	/* PERFSHIM_RSS_INTERVAL_MS (memory.c), 0: off */
 	unsigned rss_interval_ms;
+	/* PERFSHIM_SCAN_STOP=signal: the scan stops threads with a signal,
+	 * never with ptrace (stop.c) */
+	int scan_stop_signal;
 };
 
 enum { CLOCK_CHOICE_AUTO, CLOCK_CHOICE_MONOTONIC };
@@ -184,6 +187,25 @@ HIDDEN void perfshim_trace_fd_lock(sigset_t *saved);
 HIDDEN void perfshim_trace_fd_unlock(const sigset_t *saved);
 HIDDEN void perfshim_writer_start(void);
 HIDDEN void perfshim_unfinish(void);
+/*
+ * perfshim_writer_park - stop the writer thread (after a last pass) and
+ * wait until the kernel has let it go, for calls that need the process
+ * to have no thread but the program's. Until perfshim_writer_unpark(),
+ * each thread writes its events itself when its ring is full, and no
+ * writer starts. Returns 1 if it stopped the writer, 0 if there was
+ * nothing to do (already parked, or a child that shares our memory).
+ * May block (5 s at most); not in signal handlers.
+ */
+HIDDEN int perfshim_writer_park(void);
+HIDDEN void perfshim_writer_unpark(void);
+HIDDEN int perfshim_writer_is_parked(void);
+/*
+ * perfshim_detach - finish the trace (END: "stopped") and leave the
+ * process for good: no writer, no event, no system call of the shim's
+ * after it (for seccomp). Returns 0, or -1 in a child that shares the
+ * parent's memory (vfork, CLONE_VM), where nothing may be changed.
+ */
+HIDDEN int perfshim_detach(void);
 /* For the scan (scan.c): hold off the writer's passes; the thread list
  * (stable while held); the writer thread's id and an address on its
  * stack, to leave it alone. */
@@ -270,6 +292,20 @@ extern HIDDEN uintptr_t perfshim_self_lo, perfshim_self_hi;
 static inline int perfshim_in_shim(uintptr_t ip)
 {
 	return ip - perfshim_self_lo < perfshim_self_hi - perfshim_self_lo;
+}
+/*
+ * Interposers that call the program back (dl_iterate_phdr) go in their
+ * own section: their frames sit in the middle of a program's stack, so a
+ * walk goes on through them, where the shim's other frames in a stack
+ * after the program's (main's wrapper, a thread's start) are its bottom.
+ */
+#define PASS_THROUGH __attribute__((section("perfshim_through"), noinline))
+extern HIDDEN const char __start_perfshim_through[], __stop_perfshim_through[];
+
+static inline int perfshim_through(uintptr_t ip)
+{
+	return ip - (uintptr_t)__start_perfshim_through <
+	       (uintptr_t)(__stop_perfshim_through - __start_perfshim_through);
 }
 HIDDEN void perfshim_modules_self_range(void);
 HIDDEN void perfshim_modules_check(uint64_t ip);
@@ -364,14 +400,56 @@ HIDDEN int perfshim_stderr_original(void);
  * EFBIG past RLIMIT_FSIZE, and never raises SIGXFSZ for it. */
 HIDDEN ssize_t perfshim_write_file(int fd, const void *p, size_t n);
 
+/*
+ * phdr.c: the dl_iterate_phdr interposer. A dl_iterate_phdr from libunwind
+ * inside the shim's unwinds (in_unwind set) never waits for the loader's
+ * lock while the program walks the loaded objects: it reports nothing and
+ * sets perfshim_phdr_refused (never cleared here), so the unwind stops
+ * short. perfshim_in_phdr is the depth of this thread's program walks
+ * (the loader's lock may be held). Async-signal-safe where libunwind
+ * calls it; a program walk may wait briefly for the shim's walks inside.
+ */
+extern HIDDEN __thread int perfshim_in_phdr;
+extern HIDDEN __thread int perfshim_phdr_refused;
+/* At start, before any unwind: find the real dl_iterate_phdr. */
+HIDDEN void perfshim_phdr_init(void);
+/* In a forked child: only this thread's walks are left. */
+HIDDEN void perfshim_phdr_after_fork(void);
+
+/*
+ * init.c: the program's threads, for the writer's lifecycle. Around
+ * pthread_create (not for the shim's own threads): born before, unborn
+ * if it failed, started first thing in the new thread.
+ */
+HIDDEN void perfshim_thread_born(void);
+HIDDEN void perfshim_thread_unborn(void);
+HIDDEN void perfshim_thread_started(void);
+/* How many threads the program has (its pthreads; 1 at start). */
+HIDDEN int perfshim_program_threads(void);
+
+/* sandbox.c: resolve what its interposers call, at start. */
+HIDDEN void perfshim_sandbox_init(void);
+
 /* signals.c */
 HIDDEN void perfshim_signals_init(void);
+/* Give every signal back to the program's disposition, for good
+ * (seccomp: no handler of ours may run after it). */
+HIDDEN void perfshim_signals_release(void);
 
 /* sampler.c: CPU-time sampling (SIGPROF on each thread's CPU clock). */
 HIDDEN void perfshim_sampler_init(void);
+/* perfshim_pending_args - call fn with the argument of each thread that
+ * pthread_create() made but that has not started yet (for the scan). */
+HIDDEN void perfshim_pending_args(void (*fn)(uintptr_t arg));
 /* Non-zero while this thread runs the SIGPROF handler. */
 extern HIDDEN __thread int perfshim_in_handler;
 HIDDEN void perfshim_sampler_after_fork(void);
+/*
+ * Stop sampling for good: delete every thread's timer, consume a SIGPROF
+ * pending on this thread, and give SIGPROF back to the program (seccomp:
+ * no signal of ours may come after it). Writes nothing.
+ */
+HIDDEN void perfshim_sampler_release(void);
 /* The program's sigaction(SIGPROF, ...), routed here by signals.c. */
 struct sigaction;
 HIDDEN int perfshim_sampler_sigaction(const struct sigaction *act,

@@ -336,3 +336,15 @@ EXPORT sighandler_t sigset(int sig, sighandler_t h)
 		return SIG_ERR;
 	return sigismember(&was, sig) ? SIG_HOLD : old.sa_handler;
 }
+
+/* Hand every signal back to the program's own disposition, for good. */
+HIDDEN void perfshim_signals_release(void)
+{
+	for (int sig = 1; sig < NSIG; sig++) {
+		if (!managed[sig])
+			continue;
+		managed[sig] = 0;
+		if (ours[sig] && !real_sigaction(sig, &app[sig], NULL))
+			ours[sig] = 0;
+	}
+}

@@ -153,6 +153,7 @@ HIDDEN void perfshim_stack_init(void)
 		return;
 	frame_kind = reserve(sizeof(*frame_kind) << FRAME_BITS);
 	pos_keys_init();
+	perfshim_phdr_init();
 	unw_set_caching_policy(unw_local_addr_space, UNW_CACHE_PER_THREAD);
 }
 
@@ -356,7 +357,9 @@ static int fp_checked(struct thread_state *t, void **buf, int max)
 		if (!ip)
 			return -1;
 		buf[n++] = (void *)ip;
-		if (perfshim_in_shim(ip)) {
+		if (perfshim_through(ip)) {
+			outside = 1; /* ours, with a frame pointer */
+		} else if (perfshim_in_shim(ip)) {
 			if (outside)
 				return n; /* main's wrapper: the bottom */
 		} else {
@@ -516,8 +519,11 @@ HIDDEN uint32_t perfshim_stack_intern(struct thread_state *t,
 	for (end = skip; end < n; end++) {
 		uintptr_t ip = (uintptr_t)buf[end];
 
-		if (perfshim_in_shim(ip))
-			break;
+		if (perfshim_in_shim(ip)) {
+			if (!perfshim_through(ip))
+				break;
+			continue; /* not a frame of the program's */
+		}
 		h += ip * k[end];
 	}
 	if (end <= skip)
@@ -535,7 +541,8 @@ HIDDEN uint32_t perfshim_stack_intern(struct thread_state *t,
 	uint32_t id = 0;
 
 	for (int i = end - 1; i >= skip; i--)
-		id = intern(id, (uintptr_t)buf[i], ep);
+		if (!perfshim_through((uintptr_t)buf[i]))
+			id = intern(id, (uintptr_t)buf[i], ep);
 	c->hash = h;
 	c->epoch = ep;
 	c->id = id;

@@ -64,6 +64,21 @@ static _Atomic int wake_pending;
 static _Atomic int finished; /* END written: later events are flushed at once */
 static _Atomic int fatal_once;
 static __thread int is_writer;
+/* 1: the writer was stopped on purpose (perfshim_writer_park): the
+ * threads write their events themselves, and none starts a writer. */
+static _Atomic int writer_parked;
+/* 1: the shim has left this process for good (seccomp, or a copy of the
+ * process that is not ours): no thread, no write, no system call. */
+static _Atomic int detached;
+/*
+ * The process the trace is of, and a page that says so which a fork
+ * wipes (MADV_WIPEONFORK): a child that no fork handler saw (a raw
+ * clone() or fork system call) finds a pid not its own and a zero here
+ * in its copy of our memory, or the parent's pid if it shares the
+ * parent's memory (CLONE_VM).
+ */
+static pid_t owner_pid;
+static pid_t *owner_page;
 
 /* Growable byte buffers in memory of our own (never the program's heap). */
 struct mbuf {
@@ -76,6 +91,11 @@ static void stage(uint8_t tag, const uint8_t *payload, size_t len);
 static uint32_t nodes_written = 1;
 static uint64_t last_write_ns;
 static ZSTD_CCtx *cctx;
+static int zstd_level; /* the level frames are compressed at now */
+/* A thread found its ring full while the writer ran: the writer is
+ * slower than the program, and compresses faster from then on. */
+static _Atomic int writer_behind;
+static void set_level(int level);
 
 static int mbuf_reserve(struct mbuf *b, size_t more)
 {
@@ -239,6 +259,50 @@ static void stop_tracing(const char *why, int err)
 	trace_fd = -1;
 }
 
+static void own_process(void)
+{
+	owner_pid = getpid();
+	if (!owner_page) {
+		owner_page = perfshim_map(4096);
+		if (owner_page && madvise(owner_page, 4096, MADV_WIPEONFORK)) {
+			perfshim_unmap(owner_page, 4096);
+			owner_page = NULL;
+		}
+	}
+	if (owner_page)
+		*owner_page = owner_pid;
+}
+
+enum { OURS, COPY, SHARED };
+
+/*
+ * Whose process this is: OURS, a COPY of ours (its memory is its own,
+ * the trace and the writer are the parent's), or a child that SHARES our
+ * memory (and so our writer). A system call: for slow paths only.
+ */
+static int whose_process(void)
+{
+	if (!owner_pid || getpid() == owner_pid)
+		return OURS; /* (0: nothing was ever traced) */
+	return owner_page && *owner_page == owner_pid ? SHARED : COPY;
+}
+
+/* In a COPY: leave it untraced, never touching the parent's file (the
+ * descriptor stays open: the table may be shared, CLONE_FILES). */
+static void leave_copy(void)
+{
+	int was = atomic_exchange(&perfshim_recording, 0);
+
+	if (atomic_exchange(&detached, 1))
+		return;
+	trace_fd = -1;
+	if (was)
+		perfshim_say("process %d was made by a clone() or fork "
+			     "system call that the shim cannot follow; it "
+			     "runs untraced",
+			     (int)getpid());
+}
+
 /*
  * The trace's number is the program's to dup2() onto at any moment: the
  * dup2() interposers move the trace out of the way first. Checking and
@@ -330,6 +394,10 @@ static void write_frame(void)
 	size_t bound = ZSTD_compressBound(staging.len);
 
 	packed.len = 0;
+	/* Never make the program wait for a slow level: level 1 keeps up
+	 * with any program we measured (see BENCHMARKS.md). */
+	if (cctx && zstd_level > 1 && atomic_exchange(&writer_behind, 0))
+		set_level(1);
 	if (!cctx || mbuf_reserve(&packed, bound)) {
 		stop_tracing("out of memory", 0);
 		staging.len = 0;
@@ -587,14 +655,86 @@ static void start_writer(void)
 	pthread_attr_init(&a);
 	pthread_attr_setdetachstate(&a, PTHREAD_CREATE_DETACHED);
 	pthread_attr_setstacksize(&a, 256 * 1024);
+	perfshim_guard++; /* not a thread of the program's */
 	if (pthread_create(&writer_thread, &a, writer_main, NULL))
 		atomic_store(&writer_running, 0);
+	perfshim_guard--;
 	pthread_attr_destroy(&a);
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 }
 
 HIDDEN _Atomic pid_t perfshim_writer_tid;
 HIDDEN uintptr_t perfshim_writer_stack;
+
+/*
+ * Stop the writer thread, after one last pass, and wait until the kernel
+ * has let it go: then glibc no longer counts it (a last thread's exit
+ * ends the process) nor does the kernel (unshare and setns see one
+ * thread). Waits 5 s at most.
+ */
+static void writer_halt(void)
+{
+	struct timespec pause = { 0, 100000 };
+	pid_t tid = 0;
+
+	if (!atomic_load(&writer_running))
+		return;
+	/* It says who it is first thing (or its start failed). */
+	for (int i = 0; i < 50000 && atomic_load(&writer_running); i++) {
+		tid = atomic_load(&perfshim_writer_tid);
+		if (tid)
+			break;
+		nanosleep(&pause, NULL);
+	}
+	atomic_store(&writer_stop, 1);
+	atomic_fetch_add(&wake_word, 1);
+	syscall(SYS_futex, &wake_word, FUTEX_WAKE_PRIVATE, 1, NULL, NULL, 0);
+	for (int i = 0; tid && i < 50000; i++) {
+		if (syscall(SYS_tgkill, getpid(), tid, 0) && errno == ESRCH)
+			break;
+		nanosleep(&pause, NULL);
+	}
+	atomic_store(&perfshim_writer_tid, 0);
+	atomic_store(&writer_running, 0);
+}
+
+static pthread_mutex_t park_lock = PTHREAD_MUTEX_INITIALIZER;
+
+HIDDEN int perfshim_writer_park(void)
+{
+	int e = errno, done = 0;
+
+	/* A child that shares our memory has none of our threads: nothing
+	 * to do, and nothing of the parent's to touch. */
+	if (atomic_load(&detached) || whose_process() != OURS)
+		return 0;
+	pthread_mutex_lock(&park_lock);
+	if (!atomic_exchange(&writer_parked, 1)) {
+		writer_halt();
+		done = 1;
+	}
+	pthread_mutex_unlock(&park_lock);
+	errno = e;
+	return done;
+}
+
+HIDDEN void perfshim_writer_unpark(void)
+{
+	int e = errno;
+
+	pthread_mutex_lock(&park_lock);
+	atomic_store(&writer_parked, 0);
+	if (atomic_load(&perfshim_recording) && !atomic_load(&finished) &&
+	    !atomic_load(&detached))
+		start_writer();
+	pthread_mutex_unlock(&park_lock);
+	errno = e;
+}
+
+HIDDEN int perfshim_writer_is_parked(void)
+{
+	return atomic_load(&writer_parked);
+}
 
 HIDDEN void perfshim_writer_lock(void)
 {
@@ -631,18 +771,38 @@ HIDDEN struct thread_state *perfshim_threads(void)
 	return atomic_load(&threads);
 }
 
-/* No writer (after fork, after the END): the producer writes itself. */
+/* No writer (parked, after the END): the producer writes itself. */
 static void flush_here(void)
 {
+	if (whose_process() == COPY) {
+		leave_copy();
+		return;
+	}
 	pthread_mutex_lock(&pass_lock);
 	pass(1);
 	pthread_mutex_unlock(&pass_lock);
 }
 
+/* Whether the writer thread is there to drain (a SHARED child's parent
+ * may have ended, and the writer with it). */
+static int writer_alive(void)
+{
+	pid_t tid = atomic_load(&perfshim_writer_tid);
+
+	return !tid || !syscall(SYS_tgkill, owner_pid, tid, 0);
+}
+
 static void ring_full(struct thread_state *t, size_t len)
 {
 	struct timespec pause = { 0, 200000 };
+	int whose = whose_process();
 
+	if (whose == COPY)
+		leave_copy();
+	if (whose == COPY || atomic_load(&detached))
+		return; /* the event is lost; nothing is waited for */
+	if (whose == SHARED && !writer_alive())
+		return;
 	if (atomic_load(&finished) || !atomic_load(&writer_running)) {
 		flush_here();
 		t->tail_seen = atomic_load(&t->tail);
@@ -650,6 +810,7 @@ static void ring_full(struct thread_state *t, size_t len)
 	}
 	/* Wait for the writer, but never forever: a program stuck on us is
 	 * worse than a lost event. */
+	atomic_store(&writer_behind, 1);
 	for (int i = 0; i < 10000; i++) {
 		wake_writer();
 		t->tail_seen =
@@ -664,8 +825,15 @@ static void late_event(void)
 {
 	/* After the END, each event is written as it happens: the process
 	 * is in its last destructors and may vanish at any moment. */
-	if (!is_writer)
+	if (!is_writer && !atomic_load(&detached))
 		flush_here();
+}
+
+/* Events, but no writer: a forked child's first event starts one. */
+static void writer_missing(void)
+{
+	if (!atomic_load(&writer_parked) && !atomic_load(&detached))
+		start_writer();
 }
 
 HIDDEN void perfshim_emit(struct thread_state *t, const uint8_t *rec,
@@ -702,7 +870,7 @@ HIDDEN void perfshim_emit(struct thread_state *t, const uint8_t *rec,
 	}
 	if (UNLIKELY(!atomic_load_explicit(&writer_running,
 					   memory_order_relaxed)))
-		start_writer(); /* first event of a forked child */
+		writer_missing();
 	if (UNLIKELY(head + len - t->tail_seen > t->ring_size / 2)) {
 		t->tail_seen =
 			atomic_load_explicit(&t->tail, memory_order_acquire);
@@ -713,6 +881,8 @@ HIDDEN void perfshim_emit(struct thread_state *t, const uint8_t *rec,
 
 static void thread_key_dtor(void *p)
 {
+	if (atomic_load(&detached))
+		return; /* not even sigaltstack(): seccomp may forbid it */
 	perfshim_guard++;
 	perfshim_thread_exit(p);
 	perfshim_guard--;
@@ -785,6 +955,12 @@ HIDDEN struct thread_state *perfshim_thread_get(void)
 
 	if (t)
 		return t;
+	if (atomic_load(&detached))
+		return NULL;
+	if (whose_process() == COPY) {
+		leave_copy(); /* our locks may be held by the parent's threads */
+		return NULL;
+	}
 	t = map(sizeof(*t));
 	if (!t)
 		return NULL;
@@ -937,6 +1113,21 @@ static void write_header(void)
 		write_all(body, e.len);
 }
 
+/* Between frames only (zstd keeps it for the next ZSTD_compress2). */
+static void set_level(int level)
+{
+	zstd_level = level;
+	ZSTD_CCtx_setParameter(cctx, ZSTD_c_compressionLevel, level);
+	/*
+	 * Level 1 hashes into 2^14 slots for our 1 MiB frames. Event data is
+	 * mostly short matches far apart (a block's address recurs when it
+	 * is freed): 2^16 slots find 7% more of them for 4% more time, and
+	 * the smaller file takes less time to write. Not at the negative
+	 * levels: who picks one wants speed (--fast=3 would lose 20% of it).
+	 */
+	ZSTD_CCtx_setParameter(cctx, ZSTD_c_hashLog, level == 1 ? 16 : 0);
+}
+
 static int setup_zstd(void)
 {
 	ZSTD_customMem mem = { zalloc, zfree, NULL };
@@ -945,17 +1136,7 @@ static int setup_zstd(void)
 		cctx = ZSTD_createCCtx_advanced(mem);
 	if (!cctx)
 		return -1;
-	ZSTD_CCtx_setParameter(cctx, ZSTD_c_compressionLevel,
-			       perfshim_cfg.zstd_level);
-	/*
-	 * Level 1 hashes into 2^14 slots for our 1 MiB frames. Event data is
-	 * mostly short matches far apart (a block's address recurs when it
-	 * is freed): 2^16 slots find 7% more of them for 4% more time, and
-	 * the smaller file takes less time to write. Not at the negative
-	 * levels: who picks one wants speed (--fast=3 would lose 20% of it).
-	 */
-	if (perfshim_cfg.zstd_level == 1)
-		ZSTD_CCtx_setParameter(cctx, ZSTD_c_hashLog, 16);
+	set_level(perfshim_cfg.zstd_level);
 	ZSTD_CCtx_setParameter(cctx, ZSTD_c_checksumFlag, 1);
 	ZSTD_CCtx_setParameter(cctx, ZSTD_c_contentSizeFlag, 1);
 	return 0;
@@ -991,6 +1172,7 @@ HIDDEN int perfshim_writer_open(void)
 	clock_start();
 	if (pthread_key_create(&thread_key, thread_key_dtor))
 		return -1;
+	own_process();
 	if (open_trace())
 		return -1;
 	if (setup_zstd()) {
@@ -1058,7 +1240,11 @@ static void stage_end(int how, int status, const struct end_totals *s)
  */
 HIDDEN void perfshim_finish(int how, int status)
 {
-	if (trace_fd < 0 || is_writer)
+	if (trace_fd < 0 || is_writer || atomic_load(&detached))
+		return;
+	/* Not in a child that the fork handlers never saw, nor in a vfork
+	 * child: the trace is the parent's. */
+	if (whose_process() != OURS)
 		return;
 	perfshim_profile_finish(how);
 	atomic_store(&writer_stop, 1);
@@ -1091,12 +1277,42 @@ HIDDEN void perfshim_finish(int how, int status)
 	pthread_mutex_unlock(&pass_lock);
 }
 
+HIDDEN int perfshim_detach(void)
+{
+	int e = errno;
+
+	switch (whose_process()) {
+	case COPY:
+		leave_copy();
+		return 0;
+	case SHARED:
+		return -1;
+	}
+	perfshim_finish(PERFSHIM_END_STOPPED, 0);
+	atomic_store(&perfshim_recording, 0);
+	atomic_store(&detached, 1);
+	pthread_mutex_lock(&park_lock);
+	atomic_store(&writer_parked, 1);
+	writer_halt();
+	pthread_mutex_unlock(&park_lock);
+	/* Late events of other threads may still be in a pass. */
+	pthread_mutex_lock(&pass_lock);
+	if (trace_fd >= 0)
+		close(trace_fd);
+	trace_fd = -1;
+	pthread_mutex_unlock(&pass_lock);
+	errno = e;
+	return 0;
+}
+
 /* exec failed: the process goes on, and so does its trace. */
 HIDDEN void perfshim_unfinish(void)
 {
+	/* The old writer saw writer_stop: let it go before the new one. */
+	writer_halt();
 	atomic_store(&finished, 0);
-	atomic_store(&writer_running, 0);
-	start_writer();
+	if (!atomic_load(&writer_parked))
+		start_writer();
 	perfshim_profile_unfinish();
 }
 
@@ -1158,6 +1374,7 @@ HIDDEN void perfshim_after_fork_child(void)
 	struct thread_state *self = perfshim_self;
 	int was_recording = atomic_load(&perfshim_recording);
 
+	own_process();
 	perfshim_unwind_fork_end();
 
 	pthread_mutex_init(&pass_lock, NULL);
@@ -1168,6 +1385,8 @@ HIDDEN void perfshim_after_fork_child(void)
 	atomic_store(&writer_stop, 0);
 	atomic_store(&finished, 0);
 	atomic_store(&wake_pending, 0);
+	atomic_store(&writer_parked, 0);
+	atomic_store(&perfshim_writer_tid, 0);
 	for (struct thread_state *t = atomic_load(&threads), *next; t;
 	     t = next) {
 		next = t->next;

@@ -1,13 +1,16 @@
 #!/bin/sh
 # install-deps.sh - install the Debian packages perfshim builds and tests with.
 # Run by make when a dependency is missing; needs root (or sudo) and apt.
+# Arguments: more packages to install (make test-exports: golang-go).
 set -e
 need=""
+for p in "$@"; do need="$need $p"; done
 have_pc() { pkg-config --exists "$1" 2>/dev/null; }
 command -v pkg-config >/dev/null 2>&1 || need="$need pkg-config"
 have_pc libunwind || need="$need libunwind-dev"
 have_pc libdw || need="$need libdw-dev libelf-dev"
 have_pc libzstd || need="$need libzstd-dev"
+have_pc zlib || need="$need zlib1g-dev"
 command -v jq >/dev/null 2>&1 || need="$need jq"
 command -v prove >/dev/null 2>&1 || need="$need perl"
 command -v g++ >/dev/null 2>&1 || need="$need g++"

@@ -1,0 +1,85 @@
+#!/bin/sh
+
+test_description='the writer thread never outlives the program: pthread_exit from main, children no fork handler saw'
+
+. "$(dirname "$0")/test-lib.sh"
+
+# traced PREFIX DIR PROG - PROG under the shim, its traces in DIR, under a
+# time limit (a hang fails), captured as in capture.
+traced () {
+	mkdir -p "$2" &&
+	capture "$1" timeout -k 5 60 env LD_PRELOAD="$SHIM" \
+		PERFSHIM_OUTPUT="$2/t.%p.zst" "$3"
+}
+
+# summary_of TRACE SUMMARY - the analyzer's summary, with no complaint.
+summary_of () {
+	analyze "$1" >"$2" 2>"$2.warn" &&
+	! grep "cut short" "$2.warn" &&
+	! grep "cut short" "$2"
+}
+
+# count_of SUMMARY WHAT - the number on the summary's WHAT line.
+count_of () {
+	sed -n "s/^$2: *\([0-9]*\).*/\1/p" "$1"
+}
+
+test_expect_success 'main() calls pthread_exit: the last thread ends the process, atexit runs, status 0' '
+	capture pexit.native "$PROGS/probe_pthread_exit_main" &&
+	traced pexit.shim tr-pexit "$PROGS/probe_pthread_exit_main" &&
+	test_same_run pexit.native pexit.shim &&
+	test_cmp_str status 0 "$(cat pexit.shim.code)" &&
+	grep "atexit ran after 3 threads" pexit.shim.out
+'
+
+test_expect_success 'its trace ends cleanly with status 0 and holds every thread'"'"'s allocations' '
+	summary_of "$(only_trace tr-pexit)" pexit.summary &&
+	ended_cleanly pexit.summary &&
+	ended_line pexit.summary | grep -w "status 0" &&
+	test_cmp_str threads 4 "$(count_of pexit.summary threads)" &&
+	n=$(count_of pexit.summary "allocation calls") &&
+	test "$n" -ge 120000 && test "$n" -le 120100 &&
+	f=$(count_of pexit.summary frees) &&
+	test "$f" -ge 120000 && test "$f" -le "$n"
+'
+
+test_expect_success 'the exit scan does not wait for the ended main thread' '
+	analyze "$(only_trace tr-pexit)" --leaks >pexit.leaks 2>&1 &&
+	! grep "did not stop for the last scan" pexit.leaks
+'
+
+test_expect_success 'main() calls pthread_exit, the last thread exit(5)s: status 5 in the trace' '
+	capture pexit5.native "$PROGS/probe_pthread_exit_status" &&
+	traced pexit5.shim tr-pexit5 "$PROGS/probe_pthread_exit_status" &&
+	test_same_run pexit5.native pexit5.shim &&
+	test_cmp_str status 5 "$(cat pexit5.shim.code)" &&
+	summary_of "$(only_trace tr-pexit5)" pexit5.summary &&
+	ended_cleanly pexit5.summary &&
+	ended_line pexit5.summary | grep -w "status 5"
+'
+
+test_expect_success 'raw clone(), SYS_fork, SYS_clone children: no hang, same output' '
+	capture clone.native "$PROGS/probe_raw_clone" &&
+	traced clone.shim tr-clone "$PROGS/probe_raw_clone" &&
+	test_cmp clone.native.out clone.shim.out &&
+	test_cmp clone.native.code clone.shim.code
+'
+
+test_expect_success 'the three copied children run untraced, each says so once, no file of theirs' '
+	grep -c "made by a clone() or fork system call that the shim cannot follow" \
+		clone.shim.err >count &&
+	echo 3 >expect &&
+	test_cmp expect count &&
+	only_trace tr-clone
+'
+
+test_expect_success 'the parent trace is whole: its own and its CLONE_VM children'"'"'s 2400000 allocations' '
+	summary_of "$(only_trace tr-clone)" clone.summary &&
+	ended_cleanly clone.summary &&
+	ended_line clone.summary | grep -w "status 0" &&
+	n=$(count_of clone.summary "allocation calls") &&
+	test "$n" -ge 2400000 && test "$n" -le 2400100 &&
+	test_cmp_str frees "$n" "$(count_of clone.summary frees)"
+'
+
+test_done

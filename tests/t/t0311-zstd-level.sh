@@ -1,0 +1,65 @@
+#!/bin/sh
+
+test_description='a slow PERFSHIM_ZSTD_LEVEL never stalls the program'
+
+. "$(dirname "$0")/test-lib.sh"
+
+# Known truth: tests/programs/threads.c (4 threads churning 100000
+# malloc/free pairs each, then producers and consumers handing blocks
+# over; 200 blocks of 32 bytes leak at LEAK:thread).
+
+# best_ms OUT LEVEL - the fastest of three traced runs of threads at zstd
+# LEVEL, in ms, into OUT; their stderr in OUT.err.
+best_ms () {
+	best_=
+	for i in 1 2 3
+	do
+		mkdir -p "tr-$1-$i" &&
+		t0_=$(date +%s%N) &&
+		timeout -k 5 120 env LD_PRELOAD="$SHIM" PERFSHIM_ZSTD_LEVEL=$2 \
+			PERFSHIM_OUTPUT="tr-$1-$i/t.zst" "$PROGS/threads" 2>"$1.err" &&
+		t1_=$(date +%s%N) &&
+		ms_=$(( (t1_ - t0_) / 1000000 )) &&
+		if test -z "$best_" || test $ms_ -lt $best_
+		then
+			best_=$ms_
+		fi || return 1
+	done &&
+	echo $best_ >"$1"
+}
+
+test_expect_success 'level 19 is taken as 9, and the shim says so once' '
+	mkdir one &&
+	capture l19 env LD_PRELOAD="$SHIM" PERFSHIM_ZSTD_LEVEL=19 \
+		PERFSHIM_OUTPUT=one/t.zst "$PROGS/exit_status" exit 3 &&
+	capture native "$PROGS/exit_status" exit 3 &&
+	test_cmp native.out l19.out &&
+	test_cmp native.code l19.code &&
+	grep "^perfshim: " l19.err >said &&
+	echo "perfshim: PERFSHIM_ZSTD_LEVEL=19 is too slow to keep up with the program; using 9" >expect &&
+	test_cmp expect said
+'
+
+test_expect_success 'levels up to 9 are used as given, silently' '
+	mkdir nine &&
+	capture l9 env LD_PRELOAD="$SHIM" PERFSHIM_ZSTD_LEVEL=9 \
+		PERFSHIM_OUTPUT=nine/t.zst "$PROGS/exit_status" exit 3 &&
+	test_cmp native.err l9.err
+'
+
+test_expect_success 'a multithreaded churn at level 19 takes about as long as at level 1' '
+	best_ms ms1 1 &&
+	best_ms ms19 19 &&
+	echo "level 1: $(cat ms1) ms, level 19: $(cat ms19) ms" &&
+	test $(cat ms19) -le $(( 4 * $(cat ms1) + 200 ))
+'
+
+test_expect_success 'the level-19 trace is whole: every allocation, the leak found' '
+	leaks_json tr-ms19-1/t.zst l19.json &&
+	check_leak l19.json threads.c thread 6400 200 &&
+	analyze tr-ms19-1/t.zst >s 2>w &&
+	! grep "cut short" s w &&
+	ended_cleanly s
+'
+
+test_done
