@@ -329,6 +329,7 @@ $(B)/man/%: man/% Makefile
 
 # build/perfshim runs the build's library and analyzer, next to it.
 $(B)/perfshim: tools/perfshim Makefile
+	@mkdir -p $(@D)
 	$(Q)sed 's|^librel=$$|librel=.|' $< >$@ && chmod 755 $@
 
 install: all $(GEN_MAN)

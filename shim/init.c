@@ -171,14 +171,14 @@ static void absolute_preload(void)
 /* 1 while this thread is in daemon(): see daemon() below. */
 static __thread int in_daemon;
 static int daemon_parent_ended;
-static void quick_end(int status);
+static int quick_end(int status, sigset_t *saved);
 
 static void fork_parent(void)
 {
 	perfshim_fork_parent();
 	if (in_daemon) {
 		daemon_parent_ended = 1;
-		quick_end(0);
+		quick_end(0, NULL);
 	}
 }
 
@@ -299,6 +299,22 @@ out:
 }
 
 /*
+ * The shim's work at the end (the exit scan, the last pass) happens where,
+ * natively, the process has already ended: a signal sent then must not
+ * change how it ends (python's multiprocessing sends SIGTERM to workers
+ * leaving by _exit), nor interrupt the scan on the thread that holds the
+ * writer's lock. Blocked, it dies with the process. saved, if not NULL,
+ * gets the mask to restore when the program's code runs again.
+ */
+static void hold_signals(sigset_t *saved)
+{
+	sigset_t all;
+
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, saved);
+}
+
+/*
  * The shim is loaded before the program, so this runs after the
  * program's own destructors and atexit handlers: their frees are in.
  */
@@ -307,6 +323,7 @@ __attribute__((destructor)) static void perfshim_fini(void)
 	if (!atomic_load(&perfshim_recording) || foreign_process())
 		return;
 	perfshim_guard++;
+	hold_signals(NULL);
 	perfshim_modules_scan();
 	perfshim_scan_at_exit();
 	perfshim_finish(PERFSHIM_END_EXIT, exit_status);
@@ -374,14 +391,17 @@ EXPORT void exit(int status)
 	__builtin_unreachable();
 }
 
-static void quick_end(int status)
+/* Returns 1 when it blocked the signals (saved then holds the mask). */
+static int quick_end(int status, sigset_t *saved)
 {
-	if (atomic_load(&perfshim_recording) && !foreign_process()) {
-		perfshim_guard++;
-		perfshim_scan_at_exit();
-		perfshim_finish(PERFSHIM_END__EXIT, status & 0xff);
-		perfshim_guard--;
-	}
+	if (!atomic_load(&perfshim_recording) || foreign_process())
+		return 0;
+	perfshim_guard++;
+	hold_signals(saved);
+	perfshim_scan_at_exit();
+	perfshim_finish(PERFSHIM_END__EXIT, status & 0xff);
+	perfshim_guard--;
+	return 1;
 }
 
 /*
@@ -389,22 +409,26 @@ static void quick_end(int status)
  * quick_exit's at_quick_exit handlers run after this; their frees are
  * late events.
  */
-#define QUICK_EXIT_HOOK(name)                                               \
+#define QUICK_EXIT_HOOK(name, then_program_code)                            \
 	EXPORT void name(int status)                                        \
 	{                                                                   \
 		void (*real)(int) = (void (*)(int))dlsym(RTLD_NEXT, #name); \
+		sigset_t saved;                                             \
                                                                             \
 		if (!perfshim_exit_frame)                                   \
 			perfshim_exit_frame =                               \
 				(uintptr_t)__builtin_frame_address(0) + 16; \
-		quick_end(status);                                          \
+		if (quick_end(status, &saved) && (then_program_code))       \
+			pthread_sigmask(SIG_SETMASK, &saved, NULL);         \
 		real(status);                                               \
 		__builtin_unreachable();                                    \
 	}
 
-QUICK_EXIT_HOOK(_exit)
-QUICK_EXIT_HOOK(_Exit)
-QUICK_EXIT_HOOK(quick_exit)
+/* _exit and _Exit end the process at once; quick_exit runs the
+ * program's at_quick_exit handlers, with its own signal mask. */
+QUICK_EXIT_HOOK(_exit, 0)
+QUICK_EXIT_HOOK(_Exit, 0)
+QUICK_EXIT_HOOK(quick_exit, 1)
 
 /*
  * daemon()'s parent leaves by an _exit(0) inside libc, which no

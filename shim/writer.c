@@ -55,6 +55,20 @@ static _Atomic uint32_t next_thread_index;
 static pthread_key_t thread_key;
 
 static pthread_mutex_t pass_lock = PTHREAD_MUTEX_INITIALIZER;
+/* 1 while this thread holds pass_lock (see perfshim_writer_trylock). */
+static __thread int holds_pass;
+
+static void pass_take(void)
+{
+	pthread_mutex_lock(&pass_lock);
+	holds_pass = 1;
+}
+
+static void pass_give(void)
+{
+	holds_pass = 0;
+	pthread_mutex_unlock(&pass_lock);
+}
 static pthread_mutex_t meta_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_t writer_thread;
 static _Atomic int writer_running;
@@ -633,10 +647,10 @@ static void *writer_main(void *arg)
 			futex_wait(&wake_word, v, WAKE_POLL_NS);
 		atomic_store(&wake_pending, 0);
 		perfshim_modules_poll();
-		pthread_mutex_lock(&pass_lock);
+		pass_take();
 		if (!atomic_load(&finished))
 			pass(0);
-		pthread_mutex_unlock(&pass_lock);
+		pass_give();
 	}
 	return NULL;
 }
@@ -738,16 +752,23 @@ HIDDEN int perfshim_writer_is_parked(void)
 
 HIDDEN void perfshim_writer_lock(void)
 {
-	pthread_mutex_lock(&pass_lock);
+	pass_take();
 }
 
 HIDDEN int perfshim_writer_trylock(int ms)
 {
 	struct timespec pause = { 0, 1000000 };
 
+	/* A signal handler on the thread that holds it (an exit scan that a
+	 * SIGTERM interrupted): waiting would only let the time run out. */
+	if (holds_pass)
+		return -1;
+
 	for (int i = 0; i < ms; i++) {
-		if (!pthread_mutex_trylock(&pass_lock))
+		if (!pthread_mutex_trylock(&pass_lock)) {
+			holds_pass = 1;
 			return 0;
+		}
 		nanosleep(&pause, NULL);
 	}
 	return -1;
@@ -763,7 +784,7 @@ HIDDEN int perfshim_meta_free(void)
 
 HIDDEN void perfshim_writer_unlock(void)
 {
-	pthread_mutex_unlock(&pass_lock);
+	pass_give();
 }
 
 HIDDEN struct thread_state *perfshim_threads(void)
@@ -778,9 +799,9 @@ static void flush_here(void)
 		leave_copy();
 		return;
 	}
-	pthread_mutex_lock(&pass_lock);
+	pass_take();
 	pass(1);
-	pthread_mutex_unlock(&pass_lock);
+	pass_give();
 }
 
 /* Whether the writer thread is there to drain (a SHARED child's parent
@@ -1254,7 +1275,7 @@ HIDDEN void perfshim_finish(int how, int status)
 		if (perfshim_writer_trylock(2000))
 			return;
 	} else {
-		pthread_mutex_lock(&pass_lock);
+		pass_take();
 	}
 	if (trace_fd >= 0) {
 		struct end_totals totals;
@@ -1274,7 +1295,7 @@ HIDDEN void perfshim_finish(int how, int status)
 		write_frame();
 	}
 	atomic_store(&finished, 1);
-	pthread_mutex_unlock(&pass_lock);
+	pass_give();
 }
 
 HIDDEN int perfshim_detach(void)
@@ -1296,11 +1317,11 @@ HIDDEN int perfshim_detach(void)
 	writer_halt();
 	pthread_mutex_unlock(&park_lock);
 	/* Late events of other threads may still be in a pass. */
-	pthread_mutex_lock(&pass_lock);
+	pass_take();
 	if (trace_fd >= 0)
 		close(trace_fd);
 	trace_fd = -1;
-	pthread_mutex_unlock(&pass_lock);
+	pass_give();
 	errno = e;
 	return 0;
 }
@@ -1350,7 +1371,7 @@ HIDDEN int perfshim_protect_fd(int fd)
 HIDDEN void perfshim_fork_prepare(void)
 {
 	perfshim_guard++;
-	pthread_mutex_lock(&pass_lock);
+	pass_take();
 	perfshim_unwind_fork_begin();
 	perfshim_modules_lock();
 	pthread_mutex_lock(&meta_lock);
@@ -1361,7 +1382,7 @@ HIDDEN void perfshim_fork_parent(void)
 	pthread_mutex_unlock(&meta_lock);
 	perfshim_modules_unlock();
 	perfshim_unwind_fork_end();
-	pthread_mutex_unlock(&pass_lock);
+	pass_give();
 	perfshim_guard--;
 }
 
@@ -1378,6 +1399,7 @@ HIDDEN void perfshim_after_fork_child(void)
 	perfshim_unwind_fork_end();
 
 	pthread_mutex_init(&pass_lock, NULL);
+	holds_pass = 0;
 	pthread_mutex_init(&meta_lock, NULL);
 	pthread_mutex_init(&fd_lock, NULL);
 	atomic_store(&perfshim_recording, 0);
