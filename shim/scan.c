@@ -802,7 +802,7 @@ static void exclude_own(void)
 	for (struct thread_state *t = perfshim_threads(); t; t = t->next) {
 		exclude_add(t, sizeof(*t));
 		exclude_add(t->ring, t->ring_size);
-		exclude_add(t->altstack, 256 * 1024);
+		exclude_add(t->altstack, ALTSTACK_SIZE);
 	}
 	struct mapping *wm = mapping_of(perfshim_writer_stack);
 

@@ -17,6 +17,8 @@
 #define STACK_CACHE_SIZE 1024
 /* Hard upper bound of PERFSHIM_DEPTH. */
 #define MAX_DEPTH 256
+/* Size of the signal stack the shim gives a thread that has none. */
+#define ALTSTACK_SIZE (256 * 1024)
 
 struct stack_cache_entry {
 	uint64_t hash;
@@ -55,7 +57,7 @@ struct thread_state {
 	_Atomic uint64_t alloc_calls, free_calls, alloc_bytes;
 	uint64_t head_seen; /* writer's: head at the start of its pass */
 	uintptr_t stack_lo, stack_hi; /* for frame-pointer walks, 0: unknown */
-	void *altstack; /* our sigaltstack for this thread, or NULL */
+	void *altstack; /* our sigaltstack (ALTSTACK_SIZE), or NULL */
 	/* The live-block index's reading of the ring (live.c): how far,
 	 * the time base there, and 1 if it met an event it cannot parse. */
 	uint64_t live_pos, live_ts;
@@ -343,8 +345,6 @@ HIDDEN void perfshim_unmap(void *p, size_t n);
 /* perfshim_own_regions - call fn for each registered region; count them.
  * Safe in a signal handler. */
 HIDDEN size_t perfshim_own_regions(void (*fn)(uintptr_t lo, uintptr_t hi));
-/* Mappings the registry had no room for (they are scanned as roots). */
-HIDDEN uint64_t perfshim_own_unregistered(void);
 
 /* strings.c */
 /*

@@ -910,7 +910,6 @@ static void announce(struct thread_state *t)
  * alternate signal stack get one of ours (virtual memory until used);
  * a program that sets its own later simply replaces it.
  */
-#define ALTSTACK_SIZE (256 * 1024)
 
 static void give_altstack(struct thread_state *t)
 {
