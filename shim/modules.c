@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "encode.h"
 #include "perfshim_trace.h"
 #include "shim.h"
 

@@ -8,10 +8,9 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#define HIDDEN __attribute__((visibility("hidden")))
-#define EXPORT __attribute__((visibility("default")))
-#define LIKELY(x) __builtin_expect(!!(x), 1)
-#define UNLIKELY(x) __builtin_expect(!!(x), 0)
+#include "clock.h"
+#include "compiler.h"
+#include "ring.h"
 
 /* Per-thread stack cache entries (direct-mapped, power of two). */
 #define STACK_CACHE_SIZE 1024
@@ -28,19 +27,14 @@ struct stack_cache_entry {
 
 /*
  * One traced thread. Lives in memory the shim maps itself, so that the
- * program's heap never sees it. The ring is single-producer (the thread)
- * single-consumer (the writer): head and tail count bytes ever written and
- * ever consumed.
+ * program's heap never sees it. Its ring's producer is the thread, its
+ * consumer the writer (ring.h).
  */
 struct thread_state {
 	struct thread_state *next; /* all threads, newest first */
 	uint32_t index;
 	pid_t tid;
-	uint8_t *ring;
-	size_t ring_size; /* power of two */
-	_Atomic uint64_t head;
-	_Atomic uint64_t tail;
-	uint64_t tail_seen; /* producer's stale copy of tail */
+	struct ring ring;
 	/*
 	 * busy is set while the thread is between taking an event's time and
 	 * committing it; cur_ts is that time (or the previous one, which is
@@ -113,34 +107,6 @@ HIDDEN void perfshim_resolve_allocator(void);
  */
 extern HIDDEN __thread int perfshim_guard;
 extern HIDDEN __thread struct thread_state *perfshim_self;
-
-/*
- * Event time since the trace started: TSC ticks divided by 2^TSC_SHIFT
- * when the kernel keeps time with the TSC, else CLOCK_MONOTONIC ns.
- *
- * The division keeps a unit of 4-8 ns at today's TSC rates, finer than
- * one traced call, and makes each event's time delta a byte shorter
- * (churn's trace shrinks by 15%). The CLOCK records pair these units
- * with ns, so readers need not know the shift.
- *
- * No lfence before the rdtsc (it cost 6% of churn's CPU time): the read
- * may run ahead of the loads before it by the CPU's out-of-order window,
- * so two threads' events a fraction of a microsecond apart may be
- * stamped in the wrong order. The analyzer puts a free and an alloc of
- * one address back in order (REPLAY_INVERSION_NS in analyzer/replay.h);
- * perfshim_event_begin() keeps one thread's own times monotonic.
- */
-#define TSC_SHIFT 4
-extern HIDDEN int perfshim_use_tsc;
-extern HIDDEN uint64_t perfshim_tsc0;
-HIDDEN uint64_t perfshim_now_mono(void);
-
-static inline uint64_t perfshim_now(void)
-{
-	if (LIKELY(perfshim_use_tsc))
-		return (__builtin_ia32_rdtsc() - perfshim_tsc0) >> TSC_SHIFT;
-	return perfshim_now_mono();
-}
 
 /*
  * Opens an event on thread t and returns its time. Until
@@ -467,22 +433,6 @@ HIDDEN void perfshim_timing_finish(void);
 HIDDEN void perfshim_profile_finish(int how);
 /* exec failed: sample again. */
 HIDDEN void perfshim_profile_unfinish(void);
-
-/* Add to a counter only this thread writes: a plain load and store. */
-#define OWN_ADD(field, v)                                                   \
-	atomic_store_explicit(                                              \
-		&(field),                                                   \
-		atomic_load_explicit(&(field), memory_order_relaxed) + (v), \
-		memory_order_relaxed)
-
-/* Small encoder for records built on the stack. */
-struct enc {
-	uint8_t *p;
-	size_t len, cap;
-};
-HIDDEN void enc_u(struct enc *e, uint64_t v);
-HIDDEN void enc_bytes(struct enc *e, const void *s, size_t n);
-HIDDEN void enc_str(struct enc *e, const char *s);
 
 /* Print one line on stderr without stdio (safe anywhere). */
 HIDDEN void perfshim_say(const char *fmt, ...)

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <sys/mman.h>
 
+#include "encode.h"
 #include "perfshim_trace.h"
 #include "shim.h"
 

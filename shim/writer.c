@@ -18,6 +18,7 @@
 #include <unistd.h>
 #include <zstd.h>
 
+#include "encode.h"
 #include "live.h"
 #include "perfshim_trace.h"
 #include "shim.h"
@@ -43,7 +44,6 @@ HIDDEN _Atomic uint64_t perfshim_alloc_calls, perfshim_free_calls,
 #define FRAME_TARGET (1u << 20)
 #define WAKE_POLL_NS 20000000l
 
-static struct timespec start_mono;
 static int trace_fd = -1;
 static pid_t trace_pid; /* whose descriptor trace_fd is */
 static dev_t trace_dev;
@@ -122,32 +122,6 @@ static void mbuf_put(struct mbuf *b, const void *s, size_t n)
 	}
 }
 
-HIDDEN void enc_u(struct enc *e, uint64_t v)
-{
-	if (e->len + PERFSHIM_VARINT_MAX <= e->cap)
-		e->len += perfshim_put_varint(e->p + e->len, v);
-	else
-		e->len = e->cap + 1; /* overflowed: callers check len <= cap */
-}
-
-HIDDEN void enc_bytes(struct enc *e, const void *s, size_t n)
-{
-	if (e->len + n <= e->cap) {
-		memcpy(e->p + e->len, s, n);
-		e->len += n;
-	} else {
-		e->len = e->cap + 1;
-	}
-}
-
-HIDDEN void enc_str(struct enc *e, const char *s)
-{
-	size_t n = strlen(s);
-
-	enc_u(e, n);
-	enc_bytes(e, s, n);
-}
-
 HIDDEN void perfshim_say(const char *fmt, ...)
 {
 	char line[1024];
@@ -170,32 +144,6 @@ HIDDEN void perfshim_say(const char *fmt, ...)
 	errno = e;
 }
 
-HIDDEN int perfshim_use_tsc;
-HIDDEN uint64_t perfshim_tsc0;
-
-/* The kernel keeps time with the TSC only when it is stable and in step
- * across CPUs: that is our test for trusting it too. */
-static int tsc_usable(void)
-{
-	char buf[32] = { 0 };
-	int fd = open("/sys/devices/system/clocksource/clocksource0/"
-		      "current_clocksource",
-		      O_RDONLY | O_CLOEXEC);
-
-	if (fd < 0)
-		return 0;
-	ssize_t n = read(fd, buf, sizeof(buf) - 1);
-
-	close(fd);
-	return n >= 3 && !strncmp(buf, "tsc\n", 4);
-}
-
-static void clock_start(void)
-{
-	clock_gettime(CLOCK_MONOTONIC, &start_mono);
-	perfshim_tsc0 = __builtin_ia32_rdtsc();
-}
-
 /* A CLOCK record: one instant in event ticks and in ns. */
 static void stage_clock(void)
 {
@@ -210,15 +158,6 @@ static void stage_clock(void)
 
 	n += perfshim_put_varint(b + n, ns);
 	stage(PERFSHIM_REC_CLOCK, b, n);
-}
-
-HIDDEN uint64_t perfshim_now_mono(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)(ts.tv_sec - start_mono.tv_sec) * 1000000000ull +
-	       (uint64_t)(ts.tv_nsec - start_mono.tv_nsec);
 }
 
 /* zstd allocates through these: whole pages from the kernel. */
@@ -537,46 +476,41 @@ static void pass(int final)
 		if (atomic_load_explicit(&t->busy, memory_order_acquire) &&
 		    c < w)
 			w = c;
-		t->head_seen =
-			atomic_load_explicit(&t->head, memory_order_acquire);
+		t->head_seen = ring_published(&t->ring);
 	}
 	stage_meta();
 	stage_nodes(perfshim_stack_next_id());
 	for (struct thread_state *t = list, *next; t; t = next) {
-		uint64_t tail =
-			atomic_load_explicit(&t->tail, memory_order_relaxed);
 		uint64_t head = t->head_seen;
+		const uint8_t *a, *b;
+		size_t na, nb;
+		size_t len = ring_span(&t->ring, head, &a, &na, &b, &nb);
 
 		next = t->next;
-		if (head != tail) {
+		if (len) {
 			uint8_t hdr[1 + 2 * PERFSHIM_VARINT_MAX];
-			size_t len = (size_t)(head - tail);
-			size_t n = 0, off = tail & (t->ring_size - 1);
-			size_t first = t->ring_size - off;
 			uint8_t idx[PERFSHIM_VARINT_MAX];
-			size_t in = perfshim_put_varint(idx, t->index);
+			size_t n = 0, in = perfshim_put_varint(idx, t->index);
+			uint64_t tail = head - len;
 
 			hdr[n++] = PERFSHIM_REC_CHUNK;
 			n += perfshim_put_varint(hdr + n, in + len);
 			mbuf_put(&staging, hdr, n);
 			mbuf_put(&staging, idx, in);
-			if (first > len)
-				first = len;
 			size_t at = staging.len;
 
-			mbuf_put(&staging, t->ring + off, first);
-			mbuf_put(&staging, t->ring, len - first);
+			mbuf_put(&staging, a, na);
+			mbuf_put(&staging, b, nb);
 			if (staging.len == at + len)
 				perfshim_live_apply_copy(t, staging.p + at, len,
 							 tail);
 			else
 				perfshim_live_apply(t, head);
-			atomic_store_explicit(&t->tail, head,
-					      memory_order_release);
+			ring_consume(&t->ring, head);
 			drained = 1;
 		}
 		if (atomic_load(&t->dead) &&
-		    atomic_load(&t->head) == atomic_load(&t->tail)) {
+		    atomic_load(&t->ring.head) == atomic_load(&t->ring.tail)) {
 			/* Its totals outlive it, for the END record. */
 			atomic_fetch_add(&perfshim_alloc_calls,
 					 atomic_load(&t->alloc_calls));
@@ -585,7 +519,7 @@ static void pass(int final)
 			atomic_fetch_add(&perfshim_alloc_bytes,
 					 atomic_load(&t->alloc_bytes));
 			unlink_thread(t);
-			perfshim_unmap(t->ring, t->ring_size);
+			perfshim_unmap(t->ring.buf, t->ring.size);
 			perfshim_unmap(t, sizeof(*t));
 		}
 	}
@@ -805,7 +739,7 @@ static void ring_full(struct thread_state *t, size_t len)
 		return;
 	if (atomic_load(&finished) || !atomic_load(&writer_running)) {
 		flush_here();
-		t->tail_seen = atomic_load(&t->tail);
+		t->ring.tail_seen = atomic_load(&t->ring.tail);
 		return;
 	}
 	/* Wait for the writer, but never forever: a program stuck on us is
@@ -813,9 +747,10 @@ static void ring_full(struct thread_state *t, size_t len)
 	atomic_store(&writer_behind, 1);
 	for (int i = 0; i < 10000; i++) {
 		wake_writer();
-		t->tail_seen =
-			atomic_load_explicit(&t->tail, memory_order_acquire);
-		if (atomic_load(&t->head) + len - t->tail_seen <= t->ring_size)
+		t->ring.tail_seen = atomic_load_explicit(&t->ring.tail,
+							 memory_order_acquire);
+		if (atomic_load(&t->ring.head) + len - t->ring.tail_seen <=
+		    t->ring.size)
 			return;
 		nanosleep(&pause, NULL);
 	}
@@ -839,31 +774,18 @@ static void writer_missing(void)
 HIDDEN void perfshim_emit(struct thread_state *t, const uint8_t *rec,
 			  size_t len)
 {
-	uint64_t head = atomic_load_explicit(&t->head, memory_order_relaxed);
+	struct ring *r = &t->ring;
+	uint64_t head = ring_head(r);
 
-	if (UNLIKELY(head + len - t->tail_seen > t->ring_size)) {
-		t->tail_seen =
-			atomic_load_explicit(&t->tail, memory_order_acquire);
-		if (head + len - t->tail_seen > t->ring_size) {
-			ring_full(t, len);
-			head = atomic_load_explicit(&t->head,
-						    memory_order_relaxed);
-			if (head + len - t->tail_seen > t->ring_size) {
-				atomic_fetch_add(&perfshim_lost_events, 1);
-				return;
-			}
+	if (UNLIKELY(!ring_within(r, head, len, r->size))) {
+		ring_full(t, len);
+		head = ring_head(r);
+		if (head + len - r->tail_seen > r->size) {
+			atomic_fetch_add(&perfshim_lost_events, 1);
+			return;
 		}
 	}
-	size_t off = head & (t->ring_size - 1);
-	size_t first = t->ring_size - off;
-
-	if (first >= len) {
-		memcpy(t->ring + off, rec, len);
-	} else {
-		memcpy(t->ring + off, rec, first);
-		memcpy(t->ring, rec + first, len - first);
-	}
-	atomic_store_explicit(&t->head, head + len, memory_order_release);
+	ring_put(r, head, rec, len);
 	if (UNLIKELY(atomic_load_explicit(&finished, memory_order_relaxed))) {
 		late_event();
 		return;
@@ -871,12 +793,8 @@ HIDDEN void perfshim_emit(struct thread_state *t, const uint8_t *rec,
 	if (UNLIKELY(!atomic_load_explicit(&writer_running,
 					   memory_order_relaxed)))
 		writer_missing();
-	if (UNLIKELY(head + len - t->tail_seen > t->ring_size / 2)) {
-		t->tail_seen =
-			atomic_load_explicit(&t->tail, memory_order_acquire);
-		if (head + len - t->tail_seen > t->ring_size / 2)
-			wake_writer();
-	}
+	if (UNLIKELY(!ring_within(r, head, len, r->size / 2)))
+		wake_writer();
 }
 
 static void thread_key_dtor(void *p)
@@ -963,15 +881,15 @@ HIDDEN struct thread_state *perfshim_thread_get(void)
 	t = map(sizeof(*t));
 	if (!t)
 		return NULL;
-	t->ring_size = perfshim_cfg.ring_size;
+	t->ring.size = perfshim_cfg.ring_size;
 	/* The first thread's ring resident from the start, so that it does
 	 * not grow under the program's resident set as it first fills. Not
 	 * the others': a program that makes many short threads would pay
 	 * for pages they never touch (0.1 to 0.2 ms a thread). */
-	t->ring = atomic_load(&next_thread_index) == 0
-			  ? perfshim_map_resident(t->ring_size)
-			  : perfshim_map(t->ring_size);
-	if (!t->ring) {
+	t->ring.buf = atomic_load(&next_thread_index) == 0
+			      ? perfshim_map_resident(t->ring.size)
+			      : perfshim_map(t->ring.size);
+	if (!t->ring.buf) {
 		perfshim_unmap(t, sizeof(*t));
 		return NULL;
 	}
@@ -1166,9 +1084,7 @@ static void warm_compressor(void)
 /* Create the trace, write its header and start the writer. 0 or -1. */
 HIDDEN int perfshim_writer_open(void)
 {
-	perfshim_use_tsc =
-		perfshim_cfg.clock != CLOCK_CHOICE_MONOTONIC && tsc_usable();
-	clock_start();
+	perfshim_clock_start(1, perfshim_cfg.clock == CLOCK_CHOICE_MONOTONIC);
 	if (pthread_key_create(&thread_key, thread_key_dtor))
 		return -1;
 	own_process();
@@ -1390,9 +1306,9 @@ HIDDEN void perfshim_after_fork_child(void)
 	     t = next) {
 		next = t->next;
 		/* Their blocks are in the child's memory too (see live.c). */
-		perfshim_live_apply(t, atomic_load(&t->head));
+		perfshim_live_apply(t, atomic_load(&t->ring.head));
 		if (t != self) {
-			perfshim_unmap(t->ring, t->ring_size);
+			perfshim_unmap(t->ring.buf, t->ring.size);
 			perfshim_unmap(t, sizeof(*t));
 		}
 	}
@@ -1416,7 +1332,7 @@ HIDDEN void perfshim_after_fork_child(void)
 	trace_fd = -1;
 	if (!was_recording)
 		goto out;
-	clock_start();
+	perfshim_clock_start(0, 0);
 	if (open_trace())
 		goto out;
 	write_header();
@@ -1426,9 +1342,7 @@ HIDDEN void perfshim_after_fork_child(void)
 	if (self) {
 		self->index = atomic_fetch_add(&next_thread_index, 1);
 		self->tid = (pid_t)syscall(SYS_gettid);
-		atomic_store(&self->head, 0);
-		atomic_store(&self->tail, 0);
-		self->tail_seen = 0;
+		ring_reset(&self->ring);
 		self->last_ts = 0;
 		atomic_store(&self->alloc_calls, 0);
 		atomic_store(&self->free_calls, 0);
