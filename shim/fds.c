@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "shim.h"
+#include "tracefile.h"
 
 /*
  * The shim owns a few descriptors: the trace, /proc/self/statm, and the

@@ -141,18 +141,6 @@ HIDDEN void perfshim_finish(int how, int status);
 HIDDEN void perfshim_after_fork_child(void);
 HIDDEN void perfshim_fork_prepare(void);
 HIDDEN void perfshim_fork_parent(void);
-HIDDEN int perfshim_is_trace_fd(int fd);
-HIDDEN int perfshim_trace_fd(void);
-/* perfshim_protect_fd - fd is about to be the program's: if it is the
- * trace's, move the trace. Call with perfshim_trace_fd_lock() held. */
-HIDDEN int perfshim_protect_fd(int fd);
-/*
- * perfshim_trace_fd_lock - hold off every use of the trace's descriptor
- * number: around moving it and the program's dup2() onto it. Blocks all
- * signals (saved holds the old mask) until perfshim_trace_fd_unlock().
- */
-HIDDEN void perfshim_trace_fd_lock(sigset_t *saved);
-HIDDEN void perfshim_trace_fd_unlock(const sigset_t *saved);
 HIDDEN void perfshim_writer_start(void);
 HIDDEN void perfshim_unfinish(void);
 /*

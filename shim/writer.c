@@ -20,6 +20,7 @@
 
 #include "encode.h"
 #include "live.h"
+#include "tracefile.h"
 #include "perfshim_trace.h"
 #include "shim.h"
 
@@ -44,11 +45,6 @@ HIDDEN _Atomic uint64_t perfshim_alloc_calls, perfshim_free_calls,
 #define FRAME_TARGET (1u << 20)
 #define WAKE_POLL_NS 20000000l
 
-static int trace_fd = -1;
-static pid_t trace_pid; /* whose descriptor trace_fd is */
-static dev_t trace_dev;
-static ino_t trace_ino;
-static char trace_path[4096 + 16];
 static uint64_t frame_seq;
 static _Atomic(struct thread_state *) threads;
 static _Atomic uint32_t next_thread_index;
@@ -185,19 +181,6 @@ static void zfree(void *opaque, void *addr)
 	perfshim_unmap(p, size);
 }
 
-/* Turn tracing off for good after a write error; say so once. */
-static void stop_tracing(const char *why, int err)
-{
-	if (atomic_exchange(&perfshim_recording, 0) == 0 && trace_fd < 0)
-		return;
-	perfshim_say("cannot write trace %s: %s%s; tracing stopped, the "
-		     "program goes on",
-		     trace_path, why, err ? strerror(err) : "");
-	if (trace_fd >= 0)
-		close(trace_fd);
-	trace_fd = -1;
-}
-
 static void own_process(void)
 {
 	owner_pid = getpid();
@@ -234,75 +217,12 @@ static void leave_copy(void)
 
 	if (atomic_exchange(&detached, 1))
 		return;
-	trace_fd = -1;
+	perfshim_tracefile_forget();
 	if (was)
 		perfshim_say("process %d was made by a clone() or fork "
 			     "system call that the shim cannot follow; it "
 			     "runs untraced",
 			     (int)getpid());
-}
-
-/*
- * The trace's number is the program's to dup2() onto at any moment: the
- * dup2() interposers move the trace out of the way first. Checking and
- * writing the descriptor, and moving it and the program's dup2() that
- * follows, hold fd_lock, with every signal blocked: no handler can then
- * run on a thread that holds it (and wait for it, or dup2() unlocked).
- */
-static pthread_mutex_t fd_lock = PTHREAD_MUTEX_INITIALIZER;
-
-HIDDEN void perfshim_trace_fd_lock(sigset_t *saved)
-{
-	sigset_t all;
-
-	sigfillset(&all);
-	pthread_sigmask(SIG_SETMASK, &all, saved);
-	pthread_mutex_lock(&fd_lock);
-}
-
-HIDDEN void perfshim_trace_fd_unlock(const sigset_t *saved)
-{
-	pthread_mutex_unlock(&fd_lock);
-	pthread_sigmask(SIG_SETMASK, saved, NULL);
-}
-
-static int write_locked(const uint8_t *p, size_t n)
-{
-	struct stat st;
-
-	if (trace_fd < 0)
-		return -1;
-	/* The program may have closed or replaced our descriptor by a raw
-	 * system call; never write into a file that is not ours. */
-	if (fstat(trace_fd, &st) || st.st_dev != trace_dev ||
-	    st.st_ino != trace_ino) {
-		stop_tracing("the program took over its descriptor", 0);
-		return -1;
-	}
-	while (n) {
-		ssize_t w = perfshim_write_file(trace_fd, p, n);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0) {
-			stop_tracing("", w < 0 ? errno : ENOSPC);
-			return -1;
-		}
-		p += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
-static int write_all(const uint8_t *p, size_t n)
-{
-	sigset_t saved;
-
-	perfshim_trace_fd_lock(&saved);
-	int r = write_locked(p, n);
-
-	perfshim_trace_fd_unlock(&saved);
-	return r;
 }
 
 /* Append one top-level record to the staging frame. */
@@ -338,7 +258,7 @@ static void write_frame(void)
 	if (cctx && zstd_level > 1 && atomic_exchange(&writer_behind, 0))
 		set_level(1);
 	if (!cctx || mbuf_reserve(&packed, bound)) {
-		stop_tracing("out of memory", 0);
+		perfshim_tracefile_stop("out of memory", 0);
 		staging.len = 0;
 		return;
 	}
@@ -347,10 +267,10 @@ static void write_frame(void)
 
 	staging.len = 0;
 	if (ZSTD_isError(z)) {
-		stop_tracing(ZSTD_getErrorName(z), 0);
+		perfshim_tracefile_stop(ZSTD_getErrorName(z), 0);
 		return;
 	}
-	write_all(packed.p, z);
+	perfshim_tracefile_write(packed.p, z);
 	last_write_ns = perfshim_now_mono();
 	stage_frame_start();
 }
@@ -924,64 +844,6 @@ HIDDEN void perfshim_thread_exit(struct thread_state *t)
 	atomic_store(&t->dead, 1);
 }
 
-static int open_trace(void)
-{
-	char base[4096];
-	size_t n = 0;
-	const char *s = perfshim_cfg.output;
-
-	for (; *s && n < sizeof(base) - 32; s++) {
-		if (*s == '%' && s[1] == 'p') {
-			n += snprintf(base + n, sizeof(base) - n, "%d",
-				      getpid());
-			s++;
-		} else if (*s == '%' && s[1] == 't') {
-			n += snprintf(base + n, sizeof(base) - n, "%lld",
-				      (long long)time(NULL));
-			s++;
-		} else if (*s == '%' && s[1] == '%') {
-			base[n++] = '%';
-			s++;
-		} else {
-			base[n++] = *s;
-		}
-	}
-	base[n] = 0;
-	for (int i = 0; i < 10000; i++) {
-		if (i == 0)
-			snprintf(trace_path, sizeof(trace_path), "%s", base);
-		else
-			snprintf(trace_path, sizeof(trace_path), "%s.%d", base,
-				 i);
-		int fd = open(trace_path,
-			      O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
-				      O_CLOEXEC,
-			      0600);
-
-		if (fd < 0 && errno == EEXIST)
-			continue;
-		if (fd < 0) {
-			perfshim_say("cannot create trace %s: %s; the program "
-				     "runs untraced",
-				     trace_path, strerror(errno));
-			return -1;
-		}
-		/* Out of the program's way: a high number, close-on-exec. */
-		fd = perfshim_lift_fd(fd);
-		struct stat st;
-
-		fstat(fd, &st);
-		trace_dev = st.st_dev;
-		trace_ino = st.st_ino;
-		trace_fd = fd;
-		trace_pid = getpid();
-		return 0;
-	}
-	perfshim_say("cannot create trace %s: too many files of that name",
-		     base);
-	return -1;
-}
-
 static void write_header(void)
 {
 	static uint8_t body[16384];
@@ -1026,8 +888,8 @@ static void write_header(void)
 	memcpy(prefix + 8, &major, 2);
 	memcpy(prefix + 10, &minor, 2);
 	memcpy(prefix + 12, &blen, 4);
-	if (!write_all(prefix, sizeof(prefix)))
-		write_all(body, e.len);
+	if (!perfshim_tracefile_write(prefix, sizeof(prefix)))
+		perfshim_tracefile_write(body, e.len);
 }
 
 /* Between frames only (zstd keeps it for the next ZSTD_compress2). */
@@ -1088,14 +950,14 @@ HIDDEN int perfshim_writer_open(void)
 	if (pthread_key_create(&thread_key, thread_key_dtor))
 		return -1;
 	own_process();
-	if (open_trace())
+	if (perfshim_tracefile_open())
 		return -1;
 	if (setup_zstd()) {
-		stop_tracing("cannot set up compression", 0);
+		perfshim_tracefile_stop("cannot set up compression", 0);
 		return -1;
 	}
 	write_header();
-	if (trace_fd < 0)
+	if (perfshim_trace_fd() < 0)
 		return -1;
 	warm_compressor();
 	stage_frame_start();
@@ -1155,7 +1017,7 @@ static void stage_end(int how, int status, const struct end_totals *s)
  */
 HIDDEN void perfshim_finish(int how, int status)
 {
-	if (trace_fd < 0 || is_writer || atomic_load(&detached))
+	if (perfshim_trace_fd() < 0 || is_writer || atomic_load(&detached))
 		return;
 	/* Not in a child that the fork handlers never saw, nor in a vfork
 	 * child: the trace is the parent's. */
@@ -1171,7 +1033,7 @@ HIDDEN void perfshim_finish(int how, int status)
 	} else {
 		pthread_mutex_lock(&pass_lock);
 	}
-	if (trace_fd >= 0) {
+	if (perfshim_trace_fd() >= 0) {
 		struct end_totals totals;
 
 		sum_totals(&totals);
@@ -1212,9 +1074,7 @@ HIDDEN int perfshim_detach(void)
 	pthread_mutex_unlock(&park_lock);
 	/* Late events of other threads may still be in a pass. */
 	pthread_mutex_lock(&pass_lock);
-	if (trace_fd >= 0)
-		close(trace_fd);
-	trace_fd = -1;
+	perfshim_tracefile_close();
 	pthread_mutex_unlock(&pass_lock);
 	errno = e;
 	return 0;
@@ -1229,37 +1089,6 @@ HIDDEN void perfshim_unfinish(void)
 	if (!atomic_load(&writer_parked))
 		start_writer();
 	perfshim_profile_unfinish();
-}
-
-HIDDEN int perfshim_trace_fd(void)
-{
-	return trace_fd;
-}
-
-HIDDEN int perfshim_is_trace_fd(int fd)
-{
-	return trace_fd >= 0 && fd == trace_fd;
-}
-
-/*
- * The program wants our descriptor's number: move the trace elsewhere,
- * back among the high numbers (the program's dup2()s would otherwise
- * push it up one number at a time, to the descriptor limit). Not in a
- * vfork() child: its descriptors are its own, its memory the parent's.
- */
-HIDDEN int perfshim_protect_fd(int fd)
-{
-	if (!perfshim_is_trace_fd(fd) || getpid() != trace_pid)
-		return 0;
-	int high = perfshim_high_fd(fd);
-
-	if (high < 0)
-		high = fcntl(fd, F_DUPFD_CLOEXEC, fd + 1);
-
-	if (high < 0)
-		return -1;
-	trace_fd = high;
-	return 0;
 }
 
 HIDDEN void perfshim_fork_prepare(void)
@@ -1294,7 +1123,7 @@ HIDDEN void perfshim_after_fork_child(void)
 
 	pthread_mutex_init(&pass_lock, NULL);
 	pthread_mutex_init(&meta_lock, NULL);
-	pthread_mutex_init(&fd_lock, NULL);
+	perfshim_tracefile_after_fork();
 	atomic_store(&perfshim_recording, 0);
 	atomic_store(&writer_running, 0);
 	atomic_store(&writer_stop, 0);
@@ -1327,16 +1156,14 @@ HIDDEN void perfshim_after_fork_child(void)
 	atomic_store(&perfshim_lost_events, 0);
 	perfshim_stack_reset();
 	perfshim_strings_reset();
-	if (trace_fd >= 0)
-		close(trace_fd);
-	trace_fd = -1;
+	perfshim_tracefile_close();
 	if (!was_recording)
 		goto out;
 	perfshim_clock_start(0, 0);
-	if (open_trace())
+	if (perfshim_tracefile_open())
 		goto out;
 	write_header();
-	if (trace_fd < 0)
+	if (perfshim_trace_fd() < 0)
 		goto out;
 	stage_frame_start();
 	if (self) {
