@@ -11,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "fds.h"
 #include "shim.h"
 #include "tracefile.h"
 

@@ -4,6 +4,7 @@
 #include <sys/mman.h>
 
 #include "live.h"
+#include "mem.h"
 #include "perfshim_trace.h"
 
 HIDDEN int perfshim_live_enabled = 1;

@@ -8,7 +8,7 @@
 #include <stdatomic.h>
 #include <sys/mman.h>
 
-#include "shim.h"
+#include "mem.h"
 
 #define REGIONS 16384
 

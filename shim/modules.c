@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "encode.h"
+#include "mem.h"
 #include "perfshim_trace.h"
 #include "shim.h"
 

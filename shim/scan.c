@@ -22,6 +22,7 @@
 
 #include "encode.h"
 #include "live.h"
+#include "mem.h"
 #include "perfshim.h"
 #include "perfshim_trace.h"
 #include "stop.h"

@@ -1,4 +1,21 @@
-/* shim.h - internals shared by the parts of libperfshim.so (never installed). */
+/*
+ * shim.h - what the parts of libperfshim.so share (never installed): the
+ * configuration, a traced thread's state, the recording switch, the
+ * reentrancy guard, and the declarations of the modules that have no
+ * header of their own yet. Self-contained modules have their own header
+ * with its contract and do not need this one: compiler.h, clock.h,
+ * ring.h, encode.h, mem.h, fds.h, tracefile.h.
+ *
+ * Contract of what is declared here, unless a comment says otherwise:
+ * the per-event functions (perfshim_event_begin/end, perfshim_emit,
+ * perfshim_stack_intern, the unwind guards) never block, allocate or take
+ * a lock, and are async-signal-safe, as the allocation path and the
+ * SIGPROF handler need; everything else may take the shim's locks and is
+ * for the hooks' slow paths, init, the writer thread, fork and exit
+ * handlers, never a signal handler. Nothing runs before init but what
+ * says so. A thread_state belongs to its thread, its ring's consumer side
+ * and totals to the writer (ring.h); the shim's memory is from mem.h.
+ */
 #ifndef PERFSHIM_SHIM_H
 #define PERFSHIM_SHIM_H
 
@@ -282,24 +299,6 @@ HIDDEN void perfshim_modules_unlock(void);
  */
 extern HIDDEN __thread uintptr_t perfshim_exit_frame;
 
-/* mem.c: all of the shim's own memory comes from these. */
-/*
- * perfshim_map - n bytes of zeroed memory from the kernel (never the
- * program's heap), registered as the shim's own so that the reachability
- * scan does not take it for a root. NULL on failure.
- */
-HIDDEN void *perfshim_map(size_t n);
-/* perfshim_map_resident - the same, resident from the start. */
-HIDDEN void *perfshim_map_resident(size_t n);
-/* perfshim_remap - grow p (old bytes, may be NULL) to n; NULL on failure,
- * p then unchanged. */
-HIDDEN void *perfshim_remap(void *p, size_t old, size_t n);
-/* perfshim_unmap - give back what perfshim_map made. NULL is allowed. */
-HIDDEN void perfshim_unmap(void *p, size_t n);
-/* perfshim_own_regions - call fn for each registered region; count them.
- * Safe in a signal handler. */
-HIDDEN size_t perfshim_own_regions(void (*fn)(uintptr_t lo, uintptr_t hi));
-
 /* strings.c */
 /*
  * perfshim_string_id - the id of text s (cut at PERFSHIM_MAX_STRING_LEN),
@@ -327,32 +326,6 @@ HIDDEN void perfshim_memory_init(void);
 HIDDEN void perfshim_memory_reset(void);
 /* The program dup2()s onto fd: if it is ours, move ours elsewhere. */
 HIDDEN void perfshim_memory_protect_fd(int fd);
-
-/* fds.c */
-/*
- * perfshim_own_fd - move a descriptor the shim opened to a high number
- * (close-on-exec) and keep the program's close() off it. Returns the
- * descriptor to use from now on, or -1 (fd closed) when no high number
- * is free: the shim never keeps a number the program would get next.
- */
-HIDDEN int perfshim_own_fd(int fd);
-/* perfshim_disown_fd - the number is the program's again. */
-HIDDEN void perfshim_disown_fd(int fd);
-/*
- * perfshim_lift_fd - fd moved to a high number (close-on-exec: the
- * highest free below RLIMIT_NOFILE, at most 4095), or fd itself if it
- * cannot be. Keeps errno.
- */
-HIDDEN int perfshim_lift_fd(int fd);
-/* perfshim_high_fd - a close-on-exec copy of fd at the highest free number
- * below min(RLIMIT_NOFILE, 4096), or -1; fd stays open. */
-HIDDEN int perfshim_high_fd(int fd);
-/* 1 if fd 2 is still the stderr the program started with: the shim's
- * messages never go into a file the program put there. */
-HIDDEN int perfshim_stderr_original(void);
-/* perfshim_write_file - write(2) to a file of the shim's that fails with
- * EFBIG past RLIMIT_FSIZE, and never raises SIGXFSZ for it. */
-HIDDEN ssize_t perfshim_write_file(int fd, const void *p, size_t n);
 
 /*
  * phdr.c: the dl_iterate_phdr interposer. A dl_iterate_phdr from libunwind

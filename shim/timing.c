@@ -14,6 +14,7 @@
 #include <sys/mman.h>
 
 #include "encode.h"
+#include "mem.h"
 #include "perfshim_hist.h"
 #include "perfshim_trace.h"
 #include "shim.h"

@@ -19,7 +19,9 @@
 #include <zstd.h>
 
 #include "encode.h"
+#include "fds.h"
 #include "live.h"
+#include "mem.h"
 #include "tracefile.h"
 #include "perfshim_trace.h"
 #include "shim.h"
