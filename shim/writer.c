@@ -22,9 +22,9 @@
 #include "fds.h"
 #include "live.h"
 #include "mem.h"
-#include "tracefile.h"
 #include "perfshim_trace.h"
 #include "shim.h"
+#include "tracefile.h"
 
 HIDDEN struct shim_config perfshim_cfg = {
 	.output = "perfshim.%p.zst",
