@@ -67,6 +67,12 @@ ANA_LIBS := -ldw -lelf -lzstd -lz -lstdc++ -lm
 SHIM_SRC := $(wildcard shim/*.c)
 ANA_SRC := $(filter-out analyzer/main.c,$(wildcard $(ANA_DIRS:%=%/*.c)))
 UNIT_SRC := $(wildcard tests/unit/t_*.c)
+# The shim's modules that interpose nothing (no EXPORT): its unit tests
+# link these and no other, so no interposer (malloc, pthread_create,
+# sigaction, exit, ...) can slip into a test binary; one that needs an
+# interposer's symbol fails to link instead.
+SHIM_MOD_SRC := $(shell grep -Lw EXPORT $(SHIM_SRC))
+SHIM_UNIT_SRC := $(wildcard tests/unit/shim/t_*.c)
 PROG_C := $(filter-out tests/programs/lib%,$(wildcard tests/programs/*.c))
 PROG_CXX := $(wildcard tests/programs/*.cpp)
 PROG_LIB := $(wildcard tests/programs/lib*.c)
@@ -75,6 +81,8 @@ SHIM_OBJ := $(SHIM_SRC:%.c=$(B)/%.o)
 ANA_OBJ := $(ANA_SRC:%.c=$(B)/%.o)
 ASAN_OBJ := $(ANA_SRC:%.c=$(B)/asan/%.o)
 UNITS := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/unit/%)
+SHIM_UNITS := $(SHIM_UNIT_SRC:tests/unit/%.c=$(B)/tests/unit/%)
+TSAN_UNITS := $(SHIM_UNIT_SRC:tests/unit/%.c=$(B)/tsan/tests/unit/%)
 ASAN_UNITS := $(UNIT_SRC:tests/unit/%.c=$(B)/asan/tests/unit/%)
 PROGS := $(PROG_C:tests/programs/%.c=$(B)/tests/programs/%) \
 	$(PROG_CXX:tests/programs/%.cpp=$(B)/tests/programs/%) \
@@ -82,7 +90,7 @@ PROGS := $(PROG_C:tests/programs/%.c=$(B)/tests/programs/%) \
 
 DEPS_STAMP := $(B)/.deps-ok
 
-.PHONY: all test test-exports demo bench fuzz lint install uninstall clean deps \
+.PHONY: all test test-exports test-tsan demo bench fuzz lint install uninstall clean deps \
 	check-progs
 all: $(B)/libperfshim.so $(B)/perfanalyze $(B)/perfshim
 
@@ -140,6 +148,44 @@ $(B)/asan/tests/unit/%: tests/unit/%.c $(B)/asan/libanalyzer.a
 	@$(if $(Q),echo "  TEST    $@")
 	$(Q)$(CC) $(ANA_CFLAGS) $(ASAN_FLAGS) -Itests/unit -O0 -o $@ $< \
 		$(B)/asan/libanalyzer.a $(ANA_LIBS)
+
+# The shim's modules as a static library, for their unit tests (no
+# preload); again built with ThreadSanitizer for make test-tsan.
+# -Wno-tsan: TSan does not model fences; the shim's (around fork, in
+# perfshim_unwind_enter) are outside what these tests exercise.
+TSAN_FLAGS := -fsanitize=thread -fno-omit-frame-pointer -Wno-tsan
+SHIM_UNIT_FLAGS := $(BASE_CFLAGS) -Ishim -Ianalyzer -Itests/unit -pthread \
+	$(CFLAGS)
+SHIM_UNIT_LIBS := -lunwind $(ANA_LIBS) -lpthread
+
+$(B)/tsan/shim/%.o: shim/%.c | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  CC tsan $<")
+	$(Q)$(CC) $(SHIM_CFLAGS) $(TSAN_FLAGS) -c $< -o $@
+
+$(B)/libshim.a: $(SHIM_MOD_SRC:%.c=$(B)/%.o)
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+$(B)/tsan/libshim.a: $(SHIM_MOD_SRC:%.c=$(B)/tsan/%.o)
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+$(B)/tests/unit/shim/%: tests/unit/shim/%.c $(B)/libshim.a $(B)/libanalyzer.a
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  TEST    $@")
+	$(Q)$(CC) $(SHIM_UNIT_FLAGS) -o $@ $< $(B)/libshim.a \
+		$(B)/libanalyzer.a $(SHIM_UNIT_LIBS)
+
+$(B)/tsan/tests/unit/shim/%: tests/unit/shim/%.c $(B)/tsan/libshim.a \
+		$(B)/libanalyzer.a
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  TEST    $@")
+	$(Q)$(CC) $(SHIM_UNIT_FLAGS) $(TSAN_FLAGS) -o $@ $< \
+		$(B)/tsan/libshim.a $(B)/libanalyzer.a $(SHIM_UNIT_LIBS)
+
+# The shim's unit tests under ThreadSanitizer (a race fails the test).
+test-tsan: $(TSAN_UNITS)
+	$(Q)TSAN_OPTIONS="halt_on_error=1 exitcode=66" \
+		prove --exec '' $(TSAN_UNITS)
 
 # Programs with known truth: no optimisation, so lines stay put.
 PROG_FLAGS := -g -O0 -fno-omit-frame-pointer -pthread
@@ -230,12 +276,12 @@ $(B)/fuzz/fuzz_reader: tests/fuzz/fuzz_reader.c $(ANA_SRC) | $(DEPS_STAMP)
 	@echo "run: $@ -max_total_time=60 tests/fuzz/corpus"
 
 ifeq ($(SANITIZE),)
-test: all $(B)/asan/perfanalyze $(UNITS) $(ASAN_UNITS) $(PROGS) \
+test: all $(B)/asan/perfanalyze $(UNITS) $(ASAN_UNITS) $(SHIM_UNITS) $(PROGS) \
 		$(B)/fuzz/fuzz_reader_replay $(B)/fuzz/fuzz_budget_replay lint
 	$(Q)PERFSHIM_BUILD=$(abspath $(B)) \
 		PERFSHIM_ANALYZE=$(abspath $(B))/asan/perfanalyze \
 		ASAN_OPTIONS=detect_leaks=0 \
-		prove --exec '' $(UNITS) $(ASAN_UNITS) \
+		prove --exec '' $(UNITS) $(ASAN_UNITS) $(SHIM_UNITS) \
 		tests/fuzz/run-corpus.sh tests/fuzz/run-budget-corpus.sh \
 		tests/t/t[0-9]*.sh
 	@echo "== the integration tests again: libunwind for every stack, monotonic clock"
@@ -305,7 +351,8 @@ lint: | $(DEPS_STAMP)
 	@$(if $(Q),echo "  LINT    clang-format")
 	$(Q)clang-format --dry-run -Werror shim/*.[ch] \
 		$(ANA_DIRS:%=%/*.[ch]) \
-		include/*.h tests/unit/*.[ch] tests/fuzz/*.c
+		include/*.h tests/unit/*.[ch] tests/unit/shim/*.c \
+		tests/fuzz/*.c
 
 # Installed files. Paths are quoted in the recipes: a PREFIX may hold
 # spaces. The library is installed as the versioned file with its SONAME

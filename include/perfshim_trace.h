@@ -283,7 +283,8 @@ enum perfshim_scan_kind {
 
 enum perfshim_lost {
 	PERFSHIM_LOST_WRITE = 1, /* the trace could not be written */
-	PERFSHIM_LOST_TABLE = 2, /* the stack table was full */
+	/* 2 was PERFSHIM_LOST_TABLE, never written by any shim: kept
+	 * free so that old readers do not misname a new reason. */
 };
 
 /* Upper bound of one encoded varint. */

@@ -11,7 +11,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "fds.h"
 #include "shim.h"
+#include "tracefile.h"
 
 /*
  * The shim owns a few descriptors: the trace, /proc/self/statm, and the

@@ -4,6 +4,7 @@
 #include <sys/mman.h>
 
 #include "live.h"
+#include "mem.h"
 #include "perfshim_trace.h"
 
 HIDDEN int perfshim_live_enabled = 1;
@@ -197,9 +198,8 @@ bad:
 
 HIDDEN void perfshim_live_apply(struct thread_state *t, uint64_t upto)
 {
-	struct in r = {
-		NULL, NULL, t->ring, t->ring_size - 1, t->live_pos, upto
-	};
+	struct in r = { NULL,	     NULL, t->ring.buf, t->ring.size - 1,
+			t->live_pos, upto };
 
 	if (!perfshim_live_enabled || upto <= t->live_pos)
 		return;

@@ -4,6 +4,12 @@
  * (never on the allocation path), in memory the shim maps itself.
  * Only the holder of the writer's pass lock (the writer, a scan, a forked
  * child before it has threads) touches it.
+ *
+ * Contract: never on the allocation path, never blocks on anything but
+ * the caller's pass lock; it may map memory (mem.h) as the index grows,
+ * which is async-signal-safe, so the scan at a fatal signal may apply
+ * events too. Not before init (the rings do not exist). The index owns
+ * its table; t's live_pos, live_ts and live_bad are the index's.
  */
 #ifndef PERFSHIM_LIVE_H
 #define PERFSHIM_LIVE_H

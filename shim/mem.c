@@ -8,7 +8,7 @@
 #include <stdatomic.h>
 #include <sys/mman.h>
 
-#include "shim.h"
+#include "mem.h"
 
 #define REGIONS 16384
 
@@ -18,7 +18,6 @@ static struct {
 	_Atomic uintptr_t lo, hi;
 } regions[REGIONS];
 static _Atomic size_t hint;
-static _Atomic uint64_t unregistered;
 
 static void add(void *p, size_t n)
 {
@@ -38,7 +37,7 @@ static void add(void *p, size_t n)
 			return;
 		}
 	}
-	atomic_fetch_add(&unregistered, 1);
+	/* No room: the scan takes the mapping for a root, nothing worse. */
 }
 
 static void drop(void *p)
@@ -112,9 +111,4 @@ HIDDEN size_t perfshim_own_regions(void (*fn)(uintptr_t lo, uintptr_t hi))
 		}
 	}
 	return n;
-}
-
-HIDDEN uint64_t perfshim_own_unregistered(void)
-{
-	return atomic_load(&unregistered);
 }

@@ -8,6 +8,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "encode.h"
+#include "mem.h"
 #include "perfshim_trace.h"
 #include "shim.h"
 

@@ -20,6 +20,7 @@
 #include <ucontext.h>
 #include <unistd.h>
 
+#include "encode.h"
 #include "live.h"
 #include "perfshim_trace.h"
 #include "shim.h"

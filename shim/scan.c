@@ -20,7 +20,9 @@
 #include <ucontext.h>
 #include <unistd.h>
 
+#include "encode.h"
 #include "live.h"
+#include "mem.h"
 #include "perfshim.h"
 #include "perfshim_trace.h"
 #include "stop.h"
@@ -801,8 +803,8 @@ static void exclude_own(void)
 	perfshim_own_regions(exclude_region);
 	for (struct thread_state *t = perfshim_threads(); t; t = t->next) {
 		exclude_add(t, sizeof(*t));
-		exclude_add(t->ring, t->ring_size);
-		exclude_add(t->altstack, 256 * 1024);
+		exclude_add(t->ring.buf, t->ring.size);
+		exclude_add(t->altstack, ALTSTACK_SIZE);
 	}
 	struct mapping *wm = mapping_of(perfshim_writer_stack);
 
@@ -985,7 +987,7 @@ static long scan(uintptr_t stack_from, const uint64_t *regs, int nregs,
 	partial = 0;
 	/* Every event committed so far, into the index. */
 	for (struct thread_state *t = perfshim_threads(); t; t = t->next)
-		perfshim_live_apply(t, atomic_load(&t->head));
+		perfshim_live_apply(t, atomic_load(&t->ring.head));
 	uint64_t ts = perfshim_now();
 
 	if (perfshim_live.broken || atomic_load(&perfshim_lost_events))

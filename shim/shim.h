@@ -1,4 +1,21 @@
-/* shim.h - internals shared by the parts of libperfshim.so (never installed). */
+/*
+ * shim.h - what the parts of libperfshim.so share (never installed): the
+ * configuration, a traced thread's state, the recording switch, the
+ * reentrancy guard, and the declarations of the modules that have no
+ * header of their own yet. Self-contained modules have their own header
+ * with its contract and do not need this one: compiler.h, clock.h,
+ * ring.h, encode.h, mem.h, fds.h, tracefile.h.
+ *
+ * Contract of what is declared here, unless a comment says otherwise:
+ * the per-event functions (perfshim_event_begin/end, perfshim_emit,
+ * perfshim_stack_intern, the unwind guards) never block, allocate or take
+ * a lock, and are async-signal-safe, as the allocation path and the
+ * SIGPROF handler need; everything else may take the shim's locks and is
+ * for the hooks' slow paths, init, the writer thread, fork and exit
+ * handlers, never a signal handler. Nothing runs before init but what
+ * says so. A thread_state belongs to its thread, its ring's consumer side
+ * and totals to the writer (ring.h); the shim's memory is from mem.h.
+ */
 #ifndef PERFSHIM_SHIM_H
 #define PERFSHIM_SHIM_H
 
@@ -8,15 +25,16 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#define HIDDEN __attribute__((visibility("hidden")))
-#define EXPORT __attribute__((visibility("default")))
-#define LIKELY(x) __builtin_expect(!!(x), 1)
-#define UNLIKELY(x) __builtin_expect(!!(x), 0)
+#include "clock.h"
+#include "compiler.h"
+#include "ring.h"
 
 /* Per-thread stack cache entries (direct-mapped, power of two). */
 #define STACK_CACHE_SIZE 1024
 /* Hard upper bound of PERFSHIM_DEPTH. */
 #define MAX_DEPTH 256
+/* Size of the signal stack the shim gives a thread that has none. */
+#define ALTSTACK_SIZE (256 * 1024)
 
 struct stack_cache_entry {
 	uint64_t hash;
@@ -26,19 +44,14 @@ struct stack_cache_entry {
 
 /*
  * One traced thread. Lives in memory the shim maps itself, so that the
- * program's heap never sees it. The ring is single-producer (the thread)
- * single-consumer (the writer): head and tail count bytes ever written and
- * ever consumed.
+ * program's heap never sees it. Its ring's producer is the thread, its
+ * consumer the writer (ring.h).
  */
 struct thread_state {
 	struct thread_state *next; /* all threads, newest first */
 	uint32_t index;
 	pid_t tid;
-	uint8_t *ring;
-	size_t ring_size; /* power of two */
-	_Atomic uint64_t head;
-	_Atomic uint64_t tail;
-	uint64_t tail_seen; /* producer's stale copy of tail */
+	struct ring ring;
 	/*
 	 * busy is set while the thread is between taking an event's time and
 	 * committing it; cur_ts is that time (or the previous one, which is
@@ -55,7 +68,7 @@ struct thread_state {
 	_Atomic uint64_t alloc_calls, free_calls, alloc_bytes;
 	uint64_t head_seen; /* writer's: head at the start of its pass */
 	uintptr_t stack_lo, stack_hi; /* for frame-pointer walks, 0: unknown */
-	void *altstack; /* our sigaltstack for this thread, or NULL */
+	void *altstack; /* our sigaltstack (ALTSTACK_SIZE), or NULL */
 	/* The live-block index's reading of the ring (live.c): how far,
 	 * the time base there, and 1 if it met an event it cannot parse. */
 	uint64_t live_pos, live_ts;
@@ -113,34 +126,6 @@ extern HIDDEN __thread int perfshim_guard;
 extern HIDDEN __thread struct thread_state *perfshim_self;
 
 /*
- * Event time since the trace started: TSC ticks divided by 2^TSC_SHIFT
- * when the kernel keeps time with the TSC, else CLOCK_MONOTONIC ns.
- *
- * The division keeps a unit of 4-8 ns at today's TSC rates, finer than
- * one traced call, and makes each event's time delta a byte shorter
- * (churn's trace shrinks by 15%). The CLOCK records pair these units
- * with ns, so readers need not know the shift.
- *
- * No lfence before the rdtsc (it cost 6% of churn's CPU time): the read
- * may run ahead of the loads before it by the CPU's out-of-order window,
- * so two threads' events a fraction of a microsecond apart may be
- * stamped in the wrong order. The analyzer puts a free and an alloc of
- * one address back in order (REPLAY_INVERSION_NS in analyzer/replay.h);
- * perfshim_event_begin() keeps one thread's own times monotonic.
- */
-#define TSC_SHIFT 4
-extern HIDDEN int perfshim_use_tsc;
-extern HIDDEN uint64_t perfshim_tsc0;
-HIDDEN uint64_t perfshim_now_mono(void);
-
-static inline uint64_t perfshim_now(void)
-{
-	if (LIKELY(perfshim_use_tsc))
-		return (__builtin_ia32_rdtsc() - perfshim_tsc0) >> TSC_SHIFT;
-	return perfshim_now_mono();
-}
-
-/*
  * Opens an event on thread t and returns its time. Until
  * perfshim_event_end(), the writer keeps its SYNC watermark at or below
  * that time (see pass() in writer.c): this is the ordering contract.
@@ -173,18 +158,6 @@ HIDDEN void perfshim_finish(int how, int status);
 HIDDEN void perfshim_after_fork_child(void);
 HIDDEN void perfshim_fork_prepare(void);
 HIDDEN void perfshim_fork_parent(void);
-HIDDEN int perfshim_is_trace_fd(int fd);
-HIDDEN int perfshim_trace_fd(void);
-/* perfshim_protect_fd - fd is about to be the program's: if it is the
- * trace's, move the trace. Call with perfshim_trace_fd_lock() held. */
-HIDDEN int perfshim_protect_fd(int fd);
-/*
- * perfshim_trace_fd_lock - hold off every use of the trace's descriptor
- * number: around moving it and the program's dup2() onto it. Blocks all
- * signals (saved holds the old mask) until perfshim_trace_fd_unlock().
- */
-HIDDEN void perfshim_trace_fd_lock(sigset_t *saved);
-HIDDEN void perfshim_trace_fd_unlock(const sigset_t *saved);
 HIDDEN void perfshim_writer_start(void);
 HIDDEN void perfshim_unfinish(void);
 /*
@@ -326,26 +299,6 @@ HIDDEN void perfshim_modules_unlock(void);
  */
 extern HIDDEN __thread uintptr_t perfshim_exit_frame;
 
-/* mem.c: all of the shim's own memory comes from these. */
-/*
- * perfshim_map - n bytes of zeroed memory from the kernel (never the
- * program's heap), registered as the shim's own so that the reachability
- * scan does not take it for a root. NULL on failure.
- */
-HIDDEN void *perfshim_map(size_t n);
-/* perfshim_map_resident - the same, resident from the start. */
-HIDDEN void *perfshim_map_resident(size_t n);
-/* perfshim_remap - grow p (old bytes, may be NULL) to n; NULL on failure,
- * p then unchanged. */
-HIDDEN void *perfshim_remap(void *p, size_t old, size_t n);
-/* perfshim_unmap - give back what perfshim_map made. NULL is allowed. */
-HIDDEN void perfshim_unmap(void *p, size_t n);
-/* perfshim_own_regions - call fn for each registered region; count them.
- * Safe in a signal handler. */
-HIDDEN size_t perfshim_own_regions(void (*fn)(uintptr_t lo, uintptr_t hi));
-/* Mappings the registry had no room for (they are scanned as roots). */
-HIDDEN uint64_t perfshim_own_unregistered(void);
-
 /* strings.c */
 /*
  * perfshim_string_id - the id of text s (cut at PERFSHIM_MAX_STRING_LEN),
@@ -373,32 +326,6 @@ HIDDEN void perfshim_memory_init(void);
 HIDDEN void perfshim_memory_reset(void);
 /* The program dup2()s onto fd: if it is ours, move ours elsewhere. */
 HIDDEN void perfshim_memory_protect_fd(int fd);
-
-/* fds.c */
-/*
- * perfshim_own_fd - move a descriptor the shim opened to a high number
- * (close-on-exec) and keep the program's close() off it. Returns the
- * descriptor to use from now on, or -1 (fd closed) when no high number
- * is free: the shim never keeps a number the program would get next.
- */
-HIDDEN int perfshim_own_fd(int fd);
-/* perfshim_disown_fd - the number is the program's again. */
-HIDDEN void perfshim_disown_fd(int fd);
-/*
- * perfshim_lift_fd - fd moved to a high number (close-on-exec: the
- * highest free below RLIMIT_NOFILE, at most 4095), or fd itself if it
- * cannot be. Keeps errno.
- */
-HIDDEN int perfshim_lift_fd(int fd);
-/* perfshim_high_fd - a close-on-exec copy of fd at the highest free number
- * below min(RLIMIT_NOFILE, 4096), or -1; fd stays open. */
-HIDDEN int perfshim_high_fd(int fd);
-/* 1 if fd 2 is still the stderr the program started with: the shim's
- * messages never go into a file the program put there. */
-HIDDEN int perfshim_stderr_original(void);
-/* perfshim_write_file - write(2) to a file of the shim's that fails with
- * EFBIG past RLIMIT_FSIZE, and never raises SIGXFSZ for it. */
-HIDDEN ssize_t perfshim_write_file(int fd, const void *p, size_t n);
 
 /*
  * phdr.c: the dl_iterate_phdr interposer. A dl_iterate_phdr from libunwind
@@ -467,22 +394,6 @@ HIDDEN void perfshim_timing_finish(void);
 HIDDEN void perfshim_profile_finish(int how);
 /* exec failed: sample again. */
 HIDDEN void perfshim_profile_unfinish(void);
-
-/* Add to a counter only this thread writes: a plain load and store. */
-#define OWN_ADD(field, v)                                                   \
-	atomic_store_explicit(                                              \
-		&(field),                                                   \
-		atomic_load_explicit(&(field), memory_order_relaxed) + (v), \
-		memory_order_relaxed)
-
-/* Small encoder for records built on the stack. */
-struct enc {
-	uint8_t *p;
-	size_t len, cap;
-};
-HIDDEN void enc_u(struct enc *e, uint64_t v);
-HIDDEN void enc_bytes(struct enc *e, const void *s, size_t n);
-HIDDEN void enc_str(struct enc *e, const char *s);
 
 /* Print one line on stderr without stdio (safe anywhere). */
 HIDDEN void perfshim_say(const char *fmt, ...)

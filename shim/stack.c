@@ -11,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "mem.h"
 #include "perfshim_trace.h"
 #include "shim.h"
 

@@ -40,6 +40,8 @@
 #include <ucontext.h>
 #include <unistd.h>
 
+#include "mem.h"
+#include "shim.h"
 #include "stop.h"
 
 /* How long a stop waits for the other threads, at most. */

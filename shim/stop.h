@@ -1,4 +1,12 @@
-/* stop.h - stopping the other threads while the reachability scan runs. */
+/*
+ * stop.h - stopping the other threads while the reachability scan runs.
+ *
+ * Contract: for the scan only (exit, the API, a fatal signal's handler):
+ * async-signal-safe (raw system calls, no allocation but mem.h's), may
+ * block for a bounded time while threads stop. Not before init. stop.c
+ * owns the list it hands out; the caller must let every thread it
+ * stopped go on (perfshim_release_others) before the next stop.
+ */
 #ifndef PERFSHIM_STOP_H
 #define PERFSHIM_STOP_H
 
@@ -7,7 +15,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#include "shim.h"
+#include "compiler.h"
 
 /* General registers (struct user_regs_struct), then the FP/SIMD state
  * (the xsave area: x87, xmm, ymm and zmm registers) up to 4 KiB. */

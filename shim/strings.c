@@ -7,6 +7,8 @@
 #include <string.h>
 #include <sys/mman.h>
 
+#include "encode.h"
+#include "mem.h"
 #include "perfshim_trace.h"
 #include "shim.h"
 

@@ -18,9 +18,13 @@
 #include <unistd.h>
 #include <zstd.h>
 
+#include "encode.h"
+#include "fds.h"
 #include "live.h"
+#include "mem.h"
 #include "perfshim_trace.h"
 #include "shim.h"
+#include "tracefile.h"
 
 HIDDEN struct shim_config perfshim_cfg = {
 	.output = "perfshim.%p.zst",
@@ -43,12 +47,6 @@ HIDDEN _Atomic uint64_t perfshim_alloc_calls, perfshim_free_calls,
 #define FRAME_TARGET (1u << 20)
 #define WAKE_POLL_NS 20000000l
 
-static struct timespec start_mono;
-static int trace_fd = -1;
-static pid_t trace_pid; /* whose descriptor trace_fd is */
-static dev_t trace_dev;
-static ino_t trace_ino;
-static char trace_path[4096 + 16];
 static uint64_t frame_seq;
 static _Atomic(struct thread_state *) threads;
 static _Atomic uint32_t next_thread_index;
@@ -136,32 +134,6 @@ static void mbuf_put(struct mbuf *b, const void *s, size_t n)
 	}
 }
 
-HIDDEN void enc_u(struct enc *e, uint64_t v)
-{
-	if (e->len + PERFSHIM_VARINT_MAX <= e->cap)
-		e->len += perfshim_put_varint(e->p + e->len, v);
-	else
-		e->len = e->cap + 1; /* overflowed: callers check len <= cap */
-}
-
-HIDDEN void enc_bytes(struct enc *e, const void *s, size_t n)
-{
-	if (e->len + n <= e->cap) {
-		memcpy(e->p + e->len, s, n);
-		e->len += n;
-	} else {
-		e->len = e->cap + 1;
-	}
-}
-
-HIDDEN void enc_str(struct enc *e, const char *s)
-{
-	size_t n = strlen(s);
-
-	enc_u(e, n);
-	enc_bytes(e, s, n);
-}
-
 HIDDEN void perfshim_say(const char *fmt, ...)
 {
 	char line[1024];
@@ -184,32 +156,6 @@ HIDDEN void perfshim_say(const char *fmt, ...)
 	errno = e;
 }
 
-HIDDEN int perfshim_use_tsc;
-HIDDEN uint64_t perfshim_tsc0;
-
-/* The kernel keeps time with the TSC only when it is stable and in step
- * across CPUs: that is our test for trusting it too. */
-static int tsc_usable(void)
-{
-	char buf[32] = { 0 };
-	int fd = open("/sys/devices/system/clocksource/clocksource0/"
-		      "current_clocksource",
-		      O_RDONLY | O_CLOEXEC);
-
-	if (fd < 0)
-		return 0;
-	ssize_t n = read(fd, buf, sizeof(buf) - 1);
-
-	close(fd);
-	return n >= 3 && !strncmp(buf, "tsc\n", 4);
-}
-
-static void clock_start(void)
-{
-	clock_gettime(CLOCK_MONOTONIC, &start_mono);
-	perfshim_tsc0 = __builtin_ia32_rdtsc();
-}
-
 /* A CLOCK record: one instant in event ticks and in ns. */
 static void stage_clock(void)
 {
@@ -224,15 +170,6 @@ static void stage_clock(void)
 
 	n += perfshim_put_varint(b + n, ns);
 	stage(PERFSHIM_REC_CLOCK, b, n);
-}
-
-HIDDEN uint64_t perfshim_now_mono(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)(ts.tv_sec - start_mono.tv_sec) * 1000000000ull +
-	       (uint64_t)(ts.tv_nsec - start_mono.tv_nsec);
 }
 
 /* zstd allocates through these: whole pages from the kernel. */
@@ -258,19 +195,6 @@ static void zfree(void *opaque, void *addr)
 
 	memcpy(&size, p, sizeof(size));
 	perfshim_unmap(p, size);
-}
-
-/* Turn tracing off for good after a write error; say so once. */
-static void stop_tracing(const char *why, int err)
-{
-	if (atomic_exchange(&perfshim_recording, 0) == 0 && trace_fd < 0)
-		return;
-	perfshim_say("cannot write trace %s: %s%s; tracing stopped, the "
-		     "program goes on",
-		     trace_path, why, err ? strerror(err) : "");
-	if (trace_fd >= 0)
-		close(trace_fd);
-	trace_fd = -1;
 }
 
 static void own_process(void)
@@ -309,75 +233,12 @@ static void leave_copy(void)
 
 	if (atomic_exchange(&detached, 1))
 		return;
-	trace_fd = -1;
+	perfshim_tracefile_forget();
 	if (was)
 		perfshim_say("process %d was made by a clone() or fork "
 			     "system call that the shim cannot follow; it "
 			     "runs untraced",
 			     (int)getpid());
-}
-
-/*
- * The trace's number is the program's to dup2() onto at any moment: the
- * dup2() interposers move the trace out of the way first. Checking and
- * writing the descriptor, and moving it and the program's dup2() that
- * follows, hold fd_lock, with every signal blocked: no handler can then
- * run on a thread that holds it (and wait for it, or dup2() unlocked).
- */
-static pthread_mutex_t fd_lock = PTHREAD_MUTEX_INITIALIZER;
-
-HIDDEN void perfshim_trace_fd_lock(sigset_t *saved)
-{
-	sigset_t all;
-
-	sigfillset(&all);
-	pthread_sigmask(SIG_SETMASK, &all, saved);
-	pthread_mutex_lock(&fd_lock);
-}
-
-HIDDEN void perfshim_trace_fd_unlock(const sigset_t *saved)
-{
-	pthread_mutex_unlock(&fd_lock);
-	pthread_sigmask(SIG_SETMASK, saved, NULL);
-}
-
-static int write_locked(const uint8_t *p, size_t n)
-{
-	struct stat st;
-
-	if (trace_fd < 0)
-		return -1;
-	/* The program may have closed or replaced our descriptor by a raw
-	 * system call; never write into a file that is not ours. */
-	if (fstat(trace_fd, &st) || st.st_dev != trace_dev ||
-	    st.st_ino != trace_ino) {
-		stop_tracing("the program took over its descriptor", 0);
-		return -1;
-	}
-	while (n) {
-		ssize_t w = perfshim_write_file(trace_fd, p, n);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0) {
-			stop_tracing("", w < 0 ? errno : ENOSPC);
-			return -1;
-		}
-		p += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
-static int write_all(const uint8_t *p, size_t n)
-{
-	sigset_t saved;
-
-	perfshim_trace_fd_lock(&saved);
-	int r = write_locked(p, n);
-
-	perfshim_trace_fd_unlock(&saved);
-	return r;
 }
 
 /* Append one top-level record to the staging frame. */
@@ -413,7 +274,7 @@ static void write_frame(void)
 	if (cctx && zstd_level > 1 && atomic_exchange(&writer_behind, 0))
 		set_level(1);
 	if (!cctx || mbuf_reserve(&packed, bound)) {
-		stop_tracing("out of memory", 0);
+		perfshim_tracefile_stop("out of memory", 0);
 		staging.len = 0;
 		return;
 	}
@@ -422,10 +283,10 @@ static void write_frame(void)
 
 	staging.len = 0;
 	if (ZSTD_isError(z)) {
-		stop_tracing(ZSTD_getErrorName(z), 0);
+		perfshim_tracefile_stop(ZSTD_getErrorName(z), 0);
 		return;
 	}
-	write_all(packed.p, z);
+	perfshim_tracefile_write(packed.p, z);
 	last_write_ns = perfshim_now_mono();
 	stage_frame_start();
 }
@@ -551,46 +412,41 @@ static void pass(int final)
 		if (atomic_load_explicit(&t->busy, memory_order_acquire) &&
 		    c < w)
 			w = c;
-		t->head_seen =
-			atomic_load_explicit(&t->head, memory_order_acquire);
+		t->head_seen = ring_published(&t->ring);
 	}
 	stage_meta();
 	stage_nodes(perfshim_stack_next_id());
 	for (struct thread_state *t = list, *next; t; t = next) {
-		uint64_t tail =
-			atomic_load_explicit(&t->tail, memory_order_relaxed);
 		uint64_t head = t->head_seen;
+		const uint8_t *a, *b;
+		size_t na, nb;
+		size_t len = ring_span(&t->ring, head, &a, &na, &b, &nb);
 
 		next = t->next;
-		if (head != tail) {
+		if (len) {
 			uint8_t hdr[1 + 2 * PERFSHIM_VARINT_MAX];
-			size_t len = (size_t)(head - tail);
-			size_t n = 0, off = tail & (t->ring_size - 1);
-			size_t first = t->ring_size - off;
 			uint8_t idx[PERFSHIM_VARINT_MAX];
-			size_t in = perfshim_put_varint(idx, t->index);
+			size_t n = 0, in = perfshim_put_varint(idx, t->index);
+			uint64_t tail = head - len;
 
 			hdr[n++] = PERFSHIM_REC_CHUNK;
 			n += perfshim_put_varint(hdr + n, in + len);
 			mbuf_put(&staging, hdr, n);
 			mbuf_put(&staging, idx, in);
-			if (first > len)
-				first = len;
 			size_t at = staging.len;
 
-			mbuf_put(&staging, t->ring + off, first);
-			mbuf_put(&staging, t->ring, len - first);
+			mbuf_put(&staging, a, na);
+			mbuf_put(&staging, b, nb);
 			if (staging.len == at + len)
 				perfshim_live_apply_copy(t, staging.p + at, len,
 							 tail);
 			else
 				perfshim_live_apply(t, head);
-			atomic_store_explicit(&t->tail, head,
-					      memory_order_release);
+			ring_consume(&t->ring, head);
 			drained = 1;
 		}
 		if (atomic_load(&t->dead) &&
-		    atomic_load(&t->head) == atomic_load(&t->tail)) {
+		    atomic_load(&t->ring.head) == atomic_load(&t->ring.tail)) {
 			/* Its totals outlive it, for the END record. */
 			atomic_fetch_add(&perfshim_alloc_calls,
 					 atomic_load(&t->alloc_calls));
@@ -599,7 +455,7 @@ static void pass(int final)
 			atomic_fetch_add(&perfshim_alloc_bytes,
 					 atomic_load(&t->alloc_bytes));
 			unlink_thread(t);
-			perfshim_unmap(t->ring, t->ring_size);
+			perfshim_unmap(t->ring.buf, t->ring.size);
 			perfshim_unmap(t, sizeof(*t));
 		}
 	}
@@ -826,7 +682,7 @@ static void ring_full(struct thread_state *t, size_t len)
 		return;
 	if (atomic_load(&finished) || !atomic_load(&writer_running)) {
 		flush_here();
-		t->tail_seen = atomic_load(&t->tail);
+		t->ring.tail_seen = atomic_load(&t->ring.tail);
 		return;
 	}
 	/* Wait for the writer, but never forever: a program stuck on us is
@@ -834,9 +690,10 @@ static void ring_full(struct thread_state *t, size_t len)
 	atomic_store(&writer_behind, 1);
 	for (int i = 0; i < 10000; i++) {
 		wake_writer();
-		t->tail_seen =
-			atomic_load_explicit(&t->tail, memory_order_acquire);
-		if (atomic_load(&t->head) + len - t->tail_seen <= t->ring_size)
+		t->ring.tail_seen = atomic_load_explicit(&t->ring.tail,
+							 memory_order_acquire);
+		if (atomic_load(&t->ring.head) + len - t->ring.tail_seen <=
+		    t->ring.size)
 			return;
 		nanosleep(&pause, NULL);
 	}
@@ -860,31 +717,18 @@ static void writer_missing(void)
 HIDDEN void perfshim_emit(struct thread_state *t, const uint8_t *rec,
 			  size_t len)
 {
-	uint64_t head = atomic_load_explicit(&t->head, memory_order_relaxed);
+	struct ring *r = &t->ring;
+	uint64_t head = ring_head(r);
 
-	if (UNLIKELY(head + len - t->tail_seen > t->ring_size)) {
-		t->tail_seen =
-			atomic_load_explicit(&t->tail, memory_order_acquire);
-		if (head + len - t->tail_seen > t->ring_size) {
-			ring_full(t, len);
-			head = atomic_load_explicit(&t->head,
-						    memory_order_relaxed);
-			if (head + len - t->tail_seen > t->ring_size) {
-				atomic_fetch_add(&perfshim_lost_events, 1);
-				return;
-			}
+	if (UNLIKELY(!ring_within(r, head, len, r->size))) {
+		ring_full(t, len);
+		head = ring_head(r);
+		if (head + len - r->tail_seen > r->size) {
+			atomic_fetch_add(&perfshim_lost_events, 1);
+			return;
 		}
 	}
-	size_t off = head & (t->ring_size - 1);
-	size_t first = t->ring_size - off;
-
-	if (first >= len) {
-		memcpy(t->ring + off, rec, len);
-	} else {
-		memcpy(t->ring + off, rec, first);
-		memcpy(t->ring, rec + first, len - first);
-	}
-	atomic_store_explicit(&t->head, head + len, memory_order_release);
+	ring_put(r, head, rec, len);
 	if (UNLIKELY(atomic_load_explicit(&finished, memory_order_relaxed))) {
 		late_event();
 		return;
@@ -892,12 +736,8 @@ HIDDEN void perfshim_emit(struct thread_state *t, const uint8_t *rec,
 	if (UNLIKELY(!atomic_load_explicit(&writer_running,
 					   memory_order_relaxed)))
 		writer_missing();
-	if (UNLIKELY(head + len - t->tail_seen > t->ring_size / 2)) {
-		t->tail_seen =
-			atomic_load_explicit(&t->tail, memory_order_acquire);
-		if (head + len - t->tail_seen > t->ring_size / 2)
-			wake_writer();
-	}
+	if (UNLIKELY(!ring_within(r, head, len, r->size / 2)))
+		wake_writer();
 }
 
 static void thread_key_dtor(void *p)
@@ -931,7 +771,6 @@ static void announce(struct thread_state *t)
  * alternate signal stack get one of ours (virtual memory until used);
  * a program that sets its own later simply replaces it.
  */
-#define ALTSTACK_SIZE (256 * 1024)
 
 static void give_altstack(struct thread_state *t)
 {
@@ -985,15 +824,15 @@ HIDDEN struct thread_state *perfshim_thread_get(void)
 	t = map(sizeof(*t));
 	if (!t)
 		return NULL;
-	t->ring_size = perfshim_cfg.ring_size;
+	t->ring.size = perfshim_cfg.ring_size;
 	/* The first thread's ring resident from the start, so that it does
 	 * not grow under the program's resident set as it first fills. Not
 	 * the others': a program that makes many short threads would pay
 	 * for pages they never touch (0.1 to 0.2 ms a thread). */
-	t->ring = atomic_load(&next_thread_index) == 0
-			  ? perfshim_map_resident(t->ring_size)
-			  : perfshim_map(t->ring_size);
-	if (!t->ring) {
+	t->ring.buf = atomic_load(&next_thread_index) == 0
+			      ? perfshim_map_resident(t->ring.size)
+			      : perfshim_map(t->ring.size);
+	if (!t->ring.buf) {
 		perfshim_unmap(t, sizeof(*t));
 		return NULL;
 	}
@@ -1026,64 +865,6 @@ HIDDEN void perfshim_thread_exit(struct thread_state *t)
 	take_altstack(t);
 	perfshim_self = NULL;
 	atomic_store(&t->dead, 1);
-}
-
-static int open_trace(void)
-{
-	char base[4096];
-	size_t n = 0;
-	const char *s = perfshim_cfg.output;
-
-	for (; *s && n < sizeof(base) - 32; s++) {
-		if (*s == '%' && s[1] == 'p') {
-			n += snprintf(base + n, sizeof(base) - n, "%d",
-				      getpid());
-			s++;
-		} else if (*s == '%' && s[1] == 't') {
-			n += snprintf(base + n, sizeof(base) - n, "%lld",
-				      (long long)time(NULL));
-			s++;
-		} else if (*s == '%' && s[1] == '%') {
-			base[n++] = '%';
-			s++;
-		} else {
-			base[n++] = *s;
-		}
-	}
-	base[n] = 0;
-	for (int i = 0; i < 10000; i++) {
-		if (i == 0)
-			snprintf(trace_path, sizeof(trace_path), "%s", base);
-		else
-			snprintf(trace_path, sizeof(trace_path), "%s.%d", base,
-				 i);
-		int fd = open(trace_path,
-			      O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
-				      O_CLOEXEC,
-			      0600);
-
-		if (fd < 0 && errno == EEXIST)
-			continue;
-		if (fd < 0) {
-			perfshim_say("cannot create trace %s: %s; the program "
-				     "runs untraced",
-				     trace_path, strerror(errno));
-			return -1;
-		}
-		/* Out of the program's way: a high number, close-on-exec. */
-		fd = perfshim_lift_fd(fd);
-		struct stat st;
-
-		fstat(fd, &st);
-		trace_dev = st.st_dev;
-		trace_ino = st.st_ino;
-		trace_fd = fd;
-		trace_pid = getpid();
-		return 0;
-	}
-	perfshim_say("cannot create trace %s: too many files of that name",
-		     base);
-	return -1;
 }
 
 static void write_header(void)
@@ -1130,8 +911,8 @@ static void write_header(void)
 	memcpy(prefix + 8, &major, 2);
 	memcpy(prefix + 10, &minor, 2);
 	memcpy(prefix + 12, &blen, 4);
-	if (!write_all(prefix, sizeof(prefix)))
-		write_all(body, e.len);
+	if (!perfshim_tracefile_write(prefix, sizeof(prefix)))
+		perfshim_tracefile_write(body, e.len);
 }
 
 /* Between frames only (zstd keeps it for the next ZSTD_compress2). */
@@ -1188,20 +969,18 @@ static void warm_compressor(void)
 /* Create the trace, write its header and start the writer. 0 or -1. */
 HIDDEN int perfshim_writer_open(void)
 {
-	perfshim_use_tsc =
-		perfshim_cfg.clock != CLOCK_CHOICE_MONOTONIC && tsc_usable();
-	clock_start();
+	perfshim_clock_start(1, perfshim_cfg.clock == CLOCK_CHOICE_MONOTONIC);
 	if (pthread_key_create(&thread_key, thread_key_dtor))
 		return -1;
 	own_process();
-	if (open_trace())
+	if (perfshim_tracefile_open())
 		return -1;
 	if (setup_zstd()) {
-		stop_tracing("cannot set up compression", 0);
+		perfshim_tracefile_stop("cannot set up compression", 0);
 		return -1;
 	}
 	write_header();
-	if (trace_fd < 0)
+	if (perfshim_trace_fd() < 0)
 		return -1;
 	warm_compressor();
 	stage_frame_start();
@@ -1261,7 +1040,7 @@ static void stage_end(int how, int status, const struct end_totals *s)
  */
 HIDDEN void perfshim_finish(int how, int status)
 {
-	if (trace_fd < 0 || is_writer || atomic_load(&detached))
+	if (perfshim_trace_fd() < 0 || is_writer || atomic_load(&detached))
 		return;
 	/* Not in a child that the fork handlers never saw, nor in a vfork
 	 * child: the trace is the parent's. */
@@ -1277,7 +1056,7 @@ HIDDEN void perfshim_finish(int how, int status)
 	} else {
 		pass_take();
 	}
-	if (trace_fd >= 0) {
+	if (perfshim_trace_fd() >= 0) {
 		struct end_totals totals;
 
 		sum_totals(&totals);
@@ -1318,9 +1097,7 @@ HIDDEN int perfshim_detach(void)
 	pthread_mutex_unlock(&park_lock);
 	/* Late events of other threads may still be in a pass. */
 	pass_take();
-	if (trace_fd >= 0)
-		close(trace_fd);
-	trace_fd = -1;
+	perfshim_tracefile_close();
 	pass_give();
 	errno = e;
 	return 0;
@@ -1335,37 +1112,6 @@ HIDDEN void perfshim_unfinish(void)
 	if (!atomic_load(&writer_parked))
 		start_writer();
 	perfshim_profile_unfinish();
-}
-
-HIDDEN int perfshim_trace_fd(void)
-{
-	return trace_fd;
-}
-
-HIDDEN int perfshim_is_trace_fd(int fd)
-{
-	return trace_fd >= 0 && fd == trace_fd;
-}
-
-/*
- * The program wants our descriptor's number: move the trace elsewhere,
- * back among the high numbers (the program's dup2()s would otherwise
- * push it up one number at a time, to the descriptor limit). Not in a
- * vfork() child: its descriptors are its own, its memory the parent's.
- */
-HIDDEN int perfshim_protect_fd(int fd)
-{
-	if (!perfshim_is_trace_fd(fd) || getpid() != trace_pid)
-		return 0;
-	int high = perfshim_high_fd(fd);
-
-	if (high < 0)
-		high = fcntl(fd, F_DUPFD_CLOEXEC, fd + 1);
-
-	if (high < 0)
-		return -1;
-	trace_fd = high;
-	return 0;
 }
 
 HIDDEN void perfshim_fork_prepare(void)
@@ -1401,7 +1147,7 @@ HIDDEN void perfshim_after_fork_child(void)
 	pthread_mutex_init(&pass_lock, NULL);
 	holds_pass = 0;
 	pthread_mutex_init(&meta_lock, NULL);
-	pthread_mutex_init(&fd_lock, NULL);
+	perfshim_tracefile_after_fork();
 	atomic_store(&perfshim_recording, 0);
 	atomic_store(&writer_running, 0);
 	atomic_store(&writer_stop, 0);
@@ -1413,9 +1159,9 @@ HIDDEN void perfshim_after_fork_child(void)
 	     t = next) {
 		next = t->next;
 		/* Their blocks are in the child's memory too (see live.c). */
-		perfshim_live_apply(t, atomic_load(&t->head));
+		perfshim_live_apply(t, atomic_load(&t->ring.head));
 		if (t != self) {
-			perfshim_unmap(t->ring, t->ring_size);
+			perfshim_unmap(t->ring.buf, t->ring.size);
 			perfshim_unmap(t, sizeof(*t));
 		}
 	}
@@ -1434,24 +1180,20 @@ HIDDEN void perfshim_after_fork_child(void)
 	atomic_store(&perfshim_lost_events, 0);
 	perfshim_stack_reset();
 	perfshim_strings_reset();
-	if (trace_fd >= 0)
-		close(trace_fd);
-	trace_fd = -1;
+	perfshim_tracefile_close();
 	if (!was_recording)
 		goto out;
-	clock_start();
-	if (open_trace())
+	perfshim_clock_start(0, 0);
+	if (perfshim_tracefile_open())
 		goto out;
 	write_header();
-	if (trace_fd < 0)
+	if (perfshim_trace_fd() < 0)
 		goto out;
 	stage_frame_start();
 	if (self) {
 		self->index = atomic_fetch_add(&next_thread_index, 1);
 		self->tid = (pid_t)syscall(SYS_gettid);
-		atomic_store(&self->head, 0);
-		atomic_store(&self->tail, 0);
-		self->tail_seen = 0;
+		ring_reset(&self->ring);
 		self->last_ts = 0;
 		atomic_store(&self->alloc_calls, 0);
 		atomic_store(&self->free_calls, 0);

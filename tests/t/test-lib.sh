@@ -76,7 +76,7 @@ do
 	esac
 done
 # ... except the mode a whole pass runs in (make test's second pass:
-# PERFSHIM_TEST_ENV="PERFSHIM_UNWIND=fp PERFSHIM_CLOCK=monotonic"); a test
+# PERFSHIM_TEST_ENV="PERFSHIM_UNWIND=dwarf PERFSHIM_CLOCK=monotonic"); a test
 # that sets one of these itself still wins.
 for kv in ${PERFSHIM_TEST_ENV-}
 do

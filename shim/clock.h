@@ -1,0 +1,50 @@
+/*
+ * clock.h - event time since the trace started: TSC ticks divided by
+ * 2^TSC_SHIFT when the kernel keeps time with the TSC, else
+ * CLOCK_MONOTONIC ns.
+ *
+ * The division keeps a unit of 4-8 ns at today's TSC rates, finer than
+ * one traced call, and makes each event's time delta a byte shorter
+ * (churn's trace shrinks by 15%). The CLOCK records pair these units
+ * with ns, so readers need not know the shift.
+ *
+ * No lfence before the rdtsc (it cost 6% of churn's CPU time): the read
+ * may run ahead of the loads before it by the CPU's out-of-order window,
+ * so two threads' events a fraction of a microsecond apart may be
+ * stamped in the wrong order. The analyzer puts a free and an alloc of
+ * one address back in order (REPLAY_INVERSION_NS in analyzer/replay.h);
+ * perfshim_event_begin() (shim.h) keeps one thread's own times monotonic.
+ *
+ * Contract: perfshim_now() and perfshim_now_mono() never block, are
+ * async-signal-safe and keep errno; before perfshim_clock_start() they
+ * count from 0 (the epoch of the machine's clocks), never backwards.
+ * perfshim_clock_start() is for init and a forked child only (one thread
+ * running); it reads a sysfs file when asked to choose.
+ */
+#ifndef PERFSHIM_CLOCK_H
+#define PERFSHIM_CLOCK_H
+
+#include <stdint.h>
+
+#include "compiler.h"
+
+#define TSC_SHIFT 4
+extern HIDDEN int perfshim_use_tsc;
+extern HIDDEN uint64_t perfshim_tsc0;
+HIDDEN uint64_t perfshim_now_mono(void);
+
+static inline uint64_t perfshim_now(void)
+{
+	if (LIKELY(perfshim_use_tsc))
+		return (__builtin_ia32_rdtsc() - perfshim_tsc0) >> TSC_SHIFT;
+	return perfshim_now_mono();
+}
+
+/*
+ * perfshim_clock_start - time 0 is now. choose: pick the TSC if
+ * monotonic_only is 0 and the kernel trusts it, else CLOCK_MONOTONIC;
+ * without choose the clock stays what it is (a forked child's restart).
+ */
+HIDDEN void perfshim_clock_start(int choose, int monotonic_only);
+
+#endif

@@ -1,0 +1,43 @@
+/*
+ * fds.h - the shim's own descriptors: kept at high close-on-exec numbers,
+ * out of the program's way, and guarded against the program's close()
+ * and dup2() (fds.c's interposers).
+ *
+ * Contract: none allocates or takes a lock the program can hold; each is
+ * a few system calls (fcntl, getrlimit), async-signal-safe, and keeps
+ * errno, except perfshim_write_file(), which reports as write(2) does. Usable before init. The shim owns the
+ * descriptors it registers with perfshim_own_fd() until it disowns them.
+ */
+#ifndef PERFSHIM_FDS_H
+#define PERFSHIM_FDS_H
+
+#include <sys/types.h>
+
+#include "compiler.h"
+
+/*
+ * perfshim_own_fd - move a descriptor the shim opened to a high number
+ * (close-on-exec) and keep the program's close() off it. Returns the
+ * descriptor to use from now on, or -1 (fd closed) when no high number
+ * is free: the shim never keeps a number the program would get next.
+ */
+HIDDEN int perfshim_own_fd(int fd);
+/* perfshim_disown_fd - the number is the program's again. */
+HIDDEN void perfshim_disown_fd(int fd);
+/*
+ * perfshim_lift_fd - fd moved to a high number (close-on-exec: the
+ * highest free below RLIMIT_NOFILE, at most 4095), or fd itself if it
+ * cannot be. Keeps errno.
+ */
+HIDDEN int perfshim_lift_fd(int fd);
+/* perfshim_high_fd - a close-on-exec copy of fd at the highest free number
+ * below min(RLIMIT_NOFILE, 4096), or -1; fd stays open. */
+HIDDEN int perfshim_high_fd(int fd);
+/* 1 if fd 2 is still the stderr the program started with: the shim's
+ * messages never go into a file the program put there. */
+HIDDEN int perfshim_stderr_original(void);
+/* perfshim_write_file - write(2) to a file of the shim's that fails with
+ * EFBIG past RLIMIT_FSIZE, and never raises SIGXFSZ for it. */
+HIDDEN ssize_t perfshim_write_file(int fd, const void *p, size_t n);
+
+#endif

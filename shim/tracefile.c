@@ -1,0 +1,204 @@
+/* tracefile.c - the trace file: create, guard, write, close (tracefile.h). */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "fds.h"
+#include "shim.h"
+#include "tracefile.h"
+
+static int trace_fd = -1;
+static pid_t trace_pid; /* whose descriptor trace_fd is */
+static dev_t trace_dev;
+static ino_t trace_ino;
+static char trace_path[4096 + 16];
+
+/* Turn tracing off for good after a write error; say so once. */
+HIDDEN void perfshim_tracefile_stop(const char *why, int err)
+{
+	if (atomic_exchange(&perfshim_recording, 0) == 0 && trace_fd < 0)
+		return;
+	perfshim_say("cannot write trace %s: %s%s; tracing stopped, the "
+		     "program goes on",
+		     trace_path, why, err ? strerror(err) : "");
+	if (trace_fd >= 0)
+		close(trace_fd);
+	trace_fd = -1;
+}
+
+/*
+ * The trace's number is the program's to dup2() onto at any moment: the
+ * dup2() interposers move the trace out of the way first. Checking and
+ * writing the descriptor, and moving it and the program's dup2() that
+ * follows, hold fd_lock, with every signal blocked: no handler can then
+ * run on a thread that holds it (and wait for it, or dup2() unlocked).
+ */
+static pthread_mutex_t fd_lock = PTHREAD_MUTEX_INITIALIZER;
+
+HIDDEN void perfshim_trace_fd_lock(sigset_t *saved)
+{
+	sigset_t all;
+
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, saved);
+	pthread_mutex_lock(&fd_lock);
+}
+
+HIDDEN void perfshim_trace_fd_unlock(const sigset_t *saved)
+{
+	pthread_mutex_unlock(&fd_lock);
+	pthread_sigmask(SIG_SETMASK, saved, NULL);
+}
+
+static int write_locked(const uint8_t *p, size_t n)
+{
+	struct stat st;
+
+	if (trace_fd < 0)
+		return -1;
+	/* The program may have closed or replaced our descriptor by a raw
+	 * system call; never write into a file that is not ours. */
+	if (fstat(trace_fd, &st) || st.st_dev != trace_dev ||
+	    st.st_ino != trace_ino) {
+		perfshim_tracefile_stop("the program took over its descriptor",
+					0);
+		return -1;
+	}
+	while (n) {
+		ssize_t w = perfshim_write_file(trace_fd, p, n);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0) {
+			perfshim_tracefile_stop("", w < 0 ? errno : ENOSPC);
+			return -1;
+		}
+		p += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+HIDDEN int perfshim_tracefile_write(const uint8_t *p, size_t n)
+{
+	sigset_t saved;
+
+	perfshim_trace_fd_lock(&saved);
+	int r = write_locked(p, n);
+
+	perfshim_trace_fd_unlock(&saved);
+	return r;
+}
+
+HIDDEN int perfshim_tracefile_open(void)
+{
+	char base[4096];
+	size_t n = 0;
+	const char *s = perfshim_cfg.output;
+
+	for (; *s && n < sizeof(base) - 32; s++) {
+		if (*s == '%' && s[1] == 'p') {
+			n += snprintf(base + n, sizeof(base) - n, "%d",
+				      getpid());
+			s++;
+		} else if (*s == '%' && s[1] == 't') {
+			n += snprintf(base + n, sizeof(base) - n, "%lld",
+				      (long long)time(NULL));
+			s++;
+		} else if (*s == '%' && s[1] == '%') {
+			base[n++] = '%';
+			s++;
+		} else {
+			base[n++] = *s;
+		}
+	}
+	base[n] = 0;
+	for (int i = 0; i < 10000; i++) {
+		if (i == 0)
+			snprintf(trace_path, sizeof(trace_path), "%s", base);
+		else
+			snprintf(trace_path, sizeof(trace_path), "%s.%d", base,
+				 i);
+		int fd = open(trace_path,
+			      O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
+				      O_CLOEXEC,
+			      0600);
+
+		if (fd < 0 && errno == EEXIST)
+			continue;
+		if (fd < 0) {
+			perfshim_say("cannot create trace %s: %s; the program "
+				     "runs untraced",
+				     trace_path, strerror(errno));
+			return -1;
+		}
+		/* Out of the program's way: a high number, close-on-exec. */
+		fd = perfshim_lift_fd(fd);
+		struct stat st;
+
+		fstat(fd, &st);
+		trace_dev = st.st_dev;
+		trace_ino = st.st_ino;
+		trace_fd = fd;
+		trace_pid = getpid();
+		return 0;
+	}
+	perfshim_say("cannot create trace %s: too many files of that name",
+		     base);
+	return -1;
+}
+
+HIDDEN void perfshim_tracefile_close(void)
+{
+	if (trace_fd >= 0)
+		close(trace_fd);
+	trace_fd = -1;
+}
+
+HIDDEN void perfshim_tracefile_after_fork(void)
+{
+	pthread_mutex_init(&fd_lock, NULL);
+}
+
+HIDDEN void perfshim_tracefile_forget(void)
+{
+	trace_fd = -1;
+}
+
+HIDDEN int perfshim_trace_fd(void)
+{
+	return trace_fd;
+}
+
+HIDDEN int perfshim_is_trace_fd(int fd)
+{
+	return trace_fd >= 0 && fd == trace_fd;
+}
+
+/*
+ * The program wants our descriptor's number: move the trace elsewhere,
+ * back among the high numbers (the program's dup2()s would otherwise
+ * push it up one number at a time, to the descriptor limit). Not in a
+ * vfork() child: its descriptors are its own, its memory the parent's.
+ */
+HIDDEN int perfshim_protect_fd(int fd)
+{
+	if (!perfshim_is_trace_fd(fd) || getpid() != trace_pid)
+		return 0;
+	int high = perfshim_high_fd(fd);
+
+	if (high < 0)
+		high = fcntl(fd, F_DUPFD_CLOEXEC, fd + 1);
+
+	if (high < 0)
+		return -1;
+	trace_fd = high;
+	return 0;
+}

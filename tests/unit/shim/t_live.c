@@ -1,0 +1,164 @@
+/*
+ * t_live - the live-block index against a model: random malloc, free and
+ * realloc sequences (40000 blocks live at the peak, so the table grows),
+ * fed as the writer does, from contiguous copies and from a wrapping
+ * ring; the index must hold exactly the model's live set, sizes and all.
+ */
+#include <stdint.h>
+#include <stdlib.h>
+
+#include "live.h"
+#include "perfshim_trace.h"
+#include "tap.h"
+
+#define SLOTS 60000 /* addresses: 0x10000 + 64 * slot */
+
+static uint64_t model[SLOTS]; /* size + 1 when live, 0 when not */
+static uint8_t *ev;
+static size_t ev_len, ev_cap;
+static uint64_t rnd = 88172645463325252ull;
+
+static uint64_t next(void)
+{
+	rnd ^= rnd << 13;
+	rnd ^= rnd >> 7;
+	rnd ^= rnd << 17;
+	return rnd;
+}
+
+static void put_u(uint64_t v)
+{
+	if (ev_len + PERFSHIM_VARINT_MAX + 1 > ev_cap) {
+		ev_cap = ev_cap * 2 + 4096;
+		ev = realloc(ev, ev_cap);
+		if (!ev)
+			exit(255);
+	}
+	ev_len += perfshim_put_varint(ev + ev_len, v);
+}
+
+static void alloc(int fn, size_t slot, uint64_t size)
+{
+	put_u(PERFSHIM_EV_ALLOC | fn); /* a tag below 0x80 is one byte */
+	put_u(3);
+	put_u(size);
+	put_u(0x10000 + 64 * slot);
+	put_u(1);
+	model[slot] = size + 1;
+}
+
+static void release(size_t slot)
+{
+	put_u(PERFSHIM_EV_FREE);
+	put_u(2);
+	put_u(0x10000 + 64 * slot);
+	model[slot] = 0;
+}
+
+/* n random events; returns the offsets where each event starts. */
+static size_t *make_events(size_t n, size_t peak)
+{
+	size_t *at = malloc((n + 1) * sizeof(*at));
+
+	for (size_t i = 0; i < n; i++) {
+		size_t s = i < peak ? i : next() % SLOTS;
+
+		at[i] = ev_len;
+		if (!model[s]) {
+			alloc(PERFSHIM_FN_MALLOC, s, next() % 5000);
+		} else if (next() % 3 == 0) {
+			size_t d = next() % SLOTS; /* realloc: free, alloc */
+
+			release(s);
+			if (!model[d])
+				alloc(PERFSHIM_FN_REALLOC, d, next() % 9000);
+		} else {
+			release(s);
+		}
+	}
+	at[n] = ev_len;
+	return at;
+}
+
+/* Whether the index holds exactly the model's live set. */
+static void compare(const char *how)
+{
+	size_t want = 0, found = 0, missing, wrong_size = 0, extra = 0;
+
+	for (size_t s = 0; s < SLOTS; s++)
+		want += model[s] != 0;
+	for (size_t i = 0; i < perfshim_live.cap; i++) {
+		const struct live_entry *e = &perfshim_live.e[i];
+		size_t s = (e->addr - 0x10000) / 64;
+
+		if (!e->addr)
+			continue;
+		if (e->count != 1 || s >= SLOTS || !model[s])
+			extra++;
+		else if (e->size != model[s] - 1)
+			wrong_size++;
+		else
+			found++;
+	}
+	missing = want - found - wrong_size;
+	ok(perfshim_live.count == want, "%s: as many live as the model (%zu)",
+	   how, want);
+	ok(!missing && !extra && !wrong_size,
+	   "%s: the same blocks and sizes (%zu missing, %zu extra, %zu sized "
+	   "wrong)",
+	   how, missing, extra, wrong_size);
+	ok(!perfshim_live.broken, "%s: nothing lost to the index", how);
+}
+
+int main(void)
+{
+	static struct thread_state t;
+	size_t n = 300000;
+	size_t *at = make_events(n, 40000);
+	uint8_t ring[4096];
+
+	plan(9);
+	/* As the writer drains: whole events, in copies of any length. */
+	for (size_t i = 0; i < n;) {
+		size_t j = i + 1 + next() % 200;
+
+		if (j > n)
+			j = n;
+		perfshim_live_apply_copy(&t, ev + at[i], at[j] - at[i], at[i]);
+		i = j;
+	}
+	ok(perfshim_live.cap > 65536, "the table grew (%zu slots)",
+	   perfshim_live.cap);
+	compare("from copies");
+
+	/* The rest of the model freed, from a ring that wraps around, as a
+	 * scan applies ahead of the writer. */
+	size_t nfree = 0, *end = malloc((SLOTS + 1) * sizeof(*end));
+
+	for (size_t s = 0; s < SLOTS; s++)
+		if (model[s]) {
+			release(s);
+			end[nfree++] = ev_len;
+		}
+	t.ring.buf = ring;
+	t.ring.size = sizeof(ring);
+	t.live_pos = t.ring.head = t.ring.tail = 0;
+	for (size_t i = 0, p = at[n]; i < nfree;) {
+		size_t j = i + 1 + next() % 300; /* 300 frees fit the ring */
+
+		if (j > nfree)
+			j = nfree;
+		size_t len = end[j - 1] - p;
+		uint64_t head = ring_head(&t.ring);
+
+		ring_put(&t.ring, head, ev + p, len);
+		perfshim_live_apply(&t, head + len);
+		ring_consume(&t.ring, head + len);
+		p = end[j - 1];
+		i = j;
+	}
+	ok(t.ring.head > sizeof(ring), "the ring wrapped around");
+	compare("from the ring");
+	ok(!t.live_bad, "every ring event parsed");
+	return exit_status();
+}
