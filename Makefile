@@ -154,7 +154,7 @@ $(B)/asan/tests/unit/%: tests/unit/%.c $(B)/asan/libanalyzer.a
 # -Wno-tsan: TSan does not model fences; the shim's (around fork, in
 # perfshim_unwind_enter) are outside what these tests exercise.
 TSAN_FLAGS := -fsanitize=thread -fno-omit-frame-pointer -Wno-tsan
-SHIM_UNIT_FLAGS := $(BASE_CFLAGS) -Ishim -Ianalyzer -Itests/unit -pthread \
+SHIM_UNIT_FLAGS := $(BASE_CFLAGS) -Ishim $(ANA_INC) -Itests/unit -pthread \
 	$(CFLAGS)
 SHIM_UNIT_LIBS := -lunwind $(ANA_LIBS) -lpthread
 
