@@ -4,21 +4,11 @@
 # of the fuzz target (TAP).
 cd "$(dirname "$0")/../.." || exit 1
 B=${PERFSHIM_BUILD:-build}
-bin=$B/fuzz/fuzz_budget_replay
+fuzz_bin=$B/fuzz/fuzz_budget_replay
+fuzz_what="budget fuzz target"
 work=$B/tests/fuzz-budget-work
-rm -rf "$work" && mkdir -p "$work"
-n=0
-fails=0
-check() {
-	n=$((n + 1))
-	if "$bin" "$@" >"$work/out" 2>&1; then
-		echo "ok $n - budget fuzz target survives $(basename "$1")${2:+ and others}"
-	else
-		echo "not ok $n - budget fuzz target on $*"
-		sed 's/^/# /' "$work/out" | head -20
-		fails=$((fails + 1))
-	fi
-}
+fuzz_work=$work
+. tests/fuzz/corpus-lib.sh
 check tests/fuzz/corpus-budget/*
 seed=tests/fuzz/corpus-budget/example
 size=$(stat -c %s "$seed")
@@ -36,5 +26,4 @@ for off in 0 5 20 47 60 80 100 $((size - 2)); do
 	done
 done
 check "$work"/flip.*
-echo "1..$n"
-[ "$fails" -eq 0 ]
+corpus_done

@@ -3,21 +3,11 @@
 # trace, through the ASan/UBSan build of the fuzz target (TAP).
 cd "$(dirname "$0")/../.." || exit 1
 B=${PERFSHIM_BUILD:-build}
-bin=$B/fuzz/fuzz_reader_replay
+fuzz_bin=$B/fuzz/fuzz_reader_replay
+fuzz_what="fuzz target"
 work=$B/tests/fuzz-work
-rm -rf "$work" && mkdir -p "$work"
-n=0
-fails=0
-check() {
-	n=$((n + 1))
-	if "$bin" "$@" >"$work/out" 2>&1; then
-		echo "ok $n - fuzz target survives $(basename "$1")${2:+ and others}"
-	else
-		echo "not ok $n - fuzz target on $*"
-		sed 's/^/# /' "$work/out" | head -20
-		fails=$((fails + 1))
-	fi
-}
+fuzz_work=$work
+. tests/fuzz/corpus-lib.sh
 check tests/fuzz/corpus/*
 # Mutations of a real trace: every prefix length class and byte flips.
 PERFSHIM_OUTPUT=$work/seed.zst LD_PRELOAD=$B/libperfshim.so \
@@ -35,5 +25,4 @@ for off in 16 20 40 60 $((size / 4)) $((size / 2)) $((size - 10)); do
 	printf '\377' | dd of="$work/flip.$i" bs=1 seek="$off" conv=notrunc 2>/dev/null
 done
 check "$work"/flip.*
-echo "1..$n"
-[ "$fails" -eq 0 ]
+corpus_done
