@@ -34,11 +34,8 @@ HIDDEN __thread int perfshim_phdr_refused;
 HIDDEN void perfshim_phdr_init(void)
 {
 	if (!real_iterate)
-		real_iterate = (int (*)(phdr_cb, void *))dlsym(RTLD_NEXT, "dl_"
-									  "iter"
-									  "ate_"
-									  "phd"
-									  "r");
+		real_iterate = (int (*)(phdr_cb, void *))dlsym(
+			RTLD_NEXT, "dl_iterate_phdr");
 }
 
 /* At load, traced or not: a first call may come from a signal handler,

@@ -78,13 +78,13 @@ static void resolve(void)
 	if (!real_sigaction)
 		real_sigaction =
 			(int (*)(int, const struct sigaction *,
-				 struct sigaction *))dlsym(RTLD_NEXT, "sigactio"
-								      "n");
+				 struct sigaction *))dlsym(RTLD_NEXT,
+							   "sigaction");
 	if (!real_setitimer)
 		real_setitimer =
 			(int (*)(__itimer_which_t, const struct itimerval *,
-				 struct itimerval *))dlsym(RTLD_NEXT, "setitime"
-								      "r");
+				 struct itimerval *))dlsym(RTLD_NEXT,
+							   "setitimer");
 	if (!real_pthread_create)
 		real_pthread_create = (int (*)(
 			pthread_t *, const pthread_attr_t *, void *(*)(void *),

@@ -139,8 +139,8 @@ static void resolve(void)
 	if (!real_sigaction)
 		real_sigaction =
 			(int (*)(int, const struct sigaction *,
-				 struct sigaction *))dlsym(RTLD_NEXT, "sigactio"
-								      "n");
+				 struct sigaction *))dlsym(RTLD_NEXT,
+							   "sigaction");
 }
 
 HIDDEN void perfshim_signals_init(void)

@@ -55,11 +55,11 @@
 #define FP_XSTATE_MAGIC1 0x46505853u
 #endif
 
-_Static_assert(sizeof(struct user_regs_struct) == STOP_GREGS * 8, "STOP_GREGS "
-								  "is the size "
-								  "of struct "
-								  "user_regs_"
-								  "struct");
+_Static_assert(sizeof(struct user_regs_struct) == STOP_GREGS * 8,
+	       "STOP_GREGS "
+	       "is the size "
+	       "of struct "
+	       "user_regs_struct");
 _Static_assert(NGREG <= STOP_GREGS, "a signal's gregs fit too");
 
 enum { ASKED, HELD, LEFT }; /* struct stopped's state */
