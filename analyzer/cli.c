@@ -36,6 +36,7 @@ static const char synopsis[] =
 	"                   [--marker LABEL] [--warmup W] [--windows N]\n"
 	"                   [--growth-floor B] [--growth-relative F] [--alpha A]\n"
 	"       perfanalyze TRACE --export pprof|speedscope|chrome -o FILE\n"
+	"       perfanalyze TRACE --html [-o FILE] [leak and growth options]\n"
 	"\n"
 	"  (no report option)   summary: duration, threads, calls, peak heap,\n"
 	"                       memory still allocated at exit, how it ended\n";
@@ -348,6 +349,13 @@ static int set_export(struct cli *c, const char *arg)
 	return 0;
 }
 
+static int set_html(struct cli *c, const char *arg)
+{
+	(void)arg;
+	c->html = 1;
+	return 0;
+}
+
 static int set_output(struct cli *c, const char *arg)
 {
 	c->export_path = arg;
@@ -451,6 +459,11 @@ static const struct cli_option options[] = {
 	  "write the profile to -o FILE for other tools:\n"
 	  "pprof (gzipped profile.proto), speedscope, chrome\n"
 	  "(Trace Event Format, for Perfetto)" },
+	{ "html", 0, NULL, set_html,
+	  "one self-contained page to open in a browser:\n"
+	  "summary, heap and RSS timeline with the growth\n"
+	  "verdict, flame graphs (CPU, allocations, bytes,\n"
+	  "leaked), leaks, hot spots; to -o FILE or stdout" },
 	{ "output", 'o', "FILE", set_output, NULL },
 	{ "version", 0, NULL, version, NULL },
 	{ "help", 'h', NULL, help, NULL },
@@ -553,7 +566,7 @@ static const char *growth_clash(const struct cli *c, const char **arg)
 		*arg = "--fail-on-growth";
 		return "--timeline prints the series, not a verdict; drop";
 	}
-	if (g->tuned && !g->on) {
+	if (g->tuned && !g->on && !c->html) {
 		*arg = "--growth";
 		return "--marker, --warmup, --windows, --growth-floor, --growth-relative, --rss-floor and --alpha need";
 	}
@@ -581,6 +594,24 @@ static const char *hot_clash(const struct cli *c)
 	return NULL;
 }
 
+/*
+ * --html makes the whole page, with the leak report's options and
+ * growth's tuning: no other report, no gate.
+ */
+static const char *html_clash(const struct cli *c)
+{
+	if (!c->html)
+		return c->export_path && c->export_format < 0
+			       ? "-o FILE is where --export FORMAT or --html writes; add --html or --export"
+			       : NULL;
+	if (c->export_format >= 0)
+		return "one file at a time: --html or --export";
+	if (c->leaks || c->hotspots || c->flame || c->by || c->metric ||
+	    c->top || c->hot.thread >= 0 || c->growth.on || c->json)
+		return "--html shows every report; it takes only -o, the leak options (--min-bytes etc.) and growth's (--marker etc.)";
+	return NULL;
+}
+
 /* Which report, and its options filled in from the common ones. */
 static void choose_report(struct cli *c)
 {
@@ -594,7 +625,9 @@ static void choose_report(struct cli *c)
 	} else if (c->by) {
 		c->hot.mode = HOT_SITES;
 	}
-	if (c->export_path)
+	if (c->html)
+		c->report = REPORT_HTML;
+	else if (c->export_path)
 		c->report = REPORT_EXPORT;
 	else if (c->growth.on)
 		c->report = REPORT_GROWTH;
@@ -624,10 +657,12 @@ int cli_parse(struct cli *c, int argc, char **argv)
 	if ((why = growth_clash(c, &arg)))
 		return arg ? bad_value(why, arg)
 			   : error("%s (see perfanalyze --help)", why);
-	if ((c->export_format >= 0) != !!c->export_path)
+	if ((why = html_clash(c)))
+		return error("%s (see perfanalyze --help)", why);
+	if (!c->html && (c->export_format >= 0) != !!c->export_path)
 		return bad_value("--export and -o go together; missing",
 				 c->export_path ? "--export" : "-o");
-	if (c->export_path &&
+	if (c->export_format >= 0 &&
 	    (c->hotspots || c->flame || c->by || c->growth.on || c->leaks ||
 	     c->leak_opts || c->json))
 		return bad_value(
