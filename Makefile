@@ -334,7 +334,7 @@ test-exports: all check-progs
 
 # The HTML report in headless Chromium: tests/browser/run.sh installs
 # Debian's chromium (and node, npm) when missing, and playwright-core.
-test-browser: all $(B)/demo/leaky
+test-browser: all $(B)/demo/leaky $(B)/tests/programs/zones
 	$(Q)B=$(B) sh tests/browser/run.sh
 
 demo: all $(B)/demo/leaky

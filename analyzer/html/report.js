@@ -463,6 +463,57 @@
 		});
 	}
 
+	/* ---- exact timings: the timing tree, by call path ---- */
+	function drawTimings(H) {
+		var t = $('hot-timings');
+		if (!H || !H.timings || !H.timings.length) {
+			empty(t.parentNode.insertBefore(el('div'), t),
+			      'No zones or instrumented functions in this trace.');
+			return;
+		}
+		row(t, [{ text: 'calls', cls: 'num' }, { text: 'inclusive', cls: 'num' },
+			{ text: 'self', cls: 'num' }, { text: 'per call', cls: 'num' },
+			{ text: 'path' }, { text: 'where' }], true);
+		H.timings.forEach(function (z) {
+			var tr = row(t, [{ text: z.calls, cls: 'num' }, { text: ns(z.total_ns), cls: 'num' },
+				{ text: ns(z.self_ns), cls: 'num' },
+				{ text: ns(z.calls ? Math.round(z.total_ns / z.calls) : 0), cls: 'num' },
+				{ text: '\u00a0\u00a0'.repeat(z.path.length - 1) + (z.kind === 'zone' ? 'zone ' : '') +
+					z.name, cls: 'timing-path' },
+				{ text: z.file ? z.file + ':' + z.line : '' }]);
+			tr.className = 'timing';
+			tr.dataset.kind = z.kind;
+		});
+	}
+
+	/*
+	 * Latency percentiles per zone and instrumented function: the
+	 * --hotspots --json "latency" array, where the analyzer has it (traces
+	 * since format 1.2 carry the histograms). Without it the part stays
+	 * hidden.
+	 */
+	function drawLatency(H) {
+		var t = $('hot-latency');
+		if (!H || !H.latency || !H.latency.length)
+			return;
+		$('latency-part').hidden = false;
+		var q = ['p50', 'p90', 'p95', 'p99', 'max'];
+		row(t, [{ text: 'calls', cls: 'num' }, { text: 'total', cls: 'num' }].concat(
+			q.map(function (k) { return { text: k, cls: 'num' }; }),
+			[{ text: 'name' }, { text: 'where' }]), true);
+		H.latency.forEach(function (l) {
+			var tr = row(t, [{ text: l.calls, cls: 'num' }, { text: ns(l.total_ns), cls: 'num' }].concat(
+				q.map(function (k) {
+					var v = l[k + '_ns'];
+					return { text: v === null || v === undefined ? '-' : ns(v), cls: 'num lat-' + k };
+				}),
+				[{ text: (l.kind === 'zone' ? 'zone ' : '') + l.name, cls: 'latency-name' },
+				 { text: l.file ? l.file + ':' + l.line : '' }]));
+			tr.className = 'latency';
+			tr.dataset.kind = l.kind;
+		});
+	}
+
 	/* ---- hot spots ---- */
 	function drawHot() {
 		var H = doc.hotspots, t = $('hot-functions');
@@ -480,6 +531,8 @@
 					{ text: (f.file ? f.file + ':' + f.line : '') + '  [' + f.module + ']' }]);
 			});
 		}
+		drawTimings(H);
+		drawLatency(H);
 		var S = doc.sites, st = $('hot-sites');
 		if (!S || !S.sites || !S.sites.length) {
 			empty(st.parentNode.insertBefore(el('div'), st), 'No allocations in this trace.');

@@ -10,6 +10,11 @@
  *	on a frame zooms it, search, and a screenshot that is not blank;
  *   node check.js empty REPORT.html
  *	a trace with nothing to show: still a page, with empty states;
+ *   node check.js zones REPORT.html
+ *	tests/programs/zones' report: the exact-timing table holds its
+ *	zones by call path with their calls (outer 1, inner 3 inside it,
+ *	scoped 4), and the latency table, where the analyzer writes one,
+ *	a row per zone with its percentiles;
  *   node check.js big REPORT.html STACKS
  *	REPORT's document with STACKS generated distinct stacks per metric:
  *	the flame graph draws in under 2 s.
@@ -161,6 +166,32 @@ async function checkEmpty(ctx, file) {
 	ok(requests.length === 0, 'no network request', requests);
 }
 
+async function checkZones(ctx, file) {
+	const { page, errors, requests } = await open(ctx, file);
+	const rows = await page.evaluate(() =>
+		[...document.querySelectorAll('#hot-timings tr.timing')].map((tr) =>
+			tr.dataset.kind + ' ' + tr.cells[4].textContent.replace(/\u00a0/g, '.') +
+			' ' + tr.cells[0].textContent));
+	ok(JSON.stringify(rows) === JSON.stringify(['zone zone outer 1', 'zone ..zone inner 3',
+		'zone zone scoped 4']), 'the timing table holds each zone by path with its calls', rows);
+	const lat = await page.evaluate(() => {
+		const H = JSON.parse(document.getElementById('perfshim-data').textContent).hotspots;
+		return { doc: H.latency ? H.latency.length : null,
+			 shown: !document.getElementById('latency-part').hidden,
+			 rows: [...document.querySelectorAll('#hot-latency tr.latency')].map((tr) =>
+				 tr.querySelector('.latency-name').textContent + ' ' +
+				 tr.querySelector('.lat-p95').textContent) };
+	});
+	if (lat.doc === null)
+		ok(!lat.shown, 'no latency in the document: the latency part stays hidden', lat);
+	else
+		ok(lat.shown && lat.rows.length === lat.doc &&
+		   lat.rows.every((r) => / [0-9.]+ (ms|s|\u00b5s|ns)$/.test(r)),
+		   'the latency table shows each zone\'s p95', lat);
+	ok(errors.length === 0, 'no console or page errors', errors);
+	ok(requests.length === 0, 'no network request', requests);
+}
+
 /* STACKS distinct stacks, 4 to 18 deep, over 3000 function names. */
 function collapsed(stacks, seed) {
 	let x = seed >>> 0;
@@ -210,6 +241,8 @@ async function main() {
 			await checkReport(ctx, file, ...rest);
 		else if (mode === 'empty')
 			await checkEmpty(ctx, file);
+		else if (mode === 'zones')
+			await checkZones(ctx, file);
 		else if (mode === 'big')
 			await checkBig(ctx, file, Number(rest[0]));
 		else

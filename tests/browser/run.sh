@@ -48,6 +48,9 @@ $B/perfanalyze $out/leaky.zst --html -o $out/report.html || exit 1
 PERFSHIM_OUTPUT=$out/true.zst LD_PRELOAD=$lib /bin/true ||
 	exit 1
 $B/perfanalyze $out/true.zst --html -o $out/empty.html 2>/dev/null || exit 1
+PERFSHIM_OUTPUT=$out/zones.zst LD_PRELOAD=$lib $B/tests/programs/zones \
+	>/dev/null || exit 1
+$B/perfanalyze $out/zones.zst --html -o $out/zones.html 2>/dev/null || exit 1
 
 # check MODE ARGS... - one check.js run (TAP), kept for the count.
 check () {
@@ -57,6 +60,7 @@ check () {
 rc=0
 check report $out/report.html "$SHOT" open_session 12400 GROWING
 check empty $out/empty.html
+check zones $out/zones.html
 check big $out/report.html 100000
 pass=$(cat "$out"/tap.* | grep -c "^ok ")
 fail=$(cat "$out"/tap.* | grep -c "^not ok")
