@@ -320,7 +320,7 @@ test: all $(UNITS) $(B)/fuzz/fuzz_reader_replay $(B)/tests/programs/zones
 		LD_PRELOAD=$(abspath $(B))/libperfshim.so \
 		$(B)/tests/programs/zones >/dev/null
 	$(Q)for o in "" --leaks "--leaks --json" --hotspots "--by bytes" \
-		--growth --timeline --flamegraph; do \
+		--growth --timeline --flamegraph "--html -o $(B)/tests/san.html"; do \
 		$(B)/perfanalyze $(SAN_TRACE) $$o >/dev/null || exit 1; \
 	done
 endif
