@@ -61,6 +61,7 @@ rc=0
 check report $out/report.html "$SHOT" open_session 12400 GROWING
 check empty $out/empty.html
 check zones $out/zones.html
+check diff $out/report.html
 check big $out/report.html 100000
 pass=$(cat "$out"/tap.* | grep -c "^ok ")
 fail=$(cat "$out"/tap.* | grep -c "^not ok")
