@@ -116,32 +116,33 @@ static const struct html_asset *asset(const char *name, size_t len)
 	return NULL;
 }
 
+/*
+ * Pour the template out, each "<!--@NAME@-->" replaced by the embedded
+ * file NAME, or by the document for "<!--@data@-->".
+ */
 int render_html(const struct page_model *pm, FILE *out)
 {
 	static const char open_tag[] = "<!--@", close_tag[] = "@-->";
+	const size_t olen = sizeof(open_tag) - 1, clen = sizeof(close_tag) - 1;
 	const struct html_asset *t = asset("report.html", 11), *a;
 	const char *s, *open, *close;
 
 	assert(t);
-	s = t->data;
-
-	/* Pour the template out, each "<!--@NAME@-->" replaced by the file
-	 * NAME, or by the document for "<!--@data@-->". */
-	while ((open = strstr(s, open_tag)) &&
-	       (close = strstr(open + 5, close_tag))) {
-		const char *name = open + 5;
+	for (s = t->data; (open = strstr(s, open_tag)) &&
+			  (close = strstr(open + olen, close_tag));
+	     s = close + clen) {
+		const char *name = open + olen;
 		size_t nlen = (size_t)(close - name);
 
 		fwrite(s, 1, (size_t)(open - s), out);
 		if (nlen == 4 && !memcmp(name, "data", 4)) {
 			if (put_script_safe_document(out, pm))
 				return -1;
-		} else {
-			a = asset(name, nlen);
-			assert(a); /* the template names only embedded files */
-			fwrite(a->data, 1, a->len, out);
+			continue;
 		}
-		s = close + 4;
+		a = asset(name, nlen);
+		assert(a); /* the template names only embedded files */
+		fwrite(a->data, 1, a->len, out);
 	}
 	fputs(s, out);
 	if (fflush(out) || ferror(out))
