@@ -67,5 +67,6 @@ pass=$(cat "$out"/tap.* | grep -c "^ok ")
 fail=$(cat "$out"/tap.* | grep -c "^not ok")
 test "$fail" = 0 || rc=1
 test "$rc" = 0 || test "$fail" != 0 || fail=1 # a run that died untold
-echo "test-browser: $pass passed, $fail failed; screenshot $SHOT"
+echo "screenshot: $SHOT"
+echo "test-browser: $pass passed, $fail failed"
 exit $rc
