@@ -321,6 +321,35 @@ static void holm(struct judged *j, size_t n, const struct diff_options *o)
 	}
 }
 
+static int worse(enum diff_verdict v)
+{
+	return v == DIFF_WARNING || v == DIFF_REGRESSION;
+}
+
+/*
+ * A function's share of the CPU moves when another function's time does:
+ * its cpu_share stands only when its own cpu_time moved the same way.
+ */
+static void shares_follow_times(struct judged *j, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		struct diff_row *s = &j[i].row;
+		enum diff_verdict t = DIFF_OK;
+
+		if (s->scope != METRIC_FUNCTION ||
+		    strcmp(s->name, "cpu_share") ||
+		    !(worse(s->verdict) || s->verdict == DIFF_IMPROVED))
+			continue;
+		for (size_t k = 0; k < n; k++)
+			if (j[k].row.scope == METRIC_FUNCTION &&
+			    !strcmp(j[k].row.name, "cpu_time") &&
+			    !strcmp(j[k].row.where, s->where))
+				t = j[k].row.verdict;
+		if (worse(s->verdict) ? !worse(t) : t != DIFF_IMPROVED)
+			s->verdict = DIFF_OK;
+	}
+}
+
 /* Most severe first, then the largest change. */
 static int by_severity(const void *x, const void *y, void *ctx)
 {
@@ -393,6 +422,7 @@ int diff_judge(const struct metric_set *base, const struct metric_set *new,
 	boot_all(j, n, o->alpha);
 	sort_r(j, n, sizeof(*j), by_family, NULL);
 	holm(j, n, o);
+	shares_follow_times(j, n);
 	r->row = xcalloc(n + 1, sizeof(*r->row));
 	for (size_t i = 0; i < n; i++) {
 		r->row[i] = j[i].row;
