@@ -185,4 +185,20 @@ test_expect_success 'different programs: a warning, not an error' '
 	grep "^perfanalyze: warning: runs of different programs: " err
 '
 
+test_expect_success 'diff --help: every option it lists is in the man page' '
+	analyze diff --help >help &&
+	grep "^usage: perfanalyze diff BASE NEW" help &&
+	MANWIDTH=80 man -l "$TEST_DIRECTORY/../../man/perfanalyze.1" >man.txt 2>/dev/null &&
+	sed "s/‐//g; s/-$//" man.txt | tr -d "\n" >flat &&
+	grep -o -- "--[a-z][a-z-]*" help | sort -u >opts &&
+	test_line_count = 7 opts &&
+	while read -r o
+	do
+		grep -q -F -- "$o" flat || {
+			echo >&2 "the man page does not mention $o"
+			return 1
+		}
+	done <opts
+'
+
 test_done
