@@ -38,7 +38,6 @@ struct side {
 struct judged {
 	struct diff_row row;
 	double p_raw; /* NAN: not tested */
-	int exact;
 	int beyond;	  /* the bootstrap interval of the ratio excludes 1 */
 	struct side a, b; /* kept for the bootstrap (noisy rows) */
 };
@@ -265,7 +264,6 @@ static void judge_one(struct judged *j, const struct side *a,
 	j->row.new = median_of(b->v, b->n);
 	j->row.change_pct = change_pct(j->row.base, j->row.new);
 	if (countlike(a->m) && all_same(a->v, a->n) && all_same(b->v, b->n)) {
-		j->exact = 1;
 		j->row.verdict = by_size(j->row.change_pct, o, 1);
 		return;
 	}

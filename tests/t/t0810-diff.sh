@@ -77,9 +77,11 @@ test_expect_success 'a slower p99 of a zone: that zone p99 regresses, its p50 do
 	test_cmp_str calls ok "$(row slow.json zone request calls verdict)"
 '
 
+# CPU time itself moves by 10-30% between runs on a loaded machine (the
+# other hyperthread, the clock's frequency): 7 runs a side, 60 ms each.
 test_expect_success '60% more CPU in one function: that function, about +60%' '
-	runs cbase 5 VARIANT_BURN_MS=60 &&
-	runs cpu 5 VARIANT_BURN_MS=60 VARIANT_CPU=1.6 &&
+	runs cbase 7 VARIANT_BURN_MS=60 &&
+	runs cpu 7 VARIANT_BURN_MS=60 VARIANT_CPU=1.6 &&
 	analyze diff cbase cpu --json >cpu.json &&
 	within "$(row cpu.json function burn cpu_time change_pct)" 35 90 &&
 	row cpu.json function burn cpu_time verdict >v &&
