@@ -37,7 +37,7 @@ struct side {
 /* A row with its family and raw p-value, before Holm's adjustment. */
 struct judged {
 	struct diff_row row;
-	double p_raw; /* NAN: not tested */
+	double p_raw;	  /* NAN: not tested */
 	int beyond;	  /* the bootstrap interval of the ratio excludes 1 */
 	struct side a, b; /* kept for the bootstrap (noisy rows) */
 };
