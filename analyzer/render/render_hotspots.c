@@ -4,18 +4,7 @@
 #include "error.h"
 #include "json.h"
 #include "render.h"
-
-static void fmt_ns(char *buf, size_t len, uint64_t ns)
-{
-	if (ns >= 1000000000ull)
-		snprintf(buf, len, "%.3f s", ns / 1e9);
-	else if (ns >= 1000000ull)
-		snprintf(buf, len, "%.3f ms", ns / 1e6);
-	else if (ns >= 1000ull)
-		snprintf(buf, len, "%.3f us", ns / 1e3);
-	else
-		snprintf(buf, len, "%" PRIu64 " ns", ns);
-}
+#include "units.h"
 
 static double pct(uint64_t a, uint64_t b)
 {
@@ -143,37 +132,44 @@ static int cpu_json(const struct hot_cpu *v, FILE *out)
 
 /* A thread: its CPU time, share, and the function with most self time. */
 static const char thread_line[] =
-	"  thread %zu (tid %llu): %11s, %5.1f%%, most in %s\n";
+	"  thread %zu (tid %llu): %*s, %5.1f%%, most in %s\n";
 
 static void text_sampling(FILE *out, const struct hot_cpu *v)
 {
-	char a[32], b[32];
+	char a[UNITS_LEN], b[UNITS_LEN], n[UNITS_LEN];
+	char c[UNITS_LEN], d[UNITS_LEN], e[UNITS_LEN];
 
 	if (!v->have_sampler || !v->period_ns) {
 		fprintf(out,
 			"No CPU sampling in this trace (PERFSHIM_SAMPLE_HZ=0, or the program used SIGPROF itself).\n");
 		return;
 	}
-	fmt_ns(a, sizeof(a), v->samples * v->period_ns);
-	fmt_ns(b, sizeof(b), v->period_ns);
 	fprintf(out,
-		"CPU time: %s in %" PRIu64
-		" samples, one per %s of a thread's CPU time",
-		a, v->samples, b);
+		"CPU time: %s in %s samples, one per %s of a thread's CPU time",
+		units_ns(a, v->samples * v->period_ns),
+		units_count(n, v->samples), units_ns(b, v->period_ns));
 	if (v->thread >= 0)
 		fprintf(out, " (thread %ld only)", v->thread);
 	uint64_t all = v->taken + v->in_shim + v->in_loader + v->other;
 
 	fprintf(out,
-		".\nNot sampled: %" PRIu64
-		" periods (%.1f%%) inside the shim (recording), %" PRIu64
-		" in the loader or unwinder, %" PRIu64 " other.\n",
-		v->in_shim, pct(v->in_shim, all), v->in_loader, v->other);
+		".\nNot sampled: %s periods (%.1f%%) inside the shim (recording), %s in the loader or unwinder, %s other.\n",
+		units_count(c, v->in_shim), pct(v->in_shim, all),
+		units_count(d, v->in_loader), units_count(e, v->other));
+}
+
+/* A time right-aligned in 11 columns (its "µ" is two bytes). */
+static void time_col(FILE *out, const char *sep, uint64_t ns)
+{
+	char a[UNITS_LEN];
+
+	units_ns(a, ns);
+	fprintf(out, "%s%*s", sep, units_width(a, 11), a);
 }
 
 static void text_functions(FILE *out, const struct hot_cpu *v)
 {
-	char a[32], b[32], calls[24];
+	char calls[UNITS_LEN];
 
 	fprintf(out,
 		"\nFunctions by self time (%zu of %zu):\n"
@@ -182,15 +178,15 @@ static void text_functions(FILE *out, const struct hot_cpu *v)
 	for (size_t i = 0; i < v->shown; i++) {
 		const struct hot_func *f = &v->fs.f[i];
 
-		fmt_ns(a, sizeof(a), f->self * v->period_ns);
-		fmt_ns(b, sizeof(b), f->total * v->period_ns);
+		fprintf(out, "  %5.1f%%  %5.1f%%", pct(f->self, v->samples),
+			pct(f->total, v->samples));
+		time_col(out, "  ", f->self * v->period_ns);
+		time_col(out, "  ", f->total * v->period_ns);
 		if (f->has_calls)
-			snprintf(calls, sizeof(calls), "%" PRIu64, f->calls);
+			units_count(calls, f->calls);
 		else
 			snprintf(calls, sizeof(calls), "-");
-		fprintf(out, "  %5.1f%%  %5.1f%%  %11s  %11s %10s  %s",
-			pct(f->self, v->samples), pct(f->total, v->samples), a,
-			b, calls, f->function);
+		fprintf(out, " %10s  %s", calls, f->function);
 		if (f->file[0])
 			fprintf(out, "  %s:%u", f->file, f->line);
 		if (f->module[0])
@@ -201,28 +197,29 @@ static void text_functions(FILE *out, const struct hot_cpu *v)
 
 static void text_paths_threads(FILE *out, const struct hot_cpu *v)
 {
-	char a[32];
+	char a[UNITS_LEN];
 
 	fprintf(out, "\nTop call paths (root first):\n");
 	for (size_t i = 0; i < v->paths.n && i < v->top; i++)
-		fprintf(out, "  %5.1f%%  %8" PRIu64 "  %s\n",
-			pct(v->paths.l[i].n, v->samples), v->paths.l[i].n,
-			v->paths.l[i].text);
+		fprintf(out, "  %5.1f%%  %8s  %s\n",
+			pct(v->paths.l[i].n, v->samples),
+			units_count(a, v->paths.l[i].n), v->paths.l[i].text);
 	fprintf(out, "\nThreads:\n");
 	for (size_t t = 0; t < v->nthreads; t++) {
 		const struct hot_thread *th = &v->threads[t];
 
 		if (!th->samples)
 			continue;
-		fmt_ns(a, sizeof(a), th->samples * v->period_ns);
-		fprintf(out, thread_line, t, (unsigned long long)th->tid, a,
-			pct(th->samples, v->samples), th->top ? th->top : "?");
+		units_ns(a, th->samples * v->period_ns);
+		fprintf(out, thread_line, t, (unsigned long long)th->tid,
+			units_width(a, 11), a, pct(th->samples, v->samples),
+			th->top ? th->top : "?");
 	}
 }
 
 static void text_timings(FILE *out, const struct hot_cpu *v)
 {
-	char incl[32], self[32], mean[32];
+	char calls[UNITS_LEN];
 
 	fprintf(out,
 		"\nExact timings (instrumented functions and zones, wall clock, per call path):\n"
@@ -231,12 +228,11 @@ static void text_timings(FILE *out, const struct hot_cpu *v)
 		const struct hot_timing *t = &v->timing[v->rows[r].timing];
 		const struct sym_frame *f = &t->names[t->n - 1];
 
-		fmt_ns(incl, sizeof(incl), t->incl_ns);
-		fmt_ns(self, sizeof(self), t->self_ns);
-		fmt_ns(mean, sizeof(mean),
-		       t->calls ? t->incl_ns / t->calls : 0);
-		fprintf(out, "  %10" PRIu64 " %12s %12s %12s  %*s%s%s",
-			t->calls, incl, self, mean, 2 * v->rows[r].depth, "",
+		fprintf(out, "  %10s", units_count(calls, t->calls));
+		time_col(out, " ", t->incl_ns);
+		time_col(out, " ", t->self_ns);
+		time_col(out, " ", t->calls ? t->incl_ns / t->calls : 0);
+		fprintf(out, "  %*s%s%s", 2 * v->rows[r].depth, "",
 			t->zone ? "zone " : "", f->function);
 		if (f->file[0])
 			fprintf(out, "  %s:%u", f->file, f->line);
@@ -313,11 +309,13 @@ static int sites_json(const struct hot_sites *v, FILE *out)
 
 static void text_site(FILE *out, const struct hot_site *s)
 {
-	fprintf(out,
-		"%" PRIu64 " allocations, %" PRIu64 " bytes, %" PRIu64
-		" bytes at peak, %" PRIu64 " temporary (%.1f%%), at:\n",
-		s->allocs, s->bytes, s->peak, s->temporary,
-		pct(s->temporary, s->allocs));
+	char a[UNITS_LEN], b[UNITS_LEN], c[UNITS_LEN], d[UNITS_LEN];
+
+	fprintf(out, "%s %s, %s, %s at peak, %s temporary (%.1f%%), at:\n",
+		units_count(a, s->allocs),
+		s->allocs == 1 ? "allocation" : "allocations",
+		units_bytes(b, s->bytes), units_bytes(c, s->peak),
+		units_count(d, s->temporary), pct(s->temporary, s->allocs));
 	for (size_t k = 0; k < s->nframes && k < SITE_FRAMES; k++) {
 		const struct sym_frame *f = &s->frames[k];
 
@@ -333,10 +331,11 @@ static void text_site(FILE *out, const struct hot_site *s)
 
 static int sites_text(const struct hot_sites *v, FILE *out)
 {
+	char a[UNITS_LEN];
+
 	fprintf(out,
-		"Allocation sites by %s; peak: bytes live at the heap's peak (%" PRIu64
-		" bytes); temporary: freed by the allocating thread before its next allocation.\n\n",
-		v->by, v->peak_bytes);
+		"Allocation sites by %s; peak: bytes live at the heap's peak (%s); temporary: freed by the allocating thread before its next allocation.\n\n",
+		v->by, units_bytes(a, v->peak_bytes));
 	for (size_t i = 0; i < v->n; i++)
 		text_site(out, &v->site[i]);
 	if (!v->n)

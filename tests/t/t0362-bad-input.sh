@@ -137,7 +137,7 @@ test_expect_success 'a module path that is now a FIFO: not opened, frames as ??'
 	mkfifo gatecopy &&
 	timeout 20 "$ANALYZE" copy.zst --leaks >out 2>err &&
 	grep "gatecopy: not a regular file; its frames are shown as ??" err &&
-	grep "^500 bytes\|^Total: 500 bytes" out
+	grep "^500 B in\|^Total: 500 B in" out
 '
 
 test_done
