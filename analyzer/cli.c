@@ -600,7 +600,7 @@ static void choose_report(struct cli *c)
 		c->report = REPORT_GROWTH;
 	else if (c->hotspots || c->flame)
 		c->report = REPORT_HOTSPOTS;
-	else if (c->leaks)
+	else if (c->leaks || c->leak_opts) /* its options imply it */
 		c->report = REPORT_LEAKS;
 	else
 		c->report = REPORT_SUMMARY;

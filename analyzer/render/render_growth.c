@@ -119,7 +119,8 @@ static void json_heap_and_floor(struct json_writer *w,
 	json_object_end(w);
 }
 
-int render_growth_json(const struct growth_result *g, FILE *out)
+int render_growth_json(const struct growth_result *g,
+		       const struct gate_result *gate, FILE *out)
 {
 	struct json_writer w;
 
@@ -146,6 +147,8 @@ int render_growth_json(const struct growth_result *g, FILE *out)
 	json_object_begin(&w);
 	json_trend(&w, &g->rss);
 	json_object_end(&w);
+	if (gate)
+		render_gate_json(&w, gate);
 	json_object_end(&w);
 	return json_writer_finish(&w);
 }
@@ -238,7 +241,8 @@ int render_growth_text(const struct growth_result *g, FILE *out)
 	return 0;
 }
 
-int render_timeline_json(const struct growth_result *g, FILE *out)
+int render_timeline_json(const struct growth_result *g,
+			 const struct gate_result *gate, FILE *out)
 {
 	struct json_writer w;
 
@@ -265,6 +269,8 @@ int render_timeline_json(const struct growth_result *g, FILE *out)
 		json_object_end(&w);
 	}
 	json_array_end(&w);
+	if (gate)
+		render_gate_json(&w, gate);
 	json_object_end(&w);
 	return json_writer_finish(&w);
 }

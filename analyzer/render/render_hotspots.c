@@ -99,7 +99,8 @@ static void json_timing(struct json_writer *w, const struct hot_timing *t)
 	json_object_end(w);
 }
 
-static int cpu_json(const struct hot_cpu *v, FILE *out)
+static int cpu_json(const struct hot_cpu *v, const struct gate_result *gate,
+		    FILE *out)
 {
 	struct json_writer w;
 
@@ -124,6 +125,8 @@ static int cpu_json(const struct hot_cpu *v, FILE *out)
 	for (size_t i = 0; i < v->ntimings; i++)
 		json_timing(&w, &v->timing[i]);
 	json_array_end(&w);
+	if (gate)
+		render_gate_json(&w, gate);
 	json_object_end(&w);
 	return json_writer_finish(&w);
 }
@@ -285,7 +288,8 @@ static void json_site(struct json_writer *w, const struct hot_site *s)
 	json_object_end(w);
 }
 
-static int sites_json(const struct hot_sites *v, FILE *out)
+static int sites_json(const struct hot_sites *v, const struct gate_result *gate,
+		      FILE *out)
 {
 	struct json_writer w;
 
@@ -300,6 +304,8 @@ static int sites_json(const struct hot_sites *v, FILE *out)
 	for (size_t i = 0; i < v->n; i++)
 		json_site(&w, &v->site[i]);
 	json_array_end(&w);
+	if (gate)
+		render_gate_json(&w, gate);
 	json_object_end(&w);
 	return json_writer_finish(&w);
 }
@@ -366,9 +372,10 @@ int render_hotspots_text(const struct hot_result *r, FILE *out)
 	}
 }
 
-int render_hotspots_json(const struct hot_result *r, FILE *out)
+int render_hotspots_json(const struct hot_result *r,
+			 const struct gate_result *gate, FILE *out)
 {
 	/* A flame graph is collapsed stacks, never JSON (cli.c says so). */
-	return r->mode == HOT_SITES ? sites_json(&r->sites, out)
-				    : cpu_json(&r->cpu, out);
+	return r->mode == HOT_SITES ? sites_json(&r->sites, gate, out)
+				    : cpu_json(&r->cpu, gate, out);
 }

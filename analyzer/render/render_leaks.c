@@ -124,7 +124,8 @@ int render_leaks_text(const struct leak_result *res, FILE *out)
 	return 0;
 }
 
-int render_leaks_json(const struct leak_result *res, FILE *out)
+int render_leaks_json(const struct leak_result *res,
+		      const struct gate_result *gate, FILE *out)
 {
 	const struct leak_totals *t = &res->totals;
 	struct json_writer w;
@@ -161,6 +162,8 @@ int render_leaks_json(const struct leak_result *res, FILE *out)
 		json_object_end(&w);
 	}
 	json_object_end(&w);
+	if (gate)
+		render_gate_json(&w, gate);
 	json_object_end(&w);
 	return json_writer_finish(&w);
 }

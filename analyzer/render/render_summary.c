@@ -94,7 +94,8 @@ static void status_field(struct json_writer *w, const char *key, int signal,
 		json_null(w);
 }
 
-int render_summary_json(const struct run *run, FILE *out)
+int render_summary_json(const struct run *run, const struct gate_result *gate,
+			FILE *out)
 {
 	struct json_writer w;
 	char buf[256];
@@ -130,6 +131,8 @@ int render_summary_json(const struct run *run, FILE *out)
 	u64_field(&w, "live_blocks", run->live_blocks);
 	u64_field(&w, "untracked_frees", run->untracked_frees);
 	u64_field(&w, "lost_events", run->lost_events);
+	if (gate)
+		render_gate_json(&w, gate);
 	json_object_end(&w);
 	return json_writer_finish(&w);
 }

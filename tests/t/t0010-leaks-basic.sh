@@ -52,7 +52,8 @@ test_expect_success 'the JSON report has the documented keys and types' '
 
 test_expect_success 'the JSON report has exactly the documented shape, no other keys' '
 	if ! jq -e "
-		(keys == [\"complete\", \"leaks\", \"summary\"]) and
+		(keys == [\"complete\", \"gate\", \"leaks\", \"summary\"]) and
+		(.gate | keys == [\"checked\", \"gate\", \"passed\", \"reason\"]) and
 		(.summary | keys == [\"definite\", \"indirect\", \"possible\", \"reachable\", \"unclassified\"]) and
 		(.summary | to_entries | all(.value | keys == [\"blocks\", \"bytes\"])) and
 		(.leaks | all(keys == [\"blocks\", \"bytes\", \"kind\", \"stack\"])) and
