@@ -183,7 +183,8 @@ static int set_top(struct cli *c, const char *arg)
 	unsigned long long v;
 
 	if (whole(arg, 1000000000ull, &v) || !v)
-		return bad_value("--top takes a count above 0, not", arg);
+		return bad_value(
+			"--top takes a count from 1 to 1000000000, not", arg);
 	c->hot.top = (size_t)v;
 	c->top = 1;
 	return 0;
@@ -194,7 +195,8 @@ static int set_thread(struct cli *c, const char *arg)
 	unsigned long long v;
 
 	if (whole(arg, 1000000000ull, &v))
-		return bad_value("--thread takes a thread index, not", arg);
+		return bad_value(
+			"--thread takes a thread index (0, 1, ...), not", arg);
 	c->hot.thread = (long)v;
 	return 0;
 }

@@ -1,4 +1,5 @@
 /* main.c - perfanalyze: read a perfshim trace and report on it. */
+#include <inttypes.h>
 #include <stdlib.h>
 
 #include "classify.h"
@@ -86,6 +87,11 @@ static int collect(struct pass *p, struct cli *c, struct model *m)
 	if (!(m->sym = symbols_new()))
 		return error("out of memory");
 	if (c->report == REPORT_HOTSPOTS) {
+		if (c->hot.thread >= 0 &&
+		    (uint64_t)c->hot.thread >= p->rp.threads)
+			return error("--thread %ld: the trace has %" PRIu64
+				     " threads (indices from 0)",
+				     c->hot.thread, p->rp.threads);
 		m->parts |= MODEL_HOT;
 		return hotspots_collect(p->hot, m->sym, &c->hot, &m->hot);
 	}
