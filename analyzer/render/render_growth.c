@@ -7,6 +7,7 @@
 #include "frames.h"
 #include "json.h"
 #include "render.h"
+#include "textfit.h"
 #include "units.h"
 
 static void json_trend(struct json_writer *w, const struct growth_trend *sv)
@@ -215,15 +216,20 @@ static void text_site(FILE *out, const struct growth_site *s, const char *unit)
 {
 	const struct sym_frame *f = s->frames;
 	size_t pf = frames_program(f, s->nframes);
-	char a[UNITS_LEN], b[UNITS_LEN];
+	char a[UNITS_LEN], b[UNITS_LEN], head[64], tail[4200];
+	int o = 0;
 
-	fprintf(out, "%.0f%% of the growth: %s", 100 * s->share,
-		s->nframes ? f[pf].function : "??");
+	snprintf(head, sizeof(head), "%.0f%% of the growth: ", 100 * s->share);
+	tail[0] = '\0';
 	if (s->nframes && f[pf].file[0])
-		fprintf(out, " at %s:%u", f[pf].file, f[pf].line);
-	fprintf(out, " (%s per %s, %s over the points)\n",
-		units_bytes_real(a, s->slope), unit,
-		units_bytes_signed(b, s->bytes));
+		o = snprintf(tail, sizeof(tail), " at %s:%u", f[pf].file,
+			     f[pf].line);
+	if (o >= 0 && (size_t)o < sizeof(tail))
+		snprintf(tail + o, sizeof(tail) - (size_t)o,
+			 " (%s per %s, %s over the points)",
+			 units_bytes_real(a, s->slope), unit,
+			 units_bytes_signed(b, s->bytes));
+	textfit_line(out, head, s->nframes ? f[pf].function : "??", tail, 0);
 	frames_text(out, f, s->nframes);
 }
 

@@ -3,7 +3,9 @@
 
 #include "error.h"
 #include "json.h"
+#include "frames.h"
 #include "render.h"
+#include "textfit.h"
 #include "units.h"
 
 static double pct(uint64_t a, uint64_t b)
@@ -135,7 +137,7 @@ static int cpu_json(const struct hot_cpu *v, const struct gate_result *gate,
 
 /* A thread: its CPU time, share, and the function with most self time. */
 static const char thread_line[] =
-	"  thread %zu (tid %llu): %*s, %5.1f%%, most in %s\n";
+	"  thread %zu (tid %llu): %*s, %5.1f%%, most in ";
 
 static void text_sampling(FILE *out, const struct hot_cpu *v)
 {
@@ -161,18 +163,35 @@ static void text_sampling(FILE *out, const struct hot_cpu *v)
 		units_count(d, v->in_loader), units_count(e, v->other));
 }
 
-/* A time right-aligned in 11 columns (its "µ" is two bytes). */
-static void time_col(FILE *out, const char *sep, uint64_t ns)
+/* A time right-aligned in 11 columns (its "µ" is two bytes), at buf+o. */
+static int time_col(char *buf, size_t len, int o, const char *sep, uint64_t ns)
 {
 	char a[UNITS_LEN];
 
 	units_ns(a, ns);
-	fprintf(out, "%s%*s", sep, units_width(a, 11), a);
+	if (o < 0 || (size_t)o >= len)
+		return o;
+	return o + snprintf(buf + o, len - (size_t)o, "%s%*s", sep,
+			    units_width(a, 11), a);
+}
+
+/* "  file:line  [module]", as much of it as f has. */
+static void where(char *buf, size_t len, const char *file, unsigned line,
+		  const char *module)
+{
+	int o = 0;
+
+	buf[0] = '\0';
+	if (file && file[0])
+		o = snprintf(buf, len, "  %s:%u", file, line);
+	if (module && module[0] && o >= 0 && (size_t)o < len)
+		snprintf(buf + o, len - (size_t)o, "  [%s]", module);
 }
 
 static void text_functions(FILE *out, const struct hot_cpu *v)
 {
-	char calls[UNITS_LEN];
+	char calls[UNITS_LEN], head[128], tail[4200];
+	int o;
 
 	fprintf(out,
 		"\nFunctions by self time (%zu of %zu):\n"
@@ -181,32 +200,36 @@ static void text_functions(FILE *out, const struct hot_cpu *v)
 	for (size_t i = 0; i < v->shown; i++) {
 		const struct hot_func *f = &v->fs.f[i];
 
-		fprintf(out, "  %5.1f%%  %5.1f%%", pct(f->self, v->samples),
-			pct(f->total, v->samples));
-		time_col(out, "  ", f->self * v->period_ns);
-		time_col(out, "  ", f->total * v->period_ns);
+		o = snprintf(head, sizeof(head), "  %5.1f%%  %5.1f%%",
+			     pct(f->self, v->samples),
+			     pct(f->total, v->samples));
+		o = time_col(head, sizeof(head), o, "  ",
+			     f->self * v->period_ns);
+		o = time_col(head, sizeof(head), o, "  ",
+			     f->total * v->period_ns);
 		if (f->has_calls)
 			units_count(calls, f->calls);
 		else
 			snprintf(calls, sizeof(calls), "-");
-		fprintf(out, " %10s  %s", calls, f->function);
-		if (f->file[0])
-			fprintf(out, "  %s:%u", f->file, f->line);
-		if (f->module[0])
-			fprintf(out, "  [%s]", f->module);
-		fputc('\n', out);
+		if (o >= 0 && (size_t)o < sizeof(head))
+			snprintf(head + o, sizeof(head) - (size_t)o, " %10s  ",
+				 calls);
+		where(tail, sizeof(tail), f->file, f->line, f->module);
+		textfit_line(out, head, f->function, tail, 0);
 	}
 }
 
 static void text_paths_threads(FILE *out, const struct hot_cpu *v)
 {
-	char a[UNITS_LEN];
+	char a[UNITS_LEN], head[128];
 
 	fprintf(out, "\nTop call paths (root first):\n");
-	for (size_t i = 0; i < v->paths.n && i < v->top; i++)
-		fprintf(out, "  %5.1f%%  %8s  %s\n",
-			pct(v->paths.l[i].n, v->samples),
-			units_count(a, v->paths.l[i].n), v->paths.l[i].text);
+	for (size_t i = 0; i < v->paths.n && i < v->top; i++) {
+		snprintf(head, sizeof(head), "  %5.1f%%  %8s  ",
+			 pct(v->paths.l[i].n, v->samples),
+			 units_count(a, v->paths.l[i].n));
+		textfit_line(out, head, v->paths.l[i].text, "", 1);
+	}
 	fprintf(out, "\nThreads:\n");
 	for (size_t t = 0; t < v->nthreads; t++) {
 		const struct hot_thread *th = &v->threads[t];
@@ -214,15 +237,17 @@ static void text_paths_threads(FILE *out, const struct hot_cpu *v)
 		if (!th->samples)
 			continue;
 		units_ns(a, th->samples * v->period_ns);
-		fprintf(out, thread_line, t, (unsigned long long)th->tid,
-			units_width(a, 11), a, pct(th->samples, v->samples),
-			th->top ? th->top : "?");
+		snprintf(head, sizeof(head), thread_line, t,
+			 (unsigned long long)th->tid, units_width(a, 11), a,
+			 pct(th->samples, v->samples));
+		textfit_line(out, head, th->top ? th->top : "?", "", 0);
 	}
 }
 
 static void text_timings(FILE *out, const struct hot_cpu *v)
 {
-	char calls[UNITS_LEN];
+	char calls[UNITS_LEN], head[256], tail[4200];
+	int o;
 
 	fprintf(out,
 		"\nExact timings (instrumented functions and zones, wall clock, per call path):\n"
@@ -231,15 +256,18 @@ static void text_timings(FILE *out, const struct hot_cpu *v)
 		const struct hot_timing *t = &v->timing[v->rows[r].timing];
 		const struct sym_frame *f = &t->names[t->n - 1];
 
-		fprintf(out, "  %10s", units_count(calls, t->calls));
-		time_col(out, " ", t->incl_ns);
-		time_col(out, " ", t->self_ns);
-		time_col(out, " ", t->calls ? t->incl_ns / t->calls : 0);
-		fprintf(out, "  %*s%s%s", 2 * v->rows[r].depth, "",
-			t->zone ? "zone " : "", f->function);
-		if (f->file[0])
-			fprintf(out, "  %s:%u", f->file, f->line);
-		fputc('\n', out);
+		o = snprintf(head, sizeof(head), "  %10s",
+			     units_count(calls, t->calls));
+		o = time_col(head, sizeof(head), o, " ", t->incl_ns);
+		o = time_col(head, sizeof(head), o, " ", t->self_ns);
+		o = time_col(head, sizeof(head), o, " ",
+			     t->calls ? t->incl_ns / t->calls : 0);
+		if (o >= 0 && (size_t)o < sizeof(head))
+			snprintf(head + o, sizeof(head) - (size_t)o, "  %*s%s",
+				 2 * v->rows[r].depth, "",
+				 t->zone ? "zone " : "");
+		where(tail, sizeof(tail), f->file, f->line, NULL);
+		textfit_line(out, head, f->function, tail, 0);
 	}
 	if (v->hidden)
 		fprintf(out,
@@ -322,16 +350,8 @@ static void text_site(FILE *out, const struct hot_site *s)
 		s->allocs == 1 ? "allocation" : "allocations",
 		units_bytes(b, s->bytes), units_bytes(c, s->peak),
 		units_count(d, s->temporary), pct(s->temporary, s->allocs));
-	for (size_t k = 0; k < s->nframes && k < SITE_FRAMES; k++) {
-		const struct sym_frame *f = &s->frames[k];
-
-		fprintf(out, "    #%-2zu %s", k, f->function);
-		if (f->file[0])
-			fprintf(out, "  %s:%u", f->file, f->line);
-		if (f->module[0])
-			fprintf(out, "  [%s]", f->module);
-		fputc('\n', out);
-	}
+	for (size_t k = 0; k < s->nframes && k < SITE_FRAMES; k++)
+		frames_text_one(out, k, &s->frames[k], 0);
 	fputc('\n', out);
 }
 
