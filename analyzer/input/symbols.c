@@ -1,4 +1,5 @@
 /* symbols.c - ips to function, file:line and inlined frames with libdwfl. */
+#include <inttypes.h>
 #include <limits.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -320,8 +321,8 @@ static bool build_id_matches(Dwfl_Module *mod, const struct module_info *m)
 
 static void warn_cannot_open(const char *path)
 {
-	warning("%s: cannot open it: %s; its frames are shown as ??", path,
-		dwfl_errmsg(-1));
+	warning("%s: cannot open it: %s; its frames are shown as module+0xoffset",
+		path, dwfl_errmsg(-1));
 }
 
 /*
@@ -342,7 +343,7 @@ static void open_module(struct mod_node *mn, const struct module_info *m,
 		return; /* nothing to read, and nothing to warn about */
 	/* A FIFO (or a device) at a module's path would block the read. */
 	if (!stat(path, &st) && !S_ISREG(st.st_mode)) {
-		warning("%s: not a regular file; its frames are shown as ??",
+		warning("%s: not a regular file; its frames are shown as module+0xoffset",
 			path);
 		return;
 	}
@@ -380,7 +381,7 @@ static void open_module(struct mod_node *mn, const struct module_info *m,
 	 * the reader near the right place, which "??" does not.
 	 */
 	mn->state = MOD_STALE;
-	warning("%s: build-id differs from the traced one (rebuilt since?); its frames are shown as ??",
+	warning("%s: build-id differs from the traced one (rebuilt since?); its frames are shown as module+0xoffset",
 		path);
 }
 
@@ -694,6 +695,22 @@ static int copy_frames(const struct sym_frame *frames, int n,
 	return n;
 }
 
+/*
+ * offset_name - "module+0xOFFSET" for a pc no symbol names: the address
+ * in the file's own terms (ELF vaddr, as addr2line and objdump take it),
+ * so that two unknown places of one module stay two, and can be looked
+ * up by hand.
+ */
+static const char *offset_name(struct symbols *s, const struct mod_node *mn,
+			       const struct module_info *m, uint64_t pc)
+{
+	char buf[PATH_MAX + 32];
+
+	snprintf(buf, sizeof(buf), "%s+0x%" PRIx64,
+		 mn->name[0] ? mn->name : "??", pc - m->bias);
+	return intern(s, buf, unknown_fn);
+}
+
 int symbols_lookup(struct symbols *s, const struct module_info *m, uint64_t ip,
 		   int is_return, struct sym_frame *out, int max)
 {
@@ -737,8 +754,11 @@ int symbols_lookup(struct symbols *s, const struct module_info *m, uint64_t ip,
 		out[0].module = mn->name;
 		return 1;
 	}
-	for (i = 0; i < s->ntmp; i++)
+	for (i = 0; i < s->ntmp; i++) {
 		s->tmp[i].module = mn->name;
+		if (s->tmp[i].function == unknown_fn)
+			s->tmp[i].function = offset_name(s, mn, m, pc);
+	}
 
 	an = malloc(sizeof(*an) + (size_t)s->ntmp * sizeof(an->frames[0]));
 	if (!an) {
