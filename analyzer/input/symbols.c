@@ -695,6 +695,17 @@ static int copy_frames(const struct sym_frame *frames, int n,
 	return n;
 }
 
+/* in_module - whether pc lies in m (in a segment, when the trace has them). */
+static bool in_module(const struct module_info *m, uint64_t pc)
+{
+	if (pc < m->bias)
+		return false;
+	for (size_t i = 0; i < m->nsegs; i++)
+		if (pc - m->segs[i].start < m->segs[i].size)
+			return true;
+	return !m->nsegs;
+}
+
 /*
  * offset_name - "module+0xOFFSET" for a pc no symbol names: the address
  * in the file's own terms (ELF vaddr, as addr2line and objdump take it),
@@ -756,7 +767,7 @@ int symbols_lookup(struct symbols *s, const struct module_info *m, uint64_t ip,
 	}
 	for (i = 0; i < s->ntmp; i++) {
 		s->tmp[i].module = mn->name;
-		if (s->tmp[i].function == unknown_fn)
+		if (s->tmp[i].function == unknown_fn && in_module(m, pc))
 			s->tmp[i].function = offset_name(s, mn, m, pc);
 	}
 
