@@ -201,6 +201,18 @@ static int set_thread(struct cli *c, const char *arg)
 	return 0;
 }
 
+static int set_depth(struct cli *c, const char *arg)
+{
+	unsigned long long v;
+
+	if (whole(arg, HOT_DEPTH_MAX, &v) || !v)
+		return bad_value(
+			"--depth takes a count of frames from 1 to 512, not",
+			arg);
+	c->hot.depth = (size_t)v;
+	return 0;
+}
+
 static int set_flamegraph(struct cli *c, const char *arg)
 {
 	(void)arg;
@@ -410,6 +422,9 @@ static const struct cli_option options[] = {
 	  "temporary (freed before the thread's next\n"
 	  "allocation); implies --hotspots" },
 	{ "top", 0, "N", set_top, "rows to show (default 20)" },
+	{ "depth", 0, "N", set_depth,
+	  "frames shown per allocation site of --by\n"
+	  "(default 64, at most 512)" },
 	{ "thread", 0, "I", set_thread,
 	  "only the CPU samples of thread index I" },
 	{ "flamegraph", 0, NULL, set_flamegraph,
@@ -576,6 +591,8 @@ static const char *hot_clash(const struct cli *c)
 		return "--flamegraph writes collapsed stacks; it has no --json";
 	if (c->metric && !c->flame)
 		return "--metric goes with --flamegraph";
+	if (c->hot.depth && !c->by)
+		return "--depth goes with --by";
 	if ((c->top || c->hot.thread >= 0) && !c->hotspots && !c->flame)
 		return "--top and --thread go with --hotspots or --flamegraph";
 	if (c->hot.thread >= 0 && c->by)

@@ -338,9 +338,6 @@ static int sites_json(const struct hot_sites *v, const struct gate_result *gate,
 	return json_writer_finish(&w);
 }
 
-/* A site's frames shown in text: the innermost few. */
-#define SITE_FRAMES 8
-
 static void text_site(FILE *out, const struct hot_site *s)
 {
 	char a[UNITS_LEN], b[UNITS_LEN], c[UNITS_LEN], d[UNITS_LEN];
@@ -350,8 +347,11 @@ static void text_site(FILE *out, const struct hot_site *s)
 		s->allocs == 1 ? "allocation" : "allocations",
 		units_bytes(b, s->bytes), units_bytes(c, s->peak),
 		units_count(d, s->temporary), pct(s->temporary, s->allocs));
-	for (size_t k = 0; k < s->nframes && k < SITE_FRAMES; k++)
+	for (size_t k = 0; k < s->nframes; k++)
 		frames_text_one(out, k, &s->frames[k], 0);
+	if (s->more)
+		fprintf(out, "    (%zu more %s: --depth shows them)\n", s->more,
+			s->more == 1 ? "frame" : "frames");
 	fputc('\n', out);
 }
 
