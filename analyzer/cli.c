@@ -15,6 +15,7 @@
 #include "error.h"
 #include "export_collect.h"
 #include "perfshim_trace.h"
+#include "symbols.h"
 
 struct cli_option {
 	const char *name;
@@ -211,6 +212,12 @@ static int set_depth(struct cli *c, const char *arg)
 			arg);
 	c->hot.depth = (size_t)v;
 	return 0;
+}
+
+static int set_debug_dir(struct cli *c, const char *arg)
+{
+	(void)c;
+	return symbols_add_debug_dir(arg);
 }
 
 static int set_flamegraph(struct cli *c, const char *arg)
@@ -464,6 +471,10 @@ static const struct cli_option options[] = {
 	{ "alpha", 0, "A", set_alpha,
 	  "significance level of the trend test (default\n"
 	  "0.05)" },
+	{ "debug-dir", 0, "DIR", set_debug_dir,
+	  "look for separate debug files by build-id in\n"
+	  "DIR/.build-id/ (also PERFSHIM_DEBUG_DIR; more than\n"
+	  "once: in order)" },
 	{ "export", 0, "FORMAT", set_export,
 	  "write the profile to -o FILE for other tools:\n"
 	  "pprof (gzipped profile.proto), speedscope, chrome\n"

@@ -155,16 +155,80 @@ static const char unknown_fn[] = "??";
 static const char no_file[] = "";
 
 /*
+ * libdwfl's debuginfo path: the --debug-dir directories, then those of
+ * PERFSHIM_DEBUG_DIR, then its default (the file's own directory, .debug
+ * beside it, /usr/lib/debug); NULL until symbols_new makes it.
+ */
+static char *debuginfo_path;
+static char *debug_dirs; /* --debug-dir's, absolute, ':'-joined */
+static const char default_debuginfo_path[] = ":.debug:/usr/lib/debug";
+
+/*
  * The standard callbacks find separate debug files by build-id under
- * /usr/lib/debug/.build-id and by .gnu_debuglink next to the file.
- * find_elf is only a formality: each module is reported with its file.
+ * each absolute directory of the path (DIR/.build-id/xx/yyyy.debug) and
+ * by .gnu_debuglink next to the file. find_elf is only a formality: each
+ * module is reported with its file.
  */
 static const Dwfl_Callbacks dwfl_callbacks = {
 	.find_elf = dwfl_build_id_find_elf,
 	.find_debuginfo = dwfl_standard_find_debuginfo,
 	.section_address = dwfl_offline_section_address,
-	.debuginfo_path = NULL,
+	.debuginfo_path = &debuginfo_path,
 };
+
+/* Append dir, made absolute, to *list (':'-joined). -1 if it is none. */
+static int add_dir(char **list, const char *dir)
+{
+	char *abs = realpath(dir, NULL), *joined;
+	struct stat st;
+
+	if (!abs || stat(abs, &st) || !S_ISDIR(st.st_mode)) {
+		free(abs);
+		return -1;
+	}
+	if (*list) {
+		size_t n = strlen(*list) + strlen(abs) + 2;
+
+		joined = xmalloc(n);
+		snprintf(joined, n, "%s:%s", *list, abs);
+		free(abs);
+		free(*list);
+		abs = joined;
+	}
+	*list = abs;
+	return 0;
+}
+
+int symbols_add_debug_dir(const char *dir)
+{
+	if (add_dir(&debug_dirs, dir))
+		return error("--debug-dir %s: not a directory", dir);
+	return 0;
+}
+
+/* The path libdwfl searches, built once: see debuginfo_path. */
+static void debuginfo_path_init(void)
+{
+	const char *env = getenv("PERFSHIM_DEBUG_DIR");
+	char *dirs = debug_dirs ? xstrdup(debug_dirs) : NULL, *copy, *tok;
+	char *save = NULL;
+	size_t n;
+
+	if (debuginfo_path)
+		return;
+	copy = env ? xstrdup(env) : NULL;
+	for (tok = copy ? strtok_r(copy, ":", &save) : NULL; tok;
+	     tok = strtok_r(NULL, ":", &save))
+		if (add_dir(&dirs, tok))
+			warning("PERFSHIM_DEBUG_DIR: %s is not a directory",
+				tok);
+	free(copy);
+	n = (dirs ? strlen(dirs) : 0) + sizeof(default_debuginfo_path);
+	debuginfo_path = xmalloc(n);
+	snprintf(debuginfo_path, n, "%s%s", dirs ? dirs : "",
+		 default_debuginfo_path);
+	free(dirs);
+}
 
 static void warn_oom(struct symbols *s)
 {
@@ -247,6 +311,7 @@ static int push_frame(struct symbols *s, const char *function, const char *file,
 
 struct symbols *symbols_new(void)
 {
+	debuginfo_path_init();
 	return calloc(1, sizeof(struct symbols));
 }
 

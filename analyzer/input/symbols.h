@@ -30,6 +30,15 @@ struct sym_frame {
 	int inlined; /* 1: this frame was inlined into the next one */
 };
 
+/*
+ * symbols_add_debug_dir - search dir (--debug-dir) for separate debug
+ * files by build-id (dir/.build-id/xx/yyyy.debug), before the directories
+ * of PERFSHIM_DEBUG_DIR (':'-separated) and /usr/lib/debug. Process-wide;
+ * only before the first symbols_new. Returns 0, or -1 after one line on
+ * stderr when dir is no directory.
+ */
+int symbols_add_debug_dir(const char *dir);
+
 /* symbols_new - create an empty symbolizer. Returns NULL on out of memory. */
 struct symbols *symbols_new(void);
 
