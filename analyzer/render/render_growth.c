@@ -165,11 +165,11 @@ static void text_trend(FILE *out, const char *what,
 		fprintf(out, ": %s\n", sv->why);
 		return;
 	}
-	fprintf(out,
-		": %s per %s (%.0f%% interval %s to %s), Mann-Kendall p = %.3g, %zu points\n",
+	fprintf(out, ": %s per %s (%.0f%% interval %s to %s), ",
 		units_bytes_real(a, sv->t.slope), unit, 100 * conf,
-		units_bytes_real(b, sv->t.lo), units_bytes_real(c, sv->t.hi),
-		sv->t.p_value, sv->n);
+		units_bytes_real(b, sv->t.lo), units_bytes_real(c, sv->t.hi));
+	fprintf(out, "Mann-Kendall p = %.3g, %s points\n", sv->t.p_value,
+		units_count(a, sv->n));
 	fprintf(out, "    %s; from %s to %s", sv->why,
 		units_bytes_real(a, sv->first), units_bytes_real(b, sv->last));
 	fprintf(out, " (median %s)", units_bytes_real(c, sv->median));
@@ -189,7 +189,7 @@ static const char *seconds(char *buf, double s)
 static void text_head(FILE *out, const struct growth_result *g)
 {
 	size_t n = g->npts - g->from;
-	char a[UNITS_LEN];
+	char a[UNITS_LEN], b[UNITS_LEN], c[UNITS_LEN];
 
 	fprintf(out, "Memory growth: %s", growth_verdict_name(g->verdict));
 	if (g->verdict == GROWTH_GROWING && !strcmp(g->basis, "rss"))
@@ -197,16 +197,17 @@ static void text_head(FILE *out, const struct growth_result *g)
 			" (the resident set grows while the heap is stable: memory outside malloc, e.g. mmap, or fragmentation)");
 	fputc('\n', out);
 	if (g->by_marker)
-		fprintf(out, "points:   %zu markers '%s' (of %zu taken", n,
-			g->label, g->npts);
+		fprintf(out, "points:   %s markers '%s' (of %s taken",
+			units_count(b, n), g->label, units_count(c, g->npts));
 	else
-		fprintf(out, "points:   %zu time windows of %s (of %zu", n,
-			seconds(a, g->window_s), g->npts);
+		fprintf(out, "points:   %s time windows of %s (of %s",
+			units_count(b, n), seconds(a, g->window_s),
+			units_count(c, g->npts));
 	if (!g->by_marker && g->markers)
-		fprintf(out, "; %" PRIu64 " markers, too few to be points",
-			g->markers);
-	fprintf(out, "); excluded: the warm-up, %s: %zu points", g->warmup,
-		g->from);
+		fprintf(out, "; %s markers, too few to be points",
+			units_count(b, g->markers));
+	fprintf(out, "); excluded: the warm-up, %s: %s points", g->warmup,
+		units_count(b, g->from));
 	if (g->from)
 		fprintf(out, ", up to %s", units_ns(a, g->pts[g->from - 1].ts));
 	fputs("\n", out);

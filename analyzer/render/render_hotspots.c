@@ -190,13 +190,13 @@ static void where(char *buf, size_t len, const char *file, unsigned line,
 
 static void text_functions(FILE *out, const struct hot_cpu *v)
 {
-	char calls[UNITS_LEN], head[128], tail[4200];
+	char calls[UNITS_LEN], head[128], tail[4200], n[UNITS_LEN];
 	int o;
 
 	fprintf(out,
-		"\nFunctions by self time (%zu of %zu):\n"
+		"\nFunctions by self time (%s of %s):\n"
 		"   self%%  total%%         self        total      calls  function\n",
-		v->shown, v->fs.n);
+		units_count(calls, v->shown), units_count(n, v->fs.n));
 	for (size_t i = 0; i < v->shown; i++) {
 		const struct hot_func *f = &v->fs.f[i];
 
@@ -271,13 +271,14 @@ static void text_timings(FILE *out, const struct hot_cpu *v)
 	}
 	if (v->hidden)
 		fprintf(out,
-			"  (and %zu more paths, and what is under them: --top raises the limit of %zu rows)\n",
-			v->hidden, v->row_limit);
+			"  (and %s more paths, and what is under them: --top raises the limit of %s rows)\n",
+			units_count(calls, v->hidden),
+			units_count(head, v->row_limit));
 	if (v->unmatched || v->not_kept)
 		fprintf(out,
-			"  (%" PRIu64 " unmatched exits or zone ends, %" PRIu64
-			" frames too deep to time)\n",
-			v->unmatched, v->not_kept);
+			"  (%s unmatched exits or zone ends, %s frames too deep to time)\n",
+			units_count(calls, v->unmatched),
+			units_count(head, v->not_kept));
 }
 
 static int cpu_text(const struct hot_cpu *v, FILE *out)
