@@ -244,7 +244,8 @@ $(B)/tests/programs/zones_instr_o2: tests/programs/zones_instr.c \
 	$(Q)$(CC) -g -O2 -pthread -finstrument-functions -Iinclude -o $@ $< -ldl
 
 # C++ optimized as shipped: long call chains inlined into one function.
-$(B)/tests/programs/cxx_o2: tests/programs/cxx_o2.cpp | $(DEPS_STAMP)
+$(B)/tests/programs/cxx_o2 $(B)/tests/programs/cxx_growth: \
+		$(B)/tests/programs/%: tests/programs/%.cpp | $(DEPS_STAMP)
 	@mkdir -p $(@D)
 	$(Q)$(CXX) -std=c++17 -g -O2 -pthread -Iinclude -o $@ $< -ldl
 

@@ -16,6 +16,7 @@
 #include "error.h"
 #include "export_collect.h"
 #include "perfshim_trace.h"
+#include "symbols.h"
 
 struct cli_option {
 	const char *name;
@@ -187,7 +188,8 @@ static int set_top(struct cli *c, const char *arg)
 	unsigned long long v;
 
 	if (whole(arg, 1000000000ull, &v) || !v)
-		return bad_value("--top takes a count above 0, not", arg);
+		return bad_value(
+			"--top takes a count from 1 to 1000000000, not", arg);
 	c->hot.top = (size_t)v;
 	c->top = 1;
 	return 0;
@@ -198,9 +200,28 @@ static int set_thread(struct cli *c, const char *arg)
 	unsigned long long v;
 
 	if (whole(arg, 1000000000ull, &v))
-		return bad_value("--thread takes a thread index, not", arg);
+		return bad_value(
+			"--thread takes a thread index (0, 1, ...), not", arg);
 	c->hot.thread = (long)v;
 	return 0;
+}
+
+static int set_depth(struct cli *c, const char *arg)
+{
+	unsigned long long v;
+
+	if (whole(arg, HOT_DEPTH_MAX, &v) || !v)
+		return bad_value(
+			"--depth takes a count of frames from 1 to 512, not",
+			arg);
+	c->hot.depth = (size_t)v;
+	return 0;
+}
+
+static int set_debug_dir(struct cli *c, const char *arg)
+{
+	(void)c;
+	return symbols_add_debug_dir(arg);
 }
 
 static int set_flamegraph(struct cli *c, const char *arg)
@@ -419,6 +440,9 @@ static const struct cli_option options[] = {
 	  "temporary (freed before the thread's next\n"
 	  "allocation); implies --hotspots" },
 	{ "top", 0, "N", set_top, "rows to show (default 20)" },
+	{ "depth", 0, "N", set_depth,
+	  "frames shown per allocation site of --by\n"
+	  "(default 64, at most 512)" },
 	{ "thread", 0, "I", set_thread,
 	  "only the CPU samples of thread index I" },
 	{ "flamegraph", 0, NULL, set_flamegraph,
@@ -458,6 +482,10 @@ static const struct cli_option options[] = {
 	{ "alpha", 0, "A", set_alpha,
 	  "significance level of the trend test (default\n"
 	  "0.05)" },
+	{ "debug-dir", 0, "DIR", set_debug_dir,
+	  "look for separate debug files by build-id in\n"
+	  "DIR/.build-id/ (also PERFSHIM_DEBUG_DIR; more than\n"
+	  "once: in order)" },
 	{ "export", 0, "FORMAT", set_export,
 	  "write the profile to -o FILE for other tools:\n"
 	  "pprof (gzipped profile.proto), speedscope, chrome\n"
@@ -614,6 +642,8 @@ static const char *hot_clash(const struct cli *c)
 		return "--flamegraph writes collapsed stacks; it has no --json";
 	if (c->metric && !c->flame)
 		return "--metric goes with --flamegraph";
+	if (c->hot.depth && !c->by)
+		return "--depth goes with --by";
 	if ((c->top || c->hot.thread >= 0) && !c->hotspots && !c->flame)
 		return "--top and --thread go with --hotspots or --flamegraph";
 	if (c->hot.thread >= 0 && c->by)
@@ -782,7 +812,7 @@ static void choose_report(struct cli *c)
 		c->report = REPORT_GROWTH;
 	else if (c->hotspots || c->flame)
 		c->report = REPORT_HOTSPOTS;
-	else if (c->leaks)
+	else if (c->leaks || c->leak_opts) /* its options imply it */
 		c->report = REPORT_LEAKS;
 	else
 		c->report = REPORT_SUMMARY;

@@ -1,4 +1,5 @@
 /* main.c - perfanalyze: read a perfshim trace and report on it. */
+#include <inttypes.h>
 #include <stdlib.h>
 
 #include "classify.h"
@@ -92,6 +93,11 @@ static int collect(struct pass *p, struct cli *c, struct model *m)
 	if (!(m->sym = symbols_new()))
 		return error("out of memory");
 	if (c->report == REPORT_HOTSPOTS) {
+		if (c->hot.thread >= 0 &&
+		    (uint64_t)c->hot.thread >= p->rp.threads)
+			return error("--thread %ld: the trace has %" PRIu64
+				     " threads (indices from 0)",
+				     c->hot.thread, p->rp.threads);
 		m->parts |= MODEL_HOT;
 		return hotspots_collect(p->hot, m->sym, &c->hot, &m->hot);
 	}
@@ -101,28 +107,39 @@ static int collect(struct pass *p, struct cli *c, struct model *m)
 	return leaks_collect(&p->rp, m->sym, &c->leak, &m->leaks);
 }
 
-/*
- * The gate c asks for, if any: 1 when it fails on m, 0 when it passes,
- * -1 when it would pass on a trace that misses the run's end (said).
- */
-static int gate(const struct model *m, const struct cli *c,
-		const struct trace_reader *r)
+/* Judge the gate c asks for, if any, on m (and the trace r). */
+static void gate(struct model *m, const struct cli *c,
+		 const struct trace_reader *r)
 {
-	int failed;
-
 	if (c->report == REPORT_LEAKS && c->fail_on_leak)
-		failed = m->leaks.totals.gate_groups != 0;
+		gate_leaks(&m->gate, &m->leaks.totals, c->leak.gate_kinds);
 	else if (c->report == REPORT_GROWTH && c->growth.fail)
-		failed = m->growth.verdict == GROWTH_GROWING;
+		gate_growth(&m->gate, &m->growth);
 	else
-		return 0;
-	switch (gate_exit(r, c->trace, failed, c->allow_incomplete)) {
+		return;
+	gate_complete(&m->gate, r, c->allow_incomplete);
+}
+
+/*
+ * The exit status of m's gate: 0 none or passed, 1 failed, -1 it did not
+ * pass on an incomplete trace; a gate that did not pass says why in one
+ * line.
+ */
+static int gate_said(const struct model *m, const char *path)
+{
+	char why[256];
+
+	switch (gate_exit(&m->gate)) {
 	case 0:
 		return 0;
 	case 1:
+		error("gate failed: %s",
+		      render_gate_reason(&m->gate, why, sizeof(why)));
 		return 1;
 	default:
-		return -1;
+		return error(
+			"%s: %s: a gate cannot pass on it; --allow-incomplete to judge what it holds",
+			path, m->gate.incomplete);
 	}
 }
 
@@ -158,10 +175,12 @@ static int report(struct pass *p, struct cli *c)
 		return report_html(p, c);
 	model_init(&m);
 	rc = collect(p, c, &m);
-	if (!rc)
+	if (!rc) {
+		gate(&m, c, p->r);
 		rc = render_model(&m, c->json, stdout);
+	}
 	if (!rc)
-		rc = gate(&m, c, p->r);
+		rc = gate_said(&m, c->trace);
 	model_release(&m);
 	return rc;
 }

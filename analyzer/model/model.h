@@ -20,6 +20,7 @@
 
 #include <stdint.h>
 
+#include "gate.h"
 #include "growth.h"
 #include "hotspots.h"
 #include "leaks.h"
@@ -72,7 +73,8 @@ struct model {
 	struct leak_result leaks;
 	struct hot_result hot;
 	struct growth_result growth;
-	struct symbols *sym; /* the leaks' and sites' frames' strings */
+	struct gate_result gate; /* the gate asked for, if any */
+	struct symbols *sym;	 /* the leaks' and sites' frames' strings */
 };
 
 /* model_init - an empty model; allocates nothing. */

@@ -49,26 +49,28 @@ static int put_flame(FILE *out, const struct hot_result *r)
 static int put_document(FILE *out, const struct page_model *pm)
 {
 	const struct model *m = &pm->m;
+	struct gate_result none; /* the page judges nothing: no gate */
 
+	gate_init(&none);
 	fputs("{\"perfshim_report\":1,\"trace\":", out);
 	put_string(out, m->run.path, strlen(m->run.path));
 	fputs(",\"summary\":", out);
-	if (render_summary_json(&m->run, out))
+	if (render_summary_json(&m->run, &none, out))
 		return -1;
 	fputs(",\"leaks\":", out);
-	if (render_leaks_json(&m->leaks, out))
+	if (render_leaks_json(&m->leaks, &none, out))
 		return -1;
 	fputs(",\"hotspots\":", out);
-	if (render_hotspots_json(&m->hot, out))
+	if (render_hotspots_json(&m->hot, &none, out))
 		return -1;
 	fputs(",\"sites\":", out);
-	if (render_hotspots_json(&pm->sites, out))
+	if (render_hotspots_json(&pm->sites, &none, out))
 		return -1;
 	fputs(",\"growth\":", out);
-	if (render_growth_json(&m->growth, out))
+	if (render_growth_json(&m->growth, &none, out))
 		return -1;
 	fputs(",\"timeline\":", out);
-	if (render_timeline_json(&m->growth, out))
+	if (render_timeline_json(&m->growth, &none, out))
 		return -1;
 	fputs(",\"flame\":{", out);
 	for (size_t i = 0; i < PAGE_FLAMES; i++) {
