@@ -379,21 +379,10 @@ static void program_metrics(struct metric_set *s, size_t r,
 	    (double)run->duration_ns);
 }
 
-/*
- * The function a site is named after: the program's innermost frame, past
- * the std:: and __gnu_cxx:: templates compiled into the program (inlined
- * or not), which are the library's code, not the caller's.
- */
+/* The function a site is named after: its program frame's. */
 static const char *site_where(const struct sym_frame *f, size_t n)
 {
-	size_t i = frames_program(f, n);
-
-	if (!n)
-		return "??";
-	while (i + 1 < n && (!strncmp(f[i].function, "std::", 5) ||
-			     !strncmp(f[i].function, "__gnu_cxx::", 11)))
-		i++;
-	return f[i].function;
+	return n ? f[frames_program(f, n)].function : "??";
 }
 
 static int site_metrics(struct metric_set *s, size_t r, struct run_pass *p)
