@@ -37,11 +37,26 @@ within () {
 	}'
 }
 
-test_expect_success 'setup: 5 runs of the base and of each change' '
-	runs base 5 X=1 &&
-	runs allocs 5 VARIANT_ALLOCS=1.6 &&
-	runs leak 5 VARIANT_LEAK=1 &&
-	runs slow 5 VARIANT_SLOW=1
+# round N - one run of the base and of each change, as run N: taken in
+# turns, so that the machine's load, which drifts over seconds, falls on
+# every side alike (the durations once differed by 50% between sides run
+# one after another).
+round () {
+	mkdir -p base allocs leak slow &&
+	LD_PRELOAD="$SHIM" PERFSHIM_OUTPUT="base/r$1.zst" X=1 "$PROGS/variant" &&
+	LD_PRELOAD="$SHIM" PERFSHIM_OUTPUT="allocs/r$1.zst" VARIANT_ALLOCS=1.6 \
+		"$PROGS/variant" &&
+	LD_PRELOAD="$SHIM" PERFSHIM_OUTPUT="leak/r$1.zst" VARIANT_LEAK=1 \
+		"$PROGS/variant" &&
+	LD_PRELOAD="$SHIM" PERFSHIM_OUTPUT="slow/r$1.zst" VARIANT_SLOW=1 \
+		"$PROGS/variant"
+}
+
+test_expect_success 'setup: 5 runs of the base and of each change, in turns' '
+	for i in 1 2 3 4 5
+	do
+		round $i || return 1
+	done
 '
 
 test_expect_success '60% more allocations at one site: that site, +60% exactly, a regression' '
@@ -140,7 +155,12 @@ test_expect_success 'one run a side: counts exact, noisy metrics inconclusive, n
 	runs one-new 1 VARIANT_BURN_MS=60 VARIANT_CPU=1.6 VARIANT_SLOW=1 &&
 	analyze diff one-base/r1.zst one-new/r1.zst --fail-on-regression --json >one.json &&
 	test_cmp_str cpu inconclusive "$(row one.json function burn cpu_time verdict)" &&
-	test_cmp_str p99 inconclusive "$(row one.json zone request p99 verdict)" &&
+	# (inconclusive when the slow calls land in the p99, ok when the
+	# base run was slowed as much by the machine: never a verdict)
+	case "$(row one.json zone request p99 verdict)" in
+	inconclusive|ok) ;;
+	*) echo >&2 "p99: $(row one.json zone request p99 verdict)"; false ;;
+	esac &&
 	test_cmp_str p-value null "$(row one.json zone request p99 p_value)" &&
 	test_cmp_str calls ok "$(row one.json site make_items calls verdict)" &&
 	jq -r ".metrics[].verdict" one.json >verdicts &&
