@@ -473,6 +473,17 @@ static int line_by_text(const void *a, const void *b, void *ctx)
 	return strcmp(x->text, y->text);
 }
 
+/* In text order, as flame graph tools list them; the index follows. */
+static void lines_sort(struct hot_lines *ls)
+{
+	sort_r(ls->l, ls->n, sizeof(*ls->l), line_by_text, NULL);
+	hashtab_release(&ls->ix);
+	hashtab_init(&ls->ix);
+	for (size_t i = 0; i < ls->n; i++)
+		hashtab_put(&ls->ix, hash64(hash_str(ls->l[i].text, 11)),
+			    line_eq, (const void *[2]){ ls, ls->l[i].text }, i);
+}
+
 /*
  * frames (innermost first) as "root;...;leaf", in buf. A ';' or a line
  * break inside a name would split a frame: they become ':' and ' '.
@@ -867,7 +878,7 @@ static int flame_collect(struct hot_lines *ls, const struct hotspots *h,
 			 ? flame_cpu(ls, h, sym, o, frames, buf)
 			 : flame_sites(ls, h, sym, o, frames, buf);
 
-	sort_r(ls->l, ls->n, sizeof(*ls->l), line_by_text, NULL);
+	lines_sort(ls);
 	free(frames);
 	free(buf);
 	return rc;
@@ -887,6 +898,15 @@ int hotspots_collect(struct hotspots *h, struct symbols *sym,
 	default:
 		return cpu_collect(&r->cpu, h, sym, o);
 	}
+}
+
+int hot_flame_merge(struct hot_result *sum, const struct hot_result *one)
+{
+	sum->mode = HOT_FLAME;
+	for (size_t i = 0; i < one->flame.n; i++)
+		line_add(&sum->flame, one->flame.l[i].text, one->flame.l[i].n);
+	lines_sort(&sum->flame);
+	return 0;
 }
 
 void hot_result_release(struct hot_result *r)

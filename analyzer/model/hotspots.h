@@ -163,6 +163,14 @@ struct hot_result {
 int hotspots_collect(struct hotspots *h, struct symbols *sym,
 		     const struct hot_options *o, struct hot_result *r);
 
+/*
+ * hot_flame_merge - add the collapsed stacks of one (a HOT_FLAME result)
+ * to sum's (zeroed, or merged into before), line by line by text: the
+ * flame graph of several runs, summed. sum's lines are its own copies,
+ * in text order. Returns 0 (out of memory dies).
+ */
+int hot_flame_merge(struct hot_result *sum, const struct hot_result *one);
+
 /* hot_result_release - free what hotspots_collect allocated. */
 void hot_result_release(struct hot_result *r);
 

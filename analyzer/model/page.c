@@ -3,6 +3,8 @@
 
 #include "error.h"
 #include "page.h"
+#include "symbols.h"
+#include "tee.h"
 
 const struct page_flame page_flames[PAGE_FLAMES] = {
 	{ "cpu", HOT_METRIC_CPU },
@@ -100,4 +102,63 @@ int page_collect(const struct page_input *in, const struct leak_options *lo,
 		return -1;
 	notes(in->path, pm);
 	return 0;
+}
+
+/* The flame graph of each metric of the trace that h has seen, into sum. */
+static int flames_merge(struct hotspots *h, struct hot_result *sum)
+{
+	struct hot_options o = { .mode = HOT_FLAME, .thread = -1 };
+	struct symbols *sym = symbols_new();
+	struct hot_result one;
+	int rc = 0;
+
+	if (!sym)
+		return error("out of memory");
+	for (size_t i = 0; !rc && i < PAGE_FLAMES; i++) {
+		o.key = page_flames[i].key;
+		rc = hotspots_collect(h, sym, &o, &one);
+		if (!rc)
+			rc = hot_flame_merge(&sum[i], &one);
+		hot_result_release(&one);
+	}
+	symbols_free(sym);
+	return rc;
+}
+
+int page_flames_add(const char *path, struct hot_result sum[PAGE_FLAMES])
+{
+	struct trace_reader *r = trace_reader_open(path);
+	struct trace_visitor v[2];
+	struct visitor_tee tee;
+	struct hotspots *h = NULL;
+	struct replay rp;
+	int rc = -1;
+
+	replay_init(&rp);
+	if (!r)
+		goto out;
+	if (!(h = hotspots_new(&rp, r))) {
+		error("out of memory");
+		goto out;
+	}
+	visitor_tee_init(&tee);
+	replay_visitor(&rp, &v[0]);
+	visitor_tee_add(&tee, &v[0]);
+	hotspots_visitor(h, &v[1]);
+	visitor_tee_add(&tee, &v[1]);
+	if (!trace_reader_run(r, &tee.out))
+		rc = flames_merge(h, sum);
+out:
+	hotspots_free(h);
+	replay_release(&rp);
+	trace_reader_free(r);
+	return rc;
+}
+
+void page_diff_release(struct page_diff *pd)
+{
+	for (size_t i = 0; i < PAGE_FLAMES; i++) {
+		hot_result_release(&pd->flame_base[i]);
+		hot_result_release(&pd->flame[i]);
+	}
 }

@@ -9,6 +9,7 @@
 #define PERFSHIM_PAGE_H
 
 #include "classify.h"
+#include "diff.h"
 #include "growth.h"
 #include "hotspots.h"
 #include "leaks.h"
@@ -64,5 +65,28 @@ void page_model_release(struct page_model *pm);
  */
 int page_collect(const struct page_input *in, const struct leak_options *lo,
 		 const struct growth_options *go, struct page_model *pm);
+
+/*
+ * A diff's page (perfanalyze diff BASE NEW --html): each side's flame
+ * graphs summed over its runs, and the diff's rows; the other parts are
+ * null on the page.
+ */
+struct page_diff {
+	const char *base, *new;			   /* as given */
+	struct hot_result flame_base[PAGE_FLAMES]; /* as page_flames says */
+	struct hot_result flame[PAGE_FLAMES];	   /* NEW's */
+	const struct diff_result *changes;
+};
+
+/*
+ * page_flames_add - read the trace path once and add its flame graph of
+ * each metric to sum[] (zeroed, or added to before) with
+ * hot_flame_merge. Returns 0, or -1 after printing one line (a file that
+ * is no trace, a read error, out of memory).
+ */
+int page_flames_add(const char *path, struct hot_result sum[PAGE_FLAMES]);
+
+/* page_diff_release - free both sides' flame graphs. */
+void page_diff_release(struct page_diff *pd);
 
 #endif
