@@ -39,7 +39,7 @@ static const char synopsis[] =
 	"                   [--growth-floor B] [--growth-relative F] [--alpha A]\n"
 	"       perfanalyze TRACE --export pprof|speedscope|chrome -o FILE\n"
 	"       perfanalyze TRACE --html [-o FILE] [leak and growth options]\n"
-	"       perfanalyze diff BASE NEW [--json] [--fail-on-regression] ...\n"
+	"       perfanalyze diff BASE NEW [--json | --html [-o FILE]] ...\n"
 	"                   (see perfanalyze diff --help)\n"
 	"\n"
 	"  (no report option)   summary: duration, threads, calls, peak heap,\n"
@@ -672,8 +672,9 @@ static const char *html_clash(const struct cli *c)
 /* --- perfanalyze diff ----------------------------------------------------- */
 
 static const char diff_synopsis[] =
-	"usage: perfanalyze diff BASE NEW [--json] [--fail-on-regression]\n"
-	"                   [--warn PCT] [--fail PCT] [--alpha A] [--top N]\n"
+	"usage: perfanalyze diff BASE NEW [--json | --html [-o FILE]]\n"
+	"                   [--fail-on-regression] [--warn PCT] [--fail PCT]\n"
+	"                   [--alpha A] [--top N]\n"
 	"\n"
 	"  BASE and NEW are each a trace, or a directory of traces (every\n"
 	"  *.zst in it): repeated runs of one build. A count that is the same\n"
@@ -735,6 +736,12 @@ static int diff_help(struct cli *c, const char *arg);
 
 static const struct cli_option diff_options[] = {
 	{ "json", 'j', NULL, set_json, "the verdict and every metric as JSON" },
+	{ "html", 0, NULL, set_html,
+	  "one page to open in a browser: a differential\n"
+	  "flame graph of each metric (red grew, blue\n"
+	  "shrank; each side summed over its runs) and the\n"
+	  "table of changes; to -o FILE or stdout" },
+	{ "output", 'o', "FILE", set_output, NULL },
 	{ "fail-on-regression", 0, NULL, set_fail_on_regression,
 	  "exit 1 when a metric regresses significantly\n"
 	  "past --fail (a gate)" },
@@ -782,6 +789,10 @@ static int parse_diff(struct cli *c, int argc, char **argv)
 		usage_of(stderr, &diff_table);
 		return -1;
 	}
+	if (c->html && c->json)
+		return error("choose one of --html and --json");
+	if (c->export_path && !c->html)
+		return error("-o FILE is where --html writes; add --html");
 	if (c->diff.fail_pct < c->diff.warn_pct)
 		return error("--fail (%g%%) is below --warn (%g%%)",
 			     c->diff.fail_pct, c->diff.warn_pct);

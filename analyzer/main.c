@@ -185,6 +185,48 @@ static int report(struct pass *p, struct cli *c)
 	return rc;
 }
 
+/* Each run's flame graphs that the side arg names, summed into sum. */
+static int side_flames(const char *arg, struct hot_result *sum)
+{
+	char *a = (char *)arg;
+	struct run_paths runs;
+	int rc;
+
+	if (runs_expand(&a, 1, &runs))
+		return -1;
+	rc = 0;
+	for (size_t i = 0; !rc && i < runs.n; i++)
+		rc = page_flames_add(runs.path[i], sum);
+	run_paths_release(&runs);
+	return rc;
+}
+
+/* A diff's page: both sides' flame graphs and the table of changes. */
+static int diff_html(const struct cli *c, const struct diff_result *r)
+{
+	struct page_diff pd = { .base = c->base,
+				.new = c->trace,
+				.changes = r };
+	int rc = side_flames(c->base, pd.flame_base);
+
+	if (!rc)
+		rc = side_flames(c->trace, pd.flame);
+	if (!rc)
+		rc = html_write_diff(&pd, c->export_path);
+	page_diff_release(&pd);
+	return rc;
+}
+
+/* The diff's report as c asks: text, JSON or a page. */
+static int diff_report(const struct cli *c, const struct diff_result *r)
+{
+	if (c->html)
+		return diff_html(c, r);
+	if (c->json)
+		return render_diff_json(r, stdout);
+	return render_diff_text(r, c->hot.top ? c->hot.top : 20, stdout);
+}
+
 /* perfanalyze diff: 0 done, 1 a regression failed the gate, -1 an error. */
 static int diff(const struct cli *c)
 {
@@ -197,9 +239,7 @@ static int diff(const struct cli *c)
 	if (metrics_load(&base, &b, 1) || metrics_load(&new, &n, 1) ||
 	    diff_judge(&base, &new, &c->diff, &r))
 		goto out;
-	rc = c->json ? render_diff_json(&r, stdout)
-		     : render_diff_text(&r, c->hot.top ? c->hot.top : 20,
-					stdout);
+	rc = diff_report(c, &r);
 	if (!rc && c->fail_on_regression && r.verdict == DIFF_REGRESSION) {
 		error("regression: %zu metrics past --fail (%g%%)",
 		      r.count[DIFF_REGRESSION], c->diff.fail_pct);

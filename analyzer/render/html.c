@@ -45,9 +45,23 @@ static int put_flame(FILE *out, const struct hot_result *r)
 	return rc;
 }
 
-/* The report document (analyzer/html/README.md), as plain JSON. */
-static int put_document(FILE *out, const struct page_model *pm)
+/* Each metric's flame graph of one side, as the object "flame" holds. */
+static int put_flames(FILE *out, const struct hot_result *flame)
 {
+	putc('{', out);
+	for (size_t i = 0; i < PAGE_FLAMES; i++) {
+		fprintf(out, "%s\"%s\":", i ? "," : "", page_flames[i].name);
+		if (put_flame(out, &flame[i]))
+			return -1;
+	}
+	putc('}', out);
+	return 0;
+}
+
+/* The report document (analyzer/html/README.md), as plain JSON. */
+static int put_document(FILE *out, const void *page)
+{
+	const struct page_model *pm = page;
 	const struct model *m = &pm->m;
 	struct gate_result none; /* the page judges nothing: no gate */
 
@@ -72,15 +86,43 @@ static int put_document(FILE *out, const struct page_model *pm)
 	fputs(",\"timeline\":", out);
 	if (render_timeline_json(&m->growth, &none, out))
 		return -1;
-	fputs(",\"flame\":{", out);
-	for (size_t i = 0; i < PAGE_FLAMES; i++) {
-		fprintf(out, "%s\"%s\":", i ? "," : "", page_flames[i].name);
-		if (put_flame(out, &pm->flame[i]))
-			return -1;
-	}
-	fputs("}}", out);
+	fputs(",\"flame\":", out);
+	if (put_flames(out, pm->flame))
+		return -1;
+	putc('}', out);
 	return 0;
 }
+
+/*
+ * A diff's document: the same keys, the parts of one run null, and
+ * base, flame_base and changes (the diff's rows) added.
+ */
+static int put_diff_document(FILE *out, const void *page)
+{
+	const struct page_diff *pd = page;
+
+	fputs("{\"perfshim_report\":1,\"trace\":", out);
+	put_string(out, pd->new, strlen(pd->new));
+	fputs(",\"base\":", out);
+	put_string(out, pd->base, strlen(pd->base));
+	fputs(",\"summary\":null,\"leaks\":null,\"hotspots\":null,"
+	      "\"sites\":null,\"growth\":null,\"timeline\":null,"
+	      "\"changes\":",
+	      out);
+	if (render_diff_changes_json(pd->changes, out))
+		return -1;
+	fputs(",\"flame_base\":", out);
+	if (put_flames(out, pd->flame_base))
+		return -1;
+	fputs(",\"flame\":", out);
+	if (put_flames(out, pd->flame))
+		return -1;
+	putc('}', out);
+	return 0;
+}
+
+/* Writes the document of page, as plain JSON. */
+typedef int document_fn(FILE *out, const void *page);
 
 /*
  * The document as text that may sit inside <script>: '<' occurs only
@@ -88,7 +130,8 @@ static int put_document(FILE *out, const struct page_model *pm)
  * "<!--" in a function name or a command line can end or confuse the
  * element.
  */
-static int put_script_safe_document(FILE *out, const struct page_model *pm)
+static int put_script_safe_document(FILE *out, document_fn *doc,
+				    const void *page)
 {
 	char *buf = NULL;
 	size_t len = 0;
@@ -97,7 +140,7 @@ static int put_script_safe_document(FILE *out, const struct page_model *pm)
 
 	if (!f)
 		return error("out of memory");
-	rc = put_document(f, pm);
+	rc = doc(f, page);
 	if (fclose(f) && !rc)
 		rc = error("out of memory");
 	for (size_t i = 0; !rc && i < len; i++) {
@@ -122,7 +165,7 @@ static const struct html_asset *asset(const char *name, size_t len)
  * Pour the template out, each "<!--@NAME@-->" replaced by the embedded
  * file NAME, or by the document for "<!--@data@-->".
  */
-int render_html(const struct page_model *pm, FILE *out)
+static int pour(document_fn *doc, const void *page, FILE *out)
 {
 	static const char open_tag[] = "<!--@", close_tag[] = "@-->";
 	const size_t olen = sizeof(open_tag) - 1, clen = sizeof(close_tag) - 1;
@@ -138,7 +181,7 @@ int render_html(const struct page_model *pm, FILE *out)
 
 		fwrite(s, 1, (size_t)(open - s), out);
 		if (nlen == 4 && !memcmp(name, "data", 4)) {
-			if (put_script_safe_document(out, pm))
+			if (put_script_safe_document(out, doc, page))
 				return -1;
 			continue;
 		}
@@ -152,7 +195,13 @@ int render_html(const struct page_model *pm, FILE *out)
 	return 0;
 }
 
-int html_write(const struct page_model *pm, const char *path)
+int render_html(const struct page_model *pm, FILE *out)
+{
+	return pour(put_document, pm, out);
+}
+
+/* pour's page to the file path ("-" or NULL: standard output). */
+static int write_to(document_fn *doc, const void *page, const char *path)
 {
 	int to_stdout = !path || !strcmp(path, "-");
 	FILE *out = to_stdout ? stdout : fopen(path, "w");
@@ -160,8 +209,18 @@ int html_write(const struct page_model *pm, const char *path)
 
 	if (!out)
 		return error("cannot write %s: %m", path);
-	rc = render_html(pm, out);
+	rc = pour(doc, page, out);
 	if (!to_stdout && fclose(out) && !rc)
 		rc = error("cannot write %s: %m", path);
 	return rc;
+}
+
+int html_write(const struct page_model *pm, const char *path)
+{
+	return write_to(put_document, pm, path);
+}
+
+int html_write_diff(const struct page_diff *pd, const char *path)
+{
+	return write_to(put_diff_document, pd, path);
 }

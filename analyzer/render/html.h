@@ -30,4 +30,11 @@ int render_html(const struct page_model *pm, FILE *out);
  */
 int html_write(const struct page_model *pm, const char *path);
 
+/*
+ * html_write_diff - a diff's page (pd: both sides' flame graphs, the
+ * diff's rows) to path as html_write does: a differential flame graph
+ * and the table of changes. Returns 0, or -1 after printing one line.
+ */
+int html_write_diff(const struct page_diff *pd, const char *path);
+
 #endif

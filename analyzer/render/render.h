@@ -70,6 +70,13 @@ int render_diff_text(const struct diff_result *r, size_t top, FILE *out);
 int render_diff_json(const struct diff_result *r, FILE *out);
 
 /*
+ * render_diff_changes_json - the table of changes of an HTML diff page:
+ * {"verdict", "rows": [...]}, the rows of render_diff_json's "metrics"
+ * that are not "ok", most severe first.
+ */
+int render_diff_changes_json(const struct diff_result *r, FILE *out);
+
+/*
  * render_model - the report m was collected for: the leaks, the hot
  * spots, the growth verdict or the timeline (a growth part not judged),
  * else the summary; as JSON when json, else as text.

@@ -180,3 +180,21 @@ int render_diff_json(const struct diff_result *r, FILE *out)
 	json_object_end(&jw);
 	return json_writer_finish(&jw);
 }
+
+int render_diff_changes_json(const struct diff_result *r, FILE *out)
+{
+	struct json_writer jw;
+
+	json_writer_init(&jw, out);
+	json_object_begin(&jw);
+	json_key(&jw, "verdict");
+	json_string(&jw, diff_verdict_name(r->verdict));
+	json_key(&jw, "rows");
+	json_array_begin(&jw);
+	for (size_t i = 0; i < r->n; i++)
+		if (r->row[i].verdict != DIFF_OK)
+			row_json(&jw, &r->row[i]);
+	json_array_end(&jw);
+	json_object_end(&jw);
+	return json_writer_finish(&jw);
+}
