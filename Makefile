@@ -335,7 +335,8 @@ test-exports: all check-progs
 
 # The HTML report in headless Chromium: tests/browser/run.sh installs
 # Debian's chromium (and node, npm) when missing, and playwright-core.
-test-browser: all $(B)/demo/leaky $(B)/tests/programs/zones
+test-browser: all $(B)/demo/leaky $(B)/tests/programs/zones \
+	$(B)/tests/programs/variant
 	$(Q)B=$(B) sh tests/browser/run.sh
 
 demo: all $(B)/demo/leaky

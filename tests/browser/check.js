@@ -20,6 +20,12 @@
  *	changes, the other parts null): the changes with their verdicts,
  *	frames that grew red, shrank blue, the tooltip says base -> new, a
  *	click zooms, null parts are not shown;
+ *   node check.js made-diff DIFF.html FUNCTION BASE NEW
+ *	a page of perfanalyze diff --html itself (tests/programs/variant,
+ *	2 runs a side, more allocations in NEW): a differential page, no
+ *	error, no request, the verdict regression, FUNCTION's calls a
+ *	regression row BASE -> NEW, and on the allocations switch its
+ *	frame red with NEW's value and BASE's;
  *   node check.js big REPORT.html STACKS
  *	REPORT's document with STACKS generated distinct stacks per metric:
  *	the flame graph draws in under 2 s.
@@ -314,6 +320,24 @@ async function checkBig(ctx, file, stacks) {
 	ok(errors.length === 0, 'no console or page errors', errors);
 }
 
+async function checkMadeDiff(ctx, file, fn, base, nw) {
+	const { page, errors, requests } = await open(ctx, file);
+	ok(await page.evaluate(() => document.body.dataset.diff) === '1',
+	   'perfanalyze diff --html makes a differential page');
+	ok(await page.evaluate(() => document.getElementById('diff-verdict').textContent) === 'regression',
+	   'its verdict is regression');
+	const rows = await page.evaluate(() => [...document.querySelectorAll('#changes-table tr.change')].map((tr) =>
+		[...tr.cells].map((td) => td.textContent).join('|')));
+	const want = 'regression|site (count)|calls  ' + fn + '|' + base + '|' + nw + '|+60.0%|-';
+	ok(rows.includes(want), 'the table of changes has ' + want, rows);
+	await page.locator('#metric-switch button', { hasText: /^allocations$/ }).click();
+	const [f] = await frameLooks(page, [fn]);
+	ok(f && f.rgb[0] > f.rgb[2] + 40 && f.value === 2 * nw && f.base === 2 * base,
+	   fn + "'s allocations frame is red, both sides summed over their 2 runs", f);
+	ok(errors.length === 0 && requests.length === 0, 'no console or page errors, no request',
+	   { errors, requests });
+}
+
 async function main() {
 	const [mode, file, ...rest] = process.argv.slice(2);
 	const { ctx, dir } = await launch();
@@ -326,6 +350,8 @@ async function main() {
 			await checkZones(ctx, file);
 		else if (mode === 'diff')
 			await checkDiff(ctx, file);
+		else if (mode === 'made-diff')
+			await checkMadeDiff(ctx, file, rest[0], Number(rest[1]), Number(rest[2]));
 		else if (mode === 'big')
 			await checkBig(ctx, file, Number(rest[0]));
 		else

@@ -51,6 +51,16 @@ $B/perfanalyze $out/true.zst --html -o $out/empty.html 2>/dev/null || exit 1
 PERFSHIM_OUTPUT=$out/zones.zst LD_PRELOAD=$lib $B/tests/programs/zones \
 	>/dev/null || exit 1
 $B/perfanalyze $out/zones.zst --html -o $out/zones.html 2>/dev/null || exit 1
+# Known truth: tests/programs/variant's make_items allocates 500 blocks a
+# run, 800 with VARIANT_ALLOCS=1.6; 2 runs a side.
+mkdir -p "$out/base" "$out/new" || exit 1
+for i in 1 2; do
+	PERFSHIM_OUTPUT=$out/base/r$i.zst LD_PRELOAD=$lib \
+		$B/tests/programs/variant || exit 1
+	PERFSHIM_OUTPUT=$out/new/r$i.zst LD_PRELOAD=$lib VARIANT_ALLOCS=1.6 \
+		$B/tests/programs/variant || exit 1
+done
+$B/perfanalyze diff $out/base $out/new --html -o $out/diff.html || exit 1
 
 # check MODE ARGS... - one check.js run (TAP), kept for the count.
 check () {
@@ -62,6 +72,7 @@ check report $out/report.html "$SHOT" open_session 12400 GROWING
 check empty $out/empty.html
 check zones $out/zones.html
 check diff $out/report.html
+check made-diff $out/diff.html make_items 500 800
 check big $out/report.html 100000
 pass=$(cat "$out"/tap.* | grep -c "^ok ")
 fail=$(cat "$out"/tap.* | grep -c "^not ok")
