@@ -99,17 +99,4 @@ test_expect_success 'diff --help tells --html' '
 	grep "\-\-html \[-o FILE\]" help
 '
 
-test_expect_success 'man perfanalyze(1) names every option of diff --help' '
-	"$ANALYZE" diff --help | grep -o -- "--[a-z][a-z-]*" | sort -u >opts &&
-	grep -q -- --html opts &&
-	sed "s/\\\\-/-/g" "$SRC_PROGS/../../man/perfanalyze.1" >man &&
-	while read -r o
-	do
-		grep -q -F -- "$o" man || {
-			echo >&2 "man/perfanalyze.1 does not mention $o"
-			return 1
-		}
-	done <opts
-'
-
 test_done
