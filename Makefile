@@ -217,6 +217,12 @@ $(B)/tests/programs/zones_instr: tests/programs/zones_instr.c include/perfshim.h
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(PROG_FLAGS) -finstrument-functions -Iinclude -o $@ $< -ldl
 
+# Calls of known durations, in zones and instrumented functions.
+$(B)/tests/programs/latency_mix: tests/programs/latency_mix.c \
+		include/perfshim.h | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(PROG_FLAGS) -finstrument-functions -Iinclude -o $@ $< -ldl
+
 # The same, optimized: the inline wrappers are inlined into their callers.
 PROGS += $(B)/tests/programs/zones_instr_o2
 $(B)/tests/programs/zones_instr_o2: tests/programs/zones_instr.c \

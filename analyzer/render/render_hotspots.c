@@ -110,6 +110,35 @@ static void json_timing(struct json_writer *w, const struct hot_timing *t)
 	json_object_end(w);
 }
 
+/* A percentile, or null when the trace has no histogram of it. */
+static void pct_field(struct json_writer *w, const char *key, int has,
+		      uint64_t v)
+{
+	json_key(w, key);
+	if (has)
+		json_u64(w, v);
+	else
+		json_null(w);
+}
+
+static void json_latency(struct json_writer *w, const struct hot_latency *l)
+{
+	json_object_begin(w);
+	str_field(w, "kind", l->zone ? "zone" : "function");
+	str_field(w, "name", l->name);
+	str_field(w, "file", l->file);
+	u64_field(w, "line", l->line);
+	str_field(w, "module", l->module);
+	u64_field(w, "calls", l->calls);
+	u64_field(w, "total_ns", l->total_ns);
+	pct_field(w, "p50_ns", l->has_hist, l->lat.p50);
+	pct_field(w, "p90_ns", l->has_hist, l->lat.p90);
+	pct_field(w, "p95_ns", l->has_hist, l->lat.p95);
+	pct_field(w, "p99_ns", l->has_hist, l->lat.p99);
+	pct_field(w, "max_ns", l->has_hist, l->lat.max);
+	json_object_end(w);
+}
+
 static int cpu_json(const struct hot_cpu *v, FILE *out)
 {
 	struct json_writer w;
@@ -134,6 +163,11 @@ static int cpu_json(const struct hot_cpu *v, FILE *out)
 	json_array_begin(&w);
 	for (size_t i = 0; i < v->ntimings; i++)
 		json_timing(&w, &v->timing[i]);
+	json_array_end(&w);
+	json_key(&w, "latency");
+	json_array_begin(&w);
+	for (size_t i = 0; i < v->lat_shown; i++)
+		json_latency(&w, &v->lat[i]);
 	json_array_end(&w);
 	json_object_end(&w);
 	return json_writer_finish(&w);
@@ -253,6 +287,41 @@ static void text_timings(FILE *out, const struct hot_cpu *v)
 			v->unmatched, v->not_kept);
 }
 
+/* A percentile in text: "-" when the trace has no histogram. */
+static void fmt_pct(char *buf, size_t len, int has, uint64_t ns)
+{
+	if (has)
+		fmt_ns(buf, len, ns);
+	else
+		snprintf(buf, len, "-");
+}
+
+static void text_latency(FILE *out, const struct hot_cpu *v)
+{
+	char t[32], p[5][32];
+
+	fprintf(out,
+		"\nLatency per call (zones and instrumented functions, every path; %zu of %zu):\n"
+		"       calls        total          p50          p90          p95          p99          max  name\n",
+		v->lat_shown, v->nlat);
+	for (size_t i = 0; i < v->lat_shown; i++) {
+		const struct hot_latency *l = &v->lat[i];
+		const uint64_t q[5] = { l->lat.p50, l->lat.p90, l->lat.p95,
+					l->lat.p99, l->lat.max };
+
+		fmt_ns(t, sizeof(t), l->total_ns);
+		for (int k = 0; k < 5; k++)
+			fmt_pct(p[k], sizeof(p[k]), l->has_hist, q[k]);
+		fprintf(out,
+			"  %10" PRIu64 " %12s %12s %12s %12s %12s %12s  %s%s",
+			l->calls, t, p[0], p[1], p[2], p[3], p[4],
+			l->zone ? "zone " : "", l->name);
+		if (l->file[0])
+			fprintf(out, "  %s:%u", l->file, l->line);
+		fputc('\n', out);
+	}
+}
+
 static int cpu_text(const struct hot_cpu *v, FILE *out)
 {
 	text_sampling(out, v);
@@ -262,6 +331,8 @@ static int cpu_text(const struct hot_cpu *v, FILE *out)
 		text_paths_threads(out, v);
 	if (v->ntimings)
 		text_timings(out, v);
+	if (v->nlat)
+		text_latency(out, v);
 	return fflush(out) ? -1 : 0;
 }
 
