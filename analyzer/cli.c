@@ -28,7 +28,7 @@ struct cli_option {
 static const char synopsis[] =
 	"usage: perfanalyze TRACE [--leaks] [--json] [--fail-on-leak]\n"
 	"                   [--min-bytes N] [--suppressions FILE]...\n"
-	"                   [--show-runtime] [--leak-kinds LIST]\n"
+	"                   [--show-runtime] [--leak-kinds LIST] [--baseline BASE]\n"
 	"                   [--allow-incomplete]\n"
 	"       perfanalyze TRACE --hotspots [--by KEY] [--top N] [--thread I] [--json]\n"
 	"       perfanalyze TRACE --flamegraph [--metric METRIC] [--thread I]\n"
@@ -146,6 +146,13 @@ static int set_show_runtime(struct cli *c, const char *arg)
 	(void)arg;
 	c->leak.show_runtime = 1;
 	c->leak_opts = 1;
+	return 0;
+}
+
+static int set_baseline(struct cli *c, const char *arg)
+{
+	c->baseline = arg;
+	c->leaks = c->leak_opts = 1;
 	return 0;
 }
 
@@ -394,6 +401,11 @@ static const struct cli_option options[] = {
 	{ "show-runtime", 0, NULL, set_show_runtime,
 	  "also report what the C/C++ runtime keeps until\n"
 	  "exit (stdio buffers, locale data, its start-up)" },
+	{ "baseline", 0, "BASE", set_baseline,
+	  "mark each leak site new or known in the trace\n"
+	  "BASE (matched by function name); the gate fails\n"
+	  "only on new sites and known ones that leak at\n"
+	  "least twice as much (and --min-bytes more)" },
 	{ "allow-incomplete", 0, NULL, set_allow_incomplete,
 	  "let a gate pass on a trace cut short (no END\n"
 	  "record: killed, or still running); without it\n"

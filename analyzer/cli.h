@@ -27,6 +27,7 @@ struct cli {
 	int allow_incomplete;	 /* a gate may pass on a cut-short trace */
 	int export_format;	 /* --export: export_format_parse's; -1: none */
 	const char *export_path; /* -o FILE */
+	const char *baseline;	 /* --baseline: a trace; NULL: none */
 	struct leak_options leak; /* leak.supp points at supp when given */
 	struct suppressions supp;
 	struct hot_options hot;

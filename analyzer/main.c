@@ -2,6 +2,7 @@
 #include <stdlib.h>
 
 #include "classify.h"
+#include "baseline.h"
 #include "cli.h"
 #include "error.h"
 #include "export_collect.h"
@@ -66,6 +67,21 @@ static int read_trace(struct pass *p, const struct cli *c)
 	return 0;
 }
 
+/* Judge the leaks of res against the baseline c names. */
+static int judge_baseline(const struct cli *c, struct leak_result *res)
+{
+	struct leak_baseline b;
+	int rc;
+
+	leak_baseline_init(&b);
+	rc = leak_baseline_add(&b, c->baseline, c->allow_incomplete);
+	if (!rc)
+		leak_baseline_judge(&b, c->leak.min_bytes, c->leak.gate_kinds,
+				    res);
+	leak_baseline_release(&b);
+	return rc;
+}
+
 /* Fill the part of m that c's report needs (the run is always there). */
 static int collect(struct pass *p, struct cli *c, struct model *m)
 {
@@ -92,7 +108,9 @@ static int collect(struct pass *p, struct cli *c, struct model *m)
 	m->parts |= MODEL_LEAKS;
 	c->leak.cls = &p->cls;
 	c->leak.gate_kinds = c->leak.kinds ? c->leak.kinds : LEAK_GATE_DEFAULT;
-	return leaks_collect(&p->rp, m->sym, &c->leak, &m->leaks);
+	if (leaks_collect(&p->rp, m->sym, &c->leak, &m->leaks))
+		return -1;
+	return c->baseline ? judge_baseline(c, &m->leaks) : 0;
 }
 
 /*
