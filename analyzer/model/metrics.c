@@ -9,6 +9,7 @@
 #include "classify.h"
 #include "error.h"
 #include "frames.h"
+#include "gate.h"
 #include "hist.h"
 #include "hotspots.h"
 #include "leaks.h"
@@ -127,6 +128,7 @@ void metrics_release(struct metric_set *s)
 	free(s->path);
 	free(s->label);
 	free(s->exe);
+	free(s->first_incomplete);
 	free(s->m);
 	hashtab_release(&s->ix);
 	metrics_init(s, 0);
@@ -380,11 +382,11 @@ static void program_metrics(struct metric_set *s, size_t r,
 }
 
 /*
- * The function a site is named after: the program's innermost frame, past
- * the std:: and __gnu_cxx:: templates compiled into the program (inlined
- * or not), which are the library's code, not the caller's.
+ * The program's innermost frame, past the std:: and __gnu_cxx:: templates
+ * compiled into the program (inlined or not), which are the library's
+ * code, not the caller's.
  */
-static const char *site_where(const struct sym_frame *f, size_t n)
+const char *metrics_site_where(const struct sym_frame *f, size_t n)
 {
 	size_t i = frames_program(f, n);
 
@@ -408,7 +410,7 @@ static int site_metrics(struct metric_set *s, size_t r, struct run_pass *p)
 		return -1;
 	for (size_t i = 0; i < res.sites.n; i++) {
 		const struct hot_site *st = &res.sites.site[i];
-		const char *w = site_where(st->frames, st->nframes);
+		const char *w = metrics_site_where(st->frames, st->nframes);
 
 		add(s, r, METRIC_SITE, w, "calls", METRIC_COUNT,
 		    (double)st->allocs);
@@ -433,7 +435,7 @@ static int leak_metrics(struct metric_set *s, size_t r, struct run_pass *p,
 		return -1;
 	for (size_t i = 0; i < res.ngroups; i++) {
 		const struct leak_group *g = &res.group[i];
-		const char *w = site_where(g->frames, g->nframes);
+		const char *w = metrics_site_where(g->frames, g->nframes);
 
 		add(s, r, METRIC_SITE, w, "leaked", METRIC_BYTES,
 		    (double)g->bytes);
@@ -567,6 +569,8 @@ static int load_run(struct metric_set *s, size_t r)
 			s->exe, s->path[0], run.exe, s->path[r]);
 		s->mixed = 1;
 	}
+	if (gate_incomplete(p.r) && !s->incomplete++)
+		s->first_incomplete = xstrdup(s->path[r]);
 	program_metrics(s, r, &run, &p);
 	if (!cpu_metrics(s, r, &p) && !site_metrics(s, r, &p) &&
 	    !leak_metrics(s, r, &p, !run.cut_short)) {
