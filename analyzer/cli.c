@@ -402,10 +402,11 @@ static const struct cli_option options[] = {
 	  "also report what the C/C++ runtime keeps until\n"
 	  "exit (stdio buffers, locale data, its start-up)" },
 	{ "baseline", 0, "BASE", set_baseline,
-	  "mark each leak site new or known in the trace\n"
-	  "BASE (matched by function name); the gate fails\n"
-	  "only on new sites and known ones that leak at\n"
-	  "least twice as much (and --min-bytes more)" },
+	  "mark each leak site new or known in BASE (a\n"
+	  "trace, or a directory of them), matched by\n"
+	  "function name; the gate fails only on new sites\n"
+	  "and known ones that leak at least twice as much\n"
+	  "(and --min-bytes more)" },
 	{ "allow-incomplete", 0, NULL, set_allow_incomplete,
 	  "let a gate pass on a trace cut short (no END\n"
 	  "record: killed, or still running); without it\n"

@@ -74,7 +74,7 @@ static int judge_baseline(const struct cli *c, struct leak_result *res)
 	int rc;
 
 	leak_baseline_init(&b);
-	rc = leak_baseline_add(&b, c->baseline, c->allow_incomplete);
+	rc = leak_baseline_load(&b, c->baseline, c->allow_incomplete);
 	if (!rc)
 		leak_baseline_judge(&b, c->leak.min_bytes, c->leak.gate_kinds,
 				    res);

@@ -6,6 +6,7 @@
 #include "classify.h"
 #include "error.h"
 #include "gate.h"
+#include "metrics.h"
 #include "reader.h"
 #include "replay.h"
 #include "symbols.h"
@@ -60,6 +61,12 @@ static struct baseline_site *site_get(struct leak_baseline *b,
 	return &b->site[i];
 }
 
+/* The name a group's site is matched by: as the metric set names sites. */
+static const char *site_name(const struct leak_group *g)
+{
+	return metrics_site_where(g->frames, g->nframes);
+}
+
 /*
  * Add one run's leak groups to b: summed by site within the run, then
  * the largest over the runs.
@@ -70,7 +77,7 @@ static void add_run(struct leak_baseline *b, const struct leak_result *res)
 	uint64_t *sum;
 
 	for (size_t i = 0; i < res->ngroups; i++)
-		at[i] = (size_t)(site_get(b, res->group[i].id.function) -
+		at[i] = (size_t)(site_get(b, site_name(&res->group[i])) -
 				 b->site);
 	sum = xcalloc(b->n + 1, sizeof(*sum));
 	for (size_t i = 0; i < res->ngroups; i++)
@@ -100,8 +107,9 @@ static int collect_run(struct leak_baseline *b, const struct replay *rp,
 	return 0;
 }
 
-int leak_baseline_add(struct leak_baseline *b, const char *path,
-		      int allow_incomplete)
+/* Add the run of the trace at path to b. */
+static int add_trace(struct leak_baseline *b, const char *path,
+		     int allow_incomplete)
 {
 	struct trace_reader *r = trace_reader_open(path);
 	struct trace_visitor v[2];
@@ -135,6 +143,21 @@ cleanup:
 	return rc;
 }
 
+int leak_baseline_load(struct leak_baseline *b, const char *arg,
+		       int allow_incomplete)
+{
+	char *const args[1] = { (char *)arg };
+	struct run_paths runs;
+	int rc = 0;
+
+	if (runs_expand(args, 1, &runs))
+		return -1;
+	for (size_t i = 0; i < runs.n && !rc; i++)
+		rc = add_trace(b, runs.path[i], allow_incomplete);
+	run_paths_release(&runs);
+	return rc;
+}
+
 /* Whether a known site's bytes now are clearly more than its baseline's. */
 static int grown(uint64_t now, uint64_t base, uint64_t min_bytes)
 {
@@ -155,7 +178,7 @@ static void site_totals(struct leak_result *res)
 		struct leak_group *g = &res->group[i];
 		size_t before = sums.n;
 
-		at[i] = (size_t)(site_get(&sums, g->id.function) - sums.site);
+		at[i] = (size_t)(site_get(&sums, site_name(g)) - sums.site);
 		sums.site[at[i]].bytes += g->bytes;
 		g->site_first = sums.n > before;
 	}
@@ -173,7 +196,7 @@ void leak_baseline_judge(const struct leak_baseline *b, uint64_t min_bytes,
 	res->totals.gate_groups = 0;
 	for (size_t i = 0; i < res->ngroups; i++) {
 		struct leak_group *g = &res->group[i];
-		const struct baseline_site *s = site_find(b, g->id.function);
+		const struct baseline_site *s = site_find(b, site_name(g));
 
 		g->base_bytes = s ? s->bytes : 0;
 		g->baseline = !s ? LEAK_BASE_NEW

@@ -4,9 +4,10 @@
  * that leaks clearly more, fails the gate. A team adopts the gate on
  * legacy code today and stops new leaks from tomorrow.
  *
- * Sites are matched by the function of their program frame (site_id_of:
- * the innermost frame outside the C/C++ runtime), never by address or
- * line, so that a rebuild of the program still matches its baseline.
+ * Sites are matched by the function they are named after in the metric
+ * set (metrics_site_where: the program's innermost frame, past std::
+ * templates), never by address or line, so that a rebuild of the
+ * program still matches its baseline.
  */
 #ifndef PERFSHIM_BASELINE_H
 #define PERFSHIM_BASELINE_H
@@ -37,16 +38,17 @@ void leak_baseline_init(struct leak_baseline *b);
 void leak_baseline_release(struct leak_baseline *b);
 
 /*
- * leak_baseline_add - read the trace at path and add its leak sites to
- * b: every block left allocated at exit, of any kind, the runtime's own
- * included, no suppression and no --min-bytes applied (knowing more
- * sites only ever makes the gate more lenient, never a silent failure).
- * A site's bytes are its largest total over the runs added. A trace cut
- * short is refused (it leaves allocated what a finished run frees)
- * unless allow_incomplete. Returns 0, or -1 after printing one line.
+ * leak_baseline_load - read the runs that arg names (a trace, or a
+ * directory of traces: runs_expand) and add their leak sites to b: every
+ * block left allocated at exit, of any kind, the runtime's own included,
+ * no suppression and no --min-bytes applied (knowing more sites only
+ * ever makes the gate more lenient). A site's bytes are its largest
+ * total in any one run. A trace cut short is refused (it leaves
+ * allocated what a finished run frees) unless allow_incomplete. Returns
+ * 0, or -1 after printing one line.
  */
-int leak_baseline_add(struct leak_baseline *b, const char *path,
-		      int allow_incomplete);
+int leak_baseline_load(struct leak_baseline *b, const char *arg,
+		       int allow_incomplete);
 
 /*
  * leak_baseline_judge - mark each reported group of res (its baseline

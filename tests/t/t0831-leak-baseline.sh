@@ -96,6 +96,19 @@ test_expect_success 'a baseline with the new leak knows it: the same run passes'
 	analyze new.zst --fail-on-leak --baseline new.zst >/dev/null
 '
 
+test_expect_success 'a directory of baseline runs: a site is known from any, at its largest' '
+	mkdir base &&
+	cp base.zst base/1.zst &&
+	LEAK_LEGACY=2 run_traced base/2.zst "$PROGS/leak_knob" &&
+	LEAK_NEW=1 LEAK_LEGACY=3 run_traced base/3.zst "$PROGS/leak_knob" &&
+	analyze new.zst --fail-on-leak --baseline base --json >dir.json &&
+	test_cmp_str "new site" known "$(site dir.json new_feature baseline)" &&
+	test_cmp_str "legacy base" 3000 "$(site dir.json legacy_cache baseline_bytes)" &&
+	mkdir nobase &&
+	test_expect_code 2 analyze new.zst --fail-on-leak --baseline nobase 2>err &&
+	test_cmp_str msg "perfanalyze: nobase: no traces (*.zst)" "$(cat err)"
+'
+
 test_expect_success 'without --fail-on-leak the sites are marked and the exit is 0' '
 	analyze new.zst --baseline base.zst --json >marks.json &&
 	test_cmp_str "new site" new "$(site marks.json new_feature baseline)"
