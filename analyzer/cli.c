@@ -36,6 +36,7 @@ static const char synopsis[] =
 	"                   [--marker LABEL] [--warmup W] [--windows N]\n"
 	"                   [--growth-floor B] [--growth-relative F] [--alpha A]\n"
 	"       perfanalyze TRACE --export pprof|speedscope|chrome -o FILE\n"
+	"       perfanalyze TRACE|DIR... --budget FILE [--json]\n"
 	"\n"
 	"  (no report option)   summary: duration, threads, calls, peak heap,\n"
 	"                       memory still allocated at exit, how it ended\n";
@@ -153,6 +154,12 @@ static int set_baseline(struct cli *c, const char *arg)
 {
 	c->baseline = arg;
 	c->leaks = c->leak_opts = 1;
+	return 0;
+}
+
+static int set_budget(struct cli *c, const char *arg)
+{
+	c->budget = arg;
 	return 0;
 }
 
@@ -465,6 +472,11 @@ static const struct cli_option options[] = {
 	  "pprof (gzipped profile.proto), speedscope, chrome\n"
 	  "(Trace Event Format, for Perfetto)" },
 	{ "output", 'o', "FILE", set_output, NULL },
+	{ "budget", 0, "FILE", set_budget,
+	  "check each rule of FILE ('peak_heap <= 64MiB',\n"
+	  "'zone:parse p99 <= 2ms') against the runs\n"
+	  "(traces, directories of them: the median); exit\n"
+	  "1 when one is exceeded or cannot be checked" },
 	{ "version", 0, NULL, version, NULL },
 	{ "help", 'h', NULL, help, NULL },
 };
@@ -607,7 +619,9 @@ static void choose_report(struct cli *c)
 	} else if (c->by) {
 		c->hot.mode = HOT_SITES;
 	}
-	if (c->export_path)
+	if (c->budget)
+		c->report = REPORT_BUDGET;
+	else if (c->export_path)
 		c->report = REPORT_EXPORT;
 	else if (c->growth.on)
 		c->report = REPORT_GROWTH;
@@ -631,9 +645,15 @@ int cli_parse(struct cli *c, int argc, char **argv)
 		usage(stderr);
 		return -1;
 	}
-	if (argc - optind > 1)
+	if (argc - optind > 1 && !c->budget)
 		return bad_value("one trace at a time; extra argument",
 				 argv[optind + 1]);
+	if (c->budget && (c->hotspots || c->flame || c->by || c->growth.on ||
+			  c->leaks || c->leak_opts || c->export_path))
+		return bad_value(
+			"--budget goes without the other reports; drop "
+			"the options besides",
+			"--budget and --json");
 	if ((why = growth_clash(c, &arg)))
 		return arg ? bad_value(why, arg)
 			   : error("%s (see perfanalyze --help)", why);
@@ -649,6 +669,8 @@ int cli_parse(struct cli *c, int argc, char **argv)
 	if ((why = hot_clash(c)))
 		return error("%s (see perfanalyze --help)", why);
 	c->trace = argv[optind];
+	c->traces = argv + optind;
+	c->ntraces = (size_t)(argc - optind);
 	choose_report(c);
 	return 0;
 }

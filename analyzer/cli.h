@@ -17,10 +17,13 @@ enum cli_report {
 	REPORT_HOTSPOTS, /* --hotspots, --by, --flamegraph: cli.hot says */
 	REPORT_GROWTH,	 /* --growth, --timeline */
 	REPORT_EXPORT,	 /* --export FORMAT -o FILE */
+	REPORT_BUDGET,	 /* --budget FILE, over one or more runs */
 };
 
 struct cli {
 	const char *trace;
+	char *const *traces; /* every TRACE argument (--budget: runs) */
+	size_t ntraces;
 	enum cli_report report;
 	int json;
 	int fail_on_leak;
@@ -28,6 +31,7 @@ struct cli {
 	int export_format;	 /* --export: export_format_parse's; -1: none */
 	const char *export_path; /* -o FILE */
 	const char *baseline;	 /* --baseline: a trace; NULL: none */
+	const char *budget;	 /* --budget FILE; NULL: none */
 	struct leak_options leak; /* leak.supp points at supp when given */
 	struct suppressions supp;
 	struct hot_options hot;

@@ -3,6 +3,7 @@
 
 #include "classify.h"
 #include "baseline.h"
+#include "budget_check.h"
 #include "cli.h"
 #include "error.h"
 #include "export_collect.h"
@@ -10,6 +11,7 @@
 #include "growth.h"
 #include "hotspots.h"
 #include "leaks.h"
+#include "metrics.h"
 #include "model.h"
 #include "render.h"
 #include "replay.h"
@@ -156,6 +158,43 @@ static int report(struct pass *p, struct cli *c)
 	return rc;
 }
 
+/*
+ * --budget: the rules of c->budget against the runs c names. 0 kept, 1
+ * a rule exceeded or missing (said on stderr), -1 an error.
+ */
+static int budget_report(const struct cli *c)
+{
+	struct budget b;
+	struct metric_set s;
+	struct budget_result res;
+	int rc;
+
+	budget_init(&b);
+	metrics_init(&s, 0);
+	if (budget_load(&b, c->budget) ||
+	    metrics_load(&s, c->traces, c->ntraces)) {
+		rc = -1;
+		goto cleanup;
+	}
+	budget_check(&b, &s, &res);
+	rc = c->json ? render_budget_json(&res, stdout)
+		     : render_budget_text(&res, stdout);
+	if (!rc && budget_failed(&res)) {
+		error("budget %s: %zu of %zu rules exceeded, %zu cannot be checked",
+		      b.file, res.exceeded, res.n, res.missing);
+		rc = 1;
+	} else if (!rc && s.incomplete && !c->allow_incomplete) {
+		rc = error(
+			"%s: cut short or empty (no END record), %zu of %zu runs: a budget cannot pass on it; --allow-incomplete to judge what it holds",
+			s.first_incomplete, s.incomplete, s.runs);
+	}
+	budget_result_release(&res);
+cleanup:
+	metrics_release(&s);
+	budget_release(&b);
+	return rc;
+}
+
 int main(int argc, char **argv)
 {
 	struct cli c;
@@ -166,6 +205,8 @@ int main(int argc, char **argv)
 	rc = cli_parse(&c, argc, argv);
 	if (rc > 0) /* --help, --version */
 		rc = 0;
+	else if (!rc && c.report == REPORT_BUDGET)
+		rc = budget_report(&c);
 	else if (!rc && !(rc = read_trace(&p, &c)))
 		rc = report(&p, &c);
 	export_collect_free(p.ex);

@@ -8,6 +8,7 @@
 
 #include <stdio.h>
 
+#include "budget_check.h"
 #include "growth.h"
 #include "hotspots.h"
 #include "leaks.h"
@@ -32,6 +33,13 @@ int render_timeline_json(const struct growth_result *g, FILE *out);
 /* The hot-spot reports: CPU and timings, sites; flame graphs (text only). */
 int render_hotspots_text(const struct hot_result *r, FILE *out);
 int render_hotspots_json(const struct hot_result *r, FILE *out);
+
+/*
+ * The budget verdict: a table of rule, measured value (the median over
+ * the runs), limit and verdict, in the units of a budget file.
+ */
+int render_budget_text(const struct budget_result *res, FILE *out);
+int render_budget_json(const struct budget_result *res, FILE *out);
 
 /*
  * render_model - the report m was collected for: the leaks, the hot
