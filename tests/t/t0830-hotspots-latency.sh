@@ -11,8 +11,10 @@ test_description='--hotspots: calls, total and p50/p90/p95/p99/max per zone and 
 # of them outermost, 10 ms each: total 20 ms.
 #
 # A busy-wait is as long as asked or longer (preemption on a loaded
-# machine): lower bounds are tight (the histogram's midpoint is within
-# 0.8%, so 2%), upper bounds stop short of the next class.
+# machine): the lower bounds are the classes above (less 2%: a bucket's
+# midpoint is within 0.8%), and each percentile is held to what the
+# program measured itself around each call (LATENCY_TRUTH), within 2%
+# and 0.1 ms (the hooks' own time).
 
 # lat JSON KIND NAME FIELD - FIELD of the latency row of KIND NAME.
 lat () {
@@ -28,21 +30,35 @@ ms_between () {
 	}'
 }
 
+# near NS TRUTH - NS is within 2% and 0.1 ms of TRUTH (ns).
+near () {
+	awk -v n="$1" -v t="$2" 'BEGIN {
+		if (n == "" || n == "null" || t == "" || n < 0.98 * t - 1e5 || n > 1.02 * t + 1e5) { printf "%s ns is not near %s ns\n", n, t > "/dev/stderr"; exit 1 }
+	}'
+}
+
 # check_dist JSON KIND NAME - the percentiles of the table above.
 check_dist () {
+	set -- "$1" "$2" "$3" $(cat truth.txt) &&
 	test_cmp_str "$3 calls" 100 "$(lat "$1" "$2" "$3" calls)" &&
-	ms_between "$(lat "$1" "$2" "$3" total_ns)" 1107 2000 &&
-	ms_between "$(lat "$1" "$2" "$3" p50_ns)" 0.98 14 &&
-	ms_between "$(lat "$1" "$2" "$3" p90_ns)" 14.7 29 &&
-	ms_between "$(lat "$1" "$2" "$3" p95_ns)" 29.4 44 &&
-	ms_between "$(lat "$1" "$2" "$3" p99_ns)" 44.1 149 &&
-	ms_between "$(lat "$1" "$2" "$3" max_ns)" 147 5000
+	ms_between "$(lat "$1" "$2" "$3" total_ns)" 1107 100000 &&
+	ms_between "$(lat "$1" "$2" "$3" p50_ns)" 0.98 100000 &&
+	ms_between "$(lat "$1" "$2" "$3" p90_ns)" 14.7 100000 &&
+	ms_between "$(lat "$1" "$2" "$3" p95_ns)" 29.4 100000 &&
+	ms_between "$(lat "$1" "$2" "$3" p99_ns)" 44.1 100000 &&
+	ms_between "$(lat "$1" "$2" "$3" max_ns)" 147 100000 &&
+	near "$(lat "$1" "$2" "$3" p50_ns)" "$4" &&
+	near "$(lat "$1" "$2" "$3" p90_ns)" "$5" &&
+	near "$(lat "$1" "$2" "$3" p95_ns)" "$6" &&
+	near "$(lat "$1" "$2" "$3" p99_ns)" "$7" &&
+	near "$(lat "$1" "$2" "$3" max_ns)" "$8"
 }
 
 test_expect_success 'setup: trace latency_mix (output and status unchanged)' '
 	capture native "$PROGS/latency_mix" &&
-	capture_traced shim mix.zst "$PROGS/latency_mix" &&
+	LATENCY_TRUTH=truth.txt capture_traced shim mix.zst "$PROGS/latency_mix" &&
 	test_same_run native shim &&
+	cat truth.txt &&
 	analyze mix.zst --hotspots --json >mix.json &&
 	analyze mix.zst --hotspots >mix.txt &&
 	jq -c ".latency[]" mix.json
@@ -59,7 +75,7 @@ test_expect_success 'JSON: an instrumented function, per call, over both call pa
 test_expect_success 'JSON: a recursive function totals its outermost calls only' '
 	test_cmp_str "rec calls" 8 "$(lat mix.json function rec calls)" &&
 	ms_between "$(lat mix.json function rec total_ns)" 19.6 60 &&
-	ms_between "$(lat mix.json function rec p50_ns)" 9.8 30 &&
+	ms_between "$(lat mix.json function rec p50_ns)" 9.8 100000 &&
 	ms_between "$(lat mix.json function rec max_ns)" 9.8 5000
 '
 
