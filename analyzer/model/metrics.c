@@ -478,7 +478,12 @@ static void sample_metrics(struct metric_set *s, size_t r,
 	}
 }
 
-/* Exact timings: calls, inclusive and self time of the path's leaf. */
+/*
+ * Exact timings: calls and self time of the path's leaf, summed over its
+ * paths; the total from the report's rows per name, which count a
+ * recursive function's time once (its outermost calls), not once per
+ * level of the recursion.
+ */
 static void timing_metrics(struct metric_set *s, size_t r,
 			   const struct hot_cpu *c)
 {
@@ -491,8 +496,13 @@ static void timing_metrics(struct metric_set *s, size_t r,
 			continue;
 		w = t->names[t->n - 1].function;
 		add(s, r, sc, w, "calls", METRIC_COUNT, (double)t->calls);
-		add(s, r, sc, w, "total", METRIC_NS, (double)t->incl_ns);
 		add(s, r, sc, w, "self", METRIC_NS, (double)t->self_ns);
+	}
+	for (size_t i = 0; i < c->nlat; i++) {
+		const struct hot_latency *l = &c->lat[i];
+
+		add(s, r, l->zone ? METRIC_ZONE : METRIC_FUNCTION, l->name,
+		    "total", METRIC_NS, (double)l->total_ns);
 	}
 }
 

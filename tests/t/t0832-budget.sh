@@ -11,7 +11,10 @@ test_description='--budget: each rule against the runs, measured, limit and verd
 #                                 blocks of 64 bytes leaked (320)
 #   tests/programs/instr.c        tick() is called 2000 times
 #   tests/programs/latency_mix.c  zone "serve": 100 calls, p90 of 15 ms,
-#                                 max of 150 ms, 1.13 s busy in all
+#                                 max of 150 ms, 1.13 s busy in all (a
+#                                 loaded machine stretches them: upper
+#                                 limits are generous); rec(): 8 calls,
+#                                 20 ms in its two outermost
 #   tests/programs/cpu.c          burn_three() burns 3 of every 4 units
 #   tests/programs/leak_knob.c    legacy_cache() leaks LEAK_LEGACY blocks
 #                                 of 1000 bytes
@@ -84,7 +87,7 @@ test_expect_success 'an instrumented function: calls' '
 
 test_expect_success 'a zone: calls, latency percentiles, and the program duration' '
 	budget zone.txt "zone:serve calls <= 100" "zone:serve calls <= 99" \
-		"zone:serve p90 <= 14ms" "zone:serve p90 <= 29ms" \
+		"zone:serve p90 <= 14ms" "zone:serve p90 <= 100s" \
 		"zone:serve max <= 140ms" "zone:serve max <= 5s" \
 		"duration <= 1s" "duration <= 60s" &&
 	test_expect_code 1 analyze mix.zst --budget zone.txt --json >zone.json 2>/dev/null &&
@@ -92,11 +95,21 @@ test_expect_success 'a zone: calls, latency percentiles, and the program duratio
 	test_cmp_str "calls ok" ok "$(verdict zone.json "zone:serve calls <= 100")" &&
 	test_cmp_str "calls over" exceeded "$(verdict zone.json "zone:serve calls <= 99")" &&
 	test_cmp_str "p90 over" exceeded "$(verdict zone.json "zone:serve p90 <= 14ms")" &&
-	test_cmp_str "p90 ok" ok "$(verdict zone.json "zone:serve p90 <= 29ms")" &&
+	test_cmp_str "p90 ok" ok "$(verdict zone.json "zone:serve p90 <= 100s")" &&
 	test_cmp_str "max over" exceeded "$(verdict zone.json "zone:serve max <= 140ms")" &&
 	test_cmp_str "max ok" ok "$(verdict zone.json "zone:serve max <= 5s")" &&
 	test_cmp_str "duration over" exceeded "$(verdict zone.json "duration <= 1s")" &&
 	test_cmp_str "duration ok" ok "$(verdict zone.json "duration <= 60s")"
+'
+
+test_expect_success 'a recursive function: its total counts the outermost calls once' '
+	budget rec.txt "function:rec calls <= 8" "function:rec total <= 60ms" \
+		"function:rec total <= 19ms" &&
+	test_expect_code 1 analyze mix.zst --budget rec.txt --json >rec.json 2>/dev/null &&
+	jq -c ".rules[] | [.rule, .measured, .verdict]" rec.json &&
+	test_cmp_str calls ok "$(verdict rec.json "function:rec calls <= 8")" &&
+	test_cmp_str "total ok" ok "$(verdict rec.json "function:rec total <= 60ms")" &&
+	test_cmp_str "total over" exceeded "$(verdict rec.json "function:rec total <= 19ms")"
 '
 
 test_expect_success 'CPU time of the program and of a function; the peak resident set' '
