@@ -804,8 +804,7 @@ int cli_parse(struct cli *c, int argc, char **argv)
 	if (c->budget && (c->hotspots || c->flame || c->by || c->growth.on ||
 			  c->leaks || c->leak_opts || c->export_path))
 		return bad_value(
-			"--budget goes without the other reports; drop "
-			"the options besides",
+			"--budget goes without the other reports; drop the options besides",
 			"--budget and --json");
 	if ((why = growth_clash(c, &arg)))
 		return arg ? bad_value(why, arg)
