@@ -10,7 +10,6 @@
 #include "error.h"
 #include "frames.h"
 #include "gate.h"
-#include "hist.h"
 #include "hotspots.h"
 #include "leaks.h"
 #include "metrics.h"
@@ -250,20 +249,10 @@ static struct metric *add(struct metric_set *s, size_t r, enum metric_scope sc,
 
 /* --- one run's pass ------------------------------------------------------- */
 
-/* A latency histogram of one function (entry address) or zone (string). */
-struct run_hist {
-	uint32_t type;
-	uint64_t value;
-	struct hist h;
-};
-
 /* What the metrics read beside the replay, the scan and the hot spots. */
 struct extra {
 	uint64_t rss_peak;
 	int have_rss;
-	struct run_hist *hist;
-	size_t nhist, caphist;
-	struct hashtab hix; /* (type, value) -> hist[] */
 };
 
 struct run_pass {
@@ -287,41 +276,8 @@ static int on_memory(void *ctx, uint64_t ts, uint64_t rss, uint64_t mapped)
 	return 0;
 }
 
-static int hist_eq(const void *ctx, size_t i)
-{
-	const struct run_hist *const *k = ctx;
-
-	return k[0]->type == k[1][i].type && k[0]->value == k[1][i].value;
-}
-
-static int on_hists(void *ctx, const struct trace_hists *th)
-{
-	struct extra *x = ctx;
-
-	for (size_t i = 0; i < th->n; i++) {
-		const struct trace_hist_fn *f = &th->fn[i];
-		struct run_hist key = { .type = f->type, .value = f->value };
-		const struct run_hist *k[2] = { &key, x->hist };
-		size_t j = hashtab_put(&x->hix, hash64(f->value ^ f->type),
-				       hist_eq, k, x->nhist);
-
-		if (j == x->nhist) {
-			XGROW(x->hist, x->caphist, x->nhist + 1);
-			hist_init(&key.h);
-			x->hist[x->nhist++] = key;
-		}
-		if (hist_merge(&x->hist[j].h, f->index, f->count, f->n))
-			return error("out of memory");
-	}
-	return 0;
-}
-
 static void pass_release(struct run_pass *p)
 {
-	for (size_t i = 0; i < p->x.nhist; i++)
-		hist_release(&p->x.hist[i].h);
-	free(p->x.hist);
-	hashtab_release(&p->x.hix);
 	hotspots_free(p->hot);
 	if (p->r)
 		classify_release(&p->cls);
@@ -351,7 +307,6 @@ static int pass_read(struct run_pass *p, const char *path)
 	memset(&v[3], 0, sizeof(v[3]));
 	v[3].ctx = &p->x;
 	v[3].memory = on_memory;
-	v[3].histograms = on_hists;
 	for (size_t i = 0; i < 4; i++)
 		visitor_tee_add(&tee, &v[i]);
 	if (trace_reader_run(p->r, &tee.out))
@@ -506,6 +461,35 @@ static void timing_metrics(struct metric_set *s, size_t r,
 	}
 }
 
+/*
+ * Latency percentiles of each zone and instrumented function, from the
+ * report's rows (histograms merged over threads and paths).
+ */
+static void latency_metrics(struct metric_set *s, size_t r,
+			    const struct hot_cpu *c)
+{
+	static const char *const names[] = { "p50", "p90", "p95", "p99",
+					     "max" };
+
+	for (size_t i = 0; i < c->nlat; i++) {
+		const struct hot_latency *l = &c->lat[i];
+		const uint64_t v[5] = { l->lat.p50, l->lat.p90, l->lat.p95,
+					l->lat.p99, l->lat.max };
+
+		if (!l->has_hist)
+			continue;
+		for (size_t j = 0; j < 5; j++) {
+			struct metric *m = metrics_put(
+				s, l->zone ? METRIC_ZONE : METRIC_FUNCTION,
+				l->name, names[j], METRIC_NS);
+
+			/* Two entries of one name (two modules): the larger. */
+			if (isnan(m->v[r]) || (double)v[j] > m->v[r])
+				m->v[r] = (double)v[j];
+		}
+	}
+}
+
 /* *samples: the run's CPU samples, or -1 without the sampler. */
 static int cpu_metrics(struct metric_set *s, size_t r, struct run_pass *p,
 		       int64_t *samples)
@@ -518,50 +502,9 @@ static int cpu_metrics(struct metric_set *s, size_t r, struct run_pass *p,
 	*samples = res.cpu.have_sampler ? (int64_t)res.cpu.samples : -1;
 	sample_metrics(s, r, &res.cpu);
 	timing_metrics(s, r, &res.cpu);
+	latency_metrics(s, r, &res.cpu);
 	hot_result_release(&res);
 	return 0;
-}
-
-/* The name of a histogram's function (by its entry address) or zone. */
-static const char *hist_where(struct run_pass *p, const struct run_hist *h)
-{
-	struct sym_frame f[FRAMES_MAX_INLINE];
-	int n;
-
-	if (h->type == PERFSHIM_PATH_ZONE)
-		return replay_string(&p->rp, (uint32_t)h->value);
-	n = symbols_lookup(p->sym, replay_module_at(&p->rp, h->value), h->value,
-			   0, f, FRAMES_MAX_INLINE);
-	return f[n > 0 ? n - 1 : 0].function;
-}
-
-/* Latency percentiles of each zone and instrumented function. */
-static void hist_metrics(struct metric_set *s, size_t r, struct run_pass *p)
-{
-	static const char *const names[] = { "p50", "p90", "p95", "p99",
-					     "max" };
-
-	for (size_t i = 0; i < p->x.nhist; i++) {
-		const struct run_hist *h = &p->x.hist[i];
-		enum metric_scope sc = h->type == PERFSHIM_PATH_ZONE
-					       ? METRIC_ZONE
-					       : METRIC_FUNCTION;
-		const char *w = hist_where(p, h);
-		struct hist_summary hs;
-		uint64_t v[5];
-
-		hist_summarize(&h->h, &hs);
-		v[0] = hs.p50, v[1] = hs.p90, v[2] = hs.p95, v[3] = hs.p99,
-		v[4] = hs.max;
-		for (size_t j = 0; j < 5; j++) {
-			struct metric *m =
-				metrics_put(s, sc, w, names[j], METRIC_NS);
-
-			/* Two entries of one name (two modules): the larger. */
-			if (isnan(m->v[r]) || (double)v[j] > m->v[r])
-				m->v[r] = (double)v[j];
-		}
-	}
 }
 
 /* Read run r of s from its trace; its CPU samples into *samples. */
@@ -586,10 +529,8 @@ static int load_run(struct metric_set *s, size_t r, int64_t *samples)
 		s->first_incomplete = xstrdup(s->path[r]);
 	program_metrics(s, r, &run, &p);
 	if (!cpu_metrics(s, r, &p, samples) && !site_metrics(s, r, &p) &&
-	    !leak_metrics(s, r, &p, !run.cut_short)) {
-		hist_metrics(s, r, &p);
+	    !leak_metrics(s, r, &p, !run.cut_short))
 		rc = 0;
-	}
 out:
 	pass_release(&p);
 	return rc;
