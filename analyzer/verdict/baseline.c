@@ -90,7 +90,7 @@ static void add_run(struct leak_baseline *b, const struct leak_result *res)
 	b->runs++;
 }
 
-/* The leak groups of the trace r (read already into rp and cls). */
+/* Add the leak groups of one run (replayed into rp, cls) to b. */
 static int collect_run(struct leak_baseline *b, const struct replay *rp,
 		       const struct classify *cls)
 {
