@@ -40,6 +40,7 @@ static const char synopsis[] =
 	"       perfanalyze TRACE|DIR... --budget FILE [--json]\n"
 	"       perfanalyze diff BASE NEW [--json] [--fail-on-regression] ...\n"
 	"                   (see perfanalyze diff --help)\n"
+	"       perfanalyze TRACE --html [-o FILE] [leak and growth options]\n"
 	"\n"
 	"  (no report option)   summary: duration, threads, calls, peak heap,\n"
 	"                       memory still allocated at exit, how it ended\n";
@@ -365,6 +366,13 @@ static int set_export(struct cli *c, const char *arg)
 	return 0;
 }
 
+static int set_html(struct cli *c, const char *arg)
+{
+	(void)arg;
+	c->html = 1;
+	return 0;
+}
+
 static int set_output(struct cli *c, const char *arg)
 {
 	c->export_path = arg;
@@ -474,6 +482,11 @@ static const struct cli_option options[] = {
 	  "write the profile to -o FILE for other tools:\n"
 	  "pprof (gzipped profile.proto), speedscope, chrome\n"
 	  "(Trace Event Format, for Perfetto)" },
+	{ "html", 0, NULL, set_html,
+	  "one self-contained page to open in a browser:\n"
+	  "summary, heap and RSS timeline with the growth\n"
+	  "verdict, flame graphs (CPU, allocations, bytes,\n"
+	  "leaked), leaks, hot spots; to -o FILE or stdout" },
 	{ "output", 'o', "FILE", set_output, NULL },
 	{ "budget", 0, "FILE", set_budget,
 	  "check each rule of FILE ('peak_heap <= 64MiB',\n"
@@ -605,7 +618,7 @@ static const char *growth_clash(const struct cli *c, const char **arg)
 		*arg = "--fail-on-growth";
 		return "--timeline prints the series, not a verdict; drop";
 	}
-	if (g->tuned && !g->on) {
+	if (g->tuned && !g->on && !c->html) {
 		*arg = "--growth";
 		return "--marker, --warmup, --windows, --growth-floor, --growth-relative, --rss-floor and --alpha need";
 	}
@@ -755,6 +768,24 @@ static int parse_diff(struct cli *c, int argc, char **argv)
 	return 0;
 }
 
+/*
+ * --html makes the whole page, with the leak report's options and
+ * growth's tuning: no other report, no gate.
+ */
+static const char *html_clash(const struct cli *c)
+{
+	if (!c->html)
+		return c->export_path && c->export_format < 0
+			       ? "-o FILE is where --export FORMAT or --html writes; add --html or --export"
+			       : NULL;
+	if (c->export_format >= 0)
+		return "one file at a time: --html or --export";
+	if (c->leaks || c->hotspots || c->flame || c->by || c->metric ||
+	    c->top || c->hot.thread >= 0 || c->growth.on || c->json)
+		return "--html shows every report; it takes only -o, the leak options (--min-bytes etc.) and growth's (--marker etc.)";
+	return NULL;
+}
+
 /* Which report, and its options filled in from the common ones. */
 static void choose_report(struct cli *c)
 {
@@ -770,6 +801,8 @@ static void choose_report(struct cli *c)
 	}
 	if (c->budget)
 		c->report = REPORT_BUDGET;
+	else if (c->html)
+		c->report = REPORT_HTML;
 	else if (c->export_path)
 		c->report = REPORT_EXPORT;
 	else if (c->growth.on)
@@ -802,17 +835,20 @@ int cli_parse(struct cli *c, int argc, char **argv)
 		return bad_value("one trace at a time; extra argument",
 				 argv[optind + 1]);
 	if (c->budget && (c->hotspots || c->flame || c->by || c->growth.on ||
-			  c->leaks || c->leak_opts || c->export_path))
+			  c->leaks || c->leak_opts || c->export_path ||
+			  c->export_format >= 0 || c->html))
 		return bad_value(
 			"--budget goes without the other reports; drop the options besides",
 			"--budget and --json");
 	if ((why = growth_clash(c, &arg)))
 		return arg ? bad_value(why, arg)
 			   : error("%s (see perfanalyze --help)", why);
-	if ((c->export_format >= 0) != !!c->export_path)
+	if ((why = html_clash(c)))
+		return error("%s (see perfanalyze --help)", why);
+	if (!c->html && (c->export_format >= 0) != !!c->export_path)
 		return bad_value("--export and -o go together; missing",
 				 c->export_path ? "--export" : "-o");
-	if (c->export_path &&
+	if (c->export_format >= 0 &&
 	    (c->hotspots || c->flame || c->by || c->growth.on || c->leaks ||
 	     c->leak_opts || c->json))
 		return bad_value(

@@ -20,6 +20,7 @@ enum cli_report {
 	REPORT_EXPORT,	 /* --export FORMAT -o FILE */
 	REPORT_BUDGET,	 /* --budget FILE, over one or more runs */
 	REPORT_DIFF,	 /* perfanalyze diff BASE NEW */
+	REPORT_HTML,	 /* --html [-o FILE] */
 };
 
 struct cli {
@@ -34,6 +35,7 @@ struct cli {
 	const char *export_path; /* -o FILE */
 	const char *baseline;	 /* --baseline: a trace; NULL: none */
 	const char *budget;	 /* --budget FILE; NULL: none */
+	int html;		 /* --html */
 	struct leak_options leak; /* leak.supp points at supp when given */
 	struct suppressions supp;
 	struct hot_options hot;

@@ -11,9 +11,11 @@
 #include "gate.h"
 #include "growth.h"
 #include "hotspots.h"
+#include "html.h"
 #include "leaks.h"
 #include "metrics.h"
 #include "model.h"
+#include "page.h"
 #include "render.h"
 #include "replay.h"
 #include "symbols.h"
@@ -35,10 +37,12 @@ static int read_trace(struct pass *p, const struct cli *c)
 {
 	struct trace_visitor v[5];
 	struct visitor_tee tee;
+	int html = c->report == REPORT_HTML;
 
 	replay_init(&p->rp);
 	growth_scan_init(&p->gs);
-	if (c->report == REPORT_GROWTH && growth_check_input(c->trace))
+	if ((c->report == REPORT_GROWTH || html) &&
+	    growth_check_input(c->trace))
 		return -1;
 	if (!(p->r = trace_reader_open(c->trace)))
 		return -1;
@@ -48,13 +52,13 @@ static int read_trace(struct pass *p, const struct cli *c)
 	visitor_tee_add(&tee, &v[0]);
 	classify_visitor(&p->cls, &v[1]);
 	visitor_tee_add(&tee, &v[1]);
-	if (c->report == REPORT_HOTSPOTS) {
+	if (c->report == REPORT_HOTSPOTS || html) {
 		if (!(p->hot = hotspots_new(&p->rp, p->r)))
 			return error("out of memory");
 		hotspots_visitor(p->hot, &v[2]);
 		visitor_tee_add(&tee, &v[2]);
 	}
-	if (c->report == REPORT_GROWTH) {
+	if (c->report == REPORT_GROWTH || html) {
 		growth_scan_visitor(&p->gs, &v[3]);
 		visitor_tee_add(&tee, &v[3]);
 	}
@@ -141,6 +145,26 @@ static int gate(const struct model *m, const struct cli *c,
 	}
 }
 
+/* The HTML report: the whole model, drawn into one page. */
+static int report_html(struct pass *p, const struct cli *c)
+{
+	struct page_model pm;
+	const struct page_input in = { .r = p->r,
+				       .path = c->trace,
+				       .rp = &p->rp,
+				       .cls = &p->cls,
+				       .hot = p->hot,
+				       .gs = &p->gs };
+	int rc;
+
+	page_model_init(&pm);
+	rc = page_collect(&in, &c->leak, &c->growth, &pm);
+	if (!rc)
+		rc = html_write(&pm, c->export_path);
+	page_model_release(&pm);
+	return rc;
+}
+
 /* The report c asks for: 0 done, 1 its gate failed, -1 an error. */
 static int report(struct pass *p, struct cli *c)
 {
@@ -149,6 +173,8 @@ static int report(struct pass *p, struct cli *c)
 
 	if (c->report == REPORT_EXPORT)
 		return export_write(p->ex, c->export_format, c->export_path);
+	if (c->report == REPORT_HTML)
+		return report_html(p, c);
 	model_init(&m);
 	rc = collect(p, c, &m);
 	if (!rc)
