@@ -37,8 +37,7 @@ struct side {
 /* A row with its family and raw p-value, before Holm's adjustment. */
 struct judged {
 	struct diff_row row;
-	double p_raw; /* NAN: not tested */
-	int exact;
+	double p_raw;	  /* NAN: not tested */
 	int beyond;	  /* the bootstrap interval of the ratio excludes 1 */
 	struct side a, b; /* kept for the bootstrap (noisy rows) */
 };
@@ -265,7 +264,6 @@ static void judge_one(struct judged *j, const struct side *a,
 	j->row.new = median_of(b->v, b->n);
 	j->row.change_pct = change_pct(j->row.base, j->row.new);
 	if (countlike(a->m) && all_same(a->v, a->n) && all_same(b->v, b->n)) {
-		j->exact = 1;
 		j->row.verdict = by_size(j->row.change_pct, o, 1);
 		return;
 	}
@@ -318,6 +316,35 @@ static void holm(struct judged *j, size_t n, const struct diff_options *o)
 				j[i].row.verdict =
 					by_size(j[i].row.change_pct, o, 0);
 		}
+	}
+}
+
+static int worse(enum diff_verdict v)
+{
+	return v == DIFF_WARNING || v == DIFF_REGRESSION;
+}
+
+/*
+ * A function's share of the CPU moves when another function's time does:
+ * its cpu_share stands only when its own cpu_time moved the same way.
+ */
+static void shares_follow_times(struct judged *j, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		struct diff_row *s = &j[i].row;
+		enum diff_verdict t = DIFF_OK;
+
+		if (s->scope != METRIC_FUNCTION ||
+		    strcmp(s->name, "cpu_share") ||
+		    !(worse(s->verdict) || s->verdict == DIFF_IMPROVED))
+			continue;
+		for (size_t k = 0; k < n; k++)
+			if (j[k].row.scope == METRIC_FUNCTION &&
+			    !strcmp(j[k].row.name, "cpu_time") &&
+			    !strcmp(j[k].row.where, s->where))
+				t = j[k].row.verdict;
+		if (worse(s->verdict) ? !worse(t) : t != DIFF_IMPROVED)
+			s->verdict = DIFF_OK;
 	}
 }
 
@@ -393,6 +420,7 @@ int diff_judge(const struct metric_set *base, const struct metric_set *new,
 	boot_all(j, n, o->alpha);
 	sort_r(j, n, sizeof(*j), by_family, NULL);
 	holm(j, n, o);
+	shares_follow_times(j, n);
 	r->row = xcalloc(n + 1, sizeof(*r->row));
 	for (size_t i = 0; i < n; i++) {
 		r->row[i] = j[i].row;

@@ -23,6 +23,8 @@
  *    medians excludes 1 (its confidence 1 - alpha / m, Bonferroni over
  *    the m noisy metrics judged), AND the change of the medians passes
  *    the threshold; significant decreases past warn_pct are "improved"; anything else "ok".
+ *    A function's cpu_share stands only when its cpu_time moved the same
+ *    way: a share also falls when another function grows.
  *  - With too few runs for the test to ever reach alpha (fewer than 4 a
  *    side at 0.05; one run a side always), a noisy metric cannot be
  *    judged: past warn_pct it is "inconclusive", never a regression.
