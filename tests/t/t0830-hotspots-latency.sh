@@ -12,9 +12,11 @@ test_description='--hotspots: calls, total and p50/p90/p95/p99/max per zone and 
 #
 # A busy-wait is as long as asked or longer (preemption on a loaded
 # machine): the lower bounds are the classes above (less 2%: a bucket's
-# midpoint is within 0.8%), and each percentile is held to what the
-# program measured itself around each call (LATENCY_TRUTH), within 2%
-# and 0.1 ms (the hooks' own time).
+# midpoint is within 0.8%). The program also measures each call itself
+# around the zone (LATENCY_TRUTH): the zone and work() run inside that
+# measure, so each of their percentiles is at most the program's (plus
+# 2% and 0.1 ms for the bucket and the clocks). Not at least: time spent
+# in the hooks, or a preemption there, is the program's but not theirs.
 
 # lat JSON KIND NAME FIELD - FIELD of the latency row of KIND NAME.
 lat () {
@@ -30,10 +32,10 @@ ms_between () {
 	}'
 }
 
-# near NS TRUTH - NS is within 2% and 0.1 ms of TRUTH (ns).
-near () {
+# within NS TRUTH - NS is at most TRUTH (ns), plus 2% and 0.1 ms.
+within () {
 	awk -v n="$1" -v t="$2" 'BEGIN {
-		if (n == "" || n == "null" || t == "" || n < 0.98 * t - 1e5 || n > 1.02 * t + 1e5) { printf "%s ns is not near %s ns\n", n, t > "/dev/stderr"; exit 1 }
+		if (n == "" || n == "null" || t == "" || n > 1.02 * t + 1e5) { printf "%s ns is above %s ns\n", n, t > "/dev/stderr"; exit 1 }
 	}'
 }
 
@@ -47,11 +49,11 @@ check_dist () {
 	ms_between "$(lat "$1" "$2" "$3" p95_ns)" 29.4 100000 &&
 	ms_between "$(lat "$1" "$2" "$3" p99_ns)" 44.1 100000 &&
 	ms_between "$(lat "$1" "$2" "$3" max_ns)" 147 100000 &&
-	near "$(lat "$1" "$2" "$3" p50_ns)" "$4" &&
-	near "$(lat "$1" "$2" "$3" p90_ns)" "$5" &&
-	near "$(lat "$1" "$2" "$3" p95_ns)" "$6" &&
-	near "$(lat "$1" "$2" "$3" p99_ns)" "$7" &&
-	near "$(lat "$1" "$2" "$3" max_ns)" "$8"
+	within "$(lat "$1" "$2" "$3" p50_ns)" "$4" &&
+	within "$(lat "$1" "$2" "$3" p90_ns)" "$5" &&
+	within "$(lat "$1" "$2" "$3" p95_ns)" "$6" &&
+	within "$(lat "$1" "$2" "$3" p99_ns)" "$7" &&
+	within "$(lat "$1" "$2" "$3" max_ns)" "$8"
 }
 
 test_expect_success 'setup: trace latency_mix (output and status unchanged)' '
