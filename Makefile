@@ -236,6 +236,18 @@ $(B)/tests/programs/zones_instr: tests/programs/zones_instr.c include/perfshim.h
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(PROG_FLAGS) -finstrument-functions -Iinclude -o $@ $< -ldl
 
+# The leak-baseline program rebuilt with code added before its leaks.
+PROGS += $(B)/tests/programs/leak_knob_shift
+$(B)/tests/programs/leak_knob_shift: tests/programs/leak_knob.c | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(PROG_FLAGS) -DSHIFT -Iinclude -o $@ $< -ldl
+
+# Calls of known durations, in zones and instrumented functions.
+$(B)/tests/programs/latency_mix: tests/programs/latency_mix.c \
+		include/perfshim.h | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(PROG_FLAGS) -finstrument-functions -Iinclude -o $@ $< -ldl
+
 # The same, optimized: the inline wrappers are inlined into their callers.
 PROGS += $(B)/tests/programs/zones_instr_o2
 $(B)/tests/programs/zones_instr_o2: tests/programs/zones_instr.c \

@@ -30,7 +30,7 @@ struct cli_option {
 static const char synopsis[] =
 	"usage: perfanalyze TRACE [--leaks] [--json] [--fail-on-leak]\n"
 	"                   [--min-bytes N] [--suppressions FILE]...\n"
-	"                   [--show-runtime] [--leak-kinds LIST]\n"
+	"                   [--show-runtime] [--leak-kinds LIST] [--baseline BASE]\n"
 	"                   [--allow-incomplete]\n"
 	"       perfanalyze TRACE --hotspots [--by KEY] [--top N] [--thread I] [--json]\n"
 	"       perfanalyze TRACE --flamegraph [--metric METRIC] [--thread I]\n"
@@ -38,9 +38,10 @@ static const char synopsis[] =
 	"                   [--marker LABEL] [--warmup W] [--windows N]\n"
 	"                   [--growth-floor B] [--growth-relative F] [--alpha A]\n"
 	"       perfanalyze TRACE --export pprof|speedscope|chrome -o FILE\n"
-	"       perfanalyze TRACE --html [-o FILE] [leak and growth options]\n"
+	"       perfanalyze TRACE|DIR... --budget FILE [--json]\n"
 	"       perfanalyze diff BASE NEW [--json] [--fail-on-regression] ...\n"
 	"                   (see perfanalyze diff --help)\n"
+	"       perfanalyze TRACE --html [-o FILE] [leak and growth options]\n"
 	"\n"
 	"  (no report option)   summary: duration, threads, calls, peak heap,\n"
 	"                       memory still allocated at exit, how it ended\n";
@@ -151,6 +152,19 @@ static int set_show_runtime(struct cli *c, const char *arg)
 	(void)arg;
 	c->leak.show_runtime = 1;
 	c->leak_opts = 1;
+	return 0;
+}
+
+static int set_baseline(struct cli *c, const char *arg)
+{
+	c->baseline = arg;
+	c->leaks = c->leak_opts = 1;
+	return 0;
+}
+
+static int set_budget(struct cli *c, const char *arg)
+{
+	c->budget = arg;
 	return 0;
 }
 
@@ -426,6 +440,12 @@ static const struct cli_option options[] = {
 	{ "show-runtime", 0, NULL, set_show_runtime,
 	  "also report what the C/C++ runtime keeps until\n"
 	  "exit (stdio buffers, locale data, its start-up)" },
+	{ "baseline", 0, "BASE", set_baseline,
+	  "mark each leak site new or known in BASE (a\n"
+	  "trace, or a directory of them), matched by\n"
+	  "function name; the gate fails only on new sites\n"
+	  "and known ones that leak at least twice as much\n"
+	  "(and --min-bytes more)" },
 	{ "allow-incomplete", 0, NULL, set_allow_incomplete,
 	  "let a gate pass on a trace cut short (no END\n"
 	  "record: killed, or still running); without it\n"
@@ -496,6 +516,11 @@ static const struct cli_option options[] = {
 	  "verdict, flame graphs (CPU, allocations, bytes,\n"
 	  "leaked), leaks, hot spots; to -o FILE or stdout" },
 	{ "output", 'o', "FILE", set_output, NULL },
+	{ "budget", 0, "FILE", set_budget,
+	  "check each rule of FILE ('peak_heap <= 64MiB',\n"
+	  "'zone:parse p99 <= 2ms') against the runs\n"
+	  "(traces, directories of them: the median); exit\n"
+	  "1 when one is exceeded or cannot be checked" },
 	{ "version", 0, NULL, version, NULL },
 	{ "help", 'h', NULL, help, NULL },
 };
@@ -804,7 +829,9 @@ static void choose_report(struct cli *c)
 	} else if (c->by) {
 		c->hot.mode = HOT_SITES;
 	}
-	if (c->html)
+	if (c->budget)
+		c->report = REPORT_BUDGET;
+	else if (c->html)
 		c->report = REPORT_HTML;
 	else if (c->export_path)
 		c->report = REPORT_EXPORT;
@@ -834,9 +861,15 @@ int cli_parse(struct cli *c, int argc, char **argv)
 		usage(stderr);
 		return -1;
 	}
-	if (argc - optind > 1)
+	if (argc - optind > 1 && !c->budget)
 		return bad_value("one trace at a time; extra argument",
 				 argv[optind + 1]);
+	if (c->budget && (c->hotspots || c->flame || c->by || c->growth.on ||
+			  c->leaks || c->leak_opts || c->export_path ||
+			  c->export_format >= 0 || c->html))
+		return bad_value(
+			"--budget goes without the other reports; drop the options besides",
+			"--budget and --json");
 	if ((why = growth_clash(c, &arg)))
 		return arg ? bad_value(why, arg)
 			   : error("%s (see perfanalyze --help)", why);
@@ -854,6 +887,8 @@ int cli_parse(struct cli *c, int argc, char **argv)
 	if ((why = hot_clash(c)))
 		return error("%s (see perfanalyze --help)", why);
 	c->trace = argv[optind];
+	c->traces = argv + optind;
+	c->ntraces = (size_t)(argc - optind);
 	choose_report(c);
 	return 0;
 }

@@ -18,18 +18,23 @@ enum cli_report {
 	REPORT_HOTSPOTS, /* --hotspots, --by, --flamegraph: cli.hot says */
 	REPORT_GROWTH,	 /* --growth, --timeline */
 	REPORT_EXPORT,	 /* --export FORMAT -o FILE */
-	REPORT_HTML,	 /* --html [-o FILE] */
+	REPORT_BUDGET,	 /* --budget FILE, over one or more runs */
 	REPORT_DIFF,	 /* perfanalyze diff BASE NEW */
+	REPORT_HTML,	 /* --html [-o FILE] */
 };
 
 struct cli {
 	const char *trace;
+	char *const *traces; /* every TRACE argument (--budget: runs) */
+	size_t ntraces;
 	enum cli_report report;
 	int json;
 	int fail_on_leak;
 	int allow_incomplete;	 /* a gate may pass on a cut-short trace */
 	int export_format;	 /* --export: export_format_parse's; -1: none */
 	const char *export_path; /* -o FILE */
+	const char *baseline;	 /* --baseline: a trace; NULL: none */
+	const char *budget;	 /* --budget FILE; NULL: none */
 	int html;		 /* --html */
 	struct leak_options leak; /* leak.supp points at supp when given */
 	struct suppressions supp;

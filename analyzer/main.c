@@ -3,6 +3,8 @@
 #include <stdlib.h>
 
 #include "classify.h"
+#include "baseline.h"
+#include "budget_check.h"
 #include "cli.h"
 #include "diff.h"
 #include "error.h"
@@ -73,6 +75,21 @@ static int read_trace(struct pass *p, const struct cli *c)
 	return 0;
 }
 
+/* Judge the leaks of res against the baseline c names. */
+static int judge_baseline(const struct cli *c, struct leak_result *res)
+{
+	struct leak_baseline b;
+	int rc;
+
+	leak_baseline_init(&b);
+	rc = leak_baseline_load(&b, c->baseline, c->allow_incomplete);
+	if (!rc)
+		leak_baseline_judge(&b, c->leak.min_bytes, c->leak.gate_kinds,
+				    res);
+	leak_baseline_release(&b);
+	return rc;
+}
+
 /* Fill the part of m that c's report needs (the run is always there). */
 static int collect(struct pass *p, struct cli *c, struct model *m)
 {
@@ -104,7 +121,9 @@ static int collect(struct pass *p, struct cli *c, struct model *m)
 	m->parts |= MODEL_LEAKS;
 	c->leak.cls = &p->cls;
 	c->leak.gate_kinds = c->leak.kinds ? c->leak.kinds : LEAK_GATE_DEFAULT;
-	return leaks_collect(&p->rp, m->sym, &c->leak, &m->leaks);
+	if (leaks_collect(&p->rp, m->sym, &c->leak, &m->leaks))
+		return -1;
+	return c->baseline ? judge_baseline(c, &m->leaks) : 0;
 }
 
 /* Judge the gate c asks for, if any, on m (and the trace r). */
@@ -185,6 +204,43 @@ static int report(struct pass *p, struct cli *c)
 	return rc;
 }
 
+/*
+ * --budget: the rules of c->budget against the runs c names. 0 kept, 1
+ * a rule exceeded or missing (said on stderr), -1 an error.
+ */
+static int budget_report(const struct cli *c)
+{
+	struct budget b;
+	struct metric_set s;
+	struct budget_result res;
+	int rc;
+
+	budget_init(&b);
+	metrics_init(&s, 0);
+	if (budget_load(&b, c->budget) ||
+	    metrics_load(&s, c->traces, c->ntraces)) {
+		rc = -1;
+		goto cleanup;
+	}
+	budget_check(&b, &s, &res);
+	rc = c->json ? render_budget_json(&res, stdout)
+		     : render_budget_text(&res, stdout);
+	if (!rc && budget_failed(&res)) {
+		error("budget %s: %zu of %zu rules exceeded, %zu cannot be checked",
+		      b.file, res.exceeded, res.n, res.missing);
+		rc = 1;
+	} else if (!rc && s.incomplete && !c->allow_incomplete) {
+		rc = error(
+			"%s: cut short or empty (no END record), %zu of %zu runs: a budget cannot pass on it; --allow-incomplete to judge what it holds",
+			s.first_incomplete, s.incomplete, s.runs);
+	}
+	budget_result_release(&res);
+cleanup:
+	metrics_release(&s);
+	budget_release(&b);
+	return rc;
+}
+
 /* perfanalyze diff: 0 done, 1 a regression failed the gate, -1 an error. */
 static int diff(const struct cli *c)
 {
@@ -222,6 +278,8 @@ int main(int argc, char **argv)
 	rc = cli_parse(&c, argc, argv);
 	if (rc > 0) /* --help, --version */
 		rc = 0;
+	else if (!rc && c.report == REPORT_BUDGET)
+		rc = budget_report(&c);
 	else if (!rc && c.report == REPORT_DIFF)
 		rc = diff(&c);
 	else if (!rc && !(rc = read_trace(&p, &c)))

@@ -9,7 +9,7 @@
 #include "classify.h"
 #include "error.h"
 #include "frames.h"
-#include "hist.h"
+#include "gate.h"
 #include "hotspots.h"
 #include "leaks.h"
 #include "metrics.h"
@@ -127,6 +127,7 @@ void metrics_release(struct metric_set *s)
 	free(s->path);
 	free(s->label);
 	free(s->exe);
+	free(s->first_incomplete);
 	free(s->m);
 	hashtab_release(&s->ix);
 	metrics_init(s, 0);
@@ -248,20 +249,10 @@ static struct metric *add(struct metric_set *s, size_t r, enum metric_scope sc,
 
 /* --- one run's pass ------------------------------------------------------- */
 
-/* A latency histogram of one function (entry address) or zone (string). */
-struct run_hist {
-	uint32_t type;
-	uint64_t value;
-	struct hist h;
-};
-
 /* What the metrics read beside the replay, the scan and the hot spots. */
 struct extra {
 	uint64_t rss_peak;
 	int have_rss;
-	struct run_hist *hist;
-	size_t nhist, caphist;
-	struct hashtab hix; /* (type, value) -> hist[] */
 };
 
 struct run_pass {
@@ -285,41 +276,8 @@ static int on_memory(void *ctx, uint64_t ts, uint64_t rss, uint64_t mapped)
 	return 0;
 }
 
-static int hist_eq(const void *ctx, size_t i)
-{
-	const struct run_hist *const *k = ctx;
-
-	return k[0]->type == k[1][i].type && k[0]->value == k[1][i].value;
-}
-
-static int on_hists(void *ctx, const struct trace_hists *th)
-{
-	struct extra *x = ctx;
-
-	for (size_t i = 0; i < th->n; i++) {
-		const struct trace_hist_fn *f = &th->fn[i];
-		struct run_hist key = { .type = f->type, .value = f->value };
-		const struct run_hist *k[2] = { &key, x->hist };
-		size_t j = hashtab_put(&x->hix, hash64(f->value ^ f->type),
-				       hist_eq, k, x->nhist);
-
-		if (j == x->nhist) {
-			XGROW(x->hist, x->caphist, x->nhist + 1);
-			hist_init(&key.h);
-			x->hist[x->nhist++] = key;
-		}
-		if (hist_merge(&x->hist[j].h, f->index, f->count, f->n))
-			return error("out of memory");
-	}
-	return 0;
-}
-
 static void pass_release(struct run_pass *p)
 {
-	for (size_t i = 0; i < p->x.nhist; i++)
-		hist_release(&p->x.hist[i].h);
-	free(p->x.hist);
-	hashtab_release(&p->x.hix);
 	hotspots_free(p->hot);
 	if (p->r)
 		classify_release(&p->cls);
@@ -349,7 +307,6 @@ static int pass_read(struct run_pass *p, const char *path)
 	memset(&v[3], 0, sizeof(v[3]));
 	v[3].ctx = &p->x;
 	v[3].memory = on_memory;
-	v[3].histograms = on_hists;
 	for (size_t i = 0; i < 4; i++)
 		visitor_tee_add(&tee, &v[i]);
 	if (trace_reader_run(p->r, &tee.out))
@@ -379,8 +336,12 @@ static void program_metrics(struct metric_set *s, size_t r,
 	    (double)run->duration_ns);
 }
 
-/* The function a site is named after: its program frame's. */
-static const char *site_where(const struct sym_frame *f, size_t n)
+/*
+ * The function a site is named after: its program frame's (frames_program
+ * skips the allocator, the runtime and the std:: templates inlined into
+ * the program).
+ */
+const char *metrics_site_where(const struct sym_frame *f, size_t n)
 {
 	return n ? f[frames_program(f, n)].function : "??";
 }
@@ -397,7 +358,7 @@ static int site_metrics(struct metric_set *s, size_t r, struct run_pass *p)
 		return -1;
 	for (size_t i = 0; i < res.sites.n; i++) {
 		const struct hot_site *st = &res.sites.site[i];
-		const char *w = site_where(st->frames, st->nframes);
+		const char *w = metrics_site_where(st->frames, st->nframes);
 
 		add(s, r, METRIC_SITE, w, "calls", METRIC_COUNT,
 		    (double)st->allocs);
@@ -422,7 +383,7 @@ static int leak_metrics(struct metric_set *s, size_t r, struct run_pass *p,
 		return -1;
 	for (size_t i = 0; i < res.ngroups; i++) {
 		const struct leak_group *g = &res.group[i];
-		const char *w = site_where(g->frames, g->nframes);
+		const char *w = metrics_site_where(g->frames, g->nframes);
 
 		add(s, r, METRIC_SITE, w, "leaked", METRIC_BYTES,
 		    (double)g->bytes);
@@ -465,7 +426,12 @@ static void sample_metrics(struct metric_set *s, size_t r,
 	}
 }
 
-/* Exact timings: calls, inclusive and self time of the path's leaf. */
+/*
+ * Exact timings: calls and self time of the path's leaf, summed over its
+ * paths; the total from the report's rows per name, which count a
+ * recursive function's time once (its outermost calls), not once per
+ * level of the recursion.
+ */
 static void timing_metrics(struct metric_set *s, size_t r,
 			   const struct hot_cpu *c)
 {
@@ -478,8 +444,42 @@ static void timing_metrics(struct metric_set *s, size_t r,
 			continue;
 		w = t->names[t->n - 1].function;
 		add(s, r, sc, w, "calls", METRIC_COUNT, (double)t->calls);
-		add(s, r, sc, w, "total", METRIC_NS, (double)t->incl_ns);
 		add(s, r, sc, w, "self", METRIC_NS, (double)t->self_ns);
+	}
+	for (size_t i = 0; i < c->nlat; i++) {
+		const struct hot_latency *l = &c->lat[i];
+
+		add(s, r, l->zone ? METRIC_ZONE : METRIC_FUNCTION, l->name,
+		    "total", METRIC_NS, (double)l->total_ns);
+	}
+}
+
+/*
+ * Latency percentiles of each zone and instrumented function, from the
+ * report's rows (histograms merged over threads and paths).
+ */
+static void latency_metrics(struct metric_set *s, size_t r,
+			    const struct hot_cpu *c)
+{
+	static const char *const names[] = { "p50", "p90", "p95", "p99",
+					     "max" };
+
+	for (size_t i = 0; i < c->nlat; i++) {
+		const struct hot_latency *l = &c->lat[i];
+		const uint64_t v[5] = { l->lat.p50, l->lat.p90, l->lat.p95,
+					l->lat.p99, l->lat.max };
+
+		if (!l->has_hist)
+			continue;
+		for (size_t j = 0; j < 5; j++) {
+			struct metric *m = metrics_put(
+				s, l->zone ? METRIC_ZONE : METRIC_FUNCTION,
+				l->name, names[j], METRIC_NS);
+
+			/* Two entries of one name (two modules): the larger. */
+			if (isnan(m->v[r]) || (double)v[j] > m->v[r])
+				m->v[r] = (double)v[j];
+		}
 	}
 }
 
@@ -495,50 +495,9 @@ static int cpu_metrics(struct metric_set *s, size_t r, struct run_pass *p,
 	*samples = res.cpu.have_sampler ? (int64_t)res.cpu.samples : -1;
 	sample_metrics(s, r, &res.cpu);
 	timing_metrics(s, r, &res.cpu);
+	latency_metrics(s, r, &res.cpu);
 	hot_result_release(&res);
 	return 0;
-}
-
-/* The name of a histogram's function (by its entry address) or zone. */
-static const char *hist_where(struct run_pass *p, const struct run_hist *h)
-{
-	struct sym_frame f[FRAMES_MAX_INLINE];
-	int n;
-
-	if (h->type == PERFSHIM_PATH_ZONE)
-		return replay_string(&p->rp, (uint32_t)h->value);
-	n = symbols_lookup(p->sym, replay_module_at(&p->rp, h->value), h->value,
-			   0, f, FRAMES_MAX_INLINE);
-	return f[n > 0 ? n - 1 : 0].function;
-}
-
-/* Latency percentiles of each zone and instrumented function. */
-static void hist_metrics(struct metric_set *s, size_t r, struct run_pass *p)
-{
-	static const char *const names[] = { "p50", "p90", "p95", "p99",
-					     "max" };
-
-	for (size_t i = 0; i < p->x.nhist; i++) {
-		const struct run_hist *h = &p->x.hist[i];
-		enum metric_scope sc = h->type == PERFSHIM_PATH_ZONE
-					       ? METRIC_ZONE
-					       : METRIC_FUNCTION;
-		const char *w = hist_where(p, h);
-		struct hist_summary hs;
-		uint64_t v[5];
-
-		hist_summarize(&h->h, &hs);
-		v[0] = hs.p50, v[1] = hs.p90, v[2] = hs.p95, v[3] = hs.p99,
-		v[4] = hs.max;
-		for (size_t j = 0; j < 5; j++) {
-			struct metric *m =
-				metrics_put(s, sc, w, names[j], METRIC_NS);
-
-			/* Two entries of one name (two modules): the larger. */
-			if (isnan(m->v[r]) || (double)v[j] > m->v[r])
-				m->v[r] = (double)v[j];
-		}
-	}
 }
 
 /* Read run r of s from its trace; its CPU samples into *samples. */
@@ -559,12 +518,12 @@ static int load_run(struct metric_set *s, size_t r, int64_t *samples)
 			s->exe, s->path[0], run.exe, s->path[r]);
 		s->mixed = 1;
 	}
+	if (gate_incomplete(p.r) && !s->incomplete++)
+		s->first_incomplete = xstrdup(s->path[r]);
 	program_metrics(s, r, &run, &p);
 	if (!cpu_metrics(s, r, &p, samples) && !site_metrics(s, r, &p) &&
-	    !leak_metrics(s, r, &p, !run.cut_short)) {
-		hist_metrics(s, r, &p);
+	    !leak_metrics(s, r, &p, !run.cut_short))
 		rc = 0;
-	}
 out:
 	pass_release(&p);
 	return rc;

@@ -40,6 +40,7 @@
 #include <stdint.h>
 
 #include "hashtab.h"
+#include "symbols.h"
 
 enum metric_scope {
 	METRIC_PROGRAM,
@@ -68,9 +69,11 @@ struct metric {
 
 struct metric_set {
 	size_t runs;
-	char **path;	  /* [runs], the traces */
-	char *exe;	  /* the first run's program */
-	int mixed;	  /* the runs are of more than one program (warned) */
+	char **path;	   /* [runs], the traces */
+	char *exe;	   /* the first run's program */
+	int mixed;	   /* the runs are of more than one program (warned) */
+	size_t incomplete; /* runs whose trace misses the run's end (gate.h) */
+	char *first_incomplete; /* the first such trace, for messages */
 	char **label;	  /* [runs]: PERFSHIM_LABEL as recorded, or NULL */
 	struct metric *m; /* in the order they were first seen */
 	size_t n, alloc;
@@ -116,6 +119,13 @@ int metrics_load(struct metric_set *s, char *const *args, size_t nargs);
 struct metric *metrics_put(struct metric_set *s, enum metric_scope sc,
 			   const char *where, const char *name,
 			   enum metric_unit unit);
+
+/*
+ * metrics_site_where - the function a site of stack f[0..n) (innermost
+ * first) is named after, its where: see the table above. "??" when n is
+ * 0. The string is f's.
+ */
+const char *metrics_site_where(const struct sym_frame *f, size_t n);
 
 /* metrics_find - the metric (scope, where, name) of s, or NULL. */
 const struct metric *metrics_find(const struct metric_set *s,

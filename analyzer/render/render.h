@@ -12,6 +12,7 @@
 
 #include <stdio.h>
 
+#include "budget_check.h"
 #include "diff.h"
 #include "gate.h"
 #include "growth.h"
@@ -68,6 +69,13 @@ const char *render_gate_reason(const struct gate_result *g, char *buf,
 /* perfanalyze diff: the verdict line and the top rows (text), or all. */
 int render_diff_text(const struct diff_result *r, size_t top, FILE *out);
 int render_diff_json(const struct diff_result *r, FILE *out);
+
+/*
+ * The budget verdict: a table of rule, measured value (the median over
+ * the runs), limit and verdict, in the units of a budget file.
+ */
+int render_budget_text(const struct budget_result *res, FILE *out);
+int render_budget_json(const struct budget_result *res, FILE *out);
 
 /*
  * render_model - the report m was collected for: the leaks, the hot
