@@ -163,10 +163,10 @@ static void stage_clock(void)
 
 	if (!perfshim_use_tsc)
 		return; /* event times are already ns */
-	uint64_t t1 = perfshim_now();
-	uint64_t ns = perfshim_now_mono();
-	uint64_t t2 = perfshim_now();
-	size_t n = perfshim_put_varint(b, t1 + (t2 - t1) / 2);
+	uint64_t units, ns;
+
+	perfshim_clock_pair(&units, &ns);
+	size_t n = perfshim_put_varint(b, units);
 
 	n += perfshim_put_varint(b + n, ns);
 	stage(PERFSHIM_REC_CLOCK, b, n);
