@@ -57,8 +57,15 @@
 
 #define PERFSHIM_MAGIC "PERFSHIM"
 #define PERFSHIM_MAGIC_LEN 8
-#define PERFSHIM_FORMAT_MAJOR 1
+/*
+ * Major 2 (COLUMNS records, below) keeps every record and minor of 1.x:
+ * a 2.m trace holds what a 1.m trace may, plus COLUMNS. A reader of 2.x
+ * reads 1.x traces too; a 1.x reader refuses 2.x, naming both versions.
+ */
+#define PERFSHIM_FORMAT_MAJOR 2
 #define PERFSHIM_FORMAT_MINOR 2
+/* The oldest major this reader still reads. */
+#define PERFSHIM_FORMAT_MAJOR_OLDEST 1
 #define PERFSHIM_PREFIX_LEN 16
 /* A header body larger than this is not ours. */
 #define PERFSHIM_MAX_HEADER_BODY (1u << 20)
@@ -152,6 +159,41 @@
  *               with the thread's TIMING PATHS record; counts of several
  *               records add up.
  *
+ * Since major 2:
+ *
+ * COLUMNS       one thread's events, as a CHUNK holds them, in columns:
+ *               thread index, event count N, then six columns, each a
+ *               varint byte length and that many bytes:
+ *                 kinds     N bytes: PERFSHIM_EV_* (ALLOC | fn, FREE,
+ *                           THREAD_EXIT, SAMPLE, MARK), or
+ *                           PERFSHIM_COL_ALLOC_HELD | fn
+ *                 times     per event: dt (as in a CHUNK)
+ *                 sizes     per ALLOC: size
+ *                 stacks    per ALLOC and SAMPLE: stack id; per MARK:
+ *                           string id
+ *                 slots     per FREE: its block's slot + 1, or 0 when it
+ *                           names an address; per ALLOC_HELD: the slot
+ *                 addresses per ALLOC: zigzag(address - the previous
+ *                           address of its slot, 0 for a new slot); per
+ *                           FREE with slot 0: the address
+ *               Block slots: reader and writer keep the same table of
+ *               slots, one for each block allocated in a COLUMNS record
+ *               and not yet freed by slot, in the file's order of
+ *               records (all threads share it). An ALLOC takes the slot
+ *               released last, or, when none is free, a new one (0, 1,
+ *               ...). A FREE by slot frees that slot's block and
+ *               releases the slot. An ALLOC_HELD is an ALLOC at an
+ *               address that a slot still holds (its block was freed
+ *               by address: by a record of another thread written
+ *               before the ALLOC's, or in a CHUNK): it takes that slot
+ *               over. A slot's previous address is the last address
+ *               allocated in it. Times are exact, as in a CHUNK: the
+ *               columns, not coarser times, make the trace small (the
+ *               slots and the deltas from a slot's last address repeat
+ *               where the addresses did not). The shim writes a CHUNK
+ *               for events its encoder does not know; CHUNKs and
+ *               COLUMNS of a thread share its time base.
+ *
  * Tags from PERFSHIM_REC_EXT_FIRST to PERFSHIM_REC_EXT_LAST are extension
  * records: the reader checks only their framing and hands the payload to
  * the analyzer part that owns the kind, which validates it.
@@ -173,6 +215,7 @@ enum perfshim_rec {
 	PERFSHIM_REC_SCAN = 14,
 	PERFSHIM_REC_SCAN_HEADS = 15,
 	PERFSHIM_REC_HISTOGRAM = 32, /* after the extension range */
+	PERFSHIM_REC_COLUMNS = 40,   /* 33-39 left for minors of 2.x */
 };
 
 #define PERFSHIM_REC_EXT_FIRST PERFSHIM_REC_TIMING
@@ -245,6 +288,18 @@ enum perfshim_path_type {
 #define PERFSHIM_EV_THREAD_EXIT 0x21
 #define PERFSHIM_EV_SAMPLE 0x22
 #define PERFSHIM_EV_MARK 0x23
+/* COLUMNS only: an ALLOC into a slot still held (low nibble: fn). */
+#define PERFSHIM_COL_ALLOC_HELD 0x30
+/* COLUMNS: the columns, in their order. */
+enum perfshim_col {
+	PERFSHIM_COL_KINDS,
+	PERFSHIM_COL_TIMES,
+	PERFSHIM_COL_SIZES,
+	PERFSHIM_COL_STACKS,
+	PERFSHIM_COL_SLOTS,
+	PERFSHIM_COL_ADDRS,
+	PERFSHIM_COL_COUNT
+};
 
 enum perfshim_fn {
 	PERFSHIM_FN_MALLOC = 0,

@@ -18,6 +18,7 @@
 #include <unistd.h>
 #include <zstd.h>
 
+#include "columns.h"
 #include "encode.h"
 #include "fds.h"
 #include "live.h"
@@ -394,6 +395,53 @@ static void stage_memory(int force)
 		stage(PERFSHIM_REC_MEMORY, b, n);
 }
 
+/* Events [p, p + len) of thread index as a CHUNK record. */
+static void stage_chunk(uint32_t index, const uint8_t *a, size_t na,
+			const uint8_t *b, size_t nb)
+{
+	uint8_t hdr[1 + 2 * PERFSHIM_VARINT_MAX];
+	uint8_t idx[PERFSHIM_VARINT_MAX];
+	size_t n = 0, in = perfshim_put_varint(idx, index);
+
+	hdr[n++] = PERFSHIM_REC_CHUNK;
+	n += perfshim_put_varint(hdr + n, in + na + nb);
+	mbuf_put(&staging, hdr, n);
+	mbuf_put(&staging, idx, in);
+	mbuf_put(&staging, a, na);
+	mbuf_put(&staging, b, nb);
+}
+
+/*
+ * t's events up to head, in the ring as a then b: into the live index
+ * and, in columns, into the staging frame; what the encoder does not
+ * know goes as a CHUNK.
+ */
+static void drain(struct thread_state *t, uint64_t head, const uint8_t *a,
+		  size_t na, const uint8_t *b, size_t nb)
+{
+	static struct mbuf flat; /* the events in one piece */
+	size_t len = na + nb;
+
+	if (nb) {
+		flat.len = 0;
+		if (mbuf_reserve(&flat, len)) {
+			perfshim_live_apply(t, head);
+			stage_chunk(t->index, a, na, b, nb);
+			ring_consume(&t->ring, head);
+			return;
+		}
+		mbuf_put(&flat, a, na);
+		mbuf_put(&flat, b, nb);
+		a = flat.p;
+	}
+	perfshim_live_apply_copy(t, a, len, head - len);
+	size_t done = perfshim_columns_encode(t->index, a, len, stage);
+
+	if (done < len)
+		stage_chunk(t->index, a + done, len - done, NULL, 0);
+	ring_consume(&t->ring, head);
+}
+
 static void pass(int final)
 {
 	uint64_t t0 = perfshim_now();
@@ -424,25 +472,7 @@ static void pass(int final)
 
 		next = t->next;
 		if (len) {
-			uint8_t hdr[1 + 2 * PERFSHIM_VARINT_MAX];
-			uint8_t idx[PERFSHIM_VARINT_MAX];
-			size_t n = 0, in = perfshim_put_varint(idx, t->index);
-			uint64_t tail = head - len;
-
-			hdr[n++] = PERFSHIM_REC_CHUNK;
-			n += perfshim_put_varint(hdr + n, in + len);
-			mbuf_put(&staging, hdr, n);
-			mbuf_put(&staging, idx, in);
-			size_t at = staging.len;
-
-			mbuf_put(&staging, a, na);
-			mbuf_put(&staging, b, nb);
-			if (staging.len == at + len)
-				perfshim_live_apply_copy(t, staging.p + at, len,
-							 tail);
-			else
-				perfshim_live_apply(t, head);
-			ring_consume(&t->ring, head);
+			drain(t, head, a, na, b, nb);
 			drained = 1;
 		}
 		if (atomic_load(&t->dead) &&
@@ -1174,6 +1204,7 @@ HIDDEN void perfshim_after_fork_child(void)
 	staging.len = 0;
 	frame_seq = 0;
 	nodes_written = 1;
+	perfshim_columns_reset();
 	atomic_store(&perfshim_alloc_calls, 0);
 	atomic_store(&perfshim_free_calls, 0);
 	atomic_store(&perfshim_alloc_bytes, 0);

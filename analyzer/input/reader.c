@@ -57,6 +57,14 @@ struct trace_reader {
 	int stopped;
 	int quiet; /* no warnings: a second pass over a trace read before */
 
+	/* COLUMNS: the table of block slots (perfshim_trace.h): each
+	 * slot's last address, whether a block holds it, the released
+	 * slots (last released on top). Grows with live blocks only. */
+	uint64_t *slot_last;
+	uint8_t *slot_held;
+	uint32_t *released;
+	size_t nslots, slot_cap, nreleased;
+
 	/* The HISTOGRAM record being decoded (reused from one to the next). */
 	struct trace_hist_fn *hfn;
 	size_t hfn_cap;
@@ -156,11 +164,13 @@ static int read_header(struct trace_reader *r)
 	memcpy(&blen, prefix + 12, 4);
 	r->hdr.major = major;
 	r->hdr.minor = minor;
-	if (major != PERFSHIM_FORMAT_MAJOR)
+	if (major > PERFSHIM_FORMAT_MAJOR ||
+	    major < PERFSHIM_FORMAT_MAJOR_OLDEST)
 		return fail(
 			r,
-			"trace format %u.%u is not readable by this perfanalyze (it reads %u.x)",
-			major, minor, PERFSHIM_FORMAT_MAJOR);
+			"trace format %u.%u is not readable by this perfanalyze (it reads %u.x to %u.x)",
+			major, minor, PERFSHIM_FORMAT_MAJOR_OLDEST,
+			PERFSHIM_FORMAT_MAJOR);
 	if (blen > PERFSHIM_MAX_HEADER_BODY)
 		return fail(r, "corrupt trace header (body of %u bytes)", blen);
 
@@ -534,6 +544,175 @@ static int chunk(struct trace_reader *r, const uint8_t *p, const uint8_t *end)
 	return 0;
 }
 
+/* A slot for a new block: the one released last, or a new one. */
+static int slot_take(struct trace_reader *r, uint32_t *s)
+{
+	if (r->nreleased) {
+		*s = r->released[--r->nreleased];
+		return 0;
+	}
+	if (r->nslots == r->slot_cap) {
+		size_t cap = r->slot_cap ? 2 * r->slot_cap : 4096;
+		uint64_t *l = realloc(r->slot_last, cap * sizeof(*l));
+
+		if (l)
+			r->slot_last = l;
+		uint8_t *h = realloc(r->slot_held, cap);
+
+		if (h)
+			r->slot_held = h;
+		uint32_t *rel = realloc(r->released, cap * sizeof(*rel));
+
+		if (rel)
+			r->released = rel;
+		if (!l || !h || !rel)
+			return fail(r, "out of memory");
+		r->slot_cap = cap;
+	}
+	if (r->nslots > UINT32_MAX)
+		return fail(r, "corrupt trace: too many block slots");
+	*s = (uint32_t)r->nslots++;
+	r->slot_last[*s] = 0;
+	return 0;
+}
+
+/* One column of a COLUMNS record: [*c, *c + len). */
+struct col {
+	const uint8_t *p, *end;
+};
+
+#define CGET(c, var)                                                           \
+	do {                                                                   \
+		if (perfshim_get_varint(&(c)->p, (c)->end, &(var)))            \
+			return fail(r, "corrupt trace: short columns record"); \
+	} while (0)
+
+/* The fields of an ALLOC (or ALLOC_HELD) of a COLUMNS record. */
+static int col_alloc(struct trace_reader *r, uint8_t k, struct col *c,
+		     struct trace_event *ev)
+{
+	uint64_t s, v, d;
+	uint32_t slot = 0;
+
+	if ((k & 0x0f) >= PERFSHIM_FN_COUNT)
+		return fail(r, "corrupt trace: allocation function %u",
+			    k & 0x0f);
+	if ((k & 0xf0) == PERFSHIM_COL_ALLOC_HELD) {
+		CGET(&c[PERFSHIM_COL_SLOTS], s);
+		if (s >= r->nslots || !r->slot_held[s])
+			return fail(r, "corrupt trace: block slot %llu",
+				    (unsigned long long)s);
+		slot = (uint32_t)s;
+	} else if (slot_take(r, &slot)) {
+		return -1;
+	}
+	CGET(&c[PERFSHIM_COL_SIZES], ev->size);
+	CGET(&c[PERFSHIM_COL_STACKS], v);
+	CGET(&c[PERFSHIM_COL_ADDRS], d);
+	if (v > UINT32_MAX)
+		return fail(r, "corrupt trace: stack id");
+	ev->kind = PERFSHIM_EV_ALLOC;
+	ev->fn = k & 0x0f;
+	ev->stack = (uint32_t)v;
+	ev->addr = r->slot_last[slot] + (uint64_t)perfshim_unzigzag(d);
+	r->slot_last[slot] = ev->addr;
+	r->slot_held[slot] = 1;
+	return 0;
+}
+
+/* The fields of a FREE of a COLUMNS record. */
+static int col_free(struct trace_reader *r, struct col *c,
+		    struct trace_event *ev)
+{
+	uint64_t s;
+
+	CGET(&c[PERFSHIM_COL_SLOTS], s);
+	ev->kind = PERFSHIM_EV_FREE;
+	if (s == 0) {
+		CGET(&c[PERFSHIM_COL_ADDRS], ev->addr);
+		return 0;
+	}
+	if (--s >= r->nslots || !r->slot_held[s])
+		return fail(r, "corrupt trace: block slot %llu",
+			    (unsigned long long)s);
+	ev->addr = r->slot_last[s];
+	r->slot_held[s] = 0;
+	r->released[r->nreleased++] = (uint32_t)s;
+	return 0;
+}
+
+/* One event of a COLUMNS record, of kind k, into ev. */
+static int col_event(struct trace_reader *r, uint8_t k, struct col *c,
+		     struct trace_event *ev)
+{
+	uint64_t v;
+
+	if ((k & 0xf0) == PERFSHIM_EV_ALLOC ||
+	    (k & 0xf0) == PERFSHIM_COL_ALLOC_HELD)
+		return col_alloc(r, k, c, ev);
+	switch (k) {
+	case PERFSHIM_EV_FREE:
+		return col_free(r, c, ev);
+	case PERFSHIM_EV_THREAD_EXIT:
+		ev->kind = k;
+		return 0;
+	case PERFSHIM_EV_SAMPLE:
+	case PERFSHIM_EV_MARK:
+		CGET(&c[PERFSHIM_COL_STACKS], v);
+		if (k == PERFSHIM_EV_SAMPLE && v > UINT32_MAX)
+			return fail(r, "corrupt trace: stack id");
+		if (k == PERFSHIM_EV_MARK &&
+		    (v == 0 || v > PERFSHIM_MAX_STRINGS))
+			return fail(r, "corrupt trace: marker label");
+		ev->kind = k;
+		ev->stack = k == PERFSHIM_EV_SAMPLE ? (uint32_t)v : 0;
+		ev->label = k == PERFSHIM_EV_MARK ? (uint32_t)v : 0;
+		return 0;
+	}
+	return fail(r, "corrupt trace: unknown event kind 0x%02x in columns",
+		    k);
+}
+
+static int columns(struct trace_reader *r, const uint8_t *p, const uint8_t *end)
+{
+	const char *what = "columns";
+	struct col c[PERFSHIM_COL_COUNT];
+	uint64_t t, n, len;
+
+	GET(t);
+	GET(n);
+	for (int i = 0; i < PERFSHIM_COL_COUNT; i++) {
+		GET(len);
+		if (len > (uint64_t)(end - p))
+			return fail(r, "corrupt trace: short columns record");
+		c[i].p = p;
+		c[i].end = p + len;
+		p += len;
+	}
+	if (n !=
+	    (uint64_t)(c[PERFSHIM_COL_KINDS].end - c[PERFSHIM_COL_KINDS].p))
+		return fail(r, "corrupt trace: columns of %llu events",
+			    (unsigned long long)n);
+	if (ensure_thread(r, t))
+		return -1;
+	struct tqueue *q = &r->q[t];
+
+	for (uint64_t i = 0; i < n; i++) {
+		struct trace_event ev;
+		uint64_t dt;
+
+		memset(&ev, 0, sizeof(ev));
+		ev.thread = (uint32_t)t;
+		CGET(&c[PERFSHIM_COL_TIMES], dt);
+		ev.ts = q->last_ts + dt;
+		q->last_ts = ev.ts;
+		if (col_event(r, c[PERFSHIM_COL_KINDS].p[i], c, &ev) ||
+		    enqueue(r, (uint32_t)t, &ev))
+			return -1;
+	}
+	return 0;
+}
+
 static int module_rec(struct trace_reader *r, const uint8_t *p,
 		      const uint8_t *end)
 {
@@ -866,6 +1045,10 @@ static int record(struct trace_reader *r, uint8_t tag, const uint8_t *p,
 		return thread_rec(r, p, end);
 	case PERFSHIM_REC_CHUNK:
 		return chunk(r, p, end);
+	case PERFSHIM_REC_COLUMNS:
+		if (r->hdr.major < 2)
+			break;
+		return columns(r, p, end);
 	case PERFSHIM_REC_CLOCK:
 		return clock_rec(r, p, end);
 	case PERFSHIM_REC_SYNC:
@@ -1033,6 +1216,9 @@ void trace_reader_free(struct trace_reader *r)
 	free(r->hfn);
 	free(r->hix);
 	free(r->hcount);
+	free(r->slot_last);
+	free(r->slot_held);
+	free(r->released);
 	free(r->hdr.exe);
 	free(r->hdr.cmdline);
 	free(r->name);

@@ -1,0 +1,249 @@
+/* columns.c - the writer's chunk encoder (see columns.h). */
+#include <string.h>
+
+#include "columns.h"
+#include "mem.h"
+#include "perfshim_trace.h"
+
+/* Events a record holds at most: columns of a few tens of KiB. */
+#define BATCH 4096
+
+/* The table of block slots: address -> slot, and each slot's last
+ * address; the released slots, last released on top. */
+struct held {
+	uint64_t addr; /* 0: empty entry */
+	uint32_t slot;
+};
+
+static struct held *map;
+static size_t map_cap, map_count;
+static uint64_t *slot_last; /* each slot's last address */
+static uint32_t *released;  /* as many entries as slots: never full */
+static size_t slot_cap, nslots, nreleased;
+
+/* The record being built. */
+static uint8_t col[PERFSHIM_COL_COUNT][BATCH * PERFSHIM_VARINT_MAX];
+static size_t col_len[PERFSHIM_COL_COUNT];
+static size_t nev;
+
+static inline size_t home(uint64_t addr, size_t cap)
+{
+	return (size_t)((addr * 0x9e3779b97f4a7c15ull) >> 20) & (cap - 1);
+}
+
+static int map_grow(void)
+{
+	size_t cap = map_cap ? 2 * map_cap : 4096;
+	struct held *m = perfshim_map(cap * sizeof(*m));
+
+	if (!m)
+		return -1;
+	for (size_t i = 0; i < map_cap; i++) {
+		if (!map[i].addr)
+			continue;
+		size_t s = home(map[i].addr, cap);
+
+		while (m[s].addr)
+			s = (s + 1) & (cap - 1);
+		m[s] = map[i];
+	}
+	perfshim_unmap(map, map_cap * sizeof(*map));
+	map = m;
+	map_cap = cap;
+	return 0;
+}
+
+/* addr's entry, or the empty one where it would go. */
+static size_t map_find(uint64_t addr)
+{
+	size_t s = home(addr, map_cap);
+
+	while (map[s].addr && map[s].addr != addr)
+		s = (s + 1) & (map_cap - 1);
+	return s;
+}
+
+/* Linear probing with backward shift, as live.c. */
+static void map_drop(size_t s)
+{
+	size_t mask = map_cap - 1;
+
+	for (size_t j = (s + 1) & mask; map[j].addr; j = (j + 1) & mask) {
+		size_t h = home(map[j].addr, map_cap);
+
+		if (((j - h) & mask) >= ((j - s) & mask)) {
+			map[s] = map[j];
+			s = j;
+		}
+	}
+	map[s].addr = 0;
+	map_count--;
+}
+
+/* Room for one more slot and one more entry; 0 or -1 (nothing changed). */
+static int room(void)
+{
+	if ((map_count + 1) * 2 > map_cap && map_grow())
+		return -1;
+	if (nslots < slot_cap)
+		return 0;
+	size_t cap = slot_cap ? 2 * slot_cap : 4096;
+	uint64_t *l = perfshim_remap(slot_last, slot_cap * sizeof(*l),
+				     cap * sizeof(*l));
+
+	if (!l)
+		return -1;
+	slot_last = l;
+	uint32_t *r = perfshim_remap(released, slot_cap * sizeof(*r),
+				     cap * sizeof(*r));
+
+	if (!r)
+		return -1; /* slot_last grew, which changes nothing */
+	released = r;
+	slot_cap = cap;
+	return 0;
+}
+
+static inline void put(int c, uint64_t v)
+{
+	col_len[c] += perfshim_put_varint(col[c] + col_len[c], v);
+}
+
+static void flush(uint32_t thread, col_stage_fn *stage)
+{
+	static uint8_t rec[sizeof(col) +
+			   (PERFSHIM_COL_COUNT + 2) * PERFSHIM_VARINT_MAX];
+	size_t n = 0;
+
+	if (!nev)
+		return;
+	n += perfshim_put_varint(rec + n, thread);
+	n += perfshim_put_varint(rec + n, nev);
+	for (int c = 0; c < PERFSHIM_COL_COUNT; c++) {
+		n += perfshim_put_varint(rec + n, col_len[c]);
+		memcpy(rec + n, col[c], col_len[c]);
+		n += col_len[c];
+		col_len[c] = 0;
+	}
+	nev = 0;
+	stage(PERFSHIM_REC_COLUMNS, rec, n);
+}
+
+static int alloc_ev(uint8_t tag, const uint8_t **p, const uint8_t *end)
+{
+	uint64_t size, addr, stack;
+	uint32_t s;
+
+	if (perfshim_get_varint(p, end, &size) ||
+	    perfshim_get_varint(p, end, &addr) ||
+	    perfshim_get_varint(p, end, &stack) || room())
+		return -1;
+	size_t at = map_find(addr);
+
+	if (map[at].addr) {
+		s = map[at].slot;
+		col[PERFSHIM_COL_KINDS][nev] =
+			PERFSHIM_COL_ALLOC_HELD | (tag & 0x0f);
+		put(PERFSHIM_COL_SLOTS, s);
+	} else {
+		s = nreleased ? released[--nreleased] : (uint32_t)nslots++;
+		if (addr) {
+			map[at].addr = addr;
+			map[at].slot = s;
+			map_count++;
+		}
+		col[PERFSHIM_COL_KINDS][nev] = tag;
+	}
+	put(PERFSHIM_COL_SIZES, size);
+	put(PERFSHIM_COL_STACKS, stack);
+	put(PERFSHIM_COL_ADDRS,
+	    perfshim_zigzag((int64_t)(addr - slot_last[s])));
+	slot_last[s] = addr;
+	return 0;
+}
+
+static int free_ev(const uint8_t **p, const uint8_t *end)
+{
+	uint64_t addr;
+
+	if (perfshim_get_varint(p, end, &addr))
+		return -1;
+	size_t at = map_cap ? map_find(addr) : 0;
+
+	col[PERFSHIM_COL_KINDS][nev] = PERFSHIM_EV_FREE;
+	if (map_cap && map[at].addr) {
+		uint32_t s = map[at].slot;
+
+		put(PERFSHIM_COL_SLOTS, (uint64_t)s + 1);
+		map_drop(at);
+		released[nreleased++] = s;
+	} else {
+		put(PERFSHIM_COL_SLOTS, 0);
+		put(PERFSHIM_COL_ADDRS, addr);
+	}
+	return 0;
+}
+
+/* One event at *p into the record; -1 (nothing taken) if it cannot. */
+static int event(const uint8_t **p, const uint8_t *end)
+{
+	const uint8_t *q = *p;
+	uint8_t tag = *q++;
+	uint64_t dt, v;
+	size_t times = col_len[PERFSHIM_COL_TIMES];
+
+	if (perfshim_get_varint(&q, end, &dt))
+		return -1;
+	put(PERFSHIM_COL_TIMES, dt);
+	if ((tag & 0xf0) == PERFSHIM_EV_ALLOC) {
+		if ((tag & 0x0f) >= PERFSHIM_FN_COUNT || alloc_ev(tag, &q, end))
+			goto undo;
+	} else if (tag == PERFSHIM_EV_FREE) {
+		if (free_ev(&q, end))
+			goto undo;
+	} else if (tag == PERFSHIM_EV_SAMPLE || tag == PERFSHIM_EV_MARK) {
+		if (perfshim_get_varint(&q, end, &v))
+			goto undo;
+		col[PERFSHIM_COL_KINDS][nev] = tag;
+		put(PERFSHIM_COL_STACKS, v);
+	} else if (tag == PERFSHIM_EV_THREAD_EXIT) {
+		col[PERFSHIM_COL_KINDS][nev] = tag;
+	} else {
+		goto undo;
+	}
+	nev++;
+	col_len[PERFSHIM_COL_KINDS] = nev;
+	*p = q;
+	return 0;
+undo:
+	/* Only the time was put before a field could fail. */
+	col_len[PERFSHIM_COL_TIMES] = times;
+	return -1;
+}
+
+HIDDEN size_t perfshim_columns_encode(uint32_t thread, const uint8_t *p,
+				      size_t len, col_stage_fn *stage)
+{
+	const uint8_t *q = p, *end = p + len;
+
+	while (q < end && !event(&q, end)) {
+		if (nev == BATCH)
+			flush(thread, stage);
+	}
+	flush(thread, stage);
+	return (size_t)(q - p);
+}
+
+HIDDEN void perfshim_columns_reset(void)
+{
+	perfshim_unmap(map, map_cap * sizeof(*map));
+	perfshim_unmap(slot_last, slot_cap * sizeof(*slot_last));
+	perfshim_unmap(released, slot_cap * sizeof(*released));
+	map = NULL;
+	slot_last = NULL;
+	released = NULL;
+	map_cap = map_count = slot_cap = nslots = nreleased = 0;
+	nev = 0;
+	for (int c = 0; c < PERFSHIM_COL_COUNT; c++)
+		col_len[c] = 0;
+}
