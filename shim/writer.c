@@ -513,7 +513,10 @@ static void futex_wait(_Atomic uint32_t *addr, uint32_t val, long ns)
 
 static void wake_writer(void)
 {
-	if (atomic_exchange(&wake_pending, 1))
+	/* A ring past half full asks at every event until the writer comes:
+	 * a plain load, not a locked exchange, while it is asked already. */
+	if (atomic_load_explicit(&wake_pending, memory_order_relaxed) ||
+	    atomic_exchange(&wake_pending, 1))
 		return;
 	atomic_fetch_add(&wake_word, 1);
 	syscall(SYS_futex, &wake_word, FUTEX_WAKE_PRIVATE, 1, NULL, NULL, 0);
