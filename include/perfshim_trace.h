@@ -172,10 +172,15 @@
  *                 stacks    per ALLOC and SAMPLE: stack id; per MARK:
  *                           string id
  *                 slots     per FREE: its block's slot + 1, or 0 when it
- *                           names an address; per ALLOC_HELD: the slot
- *                 addresses per ALLOC: zigzag(address - the previous
- *                           address of its slot, 0 for a new slot); per
- *                           FREE with slot 0: the address
+ *                           names an address; per ALLOC_HELD: the slot;
+ *                           per ALLOC: k > 0 when its address is the
+ *                           k-th most recently freed of its size class
+ *                           (below), else 0
+ *                 addresses per ALLOC with k = 0: the address as
+ *                           perfshim_col_addr() codes its distance from
+ *                           the previous such ALLOC's (of any thread;
+ *                           the first from 0); per FREE with slot 0: the
+ *                           address
  *               Block slots: reader and writer keep the same table of
  *               slots, one for each block allocated in a COLUMNS record
  *               and not yet freed by slot, in the file's order of
@@ -186,11 +191,15 @@
  *               address that a slot still holds (its block was freed
  *               by address: by a record of another thread written
  *               before the ALLOC's, or in a CHUNK): it takes that slot
- *               over. A slot's previous address is the last address
- *               allocated in it. Times are exact, as in a CHUNK: the
- *               columns, not coarser times, make the trace small (the
- *               slots and the deltas from a slot's last address repeat
- *               where the addresses did not). The shim writes a CHUNK
+ *               over, at the slot's address (no address field).
+ *               Recently freed: both sides keep, per size class
+ *               (perfshim_col_class() of the size allocated), the
+ *               addresses of the last PERFSHIM_COL_RECENT blocks freed
+ *               by slot, most recent first; an ALLOC with k > 0 takes
+ *               its address from there and removes it. Allocators hand
+ *               out the block of that size freed last (glibc's tcache
+ *               does), so most ALLOCs cost a small k and no address.
+ *               Times are exact, as in a CHUNK. The shim writes a CHUNK
  *               for events its encoder does not know; CHUNKs and
  *               COLUMNS of a thread share its time base.
  *
@@ -290,6 +299,10 @@ enum perfshim_path_type {
 #define PERFSHIM_EV_MARK 0x23
 /* COLUMNS only: an ALLOC into a slot still held (low nibble: fn). */
 #define PERFSHIM_COL_ALLOC_HELD 0x30
+/* COLUMNS: the recently freed addresses kept per size class. */
+#define PERFSHIM_COL_RECENT 8
+#define PERFSHIM_COL_CLASSES 258
+
 /* COLUMNS: the columns, in their order. */
 enum perfshim_col {
 	PERFSHIM_COL_KINDS,
@@ -412,6 +425,36 @@ static inline uint64_t perfshim_zigzag(int64_t v)
 static inline int64_t perfshim_unzigzag(uint64_t v)
 {
 	return (int64_t)(v >> 1) ^ -(int64_t)(v & 1);
+}
+
+/*
+ * perfshim_col_class - the size class of an allocation of size bytes:
+ * glibc's chunk size (size + 8 rounded up to 16, at least 32) in units
+ * of 16 up to 4 KiB, then one class for every larger size.
+ */
+static inline unsigned perfshim_col_class(uint64_t size)
+{
+	uint64_t chunk = size < 24 ? 32 : (size + 8 + 15) & ~(uint64_t)15;
+
+	return size <= 4096 ? (unsigned)(chunk >> 4) : 0;
+}
+
+/*
+ * perfshim_col_addr - the code of the distance d between two addresses:
+ * blocks are 16-aligned, so a multiple of 16 is coded in units of 16.
+ */
+static inline uint64_t perfshim_col_addr(uint64_t d)
+{
+	if (d & 15)
+		return perfshim_zigzag((int64_t)d) << 1 | 1;
+	return perfshim_zigzag((int64_t)d >> 4) << 1;
+}
+
+static inline uint64_t perfshim_col_unaddr(uint64_t v)
+{
+	if (v & 1)
+		return (uint64_t)perfshim_unzigzag(v >> 1);
+	return (uint64_t)perfshim_unzigzag(v >> 1) << 4;
 }
 
 #endif /* PERFSHIM_TRACE_H */

@@ -17,9 +17,14 @@ struct held {
 
 static struct held *map;
 static size_t map_cap, map_count;
-static uint64_t *slot_last; /* each slot's last address */
-static uint32_t *released;  /* as many entries as slots: never full */
+static uint64_t *slot_addr, *slot_size; /* each slot's block */
+static uint32_t *released; /* as many entries as slots: never full */
 static size_t slot_cap, nslots, nreleased;
+/* Recently freed addresses per size class, most recent first; and the
+ * address of the last ALLOC not found there. */
+static uint64_t recent[PERFSHIM_COL_CLASSES][PERFSHIM_COL_RECENT];
+static unsigned nrecent[PERFSHIM_COL_CLASSES];
+static uint64_t last_miss;
 
 /* The record being built. */
 static uint8_t col[PERFSHIM_COL_COUNT][BATCH * PERFSHIM_VARINT_MAX];
@@ -88,19 +93,52 @@ static int room(void)
 	if (nslots < slot_cap)
 		return 0;
 	size_t cap = slot_cap ? 2 * slot_cap : 4096;
-	uint64_t *l = perfshim_remap(slot_last, slot_cap * sizeof(*l),
-				     cap * sizeof(*l));
+	uint64_t *a = perfshim_remap(slot_addr, slot_cap * sizeof(*a),
+				     cap * sizeof(*a));
 
-	if (!l)
+	if (!a)
 		return -1;
-	slot_last = l;
+	slot_addr = a;
+	uint64_t *z = perfshim_remap(slot_size, slot_cap * sizeof(*z),
+				     cap * sizeof(*z));
+
+	if (!z)
+		return -1; /* what grew changes nothing */
+	slot_size = z;
 	uint32_t *r = perfshim_remap(released, slot_cap * sizeof(*r),
 				     cap * sizeof(*r));
 
 	if (!r)
-		return -1; /* slot_last grew, which changes nothing */
+		return -1;
 	released = r;
 	slot_cap = cap;
+	return 0;
+}
+
+/* A block freed by its slot: the first of its class's recent ones. */
+static void recent_push(uint64_t addr, uint64_t size)
+{
+	unsigned c = perfshim_col_class(size);
+	unsigned n = nrecent[c] < PERFSHIM_COL_RECENT ? nrecent[c]++
+						      : PERFSHIM_COL_RECENT - 1;
+
+	memmove(&recent[c][1], &recent[c][0], n * sizeof(recent[c][0]));
+	recent[c][0] = addr;
+}
+
+/* k > 0 if addr is the k-th recent one of size's class (taken out). */
+static unsigned recent_take(uint64_t addr, uint64_t size)
+{
+	unsigned c = perfshim_col_class(size);
+
+	for (unsigned i = 0; i < nrecent[c]; i++) {
+		if (recent[c][i] != addr)
+			continue;
+		nrecent[c]--;
+		memmove(&recent[c][i], &recent[c][i + 1],
+			(nrecent[c] - i) * sizeof(recent[c][0]));
+		return i + 1;
+	}
 	return 0;
 }
 
@@ -136,8 +174,12 @@ static int alloc_ev(uint8_t tag, const uint8_t **p, const uint8_t *end)
 
 	if (perfshim_get_varint(p, end, &size) ||
 	    perfshim_get_varint(p, end, &addr) ||
-	    perfshim_get_varint(p, end, &stack) || room())
-		return -1;
+	    perfshim_get_varint(p, end, &stack) || room() ||
+	    perfshim_col_unaddr(perfshim_col_addr(addr - last_miss)) !=
+		    addr - last_miss)
+		return -1; /* (a distance past 2^62 cannot be coded) */
+	put(PERFSHIM_COL_SIZES, size);
+	put(PERFSHIM_COL_STACKS, stack);
 	size_t at = map_find(addr);
 
 	if (map[at].addr) {
@@ -145,20 +187,25 @@ static int alloc_ev(uint8_t tag, const uint8_t **p, const uint8_t *end)
 		col[PERFSHIM_COL_KINDS][nev] =
 			PERFSHIM_COL_ALLOC_HELD | (tag & 0x0f);
 		put(PERFSHIM_COL_SLOTS, s);
-	} else {
-		s = nreleased ? released[--nreleased] : (uint32_t)nslots++;
-		if (addr) {
-			map[at].addr = addr;
-			map[at].slot = s;
-			map_count++;
-		}
-		col[PERFSHIM_COL_KINDS][nev] = tag;
+		slot_size[s] = size;
+		return 0;
 	}
-	put(PERFSHIM_COL_SIZES, size);
-	put(PERFSHIM_COL_STACKS, stack);
-	put(PERFSHIM_COL_ADDRS,
-	    perfshim_zigzag((int64_t)(addr - slot_last[s])));
-	slot_last[s] = addr;
+	s = nreleased ? released[--nreleased] : (uint32_t)nslots++;
+	if (addr) {
+		map[at].addr = addr;
+		map[at].slot = s;
+		map_count++;
+	}
+	col[PERFSHIM_COL_KINDS][nev] = tag;
+	unsigned k = recent_take(addr, size);
+
+	put(PERFSHIM_COL_SLOTS, k);
+	if (!k) {
+		put(PERFSHIM_COL_ADDRS, perfshim_col_addr(addr - last_miss));
+		last_miss = addr;
+	}
+	slot_addr[s] = addr;
+	slot_size[s] = size;
 	return 0;
 }
 
@@ -177,6 +224,7 @@ static int free_ev(const uint8_t **p, const uint8_t *end)
 		put(PERFSHIM_COL_SLOTS, (uint64_t)s + 1);
 		map_drop(at);
 		released[nreleased++] = s;
+		recent_push(addr, slot_size[s]);
 	} else {
 		put(PERFSHIM_COL_SLOTS, 0);
 		put(PERFSHIM_COL_ADDRS, addr);
@@ -237,11 +285,14 @@ HIDDEN size_t perfshim_columns_encode(uint32_t thread, const uint8_t *p,
 HIDDEN void perfshim_columns_reset(void)
 {
 	perfshim_unmap(map, map_cap * sizeof(*map));
-	perfshim_unmap(slot_last, slot_cap * sizeof(*slot_last));
+	perfshim_unmap(slot_addr, slot_cap * sizeof(*slot_addr));
+	perfshim_unmap(slot_size, slot_cap * sizeof(*slot_size));
 	perfshim_unmap(released, slot_cap * sizeof(*released));
 	map = NULL;
-	slot_last = NULL;
+	slot_addr = slot_size = NULL;
 	released = NULL;
+	memset(nrecent, 0, sizeof(nrecent));
+	last_miss = 0;
 	map_cap = map_count = slot_cap = nslots = nreleased = 0;
 	nev = 0;
 	for (int c = 0; c < PERFSHIM_COL_COUNT; c++)

@@ -58,12 +58,17 @@ struct trace_reader {
 	int quiet; /* no warnings: a second pass over a trace read before */
 
 	/* COLUMNS: the table of block slots (perfshim_trace.h): each
-	 * slot's last address, whether a block holds it, the released
-	 * slots (last released on top). Grows with live blocks only. */
-	uint64_t *slot_last;
+	 * slot's block, whether one holds it, the released slots (last
+	 * released on top); the recently freed addresses of each size
+	 * class, and the last address not found there. Grows with live
+	 * blocks only. */
+	uint64_t *slot_addr, *slot_size;
 	uint8_t *slot_held;
 	uint32_t *released;
 	size_t nslots, slot_cap, nreleased;
+	uint64_t recent[PERFSHIM_COL_CLASSES][PERFSHIM_COL_RECENT];
+	unsigned nrecent[PERFSHIM_COL_CLASSES];
+	uint64_t last_miss;
 
 	/* The HISTOGRAM record being decoded (reused from one to the next). */
 	struct trace_hist_fn *hfn;
@@ -553,10 +558,14 @@ static int slot_take(struct trace_reader *r, uint32_t *s)
 	}
 	if (r->nslots == r->slot_cap) {
 		size_t cap = r->slot_cap ? 2 * r->slot_cap : 4096;
-		uint64_t *l = realloc(r->slot_last, cap * sizeof(*l));
+		uint64_t *a = realloc(r->slot_addr, cap * sizeof(*a));
 
-		if (l)
-			r->slot_last = l;
+		if (a)
+			r->slot_addr = a;
+		uint64_t *z = realloc(r->slot_size, cap * sizeof(*z));
+
+		if (z)
+			r->slot_size = z;
 		uint8_t *h = realloc(r->slot_held, cap);
 
 		if (h)
@@ -565,14 +574,41 @@ static int slot_take(struct trace_reader *r, uint32_t *s)
 
 		if (rel)
 			r->released = rel;
-		if (!l || !h || !rel)
+		if (!a || !z || !h || !rel)
 			return fail(r, "out of memory");
 		r->slot_cap = cap;
 	}
 	if (r->nslots > UINT32_MAX)
 		return fail(r, "corrupt trace: too many block slots");
 	*s = (uint32_t)r->nslots++;
-	r->slot_last[*s] = 0;
+	return 0;
+}
+
+/* As columns.c: a block freed by its slot, first of its class's. */
+static void recent_push(struct trace_reader *r, uint64_t addr, uint64_t size)
+{
+	unsigned c = perfshim_col_class(size);
+	unsigned n = r->nrecent[c] < PERFSHIM_COL_RECENT
+			     ? r->nrecent[c]++
+			     : PERFSHIM_COL_RECENT - 1;
+
+	memmove(&r->recent[c][1], &r->recent[c][0], n * sizeof(uint64_t));
+	r->recent[c][0] = addr;
+}
+
+/* The k-th (from 1) recent address of size's class, taken out. */
+static int recent_take(struct trace_reader *r, uint64_t k, uint64_t size,
+		       uint64_t *addr)
+{
+	unsigned c = perfshim_col_class(size);
+
+	if (k > r->nrecent[c])
+		return fail(r, "corrupt trace: recent block %llu of %u",
+			    (unsigned long long)k, r->nrecent[c]);
+	*addr = r->recent[c][k - 1];
+	r->nrecent[c]--;
+	memmove(&r->recent[c][k - 1], &r->recent[c][k],
+		(r->nrecent[c] - (k - 1)) * sizeof(uint64_t));
 	return 0;
 }
 
@@ -597,25 +633,34 @@ static int col_alloc(struct trace_reader *r, uint8_t k, struct col *c,
 	if ((k & 0x0f) >= PERFSHIM_FN_COUNT)
 		return fail(r, "corrupt trace: allocation function %u",
 			    k & 0x0f);
-	if ((k & 0xf0) == PERFSHIM_COL_ALLOC_HELD) {
-		CGET(&c[PERFSHIM_COL_SLOTS], s);
-		if (s >= r->nslots || !r->slot_held[s])
-			return fail(r, "corrupt trace: block slot %llu",
-				    (unsigned long long)s);
-		slot = (uint32_t)s;
-	} else if (slot_take(r, &slot)) {
-		return -1;
-	}
 	CGET(&c[PERFSHIM_COL_SIZES], ev->size);
 	CGET(&c[PERFSHIM_COL_STACKS], v);
-	CGET(&c[PERFSHIM_COL_ADDRS], d);
+	CGET(&c[PERFSHIM_COL_SLOTS], s);
 	if (v > UINT32_MAX)
 		return fail(r, "corrupt trace: stack id");
 	ev->kind = PERFSHIM_EV_ALLOC;
 	ev->fn = k & 0x0f;
 	ev->stack = (uint32_t)v;
-	ev->addr = r->slot_last[slot] + (uint64_t)perfshim_unzigzag(d);
-	r->slot_last[slot] = ev->addr;
+	if ((k & 0xf0) == PERFSHIM_COL_ALLOC_HELD) {
+		if (s >= r->nslots || !r->slot_held[s])
+			return fail(r, "corrupt trace: block slot %llu",
+				    (unsigned long long)s);
+		ev->addr = r->slot_addr[s];
+		r->slot_size[s] = ev->size;
+		return 0;
+	}
+	if (s) {
+		if (recent_take(r, s, ev->size, &ev->addr))
+			return -1;
+	} else {
+		CGET(&c[PERFSHIM_COL_ADDRS], d);
+		ev->addr = r->last_miss + perfshim_col_unaddr(d);
+		r->last_miss = ev->addr;
+	}
+	if (slot_take(r, &slot))
+		return -1;
+	r->slot_addr[slot] = ev->addr;
+	r->slot_size[slot] = ev->size;
 	r->slot_held[slot] = 1;
 	return 0;
 }
@@ -635,9 +680,10 @@ static int col_free(struct trace_reader *r, struct col *c,
 	if (--s >= r->nslots || !r->slot_held[s])
 		return fail(r, "corrupt trace: block slot %llu",
 			    (unsigned long long)s);
-	ev->addr = r->slot_last[s];
+	ev->addr = r->slot_addr[s];
 	r->slot_held[s] = 0;
 	r->released[r->nreleased++] = (uint32_t)s;
+	recent_push(r, ev->addr, r->slot_size[s]);
 	return 0;
 }
 
@@ -1216,7 +1262,8 @@ void trace_reader_free(struct trace_reader *r)
 	free(r->hfn);
 	free(r->hix);
 	free(r->hcount);
-	free(r->slot_last);
+	free(r->slot_addr);
+	free(r->slot_size);
 	free(r->slot_held);
 	free(r->released);
 	free(r->hdr.exe);

@@ -125,6 +125,12 @@ int main(void)
 	ev(0, PERFSHIM_EV_ALLOC | PERFSHIM_FN_PVALLOC, 1, b, 1ull << 40, 8);
 	ev(0, PERFSHIM_EV_FREE, UINT32_MAX, a, 0, 0);
 	ev(0, PERFSHIM_EV_ALLOC | PERFSHIM_FN_CALLOC, 0, a + 16, 48, 7);
+	/* a again, of its size class: the block freed last there */
+	ev(0, PERFSHIM_EV_ALLOC | PERFSHIM_FN_MALLOC, 0, a, 40, 7);
+	ev(0, PERFSHIM_EV_FREE, 1, a, 0, 0);
+	/* and of another class: not from the recent ones */
+	ev(0, PERFSHIM_EV_ALLOC | PERFSHIM_FN_MALLOC, 0, a, 4000, 7);
+	ev(0, PERFSHIM_EV_FREE, 1, a, 0, 0);
 	ev(0, PERFSHIM_EV_FREE, 2, 0xdead0, 0, 0); /* never allocated */
 	ev(0, PERFSHIM_EV_SAMPLE, 3, 0, 0, 9);
 	ev(0, PERFSHIM_EV_MARK, 3, 0, 0, 1);
