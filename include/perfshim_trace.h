@@ -167,7 +167,11 @@
  *                 kinds     N bytes: PERFSHIM_EV_* (ALLOC | fn, FREE,
  *                           THREAD_EXIT, SAMPLE, MARK), or
  *                           PERFSHIM_COL_ALLOC_HELD | fn
- *                 times     per event: dt (as in a CHUNK)
+ *                 times     per event: dq, its time in quanta of
+ *                           2^PERFSHIM_COL_TIME_SHIFT event-clock units
+ *                           (floored) less the thread's previous event's
+ *                           (in any record), floored likewise: the time
+ *                           is ((previous >> shift) + dq) << shift
  *                 sizes     per ALLOC: size
  *                 stacks    per ALLOC and SAMPLE: stack id; per MARK:
  *                           string id
@@ -199,9 +203,16 @@
  *               its address from there and removes it. Allocators hand
  *               out the block of that size freed last (glibc's tcache
  *               does), so most ALLOCs cost a small k and no address.
- *               Times are exact, as in a CHUNK. The shim writes a CHUNK
- *               for events its encoder does not know; CHUNKs and
- *               COLUMNS of a thread share its time base.
+ *               Times: a quantum is 512 units, 0.5 us of a
+ *               CLOCK_MONOTONIC trace and 8192 ticks of a TSC (2-8 us
+ *               at 1-4 GHz), within the replay's 10 us window for
+ *               events of two threads out of order: timelines and
+ *               growth need about a millisecond and each thread's own
+ *               order, which stays. Exact times would cost a byte an
+ *               event. The shim writes a CHUNK for events its encoder
+ *               does not know, and all of that thread's later events:
+ *               CHUNK deltas are exact (the first one counts from the
+ *               floored time), and SYNC watermarks are floored too.
  *
  * Tags from PERFSHIM_REC_EXT_FIRST to PERFSHIM_REC_EXT_LAST are extension
  * records: the reader checks only their framing and hands the payload to
@@ -299,6 +310,8 @@ enum perfshim_path_type {
 #define PERFSHIM_EV_MARK 0x23
 /* COLUMNS only: an ALLOC into a slot still held (low nibble: fn). */
 #define PERFSHIM_COL_ALLOC_HELD 0x30
+/* COLUMNS: times in quanta of 2^PERFSHIM_COL_TIME_SHIFT clock units. */
+#define PERFSHIM_COL_TIME_SHIFT 9
 /* COLUMNS: the recently freed addresses kept per size class. */
 #define PERFSHIM_COL_RECENT 8
 #define PERFSHIM_COL_CLASSES 258

@@ -26,6 +26,23 @@ static uint64_t recent[PERFSHIM_COL_CLASSES][PERFSHIM_COL_RECENT];
 static unsigned nrecent[PERFSHIM_COL_CLASSES];
 static uint64_t last_miss;
 
+/*
+ * Each thread's time: exact, its last event's in the ring; seen, what
+ * the reader has for it (exact, floored to a time quantum); raw, once
+ * an event was not encoded: from then on the thread's events all go as
+ * CHUNKs, whose exact deltas the reader adds up (we could not follow
+ * the times of events we cannot parse).
+ */
+struct col_thread {
+	uint64_t exact, seen;
+	int raw;
+};
+
+static struct col_thread *thr;
+static size_t thr_cap;
+static struct col_thread *cur; /* the thread being encoded */
+static int all_raw;
+
 /* The record being built. */
 static uint8_t col[PERFSHIM_COL_COUNT][BATCH * PERFSHIM_VARINT_MAX];
 static size_t col_len[PERFSHIM_COL_COUNT];
@@ -242,7 +259,12 @@ static int event(const uint8_t **p, const uint8_t *end)
 
 	if (perfshim_get_varint(&q, end, &dt))
 		return -1;
-	put(PERFSHIM_COL_TIMES, dt);
+	uint64_t exact = cur->exact + dt;
+	uint64_t qe = exact >> PERFSHIM_COL_TIME_SHIFT;
+	uint64_t qs = cur->seen >> PERFSHIM_COL_TIME_SHIFT;
+	uint64_t dq = qe >= qs ? qe - qs : 0; /* (seen <= exact: always) */
+
+	put(PERFSHIM_COL_TIMES, dq);
 	if ((tag & 0xf0) == PERFSHIM_EV_ALLOC) {
 		if ((tag & 0x0f) >= PERFSHIM_FN_COUNT || alloc_ev(tag, &q, end))
 			goto undo;
@@ -261,6 +283,8 @@ static int event(const uint8_t **p, const uint8_t *end)
 	}
 	nev++;
 	col_len[PERFSHIM_COL_KINDS] = nev;
+	cur->exact = exact;
+	cur->seen = (qs + dq) << PERFSHIM_COL_TIME_SHIFT;
 	*p = q;
 	return 0;
 undo:
@@ -269,16 +293,50 @@ undo:
 	return -1;
 }
 
+/* The state of thread index t, NULL if there is no memory for it. */
+static struct col_thread *thread_of(uint32_t t)
+{
+	if (t >= thr_cap) {
+		size_t cap = thr_cap ? thr_cap : 64;
+
+		while (cap <= t)
+			cap *= 2;
+		struct col_thread *n = perfshim_remap(
+			thr, thr_cap * sizeof(*thr), cap * sizeof(*thr));
+
+		if (!n)
+			return NULL;
+		thr = n;
+		thr_cap = cap;
+	}
+	return &thr[t];
+}
+
 HIDDEN size_t perfshim_columns_encode(uint32_t thread, const uint8_t *p,
-				      size_t len, col_stage_fn *stage)
+				      size_t len, col_stage_fn *stage,
+				      uint64_t *lag)
 {
 	const uint8_t *q = p, *end = p + len;
 
-	while (q < end && !event(&q, end)) {
+	/* Without room for a thread's state, every thread goes raw: one we
+	 * never encoded is not behind the ring (its lag is 0). */
+	if (!all_raw && !thread_of(thread))
+		all_raw = 1;
+	if (thread >= thr_cap) {
+		*lag = 0;
+		return 0;
+	}
+	cur = &thr[thread];
+	while (!cur->raw && !all_raw && q < end && !event(&q, end)) {
 		if (nev == BATCH)
 			flush(thread, stage);
 	}
 	flush(thread, stage);
+	*lag = cur->exact - cur->seen;
+	if (q < end) {
+		cur->raw = 1;
+		cur->seen = cur->exact;
+	}
 	return (size_t)(q - p);
 }
 
@@ -292,6 +350,10 @@ HIDDEN void perfshim_columns_reset(void)
 	slot_addr = slot_size = NULL;
 	released = NULL;
 	memset(nrecent, 0, sizeof(nrecent));
+	perfshim_unmap(thr, thr_cap * sizeof(*thr));
+	thr = NULL;
+	thr_cap = 0;
+	all_raw = 0;
 	last_miss = 0;
 	map_cap = map_count = slot_cap = nslots = nreleased = 0;
 	nev = 0;

@@ -411,6 +411,24 @@ static void stage_chunk(uint32_t index, const uint8_t *a, size_t na,
 	mbuf_put(&staging, b, nb);
 }
 
+/* The same, the first event lag later than its delta says (columns.h). */
+static void stage_chunk_late(uint32_t index, const uint8_t *p, size_t len,
+			     uint64_t lag)
+{
+	uint8_t first[1 + PERFSHIM_VARINT_MAX];
+	const uint8_t *q = p + 1;
+	uint64_t dt;
+
+	if (!lag || perfshim_get_varint(&q, p + len, &dt)) {
+		stage_chunk(index, p, len, NULL, 0);
+		return;
+	}
+	first[0] = p[0];
+	size_t n = 1 + perfshim_put_varint(first + 1, dt + lag);
+
+	stage_chunk(index, first, n, q, (size_t)(p + len - q));
+}
+
 /*
  * t's events up to head, in the ring as a then b: into the live index
  * and, in columns, into the staging frame; what the encoder does not
@@ -422,11 +440,12 @@ static void drain(struct thread_state *t, uint64_t head, const uint8_t *a,
 	static struct mbuf flat; /* the events in one piece */
 	size_t len = na + nb;
 
+	uint64_t lag;
+
 	if (nb) {
 		flat.len = 0;
 		if (mbuf_reserve(&flat, len)) {
-			perfshim_live_apply(t, head);
-			stage_chunk(t->index, a, na, b, nb);
+			perfshim_tracefile_stop("out of memory", 0);
 			ring_consume(&t->ring, head);
 			return;
 		}
@@ -435,10 +454,10 @@ static void drain(struct thread_state *t, uint64_t head, const uint8_t *a,
 		a = flat.p;
 	}
 	perfshim_live_apply_copy(t, a, len, head - len);
-	size_t done = perfshim_columns_encode(t->index, a, len, stage);
+	size_t done = perfshim_columns_encode(t->index, a, len, stage, &lag);
 
 	if (done < len)
-		stage_chunk(t->index, a + done, len - done, NULL, 0);
+		stage_chunk_late(t->index, a + done, len - done, lag);
 	ring_consume(&t->ring, head);
 }
 
@@ -493,6 +512,8 @@ static void pass(int final)
 	if (drained || final) {
 		uint8_t b[PERFSHIM_VARINT_MAX];
 
+		/* Floored as COLUMNS times are: no later event's is below. */
+		w &= ~(((uint64_t)1 << PERFSHIM_COL_TIME_SHIFT) - 1);
 		stage(PERFSHIM_REC_SYNC, b, perfshim_put_varint(b, w));
 	}
 	if (final || staging.len >= FRAME_TARGET ||

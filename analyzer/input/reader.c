@@ -750,7 +750,8 @@ static int columns(struct trace_reader *r, const uint8_t *p, const uint8_t *end)
 		memset(&ev, 0, sizeof(ev));
 		ev.thread = (uint32_t)t;
 		CGET(&c[PERFSHIM_COL_TIMES], dt);
-		ev.ts = q->last_ts + dt;
+		ev.ts = ((q->last_ts >> PERFSHIM_COL_TIME_SHIFT) + dt)
+			<< PERFSHIM_COL_TIME_SHIFT;
 		q->last_ts = ev.ts;
 		if (col_event(r, c[PERFSHIM_COL_KINDS].p[i], c, &ev) ||
 		    enqueue(r, (uint32_t)t, &ev))

@@ -2,8 +2,10 @@
  * t_columns - the writer's chunk encoder (columns.h) read back by the
  * analyzer's reader: every event comes out as the thread wrote it, a
  * FREE found through its block's slot, across records and threads; an
- * ALLOC at an address a slot still holds; an event the encoder does not
- * know ends its work; a FREE of a slot that holds nothing is corruption.
+ * ALLOC at an address a slot still holds, or one freed last in its size
+ * class; times floored to the quantum, and exact again in the CHUNKs that
+ * follow an event the encoder cannot code; a FREE of a slot that holds
+ * nothing is corruption.
  */
 #include <stdint.h>
 
@@ -39,6 +41,7 @@ static int on_event(void *ctx, const struct trace_event *ev)
 /* Thread t's ring bytes, and what the reader must see for them. */
 static struct buf ring;
 static uint64_t clock_of[2];
+static int raw[2]; /* the thread's events go as CHUNKs: exact times */
 
 static void ev(uint32_t t, uint8_t kind, uint64_t dt, uint64_t addr,
 	       uint64_t size, uint64_t id)
@@ -47,7 +50,9 @@ static void ev(uint32_t t, uint8_t kind, uint64_t dt, uint64_t addr,
 
 	memset(w, 0, sizeof(*w));
 	clock_of[t] += dt;
-	w->ts = clock_of[t];
+	w->ts = raw[t] ? clock_of[t]
+		       : clock_of[t] >> PERFSHIM_COL_TIME_SHIFT
+						<< PERFSHIM_COL_TIME_SHIFT;
 	w->thread = t;
 	w->kind = kind;
 	put_byte(&ring, kind);
@@ -76,8 +81,22 @@ static void ev(uint32_t t, uint8_t kind, uint64_t dt, uint64_t addr,
 /* The ring bytes so far, through the encoder, as thread t's. */
 static size_t encode(uint32_t t)
 {
-	size_t n = perfshim_columns_encode(t, ring.p, ring.len, stage);
+	uint64_t lag, dt;
+	size_t n = perfshim_columns_encode(t, ring.p, ring.len, stage, &lag);
 
+	if (n < ring.len) { /* the rest as writer.c does: a CHUNK */
+		struct buf c = { 0 };
+		const uint8_t *q = ring.p + n + 1;
+
+		if (perfshim_get_varint(&q, ring.p + ring.len, &dt))
+			exit(255);
+		put_u(&c, t);
+		put_byte(&c, ring.p[n]);
+		put_u(&c, dt + lag);
+		put(&c, q, (size_t)(ring.p + ring.len - q));
+		rec(&frame, PERFSHIM_REC_CHUNK, &c);
+		free(c.p);
+	}
 	ring.len = 0;
 	return n;
 }
@@ -87,6 +106,15 @@ static int same(const struct trace_event *a, const struct trace_event *b)
 	return a->ts == b->ts && a->addr == b->addr && a->size == b->size &&
 	       a->thread == b->thread && a->stack == b->stack &&
 	       a->label == b->label && a->kind == b->kind && a->fn == b->fn;
+}
+
+/* The index of the first event read back unlike the one written, or -1. */
+static int first_wrong(void)
+{
+	for (int i = 0; i < nwant && i < ngot; i++)
+		if (!same(&want[i], &got[i]))
+			return i;
+	return -1;
 }
 
 static int read_back(const struct buf *fr)
@@ -117,9 +145,9 @@ static int read_back(const struct buf *fr)
 int main(void)
 {
 	const uint64_t a = 0x7f0000001000ull, b = 0x7f0000002000ull;
-	size_t len, n;
+	size_t len;
 
-	plan(11);
+	plan(12);
 	rec_u(&frame, PERFSHIM_REC_FRAME, 0);
 	ev(0, PERFSHIM_EV_ALLOC | PERFSHIM_FN_MALLOC, 5, a, 32, 7);
 	ev(0, PERFSHIM_EV_ALLOC | PERFSHIM_FN_PVALLOC, 1, b, 1ull << 40, 8);
@@ -139,11 +167,11 @@ int main(void)
 	len = ring.len;
 	is_uint(encode(0), len, "every known event encoded");
 	/* Another thread frees the first thread's blocks, later on. */
-	ev(1, PERFSHIM_EV_FREE, clock_of[0] + 1, b, 0, 0);
+	ev(1, PERFSHIM_EV_FREE, clock_of[0] + 4096, b, 0, 0);
 	ev(1, PERFSHIM_EV_FREE, 1, a + 16, 0, 0);
 	ev(1, PERFSHIM_EV_THREAD_EXIT, 1, 0, 0, 0);
 	encode(1);
-	ev(0, PERFSHIM_EV_SAMPLE, clock_of[1] - clock_of[0] + 1, 0, 0, 2);
+	ev(0, PERFSHIM_EV_SAMPLE, clock_of[1] - clock_of[0] + 4096, 0, 0, 2);
 	for (int i = 0; i < PAIRS; i++) {
 		uint64_t at = 0x5000000000ull + (uint64_t)(i % 700) * 4096;
 
@@ -158,11 +186,8 @@ int main(void)
 	ok(ncolumns > 2, "in several COLUMNS records (%d)", ncolumns);
 	ok(!read_back(&frame), "the reader reads them");
 	is_int(ngot, nwant, "as many events as written");
-	int bad = -1;
+	int bad = first_wrong();
 
-	for (int i = 0; i < nwant && i < ngot && bad < 0; i++)
-		if (!same(&want[i], &got[i]))
-			bad = i;
 	if (bad >= 0)
 		diag("%d: kind %x/%x ts %llu/%llu addr %llx/%llx", bad,
 		     want[bad].kind, got[bad].kind,
@@ -174,20 +199,23 @@ int main(void)
 	       "each one the same: time, thread, kind, fn, size, "
 	       "address, stack, label");
 
-	/* An event the encoder does not know: it stops before it. */
-	ev(0, PERFSHIM_EV_ALLOC | PERFSHIM_FN_MALLOC, 1, a, 8, 1);
+	/* An allocation it cannot code (a distance past 2^62, not of 16)
+	 * stops it; that event and the thread's later ones go as CHUNKs,
+	 * with exact times from there on, and the table stays in step. */
+	ev(0, PERFSHIM_EV_ALLOC | PERFSHIM_FN_MALLOC, 700, a, 8, 1);
 	len = ring.len;
-	put_byte(&ring, 0x2f);
-	put_u(&ring, 1);
-	n = encode(0);
-	is_uint(n, len, "an unknown event: stops before it");
-	/* The table is as it was: that block frees by its slot. */
+	raw[0] = 1;
+	ev(0, PERFSHIM_EV_ALLOC | PERFSHIM_FN_MALLOC, 700, (1ull << 63) + 1, 8,
+	   1);
 	ev(0, PERFSHIM_EV_FREE, 1, a, 0, 0);
-	encode(0);
-	ok(!read_back(&frame) && ngot == nwant &&
-		   got[ngot - 1].kind == PERFSHIM_EV_FREE &&
-		   got[ngot - 1].addr == a,
-	   "and goes on after it, in step with the reader");
+	is_uint(encode(0), len, "an event it cannot code: stops before it");
+	ev(0, PERFSHIM_EV_FREE, 1, (1ull << 63) + 1, 0, 0);
+	is_uint(encode(0), 0, "the thread's next events: none in columns");
+	ev(1, PERFSHIM_EV_ALLOC | PERFSHIM_FN_MALLOC, 100000, b, 8, 1);
+	ev(1, PERFSHIM_EV_FREE, 1, b, 0, 0);
+	encode(1);
+	ok(!read_back(&frame) && ngot == nwant && first_wrong() < 0,
+	   "all read back, times exact after the CHUNK's first");
 
 	/* Damage: a FREE of a slot that holds nothing. */
 	struct buf bad_frame = { 0 }, p = { 0 };
@@ -224,6 +252,7 @@ int main(void)
 	frame.len = 0;
 	nwant = 0;
 	clock_of[0] = clock_of[1] = 0;
+	raw[0] = raw[1] = 0;
 	rec_u(&frame, PERFSHIM_REC_FRAME, 0);
 	ev(0, PERFSHIM_EV_ALLOC | PERFSHIM_FN_MALLOC, 1, b, 8, 1);
 	ev(0, PERFSHIM_EV_FREE, 1, b, 0, 0);
