@@ -139,7 +139,9 @@ static void recent_push(uint64_t addr, uint64_t size)
 	unsigned n = nrecent[c] < PERFSHIM_COL_RECENT ? nrecent[c]++
 						      : PERFSHIM_COL_RECENT - 1;
 
-	memmove(&recent[c][1], &recent[c][0], n * sizeof(recent[c][0]));
+	/* At most 7 words: a loop, not a call to memmove. */
+	for (unsigned i = n; i > 0; i--)
+		recent[c][i] = recent[c][i - 1];
 	recent[c][0] = addr;
 }
 
@@ -152,8 +154,8 @@ static unsigned recent_take(uint64_t addr, uint64_t size)
 		if (recent[c][i] != addr)
 			continue;
 		nrecent[c]--;
-		memmove(&recent[c][i], &recent[c][i + 1],
-			(nrecent[c] - i) * sizeof(recent[c][0]));
+		for (unsigned j = i; j < nrecent[c]; j++)
+			recent[c][j] = recent[c][j + 1];
 		return i + 1;
 	}
 	return 0;

@@ -768,8 +768,8 @@ static void writer_missing(void)
 		start_writer();
 }
 
-HIDDEN void perfshim_emit(struct thread_state *t, const uint8_t *rec,
-			  size_t len)
+static inline __attribute__((always_inline)) void
+emit(struct thread_state *t, const uint8_t *rec, size_t len, int small)
 {
 	struct ring *r = &t->ring;
 	uint64_t head = ring_head(r);
@@ -782,7 +782,10 @@ HIDDEN void perfshim_emit(struct thread_state *t, const uint8_t *rec,
 			return;
 		}
 	}
-	ring_put(r, head, rec, len);
+	if (small)
+		ring_put_small(r, head, rec, len);
+	else
+		ring_put(r, head, rec, len);
 	if (UNLIKELY(atomic_load_explicit(&finished, memory_order_relaxed))) {
 		late_event();
 		return;
@@ -792,6 +795,18 @@ HIDDEN void perfshim_emit(struct thread_state *t, const uint8_t *rec,
 		writer_missing();
 	if (UNLIKELY(!ring_within(r, head, len, r->size / 2)))
 		wake_writer();
+}
+
+HIDDEN void perfshim_emit(struct thread_state *t, const uint8_t *rec,
+			  size_t len)
+{
+	emit(t, rec, len, 0);
+}
+
+HIDDEN void perfshim_emit_small(struct thread_state *t,
+				const uint8_t rec[RING_SMALL], size_t len)
+{
+	emit(t, rec, len, 1);
 }
 
 static void thread_key_dtor(void *p)
