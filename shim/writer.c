@@ -25,6 +25,7 @@
 #include "mem.h"
 #include "perfshim_trace.h"
 #include "shim.h"
+#include "threads.h"
 #include "tracefile.h"
 
 HIDDEN struct shim_config perfshim_cfg = {
@@ -49,9 +50,6 @@ HIDDEN _Atomic uint64_t perfshim_alloc_calls, perfshim_free_calls,
 #define WAKE_POLL_NS 20000000l
 
 static uint64_t frame_seq;
-static _Atomic(struct thread_state *) threads;
-static _Atomic uint32_t next_thread_index;
-static pthread_key_t thread_key;
 
 static pthread_mutex_t pass_lock = PTHREAD_MUTEX_INITIALIZER;
 /* 1 while this thread holds pass_lock (see perfshim_writer_trylock). */
@@ -242,6 +240,19 @@ static void leave_copy(void)
 			     (int)getpid());
 }
 
+HIDDEN int perfshim_writer_detached(void)
+{
+	return atomic_load(&detached);
+}
+
+HIDDEN int perfshim_writer_left_copy(void)
+{
+	if (whose_process() != COPY)
+		return 0;
+	leave_copy();
+	return 1;
+}
+
 /* Append one top-level record to the staging frame. */
 static void stage(uint8_t tag, const uint8_t *payload, size_t len)
 {
@@ -366,21 +377,6 @@ HIDDEN void perfshim_meta(uint8_t tag, const uint8_t *payload, size_t len)
 	pthread_mutex_unlock(&meta_lock);
 }
 
-static void unlink_thread(struct thread_state *t)
-{
-	struct thread_state *head = atomic_load(&threads);
-
-	if (head == t &&
-	    atomic_compare_exchange_strong(&threads, &head, t->next))
-		return;
-	for (struct thread_state *p = atomic_load(&threads); p; p = p->next) {
-		if (p->next == t) {
-			p->next = t->next;
-			return;
-		}
-	}
-}
-
 /*
  * One pass: everything the threads committed goes into the staging frame,
  * followed by a SYNC watermark. Called with pass_lock held.
@@ -466,7 +462,7 @@ static void pass(int final)
 	uint64_t t0 = perfshim_now();
 	uint64_t slack = perfshim_use_tsc ? SYNC_SLACK_TICKS : SYNC_SLACK_NS;
 	uint64_t w = t0 > slack ? t0 - slack : 0;
-	struct thread_state *list = atomic_load(&threads);
+	struct thread_state *list = perfshim_threads();
 	int drained = 0;
 
 	stage_clock();
@@ -503,7 +499,7 @@ static void pass(int final)
 					 atomic_load(&t->free_calls));
 			atomic_fetch_add(&perfshim_alloc_bytes,
 					 atomic_load(&t->alloc_bytes));
-			unlink_thread(t);
+			perfshim_threads_unlink(t);
 			perfshim_unmap(t->ring.buf, t->ring.size);
 			perfshim_unmap(t, sizeof(*t));
 		}
@@ -697,11 +693,6 @@ HIDDEN void perfshim_writer_unlock(void)
 	pass_give();
 }
 
-HIDDEN struct thread_state *perfshim_threads(void)
-{
-	return atomic_load(&threads);
-}
-
 /* No writer (parked, after the END): the producer writes itself. */
 static void flush_here(void)
 {
@@ -809,133 +800,6 @@ HIDDEN void perfshim_emit_small(struct thread_state *t,
 	emit(t, rec, len, 1);
 }
 
-static void thread_key_dtor(void *p)
-{
-	if (atomic_load(&detached))
-		return; /* not even sigaltstack(): seccomp may forbid it */
-	perfshim_guard++;
-	perfshim_thread_exit(p);
-	perfshim_guard--;
-}
-
-static void *map(size_t n)
-{
-	return perfshim_map(n);
-}
-
-static void announce(struct thread_state *t)
-{
-	uint8_t buf[64];
-	struct enc e = { buf, 0, sizeof(buf) };
-
-	enc_u(&e, t->index);
-	enc_u(&e, (uint64_t)t->tid);
-	enc_str(&e, "");
-	perfshim_meta(PERFSHIM_REC_THREAD, buf, e.len);
-}
-
-/*
- * A stack overflow raises SIGSEGV with no stack left to run a handler on,
- * and the trace would end unwritten. Threads the program gave no
- * alternate signal stack get one of ours (virtual memory until used);
- * a program that sets its own later simply replaces it.
- */
-
-static void give_altstack(struct thread_state *t)
-{
-	stack_t old, ss;
-
-	if (sigaltstack(NULL, &old) || !(old.ss_flags & SS_DISABLE))
-		return;
-	ss.ss_sp = map(ALTSTACK_SIZE);
-	ss.ss_size = ALTSTACK_SIZE;
-	ss.ss_flags = 0;
-	if (!ss.ss_sp)
-		return;
-	if (sigaltstack(&ss, NULL)) {
-		perfshim_unmap(ss.ss_sp, ALTSTACK_SIZE);
-		return;
-	}
-	t->altstack = ss.ss_sp;
-}
-
-static void take_altstack(struct thread_state *t)
-{
-	stack_t cur, off;
-
-	if (!t->altstack)
-		return;
-	/* Only if it is still ours, and not in use right now. */
-	if (!sigaltstack(NULL, &cur) && cur.ss_sp == t->altstack &&
-	    !(cur.ss_flags & SS_ONSTACK)) {
-		off.ss_sp = NULL;
-		off.ss_size = 0;
-		off.ss_flags = SS_DISABLE;
-		if (!sigaltstack(&off, NULL))
-			perfshim_unmap(t->altstack, ALTSTACK_SIZE);
-	}
-	t->altstack = NULL;
-}
-
-/* The calling thread's state, made on its first event. NULL if none can be. */
-HIDDEN struct thread_state *perfshim_thread_get(void)
-{
-	struct thread_state *t = perfshim_self;
-
-	if (t)
-		return t;
-	if (atomic_load(&detached))
-		return NULL;
-	if (whose_process() == COPY) {
-		leave_copy(); /* our locks may be held by the parent's threads */
-		return NULL;
-	}
-	t = map(sizeof(*t));
-	if (!t)
-		return NULL;
-	t->ring.size = perfshim_cfg.ring_size;
-	/* The first thread's ring resident from the start, so that it does
-	 * not grow under the program's resident set as it first fills. Not
-	 * the others': a program that makes many short threads would pay
-	 * for pages they never touch (0.1 to 0.2 ms a thread). */
-	t->ring.buf = atomic_load(&next_thread_index) == 0
-			      ? perfshim_map_resident(t->ring.size)
-			      : perfshim_map(t->ring.size);
-	if (!t->ring.buf) {
-		perfshim_unmap(t, sizeof(*t));
-		return NULL;
-	}
-	t->index = atomic_fetch_add(&next_thread_index, 1);
-	t->tid = (pid_t)syscall(SYS_gettid);
-	give_altstack(t);
-	announce(t);
-	t->next = atomic_load(&threads);
-	while (!atomic_compare_exchange_weak(&threads, &t->next, t))
-		;
-	perfshim_self = t;
-	pthread_setspecific(thread_key, t);
-	return t;
-}
-
-HIDDEN void perfshim_thread_exit(struct thread_state *t)
-{
-	uint8_t rec[1 + PERFSHIM_VARINT_MAX];
-	size_t n = 0;
-
-	if (!t)
-		return;
-	uint64_t ts = perfshim_event_begin(t);
-
-	rec[n++] = PERFSHIM_EV_THREAD_EXIT;
-	n += perfshim_put_varint(rec + n, ts - t->last_ts);
-	t->last_ts = ts;
-	perfshim_emit(t, rec, n);
-	perfshim_event_end(t);
-	take_altstack(t);
-	perfshim_self = NULL;
-	atomic_store(&t->dead, 1);
-}
-
 static void write_header(void)
 {
 	static uint8_t body[16384];
@@ -1039,7 +903,7 @@ static void warm_compressor(void)
 HIDDEN int perfshim_writer_open(void)
 {
 	perfshim_clock_start(1, perfshim_cfg.clock == CLOCK_CHOICE_MONOTONIC);
-	if (pthread_key_create(&thread_key, thread_key_dtor))
+	if (perfshim_threads_init())
 		return -1;
 	own_process();
 	if (perfshim_tracefile_open())
@@ -1077,7 +941,7 @@ static void sum_totals(struct end_totals *s)
 	s->alloc_calls = atomic_load(&perfshim_alloc_calls);
 	s->free_calls = atomic_load(&perfshim_free_calls);
 	s->alloc_bytes = atomic_load(&perfshim_alloc_bytes);
-	for (struct thread_state *t = atomic_load(&threads); t; t = t->next) {
+	for (struct thread_state *t = perfshim_threads(); t; t = t->next) {
 		s->alloc_calls += atomic_load_explicit(&t->alloc_calls,
 						       memory_order_acquire);
 		s->free_calls += atomic_load_explicit(&t->free_calls,
@@ -1224,18 +1088,10 @@ HIDDEN void perfshim_after_fork_child(void)
 	atomic_store(&wake_pending, 0);
 	atomic_store(&writer_parked, 0);
 	atomic_store(&perfshim_writer_tid, 0);
-	for (struct thread_state *t = atomic_load(&threads), *next; t;
-	     t = next) {
-		next = t->next;
-		/* Their blocks are in the child's memory too (see live.c). */
+	/* Their blocks are in the child's memory too (see live.c). */
+	for (struct thread_state *t = perfshim_threads(); t; t = t->next)
 		perfshim_live_apply(t, atomic_load(&t->ring.head));
-		if (t != self) {
-			perfshim_unmap(t->ring.buf, t->ring.size);
-			perfshim_unmap(t, sizeof(*t));
-		}
-	}
-	atomic_store(&threads, NULL);
-	atomic_store(&next_thread_index, 0);
+	perfshim_threads_after_fork(self);
 	if (meta.p)
 		perfshim_unmap(meta.p, meta.cap);
 	meta.p = NULL;
@@ -1261,20 +1117,8 @@ HIDDEN void perfshim_after_fork_child(void)
 		goto out;
 	stage_frame_start();
 	if (self) {
-		self->index = atomic_fetch_add(&next_thread_index, 1);
-		self->tid = (pid_t)syscall(SYS_gettid);
-		ring_reset(&self->ring);
-		self->last_ts = 0;
-		atomic_store(&self->alloc_calls, 0);
-		atomic_store(&self->free_calls, 0);
-		atomic_store(&self->alloc_bytes, 0);
-		atomic_store(&self->busy, 0);
-		atomic_store(&self->cur_ts, 0);
-		memset(self->cache, 0, sizeof(self->cache));
+		perfshim_threads_readd(self);
 		perfshim_live_fork_child(self);
-		self->next = NULL;
-		atomic_store(&threads, self);
-		announce(self);
 	}
 	perfshim_modules_reset();
 	atomic_store(&perfshim_recording, 1);
