@@ -162,7 +162,7 @@
  * Since major 2:
  *
  * COLUMNS       one thread's events, as a CHUNK holds them, in columns:
- *               thread index, event count N, then six columns, each a
+ *               thread index, event count N, then seven columns, each a
  *               varint byte length and that many bytes:
  *                 kinds     N bytes: PERFSHIM_EV_* (ALLOC | fn, FREE,
  *                           THREAD_EXIT, SAMPLE, MARK), or
@@ -175,8 +175,9 @@
  *                 sizes     per ALLOC: size
  *                 stacks    per ALLOC and SAMPLE: stack id; per MARK:
  *                           string id
- *                 slots     per FREE: its block's slot + 1, or 0 when it
- *                           names an address; per ALLOC_HELD: the slot;
+ *                 slots     per FREE with rank 0: its block's slot + 1,
+ *                           or 0 when it names an address; per
+ *                           ALLOC_HELD: the slot;
  *                           per ALLOC: k > 0 when its address is the
  *                           k-th most recently freed of its size class
  *                           (below), else 0
@@ -185,6 +186,8 @@
  *                           the previous such ALLOC's (of any thread;
  *                           the first from 0); per FREE with slot 0: the
  *                           address
+ *                 ranks     per FREE: r > 0 when its block's slot is the
+ *                           r-th most recently allocated (below), else 0
  *               Block slots: reader and writer keep the same table of
  *               slots, one for each block allocated in a COLUMNS record
  *               and not yet freed by slot, in the file's order of
@@ -203,6 +206,11 @@
  *               its address from there and removes it. Allocators hand
  *               out the block of that size freed last (glibc's tcache
  *               does), so most ALLOCs cost a small k and no address.
+ *               Recently allocated: both sides keep the slots of the
+ *               last PERFSHIM_COL_MRU ALLOCs (ALLOC_HELD too) whose
+ *               blocks were not freed since, newest first; a FREE by
+ *               slot of one of them writes its rank (and takes it out),
+ *               since most programs free what they allocated last.
  *               Times: a quantum is 512 units, 0.5 us of a
  *               CLOCK_MONOTONIC trace and 8192 ticks of a TSC (2-8 us
  *               at 1-4 GHz), within the replay's 10 us window for
@@ -314,6 +322,8 @@ enum perfshim_path_type {
 #define PERFSHIM_COL_TIME_SHIFT 9
 /* COLUMNS: the recently freed addresses kept per size class. */
 #define PERFSHIM_COL_RECENT 8
+/* COLUMNS: the recently allocated slots kept for FREE ranks. */
+#define PERFSHIM_COL_MRU 16
 #define PERFSHIM_COL_CLASSES 258
 
 /* COLUMNS: the columns, in their order. */
@@ -324,6 +334,7 @@ enum perfshim_col {
 	PERFSHIM_COL_STACKS,
 	PERFSHIM_COL_SLOTS,
 	PERFSHIM_COL_ADDRS,
+	PERFSHIM_COL_RANKS,
 	PERFSHIM_COL_COUNT
 };
 

@@ -25,6 +25,9 @@ static size_t slot_cap, nslots, nreleased;
 static uint64_t recent[PERFSHIM_COL_CLASSES][PERFSHIM_COL_RECENT];
 static unsigned nrecent[PERFSHIM_COL_CLASSES];
 static uint64_t last_miss;
+/* The slots of the latest ALLOCs not freed since, newest first. */
+static uint32_t mru[PERFSHIM_COL_MRU];
+static unsigned nmru;
 
 /*
  * Each thread's time: exact, its last event's in the ring; seen, what
@@ -145,6 +148,29 @@ static void recent_push(uint64_t addr, uint64_t size)
 	recent[c][0] = addr;
 }
 
+/* r > 0 if slot s is the r-th most recently allocated (taken out). */
+static unsigned mru_take(uint32_t s)
+{
+	for (unsigned i = 0; i < nmru; i++) {
+		if (mru[i] != s)
+			continue;
+		nmru--;
+		for (unsigned j = i; j < nmru; j++)
+			mru[j] = mru[j + 1];
+		return i + 1;
+	}
+	return 0;
+}
+
+static void mru_push(uint32_t s)
+{
+	unsigned n = nmru < PERFSHIM_COL_MRU ? nmru++ : PERFSHIM_COL_MRU - 1;
+
+	for (unsigned i = n; i > 0; i--)
+		mru[i] = mru[i - 1];
+	mru[0] = s;
+}
+
 /* k > 0 if addr is the k-th recent one of size's class (taken out). */
 static unsigned recent_take(uint64_t addr, uint64_t size)
 {
@@ -207,6 +233,8 @@ static int alloc_ev(uint8_t tag, const uint8_t **p, const uint8_t *end)
 			PERFSHIM_COL_ALLOC_HELD | (tag & 0x0f);
 		put(PERFSHIM_COL_SLOTS, s);
 		slot_size[s] = size;
+		mru_take(s);
+		mru_push(s);
 		return 0;
 	}
 	s = nreleased ? released[--nreleased] : (uint32_t)nslots++;
@@ -225,6 +253,7 @@ static int alloc_ev(uint8_t tag, const uint8_t **p, const uint8_t *end)
 	}
 	slot_addr[s] = addr;
 	slot_size[s] = size;
+	mru_push(s);
 	return 0;
 }
 
@@ -239,12 +268,16 @@ static int free_ev(const uint8_t **p, const uint8_t *end)
 	col[PERFSHIM_COL_KINDS][nev] = PERFSHIM_EV_FREE;
 	if (map_cap && map[at].addr) {
 		uint32_t s = map[at].slot;
+		unsigned r = mru_take(s);
 
-		put(PERFSHIM_COL_SLOTS, (uint64_t)s + 1);
+		put(PERFSHIM_COL_RANKS, r);
+		if (!r)
+			put(PERFSHIM_COL_SLOTS, (uint64_t)s + 1);
 		map_drop(at);
 		released[nreleased++] = s;
 		recent_push(addr, slot_size[s]);
 	} else {
+		put(PERFSHIM_COL_RANKS, 0);
 		put(PERFSHIM_COL_SLOTS, 0);
 		put(PERFSHIM_COL_ADDRS, addr);
 	}
@@ -352,6 +385,7 @@ HIDDEN void perfshim_columns_reset(void)
 	slot_addr = slot_size = NULL;
 	released = NULL;
 	memset(nrecent, 0, sizeof(nrecent));
+	nmru = 0;
 	perfshim_unmap(thr, thr_cap * sizeof(*thr));
 	thr = NULL;
 	thr_cap = 0;

@@ -69,6 +69,8 @@ struct trace_reader {
 	uint64_t recent[PERFSHIM_COL_CLASSES][PERFSHIM_COL_RECENT];
 	unsigned nrecent[PERFSHIM_COL_CLASSES];
 	uint64_t last_miss;
+	uint32_t mru[PERFSHIM_COL_MRU];
+	unsigned nmru;
 
 	/* The HISTOGRAM record being decoded (reused from one to the next). */
 	struct trace_hist_fn *hfn;
@@ -596,6 +598,29 @@ static void recent_push(struct trace_reader *r, uint64_t addr, uint64_t size)
 	r->recent[c][0] = addr;
 }
 
+/* As columns.c: the slots of the latest ALLOCs not freed since. */
+static void mru_push(struct trace_reader *r, uint32_t s)
+{
+	unsigned n =
+		r->nmru < PERFSHIM_COL_MRU ? r->nmru++ : PERFSHIM_COL_MRU - 1;
+
+	memmove(&r->mru[1], &r->mru[0], n * sizeof(r->mru[0]));
+	r->mru[0] = s;
+}
+
+/* Slot s out of them, if there. */
+static void mru_drop(struct trace_reader *r, uint32_t s)
+{
+	for (unsigned i = 0; i < r->nmru; i++) {
+		if (r->mru[i] != s)
+			continue;
+		r->nmru--;
+		memmove(&r->mru[i], &r->mru[i + 1],
+			(r->nmru - i) * sizeof(r->mru[0]));
+		return;
+	}
+}
+
 /* The k-th (from 1) recent address of size's class, taken out. */
 static int recent_take(struct trace_reader *r, uint64_t k, uint64_t size,
 		       uint64_t *addr)
@@ -647,6 +672,8 @@ static int col_alloc(struct trace_reader *r, uint8_t k, struct col *c,
 				    (unsigned long long)s);
 		ev->addr = r->slot_addr[s];
 		r->slot_size[s] = ev->size;
+		mru_drop(r, (uint32_t)s);
+		mru_push(r, (uint32_t)s);
 		return 0;
 	}
 	if (s) {
@@ -662,6 +689,7 @@ static int col_alloc(struct trace_reader *r, uint8_t k, struct col *c,
 	r->slot_addr[slot] = ev->addr;
 	r->slot_size[slot] = ev->size;
 	r->slot_held[slot] = 1;
+	mru_push(r, slot);
 	return 0;
 }
 
@@ -669,15 +697,26 @@ static int col_alloc(struct trace_reader *r, uint8_t k, struct col *c,
 static int col_free(struct trace_reader *r, struct col *c,
 		    struct trace_event *ev)
 {
-	uint64_t s;
+	uint64_t s, rank;
 
-	CGET(&c[PERFSHIM_COL_SLOTS], s);
+	CGET(&c[PERFSHIM_COL_RANKS], rank);
 	ev->kind = PERFSHIM_EV_FREE;
-	if (s == 0) {
-		CGET(&c[PERFSHIM_COL_ADDRS], ev->addr);
-		return 0;
+	if (rank) {
+		if (rank > r->nmru)
+			return fail(r, "corrupt trace: free of rank %llu of %u",
+				    (unsigned long long)rank, r->nmru);
+		s = r->mru[rank - 1];
+		mru_drop(r, (uint32_t)s);
+	} else {
+		CGET(&c[PERFSHIM_COL_SLOTS], s);
+		if (s == 0) {
+			CGET(&c[PERFSHIM_COL_ADDRS], ev->addr);
+			return 0;
+		}
+		s--;
+		mru_drop(r, (uint32_t)s);
 	}
-	if (--s >= r->nslots || !r->slot_held[s])
+	if (s >= r->nslots || !r->slot_held[s])
 		return fail(r, "corrupt trace: block slot %llu",
 			    (unsigned long long)s);
 	ev->addr = r->slot_addr[s];

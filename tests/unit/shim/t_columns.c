@@ -232,6 +232,8 @@ int main(void)
 	put_u(&p, 1); /* slots: slot 4 */
 	put_u(&p, 5);
 	put_u(&p, 0); /* addresses */
+	put_u(&p, 1); /* ranks: none */
+	put_u(&p, 0);
 	rec(&bad_frame, PERFSHIM_REC_COLUMNS, &p);
 	ok(read_back(&bad_frame) == -1, "a FREE of an empty slot: corrupt");
 	p.len = 0;
