@@ -199,6 +199,13 @@ HIDDEN void perfshim_stack_reset(void)
 HIDDEN void perfshim_stack_new_epoch(void)
 {
 	atomic_fetch_add(&epoch, 1);
+	/* Every key of the shared cache had the old epoch in it: give its
+	 * pages back, or a dlopen/dlclose loop would fill them all (2 MiB).
+	 * A thread still on the old epoch reads zeros (misses) or loses an
+	 * entry it writes: a cache may. */
+	if (shared)
+		madvise((void *)shared, sizeof(*shared) << SHARED_BITS,
+			MADV_DONTNEED);
 	/* A library loaded later where the unloaded one was is other code. */
 	if (frame_kind)
 		madvise((void *)frame_kind, sizeof(*frame_kind) << FRAME_BITS,
