@@ -102,8 +102,9 @@ int render_summary_json(const struct run *run, const struct gate_result *gate,
 
 	json_writer_init(&w, out);
 	json_object_begin(&w);
-	json_key(&w, "format");
-	json_string(&w, run->major == 1 ? "1" : "?");
+	json_key(&w, "format"); /* the trace format's major, as a string */
+	snprintf(buf, sizeof(buf), "%u", run->major);
+	json_string(&w, buf);
 	json_key(&w, "program");
 	json_string(&w, run->exe);
 	json_key(&w, "command");
