@@ -33,6 +33,7 @@ void run_collect(struct run *run, const char *path,
 	run->minor = h->minor;
 	run->exe = h->exe;
 	run->cmdline = h->cmdline;
+	run->label = h->label;
 	run->pid = h->pid;
 	run->ppid = h->ppid;
 	run->end = end_of(rp, cut_short);

@@ -46,6 +46,7 @@ struct run {
 	const char *path; /* the trace file, as given */
 	unsigned major, minor;
 	const char *exe, *cmdline;
+	const char *label; /* PERFSHIM_LABEL (label.h), or NULL */
 	uint64_t pid, ppid;
 	enum run_end end;
 	int status;    /* exit status (< 0: unknown), or the signal */

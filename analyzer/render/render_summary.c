@@ -1,9 +1,11 @@
 /* render_summary.c - the summary of a run, as text and as JSON. */
 #include <inttypes.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "error.h"
 #include "json.h"
+#include "label.h"
 #include "render.h"
 
 static const char *end_text(const struct run *run, char *buf, size_t len)
@@ -44,6 +46,8 @@ int render_summary_text(const struct run *run, FILE *out)
 		"program:           %s (pid %" PRIu64 ", parent %" PRIu64 ")\n",
 		run->exe, run->pid, run->ppid);
 	fprintf(out, "command:           %s\n", run->cmdline);
+	if (run->label)
+		fprintf(out, "label:             %s\n", run->label);
 	fprintf(out, "duration:          %.3f s\n", run->duration_ns / 1e9);
 	fprintf(out, "ended:             %s\n",
 		end_text(run, buf, sizeof(buf)));
@@ -68,6 +72,31 @@ int render_summary_text(const struct run *run, FILE *out)
 	if (fflush(out) || ferror(out))
 		return error("cannot write the output");
 	return 0;
+}
+
+/* The label's items as an object of strings, when the run has one. */
+static void label_field(struct json_writer *w, const char *label)
+{
+	struct label_item it;
+	size_t pos = 0;
+
+	if (!label)
+		return;
+	json_key(w, "label");
+	json_object_begin(w);
+	while (label_next(label, &pos, &it)) {
+		char *key;
+
+		if (!label_first(label, &it))
+			continue;
+		key = xmalloc(it.key_len + 1);
+		memcpy(key, it.key, it.key_len);
+		key[it.key_len] = 0;
+		json_key(w, key);
+		json_string_len(w, it.value, it.value_len);
+		free(key);
+	}
+	json_object_end(w);
 }
 
 static void u64_field(struct json_writer *w, const char *key, uint64_t v)
@@ -105,6 +134,7 @@ int render_summary_json(const struct run *run, FILE *out)
 	json_string(&w, run->exe);
 	json_key(&w, "command");
 	json_string(&w, run->cmdline);
+	label_field(&w, run->label);
 	u64_field(&w, "pid", run->pid);
 	u64_field(&w, "ppid", run->ppid);
 	u64_field(&w, "duration_ns", run->duration_ns);
