@@ -1,0 +1,185 @@
+/* trends.c - creep over builds and scaling with a label (see trends.h). */
+#include <math.h>
+#include <stdlib.h>
+
+#include "hashtab.h"
+#include "stats.h"
+#include "teststat.h"
+#include "trends.h"
+
+void trends_options_init(struct trends_options *o)
+{
+	o->alpha = 0.05;
+	o->warn = 0.20;
+	o->min_change = 0.10;
+	o->superlinear = 1.1;
+}
+
+const char *trends_verdict_name(enum trends_verdict v)
+{
+	switch (v) {
+	case TRENDS_CREEPING:
+		return "creeping";
+	case TRENDS_RISING:
+		return "rising";
+	case TRENDS_IMPROVING:
+		return "improving";
+	case TRENDS_SUBLINEAR:
+		return "sub-linear";
+	case TRENDS_LINEAR:
+		return "linear";
+	case TRENDS_SUPERLINEAR:
+		return "super-linear";
+	case TRENDS_STABLE:
+		break;
+	}
+	return "stable";
+}
+
+size_t trends_min_builds(double alpha)
+{
+	double p = 2;
+	size_t n = 1;
+
+	/* 2 / n! falls below any alpha > 0 well before n = 30. */
+	while (p >= alpha && n < 30)
+		p /= (double)++n;
+	return n < 2 ? 2 : n;
+}
+
+/* The largest relative step up between neighbours of x[0..n). */
+static double max_step(const double *y, size_t n)
+{
+	double worst = 0;
+
+	for (size_t i = 1; i < n; i++) {
+		double step;
+
+		if (y[i] <= y[i - 1])
+			continue;
+		step = y[i - 1] > 0 ? y[i] / y[i - 1] - 1 : INFINITY;
+		if (step > worst)
+			worst = step;
+	}
+	return worst;
+}
+
+int trends_measure(const double *y, size_t builds, struct trends_judgement *j)
+{
+	double *x = malloc((builds ? builds : 1) * 3 * sizeof(*x));
+	double *v = x + builds, *sorted = v + builds;
+	struct trend t;
+	size_t n = 0;
+	int rc = -1;
+
+	*j = (struct trends_judgement){ .slope = NAN,
+					.median = NAN,
+					.p_raw = 1,
+					.p_value = 1,
+					.exponent = NAN,
+					.r2 = NAN };
+	if (!x)
+		return -1;
+	for (size_t i = 0; i < builds; i++)
+		if (!isnan(y[i])) {
+			x[n] = (double)i;
+			v[n] = sorted[n] = y[i];
+			n++;
+		}
+	j->n = n;
+	j->median = stats_median(sorted, n);
+	j->max_step = max_step(v, n);
+	if (n < 2) {
+		rc = 0;
+		goto cleanup;
+	}
+	if (stats_trend(x, v, n, 0.95, &t))
+		goto cleanup;
+	j->slope = t.slope;
+	j->p_raw = j->p_value = t.p_value;
+	if (j->slope == 0)
+		j->change = 0;
+	else if (j->median > 0)
+		j->change = j->slope * (x[n - 1] - x[0]) / j->median;
+	else
+		j->change = j->slope > 0 ? INFINITY : -INFINITY;
+	rc = 0;
+cleanup:
+	free(x);
+	return rc;
+}
+
+static enum trends_verdict verdict(const struct trends_judgement *j,
+				   const struct trends_options *o)
+{
+	if (j->n < TRENDS_MIN_POINTS || !(j->p_value < o->alpha))
+		return TRENDS_STABLE;
+	if (j->slope > 0 && j->change >= o->min_change)
+		return j->max_step < o->warn ? TRENDS_CREEPING : TRENDS_RISING;
+	if (j->slope < 0 && j->change <= -o->min_change)
+		return TRENDS_IMPROVING;
+	return TRENDS_STABLE;
+}
+
+static int by_p(const void *a, const void *b, void *ctx)
+{
+	const struct trends_judgement *j = ctx;
+	double pa = j[*(const size_t *)a].p_raw,
+	       pb = j[*(const size_t *)b].p_raw;
+
+	return pa < pb ? -1 : pa > pb;
+}
+
+void trends_adjust(struct trends_judgement *j, size_t n,
+		   const struct trends_options *o)
+{
+	size_t *order = malloc((n ? n : 1) * sizeof(*order)), m = 0;
+	double running = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		j[i].p_value = 1;
+		if (j[i].n >= TRENDS_MIN_POINTS && order)
+			order[m++] = i;
+	}
+	if (order)
+		sort_r(order, m, sizeof(*order), by_p, j);
+	/* Holm: the k-th smallest p times (m - k), never below the one
+	 * before it, at most 1. */
+	for (size_t k = 0; k < m; k++) {
+		double p = j[order[k]].p_raw * (double)(m - k);
+
+		running = fmax(running, fmin(1, p));
+		j[order[k]].p_value = running;
+	}
+	for (size_t i = 0; i < n; i++)
+		j[i].verdict = verdict(&j[i], o);
+	free(order);
+}
+
+void trends_scaling(const double *x, const double *y, size_t builds,
+		    const struct trends_options *o, struct trends_judgement *j)
+{
+	struct loglog_fit f;
+	size_t n = 0;
+
+	for (size_t i = 0; i < builds; i++)
+		n += !isnan(x[i]) && !isnan(y[i]) && x[i] > 0 && y[i] > 0;
+	j->n = n;
+	j->verdict = TRENDS_STABLE;
+	j->exponent = j->r2 = NAN;
+	if (n < TRENDS_MIN_POINTS)
+		return;
+	/* teststat_loglog skips the points with x or y <= 0; NaN fails
+	 * both tests, so it skips the absent ones too. */
+	teststat_loglog(x, y, builds, &f);
+	j->exponent = f.exponent;
+	j->r2 = f.r2;
+	if (isnan(f.exponent))
+		return;
+	if (f.exponent > o->superlinear)
+		j->verdict = TRENDS_SUPERLINEAR;
+	else if (f.exponent < 2 - o->superlinear)
+		j->verdict = TRENDS_SUBLINEAR;
+	else
+		j->verdict = TRENDS_LINEAR;
+}
