@@ -4,6 +4,7 @@
  * disagree.
  */
 #define _GNU_SOURCE
+#include <assert.h>
 #include <errno.h>
 #include <getopt.h>
 #include <math.h>
@@ -25,6 +26,13 @@ struct cli_option {
 	const char *help; /* lines of --help; NULL: listed with the others */
 };
 
+/* A command: perfanalyze's reports on one trace, or a subcommand. */
+struct cli_command {
+	const char *synopsis;
+	const struct cli_option *opt;
+	size_t n;
+};
+
 static const char synopsis[] =
 	"usage: perfanalyze TRACE [--leaks] [--json] [--fail-on-leak]\n"
 	"                   [--min-bytes N] [--suppressions FILE]...\n"
@@ -36,6 +44,8 @@ static const char synopsis[] =
 	"                   [--marker LABEL] [--warmup W] [--windows N]\n"
 	"                   [--growth-floor B] [--growth-relative F] [--alpha A]\n"
 	"       perfanalyze TRACE --export pprof|speedscope|chrome -o FILE\n"
+	"       perfanalyze trend DIR [--json] [--fail-on-trend] [--x KEY]\n"
+	"                   (see perfanalyze trend --help)\n"
 	"\n"
 	"  (no report option)   summary: duration, threads, calls, peak heap,\n"
 	"                       memory still allocated at exit, how it ended\n";
@@ -356,13 +366,12 @@ static int set_output(struct cli *c, const char *arg)
 
 /* --- answers ----------------------------------------------------------------- */
 
-static void usage(FILE *out);
+static void usage(FILE *out, const struct cli_command *cmd);
 
 static int help(struct cli *c, const char *arg)
 {
-	(void)c;
 	(void)arg;
-	usage(stdout);
+	usage(stdout, c->cmd);
 	return 1;
 }
 
@@ -458,6 +467,97 @@ static const struct cli_option options[] = {
 
 #define NOPTIONS (sizeof(options) / sizeof(options[0]))
 
+static const struct cli_command report_command = { synopsis, options,
+						   NOPTIONS };
+
+/* --- perfanalyze trend --------------------------------------------------------- */
+
+static const char trend_synopsis[] =
+	"usage: perfanalyze trend DIR [--json] [--fail-on-trend] [--x KEY]\n"
+	"                   [--alpha A] [--warn PCT] [--min-change PCT]\n"
+	"\n"
+	"  The entries of DIR in file-name order, each one build: a summary\n"
+	"  (NAME.json, from perfanalyze TRACE --json), a trace (NAME.zst) or\n"
+	"  a directory of traces (its runs; their median). Per metric: the\n"
+	"  Theil-Sen slope per build and the Mann-Kendall test; creeping when\n"
+	"  significant but no step up reaches --warn.\n";
+
+static int set_fail_on_trend(struct cli *c, const char *arg)
+{
+	(void)arg;
+	c->trend.fail = 1;
+	return 0;
+}
+
+static int set_x(struct cli *c, const char *arg)
+{
+	if (!*arg || strchr(arg, ',') || strchr(arg, '='))
+		return bad_value("--x takes a label KEY, not", arg);
+	c->trend.x_key = arg;
+	return 0;
+}
+
+static int set_trend_alpha(struct cli *c, const char *arg)
+{
+	const char *rest;
+	double v;
+
+	if (number(arg, &v, &rest) || *rest || v <= 0 || v >= 0.5)
+		return bad("--alpha", "a level above 0 and below 0.5", arg);
+	c->trend.opt.alpha = v;
+	return 0;
+}
+
+/* A percentage above 0 (a trailing % allowed), as a fraction into *f. */
+static int percent(const char *opt, const char *arg, double *f)
+{
+	const char *rest;
+	double v;
+
+	if (number(arg, &v, &rest) || (*rest && strcmp(rest, "%")) || v <= 0 ||
+	    v > 10000)
+		return bad(opt, "a percentage above 0", arg);
+	*f = v / 100;
+	return 0;
+}
+
+static int set_warn(struct cli *c, const char *arg)
+{
+	return percent("--warn", arg, &c->trend.opt.warn);
+}
+
+static int set_min_change(struct cli *c, const char *arg)
+{
+	return percent("--min-change", arg, &c->trend.opt.min_change);
+}
+
+static const struct cli_option trend_options[] = {
+	{ "json", 'j', NULL, set_json, "the report as JSON" },
+	{ "fail-on-trend", 0, NULL, set_fail_on_trend,
+	  "exit 1 when a metric is creeping or rising\n"
+	  "(with --x: super-linear)" },
+	{ "x", 0, "KEY", set_x,
+	  "scaling instead: fit each metric against the\n"
+	  "number PERFSHIM_LABEL gave KEY, on log-log axes;\n"
+	  "an exponent above 1.1 is super-linear" },
+	{ "alpha", 0, "A", set_trend_alpha,
+	  "significance level over all the metrics (Holm;\n"
+	  "default 0.05)" },
+	{ "warn", 0, "PCT", set_warn,
+	  "a step up between two builds this large is no\n"
+	  "creep but a rise (default 20)" },
+	{ "min-change", 0, "PCT", set_min_change,
+	  "smallest fitted change over the series that is\n"
+	  "flagged (default 10)" },
+	{ "version", 0, NULL, version, NULL },
+	{ "help", 'h', NULL, help, NULL },
+};
+
+static const struct cli_command trend_command = {
+	trend_synopsis, trend_options,
+	sizeof(trend_options) / sizeof(trend_options[0])
+};
+
 /* One option's lines: its name in a column of 21, then its help. */
 static void usage_option(FILE *out, const struct cli_option *o)
 {
@@ -477,12 +577,12 @@ static void usage_option(FILE *out, const struct cli_option *o)
 	}
 }
 
-static void usage(FILE *out)
+static void usage(FILE *out, const struct cli_command *cmd)
 {
-	fputs(synopsis, out);
-	for (size_t i = 0; i < NOPTIONS; i++)
-		if (options[i].help)
-			usage_option(out, &options[i]);
+	fputs(cmd->synopsis, out);
+	for (size_t i = 0; i < cmd->n; i++)
+		if (cmd->opt[i].help)
+			usage_option(out, &cmd->opt[i]);
 	fputs(footer, out);
 }
 
@@ -495,6 +595,8 @@ void cli_init(struct cli *c)
 	growth_options_init(&c->growth);
 	c->hot.thread = -1;
 	c->export_format = -1;
+	trends_options_init(&c->trend.opt);
+	c->cmd = &report_command;
 }
 
 void cli_release(struct cli *c)
@@ -502,38 +604,40 @@ void cli_release(struct cli *c)
 	suppressions_release(&c->supp);
 }
 
-/* Run each option's setter, in the order given. */
+/* Run each option's setter of c->cmd, in the order given. */
 static int parse_options(struct cli *c, int argc, char **argv)
 {
+	const struct cli_option *opt = c->cmd->opt;
+	size_t nopt = c->cmd->n, ns = 1;
 	struct option longs[NOPTIONS + 1];
 	char shorts[3 * NOPTIONS + 2] = ":";
-	size_t ns = 1;
 	int k, rc;
 
-	for (size_t i = 0; i < NOPTIONS; i++) {
-		longs[i] = (struct option){ options[i].name,
-					    options[i].arg ? required_argument
-							   : no_argument,
+	assert(nopt <= NOPTIONS);
+	for (size_t i = 0; i < nopt; i++) {
+		longs[i] = (struct option){ opt[i].name,
+					    opt[i].arg ? required_argument
+						       : no_argument,
 					    NULL, (int)(256 + i) };
-		if (options[i].short_name) {
-			shorts[ns++] = (char)options[i].short_name;
-			if (options[i].arg)
+		if (opt[i].short_name) {
+			shorts[ns++] = (char)opt[i].short_name;
+			if (opt[i].arg)
 				shorts[ns++] = ':';
 		}
 	}
-	longs[NOPTIONS] = (struct option){ NULL, 0, NULL, 0 };
+	longs[nopt] = (struct option){ NULL, 0, NULL, 0 };
 	shorts[ns] = '\0';
 	opterr = 0;
 	while ((k = getopt_long(argc, argv, shorts, longs, NULL)) != -1) {
 		if (k == ':')
 			return bad_value("this option needs a value:",
 					 argv[optind - 1]);
-		for (size_t i = 0; k < 256 && i < NOPTIONS; i++)
-			if (options[i].short_name == k)
+		for (size_t i = 0; k < 256 && i < nopt; i++)
+			if (opt[i].short_name == k)
 				k = (int)(256 + i);
-		if (k < 256 || k >= (int)(256 + NOPTIONS))
+		if (k < 256 || k >= (int)(256 + nopt))
 			return bad_value("unknown option", argv[optind - 1]);
-		if ((rc = options[k - 256].set(c, optarg)))
+		if ((rc = opt[k - 256].set(c, optarg)))
 			return rc;
 	}
 	return 0;
@@ -606,16 +710,39 @@ static void choose_report(struct cli *c)
 		c->report = REPORT_SUMMARY;
 }
 
+/* perfanalyze trend DIR [OPTIONS]: argv[0] is "trend". */
+static int parse_trend(struct cli *c, int argc, char **argv)
+{
+	int rc;
+
+	c->cmd = &trend_command;
+	if ((rc = parse_options(c, argc, argv)))
+		return rc;
+	if (optind >= argc) {
+		error("trend: no directory of builds given");
+		usage(stderr, c->cmd);
+		return -1;
+	}
+	if (argc - optind > 1)
+		return bad_value("trend reads one directory; extra argument",
+				 argv[optind + 1]);
+	c->trace = argv[optind];
+	c->report = REPORT_TREND;
+	return 0;
+}
+
 int cli_parse(struct cli *c, int argc, char **argv)
 {
 	const char *why, *arg;
-	int rc = parse_options(c, argc, argv);
+	int rc;
 
-	if (rc)
+	if (argc > 1 && !strcmp(argv[1], "trend"))
+		return parse_trend(c, argc - 1, argv + 1);
+	if ((rc = parse_options(c, argc, argv)))
 		return rc;
 	if (optind >= argc) {
 		error("no trace file given");
-		usage(stderr);
+		usage(stderr, c->cmd);
 		return -1;
 	}
 	if (argc - optind > 1)

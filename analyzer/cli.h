@@ -9,6 +9,7 @@
 #include "hotspots.h"
 #include "leaks.h"
 #include "suppress.h"
+#include "trends.h"
 
 /* The report a command line asks for. */
 enum cli_report {
@@ -17,7 +18,17 @@ enum cli_report {
 	REPORT_HOTSPOTS, /* --hotspots, --by, --flamegraph: cli.hot says */
 	REPORT_GROWTH,	 /* --growth, --timeline */
 	REPORT_EXPORT,	 /* --export FORMAT -o FILE */
+	REPORT_TREND,	 /* perfanalyze trend DIR: trace is the DIR */
 };
+
+/* perfanalyze trend's options. */
+struct trend_cli {
+	const char *x_key; /* --x KEY, or NULL */
+	int fail;	   /* --fail-on-trend */
+	struct trends_options opt;
+};
+
+struct cli_command;
 
 struct cli {
 	const char *trace;
@@ -31,6 +42,8 @@ struct cli {
 	struct suppressions supp;
 	struct hot_options hot;
 	struct growth_options growth;
+	struct trend_cli trend;
+	const struct cli_command *cmd; /* whose options are parsed */
 
 	/* What the options said, for the checks that come after them all. */
 	int leaks, leak_opts, hotspots, flame, by, metric, top;

@@ -1,6 +1,8 @@
 /* main.c - perfanalyze: read a perfshim trace and report on it. */
+#include <assert.h>
 #include <stdlib.h>
 
+#include "builds.h"
 #include "classify.h"
 #include "cli.h"
 #include "error.h"
@@ -14,6 +16,7 @@
 #include "replay.h"
 #include "symbols.h"
 #include "tee.h"
+#include "trends.h"
 
 #define EXIT_GATE 1
 
@@ -138,6 +141,56 @@ static int report(struct pass *p, struct cli *c)
 	return rc;
 }
 
+/* The trend gate's one line: how many metrics, and the first of them. */
+static void trend_failed(const struct trends_result *r)
+{
+	const struct series_metric *m = NULL;
+	size_t n = 0;
+
+	for (size_t i = 0; i < r->s->n; i++) {
+		enum trends_verdict v = r->j[i].verdict;
+
+		if (v == TRENDS_CREEPING || v == TRENDS_RISING ||
+		    v == TRENDS_SUPERLINEAR) {
+			m = m ? m : &r->s->m[i];
+			n++;
+		}
+	}
+	assert(m);
+	if (!*m->where)
+		error("trend gate failed: %zu metric%s %s, first %s", n,
+		      n == 1 ? "" : "s",
+		      r->x_key ? "super-linear" : "creeping or rising",
+		      m->name);
+	else
+		error("trend gate failed: %zu metric%s %s, first %s:%s %s", n,
+		      n == 1 ? "" : "s",
+		      r->x_key ? "super-linear" : "creeping or rising",
+		      m->scope, m->where, m->name);
+}
+
+/* perfanalyze trend DIR: 0 done, 1 its gate failed, -1 an error. */
+static int trend(const struct cli *c)
+{
+	struct series_set s;
+	struct trends_result r;
+	int rc = builds_load(&s, c->trace);
+
+	if (!rc)
+		rc = trends_collect(&s, &c->trend.opt, c->trend.x_key, &r);
+	if (!rc) {
+		rc = c->json ? render_trends_json(&r, stdout)
+			     : render_trends_text(&r, stdout);
+		if (!rc && c->trend.fail && r.failed) {
+			trend_failed(&r);
+			rc = 1;
+		}
+		trends_result_release(&r);
+	}
+	series_release(&s);
+	return rc;
+}
+
 int main(int argc, char **argv)
 {
 	struct cli c;
@@ -148,6 +201,8 @@ int main(int argc, char **argv)
 	rc = cli_parse(&c, argc, argv);
 	if (rc > 0) /* --help, --version */
 		rc = 0;
+	else if (!rc && c.report == REPORT_TREND)
+		rc = trend(&c);
 	else if (!rc && !(rc = read_trace(&p, &c)))
 		rc = report(&p, &c);
 	export_collect_free(p.ex);

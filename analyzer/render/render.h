@@ -12,6 +12,7 @@
 #include "hotspots.h"
 #include "leaks.h"
 #include "model.h"
+#include "trends.h"
 
 /* The summary (perfanalyze TRACE): how the run went, its totals. */
 int render_summary_text(const struct run *run, FILE *out);
@@ -32,6 +33,10 @@ int render_timeline_json(const struct growth_result *g, FILE *out);
 /* The hot-spot reports: CPU and timings, sites; flame graphs (text only). */
 int render_hotspots_text(const struct hot_result *r, FILE *out);
 int render_hotspots_json(const struct hot_result *r, FILE *out);
+
+/* The trend over builds, or the scaling with a label: verdict, table. */
+int render_trends_text(const struct trends_result *r, FILE *out);
+int render_trends_json(const struct trends_result *r, FILE *out);
 
 /*
  * render_model - the report m was collected for: the leaks, the hot

@@ -1,8 +1,11 @@
 /* trends.c - creep over builds and scaling with a label (see trends.h). */
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
+#include "error.h"
 #include "hashtab.h"
+#include "label.h"
 #include "stats.h"
 #include "teststat.h"
 #include "trends.h"
@@ -182,4 +185,107 @@ void trends_scaling(const double *x, const double *y, size_t builds,
 		j->verdict = TRENDS_SUBLINEAR;
 	else
 		j->verdict = TRENDS_LINEAR;
+}
+
+/* Worse first: the verdict a series is summed up by. */
+static int rank(enum trends_verdict v)
+{
+	switch (v) {
+	case TRENDS_RISING:
+		return 6;
+	case TRENDS_CREEPING:
+		return 5;
+	case TRENDS_SUPERLINEAR:
+		return 4;
+	case TRENDS_IMPROVING:
+		return 3;
+	case TRENDS_LINEAR:
+		return 2;
+	case TRENDS_SUBLINEAR:
+		return 1;
+	case TRENDS_STABLE:
+		break;
+	}
+	return 0;
+}
+
+/* Each build's value of x_key into r->x. */
+static int label_values(const struct series_set *s, const char *key,
+			struct trends_result *r)
+{
+	r->x = xcalloc(s->builds ? s->builds : 1, sizeof(*r->x));
+	for (size_t b = 0; b < s->builds; b++) {
+		int rc = label_number(s->label[b], key, &r->x[b]);
+
+		if (rc == -1)
+			return error(
+				"%s: no label %s (run it with PERFSHIM_LABEL=%s=N)",
+				s->build[b], key, key);
+		if (rc || !(r->x[b] > 0))
+			return error("%s: label %s is not a number above 0",
+				     s->build[b], key);
+	}
+	for (size_t b = 1; b < s->builds; b++)
+		if (r->x[b] != r->x[0])
+			return 0;
+	return error("every build has the same %s: nothing to fit against",
+		     key);
+}
+
+static int judge_all(const struct series_set *s, const struct trends_options *o,
+		     struct trends_result *r)
+{
+	for (size_t i = 0; i < s->n; i++) {
+		if (trends_measure(s->m[i].v, s->builds, &r->j[i]))
+			return error("out of memory");
+		if (r->x_key)
+			trends_scaling(r->x, s->m[i].v, s->builds, o, &r->j[i]);
+	}
+	if (!r->x_key)
+		trends_adjust(r->j, s->n, o);
+	return 0;
+}
+
+int trends_collect(const struct series_set *s, const struct trends_options *o,
+		   const char *x_key, struct trends_result *r)
+{
+	size_t need = x_key ? TRENDS_MIN_POINTS : trends_min_builds(o->alpha);
+
+	memset(r, 0, sizeof(*r));
+	r->s = s;
+	r->x_key = x_key;
+	r->alpha = o->alpha;
+	if (s->builds < need) {
+		if (x_key)
+			return error("%zu builds: a fit needs at least %zu",
+				     s->builds, need);
+		return error(
+			"%zu builds: a trend needs at least %zu at alpha %g (the smallest p-value of n builds is 2/n!)",
+			s->builds, need, o->alpha);
+	}
+	r->j = xcalloc(s->n ? s->n : 1, sizeof(*r->j));
+	if ((x_key && label_values(s, x_key, r)) || judge_all(s, o, r)) {
+		trends_result_release(r);
+		return -1;
+	}
+	r->worst = x_key ? TRENDS_LINEAR : TRENDS_STABLE;
+	for (size_t i = 0; i < s->n; i++) {
+		enum trends_verdict v = r->j[i].verdict;
+
+		if (r->j[i].n < TRENDS_MIN_POINTS)
+			continue;
+		r->judged++;
+		if (rank(v) > rank(r->worst))
+			r->worst = v;
+		r->failed |= v == TRENDS_CREEPING || v == TRENDS_RISING ||
+			     v == TRENDS_SUPERLINEAR;
+	}
+	return 0;
+}
+
+void trends_result_release(struct trends_result *r)
+{
+	free(r->x);
+	free(r->j);
+	memset(r, 0, sizeof(*r));
 }

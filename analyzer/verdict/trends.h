@@ -34,6 +34,8 @@
 
 #include <stddef.h>
 
+#include "series.h"
+
 enum trends_verdict {
 	TRENDS_STABLE,
 	TRENDS_CREEPING,
@@ -100,6 +102,34 @@ void trends_scaling(const double *x, const double *y, size_t builds,
  * alpha at all (the smallest two-sided p of n points is 2 / n!).
  */
 size_t trends_min_builds(double alpha);
+
+/* The trend report: every metric of a series judged. */
+struct trends_result {
+	const struct series_set *s; /* the builds (not owned) */
+	const char *x_key;	    /* --x KEY; NULL: over the builds */
+	double *x;		    /* [builds]: KEY's values, with x_key */
+	struct trends_judgement *j; /* [s->n], as the series' metrics */
+	size_t judged;		    /* of them with n >= TRENDS_MIN_POINTS */
+	double alpha;		    /* the level they were judged at */
+	/* The worst verdict: rising, creeping, improving, stable; or
+	 * super-linear, linear, sub-linear. */
+	enum trends_verdict worst;
+	int failed; /* some metric creeps, rises or is super-linear */
+};
+
+/*
+ * trends_collect - judge every metric of s into r: over the builds, or,
+ * with x_key, against the number each build's label gives x_key. Errors
+ * (one error() line, -1; r then holds nothing): fewer builds than
+ * trends_min_builds(o->alpha) over builds, or than TRENDS_MIN_POINTS
+ * with x_key; with x_key, a build whose label has no such key, or not a
+ * number > 0.
+ */
+int trends_collect(const struct series_set *s, const struct trends_options *o,
+		   const char *x_key, struct trends_result *r);
+
+/* trends_result_release - free what trends_collect allocated. */
+void trends_result_release(struct trends_result *r);
 
 /* trends_verdict_name - "creeping", "stable", ..., "super-linear". */
 const char *trends_verdict_name(enum trends_verdict v);
