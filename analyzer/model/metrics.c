@@ -228,6 +228,68 @@ const char *metric_scope_name(enum metric_scope sc)
 	return names[sc];
 }
 
+int metric_scope_parse(const char *name, enum metric_scope *sc)
+{
+	for (int i = METRIC_PROGRAM; i <= METRIC_ZONE; i++)
+		if (!strcmp(name, metric_scope_name((enum metric_scope)i))) {
+			*sc = (enum metric_scope)i;
+			return 0;
+		}
+	return -1;
+}
+
+/* The table of the header: which scopes have a name, and its unit. */
+static const struct {
+	const char *name;
+	unsigned scopes; /* 1 << METRIC_* */
+	enum metric_unit unit;
+} known[] = {
+#define P (1u << METRIC_PROGRAM)
+#define S (1u << METRIC_SITE)
+#define F (1u << METRIC_FUNCTION)
+#define Z (1u << METRIC_ZONE)
+	{ "allocs", P, METRIC_COUNT },	      { "bytes", P | S, METRIC_BYTES },
+	{ "peak_heap", P, METRIC_BYTES },     { "leaked", P | S, METRIC_BYTES },
+	{ "leaked_blocks", P, METRIC_COUNT }, { "cpu_time", P | F, METRIC_NS },
+	{ "rss_peak", P, METRIC_BYTES },      { "duration", P, METRIC_NS },
+	{ "calls", S | F | Z, METRIC_COUNT }, { "cpu_share", F, METRIC_RATIO },
+	{ "total", F | Z, METRIC_NS },	      { "self", F | Z, METRIC_NS },
+	{ "p50", F | Z, METRIC_NS },	      { "p90", F | Z, METRIC_NS },
+	{ "p95", F | Z, METRIC_NS },	      { "p99", F | Z, METRIC_NS },
+	{ "max", F | Z, METRIC_NS },
+#undef P
+#undef S
+#undef F
+#undef Z
+};
+
+const char *metric_known(enum metric_scope sc, const char *name,
+			 enum metric_unit *unit)
+{
+	for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++)
+		if ((known[i].scopes & 1u << sc) &&
+		    !strcmp(name, known[i].name)) {
+			*unit = known[i].unit;
+			return known[i].name;
+		}
+	return NULL;
+}
+
+int metric_in_summary(const struct metric *m)
+{
+	switch (m->scope) {
+	case METRIC_PROGRAM:
+	case METRIC_ZONE:
+		return 1;
+	case METRIC_FUNCTION:
+		return strcmp(m->name, "cpu_time") &&
+		       strcmp(m->name, "cpu_share");
+	case METRIC_SITE:
+		break;
+	}
+	return 0;
+}
+
 const char *metric_unit_name(enum metric_unit u)
 {
 	static const char *const names[] = { "count", "bytes", "ns", "ratio" };
@@ -560,6 +622,8 @@ static int load_run(struct metric_set *s, size_t r)
 		goto out;
 	run_collect(&run, s->path[r], trace_reader_header(p.r), &p.rp,
 		    trace_reader_cut_short(p.r));
+	if (run.label)
+		s->label[r] = xstrdup(run.label);
 	if (!r) {
 		s->exe = xstrdup(run.exe);
 	} else if (strcmp(s->exe, run.exe) && !s->mixed) {
