@@ -144,7 +144,7 @@ static int report(struct pass *p, struct cli *c)
 /* The trend gate's one line: how many metrics, and the first of them. */
 static void trend_failed(const struct trends_result *r)
 {
-	const struct series_metric *m = NULL;
+	const struct metric *m = NULL;
 	size_t n = 0;
 
 	for (size_t i = 0; i < r->s->n; i++) {
@@ -166,13 +166,13 @@ static void trend_failed(const struct trends_result *r)
 		error("trend gate failed: %zu metric%s %s, first %s:%s %s", n,
 		      n == 1 ? "" : "s",
 		      r->x_key ? "super-linear" : "creeping or rising",
-		      m->scope, m->where, m->name);
+		      metric_scope_name(m->scope), m->where, m->name);
 }
 
 /* perfanalyze trend DIR: 0 done, 1 its gate failed, -1 an error. */
 static int trend(const struct cli *c)
 {
-	struct series_set s;
+	struct metric_set s;
 	struct trends_result r;
 	int rc = builds_load(&s, c->trace);
 
@@ -187,7 +187,7 @@ static int trend(const struct cli *c)
 		}
 		trends_result_release(&r);
 	}
-	series_release(&s);
+	metrics_release(&s);
 	return rc;
 }
 

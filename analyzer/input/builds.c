@@ -67,8 +67,29 @@ static long list(const char *dir, char ***paths)
 	return (long)n;
 }
 
+/* Build b of s from its runs (a trace, or a directory of them). */
+static int load_runs(struct metric_set *s, size_t b, char *path)
+{
+	struct metric_set runs;
+
+	if (metrics_load(&runs, &path, 1))
+		return -1;
+	for (size_t i = 0; i < runs.n; i++) {
+		const struct metric *m = &runs.m[i];
+
+		if (metric_in_summary(m) && metric_present(m))
+			metrics_put(s, m->scope, m->where, m->name, m->unit)
+				->v[b] = metric_median(m);
+	}
+	/* The first run's label is the build's (they are one build's). */
+	if (runs.label[0])
+		s->label[b] = xstrdup(runs.label[0]);
+	metrics_release(&runs);
+	return 0;
+}
+
 /* One build, b, of s from path. */
-static int load(struct series_set *s, size_t b, const char *path)
+static int load(struct metric_set *s, size_t b, char *path)
 {
 	const char *name = strrchr(path, '/') + 1;
 
@@ -77,27 +98,29 @@ static int load(struct series_set *s, size_t b, const char *path)
 		return summary_read(s, b, path);
 	case BUILD_TRACE:
 	case BUILD_RUNS:
-		return error("%s: traces are not read by trend yet", path);
+		return load_runs(s, b, path);
 	default:
 		return error("%s: not a build", path);
 	}
 }
 
-int builds_load(struct series_set *s, const char *dir)
+int builds_load(struct metric_set *s, const char *dir)
 {
 	char **paths;
 	long n = list(dir, &paths);
 	int rc = 0;
 
-	series_init(s, n > 0 ? (size_t)n : 0);
+	metrics_init(s, n > 0 ? (size_t)n : 0);
 	if (n < 0)
 		return -1;
+	s->path = xcalloc((size_t)n + 1, sizeof(*s->path));
+	s->label = xcalloc((size_t)n + 1, sizeof(*s->label));
 	if (n == 0)
 		rc = error(
 			"%s: no builds (summary *.json, trace *.zst or a directory of traces)",
 			dir);
 	for (long b = 0; b < n && !rc; b++) {
-		s->build[b] = xstrdup(strrchr(paths[b], '/') + 1);
+		s->path[b] = xstrdup(strrchr(paths[b], '/') + 1);
 		rc = load(s, (size_t)b, paths[b]);
 	}
 	for (long b = 0; b < n; b++)

@@ -13,14 +13,17 @@
 #ifndef PERFSHIM_BUILDS_H
 #define PERFSHIM_BUILDS_H
 
-#include "series.h"
+#include "metrics.h"
 
 /*
- * builds_load - every build of dir into s (series_init'ed here; release
- * it with series_release, also after an error). Returns 0, or -1 after
+ * builds_load - every build of dir into s, a metric set whose runs are
+ * the builds (path: each build's entry name; label: its label), with
+ * the metrics a summary records (metric_in_summary), a directory's its
+ * runs' medians. s is set up here; release it with metrics_release, also
+ * after an error. Returns 0, or -1 after
  * one error() line: dir unreadable, no builds in it, a build that does
  * not read.
  */
-int builds_load(struct series_set *s, const char *dir);
+int builds_load(struct metric_set *s, const char *dir);
 
 #endif

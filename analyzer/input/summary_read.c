@@ -17,10 +17,24 @@
  * then to record it, so that a bad file leaves the series alone.
  */
 struct walk {
-	struct series_set *set; /* NULL: check only */
+	struct metric_set *set; /* NULL: check only */
 	size_t b;
 	const char *name; /* the file, for messages */
 };
+
+/* One value, if its name is one metrics.h knows for its scope. */
+static void record(const struct walk *w, const char *scope, const char *where,
+		   const char *name, double v)
+{
+	enum metric_scope sc;
+	enum metric_unit unit;
+	const char *known;
+
+	if (metric_scope_parse(scope, &sc) ||
+	    !(known = metric_known(sc, name, &unit)))
+		return;
+	metrics_put(w->set, sc, where, known, unit)->v[w->b] = v;
+}
 
 /* One object of NAME: value; where is "" for the program. */
 static int values(const struct walk *w, const char *scope, const char *where,
@@ -44,8 +58,7 @@ static int values(const struct walk *w, const char *scope, const char *where,
 				"%s: metrics.%s%s%s.%s: not a number >= 0 or null",
 				w->name, scope, *where ? "." : "", where, name);
 		if (w->set)
-			series_set_value(w->set, w->b, series_scope(scope),
-					 where, name, x);
+			record(w, scope, where, name, x);
 	}
 	return 0;
 }
@@ -61,8 +74,10 @@ static int metrics(const struct walk *w, json_t *m)
 			w->name);
 	json_object_foreach(m, scope, per)
 	{
-		if (!series_scope(scope))
-			continue; /* a later version's scope */
+		enum metric_scope sc;
+
+		if (metric_scope_parse(scope, &sc) || sc == METRIC_SITE)
+			continue; /* not one a summary records */
 		if (!strcmp(scope, "program")) {
 			if (values(w, scope, "", per))
 				return -1;
@@ -137,7 +152,7 @@ static int walk(const struct walk *w, json_t *root)
 	return 0;
 }
 
-int summary_parse(struct series_set *s, size_t b, const char *buf, size_t len,
+int summary_parse(struct metric_set *s, size_t b, const char *buf, size_t len,
 		  const char *name)
 {
 	struct walk w = { NULL, b, name };
@@ -161,7 +176,7 @@ int summary_parse(struct series_set *s, size_t b, const char *buf, size_t len,
 	return rc;
 }
 
-int summary_read(struct series_set *s, size_t b, const char *path)
+int summary_read(struct metric_set *s, size_t b, const char *path)
 {
 	FILE *f = fopen(path, "rb");
 	char *buf = NULL;

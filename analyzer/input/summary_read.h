@@ -11,25 +11,26 @@
  *                "zone": {"WHERE": {"NAME": N|null, ...}, ...},
  *                "function": {"WHERE": {...}, ...}, ...}, ...}
  *
- * Other members, and other scopes inside "metrics", are skipped (later
- * versions may add them); null is an absent value.
+ * Other members, other scopes inside "metrics" and names that metrics.h
+ * does not know for a scope are skipped (later versions may add them);
+ * null is an absent value.
  */
 #ifndef PERFSHIM_SUMMARY_READ_H
 #define PERFSHIM_SUMMARY_READ_H
 
 #include <stddef.h>
 
-#include "series.h"
+#include "metrics.h"
 
 /*
- * summary_parse - build b of s from the summary JSON in buf[0..len), named
- * name in messages. Returns 0, or -1 after one error() line (then s is
+ * summary_parse - build b of s (b < s->runs; s->label allocated) from the
+ * summary JSON in buf[0..len), named name in messages. Returns 0, or -1 after one error() line (then s is
  * as it was).
  */
-int summary_parse(struct series_set *s, size_t b, const char *buf, size_t len,
+int summary_parse(struct metric_set *s, size_t b, const char *buf, size_t len,
 		  const char *name);
 
 /* summary_read - summary_parse of the file at path. */
-int summary_read(struct series_set *s, size_t b, const char *path);
+int summary_read(struct metric_set *s, size_t b, const char *path);
 
 #endif

@@ -51,7 +51,7 @@ static size_t *rows(const struct trends_result *r, size_t *n)
 }
 
 /* The first and last values present of a metric. */
-static void ends(const struct series_metric *m, size_t builds, double *first,
+static void ends(const struct metric *m, size_t builds, double *first,
 		 double *last)
 {
 	*first = *last = NAN;
@@ -72,24 +72,34 @@ static void upper(char *buf, size_t len, const char *s)
 	buf[i] = 0;
 }
 
+/* "-" for the program, else SCOPE:WHERE (as a budget rule names it). */
+static const char *where(const struct metric *m, char *buf, size_t len)
+{
+	if (!*m->where)
+		return "-";
+	snprintf(buf, len, "%s:%s", metric_scope_name(m->scope), m->where);
+	return buf;
+}
+
 static void text_builds(const struct trends_result *r, FILE *out)
 {
-	const struct series_set *s = r->s;
+	const struct metric_set *s = r->s;
+	char buf[256];
 	double first, last;
 
-	fprintf(out, "%-26s %-16s %12s %12s %12s %8s %8s %8s  %s\n", "metric",
+	fprintf(out, "%-14s %-24s %12s %12s %12s %8s %8s %8s  %s\n", "metric",
 		"where", "first", "last", "slope/build", "change", "max step",
 		"p-value", "verdict");
 	size_t n, *idx = rows(r, &n);
 
 	for (size_t k = 0; k < n; k++) {
-		const struct series_metric *m = &s->m[idx[k]];
+		const struct metric *m = &s->m[idx[k]];
 		const struct trends_judgement *j = &r->j[idx[k]];
 
-		ends(m, s->builds, &first, &last);
+		ends(m, s->runs, &first, &last);
 		fprintf(out,
-			"%-26s %-16s %12.6g %12.6g %+12.4g %+7.1f%% %+7.1f%% %8.2g  %s\n",
-			m->name, *m->where ? m->where : "-", first, last,
+			"%-14s %-24s %12.6g %12.6g %+12.4g %+7.1f%% %+7.1f%% %8.2g  %s\n",
+			m->name, where(m, buf, sizeof(buf)), first, last,
 			j->slope, 100 * j->change, 100 * j->max_step,
 			j->p_value, trends_verdict_name(j->verdict));
 	}
@@ -98,18 +108,19 @@ static void text_builds(const struct trends_result *r, FILE *out)
 
 static void text_scaling(const struct trends_result *r, FILE *out)
 {
-	const struct series_set *s = r->s;
+	const struct metric_set *s = r->s;
+	char buf[256];
 
-	fprintf(out, "%-26s %-16s %8s %8s  %s\n", "metric", "where", "exponent",
+	fprintf(out, "%-14s %-24s %8s %8s  %s\n", "metric", "where", "exponent",
 		"r2", "verdict");
 	size_t n, *idx = rows(r, &n);
 
 	for (size_t k = 0; k < n; k++) {
-		const struct series_metric *m = &s->m[idx[k]];
+		const struct metric *m = &s->m[idx[k]];
 		const struct trends_judgement *j = &r->j[idx[k]];
 
-		fprintf(out, "%-26s %-16s %8.3f %8.3f  %s\n", m->name,
-			*m->where ? m->where : "-", j->exponent, j->r2,
+		fprintf(out, "%-14s %-24s %8.3f %8.3f  %s\n", m->name,
+			where(m, buf, sizeof(buf)), j->exponent, j->r2,
 			trends_verdict_name(j->verdict));
 	}
 	free(idx);
@@ -122,11 +133,11 @@ int render_trends_text(const struct trends_result *r, FILE *out)
 	upper(verdict, sizeof(verdict), trends_verdict_name(r->worst));
 	if (r->x_key)
 		fprintf(out, "scaling with %s over %zu builds: %s\n", r->x_key,
-			r->s->builds, verdict);
+			r->s->runs, verdict);
 	else
 		fprintf(out,
 			"trend over %zu builds (alpha %g, adjusted over %zu metrics): %s\n",
-			r->s->builds, r->alpha, r->judged, verdict);
+			r->s->runs, r->alpha, r->judged, verdict);
 	if (r->x_key)
 		text_scaling(r, out);
 	else
@@ -139,7 +150,7 @@ int render_trends_text(const struct trends_result *r, FILE *out)
 static void metric_json(struct json_writer *w, const struct trends_result *r,
 			size_t i)
 {
-	const struct series_metric *m = &r->s->m[i];
+	const struct metric *m = &r->s->m[i];
 	const struct trends_judgement *j = &r->j[i];
 	double first, last;
 
@@ -147,7 +158,7 @@ static void metric_json(struct json_writer *w, const struct trends_result *r,
 	json_key(w, "name");
 	json_string(w, m->name);
 	json_key(w, "scope");
-	json_string(w, m->scope);
+	json_string(w, metric_scope_name(m->scope));
 	json_key(w, "where");
 	json_string(w, m->where);
 	json_key(w, "builds");
@@ -158,7 +169,7 @@ static void metric_json(struct json_writer *w, const struct trends_result *r,
 		json_key(w, "r2");
 		json_double(w, j->r2);
 	} else {
-		ends(m, r->s->builds, &first, &last);
+		ends(m, r->s->runs, &first, &last);
 		json_key(w, "first");
 		json_double(w, first);
 		json_key(w, "last");
@@ -193,10 +204,10 @@ int render_trends_json(const struct trends_result *r, FILE *out)
 		json_null(&w);
 	json_key(&w, "builds");
 	json_array_begin(&w);
-	for (size_t b = 0; b < r->s->builds; b++) {
+	for (size_t b = 0; b < r->s->runs; b++) {
 		json_object_begin(&w);
 		json_key(&w, "name");
-		json_string(&w, r->s->build[b]);
+		json_string(&w, r->s->path[b]);
 		if (r->x_key) {
 			json_key(&w, "x");
 			json_double(&w, r->x[b]);

@@ -33,6 +33,8 @@ const char *trends_verdict_name(enum trends_verdict v)
 		return "linear";
 	case TRENDS_SUPERLINEAR:
 		return "super-linear";
+	case TRENDS_INCONCLUSIVE:
+		return "inconclusive";
 	case TRENDS_STABLE:
 		break;
 	}
@@ -179,7 +181,9 @@ void trends_scaling(const double *x, const double *y, size_t builds,
 	j->r2 = f.r2;
 	if (isnan(f.exponent))
 		return;
-	if (f.exponent > o->superlinear)
+	if (f.r2 < TRENDS_MIN_R2)
+		j->verdict = TRENDS_INCONCLUSIVE;
+	else if (f.exponent > o->superlinear)
 		j->verdict = TRENDS_SUPERLINEAR;
 	else if (f.exponent < 2 - o->superlinear)
 		j->verdict = TRENDS_SUBLINEAR;
@@ -203,6 +207,7 @@ static int rank(enum trends_verdict v)
 		return 2;
 	case TRENDS_SUBLINEAR:
 		return 1;
+	case TRENDS_INCONCLUSIVE:
 	case TRENDS_STABLE:
 		break;
 	}
@@ -210,43 +215,43 @@ static int rank(enum trends_verdict v)
 }
 
 /* Each build's value of x_key into r->x. */
-static int label_values(const struct series_set *s, const char *key,
+static int label_values(const struct metric_set *s, const char *key,
 			struct trends_result *r)
 {
-	r->x = xcalloc(s->builds ? s->builds : 1, sizeof(*r->x));
-	for (size_t b = 0; b < s->builds; b++) {
+	r->x = xcalloc(s->runs ? s->runs : 1, sizeof(*r->x));
+	for (size_t b = 0; b < s->runs; b++) {
 		int rc = label_number(s->label[b], key, &r->x[b]);
 
 		if (rc == -1)
 			return error(
 				"%s: no label %s (run it with PERFSHIM_LABEL=%s=N)",
-				s->build[b], key, key);
+				s->path[b], key, key);
 		if (rc || !(r->x[b] > 0))
 			return error("%s: label %s is not a number above 0",
-				     s->build[b], key);
+				     s->path[b], key);
 	}
-	for (size_t b = 1; b < s->builds; b++)
+	for (size_t b = 1; b < s->runs; b++)
 		if (r->x[b] != r->x[0])
 			return 0;
 	return error("every build has the same %s: nothing to fit against",
 		     key);
 }
 
-static int judge_all(const struct series_set *s, const struct trends_options *o,
+static int judge_all(const struct metric_set *s, const struct trends_options *o,
 		     struct trends_result *r)
 {
 	for (size_t i = 0; i < s->n; i++) {
-		if (trends_measure(s->m[i].v, s->builds, &r->j[i]))
+		if (trends_measure(s->m[i].v, s->runs, &r->j[i]))
 			return error("out of memory");
 		if (r->x_key)
-			trends_scaling(r->x, s->m[i].v, s->builds, o, &r->j[i]);
+			trends_scaling(r->x, s->m[i].v, s->runs, o, &r->j[i]);
 	}
 	if (!r->x_key)
 		trends_adjust(r->j, s->n, o);
 	return 0;
 }
 
-int trends_collect(const struct series_set *s, const struct trends_options *o,
+int trends_collect(const struct metric_set *s, const struct trends_options *o,
 		   const char *x_key, struct trends_result *r)
 {
 	size_t need = x_key ? TRENDS_MIN_POINTS : trends_min_builds(o->alpha);
@@ -255,13 +260,13 @@ int trends_collect(const struct series_set *s, const struct trends_options *o,
 	r->s = s;
 	r->x_key = x_key;
 	r->alpha = o->alpha;
-	if (s->builds < need) {
+	if (s->runs < need) {
 		if (x_key)
 			return error("%zu builds: a fit needs at least %zu",
-				     s->builds, need);
+				     s->runs, need);
 		return error(
 			"%zu builds: a trend needs at least %zu at alpha %g (the smallest p-value of n builds is 2/n!)",
-			s->builds, need, o->alpha);
+			s->runs, need, o->alpha);
 	}
 	r->j = xcalloc(s->n ? s->n : 1, sizeof(*r->j));
 	if ((x_key && label_values(s, x_key, r)) || judge_all(s, o, r)) {

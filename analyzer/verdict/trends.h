@@ -25,16 +25,18 @@
  *   STABLE     anything else.
  *
  * Scaling (x = a numeric label of each build, e.g. the input size): the
- * least-squares fit of log y on log x (teststat_loglog); its exponent
- * above superlinear (default 1.1) is SUPERLINEAR, below 2 - superlinear
- * SUBLINEAR, else LINEAR.
+ * least-squares fit of log y on log x (teststat_loglog). When the fit
+ * explains less than TRENDS_MIN_R2 of the variance of log y (noise: the
+ * time of a run too short, the sizes too close), INCONCLUSIVE; else an
+ * exponent above superlinear (default 1.1) is SUPERLINEAR, below
+ * 2 - superlinear SUBLINEAR, else LINEAR.
  */
 #ifndef PERFSHIM_TRENDS_H
 #define PERFSHIM_TRENDS_H
 
 #include <stddef.h>
 
-#include "series.h"
+#include "metrics.h"
 
 enum trends_verdict {
 	TRENDS_STABLE,
@@ -44,7 +46,11 @@ enum trends_verdict {
 	TRENDS_SUBLINEAR,
 	TRENDS_LINEAR,
 	TRENDS_SUPERLINEAR,
+	TRENDS_INCONCLUSIVE,
 };
+
+/* The least r2 of a log-log fit whose exponent is judged. */
+#define TRENDS_MIN_R2 0.8
 
 struct trends_options {
 	double alpha;	    /* family-wise significance level (0.05) */
@@ -105,7 +111,7 @@ size_t trends_min_builds(double alpha);
 
 /* The trend report: every metric of a series judged. */
 struct trends_result {
-	const struct series_set *s; /* the builds (not owned) */
+	const struct metric_set *s; /* the builds (not owned) */
 	const char *x_key;	    /* --x KEY; NULL: over the builds */
 	double *x;		    /* [builds]: KEY's values, with x_key */
 	struct trends_judgement *j; /* [s->n], as the series' metrics */
@@ -125,7 +131,7 @@ struct trends_result {
  * with x_key; with x_key, a build whose label has no such key, or not a
  * number > 0.
  */
-int trends_collect(const struct series_set *s, const struct trends_options *o,
+int trends_collect(const struct metric_set *s, const struct trends_options *o,
 		   const char *x_key, struct trends_result *r);
 
 /* trends_result_release - free what trends_collect allocated. */

@@ -118,6 +118,14 @@ static void scaling(void)
 	   "n log n from 1000 to 16000: exponent %g, about 1.12", j.exponent);
 	is_str(trends_verdict_name(j.verdict), "super-linear",
 	       "n log n: super-linear (it is, if mildly)");
+	{
+		double noisy[5] = { 900, 300, 2000, 700, 1500 };
+
+		trends_scaling(x, noisy, 5, &opt, &j);
+		is_str(trends_verdict_name(j.verdict), "inconclusive",
+		       "a fit that explains little: inconclusive");
+		ok(j.r2 < TRENDS_MIN_R2, "r2 %g", j.r2);
+	}
 	trends_scaling(x, lin, 2, &opt, &j);
 	ok(isnan(j.exponent), "2 points: no exponent");
 }
