@@ -141,6 +141,27 @@ static int report(struct pass *p, struct cli *c)
 	return rc;
 }
 
+/*
+ * The summary as JSON, the record of one build: the run (the first, for
+ * a directory of runs) and every metric, from one pass over each trace.
+ */
+static int summary_json(const struct cli *c)
+{
+	char *path = (char *)c->trace;
+	struct model m;
+	int rc;
+
+	model_init(&m);
+	rc = metrics_load(&m.metrics, &path, 1);
+	if (!rc) {
+		m.run = m.metrics.run[0];
+		m.parts |= MODEL_METRICS;
+		rc = render_model(&m, 1, stdout);
+	}
+	model_release(&m);
+	return rc;
+}
+
 /* The trend gate's one line: how many metrics, and the first of them. */
 static void trend_failed(const struct trends_result *r)
 {
@@ -203,6 +224,8 @@ int main(int argc, char **argv)
 		rc = 0;
 	else if (!rc && c.report == REPORT_TREND)
 		rc = trend(&c);
+	else if (!rc && c.report == REPORT_SUMMARY && c.json)
+		rc = summary_json(&c);
 	else if (!rc && !(rc = read_trace(&p, &c)))
 		rc = report(&p, &c);
 	export_collect_free(p.ex);

@@ -124,6 +124,10 @@ void metrics_release(struct metric_set *s)
 		if (s->label)
 			free(s->label[r]);
 	}
+	for (size_t i = 0; i < s->nstrs; i++)
+		free(s->strs[i]);
+	free(s->strs);
+	free(s->run);
 	free(s->path);
 	free(s->label);
 	free(s->exe);
@@ -611,6 +615,27 @@ static void hist_metrics(struct metric_set *s, size_t r, struct run_pass *p)
 	}
 }
 
+/* A copy of str that lives as long as s (NULL stays NULL). */
+static const char *keep(struct metric_set *s, const char *str)
+{
+	if (!str)
+		return NULL;
+	XGROW(s->strs, s->capstrs, s->nstrs + 1);
+	return s->strs[s->nstrs++] = xstrdup(str);
+}
+
+/* Run r's struct run, its strings the set's own. */
+static void keep_run(struct metric_set *s, size_t r, const struct run *run)
+{
+	s->run[r] = *run;
+	s->run[r].path = s->path[r];
+	s->run[r].exe = keep(s, run->exe);
+	s->run[r].cmdline = keep(s, run->cmdline);
+	s->run[r].label = keep(s, run->label);
+	if (run->label)
+		s->label[r] = xstrdup(run->label);
+}
+
 /* Read run r of s from its trace. */
 static int load_run(struct metric_set *s, size_t r)
 {
@@ -622,8 +647,7 @@ static int load_run(struct metric_set *s, size_t r)
 		goto out;
 	run_collect(&run, s->path[r], trace_reader_header(p.r), &p.rp,
 		    trace_reader_cut_short(p.r));
-	if (run.label)
-		s->label[r] = xstrdup(run.label);
+	keep_run(s, r, &run);
 	if (!r) {
 		s->exe = xstrdup(run.exe);
 	} else if (strcmp(s->exe, run.exe) && !s->mixed) {
@@ -653,6 +677,7 @@ int metrics_load(struct metric_set *s, char *const *args, size_t nargs)
 	metrics_init(s, rp.n);
 	s->path = rp.path;
 	s->label = xcalloc(rp.n + 1, sizeof(*s->label));
+	s->run = xcalloc(rp.n + 1, sizeof(*s->run));
 	for (size_t r = 0; r < s->runs; r++) {
 		if (load_run(s, r)) {
 			metrics_release(s);

@@ -40,6 +40,8 @@
 
 #include "hashtab.h"
 
+struct run; /* model.h */
+
 enum metric_scope {
 	METRIC_PROGRAM,
 	METRIC_SITE,
@@ -67,10 +69,15 @@ struct metric {
 
 struct metric_set {
 	size_t runs;
-	char **path;	  /* [runs], the traces */
-	char *exe;	  /* the first run's program */
-	int mixed;	  /* the runs are of more than one program (warned) */
-	char **label;	  /* [runs]: PERFSHIM_LABEL as recorded, or NULL */
+	char **path;  /* [runs], the traces */
+	char *exe;    /* the first run's program */
+	int mixed;    /* the runs are of more than one program (warned) */
+	char **label; /* [runs]: PERFSHIM_LABEL as recorded, or NULL */
+	/* [runs]: each run's metadata and totals (metrics_load only; its
+	 * strings owned by the set, in strs) */
+	struct run *run;
+	char **strs;
+	size_t nstrs, capstrs;
 	struct metric *m; /* in the order they were first seen */
 	size_t n, alloc;
 	struct hashtab ix; /* (scope, where, name) -> m[] */

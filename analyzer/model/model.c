@@ -80,6 +80,7 @@ void model_release(struct model *m)
 	leak_result_release(&m->leaks);
 	hot_result_release(&m->hot);
 	growth_result_release(&m->growth);
+	metrics_release(&m->metrics);
 	symbols_free(m->sym);
 	model_init(m);
 }

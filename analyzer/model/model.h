@@ -23,6 +23,7 @@
 #include "growth.h"
 #include "hotspots.h"
 #include "leaks.h"
+#include "metrics.h"
 #include "reader.h"
 #include "replay.h"
 #include "symbols.h"
@@ -65,6 +66,7 @@ enum model_part {
 	MODEL_LEAKS = 1,
 	MODEL_HOT = 2,
 	MODEL_GROWTH = 4,
+	MODEL_METRICS = 8, /* the summary's record of the build (--json) */
 };
 
 struct model {
@@ -73,6 +75,7 @@ struct model {
 	struct leak_result leaks;
 	struct hot_result hot;
 	struct growth_result growth;
+	struct metric_set metrics;
 	struct symbols *sym; /* the leaks' and sites' frames' strings */
 };
 

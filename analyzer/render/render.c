@@ -19,6 +19,9 @@ int render_model(const struct model *m, int json, FILE *out)
 			    : render_hotspots_text(&m->hot, out);
 	if (m->parts & MODEL_GROWTH)
 		return render_growth(&m->growth, json, out);
-	return json ? render_summary_json(&m->run, out)
-		    : render_summary_text(&m->run, out);
+	if (json)
+		return render_summary_json(
+			&m->run, m->parts & MODEL_METRICS ? &m->metrics : NULL,
+			out);
+	return render_summary_text(&m->run, out);
 }

@@ -14,9 +14,13 @@
 #include "model.h"
 #include "trends.h"
 
-/* The summary (perfanalyze TRACE): how the run went, its totals. */
+/*
+ * The summary (perfanalyze TRACE): how the run went, its totals; in JSON
+ * with the metrics of the build's record (ms; NULL: none) too.
+ */
 int render_summary_text(const struct run *run, FILE *out);
-int render_summary_json(const struct run *run, FILE *out);
+int render_summary_json(const struct run *run, const struct metric_set *ms,
+			FILE *out);
 
 /* The leak report: each group with its stack, then the totals. */
 int render_leaks_text(const struct leak_result *res, FILE *out);

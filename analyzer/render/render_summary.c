@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "error.h"
+#include "hashtab.h"
 #include "json.h"
 #include "label.h"
 #include "render.h"
@@ -121,7 +122,68 @@ static void status_field(struct json_writer *w, const char *key, int signal,
 		json_null(w);
 }
 
-int render_summary_json(const struct run *run, FILE *out)
+/* Summary metrics first by scope, then by where (grouped), then as set. */
+static int by_place(const void *a, const void *b, void *ctx)
+{
+	const struct metric_set *ms = ctx;
+	size_t i = *(const size_t *)a, j = *(const size_t *)b;
+	const struct metric *x = &ms->m[i], *y = &ms->m[j];
+	int c;
+
+	if (x->scope != y->scope)
+		return x->scope < y->scope ? -1 : 1;
+	if ((c = strcmp(x->where, y->where)))
+		return c;
+	return i < j ? -1 : i > j;
+}
+
+/*
+ * "metrics": {"program": {NAME: V, ...}, "zone": {WHERE: {NAME: V, ...}},
+ * "function": {...}}: each metric's median over the runs (null: none).
+ */
+static void metrics_field(struct json_writer *w, const struct metric_set *ms)
+{
+	size_t *idx = xmalloc((ms->n ? ms->n : 1) * sizeof(*idx)), n = 0;
+	const struct metric *prev = NULL;
+
+	for (size_t i = 0; i < ms->n; i++)
+		if (metric_in_summary(&ms->m[i]))
+			idx[n++] = i;
+	sort_r(idx, n, sizeof(*idx), by_place, (void *)ms);
+	json_key(w, "metrics");
+	json_object_begin(w);
+	for (size_t k = 0; k < n; k++) {
+		const struct metric *m = &ms->m[idx[k]];
+		int new_scope = !prev || prev->scope != m->scope;
+
+		if (prev && (new_scope || strcmp(prev->where, m->where)) &&
+		    prev->scope != METRIC_PROGRAM)
+			json_object_end(w); /* the where */
+		if (prev && new_scope)
+			json_object_end(w); /* the scope */
+		if (new_scope) {
+			json_key(w, metric_scope_name(m->scope));
+			json_object_begin(w);
+		}
+		if (m->scope != METRIC_PROGRAM &&
+		    (new_scope || strcmp(prev->where, m->where))) {
+			json_key(w, m->where);
+			json_object_begin(w);
+		}
+		json_key(w, m->name);
+		json_double(w, metric_median(m));
+		prev = m;
+	}
+	if (prev && prev->scope != METRIC_PROGRAM)
+		json_object_end(w);
+	if (prev)
+		json_object_end(w);
+	json_object_end(w);
+	free(idx);
+}
+
+int render_summary_json(const struct run *run, const struct metric_set *ms,
+			FILE *out)
 {
 	struct json_writer w;
 	char buf[256];
@@ -158,6 +220,10 @@ int render_summary_json(const struct run *run, FILE *out)
 	u64_field(&w, "live_blocks", run->live_blocks);
 	u64_field(&w, "untracked_frees", run->untracked_frees);
 	u64_field(&w, "lost_events", run->lost_events);
+	if (ms) {
+		u64_field(&w, "runs", ms->runs);
+		metrics_field(&w, ms);
+	}
 	json_object_end(&w);
 	return json_writer_finish(&w);
 }
