@@ -63,7 +63,8 @@ static long list(const char *dir, char ***paths)
 		(*paths)[n++] = path;
 	}
 	closedir(d);
-	qsort(*paths, n, sizeof(**paths), by_name);
+	if (n)
+		qsort(*paths, n, sizeof(**paths), by_name);
 	return (long)n;
 }
 
