@@ -26,13 +26,6 @@ struct cli_option {
 	const char *help; /* lines of --help; NULL: listed with the others */
 };
 
-/* A command: perfanalyze's reports on one trace, or a subcommand. */
-struct cli_command {
-	const char *synopsis;
-	const struct cli_option *opt;
-	size_t n;
-};
-
 static const char synopsis[] =
 	"usage: perfanalyze TRACE [--leaks] [--json] [--fail-on-leak]\n"
 	"                   [--min-bytes N] [--suppressions FILE]...\n"
@@ -44,6 +37,8 @@ static const char synopsis[] =
 	"                   [--marker LABEL] [--warmup W] [--windows N]\n"
 	"                   [--growth-floor B] [--growth-relative F] [--alpha A]\n"
 	"       perfanalyze TRACE --export pprof|speedscope|chrome -o FILE\n"
+	"       perfanalyze diff BASE NEW [--json] [--fail-on-regression] ...\n"
+	"                   (see perfanalyze diff --help)\n"
 	"       perfanalyze trend DIR [--json] [--fail-on-trend] [--x KEY]\n"
 	"                   (see perfanalyze trend --help)\n"
 	"\n"
@@ -366,12 +361,13 @@ static int set_output(struct cli *c, const char *arg)
 
 /* --- answers ----------------------------------------------------------------- */
 
-static void usage(FILE *out, const struct cli_command *cmd);
+static void usage(FILE *out);
 
 static int help(struct cli *c, const char *arg)
 {
+	(void)c;
 	(void)arg;
-	usage(stdout, c->cmd);
+	usage(stdout);
 	return 1;
 }
 
@@ -467,97 +463,6 @@ static const struct cli_option options[] = {
 
 #define NOPTIONS (sizeof(options) / sizeof(options[0]))
 
-static const struct cli_command report_command = { synopsis, options,
-						   NOPTIONS };
-
-/* --- perfanalyze trend --------------------------------------------------------- */
-
-static const char trend_synopsis[] =
-	"usage: perfanalyze trend DIR [--json] [--fail-on-trend] [--x KEY]\n"
-	"                   [--alpha A] [--warn PCT] [--min-change PCT]\n"
-	"\n"
-	"  The entries of DIR in file-name order, each one build: a summary\n"
-	"  (NAME.json, from perfanalyze TRACE --json), a trace (NAME.zst) or\n"
-	"  a directory of traces (its runs; their median). Per metric: the\n"
-	"  Theil-Sen slope per build and the Mann-Kendall test; creeping when\n"
-	"  significant but no step up reaches --warn.\n";
-
-static int set_fail_on_trend(struct cli *c, const char *arg)
-{
-	(void)arg;
-	c->trend.fail = 1;
-	return 0;
-}
-
-static int set_x(struct cli *c, const char *arg)
-{
-	if (!*arg || strchr(arg, ',') || strchr(arg, '='))
-		return bad_value("--x takes a label KEY, not", arg);
-	c->trend.x_key = arg;
-	return 0;
-}
-
-static int set_trend_alpha(struct cli *c, const char *arg)
-{
-	const char *rest;
-	double v;
-
-	if (number(arg, &v, &rest) || *rest || v <= 0 || v >= 0.5)
-		return bad("--alpha", "a level above 0 and below 0.5", arg);
-	c->trend.opt.alpha = v;
-	return 0;
-}
-
-/* A percentage above 0 (a trailing % allowed), as a fraction into *f. */
-static int percent(const char *opt, const char *arg, double *f)
-{
-	const char *rest;
-	double v;
-
-	if (number(arg, &v, &rest) || (*rest && strcmp(rest, "%")) || v <= 0 ||
-	    v > 10000)
-		return bad(opt, "a percentage above 0", arg);
-	*f = v / 100;
-	return 0;
-}
-
-static int set_warn(struct cli *c, const char *arg)
-{
-	return percent("--warn", arg, &c->trend.opt.warn);
-}
-
-static int set_min_change(struct cli *c, const char *arg)
-{
-	return percent("--min-change", arg, &c->trend.opt.min_change);
-}
-
-static const struct cli_option trend_options[] = {
-	{ "json", 'j', NULL, set_json, "the report as JSON" },
-	{ "fail-on-trend", 0, NULL, set_fail_on_trend,
-	  "exit 1 when a metric is creeping or rising\n"
-	  "(with --x: super-linear)" },
-	{ "x", 0, "KEY", set_x,
-	  "scaling instead: fit each metric against the\n"
-	  "number PERFSHIM_LABEL gave KEY, on log-log axes;\n"
-	  "an exponent above 1.1 is super-linear" },
-	{ "alpha", 0, "A", set_trend_alpha,
-	  "significance level over all the metrics (Holm;\n"
-	  "default 0.05)" },
-	{ "warn", 0, "PCT", set_warn,
-	  "a step up between two builds this large is no\n"
-	  "creep but a rise (default 20)" },
-	{ "min-change", 0, "PCT", set_min_change,
-	  "smallest fitted change over the series that is\n"
-	  "flagged (default 10)" },
-	{ "version", 0, NULL, version, NULL },
-	{ "help", 'h', NULL, help, NULL },
-};
-
-static const struct cli_command trend_command = {
-	trend_synopsis, trend_options,
-	sizeof(trend_options) / sizeof(trend_options[0])
-};
-
 /* One option's lines: its name in a column of 21, then its help. */
 static void usage_option(FILE *out, const struct cli_option *o)
 {
@@ -577,13 +482,28 @@ static void usage_option(FILE *out, const struct cli_option *o)
 	}
 }
 
-static void usage(FILE *out, const struct cli_command *cmd)
+/* A command's synopsis and options: perfanalyze's, or diff's. */
+struct cli_table {
+	const char *synopsis, *footer;
+	const struct cli_option *opt;
+	size_t n;
+};
+
+static const struct cli_table main_table = { synopsis, footer, options,
+					     NOPTIONS };
+
+static void usage_of(FILE *out, const struct cli_table *t)
 {
-	fputs(cmd->synopsis, out);
-	for (size_t i = 0; i < cmd->n; i++)
-		if (cmd->opt[i].help)
-			usage_option(out, &cmd->opt[i]);
-	fputs(footer, out);
+	fputs(t->synopsis, out);
+	for (size_t i = 0; i < t->n; i++)
+		if (t->opt[i].help)
+			usage_option(out, &t->opt[i]);
+	fputs(t->footer, out);
+}
+
+static void usage(FILE *out)
+{
+	usage_of(out, &main_table);
 }
 
 /* --- parsing ----------------------------------------------------------------- */
@@ -593,10 +513,10 @@ void cli_init(struct cli *c)
 	memset(c, 0, sizeof(*c));
 	suppressions_init(&c->supp);
 	growth_options_init(&c->growth);
+	diff_options_init(&c->diff);
+	trends_options_init(&c->trend.opt);
 	c->hot.thread = -1;
 	c->export_format = -1;
-	trends_options_init(&c->trend.opt);
-	c->cmd = &report_command;
 }
 
 void cli_release(struct cli *c)
@@ -604,17 +524,18 @@ void cli_release(struct cli *c)
 	suppressions_release(&c->supp);
 }
 
-/* Run each option's setter of c->cmd, in the order given. */
-static int parse_options(struct cli *c, int argc, char **argv)
+/* Run each option's setter of table t, in the order given. */
+static int parse_table(struct cli *c, int argc, char **argv,
+		       const struct cli_table *t)
 {
-	const struct cli_option *opt = c->cmd->opt;
-	size_t nopt = c->cmd->n, ns = 1;
+	const struct cli_option *opt = t->opt;
 	struct option longs[NOPTIONS + 1];
 	char shorts[3 * NOPTIONS + 2] = ":";
+	size_t ns = 1;
 	int k, rc;
 
-	assert(nopt <= NOPTIONS);
-	for (size_t i = 0; i < nopt; i++) {
+	assert(t->n <= NOPTIONS);
+	for (size_t i = 0; i < t->n; i++) {
 		longs[i] = (struct option){ opt[i].name,
 					    opt[i].arg ? required_argument
 						       : no_argument,
@@ -625,22 +546,27 @@ static int parse_options(struct cli *c, int argc, char **argv)
 				shorts[ns++] = ':';
 		}
 	}
-	longs[nopt] = (struct option){ NULL, 0, NULL, 0 };
+	longs[t->n] = (struct option){ NULL, 0, NULL, 0 };
 	shorts[ns] = '\0';
 	opterr = 0;
 	while ((k = getopt_long(argc, argv, shorts, longs, NULL)) != -1) {
 		if (k == ':')
 			return bad_value("this option needs a value:",
 					 argv[optind - 1]);
-		for (size_t i = 0; k < 256 && i < nopt; i++)
+		for (size_t i = 0; k < 256 && i < t->n; i++)
 			if (opt[i].short_name == k)
 				k = (int)(256 + i);
-		if (k < 256 || k >= (int)(256 + nopt))
+		if (k < 256 || k >= (int)(256 + t->n))
 			return bad_value("unknown option", argv[optind - 1]);
 		if ((rc = opt[k - 256].set(c, optarg)))
 			return rc;
 	}
 	return 0;
+}
+
+static int parse_options(struct cli *c, int argc, char **argv)
+{
+	return parse_table(c, argc, argv, &main_table);
 }
 
 /* The combinations that make no sense, in the order they are told. */
@@ -685,6 +611,247 @@ static const char *hot_clash(const struct cli *c)
 	return NULL;
 }
 
+/* --- perfanalyze diff ----------------------------------------------------- */
+
+static const char diff_synopsis[] =
+	"usage: perfanalyze diff BASE NEW [--json] [--fail-on-regression]\n"
+	"                   [--warn PCT] [--fail PCT] [--alpha A] [--top N]\n"
+	"\n"
+	"  BASE and NEW are each a trace, or a directory of traces (every\n"
+	"  *.zst in it): repeated runs of one build. A count that is the same\n"
+	"  in every run of each side is compared exactly. Times, CPU and the\n"
+	"  resident set are compared over the runs: a change counts when it\n"
+	"  passes the threshold, Mann-Whitney's p-value (Holm-adjusted per\n"
+	"  metric family; CPU shares: and the two-proportion test's) is below\n"
+	"  alpha, and the bootstrap interval of the ratio of the medians\n"
+	"  excludes 1. With fewer than 4 runs a side such a change is\n"
+	"  inconclusive. A function's CPU under 10 samples and 1% of all is\n"
+	"  not judged.\n"
+	"\n";
+
+/* A percentage threshold: a finite number >= 0, an optional '%'. */
+static int set_pct(const char *opt, double *to, const char *arg)
+{
+	const char *rest;
+	double v;
+
+	if (number(arg, &v, &rest) || (*rest && strcmp(rest, "%")) || v > 1e6)
+		return bad_value(opt, arg);
+	*to = v;
+	return 0;
+}
+
+static int set_warn(struct cli *c, const char *arg)
+{
+	return set_pct("--warn takes a percentage, not", &c->diff.warn_pct,
+		       arg);
+}
+
+static int set_fail(struct cli *c, const char *arg)
+{
+	return set_pct("--fail takes a percentage, not", &c->diff.fail_pct,
+		       arg);
+}
+
+static int set_diff_alpha(struct cli *c, const char *arg)
+{
+	const char *rest;
+	double v;
+
+	if (number(arg, &v, &rest) || *rest || v <= 0 || v >= 0.5)
+		return bad_value(
+			"--alpha takes a level above 0 and below 0.5, not",
+			arg);
+	c->diff.alpha = v;
+	return 0;
+}
+
+static int set_fail_on_regression(struct cli *c, const char *arg)
+{
+	(void)arg;
+	c->fail_on_regression = 1;
+	return 0;
+}
+
+static int diff_help(struct cli *c, const char *arg);
+
+static const struct cli_option diff_options[] = {
+	{ "json", 'j', NULL, set_json, "the verdict and every metric as JSON" },
+	{ "fail-on-regression", 0, NULL, set_fail_on_regression,
+	  "exit 1 when a metric regresses significantly\n"
+	  "past --fail (a gate)" },
+	{ "warn", 0, "PCT", set_warn,
+	  "a change from PCT% up is a warning (default 20)" },
+	{ "fail", 0, "PCT", set_fail,
+	  "a change from PCT% up is a regression (default\n"
+	  "50)" },
+	{ "alpha", 0, "A", set_diff_alpha,
+	  "significance level, after Holm's adjustment\n"
+	  "(default 0.05)" },
+	{ "top", 0, "N", set_top, "rows of the table (default 20)" },
+	{ "help", 'h', NULL, diff_help, NULL },
+};
+
+static const char diff_footer[] =
+	"  --help\n"
+	"\n"
+	"Exit status: 0 done, 1 a regression with --fail-on-regression,\n"
+	"2 usage or input error (programs that differ: a warning only).\n";
+
+static const struct cli_table diff_table = { diff_synopsis, diff_footer,
+					     diff_options,
+					     sizeof(diff_options) /
+						     sizeof(diff_options[0]) };
+
+static int diff_help(struct cli *c, const char *arg)
+{
+	(void)c;
+	(void)arg;
+	usage_of(stdout, &diff_table);
+	return 1;
+}
+
+/* "perfanalyze diff BASE NEW [OPTION]...", argv[0] being "diff". */
+static int parse_diff(struct cli *c, int argc, char **argv)
+{
+	int rc = parse_table(c, argc, argv, &diff_table);
+
+	if (rc)
+		return rc;
+	if (argc - optind != 2) {
+		error(argc - optind < 2 ? "diff needs BASE and NEW"
+					: "diff takes two runs, BASE and NEW");
+		usage_of(stderr, &diff_table);
+		return -1;
+	}
+	if (c->diff.fail_pct < c->diff.warn_pct)
+		return error("--fail (%g%%) is below --warn (%g%%)",
+			     c->diff.fail_pct, c->diff.warn_pct);
+	c->base = argv[optind];
+	c->trace = argv[optind + 1];
+	c->report = REPORT_DIFF;
+	return 0;
+}
+
+/* --- perfanalyze trend ----------------------------------------------------- */
+
+static const char trend_synopsis[] =
+	"usage: perfanalyze trend DIR [--json] [--fail-on-trend] [--x KEY]\n"
+	"                   [--alpha A] [--warn PCT] [--min-change PCT]\n"
+	"\n"
+	"  The entries of DIR in file-name order, each one build: a summary\n"
+	"  (NAME.json, from perfanalyze TRACE --json), a trace (NAME.zst) or\n"
+	"  a directory of traces (its runs; their median). Per metric: the\n"
+	"  Theil-Sen slope per build and the Mann-Kendall test (Holm-adjusted\n"
+	"  over the metrics); creeping when significant, at least --min-change\n"
+	"  over the series, and no step up reaches --warn.\n"
+	"\n";
+
+static int set_fail_on_trend(struct cli *c, const char *arg)
+{
+	(void)arg;
+	c->trend.fail = 1;
+	return 0;
+}
+
+static int set_x(struct cli *c, const char *arg)
+{
+	if (!*arg || strchr(arg, ',') || strchr(arg, '='))
+		return bad_value("--x takes a label KEY, not", arg);
+	c->trend.x_key = arg;
+	return 0;
+}
+
+static int set_trend_alpha(struct cli *c, const char *arg)
+{
+	if (set_diff_alpha(c, arg))
+		return -1;
+	c->trend.opt.alpha = c->diff.alpha;
+	return 0;
+}
+
+static int set_trend_warn(struct cli *c, const char *arg)
+{
+	double pct;
+
+	if (set_pct("--warn takes a percentage, not", &pct, arg))
+		return -1;
+	c->trend.opt.warn = pct / 100;
+	return 0;
+}
+
+static int set_min_change(struct cli *c, const char *arg)
+{
+	double pct;
+
+	if (set_pct("--min-change takes a percentage, not", &pct, arg))
+		return -1;
+	c->trend.opt.min_change = pct / 100;
+	return 0;
+}
+
+static int trend_help(struct cli *c, const char *arg);
+
+static const struct cli_option trend_options[] = {
+	{ "json", 'j', NULL, set_json, "the report as JSON" },
+	{ "fail-on-trend", 0, NULL, set_fail_on_trend,
+	  "exit 1 when a metric is creeping or rising\n"
+	  "(with --x: super-linear)" },
+	{ "x", 0, "KEY", set_x,
+	  "scaling instead: fit each metric against the\n"
+	  "number PERFSHIM_LABEL gave KEY, on log-log axes;\n"
+	  "an exponent above 1.1 is super-linear" },
+	{ "alpha", 0, "A", set_trend_alpha,
+	  "significance level over all the metrics (Holm;\n"
+	  "default 0.05)" },
+	{ "warn", 0, "PCT", set_trend_warn,
+	  "a step up between two builds this large is no\n"
+	  "creep but a rise (default 20)" },
+	{ "min-change", 0, "PCT", set_min_change,
+	  "smallest fitted change over the series that is\n"
+	  "flagged (default 10)" },
+	{ "help", 'h', NULL, trend_help, NULL },
+};
+
+static const char trend_footer[] =
+	"  --help\n"
+	"\n"
+	"Exit status: 0 done, 1 a trend with --fail-on-trend, 2 usage or\n"
+	"input error (an empty directory, a bad summary, too few builds).\n";
+
+static const struct cli_table trend_table = {
+	trend_synopsis, trend_footer, trend_options,
+	sizeof(trend_options) / sizeof(trend_options[0])
+};
+
+static int trend_help(struct cli *c, const char *arg)
+{
+	(void)c;
+	(void)arg;
+	usage_of(stdout, &trend_table);
+	return 1;
+}
+
+/* "perfanalyze trend DIR [OPTION]...", argv[0] being "trend". */
+static int parse_trend(struct cli *c, int argc, char **argv)
+{
+	int rc = parse_table(c, argc, argv, &trend_table);
+
+	if (rc)
+		return rc;
+	if (optind >= argc) {
+		error("trend: no directory of builds given");
+		usage_of(stderr, &trend_table);
+		return -1;
+	}
+	if (argc - optind > 1)
+		return bad_value("trend reads one directory; extra argument",
+				 argv[optind + 1]);
+	c->trace = argv[optind];
+	c->report = REPORT_TREND;
+	return 0;
+}
+
 /* Which report, and its options filled in from the common ones. */
 static void choose_report(struct cli *c)
 {
@@ -710,39 +877,22 @@ static void choose_report(struct cli *c)
 		c->report = REPORT_SUMMARY;
 }
 
-/* perfanalyze trend DIR [OPTIONS]: argv[0] is "trend". */
-static int parse_trend(struct cli *c, int argc, char **argv)
-{
-	int rc;
-
-	c->cmd = &trend_command;
-	if ((rc = parse_options(c, argc, argv)))
-		return rc;
-	if (optind >= argc) {
-		error("trend: no directory of builds given");
-		usage(stderr, c->cmd);
-		return -1;
-	}
-	if (argc - optind > 1)
-		return bad_value("trend reads one directory; extra argument",
-				 argv[optind + 1]);
-	c->trace = argv[optind];
-	c->report = REPORT_TREND;
-	return 0;
-}
-
 int cli_parse(struct cli *c, int argc, char **argv)
 {
 	const char *why, *arg;
 	int rc;
 
+	if (argc > 1 && !strcmp(argv[1], "diff"))
+		return parse_diff(c, argc - 1, argv + 1);
 	if (argc > 1 && !strcmp(argv[1], "trend"))
 		return parse_trend(c, argc - 1, argv + 1);
-	if ((rc = parse_options(c, argc, argv)))
+	rc = parse_options(c, argc, argv);
+
+	if (rc)
 		return rc;
 	if (optind >= argc) {
 		error("no trace file given");
-		usage(stderr, c->cmd);
+		usage(stderr);
 		return -1;
 	}
 	if (argc - optind > 1)

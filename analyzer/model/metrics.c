@@ -560,13 +560,16 @@ static void timing_metrics(struct metric_set *s, size_t r,
 	}
 }
 
-static int cpu_metrics(struct metric_set *s, size_t r, struct run_pass *p)
+/* *samples: the run's CPU samples, or -1 without the sampler. */
+static int cpu_metrics(struct metric_set *s, size_t r, struct run_pass *p,
+		       int64_t *samples)
 {
 	struct hot_options o = { .mode = HOT_CPU, .top = 64, .thread = -1 };
 	struct hot_result res;
 
 	if (hotspots_collect(p->hot, p->sym, &o, &res))
 		return -1;
+	*samples = res.cpu.have_sampler ? (int64_t)res.cpu.samples : -1;
 	sample_metrics(s, r, &res.cpu);
 	timing_metrics(s, r, &res.cpu);
 	hot_result_release(&res);
@@ -636,8 +639,8 @@ static void keep_run(struct metric_set *s, size_t r, const struct run *run)
 		s->label[r] = xstrdup(run->label);
 }
 
-/* Read run r of s from its trace. */
-static int load_run(struct metric_set *s, size_t r)
+/* Read run r of s from its trace; its CPU samples into *samples. */
+static int load_run(struct metric_set *s, size_t r, int64_t *samples)
 {
 	struct run_pass p;
 	struct run run;
@@ -656,7 +659,7 @@ static int load_run(struct metric_set *s, size_t r)
 		s->mixed = 1;
 	}
 	program_metrics(s, r, &run, &p);
-	if (!cpu_metrics(s, r, &p) && !site_metrics(s, r, &p) &&
+	if (!cpu_metrics(s, r, &p, samples) && !site_metrics(s, r, &p) &&
 	    !leak_metrics(s, r, &p, !run.cut_short)) {
 		hist_metrics(s, r, &p);
 		rc = 0;
@@ -666,9 +669,32 @@ out:
 	return rc;
 }
 
+/*
+ * A function without samples in a run that was sampled took none of its
+ * CPU: 0, not absent, so that its share is tested against the others.
+ */
+static void fill_cpu(struct metric_set *s, const int64_t *samples)
+{
+	for (size_t i = 0; i < s->n; i++) {
+		struct metric *m = &s->m[i];
+
+		if (m->scope != METRIC_FUNCTION ||
+		    (strcmp(m->name, "cpu_time") && !m->k))
+			continue;
+		for (size_t r = 0; r < s->runs; r++) {
+			if (!isnan(m->v[r]) || samples[r] < 0)
+				continue;
+			m->v[r] = 0;
+			if (m->k)
+				m->n[r] = (uint64_t)samples[r];
+		}
+	}
+}
+
 int metrics_load(struct metric_set *s, char *const *args, size_t nargs)
 {
 	struct run_paths rp;
+	int64_t *samples;
 
 	if (runs_expand(args, nargs, &rp)) {
 		metrics_init(s, 0);
@@ -678,11 +704,15 @@ int metrics_load(struct metric_set *s, char *const *args, size_t nargs)
 	s->path = rp.path;
 	s->label = xcalloc(rp.n + 1, sizeof(*s->label));
 	s->run = xcalloc(rp.n + 1, sizeof(*s->run));
+	samples = xcalloc(rp.n + 1, sizeof(*samples));
 	for (size_t r = 0; r < s->runs; r++) {
-		if (load_run(s, r)) {
+		if (load_run(s, r, &samples[r])) {
+			free(samples);
 			metrics_release(s);
 			return -1;
 		}
 	}
+	fill_cpu(s, samples);
+	free(samples);
 	return 0;
 }

@@ -28,7 +28,8 @@
  * still matches, and sites of one function merge. Functions are keyed by
  * symbolized name too. cpu_time is samples times the sampling period;
  * cpu_share is the function's own (self) samples over all samples, with
- * both counts kept per run (k, n) for a proportion test. Metrics a run
+ * both counts kept per run (k, n) for a proportion test; a function
+ * without samples in a sampled run has 0 of both there. Metrics a run
  * cannot have (cpu without the sampler, rss_peak without memory samples,
  * percentiles without histograms) are NAN there, or not in the set.
  */

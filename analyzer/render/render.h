@@ -8,6 +8,7 @@
 
 #include <stdio.h>
 
+#include "diff.h"
 #include "growth.h"
 #include "hotspots.h"
 #include "leaks.h"
@@ -41,6 +42,9 @@ int render_hotspots_json(const struct hot_result *r, FILE *out);
 /* The trend over builds, or the scaling with a label: verdict, table. */
 int render_trends_text(const struct trends_result *r, FILE *out);
 int render_trends_json(const struct trends_result *r, FILE *out);
+/* perfanalyze diff: the verdict line and the top rows (text), or all. */
+int render_diff_text(const struct diff_result *r, size_t top, FILE *out);
+int render_diff_json(const struct diff_result *r, FILE *out);
 
 /*
  * render_model - the report m was collected for: the leaks, the hot
