@@ -73,6 +73,7 @@ test_expect_success 'builds creeping 4% each: the trend runs from the 5th, fails
 	done &&
 	! grep "^trend over" ci.2.out ci.3.out ci.4.out &&
 	grep "^trend over 5 builds" ci.5.out &&
+	! grep "^diff: regression" ci.*.out &&
 	grep "^perfanalyze: trend gate failed: .*, first allocs\$" ci.8.out &&
 	grep "^allocs  *- *10000 *13160 .* creeping\$" ci.8.out
 '
@@ -101,6 +102,8 @@ test_expect_success DIFF 'a build 60% hungrier: the diff fails it, the baseline 
 	suite 1600 linear &&
 	SHIM=$SHIM ci bad &&
 	test_cmp_str "exit status" 1 "$(cat ci.code)" &&
+	grep "^diff: regression (" ci.out &&
+	grep "^allocs  *program  *10000  *16000  *+60.0% .* regression\$" ci.out &&
 	diff -r keep perf/baseline &&
 	test -d perf/new/work
 '
