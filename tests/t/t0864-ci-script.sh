@@ -97,7 +97,10 @@ test_expect_success 'the history holds every build, in order' '
 '
 
 test_expect_success DIFF 'a build 60% hungrier: the diff fails it, the baseline stays' '
-	rm -rf perf/history &&
+	rm -rf perf/history perf/baseline &&
+	suite 1000 linear &&
+	SHIM=$SHIM ci base &&
+	test_cmp_str "exit status of the new baseline" 0 "$(cat ci.code)" &&
 	cp -r perf/baseline keep &&
 	suite 1600 linear &&
 	SHIM=$SHIM ci bad &&
@@ -113,7 +116,8 @@ test_expect_success BASELINE 'a new leak site: the leak gate fails it' '
 	suite 1000 leak &&
 	SHIM=$SHIM ci leaky &&
 	test_cmp_str "exit status" 1 "$(cat ci.code)" &&
-	grep -i "leak" ci.out
+	grep "^32000 bytes in 1000 blocks (definite; new since the baseline) allocated at:\$" ci.out &&
+	grep "^    #0  keep  tests/programs/workload.c:" ci.out
 '
 
 test_expect_success BUDGET 'over budget: exit 1; within it: the budget passes' '
@@ -123,6 +127,7 @@ test_expect_success BUDGET 'over budget: exit 1; within it: the budget passes' '
 	echo "allocs <= 5000" >perf/budgets/work.budget &&
 	SHIM=$SHIM ci over &&
 	test_cmp_str "exit status" 1 "$(cat ci.code)" &&
+	grep "^  allocs <= 5000  *10000  *5000  EXCEEDED\$" ci.out &&
 	rm -rf perf/history perf/baseline &&
 	echo "allocs <= 2e4" >perf/budgets/work.budget &&
 	SHIM=$SHIM ci within &&
