@@ -1,6 +1,7 @@
 /* main.c - perfanalyze: read a perfshim trace and report on it. */
 #include <assert.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 
 #include "builds.h"
 #include "classify.h"
@@ -143,6 +144,18 @@ static int report(struct pass *p, struct cli *c)
 	return rc;
 }
 
+/* A directory of runs has a summary only as the JSON record of a build. */
+static int summary_of_dir(const struct cli *c)
+{
+	struct stat st;
+
+	if (stat(c->trace, &st) || !S_ISDIR(st.st_mode))
+		return 0;
+	return error(
+		"%s: a directory of runs: its summary (each metric the median of the runs) is --json only",
+		c->trace);
+}
+
 /*
  * The summary as JSON, the record of one build: the run (the first, for
  * a directory of runs) and every metric, from one pass over each trace.
@@ -255,6 +268,8 @@ int main(int argc, char **argv)
 		rc = trend(&c);
 	else if (!rc && c.report == REPORT_SUMMARY && c.json)
 		rc = summary_json(&c);
+	else if (!rc && c.report == REPORT_SUMMARY && summary_of_dir(&c))
+		rc = -1;
 	else if (!rc && c.report == REPORT_DIFF)
 		rc = diff(&c);
 	else if (!rc && !(rc = read_trace(&p, &c)))

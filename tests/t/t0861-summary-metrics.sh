@@ -55,6 +55,13 @@ test_expect_success 'a directory of runs: each metric the median, runs counted' 
 	test_cmp expect actual
 '
 
+test_expect_success 'the text summary of a directory: exit 2, one line that says --json' '
+	analyze_status dtext runs &&
+	test_cmp_str status 2 "$(cat dtext.code)" &&
+	test_line_count = 1 dtext.err &&
+	grep "^perfanalyze: runs: a directory of runs: its summary (each metric the median of the runs) is --json only\$" dtext.err
+'
+
 test_expect_success 'through a pipe: one pass, the same record' '
 	cat runs/w1000.zst | timeout 60 "$ANALYZE" /dev/stdin --json >pipe.json &&
 	jq -c "del(.pid, .ppid) | .metrics.program |= del(.duration)" one.json >expect &&
