@@ -71,7 +71,7 @@ static double max_step(const double *y, size_t n)
 
 int trends_measure(const double *y, size_t builds, struct trends_judgement *j)
 {
-	double *x = malloc((builds ? builds : 1) * 3 * sizeof(*x));
+	double *x = xcalloc(3 * (builds ? builds : 1), sizeof(*x));
 	double *v = x + builds, *sorted = v + builds;
 	struct trend t;
 	size_t n = 0;
@@ -83,8 +83,6 @@ int trends_measure(const double *y, size_t builds, struct trends_judgement *j)
 					.p_value = 1,
 					.exponent = NAN,
 					.r2 = NAN };
-	if (!x)
-		return -1;
 	for (size_t i = 0; i < builds; i++)
 		if (!isnan(y[i])) {
 			x[n] = (double)i;
@@ -138,16 +136,15 @@ static int by_p(const void *a, const void *b, void *ctx)
 void trends_adjust(struct trends_judgement *j, size_t n,
 		   const struct trends_options *o)
 {
-	size_t *order = malloc((n ? n : 1) * sizeof(*order)), m = 0;
+	size_t *order = xcalloc(n ? n : 1, sizeof(*order)), m = 0;
 	double running = 0;
 
 	for (size_t i = 0; i < n; i++) {
 		j[i].p_value = 1;
-		if (j[i].n >= TRENDS_MIN_POINTS && order)
+		if (j[i].n >= TRENDS_MIN_POINTS)
 			order[m++] = i;
 	}
-	if (order)
-		sort_r(order, m, sizeof(*order), by_p, j);
+	sort_r(order, m, sizeof(*order), by_p, j);
 	/* Holm: the k-th smallest p times (m - k), never below the one
 	 * before it, at most 1. */
 	for (size_t k = 0; k < m; k++) {
