@@ -3,6 +3,7 @@
 #   make demo       build, trace a leaky sample, print its leak report
 #   make test       build everything and run every test (prove)
 #   make test-exports  the exports read by go tool pprof (installs golang-go)
+#   make test-browser  the HTML report in headless Chromium (installs it)
 #   make bench      overhead against native and heaptrack (see BENCHMARKS.md)
 #   make fuzz       libFuzzer targets: trace reader, budget files, summary
 #                   JSON (clang)
@@ -78,9 +79,15 @@ PROG_C := $(filter-out tests/programs/lib%,$(wildcard tests/programs/*.c))
 PROG_CXX := $(wildcard tests/programs/*.cpp)
 PROG_LIB := $(wildcard tests/programs/lib*.c)
 
+# The HTML report's page, compiled into the analyzer (analyzer/html/).
+HTML_FILES := analyzer/html/report.html analyzer/html/report.css \
+	analyzer/html/report.js vendor/uplot/uPlot.iife.min.js \
+	vendor/uplot/uPlot.min.css
+HTML_GEN := $(B)/gen/html_assets.c
+
 SHIM_OBJ := $(SHIM_SRC:%.c=$(B)/%.o)
-ANA_OBJ := $(ANA_SRC:%.c=$(B)/%.o)
-ASAN_OBJ := $(ANA_SRC:%.c=$(B)/asan/%.o)
+ANA_OBJ := $(ANA_SRC:%.c=$(B)/%.o) $(B)/gen/html_assets.o
+ASAN_OBJ := $(ANA_SRC:%.c=$(B)/asan/%.o) $(B)/asan/gen/html_assets.o
 UNITS := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/unit/%)
 SHIM_UNITS := $(SHIM_UNIT_SRC:tests/unit/%.c=$(B)/tests/unit/%)
 TSAN_UNITS := $(SHIM_UNIT_SRC:tests/unit/%.c=$(B)/tsan/tests/unit/%)
@@ -91,7 +98,7 @@ PROGS := $(PROG_C:tests/programs/%.c=$(B)/tests/programs/%) \
 
 DEPS_STAMP := $(B)/.deps-ok
 
-.PHONY: all test test-exports test-tsan demo bench fuzz lint install uninstall clean deps \
+.PHONY: all test test-exports test-browser test-tsan demo bench fuzz lint install uninstall clean deps \
 	check-progs
 all: $(B)/libperfshim.so $(B)/perfanalyze $(B)/perfshim
 
@@ -123,6 +130,18 @@ $(B)/asan/analyzer/%.o: analyzer/%.c | $(DEPS_STAMP)
 	$(Q)$(CC) $(ANA_CFLAGS) $(ASAN_FLAGS) -c $< -o $@
 
 $(B)/analyzer/cli.o $(B)/asan/analyzer/cli.o: Makefile
+
+$(HTML_GEN): tools/embed-files.sh $(HTML_FILES)
+	@mkdir -p $(@D)
+	$(Q)tools/embed-files.sh $(HTML_FILES) >$@.tmp && mv $@.tmp $@
+
+$(B)/gen/html_assets.o: $(HTML_GEN)
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(CC) $(ANA_CFLAGS) -c $< -o $@
+
+$(B)/asan/gen/html_assets.o: $(HTML_GEN)
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(ANA_CFLAGS) $(ASAN_FLAGS) -c $< -o $@
 
 $(B)/libanalyzer.a: $(ANA_OBJ)
 	$(Q)rm -f $@ && ar rcs $@ $^
@@ -226,7 +245,8 @@ $(B)/tests/programs/zones_instr_o2: tests/programs/zones_instr.c \
 	$(Q)$(CC) -g -O2 -pthread -finstrument-functions -Iinclude -o $@ $< -ldl
 
 # C++ optimized as shipped: long call chains inlined into one function.
-$(B)/tests/programs/cxx_o2: tests/programs/cxx_o2.cpp | $(DEPS_STAMP)
+$(B)/tests/programs/cxx_o2 $(B)/tests/programs/cxx_growth: \
+		$(B)/tests/programs/%: tests/programs/%.cpp | $(DEPS_STAMP)
 	@mkdir -p $(@D)
 	$(Q)$(CXX) -std=c++17 -g -O2 -pthread -Iinclude -o $@ $< -ldl
 
@@ -270,23 +290,23 @@ $(B)/fuzz/fuzz_summary_replay: tests/fuzz/fuzz_summary.c tests/fuzz/replay.c \
 		tests/fuzz/replay.c $(B)/asan/libanalyzer.a $(ANA_LIBS)
 
 fuzz: $(B)/fuzz/fuzz_reader $(B)/fuzz/fuzz_budget $(B)/fuzz/fuzz_summary
-$(B)/fuzz/fuzz_summary: tests/fuzz/fuzz_summary.c $(ANA_SRC) | $(DEPS_STAMP)
+$(B)/fuzz/fuzz_summary: tests/fuzz/fuzz_summary.c $(ANA_SRC) $(HTML_GEN) | $(DEPS_STAMP)
 	@mkdir -p $(@D)
 	$(CLANG) -std=gnu11 -g -O1 -Iinclude $(ANA_INC) $(ANA_DEFS) \
 		-fsanitize=fuzzer,address,undefined -o $@ tests/fuzz/fuzz_summary.c \
-		$(ANA_SRC) $(ANA_LIBS)
+		$(ANA_SRC) $(HTML_GEN) $(ANA_LIBS)
 	@echo "run: $@ -max_total_time=60 tests/fuzz/corpus-summary"
-$(B)/fuzz/fuzz_budget: tests/fuzz/fuzz_budget.c $(ANA_SRC) | $(DEPS_STAMP)
+$(B)/fuzz/fuzz_budget: tests/fuzz/fuzz_budget.c $(ANA_SRC) $(HTML_GEN) | $(DEPS_STAMP)
 	@mkdir -p $(@D)
 	$(CLANG) -std=gnu11 -g -O1 -Iinclude $(ANA_INC) $(ANA_DEFS) \
 		-fsanitize=fuzzer,address,undefined -o $@ tests/fuzz/fuzz_budget.c \
-		$(ANA_SRC) $(ANA_LIBS)
+		$(ANA_SRC) $(HTML_GEN) $(ANA_LIBS)
 	@echo "run: $@ -max_total_time=60 tests/fuzz/corpus-budget"
-$(B)/fuzz/fuzz_reader: tests/fuzz/fuzz_reader.c $(ANA_SRC) | $(DEPS_STAMP)
+$(B)/fuzz/fuzz_reader: tests/fuzz/fuzz_reader.c $(ANA_SRC) $(HTML_GEN) | $(DEPS_STAMP)
 	@mkdir -p $(@D)
 	$(CLANG) -std=gnu11 -g -O1 -Iinclude $(ANA_INC) $(ANA_DEFS) \
 		-fsanitize=fuzzer,address,undefined -o $@ tests/fuzz/fuzz_reader.c \
-		$(ANA_SRC) $(ANA_LIBS)
+		$(ANA_SRC) $(HTML_GEN) $(ANA_LIBS)
 	@echo "run: $@ -max_total_time=60 tests/fuzz/corpus"
 
 ifeq ($(SANITIZE),)
@@ -316,7 +336,7 @@ test: all $(UNITS) $(B)/fuzz/fuzz_reader_replay $(B)/tests/programs/zones
 		LD_PRELOAD=$(abspath $(B))/libperfshim.so \
 		$(B)/tests/programs/zones >/dev/null
 	$(Q)for o in "" --leaks "--leaks --json" --hotspots "--by bytes" \
-		--growth --timeline --flamegraph; do \
+		--growth --timeline --flamegraph "--html -o $(B)/tests/san.html"; do \
 		$(B)/perfanalyze $(SAN_TRACE) $$o >/dev/null || exit 1; \
 	done
 endif
@@ -327,6 +347,11 @@ test-exports: all check-progs
 	$(Q)command -v go >/dev/null 2>&1 || tools/install-deps.sh golang-go
 	$(Q)PERFSHIM_BUILD=$(abspath $(B)) PERFSHIM_TEST_EXPORTS=1 \
 		prove --exec '' tests/t/t0710-exports.sh
+
+# The HTML report in headless Chromium: tests/browser/run.sh installs
+# Debian's chromium (and node, npm) when missing, and playwright-core.
+test-browser: all $(B)/demo/leaky $(B)/tests/programs/zones
+	$(Q)B=$(B) sh tests/browser/run.sh
 
 demo: all $(B)/demo/leaky
 	@echo "== running build/demo/leaky under perfshim"

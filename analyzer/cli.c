@@ -16,6 +16,7 @@
 #include "error.h"
 #include "export_collect.h"
 #include "perfshim_trace.h"
+#include "symbols.h"
 
 struct cli_option {
 	const char *name;
@@ -37,6 +38,7 @@ static const char synopsis[] =
 	"                   [--marker LABEL] [--warmup W] [--windows N]\n"
 	"                   [--growth-floor B] [--growth-relative F] [--alpha A]\n"
 	"       perfanalyze TRACE --export pprof|speedscope|chrome -o FILE\n"
+	"       perfanalyze TRACE --html [-o FILE] [leak and growth options]\n"
 	"       perfanalyze diff BASE NEW [--json] [--fail-on-regression] ...\n"
 	"                   (see perfanalyze diff --help)\n"
 	"       perfanalyze trend DIR [--json] [--fail-on-trend] [--x KEY]\n"
@@ -188,7 +190,8 @@ static int set_top(struct cli *c, const char *arg)
 	unsigned long long v;
 
 	if (whole(arg, 1000000000ull, &v) || !v)
-		return bad_value("--top takes a count above 0, not", arg);
+		return bad_value(
+			"--top takes a count from 1 to 1000000000, not", arg);
 	c->hot.top = (size_t)v;
 	c->top = 1;
 	return 0;
@@ -199,9 +202,28 @@ static int set_thread(struct cli *c, const char *arg)
 	unsigned long long v;
 
 	if (whole(arg, 1000000000ull, &v))
-		return bad_value("--thread takes a thread index, not", arg);
+		return bad_value(
+			"--thread takes a thread index (0, 1, ...), not", arg);
 	c->hot.thread = (long)v;
 	return 0;
+}
+
+static int set_depth(struct cli *c, const char *arg)
+{
+	unsigned long long v;
+
+	if (whole(arg, HOT_DEPTH_MAX, &v) || !v)
+		return bad_value(
+			"--depth takes a count of frames from 1 to 512, not",
+			arg);
+	c->hot.depth = (size_t)v;
+	return 0;
+}
+
+static int set_debug_dir(struct cli *c, const char *arg)
+{
+	(void)c;
+	return symbols_add_debug_dir(arg);
 }
 
 static int set_flamegraph(struct cli *c, const char *arg)
@@ -353,6 +375,13 @@ static int set_export(struct cli *c, const char *arg)
 	return 0;
 }
 
+static int set_html(struct cli *c, const char *arg)
+{
+	(void)arg;
+	c->html = 1;
+	return 0;
+}
+
 static int set_output(struct cli *c, const char *arg)
 {
 	c->export_path = arg;
@@ -413,6 +442,9 @@ static const struct cli_option options[] = {
 	  "temporary (freed before the thread's next\n"
 	  "allocation); implies --hotspots" },
 	{ "top", 0, "N", set_top, "rows to show (default 20)" },
+	{ "depth", 0, "N", set_depth,
+	  "frames shown per allocation site of --by\n"
+	  "(default 64, at most 512)" },
 	{ "thread", 0, "I", set_thread,
 	  "only the CPU samples of thread index I" },
 	{ "flamegraph", 0, NULL, set_flamegraph,
@@ -452,10 +484,19 @@ static const struct cli_option options[] = {
 	{ "alpha", 0, "A", set_alpha,
 	  "significance level of the trend test (default\n"
 	  "0.05)" },
+	{ "debug-dir", 0, "DIR", set_debug_dir,
+	  "look for separate debug files by build-id in\n"
+	  "DIR/.build-id/ (also PERFSHIM_DEBUG_DIR; more than\n"
+	  "once: in order)" },
 	{ "export", 0, "FORMAT", set_export,
 	  "write the profile to -o FILE for other tools:\n"
 	  "pprof (gzipped profile.proto), speedscope, chrome\n"
 	  "(Trace Event Format, for Perfetto)" },
+	{ "html", 0, NULL, set_html,
+	  "one self-contained page to open in a browser:\n"
+	  "summary, heap and RSS timeline with the growth\n"
+	  "verdict, flame graphs (CPU, allocations, bytes,\n"
+	  "leaked), leaks, hot spots; to -o FILE or stdout" },
 	{ "output", 'o', "FILE", set_output, NULL },
 	{ "version", 0, NULL, version, NULL },
 	{ "help", 'h', NULL, help, NULL },
@@ -583,7 +624,7 @@ static const char *growth_clash(const struct cli *c, const char **arg)
 		*arg = "--fail-on-growth";
 		return "--timeline prints the series, not a verdict; drop";
 	}
-	if (g->tuned && !g->on) {
+	if (g->tuned && !g->on && !c->html) {
 		*arg = "--growth";
 		return "--marker, --warmup, --windows, --growth-floor, --growth-relative, --rss-floor and --alpha need";
 	}
@@ -604,10 +645,30 @@ static const char *hot_clash(const struct cli *c)
 		return "--flamegraph writes collapsed stacks; it has no --json";
 	if (c->metric && !c->flame)
 		return "--metric goes with --flamegraph";
+	if (c->hot.depth && !c->by)
+		return "--depth goes with --by";
 	if ((c->top || c->hot.thread >= 0) && !c->hotspots && !c->flame)
 		return "--top and --thread go with --hotspots or --flamegraph";
 	if (c->hot.thread >= 0 && c->by)
 		return "--thread selects CPU samples; --by ranks allocation sites of every thread";
+	return NULL;
+}
+
+/*
+ * --html makes the whole page, with the leak report's options and
+ * growth's tuning: no other report, no gate.
+ */
+static const char *html_clash(const struct cli *c)
+{
+	if (!c->html)
+		return c->export_path && c->export_format < 0
+			       ? "-o FILE is where --export FORMAT or --html writes; add --html or --export"
+			       : NULL;
+	if (c->export_format >= 0)
+		return "one file at a time: --html or --export";
+	if (c->leaks || c->hotspots || c->flame || c->by || c->metric ||
+	    c->top || c->hot.thread >= 0 || c->growth.on || c->json)
+		return "--html shows every report; it takes only -o, the leak options (--min-bytes etc.) and growth's (--marker etc.)";
 	return NULL;
 }
 
@@ -865,13 +926,15 @@ static void choose_report(struct cli *c)
 	} else if (c->by) {
 		c->hot.mode = HOT_SITES;
 	}
-	if (c->export_path)
+	if (c->html)
+		c->report = REPORT_HTML;
+	else if (c->export_path)
 		c->report = REPORT_EXPORT;
 	else if (c->growth.on)
 		c->report = REPORT_GROWTH;
 	else if (c->hotspots || c->flame)
 		c->report = REPORT_HOTSPOTS;
-	else if (c->leaks)
+	else if (c->leaks || c->leak_opts) /* its options imply it */
 		c->report = REPORT_LEAKS;
 	else
 		c->report = REPORT_SUMMARY;
@@ -901,10 +964,12 @@ int cli_parse(struct cli *c, int argc, char **argv)
 	if ((why = growth_clash(c, &arg)))
 		return arg ? bad_value(why, arg)
 			   : error("%s (see perfanalyze --help)", why);
-	if ((c->export_format >= 0) != !!c->export_path)
+	if ((why = html_clash(c)))
+		return error("%s (see perfanalyze --help)", why);
+	if (!c->html && (c->export_format >= 0) != !!c->export_path)
 		return bad_value("--export and -o go together; missing",
 				 c->export_path ? "--export" : "-o");
-	if (c->export_path &&
+	if (c->export_format >= 0 &&
 	    (c->hotspots || c->flame || c->by || c->growth.on || c->leaks ||
 	     c->leak_opts || c->json))
 		return bad_value(

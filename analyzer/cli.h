@@ -20,6 +20,7 @@ enum cli_report {
 	REPORT_GROWTH,	 /* --growth, --timeline */
 	REPORT_EXPORT,	 /* --export FORMAT -o FILE */
 	REPORT_TREND,	 /* perfanalyze trend DIR: trace is the DIR */
+	REPORT_HTML,	 /* --html [-o FILE] */
 	REPORT_DIFF,	 /* perfanalyze diff BASE NEW */
 };
 
@@ -38,6 +39,7 @@ struct cli {
 	int allow_incomplete;	 /* a gate may pass on a cut-short trace */
 	int export_format;	 /* --export: export_format_parse's; -1: none */
 	const char *export_path; /* -o FILE */
+	int html;		 /* --html */
 	struct leak_options leak; /* leak.supp points at supp when given */
 	struct suppressions supp;
 	struct hot_options hot;

@@ -1,5 +1,6 @@
 /* main.c - perfanalyze: read a perfshim trace and report on it. */
 #include <assert.h>
+#include <inttypes.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 
@@ -12,9 +13,11 @@
 #include "gate.h"
 #include "growth.h"
 #include "hotspots.h"
+#include "html.h"
 #include "leaks.h"
 #include "metrics.h"
 #include "model.h"
+#include "page.h"
 #include "render.h"
 #include "replay.h"
 #include "symbols.h"
@@ -37,10 +40,12 @@ static int read_trace(struct pass *p, const struct cli *c)
 {
 	struct trace_visitor v[5];
 	struct visitor_tee tee;
+	int html = c->report == REPORT_HTML;
 
 	replay_init(&p->rp);
 	growth_scan_init(&p->gs);
-	if (c->report == REPORT_GROWTH && growth_check_input(c->trace))
+	if ((c->report == REPORT_GROWTH || html) &&
+	    growth_check_input(c->trace))
 		return -1;
 	if (!(p->r = trace_reader_open(c->trace)))
 		return -1;
@@ -50,13 +55,13 @@ static int read_trace(struct pass *p, const struct cli *c)
 	visitor_tee_add(&tee, &v[0]);
 	classify_visitor(&p->cls, &v[1]);
 	visitor_tee_add(&tee, &v[1]);
-	if (c->report == REPORT_HOTSPOTS) {
+	if (c->report == REPORT_HOTSPOTS || html) {
 		if (!(p->hot = hotspots_new(&p->rp, p->r)))
 			return error("out of memory");
 		hotspots_visitor(p->hot, &v[2]);
 		visitor_tee_add(&tee, &v[2]);
 	}
-	if (c->report == REPORT_GROWTH) {
+	if (c->report == REPORT_GROWTH || html) {
 		growth_scan_visitor(&p->gs, &v[3]);
 		visitor_tee_add(&tee, &v[3]);
 	}
@@ -92,6 +97,11 @@ static int collect(struct pass *p, struct cli *c, struct model *m)
 	if (!(m->sym = symbols_new()))
 		return error("out of memory");
 	if (c->report == REPORT_HOTSPOTS) {
+		if (c->hot.thread >= 0 &&
+		    (uint64_t)c->hot.thread >= p->rp.threads)
+			return error("--thread %ld: the trace has %" PRIu64
+				     " threads (indices from 0)",
+				     c->hot.thread, p->rp.threads);
 		m->parts |= MODEL_HOT;
 		return hotspots_collect(p->hot, m->sym, &c->hot, &m->hot);
 	}
@@ -101,29 +111,60 @@ static int collect(struct pass *p, struct cli *c, struct model *m)
 	return leaks_collect(&p->rp, m->sym, &c->leak, &m->leaks);
 }
 
-/*
- * The gate c asks for, if any: 1 when it fails on m, 0 when it passes,
- * -1 when it would pass on a trace that misses the run's end (said).
- */
-static int gate(const struct model *m, const struct cli *c,
-		const struct trace_reader *r)
+/* Judge the gate c asks for, if any, on m (and the trace r). */
+static void gate(struct model *m, const struct cli *c,
+		 const struct trace_reader *r)
 {
-	int failed;
-
 	if (c->report == REPORT_LEAKS && c->fail_on_leak)
-		failed = m->leaks.totals.gate_groups != 0;
+		gate_leaks(&m->gate, &m->leaks.totals, c->leak.gate_kinds);
 	else if (c->report == REPORT_GROWTH && c->growth.fail)
-		failed = m->growth.verdict == GROWTH_GROWING;
+		gate_growth(&m->gate, &m->growth);
 	else
-		return 0;
-	switch (gate_exit(r, c->trace, failed, c->allow_incomplete)) {
+		return;
+	gate_complete(&m->gate, r, c->allow_incomplete);
+}
+
+/*
+ * The exit status of m's gate: 0 none or passed, 1 failed, -1 it did not
+ * pass on an incomplete trace; a gate that did not pass says why in one
+ * line.
+ */
+static int gate_said(const struct model *m, const char *path)
+{
+	char why[256];
+
+	switch (gate_exit(&m->gate)) {
 	case 0:
 		return 0;
 	case 1:
+		error("gate failed: %s",
+		      render_gate_reason(&m->gate, why, sizeof(why)));
 		return 1;
 	default:
-		return -1;
+		return error(
+			"%s: %s: a gate cannot pass on it; --allow-incomplete to judge what it holds",
+			path, m->gate.incomplete);
 	}
+}
+
+/* The HTML report: the whole model, drawn into one page. */
+static int report_html(struct pass *p, const struct cli *c)
+{
+	struct page_model pm;
+	const struct page_input in = { .r = p->r,
+				       .path = c->trace,
+				       .rp = &p->rp,
+				       .cls = &p->cls,
+				       .hot = p->hot,
+				       .gs = &p->gs };
+	int rc;
+
+	page_model_init(&pm);
+	rc = page_collect(&in, &c->leak, &c->growth, &pm);
+	if (!rc)
+		rc = html_write(&pm, c->export_path);
+	page_model_release(&pm);
+	return rc;
 }
 
 /* The report c asks for: 0 done, 1 its gate failed, -1 an error. */
@@ -134,12 +175,16 @@ static int report(struct pass *p, struct cli *c)
 
 	if (c->report == REPORT_EXPORT)
 		return export_write(p->ex, c->export_format, c->export_path);
+	if (c->report == REPORT_HTML)
+		return report_html(p, c);
 	model_init(&m);
 	rc = collect(p, c, &m);
-	if (!rc)
+	if (!rc) {
+		gate(&m, c, p->r);
 		rc = render_model(&m, c->json, stdout);
+	}
 	if (!rc)
-		rc = gate(&m, c, p->r);
+		rc = gate_said(&m, c->trace);
 	model_release(&m);
 	return rc;
 }

@@ -8,6 +8,8 @@
 	'use strict';
 
 	var doc = JSON.parse(document.getElementById('perfshim-data').textContent);
+	/* A diff's document: NEW's parts, BASE's collapsed stacks beside them. */
+	var isDiff = !!doc.flame_base;
 
 	function $(id) {
 		return document.getElementById(id);
@@ -197,26 +199,43 @@
 	 * children only when they are drawn. A 100k-stack profile then costs
 	 * what the visible frames cost, not a million nodes up front.
 	 */
-	function parseCollapsed(text) {
-		var lines = text ? text.split('\n') : [], stacks = [], values = [], total = 0;
-		for (var i = 0; i < lines.length; i++) {
-			var line = lines[i], sp = line.lastIndexOf(' ');
-			if (sp <= 0)
-				continue;
-			var v = Number(line.slice(sp + 1));
-			if (!(v > 0))
-				continue;
-			stacks.push(line.slice(0, sp));
-			values.push(v);
-			total += v;
+	function parseCollapsed(text, baseText) {
+		var stacks = [], values = [], bases = [], at = new Map(), total = 0, btotal = 0;
+		function add(t, isBase) {
+			var lines = t ? t.split('\n') : [];
+			for (var i = 0; i < lines.length; i++) {
+				var line = lines[i], sp = line.lastIndexOf(' ');
+				if (sp <= 0)
+					continue;
+				var v = Number(line.slice(sp + 1)), st = line.slice(0, sp);
+				if (!(v > 0))
+					continue;
+				var k = at.get(st);
+				if (k === undefined) {
+					k = stacks.length;
+					at.set(st, k);
+					stacks.push(st);
+					values.push(0);
+					bases.push(0);
+				}
+				if (isBase) {
+					bases[k] += v;
+					btotal += v;
+				} else {
+					values[k] += v;
+					total += v;
+				}
+			}
 		}
+		add(text, false);
+		add(baseText, true);
 		var all = new Array(stacks.length), off = new Array(stacks.length);
 		for (var j = 0; j < stacks.length; j++) {
 			all[j] = j;
 			off[j] = 0;
 		}
-		return { name: 'all', value: total, parent: null, depth: 0, idx: all, off: off,
-			 stacks: stacks, values: values };
+		return { name: 'all', value: total, base: btotal, parent: null, depth: 0, idx: all,
+			 off: off, stacks: stacks, values: values, bases: bases };
 	}
 
 	/* Children in name order, as flamegraph.pl draws them; made once per node. */
@@ -226,7 +245,7 @@
 		var root = n, groups = new Map();
 		while (root.parent)
 			root = root.parent;
-		var stacks = root.stacks, values = root.values;
+		var stacks = root.stacks, values = root.values, bases = root.bases;
 		for (var i = 0; i < n.idx.length; i++) {
 			var k = n.idx[i], s = stacks[k], o = n.off[i];
 			if (o > s.length)
@@ -236,10 +255,12 @@
 				e = s.length;
 			var name = s.slice(o, e), g = groups.get(name);
 			if (!g) {
-				g = { name: name, value: 0, parent: n, depth: n.depth + 1, idx: [], off: [] };
+				g = { name: name, value: 0, base: 0, parent: n, depth: n.depth + 1,
+				      idx: [], off: [] };
 				groups.set(name, g);
 			}
 			g.value += values[k];
+			g.base += bases[k];
 			g.idx.push(k);
 			g.off.push(e + 1);
 		}
@@ -249,9 +270,26 @@
 		return n.sorted;
 	}
 
-	function colour(name, hit) {
+	/*
+	 * A diff's frame: red where NEW has more than BASE, blue where less,
+	 * the deeper the larger the change relative to the frame.
+	 */
+	function diffColour(n) {
+		var d = n.value - n.base, m = Math.max(n.value, n.base);
+		var c = Math.round(245 - 185 * (m ? Math.abs(d) / m : 0));
+		if (d > 0)
+			return 'rgb(255,' + c + ',' + c + ')';
+		if (d < 0)
+			return 'rgb(' + c + ',' + c + ',255)';
+		return 'rgb(245,245,245)';
+	}
+
+	function colour(n, hit) {
+		var name = n.name;
 		if (hit)
 			return 'rgb(230,0,230)';
+		if (isDiff)
+			return diffColour(n);
 		var h = 0;
 		for (var i = 0; i < name.length; i++)
 			h = (h * 31 + name.charCodeAt(i)) >>> 0;
@@ -322,7 +360,7 @@
 			r.y = y;
 			if (hit)
 				hits++;
-			c.fillStyle = r.n === flame.zoom || r.d < flame.zoom.depth ? (hit ? colour('', 1) : '#ddd') : colour(r.n.name, hit);
+			c.fillStyle = r.n === flame.zoom || r.d < flame.zoom.depth ? (hit ? colour(r.n, 1) : '#ddd') : colour(r.n, hit);
 			if (r.d === 0)
 				c.fillStyle = '#eee';
 			c.fillRect(r.x, y, Math.max(r.w - 0.5, 0.5), ROW - 1);
@@ -338,12 +376,13 @@
 		var ms = performance.now() - t0;
 		/* What scripts and tests may read: the view, its cost, where a frame is. */
 		window.perfshimFlame = { metric: flame.metric, drawMs: ms, frames: lay.rects.length,
-					 pruned: lay.pruned, zoom: flame.zoom.name, width: W,
+					 pruned: lay.pruned, zoom: flame.zoom.name, width: W, diff: isDiff,
 					 at: function (name) {
 						 var r = flame.rects.filter(function (q) {
 							 return q.n.name === name;
 						 })[0];
-						 return r ? { x: r.x, y: r.y, w: r.w, h: ROW } : null;
+						 return r ? { x: r.x, y: r.y, w: r.w, h: ROW, value: r.n.value,
+							      base: r.n.base } : null;
 					 } };
 		box.dataset.zoom = flame.zoom.name;
 		box.dataset.metric = flame.metric;
@@ -353,9 +392,13 @@
 	}
 
 	function describe(n) {
-		var total = flame.root.value;
-		return n.name + ': ' + n.value + ' ' + units[flame.metric] + ' (' +
-		       (100 * n.value / total).toFixed(2) + '%)';
+		var total = flame.root.value, u = units[flame.metric];
+		if (isDiff) {
+			var d = n.value - n.base;
+			return n.name + ': ' + n.base + ' \u2192 ' + n.value + ' ' + u + ' (' + (d > 0 ? '+' : '') + d +
+			       (n.base ? ', ' + (d > 0 ? '+' : '') + (100 * d / n.base).toFixed(1) + '%' : ', new') + ')';
+		}
+		return n.name + ': ' + n.value + ' ' + u + ' (' + (100 * n.value / total).toFixed(2) + '%)';
 	}
 
 	function hitTest(ev) {
@@ -372,7 +415,8 @@
 	function setMetric(m) {
 		var t0 = performance.now();
 		flame.metric = m;
-		flame.root = parseCollapsed(doc.flame ? doc.flame[m] : '');
+		flame.root = parseCollapsed(doc.flame ? doc.flame[m] : '',
+					    isDiff ? doc.flame_base[m] : '');
 		flame.zoom = flame.root;
 		document.querySelectorAll('#metric-switch button').forEach(function (b) {
 			var on = b.dataset.metric === m;
@@ -463,6 +507,57 @@
 		});
 	}
 
+	/* ---- exact timings: the timing tree, by call path ---- */
+	function drawTimings(H) {
+		var t = $('hot-timings');
+		if (!H || !H.timings || !H.timings.length) {
+			empty(t.parentNode.insertBefore(el('div'), t),
+			      'No zones or instrumented functions in this trace.');
+			return;
+		}
+		row(t, [{ text: 'calls', cls: 'num' }, { text: 'inclusive', cls: 'num' },
+			{ text: 'self', cls: 'num' }, { text: 'per call', cls: 'num' },
+			{ text: 'path' }, { text: 'where' }], true);
+		H.timings.forEach(function (z) {
+			var tr = row(t, [{ text: z.calls, cls: 'num' }, { text: ns(z.total_ns), cls: 'num' },
+				{ text: ns(z.self_ns), cls: 'num' },
+				{ text: ns(z.calls ? Math.round(z.total_ns / z.calls) : 0), cls: 'num' },
+				{ text: '\u00a0\u00a0'.repeat(z.path.length - 1) + (z.kind === 'zone' ? 'zone ' : '') +
+					z.name, cls: 'timing-path' },
+				{ text: z.file ? z.file + ':' + z.line : '' }]);
+			tr.className = 'timing';
+			tr.dataset.kind = z.kind;
+		});
+	}
+
+	/*
+	 * Latency percentiles per zone and instrumented function: the
+	 * --hotspots --json "latency" array, where the analyzer has it (traces
+	 * since format 1.2 carry the histograms). Without it the part stays
+	 * hidden.
+	 */
+	function drawLatency(H) {
+		var t = $('hot-latency');
+		if (!H || !H.latency || !H.latency.length)
+			return;
+		$('latency-part').hidden = false;
+		var q = ['p50', 'p90', 'p95', 'p99', 'max'];
+		row(t, [{ text: 'calls', cls: 'num' }, { text: 'total', cls: 'num' }].concat(
+			q.map(function (k) { return { text: k, cls: 'num' }; }),
+			[{ text: 'name' }, { text: 'where' }]), true);
+		H.latency.forEach(function (l) {
+			var tr = row(t, [{ text: l.calls, cls: 'num' }, { text: ns(l.total_ns), cls: 'num' }].concat(
+				q.map(function (k) {
+					var v = l[k + '_ns'];
+					return { text: v === null || v === undefined ? '-' : ns(v), cls: 'num lat-' + k };
+				}),
+				[{ text: (l.kind === 'zone' ? 'zone ' : '') + l.name, cls: 'latency-name' },
+				 { text: l.file ? l.file + ':' + l.line : '' }]));
+			tr.className = 'latency';
+			tr.dataset.kind = l.kind;
+		});
+	}
+
 	/* ---- hot spots ---- */
 	function drawHot() {
 		var H = doc.hotspots, t = $('hot-functions');
@@ -480,6 +575,8 @@
 					{ text: (f.file ? f.file + ':' + f.line : '') + '  [' + f.module + ']' }]);
 			});
 		}
+		drawTimings(H);
+		drawLatency(H);
 		var S = doc.sites, st = $('hot-sites');
 		if (!S || !S.sites || !S.sites.length) {
 			empty(st.parentNode.insertBefore(el('div'), st), 'No allocations in this trace.');
@@ -495,10 +592,70 @@
 		});
 	}
 
+	/*
+	 * A diff's table of changes, most severe first, with their verdicts:
+	 * doc.changes is the diff's JSON report, {verdict, rows: [{verdict,
+	 * scope, where, name, unit, base, new, change_pct, p_value}]} (the
+	 * fields of diff.h's struct diff_row; null where not defined).
+	 */
+	function drawChanges() {
+		var C = doc.changes, t = $('changes-table');
+		if (!C)
+			return;
+		$('changes').hidden = false;
+		var v = $('changes-verdict');
+		v.appendChild(document.createTextNode('Verdict: '));
+		var w = v.appendChild(el('span', 'verdict diff-' + C.verdict, C.verdict));
+		w.id = 'diff-verdict';
+		if (!C.rows || !C.rows.length) {
+			empty(v, 'No metric changed.');
+			return;
+		}
+		function num(x) {
+			return x === null || x === undefined ? '-' : String(x);
+		}
+		row(t, [{ text: 'verdict' }, { text: 'what' }, { text: 'name' }, { text: 'base', cls: 'num' },
+			{ text: 'new', cls: 'num' }, { text: 'change', cls: 'num' }, { text: 'p-value', cls: 'num' }], true);
+		C.rows.forEach(function (r) {
+			var tr = row(t, [{ text: r.verdict, cls: 'verdict diff-' + r.verdict },
+				{ text: r.scope + (r.unit ? ' (' + r.unit + ')' : '') },
+				{ text: r.name + (r.where ? '  ' + r.where : ''), cls: 'change-name' },
+				{ text: num(r.base), cls: 'num' }, { text: num(r['new']), cls: 'num' },
+				{ text: r.change_pct === null || r.change_pct === undefined ? '-' :
+					(r.change_pct > 0 ? '+' : '') + r.change_pct.toFixed(1) + '%', cls: 'num' },
+				{ text: r.p_value === null || r.p_value === undefined ? '-' :
+					r.p_value.toPrecision(2), cls: 'num' }]);
+			tr.className = 'change';
+			tr.dataset.verdict = r.verdict;
+		});
+	}
+
+	/*
+	 * A diff (perfanalyze diff BASE NEW --html): the flame graph is NEW's,
+	 * coloured by the change from BASE; the parts a diff's document leaves
+	 * null are not shown.
+	 */
+	function setupDiff() {
+		if (!isDiff)
+			return;
+		document.body.dataset.diff = '1';
+		document.querySelector('header h1').textContent = 'perfshim diff report';
+		$('trace-name').textContent = (doc.base || 'BASE') + ' \u2192 ' + doc.trace;
+		document.querySelector('#flame-section h2').textContent = 'Differential flame graph';
+		$('flame-legend').hidden = false;
+		[['summary', doc.summary], ['timeline', doc.timeline], ['leaks', doc.leaks],
+		 ['hotspots', doc.hotspots]].forEach(function (p) {
+			if (!p[1])
+				$(p[0]).hidden = true;
+		});
+	}
+
 	drawSummary();
 	drawTimeline();
 	setupFlame();
 	drawLeaks();
 	drawHot();
+	setupDiff();
+	drawChanges();
 	document.body.dataset.ready = '1';
 })();

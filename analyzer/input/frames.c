@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "frames.h"
+#include "textfit.h"
 
 size_t frames_of_stack(const struct replay *rp, struct symbols *sym,
 		       uint32_t stack, struct sym_frame *out, size_t max)
@@ -21,18 +22,30 @@ size_t frames_of_stack(const struct replay *rp, struct symbols *sym,
 	return n;
 }
 
+void frames_text_one(FILE *out, size_t i, const struct sym_frame *f,
+		     int inlined)
+{
+	char head[32], tail[PATH_MAX + 512];
+	int o = 0;
+
+	snprintf(head, sizeof(head), "    #%-2zu ", i);
+	tail[0] = '\0';
+	if (f->file[0])
+		o += snprintf(tail + o, sizeof(tail) - (size_t)o, "  %s:%u",
+			      f->file, f->line);
+	if (inlined && f->inlined && o >= 0 && (size_t)o < sizeof(tail))
+		o += snprintf(tail + o, sizeof(tail) - (size_t)o,
+			      "  (inlined)");
+	if (f->module[0] && o >= 0 && (size_t)o < sizeof(tail))
+		snprintf(tail + o, sizeof(tail) - (size_t)o, "  [%s]",
+			 f->module);
+	textfit_line(out, head, f->function, tail, 0);
+}
+
 void frames_text(FILE *out, const struct sym_frame *f, size_t n)
 {
-	for (size_t i = 0; i < n; i++) {
-		fprintf(out, "    #%-2zu %s", i, f[i].function);
-		if (f[i].file[0])
-			fprintf(out, "  %s:%u", f[i].file, f[i].line);
-		if (f[i].inlined)
-			fprintf(out, "  (inlined)");
-		if (f[i].module[0])
-			fprintf(out, "  [%s]", f[i].module);
-		fputc('\n', out);
-	}
+	for (size_t i = 0; i < n; i++)
+		frames_text_one(out, i, &f[i], 1);
 }
 
 void frames_json(struct json_writer *w, const struct sym_frame *f, size_t n)
@@ -66,10 +79,38 @@ int frames_runtime_module(const char *module)
 	return 0;
 }
 
+/* A file of the system's headers: the C and C++ libraries' templates. */
+static int system_header(const char *file)
+{
+	return !strncmp(file, "/usr/include/", 13) ||
+	       !strncmp(file, "/usr/lib/gcc/", 13) ||
+	       strstr(file, "/include/c++/");
+}
+
+/* A name of the C++ library's own (a frame without a file to go by). */
+static int library_name(const char *function)
+{
+	static const char *const prefix[] = { "std::", "__gnu_cxx::",
+					      "__cxxabiv1::", "operator new",
+					      "operator delete" };
+
+	for (size_t i = 0; i < sizeof(prefix) / sizeof(prefix[0]); i++)
+		if (!strncmp(function, prefix[i], strlen(prefix[i])))
+			return 1;
+	return 0;
+}
+
+int frames_library(const struct sym_frame *f)
+{
+	if (frames_runtime_module(f->module))
+		return 1;
+	return f->file[0] ? system_header(f->file) : library_name(f->function);
+}
+
 size_t frames_program(const struct sym_frame *f, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
-		if (!frames_runtime_module(f[i].module))
+		if (!frames_library(&f[i]))
 			return i;
 	return 0;
 }

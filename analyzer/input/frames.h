@@ -25,8 +25,15 @@
 size_t frames_of_stack(const struct replay *rp, struct symbols *sym,
 		       uint32_t stack, struct sym_frame *out, size_t max);
 
-/* frames_text - "    #N  function  file:line  (inlined)  [module]" lines. */
+/*
+ * frames_text - "    #N  function  file:line  (inlined)  [module]" lines,
+ * fitted to the screen (textfit_line: templates shortened).
+ */
 void frames_text(FILE *out, const struct sym_frame *f, size_t n);
+
+/* frames_text_one - frame f as line #i; "(inlined)" only when inlined. */
+void frames_text_one(FILE *out, size_t i, const struct sym_frame *f,
+		     int inlined);
 
 /*
  * frames_json - the "stack" key and its array of
@@ -42,8 +49,20 @@ void frames_json(struct json_writer *w, const struct sym_frame *f, size_t n);
 int frames_runtime_module(const char *module);
 
 /*
+ * frames_library - whether f is the runtime's or its library's, not the
+ * program's own: in a runtime module (frames_runtime_module), or, in the
+ * program's module, a frame of the system's headers (a std:: template
+ * inlined into the program, or instantiated in it: its file is under
+ * /usr/include/ or a GCC include/c++/ directory); a frame without a file
+ * goes by its name (std::, __gnu_cxx::, operator new and delete).
+ */
+int frames_library(const struct sym_frame *f);
+
+/*
  * frames_program - the index of the frame that names an allocation site:
- * the first one outside the runtime (0 when every frame is the runtime's).
+ * the innermost one of the program's own (not frames_library), skipping
+ * the runtime and the C++ library's frames inlined into it (0 when every
+ * frame is theirs).
  */
 size_t frames_program(const struct sym_frame *f, size_t n);
 

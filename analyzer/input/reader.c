@@ -45,10 +45,12 @@ struct trace_reader {
 	uint64_t clock_t0, clock_n0, clock_t1, clock_n1;
 	double ns_per_tick; /* from the two pairs above; 0 until known */
 
-	/* Progress on a terminal for long traces: size, last print time. */
+	/* Progress on a terminal for long reads: size (0: unknown), when
+	 * the read began, when a line was last printed (ms). */
 	uint64_t file_size;
-	time_t last_progress;
-	int progress;
+	uint64_t progress_start, progress_last, progress_delay;
+	int progress;	    /* stderr is a terminal */
+	int progress_shown; /* a progress line is on it */
 
 	const struct trace_visitor *v;
 	uint64_t frames, events, next_seq;
@@ -70,8 +72,9 @@ struct trace_reader {
 static void vsay(struct trace_reader *r, const char *what, const char *fmt,
 		 va_list ap)
 {
-	if (r->progress)
+	if (r->progress_shown)
 		fprintf(stderr, "\r\033[K");
+	r->progress_shown = 0;
 	char msg[512];
 
 	vsnprintf(msg, sizeof(msg), fmt, ap);
@@ -238,6 +241,41 @@ static struct trace_reader *reader_new(const char *name)
 	return r;
 }
 
+/* Milliseconds of the monotonic clock. */
+static uint64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+/*
+ * A progress line is for a person watching a terminal, and only once a
+ * read takes long enough to wonder (PERFSHIM_PROGRESS_MS, default 2 s):
+ * never on a file or pipe, where it would be noise in a log.
+ */
+static void progress_init(struct trace_reader *r)
+{
+	const char *env = getenv("PERFSHIM_PROGRESS_MS");
+	struct stat st;
+	char *end;
+
+	if (!isatty(STDERR_FILENO))
+		return;
+	r->progress = 1;
+	r->progress_delay = 2000;
+	if (env && *env) {
+		unsigned long long v = strtoull(env, &end, 10);
+
+		if (!*end)
+			r->progress_delay = v;
+	}
+	if (!fstat(fileno(r->f), &st) && S_ISREG(st.st_mode))
+		r->file_size = (uint64_t)st.st_size;
+	r->progress_start = now_ms();
+}
+
 struct trace_reader *trace_reader_open(const char *path)
 {
 	struct trace_reader *r = reader_new(path);
@@ -257,31 +295,36 @@ struct trace_reader *trace_reader_open(const char *path)
 		trace_reader_free(r);
 		return NULL;
 	}
-	struct stat st;
-
-	/* Worth a progress line: a terminal, and more than a few seconds. */
-	if (!fstat(fileno(r->f), &st) && isatty(2) && st.st_size > (64 << 20)) {
-		r->progress = 1;
-		r->file_size = (uint64_t)st.st_size;
-	}
+	progress_init(r);
 	return r;
 }
 
 static void show_progress(struct trace_reader *r, int done)
 {
-	time_t now = time(NULL);
+	uint64_t now;
+	long pos;
 
-	if (!r->progress || (!done && now == r->last_progress))
+	if (!r->progress)
 		return;
-	r->last_progress = now;
 	if (done) {
-		fprintf(stderr, "\r\033[K");
+		if (r->progress_shown)
+			fprintf(stderr, "\r\033[K");
+		r->progress_shown = 0;
 		return;
 	}
-	long pos = ftell(r->f);
-
-	fprintf(stderr, "\rperfanalyze: reading %s: %d%%", r->name,
-		pos > 0 ? (int)((uint64_t)pos * 100 / r->file_size) : 0);
+	now = now_ms();
+	if (now - r->progress_start < r->progress_delay ||
+	    (r->progress_shown && now - r->progress_last < 250))
+		return;
+	r->progress_last = now;
+	r->progress_shown = 1;
+	pos = ftell(r->f);
+	if (r->file_size && pos > 0)
+		fprintf(stderr, "\rperfanalyze: reading %s: %d%%", r->name,
+			(int)((uint64_t)pos * 100 / r->file_size));
+	else
+		fprintf(stderr, "\rperfanalyze: reading %s: %llu MiB", r->name,
+			pos > 0 ? (unsigned long long)pos >> 20 : 0);
 }
 
 struct trace_reader *trace_reader_open_mem(const uint8_t *data, size_t len,

@@ -1,4 +1,5 @@
 /* symbols.c - ips to function, file:line and inlined frames with libdwfl. */
+#include <inttypes.h>
 #include <limits.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -154,16 +155,80 @@ static const char unknown_fn[] = "??";
 static const char no_file[] = "";
 
 /*
+ * libdwfl's debuginfo path: the --debug-dir directories, then those of
+ * PERFSHIM_DEBUG_DIR, then its default (the file's own directory, .debug
+ * beside it, /usr/lib/debug); NULL until symbols_new makes it.
+ */
+static char *debuginfo_path;
+static char *debug_dirs; /* --debug-dir's, absolute, ':'-joined */
+static const char default_debuginfo_path[] = ":.debug:/usr/lib/debug";
+
+/*
  * The standard callbacks find separate debug files by build-id under
- * /usr/lib/debug/.build-id and by .gnu_debuglink next to the file.
- * find_elf is only a formality: each module is reported with its file.
+ * each absolute directory of the path (DIR/.build-id/xx/yyyy.debug) and
+ * by .gnu_debuglink next to the file. find_elf is only a formality: each
+ * module is reported with its file.
  */
 static const Dwfl_Callbacks dwfl_callbacks = {
 	.find_elf = dwfl_build_id_find_elf,
 	.find_debuginfo = dwfl_standard_find_debuginfo,
 	.section_address = dwfl_offline_section_address,
-	.debuginfo_path = NULL,
+	.debuginfo_path = &debuginfo_path,
 };
+
+/* Append dir, made absolute, to *list (':'-joined). -1 if it is none. */
+static int add_dir(char **list, const char *dir)
+{
+	char *abs = realpath(dir, NULL), *joined;
+	struct stat st;
+
+	if (!abs || stat(abs, &st) || !S_ISDIR(st.st_mode)) {
+		free(abs);
+		return -1;
+	}
+	if (*list) {
+		size_t n = strlen(*list) + strlen(abs) + 2;
+
+		joined = xmalloc(n);
+		snprintf(joined, n, "%s:%s", *list, abs);
+		free(abs);
+		free(*list);
+		abs = joined;
+	}
+	*list = abs;
+	return 0;
+}
+
+int symbols_add_debug_dir(const char *dir)
+{
+	if (add_dir(&debug_dirs, dir))
+		return error("--debug-dir %s: not a directory", dir);
+	return 0;
+}
+
+/* The path libdwfl searches, built once: see debuginfo_path. */
+static void debuginfo_path_init(void)
+{
+	const char *env = getenv("PERFSHIM_DEBUG_DIR");
+	char *dirs = debug_dirs ? xstrdup(debug_dirs) : NULL, *copy, *tok;
+	char *save = NULL;
+	size_t n;
+
+	if (debuginfo_path)
+		return;
+	copy = env ? xstrdup(env) : NULL;
+	for (tok = copy ? strtok_r(copy, ":", &save) : NULL; tok;
+	     tok = strtok_r(NULL, ":", &save))
+		if (add_dir(&dirs, tok))
+			warning("PERFSHIM_DEBUG_DIR: %s is not a directory",
+				tok);
+	free(copy);
+	n = (dirs ? strlen(dirs) : 0) + sizeof(default_debuginfo_path);
+	debuginfo_path = xmalloc(n);
+	snprintf(debuginfo_path, n, "%s%s", dirs ? dirs : "",
+		 default_debuginfo_path);
+	free(dirs);
+}
 
 static void warn_oom(struct symbols *s)
 {
@@ -246,6 +311,7 @@ static int push_frame(struct symbols *s, const char *function, const char *file,
 
 struct symbols *symbols_new(void)
 {
+	debuginfo_path_init();
 	return calloc(1, sizeof(struct symbols));
 }
 
@@ -320,8 +386,8 @@ static bool build_id_matches(Dwfl_Module *mod, const struct module_info *m)
 
 static void warn_cannot_open(const char *path)
 {
-	warning("%s: cannot open it: %s; its frames are shown as ??", path,
-		dwfl_errmsg(-1));
+	warning("%s: cannot open it: %s; its frames are shown as module+0xoffset",
+		path, dwfl_errmsg(-1));
 }
 
 /*
@@ -342,7 +408,7 @@ static void open_module(struct mod_node *mn, const struct module_info *m,
 		return; /* nothing to read, and nothing to warn about */
 	/* A FIFO (or a device) at a module's path would block the read. */
 	if (!stat(path, &st) && !S_ISREG(st.st_mode)) {
-		warning("%s: not a regular file; its frames are shown as ??",
+		warning("%s: not a regular file; its frames are shown as module+0xoffset",
 			path);
 		return;
 	}
@@ -380,7 +446,7 @@ static void open_module(struct mod_node *mn, const struct module_info *m,
 	 * the reader near the right place, which "??" does not.
 	 */
 	mn->state = MOD_STALE;
-	warning("%s: build-id differs from the traced one (rebuilt since?); its frames are shown as ??",
+	warning("%s: build-id differs from the traced one (rebuilt since?); its frames are shown as module+0xoffset",
 		path);
 }
 
@@ -694,6 +760,33 @@ static int copy_frames(const struct sym_frame *frames, int n,
 	return n;
 }
 
+/* in_module - whether pc lies in m (in a segment, when the trace has them). */
+static bool in_module(const struct module_info *m, uint64_t pc)
+{
+	if (pc < m->bias)
+		return false;
+	for (size_t i = 0; i < m->nsegs; i++)
+		if (pc - m->segs[i].start < m->segs[i].size)
+			return true;
+	return !m->nsegs;
+}
+
+/*
+ * offset_name - "module+0xOFFSET" for a pc no symbol names: the address
+ * in the file's own terms (ELF vaddr, as addr2line and objdump take it),
+ * so that two unknown places of one module stay two, and can be looked
+ * up by hand.
+ */
+static const char *offset_name(struct symbols *s, const struct mod_node *mn,
+			       const struct module_info *m, uint64_t pc)
+{
+	char buf[PATH_MAX + 32];
+
+	snprintf(buf, sizeof(buf), "%s+0x%" PRIx64,
+		 mn->name[0] ? mn->name : "??", pc - m->bias);
+	return intern(s, buf, unknown_fn);
+}
+
 int symbols_lookup(struct symbols *s, const struct module_info *m, uint64_t ip,
 		   int is_return, struct sym_frame *out, int max)
 {
@@ -737,8 +830,11 @@ int symbols_lookup(struct symbols *s, const struct module_info *m, uint64_t ip,
 		out[0].module = mn->name;
 		return 1;
 	}
-	for (i = 0; i < s->ntmp; i++)
+	for (i = 0; i < s->ntmp; i++) {
 		s->tmp[i].module = mn->name;
+		if (s->tmp[i].function == unknown_fn && in_module(m, pc))
+			s->tmp[i].function = offset_name(s, mn, m, pc);
+	}
 
 	an = malloc(sizeof(*an) + (size_t)s->ntmp * sizeof(an->frames[0]));
 	if (!an) {

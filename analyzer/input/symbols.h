@@ -30,6 +30,15 @@ struct sym_frame {
 	int inlined; /* 1: this frame was inlined into the next one */
 };
 
+/*
+ * symbols_add_debug_dir - search dir (--debug-dir) for separate debug
+ * files by build-id (dir/.build-id/xx/yyyy.debug), before the directories
+ * of PERFSHIM_DEBUG_DIR (':'-separated) and /usr/lib/debug. Process-wide;
+ * only before the first symbols_new. Returns 0, or -1 after one line on
+ * stderr when dir is no directory.
+ */
+int symbols_add_debug_dir(const char *dir);
+
 /* symbols_new - create an empty symbolizer. Returns NULL on out of memory. */
 struct symbols *symbols_new(void);
 
@@ -42,14 +51,16 @@ void symbols_free(struct symbols *s);
  * instruction), 0 when it is an exact pc.
  * Writes up to max frames to out, innermost first: the inlined frames (if
  * any, with inlined = 1), then the function that contains them. Returns
- * the number of frames written, at least 1 when max >= 1 (an unknown
- * address still yields one frame with function "??").
+ * the number of frames written, at least 1 when max >= 1 (an address no
+ * symbol names still yields one frame, with function "MODULE+0xOFFSET":
+ * the module's file name, "??" when it has none, and the ELF address in
+ * it; "??" when ip is outside the module).
  * When m is NULL (ip in no known module) the single frame has function
  * "??" and module "".
  * The first time a module's file is missing or its build-id differs from
  * the one recorded, one warning line goes to stderr and the module's
- * frames are reported as "??" with the module's name: a rebuilt file
- * would name whatever code now sits at the traced address.
+ * frames are reported as "MODULE+0xOFFSET": a rebuilt file would name
+ * whatever code now sits at the traced address.
  */
 int symbols_lookup(struct symbols *s, const struct module_info *m, uint64_t ip,
 		   int is_return, struct sym_frame *out, int max);

@@ -768,6 +768,7 @@ static void sites_collect(struct hot_sites *v, struct hotspots *h,
 {
 	struct sym_frame *frames = xcalloc(MAX_FRAMES, sizeof(*frames));
 	size_t top = o->top ? o->top : DEFAULT_TOP;
+	size_t depth = o->depth ? o->depth : HOT_DEPTH_DEFAULT;
 	struct site_rank rank = { h, o->key };
 
 	v->by = key_names[o->key];
@@ -792,6 +793,10 @@ static void sites_collect(struct hot_sites *v, struct hotspots *h,
 		};
 		r->nframes = frames_of_stack(h->rp, sym, s->stack, frames,
 					     MAX_FRAMES);
+		if (r->nframes > depth) {
+			r->more = r->nframes - depth;
+			r->nframes = depth;
+		}
 		r->frames = xcalloc(r->nframes + 1, sizeof(*frames));
 		memcpy(r->frames, frames, r->nframes * sizeof(*frames));
 		r->id = site_id_of(r->frames, r->nframes);

@@ -38,7 +38,12 @@ struct hot_options {
 	size_t top;	  /* rows shown; 0: the default */
 	long thread;	  /* only this thread index's samples; -1: all */
 	int json;
+	size_t depth; /* HOT_SITES: frames kept per site; 0: the default */
 };
+
+/* The frames a site keeps by default (--depth), and at most. */
+#define HOT_DEPTH_DEFAULT 64
+#define HOT_DEPTH_MAX 512
 
 struct hotspots;
 
@@ -130,6 +135,7 @@ struct hot_site {
 	uint64_t allocs, bytes, peak, temporary, leaked;
 	struct sym_frame *frames; /* innermost first */
 	size_t nframes;
+	size_t more;	   /* frames past the depth, not kept */
 	struct site_id id; /* the same in another build's model */
 };
 

@@ -20,6 +20,7 @@
 
 #include <stdint.h>
 
+#include "gate.h"
 #include "growth.h"
 #include "hotspots.h"
 #include "leaks.h"
@@ -76,7 +77,8 @@ struct model {
 	struct hot_result hot;
 	struct growth_result growth;
 	struct metric_set metrics;
-	struct symbols *sym; /* the leaks' and sites' frames' strings */
+	struct gate_result gate; /* the gate asked for, if any */
+	struct symbols *sym;	 /* the leaks' and sites' frames' strings */
 };
 
 /* model_init - an empty model; allocates nothing. */

@@ -2,6 +2,10 @@
  * render.h - the renderers: each takes the model (and a verdict's
  * results) and only formats, text or JSON, to out. Each returns 0, or -1
  * after printing one line on stderr (an output error).
+ *
+ * Every JSON report is one object that carries the "gate" field
+ * (render_gate_json) when given a gate (NULL: none, for a report embedded
+ * in another). Text uses units.h for every size, duration and count.
  */
 #ifndef PERFSHIM_RENDER_H
 #define PERFSHIM_RENDER_H
@@ -9,8 +13,10 @@
 #include <stdio.h>
 
 #include "diff.h"
+#include "gate.h"
 #include "growth.h"
 #include "hotspots.h"
+#include "json.h"
 #include "leaks.h"
 #include "model.h"
 #include "trends.h"
@@ -20,24 +26,48 @@
  * with the metrics of the build's record (ms; NULL: none) too.
  */
 int render_summary_text(const struct run *run, FILE *out);
-int render_summary_json(const struct run *run, const struct metric_set *ms,
-			FILE *out);
+int render_summary_json(const struct run *run, const struct gate_result *gate,
+			const struct metric_set *ms, FILE *out);
 
 /* The leak report: each group with its stack, then the totals. */
 int render_leaks_text(const struct leak_result *res, FILE *out);
-int render_leaks_json(const struct leak_result *res, FILE *out);
+int render_leaks_json(const struct leak_result *res,
+		      const struct gate_result *gate, FILE *out);
 
 /* The growth verdict, with its series' trends and the sites that grow. */
 int render_growth_text(const struct growth_result *g, FILE *out);
-int render_growth_json(const struct growth_result *g, FILE *out);
+int render_growth_json(const struct growth_result *g,
+		       const struct gate_result *gate, FILE *out);
 
 /* --timeline: the series itself, as CSV or JSON. */
 int render_timeline_text(const struct growth_result *g, FILE *out);
-int render_timeline_json(const struct growth_result *g, FILE *out);
+int render_timeline_json(const struct growth_result *g,
+			 const struct gate_result *gate, FILE *out);
 
 /* The hot-spot reports: CPU and timings, sites; flame graphs (text only). */
 int render_hotspots_text(const struct hot_result *r, FILE *out);
-int render_hotspots_json(const struct hot_result *r, FILE *out);
+int render_hotspots_json(const struct hot_result *r,
+			 const struct gate_result *gate, FILE *out);
+
+/*
+ * render_gate_json - the "gate" key and its object:
+ *   {"checked": false, "passed": null, "gate": null, "reason": null}
+ * when no gate was asked for, else
+ *   {"checked": true, "passed": BOOL, "gate": "leak"|"growth",
+ *    "reason": "3 leak sites, 1.2 KiB in 5 blocks (definite)",
+ *    "incomplete": null or why the trace cannot pass a gate,
+ *    and the gate's raw numbers: "sites", "bytes", "blocks" (leak);
+ *    "verdict", "slope", "unit" (growth)}.
+ */
+void render_gate_json(struct json_writer *w, const struct gate_result *g);
+
+/*
+ * render_gate_reason - why g passed or failed, in one line of text
+ * (units.h's units) into buf of len bytes; returns buf. The line that
+ * main prints on stderr when a gate fails, and the JSON "reason".
+ */
+const char *render_gate_reason(const struct gate_result *g, char *buf,
+			       size_t len);
 
 /* The trend over builds, or the scaling with a label: verdict, table. */
 int render_trends_text(const struct trends_result *r, FILE *out);

@@ -7,6 +7,8 @@
 #include "frames.h"
 #include "json.h"
 #include "render.h"
+#include "textfit.h"
+#include "units.h"
 
 static void json_trend(struct json_writer *w, const struct growth_trend *sv)
 {
@@ -118,7 +120,8 @@ static void json_heap_and_floor(struct json_writer *w,
 	json_object_end(w);
 }
 
-int render_growth_json(const struct growth_result *g, FILE *out)
+int render_growth_json(const struct growth_result *g,
+		       const struct gate_result *gate, FILE *out)
 {
 	struct json_writer w;
 
@@ -145,6 +148,8 @@ int render_growth_json(const struct growth_result *g, FILE *out)
 	json_object_begin(&w);
 	json_trend(&w, &g->rss);
 	json_object_end(&w);
+	if (gate)
+		render_gate_json(&w, gate);
 	json_object_end(&w);
 	return json_writer_finish(&w);
 }
@@ -153,27 +158,38 @@ static void text_trend(FILE *out, const char *what,
 		       const struct growth_trend *sv, const char *unit,
 		       double conf)
 {
+	char a[UNITS_LEN], b[UNITS_LEN], c[UNITS_LEN];
+
 	fprintf(out, "%s: %s", what, growth_verdict_name(sv->verdict));
 	if (isnan(sv->t.slope)) {
 		fprintf(out, ": %s\n", sv->why);
 		return;
 	}
-	fprintf(out,
-		": %.6g bytes per %s (%.0f%% interval %.6g to %.6g), Mann-Kendall p = %.3g, %zu points\n",
-		sv->t.slope, unit, 100 * conf, sv->t.lo, sv->t.hi,
-		sv->t.p_value, sv->n);
-	fprintf(out, "    %s; from %.0f to %.0f bytes (median %.0f)", sv->why,
-		sv->first, sv->last, sv->median);
+	fprintf(out, ": %s per %s (%.0f%% interval %s to %s), ",
+		units_bytes_real(a, sv->t.slope), unit, 100 * conf,
+		units_bytes_real(b, sv->t.lo), units_bytes_real(c, sv->t.hi));
+	fprintf(out, "Mann-Kendall p = %.3g, %s points\n", sv->t.p_value,
+		units_count(a, sv->n));
+	fprintf(out, "    %s; from %s to %s", sv->why,
+		units_bytes_real(a, sv->first), units_bytes_real(b, sv->last));
+	fprintf(out, " (median %s)", units_bytes_real(c, sv->median));
 	if (sv->t.n_ratio > 1)
 		fprintf(out, "; Var(S) x %.3g for autocorrelation",
 			sv->t.n_ratio);
 	fputc('\n', out);
 }
 
+/* A time in seconds (a double), in units_ns's form. */
+static const char *seconds(char *buf, double s)
+{
+	return units_ns(buf, s > 0 ? (uint64_t)llround(s * 1e9) : 0);
+}
+
 /* "Memory growth: ..." and the line that says which points. */
 static void text_head(FILE *out, const struct growth_result *g)
 {
 	size_t n = g->npts - g->from;
+	char a[UNITS_LEN], b[UNITS_LEN], c[UNITS_LEN];
 
 	fprintf(out, "Memory growth: %s", growth_verdict_name(g->verdict));
 	if (g->verdict == GROWTH_GROWING && !strcmp(g->basis, "rss"))
@@ -181,18 +197,19 @@ static void text_head(FILE *out, const struct growth_result *g)
 			" (the resident set grows while the heap is stable: memory outside malloc, e.g. mmap, or fragmentation)");
 	fputc('\n', out);
 	if (g->by_marker)
-		fprintf(out, "points:   %zu markers '%s' (of %zu taken", n,
-			g->label, g->npts);
+		fprintf(out, "points:   %s markers '%s' (of %s taken",
+			units_count(b, n), g->label, units_count(c, g->npts));
 	else
-		fprintf(out, "points:   %zu time windows of %.3g s (of %zu", n,
-			g->window_s, g->npts);
+		fprintf(out, "points:   %s time windows of %s (of %s",
+			units_count(b, n), seconds(a, g->window_s),
+			units_count(c, g->npts));
 	if (!g->by_marker && g->markers)
-		fprintf(out, "; %" PRIu64 " markers, too few to be points",
-			g->markers);
-	fprintf(out, "); excluded: the warm-up, %s: %zu points", g->warmup,
-		g->from);
+		fprintf(out, "; %s markers, too few to be points",
+			units_count(b, g->markers));
+	fprintf(out, "); excluded: the warm-up, %s: %s points", g->warmup,
+		units_count(b, g->from));
 	if (g->from)
-		fprintf(out, ", up to %.3f s", g->pts[g->from - 1].ts / 1e9);
+		fprintf(out, ", up to %s", units_ns(a, g->pts[g->from - 1].ts));
 	fputs("\n", out);
 }
 
@@ -200,14 +217,20 @@ static void text_site(FILE *out, const struct growth_site *s, const char *unit)
 {
 	const struct sym_frame *f = s->frames;
 	size_t pf = frames_program(f, s->nframes);
+	char a[UNITS_LEN], b[UNITS_LEN], head[64], tail[4200];
+	int o = 0;
 
-	fprintf(out, "%.0f%% of the growth: %s", 100 * s->share,
-		s->nframes ? f[pf].function : "??");
+	snprintf(head, sizeof(head), "%.0f%% of the growth: ", 100 * s->share);
+	tail[0] = '\0';
 	if (s->nframes && f[pf].file[0])
-		fprintf(out, " at %s:%u", f[pf].file, f[pf].line);
-	fprintf(out,
-		" (%.6g bytes per %s, %+" PRId64 " bytes over the points)\n",
-		s->slope, unit, s->bytes);
+		o = snprintf(tail, sizeof(tail), " at %s:%u", f[pf].file,
+			     f[pf].line);
+	if (o >= 0 && (size_t)o < sizeof(tail))
+		snprintf(tail + o, sizeof(tail) - (size_t)o,
+			 " (%s per %s, %s over the points)",
+			 units_bytes_real(a, s->slope), unit,
+			 units_bytes_signed(b, s->bytes));
+	textfit_line(out, head, s->nframes ? f[pf].function : "??", tail, 0);
 	frames_text(out, f, s->nframes);
 }
 
@@ -225,7 +248,8 @@ int render_growth_text(const struct growth_result *g, FILE *out)
 	return 0;
 }
 
-int render_timeline_json(const struct growth_result *g, FILE *out)
+int render_timeline_json(const struct growth_result *g,
+			 const struct gate_result *gate, FILE *out)
 {
 	struct json_writer w;
 
@@ -252,6 +276,8 @@ int render_timeline_json(const struct growth_result *g, FILE *out)
 		json_object_end(&w);
 	}
 	json_array_end(&w);
+	if (gate)
+		render_gate_json(&w, gate);
 	json_object_end(&w);
 	return json_writer_finish(&w);
 }

@@ -3,19 +3,10 @@
 
 #include "error.h"
 #include "json.h"
+#include "frames.h"
 #include "render.h"
-
-static void fmt_ns(char *buf, size_t len, uint64_t ns)
-{
-	if (ns >= 1000000000ull)
-		snprintf(buf, len, "%.3f s", ns / 1e9);
-	else if (ns >= 1000000ull)
-		snprintf(buf, len, "%.3f ms", ns / 1e6);
-	else if (ns >= 1000ull)
-		snprintf(buf, len, "%.3f us", ns / 1e3);
-	else
-		snprintf(buf, len, "%" PRIu64 " ns", ns);
-}
+#include "textfit.h"
+#include "units.h"
 
 static double pct(uint64_t a, uint64_t b)
 {
@@ -110,7 +101,8 @@ static void json_timing(struct json_writer *w, const struct hot_timing *t)
 	json_object_end(w);
 }
 
-static int cpu_json(const struct hot_cpu *v, FILE *out)
+static int cpu_json(const struct hot_cpu *v, const struct gate_result *gate,
+		    FILE *out)
 {
 	struct json_writer w;
 
@@ -135,6 +127,8 @@ static int cpu_json(const struct hot_cpu *v, FILE *out)
 	for (size_t i = 0; i < v->ntimings; i++)
 		json_timing(&w, &v->timing[i]);
 	json_array_end(&w);
+	if (gate)
+		render_gate_json(&w, gate);
 	json_object_end(&w);
 	return json_writer_finish(&w);
 }
@@ -143,86 +137,117 @@ static int cpu_json(const struct hot_cpu *v, FILE *out)
 
 /* A thread: its CPU time, share, and the function with most self time. */
 static const char thread_line[] =
-	"  thread %zu (tid %llu): %11s, %5.1f%%, most in %s\n";
+	"  thread %zu (tid %llu): %*s, %5.1f%%, most in ";
 
 static void text_sampling(FILE *out, const struct hot_cpu *v)
 {
-	char a[32], b[32];
+	char a[UNITS_LEN], b[UNITS_LEN], n[UNITS_LEN];
+	char c[UNITS_LEN], d[UNITS_LEN], e[UNITS_LEN];
 
 	if (!v->have_sampler || !v->period_ns) {
 		fprintf(out,
 			"No CPU sampling in this trace (PERFSHIM_SAMPLE_HZ=0, or the program used SIGPROF itself).\n");
 		return;
 	}
-	fmt_ns(a, sizeof(a), v->samples * v->period_ns);
-	fmt_ns(b, sizeof(b), v->period_ns);
 	fprintf(out,
-		"CPU time: %s in %" PRIu64
-		" samples, one per %s of a thread's CPU time",
-		a, v->samples, b);
+		"CPU time: %s in %s samples, one per %s of a thread's CPU time",
+		units_ns(a, v->samples * v->period_ns),
+		units_count(n, v->samples), units_ns(b, v->period_ns));
 	if (v->thread >= 0)
 		fprintf(out, " (thread %ld only)", v->thread);
 	uint64_t all = v->taken + v->in_shim + v->in_loader + v->other;
 
 	fprintf(out,
-		".\nNot sampled: %" PRIu64
-		" periods (%.1f%%) inside the shim (recording), %" PRIu64
-		" in the loader or unwinder, %" PRIu64 " other.\n",
-		v->in_shim, pct(v->in_shim, all), v->in_loader, v->other);
+		".\nNot sampled: %s periods (%.1f%%) inside the shim (recording), %s in the loader or unwinder, %s other.\n",
+		units_count(c, v->in_shim), pct(v->in_shim, all),
+		units_count(d, v->in_loader), units_count(e, v->other));
+}
+
+/* A time right-aligned in 11 columns (its "µ" is two bytes), at buf+o. */
+static int time_col(char *buf, size_t len, int o, const char *sep, uint64_t ns)
+{
+	char a[UNITS_LEN];
+
+	units_ns(a, ns);
+	if (o < 0 || (size_t)o >= len)
+		return o;
+	return o + snprintf(buf + o, len - (size_t)o, "%s%*s", sep,
+			    units_width(a, 11), a);
+}
+
+/* "  file:line  [module]", as much of it as f has. */
+static void where(char *buf, size_t len, const char *file, unsigned line,
+		  const char *module)
+{
+	int o = 0;
+
+	buf[0] = '\0';
+	if (file && file[0])
+		o = snprintf(buf, len, "  %s:%u", file, line);
+	if (module && module[0] && o >= 0 && (size_t)o < len)
+		snprintf(buf + o, len - (size_t)o, "  [%s]", module);
 }
 
 static void text_functions(FILE *out, const struct hot_cpu *v)
 {
-	char a[32], b[32], calls[24];
+	char calls[UNITS_LEN], head[128], tail[4200], n[UNITS_LEN];
+	int o;
 
 	fprintf(out,
-		"\nFunctions by self time (%zu of %zu):\n"
+		"\nFunctions by self time (%s of %s):\n"
 		"   self%%  total%%         self        total      calls  function\n",
-		v->shown, v->fs.n);
+		units_count(calls, v->shown), units_count(n, v->fs.n));
 	for (size_t i = 0; i < v->shown; i++) {
 		const struct hot_func *f = &v->fs.f[i];
 
-		fmt_ns(a, sizeof(a), f->self * v->period_ns);
-		fmt_ns(b, sizeof(b), f->total * v->period_ns);
+		o = snprintf(head, sizeof(head), "  %5.1f%%  %5.1f%%",
+			     pct(f->self, v->samples),
+			     pct(f->total, v->samples));
+		o = time_col(head, sizeof(head), o, "  ",
+			     f->self * v->period_ns);
+		o = time_col(head, sizeof(head), o, "  ",
+			     f->total * v->period_ns);
 		if (f->has_calls)
-			snprintf(calls, sizeof(calls), "%" PRIu64, f->calls);
+			units_count(calls, f->calls);
 		else
 			snprintf(calls, sizeof(calls), "-");
-		fprintf(out, "  %5.1f%%  %5.1f%%  %11s  %11s %10s  %s",
-			pct(f->self, v->samples), pct(f->total, v->samples), a,
-			b, calls, f->function);
-		if (f->file[0])
-			fprintf(out, "  %s:%u", f->file, f->line);
-		if (f->module[0])
-			fprintf(out, "  [%s]", f->module);
-		fputc('\n', out);
+		if (o >= 0 && (size_t)o < sizeof(head))
+			snprintf(head + o, sizeof(head) - (size_t)o, " %10s  ",
+				 calls);
+		where(tail, sizeof(tail), f->file, f->line, f->module);
+		textfit_line(out, head, f->function, tail, 0);
 	}
 }
 
 static void text_paths_threads(FILE *out, const struct hot_cpu *v)
 {
-	char a[32];
+	char a[UNITS_LEN], head[128];
 
 	fprintf(out, "\nTop call paths (root first):\n");
-	for (size_t i = 0; i < v->paths.n && i < v->top; i++)
-		fprintf(out, "  %5.1f%%  %8" PRIu64 "  %s\n",
-			pct(v->paths.l[i].n, v->samples), v->paths.l[i].n,
-			v->paths.l[i].text);
+	for (size_t i = 0; i < v->paths.n && i < v->top; i++) {
+		snprintf(head, sizeof(head), "  %5.1f%%  %8s  ",
+			 pct(v->paths.l[i].n, v->samples),
+			 units_count(a, v->paths.l[i].n));
+		textfit_line(out, head, v->paths.l[i].text, "", 1);
+	}
 	fprintf(out, "\nThreads:\n");
 	for (size_t t = 0; t < v->nthreads; t++) {
 		const struct hot_thread *th = &v->threads[t];
 
 		if (!th->samples)
 			continue;
-		fmt_ns(a, sizeof(a), th->samples * v->period_ns);
-		fprintf(out, thread_line, t, (unsigned long long)th->tid, a,
-			pct(th->samples, v->samples), th->top ? th->top : "?");
+		units_ns(a, th->samples * v->period_ns);
+		snprintf(head, sizeof(head), thread_line, t,
+			 (unsigned long long)th->tid, units_width(a, 11), a,
+			 pct(th->samples, v->samples));
+		textfit_line(out, head, th->top ? th->top : "?", "", 0);
 	}
 }
 
 static void text_timings(FILE *out, const struct hot_cpu *v)
 {
-	char incl[32], self[32], mean[32];
+	char calls[UNITS_LEN], head[256], tail[4200];
+	int o;
 
 	fprintf(out,
 		"\nExact timings (instrumented functions and zones, wall clock, per call path):\n"
@@ -231,26 +256,29 @@ static void text_timings(FILE *out, const struct hot_cpu *v)
 		const struct hot_timing *t = &v->timing[v->rows[r].timing];
 		const struct sym_frame *f = &t->names[t->n - 1];
 
-		fmt_ns(incl, sizeof(incl), t->incl_ns);
-		fmt_ns(self, sizeof(self), t->self_ns);
-		fmt_ns(mean, sizeof(mean),
-		       t->calls ? t->incl_ns / t->calls : 0);
-		fprintf(out, "  %10" PRIu64 " %12s %12s %12s  %*s%s%s",
-			t->calls, incl, self, mean, 2 * v->rows[r].depth, "",
-			t->zone ? "zone " : "", f->function);
-		if (f->file[0])
-			fprintf(out, "  %s:%u", f->file, f->line);
-		fputc('\n', out);
+		o = snprintf(head, sizeof(head), "  %10s",
+			     units_count(calls, t->calls));
+		o = time_col(head, sizeof(head), o, " ", t->incl_ns);
+		o = time_col(head, sizeof(head), o, " ", t->self_ns);
+		o = time_col(head, sizeof(head), o, " ",
+			     t->calls ? t->incl_ns / t->calls : 0);
+		if (o >= 0 && (size_t)o < sizeof(head))
+			snprintf(head + o, sizeof(head) - (size_t)o, "  %*s%s",
+				 2 * v->rows[r].depth, "",
+				 t->zone ? "zone " : "");
+		where(tail, sizeof(tail), f->file, f->line, NULL);
+		textfit_line(out, head, f->function, tail, 0);
 	}
 	if (v->hidden)
 		fprintf(out,
-			"  (and %zu more paths, and what is under them: --top raises the limit of %zu rows)\n",
-			v->hidden, v->row_limit);
+			"  (and %s more paths, and what is under them: --top raises the limit of %s rows)\n",
+			units_count(calls, v->hidden),
+			units_count(head, v->row_limit));
 	if (v->unmatched || v->not_kept)
 		fprintf(out,
-			"  (%" PRIu64 " unmatched exits or zone ends, %" PRIu64
-			" frames too deep to time)\n",
-			v->unmatched, v->not_kept);
+			"  (%s unmatched exits or zone ends, %s frames too deep to time)\n",
+			units_count(calls, v->unmatched),
+			units_count(head, v->not_kept));
 }
 
 static int cpu_text(const struct hot_cpu *v, FILE *out)
@@ -289,7 +317,8 @@ static void json_site(struct json_writer *w, const struct hot_site *s)
 	json_object_end(w);
 }
 
-static int sites_json(const struct hot_sites *v, FILE *out)
+static int sites_json(const struct hot_sites *v, const struct gate_result *gate,
+		      FILE *out)
 {
 	struct json_writer w;
 
@@ -304,39 +333,36 @@ static int sites_json(const struct hot_sites *v, FILE *out)
 	for (size_t i = 0; i < v->n; i++)
 		json_site(&w, &v->site[i]);
 	json_array_end(&w);
+	if (gate)
+		render_gate_json(&w, gate);
 	json_object_end(&w);
 	return json_writer_finish(&w);
 }
 
-/* A site's frames shown in text: the innermost few. */
-#define SITE_FRAMES 8
-
 static void text_site(FILE *out, const struct hot_site *s)
 {
-	fprintf(out,
-		"%" PRIu64 " allocations, %" PRIu64 " bytes, %" PRIu64
-		" bytes at peak, %" PRIu64 " temporary (%.1f%%), at:\n",
-		s->allocs, s->bytes, s->peak, s->temporary,
-		pct(s->temporary, s->allocs));
-	for (size_t k = 0; k < s->nframes && k < SITE_FRAMES; k++) {
-		const struct sym_frame *f = &s->frames[k];
+	char a[UNITS_LEN], b[UNITS_LEN], c[UNITS_LEN], d[UNITS_LEN];
 
-		fprintf(out, "    #%-2zu %s", k, f->function);
-		if (f->file[0])
-			fprintf(out, "  %s:%u", f->file, f->line);
-		if (f->module[0])
-			fprintf(out, "  [%s]", f->module);
-		fputc('\n', out);
-	}
+	fprintf(out, "%s %s, %s, %s at peak, %s temporary (%.1f%%), at:\n",
+		units_count(a, s->allocs),
+		s->allocs == 1 ? "allocation" : "allocations",
+		units_bytes(b, s->bytes), units_bytes(c, s->peak),
+		units_count(d, s->temporary), pct(s->temporary, s->allocs));
+	for (size_t k = 0; k < s->nframes; k++)
+		frames_text_one(out, k, &s->frames[k], 0);
+	if (s->more)
+		fprintf(out, "    (%zu more %s: --depth shows them)\n", s->more,
+			s->more == 1 ? "frame" : "frames");
 	fputc('\n', out);
 }
 
 static int sites_text(const struct hot_sites *v, FILE *out)
 {
+	char a[UNITS_LEN];
+
 	fprintf(out,
-		"Allocation sites by %s; peak: bytes live at the heap's peak (%" PRIu64
-		" bytes); temporary: freed by the allocating thread before its next allocation.\n\n",
-		v->by, v->peak_bytes);
+		"Allocation sites by %s; peak: bytes live at the heap's peak (%s); temporary: freed by the allocating thread before its next allocation.\n\n",
+		v->by, units_bytes(a, v->peak_bytes));
 	for (size_t i = 0; i < v->n; i++)
 		text_site(out, &v->site[i]);
 	if (!v->n)
@@ -367,9 +393,10 @@ int render_hotspots_text(const struct hot_result *r, FILE *out)
 	}
 }
 
-int render_hotspots_json(const struct hot_result *r, FILE *out)
+int render_hotspots_json(const struct hot_result *r,
+			 const struct gate_result *gate, FILE *out)
 {
 	/* A flame graph is collapsed stacks, never JSON (cli.c says so). */
-	return r->mode == HOT_SITES ? sites_json(&r->sites, out)
-				    : cpu_json(&r->cpu, out);
+	return r->mode == HOT_SITES ? sites_json(&r->sites, gate, out)
+				    : cpu_json(&r->cpu, gate, out);
 }

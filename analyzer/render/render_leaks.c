@@ -6,6 +6,7 @@
 #include "json.h"
 #include "perfshim_trace.h"
 #include "render.h"
+#include "units.h"
 
 static const char *plural(uint64_t n, const char *one, const char *many)
 {
@@ -37,8 +38,10 @@ static void scan_note(FILE *out, const struct classify *c)
 
 static void group_text(FILE *out, const struct leak_group *g)
 {
-	fprintf(out, "%" PRIu64 " %s in %" PRIu64 " %s (%s) allocated at:\n",
-		g->bytes, plural(g->bytes, "byte", "bytes"), g->blocks,
+	char a[UNITS_LEN], b[UNITS_LEN];
+
+	fprintf(out, "%s in %s %s (%s) allocated at:\n",
+		units_bytes(a, g->bytes), units_count(b, g->blocks),
 		plural(g->blocks, "block", "blocks"), leak_kind_name(g->kind));
 	frames_text(out, g->frames, g->nframes);
 	fputc('\n', out);
@@ -49,6 +52,7 @@ static void totals_text(FILE *out, const struct leak_totals *t)
 {
 	uint64_t bytes = 0, blocks = 0;
 	const char *sep = "By kind:";
+	char a[UNITS_LEN], b[UNITS_LEN], c[UNITS_LEN];
 
 	for (int k = 0; k < LEAK_KINDS; k++) {
 		bytes += t->bytes[k];
@@ -57,19 +61,18 @@ static void totals_text(FILE *out, const struct leak_totals *t)
 	if (!t->groups)
 		fprintf(out,
 			"No leaks: nothing left allocated at exit that is not suppressed.\n");
-	fprintf(out,
-		"Total: %" PRIu64 " bytes in %" PRIu64 " %s from %" PRIu64
-		" allocation %s.\n",
-		bytes, blocks, plural(blocks, "block", "blocks"), t->groups,
+	fprintf(out, "Total: %s in %s %s from %s allocation %s.\n",
+		units_bytes(a, bytes), units_count(b, blocks),
+		plural(blocks, "block", "blocks"), units_count(c, t->groups),
 		plural(t->groups, "site", "sites"));
 	if (!t->groups)
 		return;
 	for (int k = 0; k < LEAK_KINDS; k++) {
 		if (!t->blocks[k])
 			continue;
-		fprintf(out, "%s %s %" PRIu64 " %s in %" PRIu64 " %s", sep,
-			leak_kind_name(k), t->bytes[k],
-			plural(t->bytes[k], "byte", "bytes"), t->blocks[k],
+		fprintf(out, "%s %s %s in %s %s", sep, leak_kind_name(k),
+			units_bytes(a, t->bytes[k]),
+			units_count(b, t->blocks[k]),
 			plural(t->blocks[k], "block", "blocks"));
 		sep = ",";
 	}
@@ -80,27 +83,31 @@ static void totals_text(FILE *out, const struct leak_totals *t)
 static void left_out_text(FILE *out, const struct leak_result *res)
 {
 	const struct leak_totals *t = &res->totals;
+	char a[UNITS_LEN], b[UNITS_LEN], c[UNITS_LEN];
 
 	if (t->rt_groups)
 		fprintf(out,
-			"Not shown: %" PRIu64 " bytes in %" PRIu64
-			" %s the C/C++ runtime keeps until exit (stdio buffers, locale data, cached thread stacks, its start-up); --show-runtime shows them.\n",
-			t->rt_bytes, t->rt_blocks,
+			"Not shown: %s in %s %s the C/C++ runtime keeps until exit (stdio buffers, locale data, cached thread stacks, its start-up); --show-runtime shows them.\n",
+			units_bytes(a, t->rt_bytes),
+			units_count(b, t->rt_blocks),
 			plural(t->rt_blocks, "block", "blocks"));
 	if (t->small_groups)
 		fprintf(out,
-			"Not shown: %" PRIu64 " bytes in %" PRIu64
-			" blocks from %" PRIu64 " sites below --min-bytes.\n",
-			t->small_bytes, t->small_blocks, t->small_groups);
+			"Not shown: %s in %s %s from %s %s below --min-bytes.\n",
+			units_bytes(a, t->small_bytes),
+			units_count(b, t->small_blocks),
+			plural(t->small_blocks, "block", "blocks"),
+			units_count(c, t->small_groups),
+			plural(t->small_groups, "site", "sites"));
 	for (size_t s = 0; res->supp && s < res->supp->nr; s++) {
 		const struct suppression *r = &res->supp->rule[s];
 
 		fprintf(out,
-			"Suppression leak:%s matched %" PRIu64 " %s, %" PRIu64
-			" bytes in %" PRIu64 " blocks.\n",
-			r->pattern, r->groups,
-			plural(r->groups, "site", "sites"), r->bytes,
-			r->blocks);
+			"Suppression leak:%s matched %s %s, %s in %s %s.\n",
+			r->pattern, units_count(a, r->groups),
+			plural(r->groups, "site", "sites"),
+			units_bytes(b, r->bytes), units_count(c, r->blocks),
+			plural(r->blocks, "block", "blocks"));
 	}
 }
 
@@ -117,7 +124,8 @@ int render_leaks_text(const struct leak_result *res, FILE *out)
 	return 0;
 }
 
-int render_leaks_json(const struct leak_result *res, FILE *out)
+int render_leaks_json(const struct leak_result *res,
+		      const struct gate_result *gate, FILE *out)
 {
 	const struct leak_totals *t = &res->totals;
 	struct json_writer w;
@@ -154,6 +162,8 @@ int render_leaks_json(const struct leak_result *res, FILE *out)
 		json_object_end(&w);
 	}
 	json_object_end(&w);
+	if (gate)
+		render_gate_json(&w, gate);
 	json_object_end(&w);
 	return json_writer_finish(&w);
 }

@@ -8,6 +8,7 @@
 #include "json.h"
 #include "label.h"
 #include "render.h"
+#include "units.h"
 
 static const char *end_text(const struct run *run, char *buf, size_t len)
 {
@@ -39,7 +40,7 @@ static const char *end_text(const struct run *run, char *buf, size_t len)
 
 int render_summary_text(const struct run *run, FILE *out)
 {
-	char buf[256];
+	char buf[256], a[UNITS_LEN], b[UNITS_LEN];
 
 	fprintf(out, "trace:             %s (format %u.%u)\n", run->path,
 		run->major, run->minor);
@@ -49,27 +50,28 @@ int render_summary_text(const struct run *run, FILE *out)
 	fprintf(out, "command:           %s\n", run->cmdline);
 	if (run->label)
 		fprintf(out, "label:             %s\n", run->label);
-	fprintf(out, "duration:          %.3f s\n", run->duration_ns / 1e9);
+	fprintf(out, "duration:          %s\n", units_ns(a, run->duration_ns));
 	fprintf(out, "ended:             %s\n",
 		end_text(run, buf, sizeof(buf)));
-	fprintf(out, "threads:           %" PRIu64 "\n", run->threads);
-	fprintf(out,
-		"allocation calls:  %" PRIu64 " (%" PRIu64 " bytes in all)\n",
-		run->alloc_calls, run->alloc_bytes);
-	fprintf(out, "frees:             %" PRIu64 "\n", run->free_calls);
-	fprintf(out, "peak heap:         %" PRIu64 " bytes at %.3f s\n",
-		run->peak_bytes, run->peak_ns / 1e9);
-	fprintf(out,
-		"allocated at exit: %" PRIu64 " bytes in %" PRIu64 " blocks\n",
-		run->live_bytes, run->live_blocks);
+	fprintf(out, "threads:           %s\n", units_count(a, run->threads));
+	fprintf(out, "allocation calls:  %s (%s in all)\n",
+		units_count(a, run->alloc_calls),
+		units_bytes(b, run->alloc_bytes));
+	fprintf(out, "frees:             %s\n",
+		units_count(a, run->free_calls));
+	fprintf(out, "peak heap:         %s at %s\n",
+		units_bytes(a, run->peak_bytes), units_ns(b, run->peak_ns));
+	fprintf(out, "allocated at exit: %s in %s %s\n",
+		units_bytes(a, run->live_bytes),
+		units_count(b, run->live_blocks),
+		run->live_blocks == 1 ? "block" : "blocks");
 	if (run->untracked_frees)
 		fprintf(out,
-			"untracked frees:   %" PRIu64
-			" (blocks allocated before tracing began)\n",
-			run->untracked_frees);
+			"untracked frees:   %s (blocks allocated before tracing began)\n",
+			units_count(a, run->untracked_frees));
 	if (run->lost_events)
-		fprintf(out, "lost events:       %" PRIu64 "\n",
-			run->lost_events);
+		fprintf(out, "lost events:       %s\n",
+			units_count(a, run->lost_events));
 	if (fflush(out) || ferror(out))
 		return error("cannot write the output");
 	return 0;
@@ -182,8 +184,8 @@ static void metrics_field(struct json_writer *w, const struct metric_set *ms)
 	free(idx);
 }
 
-int render_summary_json(const struct run *run, const struct metric_set *ms,
-			FILE *out)
+int render_summary_json(const struct run *run, const struct gate_result *gate,
+			const struct metric_set *ms, FILE *out)
 {
 	struct json_writer w;
 	char buf[256];
@@ -220,6 +222,8 @@ int render_summary_json(const struct run *run, const struct metric_set *ms,
 	u64_field(&w, "live_blocks", run->live_blocks);
 	u64_field(&w, "untracked_frees", run->untracked_frees);
 	u64_field(&w, "lost_events", run->lost_events);
+	if (gate)
+		render_gate_json(&w, gate);
 	if (ms) {
 		u64_field(&w, "runs", ms->runs);
 		metrics_field(&w, ms);

@@ -1,6 +1,39 @@
-/* gate.c - exit status of a gate: no pass on a trace that misses the run's end. */
-#include "error.h"
+/* gate.c - the gates' verdicts: no pass on a trace that misses the run's end. */
+#include <string.h>
+
 #include "gate.h"
+
+void gate_init(struct gate_result *g)
+{
+	memset(g, 0, sizeof(*g));
+	g->kind = GATE_NONE;
+}
+
+void gate_leaks(struct gate_result *g, const struct leak_totals *t,
+		unsigned gate_kinds)
+{
+	gate_init(g);
+	for (int k = 0; k < LEAK_KINDS; k++)
+		if ((gate_kinds & (1u << k)) && t->blocks[k])
+			g->kinds |= 1u << k;
+	g->kind = GATE_LEAK;
+	g->sites = t->gate_groups;
+	g->bytes = t->gate_bytes;
+	g->blocks = t->gate_blocks;
+	g->passed = !t->gate_groups;
+}
+
+void gate_growth(struct gate_result *g, const struct growth_result *gr)
+{
+	gate_init(g);
+	g->kind = GATE_GROWTH;
+	g->verdict = gr->verdict;
+	g->slope =
+		strcmp(gr->basis, "rss") ? gr->heap.t.slope : gr->rss.t.slope;
+	g->basis = gr->basis;
+	g->unit = gr->unit;
+	g->passed = gr->verdict != GROWTH_GROWING;
+}
 
 const char *gate_incomplete(const struct trace_reader *r)
 {
@@ -11,16 +44,18 @@ const char *gate_incomplete(const struct trace_reader *r)
 	return "cut short (no END record)";
 }
 
-int gate_exit(const struct trace_reader *r, const char *path, int failed,
-	      int allow_incomplete)
+void gate_complete(struct gate_result *g, const struct trace_reader *r,
+		   int allow_incomplete)
 {
-	const char *why = gate_incomplete(r);
+	if (g->kind == GATE_NONE || !g->passed || allow_incomplete)
+		return;
+	if ((g->incomplete = gate_incomplete(r)))
+		g->passed = 0;
+}
 
-	if (failed)
-		return 1;
-	if (!why || allow_incomplete)
+int gate_exit(const struct gate_result *g)
+{
+	if (g->kind == GATE_NONE || g->passed)
 		return 0;
-	error("%s: %s: a gate cannot pass on it; --allow-incomplete to judge what it holds",
-	      path, why);
-	return 2;
+	return g->incomplete ? 2 : 1;
 }

@@ -1,13 +1,76 @@
 /*
- * gate.h - the one rule every gate (--fail-on-leak, --fail-on-growth and
- * those to come) goes through: a gate passes only on a trace that covers
- * the whole run. An empty, header-only or cut-short trace (SIGKILL) saw
- * too little for "no leak" or "not growing" to mean anything.
+ * gate.h - the gates (--fail-on-leak, --fail-on-growth and those to
+ * come): each one's verdict as data, which --json renders as its "gate"
+ * field and main turns into the exit status and the one line on stderr.
+ *
+ * The one rule every gate goes through: a gate passes only on a trace
+ * that covers the whole run. An empty, header-only or cut-short trace
+ * (SIGKILL) saw too little for "no leak" or "not growing" to mean
+ * anything.
  */
 #ifndef PERFSHIM_GATE_H
 #define PERFSHIM_GATE_H
 
+#include <stdint.h>
+
+#include "growth.h"
+#include "leaks.h"
 #include "reader.h"
+
+/* Which gate judged a report. */
+enum gate_kind {
+	GATE_NONE, /* none was asked for: "checked": false */
+	GATE_LEAK,
+	GATE_GROWTH,
+};
+
+/*
+ * A gate's verdict. Set by gate_leaks or gate_growth, then gate_complete;
+ * the renderers (render_gate_json, render_gate_reason) say it in words.
+ */
+struct gate_result {
+	enum gate_kind kind;
+	int passed;		/* kind != GATE_NONE: it passed */
+	const char *incomplete; /* it would pass, but the trace does not
+				   cover the run: gate_incomplete's phrase */
+	/* GATE_LEAK: the reported groups of a kind the gate counts. */
+	uint64_t sites, bytes, blocks;
+	unsigned kinds; /* 1 << leak kind, for each such kind that has some */
+	/* GATE_GROWTH: the verdict, and the slope of the series it rests
+	 * on (basis: "heap" or "rss"), in bytes per unit. */
+	enum growth_verdict verdict;
+	double slope;
+	const char *basis, *unit;
+};
+
+/* gate_init - no gate (GATE_NONE); allocates nothing. */
+void gate_init(struct gate_result *g);
+
+/*
+ * gate_leaks - the leak gate over t, which counts the kinds gate_kinds
+ * (1 << leak kind each): it fails on any group it counts.
+ */
+void gate_leaks(struct gate_result *g, const struct leak_totals *t,
+		unsigned gate_kinds);
+
+/* gate_growth - the growth gate over gr: it fails on GROWING. */
+void gate_growth(struct gate_result *g, const struct growth_result *gr);
+
+/*
+ * gate_complete - the completeness rule over the trace r, read to its
+ * end: a gate that passed on a trace that misses the run's end does not
+ * pass (g->incomplete says why), unless allow_incomplete
+ * (--allow-incomplete) says to judge what the trace holds.
+ */
+void gate_complete(struct gate_result *g, const struct trace_reader *r,
+		   int allow_incomplete);
+
+/*
+ * gate_exit - the exit status g gives: 0 no gate or it passed, 1 it
+ * failed on what the trace holds, 2 it did not pass on an incomplete
+ * trace.
+ */
+int gate_exit(const struct gate_result *g);
 
 /*
  * gate_incomplete - why the trace r, read to its end, does not cover the
@@ -15,16 +78,5 @@
  * writes last), else a short phrase for messages.
  */
 const char *gate_incomplete(const struct trace_reader *r);
-
-/*
- * gate_exit - the exit status of a gate over r: 1 when it failed (what
- * the trace holds is enough to fail it), 0 when it passed on a complete
- * trace. A pass on an incomplete trace is no pass: it prints one line on
- * stderr ("perfanalyze: PATH: REASON: a gate cannot pass on it; ...")
- * and returns 2, unless allow_incomplete (--allow-incomplete) says to
- * judge what the trace holds, when it returns 0.
- */
-int gate_exit(const struct trace_reader *r, const char *path, int failed,
-	      int allow_incomplete);
 
 #endif

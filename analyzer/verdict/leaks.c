@@ -276,8 +276,11 @@ static int sift(const struct group *g, const struct sym_frame *frames, size_t n,
 		return 0;
 	}
 	t->groups++;
-	if (opt->gate_kinds & (1u << g->kind))
+	if (opt->gate_kinds & (1u << g->kind)) {
 		t->gate_groups++;
+		t->gate_bytes += g->bytes;
+		t->gate_blocks += g->blocks;
+	}
 	t->bytes[g->kind] += g->bytes;
 	t->blocks[g->kind] += g->blocks;
 	return 1;

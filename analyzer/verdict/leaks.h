@@ -47,6 +47,7 @@ struct leak_totals {
 	uint64_t bytes[LEAK_KINDS], blocks[LEAK_KINDS];
 	uint64_t groups;      /* reported */
 	uint64_t gate_groups; /* reported, of a kind the gate counts */
+	uint64_t gate_bytes, gate_blocks;		  /* those groups' */
 	uint64_t supp_bytes, supp_blocks;		  /* suppressed */
 	uint64_t small_bytes, small_blocks, small_groups; /* < min_bytes */
 	uint64_t rt_bytes, rt_blocks, rt_groups; /* the runtime's own */

@@ -10,6 +10,16 @@
  *	on a frame zooms it, search, and a screenshot that is not blank;
  *   node check.js empty REPORT.html
  *	a trace with nothing to show: still a page, with empty states;
+ *   node check.js zones REPORT.html
+ *	tests/programs/zones' report: the exact-timing table holds its
+ *	zones by call path with their calls (outer 1, inner 3 inside it,
+ *	scoped 4), and the latency table, where the analyzer writes one,
+ *	a row per zone with its percentiles;
+ *   node check.js diff REPORT.html
+ *	REPORT's page made a diff's (flame_base beside flame, a table of
+ *	changes, the other parts null): the changes with their verdicts,
+ *	frames that grew red, shrank blue, the tooltip says base -> new, a
+ *	click zooms, null parts are not shown;
  *   node check.js big REPORT.html STACKS
  *	REPORT's document with STACKS generated distinct stacks per metric:
  *	the flame graph draws in under 2 s.
@@ -161,6 +171,112 @@ async function checkEmpty(ctx, file) {
 	ok(requests.length === 0, 'no network request', requests);
 }
 
+async function checkZones(ctx, file) {
+	const { page, errors, requests } = await open(ctx, file);
+	const rows = await page.evaluate(() =>
+		[...document.querySelectorAll('#hot-timings tr.timing')].map((tr) =>
+			tr.dataset.kind + ' ' + tr.cells[4].textContent.replace(/\u00a0/g, '.') +
+			' ' + tr.cells[0].textContent));
+	ok(JSON.stringify(rows) === JSON.stringify(['zone zone outer 1', 'zone ..zone inner 3',
+		'zone zone scoped 4']), 'the timing table holds each zone by path with its calls', rows);
+	const lat = await page.evaluate(() => {
+		const H = JSON.parse(document.getElementById('perfshim-data').textContent).hotspots;
+		return { doc: H.latency ? H.latency.length : null,
+			 shown: !document.getElementById('latency-part').hidden,
+			 rows: [...document.querySelectorAll('#hot-latency tr.latency')].map((tr) =>
+				 tr.querySelector('.latency-name').textContent + ' ' +
+				 tr.querySelector('.lat-p95').textContent) };
+	});
+	if (lat.doc === null)
+		ok(!lat.shown, 'no latency in the document: the latency part stays hidden', lat);
+	else
+		ok(lat.shown && lat.rows.length === lat.doc &&
+		   lat.rows.every((r) => / [0-9.]+ (ms|s|\u00b5s|ns)$/.test(r)),
+		   'the latency table shows each zone\'s p95', lat);
+	ok(errors.length === 0, 'no console or page errors', errors);
+	ok(requests.length === 0, 'no network request', requests);
+}
+
+/* file's page with its document changed by edit(doc), as a new file. */
+function rewrite(file, suffix, edit) {
+	const html = fs.readFileSync(file, 'utf8');
+	const re = /(<script type="application\/json" id="perfshim-data">)([\s\S]*?)(<\/script>)/;
+	const doc = JSON.parse(html.match(re)[2]);
+	edit(doc);
+	const out = file.replace(/\.html$/, '') + suffix + '.html';
+	const json = JSON.stringify(doc).replace(/</g, '\\u003c');
+	fs.writeFileSync(out, html.replace(re, (a, o, d, c) => o + json + c));
+	return out;
+}
+
+/*
+ * Each frame of names: the colour drawn at its top left (one readback of
+ * the canvas for all), its value, base and tooltip.
+ */
+async function frameLooks(page, names) {
+	const looks = await page.evaluate((nms) => {
+		const cv = document.getElementById('flame-canvas'), k = cv.width / cv.clientWidth;
+		const d = cv.getContext('2d').getImageData(0, 0, cv.width, cv.height).data;
+		return nms.map((nm) => {
+			const r = window.perfshimFlame.at(nm);
+			if (!r)
+				return null;
+			const i = 4 * (Math.round((r.y + 2) * k) * cv.width + Math.round((r.x + 2) * k));
+			return { r, rgb: [d[i], d[i + 1], d[i + 2]], value: r.value, base: r.base };
+		});
+	}, names);
+	await page.locator('#flame-canvas').scrollIntoViewIfNeeded();
+	const box = await page.locator('#flame-canvas').boundingBox();
+	for (const q of looks) {
+		if (!q)
+			continue;
+		await page.mouse.move(box.x + q.r.x + 2, box.y + q.r.y + 2);
+		q.tip = await page.locator('#flame-tip').textContent();
+		delete q.r;
+	}
+	return looks;
+}
+
+async function checkDiff(ctx, file) {
+	const diff = rewrite(file, '-diff', (doc) => {
+		doc.base = 'base.zst';
+		doc.flame_base = { cpu: 'main;a;x 10\nmain;b 10', allocations: '', bytes: '', leaked: '' };
+		doc.flame = { cpu: 'main;a;x 30\nmain;b 5\nmain;c 5', allocations: '', bytes: '', leaked: '' };
+		for (const k of ['summary', 'leaks', 'hotspots', 'sites', 'growth', 'timeline'])
+			doc[k] = null;
+		doc.changes = { verdict: 'regression', rows: [
+			{ verdict: 'regression', scope: 'function', where: 'a.c:3', name: 'x', unit: 'ns',
+			  base: 10, new: 30, change_pct: 200, p_value: 0.001 },
+			{ verdict: 'new', scope: 'site', where: '', name: 'c', unit: 'bytes',
+			  base: null, new: 5, change_pct: null, p_value: null }] };
+	});
+	const { page, errors, requests } = await open(ctx, diff);
+	const head = await page.evaluate(() => ({ diff: document.body.dataset.diff,
+		h2: document.querySelector('#flame-section h2').textContent,
+		legend: !document.getElementById('flame-legend').hidden,
+		hidden: ['summary', 'timeline', 'leaks', 'hotspots'].filter((id) => document.getElementById(id).hidden) }));
+	ok(head.diff === '1' && head.h2 === 'Differential flame graph' && head.legend,
+	   'a diff\'s page draws a differential flame graph, with its legend', head);
+	ok(head.hidden.length === 4, 'the parts a diff leaves null are not shown', head);
+	const changes = await page.evaluate(() => ({
+		verdict: document.getElementById('diff-verdict').textContent,
+		rows: [...document.querySelectorAll('#changes-table tr.change')].map((tr) =>
+			[...tr.cells].map((td) => td.textContent).join('|')) }));
+	ok(JSON.stringify(changes) === JSON.stringify({ verdict: 'regression', rows: [
+		'regression|function (ns)|x  a.c:3|10|30|+200.0%|0.0010',
+		'new|site (bytes)|c|-|5|-|-'] }), 'the table of changes holds each row with its verdict', changes);
+	const [x, b, c] = await frameLooks(page, ['x', 'b', 'c']);
+	const red = (q) => q && q.rgb[0] > q.rgb[2] + 40, blue = (q) => q && q.rgb[2] > q.rgb[0] + 40;
+	ok(red(x) && x.value === 30 && x.base === 10 && x.tip === 'x: 10 \u2192 30 samples (+20, +200.0%)',
+	   'a frame that grew is red, its tooltip base -> new', x);
+	ok(blue(b) && b.tip === 'b: 10 \u2192 5 samples (-5, -50.0%)', 'a frame that shrank is blue', b);
+	ok(red(c) && c.tip === 'c: 0 \u2192 5 samples (+5, new)', 'a frame new in NEW is red', c);
+	ok(await clickFrame(page, 'a') &&
+	   await page.evaluate(() => window.perfshimFlame.zoom) === 'a', 'a click zooms the diff too');
+	ok(errors.length === 0, 'no console or page errors', errors);
+	ok(requests.length === 0, 'no network request', requests);
+}
+
 /* STACKS distinct stacks, 4 to 18 deep, over 3000 function names. */
 function collapsed(stacks, seed) {
 	let x = seed >>> 0;
@@ -181,14 +297,10 @@ function collapsed(stacks, seed) {
 }
 
 async function checkBig(ctx, file, stacks) {
-	const html = fs.readFileSync(file, 'utf8');
-	const re = /(<script type="application\/json" id="perfshim-data">)([\s\S]*?)(<\/script>)/;
-	const doc = JSON.parse(html.match(re)[2]);
-	for (const m of ['cpu', 'allocations', 'bytes', 'leaked'])
-		doc.flame[m] = collapsed(stacks, m.length);
-	const big = file.replace(/\.html$/, '') + '-big.html';
-	const json = JSON.stringify(doc).replace(/</g, '\\u003c');
-	fs.writeFileSync(big, html.replace(re, (a, o, d, c) => o + json + c));
+	const big = rewrite(file, '-big', (doc) => {
+		for (const m of ['cpu', 'allocations', 'bytes', 'leaked'])
+			doc.flame[m] = collapsed(stacks, m.length);
+	});
 	const { page, errors } = await open(ctx, big);
 	const first = await page.evaluate(() => window.perfshimFlame);
 	ok(first.renderMs < 2000, stacks + ' distinct stacks render in under 2 s (' +
@@ -210,6 +322,10 @@ async function main() {
 			await checkReport(ctx, file, ...rest);
 		else if (mode === 'empty')
 			await checkEmpty(ctx, file);
+		else if (mode === 'zones')
+			await checkZones(ctx, file);
+		else if (mode === 'diff')
+			await checkDiff(ctx, file);
 		else if (mode === 'big')
 			await checkBig(ctx, file, Number(rest[0]));
 		else

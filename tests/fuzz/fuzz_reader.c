@@ -46,7 +46,7 @@ static void reports(struct hotspots *hot)
 
 		if (!hotspots_collect(hot, sym, &modes[i], &hr)) {
 			if (modes[i].json)
-				render_hotspots_json(&hr, sink());
+				render_hotspots_json(&hr, NULL, sink());
 			else
 				render_hotspots_text(&hr, sink());
 		}
@@ -73,7 +73,7 @@ static void growth(const uint8_t *data, size_t size, const struct replay *rp,
 		go.timeline = mode;
 		if (!growth_collect(again, "fuzz", rp, gs, &go, &g)) {
 			if (mode)
-				render_timeline_json(&g, sink());
+				render_timeline_json(&g, NULL, sink());
 			else
 				render_growth_text(&g, sink());
 		}

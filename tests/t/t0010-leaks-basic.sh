@@ -52,7 +52,8 @@ test_expect_success 'the JSON report has the documented keys and types' '
 
 test_expect_success 'the JSON report has exactly the documented shape, no other keys' '
 	if ! jq -e "
-		(keys == [\"complete\", \"leaks\", \"summary\"]) and
+		(keys == [\"complete\", \"gate\", \"leaks\", \"summary\"]) and
+		(.gate | keys == [\"checked\", \"gate\", \"passed\", \"reason\"]) and
 		(.summary | keys == [\"definite\", \"indirect\", \"possible\", \"reachable\", \"unclassified\"]) and
 		(.summary | to_entries | all(.value | keys == [\"blocks\", \"bytes\"])) and
 		(.leaks | all(keys == [\"blocks\", \"bytes\", \"kind\", \"stack\"])) and
@@ -163,8 +164,10 @@ test_expect_success 'the text leak report names the leaking lines' '
 test_expect_success 'the summary counts the blocks still allocated at exit' '
 	analyze basic.zst >summary.txt &&
 	test_file_not_empty summary.txt &&
-	grep 1007 summary.txt &&
-	grep 1066322 summary.txt
+	grep "^allocated at exit: 1.0 MiB in 1,007 blocks$" summary.txt &&
+	analyze basic.zst --json >summary.json &&
+	test_cmp_str "bytes at exit" 1066322 "$(jq .live_bytes summary.json)" &&
+	test_cmp_str "blocks at exit" 1007 "$(jq .live_blocks summary.json)"
 '
 
 test_expect_success 'the summary counts every allocation call (41037) and one thread' '
@@ -173,7 +176,8 @@ test_expect_success 'the summary counts every allocation call (41037) and one th
 '
 
 test_expect_success 'the summary peak heap is the 3 MiB block on top of the leaks: 4212050 bytes' '
-	test_cmp_str "peak heap" 4212050 "$(summary_number summary.txt "peak heap")"
+	test_cmp_str "peak heap" 4212050 "$(jq .peak_bytes summary.json)" &&
+	grep "^peak heap: *4.0 MiB at " summary.txt
 '
 
 test_expect_success 'the summary says the trace ended cleanly, exit status 0' '

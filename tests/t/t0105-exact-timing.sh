@@ -104,7 +104,7 @@ test_expect_success 'C++ exceptions through instrumented frames keep the shadow 
 test_expect_success 'the text report has the exact timings as a tree' '
 	analyze instr.zst --hotspots >instr.txt &&
 	grep "^Exact timings" instr.txt &&
-	grep -E "^ +1000 .*  tick " instr.txt &&
+	grep -E "^ +1,000 .*  tick " instr.txt &&
 	grep -E "^ +3 .* {4}parent " instr.txt
 '
 

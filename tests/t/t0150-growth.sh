@@ -70,7 +70,7 @@ test_expect_success 'the text report names the site: "N% of the growth: leak_one
 	line=$(leak_line $SRC steady) &&
 	analyze leak.1.zst --growth >leak.txt &&
 	grep "^Memory growth: GROWING" leak.txt &&
-	grep "^heap: GROWING: 48 bytes per marker" leak.txt &&
+	grep "^heap: GROWING: 48 B per marker (95% interval 48 B to 48 B)" leak.txt &&
 	grep "of the growth: leak_one at .*$SRC:$line" leak.txt
 '
 

@@ -96,13 +96,13 @@ test_expect_success 'the text report names each kind and shows the totals by kin
 	grep "(indirect) allocated at" leaks.txt &&
 	grep "(possible) allocated at" leaks.txt &&
 	grep "(reachable) allocated at" leaks.txt &&
-	grep "^By kind: definite 48255 bytes in 2005 blocks, indirect 272 bytes in 8 blocks, possible 96 bytes in 2 blocks" leaks.txt
+	grep "^By kind: definite 47.1 KiB in 2,005 blocks, indirect 272 B in 8 blocks, possible 96 B in 2 blocks" leaks.txt
 '
 
 test_expect_success '--fail-on-leak: definite, indirect and possible count; reachable not' '
 	test_expect_code 1 analyze exit.zst --fail-on-leak >/dev/null &&
 	test_expect_code 0 analyze exit.zst --fail-on-leak --min-bytes 300000 >big.txt &&
-	grep "300000 bytes in 1 block (reachable)" big.txt &&
+	grep "^293.0 KiB in 1 block (reachable)" big.txt &&
 	test_expect_code 1 analyze exit.zst --fail-on-leak --min-bytes 300000 --leak-kinds reachable >/dev/null &&
 	test_expect_code 1 analyze exit.zst --fail-on-leak --leak-kinds possible >/dev/null &&
 	test_expect_code 0 analyze exit.zst --fail-on-leak --leak-kinds unclassified >/dev/null

@@ -21,7 +21,7 @@ summary_of () {
 
 # count_of SUMMARY WHAT - the number on the summary's WHAT line.
 count_of () {
-	sed -n "s/^$2: *\([0-9]*\).*/\1/p" "$1"
+	sed -n "s/^$2: *\([0-9,]*\).*/\1/p" "$1" | tr -d ,
 }
 
 test_expect_success 'main() calls pthread_exit: the last thread ends the process, atexit runs, status 0' '

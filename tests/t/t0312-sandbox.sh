@@ -14,7 +14,7 @@ traced () {
 }
 
 count_of () {
-	sed -n "s/^$2: *\([0-9]*\).*/\1/p" "$1"
+	sed -n "s/^$2: *\([0-9,]*\).*/\1/p" "$1" | tr -d ,
 }
 
 # seccomp_traces DIR N ALLOCS FREES - DIR holds the parent's trace, which

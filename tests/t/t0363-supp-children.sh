@@ -35,7 +35,7 @@ test_expect_success 'suppressing the list head suppresses its nodes, not the pai
 
 test_expect_success 'the text report counts the children under the rule that took them' '
 	analyze tree.zst --leaks --suppressions supp-list >list.txt &&
-	grep "Suppression leak:make_list matched 2 sites, 272 bytes in 6 blocks." list.txt
+	grep "Suppression leak:make_list matched 2 sites, 272 B in 6 blocks." list.txt
 '
 
 test_expect_success 'suppressing the pair head suppresses its parts, not the list' '
@@ -56,8 +56,8 @@ test_expect_success 'both heads suppressed: the gate passes (it failed on the ch
 test_expect_success 'a child suppressed by its own stack keeps its own rule' '
 	printf "leak:list_node\nleak:make_list\n" >supp-own &&
 	analyze tree.zst --leaks --suppressions supp-own >own.txt &&
-	grep "Suppression leak:list_node matched 1 site, 240 bytes in 5 blocks." own.txt &&
-	grep "Suppression leak:make_list matched 1 site, 32 bytes in 1 blocks." own.txt
+	grep "Suppression leak:list_node matched 1 site, 240 B in 5 blocks." own.txt &&
+	grep "Suppression leak:make_list matched 1 site, 32 B in 1 block." own.txt
 '
 
 test_expect_success 'suppressing a child does not suppress its head' '

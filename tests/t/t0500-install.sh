@@ -163,7 +163,7 @@ test_expect_success 'the installed wrapper traces with the installed library' '
 		echo $? >code
 	} &&
 	test_cmp_str "exit status" 1 "$(cat code)" &&
-	grep "300 bytes in 1 block (definite)" err
+	grep "^300 B in 1 block (definite)" err
 '
 
 # man_ok PAGE - man renders PAGE without a warning; its text in PAGE.txt.

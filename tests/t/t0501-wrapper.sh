@@ -34,8 +34,8 @@ test_expect_success 'a gate option passes through: leaks fail the gate with stat
 	wrap r --fail-on-leak "$PROGS/gate" both &&
 	code_is r 1 &&
 	test_must_be_empty r.out &&
-	grep "^300 bytes in 1 block (definite)" r.err &&
-	grep "^200 bytes in 2 blocks (definite)" r.err
+	grep "^300 B in 1 block (definite)" r.err &&
+	grep "^200 B in 2 blocks (definite)" r.err
 '
 
 test_expect_success 'the gate passes: status 0' '
@@ -47,8 +47,8 @@ test_expect_success 'the gate passes: status 0' '
 test_expect_success 'options with values pass through, in order, also as --opt=value' '
 	wrap r --fail-on-leak --min-bytes 250 "$PROGS/gate" both &&
 	code_is r 1 &&
-	grep "^300 bytes" r.err &&
-	! grep "^200 bytes" r.err &&
+	grep "^300 B in" r.err &&
+	! grep "^200 B in" r.err &&
 	wrap r2 --fail-on-leak --min-bytes=400 "$PROGS/gate" both &&
 	code_is r2 0 &&
 	wrap r3 --leak-kinds=indirect --fail-on-leak "$PROGS/gate" both &&
@@ -79,9 +79,9 @@ test_expect_success '-o reused: the second run reports its own trace only' '
 	mkdir out &&
 	wrap r1 -o out --leaks "$PROGS/gate" alpha &&
 	wrap r2 -o out --leaks "$PROGS/gate" beta &&
-	grep "^300 bytes" r1.err &&
-	grep "^200 bytes" r2.err &&
-	! grep "^300 bytes" r2.err &&
+	grep "^300 B in" r1.err &&
+	grep "^200 B in" r2.err &&
+	! grep "^300 B in" r2.err &&
 	ls out >dirs &&
 	test_line_count = 2 dirs &&
 	t1=$(sed -n "s/^perfshim: trace written to //p" r1.err) &&
@@ -108,8 +108,8 @@ test_expect_success 'paths with spaces: the program, -o and a suppressions file'
 	wrap r -o "trace dir" --fail-on-leak --suppressions "my supp" \
 		"my dir/my gate" both &&
 	code_is r 1 &&
-	! grep "^300 bytes" r.err &&
-	grep "^200 bytes" r.err &&
+	! grep "^300 B in" r.err &&
+	grep "^200 B in" r.err &&
 	ls "trace dir"/perfshim.my_gate.*/*.zst
 '
 
@@ -124,16 +124,16 @@ test_expect_success 'each process of the run is reported, the program first' '
 	test "$(cut -d: -f1 p)" -lt "$(cut -d: -f1 c)" &&
 	sed -n "$(cut -d: -f1 p),$(cut -d: -f1 c)p" r.err >parent.txt &&
 	sed -n "$(cut -d: -f1 c),\$p" r.err >child.txt &&
-	grep "^1111 bytes in 1 block (definite)" parent.txt &&
-	! grep "^444 bytes" parent.txt &&
-	grep "^444 bytes in 2 blocks (definite)" child.txt
+	grep "^1.1 KiB in 1 block (definite)" parent.txt &&
+	! grep "^444 B in" parent.txt &&
+	grep "^444 B in 2 blocks (definite)" child.txt
 '
 
 test_expect_success 'a gate fails when only a child (through exec) leaks' '
 	wrap r --fail-on-leak "$PROGS/fork" exec "$PROGS/gate" alpha &&
 	code_is r 1 &&
 	grep "^perfshim: 3 traces written to" r.err &&
-	grep "^300 bytes in 1 block (definite)" r.err
+	grep "^300 B in 1 block (definite)" r.err
 '
 
 test_expect_success STATIC 'a static program: a clear message, status 2, not run' '

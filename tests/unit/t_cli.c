@@ -91,7 +91,7 @@ static void test_errors(void)
 		{ { "perfanalyze", "t.zst", "--top" },
 		  "this option needs a value: '--top'" },
 		{ { "perfanalyze", "t.zst", "--top", "0" },
-		  "--top takes a count above 0, not '0'" },
+		  "--top takes a count from 1 to 1000000000, not '0'" },
 		{ { "perfanalyze", "t.zst", "--min-bytes", "-1" },
 		  "--min-bytes takes a whole number of bytes, not '-1'" },
 		{ { "perfanalyze", "a.zst", "b.zst" },

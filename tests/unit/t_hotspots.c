@@ -92,7 +92,7 @@ static int run(const struct buf *file, const struct hot_options *o, char **text,
 
 		rc = hotspots_collect(h, s, o, &hr);
 		if (!rc)
-			rc = o->json ? render_hotspots_json(&hr, out)
+			rc = o->json ? render_hotspots_json(&hr, NULL, out)
 				     : render_hotspots_text(&hr, out);
 		hot_result_release(&hr);
 		fclose(out);

@@ -91,4 +91,44 @@ test_expect_success '-o without --html, or an unwritable file: exit 2' '
 	grep "cannot write no/such/dir/x.html" err
 '
 
+test_expect_success 'the page takes the leak options and growth tuning, as the reports do' '
+	analyze g.zst --html --min-bytes 20000 --marker iteration \
+		--warmup 10 -o m.html 2>/dev/null &&
+	data m.html >m.json &&
+	test_cmp_str leaks 0 "$(jq ".leaks.leaks | length" m.json)" &&
+	analyze g.zst --growth --json --marker iteration --warmup 10 >g10.json &&
+	jq -S . g10.json >want.g10 &&
+	jq -S .growth m.json >got.g10 &&
+	test_cmp want.g10 got.g10 &&
+	test_cmp_str excluded 10 "$(jq .growth.excluded.points m.json)"
+'
+
+test_expect_success 'an empty trace: a note for each part it lacks' '
+	grep "note: t.zst: no CPU samples; the CPU flame graph is empty" t.err &&
+	grep "note: t.zst: no heap or RSS points; the timeline is empty" t.err &&
+	data t.html | jq -e ".flame.cpu == \"\" and (.timeline.points == [])"
+'
+
+test_expect_success '--html with another report, a gate or --export: exit 2, no file' '
+	for o in --leaks --fail-on-leak --hotspots "--by bytes" --flamegraph \
+		--growth --fail-on-growth --timeline --json "--top 3" \
+		"--export pprof"
+	do
+		test_expect_code 2 analyze g.zst --html $o -o bad.html \
+			2>err || return 1
+		test_path_is_missing bad.html || return 1
+	done
+'
+
+test_expect_success 'a marker not in the trace, a pipe, a full disk: exit 2' '
+	test_expect_code 2 analyze g.zst --html --marker nosuch -o x.html \
+		2>err &&
+	grep "no marker .nosuch." err &&
+	cat g.zst | test_expect_code 2 analyze /dev/stdin --html -o y.html \
+		2>err &&
+	grep "reads the trace twice" err &&
+	test_expect_code 2 analyze g.zst --html -o /dev/full 2>err &&
+	grep "No space left on device" err
+'
+
 test_done

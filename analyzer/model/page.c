@@ -1,0 +1,103 @@
+/* page.c - the whole model at once, for the HTML report. */
+#include <string.h>
+
+#include "error.h"
+#include "page.h"
+
+const struct page_flame page_flames[PAGE_FLAMES] = {
+	{ "cpu", HOT_METRIC_CPU },
+	{ "allocations", HOT_BY_ALLOCS },
+	{ "bytes", HOT_BY_BYTES },
+	{ "leaked", HOT_METRIC_LEAKED },
+};
+
+void page_model_init(struct page_model *pm)
+{
+	memset(pm, 0, sizeof(*pm));
+	model_init(&pm->m);
+}
+
+void page_model_release(struct page_model *pm)
+{
+	hot_result_release(&pm->sites);
+	for (size_t i = 0; i < PAGE_FLAMES; i++)
+		hot_result_release(&pm->flame[i]);
+	/* Last: the hot-spot results' strings are its symbolizer's. */
+	model_release(&pm->m);
+	page_model_init(pm);
+}
+
+/* The CPU report, the sites by bytes and a flame graph per metric. */
+static int hot_collect(struct hotspots *h, struct page_model *pm)
+{
+	struct hot_options o = { .mode = HOT_CPU, .thread = -1 };
+
+	pm->m.parts |= MODEL_HOT;
+	if (hotspots_collect(h, pm->m.sym, &o, &pm->m.hot))
+		return -1;
+	o.mode = HOT_SITES;
+	o.key = HOT_BY_BYTES;
+	if (hotspots_collect(h, pm->m.sym, &o, &pm->sites))
+		return -1;
+	o.mode = HOT_FLAME;
+	for (size_t i = 0; i < PAGE_FLAMES; i++) {
+		o.key = page_flames[i].key;
+		if (hotspots_collect(h, pm->m.sym, &o, &pm->flame[i]))
+			return -1;
+	}
+	return 0;
+}
+
+/* The growth verdict and its series, from a second pass. */
+static int growth_part(const struct page_input *in,
+		       const struct growth_options *go, struct page_model *pm)
+{
+	struct growth_options o = *go;
+	struct trace_reader *again = trace_reader_open(in->path);
+
+	if (!again)
+		return -1;
+	o.on = 1;
+	o.timeline = 0;
+	o.fail = 0;
+	o.complete = !pm->m.run.cut_short;
+	pm->m.parts |= MODEL_GROWTH;
+	return growth_collect(again, in->path, in->rp, in->gs, &o,
+			      &pm->m.growth);
+}
+
+static void notes(const char *path, const struct page_model *pm)
+{
+	if (!pm->flame[0].flame.n)
+		fprintf(stderr,
+			"perfanalyze: note: %s: no CPU samples; the CPU flame graph is empty\n",
+			path);
+	if (!pm->m.leaks.ngroups)
+		fprintf(stderr,
+			"perfanalyze: note: %s: no leaks to report; the leak table is empty\n",
+			path);
+	if (!pm->m.growth.npts)
+		fprintf(stderr,
+			"perfanalyze: note: %s: no heap or RSS points; the timeline is empty\n",
+			path);
+}
+
+int page_collect(const struct page_input *in, const struct leak_options *lo,
+		 const struct growth_options *go, struct page_model *pm)
+{
+	struct leak_options l = *lo;
+
+	run_collect(&pm->m.run, in->path, trace_reader_header(in->r), in->rp,
+		    trace_reader_cut_short(in->r));
+	if (!(pm->m.sym = symbols_new()))
+		return error("out of memory");
+	l.cls = in->cls;
+	l.gate_kinds = l.kinds ? l.kinds : LEAK_GATE_DEFAULT;
+	l.complete = !pm->m.run.cut_short;
+	pm->m.parts |= MODEL_LEAKS;
+	if (leaks_collect(in->rp, pm->m.sym, &l, &pm->m.leaks) ||
+	    hot_collect(in->hot, pm) || growth_part(in, go, pm))
+		return -1;
+	notes(in->path, pm);
+	return 0;
+}

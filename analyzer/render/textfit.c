@@ -1,0 +1,273 @@
+/* textfit.c - template names shortened, lines fitted to the screen. */
+#define _GNU_SOURCE
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include "error.h"
+#include "textfit.h"
+
+/* A template argument list up to this long, with no template inside, stays. */
+#define SHORT_ARGS 12
+
+static int width_set;
+
+int textfit_width(void)
+{
+	struct winsize ws;
+
+	if (!width_set) {
+		width_set = TEXTFIT_DEFAULT_WIDTH;
+		if (isatty(STDOUT_FILENO) &&
+		    !ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) && ws.ws_col)
+			width_set = ws.ws_col < TEXTFIT_MIN_WIDTH
+					    ? TEXTFIT_MIN_WIDTH
+					    : ws.ws_col;
+	}
+	return width_set;
+}
+
+void textfit_set_width(int cols)
+{
+	width_set = cols < TEXTFIT_MIN_WIDTH ? TEXTFIT_MIN_WIDTH : cols;
+}
+
+/* Whether byte c starts a character (is not a UTF-8 continuation). */
+static int starts(char c)
+{
+	return ((unsigned char)c & 0xc0) != 0x80;
+}
+
+static size_t columns_n(const char *s, size_t n)
+{
+	size_t c = 0;
+
+	for (size_t i = 0; i < n && s[i]; i++)
+		c += starts(s[i]);
+	return c;
+}
+
+size_t textfit_columns(const char *s)
+{
+	return columns_n(s, strlen(s));
+}
+
+/* The byte length of the first cols columns of s. */
+static size_t bytes_of(const char *s, size_t cols)
+{
+	size_t i = 0, c = 0;
+
+	while (s[i] && (c < cols || !starts(s[i]))) {
+		if (starts(s[i]))
+			c++;
+		i++;
+	}
+	return i;
+}
+
+/* Where the template argument list opened at s[0] ('<') closes, or 0. */
+static size_t closing(const char *s)
+{
+	int depth = 0;
+
+	for (size_t i = 0; s[i]; i++) {
+		if (s[i] == '<')
+			depth++;
+		else if (s[i] == '>' && (i == 0 || s[i - 1] != '-') &&
+			 --depth == 0)
+			return i;
+	}
+	return 0;
+}
+
+/* Append n bytes of s at buf[*o] (room len), never past its end. */
+static void put(char *buf, size_t len, size_t *o, const char *s, size_t n)
+{
+	if (*o + n >= len)
+		n = len - 1 - *o;
+	memcpy(buf + *o, s, n);
+	*o += n;
+}
+
+const char *textfit_short(char *buf, size_t len, const char *name)
+{
+	size_t o = 0, i = 0, end;
+
+	while (name[i] && o + 1 < len) {
+		if (!strncmp(name + i, "operator", 8) &&
+		    strchr("<>=-", name[i + 8]) && name[i + 8]) {
+			/* operator<, <<, <=, <=>, >, >>, ->: no template. */
+			size_t k = i + 8;
+
+			while (name[k] && strchr("<>=-", name[k]))
+				k++;
+			put(buf, len, &o, name + i, k - i);
+			i = k;
+		} else if (name[i] == '<' && (end = closing(name + i))) {
+			const char *args = name + i + 1;
+			size_t n = end - 1;
+
+			if (n > SHORT_ARGS || memchr(args, '<', n))
+				put(buf, len, &o, "<…>", strlen("<…>"));
+			else
+				put(buf, len, &o, name + i, end + 1);
+			i += end + 1;
+		} else {
+			put(buf, len, &o, name + i, 1);
+			i++;
+		}
+	}
+	buf[o] = '\0';
+	return buf;
+}
+
+/* s in at most cols columns (cols >= 1), cut with "…" at its end, or at
+ * its start when keep_end; into buf (len bytes). */
+static const char *fit(char *buf, size_t len, const char *s, size_t cols,
+		       int keep_end)
+{
+	size_t have = textfit_columns(s), o = 0;
+
+	if (have <= cols) {
+		put(buf, len, &o, s, strlen(s));
+	} else if (keep_end) {
+		const char *tail = s + bytes_of(s, have - (cols - 1));
+
+		put(buf, len, &o, "…", strlen("…"));
+		put(buf, len, &o, tail, strlen(tail));
+	} else {
+		put(buf, len, &o, s, bytes_of(s, cols - 1));
+		put(buf, len, &o, "…", strlen("…"));
+	}
+	buf[o] = '\0';
+	return buf;
+}
+
+void textfit_line(FILE *out, const char *head, const char *name,
+		  const char *tail, int keep_end)
+{
+	size_t width = (size_t)textfit_width(), hc = textfit_columns(head);
+	size_t tc = textfit_columns(tail), nc, room, ncols;
+	char s[4096], cut[4096], tcut[4096], line[8192];
+
+	name = textfit_short(s, sizeof(s), name);
+	nc = textfit_columns(s);
+	room = width > hc ? width - hc : 0;
+	if (nc + tc > room) {
+		/* The name keeps at least half the room; a tail too long
+		 * (file:line, module) gives up its start to it. */
+		ncols = room > tc ? room - tc : 0;
+		if (ncols < room / 2)
+			ncols = room / 2;
+		if (ncols > nc)
+			ncols = nc;
+		if (tc > room - ncols && room - ncols > 3 && tc > 2) {
+			fit(tcut + 2, sizeof(tcut) - 2, tail + 2,
+			    room - ncols - 2, 1);
+			tcut[0] = tcut[1] = ' ';
+			tail = tcut;
+		}
+		if (nc > ncols && ncols > 0)
+			name = fit(cut, sizeof(cut), s, ncols, keep_end);
+	}
+	snprintf(line, sizeof(line), "%s%s%s", head, name, tail);
+	fputs(fit(s, sizeof(s), line, width, 0), out);
+	fputc('\n', out);
+}
+
+/* --- the wrapping stream -------------------------------------------------- */
+
+struct wrap {
+	FILE *out;
+	char *line; /* the line so far */
+	size_t n, cap;
+};
+
+/* Write a line (no newline in it) wrapped at its spaces. */
+static void wrap_line(FILE *out, const char *s, size_t width)
+{
+	size_t indent = strspn(s, " "), first = 1;
+	size_t more = indent + 4 < width / 2 ? indent + 4 : 4;
+
+	while (*s) {
+		size_t room = first ? width : width - more;
+		size_t b = bytes_of(s, room), cut = b;
+
+		if (!first)
+			fprintf(out, "%*s", (int)more, "");
+		if (!s[b]) {
+			fputs(s, out);
+			fputc('\n', out);
+			return;
+		}
+		while (cut > 0 && s[cut] != ' ')
+			cut--;
+		if (cut > indent || (!first && cut > 0)) {
+			fwrite(s, 1, cut, out);
+			s += cut;
+		} else { /* one word wider than the room: cut it */
+			fwrite(s, 1, bytes_of(s, room - 1), out);
+			fputs("…", out);
+			s += strcspn(s, " ");
+		}
+		fputc('\n', out);
+		s += strspn(s, " ");
+		first = 0;
+	}
+}
+
+static void wrap_flush(struct wrap *w)
+{
+	size_t width = (size_t)textfit_width();
+
+	w->line[w->n] = '\0';
+	if (textfit_columns(w->line) <= width) {
+		fputs(w->line, w->out);
+		fputc('\n', w->out);
+	} else {
+		wrap_line(w->out, w->line, width);
+	}
+	w->n = 0;
+}
+
+static ssize_t wrap_write(void *cookie, const char *buf, size_t size)
+{
+	struct wrap *w = cookie;
+
+	for (size_t i = 0; i < size; i++) {
+		if (buf[i] == '\n') {
+			wrap_flush(w);
+			continue;
+		}
+		XGROW(w->line, w->cap, w->n + 2);
+		w->line[w->n++] = buf[i];
+	}
+	return ferror(w->out) ? -1 : (ssize_t)size;
+}
+
+static int wrap_close(void *cookie)
+{
+	struct wrap *w = cookie;
+	int rc;
+
+	if (w->n) { /* a last line without its newline stays so */
+		fwrite(w->line, 1, w->n, w->out);
+	}
+	rc = fflush(w->out) || ferror(w->out) ? -1 : 0;
+	free(w->line);
+	free(w);
+	return rc;
+}
+
+FILE *textfit_open(FILE *out)
+{
+	cookie_io_functions_t io = { .write = wrap_write, .close = wrap_close };
+	struct wrap *w = xcalloc(1, sizeof(*w));
+	FILE *f;
+
+	w->out = out;
+	if (!(f = fopencookie(w, "w", io)))
+		free(w);
+	return f;
+}

@@ -1,0 +1,53 @@
+#!/bin/sh
+
+test_description='--debug-dir and PERFSHIM_DEBUG_DIR: separate debug files found by build-id'
+
+. "$(dirname "$0")/test-lib.sh"
+
+# Known truth: tests/programs/gate.c "both" leaks 300 bytes in
+# gate_leak_alpha() (LEAK:alpha) and 200 in gate_leak_beta(). A copy
+# stripped of everything (strip --strip-all keeps its build-id) has its
+# debug information in dbg/.build-id/xx/yyyy.debug only, the layout of
+# /usr/lib/debug (objcopy --only-keep-debug).
+
+test_expect_success 'setup: a stripped gate, its debug file by build-id, a trace' '
+	cp "$PROGS/gate" gate &&
+	id=$(readelf -n gate | sed -n "s/.*Build ID: *//p") &&
+	test -n "$id" &&
+	dir=dbg/.build-id/$(echo $id | cut -c1-2) &&
+	mkdir -p $dir &&
+	objcopy --only-keep-debug gate $dir/$(echo $id | cut -c3-).debug &&
+	strip --strip-all gate &&
+	test "$(readelf -n gate | sed -n "s/.*Build ID: *//p")" = "$id" &&
+	run_traced t.zst ./gate both
+'
+
+test_expect_success 'without a debug directory: no names, module+0xOFFSET' '
+	analyze t.zst --leaks >plain.txt &&
+	grep "^    #0  gate+0x[0-9a-f]*  \[gate\]$" plain.txt &&
+	! grep "gate_leak_alpha" plain.txt
+'
+
+test_expect_success '--debug-dir DIR: function and file:line from DIR/.build-id' '
+	line=$(leak_line gate.c alpha) &&
+	analyze t.zst --leaks --debug-dir dbg >dbg.txt &&
+	grep "^    #0  gate_leak_alpha  tests/programs/gate.c:$line  \[gate\]$" dbg.txt &&
+	! grep "gate+0x" dbg.txt
+'
+
+test_expect_success 'PERFSHIM_DEBUG_DIR: the same, a missing entry warned about' '
+	line=$(leak_line gate.c alpha) &&
+	PERFSHIM_DEBUG_DIR=$PWD/nosuch:dbg analyze t.zst --leaks >env.txt 2>env.err &&
+	grep "^    #0  gate_leak_alpha  tests/programs/gate.c:$line  \[gate\]$" env.txt &&
+	echo "perfanalyze: warning: PERFSHIM_DEBUG_DIR: $PWD/nosuch is not a directory" >expect &&
+	test_cmp expect env.err
+'
+
+test_expect_success '--debug-dir that is no directory: exit 2 with one line' '
+	analyze_status r t.zst --leaks --debug-dir nosuch &&
+	test_cmp_str status 2 "$(cat r.code)" &&
+	echo "perfanalyze: --debug-dir nosuch: not a directory" >expect &&
+	test_cmp expect r.err
+'
+
+test_done

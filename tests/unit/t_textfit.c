@@ -1,0 +1,101 @@
+/* t_textfit.c - unit tests for template shortening and line fitting. */
+#define _GNU_SOURCE
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "tap.h"
+#include "textfit.h"
+
+static void shorten(const char *name, const char *want)
+{
+	char b[512];
+
+	is_str(textfit_short(b, sizeof(b), name), want, name);
+}
+
+/* What textfit_line prints at width cols. */
+static char *line(int cols, const char *head, const char *name,
+		  const char *tail, int keep_end)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	textfit_set_width(cols);
+	textfit_line(f, head, name, tail, keep_end);
+	fclose(f);
+	return buf;
+}
+
+/* What the wrapping stream makes of text at width cols. */
+static char *wrapped(int cols, const char *text)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len), *w;
+
+	textfit_set_width(cols);
+	w = textfit_open(f);
+	fputs(text, w);
+	fclose(w);
+	fclose(f);
+	return buf;
+}
+
+static void check(char *got, const char *want, const char *name)
+{
+	is_str(got, want, name);
+	free(got);
+}
+
+int main(void)
+{
+	shorten("main", "main");
+	shorten("build<3>", "build<3>");
+	shorten("std::vector<int>::push_back(int const&)",
+		"std::vector<int>::push_back(int const&)");
+	shorten("std::vector<std::pair<int, int> >::push_back(std::string const&)",
+		"std::vector<…>::push_back(std::string const&)");
+	shorten("std::map<int, int, std::less<int>, std::allocator<std::pair<int const, int> > >::map()",
+		"std::map<…>::map()");
+	shorten("std::ostream& operator<< <char>(std::ostream&, char)",
+		"std::ostream& operator<< <char>(std::ostream&, char)");
+	shorten("bool operator<(Foo const&, Foo const&)",
+		"bool operator<(Foo const&, Foo const&)");
+	shorten("Foo::operator->() const", "Foo::operator->() const");
+	shorten("f<(anonymous namespace)::Big>(int)", "f<…>(int)");
+	shorten("broken<unclosed", "broken<unclosed");
+	shorten("std::unique_ptr<Widget, std::default_delete<Widget> >::reset()",
+		"std::unique_ptr<…>::reset()");
+
+	check(line(80, "    #0  ", "main", "  a.c:3  [a]", 0),
+	      "    #0  main  a.c:3  [a]\n", "a line that fits");
+	check(line(40, "    #0  ", "a_rather_long_function_name_here",
+		   "  a.c:3", 0),
+	      "    #0  a_rather_long_function_n…  a.c:3\n",
+	      "the name is cut, the file stays");
+	check(line(40, "  ", "main;one;two;three;four;five;six;seven;eight", "",
+		   1),
+	      "  …e;two;three;four;five;six;seven;eight\n",
+	      "a path keeps its end");
+	check(line(40, "head ", "x",
+		   "  /a/very/long/path/to/a/file/that/goes/on.c:1", 0),
+	      "head x  …path/to/a/file/that/goes/on.c:1\n",
+	      "a tail too wide gives up its start");
+
+	check(wrapped(40, "short line\n"), "short line\n", "no wrap");
+	check(wrapped(40,
+		      "Not shown: 1.0 KiB in 3 blocks the runtime keeps until exit; --show-runtime shows them.\n"),
+	      "Not shown: 1.0 KiB in 3 blocks the\n"
+	      "    runtime keeps until exit;\n"
+	      "    --show-runtime shows them.\n",
+	      "prose wraps at spaces, the rest indented");
+	check(wrapped(40,
+		      "  x 0123456789012345678901234567890123456789xyz tail\n"),
+	      "  x\n      012345678901234567890123456789012…\n      tail\n",
+	      "a word too long is cut");
+	check(wrapped(40, "no newline at the end"), "no newline at the end",
+	      "a last line without its newline");
+	done_testing();
+	return exit_status();
+}
