@@ -150,6 +150,7 @@ static int gate_said(const struct model *m, const char *path)
 /* The HTML report: the whole model, drawn into one page. */
 static int report_html(struct pass *p, const struct cli *c)
 {
+	char *path = (char *)c->trace;
 	struct page_model pm;
 	const struct page_input in = { .r = p->r,
 				       .path = c->trace,
@@ -161,6 +162,10 @@ static int report_html(struct pass *p, const struct cli *c)
 
 	page_model_init(&pm);
 	rc = page_collect(&in, &c->leak, &c->growth, &pm);
+	/* The page's summary is the --json one: with the build's metrics
+	 * (the trace is a file here: growth read it twice already). */
+	if (!rc && !(rc = metrics_load(&pm.m.metrics, &path, 1)))
+		pm.m.parts |= MODEL_METRICS;
 	if (!rc)
 		rc = html_write(&pm, c->export_path);
 	page_model_release(&pm);
