@@ -42,6 +42,8 @@ static const char synopsis[] =
 	"       perfanalyze diff BASE NEW [--json] [--fail-on-regression] ...\n"
 	"                   (see perfanalyze diff --help)\n"
 	"       perfanalyze TRACE --html [-o FILE] [leak and growth options]\n"
+	"       perfanalyze trend DIR [--json] [--fail-on-trend] [--x KEY]\n"
+	"                   (see perfanalyze trend --help)\n"
 	"\n"
 	"  (no report option)   summary: duration, threads, calls, peak heap,\n"
 	"                       memory still allocated at exit, how it ended\n";
@@ -578,6 +580,7 @@ void cli_init(struct cli *c)
 	suppressions_init(&c->supp);
 	growth_options_init(&c->growth);
 	diff_options_init(&c->diff);
+	trends_options_init(&c->trend.opt);
 	c->hot.thread = -1;
 	c->export_format = -1;
 }
@@ -816,6 +819,125 @@ static int parse_diff(struct cli *c, int argc, char **argv)
 	return 0;
 }
 
+/* --- perfanalyze trend ----------------------------------------------------- */
+
+static const char trend_synopsis[] =
+	"usage: perfanalyze trend DIR [--json] [--fail-on-trend] [--x KEY]\n"
+	"                   [--alpha A] [--warn PCT] [--min-change PCT]\n"
+	"\n"
+	"  The entries of DIR in file-name order, each one build: a summary\n"
+	"  (NAME.json, from perfanalyze TRACE --json), a trace (NAME.zst) or\n"
+	"  a directory of traces (its runs; their median). Per metric: the\n"
+	"  Theil-Sen slope per build and the Mann-Kendall test (Holm-adjusted\n"
+	"  over the metrics); creeping when significant, at least --min-change\n"
+	"  over the series, and no step up reaches --warn.\n"
+	"\n";
+
+static int set_fail_on_trend(struct cli *c, const char *arg)
+{
+	(void)arg;
+	c->trend.fail = 1;
+	return 0;
+}
+
+static int set_x(struct cli *c, const char *arg)
+{
+	if (!*arg || strchr(arg, ',') || strchr(arg, '='))
+		return bad_value("--x takes a label KEY, not", arg);
+	c->trend.x_key = arg;
+	return 0;
+}
+
+static int set_trend_alpha(struct cli *c, const char *arg)
+{
+	if (set_diff_alpha(c, arg))
+		return -1;
+	c->trend.opt.alpha = c->diff.alpha;
+	return 0;
+}
+
+static int set_trend_warn(struct cli *c, const char *arg)
+{
+	double pct;
+
+	if (set_pct("--warn takes a percentage, not", &pct, arg))
+		return -1;
+	c->trend.opt.warn = pct / 100;
+	return 0;
+}
+
+static int set_min_change(struct cli *c, const char *arg)
+{
+	double pct;
+
+	if (set_pct("--min-change takes a percentage, not", &pct, arg))
+		return -1;
+	c->trend.opt.min_change = pct / 100;
+	return 0;
+}
+
+static int trend_help(struct cli *c, const char *arg);
+
+static const struct cli_option trend_options[] = {
+	{ "json", 'j', NULL, set_json, "the report as JSON" },
+	{ "fail-on-trend", 0, NULL, set_fail_on_trend,
+	  "exit 1 when a metric is creeping or rising\n"
+	  "(with --x: super-linear)" },
+	{ "x", 0, "KEY", set_x,
+	  "scaling instead: fit each metric against the\n"
+	  "number PERFSHIM_LABEL gave KEY, on log-log axes;\n"
+	  "an exponent above 1.1 is super-linear" },
+	{ "alpha", 0, "A", set_trend_alpha,
+	  "significance level over all the metrics (Holm;\n"
+	  "default 0.05)" },
+	{ "warn", 0, "PCT", set_trend_warn,
+	  "a step up between two builds this large is no\n"
+	  "creep but a rise (default 20)" },
+	{ "min-change", 0, "PCT", set_min_change,
+	  "smallest fitted change over the series that is\n"
+	  "flagged (default 10)" },
+	{ "help", 'h', NULL, trend_help, NULL },
+};
+
+static const char trend_footer[] =
+	"  --help\n"
+	"\n"
+	"Exit status: 0 done, 1 a trend with --fail-on-trend, 2 usage or\n"
+	"input error (an empty directory, a bad summary, too few builds).\n";
+
+static const struct cli_table trend_table = {
+	trend_synopsis, trend_footer, trend_options,
+	sizeof(trend_options) / sizeof(trend_options[0])
+};
+
+static int trend_help(struct cli *c, const char *arg)
+{
+	(void)c;
+	(void)arg;
+	usage_of(stdout, &trend_table);
+	return 1;
+}
+
+/* "perfanalyze trend DIR [OPTION]...", argv[0] being "trend". */
+static int parse_trend(struct cli *c, int argc, char **argv)
+{
+	int rc = parse_table(c, argc, argv, &trend_table);
+
+	if (rc)
+		return rc;
+	if (optind >= argc) {
+		error("trend: no directory of builds given");
+		usage_of(stderr, &trend_table);
+		return -1;
+	}
+	if (argc - optind > 1)
+		return bad_value("trend reads one directory; extra argument",
+				 argv[optind + 1]);
+	c->trace = argv[optind];
+	c->report = REPORT_TREND;
+	return 0;
+}
+
 /* Which report, and its options filled in from the common ones. */
 static void choose_report(struct cli *c)
 {
@@ -852,6 +974,8 @@ int cli_parse(struct cli *c, int argc, char **argv)
 
 	if (argc > 1 && !strcmp(argv[1], "diff"))
 		return parse_diff(c, argc - 1, argv + 1);
+	if (argc > 1 && !strcmp(argv[1], "trend"))
+		return parse_trend(c, argc - 1, argv + 1);
 	rc = parse_options(c, argc, argv);
 
 	if (rc)

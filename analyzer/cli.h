@@ -10,6 +10,7 @@
 #include "hotspots.h"
 #include "leaks.h"
 #include "suppress.h"
+#include "trends.h"
 
 /* The report a command line asks for. */
 enum cli_report {
@@ -19,8 +20,16 @@ enum cli_report {
 	REPORT_GROWTH,	 /* --growth, --timeline */
 	REPORT_EXPORT,	 /* --export FORMAT -o FILE */
 	REPORT_BUDGET,	 /* --budget FILE, over one or more runs */
+	REPORT_TREND,	 /* perfanalyze trend DIR: trace is the DIR */
 	REPORT_DIFF,	 /* perfanalyze diff BASE NEW */
 	REPORT_HTML,	 /* --html [-o FILE] */
+};
+
+/* perfanalyze trend's options. */
+struct trend_cli {
+	const char *x_key; /* --x KEY, or NULL */
+	int fail;	   /* --fail-on-trend */
+	struct trends_options opt;
 };
 
 struct cli {
@@ -40,6 +49,7 @@ struct cli {
 	struct suppressions supp;
 	struct hot_options hot;
 	struct growth_options growth;
+	struct trend_cli trend;
 	const char *base;	  /* diff: BASE (a trace or a directory) */
 	struct diff_options diff; /* diff: --warn, --fail, --alpha */
 	int fail_on_regression;

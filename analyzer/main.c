@@ -1,7 +1,10 @@
 /* main.c - perfanalyze: read a perfshim trace and report on it. */
+#include <assert.h>
 #include <inttypes.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 
+#include "builds.h"
 #include "classify.h"
 #include "baseline.h"
 #include "budget_check.h"
@@ -21,6 +24,7 @@
 #include "replay.h"
 #include "symbols.h"
 #include "tee.h"
+#include "trends.h"
 
 #define EXIT_GATE 1
 
@@ -165,6 +169,7 @@ static int gate_said(const struct model *m, const char *path)
 /* The HTML report: the whole model, drawn into one page. */
 static int report_html(struct pass *p, const struct cli *c)
 {
+	char *path = (char *)c->trace;
 	struct page_model pm;
 	const struct page_input in = { .r = p->r,
 				       .path = c->trace,
@@ -176,6 +181,10 @@ static int report_html(struct pass *p, const struct cli *c)
 
 	page_model_init(&pm);
 	rc = page_collect(&in, &c->leak, &c->growth, &pm);
+	/* The page's summary is the --json one: with the build's metrics
+	 * (the trace is a file here: growth read it twice already). */
+	if (!rc && !(rc = metrics_load(&pm.m.metrics, &path, 1)))
+		pm.m.parts |= MODEL_METRICS;
 	if (!rc)
 		rc = html_write(&pm, c->export_path);
 	page_model_release(&pm);
@@ -241,6 +250,89 @@ cleanup:
 	return rc;
 }
 
+/* A directory of runs has a summary only as the JSON record of a build. */
+static int summary_of_dir(const struct cli *c)
+{
+	struct stat st;
+
+	if (stat(c->trace, &st) || !S_ISDIR(st.st_mode))
+		return 0;
+	return error(
+		"%s: a directory of runs: its summary (each metric the median of the runs) is --json only",
+		c->trace);
+}
+
+/*
+ * The summary as JSON, the record of one build: the run (the first, for
+ * a directory of runs) and every metric, from one pass over each trace.
+ */
+static int summary_json(const struct cli *c)
+{
+	char *path = (char *)c->trace;
+	struct model m;
+	int rc;
+
+	model_init(&m);
+	rc = metrics_load(&m.metrics, &path, 1);
+	if (!rc) {
+		m.run = m.metrics.run[0];
+		m.parts |= MODEL_METRICS;
+		rc = render_model(&m, 1, stdout);
+	}
+	model_release(&m);
+	return rc;
+}
+
+/* The trend gate's one line: how many metrics, and the first of them. */
+static void trend_failed(const struct trends_result *r)
+{
+	const struct metric *m = NULL;
+	size_t n = 0;
+
+	for (size_t i = 0; i < r->s->n; i++) {
+		enum trends_verdict v = r->j[i].verdict;
+
+		if (v == TRENDS_CREEPING || v == TRENDS_RISING ||
+		    v == TRENDS_SUPERLINEAR) {
+			m = m ? m : &r->s->m[i];
+			n++;
+		}
+	}
+	assert(m);
+	if (!*m->where)
+		error("trend gate failed: %zu metric%s %s, first %s", n,
+		      n == 1 ? "" : "s",
+		      r->x_key ? "super-linear" : "creeping or rising",
+		      m->name);
+	else
+		error("trend gate failed: %zu metric%s %s, first %s:%s %s", n,
+		      n == 1 ? "" : "s",
+		      r->x_key ? "super-linear" : "creeping or rising",
+		      metric_scope_name(m->scope), m->where, m->name);
+}
+
+/* perfanalyze trend DIR: 0 done, 1 its gate failed, -1 an error. */
+static int trend(const struct cli *c)
+{
+	struct metric_set s;
+	struct trends_result r;
+	int rc = builds_load(&s, c->trace);
+
+	if (!rc)
+		rc = trends_collect(&s, &c->trend.opt, c->trend.x_key, &r);
+	if (!rc) {
+		rc = c->json ? render_trends_json(&r, stdout)
+			     : render_trends_text(&r, stdout);
+		if (!rc && c->trend.fail && r.failed) {
+			trend_failed(&r);
+			rc = 1;
+		}
+		trends_result_release(&r);
+	}
+	metrics_release(&s);
+	return rc;
+}
+
 /* perfanalyze diff: 0 done, 1 a regression failed the gate, -1 an error. */
 static int diff(const struct cli *c)
 {
@@ -280,6 +372,12 @@ int main(int argc, char **argv)
 		rc = 0;
 	else if (!rc && c.report == REPORT_BUDGET)
 		rc = budget_report(&c);
+	else if (!rc && c.report == REPORT_TREND)
+		rc = trend(&c);
+	else if (!rc && c.report == REPORT_SUMMARY && c.json)
+		rc = summary_json(&c);
+	else if (!rc && c.report == REPORT_SUMMARY && summary_of_dir(&c))
+		rc = -1;
 	else if (!rc && c.report == REPORT_DIFF)
 		rc = diff(&c);
 	else if (!rc && !(rc = read_trace(&p, &c)))

@@ -20,6 +20,11 @@
  *               page size, pointer size, stack depth limit,
  *               executable path (string), command line (string,
  *               arguments separated by NUL bytes).
+ *               Optional fields follow, in this order; a trace may end
+ *               its body before any of them (older shims did), so a
+ *               reader takes each only while the body has bytes left:
+ *               label (string: PERFSHIM_LABEL, KEY=VALUE items
+ *               separated by commas; empty: none).
  *               Fields added by later minors follow; a reader ignores
  *               what it does not know, up to the body length.
  *

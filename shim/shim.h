@@ -92,6 +92,9 @@ struct shim_config {
 	/* PERFSHIM_SCAN_STOP=signal: the scan stops threads with a signal,
 	 * never with ptrace (stop.c) */
 	int scan_stop_signal;
+	/* PERFSHIM_LABEL: KEY=VALUE[,KEY=VALUE...] for the trace header,
+	 * or NULL */
+	const char *label;
 };
 
 enum { CLOCK_CHOICE_AUTO, CLOCK_CHOICE_MONOTONIC };

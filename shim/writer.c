@@ -835,6 +835,7 @@ static void write_header(void)
 	e.cap = sizeof(body);
 	enc_u(&e, clen);
 	enc_bytes(&e, cmd, clen);
+	enc_str(&e, perfshim_cfg.label ? perfshim_cfg.label : "");
 
 	uint8_t prefix[PERFSHIM_PREFIX_LEN];
 	uint16_t major = PERFSHIM_FORMAT_MAJOR, minor = PERFSHIM_FORMAT_MINOR;

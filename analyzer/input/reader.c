@@ -205,9 +205,16 @@ static int read_header(struct trace_reader *r)
 		bad = !(r->hdr.exe = get_string(&p, end, 0));
 	if (!bad)
 		bad = !(r->hdr.cmdline = get_string(&p, end, 1));
+	/* Optional, so traces of shims before it still read. */
+	if (!bad && p < end)
+		bad = !(r->hdr.label = get_string(&p, end, 0));
 	free(body);
 	if (bad)
 		return fail(r, "corrupt trace header");
+	if (r->hdr.label && !*r->hdr.label) {
+		free(r->hdr.label);
+		r->hdr.label = NULL;
+	}
 	r->tsc = r->hdr.clock_id == PERFSHIM_CLOCK_TSC;
 	return 0;
 }
@@ -1351,6 +1358,7 @@ void trace_reader_free(struct trace_reader *r)
 	free(r->released);
 	free(r->hdr.exe);
 	free(r->hdr.cmdline);
+	free(r->hdr.label);
 	free(r->name);
 	free(r);
 }

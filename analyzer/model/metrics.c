@@ -124,6 +124,10 @@ void metrics_release(struct metric_set *s)
 		if (s->label)
 			free(s->label[r]);
 	}
+	for (size_t i = 0; i < s->nstrs; i++)
+		free(s->strs[i]);
+	free(s->strs);
+	free(s->run);
 	free(s->path);
 	free(s->label);
 	free(s->exe);
@@ -227,6 +231,68 @@ const char *metric_scope_name(enum metric_scope sc)
 					     "zone" };
 
 	return names[sc];
+}
+
+int metric_scope_parse(const char *name, enum metric_scope *sc)
+{
+	for (int i = METRIC_PROGRAM; i <= METRIC_ZONE; i++)
+		if (!strcmp(name, metric_scope_name((enum metric_scope)i))) {
+			*sc = (enum metric_scope)i;
+			return 0;
+		}
+	return -1;
+}
+
+/* The table of the header: which scopes have a name, and its unit. */
+static const struct {
+	const char *name;
+	unsigned scopes; /* 1 << METRIC_* */
+	enum metric_unit unit;
+} known[] = {
+#define P (1u << METRIC_PROGRAM)
+#define S (1u << METRIC_SITE)
+#define F (1u << METRIC_FUNCTION)
+#define Z (1u << METRIC_ZONE)
+	{ "allocs", P, METRIC_COUNT },	      { "bytes", P | S, METRIC_BYTES },
+	{ "peak_heap", P, METRIC_BYTES },     { "leaked", P | S, METRIC_BYTES },
+	{ "leaked_blocks", P, METRIC_COUNT }, { "cpu_time", P | F, METRIC_NS },
+	{ "rss_peak", P, METRIC_BYTES },      { "duration", P, METRIC_NS },
+	{ "calls", S | F | Z, METRIC_COUNT }, { "cpu_share", F, METRIC_RATIO },
+	{ "total", F | Z, METRIC_NS },	      { "self", F | Z, METRIC_NS },
+	{ "p50", F | Z, METRIC_NS },	      { "p90", F | Z, METRIC_NS },
+	{ "p95", F | Z, METRIC_NS },	      { "p99", F | Z, METRIC_NS },
+	{ "max", F | Z, METRIC_NS },
+#undef P
+#undef S
+#undef F
+#undef Z
+};
+
+const char *metric_known(enum metric_scope sc, const char *name,
+			 enum metric_unit *unit)
+{
+	for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++)
+		if ((known[i].scopes & 1u << sc) &&
+		    !strcmp(name, known[i].name)) {
+			*unit = known[i].unit;
+			return known[i].name;
+		}
+	return NULL;
+}
+
+int metric_in_summary(const struct metric *m)
+{
+	switch (m->scope) {
+	case METRIC_PROGRAM:
+	case METRIC_ZONE:
+		return 1;
+	case METRIC_FUNCTION:
+		return strcmp(m->name, "cpu_time") &&
+		       strcmp(m->name, "cpu_share");
+	case METRIC_SITE:
+		break;
+	}
+	return 0;
 }
 
 const char *metric_unit_name(enum metric_unit u)
@@ -444,6 +510,8 @@ static void timing_metrics(struct metric_set *s, size_t r,
 			continue;
 		w = t->names[t->n - 1].function;
 		add(s, r, sc, w, "calls", METRIC_COUNT, (double)t->calls);
+		/* total (set below) before self: the order of the table */
+		metrics_put(s, sc, w, "total", METRIC_NS);
 		add(s, r, sc, w, "self", METRIC_NS, (double)t->self_ns);
 	}
 	for (size_t i = 0; i < c->nlat; i++) {
@@ -500,6 +568,27 @@ static int cpu_metrics(struct metric_set *s, size_t r, struct run_pass *p,
 	return 0;
 }
 
+/* A copy of str that lives as long as s (NULL stays NULL). */
+static const char *keep(struct metric_set *s, const char *str)
+{
+	if (!str)
+		return NULL;
+	XGROW(s->strs, s->capstrs, s->nstrs + 1);
+	return s->strs[s->nstrs++] = xstrdup(str);
+}
+
+/* Run r's struct run, its strings the set's own. */
+static void keep_run(struct metric_set *s, size_t r, const struct run *run)
+{
+	s->run[r] = *run;
+	s->run[r].path = s->path[r];
+	s->run[r].exe = keep(s, run->exe);
+	s->run[r].cmdline = keep(s, run->cmdline);
+	s->run[r].label = keep(s, run->label);
+	if (run->label)
+		s->label[r] = xstrdup(run->label);
+}
+
 /* Read run r of s from its trace; its CPU samples into *samples. */
 static int load_run(struct metric_set *s, size_t r, int64_t *samples)
 {
@@ -511,6 +600,7 @@ static int load_run(struct metric_set *s, size_t r, int64_t *samples)
 		goto out;
 	run_collect(&run, s->path[r], trace_reader_header(p.r), &p.rp,
 		    trace_reader_cut_short(p.r));
+	keep_run(s, r, &run);
 	if (!r) {
 		s->exe = xstrdup(run.exe);
 	} else if (strcmp(s->exe, run.exe) && !s->mixed) {
@@ -563,6 +653,7 @@ int metrics_load(struct metric_set *s, char *const *args, size_t nargs)
 	metrics_init(s, rp.n);
 	s->path = rp.path;
 	s->label = xcalloc(rp.n + 1, sizeof(*s->label));
+	s->run = xcalloc(rp.n + 1, sizeof(*s->run));
 	samples = xcalloc(rp.n + 1, sizeof(*samples));
 	for (size_t r = 0; r < s->runs; r++) {
 		if (load_run(s, r, &samples[r])) {

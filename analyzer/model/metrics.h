@@ -42,6 +42,8 @@
 #include "hashtab.h"
 #include "symbols.h"
 
+struct run; /* model.h */
+
 enum metric_scope {
 	METRIC_PROGRAM,
 	METRIC_SITE,
@@ -75,6 +77,11 @@ struct metric_set {
 	size_t incomplete; /* runs whose trace misses the run's end (gate.h) */
 	char *first_incomplete; /* the first such trace, for messages */
 	char **label;	  /* [runs]: PERFSHIM_LABEL as recorded, or NULL */
+	/* [runs]: each run's metadata and totals (metrics_load only; its
+	 * strings owned by the set, in strs) */
+	struct run *run;
+	char **strs;
+	size_t nstrs, capstrs;
 	struct metric *m; /* in the order they were first seen */
 	size_t n, alloc;
 	struct hashtab ix; /* (scope, where, name) -> m[] */
@@ -143,6 +150,28 @@ size_t metric_present(const struct metric *m);
 
 /* metric_scope_name - "program", "site", "function", "zone". */
 const char *metric_scope_name(enum metric_scope sc);
+
+/*
+ * metric_scope_parse - the scope named name ("program", ...) into *sc.
+ * Returns 0, or -1 for any other text.
+ */
+int metric_scope_parse(const char *name, enum metric_scope *sc);
+
+/*
+ * metric_known - the static name of the table above for a metric called
+ * name in scope sc, and its unit into *unit; NULL when sc has none such.
+ * For sets built from text (saved summaries).
+ */
+const char *metric_known(enum metric_scope sc, const char *name,
+			 enum metric_unit *unit);
+
+/*
+ * metric_in_summary - whether m is one a build's summary records (and
+ * trend judges): the program's, the zones', and the instrumented
+ * functions' calls, times and percentiles (not sites, nor the sampled
+ * functions: those are many, and their samples too few to trend).
+ */
+int metric_in_summary(const struct metric *m);
 
 /* metric_unit_name - "count", "bytes", "ns", "ratio". */
 const char *metric_unit_name(enum metric_unit u);
