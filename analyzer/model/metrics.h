@@ -76,7 +76,7 @@ struct metric_set {
 	int mixed;	   /* the runs are of more than one program (warned) */
 	size_t incomplete; /* runs whose trace misses the run's end (gate.h) */
 	char *first_incomplete; /* the first such trace, for messages */
-	char **label;	  /* [runs]: PERFSHIM_LABEL as recorded, or NULL */
+	char **label; /* [runs]: PERFSHIM_LABEL as recorded, or NULL */
 	/* [runs]: each run's metadata and totals (metrics_load only; its
 	 * strings owned by the set, in strs) */
 	struct run *run;
