@@ -5,7 +5,8 @@
 #   make test-exports  the exports read by go tool pprof (installs golang-go)
 #   make test-browser  the HTML report in headless Chromium (installs it)
 #   make bench      overhead against native and heaptrack (see BENCHMARKS.md)
-#   make fuzz       libFuzzer targets: trace reader, budget files (clang)
+#   make fuzz       libFuzzer targets: trace reader, budget files, summary
+#                   JSON (clang)
 #   make lint       clang-format check
 #   make install PREFIX=/usr/local [DESTDIR=stage]; make uninstall the same
 # V=1 shows the commands. SANITIZE=address,undefined builds the analyzer,
@@ -63,7 +64,7 @@ ASAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=undefined \
 	-fno-omit-frame-pointer
 
 SHIM_LIBS := -lunwind -lzstd -ldl -lpthread
-ANA_LIBS := -ldw -lelf -lzstd -lz -lstdc++ -lm
+ANA_LIBS := -ldw -lelf -lzstd -lz -ljansson -lstdc++ -lm
 
 SHIM_SRC := $(wildcard shim/*.c)
 ANA_SRC := $(filter-out analyzer/main.c,$(wildcard $(ANA_DIRS:%=%/*.c)))
@@ -236,6 +237,18 @@ $(B)/tests/programs/zones_instr: tests/programs/zones_instr.c include/perfshim.h
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(PROG_FLAGS) -finstrument-functions -Iinclude -o $@ $< -ldl
 
+# The leak-baseline program rebuilt with code added before its leaks.
+PROGS += $(B)/tests/programs/leak_knob_shift
+$(B)/tests/programs/leak_knob_shift: tests/programs/leak_knob.c | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(PROG_FLAGS) -DSHIFT -Iinclude -o $@ $< -ldl
+
+# Calls of known durations, in zones and instrumented functions.
+$(B)/tests/programs/latency_mix: tests/programs/latency_mix.c \
+		include/perfshim.h | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(PROG_FLAGS) -finstrument-functions -Iinclude -o $@ $< -ldl
+
 # The same, optimized: the inline wrappers are inlined into their callers.
 PROGS += $(B)/tests/programs/zones_instr_o2
 $(B)/tests/programs/zones_instr_o2: tests/programs/zones_instr.c \
@@ -281,7 +294,20 @@ $(B)/fuzz/fuzz_budget_replay: tests/fuzz/fuzz_budget.c tests/fuzz/replay.c \
 	$(Q)$(CC) $(ANA_CFLAGS) $(ASAN_FLAGS) -o $@ tests/fuzz/fuzz_budget.c \
 		tests/fuzz/replay.c $(B)/asan/libanalyzer.a $(ANA_LIBS)
 
-fuzz: $(B)/fuzz/fuzz_reader $(B)/fuzz/fuzz_budget
+# The summary JSON reader's (trend's input), the same way.
+$(B)/fuzz/fuzz_summary_replay: tests/fuzz/fuzz_summary.c tests/fuzz/replay.c \
+		$(B)/asan/libanalyzer.a
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(ANA_CFLAGS) $(ASAN_FLAGS) -o $@ tests/fuzz/fuzz_summary.c \
+		tests/fuzz/replay.c $(B)/asan/libanalyzer.a $(ANA_LIBS)
+
+fuzz: $(B)/fuzz/fuzz_reader $(B)/fuzz/fuzz_budget $(B)/fuzz/fuzz_summary
+$(B)/fuzz/fuzz_summary: tests/fuzz/fuzz_summary.c $(ANA_SRC) $(HTML_GEN) | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	$(CLANG) -std=gnu11 -g -O1 -Iinclude $(ANA_INC) $(ANA_DEFS) \
+		-fsanitize=fuzzer,address,undefined -o $@ tests/fuzz/fuzz_summary.c \
+		$(ANA_SRC) $(HTML_GEN) $(ANA_LIBS)
+	@echo "run: $@ -max_total_time=60 tests/fuzz/corpus-summary"
 $(B)/fuzz/fuzz_budget: tests/fuzz/fuzz_budget.c $(ANA_SRC) $(HTML_GEN) | $(DEPS_STAMP)
 	@mkdir -p $(@D)
 	$(CLANG) -std=gnu11 -g -O1 -Iinclude $(ANA_INC) $(ANA_DEFS) \
@@ -297,13 +323,14 @@ $(B)/fuzz/fuzz_reader: tests/fuzz/fuzz_reader.c $(ANA_SRC) $(HTML_GEN) | $(DEPS_
 
 ifeq ($(SANITIZE),)
 test: all $(B)/asan/perfanalyze $(UNITS) $(ASAN_UNITS) $(SHIM_UNITS) $(PROGS) \
-		$(B)/fuzz/fuzz_reader_replay $(B)/fuzz/fuzz_budget_replay lint
+		$(B)/fuzz/fuzz_reader_replay $(B)/fuzz/fuzz_budget_replay \
+		$(B)/fuzz/fuzz_summary_replay lint
 	$(Q)PERFSHIM_BUILD=$(abspath $(B)) \
 		PERFSHIM_ANALYZE=$(abspath $(B))/asan/perfanalyze \
 		ASAN_OPTIONS=detect_leaks=0 \
 		prove --exec '' $(UNITS) $(ASAN_UNITS) $(SHIM_UNITS) \
 		tests/fuzz/run-corpus.sh tests/fuzz/run-budget-corpus.sh \
-		tests/t/t[0-9]*.sh
+		tests/fuzz/run-summary-corpus.sh tests/t/t[0-9]*.sh
 	@echo "== the integration tests again: libunwind for every stack, monotonic clock"
 	$(Q)PERFSHIM_BUILD=$(abspath $(B)) \
 		PERFSHIM_TEST_ENV="PERFSHIM_UNWIND=dwarf PERFSHIM_CLOCK=monotonic" \

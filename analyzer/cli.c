@@ -30,7 +30,7 @@ struct cli_option {
 static const char synopsis[] =
 	"usage: perfanalyze TRACE [--leaks] [--json] [--fail-on-leak]\n"
 	"                   [--min-bytes N] [--suppressions FILE]...\n"
-	"                   [--show-runtime] [--leak-kinds LIST]\n"
+	"                   [--show-runtime] [--leak-kinds LIST] [--baseline BASE]\n"
 	"                   [--allow-incomplete]\n"
 	"       perfanalyze TRACE --hotspots [--by KEY] [--top N] [--thread I] [--json]\n"
 	"       perfanalyze TRACE --flamegraph [--metric METRIC] [--thread I]\n"
@@ -38,9 +38,12 @@ static const char synopsis[] =
 	"                   [--marker LABEL] [--warmup W] [--windows N]\n"
 	"                   [--growth-floor B] [--growth-relative F] [--alpha A]\n"
 	"       perfanalyze TRACE --export pprof|speedscope|chrome -o FILE\n"
-	"       perfanalyze TRACE --html [-o FILE] [leak and growth options]\n"
+	"       perfanalyze TRACE|DIR... --budget FILE [--json]\n"
 	"       perfanalyze diff BASE NEW [--json | --html [-o FILE]] ...\n"
 	"                   (see perfanalyze diff --help)\n"
+	"       perfanalyze TRACE --html [-o FILE] [leak and growth options]\n"
+	"       perfanalyze trend DIR [--json] [--fail-on-trend] [--x KEY]\n"
+	"                   (see perfanalyze trend --help)\n"
 	"\n"
 	"  (no report option)   summary: duration, threads, calls, peak heap,\n"
 	"                       memory still allocated at exit, how it ended\n";
@@ -151,6 +154,19 @@ static int set_show_runtime(struct cli *c, const char *arg)
 	(void)arg;
 	c->leak.show_runtime = 1;
 	c->leak_opts = 1;
+	return 0;
+}
+
+static int set_baseline(struct cli *c, const char *arg)
+{
+	c->baseline = arg;
+	c->leaks = c->leak_opts = 1;
+	return 0;
+}
+
+static int set_budget(struct cli *c, const char *arg)
+{
+	c->budget = arg;
 	return 0;
 }
 
@@ -426,6 +442,12 @@ static const struct cli_option options[] = {
 	{ "show-runtime", 0, NULL, set_show_runtime,
 	  "also report what the C/C++ runtime keeps until\n"
 	  "exit (stdio buffers, locale data, its start-up)" },
+	{ "baseline", 0, "BASE", set_baseline,
+	  "mark each leak site new or known in BASE (a\n"
+	  "trace, or a directory of them), matched by\n"
+	  "function name; the gate fails only on new sites\n"
+	  "and known ones that leak at least twice as much\n"
+	  "(and --min-bytes more)" },
 	{ "allow-incomplete", 0, NULL, set_allow_incomplete,
 	  "let a gate pass on a trace cut short (no END\n"
 	  "record: killed, or still running); without it\n"
@@ -496,6 +518,11 @@ static const struct cli_option options[] = {
 	  "verdict, flame graphs (CPU, allocations, bytes,\n"
 	  "leaked), leaks, hot spots; to -o FILE or stdout" },
 	{ "output", 'o', "FILE", set_output, NULL },
+	{ "budget", 0, "FILE", set_budget,
+	  "check each rule of FILE ('peak_heap <= 64MiB',\n"
+	  "'zone:parse p99 <= 2ms') against the runs\n"
+	  "(traces, directories of them: the median); exit\n"
+	  "1 when one is exceeded or cannot be checked" },
 	{ "version", 0, NULL, version, NULL },
 	{ "help", 'h', NULL, help, NULL },
 };
@@ -553,6 +580,7 @@ void cli_init(struct cli *c)
 	suppressions_init(&c->supp);
 	growth_options_init(&c->growth);
 	diff_options_init(&c->diff);
+	trends_options_init(&c->trend.opt);
 	c->hot.thread = -1;
 	c->export_format = -1;
 }
@@ -802,6 +830,125 @@ static int parse_diff(struct cli *c, int argc, char **argv)
 	return 0;
 }
 
+/* --- perfanalyze trend ----------------------------------------------------- */
+
+static const char trend_synopsis[] =
+	"usage: perfanalyze trend DIR [--json] [--fail-on-trend] [--x KEY]\n"
+	"                   [--alpha A] [--warn PCT] [--min-change PCT]\n"
+	"\n"
+	"  The entries of DIR in file-name order, each one build: a summary\n"
+	"  (NAME.json, from perfanalyze TRACE --json), a trace (NAME.zst) or\n"
+	"  a directory of traces (its runs; their median). Per metric: the\n"
+	"  Theil-Sen slope per build and the Mann-Kendall test (Holm-adjusted\n"
+	"  over the metrics); creeping when significant, at least --min-change\n"
+	"  over the series, and no step up reaches --warn.\n"
+	"\n";
+
+static int set_fail_on_trend(struct cli *c, const char *arg)
+{
+	(void)arg;
+	c->trend.fail = 1;
+	return 0;
+}
+
+static int set_x(struct cli *c, const char *arg)
+{
+	if (!*arg || strchr(arg, ',') || strchr(arg, '='))
+		return bad_value("--x takes a label KEY, not", arg);
+	c->trend.x_key = arg;
+	return 0;
+}
+
+static int set_trend_alpha(struct cli *c, const char *arg)
+{
+	if (set_diff_alpha(c, arg))
+		return -1;
+	c->trend.opt.alpha = c->diff.alpha;
+	return 0;
+}
+
+static int set_trend_warn(struct cli *c, const char *arg)
+{
+	double pct;
+
+	if (set_pct("--warn takes a percentage, not", &pct, arg))
+		return -1;
+	c->trend.opt.warn = pct / 100;
+	return 0;
+}
+
+static int set_min_change(struct cli *c, const char *arg)
+{
+	double pct;
+
+	if (set_pct("--min-change takes a percentage, not", &pct, arg))
+		return -1;
+	c->trend.opt.min_change = pct / 100;
+	return 0;
+}
+
+static int trend_help(struct cli *c, const char *arg);
+
+static const struct cli_option trend_options[] = {
+	{ "json", 'j', NULL, set_json, "the report as JSON" },
+	{ "fail-on-trend", 0, NULL, set_fail_on_trend,
+	  "exit 1 when a metric is creeping or rising\n"
+	  "(with --x: super-linear)" },
+	{ "x", 0, "KEY", set_x,
+	  "scaling instead: fit each metric against the\n"
+	  "number PERFSHIM_LABEL gave KEY, on log-log axes;\n"
+	  "an exponent above 1.1 is super-linear" },
+	{ "alpha", 0, "A", set_trend_alpha,
+	  "significance level over all the metrics (Holm;\n"
+	  "default 0.05)" },
+	{ "warn", 0, "PCT", set_trend_warn,
+	  "a step up between two builds this large is no\n"
+	  "creep but a rise (default 20)" },
+	{ "min-change", 0, "PCT", set_min_change,
+	  "smallest fitted change over the series that is\n"
+	  "flagged (default 10)" },
+	{ "help", 'h', NULL, trend_help, NULL },
+};
+
+static const char trend_footer[] =
+	"  --help\n"
+	"\n"
+	"Exit status: 0 done, 1 a trend with --fail-on-trend, 2 usage or\n"
+	"input error (an empty directory, a bad summary, too few builds).\n";
+
+static const struct cli_table trend_table = {
+	trend_synopsis, trend_footer, trend_options,
+	sizeof(trend_options) / sizeof(trend_options[0])
+};
+
+static int trend_help(struct cli *c, const char *arg)
+{
+	(void)c;
+	(void)arg;
+	usage_of(stdout, &trend_table);
+	return 1;
+}
+
+/* "perfanalyze trend DIR [OPTION]...", argv[0] being "trend". */
+static int parse_trend(struct cli *c, int argc, char **argv)
+{
+	int rc = parse_table(c, argc, argv, &trend_table);
+
+	if (rc)
+		return rc;
+	if (optind >= argc) {
+		error("trend: no directory of builds given");
+		usage_of(stderr, &trend_table);
+		return -1;
+	}
+	if (argc - optind > 1)
+		return bad_value("trend reads one directory; extra argument",
+				 argv[optind + 1]);
+	c->trace = argv[optind];
+	c->report = REPORT_TREND;
+	return 0;
+}
+
 /* Which report, and its options filled in from the common ones. */
 static void choose_report(struct cli *c)
 {
@@ -815,7 +962,9 @@ static void choose_report(struct cli *c)
 	} else if (c->by) {
 		c->hot.mode = HOT_SITES;
 	}
-	if (c->html)
+	if (c->budget)
+		c->report = REPORT_BUDGET;
+	else if (c->html)
 		c->report = REPORT_HTML;
 	else if (c->export_path)
 		c->report = REPORT_EXPORT;
@@ -836,6 +985,8 @@ int cli_parse(struct cli *c, int argc, char **argv)
 
 	if (argc > 1 && !strcmp(argv[1], "diff"))
 		return parse_diff(c, argc - 1, argv + 1);
+	if (argc > 1 && !strcmp(argv[1], "trend"))
+		return parse_trend(c, argc - 1, argv + 1);
 	rc = parse_options(c, argc, argv);
 
 	if (rc)
@@ -845,9 +996,15 @@ int cli_parse(struct cli *c, int argc, char **argv)
 		usage(stderr);
 		return -1;
 	}
-	if (argc - optind > 1)
+	if (argc - optind > 1 && !c->budget)
 		return bad_value("one trace at a time; extra argument",
 				 argv[optind + 1]);
+	if (c->budget && (c->hotspots || c->flame || c->by || c->growth.on ||
+			  c->leaks || c->leak_opts || c->export_path ||
+			  c->export_format >= 0 || c->html))
+		return bad_value(
+			"--budget goes without the other reports; drop the options besides",
+			"--budget and --json");
 	if ((why = growth_clash(c, &arg)))
 		return arg ? bad_value(why, arg)
 			   : error("%s (see perfanalyze --help)", why);
@@ -865,6 +1022,8 @@ int cli_parse(struct cli *c, int argc, char **argv)
 	if ((why = hot_clash(c)))
 		return error("%s (see perfanalyze --help)", why);
 	c->trace = argv[optind];
+	c->traces = argv + optind;
+	c->ntraces = (size_t)(argc - optind);
 	choose_report(c);
 	return 0;
 }

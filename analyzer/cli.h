@@ -10,6 +10,7 @@
 #include "hotspots.h"
 #include "leaks.h"
 #include "suppress.h"
+#include "trends.h"
 
 /* The report a command line asks for. */
 enum cli_report {
@@ -18,23 +19,37 @@ enum cli_report {
 	REPORT_HOTSPOTS, /* --hotspots, --by, --flamegraph: cli.hot says */
 	REPORT_GROWTH,	 /* --growth, --timeline */
 	REPORT_EXPORT,	 /* --export FORMAT -o FILE */
-	REPORT_HTML,	 /* --html [-o FILE] */
+	REPORT_BUDGET,	 /* --budget FILE, over one or more runs */
+	REPORT_TREND,	 /* perfanalyze trend DIR: trace is the DIR */
 	REPORT_DIFF,	 /* perfanalyze diff BASE NEW */
+	REPORT_HTML,	 /* --html [-o FILE] */
+};
+
+/* perfanalyze trend's options. */
+struct trend_cli {
+	const char *x_key; /* --x KEY, or NULL */
+	int fail;	   /* --fail-on-trend */
+	struct trends_options opt;
 };
 
 struct cli {
 	const char *trace;
+	char *const *traces; /* every TRACE argument (--budget: runs) */
+	size_t ntraces;
 	enum cli_report report;
 	int json;
 	int fail_on_leak;
 	int allow_incomplete;	 /* a gate may pass on a cut-short trace */
 	int export_format;	 /* --export: export_format_parse's; -1: none */
 	const char *export_path; /* -o FILE */
+	const char *baseline;	 /* --baseline: a trace; NULL: none */
+	const char *budget;	 /* --budget FILE; NULL: none */
 	int html;		 /* --html */
 	struct leak_options leak; /* leak.supp points at supp when given */
 	struct suppressions supp;
 	struct hot_options hot;
 	struct growth_options growth;
+	struct trend_cli trend;
 	const char *base;	  /* diff: BASE (a trace or a directory) */
 	struct diff_options diff; /* diff: --warn, --fail, --alpha */
 	int fail_on_regression;

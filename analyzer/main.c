@@ -1,8 +1,13 @@
 /* main.c - perfanalyze: read a perfshim trace and report on it. */
+#include <assert.h>
 #include <inttypes.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 
+#include "builds.h"
 #include "classify.h"
+#include "baseline.h"
+#include "budget_check.h"
 #include "cli.h"
 #include "diff.h"
 #include "error.h"
@@ -19,6 +24,7 @@
 #include "replay.h"
 #include "symbols.h"
 #include "tee.h"
+#include "trends.h"
 
 #define EXIT_GATE 1
 
@@ -73,6 +79,21 @@ static int read_trace(struct pass *p, const struct cli *c)
 	return 0;
 }
 
+/* Judge the leaks of res against the baseline c names. */
+static int judge_baseline(const struct cli *c, struct leak_result *res)
+{
+	struct leak_baseline b;
+	int rc;
+
+	leak_baseline_init(&b);
+	rc = leak_baseline_load(&b, c->baseline, c->allow_incomplete);
+	if (!rc)
+		leak_baseline_judge(&b, c->leak.min_bytes, c->leak.gate_kinds,
+				    res);
+	leak_baseline_release(&b);
+	return rc;
+}
+
 /* Fill the part of m that c's report needs (the run is always there). */
 static int collect(struct pass *p, struct cli *c, struct model *m)
 {
@@ -104,7 +125,9 @@ static int collect(struct pass *p, struct cli *c, struct model *m)
 	m->parts |= MODEL_LEAKS;
 	c->leak.cls = &p->cls;
 	c->leak.gate_kinds = c->leak.kinds ? c->leak.kinds : LEAK_GATE_DEFAULT;
-	return leaks_collect(&p->rp, m->sym, &c->leak, &m->leaks);
+	if (leaks_collect(&p->rp, m->sym, &c->leak, &m->leaks))
+		return -1;
+	return c->baseline ? judge_baseline(c, &m->leaks) : 0;
 }
 
 /* Judge the gate c asks for, if any, on m (and the trace r). */
@@ -146,6 +169,7 @@ static int gate_said(const struct model *m, const char *path)
 /* The HTML report: the whole model, drawn into one page. */
 static int report_html(struct pass *p, const struct cli *c)
 {
+	char *path = (char *)c->trace;
 	struct page_model pm;
 	const struct page_input in = { .r = p->r,
 				       .path = c->trace,
@@ -157,6 +181,10 @@ static int report_html(struct pass *p, const struct cli *c)
 
 	page_model_init(&pm);
 	rc = page_collect(&in, &c->leak, &c->growth, &pm);
+	/* The page's summary is the --json one: with the build's metrics
+	 * (the trace is a file here: growth read it twice already). */
+	if (!rc && !(rc = metrics_load(&pm.m.metrics, &path, 1)))
+		pm.m.parts |= MODEL_METRICS;
 	if (!rc)
 		rc = html_write(&pm, c->export_path);
 	page_model_release(&pm);
@@ -182,6 +210,126 @@ static int report(struct pass *p, struct cli *c)
 	if (!rc)
 		rc = gate_said(&m, c->trace);
 	model_release(&m);
+	return rc;
+}
+
+/*
+ * --budget: the rules of c->budget against the runs c names. 0 kept, 1
+ * a rule exceeded or missing (said on stderr), -1 an error.
+ */
+static int budget_report(const struct cli *c)
+{
+	struct budget b;
+	struct metric_set s;
+	struct budget_result res;
+	int rc;
+
+	budget_init(&b);
+	metrics_init(&s, 0);
+	if (budget_load(&b, c->budget) ||
+	    metrics_load(&s, c->traces, c->ntraces)) {
+		rc = -1;
+		goto cleanup;
+	}
+	budget_check(&b, &s, &res);
+	rc = c->json ? render_budget_json(&res, stdout)
+		     : render_budget_text(&res, stdout);
+	if (!rc && budget_failed(&res)) {
+		error("budget %s: %zu of %zu rules exceeded, %zu cannot be checked",
+		      b.file, res.exceeded, res.n, res.missing);
+		rc = 1;
+	} else if (!rc && s.incomplete && !c->allow_incomplete) {
+		rc = error(
+			"%s: cut short or empty (no END record), %zu of %zu runs: a budget cannot pass on it; --allow-incomplete to judge what it holds",
+			s.first_incomplete, s.incomplete, s.runs);
+	}
+	budget_result_release(&res);
+cleanup:
+	metrics_release(&s);
+	budget_release(&b);
+	return rc;
+}
+
+/* A directory of runs has a summary only as the JSON record of a build. */
+static int summary_of_dir(const struct cli *c)
+{
+	struct stat st;
+
+	if (stat(c->trace, &st) || !S_ISDIR(st.st_mode))
+		return 0;
+	return error(
+		"%s: a directory of runs: its summary (each metric the median of the runs) is --json only",
+		c->trace);
+}
+
+/*
+ * The summary as JSON, the record of one build: the run (the first, for
+ * a directory of runs) and every metric, from one pass over each trace.
+ */
+static int summary_json(const struct cli *c)
+{
+	char *path = (char *)c->trace;
+	struct model m;
+	int rc;
+
+	model_init(&m);
+	rc = metrics_load(&m.metrics, &path, 1);
+	if (!rc) {
+		m.run = m.metrics.run[0];
+		m.parts |= MODEL_METRICS;
+		rc = render_model(&m, 1, stdout);
+	}
+	model_release(&m);
+	return rc;
+}
+
+/* The trend gate's one line: how many metrics, and the first of them. */
+static void trend_failed(const struct trends_result *r)
+{
+	const struct metric *m = NULL;
+	size_t n = 0;
+
+	for (size_t i = 0; i < r->s->n; i++) {
+		enum trends_verdict v = r->j[i].verdict;
+
+		if (v == TRENDS_CREEPING || v == TRENDS_RISING ||
+		    v == TRENDS_SUPERLINEAR) {
+			m = m ? m : &r->s->m[i];
+			n++;
+		}
+	}
+	assert(m);
+	if (!*m->where)
+		error("trend gate failed: %zu metric%s %s, first %s", n,
+		      n == 1 ? "" : "s",
+		      r->x_key ? "super-linear" : "creeping or rising",
+		      m->name);
+	else
+		error("trend gate failed: %zu metric%s %s, first %s:%s %s", n,
+		      n == 1 ? "" : "s",
+		      r->x_key ? "super-linear" : "creeping or rising",
+		      metric_scope_name(m->scope), m->where, m->name);
+}
+
+/* perfanalyze trend DIR: 0 done, 1 its gate failed, -1 an error. */
+static int trend(const struct cli *c)
+{
+	struct metric_set s;
+	struct trends_result r;
+	int rc = builds_load(&s, c->trace);
+
+	if (!rc)
+		rc = trends_collect(&s, &c->trend.opt, c->trend.x_key, &r);
+	if (!rc) {
+		rc = c->json ? render_trends_json(&r, stdout)
+			     : render_trends_text(&r, stdout);
+		if (!rc && c->trend.fail && r.failed) {
+			trend_failed(&r);
+			rc = 1;
+		}
+		trends_result_release(&r);
+	}
+	metrics_release(&s);
 	return rc;
 }
 
@@ -262,6 +410,14 @@ int main(int argc, char **argv)
 	rc = cli_parse(&c, argc, argv);
 	if (rc > 0) /* --help, --version */
 		rc = 0;
+	else if (!rc && c.report == REPORT_BUDGET)
+		rc = budget_report(&c);
+	else if (!rc && c.report == REPORT_TREND)
+		rc = trend(&c);
+	else if (!rc && c.report == REPORT_SUMMARY && c.json)
+		rc = summary_json(&c);
+	else if (!rc && c.report == REPORT_SUMMARY && summary_of_dir(&c))
+		rc = -1;
 	else if (!rc && c.report == REPORT_DIFF)
 		rc = diff(&c);
 	else if (!rc && !(rc = read_trace(&p, &c)))

@@ -9,7 +9,9 @@
  * after its malloc.  The chain is entered through one of two functions, so
  * by default there are 20 distinct allocation stacks.  SHAPE_BITS (0 to 10,
  * default 0) lets that many random bits also choose, level by level, which
- * of the two functions recurses, for up to ~2000 stacks.  Everything comes
+ * of the two functions recurses, for up to ~2000 stacks; SHAPE_BITS 11 to
+ * 20 makes every chain SHAPE_BITS + 1 deep, for 2^(SHAPE_BITS + 1) stacks
+ * (16: 131072, each used about 8 times in a million steps).  Everything comes
  * from a fixed-seed xorshift, so every run makes the same calls.  The
  * ring's last contents stay allocated at exit, giving the leak report
  * something to show.  Prints one checksum line per thread, in thread order.
@@ -27,6 +29,7 @@
 struct worker {
 	uint64_t rng;
 	uint64_t shape_mask;
+	int fixed_depth; /* 0: 1 to 10 */
 	long steps;
 	uint64_t sum;
 	void *ring[RING];
@@ -92,7 +95,8 @@ static void *run(void *arg)
 	for (long i = 0; i < w->steps; i++) {
 		uint64_t r = xorshift(&w->rng);
 		size_t size = draw_size(r);
-		int depth = 1 + (int)((r >> 40) % 10);
+		int depth = w->fixed_depth ? w->fixed_depth
+					   : 1 + (int)((r >> 40) % 10);
 		unsigned slot = (unsigned)((r >> 50) % RING);
 		unsigned char *p;
 
@@ -128,7 +132,7 @@ int main(int argc, char **argv)
 	if (argc == 4)
 		shape_bits = atoi(argv[3]);
 	if (threads < 1 || threads > MAX_THREADS || iterations < 1 ||
-	    shape_bits < 0 || shape_bits > 10) {
+	    shape_bits < 0 || shape_bits > 20) {
 		fprintf(stderr, "churn: bad arguments\n");
 		return 2;
 	}
@@ -136,6 +140,7 @@ int main(int argc, char **argv)
 		workers[t].rng = 0x9e3779b97f4a7c15ull * (uint64_t)(t + 1);
 		workers[t].steps = iterations / threads;
 		workers[t].shape_mask = (1ull << shape_bits) - 1;
+		workers[t].fixed_depth = shape_bits > 10 ? shape_bits + 1 : 0;
 	}
 	if (threads == 1) {
 		run(&workers[0]);

@@ -31,6 +31,7 @@ function cat_file(path,    line) {
 function sizes(wl, s) {
 	if (wl == "churn-1t") return "`churn 1 " (s == "full" ? churn : churn_s) "`"
 	if (wl == "churn-2t") return "`churn 2 " (s == "full" ? churn : churn_s) "`"
+	if (wl == "churn-stacks") return "`churn 1 " (s == "full" ? stacks : stacks_s) " 16`"
 	if (wl == "cxx") return "`cxx " (s == "full" ? cxx : cxx_s) "`"
 	if (wl == "sqlite3") return (s == "full" ? sqlr : sqlr_s) " inserts, " \
 		(s == "full" ? sqlq : sqlq_s) " queries/updates"
@@ -75,6 +76,7 @@ END {
 	print ""
 	print "Workloads (full size): " \
 		"churn: malloc/free pairs of 16 B–4 KiB through 1–10 frames, ring of 512 live blocks per thread; " \
+		"churn-stacks: the same through 131072 distinct stacks 17 frames deep (heaptrack not run: its heaptrack_interpret dies of bad_alloc); " \
 		"cxx: vector/string/map/unordered_map rounds; sqlite3: generated script on a fresh temporary database; " \
 		"python3: dict/list churn."
 	print ""

@@ -58,8 +58,10 @@ printf 'workload\tsize\ttool\trun\tcpu\twall\trss_kib\tstatus\toutput\tevents\tb
 # ---- sizes: full, and the reduced size valgrind runs at ----
 if [ -n "$QUICK" ]; then
 	N_CHURN=(200000 20000) N_CXX=(20 3) N_ROWS=(2000 200) N_QUERIES=(400 40) N_PY=(20000 2000)
+	N_STACKS=(100000 10000)
 else
 	N_CHURN=(5000000 500000) N_CXX=(300 30) N_ROWS=(20000 2000) N_QUERIES=(4000 400) N_PY=(200000 20000)
+	N_STACKS=(1000000 100000)
 fi
 idx() { [ "$1" = full ] && echo 0 || echo 1; }
 
@@ -98,7 +100,9 @@ else note "heaptrack not run (not installed or BENCH_HEAPTRACK=0)"; fi
 if [ "${BENCH_VALGRIND:-1}" != 0 ] && command -v valgrind > /dev/null; then HAVE_VG=1
 else note "valgrind not run (not installed or BENCH_VALGRIND=0)"; fi
 
-WORKLOADS="churn-1t churn-2t cxx"
+# churn-stacks: 131072 distinct stacks (heaptrack 1.4 cannot take it:
+# its heaptrack_interpret dies of bad_alloc, see BENCHMARKS.md).
+WORKLOADS="churn-1t churn-2t churn-stacks cxx"
 if ! command -v sqlite3 > /dev/null; then
 	echo "run.sh: sqlite3 missing, trying apt-get install sqlite3" >&2
 	if [ "$(id -u)" = 0 ]; then apt-get install -y -qq sqlite3 > /dev/null 2>&1 ||
@@ -142,6 +146,7 @@ set_cmd() {
 	case $1 in
 	churn-1t) CMD=("$B/churn" 1 "${N_CHURN[$i]}") ;;
 	churn-2t) CMD=("$B/churn" 2 "${N_CHURN[$i]}") ;;
+	churn-stacks) CMD=("$B/churn" 1 "${N_STACKS[$i]}" 16) ;;
 	cxx) CMD=("$B/cxx" "${N_CXX[$i]}") ;;
 	sqlite3) rm -f "$DB" "$DB-journal"; CMD=("$SQLITE" "$DB" ".read $W/sqlite-$2.sql") ;;
 	python3) CMD=("$PY" -c "$PYSCRIPT" "${N_PY[$i]}") ;;
@@ -290,6 +295,7 @@ for run in $(seq 1 "$RUNS"); do
 	for wl in $WORKLOADS; do
 		# The variants only on churn, where their cost shows most.
 		case $wl in
+		churn-stacks) set -- ${TOOLS% heaptrack} ;;
 		churn-*) set -- $TOOLS perfshim-nosample perfshim-noscan ;;
 		*) set -- $TOOLS ;;
 		esac
@@ -331,7 +337,7 @@ ver() { "$@" 2>&1 | head -n 1; }
 } > "$W/machine"
 
 awk -F'\t' -v quick="$QUICK" -v runs="$RUNS" \
-	-v churn="${N_CHURN[0]}" -v churn_s="${N_CHURN[1]}" -v cxx="${N_CXX[0]}" -v cxx_s="${N_CXX[1]}" \
+	-v churn="${N_CHURN[0]}" -v churn_s="${N_CHURN[1]}" -v stacks="${N_STACKS[0]}" -v stacks_s="${N_STACKS[1]}" -v cxx="${N_CXX[0]}" -v cxx_s="${N_CXX[1]}" \
 	-v sqlr="${N_ROWS[0]}" -v sqlq="${N_QUERIES[0]}" -v sqlr_s="${N_ROWS[1]}" -v sqlq_s="${N_QUERIES[1]}" \
 	-v pyn="${N_PY[0]}" -v pyn_s="${N_PY[1]}" -v order="$WORKLOADS" \
 	-v machine="$W/machine" -v notes="$W/notes" -f "$ROOT/bench/report.awk" "$RAW" \
@@ -376,37 +382,38 @@ if [ -z "$QUICK" ] && [ "${BENCH_NO_DOC:-0}" = 0 ]; then
 		## Where perfshim's time goes on churn (profile, not make bench)
 
 		`perf record -e cpu-clock` of `churn 1 5000000` under the shim at
-		bd1e2fa (default stacks; PERFSHIM_UNWIND=fp is within a point of it),
-		share of the whole process's CPU samples: zstd on the writer thread
-		37%; the shim's own code 34%: stack capture 15% (the frame-pointer
-		walk over ~10 frames, checking each return address against the
-		table of frames libunwind has vetted, and the hash of the stack),
-		the two TSC reads per alloc+free pair ~7%, record encoding and the
-		ring 5%; libc 18% (malloc and free themselves 11%, the copy of each
-		record into the ring 4%); the program's own loop 8%; the kernel's
-		write of the trace 3%. The raw event stream is 20.7 B per pair
-		(103 MB for 5M pairs), which zstd level 1 packs 2.5x at ~220 MB/s:
-		about 0.46 s of CPU for a program that itself runs 0.26 s. That
-		alone is 1.8x native, so the 3x target cannot be reached with this
-		record encoding, whatever the shim's thread does.
+		the trace format 2 commits (issue 15; machine loaded, load average
+		~7 on 2 CPUs), share of the whole process's CPU samples: the
+		writer thread's work 47%: re-encoding the ring's events into
+		columns 28% (parsing the varints, the table of block slots, the
+		recently freed addresses and recently allocated slots), the
+		live-block index 13% (a second parse and hash of the same events),
+		zstd 6% (was 37%: the columns compress at once); the program
+		thread's work 31%: record and emit 14%, stack capture and intern
+		9%, the TSC read and event bookkeeping of a free 5%, the
+		interposers 2%; libc 12% (malloc and free themselves 9%); the
+		program's own loop 5%; the kernel 4%. The raw stream is 10.8 B
+		per pair (was 20.7), and the file 4.6 B per pair (was 8.3; per
+		column, compressed: sizes 1.4 B, slots and ranks 1.7, stacks 0.55,
+		addresses 0.34, times 0.06 -- times are in quanta of 512 clock
+		units, addresses mostly the rank of the block freed last in their
+		size class). The clock is the TSC wherever the CPU says it is
+		invariant, so kvm-clock's 30 ns vDSO reads are gone.
 
-		What would close it (a format change, left for a later issue since
-		the ALLOC/FREE encoding is shared with the analyzer and the
-		writer-side live index): a denser, compression-friendly chunk
-		encoding -- fields in columns per chunk (tags, time deltas, sizes,
-		stack ids, addresses), and a FREE naming its block by a short
-		back-reference (its slot in the per-thread table of live blocks the
-		writer already keeps) instead of a 7-byte address. That makes the
-		raw stream ~8 B per pair, so zstd's time drops about 2.5x and the
-		file toward heaptrack's ~6 B per pair; the column of addresses alone
-		could even go to zstd's entropy stage only. On the thread's side,
-		the walk is a chain of dependent loads, one per frame; skipping the
-		frames that did not change since the thread's previous stack needs
-		a proof that they did not, which a frame's own contents cannot give
-		(a caller can return and be replaced by another of the same frame
-		size); only marking the outermost frame seen, e.g. by redirecting
-		its saved return address to a trampoline of ours, as some heap
-		profilers do, can. That is intrusive, and worth at most the 15%.
+		What remains to reach 3x: the writer parses and hashes every event
+		twice (the live index and the slot table could be one table, if
+		a scan's applying ahead of the writer is made to keep the slot
+		decisions in step), and the encoder's table probes miss the
+		cache. On the thread's side, the walk is a chain of dependent
+		loads, one per frame; skipping the frames that did not change
+		since the thread's previous stack needs a proof that they did
+		not, which a frame's own contents cannot give (a caller can
+		return and be replaced by another of the same frame size); only
+		marking the outermost frame seen, e.g. by redirecting its saved
+		return address to a trampoline of ours, as some heap profilers
+		do, can. With 131072 distinct stacks (churn-stacks), a cache
+		shared by all threads behind each thread's answers most stacks
+		with one cache miss; first visits still intern every frame.
 
 		EOF
 		# Under this file's own title: one heading level down.

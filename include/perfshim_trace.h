@@ -20,6 +20,11 @@
  *               page size, pointer size, stack depth limit,
  *               executable path (string), command line (string,
  *               arguments separated by NUL bytes).
+ *               Optional fields follow, in this order; a trace may end
+ *               its body before any of them (older shims did), so a
+ *               reader takes each only while the body has bytes left:
+ *               label (string: PERFSHIM_LABEL, KEY=VALUE items
+ *               separated by commas; empty: none).
  *               Fields added by later minors follow; a reader ignores
  *               what it does not know, up to the body length.
  *
@@ -57,8 +62,15 @@
 
 #define PERFSHIM_MAGIC "PERFSHIM"
 #define PERFSHIM_MAGIC_LEN 8
-#define PERFSHIM_FORMAT_MAJOR 1
+/*
+ * Major 2 (COLUMNS records, below) keeps every record and minor of 1.x:
+ * a 2.m trace holds what a 1.m trace may, plus COLUMNS. A reader of 2.x
+ * reads 1.x traces too; a 1.x reader refuses 2.x, naming both versions.
+ */
+#define PERFSHIM_FORMAT_MAJOR 2
 #define PERFSHIM_FORMAT_MINOR 2
+/* The oldest major this reader still reads. */
+#define PERFSHIM_FORMAT_MAJOR_OLDEST 1
 #define PERFSHIM_PREFIX_LEN 16
 /* A header body larger than this is not ours. */
 #define PERFSHIM_MAX_HEADER_BODY (1u << 20)
@@ -152,6 +164,69 @@
  *               with the thread's TIMING PATHS record; counts of several
  *               records add up.
  *
+ * Since major 2:
+ *
+ * COLUMNS       one thread's events, as a CHUNK holds them, in columns:
+ *               thread index, event count N, then seven columns, each a
+ *               varint byte length and that many bytes:
+ *                 kinds     N bytes: PERFSHIM_EV_* (ALLOC | fn, FREE,
+ *                           THREAD_EXIT, SAMPLE, MARK), or
+ *                           PERFSHIM_COL_ALLOC_HELD | fn
+ *                 times     per event: dq, its time in quanta of
+ *                           2^PERFSHIM_COL_TIME_SHIFT event-clock units
+ *                           (floored) less the thread's previous event's
+ *                           (in any record), floored likewise: the time
+ *                           is ((previous >> shift) + dq) << shift
+ *                 sizes     per ALLOC: size
+ *                 stacks    per ALLOC and SAMPLE: stack id; per MARK:
+ *                           string id
+ *                 slots     per FREE with rank 0: its block's slot + 1,
+ *                           or 0 when it names an address; per
+ *                           ALLOC_HELD: the slot;
+ *                           per ALLOC: k > 0 when its address is the
+ *                           k-th most recently freed of its size class
+ *                           (below), else 0
+ *                 addresses per ALLOC with k = 0: the address as
+ *                           perfshim_col_addr() codes its distance from
+ *                           the previous such ALLOC's (of any thread;
+ *                           the first from 0); per FREE with slot 0: the
+ *                           address
+ *                 ranks     per FREE: r > 0 when its block's slot is the
+ *                           r-th most recently allocated (below), else 0
+ *               Block slots: reader and writer keep the same table of
+ *               slots, one for each block allocated in a COLUMNS record
+ *               and not yet freed by slot, in the file's order of
+ *               records (all threads share it). An ALLOC takes the slot
+ *               released last, or, when none is free, a new one (0, 1,
+ *               ...). A FREE by slot frees that slot's block and
+ *               releases the slot. An ALLOC_HELD is an ALLOC at an
+ *               address that a slot still holds (its block was freed
+ *               by address: by a record of another thread written
+ *               before the ALLOC's, or in a CHUNK): it takes that slot
+ *               over, at the slot's address (no address field).
+ *               Recently freed: both sides keep, per size class
+ *               (perfshim_col_class() of the size allocated), the
+ *               addresses of the last PERFSHIM_COL_RECENT blocks freed
+ *               by slot, most recent first; an ALLOC with k > 0 takes
+ *               its address from there and removes it. Allocators hand
+ *               out the block of that size freed last (glibc's tcache
+ *               does), so most ALLOCs cost a small k and no address.
+ *               Recently allocated: both sides keep the slots of the
+ *               last PERFSHIM_COL_MRU ALLOCs (ALLOC_HELD too) whose
+ *               blocks were not freed since, newest first; a FREE by
+ *               slot of one of them writes its rank (and takes it out),
+ *               since most programs free what they allocated last.
+ *               Times: a quantum is 512 units, 0.5 us of a
+ *               CLOCK_MONOTONIC trace and 8192 ticks of a TSC (2-8 us
+ *               at 1-4 GHz), within the replay's 10 us window for
+ *               events of two threads out of order: timelines and
+ *               growth need about a millisecond and each thread's own
+ *               order, which stays. Exact times would cost a byte an
+ *               event. The shim writes a CHUNK for events its encoder
+ *               does not know, and all of that thread's later events:
+ *               CHUNK deltas are exact (the first one counts from the
+ *               floored time), and SYNC watermarks are floored too.
+ *
  * Tags from PERFSHIM_REC_EXT_FIRST to PERFSHIM_REC_EXT_LAST are extension
  * records: the reader checks only their framing and hands the payload to
  * the analyzer part that owns the kind, which validates it.
@@ -173,6 +248,7 @@ enum perfshim_rec {
 	PERFSHIM_REC_SCAN = 14,
 	PERFSHIM_REC_SCAN_HEADS = 15,
 	PERFSHIM_REC_HISTOGRAM = 32, /* after the extension range */
+	PERFSHIM_REC_COLUMNS = 40,   /* 33-39 left for minors of 2.x */
 };
 
 #define PERFSHIM_REC_EXT_FIRST PERFSHIM_REC_TIMING
@@ -245,6 +321,27 @@ enum perfshim_path_type {
 #define PERFSHIM_EV_THREAD_EXIT 0x21
 #define PERFSHIM_EV_SAMPLE 0x22
 #define PERFSHIM_EV_MARK 0x23
+/* COLUMNS only: an ALLOC into a slot still held (low nibble: fn). */
+#define PERFSHIM_COL_ALLOC_HELD 0x30
+/* COLUMNS: times in quanta of 2^PERFSHIM_COL_TIME_SHIFT clock units. */
+#define PERFSHIM_COL_TIME_SHIFT 9
+/* COLUMNS: the recently freed addresses kept per size class. */
+#define PERFSHIM_COL_RECENT 8
+/* COLUMNS: the recently allocated slots kept for FREE ranks. */
+#define PERFSHIM_COL_MRU 16
+#define PERFSHIM_COL_CLASSES 258
+
+/* COLUMNS: the columns, in their order. */
+enum perfshim_col {
+	PERFSHIM_COL_KINDS,
+	PERFSHIM_COL_TIMES,
+	PERFSHIM_COL_SIZES,
+	PERFSHIM_COL_STACKS,
+	PERFSHIM_COL_SLOTS,
+	PERFSHIM_COL_ADDRS,
+	PERFSHIM_COL_RANKS,
+	PERFSHIM_COL_COUNT
+};
 
 enum perfshim_fn {
 	PERFSHIM_FN_MALLOC = 0,
@@ -357,6 +454,36 @@ static inline uint64_t perfshim_zigzag(int64_t v)
 static inline int64_t perfshim_unzigzag(uint64_t v)
 {
 	return (int64_t)(v >> 1) ^ -(int64_t)(v & 1);
+}
+
+/*
+ * perfshim_col_class - the size class of an allocation of size bytes:
+ * glibc's chunk size (size + 8 rounded up to 16, at least 32) in units
+ * of 16 up to 4 KiB, then one class for every larger size.
+ */
+static inline unsigned perfshim_col_class(uint64_t size)
+{
+	uint64_t chunk = size < 24 ? 32 : (size + 8 + 15) & ~(uint64_t)15;
+
+	return size <= 4096 ? (unsigned)(chunk >> 4) : 0;
+}
+
+/*
+ * perfshim_col_addr - the code of the distance d between two addresses:
+ * blocks are 16-aligned, so a multiple of 16 is coded in units of 16.
+ */
+static inline uint64_t perfshim_col_addr(uint64_t d)
+{
+	if (d & 15)
+		return perfshim_zigzag((int64_t)d) << 1 | 1;
+	return perfshim_zigzag((int64_t)d >> 4) << 1;
+}
+
+static inline uint64_t perfshim_col_unaddr(uint64_t v)
+{
+	if (v & 1)
+		return (uint64_t)perfshim_unzigzag(v >> 1);
+	return (uint64_t)perfshim_unzigzag(v >> 1) << 4;
 }
 
 #endif /* PERFSHIM_TRACE_H */

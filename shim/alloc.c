@@ -135,6 +135,9 @@ static inline struct thread_state *current_thread(void)
 	return LIKELY(t) ? t : perfshim_thread_get();
 }
 
+_Static_assert(4 * PERFSHIM_VARINT_MAX + 1 <= RING_SMALL,
+	       "an ALLOC record fits a small ring record");
+
 /*
  * The hot path: called with the guard held, after the real allocator
  * returned p. Captures the stack and appends one ALLOC event.
@@ -142,7 +145,7 @@ static inline struct thread_state *current_thread(void)
 static void record_alloc(int fn, void *p, size_t size)
 {
 	struct thread_state *t = current_thread();
-	uint8_t rec[4 * PERFSHIM_VARINT_MAX + 1];
+	uint8_t rec[RING_SMALL];
 	size_t n = 0;
 
 	if (!t)
@@ -157,7 +160,7 @@ static void record_alloc(int fn, void *p, size_t size)
 	n += perfshim_put_varint(rec + n, addr);
 	n += perfshim_put_varint(rec + n, stack);
 	t->last_ts = ts;
-	perfshim_emit(t, rec, n);
+	perfshim_emit_small(t, rec, n);
 	perfshim_event_end(t);
 	OWN_ADD(t->alloc_calls, 1);
 	OWN_ADD(t->alloc_bytes, size);
@@ -166,7 +169,7 @@ static void record_alloc(int fn, void *p, size_t size)
 /* Appends a FREE event with time ts, taken before the block was released. */
 static void record_free(struct thread_state *t, void *p, uint64_t ts)
 {
-	uint8_t rec[2 * PERFSHIM_VARINT_MAX + 1];
+	uint8_t rec[RING_SMALL];
 	size_t n = 0;
 	uint64_t addr = (uintptr_t)p;
 
@@ -174,7 +177,7 @@ static void record_free(struct thread_state *t, void *p, uint64_t ts)
 	n += perfshim_put_varint(rec + n, ts - t->last_ts);
 	n += perfshim_put_varint(rec + n, addr);
 	t->last_ts = ts;
-	perfshim_emit(t, rec, n);
+	perfshim_emit_small(t, rec, n);
 	OWN_ADD(t->free_calls, 1);
 }
 

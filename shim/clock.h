@@ -1,7 +1,9 @@
 /*
  * clock.h - event time since the trace started: TSC ticks divided by
- * 2^TSC_SHIFT when the kernel keeps time with the TSC, else
- * CLOCK_MONOTONIC ns.
+ * 2^TSC_SHIFT when the TSC is a clock (the kernel keeps time with it, or
+ * the CPU says it is invariant: constant_tsc and nonstop_tsc, as under
+ * kvm-clock), else CLOCK_MONOTONIC ns. The trace's CLOCK records
+ * (perfshim_clock_pair) calibrate the TSC against CLOCK_MONOTONIC.
  *
  * The division keeps a unit of 4-8 ns at today's TSC rates, finer than
  * one traced call, and makes each event's time delta a byte shorter
@@ -19,7 +21,7 @@
  * async-signal-safe and keep errno; before perfshim_clock_start() they
  * count from 0 (the epoch of the machine's clocks), never backwards.
  * perfshim_clock_start() is for init and a forked child only (one thread
- * running); it reads a sysfs file when asked to choose.
+ * running); it reads a sysfs file and /proc/cpuinfo when asked to choose.
  */
 #ifndef PERFSHIM_CLOCK_H
 #define PERFSHIM_CLOCK_H
@@ -41,8 +43,15 @@ static inline uint64_t perfshim_now(void)
 }
 
 /*
+ * perfshim_clock_pair - the same instant on the event clock and in
+ * CLOCK_MONOTONIC ns, both since the start, read within the narrowest
+ * of a few windows: a CLOCK record's pair.
+ */
+HIDDEN void perfshim_clock_pair(uint64_t *units, uint64_t *ns);
+
+/*
  * perfshim_clock_start - time 0 is now. choose: pick the TSC if
- * monotonic_only is 0 and the kernel trusts it, else CLOCK_MONOTONIC;
+ * monotonic_only is 0 and it is a clock (see above), else CLOCK_MONOTONIC;
  * without choose the clock stays what it is (a forked child's restart).
  */
 HIDDEN void perfshim_clock_start(int choose, int monotonic_only);

@@ -57,6 +57,48 @@ static long env_long(const char *name, long def, long lo, long hi)
 	return v;
 }
 
+/* Longest PERFSHIM_LABEL kept (README: a list of KEY=VALUE). */
+#define LABEL_MAX 1023
+
+/* 1 when s is KEY=VALUE[,KEY=VALUE...] with no empty KEY or item. */
+static int label_ok(const char *s)
+{
+	for (;;) {
+		const char *item = s;
+
+		while (*s && *s != ',' && *s != '=')
+			s++;
+		if (s == item || *s != '=')
+			return 0;
+		while (*s && *s != ',')
+			s++;
+		if (!*s)
+			return 1;
+		s++;
+	}
+}
+
+/*
+ * A copy, as PERFSHIM_OUTPUT's: the environment string may be
+ * overwritten, and a forked child writes its header later.
+ */
+static void read_label(void)
+{
+	static char label[LABEL_MAX + 1];
+	const char *s = env("PERFSHIM_LABEL");
+
+	if (!s || !*s)
+		return;
+	if (strlen(s) > LABEL_MAX || !label_ok(s)) {
+		perfshim_say("ignoring PERFSHIM_LABEL: expected KEY=VALUE or a "
+			     "comma-separated list of them, at most %d bytes",
+			     LABEL_MAX);
+		return;
+	}
+	strcpy(label, s);
+	perfshim_cfg.label = label;
+}
+
 static void read_config(void)
 {
 	const char *out = env("PERFSHIM_OUTPUT");
@@ -114,6 +156,7 @@ static void read_config(void)
 		perfshim_say("ignoring PERFSHIM_SCAN_STOP=%s: expected ptrace "
 			     "or signal",
 			     stop);
+	read_label();
 	kb = env_long("PERFSHIM_BUFFER_KB", 256, 16, 65536);
 	perfshim_cfg.ring_size = 16 * 1024;
 	while (perfshim_cfg.ring_size < (size_t)kb * 1024)

@@ -92,6 +92,9 @@ struct shim_config {
 	/* PERFSHIM_SCAN_STOP=signal: the scan stops threads with a signal,
 	 * never with ptrace (stop.c) */
 	int scan_stop_signal;
+	/* PERFSHIM_LABEL: KEY=VALUE[,KEY=VALUE...] for the trace header,
+	 * or NULL */
+	const char *label;
 };
 
 enum { CLOCK_CHOICE_AUTO, CLOCK_CHOICE_MONOTONIC };
@@ -159,6 +162,9 @@ HIDDEN struct thread_state *perfshim_thread_get(void);
 HIDDEN void perfshim_thread_exit(struct thread_state *t);
 HIDDEN void perfshim_emit(struct thread_state *t, const uint8_t *rec,
 			  size_t len);
+/* The same for a record in a buffer of RING_SMALL bytes (ring.h). */
+HIDDEN void perfshim_emit_small(struct thread_state *t,
+				const uint8_t rec[RING_SMALL], size_t len);
 HIDDEN void perfshim_meta(uint8_t tag, const uint8_t *payload, size_t len);
 HIDDEN void perfshim_finish(int how, int status);
 HIDDEN void perfshim_after_fork_child(void);

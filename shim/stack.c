@@ -64,6 +64,21 @@ struct node {
 static _Atomic uint64_t *frame_kind;
 static _Atomic int frame_kind_full; /* then an unknown one counts as not */
 
+/*
+ * Behind each thread's cache of whole stacks, one that all threads
+ * share, much larger: a program with 100k stacks (each a dozen frames)
+ * would otherwise intern every frame of most of its stacks again, a
+ * random read or more each. An entry is one word, the stack's hash
+ * (epoch mixed in) above the low 24 bits and its leaf id in them, so a
+ * reader never sees half of an entry; sets of 8 are one cache line.
+ * A hit compares 40 bits of hash besides the 15 that chose the set.
+ * The space is mapped at start; pages become resident as stacks land.
+ */
+#define SHARED_BITS 18
+#define SHARED_WAYS 8
+#define SHARED_ID_MASK ((uint64_t)NODE_MAX - 1)
+static _Atomic uint64_t *shared;
+
 static struct node *_Atomic chunks[CHUNKS];
 static _Atomic uint32_t *_Atomic tables[TABLE_LEVELS];
 static _Atomic uint32_t table_fill[TABLE_LEVELS];
@@ -153,6 +168,7 @@ HIDDEN void perfshim_stack_init(void)
 	if (chunk_for(0) || table_for(0))
 		return;
 	frame_kind = reserve(sizeof(*frame_kind) << FRAME_BITS);
+	shared = reserve(sizeof(*shared) << SHARED_BITS);
 	pos_keys_init();
 	perfshim_phdr_init();
 	unw_set_caching_policy(unw_local_addr_space, UNW_CACHE_PER_THREAD);
@@ -172,6 +188,9 @@ HIDDEN void perfshim_stack_reset(void)
 				MADV_DONTNEED);
 		atomic_store(&table_fill[l], 0);
 	}
+	if (shared)
+		madvise((void *)shared, sizeof(*shared) << SHARED_BITS,
+			MADV_DONTNEED);
 	atomic_store(&table_top, 0);
 	atomic_store(&next_id, 1);
 	/* frame_kind stays: the child runs the same code. */
@@ -180,6 +199,13 @@ HIDDEN void perfshim_stack_reset(void)
 HIDDEN void perfshim_stack_new_epoch(void)
 {
 	atomic_fetch_add(&epoch, 1);
+	/* Every key of the shared cache had the old epoch in it: give its
+	 * pages back, or a dlopen/dlclose loop would fill them all (2 MiB).
+	 * A thread still on the old epoch reads zeros (misses) or loses an
+	 * entry it writes: a cache may. */
+	if (shared)
+		madvise((void *)shared, sizeof(*shared) << SHARED_BITS,
+			MADV_DONTNEED);
 	/* A library loaded later where the unloaded one was is other code. */
 	if (frame_kind)
 		madvise((void *)frame_kind, sizeof(*frame_kind) << FRAME_BITS,
@@ -496,6 +522,45 @@ HIDDEN uint32_t perfshim_stack_capture(struct thread_state *t)
 	return perfshim_stack_intern(t, t->ips, n);
 }
 
+static inline _Atomic uint64_t *shared_set(uint64_t key)
+{
+	return shared +
+	       (key & ((1u << SHARED_BITS) / SHARED_WAYS - 1)) * SHARED_WAYS;
+}
+
+/* The leaf id the shared cache holds for key, 0 when none. */
+static uint32_t shared_get(uint64_t key)
+{
+	_Atomic uint64_t *set = shared_set(key);
+
+	for (int i = 0; i < SHARED_WAYS; i++) {
+		/* Acquire: the nodes of the stack were made before. */
+		uint64_t v =
+			atomic_load_explicit(&set[i], memory_order_acquire);
+
+		if (!v)
+			return 0; /* sets fill from the front */
+		if ((v & ~SHARED_ID_MASK) == (key & ~SHARED_ID_MASK))
+			return (uint32_t)(v & SHARED_ID_MASK);
+	}
+	return 0;
+}
+
+static void shared_put(uint64_t key, uint32_t id)
+{
+	_Atomic uint64_t *set = shared_set(key);
+	int way = (int)((key >> 32) % SHARED_WAYS); /* a full set's victim */
+
+	for (int i = 0; i < SHARED_WAYS; i++) {
+		if (!atomic_load_explicit(&set[i], memory_order_relaxed)) {
+			way = i;
+			break;
+		}
+	}
+	atomic_store_explicit(&set[way], (key & ~SHARED_ID_MASK) | id,
+			      memory_order_release);
+}
+
 HIDDEN uint32_t perfshim_stack_intern(struct thread_state *t,
 				      const uintptr_t *ips, int n)
 {
@@ -539,11 +604,16 @@ HIDDEN uint32_t perfshim_stack_intern(struct thread_state *t,
 	if (c->hash == h && c->epoch == ep && c->id)
 		return c->id;
 
-	uint32_t id = 0;
+	uint64_t key = fmix(h + ep * 0x9e3779b97f4a7c15ull);
+	uint32_t id = shared ? shared_get(key) : 0;
 
-	for (int i = end - 1; i >= skip; i--)
-		if (!perfshim_through((uintptr_t)buf[i]))
-			id = intern(id, (uintptr_t)buf[i], ep);
+	if (!id) {
+		for (int i = end - 1; i >= skip; i--)
+			if (!perfshim_through((uintptr_t)buf[i]))
+				id = intern(id, (uintptr_t)buf[i], ep);
+		if (shared && id)
+			shared_put(key, id);
+	}
 	c->hash = h;
 	c->epoch = ep;
 	c->id = id;

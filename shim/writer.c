@@ -18,12 +18,14 @@
 #include <unistd.h>
 #include <zstd.h>
 
+#include "columns.h"
 #include "encode.h"
 #include "fds.h"
 #include "live.h"
 #include "mem.h"
 #include "perfshim_trace.h"
 #include "shim.h"
+#include "threads.h"
 #include "tracefile.h"
 
 HIDDEN struct shim_config perfshim_cfg = {
@@ -48,9 +50,6 @@ HIDDEN _Atomic uint64_t perfshim_alloc_calls, perfshim_free_calls,
 #define WAKE_POLL_NS 20000000l
 
 static uint64_t frame_seq;
-static _Atomic(struct thread_state *) threads;
-static _Atomic uint32_t next_thread_index;
-static pthread_key_t thread_key;
 
 static pthread_mutex_t pass_lock = PTHREAD_MUTEX_INITIALIZER;
 /* 1 while this thread holds pass_lock (see perfshim_writer_trylock). */
@@ -163,10 +162,10 @@ static void stage_clock(void)
 
 	if (!perfshim_use_tsc)
 		return; /* event times are already ns */
-	uint64_t t1 = perfshim_now();
-	uint64_t ns = perfshim_now_mono();
-	uint64_t t2 = perfshim_now();
-	size_t n = perfshim_put_varint(b, t1 + (t2 - t1) / 2);
+	uint64_t units, ns;
+
+	perfshim_clock_pair(&units, &ns);
+	size_t n = perfshim_put_varint(b, units);
 
 	n += perfshim_put_varint(b + n, ns);
 	stage(PERFSHIM_REC_CLOCK, b, n);
@@ -239,6 +238,19 @@ static void leave_copy(void)
 			     "system call that the shim cannot follow; it "
 			     "runs untraced",
 			     (int)getpid());
+}
+
+HIDDEN int perfshim_writer_detached(void)
+{
+	return atomic_load(&detached);
+}
+
+HIDDEN int perfshim_writer_left_copy(void)
+{
+	if (whose_process() != COPY)
+		return 0;
+	leave_copy();
+	return 1;
 }
 
 /* Append one top-level record to the staging frame. */
@@ -365,21 +377,6 @@ HIDDEN void perfshim_meta(uint8_t tag, const uint8_t *payload, size_t len)
 	pthread_mutex_unlock(&meta_lock);
 }
 
-static void unlink_thread(struct thread_state *t)
-{
-	struct thread_state *head = atomic_load(&threads);
-
-	if (head == t &&
-	    atomic_compare_exchange_strong(&threads, &head, t->next))
-		return;
-	for (struct thread_state *p = atomic_load(&threads); p; p = p->next) {
-		if (p->next == t) {
-			p->next = t->next;
-			return;
-		}
-	}
-}
-
 /*
  * One pass: everything the threads committed goes into the staging frame,
  * followed by a SYNC watermark. Called with pass_lock held.
@@ -394,12 +391,78 @@ static void stage_memory(int force)
 		stage(PERFSHIM_REC_MEMORY, b, n);
 }
 
+/* Events [p, p + len) of thread index as a CHUNK record. */
+static void stage_chunk(uint32_t index, const uint8_t *a, size_t na,
+			const uint8_t *b, size_t nb)
+{
+	uint8_t hdr[1 + 2 * PERFSHIM_VARINT_MAX];
+	uint8_t idx[PERFSHIM_VARINT_MAX];
+	size_t n = 0, in = perfshim_put_varint(idx, index);
+
+	hdr[n++] = PERFSHIM_REC_CHUNK;
+	n += perfshim_put_varint(hdr + n, in + na + nb);
+	mbuf_put(&staging, hdr, n);
+	mbuf_put(&staging, idx, in);
+	mbuf_put(&staging, a, na);
+	mbuf_put(&staging, b, nb);
+}
+
+/* The same, the first event lag later than its delta says (columns.h). */
+static void stage_chunk_late(uint32_t index, const uint8_t *p, size_t len,
+			     uint64_t lag)
+{
+	uint8_t first[1 + PERFSHIM_VARINT_MAX];
+	const uint8_t *q = p + 1;
+	uint64_t dt;
+
+	if (!lag || perfshim_get_varint(&q, p + len, &dt)) {
+		stage_chunk(index, p, len, NULL, 0);
+		return;
+	}
+	first[0] = p[0];
+	size_t n = 1 + perfshim_put_varint(first + 1, dt + lag);
+
+	stage_chunk(index, first, n, q, (size_t)(p + len - q));
+}
+
+/*
+ * t's events up to head, in the ring as a then b: into the live index
+ * and, in columns, into the staging frame; what the encoder does not
+ * know goes as a CHUNK.
+ */
+static void drain(struct thread_state *t, uint64_t head, const uint8_t *a,
+		  size_t na, const uint8_t *b, size_t nb)
+{
+	static struct mbuf flat; /* the events in one piece */
+	size_t len = na + nb;
+
+	uint64_t lag;
+
+	if (nb) {
+		flat.len = 0;
+		if (mbuf_reserve(&flat, len)) {
+			perfshim_tracefile_stop("out of memory", 0);
+			ring_consume(&t->ring, head);
+			return;
+		}
+		mbuf_put(&flat, a, na);
+		mbuf_put(&flat, b, nb);
+		a = flat.p;
+	}
+	perfshim_live_apply_copy(t, a, len, head - len);
+	size_t done = perfshim_columns_encode(t->index, a, len, stage, &lag);
+
+	if (done < len)
+		stage_chunk_late(t->index, a + done, len - done, lag);
+	ring_consume(&t->ring, head);
+}
+
 static void pass(int final)
 {
 	uint64_t t0 = perfshim_now();
 	uint64_t slack = perfshim_use_tsc ? SYNC_SLACK_TICKS : SYNC_SLACK_NS;
 	uint64_t w = t0 > slack ? t0 - slack : 0;
-	struct thread_state *list = atomic_load(&threads);
+	struct thread_state *list = perfshim_threads();
 	int drained = 0;
 
 	stage_clock();
@@ -424,25 +487,7 @@ static void pass(int final)
 
 		next = t->next;
 		if (len) {
-			uint8_t hdr[1 + 2 * PERFSHIM_VARINT_MAX];
-			uint8_t idx[PERFSHIM_VARINT_MAX];
-			size_t n = 0, in = perfshim_put_varint(idx, t->index);
-			uint64_t tail = head - len;
-
-			hdr[n++] = PERFSHIM_REC_CHUNK;
-			n += perfshim_put_varint(hdr + n, in + len);
-			mbuf_put(&staging, hdr, n);
-			mbuf_put(&staging, idx, in);
-			size_t at = staging.len;
-
-			mbuf_put(&staging, a, na);
-			mbuf_put(&staging, b, nb);
-			if (staging.len == at + len)
-				perfshim_live_apply_copy(t, staging.p + at, len,
-							 tail);
-			else
-				perfshim_live_apply(t, head);
-			ring_consume(&t->ring, head);
+			drain(t, head, a, na, b, nb);
 			drained = 1;
 		}
 		if (atomic_load(&t->dead) &&
@@ -454,7 +499,7 @@ static void pass(int final)
 					 atomic_load(&t->free_calls));
 			atomic_fetch_add(&perfshim_alloc_bytes,
 					 atomic_load(&t->alloc_bytes));
-			unlink_thread(t);
+			perfshim_threads_unlink(t);
 			perfshim_unmap(t->ring.buf, t->ring.size);
 			perfshim_unmap(t, sizeof(*t));
 		}
@@ -463,6 +508,8 @@ static void pass(int final)
 	if (drained || final) {
 		uint8_t b[PERFSHIM_VARINT_MAX];
 
+		/* Floored as COLUMNS times are: no later event's is below. */
+		w &= ~(((uint64_t)1 << PERFSHIM_COL_TIME_SHIFT) - 1);
 		stage(PERFSHIM_REC_SYNC, b, perfshim_put_varint(b, w));
 	}
 	if (final || staging.len >= FRAME_TARGET ||
@@ -483,7 +530,10 @@ static void futex_wait(_Atomic uint32_t *addr, uint32_t val, long ns)
 
 static void wake_writer(void)
 {
-	if (atomic_exchange(&wake_pending, 1))
+	/* A ring past half full asks at every event until the writer comes:
+	 * a plain load, not a locked exchange, while it is asked already. */
+	if (atomic_load_explicit(&wake_pending, memory_order_relaxed) ||
+	    atomic_exchange(&wake_pending, 1))
 		return;
 	atomic_fetch_add(&wake_word, 1);
 	syscall(SYS_futex, &wake_word, FUTEX_WAKE_PRIVATE, 1, NULL, NULL, 0);
@@ -643,11 +693,6 @@ HIDDEN void perfshim_writer_unlock(void)
 	pass_give();
 }
 
-HIDDEN struct thread_state *perfshim_threads(void)
-{
-	return atomic_load(&threads);
-}
-
 /* No writer (parked, after the END): the producer writes itself. */
 static void flush_here(void)
 {
@@ -714,8 +759,8 @@ static void writer_missing(void)
 		start_writer();
 }
 
-HIDDEN void perfshim_emit(struct thread_state *t, const uint8_t *rec,
-			  size_t len)
+static inline __attribute__((always_inline)) void
+emit(struct thread_state *t, const uint8_t *rec, size_t len, int small)
 {
 	struct ring *r = &t->ring;
 	uint64_t head = ring_head(r);
@@ -728,7 +773,10 @@ HIDDEN void perfshim_emit(struct thread_state *t, const uint8_t *rec,
 			return;
 		}
 	}
-	ring_put(r, head, rec, len);
+	if (small)
+		ring_put_small(r, head, rec, len);
+	else
+		ring_put(r, head, rec, len);
 	if (UNLIKELY(atomic_load_explicit(&finished, memory_order_relaxed))) {
 		late_event();
 		return;
@@ -740,131 +788,16 @@ HIDDEN void perfshim_emit(struct thread_state *t, const uint8_t *rec,
 		wake_writer();
 }
 
-static void thread_key_dtor(void *p)
+HIDDEN void perfshim_emit(struct thread_state *t, const uint8_t *rec,
+			  size_t len)
 {
-	if (atomic_load(&detached))
-		return; /* not even sigaltstack(): seccomp may forbid it */
-	perfshim_guard++;
-	perfshim_thread_exit(p);
-	perfshim_guard--;
+	emit(t, rec, len, 0);
 }
 
-static void *map(size_t n)
+HIDDEN void perfshim_emit_small(struct thread_state *t,
+				const uint8_t rec[RING_SMALL], size_t len)
 {
-	return perfshim_map(n);
-}
-
-static void announce(struct thread_state *t)
-{
-	uint8_t buf[64];
-	struct enc e = { buf, 0, sizeof(buf) };
-
-	enc_u(&e, t->index);
-	enc_u(&e, (uint64_t)t->tid);
-	enc_str(&e, "");
-	perfshim_meta(PERFSHIM_REC_THREAD, buf, e.len);
-}
-
-/*
- * A stack overflow raises SIGSEGV with no stack left to run a handler on,
- * and the trace would end unwritten. Threads the program gave no
- * alternate signal stack get one of ours (virtual memory until used);
- * a program that sets its own later simply replaces it.
- */
-
-static void give_altstack(struct thread_state *t)
-{
-	stack_t old, ss;
-
-	if (sigaltstack(NULL, &old) || !(old.ss_flags & SS_DISABLE))
-		return;
-	ss.ss_sp = map(ALTSTACK_SIZE);
-	ss.ss_size = ALTSTACK_SIZE;
-	ss.ss_flags = 0;
-	if (!ss.ss_sp)
-		return;
-	if (sigaltstack(&ss, NULL)) {
-		perfshim_unmap(ss.ss_sp, ALTSTACK_SIZE);
-		return;
-	}
-	t->altstack = ss.ss_sp;
-}
-
-static void take_altstack(struct thread_state *t)
-{
-	stack_t cur, off;
-
-	if (!t->altstack)
-		return;
-	/* Only if it is still ours, and not in use right now. */
-	if (!sigaltstack(NULL, &cur) && cur.ss_sp == t->altstack &&
-	    !(cur.ss_flags & SS_ONSTACK)) {
-		off.ss_sp = NULL;
-		off.ss_size = 0;
-		off.ss_flags = SS_DISABLE;
-		if (!sigaltstack(&off, NULL))
-			perfshim_unmap(t->altstack, ALTSTACK_SIZE);
-	}
-	t->altstack = NULL;
-}
-
-/* The calling thread's state, made on its first event. NULL if none can be. */
-HIDDEN struct thread_state *perfshim_thread_get(void)
-{
-	struct thread_state *t = perfshim_self;
-
-	if (t)
-		return t;
-	if (atomic_load(&detached))
-		return NULL;
-	if (whose_process() == COPY) {
-		leave_copy(); /* our locks may be held by the parent's threads */
-		return NULL;
-	}
-	t = map(sizeof(*t));
-	if (!t)
-		return NULL;
-	t->ring.size = perfshim_cfg.ring_size;
-	/* The first thread's ring resident from the start, so that it does
-	 * not grow under the program's resident set as it first fills. Not
-	 * the others': a program that makes many short threads would pay
-	 * for pages they never touch (0.1 to 0.2 ms a thread). */
-	t->ring.buf = atomic_load(&next_thread_index) == 0
-			      ? perfshim_map_resident(t->ring.size)
-			      : perfshim_map(t->ring.size);
-	if (!t->ring.buf) {
-		perfshim_unmap(t, sizeof(*t));
-		return NULL;
-	}
-	t->index = atomic_fetch_add(&next_thread_index, 1);
-	t->tid = (pid_t)syscall(SYS_gettid);
-	give_altstack(t);
-	announce(t);
-	t->next = atomic_load(&threads);
-	while (!atomic_compare_exchange_weak(&threads, &t->next, t))
-		;
-	perfshim_self = t;
-	pthread_setspecific(thread_key, t);
-	return t;
-}
-
-HIDDEN void perfshim_thread_exit(struct thread_state *t)
-{
-	uint8_t rec[1 + PERFSHIM_VARINT_MAX];
-	size_t n = 0;
-
-	if (!t)
-		return;
-	uint64_t ts = perfshim_event_begin(t);
-
-	rec[n++] = PERFSHIM_EV_THREAD_EXIT;
-	n += perfshim_put_varint(rec + n, ts - t->last_ts);
-	t->last_ts = ts;
-	perfshim_emit(t, rec, n);
-	perfshim_event_end(t);
-	take_altstack(t);
-	perfshim_self = NULL;
-	atomic_store(&t->dead, 1);
+	emit(t, rec, len, 1);
 }
 
 static void write_header(void)
@@ -902,6 +835,7 @@ static void write_header(void)
 	e.cap = sizeof(body);
 	enc_u(&e, clen);
 	enc_bytes(&e, cmd, clen);
+	enc_str(&e, perfshim_cfg.label ? perfshim_cfg.label : "");
 
 	uint8_t prefix[PERFSHIM_PREFIX_LEN];
 	uint16_t major = PERFSHIM_FORMAT_MAJOR, minor = PERFSHIM_FORMAT_MINOR;
@@ -970,7 +904,7 @@ static void warm_compressor(void)
 HIDDEN int perfshim_writer_open(void)
 {
 	perfshim_clock_start(1, perfshim_cfg.clock == CLOCK_CHOICE_MONOTONIC);
-	if (pthread_key_create(&thread_key, thread_key_dtor))
+	if (perfshim_threads_init())
 		return -1;
 	own_process();
 	if (perfshim_tracefile_open())
@@ -1008,7 +942,7 @@ static void sum_totals(struct end_totals *s)
 	s->alloc_calls = atomic_load(&perfshim_alloc_calls);
 	s->free_calls = atomic_load(&perfshim_free_calls);
 	s->alloc_bytes = atomic_load(&perfshim_alloc_bytes);
-	for (struct thread_state *t = atomic_load(&threads); t; t = t->next) {
+	for (struct thread_state *t = perfshim_threads(); t; t = t->next) {
 		s->alloc_calls += atomic_load_explicit(&t->alloc_calls,
 						       memory_order_acquire);
 		s->free_calls += atomic_load_explicit(&t->free_calls,
@@ -1155,18 +1089,10 @@ HIDDEN void perfshim_after_fork_child(void)
 	atomic_store(&wake_pending, 0);
 	atomic_store(&writer_parked, 0);
 	atomic_store(&perfshim_writer_tid, 0);
-	for (struct thread_state *t = atomic_load(&threads), *next; t;
-	     t = next) {
-		next = t->next;
-		/* Their blocks are in the child's memory too (see live.c). */
+	/* Their blocks are in the child's memory too (see live.c). */
+	for (struct thread_state *t = perfshim_threads(); t; t = t->next)
 		perfshim_live_apply(t, atomic_load(&t->ring.head));
-		if (t != self) {
-			perfshim_unmap(t->ring.buf, t->ring.size);
-			perfshim_unmap(t, sizeof(*t));
-		}
-	}
-	atomic_store(&threads, NULL);
-	atomic_store(&next_thread_index, 0);
+	perfshim_threads_after_fork(self);
 	if (meta.p)
 		perfshim_unmap(meta.p, meta.cap);
 	meta.p = NULL;
@@ -1174,6 +1100,7 @@ HIDDEN void perfshim_after_fork_child(void)
 	staging.len = 0;
 	frame_seq = 0;
 	nodes_written = 1;
+	perfshim_columns_reset();
 	atomic_store(&perfshim_alloc_calls, 0);
 	atomic_store(&perfshim_free_calls, 0);
 	atomic_store(&perfshim_alloc_bytes, 0);
@@ -1191,20 +1118,8 @@ HIDDEN void perfshim_after_fork_child(void)
 		goto out;
 	stage_frame_start();
 	if (self) {
-		self->index = atomic_fetch_add(&next_thread_index, 1);
-		self->tid = (pid_t)syscall(SYS_gettid);
-		ring_reset(&self->ring);
-		self->last_ts = 0;
-		atomic_store(&self->alloc_calls, 0);
-		atomic_store(&self->free_calls, 0);
-		atomic_store(&self->alloc_bytes, 0);
-		atomic_store(&self->busy, 0);
-		atomic_store(&self->cur_ts, 0);
-		memset(self->cache, 0, sizeof(self->cache));
+		perfshim_threads_readd(self);
 		perfshim_live_fork_child(self);
-		self->next = NULL;
-		atomic_store(&threads, self);
-		announce(self);
 	}
 	perfshim_modules_reset();
 	atomic_store(&perfshim_recording, 1);

@@ -59,6 +59,21 @@ struct trace_reader {
 	int stopped;
 	int quiet; /* no warnings: a second pass over a trace read before */
 
+	/* COLUMNS: the table of block slots (perfshim_trace.h): each
+	 * slot's block, whether one holds it, the released slots (last
+	 * released on top); the recently freed addresses of each size
+	 * class, and the last address not found there. Grows with live
+	 * blocks only. */
+	uint64_t *slot_addr, *slot_size;
+	uint8_t *slot_held;
+	uint32_t *released;
+	size_t nslots, slot_cap, nreleased;
+	uint64_t recent[PERFSHIM_COL_CLASSES][PERFSHIM_COL_RECENT];
+	unsigned nrecent[PERFSHIM_COL_CLASSES];
+	uint64_t last_miss;
+	uint32_t mru[PERFSHIM_COL_MRU];
+	unsigned nmru;
+
 	/* The HISTOGRAM record being decoded (reused from one to the next). */
 	struct trace_hist_fn *hfn;
 	size_t hfn_cap;
@@ -159,11 +174,13 @@ static int read_header(struct trace_reader *r)
 	memcpy(&blen, prefix + 12, 4);
 	r->hdr.major = major;
 	r->hdr.minor = minor;
-	if (major != PERFSHIM_FORMAT_MAJOR)
+	if (major > PERFSHIM_FORMAT_MAJOR ||
+	    major < PERFSHIM_FORMAT_MAJOR_OLDEST)
 		return fail(
 			r,
-			"trace format %u.%u is not readable by this perfanalyze (it reads %u.x)",
-			major, minor, PERFSHIM_FORMAT_MAJOR);
+			"trace format %u.%u is not readable by this perfanalyze (it reads %u.x to %u.x)",
+			major, minor, PERFSHIM_FORMAT_MAJOR_OLDEST,
+			PERFSHIM_FORMAT_MAJOR);
 	if (blen > PERFSHIM_MAX_HEADER_BODY)
 		return fail(r, "corrupt trace header (body of %u bytes)", blen);
 
@@ -188,9 +205,16 @@ static int read_header(struct trace_reader *r)
 		bad = !(r->hdr.exe = get_string(&p, end, 0));
 	if (!bad)
 		bad = !(r->hdr.cmdline = get_string(&p, end, 1));
+	/* Optional, so traces of shims before it still read. */
+	if (!bad && p < end)
+		bad = !(r->hdr.label = get_string(&p, end, 0));
 	free(body);
 	if (bad)
 		return fail(r, "corrupt trace header");
+	if (r->hdr.label && !*r->hdr.label) {
+		free(r->hdr.label);
+		r->hdr.label = NULL;
+	}
 	r->tsc = r->hdr.clock_id == PERFSHIM_CLOCK_TSC;
 	return 0;
 }
@@ -577,6 +601,254 @@ static int chunk(struct trace_reader *r, const uint8_t *p, const uint8_t *end)
 	return 0;
 }
 
+/* A slot for a new block: the one released last, or a new one. */
+static int slot_take(struct trace_reader *r, uint32_t *s)
+{
+	if (r->nreleased) {
+		*s = r->released[--r->nreleased];
+		return 0;
+	}
+	if (r->nslots == r->slot_cap) {
+		size_t cap = r->slot_cap ? 2 * r->slot_cap : 4096;
+		uint64_t *a = realloc(r->slot_addr, cap * sizeof(*a));
+
+		if (a)
+			r->slot_addr = a;
+		uint64_t *z = realloc(r->slot_size, cap * sizeof(*z));
+
+		if (z)
+			r->slot_size = z;
+		uint8_t *h = realloc(r->slot_held, cap);
+
+		if (h)
+			r->slot_held = h;
+		uint32_t *rel = realloc(r->released, cap * sizeof(*rel));
+
+		if (rel)
+			r->released = rel;
+		if (!a || !z || !h || !rel)
+			return fail(r, "out of memory");
+		r->slot_cap = cap;
+	}
+	if (r->nslots > UINT32_MAX)
+		return fail(r, "corrupt trace: too many block slots");
+	*s = (uint32_t)r->nslots++;
+	return 0;
+}
+
+/* As columns.c: a block freed by its slot, first of its class's. */
+static void recent_push(struct trace_reader *r, uint64_t addr, uint64_t size)
+{
+	unsigned c = perfshim_col_class(size);
+	unsigned n = r->nrecent[c] < PERFSHIM_COL_RECENT
+			     ? r->nrecent[c]++
+			     : PERFSHIM_COL_RECENT - 1;
+
+	memmove(&r->recent[c][1], &r->recent[c][0], n * sizeof(uint64_t));
+	r->recent[c][0] = addr;
+}
+
+/* As columns.c: the slots of the latest ALLOCs not freed since. */
+static void mru_push(struct trace_reader *r, uint32_t s)
+{
+	unsigned n =
+		r->nmru < PERFSHIM_COL_MRU ? r->nmru++ : PERFSHIM_COL_MRU - 1;
+
+	memmove(&r->mru[1], &r->mru[0], n * sizeof(r->mru[0]));
+	r->mru[0] = s;
+}
+
+/* Slot s out of them, if there. */
+static void mru_drop(struct trace_reader *r, uint32_t s)
+{
+	for (unsigned i = 0; i < r->nmru; i++) {
+		if (r->mru[i] != s)
+			continue;
+		r->nmru--;
+		memmove(&r->mru[i], &r->mru[i + 1],
+			(r->nmru - i) * sizeof(r->mru[0]));
+		return;
+	}
+}
+
+/* The k-th (from 1) recent address of size's class, taken out. */
+static int recent_take(struct trace_reader *r, uint64_t k, uint64_t size,
+		       uint64_t *addr)
+{
+	unsigned c = perfshim_col_class(size);
+
+	if (k > r->nrecent[c])
+		return fail(r, "corrupt trace: recent block %llu of %u",
+			    (unsigned long long)k, r->nrecent[c]);
+	*addr = r->recent[c][k - 1];
+	r->nrecent[c]--;
+	memmove(&r->recent[c][k - 1], &r->recent[c][k],
+		(r->nrecent[c] - (k - 1)) * sizeof(uint64_t));
+	return 0;
+}
+
+/* One column of a COLUMNS record: [*c, *c + len). */
+struct col {
+	const uint8_t *p, *end;
+};
+
+#define CGET(c, var)                                                           \
+	do {                                                                   \
+		if (perfshim_get_varint(&(c)->p, (c)->end, &(var)))            \
+			return fail(r, "corrupt trace: short columns record"); \
+	} while (0)
+
+/* The fields of an ALLOC (or ALLOC_HELD) of a COLUMNS record. */
+static int col_alloc(struct trace_reader *r, uint8_t k, struct col *c,
+		     struct trace_event *ev)
+{
+	uint64_t s, v, d;
+	uint32_t slot = 0;
+
+	if ((k & 0x0f) >= PERFSHIM_FN_COUNT)
+		return fail(r, "corrupt trace: allocation function %u",
+			    k & 0x0f);
+	CGET(&c[PERFSHIM_COL_SIZES], ev->size);
+	CGET(&c[PERFSHIM_COL_STACKS], v);
+	CGET(&c[PERFSHIM_COL_SLOTS], s);
+	if (v > UINT32_MAX)
+		return fail(r, "corrupt trace: stack id");
+	ev->kind = PERFSHIM_EV_ALLOC;
+	ev->fn = k & 0x0f;
+	ev->stack = (uint32_t)v;
+	if ((k & 0xf0) == PERFSHIM_COL_ALLOC_HELD) {
+		if (s >= r->nslots || !r->slot_held[s])
+			return fail(r, "corrupt trace: block slot %llu",
+				    (unsigned long long)s);
+		ev->addr = r->slot_addr[s];
+		r->slot_size[s] = ev->size;
+		mru_drop(r, (uint32_t)s);
+		mru_push(r, (uint32_t)s);
+		return 0;
+	}
+	if (s) {
+		if (recent_take(r, s, ev->size, &ev->addr))
+			return -1;
+	} else {
+		CGET(&c[PERFSHIM_COL_ADDRS], d);
+		ev->addr = r->last_miss + perfshim_col_unaddr(d);
+		r->last_miss = ev->addr;
+	}
+	if (slot_take(r, &slot))
+		return -1;
+	r->slot_addr[slot] = ev->addr;
+	r->slot_size[slot] = ev->size;
+	r->slot_held[slot] = 1;
+	mru_push(r, slot);
+	return 0;
+}
+
+/* The fields of a FREE of a COLUMNS record. */
+static int col_free(struct trace_reader *r, struct col *c,
+		    struct trace_event *ev)
+{
+	uint64_t s, rank;
+
+	CGET(&c[PERFSHIM_COL_RANKS], rank);
+	ev->kind = PERFSHIM_EV_FREE;
+	if (rank) {
+		if (rank > r->nmru)
+			return fail(r, "corrupt trace: free of rank %llu of %u",
+				    (unsigned long long)rank, r->nmru);
+		s = r->mru[rank - 1];
+		mru_drop(r, (uint32_t)s);
+	} else {
+		CGET(&c[PERFSHIM_COL_SLOTS], s);
+		if (s == 0) {
+			CGET(&c[PERFSHIM_COL_ADDRS], ev->addr);
+			return 0;
+		}
+		s--;
+		mru_drop(r, (uint32_t)s);
+	}
+	if (s >= r->nslots || !r->slot_held[s])
+		return fail(r, "corrupt trace: block slot %llu",
+			    (unsigned long long)s);
+	ev->addr = r->slot_addr[s];
+	r->slot_held[s] = 0;
+	r->released[r->nreleased++] = (uint32_t)s;
+	recent_push(r, ev->addr, r->slot_size[s]);
+	return 0;
+}
+
+/* One event of a COLUMNS record, of kind k, into ev. */
+static int col_event(struct trace_reader *r, uint8_t k, struct col *c,
+		     struct trace_event *ev)
+{
+	uint64_t v;
+
+	if ((k & 0xf0) == PERFSHIM_EV_ALLOC ||
+	    (k & 0xf0) == PERFSHIM_COL_ALLOC_HELD)
+		return col_alloc(r, k, c, ev);
+	switch (k) {
+	case PERFSHIM_EV_FREE:
+		return col_free(r, c, ev);
+	case PERFSHIM_EV_THREAD_EXIT:
+		ev->kind = k;
+		return 0;
+	case PERFSHIM_EV_SAMPLE:
+	case PERFSHIM_EV_MARK:
+		CGET(&c[PERFSHIM_COL_STACKS], v);
+		if (k == PERFSHIM_EV_SAMPLE && v > UINT32_MAX)
+			return fail(r, "corrupt trace: stack id");
+		if (k == PERFSHIM_EV_MARK &&
+		    (v == 0 || v > PERFSHIM_MAX_STRINGS))
+			return fail(r, "corrupt trace: marker label");
+		ev->kind = k;
+		ev->stack = k == PERFSHIM_EV_SAMPLE ? (uint32_t)v : 0;
+		ev->label = k == PERFSHIM_EV_MARK ? (uint32_t)v : 0;
+		return 0;
+	}
+	return fail(r, "corrupt trace: unknown event kind 0x%02x in columns",
+		    k);
+}
+
+static int columns(struct trace_reader *r, const uint8_t *p, const uint8_t *end)
+{
+	const char *what = "columns";
+	struct col c[PERFSHIM_COL_COUNT];
+	uint64_t t, n, len;
+
+	GET(t);
+	GET(n);
+	for (int i = 0; i < PERFSHIM_COL_COUNT; i++) {
+		GET(len);
+		if (len > (uint64_t)(end - p))
+			return fail(r, "corrupt trace: short columns record");
+		c[i].p = p;
+		c[i].end = p + len;
+		p += len;
+	}
+	if (n !=
+	    (uint64_t)(c[PERFSHIM_COL_KINDS].end - c[PERFSHIM_COL_KINDS].p))
+		return fail(r, "corrupt trace: columns of %llu events",
+			    (unsigned long long)n);
+	if (ensure_thread(r, t))
+		return -1;
+	struct tqueue *q = &r->q[t];
+
+	for (uint64_t i = 0; i < n; i++) {
+		struct trace_event ev;
+		uint64_t dt;
+
+		memset(&ev, 0, sizeof(ev));
+		ev.thread = (uint32_t)t;
+		CGET(&c[PERFSHIM_COL_TIMES], dt);
+		ev.ts = ((q->last_ts >> PERFSHIM_COL_TIME_SHIFT) + dt)
+			<< PERFSHIM_COL_TIME_SHIFT;
+		q->last_ts = ev.ts;
+		if (col_event(r, c[PERFSHIM_COL_KINDS].p[i], c, &ev) ||
+		    enqueue(r, (uint32_t)t, &ev))
+			return -1;
+	}
+	return 0;
+}
+
 static int module_rec(struct trace_reader *r, const uint8_t *p,
 		      const uint8_t *end)
 {
@@ -909,6 +1181,10 @@ static int record(struct trace_reader *r, uint8_t tag, const uint8_t *p,
 		return thread_rec(r, p, end);
 	case PERFSHIM_REC_CHUNK:
 		return chunk(r, p, end);
+	case PERFSHIM_REC_COLUMNS:
+		if (r->hdr.major < 2)
+			break;
+		return columns(r, p, end);
 	case PERFSHIM_REC_CLOCK:
 		return clock_rec(r, p, end);
 	case PERFSHIM_REC_SYNC:
@@ -1076,8 +1352,13 @@ void trace_reader_free(struct trace_reader *r)
 	free(r->hfn);
 	free(r->hix);
 	free(r->hcount);
+	free(r->slot_addr);
+	free(r->slot_size);
+	free(r->slot_held);
+	free(r->released);
 	free(r->hdr.exe);
 	free(r->hdr.cmdline);
+	free(r->hdr.label);
 	free(r->name);
 	free(r);
 }

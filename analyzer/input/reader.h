@@ -22,6 +22,7 @@ struct trace_header {
 	uint64_t page_size, ptr_size, depth;
 	char *exe;
 	char *cmdline; /* arguments separated by spaces for display */
+	char *label;   /* PERFSHIM_LABEL (KEY=VALUE,...), or NULL: none */
 };
 
 struct trace_event {

@@ -11,6 +11,7 @@
 #include "frames.h"
 #include "error.h"
 #include "hashtab.h"
+#include "hist.h"
 #include "hotspots.h"
 #include "perfshim_trace.h"
 
@@ -55,6 +56,14 @@ struct gpath {
 	uint64_t calls, incl_ns, self_ns;
 };
 
+/* One zone's or function's latencies, merged over threads. */
+struct lat {
+	uint32_t type;
+	uint64_t value;
+	struct hist h;
+	uint64_t calls, total_ns; /* over its paths (see struct hot_latency) */
+};
+
 struct last_alloc {
 	uint64_t addr, ts;
 };
@@ -83,6 +92,10 @@ struct hotspots {
 	size_t npaths, cappaths;
 	struct hashtab path_ix;
 	uint64_t unmatched, not_kept;
+
+	struct lat *lats;
+	size_t nlats, caplats;
+	struct hashtab lat_ix;
 
 	int have_sampler;
 	uint64_t period_ns, taken, in_shim, in_loader, other;
@@ -308,6 +321,43 @@ bad:
 	return bad_timing();
 }
 
+static int lat_eq(const void *ctx, size_t i)
+{
+	const struct lat *const *k = ctx;
+
+	return k[0]->type == k[1][i].type && k[0]->value == k[1][i].value;
+}
+
+/* The latencies of (type, value), made empty when new. */
+static struct lat *lat_get(struct hotspots *h, uint32_t type, uint64_t value)
+{
+	struct lat key = { .type = type, .value = value };
+	const struct lat *ctx[2] = { &key, h->lats };
+	size_t i = hashtab_put(&h->lat_ix, hash64(value ^ type), lat_eq, ctx,
+			       h->nlats);
+
+	if (i == h->nlats) {
+		vgrow(&h->lats, &h->caplats, h->nlats + 1, sizeof(*h->lats));
+		hist_init(&key.h);
+		h->lats[h->nlats++] = key;
+	}
+	return &h->lats[i];
+}
+
+static int on_hists(void *ctx, const struct trace_hists *th)
+{
+	struct hotspots *h = ctx;
+
+	for (size_t i = 0; i < th->n; i++) {
+		const struct trace_hist_fn *f = &th->fn[i];
+		struct lat *l = lat_get(h, f->type, f->value);
+
+		if (hist_merge(&l->h, f->index, f->count, f->n))
+			return error("out of memory");
+	}
+	return 0;
+}
+
 struct hotspots *hotspots_new(const struct replay *rp,
 			      const struct trace_reader *r)
 {
@@ -327,6 +377,7 @@ void hotspots_visitor(struct hotspots *h, struct trace_visitor *v)
 	v->event = on_event;
 	v->thread = on_thread;
 	v->ext = on_ext;
+	v->histograms = on_hists;
 }
 
 void hotspots_free(struct hotspots *h)
@@ -341,6 +392,10 @@ void hotspots_free(struct hotspots *h)
 	free(h->tids);
 	free(h->paths);
 	hashtab_release(&h->path_ix);
+	for (size_t i = 0; i < h->nlats; i++)
+		hist_release(&h->lats[i].h);
+	free(h->lats);
+	hashtab_release(&h->lat_ix);
 	free(h);
 }
 
@@ -698,6 +753,115 @@ static int count_timings(struct hot_cpu *v, const struct hotspots *h,
 	return 0;
 }
 
+/* --- latencies per zone and function ------------------------------------- */
+
+/* Whether path g (global index + 1) runs inside a call of its own leaf. */
+static int nested(const struct hotspots *h, uint32_t g)
+{
+	const struct gpath *p = &h->paths[g - 1];
+
+	for (uint32_t i = p->parent; i; i = h->paths[i - 1].parent)
+		if (h->paths[i - 1].type == p->type &&
+		    h->paths[i - 1].value == p->value)
+			return 1;
+	return 0;
+}
+
+static int hlat_eq(const void *ctx, size_t i)
+{
+	const struct hot_latency *const *k = ctx;
+
+	return k[0]->zone == k[1][i].zone &&
+	       !strcmp(k[0]->name, k[1][i].name) &&
+	       !strcmp(k[0]->module, k[1][i].module);
+}
+
+/* The row of l's name in v (made when new); its histogram in hs[]. */
+static size_t hlat_get(struct hot_cpu *v, struct hashtab *ix,
+		       const struct hotspots *h, struct symbols *sym,
+		       const struct lat *l)
+{
+	struct hot_latency key = { .zone = l->type == PERFSHIM_PATH_ZONE };
+	struct sym_frame fr = { .function = "", .file = "", .module = "" };
+
+	if (key.zone)
+		fr.function = replay_string(h->rp, (uint32_t)l->value);
+	else
+		fr = entry_frame(h, sym, l->value);
+	key.name = fr.function;
+	key.file = fr.file;
+	key.line = fr.line;
+	key.module = fr.module;
+
+	const struct hot_latency *ctx[2] = { &key, v->lat };
+	uint64_t hh =
+		hash64(hash_str(key.module, hash_str(key.name, key.zone)));
+	size_t i = hashtab_put(ix, hh, hlat_eq, ctx, v->nlat);
+
+	if (i == v->nlat)
+		v->lat[v->nlat++] = key;
+	return i;
+}
+
+static int by_total(const void *a, const void *b, void *ctx)
+{
+	(void)ctx;
+	const struct hot_latency *x = a, *y = b;
+
+	if (x->total_ns != y->total_ns)
+		return x->total_ns < y->total_ns ? 1 : -1;
+	if (x->calls != y->calls)
+		return x->calls < y->calls ? 1 : -1;
+	if (x->zone != y->zone)
+		return y->zone - x->zone;
+	return strcmp(x->name, y->name);
+}
+
+/*
+ * Calls, total and percentiles of every zone and instrumented function,
+ * over all its paths and threads; one row per name (a function loaded
+ * twice, at two addresses, is one).
+ */
+static int count_latency(struct hot_cpu *v, struct hotspots *h,
+			 struct symbols *sym)
+{
+	struct hashtab ix;
+	struct hist *hs;
+	int rc = 0;
+
+	for (size_t i = 0; i < h->npaths; i++) {
+		const struct gpath *p = &h->paths[i];
+		struct lat *l = lat_get(h, p->type, p->value);
+
+		l->calls += p->calls;
+		if (!nested(h, (uint32_t)i + 1))
+			l->total_ns += p->incl_ns;
+	}
+	hashtab_init(&ix);
+	v->lat = xcalloc(h->nlats + 1, sizeof(*v->lat));
+	hs = xcalloc(h->nlats + 1, sizeof(*hs));
+	for (size_t i = 0; i < h->nlats; i++) {
+		const struct lat *l = &h->lats[i];
+		size_t j = hlat_get(v, &ix, h, sym, l);
+
+		v->lat[j].calls += l->calls;
+		v->lat[j].total_ns += l->total_ns;
+		if (!rc && l->h.n &&
+		    hist_merge(&hs[j], l->h.index, l->h.count, l->h.n))
+			rc = error("out of memory");
+	}
+	for (size_t j = 0; j < v->nlat; j++) {
+		v->lat[j].has_hist = hs[j].n > 0;
+		hist_summarize(&hs[j], &v->lat[j].lat);
+		hist_release(&hs[j]);
+	}
+	free(hs);
+	hashtab_release(&ix);
+	sort_r(v->lat, v->nlat, sizeof(*v->lat), by_total, NULL);
+	v->lat_shown = v->nlat < v->top ? v->nlat : v->top;
+	return rc;
+}
+
 static void cpu_release(struct hot_cpu *v)
 {
 	free(v->fs.f);
@@ -708,9 +872,10 @@ static void cpu_release(struct hot_cpu *v)
 		free(v->timing[i].names);
 	free(v->timing);
 	free(v->rows);
+	free(v->lat);
 }
 
-static int cpu_collect(struct hot_cpu *v, const struct hotspots *h,
+static int cpu_collect(struct hot_cpu *v, struct hotspots *h,
 		       struct symbols *sym, const struct hot_options *o)
 {
 	v->thread = o->thread;
@@ -723,7 +888,8 @@ static int cpu_collect(struct hot_cpu *v, const struct hotspots *h,
 	v->unmatched = h->unmatched;
 	v->not_kept = h->not_kept;
 	v->top = o->top ? o->top : DEFAULT_TOP;
-	if (count_samples(v, h, sym) || count_timings(v, h, sym))
+	if (count_samples(v, h, sym) || count_timings(v, h, sym) ||
+	    count_latency(v, h, sym))
 		return -1;
 	sort_r(v->fs.f, v->fs.n, sizeof(*v->fs.f), by_self, NULL);
 	sort_r(v->paths.l, v->paths.n, sizeof(*v->paths.l), line_by_count,

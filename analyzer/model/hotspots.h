@@ -12,6 +12,7 @@
 
 #include "frames.h"
 #include "hashtab.h"
+#include "hist.h"
 #include "reader.h"
 #include "replay.h"
 #include "symbols.h"
@@ -106,6 +107,20 @@ struct hot_timing {
 	size_t n;
 };
 
+/*
+ * One zone or instrumented function over every path and thread: calls,
+ * the time inside its outermost calls (a recursive call is counted once),
+ * and the percentiles of one call's duration, inclusive.
+ */
+struct hot_latency {
+	int zone; /* a zone, else an instrumented function */
+	const char *name, *file, *module; /* zones: file and module "" */
+	unsigned line;
+	uint64_t calls, total_ns;
+	int has_hist; /* the trace holds its histogram (since format 1.2) */
+	struct hist_summary lat; /* ns; all 0 without a histogram */
+};
+
 /* A line of the timing tree: a timing (its index) at a depth. */
 struct hot_row {
 	size_t timing;
@@ -128,6 +143,8 @@ struct hot_cpu {
 	struct hot_row *rows; /* the timing tree, depth first, by time */
 	size_t nrows, caprows, hidden, row_limit;
 	uint64_t unmatched, not_kept;
+	struct hot_latency *lat; /* by total time */
+	size_t nlat, lat_shown;	 /* lat_shown: the first ones, --top */
 };
 
 /* One allocation site of the --by report. */

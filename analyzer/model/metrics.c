@@ -9,7 +9,7 @@
 #include "classify.h"
 #include "error.h"
 #include "frames.h"
-#include "hist.h"
+#include "gate.h"
 #include "hotspots.h"
 #include "leaks.h"
 #include "metrics.h"
@@ -124,9 +124,14 @@ void metrics_release(struct metric_set *s)
 		if (s->label)
 			free(s->label[r]);
 	}
+	for (size_t i = 0; i < s->nstrs; i++)
+		free(s->strs[i]);
+	free(s->strs);
+	free(s->run);
 	free(s->path);
 	free(s->label);
 	free(s->exe);
+	free(s->first_incomplete);
 	free(s->m);
 	hashtab_release(&s->ix);
 	metrics_init(s, 0);
@@ -228,6 +233,68 @@ const char *metric_scope_name(enum metric_scope sc)
 	return names[sc];
 }
 
+int metric_scope_parse(const char *name, enum metric_scope *sc)
+{
+	for (int i = METRIC_PROGRAM; i <= METRIC_ZONE; i++)
+		if (!strcmp(name, metric_scope_name((enum metric_scope)i))) {
+			*sc = (enum metric_scope)i;
+			return 0;
+		}
+	return -1;
+}
+
+/* The table of the header: which scopes have a name, and its unit. */
+static const struct {
+	const char *name;
+	unsigned scopes; /* 1 << METRIC_* */
+	enum metric_unit unit;
+} known[] = {
+#define P (1u << METRIC_PROGRAM)
+#define S (1u << METRIC_SITE)
+#define F (1u << METRIC_FUNCTION)
+#define Z (1u << METRIC_ZONE)
+	{ "allocs", P, METRIC_COUNT },	      { "bytes", P | S, METRIC_BYTES },
+	{ "peak_heap", P, METRIC_BYTES },     { "leaked", P | S, METRIC_BYTES },
+	{ "leaked_blocks", P, METRIC_COUNT }, { "cpu_time", P | F, METRIC_NS },
+	{ "rss_peak", P, METRIC_BYTES },      { "duration", P, METRIC_NS },
+	{ "calls", S | F | Z, METRIC_COUNT }, { "cpu_share", F, METRIC_RATIO },
+	{ "total", F | Z, METRIC_NS },	      { "self", F | Z, METRIC_NS },
+	{ "p50", F | Z, METRIC_NS },	      { "p90", F | Z, METRIC_NS },
+	{ "p95", F | Z, METRIC_NS },	      { "p99", F | Z, METRIC_NS },
+	{ "max", F | Z, METRIC_NS },
+#undef P
+#undef S
+#undef F
+#undef Z
+};
+
+const char *metric_known(enum metric_scope sc, const char *name,
+			 enum metric_unit *unit)
+{
+	for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++)
+		if ((known[i].scopes & 1u << sc) &&
+		    !strcmp(name, known[i].name)) {
+			*unit = known[i].unit;
+			return known[i].name;
+		}
+	return NULL;
+}
+
+int metric_in_summary(const struct metric *m)
+{
+	switch (m->scope) {
+	case METRIC_PROGRAM:
+	case METRIC_ZONE:
+		return 1;
+	case METRIC_FUNCTION:
+		return strcmp(m->name, "cpu_time") &&
+		       strcmp(m->name, "cpu_share");
+	case METRIC_SITE:
+		break;
+	}
+	return 0;
+}
+
 const char *metric_unit_name(enum metric_unit u)
 {
 	static const char *const names[] = { "count", "bytes", "ns", "ratio" };
@@ -248,20 +315,10 @@ static struct metric *add(struct metric_set *s, size_t r, enum metric_scope sc,
 
 /* --- one run's pass ------------------------------------------------------- */
 
-/* A latency histogram of one function (entry address) or zone (string). */
-struct run_hist {
-	uint32_t type;
-	uint64_t value;
-	struct hist h;
-};
-
 /* What the metrics read beside the replay, the scan and the hot spots. */
 struct extra {
 	uint64_t rss_peak;
 	int have_rss;
-	struct run_hist *hist;
-	size_t nhist, caphist;
-	struct hashtab hix; /* (type, value) -> hist[] */
 };
 
 struct run_pass {
@@ -285,41 +342,8 @@ static int on_memory(void *ctx, uint64_t ts, uint64_t rss, uint64_t mapped)
 	return 0;
 }
 
-static int hist_eq(const void *ctx, size_t i)
-{
-	const struct run_hist *const *k = ctx;
-
-	return k[0]->type == k[1][i].type && k[0]->value == k[1][i].value;
-}
-
-static int on_hists(void *ctx, const struct trace_hists *th)
-{
-	struct extra *x = ctx;
-
-	for (size_t i = 0; i < th->n; i++) {
-		const struct trace_hist_fn *f = &th->fn[i];
-		struct run_hist key = { .type = f->type, .value = f->value };
-		const struct run_hist *k[2] = { &key, x->hist };
-		size_t j = hashtab_put(&x->hix, hash64(f->value ^ f->type),
-				       hist_eq, k, x->nhist);
-
-		if (j == x->nhist) {
-			XGROW(x->hist, x->caphist, x->nhist + 1);
-			hist_init(&key.h);
-			x->hist[x->nhist++] = key;
-		}
-		if (hist_merge(&x->hist[j].h, f->index, f->count, f->n))
-			return error("out of memory");
-	}
-	return 0;
-}
-
 static void pass_release(struct run_pass *p)
 {
-	for (size_t i = 0; i < p->x.nhist; i++)
-		hist_release(&p->x.hist[i].h);
-	free(p->x.hist);
-	hashtab_release(&p->x.hix);
 	hotspots_free(p->hot);
 	if (p->r)
 		classify_release(&p->cls);
@@ -349,7 +373,6 @@ static int pass_read(struct run_pass *p, const char *path)
 	memset(&v[3], 0, sizeof(v[3]));
 	v[3].ctx = &p->x;
 	v[3].memory = on_memory;
-	v[3].histograms = on_hists;
 	for (size_t i = 0; i < 4; i++)
 		visitor_tee_add(&tee, &v[i]);
 	if (trace_reader_run(p->r, &tee.out))
@@ -379,8 +402,12 @@ static void program_metrics(struct metric_set *s, size_t r,
 	    (double)run->duration_ns);
 }
 
-/* The function a site is named after: its program frame's. */
-static const char *site_where(const struct sym_frame *f, size_t n)
+/*
+ * The function a site is named after: its program frame's (frames_program
+ * skips the allocator, the runtime and the std:: templates inlined into
+ * the program).
+ */
+const char *metrics_site_where(const struct sym_frame *f, size_t n)
 {
 	return n ? f[frames_program(f, n)].function : "??";
 }
@@ -397,7 +424,7 @@ static int site_metrics(struct metric_set *s, size_t r, struct run_pass *p)
 		return -1;
 	for (size_t i = 0; i < res.sites.n; i++) {
 		const struct hot_site *st = &res.sites.site[i];
-		const char *w = site_where(st->frames, st->nframes);
+		const char *w = metrics_site_where(st->frames, st->nframes);
 
 		add(s, r, METRIC_SITE, w, "calls", METRIC_COUNT,
 		    (double)st->allocs);
@@ -422,7 +449,7 @@ static int leak_metrics(struct metric_set *s, size_t r, struct run_pass *p,
 		return -1;
 	for (size_t i = 0; i < res.ngroups; i++) {
 		const struct leak_group *g = &res.group[i];
-		const char *w = site_where(g->frames, g->nframes);
+		const char *w = metrics_site_where(g->frames, g->nframes);
 
 		add(s, r, METRIC_SITE, w, "leaked", METRIC_BYTES,
 		    (double)g->bytes);
@@ -465,7 +492,12 @@ static void sample_metrics(struct metric_set *s, size_t r,
 	}
 }
 
-/* Exact timings: calls, inclusive and self time of the path's leaf. */
+/*
+ * Exact timings: calls and self time of the path's leaf, summed over its
+ * paths; the total from the report's rows per name, which count a
+ * recursive function's time once (its outermost calls), not once per
+ * level of the recursion.
+ */
 static void timing_metrics(struct metric_set *s, size_t r,
 			   const struct hot_cpu *c)
 {
@@ -478,8 +510,44 @@ static void timing_metrics(struct metric_set *s, size_t r,
 			continue;
 		w = t->names[t->n - 1].function;
 		add(s, r, sc, w, "calls", METRIC_COUNT, (double)t->calls);
-		add(s, r, sc, w, "total", METRIC_NS, (double)t->incl_ns);
+		/* total (set below) before self: the order of the table */
+		metrics_put(s, sc, w, "total", METRIC_NS);
 		add(s, r, sc, w, "self", METRIC_NS, (double)t->self_ns);
+	}
+	for (size_t i = 0; i < c->nlat; i++) {
+		const struct hot_latency *l = &c->lat[i];
+
+		add(s, r, l->zone ? METRIC_ZONE : METRIC_FUNCTION, l->name,
+		    "total", METRIC_NS, (double)l->total_ns);
+	}
+}
+
+/*
+ * Latency percentiles of each zone and instrumented function, from the
+ * report's rows (histograms merged over threads and paths).
+ */
+static void latency_metrics(struct metric_set *s, size_t r,
+			    const struct hot_cpu *c)
+{
+	static const char *const names[] = { "p50", "p90", "p95", "p99",
+					     "max" };
+
+	for (size_t i = 0; i < c->nlat; i++) {
+		const struct hot_latency *l = &c->lat[i];
+		const uint64_t v[5] = { l->lat.p50, l->lat.p90, l->lat.p95,
+					l->lat.p99, l->lat.max };
+
+		if (!l->has_hist)
+			continue;
+		for (size_t j = 0; j < 5; j++) {
+			struct metric *m = metrics_put(
+				s, l->zone ? METRIC_ZONE : METRIC_FUNCTION,
+				l->name, names[j], METRIC_NS);
+
+			/* Two entries of one name (two modules): the larger. */
+			if (isnan(m->v[r]) || (double)v[j] > m->v[r])
+				m->v[r] = (double)v[j];
+		}
 	}
 }
 
@@ -495,50 +563,30 @@ static int cpu_metrics(struct metric_set *s, size_t r, struct run_pass *p,
 	*samples = res.cpu.have_sampler ? (int64_t)res.cpu.samples : -1;
 	sample_metrics(s, r, &res.cpu);
 	timing_metrics(s, r, &res.cpu);
+	latency_metrics(s, r, &res.cpu);
 	hot_result_release(&res);
 	return 0;
 }
 
-/* The name of a histogram's function (by its entry address) or zone. */
-static const char *hist_where(struct run_pass *p, const struct run_hist *h)
+/* A copy of str that lives as long as s (NULL stays NULL). */
+static const char *keep(struct metric_set *s, const char *str)
 {
-	struct sym_frame f[FRAMES_MAX_INLINE];
-	int n;
-
-	if (h->type == PERFSHIM_PATH_ZONE)
-		return replay_string(&p->rp, (uint32_t)h->value);
-	n = symbols_lookup(p->sym, replay_module_at(&p->rp, h->value), h->value,
-			   0, f, FRAMES_MAX_INLINE);
-	return f[n > 0 ? n - 1 : 0].function;
+	if (!str)
+		return NULL;
+	XGROW(s->strs, s->capstrs, s->nstrs + 1);
+	return s->strs[s->nstrs++] = xstrdup(str);
 }
 
-/* Latency percentiles of each zone and instrumented function. */
-static void hist_metrics(struct metric_set *s, size_t r, struct run_pass *p)
+/* Run r's struct run, its strings the set's own. */
+static void keep_run(struct metric_set *s, size_t r, const struct run *run)
 {
-	static const char *const names[] = { "p50", "p90", "p95", "p99",
-					     "max" };
-
-	for (size_t i = 0; i < p->x.nhist; i++) {
-		const struct run_hist *h = &p->x.hist[i];
-		enum metric_scope sc = h->type == PERFSHIM_PATH_ZONE
-					       ? METRIC_ZONE
-					       : METRIC_FUNCTION;
-		const char *w = hist_where(p, h);
-		struct hist_summary hs;
-		uint64_t v[5];
-
-		hist_summarize(&h->h, &hs);
-		v[0] = hs.p50, v[1] = hs.p90, v[2] = hs.p95, v[3] = hs.p99,
-		v[4] = hs.max;
-		for (size_t j = 0; j < 5; j++) {
-			struct metric *m =
-				metrics_put(s, sc, w, names[j], METRIC_NS);
-
-			/* Two entries of one name (two modules): the larger. */
-			if (isnan(m->v[r]) || (double)v[j] > m->v[r])
-				m->v[r] = (double)v[j];
-		}
-	}
+	s->run[r] = *run;
+	s->run[r].path = s->path[r];
+	s->run[r].exe = keep(s, run->exe);
+	s->run[r].cmdline = keep(s, run->cmdline);
+	s->run[r].label = keep(s, run->label);
+	if (run->label)
+		s->label[r] = xstrdup(run->label);
 }
 
 /* Read run r of s from its trace; its CPU samples into *samples. */
@@ -552,6 +600,7 @@ static int load_run(struct metric_set *s, size_t r, int64_t *samples)
 		goto out;
 	run_collect(&run, s->path[r], trace_reader_header(p.r), &p.rp,
 		    trace_reader_cut_short(p.r));
+	keep_run(s, r, &run);
 	if (!r) {
 		s->exe = xstrdup(run.exe);
 	} else if (strcmp(s->exe, run.exe) && !s->mixed) {
@@ -559,12 +608,12 @@ static int load_run(struct metric_set *s, size_t r, int64_t *samples)
 			s->exe, s->path[0], run.exe, s->path[r]);
 		s->mixed = 1;
 	}
+	if (gate_incomplete(p.r) && !s->incomplete++)
+		s->first_incomplete = xstrdup(s->path[r]);
 	program_metrics(s, r, &run, &p);
 	if (!cpu_metrics(s, r, &p, samples) && !site_metrics(s, r, &p) &&
-	    !leak_metrics(s, r, &p, !run.cut_short)) {
-		hist_metrics(s, r, &p);
+	    !leak_metrics(s, r, &p, !run.cut_short))
 		rc = 0;
-	}
 out:
 	pass_release(&p);
 	return rc;
@@ -604,6 +653,7 @@ int metrics_load(struct metric_set *s, char *const *args, size_t nargs)
 	metrics_init(s, rp.n);
 	s->path = rp.path;
 	s->label = xcalloc(rp.n + 1, sizeof(*s->label));
+	s->run = xcalloc(rp.n + 1, sizeof(*s->run));
 	samples = xcalloc(rp.n + 1, sizeof(*samples));
 	for (size_t r = 0; r < s->runs; r++) {
 		if (load_run(s, r, &samples[r])) {

@@ -40,6 +40,9 @@
 #include <stdint.h>
 
 #include "hashtab.h"
+#include "symbols.h"
+
+struct run; /* model.h */
 
 enum metric_scope {
 	METRIC_PROGRAM,
@@ -68,10 +71,17 @@ struct metric {
 
 struct metric_set {
 	size_t runs;
-	char **path;	  /* [runs], the traces */
-	char *exe;	  /* the first run's program */
-	int mixed;	  /* the runs are of more than one program (warned) */
-	char **label;	  /* [runs]: PERFSHIM_LABEL as recorded, or NULL */
+	char **path;	   /* [runs], the traces */
+	char *exe;	   /* the first run's program */
+	int mixed;	   /* the runs are of more than one program (warned) */
+	size_t incomplete; /* runs whose trace misses the run's end (gate.h) */
+	char *first_incomplete; /* the first such trace, for messages */
+	char **label; /* [runs]: PERFSHIM_LABEL as recorded, or NULL */
+	/* [runs]: each run's metadata and totals (metrics_load only; its
+	 * strings owned by the set, in strs) */
+	struct run *run;
+	char **strs;
+	size_t nstrs, capstrs;
 	struct metric *m; /* in the order they were first seen */
 	size_t n, alloc;
 	struct hashtab ix; /* (scope, where, name) -> m[] */
@@ -117,6 +127,13 @@ struct metric *metrics_put(struct metric_set *s, enum metric_scope sc,
 			   const char *where, const char *name,
 			   enum metric_unit unit);
 
+/*
+ * metrics_site_where - the function a site of stack f[0..n) (innermost
+ * first) is named after, its where: see the table above. "??" when n is
+ * 0. The string is f's.
+ */
+const char *metrics_site_where(const struct sym_frame *f, size_t n);
+
 /* metrics_find - the metric (scope, where, name) of s, or NULL. */
 const struct metric *metrics_find(const struct metric_set *s,
 				  enum metric_scope sc, const char *where,
@@ -133,6 +150,28 @@ size_t metric_present(const struct metric *m);
 
 /* metric_scope_name - "program", "site", "function", "zone". */
 const char *metric_scope_name(enum metric_scope sc);
+
+/*
+ * metric_scope_parse - the scope named name ("program", ...) into *sc.
+ * Returns 0, or -1 for any other text.
+ */
+int metric_scope_parse(const char *name, enum metric_scope *sc);
+
+/*
+ * metric_known - the static name of the table above for a metric called
+ * name in scope sc, and its unit into *unit; NULL when sc has none such.
+ * For sets built from text (saved summaries).
+ */
+const char *metric_known(enum metric_scope sc, const char *name,
+			 enum metric_unit *unit);
+
+/*
+ * metric_in_summary - whether m is one a build's summary records (and
+ * trend judges): the program's, the zones', and the instrumented
+ * functions' calls, times and percentiles (not sites, nor the sampled
+ * functions: those are many, and their samples too few to trend).
+ */
+int metric_in_summary(const struct metric *m);
 
 /* metric_unit_name - "count", "bytes", "ns", "ratio". */
 const char *metric_unit_name(enum metric_unit u);

@@ -33,6 +33,7 @@ void run_collect(struct run *run, const char *path,
 	run->minor = h->minor;
 	run->exe = h->exe;
 	run->cmdline = h->cmdline;
+	run->label = h->label;
 	run->pid = h->pid;
 	run->ppid = h->ppid;
 	run->end = end_of(rp, cut_short);
@@ -79,6 +80,7 @@ void model_release(struct model *m)
 	leak_result_release(&m->leaks);
 	hot_result_release(&m->hot);
 	growth_result_release(&m->growth);
+	metrics_release(&m->metrics);
 	symbols_free(m->sym);
 	model_init(m);
 }

@@ -24,6 +24,7 @@
 #include "growth.h"
 #include "hotspots.h"
 #include "leaks.h"
+#include "metrics.h"
 #include "reader.h"
 #include "replay.h"
 #include "symbols.h"
@@ -47,6 +48,7 @@ struct run {
 	const char *path; /* the trace file, as given */
 	unsigned major, minor;
 	const char *exe, *cmdline;
+	const char *label; /* PERFSHIM_LABEL (label.h), or NULL */
 	uint64_t pid, ppid;
 	enum run_end end;
 	int status;    /* exit status (< 0: unknown), or the signal */
@@ -65,6 +67,7 @@ enum model_part {
 	MODEL_LEAKS = 1,
 	MODEL_HOT = 2,
 	MODEL_GROWTH = 4,
+	MODEL_METRICS = 8, /* the summary's record of the build (--json) */
 };
 
 struct model {
@@ -73,6 +76,7 @@ struct model {
 	struct leak_result leaks;
 	struct hot_result hot;
 	struct growth_result growth;
+	struct metric_set metrics;
 	struct gate_result gate; /* the gate asked for, if any */
 	struct symbols *sym;	 /* the leaks' and sites' frames' strings */
 };

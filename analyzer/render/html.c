@@ -69,7 +69,9 @@ static int put_document(FILE *out, const void *page)
 	fputs("{\"perfshim_report\":1,\"trace\":", out);
 	put_string(out, m->run.path, strlen(m->run.path));
 	fputs(",\"summary\":", out);
-	if (render_summary_json(&m->run, &none, out))
+	if (render_summary_json(&m->run, &none,
+				m->parts & MODEL_METRICS ? &m->metrics : NULL,
+				out))
 		return -1;
 	fputs(",\"leaks\":", out);
 	if (render_leaks_json(&m->leaks, &none, out))

@@ -23,7 +23,10 @@ static int render_part(const struct model *m, int json, FILE *out)
 			    : render_hotspots_text(&m->hot, out);
 	if (m->parts & MODEL_GROWTH)
 		return render_growth(&m->growth, &m->gate, json, out);
-	return json ? render_summary_json(&m->run, &m->gate, out)
+	return json ? render_summary_json(&m->run, &m->gate,
+					  m->parts & MODEL_METRICS ? &m->metrics
+								   : NULL,
+					  out)
 		    : render_summary_text(&m->run, out);
 }
 

@@ -12,6 +12,7 @@
 
 #include <stdio.h>
 
+#include "budget_check.h"
 #include "diff.h"
 #include "gate.h"
 #include "growth.h"
@@ -19,11 +20,15 @@
 #include "json.h"
 #include "leaks.h"
 #include "model.h"
+#include "trends.h"
 
-/* The summary (perfanalyze TRACE): how the run went, its totals. */
+/*
+ * The summary (perfanalyze TRACE): how the run went, its totals; in JSON
+ * with the metrics of the build's record (ms; NULL: none) too.
+ */
 int render_summary_text(const struct run *run, FILE *out);
 int render_summary_json(const struct run *run, const struct gate_result *gate,
-			FILE *out);
+			const struct metric_set *ms, FILE *out);
 
 /* The leak report: each group with its stack, then the totals. */
 int render_leaks_text(const struct leak_result *res, FILE *out);
@@ -65,9 +70,19 @@ void render_gate_json(struct json_writer *w, const struct gate_result *g);
 const char *render_gate_reason(const struct gate_result *g, char *buf,
 			       size_t len);
 
+/* The trend over builds, or the scaling with a label: verdict, table. */
+int render_trends_text(const struct trends_result *r, FILE *out);
+int render_trends_json(const struct trends_result *r, FILE *out);
 /* perfanalyze diff: the verdict line and the top rows (text), or all. */
 int render_diff_text(const struct diff_result *r, size_t top, FILE *out);
 int render_diff_json(const struct diff_result *r, FILE *out);
+
+/*
+ * The budget verdict: a table of rule, measured value (the median over
+ * the runs), limit and verdict, in the units of a budget file.
+ */
+int render_budget_text(const struct budget_result *res, FILE *out);
+int render_budget_json(const struct budget_result *res, FILE *out);
 
 /*
  * render_diff_changes_json - the table of changes of an HTML diff page:

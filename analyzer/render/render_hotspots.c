@@ -101,6 +101,35 @@ static void json_timing(struct json_writer *w, const struct hot_timing *t)
 	json_object_end(w);
 }
 
+/* A percentile, or null when the trace has no histogram of it. */
+static void pct_field(struct json_writer *w, const char *key, int has,
+		      uint64_t v)
+{
+	json_key(w, key);
+	if (has)
+		json_u64(w, v);
+	else
+		json_null(w);
+}
+
+static void json_latency(struct json_writer *w, const struct hot_latency *l)
+{
+	json_object_begin(w);
+	str_field(w, "kind", l->zone ? "zone" : "function");
+	str_field(w, "name", l->name);
+	str_field(w, "file", l->file);
+	u64_field(w, "line", l->line);
+	str_field(w, "module", l->module);
+	u64_field(w, "calls", l->calls);
+	u64_field(w, "total_ns", l->total_ns);
+	pct_field(w, "p50_ns", l->has_hist, l->lat.p50);
+	pct_field(w, "p90_ns", l->has_hist, l->lat.p90);
+	pct_field(w, "p95_ns", l->has_hist, l->lat.p95);
+	pct_field(w, "p99_ns", l->has_hist, l->lat.p99);
+	pct_field(w, "max_ns", l->has_hist, l->lat.max);
+	json_object_end(w);
+}
+
 static int cpu_json(const struct hot_cpu *v, const struct gate_result *gate,
 		    FILE *out)
 {
@@ -126,6 +155,11 @@ static int cpu_json(const struct hot_cpu *v, const struct gate_result *gate,
 	json_array_begin(&w);
 	for (size_t i = 0; i < v->ntimings; i++)
 		json_timing(&w, &v->timing[i]);
+	json_array_end(&w);
+	json_key(&w, "latency");
+	json_array_begin(&w);
+	for (size_t i = 0; i < v->lat_shown; i++)
+		json_latency(&w, &v->lat[i]);
 	json_array_end(&w);
 	if (gate)
 		render_gate_json(&w, gate);
@@ -281,6 +315,40 @@ static void text_timings(FILE *out, const struct hot_cpu *v)
 			units_count(head, v->not_kept));
 }
 
+/* A percentile in text: "-" when the trace has no histogram. */
+static const char *pct_text(char *buf, int has, uint64_t ns)
+{
+	return has ? units_ns(buf, ns) : "-";
+}
+
+static void text_latency(FILE *out, const struct hot_cpu *v)
+{
+	char calls[UNITS_LEN], t[UNITS_LEN], p[5][UNITS_LEN];
+
+	fprintf(out,
+		"\nLatency per call (zones and instrumented functions, every path; %zu of %zu):\n"
+		"       calls        total          p50          p90          p95          p99          max  name\n",
+		v->lat_shown, v->nlat);
+	for (size_t i = 0; i < v->lat_shown; i++) {
+		const struct hot_latency *l = &v->lat[i];
+		const uint64_t q[5] = { l->lat.p50, l->lat.p90, l->lat.p95,
+					l->lat.p99, l->lat.max };
+		const char *ps[5];
+
+		units_count(calls, l->calls);
+		units_ns(t, l->total_ns);
+		for (int k = 0; k < 5; k++)
+			ps[k] = pct_text(p[k], l->has_hist, q[k]);
+		fprintf(out, "  %10s %*s", calls, units_width(t, 12), t);
+		for (int k = 0; k < 5; k++)
+			fprintf(out, " %*s", units_width(ps[k], 12), ps[k]);
+		fprintf(out, "  %s%s", l->zone ? "zone " : "", l->name);
+		if (l->file[0])
+			fprintf(out, "  %s:%u", l->file, l->line);
+		fputc('\n', out);
+	}
+}
+
 static int cpu_text(const struct hot_cpu *v, FILE *out)
 {
 	text_sampling(out, v);
@@ -290,6 +358,8 @@ static int cpu_text(const struct hot_cpu *v, FILE *out)
 		text_paths_threads(out, v);
 	if (v->ntimings)
 		text_timings(out, v);
+	if (v->nlat)
+		text_latency(out, v);
 	return fflush(out) ? -1 : 0;
 }
 

@@ -36,13 +36,33 @@ static void scan_note(FILE *out, const struct classify *c)
 			"Kinds: the last scan missed some allocations (events it could not read); its verdicts may be incomplete.\n");
 }
 
-static void group_text(FILE *out, const struct leak_group *g)
+/* Where g's site stands against the baseline, for its heading. */
+static void base_text(FILE *out, const struct leak_group *g)
 {
 	char a[UNITS_LEN], b[UNITS_LEN];
 
-	fprintf(out, "%s in %s %s (%s) allocated at:\n",
-		units_bytes(a, g->bytes), units_count(b, g->blocks),
-		plural(g->blocks, "block", "blocks"), leak_kind_name(g->kind));
+	if (g->baseline == LEAK_BASE_NEW)
+		fprintf(out, "; new since the baseline");
+	else if (g->baseline == LEAK_BASE_KNOWN)
+		fprintf(out, "; known in the baseline");
+	else
+		fprintf(out,
+			"; known in the baseline, grown: %s at this site, %s in the baseline",
+			units_bytes(a, g->site_bytes),
+			units_bytes(b, g->base_bytes));
+}
+
+static void group_text(FILE *out, const struct leak_result *res,
+		       const struct leak_group *g)
+{
+	char a[UNITS_LEN], b[UNITS_LEN];
+
+	fprintf(out, "%s in %s %s (%s", units_bytes(a, g->bytes),
+		units_count(b, g->blocks), plural(g->blocks, "block", "blocks"),
+		leak_kind_name(g->kind));
+	if (res->baseline)
+		base_text(out, g);
+	fprintf(out, ") allocated at:\n");
 	frames_text(out, g->frames, g->nframes);
 	fputc('\n', out);
 }
@@ -114,14 +134,51 @@ static void left_out_text(FILE *out, const struct leak_result *res)
 int render_leaks_text(const struct leak_result *res, FILE *out)
 {
 	for (size_t i = 0; i < res->ngroups; i++)
-		group_text(out, &res->group[i]);
+		group_text(out, res, &res->group[i]);
 	totals_text(out, &res->totals);
+	if (res->baseline)
+		fprintf(out,
+			"Baseline: %zu %s new, %zu known (%zu of them grown); the gate counts new and grown sites only.\n",
+			res->base_sites[LEAK_BASE_NEW],
+			plural(res->base_sites[LEAK_BASE_NEW], "site", "sites"),
+			res->base_sites[LEAK_BASE_KNOWN] +
+				res->base_sites[LEAK_BASE_GROWN],
+			res->base_sites[LEAK_BASE_GROWN]);
 	if (res->totals.groups)
 		scan_note(out, res->cls);
 	left_out_text(out, res);
 	if (fflush(out))
 		return error("cannot write the report");
 	return 0;
+}
+
+/* A group's standing against the baseline. */
+static void base_json(struct json_writer *w, const struct leak_group *g)
+{
+	json_key(w, "baseline");
+	json_string(w, g->baseline == LEAK_BASE_NEW ? "new" : "known");
+	json_key(w, "grown");
+	json_bool(w, g->baseline == LEAK_BASE_GROWN);
+	json_key(w, "site_bytes");
+	json_u64(w, g->site_bytes);
+	json_key(w, "baseline_bytes");
+	json_u64(w, g->base_bytes);
+}
+
+/* The sites by standing: {"new": N, "known": N, "grown": N}. */
+static void base_sites_json(struct json_writer *w,
+			    const struct leak_result *res)
+{
+	json_key(w, "baseline");
+	json_object_begin(w);
+	json_key(w, "new");
+	json_u64(w, res->base_sites[LEAK_BASE_NEW]);
+	json_key(w, "known");
+	json_u64(w, res->base_sites[LEAK_BASE_KNOWN] +
+			    res->base_sites[LEAK_BASE_GROWN]);
+	json_key(w, "grown");
+	json_u64(w, res->base_sites[LEAK_BASE_GROWN]);
+	json_object_end(w);
 }
 
 int render_leaks_json(const struct leak_result *res,
@@ -146,6 +203,8 @@ int render_leaks_json(const struct leak_result *res,
 		json_u64(&w, g->bytes);
 		json_key(&w, "blocks");
 		json_u64(&w, g->blocks);
+		if (res->baseline)
+			base_json(&w, g);
 		frames_json(&w, g->frames, g->nframes);
 		json_object_end(&w);
 	}
@@ -162,6 +221,8 @@ int render_leaks_json(const struct leak_result *res,
 		json_object_end(&w);
 	}
 	json_object_end(&w);
+	if (res->baseline)
+		base_sites_json(&w, res);
 	if (gate)
 		render_gate_json(&w, gate);
 	json_object_end(&w);

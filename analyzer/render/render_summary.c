@@ -1,9 +1,12 @@
 /* render_summary.c - the summary of a run, as text and as JSON. */
 #include <inttypes.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "error.h"
+#include "hashtab.h"
 #include "json.h"
+#include "label.h"
 #include "render.h"
 #include "units.h"
 
@@ -45,6 +48,8 @@ int render_summary_text(const struct run *run, FILE *out)
 		"program:           %s (pid %" PRIu64 ", parent %" PRIu64 ")\n",
 		run->exe, run->pid, run->ppid);
 	fprintf(out, "command:           %s\n", run->cmdline);
+	if (run->label)
+		fprintf(out, "label:             %s\n", run->label);
 	fprintf(out, "duration:          %s\n", units_ns(a, run->duration_ns));
 	fprintf(out, "ended:             %s\n",
 		end_text(run, buf, sizeof(buf)));
@@ -72,6 +77,31 @@ int render_summary_text(const struct run *run, FILE *out)
 	return 0;
 }
 
+/* The label's items as an object of strings, when the run has one. */
+static void label_field(struct json_writer *w, const char *label)
+{
+	struct label_item it;
+	size_t pos = 0;
+
+	if (!label)
+		return;
+	json_key(w, "label");
+	json_object_begin(w);
+	while (label_next(label, &pos, &it)) {
+		char *key;
+
+		if (!label_first(label, &it))
+			continue;
+		key = xmalloc(it.key_len + 1);
+		memcpy(key, it.key, it.key_len);
+		key[it.key_len] = 0;
+		json_key(w, key);
+		json_string_len(w, it.value, it.value_len);
+		free(key);
+	}
+	json_object_end(w);
+}
+
 static void u64_field(struct json_writer *w, const char *key, uint64_t v)
 {
 	json_key(w, key);
@@ -94,20 +124,82 @@ static void status_field(struct json_writer *w, const char *key, int signal,
 		json_null(w);
 }
 
+/* Summary metrics first by scope, then by where (grouped), then as set. */
+static int by_place(const void *a, const void *b, void *ctx)
+{
+	const struct metric_set *ms = ctx;
+	size_t i = *(const size_t *)a, j = *(const size_t *)b;
+	const struct metric *x = &ms->m[i], *y = &ms->m[j];
+	int c;
+
+	if (x->scope != y->scope)
+		return x->scope < y->scope ? -1 : 1;
+	if ((c = strcmp(x->where, y->where)))
+		return c;
+	return i < j ? -1 : i > j;
+}
+
+/*
+ * "metrics": {"program": {NAME: V, ...}, "zone": {WHERE: {NAME: V, ...}},
+ * "function": {...}}: each metric's median over the runs (null: none).
+ */
+static void metrics_field(struct json_writer *w, const struct metric_set *ms)
+{
+	size_t *idx = xmalloc((ms->n ? ms->n : 1) * sizeof(*idx)), n = 0;
+	const struct metric *prev = NULL;
+
+	for (size_t i = 0; i < ms->n; i++)
+		if (metric_in_summary(&ms->m[i]))
+			idx[n++] = i;
+	sort_r(idx, n, sizeof(*idx), by_place, (void *)ms);
+	json_key(w, "metrics");
+	json_object_begin(w);
+	for (size_t k = 0; k < n; k++) {
+		const struct metric *m = &ms->m[idx[k]];
+		int new_scope = !prev || prev->scope != m->scope;
+
+		if (prev && (new_scope || strcmp(prev->where, m->where)) &&
+		    prev->scope != METRIC_PROGRAM)
+			json_object_end(w); /* the where */
+		if (prev && new_scope)
+			json_object_end(w); /* the scope */
+		if (new_scope) {
+			json_key(w, metric_scope_name(m->scope));
+			json_object_begin(w);
+		}
+		if (m->scope != METRIC_PROGRAM &&
+		    (new_scope || strcmp(prev->where, m->where))) {
+			json_key(w, m->where);
+			json_object_begin(w);
+		}
+		json_key(w, m->name);
+		json_double(w, metric_median(m));
+		prev = m;
+	}
+	if (prev && prev->scope != METRIC_PROGRAM)
+		json_object_end(w);
+	if (prev)
+		json_object_end(w);
+	json_object_end(w);
+	free(idx);
+}
+
 int render_summary_json(const struct run *run, const struct gate_result *gate,
-			FILE *out)
+			const struct metric_set *ms, FILE *out)
 {
 	struct json_writer w;
 	char buf[256];
 
 	json_writer_init(&w, out);
 	json_object_begin(&w);
-	json_key(&w, "format");
-	json_string(&w, run->major == 1 ? "1" : "?");
+	json_key(&w, "format"); /* the trace format's major, as a string */
+	snprintf(buf, sizeof(buf), "%u", run->major);
+	json_string(&w, buf);
 	json_key(&w, "program");
 	json_string(&w, run->exe);
 	json_key(&w, "command");
 	json_string(&w, run->cmdline);
+	label_field(&w, run->label);
 	u64_field(&w, "pid", run->pid);
 	u64_field(&w, "ppid", run->ppid);
 	u64_field(&w, "duration_ns", run->duration_ns);
@@ -133,6 +225,10 @@ int render_summary_json(const struct run *run, const struct gate_result *gate,
 	u64_field(&w, "lost_events", run->lost_events);
 	if (gate)
 		render_gate_json(&w, gate);
+	if (ms) {
+		u64_field(&w, "runs", ms->runs);
+		metrics_field(&w, ms);
+	}
 	json_object_end(&w);
 	return json_writer_finish(&w);
 }

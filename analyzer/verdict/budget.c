@@ -52,6 +52,7 @@ static const struct unit_def {
 	{ "GiB", BUDGET_BYTES, 1073741824.0 },
 	{ "ns", BUDGET_NS, 1 },
 	{ "us", BUDGET_NS, 1e3 },
+	{ "\u00b5s", BUDGET_NS, 1e3 }, /* as the budget report prints it */
 	{ "ms", BUDGET_NS, 1e6 },
 	{ "s", BUDGET_NS, 1e9 },
 };

@@ -17,7 +17,8 @@
  * A VALUE is a decimal number (a fraction, an exponent: 1.5, 2e6), then
  * a unit, with or without a space:
  *   bytes  B, KiB, MiB, GiB (powers of 1024); no unit: bytes
- *   times  ns, us, ms, s; a unit is required (but for 0)
+ *   times  ns, us (or µs, as the report prints it), ms, s; a unit is
+ *          required (but for 0)
  *   counts no unit
  * and is kept in base units (bytes, ns, count), rounded to a whole one.
  * Any other line is an error: a typo must not pass as a kept budget.

@@ -65,6 +65,14 @@ const char *leaks_runtime_owned(const struct sym_frame *f, size_t n);
 /* leak_kind_name - "definite", ... "unclassified": the JSON contract's. */
 const char *leak_kind_name(int kind);
 
+/* A leak site against a baseline (--baseline; baseline.h). */
+enum leak_base {
+	LEAK_BASE_NEW,	 /* not in the baseline */
+	LEAK_BASE_KNOWN, /* in the baseline, not clearly more */
+	LEAK_BASE_GROWN, /* in the baseline, and clearly more: it fails */
+	LEAK_BASES
+};
+
 /* One reported leak: the blocks of one allocation stack and kind. */
 struct leak_group {
 	uint32_t stack;
@@ -73,6 +81,11 @@ struct leak_group {
 	struct sym_frame *frames; /* innermost first; strings: the symbols' */
 	size_t nframes;
 	struct site_id id; /* the same in another build's model */
+	/* Set only against a baseline (leak_result.baseline): */
+	int baseline;	     /* enum leak_base, of its site */
+	int site_first;	     /* the first group of its site */
+	uint64_t site_bytes; /* the bytes of all its site's groups */
+	uint64_t base_bytes; /* its site's in the baseline */
 };
 
 /* The leak verdict: what the report shows, and what it leaves out. */
@@ -83,6 +96,8 @@ struct leak_result {
 	int complete;			 /* the trace covers the run */
 	const struct suppressions *supp; /* each rule's counts; may be NULL */
 	const struct classify *cls;	 /* what the kinds rest on */
+	int baseline;			 /* judged against a baseline */
+	size_t base_sites[LEAK_BASES];	 /* sites by enum leak_base */
 };
 
 /*

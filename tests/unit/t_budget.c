@@ -119,6 +119,8 @@ static void test_units_and_space(void)
 	     BUDGET_BYTES, 4096);
 	good("cpu_time <= 3us", BUDGET_PROGRAM, NULL, BUDGET_CPU_TIME,
 	     BUDGET_NS, 3000);
+	good("cpu_time <= 3\u00b5s", BUDGET_PROGRAM, NULL, BUDGET_CPU_TIME,
+	     BUDGET_NS, 3000);
 	good("cpu_time <= 250 ns", BUDGET_PROGRAM, NULL, BUDGET_CPU_TIME,
 	     BUDGET_NS, 250);
 	good("cpu_time <= 0", BUDGET_PROGRAM, NULL, BUDGET_CPU_TIME, BUDGET_NS,

@@ -6,7 +6,10 @@
  */
 #include <pthread.h>
 #include <sched.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <time.h>
 
 #include "clock.h"
 #include "shim.h"
@@ -82,9 +85,70 @@ static void events(const char *mode)
 	ok(back == 0, "%s: perfshim_event_begin never goes backwards", mode);
 }
 
+/* What the clock must pick: the TSC where the CPU says it is invariant
+ * (or the kernel keeps time with it), whatever the kernel's clocksource. */
+static int expect_tsc(void)
+{
+	char line[8192];
+	int cst = 0, nst = 0, kernel = 0;
+	FILE *f = fopen("/proc/cpuinfo", "r");
+
+	while (f && fgets(line, sizeof(line), f)) {
+		if (strncmp(line, "flags", 5))
+			continue;
+		cst = strstr(line, " constant_tsc") != NULL;
+		nst = strstr(line, " nonstop_tsc") != NULL;
+		break;
+	}
+	if (f)
+		fclose(f);
+	f = fopen("/sys/devices/system/clocksource/clocksource0/"
+		  "current_clocksource",
+		  "r");
+	if (f && fgets(line, sizeof(line), f))
+		kernel = !strcmp(line, "tsc\n");
+	if (f)
+		fclose(f);
+	return kernel || (cst && nst);
+}
+
+static void nap(long ms)
+{
+	struct timespec ts = { 0, ms * 1000000l };
+
+	nanosleep(&ts, NULL);
+}
+
+/*
+ * A line through two CLOCK pairs 100 ms apart (what the reader draws)
+ * places a third instant 50 ms later within 20 us of CLOCK_MONOTONIC.
+ */
+static void calibration(void)
+{
+	uint64_t u[3], n[3];
+
+	for (int i = 0; i < 3; i++) {
+		perfshim_clock_pair(&u[i], &n[i]);
+		if (i < 2)
+			nap(i ? 50 : 100);
+	}
+	double ns_per_unit = (double)(n[1] - n[0]) / (double)(u[1] - u[0]);
+	double pred = (double)n[0] + (double)(u[2] - u[0]) * ns_per_unit;
+	double err = pred - (double)n[2];
+
+	diag("tsc: %.3f ns a unit (%.3f GHz)", ns_per_unit,
+	     (1 << TSC_SHIFT) / ns_per_unit);
+	ok(err > -20000 && err < 20000,
+	   "tsc: calibrated against CLOCK_MONOTONIC, 50 ms on: %.0f ns off",
+	   err);
+	ok(ns_per_unit > 0.5 && ns_per_unit < 50,
+	   "tsc: a unit is 16 ticks of a 0.3-30 GHz counter (%.3f ns)",
+	   ns_per_unit);
+}
+
 int main(void)
 {
-	plan(9);
+	plan(12);
 	perfshim_clock_start(1, 1);
 	is_int(perfshim_use_tsc, 0, "monotonic_only: CLOCK_MONOTONIC");
 	ok(perfshim_now() < 1000000000ull, "time 0 is the start (%llu ns)",
@@ -92,7 +156,8 @@ int main(void)
 	run("monotonic");
 	events("monotonic");
 	perfshim_clock_start(1, 0);
-	diag("the kernel's clock: %s", perfshim_use_tsc ? "TSC" : "not TSC");
+	is_int(perfshim_use_tsc, expect_tsc(),
+	       "auto: the TSC where it is invariant or the kernel's clock");
 	run(perfshim_use_tsc ? "tsc" : "auto (monotonic)");
 	/* The TSC forced, even where the kernel does not trust it: one
 	 * thread's own times stay monotonic all the same. */
@@ -100,5 +165,11 @@ int main(void)
 	perfshim_clock_start(0, 0);
 	events("tsc forced");
 	ok(perfshim_now() < (1ull << 40), "tsc: time 0 is the start");
+	if (expect_tsc()) {
+		calibration();
+	} else {
+		skip("the TSC is not invariant here");
+		skip("the TSC is not invariant here");
+	}
 	return exit_status();
 }

@@ -137,12 +137,44 @@ static int is_stack(uint32_t id, int s)
 	return id == 0;
 }
 
+/*
+ * Far more stacks than a thread's cache holds (the shared cache behind
+ * it, with its short tags, must never hand out another stack's id): a
+ * second thread gets each one's id again, and no new node is made.
+ */
+static void many_stacks(void)
+{
+	enum { MANY = 100000 };
+	static uint32_t id[MANY];
+	static struct thread_state one, two;
+	uintptr_t ips[DEPTH];
+	uint32_t differ = 0, upto, reused = 0;
+
+	for (int s = 0; s < MANY; s++) {
+		stack_of(s, ips);
+		ips[0] = 0x7000000 + 16 * (uintptr_t)s;
+		id[s] = perfshim_stack_intern(&one, ips, DEPTH);
+		reused += s && id[s] <= id[s - 1];
+	}
+	is_uint(reused, 0, "each new stack gets a new leaf, none another's");
+	upto = perfshim_stack_next_id();
+	for (int s = MANY - 1; s >= 0; s--) {
+		stack_of(s, ips);
+		ips[0] = 0x7000000 + 16 * (uintptr_t)s;
+		differ += perfshim_stack_intern(&two, ips, DEPTH) != id[s];
+	}
+	ok(!differ && perfshim_stack_next_id() == upto,
+	   "%d stacks: the same ids on another thread, no new node (%u "
+	   "differ)",
+	   MANY, differ);
+}
+
 int main(void)
 {
 	pthread_t t[THREADS];
 	uint32_t wrong = 0, changed = 0, differ = 0;
 
-	plan(7);
+	plan(9);
 	perfshim_stack_init();
 	for (intptr_t k = 0; k < THREADS; k++)
 		if (pthread_create(&t[k], NULL, intern_all, (void *)k))
@@ -183,5 +215,6 @@ int main(void)
 	ok(!mismatch && perfshim_stack_next_id() == upto, "interning them "
 							  "again makes no new "
 							  "node");
+	many_stacks();
 	return exit_status();
 }

@@ -1,0 +1,2 @@
+build-trend/asan/analyzer/error.o: analyzer/error.c analyzer/error.h
+analyzer/error.h:

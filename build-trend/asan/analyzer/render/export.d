@@ -1,0 +1,3 @@
+build-trend/asan/analyzer/render/export.o: analyzer/render/export.c \
+ analyzer/render/export.h
+analyzer/render/export.h:

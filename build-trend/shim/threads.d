@@ -1,0 +1,11 @@
+build-trend/shim/threads.o: shim/threads.c shim/encode.h shim/compiler.h \
+ shim/mem.h include/perfshim_trace.h shim/threads.h shim/shim.h \
+ shim/clock.h shim/ring.h
+shim/encode.h:
+shim/compiler.h:
+shim/mem.h:
+include/perfshim_trace.h:
+shim/threads.h:
+shim/shim.h:
+shim/clock.h:
+shim/ring.h:

@@ -1,0 +1,11 @@
+build-trend/shim/timing.o: shim/timing.c shim/encode.h shim/compiler.h \
+ shim/mem.h include/perfshim_hist.h include/perfshim_trace.h shim/shim.h \
+ shim/clock.h shim/ring.h
+shim/encode.h:
+shim/compiler.h:
+shim/mem.h:
+include/perfshim_hist.h:
+include/perfshim_trace.h:
+shim/shim.h:
+shim/clock.h:
+shim/ring.h:

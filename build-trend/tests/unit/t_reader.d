@@ -1,0 +1,13 @@
+build-trend/tests/unit/t_reader: tests/unit/t_reader.c \
+ include/perfshim_trace.h analyzer/input/reader.h analyzer/input/module.h \
+ analyzer/input/replay.h analyzer/hashtab.h analyzer/input/reader.h \
+ analyzer/input/tee.h tests/unit/tap.h tests/unit/tracebuf.h
+include/perfshim_trace.h:
+analyzer/input/reader.h:
+analyzer/input/module.h:
+analyzer/input/replay.h:
+analyzer/hashtab.h:
+analyzer/input/reader.h:
+analyzer/input/tee.h:
+tests/unit/tap.h:
+tests/unit/tracebuf.h:

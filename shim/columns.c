@@ -1,0 +1,398 @@
+/* columns.c - the writer's chunk encoder (see columns.h). */
+#include <string.h>
+
+#include "columns.h"
+#include "mem.h"
+#include "perfshim_trace.h"
+
+/* Events a record holds at most: columns of a few tens of KiB. */
+#define BATCH 4096
+
+/* The table of block slots: address -> slot, and each slot's last
+ * address; the released slots, last released on top. */
+struct held {
+	uint64_t addr; /* 0: empty entry */
+	uint32_t slot;
+};
+
+static struct held *map;
+static size_t map_cap, map_count;
+static uint64_t *slot_addr, *slot_size; /* each slot's block */
+static uint32_t *released; /* as many entries as slots: never full */
+static size_t slot_cap, nslots, nreleased;
+/* Recently freed addresses per size class, most recent first; and the
+ * address of the last ALLOC not found there. */
+static uint64_t recent[PERFSHIM_COL_CLASSES][PERFSHIM_COL_RECENT];
+static unsigned nrecent[PERFSHIM_COL_CLASSES];
+static uint64_t last_miss;
+/* The slots of the latest ALLOCs not freed since, newest first. */
+static uint32_t mru[PERFSHIM_COL_MRU];
+static unsigned nmru;
+
+/*
+ * Each thread's time: exact, its last event's in the ring; seen, what
+ * the reader has for it (exact, floored to a time quantum); raw, once
+ * an event was not encoded: from then on the thread's events all go as
+ * CHUNKs, whose exact deltas the reader adds up (we could not follow
+ * the times of events we cannot parse).
+ */
+struct col_thread {
+	uint64_t exact, seen;
+	int raw;
+};
+
+static struct col_thread *thr;
+static size_t thr_cap;
+static struct col_thread *cur; /* the thread being encoded */
+static int all_raw;
+
+/* The record being built. */
+static uint8_t col[PERFSHIM_COL_COUNT][BATCH * PERFSHIM_VARINT_MAX];
+static size_t col_len[PERFSHIM_COL_COUNT];
+static size_t nev;
+
+static inline size_t home(uint64_t addr, size_t cap)
+{
+	return (size_t)((addr * 0x9e3779b97f4a7c15ull) >> 20) & (cap - 1);
+}
+
+static int map_grow(void)
+{
+	size_t cap = map_cap ? 2 * map_cap : 4096;
+	struct held *m = perfshim_map(cap * sizeof(*m));
+
+	if (!m)
+		return -1;
+	for (size_t i = 0; i < map_cap; i++) {
+		if (!map[i].addr)
+			continue;
+		size_t s = home(map[i].addr, cap);
+
+		while (m[s].addr)
+			s = (s + 1) & (cap - 1);
+		m[s] = map[i];
+	}
+	perfshim_unmap(map, map_cap * sizeof(*map));
+	map = m;
+	map_cap = cap;
+	return 0;
+}
+
+/* addr's entry, or the empty one where it would go. */
+static size_t map_find(uint64_t addr)
+{
+	size_t s = home(addr, map_cap);
+
+	while (map[s].addr && map[s].addr != addr)
+		s = (s + 1) & (map_cap - 1);
+	return s;
+}
+
+/* Linear probing with backward shift, as live.c. */
+static void map_drop(size_t s)
+{
+	size_t mask = map_cap - 1;
+
+	for (size_t j = (s + 1) & mask; map[j].addr; j = (j + 1) & mask) {
+		size_t h = home(map[j].addr, map_cap);
+
+		if (((j - h) & mask) >= ((j - s) & mask)) {
+			map[s] = map[j];
+			s = j;
+		}
+	}
+	map[s].addr = 0;
+	map_count--;
+}
+
+/* Room for one more slot and one more entry; 0 or -1 (nothing changed). */
+static int room(void)
+{
+	if ((map_count + 1) * 2 > map_cap && map_grow())
+		return -1;
+	if (nslots < slot_cap)
+		return 0;
+	size_t cap = slot_cap ? 2 * slot_cap : 4096;
+	uint64_t *a = perfshim_remap(slot_addr, slot_cap * sizeof(*a),
+				     cap * sizeof(*a));
+
+	if (!a)
+		return -1;
+	slot_addr = a;
+	uint64_t *z = perfshim_remap(slot_size, slot_cap * sizeof(*z),
+				     cap * sizeof(*z));
+
+	if (!z)
+		return -1; /* what grew changes nothing */
+	slot_size = z;
+	uint32_t *r = perfshim_remap(released, slot_cap * sizeof(*r),
+				     cap * sizeof(*r));
+
+	if (!r)
+		return -1;
+	released = r;
+	slot_cap = cap;
+	return 0;
+}
+
+/* A block freed by its slot: the first of its class's recent ones. */
+static void recent_push(uint64_t addr, uint64_t size)
+{
+	unsigned c = perfshim_col_class(size);
+	unsigned n = nrecent[c] < PERFSHIM_COL_RECENT ? nrecent[c]++
+						      : PERFSHIM_COL_RECENT - 1;
+
+	/* At most 7 words: a loop, not a call to memmove. */
+	for (unsigned i = n; i > 0; i--)
+		recent[c][i] = recent[c][i - 1];
+	recent[c][0] = addr;
+}
+
+/* r > 0 if slot s is the r-th most recently allocated (taken out). */
+static unsigned mru_take(uint32_t s)
+{
+	for (unsigned i = 0; i < nmru; i++) {
+		if (mru[i] != s)
+			continue;
+		nmru--;
+		for (unsigned j = i; j < nmru; j++)
+			mru[j] = mru[j + 1];
+		return i + 1;
+	}
+	return 0;
+}
+
+static void mru_push(uint32_t s)
+{
+	unsigned n = nmru < PERFSHIM_COL_MRU ? nmru++ : PERFSHIM_COL_MRU - 1;
+
+	for (unsigned i = n; i > 0; i--)
+		mru[i] = mru[i - 1];
+	mru[0] = s;
+}
+
+/* k > 0 if addr is the k-th recent one of size's class (taken out). */
+static unsigned recent_take(uint64_t addr, uint64_t size)
+{
+	unsigned c = perfshim_col_class(size);
+
+	for (unsigned i = 0; i < nrecent[c]; i++) {
+		if (recent[c][i] != addr)
+			continue;
+		nrecent[c]--;
+		for (unsigned j = i; j < nrecent[c]; j++)
+			recent[c][j] = recent[c][j + 1];
+		return i + 1;
+	}
+	return 0;
+}
+
+static inline void put(int c, uint64_t v)
+{
+	col_len[c] += perfshim_put_varint(col[c] + col_len[c], v);
+}
+
+static void flush(uint32_t thread, col_stage_fn *stage)
+{
+	static uint8_t rec[sizeof(col) +
+			   (PERFSHIM_COL_COUNT + 2) * PERFSHIM_VARINT_MAX];
+	size_t n = 0;
+
+	if (!nev)
+		return;
+	n += perfshim_put_varint(rec + n, thread);
+	n += perfshim_put_varint(rec + n, nev);
+	for (int c = 0; c < PERFSHIM_COL_COUNT; c++) {
+		n += perfshim_put_varint(rec + n, col_len[c]);
+		memcpy(rec + n, col[c], col_len[c]);
+		n += col_len[c];
+		col_len[c] = 0;
+	}
+	nev = 0;
+	stage(PERFSHIM_REC_COLUMNS, rec, n);
+}
+
+static int alloc_ev(uint8_t tag, const uint8_t **p, const uint8_t *end)
+{
+	uint64_t size, addr, stack;
+	uint32_t s;
+
+	if (perfshim_get_varint(p, end, &size) ||
+	    perfshim_get_varint(p, end, &addr) ||
+	    perfshim_get_varint(p, end, &stack) || room() ||
+	    perfshim_col_unaddr(perfshim_col_addr(addr - last_miss)) !=
+		    addr - last_miss)
+		return -1; /* (a distance past 2^62 cannot be coded) */
+	put(PERFSHIM_COL_SIZES, size);
+	put(PERFSHIM_COL_STACKS, stack);
+	size_t at = map_find(addr);
+
+	if (map[at].addr) {
+		s = map[at].slot;
+		col[PERFSHIM_COL_KINDS][nev] =
+			PERFSHIM_COL_ALLOC_HELD | (tag & 0x0f);
+		put(PERFSHIM_COL_SLOTS, s);
+		slot_size[s] = size;
+		mru_take(s);
+		mru_push(s);
+		return 0;
+	}
+	s = nreleased ? released[--nreleased] : (uint32_t)nslots++;
+	if (addr) {
+		map[at].addr = addr;
+		map[at].slot = s;
+		map_count++;
+	}
+	col[PERFSHIM_COL_KINDS][nev] = tag;
+	unsigned k = recent_take(addr, size);
+
+	put(PERFSHIM_COL_SLOTS, k);
+	if (!k) {
+		put(PERFSHIM_COL_ADDRS, perfshim_col_addr(addr - last_miss));
+		last_miss = addr;
+	}
+	slot_addr[s] = addr;
+	slot_size[s] = size;
+	mru_push(s);
+	return 0;
+}
+
+static int free_ev(const uint8_t **p, const uint8_t *end)
+{
+	uint64_t addr;
+
+	if (perfshim_get_varint(p, end, &addr))
+		return -1;
+	size_t at = map_cap ? map_find(addr) : 0;
+
+	col[PERFSHIM_COL_KINDS][nev] = PERFSHIM_EV_FREE;
+	if (map_cap && map[at].addr) {
+		uint32_t s = map[at].slot;
+		unsigned r = mru_take(s);
+
+		put(PERFSHIM_COL_RANKS, r);
+		if (!r)
+			put(PERFSHIM_COL_SLOTS, (uint64_t)s + 1);
+		map_drop(at);
+		released[nreleased++] = s;
+		recent_push(addr, slot_size[s]);
+	} else {
+		put(PERFSHIM_COL_RANKS, 0);
+		put(PERFSHIM_COL_SLOTS, 0);
+		put(PERFSHIM_COL_ADDRS, addr);
+	}
+	return 0;
+}
+
+/* One event at *p into the record; -1 (nothing taken) if it cannot. */
+static int event(const uint8_t **p, const uint8_t *end)
+{
+	const uint8_t *q = *p;
+	uint8_t tag = *q++;
+	uint64_t dt, v;
+	size_t times = col_len[PERFSHIM_COL_TIMES];
+
+	if (perfshim_get_varint(&q, end, &dt))
+		return -1;
+	uint64_t exact = cur->exact + dt;
+	uint64_t qe = exact >> PERFSHIM_COL_TIME_SHIFT;
+	uint64_t qs = cur->seen >> PERFSHIM_COL_TIME_SHIFT;
+	uint64_t dq = qe >= qs ? qe - qs : 0; /* (seen <= exact: always) */
+
+	put(PERFSHIM_COL_TIMES, dq);
+	if ((tag & 0xf0) == PERFSHIM_EV_ALLOC) {
+		if ((tag & 0x0f) >= PERFSHIM_FN_COUNT || alloc_ev(tag, &q, end))
+			goto undo;
+	} else if (tag == PERFSHIM_EV_FREE) {
+		if (free_ev(&q, end))
+			goto undo;
+	} else if (tag == PERFSHIM_EV_SAMPLE || tag == PERFSHIM_EV_MARK) {
+		if (perfshim_get_varint(&q, end, &v))
+			goto undo;
+		col[PERFSHIM_COL_KINDS][nev] = tag;
+		put(PERFSHIM_COL_STACKS, v);
+	} else if (tag == PERFSHIM_EV_THREAD_EXIT) {
+		col[PERFSHIM_COL_KINDS][nev] = tag;
+	} else {
+		goto undo;
+	}
+	nev++;
+	col_len[PERFSHIM_COL_KINDS] = nev;
+	cur->exact = exact;
+	cur->seen = (qs + dq) << PERFSHIM_COL_TIME_SHIFT;
+	*p = q;
+	return 0;
+undo:
+	/* Only the time was put before a field could fail. */
+	col_len[PERFSHIM_COL_TIMES] = times;
+	return -1;
+}
+
+/* The state of thread index t, NULL if there is no memory for it. */
+static struct col_thread *thread_of(uint32_t t)
+{
+	if (t >= thr_cap) {
+		size_t cap = thr_cap ? thr_cap : 64;
+
+		while (cap <= t)
+			cap *= 2;
+		struct col_thread *n = perfshim_remap(
+			thr, thr_cap * sizeof(*thr), cap * sizeof(*thr));
+
+		if (!n)
+			return NULL;
+		thr = n;
+		thr_cap = cap;
+	}
+	return &thr[t];
+}
+
+HIDDEN size_t perfshim_columns_encode(uint32_t thread, const uint8_t *p,
+				      size_t len, col_stage_fn *stage,
+				      uint64_t *lag)
+{
+	const uint8_t *q = p, *end = p + len;
+
+	/* Without room for a thread's state, every thread goes raw: one we
+	 * never encoded is not behind the ring (its lag is 0). */
+	if (!all_raw && !thread_of(thread))
+		all_raw = 1;
+	if (thread >= thr_cap) {
+		*lag = 0;
+		return 0;
+	}
+	cur = &thr[thread];
+	while (!cur->raw && !all_raw && q < end && !event(&q, end)) {
+		if (nev == BATCH)
+			flush(thread, stage);
+	}
+	flush(thread, stage);
+	*lag = cur->exact - cur->seen;
+	if (q < end) {
+		cur->raw = 1;
+		cur->seen = cur->exact;
+	}
+	return (size_t)(q - p);
+}
+
+HIDDEN void perfshim_columns_reset(void)
+{
+	perfshim_unmap(map, map_cap * sizeof(*map));
+	perfshim_unmap(slot_addr, slot_cap * sizeof(*slot_addr));
+	perfshim_unmap(slot_size, slot_cap * sizeof(*slot_size));
+	perfshim_unmap(released, slot_cap * sizeof(*released));
+	map = NULL;
+	slot_addr = slot_size = NULL;
+	released = NULL;
+	memset(nrecent, 0, sizeof(nrecent));
+	nmru = 0;
+	perfshim_unmap(thr, thr_cap * sizeof(*thr));
+	thr = NULL;
+	thr_cap = 0;
+	all_raw = 0;
+	last_miss = 0;
+	map_cap = map_count = slot_cap = nslots = nreleased = 0;
+	nev = 0;
+	for (int c = 0; c < PERFSHIM_COL_COUNT; c++)
+		col_len[c] = 0;
+}

@@ -1,0 +1,41 @@
+/*
+ * columns.h - the writer's chunk encoder: one thread's events, as the
+ * thread wrote them into its ring (PERFSHIM_EV_* records of varints),
+ * become COLUMNS records (perfshim_trace.h): fields in columns, a FREE
+ * as its block's slot. The program's threads never run it.
+ *
+ * Contract: only the holder of the writer's pass lock calls it (the
+ * table of block slots is the trace's, one for all threads); it never
+ * blocks and takes no lock; it maps memory (mem.h) as the table grows,
+ * which is async-signal-safe, so the last pass in a fatal signal's
+ * handler may run it. It owns the table; the caller owns the bytes.
+ */
+#ifndef PERFSHIM_COLUMNS_H
+#define PERFSHIM_COLUMNS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "compiler.h"
+
+/* Where a record goes: a top-level record with its tag and payload. */
+typedef void col_stage_fn(uint8_t tag, const uint8_t *payload, size_t len);
+
+/*
+ * perfshim_columns_encode - thread's events [p, p + len) as COLUMNS
+ * records, handed to stage. Returns how many bytes it encoded: less than
+ * len when it met an event it does not know (or cannot parse, or had no
+ * memory for the table). The caller writes the rest as a CHUNK, which
+ * leaves the table as it is on both sides, adding *lag to the first
+ * event's time delta: COLUMNS times are floored to a quantum, so the
+ * reader's time for the thread trails the ring's by *lag. From then on
+ * the thread's events all go as CHUNKs (this returns 0, lag 0).
+ */
+HIDDEN size_t perfshim_columns_encode(uint32_t thread, const uint8_t *p,
+				      size_t len, col_stage_fn *stage,
+				      uint64_t *lag);
+
+/* perfshim_columns_reset - an empty table (a forked child's new trace). */
+HIDDEN void perfshim_columns_reset(void);
+
+#endif

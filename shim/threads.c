@@ -1,0 +1,198 @@
+/* threads.c - the registry of traced threads (see threads.h). */
+#define _GNU_SOURCE
+#include <pthread.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "encode.h"
+#include "mem.h"
+#include "perfshim_trace.h"
+#include "threads.h"
+
+static _Atomic(struct thread_state *) threads;
+static _Atomic uint32_t next_thread_index;
+static pthread_key_t thread_key;
+
+static void thread_key_dtor(void *p)
+{
+	if (perfshim_writer_detached())
+		return; /* not even sigaltstack(): seccomp may forbid it */
+	perfshim_guard++;
+	perfshim_thread_exit(p);
+	perfshim_guard--;
+}
+
+static void *map(size_t n)
+{
+	return perfshim_map(n);
+}
+
+static void announce(struct thread_state *t)
+{
+	uint8_t buf[64];
+	struct enc e = { buf, 0, sizeof(buf) };
+
+	enc_u(&e, t->index);
+	enc_u(&e, (uint64_t)t->tid);
+	enc_str(&e, "");
+	perfshim_meta(PERFSHIM_REC_THREAD, buf, e.len);
+}
+
+/*
+ * A stack overflow raises SIGSEGV with no stack left to run a handler on,
+ * and the trace would end unwritten. Threads the program gave no
+ * alternate signal stack get one of ours (virtual memory until used);
+ * a program that sets its own later simply replaces it.
+ */
+
+static void give_altstack(struct thread_state *t)
+{
+	stack_t old, ss;
+
+	if (sigaltstack(NULL, &old) || !(old.ss_flags & SS_DISABLE))
+		return;
+	ss.ss_sp = map(ALTSTACK_SIZE);
+	ss.ss_size = ALTSTACK_SIZE;
+	ss.ss_flags = 0;
+	if (!ss.ss_sp)
+		return;
+	if (sigaltstack(&ss, NULL)) {
+		perfshim_unmap(ss.ss_sp, ALTSTACK_SIZE);
+		return;
+	}
+	t->altstack = ss.ss_sp;
+}
+
+static void take_altstack(struct thread_state *t)
+{
+	stack_t cur, off;
+
+	if (!t->altstack)
+		return;
+	/* Only if it is still ours, and not in use right now. */
+	if (!sigaltstack(NULL, &cur) && cur.ss_sp == t->altstack &&
+	    !(cur.ss_flags & SS_ONSTACK)) {
+		off.ss_sp = NULL;
+		off.ss_size = 0;
+		off.ss_flags = SS_DISABLE;
+		if (!sigaltstack(&off, NULL))
+			perfshim_unmap(t->altstack, ALTSTACK_SIZE);
+	}
+	t->altstack = NULL;
+}
+
+/* The calling thread's state, made on its first event. NULL if none can be. */
+HIDDEN struct thread_state *perfshim_thread_get(void)
+{
+	struct thread_state *t = perfshim_self;
+
+	if (t)
+		return t;
+	if (perfshim_writer_detached())
+		return NULL;
+	/* In a copy, our locks may be held by the parent's threads. */
+	if (perfshim_writer_left_copy())
+		return NULL;
+	t = map(sizeof(*t));
+	if (!t)
+		return NULL;
+	t->ring.size = perfshim_cfg.ring_size;
+	/* The first thread's ring resident from the start, so that it does
+	 * not grow under the program's resident set as it first fills. Not
+	 * the others': a program that makes many short threads would pay
+	 * for pages they never touch (0.1 to 0.2 ms a thread). */
+	t->ring.buf = atomic_load(&next_thread_index) == 0
+			      ? perfshim_map_resident(t->ring.size)
+			      : perfshim_map(t->ring.size);
+	if (!t->ring.buf) {
+		perfshim_unmap(t, sizeof(*t));
+		return NULL;
+	}
+	t->index = atomic_fetch_add(&next_thread_index, 1);
+	t->tid = (pid_t)syscall(SYS_gettid);
+	give_altstack(t);
+	announce(t);
+	t->next = atomic_load(&threads);
+	while (!atomic_compare_exchange_weak(&threads, &t->next, t))
+		;
+	perfshim_self = t;
+	pthread_setspecific(thread_key, t);
+	return t;
+}
+
+HIDDEN void perfshim_thread_exit(struct thread_state *t)
+{
+	uint8_t rec[1 + PERFSHIM_VARINT_MAX];
+	size_t n = 0;
+
+	if (!t)
+		return;
+	uint64_t ts = perfshim_event_begin(t);
+
+	rec[n++] = PERFSHIM_EV_THREAD_EXIT;
+	n += perfshim_put_varint(rec + n, ts - t->last_ts);
+	t->last_ts = ts;
+	perfshim_emit(t, rec, n);
+	perfshim_event_end(t);
+	take_altstack(t);
+	perfshim_self = NULL;
+	atomic_store(&t->dead, 1);
+}
+
+HIDDEN struct thread_state *perfshim_threads(void)
+{
+	return atomic_load(&threads);
+}
+
+HIDDEN void perfshim_threads_unlink(struct thread_state *t)
+{
+	struct thread_state *head = atomic_load(&threads);
+
+	if (head == t &&
+	    atomic_compare_exchange_strong(&threads, &head, t->next))
+		return;
+	for (struct thread_state *p = atomic_load(&threads); p; p = p->next) {
+		if (p->next == t) {
+			p->next = t->next;
+			return;
+		}
+	}
+}
+
+HIDDEN int perfshim_threads_init(void)
+{
+	return pthread_key_create(&thread_key, thread_key_dtor) ? -1 : 0;
+}
+
+HIDDEN void perfshim_threads_after_fork(struct thread_state *self)
+{
+	for (struct thread_state *t = atomic_load(&threads), *next; t;
+	     t = next) {
+		next = t->next;
+		if (t != self) {
+			perfshim_unmap(t->ring.buf, t->ring.size);
+			perfshim_unmap(t, sizeof(*t));
+		}
+	}
+	atomic_store(&threads, NULL);
+	atomic_store(&next_thread_index, 0);
+}
+
+HIDDEN void perfshim_threads_readd(struct thread_state *self)
+{
+	self->index = atomic_fetch_add(&next_thread_index, 1);
+	self->tid = (pid_t)syscall(SYS_gettid);
+	ring_reset(&self->ring);
+	self->last_ts = 0;
+	atomic_store(&self->alloc_calls, 0);
+	atomic_store(&self->free_calls, 0);
+	atomic_store(&self->alloc_bytes, 0);
+	atomic_store(&self->busy, 0);
+	atomic_store(&self->cur_ts, 0);
+	memset(self->cache, 0, sizeof(self->cache));
+	self->next = NULL;
+	atomic_store(&threads, self);
+	announce(self);
+}

@@ -1,0 +1,270 @@
+/*
+ * t_columns - the writer's chunk encoder (columns.h) read back by the
+ * analyzer's reader: every event comes out as the thread wrote it, a
+ * FREE found through its block's slot, across records and threads; an
+ * ALLOC at an address a slot still holds, or one freed last in its size
+ * class; times floored to the quantum, and exact again in the CHUNKs that
+ * follow an event the encoder cannot code; a FREE of a slot that holds
+ * nothing is corruption.
+ */
+#include <stdint.h>
+
+#include "columns.h"
+#include "reader.h"
+#include "tap.h"
+#include "tracebuf.h"
+
+#define PAIRS 10000 /* more than one record's worth of events */
+#define MAXEV (2 * PAIRS + 64)
+
+static struct buf frame;
+static struct trace_event want[MAXEV], got[MAXEV];
+static int nwant, ngot, ncolumns;
+
+static void stage(uint8_t tag, const uint8_t *payload, size_t len)
+{
+	struct buf p = { (uint8_t *)payload, len, len };
+
+	ncolumns += tag == PERFSHIM_REC_COLUMNS;
+	rec(&frame, tag, &p);
+}
+
+static int on_event(void *ctx, const struct trace_event *ev)
+{
+	(void)ctx;
+	if (ngot < MAXEV)
+		got[ngot] = *ev;
+	ngot++;
+	return 0;
+}
+
+/* Thread t's ring bytes, and what the reader must see for them. */
+static struct buf ring;
+static uint64_t clock_of[2];
+static int raw[2]; /* the thread's events go as CHUNKs: exact times */
+
+static void ev(uint32_t t, uint8_t kind, uint64_t dt, uint64_t addr,
+	       uint64_t size, uint64_t id)
+{
+	struct trace_event *w = &want[nwant++];
+
+	memset(w, 0, sizeof(*w));
+	clock_of[t] += dt;
+	w->ts = raw[t] ? clock_of[t]
+		       : clock_of[t] >> PERFSHIM_COL_TIME_SHIFT
+						<< PERFSHIM_COL_TIME_SHIFT;
+	w->thread = t;
+	w->kind = kind;
+	put_byte(&ring, kind);
+	put_u(&ring, dt);
+	if ((kind & 0xf0) == PERFSHIM_EV_ALLOC) {
+		w->kind = PERFSHIM_EV_ALLOC;
+		w->fn = kind & 0x0f;
+		w->addr = addr;
+		w->size = size;
+		w->stack = (uint32_t)id;
+		put_u(&ring, size);
+		put_u(&ring, addr);
+		put_u(&ring, id);
+	} else if (kind == PERFSHIM_EV_FREE) {
+		w->addr = addr;
+		put_u(&ring, addr);
+	} else if (kind == PERFSHIM_EV_SAMPLE) {
+		w->stack = (uint32_t)id;
+		put_u(&ring, id);
+	} else if (kind == PERFSHIM_EV_MARK) {
+		w->label = (uint32_t)id;
+		put_u(&ring, id);
+	}
+}
+
+/* The ring bytes so far, through the encoder, as thread t's. */
+static size_t encode(uint32_t t)
+{
+	uint64_t lag, dt;
+	size_t n = perfshim_columns_encode(t, ring.p, ring.len, stage, &lag);
+
+	if (n < ring.len) { /* the rest as writer.c does: a CHUNK */
+		struct buf c = { 0 };
+		const uint8_t *q = ring.p + n + 1;
+
+		if (perfshim_get_varint(&q, ring.p + ring.len, &dt))
+			exit(255);
+		put_u(&c, t);
+		put_byte(&c, ring.p[n]);
+		put_u(&c, dt + lag);
+		put(&c, q, (size_t)(ring.p + ring.len - q));
+		rec(&frame, PERFSHIM_REC_CHUNK, &c);
+		free(c.p);
+	}
+	ring.len = 0;
+	return n;
+}
+
+static int same(const struct trace_event *a, const struct trace_event *b)
+{
+	return a->ts == b->ts && a->addr == b->addr && a->size == b->size &&
+	       a->thread == b->thread && a->stack == b->stack &&
+	       a->label == b->label && a->kind == b->kind && a->fn == b->fn;
+}
+
+/* The index of the first event read back unlike the one written, or -1. */
+static int first_wrong(void)
+{
+	for (int i = 0; i < nwant && i < ngot; i++)
+		if (!same(&want[i], &got[i]))
+			return i;
+	return -1;
+}
+
+static int read_back(const struct buf *fr)
+{
+	struct buf file = { 0 };
+	struct trace_visitor v = { .event = on_event };
+	struct buf f = *fr;
+
+	rec_u(&f, PERFSHIM_REC_SYNC, UINT64_MAX >> 1);
+	header_minor(&file, PERFSHIM_FORMAT_MAJOR, PERFSHIM_FORMAT_MINOR);
+	add_frame(&file, &f);
+	struct trace_reader *r =
+		trace_reader_open_mem(file.p, file.len, "t_columns");
+	int ret = -1;
+
+	ngot = 0;
+	if (r) {
+		trace_reader_quiet(r); /* no END record */
+		ret = trace_reader_run(r, &v);
+	}
+	trace_reader_free(r);
+	free(file.p);
+	if (f.p != fr->p)
+		free(f.p);
+	return ret;
+}
+
+int main(void)
+{
+	const uint64_t a = 0x7f0000001000ull, b = 0x7f0000002000ull;
+	size_t len;
+
+	plan(12);
+	rec_u(&frame, PERFSHIM_REC_FRAME, 0);
+	ev(0, PERFSHIM_EV_ALLOC | PERFSHIM_FN_MALLOC, 5, a, 32, 7);
+	ev(0, PERFSHIM_EV_ALLOC | PERFSHIM_FN_PVALLOC, 1, b, 1ull << 40, 8);
+	ev(0, PERFSHIM_EV_FREE, UINT32_MAX, a, 0, 0);
+	ev(0, PERFSHIM_EV_ALLOC | PERFSHIM_FN_CALLOC, 0, a + 16, 48, 7);
+	/* a again, of its size class: the block freed last there */
+	ev(0, PERFSHIM_EV_ALLOC | PERFSHIM_FN_MALLOC, 0, a, 40, 7);
+	ev(0, PERFSHIM_EV_FREE, 1, a, 0, 0);
+	/* and of another class: not from the recent ones */
+	ev(0, PERFSHIM_EV_ALLOC | PERFSHIM_FN_MALLOC, 0, a, 4000, 7);
+	ev(0, PERFSHIM_EV_FREE, 1, a, 0, 0);
+	ev(0, PERFSHIM_EV_FREE, 2, 0xdead0, 0, 0); /* never allocated */
+	ev(0, PERFSHIM_EV_SAMPLE, 3, 0, 0, 9);
+	ev(0, PERFSHIM_EV_MARK, 3, 0, 0, 1);
+	/* The same address again, unfreed as far as the file goes. */
+	ev(0, PERFSHIM_EV_ALLOC | PERFSHIM_FN_MALLOC, 1, a + 16, 64, 3);
+	len = ring.len;
+	is_uint(encode(0), len, "every known event encoded");
+	/* Another thread frees the first thread's blocks, later on. */
+	ev(1, PERFSHIM_EV_FREE, clock_of[0] + 4096, b, 0, 0);
+	ev(1, PERFSHIM_EV_FREE, 1, a + 16, 0, 0);
+	ev(1, PERFSHIM_EV_THREAD_EXIT, 1, 0, 0, 0);
+	encode(1);
+	ev(0, PERFSHIM_EV_SAMPLE, clock_of[1] - clock_of[0] + 4096, 0, 0, 2);
+	for (int i = 0; i < PAIRS; i++) {
+		uint64_t at = 0x5000000000ull + (uint64_t)(i % 700) * 4096;
+
+		ev(0, PERFSHIM_EV_ALLOC | PERFSHIM_FN_MALLOC, i & 3, at,
+		   16 + i % 4000, 1 + i % 20);
+		if (i >= 500)
+			ev(0, PERFSHIM_EV_FREE, 1,
+			   0x5000000000ull + (uint64_t)((i - 500) % 700) * 4096,
+			   0, 0);
+	}
+	encode(0);
+	ok(ncolumns > 2, "in several COLUMNS records (%d)", ncolumns);
+	ok(!read_back(&frame), "the reader reads them");
+	is_int(ngot, nwant, "as many events as written");
+	int bad = first_wrong();
+
+	if (bad >= 0)
+		diag("%d: kind %x/%x ts %llu/%llu addr %llx/%llx", bad,
+		     want[bad].kind, got[bad].kind,
+		     (unsigned long long)want[bad].ts,
+		     (unsigned long long)got[bad].ts,
+		     (unsigned long long)want[bad].addr,
+		     (unsigned long long)got[bad].addr);
+	is_int(bad, -1,
+	       "each one the same: time, thread, kind, fn, size, "
+	       "address, stack, label");
+
+	/* An allocation it cannot code (a distance past 2^62, not of 16)
+	 * stops it; that event and the thread's later ones go as CHUNKs,
+	 * with exact times from there on, and the table stays in step. */
+	ev(0, PERFSHIM_EV_ALLOC | PERFSHIM_FN_MALLOC, 700, a, 8, 1);
+	len = ring.len;
+	raw[0] = 1;
+	ev(0, PERFSHIM_EV_ALLOC | PERFSHIM_FN_MALLOC, 700, (1ull << 63) + 1, 8,
+	   1);
+	ev(0, PERFSHIM_EV_FREE, 1, a, 0, 0);
+	is_uint(encode(0), len, "an event it cannot code: stops before it");
+	ev(0, PERFSHIM_EV_FREE, 1, (1ull << 63) + 1, 0, 0);
+	is_uint(encode(0), 0, "the thread's next events: none in columns");
+	ev(1, PERFSHIM_EV_ALLOC | PERFSHIM_FN_MALLOC, 100000, b, 8, 1);
+	ev(1, PERFSHIM_EV_FREE, 1, b, 0, 0);
+	encode(1);
+	ok(!read_back(&frame) && ngot == nwant && first_wrong() < 0,
+	   "all read back, times exact after the CHUNK's first");
+
+	/* Damage: a FREE of a slot that holds nothing. */
+	struct buf bad_frame = { 0 }, p = { 0 };
+
+	rec_u(&bad_frame, PERFSHIM_REC_FRAME, 0);
+	put_u(&p, 0); /* thread */
+	put_u(&p, 1); /* one event */
+	put_u(&p, 1); /* kinds */
+	put_byte(&p, PERFSHIM_EV_FREE);
+	put_u(&p, 1); /* times */
+	put_u(&p, 0);
+	put_u(&p, 0); /* sizes */
+	put_u(&p, 0); /* stacks */
+	put_u(&p, 1); /* slots: slot 4 */
+	put_u(&p, 5);
+	put_u(&p, 0); /* addresses */
+	put_u(&p, 1); /* ranks: none */
+	put_u(&p, 0);
+	rec(&bad_frame, PERFSHIM_REC_COLUMNS, &p);
+	ok(read_back(&bad_frame) == -1, "a FREE of an empty slot: corrupt");
+	p.len = 0;
+	bad_frame.len = 0;
+	rec_u(&bad_frame, PERFSHIM_REC_FRAME, 0);
+	put_u(&p, 0);
+	put_u(&p, 2); /* two events, one kind */
+	put_u(&p, 1);
+	put_byte(&p, PERFSHIM_EV_THREAD_EXIT);
+	for (int i = 1; i < PERFSHIM_COL_COUNT; i++)
+		put_u(&p, 0);
+	rec(&bad_frame, PERFSHIM_REC_COLUMNS, &p);
+	ok(read_back(&bad_frame) == -1, "a count the kinds do not match: "
+					"corrupt");
+
+	/* A fresh table (a forked child's trace) starts from slot 0. */
+	perfshim_columns_reset();
+	frame.len = 0;
+	nwant = 0;
+	clock_of[0] = clock_of[1] = 0;
+	raw[0] = raw[1] = 0;
+	rec_u(&frame, PERFSHIM_REC_FRAME, 0);
+	ev(0, PERFSHIM_EV_ALLOC | PERFSHIM_FN_MALLOC, 1, b, 8, 1);
+	ev(0, PERFSHIM_EV_FREE, 1, b, 0, 0);
+	encode(0);
+	ok(!read_back(&frame) && ngot == 2 && got[1].addr == b,
+	   "after a reset, a new table on both sides");
+	ok(!read_back(&frame) && ngot == 2, "read twice, the same");
+	free(frame.p);
+	free(ring.p);
+	free(p.p);
+	free(bad_frame.p);
+	return exit_status();
+}
