@@ -58,7 +58,7 @@
 #define PERFSHIM_MAGIC "PERFSHIM"
 #define PERFSHIM_MAGIC_LEN 8
 #define PERFSHIM_FORMAT_MAJOR 1
-#define PERFSHIM_FORMAT_MINOR 2
+#define PERFSHIM_FORMAT_MINOR 3
 #define PERFSHIM_PREFIX_LEN 16
 /* A header body larger than this is not ours. */
 #define PERFSHIM_MAX_HEADER_BODY (1u << 20)
@@ -152,6 +152,24 @@
  *               with the thread's TIMING PATHS record; counts of several
  *               records add up.
  *
+ * Since minor 3:
+ *
+ * CALLS         timed calls of one thread's zones and instrumented
+ *               functions, one by one: thread index, calls the thread
+ *               did not record since its previous CALLS record
+ *               (PERFSHIM_EVENTS capped them; the TIMING totals still
+ *               count them), call count N, then N calls in the order
+ *               they returned: type (PERFSHIM_PATH_*), value (as in
+ *               TIMING PATHS), depth (open zones and functions around
+ *               it on the thread's shadow stack, 0 at the top), start
+ *               time (event clock, from the trace start) as a zigzag
+ *               delta from the previous call's start in this record
+ *               (the first from 0), duration (inclusive, event clock).
+ *               A call is recorded when it returns (calls still open at
+ *               the finish are not). Not part of the event merge: a
+ *               thread writes its buffered calls now and then, at its
+ *               exit and at the finish, in no order with other records.
+ *
  * Tags from PERFSHIM_REC_EXT_FIRST to PERFSHIM_REC_EXT_LAST are extension
  * records: the reader checks only their framing and hands the payload to
  * the analyzer part that owns the kind, which validates it.
@@ -173,6 +191,7 @@ enum perfshim_rec {
 	PERFSHIM_REC_SCAN = 14,
 	PERFSHIM_REC_SCAN_HEADS = 15,
 	PERFSHIM_REC_HISTOGRAM = 32, /* after the extension range */
+	PERFSHIM_REC_CALLS = 40,
 };
 
 #define PERFSHIM_REC_EXT_FIRST PERFSHIM_REC_TIMING

@@ -92,6 +92,9 @@ struct shim_config {
 	/* PERFSHIM_SCAN_STOP=signal: the scan stops threads with a signal,
 	 * never with ptrace (stop.c) */
 	int scan_stop_signal;
+	/* PERFSHIM_EVENTS: timed calls kept per thread (timing.c);
+	 * UINT64_MAX: all, 0: none */
+	uint64_t call_events;
 };
 
 enum { CLOCK_CHOICE_AUTO, CLOCK_CHOICE_MONOTONIC };
