@@ -425,6 +425,13 @@ void replay_visitor(struct replay *rp, struct trace_visitor *v)
 	v->string = on_string;
 }
 
+const struct module_info *replay_module_at(const struct replay *rp, uint64_t ip)
+{
+	int32_t m = find_module(rp, ip);
+
+	return m >= 0 ? rp->modules[m] : NULL;
+}
+
 const struct module_info *replay_node_module(const struct replay *rp,
 					     uint32_t id)
 {

@@ -100,4 +100,11 @@ const char *replay_string(const struct replay *rp, uint32_t id);
 const struct module_info *replay_node_module(const struct replay *rp,
 					     uint32_t id);
 
+/*
+ * replay_module_at - the module that holds address ip (one still loaded
+ * before one that is gone), or NULL.
+ */
+const struct module_info *replay_module_at(const struct replay *rp,
+					   uint64_t ip);
+
 #endif

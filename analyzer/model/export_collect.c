@@ -72,6 +72,12 @@ static struct kv *kv_get(struct kvmap *m, uint64_t key)
 	return &m->s[j];
 }
 
+/* A timed call as the trace has it; named when the profile is filled. */
+struct raw_call {
+	uint64_t start, dur, value;
+	uint32_t thread, depth, type;
+};
+
 struct export_collect {
 	const struct replay *rp;
 	const struct trace_reader *r;
@@ -82,6 +88,9 @@ struct export_collect {
 	struct kvmap samples; /* stack << 32 | thread -> samples */
 	struct kvmap allocs;  /* stack -> objects, bytes */
 	uint64_t period_ns, paths;
+	struct raw_call *calls;
+	size_t ncalls, capcalls;
+	uint64_t calls_dropped;
 };
 
 static uint32_t canon(const struct replay *rp, uint32_t id)
@@ -165,6 +174,34 @@ static int on_memory(void *ctx, uint64_t ts, uint64_t rss, uint64_t mapped)
 	return export_point_add(&c->tl, c->rss, ts, (int64_t)rss) ? 0 : -1;
 }
 
+static int on_calls(void *ctx, const struct trace_calls *tc)
+{
+	struct export_collect *c = ctx;
+
+	c->calls_dropped += tc->dropped;
+	if (c->ncalls + tc->n > c->capcalls) {
+		size_t cap = c->capcalls ? 2 * c->capcalls : 4096;
+
+		while (cap < c->ncalls + tc->n)
+			cap *= 2;
+		void *n = realloc(c->calls, cap * sizeof(*c->calls));
+
+		if (!n)
+			return nomem();
+		c->calls = n;
+		c->capcalls = cap;
+	}
+	for (size_t i = 0; i < tc->n; i++) {
+		const struct trace_call *k = &tc->call[i];
+
+		c->calls[c->ncalls++] = (struct raw_call){
+			k->start,	k->dur,	  k->value,
+			tc->thread + 1, k->depth, k->type,
+		};
+	}
+	return 0;
+}
+
 /* The sampling period, and whether the trace timed any call paths. */
 static int on_ext(void *ctx, uint8_t tag, const uint8_t *p, const uint8_t *end)
 {
@@ -207,6 +244,7 @@ void export_collect_visitor(struct export_collect *c, struct trace_visitor *v)
 	v->thread = on_thread;
 	v->memory = on_memory;
 	v->ext = on_ext;
+	v->calls = on_calls;
 }
 
 void export_collect_free(struct export_collect *c)
@@ -216,6 +254,7 @@ void export_collect_free(struct export_collect *c)
 	export_release(&c->tl);
 	free(c->samples.s);
 	free(c->allocs.s);
+	free(c->calls);
 	free(c);
 }
 
@@ -417,6 +456,65 @@ static int add_live(struct fill *f)
 	return rc;
 }
 
+/* Threads in order, and each thread's calls by start, callers first. */
+static int call_cmp(const void *a, const void *b)
+{
+	const struct raw_call *x = a, *y = b;
+
+	if (x->thread != y->thread)
+		return x->thread < y->thread ? -1 : 1;
+	if (x->start != y->start)
+		return x->start < y->start ? -1 : 1;
+	return (x->depth > y->depth) - (x->depth < y->depth);
+}
+
+/* The function a call names: a zone by its name, a function by symbol. */
+static uint32_t call_function(struct fill *f, const struct raw_call *k)
+{
+	struct sym_frame fr[FRAMES_MAX_INLINE];
+	char hex[32];
+	int n = 0;
+
+	if (k->type == PERFSHIM_PATH_ZONE) {
+		fr[0] = (struct sym_frame){ 0 };
+		fr[0].function = replay_string(f->rp, (uint32_t)k->value);
+		fr[0].file = fr[0].module = "";
+		return function_of(f, &fr[0]);
+	}
+	n = symbols_lookup(f->sym, replay_module_at(f->rp, k->value), k->value,
+			   0, fr, FRAMES_MAX_INLINE);
+	if (n > 0) /* the outermost frame: the function entered */
+		return function_of(f, &fr[n - 1]);
+	snprintf(hex, sizeof(hex), "0x%llx", (unsigned long long)k->value);
+	fr[0] = (struct sym_frame){ 0 };
+	fr[0].function = hex;
+	fr[0].file = fr[0].module = "";
+	return function_of(f, &fr[0]);
+}
+
+static int add_calls(struct fill *f, struct export_collect *c)
+{
+	struct kvmap ids = { 0 }; /* value << 1 | type -> function id */
+	int rc = 0;
+
+	if (c->ncalls) /* qsort may not take NULL */
+		qsort(c->calls, c->ncalls, sizeof(*c->calls), call_cmp);
+	for (size_t i = 0; i < c->ncalls && !rc; i++) {
+		const struct raw_call *k = &c->calls[i];
+		struct kv *e = kv_get(&ids, k->value << 1 | k->type);
+
+		if (!e)
+			rc = nomem();
+		else if (!e->a && !(e->a = call_function(f, k)))
+			rc = -1;
+		else if (!export_call_add(f->p, k->start, k->dur, k->thread,
+					  (uint32_t)e->a))
+			rc = -1;
+	}
+	free(ids.s);
+	return rc;
+}
+
 static void notes(const struct export_collect *c)
 {
 	if (!c->samples.n)
@@ -427,12 +525,19 @@ static void notes(const struct export_collect *c)
 		fputs("perfanalyze: note: the trace has no allocations: the "
 		      "allocation profiles are empty\n",
 		      stderr);
-	if (c->paths)
+	if (c->paths && !c->ncalls && !c->calls_dropped)
 		fputs("perfanalyze: note: this trace holds zone and "
 		      "instrumented-function times as per-path totals only: "
-		      "timed calls need per-call events, which a newer trace "
-		      "format will carry\n",
+		      "timed calls need per-call events (trace format 1.3, "
+		      "PERFSHIM_EVENTS not off)\n",
 		      stderr);
+	if (c->calls_dropped)
+		fprintf(stderr,
+			"perfanalyze: note: %llu zone and function calls were "
+			"not recorded one by one (PERFSHIM_EVENTS caps them): "
+			"the timed calls are incomplete; --hotspots counts "
+			"them all\n",
+			(unsigned long long)c->calls_dropped);
 }
 
 int export_collect_fill(struct export_collect *c, struct symbols *sym,
@@ -469,7 +574,8 @@ int export_collect_fill(struct export_collect *c, struct symbols *sym,
 			break;
 		}
 	}
-	if (!add_types(p, c->period_ns) && !add_samples(&f, c) && !add_live(&f))
+	if (!add_types(p, c->period_ns) && !add_samples(&f, c) &&
+	    !add_live(&f) && !add_calls(&f, c))
 		rc = 0;
 	free(f.loc);
 	free(f.funcs.s);

@@ -361,32 +361,13 @@ int hotspots_parse(const char *s, int sites)
 
 /* --- symbolizing ---------------------------------------------------------- */
 
-static const struct module_info *module_at(const struct replay *rp, uint64_t ip)
-{
-	const struct module_info *any = NULL;
-
-	for (size_t i = rp->nmodules; i-- > 0;) {
-		const struct module_info *m = rp->modules[i];
-
-		for (size_t s = 0; s < m->nsegs; s++) {
-			if (ip >= m->segs[s].start &&
-			    ip - m->segs[s].start < m->segs[s].size) {
-				if (!m->gone)
-					return m;
-				if (!any)
-					any = m;
-			}
-		}
-	}
-	return any;
-}
-
 /* The function an instrumented path names: its entry address, exactly. */
 static struct sym_frame entry_frame(const struct hotspots *h,
 				    struct symbols *sym, uint64_t fn)
 {
 	struct sym_frame f[MAX_INLINE];
-	int n = symbols_lookup(sym, module_at(h->rp, fn), fn, 0, f, MAX_INLINE);
+	int n = symbols_lookup(sym, replay_module_at(h->rp, fn), fn, 0, f,
+			       MAX_INLINE);
 
 	return f[n > 0 ? n - 1 : 0];
 }

@@ -266,3 +266,13 @@ uint32_t export_marker_add(struct export_profile *p, uint64_t ts_ns,
 	p->markers[p->nmarkers] = (struct export_marker){ ts_ns, thread, n };
 	return (uint32_t)++p->nmarkers;
 }
+
+uint32_t export_call_add(struct export_profile *p, uint64_t start_ns,
+			 uint64_t dur_ns, uint32_t thread, uint32_t function)
+{
+	if (grow(&p->calls, &p->capcalls, p->ncalls + 1, sizeof(*p->calls)))
+		return oom();
+	p->calls[p->ncalls] =
+		(struct export_call){ start_ns, dur_ns, thread, function };
+	return (uint32_t)++p->ncalls;
+}
