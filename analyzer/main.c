@@ -148,6 +148,8 @@ int main(int argc, char **argv)
 	rc = cli_parse(&c, argc, argv);
 	if (rc > 0) /* --help, --version */
 		rc = 0;
+	else if (!rc && c.report == REPORT_EXPORT && export_is_runs(c.trace))
+		rc = export_write_runs(c.trace, c.export_format, c.export_path);
 	else if (!rc && !(rc = read_trace(&p, &c)))
 		rc = report(&p, &c);
 	export_collect_free(p.ex);

@@ -1,11 +1,14 @@
 /* export_collect.c - the exports' input from a replayed trace. */
+#include <dirent.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "export_collect.h"
 #include "frames.h"
 #include "perfshim_trace.h"
+#include "tee.h"
 
 /* The heap's series keeps the highest value of each such span. */
 #define HEAP_STEP_NS 1000000ull
@@ -597,36 +600,159 @@ int export_format_parse(const char *s)
 	return -1;
 }
 
-int export_write(struct export_collect *c, int format, const char *path)
+/* p in format into path (created or truncated). */
+static int render_to(const struct export_profile *p, int format,
+		     const char *path)
 {
 	static int (*const render[])(const struct export_profile *, FILE *) = {
 		export_pprof, export_speedscope, export_chrome
 	};
-	struct symbols *sym = symbols_new();
-	struct export_profile p;
-	FILE *out = NULL;
-	int rc = -1;
+	FILE *out = fopen(path, "wb");
+	int rc;
 
-	export_init(&p);
-	if (!sym) {
-		nomem();
-		goto cleanup;
-	}
-	if (export_collect_fill(c, sym, &p))
-		goto cleanup;
-	out = fopen(path, "wb");
 	if (!out) {
 		fprintf(stderr, "perfanalyze: %s: %s\n", path, strerror(errno));
-		goto cleanup;
+		return -1;
 	}
-	rc = render[format](&p, out);
+	rc = render[format](p, out);
 	if (fclose(out) && !rc) {
 		fprintf(stderr, "perfanalyze: %s: %s\n", path, strerror(errno));
 		rc = -1;
 	}
+	return rc;
+}
 
-cleanup:
+int export_write(struct export_collect *c, int format, const char *path)
+{
+	struct symbols *sym = symbols_new();
+	struct export_profile p;
+	int rc = -1;
+
+	export_init(&p);
+	if (!sym)
+		nomem();
+	else if (!export_collect_fill(c, sym, &p))
+		rc = render_to(&p, format, path);
 	export_release(&p);
 	symbols_free(sym);
+	return rc;
+}
+
+/* --- a directory of runs --------------------------------------------------- */
+
+int export_is_runs(const char *path)
+{
+	struct stat st;
+
+	return !stat(path, &st) && S_ISDIR(st.st_mode);
+}
+
+static int is_trace(const struct dirent *d)
+{
+	size_t n = strlen(d->d_name);
+
+	return n > 4 && !strcmp(d->d_name + n - 4, ".zst");
+}
+
+/*
+ * The runs in dir: every *.zst in it, in file-name order, into *names
+ * (free each and the array). Returns their count, or -1 after printing
+ * one line. A stand-in: the shared run-path expander of the metrics
+ * module (issue 13) replaces this function when it lands.
+ */
+static int expand_runs(const char *dir, struct dirent ***names)
+{
+	int n = scandir(dir, names, is_trace, alphasort);
+
+	if (n < 0) {
+		fprintf(stderr, "perfanalyze: %s: %s\n", dir, strerror(errno));
+		return -1;
+	}
+	if (!n) {
+		free(*names);
+		fprintf(stderr, "perfanalyze: %s: no traces (*.zst)\n", dir);
+		return -1;
+	}
+	return n;
+}
+
+/*
+ * The profile of the one run in the trace at path, into p. A symbolizer
+ * of its own: one holds a module's addresses at the first run's load
+ * address.
+ */
+static int run_profile(const char *path, struct export_profile *p)
+{
+	struct trace_reader *r = trace_reader_open(path);
+	struct symbols *sym = symbols_new();
+	struct export_collect *c = NULL;
+	struct trace_visitor v[2];
+	struct visitor_tee tee;
+	struct replay rp;
+	int rc = -1;
+
+	replay_init(&rp);
+	if (!r)
+		goto cleanup;
+	if (!sym || !(c = export_collect_new(&rp, r))) {
+		nomem();
+		goto cleanup;
+	}
+	visitor_tee_init(&tee);
+	replay_visitor(&rp, &v[0]);
+	visitor_tee_add(&tee, &v[0]);
+	export_collect_visitor(c, &v[1]);
+	visitor_tee_add(&tee, &v[1]);
+	if (!trace_reader_run(r, &tee.out))
+		rc = export_collect_fill(c, sym, p);
+
+cleanup:
+	export_collect_free(c);
+	replay_release(&rp);
+	trace_reader_free(r);
+	symbols_free(sym);
+	return rc;
+}
+
+int export_write_runs(const char *dir, int format, const char *path)
+{
+	struct export_profile all, one;
+	struct dirent **names = NULL;
+	int n, i, rc = -1;
+
+	if (format != 0) {
+		fprintf(stderr,
+			"perfanalyze: %s: a directory of runs exports only as "
+			"pprof (export each run's trace for the others)\n",
+			dir);
+		return -1;
+	}
+	if ((n = expand_runs(dir, &names)) < 0)
+		return -1;
+	export_init(&all);
+	for (i = 0; i < n; i++) {
+		size_t len = strlen(dir) + strlen(names[i]->d_name) + 2;
+		char *trace = malloc(len);
+		int bad;
+
+		if (!trace) {
+			nomem();
+			goto cleanup;
+		}
+		snprintf(trace, len, "%s/%s", dir, names[i]->d_name);
+		export_init(&one);
+		bad = run_profile(trace, &one) || export_merge(&all, &one);
+		export_release(&one);
+		free(trace);
+		if (bad)
+			goto cleanup;
+	}
+	rc = render_to(&all, format, path);
+
+cleanup:
+	for (i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+	export_release(&all);
 	return rc;
 }

@@ -157,6 +157,17 @@ uint32_t export_marker_add(struct export_profile *p, uint64_t ts_ns,
 uint32_t export_call_add(struct export_profile *p, uint64_t start_ns,
 			 uint64_t dur_ns, uint32_t thread, uint32_t function);
 
+/*
+ * export_merge - add q's samples to p, with the locations, functions,
+ * mappings and threads they refer to (as new ones: viewers add up the
+ * values of equal stacks), so that p profiles several runs. Into an empty
+ * p it also copies q's sample types, period and names; later profiles
+ * must have the same sample types. Durations add up. q's timed parts
+ * (counters, markers, calls) are not merged. Returns 0, or -1 after
+ * printing one line.
+ */
+int export_merge(struct export_profile *p, const struct export_profile *q);
+
 /* export_type_index - the index of sample type "type", or -1. */
 int export_type_index(const struct export_profile *p, const char *type);
 
