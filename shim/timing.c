@@ -721,6 +721,10 @@ static void write_calls(struct timing *tm)
 	struct enc e = { tm->calls_enc, 0, CALLS_ENC_CAP };
 	uint64_t prev = 0;
 
+	/* A signal handler's hooks may have raced the thread's own on the
+	 * ring: never write a count the record does not hold. */
+	if (h - t > CALLS_RING)
+		t = h;
 	if (h == t && !dropped)
 		goto out;
 	enc_u(&e, tm->thread);
