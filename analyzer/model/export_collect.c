@@ -14,6 +14,8 @@
 #define HEAP_STEP_NS 1000000ull
 /* Deepest stack exported (the shim records at most 256 frames). */
 #define MAX_STACK 512
+/* Deepest call nesting checked (the shim times 512 levels). */
+#define MAX_NEST 1024
 
 /* A map of 64-bit keys to counters, by open addressing. */
 struct kv {
@@ -495,6 +497,37 @@ static uint32_t call_function(struct fill *f, const struct raw_call *k)
 	return function_of(f, &fr[0]);
 }
 
+/*
+ * Sorted calls, clamped into their caller's span (the latest call one
+ * level up on the thread): times are converted from the event clock call
+ * by call, and a TSC's calibration improves as the trace goes, so a call
+ * may end a few ns past its caller, which viewers take for bad nesting.
+ */
+static void nest_calls(struct raw_call *k, size_t n)
+{
+	uint64_t end[MAX_NEST];
+	size_t known = 0; /* end[0..known) hold this thread's open levels */
+
+	for (size_t i = 0; i < n; i++) {
+		size_t d = k[i].depth;
+
+		if (i && k[i].thread != k[i - 1].thread)
+			known = 0;
+		if (d && d - 1 < known) {
+			uint64_t top = end[d - 1];
+
+			if (k[i].start > top)
+				k[i].start = top;
+			if (k[i].dur > top - k[i].start)
+				k[i].dur = top - k[i].start;
+		}
+		if (d < MAX_NEST && d <= known) {
+			end[d] = k[i].start + k[i].dur;
+			known = d + 1;
+		}
+	}
+}
+
 static int add_calls(struct fill *f, struct export_collect *c)
 {
 	struct kvmap ids = { 0 }; /* value << 1 | type -> function id */
@@ -502,6 +535,7 @@ static int add_calls(struct fill *f, struct export_collect *c)
 
 	if (c->ncalls) /* qsort may not take NULL */
 		qsort(c->calls, c->ncalls, sizeof(*c->calls), call_cmp);
+	nest_calls(c->calls, c->ncalls);
 	for (size_t i = 0; i < c->ncalls && !rc; i++) {
 		const struct raw_call *k = &c->calls[i];
 		struct kv *e = kv_get(&ids, k->value << 1 | k->type);

@@ -131,6 +131,15 @@ test_expect_success 'chrome: the complete events of each thread nest' '
 		>crossed && ! nested crossed
 '
 
+test_expect_success 'a call that ends past its caller (clock rounding) is kept inside it' '
+	"$PERFSHIM_BUILD/tests/unit/t_calls" --write badnest.zst &&
+	analyze badnest.zst --export chrome -o badnest.chrome &&
+	analyze badnest.zst --export speedscope -o badnest.ss &&
+	nested badnest.chrome && balanced badnest.ss &&
+	test_cmp_str "inner" "1 0.15" "$(jq -r ".traceEvents[] |
+		select(.name == \"inner\") | \"\(.ts) \(.dur)\"" badnest.chrome)"
+'
+
 test_expect_success 'chrome: latency calls on the two threads that made them' '
 	jq -r "[.traceEvents[] | select(.ph == \"X\")] | group_by(.tid)[] |
 		length" latency.chrome >per-thread &&

@@ -2,7 +2,12 @@
  * t_calls.c - CALLS records (format 1.3) through the reader: timed calls
  * decoded with their zigzag start deltas, the dropped count handed on,
  * corrupt records refused, and a CALLS record in an older minor refused.
+ *
+ * "t_calls --write FILE" writes, instead, a trace whose calls nest badly
+ * by a few ns (zone "inner" at depth 1 ends 10 ns after "outer", which
+ * holds it), as clock conversion can make them, for t0720.
  */
+#include <stdio.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -75,7 +80,57 @@ static int run(unsigned minor, const uint64_t (*calls)[5], size_t n,
 	return rc;
 }
 
-int main(void)
+static int write_bad_nest(const char *path)
+{
+	struct buf file = { 0 }, f = { 0 }, p = { 0 };
+	FILE *out = fopen(path, "wb");
+
+	header_minor(&file, PERFSHIM_FORMAT_MAJOR, PERFSHIM_FORMAT_MINOR);
+	rec_u(&f, PERFSHIM_REC_FRAME, 0);
+	put_u(&p, 0);  /* thread index */
+	put_u(&p, 42); /* tid */
+	put_str(&p, "main");
+	rec(&f, PERFSHIM_REC_THREAD, &p);
+	p.len = 0;
+	put_u(&p, 1);
+	put_str(&p, "outer");
+	rec(&f, PERFSHIM_REC_STRING, &p);
+	p.len = 0;
+	put_u(&p, 2);
+	put_str(&p, "inner");
+	rec(&f, PERFSHIM_REC_STRING, &p);
+	p.len = 0;
+	put_u(&p, 0); /* thread */
+	put_u(&p, 0); /* dropped */
+	put_u(&p, 2);
+	/* inner: depth 1, 1000..1160 ns; outer: depth 0, 500..1150 ns */
+	put_u(&p, PERFSHIM_PATH_ZONE);
+	put_u(&p, 2);
+	put_u(&p, 1);
+	put_u(&p, perfshim_zigzag(1000));
+	put_u(&p, 160);
+	put_u(&p, PERFSHIM_PATH_ZONE);
+	put_u(&p, 1);
+	put_u(&p, 0);
+	put_u(&p, perfshim_zigzag(-500));
+	put_u(&p, 650);
+	rec(&f, PERFSHIM_REC_CALLS, &p);
+	p.len = 0;
+	for (int i = 0; i < 8; i++) /* END: exit 0, no counts */
+		put_u(&p, 0);
+	rec(&f, PERFSHIM_REC_END, &p);
+	add_frame(&file, &f);
+	int rc = !out || fwrite(file.p, 1, file.len, out) != file.len;
+
+	if (out && fclose(out))
+		rc = 1;
+	free(file.p);
+	free(f.p);
+	free(p.p);
+	return rc;
+}
+
+int main(int argc, char **argv)
 {
 	/* A child returns before its parent, which began earlier. */
 	static const uint64_t nested[][5] = {
@@ -88,6 +143,9 @@ int main(void)
 					       1 } };
 	struct got g;
 	const char *err = "";
+
+	if (argc == 3 && !strcmp(argv[1], "--write"))
+		return write_bad_nest(argv[2]);
 
 	is_int(run(3, nested, 3, 3, &g, &err), 0, "a CALLS record reads");
 	ok(g.records == 1 && g.thread == 2 && g.dropped == 17 && g.n == 3,
