@@ -4,6 +4,7 @@
  * disagree.
  */
 #define _GNU_SOURCE
+#include <assert.h>
 #include <errno.h>
 #include <getopt.h>
 #include <math.h>
@@ -36,6 +37,8 @@ static const char synopsis[] =
 	"                   [--marker LABEL] [--warmup W] [--windows N]\n"
 	"                   [--growth-floor B] [--growth-relative F] [--alpha A]\n"
 	"       perfanalyze TRACE --export pprof|speedscope|chrome -o FILE\n"
+	"       perfanalyze diff BASE NEW [--json] [--fail-on-regression] ...\n"
+	"                   (see perfanalyze diff --help)\n"
 	"\n"
 	"  (no report option)   summary: duration, threads, calls, peak heap,\n"
 	"                       memory still allocated at exit, how it ended\n";
@@ -477,13 +480,28 @@ static void usage_option(FILE *out, const struct cli_option *o)
 	}
 }
 
+/* A command's synopsis and options: perfanalyze's, or diff's. */
+struct cli_table {
+	const char *synopsis, *footer;
+	const struct cli_option *opt;
+	size_t n;
+};
+
+static const struct cli_table main_table = { synopsis, footer, options,
+					     NOPTIONS };
+
+static void usage_of(FILE *out, const struct cli_table *t)
+{
+	fputs(t->synopsis, out);
+	for (size_t i = 0; i < t->n; i++)
+		if (t->opt[i].help)
+			usage_option(out, &t->opt[i]);
+	fputs(t->footer, out);
+}
+
 static void usage(FILE *out)
 {
-	fputs(synopsis, out);
-	for (size_t i = 0; i < NOPTIONS; i++)
-		if (options[i].help)
-			usage_option(out, &options[i]);
-	fputs(footer, out);
+	usage_of(out, &main_table);
 }
 
 /* --- parsing ----------------------------------------------------------------- */
@@ -493,6 +511,7 @@ void cli_init(struct cli *c)
 	memset(c, 0, sizeof(*c));
 	suppressions_init(&c->supp);
 	growth_options_init(&c->growth);
+	diff_options_init(&c->diff);
 	c->hot.thread = -1;
 	c->export_format = -1;
 }
@@ -502,41 +521,49 @@ void cli_release(struct cli *c)
 	suppressions_release(&c->supp);
 }
 
-/* Run each option's setter, in the order given. */
-static int parse_options(struct cli *c, int argc, char **argv)
+/* Run each option's setter of table t, in the order given. */
+static int parse_table(struct cli *c, int argc, char **argv,
+		       const struct cli_table *t)
 {
+	const struct cli_option *opt = t->opt;
 	struct option longs[NOPTIONS + 1];
 	char shorts[3 * NOPTIONS + 2] = ":";
 	size_t ns = 1;
 	int k, rc;
 
-	for (size_t i = 0; i < NOPTIONS; i++) {
-		longs[i] = (struct option){ options[i].name,
-					    options[i].arg ? required_argument
-							   : no_argument,
+	assert(t->n <= NOPTIONS);
+	for (size_t i = 0; i < t->n; i++) {
+		longs[i] = (struct option){ opt[i].name,
+					    opt[i].arg ? required_argument
+						       : no_argument,
 					    NULL, (int)(256 + i) };
-		if (options[i].short_name) {
-			shorts[ns++] = (char)options[i].short_name;
-			if (options[i].arg)
+		if (opt[i].short_name) {
+			shorts[ns++] = (char)opt[i].short_name;
+			if (opt[i].arg)
 				shorts[ns++] = ':';
 		}
 	}
-	longs[NOPTIONS] = (struct option){ NULL, 0, NULL, 0 };
+	longs[t->n] = (struct option){ NULL, 0, NULL, 0 };
 	shorts[ns] = '\0';
 	opterr = 0;
 	while ((k = getopt_long(argc, argv, shorts, longs, NULL)) != -1) {
 		if (k == ':')
 			return bad_value("this option needs a value:",
 					 argv[optind - 1]);
-		for (size_t i = 0; k < 256 && i < NOPTIONS; i++)
-			if (options[i].short_name == k)
+		for (size_t i = 0; k < 256 && i < t->n; i++)
+			if (opt[i].short_name == k)
 				k = (int)(256 + i);
-		if (k < 256 || k >= (int)(256 + NOPTIONS))
+		if (k < 256 || k >= (int)(256 + t->n))
 			return bad_value("unknown option", argv[optind - 1]);
-		if ((rc = options[k - 256].set(c, optarg)))
+		if ((rc = opt[k - 256].set(c, optarg)))
 			return rc;
 	}
 	return 0;
+}
+
+static int parse_options(struct cli *c, int argc, char **argv)
+{
+	return parse_table(c, argc, argv, &main_table);
 }
 
 /* The combinations that make no sense, in the order they are told. */
@@ -581,6 +608,128 @@ static const char *hot_clash(const struct cli *c)
 	return NULL;
 }
 
+/* --- perfanalyze diff ----------------------------------------------------- */
+
+static const char diff_synopsis[] =
+	"usage: perfanalyze diff BASE NEW [--json] [--fail-on-regression]\n"
+	"                   [--warn PCT] [--fail PCT] [--alpha A] [--top N]\n"
+	"\n"
+	"  BASE and NEW are each a trace, or a directory of traces (every\n"
+	"  *.zst in it): repeated runs of one build. A count that is the same\n"
+	"  in every run of each side is compared exactly. Times, CPU and the\n"
+	"  resident set are compared over the runs: a change counts when it\n"
+	"  passes the threshold, Mann-Whitney's p-value (Holm-adjusted per\n"
+	"  metric family; CPU shares: and the two-proportion test's) is below\n"
+	"  alpha, and the bootstrap interval of the ratio of the medians\n"
+	"  excludes 1. With fewer than 4 runs a side such a change is\n"
+	"  inconclusive. A function's CPU under 10 samples and 1% of all is\n"
+	"  not judged.\n"
+	"\n";
+
+/* A percentage threshold: a finite number >= 0, an optional '%'. */
+static int set_pct(const char *opt, double *to, const char *arg)
+{
+	const char *rest;
+	double v;
+
+	if (number(arg, &v, &rest) || (*rest && strcmp(rest, "%")) || v > 1e6)
+		return bad_value(opt, arg);
+	*to = v;
+	return 0;
+}
+
+static int set_warn(struct cli *c, const char *arg)
+{
+	return set_pct("--warn takes a percentage, not", &c->diff.warn_pct,
+		       arg);
+}
+
+static int set_fail(struct cli *c, const char *arg)
+{
+	return set_pct("--fail takes a percentage, not", &c->diff.fail_pct,
+		       arg);
+}
+
+static int set_diff_alpha(struct cli *c, const char *arg)
+{
+	const char *rest;
+	double v;
+
+	if (number(arg, &v, &rest) || *rest || v <= 0 || v >= 0.5)
+		return bad_value(
+			"--alpha takes a level above 0 and below 0.5, not",
+			arg);
+	c->diff.alpha = v;
+	return 0;
+}
+
+static int set_fail_on_regression(struct cli *c, const char *arg)
+{
+	(void)arg;
+	c->fail_on_regression = 1;
+	return 0;
+}
+
+static int diff_help(struct cli *c, const char *arg);
+
+static const struct cli_option diff_options[] = {
+	{ "json", 'j', NULL, set_json, "the verdict and every metric as JSON" },
+	{ "fail-on-regression", 0, NULL, set_fail_on_regression,
+	  "exit 1 when a metric regresses significantly\n"
+	  "past --fail (a gate)" },
+	{ "warn", 0, "PCT", set_warn,
+	  "a change from PCT% up is a warning (default 20)" },
+	{ "fail", 0, "PCT", set_fail,
+	  "a change from PCT% up is a regression (default\n"
+	  "50)" },
+	{ "alpha", 0, "A", set_diff_alpha,
+	  "significance level, after Holm's adjustment\n"
+	  "(default 0.05)" },
+	{ "top", 0, "N", set_top, "rows of the table (default 20)" },
+	{ "help", 'h', NULL, diff_help, NULL },
+};
+
+static const char diff_footer[] =
+	"  --help\n"
+	"\n"
+	"Exit status: 0 done, 1 a regression with --fail-on-regression,\n"
+	"2 usage or input error (programs that differ: a warning only).\n";
+
+static const struct cli_table diff_table = { diff_synopsis, diff_footer,
+					     diff_options,
+					     sizeof(diff_options) /
+						     sizeof(diff_options[0]) };
+
+static int diff_help(struct cli *c, const char *arg)
+{
+	(void)c;
+	(void)arg;
+	usage_of(stdout, &diff_table);
+	return 1;
+}
+
+/* "perfanalyze diff BASE NEW [OPTION]...", argv[0] being "diff". */
+static int parse_diff(struct cli *c, int argc, char **argv)
+{
+	int rc = parse_table(c, argc, argv, &diff_table);
+
+	if (rc)
+		return rc;
+	if (argc - optind != 2) {
+		error(argc - optind < 2 ? "diff needs BASE and NEW"
+					: "diff takes two runs, BASE and NEW");
+		usage_of(stderr, &diff_table);
+		return -1;
+	}
+	if (c->diff.fail_pct < c->diff.warn_pct)
+		return error("--fail (%g%%) is below --warn (%g%%)",
+			     c->diff.fail_pct, c->diff.warn_pct);
+	c->base = argv[optind];
+	c->trace = argv[optind + 1];
+	c->report = REPORT_DIFF;
+	return 0;
+}
+
 /* Which report, and its options filled in from the common ones. */
 static void choose_report(struct cli *c)
 {
@@ -609,7 +758,11 @@ static void choose_report(struct cli *c)
 int cli_parse(struct cli *c, int argc, char **argv)
 {
 	const char *why, *arg;
-	int rc = parse_options(c, argc, argv);
+	int rc;
+
+	if (argc > 1 && !strcmp(argv[1], "diff"))
+		return parse_diff(c, argc - 1, argv + 1);
+	rc = parse_options(c, argc, argv);
 
 	if (rc)
 		return rc;

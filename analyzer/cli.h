@@ -5,6 +5,7 @@
 #ifndef PERFSHIM_CLI_H
 #define PERFSHIM_CLI_H
 
+#include "diff.h"
 #include "growth.h"
 #include "hotspots.h"
 #include "leaks.h"
@@ -17,6 +18,7 @@ enum cli_report {
 	REPORT_HOTSPOTS, /* --hotspots, --by, --flamegraph: cli.hot says */
 	REPORT_GROWTH,	 /* --growth, --timeline */
 	REPORT_EXPORT,	 /* --export FORMAT -o FILE */
+	REPORT_DIFF,	 /* perfanalyze diff BASE NEW */
 };
 
 struct cli {
@@ -31,6 +33,9 @@ struct cli {
 	struct suppressions supp;
 	struct hot_options hot;
 	struct growth_options growth;
+	const char *base;	  /* diff: BASE (a trace or a directory) */
+	struct diff_options diff; /* diff: --warn, --fail, --alpha */
+	int fail_on_regression;
 
 	/* What the options said, for the checks that come after them all. */
 	int leaks, leak_opts, hotspots, flame, by, metric, top;
@@ -43,7 +48,9 @@ void cli_init(struct cli *c);
 void cli_release(struct cli *c);
 
 /*
- * cli_parse - fill c from argv. Returns 0 when a report is to be made, 1
+ * cli_parse - fill c from argv: "perfanalyze TRACE [OPTION]...", or
+ * "perfanalyze diff BASE NEW [OPTION]..." (options of its own table; c->base
+ * and c->trace are BASE and NEW, c->hot.top the rows). Returns 0 when a report is to be made, 1
  * when the command line was answered already (--help, --version: printed
  * on stdout), -1 on a usage error (one line printed on stderr; with no
  * trace given, the usage follows it).

@@ -3,12 +3,14 @@
 
 #include "classify.h"
 #include "cli.h"
+#include "diff.h"
 #include "error.h"
 #include "export_collect.h"
 #include "gate.h"
 #include "growth.h"
 #include "hotspots.h"
 #include "leaks.h"
+#include "metrics.h"
 #include "model.h"
 #include "render.h"
 #include "replay.h"
@@ -138,6 +140,33 @@ static int report(struct pass *p, struct cli *c)
 	return rc;
 }
 
+/* perfanalyze diff: 0 done, 1 a regression failed the gate, -1 an error. */
+static int diff(const struct cli *c)
+{
+	struct metric_set base, new;
+	struct diff_result r = { 0 };
+	char *b = (char *)c->base, *n = (char *)c->trace;
+	int rc = -1;
+
+	metrics_init(&new, 0);
+	if (metrics_load(&base, &b, 1) || metrics_load(&new, &n, 1) ||
+	    diff_judge(&base, &new, &c->diff, &r))
+		goto out;
+	rc = c->json ? render_diff_json(&r, stdout)
+		     : render_diff_text(&r, c->hot.top ? c->hot.top : 20,
+					stdout);
+	if (!rc && c->fail_on_regression && r.verdict == DIFF_REGRESSION) {
+		error("regression: %zu metrics past --fail (%g%%)",
+		      r.count[DIFF_REGRESSION], c->diff.fail_pct);
+		rc = 1;
+	}
+out:
+	diff_result_release(&r);
+	metrics_release(&base);
+	metrics_release(&new);
+	return rc;
+}
+
 int main(int argc, char **argv)
 {
 	struct cli c;
@@ -150,6 +179,8 @@ int main(int argc, char **argv)
 		rc = 0;
 	else if (!rc && c.report == REPORT_EXPORT && export_is_runs(c.trace))
 		rc = export_write_runs(c.trace, c.export_format, c.export_path);
+	else if (!rc && c.report == REPORT_DIFF)
+		rc = diff(&c);
 	else if (!rc && !(rc = read_trace(&p, &c)))
 		rc = report(&p, &c);
 	export_collect_free(p.ex);

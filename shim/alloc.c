@@ -86,6 +86,37 @@ HIDDEN void perfshim_resolve_allocator(void)
 	resolving = 0;
 }
 
+/*
+ * The shim's own malloc, not through the GOT: when another library that
+ * replaces malloc (AddressSanitizer's runtime, an allocator preloaded
+ * before the shim) comes first in the lookup order, the name "malloc"
+ * means its function, and the program's allocations never reach ours.
+ */
+static __typeof__(malloc) own_malloc
+	__attribute__((alias("malloc"), copy(malloc)));
+
+HIDDEN const char *perfshim_allocator_foreign(void)
+{
+	void *m = dlsym(RTLD_DEFAULT, "malloc");
+	Dl_info info;
+
+	/* A sanitizer runtime that let the shim come first (ASan with
+	 * verify_asan_link_order=0) still wraps threads and allocations in
+	 * ways that call back into the shim under its own locks. */
+	static const char *const sanitizers[] = { "__asan_init", "__tsan_init",
+						  "__msan_init", "__lsan_init",
+						  "__hwasan_init" };
+
+	for (size_t i = 0; !m || m == (void *)own_malloc; i++) {
+		if (i == sizeof(sanitizers) / sizeof(sanitizers[0]))
+			return NULL;
+		m = dlsym(RTLD_DEFAULT, sanitizers[i]);
+	}
+	if (dladdr(m, &info) && info.dli_fname && *info.dli_fname)
+		return info.dli_fname;
+	return "another library";
+}
+
 static inline int ready(void)
 {
 	if (UNLIKELY(!__atomic_load_n(&perfshim_real.free, __ATOMIC_ACQUIRE))) {

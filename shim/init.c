@@ -287,6 +287,27 @@ static void fork_child(void)
 	}
 }
 
+/*
+ * A malloc that comes before the shim's gets every allocation: the trace
+ * would hold none, and a leak gate would pass on a run it never saw. So
+ * the shim leaves such a process alone, and says why once. ASan's runtime
+ * is the usual case (it must come first in the library list, then owns
+ * malloc and maps terabytes of shadow that an exit scan would walk).
+ */
+static int foreign_malloc(void)
+{
+	const char *who = perfshim_allocator_foreign();
+
+	if (!who)
+		return 0;
+	perfshim_say("%s replaces malloc or is a sanitizer runtime: "
+		     "allocations cannot be traced alongside it, so this "
+		     "process is not traced (an allocator preloaded before "
+		     "libperfshim.so can go after it in LD_PRELOAD)",
+		     who);
+	return 1;
+}
+
 __attribute__((constructor)) static void perfshim_init(int argc, char **argv,
 						       char **envp)
 {
@@ -301,6 +322,8 @@ __attribute__((constructor)) static void perfshim_init(int argc, char **argv,
 	perfshim_resolve_allocator();
 	perfshim_sandbox_init();
 	if (off && *off && strcmp(off, "0"))
+		goto out;
+	if (foreign_malloc())
 		goto out;
 	read_config();
 	perfshim_modules_self_range();

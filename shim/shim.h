@@ -119,6 +119,12 @@ struct real_alloc {
 };
 extern HIDDEN struct real_alloc perfshim_real;
 HIDDEN void perfshim_resolve_allocator(void);
+/*
+ * perfshim_allocator_foreign - the file of the library whose malloc the
+ * program calls when it is not the shim's (loaded before the shim), or
+ * NULL. May allocate (dlsym); call at init only.
+ */
+HIDDEN const char *perfshim_allocator_foreign(void);
 
 /*
  * Reentrancy guard. While it is non-zero on a thread, the hooks pass calls

@@ -425,13 +425,6 @@ void replay_visitor(struct replay *rp, struct trace_visitor *v)
 	v->string = on_string;
 }
 
-const struct module_info *replay_module_at(const struct replay *rp, uint64_t ip)
-{
-	int32_t m = find_module(rp, ip);
-
-	return m >= 0 ? rp->modules[m] : NULL;
-}
-
 const struct module_info *replay_node_module(const struct replay *rp,
 					     uint32_t id)
 {
@@ -442,4 +435,24 @@ const struct module_info *replay_node_module(const struct replay *rp,
 	if (m < 0) /* written before its module record: look again */
 		m = find_module(rp, rp->nodes[id].ip);
 	return m >= 0 ? rp->modules[m] : NULL;
+}
+
+const struct module_info *replay_module_at(const struct replay *rp, uint64_t ip)
+{
+	const struct module_info *any = NULL;
+
+	for (size_t i = rp->nmodules; i-- > 0;) {
+		const struct module_info *m = rp->modules[i];
+
+		for (size_t s = 0; s < m->nsegs; s++) {
+			if (ip >= m->segs[s].start &&
+			    ip - m->segs[s].start < m->segs[s].size) {
+				if (!m->gone)
+					return m;
+				if (!any)
+					any = m;
+			}
+		}
+	}
+	return any;
 }

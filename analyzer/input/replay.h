@@ -101,8 +101,8 @@ const struct module_info *replay_node_module(const struct replay *rp,
 					     uint32_t id);
 
 /*
- * replay_module_at - the module that holds address ip (one still loaded
- * before one that is gone), or NULL.
+ * replay_module_at - the module that holds address ip: one still loaded
+ * if any, else the latest one that was (dlclose'd since); NULL if none.
  */
 const struct module_info *replay_module_at(const struct replay *rp,
 					   uint64_t ip);

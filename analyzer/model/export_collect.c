@@ -1,5 +1,4 @@
 /* export_collect.c - the exports' input from a replayed trace. */
-#include <dirent.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -7,6 +6,7 @@
 
 #include "export_collect.h"
 #include "frames.h"
+#include "metrics.h"
 #include "perfshim_trace.h"
 #include "tee.h"
 
@@ -681,35 +681,6 @@ int export_is_runs(const char *path)
 	return !stat(path, &st) && S_ISDIR(st.st_mode);
 }
 
-static int is_trace(const struct dirent *d)
-{
-	size_t n = strlen(d->d_name);
-
-	return n > 4 && !strcmp(d->d_name + n - 4, ".zst");
-}
-
-/*
- * The runs in dir: every *.zst in it, in file-name order, into *names
- * (free each and the array). Returns their count, or -1 after printing
- * one line. A stand-in: the shared run-path expander of the metrics
- * module (issue 13) replaces this function when it lands.
- */
-static int expand_runs(const char *dir, struct dirent ***names)
-{
-	int n = scandir(dir, names, is_trace, alphasort);
-
-	if (n < 0) {
-		fprintf(stderr, "perfanalyze: %s: %s\n", dir, strerror(errno));
-		return -1;
-	}
-	if (!n) {
-		free(*names);
-		fprintf(stderr, "perfanalyze: %s: no traces (*.zst)\n", dir);
-		return -1;
-	}
-	return n;
-}
-
 /*
  * The profile of the one run in the trace at path, into p. A symbolizer
  * of its own: one holds a module's addresses at the first run's load
@@ -750,9 +721,10 @@ cleanup:
 
 int export_write_runs(const char *dir, int format, const char *path)
 {
+	char *const args[] = { (char *)dir };
 	struct export_profile all, one;
-	struct dirent **names = NULL;
-	int n, i, rc = -1;
+	struct run_paths runs;
+	int rc = -1;
 
 	if (format != 0) {
 		fprintf(stderr,
@@ -761,32 +733,23 @@ int export_write_runs(const char *dir, int format, const char *path)
 			dir);
 		return -1;
 	}
-	if ((n = expand_runs(dir, &names)) < 0)
+	if (runs_expand(args, 1, &runs))
 		return -1;
 	export_init(&all);
-	for (i = 0; i < n; i++) {
-		size_t len = strlen(dir) + strlen(names[i]->d_name) + 2;
-		char *trace = malloc(len);
+	for (size_t i = 0; i < runs.n; i++) {
 		int bad;
 
-		if (!trace) {
-			nomem();
-			goto cleanup;
-		}
-		snprintf(trace, len, "%s/%s", dir, names[i]->d_name);
 		export_init(&one);
-		bad = run_profile(trace, &one) || export_merge(&all, &one);
+		bad = run_profile(runs.path[i], &one) ||
+		      export_merge(&all, &one);
 		export_release(&one);
-		free(trace);
 		if (bad)
 			goto cleanup;
 	}
 	rc = render_to(&all, format, path);
 
 cleanup:
-	for (i = 0; i < n; i++)
-		free(names[i]);
-	free(names);
+	run_paths_release(&runs);
 	export_release(&all);
 	return rc;
 }

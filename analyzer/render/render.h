@@ -8,6 +8,7 @@
 
 #include <stdio.h>
 
+#include "diff.h"
 #include "growth.h"
 #include "hotspots.h"
 #include "leaks.h"
@@ -32,6 +33,10 @@ int render_timeline_json(const struct growth_result *g, FILE *out);
 /* The hot-spot reports: CPU and timings, sites; flame graphs (text only). */
 int render_hotspots_text(const struct hot_result *r, FILE *out);
 int render_hotspots_json(const struct hot_result *r, FILE *out);
+
+/* perfanalyze diff: the verdict line and the top rows (text), or all. */
+int render_diff_text(const struct diff_result *r, size_t top, FILE *out);
+int render_diff_json(const struct diff_result *r, FILE *out);
 
 /*
  * render_model - the report m was collected for: the leaks, the hot

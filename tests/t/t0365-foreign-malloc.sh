@@ -1,0 +1,56 @@
+#!/bin/sh
+
+test_description='a malloc before the shim: the process is left untraced, said once'
+
+. "$(dirname "$0")/test-lib.sh"
+
+# Known truth: probe_own_malloc prints "own malloc: used" and exits 3; an
+# ASan-built program prints 1 and exits 2. Under the shim each must do
+# the same, print one perfshim line naming the malloc's owner, and leave
+# no trace file (a trace would say "no allocation" of a run it never saw).
+
+test_expect_success 'a program with its own malloc: unchanged, said once' '
+	capture own "$PROGS/probe_own_malloc" &&
+	capture_traced traced own.%p.zst "$PROGS/probe_own_malloc" &&
+	test_cmp own.out traced.out &&
+	test_cmp own.code traced.code &&
+	test_cmp_str status 3 "$(cat traced.code)" &&
+	test_line_count = 1 traced.err &&
+	grep "^perfshim: .*probe_own_malloc replaces malloc" traced.err &&
+	test_path_is_missing own.*.zst
+'
+
+ASAN_RT=$(${CC:-cc} -print-file-name=libasan.so 2>/dev/null)
+if ${CC:-cc} -fsanitize=address -o probe_asan \
+	"$SRC_PROGS/asan/probe_asan.c" 2>/dev/null &&
+	./probe_asan >/dev/null 2>&1; test $? = 2
+then
+	test_set_prereq ASAN
+fi
+
+# ASan must come first in the library list; it then owns malloc.
+test_expect_success ASAN 'ASan first, the shim after it: no hang, said once' '
+	capture asan timeout 60 sh -c "LD_PRELOAD=\"\$0 \$1\" \
+		PERFSHIM_OUTPUT=asan.%p.zst exec ./probe_asan" "$ASAN_RT" "$SHIM" &&
+	mv asan.out out && mv asan.err err && mv asan.code code &&
+	test_cmp_str output 1 "$(cat out)" &&
+	test_cmp_str status 2 "$(cat code)" &&
+	test_line_count = 1 err &&
+	grep "^perfshim: .*libasan.* replaces malloc or is a sanitizer" err &&
+	test_path_is_missing asan.*.zst
+'
+
+# With the order check off, the shim comes first but ASan still wraps
+# threads and allocations around it (this used to deadlock).
+test_expect_success ASAN 'the shim first, ASan told not to mind: no hang' '
+	capture late timeout 60 sh -c "ASAN_OPTIONS=verify_asan_link_order=0 \
+		LD_PRELOAD=\"\$0\" PERFSHIM_OUTPUT=late.%p.zst \
+		exec ./probe_asan" "$SHIM" &&
+	mv late.out out && mv late.err err && mv late.code code &&
+	test_cmp_str output 1 "$(cat out)" &&
+	test_cmp_str status 2 "$(cat code)" &&
+	test_line_count = 1 err &&
+	test_path_is_missing late.*.zst
+'
+
+test_done
