@@ -353,12 +353,13 @@ test: all $(UNITS) $(B)/fuzz/fuzz_reader_replay $(B)/tests/programs/zones
 	done
 endif
 
-# The exports as the viewers read them: t0710 with `go tool pprof`
-# required (Debian's golang-go, installed here when missing).
+# The exports as the viewers read them: t0710 and t0721 with `go tool
+# pprof` required (Debian's golang-go, installed here when missing).
 test-exports: all check-progs
 	$(Q)command -v go >/dev/null 2>&1 || tools/install-deps.sh golang-go
 	$(Q)PERFSHIM_BUILD=$(abspath $(B)) PERFSHIM_TEST_EXPORTS=1 \
-		prove --exec '' tests/t/t0710-exports.sh
+		prove --exec '' tests/t/t0710-exports.sh \
+		tests/t/t0721-export-runs.sh
 
 # The HTML report in headless Chromium: tests/browser/run.sh installs
 # Debian's chromium (and node, npm) when missing, and playwright-core.

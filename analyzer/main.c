@@ -418,6 +418,8 @@ int main(int argc, char **argv)
 		rc = summary_json(&c);
 	else if (!rc && c.report == REPORT_SUMMARY && summary_of_dir(&c))
 		rc = -1;
+	else if (!rc && c.report == REPORT_EXPORT && export_is_runs(c.trace))
+		rc = export_write_runs(c.trace, c.export_format, c.export_path);
 	else if (!rc && c.report == REPORT_DIFF)
 		rc = diff(&c);
 	else if (!rc && !(rc = read_trace(&p, &c)))

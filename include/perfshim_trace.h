@@ -68,7 +68,7 @@
  * reads 1.x traces too; a 1.x reader refuses 2.x, naming both versions.
  */
 #define PERFSHIM_FORMAT_MAJOR 2
-#define PERFSHIM_FORMAT_MINOR 2
+#define PERFSHIM_FORMAT_MINOR 3
 /* The oldest major this reader still reads. */
 #define PERFSHIM_FORMAT_MAJOR_OLDEST 1
 #define PERFSHIM_PREFIX_LEN 16
@@ -226,6 +226,23 @@
  *               does not know, and all of that thread's later events:
  *               CHUNK deltas are exact (the first one counts from the
  *               floored time), and SYNC watermarks are floored too.
+ * Since minor 3:
+ *
+ * CALLS         timed calls of one thread's zones and instrumented
+ *               functions, one by one: thread index, calls the thread
+ *               did not record since its previous CALLS record
+ *               (PERFSHIM_EVENTS capped them; the TIMING totals still
+ *               count them), call count N, then N calls in the order
+ *               they returned: type (PERFSHIM_PATH_*), value (as in
+ *               TIMING PATHS), depth (open zones and functions around
+ *               it on the thread's shadow stack, 0 at the top), start
+ *               time (event clock, from the trace start) as a zigzag
+ *               delta from the previous call's start in this record
+ *               (the first from 0), duration (inclusive, event clock).
+ *               A call is recorded when it returns (calls still open at
+ *               the finish are not). Not part of the event merge: a
+ *               thread writes its buffered calls now and then, at its
+ *               exit and at the finish, in no order with other records.
  *
  * Tags from PERFSHIM_REC_EXT_FIRST to PERFSHIM_REC_EXT_LAST are extension
  * records: the reader checks only their framing and hands the payload to
@@ -249,6 +266,7 @@ enum perfshim_rec {
 	PERFSHIM_REC_SCAN_HEADS = 15,
 	PERFSHIM_REC_HISTOGRAM = 32, /* after the extension range */
 	PERFSHIM_REC_COLUMNS = 40,   /* 33-39 left for minors of 2.x */
+	PERFSHIM_REC_CALLS = 33,
 };
 
 #define PERFSHIM_REC_EXT_FIRST PERFSHIM_REC_TIMING

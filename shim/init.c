@@ -99,6 +99,37 @@ static void read_label(void)
 	perfshim_cfg.label = label;
 }
 
+/* PERFSHIM_EVENTS: all, off, or the timed calls kept per thread. */
+#define EVENTS_DEFAULT 100000
+static void read_events(void)
+{
+	const char *s = env("PERFSHIM_EVENTS");
+	char *end;
+	unsigned long long v;
+
+	perfshim_cfg.call_events = EVENTS_DEFAULT;
+	if (!s || !*s)
+		return;
+	if (!strcmp(s, "all")) {
+		perfshim_cfg.call_events = UINT64_MAX;
+		return;
+	}
+	if (!strcmp(s, "off")) {
+		perfshim_cfg.call_events = 0;
+		return;
+	}
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno || *end || *s < '0' || *s > '9') {
+		perfshim_say(
+			"ignoring PERFSHIM_EVENTS=%s: expected all, off or "
+			"a number of calls per thread; using %d",
+			s, EVENTS_DEFAULT);
+		return;
+	}
+	perfshim_cfg.call_events = v;
+}
+
 static void read_config(void)
 {
 	const char *out = env("PERFSHIM_OUTPUT");
@@ -157,6 +188,7 @@ static void read_config(void)
 			     "or signal",
 			     stop);
 	read_label();
+	read_events();
 	kb = env_long("PERFSHIM_BUFFER_KB", 256, 16, 65536);
 	perfshim_cfg.ring_size = 16 * 1024;
 	while (perfshim_cfg.ring_size < (size_t)kb * 1024)

@@ -95,6 +95,9 @@ struct shim_config {
 	/* PERFSHIM_LABEL: KEY=VALUE[,KEY=VALUE...] for the trace header,
 	 * or NULL */
 	const char *label;
+	/* PERFSHIM_EVENTS: timed calls kept per thread (timing.c);
+	 * UINT64_MAX: all, 0: none */
+	uint64_t call_events;
 };
 
 enum { CLOCK_CHOICE_AUTO, CLOCK_CHOICE_MONOTONIC };

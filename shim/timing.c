@@ -5,7 +5,9 @@
  * call path, and a latency histogram per function and zone. Each thread
  * writes its paths as a TIMING record and its histograms as a HISTOGRAM
  * record when it exits; the finish writes those of the threads still
- * running.
+ * running. Each call that returns is also kept, up to PERFSHIM_EVENTS a
+ * thread, as a timed event in a per-thread ring that goes out as a CALLS
+ * record whenever it fills, at the thread's exit and at the finish.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -36,6 +38,15 @@
 #define ROW_CHUNK 256
 #define ROW_CHUNKS 64
 #define ROW_BYTES (PERFSHIM_HIST_SUB * sizeof(uint64_t))
+/*
+ * Timed calls buffered per thread: a CALLS record (and the lock of
+ * perfshim_meta) every CALLS_RING calls. A call encodes in at most
+ * CALL_ENC bytes.
+ */
+#define CALLS_RING 1024
+#define CALL_ENC (1 + 4 * PERFSHIM_VARINT_MAX)
+#define CALLS_ENC_CAP (3 * PERFSHIM_VARINT_MAX + CALLS_RING * CALL_ENC)
+#define CALLS_BYTES (CALLS_RING * sizeof(struct call) + CALLS_ENC_CAP)
 
 struct path {
 	uint64_t value; /* function address or zone string id */
@@ -50,6 +61,12 @@ struct func {
 	uint64_t value;
 	uint32_t type;
 	uint16_t row[PERFSHIM_HIST_ROWS]; /* 1 + index into the chunks */
+};
+
+/* One call that returned, as a CALLS record writes it. */
+struct call {
+	uint64_t value, start, dur;
+	uint32_t type, depth;
 };
 
 struct frame {
@@ -81,6 +98,19 @@ struct timing {
 	int rows_failed;    /* a chunk could not be mapped: no new rows */
 	uint64_t hist_lost; /* calls not counted in a histogram */
 	uint64_t *_Atomic chunk[ROW_CHUNKS];
+	/*
+	 * Timed calls: the thread adds at head; whoever holds calls_busy
+	 * (the thread itself, or the finish) writes those from tail on.
+	 */
+	struct call *calls; /* CALLS_RING of them; NULL: none kept */
+	uint8_t *calls_enc; /* the CALLS record being encoded */
+	_Atomic uint64_t calls_head, calls_tail;
+	_Atomic int calls_busy;
+	uint64_t calls_kept; /* this thread's, for the cap */
+	/* Calls past the cap (only the thread adds), and how many of them
+	 * CALLS records hold (only the writer of calls sets it). */
+	_Atomic uint64_t calls_dropped;
+	uint64_t calls_dropped_written;
 	struct frame stack[TDEPTH];
 };
 
@@ -143,6 +173,9 @@ static struct timing *get(void)
 	tm->funcs = map(FUNCS_BYTES);
 	if (tm->funcs)
 		tm->fhash = (uint32_t *)(tm->funcs + FUNCS_MAX + 1);
+	/* Nor does it need room for timed calls. */
+	if (perfshim_cfg.call_events && (tm->calls = map(CALLS_BYTES)))
+		tm->calls_enc = (uint8_t *)(tm->calls + CALLS_RING);
 	tm->thread = t->index;
 	if (!t->stack_hi)
 		perfshim_stack_bounds(t);
@@ -339,6 +372,68 @@ static inline void count(struct timing *tm, uint32_t f, uint64_t dur)
 	  (ix & (PERFSHIM_HIST_SUB - 1))]++;
 }
 
+static void write_calls(struct timing *tm);
+
+/* One more call not kept: no locked instruction, only this thread adds. */
+static void drop_call(struct timing *tm)
+{
+	uint64_t n =
+		atomic_load_explicit(&tm->calls_dropped, memory_order_relaxed);
+
+	atomic_store_explicit(&tm->calls_dropped, n + 1, memory_order_relaxed);
+}
+
+/*
+ * Room for one more timed call, out of line: the ring is full (write it
+ * out) or the thread reached its cap (count the call as dropped). Returns
+ * 1 when there is room. Nothing is said on stderr: reaching the cap is
+ * the usual case for instrumented code, and the program's output must
+ * not change; the CALLS records carry the count, which the analyzer says.
+ */
+static __attribute__((noinline)) int call_room(struct timing *tm)
+{
+	if (tm->calls_kept >= perfshim_cfg.call_events) {
+		drop_call(tm);
+		return 0;
+	}
+	int e = errno;
+
+	perfshim_guard++;
+	write_calls(tm);
+	perfshim_guard--;
+	errno = e;
+	if (atomic_load(&tm->calls_head) - atomic_load(&tm->calls_tail) <
+	    CALLS_RING)
+		return 1;
+	/* The finish is writing them right now. */
+	drop_call(tm);
+	return 0;
+}
+
+/* Keep the call of path p that began at start, took dur, at tm->depth. */
+static inline void record_call(struct timing *tm, const struct path *p,
+			       uint64_t start, uint64_t dur)
+{
+	uint64_t h =
+		atomic_load_explicit(&tm->calls_head, memory_order_relaxed);
+
+	if (UNLIKELY(tm->calls_kept >= perfshim_cfg.call_events ||
+		     h - atomic_load_explicit(&tm->calls_tail,
+					      memory_order_acquire) >=
+			     CALLS_RING) &&
+	    !call_room(tm))
+		return;
+	struct call *c = &tm->calls[h % CALLS_RING];
+
+	c->value = p->value;
+	c->type = p->type;
+	c->depth = (uint32_t)tm->depth;
+	c->start = start;
+	c->dur = dur;
+	atomic_store_explicit(&tm->calls_head, h + 1, memory_order_release);
+	tm->calls_kept++;
+}
+
 static void pop(struct timing *tm, uint64_t now)
 {
 	struct frame *f = &tm->stack[--tm->depth];
@@ -350,6 +445,8 @@ static void pop(struct timing *tm, uint64_t now)
 	if (tm->depth)
 		tm->stack[tm->depth - 1].child += dur;
 	count(tm, p->func, dur);
+	if (tm->calls)
+		record_call(tm, p, f->start, dur);
 }
 
 static inline int tracing(void)
@@ -606,13 +703,62 @@ static void write_hists(struct timing *tm)
 	perfshim_unmap(buf, cap);
 }
 
-/* Write tm's paths as one TIMING record, and start its totals afresh. */
+/*
+ * Write tm's buffered calls as one CALLS record (with the count dropped
+ * since the last one), unless another thread is writing them right now.
+ */
+static void write_calls(struct timing *tm)
+{
+	if (!tm->calls || atomic_exchange(&tm->calls_busy, 1))
+		return;
+	uint64_t t =
+		atomic_load_explicit(&tm->calls_tail, memory_order_relaxed);
+	uint64_t h =
+		atomic_load_explicit(&tm->calls_head, memory_order_acquire);
+	uint64_t dropped =
+		atomic_load_explicit(&tm->calls_dropped, memory_order_relaxed) -
+		tm->calls_dropped_written;
+	struct enc e = { tm->calls_enc, 0, CALLS_ENC_CAP };
+	uint64_t prev = 0;
+
+	/* A signal handler's hooks may have raced the thread's own on the
+	 * ring: never write a count the record does not hold. */
+	if (h - t > CALLS_RING)
+		t = h;
+	if (h == t && !dropped)
+		goto out;
+	enc_u(&e, tm->thread);
+	enc_u(&e, dropped);
+	enc_u(&e, h - t);
+	for (; t < h; t++) {
+		const struct call *c = &tm->calls[t % CALLS_RING];
+
+		enc_u(&e, c->type);
+		enc_u(&e, c->value);
+		enc_u(&e, c->depth);
+		enc_u(&e, perfshim_zigzag((int64_t)(c->start - prev)));
+		enc_u(&e, c->dur);
+		prev = c->start;
+	}
+	if (e.len <= e.cap)
+		perfshim_meta(PERFSHIM_REC_CALLS, e.p, e.len);
+	tm->calls_dropped_written += dropped;
+	atomic_store_explicit(&tm->calls_tail, h, memory_order_release);
+out:
+	atomic_store_explicit(&tm->calls_busy, 0, memory_order_release);
+}
+
+/*
+ * Write tm's calls, then its paths as one TIMING record, and start its
+ * totals afresh.
+ */
 static void write_paths(struct timing *tm)
 {
 	uint32_t n = atomic_load_explicit(&tm->npaths, memory_order_acquire);
 	size_t cap = 64 + (size_t)n * 8 * PERFSHIM_VARINT_MAX;
 	uint8_t *buf;
 
+	write_calls(tm);
 	if (!n)
 		return;
 	buf = map(cap);
@@ -712,6 +858,13 @@ HIDDEN void perfshim_timing_after_fork(void)
 			memset(row, 0, ROW_BYTES);
 	}
 	tm->hist_lost = 0;
+	/* The parent writes its own calls; the child keeps its own. */
+	atomic_store(&tm->calls_head, 0);
+	atomic_store(&tm->calls_tail, 0);
+	atomic_store(&tm->calls_busy, 0);
+	atomic_store(&tm->calls_dropped, 0);
+	tm->calls_dropped_written = 0;
+	tm->calls_kept = 0;
 	/* The child's clock starts again at zero. */
 	uint64_t now = perfshim_now();
 

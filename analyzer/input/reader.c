@@ -81,6 +81,10 @@ struct trace_reader {
 	uint64_t *hcount;
 	size_t hb_cap;
 	int warned_hist_bits;
+
+	/* The CALLS record being decoded (reused from one to the next). */
+	struct trace_call *calls;
+	size_t calls_cap;
 };
 
 /* One line on stderr, clearing a progress line first. */
@@ -1056,6 +1060,52 @@ static int hist_rec(struct trace_reader *r, const uint8_t *p,
 	return 0;
 }
 
+/* A CALLS record: its times converted to ns, handed out whole. */
+static int calls_rec(struct trace_reader *r, const uint8_t *p,
+		     const uint8_t *end)
+{
+	const struct trace_visitor *v = r->v;
+	const char *what = "calls";
+	uint64_t thread, dropped, n, type, value, depth, start, dur, at = 0;
+
+	GET(thread);
+	GET(dropped);
+	GET(n);
+	/* A call takes at least 5 bytes. */
+	if (thread >= READER_MAX_THREADS || n > (size_t)(end - p) / 5)
+		return fail(r, "corrupt trace: bad calls record");
+	if (n > r->calls_cap) {
+		size_t cap = n < 256 ? 256 : n;
+		void *c = realloc(r->calls, cap * sizeof(*r->calls));
+
+		if (!c)
+			return fail(r, "out of memory");
+		r->calls = c;
+		r->calls_cap = cap;
+	}
+	for (uint64_t i = 0; i < n; i++) {
+		GET(type);
+		GET(value);
+		GET(depth);
+		GET(start);
+		GET(dur);
+		at += (uint64_t)perfshim_unzigzag(start);
+		if (type > PERFSHIM_PATH_ZONE || depth > UINT32_MAX ||
+		    (type == PERFSHIM_PATH_ZONE &&
+		     (!value || value > PERFSHIM_MAX_STRINGS)))
+			return fail(r, "corrupt trace: bad calls record");
+		r->calls[i] = (struct trace_call){ to_ns(r, at),
+						   trace_reader_span_ns(r, dur),
+						   value, (uint32_t)type,
+						   (uint32_t)depth };
+	}
+	struct trace_calls c = { (uint32_t)thread, dropped, n, r->calls };
+
+	if (v->calls && v->calls(v->ctx, &c))
+		return r->stopped = 1, -1;
+	return 0;
+}
+
 static int thread_rec(struct trace_reader *r, const uint8_t *p,
 		      const uint8_t *end)
 {
@@ -1218,6 +1268,10 @@ static int record(struct trace_reader *r, uint8_t tag, const uint8_t *p,
 		if (r->hdr.minor < 2)
 			break;
 		return hist_rec(r, p, end);
+	case PERFSHIM_REC_CALLS:
+		if (r->hdr.minor < 3)
+			break;
+		return calls_rec(r, p, end);
 	default:
 		break;
 	}
@@ -1356,6 +1410,7 @@ void trace_reader_free(struct trace_reader *r)
 	free(r->slot_size);
 	free(r->slot_held);
 	free(r->released);
+	free(r->calls);
 	free(r->hdr.exe);
 	free(r->hdr.cmdline);
 	free(r->hdr.label);

@@ -60,6 +60,23 @@ struct trace_hists {
 	const struct trace_hist_fn *fn;
 };
 
+/* One timed call of a CALLS record, times in ns. */
+struct trace_call {
+	uint64_t start; /* since the trace started */
+	uint64_t dur;
+	uint64_t value; /* function entry address, or zone string id */
+	uint32_t type;	/* PERFSHIM_PATH_* */
+	uint32_t depth; /* frames open around it on its thread, 0: none */
+};
+
+/* A CALLS record: one thread's timed calls, in the order they returned. */
+struct trace_calls {
+	uint32_t thread;
+	uint64_t dropped; /* calls the shim did not keep (PERFSHIM_EVENTS) */
+	size_t n;
+	const struct trace_call *call;
+};
+
 /*
  * What the reader hands out. Any callback may be NULL. A callback that
  * returns non-zero stops the reader (trace_reader_run returns -1).
@@ -84,6 +101,8 @@ struct trace_visitor {
 	 * call. The trace's clock is already converted: buckets are of ns.
 	 */
 	int (*histograms)(void *ctx, const struct trace_hists *h);
+	/* CALLS: c and its array are the reader's, valid during the call. */
+	int (*calls)(void *ctx, const struct trace_calls *c);
 	/*
 	 * Extension records (PERFSHIM_REC_EXT_FIRST..LAST): the payload
 	 * [p, end), valid during the call. The owner validates it; on a bad

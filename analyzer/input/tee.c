@@ -74,6 +74,11 @@ static int t_histograms(void *ctx, const struct trace_hists *h)
 	FAN(histograms, h);
 }
 
+static int t_calls(void *ctx, const struct trace_calls *c)
+{
+	FAN(calls, c);
+}
+
 static int t_ext(void *ctx, uint8_t tag, const uint8_t *p, const uint8_t *end)
 {
 	FAN(ext, tag, p, end);
@@ -93,6 +98,7 @@ void visitor_tee_init(struct visitor_tee *t)
 	t->out.string = t_string;
 	t->out.memory = t_memory;
 	t->out.histograms = t_histograms;
+	t->out.calls = t_calls;
 	t->out.ext = t_ext;
 }
 

@@ -2,15 +2,20 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "export_collect.h"
 #include "frames.h"
+#include "metrics.h"
 #include "perfshim_trace.h"
+#include "tee.h"
 
 /* The heap's series keeps the highest value of each such span. */
 #define HEAP_STEP_NS 1000000ull
 /* Deepest stack exported (the shim records at most 256 frames). */
 #define MAX_STACK 512
+/* Deepest call nesting checked (the shim times 512 levels). */
+#define MAX_NEST 1024
 
 /* A map of 64-bit keys to counters, by open addressing. */
 struct kv {
@@ -72,6 +77,12 @@ static struct kv *kv_get(struct kvmap *m, uint64_t key)
 	return &m->s[j];
 }
 
+/* A timed call as the trace has it; named when the profile is filled. */
+struct raw_call {
+	uint64_t start, dur, value;
+	uint32_t thread, depth, type;
+};
+
 struct export_collect {
 	const struct replay *rp;
 	const struct trace_reader *r;
@@ -82,6 +93,9 @@ struct export_collect {
 	struct kvmap samples; /* stack << 32 | thread -> samples */
 	struct kvmap allocs;  /* stack -> objects, bytes */
 	uint64_t period_ns, paths;
+	struct raw_call *calls;
+	size_t ncalls, capcalls;
+	uint64_t calls_dropped;
 };
 
 static uint32_t canon(const struct replay *rp, uint32_t id)
@@ -165,6 +179,34 @@ static int on_memory(void *ctx, uint64_t ts, uint64_t rss, uint64_t mapped)
 	return export_point_add(&c->tl, c->rss, ts, (int64_t)rss) ? 0 : -1;
 }
 
+static int on_calls(void *ctx, const struct trace_calls *tc)
+{
+	struct export_collect *c = ctx;
+
+	c->calls_dropped += tc->dropped;
+	if (c->ncalls + tc->n > c->capcalls) {
+		size_t cap = c->capcalls ? 2 * c->capcalls : 4096;
+
+		while (cap < c->ncalls + tc->n)
+			cap *= 2;
+		void *n = realloc(c->calls, cap * sizeof(*c->calls));
+
+		if (!n)
+			return nomem();
+		c->calls = n;
+		c->capcalls = cap;
+	}
+	for (size_t i = 0; i < tc->n; i++) {
+		const struct trace_call *k = &tc->call[i];
+
+		c->calls[c->ncalls++] = (struct raw_call){
+			k->start,	k->dur,	  k->value,
+			tc->thread + 1, k->depth, k->type,
+		};
+	}
+	return 0;
+}
+
 /* The sampling period, and whether the trace timed any call paths. */
 static int on_ext(void *ctx, uint8_t tag, const uint8_t *p, const uint8_t *end)
 {
@@ -207,6 +249,7 @@ void export_collect_visitor(struct export_collect *c, struct trace_visitor *v)
 	v->thread = on_thread;
 	v->memory = on_memory;
 	v->ext = on_ext;
+	v->calls = on_calls;
 }
 
 void export_collect_free(struct export_collect *c)
@@ -216,6 +259,7 @@ void export_collect_free(struct export_collect *c)
 	export_release(&c->tl);
 	free(c->samples.s);
 	free(c->allocs.s);
+	free(c->calls);
 	free(c);
 }
 
@@ -417,6 +461,97 @@ static int add_live(struct fill *f)
 	return rc;
 }
 
+/* Threads in order, and each thread's calls by start, callers first. */
+static int call_cmp(const void *a, const void *b)
+{
+	const struct raw_call *x = a, *y = b;
+
+	if (x->thread != y->thread)
+		return x->thread < y->thread ? -1 : 1;
+	if (x->start != y->start)
+		return x->start < y->start ? -1 : 1;
+	return (x->depth > y->depth) - (x->depth < y->depth);
+}
+
+/* The function a call names: a zone by its name, a function by symbol. */
+static uint32_t call_function(struct fill *f, const struct raw_call *k)
+{
+	struct sym_frame fr[FRAMES_MAX_INLINE];
+	char hex[32];
+	int n = 0;
+
+	if (k->type == PERFSHIM_PATH_ZONE) {
+		fr[0] = (struct sym_frame){ 0 };
+		fr[0].function = replay_string(f->rp, (uint32_t)k->value);
+		fr[0].file = fr[0].module = "";
+		return function_of(f, &fr[0]);
+	}
+	n = symbols_lookup(f->sym, replay_module_at(f->rp, k->value), k->value,
+			   0, fr, FRAMES_MAX_INLINE);
+	if (n > 0) /* the outermost frame: the function entered */
+		return function_of(f, &fr[n - 1]);
+	snprintf(hex, sizeof(hex), "0x%llx", (unsigned long long)k->value);
+	fr[0] = (struct sym_frame){ 0 };
+	fr[0].function = hex;
+	fr[0].file = fr[0].module = "";
+	return function_of(f, &fr[0]);
+}
+
+/*
+ * Sorted calls, clamped into their caller's span (the latest call one
+ * level up on the thread): times are converted from the event clock call
+ * by call, and a TSC's calibration improves as the trace goes, so a call
+ * may end a few ns past its caller, which viewers take for bad nesting.
+ */
+static void nest_calls(struct raw_call *k, size_t n)
+{
+	uint64_t end[MAX_NEST];
+	size_t known = 0; /* end[0..known) hold this thread's open levels */
+
+	for (size_t i = 0; i < n; i++) {
+		size_t d = k[i].depth;
+
+		if (i && k[i].thread != k[i - 1].thread)
+			known = 0;
+		if (d && d - 1 < known) {
+			uint64_t top = end[d - 1];
+
+			if (k[i].start > top)
+				k[i].start = top;
+			if (k[i].dur > top - k[i].start)
+				k[i].dur = top - k[i].start;
+		}
+		if (d < MAX_NEST && d <= known) {
+			end[d] = k[i].start + k[i].dur;
+			known = d + 1;
+		}
+	}
+}
+
+static int add_calls(struct fill *f, struct export_collect *c)
+{
+	struct kvmap ids = { 0 }; /* value << 1 | type -> function id */
+	int rc = 0;
+
+	if (c->ncalls) /* qsort may not take NULL */
+		qsort(c->calls, c->ncalls, sizeof(*c->calls), call_cmp);
+	nest_calls(c->calls, c->ncalls);
+	for (size_t i = 0; i < c->ncalls && !rc; i++) {
+		const struct raw_call *k = &c->calls[i];
+		struct kv *e = kv_get(&ids, k->value << 1 | k->type);
+
+		if (!e)
+			rc = nomem();
+		else if (!e->a && !(e->a = call_function(f, k)))
+			rc = -1;
+		else if (!export_call_add(f->p, k->start, k->dur, k->thread,
+					  (uint32_t)e->a))
+			rc = -1;
+	}
+	free(ids.s);
+	return rc;
+}
+
 static void notes(const struct export_collect *c)
 {
 	if (!c->samples.n)
@@ -427,12 +562,19 @@ static void notes(const struct export_collect *c)
 		fputs("perfanalyze: note: the trace has no allocations: the "
 		      "allocation profiles are empty\n",
 		      stderr);
-	if (c->paths)
+	if (c->paths && !c->ncalls && !c->calls_dropped)
 		fputs("perfanalyze: note: this trace holds zone and "
 		      "instrumented-function times as per-path totals only: "
-		      "timed calls need per-call events, which a newer trace "
-		      "format will carry\n",
+		      "timed calls need per-call events (trace format 1.3, "
+		      "PERFSHIM_EVENTS not off)\n",
 		      stderr);
+	if (c->calls_dropped)
+		fprintf(stderr,
+			"perfanalyze: note: %llu zone and function calls were "
+			"not recorded one by one (PERFSHIM_EVENTS caps them): "
+			"the timed calls are incomplete; --hotspots counts "
+			"them all\n",
+			(unsigned long long)c->calls_dropped);
 }
 
 int export_collect_fill(struct export_collect *c, struct symbols *sym,
@@ -469,7 +611,8 @@ int export_collect_fill(struct export_collect *c, struct symbols *sym,
 			break;
 		}
 	}
-	if (!add_types(p, c->period_ns) && !add_samples(&f, c) && !add_live(&f))
+	if (!add_types(p, c->period_ns) && !add_samples(&f, c) &&
+	    !add_live(&f) && !add_calls(&f, c))
 		rc = 0;
 	free(f.loc);
 	free(f.funcs.s);
@@ -491,36 +634,122 @@ int export_format_parse(const char *s)
 	return -1;
 }
 
-int export_write(struct export_collect *c, int format, const char *path)
+/* p in format into path (created or truncated). */
+static int render_to(const struct export_profile *p, int format,
+		     const char *path)
 {
 	static int (*const render[])(const struct export_profile *, FILE *) = {
 		export_pprof, export_speedscope, export_chrome
 	};
-	struct symbols *sym = symbols_new();
-	struct export_profile p;
-	FILE *out = NULL;
-	int rc = -1;
+	FILE *out = fopen(path, "wb");
+	int rc;
 
-	export_init(&p);
-	if (!sym) {
-		nomem();
-		goto cleanup;
-	}
-	if (export_collect_fill(c, sym, &p))
-		goto cleanup;
-	out = fopen(path, "wb");
 	if (!out) {
 		fprintf(stderr, "perfanalyze: %s: %s\n", path, strerror(errno));
-		goto cleanup;
+		return -1;
 	}
-	rc = render[format](&p, out);
+	rc = render[format](p, out);
 	if (fclose(out) && !rc) {
 		fprintf(stderr, "perfanalyze: %s: %s\n", path, strerror(errno));
 		rc = -1;
 	}
+	return rc;
+}
 
-cleanup:
+int export_write(struct export_collect *c, int format, const char *path)
+{
+	struct symbols *sym = symbols_new();
+	struct export_profile p;
+	int rc = -1;
+
+	export_init(&p);
+	if (!sym)
+		nomem();
+	else if (!export_collect_fill(c, sym, &p))
+		rc = render_to(&p, format, path);
 	export_release(&p);
 	symbols_free(sym);
+	return rc;
+}
+
+/* --- a directory of runs --------------------------------------------------- */
+
+int export_is_runs(const char *path)
+{
+	struct stat st;
+
+	return !stat(path, &st) && S_ISDIR(st.st_mode);
+}
+
+/*
+ * The profile of the one run in the trace at path, into p. A symbolizer
+ * of its own: one holds a module's addresses at the first run's load
+ * address.
+ */
+static int run_profile(const char *path, struct export_profile *p)
+{
+	struct trace_reader *r = trace_reader_open(path);
+	struct symbols *sym = symbols_new();
+	struct export_collect *c = NULL;
+	struct trace_visitor v[2];
+	struct visitor_tee tee;
+	struct replay rp;
+	int rc = -1;
+
+	replay_init(&rp);
+	if (!r)
+		goto cleanup;
+	if (!sym || !(c = export_collect_new(&rp, r))) {
+		nomem();
+		goto cleanup;
+	}
+	visitor_tee_init(&tee);
+	replay_visitor(&rp, &v[0]);
+	visitor_tee_add(&tee, &v[0]);
+	export_collect_visitor(c, &v[1]);
+	visitor_tee_add(&tee, &v[1]);
+	if (!trace_reader_run(r, &tee.out))
+		rc = export_collect_fill(c, sym, p);
+
+cleanup:
+	export_collect_free(c);
+	replay_release(&rp);
+	trace_reader_free(r);
+	symbols_free(sym);
+	return rc;
+}
+
+int export_write_runs(const char *dir, int format, const char *path)
+{
+	char *const args[] = { (char *)dir };
+	struct export_profile all, one;
+	struct run_paths runs;
+	int rc = -1;
+
+	if (format != 0) {
+		fprintf(stderr,
+			"perfanalyze: %s: a directory of runs exports only as "
+			"pprof (export each run's trace for the others)\n",
+			dir);
+		return -1;
+	}
+	if (runs_expand(args, 1, &runs))
+		return -1;
+	export_init(&all);
+	for (size_t i = 0; i < runs.n; i++) {
+		int bad;
+
+		export_init(&one);
+		bad = run_profile(runs.path[i], &one) ||
+		      export_merge(&all, &one);
+		export_release(&one);
+		if (bad)
+			goto cleanup;
+	}
+	rc = render_to(&all, format, path);
+
+cleanup:
+	run_paths_release(&runs);
+	export_release(&all);
 	return rc;
 }

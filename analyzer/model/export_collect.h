@@ -48,6 +48,19 @@ int export_format_parse(const char *s);
  */
 int export_write(struct export_collect *c, int format, const char *path);
 
+/* export_is_runs - 1 when path is a directory (of runs), else 0. */
+int export_is_runs(const char *path);
+
+/*
+ * export_write_runs - read every trace (*.zst, in name order) of the
+ * directory dir, each a run of one build, and write their samples merged
+ * into one profile (values of equal stacks add up) to path. Only pprof
+ * (format 0) merges; other formats, a directory without traces and a
+ * trace that cannot be read are errors. Returns 0, or -1 after printing
+ * one line.
+ */
+int export_write_runs(const char *dir, int format, const char *path);
+
 /* export_collect_free - release c. NULL is allowed. */
 void export_collect_free(struct export_collect *c);
 

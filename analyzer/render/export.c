@@ -266,3 +266,136 @@ uint32_t export_marker_add(struct export_profile *p, uint64_t ts_ns,
 	p->markers[p->nmarkers] = (struct export_marker){ ts_ns, thread, n };
 	return (uint32_t)++p->nmarkers;
 }
+
+uint32_t export_call_add(struct export_profile *p, uint64_t start_ns,
+			 uint64_t dur_ns, uint32_t thread, uint32_t function)
+{
+	if (grow(&p->calls, &p->capcalls, p->ncalls + 1, sizeof(*p->calls)))
+		return oom();
+	p->calls[p->ncalls] =
+		(struct export_call){ start_ns, dur_ns, thread, function };
+	return (uint32_t)++p->ncalls;
+}
+
+/* q's string id as one of p's. */
+static uint32_t restring(struct export_profile *p,
+			 const struct export_profile *q, uint32_t id)
+{
+	return id && id < q->nstrings ? export_string(p, q->strings[id]) : 0;
+}
+
+/* q's functions and mappings into p: ids shift by p's counts before. */
+static int merge_defs(struct export_profile *p, const struct export_profile *q)
+{
+	for (size_t i = 0; i < q->nfunctions; i++) {
+		const struct export_function *f = &q->functions[i];
+		struct export_function g = { restring(p, q, f->name),
+					     restring(p, q, f->system_name),
+					     restring(p, q, f->file),
+					     f->start_line };
+
+		if (!export_function_add(p, &g))
+			return -1;
+	}
+	for (size_t i = 0; i < q->nmappings; i++) {
+		struct export_mapping m = q->mappings[i];
+
+		m.file = restring(p, q, m.file);
+		m.build_id = restring(p, q, m.build_id);
+		if (!export_mapping_add(p, &m))
+			return -1;
+	}
+	return 0;
+}
+
+/* q's locations, then its samples, with ids past those p had. */
+static int merge_samples(struct export_profile *p,
+			 const struct export_profile *q, uint32_t fbase,
+			 uint32_t mbase, uint32_t tbase)
+{
+	uint32_t lbase = (uint32_t)p->nlocations;
+
+	for (size_t i = 0; i < q->nlocations; i++) {
+		const struct export_location *l = &q->locations[i];
+		struct export_line *lines =
+			malloc((l->nlines ? l->nlines : 1) * sizeof(*lines));
+
+		if (!lines) {
+			oom();
+			return -1;
+		}
+		for (size_t k = 0; k < l->nlines; k++)
+			lines[k] = (struct export_line){
+				l->lines[k].function + fbase, l->lines[k].line
+			};
+		uint32_t id = export_location_add(
+			p, l->address, l->mapping ? l->mapping + mbase : 0,
+			lines, l->nlines);
+
+		free(lines);
+		if (!id)
+			return -1;
+	}
+	for (size_t i = 0; i < q->nsamples; i++) {
+		const struct export_sample *s = &q->samples[i];
+		uint32_t *locs =
+			malloc((s->nlocs ? s->nlocs : 1) * sizeof(*locs));
+
+		if (!locs) {
+			oom();
+			return -1;
+		}
+		for (size_t k = 0; k < s->nlocs; k++)
+			locs[k] = s->locs[k] + lbase;
+		uint32_t id =
+			export_sample_add(p, locs, s->nlocs, s->values,
+					  s->thread ? s->thread + tbase : 0);
+
+		free(locs);
+		if (!id)
+			return -1;
+	}
+	return 0;
+}
+
+int export_merge(struct export_profile *p, const struct export_profile *q)
+{
+	uint32_t fbase = (uint32_t)p->nfunctions;
+	uint32_t mbase = (uint32_t)p->nmappings;
+	uint32_t tbase = (uint32_t)p->nthreads;
+
+	if (!p->ntypes) {
+		for (size_t t = 0; t < q->ntypes; t++)
+			if (!export_type_add(p, q->strings[q->types[t].type],
+					     q->strings[q->types[t].unit]))
+				return -1;
+		p->period_type.type = restring(p, q, q->period_type.type);
+		p->period_type.unit = restring(p, q, q->period_type.unit);
+		p->period = q->period;
+		p->default_type = restring(p, q, q->default_type);
+		p->name = restring(p, q, q->name);
+		p->pid = q->pid;
+		p->time_ns = q->time_ns;
+	}
+	int same = p->ntypes == q->ntypes;
+
+	for (size_t t = 0; same && t < q->ntypes; t++)
+		same = !strcmp(p->strings[p->types[t].type],
+			       q->strings[q->types[t].type]);
+	if (!same) {
+		fputs("perfanalyze: runs with different sample types cannot "
+		      "merge\n",
+		      stderr);
+		return -1;
+	}
+	p->duration_ns += q->duration_ns;
+	for (size_t i = 0; i < q->nthreads; i++)
+		if (!export_thread_set(
+			    p, tbase + (uint32_t)i, q->threads[i].tid,
+			    q->threads[i].name ? q->strings[q->threads[i].name]
+					       : NULL))
+			return -1;
+	if (merge_defs(p, q))
+		return -1;
+	return merge_samples(p, q, fbase, mbase, tbase);
+}

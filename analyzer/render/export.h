@@ -74,9 +74,8 @@ struct export_marker {
 };
 
 /*
- * A timed call of a zone or an instrumented function. Traces of format
- * 1.x hold only per-path totals, so nothing fills these yet; the
- * renderers draw them when present.
+ * A timed call of a zone or an instrumented function (from a trace's
+ * CALLS records, format 1.3 on).
  */
 struct export_call {
 	uint64_t start_ns, dur_ns;
@@ -154,6 +153,20 @@ uint32_t export_point_add(struct export_profile *p, uint32_t c, uint64_t ts_ns,
 			  int64_t value);
 uint32_t export_marker_add(struct export_profile *p, uint64_t ts_ns,
 			   uint32_t thread, const char *name);
+/* Append calls in the order the calls array documents. */
+uint32_t export_call_add(struct export_profile *p, uint64_t start_ns,
+			 uint64_t dur_ns, uint32_t thread, uint32_t function);
+
+/*
+ * export_merge - add q's samples to p, with the locations, functions,
+ * mappings and threads they refer to (as new ones: viewers add up the
+ * values of equal stacks), so that p profiles several runs. Into an empty
+ * p it also copies q's sample types, period and names; later profiles
+ * must have the same sample types. Durations add up. q's timed parts
+ * (counters, markers, calls) are not merged. Returns 0, or -1 after
+ * printing one line.
+ */
+int export_merge(struct export_profile *p, const struct export_profile *q);
 
 /* export_type_index - the index of sample type "type", or -1. */
 int export_type_index(const struct export_profile *p, const char *type);

@@ -3,13 +3,15 @@
  * replay, and the collectors that parse records of their own (hot spots'
  * samples and TIMING payloads, growth's markers and memory samples, the
  * SCAN verdicts), then the verdicts, the hot-spots reports and the growth
- * report (its second pass too).
+ * report (its second pass too), and the exports' collection of timed calls
+ * (CALLS records) into a Chrome trace.
  */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 
 #include "classify.h"
+#include "export_collect.h"
 #include "growth.h"
 #include "hotspots.h"
 #include "reader.h"
@@ -85,10 +87,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct trace_reader *r = trace_reader_open_mem(data, size, "fuzz");
 	struct replay rp;
-	struct trace_visitor v, hv, gv, cv;
+	struct trace_visitor v, hv, gv, cv, ev;
 	struct visitor_tee tee;
 	struct growth_scan gs;
 	struct hotspots *hot;
+	struct export_collect *ex;
 	struct classify c;
 
 	if (!r)
@@ -108,10 +111,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		hotspots_visitor(hot, &hv);
 		visitor_tee_add(&tee, &hv);
 	}
+	ex = export_collect_new(&rp, r);
+	if (ex) {
+		export_collect_visitor(ex, &ev);
+		visitor_tee_add(&tee, &ev);
+	}
 	if (!trace_reader_run(r, &tee.out)) {
 		if (hot)
 			reports(hot);
 		growth(data, size, &rp, &gs);
+		if (ex)
+			export_write(ex, 2, "/dev/null");
 	}
 	for (size_t i = 0; i < rp.nnodes; i++)
 		(void)replay_node_module(&rp, (uint32_t)i);
@@ -119,6 +129,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (rp.live[i].addr)
 			(void)classify_kind(&c, &rp.live[i]);
 	hotspots_free(hot);
+	export_collect_free(ex);
 	growth_scan_release(&gs);
 	classify_release(&c);
 	replay_release(&rp);

@@ -8,7 +8,8 @@ test_description='exports: pprof, speedscope and Chrome trace files render the s
 # allocs.c (1000 x 100, 10 x 10000 and 5 x 64 bytes by three functions),
 # leaks_basic.c (1066322 bytes in 1007 blocks unfreed, 1048576 of them by
 # leak_big), growth.c (one "iteration" marker per iteration), zones.c
-# (zones, which a 1.x trace holds as per-path totals only), inlined.c
+# (zones, traced with PERFSHIM_EVENTS=off so that the trace holds them as
+# per-path totals only; t0720 tests the per-call events), inlined.c
 # (4096 bytes leaked from a function inlined into another). Each export is
 # checked against the analyzer's own --hotspots, --by, --leaks and summary
 # JSON of the same trace.
@@ -39,7 +40,11 @@ test_expect_success 'setup: trace the programs with known truth' '
 	capture_traced allocs allocs.zst "$PROGS/allocs" &&
 	capture_traced leaks leaks.zst "$PROGS/leaks_basic" &&
 	capture_traced growth growth.zst "$PROGS/growth" leak 20 &&
-	capture_traced zones zones.zst "$PROGS/zones" &&
+	(
+		PERFSHIM_EVENTS=off &&
+		export PERFSHIM_EVENTS &&
+		capture_traced zones zones.zst "$PROGS/zones"
+	) &&
 	capture_traced inlined inlined.zst "$PROGS/inlined" &&
 	(
 		PERFSHIM_SAMPLE_HZ=0 &&
