@@ -1,3 +1,0 @@
-build-trend/analyzer/render/units.o: analyzer/render/units.c \
- analyzer/render/units.h
-analyzer/render/units.h:

@@ -1,3 +1,0 @@
-build-trend/analyzer/verdict/stats.o: analyzer/verdict/stats.c \
- analyzer/verdict/stats.h
-analyzer/verdict/stats.h:

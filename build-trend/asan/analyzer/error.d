@@ -1,2 +1,0 @@
-build-trend/asan/analyzer/error.o: analyzer/error.c analyzer/error.h
-analyzer/error.h:

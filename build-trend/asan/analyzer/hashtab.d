@@ -1,4 +1,0 @@
-build-trend/asan/analyzer/hashtab.o: analyzer/hashtab.c analyzer/error.h \
- analyzer/hashtab.h
-analyzer/error.h:
-analyzer/hashtab.h:

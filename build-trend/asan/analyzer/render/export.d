@@ -1,3 +1,0 @@
-build-trend/asan/analyzer/render/export.o: analyzer/render/export.c \
- analyzer/render/export.h
-analyzer/render/export.h:

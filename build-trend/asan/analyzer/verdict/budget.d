@@ -1,4 +1,0 @@
-build-trend/asan/analyzer/verdict/budget.o: analyzer/verdict/budget.c \
- analyzer/verdict/budget.h analyzer/error.h
-analyzer/verdict/budget.h:
-analyzer/error.h:
