@@ -316,41 +316,37 @@ static int set_warmup(struct cli *c, const char *arg)
 	return 0;
 }
 
-static int set_growth_floor(struct cli *c, const char *arg)
+/* A growth threshold: a number up to max, stored in *to. */
+static int set_growth_value(struct cli *c, const char *arg, const char *opt,
+			    const char *what, double max, double *to)
 {
 	const char *rest;
 	double v;
 
 	c->growth.tuned = 1;
-	if (number(arg, &v, &rest) || *rest)
-		return bad("--growth-floor", "a number of bytes", arg);
-	c->growth.floor_bytes = v;
+	if (number(arg, &v, &rest) || *rest || v > max)
+		return bad(opt, what, arg);
+	*to = v;
 	return 0;
+}
+
+static int set_growth_floor(struct cli *c, const char *arg)
+{
+	return set_growth_value(c, arg, "--growth-floor", "a number of bytes",
+				HUGE_VAL, &c->growth.floor_bytes);
 }
 
 static int set_growth_relative(struct cli *c, const char *arg)
 {
-	const char *rest;
-	double v;
-
-	c->growth.tuned = 1;
-	if (number(arg, &v, &rest) || *rest || v > 1000)
-		return bad("--growth-relative",
-			   "a fraction of the heap (0.01 is 1%)", arg);
-	c->growth.floor_rel = v;
-	return 0;
+	return set_growth_value(c, arg, "--growth-relative",
+				"a fraction of the heap (0.01 is 1%)", 1000,
+				&c->growth.floor_rel);
 }
 
 static int set_rss_floor(struct cli *c, const char *arg)
 {
-	const char *rest;
-	double v;
-
-	c->growth.tuned = 1;
-	if (number(arg, &v, &rest) || *rest)
-		return bad("--rss-floor", "a number of bytes", arg);
-	c->growth.rss_floor = v;
-	return 0;
+	return set_growth_value(c, arg, "--rss-floor", "a number of bytes",
+				HUGE_VAL, &c->growth.rss_floor);
 }
 
 static int set_windows(struct cli *c, const char *arg)
