@@ -9,6 +9,7 @@
 
 HIDDEN int perfshim_use_tsc;
 HIDDEN uint64_t perfshim_tsc0;
+HIDDEN int perfshim_tsc_fence;
 static struct timespec start_mono;
 
 /* The first len bytes of a small file, NUL-terminated; its length or 0. */
@@ -84,6 +85,13 @@ HIDDEN void perfshim_clock_start(int choose, int monotonic_only)
 		perfshim_use_tsc = !monotonic_only && tsc_usable();
 	clock_gettime(CLOCK_MONOTONIC, &start_mono);
 	perfshim_tsc0 = __builtin_ia32_rdtsc();
+}
+
+HIDDEN void perfshim_clock_threads(void)
+{
+	if (perfshim_use_tsc &&
+	    !__atomic_load_n(&perfshim_tsc_fence, __ATOMIC_RELAXED))
+		__atomic_store_n(&perfshim_tsc_fence, 1, __ATOMIC_SEQ_CST);
 }
 
 HIDDEN uint64_t perfshim_now_mono(void)

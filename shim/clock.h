@@ -10,11 +10,18 @@
  * (churn's trace shrinks by 15%). The CLOCK records pair these units
  * with ns, so readers need not know the shift.
  *
- * No lfence before the rdtsc (it cost 6% of churn's CPU time): the read
- * may run ahead of the loads before it by the CPU's out-of-order window,
- * so two threads' events a fraction of a microsecond apart may be
- * stamped in the wrong order. The analyzer puts a free and an alloc of
- * one address back in order (REPLAY_INVERSION_NS in analyzer/replay.h);
+ * Cross-thread order: an unfenced rdtsc may execute ahead of the loads
+ * before it, and in a VM that run-ahead was measured at up to 44 us (a
+ * handoff's receiver stamped before its sender, 1 to 10 times in 2M
+ * handoffs, on kvm-clock hosts; never with a fence before the read).
+ * The order of one address's free and alloc on two threads decides
+ * leaks, so perfshim_now_ordered() (the allocation events' clock) puts
+ * an lfence before the read once the process has a second thread with
+ * events (perfshim_clock_threads()). A single thread keeps the unfenced
+ * read: the fence cost churn 8% of its CPU time. perfshim_now() stays
+ * unfenced for a thread's own durations (zones, functions, samples).
+ * The analyzer still puts a free and an alloc of one address back in
+ * order within REPLAY_INVERSION_NS (analyzer/input/replay.h), and
  * perfshim_event_begin() (shim.h) keeps one thread's own times monotonic.
  *
  * Contract: perfshim_now() and perfshim_now_mono() never block, are
@@ -33,6 +40,7 @@
 #define TSC_SHIFT 4
 extern HIDDEN int perfshim_use_tsc;
 extern HIDDEN uint64_t perfshim_tsc0;
+extern HIDDEN int perfshim_tsc_fence; /* 1: the TSC is read fenced */
 HIDDEN uint64_t perfshim_now_mono(void);
 
 static inline uint64_t perfshim_now(void)
@@ -41,6 +49,31 @@ static inline uint64_t perfshim_now(void)
 		return (__builtin_ia32_rdtsc() - perfshim_tsc0) >> TSC_SHIFT;
 	return perfshim_now_mono();
 }
+
+/*
+ * perfshim_now_ordered - perfshim_now(), read after every load before it
+ * has completed once the process has a second thread with events: then
+ * an event stamped after it saw another thread's store is not stamped
+ * before that thread's own event.
+ */
+static inline uint64_t perfshim_now_ordered(void)
+{
+	if (LIKELY(perfshim_use_tsc)) {
+		if (__atomic_load_n(&perfshim_tsc_fence, __ATOMIC_RELAXED))
+			__builtin_ia32_lfence();
+		return (__builtin_ia32_rdtsc() - perfshim_tsc0) >> TSC_SHIFT;
+	}
+	return perfshim_now_mono();
+}
+
+/*
+ * perfshim_clock_threads - a second thread is about to stamp its first
+ * event: from now on perfshim_now_ordered() fences the TSC. Called by
+ * that thread before its first event; the store is ordered before the
+ * thread's later stores, so any thread that sees one of them reads its
+ * clock fenced too. Never blocks, async-signal-safe.
+ */
+HIDDEN void perfshim_clock_threads(void);
 
 /*
  * perfshim_clock_pair - the same instant on the event clock and in

@@ -146,7 +146,7 @@ static inline uint64_t perfshim_event_begin(struct thread_state *t)
 {
 	atomic_store_explicit(&t->busy, 1, memory_order_relaxed);
 	atomic_signal_fence(memory_order_seq_cst);
-	uint64_t ts = perfshim_now();
+	uint64_t ts = perfshim_now_ordered();
 
 	if (UNLIKELY(ts < t->last_ts))
 		ts = t->last_ts; /* an unfenced read ran ahead of the last */

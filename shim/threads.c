@@ -111,6 +111,8 @@ HIDDEN struct thread_state *perfshim_thread_get(void)
 		return NULL;
 	}
 	t->index = atomic_fetch_add(&next_thread_index, 1);
+	if (t->index)
+		perfshim_clock_threads(); /* before this thread's first event */
 	t->tid = (pid_t)syscall(SYS_gettid);
 	give_altstack(t);
 	announce(t);
