@@ -6,14 +6,16 @@ test_description='perfanalyze diff A/A: twenty comparisons of an unchanged progr
 
 # tests/programs/variant.c without its knobs: about 25 ms of CPU (its
 # own function, 1000 calls of a zone, 500 allocations, a known leak).
-# 105 runs, one after another; comparison c takes runs 5c..5c+9, the
+# 200 runs, one after another; comparison c takes runs 10c..10c+9, the
 # even ones as the base and the odd ones as the new, so that the load
 # of the machine, which drifts, falls on both sides alike (as a CI job
-# that alternates the two builds' runs would have it).
+# that alternates the two builds' runs would have it). No two
+# comparisons share a run: one burst of load on a shared machine is one
+# trial, not two.
 
-test_expect_success 'setup: 105 runs of the unchanged program' '
+test_expect_success 'setup: 200 runs of the unchanged program' '
 	mkdir runs &&
-	for i in $(seq 100 204)
+	for i in $(seq 100 299)
 	do
 		LD_PRELOAD="$SHIM" PERFSHIM_OUTPUT=runs/$i.zst \
 			"$PROGS/variant" || return 1
@@ -26,7 +28,7 @@ test_expect_success 'twenty comparisons: no regression, at most one warning' '
 		mkdir c$c c$c/base c$c/new &&
 		for j in $(seq 0 9)
 		do
-			r=$((100 + 5 * c + j)) &&
+			r=$((100 + 10 * c + j)) &&
 			if test $((j % 2)) = 0
 			then
 				ln -s ../../runs/$r.zst c$c/base/ || return 1
