@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -130,22 +131,61 @@ static void disown(int fd)
 }
 
 /*
- * A close-on-exec copy of fd at the highest free number below
- * min(RLIMIT_NOFILE, FD_TOP), or -1: numbers a program takes from the
- * bottom, or asks for (F_DUPFD from 10, 100, 255, 900...), stay free, and
- * so does most of a low limit. FD_TOP bounds the kernel's descriptor
+ * Where the soft RLIMIT_NOFILE is low and the hard one leaves room, a
+ * close-on-exec copy of fd just above the soft limit, or -1. There it
+ * takes none of the program's budget: a program that opens files until
+ * EMFILE (fd-exhaustion tests, servers sizing their pools) gets as many
+ * as natively, and one that closes "every" number below its limit never
+ * reaches ours. The soft limit is raised for the one F_DUPFD and put back
+ * (lowering it is always allowed, and leaves the copy open). One caller
+ * at a time: a second one, which would read the raised limit as the
+ * program's, takes the old way instead of waiting.
+ */
+static int above_soft(int fd)
+{
+	static atomic_flag busy = ATOMIC_FLAG_INIT;
+	struct rlimit rl, raised;
+	int high = -1;
+
+	if (atomic_flag_test_and_set(&busy))
+		return -1;
+	if (!getrlimit(RLIMIT_NOFILE, &rl) && rl.rlim_cur < FD_TOP &&
+	    rl.rlim_cur < rl.rlim_max) {
+		raised = rl;
+		raised.rlim_cur = rl.rlim_cur + FD_TRIES < rl.rlim_max
+					  ? rl.rlim_cur + FD_TRIES
+					  : rl.rlim_max;
+		if (!setrlimit(RLIMIT_NOFILE, &raised)) {
+			high = real_fcntl(fd, F_DUPFD_CLOEXEC,
+					  (int)rl.rlim_cur);
+			setrlimit(RLIMIT_NOFILE, &rl);
+		}
+	}
+	atomic_flag_clear(&busy);
+	return high;
+}
+
+/*
+ * A close-on-exec copy of fd out of the program's way, or -1: above the
+ * soft limit where it can be (above_soft), else at the highest free
+ * number below min(RLIMIT_NOFILE, FD_TOP): numbers a program takes from
+ * the bottom, or asks for (F_DUPFD from 10, 100, 255, 900...), stay free,
+ * and so does most of a low limit. FD_TOP bounds the kernel's descriptor
  * table (which fork copies) under a large limit.
  */
 HIDDEN int perfshim_high_fd(int fd)
 {
 	struct rlimit rl;
 	long top = FD_TOP;
+	int high;
 
 	resolve();
+	if ((high = above_soft(fd)) >= 0)
+		return high;
 	if (!getrlimit(RLIMIT_NOFILE, &rl) && rl.rlim_cur < (rlim_t)top)
 		top = (long)rl.rlim_cur;
 	for (long n = top - 1; n > fd && n >= top - FD_TRIES; n--) {
-		int high = real_fcntl(fd, F_DUPFD_CLOEXEC, (int)n);
+		high = real_fcntl(fd, F_DUPFD_CLOEXEC, (int)n);
 
 		if (high >= 0 && high < top)
 			return high;

@@ -25,13 +25,15 @@ HIDDEN int perfshim_own_fd(int fd);
 /* perfshim_disown_fd - the number is the program's again. */
 HIDDEN void perfshim_disown_fd(int fd);
 /*
- * perfshim_lift_fd - fd moved to a high number (close-on-exec: the
- * highest free below RLIMIT_NOFILE, at most 4095), or fd itself if it
- * cannot be. Keeps errno.
+ * perfshim_lift_fd - fd moved out of the program's way (close-on-exec, as
+ * perfshim_high_fd places it), or fd itself if it cannot be. Keeps errno.
  */
 HIDDEN int perfshim_lift_fd(int fd);
-/* perfshim_high_fd - a close-on-exec copy of fd at the highest free number
- * below min(RLIMIT_NOFILE, 4096), or -1; fd stays open. */
+/* perfshim_high_fd - a close-on-exec copy of fd just above a soft
+ * RLIMIT_NOFILE under 4096 where the hard limit leaves room (out of the
+ * program's budget), else at the highest free number below
+ * min(RLIMIT_NOFILE, 4096); -1 if none. fd stays open. Not async-signal-
+ * safe with respect to a concurrent setrlimit of the program's. */
 HIDDEN int perfshim_high_fd(int fd);
 /* 1 if fd 2 is still the stderr the program started with: the shim's
  * messages never go into a file the program put there. */
