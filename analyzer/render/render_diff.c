@@ -143,6 +143,10 @@ static void row_json(struct json_writer *jw, const struct diff_row *d)
 	json_double(jw, d->new);
 	json_key(jw, "change_pct");
 	json_double(jw, d->change_pct);
+	json_key(jw, "change_lo_pct");
+	json_double(jw, d->change_lo_pct);
+	json_key(jw, "change_hi_pct");
+	json_double(jw, d->change_hi_pct);
 	json_key(jw, "p_value");
 	json_double(jw, d->p_value);
 	json_key(jw, "verdict");

@@ -38,7 +38,6 @@ struct side {
 struct judged {
 	struct diff_row row;
 	double p_raw;	  /* NAN: not tested */
-	int beyond;	  /* the bootstrap interval of the ratio excludes 1 */
 	struct side a, b; /* kept for the bootstrap (noisy rows) */
 };
 
@@ -198,13 +197,14 @@ static double noisy_p(const struct side *a, const struct side *b)
 }
 
 /*
- * Whether the bootstrap interval (confidence conf) of the ratio of the
- * medians lies wholly on one side of 1. Mann-Whitney alone takes two
- * sides that each jump between two levels (a p95 between two histogram
- * buckets, a run preempted or not) for a shift; the medians' interval
- * does not. The seed comes from the metric's key, so a diff repeats.
+ * The bootstrap interval (confidence conf) of the ratio of the medians,
+ * into the row's change_lo_pct and change_hi_pct. Mann-Whitney alone
+ * takes two sides that each jump between two levels (a p95 between two
+ * histogram buckets, a run preempted or not) for a shift; the medians'
+ * interval does not. The seed comes from the metric's key, so a diff
+ * repeats.
  */
-static int boot_beyond(const struct judged *j, double conf)
+static void boot_interval(struct judged *j, double conf)
 {
 	uint64_t seed =
 		hash_str(j->row.name, hash_str(j->row.where, HASH_STR_SEED));
@@ -213,14 +213,15 @@ static int boot_beyond(const struct judged *j, double conf)
 	if (teststat_bootstrap_ratio(j->a.v, j->a.n, j->b.v, j->b.n,
 				     BOOT_RESAMPLES, conf, seed, &ci))
 		die("out of memory");
-	return ci.lo > 1 || ci.hi < 1;
+	j->row.change_lo_pct = (ci.lo - 1) * 100;
+	j->row.change_hi_pct = (ci.hi - 1) * 100;
 }
 
 /*
- * The bootstrap condition of every tested row, its confidence
- * Bonferroni-adjusted over all of them: a diff judges a handful to
- * hundreds of noisy metrics, and a loaded machine moves some by 20%
- * between two sets of five runs.
+ * The interval of every tested row, its confidence Bonferroni-adjusted
+ * over all of them: a diff judges a handful to hundreds of noisy
+ * metrics, and a loaded machine moves some by 20% between two sets of
+ * five runs.
  */
 static void boot_all(struct judged *j, size_t n, double alpha)
 {
@@ -230,7 +231,18 @@ static void boot_all(struct judged *j, size_t n, double alpha)
 		m += !isnan(j[i].p_raw);
 	for (size_t i = 0; i < n; i++)
 		if (!isnan(j[i].p_raw))
-			j[i].beyond = boot_beyond(&j[i], 1 - alpha / (double)m);
+			boot_interval(&j[i], 1 - alpha / (double)m);
+}
+
+/* The change a noisy row's interval vouches for: its end nearest to 0,
+ * or 0 when it holds 0. */
+static double vouched_change(const struct diff_row *r)
+{
+	if (r->change_lo_pct > 0)
+		return r->change_lo_pct; /* +infinity: from nothing */
+	if (r->change_hi_pct < 0)
+		return r->change_hi_pct;
+	return 0;
 }
 
 /*
@@ -256,6 +268,7 @@ static void judge_one(struct judged *j, const struct side *a,
 
 	j->row.base = j->row.new = j->row.change_pct = NAN;
 	j->row.p_value = j->p_raw = NAN;
+	j->row.change_lo_pct = j->row.change_hi_pct = NAN;
 	if (!a->m || !b->m) {
 		judge_presence(j, a, b, r->runs_new);
 		return;
@@ -312,9 +325,9 @@ static void holm(struct judged *j, size_t n, const struct diff_options *o)
 
 			run = fmax(run, fmin(1, adj));
 			j[i].row.p_value = run;
-			if (run < o->alpha && j[i].beyond)
-				j[i].row.verdict =
-					by_size(j[i].row.change_pct, o, 0);
+			if (run < o->alpha)
+				j[i].row.verdict = by_size(
+					vouched_change(&j[i].row), o, 0);
 		}
 	}
 }

@@ -141,6 +141,48 @@ static void test_noisy(void)
 	metrics_release(&b);
 }
 
+/*
+ * The change the interval vouches for decides: a p95 that jumps between
+ * two levels (the A/A comparison that read +100% by the medians, with
+ * every new run above every base run, on a loaded machine) is ok; a
+ * shift that holds past the threshold in every resample is a warning.
+ */
+static void test_vouched(void)
+{
+	static const double a_p95[RUNS] = { 9151, 9279, 9535, 9279, 9535 };
+	static const double b_p95[RUNS] = { 18559, 22143, 12479, 9663, 20351 };
+	static const double base[RUNS] = { 100, 102, 98, 101, 99 };
+	static const double up30[RUNS] = { 130, 132, 128, 131, 129 };
+	struct metric_set a, b;
+	struct diff_result r;
+	const struct diff_row *d;
+
+	sets(&a, &b, RUNS, RUNS);
+	put(&a, METRIC_ZONE, "request", "p95", METRIC_NS, a_p95);
+	put(&b, METRIC_ZONE, "request", "p95", METRIC_NS, b_p95);
+	put(&a, METRIC_PROGRAM, "", "duration", METRIC_NS, base);
+	put(&b, METRIC_PROGRAM, "", "duration", METRIC_NS, up30);
+	judge(&a, &b, &r);
+	d = row(&r, METRIC_ZONE, "request", "p95");
+	ok(d && d->p_value < 0.05 && d->change_pct > 90,
+	   "two levels: significant, +%.0f%% by the medians",
+	   d ? d->change_pct : NAN);
+	ok(d && d->change_lo_pct < 20 && d->change_hi_pct > d->change_pct,
+	   "its interval reaches under +20%% (%.1f%% to %.1f%%)",
+	   d ? d->change_lo_pct : NAN, d ? d->change_hi_pct : NAN);
+	is_str(verdict(&r, METRIC_ZONE, "request", "p95"), "ok",
+	       "so it is not a warning");
+	d = row(&r, METRIC_PROGRAM, "", "duration");
+	ok(d && d->change_lo_pct > 20 && d->change_lo_pct <= d->change_pct,
+	   "a steady +30%%: the interval's near end past +20%% (%.1f%%)",
+	   d ? d->change_lo_pct : NAN);
+	is_str(verdict(&r, METRIC_PROGRAM, "", "duration"), "warning",
+	       "a warning (not a regression: +30%% is under +50%%)");
+	diff_result_release(&r);
+	metrics_release(&a);
+	metrics_release(&b);
+}
+
 /* Too few runs: inconclusive past the threshold, ok under it. */
 static void test_few_runs(void)
 {
@@ -333,6 +375,7 @@ int main(void)
 {
 	test_exact();
 	test_noisy();
+	test_vouched();
 	test_few_runs();
 	test_presence();
 	test_cpu();
