@@ -248,13 +248,29 @@ static __thread int in_daemon;
 static int daemon_parent_ended;
 static int quick_end(int status, sigset_t *saved);
 
+/*
+ * The fork handlers keep errno: fork() leaves it alone on success, and
+ * the child's new trace file (an O_EXCL open that may meet EEXIST first)
+ * must not show through.
+ */
+static void fork_prepare(void)
+{
+	int e = errno;
+
+	perfshim_fork_prepare();
+	errno = e;
+}
+
 static void fork_parent(void)
 {
+	int e = errno;
+
 	perfshim_fork_parent();
 	if (in_daemon) {
 		daemon_parent_ended = 1;
 		quick_end(0, NULL);
 	}
+	errno = e;
 }
 
 /* Stays 1 in a vfork child, whose memory is the parent's: hands off. */
@@ -318,6 +334,8 @@ HIDDEN int perfshim_program_threads(void)
 
 static void fork_child(void)
 {
+	int e = errno;
+
 	in_daemon = 0;
 	atomic_store(&program_threads, 1);
 	atomic_store(&parked_for_exit, 0);
@@ -328,6 +346,7 @@ static void fork_child(void)
 		traced_pid = getpid();
 		perfshim_memory_reset();
 	}
+	errno = e;
 }
 
 /*
@@ -375,7 +394,7 @@ __attribute__((constructor)) static void perfshim_init(int argc, char **argv,
 		goto out;
 	perfshim_memory_init();
 	traced_pid = getpid();
-	pthread_atfork(perfshim_fork_prepare, fork_parent, fork_child);
+	pthread_atfork(fork_prepare, fork_parent, fork_child);
 	perfshim_signals_init();
 	perfshim_modules_scan();
 	perfshim_scan_init();
