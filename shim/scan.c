@@ -68,12 +68,14 @@ enum {
 	M_STACK = 32, /* a stopped thread's stack: scanned from its sp */
 	M_LIBC = 64,  /* libc's data: its malloc points at free chunks */
 	M_X = 128,
+	M_CHUNKS = 256, /* holds chunks glibc mapped, and the program's own */
 };
 
 struct mapping {
 	uintptr_t lo, hi;
 	unsigned flags;
 	uintptr_t stack_from; /* the lowest sp of a thread in it, or 0 */
+	size_t first_block;   /* M_CHUNKS: the first block in it */
 };
 
 static struct area maps_text, maps_mem;
@@ -812,6 +814,50 @@ static void exclude_own(void)
 		wm->flags |= M_SKIP;
 }
 
+/*
+ * The mapping glibc made for block b alone, [*lo, *hi), if b is such a
+ * chunk inside m: its size field says IS_MMAPPED, and the chunk with its
+ * leading pad (prev_size, after memalign) is whole pages, as glibc's
+ * munmap_chunk checks. The kernel merges such a mapping with the
+ * program's own anonymous mappings next to it.
+ */
+static int mapped_chunk(const struct block *b, const struct mapping *m,
+			uintptr_t *lo, uintptr_t *hi)
+{
+	uintptr_t chunk = (uintptr_t)b->start - 16;
+
+	if (!b->mapped || chunk < m->lo || chunk + 16 > m->hi)
+		return 0;
+	const uint64_t *h = (const uint64_t *)chunk;
+	uint64_t pad = h[0], size = h[1];
+
+	if ((size & 7) != 2 || pad > chunk - m->lo)
+		return 0;
+	*lo = chunk - (uintptr_t)pad;
+	*hi = chunk + (uintptr_t)(size & ~7ull);
+	return !((*lo | *hi) & 4095) && *hi <= m->hi && *hi > chunk &&
+	       b->start + b->size <= *hi;
+}
+
+/*
+ * Mapping i holds live blocks from index j on: malloc's (M_HEAP), or,
+ * when each of them is a chunk glibc mapped for it alone, M_CHUNKS: the
+ * program's part around them is a root (scan_chunk_gaps).
+ */
+static void mark_mapping(size_t i, size_t j)
+{
+	struct mapping *m = &maps[i];
+	uintptr_t lo, hi;
+
+	m->flags |= M_CHUNKS;
+	m->first_block = j;
+	for (; j < nblocks && blocks[j].start < m->hi; j++)
+		if (!mapped_chunk(&blocks[j], m, &lo, &hi)) {
+			m->flags = (m->flags & ~M_CHUNKS) | M_HEAP;
+			return;
+		}
+}
+
 /* Which blocks may be read directly; which mappings are malloc's. */
 static void mark_heap(void)
 {
@@ -825,9 +871,28 @@ static void mark_heap(void)
 	for (size_t i = 0, j = 0; i < nmaps; i++) {
 		while (j < nblocks && blocks[j].start < maps[i].lo)
 			j++;
-		if (j < nblocks && blocks[j].start < maps[i].hi)
-			maps[i].flags |= M_HEAP;
+		if (j < nblocks && blocks[j].start < maps[i].hi &&
+		    !(maps[i].flags & M_HEAP))
+			mark_mapping(i, j);
 	}
+}
+
+/* A root: an M_CHUNKS mapping but for the chunks glibc mapped in it. */
+static void scan_chunk_gaps(const struct mapping *m, int libc)
+{
+	uintptr_t from = m->lo, lo, hi;
+
+	for (size_t j = m->first_block; j < nblocks && blocks[j].start < m->hi;
+	     j++) {
+		if (!mapped_chunk(&blocks[j], m, &lo, &hi))
+			continue; /* (checked when marked: cannot happen) */
+		if (lo > from)
+			scan_root(from, lo, libc);
+		if (hi > from)
+			from = hi;
+	}
+	if (from < m->hi)
+		scan_root(from, m->hi, libc);
 }
 
 /*
@@ -926,7 +991,10 @@ static void scan_mappings(size_t missed)
 		/* (a thread that did not stop may be running on it) */
 		if (!missed && dead_thread_stack(m))
 			continue;
-		scan_root(m->lo, m->hi, !!(m->flags & M_LIBC));
+		if (m->flags & M_CHUNKS)
+			scan_chunk_gaps(m, !!(m->flags & M_LIBC));
+		else
+			scan_root(m->lo, m->hi, !!(m->flags & M_LIBC));
 	}
 	scan_ended_joinable();
 }
