@@ -18,13 +18,31 @@ struct held {
 static struct held *map;
 static size_t map_cap, map_count;
 static uint64_t *slot_addr, *slot_size; /* each slot's block */
+static uint64_t *slot_seq; /* the ALLOC count when each slot's block came */
+static uint64_t nalloc;	   /* ALLOCs (ALLOC_HELD too) so far */
+/*
+ * A FREE without a rank names its block by age or by slot
+ * (perfshim_trace.h). Ages repeat where the program repeats itself
+ * (sqlite3: 0.02 B a free, slots 0.21); where it frees at random among
+ * many blocks, nothing repeats and slots are the smaller numbers (churn:
+ * slots 1.30 B a free, ages 1.50). So the next CHOOSE such FREEs go by
+ * slot only when, over the last CHOOSE, ages hardly ever followed the
+ * age before them as they had before (a repeat zstd would find), and
+ * slots took fewer bits.
+ */
+#define CHOOSE 1024
+#define GUESS_BITS 12
+static int by_slot;
+static uint64_t age_bits, slot_bits;
+static unsigned chosen, age_hits;
+static uint32_t guess[1 << GUESS_BITS], last_age;
 static uint32_t *released; /* as many entries as slots: never full */
 static size_t slot_cap, nslots, nreleased;
-/* Recently freed addresses per size class, most recent first; and the
- * address of the last ALLOC not found there. */
+/* Recently freed addresses per size class, most recent first; and where
+ * the heap would carve a block after the last ALLOC not found there. */
 static uint64_t recent[PERFSHIM_COL_CLASSES][PERFSHIM_COL_RECENT];
 static unsigned nrecent[PERFSHIM_COL_CLASSES];
-static uint64_t last_miss;
+static uint64_t next_miss;
 /* The slots of the latest ALLOCs not freed since, newest first. */
 static uint32_t mru[PERFSHIM_COL_MRU];
 static unsigned nmru;
@@ -125,6 +143,12 @@ static int room(void)
 	if (!z)
 		return -1; /* what grew changes nothing */
 	slot_size = z;
+	uint64_t *q = perfshim_remap(slot_seq, slot_cap * sizeof(*q),
+				     cap * sizeof(*q));
+
+	if (!q)
+		return -1;
+	slot_seq = q;
 	uint32_t *r = perfshim_remap(released, slot_cap * sizeof(*r),
 				     cap * sizeof(*r));
 
@@ -220,8 +244,8 @@ static int alloc_ev(uint8_t tag, const uint8_t **p, const uint8_t *end)
 	if (perfshim_get_varint(p, end, &size) ||
 	    perfshim_get_varint(p, end, &addr) ||
 	    perfshim_get_varint(p, end, &stack) || room() ||
-	    perfshim_col_unaddr(perfshim_col_addr(addr - last_miss)) !=
-		    addr - last_miss)
+	    perfshim_col_unaddr(perfshim_col_addr(addr - next_miss)) !=
+		    addr - next_miss)
 		return -1; /* (a distance past 2^62 cannot be coded) */
 	put(PERFSHIM_COL_SIZES, size);
 	put(PERFSHIM_COL_STACKS, stack);
@@ -233,6 +257,7 @@ static int alloc_ev(uint8_t tag, const uint8_t **p, const uint8_t *end)
 			PERFSHIM_COL_ALLOC_HELD | (tag & 0x0f);
 		put(PERFSHIM_COL_SLOTS, s);
 		slot_size[s] = size;
+		slot_seq[s] = nalloc++;
 		mru_take(s);
 		mru_push(s);
 		return 0;
@@ -246,15 +271,42 @@ static int alloc_ev(uint8_t tag, const uint8_t **p, const uint8_t *end)
 	col[PERFSHIM_COL_KINDS][nev] = tag;
 	unsigned k = recent_take(addr, size);
 
-	put(PERFSHIM_COL_SLOTS, k);
 	if (!k) {
-		put(PERFSHIM_COL_ADDRS, perfshim_col_addr(addr - last_miss));
-		last_miss = addr;
+		put(PERFSHIM_COL_ADDRS, perfshim_col_addr(addr - next_miss));
+		next_miss = addr + perfshim_col_chunk(size);
 	}
+	put(PERFSHIM_COL_SLOTS, k);
 	slot_addr[s] = addr;
 	slot_size[s] = size;
+	slot_seq[s] = nalloc++;
 	mru_push(s);
 	return 0;
+}
+
+/* A FREE of slot s without a rank: by age, or by slot (FREE_SLOT). */
+static void free_unranked(uint32_t s)
+{
+	uint64_t age = nalloc - slot_seq[s];
+	int old = age > PERFSHIM_COL_AGES;
+	uint32_t a = old ? UINT32_MAX : (uint32_t)age;
+	uint32_t *g = &guess[(last_age * 2654435761u) >> (32 - GUESS_BITS)];
+
+	age_hits += *g == a;
+	*g = last_age = a;
+	age_bits += 32 - (unsigned)__builtin_clz(a);
+	slot_bits += 32 - (unsigned)__builtin_clz(s + 1);
+	if (++chosen == CHOOSE) {
+		by_slot = age_hits <= CHOOSE / 128 && slot_bits < age_bits;
+		age_bits = slot_bits = 0;
+		chosen = age_hits = 0;
+	}
+	if (old || by_slot) {
+		col[PERFSHIM_COL_KINDS][nev] = PERFSHIM_COL_FREE_SLOT;
+		put(PERFSHIM_COL_SLOTS, s);
+	} else {
+		put(PERFSHIM_COL_RANKS, 0);
+		put(PERFSHIM_COL_SLOTS, age);
+	}
 }
 
 static int free_ev(const uint8_t **p, const uint8_t *end)
@@ -270,9 +322,10 @@ static int free_ev(const uint8_t **p, const uint8_t *end)
 		uint32_t s = map[at].slot;
 		unsigned r = mru_take(s);
 
-		put(PERFSHIM_COL_RANKS, r);
-		if (!r)
-			put(PERFSHIM_COL_SLOTS, (uint64_t)s + 1);
+		if (r)
+			put(PERFSHIM_COL_RANKS, r);
+		else
+			free_unranked(s);
 		map_drop(at);
 		released[nreleased++] = s;
 		recent_push(addr, slot_size[s]);
@@ -380,9 +433,15 @@ HIDDEN void perfshim_columns_reset(void)
 	perfshim_unmap(map, map_cap * sizeof(*map));
 	perfshim_unmap(slot_addr, slot_cap * sizeof(*slot_addr));
 	perfshim_unmap(slot_size, slot_cap * sizeof(*slot_size));
+	perfshim_unmap(slot_seq, slot_cap * sizeof(*slot_seq));
 	perfshim_unmap(released, slot_cap * sizeof(*released));
 	map = NULL;
-	slot_addr = slot_size = NULL;
+	slot_addr = slot_size = slot_seq = NULL;
+	nalloc = 0;
+	by_slot = 0;
+	age_bits = slot_bits = 0;
+	chosen = age_hits = last_age = 0;
+	memset(guess, 0, sizeof(guess));
 	released = NULL;
 	memset(nrecent, 0, sizeof(nrecent));
 	nmru = 0;
@@ -390,7 +449,7 @@ HIDDEN void perfshim_columns_reset(void)
 	thr = NULL;
 	thr_cap = 0;
 	all_raw = 0;
-	last_miss = 0;
+	next_miss = 0;
 	map_cap = map_count = slot_cap = nslots = nreleased = 0;
 	nev = 0;
 	for (int c = 0; c < PERFSHIM_COL_COUNT; c++)
