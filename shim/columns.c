@@ -68,6 +68,9 @@ static int all_raw;
 static uint8_t col[PERFSHIM_COL_COUNT][BATCH * PERFSHIM_VARINT_MAX];
 static size_t col_len[PERFSHIM_COL_COUNT];
 static size_t nev;
+/* Events of the record since the last one whose time moved on a quantum:
+ * the times column holds only those that did (perfshim_trace.h). */
+static size_t still;
 
 static inline size_t home(uint64_t addr, size_t cap)
 {
@@ -233,6 +236,7 @@ static void flush(uint32_t thread, col_stage_fn *stage)
 		col_len[c] = 0;
 	}
 	nev = 0;
+	still = 0;
 	stage(PERFSHIM_REC_COLUMNS, rec, n);
 }
 
@@ -343,7 +347,7 @@ static int event(const uint8_t **p, const uint8_t *end)
 	const uint8_t *q = *p;
 	uint8_t tag = *q++;
 	uint64_t dt, v;
-	size_t times = col_len[PERFSHIM_COL_TIMES];
+	size_t times = col_len[PERFSHIM_COL_TIMES], was_still = still;
 
 	if (perfshim_get_varint(&q, end, &dt))
 		return -1;
@@ -352,7 +356,13 @@ static int event(const uint8_t **p, const uint8_t *end)
 	uint64_t qs = cur->seen >> PERFSHIM_COL_TIME_SHIFT;
 	uint64_t dq = qe >= qs ? qe - qs : 0; /* (seen <= exact: always) */
 
-	put(PERFSHIM_COL_TIMES, dq);
+	if (dq) {
+		put(PERFSHIM_COL_TIMES, still);
+		put(PERFSHIM_COL_TIMES, dq);
+		still = 0;
+	} else {
+		still++;
+	}
 	if ((tag & 0xf0) == PERFSHIM_EV_ALLOC) {
 		if ((tag & 0x0f) >= PERFSHIM_FN_COUNT || alloc_ev(tag, &q, end))
 			goto undo;
@@ -378,6 +388,7 @@ static int event(const uint8_t **p, const uint8_t *end)
 undo:
 	/* Only the time was put before a field could fail. */
 	col_len[PERFSHIM_COL_TIMES] = times;
+	still = was_still;
 	return -1;
 }
 
@@ -451,7 +462,7 @@ HIDDEN void perfshim_columns_reset(void)
 	all_raw = 0;
 	next_miss = 0;
 	map_cap = map_count = slot_cap = nslots = nreleased = 0;
-	nev = 0;
+	nev = still = 0;
 	for (int c = 0; c < PERFSHIM_COL_COUNT; c++)
 		col_len[c] = 0;
 }

@@ -866,6 +866,35 @@ static int col_event(struct trace_reader *r, uint8_t k, struct col *c,
 		    k);
 }
 
+/* 3.x times: the next event whose time moves, after still ones. */
+struct col_times {
+	uint64_t still, next_dt;
+	int have_next;
+};
+
+/* The next event's time delta, in quanta, from the times column tc. */
+static int col_time(struct trace_reader *r, struct col *tc,
+		    struct col_times *ct, uint64_t *dt)
+{
+	if (r->hdr.major < 3) {
+		CGET(tc, *dt);
+		return 0;
+	}
+	if (!ct->have_next && tc->p < tc->end) {
+		CGET(tc, ct->still);
+		CGET(tc, ct->next_dt);
+		ct->have_next = 1;
+	}
+	if (ct->have_next && !ct->still) {
+		*dt = ct->next_dt;
+		ct->have_next = 0;
+	} else {
+		*dt = 0; /* (after the last moving event, all are still) */
+		ct->still -= ct->have_next;
+	}
+	return 0;
+}
+
 static int columns(struct trace_reader *r, const uint8_t *p, const uint8_t *end)
 {
 	const char *what = "columns";
@@ -890,13 +919,16 @@ static int columns(struct trace_reader *r, const uint8_t *p, const uint8_t *end)
 		return -1;
 	struct tqueue *q = &r->q[t];
 
+	struct col_times ct = { 0, 0, 0 };
+
 	for (uint64_t i = 0; i < n; i++) {
 		struct trace_event ev;
-		uint64_t dt;
+		uint64_t dt = 0;
 
 		memset(&ev, 0, sizeof(ev));
 		ev.thread = (uint32_t)t;
-		CGET(&c[PERFSHIM_COL_TIMES], dt);
+		if (col_time(r, &c[PERFSHIM_COL_TIMES], &ct, &dt))
+			return -1;
 		ev.ts = ((q->last_ts >> PERFSHIM_COL_TIME_SHIFT) + dt)
 			<< PERFSHIM_COL_TIME_SHIFT;
 		q->last_ts = ev.ts;

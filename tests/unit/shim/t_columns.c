@@ -24,7 +24,8 @@ static struct buf frame;
 static struct trace_event want[MAXEV], got[MAXEV];
 static int nwant, ngot, ncolumns;
 
-static int nfree_slot; /* FREEs by slot, no rank (FREE_SLOT) */
+static int nfree_slot;	     /* FREEs by slot, no rank (FREE_SLOT) */
+static uint64_t times_bytes; /* the times columns' bytes */
 
 static void stage(uint8_t tag, const uint8_t *payload, size_t len)
 {
@@ -36,9 +37,13 @@ static void stage(uint8_t tag, const uint8_t *payload, size_t len)
 	if (tag == PERFSHIM_REC_COLUMNS &&
 	    !perfshim_get_varint(&q, end, &v[0]) &&
 	    !perfshim_get_varint(&q, end, &v[1]) &&
-	    !perfshim_get_varint(&q, end, &v[2]) && v[2] <= (size_t)(end - q))
+	    !perfshim_get_varint(&q, end, &v[2]) && v[2] <= (size_t)(end - q)) {
 		for (uint64_t i = 0; i < v[2]; i++)
 			nfree_slot += q[i] == PERFSHIM_COL_FREE_SLOT;
+		q += v[2];
+		if (!perfshim_get_varint(&q, end, &v[0]))
+			times_bytes += v[0];
+	}
 	rec(&frame, tag, &p);
 }
 
@@ -160,7 +165,7 @@ int main(void)
 	const uint64_t a = 0x7f0000001000ull, b = 0x7f0000002000ull;
 	size_t len;
 
-	plan(16);
+	plan(18);
 	rec_u(&frame, PERFSHIM_REC_FRAME, 0);
 	ev(0, PERFSHIM_EV_ALLOC | PERFSHIM_FN_MALLOC, 5, a, 32, 7);
 	ev(0, PERFSHIM_EV_ALLOC | PERFSHIM_FN_PVALLOC, 1, b, 1ull << 40, 8);
@@ -238,8 +243,7 @@ int main(void)
 	put_u(&p, 1); /* one event */
 	put_u(&p, 1); /* kinds */
 	put_byte(&p, PERFSHIM_COL_FREE_SLOT);
-	put_u(&p, 1); /* times */
-	put_u(&p, 0);
+	put_u(&p, 0); /* times: none moves */
 	put_u(&p, 0); /* sizes */
 	put_u(&p, 0); /* stacks */
 	put_u(&p, 1); /* slots: slot 4 */
@@ -249,7 +253,7 @@ int main(void)
 	rec(&bad_frame, PERFSHIM_REC_COLUMNS, &p);
 	ok(read_back(&bad_frame) == -1, "a FREE of an empty slot: corrupt");
 	p.p[3] = PERFSHIM_EV_FREE; /* by age 4, with no ALLOC before it */
-	p.p[11] = 1;		   /* ranks: 0 */
+	p.p[10] = 1;		   /* ranks: 0 */
 	put_u(&p, 0);
 	bad_frame.len = 0;
 	rec_u(&bad_frame, PERFSHIM_REC_FRAME, 0);
@@ -294,6 +298,23 @@ int main(void)
 	encode(0);
 	ok(!read_back(&frame) && ngot == nwant && first_wrong() < 0,
 	   "FREEs by age and by slot, read back");
+
+	/* Times: only the events whose quantum moves cost bytes. */
+	nwant = 0;
+	frame.len = 0;
+	perfshim_columns_reset();
+	clock_of[0] = 0;
+	rec_u(&frame, PERFSHIM_REC_FRAME, 0);
+	for (int i = 0; i < PAIRS; i++)
+		ev(0, PERFSHIM_EV_SAMPLE, (1u << PERFSHIM_COL_TIME_SHIFT) / 10,
+		   0, 0, 1);
+	times_bytes = 0;
+	encode(0);
+	ok(times_bytes <= PAIRS / 10 * 2 + 4,
+	   "%d events in %d quanta: %llu bytes of times", PAIRS, PAIRS / 10,
+	   (unsigned long long)times_bytes);
+	ok(!read_back(&frame) && ngot == nwant && first_wrong() < 0,
+	   "and read back, each at its quantum");
 
 	/* Blocks freed at random among many: by slot, when the encoder
 	 * sees that ages do not repeat (columns.c). */
