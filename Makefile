@@ -398,6 +398,11 @@ BENCH_BIN := $(B)/bench/churn $(B)/bench/cxx $(B)/bench/measure
 bench: all $(BENCH_BIN)
 	$(Q)bench/run.sh
 
+# Where a trace's bytes go, by column (a measuring aid: tools/colstat.c).
+$(B)/tools/colstat: tools/colstat.c include/perfshim_trace.h
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(BASE_CFLAGS) -Iinclude -o $@ $< -lzstd
+
 $(B)/bench/churn: bench/churn.c
 	@mkdir -p $(@D)
 	$(Q)$(CC) -std=gnu11 $(BENCH_FLAGS) $(WARN) -pthread -o $@ $<

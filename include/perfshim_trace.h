@@ -66,8 +66,11 @@
  * Major 2 (COLUMNS records, below) keeps every record and minor of 1.x:
  * a 2.m trace holds what a 1.m trace may, plus COLUMNS. A reader of 2.x
  * reads 1.x traces too; a 1.x reader refuses 2.x, naming both versions.
+ * Major 3 keeps every record and minor of 2.x, and codes two COLUMNS
+ * fields anew (below: "Since major 3"), so a 2.x reader must refuse it
+ * (it does, naming both versions); a 3.x reader reads 1.x and 2.x.
  */
-#define PERFSHIM_FORMAT_MAJOR 2
+#define PERFSHIM_FORMAT_MAJOR 3
 #define PERFSHIM_FORMAT_MINOR 3
 /* The oldest major this reader still reads. */
 #define PERFSHIM_FORMAT_MAJOR_OLDEST 1
@@ -180,17 +183,17 @@
  *                 sizes     per ALLOC: size
  *                 stacks    per ALLOC and SAMPLE: stack id; per MARK:
  *                           string id
- *                 slots     per FREE with rank 0: its block's slot + 1,
- *                           or 0 when it names an address; per
- *                           ALLOC_HELD: the slot;
+ *                 slots     per FREE with rank 0: its block's slot + 1
+ *                           (2.x; 3.x: see below), or 0 when it names
+ *                           an address; per ALLOC_HELD: the slot;
  *                           per ALLOC: k > 0 when its address is the
  *                           k-th most recently freed of its size class
  *                           (below), else 0
  *                 addresses per ALLOC with k = 0: the address as
  *                           perfshim_col_addr() codes its distance from
  *                           the previous such ALLOC's (of any thread;
- *                           the first from 0); per FREE with slot 0: the
- *                           address
+ *                           the first from 0; 3.x: see below); per FREE
+ *                           with slot 0: the address
  *                 ranks     per FREE: r > 0 when its block's slot is the
  *                           r-th most recently allocated (below), else 0
  *               Block slots: reader and writer keep the same table of
@@ -226,6 +229,39 @@
  *               does not know, and all of that thread's later events:
  *               CHUNK deltas are exact (the first one counts from the
  *               floored time), and SYNC watermarks are floored too.
+ *
+ * Since major 3, times, FREEs and missed addresses are coded anew. Both sides
+ * number the ALLOCs (ALLOC_HELD too) of COLUMNS records in the file's
+ * order (all threads), from 0; a block's age at its FREE is how many
+ * ALLOCs came since its own, its own included (the age of the latest
+ * ALLOC's block is 1).
+ *                 kinds     a FREE without a rank whose block has a
+ *                           slot may be PERFSHIM_COL_FREE_SLOT, with
+ *                           no ranks field and, in slots, the slot;
+ *                 slots     per FREE with rank 0: its block's age
+ *                           (at most PERFSHIM_COL_AGES), or 0 when it
+ *                           names an address. The writer picks, for
+ *                           each, age or FREE_SLOT: a program that
+ *                           repeats itself frees its blocks at the same
+ *                           ages each time round whatever slots they
+ *                           took (sqlite3: slots cost 0.21 B a free,
+ *                           ages 0.02), while one that frees at random
+ *                           among many blocks has smaller slots (churn:
+ *                           1.30 B, ages 1.50);
+ *                 times     only for the events whose dq is not 0,
+ *                           in order: how many events of the record
+ *                           came since the previous such one (or the
+ *                           record's start) with dq 0, then dq; the
+ *                           events after the last one have dq 0. Most
+ *                           events share the quantum of the one before
+ *                           (sqlite3: times cost 0.16 B a free as dq
+ *                           each, 0.07 so);
+ *                 addresses per ALLOC with k = 0: the distance is from
+ *                           the previous such ALLOC's address plus
+ *                           perfshim_col_chunk() of its size, where the
+ *                           heap carves its next block from fresh
+ *                           memory (often exactly there).
+ *
  * Since minor 3:
  *
  * CALLS         timed calls of one thread's zones and instrumented
@@ -341,6 +377,8 @@ enum perfshim_path_type {
 #define PERFSHIM_EV_MARK 0x23
 /* COLUMNS only: an ALLOC into a slot still held (low nibble: fn). */
 #define PERFSHIM_COL_ALLOC_HELD 0x30
+/* COLUMNS only, since major 3: a FREE by its block's slot, no rank. */
+#define PERFSHIM_COL_FREE_SLOT 0x24
 /* COLUMNS: times in quanta of 2^PERFSHIM_COL_TIME_SHIFT clock units. */
 #define PERFSHIM_COL_TIME_SHIFT 9
 /* COLUMNS: the recently freed addresses kept per size class. */
@@ -348,6 +386,8 @@ enum perfshim_path_type {
 /* COLUMNS: the recently allocated slots kept for FREE ranks. */
 #define PERFSHIM_COL_MRU 16
 #define PERFSHIM_COL_CLASSES 258
+/* COLUMNS: a FREE names its block by age among the last this many ALLOCs. */
+#define PERFSHIM_COL_AGES 65536
 
 /* COLUMNS: the columns, in their order. */
 enum perfshim_col {
@@ -484,6 +524,15 @@ static inline unsigned perfshim_col_class(uint64_t size)
 	uint64_t chunk = size < 24 ? 32 : (size + 8 + 15) & ~(uint64_t)15;
 
 	return size <= 4096 ? (unsigned)(chunk >> 4) : 0;
+}
+
+/*
+ * perfshim_col_chunk - the bytes glibc's heap moves on from a block of
+ * size bytes carved from its top: the chunk size, header included.
+ */
+static inline uint64_t perfshim_col_chunk(uint64_t size)
+{
+	return size < 24 ? 32 : (size + 8 + 15) & ~(uint64_t)15;
 }
 
 /*

@@ -5,8 +5,11 @@
 #include "mem.h"
 #include "perfshim_trace.h"
 
-/* Events a record holds at most: columns of a few tens of KiB. */
-#define BATCH 4096
+/* Events a record holds at most: a pass drains some 13k events of a busy
+ * thread (its 256 KiB ring is drained at half full), so a thread's pass
+ * is one record, whose longer columns compress better. The arrays below
+ * are touched only as far as they are filled. */
+#define BATCH 16384
 
 /* The table of block slots: address -> slot, and each slot's last
  * address; the released slots, last released on top. */
@@ -18,13 +21,31 @@ struct held {
 static struct held *map;
 static size_t map_cap, map_count;
 static uint64_t *slot_addr, *slot_size; /* each slot's block */
+static uint64_t *slot_seq; /* the ALLOC count when each slot's block came */
+static uint64_t nalloc;	   /* ALLOCs (ALLOC_HELD too) so far */
+/*
+ * A FREE without a rank names its block by age or by slot
+ * (perfshim_trace.h). Ages repeat where the program repeats itself
+ * (sqlite3: 0.02 B a free, slots 0.21); where it frees at random among
+ * many blocks, nothing repeats and slots are the smaller numbers (churn:
+ * slots 1.30 B a free, ages 1.50). So the next CHOOSE such FREEs go by
+ * slot only when, over the last CHOOSE, ages hardly ever followed the
+ * age before them as they had before (a repeat zstd would find), and
+ * slots took fewer bits.
+ */
+#define CHOOSE 1024
+#define GUESS_BITS 12
+static int by_slot;
+static uint64_t age_bits, slot_bits;
+static unsigned chosen, age_hits;
+static uint32_t guess[1 << GUESS_BITS], last_age;
 static uint32_t *released; /* as many entries as slots: never full */
 static size_t slot_cap, nslots, nreleased;
-/* Recently freed addresses per size class, most recent first; and the
- * address of the last ALLOC not found there. */
+/* Recently freed addresses per size class, most recent first; and where
+ * the heap would carve a block after the last ALLOC not found there. */
 static uint64_t recent[PERFSHIM_COL_CLASSES][PERFSHIM_COL_RECENT];
 static unsigned nrecent[PERFSHIM_COL_CLASSES];
-static uint64_t last_miss;
+static uint64_t next_miss;
 /* The slots of the latest ALLOCs not freed since, newest first. */
 static uint32_t mru[PERFSHIM_COL_MRU];
 static unsigned nmru;
@@ -50,6 +71,9 @@ static int all_raw;
 static uint8_t col[PERFSHIM_COL_COUNT][BATCH * PERFSHIM_VARINT_MAX];
 static size_t col_len[PERFSHIM_COL_COUNT];
 static size_t nev;
+/* Events of the record since the last one whose time moved on a quantum:
+ * the times column holds only those that did (perfshim_trace.h). */
+static size_t still;
 
 static inline size_t home(uint64_t addr, size_t cap)
 {
@@ -125,6 +149,12 @@ static int room(void)
 	if (!z)
 		return -1; /* what grew changes nothing */
 	slot_size = z;
+	uint64_t *q = perfshim_remap(slot_seq, slot_cap * sizeof(*q),
+				     cap * sizeof(*q));
+
+	if (!q)
+		return -1;
+	slot_seq = q;
 	uint32_t *r = perfshim_remap(released, slot_cap * sizeof(*r),
 				     cap * sizeof(*r));
 
@@ -209,6 +239,7 @@ static void flush(uint32_t thread, col_stage_fn *stage)
 		col_len[c] = 0;
 	}
 	nev = 0;
+	still = 0;
 	stage(PERFSHIM_REC_COLUMNS, rec, n);
 }
 
@@ -220,8 +251,8 @@ static int alloc_ev(uint8_t tag, const uint8_t **p, const uint8_t *end)
 	if (perfshim_get_varint(p, end, &size) ||
 	    perfshim_get_varint(p, end, &addr) ||
 	    perfshim_get_varint(p, end, &stack) || room() ||
-	    perfshim_col_unaddr(perfshim_col_addr(addr - last_miss)) !=
-		    addr - last_miss)
+	    perfshim_col_unaddr(perfshim_col_addr(addr - next_miss)) !=
+		    addr - next_miss)
 		return -1; /* (a distance past 2^62 cannot be coded) */
 	put(PERFSHIM_COL_SIZES, size);
 	put(PERFSHIM_COL_STACKS, stack);
@@ -233,6 +264,7 @@ static int alloc_ev(uint8_t tag, const uint8_t **p, const uint8_t *end)
 			PERFSHIM_COL_ALLOC_HELD | (tag & 0x0f);
 		put(PERFSHIM_COL_SLOTS, s);
 		slot_size[s] = size;
+		slot_seq[s] = nalloc++;
 		mru_take(s);
 		mru_push(s);
 		return 0;
@@ -246,15 +278,42 @@ static int alloc_ev(uint8_t tag, const uint8_t **p, const uint8_t *end)
 	col[PERFSHIM_COL_KINDS][nev] = tag;
 	unsigned k = recent_take(addr, size);
 
-	put(PERFSHIM_COL_SLOTS, k);
 	if (!k) {
-		put(PERFSHIM_COL_ADDRS, perfshim_col_addr(addr - last_miss));
-		last_miss = addr;
+		put(PERFSHIM_COL_ADDRS, perfshim_col_addr(addr - next_miss));
+		next_miss = addr + perfshim_col_chunk(size);
 	}
+	put(PERFSHIM_COL_SLOTS, k);
 	slot_addr[s] = addr;
 	slot_size[s] = size;
+	slot_seq[s] = nalloc++;
 	mru_push(s);
 	return 0;
+}
+
+/* A FREE of slot s without a rank: by age, or by slot (FREE_SLOT). */
+static void free_unranked(uint32_t s)
+{
+	uint64_t age = nalloc - slot_seq[s];
+	int old = age > PERFSHIM_COL_AGES;
+	uint32_t a = old ? UINT32_MAX : (uint32_t)age;
+	uint32_t *g = &guess[(last_age * 2654435761u) >> (32 - GUESS_BITS)];
+
+	age_hits += *g == a;
+	*g = last_age = a;
+	age_bits += 32 - (unsigned)__builtin_clz(a);
+	slot_bits += 32 - (unsigned)__builtin_clz(s + 1);
+	if (++chosen == CHOOSE) {
+		by_slot = age_hits <= CHOOSE / 128 && slot_bits < age_bits;
+		age_bits = slot_bits = 0;
+		chosen = age_hits = 0;
+	}
+	if (old || by_slot) {
+		col[PERFSHIM_COL_KINDS][nev] = PERFSHIM_COL_FREE_SLOT;
+		put(PERFSHIM_COL_SLOTS, s);
+	} else {
+		put(PERFSHIM_COL_RANKS, 0);
+		put(PERFSHIM_COL_SLOTS, age);
+	}
 }
 
 static int free_ev(const uint8_t **p, const uint8_t *end)
@@ -270,9 +329,10 @@ static int free_ev(const uint8_t **p, const uint8_t *end)
 		uint32_t s = map[at].slot;
 		unsigned r = mru_take(s);
 
-		put(PERFSHIM_COL_RANKS, r);
-		if (!r)
-			put(PERFSHIM_COL_SLOTS, (uint64_t)s + 1);
+		if (r)
+			put(PERFSHIM_COL_RANKS, r);
+		else
+			free_unranked(s);
 		map_drop(at);
 		released[nreleased++] = s;
 		recent_push(addr, slot_size[s]);
@@ -290,7 +350,7 @@ static int event(const uint8_t **p, const uint8_t *end)
 	const uint8_t *q = *p;
 	uint8_t tag = *q++;
 	uint64_t dt, v;
-	size_t times = col_len[PERFSHIM_COL_TIMES];
+	size_t times = col_len[PERFSHIM_COL_TIMES], was_still = still;
 
 	if (perfshim_get_varint(&q, end, &dt))
 		return -1;
@@ -299,7 +359,13 @@ static int event(const uint8_t **p, const uint8_t *end)
 	uint64_t qs = cur->seen >> PERFSHIM_COL_TIME_SHIFT;
 	uint64_t dq = qe >= qs ? qe - qs : 0; /* (seen <= exact: always) */
 
-	put(PERFSHIM_COL_TIMES, dq);
+	if (dq) {
+		put(PERFSHIM_COL_TIMES, still);
+		put(PERFSHIM_COL_TIMES, dq);
+		still = 0;
+	} else {
+		still++;
+	}
 	if ((tag & 0xf0) == PERFSHIM_EV_ALLOC) {
 		if ((tag & 0x0f) >= PERFSHIM_FN_COUNT || alloc_ev(tag, &q, end))
 			goto undo;
@@ -325,6 +391,7 @@ static int event(const uint8_t **p, const uint8_t *end)
 undo:
 	/* Only the time was put before a field could fail. */
 	col_len[PERFSHIM_COL_TIMES] = times;
+	still = was_still;
 	return -1;
 }
 
@@ -380,9 +447,15 @@ HIDDEN void perfshim_columns_reset(void)
 	perfshim_unmap(map, map_cap * sizeof(*map));
 	perfshim_unmap(slot_addr, slot_cap * sizeof(*slot_addr));
 	perfshim_unmap(slot_size, slot_cap * sizeof(*slot_size));
+	perfshim_unmap(slot_seq, slot_cap * sizeof(*slot_seq));
 	perfshim_unmap(released, slot_cap * sizeof(*released));
 	map = NULL;
-	slot_addr = slot_size = NULL;
+	slot_addr = slot_size = slot_seq = NULL;
+	nalloc = 0;
+	by_slot = 0;
+	age_bits = slot_bits = 0;
+	chosen = age_hits = last_age = 0;
+	memset(guess, 0, sizeof(guess));
 	released = NULL;
 	memset(nrecent, 0, sizeof(nrecent));
 	nmru = 0;
@@ -390,9 +463,9 @@ HIDDEN void perfshim_columns_reset(void)
 	thr = NULL;
 	thr_cap = 0;
 	all_raw = 0;
-	last_miss = 0;
+	next_miss = 0;
 	map_cap = map_count = slot_cap = nslots = nreleased = 0;
-	nev = 0;
+	nev = still = 0;
 	for (int c = 0; c < PERFSHIM_COL_COUNT; c++)
 		col_len[c] = 0;
 }

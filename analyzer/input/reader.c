@@ -62,10 +62,14 @@ struct trace_reader {
 	/* COLUMNS: the table of block slots (perfshim_trace.h): each
 	 * slot's block, whether one holds it, the released slots (last
 	 * released on top); the recently freed addresses of each size
-	 * class, and the last address not found there. Grows with live
-	 * blocks only. */
+	 * class, and the last address not found there (3.x: just past its
+	 * block). Grows with live blocks only. */
 	uint64_t *slot_addr, *slot_size;
 	uint8_t *slot_held;
+	/* Since 3.x: each slot's block's ALLOC number, and the slots of the
+	 * last PERFSHIM_COL_AGES ALLOCs by ALLOC number (a FREE's age). */
+	uint64_t *slot_seq, nalloc;
+	uint32_t *by_age;
 	uint32_t *released;
 	size_t nslots, slot_cap, nreleased;
 	uint64_t recent[PERFSHIM_COL_CLASSES][PERFSHIM_COL_RECENT];
@@ -626,11 +630,15 @@ static int slot_take(struct trace_reader *r, uint32_t *s)
 
 		if (h)
 			r->slot_held = h;
+		uint64_t *q = realloc(r->slot_seq, cap * sizeof(*q));
+
+		if (q)
+			r->slot_seq = q;
 		uint32_t *rel = realloc(r->released, cap * sizeof(*rel));
 
 		if (rel)
 			r->released = rel;
-		if (!a || !z || !h || !rel)
+		if (!a || !z || !h || !q || !rel)
 			return fail(r, "out of memory");
 		r->slot_cap = cap;
 	}
@@ -691,6 +699,17 @@ static int recent_take(struct trace_reader *r, uint64_t k, uint64_t size,
 	return 0;
 }
 
+/* Slot s takes the next ALLOC number (3.x: FREEs name it by age). */
+static int slot_born(struct trace_reader *r, uint32_t s)
+{
+	if (!r->by_age &&
+	    !(r->by_age = malloc(PERFSHIM_COL_AGES * sizeof(*r->by_age))))
+		return fail(r, "out of memory");
+	r->slot_seq[s] = r->nalloc;
+	r->by_age[r->nalloc++ & (PERFSHIM_COL_AGES - 1)] = s;
+	return 0;
+}
+
 /* One column of a COLUMNS record: [*c, *c + len). */
 struct col {
 	const uint8_t *p, *end;
@@ -728,7 +747,7 @@ static int col_alloc(struct trace_reader *r, uint8_t k, struct col *c,
 		r->slot_size[s] = ev->size;
 		mru_drop(r, (uint32_t)s);
 		mru_push(r, (uint32_t)s);
-		return 0;
+		return slot_born(r, (uint32_t)s);
 	}
 	if (s) {
 		if (recent_take(r, s, ev->size, &ev->addr))
@@ -736,9 +755,12 @@ static int col_alloc(struct trace_reader *r, uint8_t k, struct col *c,
 	} else {
 		CGET(&c[PERFSHIM_COL_ADDRS], d);
 		ev->addr = r->last_miss + perfshim_col_unaddr(d);
-		r->last_miss = ev->addr;
+		/* 3.x: the next miss is coded from past this block. */
+		r->last_miss =
+			ev->addr +
+			(r->hdr.major >= 3 ? perfshim_col_chunk(ev->size) : 0);
 	}
-	if (slot_take(r, &slot))
+	if (slot_take(r, &slot) || slot_born(r, slot))
 		return -1;
 	r->slot_addr[slot] = ev->addr;
 	r->slot_size[slot] = ev->size;
@@ -747,14 +769,39 @@ static int col_alloc(struct trace_reader *r, uint8_t k, struct col *c,
 	return 0;
 }
 
+/*
+ * The slot a FREE's nonzero slots field v names: 2.x: v - 1; 3.x: that
+ * of the block of the v-th latest ALLOC.
+ */
+static int free_slot(struct trace_reader *r, uint64_t *v)
+{
+	uint64_t age = *v;
+
+	if (r->hdr.major < 3) {
+		*v -= 1;
+		return 0;
+	}
+	if (age > PERFSHIM_COL_AGES || age > r->nalloc)
+		return fail(r, "corrupt trace: free of age %llu",
+			    (unsigned long long)age);
+	uint32_t s = r->by_age[(r->nalloc - age) & (PERFSHIM_COL_AGES - 1)];
+
+	if (s >= r->nslots || r->slot_seq[s] != r->nalloc - age)
+		return fail(r, "corrupt trace: free of age %llu",
+			    (unsigned long long)age);
+	*v = s;
+	return 0;
+}
+
 /* The fields of a FREE of a COLUMNS record. */
-static int col_free(struct trace_reader *r, struct col *c,
+static int col_free(struct trace_reader *r, uint8_t k, struct col *c,
 		    struct trace_event *ev)
 {
-	uint64_t s, rank;
+	uint64_t s, rank = 0;
 
-	CGET(&c[PERFSHIM_COL_RANKS], rank);
 	ev->kind = PERFSHIM_EV_FREE;
+	if (k == PERFSHIM_EV_FREE)
+		CGET(&c[PERFSHIM_COL_RANKS], rank);
 	if (rank) {
 		if (rank > r->nmru)
 			return fail(r, "corrupt trace: free of rank %llu of %u",
@@ -763,11 +810,14 @@ static int col_free(struct trace_reader *r, struct col *c,
 		mru_drop(r, (uint32_t)s);
 	} else {
 		CGET(&c[PERFSHIM_COL_SLOTS], s);
-		if (s == 0) {
-			CGET(&c[PERFSHIM_COL_ADDRS], ev->addr);
-			return 0;
+		if (k == PERFSHIM_EV_FREE) {
+			if (s == 0) {
+				CGET(&c[PERFSHIM_COL_ADDRS], ev->addr);
+				return 0;
+			}
+			if (free_slot(r, &s))
+				return -1;
 		}
-		s--;
 		mru_drop(r, (uint32_t)s);
 	}
 	if (s >= r->nslots || !r->slot_held[s])
@@ -790,8 +840,12 @@ static int col_event(struct trace_reader *r, uint8_t k, struct col *c,
 	    (k & 0xf0) == PERFSHIM_COL_ALLOC_HELD)
 		return col_alloc(r, k, c, ev);
 	switch (k) {
+	case PERFSHIM_COL_FREE_SLOT:
+		if (r->hdr.major < 3)
+			break;
+		/* fall through */
 	case PERFSHIM_EV_FREE:
-		return col_free(r, c, ev);
+		return col_free(r, k, c, ev);
 	case PERFSHIM_EV_THREAD_EXIT:
 		ev->kind = k;
 		return 0;
@@ -810,6 +864,35 @@ static int col_event(struct trace_reader *r, uint8_t k, struct col *c,
 	}
 	return fail(r, "corrupt trace: unknown event kind 0x%02x in columns",
 		    k);
+}
+
+/* 3.x times: the next event whose time moves, after still ones. */
+struct col_times {
+	uint64_t still, next_dt;
+	int have_next;
+};
+
+/* The next event's time delta, in quanta, from the times column tc. */
+static int col_time(struct trace_reader *r, struct col *tc,
+		    struct col_times *ct, uint64_t *dt)
+{
+	if (r->hdr.major < 3) {
+		CGET(tc, *dt);
+		return 0;
+	}
+	if (!ct->have_next && tc->p < tc->end) {
+		CGET(tc, ct->still);
+		CGET(tc, ct->next_dt);
+		ct->have_next = 1;
+	}
+	if (ct->have_next && !ct->still) {
+		*dt = ct->next_dt;
+		ct->have_next = 0;
+	} else {
+		*dt = 0; /* (after the last moving event, all are still) */
+		ct->still -= ct->have_next;
+	}
+	return 0;
 }
 
 static int columns(struct trace_reader *r, const uint8_t *p, const uint8_t *end)
@@ -836,13 +919,16 @@ static int columns(struct trace_reader *r, const uint8_t *p, const uint8_t *end)
 		return -1;
 	struct tqueue *q = &r->q[t];
 
+	struct col_times ct = { 0, 0, 0 };
+
 	for (uint64_t i = 0; i < n; i++) {
 		struct trace_event ev;
-		uint64_t dt;
+		uint64_t dt = 0;
 
 		memset(&ev, 0, sizeof(ev));
 		ev.thread = (uint32_t)t;
-		CGET(&c[PERFSHIM_COL_TIMES], dt);
+		if (col_time(r, &c[PERFSHIM_COL_TIMES], &ct, &dt))
+			return -1;
 		ev.ts = ((q->last_ts >> PERFSHIM_COL_TIME_SHIFT) + dt)
 			<< PERFSHIM_COL_TIME_SHIFT;
 		q->last_ts = ev.ts;
@@ -1408,6 +1494,8 @@ void trace_reader_free(struct trace_reader *r)
 	free(r->hcount);
 	free(r->slot_addr);
 	free(r->slot_size);
+	free(r->slot_seq);
+	free(r->by_age);
 	free(r->slot_held);
 	free(r->released);
 	free(r->calls);

@@ -4,8 +4,9 @@
  * FREE found through its block's slot, across records and threads; an
  * ALLOC at an address a slot still holds, or one freed last in its size
  * class; times floored to the quantum, and exact again in the CHUNKs that
- * follow an event the encoder cannot code; a FREE of a slot that holds
- * nothing is corruption.
+ * follow an event the encoder cannot code; a FREE named by its block's
+ * age, or, past PERFSHIM_COL_AGES ALLOCs, by its slot; a FREE of a slot
+ * that holds nothing, or of an age no block has, is corruption.
  */
 #include <stdint.h>
 
@@ -15,17 +16,34 @@
 #include "tracebuf.h"
 
 #define PAIRS 10000 /* more than one record's worth of events */
-#define MAXEV (2 * PAIRS + 64)
+/* A block older than the ages a FREE may name: freed by its slot. */
+#define OLD (PERFSHIM_COL_AGES + 10)
+#define MAXEV (2 * OLD + 64)
 
 static struct buf frame;
 static struct trace_event want[MAXEV], got[MAXEV];
 static int nwant, ngot, ncolumns;
 
+static int nfree_slot;	     /* FREEs by slot, no rank (FREE_SLOT) */
+static uint64_t times_bytes; /* the times columns' bytes */
+
 static void stage(uint8_t tag, const uint8_t *payload, size_t len)
 {
 	struct buf p = { (uint8_t *)payload, len, len };
+	const uint8_t *q = payload, *end = payload + len;
+	uint64_t v[3];
 
 	ncolumns += tag == PERFSHIM_REC_COLUMNS;
+	if (tag == PERFSHIM_REC_COLUMNS &&
+	    !perfshim_get_varint(&q, end, &v[0]) &&
+	    !perfshim_get_varint(&q, end, &v[1]) &&
+	    !perfshim_get_varint(&q, end, &v[2]) && v[2] <= (size_t)(end - q)) {
+		for (uint64_t i = 0; i < v[2]; i++)
+			nfree_slot += q[i] == PERFSHIM_COL_FREE_SLOT;
+		q += v[2];
+		if (!perfshim_get_varint(&q, end, &v[0]))
+			times_bytes += v[0];
+	}
 	rec(&frame, tag, &p);
 }
 
@@ -147,7 +165,7 @@ int main(void)
 	const uint64_t a = 0x7f0000001000ull, b = 0x7f0000002000ull;
 	size_t len;
 
-	plan(12);
+	plan(18);
 	rec_u(&frame, PERFSHIM_REC_FRAME, 0);
 	ev(0, PERFSHIM_EV_ALLOC | PERFSHIM_FN_MALLOC, 5, a, 32, 7);
 	ev(0, PERFSHIM_EV_ALLOC | PERFSHIM_FN_PVALLOC, 1, b, 1ull << 40, 8);
@@ -224,18 +242,24 @@ int main(void)
 	put_u(&p, 0); /* thread */
 	put_u(&p, 1); /* one event */
 	put_u(&p, 1); /* kinds */
-	put_byte(&p, PERFSHIM_EV_FREE);
-	put_u(&p, 1); /* times */
-	put_u(&p, 0);
+	put_byte(&p, PERFSHIM_COL_FREE_SLOT);
+	put_u(&p, 0); /* times: none moves */
 	put_u(&p, 0); /* sizes */
 	put_u(&p, 0); /* stacks */
 	put_u(&p, 1); /* slots: slot 4 */
-	put_u(&p, 5);
+	put_u(&p, 4);
 	put_u(&p, 0); /* addresses */
-	put_u(&p, 1); /* ranks: none */
-	put_u(&p, 0);
+	put_u(&p, 0); /* ranks */
 	rec(&bad_frame, PERFSHIM_REC_COLUMNS, &p);
 	ok(read_back(&bad_frame) == -1, "a FREE of an empty slot: corrupt");
+	p.p[3] = PERFSHIM_EV_FREE; /* by age 4, with no ALLOC before it */
+	p.p[10] = 1;		   /* ranks: 0 */
+	put_u(&p, 0);
+	bad_frame.len = 0;
+	rec_u(&bad_frame, PERFSHIM_REC_FRAME, 0);
+	rec(&bad_frame, PERFSHIM_REC_COLUMNS, &p);
+	ok(read_back(&bad_frame) == -1, "a FREE of an age beyond the ALLOCs: "
+					"corrupt");
 	p.len = 0;
 	bad_frame.len = 0;
 	rec_u(&bad_frame, PERFSHIM_REC_FRAME, 0);
@@ -262,6 +286,59 @@ int main(void)
 	ok(!read_back(&frame) && ngot == 2 && got[1].addr == b,
 	   "after a reset, a new table on both sides");
 	ok(!read_back(&frame) && ngot == 2, "read twice, the same");
+
+	/* Blocks freed in the order they came (no rank), one past the
+	 * ages a FREE may name: by age, and that one by its slot. */
+	for (int i = 0; i < OLD; i++)
+		ev(0, PERFSHIM_EV_ALLOC | PERFSHIM_FN_MALLOC, 1,
+		   0x6000000000ull + (uint64_t)i * 64, 48, 1);
+	for (int i = 0; i < OLD; i++)
+		ev(0, PERFSHIM_EV_FREE, 1, 0x6000000000ull + (uint64_t)i * 64,
+		   0, 0);
+	encode(0);
+	ok(!read_back(&frame) && ngot == nwant && first_wrong() < 0,
+	   "FREEs by age and by slot, read back");
+
+	/* Times: only the events whose quantum moves cost bytes. */
+	nwant = 0;
+	frame.len = 0;
+	perfshim_columns_reset();
+	clock_of[0] = 0;
+	rec_u(&frame, PERFSHIM_REC_FRAME, 0);
+	for (int i = 0; i < PAIRS; i++)
+		ev(0, PERFSHIM_EV_SAMPLE, (1u << PERFSHIM_COL_TIME_SHIFT) / 10,
+		   0, 0, 1);
+	times_bytes = 0;
+	encode(0);
+	ok(times_bytes <= PAIRS / 10 * 2 + 4,
+	   "%d events in %d quanta: %llu bytes of times", PAIRS, PAIRS / 10,
+	   (unsigned long long)times_bytes);
+	ok(!read_back(&frame) && ngot == nwant && first_wrong() < 0,
+	   "and read back, each at its quantum");
+
+	/* Blocks freed at random among many: by slot, when the encoder
+	 * sees that ages do not repeat (columns.c). */
+	nwant = 0;
+	frame.len = 0;
+	perfshim_columns_reset();
+	clock_of[0] = 0;
+	rec_u(&frame, PERFSHIM_REC_FRAME, 0);
+	uint32_t x = 1;
+
+	for (int i = 0; i < 2 * OLD; i++) {
+		x = x * 1103515245u + 12345u;
+		uint64_t at = 0x7000000000ull + (uint64_t)(x >> 8) % 600 * 64;
+
+		ev(0, PERFSHIM_EV_FREE, 1, at, 0, 0);
+		ev(0, PERFSHIM_EV_ALLOC | PERFSHIM_FN_MALLOC, 1, at, 48, 1);
+		if (nwant > MAXEV - 2)
+			break;
+	}
+	nfree_slot = 0;
+	encode(0);
+	ok(nfree_slot > 1000, "random FREEs go by slot (%d)", nfree_slot);
+	ok(!read_back(&frame) && ngot == nwant && first_wrong() < 0,
+	   "and read back");
 	free(frame.p);
 	free(ring.p);
 	free(p.p);

@@ -1,0 +1,225 @@
+/*
+ * colstat - where a trace's bytes go: per COLUMNS column and per record
+ * tag, the raw bytes and the bytes each takes when compressed alone
+ * (zstd level 1, frame by frame, as the shim's frames are), so that the
+ * column worth shrinking shows. A measuring aid, not part of the
+ * analyzer: build with make build/tools/colstat.
+ *
+ *   colstat TRACE
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <zstd.h>
+
+#include "perfshim_trace.h"
+
+#define NTAG 256
+static const char *col_name[PERFSHIM_COL_COUNT] = { "kinds",  "times", "sizes",
+						    "stacks", "slots", "addrs",
+						    "ranks" };
+
+struct acc {
+	size_t raw, packed;
+	uint8_t *buf;
+	size_t len, cap;
+};
+
+static struct acc cols[PERFSHIM_COL_COUNT], tags[NTAG];
+static void add(struct acc *a, const uint8_t *p, size_t n);
+/* The slots and addrs columns split by the event they belong to. */
+enum { ALLOC_K, HELD_SLOT, FREE_SLOT, ALLOC_ADDR, FREE_ADDR, NSPLIT };
+static const char *split_name[NSPLIT] = { "slots:k", "slots:held", "slots:free",
+					  "addrs:alloc", "addrs:free" };
+static struct acc split[NSPLIT];
+static uint64_t khist[10], rhist[18];
+
+/* Move one varint from *p to split s; its value, or -1 at the end. */
+static int64_t take(const uint8_t **p, const uint8_t *end, int s)
+{
+	const uint8_t *q = *p;
+	uint64_t v;
+
+	if (perfshim_get_varint(p, end, &v))
+		return -1;
+	add(&split[s], q, (size_t)(*p - q));
+	return (int64_t)v;
+}
+
+static void split_events(const uint8_t *c[], const uint8_t *e[])
+{
+	for (const uint8_t *k = c[PERFSHIM_COL_KINDS];
+	     k < e[PERFSHIM_COL_KINDS]; k++) {
+		int64_t v, r;
+
+		if ((*k & 0xf0) == PERFSHIM_EV_ALLOC) {
+			v = take(&c[PERFSHIM_COL_SLOTS], e[PERFSHIM_COL_SLOTS],
+				 ALLOC_K);
+			if (v < 0)
+				return;
+			khist[v < 9 ? v : 9]++;
+			if (v == 0)
+				take(&c[PERFSHIM_COL_ADDRS],
+				     e[PERFSHIM_COL_ADDRS], ALLOC_ADDR);
+		} else if ((*k & 0xf0) == PERFSHIM_COL_ALLOC_HELD) {
+			take(&c[PERFSHIM_COL_SLOTS], e[PERFSHIM_COL_SLOTS],
+			     HELD_SLOT);
+		} else if (*k == PERFSHIM_COL_FREE_SLOT) {
+			take(&c[PERFSHIM_COL_SLOTS], e[PERFSHIM_COL_SLOTS],
+			     FREE_SLOT);
+		} else if (*k == PERFSHIM_EV_FREE) {
+			uint64_t rr;
+
+			if (perfshim_get_varint(&c[PERFSHIM_COL_RANKS],
+						e[PERFSHIM_COL_RANKS], &rr))
+				return;
+			r = (int64_t)rr;
+			rhist[r < 17 ? r : 17]++;
+			if (r)
+				continue;
+			v = take(&c[PERFSHIM_COL_SLOTS], e[PERFSHIM_COL_SLOTS],
+				 FREE_SLOT);
+			if (v == 0)
+				take(&c[PERFSHIM_COL_ADDRS],
+				     e[PERFSHIM_COL_ADDRS], FREE_ADDR);
+		}
+	}
+}
+static size_t nevents, npairs;
+
+static void add(struct acc *a, const uint8_t *p, size_t n)
+{
+	if (a->len + n > a->cap) {
+		a->cap = 2 * (a->len + n);
+		a->buf = realloc(a->buf, a->cap);
+		if (!a->buf)
+			exit(2);
+	}
+	memcpy(a->buf + a->len, p, n);
+	a->len += n;
+	a->raw += n;
+}
+
+static void pack(struct acc *a)
+{
+	size_t bound = ZSTD_compressBound(a->len);
+	void *out = malloc(bound);
+
+	if (a->len)
+		a->packed += ZSTD_compress(out, bound, a->buf, a->len, 1);
+	free(out);
+	a->len = 0;
+}
+
+static void columns(const uint8_t *p, const uint8_t *end)
+{
+	uint64_t thread, n, len;
+
+	if (perfshim_get_varint(&p, end, &thread) ||
+	    perfshim_get_varint(&p, end, &n))
+		return;
+	const uint8_t *cs[PERFSHIM_COL_COUNT], *es[PERFSHIM_COL_COUNT];
+
+	nevents += n;
+	for (int c = 0; c < PERFSHIM_COL_COUNT; c++) {
+		if (perfshim_get_varint(&p, end, &len) ||
+		    len > (size_t)(end - p))
+			return;
+		if (c == PERFSHIM_COL_KINDS)
+			for (uint64_t i = 0; i < len; i++)
+				npairs += p[i] == PERFSHIM_EV_FREE ||
+					  p[i] == PERFSHIM_COL_FREE_SLOT;
+		add(&cols[c], p, len);
+		cs[c] = p;
+		es[c] = p + len;
+		p += len;
+	}
+	split_events(cs, es);
+}
+
+static void frame(const uint8_t *p, size_t n)
+{
+	const uint8_t *end = p + n;
+
+	while (p < end) {
+		uint8_t tag = *p++;
+		uint64_t len;
+
+		if (perfshim_get_varint(&p, end, &len) ||
+		    len > (size_t)(end - p))
+			break;
+		if (tag == PERFSHIM_REC_COLUMNS)
+			columns(p, p + len);
+		else
+			add(&tags[tag], p, len);
+		p += len;
+	}
+	for (int c = 0; c < PERFSHIM_COL_COUNT; c++)
+		pack(&cols[c]);
+	for (int t = 0; t < NTAG; t++)
+		pack(&tags[t]);
+	for (int t = 0; t < NSPLIT; t++)
+		pack(&split[t]);
+}
+
+int main(int argc, char **argv)
+{
+	FILE *f = argc == 2 ? fopen(argv[1], "rb") : NULL;
+
+	if (!f) {
+		fprintf(stderr, "usage: colstat TRACE\n");
+		return 2;
+	}
+	fseek(f, 0, SEEK_END);
+	size_t size = (size_t)ftell(f);
+	uint8_t *file = malloc(size);
+
+	rewind(f);
+	if (fread(file, 1, size, f) != size || size < PERFSHIM_PREFIX_LEN)
+		return 2;
+	uint32_t body;
+
+	memcpy(&body, file + 12, 4);
+	size_t at = PERFSHIM_PREFIX_LEN + body, frames = 0;
+
+	while (at < size) {
+		size_t z = ZSTD_findFrameCompressedSize(file + at, size - at);
+		unsigned long long c = ZSTD_getFrameContentSize(file + at, z);
+
+		if (ZSTD_isError(z) || c == ZSTD_CONTENTSIZE_ERROR ||
+		    c == ZSTD_CONTENTSIZE_UNKNOWN)
+			break;
+		uint8_t *out = malloc(c + 1);
+		size_t d = ZSTD_decompress(out, c, file + at, z);
+
+		if (!ZSTD_isError(d))
+			frame(out, d);
+		free(out);
+		at += z;
+		frames++;
+	}
+	printf("file %zu B, %zu frames, %zu column events, %zu frees\n", size,
+	       frames, nevents, npairs);
+	printf("%-10s %10s %10s %8s\n", "part", "raw B", "alone B", "B/free");
+	for (int c = 0; c < PERFSHIM_COL_COUNT; c++)
+		printf("%-10s %10zu %10zu %8.3f\n", col_name[c], cols[c].raw,
+		       cols[c].packed,
+		       npairs ? (double)cols[c].packed / npairs : 0.0);
+	for (int t = 0; t < NTAG; t++)
+		if (tags[t].raw)
+			printf("tag %-6d %10zu %10zu %8.3f\n", t, tags[t].raw,
+			       tags[t].packed,
+			       npairs ? (double)tags[t].packed / npairs : 0.0);
+	for (int t = 0; t < NSPLIT; t++)
+		printf("%-10s %10zu %10zu %8.3f\n", split_name[t], split[t].raw,
+		       split[t].packed,
+		       npairs ? (double)split[t].packed / npairs : 0.0);
+	printf("alloc k:");
+	for (int i = 0; i < 10; i++)
+		printf(" %llu", (unsigned long long)khist[i]);
+	printf("\nfree rank:");
+	for (int i = 0; i < 18; i++)
+		printf(" %llu", (unsigned long long)rhist[i]);
+	printf("\n");
+	return 0;
+}
