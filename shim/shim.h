@@ -31,6 +31,8 @@
 
 /* Per-thread stack cache entries (direct-mapped, power of two). */
 #define STACK_CACHE_SIZE 1024
+/* Per-thread frame-rule cache entries (direct-mapped, power of two). */
+#define RULE_CACHE_SIZE 512
 /* Hard upper bound of PERFSHIM_DEPTH. */
 #define MAX_DEPTH 256
 /* Size of the signal stack the shim gives a thread that has none. */
@@ -74,6 +76,10 @@ struct thread_state {
 	uint64_t live_pos, live_ts;
 	int live_bad;
 	struct stack_cache_entry cache[STACK_CACHE_SIZE];
+	/* This thread's copy of the frame rules it uses (unwind.c), and the
+	 * generation of the shared rules it holds. */
+	uint32_t rules_gen;
+	uint64_t rules[RULE_CACHE_SIZE];
 	uintptr_t ips[MAX_DEPTH + 16];
 };
 
