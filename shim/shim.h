@@ -38,6 +38,13 @@
 /* Size of the signal stack the shim gives a thread that has none. */
 #define ALTSTACK_SIZE (256 * 1024)
 
+/* A frame of a walk: its registers and its rule (unwind.c). */
+struct frame_memo {
+	uintptr_t sp, ip, bp;
+	uint32_t rule;
+	uint32_t needs_bp; /* the walk outward reads bp before it is reloaded */
+};
+
 struct stack_cache_entry {
 	uint64_t hash;
 	uint32_t id;
@@ -80,6 +87,9 @@ struct thread_state {
 	 * generation of the shared rules it holds. */
 	uint32_t rules_gen;
 	uint64_t rules[RULE_CACHE_SIZE];
+	/* The last whole walk, outermost first, and the one under way. */
+	int memo_n;
+	struct frame_memo memo[MAX_DEPTH + 16], fresh[MAX_DEPTH + 16];
 	uintptr_t ips[MAX_DEPTH + 16];
 };
 

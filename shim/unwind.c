@@ -153,71 +153,167 @@ static inline unsigned rule_cached(struct thread_state *t, uintptr_t ip)
 }
 
 /*
- * The walk. It starts in the shim's own frames, which keep frame
- * pointers, and applies each return address's rule: every read is a
- * word of the thread's stack above the walk's own frame, and the CFA
- * must go up at each step, so a wrong value can cut the walk short
- * (libunwind then takes the stack) but never fault or loop.
+ * The rule of ip for the walk (the shim's own frames keep frame
+ * pointers); 0 with *stop set to what the walk returns, when it cannot
+ * go on through ip.
  */
-HIDDEN int perfshim_unwind_cached(struct thread_state *t, void **buf, int max)
+static inline unsigned rule_for(struct thread_state *t, uintptr_t ip,
+				int *outside, int *stop)
 {
-	uintptr_t fp = (uintptr_t)__builtin_frame_address(0);
-	int n = 0, outside = 0;
+	unsigned r;
+
+	if (perfshim_through(ip)) {
+		*outside = 1; /* ours, amid the program's frames */
+		return RULE_STANDARD;
+	}
+	if (perfshim_in_shim(ip)) {
+		if (*outside)
+			*stop = 1; /* main's wrapper: the bottom */
+		return RULE_STANDARD;
+	}
+	*outside = 1;
+	r = rule_cached(t, ip);
+	if (!r)
+		*stop = atomic_load_explicit(&table_full, memory_order_relaxed)
+				? -1
+				: -2;
+	else if (rule_kind(r) == RULE_ODD)
+		*stop = -1;
+	return r;
+}
+
+/*
+ * The memo: the frames of the thread's last whole walk, outermost
+ * first. The walk from a frame on is a function of its registers (sp,
+ * ip; bp where a rule outward reads it before a frame restores it) and
+ * of the stack words it reads. So where the walk meets a frame of the
+ * memo with the same registers, and every word the memo's walk read
+ * from there outward holds what it held then, the rest of the stack is
+ * the memo's, frame for frame: a proof, not a guess, and its loads are
+ * independent of each other, where the walk's are a chain.
+ */
+static int memo_reuse(struct thread_state *t, void **buf, int n, int r, int max)
+{
+	const struct frame_memo *m = t->memo;
+	uintptr_t differ = 0;
+
+	if (n + r + 1 > max)
+		return 0;
+	for (int q = r; q > 0; q--) {
+		const uintptr_t *cfa = (const uintptr_t *)m[q - 1].sp;
+		unsigned s = rule_slot(m[q].rule);
+
+		differ |= cfa[-1] ^ m[q - 1].ip;
+		if (s && m[q - 1].needs_bp)
+			differ |= cfa[-(intptr_t)s] ^ m[q - 1].bp;
+	}
+	if (differ)
+		return 0;
+	for (int i = 0; i <= r; i++)
+		buf[n + i] = (void *)m[r - i].ip;
+	/* The new inner frames replace the memo's. */
+	for (int i = 0; i < n; i++)
+		t->memo[r + 1 + i] = t->fresh[n - 1 - i];
+	for (int q = r + 1; q < r + 1 + n; q++)
+		t->memo[q].needs_bp = rule_kind(t->memo[q].rule) == RULE_BP ||
+				      (!rule_slot(t->memo[q].rule) &&
+				       t->memo[q - 1].needs_bp);
+	t->memo_n = r + 1 + n;
+	return n + r + 1;
+}
+
+/* A whole walk of n frames (t->fresh) becomes the memo. */
+static void memo_save(struct thread_state *t, int n)
+{
+	for (int q = 0; q < n; q++) {
+		t->memo[q] = t->fresh[n - 1 - q];
+		t->memo[q].needs_bp =
+			q && (rule_kind(t->memo[q].rule) == RULE_BP ||
+			      (!rule_slot(t->memo[q].rule) &&
+			       t->memo[q - 1].needs_bp));
+	}
+	t->memo_n = n;
+}
+
+/* Start of a walk: the bounds and this thread's copies up to date. */
+static int walk_begin(struct thread_state *t, uintptr_t fp)
+{
+	uint32_t gen = atomic_load_explicit(&table_gen, memory_order_acquire);
 
 	if (!table)
 		return -1;
 	if (!t->stack_hi)
 		perfshim_stack_bounds(t);
-	uint32_t gen = atomic_load_explicit(&table_gen, memory_order_acquire);
-
 	if (UNLIKELY(t->rules_gen != gen)) {
 		memset(t->rules, 0, sizeof(t->rules));
+		t->memo_n = 0;
 		t->rules_gen = gen;
 	}
-	/* Only up from here: below may be unmapped (the main thread's range
-	 * is its whole rlimit, most of it not there). */
-	uintptr_t lo = fp > t->stack_lo ? fp : t->stack_lo, hi = t->stack_hi;
-
-	if (fp < lo || fp > hi - 16 || (fp & 7))
+	/* The walk reads only up from here: below may be unmapped (the main
+	 * thread's range is its whole rlimit, most of it not there). */
+	if (fp < t->stack_lo || fp > t->stack_hi - 16 || (fp & 7))
 		return -1;
-	uintptr_t sp = fp + 16, bp = ((const uintptr_t *)fp)[0],
+	/* The memo's reads are above the frame it meets, below the top. */
+	if (t->memo_n && t->memo[0].sp > t->stack_hi)
+		t->memo_n = 0;
+	return 0;
+}
+
+/*
+ * The walk. It starts in the shim's own frames, which keep frame
+ * pointers, and applies each return address's rule: every read is a
+ * word of the thread's stack above the walk's own frame, a saved rbp is
+ * in its frame, and the CFA must go up at each step, so a wrong value
+ * can cut the walk short (libunwind then takes the stack) but never
+ * fault or loop.
+ */
+HIDDEN int perfshim_unwind_cached(struct thread_state *t, void **buf, int max)
+{
+	uintptr_t fp = (uintptr_t)__builtin_frame_address(0);
+	int n = 0, outside = 0, o;
+
+	if (walk_begin(t, fp))
+		return -1;
+	uintptr_t hi = t->stack_hi, sp = fp + 16,
+		  bp = ((const uintptr_t *)fp)[0],
 		  ip = ((const uintptr_t *)fp)[1];
 
-	while (n < max) {
-		unsigned r;
+	for (o = t->memo_n - 1; n < max; n++) {
+		int stop = 0;
 
 		if (!ip)
 			return -1;
-		buf[n++] = (void *)ip;
-		if (perfshim_through(ip)) {
-			outside = 1; /* ours, amid the program's frames */
-			r = RULE_STANDARD;
-		} else if (perfshim_in_shim(ip)) {
-			if (outside)
-				return n; /* main's wrapper: the bottom */
-			r = RULE_STANDARD;
-		} else {
-			outside = 1;
-			r = rule_cached(t, ip);
-			if (!r)
-				return atomic_load_explicit(
-					       &table_full,
-					       memory_order_relaxed)
-					       ? -1
-					       : -2;
-			if (rule_kind(r) == RULE_ODD)
-				return -1;
+		while (o >= 0 && t->memo[o].sp < sp)
+			o--;
+		/* Not at the shim's own frames: from a program's frame on,
+		 * the walk is outside, as the memo's was. */
+		if (o >= 0 && t->memo[o].sp == sp && t->memo[o].ip == ip &&
+		    (t->memo[o].bp == bp || !t->memo[o].needs_bp) &&
+		    (!perfshim_in_shim(ip) || perfshim_through(ip))) {
+			int got = memo_reuse(t, buf, n, o, max);
+
+			if (got)
+				return got;
+			o = -1; /* the stack changed out there: walk it */
 		}
+		buf[n] = (void *)ip;
+		unsigned r = rule_for(t, ip, &outside, &stop);
+
+		t->fresh[n] = (struct frame_memo){ sp, ip, bp, r, 0 };
+		if (stop > 0)
+			memo_save(t, n + 1);
+		if (stop)
+			return stop > 0 ? n + 1 : stop;
 		uintptr_t cfa =
 			(rule_kind(r) == RULE_SP ? sp : bp) + rule_off(r);
-		unsigned m = rule_slot(r);
+		unsigned s = rule_slot(r);
 
-		/* cfa - 8 >= sp >= lo: the reads stay in [lo, hi). */
-		if (cfa <= sp || cfa > hi || (cfa & 7) || cfa - 8 * m < lo)
+		/* cfa - 8 >= sp > fp: the reads stay in [fp, hi). */
+		if (cfa <= sp || cfa > hi || (cfa & 7) || cfa - 8 * s < sp)
 			return -1;
 		ip = ((const uintptr_t *)cfa)[-1];
-		if (m)
-			bp = ((const uintptr_t *)cfa)[-(intptr_t)m];
+		if (s)
+			bp = ((const uintptr_t *)cfa)[-(intptr_t)s];
 		sp = cfa;
 	}
 	return n;

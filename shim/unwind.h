@@ -10,14 +10,20 @@
  * CFA computed from memory, no unwind info, the last frame) is marked
  * odd, and a stack with one is taken by libunwind. So the walk gives
  * exactly libunwind's frames, at the cost of a frame-pointer walk.
+ * Where it meets a frame of the thread's previous whole walk, with the
+ * same registers, and the stack words that walk read from there on
+ * still hold the same values, the rest of the stack is that walk's,
+ * checked with loads that do not wait for each other (unwind.c, memo).
  *
  * Contract: perfshim_unwind_cached and perfshim_unwind_rule_of take no
  * lock, allocate nothing, make no system call, and read memory only
  * inside the thread's stack (t->stack_lo/hi, filled first if 0): they
- * are async-signal-safe once the bounds are known. perfshim_unwind_learn
- * runs libunwind (the caller brackets it with perfshim_unwind_enter and
- * leave) and must not run in a signal handler: it may probe, which uses
- * one buffer for the whole process (taken with a try, never waited for).
+ * are async-signal-safe once the bounds are known. perfshim_unwind_cached
+ * keeps t's copy of the rules and its memo: only t's thread calls it,
+ * never nested (the shim's guard). perfshim_unwind_learn runs libunwind
+ * where unw_backtrace may run (the caller brackets it with
+ * perfshim_unwind_enter and leave); its probes share one buffer in the
+ * whole process, taken with a try, never waited for.
  */
 #ifndef PERFSHIM_UNWIND_H
 #define PERFSHIM_UNWIND_H

@@ -17,8 +17,9 @@
 //               (Guard::~Guard in thrower, at 6 depths)
 //   1006 B  x1  in the catch block that exception reaches (catcher)
 //   1007 B  x4  the same leaf called by two callers, twice each, so that
-//               an unchanged outer stack is followed by a changed one
-//               (leaf_from, via caller_a and caller_b)
+//               an unchanged stack is followed by one that differs only
+//               above the leaf's frame (leaf_from, via caller_a and
+//               caller_b)
 //   1008 B  x8  two threads, 4 each, 30 levels down (thread_main)
 #include <alloca.h>
 #include <pthread.h>
@@ -142,12 +143,11 @@ static NOINLINE void caller_a(void)
 	__asm__ volatile("" ::: "memory");
 }
 
+// The same frame size as caller_a: leaf_from's frame is at the same
+// place with the same return address; only the word above it differs.
 static NOINLINE void caller_b(void)
 {
-	volatile char pad[40];
-
-	pad[0] = 2;
-	leaf_from(pad[0]);
+	leaf_from(2);
 	__asm__ volatile("" ::: "memory");
 }
 
@@ -173,10 +173,12 @@ int main(void)
 	raise_deep(12);
 	raise_deep(12);
 	catcher();
-	caller_a();
-	caller_a();
-	caller_b();
-	caller_b();
+	/* One call site: from the second call on, the walk meets the memo
+	 * of the one before at leaf_from's frame. */
+	void (*const callers[])(void) = { caller_a, caller_a, caller_b,
+					  caller_b };
+	for (int i = 0; i < 4; i++)
+		callers[i]();
 	for (int i = 0; i < 2; i++)
 		pthread_create(&th[i], NULL, thread_main, NULL);
 	for (int i = 0; i < 2; i++)
