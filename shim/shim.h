@@ -89,6 +89,7 @@ struct thread_state {
 	uint64_t rules[RULE_CACHE_SIZE];
 	/* The last whole walk, outermost first, and the one under way. */
 	int memo_n;
+	uintptr_t unwind_unknown; /* where the last walk found no rule */
 	struct frame_memo memo[MAX_DEPTH + 16], fresh[MAX_DEPTH + 16];
 	uintptr_t ips[MAX_DEPTH + 16];
 };

@@ -371,8 +371,8 @@ HIDDEN uint32_t perfshim_stack_capture(struct thread_state *t)
 	n = !perfshim_cfg.unwind_dwarf ? perfshim_unwind_cached(t, buf, max)
 				       : -1;
 	if (n == -2)
-		n = perfshim_unwind_learn(t, buf, max);
-	else if (n < 0)
+		perfshim_unwind_learn(t, max);
+	if (n < 0)
 		n = unw_backtrace(buf, max);
 	perfshim_unwind_leave(t);
 	return perfshim_stack_intern(t, t->ips, n);

@@ -300,6 +300,8 @@ HIDDEN int perfshim_unwind_cached(struct thread_state *t, void **buf, int max)
 		unsigned r = rule_for(t, ip, &outside, &stop);
 
 		t->fresh[n] = (struct frame_memo){ sp, ip, bp, r, 0 };
+		if (stop == -2)
+			t->unwind_unknown = ip;
 		if (stop > 0)
 			memo_save(t, n + 1);
 		if (stop)
@@ -341,8 +343,11 @@ static uint64_t probe_value(unsigned fill, uintptr_t addr)
 							(PROBE_WORDS / 2 - 1))];
 }
 
-/* One step of libunwind from ip with p->sp, p->bp: 0, or -1. */
-static int probe_once(uintptr_t ip, struct probe *p)
+/*
+ * One step of libunwind from ip with p->sp, p->bp: 0, or -1. first:
+ * check the frame too (each check looks the unwind info up again).
+ */
+static int probe_once(uintptr_t ip, struct probe *p, int first)
 {
 	unw_context_t uc;
 	unw_cursor_t c;
@@ -361,9 +366,10 @@ static int probe_once(uintptr_t ip, struct probe *p)
 	uc.uc_mcontext.gregs[REG_RBP] = (greg_t)p->bp;
 	/* Not a signal frame, unwind info found: then libunwind's step is
 	 * the CFI's, never its guess through rbp. */
-	if (unw_init_local(&c, &uc) < 0 || unw_is_signal_frame(&c) > 0 ||
-	    unw_get_proc_info(&c, &pi) < 0 || unw_step(&c) <= 0 ||
-	    unw_get_reg(&c, UNW_REG_SP, &cfa) ||
+	if (unw_init_local(&c, &uc) < 0 ||
+	    (first &&
+	     (unw_is_signal_frame(&c) > 0 || unw_get_proc_info(&c, &pi) < 0)) ||
+	    unw_step(&c) <= 0 || unw_get_reg(&c, UNW_REG_SP, &cfa) ||
 	    unw_get_reg(&c, UNW_REG_IP, &ip2) ||
 	    unw_get_reg(&c, UNW_X86_64_RBP, &bp2))
 		return -1;
@@ -407,8 +413,8 @@ static unsigned probe_rule(uintptr_t ip, uintptr_t span, uintptr_t bp_off)
 	c = a;
 	c.fill = 1;
 	perfshim_phdr_refused = 0;
-	int bad =
-		probe_once(ip, &a) || probe_once(ip, &b) || probe_once(ip, &c);
+	int bad = probe_once(ip, &a, 1) || probe_once(ip, &b, 0) ||
+		  probe_once(ip, &c, 0);
 
 	if (perfshim_phdr_refused)
 		return 0; /* the unwind info was out of reach: ask again */
@@ -449,34 +455,38 @@ static void learn(uintptr_t ip, uintptr_t sp, uintptr_t bp, uintptr_t sp2)
 		rule_set(ip, r);
 }
 
-HIDDEN int perfshim_unwind_learn(struct thread_state *t, void **buf, int max)
+HIDDEN void perfshim_unwind_learn(struct thread_state *t, int max)
 {
 	unw_context_t uc;
 	unw_cursor_t c;
-	int n = 0;
 
-	(void)t;
-	if (unw_getcontext(&uc) || unw_init_local(&c, &uc) < 0)
-		return 0;
-	while (n < max) {
+	if (!table || unw_getcontext(&uc) || unw_init_local(&c, &uc) < 0)
+		return;
+	/*
+	 * Step by step, not unw_backtrace: a rule is learned from the real
+	 * frame's registers. Only down to the frame the walk stopped at:
+	 * each step past it may look the unwind info up again (libunwind's
+	 * own cache holds 128 frames), and in a deep stack most frames are
+	 * known; the next unknown one, if any, is learned next time.
+	 */
+	for (int n = 0; n < max; n++) {
 		unw_word_t ip, sp, bp, sp2;
 
 		if (unw_get_reg(&c, UNW_REG_IP, &ip) ||
 		    unw_get_reg(&c, UNW_REG_SP, &sp) ||
 		    unw_get_reg(&c, UNW_X86_64_RBP, &bp))
-			break;
-		buf[n++] = (void *)ip;
+			return;
 		if (unw_step(&c) <= 0) {
 			/* The last frame: nothing beyond to walk to. */
-			if (table && !perfshim_in_shim(ip))
+			if (!perfshim_in_shim(ip))
 				rule_set(ip, RULE_ODD);
-			break;
+			return;
 		}
-		if (!table || perfshim_in_shim(ip) ||
-		    perfshim_unwind_rule_of(ip) ||
+		if (perfshim_in_shim(ip) || perfshim_unwind_rule_of(ip) ||
 		    unw_get_reg(&c, UNW_REG_SP, &sp2))
 			continue;
 		learn(ip, sp, bp, sp2);
+		if (ip == t->unwind_unknown)
+			return;
 	}
-	return n;
 }

@@ -52,10 +52,11 @@ HIDDEN void perfshim_unwind_reset(void);
 HIDDEN int perfshim_unwind_cached(struct thread_state *t, void **buf, int max);
 
 /*
- * The same stack by libunwind, step by step; learns the rule of every
- * return address on the way that has none. Returns the count.
+ * Learn the rules of the calling thread's frames, stepping libunwind
+ * from the caller outward, down to the return address the last
+ * perfshim_unwind_cached did not know (t->unwind_unknown) or max frames.
  */
-HIDDEN int perfshim_unwind_learn(struct thread_state *t, void **buf, int max);
+HIDDEN void perfshim_unwind_learn(struct thread_state *t, int max);
 
 /* The rule known for ip: 0 unknown, else a rule (unwind.c); for tests. */
 HIDDEN unsigned perfshim_unwind_rule_of(uintptr_t ip);
