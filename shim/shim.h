@@ -103,6 +103,7 @@ struct shim_config {
 	int clock;	    /* PERFSHIM_CLOCK: CLOCK_CHOICE_* */
 	int unwind_fp;	    /* PERFSHIM_UNWIND=fp: walk frame pointers */
 	int unwind_dwarf;   /* PERFSHIM_UNWIND=dwarf: libunwind for all */
+	int unwind_check;   /* PERFSHIM_UNWIND=check: compare with libunwind */
 	int sample_hz;	    /* PERFSHIM_SAMPLE_HZ: CPU samples a second */
 	/* PERFSHIM_RSS_INTERVAL_MS (memory.c), 0: off */
 	unsigned rss_interval_ms;

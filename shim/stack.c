@@ -352,6 +352,45 @@ HIDDEN void perfshim_unwind_fork_end(void)
 	atomic_store(&perfshim_forking, 0);
 }
 
+/* PERFSHIM_UNWIND=check: stacks compared, and those that differed. */
+static _Atomic uint64_t checked, differed;
+
+/*
+ * Whether the cached walk's n frames in buf are libunwind's: the frames
+ * of the program's (after the shim's own at the start, up to the shim's
+ * main wrapper, where the walk ends) must be the same. Its own function:
+ * the second buffer is on the stack only in this mode.
+ */
+static __attribute__((noinline)) void check_stack(void *const *buf, int n,
+						  int max)
+{
+	void *bt[MAX_DEPTH + 16];
+	int m = unw_backtrace(bt, max), i = 0, j = 0;
+
+	while (i < n && perfshim_in_shim((uintptr_t)buf[i]))
+		i++;
+	while (j < m && perfshim_in_shim((uintptr_t)bt[j]))
+		j++;
+	/* A walk cut at max frames ends where libunwind's is cut too. */
+	int end = n == max ? n - 1 : n;
+
+	for (; i < end; i++, j++)
+		if (j >= m || buf[i] != bt[j])
+			break;
+	atomic_fetch_add(&checked, 1);
+	if (i < end)
+		atomic_fetch_add(&differed, 1);
+}
+
+__attribute__((destructor)) static void check_report(void)
+{
+	if (perfshim_cfg.unwind_check)
+		perfshim_say("PERFSHIM_UNWIND=check: %llu stacks from the "
+			     "cached rules, %llu not libunwind's",
+			     (unsigned long long)atomic_load(&checked),
+			     (unsigned long long)atomic_load(&differed));
+}
+
 HIDDEN uint32_t perfshim_stack_capture(struct thread_state *t)
 {
 	void **buf = (void **)t->ips;
@@ -370,6 +409,8 @@ HIDDEN uint32_t perfshim_stack_capture(struct thread_state *t)
 	 */
 	n = !perfshim_cfg.unwind_dwarf ? perfshim_unwind_cached(t, buf, max)
 				       : -1;
+	if (UNLIKELY(perfshim_cfg.unwind_check) && n > 0)
+		check_stack(buf, n, max);
 	if (n == -2)
 		perfshim_unwind_learn(t, max);
 	if (n < 0)

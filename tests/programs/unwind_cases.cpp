@@ -4,8 +4,8 @@
 // where a function needs one. Each case leaks blocks of its own size, so
 // that a test can find its stacks; every stack must be the one
 // libunwind takes (t0920 compares them with PERFSHIM_UNWIND=dwarf's).
-// Each case runs at least twice: once to learn its frames' rules, then
-// from the cache.
+// All of it runs ROUNDS (8) times: the first rounds learn the frames'
+// rules, the later ones walk from the cache. Per round:
 //
 //   1001 B  x3  deep recursion, 60 levels (recurse)
 //   1002 B  x3  under alloca of 16, 3000 and 200 bytes: the same return
@@ -30,13 +30,14 @@
 #include <string.h>
 
 #define NOINLINE __attribute__((noinline))
+#define ROUNDS 8
 
-static void *volatile sink[64];
+static void *volatile sink[1024];
 static volatile int nsink, acc;
 
 static NOINLINE void keep(void *p)
 {
-	sink[nsink++ % 64] = p;
+	sink[nsink++ % 1024] = p;
 }
 
 // Not a tail call: work after the recursive call.
@@ -160,29 +161,34 @@ static NOINLINE void *thread_main(void *arg)
 
 int main(void)
 {
-	pthread_t th[2];
-
 	signal(SIGUSR1, on_usr1);
-	for (int i = 0; i < 3; i++)
-		recurse(60, 1001);
-	acc += with_alloca(16);
-	acc += with_alloca(3000);
-	acc += with_alloca(200);
-	for (int d = 0; d < 3; d++)
-		acc += shift(d, d);
-	raise_deep(12);
-	raise_deep(12);
-	catcher();
-	/* One call site: from the second call on, the walk meets the memo
-	 * of the one before at leaf_from's frame. */
-	void (*const callers[])(void) = { caller_a, caller_a, caller_b,
-					  caller_b };
-	for (int i = 0; i < 4; i++)
-		callers[i]();
-	for (int i = 0; i < 2; i++)
-		pthread_create(&th[i], NULL, thread_main, NULL);
-	for (int i = 0; i < 2; i++)
-		pthread_join(th[i], NULL);
+	/* Rounds: a stack with several return addresses not seen before
+	 * learns one of them a time; from the third round on or so, every
+	 * stack here is walked from the cached rules. */
+	for (int round = 0; round < ROUNDS; round++) {
+		pthread_t th[2];
+
+		for (int i = 0; i < 3; i++)
+			recurse(60, 1001);
+		acc += with_alloca(16);
+		acc += with_alloca(3000);
+		acc += with_alloca(200);
+		for (int d = 0; d < 3; d++)
+			acc += shift(d, d);
+		raise_deep(12);
+		raise_deep(12);
+		catcher();
+		/* One call site: from the second call on, the walk meets the
+		 * memo of the one before at leaf_from's frame. */
+		void (*const callers[])(void) = { caller_a, caller_a, caller_b,
+						  caller_b };
+		for (int i = 0; i < 4; i++)
+			callers[i]();
+		for (int i = 0; i < 2; i++)
+			pthread_create(&th[i], NULL, thread_main, NULL);
+		for (int i = 0; i < 2; i++)
+			pthread_join(th[i], NULL);
+	}
 	printf("done\n");
 	return 0;
 }

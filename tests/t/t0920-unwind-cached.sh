@@ -30,40 +30,50 @@ test_expect_success 'both ways: the same leaks, frame for frame' '
 	test_file_not_empty dwarf.stacks
 '
 
-# fn BYTES: the functions of every leak of BYTES, one stack a line.
+# fn BYTES: the distinct stacks (functions) of the leaks of BYTES-byte
+# blocks, one a line; blocks BYTES: how many such blocks leaked.
 fn () {
-	jq -c "[.leaks[] | select(.bytes % $1 == 0 and .bytes / .blocks == $1)
-		| [.stack[].function]] | .[]" libunwind.json
+	jq -c "[.leaks[] | select(.bytes / .blocks == $1)
+		| [.stack[].function]] | unique | .[]" libunwind.json
+}
+blocks () {
+	jq "[.leaks[] | select(.bytes / .blocks == $1) | .blocks] | add" \
+		libunwind.json
 }
 
+# The program runs its cases 8 times over.
 test_expect_success 'deep recursion: 61 frames of recurse, then main' '
 	fn 1001 >rec &&
-	test_line_count = 3 rec &&
+	test_line_count = 1 rec &&
 	jq -e "length == 62 and .[-1] == \"main\" and
-		(.[0:61] | unique) == [\"recurse\"]" rec
+		(.[0:61] | unique) == [\"recurse\"]" rec &&
+	test_cmp_str "recursion blocks" 24 "$(blocks 1001)"
 '
 
 test_expect_success 'one return address at three alloca sizes' '
 	fn 1002 >alloca &&
-	test_line_count = 3 alloca &&
-	jq -e ". == [\"with_alloca\", \"main\"]" alloca
+	echo "[\"with_alloca\",\"main\"]" >expect &&
+	test_cmp expect alloca &&
+	test_cmp_str "alloca blocks" 24 "$(blocks 1002)"
 '
 
 test_expect_success 'a realigned frame at three stack alignments' '
-	fn 1003 | sort >aligned &&
+	fn 1003 >aligned &&
 	cat >expect <<-\EOF &&
 	["aligned_frame","shift","main"]
 	["aligned_frame","shift","shift","main"]
 	["aligned_frame","shift","shift","shift","main"]
 	EOF
-	test_cmp expect aligned
+	test_cmp expect aligned &&
+	test_cmp_str "aligned blocks" 24 "$(blocks 1003)"
 '
 
 test_expect_success 'through a signal frame: the handler, raise, 13 raise_deep, main' '
 	fn 1004 >sig &&
-	test_line_count = 2 sig &&
+	test_line_count = 1 sig &&
 	jq -e ".[0] == \"on_usr1\" and .[-1] == \"main\" and
-		([.[] | select(. == \"raise_deep\")] | length) == 13" sig
+		([.[] | select(. == \"raise_deep\")] | length) == 13" sig &&
+	test_cmp_str "handler blocks" 16 "$(blocks 1004)"
 '
 
 test_expect_success 'an exception unwinding: destructors at 6 depths, the catch' '
@@ -73,27 +83,64 @@ test_expect_success 'an exception unwinding: destructors at 6 depths, the catch'
 		echo "[\"Guard::~Guard()\",$k,\"catcher\",\"main\"]" || return 1
 	done >expect &&
 	test_cmp expect dtor &&
+	test_cmp_str "destructor blocks" 48 "$(blocks 1005)" &&
 	fn 1006 >catch &&
 	echo "[\"catcher\",\"main\"]" >expect &&
-	test_cmp expect catch
+	test_cmp expect catch &&
+	test_cmp_str "catch blocks" 8 "$(blocks 1006)"
 '
 
 test_expect_success 'one leaf under two callers' '
-	jq -c "[.leaks[] | select(.bytes / .blocks == 1007)
-		| [.blocks, [.stack[].function]]] | sort | .[]" \
-		libunwind.json >leaf &&
+	fn 1007 >leaf &&
 	cat >expect <<-\EOF &&
-	[2,["leaf_from","caller_a","main"]]
-	[2,["leaf_from","caller_b","main"]]
+	["leaf_from","caller_a","main"]
+	["leaf_from","caller_b","main"]
 	EOF
-	test_cmp expect leaf
+	test_cmp expect leaf &&
+	jq -c "[.leaks[] | select(.bytes / .blocks == 1007)
+		| {(.stack[1].function): .blocks}] | add" libunwind.json >n &&
+	echo "{\"caller_a\":16,\"caller_b\":16}" >expect &&
+	test_cmp expect n
 '
 
 test_expect_success 'threads: 31 frames of recurse, ending at thread_main' '
 	fn 1008 >thr &&
+	test_line_count = 1 thr &&
 	jq -e "length == 32 and .[-1] == \"thread_main\"" thr &&
-	jq -e "[.leaks[] | select(.bytes / .blocks == 1008) | .blocks]
-		| add == 8" libunwind.json
+	test_cmp_str "thread blocks" 64 "$(blocks 1008)"
+'
+
+# PERFSHIM_UNWIND=check takes every stack the cached rules give with
+# unw_backtrace as well, and says at exit how many differed.
+test_expect_success 'PERFSHIM_UNWIND=check: every cached stack is libunwind'"'"'s' '
+	PERFSHIM_UNWIND=check capture_traced check check.zst \
+		"$PROGS/unwind_cases" &&
+	test_cmp_str "check status" 0 "$(cat check.code)" &&
+	test_cmp libunwind.out check.out &&
+	sed -n "s/^perfshim: PERFSHIM_UNWIND=check: \([0-9]*\) stacks from the cached rules, \([0-9]*\) not libunwind.s$/\1 \2/p" \
+		check.err >counts &&
+	test_line_count = 1 counts &&
+	read cached differ <counts &&
+	test "$cached" -ge 150 &&
+	test_cmp_str "stacks that differ" 0 "$differ"
+'
+
+# checked NAME: NAME.err says that stacks came from the cached rules,
+# and that none differed from libunwind's.
+checked () {
+	grep "^perfshim: PERFSHIM_UNWIND=check: [1-9][0-9]* stacks from the cached rules, 0 not libunwind.s$" \
+		"$1.err"
+}
+
+test_expect_success 'PERFSHIM_UNWIND=check: C++, threads, a library loaded 300 times' '
+	for p in cxx_leaks threads growth; do
+		PERFSHIM_UNWIND=check capture_traced $p $p.zst "$PROGS/$p" &&
+		checked $p || return 1
+	done &&
+	PERFSHIM_UNWIND=check capture_traced dl dl.zst "$PROGS/dlopen_loop" \
+		"$PROGS/libchurn.so" 300 &&
+	test_cmp_str "dlopen_loop status" 0 "$(cat dl.code)" &&
+	checked dl
 '
 
 test_done
