@@ -343,8 +343,16 @@ static uint64_t probe_value(unsigned fill, uintptr_t addr)
 							(PROBE_WORDS / 2 - 1))];
 }
 
+/* Lay out the made-up stack with fill's contents (libunwind only reads). */
+static void probe_fill(unsigned fill)
+{
+	for (unsigned j = 0; j < PROBE_WORDS; j++)
+		probe_mem[j] = probe_value(fill, (uintptr_t)&probe_mem[j]);
+}
+
 /*
- * One step of libunwind from ip with p->sp, p->bp: 0, or -1. first:
+ * One step of libunwind from ip with p->sp, p->bp over the made-up
+ * stack as filled for p->fill: 0, or -1. first:
  * check the frame too (each check looks the unwind info up again).
  */
 static int probe_once(uintptr_t ip, struct probe *p, int first)
@@ -354,8 +362,6 @@ static int probe_once(uintptr_t ip, struct probe *p, int first)
 	unw_proc_info_t pi;
 	unw_word_t cfa, ip2, bp2;
 
-	for (unsigned j = 0; j < PROBE_WORDS; j++)
-		probe_mem[j] = probe_value(p->fill, (uintptr_t)&probe_mem[j]);
 	memset(&uc, 0, sizeof(uc));
 	uc.uc_mcontext.fpregs = &uc.__fpregs_mem;
 	for (int r = REG_R8; r <= REG_RCX; r++)
@@ -413,8 +419,11 @@ static unsigned probe_rule(uintptr_t ip, uintptr_t span, uintptr_t bp_off)
 	c = a;
 	c.fill = 1;
 	perfshim_phdr_refused = 0;
-	int bad = probe_once(ip, &a, 1) || probe_once(ip, &b, 0) ||
-		  probe_once(ip, &c, 0);
+	probe_fill(0);
+	int bad = probe_once(ip, &a, 1) || probe_once(ip, &b, 0);
+
+	probe_fill(1);
+	bad = bad || probe_once(ip, &c, 0);
 
 	if (perfshim_phdr_refused)
 		return 0; /* the unwind info was out of reach: ask again */
