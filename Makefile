@@ -262,6 +262,12 @@ $(B)/tests/programs/cxx_o2 $(B)/tests/programs/cxx_growth: \
 	@mkdir -p $(@D)
 	$(Q)$(CXX) -std=c++17 -g -O2 -pthread -Iinclude -o $@ $< -ldl
 
+# Without frame pointers, optimized: what the cached unwinder must follow.
+$(B)/tests/programs/unwind_cases: tests/programs/unwind_cases.cpp | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	$(Q)$(CXX) -std=c++17 -g -O2 -fomit-frame-pointer -pthread -Iinclude \
+		-o $@ $< -ldl
+
 $(B)/tests/programs/instr_cxx: tests/programs/instr_cxx.cpp | $(DEPS_STAMP)
 	@mkdir -p $(@D)
 	$(Q)$(CXX) $(PROG_FLAGS) -finstrument-functions -Iinclude -o $@ $< -ldl

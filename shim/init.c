@@ -170,9 +170,11 @@ static void read_config(void)
 		perfshim_cfg.unwind_fp = 1;
 	else if (uw && !strcmp(uw, "dwarf"))
 		perfshim_cfg.unwind_dwarf = 1;
+	else if (uw && !strcmp(uw, "check"))
+		perfshim_cfg.unwind_check = 1;
 	else if (uw && *uw && strcmp(uw, "libunwind"))
 		perfshim_say("ignoring PERFSHIM_UNWIND=%s: expected libunwind, "
-			     "fp or dwarf",
+			     "fp, dwarf or check",
 			     uw);
 	perfshim_cfg.sample_hz =
 		(int)env_long("PERFSHIM_SAMPLE_HZ", 1000, 0, 10000);

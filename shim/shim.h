@@ -31,10 +31,19 @@
 
 /* Per-thread stack cache entries (direct-mapped, power of two). */
 #define STACK_CACHE_SIZE 1024
+/* Per-thread frame-rule cache entries (direct-mapped, power of two). */
+#define RULE_CACHE_SIZE 512
 /* Hard upper bound of PERFSHIM_DEPTH. */
 #define MAX_DEPTH 256
 /* Size of the signal stack the shim gives a thread that has none. */
 #define ALTSTACK_SIZE (256 * 1024)
+
+/* A frame of a walk: its registers and its rule (unwind.c). */
+struct frame_memo {
+	uintptr_t sp, ip, bp;
+	uint32_t rule;
+	uint32_t needs_bp; /* the walk outward reads bp before it is reloaded */
+};
 
 struct stack_cache_entry {
 	uint64_t hash;
@@ -74,6 +83,14 @@ struct thread_state {
 	uint64_t live_pos, live_ts;
 	int live_bad;
 	struct stack_cache_entry cache[STACK_CACHE_SIZE];
+	/* This thread's copy of the frame rules it uses (unwind.c), and the
+	 * generation of the shared rules it holds. */
+	uint32_t rules_gen;
+	uint64_t rules[RULE_CACHE_SIZE];
+	/* The last whole walk, outermost first, and the one under way. */
+	int memo_n;
+	uintptr_t unwind_unknown; /* where the last walk found no rule */
+	struct frame_memo memo[MAX_DEPTH + 16], fresh[MAX_DEPTH + 16];
 	uintptr_t ips[MAX_DEPTH + 16];
 };
 
@@ -86,6 +103,7 @@ struct shim_config {
 	int clock;	    /* PERFSHIM_CLOCK: CLOCK_CHOICE_* */
 	int unwind_fp;	    /* PERFSHIM_UNWIND=fp: walk frame pointers */
 	int unwind_dwarf;   /* PERFSHIM_UNWIND=dwarf: libunwind for all */
+	int unwind_check;   /* PERFSHIM_UNWIND=check: compare with libunwind */
 	int sample_hz;	    /* PERFSHIM_SAMPLE_HZ: CPU samples a second */
 	/* PERFSHIM_RSS_INTERVAL_MS (memory.c), 0: off */
 	unsigned rss_interval_ms;

@@ -14,6 +14,7 @@
 #include "mem.h"
 #include "perfshim_trace.h"
 #include "shim.h"
+#include "unwind.h"
 
 /*
  * Every distinct (parent, ip, epoch) is a node with a dense id; a stack
@@ -52,17 +53,6 @@ struct node {
  */
 #define TABLE_LEVELS 5
 #define TABLE_BITS0 16 /* 2^16, 2^18, ... 2^24 slots */
-
-/*
- * Return addresses whose function keeps a standard frame at that call
- * (push rbp; mov rsp, rbp: its CFA is rbp + 16, the return address at
- * rbp + 8 and the caller's rbp at rbp), as libunwind found them, or
- * found not to. Each slot is ip * 2 + standard, 0 when empty; open
- * addressing, never removed, shared by all threads without a lock.
- */
-#define FRAME_BITS 16
-static _Atomic uint64_t *frame_kind;
-static _Atomic int frame_kind_full; /* then an unknown one counts as not */
 
 /*
  * Behind each thread's cache of whole stacks, one that all threads
@@ -167,7 +157,7 @@ HIDDEN void perfshim_stack_init(void)
 {
 	if (chunk_for(0) || table_for(0))
 		return;
-	frame_kind = reserve(sizeof(*frame_kind) << FRAME_BITS);
+	perfshim_unwind_init();
 	shared = reserve(sizeof(*shared) << SHARED_BITS);
 	pos_keys_init();
 	perfshim_phdr_init();
@@ -193,7 +183,8 @@ HIDDEN void perfshim_stack_reset(void)
 			MADV_DONTNEED);
 	atomic_store(&table_top, 0);
 	atomic_store(&next_id, 1);
-	/* frame_kind stays: the child runs the same code. */
+	/* The frame rules stay: the child runs the same code. */
+	perfshim_unwind_reset();
 }
 
 HIDDEN void perfshim_stack_new_epoch(void)
@@ -207,9 +198,7 @@ HIDDEN void perfshim_stack_new_epoch(void)
 		madvise((void *)shared, sizeof(*shared) << SHARED_BITS,
 			MADV_DONTNEED);
 	/* A library loaded later where the unloaded one was is other code. */
-	if (frame_kind)
-		madvise((void *)frame_kind, sizeof(*frame_kind) << FRAME_BITS,
-			MADV_DONTNEED);
+	perfshim_unwind_forget();
 }
 
 HIDDEN uint32_t perfshim_stack_next_id(void)
@@ -318,140 +307,6 @@ HIDDEN void perfshim_stack_bounds(struct thread_state *t)
 	pthread_attr_destroy(&a);
 }
 
-/* 1: ip's frame is standard, 0: it is not, -1: not known yet. */
-static int frame_kind_of(uint64_t ip)
-{
-	uint32_t mask = (1u << FRAME_BITS) - 1;
-
-	for (uint32_t i = (uint32_t)((ip * 0x9e3779b97f4a7c15ull) >> 40) & mask,
-		      probes = 0;
-	     probes < 16; probes++, i = (i + 1) & mask) {
-		uint64_t v = atomic_load_explicit(&frame_kind[i],
-						  memory_order_relaxed);
-
-		if (!v)
-			return -1;
-		if (v >> 1 == ip)
-			return (int)(v & 1);
-	}
-	return -1;
-}
-
-static void frame_kind_set(uint64_t ip, int standard)
-{
-	uint32_t mask = (1u << FRAME_BITS) - 1;
-	uint64_t want = ip * 2 + (standard ? 1 : 0);
-
-	for (uint32_t i = (uint32_t)((ip * 0x9e3779b97f4a7c15ull) >> 40) & mask,
-		      probes = 0;
-	     probes < 16; probes++, i = (i + 1) & mask) {
-		uint64_t v = 0;
-
-		if (atomic_compare_exchange_strong_explicit(
-			    &frame_kind[i], &v, want, memory_order_relaxed,
-			    memory_order_relaxed) ||
-		    v >> 1 == ip)
-			return;
-	}
-	atomic_store_explicit(&frame_kind_full, 1, memory_order_relaxed);
-}
-
-/*
- * The default mode's fast path: follow the frame pointers, but only
- * through functions libunwind has shown to keep a standard frame at that
- * call, so that the stack is exactly the one libunwind would take. The
- * walk must end at the shim's wrapper of main (or at the depth limit).
- * Returns the frame count, -1 when a frame is known not to be standard
- * (or the chain breaks), -2 when one is not known yet.
- */
-static int fp_checked(struct thread_state *t, void **buf, int max)
-{
-	uintptr_t fp = (uintptr_t)__builtin_frame_address(0);
-	int n = 0, outside = 0;
-
-	if (!t->stack_hi)
-		perfshim_stack_bounds(t);
-	/* A chain only goes up from here: below is unmapped, perhaps (the
-	 * main thread's range is its whole rlimit, most of it not there). */
-	uintptr_t lo = fp > t->stack_lo ? fp : t->stack_lo;
-
-	while (n < max) {
-		if (fp < lo || fp > t->stack_hi - 16 || (fp & 7))
-			return -1;
-		const uintptr_t *frame = (const uintptr_t *)fp;
-		uintptr_t ip = frame[1];
-
-		if (!ip)
-			return -1;
-		buf[n++] = (void *)ip;
-		if (perfshim_through(ip)) {
-			outside = 1; /* ours, with a frame pointer */
-		} else if (perfshim_in_shim(ip)) {
-			if (outside)
-				return n; /* main's wrapper: the bottom */
-		} else {
-			int k = frame_kind_of(ip);
-
-			outside = 1;
-			if (k == 0 || (k < 0 && frame_kind_full))
-				return -1;
-			if (k < 0)
-				return -2;
-		}
-		if (frame[0] <= fp)
-			return -1;
-		fp = frame[0];
-	}
-	return n;
-}
-
-/*
- * Unwind with libunwind step by step, as unw_backtrace would, and note
- * for each function on the way whether its frame is standard at that
- * call: libunwind's caller frame must be exactly what following rbp
- * gives. Returns the frame count.
- */
-static int unwind_learning(struct thread_state *t, void **buf, int max)
-{
-	unw_context_t uc;
-	unw_cursor_t c;
-	int n = 0;
-
-	if (unw_getcontext(&uc) || unw_init_local(&c, &uc) < 0)
-		return 0;
-	if (!t->stack_hi)
-		perfshim_stack_bounds(t);
-	/* Frames are above ours; rbp below it is no frame of theirs. */
-	uintptr_t here = (uintptr_t)__builtin_frame_address(0);
-	uintptr_t lo = here > t->stack_lo ? here : t->stack_lo;
-
-	while (n < max) {
-		unw_word_t bp, ip, ip2, sp2, bp2;
-
-		if (unw_get_reg(&c, UNW_REG_IP, &ip) ||
-		    unw_get_reg(&c, UNW_X86_64_RBP, &bp))
-			break;
-		buf[n++] = (void *)ip;
-		if (unw_step(&c) <= 0) {
-			/* Nothing to check it by: not for the fast path. */
-			if (!perfshim_in_shim(ip))
-				frame_kind_set(ip, 0);
-			break;
-		}
-		if (perfshim_in_shim(ip) || unw_get_reg(&c, UNW_REG_IP, &ip2) ||
-		    unw_get_reg(&c, UNW_REG_SP, &sp2) ||
-		    unw_get_reg(&c, UNW_X86_64_RBP, &bp2))
-			continue;
-		int standard = bp >= lo && bp <= t->stack_hi - 16 &&
-			       !(bp & 7) && sp2 == bp + 16 &&
-			       ip2 == ((const uintptr_t *)bp)[1] &&
-			       bp2 == ((const uintptr_t *)bp)[0];
-
-		frame_kind_set(ip, standard);
-	}
-	return n;
-}
-
 HIDDEN _Atomic int perfshim_forking;
 HIDDEN int perfshim_unwind_fence;
 
@@ -497,6 +352,45 @@ HIDDEN void perfshim_unwind_fork_end(void)
 	atomic_store(&perfshim_forking, 0);
 }
 
+/* PERFSHIM_UNWIND=check: stacks compared, and those that differed. */
+static _Atomic uint64_t checked, differed;
+
+/*
+ * Whether the cached walk's n frames in buf are libunwind's: the frames
+ * of the program's (after the shim's own at the start, up to the shim's
+ * main wrapper, where the walk ends) must be the same. Its own function:
+ * the second buffer is on the stack only in this mode.
+ */
+static __attribute__((noinline)) void check_stack(void *const *buf, int n,
+						  int max)
+{
+	void *bt[MAX_DEPTH + 16];
+	int m = unw_backtrace(bt, max), i = 0, j = 0;
+
+	while (i < n && perfshim_in_shim((uintptr_t)buf[i]))
+		i++;
+	while (j < m && perfshim_in_shim((uintptr_t)bt[j]))
+		j++;
+	/* A walk cut at max frames ends where libunwind's is cut too. */
+	int end = n == max ? n - 1 : n;
+
+	for (; i < end; i++, j++)
+		if (j >= m || buf[i] != bt[j])
+			break;
+	atomic_fetch_add(&checked, 1);
+	if (i < end)
+		atomic_fetch_add(&differed, 1);
+}
+
+__attribute__((destructor)) static void check_report(void)
+{
+	if (perfshim_cfg.unwind_check)
+		perfshim_say("PERFSHIM_UNWIND=check: %llu stacks from the "
+			     "cached rules, %llu not libunwind's",
+			     (unsigned long long)atomic_load(&checked),
+			     (unsigned long long)atomic_load(&differed));
+}
+
 HIDDEN uint32_t perfshim_stack_capture(struct thread_state *t)
 {
 	void **buf = (void **)t->ips;
@@ -507,16 +401,19 @@ HIDDEN uint32_t perfshim_stack_capture(struct thread_state *t)
 		return 0;
 	perfshim_unwind_wait_enter(t);
 	/*
-	 * Frame pointers, but only through return addresses libunwind has
-	 * shown to keep a standard frame (PERFSHIM_UNWIND=fp too: a blind
-	 * walk would skip the caller of every function built without them,
-	 * libstdc++'s operator new among them).
+	 * Frame rules cached per return address, as libunwind found them
+	 * (unwind.h): libunwind's stacks at the cost of a frame-pointer walk.
+	 * PERFSHIM_UNWIND=fp takes allocation stacks so too: a blind walk
+	 * would skip the caller of every function built without frame
+	 * pointers, libstdc++'s operator new among them.
 	 */
-	n = frame_kind && !perfshim_cfg.unwind_dwarf ? fp_checked(t, buf, max)
-						     : -1;
+	n = !perfshim_cfg.unwind_dwarf ? perfshim_unwind_cached(t, buf, max)
+				       : -1;
+	if (UNLIKELY(perfshim_cfg.unwind_check) && n > 0)
+		check_stack(buf, n, max);
 	if (n == -2)
-		n = unwind_learning(t, buf, max);
-	else if (n < 0)
+		perfshim_unwind_learn(t, max);
+	if (n < 0)
 		n = unw_backtrace(buf, max);
 	perfshim_unwind_leave(t);
 	return perfshim_stack_intern(t, t->ips, n);

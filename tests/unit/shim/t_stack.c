@@ -35,6 +35,11 @@ HIDDEN int perfshim_modules_permanent(uint64_t ip)
 HIDDEN void perfshim_phdr_init(void)
 {
 }
+HIDDEN __thread int perfshim_phdr_refused;
+HIDDEN void perfshim_say(const char *fmt, ...)
+{
+	(void)fmt;
+}
 /* The pass-through section must exist for its bounds' symbols. */
 PASS_THROUGH void through_anchor(void);
 PASS_THROUGH void through_anchor(void)
