@@ -394,7 +394,8 @@ $(B)/demo/leaky: tools/demo-leaky.c include/perfshim.h
 
 # Benchmark against native runs, heaptrack and valgrind (see BENCHMARKS.md).
 BENCH_FLAGS := -O2 -g -fno-omit-frame-pointer
-BENCH_BIN := $(B)/bench/churn $(B)/bench/cxx $(B)/bench/measure
+BENCH_BIN := $(B)/bench/churn $(B)/bench/cxx $(B)/bench/exceptions \
+	$(B)/bench/measure
 bench: all $(BENCH_BIN)
 	$(Q)bench/run.sh
 
@@ -407,6 +408,10 @@ $(B)/bench/measure: bench/measure.c
 $(B)/bench/cxx: bench/cxx.cpp
 	@mkdir -p $(@D)
 	$(Q)$(CXX) -std=c++17 $(BENCH_FLAGS) -Wall -Wextra -Werror -o $@ $<
+$(B)/bench/exceptions: bench/exceptions.cpp
+	@mkdir -p $(@D)
+	$(Q)$(CXX) -std=c++17 $(BENCH_FLAGS) -Wall -Wextra -Werror -pthread \
+		-o $@ $<
 
 lint: | $(DEPS_STAMP)
 	@$(if $(Q),echo "  LINT    clang-format")
