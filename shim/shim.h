@@ -69,6 +69,8 @@ struct thread_state {
 	uint64_t head_seen; /* writer's: head at the start of its pass */
 	uintptr_t stack_lo, stack_hi; /* for frame-pointer walks, 0: unknown */
 	void *altstack; /* our sigaltstack (ALTSTACK_SIZE), or NULL */
+	/* one of ours no longer in use, kept for the next thread */
+	void *altstack_kept;
 	/* stacks walked step by step, not by unw_backtrace (stack.c) */
 	uint32_t slow_walks;
 	/* The live-block index's reading of the ring (live.c): how far,

@@ -514,8 +514,7 @@ static void pass(int final)
 			atomic_fetch_add(&perfshim_alloc_bytes,
 					 atomic_load(&t->alloc_bytes));
 			perfshim_threads_unlink(t);
-			perfshim_unmap(t->ring.buf, t->ring.size);
-			perfshim_unmap(t, sizeof(*t));
+			perfshim_thread_free(t);
 		}
 	}
 	stage_memory(0);
@@ -551,6 +550,12 @@ static void wake_writer(void)
 		return;
 	atomic_fetch_add(&wake_word, 1);
 	syscall(SYS_futex, &wake_word, FUTEX_WAKE_PRIVATE, 1, NULL, NULL, 0);
+}
+
+HIDDEN void perfshim_writer_wake(void)
+{
+	if (atomic_load_explicit(&writer_running, memory_order_relaxed))
+		wake_writer();
 }
 
 static void *writer_main(void *arg)
