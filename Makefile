@@ -262,6 +262,12 @@ $(B)/tests/programs/cxx_o2 $(B)/tests/programs/cxx_growth: \
 	@mkdir -p $(@D)
 	$(Q)$(CXX) -std=c++17 -g -O2 -pthread -Iinclude -o $@ $< -ldl
 
+# The exception benchmark as a test program (t0940): known counts.
+PROGS += $(B)/tests/programs/exceptions
+$(B)/tests/programs/exceptions: bench/exceptions.cpp | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	$(Q)$(CXX) $(PROG_FLAGS) -o $@ $<
+
 $(B)/tests/programs/instr_cxx: tests/programs/instr_cxx.cpp | $(DEPS_STAMP)
 	@mkdir -p $(@D)
 	$(Q)$(CXX) $(PROG_FLAGS) -finstrument-functions -Iinclude -o $@ $< -ldl
