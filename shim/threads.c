@@ -95,6 +95,7 @@ static void take_altstack(struct thread_state *t)
  * with a compare-exchange, so any thread may take while the writer puts.
  */
 #define SPARES 32
+#define SPARE_RING (16 * 1024) /* bytes a kept state's ring wrote, at most */
 static _Atomic(struct thread_state *) spares[SPARES];
 /* A thread found none: the next thread to exit asks the writer to come
  * and free the dead ones, rather than wait for its next round. */
@@ -146,7 +147,11 @@ static struct thread_state *new_state(void)
 
 HIDDEN void perfshim_thread_free(struct thread_state *t)
 {
-	for (int i = 0; i < SPARES; i++) {
+	/* Only a state whose ring touched a few pages: a busy thread's
+	 * whole ring would stay resident for nothing, and its exit is rare
+	 * next to its work. */
+	for (int i = 0; i < SPARES && atomic_load(&t->ring.head) <= SPARE_RING;
+	     i++) {
 		struct thread_state *none = NULL;
 
 		if (atomic_compare_exchange_strong(&spares[i], &none, t))
