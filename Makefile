@@ -267,6 +267,11 @@ $(B)/tests/programs/unwind_cases: tests/programs/unwind_cases.cpp | $(DEPS_STAMP
 	@mkdir -p $(@D)
 	$(Q)$(CXX) -std=c++17 -g -O2 -fomit-frame-pointer -pthread -Iinclude \
 		-o $@ $< -ldl
+# The exception benchmark as a test program (t0940): known counts.
+PROGS += $(B)/tests/programs/exceptions
+$(B)/tests/programs/exceptions: bench/exceptions.cpp | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	$(Q)$(CXX) $(PROG_FLAGS) -o $@ $<
 
 $(B)/tests/programs/instr_cxx: tests/programs/instr_cxx.cpp | $(DEPS_STAMP)
 	@mkdir -p $(@D)
@@ -400,7 +405,8 @@ $(B)/demo/leaky: tools/demo-leaky.c include/perfshim.h
 
 # Benchmark against native runs, heaptrack and valgrind (see BENCHMARKS.md).
 BENCH_FLAGS := -O2 -g -fno-omit-frame-pointer
-BENCH_BIN := $(B)/bench/churn $(B)/bench/cxx $(B)/bench/measure
+BENCH_BIN := $(B)/bench/churn $(B)/bench/cxx $(B)/bench/exceptions \
+	$(B)/bench/measure
 bench: all $(BENCH_BIN)
 	$(Q)bench/run.sh
 
@@ -418,6 +424,10 @@ $(B)/bench/measure: bench/measure.c
 $(B)/bench/cxx: bench/cxx.cpp
 	@mkdir -p $(@D)
 	$(Q)$(CXX) -std=c++17 $(BENCH_FLAGS) -Wall -Wextra -Werror -o $@ $<
+$(B)/bench/exceptions: bench/exceptions.cpp
+	@mkdir -p $(@D)
+	$(Q)$(CXX) -std=c++17 $(BENCH_FLAGS) -Wall -Wextra -Werror -pthread \
+		-o $@ $<
 
 lint: | $(DEPS_STAMP)
 	@$(if $(Q),echo "  LINT    clang-format")

@@ -78,6 +78,8 @@ struct thread_state {
 	uint64_t head_seen; /* writer's: head at the start of its pass */
 	uintptr_t stack_lo, stack_hi; /* for frame-pointer walks, 0: unknown */
 	void *altstack; /* our sigaltstack (ALTSTACK_SIZE), or NULL */
+	/* one of ours no longer in use, kept for the next thread */
+	void *altstack_kept;
 	/* The live-block index's reading of the ring (live.c): how far,
 	 * the time base there, and 1 if it met an event it cannot parse. */
 	uint64_t live_pos, live_ts;

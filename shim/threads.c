@@ -53,7 +53,9 @@ static void give_altstack(struct thread_state *t)
 
 	if (sigaltstack(NULL, &old) || !(old.ss_flags & SS_DISABLE))
 		return;
-	ss.ss_sp = map(ALTSTACK_SIZE);
+	/* A recycled state's, or a new one. */
+	ss.ss_sp = t->altstack_kept ? t->altstack_kept : map(ALTSTACK_SIZE);
+	t->altstack_kept = NULL;
 	ss.ss_size = ALTSTACK_SIZE;
 	ss.ss_flags = 0;
 	if (!ss.ss_sp)
@@ -78,24 +80,54 @@ static void take_altstack(struct thread_state *t)
 		off.ss_size = 0;
 		off.ss_flags = SS_DISABLE;
 		if (!sigaltstack(&off, NULL))
-			perfshim_unmap(t->altstack, ALTSTACK_SIZE);
+			t->altstack_kept = t->altstack; /* for the next */
 	}
 	t->altstack = NULL;
 }
 
-/* The calling thread's state, made on its first event. NULL if none can be. */
-HIDDEN struct thread_state *perfshim_thread_get(void)
-{
-	struct thread_state *t = perfshim_self;
+/*
+ * The states of exited threads, kept for new threads (as many as
+ * SPARES), with their rings and alternate signal stacks: a program that
+ * starts thousands of short threads would otherwise map and unmap three
+ * regions for each, and an unmap of pages a thread touched flushes the
+ * TLB of every CPU the program runs on (0.1 ms or more a thread, most of
+ * the shim's cost there). Slots are taken with an exchange and filled
+ * with a compare-exchange, so any thread may take while the writer puts.
+ */
+#define SPARES 32
+#define SPARE_RING (16 * 1024) /* bytes a kept state's ring wrote, at most */
+static _Atomic(struct thread_state *) spares[SPARES];
+/* A thread found none: the next thread to exit asks the writer to come
+ * and free the dead ones, rather than wait for its next round. */
+static _Atomic int spares_short;
 
-	if (t)
+static struct thread_state *spare_take(void)
+{
+	for (int i = 0; i < SPARES; i++) {
+		struct thread_state *t;
+
+		if (!atomic_load_explicit(&spares[i], memory_order_relaxed))
+			continue;
+		t = atomic_exchange(&spares[i], NULL);
+		if (!t)
+			continue;
+		/* As new: zeroed but for the memory it keeps. */
+		uint8_t *buf = t->ring.buf;
+		void *alt = t->altstack_kept;
+
+		memset(t, 0, sizeof(*t));
+		t->ring.buf = buf;
+		t->ring.size = perfshim_cfg.ring_size;
+		t->altstack_kept = alt;
 		return t;
-	if (perfshim_writer_detached())
-		return NULL;
-	/* In a copy, our locks may be held by the parent's threads. */
-	if (perfshim_writer_left_copy())
-		return NULL;
-	t = map(sizeof(*t));
+	}
+	return NULL;
+}
+
+static struct thread_state *new_state(void)
+{
+	struct thread_state *t = map(sizeof(*t));
+
 	if (!t)
 		return NULL;
 	t->ring.size = perfshim_cfg.ring_size;
@@ -110,6 +142,46 @@ HIDDEN struct thread_state *perfshim_thread_get(void)
 		perfshim_unmap(t, sizeof(*t));
 		return NULL;
 	}
+	return t;
+}
+
+HIDDEN void perfshim_thread_free(struct thread_state *t)
+{
+	/* Only a state whose ring touched a few pages: a busy thread's
+	 * whole ring would stay resident for nothing, and its exit is rare
+	 * next to its work. */
+	for (int i = 0; i < SPARES && atomic_load(&t->ring.head) <= SPARE_RING;
+	     i++) {
+		struct thread_state *none = NULL;
+
+		if (atomic_compare_exchange_strong(&spares[i], &none, t))
+			return;
+	}
+	perfshim_unmap(t->altstack_kept, ALTSTACK_SIZE);
+	perfshim_unmap(t->ring.buf, t->ring.size);
+	perfshim_unmap(t, sizeof(*t));
+}
+
+/* The calling thread's state, made on its first event. NULL if none can be. */
+HIDDEN struct thread_state *perfshim_thread_get(void)
+{
+	struct thread_state *t = perfshim_self;
+
+	if (t)
+		return t;
+	if (perfshim_writer_detached())
+		return NULL;
+	/* In a copy, our locks may be held by the parent's threads. */
+	if (perfshim_writer_left_copy())
+		return NULL;
+	t = spare_take();
+	if (!t) {
+		if (atomic_load(&next_thread_index))
+			atomic_store(&spares_short, 1);
+		t = new_state();
+	}
+	if (!t)
+		return NULL;
 	t->index = atomic_fetch_add(&next_thread_index, 1);
 	if (t->index)
 		perfshim_clock_threads(); /* before this thread's first event */
@@ -141,6 +213,9 @@ HIDDEN void perfshim_thread_exit(struct thread_state *t)
 	take_altstack(t);
 	perfshim_self = NULL;
 	atomic_store(&t->dead, 1);
+	if (atomic_load_explicit(&spares_short, memory_order_relaxed) &&
+	    atomic_exchange(&spares_short, 0))
+		perfshim_writer_wake();
 }
 
 HIDDEN struct thread_state *perfshim_threads(void)

@@ -23,6 +23,9 @@
 HIDDEN int perfshim_threads_init(void);
 /* Take t out of the list (pass lock held); the caller frees it. */
 HIDDEN void perfshim_threads_unlink(struct thread_state *t);
+/* Free an unlinked, drained state: kept for a new thread while there is
+ * room (a few), else unmapped. */
+HIDDEN void perfshim_thread_free(struct thread_state *t);
 /* A forked child: free every thread's state but self's and empty the
  * list (self, if any, stays the caller's until perfshim_threads_readd). */
 HIDDEN void perfshim_threads_after_fork(struct thread_state *self);
@@ -34,5 +37,7 @@ HIDDEN void perfshim_threads_readd(struct thread_state *self);
  * says so once and stops tracing it: 1). */
 HIDDEN int perfshim_writer_detached(void);
 HIDDEN int perfshim_writer_left_copy(void);
+/* Ask the writer for a pass soon (no-op while it is not running). */
+HIDDEN void perfshim_writer_wake(void);
 
 #endif

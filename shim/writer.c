@@ -108,11 +108,13 @@ static int zstd_level; /* the level frames are compressed at now */
 static _Atomic int writer_behind;
 static void set_level(int level);
 
+#define MBUF_FIRST 65536
+
 static int mbuf_reserve(struct mbuf *b, size_t more)
 {
 	if (b->len + more <= b->cap)
 		return 0;
-	size_t cap = b->cap ? b->cap : 65536;
+	size_t cap = b->cap ? b->cap : MBUF_FIRST;
 
 	while (cap < b->len + more)
 		cap *= 2;
@@ -356,6 +358,18 @@ static void stage_meta(void)
 		if (staging.len >= 16 * FRAME_TARGET)
 			write_frame();
 	}
+	/* A buffer of the first size is kept for the next entries: a
+	 * program that starts threads by the thousand announces each, and
+	 * an unmap flushes the TLB of every CPU the program runs on. */
+	if (m.p && m.cap == MBUF_FIRST) {
+		pthread_mutex_lock(&meta_lock);
+		if (!meta.p) {
+			meta.p = m.p;
+			meta.cap = m.cap;
+			m.p = NULL;
+		}
+		pthread_mutex_unlock(&meta_lock);
+	}
 	if (m.p)
 		perfshim_unmap(m.p, m.cap);
 }
@@ -500,8 +514,7 @@ static void pass(int final)
 			atomic_fetch_add(&perfshim_alloc_bytes,
 					 atomic_load(&t->alloc_bytes));
 			perfshim_threads_unlink(t);
-			perfshim_unmap(t->ring.buf, t->ring.size);
-			perfshim_unmap(t, sizeof(*t));
+			perfshim_thread_free(t);
 		}
 	}
 	stage_memory(0);
@@ -537,6 +550,12 @@ static void wake_writer(void)
 		return;
 	atomic_fetch_add(&wake_word, 1);
 	syscall(SYS_futex, &wake_word, FUTEX_WAKE_PRIVATE, 1, NULL, NULL, 0);
+}
+
+HIDDEN void perfshim_writer_wake(void)
+{
+	if (atomic_load_explicit(&writer_running, memory_order_relaxed))
+		wake_writer();
 }
 
 static void *writer_main(void *arg)

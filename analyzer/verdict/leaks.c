@@ -174,6 +174,10 @@ const char *leaks_runtime_owned(const struct sym_frame *f, size_t n)
 		{ "_dl_allocate_tls", "thread stacks cached for reuse" },
 		/* the loader's table of loaded objects (dlopen) */
 		{ "_dlfo_mappings_segment_allocate", "the loader's tables" },
+		/* libgcc_s, which glibc loads for good the first time a
+		 * thread exits, is cancelled or a C++ exception leaves
+		 * one of its functions (a callback's) */
+		{ "__libc_unwind_link_get", "the unwinder glibc loads" },
 	};
 	size_t i;
 
