@@ -44,14 +44,38 @@ static void announce(struct thread_state *t)
  * A stack overflow raises SIGSEGV with no stack left to run a handler on,
  * and the trace would end unwritten. Threads the program gave no
  * alternate signal stack get one of ours (virtual memory until used);
- * a program that sets its own later simply replaces it.
+ * a program that sets its own later simply replaces it. To the program
+ * ours is not there (sigaltstack below); the shim's own calls go to the
+ * kernel directly.
  */
+static int altstack(const stack_t *ss, stack_t *old)
+{
+	return (int)syscall(SYS_sigaltstack, ss, old);
+}
+
+/*
+ * The program asks what its thread's alternate signal stack is: ours
+ * reads as none (SS_DISABLE), as natively. Runtimes that install their
+ * own only where there is none (Rust's, for one) install it.
+ */
+EXPORT int sigaltstack(const stack_t *ss, stack_t *old)
+{
+	struct thread_state *t = perfshim_self;
+	int r = altstack(ss, old);
+
+	if (!r && old && t && t->altstack && old->ss_sp == t->altstack) {
+		old->ss_sp = NULL;
+		old->ss_size = 0;
+		old->ss_flags = SS_DISABLE;
+	}
+	return r;
+}
 
 static void give_altstack(struct thread_state *t)
 {
 	stack_t old, ss;
 
-	if (sigaltstack(NULL, &old) || !(old.ss_flags & SS_DISABLE))
+	if (altstack(NULL, &old) || !(old.ss_flags & SS_DISABLE))
 		return;
 	/* A recycled state's, or a new one. */
 	ss.ss_sp = t->altstack_kept ? t->altstack_kept : map(ALTSTACK_SIZE);
@@ -60,7 +84,7 @@ static void give_altstack(struct thread_state *t)
 	ss.ss_flags = 0;
 	if (!ss.ss_sp)
 		return;
-	if (sigaltstack(&ss, NULL)) {
+	if (altstack(&ss, NULL)) {
 		perfshim_unmap(ss.ss_sp, ALTSTACK_SIZE);
 		return;
 	}
@@ -74,12 +98,12 @@ static void take_altstack(struct thread_state *t)
 	if (!t->altstack)
 		return;
 	/* Only if it is still ours, and not in use right now. */
-	if (!sigaltstack(NULL, &cur) && cur.ss_sp == t->altstack &&
+	if (!altstack(NULL, &cur) && cur.ss_sp == t->altstack &&
 	    !(cur.ss_flags & SS_ONSTACK)) {
 		off.ss_sp = NULL;
 		off.ss_size = 0;
 		off.ss_flags = SS_DISABLE;
-		if (!sigaltstack(&off, NULL))
+		if (!altstack(&off, NULL))
 			t->altstack_kept = t->altstack; /* for the next */
 	}
 	t->altstack = NULL;
