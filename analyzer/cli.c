@@ -22,7 +22,8 @@ struct cli_option {
 	const char *name;
 	int short_name;	 /* 0: none */
 	const char *arg; /* its argument's name in --help; NULL: takes none */
-	/* Returns 0, 1 (answered: exit 0 now), or -1 after printing why. */
+	/* Returns 0, 1 (answered: exit 0 now), or -1 after printing why.
+	 * NULL: --help, the table's usage on stdout (answered). */
 	int (*set)(struct cli *c, const char *arg);
 	const char *help; /* lines of --help; NULL: listed with the others */
 };
@@ -400,16 +401,6 @@ static int set_output(struct cli *c, const char *arg)
 
 /* --- answers ----------------------------------------------------------------- */
 
-static void usage(FILE *out);
-
-static int help(struct cli *c, const char *arg)
-{
-	(void)c;
-	(void)arg;
-	usage(stdout);
-	return 1;
-}
-
 static int version(struct cli *c, const char *arg)
 {
 	(void)c;
@@ -520,7 +511,7 @@ static const struct cli_option options[] = {
 	  "(traces, directories of them: the median); exit\n"
 	  "1 when one is exceeded or cannot be checked" },
 	{ "version", 0, NULL, version, NULL },
-	{ "help", 'h', NULL, help, NULL },
+	{ "help", 'h', NULL, NULL, NULL },
 };
 
 #define NOPTIONS (sizeof(options) / sizeof(options[0]))
@@ -620,6 +611,10 @@ static int parse_table(struct cli *c, int argc, char **argv,
 				k = (int)(256 + i);
 		if (k < 256 || k >= (int)(256 + t->n))
 			return bad_value("unknown option", argv[optind - 1]);
+		if (!opt[k - 256].set) {
+			usage_of(stdout, t);
+			return 1;
+		}
 		if ((rc = opt[k - 256].set(c, optarg)))
 			return rc;
 	}
@@ -756,8 +751,6 @@ static int set_fail_on_regression(struct cli *c, const char *arg)
 	return 0;
 }
 
-static int diff_help(struct cli *c, const char *arg);
-
 static const struct cli_option diff_options[] = {
 	{ "json", 'j', NULL, set_json, "the verdict and every metric as JSON" },
 	{ "html", 0, NULL, set_html,
@@ -778,7 +771,7 @@ static const struct cli_option diff_options[] = {
 	  "significance level, after Holm's adjustment\n"
 	  "(default 0.05)" },
 	{ "top", 0, "N", set_top, "rows of the table (default 20)" },
-	{ "help", 'h', NULL, diff_help, NULL },
+	{ "help", 'h', NULL, NULL, NULL },
 };
 
 static const char diff_footer[] =
@@ -791,14 +784,6 @@ static const struct cli_table diff_table = { diff_synopsis, diff_footer,
 					     diff_options,
 					     sizeof(diff_options) /
 						     sizeof(diff_options[0]) };
-
-static int diff_help(struct cli *c, const char *arg)
-{
-	(void)c;
-	(void)arg;
-	usage_of(stdout, &diff_table);
-	return 1;
-}
 
 /* "perfanalyze diff BASE NEW [OPTION]...", argv[0] being "diff". */
 static int parse_diff(struct cli *c, int argc, char **argv)
@@ -883,8 +868,6 @@ static int set_min_change(struct cli *c, const char *arg)
 	return 0;
 }
 
-static int trend_help(struct cli *c, const char *arg);
-
 static const struct cli_option trend_options[] = {
 	{ "json", 'j', NULL, set_json, "the report as JSON" },
 	{ "fail-on-trend", 0, NULL, set_fail_on_trend,
@@ -903,7 +886,7 @@ static const struct cli_option trend_options[] = {
 	{ "min-change", 0, "PCT", set_min_change,
 	  "smallest fitted change over the series that is\n"
 	  "flagged (default 10)" },
-	{ "help", 'h', NULL, trend_help, NULL },
+	{ "help", 'h', NULL, NULL, NULL },
 };
 
 static const char trend_footer[] =
@@ -916,14 +899,6 @@ static const struct cli_table trend_table = {
 	trend_synopsis, trend_footer, trend_options,
 	sizeof(trend_options) / sizeof(trend_options[0])
 };
-
-static int trend_help(struct cli *c, const char *arg)
-{
-	(void)c;
-	(void)arg;
-	usage_of(stdout, &trend_table);
-	return 1;
-}
 
 /* "perfanalyze trend DIR [OPTION]...", argv[0] being "trend". */
 static int parse_trend(struct cli *c, int argc, char **argv)
