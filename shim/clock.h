@@ -58,12 +58,10 @@ static inline uint64_t perfshim_now(void)
  */
 static inline uint64_t perfshim_now_ordered(void)
 {
-	if (LIKELY(perfshim_use_tsc)) {
-		if (__atomic_load_n(&perfshim_tsc_fence, __ATOMIC_RELAXED))
-			__builtin_ia32_lfence();
-		return (__builtin_ia32_rdtsc() - perfshim_tsc0) >> TSC_SHIFT;
-	}
-	return perfshim_now_mono();
+	/* Set only where perfshim_use_tsc is (perfshim_clock_threads). */
+	if (__atomic_load_n(&perfshim_tsc_fence, __ATOMIC_RELAXED))
+		__builtin_ia32_lfence();
+	return perfshim_now();
 }
 
 /*
