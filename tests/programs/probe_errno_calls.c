@@ -164,8 +164,12 @@ static void processes(void)
 		show("child malloc/free", 0);
 		_exit(0);
 	}
-	show("fork, in the parent", pid < 0);
+	/* The parent's line after the child's: the two print in turn. */
+	int e = errno;
+
 	waitpid(pid, &status, 0);
+	errno = e;
+	show("fork, in the parent", pid < 0);
 	TRY("system(true)", system("true"));
 	free(p);
 }
