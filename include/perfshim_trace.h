@@ -71,7 +71,7 @@
  * (it does, naming both versions); a 3.x reader reads 1.x and 2.x.
  */
 #define PERFSHIM_FORMAT_MAJOR 3
-#define PERFSHIM_FORMAT_MINOR 3
+#define PERFSHIM_FORMAT_MINOR 4
 /* The oldest major this reader still reads. */
 #define PERFSHIM_FORMAT_MAJOR_OLDEST 1
 #define PERFSHIM_PREFIX_LEN 16
@@ -221,11 +221,12 @@
  *               since most programs free what they allocated last.
  *               Times: a quantum is 512 units, 0.5 us of a
  *               CLOCK_MONOTONIC trace and 8192 ticks of a TSC (2-8 us
- *               at 1-4 GHz), within the replay's 10 us window for
- *               events of two threads out of order: timelines and
- *               growth need about a millisecond and each thread's own
- *               order, which stays. Exact times would cost a byte an
- *               event. The shim writes a CHUNK for events its encoder
+ *               at 1-4 GHz): timelines and growth need about a
+ *               millisecond and each thread's own order, which stays.
+ *               Exact times would cost a byte an event. Where two
+ *               threads' events on one address share a quantum, their
+ *               order is the allocator's and matters: since minor 4, a
+ *               TIES record gives those events' exact times. The shim writes a CHUNK for events its encoder
  *               does not know, and all of that thread's later events:
  *               CHUNK deltas are exact (the first one counts from the
  *               floored time), and SYNC watermarks are floored too.
@@ -280,6 +281,25 @@
  *               thread writes its buffered calls now and then, at its
  *               exit and at the finish, in no order with other records.
  *
+ * Since minor 4:
+ *
+ * TIES          exact times of events of COLUMNS records that share a
+ *               quantum and an address with an event of another thread,
+ *               as triples until the record's end: thread index, the
+ *               event's number among that thread's events in the file
+ *               (CHUNK and COLUMNS alike, from 0), and its time less
+ *               its floored time (below 2^PERFSHIM_COL_TIME_SHIFT). A
+ *               reader merging by floored time would put such events in
+ *               the order of the thread indices; the allocator's order
+ *               (a block is freed before another thread gets its
+ *               address, and allocated before another thread frees it)
+ *               is their time order. A reader raises the event's time
+ *               by that much, and the times of its thread's later
+ *               events in the quantum that are below it. Written after
+ *               the records of the events it names and before the SYNC
+ *               that lets them go; a triple naming an event a reader
+ *               let go already is of no use to it.
+ *
  * Tags from PERFSHIM_REC_EXT_FIRST to PERFSHIM_REC_EXT_LAST are extension
  * records: the reader checks only their framing and hands the payload to
  * the analyzer part that owns the kind, which validates it.
@@ -303,6 +323,7 @@ enum perfshim_rec {
 	PERFSHIM_REC_HISTOGRAM = 32, /* after the extension range */
 	PERFSHIM_REC_COLUMNS = 40,   /* 33-39 left for minors of 2.x */
 	PERFSHIM_REC_CALLS = 33,
+	PERFSHIM_REC_TIES = 34,
 };
 
 #define PERFSHIM_REC_EXT_FIRST PERFSHIM_REC_TIMING

@@ -59,13 +59,54 @@ static unsigned nmru;
  */
 struct col_thread {
 	uint64_t exact, seen;
+	uint64_t count; /* events encoded: the reader's number for the next */
 	int raw;
 };
 
 static struct col_thread *thr;
 static size_t thr_cap;
 static struct col_thread *cur; /* the thread being encoded */
+static uint32_t cur_index;
 static int all_raw;
+
+/*
+ * Ties (TIES in perfshim_trace.h). The reader merges the threads' events
+ * by their floored times, so two threads' events in one quantum come out
+ * in the order of the thread indices. For events of one address that is
+ * wrong half the time: a block freed and taken by another thread within
+ * a quantum looks allocated twice, or freed before it was allocated. The
+ * writer drains one thread's ring after another, so the later of two
+ * such events may be encoded first; what they are is known only when
+ * both are. So once a second thread exists, every ALLOC and FREE is
+ * logged with its exact time, and the owner table notes, per hash slot
+ * of addresses, the last thread that touched one and when another took
+ * over (lossy: a collision only adds work). At the end of a pass the
+ * logged events of slots taken over since the last watermark are sorted
+ * by address and time, and those of an address and quantum that two
+ * threads touched go out in a TIES record with their exact times. The
+ * log keeps what is not below the pass's SYNC watermark: every later
+ * event is at or above it, so shares no quantum with what is below.
+ */
+struct tie_ev {
+	uint64_t addr, seen, exact, seq;
+	uint32_t thread;
+	uint32_t slot : 31; /* in the owner table */
+	uint32_t done : 1;  /* sent in a TIES record already */
+};
+
+struct tie_slot {
+	uint32_t owner;	   /* thread index + 1 of the last event here */
+	uint32_t switched; /* quantum + 1 of the latest change of owner */
+};
+
+#define OWNER_SLOTS (1u << 17)
+#define TIES_PER_RECORD 4096
+static int ties_on = -1; /* -1: one thread so far; 0: off (no memory) */
+static struct tie_slot *owners;
+static struct tie_ev *tlog;
+static uint32_t *tsort;
+static size_t tlog_len, tlog_cap;
+static uint64_t tie_floor; /* the last watermark: the log holds >= it */
 
 /* The record being built. */
 static uint8_t col[PERFSHIM_COL_COUNT][BATCH * PERFSHIM_VARINT_MAX];
@@ -217,6 +258,184 @@ static unsigned recent_take(uint64_t addr, uint64_t size)
 	return 0;
 }
 
+/*
+ * Neighbours in memory are neighbours in the table (what a thread works
+ * on is near in both, and stays in the cache); regions 16 MiB apart, as
+ * the arenas of threads are, start at scrambled places.
+ */
+static inline size_t owner_slot(uint64_t addr)
+{
+	return (size_t)((addr >> 4) ^ ((addr >> 24) * 0x9e3779b1u)) &
+	       (OWNER_SLOTS - 1);
+}
+
+/* Room for one more logged event; -1 (ties go off) without memory. */
+static int tie_room(void)
+{
+	if (tlog_len < tlog_cap)
+		return 0;
+	size_t cap = tlog_cap ? 2 * tlog_cap : 8192;
+	struct tie_ev *l =
+		perfshim_remap(tlog, tlog_cap * sizeof(*l), cap * sizeof(*l));
+
+	if (!l)
+		return -1;
+	tlog = l;
+	uint32_t *s =
+		perfshim_remap(tsort, tlog_cap * sizeof(*s), cap * sizeof(*s));
+
+	if (!s)
+		return -1;
+	tsort = s;
+	tlog_cap = cap;
+	return 0;
+}
+
+HIDDEN void perfshim_columns_many(void)
+{
+	if (ties_on >= 0)
+		return;
+	owners = perfshim_map(OWNER_SLOTS * sizeof(*owners));
+	ties_on = owners != NULL;
+}
+
+/* An ALLOC or FREE of addr, just encoded, into the log. */
+static void tie_note(uint64_t addr, uint64_t seen, uint64_t exact)
+{
+	if (ties_on <= 0)
+		return;
+	if (tie_room()) {
+		ties_on = 0; /* the replay's own rules are left */
+		return;
+	}
+	size_t h = owner_slot(addr);
+	struct tie_slot *o = &owners[h];
+
+	if (o->owner != cur_index + 1) {
+		uint32_t q = (uint32_t)(seen >> PERFSHIM_COL_TIME_SHIFT) + 1;
+
+		/* Quanta wrap after hours; a slot changed that long ago and
+		 * taken for recent costs a sort, never a tie. */
+		if (o->owner && (int32_t)(q - o->switched) > 0)
+			o->switched = q;
+		o->owner = cur_index + 1;
+	}
+	struct tie_ev *e = &tlog[tlog_len++];
+
+	e->addr = addr;
+	e->seen = seen;
+	e->exact = exact;
+	e->seq = cur->count;
+	e->thread = cur_index;
+	e->slot = (uint32_t)h;
+	e->done = 0;
+}
+
+static int tie_less(uint32_t a, uint32_t b)
+{
+	const struct tie_ev *x = &tlog[a], *y = &tlog[b];
+
+	if (x->addr != y->addr)
+		return x->addr < y->addr;
+	if (x->seen != y->seen)
+		return x->seen < y->seen;
+	return x->exact < y->exact;
+}
+
+/* Heapsort: no memory to ask for, which a signal handler may not. */
+static void tie_sift(uint32_t *v, size_t i, size_t n)
+{
+	for (;;) {
+		size_t c = 2 * i + 1;
+
+		if (c >= n)
+			return;
+		if (c + 1 < n && tie_less(v[c], v[c + 1]))
+			c++;
+		if (!tie_less(v[i], v[c]))
+			return;
+		uint32_t t = v[i];
+
+		v[i] = v[c];
+		v[c] = t;
+		i = c;
+	}
+}
+
+static void tie_sort(uint32_t *v, size_t n)
+{
+	for (size_t i = n / 2; i-- > 0;)
+		tie_sift(v, i, n);
+	for (size_t i = n; i-- > 1;) {
+		uint32_t t = v[0];
+
+		v[0] = v[i];
+		v[i] = t;
+		tie_sift(v, 0, i);
+	}
+}
+
+/* Events [from, to) of tsort are one address and quantum: if two threads
+ * touched it, each one not sent yet goes into rec. */
+static void tie_group(size_t from, size_t to, uint8_t *rec, size_t *len,
+		      size_t *count, col_stage_fn *stage)
+{
+	size_t i = from + 1;
+
+	while (i < to && tlog[tsort[i]].thread == tlog[tsort[from]].thread)
+		i++;
+	if (i == to)
+		return;
+	for (i = from; i < to; i++) {
+		struct tie_ev *e = &tlog[tsort[i]];
+		uint64_t r = e->exact - e->seen;
+
+		if (e->done || e->exact < e->seen ||
+		    r >> PERFSHIM_COL_TIME_SHIFT)
+			continue;
+		e->done = 1;
+		*len += perfshim_put_varint(rec + *len, e->thread);
+		*len += perfshim_put_varint(rec + *len, e->seq);
+		*len += perfshim_put_varint(rec + *len, r);
+		if (++*count == TIES_PER_RECORD) {
+			stage(PERFSHIM_REC_TIES, rec, *len);
+			*len = 0;
+			*count = 0;
+		}
+	}
+}
+
+HIDDEN void perfshim_columns_ties(uint64_t w, col_stage_fn *stage)
+{
+	static uint8_t rec[TIES_PER_RECORD * 3 * PERFSHIM_VARINT_MAX];
+	size_t n = 0, len = 0, count = 0, keep = 0;
+	uint32_t floor_q = (uint32_t)(tie_floor >> PERFSHIM_COL_TIME_SHIFT);
+
+	for (size_t i = 0; i < tlog_len && ties_on > 0; i++)
+		if ((int32_t)(owners[tlog[i].slot].switched - floor_q) > 0)
+			tsort[n++] = (uint32_t)i;
+	tie_sort(tsort, n);
+	for (size_t i = 0, j; i < n; i = j) {
+		const struct tie_ev *e = &tlog[tsort[i]];
+
+		for (j = i + 1; j < n && tlog[tsort[j]].addr == e->addr &&
+				tlog[tsort[j]].seen == e->seen;
+		     j++)
+			;
+		if (j - i > 1)
+			tie_group(i, j, rec, &len, &count, stage);
+	}
+	if (count)
+		stage(PERFSHIM_REC_TIES, rec, len);
+	w &= ~(((uint64_t)1 << PERFSHIM_COL_TIME_SHIFT) - 1);
+	for (size_t i = 0; i < tlog_len; i++)
+		if (tlog[i].seen >= w)
+			tlog[keep++] = tlog[i];
+	tlog_len = keep;
+	if (w > tie_floor)
+		tie_floor = w;
+}
+
 static inline void put(int c, uint64_t v)
 {
 	col_len[c] += perfshim_put_varint(col[c] + col_len[c], v);
@@ -243,7 +462,8 @@ static void flush(uint32_t thread, col_stage_fn *stage)
 	stage(PERFSHIM_REC_COLUMNS, rec, n);
 }
 
-static int alloc_ev(uint8_t tag, const uint8_t **p, const uint8_t *end)
+static int alloc_ev(uint8_t tag, const uint8_t **p, const uint8_t *end,
+		    uint64_t *addr_out)
 {
 	uint64_t size, addr, stack;
 	uint32_t s;
@@ -254,6 +474,7 @@ static int alloc_ev(uint8_t tag, const uint8_t **p, const uint8_t *end)
 	    perfshim_col_unaddr(perfshim_col_addr(addr - next_miss)) !=
 		    addr - next_miss)
 		return -1; /* (a distance past 2^62 cannot be coded) */
+	*addr_out = addr;
 	put(PERFSHIM_COL_SIZES, size);
 	put(PERFSHIM_COL_STACKS, stack);
 	size_t at = map_find(addr);
@@ -316,12 +537,13 @@ static void free_unranked(uint32_t s)
 	}
 }
 
-static int free_ev(const uint8_t **p, const uint8_t *end)
+static int free_ev(const uint8_t **p, const uint8_t *end, uint64_t *addr_out)
 {
 	uint64_t addr;
 
 	if (perfshim_get_varint(p, end, &addr))
 		return -1;
+	*addr_out = addr;
 	size_t at = map_cap ? map_find(addr) : 0;
 
 	col[PERFSHIM_COL_KINDS][nev] = PERFSHIM_EV_FREE;
@@ -349,7 +571,7 @@ static int event(const uint8_t **p, const uint8_t *end)
 {
 	const uint8_t *q = *p;
 	uint8_t tag = *q++;
-	uint64_t dt, v;
+	uint64_t dt, v, addr = 0;
 	size_t times = col_len[PERFSHIM_COL_TIMES], was_still = still;
 
 	if (perfshim_get_varint(&q, end, &dt))
@@ -367,11 +589,14 @@ static int event(const uint8_t **p, const uint8_t *end)
 		still++;
 	}
 	if ((tag & 0xf0) == PERFSHIM_EV_ALLOC) {
-		if ((tag & 0x0f) >= PERFSHIM_FN_COUNT || alloc_ev(tag, &q, end))
+		if ((tag & 0x0f) >= PERFSHIM_FN_COUNT ||
+		    alloc_ev(tag, &q, end, &addr))
 			goto undo;
+		tie_note(addr, (qs + dq) << PERFSHIM_COL_TIME_SHIFT, exact);
 	} else if (tag == PERFSHIM_EV_FREE) {
-		if (free_ev(&q, end))
+		if (free_ev(&q, end, &addr))
 			goto undo;
+		tie_note(addr, (qs + dq) << PERFSHIM_COL_TIME_SHIFT, exact);
 	} else if (tag == PERFSHIM_EV_SAMPLE || tag == PERFSHIM_EV_MARK) {
 		if (perfshim_get_varint(&q, end, &v))
 			goto undo;
@@ -383,6 +608,7 @@ static int event(const uint8_t **p, const uint8_t *end)
 		goto undo;
 	}
 	nev++;
+	cur->count++;
 	col_len[PERFSHIM_COL_KINDS] = nev;
 	cur->exact = exact;
 	cur->seen = (qs + dq) << PERFSHIM_COL_TIME_SHIFT;
@@ -429,6 +655,7 @@ HIDDEN size_t perfshim_columns_encode(uint32_t thread, const uint8_t *p,
 		return 0;
 	}
 	cur = &thr[thread];
+	cur_index = thread;
 	while (!cur->raw && !all_raw && q < end && !event(&q, end)) {
 		if (nev == BATCH)
 			flush(thread, stage);
@@ -463,6 +690,15 @@ HIDDEN void perfshim_columns_reset(void)
 	thr = NULL;
 	thr_cap = 0;
 	all_raw = 0;
+	perfshim_unmap(owners, owners ? OWNER_SLOTS * sizeof(*owners) : 0);
+	perfshim_unmap(tlog, tlog_cap * sizeof(*tlog));
+	perfshim_unmap(tsort, tlog_cap * sizeof(*tsort));
+	owners = NULL;
+	tlog = NULL;
+	tsort = NULL;
+	tlog_len = tlog_cap = 0;
+	tie_floor = 0;
+	ties_on = -1;
 	next_miss = 0;
 	map_cap = map_count = slot_cap = nslots = nreleased = 0;
 	nev = still = 0;

@@ -35,6 +35,23 @@ HIDDEN size_t perfshim_columns_encode(uint32_t thread, const uint8_t *p,
 				      size_t len, col_stage_fn *stage,
 				      uint64_t *lag);
 
+/*
+ * perfshim_columns_many - the process has a second thread: from now on,
+ * log what perfshim_columns_ties needs (before encoding the pass's
+ * events; a single thread needs none of it).
+ */
+HIDDEN void perfshim_columns_many(void);
+
+/*
+ * perfshim_columns_ties - at the end of a pass, before its SYNC record:
+ * the exact times of the events encoded so far that share an address and
+ * a quantum with another thread's, as TIES records handed to stage (none
+ * when there are none). w is a time no event encoded later is below (the
+ * SYNC watermark, or a closer one); what is below its quantum is
+ * forgotten.
+ */
+HIDDEN void perfshim_columns_ties(uint64_t w, col_stage_fn *stage);
+
 /* perfshim_columns_reset - an empty table (a forked child's new trace). */
 HIDDEN void perfshim_columns_reset(void);
 

@@ -46,6 +46,14 @@ HIDDEN _Atomic uint64_t perfshim_alloc_calls, perfshim_free_calls,
  */
 #define SYNC_SLACK_NS 2000000ull
 #define SYNC_SLACK_TICKS (20000000ull >> TSC_SHIFT)
+/*
+ * What the encoder keeps for ties (columns.h) trails it by less: an event
+ * whose thread the pass did not see busy took its time after the pass's
+ * own, but for the store of busy still on its way (a store buffer drains
+ * in well under a microsecond, and before any preemption).
+ */
+#define TIES_SLACK_NS 200000ull
+#define TIES_SLACK_TICKS (1000000ull >> TSC_SHIFT)
 #define FRAME_TARGET (1u << 20)
 #define WAKE_POLL_NS 20000000l
 
@@ -476,6 +484,8 @@ static void pass(int final)
 	uint64_t t0 = perfshim_now();
 	uint64_t slack = perfshim_use_tsc ? SYNC_SLACK_TICKS : SYNC_SLACK_NS;
 	uint64_t w = t0 > slack ? t0 - slack : 0;
+	uint64_t tslack = perfshim_use_tsc ? TIES_SLACK_TICKS : TIES_SLACK_NS;
+	uint64_t wt = t0 > tslack ? t0 - tslack : 0;
 	struct thread_state *list = perfshim_threads();
 	int drained = 0;
 
@@ -486,13 +496,16 @@ static void pass(int final)
 		uint64_t c =
 			atomic_load_explicit(&t->cur_ts, memory_order_acquire);
 
-		if (atomic_load_explicit(&t->busy, memory_order_acquire) &&
-		    c < w)
-			w = c;
+		if (atomic_load_explicit(&t->busy, memory_order_acquire)) {
+			w = c < w ? c : w;
+			wt = c < wt ? c : wt;
+		}
 		t->head_seen = ring_published(&t->ring);
 	}
 	stage_meta();
 	stage_nodes(perfshim_stack_next_id());
+	if (list && list->next)
+		perfshim_columns_many();
 	for (struct thread_state *t = list, *next; t; t = next) {
 		uint64_t head = t->head_seen;
 		const uint8_t *a, *b;
@@ -523,6 +536,7 @@ static void pass(int final)
 
 		/* Floored as COLUMNS times are: no later event's is below. */
 		w &= ~(((uint64_t)1 << PERFSHIM_COL_TIME_SHIFT) - 1);
+		perfshim_columns_ties(wt, stage);
 		stage(PERFSHIM_REC_SYNC, b, perfshim_put_varint(b, w));
 	}
 	if (final || staging.len >= FRAME_TARGET ||

@@ -19,6 +19,7 @@ struct tqueue {
 	uint64_t last_ts;
 	struct trace_event *ev;
 	size_t head, len, cap; /* ring of cap (a power of two) entries */
+	uint64_t done;	       /* events let go: the number of the head */
 	int known;
 };
 
@@ -492,7 +493,12 @@ static int enqueue(struct trace_reader *r, uint32_t t,
 		q->head = 0;
 		q->cap = cap;
 	}
-	q->ev[(q->head + q->len) & (q->cap - 1)] = *ev;
+	struct trace_event *e = &q->ev[(q->head + q->len) & (q->cap - 1)];
+
+	*e = *ev;
+	/* After a TIES raise of its thread's last event: the thread's order. */
+	if (q->len && e->ts < q->ev[(q->head + q->len - 1) & (q->cap - 1)].ts)
+		e->ts = q->ev[(q->head + q->len - 1) & (q->cap - 1)].ts;
 	if (q->len++ == 0) {
 		r->heap[r->nheap] = t;
 		heap_up(r, r->nheap++);
@@ -511,6 +517,7 @@ static int release(struct trace_reader *r, uint64_t w)
 		if (ev.ts >= w)
 			return 0;
 		q->head = (q->head + 1) & (q->cap - 1);
+		q->done++;
 		if (--q->len == 0) {
 			r->heap[0] = r->heap[--r->nheap];
 		}
@@ -524,6 +531,30 @@ static int release(struct trace_reader *r, uint64_t w)
 		}
 	}
 	return 0;
+}
+
+/*
+ * A TIES triple: event idx of q is dt units past its floored time, and
+ * so, at least, are its thread's later events of that quantum. 1 if the
+ * head's time moved (the heap must be mended).
+ */
+static int raise_time(struct tqueue *q, size_t idx, uint64_t dt)
+{
+	size_t mask = q->cap - 1;
+	struct trace_event *e = &q->ev[(q->head + idx) & mask];
+	uint64_t ts =
+		(e->ts >> PERFSHIM_COL_TIME_SHIFT << PERFSHIM_COL_TIME_SHIFT) +
+		dt;
+
+	if (ts <= e->ts)
+		return 0;
+	for (size_t j = idx; j < q->len; j++) {
+		e = &q->ev[(q->head + j) & mask];
+		if (e->ts >= ts)
+			break;
+		e->ts = ts;
+	}
+	return idx == 0;
 }
 
 /* ---- records ---- */
@@ -936,6 +967,40 @@ static int columns(struct trace_reader *r, const uint8_t *p, const uint8_t *end)
 		    enqueue(r, (uint32_t)t, &ev))
 			return -1;
 	}
+	return 0;
+}
+
+/* TIES (perfshim_trace.h): exact times for events still queued. */
+static int ties_rec(struct trace_reader *r, const uint8_t *p,
+		    const uint8_t *end)
+{
+	const char *what = "ties";
+	uint64_t t, seq, dt;
+	int moved = 0;
+
+	while (p < end) {
+		GET(t);
+		GET(seq);
+		GET(dt);
+		if (t >= r->nq || dt >> PERFSHIM_COL_TIME_SHIFT)
+			return fail(r, "corrupt trace: bad %s record", what);
+		struct tqueue *q = &r->q[t];
+
+		if (seq < q->done)
+			continue; /* let go already */
+		if (seq - q->done >= q->len) {
+			/* Only a newer minor's events can be skipped unread. */
+			if (r->hdr.minor > PERFSHIM_FORMAT_MINOR)
+				continue;
+			return fail(
+				r,
+				"corrupt trace: a %s record names an event not read",
+				what);
+		}
+		moved |= raise_time(q, (size_t)(seq - q->done), dt);
+	}
+	for (size_t i = r->nheap / 2; moved && i-- > 0;)
+		heap_down(r, i);
 	return 0;
 }
 
@@ -1358,6 +1423,10 @@ static int record(struct trace_reader *r, uint8_t tag, const uint8_t *p,
 		if (r->hdr.minor < 3)
 			break;
 		return calls_rec(r, p, end);
+	case PERFSHIM_REC_TIES:
+		if (r->hdr.major < 3 || r->hdr.minor < 4)
+			break;
+		return ties_rec(r, p, end);
 	default:
 		break;
 	}

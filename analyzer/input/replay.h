@@ -24,9 +24,11 @@ struct live_block {
 
 /*
  * Events of two threads less than REPLAY_INVERSION_NS apart may come in
- * the wrong order: two CPUs' clocks agree only so far, and a trace from
- * an older shim read the time-stamp counter unfenced, which may run
- * ahead of the loads before it (shim/clock.h). Of such pairs only the
+ * the wrong order: two CPUs' clocks agree only so far, a trace from an
+ * older shim read the time-stamp counter unfenced, which may run ahead
+ * of the loads before it (shim/clock.h), and one older than format 3.4
+ * left the order of events in one time quantum to the thread indices
+ * (TIES in perfshim_trace.h). Of such pairs only the
  * free and the allocation of one address change the heap's story; replay
  * keeps each unexplained one that long, waiting for its partner.
  */

@@ -14,7 +14,7 @@ test_expect_success 'a new trace: --json says format "3", with its events' '
 	test_cmp_str format 3 "$(jq -r .format new.json)" &&
 	test "$(jq -r .alloc_calls new.json)" -gt 40000 &&
 	"$ANALYZE" new.zst >new.txt &&
-	grep "^trace: .*(format 3\.3)" new.txt
+	grep "^trace: .*(format 3\.4)" new.txt
 '
 
 test_expect_success 'a 1.x trace: --json says format "1"' '

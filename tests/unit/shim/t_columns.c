@@ -6,7 +6,11 @@
  * class; times floored to the quantum, and exact again in the CHUNKs that
  * follow an event the encoder cannot code; a FREE named by its block's
  * age, or, past PERFSHIM_COL_AGES ALLOCs, by its slot; a FREE of a slot
- * that holds nothing, or of an age no block has, is corruption.
+ * that holds nothing, or of an age no block has, is corruption. Events
+ * of two threads on one address in one quantum come back in the order
+ * of their exact times (TIES records), whichever thread was encoded
+ * first and in whichever pass; a TIES record that names no event read,
+ * another thread, or a time past the quantum is corruption.
  */
 #include <stdint.h>
 
@@ -22,7 +26,7 @@
 
 static struct buf frame;
 static struct trace_event want[MAXEV], got[MAXEV];
-static int nwant, ngot, ncolumns;
+static int nwant, ngot, ncolumns, nties;
 
 static int nfree_slot;	     /* FREEs by slot, no rank (FREE_SLOT) */
 static uint64_t times_bytes; /* the times columns' bytes */
@@ -34,6 +38,7 @@ static void stage(uint8_t tag, const uint8_t *payload, size_t len)
 	uint64_t v[3];
 
 	ncolumns += tag == PERFSHIM_REC_COLUMNS;
+	nties += tag == PERFSHIM_REC_TIES;
 	if (tag == PERFSHIM_REC_COLUMNS &&
 	    !perfshim_get_varint(&q, end, &v[0]) &&
 	    !perfshim_get_varint(&q, end, &v[1]) &&
@@ -60,6 +65,7 @@ static int on_event(void *ctx, const struct trace_event *ev)
 static struct buf ring;
 static uint64_t clock_of[2];
 static int raw[2]; /* the thread's events go as CHUNKs: exact times */
+static uint64_t clock_at[MAXEV]; /* each want[]'s exact time */
 
 static void ev(uint32_t t, uint8_t kind, uint64_t dt, uint64_t addr,
 	       uint64_t size, uint64_t id)
@@ -68,6 +74,7 @@ static void ev(uint32_t t, uint8_t kind, uint64_t dt, uint64_t addr,
 
 	memset(w, 0, sizeof(*w));
 	clock_of[t] += dt;
+	clock_at[nwant - 1] = clock_of[t];
 	w->ts = raw[t] ? clock_of[t]
 		       : clock_of[t] >> PERFSHIM_COL_TIME_SHIFT
 						<< PERFSHIM_COL_TIME_SHIFT;
@@ -94,6 +101,13 @@ static void ev(uint32_t t, uint8_t kind, uint64_t dt, uint64_t addr,
 		w->label = (uint32_t)id;
 		put_u(&ring, id);
 	}
+}
+
+/* An ALLOC (of stack 1) or FREE. */
+static void tev(uint32_t t, uint8_t kind, uint64_t dt, uint64_t addr,
+		uint64_t size)
+{
+	ev(t, kind, dt, addr, size, size ? 1 : 0);
 }
 
 /* The ring bytes so far, through the encoder, as thread t's. */
@@ -160,12 +174,169 @@ static int read_back(const struct buf *fr)
 	return ret;
 }
 
+/* A new trace of two threads, their clocks at 0: one quantum. */
+static void fresh(void)
+{
+	perfshim_columns_reset();
+	perfshim_columns_many();
+	frame.len = 0;
+	nwant = nties = 0;
+	clock_of[0] = clock_of[1] = 0;
+	raw[0] = raw[1] = 0;
+	rec_u(&frame, PERFSHIM_REC_FRAME, 0);
+}
+
+/* Read back, the events must come in the order of order[] (indices into
+ * want[]), each at its exact time when exact is set. */
+static int in_order(const int *order, int n, int exact)
+{
+	if (read_back(&frame) || ngot != n)
+		return 0;
+	for (int i = 0; i < n; i++) {
+		const struct trace_event *w = &want[order[i]], *g = &got[i];
+
+		if (g->thread != w->thread || g->kind != w->kind ||
+		    g->addr != w->addr ||
+		    (exact && g->ts != clock_at[order[i]])) {
+			diag("event %d: thread %u kind %x ts %llu", i,
+			     g->thread, g->kind, (unsigned long long)g->ts);
+			return 0;
+		}
+	}
+	return 1;
+}
+
+/*
+ * A block allocated by thread 1, freed by thread 0, its address taken
+ * again by thread 1 and freed by thread 0, all within one quantum: by
+ * thread index, thread 0's FREEs would come first, two frees of nothing
+ * and two leaks.
+ */
+static void handoff(uint64_t x, uint32_t first)
+{
+	uint64_t b0 = clock_of[0], b1 = clock_of[1];
+
+	/* Ring bytes per thread; the encoder sees first's events first. */
+	for (int k = 0; k < 2; k++) {
+		uint32_t t = k ? 1 - first : first;
+
+		if (t == 1) {
+			tev(1, PERFSHIM_EV_ALLOC | PERFSHIM_FN_MALLOC,
+			    b1 + 10 - clock_of[1], x, 32);
+			tev(1, PERFSHIM_EV_ALLOC | PERFSHIM_FN_MALLOC, 30, x,
+			    48);
+		} else {
+			tev(0, PERFSHIM_EV_FREE, b0 + 20 - clock_of[0], x, 0);
+			tev(0, PERFSHIM_EV_FREE, 30, x, 0);
+		}
+		encode(t);
+	}
+}
+
+static void ties(void)
+{
+	const uint64_t x = 0x7f0000009000ull;
+	static const int handed[] = { 2, 0, 3, 1 }; /* want[] of handoff */
+	static const int inv[] = { 0, 2, 1, 3 };    /* ... encoded 1 first */
+
+	fresh();
+	handoff(x, 0);
+	perfshim_columns_ties(0, stage);
+	ok(nties == 1 && in_order(handed, 4, 1),
+	   "two threads on one address in one quantum: in time order");
+
+	fresh();
+	handoff(x, 1);
+	perfshim_columns_ties(0, stage);
+	ok(nties == 1 && in_order(inv, 4, 1),
+	   "the same, the later thread encoded first");
+
+	/* Thread 1's ALLOC in one pass, thread 0's FREE in the next. */
+	fresh();
+	tev(1, PERFSHIM_EV_ALLOC | PERFSHIM_FN_MALLOC, 10, x, 32);
+	encode(1);
+	perfshim_columns_ties(clock_of[1] >> PERFSHIM_COL_TIME_SHIFT
+						     << PERFSHIM_COL_TIME_SHIFT,
+			      stage);
+	tev(0, PERFSHIM_EV_FREE, 20, x, 0);
+	encode(0);
+	perfshim_columns_ties(clock_of[0] >> PERFSHIM_COL_TIME_SHIFT
+						     << PERFSHIM_COL_TIME_SHIFT,
+			      stage);
+	static const int split[] = { 0, 1 };
+
+	ok(nties == 1 && in_order(split, 2, 1),
+	   "across two passes: in time order");
+
+	/* One thread's address, or two threads' different addresses in
+	 * one quantum: no TIES, each thread in its own order. */
+	fresh();
+	tev(1, PERFSHIM_EV_ALLOC | PERFSHIM_FN_MALLOC, 10, x, 32);
+	tev(1, PERFSHIM_EV_FREE, 10, x, 0);
+	encode(1);
+	tev(0, PERFSHIM_EV_ALLOC | PERFSHIM_FN_MALLOC, 20, x + 64, 32);
+	tev(0, PERFSHIM_EV_FREE, 1, x + 64, 0);
+	encode(0);
+	perfshim_columns_ties(0, stage);
+	static const int byindex[] = { 2, 3, 0, 1 };
+
+	ok(nties == 0 && in_order(byindex, 4, 0),
+	   "no address shared: no TIES record");
+
+	/* Below the watermark: forgotten, never sent again. */
+	fresh();
+	handoff(x, 0);
+	perfshim_columns_ties(UINT64_MAX >> 1, stage);
+	perfshim_columns_ties(UINT64_MAX >> 1, stage);
+	ok(nties == 1, "each tie sent once (%d)", nties);
+}
+
+/* TIES damage: each one read after one event of thread 0. */
+static void ties_damage(void)
+{
+	static const uint64_t bad[][3] = {
+		{ 0, 1, 5 },	/* an event not read */
+		{ 1000, 0, 5 }, /* a thread with none */
+		{ 0, 0, 1u << PERFSHIM_COL_TIME_SHIFT }, /* past the quantum */
+	};
+	static const char *const what[] = { "an event not read",
+					    "a thread unknown",
+					    "a time past its quantum" };
+
+	for (int i = 0; i < 3; i++) {
+		struct buf t = { 0 };
+
+		fresh();
+		tev(0, PERFSHIM_EV_ALLOC | PERFSHIM_FN_MALLOC, 10, 4096, 32);
+		encode(0);
+		for (int k = 0; k < 3; k++)
+			put_u(&t, bad[i][k]);
+		rec(&frame, PERFSHIM_REC_TIES, &t);
+		free(t.p);
+		ok(read_back(&frame) == -1, "TIES naming %s: corrupt", what[i]);
+	}
+	/* One for an event let go already: of no use, no harm. */
+	struct buf t = { 0 };
+
+	fresh();
+	tev(0, PERFSHIM_EV_ALLOC | PERFSHIM_FN_MALLOC, 10, 4096, 32);
+	encode(0);
+	rec_u(&frame, PERFSHIM_REC_SYNC, UINT64_MAX >> 2);
+	put_u(&t, 0);
+	put_u(&t, 0);
+	put_u(&t, 7);
+	rec(&frame, PERFSHIM_REC_TIES, &t);
+	free(t.p);
+	ok(!read_back(&frame) && ngot == 1,
+	   "TIES for an event let go: skipped");
+}
+
 int main(void)
 {
 	const uint64_t a = 0x7f0000001000ull, b = 0x7f0000002000ull;
 	size_t len;
 
-	plan(18);
+	plan(27);
 	rec_u(&frame, PERFSHIM_REC_FRAME, 0);
 	ev(0, PERFSHIM_EV_ALLOC | PERFSHIM_FN_MALLOC, 5, a, 32, 7);
 	ev(0, PERFSHIM_EV_ALLOC | PERFSHIM_FN_PVALLOC, 1, b, 1ull << 40, 8);
@@ -339,6 +510,9 @@ int main(void)
 	ok(nfree_slot > 1000, "random FREEs go by slot (%d)", nfree_slot);
 	ok(!read_back(&frame) && ngot == nwant && first_wrong() < 0,
 	   "and read back");
+
+	ties();
+	ties_damage();
 	free(frame.p);
 	free(ring.p);
 	free(p.p);
