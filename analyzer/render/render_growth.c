@@ -10,12 +10,82 @@
 #include "textfit.h"
 #include "units.h"
 
-static void json_trend(struct json_writer *w, const struct growth_trend *sv)
+/* Why sv got its verdict, in a sentence: bytes with units. */
+static const char *reason(char *buf, size_t len, const struct growth_trend *sv,
+			  const char *unit)
 {
+	char a[UNITS_LEN], b[UNITS_LEN], c[UNITS_LEN];
+	const double *v = sv->why_v;
+
+	switch (sv->why) {
+	case GROWTH_WHY_NO_TREND:
+		snprintf(
+			buf, len,
+			"no significant upward trend (p = %.3g, interval from %s to %s per %s)",
+			v[0], units_bytes_real(a, v[1]),
+			units_bytes_real(b, v[2]), unit);
+		break;
+	case GROWTH_WHY_UNDER_FLOOR:
+		snprintf(buf, len, "a trend, but below the floor of %s per %s",
+			 units_bytes_real(a, v[0]), unit);
+		break;
+	case GROWTH_WHY_UNDER_REL:
+		snprintf(
+			buf, len,
+			"a trend, but only %.3g%% of the median over the points (floor %.3g%%)",
+			100 * v[0], 100 * v[1]);
+		break;
+	case GROWTH_WHY_UNDER_NOISE:
+		snprintf(
+			buf, len,
+			"a trend, but its growth over the points (%s) is under %.0f times their scatter around it (%s)",
+			units_bytes_real(a, v[0]), v[2],
+			units_bytes_real(b, v[1]));
+		break;
+	case GROWTH_WHY_UNDER_TOTAL:
+		snprintf(buf, len,
+			 "a trend, but only %s over the points (floor %s)",
+			 units_bytes_real(a, v[0]), units_bytes_real(b, v[1]));
+		break;
+	case GROWTH_WHY_FELL_BACK:
+		snprintf(
+			buf, len,
+			"it rose and fell back: up to %s at point %.0f of %zu, then down to %s at the end",
+			units_bytes_real(a, v[0]), v[1], sv->n,
+			units_bytes_real(c, v[2]));
+		break;
+	case GROWTH_WHY_GROWING:
+		snprintf(buf, len, "significant upward trend above the floor");
+		break;
+	case GROWTH_WHY_TOO_SHORT:
+		snprintf(buf, len, "the run is too short to judge (under %s)",
+			 units_ns(a, (uint64_t)llround(v[0] * 1e9)));
+		break;
+	case GROWTH_WHY_FEW_POINTS:
+		snprintf(
+			buf, len,
+			"only %.0f point%s after the warm-up (at least %.0f needed)",
+			v[0], v[0] == 1 ? "" : "s", v[1]);
+		break;
+	case GROWTH_WHY_RSS_SAMPLES:
+		snprintf(
+			buf, len,
+			"resident-set samples in only %.0f of the windows (PERFSHIM_RSS_INTERVAL_MS too long for this run?)",
+			v[0]);
+		break;
+	}
+	return buf;
+}
+
+static void json_trend(struct json_writer *w, const struct growth_trend *sv,
+		       const char *unit)
+{
+	char why[256];
+
 	json_key(w, "verdict");
 	json_string(w, growth_verdict_name(sv->verdict));
 	json_key(w, "reason");
-	json_string(w, sv->why);
+	json_string(w, reason(why, sizeof(why), sv, unit));
 	json_key(w, "slope");
 	json_double(w, sv->t.slope);
 	json_key(w, "interval");
@@ -55,6 +125,7 @@ static void double_field(struct json_writer *w, const char *key, double v)
 static void json_head(struct json_writer *w, const struct growth_result *g)
 {
 	const struct trend *t = &g->heap.t;
+	char why[256];
 
 	json_key(w, "verdict");
 	json_string(w, growth_verdict_name(g->verdict));
@@ -65,7 +136,7 @@ static void json_head(struct json_writer *w, const struct growth_result *g)
 	json_key(w, "heap_verdict");
 	json_string(w, growth_verdict_name(g->heap.verdict));
 	json_key(w, "reason");
-	json_string(w, g->heap.why);
+	json_string(w, reason(why, sizeof(why), &g->heap, g->unit));
 	json_key(w, "unit");
 	json_string(w, g->by_marker ? "bytes per marker" : "bytes per second");
 	double_field(w, "slope", t->slope);
@@ -146,7 +217,7 @@ int render_growth_json(const struct growth_result *g,
 	json_array_end(&w);
 	json_key(&w, "rss");
 	json_object_begin(&w);
-	json_trend(&w, &g->rss);
+	json_trend(&w, &g->rss, g->unit);
 	json_object_end(&w);
 	if (gate)
 		render_gate_json(&w, gate);
@@ -158,11 +229,11 @@ static void text_trend(FILE *out, const char *what,
 		       const struct growth_trend *sv, const char *unit,
 		       double conf)
 {
-	char a[UNITS_LEN], b[UNITS_LEN], c[UNITS_LEN];
+	char a[UNITS_LEN], b[UNITS_LEN], c[UNITS_LEN], why[256];
 
 	fprintf(out, "%s: %s", what, growth_verdict_name(sv->verdict));
 	if (isnan(sv->t.slope)) {
-		fprintf(out, ": %s\n", sv->why);
+		fprintf(out, ": %s\n", reason(why, sizeof(why), sv, unit));
 		return;
 	}
 	fprintf(out, ": %s per %s (%.0f%% interval %s to %s), ",
@@ -170,7 +241,8 @@ static void text_trend(FILE *out, const char *what,
 		units_bytes_real(b, sv->t.lo), units_bytes_real(c, sv->t.hi));
 	fprintf(out, "Mann-Kendall p = %.3g, %s points\n", sv->t.p_value,
 		units_count(a, sv->n));
-	fprintf(out, "    %s; from %s to %s", sv->why,
+	fprintf(out, "    %s; from %s to %s",
+		reason(why, sizeof(why), sv, unit),
 		units_bytes_real(a, sv->first), units_bytes_real(b, sv->last));
 	fprintf(out, " (median %s)", units_bytes_real(c, sv->median));
 	if (sv->t.n_ratio > 1)

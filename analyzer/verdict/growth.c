@@ -427,57 +427,46 @@ static int fell_back(const double *y, size_t n, size_t *peak)
 	return y[p] - y[n - 1] >= (y[p] - low) / 2;
 }
 
+static void why(struct growth_trend *sv, enum growth_verdict v,
+		enum growth_reason r, double a, double b, double c)
+{
+	sv->verdict = v;
+	sv->why = r;
+	sv->why_v[0] = a;
+	sv->why_v[1] = b;
+	sv->why_v[2] = c;
+}
+
 /*
  * The verdict on a trend: significant, and above every floor (bytes per
  * unit, relative to the median, over the scatter, over the points), or
  * STABLE with the first floor it stays under.
  */
-static void decide(const struct growth_options *o, const char *unit,
-		   const double *y, size_t n, double span, double total_floor,
-		   struct growth_trend *sv)
+static void decide(const struct growth_options *o, const double *y, size_t n,
+		   double span, double total_floor, struct growth_trend *sv)
 {
 	size_t peak;
 
-	if (!(sv->t.p_value < o->alpha) || !(sv->t.lo > 0)) {
-		sv->verdict = GROWTH_STABLE;
-		snprintf(
-			sv->why, sizeof(sv->why),
-			"no significant upward trend (p = %.3g, interval from %.4g to %.4g)",
-			sv->t.p_value, sv->t.lo, sv->t.hi);
-	} else if (!(sv->t.slope >= o->floor_bytes)) {
-		sv->verdict = GROWTH_STABLE;
-		snprintf(sv->why, sizeof(sv->why),
-			 "a trend, but below the floor of %.4g bytes per %s",
-			 o->floor_bytes, unit);
-	} else if (!(sv->relative >= o->floor_rel)) {
-		sv->verdict = GROWTH_STABLE;
-		snprintf(
-			sv->why, sizeof(sv->why),
-			"a trend, but only %.3g%% of the median over the points (floor %.3g%%)",
-			100 * sv->relative, 100 * o->floor_rel);
-	} else if (!(sv->growth >= NOISE_RATIO * sv->scatter)) {
-		sv->verdict = GROWTH_STABLE;
-		snprintf(
-			sv->why, sizeof(sv->why),
-			"a trend, but its growth over the points (%.0f bytes) is under %d times their scatter around it (%.0f)",
-			sv->growth, NOISE_RATIO, sv->scatter);
-	} else if (!(sv->t.slope * span >= total_floor)) {
-		sv->verdict = GROWTH_STABLE;
-		snprintf(
-			sv->why, sizeof(sv->why),
-			"a trend, but only %.0f bytes over the points (floor %.0f)",
-			sv->t.slope * span, total_floor);
-	} else if (fell_back(y, n, &peak)) {
-		sv->verdict = GROWTH_STABLE;
-		snprintf(
-			sv->why, sizeof(sv->why),
-			"it rose and fell back: up to %.0f bytes at point %zu of %zu, then down to %.0f at the end",
-			y[peak], peak + 1, n, y[n - 1]);
-	} else {
-		sv->verdict = GROWTH_GROWING;
-		snprintf(sv->why, sizeof(sv->why),
-			 "significant upward trend above the floor");
-	}
+	if (!(sv->t.p_value < o->alpha) || !(sv->t.lo > 0))
+		why(sv, GROWTH_STABLE, GROWTH_WHY_NO_TREND, sv->t.p_value,
+		    sv->t.lo, sv->t.hi);
+	else if (!(sv->t.slope >= o->floor_bytes))
+		why(sv, GROWTH_STABLE, GROWTH_WHY_UNDER_FLOOR, o->floor_bytes,
+		    0, 0);
+	else if (!(sv->relative >= o->floor_rel))
+		why(sv, GROWTH_STABLE, GROWTH_WHY_UNDER_REL, sv->relative,
+		    o->floor_rel, 0);
+	else if (!(sv->growth >= NOISE_RATIO * sv->scatter))
+		why(sv, GROWTH_STABLE, GROWTH_WHY_UNDER_NOISE, sv->growth,
+		    sv->scatter, NOISE_RATIO);
+	else if (!(sv->t.slope * span >= total_floor))
+		why(sv, GROWTH_STABLE, GROWTH_WHY_UNDER_TOTAL,
+		    sv->t.slope * span, total_floor, 0);
+	else if (fell_back(y, n, &peak))
+		why(sv, GROWTH_STABLE, GROWTH_WHY_FELL_BACK, y[peak],
+		    (double)(peak + 1), y[n - 1]);
+	else
+		why(sv, GROWTH_GROWING, GROWTH_WHY_GROWING, 0, 0, 0);
 }
 
 /*
@@ -485,8 +474,8 @@ static void decide(const struct growth_options *o, const char *unit,
  * trend, Theil-Sen how steep it is; the floor whether it matters.
  */
 static int judge(const struct growth_options *o, const double *x,
-		 const double *y, size_t n, const char *unit, int too_short,
-		 double total_floor, struct growth_trend *sv)
+		 const double *y, size_t n, int too_short, double total_floor,
+		 struct growth_trend *sv)
 {
 	memset(sv, 0, sizeof(*sv));
 	sv->n = n;
@@ -503,18 +492,13 @@ static int judge(const struct growth_options *o, const double *x,
 		sv->last = y[n - 1];
 	}
 	if (too_short) {
-		sv->verdict = GROWTH_INCONCLUSIVE;
-		snprintf(sv->why, sizeof(sv->why),
-			 "the run is too short to judge (under %.1f s)",
-			 MIN_SPAN_NS / 1e9);
+		why(sv, GROWTH_INCONCLUSIVE, GROWTH_WHY_TOO_SHORT,
+		    MIN_SPAN_NS / 1e9, 0, 0);
 		return 0;
 	}
 	if (n < MIN_POINTS) {
-		sv->verdict = GROWTH_INCONCLUSIVE;
-		snprintf(
-			sv->why, sizeof(sv->why),
-			"only %zu point%s after the warm-up (at least %d needed)",
-			n, n == 1 ? "" : "s", MIN_POINTS);
+		why(sv, GROWTH_INCONCLUSIVE, GROWTH_WHY_FEW_POINTS, (double)n,
+		    MIN_POINTS, 0);
 		return 0;
 	}
 	/* Neighbouring points of a heap are rarely independent. */
@@ -532,7 +516,7 @@ static int judge(const struct growth_options *o, const double *x,
 
 	sv->relative = sv->median > 0 ? sv->t.slope * span / sv->median
 				      : (sv->t.slope > 0 ? INFINITY : 0);
-	decide(o, unit, y, n, span, total_floor, sv);
+	decide(o, y, n, span, total_floor, sv);
 	return 0;
 }
 
@@ -757,7 +741,7 @@ static int judge_series(const struct collector *c,
 		x[i] = c->pts[g->from + i].x;
 		y[i] = c->pts[g->from + i].heap;
 	}
-	if (judge(o, x, y, n, g->unit, too_short, 0, &g->heap))
+	if (judge(o, x, y, n, too_short, 0, &g->heap))
 		goto out;
 	/* The resident set: the points that have a sample. */
 	for (size_t i = 0; i < n; i++) {
@@ -769,15 +753,11 @@ static int judge_series(const struct collector *c,
 		y[nr++] = p->rss;
 		own += c->by_marker || p->own_rss;
 	}
-	if (judge(o, x, y, nr, g->unit, too_short, o->rss_floor, &g->rss))
+	if (judge(o, x, y, nr, too_short, o->rss_floor, &g->rss))
 		goto out;
-	if (!too_short && own < MIN_POINTS) {
-		g->rss.verdict = GROWTH_INCONCLUSIVE;
-		snprintf(
-			g->rss.why, sizeof(g->rss.why),
-			"resident-set samples in only %zu of the windows (PERFSHIM_RSS_INTERVAL_MS too long for this run?)",
-			own);
-	}
+	if (!too_short && own < MIN_POINTS)
+		why(&g->rss, GROWTH_INCONCLUSIVE, GROWTH_WHY_RSS_SAMPLES,
+		    (double)own, 0, 0);
 	g->verdict = g->heap.verdict;
 	g->basis = "heap";
 	if (g->heap.verdict == GROWTH_STABLE &&

@@ -94,6 +94,23 @@ struct growth_point {
 };
 
 /*
+ * Why a series got its verdict; the figures in struct growth_trend's
+ * why_v[] (bytes are bytes; a renderer gives them units):
+ */
+enum growth_reason {
+	GROWTH_WHY_NO_TREND,	/* p-value, interval low, high */
+	GROWTH_WHY_UNDER_FLOOR, /* floor (bytes per unit) */
+	GROWTH_WHY_UNDER_REL,	/* relative growth, floor (fractions) */
+	GROWTH_WHY_UNDER_NOISE, /* growth, scatter (bytes), noise ratio */
+	GROWTH_WHY_UNDER_TOTAL, /* growth over the points, floor (bytes) */
+	GROWTH_WHY_FELL_BACK,	/* peak bytes, its point (1-based), end */
+	GROWTH_WHY_GROWING,	/* (none) */
+	GROWTH_WHY_TOO_SHORT,	/* the shortest run judged (s) */
+	GROWTH_WHY_FEW_POINTS,	/* points, points needed */
+	GROWTH_WHY_RSS_SAMPLES, /* windows with a resident-set sample */
+};
+
+/*
  * One series' verdict: Mann-Kendall says whether there is a trend,
  * Theil-Sen how steep it is, the floors whether it matters.
  */
@@ -105,7 +122,8 @@ struct growth_trend {
 	double relative; /* slope * span / median */
 	double growth;	 /* slope * span */
 	double scatter;	 /* interquartile range around the trend */
-	char why[160];
+	enum growth_reason why;
+	double why_v[3];
 };
 
 /* An allocation site whose live bytes grow. */

@@ -202,7 +202,7 @@ test_expect_success '--windows, --growth-floor, --growth-relative, --rss-floor, 
 	analyze nleak.1.zst --growth --json --windows 20 >o.json &&
 	jq -e ".points == 16 and .excluded.points == 4" o.json &&
 	analyze leak.1.zst --growth --json --growth-floor 100 >o.json &&
-	jq -e ".verdict == \"STABLE\" and (.reason | test(\"below the floor of 100 bytes per marker\"))" o.json &&
+	jq -e ".verdict == \"STABLE\" and (.reason | test(\"below the floor of 100 B per marker\"))" o.json &&
 	analyze leak.1.zst --growth --json --growth-relative 5 >o.json &&
 	jq -e ".verdict == \"STABLE\" and (.reason | test(\"of the median\"))" o.json &&
 	analyze mmap.1.zst --growth --json --rss-floor 100000000 >o.json &&

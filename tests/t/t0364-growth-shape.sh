@@ -60,20 +60,20 @@ test_expect_success 'markers, all freed after the last one: GROWING, the same si
 test_expect_success 'no markers: a heap that rises and falls back is STABLE, saying so' '
 	shape_runs risefall risefall nomark &&
 	every_run risefall ".heap_verdict == \"STABLE\" and
-		(.reason | test(\"^it rose and fell back: up to [0-9]+ bytes at point [0-9]+ of 32, then down to [0-9]+ at the end\$\"))
+		(.reason | test(\"^it rose and fell back: up to [0-9.]+ [KMG]?i?B at point [0-9]+ of 32, then down to [0-9.]+ [KMG]?i?B at the end\$\"))
 		and .sites == []"
 '
 
 test_expect_success 'markers: a heap that rises and falls back is STABLE, saying so' '
 	shape_runs mrisefall risefall &&
 	every_run mrisefall ".heap_verdict == \"STABLE\" and
-		.reason == \"it rose and fell back: up to 520000 bytes at point 200 of 240, then down to 0 at the end\""
+		.reason == \"it rose and fell back: up to 507.8 KiB at point 200 of 240, then down to 0 B at the end\""
 '
 
 test_expect_success 'the text report says it too' '
 	analyze mrisefall.1.zst --growth >rf.txt &&
 	grep "^heap: STABLE: " rf.txt &&
-	grep "it rose and fell back: up to 520000 bytes at point 200 of 240" rf.txt
+	grep "it rose and fell back: up to 507.8 KiB at point 200 of 240" rf.txt
 '
 
 test_done
