@@ -106,7 +106,11 @@ static struct tie_slot *owners;
 static struct tie_ev *tlog;
 static uint32_t *tsort;
 static size_t tlog_len, tlog_cap;
-static uint64_t tie_floor; /* the last watermark: the log holds >= it */
+static uint64_t tie_floor;   /* the last watermark: the log holds >= it */
+static uint32_t last_switch; /* the latest owners[].switched set */
+/* Below this many logged events, a pass with no change of owner since
+ * its watermark leaves the log alone (what is old in it only waits). */
+#define TIE_LOG_SLACK 4096
 
 /* The record being built. */
 static uint8_t col[PERFSHIM_COL_COUNT][BATCH * PERFSHIM_VARINT_MAX];
@@ -318,6 +322,8 @@ static void tie_note(uint64_t addr, uint64_t seen, uint64_t exact)
 		 * taken for recent costs a sort, never a tie. */
 		if (o->owner && (int32_t)(q - o->switched) > 0)
 			o->switched = q;
+		if (o->owner && (int32_t)(q - last_switch) > 0)
+			last_switch = q;
 		o->owner = cur_index + 1;
 	}
 	struct tie_ev *e = &tlog[tlog_len++];
@@ -410,8 +416,11 @@ HIDDEN void perfshim_columns_ties(uint64_t w, col_stage_fn *stage)
 	static uint8_t rec[TIES_PER_RECORD * 3 * PERFSHIM_VARINT_MAX];
 	size_t n = 0, len = 0, count = 0, keep = 0;
 	uint32_t floor_q = (uint32_t)(tie_floor >> PERFSHIM_COL_TIME_SHIFT);
+	/* Without a change of owner since the last watermark there is no
+	 * tie to find (most passes of most programs). */
+	int any = ties_on > 0 && (int32_t)(last_switch - floor_q) > 0;
 
-	for (size_t i = 0; i < tlog_len && ties_on > 0; i++)
+	for (size_t i = 0; i < tlog_len && any; i++)
 		if ((int32_t)(owners[tlog[i].slot].switched - floor_q) > 0)
 			tsort[n++] = (uint32_t)i;
 	tie_sort(tsort, n);
@@ -428,10 +437,12 @@ HIDDEN void perfshim_columns_ties(uint64_t w, col_stage_fn *stage)
 	if (count)
 		stage(PERFSHIM_REC_TIES, rec, len);
 	w &= ~(((uint64_t)1 << PERFSHIM_COL_TIME_SHIFT) - 1);
-	for (size_t i = 0; i < tlog_len; i++)
-		if (tlog[i].seen >= w)
-			tlog[keep++] = tlog[i];
-	tlog_len = keep;
+	if (any || tlog_len >= TIE_LOG_SLACK) {
+		for (size_t i = 0; i < tlog_len; i++)
+			if (tlog[i].seen >= w)
+				tlog[keep++] = tlog[i];
+		tlog_len = keep;
+	}
 	if (w > tie_floor)
 		tie_floor = w;
 }
@@ -698,6 +709,7 @@ HIDDEN void perfshim_columns_reset(void)
 	tsort = NULL;
 	tlog_len = tlog_cap = 0;
 	tie_floor = 0;
+	last_switch = 0;
 	ties_on = -1;
 	next_miss = 0;
 	map_cap = map_count = slot_cap = nslots = nreleased = 0;
