@@ -63,7 +63,10 @@ ANA_CFLAGS := $(BASE_CFLAGS) $(SAN_CFLAGS) $(ANA_INC) $(ANA_DEFS) \
 ASAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=undefined \
 	-fno-omit-frame-pointer
 
-SHIM_LIBS := -lunwind -lzstd -ldl -lpthread
+# libgcc_s first: its _Unwind_* (the C++ runtime's) come before those
+# libunwind.so.8 also exports, in every traced process (see README).
+SHIM_LIBS := -Wl,--no-as-needed -lgcc_s -Wl,--as-needed -lunwind -lzstd -ldl \
+	-lpthread
 ANA_LIBS := -ldw -lelf -lzstd -lz -ljansson -lstdc++ -lm
 
 SHIM_SRC := $(wildcard shim/*.c)
@@ -288,6 +291,18 @@ $(B)/tests/programs/probe_dlopen_runpath: tests/programs/probe_dlopen_runpath.c 
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(PROG_FLAGS) -Wl,-rpath,'$$ORIGIN/sub' -Wl,--enable-new-dtags \
 		-o $@ $< -ldl
+
+# A C++ plugin, found through the probe's RUNPATH as above.
+PROGS += $(B)/tests/programs/sub/libcxxthrow.so
+$(B)/tests/programs/sub/libcxxthrow.so: tests/programs/sub/libcxxthrow.cpp \
+		| $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	$(Q)$(CXX) $(PROG_FLAGS) -fPIC -shared -o $@ $<
+$(B)/tests/programs/probe_cxx_plugin: tests/programs/probe_cxx_plugin.c \
+		$(B)/tests/programs/sub/libcxxthrow.so | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(PROG_FLAGS) -Wl,-rpath,'$$ORIGIN/sub' \
+		-Wl,--enable-new-dtags -o $@ $< -ldl
 
 check-progs: $(PROGS)
 
