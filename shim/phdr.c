@@ -68,24 +68,33 @@ PASS_THROUGH static int shim_walk(phdr_cb cb, void *data)
 	return r;
 }
 
-PASS_THROUGH static int program_walk(phdr_cb cb, void *data)
+/*
+ * The end of a program walk: when it returns, and when a C++ exception
+ * thrown by the callback passes through it (glibc lets one through and
+ * releases the loader's lock on the way; this file is built with
+ * -fexceptions so that its cleanup runs too). Without it, the count
+ * stayed up and every later shim walk was refused: stacks cut short.
+ */
+static void walk_end(const int *depth)
 {
-	int r;
-
-	/* Nested in a walk of its own: the loader's lock is already ours. */
-	if (perfshim_in_phdr++)
-		goto walk;
-	atomic_fetch_add(&program_walks, 1);
-	/* A shim walk inside needs the loader's lock and nothing of ours:
-	 * it leaves soon. */
-	while (atomic_load(&shim_walks))
-		sched_yield();
-walk:
-	r = real_iterate(cb, data);
-	if (perfshim_in_phdr == 1)
+	if (*depth == 1)
 		atomic_fetch_sub(&program_walks, 1);
 	perfshim_in_phdr--;
-	return r;
+}
+
+PASS_THROUGH static int program_walk(phdr_cb cb, void *data)
+{
+	int depth __attribute__((cleanup(walk_end))) = ++perfshim_in_phdr;
+
+	/* Nested in a walk of its own: the loader's lock is already ours. */
+	if (depth == 1) {
+		atomic_fetch_add(&program_walks, 1);
+		/* A shim walk inside needs the loader's lock and nothing of
+		 * ours: it leaves soon. */
+		while (atomic_load(&shim_walks))
+			sched_yield();
+	}
+	return real_iterate(cb, data);
 }
 
 EXPORT PASS_THROUGH int dl_iterate_phdr(phdr_cb cb, void *data)

@@ -13,11 +13,10 @@
  *   LEAK:string   32-byte object (definite) and its 201-byte buffer
  *                 (indirect), late_thread > make_string
  *
- * A known gap it also shows: the shim's dl_iterate_phdr counts the
- * program's walks under way, and refuses its own walks meanwhile; an
- * exception out of the callback leaves that count up (C code has no
- * cleanup on that path), so the buffer's stack stops inside libstdc++.
- * t0941 checks the totals, not that stack.
+ * The shim's dl_iterate_phdr counts the program's walks under way, and
+ * refuses its own walks meanwhile; the exception out of the callback must
+ * bring that count down (shim/phdr.c's cleanup), or the buffer's stack,
+ * taken by libunwind through libstdc++, stops inside libstdc++ (t0941).
  */
 #include <link.h>
 #include <pthread.h>

@@ -41,6 +41,14 @@ test_expect_success 'an exception out of a dl_iterate_phdr callback: only the st
 	jq -e "[.leaks[].stack[].function | select(test(\"unwind_link\"))] == []" throw.json
 '
 
+test_expect_success 'after the exception, stacks through libstdc++ are whole again' '
+	jq -e "[.leaks[] | select(.kind == \"indirect\") | .stack[].function]
+		| index(\"make_string\") != null and index(\"late_thread\") != null" \
+		throw.json &&
+	jq -e "[.leaks[] | select(.kind == \"indirect\") | .stack[].function]
+		| any(test(\"basic_string\"))" throw.json
+'
+
 test_expect_success 'with --show-runtime, what glibc loaded is shown' '
 	leaks_json exit.zst exit_rt.json --show-runtime &&
 	jq -e "[.leaks[].stack[].function | select(test(\"unwind_link\"))] != []" exit_rt.json
