@@ -1242,13 +1242,18 @@ static int calls_rec(struct trace_reader *r, const uint8_t *p,
 		GET(dur);
 		at += (uint64_t)perfshim_unzigzag(start);
 		if (type > PERFSHIM_PATH_ZONE || depth > UINT32_MAX ||
+		    dur > UINT64_MAX - at ||
 		    (type == PERFSHIM_PATH_ZONE &&
 		     (!value || value > PERFSHIM_MAX_STRINGS)))
 			return fail(r, "corrupt trace: bad calls record");
-		r->calls[i] = (struct trace_call){ to_ns(r, at),
-						   trace_reader_span_ns(r, dur),
-						   value, (uint32_t)type,
-						   (uint32_t)depth };
+		/* The end converted as the start is: calls nest as they did,
+		 * and short ones lose no half ns each to truncation (their
+		 * durations add up to the TIMING totals). */
+		uint64_t ns = to_ns(r, at);
+
+		r->calls[i] =
+			(struct trace_call){ ns, to_ns(r, at + dur) - ns, value,
+					     (uint32_t)type, (uint32_t)depth };
 	}
 	struct trace_calls c = { (uint32_t)thread, dropped, n, r->calls };
 
