@@ -92,6 +92,7 @@ struct thread_state {
 	/* The last whole walk, outermost first, and the one under way. */
 	int memo_n;
 	uintptr_t unwind_unknown; /* where the last walk found no rule */
+	uintptr_t unwind_unknown_sp, unwind_unknown_bp; /* its registers */
 	struct frame_memo memo[MAX_DEPTH + 16], fresh[MAX_DEPTH + 16];
 	uintptr_t ips[MAX_DEPTH + 16];
 };

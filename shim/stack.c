@@ -411,8 +411,16 @@ HIDDEN uint32_t perfshim_stack_capture(struct thread_state *t)
 				       : -1;
 	if (UNLIKELY(perfshim_cfg.unwind_check) && n > 0)
 		check_stack(buf, n, max);
-	if (n == -2)
+	/* Each frame without a rule yet is learned, and the walk taken
+	 * again, until it knows the stack (or learns nothing more). */
+	for (int k = 0; n == -2 && k < max; k++) {
+		uintptr_t at = t->unwind_unknown;
+
 		perfshim_unwind_learn(t, max);
+		n = perfshim_unwind_cached(t, buf, max);
+		if (n == -2 && t->unwind_unknown == at)
+			break;
+	}
 	if (n < 0)
 		n = unw_backtrace(buf, max);
 	perfshim_unwind_leave(t);

@@ -300,8 +300,11 @@ HIDDEN int perfshim_unwind_cached(struct thread_state *t, void **buf, int max)
 		unsigned r = rule_for(t, ip, &outside, &stop);
 
 		t->fresh[n] = (struct frame_memo){ sp, ip, bp, r, 0 };
-		if (stop == -2)
+		if (stop == -2) {
 			t->unwind_unknown = ip;
+			t->unwind_unknown_sp = sp;
+			t->unwind_unknown_bp = bp;
+		}
 		if (stop > 0)
 			memo_save(t, n + 1);
 		if (stop)
@@ -464,12 +467,45 @@ static void learn(uintptr_t ip, uintptr_t sp, uintptr_t bp, uintptr_t sp2)
 		rule_set(ip, r);
 }
 
+/*
+ * The frame the last walk stopped at, from its registers as the walk
+ * had them: one step of libunwind there gives the CFA that the probes
+ * need, where a walk from the top would step (and may look the unwind
+ * info up for) every frame above it. 0 when ip is learned or marked.
+ */
+static int learn_here(struct thread_state *t)
+{
+	uintptr_t ip = t->unwind_unknown;
+	unw_context_t uc;
+	unw_cursor_t c;
+	unw_word_t sp2;
+
+	if (!ip || perfshim_in_shim(ip) || unw_getcontext(&uc))
+		return -1;
+	uc.uc_mcontext.gregs[REG_RIP] = (greg_t)ip;
+	uc.uc_mcontext.gregs[REG_RSP] = (greg_t)t->unwind_unknown_sp;
+	uc.uc_mcontext.gregs[REG_RBP] = (greg_t)t->unwind_unknown_bp;
+	if (unw_init_local(&c, &uc) < 0)
+		return -1;
+	int s = unw_step(&c);
+
+	if (s == 0) { /* the last frame: nothing beyond to walk to */
+		rule_set(ip, RULE_ODD);
+		return 0;
+	}
+	if (s < 0 || unw_get_reg(&c, UNW_REG_SP, &sp2))
+		return -1;
+	learn(ip, t->unwind_unknown_sp, t->unwind_unknown_bp, sp2);
+	return 0;
+}
+
 HIDDEN void perfshim_unwind_learn(struct thread_state *t, int max)
 {
 	unw_context_t uc;
 	unw_cursor_t c;
 
-	if (!table || unw_getcontext(&uc) || unw_init_local(&c, &uc) < 0)
+	if (!table || !learn_here(t) || unw_getcontext(&uc) ||
+	    unw_init_local(&c, &uc) < 0)
 		return;
 	/*
 	 * Step by step, not unw_backtrace: a rule is learned from the real

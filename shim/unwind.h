@@ -52,9 +52,11 @@ HIDDEN void perfshim_unwind_reset(void);
 HIDDEN int perfshim_unwind_cached(struct thread_state *t, void **buf, int max);
 
 /*
- * Learn the rules of the calling thread's frames, stepping libunwind
- * from the caller outward, down to the return address the last
- * perfshim_unwind_cached did not know (t->unwind_unknown) or max frames.
+ * Learn the rule of the return address the last perfshim_unwind_cached
+ * did not know (t->unwind_unknown), with one step of libunwind from that
+ * frame's registers; failing that, the rules of the calling thread's
+ * frames, stepping libunwind from the caller outward, down to that
+ * return address or max frames.
  */
 HIDDEN void perfshim_unwind_learn(struct thread_state *t, int max);
 
