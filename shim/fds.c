@@ -226,6 +226,11 @@ HIDDEN void perfshim_disown_fd(int fd)
 	disown(fd);
 }
 
+HIDDEN int perfshim_is_own_fd(int fd)
+{
+	return is_owned(fd);
+}
+
 /*
  * libunwind keeps its pipe's numbers in a static array, the one it gave
  * pipe2(): moving the pipe means rewriting that array. A number of -1

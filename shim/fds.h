@@ -24,6 +24,9 @@
 HIDDEN int perfshim_own_fd(int fd);
 /* perfshim_disown_fd - the number is the program's again. */
 HIDDEN void perfshim_disown_fd(int fd);
+/* perfshim_is_own_fd - 1 if fd is one of the shim's (the trace, or one
+ * registered with perfshim_own_fd): to the program, never opened. */
+HIDDEN int perfshim_is_own_fd(int fd);
 /*
  * perfshim_lift_fd - fd moved out of the program's way (close-on-exec, as
  * perfshim_high_fd places it), or fd itself if it cannot be. Keeps errno.

@@ -3,8 +3,9 @@
  * /proc/self/fd lists, and which numbers answer fcntl(F_GETFD). Fd-leak
  * checkers (test suites), daemons that close "every open descriptor" by
  * listing /proc/self/fd, and lsof-style tools read exactly this.
- * Under the shim the list also holds the trace file and a pipe, at the
- * top of the descriptor range (4093-4095 with a 4096 limit).
+ * Under the shim the list also held the trace file and a pipe, at the
+ * top of the descriptor range (4092-4095 with a 4096 limit). An ordinary
+ * directory holding files named like those numbers lists them all.
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -18,6 +19,38 @@
 static int cmp(const void *a, const void *b)
 {
 	return *(const int *)a - *(const int *)b;
+}
+
+/* A directory of files named 4090-4095: each one listed. */
+static int plain_dir(void)
+{
+	char dir[] = "/tmp/probe_proc_fd.XXXXXX", path[64];
+	int names = 0;
+
+	if (!mkdtemp(dir))
+		return 97;
+	for (int i = 4090; i < 4096; i++) {
+		snprintf(path, sizeof(path), "%s/%d", dir, i);
+		int fd = open(path, O_CREAT | O_WRONLY, 0600);
+
+		if (fd < 0)
+			return 96;
+		close(fd);
+	}
+	DIR *d = opendir(dir);
+	struct dirent *e;
+
+	while (d && (e = readdir(d)))
+		names += e->d_name[0] != '.';
+	if (d)
+		closedir(d);
+	for (int i = 4090; i < 4096; i++) {
+		snprintf(path, sizeof(path), "%s/%d", dir, i);
+		unlink(path);
+	}
+	rmdir(dir);
+	printf("a directory of 6 numbered files lists %d\n", names);
+	return 0;
 }
 
 int main(void)
@@ -51,5 +84,5 @@ int main(void)
 		if (fcntl((int)fd, F_GETFD) >= 0)
 			open_fds++;
 	printf("fcntl(F_GETFD) answers for %d descriptors\n", open_fds);
-	return 0;
+	return plain_dir();
 }
