@@ -21,6 +21,7 @@
 #include <dlfcn.h>
 #include <errno.h>
 #include <stdatomic.h>
+#include <stddef.h>
 #include <sys/stat.h>
 
 #include "fds.h"
@@ -36,7 +37,6 @@ static _Atomic dev_t proc_dev;
 
 static DIR *(*real_opendir)(const char *);
 static DIR *(*real_fdopendir)(int);
-static struct dirent *(*real_readdir)(DIR *);
 static struct dirent64 *(*real_readdir64)(DIR *);
 static int (*real_closedir)(DIR *);
 
@@ -46,7 +46,6 @@ static void resolve(void)
 		return;
 	real_opendir = (DIR * (*)(const char *)) dlsym(RTLD_NEXT, "opendir");
 	real_fdopendir = (DIR * (*)(int)) dlsym(RTLD_NEXT, "fdopendir");
-	real_readdir = (struct dirent * (*)(DIR *)) dlsym(RTLD_NEXT, "readdir");
 	real_readdir64 =
 		(struct dirent64 * (*)(DIR *)) dlsym(RTLD_NEXT, "readdir64");
 	__atomic_store_n(&real_closedir,
@@ -136,18 +135,16 @@ EXPORT DIR *fdopendir(int fd)
 	return watch(real_fdopendir(fd));
 }
 
-EXPORT struct dirent *readdir(DIR *d)
-{
-	resolve();
-	struct dirent *e = real_readdir(d);
+/*
+ * glibc on x86-64 has one entry type under two names (readdir64 is an
+ * alias of readdir there): one body, through readdir64, serves both.
+ */
+_Static_assert(sizeof(struct dirent) == sizeof(struct dirent64) &&
+		       offsetof(struct dirent, d_name) ==
+			       offsetof(struct dirent64, d_name),
+	       "struct dirent is struct dirent64");
 
-	if (e && watched(d))
-		while (e && own_name(e->d_name))
-			e = real_readdir(d);
-	return e;
-}
-
-EXPORT struct dirent64 *readdir64(DIR *d)
+static struct dirent64 *next_entry(DIR *d)
 {
 	resolve();
 	struct dirent64 *e = real_readdir64(d);
@@ -156,6 +153,16 @@ EXPORT struct dirent64 *readdir64(DIR *d)
 		while (e && own_name(e->d_name))
 			e = real_readdir64(d);
 	return e;
+}
+
+EXPORT struct dirent *readdir(DIR *d)
+{
+	return (struct dirent *)next_entry(d);
+}
+
+EXPORT struct dirent64 *readdir64(DIR *d)
+{
+	return next_entry(d);
 }
 
 EXPORT int closedir(DIR *d)

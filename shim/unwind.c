@@ -504,15 +504,16 @@ HIDDEN void perfshim_unwind_learn(struct thread_state *t, int max)
 	unw_context_t uc;
 	unw_cursor_t c;
 
-	if (!table || !learn_here(t) || unw_getcontext(&uc) ||
-	    unw_init_local(&c, &uc) < 0)
+	if (!table || learn_here(t) == 0)
+		return; /* learned, or marked odd, from its own registers */
+	if (unw_getcontext(&uc) || unw_init_local(&c, &uc) < 0)
 		return;
 	/*
-	 * Step by step, not unw_backtrace: a rule is learned from the real
-	 * frame's registers. Only down to the frame the walk stopped at:
-	 * each step past it may look the unwind info up again (libunwind's
-	 * own cache holds 128 frames), and in a deep stack most frames are
-	 * known; the next unknown one, if any, is learned next time.
+	 * Failing that, step by step from here, not unw_backtrace: a rule
+	 * is learned from the real frame's registers. Only down to the
+	 * frame the walk stopped at: each step past it may look the unwind
+	 * info up again (libunwind's own cache holds 128 frames); the
+	 * caller walks again and learns the next unknown one, if any.
 	 */
 	for (int n = 0; n < max; n++) {
 		unw_word_t ip, sp, bp, sp2;
