@@ -164,18 +164,18 @@ static inline uint8_t tag_of(struct in *r)
 static void parse(struct thread_state *t, struct in *r)
 {
 	struct live_index *x = &perfshim_live;
-	uint64_t dt, size, addr, skip;
+	uint64_t dt, size, addr, skip, ts = t->w.live_ts;
 
 	while (more(r)) {
 		uint8_t tag = tag_of(r);
 
 		if (get(r, &dt))
 			goto bad;
-		t->live_ts += dt;
+		ts += dt;
 		if ((tag & 0xf0) == PERFSHIM_EV_ALLOC) {
 			if (get(r, &size) || get(r, &addr) || get(r, &skip))
 				goto bad;
-			on_alloc(x, addr, size, t->live_ts);
+			on_alloc(x, addr, size, ts);
 		} else if (tag == PERFSHIM_EV_FREE) {
 			if (get(r, &addr))
 				goto bad;
@@ -188,47 +188,48 @@ static void parse(struct thread_state *t, struct in *r)
 			goto bad;
 		}
 	}
+	t->w.live_ts = ts;
 	return;
 bad:
 	/* An event we cannot parse: this thread's later events cannot be
 	 * found either; the scan says its result is partial. */
-	t->live_bad = 1;
+	t->w.live_bad = 1;
 	x->broken = 1;
 }
 
 HIDDEN void perfshim_live_apply(struct thread_state *t, uint64_t upto)
 {
-	struct in r = { NULL,	     NULL, t->ring.buf, t->ring.size - 1,
-			t->live_pos, upto };
+	struct in r = { NULL,	       NULL, t->ring.buf, t->ring.size - 1,
+			t->w.live_pos, upto };
 
-	if (!perfshim_live_enabled || upto <= t->live_pos)
+	if (!perfshim_live_enabled || upto <= t->w.live_pos)
 		return;
-	t->live_pos = upto;
-	if (!t->live_bad)
+	t->w.live_pos = upto;
+	if (!t->w.live_bad)
 		parse(t, &r);
 }
 
 HIDDEN void perfshim_live_apply_copy(struct thread_state *t, const uint8_t *p,
 				     size_t len, uint64_t pos)
 {
-	if (!perfshim_live_enabled || pos + len <= t->live_pos)
+	if (!perfshim_live_enabled || pos + len <= t->w.live_pos)
 		return;
-	if (t->live_pos < pos) { /* a gap: cannot happen, but never guess */
-		t->live_bad = 1;
+	if (t->w.live_pos < pos) { /* a gap: cannot happen, but never guess */
+		t->w.live_bad = 1;
 		perfshim_live.broken = 1;
 	}
-	size_t skip = (size_t)(t->live_pos - pos);
+	size_t skip = (size_t)(t->w.live_pos - pos);
 	struct in r = { p + skip, p + len, NULL, 0, 0, 0 };
 
-	t->live_pos = pos + len;
-	if (!t->live_bad)
+	t->w.live_pos = pos + len;
+	if (!t->w.live_bad)
 		parse(t, &r);
 }
 
 HIDDEN void perfshim_live_fork_child(struct thread_state *self)
 {
 	if (self) {
-		self->live_pos = 0;
-		self->live_ts = 0;
+		self->w.live_pos = 0;
+		self->w.live_ts = 0;
 	}
 }

@@ -9,7 +9,7 @@
  * the caller's pass lock; it may map memory (mem.h) as the index grows,
  * which is async-signal-safe, so the scan at a fatal signal may apply
  * events too. Not before init (the rings do not exist). The index owns
- * its table; t's live_pos, live_ts and live_bad are the index's.
+ * its table; t's w.live_pos, w.live_ts and w.live_bad are the index's.
  */
 #ifndef PERFSHIM_LIVE_H
 #define PERFSHIM_LIVE_H
@@ -34,9 +34,9 @@ extern HIDDEN int perfshim_live_enabled;
 extern HIDDEN struct live_index perfshim_live;
 
 /*
- * perfshim_live_apply - apply t's ring bytes from t->live_pos up to the
+ * perfshim_live_apply - apply t's ring bytes from t->w.live_pos up to the
  * ring position upto (which must not have been overwritten yet) to the
- * index, and advance t->live_pos. Bytes already applied are skipped, so
+ * index, and advance t->w.live_pos. Bytes already applied are skipped, so
  * a scan may apply ahead of the writer's drain.
  */
 HIDDEN void perfshim_live_apply(struct thread_state *t, uint64_t upto);

@@ -75,16 +75,25 @@ struct thread_state {
 	/* Totals for the END record, written by this thread only (relaxed
 	 * stores: no lock, no shared cache line), summed by the writer. */
 	_Atomic uint64_t alloc_calls, free_calls, alloc_bytes;
-	uint64_t head_seen; /* writer's: head at the start of its pass */
 	uintptr_t stack_lo, stack_hi; /* for frame-pointer walks, 0: unknown */
 	void *altstack; /* our sigaltstack (ALTSTACK_SIZE), or NULL */
 	/* one of ours no longer in use, kept for the next thread */
 	void *altstack_kept;
-	/* The live-block index's reading of the ring (live.c): how far,
-	 * the time base there, and 1 if it met an event it cannot parse. */
-	uint64_t live_pos, live_ts;
-	int live_bad;
-	struct stack_cache_entry cache[STACK_CACHE_SIZE];
+	/*
+	 * The writer's, on a cache line of their own: a line the writer
+	 * stores to while the thread reads it moves between the CPUs at each
+	 * store (the thread's stack walk read stack_hi next to live_ts, which
+	 * the index stored at every event).
+	 */
+	_Alignas(64) struct {
+		uint64_t head_seen; /* head at the start of its pass */
+		/* The live-block index's reading of the ring (live.c): how
+		 * far, the time base there, 1 if it met an event it cannot
+		 * parse. */
+		uint64_t live_pos, live_ts;
+		int live_bad;
+	} w;
+	_Alignas(64) struct stack_cache_entry cache[STACK_CACHE_SIZE];
 	/* This thread's copy of the frame rules it uses (unwind.c), and the
 	 * generation of the shared rules it holds. */
 	uint32_t rules_gen;

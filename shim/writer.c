@@ -500,14 +500,14 @@ static void pass(int final)
 			w = c < w ? c : w;
 			wt = c < wt ? c : wt;
 		}
-		t->head_seen = ring_published(&t->ring);
+		t->w.head_seen = ring_published(&t->ring);
 	}
 	stage_meta();
 	stage_nodes(perfshim_stack_next_id());
 	if (list && list->next)
 		perfshim_columns_many();
 	for (struct thread_state *t = list, *next; t; t = next) {
-		uint64_t head = t->head_seen;
+		uint64_t head = t->w.head_seen;
 		const uint8_t *a, *b;
 		size_t na, nb;
 		size_t len = ring_span(&t->ring, head, &a, &na, &b, &nb);

@@ -142,7 +142,7 @@ int main(void)
 		}
 	t.ring.buf = ring;
 	t.ring.size = sizeof(ring);
-	t.live_pos = t.ring.head = t.ring.tail = 0;
+	t.w.live_pos = t.ring.head = t.ring.tail = 0;
 	for (size_t i = 0, p = at[n]; i < nfree;) {
 		size_t j = i + 1 + next() % 300; /* 300 frees fit the ring */
 
