@@ -192,23 +192,40 @@ static inline unsigned rule_for(struct thread_state *t, uintptr_t ip,
  * the memo's, frame for frame: a proof, not a guess, and its loads are
  * independent of each other, where the walk's are a chain.
  */
-static int memo_reuse(struct thread_state *t, void **buf, int n, int r, int max)
+static inline uintptr_t memo_differs(const struct frame_memo *m, int q)
+{
+	const uintptr_t *cfa = (const uintptr_t *)m[q - 1].sp;
+	unsigned s = rule_slot(m[q].rule);
+	uintptr_t differ = cfa[-1] ^ m[q - 1].ip;
+
+	if (s && m[q - 1].needs_bp)
+		differ |= cfa[-(intptr_t)s] ^ m[q - 1].bp;
+	return differ;
+}
+
+/*
+ * The rest of the stack from memo frame r on, if it is the memo's; else
+ * 0, with *limit lowered to the outermost frame whose word changed: the
+ * memo may still be met outward of it.
+ */
+static int memo_reuse(struct thread_state *t, void **buf, int n, int r, int max,
+		      int *limit)
 {
 	const struct frame_memo *m = t->memo;
 	uintptr_t differ = 0;
 
 	if (n + r + 1 > max)
 		return 0;
-	for (int q = r; q > 0; q--) {
-		const uintptr_t *cfa = (const uintptr_t *)m[q - 1].sp;
-		unsigned s = rule_slot(m[q].rule);
+	for (int q = r; q > 0; q--)
+		differ |= memo_differs(m, q);
+	if (differ) {
+		int q = 1;
 
-		differ |= cfa[-1] ^ m[q - 1].ip;
-		if (s && m[q - 1].needs_bp)
-			differ |= cfa[-(intptr_t)s] ^ m[q - 1].bp;
-	}
-	if (differ)
+		while (!memo_differs(m, q))
+			q++;
+		*limit = q;
 		return 0;
+	}
 	for (int i = 0; i <= r; i++)
 		buf[n + i] = (void *)m[r - i].ip;
 	/* The new inner frames replace the memo's. */
@@ -278,6 +295,10 @@ HIDDEN int perfshim_unwind_cached(struct thread_state *t, void **buf, int max)
 		  bp = ((const uintptr_t *)fp)[0],
 		  ip = ((const uintptr_t *)fp)[1];
 
+	/* The memo is met only at frames below limit (outward of a word
+	 * found changed). */
+	int limit = t->memo_n;
+
 	for (o = t->memo_n - 1; n < max; n++) {
 		int stop = 0;
 
@@ -287,14 +308,14 @@ HIDDEN int perfshim_unwind_cached(struct thread_state *t, void **buf, int max)
 			o--;
 		/* Not at the shim's own frames: from a program's frame on,
 		 * the walk is outside, as the memo's was. */
-		if (o >= 0 && t->memo[o].sp == sp && t->memo[o].ip == ip &&
+		if (o >= 0 && o < limit && t->memo[o].sp == sp &&
+		    t->memo[o].ip == ip &&
 		    (t->memo[o].bp == bp || !t->memo[o].needs_bp) &&
 		    (!perfshim_in_shim(ip) || perfshim_through(ip))) {
-			int got = memo_reuse(t, buf, n, o, max);
+			int got = memo_reuse(t, buf, n, o, max, &limit);
 
 			if (got)
 				return got;
-			o = -1; /* the stack changed out there: walk it */
 		}
 		buf[n] = (void *)ip;
 		unsigned r = rule_for(t, ip, &outside, &stop);

@@ -13,7 +13,8 @@
  * Where it meets a frame of the thread's previous whole walk, with the
  * same registers, and the stack words that walk read from there on
  * still hold the same values, the rest of the stack is that walk's,
- * checked with loads that do not wait for each other (unwind.c, memo).
+ * checked with loads that do not wait for each other (unwind.c, memo);
+ * where a word changed, the memo may be met again outward of it.
  *
  * Contract: perfshim_unwind_cached and perfshim_unwind_rule_of take no
  * lock, allocate nothing, make no system call, and read memory only

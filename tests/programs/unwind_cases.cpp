@@ -19,7 +19,9 @@
 //   1007 B  x4  the same leaf called by two callers, twice each, so that
 //               an unchanged stack is followed by one that differs only
 //               above the leaf's frame (leaf_from, via caller_a and
-//               caller_b)
+//               caller_b): the walk meets the memo at the leaf, finds
+//               the caller's word changed, and must meet it again only
+//               outward of that word, at main
 //   1008 B  x8  two threads, 4 each, 30 levels down (thread_main)
 #include <alloca.h>
 #include <pthread.h>
