@@ -67,6 +67,9 @@ static struct col_thread *thr;
 static size_t thr_cap;
 static struct col_thread *cur; /* the thread being encoded */
 static uint32_t cur_index;
+/* Who is told of the events from tell_from on (col_seen), or NULL. */
+static struct col_seen *telling;
+static const uint8_t *tell_from;
 static int all_raw;
 
 /*
@@ -474,7 +477,7 @@ static void flush(uint32_t thread, col_stage_fn *stage)
 }
 
 static int alloc_ev(uint8_t tag, const uint8_t **p, const uint8_t *end,
-		    uint64_t *addr_out)
+		    uint64_t *addr_out, uint64_t *size_out)
 {
 	uint64_t size, addr, stack;
 	uint32_t s;
@@ -486,6 +489,7 @@ static int alloc_ev(uint8_t tag, const uint8_t **p, const uint8_t *end,
 		    addr - next_miss)
 		return -1; /* (a distance past 2^62 cannot be coded) */
 	*addr_out = addr;
+	*size_out = size;
 	put(PERFSHIM_COL_SIZES, size);
 	put(PERFSHIM_COL_STACKS, stack);
 	size_t at = map_find(addr);
@@ -582,7 +586,7 @@ static int event(const uint8_t **p, const uint8_t *end)
 {
 	const uint8_t *q = *p;
 	uint8_t tag = *q++;
-	uint64_t dt, v, addr = 0;
+	uint64_t dt, v, addr = 0, size = 0;
 	size_t times = col_len[PERFSHIM_COL_TIMES], was_still = still;
 
 	if (perfshim_get_varint(&q, end, &dt))
@@ -601,13 +605,17 @@ static int event(const uint8_t **p, const uint8_t *end)
 	}
 	if ((tag & 0xf0) == PERFSHIM_EV_ALLOC) {
 		if ((tag & 0x0f) >= PERFSHIM_FN_COUNT ||
-		    alloc_ev(tag, &q, end, &addr))
+		    alloc_ev(tag, &q, end, &addr, &size))
 			goto undo;
 		tie_note(addr, (qs + dq) << PERFSHIM_COL_TIME_SHIFT, exact);
+		if (telling && *p >= tell_from)
+			telling->fn(1, addr, size, exact);
 	} else if (tag == PERFSHIM_EV_FREE) {
 		if (free_ev(&q, end, &addr))
 			goto undo;
 		tie_note(addr, (qs + dq) << PERFSHIM_COL_TIME_SHIFT, exact);
+		if (telling && *p >= tell_from)
+			telling->fn(0, addr, 0, exact);
 	} else if (tag == PERFSHIM_EV_SAMPLE || tag == PERFSHIM_EV_MARK) {
 		if (perfshim_get_varint(&q, end, &v))
 			goto undo;
@@ -653,7 +661,7 @@ static struct col_thread *thread_of(uint32_t t)
 
 HIDDEN size_t perfshim_columns_encode(uint32_t thread, const uint8_t *p,
 				      size_t len, col_stage_fn *stage,
-				      uint64_t *lag)
+				      uint64_t *lag, struct col_seen *told)
 {
 	const uint8_t *q = p, *end = p + len;
 
@@ -667,11 +675,16 @@ HIDDEN size_t perfshim_columns_encode(uint32_t thread, const uint8_t *p,
 	}
 	cur = &thr[thread];
 	cur_index = thread;
+	telling = told && told->fn && told->from < len ? told : NULL;
+	tell_from = telling ? p + told->from : NULL;
 	while (!cur->raw && !all_raw && q < end && !event(&q, end)) {
 		if (nev == BATCH)
 			flush(thread, stage);
 	}
 	flush(thread, stage);
+	telling = NULL;
+	if (told)
+		told->exact = cur->exact;
 	*lag = cur->exact - cur->seen;
 	if (q < end) {
 		cur->raw = 1;

@@ -18,6 +18,8 @@
 
 #include "compiler.h"
 
+struct col_seen;
+
 /* Where a record goes: a top-level record with its tag and payload. */
 typedef void col_stage_fn(uint8_t tag, const uint8_t *payload, size_t len);
 
@@ -33,7 +35,20 @@ typedef void col_stage_fn(uint8_t tag, const uint8_t *payload, size_t len);
  */
 HIDDEN size_t perfshim_columns_encode(uint32_t thread, const uint8_t *p,
 				      size_t len, col_stage_fn *stage,
-				      uint64_t *lag);
+				      uint64_t *lag, struct col_seen *seen);
+
+/*
+ * What the encoder tells of the events it takes, so that the live-block
+ * index (live.c) need not parse them again; seen may be NULL. fn is
+ * called for each ALLOC and FREE at offset from of p or beyond, with its
+ * block's address, its size (0 for a FREE) and its exact time; exact is
+ * set to the thread's time after the last event taken.
+ */
+struct col_seen {
+	void (*fn)(int alloc, uint64_t addr, uint64_t size, uint64_t ts);
+	size_t from;
+	uint64_t exact; /* out */
+};
 
 /*
  * perfshim_columns_many - the process has a second thread: from now on,

@@ -3,6 +3,7 @@
 #include <string.h>
 #include <sys/mman.h>
 
+#include "columns.h"
 #include "live.h"
 #include "mem.h"
 #include "perfshim_trace.h"
@@ -224,6 +225,43 @@ HIDDEN void perfshim_live_apply_copy(struct thread_state *t, const uint8_t *p,
 	t->w.live_pos = pos + len;
 	if (!t->w.live_bad)
 		parse(t, &r);
+}
+
+/* The encoder's word of one event (col_seen), applied as parse() would. */
+static void told(int alloc, uint64_t addr, uint64_t size, uint64_t ts)
+{
+	if (alloc)
+		on_alloc(&perfshim_live, addr, size, ts);
+	else
+		on_free(&perfshim_live, addr);
+}
+
+HIDDEN void perfshim_live_tell(struct thread_state *t, uint64_t pos,
+			       struct col_seen *s)
+{
+	s->fn = NULL;
+	s->from = 0;
+	if (!perfshim_live_enabled || t->w.live_bad)
+		return;
+	if (t->w.live_pos < pos) { /* a gap: cannot happen, but never guess */
+		t->w.live_bad = 1;
+		perfshim_live.broken = 1;
+		return;
+	}
+	s->fn = told;
+	s->from = (size_t)(t->w.live_pos - pos);
+}
+
+HIDDEN void perfshim_live_told(struct thread_state *t, const uint8_t *p,
+			       size_t len, uint64_t pos, size_t done,
+			       const struct col_seen *s)
+{
+	if (s->fn && done && pos + done > t->w.live_pos) {
+		t->w.live_pos = pos + done;
+		t->w.live_ts = s->exact;
+	}
+	if (done < len)
+		perfshim_live_apply_copy(t, p + done, len - done, pos + done);
 }
 
 HIDDEN void perfshim_live_fork_child(struct thread_state *self)

@@ -16,6 +16,8 @@
 
 #include "shim.h"
 
+struct col_seen;
+
 struct live_entry {
 	uint64_t addr; /* 0: empty slot */
 	int64_t count; /* allocs - frees seen for addr; live when > 0 */
@@ -46,6 +48,18 @@ HIDDEN void perfshim_live_apply(struct thread_state *t, uint64_t upto);
  */
 HIDDEN void perfshim_live_apply_copy(struct thread_state *t, const uint8_t *p,
 				     size_t len, uint64_t pos);
+/*
+ * The writer's drain of t's ring bytes [p, p + len), at ring position
+ * pos, through the chunk encoder, which parses them anyway:
+ * perfshim_live_tell sets s for perfshim_columns_encode to report to the
+ * index what was not applied yet; perfshim_live_told, given how many
+ * bytes the encoder took (done), applies the rest itself.
+ */
+HIDDEN void perfshim_live_tell(struct thread_state *t, uint64_t pos,
+			       struct col_seen *s);
+HIDDEN void perfshim_live_told(struct thread_state *t, const uint8_t *p,
+			       size_t len, uint64_t pos, size_t done,
+			       const struct col_seen *s);
 /* In a forked child, after its thread's ring was reset. */
 HIDDEN void perfshim_live_fork_child(struct thread_state *self);
 

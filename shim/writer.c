@@ -471,8 +471,13 @@ static void drain(struct thread_state *t, uint64_t head, const uint8_t *a,
 		mbuf_put(&flat, b, nb);
 		a = flat.p;
 	}
-	perfshim_live_apply_copy(t, a, len, head - len);
-	size_t done = perfshim_columns_encode(t->index, a, len, stage, &lag);
+	struct col_seen seen;
+
+	perfshim_live_tell(t, head - len, &seen);
+	size_t done =
+		perfshim_columns_encode(t->index, a, len, stage, &lag, &seen);
+
+	perfshim_live_told(t, a, len, head - len, done, &seen);
 
 	if (done < len)
 		stage_chunk_late(t->index, a + done, len - done, lag);

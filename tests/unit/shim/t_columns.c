@@ -114,7 +114,8 @@ static void tev(uint32_t t, uint8_t kind, uint64_t dt, uint64_t addr,
 static size_t encode(uint32_t t)
 {
 	uint64_t lag, dt;
-	size_t n = perfshim_columns_encode(t, ring.p, ring.len, stage, &lag);
+	size_t n =
+		perfshim_columns_encode(t, ring.p, ring.len, stage, &lag, NULL);
 
 	if (n < ring.len) { /* the rest as writer.c does: a CHUNK */
 		struct buf c = { 0 };

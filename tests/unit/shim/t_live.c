@@ -2,11 +2,14 @@
  * t_live - the live-block index against a model: random malloc, free and
  * realloc sequences (40000 blocks live at the peak, so the table grows),
  * fed as the writer does, from contiguous copies and from a wrapping
- * ring; the index must hold exactly the model's live set, sizes and all.
+ * ring, and through the chunk encoder, which tells the index what it
+ * parses; the index must hold exactly the model's live set, sizes and all.
  */
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
+#include "columns.h"
 #include "live.h"
 #include "perfshim_trace.h"
 #include "tap.h"
@@ -35,6 +38,12 @@ static void put_u(uint64_t v)
 			exit(255);
 	}
 	ev_len += perfshim_put_varint(ev + ev_len, v);
+}
+
+static void put_byte(uint8_t b)
+{
+	put_u(0); /* room for it */
+	ev[ev_len - 1] = b;
 }
 
 static void alloc(int fn, size_t slot, uint64_t size)
@@ -110,6 +119,36 @@ static void compare(const char *how)
 	ok(!perfshim_live.broken, "%s: nothing lost to the index", how);
 }
 
+static void drop_record(uint8_t tag, const uint8_t *payload, size_t len)
+{
+	(void)tag;
+	(void)payload;
+	(void)len;
+}
+
+/*
+ * The writer's drain of ev[from, to) at ring position from, through the
+ * encoder; first, now and then, a scan applies part of it ahead.
+ */
+static size_t drain_encoded(struct thread_state *t, const size_t *at, size_t i,
+			    size_t j)
+{
+	struct col_seen seen;
+	uint64_t lag;
+
+	if (next() % 4 == 0) {
+		size_t k = i + next() % (j - i + 1);
+
+		perfshim_live_apply_copy(t, ev + at[i], at[k] - at[i], at[i]);
+	}
+	perfshim_live_tell(t, at[i], &seen);
+	size_t done = perfshim_columns_encode(0, ev + at[i], at[j] - at[i],
+					      drop_record, &lag, &seen);
+
+	perfshim_live_told(t, ev + at[i], at[j] - at[i], at[i], done, &seen);
+	return done;
+}
+
 int main(void)
 {
 	static struct thread_state t;
@@ -117,7 +156,7 @@ int main(void)
 	size_t *at = make_events(n, 40000);
 	uint8_t ring[4096];
 
-	plan(9);
+	plan(13);
 	/* As the writer drains: whole events, in copies of any length. */
 	for (size_t i = 0; i < n;) {
 		size_t j = i + 1 + next() % 200;
@@ -159,6 +198,51 @@ int main(void)
 	}
 	ok(t.ring.head > sizeof(ring), "the ring wrapped around");
 	compare("from the ring");
-	ok(!t.live_bad, "every ring event parsed");
+	ok(!t.w.live_bad, "every ring event parsed");
+
+	/* Through the encoder, as the writer drains; halfway, a block from
+	 * an allocation function the encoder does not know: from then on
+	 * the thread's events are the index's to parse. */
+	static struct thread_state u;
+	size_t base = ev_len, m = 100000, taken = 0,
+	       *at2 = make_events(m, 20000);
+	size_t half = at2[m / 2], tail = ev_len - half;
+	uint8_t *rest = malloc(tail);
+
+	memcpy(rest, ev + half, tail);
+	ev_len = half;
+	put_u(PERFSHIM_EV_ALLOC | 15);
+	put_u(1);
+	put_u(64);
+	put_u(0x7000000000000000ull);
+	put_u(1);
+	put_u(PERFSHIM_EV_FREE);
+	put_u(1);
+	put_u(0x7000000000000000ull);
+	size_t extra = ev_len - half;
+
+	for (size_t k = 0; k < tail; k++)
+		put_byte(rest[k]);
+	for (size_t k = m / 2 + 1; k <= m; k++)
+		at2[k] += extra;
+	at2[m / 2] = half;
+	for (size_t k = 0; k <= m; k++)
+		at2[k] -= base;
+	memmove(ev, ev + base, ev_len - base);
+	ev_len -= base;
+	for (size_t i = 0; i < m;) {
+		size_t j = i + 1 + next() % 200;
+
+		if (j > m)
+			j = m;
+		taken += drain_encoded(&u, at2, i, j);
+		i = j;
+	}
+	ok(taken == at2[m / 2],
+	   "the encoder took the first half, not the rest "
+	   "(%zu of %zu bytes)",
+	   taken, ev_len);
+	compare("through the encoder");
+	free(rest);
 	return exit_status();
 }
