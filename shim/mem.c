@@ -18,6 +18,9 @@ static struct {
 	_Atomic uintptr_t lo, hi;
 } regions[REGIONS];
 static _Atomic size_t hint;
+/* One past the highest slot ever used: the loops over the registry stop
+ * there, not at 16384 (256 KiB, each page of it a fault when first read). */
+static _Atomic size_t top;
 
 static void add(void *p, size_t n)
 {
@@ -31,6 +34,11 @@ static void add(void *p, size_t n)
 		if (atomic_load_explicit(&regions[i].lo, memory_order_relaxed))
 			continue;
 		if (atomic_compare_exchange_strong(&regions[i].lo, &zero, lo)) {
+			size_t t = atomic_load(&top);
+
+			while (t <= i &&
+			       !atomic_compare_exchange_weak(&top, &t, i + 1))
+				;
 			atomic_store(&regions[i].hi, lo + n);
 			atomic_store_explicit(&hint, i + 1,
 					      memory_order_relaxed);
@@ -43,8 +51,9 @@ static void add(void *p, size_t n)
 static void drop(void *p)
 {
 	uintptr_t lo = (uintptr_t)p;
+	size_t end = atomic_load(&top);
 
-	for (size_t i = 0; i < REGIONS; i++) {
+	for (size_t i = 0; i < end; i++) {
 		if (atomic_load_explicit(&regions[i].lo,
 					 memory_order_relaxed) != lo)
 			continue;
@@ -99,9 +108,9 @@ HIDDEN void perfshim_unmap(void *p, size_t n)
 
 HIDDEN size_t perfshim_own_regions(void (*fn)(uintptr_t lo, uintptr_t hi))
 {
-	size_t n = 0;
+	size_t n = 0, end = atomic_load(&top);
 
-	for (size_t i = 0; i < REGIONS; i++) {
+	for (size_t i = 0; i < end; i++) {
 		uintptr_t lo = atomic_load(&regions[i].lo);
 		uintptr_t hi = atomic_load(&regions[i].hi);
 
