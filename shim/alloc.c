@@ -142,7 +142,14 @@ _Static_assert(4 * PERFSHIM_VARINT_MAX + 1 <= RING_SMALL,
  * The hot path: called with the guard held, after the real allocator
  * returned p. Captures the stack and appends one ALLOC event.
  */
-static void record_alloc(int fn, void *p, size_t size)
+/*
+ * The stacks of allocations are walked from the interposer's caller on
+ * (from: the interposer's frame address): the shim's frames above it
+ * were three of a dozen a walk took on churn.
+ */
+#define HOOK_FRAME() ((uintptr_t)__builtin_frame_address(0))
+
+static void record_alloc(int fn, void *p, size_t size, uintptr_t from)
 {
 	struct thread_state *t = current_thread();
 	uint8_t rec[RING_SMALL];
@@ -151,7 +158,7 @@ static void record_alloc(int fn, void *p, size_t size)
 	if (!t)
 		return;
 	uint64_t ts = perfshim_event_begin(t);
-	uint32_t stack = perfshim_stack_capture(t);
+	uint32_t stack = perfshim_stack_capture(t, from);
 	uint64_t addr = (uintptr_t)p;
 
 	rec[n++] = PERFSHIM_EV_ALLOC | fn;
@@ -208,7 +215,7 @@ EXPORT void *malloc(size_t size)
 	int e = errno;
 
 	if (p)
-		record_alloc(PERFSHIM_FN_MALLOC, p, size);
+		record_alloc(PERFSHIM_FN_MALLOC, p, size, HOOK_FRAME());
 	perfshim_guard--;
 	errno = e;
 	return p;
@@ -254,14 +261,15 @@ EXPORT void *calloc(size_t n, size_t size)
 	int e = errno;
 
 	if (p)
-		record_alloc(PERFSHIM_FN_CALLOC, p, n * size);
+		record_alloc(PERFSHIM_FN_CALLOC, p, n * size, HOOK_FRAME());
 	perfshim_guard--;
 	errno = e;
 	return p;
 }
 
 /* realloc and reallocarray: a free of the old block and an alloc of the new. */
-static void *do_realloc(int fn, void *old, size_t n, size_t size)
+static void *do_realloc(int fn, void *old, size_t n, size_t size,
+			uintptr_t from)
 {
 	size_t total = n * size;
 	void *p;
@@ -286,7 +294,7 @@ static void *do_realloc(int fn, void *old, size_t n, size_t size)
 	if (t)
 		perfshim_event_end(t);
 	if (p)
-		record_alloc(fn, p, total);
+		record_alloc(fn, p, total, from);
 	perfshim_guard--;
 	errno = e;
 	return p;
@@ -307,7 +315,7 @@ EXPORT void *realloc(void *old, size_t size)
 		}
 		return p;
 	}
-	return do_realloc(PERFSHIM_FN_REALLOC, old, 1, size);
+	return do_realloc(PERFSHIM_FN_REALLOC, old, 1, size, HOOK_FRAME());
 }
 
 EXPORT void *reallocarray(void *old, size_t n, size_t size)
@@ -323,7 +331,7 @@ EXPORT void *reallocarray(void *old, size_t n, size_t size)
 	}
 	if (UNLIKELY(!ready()))
 		return realloc(old, total);
-	return do_realloc(PERFSHIM_FN_REALLOCARRAY, old, n, size);
+	return do_realloc(PERFSHIM_FN_REALLOCARRAY, old, n, size, HOOK_FRAME());
 }
 
 EXPORT int posix_memalign(void **out, size_t align, size_t size)
@@ -339,28 +347,29 @@ EXPORT int posix_memalign(void **out, size_t align, size_t size)
 	int e = errno; /* glibc sets ENOMEM as well as returning it */
 
 	if (r == 0 && *out)
-		record_alloc(PERFSHIM_FN_POSIX_MEMALIGN, *out, size);
+		record_alloc(PERFSHIM_FN_POSIX_MEMALIGN, *out, size,
+			     HOOK_FRAME());
 	perfshim_guard--;
 	errno = e;
 	return r;
 }
 
 /* The aligned family that returns the block: one body, four names. */
-#define ALIGNED_HOOK(name, FN, params, args, size_expr) \
-	EXPORT void *name params                        \
-	{                                               \
-		if (UNLIKELY(!ready()))                 \
-			return NULL;                    \
-		if (!tracing())                         \
-			return perfshim_real.name args; \
-		perfshim_guard++;                       \
-		void *p = perfshim_real.name args;      \
-		int e = errno;                          \
-		if (p)                                  \
-			record_alloc(FN, p, size_expr); \
-		perfshim_guard--;                       \
-		errno = e;                              \
-		return p;                               \
+#define ALIGNED_HOOK(name, FN, params, args, size_expr)               \
+	EXPORT void *name params                                      \
+	{                                                             \
+		if (UNLIKELY(!ready()))                               \
+			return NULL;                                  \
+		if (!tracing())                                       \
+			return perfshim_real.name args;               \
+		perfshim_guard++;                                     \
+		void *p = perfshim_real.name args;                    \
+		int e = errno;                                        \
+		if (p)                                                \
+			record_alloc(FN, p, size_expr, HOOK_FRAME()); \
+		perfshim_guard--;                                     \
+		errno = e;                                            \
+		return p;                                             \
 	}
 
 ALIGNED_HOOK(aligned_alloc, PERFSHIM_FN_ALIGNED_ALLOC,

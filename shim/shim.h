@@ -244,7 +244,7 @@ extern HIDDEN _Atomic uint64_t perfshim_alloc_calls, perfshim_free_calls,
 /* stack.c */
 HIDDEN void perfshim_stack_init(void);
 HIDDEN void perfshim_stack_reset(void);
-HIDDEN uint32_t perfshim_stack_capture(struct thread_state *t);
+HIDDEN uint32_t perfshim_stack_capture(struct thread_state *t, uintptr_t from);
 /*
  * perfshim_stack_intern - the stack id of ips[0..n), innermost first
  * (return addresses; the sampler's leaf is pc + 1), after the shim's

@@ -385,14 +385,16 @@ static __attribute__((noinline)) void check_stack(void *const *buf, int n,
 		i++;
 	while (j < m && perfshim_in_shim((uintptr_t)bt[j]))
 		j++;
-	/* A walk cut at max frames ends where libunwind's is cut too. */
+	/* A walk cut at max frames ends where libunwind's is cut too; the
+	 * walk from an interposer's caller on may go on past where
+	 * libunwind's, which took the shim's frames too, was cut. */
 	int end = n == max ? n - 1 : n;
 
-	for (; i < end; i++, j++)
-		if (j >= m || buf[i] != bt[j])
+	for (; i < end && j < m; i++, j++)
+		if (buf[i] != bt[j])
 			break;
 	atomic_fetch_add(&checked, 1);
-	if (i < end)
+	if (i < end && (j < m || m < max))
 		atomic_fetch_add(&differed, 1);
 }
 
@@ -405,7 +407,7 @@ __attribute__((destructor)) static void check_report(void)
 			     (unsigned long long)atomic_load(&differed));
 }
 
-HIDDEN uint32_t perfshim_stack_capture(struct thread_state *t)
+HIDDEN uint32_t perfshim_stack_capture(struct thread_state *t, uintptr_t from)
 {
 	void **buf = (void **)t->ips;
 	int max = perfshim_cfg.depth + 16;
@@ -421,8 +423,9 @@ HIDDEN uint32_t perfshim_stack_capture(struct thread_state *t)
 	 * would skip the caller of every function built without frame
 	 * pointers, libstdc++'s operator new among them.
 	 */
-	n = !perfshim_cfg.unwind_dwarf ? perfshim_unwind_cached(t, buf, max)
-				       : -1;
+	n = !perfshim_cfg.unwind_dwarf
+		    ? perfshim_unwind_cached(t, buf, max, from)
+		    : -1;
 	if (UNLIKELY(perfshim_cfg.unwind_check) && n > 0)
 		check_stack(buf, n, max);
 	/* Each frame without a rule yet is learned, and the walk taken
@@ -431,7 +434,7 @@ HIDDEN uint32_t perfshim_stack_capture(struct thread_state *t)
 		uintptr_t at = t->unwind_unknown;
 
 		perfshim_unwind_learn(t, max);
-		n = perfshim_unwind_cached(t, buf, max);
+		n = perfshim_unwind_cached(t, buf, max, from);
 		if (n == -2 && t->unwind_unknown == at)
 			break;
 	}

@@ -284,9 +284,10 @@ static int walk_begin(struct thread_state *t, uintptr_t fp)
  * can cut the walk short (libunwind then takes the stack) but never
  * fault or loop.
  */
-HIDDEN int perfshim_unwind_cached(struct thread_state *t, void **buf, int max)
+HIDDEN int perfshim_unwind_cached(struct thread_state *t, void **buf, int max,
+				  uintptr_t from)
 {
-	uintptr_t fp = (uintptr_t)__builtin_frame_address(0);
+	uintptr_t fp = from ? from : (uintptr_t)__builtin_frame_address(0);
 	int n = 0, outside = 0, o;
 
 	if (walk_begin(t, fp))

@@ -44,13 +44,17 @@ HIDDEN void perfshim_unwind_reset(void);
 
 /*
  * The return addresses of the calling thread's stack, innermost first,
- * from the caller of perfshim_unwind_cached outward, into buf[0..max).
+ * from the caller of perfshim_unwind_cached outward, into buf[0..max);
+ * or, given from, the frame address of a caller of it (an interposer's,
+ * built with frame pointers as all of the shim is), from that frame's
+ * caller outward: the shim's frames in between are not walked.
  * Returns the count (it ends at the shim's wrapper of main or of a
  * thread's start, or at max), -1 when a frame's rule is odd or the walk
  * leaves the stack's bounds (take the stack with libunwind), -2 when a
  * frame's rule is not known yet (perfshim_unwind_learn).
  */
-HIDDEN int perfshim_unwind_cached(struct thread_state *t, void **buf, int max);
+HIDDEN int perfshim_unwind_cached(struct thread_state *t, void **buf, int max,
+				  uintptr_t from);
 
 /*
  * Learn the rule of the return address the last perfshim_unwind_cached

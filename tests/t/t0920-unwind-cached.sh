@@ -125,6 +125,20 @@ test_expect_success 'PERFSHIM_UNWIND=check: every cached stack is libunwind'"'"'
 	test_cmp_str "stacks that differ" 0 "$differ"
 '
 
+# A walk cut at PERFSHIM_DEPTH frames (the recursion is 60 deep): the
+# cached walk starts at the interposer's caller, libunwind's at its own
+# frames, and both must give the same program frames up to the cut.
+test_expect_success 'PERFSHIM_UNWIND=check: stacks cut at PERFSHIM_DEPTH=8' '
+	PERFSHIM_DEPTH=8 PERFSHIM_UNWIND=check capture_traced cut cut.zst \
+		"$PROGS/unwind_cases" &&
+	test_cmp_str "cut status" 0 "$(cat cut.code)" &&
+	grep "^perfshim: PERFSHIM_UNWIND=check: [1-9][0-9]* stacks from the cached rules, 0 not libunwind.s$" \
+		cut.err &&
+	leaks_json cut.zst cut.json &&
+	jq -e "[.leaks[].stack | map(.function)
+		| select(unique == [\"recurse\"]) | length] == [8]" cut.json
+'
+
 # checked NAME: NAME.err says that stacks came from the cached rules,
 # and that none differed from libunwind's.
 checked () {
