@@ -22,6 +22,7 @@
 
 #include "encode.h"
 #include "live.h"
+#include "mask.h"
 #include "perfshim_trace.h"
 #include "shim.h"
 
@@ -93,6 +94,7 @@ static void resolve(void)
 		real_sigmask = (mask_fn)dlsym(RTLD_NEXT, "pthread_sigmask");
 	if (!real_sigprocmask)
 		real_sigprocmask = (mask_fn)dlsym(RTLD_NEXT, "sigprocmask");
+	perfshim_mask_real = real_sigprocmask;
 }
 
 /* The extent of the executable PT_LOAD segments of the ELF image at base. */
@@ -303,8 +305,11 @@ static void on_prof(int sig, siginfo_t *info, void *ctx)
 			    max);
 	}
 	perfshim_phdr_refused = 0;
-	if (n < 0)
+	if (n < 0) {
+		perfshim_mask_hold();
 		n = unw_walk(uc, buf, max);
+		perfshim_mask_release();
+	}
 	perfshim_unwind_leave(t);
 	/* The program walks the loaded objects: a stack cut short there is
 	 * no sample, and is counted with the loader's. */
@@ -632,7 +637,9 @@ static int change_mask(mask_fn real, int how, const sigset_t *set,
 	/* The shim's own (libunwind blocks every signal around its locks):
 	 * brief, and no sigwait comes in between. */
 	if (perfshim_guard)
-		return real(how, set, old);
+		return perfshim_mask_held()
+			       ? perfshim_mask_change(how, set, old)
+			       : real(how, set, old);
 	if (set && how == SIG_SETMASK)
 		blocks = sigismember(set, SIGPROF) == 1;
 	else if (set && sigismember(set, SIGPROF) == 1)

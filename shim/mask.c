@@ -1,0 +1,61 @@
+/* mask.c - every signal blocked over a stretch of the shim's calls (mask.h). */
+#define _GNU_SOURCE
+#include <errno.h>
+
+#include "mask.h"
+
+HIDDEN int (*perfshim_mask_real)(int, const sigset_t *, sigset_t *);
+
+static __thread int held;
+static __thread sigset_t kept; /* the program's mask, as the calls set it */
+
+HIDDEN void perfshim_mask_hold(void)
+{
+	sigset_t all;
+
+	if (held || !perfshim_mask_real)
+		return;
+	sigfillset(&all);
+	if (!perfshim_mask_real(SIG_SETMASK, &all, &kept))
+		held = 1;
+}
+
+HIDDEN void perfshim_mask_release(void)
+{
+	if (!held)
+		return;
+	held = 0;
+	perfshim_mask_real(SIG_SETMASK, &kept, NULL);
+}
+
+HIDDEN int perfshim_mask_held(void)
+{
+	return held;
+}
+
+HIDDEN int perfshim_mask_change(int how, const sigset_t *set, sigset_t *old)
+{
+	sigset_t was = kept;
+
+	if (set) {
+		if (how == SIG_SETMASK) {
+			kept = *set;
+		} else if (how == SIG_BLOCK) {
+			sigorset(&kept, &kept, set);
+		} else if (how == SIG_UNBLOCK) {
+			sigset_t keep;
+
+			sigfillset(&keep);
+			for (int s = 1; s < NSIG; s++)
+				if (sigismember(set, s) == 1)
+					sigdelset(&keep, s);
+			sigandset(&kept, &kept, &keep);
+		} else {
+			errno = EINVAL;
+			return -1;
+		}
+	}
+	if (old)
+		*old = was;
+	return 0;
+}

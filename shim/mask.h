@@ -1,0 +1,35 @@
+/*
+ * mask.h - every signal blocked over a stretch of the shim's own libunwind
+ * calls, with one change of the thread's mask each way.
+ *
+ * Debian's libunwind blocks every signal around each of its locks and
+ * lookups (about 16 sigprocmask calls for one frame rule learned, 1.2 us
+ * each on a VM here). While the shim holds the mask, those calls (made
+ * under perfshim_guard, which the interposers of sigprocmask and
+ * pthread_sigmask in sampler.c send here) change a copy of it, and the
+ * release sets the copy: no signal arrives inside libunwind's locks, as
+ * with its own masking, only for a longer stretch.
+ *
+ * Contract: per thread, not nested (a second hold while one is held does
+ * nothing); async-signal-safe (a SIGPROF handler holds around its walk:
+ * no signal arrives while a hold is on, so none interrupts one). Nothing
+ * is held until perfshim_mask_real is set (sampler.c, at start).
+ */
+#ifndef PERFSHIM_MASK_H
+#define PERFSHIM_MASK_H
+
+#include <signal.h>
+
+#include "compiler.h"
+
+/* The C library's sigprocmask, not the shim's; NULL: holds do nothing. */
+extern HIDDEN int (*perfshim_mask_real)(int, const sigset_t *, sigset_t *);
+
+HIDDEN void perfshim_mask_hold(void);
+HIDDEN void perfshim_mask_release(void);
+/* 1 while this thread holds the mask. */
+HIDDEN int perfshim_mask_held(void);
+/* A sigprocmask call under the hold: on the copy, as the kernel would. */
+HIDDEN int perfshim_mask_change(int how, const sigset_t *set, sigset_t *old);
+
+#endif
