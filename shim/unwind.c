@@ -368,9 +368,15 @@ static uint64_t probe_value(unsigned fill, uintptr_t addr)
 							(PROBE_WORDS / 2 - 1))];
 }
 
+/* Which contents the made-up stack has now: 0, 1, or 2 (none yet). The
+ * probes of one rule need both; each learning starts with the one the
+ * last left, so it lays out 32 KiB once, not twice. */
+static unsigned probe_filled = 2;
+
 /* Lay out the made-up stack with fill's contents (libunwind only reads). */
 static void probe_fill(unsigned fill)
 {
+	probe_filled = fill;
 	for (unsigned j = 0; j < PROBE_WORDS; j++)
 		probe_mem[j] = probe_value(fill, (uintptr_t)&probe_mem[j]);
 }
@@ -430,7 +436,8 @@ static int probe_bp_at(const struct probe *p, unsigned m)
 static unsigned probe_rule(uintptr_t ip, uintptr_t span, uintptr_t bp_off)
 {
 	uintptr_t base = (uintptr_t)&probe_mem[PROBE_SP];
-	struct probe a = { base, 0, 0, 0, 0, 0 }, b, c;
+	unsigned f = probe_filled & 1;
+	struct probe a = { base, 0, f, 0, 0, 0 }, b, c;
 	unsigned kind, m;
 	uintptr_t off;
 
@@ -442,12 +449,13 @@ static unsigned probe_rule(uintptr_t ip, uintptr_t span, uintptr_t bp_off)
 	b.sp += 64;
 	b.bp += 192;
 	c = a;
-	c.fill = 1;
+	c.fill = !f;
 	perfshim_phdr_refused = 0;
-	probe_fill(0);
+	if (probe_filled != f)
+		probe_fill(f);
 	int bad = probe_once(ip, &a, 1) || probe_once(ip, &b, 0);
 
-	probe_fill(1);
+	probe_fill(!f);
 	bad = bad || probe_once(ip, &c, 0);
 
 	if (perfshim_phdr_refused)
