@@ -63,4 +63,30 @@ test_expect_success 'analyzing from another directory gives the same report' '
 	test_cmp here.json there.json
 '
 
+# Names from the symbol table alone (no DWARF) come from an index built
+# once per module, not dwfl_module_addrinfo's search of the whole table
+# at each address; PERFANALYZE_SYMTAB=check compares every one with
+# addrinfo's. GCC's cc1 (28k dynamic symbols, no other table) and
+# libstdc++'s runtime frames (aliased constructors) under the shim.
+test_expect_success 'PERFANALYZE_SYMTAB=check: the index names frames as libdwfl does' '
+	cc1=$(gcc -print-prog-name=cc1) &&
+	test -x "$cc1" &&
+	cat >in.c <<-\EOF &&
+	struct s { int a[4]; };
+	static int f(struct s *p, int n) { return p->a[n & 3] * 2; }
+	int g(int x) { struct s v = { { x, 1, 2, 3 } }; return f(&v, x); }
+	EOF
+	capture_traced cc1 cc1.zst "$cc1" -quiet -O0 in.c -o /dev/null &&
+	test_cmp_str "cc1 status" 0 "$(cat cc1.code)" &&
+	PERFANALYZE_SYMTAB=check analyze cc1.zst --leaks --show-runtime \
+		>cc1.leaks 2>cc1.check &&
+	capture_traced cxx cxx.zst "$PROGS/cxx_leaks" &&
+	PERFANALYZE_SYMTAB=check analyze cxx.zst --leaks --show-runtime \
+		>cxx.leaks 2>cxx.check &&
+	for f in cc1.check cxx.check; do
+		grep "^perfanalyze: PERFANALYZE_SYMTAB=check: [1-9][0-9]* names from the symbol index, 0 not libdwfl.s$" \
+			$f || return 1
+	done
+'
+
 test_done
