@@ -431,17 +431,18 @@ HIDDEN uint32_t perfshim_stack_capture(struct thread_state *t, uintptr_t from)
 		check_stack(buf, n, max);
 	/* Each frame without a rule yet is learned, and the walk taken
 	 * again, until it knows the stack (or learns nothing more). */
-	if (n == -2)
+	if (n == -2) {
 		perfshim_mask_hold();
-	for (int k = 0; n == -2 && k < max; k++) {
-		uintptr_t at = t->unwind_unknown;
+		for (int k = 0; n == -2 && k < max; k++) {
+			uintptr_t at = t->unwind_unknown;
 
-		perfshim_unwind_learn(t, max);
-		n = perfshim_unwind_cached(t, buf, max, from);
-		if (n == -2 && t->unwind_unknown == at)
-			break;
+			perfshim_unwind_learn(t, max);
+			n = perfshim_unwind_cached(t, buf, max, from);
+			if (n == -2 && t->unwind_unknown == at)
+				break;
+		}
+		perfshim_mask_release();
 	}
-	perfshim_mask_release();
 	if (n < 0)
 		n = unw_backtrace(buf, max);
 	perfshim_unwind_leave(t);
