@@ -430,39 +430,52 @@ if [ -z "$QUICK" ] && [ "${BENCH_NO_DOC:-0}" = 0 ]; then
 
 		## Where perfshim's time goes on churn (profile, not make bench)
 
-		`perf record -e cpu-clock` of `churn 1 5000000` under the shim at
-		the trace format 2 commits (issue 15; machine loaded, load average
-		~7 on 2 CPUs), share of the whole process's CPU samples: the
-		writer thread's work 47%: re-encoding the ring's events into
-		columns 28% (parsing the varints, the table of block slots, the
-		recently freed addresses and recently allocated slots), the
-		live-block index 13% (a second parse and hash of the same events),
-		zstd 6% (was 37%: the columns compress at once); the program
-		thread's work 31%: record and emit 14%, stack capture and intern
-		9%, the TSC read and event bookkeeping of a free 5%, the
-		interposers 2%; libc 12% (malloc and free themselves 9%); the
-		program's own loop 5%; the kernel 4%. The raw stream is 10.8 B
-		per pair (was 20.7), and the file 4.6 B per pair (was 8.3; per
-		column, compressed: sizes 1.4 B, slots and ranks 1.7, stacks 0.55,
-		addresses 0.34, times 0.06 -- times are in quanta of 512 clock
-		units, addresses mostly the rank of the block freed last in their
-		size class). The clock is the TSC wherever the CPU says it is
-		invariant, so kvm-clock's 30 ns vDSO reads are gone.
+		`perf record -e cpu-clock -F 4000` of `churn 1 5000000` under the
+		shim at 01ba35e (load average 0.7 on 2 CPUs), share of the whole
+		process's CPU samples. The program's thread 59%: the stack walk
+		17% (cached frame rules, from the interposer's caller outward;
+		where a word outward changed, the previous walk's frames are met
+		again further out), recording the events 18% (record_alloc
+		5.9%, the ring write 5.5%, the free interposer with record_free
+		6.3%), interning the stack 4.2%, the malloc interposer 1.6%;
+		libc's malloc and free 8.6%; the program's own loop 6.0%; the
+		kernel 1.7%. The writer thread 41%: the chunk encoder 24% (it parses
+		each event once now and tells the live-block index what it
+		took), the live index's table 7.7%, zstd 4.0%, the rest 5%. The
+		file is 2.3 B per event; the program's thread no longer shares
+		a cache line with what the writer stores at each event.
 
-		What remains to reach 3x: the writer parses and hashes every event
-		twice (the live index and the slot table could be one table, if
-		a scan's applying ahead of the writer is made to keep the slot
-		decisions in step), and the encoder's table probes miss the
-		cache. On the thread's side, the walk is a chain of dependent
-		loads, one per frame; skipping the frames that did not change
-		since the thread's previous stack needs a proof that they did
-		not, which a frame's own contents cannot give (a caller can
-		return and be replaced by another of the same frame size); only
-		marking the outermost frame seen, e.g. by redirecting its saved
-		return address to a trampoline of ours, as some heap profilers
-		do, can. With 131072 distinct stacks (churn-stacks), a cache
-		shared by all threads behind each thread's answers most stacks
-		with one cache miss; first visits still intern every frame.
+		What remains to reach 3x: the walk is a chain of dependent loads,
+		about 30 instructions a frame; the writer still keeps two tables
+		of the same live blocks (the index for the exit scan, counting
+		allocations and frees per address whatever order threads'
+		events come in; the encoder's slot table, in encoding order);
+		one table would need the two orders kept apart in each entry.
+		The program's thread encodes varints for the ring, which the
+		writer decodes again; fixed-width ring records would drop both,
+		at twice the ring's bytes.
+
+		## Where perfshim's time goes on real programs (profile, not make bench)
+
+		On this VM two costs dominate what a real program pays beyond
+		churn's per-event work. A page touched for the first time costs
+		about 13 us (a loop over fresh pages: 10.7 to 16.7 us each), so
+		every page of the shim's tables is dear: sqlite3's run put 719
+		live blocks in a 2 MiB index and 3163 stacks in the 2 MiB shared
+		stack cache, both spread by hashing over all their pages. Both
+		now start small (1024 entries; 512 sets of 8) and grow with what
+		they hold: sqlite3 2898 -> 2073 page faults, and the resident
+		memory the shim adds fell by 32 to 41% on the five real
+		programs. And a
+		system call costs 1.2 us (sigprocmask): Debian's libunwind blocks
+		every signal around each of its locks and lookups, about 16
+		calls for each frame rule learned and each CPU sample's walk
+		(python3 made 68k, cc1 88.6k). The shim, which interposes
+		sigprocmask, now blocks every signal once around all of a
+		learning's or a sample's libunwind calls, which then change only
+		its copy of the mask: 1.8k and 4.3k calls left. What is left of
+		learning (cc1 learns 3163 rules, python3 1040) is libunwind's own
+		lookups, two or three per rule.
 
 		## Where perfshim's time goes on exceptions (profile, not make bench)
 
