@@ -212,15 +212,23 @@ HIDDEN void perfshim_live_apply(struct thread_state *t, uint64_t upto)
 		parse(t, &r);
 }
 
+/* Bytes from pos on, where t's applied ones end before pos: a gap, which
+ * cannot happen, but the index never guesses. 1 (t marked bad) if so. */
+static int gap(struct thread_state *t, uint64_t pos)
+{
+	if (t->w.live_pos >= pos)
+		return 0;
+	t->w.live_bad = 1;
+	perfshim_live.broken = 1;
+	return 1;
+}
+
 HIDDEN void perfshim_live_apply_copy(struct thread_state *t, const uint8_t *p,
 				     size_t len, uint64_t pos)
 {
 	if (!perfshim_live_enabled || pos + len <= t->w.live_pos)
 		return;
-	if (t->w.live_pos < pos) { /* a gap: cannot happen, but never guess */
-		t->w.live_bad = 1;
-		perfshim_live.broken = 1;
-	}
+	gap(t, pos);
 	size_t skip = (size_t)(t->w.live_pos - pos);
 	struct in r = { p + skip, p + len, NULL, 0, 0, 0 };
 
@@ -243,13 +251,8 @@ HIDDEN void perfshim_live_tell(struct thread_state *t, uint64_t pos,
 {
 	s->fn = NULL;
 	s->from = 0;
-	if (!perfshim_live_enabled || t->w.live_bad)
+	if (!perfshim_live_enabled || t->w.live_bad || gap(t, pos))
 		return;
-	if (t->w.live_pos < pos) { /* a gap: cannot happen, but never guess */
-		t->w.live_bad = 1;
-		perfshim_live.broken = 1;
-		return;
-	}
 	s->fn = told;
 	s->from = (size_t)(t->w.live_pos - pos);
 }
