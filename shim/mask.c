@@ -43,13 +43,9 @@ HIDDEN int perfshim_mask_change(int how, const sigset_t *set, sigset_t *old)
 		} else if (how == SIG_BLOCK) {
 			sigorset(&kept, &kept, set);
 		} else if (how == SIG_UNBLOCK) {
-			sigset_t keep;
-
-			sigfillset(&keep);
 			for (int s = 1; s < NSIG; s++)
 				if (sigismember(set, s) == 1)
-					sigdelset(&keep, s);
-			sigandset(&kept, &kept, &keep);
+					sigdelset(&kept, s);
 		} else {
 			errno = EINVAL;
 			return -1;
