@@ -92,9 +92,10 @@ static void resolve(void)
 			void *))dlsym(RTLD_NEXT, "pthread_create");
 	if (!real_sigmask)
 		real_sigmask = (mask_fn)dlsym(RTLD_NEXT, "pthread_sigmask");
-	if (!real_sigprocmask)
+	if (!real_sigprocmask) {
 		real_sigprocmask = (mask_fn)dlsym(RTLD_NEXT, "sigprocmask");
-	perfshim_mask_real = real_sigprocmask;
+		perfshim_mask_real = real_sigprocmask;
+	}
 }
 
 /* The extent of the executable PT_LOAD segments of the ELF image at base. */
