@@ -479,11 +479,12 @@ static void shared_put(uint64_t key, uint32_t id)
 {
 	unsigned bits =
 		atomic_load_explicit(&shared_bits, memory_order_relaxed);
-	uint32_t puts = atomic_fetch_add_explicit(&shared_puts, 1,
-						  memory_order_relaxed);
 
+	/* Counted only while the cache may still widen: the count is a
+	 * line every thread's new stacks write. */
 	if (bits < SHARED_SETS_MAX &&
-	    puts >= (uint32_t)SHARED_WAYS << bits >> 1)
+	    atomic_fetch_add_explicit(&shared_puts, 1, memory_order_relaxed) >=
+		    (uint32_t)SHARED_WAYS << bits >> 1)
 		atomic_compare_exchange_strong_explicit(
 			&shared_bits, &bits,
 			bits + 2 > SHARED_SETS_MAX ? SHARED_SETS_MAX : bits + 2,
