@@ -139,16 +139,17 @@ _Static_assert(4 * PERFSHIM_VARINT_MAX + 1 <= RING_SMALL,
 	       "an ALLOC record fits a small ring record");
 
 /*
- * The hot path: called with the guard held, after the real allocator
- * returned p. Captures the stack and appends one ALLOC event.
- */
-/*
- * The stacks of allocations are walked from the interposer's caller on
- * (from: the interposer's frame address): the shim's frames above it
- * were three of a dozen a walk took on churn.
+ * An interposer's own frame address: the stacks of allocations are
+ * walked from its caller on (the shim's frames above it were three of a
+ * dozen a walk took on churn).
  */
 #define HOOK_FRAME() ((uintptr_t)__builtin_frame_address(0))
 
+/*
+ * The hot path: called with the guard held, after the real allocator
+ * returned p, from the interposer whose frame address is from. Captures
+ * the stack and appends one ALLOC event.
+ */
 static void record_alloc(int fn, void *p, size_t size, uintptr_t from)
 {
 	struct thread_state *t = current_thread();
