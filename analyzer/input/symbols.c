@@ -115,12 +115,10 @@ struct mod_node {
 	struct cu_range *cus;
 	size_t ncus;
 	bool cus_built;
-	/* the symbol table's sized symbols by address, and the addresses of
-	 * its sizeless ones (labels), built on first use */
-	struct sym_range *syms;
-	size_t nsyms;
-	GElf_Addr *labels;
-	size_t nlabels;
+	/* the symbol table's sized symbols by address, and its sizeless
+	 * ones (labels: lo only), built on first use */
+	struct sym_range *syms, *labels;
+	size_t nsyms, nlabels;
 	bool syms_built;
 };
 
@@ -512,11 +510,21 @@ static int sym_range_cmp(const void *a, const void *b)
 	return x->lo < y->lo ? -1 : x->lo > y->lo;
 }
 
-static int addr_cmp(const void *a, const void *b)
+/* The index in v[0..n) (sorted by lo) of the first range starting above
+ * pc: the ranges before it start at or below pc. */
+static size_t first_above(const struct sym_range *v, size_t n, GElf_Addr pc)
 {
-	const GElf_Addr *x = a, *y = b;
+	size_t lo = 0, hi = n;
 
-	return *x < *y ? -1 : *x > *y;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (v[mid].lo <= pc)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
 }
 
 /*
@@ -556,7 +564,7 @@ static void index_syms(struct symbols *s, struct mod_node *mn, Dwfl_Module *mod)
 		    type == STT_SECTION || type == STT_FILE || type == STT_TLS)
 			continue;
 		if (!sym.st_size) {
-			mn->labels[mn->nlabels++] = addr;
+			mn->labels[mn->nlabels++].lo = addr;
 			continue;
 		}
 		mn->syms[k].lo = addr;
@@ -571,7 +579,14 @@ static void index_syms(struct symbols *s, struct mod_node *mn, Dwfl_Module *mod)
 		k++;
 	}
 	qsort(mn->syms, k, sizeof(*mn->syms), sym_range_cmp);
-	qsort(mn->labels, mn->nlabels, sizeof(*mn->labels), addr_cmp);
+	qsort(mn->labels, mn->nlabels, sizeof(*mn->labels), sym_range_cmp);
+	/* Labels are few (cc1: 5 of 28,902): give the rest back. */
+	struct sym_range *fit =
+		realloc(mn->labels,
+			(mn->nlabels ? mn->nlabels : 1) * sizeof(*mn->labels));
+
+	if (fit)
+		mn->labels = fit;
 	for (size_t i = 0; i < k; i++)
 		mn->syms[i].top = i && mn->syms[i - 1].top > mn->syms[i].hi
 					  ? mn->syms[i - 1].top
@@ -580,7 +595,7 @@ static void index_syms(struct symbols *s, struct mod_node *mn, Dwfl_Module *mod)
 }
 
 /*
- * symtab_name - the ELF symbol containing pc, NULL when there is none.
+ * symtab_index_name - the ELF symbol containing pc, NULL when there is none.
  * Where exactly one sized symbol contains pc, it is the one
  * dwfl_module_addrinfo gives (it prefers a sized symbol that contains
  * the address to any other). Where none does, addrinfo names pc after
@@ -590,26 +605,6 @@ static void index_syms(struct symbols *s, struct mod_node *mn, Dwfl_Module *mod)
  * own rules (the order of the table among them).
  */
 static const char *symtab_index_name(struct symbols *s, struct mod_node *mn,
-				     Dwfl_Module *mod, Dwarf_Addr pc);
-
-static const char *symtab_name(struct symbols *s, struct mod_node *mn,
-			       Dwfl_Module *mod, Dwarf_Addr pc)
-{
-	const char *name = symtab_index_name(s, mn, mod, pc);
-
-	if (s->check) {
-		GElf_Off offset;
-		GElf_Sym sym;
-		const char *want = dwfl_module_addrinfo(mod, pc, &offset, &sym,
-							NULL, NULL, NULL);
-
-		s->checked++;
-		s->differed += !name != !want || (name && strcmp(name, want));
-	}
-	return name;
-}
-
-static const char *symtab_index_name(struct symbols *s, struct mod_node *mn,
 				     Dwfl_Module *mod, Dwarf_Addr pc)
 {
 	GElf_Off offset;
@@ -617,16 +612,7 @@ static const char *symtab_index_name(struct symbols *s, struct mod_node *mn,
 
 	if (!mn->syms_built)
 		index_syms(s, mn, mod);
-	size_t lo = 0, hi = mn->nsyms, found = 0;
-
-	while (lo < hi) { /* the first symbol starting above pc */
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (mn->syms[mid].lo <= pc)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
+	size_t lo = first_above(mn->syms, mn->nsyms, pc), found = 0;
 	const struct sym_range *best = NULL;
 	bool same = true; /* every one found covers the same range */
 
@@ -644,24 +630,35 @@ static const char *symtab_index_name(struct symbols *s, struct mod_node *mn,
 		    (r->binding == best->binding && r->index < best->index))
 			best = r;
 	}
-	if (found == 1 || (found && same))
+	if (found && same)
 		return best->name;
-	if (!found && mn->syms_built && (mn->nsyms || mn->nlabels)) {
+	if (!found && (mn->nsyms || mn->nlabels)) {
 		GElf_Addr below = lo ? mn->syms[lo - 1].top : 0;
-		size_t a = 0, b = mn->nlabels;
+		size_t a = first_above(mn->labels, mn->nlabels, pc);
 
-		while (a < b) { /* the first label above pc */
-			size_t mid = a + (b - a) / 2;
-
-			if (mn->labels[mid] <= pc)
-				a = mid + 1;
-			else
-				b = mid;
-		}
-		if (!a || mn->labels[a - 1] < below)
+		if (!a || mn->labels[a - 1].lo < below)
 			return NULL;
 	}
 	return dwfl_module_addrinfo(mod, pc, &offset, &sym, NULL, NULL, NULL);
+}
+
+/* symtab_name - symtab_index_name's, compared with addrinfo's under
+ * PERFANALYZE_SYMTAB=check. */
+static const char *symtab_name(struct symbols *s, struct mod_node *mn,
+			       Dwfl_Module *mod, Dwarf_Addr pc)
+{
+	const char *name = symtab_index_name(s, mn, mod, pc);
+
+	if (s->check) {
+		GElf_Off offset;
+		GElf_Sym sym;
+		const char *want = dwfl_module_addrinfo(mod, pc, &offset, &sym,
+							NULL, NULL, NULL);
+
+		s->checked++;
+		s->differed += !name != !want || (name && strcmp(name, want));
+	}
+	return name;
 }
 
 /*
