@@ -23,6 +23,7 @@
 #include "encode.h"
 #include "live.h"
 #include "mem.h"
+#include "pass.h"
 #include "perfshim.h"
 #include "perfshim_trace.h"
 #include "stop.h"
@@ -1039,10 +1040,10 @@ static long scan(uintptr_t stack_from, const uint64_t *regs, int nregs,
 		return -1;
 	if (mode == IN_SIGNAL) {
 		/* The writer may be in a pass; wait a little, not forever. */
-		if (perfshim_writer_trylock(2000))
+		if (perfshim_pass_trylock(2000))
 			return -1;
 	} else {
-		perfshim_writer_lock();
+		perfshim_pass_take();
 	}
 	have_swap = swap_configured();
 	nth = perfshim_stop_others(mode != FROM_API, &th);
@@ -1062,7 +1063,7 @@ static long scan(uintptr_t stack_from, const uint64_t *regs, int nregs,
 		partial = 1;
 	if (collect_blocks() || read_maps()) {
 		perfshim_release_others();
-		perfshim_writer_unlock();
+		perfshim_pass_give();
 		return -1;
 	}
 	exclude_own();
@@ -1076,7 +1077,7 @@ static long scan(uintptr_t stack_from, const uint64_t *regs, int nregs,
 	 * the lock that writing the trace needs. */
 	if (mode != IN_SIGNAL || !perfshim_meta_free())
 		perfshim_release_others();
-	perfshim_writer_unlock();
+	perfshim_pass_give();
 	if (missed)
 		flags |= PERFSHIM_SCAN_MISSED_THREADS;
 	if (partial)

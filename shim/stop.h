@@ -52,7 +52,7 @@ struct stopped {
  * on; one that ended meanwhile, with tid 0.
  *
  * Returns the number of threads in *out (stop.c's memory, valid until the
- * next call). The caller holds the writer off (perfshim_writer_lock) and
+ * next call). The caller holds the writer off (perfshim_pass_take) and
  * calls perfshim_release_others() before the next stop. Async-signal-safe;
  * never allocates from the program's heap; blocks at most a few seconds.
  */

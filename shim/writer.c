@@ -23,6 +23,7 @@
 #include "fds.h"
 #include "live.h"
 #include "mem.h"
+#include "pass.h"
 #include "perfshim_trace.h"
 #include "shim.h"
 #include "threads.h"
@@ -59,21 +60,6 @@ HIDDEN _Atomic uint64_t perfshim_alloc_calls, perfshim_free_calls,
 
 static uint64_t frame_seq;
 
-static pthread_mutex_t pass_lock = PTHREAD_MUTEX_INITIALIZER;
-/* 1 while this thread holds pass_lock (see perfshim_writer_trylock). */
-static __thread int holds_pass;
-
-static void pass_take(void)
-{
-	pthread_mutex_lock(&pass_lock);
-	holds_pass = 1;
-}
-
-static void pass_give(void)
-{
-	holds_pass = 0;
-	pthread_mutex_unlock(&pass_lock);
-}
 static pthread_mutex_t meta_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_t writer_thread;
 static _Atomic int writer_running;
@@ -316,7 +302,7 @@ static void write_frame(void)
 /* Nodes [nodes_written, upto) as NODES records. */
 static void stage_nodes(uint32_t upto)
 {
-	/* Static, not on the stack: passes are serialized by pass_lock, and
+	/* Static, not on the stack: passes are serialized by the pass lock, and
 	 * the last one may run in a signal handler on a small stack. */
 	static uint8_t body[16384 + 2 * PERFSHIM_VARINT_MAX];
 	static uint8_t tmp[16384];
@@ -401,7 +387,7 @@ HIDDEN void perfshim_meta(uint8_t tag, const uint8_t *payload, size_t len)
 
 /*
  * One pass: everything the threads committed goes into the staging frame,
- * followed by a SYNC watermark. Called with pass_lock held.
+ * followed by a SYNC watermark. Called with the pass lock held.
  */
 /* A MEMORY record when one is due (or now, with force). */
 static void stage_memory(int force)
@@ -591,10 +577,10 @@ static void *writer_main(void *arg)
 			futex_wait(&wake_word, v, WAKE_POLL_NS);
 		atomic_store(&wake_pending, 0);
 		perfshim_modules_poll();
-		pass_take();
+		perfshim_pass_writer_take();
 		if (!atomic_load(&finished))
 			pass(0);
-		pass_give();
+		perfshim_pass_give();
 	}
 	return NULL;
 }
@@ -694,41 +680,12 @@ HIDDEN int perfshim_writer_is_parked(void)
 	return atomic_load(&writer_parked);
 }
 
-HIDDEN void perfshim_writer_lock(void)
-{
-	pass_take();
-}
-
-HIDDEN int perfshim_writer_trylock(int ms)
-{
-	struct timespec pause = { 0, 1000000 };
-
-	/* A signal handler on the thread that holds it (an exit scan that a
-	 * SIGTERM interrupted): waiting would only let the time run out. */
-	if (holds_pass)
-		return -1;
-
-	for (int i = 0; i < ms; i++) {
-		if (!pthread_mutex_trylock(&pass_lock)) {
-			holds_pass = 1;
-			return 0;
-		}
-		nanosleep(&pause, NULL);
-	}
-	return -1;
-}
-
 HIDDEN int perfshim_meta_free(void)
 {
 	if (pthread_mutex_trylock(&meta_lock))
 		return 0;
 	pthread_mutex_unlock(&meta_lock);
 	return 1;
-}
-
-HIDDEN void perfshim_writer_unlock(void)
-{
-	pass_give();
 }
 
 /* No writer (parked, after the END): the producer writes itself. */
@@ -738,9 +695,9 @@ static void flush_here(void)
 		leave_copy();
 		return;
 	}
-	pass_take();
+	perfshim_pass_take();
 	pass(1);
-	pass_give();
+	perfshim_pass_give();
 }
 
 /* Whether the writer thread is there to drain (a SHARED child's parent
@@ -966,7 +923,7 @@ HIDDEN void perfshim_writer_start(void)
 
 /*
  * The END record's totals: what the threads that are gone counted, and
- * what each live thread counts. Called with pass_lock held, before the
+ * what each live thread counts. Called with the pass lock held, before the
  * pass that drains the rings: a thread counts an event after it commits
  * it, so every event counted here is in that pass, and the reader's
  * cross-check (events in the trace >= these) holds.
@@ -1023,10 +980,10 @@ HIDDEN void perfshim_finish(int how, int status)
 	if (how == PERFSHIM_END_SIGNAL) {
 		if (atomic_exchange(&fatal_once, 1))
 			return;
-		if (perfshim_writer_trylock(2000))
+		if (perfshim_pass_trylock(2000))
 			return;
 	} else {
-		pass_take();
+		perfshim_pass_take();
 	}
 	if (perfshim_trace_fd() >= 0) {
 		struct end_totals totals;
@@ -1046,7 +1003,7 @@ HIDDEN void perfshim_finish(int how, int status)
 		write_frame();
 	}
 	atomic_store(&finished, 1);
-	pass_give();
+	perfshim_pass_give();
 }
 
 HIDDEN int perfshim_detach(void)
@@ -1068,9 +1025,9 @@ HIDDEN int perfshim_detach(void)
 	writer_halt();
 	pthread_mutex_unlock(&park_lock);
 	/* Late events of other threads may still be in a pass. */
-	pass_take();
+	perfshim_pass_take();
 	perfshim_tracefile_close();
-	pass_give();
+	perfshim_pass_give();
 	errno = e;
 	return 0;
 }
@@ -1089,7 +1046,7 @@ HIDDEN void perfshim_unfinish(void)
 HIDDEN void perfshim_fork_prepare(void)
 {
 	perfshim_guard++;
-	pass_take();
+	perfshim_pass_take();
 	perfshim_unwind_fork_begin();
 	perfshim_modules_lock();
 	pthread_mutex_lock(&meta_lock);
@@ -1100,7 +1057,7 @@ HIDDEN void perfshim_fork_parent(void)
 	pthread_mutex_unlock(&meta_lock);
 	perfshim_modules_unlock();
 	perfshim_unwind_fork_end();
-	pass_give();
+	perfshim_pass_give();
 	perfshim_guard--;
 }
 
@@ -1116,8 +1073,7 @@ HIDDEN void perfshim_after_fork_child(void)
 	own_process();
 	perfshim_unwind_fork_end();
 
-	pthread_mutex_init(&pass_lock, NULL);
-	holds_pass = 0;
+	perfshim_pass_after_fork_child();
 	pthread_mutex_init(&meta_lock, NULL);
 	perfshim_tracefile_after_fork();
 	atomic_store(&perfshim_recording, 0);

@@ -22,8 +22,12 @@
  *               bytes) on its stack; exit(0) while it runs: the scan
  *               waits for it in vain, then scans its stack whole.
  *   hang        the same thread, then main sleeps (to be killed).
- *   churn       3 threads allocate and free without end (each keeps its
- *               last 64 blocks: LEAK:churn, reachable from its stack);
+ *   churn [N [S]]
+ *               N threads (3) allocate and free without end (each keeps
+ *               its last 64 blocks: LEAK:churn, reachable from its stack)
+ *               and S threads (0) only spin: with more threads than CPUs
+ *               the writer is always behind, and passes follow each
+ *               other with no pause;
  *               main keeps LEAK:churn-keep (33 bytes) in a global and
  *               waits to be killed (by SIGTERM: the scan runs, and the
  *               other threads stay stopped until the end, so that no
@@ -76,6 +80,14 @@ static void *churn(void *arg)
 		if (i == 1000)
 			__atomic_add_fetch(&started, 1, __ATOMIC_SEQ_CST);
 	}
+	return NULL;
+}
+
+static void *spin(void *arg)
+{
+	(void)arg;
+	for (volatile unsigned long i = 0;; i++)
+		;
 	return NULL;
 }
 
@@ -154,10 +166,14 @@ int main(int argc, char **argv)
 		pthread_t t;
 
 		keep = malloc(33); /* LEAK:churn-keep */
-		for (int i = 0; i < 3; i++)
-			if (pthread_create(&t, NULL, churn, NULL))
+		int nt = argc > 2 ? atoi(argv[2]) : 3;
+		int ns = argc > 3 ? atoi(argv[3]) : 0;
+
+		for (int i = 0; i < nt + ns; i++)
+			if (pthread_create(&t, NULL, i < nt ? churn : spin,
+					   NULL))
 				return 2;
-		while (__atomic_load_n(&started, __ATOMIC_SEQ_CST) < 3)
+		while (__atomic_load_n(&started, __ATOMIC_SEQ_CST) < nt)
 			usleep(1000);
 		if (write(1, "ready\n", 6) != 6)
 			return 3;
