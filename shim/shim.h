@@ -251,10 +251,18 @@ HIDDEN uint32_t perfshim_stack_intern(struct thread_state *t,
 				      const uintptr_t *ips, int n);
 /* Fill t->stack_lo/hi from pthread (may allocate: not in a handler). */
 HIDDEN void perfshim_stack_bounds(struct thread_state *t);
+/* Every node made or being made has an id below it. */
 HIDDEN uint32_t perfshim_stack_next_id(void);
-/* Writer side: encode the nodes [*from, upto) that are ready. */
+/*
+ * Writer side: encode nodes from *from on, up to upto, the end of out or
+ * the first node whose maker has taken its id but not yet filled it in
+ * (it may be stopped, or in a signal handler: no waiting for it). *from
+ * is left at the first node not encoded.
+ */
 HIDDEN size_t perfshim_stack_encode(uint32_t *from, uint32_t upto, uint8_t *out,
 				    size_t cap);
+/* Whether node id is filled in (perfshim_stack_encode would take it). */
+HIDDEN int perfshim_stack_ready(uint32_t id);
 HIDDEN void perfshim_stack_new_epoch(void);
 
 /*

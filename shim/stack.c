@@ -3,7 +3,6 @@
 #define UNW_LOCAL_ONLY
 #include <libunwind.h>
 #include <pthread.h>
-#include <sched.h>
 #include <string.h>
 #include <linux/membarrier.h>
 #include <sys/mman.h>
@@ -218,7 +217,9 @@ HIDDEN void perfshim_stack_new_epoch(void)
 
 HIDDEN uint32_t perfshim_stack_next_id(void)
 {
-	return atomic_load_explicit(&next_id, memory_order_acquire);
+	uint32_t id = atomic_load_explicit(&next_id, memory_order_acquire);
+
+	return id < NODE_MAX ? id : NODE_MAX; /* ids past it are never made */
 }
 
 static inline uint64_t mix(uint64_t h, uint64_t v)
@@ -561,43 +562,42 @@ HIDDEN uint32_t perfshim_stack_intern(struct thread_state *t,
 	return id;
 }
 
+/* Node id, when its maker has filled it in; NULL before. */
+static const struct node *ready_node(uint32_t id)
+{
+	const struct node *nd =
+		id < NODE_MAX && chunks[id >> CHUNK_BITS] ? node_at(id) : NULL;
+
+	return nd && atomic_load_explicit(&nd->ready, memory_order_acquire)
+		       ? nd
+		       : NULL;
+}
+
+HIDDEN int perfshim_stack_ready(uint32_t id)
+{
+	return ready_node(id) != NULL;
+}
+
 HIDDEN size_t perfshim_stack_encode(uint32_t *from, uint32_t upto, uint8_t *out,
 				    size_t cap)
 {
-	uint32_t first = *from, id = first;
+	uint32_t id = *from;
 	uint64_t prev_ip = 0;
 	size_t n = 0;
 
 	if (upto > NODE_MAX)
 		upto = NODE_MAX;
-	if (first >= upto || cap < 64)
+	if (id >= upto || cap < 64)
 		return 0;
 	while (id < upto && n + 3 * PERFSHIM_VARINT_MAX <= cap) {
-		const struct node *nd =
-			chunks[id >> CHUNK_BITS] ? node_at(id) : NULL;
-		uint64_t ip = 0;
-		uint32_t parent = 0;
-		int spins = 0;
+		const struct node *nd = ready_node(id);
 
-		/*
-		 * A node being created right now becomes ready in moments. One
-		 * whose creator died half-way is written as an empty root child
-		 * so that the ids after it still come out.
-		 */
-		while (nd &&
-		       !atomic_load_explicit(&nd->ready,
-					     memory_order_acquire) &&
-		       ++spins < 100000)
-			sched_yield();
-		if (nd &&
-		    atomic_load_explicit(&nd->ready, memory_order_acquire)) {
-			ip = nd->ip;
-			parent = nd->parent;
-		}
-		n += perfshim_put_varint(out + n, id - parent);
+		if (!nd)
+			break;
+		n += perfshim_put_varint(out + n, id - nd->parent);
 		n += perfshim_put_varint(
-			out + n, perfshim_zigzag((int64_t)(ip - prev_ip)));
-		prev_ip = ip;
+			out + n, perfshim_zigzag((int64_t)(nd->ip - prev_ip)));
+		prev_ip = nd->ip;
 		id++;
 	}
 	*from = id;

@@ -299,25 +299,74 @@ static void write_frame(void)
 	stage_frame_start();
 }
 
-/* Nodes [nodes_written, upto) as NODES records. */
-static void stage_nodes(uint32_t upto)
+/*
+ * Nodes whose maker had taken the id but not filled it in when the nodes
+ * after it were due. Each is written at once as an empty child of the
+ * root, which keeps the ids in order for the reader, and again once it is
+ * ready (a reader takes the second as the node). No event can use such a
+ * node before (its maker commits the event after it), nor can another
+ * node have it as parent. Past LATE_MAX at once (makers that died half
+ * way), the newest stays empty.
+ */
+#define LATE_MAX 64
+static uint32_t late[LATE_MAX];
+static int nlate;
+
+/* Nodes [*from, upto) that are ready, up to the first that is not, as
+ * NODES records; *from is left at that one. */
+static void stage_node_run(uint32_t *from, uint32_t upto)
 {
-	/* Static, not on the stack: passes are serialized by the pass lock, and
-	 * the last one may run in a signal handler on a small stack. */
+	/* Static, not on the stack: passes are serialized by the pass lock,
+	 * and the last one may run in a signal handler on a small stack. */
 	static uint8_t body[16384 + 2 * PERFSHIM_VARINT_MAX];
 	static uint8_t tmp[16384];
 
-	while (nodes_written < upto) {
-		uint32_t first = nodes_written;
+	while (*from < upto) {
+		uint32_t first = *from;
 		size_t hn = perfshim_put_varint(body, first);
-		size_t n = perfshim_stack_encode(&nodes_written, upto, tmp,
-						 sizeof(tmp));
+		size_t n = perfshim_stack_encode(from, upto, tmp, sizeof(tmp));
 
-		if (nodes_written == first)
-			break;
-		hn += perfshim_put_varint(body + hn, nodes_written - first);
+		if (*from == first)
+			return;
+		hn += perfshim_put_varint(body + hn, *from - first);
 		memcpy(body + hn, tmp, n);
 		stage(PERFSHIM_REC_NODES, body, hn + n);
+	}
+}
+
+/* Node id as an empty child of the root: parent 0, address 0. */
+static void stage_node_empty(uint32_t id)
+{
+	uint8_t b[4 * PERFSHIM_VARINT_MAX];
+	size_t n = perfshim_put_varint(b, id);
+
+	n += perfshim_put_varint(b + n, 1);
+	n += perfshim_put_varint(b + n, id);
+	n += perfshim_put_varint(b + n, 0);
+	stage(PERFSHIM_REC_NODES, b, n);
+}
+
+/* Nodes [nodes_written, upto) and the late ones now ready. */
+static void stage_nodes(uint32_t upto)
+{
+	for (int i = 0; i < nlate;) {
+		uint32_t id = late[i];
+
+		if (!perfshim_stack_ready(id)) {
+			i++;
+			continue;
+		}
+		stage_node_run(&id, id + 1);
+		late[i] = late[--nlate];
+	}
+	while (nodes_written < upto) {
+		stage_node_run(&nodes_written, upto);
+		if (nodes_written < upto) {
+			stage_node_empty(nodes_written);
+			if (nlate < LATE_MAX)
+				late[nlate++] = nodes_written;
+			nodes_written++;
+		}
 	}
 }
 
@@ -1094,6 +1143,7 @@ HIDDEN void perfshim_after_fork_child(void)
 	staging.len = 0;
 	frame_seq = 0;
 	nodes_written = 1;
+	nlate = 0;
 	perfshim_columns_reset();
 	atomic_store(&perfshim_alloc_calls, 0);
 	atomic_store(&perfshim_free_calls, 0);

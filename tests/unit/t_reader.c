@@ -189,6 +189,54 @@ static void test_twin_nodes(void)
 	free(f.p);
 }
 
+/*
+ * A node its maker had not filled in when the writer came: written empty
+ * (a child of the root at address 0) to keep the ids in order, and again
+ * when it is ready, before any event uses it (shim/writer.c).
+ */
+static void test_late_nodes(void)
+{
+	struct buf file = { 0 }, f = { 0 };
+	struct trace_reader *r;
+	struct trace_visitor v;
+	struct replay rp;
+	/* 1: root->A, 2: empty, 3: 1->B, 4: empty; then 2 is 1->C and 4 is
+	 * 1->B (a twin of 3) */
+	uint32_t par[] = { 0, 0, 1, 0 }, late_par[] = { 1 };
+	uint64_t ip[] = { 0xA0, 0, 0xB0, 0 }, c[] = { 0xC0 }, b[] = { 0xB0 };
+	struct alloc_ev e[] = { { 1, 1, 0x1000, 10, 2 },
+				{ 1, 1, 0x2000, 20, 4 },
+				{ 1, 1, 0x3000, 30, 3 } };
+
+	header(&file, PERFSHIM_FORMAT_MAJOR);
+	rec_u(&f, PERFSHIM_REC_FRAME, 0);
+	nodes_rec(&f, 1, par, ip, 4);
+	nodes_rec(&f, 2, late_par, c, 1);
+	nodes_rec(&f, 4, late_par, b, 1);
+	thread_rec(&f, 0);
+	alloc_chunk(&f, 0, e, 3);
+	add_frame(&file, &f);
+	r = trace_reader_open_mem(file.p, file.len, "late");
+	replay_init(&rp);
+	replay_visitor(&rp, &v);
+	capture_start();
+	is_int(r ? trace_reader_run(r, &v) : -2, 0, "late nodes: read");
+	capture_end();
+	ok(rp.nnodes == 5 && rp.nodes[2].ip == 0xC0 &&
+		   rp.nodes[2].parent == 1 && rp.nodes[2].canon == 2,
+	   "late nodes: the second writing is the node");
+	ok(rp.nodes[4].canon == 3 && rp.nodes[3].canon == 3,
+	   "late nodes: a late twin maps to the first of its kind");
+	ok(replay_find(&rp, 0x1000) && replay_find(&rp, 0x1000)->stack == 2 &&
+		   replay_find(&rp, 0x2000)->stack == 3 &&
+		   replay_find(&rp, 0x3000)->stack == 3,
+	   "late nodes: each block's stack is the filled-in node's");
+	replay_release(&rp);
+	trace_reader_free(r);
+	free(file.p);
+	free(f.p);
+}
+
 static void test_future_major(void)
 {
 	struct buf file = { 0 };
@@ -351,13 +399,14 @@ static void test_minor1_records(void)
 
 int main(void)
 {
-	plan(26);
+	plan(30);
 	test_minor1_records();
 	test_merge_order();
 	test_frame_gap();
 	test_unknown_record();
 	test_cut_short();
 	test_twin_nodes();
+	test_late_nodes();
 	test_future_major();
 	return exit_status();
 }

@@ -7,6 +7,7 @@
  * threads made at once (the analyzer merges them): counted, not refused.
  */
 #include <pthread.h>
+#include <sys/resource.h>
 #include <stdint.h>
 
 #include "reader.h"
@@ -174,12 +175,69 @@ static void many_stacks(void)
 	   MANY, differ);
 }
 
+/*
+ * A node whose maker took its id but has not filled it in (here for good:
+ * the memory for its chunk of nodes could not be had). The encoder stops
+ * at it at once, with nothing written: the writer must not wait for a
+ * maker that may be stopped, or in the signal handler that waits for the
+ * writer. The next node, filled in, is encoded.
+ */
+static void not_filled_in(void)
+{
+#ifdef __SANITIZE_THREAD__
+	skip("TSan's own mappings need more than an address-space limit lets");
+	skip("(the same)");
+#else
+	static struct thread_state one;
+	static uint8_t tmp[4096];
+	uintptr_t ips[DEPTH];
+	struct rlimit was, now;
+	uint32_t hole, from, ids = perfshim_stack_next_id();
+	int s = 0;
+
+	/* Up to the first id of a chunk of nodes not yet mapped: 65,536
+	 * each, and many_stacks went past the first. */
+	while (perfshim_stack_next_id() % 65536) {
+		stack_of(0, ips);
+		ips[0] = 0x9000000 + 16 * (uintptr_t)s++;
+		perfshim_stack_intern(&one, ips, DEPTH);
+	}
+	getrlimit(RLIMIT_AS, &was);
+	now = was;
+	now.rlim_cur = 0; /* no mapping succeeds */
+	setrlimit(RLIMIT_AS, &now);
+	hole = perfshim_stack_next_id();
+	stack_of(0, ips);
+	ips[0] = 0x9000000 + 16 * (uintptr_t)s++;
+	perfshim_stack_intern(&one, ips, DEPTH);
+	setrlimit(RLIMIT_AS, &was);
+	ips[0] = 0x9000000 + 16 * (uintptr_t)s++;
+	perfshim_stack_intern(&one, ips, DEPTH);
+
+	from = hole;
+	ok(perfshim_stack_next_id() == hole + 2 &&
+		   !perfshim_stack_ready(hole) &&
+		   perfshim_stack_encode(&from, hole + 2, tmp, sizeof(tmp)) ==
+			   0 &&
+		   from == hole,
+	   "a node not filled in: the encoder stops at it, writes nothing "
+	   "(%u nodes made before it)",
+	   hole - ids);
+	from = hole + 1;
+	ok(perfshim_stack_ready(hole + 1) &&
+		   perfshim_stack_encode(&from, hole + 2, tmp, sizeof(tmp)) >
+			   0 &&
+		   from == hole + 2,
+	   "the node after it is encoded");
+#endif
+}
+
 int main(void)
 {
 	pthread_t t[THREADS];
 	uint32_t wrong = 0, changed = 0, differ = 0;
 
-	plan(9);
+	plan(11);
 	perfshim_stack_init();
 	for (intptr_t k = 0; k < THREADS; k++)
 		if (pthread_create(&t[k], NULL, intern_all, (void *)k))
@@ -221,5 +279,6 @@ int main(void)
 							  "again makes no new "
 							  "node");
 	many_stacks();
+	not_filled_in();
 	return exit_status();
 }
