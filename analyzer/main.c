@@ -16,6 +16,7 @@
 #include "growth.h"
 #include "hotspots.h"
 #include "html.h"
+#include "hugepages.h"
 #include "leaks.h"
 #include "metrics.h"
 #include "model.h"
@@ -406,6 +407,7 @@ int main(int argc, char **argv)
 	struct pass p = { 0 };
 	int rc;
 
+	hugepages_reexec(argv);
 	cli_init(&c);
 	rc = cli_parse(&c, argc, argv);
 	if (rc > 0) /* --help, --version */

@@ -1,0 +1,62 @@
+/* hugepages.c - the analyzer's heap on transparent huge pages (hugepages.h). */
+#define _GNU_SOURCE
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "hugepages.h"
+
+#define TUNABLE "glibc.malloc.hugetlb"
+
+int hugepages_wanted(const char *thp, const char *tunables, const char *preload,
+		     const char *opt, char *out, size_t cap)
+{
+	int n;
+
+	if (!thp || !strstr(thp, "[madvise]"))
+		return 0;
+	if (tunables && strstr(tunables, TUNABLE))
+		return 0;
+	if (preload && strstr(preload, "vgpreload"))
+		return 0;
+	if (opt && !strcmp(opt, "0"))
+		return 0;
+	n = snprintf(out, cap, "%s%s" TUNABLE "=1", tunables ? tunables : "",
+		     tunables && *tunables ? ":" : "");
+	return n > 0 && (size_t)n < cap;
+}
+
+void hugepages_reexec(char **argv)
+{
+#ifndef __SANITIZE_ADDRESS__ /* ASan has a heap of its own */
+	char thp[128], want[4096];
+	const char *was = getenv("GLIBC_TUNABLES");
+	int fd = open("/sys/kernel/mm/transparent_hugepage/enabled",
+		      O_RDONLY | O_CLOEXEC);
+	ssize_t n = fd >= 0 ? read(fd, thp, sizeof(thp) - 1) : -1;
+
+	if (fd >= 0)
+		close(fd);
+	thp[n > 0 ? n : 0] = '\0';
+	if (!hugepages_wanted(n > 0 ? thp : NULL, was, getenv("LD_PRELOAD"),
+			      getenv("PERFANALYZE_HUGEPAGES"), want,
+			      sizeof(want)))
+		return;
+	char *keep = was ? strdup(was) : NULL;
+
+	if (was && !keep)
+		return;
+	if (!setenv("GLIBC_TUNABLES", want, 1))
+		execv("/proc/self/exe", argv);
+	/* Not started again: on as we are. */
+	if (keep)
+		setenv("GLIBC_TUNABLES", keep, 1);
+	else
+		unsetenv("GLIBC_TUNABLES");
+	free(keep);
+#else
+	(void)argv;
+#endif
+}
