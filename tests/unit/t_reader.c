@@ -146,11 +146,26 @@ static void test_cut_short(void)
 	free(f1.p);
 }
 
+/* Read file into rp (made afresh) through replay; one test: it reads. */
+static struct trace_reader *replay_mem(const struct buf *file, const char *name,
+				       struct replay *rp)
+{
+	struct trace_reader *r =
+		trace_reader_open_mem(file->p, file->len, name);
+	struct trace_visitor v;
+
+	replay_init(rp);
+	replay_visitor(rp, &v);
+	capture_start();
+	ok((r ? trace_reader_run(r, &v) : -2) == 0, "%s: read", name);
+	capture_end();
+	return r;
+}
+
 static void test_twin_nodes(void)
 {
 	struct buf file = { 0 }, f = { 0 };
 	struct trace_reader *r;
-	struct trace_visitor v;
 	struct replay rp;
 	/* 1: root->A, 2: 1->B, 3: root->A again (a twin of 1), 4: 3->B */
 	uint32_t par[] = { 0, 1, 0, 3 };
@@ -164,12 +179,7 @@ static void test_twin_nodes(void)
 	thread_rec(&f, 0);
 	alloc_chunk(&f, 0, e, 2);
 	add_frame(&file, &f);
-	r = trace_reader_open_mem(file.p, file.len, "twins");
-	replay_init(&rp);
-	replay_visitor(&rp, &v);
-	capture_start();
-	is_int(r ? trace_reader_run(r, &v) : -2, 0, "twins: read");
-	capture_end();
+	r = replay_mem(&file, "twins", &rp);
 	ok(rp.nnodes == 5 && rp.nodes[3].canon == 1 && rp.nodes[4].canon == 2,
 	   "twins: a node written twice maps to the first");
 	ok(rp.live_count == 2 && rp.live_bytes == 30,
@@ -198,7 +208,6 @@ static void test_late_nodes(void)
 {
 	struct buf file = { 0 }, f = { 0 };
 	struct trace_reader *r;
-	struct trace_visitor v;
 	struct replay rp;
 	/* 1: root->A, 2: empty, 3: 1->B, 4: empty; then 2 is 1->C and 4 is
 	 * 1->B (a twin of 3) */
@@ -216,12 +225,7 @@ static void test_late_nodes(void)
 	thread_rec(&f, 0);
 	alloc_chunk(&f, 0, e, 3);
 	add_frame(&file, &f);
-	r = trace_reader_open_mem(file.p, file.len, "late");
-	replay_init(&rp);
-	replay_visitor(&rp, &v);
-	capture_start();
-	is_int(r ? trace_reader_run(r, &v) : -2, 0, "late nodes: read");
-	capture_end();
+	r = replay_mem(&file, "late nodes", &rp);
 	ok(rp.nnodes == 5 && rp.nodes[2].ip == 0xC0 &&
 		   rp.nodes[2].parent == 1 && rp.nodes[2].canon == 2,
 	   "late nodes: the second writing is the node");
