@@ -224,11 +224,11 @@ HIDDEN int perfshim_writer_is_parked(void);
  * parent's memory (vfork, CLONE_VM), where nothing may be changed.
  */
 HIDDEN int perfshim_detach(void);
+/* 1 if no thread holds the lock of perfshim_meta() right now. */
+HIDDEN int perfshim_meta_free(void);
 /* For the scan (scan.c), which holds off the writer's passes with the
  * pass lock (pass.h): the thread list (stable while held); the writer
  * thread's id and an address on its stack, to leave it alone. */
-/* 1 if no thread holds the lock of perfshim_meta() right now. */
-HIDDEN int perfshim_meta_free(void);
 HIDDEN struct thread_state *perfshim_threads(void);
 extern HIDDEN _Atomic pid_t perfshim_writer_tid;
 extern HIDDEN uintptr_t perfshim_writer_stack;

@@ -585,10 +585,9 @@ HIDDEN size_t perfshim_stack_encode(uint32_t *from, uint32_t upto, uint8_t *out,
 	uint64_t prev_ip = 0;
 	size_t n = 0;
 
-	if (upto > NODE_MAX)
-		upto = NODE_MAX;
 	if (id >= upto || cap < 64)
 		return 0;
+	/* ready_node() stops it at NODE_MAX: no id past it is made. */
 	while (id < upto && n + 3 * PERFSHIM_VARINT_MAX <= cap) {
 		const struct node *nd = ready_node(id);
 
