@@ -349,16 +349,23 @@ $(B)/fuzz/fuzz_reader: tests/fuzz/fuzz_reader.c $(ANA_SRC) $(HTML_GEN) | $(DEPS_
 		$(ANA_SRC) $(HTML_GEN) $(ANA_LIBS)
 	@echo "run: $@ -max_total_time=60 tests/fuzz/corpus"
 
+# The integration tests' failures, each with its commands and output,
+# printed after prove's summary: a CI log's tail then says what failed.
+FAILURES := $(abspath $(B))/tests/failures.log
+SHOW_FAILURES = { echo "== the failed tests' output ($(FAILURES))"; \
+	cat $(FAILURES) 2>/dev/null; exit 1; }
+
 ifeq ($(SANITIZE),)
 test: all $(B)/asan/perfanalyze $(UNITS) $(ASAN_UNITS) $(SHIM_UNITS) $(PROGS) \
 		$(B)/fuzz/fuzz_reader_replay $(B)/fuzz/fuzz_budget_replay \
 		$(B)/fuzz/fuzz_summary_replay lint
-	$(Q)PERFSHIM_BUILD=$(abspath $(B)) \
+	$(Q)rm -f $(FAILURES) && PERFSHIM_BUILD=$(abspath $(B)) \
 		PERFSHIM_ANALYZE=$(abspath $(B))/asan/perfanalyze \
-		ASAN_OPTIONS=detect_leaks=0 \
+		ASAN_OPTIONS=detect_leaks=0 PERFSHIM_TEST_FAILURES=$(FAILURES) \
 		prove --exec '' $(UNITS) $(ASAN_UNITS) $(SHIM_UNITS) \
 		tests/fuzz/run-corpus.sh tests/fuzz/run-budget-corpus.sh \
-		tests/fuzz/run-summary-corpus.sh tests/t/t[0-9]*.sh
+		tests/fuzz/run-summary-corpus.sh tests/t/t[0-9]*.sh \
+		|| $(SHOW_FAILURES)
 
 # Again, with the shim's other unwinder and clock: the shim's own tests
 # (t00-t04), and those of timed calls and latencies (clock units); the
@@ -367,9 +374,11 @@ test: all $(B)/asan/perfanalyze $(UNITS) $(ASAN_UNITS) $(SHIM_UNITS) $(PROGS) \
 # minutes on a 2-core machine.
 test-modes: all $(PROGS)
 	@echo "== the shim's integration tests again: libunwind for every stack, monotonic clock"
-	$(Q)PERFSHIM_BUILD=$(abspath $(B)) \
+	$(Q)rm -f $(FAILURES) && PERFSHIM_BUILD=$(abspath $(B)) \
 		PERFSHIM_TEST_ENV="PERFSHIM_UNWIND=dwarf PERFSHIM_CLOCK=monotonic" \
-		prove --exec '' tests/t/t0[0-4]*.sh tests/t/t072*.sh tests/t/t0830*.sh
+		PERFSHIM_TEST_FAILURES=$(FAILURES) \
+		prove --exec '' tests/t/t0[0-4]*.sh tests/t/t072*.sh \
+		tests/t/t0830*.sh || $(SHOW_FAILURES)
 else
 # The sanitized analyzer and unit tests, leaks checked too; the shim and
 # the integration tests are the normal build's business (make test, whose

@@ -67,11 +67,12 @@ export PERFSHIM_BUILD SHIM ANALYZE PROGS SRC_PROGS TRASH_DIRECTORY PERFSHIM_ROOT
 # --- a clean, predictable environment ---------------------------------------
 
 # Every PERFSHIM_* setting (the documented ones and any tuning knob) but
-# where the build is.
+# where the build is and the harness's own (PERFSHIM_TEST_*: the mode of a
+# pass, the exports' tools required, where failures are collected).
 for var in $(env | sed -n 's/^\(PERFSHIM_[A-Za-z0-9_]*\)=.*/\1/p')
 do
 	case "$var" in
-	PERFSHIM_BUILD | PERFSHIM_ANALYZE | PERFSHIM_TEST_ENV) ;;
+	PERFSHIM_BUILD | PERFSHIM_ANALYZE | PERFSHIM_TEST_*) ;;
 	*) unset "$var" ;;
 	esac
 done
@@ -229,6 +230,17 @@ test_eval_ () {
 	) </dev/null
 }
 
+# The TAP lines of a failed test: its title, commands and output. Make's
+# test targets also collect them in $PERFSHIM_TEST_FAILURES, to print
+# after prove's summary (which shows none of a test's output).
+test_failure_report_ () {
+	say "not ok $test_count - $1"
+	printf '%s\n' "$2" | sed -e 's/^/#	/'
+	say "# --- output (exit status $3) ---"
+	diag_file "$TEST_LOG"
+	say "# ---"
+}
+
 test_expect_success () {
 	test_prereq=
 	if test $# = 3
@@ -268,11 +280,13 @@ test_expect_success () {
 		fi
 	else
 		test_failure=$((test_failure + 1))
-		say "not ok $test_count - $1"
-		printf '%s\n' "$2" | sed -e 's/^/#	/'
-		say "# --- output (exit status $status) ---"
-		diag_file "$TEST_LOG"
-		say "# ---"
+		test_failure_report_ "$1" "$2" "$status"
+		if test -n "$PERFSHIM_TEST_FAILURES"
+		then
+			test_failure_report_ "$1" "$2" "$status" |
+				sed -e "s|^|$TEST_NAME: |" \
+				>>"$PERFSHIM_TEST_FAILURES"
+		fi
 		if test -n "$immediate"
 		then
 			say "1..$test_count"
