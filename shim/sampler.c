@@ -194,6 +194,28 @@ static int unw_walk(ucontext_t *uc, uintptr_t *buf, int max)
 	return n;
 }
 
+/*
+ * Ticks run on the thread's alternate stack (SA_ONSTACK below). When that
+ * is the program's own, not ours, it may have little room left: the
+ * program's handler was running on it, or it is small (Rust's are
+ * 8 KiB, 3 KiB of which a signal frame takes). The unwind below needs
+ * about 4.3 KiB (measured: an alternate stack filled with a pattern);
+ * with less than UNWIND_ROOM left the tick is dropped, not walked.
+ */
+#define UNWIND_ROOM (5 * 1024)
+
+static int cramped(const struct thread_state *t, const ucontext_t *uc)
+{
+	uintptr_t here = (uintptr_t)__builtin_frame_address(0);
+	uintptr_t lo = (uintptr_t)uc->uc_stack.ss_sp;
+
+	if ((uc->uc_stack.ss_flags & SS_DISABLE) || !lo ||
+	    uc->uc_stack.ss_sp == t->altstack)
+		return 0;
+	return here >= lo && here < lo + uc->uc_stack.ss_size &&
+	       here - lo < UNWIND_ROOM;
+}
+
 /* One of our timers' ticks, not a SIGPROF that anyone else sent. */
 static int is_tick(const siginfo_t *info)
 {
@@ -288,8 +310,10 @@ static void on_prof(int sig, siginfo_t *info, void *ctx)
 					  memory_order_relaxed);
 		goto out;
 	}
-	/* A fork is under way: libunwind must be left alone (shim.h). */
-	if (perfshim_unwind_enter(t)) {
+	/* Too little stack left for the unwind (the program's own
+	 * alternate stack), or a fork is under way: libunwind must be left
+	 * alone (shim.h). */
+	if (cramped(t, uc) || perfshim_unwind_enter(t)) {
 		atomic_fetch_add_explicit(&n_other, (uint64_t)weight,
 					  memory_order_relaxed);
 		goto out;
@@ -511,7 +535,11 @@ HIDDEN void perfshim_sampler_init(void)
 		return;
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_sigaction = on_prof;
-	sa.sa_flags = SA_SIGINFO | SA_RESTART;
+	/* On the thread's alternate stack (threads.c gives each one): a
+	 * tick that comes while the program runs near the end of its
+	 * stack has no room for its frame there, and the kernel would end
+	 * the program with a SIGSEGV that it never raised. */
+	sa.sa_flags = SA_SIGINFO | SA_RESTART | SA_ONSTACK;
 	sigemptyset(&sa.sa_mask);
 	if (real_sigaction(SIGPROF, &sa, NULL))
 		return;

@@ -7,14 +7,27 @@
  *   overflow sigaltstack sets its own alternate signal stack and checks,
  *                        after allocating, that it is still the one in
  *                        force (prints "own altstack kept"); no overflow
+ *   overflow edge        no overflow either: a thread runs for about
+ *                        0.3 s of CPU with 256 bytes of its stack left,
+ *                        too few for a signal's frame, then returns
+ *                        (prints "edge ok"); a signal delivered there
+ *                        on the thread's stack would kill it
+ *   overflow nested      no overflow: the program's SIGUSR1 handler runs
+ *                        on the program's own alternate stack for about
+ *                        0.3 s of CPU, with room there for one signal
+ *                        frame and 1 KiB more, then returns (prints
+ *                        "nested ok")
  *
  *   LEAK:before   123 bytes, 1 block, allocated before the overflow
  */
 #include <pthread.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <time.h>
 
 #define NOINLINE __attribute__((noinline))
 
@@ -56,10 +69,152 @@ static int own_altstack(void)
 	return 0;
 }
 
+#define EDGE_STACK (256 * 1024)
+#define EDGE_LEFT 256
+
+static char *edge_low; /* the lowest byte of the edge thread's stack */
+static volatile unsigned long spins;
+
+/* Spins n times where it is: no call, so no stack beyond its frame. */
+NOINLINE static void spin(unsigned long n)
+{
+	for (unsigned long i = 0; i < n; i++)
+		spins++;
+}
+
+/* Moves the stack pointer down to EDGE_LEFT bytes above the stack's
+ * lowest byte, then spins there. */
+NOINLINE static void at_edge(unsigned long n)
+{
+	char *sp = __builtin_frame_address(0);
+	size_t down = (size_t)(sp - edge_low) - EDGE_LEFT;
+	volatile char *pad = __builtin_alloca(down);
+
+	pad[0] = 0;
+	for (unsigned long i = 0; i < n; i++)
+		spins++;
+}
+
+static void *edge(void *arg)
+{
+	free(malloc(16)); /* the shim's first event in this thread */
+	at_edge(*(unsigned long *)arg);
+	return NULL;
+}
+
+static double cpu_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static int near_the_edge(void)
+{
+	unsigned long n = 1000000;
+	pthread_attr_t a;
+	pthread_t t;
+	char *map;
+
+	/* As many spins as take about 0.3 s of CPU here. */
+	for (;;) {
+		double t0 = cpu_now();
+
+		spin(n);
+		if (cpu_now() - t0 > 0.03)
+			break;
+		n *= 2;
+	}
+	n *= 5;
+	/* The thread's stack, with a page below it that faults. */
+	map = mmap(NULL, EDGE_STACK + 4096, PROT_READ | PROT_WRITE,
+		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (map == MAP_FAILED || mprotect(map, 4096, PROT_NONE))
+		return 1;
+	edge_low = map + 4096;
+	pthread_attr_init(&a);
+	if (pthread_attr_setstack(&a, edge_low, EDGE_STACK) ||
+	    pthread_create(&t, &a, edge, &n) || pthread_join(t, NULL))
+		return 1;
+	puts("edge ok");
+	return 0;
+}
+
+/* Bytes from the top of an alternate stack to a handler's frame: a
+ * signal's frame and the handler's own. */
+static size_t frame_bytes;
+static char *alt_low;
+
+NOINLINE static void measure(int sig)
+{
+	(void)sig;
+	frame_bytes = (size_t)(alt_low + EDGE_STACK -
+			       (char *)__builtin_frame_address(0));
+}
+
+static unsigned long nested_spins;
+
+/* Leaves room below for one more signal frame and 1 KiB, and spins. */
+NOINLINE static void spin_low(int sig)
+{
+	char *sp = __builtin_frame_address(0);
+	size_t down = (size_t)(sp - alt_low) - frame_bytes - 1024;
+	volatile char *pad = __builtin_alloca(down);
+
+	(void)sig;
+	pad[0] = 0;
+	for (unsigned long i = 0; i < nested_spins; i++)
+		spins++;
+}
+
+static int on_own_altstack(unsigned long n, void (*handler)(int))
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = handler;
+	sa.sa_flags = SA_ONSTACK;
+	nested_spins = n;
+	return sigaction(SIGUSR1, &sa, NULL) || raise(SIGUSR1);
+}
+
+static int nested(void)
+{
+	unsigned long n = 1000000;
+	char *map;
+
+	free(malloc(16)); /* the shim's first event in this thread */
+	for (;;) {
+		double t0 = cpu_now();
+
+		spin(n);
+		if (cpu_now() - t0 > 0.03)
+			break;
+		n *= 2;
+	}
+	map = mmap(NULL, EDGE_STACK + 4096, PROT_READ | PROT_WRITE,
+		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (map == MAP_FAILED || mprotect(map, 4096, PROT_NONE))
+		return 1;
+	alt_low = map + 4096;
+	stack_t ss = { .ss_sp = alt_low, .ss_size = EDGE_STACK };
+
+	if (sigaltstack(&ss, NULL) || on_own_altstack(0, measure) ||
+	    on_own_altstack(n * 5, spin_low))
+		return 1;
+	puts("nested ok");
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc > 1 && !strcmp(argv[1], "sigaltstack"))
 		return own_altstack();
+	if (argc > 1 && !strcmp(argv[1], "edge"))
+		return near_the_edge();
+	if (argc > 1 && !strcmp(argv[1], "nested"))
+		return nested();
 	if (argc > 1 && !strcmp(argv[1], "thread")) {
 		pthread_t t;
 

@@ -29,6 +29,28 @@ do
 	"
 done
 
+# The shim's CPU samples (SIGPROF) come on the thread's alternate stack:
+# there was no room for them where these programs run.
+test_expect_success 'a thread that runs with 256 bytes of stack left runs as natively' '
+	capture edge.native "$PROGS/overflow" edge &&
+	capture_traced edge.shim edge.zst "$PROGS/overflow" edge &&
+	test_same_run edge.native edge.shim &&
+	test_cmp_str status 0 "$(cat edge.shim.code)" &&
+	grep "edge ok" edge.shim.out &&
+	analyze_status s edge.zst &&
+	ended_cleanly s.out
+'
+
+test_expect_success 'a handler with 1 KiB left on its own alternate stack runs as natively' '
+	capture nested.native "$PROGS/overflow" nested &&
+	capture_traced nested.shim nested.zst "$PROGS/overflow" nested &&
+	test_same_run nested.native nested.shim &&
+	test_cmp_str status 0 "$(cat nested.shim.code)" &&
+	grep "nested ok" nested.shim.out &&
+	analyze_status s nested.zst &&
+	ended_cleanly s.out
+'
+
 test_expect_success 'a program with its own alternate signal stack keeps it' '
 	run_traced own.zst "$PROGS/overflow" sigaltstack >out 2>err &&
 	grep "own altstack kept" out
