@@ -235,10 +235,7 @@ static void prof_native(void *uctx)
 
 	if (app_prof.sa_handler == SIG_IGN)
 		return;
-	perfshim_guard++;
-	perfshim_scan_at_signal(uctx);
-	perfshim_finish(PERFSHIM_END_SIGNAL, SIGPROF);
-	perfshim_guard--;
+	perfshim_signal_finish(uctx, SIGPROF);
 	memset(&dfl, 0, sizeof(dfl));
 	dfl.sa_handler = SIG_DFL;
 	real_sigaction(SIGPROF, &dfl, NULL);

@@ -200,6 +200,13 @@ HIDDEN void perfshim_emit_small(struct thread_state *t,
 				const uint8_t rec[RING_SMALL], size_t len);
 HIDDEN void perfshim_meta(uint8_t tag, const uint8_t *payload, size_t len);
 HIDDEN void perfshim_finish(int how, int status);
+/*
+ * perfshim_signal_finish - in the handler of signal sig, whose default
+ * action is about to end the process (uctx as the handler got it): the
+ * leak scan and the trace's END record, on a stack of the shim's own
+ * (onstack.h), since the handler's may be the program's small one.
+ */
+HIDDEN void perfshim_signal_finish(const void *uctx, int sig);
 HIDDEN void perfshim_after_fork_child(void);
 HIDDEN void perfshim_fork_prepare(void);
 HIDDEN void perfshim_fork_parent(void);

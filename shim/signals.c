@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "live.h"
+#include "onstack.h"
 #include "perfshim_trace.h"
 #include "shim.h"
 
@@ -72,6 +73,28 @@ static int synchronous_fault(int sig, const siginfo_t *info)
 		sig == SIGFPE || sig == SIGTRAP);
 }
 
+struct fatal {
+	const void *uctx;
+	int sig;
+};
+
+static void fatal_work(void *arg)
+{
+	const struct fatal *f = arg;
+
+	perfshim_scan_at_signal(f->uctx);
+	perfshim_finish(PERFSHIM_END_SIGNAL, f->sig);
+}
+
+HIDDEN void perfshim_signal_finish(const void *uctx, int sig)
+{
+	struct fatal f = { uctx, sig };
+
+	perfshim_guard++;
+	perfshim_on_fatal_stack(fatal_work, &f);
+	perfshim_guard--;
+}
+
 static void on_signal(int sig, siginfo_t *info, void *uctx)
 {
 	struct sigaction *a = &app[sig];
@@ -91,10 +114,7 @@ static void on_signal(int sig, siginfo_t *info, void *uctx)
 	}
 	/* The default action (SIG_IGN only reaches here for a real fault,
 	 * which the kernel would not let a program ignore either). */
-	perfshim_guard++;
-	perfshim_scan_at_signal(uctx);
-	perfshim_finish(PERFSHIM_END_SIGNAL, sig);
-	perfshim_guard--;
+	perfshim_signal_finish(uctx, sig);
 
 	struct sigaction dfl;
 

@@ -17,6 +17,10 @@
  *                        0.3 s of CPU, with room there for one signal
  *                        frame and 1 KiB more, then returns (prints
  *                        "nested ok")
+ *   overflow small       sets its own alternate signal stack, with
+ *                        room for a signal frame and 2 KiB more, leaks,
+ *                        then overflows the stack
+ *   overflow small-term  the same, but raises SIGTERM instead
  *
  *   LEAK:before   123 bytes, 1 block, allocated before the overflow
  */
@@ -207,6 +211,37 @@ static int nested(void)
 	return 0;
 }
 
+/*
+ * An alternate stack with room for the kernel's signal frame and 2 KiB
+ * more, right above a page that faults: enough for a program's own small
+ * handler, not for a trace's last write. (Rust's are 8 KiB.)
+ */
+static int small(int term)
+{
+	char *map;
+
+	free(malloc(16)); /* the shim's first event, before the stack */
+	map = mmap(NULL, EDGE_STACK + 4096, PROT_READ | PROT_WRITE,
+		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (map == MAP_FAILED || mprotect(map, 4096, PROT_NONE))
+		return 1;
+	alt_low = map + 4096;
+	stack_t ss = { .ss_sp = alt_low, .ss_size = EDGE_STACK };
+
+	if (sigaltstack(&ss, NULL) || on_own_altstack(0, measure))
+		return 1;
+	ss.ss_size = (frame_bytes + 2048 + 15) & ~(size_t)15;
+	if (sigaltstack(&ss, NULL))
+		return 1;
+	if (term) {
+		leak_before();
+		raise(SIGTERM);
+		return 0;
+	}
+	overflow(NULL);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc > 1 && !strcmp(argv[1], "sigaltstack"))
@@ -215,6 +250,10 @@ int main(int argc, char **argv)
 		return near_the_edge();
 	if (argc > 1 && !strcmp(argv[1], "nested"))
 		return nested();
+	if (argc > 1 && !strcmp(argv[1], "small"))
+		return small(0);
+	if (argc > 1 && !strcmp(argv[1], "small-term"))
+		return small(1);
 	if (argc > 1 && !strcmp(argv[1], "thread")) {
 		pthread_t t;
 

@@ -29,6 +29,31 @@ do
 	"
 done
 
+# The program's own alternate stack, with room for a signal frame and
+# 2 KiB: the shim's handler does its scan and last write on a stack of
+# its own (a program's may be as small as Rust's 8 KiB).
+for how in small:11:139 small-term:15:143
+do
+	mode=${how%%:*}
+	sig=${how#*:}
+	status=${sig#*:}
+	sig=${sig%:*}
+	test_expect_success "$mode (own small alternate stack): same status ($status) and stderr as native" "
+		capture $mode.native \"\$PROGS/overflow\" $mode &&
+		capture_traced $mode.shim $mode.zst \"\$PROGS/overflow\" $mode &&
+		test_same_run $mode.native $mode.shim &&
+		test_cmp_str status $status \"\$(cat $mode.shim.code)\"
+	"
+
+	test_expect_success "$mode (own small alternate stack): the trace ends with signal $sig and has the leak" "
+		analyze_status s $mode.zst &&
+		test_cmp_str 'perfanalyze status' 0 \"\$(cat s.code)\" &&
+		ended_line s.out | grep -i 'signal $sig' &&
+		leaks_json $mode.zst $mode.json &&
+		check_leak $mode.json \$SRC before 123 1 1
+	"
+done
+
 # The shim's CPU samples (SIGPROF) come on the thread's alternate stack:
 # there was no room for them where these programs run.
 test_expect_success 'a thread that runs with 256 bytes of stack left runs as natively' '
