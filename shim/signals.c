@@ -145,8 +145,14 @@ static int install(int sig, const struct sigaction *want)
 	k = *want;
 	k.sa_sigaction = on_signal;
 	k.sa_flags = (want->sa_flags | SA_SIGINFO) & ~SA_RESETHAND;
-	if (want->sa_handler == SIG_DFL)
+	/* The default action: our handler ends the process, on the thread's
+	 * alternate stack. The sampler's ticks wait: on a program's small
+	 * alternate stack there may be no room for their frame on top of
+	 * ours, and the kernel would end the program with a SIGSEGV. */
+	if (want->sa_handler == SIG_DFL) {
 		k.sa_flags |= SA_RESTART | SA_ONSTACK;
+		sigaddset(&k.sa_mask, SIGPROF);
+	}
 	int r = real_sigaction(sig, &k, NULL);
 
 	if (r == 0)

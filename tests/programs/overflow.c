@@ -20,7 +20,8 @@
  *   overflow small       sets its own alternate signal stack, with
  *                        room for a signal frame and 2 KiB more, leaks,
  *                        then overflows the stack
- *   overflow small-term  the same, but raises SIGTERM instead
+ *   overflow small-term  the same, but holds 200,000 blocks of 32 bytes
+ *                        and raises SIGTERM instead
  *
  *   LEAK:before   123 bytes, 1 block, allocated before the overflow
  */
@@ -216,6 +217,9 @@ static int nested(void)
  * more, right above a page that faults: enough for a program's own small
  * handler, not for a trace's last write. (Rust's are 8 KiB.)
  */
+#define HELD 200000
+static void *held[HELD];
+
 static int small(int term)
 {
 	char *map;
@@ -235,6 +239,10 @@ static int small(int term)
 		return 1;
 	if (term) {
 		leak_before();
+		/* Blocks for the scan: work enough for the sampler's timer
+		 * to fire while the trace is being finished. */
+		for (int i = 0; i < HELD; i++)
+			held[i] = malloc(32);
 		raise(SIGTERM);
 		return 0;
 	}
