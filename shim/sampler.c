@@ -245,11 +245,28 @@ static void prof_native(void *uctx)
 	real_sigmask(SIG_UNBLOCK, &set, NULL);
 }
 
+/*
+ * Where the interrupted code's stack pointer is, for the leak scan, while
+ * this handler runs on our alternate stack (shim.h: outer_sp). Returns 1
+ * when it set it, and must clear it on the way out.
+ */
+static int say_outer_sp(struct thread_state *t, const ucontext_t *uc)
+{
+	uintptr_t here = (uintptr_t)__builtin_frame_address(0);
+
+	if (!t || !t->altstack ||
+	    here - (uintptr_t)t->altstack >= ALTSTACK_SIZE ||
+	    (uc->uc_stack.ss_flags & SS_ONSTACK) || atomic_load(&t->outer_sp))
+		return 0;
+	atomic_store(&t->outer_sp, (uintptr_t)uc->uc_mcontext.gregs[REG_RSP]);
+	return 1;
+}
+
 static void on_prof(int sig, siginfo_t *info, void *ctx)
 {
 	struct thread_state *t = perfshim_self;
 	ucontext_t *uc = ctx;
-	int e = errno;
+	int e = errno, outer = say_outer_sp(t, uc);
 
 	(void)sig;
 	if (!is_tick(info)) {
@@ -366,6 +383,8 @@ static void on_prof(int sig, siginfo_t *info, void *ctx)
 	perfshim_event_end(t);
 	perfshim_guard--;
 out:
+	if (outer)
+		atomic_store(&t->outer_sp, 0);
 	errno = e;
 }
 

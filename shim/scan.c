@@ -924,6 +924,43 @@ static void scan_stack(uintptr_t sp)
 		m->stack_from = sp;
 }
 
+/*
+ * A thread's live frames from sp, when sp may be on the thread's
+ * alternate stack: ours, which exclude_own leaves out as a whole. A
+ * handler runs there (a sample, a handler of the program's, our fatal
+ * signal's): the part in use holds the signal frames, with the
+ * registers of the code they interrupted, and is a root. That code's
+ * frames are on the thread's stack, from outer_sp when a sample says
+ * where, else from the bottom of the stack (more than is live: no
+ * block is found lost for a dead frame's pointer, at worst one is kept).
+ */
+static void scan_thread_stack(const struct thread_state *t, uintptr_t sp)
+{
+	uintptr_t alt = t ? (uintptr_t)t->altstack : 0, outer;
+	struct mapping *m;
+
+	if (!alt || sp - alt >= ALTSTACK_SIZE) {
+		scan_stack(sp);
+		return;
+	}
+	scan_resident(sp, alt + ALTSTACK_SIZE, 0);
+	drain_marks(0, 0);
+	outer = atomic_load(&t->outer_sp);
+	m = t->stack_hi ? mapping_of(t->stack_hi - 1) : NULL;
+	if (outer)
+		scan_stack(outer);
+	else if (m)
+		scan_stack(m->lo);
+}
+
+static const struct thread_state *state_of(pid_t tid)
+{
+	for (const struct thread_state *t = perfshim_threads(); t; t = t->next)
+		if (t->tid == tid && !atomic_load(&t->dead))
+			return t;
+	return NULL;
+}
+
 static void scan_stack_mappings(void)
 {
 	for (size_t i = 0; i < nmaps; i++) {
@@ -958,7 +995,7 @@ static size_t scan_threads(uintptr_t stack_from, const uint64_t *regs,
 {
 	size_t missed = 0;
 
-	scan_stack(stack_from);
+	scan_thread_stack(perfshim_self, stack_from);
 	reach_words(regs, (size_t)nregs);
 	for (size_t i = 0; i < n; i++) {
 		if (!th[i].tid)
@@ -968,7 +1005,7 @@ static size_t scan_threads(uintptr_t stack_from, const uint64_t *regs,
 			continue;
 		}
 		reach_words(th[i].regs, th[i].nwords);
-		scan_stack(th[i].sp);
+		scan_thread_stack(state_of(th[i].tid), th[i].sp);
 	}
 	scan_stack_mappings();
 	/* what a thread that has not started yet is to take */

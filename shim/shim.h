@@ -77,6 +77,10 @@ struct thread_state {
 	_Atomic uint64_t alloc_calls, free_calls, alloc_bytes;
 	uintptr_t stack_lo, stack_hi; /* for frame-pointer walks, 0: unknown */
 	void *altstack; /* our sigaltstack (ALTSTACK_SIZE), or NULL */
+	/* While a sample is taken on it: the stack pointer of the code the
+	 * tick interrupted, on the thread's stack; else 0. A scan that
+	 * stops the thread there finds the thread's live frames from it. */
+	_Atomic uintptr_t outer_sp;
 	/* one of ours no longer in use, kept for the next thread */
 	void *altstack_kept;
 	/*

@@ -33,6 +33,12 @@
  *              (750 bytes) only in the upper half of ymm9: reachable.
  *   blocked    a thread that blocks every signal holds LEAK:sigblocked
  *              (75 bytes) on its stack: reachable.
+ *   inhandler  a thread holds LEAK:under-handler (650 bytes) on its
+ *              stack, raises SIGUSR1, whose handler (SA_ONSTACK; the
+ *              thread sets no alternate stack of its own) holds
+ *              LEAK:in-handler (600 bytes) in its frame and spins: both
+ *              reachable. (Under the shim the handler runs on the
+ *              shim's alternate stack.)
  */
 #define _GNU_SOURCE
 #include <pthread.h>
@@ -309,6 +315,37 @@ static void *sig_blocked(void *arg)
 	return (void *)local;
 }
 
+static volatile uint64_t handed;
+
+static void spin_in_handler(int sig)
+{
+	void *volatile mine = (void *)(uintptr_t)(handed ^ KEY);
+
+	(void)sig;
+	handed = 0;
+	started();
+	for (;;)
+		__asm__ volatile("pause" ::: "memory");
+	sink = mine;
+}
+
+static void *under_handler(void *arg)
+{
+	void *volatile under = malloc(650); /* LEAK:under-handler */
+	struct sigaction sa;
+
+	(void)arg;
+	handed = (uint64_t)(uintptr_t)malloc(600) ^ KEY; /* LEAK:in-handler */
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = spin_in_handler;
+	sa.sa_flags = SA_ONSTACK;
+	sigaction(SIGUSR1, &sa, NULL);
+	scrub();
+	raise(SIGUSR1);
+	sink = under;
+	return NULL;
+}
+
 static void start(void *(*fn)(void *))
 {
 	pthread_t t;
@@ -339,6 +376,11 @@ int main(int argc, char **argv)
 		start(in_xmm);
 		start(in_ymm);
 		wait_ready(2);
+		exit(0);
+	}
+	if (!strcmp(mode, "inhandler")) {
+		start(under_handler);
+		wait_ready(1);
 		exit(0);
 	}
 	if (!strcmp(mode, "blocked")) {

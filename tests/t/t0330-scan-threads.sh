@@ -94,6 +94,18 @@ test_expect_success 'stopping by signal: a pointer only in a vector register: re
 	done
 '
 
+# A thread stopped in a signal handler that runs on the shim's alternate
+# stack: the signal frames there hold what the interrupted code had in
+# its registers, and that code's frames are on the thread's stack.
+for stop in ptrace signal
+do
+	test_expect_success "stopped in a handler on the alternate stack ($stop): its frame and the stack under it are roots" "
+		run_mode ih-$stop inhandler PERFSHIM_SCAN_STOP=$stop &&
+		check_kind ih-$stop.json in-handler reachable 600 1 &&
+		check_kind ih-$stop.json under-handler reachable 650 1
+	"
+done
+
 test_expect_success 'a thread that blocks every signal stops too' '
 	run_mode bl blocked &&
 	check_kind bl.json sigblocked reachable 75 1 &&
