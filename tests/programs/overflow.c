@@ -7,14 +7,14 @@
  *   overflow sigaltstack sets its own alternate signal stack and checks,
  *                        after allocating, that it is still the one in
  *                        force (prints "own altstack kept"); no overflow
- *   overflow edge        no overflow either: a thread runs for about
- *                        0.3 s of CPU with 256 bytes of its stack left,
- *                        too few for a signal's frame, then returns
+ *   overflow edge        no overflow either: a thread runs for 0.15 s
+ *                        of CPU or more with 256 bytes of its stack
+ *                        left, too few for a signal's frame, then returns
  *                        (prints "edge ok"); a signal delivered there
  *                        on the thread's stack would kill it
  *   overflow nested      no overflow: the program's SIGUSR1 handler runs
- *                        on the program's own alternate stack for about
- *                        0.3 s of CPU, with room there for one signal
+ *                        on the program's own alternate stack for 0.15 s
+ *                        of CPU or more, with room there for one signal
  *                        frame and 1 KiB more, then returns (prints
  *                        "nested ok")
  *   overflow small       sets its own alternate signal stack, with
@@ -115,29 +115,41 @@ static double cpu_now(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-static int near_the_edge(void)
+/* As many spins as take about 0.15 s of CPU here, or more. */
+static unsigned long spins_for_a_while(void)
 {
 	unsigned long n = 1000000;
-	pthread_attr_t a;
-	pthread_t t;
-	char *map;
 
-	/* As many spins as take about 0.3 s of CPU here. */
 	for (;;) {
 		double t0 = cpu_now();
 
 		spin(n);
 		if (cpu_now() - t0 > 0.03)
-			break;
+			return n * 5;
 		n *= 2;
 	}
-	n *= 5;
-	/* The thread's stack, with a page below it that faults. */
-	map = mmap(NULL, EDGE_STACK + 4096, PROT_READ | PROT_WRITE,
-		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+}
+
+/* EDGE_STACK bytes with a page below them that faults; NULL if none. */
+static char *guarded_stack(void)
+{
+	char *map = mmap(NULL, EDGE_STACK + 4096, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
 	if (map == MAP_FAILED || mprotect(map, 4096, PROT_NONE))
+		return NULL;
+	return map + 4096;
+}
+
+static int near_the_edge(void)
+{
+	unsigned long n = spins_for_a_while();
+	pthread_attr_t a;
+	pthread_t t;
+
+	edge_low = guarded_stack();
+	if (!edge_low)
 		return 1;
-	edge_low = map + 4096;
 	pthread_attr_init(&a);
 	if (pthread_attr_setstack(&a, edge_low, EDGE_STACK) ||
 	    pthread_create(&t, &a, edge, &n) || pthread_join(t, NULL))
@@ -184,57 +196,44 @@ static int on_own_altstack(unsigned long n, void (*handler)(int))
 	return sigaction(SIGUSR1, &sa, NULL) || raise(SIGUSR1);
 }
 
-static int nested(void)
+/* The program's own alternate stack, guarded; frame_bytes measured on
+ * it. */
+static int own_guarded_altstack(void)
 {
-	unsigned long n = 1000000;
-	char *map;
-
-	free(malloc(16)); /* the shim's first event in this thread */
-	for (;;) {
-		double t0 = cpu_now();
-
-		spin(n);
-		if (cpu_now() - t0 > 0.03)
-			break;
-		n *= 2;
-	}
-	map = mmap(NULL, EDGE_STACK + 4096, PROT_READ | PROT_WRITE,
-		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (map == MAP_FAILED || mprotect(map, 4096, PROT_NONE))
+	free(malloc(16)); /* the shim's first event, before the stack */
+	alt_low = guarded_stack();
+	if (!alt_low)
 		return 1;
-	alt_low = map + 4096;
 	stack_t ss = { .ss_sp = alt_low, .ss_size = EDGE_STACK };
 
-	if (sigaltstack(&ss, NULL) || on_own_altstack(0, measure) ||
-	    on_own_altstack(n * 5, spin_low))
+	return sigaltstack(&ss, NULL) || on_own_altstack(0, measure);
+}
+
+static int nested(void)
+{
+	unsigned long n = spins_for_a_while();
+
+	if (own_guarded_altstack() || on_own_altstack(n, spin_low))
 		return 1;
 	puts("nested ok");
 	return 0;
 }
+
+#define HELD 200000
+static void *held[HELD];
 
 /*
  * An alternate stack with room for the kernel's signal frame and 2 KiB
  * more, right above a page that faults: enough for a program's own small
  * handler, not for a trace's last write. (Rust's are 8 KiB.)
  */
-#define HELD 200000
-static void *held[HELD];
-
 static int small(int term)
 {
-	char *map;
-
-	free(malloc(16)); /* the shim's first event, before the stack */
-	map = mmap(NULL, EDGE_STACK + 4096, PROT_READ | PROT_WRITE,
-		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (map == MAP_FAILED || mprotect(map, 4096, PROT_NONE))
+	if (own_guarded_altstack())
 		return 1;
-	alt_low = map + 4096;
-	stack_t ss = { .ss_sp = alt_low, .ss_size = EDGE_STACK };
+	stack_t ss = { .ss_sp = alt_low,
+		       .ss_size = (frame_bytes + 2048 + 15) & ~(size_t)15 };
 
-	if (sigaltstack(&ss, NULL) || on_own_altstack(0, measure))
-		return 1;
-	ss.ss_size = (frame_bytes + 2048 + 15) & ~(size_t)15;
 	if (sigaltstack(&ss, NULL))
 		return 1;
 	if (term) {
