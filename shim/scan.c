@@ -937,7 +937,7 @@ static void scan_stack(uintptr_t sp)
 static void scan_thread_stack(const struct thread_state *t, uintptr_t sp)
 {
 	uintptr_t alt = t ? (uintptr_t)t->altstack : 0, outer;
-	struct mapping *m;
+	const struct mapping *m;
 
 	if (!alt || sp - alt >= ALTSTACK_SIZE) {
 		scan_stack(sp);
@@ -946,10 +946,12 @@ static void scan_thread_stack(const struct thread_state *t, uintptr_t sp)
 	scan_resident(sp, alt + ALTSTACK_SIZE, 0);
 	drain_marks(0, 0);
 	outer = atomic_load(&t->outer_sp);
-	m = t->stack_hi ? mapping_of(t->stack_hi - 1) : NULL;
-	if (outer)
+	if (outer) {
 		scan_stack(outer);
-	else if (m)
+		return;
+	}
+	m = t->stack_hi ? mapping_of(t->stack_hi - 1) : NULL;
+	if (m)
 		scan_stack(m->lo);
 }
 
