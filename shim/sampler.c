@@ -252,10 +252,7 @@ static void prof_native(void *uctx)
  */
 static int say_outer_sp(struct thread_state *t, const ucontext_t *uc)
 {
-	uintptr_t here = (uintptr_t)__builtin_frame_address(0);
-
-	if (!t || !t->altstack ||
-	    here - (uintptr_t)t->altstack >= ALTSTACK_SIZE ||
+	if (!perfshim_on_altstack(t, (uintptr_t)__builtin_frame_address(0)) ||
 	    (uc->uc_stack.ss_flags & SS_ONSTACK) || atomic_load(&t->outer_sp))
 		return 0;
 	atomic_store(&t->outer_sp, (uintptr_t)uc->uc_mcontext.gregs[REG_RSP]);

@@ -936,14 +936,14 @@ static void scan_stack(uintptr_t sp)
  */
 static void scan_thread_stack(const struct thread_state *t, uintptr_t sp)
 {
-	uintptr_t alt = t ? (uintptr_t)t->altstack : 0, outer;
+	uintptr_t outer;
 	const struct mapping *m;
 
-	if (!alt || sp - alt >= ALTSTACK_SIZE) {
+	if (!perfshim_on_altstack(t, sp)) {
 		scan_stack(sp);
 		return;
 	}
-	scan_resident(sp, alt + ALTSTACK_SIZE, 0);
+	scan_resident(sp, (uintptr_t)t->altstack + ALTSTACK_SIZE, 0);
 	drain_marks(0, 0);
 	outer = atomic_load(&t->outer_sp);
 	if (outer) {

@@ -193,6 +193,13 @@ static inline void perfshim_event_end(struct thread_state *t)
 	atomic_store_explicit(&t->busy, 0, memory_order_release);
 }
 
+/* 1 if address a is on t's alternate stack, ours (t may be NULL). */
+static inline int perfshim_on_altstack(const struct thread_state *t,
+				       uintptr_t a)
+{
+	return t && t->altstack && a - (uintptr_t)t->altstack < ALTSTACK_SIZE;
+}
+
 /* writer.c */
 HIDDEN int perfshim_writer_open(void);
 HIDDEN struct thread_state *perfshim_thread_get(void);
