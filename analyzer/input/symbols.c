@@ -7,12 +7,16 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <dwarf.h>
 #include <elfutils/libdw.h>
 #include <elfutils/libdwfl.h>
 
+#include "debugcache.h"
 #include "error.h"
 #include "hashtab.h"
 #include "symbols.h"
@@ -182,14 +186,77 @@ static char *debug_dirs; /* --debug-dir's, absolute, ':'-joined */
 static const char default_debuginfo_path[] = ":.debug:/usr/lib/debug";
 
 /*
- * The standard callbacks find separate debug files by build-id under
- * each absolute directory of the path (DIR/.build-id/xx/yyyy.debug) and
- * by .gnu_debuglink next to the file. find_elf is only a formality: each
- * module is reported with its file.
+ * cached_by_build_id - the plain copy (debugcache.h) of mod's separate
+ * debug file when DIR/.build-id/xx/yyyy.debug under a directory of the
+ * path has compressed sections; else -1, with *found telling whether
+ * such a file is there. It must be looked up here, not after libdwfl's
+ * own search: a file that search finds by build-id is already open
+ * inside the module, where no descriptor we return reaches.
  */
+static int cached_by_build_id(Dwfl_Module *mod, char **name, bool *found)
+{
+	const unsigned char *id;
+	GElf_Addr vaddr;
+	int len = dwfl_module_build_id(mod, &id, &vaddr);
+	char *copy, *dir, *save = NULL, *path;
+	int fd = -1;
+
+	*found = false;
+	if (len < 2)
+		return -1;
+	copy = xstrdup(debuginfo_path);
+	for (dir = strtok_r(copy, ":", &save); dir && !*found;
+	     dir = strtok_r(NULL, ":", &save)) {
+		size_t n = strlen(dir) + 2 * (size_t)len + 32, o;
+
+		if (dir[0] != '/')
+			continue;
+		path = xmalloc(n);
+		o = (size_t)snprintf(path, n, "%s/.build-id/%02x/", dir, id[0]);
+		for (int i = 1; i < len; i++)
+			o += (size_t)snprintf(path + o, n - o, "%02x", id[i]);
+		snprintf(path + o, n - o, ".debug");
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+		*found = fd >= 0;
+		if (fd >= 0 &&
+		    debugcache_swap(&fd, &path, id, (size_t)len, false)) {
+			*name = path;
+			break;
+		}
+		if (fd >= 0)
+			close(fd); /* used in place: libdwfl's search opens it */
+		fd = -1;
+		free(path);
+	}
+	free(copy);
+	return fd;
+}
+
+/*
+ * find_debuginfo - the cached plain copy of a compressed debug file
+ * found by build-id, else libdwfl's standard search: by build-id under
+ * each absolute directory of the path (DIR/.build-id/xx/yyyy.debug), by
+ * .gnu_debuglink beside the file, then through debuginfod.
+ */
+static int find_debuginfo(Dwfl_Module *mod, void **userdata,
+			  const char *modname, Dwarf_Addr base,
+			  const char *file_name, const char *debuglink_file,
+			  GElf_Word debuglink_crc, char **debuginfo_file_name)
+{
+	bool found;
+	int fd = cached_by_build_id(mod, debuginfo_file_name, &found);
+
+	if (fd >= 0)
+		return fd;
+	return dwfl_standard_find_debuginfo(mod, userdata, modname, base,
+					    file_name, debuglink_file,
+					    debuglink_crc, debuginfo_file_name);
+}
+
+/* find_elf is only a formality: each module is reported with its file. */
 static const Dwfl_Callbacks dwfl_callbacks = {
 	.find_elf = dwfl_build_id_find_elf,
-	.find_debuginfo = dwfl_standard_find_debuginfo,
+	.find_debuginfo = find_debuginfo,
 	.section_address = dwfl_offline_section_address,
 	.debuginfo_path = &debuginfo_path,
 };
@@ -432,7 +499,9 @@ static void open_module(struct mod_node *mn, const struct module_info *m,
 {
 	Dwfl_Module *mod;
 	struct stat st;
+	char *file;
 	Dwfl *dwfl;
+	int fd;
 
 	mn->state = MOD_NOFILE;
 	if (!*path || is_pseudo_path(path))
@@ -449,12 +518,23 @@ static void open_module(struct mod_node *mn, const struct module_info *m,
 		return;
 	}
 	dwfl_report_begin(dwfl);
+	/* A file with its own compressed DWARF is read from its plain copy;
+	 * libdwfl opens any other by name, and reports its own errors. */
+	file = xstrdup(path);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd >= 0 && !debugcache_swap(&fd, &file, NULL, 0, true)) {
+		close(fd);
+		fd = -1;
+	}
 	/*
 	 * add_p_vaddr: base is the load bias (runtime - ELF vaddr), exactly
 	 * what the trace records; libdwfl ignores it for ET_EXEC.
 	 */
-	mod = dwfl_report_elf(dwfl, mn->name, path, -1, m->bias, true);
+	mod = dwfl_report_elf(dwfl, mn->name, file, fd, m->bias, true);
+	free(file);
 	if (!mod) {
+		if (fd >= 0)
+			close(fd);
 		warn_cannot_open(path);
 		dwfl_end(dwfl);
 		return;

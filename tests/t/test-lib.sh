@@ -155,6 +155,12 @@ rm -f "$TEST_LOG"
 
 HOME=$TRASH_DIRECTORY
 export HOME
+# One cache of plain debug files (analyzer/input/debugcache.h) for the
+# whole run, so that glibc's is made once, not in every script; and no
+# debuginfod server is asked for what the machine lacks.
+XDG_CACHE_HOME=$PERFSHIM_BUILD/tests/cache
+export XDG_CACHE_HOME
+unset DEBUGINFOD_URLS
 
 # --- prerequisites ------------------------------------------------------------
 

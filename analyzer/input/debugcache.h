@@ -1,0 +1,50 @@
+/*
+ * debugcache.h - plain copies of ELF files whose DWARF is compressed,
+ * kept by build-id between runs of the analyzer.
+ *
+ * Distributions ship separate debug files with their .debug_* sections
+ * zlib-compressed (SHF_COMPRESSED), and libdw inflates every one of them
+ * as soon as a file's DWARF is opened, whatever is looked up then: for
+ * glibc's (libc6-dbg) 10 MiB, about half of what a --leaks report of a
+ * small trace costs. A gate runs the analyzer after each test of a
+ * suite, so the first run writes a copy with the sections stored plainly
+ * and later runs map that copy, reading only the pages a lookup touches.
+ *
+ * The cache is the directory $PERFSHIM_CACHE_DIR, else
+ * $XDG_CACHE_HOME/perfshim, else $HOME/.cache/perfshim (subdirectory
+ * debug/); PERFSHIM_CACHE_DIR set to "" or "off" turns it off. Entries
+ * are named by build-id and checked against it before use; the least
+ * recently used are removed when the directory would hold more than
+ * PERFSHIM_CACHE_MAX_MB mebibytes (DEBUGCACHE_MAX_MB by default), and a
+ * copy bigger than half of that is not made.
+ * Anything that fails (no build-id, a section libelf cannot inflate, an
+ * unwritable directory, a full disk) leaves the original file in use:
+ * the cache can make a run faster, never its output different.
+ */
+#ifndef PERFSHIM_DEBUGCACHE_H
+#define PERFSHIM_DEBUGCACHE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define DEBUGCACHE_MAX_MB 2048
+
+/*
+ * debugcache_swap - *fd is open on the ELF file *path (malloc'd). When
+ * the file holds compressed sections, and want_info is false or one of
+ * them is .debug_info, and id (when not NULL) is its build-id, replace
+ * both with the cached plain copy (made now if missing), closing the old
+ * descriptor and freeing the old path. Otherwise, or on any failure,
+ * leave them as they are. Returns true when the copy is in use.
+ */
+bool debugcache_swap(int *fd, char **path, const void *id, size_t id_len,
+		     bool want_info);
+
+/*
+ * debugcache_dir - the directory entries are kept in, NULL when the
+ * cache is off or has no home. Resolved from the environment once.
+ */
+const char *debugcache_dir(void);
+
+#endif
