@@ -50,4 +50,44 @@ test_expect_success '--debug-dir that is no directory: exit 2 with one line' '
 	test_cmp expect r.err
 '
 
+# By .gnu_debuglink: a copy stripped of its debug information names its
+# debug file, which libdwfl looks for beside it, in .debug there, and
+# under each absolute debug directory joined with the copy's directory.
+# The analyzer skips that search when no such file exists (and no
+# debuginfod server is configured), so each place must still be found.
+test_expect_success 'setup: a stripped copy with a .gnu_debuglink' '
+	mkdir -p link &&
+	cp "$PROGS/gate" link/gate &&
+	objcopy --only-keep-debug link/gate gate.dbg &&
+	strip --strip-all link/gate &&
+	objcopy --add-gnu-debuglink=gate.dbg link/gate &&
+	(cd link && run_traced ../link.zst ./gate both)
+'
+
+test_expect_success '.gnu_debuglink: found beside, in .debug, under a debug dir' '
+	line=$(leak_line gate.c alpha) &&
+	want="^    #0  gate_leak_alpha  tests/programs/gate.c:$line  \[gate\]$" &&
+	analyze link.zst --leaks >none.txt &&
+	! grep gate_leak_alpha none.txt &&
+	cp gate.dbg link/ &&
+	analyze link.zst --leaks >beside.txt &&
+	grep "$want" beside.txt &&
+	mkdir link/.debug && mv link/gate.dbg link/.debug/ &&
+	analyze link.zst --leaks >dotdebug.txt &&
+	grep "$want" dotdebug.txt &&
+	rm -r link/.debug &&
+	mkdir -p "ldbg$PWD/link" && cp gate.dbg "ldbg$PWD/link/" &&
+	analyze link.zst --leaks --debug-dir ldbg >under.txt &&
+	grep "$want" under.txt
+'
+
+test_expect_success 'no debuginfod client loaded unless DEBUGINFOD_URLS is set' '
+	rm -r "ldbg$PWD" &&
+	LD_DEBUG=files analyze link.zst --leaks >/dev/null 2>ld.err &&
+	! grep "file=libdebuginfod" ld.err &&
+	DEBUGINFOD_URLS=http://127.0.0.1:1 DEBUGINFOD_TIMEOUT=1 \
+		LD_DEBUG=files analyze link.zst --leaks >/dev/null 2>ld2.err &&
+	grep "file=libdebuginfod" ld2.err
+'
+
 test_done
