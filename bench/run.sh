@@ -47,6 +47,9 @@ for f in "$MEASURE" "$B/churn" "$B/cxx" "$B/exceptions" "$ROOT/build/libperfshim
 	[ -x "$f" ] || [ -f "$f" ] || die "$f missing (run make bench)"
 done
 rm -rf "$W" && mkdir -p "$W/ref" "$W/snap" "$B/diffs" || die "cannot create $W"
+# The analyzer's cache of plain debug files (README), empty at the start:
+# the first --leaks of the bench makes glibc's copy, as a user's first run.
+export PERFSHIM_CACHE_DIR=$W/cache
 rm -f "$B"/diffs/*
 : > "$W/notes"
 RAW=$B/raw.tsv
@@ -228,9 +231,17 @@ compare_out() {
 
 record() { # workload size tool run output events bytes [allocs]
 	# The progress line shows the program's run, not its trace's analysis.
-	case $3 in perfanalyze | heaptrack_print) ;; *) P_CPU=$M_CPU P_WALL=$M_WALL ;; esac
+	case $3 in perfanalyze* | heaptrack_print) ;; *) P_CPU=$M_CPU P_WALL=$M_WALL ;; esac
 	printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "$4" \
 		"$M_CPU" "$M_WALL" "$M_RSS" "$M_STATUS" "$5" "$6" "$7" "${8:--}" >> "$RAW"
+}
+
+# time_analyzer WORKLOAD SIZE RUN DIR TRACE BYTES NAME OPTION: perfanalyze
+# TRACE OPTION, measured and recorded as tool NAME.
+time_analyzer() {
+	measure_into "$4/a" "$ANA" "$5" "$8" > "$4/report" 2> "$4/report.err" < /dev/null
+	[ "$M_STATUS" = 0 ] || die "$1 run $3: perfanalyze $8 ($7) exited $M_STATUS: $(cat "$4/report.err")"
+	record "$1" "$2" "$7" "$3" - - "$6"
 }
 
 # run_tool WORKLOAD SIZE TOOL RUN
@@ -276,11 +287,14 @@ run_tool() {
 		grep -q '"lost_events":0[,}]' "$d/json" ||
 			note "$wl run $run: $tool lost events: $(sed 's/.*"lost_events":\([0-9]*\).*/\1/' "$d/json")"
 		record "$wl" "$size" "$tool" "$run" "$OUTPUT" "$events" "$bytes" "$allocs"
-		# The analyzer is timed on the default mode's traces only.
+		# The analyzer is timed on the default mode's traces only: --leaks
+		# with the cache of plain debug files (emptied at the start of the
+		# bench) and without it, and --growth.
 		if [ "$tool" = perfshim ]; then
-			measure_into "$d/a" "$ANA" "$f" --leaks > "$d/report" 2> "$d/report.err" < /dev/null
-			[ "$M_STATUS" = 0 ] || die "$wl run $run: perfanalyze --leaks exited $M_STATUS: $(cat "$d/report.err")"
-			record "$wl" "$size" perfanalyze "$run" - - "$bytes"
+			time_analyzer "$wl" "$size" "$run" "$d" "$f" "$bytes" perfanalyze --leaks
+			PERFSHIM_CACHE_DIR=off time_analyzer "$wl" "$size" "$run" "$d" "$f" \
+				"$bytes" perfanalyze-nocache --leaks
+			time_analyzer "$wl" "$size" "$run" "$d" "$f" "$bytes" perfanalyze-growth --growth
 		fi
 		;;
 	heaptrack)
