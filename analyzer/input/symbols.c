@@ -244,45 +244,78 @@ static bool file_at(const char *dir, const char *name)
 }
 
 /*
- * debuglink_may_exist - whether libdwfl's search by .gnu_debuglink (or,
- * without one, by FILE.debug) could find a file for file_name: one of
- * that name beside it, in .debug and the path's relative directories
- * there, or under an absolute directory of the path, joined with the
- * file's directory or any tail of it. A superset of the places libdwfl
- * tries; a false true only costs the search.
+ * name_in_path - whether a file called name is where elfutils' search by
+ * debug link looks for file_name's: beside it (unless beside is false),
+ * in the path's relative directories there (.debug), or under an
+ * absolute directory of the path, alone or joined with any tail of the
+ * file's directory (/usr/lib/debug/usr/bin/NAME, .../bin/NAME).
  */
-static bool debuglink_may_exist(const char *file_name, const char *link)
+static bool name_in_path(const char *file_name, const char *name, bool beside)
 {
-	char *dir = xstrdup(file_name ? file_name : ""), *slash;
+	char *dir = xstrdup(file_name), *slash = strrchr(dir, '/');
 	char *copy = xstrdup(debuginfo_path), *ent, *save = NULL;
-	char own[PATH_MAX], sub[PATH_MAX];
+	char sub[PATH_MAX];
 	bool hit = false;
 
-	slash = strrchr(dir, '/');
-	if (!slash || !link) {
-		snprintf(own, sizeof(own), "%s.debug", slash ? slash + 1 : dir);
-		link = link ? link : own;
-	}
 	if (slash)
 		*slash = '\0';
+	else
+		dir[0] = '\0';
 	for (ent = strtok_r(copy, ":", &save); ent && !hit;
 	     ent = strtok_r(NULL, ":", &save)) {
 		if (ent[0] != '/') {
 			snprintf(sub, sizeof(sub), "%s/%s", dir, ent);
-			hit = file_at(sub, link);
+			hit = file_at(sub, name);
 			continue;
 		}
-		hit = file_at(ent, link);
+		hit = file_at(ent, name);
 		for (const char *t = dir; t && *t && !hit;
 		     t = strchr(t + 1, '/')) {
 			snprintf(sub, sizeof(sub), "%s%s", ent, t);
-			hit = file_at(sub, link);
+			hit = file_at(sub, name);
 		}
 	}
 	/* the empty entry (strtok_r skips it): beside the file */
-	hit = hit || file_at(dir, link);
+	hit = hit || (beside && file_at(dir, name));
 	free(copy);
 	free(dir);
+	return hit;
+}
+
+/*
+ * debuglink_may_exist - whether elfutils' search by .gnu_debuglink could
+ * find a file for file_name: by the link's name, or without a link by
+ * FILE.debug and (away from the file itself) FILE, for the file's path
+ * and for its real path when that differs. A superset of the places
+ * elfutils (0.188 to 0.192) tries; a false true only costs the search.
+ */
+static bool debuglink_may_exist(const char *file_name, const char *link)
+{
+	char *canon = file_name ? realpath(file_name, NULL) : NULL;
+	const char *paths[2] = { file_name, canon };
+	bool hit = false;
+
+	for (int i = 0; i < 2 && !hit; i++) {
+		const char *base, *slash;
+		char *own;
+
+		if (!paths[i] || (i && !strcmp(paths[0], paths[1])))
+			continue;
+		if (link) {
+			hit = name_in_path(paths[i], link, true);
+			continue;
+		}
+		slash = strrchr(paths[i], '/');
+		base = slash ? slash + 1 : paths[i];
+		size_t n = strlen(base) + sizeof(".debug");
+
+		own = xmalloc(n);
+		snprintf(own, n, "%s.debug", base);
+		hit = name_in_path(paths[i], own, true) ||
+		      name_in_path(paths[i], base, false);
+		free(own);
+	}
+	free(canon);
 	return hit;
 }
 
@@ -295,6 +328,10 @@ static bool debuglink_may_exist(const char *file_name, const char *link)
  * libraries for that last step even when DEBUGINFOD_URLS is unset, 12 ms
  * of a 50 ms report; so without DEBUGINFOD_URLS a search that the files
  * on disk cannot satisfy is not made.
+ *
+ * A dwz file shared by several debug files (.gnu_debugaltlink) is asked
+ * for by its link, a path, with no CRC: libdwfl's own search, which
+ * knows where those live (.dwz directories, the link's build-id).
  */
 static int find_debuginfo(Dwfl_Module *mod, void **userdata,
 			  const char *modname, Dwarf_Addr base,
@@ -302,8 +339,11 @@ static int find_debuginfo(Dwfl_Module *mod, void **userdata,
 			  GElf_Word debuglink_crc, char **debuginfo_file_name)
 {
 	const char *urls = getenv("DEBUGINFOD_URLS");
-	bool found;
-	int fd = cached_by_build_id(mod, debuginfo_file_name, &found);
+	bool alt = debuglink_file &&
+		   (debuglink_crc == 0 || strchr(debuglink_file, '/'));
+	bool found = alt;
+	int fd =
+		alt ? -1 : cached_by_build_id(mod, debuginfo_file_name, &found);
 
 	if (fd >= 0)
 		return fd;

@@ -90,4 +90,42 @@ test_expect_success 'no debuginfod client loaded unless DEBUGINFOD_URLS is set' 
 	grep "file=libdebuginfod" ld2.err
 '
 
+test_expect_success 'no .gnu_debuglink: FILE.debug beside the file is found' '
+	mkdir -p nolink &&
+	cp "$PROGS/gate" nolink/gate &&
+	objcopy --only-keep-debug nolink/gate nolink.dbg &&
+	strip --strip-all nolink/gate &&
+	! readelf -SW nolink/gate | grep -q gnu_debuglink &&
+	(cd nolink && run_traced ../nolink.zst ./gate both) &&
+	analyze nolink.zst --leaks >nolink-none.txt &&
+	! grep gate_leak_alpha nolink-none.txt &&
+	cp nolink.dbg nolink/gate.debug &&
+	analyze nolink.zst --leaks >nolink.txt &&
+	grep "gate_leak_alpha  tests/programs/gate.c" nolink.txt
+'
+
+# dwz moves what debug files share into one file that each names in
+# .gnu_debugaltlink; libdwfl asks for it by that name, with no CRC, and
+# the analyzer must let its search run (here: DIR/.dwz/NAME).
+test_lazy_prereq DWZ 'command -v dwz'
+test_lazy_prereq STRACE 'strace -o /dev/null true'
+test_expect_success DWZ,STRACE 'a dwz file named by .gnu_debugaltlink is read' '
+	mkdir -p dz/.dwz &&
+	cp "$PROGS/gate" dz/gate &&
+	cp "$PROGS/leaks_basic" dz/other &&
+	objcopy --only-keep-debug dz/gate dz/gate.dbg &&
+	objcopy --only-keep-debug dz/other dz/other.dbg &&
+	dwz -m dz/.dwz/common -M "$PWD/dz/.dwz/common" dz/gate.dbg dz/other.dbg &&
+	readelf -SW dz/gate.dbg | grep -q gnu_debugaltlink &&
+	id=$(readelf -n dz/gate | sed -n "s/.*Build ID: *//p") &&
+	mkdir -p dzdbg/.build-id/$(echo $id | cut -c1-2) &&
+	mv dz/gate.dbg dzdbg/.build-id/$(echo $id | cut -c1-2)/$(echo $id | cut -c3-).debug &&
+	strip --strip-all dz/gate &&
+	(cd dz && run_traced ../dz.zst ./gate both) &&
+	strace -f -e trace=openat -o dz.log "$ANALYZE" dz.zst --leaks \
+		--debug-dir dzdbg >dz.txt &&
+	grep "gate_leak_alpha  tests/programs/gate.c" dz.txt &&
+	grep "\.dwz/common\", O_RDONLY) = [0-9]" dz.log
+'
+
 test_done
