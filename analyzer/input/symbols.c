@@ -101,6 +101,21 @@ struct cu_range {
 	Dwarf_Die cudie;
 };
 
+/* A function's code in a unit: one range of a subprogram DIE. */
+struct fn_range {
+	Dwarf_Addr low, high; /* [low, high), DWARF addresses */
+	Dwarf_Addr top;	      /* the highest high of this one and all before */
+	size_t seq;	      /* the DIE's place in the unit's tree */
+	Dwarf_Die die;
+};
+
+/* The functions of one unit, by address; built on its first pc. */
+struct unit_fns {
+	Dwarf_Off cu; /* the unit DIE's offset */
+	struct fn_range *v;
+	size_t n;
+};
+
 /* A sized symbol of a module's table: [lo, hi), dwfl addresses. */
 struct sym_range {
 	GElf_Addr lo, hi;
@@ -119,6 +134,10 @@ struct mod_node {
 	struct cu_range *cus;
 	size_t ncus;
 	bool cus_built;
+	/* the units whose functions are indexed, by unit offset */
+	struct unit_fns *units;
+	size_t nunits, units_cap;
+	struct hashtab unit_ix;
 	/* the symbol table's sized symbols by address, and its sizeless
 	 * ones (labels: lo only), built on first use */
 	struct sym_range *syms, *labels;
@@ -521,6 +540,10 @@ static void release_mod(void *n)
 
 	if (mn->dwfl)
 		dwfl_end(mn->dwfl);
+	for (size_t i = 0; i < mn->nunits; i++)
+		free(mn->units[i].v);
+	free(mn->units);
+	hashtab_release(&mn->unit_ix);
 	free(mn->cus);
 	free(mn->syms);
 	free(mn->labels);
@@ -1006,6 +1029,170 @@ static void call_site(struct symbols *s, Dwarf_Die *inl, const char **file,
 		*file = intern(s, name, no_file);
 }
 
+static int fn_range_cmp(const void *a, const void *b)
+{
+	const struct fn_range *x = a, *y = b;
+
+	if (x->low != y->low)
+		return x->low < y->low ? -1 : 1;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+/*
+ * add_fns - the ranges of the subprograms with code among parent's
+ * children, and among those of the namespaces, types and modules there
+ * (C++ and Fortran scopes), into u. Not inside functions: a nested
+ * function's pc falls back to dwarf_getscopes (unit_scopes).
+ */
+static void add_fns(struct unit_fns *u, size_t *cap, Dwarf_Die *parent,
+		    int depth)
+{
+	Dwarf_Die child;
+
+	if (depth > 64 || dwarf_child(parent, &child) != 0)
+		return;
+	do {
+		Dwarf_Addr base, low, high;
+		ptrdiff_t off = 0;
+
+		switch (dwarf_tag(&child)) {
+		case DW_TAG_subprogram:
+			while ((off = dwarf_ranges(&child, off, &base, &low,
+						   &high)) > 0) {
+				if (low >= high)
+					continue;
+				XGROW(u->v, *cap, u->n + 1);
+				u->v[u->n] = (struct fn_range){ .low = low,
+								.high = high,
+								.seq = u->n,
+								.die = child };
+				u->n++;
+			}
+			break;
+		case DW_TAG_namespace:
+		case DW_TAG_module:
+		case DW_TAG_class_type:
+		case DW_TAG_structure_type:
+		case DW_TAG_union_type:
+			add_fns(u, cap, &child, depth + 1);
+			break;
+		default:
+			break;
+		}
+	} while (dwarf_siblingof(&child, &child) == 0);
+}
+
+static int unit_eq(const void *ctx, size_t i)
+{
+	const struct mod_node *mn = ((const void *const *)ctx)[0];
+	const Dwarf_Off *off = ((const void *const *)ctx)[1];
+
+	return mn->units[i].cu == *off;
+}
+
+/* The function index of the unit cudie, built on first use. */
+static const struct unit_fns *unit_of(struct mod_node *mn, Dwarf_Die *cudie)
+{
+	Dwarf_Off off = dwarf_dieoffset(cudie);
+	const void *ctx[2] = { mn, &off };
+	size_t i = hashtab_put(&mn->unit_ix, hash64(off), unit_eq, ctx,
+			       mn->nunits),
+	       cap = 0;
+
+	if (i < mn->nunits)
+		return &mn->units[i];
+	XGROW(mn->units, mn->units_cap, mn->nunits + 1);
+	struct unit_fns *u = &mn->units[mn->nunits++];
+
+	*u = (struct unit_fns){ .cu = off };
+	add_fns(u, &cap, cudie, 0);
+	if (u->n)
+		qsort(u->v, u->n, sizeof(*u->v), fn_range_cmp);
+	for (size_t k = 0; k < u->n; k++)
+		u->v[k].top = k && u->v[k - 1].top > u->v[k].high
+				      ? u->v[k - 1].top
+				      : u->v[k].high;
+	return u;
+}
+
+/*
+ * unit_scopes - the concrete scopes at pc (a DWARF address) from the
+ * innermost out to the unit DIE, as dwarf_getscopes_die gives them for
+ * dwarf_getscopes' innermost, into a malloc'd *out; their count, or <= 0.
+ * The function comes from the unit's index, and only its own tree is
+ * walked down to pc; dwarf_getscopes, which walks the unit's tree from
+ * the top for every pc, is kept for a pc the index does not place. In a
+ * unit as large as CPython's ceval.c that walk was most of the time of
+ * a report.
+ */
+static int unit_scopes(struct mod_node *mn, Dwarf_Die *cudie, Dwarf_Addr pc,
+		       Dwarf_Die **out)
+{
+	const struct unit_fns *u = unit_of(mn, cudie);
+	size_t lo = 0, hi = u->n, n = 0, cap = 0;
+	const struct fn_range *hit = NULL;
+	Dwarf_Die *v = NULL, die, child;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (u->v[mid].low <= pc)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	/* Aliases (glibc's assembly) overlap: the first in the tree, as
+	 * dwarf_getscopes finds it. */
+	for (size_t k = lo; k-- > 0 && u->v[k].top > pc;)
+		if (pc < u->v[k].high && (!hit || u->v[k].seq < hit->seq))
+			hit = &u->v[k];
+	if (!hit) {
+		Dwarf_Die *scopes = NULL;
+		int ns = dwarf_getscopes(cudie, pc, &scopes);
+
+		if (ns > 0) {
+			ns = dwarf_getscopes_die(&scopes[0], out);
+			free(scopes);
+			return ns;
+		}
+		free(scopes);
+		return ns;
+	}
+	die = hit->die;
+	XGROW(v, cap, n + 2);
+	v[n++] = die;
+	/* down the concrete tree: the child whose code holds pc */
+	while (dwarf_child(&die, &child) == 0) {
+		bool in = false;
+
+		do {
+			int tag = dwarf_tag(&child);
+
+			if ((tag == DW_TAG_lexical_block ||
+			     tag == DW_TAG_inlined_subroutine ||
+			     tag == DW_TAG_try_block ||
+			     tag == DW_TAG_catch_block) &&
+			    dwarf_haspc(&child, pc) == 1)
+				in = true;
+		} while (!in && dwarf_siblingof(&child, &child) == 0);
+		if (!in)
+			break;
+		XGROW(v, cap, n + 2);
+		v[n++] = child;
+		die = child;
+	}
+	/* innermost first, then the unit */
+	for (size_t i = 0; i < n / 2; i++) {
+		Dwarf_Die t = v[i];
+
+		v[i] = v[n - 1 - i];
+		v[n - 1 - i] = t;
+	}
+	v[n++] = *cudie;
+	*out = v;
+	return (int)n;
+}
+
 /*
  * resolve_dwarf - push the inlined frames at pc, innermost first, then the
  * function containing them. Returns 0 when DWARF does not cover pc, so
@@ -1019,24 +1206,18 @@ static void call_site(struct symbols *s, Dwarf_Die *inl, const char **file,
 static int resolve_dwarf(struct symbols *s, struct mod_node *mn,
 			 Dwfl_Module *mod, Dwarf_Addr pc)
 {
-	Dwarf_Die *scopes = NULL, *chain = NULL;
+	Dwarf_Die *chain = NULL;
 	Dwarf_Die *cudie;
 	Dwarf_Addr bias;
 	const char *file;
 	unsigned line;
-	int nscopes, nchain, i, start = s->ntmp;
+	int nchain, i, start = s->ntmp;
 	bool outer = false;
 
 	cudie = find_cu(s, mn, mod, pc, &bias);
 	if (!cudie)
 		return 0;
-	nscopes = dwarf_getscopes(cudie, pc - bias, &scopes);
-	if (nscopes <= 0) {
-		free(scopes);
-		return 0;
-	}
-	nchain = dwarf_getscopes_die(&scopes[0], &chain);
-	free(scopes);
+	nchain = unit_scopes(mn, cudie, pc - bias, &chain);
 	if (nchain <= 0) {
 		free(chain);
 		return 0;
