@@ -43,11 +43,12 @@ static uint32_t *released; /* as many entries as slots: never full */
 static size_t slot_cap, nslots, nreleased;
 /* Recently freed addresses per size class, most recent first; and where
  * the heap would carve a block after the last ALLOC not found there. */
-static uint64_t recent[PERFSHIM_COL_CLASSES][PERFSHIM_COL_RECENT];
+/* Twice the entries in use (PERFSHIM_COL_MOVE). */
+static uint64_t recent[PERFSHIM_COL_CLASSES][2 * PERFSHIM_COL_RECENT];
 static unsigned nrecent[PERFSHIM_COL_CLASSES];
 static uint64_t next_miss;
 /* The slots of the latest ALLOCs not freed since, newest first. */
-static uint32_t mru[PERFSHIM_COL_MRU];
+static uint32_t mru[2 * PERFSHIM_COL_MRU];
 static unsigned nmru;
 
 /*
@@ -217,12 +218,12 @@ static int room(void)
 static void recent_push(uint64_t addr, uint64_t size)
 {
 	unsigned c = perfshim_col_class(size);
-	unsigned n = nrecent[c] < PERFSHIM_COL_RECENT ? nrecent[c]++
-						      : PERFSHIM_COL_RECENT - 1;
 
-	/* At most 7 words: a loop, not a call to memmove. */
-	for (unsigned i = n; i > 0; i--)
-		recent[c][i] = recent[c][i - 1];
+	if (nrecent[c] < PERFSHIM_COL_RECENT)
+		nrecent[c]++;
+	/* all the entries, used or not: a fixed size */
+	PERFSHIM_COL_MOVE(&recent[c][1], &recent[c][0],
+			  (PERFSHIM_COL_RECENT - 1) * sizeof(recent[c][0]));
 	recent[c][0] = addr;
 }
 
@@ -233,8 +234,8 @@ static unsigned mru_take(uint32_t s)
 		if (mru[i] != s)
 			continue;
 		nmru--;
-		for (unsigned j = i; j < nmru; j++)
-			mru[j] = mru[j + 1];
+		PERFSHIM_COL_MOVE(&mru[i], &mru[i + 1],
+				  PERFSHIM_COL_MRU * sizeof(mru[0]));
 		return i + 1;
 	}
 	return 0;
@@ -242,10 +243,10 @@ static unsigned mru_take(uint32_t s)
 
 static void mru_push(uint32_t s)
 {
-	unsigned n = nmru < PERFSHIM_COL_MRU ? nmru++ : PERFSHIM_COL_MRU - 1;
-
-	for (unsigned i = n; i > 0; i--)
-		mru[i] = mru[i - 1];
+	if (nmru < PERFSHIM_COL_MRU)
+		nmru++;
+	PERFSHIM_COL_MOVE(&mru[1], &mru[0],
+			  (PERFSHIM_COL_MRU - 1) * sizeof(mru[0]));
 	mru[0] = s;
 }
 
@@ -258,8 +259,8 @@ static unsigned recent_take(uint64_t addr, uint64_t size)
 		if (recent[c][i] != addr)
 			continue;
 		nrecent[c]--;
-		for (unsigned j = i; j < nrecent[c]; j++)
-			recent[c][j] = recent[c][j + 1];
+		PERFSHIM_COL_MOVE(&recent[c][i], &recent[c][i + 1],
+				  PERFSHIM_COL_RECENT * sizeof(recent[c][0]));
 		return i + 1;
 	}
 	return 0;

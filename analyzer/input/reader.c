@@ -73,10 +73,11 @@ struct trace_reader {
 	uint32_t *by_age;
 	uint32_t *released;
 	size_t nslots, slot_cap, nreleased;
-	uint64_t recent[PERFSHIM_COL_CLASSES][PERFSHIM_COL_RECENT];
+	/* twice the entries in use (PERFSHIM_COL_MOVE) */
+	uint64_t recent[PERFSHIM_COL_CLASSES][2 * PERFSHIM_COL_RECENT];
 	unsigned nrecent[PERFSHIM_COL_CLASSES];
 	uint64_t last_miss;
-	uint32_t mru[PERFSHIM_COL_MRU];
+	uint32_t mru[2 * PERFSHIM_COL_MRU];
 	unsigned nmru;
 
 	/* The HISTOGRAM record being decoded (reused from one to the next). */
@@ -683,21 +684,21 @@ static int slot_take(struct trace_reader *r, uint32_t *s)
 static void recent_push(struct trace_reader *r, uint64_t addr, uint64_t size)
 {
 	unsigned c = perfshim_col_class(size);
-	unsigned n = r->nrecent[c] < PERFSHIM_COL_RECENT
-			     ? r->nrecent[c]++
-			     : PERFSHIM_COL_RECENT - 1;
 
-	memmove(&r->recent[c][1], &r->recent[c][0], n * sizeof(uint64_t));
+	if (r->nrecent[c] < PERFSHIM_COL_RECENT)
+		r->nrecent[c]++;
+	PERFSHIM_COL_MOVE(&r->recent[c][1], &r->recent[c][0],
+			  (PERFSHIM_COL_RECENT - 1) * sizeof(uint64_t));
 	r->recent[c][0] = addr;
 }
 
 /* As columns.c: the slots of the latest ALLOCs not freed since. */
 static void mru_push(struct trace_reader *r, uint32_t s)
 {
-	unsigned n =
-		r->nmru < PERFSHIM_COL_MRU ? r->nmru++ : PERFSHIM_COL_MRU - 1;
-
-	memmove(&r->mru[1], &r->mru[0], n * sizeof(r->mru[0]));
+	if (r->nmru < PERFSHIM_COL_MRU)
+		r->nmru++;
+	PERFSHIM_COL_MOVE(&r->mru[1], &r->mru[0],
+			  (PERFSHIM_COL_MRU - 1) * sizeof(r->mru[0]));
 	r->mru[0] = s;
 }
 
@@ -708,8 +709,8 @@ static void mru_drop(struct trace_reader *r, uint32_t s)
 		if (r->mru[i] != s)
 			continue;
 		r->nmru--;
-		memmove(&r->mru[i], &r->mru[i + 1],
-			(r->nmru - i) * sizeof(r->mru[0]));
+		PERFSHIM_COL_MOVE(&r->mru[i], &r->mru[i + 1],
+				  PERFSHIM_COL_MRU * sizeof(r->mru[0]));
 		return;
 	}
 }
@@ -725,8 +726,8 @@ static int recent_take(struct trace_reader *r, uint64_t k, uint64_t size,
 			    (unsigned long long)k, r->nrecent[c]);
 	*addr = r->recent[c][k - 1];
 	r->nrecent[c]--;
-	memmove(&r->recent[c][k - 1], &r->recent[c][k],
-		(r->nrecent[c] - (k - 1)) * sizeof(uint64_t));
+	PERFSHIM_COL_MOVE(&r->recent[c][k - 1], &r->recent[c][k],
+			  PERFSHIM_COL_RECENT * sizeof(uint64_t));
 	return 0;
 }
 
