@@ -1161,20 +1161,15 @@ static int unit_scopes(struct mod_node *mn, Dwarf_Die *cudie, Dwarf_Addr pc,
 	die = hit->die;
 	XGROW(v, cap, n + 2);
 	v[n++] = die;
-	/* down the concrete tree: the child whose code holds pc */
+	/* down the concrete tree: the child whose code holds pc, whatever
+	 * it is (a block, inlined code, a nested function), as
+	 * dwarf_getscopes takes any */
 	while (dwarf_child(&die, &child) == 0) {
 		bool in = false;
 
-		do {
-			int tag = dwarf_tag(&child);
-
-			if ((tag == DW_TAG_lexical_block ||
-			     tag == DW_TAG_inlined_subroutine ||
-			     tag == DW_TAG_try_block ||
-			     tag == DW_TAG_catch_block) &&
-			    dwarf_haspc(&child, pc) == 1)
-				in = true;
-		} while (!in && dwarf_siblingof(&child, &child) == 0);
+		do
+			in = dwarf_haspc(&child, pc) == 1;
+		while (!in && dwarf_siblingof(&child, &child) == 0);
 		if (!in)
 			break;
 		XGROW(v, cap, n + 2);
