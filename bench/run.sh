@@ -445,19 +445,18 @@ if [ -z "$QUICK" ] && [ "${BENCH_NO_DOC:-0}" = 0 ]; then
 		## Where perfshim's time goes on churn (profile, not make bench)
 
 		`perf record -e cpu-clock -F 4000` of `churn 1 5000000` under the
-		shim at 01ba35e (load average 0.7 on 2 CPUs), share of the whole
-		process's CPU samples. The program's thread 59%: the stack walk
-		17% (cached frame rules, from the interposer's caller outward;
+		shim at 1fb47d3 (load average 0.8 on 2 CPUs), share of the whole
+		process's CPU samples. The program's thread 52%: the stack walk
+		15.7% (cached frame rules, from the interposer's caller outward;
 		where a word outward changed, the previous walk's frames are met
-		again further out), recording the events 18% (record_alloc
-		5.9%, the ring write 5.5%, the free interposer with record_free
-		6.3%), interning the stack 4.2%, the malloc interposer 1.6%;
-		libc's malloc and free 8.6%; the program's own loop 6.0%; the
-		kernel 1.7%. The writer thread 41%: the chunk encoder 24% (it parses
-		each event once now and tells the live-block index what it
-		took), the live index's table 7.7%, zstd 4.0%, the rest 5%. The
-		file is 2.3 B per event; the program's thread no longer shares
-		a cache line with what the writer stores at each event.
+		again further out), the ring write 5.9%, record_alloc 5.5%, the
+		free interposer 5.3%, interning the stack 2.3%, the malloc
+		interposer 1.3%; libc's malloc and free 6.1%; the program's own
+		loop 4.4%; the kernel 1.8%. The writer thread 48%: the chunk
+		encoder 27% and its lists of recent blocks and slots 5.2% (they
+		now move by fixed-size copies, not loops: churn 6.15x -> 5.82x
+		native in bench/ab.sh), the live-block index 7.6%, zstd about
+		1.5%. The file is 2.3 B per event.
 
 		What remains to reach 3x: the walk is a chain of dependent loads,
 		about 30 instructions a frame; the writer still keeps two tables
@@ -490,6 +489,29 @@ if [ -z "$QUICK" ] && [ "${BENCH_NO_DOC:-0}" = 0 ]; then
 		its copy of the mask: 1.8k and 4.3k calls left. What is left of
 		learning (cc1 learns 3163 rules, python3 1040) is libunwind's own
 		lookups, two or three per rule.
+
+		## Where perfanalyze's time goes (profile, not make bench)
+
+		`perf record` of `perfanalyze TRACE --leaks` at 7f709b0. On git's
+		trace (246k events, 116 ms of CPU) libz took 37%, inflating the
+		DWARF of glibc's separate debug file (libc6-dbg: 10 MiB in
+		compressed sections, read for the frames of strdup, setenv and
+		the like), and the page faults of the inflated buffers most of
+		the kernel's 27%; 12 ms more was elfutils 0.188 loading its
+		debuginfod client (libcurl and some twenty libraries) after it
+		looked in vain for git's own debug file. Plain copies of
+		compressed debug files kept between runs (README), and a check
+		that skips a search the disk cannot satisfy, took that report to
+		40 ms. On python3's trace dwarf_getscopes and
+		dwarf_getscopes_die took 27%, walking CPython's large units from
+		the top for each pc; each unit's functions are now indexed once
+		(138-155 -> 105-121 ms). What is left on a large trace is reading
+		it: on churn's 10M events the column decoder 25%, the merge of
+		the threads' events by time 30%, the replay's live set 12%.
+		`--growth` reads the trace twice, as where its points fall
+		(every n-th marker of the most frequent label, or windows of the
+		trace's span) is known only once it has been read: about twice
+		the time of `--leaks`.
 
 		## Where perfshim's time goes on exceptions (profile, not make bench)
 
