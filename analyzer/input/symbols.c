@@ -645,10 +645,11 @@ static void open_module(struct mod_node *mn, const struct module_info *m,
 		return;
 	}
 	dwfl_report_begin(dwfl);
-	/* A file with its own compressed DWARF is read from its plain copy;
-	 * libdwfl opens any other by name, and reports its own errors. */
+	/* A file with its own compressed DWARF is read from its plain copy
+	 * (with the cache on); libdwfl opens any other by name, and reports
+	 * its own errors. */
 	file = xstrdup(path);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	fd = debugcache_dir() ? open(path, O_RDONLY | O_CLOEXEC) : -1;
 	if (fd >= 0 && !debugcache_swap(&fd, &file, NULL, 0, true)) {
 		close(fd);
 		fd = -1;
