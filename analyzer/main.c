@@ -65,7 +65,7 @@ static int read_trace(struct pass *p, const struct cli *c)
 		visitor_tee_add(&tee, &v[2]);
 	}
 	if (c->report == REPORT_GROWTH || html) {
-		growth_scan_visitor(&p->gs, &v[3]);
+		growth_scan_visitor(&p->gs, &p->rp, &v[3]);
 		visitor_tee_add(&tee, &v[3]);
 	}
 	if (c->report == REPORT_EXPORT) {
@@ -98,8 +98,6 @@ static int judge_baseline(const struct cli *c, struct leak_result *res)
 /* Fill the part of m that c's report needs (the run is always there). */
 static int collect(struct pass *p, struct cli *c, struct model *m)
 {
-	struct trace_reader *again;
-
 	run_collect(&m->run, c->trace, trace_reader_header(p->r), &p->rp,
 		    trace_reader_cut_short(p->r));
 	if (c->report == REPORT_SUMMARY)
@@ -107,10 +105,8 @@ static int collect(struct pass *p, struct cli *c, struct model *m)
 	c->leak.complete = c->growth.complete = !m->run.cut_short;
 	if (c->report == REPORT_GROWTH) {
 		m->parts |= MODEL_GROWTH;
-		if (!(again = trace_reader_open(c->trace)))
-			return -1;
-		return growth_collect(again, c->trace, &p->rp, &p->gs,
-				      &c->growth, &m->growth);
+		return growth_collect(c->trace, &p->rp, &p->gs, &c->growth,
+				      &m->growth);
 	}
 	if (!(m->sym = symbols_new()))
 		return error("out of memory");
@@ -183,7 +179,7 @@ static int report_html(struct pass *p, const struct cli *c)
 	page_model_init(&pm);
 	rc = page_collect(&in, &c->leak, &c->growth, &pm);
 	/* The page's summary is the --json one: with the build's metrics
-	 * (the trace is a file here: growth read it twice already). */
+	 * (the trace is a file here: growth checked that already). */
 	if (!rc && !(rc = metrics_load(&pm.m.metrics, &path, 1)))
 		pm.m.parts |= MODEL_METRICS;
 	if (!rc)

@@ -50,22 +50,18 @@ static int hot_collect(struct hotspots *h, struct page_model *pm)
 	return 0;
 }
 
-/* The growth verdict and its series, from a second pass. */
+/* The growth verdict and its series, from the first pass's log. */
 static int growth_part(const struct page_input *in,
 		       const struct growth_options *go, struct page_model *pm)
 {
 	struct growth_options o = *go;
-	struct trace_reader *again = trace_reader_open(in->path);
 
-	if (!again)
-		return -1;
 	o.on = 1;
 	o.timeline = 0;
 	o.fail = 0;
 	o.complete = !pm->m.run.cut_short;
 	pm->m.parts |= MODEL_GROWTH;
-	return growth_collect(again, in->path, in->rp, in->gs, &o,
-			      &pm->m.growth);
+	return growth_collect(in->path, in->rp, in->gs, &o, &pm->m.growth);
 }
 
 static void notes(const char *path, const struct page_model *pm)

@@ -46,16 +46,53 @@ void growth_options_init(struct growth_options *o)
 	o->max_sites = 10;
 }
 
-/* --- the first pass: markers per label ------------------------------------ */
+/* --- the first pass: markers per label, and the events' log -------------- */
+
+/*
+ * The log's entries: a kind byte, then varints. ts (all but MEM) and a
+ * MEM's own time are deltas from the latest entry's of the same sort,
+ * forward (most are: events come in time order) or, with F_BACK, back.
+ * An event's heap after it, when not what its kind implies (ALLOC:
+ * + size, less the site's block it took out; FREE: less that block;
+ * others: unchanged), follows as a zigzag delta (F_HEAP). F_SITE: a
+ * block taken out of a site follows, as stack and size.
+ *   TICK  ts                      an event that changes no site
+ *   ALLOC ts [heap] stack size [fstack fsize]
+ *   FREE  ts [heap] [fstack fsize]
+ *   MARK  ts [heap] label
+ *   MEM   ts rss mapped
+ */
+enum { L_TICK, L_ALLOC, L_FREE, L_MARK, L_MEM };
+#define F_HEAP 0x10
+#define F_SITE 0x20
+#define F_BACK 0x40
+#define L_KIND 0x0f
+#define L_ENTRY_MAX (1 + 6 * PERFSHIM_VARINT_MAX)
 
 void growth_scan_init(struct growth_scan *s)
 {
+	const char *env = getenv("PERFSHIM_GROWTH_LOG_MB");
+	unsigned long long mb = GROWTH_LOG_MB;
+
 	memset(s, 0, sizeof(*s));
+	if (env && *env) {
+		char *end;
+
+		errno = 0;
+		mb = strtoull(env, &end, 10);
+		if (errno || *end || mb > (SIZE_MAX >> 21)) {
+			warning("PERFSHIM_GROWTH_LOG_MB: %s is not a size in MiB; %d is used",
+				env, GROWTH_LOG_MB);
+			mb = GROWTH_LOG_MB;
+		}
+	}
+	s->log.limit = (size_t)mb << 20;
 }
 
 void growth_scan_release(struct growth_scan *s)
 {
 	free(s->label_count);
+	free(s->log.p);
 	memset(s, 0, sizeof(*s));
 }
 
@@ -67,14 +104,111 @@ int growth_check_input(const char *path)
 	if (stat(path, &st) || S_ISREG(st.st_mode))
 		return 0;
 	return error(
-		"%s: --growth reads the trace twice, and this is not a regular file (a pipe?); save the trace to a file first",
+		"%s: --growth may read the trace twice, and this is not a regular file (a pipe?); save the trace to a file first",
 		path);
+}
+
+/* Room for one more entry; 0, or -1 when the log is (now) dropped. */
+static int log_room(struct growth_log *l)
+{
+	if (l->over)
+		return -1;
+	if (l->len + L_ENTRY_MAX <= l->cap)
+		return 0;
+	size_t cap = l->cap ? 2 * l->cap : 65536;
+
+	if (cap > l->limit)
+		cap = l->limit;
+	uint8_t *p = cap >= l->len + L_ENTRY_MAX ? realloc(l->p, cap) : NULL;
+
+	if (!p) {
+		/* past the limit, or no memory: read the trace again */
+		free(l->p);
+		l->p = NULL;
+		l->len = l->cap = 0;
+		l->over = 1;
+		return -1;
+	}
+	l->p = p;
+	l->cap = cap;
+	return 0;
+}
+
+static void log_put(struct growth_log *l, uint64_t v)
+{
+	l->len += perfshim_put_varint(l->p + l->len, v);
+}
+
+/* An entry's kind byte and its time, as a delta from *last. */
+static void log_head(struct growth_log *l, int kind, uint64_t ts,
+		     uint64_t *last)
+{
+	int back = ts < *last;
+
+	l->p[l->len++] = (uint8_t)(kind | (back ? F_BACK : 0));
+	log_put(l, back ? *last - ts : ts - *last);
+	*last = ts;
+}
+
+/* Log what the series need of ev, as rp (l->rp) left it. */
+static void log_event(struct growth_log *l, const struct trace_event *ev)
+{
+	const struct replay *rp = l->rp;
+	uint64_t heap = rp->live_bytes, expect = l->heap;
+	uint32_t stack = 0;
+	int kind = L_TICK, site = 0;
+
+	if (ev->kind == PERFSHIM_EV_ALLOC) {
+		kind = L_ALLOC;
+		stack = ev->stack < rp->nnodes ? rp->nodes[ev->stack].canon
+					       : ev->stack;
+		/* The same address live twice: replay dropped the old block. */
+		site = heap - l->heap != ev->size && rp->freed.addr;
+		expect += ev->size - (site ? rp->freed.size : 0);
+	} else if (ev->kind == PERFSHIM_EV_FREE) {
+		kind = L_FREE;
+		site = rp->freed.addr != 0;
+		expect -= site ? rp->freed.size : 0;
+	} else if (ev->kind == PERFSHIM_EV_MARK) {
+		kind = L_MARK;
+	} else if (ev->ts == l->ts && heap == l->heap) {
+		return; /* the same time again changes nothing */
+	}
+	if (log_room(l))
+		return;
+	log_head(l, kind | (heap != expect ? F_HEAP : 0) | (site ? F_SITE : 0),
+		 ev->ts, &l->ts);
+	if (heap != expect)
+		log_put(l, perfshim_zigzag((int64_t)(heap - l->heap)));
+	if (kind == L_ALLOC) {
+		log_put(l, stack);
+		log_put(l, ev->size);
+	} else if (kind == L_MARK) {
+		log_put(l, ev->label);
+	}
+	if (site) {
+		log_put(l, rp->freed.stack);
+		log_put(l, rp->freed.size);
+	}
+	l->heap = heap;
+}
+
+static void log_memory(struct growth_log *l, uint64_t ts, uint64_t rss,
+		       uint64_t mapped)
+{
+	if (log_room(l))
+		return;
+	log_head(l, L_MEM, ts, &l->mem_ts);
+	log_put(l, rss);
+	log_put(l, mapped);
 }
 
 static int scan_event(void *ctx, const struct trace_event *ev)
 {
 	struct growth_scan *s = ctx;
 
+	if (s->log.limit)
+		log_event(&s->log, ev);
 	if (ev->kind != PERFSHIM_EV_MARK)
 		return 0;
 	if (ev->label >= s->nlabels) {
@@ -99,22 +233,23 @@ static int scan_memory(void *ctx, uint64_t ts, uint64_t rss, uint64_t mapped)
 {
 	struct growth_scan *s = ctx;
 
-	(void)ts;
-	(void)rss;
-	(void)mapped;
+	if (s->log.limit)
+		log_memory(&s->log, ts, rss, mapped);
 	s->memory_samples++;
 	return 0;
 }
 
-void growth_scan_visitor(struct growth_scan *s, struct trace_visitor *v)
+void growth_scan_visitor(struct growth_scan *s, const struct replay *rp,
+			 struct trace_visitor *v)
 {
 	memset(v, 0, sizeof(*v));
+	s->log.rp = rp;
 	v->ctx = s;
 	v->event = scan_event;
 	v->memory = scan_memory;
 }
 
-/* --- the second pass: the series ------------------------------------------- */
+/* --- the series, from the log ------------------------------------------- */
 
 struct site {
 	uint32_t stack; /* canonical */
@@ -128,7 +263,7 @@ struct mem_sample {
 };
 
 struct collector {
-	const struct replay *rp; /* the second pass's */
+	const struct replay *rp; /* whose stacks the log's are */
 	const struct growth_options *o;
 	int by_marker;
 	uint32_t label; /* by marker: the string id */
@@ -138,12 +273,14 @@ struct collector {
 	/* Time windows: [k * span / W, (k + 1) * span / W). */
 	uint64_t span;
 	unsigned nwin, cur;
-	double integral; /* bytes * ns in the current window */
+	uint64_t cur_end; /* win_end(cur), a division: kept */
+	double integral;  /* bytes * ns in the current window */
 	uint64_t acc_from;
 	double *rss_sum, *mapped_sum;
 	uint32_t *rss_n;
 
-	uint64_t heap_prev; /* the heap before the current event */
+	uint64_t heap_prev;	     /* the heap before the current event */
+	uint64_t log_ts, log_mem_ts; /* the log's times so far */
 
 	struct growth_point *pts;
 	size_t npts, cap;
@@ -233,13 +370,12 @@ static void site_fill(const struct collector *c, struct site *s)
 		s->series[s->filled++] = s->live;
 }
 
-static int site_add(struct collector *c, uint32_t stack, int64_t bytes)
+static void site_add(struct collector *c, uint32_t stack, int64_t bytes)
 {
 	struct site *s = site_of(c, stack);
 
 	site_fill(c, s);
 	s->live += bytes;
-	return 0;
 }
 
 static void take_point(struct collector *c, double x, uint64_t ts, double heap,
@@ -261,8 +397,8 @@ static void take_point(struct collector *c, double x, uint64_t ts, double heap,
 /* Close the windows that end at or before ts (the heap was heap_prev). */
 static void advance(struct collector *c, uint64_t ts)
 {
-	while (c->cur < c->nwin && ts >= win_end(c, c->cur)) {
-		uint64_t end = win_end(c, c->cur);
+	while (ts >= c->cur_end && c->cur < c->nwin) {
+		uint64_t end = c->cur_end;
 		uint64_t start = c->cur ? win_end(c, c->cur - 1) : 0;
 		double len = (double)(end - start);
 
@@ -272,6 +408,7 @@ static void advance(struct collector *c, uint64_t ts)
 			   len > 0 ? c->integral / len : (double)c->heap_prev,
 			   c->heap_prev);
 		c->cur++;
+		c->cur_end = c->cur < c->nwin ? win_end(c, c->cur) : UINT64_MAX;
 		c->integral = 0;
 		c->acc_from = end;
 	}
@@ -356,35 +493,101 @@ static int col_memory(void *ctx, uint64_t ts, uint64_t rss, uint64_t mapped)
 	return 0;
 }
 
-static int col_event(void *ctx, const struct trace_event *ev)
+/* A varint of the log, with room for it known (see col_log). */
+static inline uint64_t log_get(const uint8_t **p)
 {
-	struct collector *c = ctx;
-	const struct replay *rp = c->rp;
+	const uint8_t *q = *p;
+	uint64_t v = 0;
 
-	if (!c->by_marker)
-		advance(c, ev->ts);
-	if (ev->kind == PERFSHIM_EV_ALLOC) {
-		uint32_t stack = ev->stack < rp->nnodes
-					 ? rp->nodes[ev->stack].canon
-					 : ev->stack;
-		/* The same address live twice: replay dropped the old block. */
-		if (rp->live_bytes - c->heap_prev != ev->size &&
-		    rp->freed.addr &&
-		    site_add(c, rp->freed.stack, -(int64_t)rp->freed.size))
-			return -1;
-		if (site_add(c, stack, (int64_t)ev->size))
-			return -1;
-	} else if (ev->kind == PERFSHIM_EV_FREE && rp->freed.addr) {
-		if (site_add(c, rp->freed.stack, -(int64_t)rp->freed.size))
-			return -1;
-	} else if (ev->kind == PERFSHIM_EV_MARK && c->by_marker &&
-		   ev->label == c->label) {
-		if (c->seen % c->stride == 0)
-			take_point(c, (double)c->seen, ev->ts,
-				   (double)rp->live_bytes, rp->live_bytes);
-		c->seen++;
+	for (unsigned shift = 0; shift < 64; shift += 7) {
+		uint8_t b = *q++;
+
+		v |= (uint64_t)(b & 0x7f) << shift;
+		if (!(b & 0x80))
+			break;
 	}
-	c->heap_prev = rp->live_bytes;
+	*p = q;
+	return v;
+}
+
+/* An entry's time (see log_head), from the latest one's. */
+static inline void log_time(uint8_t k, const uint8_t **p, uint64_t *ts)
+{
+	uint64_t d = log_get(p);
+
+	*ts = (k & F_BACK) ? *ts - d : *ts + d;
+}
+
+/* One entry at p into the series; returns the byte after it. */
+static const uint8_t *col_entry(struct collector *c, const uint8_t *p)
+{
+	uint8_t k = *p++;
+	int kind = k & L_KIND;
+	uint64_t heap = c->heap_prev, stack, size, fstack = 0, fsize = 0;
+
+	if (kind == L_MEM) {
+		log_time(k, &p, &c->log_mem_ts);
+		uint64_t rss = log_get(&p);
+
+		col_memory(c, c->log_mem_ts, rss, log_get(&p));
+		return p;
+	}
+	log_time(k, &p, &c->log_ts);
+	if (!c->by_marker)
+		advance(c, c->log_ts);
+	if (k & F_HEAP)
+		heap += (uint64_t)perfshim_unzigzag(log_get(&p));
+	if (kind == L_ALLOC) {
+		stack = log_get(&p);
+		size = log_get(&p);
+		if (k & F_SITE) {
+			fstack = log_get(&p);
+			fsize = log_get(&p);
+			site_add(c, (uint32_t)fstack, -(int64_t)fsize);
+		}
+		site_add(c, (uint32_t)stack, (int64_t)size);
+		if (!(k & F_HEAP))
+			heap += size - fsize;
+	} else if (kind == L_FREE && (k & F_SITE)) {
+		fstack = log_get(&p);
+		fsize = log_get(&p);
+		site_add(c, (uint32_t)fstack, -(int64_t)fsize);
+		if (!(k & F_HEAP))
+			heap -= fsize;
+	} else if (kind == L_MARK) {
+		uint64_t label = log_get(&p);
+
+		if (c->by_marker && label == c->label) {
+			if (c->seen % c->stride == 0)
+				take_point(c, (double)c->seen, c->log_ts,
+					   (double)heap, heap);
+			c->seen++;
+		}
+	}
+	c->heap_prev = heap;
+	return p;
+}
+
+/*
+ * The entries of a log, [p, end), into the series. Entries are decoded
+ * without bounds checks while a whole one fits before end, and the last
+ * few from a copy with zeros after it. The log is ours: one that does
+ * not parse is a bug, -1 after one line.
+ */
+static int col_log(struct collector *c, const uint8_t *p, const uint8_t *end)
+{
+	uint8_t tail[2 * L_ENTRY_MAX] = { 0 };
+	size_t n;
+
+	while (end - p >= L_ENTRY_MAX)
+		p = col_entry(c, p);
+	n = (size_t)(end - p);
+	if (n)
+		memcpy(tail, p, n);
+	for (p = tail; p < tail + n;)
+		p = col_entry(c, p);
+	if (p != tail + n)
+		return error("internal error: the growth log does not parse");
 	return 0;
 }
 
@@ -731,6 +934,7 @@ static void collector_setup(struct collector *c, const struct replay *rp1,
 	} else {
 		c->span = rp1->last_ts;
 		c->nwin = c->span ? o->windows : 0;
+		c->cur_end = c->nwin ? win_end(c, 0) : UINT64_MAX;
 		c->cap = c->nwin;
 		c->rss_sum = xcalloc(c->nwin + 1, sizeof(*c->rss_sum));
 		c->mapped_sum = xcalloc(c->nwin + 1, sizeof(*c->mapped_sum));
@@ -743,26 +947,63 @@ static void collector_setup(struct collector *c, const struct replay *rp1,
 	c->pts = xcalloc(c->cap + 1, sizeof(*c->pts));
 }
 
-/* The second pass over the trace: the series at the points. */
-static int second_pass(struct collector *c, struct replay *rp,
-		       struct trace_reader *r)
+/* The second reading: each event logged, and into the series at once. */
+struct reread {
+	struct collector *c;
+	struct growth_log log;
+};
+
+static int reread_flush(struct reread *x)
+{
+	int rc = col_log(x->c, x->log.p, x->log.p + x->log.len);
+
+	x->log.len = 0;
+	return rc;
+}
+
+static int reread_event(void *ctx, const struct trace_event *ev)
+{
+	struct reread *x = ctx;
+
+	log_event(&x->log, ev);
+	return reread_flush(x);
+}
+
+static int reread_memory(void *ctx, uint64_t ts, uint64_t rss, uint64_t mapped)
+{
+	struct reread *x = ctx;
+
+	log_memory(&x->log, ts, rss, mapped);
+	return reread_flush(x);
+}
+
+/* The series from a second reading of the trace at path, with rp. */
+static int second_pass(struct collector *c, struct replay *rp, const char *path)
 {
 	struct trace_visitor rv, cv;
 	struct visitor_tee tee;
+	struct reread x = { .c = c, .log = { .rp = rp, .limit = L_ENTRY_MAX } };
+	struct trace_reader *r = trace_reader_open(path);
+	int rc = -1;
 
+	if (!r)
+		return -1;
 	trace_reader_quiet(r);
 	replay_visitor(rp, &rv);
 	memset(&cv, 0, sizeof(cv));
-	cv.ctx = c;
-	cv.event = col_event;
-	cv.memory = col_memory;
+	cv.ctx = &x;
+	cv.event = reread_event;
+	cv.memory = reread_memory;
 	visitor_tee_init(&tee);
 	visitor_tee_add(&tee, &rv);
 	visitor_tee_add(&tee, &cv);
-	if (trace_reader_run(r, &tee.out) || c->failed)
-		return -1;
-	collector_finish(c);
-	return 0;
+	if (log_room(&x.log))
+		error("out of memory");
+	else if (!trace_reader_run(r, &tee.out))
+		rc = 0;
+	trace_reader_free(r);
+	free(x.log.p);
+	return rc;
 }
 
 /* The heap's and the resident set's verdicts, and the overall one. */
@@ -871,9 +1112,9 @@ static void series_result(const struct collector *c, const char *label,
 	g->complete = o->complete;
 }
 
-int growth_collect(struct trace_reader *again, const char *path,
-		   const struct replay *rp1, const struct growth_scan *s,
-		   const struct growth_options *o, struct growth_result *g)
+int growth_collect(const char *path, const struct replay *rp1,
+		   const struct growth_scan *s, const struct growth_options *o,
+		   struct growth_result *g)
 {
 	struct collector c;
 	struct replay rp;
@@ -882,13 +1123,15 @@ int growth_collect(struct trace_reader *again, const char *path,
 	memset(g, 0, sizeof(*g));
 	memset(&c, 0, sizeof(c));
 	replay_init(&rp);
-	c.rp = &rp;
+	c.rp = s->log.limit && !s->log.over ? rp1 : &rp;
 	c.o = o;
 	if (choose_label(&c, path, rp1, s, o))
 		goto cleanup;
 	collector_setup(&c, rp1, s, o);
-	if (second_pass(&c, &rp, again))
+	if (c.rp == rp1 ? col_log(&c, s->log.p, s->log.p + s->log.len)
+			: second_pass(&c, &rp, path))
 		goto cleanup;
+	collector_finish(&c);
 	series_result(&c, c.label ? replay_string(rp1, c.label) : NULL, s, o,
 		      g);
 	if (o->timeline) {
@@ -899,12 +1142,11 @@ int growth_collect(struct trace_reader *again, const char *path,
 		error("out of memory");
 		goto cleanup;
 	}
-	if (judge_series(&c, o, g) || growing_sites(&c, &rp, o, g))
+	if (judge_series(&c, o, g) || growing_sites(&c, c.rp, o, g))
 		goto cleanup;
 	g->judged = 1;
 	rc = 0;
 cleanup:
-	trace_reader_free(again);
 	collector_release(&c);
 	replay_release(&rp);
 	return rc;

@@ -6,11 +6,17 @@
  * STABLE or INCONCLUSIVE; the allocation sites whose live bytes grow are
  * ranked by their share of the growth.
  *
- * Two passes over the trace, memory bounded by the distinct stacks (not
- * by its length): the first (the one every report makes, with
- * growth_scan's visitor teed in) counts markers per label and finds the
- * duration; the second (growth_report) knows where its points fall and
- * records the heap, the resident set and each site's live bytes there.
+ * Where the points fall (every n-th marker of the most frequent label,
+ * or windows of the run's span) is known only once the trace is read.
+ * The first pass (the one every report makes, with growth_scan's
+ * visitor teed in after the replay's) counts markers per label, finds
+ * the duration and logs what the series need of each event: its time,
+ * the heap after it, what it adds to or takes from a site, a marker's
+ * label, a memory sample. growth_collect then takes the points from the
+ * log. A log that would pass PERFSHIM_GROWTH_LOG_MB is dropped, and
+ * growth_collect reads the trace a second time instead, logging each
+ * event only until the series take it in: memory bounded by the distinct
+ * stacks, not by the trace's length. Both ways give the same result.
  */
 #ifndef PERFSHIM_GROWTH_H
 #define PERFSHIM_GROWTH_H
@@ -57,18 +63,42 @@ struct growth_options {
 /* growth_options_init - the defaults; allocates nothing. */
 void growth_options_init(struct growth_options *o);
 
-/* What the first pass counts. */
+/* Default of PERFSHIM_GROWTH_LOG_MB: the most the events' log may take. */
+#define GROWTH_LOG_MB 256
+
+/*
+ * The events' log (growth.c): entries of varints, written by a visitor
+ * teed after rp's, which reads what rp made of each event.
+ */
+struct growth_log {
+	const struct replay *rp;
+	uint8_t *p;
+	size_t len, cap;
+	size_t limit; /* bytes; 0: keep nothing (read the trace again) */
+	int over;     /* the log passed limit (or had no memory): dropped */
+	uint64_t ts, mem_ts, heap; /* the latest entry's */
+};
+
+/* What the first pass counts, and its log. */
 struct growth_scan {
 	uint64_t *label_count; /* markers per string id */
 	size_t nlabels;
 	uint64_t markers;
 	uint64_t memory_samples;
+	struct growth_log log;
 };
 
+/* growth_scan_init - an empty scan; reads PERFSHIM_GROWTH_LOG_MB (a bad
+ * value: one warning, and the default). */
 void growth_scan_init(struct growth_scan *s);
 void growth_scan_release(struct growth_scan *s);
-/* growth_scan_visitor - a visitor (to tee after replay's) that fills s. */
-void growth_scan_visitor(struct growth_scan *s, struct trace_visitor *v);
+/*
+ * growth_scan_visitor - a visitor that fills s; tee it after the visitor
+ * of rp, the replay of the same pass, whose state after each event it
+ * logs.
+ */
+void growth_scan_visitor(struct growth_scan *s, const struct replay *rp,
+			 struct trace_visitor *v);
 
 /*
  * growth_check_input - whether path can be read the second time
@@ -160,18 +190,18 @@ struct growth_result {
 };
 
 /*
- * growth_collect - read the trace again (from again, a fresh reader of the
- * same trace, which this takes over and frees; path names it in
- * messages), take the series at its points and, unless o->timeline, judge
- * them: the heap's verdict, the resident set's, and the sites that grow.
- * rp is the first pass's replay (marker names, duration), s its scan.
- * Fills *g (release it with growth_result_release, also after an error);
- * prints nothing but errors. Returns 0, or -1 after printing one line
- * (a marker that is not in the trace, a read error).
+ * growth_collect - take the series at their points, from s's log or, if
+ * it was dropped, from a second reading of the trace at path (which also
+ * names it in messages), and, unless o->timeline, judge them: the heap's
+ * verdict, the resident set's, and the sites that grow. rp is the first
+ * pass's replay (marker names, duration, stacks), s its scan. Fills *g
+ * (release it with growth_result_release, also after an error); prints
+ * nothing but errors. Returns 0, or -1 after printing one line (a marker
+ * that is not in the trace, a read error).
  */
-int growth_collect(struct trace_reader *again, const char *path,
-		   const struct replay *rp, const struct growth_scan *s,
-		   const struct growth_options *o, struct growth_result *g);
+int growth_collect(const char *path, const struct replay *rp,
+		   const struct growth_scan *s, const struct growth_options *o,
+		   struct growth_result *g);
 
 /* growth_result_release - free what growth_collect allocated. */
 void growth_result_release(struct growth_result *g);
