@@ -476,8 +476,8 @@ static int ensure_thread(struct trace_reader *r, uint64_t t)
 	return 0;
 }
 
-static int enqueue(struct trace_reader *r, uint32_t t,
-		   const struct trace_event *ev)
+/* The slot for t's next event (filled by the caller, then queued). */
+static struct trace_event *queue_slot(struct trace_reader *r, uint32_t t)
 {
 	struct tqueue *q = &r->q[t];
 
@@ -485,8 +485,10 @@ static int enqueue(struct trace_reader *r, uint32_t t,
 		size_t cap = q->cap ? 2 * q->cap : 256;
 		struct trace_event *e = malloc(cap * sizeof(*e));
 
-		if (!e)
-			return fail(r, "out of memory");
+		if (!e) {
+			fail(r, "out of memory");
+			return NULL;
+		}
 		for (size_t i = 0; i < q->len; i++)
 			e[i] = q->ev[(q->head + i) & (q->cap - 1)];
 		free(q->ev);
@@ -494,9 +496,15 @@ static int enqueue(struct trace_reader *r, uint32_t t,
 		q->head = 0;
 		q->cap = cap;
 	}
+	return &q->ev[(q->head + q->len) & (q->cap - 1)];
+}
+
+/* Queue the event queue_slot(r, t) gave, filled. */
+static void queue_push(struct trace_reader *r, uint32_t t)
+{
+	struct tqueue *q = &r->q[t];
 	struct trace_event *e = &q->ev[(q->head + q->len) & (q->cap - 1)];
 
-	*e = *ev;
 	/* After a TIES raise of its thread's last event: the thread's order. */
 	if (q->len && e->ts < q->ev[(q->head + q->len - 1) & (q->cap - 1)].ts)
 		e->ts = q->ev[(q->head + q->len - 1) & (q->cap - 1)].ts;
@@ -504,6 +512,17 @@ static int enqueue(struct trace_reader *r, uint32_t t,
 		r->heap[r->nheap] = t;
 		heap_up(r, r->nheap++);
 	}
+}
+
+static int enqueue(struct trace_reader *r, uint32_t t,
+		   const struct trace_event *ev)
+{
+	struct trace_event *e = queue_slot(r, t);
+
+	if (!e)
+		return -1;
+	*e = *ev;
+	queue_push(r, t);
 	return 0;
 }
 
@@ -522,7 +541,7 @@ static int release(struct trace_reader *r, uint64_t w)
 		if (--q->len == 0) {
 			r->heap[0] = r->heap[--r->nheap];
 		}
-		if (r->nheap)
+		if (r->nheap > 1)
 			heap_down(r, 0);
 		r->events++;
 		ev.ts = to_ns(r, ev.ts);
@@ -954,19 +973,22 @@ static int columns(struct trace_reader *r, const uint8_t *p, const uint8_t *end)
 	struct col_times ct = { 0, 0, 0 };
 
 	for (uint64_t i = 0; i < n; i++) {
-		struct trace_event ev;
+		/* Decoded in place: the queue is where the event goes. */
+		struct trace_event *ev = queue_slot(r, (uint32_t)t);
 		uint64_t dt = 0;
 
-		memset(&ev, 0, sizeof(ev));
-		ev.thread = (uint32_t)t;
+		if (!ev)
+			return -1;
+		memset(ev, 0, sizeof(*ev));
+		ev->thread = (uint32_t)t;
 		if (col_time(r, &c[PERFSHIM_COL_TIMES], &ct, &dt))
 			return -1;
-		ev.ts = ((q->last_ts >> PERFSHIM_COL_TIME_SHIFT) + dt)
-			<< PERFSHIM_COL_TIME_SHIFT;
-		q->last_ts = ev.ts;
-		if (col_event(r, c[PERFSHIM_COL_KINDS].p[i], c, &ev) ||
-		    enqueue(r, (uint32_t)t, &ev))
+		ev->ts = ((q->last_ts >> PERFSHIM_COL_TIME_SHIFT) + dt)
+			 << PERFSHIM_COL_TIME_SHIFT;
+		q->last_ts = ev->ts;
+		if (col_event(r, c[PERFSHIM_COL_KINDS].p[i], c, ev))
 			return -1;
+		queue_push(r, (uint32_t)t);
 	}
 	return 0;
 }
