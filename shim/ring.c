@@ -1,5 +1,17 @@
 /* ring.c - the consumer's side of a thread's event buffer (see ring.h). */
+#include <cpuid.h>
+
 #include "ring.h"
+
+HIDDEN int ring_prefetchw;
+
+HIDDEN void ring_cpu_init(void)
+{
+	unsigned a, b, c, d;
+
+	ring_prefetchw =
+		__get_cpuid(0x80000001, &a, &b, &c, &d) && (c & bit_PRFCHW);
+}
 
 HIDDEN size_t ring_span(const struct ring *r, uint64_t head, const uint8_t **a,
 			size_t *na, const uint8_t **b, size_t *nb)

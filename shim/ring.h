@@ -76,6 +76,23 @@ static inline void ring_put(struct ring *r, uint64_t head, const uint8_t *rec,
  */
 #define RING_SMALL 48
 
+/*
+ * The consumer's reads leave each line of the ring shared in its CPU's
+ * cache, and the producer's next store to that line, a lap later, waits
+ * until the other copy is gone: on churn three quarters of the ring
+ * write's samples were that one store. So ring_put_small asks for the
+ * line RING_AHEAD bytes on with PREFETCHW, which takes it for writing
+ * while the thread works (churn 8%, perl, sqlite3 and cxx 3-6% less CPU
+ * under the shim). A hint only: it never faults, changes no data, and
+ * runs only where the CPU has it (ring_prefetchw, from CPUID; others may
+ * fault on it).
+ */
+#define RING_AHEAD 512
+extern HIDDEN int ring_prefetchw;
+
+/* ring_cpu_init - set ring_prefetchw from CPUID; at init, one thread. */
+HIDDEN void ring_cpu_init(void);
+
 static inline void ring_put_small(struct ring *r, uint64_t head,
 				  const uint8_t *rec, size_t len)
 {
@@ -83,6 +100,9 @@ static inline void ring_put_small(struct ring *r, uint64_t head,
 
 	if (LIKELY(r->size - off >= RING_SMALL &&
 		   head + RING_SMALL - r->tail_seen <= r->size)) {
+		if (LIKELY(ring_prefetchw))
+			__asm__ volatile("prefetchw %0" ::"m"(
+				r->buf[(off + RING_AHEAD) & (r->size - 1)]));
 		memcpy(r->buf + off, rec, RING_SMALL);
 		atomic_store_explicit(&r->head, head + len,
 				      memory_order_release);

@@ -948,6 +948,7 @@ static void warm_compressor(void)
 HIDDEN int perfshim_writer_open(void)
 {
 	perfshim_clock_start(1, perfshim_cfg.clock == CLOCK_CHOICE_MONOTONIC);
+	ring_cpu_init();
 	if (perfshim_threads_init())
 		return -1;
 	own_process();

@@ -1,11 +1,14 @@
 /*
  * t_ring - the SPSC event ring under a producer/consumer stress: every
  * record arrives once, whole and in order, across many wrap-arounds of a
- * small ring (run under ThreadSanitizer by make test-tsan).
+ * small ring, written by ring_put and by ring_put_small (with its
+ * PREFETCHW where the CPU has it); run under ThreadSanitizer by make
+ * test-tsan too.
  */
 #include <pthread.h>
 #include <sched.h>
 #include <stdint.h>
+#include <stdlib.h>
 
 #include "ring.h"
 #include "tap.h"
@@ -16,10 +19,13 @@
 static struct ring r;
 static uint8_t buf[RING_SIZE];
 
-/* Record i: its length (2..49), then i's low bytes, then a pattern of i. */
+static int small; /* the producer writes with ring_put_small */
+
+/* Record i: its length (2..RING_SMALL), then i's low bytes, then a
+ * pattern of i. */
 static size_t make(uint32_t i, uint8_t *rec)
 {
-	size_t len = 2 + i % 48;
+	size_t len = 2 + i % (RING_SMALL - 1);
 
 	rec[0] = (uint8_t)len;
 	rec[1] = (uint8_t)i;
@@ -30,7 +36,7 @@ static size_t make(uint32_t i, uint8_t *rec)
 
 static void *produce(void *arg)
 {
-	uint8_t rec[64];
+	uint8_t rec[RING_SMALL];
 
 	(void)arg;
 	for (uint32_t i = 0; i < RECORDS; i++) {
@@ -39,7 +45,10 @@ static void *produce(void *arg)
 
 		while (!ring_within(&r, head, len, r.size))
 			sched_yield();
-		ring_put(&r, head, rec, len);
+		if (small)
+			ring_put_small(&r, head, rec, len);
+		else
+			ring_put(&r, head, rec, len);
 	}
 	return NULL;
 }
@@ -91,24 +100,36 @@ static void consume(struct seen *s)
 	}
 }
 
-int main(void)
+/* The stress with the producer writing by ring_put or ring_put_small. */
+static void stress(const char *how)
 {
 	struct seen s = { 0 };
 	pthread_t t;
 
-	plan(6);
-	r.buf = buf;
-	r.size = RING_SIZE;
+	ring_reset(&r);
 	if (pthread_create(&t, NULL, produce, NULL))
-		return 255;
+		exit(255);
 	consume(&s);
 	pthread_join(t, NULL);
-	is_uint(s.next, RECORDS, "every record arrived, in order");
-	is_uint(s.torn, 0, "no record torn");
-	is_uint(s.wrong, 0, "no record's bytes changed");
-	ok(s.wraps > 1000, "the ring wrapped around (%llu times)",
+	ok(s.next == RECORDS, "%s: every record arrived, in order (%u)", how,
+	   s.next);
+	ok(!s.torn, "%s: no record torn", how);
+	ok(!s.wrong, "%s: no record's bytes changed (%u did)", how, s.wrong);
+	ok(s.wraps > 1000, "%s: the ring wrapped around (%llu times)", how,
 	   (unsigned long long)s.wraps);
-	is_uint(ring_published(&r), atomic_load(&r.tail), "all consumed");
+	ok(ring_published(&r) == atomic_load(&r.tail), "%s: all consumed", how);
+}
+
+int main(void)
+{
+	plan(11);
+	r.buf = buf;
+	r.size = RING_SIZE;
+	stress("ring_put");
+	ring_cpu_init();
+	small = 1;
+	stress(ring_prefetchw ? "ring_put_small, PREFETCHW"
+			      : "ring_put_small, no PREFETCHW on this CPU");
 
 	ring_reset(&r);
 	is_uint(ring_head(&r) + atomic_load(&r.tail) + r.tail_seen, 0,
