@@ -955,6 +955,10 @@ struct reread {
 
 static int reread_flush(struct reread *x)
 {
+	/* Room for one entry was made at the start and is all it needs; an
+	 * event it could not log would be missing from the series. */
+	if (x->log.over)
+		return error("out of memory");
 	int rc = col_log(x->c, x->log.p, x->log.p + x->log.len);
 
 	x->log.len = 0;
