@@ -59,6 +59,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #define PERFSHIM_MAGIC "PERFSHIM"
 #define PERFSHIM_MAGIC_LEN 8
@@ -409,11 +410,11 @@ enum perfshim_path_type {
 #define PERFSHIM_COL_CLASSES 258
 /*
  * Both sides keep those two lists most recent first, each in an array of
- * twice its length, and move entries with PERFSHIM_COL_MOVE: a move of
- * a fixed n bytes (at most 128), whatever the list holds, which the
- * compiler makes a few vector loads and stores (a loop of the list's
- * length, or a call to memmove, cost a tenth of encoding or decoding a
- * churn trace). Needs <string.h>.
+ * twice its length (struct perfshim_col_lists, below), and move entries
+ * with PERFSHIM_COL_MOVE: a move of a fixed n bytes (at most 128),
+ * whatever the list holds, which the compiler makes a few vector loads
+ * and stores (a loop of the list's length, or a call to memmove, cost a
+ * tenth of encoding or decoding a churn trace).
  */
 #define PERFSHIM_COL_MOVE(dst, src, n)              \
 	do {                                        \
@@ -586,6 +587,66 @@ static inline uint64_t perfshim_col_unaddr(uint64_t v)
 	if (v & 1)
 		return (uint64_t)perfshim_unzigzag(v >> 1);
 	return (uint64_t)perfshim_unzigzag(v >> 1) << 4;
+}
+
+/*
+ * The COLUMNS lists, as the writer and the reader both keep them: per
+ * size class, the addresses of the last PERFSHIM_COL_RECENT blocks freed
+ * by slot; the slots of the last PERFSHIM_COL_MRU ALLOCs not freed since.
+ * Most recent first; entries past the counts are garbage, and room for
+ * the fixed-size moves (PERFSHIM_COL_MOVE). Zeroed counts: empty lists.
+ */
+struct perfshim_col_lists {
+	uint64_t recent[PERFSHIM_COL_CLASSES][2 * PERFSHIM_COL_RECENT];
+	unsigned nrecent[PERFSHIM_COL_CLASSES];
+	uint32_t mru[2 * PERFSHIM_COL_MRU];
+	unsigned nmru;
+};
+
+/* addr first in class c's list (its oldest falls off a full one). */
+static inline void perfshim_col_recent_push(struct perfshim_col_lists *l,
+					    unsigned c, uint64_t addr)
+{
+	if (l->nrecent[c] < PERFSHIM_COL_RECENT)
+		l->nrecent[c]++;
+	PERFSHIM_COL_MOVE(&l->recent[c][1], &l->recent[c][0],
+			  (PERFSHIM_COL_RECENT - 1) * sizeof(uint64_t));
+	l->recent[c][0] = addr;
+}
+
+/* Entry i (< nrecent[c]) out of class c's list. */
+static inline void perfshim_col_recent_out(struct perfshim_col_lists *l,
+					   unsigned c, unsigned i)
+{
+	l->nrecent[c]--;
+	PERFSHIM_COL_MOVE(&l->recent[c][i], &l->recent[c][i + 1],
+			  PERFSHIM_COL_RECENT * sizeof(uint64_t));
+}
+
+/* Slot s first in the list (its oldest falls off a full one). */
+static inline void perfshim_col_mru_push(struct perfshim_col_lists *l,
+					 uint32_t s)
+{
+	if (l->nmru < PERFSHIM_COL_MRU)
+		l->nmru++;
+	PERFSHIM_COL_MOVE(&l->mru[1], &l->mru[0],
+			  (PERFSHIM_COL_MRU - 1) * sizeof(uint32_t));
+	l->mru[0] = s;
+}
+
+/* r > 0 if slot s is the r-th of the list, then taken out; else 0. */
+static inline unsigned perfshim_col_mru_take(struct perfshim_col_lists *l,
+					     uint32_t s)
+{
+	for (unsigned i = 0; i < l->nmru; i++) {
+		if (l->mru[i] != s)
+			continue;
+		l->nmru--;
+		PERFSHIM_COL_MOVE(&l->mru[i], &l->mru[i + 1],
+				  PERFSHIM_COL_MRU * sizeof(uint32_t));
+		return i + 1;
+	}
+	return 0;
 }
 
 #endif /* PERFSHIM_TRACE_H */

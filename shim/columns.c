@@ -43,13 +43,8 @@ static uint32_t *released; /* as many entries as slots: never full */
 static size_t slot_cap, nslots, nreleased;
 /* Recently freed addresses per size class, most recent first; and where
  * the heap would carve a block after the last ALLOC not found there. */
-/* Twice the entries in use (PERFSHIM_COL_MOVE). */
-static uint64_t recent[PERFSHIM_COL_CLASSES][2 * PERFSHIM_COL_RECENT];
-static unsigned nrecent[PERFSHIM_COL_CLASSES];
+static struct perfshim_col_lists lists;
 static uint64_t next_miss;
-/* The slots of the latest ALLOCs not freed since, newest first. */
-static uint32_t mru[2 * PERFSHIM_COL_MRU];
-static unsigned nmru;
 
 /*
  * Each thread's time: exact, its last event's in the ring; seen, what
@@ -214,53 +209,15 @@ static int room(void)
 	return 0;
 }
 
-/* A block freed by its slot: the first of its class's recent ones. */
-static void recent_push(uint64_t addr, uint64_t size)
-{
-	unsigned c = perfshim_col_class(size);
-
-	if (nrecent[c] < PERFSHIM_COL_RECENT)
-		nrecent[c]++;
-	/* all the entries, used or not: a fixed size */
-	PERFSHIM_COL_MOVE(&recent[c][1], &recent[c][0],
-			  (PERFSHIM_COL_RECENT - 1) * sizeof(recent[c][0]));
-	recent[c][0] = addr;
-}
-
-/* r > 0 if slot s is the r-th most recently allocated (taken out). */
-static unsigned mru_take(uint32_t s)
-{
-	for (unsigned i = 0; i < nmru; i++) {
-		if (mru[i] != s)
-			continue;
-		nmru--;
-		PERFSHIM_COL_MOVE(&mru[i], &mru[i + 1],
-				  PERFSHIM_COL_MRU * sizeof(mru[0]));
-		return i + 1;
-	}
-	return 0;
-}
-
-static void mru_push(uint32_t s)
-{
-	if (nmru < PERFSHIM_COL_MRU)
-		nmru++;
-	PERFSHIM_COL_MOVE(&mru[1], &mru[0],
-			  (PERFSHIM_COL_MRU - 1) * sizeof(mru[0]));
-	mru[0] = s;
-}
-
 /* k > 0 if addr is the k-th recent one of size's class (taken out). */
 static unsigned recent_take(uint64_t addr, uint64_t size)
 {
 	unsigned c = perfshim_col_class(size);
 
-	for (unsigned i = 0; i < nrecent[c]; i++) {
-		if (recent[c][i] != addr)
+	for (unsigned i = 0; i < lists.nrecent[c]; i++) {
+		if (lists.recent[c][i] != addr)
 			continue;
-		nrecent[c]--;
-		PERFSHIM_COL_MOVE(&recent[c][i], &recent[c][i + 1],
-				  PERFSHIM_COL_RECENT * sizeof(recent[c][0]));
+		perfshim_col_recent_out(&lists, c, i);
 		return i + 1;
 	}
 	return 0;
@@ -502,8 +459,8 @@ static int alloc_ev(uint8_t tag, const uint8_t **p, const uint8_t *end,
 		put(PERFSHIM_COL_SLOTS, s);
 		slot_size[s] = size;
 		slot_seq[s] = nalloc++;
-		mru_take(s);
-		mru_push(s);
+		(void)perfshim_col_mru_take(&lists, s);
+		perfshim_col_mru_push(&lists, s);
 		return 0;
 	}
 	s = nreleased ? released[--nreleased] : (uint32_t)nslots++;
@@ -523,7 +480,7 @@ static int alloc_ev(uint8_t tag, const uint8_t **p, const uint8_t *end,
 	slot_addr[s] = addr;
 	slot_size[s] = size;
 	slot_seq[s] = nalloc++;
-	mru_push(s);
+	perfshim_col_mru_push(&lists, s);
 	return 0;
 }
 
@@ -565,7 +522,7 @@ static int free_ev(const uint8_t **p, const uint8_t *end, uint64_t *addr_out)
 	col[PERFSHIM_COL_KINDS][nev] = PERFSHIM_EV_FREE;
 	if (map_cap && map[at].addr) {
 		uint32_t s = map[at].slot;
-		unsigned r = mru_take(s);
+		unsigned r = perfshim_col_mru_take(&lists, s);
 
 		if (r)
 			put(PERFSHIM_COL_RANKS, r);
@@ -573,7 +530,8 @@ static int free_ev(const uint8_t **p, const uint8_t *end, uint64_t *addr_out)
 			free_unranked(s);
 		map_drop(at);
 		released[nreleased++] = s;
-		recent_push(addr, slot_size[s]);
+		perfshim_col_recent_push(
+			&lists, perfshim_col_class(slot_size[s]), addr);
 	} else {
 		put(PERFSHIM_COL_RANKS, 0);
 		put(PERFSHIM_COL_SLOTS, 0);
@@ -709,8 +667,8 @@ HIDDEN void perfshim_columns_reset(void)
 	chosen = age_hits = last_age = 0;
 	memset(guess, 0, sizeof(guess));
 	released = NULL;
-	memset(nrecent, 0, sizeof(nrecent));
-	nmru = 0;
+	memset(lists.nrecent, 0, sizeof(lists.nrecent));
+	lists.nmru = 0;
 	perfshim_unmap(thr, thr_cap * sizeof(*thr));
 	thr = NULL;
 	thr_cap = 0;

@@ -73,12 +73,8 @@ struct trace_reader {
 	uint32_t *by_age;
 	uint32_t *released;
 	size_t nslots, slot_cap, nreleased;
-	/* twice the entries in use (PERFSHIM_COL_MOVE) */
-	uint64_t recent[PERFSHIM_COL_CLASSES][2 * PERFSHIM_COL_RECENT];
-	unsigned nrecent[PERFSHIM_COL_CLASSES];
+	struct perfshim_col_lists lists;
 	uint64_t last_miss;
-	uint32_t mru[2 * PERFSHIM_COL_MRU];
-	unsigned nmru;
 
 	/* The HISTOGRAM record being decoded (reused from one to the next). */
 	struct trace_hist_fn *hfn;
@@ -699,54 +695,17 @@ static int slot_take(struct trace_reader *r, uint32_t *s)
 	return 0;
 }
 
-/* As columns.c: a block freed by its slot, first of its class's. */
-static void recent_push(struct trace_reader *r, uint64_t addr, uint64_t size)
-{
-	unsigned c = perfshim_col_class(size);
-
-	if (r->nrecent[c] < PERFSHIM_COL_RECENT)
-		r->nrecent[c]++;
-	PERFSHIM_COL_MOVE(&r->recent[c][1], &r->recent[c][0],
-			  (PERFSHIM_COL_RECENT - 1) * sizeof(uint64_t));
-	r->recent[c][0] = addr;
-}
-
-/* As columns.c: the slots of the latest ALLOCs not freed since. */
-static void mru_push(struct trace_reader *r, uint32_t s)
-{
-	if (r->nmru < PERFSHIM_COL_MRU)
-		r->nmru++;
-	PERFSHIM_COL_MOVE(&r->mru[1], &r->mru[0],
-			  (PERFSHIM_COL_MRU - 1) * sizeof(r->mru[0]));
-	r->mru[0] = s;
-}
-
-/* Slot s out of them, if there. */
-static void mru_drop(struct trace_reader *r, uint32_t s)
-{
-	for (unsigned i = 0; i < r->nmru; i++) {
-		if (r->mru[i] != s)
-			continue;
-		r->nmru--;
-		PERFSHIM_COL_MOVE(&r->mru[i], &r->mru[i + 1],
-				  PERFSHIM_COL_MRU * sizeof(r->mru[0]));
-		return;
-	}
-}
-
 /* The k-th (from 1) recent address of size's class, taken out. */
 static int recent_take(struct trace_reader *r, uint64_t k, uint64_t size,
 		       uint64_t *addr)
 {
 	unsigned c = perfshim_col_class(size);
 
-	if (k > r->nrecent[c])
+	if (k > r->lists.nrecent[c])
 		return fail(r, "corrupt trace: recent block %llu of %u",
-			    (unsigned long long)k, r->nrecent[c]);
-	*addr = r->recent[c][k - 1];
-	r->nrecent[c]--;
-	PERFSHIM_COL_MOVE(&r->recent[c][k - 1], &r->recent[c][k],
-			  PERFSHIM_COL_RECENT * sizeof(uint64_t));
+			    (unsigned long long)k, r->lists.nrecent[c]);
+	*addr = r->lists.recent[c][k - 1];
+	perfshim_col_recent_out(&r->lists, c, (unsigned)(k - 1));
 	return 0;
 }
 
@@ -796,8 +755,8 @@ static int col_alloc(struct trace_reader *r, uint8_t k, struct col *c,
 				    (unsigned long long)s);
 		ev->addr = r->slot_addr[s];
 		r->slot_size[s] = ev->size;
-		mru_drop(r, (uint32_t)s);
-		mru_push(r, (uint32_t)s);
+		(void)perfshim_col_mru_take(&r->lists, (uint32_t)s);
+		perfshim_col_mru_push(&r->lists, (uint32_t)s);
 		return slot_born(r, (uint32_t)s);
 	}
 	if (s) {
@@ -816,7 +775,7 @@ static int col_alloc(struct trace_reader *r, uint8_t k, struct col *c,
 	r->slot_addr[slot] = ev->addr;
 	r->slot_size[slot] = ev->size;
 	r->slot_held[slot] = 1;
-	mru_push(r, slot);
+	perfshim_col_mru_push(&r->lists, slot);
 	return 0;
 }
 
@@ -854,11 +813,11 @@ static int col_free(struct trace_reader *r, uint8_t k, struct col *c,
 	if (k == PERFSHIM_EV_FREE)
 		CGET(&c[PERFSHIM_COL_RANKS], rank);
 	if (rank) {
-		if (rank > r->nmru)
+		if (rank > r->lists.nmru)
 			return fail(r, "corrupt trace: free of rank %llu of %u",
-				    (unsigned long long)rank, r->nmru);
-		s = r->mru[rank - 1];
-		mru_drop(r, (uint32_t)s);
+				    (unsigned long long)rank, r->lists.nmru);
+		s = r->lists.mru[rank - 1];
+		(void)perfshim_col_mru_take(&r->lists, (uint32_t)s);
 	} else {
 		CGET(&c[PERFSHIM_COL_SLOTS], s);
 		if (k == PERFSHIM_EV_FREE) {
@@ -869,7 +828,7 @@ static int col_free(struct trace_reader *r, uint8_t k, struct col *c,
 			if (free_slot(r, &s))
 				return -1;
 		}
-		mru_drop(r, (uint32_t)s);
+		(void)perfshim_col_mru_take(&r->lists, (uint32_t)s);
 	}
 	if (s >= r->nslots || !r->slot_held[s])
 		return fail(r, "corrupt trace: block slot %llu",
@@ -877,7 +836,8 @@ static int col_free(struct trace_reader *r, uint8_t k, struct col *c,
 	ev->addr = r->slot_addr[s];
 	r->slot_held[s] = 0;
 	r->released[r->nreleased++] = (uint32_t)s;
-	recent_push(r, ev->addr, r->slot_size[s]);
+	perfshim_col_recent_push(&r->lists, perfshim_col_class(r->slot_size[s]),
+				 ev->addr);
 	return 0;
 }
 
