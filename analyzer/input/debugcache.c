@@ -16,6 +16,7 @@
 #include <libelf.h>
 
 #include "debugcache.h"
+#include "env.h"
 #include "error.h"
 
 /* A build-id longer than this (bytes) is not one any linker makes. */
@@ -54,23 +55,11 @@ const char *debugcache_dir(void)
 	char *dir = NULL;
 	int n = -1;
 
-	const char *max = getenv("PERFSHIM_CACHE_MAX_MB");
-	char *end;
-
 	if (cache_resolved)
 		return cache_dir;
 	cache_resolved = true;
-	if (max && *max) {
-		unsigned long long mb;
-
-		errno = 0;
-		mb = strtoull(max, &end, 10);
-		if (errno || *end || mb > (UINT64_MAX >> 20))
-			warning("PERFSHIM_CACHE_MAX_MB: %s is not a size in MiB; %d is used",
-				max, DEBUGCACHE_MAX_MB);
-		else
-			cache_max = (uint64_t)mb << 20;
-	}
+	cache_max = env_mib("PERFSHIM_CACHE_MAX_MB", DEBUGCACHE_MAX_MB,
+			    UINT64_MAX >> 20);
 	if (env) {
 		if (!*env || !strcmp(env, "off"))
 			return NULL;

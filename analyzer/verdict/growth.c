@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 
 #include "frames.h"
+#include "env.h"
 #include "error.h"
 #include "growth.h"
 #include "hashtab.h"
@@ -71,22 +72,7 @@ enum { L_TICK, L_ALLOC, L_FREE, L_MARK, L_MEM };
 
 void growth_scan_init(struct growth_scan *s)
 {
-	const char *env = getenv("PERFSHIM_GROWTH_LOG_MB");
-	unsigned long long mb = GROWTH_LOG_MB;
-
 	memset(s, 0, sizeof(*s));
-	if (env && *env) {
-		char *end;
-
-		errno = 0;
-		mb = strtoull(env, &end, 10);
-		if (errno || *end || mb > (SIZE_MAX >> 21)) {
-			warning("PERFSHIM_GROWTH_LOG_MB: %s is not a size in MiB; %d is used",
-				env, GROWTH_LOG_MB);
-			mb = GROWTH_LOG_MB;
-		}
-	}
-	s->log.limit = (size_t)mb << 20;
 }
 
 void growth_scan_release(struct growth_scan *s)
@@ -244,6 +230,8 @@ void growth_scan_visitor(struct growth_scan *s, const struct replay *rp,
 {
 	memset(v, 0, sizeof(*v));
 	s->log.rp = rp;
+	s->log.limit = (size_t)env_mib("PERFSHIM_GROWTH_LOG_MB", GROWTH_LOG_MB,
+				       SIZE_MAX >> 21);
 	v->ctx = s;
 	v->event = scan_event;
 	v->memory = scan_memory;

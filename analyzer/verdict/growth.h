@@ -88,14 +88,14 @@ struct growth_scan {
 	struct growth_log log;
 };
 
-/* growth_scan_init - an empty scan; reads PERFSHIM_GROWTH_LOG_MB (a bad
- * value: one warning, and the default). */
+/* growth_scan_init - an empty scan; allocates nothing. */
 void growth_scan_init(struct growth_scan *s);
 void growth_scan_release(struct growth_scan *s);
 /*
  * growth_scan_visitor - a visitor that fills s; tee it after the visitor
  * of rp, the replay of the same pass, whose state after each event it
- * logs.
+ * logs. Reads PERFSHIM_GROWTH_LOG_MB (a bad value: one warning, and the
+ * default).
  */
 void growth_scan_visitor(struct growth_scan *s, const struct replay *rp,
 			 struct trace_visitor *v);
