@@ -481,69 +481,69 @@ static int col_memory(void *ctx, uint64_t ts, uint64_t rss, uint64_t mapped)
 	return 0;
 }
 
-/* A varint of the log, with room for it known (see col_log). */
-static inline uint64_t log_get(const uint8_t **p)
+/* The log being read: a varint that does not parse sets bad. */
+struct log_in {
+	const uint8_t *p, *end;
+	int bad;
+};
+
+static inline uint64_t log_get(struct log_in *in)
 {
-	const uint8_t *q = *p;
 	uint64_t v = 0;
 
-	for (unsigned shift = 0; shift < 64; shift += 7) {
-		uint8_t b = *q++;
-
-		v |= (uint64_t)(b & 0x7f) << shift;
-		if (!(b & 0x80))
-			break;
+	if (perfshim_get_varint(&in->p, in->end, &v)) {
+		in->bad = 1;
+		in->p = in->end;
 	}
-	*p = q;
 	return v;
 }
 
 /* An entry's time (see log_head), from the latest one's. */
-static inline void log_time(uint8_t k, const uint8_t **p, uint64_t *ts)
+static inline void log_time(uint8_t k, struct log_in *in, uint64_t *ts)
 {
-	uint64_t d = log_get(p);
+	uint64_t d = log_get(in);
 
 	*ts = (k & F_BACK) ? *ts - d : *ts + d;
 }
 
-/* One entry at p into the series; returns the byte after it. */
-static const uint8_t *col_entry(struct collector *c, const uint8_t *p)
+/* The entry at in->p (which is before in->end) into the series. */
+static void col_entry(struct collector *c, struct log_in *in)
 {
-	uint8_t k = *p++;
+	uint8_t k = *in->p++;
 	int kind = k & L_KIND;
 	uint64_t heap = c->heap_prev, stack, size, fstack = 0, fsize = 0;
 
 	if (kind == L_MEM) {
-		log_time(k, &p, &c->log_mem_ts);
-		uint64_t rss = log_get(&p);
+		log_time(k, in, &c->log_mem_ts);
+		uint64_t rss = log_get(in);
 
-		col_memory(c, c->log_mem_ts, rss, log_get(&p));
-		return p;
+		col_memory(c, c->log_mem_ts, rss, log_get(in));
+		return;
 	}
-	log_time(k, &p, &c->log_ts);
+	log_time(k, in, &c->log_ts);
 	if (!c->by_marker)
 		advance(c, c->log_ts);
 	if (k & F_HEAP)
-		heap += (uint64_t)perfshim_unzigzag(log_get(&p));
+		heap += (uint64_t)perfshim_unzigzag(log_get(in));
 	if (kind == L_ALLOC) {
-		stack = log_get(&p);
-		size = log_get(&p);
+		stack = log_get(in);
+		size = log_get(in);
 		if (k & F_SITE) {
-			fstack = log_get(&p);
-			fsize = log_get(&p);
+			fstack = log_get(in);
+			fsize = log_get(in);
 			site_add(c, (uint32_t)fstack, -(int64_t)fsize);
 		}
 		site_add(c, (uint32_t)stack, (int64_t)size);
 		if (!(k & F_HEAP))
 			heap += size - fsize;
 	} else if (kind == L_FREE && (k & F_SITE)) {
-		fstack = log_get(&p);
-		fsize = log_get(&p);
+		fstack = log_get(in);
+		fsize = log_get(in);
 		site_add(c, (uint32_t)fstack, -(int64_t)fsize);
 		if (!(k & F_HEAP))
 			heap -= fsize;
 	} else if (kind == L_MARK) {
-		uint64_t label = log_get(&p);
+		uint64_t label = log_get(in);
 
 		if (c->by_marker && label == c->label) {
 			if (c->seen % c->stride == 0)
@@ -553,28 +553,19 @@ static const uint8_t *col_entry(struct collector *c, const uint8_t *p)
 		}
 	}
 	c->heap_prev = heap;
-	return p;
 }
 
 /*
- * The entries of a log, [p, end), into the series. Entries are decoded
- * without bounds checks while a whole one fits before end, and the last
- * few from a copy with zeros after it. The log is ours: one that does
- * not parse is a bug, -1 after one line.
+ * The entries of a log, [p, end), into the series. The log is ours: one
+ * that does not parse is a bug, -1 after one line.
  */
 static int col_log(struct collector *c, const uint8_t *p, const uint8_t *end)
 {
-	uint8_t tail[2 * L_ENTRY_MAX] = { 0 };
-	size_t n;
+	struct log_in in = { p, end, 0 };
 
-	while (end - p >= L_ENTRY_MAX)
-		p = col_entry(c, p);
-	n = (size_t)(end - p);
-	if (n)
-		memcpy(tail, p, n);
-	for (p = tail; p < tail + n;)
-		p = col_entry(c, p);
-	if (p != tail + n)
+	while (in.p < in.end && !in.bad)
+		col_entry(c, &in);
+	if (in.bad)
 		return error("internal error: the growth log does not parse");
 	return 0;
 }
