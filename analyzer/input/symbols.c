@@ -1151,11 +1151,8 @@ static int unit_scopes(struct mod_node *mn, Dwarf_Die *cudie, Dwarf_Addr pc,
 		Dwarf_Die *scopes = NULL;
 		int ns = dwarf_getscopes(cudie, pc, &scopes);
 
-		if (ns > 0) {
+		if (ns > 0)
 			ns = dwarf_getscopes_die(&scopes[0], out);
-			free(scopes);
-			return ns;
-		}
 		free(scopes);
 		return ns;
 	}
