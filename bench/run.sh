@@ -456,17 +456,25 @@ if [ -z "$QUICK" ] && [ "${BENCH_NO_DOC:-0}" = 0 ]; then
 		encoder 27% and its lists of recent blocks and slots 5.2% (they
 		now move by fixed-size copies, not loops: churn 6.15x -> 5.82x
 		native in bench/ab.sh), the live-block index 7.6%, zstd about
-		1.5%. The file is 2.3 B per event.
+		1.5%. The file is 2.3 B per event. Three quarters of the ring
+		write was its one store, waiting for the writer's copy of the
+		line to go; ring_put_small now takes the line ahead with
+		PREFETCHW (churn 4-8% less CPU, perl, cxx, sqlite3 and
+		exceptions 3-6%, in interleaved A/B runs). Half of record_alloc
+		and two thirds of the free interposer are the latency of rdtsc.
 
 		What remains to reach 3x: the walk is a chain of dependent loads,
-		about 30 instructions a frame; the writer still keeps two tables
-		of the same live blocks (the index for the exit scan, counting
-		allocations and frees per address whatever order threads'
-		events come in; the encoder's slot table, in encoding order);
-		one table would need the two orders kept apart in each entry.
-		The program's thread encodes varints for the ring, which the
-		writer decodes again; fixed-width ring records would drop both,
-		at twice the ring's bytes.
+		about 30 instructions a frame; every event reads the clock; the
+		writer keeps two tables of the same live blocks (the index for
+		the exit scan, counting allocations and frees per address
+		whatever order threads' events come in; the encoder's slot
+		table, in encoding order). One table with the two orders kept
+		apart in each entry was tried and gained nothing (churn 1.004
+		and 0.979, perl 0.979 of the two tables' CPU): the insert and
+		delete per event remain, on bigger entries. The program's thread
+		encodes varints for the ring, which the writer decodes again;
+		fixed-width ring records would drop both, at twice the ring's
+		bytes.
 
 		## Where perfshim's time goes on real programs (profile, not make bench)
 
