@@ -9,6 +9,8 @@
 #include "hugepages.h"
 
 #define TUNABLE "glibc.malloc.hugetlb"
+#define TOP_PAD "glibc.malloc.top_pad"
+#define MMAP_THRESHOLD "glibc.malloc.mmap_threshold"
 
 int hugepages_wanted(const char *thp, const char *tunables, const char *preload,
 		     const char *opt, char *out, size_t cap)
@@ -23,8 +25,16 @@ int hugepages_wanted(const char *thp, const char *tunables, const char *preload,
 		return 0;
 	if (opt && !strcmp(opt, "0"))
 		return 0;
-	n = snprintf(out, cap, "%s%s" TUNABLE "=1", tunables ? tunables : "",
-		     tunables && *tunables ? ":" : "");
+	/* The user's own pad and threshold stand; ours are added only
+	 * where there are none. */
+	n = snprintf(out, cap, "%s%s" TUNABLE "=1%s%s",
+		     tunables ? tunables : "", tunables && *tunables ? ":" : "",
+		     tunables && strstr(tunables, TOP_PAD)
+			     ? ""
+			     : ":" TOP_PAD "=" HUGEPAGES_TOP_PAD,
+		     tunables && strstr(tunables, MMAP_THRESHOLD)
+			     ? ""
+			     : ":" MMAP_THRESHOLD "=" HUGEPAGES_MMAP_THRESHOLD);
 	return n > 0 && (size_t)n < cap;
 }
 
