@@ -11,7 +11,9 @@
 #include <libunwind.h>
 #include <link.h>
 #include <pthread.h>
+#include <sched.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <string.h>
 #include <sys/auxv.h>
 #include <sys/syscall.h>
@@ -74,8 +76,13 @@ static __thread int stopped;
 /* The value our timers' signals carry: a tick is SI_TIMER with this. */
 #define TICK_COOKIE ((void *)slots)
 
+static int (*real_clone)(int (*)(void *), void *, int, void *, ...);
+
 static void resolve(void)
 {
+	if (!real_clone)
+		real_clone = (int (*)(int (*)(void *), void *, int, void *,
+				      ...))dlsym(RTLD_NEXT, "clone");
 	if (!real_sigaction)
 		real_sigaction =
 			(int (*)(int, const struct sigaction *,
@@ -293,7 +300,12 @@ static void on_prof(int sig, siginfo_t *info, void *ctx)
 					  memory_order_relaxed);
 		goto out;
 	}
+	/* A clone(CLONE_VM) child runs on this thread's TLS, so on its state
+	 * and its guard: a sample now would hold the guard against the
+	 * child's allocations (they went untraced) or write the ring beside
+	 * it. */
 	if (!t || !warmed ||
+	    atomic_load_explicit(&t->tls_shared, memory_order_relaxed) ||
 	    !atomic_load_explicit(&perfshim_recording, memory_order_relaxed)) {
 		atomic_fetch_add_explicit(&n_other, (uint64_t)weight,
 					  memory_order_relaxed);
@@ -770,6 +782,71 @@ static void *start_sampled(void *p)
 
 	/* Not a tail call: this frame is where the thread's stacks end. */
 	__asm__ volatile("" : : "r"(r) : "memory");
+	return r;
+}
+
+/* What a clone(CLONE_VM) child needs to start: at its stack's top. */
+struct shared_start {
+	int (*fn)(void *);
+	void *arg;
+	struct thread_state *t;
+};
+
+static int start_shared(void *p)
+{
+	struct shared_start s = *(struct shared_start *)p;
+	int r = s.fn(s.arg);
+
+	atomic_fetch_sub(&s.t->tls_shared, 1);
+	return r;
+}
+
+/*
+ * A child of clone() with CLONE_VM but neither CLONE_THREAD nor
+ * CLONE_SETTLS is another process on this thread's memory and TLS: its
+ * allocations go to this thread's state, ring and guard. While it may
+ * run, this thread takes no CPU samples, or a sample's guard would drop
+ * the child's events (t0310 lost hundreds to tens of thousands of its
+ * allocations, now and then) and its ring writes would meet the child's.
+ * The child counts as gone when its function returns; one that exits or
+ * execs before leaves this thread unsampled. With CLONE_VFORK this thread
+ * waits, uses no CPU and gets no sample: nothing to do. The child's
+ * start goes through start_shared, its record at the top of the child's
+ * stack (the child's memory, 32 bytes of it).
+ */
+EXPORT int clone(int (*fn)(void *), void *stack, int flags, void *arg, ...)
+{
+	va_list ap;
+	struct thread_state *t = perfshim_self;
+
+	va_start(ap, arg);
+	pid_t *ptid = va_arg(ap, pid_t *);
+	void *tls = va_arg(ap, void *);
+	pid_t *ctid = va_arg(ap, pid_t *);
+
+	va_end(ap);
+	resolve();
+	if (!t || !fn || !stack || !(flags & CLONE_VM) ||
+	    (flags & (CLONE_THREAD | CLONE_SETTLS | CLONE_VFORK)))
+		return real_clone(fn, stack, flags, arg, ptid, tls, ctid);
+
+	uintptr_t top = ((uintptr_t)stack - sizeof(struct shared_start)) &
+			~(uintptr_t)15;
+	struct shared_start *s = (struct shared_start *)top;
+
+	s->fn = fn;
+	s->arg = arg;
+	s->t = t;
+	atomic_fetch_add(&t->tls_shared, 1);
+	int r = real_clone(start_shared, (void *)top, flags, s, ptid, tls,
+			   ctid);
+
+	if (r < 0) {
+		int e = errno;
+
+		atomic_fetch_sub(&t->tls_shared, 1);
+		errno = e;
+	}
 	return r;
 }
 

@@ -71,6 +71,9 @@ struct thread_state {
 	_Atomic int dead;
 	/* 1 while this thread is inside libunwind (see perfshim_unwind_enter) */
 	_Atomic int in_unwind;
+	/* clone(CLONE_VM) children of this thread that may still run on its
+	 * TLS, and so on this state (sampler.c): no samples meanwhile */
+	_Atomic int tls_shared;
 	uint64_t last_ts; /* producer's delta base */
 	/* Totals for the END record, written by this thread only (relaxed
 	 * stores: no lock, no shared cache line), summed by the writer. */

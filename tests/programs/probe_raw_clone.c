@@ -4,6 +4,7 @@
  * CLONE_VM (memory shared with the parent, which waits). Each child
  * allocates far more than one event buffer holds, and must neither hang
  * nor harm the parent, whose allocations go on after each child.
+ * With the argument spin: one CLONE_VM child while the parent spins.
  */
 #define _GNU_SOURCE
 #include <sched.h>
@@ -56,12 +57,38 @@ static void show(const char *what, pid_t pid)
 	printf("parent after %s: %ld\n", what, churn());
 }
 
-int main(void)
+/* The CLONE_VM child says it is done here (their memory is one). */
+static volatile int child_done;
+
+static int child_then_done(void *arg)
+{
+	int r = child_fn(arg);
+
+	child_done = 1;
+	return r;
+}
+
+int main(int argc, char **argv)
 {
 	static char stack[1 << 20] __attribute__((aligned(16)));
 	pid_t pid;
 
 	setvbuf(stdout, NULL, _IONBF, 0);
+	/* spin: one CLONE_VM child, and the parent on the CPU until it is
+	 * done (its thread's CPU timer fires all the while), then waits. */
+	if (argc > 1 && !strcmp(argv[1], "spin")) {
+		volatile unsigned long spins = 0;
+
+		pid = clone(child_then_done, stack + sizeof(stack),
+			    CLONE_VM | SIGCHLD, NULL);
+		while (pid > 0 && !child_done)
+			spins++;
+		show("clone(CLONE_VM), the parent spinning", pid);
+		/* and on the CPU outside the allocator: CPU samples again */
+		for (spins = 0; spins < 200000000; spins++)
+			;
+		return 0;
+	}
 	printf("parent: %ld\n", churn());
 	show("clone", clone(child_fn, stack + sizeof(stack), SIGCHLD, NULL));
 
@@ -75,8 +102,8 @@ int main(void)
 		_exit(child_fn(NULL));
 	show("SYS_clone", pid);
 
-	show("clone(CLONE_VM)", clone(child_fn, stack + sizeof(stack),
-				      CLONE_VM | SIGCHLD, NULL));
+	show("clone(CLONE_VM)",
+	     clone(child_fn, stack + sizeof(stack), CLONE_VM | SIGCHLD, NULL));
 	show("clone(CLONE_VM|CLONE_VFORK)",
 	     clone(child_fn, stack + sizeof(stack),
 		   CLONE_VM | CLONE_VFORK | SIGCHLD, NULL));

@@ -83,4 +83,30 @@ test_expect_success 'the parent trace is whole: its own and its CLONE_VM childre
 	test_cmp_str frees "$n" "$(count_of clone.summary frees)"
 '
 
+# A CLONE_VM child runs on its parent thread's TLS, so on its shim state:
+# a CPU sample the parent took meanwhile held the guard against the
+# child's allocations, and they went unrecorded (the shim interposes
+# clone() to take no samples while such a child may run). The parent
+# spins on the CPU all through the child's 300000 allocations (10000
+# samples a second), then allocates 300000 itself and spins again, when
+# its samples must come back. Five runs: the shim before lost events in
+# three of four.
+test_expect_success 'a CLONE_VM child while the parent spins: every allocation, samples after' '
+	for i in 1 2 3 4 5; do
+		rm -rf tr-spin && mkdir tr-spin &&
+		capture spin.shim timeout -k 5 60 env LD_PRELOAD="$SHIM" \
+			PERFSHIM_SAMPLE_HZ=10000 PERFSHIM_OUTPUT=tr-spin/t.zst \
+			"$PROGS/probe_raw_clone" spin &&
+		test_cmp_str "spin status" 0 "$(cat spin.shim.code)" &&
+		grep -x "clone(CLONE_VM), the parent spinning: exit 7" spin.shim.out &&
+		summary_of tr-spin/t.zst spin.summary &&
+		n=$(count_of spin.summary "allocation calls") &&
+		{ test "$n" -ge 600000 && test "$n" -le 600100 ||
+		  { echo "run $i: $n allocations" >&2; false; }; } &&
+		test_cmp_str frees "$n" "$(count_of spin.summary frees)" &&
+		analyze tr-spin/t.zst --hotspots --json >spin.json &&
+		jq -e ".samples >= 100" spin.json >/dev/null || return 1
+	done
+'
+
 test_done
