@@ -11,6 +11,15 @@
 #define TUNABLE "glibc.malloc.hugetlb"
 #define TOP_PAD "glibc.malloc.top_pad"
 #define MMAP_THRESHOLD "glibc.malloc.mmap_threshold"
+/* Ours, where the user sets none (hugepages.h says why). */
+#define OUR_TOP_PAD ":" TOP_PAD "=67108864"		  /* 64 MiB */
+#define OUR_MMAP_THRESHOLD ":" MMAP_THRESHOLD "=33554432" /* 32 MiB */
+
+/* Whether GLIBC_TUNABLES (NULL: unset) sets the tunable name. */
+static int sets(const char *tunables, const char *name)
+{
+	return tunables && strstr(tunables, name);
+}
 
 int hugepages_wanted(const char *thp, const char *tunables, const char *preload,
 		     const char *opt, char *out, size_t cap)
@@ -19,22 +28,16 @@ int hugepages_wanted(const char *thp, const char *tunables, const char *preload,
 
 	if (!thp || !strstr(thp, "[madvise]"))
 		return 0;
-	if (tunables && strstr(tunables, TUNABLE))
+	if (sets(tunables, TUNABLE))
 		return 0;
 	if (preload && strstr(preload, "vgpreload"))
 		return 0;
 	if (opt && !strcmp(opt, "0"))
 		return 0;
-	/* The user's own pad and threshold stand; ours are added only
-	 * where there are none. */
 	n = snprintf(out, cap, "%s%s" TUNABLE "=1%s%s",
 		     tunables ? tunables : "", tunables && *tunables ? ":" : "",
-		     tunables && strstr(tunables, TOP_PAD)
-			     ? ""
-			     : ":" TOP_PAD "=" HUGEPAGES_TOP_PAD,
-		     tunables && strstr(tunables, MMAP_THRESHOLD)
-			     ? ""
-			     : ":" MMAP_THRESHOLD "=" HUGEPAGES_MMAP_THRESHOLD);
+		     sets(tunables, TOP_PAD) ? "" : OUR_TOP_PAD,
+		     sets(tunables, MMAP_THRESHOLD) ? "" : OUR_MMAP_THRESHOLD);
 	return n > 0 && (size_t)n < cap;
 }
 

@@ -26,11 +26,8 @@
  *     the live set, frames decompressed) come from that heap, not from
  *     mappings of their own, each faulted in 4 KiB at a time.
  * What it costs is resident memory rounded to huge pages: 2 to 6 MiB more
- * on the benchmark's traces, for 12 to 26% less CPU.
+ * on the benchmark's traces, for 6 to 36% less CPU.
  */
-#define HUGEPAGES_TOP_PAD "67108864"
-#define HUGEPAGES_MMAP_THRESHOLD "33554432"
-
 #ifndef PERFSHIM_HUGEPAGES_H
 #define PERFSHIM_HUGEPAGES_H
 
