@@ -80,9 +80,6 @@ static int (*real_clone)(int (*)(void *), void *, int, void *, ...);
 
 static void resolve(void)
 {
-	if (!real_clone)
-		real_clone = (int (*)(int (*)(void *), void *, int, void *,
-				      ...))dlsym(RTLD_NEXT, "clone");
 	if (!real_sigaction)
 		real_sigaction =
 			(int (*)(int, const struct sigaction *,
@@ -825,7 +822,10 @@ EXPORT int clone(int (*fn)(void *), void *stack, int flags, void *arg, ...)
 	pid_t *ctid = va_arg(ap, pid_t *);
 
 	va_end(ap);
-	resolve();
+	/* Here, not in resolve(): few programs call clone() at all. */
+	if (!real_clone)
+		real_clone = (int (*)(int (*)(void *), void *, int, void *,
+				      ...))dlsym(RTLD_NEXT, "clone");
 	if (!t || !fn || !stack || !(flags & CLONE_VM) ||
 	    (flags & (CLONE_THREAD | CLONE_SETTLS | CLONE_VFORK)))
 		return real_clone(fn, stack, flags, arg, ptid, tls, ctid);
