@@ -441,9 +441,11 @@ bench: all $(BENCH_BIN)
 	$(Q)bench/run.sh
 
 # Where a trace's bytes go, by column (a measuring aid: tools/colstat.c).
-$(B)/tools/colstat: tools/colstat.c include/perfshim_trace.h
+$(B)/tools/colstat: tools/colstat.c analyzer/input/unsplit.c \
+		analyzer/input/unsplit.h include/perfshim_trace.h
 	@mkdir -p $(@D)
-	$(Q)$(CC) $(BASE_CFLAGS) -Iinclude -o $@ $< -lzstd
+	$(Q)$(CC) $(BASE_CFLAGS) -Iinclude -Ianalyzer/input -o $@ $< \
+		analyzer/input/unsplit.c -lzstd
 
 $(B)/bench/churn: bench/churn.c
 	@mkdir -p $(@D)

@@ -26,6 +26,7 @@
 #include "pass.h"
 #include "perfshim_trace.h"
 #include "shim.h"
+#include "split.h"
 #include "threads.h"
 #include "tracefile.h"
 
@@ -92,6 +93,7 @@ struct mbuf {
 };
 
 static struct mbuf meta, staging, packed;
+static struct mbuf split; /* staging split for zstd (split.h) */
 static void stage(uint8_t tag, const uint8_t *payload, size_t len);
 static uint32_t nodes_written = 1;
 static uint64_t last_write_ns;
@@ -274,7 +276,19 @@ static void write_frame(void)
 {
 	if (staging.len == 0)
 		return;
-	size_t bound = ZSTD_compressBound(staging.len);
+	const uint8_t *src = staging.p;
+	size_t len = staging.len;
+
+	if (!mbuf_reserve(&split, staging.len + PERFSHIM_SPLIT_SLACK)) {
+		size_t n = perfshim_split_frame(staging.p, staging.len, split.p,
+						split.cap);
+
+		if (n) {
+			src = split.p;
+			len = n;
+		}
+	}
+	size_t bound = ZSTD_compressBound(len);
 
 	packed.len = 0;
 	/* Never make the program wait for a slow level: level 1 keeps up
@@ -286,8 +300,7 @@ static void write_frame(void)
 		staging.len = 0;
 		return;
 	}
-	size_t z = ZSTD_compress2(cctx, packed.p, packed.cap, staging.p,
-				  staging.len);
+	size_t z = ZSTD_compress2(cctx, packed.p, packed.cap, src, len);
 
 	staging.len = 0;
 	if (ZSTD_isError(z)) {

@@ -2,7 +2,7 @@
  * colstat - where a trace's bytes go: per COLUMNS column and per record
  * tag, the raw bytes and the bytes each takes when compressed alone
  * (zstd level 1, frame by frame, as the shim's frames are), so that the
- * column worth shrinking shows. A measuring aid, not part of the
+ * column worth shrinking shows. Split frames are put together first. A measuring aid, not part of the
  * analyzer: build with make build/tools/colstat.
  *
  *   colstat TRACE
@@ -13,6 +13,7 @@
 #include <zstd.h>
 
 #include "perfshim_trace.h"
+#include "unsplit.h"
 
 #define NTAG 256
 static const char *col_name[PERFSHIM_COL_COUNT] = { "kinds",  "times", "sizes",
@@ -180,7 +181,8 @@ int main(int argc, char **argv)
 	uint32_t body;
 
 	memcpy(&body, file + 12, 4);
-	size_t at = PERFSHIM_PREFIX_LEN + body, frames = 0;
+	size_t at = PERFSHIM_PREFIX_LEN + body, frames = 0, joined_cap = 0;
+	uint8_t *joined = NULL; /* a SPLIT frame's records put together */
 
 	while (at < size) {
 		size_t z = ZSTD_findFrameCompressedSize(file + at, size - at);
@@ -192,8 +194,18 @@ int main(int argc, char **argv)
 		uint8_t *out = malloc(c + 1);
 		size_t d = ZSTD_decompress(out, c, file + at, z);
 
-		if (!ZSTD_isError(d))
+		const char *why;
+
+		if (!ZSTD_isError(d) && d && out[0] == PERFSHIM_REC_SPLIT) {
+			if (frame_unsplit(out, d, &joined, &joined_cap, &d,
+					  &why)) {
+				fprintf(stderr, "colstat: %s\n", why);
+				return 2;
+			}
+			frame(joined, d);
+		} else if (!ZSTD_isError(d)) {
 			frame(out, d);
+		}
 		free(out);
 		at += z;
 		frames++;

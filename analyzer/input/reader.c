@@ -13,6 +13,7 @@
 #include "perfshim_trace.h"
 #include "error.h"
 #include "reader.h"
+#include "unsplit.h"
 
 /* Per-thread state: delta bases and the events waiting for a SYNC. */
 struct tqueue {
@@ -35,6 +36,8 @@ struct trace_reader {
 	size_t in_cap;
 	uint8_t *frame;
 	size_t frame_cap;
+	uint8_t *joined; /* a SPLIT frame's records put back together */
+	size_t joined_cap;
 
 	struct tqueue *q;
 	size_t nq;
@@ -1455,6 +1458,19 @@ static int parse_frame(struct trace_reader *r, const uint8_t *p, size_t len)
 	return 0;
 }
 
+/* The frame just decoded, of len bytes, put together first if split. */
+static int read_frame(struct trace_reader *r, size_t len)
+{
+	const char *why;
+
+	if (r->hdr.major < 4 || len == 0 || r->frame[0] != PERFSHIM_REC_SPLIT)
+		return parse_frame(r, r->frame, len);
+	if (frame_unsplit(r->frame, len, &r->joined, &r->joined_cap, &len,
+			  &why))
+		return fail(r, "%s", why);
+	return parse_frame(r, r->joined, len);
+}
+
 int trace_reader_run(struct trace_reader *r, const struct trace_visitor *v)
 {
 	size_t in_len = 0, in_pos = 0, out_len = 0;
@@ -1513,7 +1529,7 @@ int trace_reader_run(struct trace_reader *r, const struct trace_visitor *v)
 		}
 		if (ret == 0) {
 			show_progress(r, 0);
-			if (parse_frame(r, r->frame, out_len))
+			if (read_frame(r, out_len))
 				return -1;
 			out_len = 0;
 			in_frame = 0;
@@ -1546,6 +1562,7 @@ void trace_reader_free(struct trace_reader *r)
 	free(r->heap);
 	free(r->in);
 	free(r->frame);
+	free(r->joined);
 	free(r->hfn);
 	free(r->hix);
 	free(r->hcount);
