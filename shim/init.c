@@ -144,8 +144,12 @@ static void read_config(void)
 		perfshim_cfg.output = template;
 	}
 	perfshim_cfg.depth = (int)env_long("PERFSHIM_DEPTH", 64, 1, MAX_DEPTH);
-	perfshim_cfg.zstd_level =
-		(int)env_long("PERFSHIM_ZSTD_LEVEL", 1, -7, 22);
+	const char *level = env("PERFSHIM_ZSTD_LEVEL");
+
+	perfshim_cfg.zstd_auto = !level || !strcmp(level, "auto");
+	if (!perfshim_cfg.zstd_auto)
+		perfshim_cfg.zstd_level =
+			(int)env_long("PERFSHIM_ZSTD_LEVEL", 1, -7, 22);
 	/* Slower levels cannot keep up with a busy program (level 19 made
 	 * a 4-thread churn 30 times slower): the writer would stall it. */
 	if (perfshim_cfg.zstd_level > ZSTD_LEVEL_MAX) {

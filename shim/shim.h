@@ -117,6 +117,7 @@ struct shim_config {
 	const char *output; /* PERFSHIM_OUTPUT template */
 	int depth;	    /* PERFSHIM_DEPTH */
 	int zstd_level;	    /* PERFSHIM_ZSTD_LEVEL */
+	int zstd_auto;	    /* PERFSHIM_ZSTD_LEVEL unset or auto */
 	unsigned flush_ms;  /* PERFSHIM_FLUSH_MS */
 	size_t ring_size;   /* PERFSHIM_BUFFER_KB * 1024 */
 	int clock;	    /* PERFSHIM_CLOCK: CLOCK_CHOICE_* */

@@ -34,6 +34,7 @@ HIDDEN struct shim_config perfshim_cfg = {
 	.output = "perfshim.%p.zst",
 	.depth = 64,
 	.zstd_level = 1,
+	.zstd_auto = 1,
 	.flush_ms = 100,
 	.ring_size = 256 * 1024,
 	.rss_interval_ms = 100,
@@ -93,16 +94,18 @@ struct mbuf {
 };
 
 static struct mbuf meta, staging, packed;
-static struct mbuf split; /* staging split for zstd (split.h) */
 static void stage(uint8_t tag, const uint8_t *payload, size_t len);
 static uint32_t nodes_written = 1;
 static uint64_t last_write_ns;
 static ZSTD_CCtx *cctx;
-static int zstd_level; /* the level frames are compressed at now */
+static int zstd_level;	/* the level frames are compressed at now */
+static int effort = -1; /* PERFSHIM_ZSTD_LEVEL=auto: efforts[] now */
 /* A thread found its ring full while the writer ran: the writer is
  * slower than the program, and compresses faster from then on. */
 static _Atomic int writer_behind;
 static void set_level(int level);
+static void set_effort(int e);
+static void next_effort(size_t len, size_t packed_len);
 
 #define MBUF_FIRST 65536
 
@@ -271,44 +274,103 @@ static void stage_frame_start(void)
 	stage_clock();
 }
 
-/* Compress the staging buffer as one zstd frame and write it. */
-static void write_frame(void)
+/*
+ * The frame being compressed. A pass hands zstd a PIECE of it, so that
+ * the rings are drained between pieces: a program never waits for the
+ * compression of a whole frame (at the greedy effort a 1 MiB frame takes
+ * some 2 ms, about what a busy thread of sqlite3 takes to fill its ring).
+ */
+#define PIECE (128 * 1024)
+static struct mbuf frame_in; /* its records, split (split.h) or whole */
+static size_t frame_fed;     /* how much of them zstd has taken */
+static size_t frame_out;     /* its compressed bytes written so far */
+static int frame_open;	     /* a frame is being compressed */
+
+/* Up to limit more bytes of the open frame through zstd (SIZE_MAX: all
+ * of it), and what comes out into the file; the last closes the frame. */
+static void compress_some(size_t limit)
 {
-	if (staging.len == 0)
+	if (!frame_open)
 		return;
-	const uint8_t *src = staging.p;
-	size_t len = staging.len;
+	size_t left = frame_in.len - frame_fed, n = left < limit ? left : limit;
+	ZSTD_EndDirective mode = n == left ? ZSTD_e_end : ZSTD_e_continue;
+	/* The same buffer, grown, at every call (ZSTD_c_stableInBuffer):
+	 * zstd reads the frame in place, without a copy of its own. */
+	ZSTD_inBuffer in = { frame_in.p, frame_fed + n, frame_fed };
+	size_t r;
 
-	if (!mbuf_reserve(&split, staging.len + PERFSHIM_SPLIT_SLACK)) {
-		size_t n = perfshim_split_frame(staging.p, staging.len, split.p,
-						split.cap);
+	do {
+		ZSTD_outBuffer out = { packed.p, packed.cap, 0 };
 
-		if (n) {
-			src = split.p;
-			len = n;
+		r = ZSTD_compressStream2(cctx, &out, &in, mode);
+		if (ZSTD_isError(r)) {
+			frame_open = 0;
+			ZSTD_CCtx_reset(cctx, ZSTD_reset_session_only);
+			perfshim_tracefile_stop(ZSTD_getErrorName(r), 0);
+			return;
 		}
-	}
-	size_t bound = ZSTD_compressBound(len);
-
-	packed.len = 0;
-	/* Never make the program wait for a slow level: level 1 keeps up
-	 * with any program we measured (see BENCHMARKS.md). */
-	if (cctx && zstd_level > 1 && atomic_exchange(&writer_behind, 0))
-		set_level(1);
-	if (!cctx || mbuf_reserve(&packed, bound)) {
-		perfshim_tracefile_stop("out of memory", 0);
-		staging.len = 0;
+		if (out.pos)
+			perfshim_tracefile_write(packed.p, out.pos);
+		frame_out += out.pos;
+	} while (mode == ZSTD_e_end ? r != 0 : in.pos < in.size);
+	frame_fed = in.pos;
+	if (mode != ZSTD_e_end)
 		return;
-	}
-	size_t z = ZSTD_compress2(cctx, packed.p, packed.cap, src, len);
-
-	staging.len = 0;
-	if (ZSTD_isError(z)) {
-		perfshim_tracefile_stop(ZSTD_getErrorName(z), 0);
-		return;
-	}
-	perfshim_tracefile_write(packed.p, z);
+	frame_open = 0;
 	last_write_ns = perfshim_now_mono();
+	/* Never make the program wait for a slow level: level 1 keeps up
+	 * with any program we measured (see BENCHMARKS.md). The flag is
+	 * taken at every frame's end: it tells of waits at this frame's
+	 * level, not at one chosen later. */
+	if (atomic_exchange(&writer_behind, 0) &&
+	    (zstd_level > 1 || effort > 0)) {
+		perfshim_cfg.zstd_auto = 0; /* and level 1 from now on */
+		set_level(1);
+	}
+	next_effort(frame_in.len, frame_out);
+}
+
+/*
+ * End the staged frame: the frame still open is compressed to its end,
+ * and this one takes its place, its first PIECE (or all of it, whole)
+ * compressed now; staging starts the next frame.
+ */
+static void write_frame(int whole)
+{
+	if (staging.len == 0) {
+		if (whole)
+			compress_some(SIZE_MAX);
+		return;
+	}
+	compress_some(SIZE_MAX);
+	size_t n = 0;
+
+	frame_in.len = 0;
+	if (!mbuf_reserve(&frame_in, staging.len + PERFSHIM_SPLIT_SLACK))
+		n = perfshim_split_frame(staging.p, staging.len, frame_in.p,
+					 frame_in.cap);
+	if (n) {
+		frame_in.len = n;
+		staging.len = 0;
+	} else { /* whole: the buffers change places */
+		struct mbuf t = frame_in;
+
+		frame_in = staging;
+		staging = t;
+		staging.len = 0;
+	}
+	packed.len = 0;
+	if (!cctx || mbuf_reserve(&packed, ZSTD_CStreamOutSize())) {
+		perfshim_tracefile_stop("out of memory", 0);
+		return;
+	}
+	ZSTD_CCtx_setPledgedSrcSize(cctx, frame_in.len);
+	/* Its events are on their way: the frame ends within a few passes,
+	 * or once it is due (pass()). */
+	last_write_ns = perfshim_now_mono();
+	frame_open = 1;
+	frame_fed = frame_out = 0;
+	compress_some(whole ? SIZE_MAX : PIECE);
 	stage_frame_start();
 }
 
@@ -412,7 +474,7 @@ static void stage_meta(void)
 		/* Many SCAN records: keep frames well below what a reader
 		 * takes (PERFSHIM_MAX_FRAME_CONTENT). */
 		if (staging.len >= 16 * FRAME_TARGET)
-			write_frame();
+			write_frame(0);
 	}
 	/* A buffer of the first size is kept for the next entries: a
 	 * program that starts threads by the thousand announces each, and
@@ -592,13 +654,19 @@ static void pass(int final)
 		perfshim_columns_ties(wt, stage);
 		stage(PERFSHIM_REC_SYNC, b, perfshim_put_varint(b, w));
 	}
-	if (final || staging.len >= FRAME_TARGET ||
-	    perfshim_now_mono() - last_write_ns >=
-		    perfshim_cfg.flush_ms * 1000000ull) {
-		/* A frame of nothing but its FRAME record is not worth it. */
-		if (staging.len > 4 || final)
-			write_frame();
+	int due = perfshim_now_mono() - last_write_ns >=
+		  perfshim_cfg.flush_ms * 1000000ull;
+
+	/* A frame of nothing but its FRAME record is not worth it. */
+	if ((final || staging.len >= FRAME_TARGET || due) &&
+	    (staging.len > 4 || final)) {
+		write_frame(final);
+		return;
 	}
+	/* The open frame: a piece a pass, all of it once it is due. (A
+	 * quiet pass is no sign of a quiet program: finishing a frame
+	 * there, at the start of a burst, let sqlite3 fill its ring.) */
+	compress_some(due ? SIZE_MAX : PIECE);
 }
 
 static void futex_wait(_Atomic uint32_t *addr, uint32_t val, long ns)
@@ -910,6 +978,11 @@ static void write_header(void)
 static void set_level(int level)
 {
 	zstd_level = level;
+	effort = -1;
+	ZSTD_CCtx_reset(cctx, ZSTD_reset_parameters);
+	ZSTD_CCtx_setParameter(cctx, ZSTD_c_checksumFlag, 1);
+	ZSTD_CCtx_setParameter(cctx, ZSTD_c_contentSizeFlag, 1);
+	ZSTD_CCtx_setParameter(cctx, ZSTD_c_stableInBuffer, 1);
 	ZSTD_CCtx_setParameter(cctx, ZSTD_c_compressionLevel, level);
 	/*
 	 * Level 1 hashes into 2^14 slots for our 1 MiB frames. Event data is
@@ -921,6 +994,52 @@ static void set_level(int level)
 	ZSTD_CCtx_setParameter(cctx, ZSTD_c_hashLog, level == 1 ? 16 : 0);
 }
 
+/*
+ * PERFSHIM_ZSTD_LEVEL=auto (the default): level 1 with the search the
+ * data rewards, chosen by how far the last frame shrank. A deeper search
+ * costs about the same per byte on any data, but finds more only where
+ * the program repeats itself. On the bench's traces (split frames, time
+ * per MB of frames, size against efforts[0]):
+ *
+ *              shrank   dfast, 6-byte matches   greedy, 8 tries
+ *   churn        1.9:1    +23% time, -0.0%        +288%, -0.3%
+ *   perl         3.1:1    +18%,      -4.9%        +141%, -9.6%
+ *   cxx          3.6:1    +32%,      -3.9%        +133%, -6.5%
+ *   git          5.9:1    +20%,      -3.3%        +125%, -13.6%
+ *   sqlite3     15.1:1    +17%,      -2.6%        +176%, -13.1%
+ *
+ * So no deeper search below 2.5:1; dfast below 5:1; greedy from there.
+ * (A trace near a bound may go back and forth: that costs nothing.)
+ */
+static const struct {
+	int strategy, min_match, hash_log, chain_log, search_log;
+} efforts[] = {
+	{ ZSTD_fast, 0, 16, 0, 0 }, /* level 1, its table as set_level's */
+	{ ZSTD_dfast, 6, 16, 16, 0 },
+	{ ZSTD_greedy, 6, 16, 16, 3 },
+};
+#define EFFORTS (int)(sizeof(efforts) / sizeof(efforts[0]))
+
+static void set_effort(int e)
+{
+	set_level(1);
+	effort = e;
+	ZSTD_CCtx_setParameter(cctx, ZSTD_c_strategy, efforts[e].strategy);
+	ZSTD_CCtx_setParameter(cctx, ZSTD_c_minMatch, efforts[e].min_match);
+	ZSTD_CCtx_setParameter(cctx, ZSTD_c_hashLog, efforts[e].hash_log);
+	ZSTD_CCtx_setParameter(cctx, ZSTD_c_chainLog, efforts[e].chain_log);
+	ZSTD_CCtx_setParameter(cctx, ZSTD_c_searchLog, efforts[e].search_log);
+}
+
+/* After a frame of len bytes packed into packed_len: the next effort. */
+static void next_effort(size_t len, size_t packed_len)
+{
+	int e = 2 * len < 5 * packed_len ? 0 : len < 5 * packed_len ? 1 : 2;
+
+	if (perfshim_cfg.zstd_auto && e != effort)
+		set_effort(e);
+}
+
 static int setup_zstd(void)
 {
 	ZSTD_customMem mem = { zalloc, zfree, NULL };
@@ -929,10 +1048,23 @@ static int setup_zstd(void)
 		cctx = ZSTD_createCCtx_advanced(mem);
 	if (!cctx)
 		return -1;
-	set_level(perfshim_cfg.zstd_level);
-	ZSTD_CCtx_setParameter(cctx, ZSTD_c_checksumFlag, 1);
-	ZSTD_CCtx_setParameter(cctx, ZSTD_c_contentSizeFlag, 1);
+	if (perfshim_cfg.zstd_auto)
+		set_effort(0);
+	else
+		set_level(perfshim_cfg.zstd_level);
 	return 0;
+}
+
+/* The first len bytes of staging through zstd as a frame's start, as
+ * compress_some() goes, then dropped. */
+static void warm_with(size_t len)
+{
+	ZSTD_inBuffer in = { staging.p, len, 0 };
+	ZSTD_outBuffer out = { packed.p, packed.cap, 0 };
+
+	ZSTD_CCtx_setPledgedSrcSize(cctx, FRAME_TARGET);
+	ZSTD_compressStream2(cctx, &out, &in, ZSTD_e_flush);
+	ZSTD_CCtx_reset(cctx, ZSTD_reset_session_only);
 }
 
 /*
@@ -954,7 +1086,15 @@ static void warm_compressor(void)
 		x ^= x << 17;
 		memcpy(staging.p + i, &x, 8);
 	}
-	ZSTD_compress2(cctx, packed.p, packed.cap, staging.p, WARM);
+	/* The deepest effort a trace may come to sizes the tables (zstd
+	 * keeps them for the efforts below): a few bytes do, where 256 KiB
+	 * of its search on random bytes took a millisecond at each start. */
+	if (perfshim_cfg.zstd_auto) {
+		set_effort(EFFORTS - 1);
+		warm_with(4096);
+		set_effort(0);
+	}
+	warm_with(WARM);
 }
 
 /* Create the trace, write its header and start the writer. 0 or -1. */
@@ -1063,7 +1203,7 @@ HIDDEN void perfshim_finish(int how, int status)
 		}
 		stage_memory(1);
 		stage_end(how, status, &totals);
-		write_frame();
+		write_frame(1);
 	}
 	atomic_store(&finished, 1);
 	perfshim_pass_give();
@@ -1155,6 +1295,9 @@ HIDDEN void perfshim_after_fork_child(void)
 	meta.p = NULL;
 	meta.len = meta.cap = 0;
 	staging.len = 0;
+	frame_open = 0; /* the parent's, in its trace */
+	if (cctx)
+		ZSTD_CCtx_reset(cctx, ZSTD_reset_session_only);
 	frame_seq = 0;
 	nodes_written = 1;
 	nlate = 0;

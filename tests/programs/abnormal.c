@@ -1,8 +1,9 @@
 /*
- * abnormal MODE [WAIT_MS] - programs that do not end well.
+ * abnormal MODE [WAIT_MS [PAIRS]] - programs that do not end well.
  *
- *   kill   leaks 1234 bytes (LEAK:before_kill), churns allocations (so the
- *          shim's buffers fill and go out), sleeps WAIT_MS (default 300)
+ *   kill   leaks 1234 bytes (LEAK:before_kill), churns PAIRS malloc/free
+ *          pairs (default 50000, so the shim's buffers fill and go out),
+ *          sleeps WAIT_MS (default 300)
  *          so that the shim's periodic flush runs, leaks 4321 bytes
  *          (LEAK:after_kill, may or may not make it into the trace), then
  *          SIGKILLs itself.
@@ -59,12 +60,13 @@ int main(int argc, char **argv)
 {
 	const char *mode = argc > 1 ? argv[1] : "";
 	long ms = argc > 2 ? atol(argv[2]) : 300;
+	long pairs = argc > 3 ? atol(argv[3]) : 50000;
 
 	if (!strcmp(mode, "kill")) {
 		struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
 
 		leak_before_kill();
-		for (int i = 0; i < 50000; i++)
+		for (long i = 0; i < pairs; i++)
 			free(malloc((size_t)(i % 300) + 1)); /* CHURN:kill */
 		nanosleep(&ts, NULL);
 		leak_after_kill();
@@ -79,7 +81,8 @@ int main(int argc, char **argv)
 	if (!strcmp(mode, "segv")) {
 		leak_before_segv();
 		say("abnormal: about to crash\n");
-		*(volatile int *)(size_t)argc = 0; /* argc is small: never mapped */
+		*(volatile int *)(size_t)argc =
+			0; /* argc is small: never mapped */
 		return 0;
 	}
 	say("abnormal: unknown mode\n");

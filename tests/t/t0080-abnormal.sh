@@ -15,6 +15,16 @@ test_expect_success 'SIGKILL: same exit status (137) as native' '
 	test_file_not_empty killed.zst
 '
 
+# 300000 pairs fill a frame of a few MiB, which the writer compresses a
+# piece a pass (shim/writer.c); the 500 ms asleep must see it all out.
+test_expect_success 'SIGKILL after a burst: every event of the burst is in the trace' '
+	test_expect_code 137 run_traced burst.zst "$PROGS/abnormal" kill 500 300000 &&
+	analyze_status b burst.zst --json &&
+	grep "cut short" b.err &&
+	test_cmp_str "allocations read" 300001 "$(jq -r .alloc_calls b.out)" &&
+	test_cmp_str "frees read" 300000 "$(jq -r .free_calls b.out)"
+'
+
 test_expect_success 'SIGKILL: the analyzer warns "cut short" and exits 0' '
 	analyze_status r killed.zst &&
 	test_cmp_str "perfanalyze status" 0 "$(cat r.code)" &&
