@@ -498,6 +498,30 @@ if [ -z "$QUICK" ] && [ "${BENCH_NO_DOC:-0}" = 0 ]; then
 		learning (cc1 learns 3163 rules, python3 1040) is libunwind's own
 		lookups, two or three per rule.
 
+		## Where the trace's bytes go (tools/colstat, not make bench)
+
+		A COLUMNS record is one writer pass over one thread's ring, a
+		few thousand events, and a 1 MiB frame holds a few hundred of
+		them. zstd met each column in short pieces among the others and
+		found few of their repeats. Format 4 lays each column of the
+		whole frame end to end after a skeleton of the records, which
+		the reader puts back together: the same program's trace, old
+		shim -> new, sqlite3 494 -> 441 KB (-11%), churn 23.1 -> 21.0
+		MB (-9%), and zstd does less work. On sqlite3 the biggest
+		columns are then the alloc addresses not found among the recent
+		frees (120 KB), the index into the recent frees (100 KB), sizes
+		(82 KB) and times (45 KB). zstd's own effort is the next
+		lever, and its price is per byte: on split frames greedy search
+		took 13% off sqlite3's and git's traces, 10% off perl's and
+		0.3% off churn's, each for 2.3 to 3.9 times level 1's time. So
+		the writer (PERFSHIM_ZSTD_LEVEL=auto, the default) picks the
+		effort by how far the last frame shrank: level 1 below 2.5:1,
+		zstd's dfast below 5:1, greedy from there, and compresses the
+		open frame 128 KiB a pass so that no ring waits on a greedy
+		frame. sqlite3 is then 394 KB, 21% less than format 3 (A/B, 9
+		interleaved runs), for 1.4% more CPU; git and perl 13 to 14%
+		less, for 3 to 3.6%.
+
 		## Where perfanalyze's time goes (profile, not make bench)
 
 		`perf record` of `perfanalyze TRACE --leaks` at 7f709b0. On git's
