@@ -260,15 +260,17 @@ static void *in_xmm(void *arg)
 
 	(void)arg;
 	scrub();
-	started();
-	__asm__ volatile("mov %0, %%rax\n\t"
-			 "xor %1, %%rax\n\t"
+	/* Started only once xmm8 holds it (a scan between a call of
+	 * started() and the asm saw no pointer: the block was "definite"). */
+	__asm__ volatile("mov %1, %%rax\n\t"
+			 "xor %2, %%rax\n\t"
 			 "movq %%rax, %%xmm8\n\t"
 			 "xor %%eax, %%eax\n\t"
-			 "xor %0, %0\n\t"
+			 "xor %1, %1\n\t"
+			 "lock incl %0\n\t"
 			 "1: pause\n\t"
 			 "jmp 1b\n\t"
-			 :
+			 : "+m"(ready)
 			 : "r"((uint64_t)x), "r"(KEY)
 			 : "rax", "xmm8", "memory");
 	return NULL;
@@ -283,19 +285,20 @@ static void *in_ymm(void *arg)
 
 	(void)arg;
 	scrub();
-	started();
-	__asm__ volatile("mov %0, %%rax\n\t"
-			 "xor %1, %%rax\n\t"
+	/* Started only once ymm9 holds it, as in_xmm. */
+	__asm__ volatile("mov %1, %%rax\n\t"
+			 "xor %2, %%rax\n\t"
 			 "vmovq %%rax, %%xmm0\n\t"
 			 "vpxor %%xmm9, %%xmm9, %%xmm9\n\t"
 			 "vinserti128 $1, %%xmm0, %%ymm9, %%ymm9\n\t"
 			 "vpxor %%xmm0, %%xmm0, %%xmm0\n\t"
 			 "xor %%eax, %%eax\n\t"
-			 "xor %0, %0\n\t"
-			 "1: mov %2, %%eax\n\t"
+			 "xor %1, %1\n\t"
+			 "lock incl %0\n\t"
+			 "1: mov %3, %%eax\n\t"
 			 "syscall\n\t"
 			 "jmp 1b\n\t"
-			 :
+			 : "+m"(ready)
 			 : "r"((uint64_t)x), "r"(KEY), "i"(SYS_pause)
 			 : "rax", "rcx", "r11", "xmm0", "xmm9", "memory");
 	return NULL;
