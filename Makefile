@@ -6,7 +6,7 @@
 #   make test-browser  the HTML report in headless Chromium (installs it)
 #   make bench      overhead against native and heaptrack (see BENCHMARKS.md)
 #   make fuzz       libFuzzer targets: trace reader, budget files, summary
-#                   JSON (clang)
+#                   JSON, split frames (clang)
 #   make lint       clang-format check
 #   make install PREFIX=/usr/local [DESTDIR=stage]; make uninstall the same
 # V=1 shows the commands. SANITIZE=address,undefined builds the analyzer,
@@ -333,7 +333,23 @@ $(B)/fuzz/fuzz_summary_replay: tests/fuzz/fuzz_summary.c tests/fuzz/replay.c \
 	$(Q)$(CC) $(ANA_CFLAGS) $(ASAN_FLAGS) -o $@ tests/fuzz/fuzz_summary.c \
 		tests/fuzz/replay.c $(B)/asan/libanalyzer.a $(ANA_LIBS)
 
-fuzz: $(B)/fuzz/fuzz_reader $(B)/fuzz/fuzz_budget $(B)/fuzz/fuzz_summary
+# SPLIT frames', the same way: the reader's unsplit and the shim's split.
+$(B)/fuzz/fuzz_split_replay: tests/fuzz/fuzz_split.c tests/fuzz/replay.c \
+		shim/split.c shim/split.h $(B)/asan/libanalyzer.a
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(ANA_CFLAGS) $(ASAN_FLAGS) -Ishim -o $@ \
+		tests/fuzz/fuzz_split.c shim/split.c tests/fuzz/replay.c \
+		$(B)/asan/libanalyzer.a $(ANA_LIBS)
+
+fuzz: $(B)/fuzz/fuzz_reader $(B)/fuzz/fuzz_budget $(B)/fuzz/fuzz_summary \
+	$(B)/fuzz/fuzz_split
+$(B)/fuzz/fuzz_split: tests/fuzz/fuzz_split.c analyzer/input/unsplit.c \
+		shim/split.c | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	$(CLANG) -std=gnu11 -g -O1 -Iinclude -Ishim -Ianalyzer/input \
+		-fsanitize=fuzzer,address,undefined -o $@ tests/fuzz/fuzz_split.c \
+		analyzer/input/unsplit.c shim/split.c
+	@echo "run: $@ -max_total_time=60 tests/fuzz/corpus-split"
 $(B)/fuzz/fuzz_summary: tests/fuzz/fuzz_summary.c $(ANA_SRC) $(HTML_GEN) | $(DEPS_STAMP)
 	@mkdir -p $(@D)
 	$(CLANG) -std=gnu11 -g -O1 -Iinclude $(ANA_INC) $(ANA_DEFS) \
@@ -362,14 +378,14 @@ SHOW_FAILURES = { echo "== the failed tests' output ($(FAILURES))"; \
 ifeq ($(SANITIZE),)
 test: all $(B)/asan/perfanalyze $(UNITS) $(ASAN_UNITS) $(SHIM_UNITS) $(PROGS) \
 		$(B)/fuzz/fuzz_reader_replay $(B)/fuzz/fuzz_budget_replay \
-		$(B)/fuzz/fuzz_summary_replay lint
+		$(B)/fuzz/fuzz_summary_replay $(B)/fuzz/fuzz_split_replay lint
 	$(Q)rm -f $(FAILURES) && PERFSHIM_BUILD=$(abspath $(B)) \
 		PERFSHIM_ANALYZE=$(abspath $(B))/asan/perfanalyze \
 		ASAN_OPTIONS=detect_leaks=0 PERFSHIM_TEST_FAILURES=$(FAILURES) \
 		prove --exec '' $(UNITS) $(ASAN_UNITS) $(SHIM_UNITS) \
 		tests/fuzz/run-corpus.sh tests/fuzz/run-budget-corpus.sh \
-		tests/fuzz/run-summary-corpus.sh tests/t/t[0-9]*.sh \
-		|| $(SHOW_FAILURES)
+		tests/fuzz/run-summary-corpus.sh tests/fuzz/run-split-corpus.sh \
+		tests/t/t[0-9]*.sh || $(SHOW_FAILURES)
 
 # Again, with the shim's other unwinder and clock: the shim's own tests
 # (t00-t04), and those of timed calls and latencies (clock units); the
@@ -388,9 +404,11 @@ else
 # the integration tests are the normal build's business (make test, whose
 # integration tests already run an ASan/UBSan analyzer).
 SAN_TRACE := $(B)/tests/san-zones.zst
-test: all $(UNITS) $(B)/fuzz/fuzz_reader_replay $(B)/tests/programs/zones
+test: all $(UNITS) $(B)/fuzz/fuzz_reader_replay $(B)/fuzz/fuzz_split_replay \
+		$(B)/tests/programs/zones
 	$(Q)PERFSHIM_BUILD=$(abspath $(B)) \
-		prove --exec '' $(UNITS) tests/fuzz/run-corpus.sh
+		prove --exec '' $(UNITS) tests/fuzz/run-corpus.sh \
+		tests/fuzz/run-split-corpus.sh
 	@echo "== perfanalyze $(SAN_TRACE), each report"
 	$(Q)rm -f $(SAN_TRACE) && PERFSHIM_OUTPUT=$(SAN_TRACE) \
 		LD_PRELOAD=$(abspath $(B))/libperfshim.so \
