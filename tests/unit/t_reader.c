@@ -88,6 +88,66 @@ static void test_merge_order(void)
 	free(f.p);
 }
 
+/* Events seen when the STRING record after the SYNC was read. */
+static size_t seen_at_string;
+
+static int count_at_string(void *ctx, uint32_t id, const char *text)
+{
+	(void)id;
+	(void)text;
+	seen_at_string = ((struct seen *)ctx)->n;
+	return 0;
+}
+
+/*
+ * A SYNC lets go of every event below it, before the records after it
+ * are read (a CLOCK record there would convert the rest at other rates).
+ * Here the threads take turns, 10 15 20 25, and thread 0's next (100) is
+ * past the watermark while thread 1's 25 is not.
+ */
+static void test_release_by_sync(void)
+{
+	struct buf file = { 0 }, f = { 0 }, str = { 0 };
+	struct seen s = { 0 };
+	struct alloc_ev t0[] = { { 10, 1, 0x2000, 8, 0 },
+				 { 10, 0, 0x2000, 0, 0 },
+				 { 80, 1, 0x3000, 8, 0 } };
+	struct alloc_ev t1[] = { { 15, 1, 0x1000, 8, 0 },
+				 { 10, 0, 0x1000, 0, 0 } };
+	struct trace_visitor v = { .ctx = &s,
+				   .event = on_event,
+				   .string = count_at_string };
+
+	header_minor(&file, PERFSHIM_FORMAT_MAJOR, 1); /* STRING: minor 1 */
+	rec_u(&f, PERFSHIM_REC_FRAME, 0);
+	thread_rec(&f, 0);
+	thread_rec(&f, 1);
+	alloc_chunk(&f, 0, t0, 3); /* ts 10, 20, 100 */
+	alloc_chunk(&f, 1, t1, 2); /* ts 15, 25 */
+	rec_u(&f, PERFSHIM_REC_SYNC, 50);
+	put_u(&str, 1);
+	put_str(&str, "x");
+	rec(&f, PERFSHIM_REC_STRING, &str);
+	add_frame(&file, &f);
+
+	struct trace_reader *r = trace_reader_open_mem(file.p, file.len, "t");
+
+	seen_at_string = 0;
+	if (r) {
+		capture_start();
+		trace_reader_run(r, &v);
+		capture_end();
+	}
+	is_int((int)seen_at_string, 4,
+	       "sync: every event below it let go before the next record");
+	ok(s.n == 5 && s.ts[3] == 25 && s.thread[3] == 1 && s.ts[4] == 100,
+	   "sync: then the rest, in time order");
+	trace_reader_free(r);
+	free(file.p);
+	free(f.p);
+	free(str.p);
+}
+
 static void test_frame_gap(void)
 {
 	struct buf file = { 0 }, f0 = { 0 }, f2 = { 0 };
@@ -403,9 +463,10 @@ static void test_minor1_records(void)
 
 int main(void)
 {
-	plan(30);
+	plan(32);
 	test_minor1_records();
 	test_merge_order();
+	test_release_by_sync();
 	test_frame_gap();
 	test_unknown_record();
 	test_cut_short();
