@@ -12,18 +12,9 @@ fuzz_work=$work
 check tests/fuzz/corpus-budget/*
 seed=tests/fuzz/corpus-budget/example
 size=$(stat -c %s "$seed")
-cut=0
-while [ "$cut" -lt "$size" ]; do
-	head -c "$cut" "$seed" >"$work/cut.$cut"
-	cut=$((cut + 1))
-done
+cuts "$seed" 1
 check "$work"/cut.*
-for off in 0 5 20 47 60 80 100 $((size - 2)); do
-	for byte in '\000' '\012' '\043' '\074' '\075' '\072' '\377'; do
-		f=$work/flip.$off.$(printf '%s' "$byte" | tr -d '\\')
-		cp "$seed" "$f"
-		printf "$byte" | dd of="$f" bs=1 seek="$off" conv=notrunc 2>/dev/null
-	done
-done
+flips "$seed" "0 5 20 47 60 80 100 $((size - 2))" \
+	"\\000 \\012 \\043 \\074 \\075 \\072 \\377"
 check "$work"/flip.*
 corpus_done

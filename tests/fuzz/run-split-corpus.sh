@@ -12,18 +12,9 @@ fuzz_work=$work
 check tests/fuzz/corpus-split/*
 seed=tests/fuzz/corpus-split/zones-split
 size=$(stat -c %s "$seed")
-cut=0
-while [ "$cut" -lt "$size" ]; do
-	head -c "$cut" "$seed" >"$work/cut.$cut"
-	cut=$((cut + 1))
-done
+cuts "$seed" 1
 check "$work"/cut.*
-for off in 0 1 2 5 9 12 $((size / 3)) $((size / 2)) $((size - 2)); do
-	for byte in '\000' '\001' '\050' '\051' '\177' '\200' '\377'; do
-		f=$work/flip.$off.$(printf '%s' "$byte" | tr -d '\\')
-		cp "$seed" "$f"
-		printf "$byte" | dd of="$f" bs=1 seek="$off" conv=notrunc 2>/dev/null
-	done
-done
+flips "$seed" "0 1 2 5 9 12 $((size / 3)) $((size / 2)) $((size - 2))" \
+	"\\000 \\001 \\050 \\051 \\177 \\200 \\377"
 check "$work"/flip.*
 corpus_done

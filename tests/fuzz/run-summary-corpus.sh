@@ -12,18 +12,9 @@ fuzz_work=$work
 check tests/fuzz/corpus-summary/*
 seed=tests/fuzz/corpus-summary/example
 size=$(stat -c %s "$seed")
-cut=0
-while [ "$cut" -lt "$size" ]; do
-	head -c "$cut" "$seed" >"$work/cut.$cut"
-	cut=$((cut + 7))
-done
+cuts "$seed" 7
 check "$work"/cut.*
-for off in 0 1 60 75 100 200 300 400 500 $((size - 3)); do
-	for byte in '\000' '\042' '\054' '\055' '\072' '\133' '\175' '\377'; do
-		f=$work/flip.$off.$(printf '%s' "$byte" | tr -d '\\')
-		cp "$seed" "$f"
-		printf "$byte" | dd of="$f" bs=1 seek="$off" conv=notrunc 2>/dev/null
-	done
-done
+flips "$seed" "0 1 60 75 100 200 300 400 500 $((size - 3))" \
+	"\\000 \\042 \\054 \\055 \\072 \\133 \\175 \\377"
 check "$work"/flip.*
 corpus_done

@@ -1,15 +1,14 @@
 #!/bin/sh
 # Covers: trace format 3 (include/perfshim_trace.h, "Since major 3"): a
 # FREE named by its block's age, an address coded from past the block
-# before it; 2.x traces still read as before; and what it saves.
+# before it; 2.x traces still read as before. (What it saves on sqlite3:
+# t0901.)
 
 test_description='trace format 3: FREEs by age, 2.x still read, smaller traces'
 
 . "$(dirname "$0")/test-lib.sh"
 
 CORPUS=$TEST_DIRECTORY/../fuzz/corpus
-
-test_lazy_prereq SQLITE3 'command -v sqlite3'
 
 # The leaks of 100 bytes a block, as "bytes blocks" (free_orders loses 37).
 lost_100 () {
@@ -53,19 +52,6 @@ test_expect_success 'the same counts from the 4.4 trace as from the 2.3 one' '
 		test_cmp_str $k "$(jq -r .$k old.json)" "$(jq -r .$k new.json)" ||
 			return 1
 	done
-'
-
-# sqlite3 on the bench's generated script (bench/sqlgen.awk), small: 88k
-# allocations. Format 2.3 took 1.10 B a pair here, 3.3 0.85.
-test_expect_success SQLITE3 'sqlite3: at most 0.95 trace bytes per alloc+free pair' '
-	awk -v rows=2000 -v queries=400 \
-		-f "$TEST_DIRECTORY/../../bench/sqlgen.awk" >script.sql &&
-	run_traced sql.zst sqlite3 db ".read script.sql" >/dev/null &&
-	"$ANALYZE" sql.zst --json >sql.json &&
-	pairs=$(jq -r .alloc_calls sql.json) &&
-	bytes=$(wc -c <sql.zst) &&
-	echo "$bytes bytes, $pairs pairs" &&
-	test $((bytes * 100)) -le $((pairs * 95))
 '
 
 test_done

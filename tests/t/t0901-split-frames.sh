@@ -53,8 +53,8 @@ test_expect_success 'a split trace cut inside its one frame: no gate passes' '
 '
 
 # sqlite3 on the bench's generated script (bench/sqlgen.awk), small: 88k
-# allocations in one frame. Format 3.4 took 0.713 B a pair here, 4.4
-# 0.672 (the whole bench script, 7 frames: 12% less).
+# allocations in one frame. Format 2.3 took 1.10 B a pair here, 3.3 0.85,
+# 3.4 0.713, 4.4 0.672 (the whole bench script, 7 frames: 12% less).
 test_expect_success SQLITE3 'sqlite3: at most 0.70 trace bytes per alloc+free pair' '
 	awk -v rows=2000 -v queries=400 \
 		-f "$TEST_DIRECTORY/../../bench/sqlgen.awk" >script.sql &&
