@@ -57,6 +57,29 @@ static long env_long(const char *name, long def, long lo, long hi)
 	return v;
 }
 
+/* PERFSHIM_ZSTD_LEVEL: auto (unset, empty, or what does not parse,
+ * said once) or a level from -7 to 22. */
+static void zstd_choice(const char *s)
+{
+	char *end;
+	long v;
+
+	perfshim_cfg.zstd_auto = 1;
+	if (!s || !*s || !strcmp(s, "auto"))
+		return;
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno || *end || v < -7 || v > 22) {
+		perfshim_say(
+			"ignoring PERFSHIM_ZSTD_LEVEL=%s: expected auto or "
+			"a whole number from -7 to 22; using auto",
+			s);
+		return;
+	}
+	perfshim_cfg.zstd_auto = 0;
+	perfshim_cfg.zstd_level = (int)v;
+}
+
 /* Longest PERFSHIM_LABEL kept (README: a list of KEY=VALUE). */
 #define LABEL_MAX 1023
 
@@ -144,12 +167,7 @@ static void read_config(void)
 		perfshim_cfg.output = template;
 	}
 	perfshim_cfg.depth = (int)env_long("PERFSHIM_DEPTH", 64, 1, MAX_DEPTH);
-	const char *level = env("PERFSHIM_ZSTD_LEVEL");
-
-	perfshim_cfg.zstd_auto = !level || !strcmp(level, "auto");
-	if (!perfshim_cfg.zstd_auto)
-		perfshim_cfg.zstd_level =
-			(int)env_long("PERFSHIM_ZSTD_LEVEL", 1, -7, 22);
+	zstd_choice(env("PERFSHIM_ZSTD_LEVEL"));
 	/* Slower levels cannot keep up with a busy program (level 19 made
 	 * a 4-thread churn 30 times slower): the writer would stall it. */
 	if (perfshim_cfg.zstd_level > ZSTD_LEVEL_MAX) {

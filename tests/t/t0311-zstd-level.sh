@@ -55,6 +55,16 @@ test_expect_success 'auto, the default, is taken silently' '
 	test_cmp native.code lauto.code
 '
 
+test_expect_success 'a level that does not parse is said once, and auto used' '
+	mkdir bad &&
+	capture lbad env LD_PRELOAD="$SHIM" PERFSHIM_ZSTD_LEVEL=fast \
+		PERFSHIM_OUTPUT=bad/t.zst "$PROGS/exit_status" exit 3 &&
+	test_cmp native.code lbad.code &&
+	grep "^perfshim: " lbad.err >said &&
+	echo "perfshim: ignoring PERFSHIM_ZSTD_LEVEL=fast: expected auto or a whole number from -7 to 22; using auto" >expect &&
+	test_cmp expect said
+'
+
 # sqlite3 on the bench's script at 10000 rows: five frames, each shrinking
 # some 15:1, so auto searches deeper after the first (greedy, shim/writer.c):
 # 206.6 KB against 224.3 at level 1. Rings of 4 MiB: the program never
