@@ -68,25 +68,33 @@ test_expect_success 'a level that does not parse is said once, and auto used' '
 # sqlite3 on the bench's script at 10000 rows: five frames, each shrinking
 # some 15:1, so auto searches deeper after the first (greedy, shim/writer.c):
 # 206.6 KB against 224.3 at level 1. Rings of 4 MiB: the program never
-# waits for the writer, which would send auto back to level 1.
+# waits for the writer, which would send auto back to level 1. The shim's
+# default clock and unwinder whatever the test mode: with exact ns times
+# and slower stacks a trace's size varied 14% from run to run; the median
+# of three runs of each is compared (auto 210-216 KB, level 1 229-232).
 test_lazy_prereq SQLITE3 'command -v sqlite3'
 
-test_expect_success SQLITE3 'auto: a repetitive trace 5% smaller than at level 1, same events' '
+test_expect_success SQLITE3 'auto: a repetitive trace 3% smaller than at level 1, same events' '
 	awk -v rows=10000 -v queries=2000 \
 		-f "$TEST_DIRECTORY/../../bench/sqlgen.awk" >script.sql &&
 	for l in 1 auto; do
-		rm -f db &&
-		env LD_PRELOAD="$SHIM" PERFSHIM_ZSTD_LEVEL=$l \
-			PERFSHIM_BUFFER_KB=4096 PERFSHIM_OUTPUT=sql-$l.zst \
-			sqlite3 db ".read script.sql" >/dev/null &&
-		"$ANALYZE" sql-$l.zst --json |
+		for i in 1 2 3; do
+			rm -f db &&
+			env LD_PRELOAD="$SHIM" PERFSHIM_ZSTD_LEVEL=$l \
+				PERFSHIM_CLOCK=auto PERFSHIM_UNWIND=libunwind \
+				PERFSHIM_BUFFER_KB=4096 \
+				PERFSHIM_OUTPUT=sql-$l-$i.zst \
+				sqlite3 db ".read script.sql" >/dev/null &&
+			wc -c <sql-$l-$i.zst >>sizes-$l || return 1
+		done &&
+		"$ANALYZE" sql-$l-1.zst --json |
 			jq -c "[.alloc_calls, .free_calls, .live_blocks]" \
 				>counts-$l || return 1
 	done &&
 	test_cmp counts-1 counts-auto &&
-	a=$(wc -c <sql-auto.zst) && b=$(wc -c <sql-1.zst) &&
-	echo "auto $a bytes, level 1 $b" &&
-	test $((a * 100)) -le $((b * 95))
+	a=$(sort -n sizes-auto | sed -n 2p) && b=$(sort -n sizes-1 | sed -n 2p) &&
+	echo "auto $a bytes, level 1 $b (medians of 3)" &&
+	test $((a * 100)) -le $((b * 97))
 '
 
 test_expect_success 'a multithreaded churn at level 19 takes about as long as at level 1' '
