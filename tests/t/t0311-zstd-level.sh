@@ -28,41 +28,44 @@ best_ms () {
 	echo $best_ >"$1"
 }
 
+# at_level NAME LEVEL - exit_status traced at PERFSHIM_ZSTD_LEVEL=LEVEL,
+# captured as NAME (see capture); said_only NAME LINE - its one line on
+# stderr from the shim is LINE.
+at_level () {
+	mkdir -p "dir-$1" &&
+	capture "$1" env LD_PRELOAD="$SHIM" PERFSHIM_ZSTD_LEVEL="$2" \
+		PERFSHIM_OUTPUT="dir-$1/t.zst" "$PROGS/exit_status" exit 3
+}
+
+said_only () {
+	grep "^perfshim: " "$1.err" >said &&
+	echo "$2" >expect &&
+	test_cmp expect said
+}
+
 test_expect_success 'level 19 is taken as 9, and the shim says so once' '
-	mkdir one &&
-	capture l19 env LD_PRELOAD="$SHIM" PERFSHIM_ZSTD_LEVEL=19 \
-		PERFSHIM_OUTPUT=one/t.zst "$PROGS/exit_status" exit 3 &&
+	at_level l19 19 &&
 	capture native "$PROGS/exit_status" exit 3 &&
 	test_cmp native.out l19.out &&
 	test_cmp native.code l19.code &&
-	grep "^perfshim: " l19.err >said &&
-	echo "perfshim: PERFSHIM_ZSTD_LEVEL=19 is too slow to keep up with the program; using 9" >expect &&
-	test_cmp expect said
+	said_only l19 "perfshim: PERFSHIM_ZSTD_LEVEL=19 is too slow to keep up with the program; using 9"
 '
 
 test_expect_success 'levels up to 9 are used as given, silently' '
-	mkdir nine &&
-	capture l9 env LD_PRELOAD="$SHIM" PERFSHIM_ZSTD_LEVEL=9 \
-		PERFSHIM_OUTPUT=nine/t.zst "$PROGS/exit_status" exit 3 &&
+	at_level l9 9 &&
 	test_cmp native.err l9.err
 '
 
 test_expect_success 'auto, the default, is taken silently' '
-	mkdir auto &&
-	capture lauto env LD_PRELOAD="$SHIM" PERFSHIM_ZSTD_LEVEL=auto \
-		PERFSHIM_OUTPUT=auto/t.zst "$PROGS/exit_status" exit 3 &&
+	at_level lauto auto &&
 	test_cmp native.err lauto.err &&
 	test_cmp native.code lauto.code
 '
 
 test_expect_success 'a level that does not parse is said once, and auto used' '
-	mkdir bad &&
-	capture lbad env LD_PRELOAD="$SHIM" PERFSHIM_ZSTD_LEVEL=fast \
-		PERFSHIM_OUTPUT=bad/t.zst "$PROGS/exit_status" exit 3 &&
+	at_level lbad fast &&
 	test_cmp native.code lbad.code &&
-	grep "^perfshim: " lbad.err >said &&
-	echo "perfshim: ignoring PERFSHIM_ZSTD_LEVEL=fast: expected auto or a whole number from -7 to 22; using auto" >expect &&
-	test_cmp expect said
+	said_only lbad "perfshim: ignoring PERFSHIM_ZSTD_LEVEL=fast: expected auto or a whole number from -7 to 22; using auto"
 '
 
 # sqlite3 on the bench's script at 10000 rows: five frames, each shrinking
