@@ -160,8 +160,10 @@ test_expect_success GO 'pprof: in use at exit is what --leaks reports (1066322 b
 
 test_expect_success GO 'pprof: an inlined call is one location with two lines, innermost first' '
 	timeout 60 go tool pprof -raw inlined.pprof >raw &&
-	grab=$(grep -n "LEAK:inlined" "$SRC_PROGS/inlined.c" | cut -d: -f1) &&
-	call=$(grep -n "INLINED:call" "$SRC_PROGS/inlined.c" | cut -d: -f1) &&
+	grab=$(grep -n "/\* LEAK:inlined \*/" "$SRC_PROGS/inlined.c" | cut -d: -f1) &&
+	call=$(grep -n "/\* INLINED:call \*/" "$SRC_PROGS/inlined.c" | cut -d: -f1) &&
+	test_cmp_str "lines with each mark" "1 1" \
+		"$(echo "$grab" | wc -l) $(echo "$call" | wc -l)" &&
 	grep -A1 " grab .*inlined.c:$grab " raw >loc &&
 	test_line_count = 2 loc &&
 	grep -q "^ *outer .*inlined.c:$call " loc &&
