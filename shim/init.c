@@ -37,18 +37,25 @@ static const char *env(const char *name)
 }
 static int exit_status = -1; /* -1: not known */
 
+/* s as a whole number from lo to hi, in *v; 0, or -1 if it is not one. */
+static int parse_long(const char *s, long lo, long hi, long *v)
+{
+	char *end;
+
+	errno = 0;
+	*v = strtol(s, &end, 10);
+	return errno || *end || *v < lo || *v > hi ? -1 : 0;
+}
+
 /* Parse a PERFSHIM_* integer; complain once and keep the default if bad. */
 static long env_long(const char *name, long def, long lo, long hi)
 {
 	const char *s = env(name);
-	char *end;
 	long v;
 
 	if (!s || !*s)
 		return def;
-	errno = 0;
-	v = strtol(s, &end, 10);
-	if (errno || *end || v < lo || v > hi) {
+	if (parse_long(s, lo, hi, &v)) {
 		perfshim_say("ignoring %s=%s: expected a whole number from %ld "
 			     "to %ld; using %ld",
 			     name, s, lo, hi, def);
@@ -61,15 +68,12 @@ static long env_long(const char *name, long def, long lo, long hi)
  * said once) or a level from -7 to 22. */
 static void zstd_choice(const char *s)
 {
-	char *end;
 	long v;
 
 	perfshim_cfg.zstd_auto = 1;
 	if (!s || !*s || !strcmp(s, "auto"))
 		return;
-	errno = 0;
-	v = strtol(s, &end, 10);
-	if (errno || *end || v < -7 || v > 22) {
+	if (parse_long(s, -7, 22, &v)) {
 		perfshim_say(
 			"ignoring PERFSHIM_ZSTD_LEVEL=%s: expected auto or "
 			"a whole number from -7 to 22; using auto",
