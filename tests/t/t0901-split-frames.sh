@@ -13,8 +13,8 @@ test_lazy_prereq SQLITE3 'command -v sqlite3'
 
 # The first byte of a trace's first frame, decompressed, in decimal.
 first_byte () {
-	blen=$(od -An -tu4 -j12 -N4 "$1" | tr -d " ") &&
-		tail -c +$((17 + blen)) "$1" | zstd -dc 2>/dev/null |
+	hlen=$(trace_header_len "$1") &&
+		tail -c +$((hlen + 1)) "$1" | zstd -dc 2>/dev/null |
 		head -c 1 | od -An -tu1 | tr -d " "
 }
 
