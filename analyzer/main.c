@@ -65,7 +65,7 @@ static int read_trace(struct pass *p, const struct cli *c)
 		visitor_tee_add(&tee, &v[2]);
 	}
 	if (c->report == REPORT_GROWTH || html) {
-		growth_scan_visitor(&p->gs, &p->rp, &v[3]);
+		growth_scan_visitor(&p->gs, &p->rp, &c->growth, &v[3]);
 		visitor_tee_add(&tee, &v[3]);
 	}
 	if (c->report == REPORT_EXPORT) {

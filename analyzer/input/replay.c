@@ -317,12 +317,22 @@ static int on_event(void *ctx, const struct trace_event *ev)
 		return 0;
 	rp->alloc_calls++;
 	rp->alloc_bytes += ev->size;
+	memset(&rp->displaced, 0, sizeof(rp->displaced));
 	/*
 	 * Another thread freed this address a moment ago, and no block was
 	 * there: that FREE was read a moment too early, and released this.
 	 */
 	if (rp->npending &&
 	    (q = pending_find(rp, ev->addr, 0, ev->thread, ev->ts))) {
+		rp->displaced = (struct live_block){
+			.addr = ev->addr,
+			.size = ev->size,
+			.ts = ev->ts,
+			.stack = ev->stack < rp->nnodes
+					 ? rp->nodes[ev->stack].canon
+					 : ev->stack,
+			.thread = ev->thread,
+		};
 		pending_take(rp, q);
 		rp->unknown_frees--;
 		rp->reordered++;
@@ -340,6 +350,7 @@ static int on_event(void *ctx, const struct trace_event *ev)
 	if ((old = live_find(rp, ev->addr, &s))) {
 		struct live_block b = *old;
 
+		rp->displaced = b;
 		rp->live_bytes -= old->size;
 		live_remove(rp, s);
 		pending_add(rp, &b, ev, 1);

@@ -77,6 +77,12 @@ struct replay {
 	 * the trace knew), for visitors that run after replay in a tee.
 	 */
 	struct live_block freed;
+	/*
+	 * The block the latest ALLOC event put out of the live set (addr 0:
+	 * none): the one live at its address before (a free not seen), or,
+	 * when a FREE read too early had released it, the new block itself.
+	 */
+	struct live_block displaced;
 
 	char **strings; /* zone and marker names by string id; [0] unused */
 	size_t nstrings;

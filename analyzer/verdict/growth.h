@@ -9,14 +9,14 @@
  * Where the points fall (every n-th marker of the most frequent label,
  * or windows of the run's span) is known only once the trace is read.
  * The first pass (the one every report makes, with growth_scan's
- * visitor teed in after the replay's) counts markers per label, finds
- * the duration and logs what the series need of each event: its time,
- * the heap after it, what it adds to or takes from a site, a marker's
- * label, a memory sample. growth_collect then takes the points from the
- * log. A log that would pass PERFSHIM_GROWTH_LOG_MB is dropped, and
- * growth_collect reads the trace a second time instead, logging each
- * event only until the series take it in: memory bounded by the distinct
- * stacks, not by the trace's length. Both ways give the same result.
+ * visitor teed in after the replay's) counts markers per label and
+ * takes what the series need as it goes (series.h): the heap on a grid
+ * of time, every marker, the sites' changes in blocks. growth_collect
+ * then places the points and reads them off. What is kept of markers
+ * and blocks past PERFSHIM_GROWTH_LOG_MB is dropped, and growth_collect
+ * reads the trace a second time instead, with the points placed first:
+ * memory bounded by the distinct stacks, not by the trace's length.
+ * Both ways give the same result.
  */
 #ifndef PERFSHIM_GROWTH_H
 #define PERFSHIM_GROWTH_H
@@ -63,29 +63,19 @@ struct growth_options {
 /* growth_options_init - the defaults; allocates nothing. */
 void growth_options_init(struct growth_options *o);
 
-/* Default of PERFSHIM_GROWTH_LOG_MB: the most the events' log may take. */
+/* Default of PERFSHIM_GROWTH_LOG_MB: the most the first pass keeps of
+ * markers and the sites' changes (series.h). */
 #define GROWTH_LOG_MB 256
 
-/*
- * The events' log (growth.c): entries of varints, written by a visitor
- * teed after rp's, which reads what rp made of each event.
- */
-struct growth_log {
-	const struct replay *rp;
-	uint8_t *p;
-	size_t len, cap;
-	size_t limit; /* bytes; 0: keep nothing (read the trace again) */
-	int over;     /* the log passed limit (or had no memory): dropped */
-	uint64_t ts, mem_ts, heap; /* the latest entry's */
-};
+struct series;
 
-/* What the first pass counts, and its log. */
+/* What the first pass counts, and the series it takes. */
 struct growth_scan {
 	uint64_t *label_count; /* markers per string id */
 	size_t nlabels;
 	uint64_t markers;
 	uint64_t memory_samples;
-	struct growth_log log;
+	struct series *sr;
 };
 
 /* growth_scan_init - an empty scan; allocates nothing. */
@@ -94,10 +84,11 @@ void growth_scan_release(struct growth_scan *s);
 /*
  * growth_scan_visitor - a visitor that fills s; tee it after the visitor
  * of rp, the replay of the same pass, whose state after each event it
- * logs. Reads PERFSHIM_GROWTH_LOG_MB (a bad value: one warning, and the
- * default).
+ * takes in; o gives the number of windows. Reads PERFSHIM_GROWTH_LOG_MB
+ * (a bad value: one warning, and the default).
  */
 void growth_scan_visitor(struct growth_scan *s, const struct replay *rp,
+			 const struct growth_options *o,
 			 struct trace_visitor *v);
 
 /*

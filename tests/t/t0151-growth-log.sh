@@ -1,12 +1,13 @@
 #!/bin/sh
 
-test_description='growth: one reading with the log of events, two past PERFSHIM_GROWTH_LOG_MB; the same report'
+test_description='growth: one reading with what the series keep, two past PERFSHIM_GROWTH_LOG_MB; the same report'
 
 . "$(dirname "$0")/test-lib.sh"
 
-# The series come from the first pass's log of events when it stays under
-# PERFSHIM_GROWTH_LOG_MB (analyzer/verdict/growth.h), else from a second
-# reading of the trace. Either way every report is the same.
+# The series come from what the first pass keeps (markers, the sites'
+# changes in blocks: analyzer/verdict/series.h) when it stays under
+# PERFSHIM_GROWTH_LOG_MB, else from a second reading of the trace. Either
+# way every report is the same.
 PROG=$PROGS/growth
 
 test_lazy_prereq STRACE 'strace -o /dev/null true'
@@ -35,10 +36,11 @@ test_expect_success 'setup: markers, windows, threads, mmap, and a long churn' '
 	run_traced nomark.zst "$PROG" bursty 300 1000 nomark &&
 	run_traced threads.zst "$PROG" threads 100 1000 &&
 	run_traced mmap.zst "$PROG" mmap 100 1000 &&
-	run_traced long.zst "$PROG" churn 1500 100 nomark
+	run_traced long.zst "$PROG" churn 1500 100 nomark &&
+	run_traced many.zst "$PROG" churn 40000 0
 '
 
-for t in leak nomark threads mmap long
+for t in leak nomark threads mmap long many
 do
 	test_expect_success "$t: the verdict, the timeline and the page are the same all three ways" "
 		same_all $t.zst --growth &&
@@ -63,8 +65,11 @@ test_expect_success STRACE 'the trace is read once with the log, twice without i
 		"$ANALYZE" long.zst --growth >/dev/null &&
 	test_cmp_str "read without the log" 2 "$(readings s2 long.zst)" &&
 	PERFSHIM_GROWTH_LOG_MB=1 strace -f -e trace=open,openat -o s3 \
+		"$ANALYZE" many.zst --growth >/dev/null &&
+	test_cmp_str "40,000 markers past the limit" 2 "$(readings s3 many.zst)" &&
+	PERFSHIM_GROWTH_LOG_MB=1 strace -f -e trace=open,openat -o s5 \
 		"$ANALYZE" long.zst --growth >/dev/null &&
-	test_cmp_str "read past the limit" 2 "$(readings s3 long.zst)" &&
+	test_cmp_str "150,000 events in 1 MiB" 1 "$(readings s5 long.zst)" &&
 	PERFSHIM_GROWTH_LOG_MB=1 strace -f -e trace=open,openat -o s4 \
 		"$ANALYZE" leak.zst --growth >/dev/null &&
 	test_cmp_str "a small log under the limit" 1 "$(readings s4 leak.zst)"
