@@ -543,14 +543,17 @@ if [ -z "$QUICK" ] && [ "${BENCH_NO_DOC:-0}" = 0 ]; then
 		`--growth` read the trace twice, as where its points fall
 		(every n-th marker of the most frequent label, or windows of the
 		trace's span) is known only once it has been read: about twice
-		the time of `--leaks`. It now keeps a log of what its series
-		need of each event as the first reading goes (4.7 to 6.7 bytes
-		an event, up to PERFSHIM_GROWTH_LOG_MB) and takes the points
-		from it (perf stat: churn 807 -> 672 ms against 381 for
-		`--leaks`, churn-stacks 898 -> 423 against 262, sqlite3 92 ->
-		72 against 73). On churn what is left over `--leaks` is the log
-		(writing it 7%, reading it back into the series 18%, the page
-		faults of its 47 MB 10%). The analyzer, started again with
+		the time of `--leaks`. A log of what its series need of each
+		event (5 to 7 bytes an event) took that to 1.8x; writing it,
+		reading it back and the kernel clearing its pages were 45% of
+		the time on churn. The series are now taken as the first
+		reading goes: the heap's integral on a grid of time that
+		widens with the run (windows' edges fall on it), every marker,
+		and each site's net change between two grid boundaries or two
+		markers; a site's series is read off those only when the heap
+		grows. churn 0.70 -> 0.40 s against 0.34 for `--leaks`
+		(medians of 7); what is left is the lookup of each event's
+		site, a cache miss per event with 131k stacks. The analyzer, started again with
 		glibc's heap on huge pages, still took about 3,000 page faults
 		a run: a heap that grows 128 KiB at a time, or a block mapped
 		on its own, rarely holds a whole 2 MiB range when it is first

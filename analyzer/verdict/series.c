@@ -562,6 +562,28 @@ void series_end(struct series *s)
 
 /* --- the points ---------------------------------------------------------------- */
 
+/* Placed again (growth_collect may be asked twice): as never placed. */
+static void unplace(struct series *s)
+{
+	for (size_t i = 0; i < s->nsites; i++) {
+		free(s->sites[i].series);
+		s->sites[i].series = NULL;
+		s->sites[i].filled = 0;
+		s->sites[i].live = 0;
+	}
+	free(s->edge);
+	free(s->pts);
+	s->edge = NULL;
+	s->pts = NULL;
+	s->npts = s->nsp = 0;
+	s->seen = 0;
+	s->sites_done = 0;
+	s->by_marker = 0;
+	s->label = 0;
+	s->span = 0;
+	s->nwin = 0;
+}
+
 static void place_sites(struct series *s, unsigned site_points)
 {
 	s->live = !s->ended;
@@ -575,6 +597,7 @@ static void place_sites(struct series *s, unsigned site_points)
 void series_by_marker(struct series *s, uint32_t label, uint64_t count,
 		      unsigned point_cap, unsigned site_points)
 {
+	unplace(s);
 	s->by_marker = 1;
 	s->label = label;
 	s->stride = (count + point_cap - 1) / point_cap;
@@ -589,6 +612,7 @@ void series_by_time(struct series *s, unsigned nwin, uint64_t span,
 {
 	series_u128 half = (series_u128)1 << shift >> 1;
 
+	unplace(s);
 	s->span = span;
 	s->nwin = span ? nwin : 0;
 	s->cap = s->nwin;

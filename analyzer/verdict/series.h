@@ -151,8 +151,9 @@ void series_end(struct series *s);
 /*
  * series_by_marker - the points at every stride-th of label's count
  * markers; series_by_time - at nwin windows of the grid of shift, up to
- * span. Once, after series_end (then series_points reads the blocks) or
- * before the first event (live: the second reading).
+ * span. After series_end (then series_sites reads the blocks; placing
+ * again starts the points and sites' series over) or, once, before the
+ * first event (live: the second reading).
  */
 void series_by_marker(struct series *s, uint32_t label, uint64_t count,
 		      unsigned point_cap, unsigned site_points);

@@ -92,13 +92,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct hotspots *hot;
 	struct export_collect *ex;
 	struct classify c;
+	struct growth_options go;
 
 	if (!r)
 		return 0;
 	replay_init(&rp);
 	replay_visitor(&rp, &v);
+	growth_options_init(&go);
 	growth_scan_init(&gs);
-	growth_scan_visitor(&gs, &rp, &gv);
+	growth_scan_visitor(&gs, &rp, &go, &gv);
 	classify_init(&c, r);
 	classify_visitor(&c, &cv);
 	visitor_tee_init(&tee);
