@@ -234,6 +234,18 @@ static inline size_t owner_slot(uint64_t addr)
 	       (OWNER_SLOTS - 1);
 }
 
+/*
+ * addr's owner entry on its way to the cache while the event is encoded:
+ * the table is 1 MiB, read at random, and tie_note's load of it missed
+ * the cache two times in three (6% of churn-2t's CPU); the slot map's
+ * lookup (map_find) now waits for memory at the same time, not before.
+ */
+static inline void tie_prefetch(uint64_t addr)
+{
+	if (ties_on > 0)
+		__builtin_prefetch(&owners[owner_slot(addr)], 1);
+}
+
 /* Room for one more logged event; -1 (ties go off) without memory. */
 static int tie_room(void)
 {
@@ -446,6 +458,7 @@ static int alloc_ev(uint8_t tag, const uint8_t **p, const uint8_t *end,
 	    perfshim_col_unaddr(perfshim_col_addr(addr - next_miss)) !=
 		    addr - next_miss)
 		return -1; /* (a distance past 2^62 cannot be coded) */
+	tie_prefetch(addr);
 	*addr_out = addr;
 	*size_out = size;
 	put(PERFSHIM_COL_SIZES, size);
@@ -516,6 +529,7 @@ static int free_ev(const uint8_t **p, const uint8_t *end, uint64_t *addr_out)
 
 	if (perfshim_get_varint(p, end, &addr))
 		return -1;
+	tie_prefetch(addr);
 	*addr_out = addr;
 	size_t at = map_cap ? map_find(addr) : 0;
 
