@@ -12,15 +12,20 @@
 #define BATCH 16384
 
 /* The table of block slots: address -> slot, and each slot's last
- * address; the released slots, last released on top. */
+ * address; the released slots, last released on top. Once ties are
+ * kept (below), an address freed stays in the table as gone, with the
+ * thread and quantum of its FREE, until that quantum is below the
+ * watermark. */
 struct held {
 	uint64_t addr; /* 0: empty entry */
-	uint32_t slot;
+	uint32_t slot; /* gone: the FREE's quantum (its low 32 bits) */
+	uint32_t who;  /* thread index + 1 of the last event; | GONE: freed */
 };
 
+#define GONE 0x80000000u
 static struct held *map;
-static size_t map_cap, map_count;
-static uint64_t *slot_addr, *slot_size; /* each slot's block */
+static size_t map_cap, map_count, map_gone; /* count: gone ones too */
+static uint64_t *slot_addr, *slot_size;	    /* each slot's block */
 static uint64_t *slot_seq; /* the ALLOC count when each slot's block came */
 static uint64_t nalloc;	   /* ALLOCs (ALLOC_HELD too) so far */
 /*
@@ -77,39 +82,54 @@ static int all_raw;
  * writer drains one thread's ring after another, so the later of two
  * such events may be encoded first; what they are is known only when
  * both are. So once a second thread exists, every ALLOC and FREE is
- * logged with its exact time, and the owner table notes, per hash slot
- * of addresses, the last thread that touched one and when another took
- * over (lossy: a collision only adds work). At the end of a pass the
- * logged events of slots taken over since the last watermark are sorted
- * by address and time, and those of an address and quantum that two
+ * logged with its exact time. The table of slots tells, for each event,
+ * which thread's event came before it at its address, in the order of
+ * encoding: a block's ALLOC for its FREE, and for an ALLOC the FREE that
+ * left the address gone (none: nothing there above the watermark, or
+ * never). Where that was another thread, the address is marked taken
+ * over, with the event's quantum. At the end of a pass the logged events
+ * of addresses taken over since the last watermark are sorted by
+ * address and time, and those of an address and quantum that two
  * threads touched go out in a TIES record with their exact times. The
  * log keeps what is not below the pass's SYNC watermark: every later
  * event is at or above it, so shares no quantum with what is below.
+ *
+ * Until 2026-12 a table of owners by hash of the address did this, and
+ * every event read it at random (1 MiB): with its collisions, it cost
+ * churn-2t 10% of its CPU for ties it never had.
  */
 struct tie_ev {
 	uint64_t addr, seen, exact, seq;
 	uint32_t thread;
-	uint32_t slot : 31; /* in the owner table */
-	uint32_t done : 1;  /* sent in a TIES record already */
+	uint32_t done; /* sent in a TIES record already */
 };
 
-struct tie_slot {
-	uint32_t owner;	   /* thread index + 1 of the last event here */
-	uint32_t switched; /* quantum + 1 of the latest change of owner */
+/* An address taken over: the quantum + 1 of the latest such event. */
+struct tie_mark {
+	uint64_t addr; /* 0: empty entry */
+	uint32_t switched;
 };
 
-#define OWNER_SLOTS (1u << 17)
 #define TIES_PER_RECORD 4096
 static int ties_on = -1; /* -1: one thread so far; 0: off (no memory) */
-static struct tie_slot *owners;
 static struct tie_ev *tlog;
 static uint32_t *tsort;
 static size_t tlog_len, tlog_cap;
+/* Where each stretch of the log of one thread's events begins: in one,
+ * times never go back, so what a watermark keeps of it is its end. */
+static size_t *truns;
+static size_t nruns, truns_cap;
+static struct tie_mark *marks, *marks_spare; /* spare: for pruning */
+static size_t marks_cap, marks_count;
 static uint64_t tie_floor;   /* the last watermark: the log holds >= it */
-static uint32_t last_switch; /* the latest owners[].switched set */
-/* Below this many logged events, a pass with no change of owner since
- * its watermark leaves the log alone (what is old in it only waits). */
-#define TIE_LOG_SLACK 4096
+static uint32_t last_switch; /* the latest marks[].switched set */
+/* The thread before an event at its address: none, or not known (an
+ * address freed that the table did not hold: taken as taken over). */
+#define PREV_NONE 0u
+#define PREV_UNKNOWN UINT32_MAX
+/* Below this many marks, a pass with no taking over since its watermark
+ * leaves them alone (what is old among them only waits). */
+#define TIE_MARK_SLACK 4096
 
 /* The record being built. */
 static uint8_t col[PERFSHIM_COL_COUNT][BATCH * PERFSHIM_VARINT_MAX];
@@ -124,15 +144,35 @@ static inline size_t home(uint64_t addr, size_t cap)
 	return (size_t)((addr * 0x9e3779b97f4a7c15ull) >> 20) & (cap - 1);
 }
 
+/* A gone entry still worth keeping: its FREE is not below the floor. */
+static inline int gone_kept(const struct held *h)
+{
+	uint32_t floor_q = (uint32_t)(tie_floor >> PERFSHIM_COL_TIME_SHIFT);
+
+	return ties_on > 0 && (int32_t)(h->slot - floor_q) >= 0;
+}
+
+/* The table again, without the gone entries below the floor, at a
+ * quarter full at most (twice as big, while they are few). */
 static int map_grow(void)
 {
-	size_t cap = map_cap ? 2 * map_cap : 4096;
+	size_t kept = map_count - map_gone, gone = 0;
+
+	for (size_t i = 0; map_gone && i < map_cap; i++)
+		gone += map[i].addr && (map[i].who & GONE) &&
+			gone_kept(&map[i]);
+	kept += gone;
+	size_t cap = map_cap ? map_cap : 4096;
+
+	while ((kept + 1) * 4 > cap)
+		cap *= 2;
 	struct held *m = perfshim_map(cap * sizeof(*m));
 
 	if (!m)
 		return -1;
 	for (size_t i = 0; i < map_cap; i++) {
-		if (!map[i].addr)
+		if (!map[i].addr ||
+		    ((map[i].who & GONE) && !gone_kept(&map[i])))
 			continue;
 		size_t s = home(map[i].addr, cap);
 
@@ -143,6 +183,8 @@ static int map_grow(void)
 	perfshim_unmap(map, map_cap * sizeof(*map));
 	map = m;
 	map_cap = cap;
+	map_count = kept;
+	map_gone = gone;
 	return 0;
 }
 
@@ -171,6 +213,24 @@ static void map_drop(size_t s)
 	}
 	map[s].addr = 0;
 	map_count--;
+}
+
+/*
+ * The gone entries below the floor out, in place: map_drop fills each
+ * hole from further on, so the entry now at i is looked at again; an
+ * entry never moves to a place the scan has passed, save one that
+ * wraps around the end, which it has seen already.
+ */
+static void map_purge(void)
+{
+	for (size_t i = 0; i < map_cap;) {
+		if (map[i].addr && (map[i].who & GONE) && !gone_kept(&map[i])) {
+			map_drop(i);
+			map_gone--;
+		} else {
+			i++;
+		}
+	}
 }
 
 /* Room for one more slot and one more entry; 0 or -1 (nothing changed). */
@@ -223,29 +283,6 @@ static unsigned recent_take(uint64_t addr, uint64_t size)
 	return 0;
 }
 
-/*
- * Neighbours in memory are neighbours in the table (what a thread works
- * on is near in both, and stays in the cache); regions 16 MiB apart, as
- * the arenas of threads are, start at scrambled places.
- */
-static inline size_t owner_slot(uint64_t addr)
-{
-	return (size_t)((addr >> 4) ^ ((addr >> 24) * 0x9e3779b1u)) &
-	       (OWNER_SLOTS - 1);
-}
-
-/*
- * addr's owner entry on its way to the cache while the event is encoded:
- * the table is 1 MiB, read at random, and tie_note's load of it missed
- * the cache two times in three (6% of churn-2t's CPU); the slot map's
- * lookup (map_find) now waits for memory at the same time, not before.
- */
-static inline void tie_prefetch(uint64_t addr)
-{
-	if (ties_on > 0)
-		__builtin_prefetch(&owners[owner_slot(addr)], 1);
-}
-
 /* Room for one more logged event; -1 (ties go off) without memory. */
 static int tie_room(void)
 {
@@ -270,14 +307,125 @@ static int tie_room(void)
 
 HIDDEN void perfshim_columns_many(void)
 {
-	if (ties_on >= 0)
-		return;
-	owners = perfshim_map(OWNER_SLOTS * sizeof(*owners));
-	ties_on = owners != NULL;
+	if (ties_on < 0)
+		ties_on = 1;
 }
 
-/* An ALLOC or FREE of addr, just encoded, into the log. */
-static void tie_note(uint64_t addr, uint64_t seen, uint64_t exact)
+static inline size_t mark_home(uint64_t addr, size_t cap)
+{
+	return (size_t)((addr * 0x9e3779b97f4a7c15ull) >> 24) & (cap - 1);
+}
+
+/* addr's entry in marks (cap entries), or the empty one where it goes. */
+static size_t mark_find(const struct tie_mark *m, size_t cap, uint64_t addr)
+{
+	size_t s = mark_home(addr, cap);
+
+	while (m[s].addr && m[s].addr != addr)
+		s = (s + 1) & (cap - 1);
+	return s;
+}
+
+/* Into m (cap entries, empty): marks' entries not below floor_q. */
+static size_t marks_copy(struct tie_mark *m, size_t cap, uint32_t floor_q)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < marks_cap; i++) {
+		if (!marks[i].addr ||
+		    (int32_t)(marks[i].switched - floor_q) <= 0)
+			continue;
+		m[mark_find(m, cap, marks[i].addr)] = marks[i];
+		n++;
+	}
+	return n;
+}
+
+/* Room for one more mark: 0, or -1 without memory. */
+static int mark_room(void)
+{
+	if ((marks_count + 1) * 2 <= marks_cap)
+		return 0;
+	size_t cap = marks_cap ? 2 * marks_cap : 1024;
+	struct tie_mark *m = perfshim_map(cap * sizeof(*m));
+	struct tie_mark *spare = perfshim_map(cap * sizeof(*spare));
+
+	if (!m || !spare) {
+		perfshim_unmap(m, m ? cap * sizeof(*m) : 0);
+		perfshim_unmap(spare, spare ? cap * sizeof(*spare) : 0);
+		return -1;
+	}
+	marks_count = marks_copy(
+		m, cap, (uint32_t)(tie_floor >> PERFSHIM_COL_TIME_SHIFT));
+	perfshim_unmap(marks, marks_cap * sizeof(*marks));
+	perfshim_unmap(marks_spare, marks_cap * sizeof(*marks_spare));
+	marks = m;
+	marks_spare = spare;
+	marks_cap = cap;
+	return 0;
+}
+
+/* addr was taken over by another thread in quantum q + 1 = sw. */
+static int mark(uint64_t addr, uint32_t sw)
+{
+	if (mark_room())
+		return -1;
+	size_t s = mark_find(marks, marks_cap, addr);
+
+	if (!marks[s].addr) {
+		marks[s].addr = addr;
+		marks[s].switched = sw;
+		marks_count++;
+	} else if ((int32_t)(sw - marks[s].switched) > 0) {
+		marks[s].switched = sw;
+	}
+	if ((int32_t)(sw - last_switch) > 0)
+		last_switch = sw;
+	return 0;
+}
+
+/* Whether addr was taken over since the quantum floor_q. */
+static int marked(uint64_t addr, uint32_t floor_q)
+{
+	const struct tie_mark *m = &marks[mark_find(marks, marks_cap, addr)];
+
+	return m->addr && (int32_t)(m->switched - floor_q) > 0;
+}
+
+/* The calling event's thread in the table's terms (PREV_UNKNOWN past
+ * 2^31 - 1 threads: then every event takes its address over). */
+static inline uint32_t me(void)
+{
+	return cur_index + 1 < GONE ? cur_index + 1 : PREV_UNKNOWN;
+}
+
+/*
+ * An ALLOC or FREE of addr, just encoded, into the log; prev is the
+ * thread (index + 1) of the event before it at addr, PREV_NONE or
+ * PREV_UNKNOWN.
+ */
+/* A new stretch of the log: the events of one thread's pass. */
+static void run_begin(void)
+{
+	if (nruns && truns[nruns - 1] == tlog_len)
+		return;
+	if (nruns == truns_cap) {
+		size_t cap = truns_cap ? 2 * truns_cap : 256;
+		size_t *r = perfshim_remap(truns, truns_cap * sizeof(*r),
+					   cap * sizeof(*r));
+
+		if (!r) {
+			ties_on = 0;
+			return;
+		}
+		truns = r;
+		truns_cap = cap;
+	}
+	truns[nruns++] = tlog_len;
+}
+
+static void tie_note(uint64_t addr, uint64_t seen, uint64_t exact,
+		     uint32_t prev)
 {
 	if (ties_on <= 0)
 		return;
@@ -285,19 +433,13 @@ static void tie_note(uint64_t addr, uint64_t seen, uint64_t exact)
 		ties_on = 0; /* the replay's own rules are left */
 		return;
 	}
-	size_t h = owner_slot(addr);
-	struct tie_slot *o = &owners[h];
-
-	if (o->owner != cur_index + 1) {
-		uint32_t q = (uint32_t)(seen >> PERFSHIM_COL_TIME_SHIFT) + 1;
-
-		/* Quanta wrap after hours; a slot changed that long ago and
-		 * taken for recent costs a sort, never a tie. */
-		if (o->owner && (int32_t)(q - o->switched) > 0)
-			o->switched = q;
-		if (o->owner && (int32_t)(q - last_switch) > 0)
-			last_switch = q;
-		o->owner = cur_index + 1;
+	/* Quanta wrap after hours; a mark that old taken for recent costs
+	 * a sort, never a tie. */
+	if (prev != PREV_NONE && (prev != me() || prev == PREV_UNKNOWN) &&
+	    addr &&
+	    mark(addr, (uint32_t)(seen >> PERFSHIM_COL_TIME_SHIFT) + 1)) {
+		ties_on = 0;
+		return;
 	}
 	struct tie_ev *e = &tlog[tlog_len++];
 
@@ -306,7 +448,6 @@ static void tie_note(uint64_t addr, uint64_t seen, uint64_t exact)
 	e->exact = exact;
 	e->seq = cur->count;
 	e->thread = cur_index;
-	e->slot = (uint32_t)h;
 	e->done = 0;
 }
 
@@ -391,10 +532,11 @@ HIDDEN void perfshim_columns_ties(uint64_t w, col_stage_fn *stage)
 	uint32_t floor_q = (uint32_t)(tie_floor >> PERFSHIM_COL_TIME_SHIFT);
 	/* Without a change of owner since the last watermark there is no
 	 * tie to find (most passes of most programs). */
-	int any = ties_on > 0 && (int32_t)(last_switch - floor_q) > 0;
+	int any = ties_on > 0 && marks_count &&
+		  (int32_t)(last_switch - floor_q) > 0;
 
 	for (size_t i = 0; i < tlog_len && any; i++)
-		if ((int32_t)(owners[tlog[i].slot].switched - floor_q) > 0)
+		if (marked(tlog[i].addr, floor_q))
 			tsort[n++] = (uint32_t)i;
 	tie_sort(tsort, n);
 	for (size_t i = 0, j; i < n; i = j) {
@@ -410,14 +552,44 @@ HIDDEN void perfshim_columns_ties(uint64_t w, col_stage_fn *stage)
 	if (count)
 		stage(PERFSHIM_REC_TIES, rec, len);
 	w &= ~(((uint64_t)1 << PERFSHIM_COL_TIME_SHIFT) - 1);
-	if (any || tlog_len >= TIE_LOG_SLACK) {
-		for (size_t i = 0; i < tlog_len; i++)
-			if (tlog[i].seen >= w)
-				tlog[keep++] = tlog[i];
-		tlog_len = keep;
+	/* The log keeps each stretch's end at or above w: a few events a
+	 * thread, found from the end, not a pass over the whole log. */
+	size_t nr = 0;
+
+	for (size_t r = 0; r < nruns; r++) {
+		size_t from = truns[r],
+		       to = r + 1 < nruns ? truns[r + 1] : tlog_len;
+		size_t i = to;
+
+		while (i > from && tlog[i - 1].seen >= w)
+			i--;
+		if (i == to)
+			continue;
+		memmove(&tlog[keep], &tlog[i], (to - i) * sizeof(*tlog));
+		truns[nr++] = keep;
+		keep += to - i;
 	}
+	nruns = nr;
+	tlog_len = keep;
 	if (w > tie_floor)
 		tie_floor = w;
+	/* Gone entries more than the blocks held: those now below the
+	 * floor leave the table (most of them: a pass ends with the
+	 * watermark past most of its events). A table kept small stays in
+	 * the cache, and its lookups short. */
+	if (map_gone > 1024 && 2 * map_gone > map_count)
+		map_purge();
+	/* Marks below the new floor are forgotten, as the log's events. */
+	if (marks_count && (any || marks_count >= TIE_MARK_SLACK)) {
+		memset(marks_spare, 0, marks_cap * sizeof(*marks_spare));
+		marks_count = marks_copy(
+			marks_spare, marks_cap,
+			(uint32_t)(tie_floor >> PERFSHIM_COL_TIME_SHIFT));
+		struct tie_mark *m = marks;
+
+		marks = marks_spare;
+		marks_spare = m;
+	}
 }
 
 static inline void put(int c, uint64_t v)
@@ -446,8 +618,25 @@ static void flush(uint32_t thread, col_stage_fn *stage)
 	stage(PERFSHIM_REC_COLUMNS, rec, n);
 }
 
+/* The thread of a table entry's last event, as tie_note takes it. */
+static inline uint32_t prev_of(const struct held *h)
+{
+	uint32_t w = h->who & ~GONE;
+
+	if ((h->who & GONE) && !gone_kept(h))
+		return PREV_NONE;
+	return w == GONE - 1 ? PREV_UNKNOWN : w;
+}
+
+/* What a table entry says of the calling event's thread. */
+static inline uint32_t who_me(void)
+{
+	return me() == PREV_UNKNOWN ? GONE - 1 : me();
+}
+
+/* An ALLOC in quantum q (low 32 bits); *prev for tie_note. */
 static int alloc_ev(uint8_t tag, const uint8_t **p, const uint8_t *end,
-		    uint64_t *addr_out, uint64_t *size_out)
+		    uint64_t *addr_out, uint64_t *size_out, uint32_t *prev)
 {
 	uint64_t size, addr, stack;
 	uint32_t s;
@@ -458,15 +647,16 @@ static int alloc_ev(uint8_t tag, const uint8_t **p, const uint8_t *end,
 	    perfshim_col_unaddr(perfshim_col_addr(addr - next_miss)) !=
 		    addr - next_miss)
 		return -1; /* (a distance past 2^62 cannot be coded) */
-	tie_prefetch(addr);
 	*addr_out = addr;
 	*size_out = size;
 	put(PERFSHIM_COL_SIZES, size);
 	put(PERFSHIM_COL_STACKS, stack);
 	size_t at = map_find(addr);
 
-	if (map[at].addr) {
+	*prev = map[at].addr ? prev_of(&map[at]) : PREV_NONE;
+	if (map[at].addr && !(map[at].who & GONE)) {
 		s = map[at].slot;
+		map[at].who = who_me();
 		col[PERFSHIM_COL_KINDS][nev] =
 			PERFSHIM_COL_ALLOC_HELD | (tag & 0x0f);
 		put(PERFSHIM_COL_SLOTS, s);
@@ -477,10 +667,15 @@ static int alloc_ev(uint8_t tag, const uint8_t **p, const uint8_t *end,
 		return 0;
 	}
 	s = nreleased ? released[--nreleased] : (uint32_t)nslots++;
-	if (addr) {
+	if (map[at].addr) {
+		map_gone--; /* a gone entry comes back */
+	} else if (addr) {
 		map[at].addr = addr;
-		map[at].slot = s;
 		map_count++;
+	}
+	if (addr) {
+		map[at].slot = s;
+		map[at].who = who_me();
 	}
 	col[PERFSHIM_COL_KINDS][nev] = tag;
 	unsigned k = recent_take(addr, size);
@@ -523,18 +718,27 @@ static void free_unranked(uint32_t s)
 	}
 }
 
-static int free_ev(const uint8_t **p, const uint8_t *end, uint64_t *addr_out)
+/* An address freed in quantum q is gone (while ties are kept). */
+static inline void make_gone(struct held *h, uint32_t q)
+{
+	h->slot = q;
+	h->who = who_me() | GONE;
+}
+
+/* A FREE in quantum q (low 32 bits); *prev for tie_note. */
+static int free_ev(const uint8_t **p, const uint8_t *end, uint64_t *addr_out,
+		   uint32_t q, uint32_t *prev)
 {
 	uint64_t addr;
 
 	if (perfshim_get_varint(p, end, &addr))
 		return -1;
-	tie_prefetch(addr);
 	*addr_out = addr;
 	size_t at = map_cap ? map_find(addr) : 0;
 
+	*prev = map_cap && map[at].addr ? prev_of(&map[at]) : PREV_NONE;
 	col[PERFSHIM_COL_KINDS][nev] = PERFSHIM_EV_FREE;
-	if (map_cap && map[at].addr) {
+	if (map_cap && map[at].addr && !(map[at].who & GONE)) {
 		uint32_t s = map[at].slot;
 		unsigned r = perfshim_col_mru_take(&lists, s);
 
@@ -542,14 +746,32 @@ static int free_ev(const uint8_t **p, const uint8_t *end, uint64_t *addr_out)
 			put(PERFSHIM_COL_RANKS, r);
 		else
 			free_unranked(s);
-		map_drop(at);
+		if (ties_on > 0) {
+			make_gone(&map[at], q);
+			map_gone++;
+		} else {
+			map_drop(at);
+		}
 		released[nreleased++] = s;
 		perfshim_col_recent_push(
 			&lists, perfshim_col_class(slot_size[s]), addr);
+		return 0;
+	}
+	put(PERFSHIM_COL_RANKS, 0);
+	put(PERFSHIM_COL_SLOTS, 0);
+	put(PERFSHIM_COL_ADDRS, addr);
+	if (ties_on <= 0 || !addr)
+		return 0;
+	if (map_cap && map[at].addr) {
+		make_gone(&map[at], q); /* freed again */
+	} else if (!room()) {		/* (room may move the table) */
+		at = map_find(addr);
+		map[at].addr = addr;
+		make_gone(&map[at], q);
+		map_count++;
+		map_gone++;
 	} else {
-		put(PERFSHIM_COL_RANKS, 0);
-		put(PERFSHIM_COL_SLOTS, 0);
-		put(PERFSHIM_COL_ADDRS, addr);
+		*prev = PREV_UNKNOWN; /* not kept: taken as taken over */
 	}
 	return 0;
 }
@@ -560,6 +782,7 @@ static int event(const uint8_t **p, const uint8_t *end)
 	const uint8_t *q = *p;
 	uint8_t tag = *q++;
 	uint64_t dt, v, addr = 0, size = 0;
+	uint32_t prev;
 	size_t times = col_len[PERFSHIM_COL_TIMES], was_still = still;
 
 	if (perfshim_get_varint(&q, end, &dt))
@@ -578,15 +801,17 @@ static int event(const uint8_t **p, const uint8_t *end)
 	}
 	if ((tag & 0xf0) == PERFSHIM_EV_ALLOC) {
 		if ((tag & 0x0f) >= PERFSHIM_FN_COUNT ||
-		    alloc_ev(tag, &q, end, &addr, &size))
+		    alloc_ev(tag, &q, end, &addr, &size, &prev))
 			goto undo;
-		tie_note(addr, (qs + dq) << PERFSHIM_COL_TIME_SHIFT, exact);
+		tie_note(addr, (qs + dq) << PERFSHIM_COL_TIME_SHIFT, exact,
+			 prev);
 		if (telling && *p >= tell_from)
 			telling->fn(1, addr, size, exact);
 	} else if (tag == PERFSHIM_EV_FREE) {
-		if (free_ev(&q, end, &addr))
+		if (free_ev(&q, end, &addr, (uint32_t)(qs + dq), &prev))
 			goto undo;
-		tie_note(addr, (qs + dq) << PERFSHIM_COL_TIME_SHIFT, exact);
+		tie_note(addr, (qs + dq) << PERFSHIM_COL_TIME_SHIFT, exact,
+			 prev);
 		if (telling && *p >= tell_from)
 			telling->fn(0, addr, 0, exact);
 	} else if (tag == PERFSHIM_EV_SAMPLE || tag == PERFSHIM_EV_MARK) {
@@ -648,6 +873,8 @@ HIDDEN size_t perfshim_columns_encode(uint32_t thread, const uint8_t *p,
 	}
 	cur = &thr[thread];
 	cur_index = thread;
+	if (ties_on > 0)
+		run_begin();
 	telling = told && told->fn && told->from < len ? told : NULL;
 	tell_from = telling ? p + told->from : NULL;
 	while (!cur->raw && !all_raw && q < end && !event(&q, end)) {
@@ -687,10 +914,15 @@ HIDDEN void perfshim_columns_reset(void)
 	thr = NULL;
 	thr_cap = 0;
 	all_raw = 0;
-	perfshim_unmap(owners, owners ? OWNER_SLOTS * sizeof(*owners) : 0);
+	perfshim_unmap(marks, marks_cap * sizeof(*marks));
+	perfshim_unmap(marks_spare, marks_cap * sizeof(*marks_spare));
+	marks = marks_spare = NULL;
+	marks_cap = marks_count = 0;
 	perfshim_unmap(tlog, tlog_cap * sizeof(*tlog));
 	perfshim_unmap(tsort, tlog_cap * sizeof(*tsort));
-	owners = NULL;
+	perfshim_unmap(truns, truns_cap * sizeof(*truns));
+	truns = NULL;
+	nruns = truns_cap = 0;
 	tlog = NULL;
 	tsort = NULL;
 	tlog_len = tlog_cap = 0;
@@ -698,7 +930,7 @@ HIDDEN void perfshim_columns_reset(void)
 	last_switch = 0;
 	ties_on = -1;
 	next_miss = 0;
-	map_cap = map_count = slot_cap = nslots = nreleased = 0;
+	map_cap = map_count = map_gone = slot_cap = nslots = nreleased = 0;
 	nev = still = 0;
 	for (int c = 0; c < PERFSHIM_COL_COUNT; c++)
 		col_len[c] = 0;

@@ -234,6 +234,83 @@ static void handoff(uint64_t x, uint32_t first)
 	}
 }
 
+/*
+ * Thread 1 allocates HANDOFFS blocks, thread 0 frees them, all in one
+ * quantum, thread 0 encoded first: every pair needs its exact times,
+ * while the table of slots and the marks grow under them.
+ */
+#define HANDOFFS 3000
+static void handoffs(uint64_t x)
+{
+	static int order[2 * HANDOFFS];
+
+	fresh();
+	for (int i = 0; i < HANDOFFS; i++)
+		tev(0, PERFSHIM_EV_FREE, i ? 0 : 300, x + 64 * (uint64_t)i, 0);
+	encode(0);
+	for (int i = 0; i < HANDOFFS; i++)
+		tev(1, PERFSHIM_EV_ALLOC | PERFSHIM_FN_MALLOC, i ? 0 : 100,
+		    x + 64 * (uint64_t)i, 32);
+	encode(1);
+	perfshim_columns_ties(0, stage);
+	for (int i = 0; i < HANDOFFS; i++) {
+		order[i] = HANDOFFS + i;
+		order[HANDOFFS + i] = i;
+	}
+	ok(nties >= 1 && in_order(order, 2 * HANDOFFS, 1),
+	   "%d handoffs in one quantum, the later thread encoded first: in "
+	   "time order",
+	   HANDOFFS);
+}
+
+/*
+ * What thread 0 freed below the watermark is forgotten (the table drops
+ * it as it grows): thread 1's ALLOC of one such address later is no
+ * taking over, and sends no TIES; a handoff after it still does.
+ */
+static void gone_forgotten(uint64_t x)
+{
+	static int order[3 * HANDOFFS + 2];
+	int n = 0;
+
+	fresh();
+	for (int i = 0; i < HANDOFFS; i++) {
+		tev(0, PERFSHIM_EV_ALLOC | PERFSHIM_FN_MALLOC, 1,
+		    x + 64 * (uint64_t)i, 32);
+		tev(0, PERFSHIM_EV_FREE, 0, x + 64 * (uint64_t)i, 0);
+		order[n++] = nwant - 2;
+		order[n++] = nwant - 1;
+	}
+	encode(0);
+	uint64_t w = (clock_of[0] >> PERFSHIM_COL_TIME_SHIFT) + 4;
+
+	perfshim_columns_ties(w << PERFSHIM_COL_TIME_SHIFT, stage);
+	uint64_t at = (w + 2) << PERFSHIM_COL_TIME_SHIFT;
+
+	/* New blocks: the table grows past its gone entries. */
+	for (int i = 0; i < HANDOFFS; i++)
+		tev(1, PERFSHIM_EV_ALLOC | PERFSHIM_FN_MALLOC,
+		    i ? 0 : at - clock_of[1], x + 64 * (uint64_t)(HANDOFFS + i),
+		    32);
+	tev(1, PERFSHIM_EV_ALLOC | PERFSHIM_FN_MALLOC, 10, x, 32);
+	encode(1);
+	int ties_before = nties;
+
+	perfshim_columns_ties(at, stage);
+	int quiet = nties == ties_before;
+
+	tev(0, PERFSHIM_EV_FREE, at + 20 - clock_of[0], x, 0);
+	encode(0);
+	perfshim_columns_ties(at, stage);
+	/* Read back: thread 0's first quantum, then thread 1's new blocks
+	 * and x, then thread 0's FREE of x after it. */
+	for (int i = 0; i < HANDOFFS + 2; i++)
+		order[n++] = 2 * HANDOFFS + i;
+	ok(quiet && nties == ties_before + 1 && in_order(order, n, 0),
+	   "an address freed below the watermark is no taking over; a "
+	   "handoff after it is");
+}
+
 static void ties(void)
 {
 	const uint64_t x = 0x7f0000009000ull;
@@ -290,6 +367,9 @@ static void ties(void)
 	perfshim_columns_ties(UINT64_MAX >> 1, stage);
 	perfshim_columns_ties(UINT64_MAX >> 1, stage);
 	ok(nties == 1, "each tie sent once (%d)", nties);
+
+	handoffs(x);
+	gone_forgotten(x);
 }
 
 /* TIES damage: each one read after one event of thread 0. */
@@ -337,7 +417,7 @@ int main(void)
 	const uint64_t a = 0x7f0000001000ull, b = 0x7f0000002000ull;
 	size_t len;
 
-	plan(27);
+	plan(29);
 	rec_u(&frame, PERFSHIM_REC_FRAME, 0);
 	ev(0, PERFSHIM_EV_ALLOC | PERFSHIM_FN_MALLOC, 5, a, 32, 7);
 	ev(0, PERFSHIM_EV_ALLOC | PERFSHIM_FN_PVALLOC, 1, b, 1ull << 40, 8);
