@@ -460,7 +460,7 @@ static void arm_self(void)
 	memset(&sev, 0, sizeof(sev));
 	sev.sigev_notify = SIGEV_THREAD_ID;
 	sev.sigev_signo = SIGPROF;
-	sev.sigev_notify_thread_id = (pid_t)syscall(SYS_gettid);
+	sev.sigev_notify_thread_id = t->tid;
 	sev.sigev_value.sival_ptr = TICK_COOKIE;
 	period(&its);
 	/* A thread born with SIGPROF blocked (its creator's mask) starts

@@ -71,12 +71,20 @@ EXPORT int sigaltstack(const stack_t *ss, stack_t *old)
 	return r;
 }
 
+#ifndef SS_AUTODISARM
+#define SS_AUTODISARM (1U << 31)
+#endif
+
+/*
+ * One call each way where the thread has no stack of its own (a new
+ * thread's is disabled): a program that starts threads by the thousand
+ * made four of them a thread. A stack the program set first is put
+ * back at once.
+ */
 static void give_altstack(struct thread_state *t)
 {
 	stack_t old, ss;
 
-	if (altstack(NULL, &old) || !(old.ss_flags & SS_DISABLE))
-		return;
 	/* A recycled state's, or a new one. */
 	ss.ss_sp = t->altstack_kept ? t->altstack_kept : map(ALTSTACK_SIZE);
 	t->altstack_kept = NULL;
@@ -84,7 +92,14 @@ static void give_altstack(struct thread_state *t)
 	ss.ss_flags = 0;
 	if (!ss.ss_sp)
 		return;
-	if (altstack(&ss, NULL)) {
+	/* Fails, changing nothing, on the program's stack (SS_ONSTACK). */
+	if (altstack(&ss, &old)) {
+		perfshim_unmap(ss.ss_sp, ALTSTACK_SIZE);
+		return;
+	}
+	if (!(old.ss_flags & SS_DISABLE)) {
+		old.ss_flags &= SS_AUTODISARM;
+		(void)altstack(&old, NULL);
 		perfshim_unmap(ss.ss_sp, ALTSTACK_SIZE);
 		return;
 	}
@@ -97,14 +112,18 @@ static void take_altstack(struct thread_state *t)
 
 	if (!t->altstack)
 		return;
-	/* Only if it is still ours, and not in use right now. */
-	if (!altstack(NULL, &cur) && cur.ss_sp == t->altstack &&
-	    !(cur.ss_flags & SS_ONSTACK)) {
-		off.ss_sp = NULL;
-		off.ss_size = 0;
-		off.ss_flags = SS_DISABLE;
-		if (!altstack(&off, NULL))
+	/* Only if it is still ours; while a handler runs on the stack the
+	 * kernel refuses, and changes nothing. */
+	off.ss_sp = NULL;
+	off.ss_size = 0;
+	off.ss_flags = SS_DISABLE;
+	if (!altstack(&off, &cur)) {
+		if (cur.ss_sp == t->altstack && !(cur.ss_flags & SS_DISABLE))
 			t->altstack_kept = t->altstack; /* for the next */
+		else if (!(cur.ss_flags & SS_DISABLE)) {
+			cur.ss_flags &= SS_AUTODISARM; /* the program's: back */
+			(void)altstack(&cur, NULL);
+		}
 	}
 	t->altstack = NULL;
 }

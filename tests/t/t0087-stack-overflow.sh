@@ -64,4 +64,18 @@ test_expect_success 'a program with its own alternate signal stack keeps it' '
 	grep "own altstack kept" out
 '
 
+# tests/programs/probe_altstack.c: what sigaltstack() tells the program
+# in each thread. The shim takes a thread's stack in one call, and puts
+# back at once one the thread had set before its first allocation (with
+# no CPU sampling, the shim's first look at a thread is that allocation).
+test_expect_success 'sigaltstack tells each thread what it does natively' '
+	capture alt.native "$PROGS/probe_altstack" &&
+	grep "first flags: as set" alt.native.out &&
+	capture_traced alt.shim alt.zst "$PROGS/probe_altstack" &&
+	test_same_run alt.native alt.shim &&
+	capture_traced alt.nosample alt2.zst env PERFSHIM_SAMPLE_HZ=0 \
+		"$PROGS/probe_altstack" &&
+	test_same_run alt.native alt.nosample
+'
+
 test_done
