@@ -234,7 +234,7 @@ static void map_purge(void)
 }
 
 /* Room for one more slot and one more entry; 0 or -1 (nothing changed). */
-static int room(void)
+static int room_slow(void)
 {
 	if ((map_count + 1) * 2 > map_cap && map_grow())
 		return -1;
@@ -267,6 +267,14 @@ static int room(void)
 	released = r;
 	slot_cap = cap;
 	return 0;
+}
+
+/* The common case inline: every ALLOC asks (a call was 1% of churn-2t). */
+static inline int room(void)
+{
+	if ((map_count + 1) * 2 <= map_cap && nslots < slot_cap)
+		return 0;
+	return room_slow();
 }
 
 /* k > 0 if addr is the k-th recent one of size's class (taken out). */
