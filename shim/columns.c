@@ -27,6 +27,7 @@ static struct held *map;
 static size_t map_cap, map_count, map_gone; /* count: gone ones too */
 static uint64_t *slot_addr, *slot_size;	    /* each slot's block */
 static uint64_t *slot_seq; /* the ALLOC count when each slot's block came */
+static uint64_t *slot_ts;  /* the exact time of each slot's ALLOC */
 static uint64_t nalloc;	   /* ALLOCs (ALLOC_HELD too) so far */
 /*
  * A FREE without a rank names its block by age or by slot
@@ -259,6 +260,12 @@ static int room_slow(void)
 	if (!q)
 		return -1;
 	slot_seq = q;
+	uint64_t *ts = perfshim_remap(slot_ts, slot_cap * sizeof(*ts),
+				      cap * sizeof(*ts));
+
+	if (!ts)
+		return -1;
+	slot_ts = ts;
 	uint32_t *r = perfshim_remap(released, slot_cap * sizeof(*r),
 				     cap * sizeof(*r));
 
@@ -642,9 +649,10 @@ static inline uint32_t who_me(void)
 	return me() == PREV_UNKNOWN ? GONE - 1 : me();
 }
 
-/* An ALLOC in quantum q (low 32 bits); *prev for tie_note. */
+/* An ALLOC at time exact; *prev for tie_note. */
 static int alloc_ev(uint8_t tag, const uint8_t **p, const uint8_t *end,
-		    uint64_t *addr_out, uint64_t *size_out, uint32_t *prev)
+		    uint64_t exact, uint64_t *addr_out, uint64_t *size_out,
+		    uint32_t *prev)
 {
 	uint64_t size, addr, stack;
 	uint32_t s;
@@ -670,6 +678,7 @@ static int alloc_ev(uint8_t tag, const uint8_t **p, const uint8_t *end,
 		put(PERFSHIM_COL_SLOTS, s);
 		slot_size[s] = size;
 		slot_seq[s] = nalloc++;
+		slot_ts[s] = exact;
 		(void)perfshim_col_mru_take(&lists, s);
 		perfshim_col_mru_push(&lists, s);
 		return 0;
@@ -696,6 +705,7 @@ static int alloc_ev(uint8_t tag, const uint8_t **p, const uint8_t *end,
 	slot_addr[s] = addr;
 	slot_size[s] = size;
 	slot_seq[s] = nalloc++;
+	slot_ts[s] = exact;
 	perfshim_col_mru_push(&lists, s);
 	return 0;
 }
@@ -809,7 +819,7 @@ static int event(const uint8_t **p, const uint8_t *end)
 	}
 	if ((tag & 0xf0) == PERFSHIM_EV_ALLOC) {
 		if ((tag & 0x0f) >= PERFSHIM_FN_COUNT ||
-		    alloc_ev(tag, &q, end, &addr, &size, &prev))
+		    alloc_ev(tag, &q, end, exact, &addr, &size, &prev))
 			goto undo;
 		tie_note(addr, (qs + dq) << PERFSHIM_COL_TIME_SHIFT, exact,
 			 prev);
@@ -901,15 +911,25 @@ HIDDEN size_t perfshim_columns_encode(uint32_t thread, const uint8_t *p,
 	return (size_t)(q - p);
 }
 
+HIDDEN void perfshim_columns_held(void (*fn)(uint64_t addr, uint64_t size,
+					     uint64_t ts))
+{
+	for (size_t i = 0; i < map_cap; i++)
+		if (map[i].addr && !(map[i].who & GONE))
+			fn(map[i].addr, slot_size[map[i].slot],
+			   slot_ts[map[i].slot]);
+}
+
 HIDDEN void perfshim_columns_reset(void)
 {
 	perfshim_unmap(map, map_cap * sizeof(*map));
 	perfshim_unmap(slot_addr, slot_cap * sizeof(*slot_addr));
 	perfshim_unmap(slot_size, slot_cap * sizeof(*slot_size));
 	perfshim_unmap(slot_seq, slot_cap * sizeof(*slot_seq));
+	perfshim_unmap(slot_ts, slot_cap * sizeof(*slot_ts));
 	perfshim_unmap(released, slot_cap * sizeof(*released));
 	map = NULL;
-	slot_addr = slot_size = slot_seq = NULL;
+	slot_addr = slot_size = slot_seq = slot_ts = NULL;
 	nalloc = 0;
 	by_slot = 0;
 	age_bits = slot_bits = 0;

@@ -67,6 +67,15 @@ HIDDEN void perfshim_columns_many(void);
  */
 HIDDEN void perfshim_columns_ties(uint64_t w, col_stage_fn *stage);
 
+/*
+ * perfshim_columns_held - fn for each block the table of slots holds:
+ * every ALLOC encoded and not freed since, in the order of encoding,
+ * with its size and exact time (the live-block index's, while a single
+ * thread has events: live.h).
+ */
+HIDDEN void perfshim_columns_held(void (*fn)(uint64_t addr, uint64_t size,
+					     uint64_t ts));
+
 /* perfshim_columns_reset - an empty table (a forked child's new trace). */
 HIDDEN void perfshim_columns_reset(void);
 

@@ -10,6 +10,14 @@
 
 HIDDEN int perfshim_live_enabled = 1;
 HIDDEN struct live_index perfshim_live;
+/*
+ * 1 while the index is not kept: one thread has had events, all of them
+ * went through the chunk encoder, and its table of slots holds the same
+ * blocks, in the one order there is (live.h). Each drain then only
+ * moves the thread's live_pos on.
+ */
+static int lazy = 1;
+static int tell_lazy; /* the drain under way found the index lazy */
 
 static inline size_t home(uint64_t addr, size_t cap)
 {
@@ -207,6 +215,7 @@ HIDDEN void perfshim_live_apply(struct thread_state *t, uint64_t upto)
 
 	if (!perfshim_live_enabled || upto <= t->w.live_pos)
 		return;
+	perfshim_live_materialize(); /* (where no caller did) */
 	t->w.live_pos = upto;
 	if (!t->w.live_bad)
 		parse(t, &r);
@@ -228,6 +237,7 @@ HIDDEN void perfshim_live_apply_copy(struct thread_state *t, const uint8_t *p,
 {
 	if (!perfshim_live_enabled || pos + len <= t->w.live_pos)
 		return;
+	perfshim_live_materialize(); /* (where no caller did) */
 	gap(t, pos);
 	size_t skip = (size_t)(t->w.live_pos - pos);
 	struct in r = { p + skip, p + len, NULL, 0, 0, 0 };
@@ -235,6 +245,20 @@ HIDDEN void perfshim_live_apply_copy(struct thread_state *t, const uint8_t *p,
 	t->w.live_pos = pos + len;
 	if (!t->w.live_bad)
 		parse(t, &r);
+}
+
+static void held(uint64_t addr, uint64_t size, uint64_t ts)
+{
+	on_alloc(&perfshim_live, addr, size, ts);
+}
+
+HIDDEN void perfshim_live_materialize(void)
+{
+	if (!lazy)
+		return;
+	lazy = 0;
+	if (perfshim_live_enabled)
+		perfshim_columns_held(held);
 }
 
 /* The encoder's word of one event (col_seen), applied as parse() would. */
@@ -251,8 +275,13 @@ HIDDEN void perfshim_live_tell(struct thread_state *t, uint64_t pos,
 {
 	s->fn = NULL;
 	s->from = 0;
+	tell_lazy = 0;
 	if (!perfshim_live_enabled || t->w.live_bad || gap(t, pos))
 		return;
+	if (lazy) {
+		tell_lazy = 1;
+		return;
+	}
 	s->fn = told;
 	s->from = (size_t)(t->w.live_pos - pos);
 }
@@ -261,16 +290,21 @@ HIDDEN void perfshim_live_told(struct thread_state *t, const uint8_t *p,
 			       size_t len, uint64_t pos, size_t done,
 			       const struct col_seen *s)
 {
-	if (s->fn && done && pos + done > t->w.live_pos) {
+	/* Lazy: what the encoder took is in its table; the rest is not. */
+	if (tell_lazy && done < len)
+		perfshim_live_materialize();
+	if ((s->fn || tell_lazy) && done && pos + done > t->w.live_pos) {
 		t->w.live_pos = pos + done;
 		t->w.live_ts = s->exact;
 	}
+	tell_lazy = 0;
 	if (done < len)
 		perfshim_live_apply_copy(t, p + done, len - done, pos + done);
 }
 
 HIDDEN void perfshim_live_fork_child(struct thread_state *self)
 {
+	lazy = 0; /* the parent's blocks, and the child's new trace */
 	if (self) {
 		self->w.live_pos = 0;
 		self->w.live_ts = 0;

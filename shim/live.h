@@ -60,6 +60,17 @@ HIDDEN void perfshim_live_tell(struct thread_state *t, uint64_t pos,
 HIDDEN void perfshim_live_told(struct thread_state *t, const uint8_t *p,
 			       size_t len, uint64_t pos, size_t done,
 			       const struct col_seen *s);
+/*
+ * perfshim_live_materialize - the index, from now on kept event by
+ * event. Until this is called it is lazy: while a single thread has had
+ * events and the chunk encoder took them all, its table of slots holds
+ * the same blocks (perfshim_columns_held), and a drain costs the index
+ * nothing (churn: a tenth of the shim's CPU). Called when a second
+ * thread has events, before they are drained; by a drain the encoder did
+ * not take whole; before a scan or a fork's child reads the index.
+ */
+HIDDEN void perfshim_live_materialize(void);
+
 /* In a forked child, after its thread's ring was reset. */
 HIDDEN void perfshim_live_fork_child(struct thread_state *self);
 

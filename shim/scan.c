@@ -1094,6 +1094,7 @@ static long scan(uintptr_t stack_from, const uint64_t *regs, int nregs,
 	careful = missed > 0 || mode == IN_SIGNAL;
 	partial = 0;
 	/* Every event committed so far, into the index. */
+	perfshim_live_materialize();
 	for (struct thread_state *t = perfshim_threads(); t; t = t->next)
 		perfshim_live_apply(t, atomic_load(&t->ring.head));
 	uint64_t ts = perfshim_now();

@@ -621,8 +621,10 @@ static void pass(int final)
 	}
 	stage_meta();
 	stage_nodes(perfshim_stack_next_id());
-	if (list && list->next)
+	if (list && list->next) {
+		perfshim_live_materialize(); /* before a second thread's events */
 		perfshim_columns_many();
+	}
 	for (struct thread_state *t = list, *next; t; t = next) {
 		uint64_t head = t->w.head_seen;
 		const uint8_t *a, *b;
@@ -1289,6 +1291,7 @@ HIDDEN void perfshim_after_fork_child(void)
 	atomic_store(&writer_parked, 0);
 	atomic_store(&perfshim_writer_tid, 0);
 	/* Their blocks are in the child's memory too (see live.c). */
+	perfshim_live_materialize();
 	for (struct thread_state *t = perfshim_threads(); t; t = t->next)
 		perfshim_live_apply(t, atomic_load(&t->ring.head));
 	perfshim_threads_after_fork(self);
