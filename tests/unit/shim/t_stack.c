@@ -176,6 +176,40 @@ static void many_stacks(void)
 }
 
 /*
+ * Stacks whose every frame is new, enough for the node tables to take
+ * new levels (a frame's node is looked for no older than its parent's
+ * level). With the shared cache emptied, a second thread finds each
+ * stack's nodes in the tables again: the same ids, no new node.
+ */
+static void deep_new_stacks(void)
+{
+	enum { DEEP = 60000 };
+	static uint32_t id[DEEP];
+	static struct thread_state one, two;
+	uintptr_t ips[DEPTH];
+	uint32_t differ = 0, upto;
+
+	for (int s = 0; s < DEEP; s++) {
+		for (int d = 0; d < DEPTH; d++)
+			ips[d] = 0x9000000 + 0x1000000 * (uintptr_t)d +
+				 16 * (uintptr_t)s;
+		id[s] = perfshim_stack_intern(&one, ips, DEPTH);
+	}
+	upto = perfshim_stack_next_id();
+	perfshim_stack_new_epoch(); /* the shared cache emptied */
+	for (int s = DEEP - 1; s >= 0; s--) {
+		for (int d = 0; d < DEPTH; d++)
+			ips[d] = 0x9000000 + 0x1000000 * (uintptr_t)d +
+				 16 * (uintptr_t)s;
+		differ += perfshim_stack_intern(&two, ips, DEPTH) != id[s];
+	}
+	ok(!differ && perfshim_stack_next_id() == upto && upto > 262144,
+	   "%d stacks of new frames over the tables' levels (%u nodes): "
+	   "found again, no new node (%u differ)",
+	   DEEP, upto, differ);
+}
+
+/*
  * A node whose maker took its id but has not filled it in (here for good:
  * the memory for its chunk of nodes could not be had). The encoder stops
  * at it at once, with nothing written: the writer must not wait for a
@@ -237,7 +271,7 @@ int main(void)
 	pthread_t t[THREADS];
 	uint32_t wrong = 0, changed = 0, differ = 0;
 
-	plan(11);
+	plan(12);
 	perfshim_stack_init();
 	for (intptr_t k = 0; k < THREADS; k++)
 		if (pthread_create(&t[k], NULL, intern_all, (void *)k))
@@ -279,6 +313,7 @@ int main(void)
 							  "again makes no new "
 							  "node");
 	many_stacks();
+	deep_new_stacks();
 	not_filled_in();
 	return exit_status();
 }
