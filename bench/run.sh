@@ -476,6 +476,40 @@ if [ -z "$QUICK" ] && [ "${BENCH_NO_DOC:-0}" = 0 ]; then
 		fixed-width ring records would drop both, at twice the ring's
 		bytes.
 
+		With a second thread the writer also keeps what TIES records
+		need (two threads' events on one address within a time quantum
+		go out with exact times): on churn-2t that cost 16% of the
+		CPU (ties off: 0.52 s against 0.62 s, medians of 9), most of it
+		a 1 MiB table of owners by hash of the address, read at random
+		for every event, whose collisions sent 460k events to the end of
+		the passes' sorting for ties that never were. The encoder's slot
+		table now says which thread made each block, and keeps a freed
+		address, with the thread and quantum of its FREE, until the
+		watermark passes it: each event knows exactly whose event came
+		before it at its address, churn-2t marks nothing, and the log
+		is trimmed from each thread's end. churn-2t 0.62 -> 0.60 s,
+		exceptions 0.40 -> 0.37 s. What is left is the log itself,
+		40 bytes an event.
+
+		The exit scan's index of live blocks was kept the same way, event
+		by event, next to the encoder's table of slots, which holds the
+		same blocks: on churn-1t that was the 10% between perfshim and
+		perfshim-noscan. The index is there for the order of events
+		across threads; with one thread there is one order, and the
+		encoder's table is exact. So the index is now built from that
+		table only when a second thread has events, when the encoder
+		stops on an event it does not know, or when a scan or a fork's
+		child reads it (bench/ab.sh: churn-1t 0.93 of the CPU; perl
+		0.45 -> 0.43 s, sqlite3 0.45 -> 0.44 s).
+
+		With 131k distinct stacks (churn-stacks) interning took 46% of
+		the CPU: the shared cache's set, each node table's probed entry,
+		and the node each entry named, all cache misses. Entries now
+		carry 8 bits of their key's hash, so a probe reads a node only
+		when they agree, and a frame's node is looked for no further
+		back than its parent's table level (a new stack's frames were
+		looked for in every level): 0.79 -> 0.73 s.
+
 		## Where perfshim's time goes on real programs (profile, not make bench)
 
 		On this VM two costs dominate what a real program pays beyond
