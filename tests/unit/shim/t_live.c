@@ -149,6 +149,37 @@ static size_t drain_encoded(struct thread_state *t, const size_t *at, size_t i,
 	return done;
 }
 
+/*
+ * Before event k of the m at at[] (the last ones in ev), an ALLOC from an
+ * allocation function the encoder does not know, and its FREE: the
+ * offsets from k on move past them.
+ */
+static void unknown_before(size_t *at, size_t m, size_t k)
+{
+	size_t cut = at[k], tail = ev_len - cut;
+	uint8_t *rest = malloc(tail);
+
+	if (!rest)
+		exit(255);
+	memcpy(rest, ev + cut, tail);
+	ev_len = cut;
+	put_u(PERFSHIM_EV_ALLOC | 15);
+	put_u(1);
+	put_u(64);
+	put_u(0x7000000000000000ull);
+	put_u(1);
+	put_u(PERFSHIM_EV_FREE);
+	put_u(1);
+	put_u(0x7000000000000000ull);
+	size_t extra = ev_len - cut;
+
+	for (size_t i = 0; i < tail; i++)
+		put_byte(rest[i]);
+	free(rest);
+	for (size_t i = k + 1; i <= m; i++)
+		at[i] += extra;
+}
+
 /* Thread v's events [*from, upto) through the encoder, as the writer
  * drains; no scan applies ahead. */
 static void drain_all(struct thread_state *v, const size_t *at, size_t from,
@@ -185,26 +216,7 @@ static void lazy_then_kept(void)
 	size_t from = ev_len;
 
 	at = make_events(m, 0);
-	size_t k = m / 2, cut = at[k], tail = ev_len - cut;
-	uint8_t *rest = malloc(tail);
-
-	memcpy(rest, ev + cut, tail);
-	ev_len = cut;
-	put_u(PERFSHIM_EV_ALLOC | 15);
-	put_u(1);
-	put_u(64);
-	put_u(0x7000000000000000ull);
-	put_u(1);
-	put_u(PERFSHIM_EV_FREE);
-	put_u(1);
-	put_u(0x7000000000000000ull);
-	size_t extra = ev_len - cut;
-
-	for (size_t i = 0; i < tail; i++)
-		put_byte(rest[i]);
-	free(rest);
-	for (size_t i = k + 1; i <= m; i++)
-		at[i] += extra;
+	unknown_before(at, m, m / 2);
 	ok(at[0] == from, "events follow on");
 	drain_all(&v, at, 0, m);
 	ok(v.w.live_pos == ev_len && !v.w.live_bad,
@@ -287,26 +299,8 @@ int main(void)
 	static struct thread_state u;
 	size_t base = ev_len, m = 100000, taken = 0,
 	       *at2 = make_events(m, 20000);
-	size_t half = at2[m / 2], tail = ev_len - half;
-	uint8_t *rest = malloc(tail);
 
-	memcpy(rest, ev + half, tail);
-	ev_len = half;
-	put_u(PERFSHIM_EV_ALLOC | 15);
-	put_u(1);
-	put_u(64);
-	put_u(0x7000000000000000ull);
-	put_u(1);
-	put_u(PERFSHIM_EV_FREE);
-	put_u(1);
-	put_u(0x7000000000000000ull);
-	size_t extra = ev_len - half;
-
-	for (size_t k = 0; k < tail; k++)
-		put_byte(rest[k]);
-	for (size_t k = m / 2 + 1; k <= m; k++)
-		at2[k] += extra;
-	at2[m / 2] = half;
+	unknown_before(at2, m, m / 2);
 	for (size_t k = 0; k <= m; k++)
 		at2[k] -= base;
 	memmove(ev, ev + base, ev_len - base);
@@ -324,6 +318,5 @@ int main(void)
 	   "(%zu of %zu bytes)",
 	   taken, ev_len);
 	compare("through the encoder");
-	free(rest);
 	return exit_status();
 }
