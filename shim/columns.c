@@ -11,8 +11,8 @@
  * are touched only as far as they are filled. */
 #define BATCH 16384
 
-/* The table of block slots: address -> slot, and each slot's last
- * address; the released slots, last released on top. Once ties are
+/* The table of block slots: address -> slot, and each slot's block
+ * (below); the released slots, last released on top. Once ties are
  * kept (below), an address freed stays in the table as gone, with the
  * thread and quantum of its FREE, until that quantum is below the
  * watermark. */
@@ -25,10 +25,15 @@ struct held {
 #define GONE 0x80000000u
 static struct held *map;
 static size_t map_cap, map_count, map_gone; /* count: gone ones too */
-static uint64_t *slot_addr, *slot_size;	    /* each slot's block */
-static uint64_t *slot_seq; /* the ALLOC count when each slot's block came */
-static uint64_t *slot_ts;  /* the exact time of each slot's ALLOC */
-static uint64_t nalloc;	   /* ALLOCs (ALLOC_HELD too) so far */
+/* Each slot's block, in one place: an event reads or writes them together
+ * (four arrays were four cache lines). */
+struct slot_block {
+	uint64_t size;
+	uint64_t seq; /* the ALLOC count when the block came */
+	uint64_t ts;  /* the exact time of its ALLOC */
+};
+static struct slot_block *slot_of;
+static uint64_t nalloc; /* ALLOCs (ALLOC_HELD too) so far */
 /*
  * A FREE without a rank names its block by age or by slot
  * (perfshim_trace.h). Ages repeat where the program repeats itself
@@ -99,8 +104,15 @@ static int all_raw;
  * every event read it at random (1 MiB): with its collisions, it cost
  * churn-2t 10% of its CPU for ties it never had.
  */
+/* The time the reader has for an event of exact time t: t floored to
+ * its quantum (seen in struct col_thread, which is never above exact). */
+static inline uint64_t floored(uint64_t t)
+{
+	return t & ~(((uint64_t)1 << PERFSHIM_COL_TIME_SHIFT) - 1);
+}
+
 struct tie_ev {
-	uint64_t addr, seen, exact, seq;
+	uint64_t addr, exact, seq; /* its floored time: floored(exact) */
 	uint32_t thread;
 	uint32_t done; /* sent in a TIES record already */
 };
@@ -242,30 +254,12 @@ static int room_slow(void)
 	if (nslots < slot_cap)
 		return 0;
 	size_t cap = slot_cap ? 2 * slot_cap : 4096;
-	uint64_t *a = perfshim_remap(slot_addr, slot_cap * sizeof(*a),
-				     cap * sizeof(*a));
+	struct slot_block *b = perfshim_remap(slot_of, slot_cap * sizeof(*b),
+					      cap * sizeof(*b));
 
-	if (!a)
-		return -1;
-	slot_addr = a;
-	uint64_t *z = perfshim_remap(slot_size, slot_cap * sizeof(*z),
-				     cap * sizeof(*z));
-
-	if (!z)
+	if (!b)
 		return -1; /* what grew changes nothing */
-	slot_size = z;
-	uint64_t *q = perfshim_remap(slot_seq, slot_cap * sizeof(*q),
-				     cap * sizeof(*q));
-
-	if (!q)
-		return -1;
-	slot_seq = q;
-	uint64_t *ts = perfshim_remap(slot_ts, slot_cap * sizeof(*ts),
-				      cap * sizeof(*ts));
-
-	if (!ts)
-		return -1;
-	slot_ts = ts;
+	slot_of = b;
 	uint32_t *r = perfshim_remap(released, slot_cap * sizeof(*r),
 				     cap * sizeof(*r));
 
@@ -414,11 +408,6 @@ static inline uint32_t me(void)
 	return cur_index + 1 < GONE ? cur_index + 1 : PREV_UNKNOWN;
 }
 
-/*
- * An ALLOC or FREE of addr, just encoded, into the log; prev is the
- * thread (index + 1) of the event before it at addr, PREV_NONE or
- * PREV_UNKNOWN.
- */
 /* A new stretch of the log: the events of one thread's pass. */
 static void run_begin(void)
 {
@@ -439,8 +428,12 @@ static void run_begin(void)
 	truns[nruns++] = tlog_len;
 }
 
-static void tie_note(uint64_t addr, uint64_t seen, uint64_t exact,
-		     uint32_t prev)
+/*
+ * An ALLOC or FREE of addr at time exact, just encoded, into the log;
+ * prev is the thread (index + 1) of the event before it at addr,
+ * PREV_NONE or PREV_UNKNOWN.
+ */
+static void tie_note(uint64_t addr, uint64_t exact, uint32_t prev)
 {
 	if (ties_on <= 0)
 		return;
@@ -452,14 +445,13 @@ static void tie_note(uint64_t addr, uint64_t seen, uint64_t exact,
 	 * a sort, never a tie. */
 	if (prev != PREV_NONE && (prev != me() || prev == PREV_UNKNOWN) &&
 	    addr &&
-	    mark(addr, (uint32_t)(seen >> PERFSHIM_COL_TIME_SHIFT) + 1)) {
+	    mark(addr, (uint32_t)(exact >> PERFSHIM_COL_TIME_SHIFT) + 1)) {
 		ties_on = 0;
 		return;
 	}
 	struct tie_ev *e = &tlog[tlog_len++];
 
 	e->addr = addr;
-	e->seen = seen;
 	e->exact = exact;
 	e->seq = cur->count;
 	e->thread = cur_index;
@@ -472,9 +464,7 @@ static int tie_less(uint32_t a, uint32_t b)
 
 	if (x->addr != y->addr)
 		return x->addr < y->addr;
-	if (x->seen != y->seen)
-		return x->seen < y->seen;
-	return x->exact < y->exact;
+	return x->exact < y->exact; /* (so their floored times too) */
 }
 
 /* Heapsort: no memory to ask for, which a signal handler may not. */
@@ -523,10 +513,10 @@ static void tie_group(size_t from, size_t to, uint8_t *rec, size_t *len,
 		return;
 	for (i = from; i < to; i++) {
 		struct tie_ev *e = &tlog[tsort[i]];
-		uint64_t r = e->exact - e->seen;
+		uint64_t r = e->exact &
+			     (((uint64_t)1 << PERFSHIM_COL_TIME_SHIFT) - 1);
 
-		if (e->done || e->exact < e->seen ||
-		    r >> PERFSHIM_COL_TIME_SHIFT)
+		if (e->done)
 			continue;
 		e->done = 1;
 		*len += perfshim_put_varint(rec + *len, e->thread);
@@ -557,8 +547,9 @@ HIDDEN void perfshim_columns_ties(uint64_t w, col_stage_fn *stage)
 	for (size_t i = 0, j; i < n; i = j) {
 		const struct tie_ev *e = &tlog[tsort[i]];
 
-		for (j = i + 1; j < n && tlog[tsort[j]].addr == e->addr &&
-				tlog[tsort[j]].seen == e->seen;
+		for (j = i + 1;
+		     j < n && tlog[tsort[j]].addr == e->addr &&
+		     floored(tlog[tsort[j]].exact) == floored(e->exact);
 		     j++)
 			;
 		if (j - i > 1)
@@ -576,7 +567,7 @@ HIDDEN void perfshim_columns_ties(uint64_t w, col_stage_fn *stage)
 		       to = r + 1 < nruns ? truns[r + 1] : tlog_len;
 		size_t i = to;
 
-		while (i > from && tlog[i - 1].seen >= w)
+		while (i > from && tlog[i - 1].exact >= w)
 			i--;
 		if (i == to)
 			continue;
@@ -676,9 +667,7 @@ static int alloc_ev(uint8_t tag, const uint8_t **p, const uint8_t *end,
 		col[PERFSHIM_COL_KINDS][nev] =
 			PERFSHIM_COL_ALLOC_HELD | (tag & 0x0f);
 		put(PERFSHIM_COL_SLOTS, s);
-		slot_size[s] = size;
-		slot_seq[s] = nalloc++;
-		slot_ts[s] = exact;
+		slot_of[s] = (struct slot_block){ size, nalloc++, exact };
 		(void)perfshim_col_mru_take(&lists, s);
 		perfshim_col_mru_push(&lists, s);
 		return 0;
@@ -702,10 +691,7 @@ static int alloc_ev(uint8_t tag, const uint8_t **p, const uint8_t *end,
 		next_miss = addr + perfshim_col_chunk(size);
 	}
 	put(PERFSHIM_COL_SLOTS, k);
-	slot_addr[s] = addr;
-	slot_size[s] = size;
-	slot_seq[s] = nalloc++;
-	slot_ts[s] = exact;
+	slot_of[s] = (struct slot_block){ size, nalloc++, exact };
 	perfshim_col_mru_push(&lists, s);
 	return 0;
 }
@@ -713,7 +699,7 @@ static int alloc_ev(uint8_t tag, const uint8_t **p, const uint8_t *end,
 /* A FREE of slot s without a rank: by age, or by slot (FREE_SLOT). */
 static void free_unranked(uint32_t s)
 {
-	uint64_t age = nalloc - slot_seq[s];
+	uint64_t age = nalloc - slot_of[s].seq;
 	int old = age > PERFSHIM_COL_AGES;
 	uint32_t a = old ? UINT32_MAX : (uint32_t)age;
 	uint32_t *g = &guess[(last_age * 2654435761u) >> (32 - GUESS_BITS)];
@@ -772,7 +758,7 @@ static int free_ev(const uint8_t **p, const uint8_t *end, uint64_t *addr_out,
 		}
 		released[nreleased++] = s;
 		perfshim_col_recent_push(
-			&lists, perfshim_col_class(slot_size[s]), addr);
+			&lists, perfshim_col_class(slot_of[s].size), addr);
 		return 0;
 	}
 	put(PERFSHIM_COL_RANKS, 0);
@@ -821,15 +807,13 @@ static int event(const uint8_t **p, const uint8_t *end)
 		if ((tag & 0x0f) >= PERFSHIM_FN_COUNT ||
 		    alloc_ev(tag, &q, end, exact, &addr, &size, &prev))
 			goto undo;
-		tie_note(addr, (qs + dq) << PERFSHIM_COL_TIME_SHIFT, exact,
-			 prev);
+		tie_note(addr, exact, prev);
 		if (telling && *p >= tell_from)
 			telling->fn(1, addr, size, exact);
 	} else if (tag == PERFSHIM_EV_FREE) {
 		if (free_ev(&q, end, &addr, (uint32_t)(qs + dq), &prev))
 			goto undo;
-		tie_note(addr, (qs + dq) << PERFSHIM_COL_TIME_SHIFT, exact,
-			 prev);
+		tie_note(addr, exact, prev);
 		if (telling && *p >= tell_from)
 			telling->fn(0, addr, 0, exact);
 	} else if (tag == PERFSHIM_EV_SAMPLE || tag == PERFSHIM_EV_MARK) {
@@ -916,20 +900,17 @@ HIDDEN void perfshim_columns_held(void (*fn)(uint64_t addr, uint64_t size,
 {
 	for (size_t i = 0; i < map_cap; i++)
 		if (map[i].addr && !(map[i].who & GONE))
-			fn(map[i].addr, slot_size[map[i].slot],
-			   slot_ts[map[i].slot]);
+			fn(map[i].addr, slot_of[map[i].slot].size,
+			   slot_of[map[i].slot].ts);
 }
 
 HIDDEN void perfshim_columns_reset(void)
 {
 	perfshim_unmap(map, map_cap * sizeof(*map));
-	perfshim_unmap(slot_addr, slot_cap * sizeof(*slot_addr));
-	perfshim_unmap(slot_size, slot_cap * sizeof(*slot_size));
-	perfshim_unmap(slot_seq, slot_cap * sizeof(*slot_seq));
-	perfshim_unmap(slot_ts, slot_cap * sizeof(*slot_ts));
+	perfshim_unmap(slot_of, slot_cap * sizeof(*slot_of));
 	perfshim_unmap(released, slot_cap * sizeof(*released));
 	map = NULL;
-	slot_addr = slot_size = slot_seq = slot_ts = NULL;
+	slot_of = NULL;
 	nalloc = 0;
 	by_slot = 0;
 	age_bits = slot_bits = 0;
