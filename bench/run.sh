@@ -465,10 +465,12 @@ if [ -z "$QUICK" ] && [ "${BENCH_NO_DOC:-0}" = 0 ]; then
 
 		What remains to reach 3x: the walk is a chain of dependent loads,
 		about 30 instructions a frame; every event reads the clock; the
-		writer keeps two tables of the same live blocks (the index for
-		the exit scan, counting allocations and frees per address
-		whatever order threads' events come in; the encoder's slot
-		table, in encoding order). One table with the two orders kept
+		writer, once a second thread has events, keeps two tables of
+		the same live blocks (the index for the exit scan, counting
+		allocations and frees per address whatever order threads'
+		events come in; the encoder's slot table, in encoding order;
+		one thread keeps only the second, below). One table with the
+		two orders kept
 		apart in each entry was tried and gained nothing (churn 1.004
 		and 0.979, perl 0.979 of the two tables' CPU): the insert and
 		delete per event remain, on bigger entries. The program's thread
