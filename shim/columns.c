@@ -152,6 +152,12 @@ static size_t nev;
  * the times column holds only those that did (perfshim_trace.h). */
 static size_t still;
 
+/* The quantum of the last watermark (its low 32 bits, as marks keep). */
+static inline uint32_t floor_quantum(void)
+{
+	return (uint32_t)(tie_floor >> PERFSHIM_COL_TIME_SHIFT);
+}
+
 static inline size_t home(uint64_t addr, size_t cap)
 {
 	return (size_t)((addr * 0x9e3779b97f4a7c15ull) >> 20) & (cap - 1);
@@ -160,9 +166,7 @@ static inline size_t home(uint64_t addr, size_t cap)
 /* A gone entry still worth keeping: its FREE is not below the floor. */
 static inline int gone_kept(const struct held *h)
 {
-	uint32_t floor_q = (uint32_t)(tie_floor >> PERFSHIM_COL_TIME_SHIFT);
-
-	return ties_on > 0 && (int32_t)(h->slot - floor_q) >= 0;
+	return ties_on > 0 && (int32_t)(h->slot - floor_quantum()) >= 0;
 }
 
 /* The table again, without the gone entries below the floor, at a
@@ -320,15 +324,10 @@ HIDDEN void perfshim_columns_many(void)
 		ties_on = 1;
 }
 
-static inline size_t mark_home(uint64_t addr, size_t cap)
-{
-	return (size_t)((addr * 0x9e3779b97f4a7c15ull) >> 24) & (cap - 1);
-}
-
 /* addr's entry in marks (cap entries), or the empty one where it goes. */
 static size_t mark_find(const struct tie_mark *m, size_t cap, uint64_t addr)
 {
-	size_t s = mark_home(addr, cap);
+	size_t s = home(addr, cap);
 
 	while (m[s].addr && m[s].addr != addr)
 		s = (s + 1) & (cap - 1);
@@ -364,8 +363,7 @@ static int mark_room(void)
 		perfshim_unmap(spare, spare ? cap * sizeof(*spare) : 0);
 		return -1;
 	}
-	marks_count = marks_copy(
-		m, cap, (uint32_t)(tie_floor >> PERFSHIM_COL_TIME_SHIFT));
+	marks_count = marks_copy(m, cap, floor_quantum());
 	perfshim_unmap(marks, marks_cap * sizeof(*marks));
 	perfshim_unmap(marks_spare, marks_cap * sizeof(*marks_spare));
 	marks = m;
@@ -513,8 +511,7 @@ static void tie_group(size_t from, size_t to, uint8_t *rec, size_t *len,
 		return;
 	for (i = from; i < to; i++) {
 		struct tie_ev *e = &tlog[tsort[i]];
-		uint64_t r = e->exact &
-			     (((uint64_t)1 << PERFSHIM_COL_TIME_SHIFT) - 1);
+		uint64_t r = e->exact - floored(e->exact);
 
 		if (e->done)
 			continue;
@@ -534,7 +531,7 @@ HIDDEN void perfshim_columns_ties(uint64_t w, col_stage_fn *stage)
 {
 	static uint8_t rec[TIES_PER_RECORD * 3 * PERFSHIM_VARINT_MAX];
 	size_t n = 0, len = 0, count = 0, keep = 0;
-	uint32_t floor_q = (uint32_t)(tie_floor >> PERFSHIM_COL_TIME_SHIFT);
+	uint32_t floor_q = floor_quantum();
 	/* Without a change of owner since the last watermark there is no
 	 * tie to find (most passes of most programs). */
 	int any = ties_on > 0 && marks_count &&
@@ -557,7 +554,7 @@ HIDDEN void perfshim_columns_ties(uint64_t w, col_stage_fn *stage)
 	}
 	if (count)
 		stage(PERFSHIM_REC_TIES, rec, len);
-	w &= ~(((uint64_t)1 << PERFSHIM_COL_TIME_SHIFT) - 1);
+	w = floored(w);
 	/* The log keeps each stretch's end at or above w: a few events a
 	 * thread, found from the end, not a pass over the whole log. */
 	size_t nr = 0;
@@ -588,9 +585,8 @@ HIDDEN void perfshim_columns_ties(uint64_t w, col_stage_fn *stage)
 	/* Marks below the new floor are forgotten, as the log's events. */
 	if (marks_count && (any || marks_count >= TIE_MARK_SLACK)) {
 		memset(marks_spare, 0, marks_cap * sizeof(*marks_spare));
-		marks_count = marks_copy(
-			marks_spare, marks_cap,
-			(uint32_t)(tie_floor >> PERFSHIM_COL_TIME_SHIFT));
+		marks_count =
+			marks_copy(marks_spare, marks_cap, floor_quantum());
 		struct tie_mark *m = marks;
 
 		marks = marks_spare;

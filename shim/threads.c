@@ -75,6 +75,13 @@ EXPORT int sigaltstack(const stack_t *ss, stack_t *old)
 #define SS_AUTODISARM (1U << 31)
 #endif
 
+/* A stack the program had set, put back as it was. */
+static void altstack_restore(stack_t *ss)
+{
+	ss->ss_flags &= SS_AUTODISARM;
+	(void)altstack(ss, NULL);
+}
+
 /*
  * One call each way where the thread has no stack of its own (a new
  * thread's is disabled): a program that starts threads by the thousand
@@ -98,8 +105,7 @@ static void give_altstack(struct thread_state *t)
 		return;
 	}
 	if (!(old.ss_flags & SS_DISABLE)) {
-		old.ss_flags &= SS_AUTODISARM;
-		(void)altstack(&old, NULL);
+		altstack_restore(&old);
 		perfshim_unmap(ss.ss_sp, ALTSTACK_SIZE);
 		return;
 	}
@@ -120,10 +126,8 @@ static void take_altstack(struct thread_state *t)
 	if (!altstack(&off, &cur)) {
 		if (cur.ss_sp == t->altstack && !(cur.ss_flags & SS_DISABLE))
 			t->altstack_kept = t->altstack; /* for the next */
-		else if (!(cur.ss_flags & SS_DISABLE)) {
-			cur.ss_flags &= SS_AUTODISARM; /* the program's: back */
-			(void)altstack(&cur, NULL);
-		}
+		else if (!(cur.ss_flags & SS_DISABLE))
+			altstack_restore(&cur); /* the program's */
 	}
 	t->altstack = NULL;
 }
