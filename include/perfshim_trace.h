@@ -76,8 +76,13 @@
  * Major 4 keeps every record and minor of 3.x, and may split a frame's
  * records (SPLIT, below), which a 3.x reader could not read: it refuses
  * 4.x, naming both versions. A 4.x reader reads 1.x to 3.x.
+ * Major 5 keeps every record and minor of 4.x, and keeps 32 recently
+ * freed addresses per size class where 4.x kept 8 (PERFSHIM_COL_RECENT,
+ * below): an ALLOC's k may be up to 32, which a 4.x reader takes for
+ * damage, so it refuses 5.x, naming both versions. A 5.x reader reads
+ * 1.x to 4.x.
  */
-#define PERFSHIM_FORMAT_MAJOR 4
+#define PERFSHIM_FORMAT_MAJOR 5
 #define PERFSHIM_FORMAT_MINOR 4
 /* The oldest major this reader still reads. */
 #define PERFSHIM_FORMAT_MAJOR_OLDEST 1
@@ -430,14 +435,17 @@ enum perfshim_path_type {
 #define PERFSHIM_COL_FREE_SLOT 0x24
 /* COLUMNS: times in quanta of 2^PERFSHIM_COL_TIME_SHIFT clock units. */
 #define PERFSHIM_COL_TIME_SHIFT 9
-/* COLUMNS: the recently freed addresses kept per size class. */
-#define PERFSHIM_COL_RECENT 8
+/* COLUMNS: the recently freed addresses kept per size class (a power of
+ * two, at most 256); before major 5, PERFSHIM_COL_RECENT_4. */
+#define PERFSHIM_COL_RECENT 32
+#define PERFSHIM_COL_RECENT_4 8
 /* COLUMNS: the recently allocated slots kept for FREE ranks. */
 #define PERFSHIM_COL_MRU 16
 #define PERFSHIM_COL_CLASSES 258
 /*
- * Both sides keep those two lists most recent first, each in an array of
- * twice its length (struct perfshim_col_lists, below), and move entries
+ * Both sides keep those two lists most recent first (struct
+ * perfshim_col_lists, below); the MRU list, in an array of twice its
+ * length, moves entries
  * with PERFSHIM_COL_MOVE: a move of a fixed n bytes (at most 128),
  * whatever the list holds, which the compiler makes a few vector loads
  * and stores (a loop of the list's length, or a call to memmove, cost a
@@ -621,36 +629,58 @@ static inline uint64_t perfshim_col_unaddr(uint64_t v)
 
 /*
  * The COLUMNS lists, as the writer and the reader both keep them: per
- * size class, the addresses of the last PERFSHIM_COL_RECENT blocks freed
- * by slot; the slots of the last PERFSHIM_COL_MRU ALLOCs not freed since.
- * Most recent first; entries past the counts are garbage, and room for
- * the fixed-size moves (PERFSHIM_COL_MOVE). Zeroed counts: empty lists.
+ * size class, the addresses of the last blocks freed by slot
+ * (PERFSHIM_COL_RECENT of them; PERFSHIM_COL_RECENT_4 before major 5);
+ * the slots of the last PERFSHIM_COL_MRU ALLOCs not freed since. Most
+ * recent first. A class's list is a ring from rhead[c]: a push or taking
+ * out the newest moves nothing, and taking out entry i moves the i newer
+ * ones. The MRU list is an array with room for the fixed-size moves
+ * (PERFSHIM_COL_MOVE). Entries past the counts are garbage; zeroed
+ * counts: empty lists. A list that keeps fewer addresses holds the first
+ * ones of a longer list's (a push drops the oldest, taking out entry i
+ * moves only newer ones), so a reader keeps the long lists for every
+ * version and only refuses a k that the trace's writer could not write.
  */
 struct perfshim_col_lists {
-	uint64_t recent[PERFSHIM_COL_CLASSES][2 * PERFSHIM_COL_RECENT];
+	uint64_t recent[PERFSHIM_COL_CLASSES][PERFSHIM_COL_RECENT];
 	unsigned nrecent[PERFSHIM_COL_CLASSES];
+	uint8_t rhead[PERFSHIM_COL_CLASSES];
 	uint32_t mru[2 * PERFSHIM_COL_MRU];
 	unsigned nmru;
 };
+
+/* Entry i (< nrecent[c]) of class c's list. */
+static inline uint64_t
+perfshim_col_recent_at(const struct perfshim_col_lists *l, unsigned c,
+		       unsigned i)
+{
+	return l->recent[c][(l->rhead[c] + i) & (PERFSHIM_COL_RECENT - 1)];
+}
 
 /* addr first in class c's list (its oldest falls off a full one). */
 static inline void perfshim_col_recent_push(struct perfshim_col_lists *l,
 					    unsigned c, uint64_t addr)
 {
+	unsigned h = (l->rhead[c] - 1u) & (PERFSHIM_COL_RECENT - 1);
+
 	if (l->nrecent[c] < PERFSHIM_COL_RECENT)
 		l->nrecent[c]++;
-	PERFSHIM_COL_MOVE(&l->recent[c][1], &l->recent[c][0],
-			  PERFSHIM_COL_RECENT * sizeof(uint64_t));
-	l->recent[c][0] = addr;
+	l->recent[c][h] = addr;
+	l->rhead[c] = (uint8_t)h;
 }
 
 /* Entry i (< nrecent[c]) out of class c's list. */
 static inline void perfshim_col_recent_out(struct perfshim_col_lists *l,
 					   unsigned c, unsigned i)
 {
+	const unsigned m = PERFSHIM_COL_RECENT - 1;
+	unsigned h = l->rhead[c];
+	uint64_t *r = l->recent[c];
+
+	for (; i > 0; i--)
+		r[(h + i) & m] = r[(h + i - 1) & m];
+	l->rhead[c] = (uint8_t)((h + 1) & m);
 	l->nrecent[c]--;
-	PERFSHIM_COL_MOVE(&l->recent[c][i], &l->recent[c][i + 1],
-			  PERFSHIM_COL_RECENT * sizeof(uint64_t));
 }
 
 /* Slot s first in the list (its oldest falls off a full one). */

@@ -288,7 +288,7 @@ static unsigned recent_take(uint64_t addr, uint64_t size)
 	unsigned c = perfshim_col_class(size);
 
 	for (unsigned i = 0; i < lists.nrecent[c]; i++) {
-		if (lists.recent[c][i] != addr)
+		if (perfshim_col_recent_at(&lists, c, i) != addr)
 			continue;
 		perfshim_col_recent_out(&lists, c, i);
 		return i + 1;

@@ -33,7 +33,8 @@ enum { ALLOC_K, HELD_SLOT, FREE_SLOT, ALLOC_ADDR, FREE_ADDR, NSPLIT };
 static const char *split_name[NSPLIT] = { "slots:k", "slots:held", "slots:free",
 					  "addrs:alloc", "addrs:free" };
 static struct acc split[NSPLIT];
-static uint64_t khist[10], rhist[18];
+/* k: 0 (an address), 1..8, 9..16, 17..32 and past the lists (damage). */
+static uint64_t khist[12], rhist[18];
 
 /* Move one varint from *p to split s; its value, or -1 at the end. */
 static int64_t take(const uint8_t **p, const uint8_t *end, int s)
@@ -58,7 +59,7 @@ static void split_events(const uint8_t *c[], const uint8_t *e[])
 				 ALLOC_K);
 			if (v < 0)
 				return;
-			khist[v < 9 ? v : 9]++;
+			khist[v < 9 ? v : v <= 16 ? 9 : v <= 32 ? 10 : 11]++;
 			if (v == 0)
 				take(&c[PERFSHIM_COL_ADDRS],
 				     e[PERFSHIM_COL_ADDRS], ALLOC_ADDR);
@@ -226,8 +227,8 @@ int main(int argc, char **argv)
 		printf("%-10s %10zu %10zu %8.3f\n", split_name[t], split[t].raw,
 		       split[t].packed,
 		       npairs ? (double)split[t].packed / npairs : 0.0);
-	printf("alloc k:");
-	for (int i = 0; i < 10; i++)
+	printf("alloc k (0 1..8 9-16 17-32 more):");
+	for (int i = 0; i < 12; i++)
 		printf(" %llu", (unsigned long long)khist[i]);
 	printf("\nfree rank:");
 	for (int i = 0; i < 18; i++)

@@ -733,12 +733,15 @@ static int slot_take(struct trace_reader *r, uint32_t *s)
 static int recent_take(struct trace_reader *r, uint64_t k, uint64_t size,
 		       uint64_t *addr)
 {
-	unsigned c = perfshim_col_class(size);
+	unsigned c = perfshim_col_class(size), n = r->lists.nrecent[c];
 
-	if (k > r->lists.nrecent[c])
+	/* The lists are as long as 5.x's; a 4.x writer kept fewer. */
+	if (r->hdr.major < 5 && n > PERFSHIM_COL_RECENT_4)
+		n = PERFSHIM_COL_RECENT_4;
+	if (k > n)
 		return fail(r, "corrupt trace: recent block %llu of %u",
-			    (unsigned long long)k, r->lists.nrecent[c]);
-	*addr = r->lists.recent[c][k - 1];
+			    (unsigned long long)k, n);
+	*addr = perfshim_col_recent_at(&r->lists, c, (unsigned)(k - 1));
 	perfshim_col_recent_out(&r->lists, c, (unsigned)(k - 1));
 	return 0;
 }

@@ -8,13 +8,13 @@ test_description='trace format 2: the summary names it; 1.x traces still read'
 
 GOLDEN=$TEST_DIRECTORY/../golden/traces
 
-test_expect_success 'a new trace: --json says format "4", with its events' '
+test_expect_success 'a new trace: --json says format "5", with its events' '
 	run_traced new.zst "$PROGS/leaks_basic" >/dev/null 2>&1 &&
 	"$ANALYZE" new.zst --json >new.json &&
-	test_cmp_str format 4 "$(jq -r .format new.json)" &&
+	test_cmp_str format 5 "$(jq -r .format new.json)" &&
 	test "$(jq -r .alloc_calls new.json)" -gt 40000 &&
 	"$ANALYZE" new.zst >new.txt &&
-	grep "^trace: .*(format 4\.4)" new.txt
+	grep "^trace: .*(format 5\.4)" new.txt
 '
 
 test_expect_success 'a 1.x trace: --json says format "1"' '

@@ -17,12 +17,12 @@ lost_100 () {
 			\"\(map(.bytes) | add) \(map(.blocks) | add)\""
 }
 
-test_expect_success 'a new trace is format 4.4 (3.x coding, split frames)' '
+test_expect_success 'a new trace is format 5.4 (3.x coding, split frames)' '
 	run_traced new.zst "$PROGS/free_orders" &&
 	"$ANALYZE" new.zst --json >new.json &&
-	test_cmp_str format 4 "$(jq -r .format new.json)" &&
+	test_cmp_str format 5 "$(jq -r .format new.json)" &&
 	"$ANALYZE" new.zst >new.txt &&
-	grep "^trace: .*(format 4\.4)" new.txt
+	grep "^trace: .*(format 5\.4)" new.txt
 '
 
 test_expect_success 'free_orders: every block freed in any order is found' '
@@ -46,7 +46,7 @@ test_expect_success 'a 2.3 trace of free_orders reads as it did' '
 	test_cmp expect old.leaks
 '
 
-test_expect_success 'the same counts from the 4.4 trace as from the 2.3 one' '
+test_expect_success 'the same counts from the 5.4 trace as from the 2.3 one' '
 	for k in alloc_calls free_calls live_blocks \
 		live_bytes; do
 		test_cmp_str $k "$(jq -r .$k old.json)" "$(jq -r .$k new.json)" ||

@@ -10,7 +10,10 @@
  * of two threads on one address in one quantum come back in the order
  * of their exact times (TIES records), whichever thread was encoded
  * first and in whichever pass; a TIES record that names no event read,
- * another thread, or a time past the quantum is corruption.
+ * another thread, or a time past the quantum is corruption. The lists
+ * of recently freed addresses behave as plain lists, and an ALLOC of
+ * the oldest address they keep (past 4.x's 8) costs no address; a 4.x
+ * trace may not name one.
  */
 #include <stdint.h>
 
@@ -30,6 +33,8 @@ static int nwant, ngot, ncolumns, nties;
 
 static int nfree_slot;	     /* FREEs by slot, no rank (FREE_SLOT) */
 static uint64_t times_bytes; /* the times columns' bytes */
+static uint64_t addrs_bytes; /* the addresses columns' bytes */
+static uint16_t read_major = PERFSHIM_FORMAT_MAJOR; /* read_back's header */
 
 static void stage(uint8_t tag, const uint8_t *payload, size_t len)
 {
@@ -46,8 +51,14 @@ static void stage(uint8_t tag, const uint8_t *payload, size_t len)
 		for (uint64_t i = 0; i < v[2]; i++)
 			nfree_slot += q[i] == PERFSHIM_COL_FREE_SLOT;
 		q += v[2];
-		if (!perfshim_get_varint(&q, end, &v[0]))
-			times_bytes += v[0];
+		for (int c = PERFSHIM_COL_TIMES; c < PERFSHIM_COL_COUNT; c++) {
+			if (perfshim_get_varint(&q, end, &v[0]) ||
+			    v[0] > (size_t)(end - q))
+				break;
+			times_bytes += c == PERFSHIM_COL_TIMES ? v[0] : 0;
+			addrs_bytes += c == PERFSHIM_COL_ADDRS ? v[0] : 0;
+			q += v[0];
+		}
 	}
 	rec(&frame, tag, &p);
 }
@@ -157,7 +168,7 @@ static int read_back(const struct buf *fr)
 	struct buf f = *fr;
 
 	rec_u(&f, PERFSHIM_REC_SYNC, UINT64_MAX >> 1);
-	header_minor(&file, PERFSHIM_FORMAT_MAJOR, PERFSHIM_FORMAT_MINOR);
+	header_minor(&file, read_major, PERFSHIM_FORMAT_MINOR);
 	add_frame(&file, &f);
 	struct trace_reader *r =
 		trace_reader_open_mem(file.p, file.len, "t_columns");
@@ -412,12 +423,83 @@ static void ties_damage(void)
 	   "TIES for an event let go: skipped");
 }
 
+/* The lists' recently freed addresses against a plain array's, through
+ * random pushes and takings out of three classes. */
+static void recent_model(void)
+{
+	static struct perfshim_col_lists l;
+	uint64_t model[3][PERFSHIM_COL_RECENT];
+	unsigned n[3] = { 0 }, bad = 0;
+	uint32_t x = 7;
+
+	for (int step = 0; step < 100000 && !bad; step++) {
+		x = x * 1103515245u + 12345u;
+		unsigned c = (x >> 8) % 3, r = x >> 12;
+
+		if (r % 3 || !n[c]) { /* push */
+			memmove(&model[c][1], &model[c][0],
+				(PERFSHIM_COL_RECENT - 1) * sizeof(uint64_t));
+			model[c][0] = (uint64_t)step << 4;
+			n[c] += n[c] < PERFSHIM_COL_RECENT;
+			perfshim_col_recent_push(&l, c + 1, model[c][0]);
+		} else { /* out, mostly near the front */
+			unsigned i = (r >> 2) % (r & 4	    ? n[c]
+						 : 3 < n[c] ? 3
+							    : n[c]);
+
+			memmove(&model[c][i], &model[c][i + 1],
+				(n[c] - i - 1) * sizeof(uint64_t));
+			n[c]--;
+			perfshim_col_recent_out(&l, c + 1, i);
+		}
+		for (unsigned k = 0; k < 3; k++) {
+			bad += l.nrecent[k + 1] != n[k];
+			for (unsigned i = 0; i < n[k] && i < l.nrecent[k + 1];
+			     i++)
+				bad += perfshim_col_recent_at(&l, k + 1, i) !=
+				       model[k][i];
+		}
+	}
+	ok(bad == 0, "recently freed lists: as plain lists, %d deep (%u wrong)",
+	   PERFSHIM_COL_RECENT, bad);
+}
+
+/* 40 blocks of one size class freed, then allocated again oldest first:
+ * the 8 oldest fell off the list, the other 32 are taken from it by k. */
+static void far_reuse(void)
+{
+	const uint64_t base = 0x6600000000ull;
+
+	fresh();
+	for (int i = 0; i < 40; i++)
+		tev(0, PERFSHIM_EV_ALLOC | PERFSHIM_FN_MALLOC, 1, base + i * 64,
+		    48);
+	for (int i = 0; i < 40; i++)
+		tev(0, PERFSHIM_EV_FREE, 1, base + i * 64, 0);
+	encode(0);
+	addrs_bytes = 0;
+	for (int i = 0; i < 40; i++)
+		tev(0, PERFSHIM_EV_ALLOC | PERFSHIM_FN_MALLOC, 1, base + i * 64,
+		    44);
+	encode(0);
+	ok(addrs_bytes > 0 && addrs_bytes <= 16,
+	   "blocks freed 9 to 32 blocks ago come back without an address "
+	   "(%llu bytes of addresses for 40 ALLOCs)",
+	   (unsigned long long)addrs_bytes);
+	ok(!read_back(&frame) && ngot == nwant && first_wrong() < 0,
+	   "and read back");
+	read_major = 4;
+	ok(read_back(&frame) == -1,
+	   "in a 4.x trace, which kept 8 of them: corrupt");
+	read_major = PERFSHIM_FORMAT_MAJOR;
+}
+
 int main(void)
 {
 	const uint64_t a = 0x7f0000001000ull, b = 0x7f0000002000ull;
 	size_t len;
 
-	plan(29);
+	plan(33);
 	rec_u(&frame, PERFSHIM_REC_FRAME, 0);
 	ev(0, PERFSHIM_EV_ALLOC | PERFSHIM_FN_MALLOC, 5, a, 32, 7);
 	ev(0, PERFSHIM_EV_ALLOC | PERFSHIM_FN_PVALLOC, 1, b, 1ull << 40, 8);
@@ -594,6 +676,8 @@ int main(void)
 
 	ties();
 	ties_damage();
+	recent_model();
+	far_reuse();
 	free(frame.p);
 	free(ring.p);
 	free(p.p);
