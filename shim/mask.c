@@ -6,18 +6,23 @@
 
 HIDDEN int (*perfshim_mask_real)(int, const sigset_t *, sigset_t *);
 
-static __thread int held;
-static __thread sigset_t kept; /* the program's mask, as the calls set it */
+static __thread int held;	/* a hold is on */
+static __thread int masked;	/* and it set the mask (the copy is kept) */
+static __thread int cancel_was; /* the cancel state the hold found */
+static __thread sigset_t kept;	/* the program's mask, as the calls set it */
 
 HIDDEN void perfshim_mask_hold(void)
 {
 	sigset_t all;
 
-	if (held || !perfshim_mask_real)
+	if (held)
+		return;
+	held = 1;
+	cancel_was = perfshim_cancel_off();
+	if (!perfshim_mask_real)
 		return;
 	sigfillset(&all);
-	if (!perfshim_mask_real(SIG_SETMASK, &all, &kept))
-		held = 1;
+	masked = !perfshim_mask_real(SIG_SETMASK, &all, &kept);
 }
 
 HIDDEN void perfshim_mask_release(void)
@@ -25,12 +30,16 @@ HIDDEN void perfshim_mask_release(void)
 	if (!held)
 		return;
 	held = 0;
-	perfshim_mask_real(SIG_SETMASK, &kept, NULL);
+	if (masked) {
+		masked = 0;
+		perfshim_mask_real(SIG_SETMASK, &kept, NULL);
+	}
+	perfshim_cancel_back(cancel_was);
 }
 
 HIDDEN int perfshim_mask_held(void)
 {
-	return held;
+	return masked;
 }
 
 HIDDEN int perfshim_mask_change(int how, const sigset_t *set, sigset_t *old)

@@ -12,22 +12,50 @@
  *
  * Contract: per thread, not nested (a second hold while one is held does
  * nothing); async-signal-safe (a SIGPROF handler holds around its walk:
- * no signal arrives while a hold is on, so none interrupts one). Nothing
- * is held until perfshim_mask_real is set (sampler.c, at start).
+ * no signal arrives while a hold is on, so none interrupts one). No mask
+ * is held until perfshim_mask_real is set (sampler.c, at start); the
+ * thread's cancellation is held off by every hold.
  */
 #ifndef PERFSHIM_MASK_H
 #define PERFSHIM_MASK_H
 
+#include <pthread.h>
 #include <signal.h>
 
 #include "compiler.h"
+
+/*
+ * A pthread_cancel pending on the thread must act where the program would
+ * see it act, never inside the shim: libunwind reads and writes its
+ * validation pipe, the exit path writes the trace, the waits sleep, and
+ * each of those is a cancellation point (a thread cancelled there left
+ * its locks held and its cleanup handlers unrun). perfshim_cancel_off
+ * holds cancellation off over such a stretch and says how it was;
+ * perfshim_cancel_back puts that back (a deferred cancel then waits for
+ * the program's next cancellation point). In glibc the state is one
+ * atomic word of the thread: safe in a signal handler. A hold of the
+ * mask (below) holds cancellation off too.
+ */
+static inline int perfshim_cancel_off(void)
+{
+	int was = PTHREAD_CANCEL_DISABLE;
+
+	pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, &was);
+	return was;
+}
+
+static inline void perfshim_cancel_back(int was)
+{
+	if (was != PTHREAD_CANCEL_DISABLE)
+		pthread_setcancelstate(was, NULL);
+}
 
 /* The C library's sigprocmask, not the shim's; NULL: holds do nothing. */
 extern HIDDEN int (*perfshim_mask_real)(int, const sigset_t *, sigset_t *);
 
 HIDDEN void perfshim_mask_hold(void);
 HIDDEN void perfshim_mask_release(void);
-/* 1 while this thread holds the mask. */
+/* 1 while this thread holds the mask (a hold set it). */
 HIDDEN int perfshim_mask_held(void);
 /* A sigprocmask call under the hold: on the copy, as the kernel would. */
 HIDDEN int perfshim_mask_change(int how, const sigset_t *set, sigset_t *old);

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "fds.h"
+#include "mask.h"
 #include "perfshim_trace.h"
 #include "shim.h"
 
@@ -184,7 +185,7 @@ EXPORT void perfshim_api_mark(const char *label)
 
 	if (!tracing())
 		return;
-	int e = errno;
+	int e = errno, was = perfshim_cancel_off(); /* it reads statm */
 
 	perfshim_guard++;
 	struct thread_state *t =
@@ -218,5 +219,6 @@ EXPORT void perfshim_api_mark(const char *label)
 	perfshim_event_end(t);
 out:
 	perfshim_guard--;
+	perfshim_cancel_back(was);
 	errno = e;
 }

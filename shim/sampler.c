@@ -267,7 +267,8 @@ static void on_prof(int sig, siginfo_t *info, void *ctx)
 {
 	struct thread_state *t = perfshim_self;
 	ucontext_t *uc = ctx;
-	int e = errno, outer = say_outer_sp(t, uc);
+	int e = errno, outer = say_outer_sp(t, uc),
+	    cancel = perfshim_cancel_off();
 
 	(void)sig;
 	if (!is_tick(info)) {
@@ -391,6 +392,7 @@ static void on_prof(int sig, siginfo_t *info, void *ctx)
 out:
 	if (outer)
 		atomic_store(&t->outer_sp, 0);
+	perfshim_cancel_back(cancel);
 	errno = e;
 }
 

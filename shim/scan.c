@@ -22,6 +22,7 @@
 
 #include "encode.h"
 #include "live.h"
+#include "mask.h"
 #include "mem.h"
 #include "pass.h"
 #include "perfshim.h"
@@ -1062,8 +1063,22 @@ static long classify_lost(void)
  * and whose registers are regs[0..nregs). Returns the bytes found lost,
  * or -1.
  */
+static long scan_off(uintptr_t stack_from, const uint64_t *regs, int nregs,
+		     enum scan_mode mode);
+
+/* It reads /proc, waits and writes: no cancellation inside (mask.h). */
 static long scan(uintptr_t stack_from, const uint64_t *regs, int nregs,
 		 enum scan_mode mode)
+{
+	int was = perfshim_cancel_off();
+	long lost = scan_off(stack_from, regs, nregs, mode);
+
+	perfshim_cancel_back(was);
+	return lost;
+}
+
+static long scan_off(uintptr_t stack_from, const uint64_t *regs, int nregs,
+		     enum scan_mode mode)
 {
 	pid_t self = (pid_t)syscall(SYS_gettid);
 	uint64_t flags = mode != FROM_API ? PERFSHIM_SCAN_AT_EXIT : 0;

@@ -370,9 +370,13 @@ HIDDEN void perfshim_unwind_wait_enter(struct thread_state *t)
 {
 	struct timespec pause = { 0, 20000 };
 
-	while (perfshim_unwind_enter(t))
+	while (perfshim_unwind_enter(t)) {
+		int was = perfshim_cancel_off();
+
 		while (atomic_load(&perfshim_forking))
 			nanosleep(&pause, NULL);
+		perfshim_cancel_back(was);
+	}
 }
 
 /* Called with the writer's pass lock held, so the thread list holds still. */
@@ -387,6 +391,8 @@ HIDDEN void perfshim_unwind_fork_begin(void)
 	if (perfshim_unwind_fence ||
 	    syscall(SYS_membarrier, MEMBARRIER_CMD_PRIVATE_EXPEDITED, 0, 0))
 		atomic_thread_fence(memory_order_seq_cst);
+	int was = perfshim_cancel_off();
+
 	for (struct thread_state *t = perfshim_threads(); t; t = t->next) {
 		/* at most 2 s: a thread stopped inside libunwind (a debugger)
 		 * must not hold the program's fork forever */
@@ -394,6 +400,7 @@ HIDDEN void perfshim_unwind_fork_begin(void)
 		     t != self && i < 100000 && atomic_load(&t->in_unwind); i++)
 			nanosleep(&pause, NULL);
 	}
+	perfshim_cancel_back(was);
 }
 
 HIDDEN void perfshim_unwind_fork_end(void)
@@ -461,8 +468,11 @@ HIDDEN uint32_t perfshim_stack_capture(struct thread_state *t, uintptr_t from)
 	n = !perfshim_cfg.unwind_dwarf
 		    ? perfshim_unwind_cached(t, buf, max, from)
 		    : -1;
-	if (UNLIKELY(perfshim_cfg.unwind_check) && n > 0)
+	if (UNLIKELY(perfshim_cfg.unwind_check) && n > 0) {
+		perfshim_mask_hold();
 		check_stack(buf, n, max);
+		perfshim_mask_release();
+	}
 	/* Each frame without a rule yet is learned, and the walk taken
 	 * again, until it knows the stack (or learns nothing more). */
 	if (n == -2) {
@@ -477,8 +487,11 @@ HIDDEN uint32_t perfshim_stack_capture(struct thread_state *t, uintptr_t from)
 		}
 		perfshim_mask_release();
 	}
-	if (n < 0)
+	if (n < 0) {
+		perfshim_mask_hold();
 		n = unw_backtrace(buf, max);
+		perfshim_mask_release();
+	}
 	perfshim_unwind_leave(t);
 	return perfshim_stack_intern(t, t->ips, n);
 }

@@ -22,6 +22,7 @@
 #include "encode.h"
 #include "fds.h"
 #include "live.h"
+#include "mask.h"
 #include "mem.h"
 #include "pass.h"
 #include "perfshim_trace.h"
@@ -757,6 +758,8 @@ static void writer_halt(void)
 
 	if (!atomic_load(&writer_running))
 		return;
+	int was = perfshim_cancel_off(); /* the program's thread sleeps */
+
 	/* It says who it is first thing (or its start failed). */
 	for (int i = 0; i < 50000 && atomic_load(&writer_running); i++) {
 		tid = atomic_load(&perfshim_writer_tid);
@@ -774,6 +777,7 @@ static void writer_halt(void)
 	}
 	atomic_store(&perfshim_writer_tid, 0);
 	atomic_store(&writer_running, 0);
+	perfshim_cancel_back(was);
 }
 
 static pthread_mutex_t park_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -829,9 +833,12 @@ static void flush_here(void)
 		leave_copy();
 		return;
 	}
+	int was = perfshim_cancel_off();
+
 	perfshim_pass_take();
 	pass(1);
 	perfshim_pass_give();
+	perfshim_cancel_back(was);
 }
 
 /* Whether the writer thread is there to drain (a SHARED child's parent
@@ -1174,7 +1181,7 @@ static void stage_end(int how, int status, const struct end_totals *s)
  * (destructors that run after ours) and are written one by one.
  * In a signal handler (how == PERFSHIM_END_SIGNAL) it never waits long.
  */
-HIDDEN void perfshim_finish(int how, int status)
+static void finish(int how, int status)
 {
 	if (perfshim_trace_fd() < 0 || is_writer || atomic_load(&detached))
 		return;
@@ -1213,6 +1220,15 @@ HIDDEN void perfshim_finish(int how, int status)
 	perfshim_pass_give();
 }
 
+/* It writes and may wait: no cancellation inside (mask.h). */
+HIDDEN void perfshim_finish(int how, int status)
+{
+	int was = perfshim_cancel_off();
+
+	finish(how, status);
+	perfshim_cancel_back(was);
+}
+
 HIDDEN int perfshim_detach(void)
 {
 	int e = errno;
@@ -1224,6 +1240,8 @@ HIDDEN int perfshim_detach(void)
 	case SHARED:
 		return -1;
 	}
+	int was = perfshim_cancel_off();
+
 	perfshim_finish(PERFSHIM_END_STOPPED, 0);
 	atomic_store(&perfshim_recording, 0);
 	atomic_store(&detached, 1);
@@ -1235,6 +1253,7 @@ HIDDEN int perfshim_detach(void)
 	perfshim_pass_take();
 	perfshim_tracefile_close();
 	perfshim_pass_give();
+	perfshim_cancel_back(was);
 	errno = e;
 	return 0;
 }
