@@ -31,6 +31,12 @@
 #define FD_TRIES 64
 
 static _Atomic int owned[OWNED_MAX] = { -1, -1, -1, -1, -1, -1, -1, -1 };
+/* What each owned number was when the shim took it (ino 0: unknown). A
+ * raw close_range() or close() (syscall(), which no interposer sees)
+ * closes ours behind our back, and the program's next files take the
+ * numbers: those are the program's then, never to close, read or write. */
+static _Atomic dev_t owned_dev[OWNED_MAX];
+static _Atomic ino_t owned_ino[OWNED_MAX];
 /* Where libunwind keeps its pipe (see move_unwind_pipe). */
 static int *_Atomic unwind_pipe;
 /* What fd 2 was when the shim started (see perfshim_stderr_original). */
@@ -105,28 +111,66 @@ static int is_owned(int fd)
 	return 0;
 }
 
-/* A program's call on one of ours: as on a number it never opened. */
-static int program_on_ours(int fd)
-{
-	return !perfshim_guard && is_owned(fd);
-}
-
-static void own(int fd)
-{
-	for (int i = 0; i < OWNED_MAX; i++) {
-		int expect = -1;
-
-		if (atomic_compare_exchange_strong(&owned[i], &expect, fd))
-			return;
-	}
-}
-
 static void disown(int fd)
 {
 	for (int i = 0; i < OWNED_MAX; i++) {
 		int expect = fd;
 
 		atomic_compare_exchange_strong(&owned[i], &expect, -1);
+	}
+}
+
+/* 1 if fd, one of ours by number, is still the file the shim took. */
+static int still_ours(int fd)
+{
+	struct stat st;
+
+	if (perfshim_is_trace_fd(fd))
+		return perfshim_trace_fd_intact();
+	for (int i = 0; i < OWNED_MAX; i++) {
+		if (atomic_load(&owned[i]) != fd)
+			continue;
+		ino_t ino = atomic_load(&owned_ino[i]);
+
+		return !ino || (!fstat(fd, &st) && st.st_ino == ino &&
+				st.st_dev == atomic_load(&owned_dev[i]));
+	}
+	return 0;
+}
+
+/* The number fd is ours, or was until a raw system call closed ours: then
+ * it is the program's again (the trace's is given up by its writer). */
+static int ours_now(int fd)
+{
+	if (!is_owned(fd))
+		return 0;
+	if (still_ours(fd))
+		return 1;
+	if (!perfshim_is_trace_fd(fd))
+		disown(fd);
+	return 0;
+}
+
+/* A program's call on one of ours: as on a number it never opened. */
+static int program_on_ours(int fd)
+{
+	return !perfshim_guard && ours_now(fd);
+}
+
+static void own(int fd)
+{
+	struct stat st;
+	int known = !fstat(fd, &st);
+
+	for (int i = 0; i < OWNED_MAX; i++) {
+		int expect = -1;
+
+		if (!atomic_compare_exchange_strong(&owned[i], &expect, fd))
+			continue;
+		atomic_store(&owned_ino[i], (ino_t)0);
+		atomic_store(&owned_dev[i], known ? st.st_dev : 0);
+		atomic_store(&owned_ino[i], known ? st.st_ino : 0);
+		return;
 	}
 }
 
@@ -243,13 +287,52 @@ static void move_unwind_pipe(int fd)
 	for (int i = 0; p && i < 2; i++) {
 		if (__atomic_load_n(&p[i], __ATOMIC_RELAXED) != fd)
 			continue;
-		int high = perfshim_high_fd(fd);
+		/* closed behind our back: no copy of the program's file, and
+		 * libunwind opens a new pipe when it next needs one */
+		int high = still_ours(fd) ? perfshim_high_fd(fd) : -1;
 
 		disown(fd);
 		if (high >= 0)
 			own(high);
 		__atomic_store_n(&p[i], high, __ATOMIC_RELEASE);
 	}
+}
+
+/*
+ * Before libunwind runs: were its pipe's numbers closed behind our back
+ * (and perhaps taken by the program's files since), it would read and
+ * write the program's files, and "repair" its pipe by closing them. An
+ * end that is not ours any more is forgotten (-1: libunwind makes a new
+ * pipe when it needs one), and the other end with it.
+ */
+HIDDEN void perfshim_unwind_pipe_check(void)
+{
+	static atomic_flag busy = ATOMIC_FLAG_INIT;
+	int *p = atomic_load(&unwind_pipe);
+
+	if (!p || atomic_flag_test_and_set(&busy))
+		return;
+	int a = __atomic_load_n(&p[0], __ATOMIC_RELAXED),
+	    b = __atomic_load_n(&p[1], __ATOMIC_RELAXED);
+
+	if ((a >= 0 || b >= 0) &&
+	    (a < 0 || b < 0 || !still_ours(a) || !still_ours(b))) {
+		int e = errno;
+
+		for (int i = 0; i < 2; i++) {
+			int fd = i ? b : a;
+
+			if (fd >= 0 && still_ours(fd)) {
+				disown(fd);
+				real_close(fd);
+			} else if (fd >= 0) {
+				disown(fd);
+			}
+			__atomic_store_n(&p[i], -1, __ATOMIC_RELEASE);
+		}
+		errno = e;
+	}
+	atomic_flag_clear(&busy);
 }
 
 /* The program is about to take number fd: if it is ours, move ours (the
@@ -292,11 +375,17 @@ EXPORT int pipe2(int fds[2], int flags)
 EXPORT int close(int fd)
 {
 	if (UNLIKELY(is_owned(fd))) {
-		if (!perfshim_guard) {
+		if (!ours_now(fd)) {
+			/* ours was closed behind our back: the number is
+			 * the program's, and the shim never closes it */
+			if (perfshim_guard)
+				return 0;
+		} else if (!perfshim_guard) {
 			errno = EBADF; /* the program never had it */
 			return -1;
+		} else {
+			disown(fd); /* the shim's own close (libunwind's pipe) */
 		}
-		disown(fd); /* the shim's own close (libunwind's pipe) */
 	}
 	return LOOKUP(close)(fd);
 }

@@ -38,6 +38,11 @@ HIDDEN int perfshim_lift_fd(int fd);
  * min(RLIMIT_NOFILE, 4096); -1 if none. fd stays open. Not async-signal-
  * safe with respect to a concurrent setrlimit of the program's. */
 HIDDEN int perfshim_high_fd(int fd);
+/* perfshim_unwind_pipe_check - before libunwind runs: an end of its
+ * probe pipe that a raw system call closed (its number perhaps the
+ * program's since) is forgotten, never read, written or closed; two
+ * fstat() calls. */
+HIDDEN void perfshim_unwind_pipe_check(void);
 /* 1 if fd 2 is still the stderr the program started with: the shim's
  * messages never go into a file the program put there. */
 HIDDEN int perfshim_stderr_original(void);

@@ -2,6 +2,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 
+#include "fds.h"
 #include "mask.h"
 
 HIDDEN int (*perfshim_mask_real)(int, const sigset_t *, sigset_t *);
@@ -19,6 +20,7 @@ HIDDEN void perfshim_mask_hold(void)
 		return;
 	held = 1;
 	cancel_was = perfshim_cancel_off();
+	perfshim_unwind_pipe_check();
 	if (!perfshim_mask_real)
 		return;
 	sigfillset(&all);

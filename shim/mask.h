@@ -14,7 +14,8 @@
  * nothing); async-signal-safe (a SIGPROF handler holds around its walk:
  * no signal arrives while a hold is on, so none interrupts one). No mask
  * is held until perfshim_mask_real is set (sampler.c, at start); the
- * thread's cancellation is held off by every hold.
+ * thread's cancellation is held off by every hold, and each checks that
+ * libunwind's pipe is still the shim's (perfshim_unwind_pipe_check).
  */
 #ifndef PERFSHIM_MASK_H
 #define PERFSHIM_MASK_H

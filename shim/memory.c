@@ -159,7 +159,9 @@ HIDDEN void perfshim_memory_protect_fd(int fd)
 {
 	if (fd < 0 || fd != atomic_load(&statm_fd))
 		return;
-	int high = fcntl(fd, F_DUPFD_CLOEXEC, fd + 1);
+	/* Closed behind our back, the number the program's: no copy of its
+	 * file (a pipe's reader would never see EOF); opened anew later. */
+	int high = statm_valid(fd) ? fcntl(fd, F_DUPFD_CLOEXEC, fd + 1) : -1;
 
 	perfshim_disown_fd(fd);
 	if (high < 0) {

@@ -20,7 +20,18 @@ static dev_t trace_dev;
 static ino_t trace_ino;
 static char trace_path[4096 + 16];
 
-/* Turn tracing off for good after a write error; say so once. */
+/* 1 while trace_fd is still the file the shim opened (a raw system call
+ * may have closed it, and the program reused the number since). */
+HIDDEN int perfshim_trace_fd_intact(void)
+{
+	struct stat st;
+
+	return trace_fd >= 0 && !fstat(trace_fd, &st) &&
+	       st.st_dev == trace_dev && st.st_ino == trace_ino;
+}
+
+/* Turn tracing off for good after a write error; say so once. The
+ * number is closed only while it is still the trace's. */
 HIDDEN void perfshim_tracefile_stop(const char *why, int err)
 {
 	if (atomic_exchange(&perfshim_recording, 0) == 0 && trace_fd < 0)
@@ -28,7 +39,7 @@ HIDDEN void perfshim_tracefile_stop(const char *why, int err)
 	perfshim_say("cannot write trace %s: %s%s; tracing stopped, the "
 		     "program goes on",
 		     trace_path, why, err ? strerror(err) : "");
-	if (trace_fd >= 0)
+	if (perfshim_trace_fd_intact())
 		close(trace_fd);
 	trace_fd = -1;
 }
@@ -57,6 +68,28 @@ HIDDEN void perfshim_trace_fd_unlock(const sigset_t *saved)
 	pthread_sigmask(SIG_SETMASK, saved, NULL);
 }
 
+/*
+ * Our descriptor was closed behind our back (a raw close_range(), which
+ * no interposer sees; the number may be the program's file since): the
+ * trace itself is still there. Open it again, at its end, if its path
+ * still names it, at a high number. 0, or -1.
+ */
+static int reopen(void)
+{
+	struct stat st;
+	int fd = open(trace_path, O_WRONLY | O_APPEND | O_NOFOLLOW | O_CLOEXEC);
+
+	if (fd < 0)
+		return -1;
+	if (fstat(fd, &st) || st.st_dev != trace_dev ||
+	    st.st_ino != trace_ino) {
+		close(fd);
+		return -1;
+	}
+	trace_fd = perfshim_lift_fd(fd);
+	return 0;
+}
+
 static int write_locked(const uint8_t *p, size_t n)
 {
 	struct stat st;
@@ -64,10 +97,14 @@ static int write_locked(const uint8_t *p, size_t n)
 	if (trace_fd < 0)
 		return -1;
 	/* The program may have closed or replaced our descriptor by a raw
-	 * system call; never write into a file that is not ours. */
-	if (fstat(trace_fd, &st) || st.st_dev != trace_dev ||
-	    st.st_ino != trace_ino) {
-		perfshim_tracefile_stop("the program took over its descriptor",
+	 * system call; never write into a file that is not ours. Whole
+	 * frames are written: reopened, the trace goes on where it was. */
+	if ((fstat(trace_fd, &st) || st.st_dev != trace_dev ||
+	     st.st_ino != trace_ino) &&
+	    reopen()) {
+		perfshim_tracefile_stop("its descriptor was closed behind the "
+					"shim's back (a raw system call), and "
+					"the file cannot be opened again",
 					0);
 		return -1;
 	}
@@ -157,7 +194,7 @@ HIDDEN int perfshim_tracefile_open(void)
 
 HIDDEN void perfshim_tracefile_close(void)
 {
-	if (trace_fd >= 0)
+	if (perfshim_trace_fd_intact())
 		close(trace_fd);
 	trace_fd = -1;
 }
@@ -191,6 +228,10 @@ HIDDEN int perfshim_is_trace_fd(int fd)
 HIDDEN int perfshim_protect_fd(int fd)
 {
 	if (!perfshim_is_trace_fd(fd) || getpid() != trace_pid)
+		return 0;
+	/* Closed behind our back, the number the program's: never a copy of
+	 * its file (the writer gives the trace up at its next write). */
+	if (!perfshim_trace_fd_intact())
 		return 0;
 	int high = perfshim_high_fd(fd);
 

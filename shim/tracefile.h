@@ -34,10 +34,15 @@ HIDDEN int perfshim_tracefile_open(void);
  */
 HIDDEN int perfshim_tracefile_write(const uint8_t *p, size_t n);
 /* perfshim_tracefile_stop - turn tracing off for good after an error,
- * close the file, say why once. */
+ * close the file (if the number is still it), say why once. */
 HIDDEN void perfshim_tracefile_stop(const char *why, int err);
-/* Close the file (finish, detach, a forked child's parent's trace). */
+/* Close the file (finish, detach, a forked child's parent's trace); a
+ * number that is no longer the trace's is the program's: left open. */
 HIDDEN void perfshim_tracefile_close(void);
+/* 1 while the trace's descriptor is still the file the shim made (a raw
+ * close_range() may have closed it, and the program reused the number).
+ * One fstat(); async-signal-safe. */
+HIDDEN int perfshim_trace_fd_intact(void);
 /* Forget the descriptor without closing it: it is a parent's, in a
  * copy of the process that must not touch it. */
 HIDDEN void perfshim_tracefile_forget(void);

@@ -1,6 +1,6 @@
 #!/bin/sh
 
-test_description='a program that dup2()s onto the trace'"'"'s descriptor while others allocate'
+test_description='a program that dup2()s onto the trace'"'"'s descriptor while others allocate, or closes it raw'
 
 . "$(dirname "$0")/test-lib.sh"
 
@@ -28,6 +28,22 @@ test_expect_success 'traced, three times: the same, no complaint, a complete tra
 		test_must_be_empty s$i.err &&
 		ended_cleanly s$i.out || return 1
 	done
+'
+
+# Known truth: tests/programs/probe_raw_close_range.c (t0300 compares its
+# output with the native run's). Its raw close_range() closes the trace
+# and libunwind's pipe; its files then take their numbers.
+test_expect_success 'a raw close_range: its files its own, the trace opened again, whole' '
+	capture native-r "$PROGS/probe_raw_close_range" &&
+	mkdir raw &&
+	capture shim-r env LD_PRELOAD="$SHIM" PERFSHIM_OUTPUT="$PWD/raw/t.zst" \
+		"$PROGS/probe_raw_close_range" &&
+	test_same_run native-r shim-r &&
+	test_must_be_empty shim-r.err &&
+	analyze_status r raw/t.zst.1 &&
+	test_cmp_str "perfanalyze status" 0 "$(cat r.code)" &&
+	ended_cleanly r.out &&
+	test "$(summary_number r.out "allocation calls")" -ge 240000
 '
 
 test_done
