@@ -1,13 +1,17 @@
 /*
- * sandbox.c - calls that confine the process (seccomp, namespaces): the
- * shim gets out of their way first, so that they do what they do natively.
+ * sandbox.c - calls that confine the process (seccomp, namespaces, set*id
+ * with capabilities kept): the shim gets out of their way first, so that
+ * they do what they do natively.
  */
 #define _GNU_SOURCE
 #include <dlfcn.h>
 #include <errno.h>
+#include <grp.h>
+#include <linux/capability.h>
 #include <linux/seccomp.h>
 #include <sched.h>
 #include <stdarg.h>
+#include <string.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -69,6 +73,105 @@ static void alone_end(int parked)
 	perfshim_writer_unpark();
 	perfshim_guard--;
 }
+
+/*
+ * glibc makes every thread of the process run each set*id() call, and
+ * aborts the process when their results differ. Whether a thread may
+ * change its ids depends on its own capabilities, "keep capabilities"
+ * flag and securebits, which are per thread: a program that keeps its
+ * capabilities across setresuid() (PR_SET_KEEPCAPS, then capset(), as
+ * setpriv and privilege-separating daemons do) would find the writer,
+ * which kept none, failing the next setresgid(), and glibc would abort.
+ * So each set*id() call first compares the calling thread's state with
+ * the one the writer was started with (the state of the thread that
+ * started it), or had since: the same state, the same result (both
+ * change alike). Else the writer leaves for the call and starts again
+ * from the caller, with its state. Three system calls a set*id() call
+ * when nothing differs.
+ */
+struct creds {
+	struct __user_cap_data_struct cap[2];
+	int keep, secure, known;
+};
+
+static struct creds writer_creds; /* under the writer's park lock */
+
+static void creds_now(struct creds *c)
+{
+	struct __user_cap_header_struct h = { _LINUX_CAPABILITY_VERSION_3, 0 };
+
+	memset(c, 0, sizeof(*c));
+	c->keep = prctl(PR_GET_KEEPCAPS, 0, 0, 0, 0);
+	c->secure = prctl(PR_GET_SECUREBITS, 0, 0, 0, 0);
+	c->known = !real_syscall(SYS_capget, &h, c->cap) && c->keep >= 0 &&
+		   c->secure >= 0;
+}
+
+/* The writer starts on the calling thread, with its state. */
+HIDDEN void perfshim_creds_note(void)
+{
+	int e = errno;
+
+	if (UNLIKELY(!real_syscall))
+		perfshim_sandbox_init();
+	creds_now(&writer_creds);
+	errno = e;
+}
+
+static int setxid_begin(void)
+{
+	struct creds now;
+	int parked = 0, e = errno;
+
+	if (UNLIKELY(!real_syscall))
+		perfshim_sandbox_init();
+	if (perfshim_writer_is_parked() || !perfshim_process_ours())
+		return 0;
+	creds_now(&now);
+	if (!now.known || !writer_creds.known ||
+	    memcmp(&now, &writer_creds, sizeof(now))) {
+		perfshim_guard++;
+		parked = perfshim_writer_park();
+		perfshim_guard--;
+	}
+	errno = e;
+	return parked;
+}
+
+/* After the call: the writer changed as the caller did, or starts anew
+ * from it (and notes it). */
+static void setxid_end(int parked)
+{
+	int e = errno;
+
+	if (parked)
+		alone_end(parked);
+	else if (!perfshim_writer_is_parked() && perfshim_process_ours())
+		creds_now(&writer_creds);
+	errno = e;
+}
+
+#define SETXID(name, params, args)                                     \
+	EXPORT int name params                                         \
+	{                                                              \
+		static int(*real) params;                              \
+		if (!real)                                             \
+			real = (int(*) params)dlsym(RTLD_NEXT, #name); \
+		int parked = setxid_begin();                           \
+		int ret_ = real args;                                  \
+		setxid_end(parked);                                    \
+		return ret_;                                           \
+	}
+
+SETXID(setuid, (uid_t u), (u))
+SETXID(setgid, (gid_t g), (g))
+SETXID(seteuid, (uid_t u), (u))
+SETXID(setegid, (gid_t g), (g))
+SETXID(setreuid, (uid_t ru, uid_t eu), (ru, eu))
+SETXID(setregid, (gid_t rg, gid_t eg), (rg, eg))
+SETXID(setresuid, (uid_t ru, uid_t eu, uid_t su), (ru, eu, su))
+SETXID(setresgid, (gid_t rg, gid_t eg, gid_t sg), (rg, eg, sg))
+SETXID(setgroups, (size_t n, const gid_t *l), (n, l))
 
 /*
  * Once a seccomp filter (or strict mode) is on, any system call of the

@@ -427,6 +427,12 @@ HIDDEN int perfshim_program_threads(void);
 
 /* sandbox.c: resolve what its interposers call, at start. */
 HIDDEN void perfshim_sandbox_init(void);
+/* sandbox.c: the writer is about to start on the calling thread, with its
+ * capabilities, keep-capabilities flag and securebits. */
+HIDDEN void perfshim_creds_note(void);
+/* writer.c: 1 in the traced process, 0 in a child that shares its memory
+ * (vfork) or a copy the shim did not follow. A system call. */
+HIDDEN int perfshim_process_ours(void);
 
 /* signals.c */
 HIDDEN void perfshim_signals_init(void);

@@ -244,6 +244,11 @@ static void leave_copy(void)
 			     (int)getpid());
 }
 
+HIDDEN int perfshim_process_ours(void)
+{
+	return whose_process() == OURS;
+}
+
 HIDDEN int perfshim_writer_detached(void)
 {
 	return atomic_load(&detached);
@@ -734,7 +739,8 @@ static void start_writer(void)
 	pthread_attr_init(&a);
 	pthread_attr_setdetachstate(&a, PTHREAD_CREATE_DETACHED);
 	pthread_attr_setstacksize(&a, 256 * 1024);
-	perfshim_guard++; /* not a thread of the program's */
+	perfshim_creds_note(); /* it starts with this thread's */
+	perfshim_guard++;      /* not a thread of the program's */
 	if (pthread_create(&writer_thread, &a, writer_main, NULL))
 		atomic_store(&writer_running, 0);
 	perfshim_guard--;
