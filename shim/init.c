@@ -398,6 +398,20 @@ static int foreign_malloc(void)
 	return 1;
 }
 
+/* A seccomp filter from the start that kills the process for a system
+ * call of the shim's (sandbox.c tries them): leave it alone, say why. */
+static int seccomp_kills(void)
+{
+	const char *call = perfshim_seccomp_kills();
+
+	if (!call)
+		return 0;
+	perfshim_say("a seccomp filter in force kills the process on a system "
+		     "call the shim makes (%s): this process is not traced",
+		     call);
+	return 1;
+}
+
 __attribute__((constructor)) static void perfshim_init(int argc, char **argv,
 						       char **envp)
 {
@@ -413,7 +427,7 @@ __attribute__((constructor)) static void perfshim_init(int argc, char **argv,
 	perfshim_sandbox_init();
 	if (off && *off && strcmp(off, "0"))
 		goto out;
-	if (foreign_malloc())
+	if (foreign_malloc() || seccomp_kills())
 		goto out;
 	read_config();
 	perfshim_modules_self_range();

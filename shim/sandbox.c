@@ -6,14 +6,21 @@
 #define _GNU_SOURCE
 #include <dlfcn.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <grp.h>
 #include <linux/capability.h>
 #include <linux/seccomp.h>
 #include <sched.h>
 #include <stdarg.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <signal.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/syscall.h>
+#include <sys/uio.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "shim.h"
@@ -72,6 +79,206 @@ static void alone_end(int parked)
 	perfshim_guard++;
 	perfshim_writer_unpark();
 	perfshim_guard--;
+}
+
+/*
+ * A seccomp filter in force from the start (a launcher's, inherited
+ * across exec: systemd's SystemCallFilter=, a sandbox) may kill the
+ * process for a system call of the shim's that the program itself never
+ * makes. Which calls a filter allows cannot be asked, only tried: a copy
+ * of the process (a clone() with no signal at its end, so the program
+ * sees no SIGCHLD), under the same filter, makes each of them once with
+ * arguments that change nothing, and says in a shared page which one it
+ * is at. Calls a filter answers with an error are fine: the shim copes.
+ */
+#define PROBES 27
+static const char *const probe_name[PROBES] = {
+	"timer_create",
+	"timer_settime",
+	"timer_delete",
+	"mincore",
+	"pipe2",
+	"sigaltstack",
+	"process_vm_readv",
+	"getdents64",
+	"membarrier",
+	"mremap",
+	"capget",
+	"prctl",
+	"readlink",
+	"rt_sigpending",
+	"sched_getaffinity",
+	"gettid",
+	"getppid",
+	"lseek",
+	"fcntl",
+	"tgkill",
+	"rt_tgsigqueueinfo",
+	"clone3",
+	"prlimit64",
+	"madvise",
+	"rt_sigaction",
+	"clock_nanosleep",
+	"pread64",
+};
+
+static void probe_calls(volatile int *at)
+{
+	static char page[4096] __attribute__((aligned(4096)));
+	unsigned char vec[1];
+	int fds[2] = { -1, -1 }, fd = -1;
+	long timer = -1;
+	char buf[256];
+	struct iovec lo = { buf, 8 }, re = { buf + 8, 8 };
+	struct sigevent sev = { .sigev_notify = SIGEV_NONE };
+	struct itimerspec its = { { 0, 0 }, { 0, 0 } };
+	struct timespec nap = { 0, 1 };
+	pid_t pid = (pid_t)real_syscall(SYS_getpid);
+	sigset_t set;
+	void *m = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	for (int i = 0; i < PROBES; i++) {
+		*at = i;
+		switch (i) {
+		case 0:
+			real_syscall(SYS_timer_create, CLOCK_THREAD_CPUTIME_ID,
+				     &sev, &timer);
+			break;
+		case 1:
+			real_syscall(SYS_timer_settime, timer, 0, &its, NULL);
+			break;
+		case 2:
+			real_syscall(SYS_timer_delete, timer);
+			break;
+		case 3:
+			real_syscall(SYS_mincore, page, 4096, vec);
+			break;
+		case 4:
+			real_syscall(SYS_pipe2, fds, O_CLOEXEC);
+			break;
+		case 5:
+			real_syscall(SYS_sigaltstack, NULL, buf);
+			break;
+		case 6:
+			real_syscall(SYS_process_vm_readv, pid, &lo, 1, &re, 1,
+				     0);
+			break;
+		case 7:
+			fd = (int)real_syscall(
+				SYS_openat, AT_FDCWD, "/proc/self/fd",
+				O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+			real_syscall(SYS_getdents64, fd, buf, sizeof(buf));
+			break;
+		case 8:
+			real_syscall(SYS_membarrier, 0, 0, 0);
+			break;
+		case 9:
+			if (m != MAP_FAILED)
+				m = (void *)real_syscall(SYS_mremap, m, 4096,
+							 8192, MREMAP_MAYMOVE);
+			break;
+		case 10:
+			real_syscall(SYS_capget, buf, NULL);
+			break;
+		case 11:
+			real_syscall(SYS_prctl, PR_GET_KEEPCAPS, 0, 0, 0, 0);
+			break;
+		case 12:
+			real_syscall(SYS_readlink, "/proc/self/exe", buf,
+				     sizeof(buf));
+			break;
+		case 13:
+			real_syscall(SYS_rt_sigpending, &set, 8);
+			break;
+		case 14:
+			real_syscall(SYS_sched_getaffinity, 0, sizeof(buf),
+				     buf);
+			break;
+		case 15:
+			real_syscall(SYS_gettid);
+			break;
+		case 16:
+			real_syscall(SYS_getppid);
+			break;
+		case 17:
+			real_syscall(SYS_lseek, fd, 0, SEEK_CUR);
+			break;
+		case 18:
+			real_syscall(SYS_fcntl, fd, F_GETFD);
+			break;
+		case 19:
+			real_syscall(SYS_tgkill, pid, real_syscall(SYS_gettid),
+				     0);
+			break;
+		case 20:
+			real_syscall(SYS_rt_tgsigqueueinfo, pid,
+				     real_syscall(SYS_gettid), 0, NULL);
+			break;
+		case 21:
+			real_syscall(SYS_clone3, NULL, 0);
+			break;
+		case 22:
+			real_syscall(SYS_prlimit64, 0, RLIMIT_NOFILE, NULL,
+				     buf);
+			break;
+		case 23:
+			real_syscall(SYS_madvise, page, 4096, MADV_NORMAL);
+			break;
+		case 24:
+			real_syscall(SYS_rt_sigaction, SIGPROF, NULL, buf, 8);
+			break;
+		case 25:
+			real_syscall(SYS_clock_nanosleep, CLOCK_MONOTONIC, 0,
+				     &nap, NULL);
+			break;
+		case 26:
+			real_syscall(SYS_pread64, fd, buf, 1, 0);
+			break;
+		}
+	}
+	*at = PROBES;
+}
+
+HIDDEN const char *perfshim_seccomp_kills(void)
+{
+	char buf[4096];
+	ssize_t n = 0, r;
+	int fd = open("/proc/self/status", O_RDONLY | O_CLOEXEC), st = 0;
+	const char *kills = NULL;
+
+	if (fd < 0)
+		return NULL;
+	while (n < (ssize_t)sizeof(buf) - 1 &&
+	       (r = read(fd, buf + n, sizeof(buf) - 1 - (size_t)n)) > 0)
+		n += r;
+	close(fd);
+	buf[n > 0 ? n : 0] = 0;
+	const char *s = strstr(buf, "\nSeccomp:");
+
+	if (!s)
+		return NULL;
+	for (s += strlen("\nSeccomp:"); *s == ' ' || *s == '\t'; s++)
+		;
+	if (*s != '2') /* 0: none; 1: strict, and the program runs as it is */
+		return NULL;
+	volatile int *at = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
+				MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+
+	if (at == MAP_FAILED)
+		return NULL;
+	*at = -1;
+	long pid = real_syscall(SYS_clone, 0L, 0L, 0L, 0L, 0L);
+
+	if (pid == 0) {
+		probe_calls(at);
+		real_syscall(SYS_exit_group, 0);
+	}
+	if (pid > 0 && waitpid((pid_t)pid, &st, __WALL) == pid &&
+	    WIFSIGNALED(st))
+		kills = *at >= 0 && *at < PROBES ? probe_name[*at] : "clone";
+	munmap((void *)at, 4096);
+	return kills;
 }
 
 /*

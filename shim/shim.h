@@ -427,6 +427,10 @@ HIDDEN int perfshim_program_threads(void);
 
 /* sandbox.c: resolve what its interposers call, at start. */
 HIDDEN void perfshim_sandbox_init(void);
+/* sandbox.c: under a seccomp filter at start, the name of a system call
+ * of the shim's that the filter kills the process for, tried in a copy
+ * of the process; NULL if none (or no filter). */
+HIDDEN const char *perfshim_seccomp_kills(void);
 /* sandbox.c: the writer is about to start on the calling thread, with its
  * capabilities, keep-capabilities flag and securebits. */
 HIDDEN void perfshim_creds_note(void);

@@ -103,4 +103,36 @@ test_expect_success 'the traces of the unshare children end cleanly, with every 
 	test_cmp_str "children with their allocations" 8 $n
 '
 
+# Known truth: tests/programs/probe_seccomp_inherited.c. Four calls, each
+# killing the process in one program and failing with EPERM in another,
+# by a filter the program starts under.
+test_expect_success 'a filter from the start that kills for a call of the shim: untraced, not killed' '
+	capture inh.native "$PROGS/probe_seccomp_inherited" &&
+	test_cmp_str "native children killed" 0 \
+		"$(grep -c ": signal" inh.native.out)" &&
+	traced inh.shim tr-inh "$PROGS/probe_seccomp_inherited" &&
+	test_cmp inh.native.out inh.shim.out &&
+	test_cmp inh.native.code inh.shim.code &&
+	for c in timer_create sigaltstack process_vm_readv mincore
+	do
+		grep "a seccomp filter in force kills the process on a system call the shim makes ($c): this process is not traced" \
+			inh.shim.err || return 1
+	done &&
+	test_cmp_str "messages" 4 "$(grep -c "seccomp filter in force" inh.shim.err)"
+'
+
+test_expect_success 'a filter from the start that fails those calls with EPERM: traced whole' '
+	n=0 &&
+	for t in tr-inh/*
+	do
+		analyze "$t" >s 2>w || return 1
+		grep "^command:.* \(timer_create\|sigaltstack\|process_vm_readv\|mincore\)$" s ||
+			continue
+		ended_cleanly s &&
+		test "$(count_of s "allocation calls")" -ge 100000 || return 1
+		n=$((n + 1))
+	done &&
+	test_cmp_str "programs traced under a filter" 4 $n
+'
+
 test_done
