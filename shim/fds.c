@@ -37,8 +37,11 @@ static _Atomic int owned[OWNED_MAX] = { -1, -1, -1, -1, -1, -1, -1, -1 };
  * numbers: those are the program's then, never to close, read or write. */
 static _Atomic dev_t owned_dev[OWNED_MAX];
 static _Atomic ino_t owned_ino[OWNED_MAX];
-/* Where libunwind keeps its pipe (see move_unwind_pipe). */
+/* Where libunwind keeps its pipe (see move_unwind_pipe), and whether its
+ * numbers count against the program's RLIMIT_NOFILE (then it is closed
+ * after each stretch of libunwind's: perfshim_unwind_pipe_release). */
 static int *_Atomic unwind_pipe;
+static _Atomic int pipe_in_budget;
 /* What fd 2 was when the shim started (see perfshim_stderr_original). */
 static dev_t stderr_dev;
 static ino_t stderr_ino;
@@ -270,6 +273,21 @@ HIDDEN void perfshim_disown_fd(int fd)
 	disown(fd);
 }
 
+HIDDEN int perfshim_fd_in_budget(int fd)
+{
+	struct rlimit rl;
+
+	return fd >= 0 &&
+	       (getrlimit(RLIMIT_NOFILE, &rl) || (rlim_t)fd < rl.rlim_cur);
+}
+
+HIDDEN int perfshim_close_own(int fd)
+{
+	resolve();
+	disown(fd);
+	return real_close(fd);
+}
+
 HIDDEN int perfshim_is_own_fd(int fd)
 {
 	return is_owned(fd);
@@ -335,6 +353,32 @@ HIDDEN void perfshim_unwind_pipe_check(void)
 	atomic_flag_clear(&busy);
 }
 
+/*
+ * After a stretch of libunwind's: a pipe whose numbers the program could
+ * have had (a soft RLIMIT_NOFILE equal to the hard one leaves no room
+ * above it) is closed, and libunwind makes it again when it next
+ * validates memory (seldom: frames it has no unwind information for).
+ */
+HIDDEN void perfshim_unwind_pipe_release(void)
+{
+	int *p;
+
+	if (!atomic_load_explicit(&pipe_in_budget, memory_order_relaxed) ||
+	    !(p = atomic_load(&unwind_pipe)))
+		return;
+	int e = errno;
+
+	for (int i = 0; i < 2; i++) {
+		int fd = __atomic_exchange_n(&p[i], -1, __ATOMIC_ACQ_REL);
+
+		if (fd >= 0 && still_ours(fd))
+			perfshim_close_own(fd);
+		else if (fd >= 0)
+			disown(fd);
+	}
+	errno = e;
+}
+
 /* The program is about to take number fd: if it is ours, move ours (the
  * old number stays open until the program's call replaces it). */
 static void make_room(int fd)
@@ -362,12 +406,19 @@ EXPORT int pipe2(int fds[2], int flags)
 		if (fds[0] < 0 || fds[1] < 0) {
 			close(fds[0]);
 			close(fds[1]);
+			/* no number left in the caller's array: libunwind
+			 * would close it later, when it may be another's */
+			fds[0] = fds[1] = -1;
 			errno = EMFILE;
 			return -1;
 		}
 		/* Not on a stack: libunwind's static array, to move later. */
-		if (at - here > (1u << 20) && here - at > (1u << 20))
+		if (at - here > (1u << 20) && here - at > (1u << 20)) {
+			atomic_store(&pipe_in_budget,
+				     perfshim_fd_in_budget(fds[0]) ||
+					     perfshim_fd_in_budget(fds[1]));
 			atomic_store(&unwind_pipe, fds);
+		}
 	}
 	return r;
 }
@@ -380,8 +431,11 @@ EXPORT int close(int fd)
 			 * the program's, and the shim never closes it */
 			if (perfshim_guard)
 				return 0;
-		} else if (!perfshim_guard) {
-			errno = EBADF; /* the program never had it */
+		} else if (!perfshim_guard || perfshim_is_trace_fd(fd)) {
+			/* the program never had it; nor does libunwind (a
+			 * stale number of its pipe): the trace is closed by
+			 * perfshim_close_own() only */
+			errno = EBADF;
 			return -1;
 		} else {
 			disown(fd); /* the shim's own close (libunwind's pipe) */

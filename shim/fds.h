@@ -24,6 +24,15 @@
 HIDDEN int perfshim_own_fd(int fd);
 /* perfshim_disown_fd - the number is the program's again. */
 HIDDEN void perfshim_disown_fd(int fd);
+/* perfshim_close_own - close a descriptor of the shim's (the trace's,
+ * which close() refuses to everyone). */
+HIDDEN int perfshim_close_own(int fd);
+/* perfshim_fd_in_budget - 1 if fd is below the soft RLIMIT_NOFILE: a
+ * number the program could have had. */
+HIDDEN int perfshim_fd_in_budget(int fd);
+/* perfshim_unwind_pipe_release - after libunwind ran: its pipe closed if
+ * it takes numbers from the program's budget (made again on demand). */
+HIDDEN void perfshim_unwind_pipe_release(void);
 /* perfshim_is_own_fd - 1 if fd is one of the shim's (the trace, or one
  * registered with perfshim_own_fd): to the program, never opened. */
 HIDDEN int perfshim_is_own_fd(int fd);

@@ -32,6 +32,7 @@ HIDDEN void perfshim_mask_release(void)
 	if (!held)
 		return;
 	held = 0;
+	perfshim_unwind_pipe_release();
 	if (masked) {
 		masked = 0;
 		perfshim_mask_real(SIG_SETMASK, &kept, NULL);

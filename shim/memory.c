@@ -24,6 +24,9 @@ static _Atomic int statm_off; /* could not be opened again: stop quietly */
 static _Atomic uint64_t last_sample_ns;
 static _Atomic int sampled;   /* at least one sample in this trace */
 static _Atomic int reopening; /* one thread at a time opens it again */
+/* Opened for each read: kept open, it would take a number the program
+ * could have had (a soft RLIMIT_NOFILE equal to the hard one). */
+static _Atomic int statm_transient;
 static uint64_t page_size = 4096;
 
 /* Open /proc/self/statm once, out of the program's way. */
@@ -35,6 +38,11 @@ static int statm_open(void)
 	if (fd < 0)
 		return -1;
 	fd = perfshim_own_fd(fd);
+	if (fd >= 0 && perfshim_fd_in_budget(fd)) {
+		perfshim_close_own(fd);
+		atomic_store(&statm_transient, 1);
+		return -1;
+	}
 	if (fstat(fd, &st)) {
 		close(fd);
 		return -1;
@@ -71,6 +79,19 @@ static int parse_u(const char **p, const char *end, uint64_t *v)
 }
 
 /* Resident and mapped bytes now; -1 when they cannot be read. */
+static int parse_statm(const char *buf, ssize_t n, uint64_t *rss,
+		       uint64_t *mapped)
+{
+	const char *p = buf, *end = buf + (n > 0 ? n : 0);
+	uint64_t size, res;
+
+	if (parse_u(&p, end, &size) || parse_u(&p, end, &res))
+		return -1;
+	*rss = res * page_size;
+	*mapped = size * page_size;
+	return 0;
+}
+
 static int read_statm(uint64_t *rss, uint64_t *mapped)
 {
 	char buf[256];
@@ -78,6 +99,16 @@ static int read_statm(uint64_t *rss, uint64_t *mapped)
 
 	if (atomic_load(&statm_off))
 		return -1;
+	if (atomic_load(&statm_transient)) {
+		int t = open("/proc/self/statm", O_RDONLY | O_CLOEXEC);
+
+		if (t < 0) /* the program has every number: no sample */
+			return -1;
+		ssize_t n = pread(t, buf, sizeof(buf), 0);
+
+		perfshim_close_own(t);
+		return parse_statm(buf, n, rss, mapped);
+	}
 	if (!statm_valid(fd)) {
 		/* Not ours any more (closed or replaced by a raw system
 		 * call): never close what the program owns, and let it.
@@ -87,21 +118,15 @@ static int read_statm(uint64_t *rss, uint64_t *mapped)
 		if (fd >= 0 && fd == atomic_load(&statm_fd))
 			perfshim_disown_fd(fd);
 		fd = statm_open();
-		if (fd < 0)
+		if (fd < 0 && !atomic_load(&statm_transient))
 			atomic_store(&statm_off, 1);
 		atomic_store(&reopening, 0);
 		if (fd < 0)
 			return -1;
 	}
 	ssize_t n = pread(fd, buf, sizeof(buf), 0);
-	const char *p = buf, *end = buf + (n > 0 ? n : 0);
-	uint64_t size, res;
 
-	if (parse_u(&p, end, &size) || parse_u(&p, end, &res))
-		return -1;
-	*rss = res * page_size;
-	*mapped = size * page_size;
-	return 0;
+	return parse_statm(buf, n, rss, mapped);
 }
 
 HIDDEN size_t perfshim_memory_sample(uint8_t *out, int force)
@@ -135,7 +160,8 @@ HIDDEN void perfshim_memory_init(void)
 
 	if (ps > 0)
 		page_size = (uint64_t)ps;
-	if (perfshim_cfg.rss_interval_ms && statm_open() < 0)
+	if (perfshim_cfg.rss_interval_ms && statm_open() < 0 &&
+	    !atomic_load(&statm_transient))
 		atomic_store(&statm_off, 1);
 }
 
@@ -150,6 +176,7 @@ HIDDEN void perfshim_memory_reset(void)
 	atomic_store(&sampled, 0);
 	atomic_store(&last_sample_ns, 0);
 	atomic_store(&statm_off, 0);
+	atomic_store(&statm_transient, 0);
 	atomic_store(&reopening, 0); /* a thread that is gone had it */
 	perfshim_memory_init();
 	perfshim_guard--;

@@ -40,7 +40,7 @@ HIDDEN void perfshim_tracefile_stop(const char *why, int err)
 		     "program goes on",
 		     trace_path, why, err ? strerror(err) : "");
 	if (perfshim_trace_fd_intact())
-		close(trace_fd);
+		perfshim_close_own(trace_fd);
 	trace_fd = -1;
 }
 
@@ -195,7 +195,7 @@ HIDDEN int perfshim_tracefile_open(void)
 HIDDEN void perfshim_tracefile_close(void)
 {
 	if (perfshim_trace_fd_intact())
-		close(trace_fd);
+		perfshim_close_own(trace_fd);
 	trace_fd = -1;
 }
 

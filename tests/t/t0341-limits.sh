@@ -31,4 +31,28 @@ test_expect_success 'past RLIMIT_FSIZE: the program ends natively, the shim says
 	test_line_count = 2 said
 '
 
+# Known truth: tests/programs/fd_tight.c. Under soft = hard = 6 the shim
+# keeps one number of the program's (its trace; /proc/self/statm and
+# libunwind's pipe are opened when used, then closed), and the trace is
+# whole (its libunwind pipe once took, then closed, the trace's number).
+test_expect_success 'soft = hard descriptor limit: one number the shim'"'"'s, the trace whole' '
+	capture native "$PROGS/fd_tight" &&
+	printf "open: %s\n" 3 4 5 >expect &&
+	echo "then EMFILE" >>expect &&
+	test_cmp expect native.out &&
+	capture_traced tight tight.%p.zst "$PROGS/fd_tight" &&
+	printf "open: %s\n" 3 4 >expect &&
+	echo "then EMFILE" >>expect &&
+	test_cmp expect tight.out &&
+	test_must_be_empty tight.err &&
+	test_cmp_str status 0 "$(cat tight.code)" &&
+	for t in tight.*.zst.1
+	do
+		analyze "$t" >tight.sum &&
+		ended_cleanly tight.sum &&
+		test "$(summary_number tight.sum "allocation calls")" -ge 100000 ||
+			return 1
+	done
+'
+
 test_done

@@ -3,9 +3,8 @@
  * EMFILE, under a limit of 32 (set here, then re-executed so the shim
  * loads under it).
  * Fd-exhaustion tests and servers that size their pools from
- * RLIMIT_NOFILE depend on this count. On main the shim's own descriptors
- * (trace file, /proc/self/statm, libunwind's pipe) come out of the
- * program's budget: 4 fewer.
+ * RLIMIT_NOFILE depend on this count. On main the shim's trace file
+ * comes out of the program's budget: 1 fewer.
  */
 #define _GNU_SOURCE
 #include <errno.h>

@@ -1,0 +1,45 @@
+/*
+ * fd_tight - a descriptor limit with no room above it: soft = hard =
+ * LIMIT (set here, then re-executed, so that a preloaded shim starts
+ * under it). The program opens /dev/null until EMFILE, printing each
+ * number, allocates, and closes them. Natively it gets 3 to LIMIT - 1.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#define LIMIT 6
+
+static void *volatile sink;
+
+int main(int argc, char **argv)
+{
+	struct rlimit rl = { LIMIT, LIMIT };
+	int fd, last = 2;
+
+	if (argc < 2) {
+		closefrom(3);
+		if (setrlimit(RLIMIT_NOFILE, &rl))
+			return 1;
+		execl("/proc/self/exe", argv[0], "run", (char *)NULL);
+		return 2;
+	}
+	while ((fd = open("/dev/null", O_RDONLY | O_CLOEXEC)) >= 0) {
+		printf("open: %d\n", fd);
+		last = fd;
+	}
+	printf("then %s\n", strerrorname_np(errno));
+	for (int i = 0; i < 100000; i++) {
+		sink = malloc(32 + i % 500);
+		free(sink);
+	}
+	for (; last > 2; last--)
+		if (close(last))
+			printf("close %d: %s\n", last, strerrorname_np(errno));
+	return 0;
+}
