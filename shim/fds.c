@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "fds.h"
+#include "mask.h"
 #include "shim.h"
 #include "tracefile.h"
 
@@ -86,6 +87,8 @@ __attribute__((constructor(101))) static void fds_init(void)
 	int e = errno;
 
 	resolve();
+	perfshim_mask_on_hold = perfshim_unwind_pipe_check;
+	perfshim_mask_on_release = perfshim_unwind_pipe_release;
 	if (!fstat(2, &st)) {
 		stderr_dev = st.st_dev;
 		stderr_ino = st.st_ino;

@@ -2,13 +2,13 @@
 #define _GNU_SOURCE
 #include <errno.h>
 
-#include "fds.h"
 #include "mask.h"
 
 HIDDEN int (*perfshim_mask_real)(int, const sigset_t *, sigset_t *);
+HIDDEN void (*perfshim_mask_on_hold)(void);
+HIDDEN void (*perfshim_mask_on_release)(void);
 
-static __thread int held;	/* a hold is on */
-static __thread int masked;	/* and it set the mask (the copy is kept) */
+static __thread int held;
 static __thread int cancel_was; /* the cancel state the hold found */
 static __thread sigset_t kept;	/* the program's mask, as the calls set it */
 
@@ -16,33 +16,31 @@ HIDDEN void perfshim_mask_hold(void)
 {
 	sigset_t all;
 
-	if (held)
+	if (held || !perfshim_mask_real)
+		return;
+	sigfillset(&all);
+	if (perfshim_mask_real(SIG_SETMASK, &all, &kept))
 		return;
 	held = 1;
 	cancel_was = perfshim_cancel_off();
-	perfshim_unwind_pipe_check();
-	if (!perfshim_mask_real)
-		return;
-	sigfillset(&all);
-	masked = !perfshim_mask_real(SIG_SETMASK, &all, &kept);
+	if (perfshim_mask_on_hold)
+		perfshim_mask_on_hold();
 }
 
 HIDDEN void perfshim_mask_release(void)
 {
 	if (!held)
 		return;
+	if (perfshim_mask_on_release)
+		perfshim_mask_on_release();
 	held = 0;
-	perfshim_unwind_pipe_release();
-	if (masked) {
-		masked = 0;
-		perfshim_mask_real(SIG_SETMASK, &kept, NULL);
-	}
+	perfshim_mask_real(SIG_SETMASK, &kept, NULL);
 	perfshim_cancel_back(cancel_was);
 }
 
 HIDDEN int perfshim_mask_held(void)
 {
-	return masked;
+	return held;
 }
 
 HIDDEN int perfshim_mask_change(int how, const sigset_t *set, sigset_t *old)

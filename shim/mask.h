@@ -12,10 +12,10 @@
  *
  * Contract: per thread, not nested (a second hold while one is held does
  * nothing); async-signal-safe (a SIGPROF handler holds around its walk:
- * no signal arrives while a hold is on, so none interrupts one). No mask
- * is held until perfshim_mask_real is set (sampler.c, at start); the
- * thread's cancellation is held off by every hold, and each checks that
- * libunwind's pipe is still the shim's (perfshim_unwind_pipe_check).
+ * no signal arrives while a hold is on, so none interrupts one). Nothing
+ * is held until perfshim_mask_real is set (sampler.c, at start). A hold
+ * holds the thread's cancellation off too, and runs the hooks below
+ * (libunwind's pipe is checked there).
  */
 #ifndef PERFSHIM_MASK_H
 #define PERFSHIM_MASK_H
@@ -53,10 +53,14 @@ static inline void perfshim_cancel_back(int was)
 
 /* The C library's sigprocmask, not the shim's; NULL: holds do nothing. */
 extern HIDDEN int (*perfshim_mask_real)(int, const sigset_t *, sigset_t *);
+/* Run first thing in a hold and last in its release, if set: fds.c checks
+ * and closes libunwind's pipe there (perfshim_unwind_pipe_check). */
+extern HIDDEN void (*perfshim_mask_on_hold)(void);
+extern HIDDEN void (*perfshim_mask_on_release)(void);
 
 HIDDEN void perfshim_mask_hold(void);
 HIDDEN void perfshim_mask_release(void);
-/* 1 while this thread holds the mask (a hold set it). */
+/* 1 while this thread holds the mask. */
 HIDDEN int perfshim_mask_held(void);
 /* A sigprocmask call under the hold: on the copy, as the kernel would. */
 HIDDEN int perfshim_mask_change(int how, const sigset_t *set, sigset_t *old);

@@ -3,7 +3,8 @@
  * signal is blocked in the thread's real mask and calls change a copy as
  * the kernel would (old sets reported, SIG_BLOCK, SIG_UNBLOCK,
  * SIG_SETMASK, a bad how refused); the release sets the copy; a signal
- * raised during the hold arrives at the release, not before.
+ * raised during the hold arrives at the release, not before. A hold also
+ * holds the thread's cancellation off, and runs its hooks once each.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -14,6 +15,26 @@
 #include "tap.h"
 
 static volatile sig_atomic_t got;
+static int holds, releases;
+
+static void on_hold(void)
+{
+	holds++;
+}
+
+static void on_release(void)
+{
+	releases++;
+}
+
+static int cancel_state(void)
+{
+	int st;
+
+	pthread_setcancelstate(PTHREAD_CANCEL_ENABLE, &st);
+	pthread_setcancelstate(st, NULL);
+	return st;
+}
 
 static void on_usr1(int sig)
 {
@@ -53,7 +74,7 @@ int main(void)
 {
 	sigset_t start = of(SIGUSR2, 0), old, set;
 
-	plan(12);
+	plan(15);
 	signal(SIGUSR1, on_usr1);
 	pthread_sigmask(SIG_SETMASK, &start, NULL);
 
@@ -95,5 +116,19 @@ int main(void)
 	perfshim_mask_release(); /* not held: nothing */
 	ok(same(real_mask(), of(SIGHUP, SIGUSR2)),
 	   "a release without a hold changes nothing");
+
+	perfshim_mask_on_hold = on_hold;
+	perfshim_mask_on_release = on_release;
+	perfshim_mask_hold();
+	int during = cancel_state();
+
+	perfshim_mask_hold();
+	perfshim_mask_release();
+	perfshim_mask_release();
+	ok(during == PTHREAD_CANCEL_DISABLE, "held: cancellation off");
+	ok(cancel_state() == PTHREAD_CANCEL_ENABLE,
+	   "released: cancellation as it was");
+	ok(holds == 1 && releases == 1, "the hooks ran once each (%d, %d)",
+	   holds, releases);
 	return exit_status();
 }
