@@ -240,6 +240,13 @@ $(B)/tests/programs/instr_o2: tests/programs/instr.c | $(DEPS_STAMP)
 	@mkdir -p $(@D)
 	$(Q)$(CC) -g -O2 -pthread -finstrument-functions -Iinclude -o $@ $< -ldl
 
+# A program built without PIE that takes malloc's address: its malloc is
+# a canonical PLT entry (t0365).
+PROGS += $(B)/tests/programs/malloc_addr_nopie
+$(B)/tests/programs/malloc_addr_nopie: tests/programs/malloc_addr.c | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	$(Q)$(CC) -g -O0 -fno-pie -no-pie -o $@ $<
+
 # Zones of include/perfshim.h in a program whose functions call the hooks.
 $(B)/tests/programs/zones_instr: tests/programs/zones_instr.c include/perfshim.h \
 		| $(DEPS_STAMP)

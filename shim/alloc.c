@@ -1,7 +1,9 @@
 /* alloc.c - the allocator interposers: record each call, pass it on. */
 #define _GNU_SOURCE
 #include <dlfcn.h>
+#include <elf.h>
 #include <errno.h>
+#include <link.h>
 #include <malloc.h>
 #include <stdlib.h>
 #include <stdint.h>
@@ -95,9 +97,59 @@ HIDDEN void perfshim_resolve_allocator(void)
 static __typeof__(malloc) own_malloc
 	__attribute__((alias("malloc"), copy(malloc)));
 
+/* 1 if the object of map lm itself defines a function name (not only a
+ * dependency of it, not a canonical PLT entry); *at: its address. */
+static int defines(struct link_map *lm, const char *name, void **at)
+{
+	void *h = dlopen(lm->l_name, RTLD_LAZY | RTLD_NOLOAD), *f;
+	const ElfW(Sym) *sym = NULL;
+	Dl_info info;
+	int yes = 0;
+
+	if (!h)
+		return 0;
+	f = dlsym(h, name);
+	if (f && dladdr1(f, &info, (void **)&sym, RTLD_DL_SYMENT) && sym &&
+	    sym->st_shndx != SHN_UNDEF && info.dli_fname &&
+	    !strcmp(info.dli_fname, lm->l_name)) {
+		*at = f;
+		yes = 1;
+	}
+	dlclose(h);
+	return yes;
+}
+
+/*
+ * A program built without PIE that takes malloc's address (Debian's
+ * python3.11 and pigz do) has an undefined "malloc" with a value: a
+ * canonical PLT entry, which dlsym() gives for the name although it only
+ * jumps to the real one. Then the malloc that counts is the first that
+ * an object defines, in the lookup order (the preloaded ones first):
+ * ours, or another's preloaded before the shim.
+ */
+static void *skip_canonical_plt(void *m)
+{
+	const ElfW(Sym) *sym = NULL;
+	struct link_map *lm = NULL;
+	Dl_info info;
+	void *self;
+
+	if (!m || !dladdr1(m, &info, (void **)&sym, RTLD_DL_SYMENT) || !sym ||
+	    sym->st_shndx != SHN_UNDEF)
+		return m;
+	if (!(self = dlopen(NULL, RTLD_LAZY | RTLD_NOLOAD)))
+		return m;
+	if (!dlinfo(self, RTLD_DI_LINKMAP, &lm) && lm)
+		for (lm = lm->l_next; lm; lm = lm->l_next)
+			if (defines(lm, "malloc", &m))
+				break;
+	dlclose(self);
+	return m;
+}
+
 HIDDEN const char *perfshim_allocator_foreign(void)
 {
-	void *m = dlsym(RTLD_DEFAULT, "malloc");
+	void *m = skip_canonical_plt(dlsym(RTLD_DEFAULT, "malloc"));
 	Dl_info info;
 
 	/* A sanitizer runtime that let the shim come first (ASan with

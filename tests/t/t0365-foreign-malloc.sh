@@ -20,6 +20,33 @@ test_expect_success 'a program with its own malloc: unchanged, said once' '
 	test_path_is_missing own.*.zst
 '
 
+# Known truth: tests/programs/malloc_addr.c keeps 10 blocks. Built without
+# PIE, "malloc" names its canonical PLT entry, which only jumps to the
+# shim's: traced as any program, and a malloc preloaded before the shim
+# is still found behind it.
+test_expect_success 'a non-PIE program that takes malloc'"'"'s address: traced' '
+	test "$(readelf -W --dyn-syms "$PROGS/malloc_addr_nopie" |
+		awk "\$8 ~ /^malloc(@|\$)/ && \$7 == \"UND\" && \$2 !~ /^0+\$/" |
+		wc -l)" = 1 &&
+	capture_traced addr addr.zst "$PROGS/malloc_addr_nopie" &&
+	test_cmp_str output "kept 10" "$(cat addr.out)" &&
+	test_must_be_empty addr.err &&
+	analyze addr.zst --leaks --json >addr.json &&
+	test "$(jq "[.leaks[] | select(.kind == \"definite\" or .kind == \"possible\" or .kind == \"reachable\" or .kind == \"indirect\" or .kind == \"unclassified\") | .blocks] | add" addr.json)" -ge 10 &&
+	analyze addr.zst --json >addr.sum &&
+	test "$(jq .alloc_calls addr.sum)" -ge 10000
+'
+
+test_expect_success 'the same, a malloc preloaded before the shim: said once, untraced' '
+	${CC:-cc} -shared -fPIC -o libbump.so "$SRC_PROGS/probe_own_malloc.c" &&
+	capture pre env LD_PRELOAD="$PWD/libbump.so $SHIM" \
+		PERFSHIM_OUTPUT=pre.zst "$PROGS/malloc_addr_nopie" &&
+	test_cmp_str output "kept 10" "$(cat pre.out)" &&
+	test_line_count = 1 pre.err &&
+	grep "^perfshim: .*libbump.so replaces malloc" pre.err &&
+	test_path_is_missing pre.zst
+'
+
 ASAN_RT=$(${CC:-cc} -print-file-name=libasan.so 2>/dev/null)
 if ${CC:-cc} -fsanitize=address -o probe_asan \
 	"$SRC_PROGS/asan/probe_asan.c" 2>/dev/null &&
