@@ -217,10 +217,36 @@ static void report(struct sigaction *old, const struct sigaction *prev)
 	old->sa_restorer = prev->sa_restorer;
 }
 
+/*
+ * In a vfork() child (or a clone that shares our memory) app[] and the
+ * sampler's state are the parent's: a child that resets its signals
+ * before exec (as CPython's subprocess does) would reset the parent's
+ * view, and the parent would then die of a signal it handles. The
+ * child's own dispositions are the kernel's: the call goes there, and
+ * an old action that is still our handler is reported as the program's.
+ */
+static int sigaction_shared(int sig, const struct sigaction *act,
+			    struct sigaction *old)
+{
+	struct sigaction k;
+	int r = real_sigaction(sig, act, &k);
+
+	if (r == 0 && old) {
+		if (sig > 0 && sig < NSIG && managed[sig] &&
+		    (k.sa_flags & SA_SIGINFO) && k.sa_sigaction == on_signal)
+			report(old, &app[sig]);
+		else
+			*old = k;
+	}
+	return r;
+}
+
 EXPORT int sigaction(int sig, const struct sigaction *act,
 		     struct sigaction *old)
 {
 	resolve();
+	if (UNLIKELY(!perfshim_process_ours()))
+		return sigaction_shared(sig, act, old);
 	if (sig == SIGPROF)
 		return perfshim_sampler_sigaction(act, old);
 	if (sig <= 0 || sig >= NSIG || !managed[sig])
