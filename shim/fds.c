@@ -280,8 +280,10 @@ HIDDEN int perfshim_fd_in_budget(int fd)
 {
 	struct rlimit rl;
 
-	return fd >= 0 &&
-	       (getrlimit(RLIMIT_NOFILE, &rl) || (rlim_t)fd < rl.rlim_cur);
+	/* Under a soft limit past FD_TOP ours sit below FD_TOP, and cost the
+	 * program a few numbers of many thousands, as before. */
+	return fd >= 0 && !getrlimit(RLIMIT_NOFILE, &rl) &&
+	       rl.rlim_cur <= FD_TOP && (rlim_t)fd < rl.rlim_cur;
 }
 
 HIDDEN int perfshim_close_own(int fd)
@@ -361,13 +363,16 @@ HIDDEN void perfshim_unwind_pipe_check(void)
  * have had (a soft RLIMIT_NOFILE equal to the hard one leaves no room
  * above it) is closed, and libunwind makes it again when it next
  * validates memory (seldom: frames it has no unwind information for).
+ * Only while the program has one thread: another could be validating
+ * through the pipe this moment (the writer never runs libunwind, and no
+ * signal handler runs inside a hold).
  */
 HIDDEN void perfshim_unwind_pipe_release(void)
 {
 	int *p;
 
 	if (!atomic_load_explicit(&pipe_in_budget, memory_order_relaxed) ||
-	    !(p = atomic_load(&unwind_pipe)))
+	    !(p = atomic_load(&unwind_pipe)) || perfshim_program_threads() != 1)
 		return;
 	int e = errno;
 
