@@ -693,7 +693,7 @@ static const char *html_clash(const struct cli *c)
 static const char diff_synopsis[] =
 	"usage: perfanalyze diff BASE NEW [--json | --html [-o FILE]]\n"
 	"                   [--fail-on-regression] [--warn PCT] [--fail PCT]\n"
-	"                   [--alpha A] [--top N]\n"
+	"                   [--alpha A] [--top N] [--allow-incomplete]\n"
 	"\n"
 	"  BASE and NEW are each a trace, or a directory of traces (every\n"
 	"  *.zst in it): repeated runs of one build. A count that is the same\n"
@@ -771,6 +771,10 @@ static const struct cli_option diff_options[] = {
 	  "significance level, after Holm's adjustment\n"
 	  "(default 0.05)" },
 	{ "top", 0, "N", set_top, "rows of the table (default 20)" },
+	{ "allow-incomplete", 0, NULL, set_allow_incomplete,
+	  "let --fail-on-regression pass on runs whose trace\n"
+	  "was cut short, is empty or stopped early (without\n"
+	  "it such a gate exits 2)" },
 	{ "help", 'h', NULL, NULL, NULL },
 };
 

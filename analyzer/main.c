@@ -237,7 +237,7 @@ static int budget_report(const struct cli *c)
 		rc = 1;
 	} else if (!rc && s.incomplete && !c->allow_incomplete) {
 		rc = error(
-			"%s: cut short or empty (no END record), %zu of %zu runs: a budget cannot pass on it; --allow-incomplete to judge what it holds",
+			"%s: cut short, empty or stopped early, %zu of %zu runs: a budget cannot pass on it; --allow-incomplete to judge what it holds",
 			s.first_incomplete, s.incomplete, s.runs);
 	}
 	budget_result_release(&res);
@@ -385,6 +385,21 @@ static int diff(const struct cli *c)
 	    diff_judge(&base, &new, &c->diff, &r))
 		goto out;
 	rc = diff_report(c, &r);
+	/* A gate on runs it did not see whole (or at all) cannot pass. */
+	for (int side = 0;
+	     !rc && c->fail_on_regression && !c->allow_incomplete && side < 2;
+	     side++) {
+		const struct metric_set *s = side ? &new : &base;
+
+		if (!s->incomplete)
+			continue;
+		error("%s: cut short, empty or stopped early, %zu of %zu runs "
+		      "of %s: a regression gate cannot pass on it; "
+		      "--allow-incomplete to judge what they hold",
+		      s->first_incomplete, s->incomplete, s->runs,
+		      side ? "NEW" : "BASE");
+		rc = -1;
+	}
 	if (!rc && c->fail_on_regression && r.verdict == DIFF_REGRESSION) {
 		error("regression: %zu metrics past --fail (%g%%)",
 		      r.count[DIFF_REGRESSION], c->diff.fail_pct);

@@ -60,6 +60,7 @@ struct trace_reader {
 	uint64_t frames, events, next_seq;
 	uint64_t next_node; /* the lowest stack node id not yet defined */
 	int cut_short, seen_end, warned_unknown;
+	unsigned end_how; /* the first END's (PERFSHIM_END_*) */
 	int stopped;
 	int quiet; /* no warnings: a second pass over a trace read before */
 
@@ -384,6 +385,11 @@ void trace_reader_quiet(struct trace_reader *r)
 int trace_reader_cut_short(const struct trace_reader *r)
 {
 	return r->cut_short || !r->seen_end;
+}
+
+int trace_reader_stopped_early(const struct trace_reader *r)
+{
+	return r->seen_end && r->end_how == PERFSHIM_END_STOPPED;
 }
 
 uint64_t trace_reader_frames(const struct trace_reader *r)
@@ -1347,6 +1353,8 @@ static int end_rec(struct trace_reader *r, const uint8_t *p, const uint8_t *end)
 	/* Everything before the END is complete: deliver it now. */
 	if (release(r, UINT64_MAX))
 		return -1;
+	if (!r->seen_end)
+		r->end_how = e.how;
 	r->seen_end = 1;
 	if (v->end && v->end(v->ctx, &e))
 		return r->stopped = 1, -1;

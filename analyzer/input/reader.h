@@ -167,6 +167,10 @@ void trace_reader_quiet(struct trace_reader *r);
 /* 1 when the file ended inside a frame or had no END record. */
 int trace_reader_cut_short(const struct trace_reader *r);
 uint64_t trace_reader_frames(const struct trace_reader *r);
+/* 1 when the trace ends with an END that says tracing stopped before the
+ * program did (seccomp turned on, tracing turned off): events after it
+ * were never recorded. */
+int trace_reader_stopped_early(const struct trace_reader *r);
 uint64_t trace_reader_events(const struct trace_reader *r);
 
 /* trace_reader_free - close and release everything. NULL is allowed. */

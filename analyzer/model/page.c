@@ -59,7 +59,7 @@ static int growth_part(const struct page_input *in,
 	o.on = 1;
 	o.timeline = 0;
 	o.fail = 0;
-	o.complete = !pm->m.run.cut_short;
+	o.complete = !pm->m.run.cut_short && pm->m.run.end != RUN_END_STOPPED;
 	pm->m.parts |= MODEL_GROWTH;
 	return growth_collect(in->path, in->rp, in->gs, &o, &pm->m.growth);
 }
@@ -91,7 +91,7 @@ int page_collect(const struct page_input *in, const struct leak_options *lo,
 		return error("out of memory");
 	l.cls = in->cls;
 	l.gate_kinds = l.kinds ? l.kinds : LEAK_GATE_DEFAULT;
-	l.complete = !pm->m.run.cut_short;
+	l.complete = !pm->m.run.cut_short && pm->m.run.end != RUN_END_STOPPED;
 	pm->m.parts |= MODEL_LEAKS;
 	if (leaks_collect(in->rp, pm->m.sym, &l, &pm->m.leaks) ||
 	    hot_collect(in->hot, pm) || growth_part(in, go, pm))

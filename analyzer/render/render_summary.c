@@ -208,7 +208,7 @@ int render_summary_json(const struct run *run, const struct gate_result *gate,
 	json_key(&w, "cut_short");
 	json_bool(&w, run->cut_short);
 	json_key(&w, "complete");
-	json_bool(&w, !run->cut_short);
+	json_bool(&w, !run->cut_short && run->end != RUN_END_STOPPED);
 	json_key(&w, "ended");
 	json_string(&w, end_text(run, buf, sizeof(buf)));
 	status_field(&w, "exit_status", 0, run);

@@ -37,6 +37,10 @@ void gate_growth(struct gate_result *g, const struct growth_result *gr)
 
 const char *gate_incomplete(const struct trace_reader *r)
 {
+	if (trace_reader_stopped_early(r))
+		return "stopped before the program ended (tracing was turned "
+		       "off: the program turned seccomp on, or the trace "
+		       "could not be written)";
 	if (!trace_reader_cut_short(r))
 		return NULL;
 	if (!trace_reader_frames(r))

@@ -78,4 +78,31 @@ test_expect_success '--fail-on-growth goes through the same rule' '
 	jq -e ".complete == true" g.json
 '
 
+# Known truth: tests/programs/seccomp_leak.c loses 100 blocks of 1000
+# bytes after it turns seccomp on, where the shim's trace ends.
+test_expect_success 'a trace stopped at seccomp: no gate passes, --allow-incomplete judges it' '
+	run_traced sec.zst "$PROGS/seccomp_leak" >/dev/null 2>&1 &&
+	analyze_status s sec.zst --fail-on-leak &&
+	test_cmp_str status 2 "$(cat s.code)" &&
+	grep "sec.zst: stopped before the program ended .*: $GATE_LINE" s.err &&
+	analyze_status g sec.zst --fail-on-growth &&
+	test_cmp_str "growth gate status" 2 "$(cat g.code)" &&
+	analyze sec.zst --json >sec.json &&
+	jq -e ".complete == false and .cut_short == false" sec.json &&
+	test_expect_code 0 analyze sec.zst --fail-on-leak --allow-incomplete >/dev/null
+'
+
+test_expect_success 'diff --fail-on-regression: a side cut short or empty exits 2, either side' '
+	analyze_status d1 diff none.zst header.zst --fail-on-regression &&
+	test_cmp_str "NEW header-only" 2 "$(cat d1.code)" &&
+	grep "header.zst: cut short, empty or stopped early, 1 of 1 runs of NEW: a regression gate cannot pass" d1.err &&
+	analyze_status d2 diff killed.zst none.zst --fail-on-regression &&
+	test_cmp_str "BASE killed" 2 "$(cat d2.code)" &&
+	grep "killed.zst: .* runs of BASE" d2.err &&
+	analyze_status d3 diff none.zst header.zst --fail-on-regression --allow-incomplete &&
+	test "$(cat d3.code)" != 2 &&
+	analyze_status d4 diff none.zst none.zst --fail-on-regression &&
+	test_cmp_str "both whole" 0 "$(cat d4.code)"
+'
+
 test_done
