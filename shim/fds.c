@@ -452,6 +452,52 @@ EXPORT int close(int fd)
 	return LOOKUP(close)(fd);
 }
 
+/*
+ * fstat() and its kin on one of ours: EBADF, as on a number never opened
+ * (programs and test suites count their open descriptors so, and check
+ * that a child got only those it passed). The shim's own calls (it
+ * checks its descriptors with fstat) go through: they come from its code.
+ */
+#define HIDDEN_FROM(fd)                                               \
+	(!perfshim_in_shim((uintptr_t)__builtin_return_address(0)) && \
+	 program_on_ours(fd))
+
+#define FSTAT_LIKE(name, decl, call, fd)                             \
+	EXPORT int name decl                                         \
+	{                                                            \
+		static int(*real) decl;                              \
+		if (HIDDEN_FROM(fd)) {                               \
+			errno = EBADF;                               \
+			return -1;                                   \
+		}                                                    \
+		if (!real)                                           \
+			real = (int(*) decl)dlsym(RTLD_NEXT, #name); \
+		return real call;                                    \
+	}
+
+/* An empty path (or none) with AT_EMPTY_PATH: fd itself. */
+static int empty_path(const char *p)
+{
+	return !p || !*p;
+}
+
+#define EMPTY_AT(path, flags) ((flags)&AT_EMPTY_PATH && empty_path(path))
+
+/* glibc's stat functions of old binaries (glibc before 2.33). */
+int __fxstat(int v, int fd, struct stat *st);
+int __fxstat64(int v, int fd, struct stat64 *st);
+
+FSTAT_LIKE(fstat, (int fd, struct stat *st), (fd, st), fd)
+FSTAT_LIKE(fstat64, (int fd, struct stat64 *st), (fd, st), fd)
+FSTAT_LIKE(__fxstat, (int v, int fd, struct stat *st), (v, fd, st), fd)
+FSTAT_LIKE(__fxstat64, (int v, int fd, struct stat64 *st), (v, fd, st), fd)
+FSTAT_LIKE(fstatat, (int fd, const char *p, struct stat *st, int fl),
+	   (fd, p, st, fl), EMPTY_AT(p, fl) ? fd : -1)
+FSTAT_LIKE(fstatat64, (int fd, const char *p, struct stat64 *st, int fl),
+	   (fd, p, st, fl), EMPTY_AT(p, fl) ? fd : -1)
+FSTAT_LIKE(statx, (int fd, const char *p, int fl, unsigned m, struct statx *st),
+	   (fd, p, fl, m, st), EMPTY_AT(p, fl) ? fd : -1)
+
 EXPORT int dup(int fd)
 {
 	if (program_on_ours(fd)) {

@@ -1,7 +1,8 @@
 /*
  * probe_fds - the program's descriptors are its own: numbers it gets,
  * numbers it asks for, and the numbers it never opened (where the shim
- * keeps its own) behave as without the shim, also under a descriptor
+ * keeps its own: fcntl, fstat, fstatat, statx, dup and close on them
+ * fail with EBADF) behave as without the shim, also under a descriptor
  * limit as low as 16 (the probe sets it and re-executes itself).
  */
 #define _GNU_SOURCE
@@ -11,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 static const char *err(int r)
@@ -24,11 +26,22 @@ static void scan(int lo, int hi)
 	int n_open = 0, n_closed = 0, n_dup = 0;
 
 	for (int fd = lo; fd <= hi; fd++) {
+		struct stat st;
+		struct statx sx;
+
 		errno = 0;
 		if (fcntl(fd, F_GETFD) >= 0 || errno != EBADF) {
 			printf("fcntl(%d, F_GETFD) works\n", fd);
 			n_open++;
 		}
+		/* how test suites count a process's open descriptors */
+		if (fstat(fd, &st) == 0 || errno != EBADF)
+			printf("fstat(%d) works\n", fd);
+		if (fstatat(fd, "", &st, AT_EMPTY_PATH) == 0 || errno != EBADF)
+			printf("fstatat(%d, \"\", AT_EMPTY_PATH) works\n", fd);
+		if (statx(fd, "", AT_EMPTY_PATH, STATX_BASIC_STATS, &sx) == 0 ||
+		    errno != EBADF)
+			printf("statx(%d, \"\", AT_EMPTY_PATH) works\n", fd);
 		int d = dup(fd);
 
 		if (d >= 0 || errno != EBADF) {
