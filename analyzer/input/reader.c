@@ -318,6 +318,15 @@ struct trace_reader *trace_reader_open(const char *path)
 		trace_reader_free(r);
 		return NULL;
 	}
+	struct stat st;
+
+	if (!fstat(fileno(r->f), &st) && S_ISDIR(st.st_mode)) {
+		fail(r,
+		     "a directory: this report reads one trace (directories "
+		     "of runs are for the summary, diff, --budget and trend)");
+		trace_reader_free(r);
+		return NULL;
+	}
 	if (read_header(r)) {
 		trace_reader_free(r);
 		return NULL;

@@ -65,8 +65,9 @@ int growth_check_input(const char *path)
 {
 	struct stat st;
 
-	/* A path that cannot be opened is the reader's to report. */
-	if (stat(path, &st) || S_ISREG(st.st_mode))
+	/* A path that cannot be opened, or a directory, is the reader's to
+	 * report. */
+	if (stat(path, &st) || S_ISREG(st.st_mode) || S_ISDIR(st.st_mode))
 		return 0;
 	return error(
 		"%s: --growth may read the trace twice, and this is not a regular file (a pipe?); save the trace to a file first",

@@ -141,4 +141,15 @@ test_expect_success 'a module path that is now a FIFO: not opened, frames as mod
 	grep "^500 B in\|^Total: 500 B in" out
 '
 
+test_expect_success 'a directory to a report of one trace: one line saying so, exit 2' '
+	mkdir runs &&
+	cp copy.zst runs/ &&
+	for opt in --leaks --fail-on-leak --growth --hotspots --flamegraph
+	do
+		test_expect_code 2 "$ANALYZE" runs $opt >out 2>err &&
+		test_line_count = 1 err &&
+		grep "runs: a directory: this report reads one trace" err || return 1
+	done
+'
+
 test_done
