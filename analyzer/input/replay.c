@@ -422,6 +422,19 @@ const char *replay_string(const struct replay *rp, uint32_t id)
 	return "?";
 }
 
+/* A MEMORY record: the shim writes one at the finish, so a run without
+ * events (/bin/true) still has a length. */
+static int on_memory(void *ctx, uint64_t ts, uint64_t rss, uint64_t mapped)
+{
+	struct replay *rp = ctx;
+
+	(void)rss;
+	(void)mapped;
+	if (ts > rp->last_memory_ts)
+		rp->last_memory_ts = ts;
+	return 0;
+}
+
 void replay_visitor(struct replay *rp, struct trace_visitor *v)
 {
 	memset(v, 0, sizeof(*v));
@@ -434,6 +447,7 @@ void replay_visitor(struct replay *rp, struct trace_visitor *v)
 	v->end = on_end;
 	v->lost = on_lost;
 	v->string = on_string;
+	v->memory = on_memory;
 }
 
 const struct module_info *replay_node_module(const struct replay *rp,

@@ -68,6 +68,7 @@ struct replay {
 	size_t npending;
 	uint64_t peak_bytes, peak_ts;
 	uint64_t last_ts;
+	uint64_t last_memory_ts; /* the latest MEMORY record's (ns) */
 	uint64_t lost;
 	int have_end;
 	struct trace_end end;

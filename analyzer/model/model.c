@@ -41,7 +41,10 @@ void run_collect(struct run *run, const char *path,
 	run->clean_end = run->end == RUN_END_EXIT ||
 			 run->end == RUN_END__EXIT || run->end == RUN_END_EXEC;
 	run->cut_short = cut_short;
-	run->duration_ns = rp->last_ts;
+	/* To the last event, or the memory sample the finish writes. */
+	run->duration_ns = rp->last_ts > rp->last_memory_ts
+				   ? rp->last_ts
+				   : rp->last_memory_ts;
 	run->threads = rp->threads;
 	run->alloc_calls = rp->alloc_calls;
 	run->alloc_bytes = rp->alloc_bytes;

@@ -98,4 +98,10 @@ test_expect_success 'ten more runs: the detached thread leak is never lost' '
 	done
 '
 
+test_expect_success 'a program that allocates nothing still has a length: the finish'"'"'s sample' '
+	run_traced true.zst /bin/true &&
+	analyze true.zst --json >true.json &&
+	jq -e ".alloc_calls == 0 and .duration_ns > 0" true.json
+'
+
 test_done

@@ -223,7 +223,7 @@ test_expect_success 'diff --help: every option it lists is in the man page' '
 	MANWIDTH=80 man -l "$TEST_DIRECTORY/../../man/perfanalyze.1" >man.txt 2>/dev/null &&
 	sed "s/‐//g; s/-$//" man.txt | tr -d "\n" >flat &&
 	grep -o -- "--[a-z][a-z-]*" help | sort -u >opts &&
-	test_line_count = 8 opts &&
+	test_line_count = 9 opts &&
 	while read -r o
 	do
 		grep -q -F -- "$o" flat || {
