@@ -91,153 +91,86 @@ static void alone_end(int parked)
  * arguments that change nothing, and says in a shared page which one it
  * is at. Calls a filter answers with an error are fine: the shim copes.
  */
-#define PROBES 27
-static const char *const probe_name[PROBES] = {
-	"timer_create",
-	"timer_settime",
-	"timer_delete",
-	"mincore",
-	"pipe2",
-	"sigaltstack",
-	"process_vm_readv",
-	"getdents64",
-	"membarrier",
-	"mremap",
-	"capget",
-	"prctl",
-	"readlink",
-	"rt_sigpending",
-	"sched_getaffinity",
-	"gettid",
-	"getppid",
-	"lseek",
-	"fcntl",
-	"tgkill",
-	"rt_tgsigqueueinfo",
-	"clone3",
-	"prlimit64",
-	"madvise",
-	"rt_sigaction",
-	"clock_nanosleep",
-	"pread64",
+struct probe {
+	const char *name;
+	long nr, a[6];
 };
 
-static void probe_calls(volatile int *at)
+/*
+ * The calls the shim may make that a plain program may not, each with
+ * arguments that change nothing (a filter that kills does so whatever
+ * the arguments), made one by one in the copy; the name of the one it is
+ * at goes in the shared *at first (a string of the image the parent has
+ * too), NULL at the end.
+ */
+static void probe_calls(const char *volatile *at)
 {
 	static char page[4096] __attribute__((aligned(4096)));
 	unsigned char vec[1];
-	int fds[2] = { -1, -1 }, fd = -1;
-	long timer = -1;
+	int fds[2];
+	long timer;
 	char buf[256];
 	struct iovec lo = { buf, 8 }, re = { buf + 8, 8 };
 	struct sigevent sev = { .sigev_notify = SIGEV_NONE };
 	struct itimerspec its = { { 0, 0 }, { 0, 0 } };
 	struct timespec nap = { 0, 1 };
-	pid_t pid = (pid_t)real_syscall(SYS_getpid);
-	sigset_t set;
+	long pid = real_syscall(SYS_getpid), tid = real_syscall(SYS_gettid);
+	long fd = real_syscall(SYS_openat, AT_FDCWD, "/proc/self/fd",
+			       O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	void *m = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
 		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	const struct probe probes[] = {
+		{ "timer_create",
+		  SYS_timer_create,
+		  { CLOCK_THREAD_CPUTIME_ID, (long)&sev, (long)&timer } },
+		{ "timer_settime", SYS_timer_settime, { -1, 0, (long)&its } },
+		{ "timer_delete", SYS_timer_delete, { -1 } },
+		{ "mincore", SYS_mincore, { (long)page, 4096, (long)vec } },
+		{ "pipe2", SYS_pipe2, { (long)fds, O_CLOEXEC } },
+		{ "sigaltstack", SYS_sigaltstack, { 0, (long)buf } },
+		{ "process_vm_readv",
+		  SYS_process_vm_readv,
+		  { pid, (long)&lo, 1, (long)&re, 1 } },
+		{ "getdents64", SYS_getdents64, { fd, (long)buf, sizeof(buf) } },
+		{ "membarrier", SYS_membarrier, { 0 } },
+		{ "mremap", SYS_mremap, { (long)m, 4096, 4096, 0 } },
+		{ "capget", SYS_capget, { (long)buf, 0 } },
+		{ "prctl", SYS_prctl, { PR_GET_KEEPCAPS } },
+		{ "readlink",
+		  SYS_readlink,
+		  { (long)"/proc/self/exe", (long)buf, sizeof(buf) } },
+		{ "rt_sigpending", SYS_rt_sigpending, { (long)buf, 8 } },
+		{ "sched_getaffinity",
+		  SYS_sched_getaffinity,
+		  { 0, sizeof(buf), (long)buf } },
+		{ "gettid", SYS_gettid, { 0 } },
+		{ "getppid", SYS_getppid, { 0 } },
+		{ "lseek", SYS_lseek, { fd, 0, SEEK_CUR } },
+		{ "fcntl", SYS_fcntl, { fd, F_GETFD } },
+		{ "tgkill", SYS_tgkill, { pid, tid, 0 } },
+		{ "rt_tgsigqueueinfo", SYS_rt_tgsigqueueinfo, { pid, tid, 0 } },
+		{ "clone3", SYS_clone3, { 0, 0 } },
+		{ "prlimit64",
+		  SYS_prlimit64,
+		  { 0, RLIMIT_NOFILE, 0, (long)buf } },
+		{ "madvise", SYS_madvise, { (long)page, 4096, MADV_NORMAL } },
+		{ "rt_sigaction",
+		  SYS_rt_sigaction,
+		  { SIGPROF, 0, (long)buf, 8 } },
+		{ "clock_nanosleep",
+		  SYS_clock_nanosleep,
+		  { CLOCK_MONOTONIC, 0, (long)&nap } },
+		{ "pread64", SYS_pread64, { fd, (long)buf, 1 } },
+	};
+	const int n = (int)(sizeof(probes) / sizeof(probes[0]));
 
-	for (int i = 0; i < PROBES; i++) {
-		*at = i;
-		switch (i) {
-		case 0:
-			real_syscall(SYS_timer_create, CLOCK_THREAD_CPUTIME_ID,
-				     &sev, &timer);
-			break;
-		case 1:
-			real_syscall(SYS_timer_settime, timer, 0, &its, NULL);
-			break;
-		case 2:
-			real_syscall(SYS_timer_delete, timer);
-			break;
-		case 3:
-			real_syscall(SYS_mincore, page, 4096, vec);
-			break;
-		case 4:
-			real_syscall(SYS_pipe2, fds, O_CLOEXEC);
-			break;
-		case 5:
-			real_syscall(SYS_sigaltstack, NULL, buf);
-			break;
-		case 6:
-			real_syscall(SYS_process_vm_readv, pid, &lo, 1, &re, 1,
-				     0);
-			break;
-		case 7:
-			fd = (int)real_syscall(
-				SYS_openat, AT_FDCWD, "/proc/self/fd",
-				O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-			real_syscall(SYS_getdents64, fd, buf, sizeof(buf));
-			break;
-		case 8:
-			real_syscall(SYS_membarrier, 0, 0, 0);
-			break;
-		case 9:
-			if (m != MAP_FAILED)
-				m = (void *)real_syscall(SYS_mremap, m, 4096,
-							 8192, MREMAP_MAYMOVE);
-			break;
-		case 10:
-			real_syscall(SYS_capget, buf, NULL);
-			break;
-		case 11:
-			real_syscall(SYS_prctl, PR_GET_KEEPCAPS, 0, 0, 0, 0);
-			break;
-		case 12:
-			real_syscall(SYS_readlink, "/proc/self/exe", buf,
-				     sizeof(buf));
-			break;
-		case 13:
-			real_syscall(SYS_rt_sigpending, &set, 8);
-			break;
-		case 14:
-			real_syscall(SYS_sched_getaffinity, 0, sizeof(buf),
-				     buf);
-			break;
-		case 15:
-			real_syscall(SYS_gettid);
-			break;
-		case 16:
-			real_syscall(SYS_getppid);
-			break;
-		case 17:
-			real_syscall(SYS_lseek, fd, 0, SEEK_CUR);
-			break;
-		case 18:
-			real_syscall(SYS_fcntl, fd, F_GETFD);
-			break;
-		case 19:
-			real_syscall(SYS_tgkill, pid, real_syscall(SYS_gettid),
-				     0);
-			break;
-		case 20:
-			real_syscall(SYS_rt_tgsigqueueinfo, pid,
-				     real_syscall(SYS_gettid), 0, NULL);
-			break;
-		case 21:
-			real_syscall(SYS_clone3, NULL, 0);
-			break;
-		case 22:
-			real_syscall(SYS_prlimit64, 0, RLIMIT_NOFILE, NULL,
-				     buf);
-			break;
-		case 23:
-			real_syscall(SYS_madvise, page, 4096, MADV_NORMAL);
-			break;
-		case 24:
-			real_syscall(SYS_rt_sigaction, SIGPROF, NULL, buf, 8);
-			break;
-		case 25:
-			real_syscall(SYS_clock_nanosleep, CLOCK_MONOTONIC, 0,
-				     &nap, NULL);
-			break;
-		case 26:
-			real_syscall(SYS_pread64, fd, buf, 1, 0);
-			break;
-		}
+	for (int i = 0; i < n; i++) {
+		const long *a = probes[i].a;
+
+		*at = probes[i].name;
+		real_syscall(probes[i].nr, a[0], a[1], a[2], a[3], a[4], a[5]);
 	}
-	*at = PROBES;
+	*at = NULL;
 }
 
 HIDDEN const char *perfshim_seccomp_kills(void)
@@ -262,12 +195,12 @@ HIDDEN const char *perfshim_seccomp_kills(void)
 		;
 	if (*s != '2') /* 0: none; 1: strict, and the program runs as it is */
 		return NULL;
-	volatile int *at = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
-				MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	const char *volatile *at = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
+					MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 
 	if (at == MAP_FAILED)
 		return NULL;
-	*at = -1;
+	*at = "clone"; /* until the copy runs */
 	long pid = real_syscall(SYS_clone, 0L, 0L, 0L, 0L, 0L);
 
 	if (pid == 0) {
@@ -276,7 +209,7 @@ HIDDEN const char *perfshim_seccomp_kills(void)
 	}
 	if (pid > 0 && waitpid((pid_t)pid, &st, __WALL) == pid &&
 	    WIFSIGNALED(st))
-		kills = *at >= 0 && *at < PROBES ? probe_name[*at] : "clone";
+		kills = *at ? *at : "exit_group";
 	munmap((void *)at, 4096);
 	return kills;
 }

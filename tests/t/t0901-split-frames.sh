@@ -20,10 +20,7 @@ first_byte () {
 
 test_expect_success 'a new trace is format 5.4, its frames split' '
 	run_traced new.zst "$PROGS/free_orders" &&
-	"$ANALYZE" new.zst --json >new.json &&
-	test_cmp_str format 5 "$(jq -r .format new.json)" &&
-	"$ANALYZE" new.zst >new.txt &&
-	grep "^trace: .*(format 5\.4)" new.txt &&
+	is_current_format new.zst new.json &&
 	test_cmp_str "first byte (PERFSHIM_REC_SPLIT)" 41 "$(first_byte new.zst)"
 '
 

@@ -10,24 +10,13 @@ test_description='trace format 5: longer recently-freed lists, 4.x still read'
 
 CORPUS=$TEST_DIRECTORY/../fuzz/corpus
 
-# The 48-byte blocks lost, of any kind, as "bytes blocks" (reuse_far
-# loses 23).
-lost_48 () {
-	"$ANALYZE" "$1" --leaks --show-runtime --json |
-		jq -r "[.leaks[] | select(.bytes == 48 * .blocks)] |
-			\"\(map(.bytes) | add) \(map(.blocks) | add)\""
-}
-
 test_expect_success 'a new trace of reuse_far is format 5.4' '
 	run_traced new.zst "$PROGS/reuse_far" &&
-	"$ANALYZE" new.zst --json >new.json &&
-	test_cmp_str format 5 "$(jq -r .format new.json)" &&
-	"$ANALYZE" new.zst >new.txt &&
-	grep "^trace: .*(format 5\.4)" new.txt
+	is_current_format new.zst new.json
 '
 
 test_expect_success 'reuse_far: every block freed and handed out again is found' '
-	test_cmp_str "lost 48-byte blocks" "1104 23" "$(lost_48 new.zst)" &&
+	test_cmp_str "lost 48-byte blocks" "1104 23" "$(lost_sized 48 new.zst --show-runtime)" &&
 	test_cmp_str "untracked frees" 0 \
 		"$(jq -r .untracked_frees new.json)" &&
 	test "$(jq -r .alloc_calls new.json)" -ge 4823
@@ -42,7 +31,7 @@ test_expect_success 'a 4.4 trace of reuse_far reads as the new one' '
 			"$(jq -r .$k new.json)" || return 1
 	done &&
 	test_cmp_str "lost 48-byte blocks, 4.4" "1104 23" \
-		"$(lost_48 "$CORPUS/reuse-far-4.4.zst")"
+		"$(lost_sized 48 "$CORPUS/reuse-far-4.4.zst" --show-runtime)"
 '
 
 test_done

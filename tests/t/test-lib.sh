@@ -522,6 +522,30 @@ analyze_status () {
 	test_not_signal $analyze_c_ "perfanalyze $*"
 }
 
+# is_current_format TRACE JSON - TRACE is of the format this tree writes
+# (include/perfshim_trace.h), as its summary and --json say (the JSON kept
+# in JSON).
+is_current_format () {
+	icf_h_=$TEST_DIRECTORY/../../include/perfshim_trace.h
+	icf_maj_=$(sed -n "s/^#define PERFSHIM_FORMAT_MAJOR \([0-9]*\).*/\1/p" "$icf_h_")
+	icf_min_=$(sed -n "s/^#define PERFSHIM_FORMAT_MINOR \([0-9]*\).*/\1/p" "$icf_h_")
+	"$ANALYZE" "$1" --json >"$2" &&
+	test_cmp_str format "$icf_maj_" "$(jq -r .format "$2")" &&
+	"$ANALYZE" "$1" >"$2.txt" &&
+	grep "^trace: .*(format $icf_maj_\.$icf_min_)" "$2.txt"
+}
+
+# lost_sized N TRACE [OPTION]... - the leaks of TRACE, of any kind, whose
+# blocks are N bytes each, as "bytes blocks".
+lost_sized () {
+	ls_n_=$1
+	ls_t_=$2
+	shift 2
+	"$ANALYZE" "$ls_t_" --leaks --json "$@" |
+		jq -r "[.leaks[] | select(.bytes == $ls_n_ * .blocks)] |
+			\"\\(map(.bytes) | add) \\(map(.blocks) | add)\""
+}
+
 # ended_cleanly SUMMARY - the analyzer's summary (its text output) says the
 # trace ended cleanly: its "ended" line says "clean", and not "not clean"
 # or "unclean".
