@@ -112,8 +112,15 @@ static void on_signal(int sig, siginfo_t *info, void *uctx)
 			call.sa_handler(sig);
 		return;
 	}
-	/* The default action (SIG_IGN only reaches here for a real fault,
-	 * which the kernel would not let a program ignore either). */
+	/* Ignored: a signal that came while sigaction() was switching from
+	 * SIG_IGN to a handler (the kernel has ours, app[] the old one).
+	 * Not a real fault, which the kernel would not let a program ignore
+	 * either: that takes the default action. */
+	if (a->sa_handler == SIG_IGN && !synchronous_fault(sig, info)) {
+		errno = e;
+		return;
+	}
+	/* The default action. */
 	perfshim_signal_finish(uctx, sig);
 
 	struct sigaction dfl;
