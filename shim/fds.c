@@ -321,6 +321,18 @@ static void move_unwind_pipe(int fd)
 	}
 }
 
+/* An end of libunwind's pipe forgotten: closed while it is still ours,
+ * else the program's number now, left alone. */
+static void drop_end(int fd)
+{
+	if (fd < 0)
+		return;
+	if (still_ours(fd))
+		perfshim_close_own(fd);
+	else
+		disown(fd);
+}
+
 /*
  * Before libunwind runs: were its pipe's numbers closed behind our back
  * (and perhaps taken by the program's files since), it would read and
@@ -343,14 +355,7 @@ HIDDEN void perfshim_unwind_pipe_check(void)
 		int e = errno;
 
 		for (int i = 0; i < 2; i++) {
-			int fd = i ? b : a;
-
-			if (fd >= 0 && still_ours(fd)) {
-				disown(fd);
-				real_close(fd);
-			} else if (fd >= 0) {
-				disown(fd);
-			}
+			drop_end(i ? b : a);
 			__atomic_store_n(&p[i], -1, __ATOMIC_RELEASE);
 		}
 		errno = e;
@@ -376,14 +381,8 @@ HIDDEN void perfshim_unwind_pipe_release(void)
 		return;
 	int e = errno;
 
-	for (int i = 0; i < 2; i++) {
-		int fd = __atomic_exchange_n(&p[i], -1, __ATOMIC_ACQ_REL);
-
-		if (fd >= 0 && still_ours(fd))
-			perfshim_close_own(fd);
-		else if (fd >= 0)
-			disown(fd);
-	}
+	for (int i = 0; i < 2; i++)
+		drop_end(__atomic_exchange_n(&p[i], -1, __ATOMIC_ACQ_REL));
 	errno = e;
 }
 

@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include "shim.h"
+#include "stop.h"
 
 #ifndef CLONE_NEWTIME
 #define CLONE_NEWTIME 0x80
@@ -181,24 +182,11 @@ static int probe_child(void *page)
 HIDDEN const char *perfshim_seccomp_kills(void)
 {
 	char buf[4096];
-	ssize_t n = 0, r;
-	int fd = open("/proc/self/status", O_RDONLY | O_CLOEXEC), st = 0;
+	const char *s = perfshim_self_status("\nSeccomp:", buf, sizeof(buf));
 	const char *kills = NULL;
+	int st = 0;
 
-	if (fd < 0)
-		return NULL;
-	while (n < (ssize_t)sizeof(buf) - 1 &&
-	       (r = read(fd, buf + n, sizeof(buf) - 1 - (size_t)n)) > 0)
-		n += r;
-	close(fd);
-	buf[n > 0 ? n : 0] = 0;
-	const char *s = strstr(buf, "\nSeccomp:");
-
-	if (!s)
-		return NULL;
-	for (s += strlen("\nSeccomp:"); *s == ' ' || *s == '\t'; s++)
-		;
-	if (*s != '2') /* 0: none; 1: strict, and the program runs as it is */
+	if (!s || *s != '2') /* 0: none; 1: strict, the program runs as it is */
 		return NULL;
 	/* The copy shares our memory (no page tables to copy: a fork of the
 	 * process cost 4 ms a start here), runs on a stack of its own, and

@@ -176,6 +176,14 @@ static const char *field(const char *buf, const char *name)
 	return l;
 }
 
+HIDDEN const char *perfshim_self_status(const char *name, char *buf,
+					size_t size)
+{
+	return proc_read(AT_FDCWD, "/proc/self/status", buf, size)
+		       ? NULL
+		       : field(buf, name);
+}
+
 static int zombie(pid_t tid);
 
 /*

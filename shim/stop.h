@@ -63,6 +63,11 @@ HIDDEN size_t perfshim_stop_others(int may_set_ptracer, struct stopped **out);
  * happened. Without a call they go on by themselves after 10 s.
  */
 HIDDEN void perfshim_release_others(void);
+/* perfshim_self_status - the value of the line name ("\nSeccomp:") of
+ * /proc/self/status, read into buf (size bytes), its blanks skipped; NULL
+ * when it cannot be read or has no such line. Raw system calls only. */
+HIDDEN const char *perfshim_self_status(const char *name, char *buf,
+					size_t size);
 
 /* Parse hexadecimal digits at *s; *s is left after them. */
 static inline uint64_t perfshim_hex(const char **s)

@@ -20,14 +20,20 @@ static dev_t trace_dev;
 static ino_t trace_ino;
 static char trace_path[4096 + 16];
 
+/* 1 if fd is the file the shim made for the trace. */
+static int is_trace_file(int fd)
+{
+	struct stat st;
+
+	return fd >= 0 && !fstat(fd, &st) && st.st_dev == trace_dev &&
+	       st.st_ino == trace_ino;
+}
+
 /* 1 while trace_fd is still the file the shim opened (a raw system call
  * may have closed it, and the program reused the number since). */
 HIDDEN int perfshim_trace_fd_intact(void)
 {
-	struct stat st;
-
-	return trace_fd >= 0 && !fstat(trace_fd, &st) &&
-	       st.st_dev == trace_dev && st.st_ino == trace_ino;
+	return is_trace_file(trace_fd);
 }
 
 /* Turn tracing off for good after a write error; say so once. The
@@ -76,13 +82,11 @@ HIDDEN void perfshim_trace_fd_unlock(const sigset_t *saved)
  */
 static int reopen(void)
 {
-	struct stat st;
 	int fd = open(trace_path, O_WRONLY | O_APPEND | O_NOFOLLOW | O_CLOEXEC);
 
 	if (fd < 0)
 		return -1;
-	if (fstat(fd, &st) || st.st_dev != trace_dev ||
-	    st.st_ino != trace_ino) {
+	if (!is_trace_file(fd)) {
 		close(fd);
 		return -1;
 	}
@@ -92,16 +96,12 @@ static int reopen(void)
 
 static int write_locked(const uint8_t *p, size_t n)
 {
-	struct stat st;
-
 	if (trace_fd < 0)
 		return -1;
 	/* The program may have closed or replaced our descriptor by a raw
 	 * system call; never write into a file that is not ours. Whole
 	 * frames are written: reopened, the trace goes on where it was. */
-	if ((fstat(trace_fd, &st) || st.st_dev != trace_dev ||
-	     st.st_ino != trace_ino) &&
-	    reopen()) {
+	if (!perfshim_trace_fd_intact() && reopen()) {
 		perfshim_tracefile_stop("its descriptor was closed behind the "
 					"shim's back (a raw system call), and "
 					"the file cannot be opened again",
