@@ -11,6 +11,12 @@
 #define GRID_CELLS 8192
 #define CELLS_PER_WINDOW 128
 
+/* Entries of hot[] from which changes wait for theirs (512 KiB). */
+#define LAG_HOT ((size_t)32 << 10)
+
+/* Bytes of a chunk of the blocks, its header included. */
+#define CHUNK_BYTES ((size_t)64 << 10)
+
 /*
  * The blocks' entries, each a varint whose low two bits are its kind:
  *   DELTA  site << 2, then the site's net change (zigzag)
@@ -41,13 +47,16 @@ void series_init(struct series *s, const struct replay *rp, unsigned windows,
 
 static void drop_kept(struct series *s)
 {
-	free(s->blocks);
+	for (struct series_chunk *c = s->chunks, *next; c; c = next) {
+		next = c->next;
+		free(c);
+	}
 	free(s->marks);
 	free(s->unresolved);
-	s->blocks = NULL;
+	s->chunks = s->chunk_tail = NULL;
 	s->marks = NULL;
 	s->unresolved = NULL;
-	s->blocks_len = s->blocks_cap = 0;
+	s->blocks_cap = 0;
 	s->nmarks = s->mark_cap = 0;
 	s->nunresolved = s->unresolved_cap = 0;
 }
@@ -144,17 +153,22 @@ static uint32_t site_new(struct series *s, uint32_t stack)
 	return (uint32_t)i;
 }
 
-/* The node stack's entry in hot[], which grows to hold it (never past
- * the nodes there are, so nothing is sized by a crafted id). */
+/*
+ * The node stack's entry in hot[], which grows to hold it: by doubling,
+ * never past the room the replay made for its nodes (nothing is sized by
+ * a crafted id). Clamped to the nodes read so far instead, it grew by a
+ * few entries at a time as the trace named new ones: 60 copies and
+ * 276 MiB of them on a trace of 131k stacks.
+ */
 static struct series_hot *hot_of(struct series *s, uint32_t stack)
 {
 	if (stack >= s->hot_cap) {
 		size_t cap = s->hot_cap ? 2 * s->hot_cap : 1024;
 
-		if (cap <= stack)
+		if (cap > s->rp->capnodes)
+			cap = s->rp->capnodes;
+		if (cap <= stack) /* stack < nnodes: within the room */
 			cap = (size_t)stack + 1;
-		if (cap > s->rp->nnodes)
-			cap = s->rp->nnodes;
 		s->hot = xreallocarray(s->hot, cap, sizeof(*s->hot));
 		memset(s->hot + s->hot_cap, 0,
 		       (cap - s->hot_cap) * sizeof(*s->hot));
@@ -207,9 +221,9 @@ static void on_mark(struct series *s, uint64_t label)
 	s->seen++;
 }
 
-static int read_blocks(struct series *s)
+static int read_chunk(struct series *s, const struct series_chunk *c)
 {
-	const uint8_t *p = s->blocks, *end = p + s->blocks_len;
+	const uint8_t *p = c->b, *end = p + c->len;
 	uint64_t v, w;
 
 	while (p < end) {
@@ -239,17 +253,55 @@ bad:
 	return error("internal error: the growth series' blocks do not parse");
 }
 
+static int read_blocks(struct series *s)
+{
+	for (const struct series_chunk *c = s->chunks; c; c = c->next)
+		if (read_chunk(s, c))
+			return -1;
+	return 0;
+}
+
 /* --- the blocks, written ---------------------------------------------------- */
 
 static void put(struct series *s, uint64_t v)
 {
-	s->blocks_len += perfshim_put_varint(s->blocks + s->blocks_len, v);
+	struct series_chunk *c = s->chunk_tail;
+
+	c->len += perfshim_put_varint(c->b + c->len, v);
 }
 
+/*
+ * Room in the last chunk for an entry (two varints), or a new chunk
+ * within the limit: 0, or -1 when there is none (everything kept is then
+ * dropped, as kept_room does). Chunks, not one array grown by copies:
+ * on a trace of 131k stacks the blocks took 16 MiB, and the copies
+ * touched twice that.
+ */
 static int blocks_room(struct series *s)
 {
-	return kept_room(s, (void **)&s->blocks, &s->blocks_cap,
-			 s->blocks_len + 2 * PERFSHIM_VARINT_MAX, 1);
+	const size_t data = CHUNK_BYTES - sizeof(struct series_chunk);
+	struct series_chunk *c = s->chunk_tail;
+
+	if (s->over)
+		return -1;
+	if (c && c->len + 2 * PERFSHIM_VARINT_MAX <= data)
+		return 0;
+	if (kept_bytes(s) > s->limit ||
+	    s->limit - kept_bytes(s) < CHUNK_BYTES ||
+	    !(c = malloc(CHUNK_BYTES))) {
+		drop_kept(s);
+		s->over = 1;
+		return -1;
+	}
+	c->next = NULL;
+	c->len = 0;
+	if (s->chunk_tail)
+		s->chunk_tail->next = c;
+	else
+		s->chunks = c;
+	s->chunk_tail = c;
+	s->blocks_cap += CHUNK_BYTES;
+	return 0;
 }
 
 static void say_delta(struct series *s, uint32_t site, int64_t d)
@@ -280,9 +332,12 @@ static void say_mark(struct series *s, uint32_t label)
 		put(s, (uint64_t)label << 2 | B_MARK);
 }
 
+static void lag_flush(struct series *s);
+
 /* The block ends: each site it touched, with its net change. */
 static void block_end(struct series *s)
 {
+	lag_flush(s);
 	for (size_t i = 0; i < s->ntouched; i++) {
 		uint64_t t = s->touched[i];
 		uint32_t site;
@@ -359,12 +414,51 @@ static void change_first(struct series *s, uint32_t stack, int64_t d)
 
 /* The site of stack changes by d in the current block (most changes
  * are to a node's site the block has met already: that path is inline). */
-static inline void change(struct series *s, uint32_t stack, int64_t d)
+static inline void change_now(struct series *s, uint32_t stack, int64_t d)
 {
 	if (stack < s->hot_cap && s->hot[stack].block == s->block)
 		s->hot[stack].pending += d;
 	else
 		change_first(s, stack, d);
+}
+
+/* The changes that wait, in their order. */
+static void lag_flush(struct series *s)
+{
+	for (; s->lag_n; s->lag_n--) {
+		const struct series_change *c = &s->lag[s->lag_head];
+
+		change_now(s, c->stack, c->d);
+		s->lag_head = (s->lag_head + 1) % SERIES_LAG;
+	}
+}
+
+/*
+ * The site of stack changes by d: taken in SERIES_LAG changes later (or
+ * when the block ends), in the same order. Its hot[] entry is fetched
+ * now: with many stacks each is a cache miss, which the wait hides
+ * (on a trace of 131k stacks, the one the series added to the replay's
+ * two an event).
+ */
+static inline void change(struct series *s, uint32_t stack, int64_t d)
+{
+	unsigned i;
+
+	if (s->hot_cap < LAG_HOT) { /* in cache: no wait (none waits) */
+		change_now(s, stack, d);
+		return;
+	}
+	if (stack < s->hot_cap)
+		__builtin_prefetch(&s->hot[stack], 1);
+	if (s->lag_n == SERIES_LAG) {
+		const struct series_change *c = &s->lag[s->lag_head];
+
+		change_now(s, c->stack, c->d);
+		s->lag_head = (s->lag_head + 1) % SERIES_LAG;
+		s->lag_n--;
+	}
+	i = (s->lag_head + s->lag_n++) % SERIES_LAG;
+	s->lag[i] = (struct series_change){ stack, d };
 }
 
 /* --- the grid ---------------------------------------------------------------- */

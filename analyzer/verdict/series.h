@@ -61,9 +61,24 @@ struct series_mark {
 	double rss, mapped; /* NAN until a later sample came */
 };
 
+/* A piece of the blocks: len bytes of whole entries. */
+struct series_chunk {
+	struct series_chunk *next;
+	size_t len;
+	uint8_t b[];
+};
+
 struct series_sample {
 	uint64_t ts, rss, mapped;
 };
+
+/* A site's change that waits, its state fetched meanwhile (series.c). */
+struct series_change {
+	uint32_t stack;
+	int64_t d;
+};
+
+#define SERIES_LAG 8
 
 #define SERIES_RING 1024 /* recent resident-set samples, for markers */
 
@@ -92,15 +107,19 @@ struct series {
 	struct series_sample ring[SERIES_RING];
 	size_t ring_n, ring_head; /* sorted by ts, oldest at ring_head */
 
-	/* The blocks, as bytes (not live). */
-	uint8_t *blocks;
-	size_t blocks_len, blocks_cap;
+	/* The blocks, as bytes in a list of chunks (not live): a chunk is
+	 * never moved or copied, and only its written pages are touched. */
+	struct series_chunk *chunks, *chunk_tail;
+	size_t blocks_cap;  /* bytes of the chunks */
 	uint64_t block;	    /* the current block's number, from 1 */
 	uint64_t cell_said; /* the cell start said last, + 1 */
 	/* What the current block changed: a node id << 1 | 1 (its state
 	 * in hot[]), or a site's index << 1. */
 	uint64_t *touched;
 	size_t ntouched, touched_cap;
+	/* The block's latest changes, oldest at lag_head: not yet in hot[]. */
+	struct series_change lag[SERIES_LAG];
+	unsigned lag_head, lag_n;
 
 	/* Sites, in the order first seen. */
 	struct series_site *sites;

@@ -8,6 +8,7 @@
 #include "tap.h"
 
 #define NODES 8
+#define MANY 40000 /* stacks of the many-sites run */
 
 /* A replay as series_event sees one: nodes, the heap, the freed block. */
 static struct replay rp;
@@ -19,7 +20,7 @@ static void fake_init(void)
 	for (uint32_t i = 0; i < NODES; i++)
 		nodes[i].canon = i;
 	rp.nodes = nodes;
-	rp.nnodes = NODES;
+	rp.nnodes = rp.capnodes = NODES;
 }
 
 static void alloc_ev(struct series *s, uint64_t ts, uint32_t stack,
@@ -194,12 +195,94 @@ static void test_limit(void)
 	series_free(s);
 }
 
+/* 400,000 events over MANY stacks: each block touches hundreds of sites.
+ * Stack k allocates 16 B five times, and frees the block from its
+ * (k % 7)-th time on: it keeps min(k % 7, 5). */
+static void run_many(struct series *s)
+{
+	rp.live_bytes = 0;
+	for (uint64_t i = 0; i < 200000; i++) {
+		uint32_t k = (uint32_t)(i * 7919 % MANY);
+		uint64_t t = i * 5000 + 1;
+
+		alloc_ev(s, t, k, 16);
+		if (i / MANY >= k % 7)
+			free_ev(s, t + 2500, k, 16);
+	}
+}
+
+static struct series *many_stored(size_t limit)
+{
+	struct series *s = calloc(1, sizeof(*s));
+
+	series_init(s, &rp, 10, limit);
+	run_many(s);
+	series_end(s);
+	return s;
+}
+
+/* The blocks of many sites take several chunks: read back, the same
+ * site series as taken live; and a limit passed by the chunks is over. */
+static void test_many_sites(void)
+{
+	struct replay_node *many = calloc(MANY, sizeof(*many));
+	struct series *s, *small, live;
+	int same = 1;
+
+	for (uint32_t i = 0; i < MANY; i++)
+		many[i].canon = i;
+	rp.nodes = many;
+	rp.nnodes = rp.capnodes = MANY;
+	s = many_stored(64 << 20);
+	is_int(s->over, 0, "many sites: kept under 64 MiB");
+	ok(s->chunks && s->chunks->next && s->chunks->next->next,
+	   "their blocks take three chunks or more");
+	series_by_time(s, 10, s->acc, s->shift, 64);
+	series_points(s);
+	is_int(series_sites(s), 0, "their series read back");
+	is_int(s->nsites, MANY, "every stack a site");
+
+	series_init(&live, &rp, 10, SIZE_MAX);
+	series_by_time(&live, 10, s->acc, s->shift, 64);
+	run_many(&live);
+	series_end(&live);
+	series_points(&live);
+	is_int(series_sites(&live), 0, "live: their series");
+	is_int(live.nsites, s->nsites, "live: the same sites");
+	for (size_t j = 0; j < s->nsites && j < live.nsites; j++)
+		for (size_t i = 0; i < s->spcap; i++)
+			same &= s->sites[j].series[i] ==
+				live.sites[j].series[i];
+	ok(same, "many sites: read back as live, bit for bit");
+	for (size_t j = 0; j < s->nsites; j++) {
+		const struct series_site *x = &s->sites[j];
+
+		if (x->stack == 2)
+			is_int(x->series[s->spcap - 1], 2 * 16,
+			       "stack 2 keeps 2 blocks at the end");
+		if (x->stack == 6)
+			is_int(x->series[s->spcap - 1], 5 * 16,
+			       "stack 6 keeps all 5");
+	}
+
+	small = many_stored(s->blocks_cap / 2);
+	is_int(small->over, 1, "half their chunks' bytes: over");
+	ok(!small->chunks && !small->blocks_cap, "and the chunks dropped");
+	series_free(small);
+	series_release(&live);
+	series_free(s);
+	free(many);
+	rp.nodes = nodes;
+	rp.nnodes = rp.capnodes = NODES;
+}
+
 int main(void)
 {
 	fake_init();
 	test_windows();
 	test_markers();
 	test_limit();
+	test_many_sites();
 	done_testing();
 	return exit_status();
 }
