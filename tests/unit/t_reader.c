@@ -88,6 +88,81 @@ static void test_merge_order(void)
 	free(f.p);
 }
 
+/* What a visitor with prefetch heard: each event's order hinted (0: never)
+ * and delivered, by its address's index. */
+struct hinted {
+	size_t hint_at[200], got_at[200];
+	size_t delivered, wrong;
+};
+
+static int h_event(void *ctx, const struct trace_event *ev)
+{
+	struct hinted *h = ctx;
+	size_t i = (ev->addr - 0x10000) / 16;
+
+	h->delivered++;
+	if (i < 200)
+		h->got_at[i] = h->delivered;
+	return 0;
+}
+
+static void h_prefetch(void *ctx, const struct trace_event *const *ev, size_t n)
+{
+	struct hinted *h = ctx;
+
+	for (size_t k = 0; k < n; k++) {
+		size_t i = (ev[k]->addr - 0x10000) / 16;
+
+		if (i >= 200 || h->hint_at[i] || h->got_at[i])
+			h->wrong++; /* not an event, twice, or too late */
+		else
+			h->hint_at[i] = h->delivered + 1;
+	}
+}
+
+/* A thread's run of 200 allocations: the visitors hear of most of them
+ * 8 to 16 events before each comes, through a tee too, and of none that
+ * does not come or came already. */
+static void test_prefetch_hints(void)
+{
+	struct buf file = { 0 }, f = { 0 };
+	struct alloc_ev e[200];
+	struct hinted h = { 0 };
+	struct trace_visitor v = { .ctx = &h,
+				   .event = h_event,
+				   .prefetch = h_prefetch };
+	struct visitor_tee tee;
+	struct trace_reader *r;
+	size_t hinted = 0, early = 1;
+
+	for (size_t i = 0; i < 200; i++)
+		e[i] = (struct alloc_ev){ 10, 1, 0x10000 + 16 * i, 16, 0 };
+	header(&file, PERFSHIM_FORMAT_MAJOR);
+	rec_u(&f, PERFSHIM_REC_FRAME, 0);
+	thread_rec(&f, 0);
+	alloc_chunk(&f, 0, e, 200);
+	add_frame(&file, &f);
+	visitor_tee_init(&tee);
+	visitor_tee_add(&tee, &v);
+	r = trace_reader_open_mem(file.p, file.len, "t");
+	capture_start();
+	is_int(trace_reader_run(r, &tee.out), 0, "hints: read to the end");
+	capture_end();
+	is_int((int)h.delivered, 200, "hints: 200 events");
+	is_int((int)h.wrong, 0, "hints: none twice, late, or not an event");
+	for (size_t i = 0; i < 200; i++)
+		if (h.hint_at[i]) {
+			hinted++;
+			early &= h.got_at[i] >= h.hint_at[i] + 8 &&
+				 h.got_at[i] <= h.hint_at[i] + 16;
+		}
+	ok(hinted >= 180, "hints: %zu of 200 events hinted", hinted);
+	ok(early, "hints: each 8 to 16 events ahead");
+	trace_reader_free(r);
+	free(file.p);
+	free(f.p);
+}
+
 /* Events seen when the STRING record after the SYNC was read. */
 static size_t seen_at_string;
 
@@ -463,7 +538,8 @@ static void test_minor1_records(void)
 
 int main(void)
 {
-	plan(32);
+	plan(37);
+	test_prefetch_hints();
 	test_minor1_records();
 	test_merge_order();
 	test_release_by_sync();
