@@ -75,6 +75,30 @@ static void run(struct series *s)
 	free_ev(s, 1000000000, 1, 100); /* the last event */
 }
 
+/* live: the run again, its points placed first as s's (10 windows);
+ * series_sites' result. */
+static int read_live(struct series *live, const struct series *s,
+		     void (*runner)(struct series *))
+{
+	series_init(live, &rp, 10, SIZE_MAX);
+	series_by_time(live, 10, s->acc, s->shift, 64);
+	runner(live);
+	series_end(live);
+	series_points(live);
+	return series_sites(live);
+}
+
+/* Whether a's and b's sites have the same series, bit for bit. */
+static int same_sites(const struct series *a, const struct series *b)
+{
+	int same = a->nsites == b->nsites;
+
+	for (size_t j = 0; j < a->nsites && j < b->nsites; j++)
+		for (size_t i = 0; i < a->spcap; i++)
+			same &= a->sites[j].series[i] == b->sites[j].series[i];
+	return same;
+}
+
 static struct series *windows_stored(unsigned nwin, size_t limit)
 {
 	struct series *s = calloc(1, sizeof(*s));
@@ -126,20 +150,12 @@ static void test_windows(void)
 	is_int(s->sites[1].series[4], 0, "stack 2 churns: nothing live");
 
 	/* The same run read again, the points placed first (live). */
-	series_init(&live, &rp, 10, SIZE_MAX);
-	series_by_time(&live, 10, s->acc, s->shift, 64);
-	run(&live);
-	series_end(&live);
-	series_points(&live);
-	is_int(series_sites(&live), 0, "live: the sites' series");
+	is_int(read_live(&live, s, run), 0, "live: the sites' series");
 	is_int(live.npts, s->npts, "live: the same points");
 	for (size_t i = 0; i < s->npts && i < live.npts; i++)
 		same &= !memcmp(&s->pts[i], &live.pts[i], sizeof(s->pts[i]));
-	for (size_t j = 0; j < s->nsites && j < live.nsites; j++)
-		for (size_t i = 0; i < s->spcap; i++)
-			same &= s->sites[j].series[i] ==
-				live.sites[j].series[i];
-	ok(same, "live: the same points and site series, bit for bit");
+	ok(same && same_sites(s, &live),
+	   "live: the same points and site series, bit for bit");
 	series_release(&live);
 	series_free(s);
 }
@@ -227,7 +243,6 @@ static void test_many_sites(void)
 {
 	struct replay_node *many = calloc(MANY, sizeof(*many));
 	struct series *s, *small, live;
-	int same = 1;
 
 	for (uint32_t i = 0; i < MANY; i++)
 		many[i].canon = i;
@@ -242,18 +257,9 @@ static void test_many_sites(void)
 	is_int(series_sites(s), 0, "their series read back");
 	is_int(s->nsites, MANY, "every stack a site");
 
-	series_init(&live, &rp, 10, SIZE_MAX);
-	series_by_time(&live, 10, s->acc, s->shift, 64);
-	run_many(&live);
-	series_end(&live);
-	series_points(&live);
-	is_int(series_sites(&live), 0, "live: their series");
+	is_int(read_live(&live, s, run_many), 0, "live: their series");
 	is_int(live.nsites, s->nsites, "live: the same sites");
-	for (size_t j = 0; j < s->nsites && j < live.nsites; j++)
-		for (size_t i = 0; i < s->spcap; i++)
-			same &= s->sites[j].series[i] ==
-				live.sites[j].series[i];
-	ok(same, "many sites: read back as live, bit for bit");
+	ok(same_sites(s, &live), "many sites: read back as live, bit for bit");
 	for (size_t j = 0; j < s->nsites; j++) {
 		const struct series_site *x = &s->sites[j];
 
