@@ -32,11 +32,11 @@ static void show(const char *what, long ret)
 	printf("%-36s ret=%-3ld errno=%s\n", what, ret, name ? name : "?");
 }
 
-#define TRY(what, expr)                  \
-	do {                             \
-		errno = SENTINEL;        \
-		long r_ = (long)(expr);  \
-		show(what, r_);          \
+#define TRY(what, expr)                 \
+	do {                            \
+		errno = SENTINEL;       \
+		long r_ = (long)(expr); \
+		show(what, r_);         \
 	} while (0)
 
 static void *thread_fn(void *arg)
@@ -106,7 +106,8 @@ static void signals(void)
 	TRY("sysv_signal(0, h) is SIG_ERR", sysv_signal(0, on_usr1) == SIG_ERR);
 	TRY("sigset(SIGHUP, SIG_DFL) is SIG_ERR",
 	    sigset(SIGHUP, SIG_DFL) == SIG_ERR);
-	TRY("sigset(SIGKILL, h) is SIG_ERR", sigset(SIGKILL, on_usr1) == SIG_ERR);
+	TRY("sigset(SIGKILL, h) is SIG_ERR",
+	    sigset(SIGKILL, on_usr1) == SIG_ERR);
 	TRY("bsd_signal(SIGALRM, h) is SIG_ERR",
 	    bsd_signal(SIGALRM, on_usr1) == SIG_ERR);
 	TRY("bsd_signal(SIGALRM, dfl) is SIG_ERR",
@@ -125,7 +126,8 @@ static void exec_and_more(void)
 	TRY("execve(missing)", execve("/nonexistent/x", argv, environ));
 	TRY("execvp(missing)", execvp("nonexistent-perfshim-x", argv));
 	TRY("execl(missing)", execl("/nonexistent/x", "x", (char *)NULL));
-	TRY("execlp(missing)", execlp("nonexistent-perfshim-x", "x", (char *)NULL));
+	TRY("execlp(missing)",
+	    execlp("nonexistent-perfshim-x", "x", (char *)NULL));
 	TRY("execle(missing)",
 	    execle("/nonexistent/x", "x", (char *)NULL, environ));
 	TRY("fexecve(-1)", fexecve(-1, argv, environ));
@@ -140,6 +142,9 @@ static void exec_and_more(void)
 	memset(&it, 0, sizeof(it));
 	TRY("setitimer(ITIMER_PROF, 0)", setitimer(ITIMER_PROF, &it, NULL));
 	TRY("setitimer(99, 0)", setitimer(99, &it, NULL));
+	/* A bad pointer is the kernel's to refuse: EFAULT, no crash. */
+	TRY("setitimer(ITIMER_PROF, bad)",
+	    setitimer(ITIMER_PROF, (const struct itimerval *)16, NULL));
 	TRY("pthread_create", pthread_create(&th, NULL, thread_fn, NULL));
 	TRY("pthread_join", pthread_join(th, NULL));
 	pthread_attr_init(&attr);
