@@ -157,19 +157,50 @@ static void read_events(void)
 	perfshim_cfg.call_events = v;
 }
 
+/*
+ * The trace's name, absolute: a forked child opens its trace later, maybe
+ * after the program changed directory, and a trace left in the program's
+ * own directory changes what it sees there (an rmdir() failed). A copy
+ * too: programs that set their process title overwrite the environment
+ * strings. A PERFSHIM_OUTPUT that the program passes on (exec) is made
+ * absolute in its environment as well, so that a process tree's traces
+ * all land where it was started.
+ */
+static void read_output(void)
+{
+	static char template[PATH_MAX + 4096], var[PATH_MAX + 4096 + 32];
+	const char *name = "PERFSHIM_OUTPUT=";
+	const char *out = env("PERFSHIM_OUTPUT"), *t = perfshim_cfg.output;
+	size_t n = strlen(name), len = 0;
+	char **e;
+
+	if (out && *out && strlen(out) < 4096)
+		t = out;
+	if (t[0] != '/' && getcwd(template, PATH_MAX)) {
+		len = strlen(template);
+		if (len > 1)
+			template[len++] = '/';
+		else
+			len = 1; /* the root: "/" */
+	}
+	strcpy(template + len, t);
+	perfshim_cfg.output = template;
+	if (t != out || t[0] == '/')
+		return;
+	for (e = init_env; e && *e && strncmp(*e, name, n); e++)
+		;
+	if (!e || !*e)
+		return;
+	memcpy(var, name, n);
+	strcpy(var + n, template);
+	*e = var;
+}
+
 static void read_config(void)
 {
-	const char *out = env("PERFSHIM_OUTPUT");
 	long kb;
 
-	/* A copy: programs that set their process title overwrite the
-	 * environment strings, and forked children open their trace later. */
-	static char template[4096];
-
-	if (out && *out && strlen(out) < sizeof(template)) {
-		strcpy(template, out);
-		perfshim_cfg.output = template;
-	}
+	read_output();
 	perfshim_cfg.depth = (int)env_long("PERFSHIM_DEPTH", 64, 1, MAX_DEPTH);
 	zstd_choice(env("PERFSHIM_ZSTD_LEVEL"));
 	/* Slower levels cannot keep up with a busy program (level 19 made
