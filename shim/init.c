@@ -649,8 +649,9 @@ EXPORT int daemon(int nochdir, int noclose)
 	return r;
 }
 
-/* exec replaces the image: write everything first; resume if it fails. */
-static int before_exec(void)
+/* exec replaces the image: write everything first; resume if it fails.
+ * Also for syscall(SYS_execve) and syscall(SYS_execveat) (sandbox.c). */
+HIDDEN int perfshim_before_exec(void)
 {
 	if (!atomic_load(&perfshim_recording) || foreign_process())
 		return 0;
@@ -660,20 +661,26 @@ static int before_exec(void)
 	return 1;
 }
 
-static void after_failed_exec(int finished, int err)
+HIDDEN void perfshim_after_failed_exec(int finished, int err)
 {
 	if (finished)
 		perfshim_unfinish();
 	errno = err;
 }
 
+/* A glibc without name (execveat came with 2.34): ENOSYS, as its
+ * absence would give at link time. */
 #define EXEC_HOOK(name, params, args)                                       \
 	EXPORT int name params                                              \
 	{                                                                   \
 		int(*real) params = (int(*) params)dlsym(RTLD_NEXT, #name); \
-		int f = before_exec();                                      \
+		if (!real) {                                                \
+			errno = ENOSYS;                                     \
+			return -1;                                          \
+		}                                                           \
+		int f = perfshim_before_exec();                             \
 		int r = real args;                                          \
-		after_failed_exec(f, errno);                                \
+		perfshim_after_failed_exec(f, errno);                       \
 		return r;                                                   \
 	}
 
@@ -685,6 +692,10 @@ EXEC_HOOK(execvpe, (const char *file, char *const argv[], char *const envp[]),
 	  (file, argv, envp))
 EXEC_HOOK(fexecve, (int fd, char *const argv[], char *const envp[]),
 	  (fd, argv, envp))
+EXEC_HOOK(execveat,
+	  (int dirfd, const char *path, char *const argv[], char *const envp[],
+	   int flags),
+	  (dirfd, path, argv, envp, flags))
 
 /* The execl family: collect the arguments, then the matching execv*. */
 static char **collect_args(const char *arg0, va_list ap, char ***envp)

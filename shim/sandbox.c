@@ -418,6 +418,15 @@ EXPORT long syscall(long nr, ...)
 	case SYS_setns:
 		parked = alone_begin(!a[1] || (a[1] & SETNS_ALONE));
 		break;
+	case SYS_execve:
+	case SYS_execveat: {
+		/* The trace is written first, as by execve() (init.c). */
+		int f = perfshim_before_exec();
+		long r = real_syscall(nr, a[0], a[1], a[2], a[3], a[4], a[5]);
+
+		perfshim_after_failed_exec(f, errno);
+		return r;
+	}
 	}
 	long r = real_syscall(nr, a[0], a[1], a[2], a[3], a[4], a[5]);
 

@@ -228,6 +228,13 @@ HIDDEN void perfshim_fork_parent(void);
 HIDDEN void perfshim_writer_start(void);
 HIDDEN void perfshim_unfinish(void);
 /*
+ * perfshim_before_exec - before an exec of the traced process: the trace
+ * is ended (1), or it is not this shim's to end (0). Give that to
+ * perfshim_after_failed_exec, with errno, when the exec returns.
+ */
+HIDDEN int perfshim_before_exec(void);
+HIDDEN void perfshim_after_failed_exec(int finished, int err);
+/*
  * perfshim_writer_park - stop the writer thread (after a last pass) and
  * wait until the kernel has let it go, for calls that need the process
  * to have no thread but the program's. Until perfshim_writer_unpark(),

@@ -14,6 +14,10 @@
  *              the same, but the child removes LD_PRELOAD from its
  *              environment first, so that PROG runs without the shim
  *              (and shows what it inherited, e.g. open descriptors).
+ *   execveat PROG, syscall-execve PROG
+ *              leaks 3 blocks of 100 bytes (LEAK:before_exec), then
+ *              replaces itself with PROG (no arguments) through
+ *              execveat() or syscall(SYS_execve), without a fork.
  *   system CMD runs CMD through system(3) and exits with its status.
  *   vfork PROG ARGS...
  *              vfork()s and execs PROG in the child; the parent then leaks
@@ -27,13 +31,18 @@
  *              the child); prints "forked 40".
  * Output goes through write(2) and a stack buffer: no stdio buffer.
  */
+#define _GNU_SOURCE
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+extern char **environ;
 
 #define NOINLINE __attribute__((noinline))
 
@@ -69,6 +78,15 @@ NOINLINE static void leak_after_vfork(void)
 {
 	void *p = malloc(999); /* LEAK:after_vfork */
 	touch(p, 999);
+}
+
+NOINLINE static void leak_before_exec(void)
+{
+	for (int i = 0; i < 3; i++) {
+		void *p = malloc(100); /* LEAK:before_exec */
+
+		touch(p, 100);
+	}
 }
 
 static atomic_int stop;
@@ -140,7 +158,8 @@ int main(int argc, char **argv)
 			abort();
 		if (pid == 0) {
 			for (int i = 0; i < 1000; i++)
-				free(malloc((size_t)i + 1)); /* FORK:child-churn */
+				free(malloc((size_t)i +
+					    1)); /* FORK:child-churn */
 			for (int i = 0; i < 2; i++)
 				leak_child(); /* one call site: one stack */
 			free(shared);
@@ -154,7 +173,8 @@ int main(int argc, char **argv)
 		say("child %ld\n", (long)pid);
 		return 0;
 	}
-	if ((!strcmp(mode, "exec") || !strcmp(mode, "exec-untraced")) && argc > 2) {
+	if ((!strcmp(mode, "exec") || !strcmp(mode, "exec-untraced")) &&
+	    argc > 2) {
 		pid_t pid;
 
 		for (int i = 0; i < 100; i++)
@@ -186,6 +206,17 @@ int main(int argc, char **argv)
 		int st = wait_status(pid);
 		say("child exited %ld\n", (long)st);
 		return st;
+	}
+	if ((!strcmp(mode, "execveat") || !strcmp(mode, "syscall-execve")) &&
+	    argc > 2) {
+		char *av[] = { argv[2], NULL };
+
+		leak_before_exec();
+		if (!strcmp(mode, "execveat"))
+			execveat(AT_FDCWD, argv[2], av, environ, 0);
+		else
+			syscall(SYS_execve, argv[2], av, environ);
+		return 127;
 	}
 	if (!strcmp(mode, "threads-fork"))
 		return threads_fork();

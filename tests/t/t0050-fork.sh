@@ -108,6 +108,19 @@ test_expect_success 'the exec-ed image traces anew: NAME.1 next to the pre-exec 
 	test_cmp_str "the trace with the leak" "tr-exec2/t.$child.zst.1" "$(cat exec-hit)"
 '
 
+for how in execveat syscall-execve
+do
+	test_expect_success "exec by $how: the trace ends there, whole, with the leak before it" "
+		mkdir tr-$how &&
+		run_traced tr-$how/t.zst \"\$PROGS/fork\" $how /bin/true &&
+		analyze tr-$how/t.zst >$how.sum &&
+		grep '^ended: *replaced by exec' $how.sum &&
+		leaks_json tr-$how/t.zst $how.json &&
+		test_cmp_str 'the leak before the exec' '300 3 1' \
+			\"\$(json_site $how.json fork.c \$(leak_line fork.c before_exec))\"
+	"
+done
+
 test_expect_success 'system(): output and status unchanged' '
 	capture sys.native "$PROGS/fork" system "echo from the shell; echo to stderr >&2; exit 4" &&
 	mkdir tr-sys &&
