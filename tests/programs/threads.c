@@ -8,6 +8,10 @@
  * leaking one block of 24 bytes at LEAK:short_thread (12000 bytes, 500
  * blocks) and exiting at once.
  *
+ * With "key-freed": 200 threads, 4 at a time, each keeping a block of 100
+ * bytes (KEY:alloc) as a pthread key's value, which the key's destructor
+ * frees as the thread exits: no leak, 201 threads.
+ *
  *   LEAK:thread   4 * 50 = 200 blocks, 6400 bytes
  *   HANDOFF:*     every block is freed (by another thread): no leak
  *   CHURN:*       freed: no leak
@@ -129,25 +133,57 @@ static int short_lived_threads(void)
 	return 0;
 }
 
+static pthread_key_t kept;
+
+static void *keeps_block(void *arg)
+{
+	void *p = malloc(100); /* KEY:alloc */
+
+	touch(p, 100);
+	pthread_setspecific(kept, p);
+	return arg;
+}
+
+static int key_freed_threads(void)
+{
+	if (pthread_key_create(&kept, free))
+		abort();
+	for (int round = 0; round < 50; round++) {
+		pthread_t t[4];
+
+		for (int i = 0; i < 4; i++)
+			if (pthread_create(&t[i], NULL, keeps_block, NULL))
+				abort();
+		for (int i = 0; i < 4; i++)
+			pthread_join(t[i], NULL);
+	}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	pthread_t t[NTHREADS], pc[NPRODUCERS + 1];
 
 	if (argc > 1 && !strcmp(argv[1], "short-lived"))
 		return short_lived_threads();
+	if (argc > 1 && !strcmp(argv[1], "key-freed"))
+		return key_freed_threads();
 
 	pthread_barrier_init(&start, NULL, NTHREADS);
 	for (int i = 0; i < NTHREADS; i++)
-		if (pthread_create(&t[i], NULL, worker, (void *)(size_t)(i + 1))) /* CALL:create */
+		if (pthread_create(&t[i], NULL, worker,
+				   (void *)(size_t)(i + 1))) /* CALL:create */
 			abort();
 	for (int i = 0; i < NTHREADS; i++)
 		pthread_join(t[i], NULL);
 	pthread_barrier_destroy(&start);
 
 	for (int i = 0; i < NPRODUCERS; i++)
-		if (pthread_create(&pc[i], NULL, producer, NULL)) /* CALL:create-producer */
+		if (pthread_create(&pc[i], NULL, producer,
+				   NULL)) /* CALL:create-producer */
 			abort();
-	if (pthread_create(&pc[NPRODUCERS], NULL, consumer, NULL)) /* CALL:create-consumer */
+	if (pthread_create(&pc[NPRODUCERS], NULL, consumer,
+			   NULL)) /* CALL:create-consumer */
 		abort();
 	for (int i = 0; i <= NPRODUCERS; i++)
 		pthread_join(pc[i], NULL);

@@ -79,4 +79,15 @@ test_expect_success '500 short-lived threads: every leak recorded, 501 threads c
 	ended_cleanly short.summary
 '
 
+test_expect_success 'key destructors that free: 201 threads, each free its own thread'"'"'s' '
+	capture key timeout 60 env LD_PRELOAD="$SHIM" \
+		PERFSHIM_OUTPUT=key.zst "$PROGS/threads" key-freed &&
+	test_cmp_str status 0 "$(cat key.code)" &&
+	leaks_json key.zst key.json &&
+	check_no_leak_at key.json threads.c KEY:alloc &&
+	analyze key.zst >key.summary &&
+	grep -i "^ *threads" key.summary | grep -w 201 &&
+	ended_cleanly key.summary
+'
+
 test_done
