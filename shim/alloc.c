@@ -97,26 +97,105 @@ HIDDEN void perfshim_resolve_allocator(void)
 static __typeof__(malloc) own_malloc
 	__attribute__((alias("malloc"), copy(malloc)));
 
-/* 1 if the object of map lm itself defines a function name (not only a
- * dependency of it, not a canonical PLT entry); *at: its address. */
+/*
+ * An address of lm's dynamic section: the loader has made most of them
+ * absolute, but not in a read-only one (the vDSO's).
+ */
+static uintptr_t dyn_addr(const struct link_map *lm, ElfW(Addr) v)
+{
+	return v < lm->l_addr ? lm->l_addr + v : v;
+}
+
+static uint32_t gnu_hash(const char *s)
+{
+	uint32_t h = 5381;
+
+	for (; *s; s++)
+		h = h * 33 + (uint8_t)*s;
+	return h;
+}
+
+static uint32_t sysv_hash(const char *s)
+{
+	uint32_t h = 0, g;
+
+	for (; *s; s++) {
+		h = (h << 4) + (uint8_t)*s;
+		g = h & 0xf0000000u;
+		h ^= g >> 24;
+		h &= ~g;
+	}
+	return h;
+}
+
+/* The dynamic symbol name of lm, through its hash table; NULL if none. */
+static const ElfW(Sym) * lookup(const struct link_map *lm, const char *name)
+{
+	const ElfW(Sym) *symtab = NULL;
+	const char *strtab = NULL;
+	const uint32_t *gnu = NULL, *sysv = NULL;
+
+	for (const ElfW(Dyn) *d = lm->l_ld; d && d->d_tag != DT_NULL; d++) {
+		if (d->d_tag == DT_SYMTAB)
+			symtab = (const void *)dyn_addr(lm, d->d_un.d_ptr);
+		else if (d->d_tag == DT_STRTAB)
+			strtab = (const void *)dyn_addr(lm, d->d_un.d_ptr);
+		else if (d->d_tag == DT_GNU_HASH)
+			gnu = (const void *)dyn_addr(lm, d->d_un.d_ptr);
+		else if (d->d_tag == DT_HASH)
+			sysv = (const void *)dyn_addr(lm, d->d_un.d_ptr);
+	}
+	if (!symtab || !strtab)
+		return NULL;
+	if (gnu) {
+		uint32_t nb = gnu[0], off = gnu[1], words = gnu[2], h;
+		const uint32_t *buckets, *chain;
+
+		if (!nb)
+			return NULL;
+		buckets = gnu + 4 + words * (sizeof(ElfW(Addr)) / 4);
+		chain = buckets + nb;
+		h = gnu_hash(name);
+		for (uint32_t i = buckets[h % nb]; i >= off; i++) {
+			uint32_t c = chain[i - off];
+
+			if ((c | 1) == (h | 1) &&
+			    !strcmp(strtab + symtab[i].st_name, name))
+				return &symtab[i];
+			if (c & 1)
+				break;
+		}
+		return NULL;
+	}
+	if (sysv && sysv[0]) {
+		const uint32_t *bucket = sysv + 2, *chain = bucket + sysv[0];
+
+		for (uint32_t i = bucket[sysv_hash(name) % sysv[0]];
+		     i && i < sysv[1]; i = chain[i])
+			if (!strcmp(strtab + symtab[i].st_name, name))
+				return &symtab[i];
+	}
+	return NULL;
+}
+
+/*
+ * 1 if the object of map lm itself defines a function name (not only a
+ * dependency of it, not a canonical PLT entry); *at: its address. Read
+ * from its symbol table, not through dlopen(): called from the shim's
+ * constructor, a dlopen() there ran libc's initializer before its time,
+ * with no arguments and no environment, in a program without PIE that
+ * takes malloc's address (node lost its environment and crashed).
+ */
 static int defines(struct link_map *lm, const char *name, void **at)
 {
-	void *h = dlopen(lm->l_name, RTLD_LAZY | RTLD_NOLOAD), *f;
-	const ElfW(Sym) *sym = NULL;
-	Dl_info info;
-	int yes = 0;
+	const ElfW(Sym) *sym = lookup(lm, name);
+	unsigned type = sym ? ELF64_ST_TYPE(sym->st_info) : STT_NOTYPE;
 
-	if (!h)
+	if (!sym || sym->st_shndx == SHN_UNDEF || !sym->st_value ||
+	    (type != STT_FUNC && type != STT_GNU_IFUNC))
 		return 0;
-	f = dlsym(h, name);
-	if (f && dladdr1(f, &info, (void **)&sym, RTLD_DL_SYMENT) && sym &&
-	    sym->st_shndx != SHN_UNDEF && info.dli_fname &&
-	    !strcmp(info.dli_fname, lm->l_name)) {
-		*at = f;
-		yes = 1;
-	}
-	dlclose(h);
-	return yes;
+	*at = (void *)(lm->l_addr + sym->st_value);
+	return 1;
 }
 
 /*
@@ -130,20 +209,17 @@ static int defines(struct link_map *lm, const char *name, void **at)
 static void *skip_canonical_plt(void *m)
 {
 	const ElfW(Sym) *sym = NULL;
-	struct link_map *lm = NULL;
 	Dl_info info;
-	void *self;
 
 	if (!m || !dladdr1(m, &info, (void **)&sym, RTLD_DL_SYMENT) || !sym ||
 	    sym->st_shndx != SHN_UNDEF)
 		return m;
-	if (!(self = dlopen(NULL, RTLD_LAZY | RTLD_NOLOAD)))
-		return m;
-	if (!dlinfo(self, RTLD_DI_LINKMAP, &lm) && lm)
-		for (lm = lm->l_next; lm; lm = lm->l_next)
-			if (defines(lm, "malloc", &m))
-				break;
-	dlclose(self);
+	/* The loader's list, the program first (no dlopen here either). */
+	for (struct link_map *lm = _r_debug.r_map ? _r_debug.r_map->l_next
+						  : NULL;
+	     lm; lm = lm->l_next)
+		if (defines(lm, "malloc", &m))
+			break;
 	return m;
 }
 

@@ -28,8 +28,13 @@ test_expect_success 'a non-PIE program that takes malloc'"'"'s address: traced' 
 	test "$(readelf -W --dyn-syms "$PROGS/malloc_addr_nopie" |
 		awk "\$8 ~ /^malloc(@|\$)/ && \$7 == \"UND\" && \$2 !~ /^0+\$/" |
 		wc -l)" = 1 &&
-	capture_traced addr addr.zst "$PROGS/malloc_addr_nopie" &&
-	test_cmp_str output "kept 10" "$(cat addr.out)" &&
+	MALLOC_ADDR_VAR=here capture addr.native "$PROGS/malloc_addr_nopie" &&
+	MALLOC_ADDR_VAR=here capture_traced addr addr.zst \
+		"$PROGS/malloc_addr_nopie" &&
+	test_cmp addr.native.out addr.out &&
+	test_cmp_str "the environment" "MALLOC_ADDR_VAR here" \
+		"$(sed -n 2p addr.out)" &&
+	test_cmp_str output "kept 10" "$(tail -1 addr.out)" &&
 	test_must_be_empty addr.err &&
 	analyze addr.zst --leaks --json >addr.json &&
 	test "$(jq "[.leaks[] | select(.kind == \"definite\" or .kind == \"possible\" or .kind == \"reachable\" or .kind == \"indirect\" or .kind == \"unclassified\") | .blocks] | add" addr.json)" -ge 10 &&
@@ -41,7 +46,7 @@ test_expect_success 'the same, a malloc preloaded before the shim: said once, un
 	${CC:-cc} -shared -fPIC -o libbump.so "$SRC_PROGS/probe_own_malloc.c" &&
 	capture pre env LD_PRELOAD="$PWD/libbump.so $SHIM" \
 		PERFSHIM_OUTPUT=pre.zst "$PROGS/malloc_addr_nopie" &&
-	test_cmp_str output "kept 10" "$(cat pre.out)" &&
+	test_cmp_str output "kept 10" "$(tail -1 pre.out)" &&
 	test_line_count = 1 pre.err &&
 	grep "^perfshim: .*libbump.so replaces malloc" pre.err &&
 	test_path_is_missing pre.zst
