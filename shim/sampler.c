@@ -759,10 +759,15 @@ EXPORT int pthread_sigmask(int how, const sigset_t *set, sigset_t *old)
 	return change_mask(real_sigmask, how, set, old);
 }
 
-EXPORT int sigprocmask(int how, const sigset_t *set, sigset_t *old)
+HIDDEN int perfshim_sigprocmask(int how, const sigset_t *set, sigset_t *old)
 {
 	resolve();
 	return change_mask(real_sigprocmask, how, set, old);
+}
+
+EXPORT int sigprocmask(int how, const sigset_t *set, sigset_t *old)
+{
+	return perfshim_sigprocmask(how, set, old);
 }
 
 struct start {

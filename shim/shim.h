@@ -222,6 +222,8 @@ HIDDEN void perfshim_finish(int how, int status);
  * (onstack.h), since the handler's may be the program's small one.
  */
 HIDDEN void perfshim_signal_finish(const void *uctx, int sig);
+/* perfshim_sigprocmask - the shim's sigprocmask, not through the GOT. */
+HIDDEN int perfshim_sigprocmask(int how, const sigset_t *set, sigset_t *old);
 HIDDEN void perfshim_after_fork_child(void);
 HIDDEN void perfshim_fork_prepare(void);
 HIDDEN void perfshim_fork_parent(void);

@@ -136,7 +136,7 @@ static void on_signal(int sig, siginfo_t *info, void *uctx)
 	sigemptyset(&set);
 	sigaddset(&set, sig);
 	raise(sig);
-	sigprocmask(SIG_UNBLOCK, &set, NULL);
+	perfshim_sigprocmask(SIG_UNBLOCK, &set, NULL);
 	errno = e;
 }
 
@@ -271,6 +271,16 @@ EXPORT int sigaction(int sig, const struct sigaction *act,
 }
 
 /*
+ * The shim's own sigaction (and sigprocmask: perfshim_sigprocmask), not
+ * through the GOT: a
+ * library preloaded before the shim that wraps signal() and sigaction()
+ * under one lock (the JDK's libjsig) would be called again from inside
+ * its own signal(), and wait on itself for good.
+ */
+static __typeof__(sigaction) own_sigaction
+	__attribute__((alias("sigaction"), copy(sigaction)));
+
+/*
  * glibc installs handlers for signal() and its relatives through its own
  * internal sigaction, which the shim does not see: each is done again
  * here, through the sigaction above, with glibc's flags and masks.
@@ -297,7 +307,7 @@ static int set_action(int sig, sighandler_t h, int flags, int self_mask,
 	sigemptyset(&sa.sa_mask);
 	if (self_mask)
 		sigaddset(&sa.sa_mask, sig);
-	return sigaction(sig, &sa, old);
+	return own_sigaction(sig, &sa, old);
 }
 
 /* signal() as glibc has it by default: BSD semantics. */
@@ -357,7 +367,7 @@ EXPORT int siginterrupt(int sig, int interrupt)
 {
 	struct sigaction sa;
 
-	if (sigaction(sig, NULL, &sa) < 0)
+	if (own_sigaction(sig, NULL, &sa) < 0)
 		return -1;
 	if (interrupt) {
 		sigaddset(&interrupting, sig);
@@ -366,7 +376,7 @@ EXPORT int siginterrupt(int sig, int interrupt)
 		sigdelset(&interrupting, sig);
 		sa.sa_flags |= SA_RESTART;
 	}
-	return sigaction(sig, &sa, NULL) < 0 ? -1 : 0;
+	return own_sigaction(sig, &sa, NULL) < 0 ? -1 : 0;
 }
 
 /* sigset(): as glibc's, over the sigaction above. */
@@ -382,16 +392,16 @@ EXPORT sighandler_t sigset(int sig, sighandler_t h)
 	sigemptyset(&set);
 	sigaddset(&set, sig);
 	if (h == SIG_HOLD) {
-		if (sigprocmask(SIG_BLOCK, &set, &was) < 0)
+		if (perfshim_sigprocmask(SIG_BLOCK, &set, &was) < 0)
 			return SIG_ERR;
 		if (sigismember(&was, sig))
 			return SIG_HOLD;
-		if (sigaction(sig, NULL, &old) < 0)
+		if (own_sigaction(sig, NULL, &old) < 0)
 			return SIG_ERR;
 		return old.sa_handler;
 	}
 	if (set_action(sig, h, 0, 0, &old) < 0 ||
-	    sigprocmask(SIG_UNBLOCK, &set, &was) < 0)
+	    perfshim_sigprocmask(SIG_UNBLOCK, &set, &was) < 0)
 		return SIG_ERR;
 	return sigismember(&was, sig) ? SIG_HOLD : old.sa_handler;
 }

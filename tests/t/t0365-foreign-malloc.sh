@@ -52,6 +52,22 @@ test_expect_success 'the same, a malloc preloaded before the shim: said once, un
 	test_path_is_missing pre.zst
 '
 
+# Known truth: libsigwrap wraps signal() and sigaction() under one lock,
+# as the JDK's libjsig does, and probe_signal_api installs handlers every
+# way there is. Preloaded before the shim, the wrapper's signal() reaches
+# the shim's, which must not call the wrapper's sigaction() again.
+test_expect_success 'a signal wrapper preloaded before the shim: no hang, the same answers' '
+	capture wrap.native timeout 30 env \
+		LD_PRELOAD="$PROGS/libsigwrap.so" "$PROGS/probe_signal_api" &&
+	capture wrap timeout 30 env \
+		LD_PRELOAD="$PROGS/libsigwrap.so $SHIM" \
+		PERFSHIM_OUTPUT=wrap.zst "$PROGS/probe_signal_api" &&
+	test_cmp_str status "$(cat wrap.native.code)" "$(cat wrap.code)" &&
+	test_cmp wrap.native.out wrap.out &&
+	analyze wrap.zst >wrap.sum &&
+	ended_cleanly wrap.sum
+'
+
 ASAN_RT=$(${CC:-cc} -print-file-name=libasan.so 2>/dev/null)
 if ${CC:-cc} -fsanitize=address -o probe_asan \
 	"$SRC_PROGS/asan/probe_asan.c" 2>/dev/null &&
