@@ -429,6 +429,23 @@ static int foreign_malloc(void)
 	return 1;
 }
 
+/*
+ * Under valgrind (its preloads are in LD_PRELOAD): its allocator takes
+ * every allocation, so a trace would see none and a leak gate pass on
+ * it, and its checks would report the shim's own start. Leave it alone,
+ * say why.
+ */
+static int under_valgrind(void)
+{
+	const char *preload = env("LD_PRELOAD");
+
+	if (!preload || !strstr(preload, "/vgpreload_"))
+		return 0;
+	perfshim_say("running under valgrind, whose allocator takes every "
+		     "allocation: this process is not traced");
+	return 1;
+}
+
 /* A seccomp filter from the start that kills the process for a system
  * call of the shim's (sandbox.c tries them): leave it alone, say why. */
 static int seccomp_kills(void)
@@ -458,7 +475,7 @@ __attribute__((constructor)) static void perfshim_init(int argc, char **argv,
 	perfshim_sandbox_init();
 	if (off && *off && strcmp(off, "0"))
 		goto out;
-	if (foreign_malloc() || seccomp_kills())
+	if (under_valgrind() || foreign_malloc() || seccomp_kills())
 		goto out;
 	read_config();
 	perfshim_modules_self_range();

@@ -68,6 +68,19 @@ test_expect_success 'a signal wrapper preloaded before the shim: no hang, the sa
 	ended_cleanly wrap.sum
 '
 
+test_lazy_prereq VALGRIND 'valgrind -q /bin/true'
+
+# Under valgrind its allocator takes every allocation: the shim steps
+# aside, says so once, and valgrind finds nothing of the shim's to report.
+test_expect_success VALGRIND 'under valgrind: said once, not traced, no error of valgrind'"'"'s' '
+	capture vg env LD_PRELOAD="$SHIM" PERFSHIM_OUTPUT="$PWD/vg.%p.zst" \
+		valgrind -q --error-exitcode=99 "$PROGS/malloc_addr_nopie" &&
+	test_cmp_str status 0 "$(cat vg.code)" &&
+	test_cmp_str "last line" "kept 10" "$(tail -1 vg.out)" &&
+	test_cmp_str "lines on stderr" 1 "$(wc -l <vg.err)" &&
+	grep "^perfshim: running under valgrind, whose allocator takes every allocation: this process is not traced" vg.err
+'
+
 ASAN_RT=$(${CC:-cc} -print-file-name=libasan.so 2>/dev/null)
 if ${CC:-cc} -fsanitize=address -o probe_asan \
 	"$SRC_PROGS/asan/probe_asan.c" 2>/dev/null &&
