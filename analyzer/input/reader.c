@@ -58,7 +58,8 @@ struct trace_reader {
 
 	const struct trace_visitor *v;
 	uint64_t frames, events, next_seq;
-	uint64_t next_node; /* the lowest stack node id not yet defined */
+	uint64_t hint_after; /* no prefetch hints before this many events */
+	uint64_t next_node;  /* the lowest stack node id not yet defined */
 	int cut_short, seen_end, warned_unknown;
 	unsigned end_how; /* the first END's (PERFSHIM_END_*) */
 	int stopped;
@@ -558,6 +559,10 @@ static uint32_t runner_up(const struct trace_reader *r)
  */
 #define LOOKAHEAD 8
 
+/* Events without hints after the visitors fetched nothing: their tables
+ * may outgrow the caches meanwhile. */
+#define HINT_PAUSE 65536
+
 /* Tell the visitors of q's events LOOKAHEAD to 2 * LOOKAHEAD ahead. */
 static void hint(struct trace_reader *r, const struct tqueue *q)
 {
@@ -565,7 +570,8 @@ static void hint(struct trace_reader *r, const struct tqueue *q)
 
 	for (size_t i = 0; i < LOOKAHEAD; i++)
 		ev[i] = &q->ev[(q->head + LOOKAHEAD + i) & (q->cap - 1)];
-	r->v->prefetch(r->v->ctx, ev, LOOKAHEAD);
+	if (!r->v->prefetch(r->v->ctx, ev, LOOKAHEAD))
+		r->hint_after = r->events + HINT_PAUSE;
 }
 
 /* The top queue's events up to (before) time lim, or before the runner-up
@@ -579,7 +585,7 @@ static int release_run(struct trace_reader *r, struct tqueue *q, uint32_t t,
 		if (ev.ts > lim || (ev.ts == lim && (lim == w || u < t)))
 			return 0;
 		if (q->done % LOOKAHEAD == 0 && q->len >= 2 * LOOKAHEAD &&
-		    r->v->prefetch)
+		    r->events >= r->hint_after && r->v->prefetch)
 			hint(r, q);
 		q->head = (q->head + 1) & (q->cap - 1);
 		q->done++;

@@ -94,9 +94,11 @@ struct trace_visitor {
 	 * A hint, no events: ev[0..n) (their kinds, addresses and stacks;
 	 * not their times) come a few events later, so the memory they will
 	 * touch may be fetched now. They may come later, or not at all.
+	 * Returns 0 when it fetched nothing (its tables are in the caches):
+	 * the reader then gives no hints for a while.
 	 */
-	void (*prefetch)(void *ctx, const struct trace_event *const *ev,
-			 size_t n);
+	int (*prefetch)(void *ctx, const struct trace_event *const *ev,
+			size_t n);
 	int (*end)(void *ctx, const struct trace_end *end);
 	int (*lost)(void *ctx, uint64_t count, uint64_t reason);
 	/* STRING: id >= 1; text is the reader's, valid during the call. */

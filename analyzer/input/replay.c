@@ -375,12 +375,19 @@ static int on_event(void *ctx, const struct trace_event *ev)
 	return 0;
 }
 
+/*
+ * Tables this small stay in the caches: fetching ahead only costs there
+ * (5% of --leaks on sqlite3's trace).
+ */
+#define PREFETCH_FROM (64 * 1024) /* live slots or nodes */
+
 /* The memory the events will touch: a block's slot, an ALLOC's node. */
-static void on_prefetch(void *ctx, const struct trace_event *const *ev,
-			size_t n)
+static int on_prefetch(void *ctx, const struct trace_event *const *ev, size_t n)
 {
 	const struct replay *rp = ctx;
 
+	if (rp->live_cap < PREFETCH_FROM && rp->nnodes < PREFETCH_FROM)
+		return 0;
 	for (size_t i = 0; i < n; i++) {
 		const struct trace_event *e = ev[i];
 
@@ -391,6 +398,7 @@ static void on_prefetch(void *ctx, const struct trace_event *const *ev,
 		if (e->kind == PERFSHIM_EV_ALLOC && e->stack < rp->nnodes)
 			__builtin_prefetch(&rp->nodes[e->stack]);
 	}
+	return 1;
 }
 
 static int on_end(void *ctx, const struct trace_end *e)

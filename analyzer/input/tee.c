@@ -49,13 +49,15 @@ static int t_event(void *ctx, const struct trace_event *ev)
 	FAN(event, ev);
 }
 
-static void t_prefetch(void *ctx, const struct trace_event *const *ev, size_t n)
+static int t_prefetch(void *ctx, const struct trace_event *const *ev, size_t n)
 {
 	const struct visitor_tee *t = ctx;
+	int any = 0;
 
 	for (size_t i = 0; i < t->n; i++)
 		if (t->to[i]->prefetch)
-			t->to[i]->prefetch(t->to[i]->ctx, ev, n);
+			any |= t->to[i]->prefetch(t->to[i]->ctx, ev, n);
+	return any;
 }
 
 static int t_end(void *ctx, const struct trace_end *end)
