@@ -2,6 +2,7 @@
 #include <assert.h>
 #include <inttypes.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/stat.h>
 
 #include "builds.h"
@@ -412,6 +413,58 @@ out:
 	return rc;
 }
 
+/*
+ * 1 when out is the file at path or one of the runs of a directory
+ * path: writing it would destroy an input before, or while, it is read.
+ * Names do not tell (a symlink, a hard link, "./t.zst"); the file's
+ * device and inode do. -1 after an error() line, 0 otherwise.
+ */
+static int output_reads(const struct stat *out, const char *path)
+{
+	char *arg = (char *)path;
+	struct run_paths runs;
+	struct stat st;
+	int same = 0;
+
+	if (stat(path, &st)) /* the read says why, in its own words */
+		return 0;
+	if (!S_ISDIR(st.st_mode))
+		return st.st_dev == out->st_dev && st.st_ino == out->st_ino;
+	if (runs_expand(&arg, 1, &runs))
+		return -1;
+	for (size_t i = 0; !same && i < runs.n; i++)
+		same = !stat(runs.path[i], &st) && st.st_dev == out->st_dev &&
+		       st.st_ino == out->st_ino;
+	run_paths_release(&runs);
+	return same;
+}
+
+/*
+ * -o FILE must not name an input (the trace, diff's BASE or NEW): it
+ * would be overwritten with the report, and the run's trace lost. 0 when
+ * it does not, -1 after one line when it does.
+ */
+static int output_is_input(const struct cli *c)
+{
+	const char *in[] = { c->trace, c->base };
+	struct stat out;
+
+	if (!c->export_path || !strcmp(c->export_path, "-") ||
+	    stat(c->export_path, &out))
+		return 0; /* stdout, or a new file */
+	for (size_t i = 0; i < sizeof(in) / sizeof(in[0]); i++) {
+		int rc = in[i] ? output_reads(&out, in[i]) : 0;
+
+		if (rc < 0)
+			return -1;
+		if (rc)
+			return error(
+				"-o %s: that is the input %s; it would be overwritten",
+				c->export_path, in[i]);
+	}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct cli c;
@@ -423,6 +476,8 @@ int main(int argc, char **argv)
 	rc = cli_parse(&c, argc, argv);
 	if (rc > 0) /* --help, --version */
 		rc = 0;
+	else if (!rc && output_is_input(&c))
+		rc = -1;
 	else if (!rc && c.report == REPORT_BUDGET)
 		rc = budget_report(&c);
 	else if (!rc && c.report == REPORT_TREND)
