@@ -820,6 +820,7 @@ static int parse_diff(struct cli *c, int argc, char **argv)
 static const char trend_synopsis[] =
 	"usage: perfanalyze trend DIR [--json] [--fail-on-trend] [--x KEY]\n"
 	"                   [--alpha A] [--warn PCT] [--min-change PCT]\n"
+	"                   [--allow-incomplete]\n"
 	"\n"
 	"  The entries of DIR in file-name order, each one build: a summary\n"
 	"  (NAME.json, from perfanalyze TRACE --json), a trace (NAME.zst) or\n"
@@ -890,6 +891,10 @@ static const struct cli_option trend_options[] = {
 	{ "min-change", 0, "PCT", set_min_change,
 	  "smallest fitted change over the series that is\n"
 	  "flagged (default 10)" },
+	{ "allow-incomplete", 0, NULL, set_allow_incomplete,
+	  "let --fail-on-trend pass on builds whose trace\n"
+	  "(or summary, or one run) was cut short, is empty\n"
+	  "or stopped early (without it such a gate exits 2)" },
 	{ "help", 'h', NULL, NULL, NULL },
 };
 
@@ -897,7 +902,8 @@ static const char trend_footer[] =
 	"  --help\n"
 	"\n"
 	"Exit status: 0 done, 1 a trend with --fail-on-trend, 2 usage or\n"
-	"input error (an empty directory, a bad summary, too few builds).\n";
+	"input error (an empty directory, a bad summary, too few builds), or\n"
+	"--fail-on-trend on a build not seen whole.\n";
 
 static const struct cli_table trend_table = {
 	trend_synopsis, trend_footer, trend_options,

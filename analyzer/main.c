@@ -262,7 +262,8 @@ static int summary_of_dir(const struct cli *c)
 
 /*
  * The summary as JSON, the record of one build: the run (the first, for
- * a directory of runs) and every metric, from one pass over each trace.
+ * a directory of runs; cut short and complete of them all) and every
+ * metric, from one pass over each trace.
  */
 static int summary_json(const struct cli *c)
 {
@@ -274,6 +275,8 @@ static int summary_json(const struct cli *c)
 	rc = metrics_load(&m.metrics, &path, 1);
 	if (!rc) {
 		m.run = m.metrics.run[0];
+		for (size_t r = 1; r < m.metrics.runs; r++)
+			m.run.cut_short |= m.metrics.run[r].cut_short;
 		m.parts |= MODEL_METRICS;
 		rc = render_model(&m, 1, stdout);
 	}
@@ -324,6 +327,12 @@ static int trend(const struct cli *c)
 		if (!rc && c->trend.fail && r.failed) {
 			trend_failed(&r);
 			rc = 1;
+		} else if (!rc && c->trend.fail && s.incomplete &&
+			   !c->allow_incomplete) {
+			/* A killed build's smaller figures can hide a creep. */
+			rc = error(
+				"%s: cut short, empty or stopped early, %zu of %zu builds: a trend gate cannot pass on it; --allow-incomplete to judge what they hold",
+				s.first_incomplete, s.incomplete, s.runs);
 		}
 		trends_result_release(&r);
 	}

@@ -24,7 +24,8 @@
 
 /*
  * The summary (perfanalyze TRACE): how the run went, its totals; in JSON
- * with the metrics of the build's record (ms; NULL: none) too.
+ * with the metrics of the build's record (ms; NULL: none) too, and
+ * "complete" false when one of ms's runs is incomplete.
  */
 int render_summary_text(const struct run *run, FILE *out);
 int render_summary_json(const struct run *run, const struct gate_result *gate,

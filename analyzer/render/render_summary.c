@@ -207,8 +207,9 @@ int render_summary_json(const struct run *run, const struct gate_result *gate,
 	json_bool(&w, run->clean_end);
 	json_key(&w, "cut_short");
 	json_bool(&w, run->cut_short);
-	json_key(&w, "complete");
-	json_bool(&w, !run->cut_short && run->end != RUN_END_STOPPED);
+	json_key(&w, "complete"); /* of every run, for trend's gate */
+	json_bool(&w, !run->cut_short && run->end != RUN_END_STOPPED &&
+			      !(ms && ms->incomplete));
 	json_key(&w, "ended");
 	json_string(&w, end_text(run, buf, sizeof(buf)));
 	status_field(&w, "exit_status", 0, run);
