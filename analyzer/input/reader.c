@@ -540,6 +540,9 @@ static int enqueue(struct trace_reader *r, uint32_t t,
 	return 0;
 }
 
+/* release()'s time that lets out every event queued. */
+#define RELEASE_ALL UINT64_MAX
+
 /* The queue after the heap's top: its index, or UINT32_MAX if none. */
 static uint32_t runner_up(const struct trace_reader *r)
 {
@@ -568,15 +571,20 @@ static void hint(struct trace_reader *r, const struct tqueue *q)
 	r->v->prefetch(r->v->ctx, ev, LOOKAHEAD);
 }
 
-/* The top queue's events up to (before) time lim, or before the runner-up
- * u's head at lim; 0, or -1 when the visitor stopped. */
+/*
+ * The top queue's events up to (before) time lim, or before the runner-up
+ * u's head at lim; 0, or -1 when the visitor stopped. w == RELEASE_ALL
+ * lets out events at that time too: the last time there is cannot be
+ * before any other.
+ */
 static int release_run(struct trace_reader *r, struct tqueue *q, uint32_t t,
 		       uint32_t u, uint64_t lim, uint64_t w)
 {
 	while (q->len) {
 		struct trace_event ev = q->ev[q->head];
 
-		if (ev.ts > lim || (ev.ts == lim && (lim == w || u < t)))
+		if (ev.ts > lim ||
+		    (ev.ts == lim && ((lim == w && w != RELEASE_ALL) || u < t)))
 			return 0;
 		if (q->done % LOOKAHEAD == 0 && q->len >= 2 * LOOKAHEAD &&
 		    r->v->prefetch)
@@ -594,7 +602,12 @@ static int release_run(struct trace_reader *r, struct tqueue *q, uint32_t t,
 	return 0;
 }
 
-/* Deliver, in time order, every queued event earlier than w. */
+/*
+ * Deliver, in time order, every queued event earlier than w; with w ==
+ * RELEASE_ALL (the END record, the end of the file), every queued event,
+ * those at that very time too: a crafted one stamped UINT64_MAX was
+ * dropped, its leak unseen by the gate.
+ */
 static int release(struct trace_reader *r, uint64_t w)
 {
 	while (r->nheap) {
@@ -613,7 +626,8 @@ static int release(struct trace_reader *r, uint64_t w)
 			r->heap[0] = r->heap[--r->nheap];
 		if (r->nheap > 1)
 			heap_down(r, 0);
-		if (r->nheap && qhead(r, r->heap[0])->ts >= w)
+		if (r->nheap && qhead(r, r->heap[0])->ts >= w &&
+		    w != RELEASE_ALL)
 			return 0;
 	}
 	return 0;
@@ -1381,7 +1395,7 @@ static int end_rec(struct trace_reader *r, const uint8_t *p, const uint8_t *end)
 	e.how = (unsigned)a;
 	e.status = (int)perfshim_unzigzag(st);
 	/* Everything before the END is complete: deliver it now. */
-	if (release(r, UINT64_MAX))
+	if (release(r, RELEASE_ALL))
 		return -1;
 	if (!r->seen_end)
 		r->end_how = e.how;
@@ -1618,7 +1632,7 @@ int trace_reader_run(struct trace_reader *r, const struct trace_visitor *v)
 		     "trace cut short: it has no end record (the program was killed or is still running)");
 	}
 	/* Whatever is left is complete as far as the file goes. */
-	return release(r, UINT64_MAX);
+	return release(r, RELEASE_ALL);
 }
 
 void trace_reader_free(struct trace_reader *r)

@@ -223,6 +223,38 @@ static void test_release_by_sync(void)
 	free(str.p);
 }
 
+/*
+ * Events at the last time there is, UINT64_MAX, are let out at the end
+ * too: the end let out only those before it, and a crafted trace's leak
+ * at that time went unseen by the gate.
+ */
+static void test_release_at_max_time(void)
+{
+	struct buf file = { 0 }, f = { 0 };
+	struct seen s;
+	int cut;
+	struct alloc_ev t0[] = { { 10, 1, 0x2000, 8, 0 },
+				 { UINT64_MAX - 10, 1, 0x3000, 8, 0 } };
+	struct alloc_ev t1[] = { { UINT64_MAX, 1, 0x1000, 8, 0 } };
+
+	header(&file, PERFSHIM_FORMAT_MAJOR);
+	rec_u(&f, PERFSHIM_REC_FRAME, 0);
+	thread_rec(&f, 0);
+	thread_rec(&f, 1);
+	alloc_chunk(&f, 1, t1, 1); /* ts UINT64_MAX */
+	alloc_chunk(&f, 0, t0, 2); /* ts 10, UINT64_MAX */
+	add_frame(&file, &f);
+
+	is_int(run_seen(&file, &s, &cut), 0, "max time: read to the end");
+	is_int((int)s.n, 3, "max time: every event delivered");
+	ok(s.n == 3 && s.ts[0] == 10 && s.ts[1] == UINT64_MAX &&
+		   s.thread[1] == 0 && s.ts[2] == UINT64_MAX &&
+		   s.thread[2] == 1,
+	   "max time: in time order, ties by thread");
+	free(file.p);
+	free(f.p);
+}
+
 static void test_frame_gap(void)
 {
 	struct buf file = { 0 }, f0 = { 0 }, f2 = { 0 };
@@ -538,11 +570,12 @@ static void test_minor1_records(void)
 
 int main(void)
 {
-	plan(37);
+	plan(40);
 	test_prefetch_hints();
 	test_minor1_records();
 	test_merge_order();
 	test_release_by_sync();
+	test_release_at_max_time();
 	test_frame_gap();
 	test_unknown_record();
 	test_cut_short();
