@@ -53,7 +53,8 @@ static const char footer[] =
 	"  --version, --help\n"
 	"\n"
 	"Exit status: 0 done, 1 a gate failed, 2 usage or input error\n"
-	"(a gate that would pass on a cut-short trace included).\n";
+	"(a gate that would pass on a cut-short trace, or that cannot\n"
+	"judge, included).\n";
 
 /* --- values --------------------------------------------------------------- */
 
@@ -465,7 +466,8 @@ static const struct cli_option options[] = {
 	  "INCONCLUSIVE, with slope, interval, p-value\n"
 	  "and the allocation sites that grow" },
 	{ "fail-on-growth", 0, NULL, set_fail_on_growth,
-	  "exit 1 when memory is GROWING (implies --growth)" },
+	  "exit 1 when memory is GROWING, 2 when it is\n"
+	  "INCONCLUSIVE: it cannot judge (implies --growth)" },
 	{ "timeline", 0, NULL, set_timeline,
 	  "the heap and resident-set series (CSV; JSON\n"
 	  "with --json) at the points of --growth" },

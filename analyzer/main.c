@@ -143,8 +143,8 @@ static void gate(struct model *m, const struct cli *c,
 
 /*
  * The exit status of m's gate: 0 none or passed, 1 failed, -1 it did not
- * pass on an incomplete trace; a gate that did not pass says why in one
- * line.
+ * pass on an incomplete trace, or could not judge; a gate that did not
+ * pass says why in one line.
  */
 static int gate_said(const struct model *m, const char *path)
 {
@@ -158,6 +158,10 @@ static int gate_said(const struct model *m, const char *path)
 		      render_gate_reason(&m->gate, why, sizeof(why)));
 		return 1;
 	default:
+		if (!m->gate.incomplete)
+			return error(
+				"gate did not pass: %s",
+				render_gate_reason(&m->gate, why, sizeof(why)));
 		return error(
 			"%s: %s: a gate cannot pass on it; --allow-incomplete to judge what it holds",
 			path, m->gate.incomplete);

@@ -64,6 +64,15 @@ int render_hotspots_json(const struct hot_result *r,
 void render_gate_json(struct json_writer *w, const struct gate_result *g);
 
 /*
+ * render_growth_reason - why sv got its verdict, in a sentence into buf
+ * of len bytes (bytes with units; unit: "marker" or "second"); returns
+ * buf.
+ */
+const char *render_growth_reason(char *buf, size_t len,
+				 const struct growth_trend *sv,
+				 const char *unit);
+
+/*
  * render_gate_reason - why g passed or failed, in one line of text
  * (units.h's units) into buf of len bytes; returns buf. The line that
  * main prints on stderr when a gate fails, and the JSON "reason".
