@@ -122,6 +122,17 @@ static int fail(struct trace_reader *r, const char *fmt, ...)
 static void warn(struct trace_reader *r, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
+/* -1, said, when an ALLOC's size is past what an address space holds. */
+static int block_too_large(struct trace_reader *r, uint64_t size)
+{
+	if (size <= TRACE_MAX_BYTES)
+		return 0;
+	return fail(
+		r,
+		"corrupt trace: a block of %llu bytes, more than an address space holds",
+		(unsigned long long)size);
+}
+
 static void warn(struct trace_reader *r, const char *fmt, ...)
 {
 	va_list ap;
@@ -697,6 +708,8 @@ static int chunk(struct trace_reader *r, const uint8_t *p, const uint8_t *end)
 			GET(v);
 			if (v > UINT32_MAX)
 				return fail(r, "corrupt trace: stack id");
+			if (block_too_large(r, ev.size))
+				return -1;
 			ev.kind = PERFSHIM_EV_ALLOC;
 			ev.fn = tag & 0x0f;
 			ev.stack = (uint32_t)v;
@@ -833,6 +846,8 @@ static int col_alloc(struct trace_reader *r, uint8_t k, struct col *c,
 	CGET(&c[PERFSHIM_COL_SLOTS], s);
 	if (v > UINT32_MAX)
 		return fail(r, "corrupt trace: stack id");
+	if (block_too_large(r, ev->size))
+		return -1;
 	ev->kind = PERFSHIM_EV_ALLOC;
 	ev->fn = k & 0x0f;
 	ev->stack = (uint32_t)v;

@@ -25,10 +25,19 @@ struct trace_header {
 	char *label;   /* PERFSHIM_LABEL (KEY=VALUE,...), or NULL: none */
 };
 
+/*
+ * More bytes than any 64-bit Linux address space holds (x86-64 with
+ * five-level paging: 2^56; aarch64: 2^52): no block the shim records,
+ * nor all of them live at once, can be larger. A trace that says so is
+ * corrupt, and refusing it keeps the sums of sizes far from overflowing
+ * (a crafted 2^63 was a signed overflow in the growth series).
+ */
+#define TRACE_MAX_BYTES ((uint64_t)1 << 56)
+
 struct trace_event {
 	uint64_t ts; /* ns since the trace started */
 	uint64_t addr;
-	uint64_t size;	 /* ALLOC only */
+	uint64_t size;	 /* ALLOC only; at most TRACE_MAX_BYTES */
 	uint32_t thread; /* thread index */
 	uint32_t stack;	 /* ALLOC, SAMPLE: stack (leaf node) id */
 	uint32_t label;	 /* MARK: string id (see the string callback) */

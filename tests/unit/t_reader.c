@@ -255,6 +255,73 @@ static void test_release_at_max_time(void)
 	free(f.p);
 }
 
+/* The message of reading file through a replay, or NULL when it read. */
+static const char *replay_says(const struct buf *file)
+{
+	struct trace_reader *r = trace_reader_open_mem(file->p, file->len, "t");
+	struct trace_visitor v;
+	struct replay rp;
+	const char *msg;
+	int rc;
+
+	replay_init(&rp);
+	replay_visitor(&rp, &v);
+	capture_start();
+	rc = r ? trace_reader_run(r, &v) : -2;
+	msg = capture_end();
+	replay_release(&rp);
+	trace_reader_free(r);
+	return rc ? msg : NULL;
+}
+
+/*
+ * A block larger than an address space, or live blocks that add up to
+ * more, is corrupt: a crafted 2^63 was a signed overflow in the growth
+ * series, and two of 2^64 - 1 bytes wrapped the totals.
+ */
+static void test_block_sizes(void)
+{
+	static const uint64_t sizes[] = { TRACE_MAX_BYTES, TRACE_MAX_BYTES + 1,
+					  1ull << 63, UINT64_MAX };
+	const char *msg;
+
+	for (size_t i = 0; i < 4; i++) {
+		struct buf file = { 0 }, f = { 0 };
+		struct alloc_ev e[] = { { 1, 1, 0x1000, sizes[i], 0 } };
+
+		header(&file, PERFSHIM_FORMAT_MAJOR);
+		rec_u(&f, PERFSHIM_REC_FRAME, 0);
+		thread_rec(&f, 0);
+		alloc_chunk(&f, 0, e, 1);
+		add_frame(&file, &f);
+		msg = replay_says(&file);
+		if (i == 0)
+			ok(!msg, "a block of 2^56 bytes reads");
+		else
+			is_error_line(msg, "corrupt trace: a block of ",
+				      "a larger block is corrupt");
+		free(file.p);
+		free(f.p);
+	}
+
+	struct buf file = { 0 }, f = { 0 };
+	struct alloc_ev e[] = { { 1, 1, 0x1000, TRACE_MAX_BYTES, 0 },
+				{ 1, 1, 0x2000, 1, 0 } };
+
+	header(&file, PERFSHIM_FORMAT_MAJOR);
+	rec_u(&f, PERFSHIM_REC_FRAME, 0);
+	thread_rec(&f, 0);
+	alloc_chunk(&f, 0, e, 2);
+	add_frame(&file, &f);
+	msg = replay_says(&file);
+	/* (After the warning that the trace has no END.) */
+	ok(msg && strstr(msg,
+			 "perfanalyze: corrupt trace: 72057594037927937 bytes live at once, more than an address space holds\n"),
+	   "live blocks past an address space are corrupt");
+	free(file.p);
+	free(f.p);
+}
+
 static void test_frame_gap(void)
 {
 	struct buf file = { 0 }, f0 = { 0 }, f2 = { 0 };
@@ -570,12 +637,13 @@ static void test_minor1_records(void)
 
 int main(void)
 {
-	plan(40);
+	plan(45);
 	test_prefetch_hints();
 	test_minor1_records();
 	test_merge_order();
 	test_release_by_sync();
 	test_release_at_max_time();
+	test_block_sizes();
 	test_frame_gap();
 	test_unknown_record();
 	test_cut_short();
