@@ -454,7 +454,8 @@ static const struct cli_option options[] = {
 	  "frames shown per allocation site of --by\n"
 	  "(default 64, at most 512)" },
 	{ "thread", 0, "I", set_thread,
-	  "only the CPU samples of thread index I" },
+	  "only the CPU samples of thread index I (not\n"
+	  "with --by, nor --metric other than cpu)" },
 	{ "flamegraph", 0, NULL, set_flamegraph,
 	  "collapsed stacks (root;...;leaf COUNT) for\n"
 	  "flamegraph.pl, inferno, speedscope" },
@@ -669,6 +670,9 @@ static const char *hot_clash(const struct cli *c)
 		return "--top and --thread go with --hotspots or --flamegraph";
 	if (c->hot.thread >= 0 && c->by)
 		return "--thread selects CPU samples; --by ranks allocation sites of every thread";
+	/* It was silently ignored: one thread's graph showed them all. */
+	if (c->hot.thread >= 0 && c->metric && c->hot.key != HOT_METRIC_CPU)
+		return "--thread selects CPU samples; --metric allocs, bytes and leaked count the allocations of every thread";
 	return NULL;
 }
 
