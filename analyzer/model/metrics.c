@@ -508,7 +508,7 @@ static void timing_metrics(struct metric_set *s, size_t r,
 
 		if (!t->n)
 			continue;
-		w = t->names[t->n - 1].function;
+		w = t->leaf.function;
 		add(s, r, sc, w, "calls", METRIC_COUNT, (double)t->calls);
 		/* total (set below) before self: the order of the table */
 		metrics_put(s, sc, w, "total", METRIC_NS);
