@@ -26,6 +26,7 @@
 #include "replay.h"
 #include "symbols.h"
 #include "tee.h"
+#include "textfit.h"
 #include "trends.h"
 
 #define EXIT_GATE 1
@@ -216,6 +217,25 @@ static int report(struct pass *p, struct cli *c)
 }
 
 /*
+ * stdout for a text table: through textfit_safe_open, so that no name
+ * the traced program chose puts a control byte on the terminal.
+ */
+static FILE *text_open(void)
+{
+	FILE *f = textfit_safe_open(stdout);
+
+	return f ? f : stdout;
+}
+
+/* Close what text_open gave; rc, or -1 when that fails (said). */
+static int text_close(FILE *f, int rc)
+{
+	if (f != stdout && fclose(f) && !rc)
+		rc = error("cannot write the output");
+	return rc;
+}
+
+/*
  * --budget: the rules of c->budget against the runs c names. 0 kept, 1
  * a rule exceeded or missing (said on stderr), -1 an error.
  */
@@ -234,8 +254,13 @@ static int budget_report(const struct cli *c)
 		goto cleanup;
 	}
 	budget_check(&b, &s, &res);
-	rc = c->json ? render_budget_json(&res, stdout)
-		     : render_budget_text(&res, stdout);
+	if (c->json) {
+		rc = render_budget_json(&res, stdout);
+	} else {
+		FILE *out = text_open();
+
+		rc = text_close(out, render_budget_text(&res, out));
+	}
 	if (!rc && budget_failed(&res)) {
 		error("budget %s: %zu of %zu rules exceeded, %zu cannot be checked",
 		      b.file, res.exceeded, res.n, res.missing);
@@ -326,8 +351,10 @@ static int trend(const struct cli *c)
 	if (!rc)
 		rc = trends_collect(&s, &c->trend.opt, c->trend.x_key, &r);
 	if (!rc) {
+		FILE *out = c->json ? stdout : text_open();
+
 		rc = c->json ? render_trends_json(&r, stdout)
-			     : render_trends_text(&r, stdout);
+			     : text_close(out, render_trends_text(&r, out));
 		if (!rc && c->trend.fail && r.failed) {
 			trend_failed(&r);
 			rc = 1;
@@ -383,7 +410,10 @@ static int diff_report(const struct cli *c, const struct diff_result *r)
 		return diff_html(c, r);
 	if (c->json)
 		return render_diff_json(r, stdout);
-	return render_diff_text(r, c->hot.top ? c->hot.top : 20, stdout);
+	FILE *out = text_open();
+
+	return text_close(
+		out, render_diff_text(r, c->hot.top ? c->hot.top : 20, out));
 }
 
 /* perfanalyze diff: 0 done, 1 a regression failed the gate, -1 an error. */
