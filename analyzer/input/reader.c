@@ -60,6 +60,10 @@ struct trace_reader {
 	uint64_t frames, events, next_seq;
 	uint64_t next_node; /* the lowest stack node id not yet defined */
 	int cut_short, seen_end, warned_unknown;
+	/* Events queued, waiting for a SYNC; past queue_max they go out
+	 * without one (warned once). */
+	uint64_t queued, queue_max;
+	int warned_unsynced;
 	unsigned end_how; /* the first END's (PERFSHIM_END_*) */
 	int stopped;
 	int quiet; /* no warnings: a second pass over a trace read before */
@@ -276,6 +280,7 @@ static struct trace_reader *reader_new(const char *name)
 	r->name = strdup(name);
 	r->next_seq = 0;
 	r->next_node = 1;
+	r->queue_max = TRACE_QUEUE_MAX;
 	return r;
 }
 
@@ -533,6 +538,7 @@ static void queue_push(struct trace_reader *r, uint32_t t)
 	/* After a TIES raise of its thread's last event: the thread's order. */
 	if (q->len && e->ts < q->ev[(q->head + q->len - 1) & (q->cap - 1)].ts)
 		e->ts = q->ev[(q->head + q->len - 1) & (q->cap - 1)].ts;
+	r->queued++;
 	if (q->len++ == 0) {
 		r->heap[r->nheap] = t;
 		heap_up(r, r->nheap++);
@@ -603,6 +609,7 @@ static int release_run(struct trace_reader *r, struct tqueue *q, uint32_t t,
 		q->head = (q->head + 1) & (q->cap - 1);
 		q->done++;
 		q->len--;
+		r->queued--;
 		r->events++;
 		ev.ts = to_ns(r, ev.ts);
 		if (r->v->event && r->v->event(r->v->ctx, &ev)) {
@@ -1533,6 +1540,26 @@ static int record(struct trace_reader *r, uint8_t tag, const uint8_t *p,
 	return 0; /* a newer minor's record: skip it */
 }
 
+/*
+ * Past queue_max events without a SYNC record (the shim writes one on
+ * every pass of its writer), let them all go: a "zstd bomb" of events
+ * and no SYNC queued each one to the end, 115 KB of trace to more than
+ * 10 GB. Their order across threads is then as they stand.
+ */
+static int release_unsynced(struct trace_reader *r)
+{
+	if (!r->warned_unsynced++)
+		warn(r,
+		     "%llu events without a SYNC record: let go as they stand, their order across threads unchecked (not a trace the shim wrote?)",
+		     (unsigned long long)r->queued);
+	return release(r, RELEASE_ALL);
+}
+
+void trace_reader_queue_max(struct trace_reader *r, uint64_t n)
+{
+	r->queue_max = n;
+}
+
 static int parse_frame(struct trace_reader *r, const uint8_t *p, size_t len)
 {
 	const uint8_t *end = p + len;
@@ -1553,6 +1580,8 @@ static int parse_frame(struct trace_reader *r, const uint8_t *p, size_t len)
 			return fail(r,
 				    "corrupt trace: record overruns its frame");
 		if (record(r, tag, p, p + n))
+			return -1;
+		if (r->queued > r->queue_max && release_unsynced(r))
 			return -1;
 		p += n;
 	}

@@ -175,6 +175,22 @@ uint64_t trace_reader_span_ns(const struct trace_reader *r, uint64_t ticks);
 uint64_t trace_reader_time_ns(const struct trace_reader *r, uint64_t ticks);
 
 /*
+ * The most events the reader queues waiting for a SYNC record (checked
+ * after each record, which one 64 MiB frame bounds): some 170 MB of
+ * them, more than a pass of the shim's writer drains from a hundred
+ * threads' full rings of the default size.
+ */
+#define TRACE_QUEUE_MAX ((uint64_t)1 << 22)
+
+/*
+ * trace_reader_queue_max - queue at most n events (default
+ * TRACE_QUEUE_MAX) before letting them go without a SYNC record, with
+ * one warning: the reader's memory stays bounded on a trace without
+ * SYNC records. For tests.
+ */
+void trace_reader_queue_max(struct trace_reader *r, uint64_t n);
+
+/*
  * trace_reader_quiet - no warning lines from now on (errors still print):
  * for a second pass over a trace whose first pass warned already.
  */

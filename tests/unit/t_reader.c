@@ -255,6 +255,52 @@ static void test_release_at_max_time(void)
 	free(f.p);
 }
 
+/*
+ * Events without a SYNC record are let go past the queue's bound, with
+ * one warning: a "zstd bomb" without SYNC queued every event to the end,
+ * 115 KB of trace to more than 10 GB.
+ */
+static void test_queue_bound(void)
+{
+	struct buf file = { 0 }, f = { 0 };
+	struct seen s = { 0 };
+	struct alloc_ev t0[] = { { 10, 1, 0x2000, 8, 0 },
+				 { 10, 1, 0x3000, 8, 0 } };
+	struct alloc_ev t1[] = { { 15, 1, 0x1000, 8, 0 },
+				 { 10, 0, 0x1000, 0, 0 } };
+	struct trace_visitor v = { .ctx = &s, .event = on_event };
+	struct trace_reader *r;
+	const char *msg, *w;
+
+	header(&file, PERFSHIM_FORMAT_MAJOR);
+	rec_u(&f, PERFSHIM_REC_FRAME, 0);
+	thread_rec(&f, 0);
+	thread_rec(&f, 1);
+	for (int i = 0; i < 3; i++) {
+		alloc_chunk(&f, 0, t0, 2);
+		alloc_chunk(&f, 1, t1, 2);
+	}
+	add_frame(&file, &f);
+
+	r = trace_reader_open_mem(file.p, file.len, "t");
+	trace_reader_queue_max(r, 3);
+	capture_start();
+	is_int(trace_reader_run(r, &v), 0, "no SYNC: read to the end");
+	msg = capture_end();
+	is_int((int)s.n, 12, "no SYNC: every event delivered");
+	static const char warned[] = "perfanalyze: warning: t: 4 events "
+				     "without a SYNC record: let go as "
+				     "they stand";
+
+	w = strstr(msg, warned);
+	if (!ok(w && !strstr(w + sizeof(warned) - 1, "without a SYNC"),
+		"no SYNC: one warning"))
+		diag("message: %s", msg);
+	trace_reader_free(r);
+	free(file.p);
+	free(f.p);
+}
+
 /* The message of reading file through a replay, or NULL when it read. */
 static const char *replay_says(const struct buf *file)
 {
@@ -637,13 +683,14 @@ static void test_minor1_records(void)
 
 int main(void)
 {
-	plan(45);
+	plan(48);
 	test_prefetch_hints();
 	test_minor1_records();
 	test_merge_order();
 	test_release_by_sync();
 	test_release_at_max_time();
 	test_block_sizes();
+	test_queue_bound();
 	test_frame_gap();
 	test_unknown_record();
 	test_cut_short();
