@@ -457,10 +457,10 @@ out:
 }
 
 /*
- * 1 when out is the file at path or one of the runs of a directory
- * path: writing it would destroy an input before, or while, it is read.
- * Names do not tell (a symlink, a hard link, "./t.zst"); the file's
- * device and inode do. -1 after an error() line, 0 otherwise.
+ * 1 when out is the file at path, 2 when it is one of the runs of a
+ * directory path: writing it would destroy an input before, or while,
+ * it is read. Names do not tell (a symlink, a hard link, "./t.zst"); the
+ * file's device and inode do. -1 after an error() line, 0 otherwise.
  */
 static int output_reads(const struct stat *out, const char *path)
 {
@@ -479,7 +479,7 @@ static int output_reads(const struct stat *out, const char *path)
 		same = !stat(runs.path[i], &st) && st.st_dev == out->st_dev &&
 		       st.st_ino == out->st_ino;
 	run_paths_release(&runs);
-	return same;
+	return same ? 2 : 0;
 }
 
 /*
@@ -502,8 +502,9 @@ static int output_is_input(const struct cli *c)
 			return -1;
 		if (rc)
 			return error(
-				"-o %s: that is the input %s; it would be overwritten",
-				c->export_path, in[i]);
+				"-o %s: that is %sthe input %s; it would be overwritten",
+				c->export_path, rc == 2 ? "a run of " : "",
+				in[i]);
 	}
 	return 0;
 }

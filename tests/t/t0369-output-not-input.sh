@@ -52,7 +52,7 @@ test_expect_success 'a directory of runs: -o one of its runs is refused' '
 	cp runs/a.zst runs-a.orig &&
 	analyze_status r runs --export pprof -o runs/a.zst &&
 	test_cmp_str status 2 "$(cat r.code)" &&
-	grep "$SAID" r.err &&
+	grep "^perfanalyze: -o runs/a.zst: that is a run of the input runs; $SAID" r.err &&
 	test_cmp runs-a.orig runs/a.zst
 '
 
