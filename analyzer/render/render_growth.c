@@ -263,7 +263,7 @@ static const char *seconds(char *buf, double s)
 static void text_head(FILE *out, const struct growth_result *g)
 {
 	size_t n = g->npts - g->from;
-	char a[UNITS_LEN], b[UNITS_LEN], c[UNITS_LEN];
+	char a[UNITS_LEN], b[UNITS_LEN], c[UNITS_LEN], e[1024];
 
 	fprintf(out, "Memory growth: %s", growth_verdict_name(g->verdict));
 	if (g->verdict == GROWTH_GROWING && !strcmp(g->basis, "rss"))
@@ -272,7 +272,9 @@ static void text_head(FILE *out, const struct growth_result *g)
 	fputc('\n', out);
 	if (g->by_marker)
 		fprintf(out, "points:   %s markers '%s' (of %s taken",
-			units_count(b, n), g->label, units_count(c, g->npts));
+			units_count(b, n),
+			textfit_escape(e, sizeof(e), g->label),
+			units_count(c, g->npts));
 	else
 		fprintf(out, "points:   %s time windows of %s (of %s",
 			units_count(b, n), seconds(a, g->window_s),

@@ -326,7 +326,7 @@ static const char *pct_text(char *buf, int has, uint64_t ns)
 
 static void text_latency(FILE *out, const struct hot_cpu *v)
 {
-	char calls[UNITS_LEN], t[UNITS_LEN], p[5][UNITS_LEN];
+	char calls[UNITS_LEN], t[UNITS_LEN], p[5][UNITS_LEN], e[4096];
 
 	fprintf(out,
 		"\nLatency per call (zones and instrumented functions, every path; %zu of %zu):\n"
@@ -345,9 +345,11 @@ static void text_latency(FILE *out, const struct hot_cpu *v)
 		fprintf(out, "  %10s %*s", calls, units_width(t, 12), t);
 		for (int k = 0; k < 5; k++)
 			fprintf(out, " %*s", units_width(ps[k], 12), ps[k]);
-		fprintf(out, "  %s%s", l->zone ? "zone " : "", l->name);
+		fprintf(out, "  %s%s", l->zone ? "zone " : "",
+			textfit_escape(e, sizeof(e), l->name));
 		if (l->file[0])
-			fprintf(out, "  %s:%u", l->file, l->line);
+			fprintf(out, "  %s:%u",
+				textfit_escape(e, sizeof(e), l->file), l->line);
 		fputc('\n', out);
 	}
 }

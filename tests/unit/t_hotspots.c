@@ -320,6 +320,44 @@ static void test_deep_chain(void)
 	free(file.p);
 }
 
+/* A zone's name with a newline and ESC is escaped in the text report. */
+static void test_text_escapes(void)
+{
+	struct hot_options o = { .mode = HOT_CPU, .thread = -1 };
+	struct buf file = { 0 }, frame = { 0 }, p = { 0 };
+	const char *err;
+	char *text;
+
+	header(&file);
+	start(&frame);
+	put_u(&p, 3);
+	put_u(&p, 9);
+	put(&p, "bad\nzone\033", 9);
+	rec(&frame, PERFSHIM_REC_STRING, &p);
+	p.len = 0;
+	put_u(&p, PERFSHIM_TIMING_PATHS);
+	put_u(&p, 0); /* thread */
+	put_u(&p, 0);
+	put_u(&p, 0);
+	put_u(&p, 1);
+	put_u(&p, 1); /* the root's child */
+	put_u(&p, PERFSHIM_PATH_ZONE);
+	put_u(&p, 3);
+	put_u(&p, 2);
+	put_u(&p, 1000);
+	put_u(&p, 1000);
+	timing(&frame, &p);
+	add_frame(&file, &frame);
+	is_int(run(&file, &o, &text, &err), 0, "a zone named with controls");
+	ok(text && !strchr(text, '\033') && strstr(text, "bad\\nzone\\x1b"),
+	   "  its name escaped in the text");
+	ok(text && !strstr(text, "\nzone"), "  on one line");
+	free(text);
+	free(file.p);
+	free(frame.p);
+	free(p.p);
+}
+
 static void test_parse(void)
 {
 	is_int(hotspots_parse("peak", 1), HOT_BY_PEAK, "--by peak");
@@ -336,6 +374,7 @@ int main(void)
 	test_report();
 	test_bad_records();
 	test_deep_chain();
+	test_text_escapes();
 	test_parse();
 	done_testing();
 	return exit_status();
