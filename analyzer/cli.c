@@ -53,7 +53,8 @@ static const char footer[] =
 	"  --version, --help\n"
 	"\n"
 	"Exit status: 0 done, 1 a gate failed, 2 usage or input error\n"
-	"(a gate that would pass on a cut-short trace included).\n";
+	"(a gate that would pass on a cut-short trace, or that cannot\n"
+	"judge, included).\n";
 
 /* --- values --------------------------------------------------------------- */
 
@@ -453,7 +454,8 @@ static const struct cli_option options[] = {
 	  "frames shown per allocation site of --by\n"
 	  "(default 64, at most 512)" },
 	{ "thread", 0, "I", set_thread,
-	  "only the CPU samples of thread index I" },
+	  "only the CPU samples of thread index I (not\n"
+	  "with --by, nor --metric other than cpu)" },
 	{ "flamegraph", 0, NULL, set_flamegraph,
 	  "collapsed stacks (root;...;leaf COUNT) for\n"
 	  "flamegraph.pl, inferno, speedscope" },
@@ -465,7 +467,8 @@ static const struct cli_option options[] = {
 	  "INCONCLUSIVE, with slope, interval, p-value\n"
 	  "and the allocation sites that grow" },
 	{ "fail-on-growth", 0, NULL, set_fail_on_growth,
-	  "exit 1 when memory is GROWING (implies --growth)" },
+	  "exit 1 when memory is GROWING, 2 when it is\n"
+	  "INCONCLUSIVE: it cannot judge (implies --growth)" },
 	{ "timeline", 0, NULL, set_timeline,
 	  "the heap and resident-set series (CSV; JSON\n"
 	  "with --json) at the points of --growth" },
@@ -667,6 +670,9 @@ static const char *hot_clash(const struct cli *c)
 		return "--top and --thread go with --hotspots or --flamegraph";
 	if (c->hot.thread >= 0 && c->by)
 		return "--thread selects CPU samples; --by ranks allocation sites of every thread";
+	/* It was silently ignored: one thread's graph showed them all. */
+	if (c->hot.thread >= 0 && c->metric && c->hot.key != HOT_METRIC_CPU)
+		return "--thread selects CPU samples; --metric allocs, bytes and leaked count the allocations of every thread";
 	return NULL;
 }
 
@@ -820,6 +826,7 @@ static int parse_diff(struct cli *c, int argc, char **argv)
 static const char trend_synopsis[] =
 	"usage: perfanalyze trend DIR [--json] [--fail-on-trend] [--x KEY]\n"
 	"                   [--alpha A] [--warn PCT] [--min-change PCT]\n"
+	"                   [--allow-incomplete]\n"
 	"\n"
 	"  The entries of DIR in file-name order, each one build: a summary\n"
 	"  (NAME.json, from perfanalyze TRACE --json), a trace (NAME.zst) or\n"
@@ -890,6 +897,10 @@ static const struct cli_option trend_options[] = {
 	{ "min-change", 0, "PCT", set_min_change,
 	  "smallest fitted change over the series that is\n"
 	  "flagged (default 10)" },
+	{ "allow-incomplete", 0, NULL, set_allow_incomplete,
+	  "let --fail-on-trend pass on builds whose trace\n"
+	  "(or summary, or one run) was cut short, is empty\n"
+	  "or stopped early (without it such a gate exits 2)" },
 	{ "help", 'h', NULL, NULL, NULL },
 };
 
@@ -897,7 +908,8 @@ static const char trend_footer[] =
 	"  --help\n"
 	"\n"
 	"Exit status: 0 done, 1 a trend with --fail-on-trend, 2 usage or\n"
-	"input error (an empty directory, a bad summary, too few builds).\n";
+	"input error (an empty directory, a bad summary, too few builds), or\n"
+	"--fail-on-trend on a build not seen whole.\n";
 
 static const struct cli_table trend_table = {
 	trend_synopsis, trend_footer, trend_options,

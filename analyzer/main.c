@@ -2,6 +2,7 @@
 #include <assert.h>
 #include <inttypes.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/stat.h>
 
 #include "builds.h"
@@ -25,6 +26,7 @@
 #include "replay.h"
 #include "symbols.h"
 #include "tee.h"
+#include "textfit.h"
 #include "trends.h"
 
 #define EXIT_GATE 1
@@ -142,8 +144,8 @@ static void gate(struct model *m, const struct cli *c,
 
 /*
  * The exit status of m's gate: 0 none or passed, 1 failed, -1 it did not
- * pass on an incomplete trace; a gate that did not pass says why in one
- * line.
+ * pass on an incomplete trace, or could not judge; a gate that did not
+ * pass says why in one line.
  */
 static int gate_said(const struct model *m, const char *path)
 {
@@ -157,6 +159,10 @@ static int gate_said(const struct model *m, const char *path)
 		      render_gate_reason(&m->gate, why, sizeof(why)));
 		return 1;
 	default:
+		if (!m->gate.incomplete)
+			return error(
+				"gate did not pass: %s",
+				render_gate_reason(&m->gate, why, sizeof(why)));
 		return error(
 			"%s: %s: a gate cannot pass on it; --allow-incomplete to judge what it holds",
 			path, m->gate.incomplete);
@@ -211,6 +217,25 @@ static int report(struct pass *p, struct cli *c)
 }
 
 /*
+ * stdout for a text table: through textfit_safe_open, so that no name
+ * the traced program chose puts a control byte on the terminal.
+ */
+static FILE *text_open(void)
+{
+	FILE *f = textfit_safe_open(stdout);
+
+	return f ? f : stdout;
+}
+
+/* Close what text_open gave; rc, or -1 when that fails (said). */
+static int text_close(FILE *f, int rc)
+{
+	if (f != stdout && fclose(f) && !rc)
+		rc = error("cannot write the output");
+	return rc;
+}
+
+/*
  * --budget: the rules of c->budget against the runs c names. 0 kept, 1
  * a rule exceeded or missing (said on stderr), -1 an error.
  */
@@ -229,8 +254,13 @@ static int budget_report(const struct cli *c)
 		goto cleanup;
 	}
 	budget_check(&b, &s, &res);
-	rc = c->json ? render_budget_json(&res, stdout)
-		     : render_budget_text(&res, stdout);
+	if (c->json) {
+		rc = render_budget_json(&res, stdout);
+	} else {
+		FILE *out = text_open();
+
+		rc = text_close(out, render_budget_text(&res, out));
+	}
 	if (!rc && budget_failed(&res)) {
 		error("budget %s: %zu of %zu rules exceeded, %zu cannot be checked",
 		      b.file, res.exceeded, res.n, res.missing);
@@ -261,7 +291,8 @@ static int summary_of_dir(const struct cli *c)
 
 /*
  * The summary as JSON, the record of one build: the run (the first, for
- * a directory of runs) and every metric, from one pass over each trace.
+ * a directory of runs; cut short and complete of them all) and every
+ * metric, from one pass over each trace.
  */
 static int summary_json(const struct cli *c)
 {
@@ -273,6 +304,8 @@ static int summary_json(const struct cli *c)
 	rc = metrics_load(&m.metrics, &path, 1);
 	if (!rc) {
 		m.run = m.metrics.run[0];
+		for (size_t r = 1; r < m.metrics.runs; r++)
+			m.run.cut_short |= m.metrics.run[r].cut_short;
 		m.parts |= MODEL_METRICS;
 		rc = render_model(&m, 1, stdout);
 	}
@@ -318,11 +351,19 @@ static int trend(const struct cli *c)
 	if (!rc)
 		rc = trends_collect(&s, &c->trend.opt, c->trend.x_key, &r);
 	if (!rc) {
+		FILE *out = c->json ? stdout : text_open();
+
 		rc = c->json ? render_trends_json(&r, stdout)
-			     : render_trends_text(&r, stdout);
+			     : text_close(out, render_trends_text(&r, out));
 		if (!rc && c->trend.fail && r.failed) {
 			trend_failed(&r);
 			rc = 1;
+		} else if (!rc && c->trend.fail && s.incomplete &&
+			   !c->allow_incomplete) {
+			/* A killed build's smaller figures can hide a creep. */
+			rc = error(
+				"%s: cut short, empty or stopped early, %zu of %zu builds: a trend gate cannot pass on it; --allow-incomplete to judge what they hold",
+				s.first_incomplete, s.incomplete, s.runs);
 		}
 		trends_result_release(&r);
 	}
@@ -369,7 +410,10 @@ static int diff_report(const struct cli *c, const struct diff_result *r)
 		return diff_html(c, r);
 	if (c->json)
 		return render_diff_json(r, stdout);
-	return render_diff_text(r, c->hot.top ? c->hot.top : 20, stdout);
+	FILE *out = text_open();
+
+	return text_close(
+		out, render_diff_text(r, c->hot.top ? c->hot.top : 20, out));
 }
 
 /* perfanalyze diff: 0 done, 1 a regression failed the gate, -1 an error. */
@@ -412,6 +456,59 @@ out:
 	return rc;
 }
 
+/*
+ * 1 when out is the file at path, 2 when it is one of the runs of a
+ * directory path: writing it would destroy an input before, or while,
+ * it is read. Names do not tell (a symlink, a hard link, "./t.zst"); the
+ * file's device and inode do. -1 after an error() line, 0 otherwise.
+ */
+static int output_reads(const struct stat *out, const char *path)
+{
+	char *arg = (char *)path;
+	struct run_paths runs;
+	struct stat st;
+	int same = 0;
+
+	if (stat(path, &st)) /* the read says why, in its own words */
+		return 0;
+	if (!S_ISDIR(st.st_mode))
+		return st.st_dev == out->st_dev && st.st_ino == out->st_ino;
+	if (runs_expand(&arg, 1, &runs))
+		return -1;
+	for (size_t i = 0; !same && i < runs.n; i++)
+		same = !stat(runs.path[i], &st) && st.st_dev == out->st_dev &&
+		       st.st_ino == out->st_ino;
+	run_paths_release(&runs);
+	return same ? 2 : 0;
+}
+
+/*
+ * -o FILE must not name an input (the trace, diff's BASE or NEW): it
+ * would be overwritten with the report, and the run's trace lost. 0 when
+ * it does not, -1 after one line when it does.
+ */
+static int output_is_input(const struct cli *c)
+{
+	const char *in[] = { c->trace, c->base };
+	struct stat out;
+
+	if (!c->export_path || !strcmp(c->export_path, "-") ||
+	    stat(c->export_path, &out))
+		return 0; /* stdout, or a new file */
+	for (size_t i = 0; i < sizeof(in) / sizeof(in[0]); i++) {
+		int rc = in[i] ? output_reads(&out, in[i]) : 0;
+
+		if (rc < 0)
+			return -1;
+		if (rc)
+			return error(
+				"-o %s: that is %sthe input %s; it would be overwritten",
+				c->export_path, rc == 2 ? "a run of " : "",
+				in[i]);
+	}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct cli c;
@@ -423,6 +520,8 @@ int main(int argc, char **argv)
 	rc = cli_parse(&c, argc, argv);
 	if (rc > 0) /* --help, --version */
 		rc = 0;
+	else if (!rc && output_is_input(&c))
+		rc = -1;
 	else if (!rc && c.report == REPORT_BUDGET)
 		rc = budget_report(&c);
 	else if (!rc && c.report == REPORT_TREND)

@@ -82,6 +82,9 @@ static int load_runs(struct metric_set *s, size_t b, char *path)
 			metrics_put(s, m->scope, m->where, m->name, m->unit)
 				->v[b] = metric_median(m);
 	}
+	/* A build that did not see one of its runs whole is not whole. */
+	if (runs.incomplete)
+		metrics_mark_incomplete(s, path);
 	/* The first run's label is the build's (they are one build's). */
 	if (runs.label[0])
 		s->label[b] = xstrdup(runs.label[0]);

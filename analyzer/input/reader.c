@@ -61,6 +61,10 @@ struct trace_reader {
 	uint64_t hint_after; /* no prefetch hints before this many events */
 	uint64_t next_node;  /* the lowest stack node id not yet defined */
 	int cut_short, seen_end, warned_unknown;
+	/* Events queued, waiting for a SYNC; past queue_max they go out
+	 * without one (warned once). */
+	uint64_t queued, queue_max;
+	int warned_unsynced;
 	unsigned end_how; /* the first END's (PERFSHIM_END_*) */
 	int stopped;
 	int quiet; /* no warnings: a second pass over a trace read before */
@@ -122,6 +126,17 @@ static int fail(struct trace_reader *r, const char *fmt, ...)
 
 static void warn(struct trace_reader *r, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+
+/* -1, said, when an ALLOC's size is past what an address space holds. */
+static int block_too_large(struct trace_reader *r, uint64_t size)
+{
+	if (size <= TRACE_MAX_BYTES)
+		return 0;
+	return fail(
+		r,
+		"corrupt trace: a block of %llu bytes, more than an address space holds",
+		(unsigned long long)size);
+}
 
 static void warn(struct trace_reader *r, const char *fmt, ...)
 {
@@ -266,6 +281,7 @@ static struct trace_reader *reader_new(const char *name)
 	r->name = strdup(name);
 	r->next_seq = 0;
 	r->next_node = 1;
+	r->queue_max = TRACE_QUEUE_MAX;
 	return r;
 }
 
@@ -523,6 +539,7 @@ static void queue_push(struct trace_reader *r, uint32_t t)
 	/* After a TIES raise of its thread's last event: the thread's order. */
 	if (q->len && e->ts < q->ev[(q->head + q->len - 1) & (q->cap - 1)].ts)
 		e->ts = q->ev[(q->head + q->len - 1) & (q->cap - 1)].ts;
+	r->queued++;
 	if (q->len++ == 0) {
 		r->heap[r->nheap] = t;
 		heap_up(r, r->nheap++);
@@ -540,6 +557,9 @@ static int enqueue(struct trace_reader *r, uint32_t t,
 	queue_push(r, t);
 	return 0;
 }
+
+/* release()'s time that lets out every event queued. */
+#define RELEASE_ALL UINT64_MAX
 
 /* The queue after the heap's top: its index, or UINT32_MAX if none. */
 static uint32_t runner_up(const struct trace_reader *r)
@@ -574,15 +594,20 @@ static void hint(struct trace_reader *r, const struct tqueue *q)
 		r->hint_after = r->events + HINT_PAUSE;
 }
 
-/* The top queue's events up to (before) time lim, or before the runner-up
- * u's head at lim; 0, or -1 when the visitor stopped. */
+/*
+ * The top queue's events up to (before) time lim, or before the runner-up
+ * u's head at lim; 0, or -1 when the visitor stopped. w == RELEASE_ALL
+ * lets out events at that time too: the last time there is cannot be
+ * before any other.
+ */
 static int release_run(struct trace_reader *r, struct tqueue *q, uint32_t t,
 		       uint32_t u, uint64_t lim, uint64_t w)
 {
 	while (q->len) {
 		struct trace_event ev = q->ev[q->head];
 
-		if (ev.ts > lim || (ev.ts == lim && (lim == w || u < t)))
+		if (ev.ts > lim ||
+		    (ev.ts == lim && ((lim == w && w != RELEASE_ALL) || u < t)))
 			return 0;
 		if (q->done % LOOKAHEAD == 0 && q->len >= 2 * LOOKAHEAD &&
 		    r->events >= r->hint_after && r->v->prefetch)
@@ -590,6 +615,7 @@ static int release_run(struct trace_reader *r, struct tqueue *q, uint32_t t,
 		q->head = (q->head + 1) & (q->cap - 1);
 		q->done++;
 		q->len--;
+		r->queued--;
 		r->events++;
 		ev.ts = to_ns(r, ev.ts);
 		if (r->v->event && r->v->event(r->v->ctx, &ev)) {
@@ -600,7 +626,12 @@ static int release_run(struct trace_reader *r, struct tqueue *q, uint32_t t,
 	return 0;
 }
 
-/* Deliver, in time order, every queued event earlier than w. */
+/*
+ * Deliver, in time order, every queued event earlier than w; with w ==
+ * RELEASE_ALL (the END record, the end of the file), every queued event,
+ * those at that very time too: a crafted one stamped UINT64_MAX was
+ * dropped, its leak unseen by the gate.
+ */
 static int release(struct trace_reader *r, uint64_t w)
 {
 	while (r->nheap) {
@@ -619,7 +650,8 @@ static int release(struct trace_reader *r, uint64_t w)
 			r->heap[0] = r->heap[--r->nheap];
 		if (r->nheap > 1)
 			heap_down(r, 0);
-		if (r->nheap && qhead(r, r->heap[0])->ts >= w)
+		if (r->nheap && qhead(r, r->heap[0])->ts >= w &&
+		    w != RELEASE_ALL)
 			return 0;
 	}
 	return 0;
@@ -689,6 +721,8 @@ static int chunk(struct trace_reader *r, const uint8_t *p, const uint8_t *end)
 			GET(v);
 			if (v > UINT32_MAX)
 				return fail(r, "corrupt trace: stack id");
+			if (block_too_large(r, ev.size))
+				return -1;
 			ev.kind = PERFSHIM_EV_ALLOC;
 			ev.fn = tag & 0x0f;
 			ev.stack = (uint32_t)v;
@@ -825,6 +859,8 @@ static int col_alloc(struct trace_reader *r, uint8_t k, struct col *c,
 	CGET(&c[PERFSHIM_COL_SLOTS], s);
 	if (v > UINT32_MAX)
 		return fail(r, "corrupt trace: stack id");
+	if (block_too_large(r, ev->size))
+		return -1;
 	ev->kind = PERFSHIM_EV_ALLOC;
 	ev->fn = k & 0x0f;
 	ev->stack = (uint32_t)v;
@@ -1387,7 +1423,7 @@ static int end_rec(struct trace_reader *r, const uint8_t *p, const uint8_t *end)
 	e.how = (unsigned)a;
 	e.status = (int)perfshim_unzigzag(st);
 	/* Everything before the END is complete: deliver it now. */
-	if (release(r, UINT64_MAX))
+	if (release(r, RELEASE_ALL))
 		return -1;
 	if (!r->seen_end)
 		r->end_how = e.how;
@@ -1510,6 +1546,26 @@ static int record(struct trace_reader *r, uint8_t tag, const uint8_t *p,
 	return 0; /* a newer minor's record: skip it */
 }
 
+/*
+ * Past queue_max events without a SYNC record (the shim writes one on
+ * every pass of its writer), let them all go: a "zstd bomb" of events
+ * and no SYNC queued each one to the end, 115 KB of trace to more than
+ * 10 GB. Their order across threads is then as they stand.
+ */
+static int release_unsynced(struct trace_reader *r)
+{
+	if (!r->warned_unsynced++)
+		warn(r,
+		     "%llu events without a SYNC record: let go as they stand, their order across threads unchecked (not a trace the shim wrote?)",
+		     (unsigned long long)r->queued);
+	return release(r, RELEASE_ALL);
+}
+
+void trace_reader_queue_max(struct trace_reader *r, uint64_t n)
+{
+	r->queue_max = n;
+}
+
 static int parse_frame(struct trace_reader *r, const uint8_t *p, size_t len)
 {
 	const uint8_t *end = p + len;
@@ -1530,6 +1586,8 @@ static int parse_frame(struct trace_reader *r, const uint8_t *p, size_t len)
 			return fail(r,
 				    "corrupt trace: record overruns its frame");
 		if (record(r, tag, p, p + n))
+			return -1;
+		if (r->queued > r->queue_max && release_unsynced(r))
 			return -1;
 		p += n;
 	}
@@ -1624,7 +1682,7 @@ int trace_reader_run(struct trace_reader *r, const struct trace_visitor *v)
 		     "trace cut short: it has no end record (the program was killed or is still running)");
 	}
 	/* Whatever is left is complete as far as the file goes. */
-	return release(r, UINT64_MAX);
+	return release(r, RELEASE_ALL);
 }
 
 void trace_reader_free(struct trace_reader *r)

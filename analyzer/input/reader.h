@@ -25,10 +25,19 @@ struct trace_header {
 	char *label;   /* PERFSHIM_LABEL (KEY=VALUE,...), or NULL: none */
 };
 
+/*
+ * More bytes than any 64-bit Linux address space holds (x86-64 with
+ * five-level paging: 2^56; aarch64: 2^52): no block the shim records,
+ * nor all of them live at once, can be larger. A trace that says so is
+ * corrupt, and refusing it keeps the sums of sizes far from overflowing
+ * (a crafted 2^63 was a signed overflow in the growth series).
+ */
+#define TRACE_MAX_BYTES ((uint64_t)1 << 56)
+
 struct trace_event {
 	uint64_t ts; /* ns since the trace started */
 	uint64_t addr;
-	uint64_t size;	 /* ALLOC only */
+	uint64_t size;	 /* ALLOC only; at most TRACE_MAX_BYTES */
 	uint32_t thread; /* thread index */
 	uint32_t stack;	 /* ALLOC, SAMPLE: stack (leaf node) id */
 	uint32_t label;	 /* MARK: string id (see the string callback) */
@@ -166,6 +175,22 @@ uint64_t trace_reader_span_ns(const struct trace_reader *r, uint64_t ticks);
 
 /* trace_reader_time_ns - an event-clock time since the start, in ns. */
 uint64_t trace_reader_time_ns(const struct trace_reader *r, uint64_t ticks);
+
+/*
+ * The most events the reader queues waiting for a SYNC record (checked
+ * after each record, which one 64 MiB frame bounds): some 170 MB of
+ * them, more than a pass of the shim's writer drains from a hundred
+ * threads' full rings of the default size.
+ */
+#define TRACE_QUEUE_MAX ((uint64_t)1 << 22)
+
+/*
+ * trace_reader_queue_max - queue at most n events (default
+ * TRACE_QUEUE_MAX) before letting them go without a SYNC record, with
+ * one warning: the reader's memory stays bounded on a trace without
+ * SYNC records. For tests.
+ */
+void trace_reader_queue_max(struct trace_reader *r, uint64_t n);
 
 /*
  * trace_reader_quiet - no warning lines from now on (errors still print):

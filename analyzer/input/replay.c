@@ -368,6 +368,12 @@ static int on_event(void *ctx, const struct trace_event *ev)
 	rp->live[s].thread = ev->thread;
 	rp->live_count++;
 	rp->live_bytes += ev->size;
+	/* Each block fits the address space (the reader checks), and live
+	 * ones do not overlap: all of them must fit too. */
+	if (rp->live_bytes > TRACE_MAX_BYTES)
+		return error(
+			"corrupt trace: %llu bytes live at once, more than an address space holds",
+			(unsigned long long)rp->live_bytes);
 	if (rp->live_bytes > rp->peak_bytes) {
 		rp->peak_bytes = rp->live_bytes;
 		rp->peak_ts = ev->ts;

@@ -136,18 +136,26 @@ static int label(const struct walk *w, json_t *l, char **out)
 
 static int walk(const struct walk *w, json_t *root)
 {
+	json_t *complete;
 	char *list;
 
 	if (!json_is_object(root))
 		return error(
 			"%s: not a perfanalyze summary (not a JSON object)",
 			w->name);
+	complete = json_object_get(root, "complete");
+	if (complete && !json_is_boolean(complete))
+		return error("%s: complete: not true or false", w->name);
 	if (metrics(w, json_object_get(root, "metrics")) ||
 	    label(w, json_object_get(root, "label"), &list))
 		return -1;
 	if (w->set) {
 		free(w->set->label[w->b]);
 		w->set->label[w->b] = list;
+		/* A gate on the series must not pass on a build that was
+		 * not seen whole; without the member, it was. */
+		if (json_is_false(complete))
+			metrics_mark_incomplete(w->set, w->name);
 	}
 	return 0;
 }

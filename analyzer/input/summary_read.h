@@ -11,6 +11,10 @@
  *                "zone": {"WHERE": {"NAME": N|null, ...}, ...},
  *                "function": {"WHERE": {...}, ...}, ...}, ...}
  *
+ * "complete": false (the trace, or one run of a directory, did not cover
+ * its run) counts the build in s->incomplete; a summary without it is
+ * taken as complete.
+ *
  * Other members, other scopes inside "metrics" and names that metrics.h
  * does not know for a scope are skipped (later versions may add them);
  * null is an absent value.

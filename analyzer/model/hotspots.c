@@ -3,6 +3,7 @@
  * function and call path, allocation sites ranked by count, bytes, peak
  * contribution or temporaries, and collapsed stacks for flame graphs.
  */
+#include <assert.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <stdlib.h>
@@ -51,6 +52,7 @@ struct site {
 
 struct gpath {
 	uint32_t parent; /* global path index + 1; 0: root */
+	uint32_t depth;	 /* its functions and zones, root to leaf */
 	uint32_t type;
 	uint64_t value;
 	uint64_t calls, incl_ns, self_ns;
@@ -235,6 +237,8 @@ static uint32_t path_get(struct hotspots *h, uint32_t parent, uint32_t type,
 	size_t i = hashtab_put(&h->path_ix, hh, path_eq, ctx, h->npaths);
 
 	if (i == h->npaths) {
+		/* A parent comes before its children: its depth is known. */
+		key.depth = parent ? h->paths[parent - 1].depth + 1 : 1;
 		vgrow(&h->paths, &h->cappaths, h->npaths + 1,
 		      sizeof(*h->paths));
 		h->paths[h->npaths++] = key;
@@ -309,6 +313,15 @@ static int on_ext(void *ctx, uint8_t tag, const uint8_t *p, const uint8_t *end)
 		}
 		struct gpath *gp = &h->paths[g - 1];
 
+		/* The shim's shadow stack holds no more (shim/timing.c's
+		 * TDEPTH); a deeper chain cost each report time and memory
+		 * quadratic in its length. */
+		if (gp->depth > HOT_TIMING_DEPTH_MAX) {
+			free(map);
+			return error(
+				"corrupt trace: a timed call path %u deep, deeper than the shim records (%d)",
+				gp->depth, HOT_TIMING_DEPTH_MAX);
+		}
 		gp->calls += calls;
 		gp->incl_ns += trace_reader_span_ns(h->r, incl);
 		gp->self_ns += trace_reader_span_ns(h->r, self);
@@ -570,33 +583,16 @@ struct tfunc {
 	uint64_t n;
 };
 
-/* Names of a path, root first, into names[]; returns the count. */
-static size_t path_names(const struct hotspots *h, struct symbols *sym,
-			 uint32_t g, struct sym_frame *names, size_t max)
+/* The name of path p's own function or zone. */
+static struct sym_frame path_leaf(const struct hotspots *h, struct symbols *sym,
+				  const struct gpath *p)
 {
-	size_t n = 0;
+	struct sym_frame f = { .file = "", .module = "" };
 
-	for (uint32_t i = g; i && n < max; i = h->paths[i - 1].parent) {
-		const struct gpath *p = &h->paths[i - 1];
-
-		if (p->type == PERFSHIM_PATH_ZONE) {
-			memset(&names[n], 0, sizeof(names[n]));
-			names[n].function =
-				replay_string(h->rp, (uint32_t)p->value);
-			names[n].file = "";
-			names[n].module = "";
-		} else {
-			names[n] = entry_frame(h, sym, p->value);
-		}
-		n++;
-	}
-	for (size_t i = 0; i < n / 2; i++) {
-		struct sym_frame t = names[i];
-
-		names[i] = names[n - 1 - i];
-		names[n - 1 - i] = t;
-	}
-	return n;
+	if (p->type != PERFSHIM_PATH_ZONE)
+		return entry_frame(h, sym, p->value);
+	f.function = replay_string(h->rp, (uint32_t)p->value);
+	return f;
 }
 
 /* Order of the timing tree: depth first, children by inclusive time. */
@@ -721,12 +717,14 @@ static int count_samples(struct hot_cpu *v, const struct hotspots *h,
 	return rc;
 }
 
-/* Call counts of instrumented functions, and every timed path's names. */
+/*
+ * Call counts of instrumented functions, and every timed path: its leaf
+ * named, the rest through its parent (which comes before it), so that a
+ * path costs the same whatever its depth.
+ */
 static int count_timings(struct hot_cpu *v, const struct hotspots *h,
 			 struct symbols *sym)
 {
-	struct sym_frame *names = xcalloc(MAX_FRAMES, sizeof(*names));
-
 	v->timing = xcalloc(h->npaths + 1, sizeof(*v->timing));
 	for (size_t i = 0; i < h->npaths; i++) {
 		const struct gpath *p = &h->paths[i];
@@ -739,18 +737,25 @@ static int count_timings(struct hot_cpu *v, const struct hotspots *h,
 			f->calls += p->calls;
 			f->has_calls = 1;
 		}
-		*t = (struct hot_timing){ p->type == PERFSHIM_PATH_ZONE,
-					  p->calls,
-					  p->incl_ns,
-					  p->self_ns,
-					  NULL,
-					  0 };
-		t->n = path_names(h, sym, (uint32_t)i + 1, names, MAX_FRAMES);
-		t->names = xcalloc(t->n, sizeof(*names));
-		memcpy(t->names, names, t->n * sizeof(*names));
+		*t = (struct hot_timing){ .zone = p->type == PERFSHIM_PATH_ZONE,
+					  .calls = p->calls,
+					  .incl_ns = p->incl_ns,
+					  .self_ns = p->self_ns,
+					  .parent = p->parent,
+					  .n = p->depth };
+		t->leaf = path_leaf(h, sym, p);
 	}
-	free(names);
 	return 0;
+}
+
+void hot_timing_names(const struct hot_cpu *v, const struct hot_timing *t,
+		      const char **names)
+{
+	size_t k = t->n;
+
+	for (; k && t; t = t->parent ? &v->timing[t->parent - 1] : NULL)
+		names[--k] = t->leaf.function;
+	assert(!k && !t);
 }
 
 /* --- latencies per zone and function ------------------------------------- */
@@ -868,8 +873,6 @@ static void cpu_release(struct hot_cpu *v)
 	hashtab_release(&v->fs.ix);
 	lines_release(&v->paths);
 	free(v->threads);
-	for (size_t i = 0; i < v->ntimings; i++)
-		free(v->timing[i].names);
 	free(v->timing);
 	free(v->rows);
 	free(v->lat);

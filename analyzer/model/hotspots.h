@@ -99,12 +99,24 @@ struct hot_thread {
 	uint64_t top_n;
 };
 
-/* One path of the exact timings, named root first. */
+/*
+ * The deepest timed call path the shim writes (its shadow stack's depth,
+ * shim/timing.c): a deeper one is corrupt input.
+ */
+#define HOT_TIMING_DEPTH_MAX 512
+
+/*
+ * One path of the exact timings: its own function or zone (the leaf),
+ * and the path it was called on, another timing. hot_timing_names gives
+ * the whole path.
+ */
 struct hot_timing {
 	int zone; /* a zone, else an instrumented function */
 	uint64_t calls, incl_ns, self_ns;
-	struct sym_frame *names;
-	size_t n;
+	struct sym_frame leaf;
+	size_t parent; /* the timing of the path less its leaf: its index
+			  in hot_cpu.timing + 1; 0: none, a root */
+	size_t n;      /* functions and zones on the path, root to leaf */
 };
 
 /*
@@ -187,6 +199,13 @@ int hotspots_collect(struct hotspots *h, struct symbols *sym,
  * in text order. Returns 0 (out of memory dies).
  */
 int hot_flame_merge(struct hot_result *sum, const struct hot_result *one);
+
+/*
+ * hot_timing_names - the names of timing t of v, root first, into
+ * names[0..t->n) (the caller's; t->n <= HOT_TIMING_DEPTH_MAX).
+ */
+void hot_timing_names(const struct hot_cpu *v, const struct hot_timing *t,
+		      const char **names);
 
 /* hot_result_release - free what hotspots_collect allocated. */
 void hot_result_release(struct hot_result *r);

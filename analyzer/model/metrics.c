@@ -508,7 +508,7 @@ static void timing_metrics(struct metric_set *s, size_t r,
 
 		if (!t->n)
 			continue;
-		w = t->names[t->n - 1].function;
+		w = t->leaf.function;
 		add(s, r, sc, w, "calls", METRIC_COUNT, (double)t->calls);
 		/* total (set below) before self: the order of the table */
 		metrics_put(s, sc, w, "total", METRIC_NS);
@@ -568,6 +568,12 @@ static int cpu_metrics(struct metric_set *s, size_t r, struct run_pass *p,
 	return 0;
 }
 
+void metrics_mark_incomplete(struct metric_set *s, const char *path)
+{
+	if (!s->incomplete++)
+		s->first_incomplete = xstrdup(path);
+}
+
 /* A copy of str that lives as long as s (NULL stays NULL). */
 static const char *keep(struct metric_set *s, const char *str)
 {
@@ -608,8 +614,8 @@ static int load_run(struct metric_set *s, size_t r, int64_t *samples)
 			s->exe, s->path[0], run.exe, s->path[r]);
 		s->mixed = 1;
 	}
-	if (gate_incomplete(p.r) && !s->incomplete++)
-		s->first_incomplete = xstrdup(s->path[r]);
+	if (gate_incomplete(p.r))
+		metrics_mark_incomplete(s, s->path[r]);
 	program_metrics(s, r, &run, &p);
 	if (!cpu_metrics(s, r, &p, samples) && !site_metrics(s, r, &p) &&
 	    !leak_metrics(s, r, &p, !run.cut_short))

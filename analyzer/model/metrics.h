@@ -128,6 +128,13 @@ struct metric *metrics_put(struct metric_set *s, enum metric_scope sc,
 			   enum metric_unit unit);
 
 /*
+ * metrics_mark_incomplete - count a run of s, at path, as one whose trace
+ * does not cover the run (gate.h): s->incomplete, and s->first_incomplete
+ * names the first such, for the line of a gate that will not pass on it.
+ */
+void metrics_mark_incomplete(struct metric_set *s, const char *path);
+
+/*
  * metrics_site_where - the function a site of stack f[0..n) (innermost
  * first) is named after, its where: see the table above. "??" when n is
  * 0. The string is f's.

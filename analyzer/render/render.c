@@ -45,7 +45,13 @@ int render_model(const struct model *m, int json, FILE *out)
 	FILE *fitted;
 	int rc;
 
-	if (json || for_programs(m) || !(fitted = textfit_open(out)))
+	if (json)
+		return render_part(m, json, out);
+	if (for_programs(m))
+		fitted = textfit_safe_open(out);
+	else
+		fitted = textfit_open(out);
+	if (!fitted)
 		return render_part(m, json, out);
 	rc = render_part(m, 0, fitted);
 	if (fclose(fitted) && !rc)

@@ -24,7 +24,8 @@
 
 /*
  * The summary (perfanalyze TRACE): how the run went, its totals; in JSON
- * with the metrics of the build's record (ms; NULL: none) too.
+ * with the metrics of the build's record (ms; NULL: none) too, and
+ * "complete" false when one of ms's runs is incomplete.
  */
 int render_summary_text(const struct run *run, FILE *out);
 int render_summary_json(const struct run *run, const struct gate_result *gate,
@@ -61,6 +62,15 @@ int render_hotspots_json(const struct hot_result *r,
  *    "verdict", "slope", "unit" (growth)}.
  */
 void render_gate_json(struct json_writer *w, const struct gate_result *g);
+
+/*
+ * render_growth_reason - why sv got its verdict, in a sentence into buf
+ * of len bytes (bytes with units; unit: "marker" or "second"); returns
+ * buf.
+ */
+const char *render_growth_reason(char *buf, size_t len,
+				 const struct growth_trend *sv,
+				 const char *unit);
 
 /*
  * render_gate_reason - why g passed or failed, in one line of text

@@ -83,7 +83,7 @@ static void text_row(FILE *out, const struct budget_row *row, int width)
 	char measured[48], limit[48];
 
 	fmt_value(measured, sizeof(measured), row->measured, r->unit);
-	fmt_value(limit, sizeof(limit), (double)r->limit, r->unit);
+	fmt_value(limit, sizeof(limit), r->limit, r->unit);
 	fprintf(out, "  %-*s  ", width, r->text);
 	right(out, measured, 12);
 	fputs("  ", out);
@@ -145,7 +145,7 @@ static void json_row(struct json_writer *w, const struct budget_row *row)
 	else
 		json_double(w, row->measured);
 	json_key(w, "limit");
-	json_u64(w, r->limit);
+	json_double(w, r->limit);
 	json_key(w, "runs");
 	json_u64(w, row->runs);
 	json_key(w, "verdict");

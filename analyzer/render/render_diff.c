@@ -5,6 +5,7 @@
 #include "error.h"
 #include "json.h"
 #include "render.h"
+#include "textfit.h"
 
 /* A value in its unit: 123 B, 4.5 KiB, 850 ns, 12.3 ms, 41.7%; "-": none. */
 static const char *value_text(double v, enum metric_unit u, char *buf,
@@ -60,9 +61,12 @@ static const char *p_text(double p, char *buf, size_t len)
 /* "function:compress", as a budget rule names it; "program". */
 static const char *where_text(const struct diff_row *d, char *buf, size_t len)
 {
+	char e[1024];
+
 	if (d->scope == METRIC_PROGRAM)
 		return "program";
-	snprintf(buf, len, "%s:%s", metric_scope_name(d->scope), d->where);
+	snprintf(buf, len, "%s:%s", metric_scope_name(d->scope),
+		 textfit_escape(e, sizeof(e), d->where));
 	return buf;
 }
 

@@ -42,6 +42,15 @@ static void growth_reason(const struct gate_result *g, char *buf, size_t len)
 {
 	char a[UNITS_LEN];
 
+	if (g->undecided) {
+		char why[256];
+
+		snprintf(buf, len, "memory is %s: %s: the gate cannot judge it",
+			 growth_verdict_name(g->verdict),
+			 render_growth_reason(why, sizeof(why), g->heap,
+					      g->unit));
+		return;
+	}
 	if (isnan(g->slope)) {
 		snprintf(buf, len, "memory is %s",
 			 growth_verdict_name(g->verdict));

@@ -10,9 +10,9 @@
 #include "textfit.h"
 #include "units.h"
 
-/* Why sv got its verdict, in a sentence: bytes with units. */
-static const char *reason(char *buf, size_t len, const struct growth_trend *sv,
-			  const char *unit)
+const char *render_growth_reason(char *buf, size_t len,
+				 const struct growth_trend *sv,
+				 const char *unit)
 {
 	char a[UNITS_LEN], b[UNITS_LEN], c[UNITS_LEN];
 	const double *v = sv->why_v;
@@ -85,7 +85,7 @@ static void json_trend(struct json_writer *w, const struct growth_trend *sv,
 	json_key(w, "verdict");
 	json_string(w, growth_verdict_name(sv->verdict));
 	json_key(w, "reason");
-	json_string(w, reason(why, sizeof(why), sv, unit));
+	json_string(w, render_growth_reason(why, sizeof(why), sv, unit));
 	json_key(w, "slope");
 	json_double(w, sv->t.slope);
 	json_key(w, "interval");
@@ -136,7 +136,8 @@ static void json_head(struct json_writer *w, const struct growth_result *g)
 	json_key(w, "heap_verdict");
 	json_string(w, growth_verdict_name(g->heap.verdict));
 	json_key(w, "reason");
-	json_string(w, reason(why, sizeof(why), &g->heap, g->unit));
+	json_string(w,
+		    render_growth_reason(why, sizeof(why), &g->heap, g->unit));
 	json_key(w, "unit");
 	json_string(w, g->by_marker ? "bytes per marker" : "bytes per second");
 	double_field(w, "slope", t->slope);
@@ -233,7 +234,8 @@ static void text_trend(FILE *out, const char *what,
 
 	fprintf(out, "%s: %s", what, growth_verdict_name(sv->verdict));
 	if (isnan(sv->t.slope)) {
-		fprintf(out, ": %s\n", reason(why, sizeof(why), sv, unit));
+		fprintf(out, ": %s\n",
+			render_growth_reason(why, sizeof(why), sv, unit));
 		return;
 	}
 	fprintf(out, ": %s per %s (%.0f%% interval %s to %s), ",
@@ -242,7 +244,7 @@ static void text_trend(FILE *out, const char *what,
 	fprintf(out, "Mann-Kendall p = %.3g, %s points\n", sv->t.p_value,
 		units_count(a, sv->n));
 	fprintf(out, "    %s; from %s to %s",
-		reason(why, sizeof(why), sv, unit),
+		render_growth_reason(why, sizeof(why), sv, unit),
 		units_bytes_real(a, sv->first), units_bytes_real(b, sv->last));
 	fprintf(out, " (median %s)", units_bytes_real(c, sv->median));
 	if (sv->t.n_ratio > 1)
@@ -261,7 +263,7 @@ static const char *seconds(char *buf, double s)
 static void text_head(FILE *out, const struct growth_result *g)
 {
 	size_t n = g->npts - g->from;
-	char a[UNITS_LEN], b[UNITS_LEN], c[UNITS_LEN];
+	char a[UNITS_LEN], b[UNITS_LEN], c[UNITS_LEN], e[1024];
 
 	fprintf(out, "Memory growth: %s", growth_verdict_name(g->verdict));
 	if (g->verdict == GROWTH_GROWING && !strcmp(g->basis, "rss"))
@@ -270,7 +272,9 @@ static void text_head(FILE *out, const struct growth_result *g)
 	fputc('\n', out);
 	if (g->by_marker)
 		fprintf(out, "points:   %s markers '%s' (of %s taken",
-			units_count(b, n), g->label, units_count(c, g->npts));
+			units_count(b, n),
+			textfit_escape(e, sizeof(e), g->label),
+			units_count(c, g->npts));
 	else
 		fprintf(out, "points:   %s time windows of %s (of %s",
 			units_count(b, n), seconds(a, g->window_s),

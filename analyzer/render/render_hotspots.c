@@ -81,15 +81,17 @@ static void json_paths_threads(struct json_writer *w, const struct hot_cpu *v)
 	json_array_end(w);
 }
 
-static void json_timing(struct json_writer *w, const struct hot_timing *t)
+static void json_timing(struct json_writer *w, const struct hot_cpu *v,
+			const struct hot_timing *t, const char **names)
 {
-	const struct sym_frame *leaf = &t->names[t->n - 1];
+	const struct sym_frame *leaf = &t->leaf;
 
+	hot_timing_names(v, t, names);
 	json_object_begin(w);
 	json_key(w, "path");
 	json_array_begin(w);
 	for (size_t i = 0; i < t->n; i++)
-		json_string(w, t->names[i].function);
+		json_string(w, names[i]);
 	json_array_end(w);
 	str_field(w, "kind", t->zone ? "zone" : "function");
 	str_field(w, "name", leaf->function);
@@ -133,6 +135,7 @@ static void json_latency(struct json_writer *w, const struct hot_latency *l)
 static int cpu_json(const struct hot_cpu *v, const struct gate_result *gate,
 		    FILE *out)
 {
+	const char *names[HOT_TIMING_DEPTH_MAX];
 	struct json_writer w;
 
 	json_writer_init(&w, out);
@@ -154,7 +157,7 @@ static int cpu_json(const struct hot_cpu *v, const struct gate_result *gate,
 	json_key(&w, "timings");
 	json_array_begin(&w);
 	for (size_t i = 0; i < v->ntimings; i++)
-		json_timing(&w, &v->timing[i]);
+		json_timing(&w, v, &v->timing[i], names);
 	json_array_end(&w);
 	json_key(&w, "latency");
 	json_array_begin(&w);
@@ -288,7 +291,7 @@ static void text_timings(FILE *out, const struct hot_cpu *v)
 		"       calls    inclusive         self     per call  path\n");
 	for (size_t r = 0; r < v->nrows; r++) {
 		const struct hot_timing *t = &v->timing[v->rows[r].timing];
-		const struct sym_frame *f = &t->names[t->n - 1];
+		const struct sym_frame *f = &t->leaf;
 
 		o = snprintf(head, sizeof(head), "  %10s",
 			     units_count(calls, t->calls));
@@ -323,7 +326,7 @@ static const char *pct_text(char *buf, int has, uint64_t ns)
 
 static void text_latency(FILE *out, const struct hot_cpu *v)
 {
-	char calls[UNITS_LEN], t[UNITS_LEN], p[5][UNITS_LEN];
+	char calls[UNITS_LEN], t[UNITS_LEN], p[5][UNITS_LEN], e[4096];
 
 	fprintf(out,
 		"\nLatency per call (zones and instrumented functions, every path; %zu of %zu):\n"
@@ -342,9 +345,11 @@ static void text_latency(FILE *out, const struct hot_cpu *v)
 		fprintf(out, "  %10s %*s", calls, units_width(t, 12), t);
 		for (int k = 0; k < 5; k++)
 			fprintf(out, " %*s", units_width(ps[k], 12), ps[k]);
-		fprintf(out, "  %s%s", l->zone ? "zone " : "", l->name);
+		fprintf(out, "  %s%s", l->zone ? "zone " : "",
+			textfit_escape(e, sizeof(e), l->name));
 		if (l->file[0])
-			fprintf(out, "  %s:%u", l->file, l->line);
+			fprintf(out, "  %s:%u",
+				textfit_escape(e, sizeof(e), l->file), l->line);
 		fputc('\n', out);
 	}
 }

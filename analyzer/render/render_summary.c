@@ -8,6 +8,7 @@
 #include "json.h"
 #include "label.h"
 #include "render.h"
+#include "textfit.h"
 #include "units.h"
 
 static const char *end_text(const struct run *run, char *buf, size_t len)
@@ -38,18 +39,38 @@ static const char *end_text(const struct run *run, char *buf, size_t len)
 	return "tracing stopped early";
 }
 
+/* s escaped for text (textfit_escape), in memory of its own: free it. */
+static char *escaped(const char *s)
+{
+	size_t len = 4 * strlen(s) + 1; /* "\x1b" for each byte at most */
+
+	return (char *)textfit_escape(xmalloc(len), len, s);
+}
+
+/* "NAME: VALUE" of a string the traced program chose, escaped. */
+static void said(FILE *out, const char *name, const char *value)
+{
+	char *e = escaped(value);
+
+	fprintf(out, "%-19s%s\n", name, e);
+	free(e);
+}
+
 int render_summary_text(const struct run *run, FILE *out)
 {
 	char buf[256], a[UNITS_LEN], b[UNITS_LEN];
+	char *path = escaped(run->path), *exe = escaped(run->exe);
 
-	fprintf(out, "trace:             %s (format %u.%u)\n", run->path,
-		run->major, run->minor);
+	fprintf(out, "trace:             %s (format %u.%u)\n", path, run->major,
+		run->minor);
 	fprintf(out,
 		"program:           %s (pid %" PRIu64 ", parent %" PRIu64 ")\n",
-		run->exe, run->pid, run->ppid);
-	fprintf(out, "command:           %s\n", run->cmdline);
+		exe, run->pid, run->ppid);
+	free(path);
+	free(exe);
+	said(out, "command:", run->cmdline);
 	if (run->label)
-		fprintf(out, "label:             %s\n", run->label);
+		said(out, "label:", run->label);
 	fprintf(out, "duration:          %s\n", units_ns(a, run->duration_ns));
 	fprintf(out, "ended:             %s\n",
 		end_text(run, buf, sizeof(buf)));
@@ -207,8 +228,9 @@ int render_summary_json(const struct run *run, const struct gate_result *gate,
 	json_bool(&w, run->clean_end);
 	json_key(&w, "cut_short");
 	json_bool(&w, run->cut_short);
-	json_key(&w, "complete");
-	json_bool(&w, !run->cut_short && run->end != RUN_END_STOPPED);
+	json_key(&w, "complete"); /* of every run, for trend's gate */
+	json_bool(&w, !run->cut_short && run->end != RUN_END_STOPPED &&
+			      !(ms && ms->incomplete));
 	json_key(&w, "ended");
 	json_string(&w, end_text(run, buf, sizeof(buf)));
 	status_field(&w, "exit_status", 0, run);

@@ -8,6 +8,7 @@
 #include "hashtab.h"
 #include "json.h"
 #include "render.h"
+#include "textfit.h"
 
 /* Rows in the order shown: flagged first (worst first), then as read. */
 static int flagged(enum trends_verdict v)
@@ -75,9 +76,12 @@ static void upper(char *buf, size_t len, const char *s)
 /* "-" for the program, else SCOPE:WHERE (as a budget rule names it). */
 static const char *where(const struct metric *m, char *buf, size_t len)
 {
+	char e[1024];
+
 	if (!*m->where)
 		return "-";
-	snprintf(buf, len, "%s:%s", metric_scope_name(m->scope), m->where);
+	snprintf(buf, len, "%s:%s", metric_scope_name(m->scope),
+		 textfit_escape(e, sizeof(e), m->where));
 	return buf;
 }
 

@@ -90,8 +90,43 @@ static void put(char *buf, size_t len, size_t *o, const char *s, size_t n)
 	*o += n;
 }
 
+/* A byte a terminal acts on rather than shows: C0 controls and DEL. */
+static int is_control(unsigned char c)
+{
+	return c < 0x20 || c == 0x7f;
+}
+
+/* The escape of control byte c: "\n", "\t", else "\xNN", into e[5]. */
+static size_t escape_of(unsigned char c, char *e)
+{
+	if (c == '\n' || c == '\t') {
+		e[0] = '\\';
+		e[1] = c == '\n' ? 'n' : 't';
+		return 2;
+	}
+	snprintf(e, 5, "\\x%02x", c);
+	return 4;
+}
+
+const char *textfit_escape(char *buf, size_t len, const char *s)
+{
+	size_t o = 0;
+	char e[5];
+
+	for (; *s && o + 1 < len; s++) {
+		if (is_control((unsigned char)*s))
+			put(buf, len, &o, e, escape_of((unsigned char)*s, e));
+		else
+			put(buf, len, &o, s, 1);
+	}
+	buf[o] = '\0';
+	return buf;
+}
+
 const char *textfit_short(char *buf, size_t len, const char *name)
 {
+	char e[5];
+
 	size_t o = 0, i = 0, end;
 
 	while (name[i] && o + 1 < len) {
@@ -113,6 +148,10 @@ const char *textfit_short(char *buf, size_t len, const char *name)
 			else
 				put(buf, len, &o, name + i, end + 1);
 			i += end + 1;
+		} else if (is_control((unsigned char)name[i])) {
+			put(buf, len, &o, e,
+			    escape_of((unsigned char)name[i], e));
+			i++;
 		} else {
 			put(buf, len, &o, name + i, 1);
 			i++;
@@ -149,9 +188,11 @@ void textfit_line(FILE *out, const char *head, const char *name,
 {
 	size_t width = (size_t)textfit_width(), hc = textfit_columns(head);
 	size_t tc = textfit_columns(tail), nc, room, ncols;
-	char s[4096], cut[4096], tcut[4096], line[8192];
+	char s[4096], cut[4096], tcut[4096], line[8192], t[4096];
 
 	name = textfit_short(s, sizeof(s), name);
+	tail = textfit_escape(t, sizeof(t), tail); /* file, module */
+	tc = textfit_columns(tail);
 	nc = textfit_columns(s);
 	room = width > hc ? width - hc : 0;
 	if (nc + tc > room) {
@@ -177,6 +218,46 @@ void textfit_line(FILE *out, const char *head, const char *name,
 }
 
 /* --- the wrapping stream -------------------------------------------------- */
+
+/*
+ * Whether byte c of a report's stream goes out as it is: a newline ends a
+ * line and a tab is a tab, but no other control byte of a name the traced
+ * program chose (ESC, BEL, CR) may reach the terminal.
+ */
+static int safe_byte(char c)
+{
+	return c == '\n' || c == '\t' || !is_control((unsigned char)c);
+}
+
+/* The plain escaping stream: bytes to out, control bytes escaped. */
+static ssize_t safe_write(void *cookie, const char *buf, size_t size)
+{
+	FILE *out = cookie;
+	char e[5];
+
+	for (size_t i = 0; i < size; i++) {
+		if (safe_byte(buf[i]))
+			putc(buf[i], out);
+		else
+			fwrite(e, 1, escape_of((unsigned char)buf[i], e), out);
+	}
+	/* A renderer's fflush must see out's error ("cannot write"). */
+	return fflush(out) || ferror(out) ? -1 : (ssize_t)size;
+}
+
+static int safe_close(void *cookie)
+{
+	FILE *out = cookie;
+
+	return fflush(out) || ferror(out) ? -1 : 0;
+}
+
+FILE *textfit_safe_open(FILE *out)
+{
+	cookie_io_functions_t io = { .write = safe_write, .close = safe_close };
+
+	return fopencookie(out, "w", io);
+}
 
 struct wrap {
 	FILE *out;
@@ -240,8 +321,12 @@ static ssize_t wrap_write(void *cookie, const char *buf, size_t size)
 			wrap_flush(w);
 			continue;
 		}
-		XGROW(w->line, w->cap, w->n + 2);
-		w->line[w->n++] = buf[i];
+		XGROW(w->line, w->cap, w->n + 5);
+		if (safe_byte(buf[i]))
+			w->line[w->n++] = buf[i];
+		else
+			w->n += escape_of((unsigned char)buf[i],
+					  w->line + w->n);
 	}
 	return ferror(w->out) ? -1 : (ssize_t)size;
 }

@@ -48,6 +48,16 @@ size_t textfit_columns(const char *s);
 const char *textfit_short(char *buf, size_t len, const char *name);
 
 /*
+ * textfit_escape - s with each control byte (C0, DEL) escaped: "\n",
+ * "\t", else "\x1b" and the like; into buf (len bytes, cut if need be),
+ * returned. Text shows what a traced program named its functions, files
+ * and arguments, never acts on it (a terminal's escape sequences) nor
+ * lets it break a line in two. JSON and HTML escape in their own way.
+ * textfit_short and textfit_line escape the names and tails they print.
+ */
+const char *textfit_escape(char *buf, size_t len, const char *s);
+
+/*
  * textfit_line - print head, name (textfit_short'd) and tail, then a
  * newline, in at most textfit_width() columns: a name too wide is cut at
  * its end with "…" (at its start, "…;main;work", when keep_end, for call
@@ -64,5 +74,15 @@ void textfit_line(FILE *out, const char *head, const char *name,
  * write to out then.
  */
 FILE *textfit_open(FILE *out);
+
+/*
+ * textfit_safe_open - a stream that writes to out as it is, but for
+ * control bytes other than newline and tab, escaped (as textfit_escape
+ * does): for the text that is not fitted (collapsed stacks, CSV, the
+ * tables of diff, trend and budget). textfit_open's stream escapes them
+ * too. Closing it flushes it and leaves out open. NULL when it cannot
+ * be made: write to out then.
+ */
+FILE *textfit_safe_open(FILE *out);
 
 #endif

@@ -1,5 +1,6 @@
 /* budget.c - budget files: parse "METRIC [SCOPE] <= VALUE" rules. */
 #include <errno.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -277,11 +278,19 @@ static int parse_value(const struct where *w, const char *s, const char *e,
 		return budget_error(w, "'%s' needs a unit (%s)", r->metric_name,
 				    unit_lists[BUDGET_NS]);
 	}
-	v = v * scale + 0.5;
-	/* 2^64: the first value a uint64_t cannot hold. */
+	v *= scale;
+	/* 2^64: past any count, size or time a trace can hold. */
 	if (!(v < 18446744073709551616.0))
 		return budget_error(w, "'%.*s' is too large", Q(s, e - s));
-	r->limit = (uint64_t)v;
+	/*
+	 * The limit is compared as written, never rounded up to a whole
+	 * unit (a rule that is exceeded must not pass); only the error of
+	 * the product ("1.1ms": 1100000.0000000002) goes, so that a whole
+	 * figure is not read as just above or below itself.
+	 */
+	if (fabs(v - nearbyint(v)) <= 1e-9 * v)
+		v = nearbyint(v);
+	r->limit = v;
 	return 0;
 }
 
@@ -389,6 +398,14 @@ int budget_load(struct budget *b, const char *path)
 		goto out;
 	}
 	rc = budget_parse(b, buf, len, path);
+	/* A budget that checks nothing must not pass (a file emptied by
+	 * mistake, /dev/null, every rule commented out). */
+	if (!rc && !b->n) {
+		budget_release(b);
+		rc = budget_error(
+			&w,
+			"no rules: a budget that checks nothing cannot pass");
+	}
 out:
 	fclose(f);
 	free(buf);

@@ -70,9 +70,10 @@ struct budget_rule {
 	enum budget_metric metric;
 	const char *metric_name; /* as written: "peak_heap", "p99" (static) */
 	enum budget_unit unit;
-	uint64_t limit; /* in base units: bytes, ns, count */
-	char *text;	/* the rule as written, without comment and blanks */
-	unsigned line;	/* 1-based, in the budget file */
+	double limit;  /* in base units (bytes, ns, count), not rounded:
+			   "allocs <= 1.5" is exceeded by 2 */
+	char *text;    /* the rule as written, without comment and blanks */
+	unsigned line; /* 1-based, in the budget file */
 };
 
 struct budget {
@@ -89,14 +90,17 @@ void budget_release(struct budget *b);
 
 /*
  * budget_load - read the budget file at path into b (empty before).
- * Returns 0 (a file without rules gives none), or -1 after printing one
- * line to stderr, "perfanalyze: PATH:LINE: what is wrong" for a bad
- * rule (or "perfanalyze: PATH: reason" when the file cannot be read, or
- * memory runs out). On -1, b is left empty.
+ * Returns 0, or -1 after printing one line to stderr, "perfanalyze:
+ * PATH:LINE: what is wrong" for a bad rule (or "perfanalyze: PATH:
+ * reason" when the file cannot be read, holds no rule, or memory runs
+ * out). On -1, b is left empty.
  */
 int budget_load(struct budget *b, const char *path);
 
-/* budget_parse - the same over text[0..len), named name in messages. */
+/*
+ * budget_parse - the same over text[0..len), named name in messages; a
+ * text without rules gives none (0).
+ */
 int budget_parse(struct budget *b, const char *text, size_t len,
 		 const char *name);
 

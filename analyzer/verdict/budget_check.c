@@ -57,7 +57,7 @@ static void check_rule(const struct metric_set *s, const struct budget_rule *r,
 		row->verdict = BUDGET_MISSING;
 		row->where_found =
 			!r->name || where_found(s, scope_of(r->scope), r->name);
-	} else if (row->measured > (double)r->limit)
+	} else if (row->measured > r->limit)
 		row->verdict = BUDGET_EXCEEDED;
 	else
 		row->verdict = BUDGET_OK;

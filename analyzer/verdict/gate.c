@@ -32,7 +32,10 @@ void gate_growth(struct gate_result *g, const struct growth_result *gr)
 		strcmp(gr->basis, "rss") ? gr->heap.t.slope : gr->rss.t.slope;
 	g->basis = gr->basis;
 	g->unit = gr->unit;
-	g->passed = gr->verdict != GROWTH_GROWING;
+	g->heap = &gr->heap;
+	/* A soak gate whose --warmup leaves no points must not pass. */
+	g->undecided = gr->verdict == GROWTH_INCONCLUSIVE;
+	g->passed = gr->verdict == GROWTH_STABLE;
 }
 
 const char *gate_incomplete(const struct trace_reader *r)
@@ -51,7 +54,9 @@ const char *gate_incomplete(const struct trace_reader *r)
 void gate_complete(struct gate_result *g, const struct trace_reader *r,
 		   int allow_incomplete)
 {
-	if (g->kind == GATE_NONE || !g->passed || allow_incomplete)
+	/* An undecided gate on a trace not seen whole: the cause is that. */
+	if (g->kind == GATE_NONE || (!g->passed && !g->undecided) ||
+	    allow_incomplete)
 		return;
 	if ((g->incomplete = gate_incomplete(r)))
 		g->passed = 0;
@@ -61,5 +66,5 @@ int gate_exit(const struct gate_result *g)
 {
 	if (g->kind == GATE_NONE || g->passed)
 		return 0;
-	return g->incomplete ? 2 : 1;
+	return g->incomplete || g->undecided ? 2 : 1;
 }

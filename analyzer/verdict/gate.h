@@ -41,6 +41,11 @@ struct gate_result {
 	enum growth_verdict verdict;
 	double slope;
 	const char *basis, *unit;
+	/* GATE_GROWTH, INCONCLUSIVE: the gate cannot judge (too few points,
+	 * too short a run), so it does not pass either (exit 2); heap is
+	 * the growth result's series that says why. */
+	int undecided;
+	const struct growth_trend *heap;
 };
 
 /* gate_init - no gate (GATE_NONE); allocates nothing. */
@@ -53,14 +58,18 @@ void gate_init(struct gate_result *g);
 void gate_leaks(struct gate_result *g, const struct leak_totals *t,
 		unsigned gate_kinds);
 
-/* gate_growth - the growth gate over gr: it fails on GROWING. */
+/*
+ * gate_growth - the growth gate over gr (which must outlive g): it fails
+ * on GROWING, and does not pass on INCONCLUSIVE (g->undecided).
+ */
 void gate_growth(struct gate_result *g, const struct growth_result *gr);
 
 /*
  * gate_complete - the completeness rule over the trace r, read to its
- * end: a gate that passed on a trace that misses the run's end does not
- * pass (g->incomplete says why), unless allow_incomplete
- * (--allow-incomplete) says to judge what the trace holds.
+ * end: a gate that passed (or could not judge) on a trace that misses
+ * the run's end does not pass (g->incomplete says why), unless
+ * allow_incomplete (--allow-incomplete) says to judge what the trace
+ * holds.
  */
 void gate_complete(struct gate_result *g, const struct trace_reader *r,
 		   int allow_incomplete);
@@ -68,7 +77,7 @@ void gate_complete(struct gate_result *g, const struct trace_reader *r,
 /*
  * gate_exit - the exit status g gives: 0 no gate or it passed, 1 it
  * failed on what the trace holds, 2 it did not pass on an incomplete
- * trace.
+ * trace, or could not judge (undecided).
  */
 int gate_exit(const struct gate_result *g);
 

@@ -74,12 +74,17 @@ test_expect_success 'bad option combinations: exit 2 and one line' '
 	for args in "--hotspots --leaks" "--flamegraph --json" "--metric cpu" \
 		"--by nonsense" "--metric peak --flamegraph" "--top 0 --hotspots" \
 		"--top 5" "--hotspots --flamegraph" "--by bytes --flamegraph" \
-		"--by bytes --thread 1" "--hotspots --fail-on-leak"
+		"--by bytes --thread 1" "--hotspots --fail-on-leak" \
+		"--flamegraph --metric allocs --thread 0" \
+		"--flamegraph --metric bytes --thread 0" \
+		"--flamegraph --metric leaked --thread 0"
 	do
 		test_expect_code 2 "$ANALYZE" allocs.zst $args 2>err >out &&
 		test_line_count = 1 err &&
 		test_must_be_empty out || return 1
-	done
+	done &&
+	grep "^perfanalyze: --thread selects CPU samples; --metric allocs, bytes and leaked count the allocations of every thread" err &&
+	analyze cpu.zst --flamegraph --metric cpu --thread 0 >/dev/null
 '
 
 test_expect_success '--help lists the new options' '

@@ -211,12 +211,29 @@ test_expect_success '--windows, --growth-floor, --growth-relative, --rss-floor, 
 	jq -e ".confidence == 0.99 and .verdict == \"GROWING\"" o.json
 '
 
-test_expect_success 'too few points after the warm-up: INCONCLUSIVE, saying why; the gate passes' '
+test_expect_success 'too few points after the warm-up: INCONCLUSIVE, saying why; the gate does not pass (2)' '
 	run_traced short.zst "$PROG" leak 8 &&
 	analyze_status s short.zst --fail-on-growth &&
-	test_cmp_str "exit status" 0 "$(cat s.code)" &&
+	test_cmp_str "exit status" 2 "$(cat s.code)" &&
 	grep "INCONCLUSIVE" s.out &&
-	grep "only 7 points after the warm-up" s.out
+	grep "only 7 points after the warm-up" s.out &&
+	test_line_count = 1 s.err &&
+	grep "^perfanalyze: gate did not pass: memory is INCONCLUSIVE: only 7 points after the warm-up (at least 8 needed): the gate cannot judge it\$" s.err &&
+	test_expect_code 0 analyze short.zst --growth >/dev/null
+'
+
+test_expect_success 'a --warmup that leaves no point: the gate cannot judge, exit 2' '
+	for w in 1000 1000s
+	do
+		analyze_status s leak.1.zst --fail-on-growth --warmup $w &&
+		test_cmp_str "--warmup $w exit status" 2 "$(cat s.code)" &&
+		test_line_count = 1 s.err &&
+		grep "memory is INCONCLUSIVE: only 0 points after the warm-up" s.err ||
+		return 1
+	done &&
+	analyze_status s leak.1.zst --fail-on-growth --warmup 1000 --json &&
+	test_cmp_str "--json exit status" 2 "$(cat s.code)" &&
+	jq -e ".gate.passed == false and .gate.gate == \"growth\" and .verdict == \"INCONCLUSIVE\"" s.out
 '
 
 test_expect_success '--marker picks the label; an unknown one is an error (exit 2, one line)' '

@@ -203,6 +203,30 @@ test_expect_success 'a malformed rule or an unknown metric: exit 2, naming file 
 	grep "^perfanalyze: nosuch.txt: " err
 '
 
+test_expect_success 'a fractional limit is compared as written, not rounded up' '
+	budget frac.txt "leaked_blocks <= 4.5" "peak_heap <= 99999.5B" \
+		"site:leak leaked <= 319.9" &&
+	test_expect_code 1 analyze allocs.zst --budget frac.txt --json >frac.json 2>err &&
+	test_cmp_str exceeded 3 "$(jq -r .exceeded frac.json)" &&
+	test_cmp_str limit 4.5 "$(jq -r ".rules[0].limit" frac.json)" &&
+	budget frac-ok.txt "leaked_blocks <= 5.5" "peak_heap <= 97.66KiB" \
+		"site:leak leaked <= 320.1" &&
+	analyze allocs.zst --budget frac-ok.txt --json >frac-ok.json &&
+	test_cmp_str kept ok "$(jq -r .verdict frac-ok.json)" &&
+	test_cmp_str limit 100003.84 "$(jq -r ".rules[1].limit" frac-ok.json)"
+'
+
+test_expect_success 'a budget without rules does not pass: exit 2, one line' '
+	budget none.txt "# every rule commented out" "" &&
+	for f in none.txt /dev/null
+	do
+		test_expect_code 2 analyze allocs.zst --budget $f >out 2>err &&
+		test_must_be_empty out &&
+		test_cmp_str msg "perfanalyze: $f: no rules: a budget that checks nothing cannot pass" "$(cat err)" ||
+		return 1
+	done
+'
+
 test_expect_success 'an empty directory, a cut-short run: exit 2' '
 	mkdir empty &&
 	budget any.txt "allocs <= 2e6" &&

@@ -24,8 +24,7 @@ static int parse(struct budget *b, const char *text, const char **msg)
 
 /* The one rule of text, checked field by field. */
 static void good(const char *text, enum budget_scope scope, const char *name,
-		 enum budget_metric metric, enum budget_unit unit,
-		 uint64_t limit)
+		 enum budget_metric metric, enum budget_unit unit, double limit)
 {
 	struct budget b;
 	const char *msg;
@@ -40,11 +39,10 @@ static void good(const char *text, enum budget_scope scope, const char *name,
 		   r->unit == unit && r->limit == limit &&
 		   (name ? r->name && !strcmp(r->name, name) : !r->name);
 
-	if (!ok(same, "  scope, name, metric, unit, limit %llu",
-		(unsigned long long)limit))
-		diag("got scope %d name %s metric %d unit %d limit %llu",
+	if (!ok(same, "  scope, name, metric, unit, limit %.17g", limit))
+		diag("got scope %d name %s metric %d unit %d limit %.17g",
 		     r->scope, r->name ? r->name : "(none)", r->metric, r->unit,
-		     (unsigned long long)r->limit);
+		     r->limit);
 	budget_release(&b);
 }
 
@@ -129,10 +127,22 @@ static void test_units_and_space(void)
 	     BUDGET_NS, 300000);
 	good("allocs <= 1E3", BUDGET_PROGRAM, NULL, BUDGET_ALLOCS, BUDGET_COUNT,
 	     1000);
+	/* As written, not rounded up: 2 allocations exceed 2.5. */
 	good("allocs <= 25e-1", BUDGET_PROGRAM, NULL, BUDGET_ALLOCS,
-	     BUDGET_COUNT, 3);
+	     BUDGET_COUNT, 2.5);
+	good("allocs <= 1.5", BUDGET_PROGRAM, NULL, BUDGET_ALLOCS, BUDGET_COUNT,
+	     1.5);
+	good("peak_heap <= 149.5B", BUDGET_PROGRAM, NULL, BUDGET_PEAK_HEAP,
+	     BUDGET_BYTES, 149.5);
+	good("peak_heap <= 1.1MiB", BUDGET_PROGRAM, NULL, BUDGET_PEAK_HEAP,
+	     BUDGET_BYTES, 1153433.6);
+	/* A whole figure is whole, whatever the product's rounding. */
+	good("cpu_time <= 1.1ms", BUDGET_PROGRAM, NULL, BUDGET_CPU_TIME,
+	     BUDGET_NS, 1100000);
+	good("cpu_time <= 0.7us", BUDGET_PROGRAM, NULL, BUDGET_CPU_TIME,
+	     BUDGET_NS, 700);
 	good("peak_heap <= 17179869183GiB", BUDGET_PROGRAM, NULL,
-	     BUDGET_PEAK_HEAP, BUDGET_BYTES, 18446744072635809792ull);
+	     BUDGET_PEAK_HEAP, BUDGET_BYTES, 18446744072635809792.0);
 	good(" \t peak_heap\t<=\t64 MiB  \r", BUDGET_PROGRAM, NULL,
 	     BUDGET_PEAK_HEAP, BUDGET_BYTES, 64 << 20);
 	good("peak_heap<=64MiB", BUDGET_PROGRAM, NULL, BUDGET_PEAK_HEAP,

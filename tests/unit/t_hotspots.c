@@ -262,6 +262,102 @@ static void test_bad_records(void)
 	free(p.p);
 }
 
+/* A trace of one chain of depth zone paths, each the child of the last. */
+static void chain(struct buf *file, size_t depth)
+{
+	struct buf frame = { 0 }, p = { 0 };
+
+	header(file);
+	start(&frame);
+	put_u(&p, PERFSHIM_TIMING_PATHS);
+	put_u(&p, 0); /* thread */
+	put_u(&p, 0);
+	put_u(&p, 0);
+	put_u(&p, depth);
+	for (size_t i = 0; i < depth; i++) {
+		put_u(&p, 1); /* the previous path (the root for the first) */
+		put_u(&p, PERFSHIM_PATH_ZONE);
+		put_u(&p, 1 + i % 2); /* outer, inner, outer, ... */
+		put_u(&p, 1);
+		put_u(&p, 1000);
+		put_u(&p, 10);
+	}
+	timing(&frame, &p);
+	add_frame(file, &frame);
+	free(frame.p);
+	free(p.p);
+}
+
+/*
+ * A chain of timed paths deeper than the shim writes is corrupt: each
+ * path cost a copy of its whole chain's names, and a 4 KB trace took
+ * more than 4 GB and 11 minutes. One as deep as the shim writes reports,
+ * each path named root first.
+ */
+static void test_deep_chain(void)
+{
+	struct hot_options o = { .mode = HOT_CPU, .thread = -1, .json = 1 };
+	struct buf file = { 0 };
+	const char *err;
+	char *text;
+
+	chain(&file, HOT_TIMING_DEPTH_MAX + 1);
+	ok(run(&file, &o, &text, &err) == -1, "a chain of 513: refused");
+	is_error_line(
+		err,
+		"corrupt trace: a timed call path 513 deep, deeper than the shim records (512)",
+		"  saying how deep");
+	free(text);
+	free(file.p);
+
+	memset(&file, 0, sizeof(file));
+	chain(&file, HOT_TIMING_DEPTH_MAX);
+	is_int(run(&file, &o, &text, &err), 0, "a chain of 512 reports");
+	ok(text && strstr(text, "\"path\":[\"outer\",\"inner\",\"outer\"],"
+				"\"kind\":\"zone\",\"name\":\"outer\""),
+	   "  its third path named root first");
+	free(text);
+	free(file.p);
+}
+
+/* A zone's name with a newline and ESC is escaped in the text report. */
+static void test_text_escapes(void)
+{
+	struct hot_options o = { .mode = HOT_CPU, .thread = -1 };
+	struct buf file = { 0 }, frame = { 0 }, p = { 0 };
+	const char *err;
+	char *text;
+
+	header(&file);
+	start(&frame);
+	put_u(&p, 3);
+	put_u(&p, 9);
+	put(&p, "bad\nzone\033", 9);
+	rec(&frame, PERFSHIM_REC_STRING, &p);
+	p.len = 0;
+	put_u(&p, PERFSHIM_TIMING_PATHS);
+	put_u(&p, 0); /* thread */
+	put_u(&p, 0);
+	put_u(&p, 0);
+	put_u(&p, 1);
+	put_u(&p, 1); /* the root's child */
+	put_u(&p, PERFSHIM_PATH_ZONE);
+	put_u(&p, 3);
+	put_u(&p, 2);
+	put_u(&p, 1000);
+	put_u(&p, 1000);
+	timing(&frame, &p);
+	add_frame(&file, &frame);
+	is_int(run(&file, &o, &text, &err), 0, "a zone named with controls");
+	ok(text && !strchr(text, '\033') && strstr(text, "bad\\nzone\\x1b"),
+	   "  its name escaped in the text");
+	ok(text && !strstr(text, "\nzone"), "  on one line");
+	free(text);
+	free(file.p);
+	free(frame.p);
+	free(p.p);
+}
+
 static void test_parse(void)
 {
 	is_int(hotspots_parse("peak", 1), HOT_BY_PEAK, "--by peak");
@@ -277,6 +373,8 @@ int main(void)
 {
 	test_report();
 	test_bad_records();
+	test_deep_chain();
+	test_text_escapes();
 	test_parse();
 	done_testing();
 	return exit_status();

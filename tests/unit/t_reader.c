@@ -231,6 +231,151 @@ static void test_release_by_sync(void)
 	free(str.p);
 }
 
+/*
+ * Events at the last time there is, UINT64_MAX, are let out at the end
+ * too: the end let out only those before it, and a crafted trace's leak
+ * at that time went unseen by the gate.
+ */
+static void test_release_at_max_time(void)
+{
+	struct buf file = { 0 }, f = { 0 };
+	struct seen s;
+	int cut;
+	struct alloc_ev t0[] = { { 10, 1, 0x2000, 8, 0 },
+				 { UINT64_MAX - 10, 1, 0x3000, 8, 0 } };
+	struct alloc_ev t1[] = { { UINT64_MAX, 1, 0x1000, 8, 0 } };
+
+	header(&file, PERFSHIM_FORMAT_MAJOR);
+	rec_u(&f, PERFSHIM_REC_FRAME, 0);
+	thread_rec(&f, 0);
+	thread_rec(&f, 1);
+	alloc_chunk(&f, 1, t1, 1); /* ts UINT64_MAX */
+	alloc_chunk(&f, 0, t0, 2); /* ts 10, UINT64_MAX */
+	add_frame(&file, &f);
+
+	is_int(run_seen(&file, &s, &cut), 0, "max time: read to the end");
+	is_int((int)s.n, 3, "max time: every event delivered");
+	ok(s.n == 3 && s.ts[0] == 10 && s.ts[1] == UINT64_MAX &&
+		   s.thread[1] == 0 && s.ts[2] == UINT64_MAX &&
+		   s.thread[2] == 1,
+	   "max time: in time order, ties by thread");
+	free(file.p);
+	free(f.p);
+}
+
+/*
+ * Events without a SYNC record are let go past the queue's bound, with
+ * one warning: a "zstd bomb" without SYNC queued every event to the end,
+ * 115 KB of trace to more than 10 GB.
+ */
+static void test_queue_bound(void)
+{
+	struct buf file = { 0 }, f = { 0 };
+	struct seen s = { 0 };
+	struct alloc_ev t0[] = { { 10, 1, 0x2000, 8, 0 },
+				 { 10, 1, 0x3000, 8, 0 } };
+	struct alloc_ev t1[] = { { 15, 1, 0x1000, 8, 0 },
+				 { 10, 0, 0x1000, 0, 0 } };
+	struct trace_visitor v = { .ctx = &s, .event = on_event };
+	struct trace_reader *r;
+	const char *msg, *w;
+
+	header(&file, PERFSHIM_FORMAT_MAJOR);
+	rec_u(&f, PERFSHIM_REC_FRAME, 0);
+	thread_rec(&f, 0);
+	thread_rec(&f, 1);
+	for (int i = 0; i < 3; i++) {
+		alloc_chunk(&f, 0, t0, 2);
+		alloc_chunk(&f, 1, t1, 2);
+	}
+	add_frame(&file, &f);
+
+	r = trace_reader_open_mem(file.p, file.len, "t");
+	trace_reader_queue_max(r, 3);
+	capture_start();
+	is_int(trace_reader_run(r, &v), 0, "no SYNC: read to the end");
+	msg = capture_end();
+	is_int((int)s.n, 12, "no SYNC: every event delivered");
+	static const char warned[] = "perfanalyze: warning: t: 4 events "
+				     "without a SYNC record: let go as "
+				     "they stand";
+
+	w = strstr(msg, warned);
+	if (!ok(w && !strstr(w + sizeof(warned) - 1, "without a SYNC"),
+		"no SYNC: one warning"))
+		diag("message: %s", msg);
+	trace_reader_free(r);
+	free(file.p);
+	free(f.p);
+}
+
+/* The message of reading file through a replay, or NULL when it read. */
+static const char *replay_says(const struct buf *file)
+{
+	struct trace_reader *r = trace_reader_open_mem(file->p, file->len, "t");
+	struct trace_visitor v;
+	struct replay rp;
+	const char *msg;
+	int rc;
+
+	replay_init(&rp);
+	replay_visitor(&rp, &v);
+	capture_start();
+	rc = r ? trace_reader_run(r, &v) : -2;
+	msg = capture_end();
+	replay_release(&rp);
+	trace_reader_free(r);
+	return rc ? msg : NULL;
+}
+
+/*
+ * A block larger than an address space, or live blocks that add up to
+ * more, is corrupt: a crafted 2^63 was a signed overflow in the growth
+ * series, and two of 2^64 - 1 bytes wrapped the totals.
+ */
+static void test_block_sizes(void)
+{
+	static const uint64_t sizes[] = { TRACE_MAX_BYTES, TRACE_MAX_BYTES + 1,
+					  1ull << 63, UINT64_MAX };
+	const char *msg;
+
+	for (size_t i = 0; i < 4; i++) {
+		struct buf file = { 0 }, f = { 0 };
+		struct alloc_ev e[] = { { 1, 1, 0x1000, sizes[i], 0 } };
+
+		header(&file, PERFSHIM_FORMAT_MAJOR);
+		rec_u(&f, PERFSHIM_REC_FRAME, 0);
+		thread_rec(&f, 0);
+		alloc_chunk(&f, 0, e, 1);
+		add_frame(&file, &f);
+		msg = replay_says(&file);
+		if (i == 0)
+			ok(!msg, "a block of 2^56 bytes reads");
+		else
+			is_error_line(msg, "corrupt trace: a block of ",
+				      "a larger block is corrupt");
+		free(file.p);
+		free(f.p);
+	}
+
+	struct buf file = { 0 }, f = { 0 };
+	struct alloc_ev e[] = { { 1, 1, 0x1000, TRACE_MAX_BYTES, 0 },
+				{ 1, 1, 0x2000, 1, 0 } };
+
+	header(&file, PERFSHIM_FORMAT_MAJOR);
+	rec_u(&f, PERFSHIM_REC_FRAME, 0);
+	thread_rec(&f, 0);
+	alloc_chunk(&f, 0, e, 2);
+	add_frame(&file, &f);
+	msg = replay_says(&file);
+	/* (After the warning that the trace has no END.) */
+	ok(msg && strstr(msg,
+			 "perfanalyze: corrupt trace: 72057594037927937 bytes live at once, more than an address space holds\n"),
+	   "live blocks past an address space are corrupt");
+	free(file.p);
+	free(f.p);
+}
+
 static void test_frame_gap(void)
 {
 	struct buf file = { 0 }, f0 = { 0 }, f2 = { 0 };
@@ -546,12 +691,15 @@ static void test_minor1_records(void)
 
 int main(void)
 {
-	plan(41);
+	plan(52);
 	test_prefetch_hints(1);
 	test_prefetch_hints(0);
 	test_minor1_records();
 	test_merge_order();
 	test_release_by_sync();
+	test_release_at_max_time();
+	test_block_sizes();
+	test_queue_bound();
 	test_frame_gap();
 	test_unknown_record();
 	test_cut_short();

@@ -42,6 +42,20 @@ static char *wrapped(int cols, const char *text)
 	return buf;
 }
 
+/* What the escaping stream makes of text. */
+static char *safe(const char *text)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len), *w;
+
+	w = textfit_safe_open(f);
+	fputs(text, w);
+	fclose(w);
+	fclose(f);
+	return buf;
+}
+
 static void check(char *got, const char *want, const char *name)
 {
 	is_str(got, want, name);
@@ -96,6 +110,25 @@ int main(void)
 	      "a word too long is cut");
 	check(wrapped(40, "no newline at the end"), "no newline at the end",
 	      "a last line without its newline");
+	/* Control bytes a traced program put in its names never reach
+	 * the terminal, nor split a line: text escapes them. */
+	{
+		char b[512];
+
+		is_str(textfit_escape(b, sizeof(b), "a\033[2J\nb\tc\x7f"),
+		       "a\\x1b[2J\\nb\\tc\\x7f",
+		       "escape: ESC, newline, tab, DEL");
+		is_str(textfit_escape(b, 6, "\033\033"), "\\x1b\\",
+		       "escape: cut to the buffer");
+	}
+	shorten("evil\033]0;PWNED\a\nfake", "evil\\x1b]0;PWNED\\x07\\nfake");
+	check(line(80, "  #0  ", "f\nx", "  a\033.c:1", 0),
+	      "  #0  f\\nx  a\\x1b.c:1\n", "a line: name and tail escaped");
+	check(wrapped(80, "cmd \033[31mRED\r\n\tnext\n"),
+	      "cmd \\x1b[31mRED\\x0d\n\tnext\n",
+	      "the wrapping stream escapes all but newline and tab");
+	check(safe("main;evil\033[2J 5\n\tx\n"), "main;evil\\x1b[2J 5\n\tx\n",
+	      "the plain stream too");
 	done_testing();
 	return exit_status();
 }
