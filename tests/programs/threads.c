@@ -119,18 +119,24 @@ static void *short_lived(void *arg)
 	return NULL;
 }
 
-static int short_lived_threads(void)
+/* rounds of 4 threads running fn at once, each round joined. */
+static int rounds_of_four(void *(*fn)(void *), int rounds)
 {
-	for (int round = 0; round < 125; round++) {
+	for (int round = 0; round < rounds; round++) {
 		pthread_t t[4];
 
 		for (int i = 0; i < 4; i++)
-			if (pthread_create(&t[i], NULL, short_lived, NULL))
+			if (pthread_create(&t[i], NULL, fn, NULL))
 				abort();
 		for (int i = 0; i < 4; i++)
 			pthread_join(t[i], NULL);
 	}
 	return 0;
+}
+
+static int short_lived_threads(void)
+{
+	return rounds_of_four(short_lived, 125);
 }
 
 static pthread_key_t kept;
@@ -148,16 +154,7 @@ static int key_freed_threads(void)
 {
 	if (pthread_key_create(&kept, free))
 		abort();
-	for (int round = 0; round < 50; round++) {
-		pthread_t t[4];
-
-		for (int i = 0; i < 4; i++)
-			if (pthread_create(&t[i], NULL, keeps_block, NULL))
-				abort();
-		for (int i = 0; i < 4; i++)
-			pthread_join(t[i], NULL);
-	}
-	return 0;
+	return rounds_of_four(keeps_block, 50);
 }
 
 int main(int argc, char **argv)
