@@ -76,6 +76,13 @@ HIDDEN void perfshim_live_fork_child(struct thread_state *self);
 
 /* scan.c: the reachability scan at exit (and from the API). */
 HIDDEN void perfshim_scan_at_exit(void);
+/*
+ * perfshim_safe_read - n bytes at a into buf, read without a fault
+ * (process_vm_readv): fewer (0) when the memory is not there. Where a
+ * seccomp filter refuses that call, a plain copy: the caller must know
+ * the memory is there. errno is kept.
+ */
+HIDDEN size_t perfshim_safe_read(uintptr_t a, void *buf, size_t n);
 /* At start: find what the scan needs to know of glibc's threads (it may
  * not look it up in a signal handler). */
 HIDDEN void perfshim_scan_init(void);

@@ -18,7 +18,6 @@
 #include <sys/auxv.h>
 #include <sys/syscall.h>
 #include <sys/time.h>
-#include <sys/uio.h>
 #include <time.h>
 #include <ucontext.h>
 #include <unistd.h>
@@ -662,24 +661,15 @@ HIDDEN int perfshim_sampler_sigaction(const struct sigaction *act,
 }
 
 /*
- * Whether nv arms a timer. Read as the kernel would, without a fault: a
- * bad pointer is the kernel's to refuse (EFAULT), as natively.
+ * Whether nv arms a timer. Read without a fault: a bad pointer is the
+ * kernel's to refuse (EFAULT), as natively.
  */
 static int arms(const struct itimerval *nv)
 {
 	struct itimerval v;
-	struct iovec l = { &v, sizeof(v) }, r = { (void *)nv, sizeof(v) };
-	int e = errno;
 
-	if (process_vm_readv(getpid(), &l, 1, &r, 1, 0) != (ssize_t)sizeof(v)) {
-		int refused = errno == ENOSYS || errno == EPERM;
-
-		errno = e;
-		if (!refused)
-			return 0;
-		v = *nv; /* no process_vm_readv here (seccomp): as before */
-	}
-	errno = e;
+	if (perfshim_safe_read((uintptr_t)nv, &v, sizeof(v)) != sizeof(v))
+		return 0;
 	return v.it_value.tv_sec || v.it_value.tv_usec;
 }
 

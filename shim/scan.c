@@ -342,17 +342,19 @@ static ssize_t find_block(uint64_t p)
 	return -1;
 }
 
-/* Read n bytes at a; fewer (0) when the memory is not there. */
-static size_t safe_read(uintptr_t a, void *buf, size_t n)
+HIDDEN size_t perfshim_safe_read(uintptr_t a, void *buf, size_t n)
 {
 	struct iovec l = { buf, n }, r = { (void *)a, n };
+	int e = errno;
 	ssize_t got = process_vm_readv(getpid(), &l, 1, &r, 1, 0);
 
 	if (got < 0 && (errno == ENOSYS || errno == EPERM)) {
-		/* no process_vm_readv here: the map said it is readable */
+		/* no process_vm_readv here (seccomp): read as the caller
+		 * would have */
 		memcpy(buf, (const void *)a, n);
-		return n;
+		got = (ssize_t)n;
 	}
+	errno = e;
 	return got < 0 ? 0 : (size_t)got;
 }
 
@@ -372,7 +374,7 @@ static int looks_vtable(uint64_t v)
 		return 0;
 	if (m->hi - v < n)
 		n = (m->hi - v) & ~7ul;
-	got = safe_read((uintptr_t)v, w, n) / 8;
+	got = perfshim_safe_read((uintptr_t)v, w, n) / 8;
 	for (size_t i = 0; i < got; i++) {
 		const struct mapping *f;
 
@@ -390,7 +392,7 @@ static int looks_vtable(uint64_t v)
 static int word_at(const struct block *b, uint64_t a, uint64_t *v)
 {
 	if (careful || !b->mapped)
-		return safe_read((uintptr_t)a, v, 8) == 8 ? 0 : -1;
+		return perfshim_safe_read((uintptr_t)a, v, 8) == 8 ? 0 : -1;
 	memcpy(v, (const void *)(uintptr_t)a, 8);
 	return 0;
 }
@@ -476,7 +478,7 @@ static void scan_range(uintptr_t lo, uintptr_t hi, int libc, int clique_mode,
 	while (lo + 8 <= hi) {
 		size_t want = hi - lo < sizeof(words) ? (hi - lo) & ~7ul
 						      : sizeof(words);
-		size_t got = safe_read(lo, words, want);
+		size_t got = perfshim_safe_read(lo, words, want);
 
 		if (got < 8) {
 			/* a hole: on to the next page */
@@ -628,7 +630,7 @@ static int dead_thread_stack(const struct mapping *m)
 	uintptr_t lo = m->hi - sizeof(top);
 
 	if (m->flags & M_FILE || m->hi - m->lo < 4 * sizeof(top) ||
-	    safe_read(lo, top, sizeof(top)) != sizeof(top))
+	    perfshim_safe_read(lo, top, sizeof(top)) != sizeof(top))
 		return 0;
 	for (size_t k = 0; k + 2 < sizeof(top) / 8; k += 8) {
 		uintptr_t a = lo + 8 * k;
@@ -676,19 +678,20 @@ static void scan_ended_joinable(void)
 	uintptr_t head = glibc_threads.used;
 	uint64_t next;
 
-	if (!head || safe_read(head, &next, 8) != 8)
+	if (!head || perfshim_safe_read(head, &next, 8) != 8)
 		return;
 	/* (bounded: a thread may have been stopped changing the list) */
 	for (int n = 0; next != head && n < 1000000; n++) {
 		uintptr_t pd = (uintptr_t)next - glibc_threads.list_off;
 		int32_t tid;
 
-		if (safe_read(pd + glibc_threads.tid_off, &tid, 4) != 4)
+		if (perfshim_safe_read(pd + glibc_threads.tid_off, &tid, 4) !=
+		    4)
 			return;
 		/* the kernel clears it when the thread ends */
 		if (!tid)
 			scan_root(pd, pd + glibc_threads.size, 0);
-		if (safe_read((uintptr_t)next, &next, 8) != 8)
+		if (perfshim_safe_read((uintptr_t)next, &next, 8) != 8)
 			return;
 	}
 }
