@@ -26,14 +26,22 @@ static pid_t traced_pid;
  */
 static char **init_env;
 
-static const char *env(const char *name)
+/* The environment's entry "name=...", to read or replace; NULL if none. */
+static char **env_slot(const char *name)
 {
 	size_t n = strlen(name);
 
 	for (char **e = init_env; e && *e; e++)
 		if (!strncmp(*e, name, n) && (*e)[n] == '=')
-			return *e + n + 1;
+			return e;
 	return NULL;
+}
+
+static const char *env(const char *name)
+{
+	char **e = env_slot(name);
+
+	return e ? *e + strlen(name) + 1 : NULL;
 }
 static int exit_status = -1; /* -1: not known */
 
@@ -172,7 +180,7 @@ static void read_output(void)
 	const char *name = "PERFSHIM_OUTPUT=";
 	const char *out = env("PERFSHIM_OUTPUT"), *t = perfshim_cfg.output;
 	size_t n = strlen(name), len = 0;
-	char **e;
+	char **e = env_slot("PERFSHIM_OUTPUT");
 
 	if (out && *out && strlen(out) < 4096)
 		t = out;
@@ -185,11 +193,7 @@ static void read_output(void)
 	}
 	strcpy(template + len, t);
 	perfshim_cfg.output = template;
-	if (t != out || t[0] == '/')
-		return;
-	for (e = init_env; e && *e && strncmp(*e, name, n); e++)
-		;
-	if (!e || !*e)
+	if (t != out || t[0] == '/' || !e)
 		return;
 	memcpy(var, name, n);
 	strcpy(var + n, template);
@@ -268,15 +272,12 @@ static void absolute_preload(void)
 	static char var[PATH_MAX + 4096];
 	const char *name = "LD_PRELOAD=";
 	size_t n = strlen(name), cwd_len, self_len, len;
-	char cwd[PATH_MAX], **e;
+	char cwd[PATH_MAX], **e = env_slot("LD_PRELOAD");
 	Dl_info self;
 
-	for (e = init_env; e && *e && strncmp(*e, name, n); e++)
-		;
-	if (!e || !*e || !dladdr((void *)absolute_preload, &self) ||
-	    !self.dli_fname || self.dli_fname[0] == '/' ||
-	    !strchr(self.dli_fname, '/') || !getcwd(cwd, sizeof(cwd)) ||
-	    strpbrk(cwd, " :"))
+	if (!e || !dladdr((void *)absolute_preload, &self) || !self.dli_fname ||
+	    self.dli_fname[0] == '/' || !strchr(self.dli_fname, '/') ||
+	    !getcwd(cwd, sizeof(cwd)) || strpbrk(cwd, " :"))
 		return;
 	cwd_len = strlen(cwd);
 	self_len = strlen(self.dli_fname);
