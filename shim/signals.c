@@ -272,10 +272,9 @@ EXPORT int sigaction(int sig, const struct sigaction *act,
 
 /*
  * The shim's own sigaction (and sigprocmask: perfshim_sigprocmask), not
- * through the GOT: a
- * library preloaded before the shim that wraps signal() and sigaction()
- * under one lock (the JDK's libjsig) would be called again from inside
- * its own signal(), and wait on itself for good.
+ * through the GOT: a library preloaded before the shim that wraps
+ * signal() and sigaction() under one lock (the JDK's libjsig) would be
+ * called again from inside its own signal(), and wait on itself for good.
  */
 static __typeof__(sigaction) own_sigaction
 	__attribute__((alias("sigaction"), copy(sigaction)));

@@ -110,14 +110,21 @@ static void next_effort(size_t len, size_t packed_len);
 
 #define MBUF_FIRST 65536
 
+/* What b's room grows to, to hold need bytes: doubled from MBUF_FIRST. */
+static size_t mbuf_cap(const struct mbuf *b, size_t need)
+{
+	size_t cap = b->cap ? b->cap : MBUF_FIRST;
+
+	while (cap < need)
+		cap *= 2;
+	return cap;
+}
+
 static int mbuf_reserve(struct mbuf *b, size_t more)
 {
 	if (b->len + more <= b->cap)
 		return 0;
-	size_t cap = b->cap ? b->cap : MBUF_FIRST;
-
-	while (cap < b->len + more)
-		cap *= 2;
+	size_t cap = mbuf_cap(b, b->len + more);
 	void *p = perfshim_remap(b->p, b->cap, cap);
 
 	if (!p)
@@ -131,13 +138,11 @@ static int mbuf_reserve(struct mbuf *b, size_t more)
  * fewer faults than touching each page). */
 static int mbuf_populate(struct mbuf *b, size_t n)
 {
-	size_t cap = MBUF_FIRST;
+	size_t cap = mbuf_cap(b, n);
 	void *p;
 
 	if (b->p)
 		return mbuf_reserve(b, n);
-	while (cap < n)
-		cap *= 2;
 	if (!(p = perfshim_map_resident(cap)))
 		return -1;
 	b->p = p;
