@@ -456,6 +456,12 @@ out:
 	return rc;
 }
 
+/* Whether a and b are the same file: its device and inode. */
+static int same_file(const struct stat *a, const struct stat *b)
+{
+	return a->st_dev == b->st_dev && a->st_ino == b->st_ino;
+}
+
 /*
  * 1 when out is the file at path, 2 when it is one of the runs of a
  * directory path: writing it would destroy an input before, or while,
@@ -472,12 +478,11 @@ static int output_reads(const struct stat *out, const char *path)
 	if (stat(path, &st)) /* the read says why, in its own words */
 		return 0;
 	if (!S_ISDIR(st.st_mode))
-		return st.st_dev == out->st_dev && st.st_ino == out->st_ino;
+		return same_file(&st, out);
 	if (runs_expand(&arg, 1, &runs))
 		return -1;
 	for (size_t i = 0; !same && i < runs.n; i++)
-		same = !stat(runs.path[i], &st) && st.st_dev == out->st_dev &&
-		       st.st_ino == out->st_ino;
+		same = !stat(runs.path[i], &st) && same_file(&st, out);
 	run_paths_release(&runs);
 	return same ? 2 : 0;
 }
