@@ -88,6 +88,20 @@ static void test_merge_order(void)
 	free(f.p);
 }
 
+/* file: a trace of one frame, in which thread 0 makes e[0..n). */
+static void one_thread_trace(struct buf *file, const struct alloc_ev *e,
+			     size_t n)
+{
+	struct buf f = { 0 };
+
+	header(file, PERFSHIM_FORMAT_MAJOR);
+	rec_u(&f, PERFSHIM_REC_FRAME, 0);
+	thread_rec(&f, 0);
+	alloc_chunk(&f, 0, e, n);
+	add_frame(file, &f);
+	free(f.p);
+}
+
 /* What a visitor with prefetch heard: each event's order hinted (0: never)
  * and delivered, by its address's index. */
 struct hinted {
@@ -127,7 +141,7 @@ static int h_prefetch(void *ctx, const struct trace_event *const *ev, size_t n)
  * does not come or came already. */
 static void test_prefetch_hints(int fetched)
 {
-	struct buf file = { 0 }, f = { 0 };
+	struct buf file = { 0 };
 	struct alloc_ev e[200];
 	struct hinted h = { .fetched = fetched };
 	struct trace_visitor v = { .ctx = &h,
@@ -139,11 +153,7 @@ static void test_prefetch_hints(int fetched)
 
 	for (size_t i = 0; i < 200; i++)
 		e[i] = (struct alloc_ev){ 10, 1, 0x10000 + 16 * i, 16, 0 };
-	header(&file, PERFSHIM_FORMAT_MAJOR);
-	rec_u(&f, PERFSHIM_REC_FRAME, 0);
-	thread_rec(&f, 0);
-	alloc_chunk(&f, 0, e, 200);
-	add_frame(&file, &f);
+	one_thread_trace(&file, e, 200);
 	visitor_tee_init(&tee);
 	visitor_tee_add(&tee, &v);
 	r = trace_reader_open_mem(file.p, file.len, "t");
@@ -168,7 +178,6 @@ static void test_prefetch_hints(int fetched)
 	}
 	trace_reader_free(r);
 	free(file.p);
-	free(f.p);
 }
 
 /* Events seen when the STRING record after the SYNC was read. */
@@ -340,14 +349,10 @@ static void test_block_sizes(void)
 	const char *msg;
 
 	for (size_t i = 0; i < 4; i++) {
-		struct buf file = { 0 }, f = { 0 };
+		struct buf file = { 0 };
 		struct alloc_ev e[] = { { 1, 1, 0x1000, sizes[i], 0 } };
 
-		header(&file, PERFSHIM_FORMAT_MAJOR);
-		rec_u(&f, PERFSHIM_REC_FRAME, 0);
-		thread_rec(&f, 0);
-		alloc_chunk(&f, 0, e, 1);
-		add_frame(&file, &f);
+		one_thread_trace(&file, e, 1);
 		msg = replay_says(&file);
 		if (i == 0)
 			ok(!msg, "a block of 2^56 bytes reads");
@@ -355,25 +360,19 @@ static void test_block_sizes(void)
 			is_error_line(msg, "corrupt trace: a block of ",
 				      "a larger block is corrupt");
 		free(file.p);
-		free(f.p);
 	}
 
-	struct buf file = { 0 }, f = { 0 };
+	struct buf file = { 0 };
 	struct alloc_ev e[] = { { 1, 1, 0x1000, TRACE_MAX_BYTES, 0 },
 				{ 1, 1, 0x2000, 1, 0 } };
 
-	header(&file, PERFSHIM_FORMAT_MAJOR);
-	rec_u(&f, PERFSHIM_REC_FRAME, 0);
-	thread_rec(&f, 0);
-	alloc_chunk(&f, 0, e, 2);
-	add_frame(&file, &f);
+	one_thread_trace(&file, e, 2);
 	msg = replay_says(&file);
 	/* (After the warning that the trace has no END.) */
 	ok(msg && strstr(msg,
 			 "perfanalyze: corrupt trace: 72057594037927937 bytes live at once, more than an address space holds\n"),
 	   "live blocks past an address space are corrupt");
 	free(file.p);
-	free(f.p);
 }
 
 static void test_frame_gap(void)
