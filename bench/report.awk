@@ -241,6 +241,13 @@ END {
 			printf "| trace bytes per alloc+free pair ≤ heaptrack's | %s | %.1f B/pair, heaptrack not measured | – |\n",
 				wl, 2 * ps_bpe[wl]
 		}
+		# The issue's own target for sqlite3's file is 2x heaptrack's
+		# (its aim, 1x, is the row above).
+		if (wl == "sqlite3" && (wl in ht_bpe)) {
+			total++; ok = ps_bpe[wl] <= 2 * ht_bpe[wl]; met += ok
+			printf "| trace bytes ≤ 2× heaptrack's | %s | %.2f× heaptrack's | %s |\n",
+				wl, ps_bpe[wl] / ht_bpe[wl], verdict(ok)
+		}
 		if (!(wl in fp_bpe))
 			continue
 		if (wl in ht_bpe) {
