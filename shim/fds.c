@@ -7,6 +7,7 @@
 #include <stdarg.h>
 #include <stdatomic.h>
 #include <stdint.h>
+#include <string.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -676,4 +677,49 @@ HIDDEN ssize_t perfshim_write_file(int fd, const void *p, size_t n)
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	errno = e;
 	return w;
+}
+
+/* path: /proc/thread-self/leaf (thread) or /proc/self/leaf; -1 if long. */
+static int proc_path(char path[64], int thread, const char *leaf)
+{
+	const char *dir = thread ? "/proc/thread-self/" : "/proc/self/";
+	size_t d = strlen(dir), l = strlen(leaf);
+
+	if (l >= 32) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	memcpy(path, dir, d);
+	memcpy(path + d, leaf, l + 1);
+	return 0;
+}
+
+HIDDEN int perfshim_proc_open(const char *leaf, int flags)
+{
+	char path[64];
+	int fd = -1;
+
+	for (int thread = 1; thread >= 0; thread--) {
+		if (proc_path(path, thread, leaf))
+			return -1;
+		fd = open(path, flags);
+		if (fd >= 0 || errno != ENOENT)
+			break;
+	}
+	return fd;
+}
+
+HIDDEN ssize_t perfshim_proc_readlink(const char *leaf, char *buf, size_t n)
+{
+	char path[64];
+	ssize_t r = -1;
+
+	for (int thread = 1; thread >= 0; thread--) {
+		if (proc_path(path, thread, leaf))
+			return -1;
+		r = readlink(path, buf, n);
+		if (r >= 0 || errno != ENOENT)
+			break;
+	}
+	return r;
 }

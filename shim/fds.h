@@ -55,6 +55,17 @@ HIDDEN void perfshim_unwind_pipe_check(void);
 /* 1 if fd 2 is still the stderr the program started with: the shim's
  * messages never go into a file the program put there. */
 HIDDEN int perfshim_stderr_original(void);
+/*
+ * perfshim_proc_open - open(2) /proc/thread-self/LEAF, the calling
+ * thread's view of the process, or /proc/self/LEAF where the kernel has
+ * no thread-self (before 3.17). Once main() has called pthread_exit(),
+ * /proc/self names the main thread, which has no memory any more: its
+ * maps and exe are empty, its statm all zeros. Reports as open(2) does;
+ * LEAF is at most 31 bytes (ENAMETOOLONG).
+ */
+HIDDEN int perfshim_proc_open(const char *leaf, int flags);
+/* perfshim_proc_readlink - readlink(2) of the same path. */
+HIDDEN ssize_t perfshim_proc_readlink(const char *leaf, char *buf, size_t n);
 /* perfshim_write_file - write(2) to a file of the shim's that fails with
  * EFBIG past RLIMIT_FSIZE, and never raises SIGXFSZ for it. */
 HIDDEN ssize_t perfshim_write_file(int fd, const void *p, size_t n);

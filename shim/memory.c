@@ -33,7 +33,7 @@ static uint64_t page_size = 4096;
 static int statm_open(void)
 {
 	struct stat st;
-	int fd = open("/proc/self/statm", O_RDONLY | O_CLOEXEC);
+	int fd = perfshim_proc_open("statm", O_RDONLY | O_CLOEXEC);
 
 	if (fd < 0)
 		return -1;
@@ -92,6 +92,30 @@ static int parse_statm(const char *buf, ssize_t n, uint64_t *rss,
 	return 0;
 }
 
+/*
+ * statm_fd again, opened by this thread: fd was not ours any more (closed
+ * or replaced by a raw system call: the program's, never closed), or
+ * (ours) describes a thread that ended. -1 if it cannot be. No lock: this
+ * may run in a fatal signal's handler.
+ */
+static int statm_again(int fd, int ours)
+{
+	if (atomic_exchange(&reopening, 1))
+		return -1; /* another thread is at it: skip this one */
+	if (fd >= 0 && fd == atomic_load(&statm_fd)) {
+		atomic_store(&statm_fd, -1);
+		if (ours)
+			perfshim_close_own(fd);
+		else
+			perfshim_disown_fd(fd);
+	}
+	fd = statm_open();
+	if (fd < 0 && !atomic_load(&statm_transient))
+		atomic_store(&statm_off, 1);
+	atomic_store(&reopening, 0);
+	return fd;
+}
+
 static int read_statm(uint64_t *rss, uint64_t *mapped)
 {
 	char buf[256];
@@ -100,7 +124,7 @@ static int read_statm(uint64_t *rss, uint64_t *mapped)
 	if (atomic_load(&statm_off))
 		return -1;
 	if (atomic_load(&statm_transient)) {
-		int t = open("/proc/self/statm", O_RDONLY | O_CLOEXEC);
+		int t = perfshim_proc_open("statm", O_RDONLY | O_CLOEXEC);
 
 		if (t < 0) /* the program has every number: no sample */
 			return -1;
@@ -109,23 +133,20 @@ static int read_statm(uint64_t *rss, uint64_t *mapped)
 		perfshim_close_own(t);
 		return parse_statm(buf, n, rss, mapped);
 	}
-	if (!statm_valid(fd)) {
-		/* Not ours any more (closed or replaced by a raw system
-		 * call): never close what the program owns, and let it.
-		 * No lock: this may run in a fatal signal's handler. */
-		if (atomic_exchange(&reopening, 1))
-			return -1; /* another thread is at it: skip this one */
-		if (fd >= 0 && fd == atomic_load(&statm_fd))
-			perfshim_disown_fd(fd);
-		fd = statm_open();
-		if (fd < 0 && !atomic_load(&statm_transient))
-			atomic_store(&statm_off, 1);
-		atomic_store(&reopening, 0);
-		if (fd < 0)
-			return -1;
-	}
+	if (!statm_valid(fd) && (fd = statm_again(fd, 0)) < 0)
+		return -1;
 	ssize_t n = pread(fd, buf, sizeof(buf), 0);
 
+	int r = parse_statm(buf, n, rss, mapped);
+
+	if (r || *mapped)
+		return r;
+	/* Nothing mapped: the thread the file describes has ended (it is
+	 * opened as the opener's view, which outlives main()'s
+	 * pthread_exit()). The caller's view then. */
+	if ((fd = statm_again(fd, 1)) < 0)
+		return -1;
+	n = pread(fd, buf, sizeof(buf), 0);
 	return parse_statm(buf, n, rss, mapped);
 }
 

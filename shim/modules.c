@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "encode.h"
+#include "fds.h"
 #include "mem.h"
 #include "perfshim_trace.h"
 #include "shim.h"
@@ -130,7 +131,7 @@ static const char *module_name(const struct dl_phdr_info *info, char *buf,
 	if (info->dlpi_name && info->dlpi_name[0])
 		return info->dlpi_name;
 	/* The main program has no name in the list. */
-	ssize_t n = readlink("/proc/self/exe", buf, len - 1);
+	ssize_t n = perfshim_proc_readlink("exe", buf, len - 1);
 
 	buf[n > 0 ? n : 0] = 0;
 	return buf;

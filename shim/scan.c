@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "encode.h"
+#include "fds.h"
 #include "live.h"
 #include "mask.h"
 #include "mem.h"
@@ -91,7 +92,7 @@ static uintptr_t hex(const char **s)
 
 static int read_maps(void)
 {
-	int fd = open("/proc/self/maps", O_RDONLY | O_CLOEXEC);
+	int fd = perfshim_proc_open("maps", O_RDONLY | O_CLOEXEC);
 	size_t len = 0;
 	ssize_t got;
 
@@ -346,7 +347,10 @@ HIDDEN size_t perfshim_safe_read(uintptr_t a, void *buf, size_t n)
 {
 	struct iovec l = { buf, n }, r = { (void *)a, n };
 	int e = errno;
-	ssize_t got = process_vm_readv(getpid(), &l, 1, &r, 1, 0);
+	/* By this thread's id: once main() has called pthread_exit(), the
+	 * process id names a thread with no memory, and every read failed
+	 * (ESRCH), so that the exit scan found every block unreachable. */
+	ssize_t got = process_vm_readv(gettid(), &l, 1, &r, 1, 0);
 
 	if (got < 0 && (errno == ENOSYS || errno == EPERM)) {
 		/* no process_vm_readv here (seccomp): read as the caller

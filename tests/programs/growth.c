@@ -37,6 +37,9 @@
  *
  * With GROWTH_KILL_AT=N it sends itself SIGKILL at iteration N.
  *
+ * With GROWTH_MAIN_EXIT=1 a thread does all of it, and main() calls
+ * pthread_exit() at once: the process ends with that thread.
+ *
  * It prints nothing and exits 0.
  */
 #include <fcntl.h>
@@ -192,18 +195,17 @@ static void clobber(void)
 	}
 }
 
-int main(int argc, char **argv)
+static const char *mode;
+static int iters, mark, phases;
+static long sleep_us;
+
+static void *run(void *arg)
 {
-	const char *mode = argc > 1 ? argv[1] : "leak";
-	int iters = argc > 2 ? atoi(argv[2]) : 300;
-	long sleep_us = argc > 3 ? atol(argv[3]) : 1000;
-	int mark = !(argc > 4 && !strcmp(argv[4], "nomark"));
-	int phases = argc > 4 && !strcmp(argv[4], "phases");
 	const char *cl = getenv("GROWTH_CLOBBER");
 	const char *kill_at = getenv("GROWTH_KILL_AT");
-
 	pthread_t tid[WORKERS];
 
+	(void)arg;
 	if (!strcmp(mode, "threads")) {
 		rounds = iters;
 		pthread_barrier_init(&go, NULL, WORKERS + 1);
@@ -251,5 +253,25 @@ int main(int argc, char **argv)
 	if (!strcmp(mode, "threads"))
 		for (int i = 0; i < WORKERS; i++)
 			pthread_join(tid[i], NULL);
+	return NULL;
+}
+
+int main(int argc, char **argv)
+{
+	const char *main_exit = getenv("GROWTH_MAIN_EXIT");
+
+	mode = argc > 1 ? argv[1] : "leak";
+	iters = argc > 2 ? atoi(argv[2]) : 300;
+	sleep_us = argc > 3 ? atol(argv[3]) : 1000;
+	mark = !(argc > 4 && !strcmp(argv[4], "nomark"));
+	phases = argc > 4 && !strcmp(argv[4], "phases");
+	if (main_exit && *main_exit == '1') {
+		pthread_t t;
+
+		if (pthread_create(&t, NULL, run, NULL))
+			return 2;
+		pthread_exit(NULL);
+	}
+	run(NULL);
 	return 0;
 }

@@ -32,12 +32,20 @@
  *               waits to be killed (by SIGTERM: the scan runs, and the
  *               other threads stay stopped until the end, so that no
  *               block is left without a verdict).
+ *   main-exit   main() calls pthread_exit(); a thread waits until the
+ *               main thread has ended, keeps LEAK:mx-kept
+ *               (44 bytes) in a global, which points to LEAK:mx-inner (46
+ *               bytes), and drops LEAK:mx-lost (48 bytes). It returns,
+ *               the last thread, and glibc calls exit(0): kept and inner
+ *               reachable, lost definite. (The main thread's memory
+ *               view is gone by then: the scan must not read through it.)
  *   rtsig       installs a handler for SIGRTMAX - 1 (the signal the shim
  *               borrows to stop threads), runs perfshim_leak_check()
  *               twice, raises the signal and prints "handler ran N" (N
  *               = 1: the program's handler is its own again).
  */
 #include <dlfcn.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
@@ -88,6 +96,37 @@ static void *spin(void *arg)
 	(void)arg;
 	for (volatile unsigned long i = 0;; i++)
 		;
+	return NULL;
+}
+
+/* Until the main thread has ended (a zombie, in /proc/self/stat). */
+static void main_gone(void)
+{
+	for (int i = 0; i < 5000; i++) {
+		char buf[512];
+		int fd = open("/proc/self/stat", O_RDONLY);
+		ssize_t n = fd < 0 ? -1 : read(fd, buf, sizeof(buf) - 1);
+		const char *s;
+
+		if (fd >= 0)
+			close(fd);
+		buf[n > 0 ? n : 0] = 0;
+		s = strrchr(buf, ')');
+		if (!s || s[1] != ' ' || s[2] == 'Z')
+			return;
+		usleep(1000);
+	}
+}
+
+static void *main_exit_thread(void *arg)
+{
+	(void)arg;
+	main_gone();
+	keep = malloc(44);	     /* LEAK:mx-kept */
+	*(void **)keep = malloc(46); /* LEAK:mx-inner */
+	sink = malloc(48);	     /* LEAK:mx-lost */
+	sink = NULL;
+	scrub();
 	return NULL;
 }
 
@@ -179,6 +218,13 @@ int main(int argc, char **argv)
 			return 3;
 		for (;;)
 			pause();
+	}
+	if (!strcmp(mode, "main-exit")) {
+		pthread_t t;
+
+		if (pthread_create(&t, NULL, main_exit_thread, NULL))
+			return 2;
+		pthread_exit(NULL);
 	}
 	if (!strcmp(mode, "rtsig")) {
 		struct sigaction sa;

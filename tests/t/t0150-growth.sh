@@ -93,6 +93,13 @@ test_expect_success 'growth through mmap only: heap STABLE, resident set GROWING
 	grep "resident set grows while the heap is stable" mmap.txt
 '
 
+test_expect_success 'main() gone by pthread_exit: the resident set is still read (GROWING)' '
+	(GROWTH_MAIN_EXIT=1 && export GROWTH_MAIN_EXIT &&
+	 run_traced mainexit.zst "$PROG" mmap 300) &&
+	analyze mainexit.zst --growth --json >mainexit.json &&
+	jq -e ".rss.verdict == \"GROWING\" and .rss.slope > 60000 and .rss.slope < 72000" mainexit.json
+'
+
 test_expect_success 'bursty growth with occasional frees is GROWING, at the burst line' '
 	run_cases bursty bursty &&
 	same_verdicts bursty "GROWING GROWING *" &&

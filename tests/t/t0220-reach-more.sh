@@ -120,6 +120,14 @@ test_expect_success '_exit: the scan runs (memcheck agrees)' '
 	check_kind ex.json reach_misc.c api-kept reachable 95 1
 '
 
+test_expect_success 'main() ends by pthread_exit: the last thread exits, globals still hold what they hold' '
+	run_traced mx.zst "$PROGS/reach_misc" main-exit &&
+	leaks_json mx.zst mx.json &&
+	check_kind mx.json reach_misc.c mx-kept reachable 44 1 &&
+	check_kind mx.json reach_misc.c mx-inner reachable 46 1 &&
+	check_kind mx.json reach_misc.c mx-lost definite 48 1
+'
+
 # (Stopped with ptrace, such a thread stops: t0330 checks that.)
 test_expect_success 'stopping by signal, a thread that blocks every signal: the scan goes on without it, says so' '
 	capture bl timeout 60 env LD_PRELOAD="$SHIM" PERFSHIM_OUTPUT=bl.zst \
