@@ -350,12 +350,37 @@ static _Atomic int program_threads = 1;
 static _Atomic int parked_for_exit;
 static pthread_key_t life_key;
 static int counting; /* life_key exists */
+/* main's thread is counted out: it ended through glibc (main_out), or by
+ * the exit system call itself, where no key destructor runs (main_raw) */
+static _Atomic int main_out, main_raw;
+static __thread int is_main_thread;
 
+/*
+ * A thread of the program's ends. When main's thread left by the exit
+ * system call, glibc, which counted it too, never calls exit(): the
+ * last thread's end is the process's, with the status 0 glibc's thread
+ * exit gives it (the kernel's rule: the last thread's), and the trace
+ * ends here. Otherwise the writer is stopped for glibc's exit(0).
+ */
 static void last_thread_check(void *p)
 {
 	(void)p;
-	if (atomic_fetch_sub(&program_threads, 1) != 1)
+	if (is_main_thread)
+		atomic_store(&main_out, 1);
+	int left = atomic_fetch_sub(&program_threads, 1) - 1;
+
+	/* Only main's thread is counted: is it still there? */
+	if (left == 1 && !atomic_load(&main_out) &&
+	    perfshim_main_thread_gone() && !atomic_exchange(&main_out, 1)) {
+		atomic_store(&main_raw, 1);
+		left = atomic_fetch_sub(&program_threads, 1) - 1;
+	}
+	if (left)
 		return;
+	if (atomic_load(&main_raw)) {
+		quick_end(0, NULL);
+		return;
+	}
 	perfshim_guard++;
 	if (perfshim_writer_park()) {
 		atomic_store(&parked_for_exit, 1);
@@ -399,6 +424,9 @@ static void fork_child(void)
 	in_daemon = 0;
 	atomic_store(&program_threads, 1);
 	atomic_store(&parked_for_exit, 0);
+	atomic_store(&main_out, 0);
+	atomic_store(&main_raw, 0);
+	is_main_thread = 1; /* the child's only thread */
 	perfshim_after_fork_child();
 	perfshim_timing_after_fork();
 	perfshim_sampler_after_fork();
@@ -499,6 +527,7 @@ __attribute__((constructor)) static void perfshim_init(int argc, char **argv,
 	perfshim_sampler_init();
 	if (!pthread_key_create(&life_key, last_thread_check)) {
 		counting = 1;
+		is_main_thread = 1;
 		perfshim_thread_started(); /* the main thread */
 	}
 out:
@@ -610,6 +639,11 @@ static int quick_end(int status, sigset_t *saved)
 	perfshim_finish(PERFSHIM_END__EXIT, status & 0xff);
 	perfshim_guard--;
 	return 1;
+}
+
+HIDDEN int perfshim_quick_end(int status)
+{
+	return quick_end(status, NULL);
 }
 
 /*

@@ -388,8 +388,9 @@ EXPORT int setns(int fd, int nstype)
 
 /*
  * syscall() is how programs (and libseccomp) reach seccomp, which glibc
- * has no wrapper for. The shim's own syscall() calls come here too: the
- * numbers it uses pass straight through.
+ * has no wrapper for; and how some end the process (SYS_exit_group) or
+ * replace it (SYS_execve) past libc's wrappers. The shim's own syscall()
+ * calls come here too: the numbers it uses pass straight through.
  */
 EXPORT long syscall(long nr, ...)
 {
@@ -417,6 +418,13 @@ EXPORT long syscall(long nr, ...)
 		break;
 	case SYS_setns:
 		parked = alone_begin(!a[1] || (a[1] & SETNS_ALONE));
+		break;
+	case SYS_exit_group:
+		/* As _exit(): the caller's frames are the scan's roots. */
+		if (!perfshim_exit_frame)
+			perfshim_exit_frame =
+				(uintptr_t)__builtin_frame_address(0) + 16;
+		perfshim_quick_end((int)a[0]);
 		break;
 	case SYS_execve:
 	case SYS_execveat: {

@@ -118,6 +118,7 @@ static int read_maps(void)
 	size_t self_len = 0;
 	uintptr_t prev_hi = 0;
 	uintptr_t me = (uintptr_t)&read_maps;
+	int main_gone = perfshim_main_thread_gone();
 
 	while (s < end) {
 		const char *eol = memchr(s, '\n', (size_t)(end - s));
@@ -155,8 +156,11 @@ static int read_maps(void)
 		} else if (plen == 6 && !memcmp(path, "[heap]", 6)) {
 			m.flags |= M_HEAP;
 		} else if (plen && path[0] == '[' &&
-			   !(plen == 7 && !memcmp(path, "[stack]", 7))) {
-			m.flags |= M_SKIP; /* [vvar], [vdso], [vsyscall] */
+			   (!(plen == 7 && !memcmp(path, "[stack]", 7)) ||
+			    main_gone)) {
+			/* [vvar], [vdso], [vsyscall]; the main thread's stack
+			 * once it has ended: dead frames, no roots */
+			m.flags |= M_SKIP;
 		}
 		/* libc's .bss follows its file mapping, anonymous */
 		if (this_libc || (after_libc && !plen))

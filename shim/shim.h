@@ -237,6 +237,13 @@ HIDDEN void perfshim_unfinish(void);
 HIDDEN int perfshim_before_exec(void);
 HIDDEN void perfshim_after_failed_exec(int finished, int err);
 /*
+ * perfshim_quick_end - the process ends now, without destructors
+ * (_exit(), syscall(SYS_exit_group)): the exit scan and the trace's end,
+ * with every signal blocked from here. 1 if it did, 0 if the process is
+ * not traced (or not this trace's).
+ */
+HIDDEN int perfshim_quick_end(int status);
+/*
  * perfshim_writer_park - stop the writer thread (after a last pass) and
  * wait until the kernel has let it go, for calls that need the process
  * to have no thread but the program's. Until perfshim_writer_unpark(),
@@ -433,6 +440,17 @@ HIDDEN void perfshim_thread_unborn(void);
 HIDDEN void perfshim_thread_started(void);
 /* How many threads the program has (its pthreads; 1 at start). */
 HIDDEN int perfshim_program_threads(void);
+/*
+ * perfshim_orphaned - 1 when every thread of the program has ended
+ * without exit(): the main thread by the exit system call itself, and
+ * no thread left but writer (a tid): natively the process has ended, with
+ * *status, the main thread's. 0 otherwise, or when it cannot tell (orphan.c).
+ */
+HIDDEN int perfshim_orphaned(pid_t writer, int *status);
+/* perfshim_main_thread_gone - 1 once the main thread has ended (main()
+ * called pthread_exit(), or its thread the exit system call); keeps
+ * errno. One system call. */
+HIDDEN int perfshim_main_thread_gone(void);
 
 /* sandbox.c: resolve what its interposers call, at start. */
 HIDDEN void perfshim_sandbox_init(void);

@@ -60,6 +60,9 @@ HIDDEN _Atomic uint64_t perfshim_alloc_calls, perfshim_free_calls,
 #define TIES_SLACK_TICKS (1000000ull >> TSC_SHIFT)
 #define FRAME_TARGET (1u << 20)
 #define WAKE_POLL_NS 20000000l
+/* How often the writer asks whether the program's threads are all gone
+ * (orphan.c): a system call, and /proc only once main's thread is. */
+#define ORPHAN_CHECK_NS 100000000u
 
 static uint64_t frame_seq;
 
@@ -726,8 +729,13 @@ HIDDEN void perfshim_writer_wake(void)
 		wake_writer();
 }
 
+static void end_orphaned(int status);
+static int orphan_due(void);
+
 static void *writer_main(void *arg)
 {
+	int status;
+
 	(void)arg;
 	is_writer = 1;
 	perfshim_guard = 1; /* nothing this thread does is the program's */
@@ -744,6 +752,10 @@ static void *writer_main(void *arg)
 		if (!atomic_load(&finished))
 			pass(0);
 		perfshim_pass_give();
+		if (orphan_due() &&
+		    perfshim_orphaned(atomic_load(&perfshim_writer_tid),
+				      &status))
+			end_orphaned(status);
 	}
 	return NULL;
 }
@@ -1199,6 +1211,8 @@ static void stage_end(int how, int status, const struct end_totals *s)
 	stage(PERFSHIM_REC_END, buf, e.len);
 }
 
+static void finish_write(int how, int status);
+
 /*
  * Write everything and the END record. After this, events still come
  * (destructors that run after ours) and are written one by one.
@@ -1222,6 +1236,12 @@ static void finish(int how, int status)
 	} else {
 		perfshim_pass_take();
 	}
+	finish_write(how, status);
+}
+
+/* finish(), holding the pass lock (given back here). */
+static void finish_write(int how, int status)
+{
 	if (perfshim_trace_fd() >= 0) {
 		struct end_totals totals;
 
@@ -1241,6 +1261,50 @@ static void finish(int how, int status)
 	}
 	atomic_store(&finished, 1);
 	perfshim_pass_give();
+}
+
+/* The exit system call itself: no interposer (ours among them) runs. */
+static _Noreturn void exit_group_raw(int status)
+{
+	for (;;)
+		__asm__ volatile("syscall"
+				 :
+				 : "a"((long)SYS_exit_group), "D"((long)status)
+				 : "rcx", "r11", "memory");
+}
+
+/*
+ * Every thread of the program's has ended by the exit system call
+ * (orphan.c): natively the process is over, with the main thread's
+ * status. The writer ends the trace as an _exit() would (the exit scan
+ * first: no program thread is left to stop), then the process.
+ */
+static _Noreturn void end_orphaned(int status)
+{
+	if (whose_process() == OURS && !atomic_load(&detached) &&
+	    perfshim_trace_fd() >= 0 && !atomic_load(&finished)) {
+		perfshim_scan_at_exit();
+		perfshim_profile_finish(PERFSHIM_END__EXIT);
+		atomic_store(&writer_stop, 1);
+		perfshim_pass_take();
+		finish_write(PERFSHIM_END__EXIT, status);
+	}
+	exit_group_raw(status);
+}
+
+/* Whether it is time to ask if the program's threads are all gone. */
+static int orphan_due(void)
+{
+	static uint64_t next;
+	struct timespec ts;
+	uint64_t now;
+
+	clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
+	now = (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+	if (now < next)
+		return 0;
+	next = now + ORPHAN_CHECK_NS;
+	return 1;
 }
 
 /* It writes and may wait: no cancellation inside (mask.h). */

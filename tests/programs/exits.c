@@ -13,15 +13,30 @@
  *                  inside daemon(); the child leaks 88 bytes more
  *                  (LEAK:daemon_child), creates the file DONE holding its
  *                  pid, and exits 9.
+ *
+ * And through the exit system calls themselves, as runtimes with their
+ * own system calls (Go's) and some programs leave, past libc:
+ *
+ *   sys_exit_group  syscall(SYS_exit_group, 10): 10
+ *   sys_exit        syscall(SYS_exit, 11), the only thread: the process
+ *                   ends with it, 11
+ *   asm_exit        the exit system call by the syscall instruction: 12
+ *   asm_exit_thread the same (13) in main while a thread runs on 50 ms,
+ *                   allocates 66 bytes (LEAK:exits_thread, held by
+ *                   keep[1]) and returns: the process ends with it, and
+ *                   glibc calls no exit(); the status is the last
+ *                   thread's (the kernel's rule), 0
  */
 #include <err.h>
 #include <errno.h>
 #include <error.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 static void *keep[2];
@@ -34,6 +49,24 @@ static void call_verr(int code, int x, const char *fmt, ...)
 	if (x)
 		verrx(code, fmt, ap);
 	verr(code, fmt, ap);
+}
+
+/* The exit system call (60) for this thread only, by the instruction. */
+static void asm_exit(int status)
+{
+	for (;;)
+		__asm__ volatile("syscall"
+				 :
+				 : "a"(60L), "D"((long)status)
+				 : "rcx", "r11", "memory");
+}
+
+static void *late_thread(void *arg)
+{
+	(void)arg;
+	usleep(50000);
+	keep[1] = malloc(66); /* LEAK:exits_thread */
+	return NULL;
 }
 
 static int daemon_mode(const char *done)
@@ -75,5 +108,18 @@ int main(int argc, char **argv)
 		call_verr(8, 1, "leaving by %s", "verrx()");
 	if (!strcmp(m, "daemon") && argc > 2)
 		return daemon_mode(argv[2]);
+	if (!strcmp(m, "sys_exit_group"))
+		syscall(SYS_exit_group, 10);
+	if (!strcmp(m, "sys_exit"))
+		syscall(SYS_exit, 11);
+	if (!strcmp(m, "asm_exit"))
+		asm_exit(12);
+	if (!strcmp(m, "asm_exit_thread")) {
+		pthread_t t;
+
+		if (pthread_create(&t, NULL, late_thread, NULL))
+			return 1;
+		asm_exit(13);
+	}
 	return 100;
 }

@@ -47,6 +47,40 @@ test_expect_success 'verrx(8, ...): exit status 8' '
 	exits_via verrx 8
 '
 
+# exits_raw MODE STATUS - as exits_via, for an end by the exit system
+# call itself: the summary says "by _exit(STATUS)" (no destructors ran),
+# and the process is not kept alive by the shim's writer (timeout 60).
+exits_raw () {
+	capture "$1.native" "$PROGS/exits" "$1" &&
+	capture "$1.shim" timeout -s KILL 60 env LD_PRELOAD="$SHIM" \
+		PERFSHIM_OUTPUT="$1.zst" "$PROGS/exits" "$1" &&
+	test_same_run "$1.native" "$1.shim" &&
+	test_cmp_str status "$2" "$(cat "$1.shim.code")" &&
+	analyze_status "$1.sum" "$1.zst" &&
+	test_cmp_str "perfanalyze status" 0 "$(cat "$1.sum.code")" &&
+	! grep "cut short" "$1.sum.err" &&
+	ended_line "$1.sum.out" | grep "by _exit($2)" &&
+	leaks_json "$1.zst" "$1.json" &&
+	check_leak "$1.json" $SRC exits 77 1 1
+}
+
+test_expect_success 'syscall(SYS_exit_group, 10): the trace ends as by _exit(10)' '
+	exits_raw sys_exit_group 10
+'
+
+test_expect_success 'syscall(SYS_exit, 11) in the only thread: the process ends, trace whole' '
+	exits_raw sys_exit 11
+'
+
+test_expect_success 'the exit system call by instruction (12): ended, not kept alive' '
+	exits_raw asm_exit 12
+'
+
+test_expect_success 'main leaves by the exit system call, a thread ends later: its status, 0' '
+	exits_raw asm_exit_thread 0 &&
+	check_leak asm_exit_thread.json $SRC exits_thread 66 1 1
+'
+
 # wait_gone PID - wait (up to 30 s) until process PID is gone.
 wait_gone () {
 	wait_g_=0
