@@ -58,10 +58,22 @@ static const char footer[] =
 
 /* --- values --------------------------------------------------------------- */
 
+/*
+ * The --help that lists the options of the command being parsed:
+ * perfanalyze's, or diff's or trend's own (parse_table sets it).
+ */
+static const char *help_hint = "perfanalyze --help";
+
 /* A usage error about an option's value, pointing at --help. */
 static int bad_value(const char *what, const char *arg)
 {
-	return error("%s '%s' (see perfanalyze --help)", what, arg);
+	return error("%s '%s' (see %s)", what, arg, help_hint);
+}
+
+/* A usage error about the arguments, pointing at --help. */
+static int bad_args(const char *what)
+{
+	return error("%s (see %s)", what, help_hint);
 }
 
 /* A growth option's bad value: no pointer at --help, as it always was. */
@@ -538,15 +550,16 @@ static void usage_option(FILE *out, const struct cli_option *o)
 	}
 }
 
-/* A command's synopsis and options: perfanalyze's, or diff's. */
+/* A command's synopsis and options: perfanalyze's, diff's or trend's. */
 struct cli_table {
 	const char *synopsis, *footer;
 	const struct cli_option *opt;
 	size_t n;
+	const char *help; /* the command line that shows them */
 };
 
 static const struct cli_table main_table = { synopsis, footer, options,
-					     NOPTIONS };
+					     NOPTIONS, "perfanalyze --help" };
 
 static void usage_of(FILE *out, const struct cli_table *t)
 {
@@ -555,11 +568,6 @@ static void usage_of(FILE *out, const struct cli_table *t)
 		if (t->opt[i].help)
 			usage_option(out, &t->opt[i]);
 	fputs(t->footer, out);
-}
-
-static void usage(FILE *out)
-{
-	usage_of(out, &main_table);
 }
 
 /* --- parsing ----------------------------------------------------------------- */
@@ -578,6 +586,34 @@ void cli_init(struct cli *c)
 void cli_release(struct cli *c)
 {
 	suppressions_release(&c->supp);
+}
+
+/*
+ * The usage error of getopt_long's answer k ('?' or ':'), naming the
+ * option as written: a short one alone (the 'x' of "-jx", not the word
+ * around it), a long one as given ("--json=1", which takes no value).
+ */
+static int bad_option(int k, char **argv, const struct cli_table *t)
+{
+	char name[3] = { '-', (char)optopt, '\0' };
+	const char *opt = argv[optind - 1];
+	size_t len = strcspn(opt, "="), prefixed = 0;
+
+	if (optopt > 0 && optopt < 256)
+		opt = name;
+	else if (k == '?' && optopt >= 256)
+		return bad_value("this option takes no value:", opt);
+	/* getopt_long takes a prefix of one option, and refuses two's. */
+	for (size_t i = 0; !optopt && len > 2 && i < t->n; i++)
+		prefixed += !strncmp(opt, "--", 2) &&
+			    !strncmp(t->opt[i].name, opt + 2, len - 2);
+	if (k == '?' && prefixed > 1)
+		return error(
+			"ambiguous option '%s': the start of several (see %s)",
+			opt, help_hint);
+	return bad_value(k == ':' ? "this option needs a value:"
+				  : "unknown option",
+			 opt);
 }
 
 /* Run each option's setter of table t, in the order given. */
@@ -605,15 +641,14 @@ static int parse_table(struct cli *c, int argc, char **argv,
 	longs[t->n] = (struct option){ NULL, 0, NULL, 0 };
 	shorts[ns] = '\0';
 	opterr = 0;
+	help_hint = t->help;
 	while ((k = getopt_long(argc, argv, shorts, longs, NULL)) != -1) {
-		if (k == ':')
-			return bad_value("this option needs a value:",
-					 argv[optind - 1]);
+		if (k == ':' || k == '?')
+			return bad_option(k, argv, t);
 		for (size_t i = 0; k < 256 && i < t->n; i++)
 			if (opt[i].short_name == k)
 				k = (int)(256 + i);
-		if (k < 256 || k >= (int)(256 + t->n))
-			return bad_value("unknown option", argv[optind - 1]);
+		assert(k >= 256 && k < (int)(256 + t->n));
 		if (!opt[k - 256].set) {
 			usage_of(stdout, t);
 			return 1;
@@ -793,7 +828,8 @@ static const char diff_footer[] =
 static const struct cli_table diff_table = { diff_synopsis, diff_footer,
 					     diff_options,
 					     sizeof(diff_options) /
-						     sizeof(diff_options[0]) };
+						     sizeof(diff_options[0]),
+					     "perfanalyze diff --help" };
 
 /* "perfanalyze diff BASE NEW [OPTION]...", argv[0] being "diff". */
 static int parse_diff(struct cli *c, int argc, char **argv)
@@ -802,12 +838,12 @@ static int parse_diff(struct cli *c, int argc, char **argv)
 
 	if (rc)
 		return rc;
-	if (argc - optind != 2) {
-		error(argc - optind < 2 ? "diff needs BASE and NEW"
-					: "diff takes two runs, BASE and NEW");
-		usage_of(stderr, &diff_table);
-		return -1;
-	}
+	if (argc - optind < 2)
+		return bad_args("diff needs BASE and NEW");
+	if (argc - optind > 2)
+		return bad_value(
+			"diff takes two runs, BASE and NEW; extra argument",
+			argv[optind + 2]);
 	if (c->html && c->json)
 		return error("choose one of --html and --json");
 	if (c->export_path && !c->html)
@@ -911,10 +947,11 @@ static const char trend_footer[] =
 	"input error (an empty directory, a bad summary, too few builds), or\n"
 	"--fail-on-trend on a build not seen whole.\n";
 
-static const struct cli_table trend_table = {
-	trend_synopsis, trend_footer, trend_options,
-	sizeof(trend_options) / sizeof(trend_options[0])
-};
+static const struct cli_table trend_table = { trend_synopsis, trend_footer,
+					      trend_options,
+					      sizeof(trend_options) /
+						      sizeof(trend_options[0]),
+					      "perfanalyze trend --help" };
 
 /* "perfanalyze trend DIR [OPTION]...", argv[0] being "trend". */
 static int parse_trend(struct cli *c, int argc, char **argv)
@@ -923,11 +960,8 @@ static int parse_trend(struct cli *c, int argc, char **argv)
 
 	if (rc)
 		return rc;
-	if (optind >= argc) {
-		error("trend: no directory of builds given");
-		usage_of(stderr, &trend_table);
-		return -1;
-	}
+	if (optind >= argc)
+		return bad_args("trend: no directory of builds given");
 	if (argc - optind > 1)
 		return bad_value("trend reads one directory; extra argument",
 				 argv[optind + 1]);
@@ -978,11 +1012,8 @@ int cli_parse(struct cli *c, int argc, char **argv)
 
 	if (rc)
 		return rc;
-	if (optind >= argc) {
-		error("no trace file given");
-		usage(stderr);
-		return -1;
-	}
+	if (optind >= argc)
+		return bad_args("no trace file given");
 	if (argc - optind > 1 && !c->budget)
 		return bad_value("one trace at a time; extra argument",
 				 argv[optind + 1]);

@@ -65,12 +65,15 @@ void cli_init(struct cli *c);
 void cli_release(struct cli *c);
 
 /*
- * cli_parse - fill c from argv: "perfanalyze TRACE [OPTION]...", or
- * "perfanalyze diff BASE NEW [OPTION]..." (options of its own table; c->base
- * and c->trace are BASE and NEW, c->hot.top the rows). Returns 0 when a report is to be made, 1
- * when the command line was answered already (--help, --version: printed
- * on stdout), -1 on a usage error (one line printed on stderr; with no
- * trace given, the usage follows it).
+ * cli_parse - fill c from argv: "perfanalyze TRACE [OPTION]...",
+ * "perfanalyze diff BASE NEW [OPTION]..." (options of its own table;
+ * c->base and c->trace are BASE and NEW, c->hot.top the rows) or
+ * "perfanalyze trend DIR [OPTION]..." (its own table too). Returns 0 when
+ * a report is to be made, 1 when the command line was answered already
+ * (--help, --version: printed on stdout), -1 on a usage error: one line
+ * on stderr that names the bad option, value or argument and the --help
+ * of the command (perfanalyze's, diff's or trend's) that lists the right
+ * ones.
  */
 int cli_parse(struct cli *c, int argc, char **argv);
 

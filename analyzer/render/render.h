@@ -102,6 +102,27 @@ int render_budget_json(const struct budget_result *res, FILE *out);
 int render_diff_changes_json(const struct diff_result *r, FILE *out);
 
 /*
+ * render_metric_value - v, a metric's value in base units, as the text
+ * tables print it: bytes "512 B", "4.5 KiB"; times "850 ns", "12.3 ms";
+ * ratios "41.7%"; counts plain, "1000" ("2.5" when not whole). With sign,
+ * a change: "+1.2 KiB", "-300 B", "+0". NaN is "-", an infinity "+inf" or
+ * "-inf". Returns buf (of len bytes; 32 hold any value) or a constant.
+ */
+const char *render_metric_value(char *buf, size_t len, double v,
+				enum metric_unit u, int sign);
+
+/*
+ * render_metric_where - where a metric is, as a budget rule names it:
+ * "program", "zone:parse", "function:compress" (escaped for a terminal).
+ * Returns buf or a constant.
+ */
+const char *render_metric_where(char *buf, size_t len, enum metric_scope scope,
+				const char *where);
+
+/* render_p_value - "<0.001", "0.270"; "-" for NaN. */
+const char *render_p_value(char *buf, size_t len, double p);
+
+/*
  * render_model - the report m was collected for: the leaks, the hot
  * spots, the growth verdict or the timeline (a growth part not judged),
  * else the summary; as JSON when json, else as text.

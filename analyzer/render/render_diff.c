@@ -5,37 +5,6 @@
 #include "error.h"
 #include "json.h"
 #include "render.h"
-#include "textfit.h"
-
-/* A value in its unit: 123 B, 4.5 KiB, 850 ns, 12.3 ms, 41.7%; "-": none. */
-static const char *value_text(double v, enum metric_unit u, char *buf,
-			      size_t len)
-{
-	static const char *const bytes[] = { "B", "KiB", "MiB", "GiB", "TiB" };
-	static const char *const ns[] = { "ns", "us", "ms", "s" };
-	size_t i = 0;
-
-	if (isnan(v))
-		return "-";
-	switch (u) {
-	case METRIC_RATIO:
-		snprintf(buf, len, "%.1f%%", v * 100);
-		return buf;
-	case METRIC_BYTES:
-		for (; fabs(v) >= 1024 && i + 1 < 5; i++)
-			v /= 1024;
-		snprintf(buf, len, i ? "%.1f %s" : "%.0f %s", v, bytes[i]);
-		return buf;
-	case METRIC_NS:
-		for (; fabs(v) >= 1000 && i + 1 < 4; i++)
-			v /= 1000;
-		snprintf(buf, len, i ? "%.1f %s" : "%.0f %s", v, ns[i]);
-		return buf;
-	default:
-		snprintf(buf, len, v == floor(v) ? "%.0f" : "%.1f", v);
-		return buf;
-	}
-}
 
 static const char *change_text(const struct diff_row *d, char *buf, size_t len)
 {
@@ -47,26 +16,6 @@ static const char *change_text(const struct diff_row *d, char *buf, size_t len)
 	if (isnan(d->change_pct))
 		return isnan(d->base) ? "new" : "from 0";
 	snprintf(buf, len, "%+.1f%%", d->change_pct);
-	return buf;
-}
-
-static const char *p_text(double p, char *buf, size_t len)
-{
-	if (isnan(p))
-		return "-";
-	snprintf(buf, len, p < 0.001 ? "<0.001" : "%.3f", p);
-	return buf;
-}
-
-/* "function:compress", as a budget rule names it; "program". */
-static const char *where_text(const struct diff_row *d, char *buf, size_t len)
-{
-	char e[1024];
-
-	if (d->scope == METRIC_PROGRAM)
-		return "program";
-	snprintf(buf, len, "%s:%s", metric_scope_name(d->scope),
-		 textfit_escape(e, sizeof(e), d->where));
 	return buf;
 }
 
@@ -115,11 +64,11 @@ int render_diff_text(const struct diff_result *r, size_t top, FILE *out)
 				"metric", "where", "base", "new", "change",
 				"p-value", "verdict");
 		fprintf(out, "%-14s %-30s %12s %12s %9s %8s  %s\n", d->name,
-			where_text(d, w, sizeof(w)),
-			value_text(d->base, d->unit, b, sizeof(b)),
-			value_text(d->new, d->unit, n, sizeof(n)),
+			render_metric_where(w, sizeof(w), d->scope, d->where),
+			render_metric_value(b, sizeof(b), d->base, d->unit, 0),
+			render_metric_value(n, sizeof(n), d->new, d->unit, 0),
 			change_text(d, c, sizeof(c)),
-			p_text(d->p_value, p, sizeof(p)),
+			render_p_value(p, sizeof(p), d->p_value),
 			diff_verdict_name(d->verdict));
 	}
 	if (rest)

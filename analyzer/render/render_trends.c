@@ -8,7 +8,6 @@
 #include "hashtab.h"
 #include "json.h"
 #include "render.h"
-#include "textfit.h"
 
 /* Rows in the order shown: flagged first (worst first), then as read. */
 static int flagged(enum trends_verdict v)
@@ -73,22 +72,19 @@ static void upper(char *buf, size_t len, const char *s)
 	buf[i] = 0;
 }
 
-/* "-" for the program, else SCOPE:WHERE (as a budget rule names it). */
-static const char *where(const struct metric *m, char *buf, size_t len)
+/* A relative change: "+27.5%"; from 0, "from 0", as diff prints it. */
+static const char *pct_text(char *buf, size_t len, double v)
 {
-	char e[1024];
-
-	if (!*m->where)
-		return "-";
-	snprintf(buf, len, "%s:%s", metric_scope_name(m->scope),
-		 textfit_escape(e, sizeof(e), m->where));
+	if (isinf(v))
+		return v > 0 ? "from 0" : "to 0";
+	snprintf(buf, len, "%+.1f%%", 100 * v);
 	return buf;
 }
 
 static void text_builds(const struct trends_result *r, FILE *out)
 {
 	const struct metric_set *s = r->s;
-	char buf[256];
+	char w[300], f[32], l[32], sl[32], c[32], st[32], p[32];
 	double first, last;
 
 	fprintf(out, "%-14s %-24s %12s %12s %12s %8s %8s %8s  %s\n", "metric",
@@ -101,11 +97,17 @@ static void text_builds(const struct trends_result *r, FILE *out)
 		const struct trends_judgement *j = &r->j[idx[k]];
 
 		ends(m, s->runs, &first, &last);
-		fprintf(out,
-			"%-14s %-24s %12.6g %12.6g %+12.4g %+7.1f%% %+7.1f%% %8.2g  %s\n",
-			m->name, where(m, buf, sizeof(buf)), first, last,
-			j->slope, 100 * j->change, 100 * j->max_step,
-			j->p_value, trends_verdict_name(j->verdict));
+		fprintf(out, "%-14s %-24s %12s %12s %12s %8s %8s %8s  %s\n",
+			m->name,
+			render_metric_where(w, sizeof(w), m->scope, m->where),
+			render_metric_value(f, sizeof(f), first, m->unit, 0),
+			render_metric_value(l, sizeof(l), last, m->unit, 0),
+			render_metric_value(sl, sizeof(sl), j->slope, m->unit,
+					    1),
+			pct_text(c, sizeof(c), j->change),
+			pct_text(st, sizeof(st), j->max_step),
+			render_p_value(p, sizeof(p), j->p_value),
+			trends_verdict_name(j->verdict));
 	}
 	free(idx);
 }
@@ -113,7 +115,7 @@ static void text_builds(const struct trends_result *r, FILE *out)
 static void text_scaling(const struct trends_result *r, FILE *out)
 {
 	const struct metric_set *s = r->s;
-	char buf[256];
+	char w[300];
 
 	fprintf(out, "%-14s %-24s %8s %8s  %s\n", "metric", "where", "exponent",
 		"r2", "verdict");
@@ -124,8 +126,8 @@ static void text_scaling(const struct trends_result *r, FILE *out)
 		const struct trends_judgement *j = &r->j[idx[k]];
 
 		fprintf(out, "%-14s %-24s %8.3f %8.3f  %s\n", m->name,
-			where(m, buf, sizeof(buf)), j->exponent, j->r2,
-			trends_verdict_name(j->verdict));
+			render_metric_where(w, sizeof(w), m->scope, m->where),
+			j->exponent, j->r2, trends_verdict_name(j->verdict));
 	}
 	free(idx);
 }

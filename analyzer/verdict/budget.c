@@ -294,15 +294,27 @@ static int parse_value(const struct where *w, const char *s, const char *e,
 	return 0;
 }
 
+/*
+ * Where the comment of line [s, e) starts: the first '#' that opens the
+ * line or follows a blank; e when there is none. A '#' inside a word is
+ * part of it, as in the C++ lambda "main::{lambda()#1}::operator()".
+ */
+static const char *comment_start(const char *s, const char *e)
+{
+	for (const char *p = s; p < e; p++)
+		if (*p == '#' && (p == s || blank(p[-1])))
+			return p;
+	return e;
+}
+
 /* One line [s, e) (no newline) into b, unless blank or a comment. */
 static int parse_line(struct budget *b, const struct where *w, const char *s,
 		      const char *e)
 {
-	const char *hash = memchr(s, '#', (size_t)(e - s)), *op = NULL;
+	const char *op = NULL;
 	struct budget_rule r = { .line = w->line };
 
-	if (hash)
-		e = hash;
+	e = comment_start(s, e);
 	trim(&s, &e);
 	if (s == e)
 		return 0;

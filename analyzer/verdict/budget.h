@@ -11,7 +11,10 @@
  * "zone:parse p99 <= 2ms", "function:compress calls <= 1000",
  * "site:make_node bytes <= 1MiB".
  *
- * '#' starts a comment, to the end of the line; blank lines are skipped;
+ * A '#' that opens a line or follows a space or tab starts a comment, to
+ * the end of the line; a '#' inside a word is part of it, so that a C++
+ * lambda can be named ("site:main::{lambda()#1}::operator() calls <= 3",
+ * while "allocs <= 5#x" is an error). Blank lines are skipped;
  * spaces and tabs may stand anywhere between the parts (a NAME runs from
  * the colon to the last word before "<=", so C++ names with spaces work).
  * A VALUE is a decimal number (a fraction, an exponent: 1.5, 2e6), then

@@ -288,16 +288,26 @@ static int match_string(const struct suppressions *s, const char *str)
 	return -1;
 }
 
+/*
+ * LeakSanitizer's module name for an address in no known module, so that
+ * "*" (or "<unknown module>") suppresses a leak nothing is known of.
+ */
+static const char unknown_module[] = "<unknown module>";
+
 int suppressions_match(const struct suppressions *s,
 		       const struct sym_frame *frames, size_t n)
 {
 	size_t i;
 	int r;
 
+	/* No frame at all: one frame that nothing is known of. */
+	if (!n)
+		return match_string(s, unknown_module);
 	for (i = 0; i < n; i++) {
 		const struct sym_frame *f = &frames[i];
 
-		r = match_string(s, f->module);
+		r = match_string(s, f->module && *f->module ? f->module
+							    : unknown_module);
 		if (r >= 0)
 			return r;
 		/* "??" is the symbolizer's word for "no name", not a name. */

@@ -27,9 +27,12 @@
  *
  * A stack matches a rule when the rule matches the function name, the
  * source file path or the module name of any frame. As in LeakSanitizer,
- * a string that is not known never matches, not even "*": "" (unknown
- * file or module) and the symbolizer's "??" function placeholder are
- * skipped, so a rule cannot hide unsymbolized leaks by accident.
+ * a frame that no symbol names is still matched by its module (and by its
+ * "module+0xOFFSET" name), and a frame in no module the trace knows has
+ * the module name "<unknown module>"; a stack without frames is matched
+ * as one such frame. So "*" matches every stack. An unknown file ("")
+ * and the symbolizer's "??" function placeholder are not names and never
+ * match.
  */
 
 struct suppression {

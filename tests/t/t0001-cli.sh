@@ -38,11 +38,40 @@ expect_2_or_cut () {
 	esac
 }
 
-test_expect_success 'no arguments: exit 2 and a usage message on stderr' '
-	test_expect_code 2 "$ANALYZE" >out 2>err &&
-	test_must_be_empty out &&
-	test_file_not_empty err &&
-	grep -i "usage" err
+test_expect_success 'no arguments: exit 2, one line pointing at --help' '
+	expect_error_2 r &&
+	grep "^perfanalyze: no trace file given (see perfanalyze --help)\$" r.err
+'
+
+test_expect_success 'usage errors of every command: exit 2, one line naming the bad thing' '
+	expect_error_2 r diff &&
+	grep "^perfanalyze: diff needs BASE and NEW (see perfanalyze diff --help)\$" r.err &&
+	expect_error_2 r diff a.zst &&
+	expect_error_2 r diff a.zst b.zst c.zst &&
+	grep "extra argument .c.zst. (see perfanalyze diff --help)\$" r.err &&
+	expect_error_2 r diff a.zst b.zst --no-such &&
+	grep "^perfanalyze: unknown option .--no-such. (see perfanalyze diff --help)\$" r.err &&
+	expect_error_2 r trend &&
+	grep "^perfanalyze: trend: no directory of builds given (see perfanalyze trend --help)\$" r.err &&
+	expect_error_2 r trend d --no-such &&
+	grep "(see perfanalyze trend --help)\$" r.err &&
+	expect_error_2 r t.zst -qj &&
+	grep "^perfanalyze: unknown option .-q. " r.err &&
+	expect_error_2 r t.zst --json=1 &&
+	grep "^perfanalyze: this option takes no value: .--json=1. " r.err &&
+	expect_error_2 r t.zst --fail &&
+	grep "^perfanalyze: ambiguous option .--fail.: the start of several " r.err &&
+	expect_error_2 r diff a.zst b.zst --top &&
+	grep "^perfanalyze: this option needs a value: .--top. (see perfanalyze diff --help)\$" r.err
+'
+
+test_expect_success 'every --help: the usage on stdout, exit 0' '
+	for cmd in "" diff trend
+	do
+		"$ANALYZE" $cmd --help >out 2>err &&
+		test_must_be_empty err &&
+		grep "^usage: perfanalyze $cmd" out || return 1
+	done
 '
 
 test_expect_success 'unknown option: exit 2' '

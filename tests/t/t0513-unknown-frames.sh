@@ -8,6 +8,8 @@ test_description='a frame no symbol names is module+0xOFFSET, so two such sites 
 # (LEAK:one) and 200 bytes in two() (LEAK:two), both static, called from
 # leaky_make(); dlopen_main loads it and calls leaky_make(). A copy
 # stripped of its symbol table names neither function.
+# tests/programs/jit_leak.c leaks 48 bytes from code in an anonymous
+# mapping: one frame, in no module, nothing known of it (x86-64).
 
 test_expect_success 'setup: a stripped copy of libtwosites.so, traced' '
 	cp "$PROGS/libtwosites.so" . &&
@@ -39,6 +41,43 @@ test_expect_success 'the flame graph of leaked bytes keeps them apart' '
 	analyze t.zst --flamegraph --metric leaked >flame &&
 	grep -x "main;leaky_make;libtwosites-stripped.so+0x[0-9a-f]* 100" flame &&
 	grep -x "main;leaky_make;libtwosites-stripped.so+0x[0-9a-f]* 200" flame
+'
+
+test_expect_success 'a module pattern suppresses the unnamed frames of that module' '
+	printf "leak:^libtwosites-stripped.so\$\n" >mod.supp &&
+	analyze t.zst --leaks --json --suppressions mod.supp >mod.json &&
+	test_cmp_str groups 0 "$(jq ".leaks | length" mod.json)" &&
+	analyze t.zst --leaks --suppressions mod.supp >mod.txt &&
+	grep "^Suppression leak:^libtwosites-stripped.so\$ matched 2 sites, 300 B in 2 blocks\.$" mod.txt
+'
+
+test_lazy_prereq JIT '
+	"$PROGS/jit_leak"
+'
+
+test_expect_success JIT 'setup: a leak from code in no module' '
+	run_traced jit.zst "$PROGS/jit_leak" &&
+	analyze jit.zst --leaks --leak-kinds all --json >jit.json &&
+	test_cmp_str groups 1 "$(jq ".leaks | length" jit.json)" &&
+	test_cmp_str bytes 48 "$(jq ".leaks[0].bytes" jit.json)" &&
+	test_cmp_str "frames in a module" 0 \
+		"$(jq "[.leaks[0].stack[] | select(.module != \"\")] | length" jit.json)"
+'
+
+test_expect_success JIT 'leak:* suppresses a stack nothing is known of, as in LSan' '
+	printf "leak:*\n" >all.supp &&
+	analyze jit.zst --fail-on-leak --leak-kinds all --suppressions all.supp >all.txt &&
+	grep "^Suppression leak:\* matched 1 site, 48 B in 1 block\.$" all.txt &&
+	printf "leak:<unknown module>\n" >unknown.supp &&
+	analyze jit.zst --fail-on-leak --leak-kinds all --suppressions unknown.supp >unknown.txt &&
+	grep "^Suppression leak:<unknown module> matched 1 site" unknown.txt
+'
+
+test_expect_success JIT 'a function or module pattern does not suppress it' '
+	printf "leak:main\nleak:jit_leak\nleak:??\n" >names.supp &&
+	test_expect_code 1 analyze jit.zst --fail-on-leak --leak-kinds all \
+		--suppressions names.supp >names.txt 2>err &&
+	grep "^perfanalyze: gate failed: 1 leak site, 48 B in 1 block" err
 '
 
 test_done

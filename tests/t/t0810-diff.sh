@@ -195,7 +195,7 @@ test_expect_success 'an empty directory, a missing run, a non-trace: exit 2, one
 
 test_expect_success 'usage errors: exit 2' '
 	test_expect_code 2 "$ANALYZE" diff base 2>err &&
-	grep "^perfanalyze: diff needs BASE and NEW$" err &&
+	grep "^perfanalyze: diff needs BASE and NEW (see perfanalyze diff --help)$" err &&
 	test_expect_code 2 "$ANALYZE" diff base leak slow 2>err &&
 	test_expect_code 2 "$ANALYZE" diff base leak --warn abc 2>err &&
 	grep "^perfanalyze: --warn takes a percentage, not .abc." err &&

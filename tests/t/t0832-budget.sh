@@ -18,6 +18,8 @@ test_description='--budget: each rule against the runs, measured, limit and verd
 #   tests/programs/cpu.c          burn_three() burns 3 of every 4 units
 #   tests/programs/leak_knob.c    legacy_cache() leaks LEAK_LEGACY blocks
 #                                 of 1000 bytes
+#   tests/programs/cxx_lambda.cpp main's lambda #1 allocates 7 blocks of
+#                                 100 bytes, lambda #2 one of 64 bytes
 # A rule at exactly the truth is kept, one unit below it is exceeded.
 
 # budget FILE RULE... - a budget file of these rules.
@@ -236,6 +238,22 @@ test_expect_success 'an empty directory, a cut-short run: exit 2' '
 	test_expect_code 2 analyze cut.zst --budget any.txt >/dev/null 2>err &&
 	grep "^perfanalyze: cut.zst: .*--allow-incomplete" err &&
 	analyze cut.zst --budget any.txt --allow-incomplete >/dev/null 2>err
+'
+
+test_expect_success 'a C++ lambda site: a # inside a name is no comment' '
+	run_traced lambda.zst "$PROGS/cxx_lambda" &&
+	l1="main::{lambda(int)#1}::operator()(int) const" &&
+	l2="main::{lambda()#2}::operator()() const" &&
+	budget lambda.txt "#a comment" "site:$l1 calls <= 7 # after a blank" \
+		"site:$l2 bytes <= 64B	#after a tab" &&
+	analyze lambda.zst --budget lambda.txt --json >lambda.json &&
+	test_cmp_str verdict ok "$(jq -r .verdict lambda.json)" &&
+	test_cmp_str where "$l1" "$(jq -r ".rules[0].where" lambda.json)" &&
+	test_cmp_str calls 7 "$(measured lambda.json "site:$l1 calls <= 7")" &&
+	test_cmp_str bytes 64 "$(measured lambda.json "site:$l2 bytes <= 64B")" &&
+	budget lambda2.txt "site:$l1 calls <= 6" &&
+	test_expect_code 1 analyze lambda.zst --budget lambda2.txt --json >lambda2.json 2>/dev/null &&
+	test_cmp_str exceeded exceeded "$(jq -r ".rules[0].verdict" lambda2.json)"
 '
 
 test_expect_success 'runs of two programs: a warning, the median still judged' '

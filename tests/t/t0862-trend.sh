@@ -77,7 +77,25 @@ test_expect_success 'the creep gate: exit 1, one line naming the first metric' '
 	test_line_count = 1 err &&
 	grep "^perfanalyze: trend gate failed: [0-9]* metrics creeping or rising, first allocs\$" err &&
 	grep "^trend over 8 builds (alpha 0.05, adjusted over [0-9]* metrics): " out &&
-	grep "^allocs  *- *11000 *14476 *+495 *+27.5% *+4.0% .* creeping\$" out
+	grep "^allocs  *program  *11000  *14476  *+495  *+27.5%  *+4.0%  *<0.001  *creeping\$" out
+'
+
+# A figure of the text: a number, a space, one of the units diff prints.
+BYTES="[0-9.]* \(B\|KiB\|MiB\|GiB\)"
+TIME="[0-9.]* \(ns\|us\|ms\|s\)"
+
+test_expect_success 'text: each figure in its unit, as diff prints it' '
+	analyze trend creep >text &&
+	grep "^bytes  *program  *656.2 KiB  *863.6 KiB  *+29.5 KiB  *+27.5%  *+4.0%  *<0.001  *creeping\$" text &&
+	grep "^leaked  *program  *31.2 KiB  *41.1 KiB  *+1.4 KiB  *+27.5% " text &&
+	grep "^leaked_blocks  *program  *1000  *1316  *+45  *+27.5% " text &&
+	grep "^calls  *zone:work  *1000  *1316  *+45  *+27.5% " text &&
+	grep "^rss_peak  *program  *$BYTES  *$BYTES  *[-+]$BYTES  " text &&
+	for m in duration "total  *zone:work" "p99  *zone:work"
+	do
+		grep "^$m  *[a-z:]*  *$TIME  *$TIME  *[-+]$TIME  " text || return 1
+	done &&
+	! grep "e+\|[0-9]e-" text
 '
 
 test_expect_success 'a flat series: every count stable, slope 0, p 1' '

@@ -1,7 +1,8 @@
 /*
  * t_budget.c - budget files: every metric's scope, every unit, comments,
- * blanks and whitespace, names with spaces, and each kind of malformed
- * rule with its one-line message naming file and line.
+ * blanks and whitespace, names with spaces or a '#' (C++ lambdas), and
+ * each kind of malformed rule with its one-line message naming file and
+ * line.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -154,6 +155,12 @@ static void test_units_and_space(void)
 	good("function:std::map<int, int>::operator<= calls <= 3",
 	     BUDGET_FUNCTION, "std::map<int, int>::operator<=", BUDGET_CALLS,
 	     BUDGET_COUNT, 3);
+	good("site:main::{lambda()#1}::operator()() const calls <= 3",
+	     BUDGET_SITE, "main::{lambda()#1}::operator()() const",
+	     BUDGET_CALLS, BUDGET_COUNT, 3);
+	good("site:f::{lambda(int)#2}::operator() bytes <= 1KiB\t# its #2",
+	     BUDGET_SITE, "f::{lambda(int)#2}::operator()", BUDGET_ALLOC_BYTES,
+	     BUDGET_BYTES, 1024);
 }
 
 static void test_file_shape(void)
@@ -228,6 +235,9 @@ static void test_malformed(void)
 	bad("peak_heap <= 0x10", 1, "'x10' is not a unit of peak_heap");
 	bad("# fine\n\nallocs <= 1\nallocs <= one\n", 4,
 	    "'one' is not a number");
+	bad("allocs <= 5# no blank before", 1,
+	    "'allocs' is a count: no unit, not '# no blank before'");
+	bad("peak_heap <= 5MiB#x", 1, "'MiB#x' is not a unit of peak_heap");
 
 	struct budget b;
 	const char *msg;

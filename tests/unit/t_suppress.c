@@ -137,13 +137,30 @@ static void fields(void)
 	       "anchored pattern does not match a longer module name");
 	is_int(match1("libfoo", "main", "main.c", "app"), -1,
 	       "no field matches");
-	/* Unknown strings are not names, even for '*'. */
-	is_int(match1("*", "??", "", ""), -1,
-	       "'*' does not match a frame that is all unknown");
-	is_int(match1("?", "??", "", ""), -1,
+	/*
+	 * A frame in no known module is in "<unknown module>", as in
+	 * LeakSanitizer: '*' matches every frame. An unknown file and the
+	 * ?? placeholder are no names.
+	 */
+	is_int(match1("*", "??", "", ""), 0,
+	       "'*' matches a frame that is all unknown");
+	is_int(match1("^*$", "??", "", ""), 0, "so does '^*$'");
+	is_int(match1("<unknown module>", "??", "", ""), 0,
+	       "a frame in no module is in '<unknown module>'");
+	is_int(match1("<unknown module>", "??", "", "app"), -1,
+	       "a frame in a known module is not");
+	is_int(match1("?", "??", "", "app"), -1,
 	       "'?' does not match the ?? placeholder");
 	is_int(match1("*", "??", "", "app"), 0,
 	       "'*' matches a frame with a known module");
+	is_int(match1("libfoo", "??", "", "libfoo.so.1"), 0,
+	       "a module pattern matches an unsymbolized frame of it");
+	is_int(match1("libfoo", "libfoo.so.1+0x1234", "", "libfoo.so.1"), 0,
+	       "and one the symbolizer named module+0xOFFSET");
+	is_int(match1("libbar", "??", "", "libfoo.so.1"), -1,
+	       "another module's pattern does not");
+	is_int(match1("main", "??", "", ""), -1,
+	       "a function pattern does not match an unknown frame");
 	is_int(match1("^??", "??x", "", ""), 0,
 	       "a real function name containing ?? still matches");
 }
@@ -172,7 +189,24 @@ static void stacks(void)
 	is_int(suppressions_match(&s, stack, 2), -1,
 	       "no rule matches the two innermost frames");
 	is_int(suppressions_match(&s, stack, 0), -1,
-	       "an empty stack matches nothing");
+	       "an empty stack matches none of them");
+	suppressions_release(&s);
+
+	/* '*' suppresses every stack: all unknown frames, or none. */
+	struct sym_frame unknown[] = {
+		FRAME("??", "", ""),
+		FRAME("??", "", ""),
+	};
+
+	suppressions_init(&s);
+	suppressions_add(&s, "nothing_here");
+	suppressions_add(&s, "*");
+	is_int(suppressions_match(&s, unknown, NFRAMES(unknown)), 1,
+	       "'*' matches a stack of unknown frames only");
+	is_int(suppressions_match(&s, unknown, 0), 1,
+	       "'*' matches a stack without frames");
+	is_int(suppressions_match(&s, stack, NFRAMES(stack)), 1,
+	       "'*' matches a symbolized stack");
 	suppressions_release(&s);
 
 	/* Within one frame: module, then function, then file. */
