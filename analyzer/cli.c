@@ -450,8 +450,8 @@ static const struct cli_option options[] = {
 	  "(and --min-bytes more)" },
 	{ "allow-incomplete", 0, NULL, set_allow_incomplete,
 	  "let a gate pass on a trace cut short (no END\n"
-	  "record: killed, or still running); without it\n"
-	  "such a gate exits 2" },
+	  "record: killed, or still running) or with events\n"
+	  "the shim lost; without it such a gate exits 2" },
 	{ "hotspots", 0, NULL, set_hotspots,
 	  "functions by CPU time (self and inclusive, from\n"
 	  "samples), call counts and exact timings of\n"

@@ -512,6 +512,9 @@ enum perfshim_scan_kind {
 
 enum perfshim_lost {
 	PERFSHIM_LOST_WRITE = 1, /* the trace could not be written */
+	/* no memory for the thread's buffer (a tight RLIMIT_AS): the events
+	 * of a thread the shim could not set up */
+	PERFSHIM_LOST_MEMORY = 3,
 	/* 2 was PERFSHIM_LOST_TABLE, never written by any shim: kept
 	 * free so that old readers do not misname a new reason. */
 };

@@ -271,9 +271,10 @@ HIDDEN struct thread_state *perfshim_threads(void);
 extern HIDDEN _Atomic pid_t perfshim_writer_tid;
 extern HIDDEN uintptr_t perfshim_writer_stack;
 /* The END totals of the threads that are gone (each live thread counts in
- * its thread_state), and the events no ring had room for. */
+ * its thread_state), the events no ring had room for, and those of
+ * threads no buffer could be mapped for. */
 extern HIDDEN _Atomic uint64_t perfshim_alloc_calls, perfshim_free_calls,
-	perfshim_alloc_bytes, perfshim_lost_events;
+	perfshim_alloc_bytes, perfshim_lost_events, perfshim_lost_nomem;
 
 /* stack.c */
 HIDDEN void perfshim_stack_init(void);

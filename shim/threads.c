@@ -157,6 +157,7 @@ static void take_altstack(struct thread_state *t)
  * with a compare-exchange, so any thread may take while the writer puts.
  */
 #define SPARES 32
+#define RING_LEAST (16 * 1024) /* the smallest PERFSHIM_BUFFER_KB, 16 */
 #define SPARE_RING (16 * 1024) /* bytes a kept state's ring wrote, at most */
 static _Atomic(struct thread_state *) spares[SPARES];
 /* A thread found none: the next thread to exit asks the writer to come
@@ -175,11 +176,12 @@ static struct thread_state *spare_take(void)
 			continue;
 		/* As new: zeroed but for the memory it keeps. */
 		uint8_t *buf = t->ring.buf;
+		size_t size = t->ring.size;
 		void *alt = t->altstack_kept;
 
 		memset(t, 0, sizeof(*t));
 		t->ring.buf = buf;
-		t->ring.size = perfshim_cfg.ring_size;
+		t->ring.size = size;
 		t->altstack_kept = alt;
 		return t;
 	}
@@ -192,14 +194,21 @@ static struct thread_state *new_state(void)
 
 	if (!t)
 		return NULL;
-	t->ring.size = perfshim_cfg.ring_size;
-	/* The first thread's ring resident from the start, so that it does
+	/*
+	 * The first thread's ring resident from the start, so that it does
 	 * not grow under the program's resident set as it first fills. Not
 	 * the others': a program that makes many short threads would pay
-	 * for pages they never touch (0.1 to 0.2 ms a thread). */
-	t->ring.buf = atomic_load(&next_thread_index) == 0
-			      ? perfshim_map_resident(t->ring.size)
-			      : perfshim_map(t->ring.size);
+	 * for pages they never touch (0.1 to 0.2 ms a thread). Under a tight
+	 * RLIMIT_AS a smaller ring, down to the least PERFSHIM_BUFFER_KB
+	 * gives, rather than none.
+	 */
+	for (size_t size = perfshim_cfg.ring_size;
+	     !t->ring.buf && size >= RING_LEAST; size /= 2) {
+		t->ring.size = size;
+		t->ring.buf = atomic_load(&next_thread_index) == 0
+				      ? perfshim_map_resident(size)
+				      : perfshim_map(size);
+	}
 	if (!t->ring.buf) {
 		perfshim_unmap(t, sizeof(*t));
 		return NULL;
@@ -242,8 +251,13 @@ HIDDEN struct thread_state *perfshim_thread_get(void)
 			atomic_store(&spares_short, 1);
 		t = new_state();
 	}
-	if (!t)
+	if (!t) {
+		/* The event is lost: the trace must say so (no gate passes
+		 * it), not end as if the thread had done nothing. */
+		if (atomic_load(&perfshim_recording))
+			atomic_fetch_add(&perfshim_lost_nomem, 1);
 		return NULL;
+	}
 	t->index = atomic_fetch_add(&next_thread_index, 1);
 	if (t->index)
 		perfshim_clock_threads(); /* before this thread's first event */

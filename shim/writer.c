@@ -42,7 +42,7 @@ HIDDEN struct shim_config perfshim_cfg = {
 };
 HIDDEN _Atomic int perfshim_recording;
 HIDDEN _Atomic uint64_t perfshim_alloc_calls, perfshim_free_calls,
-	perfshim_alloc_bytes, perfshim_lost_events;
+	perfshim_alloc_bytes, perfshim_lost_events, perfshim_lost_nomem;
 
 /*
  * A sync watermark trails the clock by this much (see SYNC in the
@@ -1207,11 +1207,25 @@ static void stage_end(int how, int status, const struct end_totals *s)
 	enc_u(&e, s->free_calls);
 	enc_u(&e, s->alloc_bytes);
 	enc_u(&e, 0);
-	enc_u(&e, atomic_load(&perfshim_lost_events));
+	enc_u(&e, atomic_load(&perfshim_lost_events) +
+			  atomic_load(&perfshim_lost_nomem));
 	stage(PERFSHIM_REC_END, buf, e.len);
 }
 
 static void finish_write(int how, int status);
+
+/* A LOST record: count events (if any) lost for reason. */
+static void stage_lost(uint64_t count, unsigned reason)
+{
+	uint8_t b[2 * PERFSHIM_VARINT_MAX];
+	size_t n;
+
+	if (!count)
+		return;
+	n = perfshim_put_varint(b, count);
+	n += perfshim_put_varint(b + n, reason);
+	stage(PERFSHIM_REC_LOST, b, n);
+}
 
 /*
  * Write everything and the END record. After this, events still come
@@ -1247,14 +1261,10 @@ static void finish_write(int how, int status)
 
 		sum_totals(&totals);
 		pass(0);
-		if (atomic_load(&perfshim_lost_events)) {
-			uint8_t b[2 * PERFSHIM_VARINT_MAX];
-			size_t n = perfshim_put_varint(
-				b, atomic_load(&perfshim_lost_events));
-
-			n += perfshim_put_varint(b + n, PERFSHIM_LOST_WRITE);
-			stage(PERFSHIM_REC_LOST, b, n);
-		}
+		stage_lost(atomic_load(&perfshim_lost_events),
+			   PERFSHIM_LOST_WRITE);
+		stage_lost(atomic_load(&perfshim_lost_nomem),
+			   PERFSHIM_LOST_MEMORY);
 		stage_memory(1);
 		stage_end(how, status, &totals);
 		write_frame(1);
@@ -1417,6 +1427,7 @@ HIDDEN void perfshim_after_fork_child(void)
 	atomic_store(&perfshim_free_calls, 0);
 	atomic_store(&perfshim_alloc_bytes, 0);
 	atomic_store(&perfshim_lost_events, 0);
+	atomic_store(&perfshim_lost_nomem, 0);
 	perfshim_stack_reset();
 	perfshim_strings_reset();
 	perfshim_tracefile_close();

@@ -66,6 +66,7 @@ struct trace_reader {
 	uint64_t queued, queue_max;
 	int warned_unsynced;
 	unsigned end_how; /* the first END's (PERFSHIM_END_*) */
+	uint64_t lost;	  /* events the shim could not record */
 	int stopped;
 	int quiet; /* no warnings: a second pass over a trace read before */
 
@@ -416,6 +417,11 @@ int trace_reader_cut_short(const struct trace_reader *r)
 int trace_reader_stopped_early(const struct trace_reader *r)
 {
 	return r->seen_end && r->end_how == PERFSHIM_END_STOPPED;
+}
+
+uint64_t trace_reader_lost(const struct trace_reader *r)
+{
+	return r->lost;
 }
 
 uint64_t trace_reader_frames(const struct trace_reader *r)
@@ -1428,6 +1434,8 @@ static int end_rec(struct trace_reader *r, const uint8_t *p, const uint8_t *end)
 	if (!r->seen_end)
 		r->end_how = e.how;
 	r->seen_end = 1;
+	if (e.lost > r->lost)
+		r->lost = e.lost;
 	if (v->end && v->end(v->ctx, &e))
 		return r->stopped = 1, -1;
 	return 0;
@@ -1499,6 +1507,7 @@ static int record(struct trace_reader *r, uint8_t tag, const uint8_t *p,
 	case PERFSHIM_REC_LOST:
 		GET(a);
 		GET(b);
+		r->lost = a > UINT64_MAX - r->lost ? UINT64_MAX : r->lost + a;
 		if (v->lost && v->lost(v->ctx, a, b))
 			return r->stopped = 1, -1;
 		return 0;

@@ -205,6 +205,9 @@ uint64_t trace_reader_frames(const struct trace_reader *r);
  * program did (seccomp turned on, tracing turned off): events after it
  * were never recorded. */
 int trace_reader_stopped_early(const struct trace_reader *r);
+/* The events the shim said it could not record (LOST records, or the
+ * END's count, whichever is more): the trace misses part of the run. */
+uint64_t trace_reader_lost(const struct trace_reader *r);
 uint64_t trace_reader_events(const struct trace_reader *r);
 
 /* trace_reader_free - close and release everything. NULL is allowed. */

@@ -44,6 +44,10 @@ const char *gate_incomplete(const struct trace_reader *r)
 		return "stopped before the program ended (tracing was turned "
 		       "off: the program turned seccomp on, or the trace "
 		       "could not be written)";
+	if (trace_reader_lost(r))
+		return "lost events (the shim could not record every "
+		       "allocation and free: no memory for a thread's "
+		       "buffer, or the trace could not be written)";
 	if (!trace_reader_cut_short(r))
 		return NULL;
 	if (!trace_reader_frames(r))
@@ -54,9 +58,13 @@ const char *gate_incomplete(const struct trace_reader *r)
 void gate_complete(struct gate_result *g, const struct trace_reader *r,
 		   int allow_incomplete)
 {
-	/* An undecided gate on a trace not seen whole: the cause is that. */
-	if (g->kind == GATE_NONE || (!g->passed && !g->undecided) ||
-	    allow_incomplete)
+	/*
+	 * An undecided gate on a trace not seen whole: the cause is that.
+	 * A failed one stands (what was seen fails it), unless the shim
+	 * lost events: a lost free makes a leak that is not one.
+	 */
+	if (g->kind == GATE_NONE || allow_incomplete ||
+	    (!g->passed && !g->undecided && !trace_reader_lost(r)))
 		return;
 	if ((g->incomplete = gate_incomplete(r)))
 		g->passed = 0;

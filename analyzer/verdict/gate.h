@@ -84,8 +84,8 @@ int gate_exit(const struct gate_result *g);
 /*
  * gate_incomplete - why the trace r, read to its end, does not cover the
  * run: NULL when it is complete (it ends with the END record the shim
- * writes last, and that END does not say tracing stopped early), else a
- * short phrase for messages.
+ * writes last, that END does not say tracing stopped early, and the shim
+ * lost no event), else a short phrase for messages.
  */
 const char *gate_incomplete(const struct trace_reader *r);
 

@@ -8,6 +8,8 @@ test_description='resource limits: the shim stays small, and a trace cut short b
 # 48 MiB block, 20000 small ones, four threads in turn, a fork) and
 # prints its VmPeak in KiB. probe_fsize runs under RLIMIT_FSIZE 16 KiB
 # and writes more than that in a forked child and then in itself.
+# as_squeeze starts a thread when 4 KiB of address space are left for
+# the shim; the thread frees 10 blocks of main's.
 
 test_expect_success 'the shim adds at most 64 MiB to the address space (VmPeak)' '
 	"$PROGS/probe_rlimit_as" measure >native.peak &&
@@ -53,6 +55,19 @@ test_expect_success 'soft = hard descriptor limit: one number the shim'"'"'s, th
 		test "$(summary_number tight.sum "allocation calls")" -ge 100000 ||
 			return 1
 	done
+'
+
+test_expect_success 'no memory for a thread'"'"'s buffer: its events are lost, said, no gate passes' '
+	capture native "$PROGS/as_squeeze" &&
+	capture_traced shim sq.zst "$PROGS/as_squeeze" &&
+	test_same_run native shim &&
+	analyze_status sum sq.zst &&
+	grep "^lost events: *[1-9]" sum.out &&
+	grep "could not record [0-9]* events" sum.err &&
+	test_expect_code 2 analyze sq.zst --fail-on-leak >gate.out 2>gate.err &&
+	grep "sq.zst: lost events .*: a gate cannot pass on it" gate.err &&
+	analyze sq.zst --json >sq.json &&
+	jq -e ".complete == false and .lost_events >= 10" sq.json
 '
 
 test_done
