@@ -43,7 +43,8 @@ HIDDEN int perfshim_main_thread_gone(void)
  * be read. */
 static int other_threads(pid_t pid, pid_t writer)
 {
-	char buf[4096];
+	/* getdents64's records are 8-byte aligned from the buffer's start */
+	_Alignas(8) char buf[4096];
 	int fd = open("/proc/self/task", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	int n = 0;
 	long got;
