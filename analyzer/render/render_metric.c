@@ -7,12 +7,26 @@
 #include "render.h"
 #include "textfit.h"
 
+/* v in the largest of n units, each step times the one before it. */
+static const char *scaled(char *buf, size_t len, double v, int sign,
+			  double step, const char *const *unit, size_t n)
+{
+	size_t i = 0;
+
+	for (; fabs(v) >= step && i + 1 < n; i++)
+		v /= step;
+	if (i)
+		snprintf(buf, len, sign ? "%+.1f %s" : "%.1f %s", v, unit[i]);
+	else
+		snprintf(buf, len, sign ? "%+.0f %s" : "%.0f %s", v, unit[i]);
+	return buf;
+}
+
 const char *render_metric_value(char *buf, size_t len, double v,
 				enum metric_unit u, int sign)
 {
 	static const char *const bytes[] = { "B", "KiB", "MiB", "GiB", "TiB" };
 	static const char *const ns[] = { "ns", "us", "ms", "s" };
-	size_t i = 0;
 
 	if (isnan(v))
 		return "-";
@@ -23,25 +37,9 @@ const char *render_metric_value(char *buf, size_t len, double v,
 		snprintf(buf, len, sign ? "%+.1f%%" : "%.1f%%", v * 100);
 		return buf;
 	case METRIC_BYTES:
-		for (; fabs(v) >= 1024 && i + 1 < 5; i++)
-			v /= 1024;
-		if (i)
-			snprintf(buf, len, sign ? "%+.1f %s" : "%.1f %s", v,
-				 bytes[i]);
-		else
-			snprintf(buf, len, sign ? "%+.0f %s" : "%.0f %s", v,
-				 bytes[i]);
-		return buf;
+		return scaled(buf, len, v, sign, 1024, bytes, 5);
 	case METRIC_NS:
-		for (; fabs(v) >= 1000 && i + 1 < 4; i++)
-			v /= 1000;
-		if (i)
-			snprintf(buf, len, sign ? "%+.1f %s" : "%.1f %s", v,
-				 ns[i]);
-		else
-			snprintf(buf, len, sign ? "%+.0f %s" : "%.0f %s", v,
-				 ns[i]);
-		return buf;
+		return scaled(buf, len, v, sign, 1000, ns, 4);
 	default:
 		if (v == floor(v))
 			snprintf(buf, len, sign ? "%+.0f" : "%.0f", v);
