@@ -1212,7 +1212,7 @@ static void stage_end(int how, int status, const struct end_totals *s)
 	stage(PERFSHIM_REC_END, buf, e.len);
 }
 
-static void finish_write(int how, int status);
+static void end_trace(int how, int status);
 
 /* A LOST record: count events (if any) lost for reason. */
 static void stage_lost(uint64_t count, unsigned reason)
@@ -1240,6 +1240,12 @@ static void finish(int how, int status)
 	 * child: the trace is the parent's. */
 	if (whose_process() != OURS)
 		return;
+	end_trace(how, status);
+}
+
+/* finish() once it is ours to do: the writer's end_orphaned() too. */
+static void end_trace(int how, int status)
+{
 	perfshim_profile_finish(how);
 	atomic_store(&writer_stop, 1);
 	if (how == PERFSHIM_END_SIGNAL) {
@@ -1250,12 +1256,6 @@ static void finish(int how, int status)
 	} else {
 		perfshim_pass_take();
 	}
-	finish_write(how, status);
-}
-
-/* finish(), holding the pass lock (given back here). */
-static void finish_write(int how, int status)
-{
 	if (perfshim_trace_fd() >= 0) {
 		struct end_totals totals;
 
@@ -1294,10 +1294,7 @@ static _Noreturn void end_orphaned(int status)
 	if (whose_process() == OURS && !atomic_load(&detached) &&
 	    perfshim_trace_fd() >= 0 && !atomic_load(&finished)) {
 		perfshim_scan_at_exit();
-		perfshim_profile_finish(PERFSHIM_END__EXIT);
-		atomic_store(&writer_stop, 1);
-		perfshim_pass_take();
-		finish_write(PERFSHIM_END__EXIT, status);
+		end_trace(PERFSHIM_END__EXIT, status);
 	}
 	exit_group_raw(status);
 }
@@ -1309,6 +1306,8 @@ static int orphan_due(void)
 	struct timespec ts;
 	uint64_t now;
 
+	/* The system's clock, not the trace's (a forked child's starts
+	 * again from 0). */
 	clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
 	now = (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 	if (now < next)
