@@ -178,9 +178,9 @@ static void read_output(void)
 {
 	static char template[PATH_MAX + 4096], var[PATH_MAX + 4096 + 32];
 	const char *name = "PERFSHIM_OUTPUT=";
-	const char *out = env("PERFSHIM_OUTPUT"), *t = perfshim_cfg.output;
 	size_t n = strlen(name), len = 0;
 	char **e = env_slot("PERFSHIM_OUTPUT");
+	const char *out = e ? *e + n : NULL, *t = perfshim_cfg.output;
 
 	if (out && *out && strlen(out) < 4096)
 		t = out;
@@ -252,8 +252,8 @@ static void read_config(void)
 			     stop);
 	read_label();
 	read_events();
-	kb = env_long("PERFSHIM_BUFFER_KB", 256, 16, 65536);
-	perfshim_cfg.ring_size = 16 * 1024;
+	kb = env_long("PERFSHIM_BUFFER_KB", 256, RING_LEAST / 1024, 65536);
+	perfshim_cfg.ring_size = RING_LEAST;
 	while (perfshim_cfg.ring_size < (size_t)kb * 1024)
 		perfshim_cfg.ring_size *= 2;
 }

@@ -113,6 +113,10 @@ struct thread_state {
 	uintptr_t ips[MAX_DEPTH + 16];
 };
 
+/* A thread's event buffer at least: the least PERFSHIM_BUFFER_KB, and
+ * what threads.c falls back to where a larger one cannot be mapped. */
+#define RING_LEAST (16 * 1024)
+
 struct shim_config {
 	const char *output; /* PERFSHIM_OUTPUT template */
 	int depth;	    /* PERFSHIM_DEPTH */

@@ -157,7 +157,6 @@ static void take_altstack(struct thread_state *t)
  * with a compare-exchange, so any thread may take while the writer puts.
  */
 #define SPARES 32
-#define RING_LEAST (16 * 1024) /* the smallest PERFSHIM_BUFFER_KB, 16 */
 #define SPARE_RING (16 * 1024) /* bytes a kept state's ring wrote, at most */
 static _Atomic(struct thread_state *) spares[SPARES];
 /* A thread found none: the next thread to exit asks the writer to come
