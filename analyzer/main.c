@@ -351,10 +351,13 @@ static int trend(const struct cli *c)
 	if (!rc)
 		rc = trends_collect(&s, &c->trend.opt, c->trend.x_key, &r);
 	if (!rc) {
-		FILE *out = c->json ? stdout : text_open();
+		if (c->json) {
+			rc = render_trends_json(&r, stdout);
+		} else {
+			FILE *out = text_open();
 
-		rc = c->json ? render_trends_json(&r, stdout)
-			     : text_close(out, render_trends_text(&r, out));
+			rc = text_close(out, render_trends_text(&r, out));
+		}
 		if (!rc && c->trend.fail && r.failed) {
 			trend_failed(&r);
 			rc = 1;
