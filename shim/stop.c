@@ -42,6 +42,7 @@
 
 #include "mem.h"
 #include "shim.h"
+#include "rawsys.h"
 #include "stop.h"
 
 /* How long a stop waits for the other threads, at most. */
@@ -70,22 +71,6 @@ static size_t nslots, slots_cap;
 static int method;
 static _Atomic uint32_t release_word;
 
-/*
- * A system call without the C library, which would set errno: the tracer
- * runs on the scanning thread's TLS. Returns the result or -errno.
- */
-static long sys4(long n, long a, long b, long c, long d)
-{
-	register long r10 __asm__("r10") = d;
-	long r;
-
-	__asm__ volatile("syscall"
-			 : "=a"(r)
-			 : "a"(n), "D"(a), "S"(b), "d"(c), "r"(r10)
-			 : "rcx", "r11", "memory");
-	return r;
-}
-
 static int64_t mono_ns(void)
 {
 	struct timespec ts;
@@ -105,13 +90,14 @@ static void wait_while(_Atomic uint32_t *w, uint32_t val, int64_t ns)
 
 		if (left <= 0)
 			return;
-		sys4(SYS_futex, (long)w, FUTEX_WAIT_PRIVATE, val, (long)&ts);
+		raw_syscall4(SYS_futex, (long)w, FUTEX_WAIT_PRIVATE, val,
+			     (long)&ts);
 	}
 }
 
 static void wake_all(_Atomic uint32_t *w)
 {
-	sys4(SYS_futex, (long)w, FUTEX_WAKE_PRIVATE, INT_MAX, 0);
+	raw_syscall4(SYS_futex, (long)w, FUTEX_WAKE_PRIVATE, INT_MAX, 0);
 }
 
 static int slots_room(size_t n)
@@ -150,13 +136,14 @@ static const char *task_path(char *buf, pid_t tid, const char *tail)
 /* Read the small /proc file at path (relative to dirfd) into buf; 0 or -1. */
 static int proc_read(int dirfd, const char *path, char *buf, size_t size)
 {
-	long fd = sys4(SYS_openat, dirfd, (long)path, O_RDONLY | O_CLOEXEC, 0);
+	long fd = raw_syscall4(SYS_openat, dirfd, (long)path,
+			       O_RDONLY | O_CLOEXEC, 0);
 	long got;
 
 	if (fd < 0)
 		return -1;
-	got = sys4(SYS_read, fd, (long)buf, (long)size - 1, 0);
-	sys4(SYS_close, fd, 0, 0, 0);
+	got = raw_syscall4(SYS_read, fd, (long)buf, (long)size - 1, 0);
+	raw_syscall4(SYS_close, fd, 0, 0, 0);
 	if (got <= 0)
 		return -1;
 	buf[got] = 0;
@@ -196,9 +183,9 @@ static void list_tasks(int task_fd, pid_t self, size_t cap)
 	size_t known = nslots;
 	long got;
 
-	sys4(SYS_lseek, task_fd, 0, SEEK_SET, 0);
-	while ((got = sys4(SYS_getdents64, task_fd, (long)buf, sizeof(buf),
-			   0)) > 0) {
+	raw_syscall4(SYS_lseek, task_fd, 0, SEEK_SET, 0);
+	while ((got = raw_syscall4(SYS_getdents64, task_fd, (long)buf,
+				   sizeof(buf), 0)) > 0) {
 		for (long off = 0; off < got;) {
 			struct linux_dirent64 {
 				uint64_t ino;
@@ -259,7 +246,7 @@ static int zombie(pid_t tid)
 
 static int seize(struct stopped *s)
 {
-	long r = sys4(SYS_ptrace, PTRACE_SEIZE, s->tid, 0, 0);
+	long r = raw_syscall4(SYS_ptrace, PTRACE_SEIZE, s->tid, 0, 0);
 
 	if (r == -ESRCH || (r == -EPERM && zombie(s->tid))) {
 		atomic_store(&s->state, LEFT);
@@ -268,7 +255,7 @@ static int seize(struct stopped *s)
 	if (r < 0)
 		return -1;
 	s->seized = 1;
-	sys4(SYS_ptrace, PTRACE_INTERRUPT, s->tid, 0, 0);
+	raw_syscall4(SYS_ptrace, PTRACE_INTERRUPT, s->tid, 0, 0);
 	return 0;
 }
 
@@ -278,15 +265,15 @@ static void take_regs(struct stopped *s)
 {
 	struct iovec v = { s->regs + STOP_GREGS, STOP_FPWORDS * 8 };
 
-	if (sys4(SYS_ptrace, PTRACE_GETREGS, s->tid, 0, (long)s->regs))
+	if (raw_syscall4(SYS_ptrace, PTRACE_GETREGS, s->tid, 0, (long)s->regs))
 		return;
 	s->sp = (uintptr_t)s->regs[offsetof(struct user_regs_struct, rsp) / 8];
 	s->nwords = STOP_GREGS;
-	if (sys4(SYS_ptrace, PTRACE_GETREGSET, s->tid, NT_X86_XSTATE,
-		 (long)&v)) {
+	if (raw_syscall4(SYS_ptrace, PTRACE_GETREGSET, s->tid, NT_X86_XSTATE,
+			 (long)&v)) {
 		v.iov_len = STOP_FPWORDS * 8;
-		if (sys4(SYS_ptrace, PTRACE_GETREGSET, s->tid, NT_PRFPREG,
-			 (long)&v))
+		if (raw_syscall4(SYS_ptrace, PTRACE_GETREGSET, s->tid,
+				 NT_PRFPREG, (long)&v))
 			v.iov_len = 0;
 	}
 	s->nwords += v.iov_len / 8;
@@ -299,8 +286,8 @@ static void await_stop(struct stopped *s, int64_t until)
 	int st;
 
 	while (s->seized && atomic_load(&s->state) == ASKED) {
-		long r =
-			sys4(SYS_wait4, s->tid, (long)&st, __WALL | WNOHANG, 0);
+		long r = raw_syscall4(SYS_wait4, s->tid, (long)&st,
+				      __WALL | WNOHANG, 0);
 
 		if (r == s->tid && WIFSTOPPED(st)) {
 			/* a signal-delivery stop: the signal is delivered
@@ -315,7 +302,7 @@ static void await_stop(struct stopped *s, int64_t until)
 		} else if (mono_ns() >= until) {
 			return;
 		} else {
-			sys4(SYS_nanosleep, (long)&nap, 0, 0, 0);
+			raw_syscall4(SYS_nanosleep, (long)&nap, 0, 0, 0);
 		}
 	}
 }
@@ -330,7 +317,7 @@ static void restart_call(const struct stopped *s)
 	    (long long)r.rax != -EINTR)
 		return;
 	r.rax = (unsigned long long)-ERESTARTNOHAND;
-	sys4(SYS_ptrace, PTRACE_SETREGS, s->tid, 0, (long)&r);
+	raw_syscall4(SYS_ptrace, PTRACE_SETREGS, s->tid, 0, (long)&r);
 }
 
 static void detach(struct stopped *s)
@@ -341,7 +328,7 @@ static void detach(struct stopped *s)
 	await_stop(s, mono_ns() + 20000000);
 	if (atomic_load(&s->state) == HELD) {
 		restart_call(s);
-		sys4(SYS_ptrace, PTRACE_DETACH, s->tid, 0, s->sig);
+		raw_syscall4(SYS_ptrace, PTRACE_DETACH, s->tid, 0, s->sig);
 	}
 	/* else the kernel detaches it when the tracer ends */
 	s->seized = 0;
@@ -373,7 +360,7 @@ static int tracer_main(void *unused)
 
 	(void)unused;
 	/* If the process ends (a fatal signal), so does the tracer. */
-	sys4(SYS_prctl, PR_SET_PDEATHSIG, SIGKILL, 0, 0);
+	raw_syscall4(SYS_prctl, PR_SET_PDEATHSIG, SIGKILL, 0, 0);
 	wait_while(&tr.go, 0, STOP_WAIT_NS);
 	ok = !stop_all();
 	if (ok) {
@@ -405,15 +392,15 @@ static int may_trace(int may_set_ptracer, int *need_ptracer)
 	seccomp = field(buf, "\nSeccomp:");
 	if (!tracer || *tracer != '0' || !seccomp || *seccomp != '0')
 		return 0;
-	long fd = sys4(SYS_openat, AT_FDCWD,
-		       (long)"/proc/sys/kernel/yama/ptrace_scope",
-		       O_RDONLY | O_CLOEXEC, 0);
+	long fd = raw_syscall4(SYS_openat, AT_FDCWD,
+			       (long)"/proc/sys/kernel/yama/ptrace_scope",
+			       O_RDONLY | O_CLOEXEC, 0);
 	char scope = '0';
 
 	if (fd >= 0) {
-		if (sys4(SYS_read, fd, (long)&scope, 1, 0) != 1)
+		if (raw_syscall4(SYS_read, fd, (long)&scope, 1, 0) != 1)
 			scope = '?';
-		sys4(SYS_close, fd, 0, 0, 0);
+		raw_syscall4(SYS_close, fd, 0, 0, 0);
 	}
 	*need_ptracer = scope == '1';
 	return scope == '0' || (scope == '1' && may_set_ptracer);
@@ -423,7 +410,7 @@ static void reap_tracer(void)
 {
 	int st;
 
-	sys4(SYS_wait4, tr.pid, (long)&st, __WALL, 0);
+	raw_syscall4(SYS_wait4, tr.pid, (long)&st, __WALL, 0);
 	if (tr.ptracer)
 		prctl(PR_SET_PTRACER, 0, 0, 0, 0);
 	tr.ptracer = 0;
@@ -455,7 +442,7 @@ static int stop_by_tracer(int need_ptracer)
 		return 0;
 	if (atomic_load(&tr.phase) == T_STARTING) {
 		/* stuck (it should never be): the kernel lets them go */
-		sys4(SYS_kill, tr.pid, SIGKILL, 0, 0);
+		raw_syscall4(SYS_kill, tr.pid, SIGKILL, 0, 0);
 	}
 	reap_tracer();
 	for (size_t i = 0; i < nslots; i++) {
@@ -547,7 +534,7 @@ static void restart_in_handler(const struct stopped *s, ucontext_t *uc)
 	for (int k = 0; k < 6; k++)
 		if ((uint64_t)g[arg[k]] != s->sysargs[k])
 			return;
-	sys4(SYS_rt_sigpending, (long)&pending, sizeof(pending), 0, 0);
+	raw_syscall4(SYS_rt_sigpending, (long)&pending, sizeof(pending), 0, 0);
 	for (int sig = 1; sig <= 64; sig++)
 		if ((pending >> (sig - 1)) & 1 &&
 		    sigismember(&uc->uc_sigmask, sig) != 1)
@@ -560,7 +547,7 @@ static void restart_in_handler(const struct stopped *s, ucontext_t *uc)
 static void on_stop(int sig, siginfo_t *info, void *uctx)
 {
 	int e = errno;
-	pid_t me = (pid_t)sys4(SYS_gettid, 0, 0, 0, 0);
+	pid_t me = (pid_t)raw_syscall4(SYS_gettid, 0, 0, 0, 0);
 	ucontext_t *uc = uctx;
 
 	(void)sig;
@@ -656,16 +643,17 @@ HIDDEN size_t perfshim_stop_others(int may_set_ptracer, struct stopped **out)
 	method = NONE;
 	nslots = 0;
 	*out = slots;
-	tr.self = (pid_t)sys4(SYS_gettid, 0, 0, 0, 0);
-	tr.task_fd = (int)sys4(SYS_openat, AT_FDCWD, (long)"/proc/self/task",
-			       O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
+	tr.self = (pid_t)raw_syscall4(SYS_gettid, 0, 0, 0, 0);
+	tr.task_fd =
+		(int)raw_syscall4(SYS_openat, AT_FDCWD, (long)"/proc/self/task",
+				  O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
 	if (tr.task_fd < 0)
 		return 0;
 	/* The writer must not stop (it is held off already): know it. */
 	for (int k = 0; k < 200 && !atomic_load(&perfshim_writer_tid); k++) {
 		struct timespec nap = { 0, 100000 };
 
-		sys4(SYS_nanosleep, (long)&nap, 0, 0, 0);
+		raw_syscall4(SYS_nanosleep, (long)&nap, 0, 0, 0);
 	}
 	for (;;) {
 		if (slots_room(nslots ? 2 * slots_cap : 64))
@@ -682,7 +670,7 @@ HIDDEN size_t perfshim_stop_others(int may_set_ptracer, struct stopped **out)
 		stop_by_signal();
 		method = BY_SIGNAL;
 	}
-	sys4(SYS_close, tr.task_fd, 0, 0, 0);
+	raw_syscall4(SYS_close, tr.task_fd, 0, 0, 0);
 	for (size_t i = 0; i < nslots; i++)
 		if (!slots[i].have_regs && atomic_load(&slots[i].state) == LEFT)
 			slots[i].tid = 0; /* it ended: nothing to scan */
