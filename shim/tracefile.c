@@ -3,14 +3,19 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "fds.h"
+#include "mem.h"
+#include "rawsys.h"
 #include "shim.h"
 #include "tracefile.h"
 
@@ -19,6 +24,16 @@ static pid_t trace_pid; /* whose descriptor trace_fd is */
 static dev_t trace_dev;
 static ino_t trace_ino;
 static char trace_path[4096 + 16];
+
+/*
+ * Under a low RLIMIT_NOFILE with no room above it (soft = hard, as after
+ * `ulimit -n 6`), a kept descriptor would be one of the program's few: a
+ * program that opens files until EMFILE would get one less (coreutils'
+ * sort then merges into a temporary file it has no number left for). The
+ * trace is then open only while a write lasts ("lean"), and written from
+ * a copy of the process while the program holds every number it may.
+ */
+static int lean;
 
 /* 1 if fd is the file the shim made for the trace. */
 static int is_trace_file(int fd)
@@ -40,7 +55,8 @@ HIDDEN int perfshim_trace_fd_intact(void)
  * number is closed only while it is still the trace's. */
 HIDDEN void perfshim_tracefile_stop(const char *why, int err)
 {
-	if (atomic_exchange(&perfshim_recording, 0) == 0 && trace_fd < 0)
+	if (atomic_exchange(&perfshim_recording, 0) == 0 && trace_fd < 0 &&
+	    !lean)
 		return;
 	perfshim_say("cannot write trace %s: %s%s; tracing stopped, the "
 		     "program goes on",
@@ -48,6 +64,7 @@ HIDDEN void perfshim_tracefile_stop(const char *why, int err)
 	if (perfshim_trace_fd_intact())
 		perfshim_close_own(trace_fd);
 	trace_fd = -1;
+	lean = 0;
 }
 
 /*
@@ -94,20 +111,93 @@ static int reopen(void)
 	return 0;
 }
 
-static int write_locked(const uint8_t *p, size_t n)
+/* Lean: the trace opened for one write. 0; 1 when the program holds
+ * every number its limit allows; -1 when the path no longer names it. */
+static int lean_open(void)
 {
-	if (trace_fd < 0)
-		return -1;
-	/* The program may have closed or replaced our descriptor by a raw
-	 * system call; never write into a file that is not ours. Whole
-	 * frames are written: reopened, the trace goes on where it was. */
-	if (!perfshim_trace_fd_intact() && reopen()) {
-		perfshim_tracefile_stop("its descriptor was closed behind the "
-					"shim's back (a raw system call), and "
-					"the file cannot be opened again",
-					0);
+	int fd = open(trace_path, O_WRONLY | O_APPEND | O_NOFOLLOW | O_CLOEXEC);
+
+	if (fd < 0)
+		return errno == EMFILE || errno == ENFILE ? 1 : -1;
+	if (!is_trace_file(fd)) {
+		close(fd);
 		return -1;
 	}
+	trace_fd = fd;
+	return 0;
+}
+
+/*
+ * Lean, and the program holds every number its limit allows: write from
+ * a copy of the process (CLONE_VM, so the bytes are there, but not
+ * CLONE_FILES): it closes its own copy of descriptor 0, opens the trace
+ * there, writes and leaves. This thread waits meanwhile (CLONE_VFORK).
+ * The copy is a process of its own, so closing its descriptors releases
+ * none of the program's locks, and its end sends no SIGCHLD (its exit
+ * signal is 0: only a wait with __WALL or __WCLONE sees it, ours).
+ * 0, or -1 when no copy could be made (seccomp, RLIMIT_NPROC) or it
+ * could not write.
+ */
+struct apart {
+	const uint8_t *p;
+	size_t n;
+	long result; /* 0, or -errno */
+};
+
+/* The copy: raw system calls only, since it runs on this thread's TLS. */
+static int write_apart_main(void *arg)
+{
+	struct apart *a = arg;
+	struct stat st;
+	long fd, w;
+
+	raw_syscall4(SYS_close, 0, 0, 0, 0);
+	fd = raw_syscall4(SYS_openat, AT_FDCWD, (long)trace_path,
+			  O_WRONLY | O_APPEND | O_NOFOLLOW | O_CLOEXEC, 0);
+	if (fd < 0) {
+		a->result = fd;
+		return 0;
+	}
+	if (raw_syscall4(SYS_fstat, fd, (long)&st, 0, 0) ||
+	    st.st_dev != trace_dev || st.st_ino != trace_ino) {
+		a->result = -ESTALE;
+		return 0;
+	}
+	while (a->n) {
+		w = raw_syscall4(SYS_write, fd, (long)a->p, (long)a->n, 0);
+		if (w == -EINTR)
+			continue;
+		if (w <= 0) {
+			a->result = w < 0 ? w : -ENOSPC;
+			return 0;
+		}
+		a->p += w;
+		a->n -= (size_t)w;
+	}
+	a->result = 0;
+	return 0;
+}
+
+static int write_apart(const uint8_t *p, size_t n)
+{
+	enum { STACK = 16 * 1024 };
+	static void *stack;
+	struct apart a = { p, n, -EAGAIN };
+	int e = errno, st;
+
+	if (!stack && !(stack = perfshim_map(STACK)))
+		return -1;
+	long pid = clone(write_apart_main, (char *)stack + STACK,
+			 CLONE_VM | CLONE_VFORK | CLONE_UNTRACED, &a);
+
+	if (pid > 0)
+		raw_syscall4(SYS_wait4, pid, (long)&st, __WALL, 0);
+	errno = e;
+	return pid > 0 && a.result == 0 ? 0 : -1;
+}
+
+static int write_all(const uint8_t *p, size_t n)
+{
 	while (n) {
 		ssize_t w = perfshim_write_file(trace_fd, p, n);
 
@@ -119,6 +209,51 @@ static int write_locked(const uint8_t *p, size_t n)
 		}
 		p += w;
 		n -= (size_t)w;
+	}
+	return 0;
+}
+
+static int write_locked(const uint8_t *p, size_t n)
+{
+	int r;
+
+	if (trace_fd < 0 && !lean)
+		return -1;
+	if (trace_fd < 0) {
+		r = lean_open();
+		if (r > 0 && !write_apart(p, n))
+			return 0;
+		if (r > 0) {
+			perfshim_tracefile_stop(
+				"the program holds every descriptor its "
+				"RLIMIT_NOFILE allows, and no copy of the "
+				"process could write it",
+				0);
+			return -1;
+		}
+		if (r < 0) {
+			perfshim_tracefile_stop("the file cannot be opened "
+						"again by its name",
+						0);
+			return -1;
+		}
+	} else if (!perfshim_trace_fd_intact() && reopen()) {
+		/* The program may have closed or replaced our descriptor by
+		 * a raw system call; never write into a file that is not
+		 * ours. Whole frames are written: reopened, the trace goes on
+		 * where it was. */
+		perfshim_tracefile_stop("its descriptor was closed behind the "
+					"shim's back (a raw system call), and "
+					"the file cannot be opened again",
+					0);
+		return -1;
+	}
+	if (write_all(p, n))
+		return -1;
+	/* A program may lower its limit at any time: go lean then. */
+	if (lean || (lean = perfshim_fd_in_budget(trace_fd))) {
+		perfshim_close_own(trace_fd);
+		trace_fd = -1;
 	}
 	return 0;
 }
@@ -176,7 +311,9 @@ HIDDEN int perfshim_tracefile_open(void)
 				     trace_path, strerror(errno));
 			return -1;
 		}
-		/* Out of the program's way: a high number, close-on-exec. */
+		/* Out of the program's way: a high number, close-on-exec,
+		 * or none between writes when that would still be the
+		 * program's (lean). */
 		fd = perfshim_lift_fd(fd);
 		struct stat st;
 
@@ -185,6 +322,11 @@ HIDDEN int perfshim_tracefile_open(void)
 		trace_ino = st.st_ino;
 		trace_fd = fd;
 		trace_pid = getpid();
+		lean = perfshim_fd_in_budget(fd);
+		if (lean) {
+			perfshim_close_own(fd);
+			trace_fd = -1;
+		}
 		return 0;
 	}
 	perfshim_say("cannot create trace %s: too many files of that name",
@@ -197,6 +339,7 @@ HIDDEN void perfshim_tracefile_close(void)
 	if (perfshim_trace_fd_intact())
 		perfshim_close_own(trace_fd);
 	trace_fd = -1;
+	lean = 0;
 }
 
 HIDDEN void perfshim_tracefile_after_fork(void)
@@ -207,6 +350,12 @@ HIDDEN void perfshim_tracefile_after_fork(void)
 HIDDEN void perfshim_tracefile_forget(void)
 {
 	trace_fd = -1;
+	lean = 0;
+}
+
+HIDDEN int perfshim_tracefile_on(void)
+{
+	return trace_fd >= 0 || lean;
 }
 
 HIDDEN int perfshim_trace_fd(void)

@@ -1,9 +1,10 @@
 /*
  * tracefile.h - the trace's file: created once per traced process (and
  * anew in a forked child), kept at a high close-on-exec descriptor out
- * of the program's way, written whole or not at all.
+ * of the program's way (under a low RLIMIT_NOFILE with no room above it,
+ * open only while a write lasts), written whole or not at all.
  *
- * Contract: none of these allocates. Writes (and moving the descriptor)
+ * Contract: none of these allocates from the program's heap. Writes (and moving the descriptor)
  * hold fd_lock with every signal blocked, so no signal handler can run
  * on a thread that holds it; they may block on the file system. The
  * descriptor belongs to this module: others ask for its number and never
@@ -51,7 +52,11 @@ HIDDEN void perfshim_tracefile_forget(void);
  * thread may have held it at the fork). */
 HIDDEN void perfshim_tracefile_after_fork(void);
 
-/* The trace's descriptor, or -1. Async-signal-safe. */
+/* 1 while the trace is being written: open, or lean (opened for each
+ * write under a low RLIMIT_NOFILE with no room above it). */
+HIDDEN int perfshim_tracefile_on(void);
+/* The trace's descriptor, or -1 (also between a lean trace's writes).
+ * Async-signal-safe. */
 HIDDEN int perfshim_trace_fd(void);
 HIDDEN int perfshim_is_trace_fd(int fd);
 /* perfshim_protect_fd - fd is about to be the program's: if it is the

@@ -1158,7 +1158,7 @@ HIDDEN int perfshim_writer_open(void)
 		return -1;
 	}
 	write_header();
-	if (perfshim_trace_fd() < 0)
+	if (!perfshim_tracefile_on())
 		return -1;
 	warm_compressor();
 	stage_frame_start();
@@ -1234,7 +1234,7 @@ static void stage_lost(uint64_t count, unsigned reason)
  */
 static void finish(int how, int status)
 {
-	if (perfshim_trace_fd() < 0 || is_writer || atomic_load(&detached))
+	if (!perfshim_tracefile_on() || is_writer || atomic_load(&detached))
 		return;
 	/* Not in a child that the fork handlers never saw, nor in a vfork
 	 * child: the trace is the parent's. */
@@ -1256,7 +1256,7 @@ static void end_trace(int how, int status)
 	} else {
 		perfshim_pass_take();
 	}
-	if (perfshim_trace_fd() >= 0) {
+	if (perfshim_tracefile_on()) {
 		struct end_totals totals;
 
 		sum_totals(&totals);
@@ -1292,7 +1292,7 @@ static _Noreturn void exit_group_raw(int status)
 static _Noreturn void end_orphaned(int status)
 {
 	if (whose_process() == OURS && !atomic_load(&detached) &&
-	    perfshim_trace_fd() >= 0 && !atomic_load(&finished)) {
+	    perfshim_tracefile_on() && !atomic_load(&finished)) {
 		perfshim_scan_at_exit();
 		end_trace(PERFSHIM_END__EXIT, status);
 	}
@@ -1436,7 +1436,7 @@ HIDDEN void perfshim_after_fork_child(void)
 	if (perfshim_tracefile_open())
 		goto out;
 	write_header();
-	if (perfshim_trace_fd() < 0)
+	if (!perfshim_tracefile_on())
 		goto out;
 	stage_frame_start();
 	if (self) {

@@ -3,6 +3,7 @@
  * LIMIT (set here, then re-executed, so that a preloaded shim starts
  * under it). The program opens /dev/null until EMFILE, printing each
  * number, allocates, and closes them. Natively it gets 3 to LIMIT - 1.
+ * `fd_tight keep` leaves them open to its end.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -22,13 +23,17 @@ int main(int argc, char **argv)
 	struct rlimit rl = { LIMIT, LIMIT };
 	int fd, last = 2;
 
-	if (argc < 2) {
+	int keep = argc > 1 && !strcmp(argv[1], "keep");
+
+	if (argc < 2 || keep) {
 		closefrom(3);
 		if (setrlimit(RLIMIT_NOFILE, &rl))
 			return 1;
-		execl("/proc/self/exe", argv[0], "run", (char *)NULL);
+		execl("/proc/self/exe", argv[0], keep ? "run-keep" : "run",
+		      (char *)NULL);
 		return 2;
 	}
+	keep = !strcmp(argv[1], "run-keep");
 	while ((fd = open("/dev/null", O_RDONLY | O_CLOEXEC)) >= 0) {
 		printf("open: %d\n", fd);
 		last = fd;
@@ -38,6 +43,8 @@ int main(int argc, char **argv)
 		sink = malloc(32 + i % 500);
 		free(sink);
 	}
+	if (keep)
+		return 0;
 	for (; last > 2; last--)
 		if (close(last))
 			printf("close %d: %s\n", last, strerrorname_np(errno));
