@@ -262,10 +262,13 @@ HIDDEN int perfshim_tracefile_write(const uint8_t *p, size_t n)
 {
 	sigset_t saved;
 
+	int e = errno;
+
 	perfshim_trace_fd_lock(&saved);
 	int r = write_locked(p, n);
 
 	perfshim_trace_fd_unlock(&saved);
+	errno = e;
 	return r;
 }
 
