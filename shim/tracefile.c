@@ -52,8 +52,9 @@ HIDDEN int perfshim_trace_fd_intact(void)
 }
 
 /* Turn tracing off for good after a write error; say so once. The
- * number is closed only while it is still the trace's. */
-HIDDEN void perfshim_tracefile_stop(const char *why, int err)
+ * number is closed only while it is still the trace's. With fd_lock
+ * held: no write is under way on the number it closes. */
+static void stop_locked(const char *why, int err)
 {
 	if (atomic_exchange(&perfshim_recording, 0) == 0 && trace_fd < 0 &&
 	    !lean)
@@ -89,6 +90,18 @@ HIDDEN void perfshim_trace_fd_unlock(const sigset_t *saved)
 {
 	pthread_mutex_unlock(&fd_lock);
 	pthread_sigmask(SIG_SETMASK, saved, NULL);
+}
+
+/* Any thread may stop the trace (out of memory on the program's path, a
+ * writer that cannot start), while another writes (the writer, or a
+ * program's thread flushing its own events). */
+HIDDEN void perfshim_tracefile_stop(const char *why, int err)
+{
+	sigset_t saved;
+
+	perfshim_trace_fd_lock(&saved);
+	stop_locked(why, err);
+	perfshim_trace_fd_unlock(&saved);
 }
 
 /*
@@ -204,7 +217,7 @@ static int write_all(const uint8_t *p, size_t n)
 		if (w < 0 && errno == EINTR)
 			continue;
 		if (w <= 0) {
-			perfshim_tracefile_stop("", w < 0 ? errno : ENOSPC);
+			stop_locked("", w < 0 ? errno : ENOSPC);
 			return -1;
 		}
 		p += w;
@@ -224,17 +237,16 @@ static int write_locked(const uint8_t *p, size_t n)
 		if (r > 0 && !write_apart(p, n))
 			return 0;
 		if (r > 0) {
-			perfshim_tracefile_stop(
-				"the program holds every descriptor its "
-				"RLIMIT_NOFILE allows, and no copy of the "
-				"process could write it",
-				0);
+			stop_locked("the program holds every descriptor its "
+				    "RLIMIT_NOFILE allows, and no copy of the "
+				    "process could write it",
+				    0);
 			return -1;
 		}
 		if (r < 0) {
-			perfshim_tracefile_stop("the file cannot be opened "
-						"again by its name",
-						0);
+			stop_locked("the file cannot be opened "
+				    "again by its name",
+				    0);
 			return -1;
 		}
 	} else if (!perfshim_trace_fd_intact() && reopen()) {
@@ -242,10 +254,10 @@ static int write_locked(const uint8_t *p, size_t n)
 		 * a raw system call; never write into a file that is not
 		 * ours. Whole frames are written: reopened, the trace goes on
 		 * where it was. */
-		perfshim_tracefile_stop("its descriptor was closed behind the "
-					"shim's back (a raw system call), and "
-					"the file cannot be opened again",
-					0);
+		stop_locked("its descriptor was closed behind the "
+			    "shim's back (a raw system call), and "
+			    "the file cannot be opened again",
+			    0);
 		return -1;
 	}
 	if (write_all(p, n))

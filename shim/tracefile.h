@@ -35,7 +35,8 @@ HIDDEN int perfshim_tracefile_open(void);
  */
 HIDDEN int perfshim_tracefile_write(const uint8_t *p, size_t n);
 /* perfshim_tracefile_stop - turn tracing off for good after an error,
- * close the file (if the number is still it), say why once. */
+ * close the file (if the number is still it), say why once. Any thread;
+ * takes fd_lock, so never with it held. */
 HIDDEN void perfshim_tracefile_stop(const char *why, int err);
 /* Close the file (finish, detach, a forked child's parent's trace); a
  * number that is no longer the trace's is the program's: left open. */

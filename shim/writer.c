@@ -153,11 +153,15 @@ static int mbuf_populate(struct mbuf *b, size_t n)
 	return 0;
 }
 
+/* No room for a record (a tight RLIMIT_AS): the trace would miss it
+ * unsaid, so tracing stops, said once. */
 static void mbuf_put(struct mbuf *b, const void *s, size_t n)
 {
 	if (!mbuf_reserve(b, n)) {
 		memcpy(b->p + b->len, s, n);
 		b->len += n;
+	} else {
+		perfshim_tracefile_stop("out of memory", 0);
 	}
 }
 
@@ -539,6 +543,8 @@ HIDDEN void perfshim_meta(uint8_t tag, const uint8_t *payload, size_t len)
 	if (!mbuf_reserve(&meta, sizeof(hdr) + len)) {
 		mbuf_put(&meta, hdr, sizeof(hdr));
 		mbuf_put(&meta, payload, len);
+	} else {
+		perfshim_tracefile_stop("out of memory", 0);
 	}
 	pthread_mutex_unlock(&meta_lock);
 }
@@ -776,11 +782,19 @@ static void start_writer(void)
 	pthread_attr_setstacksize(&a, 256 * 1024);
 	perfshim_creds_note(); /* it starts with this thread's */
 	perfshim_guard++;      /* not a thread of the program's */
-	if (pthread_create(&writer_thread, &a, writer_main, NULL))
+	int err = pthread_create(&writer_thread, &a, writer_main, NULL);
+
+	if (err)
 		atomic_store(&writer_running, 0);
 	perfshim_guard--;
 	pthread_attr_destroy(&a);
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	/* No room for its stack (a tight RLIMIT_AS), or no thread allowed:
+	 * said once, and tracing stops (a retry at every event cost each
+	 * one a failed mmap, and the trace ended with no word). */
+	if (err)
+		perfshim_tracefile_stop(
+			"cannot start the shim's writer thread: ", err);
 }
 
 HIDDEN _Atomic pid_t perfshim_writer_tid;
@@ -1132,8 +1146,18 @@ static void warm_compressor(void)
 	 * process's start (of 11 ms the shim added to a /bin/true), where
 	 * zstd's tables are resident from their allocation anyway (zalloc). */
 	if (mbuf_populate(&staging, WARM) ||
-	    mbuf_populate(&packed, ZSTD_compressBound(WARM)))
+	    mbuf_populate(&packed, ZSTD_compressBound(WARM))) {
+		perfshim_tracefile_stop("out of memory", 0);
 		return;
+	}
+	/* And the room a busy program's frames come to (a pass may take a
+	 * frame past FRAME_TARGET), mapped now though not resident: what
+	 * the shim maps then stays as it was when the program started. A
+	 * program that measures its address space at start and runs under
+	 * a limit a little above it (coreutils' csplit-heap test) found
+	 * these 4 MiB taken later, and failed. */
+	mbuf_reserve(&staging, 2 * FRAME_TARGET);
+	mbuf_reserve(&frame_in, 2 * FRAME_TARGET);
 	/* The deepest effort a trace may come to sizes the tables (zstd
 	 * keeps them for the efforts below): a few bytes do. */
 	if (perfshim_cfg.zstd_auto)
@@ -1161,6 +1185,8 @@ HIDDEN int perfshim_writer_open(void)
 	if (!perfshim_tracefile_on())
 		return -1;
 	warm_compressor();
+	if (!perfshim_tracefile_on())
+		return -1;
 	stage_frame_start();
 	return 0;
 }
