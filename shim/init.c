@@ -3,14 +3,17 @@
 #define UNW_LOCAL_ONLY
 #include <dlfcn.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <libunwind.h>
 #include <limits.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
+#include "fds.h"
 #include "live.h"
 #include "perfshim_trace.h"
 #include "shim.h"
@@ -489,6 +492,45 @@ static int seccomp_kills(void)
 	return 1;
 }
 
+/*
+ * An address-space limit (RLIMIT_AS, `ulimit -v`) that leaves less room
+ * than the shim maps: about 11 MiB at its start (its buffers, tables,
+ * compressor and writer's stack), a ring and a signal stack for each
+ * thread later. Traced there, the program's own allocations failed where
+ * natively they succeed ("memory exhausted"), and the shim's at the
+ * trace's end, with no word once the program had closed stderr. Leave
+ * such a process alone and say why.
+ */
+#define AS_ROOM_NEED ((unsigned long)16 << 20)
+
+static int as_too_tight(void)
+{
+	struct rlimit rl;
+	char buf[64];
+	unsigned long pages = 0, room;
+
+	if (getrlimit(RLIMIT_AS, &rl) || rl.rlim_cur == RLIM_INFINITY)
+		return 0;
+	int fd = perfshim_proc_open("statm", O_RDONLY | O_CLOEXEC);
+	ssize_t n = fd < 0 ? -1 : read(fd, buf, sizeof(buf) - 1);
+
+	if (fd >= 0)
+		close(fd);
+	if (n <= 0)
+		return 0;
+	buf[n] = 0;
+	pages = strtoul(buf, NULL, 10);
+	room = pages * (unsigned long)sysconf(_SC_PAGESIZE);
+	room = rl.rlim_cur > room ? (unsigned long)rl.rlim_cur - room : 0;
+	if (room >= AS_ROOM_NEED)
+		return 0;
+	perfshim_say("the address-space limit (RLIMIT_AS) leaves %lu KiB "
+		     "free, and the shim needs %lu: this process is not "
+		     "traced",
+		     room >> 10, AS_ROOM_NEED >> 10);
+	return 1;
+}
+
 __attribute__((constructor)) static void perfshim_init(int argc, char **argv,
 						       char **envp)
 {
@@ -504,7 +546,8 @@ __attribute__((constructor)) static void perfshim_init(int argc, char **argv,
 	perfshim_sandbox_init();
 	if (off && *off && strcmp(off, "0"))
 		goto out;
-	if (under_valgrind() || foreign_malloc() || seccomp_kills())
+	if (under_valgrind() || foreign_malloc() || seccomp_kills() ||
+	    as_too_tight())
 		goto out;
 	read_config();
 	perfshim_modules_self_range();

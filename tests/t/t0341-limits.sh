@@ -65,6 +65,42 @@ do
 	'
 done
 
+# Known truth: tests/programs/as_tight.c runs in 4 MiB more than it and
+# the shim's libraries take. The shim would map about 11 MiB at start:
+# it says once why it steps aside, makes no trace, and the program runs
+# as natively.
+test_expect_success 'an address-space limit with no room for the shim: not traced, said once' '
+	vm=$(env LD_PRELOAD="$SHIM" PERFSHIM_DISABLE=1 "$PROGS/as_tight" measure) &&
+	lim=$((vm + 4096)) &&
+	capture native sh -c "ulimit -v $lim && exec \"\$0\" run" "$PROGS/as_tight" &&
+	echo done >expect &&
+	test_cmp expect native.out &&
+	capture tight sh -c "ulimit -v $lim && exec env LD_PRELOAD=\"\$1\" PERFSHIM_OUTPUT=tight.zst \"\$0\" run" \
+		"$PROGS/as_tight" "$SHIM" &&
+	test_cmp native.out tight.out &&
+	test_cmp native.code tight.code &&
+	test_line_count = 1 tight.err &&
+	grep "^perfshim: the address-space limit (RLIMIT_AS) leaves [0-9]* KiB free, and the shim needs 16384: this process is not traced\$" tight.err &&
+	test_path_is_missing tight.zst
+'
+
+# Known truth: tests/programs/as_fork.c forks with 64 KiB of address
+# space left: the child's shim (its writer restarted) must fit in what
+# the parent's had, and both traces are whole.
+test_expect_success 'a fork with 64 KiB of address space left: same run, both traces whole' '
+	capture native "$PROGS/as_fork" &&
+	capture_traced fork af.%p.zst "$PROGS/as_fork" &&
+	test_same_run native fork &&
+	test $(ls af.*.zst | wc -l) = 2 &&
+	for t in af.*.zst
+	do
+		analyze "$t" >af.sum &&
+		ended_cleanly af.sum &&
+		test "$(summary_number af.sum "allocation calls")" -ge 100 ||
+			return 1
+	done
+'
+
 test_expect_success 'no memory for a thread'"'"'s buffer: its events are lost, said, no gate passes' '
 	capture native "$PROGS/as_squeeze" &&
 	capture_traced shim sq.zst "$PROGS/as_squeeze" &&

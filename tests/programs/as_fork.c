@@ -1,0 +1,62 @@
+/*
+ * as_fork - a fork under an address-space limit that leaves the child
+ * 64 KiB: the program sets RLIMIT_AS to its VmSize plus that, then forks.
+ * The child frees and allocates within the heap it has and prints "child
+ * done"; the parent waits for it and prints "parent done". Natively both
+ * succeed; under the shim the child's writer thread has no room for its
+ * stack.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static void *volatile sink;
+
+static long vm_size_kb(void)
+{
+	char line[256];
+	long kb = -1;
+	FILE *f = fopen("/proc/self/status", "r");
+
+	while (f && fgets(line, sizeof(line), f))
+		if (!strncmp(line, "VmSize:", 7))
+			kb = strtol(line + 7, NULL, 10);
+	if (f)
+		fclose(f);
+	return kb;
+}
+
+int main(void)
+{
+	void *blocks[100];
+	int status;
+
+	for (int i = 0; i < 100; i++)
+		blocks[i] = malloc(100);
+	long kb = vm_size_kb();
+	struct rlimit rl = { (rlim_t)(kb + 64) * 1024, RLIM_INFINITY };
+
+	if (kb < 0 || setrlimit(RLIMIT_AS, &rl))
+		return 2;
+	fflush(stdout);
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		for (int i = 0; i < 100; i++) {
+			free(blocks[i]);
+			sink = malloc(100);
+			free(sink);
+		}
+		printf("child done\n");
+		return 0;
+	}
+	if (pid < 0 || waitpid(pid, &status, 0) != pid)
+		return 3;
+	printf("parent done, child %d\n", WEXITSTATUS(status));
+	for (int i = 0; i < 100; i++)
+		free(blocks[i]);
+	return 0;
+}

@@ -1,0 +1,40 @@
+/*
+ * as_tight - a program that runs in little address space. `as_tight
+ * measure` prints its VmSize in KiB (run it with the shim preloaded but
+ * disabled, to count the shim's libraries); `as_tight run` allocates and
+ * frees 1000 blocks of 1 KiB and keeps 10 of them, then prints "done".
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void *kept[10];
+
+int main(int argc, char **argv)
+{
+	char line[256];
+
+	if (argc > 1 && !strcmp(argv[1], "measure")) {
+		FILE *f = fopen("/proc/self/status", "r");
+
+		while (f && fgets(line, sizeof(line), f))
+			if (!strncmp(line, "VmSize:", 7))
+				printf("%ld\n", strtol(line + 7, NULL, 10));
+		return f ? 0 : 1;
+	}
+	for (int i = 0; i < 1000; i++) {
+		char *p = malloc(1024);
+
+		if (!p) {
+			printf("malloc failed at %d\n", i);
+			return 1;
+		}
+		memset(p, i, 1024);
+		if (i % 100 == 0)
+			kept[i / 100] = p;
+		else
+			free(p);
+	}
+	printf("done\n");
+	return 0;
+}
