@@ -13,21 +13,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "status_kb.h"
+
 static void *volatile sink;
-
-static long vm_size_kb(void)
-{
-	char line[256];
-	long kb = -1;
-	FILE *f = fopen("/proc/self/status", "r");
-
-	while (f && fgets(line, sizeof(line), f))
-		if (!strncmp(line, "VmSize:", 7))
-			kb = strtol(line + 7, NULL, 10);
-	if (f)
-		fclose(f);
-	return kb;
-}
 
 int main(void)
 {
@@ -36,7 +24,7 @@ int main(void)
 
 	for (int i = 0; i < 100; i++)
 		blocks[i] = malloc(100);
-	long kb = vm_size_kb();
+	long kb = status_kb("VmSize:");
 	struct rlimit rl = { (rlim_t)(kb + 64) * 1024, RLIM_INFINITY };
 
 	if (kb < 0 || setrlimit(RLIMIT_AS, &rl))

@@ -14,6 +14,8 @@
 #include <string.h>
 #include <sys/resource.h>
 
+#include "status_kb.h"
+
 #define N 10
 
 static void *blocks[N];
@@ -29,20 +31,6 @@ static void *thread_main(void *arg)
 	return NULL;
 }
 
-static long vm_size_kb(void)
-{
-	char line[256];
-	long kb = -1;
-	FILE *f = fopen("/proc/self/status", "r");
-
-	while (f && fgets(line, sizeof(line), f))
-		if (!strncmp(line, "VmSize:", 7))
-			kb = atol(line + 7);
-	if (f)
-		fclose(f);
-	return kb;
-}
-
 int main(void)
 {
 	pthread_attr_t a;
@@ -51,7 +39,7 @@ int main(void)
 
 	for (int i = 0; i < N; i++)
 		blocks[i] = malloc(100);
-	long kb = vm_size_kb();
+	long kb = status_kb("VmSize:");
 
 	if (kb < 0 || getrlimit(RLIMIT_AS, &rl))
 		return 2;

@@ -8,19 +8,17 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "status_kb.h"
+
 static void *kept[10];
 
 int main(int argc, char **argv)
 {
-	char line[256];
-
 	if (argc > 1 && !strcmp(argv[1], "measure")) {
-		FILE *f = fopen("/proc/self/status", "r");
+		long kb = status_kb("VmSize:");
 
-		while (f && fgets(line, sizeof(line), f))
-			if (!strncmp(line, "VmSize:", 7))
-				printf("%ld\n", strtol(line + 7, NULL, 10));
-		return f ? 0 : 1;
+		printf("%ld\n", kb);
+		return kb < 0;
 	}
 	for (int i = 0; i < 1000; i++) {
 		char *p = malloc(1024);

@@ -19,21 +19,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "status_kb.h"
+
 extern char **environ;
-
-static long vm_peak_kb(void)
-{
-	char line[256];
-	long kb = -1;
-	FILE *f = fopen("/proc/self/status", "r");
-
-	while (f && fgets(line, sizeof(line), f))
-		if (!strncmp(line, "VmPeak:", 7))
-			kb = atol(line + 7);
-	if (f)
-		fclose(f);
-	return kb;
-}
 
 static void *thread_work(void *arg)
 {
@@ -114,7 +102,7 @@ int main(int argc, char **argv)
 	if (argc > 1 && !strcmp(argv[1], "measure")) {
 		int bad = work(0);
 
-		printf("%ld\n", vm_peak_kb());
+		printf("%ld\n", status_kb("VmPeak:"));
 		return bad;
 	}
 	if (argc > 1 && !strcmp(argv[1], "limited")) {
