@@ -8,6 +8,7 @@
 #include <limits.h>
 #include <pthread.h>
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
@@ -493,41 +494,52 @@ static int seccomp_kills(void)
 }
 
 /*
- * An address-space limit (RLIMIT_AS, `ulimit -v`) that leaves less room
- * than the shim maps: about 11 MiB at its start (its buffers, tables,
- * compressor and writer's stack), a ring and a signal stack for each
- * thread later. Traced there, the program's own allocations failed where
+ * A memory limit that leaves less room than the shim maps: about 11 MiB
+ * at its start (its buffers, tables, compressor and writer's stack), a
+ * ring and a signal stack for each thread later, all private writable
+ * memory. Both the address-space limit (RLIMIT_AS, `ulimit -v`) and the
+ * data limit (RLIMIT_DATA, `ulimit -d`, which counts such mappings)
+ * apply. Traced there, the program's own allocations failed where
  * natively they succeed ("memory exhausted"), and the shim's at the
  * trace's end, with no word once the program had closed stderr. Leave
  * such a process alone and say why.
  */
-#define AS_ROOM_NEED ((unsigned long)16 << 20)
+#define ROOM_NEED ((unsigned long)16 << 20)
 
-static int as_too_tight(void)
+/* The room limit leaves above used pages, or ULONG_MAX without one. */
+static unsigned long room_under(int limit, unsigned long used)
 {
 	struct rlimit rl;
-	char buf[64];
-	unsigned long pages = 0, room;
 
-	if (getrlimit(RLIMIT_AS, &rl) || rl.rlim_cur == RLIM_INFINITY)
-		return 0;
+	used *= (unsigned long)sysconf(_SC_PAGESIZE);
+	if (getrlimit(limit, &rl) || rl.rlim_cur == RLIM_INFINITY)
+		return ULONG_MAX;
+	return rl.rlim_cur > used ? (unsigned long)rl.rlim_cur - used : 0;
+}
+
+static int memory_too_tight(void)
+{
+	char buf[128];
+	unsigned long size, data;
 	int fd = perfshim_proc_open("statm", O_RDONLY | O_CLOEXEC);
 	ssize_t n = fd < 0 ? -1 : read(fd, buf, sizeof(buf) - 1);
 
 	if (fd >= 0)
 		close(fd);
-	if (n <= 0)
+	buf[n > 0 ? n : 0] = 0;
+	/* statm: size resident shared text lib data dirty, in pages */
+	if (sscanf(buf, "%lu %*u %*u %*u %*u %lu", &size, &data) != 2)
 		return 0;
-	buf[n] = 0;
-	pages = strtoul(buf, NULL, 10);
-	room = pages * (unsigned long)sysconf(_SC_PAGESIZE);
-	room = rl.rlim_cur > room ? (unsigned long)rl.rlim_cur - room : 0;
-	if (room >= AS_ROOM_NEED)
+	unsigned long as = room_under(RLIMIT_AS, size),
+		      ds = room_under(RLIMIT_DATA, data);
+
+	if (as >= ROOM_NEED && ds >= ROOM_NEED)
 		return 0;
-	perfshim_say("the address-space limit (RLIMIT_AS) leaves %lu KiB "
-		     "free, and the shim needs %lu: this process is not "
-		     "traced",
-		     room >> 10, AS_ROOM_NEED >> 10);
+	perfshim_say("the %s limit (%s) leaves %lu KiB free, and the shim "
+		     "needs %lu: this process is not traced",
+		     as < ds ? "address-space" : "data",
+		     as < ds ? "RLIMIT_AS" : "RLIMIT_DATA",
+		     (as < ds ? as : ds) >> 10, ROOM_NEED >> 10);
 	return 1;
 }
 
@@ -547,7 +559,7 @@ __attribute__((constructor)) static void perfshim_init(int argc, char **argv,
 	if (off && *off && strcmp(off, "0"))
 		goto out;
 	if (under_valgrind() || foreign_malloc() || seccomp_kills() ||
-	    as_too_tight())
+	    memory_too_tight())
 		goto out;
 	read_config();
 	perfshim_modules_self_range();

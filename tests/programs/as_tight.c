@@ -1,7 +1,8 @@
 /*
- * as_tight - a program that runs in little address space. `as_tight
- * measure` prints its VmSize in KiB (run it with the shim preloaded but
- * disabled, to count the shim's libraries); `as_tight run` allocates and
+ * as_tight - a program that runs in little memory. `as_tight measure
+ * FIELD` prints that field of /proc/self/status ("VmSize:", "VmData:") in
+ * KiB (run it with the shim preloaded but disabled, to count the shim's
+ * libraries); `as_tight run` allocates and
  * frees 1000 blocks of 1 KiB and keeps 10 of them, then prints "done".
  */
 #include <stdio.h>
@@ -14,8 +15,8 @@ static void *kept[10];
 
 int main(int argc, char **argv)
 {
-	if (argc > 1 && !strcmp(argv[1], "measure")) {
-		long kb = status_kb("VmSize:");
+	if (argc > 2 && !strcmp(argv[1], "measure")) {
+		long kb = status_kb(argv[2]);
 
 		printf("%ld\n", kb);
 		return kb < 0;

@@ -66,23 +66,35 @@ do
 done
 
 # Known truth: tests/programs/as_tight.c runs in 4 MiB more than it and
-# the shim's libraries take. The shim would map about 11 MiB at start:
-# it says once why it steps aside, makes no trace, and the program runs
-# as natively.
-test_expect_success 'an address-space limit with no room for the shim: not traced, said once' '
-	vm=$(env LD_PRELOAD="$SHIM" PERFSHIM_DISABLE=1 "$PROGS/as_tight" measure) &&
-	lim=$((vm + 4096)) &&
-	capture native sh -c "ulimit -v $lim && exec \"\$0\" run" "$PROGS/as_tight" &&
+# the shim's libraries take, of address space (ulimit -v) or of data
+# (ulimit -d, which counts private writable mappings). The shim would
+# map about 11 MiB at start: it says once why it steps aside, makes no
+# trace, and the program runs as natively.
+# tight_limit FLAG FIELD WHAT NAME - as_tight under `ulimit -FLAG` at its
+# FIELD plus 4 MiB, natively and traced: the same run, and the shim's one
+# line naming the WHAT limit (NAME).
+tight_limit () {
+	kb=$(env LD_PRELOAD="$SHIM" PERFSHIM_DISABLE=1 "$PROGS/as_tight" measure "$2") &&
+	lim=$((kb + 4096)) &&
+	capture native$1 sh -c "ulimit -$1 $lim && exec \"\$0\" run" "$PROGS/as_tight" &&
 	echo done >expect &&
-	test_cmp expect native.out &&
-	capture tight sh -c "ulimit -v $lim && exec env LD_PRELOAD=\"\$1\" PERFSHIM_OUTPUT=tight.zst \"\$0\" run" \
+	test_cmp expect native$1.out &&
+	capture tight$1 sh -c "ulimit -$1 $lim && exec env LD_PRELOAD=\"\$1\" PERFSHIM_OUTPUT=tight$1.zst \"\$0\" run" \
 		"$PROGS/as_tight" "$SHIM" &&
-	test_cmp native.out tight.out &&
-	test_cmp native.code tight.code &&
-	test_line_count = 1 tight.err &&
-	grep "^perfshim: the address-space limit (RLIMIT_AS) leaves [0-9]* KiB free, and the shim needs 16384: this process is not traced\$" tight.err &&
-	test_path_is_missing tight.zst
-'
+	test_cmp native$1.out tight$1.out &&
+	test_cmp native$1.code tight$1.code &&
+	test_line_count = 1 tight$1.err &&
+	grep "^perfshim: the $3 limit ($4) leaves [0-9]* KiB free, and the shim needs 16384: this process is not traced\$" tight$1.err &&
+	test_path_is_missing tight$1.zst
+}
+
+for lim in "v VmSize: address-space RLIMIT_AS" "d VmData: data RLIMIT_DATA"
+do
+	set -- $lim
+	test_expect_success "no room for the shim under the $3 limit: not traced, said once" "
+		tight_limit $*
+	"
+done
 
 # Known truth: tests/programs/as_fork.c forks with 64 KiB of address
 # space left: the child's shim (its writer restarted) must fit in what
