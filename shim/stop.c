@@ -41,8 +41,8 @@
 #include <unistd.h>
 
 #include "mem.h"
-#include "shim.h"
 #include "rawsys.h"
+#include "shim.h"
 #include "stop.h"
 
 /* How long a stop waits for the other threads, at most. */
