@@ -38,6 +38,7 @@ static _Atomic dev_t proc_dev;
 static DIR *(*real_opendir)(const char *);
 static DIR *(*real_fdopendir)(int);
 static struct dirent64 *(*real_readdir64)(DIR *);
+static struct dirent *(*real_readdir)(DIR *);
 static int (*real_closedir)(DIR *);
 
 static void resolve(void)
@@ -48,6 +49,7 @@ static void resolve(void)
 	real_fdopendir = (DIR * (*)(int)) dlsym(RTLD_NEXT, "fdopendir");
 	real_readdir64 =
 		(struct dirent64 * (*)(DIR *)) dlsym(RTLD_NEXT, "readdir64");
+	real_readdir = (struct dirent * (*)(DIR *)) dlsym(RTLD_NEXT, "readdir");
 	__atomic_store_n(&real_closedir,
 			 (int (*)(DIR *))dlsym(RTLD_NEXT, "closedir"),
 			 __ATOMIC_RELEASE);
@@ -137,32 +139,38 @@ EXPORT DIR *fdopendir(int fd)
 
 /*
  * glibc on x86-64 has one entry type under two names (readdir64 is an
- * alias of readdir there): one body, through readdir64, serves both.
+ * alias of readdir there): one body serves both. Each name goes on to
+ * the next definition of its own name, though: a library preloaded after
+ * the shim may define one and not the other (coreutils' rm-readdir-fail
+ * test defines readdir alone, and rm calls readdir).
  */
 _Static_assert(sizeof(struct dirent) == sizeof(struct dirent64) &&
 		       offsetof(struct dirent, d_name) ==
 			       offsetof(struct dirent64, d_name),
 	       "struct dirent is struct dirent64");
 
-static struct dirent64 *next_entry(DIR *d)
+typedef struct dirent64 *readdir_fn(DIR *);
+
+static struct dirent64 *next_entry(DIR *d, readdir_fn *next)
 {
-	resolve();
-	struct dirent64 *e = real_readdir64(d);
+	struct dirent64 *e = next(d);
 
 	if (e && watched(d))
 		while (e && own_name(e->d_name))
-			e = real_readdir64(d);
+			e = next(d);
 	return e;
 }
 
 EXPORT struct dirent *readdir(DIR *d)
 {
-	return (struct dirent *)next_entry(d);
+	resolve();
+	return (struct dirent *)next_entry(d, (readdir_fn *)real_readdir);
 }
 
 EXPORT struct dirent64 *readdir64(DIR *d)
 {
-	return next_entry(d);
+	resolve();
+	return next_entry(d, real_readdir64);
 }
 
 EXPORT int closedir(DIR *d)

@@ -68,6 +68,23 @@ test_expect_success 'a signal wrapper preloaded before the shim: no hang, the sa
 	ended_cleanly wrap.sum
 '
 
+# Known truth: libnoreaddir defines readdir() alone, failing with EIO;
+# listdir counts what readdir() gives. Preloaded after the shim (as
+# coreutils' rm-readdir-fail test does with $LD_PRELOAD:./k.so), its
+# readdir() must still be the one called: the shim's went on to the C
+# library's readdir64 (4 entries, end).
+test_expect_success 'a readdir() preloaded after the shim is still called' '
+	mkdir -p d && touch d/a d/b &&
+	capture rd.native env LD_PRELOAD="$PROGS/libnoreaddir.so" "$PROGS/listdir" d &&
+	echo "0 entries, error: Input/output error" >expect &&
+	test_cmp expect rd.native.out &&
+	capture rd env LD_PRELOAD="$SHIM $PROGS/libnoreaddir.so" \
+		PERFSHIM_OUTPUT=rd.zst "$PROGS/listdir" d &&
+	test_same_run rd.native rd &&
+	analyze rd.zst >rd.sum &&
+	ended_cleanly rd.sum
+'
+
 test_lazy_prereq VALGRIND 'valgrind -q /bin/true'
 
 # Under valgrind its allocator takes every allocation: the shim steps
