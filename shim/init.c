@@ -517,7 +517,7 @@ static unsigned long room_under(int limit, unsigned long used)
 	return rl.rlim_cur > used ? (unsigned long)rl.rlim_cur - used : 0;
 }
 
-static int memory_too_tight(void)
+HIDDEN int perfshim_memory_too_tight(void)
 {
 	char buf[128];
 	unsigned long size, data;
@@ -559,7 +559,7 @@ __attribute__((constructor)) static void perfshim_init(int argc, char **argv,
 	if (off && *off && strcmp(off, "0"))
 		goto out;
 	if (under_valgrind() || foreign_malloc() || seccomp_kills() ||
-	    memory_too_tight())
+	    perfshim_memory_too_tight())
 		goto out;
 	read_config();
 	perfshim_modules_self_range();

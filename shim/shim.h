@@ -508,6 +508,12 @@ HIDDEN void perfshim_profile_finish(int how);
 /* exec failed: sample again. */
 HIDDEN void perfshim_profile_unfinish(void);
 
+/*
+ * perfshim_memory_too_tight - 1 (said once) when RLIMIT_AS or RLIMIT_DATA
+ * leaves the process less room than the shim needs to trace it: at start,
+ * and in a forked child (the program may have lowered them since).
+ */
+HIDDEN int perfshim_memory_too_tight(void);
 /* Print one line on stderr without stdio (safe anywhere). */
 HIDDEN void perfshim_say(const char *fmt, ...)
 	__attribute__((format(printf, 1, 2)));

@@ -1188,7 +1188,7 @@ HIDDEN int perfshim_writer_open(void)
 	if (!perfshim_tracefile_on())
 		return -1;
 	stage_frame_start();
-	return 0;
+	return perfshim_tracefile_on() ? 0 : -1;
 }
 
 HIDDEN void perfshim_writer_start(void)
@@ -1456,7 +1456,9 @@ HIDDEN void perfshim_after_fork_child(void)
 	perfshim_stack_reset();
 	perfshim_strings_reset();
 	perfshim_tracefile_close();
-	if (!was_recording)
+	/* The program may have lowered its memory limits before the fork
+	 * (`ulimit -v` in a shell, then a subshell). */
+	if (!was_recording || perfshim_memory_too_tight())
 		goto out;
 	perfshim_clock_start(0, 0);
 	if (perfshim_tracefile_open())
@@ -1470,7 +1472,9 @@ HIDDEN void perfshim_after_fork_child(void)
 		perfshim_live_fork_child(self);
 	}
 	perfshim_modules_reset();
-	atomic_store(&perfshim_recording, 1);
+	/* Not when the frame's start found no memory: stopped, said once. */
+	if (perfshim_tracefile_on())
+		atomic_store(&perfshim_recording, 1);
 out:
 	perfshim_guard--;
 }

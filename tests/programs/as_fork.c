@@ -3,8 +3,7 @@
  * 64 KiB: the program sets RLIMIT_AS to its VmSize plus that, then forks.
  * The child frees and allocates within the heap it has and prints "child
  * done"; the parent waits for it and prints "parent done". Natively both
- * succeed; under the shim the child's writer thread has no room for its
- * stack.
+ * succeed; under the shim the child has no room to be traced in.
  */
 #include <stdio.h>
 #include <stdlib.h>
