@@ -1185,9 +1185,8 @@ HIDDEN int perfshim_writer_open(void)
 	if (!perfshim_tracefile_on())
 		return -1;
 	warm_compressor();
-	if (!perfshim_tracefile_on())
-		return -1;
 	stage_frame_start();
+	/* Either may have found no memory: stopped, said once. */
 	return perfshim_tracefile_on() ? 0 : -1;
 }
 
