@@ -24,6 +24,9 @@ static pid_t trace_pid; /* whose descriptor trace_fd is */
 static dev_t trace_dev;
 static ino_t trace_ino;
 static char trace_path[4096 + 16];
+/* The same from the root, for opening it again: the program may chdir()
+ * after the shim made a trace from a relative PERFSHIM_OUTPUT. */
+static char trace_from_root[2 * sizeof(trace_path)];
 
 /*
  * Under a low RLIMIT_NOFILE with no room above it (soft = hard, as after
@@ -112,7 +115,8 @@ HIDDEN void perfshim_tracefile_stop(const char *why, int err)
  */
 static int reopen(void)
 {
-	int fd = open(trace_path, O_WRONLY | O_APPEND | O_NOFOLLOW | O_CLOEXEC);
+	int fd = open(trace_from_root,
+		      O_WRONLY | O_APPEND | O_NOFOLLOW | O_CLOEXEC);
 
 	if (fd < 0)
 		return -1;
@@ -128,7 +132,8 @@ static int reopen(void)
  * every number its limit allows; -1 when the path no longer names it. */
 static int lean_open(void)
 {
-	int fd = open(trace_path, O_WRONLY | O_APPEND | O_NOFOLLOW | O_CLOEXEC);
+	int fd = open(trace_from_root,
+		      O_WRONLY | O_APPEND | O_NOFOLLOW | O_CLOEXEC);
 
 	if (fd < 0)
 		return errno == EMFILE || errno == ENFILE ? 1 : -1;
@@ -165,7 +170,7 @@ static int write_apart_main(void *arg)
 	long fd, w;
 
 	raw_syscall4(SYS_close, 0, 0, 0, 0);
-	fd = raw_syscall4(SYS_openat, AT_FDCWD, (long)trace_path,
+	fd = raw_syscall4(SYS_openat, AT_FDCWD, (long)trace_from_root,
 			  O_WRONLY | O_APPEND | O_NOFOLLOW | O_CLOEXEC, 0);
 	if (fd < 0) {
 		a->result = fd;
@@ -284,6 +289,20 @@ HIDDEN int perfshim_tracefile_write(const uint8_t *p, size_t n)
 	return r;
 }
 
+/* trace_from_root: trace_path, with the working directory in front when
+ * it is relative (as it is, when that cannot be had). */
+static void remember_from_root(void)
+{
+	char cwd[sizeof(trace_path)];
+
+	if (trace_path[0] != '/' && getcwd(cwd, sizeof(cwd)))
+		snprintf(trace_from_root, sizeof(trace_from_root), "%s/%s", cwd,
+			 trace_path);
+	else
+		snprintf(trace_from_root, sizeof(trace_from_root), "%s",
+			 trace_path);
+}
+
 HIDDEN int perfshim_tracefile_open(void)
 {
 	char base[4096];
@@ -337,6 +356,7 @@ HIDDEN int perfshim_tracefile_open(void)
 		trace_ino = st.st_ino;
 		trace_fd = fd;
 		trace_pid = getpid();
+		remember_from_root();
 		lean = perfshim_fd_in_budget(fd);
 		if (lean) {
 			perfshim_close_own(fd);

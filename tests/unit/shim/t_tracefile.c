@@ -4,7 +4,9 @@
  * each write appends where the last ended, and while the process holds
  * every number its limit allows a write still lands, from a copy of the
  * process that leaves the process's descriptors and children as they
- * were. A trace whose name no longer names it stops tracing, said once.
+ * were. A trace whose name no longer names it stops tracing, said once;
+ * one made by a relative name is still found after the program changes
+ * directory.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -94,7 +96,7 @@ int main(void)
 	char dir[] = "/tmp/t_tracefile.XXXXXX", path[64];
 	int filled[LIMIT], nfilled = 0, before, status;
 
-	plan(14);
+	plan(17);
 	if (!mkdtemp(dir) || setrlimit(RLIMIT_NOFILE, &rl)) {
 		diag("setup: %s", strerror(errno));
 		return 1;
@@ -139,6 +141,22 @@ int main(void)
 	   "stops tracing, said once: %s", said);
 	ok(!perfshim_tracefile_on() && !perfshim_recording,
 	   "and the trace is off");
+
+	/* A relative PERFSHIM_OUTPUT, and a program that changes directory
+	 * after the trace was made: each write opens the trace made. */
+	char rel[80];
+
+	snprintf(rel, sizeof(rel), "%s/r.zst", dir);
+	perfshim_recording = 1;
+	perfshim_cfg.output = "r.zst";
+	is_int(chdir(dir) || perfshim_tracefile_open(), 0,
+	       "a trace by a relative name");
+	is_int(chdir("/") ||
+		       perfshim_tracefile_write((const uint8_t *)"xyz", 3),
+	       0, "a write after the program changed directory");
+	ok(file_is(rel, "xyz"), "lands in the trace made");
+	perfshim_tracefile_close();
+	unlink(rel);
 	rmdir(dir);
 	return exit_status();
 }
