@@ -3,18 +3,14 @@
 #define UNW_LOCAL_ONLY
 #include <dlfcn.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <libunwind.h>
 #include <limits.h>
 #include <pthread.h>
 #include <stdarg.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
 #include <unistd.h>
 
-#include "fds.h"
 #include "live.h"
 #include "perfshim_trace.h"
 #include "shim.h"
@@ -490,56 +486,6 @@ static int seccomp_kills(void)
 	perfshim_say("a seccomp filter in force kills the process on a system "
 		     "call the shim makes (%s): this process is not traced",
 		     call);
-	return 1;
-}
-
-/*
- * A memory limit that leaves less room than the shim maps: about 11 MiB
- * at its start (its buffers, tables, compressor and writer's stack), a
- * ring and a signal stack for each thread later, all private writable
- * memory. Both the address-space limit (RLIMIT_AS, `ulimit -v`) and the
- * data limit (RLIMIT_DATA, `ulimit -d`, which counts such mappings)
- * apply. Traced there, the program's own allocations failed where
- * natively they succeed ("memory exhausted"), and the shim's at the
- * trace's end, with no word once the program had closed stderr. Leave
- * such a process alone and say why.
- */
-#define ROOM_NEED ((unsigned long)16 << 20)
-
-/* The room limit leaves above used pages, or ULONG_MAX without one. */
-static unsigned long room_under(int limit, unsigned long used)
-{
-	struct rlimit rl;
-
-	used *= (unsigned long)sysconf(_SC_PAGESIZE);
-	if (getrlimit(limit, &rl) || rl.rlim_cur == RLIM_INFINITY)
-		return ULONG_MAX;
-	return rl.rlim_cur > used ? (unsigned long)rl.rlim_cur - used : 0;
-}
-
-HIDDEN int perfshim_memory_too_tight(void)
-{
-	char buf[128];
-	unsigned long size, data;
-	int fd = perfshim_proc_open("statm", O_RDONLY | O_CLOEXEC);
-	ssize_t n = fd < 0 ? -1 : read(fd, buf, sizeof(buf) - 1);
-
-	if (fd >= 0)
-		close(fd);
-	buf[n > 0 ? n : 0] = 0;
-	/* statm: size resident shared text lib data dirty, in pages */
-	if (sscanf(buf, "%lu %*u %*u %*u %*u %lu", &size, &data) != 2)
-		return 0;
-	unsigned long as = room_under(RLIMIT_AS, size),
-		      ds = room_under(RLIMIT_DATA, data);
-
-	if (as >= ROOM_NEED && ds >= ROOM_NEED)
-		return 0;
-	perfshim_say("the %s limit (%s) leaves %lu KiB free, and the shim "
-		     "needs %lu: this process is not traced",
-		     as < ds ? "address-space" : "data",
-		     as < ds ? "RLIMIT_AS" : "RLIMIT_DATA",
-		     (as < ds ? as : ds) >> 10, ROOM_NEED >> 10);
 	return 1;
 }
 

@@ -6,6 +6,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -78,18 +79,42 @@ static int parse_u(const char **p, const char *end, uint64_t *v)
 	return 0;
 }
 
+/* The first count fields of statm (in pages: size resident shared text
+ * lib data dirty) into v; -1 when they cannot be read. */
+static int statm_fields(const char *buf, ssize_t n, uint64_t *v, int count)
+{
+	const char *p = buf, *end = buf + (n > 0 ? n : 0);
+
+	for (int i = 0; i < count; i++)
+		if (parse_u(&p, end, &v[i]))
+			return -1;
+	return 0;
+}
+
 /* Resident and mapped bytes now; -1 when they cannot be read. */
 static int parse_statm(const char *buf, ssize_t n, uint64_t *rss,
 		       uint64_t *mapped)
 {
-	const char *p = buf, *end = buf + (n > 0 ? n : 0);
-	uint64_t size, res;
+	uint64_t v[2];
 
-	if (parse_u(&p, end, &size) || parse_u(&p, end, &res))
+	if (statm_fields(buf, n, v, 2))
 		return -1;
-	*rss = res * page_size;
-	*mapped = size * page_size;
+	*rss = v[1] * page_size;
+	*mapped = v[0] * page_size;
 	return 0;
+}
+
+/* statm read by a descriptor opened for it alone: bytes read, or -1. */
+static ssize_t statm_once(char *buf, size_t size)
+{
+	int t = perfshim_proc_open("statm", O_RDONLY | O_CLOEXEC);
+
+	if (t < 0) /* the program has every number */
+		return -1;
+	ssize_t n = pread(t, buf, size, 0);
+
+	perfshim_close_own(t);
+	return n;
 }
 
 /*
@@ -123,16 +148,9 @@ static int read_statm(uint64_t *rss, uint64_t *mapped)
 
 	if (atomic_load(&statm_off))
 		return -1;
-	if (atomic_load(&statm_transient)) {
-		int t = perfshim_proc_open("statm", O_RDONLY | O_CLOEXEC);
-
-		if (t < 0) /* the program has every number: no sample */
-			return -1;
-		ssize_t n = pread(t, buf, sizeof(buf), 0);
-
-		perfshim_close_own(t);
-		return parse_statm(buf, n, rss, mapped);
-	}
+	if (atomic_load(&statm_transient))
+		return parse_statm(buf, statm_once(buf, sizeof(buf)), rss,
+				   mapped);
 	if (!statm_valid(fd) && (fd = statm_again(fd, 0)) < 0)
 		return -1;
 	ssize_t n = pread(fd, buf, sizeof(buf), 0);
@@ -148,6 +166,50 @@ static int read_statm(uint64_t *rss, uint64_t *mapped)
 		return -1;
 	n = pread(fd, buf, sizeof(buf), 0);
 	return parse_statm(buf, n, rss, mapped);
+}
+
+/*
+ * A memory limit that leaves less room than the shim maps: about 11 MiB
+ * at its start (its buffers, tables, compressor and writer's stack), a
+ * ring and a signal stack for each thread later, all private writable
+ * memory. Both the address-space limit (RLIMIT_AS, `ulimit -v`) and the
+ * data limit (RLIMIT_DATA, `ulimit -d`, which counts such mappings)
+ * apply. Traced there, the program's own allocations failed where
+ * natively they succeed ("memory exhausted"), and the shim's at the
+ * trace's end, with no word once the program had closed stderr.
+ */
+#define ROOM_NEED ((uint64_t)16 << 20)
+
+/* The room limit leaves above used pages, or UINT64_MAX without one. */
+static uint64_t room_under(int limit, uint64_t used)
+{
+	struct rlimit rl;
+
+	used *= (uint64_t)sysconf(_SC_PAGESIZE);
+	if (getrlimit(limit, &rl) || rl.rlim_cur == RLIM_INFINITY)
+		return UINT64_MAX;
+	return rl.rlim_cur > used ? (uint64_t)rl.rlim_cur - used : 0;
+}
+
+HIDDEN int perfshim_memory_too_tight(void)
+{
+	char buf[256];
+	uint64_t v[6];
+
+	if (statm_fields(buf, statm_once(buf, sizeof(buf)), v, 6))
+		return 0;
+	uint64_t as = room_under(RLIMIT_AS, v[0]),
+		 ds = room_under(RLIMIT_DATA, v[5]);
+
+	if (as >= ROOM_NEED && ds >= ROOM_NEED)
+		return 0;
+	perfshim_say("the %s limit (%s) leaves %llu KiB free, and the shim "
+		     "needs %llu: this process is not traced",
+		     as < ds ? "address-space" : "data",
+		     as < ds ? "RLIMIT_AS" : "RLIMIT_DATA",
+		     (unsigned long long)((as < ds ? as : ds) >> 10),
+		     (unsigned long long)(ROOM_NEED >> 10));
+	return 1;
 }
 
 HIDDEN size_t perfshim_memory_sample(uint8_t *out, int force)

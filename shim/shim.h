@@ -418,6 +418,12 @@ HIDDEN void perfshim_memory_init(void);
 HIDDEN void perfshim_memory_reset(void);
 /* The program dup2()s onto fd: if it is ours, move ours elsewhere. */
 HIDDEN void perfshim_memory_protect_fd(int fd);
+/*
+ * perfshim_memory_too_tight - 1 (said once) when RLIMIT_AS or RLIMIT_DATA
+ * leaves the process less room than the shim needs to trace it: at start,
+ * and in a forked child (the program may have lowered them since).
+ */
+HIDDEN int perfshim_memory_too_tight(void);
 
 /*
  * phdr.c: the dl_iterate_phdr interposer. A dl_iterate_phdr from libunwind
@@ -508,12 +514,6 @@ HIDDEN void perfshim_profile_finish(int how);
 /* exec failed: sample again. */
 HIDDEN void perfshim_profile_unfinish(void);
 
-/*
- * perfshim_memory_too_tight - 1 (said once) when RLIMIT_AS or RLIMIT_DATA
- * leaves the process less room than the shim needs to trace it: at start,
- * and in a forked child (the program may have lowered them since).
- */
-HIDDEN int perfshim_memory_too_tight(void);
 /* Print one line on stderr without stdio (safe anywhere). */
 HIDDEN void perfshim_say(const char *fmt, ...)
 	__attribute__((format(printf, 1, 2)));
