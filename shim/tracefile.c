@@ -107,30 +107,10 @@ HIDDEN void perfshim_tracefile_stop(const char *why, int err)
 	perfshim_trace_fd_unlock(&saved);
 }
 
-/*
- * Our descriptor was closed behind our back (a raw close_range(), which
- * no interposer sees; the number may be the program's file since): the
- * trace itself is still there. Open it again, at its end, if its path
- * still names it, at a high number. 0, or -1.
- */
-static int reopen(void)
-{
-	int fd = open(trace_from_root,
-		      O_WRONLY | O_APPEND | O_NOFOLLOW | O_CLOEXEC);
-
-	if (fd < 0)
-		return -1;
-	if (!is_trace_file(fd)) {
-		close(fd);
-		return -1;
-	}
-	trace_fd = perfshim_lift_fd(fd);
-	return 0;
-}
-
-/* Lean: the trace opened for one write. 0; 1 when the program holds
- * every number its limit allows; -1 when the path no longer names it. */
-static int lean_open(void)
+/* The trace opened again by its name from the root, at its end: 0; 1
+ * when the program holds every number its limit allows; -1 when the name
+ * no longer names it. */
+static int open_again(void)
 {
 	int fd = open(trace_from_root,
 		      O_WRONLY | O_APPEND | O_NOFOLLOW | O_CLOEXEC);
@@ -237,33 +217,34 @@ static int write_locked(const uint8_t *p, size_t n)
 
 	if (trace_fd < 0 && !lean)
 		return -1;
-	if (trace_fd < 0) {
-		r = lean_open();
+	if (trace_fd < 0) { /* lean: open for this write */
+		r = open_again();
 		if (r > 0 && !write_apart(p, n))
 			return 0;
-		if (r > 0) {
-			stop_locked("the program holds every descriptor its "
-				    "RLIMIT_NOFILE allows, and no copy of the "
-				    "process could write it",
+		if (r) {
+			stop_locked(
+				r > 0 ? "the program holds every descriptor "
+					"its RLIMIT_NOFILE allows, and no "
+					"copy of the process could write it"
+				      : "the file cannot be opened again by "
+					"its name",
+				0);
+			return -1;
+		}
+	} else if (!perfshim_trace_fd_intact()) {
+		/* The program closed or replaced our descriptor by a raw
+		 * system call (close_range(), which no interposer sees; the
+		 * number may be the program's file since): never write into
+		 * a file that is not ours. Whole frames are written: opened
+		 * again, at a high number, the trace goes on where it was. */
+		if (open_again()) {
+			stop_locked("its descriptor was closed behind the "
+				    "shim's back (a raw system call), and "
+				    "the file cannot be opened again",
 				    0);
 			return -1;
 		}
-		if (r < 0) {
-			stop_locked("the file cannot be opened "
-				    "again by its name",
-				    0);
-			return -1;
-		}
-	} else if (!perfshim_trace_fd_intact() && reopen()) {
-		/* The program may have closed or replaced our descriptor by
-		 * a raw system call; never write into a file that is not
-		 * ours. Whole frames are written: reopened, the trace goes on
-		 * where it was. */
-		stop_locked("its descriptor was closed behind the "
-			    "shim's back (a raw system call), and "
-			    "the file cannot be opened again",
-			    0);
-		return -1;
+		trace_fd = perfshim_lift_fd(trace_fd);
 	}
 	if (write_all(p, n))
 		return -1;
