@@ -180,26 +180,34 @@ static int read_statm(uint64_t *rss, uint64_t *mapped)
  */
 #define ROOM_NEED ((uint64_t)16 << 20)
 
-/* The room limit leaves above used pages, or UINT64_MAX without one. */
-static uint64_t room_under(int limit, uint64_t used)
+/* A soft limit, or UINT64_MAX without one. */
+static uint64_t soft_limit(int which)
 {
 	struct rlimit rl;
 
-	used *= (uint64_t)sysconf(_SC_PAGESIZE);
-	if (getrlimit(limit, &rl) || rl.rlim_cur == RLIM_INFINITY)
+	if (getrlimit(which, &rl) || rl.rlim_cur == RLIM_INFINITY)
 		return UINT64_MAX;
-	return rl.rlim_cur > used ? (uint64_t)rl.rlim_cur - used : 0;
+	return (uint64_t)rl.rlim_cur;
+}
+
+/* The room limit leaves above used pages. */
+static uint64_t room_under(uint64_t limit, uint64_t used)
+{
+	used *= (uint64_t)sysconf(_SC_PAGESIZE);
+	return limit > used ? limit - used : 0;
 }
 
 HIDDEN int perfshim_memory_too_tight(void)
 {
 	char buf[256];
-	uint64_t v[6];
+	uint64_t v[6], as_lim = soft_limit(RLIMIT_AS),
+		       ds_lim = soft_limit(RLIMIT_DATA);
 
-	if (statm_fields(buf, statm_once(buf, sizeof(buf)), v, 6))
+	/* No limit, the common case: statm need not be read at start. */
+	if ((as_lim == UINT64_MAX && ds_lim == UINT64_MAX) ||
+	    statm_fields(buf, statm_once(buf, sizeof(buf)), v, 6))
 		return 0;
-	uint64_t as = room_under(RLIMIT_AS, v[0]),
-		 ds = room_under(RLIMIT_DATA, v[5]);
+	uint64_t as = room_under(as_lim, v[0]), ds = room_under(ds_lim, v[5]);
 
 	if (as >= ROOM_NEED && ds >= ROOM_NEED)
 		return 0;
