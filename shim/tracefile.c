@@ -181,7 +181,7 @@ static int write_apart(const uint8_t *p, size_t n)
 	enum { STACK = 16 * 1024 };
 	static void *stack;
 	struct apart a = { p, n, -EAGAIN };
-	int e = errno, st;
+	int st;
 
 	if (!stack && !(stack = perfshim_map(STACK)))
 		return -1;
@@ -190,7 +190,6 @@ static int write_apart(const uint8_t *p, size_t n)
 
 	if (pid > 0)
 		raw_syscall4(SYS_wait4, pid, (long)&st, __WALL, 0);
-	errno = e;
 	return pid > 0 && a.result == 0 ? 0 : -1;
 }
 
