@@ -1,6 +1,7 @@
 /*
  * phdr.c - dl_iterate_phdr: keeps the shim's unwinds and the program's
- * walks of the loaded objects from waiting for each other.
+ * walks of the loaded objects from waiting for each other, and the
+ * sampler from waiting for a loader lock its own thread holds.
  *
  * libunwind takes its cache lock and then, under it, the loader's lock
  * (dl_iterate_phdr, to find a module's unwind tables). A program thread
@@ -14,11 +15,26 @@
  * program walk is under way; it finds nothing instead, and says so in
  * perfshim_phdr_refused. A program walk waits (briefly) for the shim's
  * walks already inside to leave, never the other way round.
+ *
+ * The loader's own code takes that lock too, not through this file:
+ * dlopen and dlclose (also glibc's inner ones, for NSS, iconv and
+ * libgcc_s) while they link or unlink an object. A tick that lands there,
+ * or in the few instructions of pthread_mutex_lock or unlock on it where
+ * the lock is taken but names no owner yet (or no longer), would have the
+ * sampler wait for its own thread: a hang, seen once in 2000 dlopen and
+ * dlclose cycles. So a shim walk also finds nothing while the lock is
+ * taken by its own thread or by no owner. That lock is glibc's
+ * _dl_load_write_lock, a recursive mutex inside _rtld_global whose offset
+ * is private to each glibc: it is found at load as the one mutex there
+ * that this thread owns inside a dl_iterate_phdr callback and not outside.
  */
 #define _GNU_SOURCE
 #include <dlfcn.h>
+#include <string.h>
 #include <link.h>
+#include <pthread.h>
 #include <sched.h>
+#include <unistd.h>
 
 #include "shim.h"
 
@@ -31,11 +47,111 @@ static _Atomic int program_walks, shim_walks;
 HIDDEN __thread int perfshim_in_phdr;
 HIDDEN __thread int perfshim_phdr_refused;
 
-HIDDEN void perfshim_phdr_init(void)
+/* The loader's write lock, as pthread_mutex_t's first words (its lock
+ * word, count and owner); NULL when it was not found. */
+static const int *write_lock;
+
+static void resolve(void)
 {
 	if (!real_iterate)
 		real_iterate = (int (*)(phdr_cb, void *))dlsym(
 			RTLD_NEXT, "dl_iterate_phdr");
+}
+
+/*
+ * The recursive mutexes in [base, base + size) that tid owns: a bit per
+ * 8 bytes (pthread_mutex_t's alignment) in mine, and how many in n.
+ */
+#define RTLD_WORDS 1024 /* _rtld_global is 4336 bytes in glibc 2.36 */
+struct owned {
+	const unsigned char *base;
+	size_t size;
+	int tid, n;
+	unsigned char mine[RTLD_WORDS / 8];
+};
+
+static void owned_scan(struct owned *o)
+{
+	pthread_mutex_t m;
+
+	memset(o->mine, 0, sizeof(o->mine));
+	o->n = 0;
+	for (size_t w = 0; w * 8 + sizeof(m) <= o->size; w++) {
+		memcpy(&m, o->base + w * 8, sizeof(m));
+		if (m.__data.__lock && m.__data.__owner == o->tid &&
+		    (m.__data.__kind & 3) == PTHREAD_MUTEX_RECURSIVE_NP) {
+			o->mine[w / 8] |= (unsigned char)(1u << w % 8);
+			o->n++;
+		}
+	}
+}
+
+/* Inside a walk: the one mutex owned here and not outside is the lock. */
+static int find_lock(struct dl_phdr_info *info, size_t size, void *data)
+{
+	struct owned *outside = data, inside = *outside;
+
+	(void)info;
+	(void)size;
+	owned_scan(&inside);
+	int found = -1;
+
+	for (size_t w = 0; w < RTLD_WORDS; w++) {
+		int bit = 1 << w % 8;
+
+		if ((inside.mine[w / 8] & bit) &&
+		    !(outside->mine[w / 8] & bit)) {
+			if (found >= 0)
+				return 1; /* two: neither is trusted */
+			found = (int)w;
+		}
+	}
+	if (found >= 0)
+		write_lock = (const int *)(const void *)(outside->base +
+							 (size_t)found * 8);
+	return 1;
+}
+
+static void lock_find(void)
+{
+	const ElfW(Sym) *sym = NULL;
+	void *g = dlsym(RTLD_DEFAULT, "_rtld_global");
+	Dl_info di;
+	struct owned o;
+
+	if (!g || !dladdr1(g, &di, (void **)&sym, RTLD_DL_SYMENT) || !sym ||
+	    sym->st_size > RTLD_WORDS * 8)
+		return;
+	o.base = g;
+	o.size = sym->st_size;
+	o.tid = gettid();
+	owned_scan(&o);
+	real_iterate(find_lock, &o);
+}
+
+HIDDEN int perfshim_phdr_lock_known(void)
+{
+	return write_lock != NULL;
+}
+
+/* The lock is taken and the owner is this thread or nobody (yet). */
+static int lock_taken_here(pid_t tid)
+{
+	if (!write_lock)
+		return 0;
+	int word = __atomic_load_n(&write_lock[0], __ATOMIC_RELAXED);
+	int owner = __atomic_load_n(&write_lock[2], __ATOMIC_RELAXED);
+
+	return owner == tid || (word && !owner);
+}
+
+HIDDEN void perfshim_phdr_init(void)
+{
+	static _Atomic int looked;
+
+	resolve();
+	if (real_iterate && !atomic_exchange(&looked, 1))
+		lock_find();
 }
 
 /* At load, traced or not: a first call may come from a signal handler,
@@ -53,14 +169,14 @@ HIDDEN void perfshim_phdr_after_fork(void)
 }
 
 /* A walk for libunwind on a thread outside any program walk. */
-PASS_THROUGH static int shim_walk(phdr_cb cb, void *data)
+PASS_THROUGH static int shim_walk(phdr_cb cb, void *data, pid_t tid)
 {
 	int r = 0;
 
 	/* Dekker's handshake with program_walk: one of the two sees the
 	 * other (both counters are seq_cst). */
 	atomic_fetch_add(&shim_walks, 1);
-	if (atomic_load(&program_walks))
+	if (atomic_load(&program_walks) || lock_taken_here(tid))
 		perfshim_phdr_refused = 1;
 	else
 		r = real_iterate(cb, data);
@@ -102,9 +218,9 @@ EXPORT PASS_THROUGH int dl_iterate_phdr(phdr_cb cb, void *data)
 	struct thread_state *t = perfshim_self;
 
 	if (UNLIKELY(!real_iterate))
-		perfshim_phdr_init();
+		resolve();
 	if (t && !perfshim_in_phdr &&
 	    atomic_load_explicit(&t->in_unwind, memory_order_relaxed))
-		return shim_walk(cb, data);
+		return shim_walk(cb, data, t->tid);
 	return program_walk(cb, data);
 }

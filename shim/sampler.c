@@ -351,7 +351,7 @@ static void on_prof(int sig, siginfo_t *info, void *ctx)
 			    max);
 	}
 	perfshim_phdr_refused = 0;
-	if (n < 0) {
+	if (n < 0 && perfshim_phdr_lock_known()) {
 		perfshim_mask_hold();
 		n = unw_walk(uc, buf, max);
 		perfshim_mask_release();
@@ -578,6 +578,10 @@ HIDDEN void perfshim_sampler_init(void)
 		exec_range((uintptr_t)di.dli_fbase, &unw_lo, &unw_hi);
 	if (pthread_key_create(&exit_key, exit_key_dtor))
 		return;
+	perfshim_phdr_init();
+	if (!perfshim_phdr_lock_known())
+		perfshim_say(
+			"the loader's lock was not found in this glibc: CPU samples are taken only where PERFSHIM_UNWIND=fp finds a frame-pointer chain");
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_sigaction = on_prof;
 	/* On the thread's alternate stack (threads.c gives each one): a

@@ -436,8 +436,15 @@ HIDDEN int perfshim_memory_too_tight(void);
  */
 extern HIDDEN __thread int perfshim_in_phdr;
 extern HIDDEN __thread int perfshim_phdr_refused;
-/* At start, before any unwind: find the real dl_iterate_phdr. */
+/* At start, before any unwind: find the real dl_iterate_phdr and the
+ * loader's write lock (once; not from a signal handler). */
 HIDDEN void perfshim_phdr_init(void);
+/*
+ * 1 when the loader's write lock was found at load. Without it a shim
+ * walk cannot tell that its own thread holds that lock, so the sampler
+ * must not unwind through libunwind (a tick inside dlopen would hang).
+ */
+HIDDEN int perfshim_phdr_lock_known(void);
 /* In a forked child: only this thread's walks are left. */
 HIDDEN void perfshim_phdr_after_fork(void);
 
