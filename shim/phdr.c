@@ -22,7 +22,7 @@
  * or in the few instructions of pthread_mutex_lock or unlock on it where
  * the lock is taken but names no owner yet (or no longer), would have the
  * sampler wait for its own thread: a hang, seen once in 2000 dlopen and
- * dlclose cycles. So a shim walk also finds nothing while the lock is
+ * dlclose cycles. So a sampler walk also finds nothing while the lock is
  * taken by its own thread or by no owner. That lock is glibc's
  * _dl_load_write_lock, a recursive mutex inside _rtld_global whose offset
  * is private to each glibc: it is found at load as the one mutex there
@@ -46,6 +46,7 @@ static _Atomic int program_walks, shim_walks;
 
 HIDDEN __thread int perfshim_in_phdr;
 HIDDEN __thread int perfshim_phdr_refused;
+HIDDEN __thread int perfshim_phdr_in_tick;
 
 /* The loader's write lock, as pthread_mutex_t's first words (its lock
  * word, count and owner); NULL when it was not found. */
@@ -176,7 +177,8 @@ PASS_THROUGH static int shim_walk(phdr_cb cb, void *data, pid_t tid)
 	/* Dekker's handshake with program_walk: one of the two sees the
 	 * other (both counters are seq_cst). */
 	atomic_fetch_add(&shim_walks, 1);
-	if (atomic_load(&program_walks) || lock_taken_here(tid))
+	if (atomic_load(&program_walks) ||
+	    (perfshim_phdr_in_tick && lock_taken_here(tid)))
 		perfshim_phdr_refused = 1;
 	else
 		r = real_iterate(cb, data);

@@ -353,7 +353,9 @@ static void on_prof(int sig, siginfo_t *info, void *ctx)
 	perfshim_phdr_refused = 0;
 	if (n < 0 && perfshim_phdr_lock_known()) {
 		perfshim_mask_hold();
+		perfshim_phdr_in_tick = 1;
 		n = unw_walk(uc, buf, max);
+		perfshim_phdr_in_tick = 0;
 		perfshim_mask_release();
 	}
 	perfshim_unwind_leave(t);

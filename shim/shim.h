@@ -436,6 +436,10 @@ HIDDEN int perfshim_memory_too_tight(void);
  */
 extern HIDDEN __thread int perfshim_in_phdr;
 extern HIDDEN __thread int perfshim_phdr_refused;
+/* Set by the sampler around its unwind: that walk also finds nothing
+ * while the loader's write lock is taken by this thread or by no owner
+ * (a tick inside dlopen or dlclose; waiting would be waiting for itself). */
+extern HIDDEN __thread int perfshim_phdr_in_tick;
 /* At start, before any unwind: find the real dl_iterate_phdr and the
  * loader's write lock (once; not from a signal handler). */
 HIDDEN void perfshim_phdr_init(void);
