@@ -274,11 +274,35 @@ _Static_assert(4 * PERFSHIM_VARINT_MAX + 1 <= RING_SMALL,
 #define HOOK_FRAME() ((uintptr_t)__builtin_frame_address(0))
 
 /*
- * The hot path: called with the guard held, after the real allocator
- * returned p, from the interposer whose frame address is from. Captures
- * the stack and appends one ALLOC event.
+ * The block's address while the hook records it: parked here, never in a
+ * callee-saved register across the shim's calls. There each function
+ * under the hook that uses that register saves it in its frame, and once
+ * they return those copies lie dead below the program's stack pointer,
+ * where the program's next frames may leave them unwritten (abort()'s
+ * do, before its SIGABRT): the reachability scan then found a block
+ * reachable from a word the program never wrote, where memcheck, whose
+ * allocator runs off the program's stack, finds it lost. Natively the
+ * address is only ever in the return register. The records below take
+ * the address from here before they call anything. parked_new holds
+ * realloc's new block while its old one is recorded. Cleared as soon as
+ * the hook has them back: a word here is a root too.
  */
-static void record_alloc(int fn, void *p, size_t size, uintptr_t from)
+static __thread volatile uintptr_t parked, parked_new;
+
+static inline void *unpark(void)
+{
+	void *p = (void *)parked;
+
+	parked = 0;
+	return p;
+}
+
+/*
+ * The hot path: called with the guard held, after the real allocator
+ * returned the parked block, from the interposer whose frame address is
+ * from. Captures the stack and appends one ALLOC event.
+ */
+static void record_alloc(int fn, size_t size, uintptr_t from)
 {
 	struct thread_state *t = current_thread();
 	uint8_t rec[RING_SMALL];
@@ -287,14 +311,12 @@ static void record_alloc(int fn, void *p, size_t size, uintptr_t from)
 	if (!t)
 		return;
 	uint64_t ts = perfshim_event_begin(t);
-	uint32_t stack = perfshim_stack_capture(t, from);
-	uint64_t addr = (uintptr_t)p;
 
 	rec[n++] = PERFSHIM_EV_ALLOC | fn;
 	n += perfshim_put_varint(rec + n, ts - t->last_ts);
 	n += perfshim_put_varint(rec + n, size);
-	n += perfshim_put_varint(rec + n, addr);
-	n += perfshim_put_varint(rec + n, stack);
+	n += perfshim_put_varint(rec + n, parked);
+	n += perfshim_put_varint(rec + n, perfshim_stack_capture(t, from));
 	t->last_ts = ts;
 	perfshim_emit_small(t, rec, n);
 	perfshim_event_end(t);
@@ -302,16 +324,16 @@ static void record_alloc(int fn, void *p, size_t size, uintptr_t from)
 	OWN_ADD(t->alloc_bytes, size);
 }
 
-/* Appends a FREE event with time ts, taken before the block was released. */
-static void record_free(struct thread_state *t, void *p, uint64_t ts)
+/* Appends a FREE event of the parked block with time ts, taken before the
+ * block was released. */
+static void record_free(struct thread_state *t, uint64_t ts)
 {
 	uint8_t rec[RING_SMALL];
 	size_t n = 0;
-	uint64_t addr = (uintptr_t)p;
 
 	rec[n++] = PERFSHIM_EV_FREE;
 	n += perfshim_put_varint(rec + n, ts - t->last_ts);
-	n += perfshim_put_varint(rec + n, addr);
+	n += perfshim_put_varint(rec + n, parked);
 	t->last_ts = ts;
 	perfshim_emit_small(t, rec, n);
 	OWN_ADD(t->free_calls, 1);
@@ -340,11 +362,13 @@ EXPORT void *malloc(size_t size)
 	if (!tracing())
 		return perfshim_real.malloc(size);
 	perfshim_guard++;
-	void *p = perfshim_real.malloc(size);
+	parked = (uintptr_t)perfshim_real.malloc(size);
 	int e = errno;
 
-	if (p)
-		record_alloc(PERFSHIM_FN_MALLOC, p, size, HOOK_FRAME());
+	if (parked)
+		record_alloc(PERFSHIM_FN_MALLOC, size, HOOK_FRAME());
+	void *p = unpark();
+
 	perfshim_guard--;
 	errno = e;
 	return p;
@@ -361,15 +385,16 @@ EXPORT void free(void *p)
 		return;
 	}
 	perfshim_guard++;
+	parked = (uintptr_t)p;
 	int e = errno;
 	uint64_t ts;
 	struct thread_state *t = free_begin(&ts);
 
 	if (t) {
-		record_free(t, p, ts);
+		record_free(t, ts);
 		perfshim_event_end(t);
 	}
-	perfshim_real.free(p);
+	perfshim_real.free(unpark());
 	perfshim_guard--;
 	errno = e;
 }
@@ -386,11 +411,13 @@ EXPORT void *calloc(size_t n, size_t size)
 	if (!tracing())
 		return perfshim_real.calloc(n, size);
 	perfshim_guard++;
-	void *p = perfshim_real.calloc(n, size);
+	parked = (uintptr_t)perfshim_real.calloc(n, size);
 	int e = errno;
 
-	if (p)
-		record_alloc(PERFSHIM_FN_CALLOC, p, n * size, HOOK_FRAME());
+	if (parked)
+		record_alloc(PERFSHIM_FN_CALLOC, n * size, HOOK_FRAME());
+	void *p = unpark();
+
 	perfshim_guard--;
 	errno = e;
 	return p;
@@ -401,7 +428,6 @@ static void *do_realloc(int fn, void *old, size_t n, size_t size,
 			uintptr_t from)
 {
 	size_t total = n * size;
-	void *p;
 
 	if (!tracing()) {
 		return fn == PERFSHIM_FN_REALLOC
@@ -409,21 +435,28 @@ static void *do_realloc(int fn, void *old, size_t n, size_t size,
 			       : perfshim_real.reallocarray(old, n, size);
 	}
 	perfshim_guard++;
+	parked = (uintptr_t)old;
 	uint64_t ts = 0;
-	struct thread_state *t = old ? free_begin(&ts) : NULL;
+	struct thread_state *t = parked ? free_begin(&ts) : NULL;
 
-	p = fn == PERFSHIM_FN_REALLOC
-		    ? perfshim_real.realloc(old, size)
-		    : perfshim_real.reallocarray(old, n, size);
+	parked_new = (uintptr_t)(fn == PERFSHIM_FN_REALLOC
+					 ? perfshim_real.realloc((void *)parked,
+								 size)
+					 : perfshim_real.reallocarray(
+						   (void *)parked, n, size));
 	int e = errno;
 
 	/* Failure leaves old untouched; realloc(old, 0) may free it. */
-	if (t && (p || total == 0))
-		record_free(t, old, ts);
+	if (t && (parked_new || total == 0))
+		record_free(t, ts);
 	if (t)
 		perfshim_event_end(t);
-	if (p)
-		record_alloc(fn, p, total, from);
+	parked = parked_new;
+	parked_new = 0;
+	if (parked)
+		record_alloc(fn, total, from);
+	void *p = unpark();
+
 	perfshim_guard--;
 	errno = e;
 	return p;
@@ -475,30 +508,34 @@ EXPORT int posix_memalign(void **out, size_t align, size_t size)
 	int r = perfshim_real.posix_memalign(out, align, size);
 	int e = errno; /* glibc sets ENOMEM as well as returning it */
 
-	if (r == 0 && *out)
-		record_alloc(PERFSHIM_FN_POSIX_MEMALIGN, *out, size,
-			     HOOK_FRAME());
+	/* (the block is in the program's *out, a live word) */
+	if (r == 0 && *out) {
+		parked = (uintptr_t)*out;
+		record_alloc(PERFSHIM_FN_POSIX_MEMALIGN, size, HOOK_FRAME());
+		parked = 0;
+	}
 	perfshim_guard--;
 	errno = e;
 	return r;
 }
 
 /* The aligned family that returns the block: one body, four names. */
-#define ALIGNED_HOOK(name, FN, params, args, size_expr)               \
-	EXPORT void *name params                                      \
-	{                                                             \
-		if (UNLIKELY(!ready()))                               \
-			return NULL;                                  \
-		if (!tracing())                                       \
-			return perfshim_real.name args;               \
-		perfshim_guard++;                                     \
-		void *p = perfshim_real.name args;                    \
-		int e = errno;                                        \
-		if (p)                                                \
-			record_alloc(FN, p, size_expr, HOOK_FRAME()); \
-		perfshim_guard--;                                     \
-		errno = e;                                            \
-		return p;                                             \
+#define ALIGNED_HOOK(name, FN, params, args, size_expr)            \
+	EXPORT void *name params                                   \
+	{                                                          \
+		if (UNLIKELY(!ready()))                            \
+			return NULL;                               \
+		if (!tracing())                                    \
+			return perfshim_real.name args;            \
+		perfshim_guard++;                                  \
+		parked = (uintptr_t)perfshim_real.name args;       \
+		int e = errno;                                     \
+		if (parked)                                        \
+			record_alloc(FN, size_expr, HOOK_FRAME()); \
+		void *p = unpark();                                \
+		perfshim_guard--;                                  \
+		errno = e;                                         \
+		return p;                                          \
 	}
 
 ALIGNED_HOOK(aligned_alloc, PERFSHIM_FN_ALIGNED_ALLOC,
@@ -508,7 +545,7 @@ ALIGNED_HOOK(memalign, PERFSHIM_FN_MEMALIGN, (size_t align, size_t size),
 ALIGNED_HOOK(valloc, PERFSHIM_FN_VALLOC, (size_t size), (size), size)
 /* pvalloc rounds up to whole pages; the program owns all of them. */
 ALIGNED_HOOK(pvalloc, PERFSHIM_FN_PVALLOC, (size_t size), (size),
-	     perfshim_real.malloc_usable_size(p))
+	     perfshim_real.malloc_usable_size((void *)parked))
 
 EXPORT size_t malloc_usable_size(void *p)
 {
