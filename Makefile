@@ -385,7 +385,8 @@ SHOW_FAILURES = { echo "== the failed tests' output ($(FAILURES))"; \
 ifeq ($(SANITIZE),)
 test: all $(B)/asan/perfanalyze $(UNITS) $(ASAN_UNITS) $(SHIM_UNITS) $(PROGS) \
 		$(B)/fuzz/fuzz_reader_replay $(B)/fuzz/fuzz_budget_replay \
-		$(B)/fuzz/fuzz_summary_replay $(B)/fuzz/fuzz_split_replay lint
+		$(B)/fuzz/fuzz_summary_replay $(B)/fuzz/fuzz_split_replay \
+		$(B)/tools/colstat lint
 	$(Q)rm -f $(FAILURES) && PERFSHIM_BUILD=$(abspath $(B)) \
 		PERFSHIM_ANALYZE=$(abspath $(B))/asan/perfanalyze \
 		ASAN_OPTIONS=detect_leaks=0 PERFSHIM_TEST_FAILURES=$(FAILURES) \
