@@ -214,7 +214,7 @@ $(B)/tsan/tests/unit/shim/%: tests/unit/shim/%.c $(B)/tsan/libshim.a \
 # The shim's unit tests under ThreadSanitizer (a race fails the test).
 test-tsan: $(TSAN_UNITS)
 	$(Q)TSAN_OPTIONS="halt_on_error=1 exitcode=66" \
-		prove --exec '' $(TSAN_UNITS)
+		$(PROVE) $(TSAN_UNITS)
 
 # Programs with known truth: no optimisation, so lines stay put.
 PROG_FLAGS := -g -O0 -fno-omit-frame-pointer -pthread
@@ -376,6 +376,11 @@ $(B)/fuzz/fuzz_reader: tests/fuzz/fuzz_reader.c $(ANA_SRC) $(HTML_GEN) | $(DEPS_
 		$(ANA_SRC) $(HTML_GEN) $(ANA_LIBS)
 	@echo "run: $@ -max_total_time=60 tests/fuzz/corpus"
 
+# Each test script or unit test runs under a time limit: one that hangs
+# (a deadlock in the shim, say) fails, named in prove's summary (status
+# 124), instead of holding the whole run until CI's own limit.
+PROVE := prove --exec 'timeout -k 10 600'
+
 # The integration tests' failures, each with its commands and output,
 # printed after prove's summary: a CI log's tail then says what failed.
 FAILURES := $(abspath $(B))/tests/failures.log
@@ -390,7 +395,7 @@ test: all $(B)/asan/perfanalyze $(UNITS) $(ASAN_UNITS) $(SHIM_UNITS) $(PROGS) \
 	$(Q)rm -f $(FAILURES) && PERFSHIM_BUILD=$(abspath $(B)) \
 		PERFSHIM_ANALYZE=$(abspath $(B))/asan/perfanalyze \
 		ASAN_OPTIONS=detect_leaks=0 PERFSHIM_TEST_FAILURES=$(FAILURES) \
-		prove --exec '' $(UNITS) $(ASAN_UNITS) $(SHIM_UNITS) \
+		$(PROVE) $(UNITS) $(ASAN_UNITS) $(SHIM_UNITS) \
 		tests/fuzz/run-corpus.sh tests/fuzz/run-budget-corpus.sh \
 		tests/fuzz/run-summary-corpus.sh tests/fuzz/run-split-corpus.sh \
 		tests/t/t[0-9]*.sh || $(SHOW_FAILURES)
@@ -405,7 +410,7 @@ test-modes: all $(PROGS)
 	$(Q)rm -f $(FAILURES) && PERFSHIM_BUILD=$(abspath $(B)) \
 		PERFSHIM_TEST_ENV="PERFSHIM_UNWIND=dwarf PERFSHIM_CLOCK=monotonic" \
 		PERFSHIM_TEST_FAILURES=$(FAILURES) \
-		prove --exec '' tests/t/t0[0-4]*.sh tests/t/t072*.sh \
+		$(PROVE) tests/t/t0[0-4]*.sh tests/t/t072*.sh \
 		tests/t/t0830*.sh || $(SHOW_FAILURES)
 else
 # The sanitized analyzer and unit tests, leaks checked too; the shim and
@@ -415,7 +420,7 @@ SAN_TRACE := $(B)/tests/san-zones.zst
 test: all $(UNITS) $(B)/fuzz/fuzz_reader_replay $(B)/fuzz/fuzz_split_replay \
 		$(B)/tests/programs/zones
 	$(Q)PERFSHIM_BUILD=$(abspath $(B)) \
-		prove --exec '' $(UNITS) tests/fuzz/run-corpus.sh \
+		$(PROVE) $(UNITS) tests/fuzz/run-corpus.sh \
 		tests/fuzz/run-split-corpus.sh
 	@echo "== perfanalyze $(SAN_TRACE), each report"
 	$(Q)rm -f $(SAN_TRACE) && PERFSHIM_OUTPUT=$(SAN_TRACE) \
@@ -432,7 +437,7 @@ endif
 test-exports: all check-progs
 	$(Q)command -v go >/dev/null 2>&1 || tools/install-deps.sh golang-go
 	$(Q)PERFSHIM_BUILD=$(abspath $(B)) PERFSHIM_TEST_EXPORTS=1 \
-		prove --exec '' tests/t/t0710-exports.sh \
+		$(PROVE) tests/t/t0710-exports.sh \
 		tests/t/t0721-export-runs.sh
 
 # The HTML report in headless Chromium: tests/browser/run.sh installs
