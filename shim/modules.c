@@ -412,10 +412,16 @@ HIDDEN void perfshim_modules_poll(void)
 		perfshim_modules_scan();
 }
 
+/* In a forked child, first: fork_prepare's hold on the lock is the
+ * parent's. */
+HIDDEN void perfshim_modules_after_fork(void)
+{
+	pthread_mutex_init(&module_lock, NULL);
+}
+
 /* In a forked child: the new trace must describe every module again. */
 HIDDEN void perfshim_modules_reset(void)
 {
-	pthread_mutex_init(&module_lock, NULL);
 	nknown = 0;
 	last_adds = last_subs = ~0ull;
 	perfshim_modules_scan();

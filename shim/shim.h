@@ -351,6 +351,8 @@ HIDDEN void perfshim_unwind_fork_end(void);
 /* modules.c */
 HIDDEN void perfshim_modules_scan(void);
 HIDDEN void perfshim_modules_reset(void);
+/* In a forked child, before anything else of the modules. */
+HIDDEN void perfshim_modules_after_fork(void);
 extern HIDDEN uintptr_t perfshim_self_lo, perfshim_self_hi;
 
 /* Whether ip is in the shim's own code: checked for every frame. */

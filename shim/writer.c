@@ -1421,7 +1421,12 @@ HIDDEN void perfshim_after_fork_child(void)
 	perfshim_unwind_fork_end();
 
 	perfshim_pass_after_fork_child();
+	/* The locks perfshim_fork_prepare took, given back here whatever
+	 * comes of the child's trace below: a child that steps aside
+	 * (untraced parent, a memory limit, no trace file) forks in turn,
+	 * and its fork_prepare waited on the module lock for good. */
 	pthread_mutex_init(&meta_lock, NULL);
+	perfshim_modules_after_fork();
 	perfshim_tracefile_after_fork();
 	atomic_store(&perfshim_recording, 0);
 	atomic_store(&writer_running, 0);

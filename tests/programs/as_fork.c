@@ -1,9 +1,11 @@
 /*
  * as_fork - a fork under an address-space limit that leaves the child
  * 64 KiB: the program sets RLIMIT_AS to its VmSize plus that, then forks.
- * The child frees and allocates within the heap it has and prints "child
- * done"; the parent waits for it and prints "parent done". Natively both
- * succeed; under the shim the child has no room to be traced in.
+ * The child frees and allocates within the heap it has, forks in turn (the
+ * grandchild prints "grandchild done"), waits and prints "child done";
+ * the parent waits for it and prints "parent done". Natively all three
+ * succeed; under the shim the child has no room to be traced in, and its
+ * own fork must not wait for anything the parent's shim held.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -37,7 +39,16 @@ int main(void)
 			sink = malloc(100);
 			free(sink);
 		}
-		printf("child done\n");
+		fflush(stdout);
+		pid_t g = fork();
+
+		if (g == 0) {
+			printf("grandchild done\n");
+			return 0;
+		}
+		if (g < 0 || waitpid(g, &status, 0) != g)
+			return 4;
+		printf("child done, grandchild %d\n", WEXITSTATUS(status));
 		return 0;
 	}
 	if (pid < 0 || waitpid(pid, &status, 0) != pid)

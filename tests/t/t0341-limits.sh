@@ -99,10 +99,14 @@ done
 # subshell, as coreutils' tests do). The parent's shim traces on; the
 # child's would need room it does not have (a subshell once said "out of
 # memory" twice and left a cut-short trace): it says so once and steps
-# aside, and the child runs as natively.
-test_expect_success 'a fork after the limit leaves 64 KiB: the child not traced, said once' '
+# aside, and the child runs as natively. Its own fork once waited for
+# good on a lock the parent's shim held when it forked (a subshell's
+# subshell under grep's test suite).
+test_expect_success 'a fork after the limit leaves 64 KiB: the child not traced, said once, forks' '
 	capture native "$PROGS/as_fork" &&
-	capture_traced fork af.%p.zst "$PROGS/as_fork" &&
+	grep "^child done, grandchild 0\$" native.out &&
+	capture fork timeout -k 5 60 env LD_PRELOAD="$SHIM" \
+		PERFSHIM_OUTPUT=af.%p.zst "$PROGS/as_fork" &&
 	test_same_result native fork &&
 	test_line_count = 1 fork.err &&
 	grep "^perfshim: the address-space limit (RLIMIT_AS) leaves [0-9]* KiB free, and the shim needs 16384: this process is not traced\$" fork.err &&
