@@ -112,7 +112,7 @@ $(DEPS_STAMP): tools/install-deps.sh
 	$(Q)mkdir -p $(B) && touch $@
 
 # An exception from a dl_iterate_phdr callback runs phdr.c's cleanup.
-$(B)/shim/phdr.o $(B)/tsan/shim/phdr.o: SHIM_CFLAGS += -fexceptions
+$(B)/shim/phdr.o $(B)/tsan/shim/phdr.o $(B)/shim/cxxnew.o: SHIM_CFLAGS += -fexceptions
 $(B)/shim/%.o: shim/%.c | $(DEPS_STAMP)
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  CC      $<")

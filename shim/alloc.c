@@ -287,7 +287,9 @@ _Static_assert(4 * PERFSHIM_VARINT_MAX + 1 <= RING_SMALL,
  * realloc's new block while its old one is recorded. Cleared as soon as
  * the hook has them back: a word here is a root too.
  */
-static __thread volatile uintptr_t parked, parked_new;
+HIDDEN __thread volatile uintptr_t perfshim_parked;
+static __thread volatile uintptr_t parked_new;
+#define parked perfshim_parked
 
 static inline void *unpark(void)
 {
@@ -302,7 +304,7 @@ static inline void *unpark(void)
  * returned the parked block, from the interposer whose frame address is
  * from. Captures the stack and appends one ALLOC event.
  */
-static void record_alloc(int fn, size_t size, uintptr_t from)
+HIDDEN void perfshim_record_alloc(int fn, size_t size, uintptr_t from)
 {
 	struct thread_state *t = current_thread();
 	uint8_t rec[RING_SMALL];
@@ -351,8 +353,23 @@ static struct thread_state *free_begin(uint64_t *ts)
 
 static inline int tracing(void)
 {
-	return !perfshim_guard &&
-	       atomic_load_explicit(&perfshim_recording, memory_order_relaxed);
+	return perfshim_tracing();
+}
+
+HIDDEN int perfshim_in_boot_arena(const void *p)
+{
+	return in_arena(p);
+}
+
+HIDDEN void perfshim_record_free(void)
+{
+	uint64_t ts;
+	struct thread_state *t = free_begin(&ts);
+
+	if (t) {
+		record_free(t, ts);
+		perfshim_event_end(t);
+	}
 }
 
 EXPORT void *malloc(size_t size)
@@ -366,7 +383,7 @@ EXPORT void *malloc(size_t size)
 	int e = errno;
 
 	if (parked)
-		record_alloc(PERFSHIM_FN_MALLOC, size, HOOK_FRAME());
+		perfshim_record_alloc(PERFSHIM_FN_MALLOC, size, HOOK_FRAME());
 	void *p = unpark();
 
 	perfshim_guard--;
@@ -415,7 +432,8 @@ EXPORT void *calloc(size_t n, size_t size)
 	int e = errno;
 
 	if (parked)
-		record_alloc(PERFSHIM_FN_CALLOC, n * size, HOOK_FRAME());
+		perfshim_record_alloc(PERFSHIM_FN_CALLOC, n * size,
+				      HOOK_FRAME());
 	void *p = unpark();
 
 	perfshim_guard--;
@@ -454,7 +472,7 @@ static void *do_realloc(int fn, void *old, size_t n, size_t size,
 	parked = parked_new;
 	parked_new = 0;
 	if (parked)
-		record_alloc(fn, total, from);
+		perfshim_record_alloc(fn, total, from);
 	void *p = unpark();
 
 	perfshim_guard--;
@@ -511,7 +529,8 @@ EXPORT int posix_memalign(void **out, size_t align, size_t size)
 	/* (the block is in the program's *out, a live word) */
 	if (r == 0 && *out) {
 		parked = (uintptr_t)*out;
-		record_alloc(PERFSHIM_FN_POSIX_MEMALIGN, size, HOOK_FRAME());
+		perfshim_record_alloc(PERFSHIM_FN_POSIX_MEMALIGN, size,
+				      HOOK_FRAME());
 		parked = 0;
 	}
 	perfshim_guard--;
@@ -520,22 +539,22 @@ EXPORT int posix_memalign(void **out, size_t align, size_t size)
 }
 
 /* The aligned family that returns the block: one body, four names. */
-#define ALIGNED_HOOK(name, FN, params, args, size_expr)            \
-	EXPORT void *name params                                   \
-	{                                                          \
-		if (UNLIKELY(!ready()))                            \
-			return NULL;                               \
-		if (!tracing())                                    \
-			return perfshim_real.name args;            \
-		perfshim_guard++;                                  \
-		parked = (uintptr_t)perfshim_real.name args;       \
-		int e = errno;                                     \
-		if (parked)                                        \
-			record_alloc(FN, size_expr, HOOK_FRAME()); \
-		void *p = unpark();                                \
-		perfshim_guard--;                                  \
-		errno = e;                                         \
-		return p;                                          \
+#define ALIGNED_HOOK(name, FN, params, args, size_expr)                     \
+	EXPORT void *name params                                            \
+	{                                                                   \
+		if (UNLIKELY(!ready()))                                     \
+			return NULL;                                        \
+		if (!tracing())                                             \
+			return perfshim_real.name args;                     \
+		perfshim_guard++;                                           \
+		parked = (uintptr_t)perfshim_real.name args;                \
+		int e = errno;                                              \
+		if (parked)                                                 \
+			perfshim_record_alloc(FN, size_expr, HOOK_FRAME()); \
+		void *p = unpark();                                         \
+		perfshim_guard--;                                           \
+		errno = e;                                                  \
+		return p;                                                   \
 	}
 
 ALIGNED_HOOK(aligned_alloc, PERFSHIM_FN_ALIGNED_ALLOC,

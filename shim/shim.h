@@ -179,6 +179,28 @@ HIDDEN const char *perfshim_allocator_foreign(void);
 extern HIDDEN __thread int perfshim_guard;
 extern HIDDEN __thread struct thread_state *perfshim_self;
 
+/* A hook records this call: recording on, and not the shim's own. */
+static inline int perfshim_tracing(void)
+{
+	return !perfshim_guard &&
+	       atomic_load_explicit(&perfshim_recording, memory_order_relaxed);
+}
+
+/*
+ * The recording of a hook (alloc.c), with the guard held. The block's
+ * address is in perfshim_parked (this thread's), never in a callee-saved
+ * register while the shim runs (see alloc.c); the hook clears it once it
+ * has the address back. perfshim_record_alloc appends an ALLOC of size
+ * bytes by fn, its stack walked from the caller of the frame at from;
+ * perfshim_record_free a FREE, its time taken now, before the block is
+ * released.
+ */
+extern HIDDEN __thread volatile uintptr_t perfshim_parked;
+HIDDEN void perfshim_record_alloc(int fn, size_t size, uintptr_t from);
+HIDDEN void perfshim_record_free(void);
+/* p was served from the shim's boot arena (never freed, never recorded). */
+HIDDEN int perfshim_in_boot_arena(const void *p);
+
 /*
  * Opens an event on thread t and returns its time. Until
  * perfshim_event_end(), the writer keeps its SYNC watermark at or below

@@ -71,4 +71,25 @@ test_expect_success 'the text report shows the demangled names' '
 	grep -F "ns::Factory::make_foo()" leaks.txt
 '
 
+# libownnew defines operator new and delete of its own, never calling
+# malloc, as jemalloc, tcmalloc and mimalloc do; preloaded after the shim,
+# a C++ program's new and delete reach it and not libstdc++'s.
+test_expect_success 'operators of an allocator library of their own, after the shim: the same leaks' '
+	OWNNEW_REPORT=1 LD_PRELOAD="$SHIM $PROGS/libownnew.so" \
+		PERFSHIM_OUTPUT=own.zst "$PROGS/cxx_leaks" >own.out 2>own.err &&
+	test_must_be_empty own.out &&
+	counts=$(sed -n "s/^ownnew: \([1-9][0-9]*\) new, \([1-9][0-9]*\) delete\$/\1 \2/p" own.err) &&
+	test -n "$counts" &&
+	leaks_json own.zst own.json &&
+	check_leak own.json $SRC array 40 1 1 &&
+	check_leak own.json $SRC foo 52 1 1 &&
+	check_leak own.json $SRC string 63 2 &&
+	check_leak own.json $SRC cookie 56 1 1 &&
+	test_cmp_str "leaks with a $SRC frame (bytes blocks)" "211 5" \
+		"$(json_file_total own.json $SRC | cut -d" " -f1,2)" &&
+	"$ANALYZE" own.zst --json >own.sum &&
+	jq -e --argjson n "${counts% *}" --argjson d "${counts#* }" \
+		".alloc_calls >= \$n and .free_calls >= \$d" own.sum
+'
+
 test_done
