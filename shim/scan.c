@@ -510,6 +510,13 @@ static void scan_range(uintptr_t lo, uintptr_t hi, int libc, int clique_mode,
 	}
 }
 
+static void scan_resident_runs(uintptr_t lo, uintptr_t hi, int libc,
+			       int clique_mode, uint32_t clique,
+			       int prior_definite);
+
+/* A block this large is read by its resident pages only (without swap). */
+#define LARGE_BLOCK ((uint64_t)1 << 20)
+
 static void scan_block_words(const struct block *b, int clique_mode,
 			     uint32_t clique, int prior_definite)
 {
@@ -517,6 +524,11 @@ static void scan_block_words(const struct block *b, int clique_mode,
 		b->live_from > b->start ? (b->live_from + 7) & ~7ull : b->start;
 	uint64_t end = b->start + b->size;
 
+	if (end - from > LARGE_BLOCK) {
+		scan_resident_runs(from, end, 0, clique_mode, clique,
+				   prior_definite);
+		return;
+	}
 	if (careful || !b->mapped || end - from > sizeof(words)) {
 		scan_range(from, end, 0, clique_mode, clique, prior_definite);
 		return;
@@ -548,44 +560,75 @@ static void drain_marks(int clique_mode, uint32_t clique)
 /*
  * Pages never touched read as zeros: with no swap, the pages mincore()
  * says are not resident hold no pointer, and large reservations (the
- * program's or the runtime's) cost nothing to skip.
+ * program's or the runtime's, or a block of terabytes malloc got from an
+ * overcommitting kernel) cost nothing to skip, but for mincore's answer:
+ * one byte a page, RESIDENT_PAGES of them a call.
  */
 static int have_swap;
 
-static void scan_resident(uintptr_t lo, uintptr_t hi, int libc)
+#define RESIDENT_PAGES 65536
+static unsigned char resident_vec[RESIDENT_PAGES];
+
+/* The first resident page of vec[i..n), or n. */
+static size_t next_resident(size_t i, size_t n)
 {
-	unsigned char vec[256];
+	while (i < n && !(resident_vec[i] & 1)) {
+		uint64_t w;
+
+		if ((i & 7) == 0 && i + 8 <= n) {
+			memcpy(&w, resident_vec + i, 8);
+			if (!(w & 0x0101010101010101ull)) {
+				i += 8;
+				continue;
+			}
+		}
+		i++;
+	}
+	return i;
+}
+
+static void scan_resident_runs(uintptr_t lo, uintptr_t hi, int libc,
+			       int clique_mode, uint32_t clique,
+			       int prior_definite)
+{
 	uintptr_t page = lo & ~4095ul;
 
 	if (have_swap) {
-		scan_range(lo, hi, libc, 0, 0, 1);
+		scan_range(lo, hi, libc, clique_mode, clique, prior_definite);
 		return;
 	}
 	while (page < hi) {
 		size_t n = (hi - page + 4095) / 4096;
 
-		if (n > sizeof(vec))
-			n = sizeof(vec);
-		if (mincore((void *)page, n * 4096, vec)) {
-			scan_range(page > lo ? page : lo, hi, libc, 0, 0, 1);
-			return;
+		if (n > RESIDENT_PAGES)
+			n = RESIDENT_PAGES;
+		uintptr_t end = page + n * 4096;
+
+		if (mincore((void *)page, n * 4096, resident_vec)) {
+			/* a hole in it: these pages read one by one */
+			scan_range(page > lo ? page : lo, end < hi ? end : hi,
+				   libc, clique_mode, clique, prior_definite);
+			page = end;
+			continue;
 		}
-		for (size_t i = 0; i < n;) {
+		for (size_t i = next_resident(0, n); i < n;) {
 			size_t j = i;
 
-			while (j < n && (vec[j] & 1))
+			while (j < n && (resident_vec[j] & 1))
 				j++;
-			if (j > i) {
-				uintptr_t a = page + i * 4096,
-					  b = page + j * 4096;
+			uintptr_t a = page + i * 4096, b = page + j * 4096;
 
-				scan_range(a > lo ? a : lo, b < hi ? b : hi,
-					   libc, 0, 0, 1);
-			}
-			i = j + 1;
+			scan_range(a > lo ? a : lo, b < hi ? b : hi, libc,
+				   clique_mode, clique, prior_definite);
+			i = next_resident(j, n);
 		}
-		page += n * 4096;
+		page = end;
 	}
+}
+
+static void scan_resident(uintptr_t lo, uintptr_t hi, int libc)
+{
+	scan_resident_runs(lo, hi, libc, 0, 0, 1);
 }
 
 static int swap_configured(void)

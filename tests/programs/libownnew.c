@@ -4,7 +4,9 @@
  * mapping of its own, never through malloc and free. Preloaded after the
  * shim (or linked), a C++ program's new and delete reach it and not
  * libstdc++'s. Deleted blocks are not reused. With OWNNEW_REPORT=1 it
- * says at exit, on stderr, "ownnew: N new, M delete".
+ * says at exit, on stderr, "ownnew: N new, M delete". OWNNEW_ARENA_GB
+ * sets the mapping's size (default 0.25: 256 MiB; it is reserved, not
+ * committed, so terabytes are fine).
  *
  * Written in C under the operators' mangled names (the Itanium ABI's:
  * size_t is m, align_val_t is passed as a size_t, a nothrow_t by
@@ -17,7 +19,8 @@
 #include <stdlib.h>
 #include <sys/mman.h>
 
-#define ARENA ((size_t)256 << 20)
+static size_t arena_size = (size_t)256 << 20;
+#define ARENA arena_size
 
 /* The mapping's start: its first block's header, not a block. */
 static uint8_t *arena;
@@ -29,6 +32,10 @@ static void *take(size_t n, size_t align)
 	size_t off, start;
 
 	if (!arena) {
+		const char *gb = getenv("OWNNEW_ARENA_GB");
+
+		if (gb && atol(gb) > 0)
+			arena_size = (size_t)atol(gb) << 30;
 		void *m = mmap(NULL, ARENA, PROT_READ | PROT_WRITE,
 			       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1,
 			       0);
