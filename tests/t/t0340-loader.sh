@@ -8,7 +8,7 @@ test_description='the loader under the shim: lookups as the caller, and no memor
 # its own RUNPATH ($ORIGIN/sub), and calls runpath_make() three times
 # (dlopen, dlmopen, dlopen again), each leaking 333 bytes at
 # LEAK:runpath. dlopen_loop LIB N [FUNC] prints its VmRSS (KB) after
-# cycle 200 and after cycle N; libchurn's churn_once() allocates and
+# cycles 200, 1000 and N; libchurn's churn_once() allocates and
 # frees, its spin_cpu() burns 300 ms of CPU time and allocates nothing.
 # loader_window runs spin_cpu while the loader's write lock is taken with
 # no owner, as it is for a few instructions in each dlopen and dlclose.
@@ -32,21 +32,26 @@ test_expect_success 'the leaks made in the library found by RUNPATH are symboliz
 	" rp.json
 '
 
-# rss_growth FILE - KB of VmRSS gained from cycle 200 to the last.
+# rss_growth FILE - KB of VmRSS gained from cycle 1000 to the last. The
+# first thousand cycles are the caches' to fill: with libunwind for every
+# stack (test-modes), the shim's resident set still rose 260 KB from cycle
+# 200 to 2000 where it rose 20 to 100 from 1000 to 2000, and 80 from 4000
+# to 8000, so a bound from cycle 200 failed on warm-up; 144 KB over 1000
+# cycles is the same bound a cycle as before.
 rss_growth () {
-	awk '/^cycle 200 / { a = $4 } /^cycle / { b = $4 } END { print b - a }' "$1"
+	awk '/^cycle 1000 / { a = $4 } /^cycle / { b = $4 } END { print b - a }' "$1"
 }
 
-test_expect_success 'dlopen/dlclose 2000 times: the shim adds no memory per cycle' '
+test_expect_success 'dlopen/dlclose 2000 times: the shim adds no memory per cycle once warm' '
 	"$PROGS/dlopen_loop" libm.so.6 2000 >native.loop &&
 	timeout -k 5 120 env LD_PRELOAD="$SHIM" PERFSHIM_OUTPUT=loop.zst \
 		"$PROGS/dlopen_loop" libm.so.6 2000 >shim.loop &&
 	n=$(rss_growth native.loop) &&
 	s=$(rss_growth shim.loop) &&
-	echo "VmRSS growth over 1800 cycles: native $n KB, traced $s KB" &&
-	if test "$s" -gt $((n + 256))
+	echo "VmRSS growth over 1000 cycles: native $n KB, traced $s KB" &&
+	if test "$s" -gt $((n + 144))
 	then
-		echo >&2 "the shim grew by $((s - n)) KB over 1800 cycles (at most 256 allowed)" &&
+		echo >&2 "the shim grew by $((s - n)) KB over 1000 cycles (at most 144 allowed)" &&
 		false
 	fi
 '
@@ -57,10 +62,10 @@ test_expect_success 'the same with a library that allocates in each cycle (its c
 		"$PROGS/dlopen_loop" "$PROGS/libchurn.so" 2000 churn_once >shim.churn &&
 	n=$(rss_growth native.churn) &&
 	s=$(rss_growth shim.churn) &&
-	echo "VmRSS growth over 1800 cycles: native $n KB, traced $s KB" &&
-	if test "$s" -gt $((n + 256))
+	echo "VmRSS growth over 1000 cycles: native $n KB, traced $s KB" &&
+	if test "$s" -gt $((n + 144))
 	then
-		echo >&2 "the shim grew by $((s - n)) KB over 1800 cycles (at most 256 allowed)" &&
+		echo >&2 "the shim grew by $((s - n)) KB over 1000 cycles (at most 144 allowed)" &&
 		false
 	fi &&
 	analyze_status churn churn.zst --leaks --json &&
