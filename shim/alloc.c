@@ -289,13 +289,12 @@ _Static_assert(4 * PERFSHIM_VARINT_MAX + 1 <= RING_SMALL,
  */
 HIDDEN __thread volatile uintptr_t perfshim_parked;
 static __thread volatile uintptr_t parked_new;
-#define parked perfshim_parked
 
 static inline void *unpark(void)
 {
-	void *p = (void *)parked;
+	void *p = (void *)perfshim_parked;
 
-	parked = 0;
+	perfshim_parked = 0;
 	return p;
 }
 
@@ -317,7 +316,7 @@ HIDDEN void perfshim_record_alloc(int fn, size_t size, uintptr_t from)
 	rec[n++] = PERFSHIM_EV_ALLOC | fn;
 	n += perfshim_put_varint(rec + n, ts - t->last_ts);
 	n += perfshim_put_varint(rec + n, size);
-	n += perfshim_put_varint(rec + n, parked);
+	n += perfshim_put_varint(rec + n, perfshim_parked);
 	n += perfshim_put_varint(rec + n, perfshim_stack_capture(t, from));
 	t->last_ts = ts;
 	perfshim_emit_small(t, rec, n);
@@ -335,7 +334,7 @@ static void record_free(struct thread_state *t, uint64_t ts)
 
 	rec[n++] = PERFSHIM_EV_FREE;
 	n += perfshim_put_varint(rec + n, ts - t->last_ts);
-	n += perfshim_put_varint(rec + n, parked);
+	n += perfshim_put_varint(rec + n, perfshim_parked);
 	t->last_ts = ts;
 	perfshim_emit_small(t, rec, n);
 	OWN_ADD(t->free_calls, 1);
@@ -351,17 +350,14 @@ static struct thread_state *free_begin(uint64_t *ts)
 	return t;
 }
 
-static inline int tracing(void)
-{
-	return perfshim_tracing();
-}
-
 HIDDEN int perfshim_in_boot_arena(const void *p)
 {
 	return in_arena(p);
 }
 
-HIDDEN void perfshim_record_free(void)
+/* A FREE of the parked block, timed now: free()'s, inline on its hot
+ * path, and the C++ delete hooks' (cxxnew.c). */
+static inline void record_free_now(void)
 {
 	uint64_t ts;
 	struct thread_state *t = free_begin(&ts);
@@ -372,17 +368,22 @@ HIDDEN void perfshim_record_free(void)
 	}
 }
 
+HIDDEN void perfshim_record_free(void)
+{
+	record_free_now();
+}
+
 EXPORT void *malloc(size_t size)
 {
 	if (UNLIKELY(!ready()))
 		return arena_alloc(size, 16);
-	if (!tracing())
+	if (!perfshim_tracing())
 		return perfshim_real.malloc(size);
 	perfshim_guard++;
-	parked = (uintptr_t)perfshim_real.malloc(size);
+	perfshim_parked = (uintptr_t)perfshim_real.malloc(size);
 	int e = errno;
 
-	if (parked)
+	if (perfshim_parked)
 		perfshim_record_alloc(PERFSHIM_FN_MALLOC, size, HOOK_FRAME());
 	void *p = unpark();
 
@@ -397,20 +398,15 @@ EXPORT void free(void *p)
 		return;
 	if (UNLIKELY(!ready()))
 		return;
-	if (!tracing()) {
+	if (!perfshim_tracing()) {
 		perfshim_real.free(p);
 		return;
 	}
 	perfshim_guard++;
-	parked = (uintptr_t)p;
+	perfshim_parked = (uintptr_t)p;
 	int e = errno;
-	uint64_t ts;
-	struct thread_state *t = free_begin(&ts);
 
-	if (t) {
-		record_free(t, ts);
-		perfshim_event_end(t);
-	}
+	record_free_now();
 	perfshim_real.free(unpark());
 	perfshim_guard--;
 	errno = e;
@@ -425,13 +421,13 @@ EXPORT void *calloc(size_t n, size_t size)
 			return NULL;
 		return arena_alloc(total, 16); /* static memory is zeroed */
 	}
-	if (!tracing())
+	if (!perfshim_tracing())
 		return perfshim_real.calloc(n, size);
 	perfshim_guard++;
-	parked = (uintptr_t)perfshim_real.calloc(n, size);
+	perfshim_parked = (uintptr_t)perfshim_real.calloc(n, size);
 	int e = errno;
 
-	if (parked)
+	if (perfshim_parked)
 		perfshim_record_alloc(PERFSHIM_FN_CALLOC, n * size,
 				      HOOK_FRAME());
 	void *p = unpark();
@@ -447,21 +443,23 @@ static void *do_realloc(int fn, void *old, size_t n, size_t size,
 {
 	size_t total = n * size;
 
-	if (!tracing()) {
+	if (!perfshim_tracing()) {
 		return fn == PERFSHIM_FN_REALLOC
 			       ? perfshim_real.realloc(old, size)
 			       : perfshim_real.reallocarray(old, n, size);
 	}
 	perfshim_guard++;
-	parked = (uintptr_t)old;
+	perfshim_parked = (uintptr_t)old;
 	uint64_t ts = 0;
-	struct thread_state *t = parked ? free_begin(&ts) : NULL;
+	struct thread_state *t = perfshim_parked ? free_begin(&ts) : NULL;
 
-	parked_new = (uintptr_t)(fn == PERFSHIM_FN_REALLOC
-					 ? perfshim_real.realloc((void *)parked,
-								 size)
-					 : perfshim_real.reallocarray(
-						   (void *)parked, n, size));
+	parked_new =
+		(uintptr_t)(fn == PERFSHIM_FN_REALLOC
+				    ? perfshim_real.realloc(
+					      (void *)perfshim_parked, size)
+				    : perfshim_real.reallocarray(
+					      (void *)perfshim_parked, n,
+					      size));
 	int e = errno;
 
 	/* Failure leaves old untouched; realloc(old, 0) may free it. */
@@ -469,9 +467,9 @@ static void *do_realloc(int fn, void *old, size_t n, size_t size,
 		record_free(t, ts);
 	if (t)
 		perfshim_event_end(t);
-	parked = parked_new;
+	perfshim_parked = parked_new;
 	parked_new = 0;
-	if (parked)
+	if (perfshim_parked)
 		perfshim_record_alloc(fn, total, from);
 	void *p = unpark();
 
@@ -520,7 +518,7 @@ EXPORT int posix_memalign(void **out, size_t align, size_t size)
 		*out = arena_alloc(size, align);
 		return *out ? 0 : ENOMEM;
 	}
-	if (!tracing())
+	if (!perfshim_tracing())
 		return perfshim_real.posix_memalign(out, align, size);
 	perfshim_guard++;
 	int r = perfshim_real.posix_memalign(out, align, size);
@@ -528,10 +526,10 @@ EXPORT int posix_memalign(void **out, size_t align, size_t size)
 
 	/* (the block is in the program's *out, a live word) */
 	if (r == 0 && *out) {
-		parked = (uintptr_t)*out;
+		perfshim_parked = (uintptr_t)*out;
 		perfshim_record_alloc(PERFSHIM_FN_POSIX_MEMALIGN, size,
 				      HOOK_FRAME());
-		parked = 0;
+		perfshim_parked = 0;
 	}
 	perfshim_guard--;
 	errno = e;
@@ -544,12 +542,12 @@ EXPORT int posix_memalign(void **out, size_t align, size_t size)
 	{                                                                   \
 		if (UNLIKELY(!ready()))                                     \
 			return NULL;                                        \
-		if (!tracing())                                             \
+		if (!perfshim_tracing())                                    \
 			return perfshim_real.name args;                     \
 		perfshim_guard++;                                           \
-		parked = (uintptr_t)perfshim_real.name args;                \
+		perfshim_parked = (uintptr_t)perfshim_real.name args;       \
 		int e = errno;                                              \
-		if (parked)                                                 \
+		if (perfshim_parked)                                        \
 			perfshim_record_alloc(FN, size_expr, HOOK_FRAME()); \
 		void *p = unpark();                                         \
 		perfshim_guard--;                                           \
@@ -564,7 +562,7 @@ ALIGNED_HOOK(memalign, PERFSHIM_FN_MEMALIGN, (size_t align, size_t size),
 ALIGNED_HOOK(valloc, PERFSHIM_FN_VALLOC, (size_t size), (size), size)
 /* pvalloc rounds up to whole pages; the program owns all of them. */
 ALIGNED_HOOK(pvalloc, PERFSHIM_FN_PVALLOC, (size_t size), (size),
-	     perfshim_real.malloc_usable_size((void *)parked))
+	     perfshim_real.malloc_usable_size((void *)perfshim_parked))
 
 EXPORT size_t malloc_usable_size(void *p)
 {

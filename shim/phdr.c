@@ -61,13 +61,13 @@ static void resolve(void)
 
 /*
  * The recursive mutexes in [base, base + size) that tid owns: a bit per
- * 8 bytes (pthread_mutex_t's alignment) in mine, and how many in n.
+ * 8 bytes (pthread_mutex_t's alignment) in mine.
  */
 #define RTLD_WORDS 1024 /* _rtld_global is 4336 bytes in glibc 2.36 */
 struct owned {
 	const unsigned char *base;
 	size_t size;
-	int tid, n;
+	int tid;
 	unsigned char mine[RTLD_WORDS / 8];
 };
 
@@ -76,14 +76,11 @@ static void owned_scan(struct owned *o)
 	pthread_mutex_t m;
 
 	memset(o->mine, 0, sizeof(o->mine));
-	o->n = 0;
 	for (size_t w = 0; w * 8 + sizeof(m) <= o->size; w++) {
 		memcpy(&m, o->base + w * 8, sizeof(m));
 		if (m.__data.__lock && m.__data.__owner == o->tid &&
-		    (m.__data.__kind & 3) == PTHREAD_MUTEX_RECURSIVE_NP) {
+		    (m.__data.__kind & 3) == PTHREAD_MUTEX_RECURSIVE_NP)
 			o->mine[w / 8] |= (unsigned char)(1u << w % 8);
-			o->n++;
-		}
 	}
 }
 
