@@ -20,6 +20,7 @@
 #include <ucontext.h>
 #include <unistd.h>
 
+#include "blockfind.h"
 #include "encode.h"
 #include "fds.h"
 #include "live.h"
@@ -246,9 +247,13 @@ struct block {
 	uint64_t live_from;
 };
 
-static struct area blocks_mem, stack_mem, out_mem;
+static struct area blocks_mem, stack_mem, out_mem, starts_mem, find_mem;
 static struct block *blocks;
 static size_t nblocks;
+/* The blocks' starts again, side by side, and the index over them; no
+ * index (no memory for it): find_block() searches blocks itself. */
+static struct blockfind finder;
+static int have_finder;
 static uint32_t *mark;
 static size_t nmark;
 static int careful; /* some thread runs on: read heap blocks safely */
@@ -303,6 +308,29 @@ static void set_span(void)
 		lowest = UINT64_MAX; /* nothing matches */
 }
 
+static void index_blocks(void)
+{
+	uint64_t *lo, *end;
+
+	have_finder = 0;
+	if (area_need(&starts_mem, 2 * (nblocks + 1) * sizeof(*lo)))
+		return;
+	lo = starts_mem.p;
+	end = lo + nblocks + 1;
+	for (size_t i = 0; i < nblocks; i++) {
+		const struct block *b = &blocks[i];
+		/* find_block() takes p == start for a block of size 0 */
+		uint64_t e = b->start + (b->size ? b->size : 1);
+
+		lo[i] = b->start;
+		end[i] = e < b->start ? UINT64_MAX : e;
+	}
+	if (area_need(&find_mem, perfshim_blockfind_size(lo, nblocks) + 8))
+		return;
+	perfshim_blockfind_build(&finder, lo, end, nblocks, find_mem.p);
+	have_finder = 1;
+}
+
 static int collect_blocks(void)
 {
 	const struct live_index *x = &perfshim_live;
@@ -322,7 +350,15 @@ static int collect_blocks(void)
 	}
 	sort_blocks(blocks, nblocks);
 	set_span();
+	index_blocks();
 	return 0;
+}
+
+/* Whether p may point into a block at all: the check the scan's loops
+ * make of every word before a call (most words are no pointer). */
+static inline int may_point(uint64_t p)
+{
+	return p >= 4096 && p - lowest <= span;
 }
 
 /* The block p points into, or -1. */
@@ -332,13 +368,21 @@ static ssize_t find_block(uint64_t p)
 
 	if (p - lowest > span)
 		return -1;
-	while (hi - lo > 1) {
-		size_t mid = (lo + hi) / 2;
+	if (have_finder) {
+		long i = perfshim_blockfind_last(&finder, p);
 
-		if (blocks[mid].start <= p)
-			lo = mid;
-		else
-			hi = mid;
+		if (i < 0)
+			return -1;
+		lo = (size_t)i;
+	} else {
+		while (hi - lo > 1) {
+			size_t mid = (lo + hi) / 2;
+
+			if (blocks[mid].start <= p)
+				lo = mid;
+			else
+				hi = mid;
+		}
 	}
 	const struct block *b = &blocks[lo];
 
@@ -495,15 +539,16 @@ static void scan_range(uintptr_t lo, uintptr_t hi, int libc, int clique_mode,
 		}
 		for (size_t k = 0; k < got / 8; k++) {
 			uint64_t p = words[k];
+			ssize_t i;
 
-			if (p < 4096)
+			if (!may_point(p))
 				continue;
 			if (clique_mode)
 				reach_clique(p, clique);
 			else if (!libc)
 				reach(p, prior_definite);
-			else if (find_block(p) >= 0 &&
-				 blocks[find_block(p)].start == p)
+			else if ((i = find_block(p)) >= 0 &&
+				 blocks[i].start == p)
 				reach(p, 1);
 		}
 		lo += got & ~7ul;
@@ -539,7 +584,7 @@ static void scan_block_words(const struct block *b, int clique_mode,
 		uint64_t p;
 
 		memcpy(&p, w + k, 8);
-		if (p < 4096)
+		if (!may_point(p))
 			continue;
 		if (clique_mode)
 			reach_clique(p, clique);
@@ -858,6 +903,8 @@ static void exclude_own(void)
 	exclude_add(maps_text.p, maps_text.cap);
 	exclude_add(maps_mem.p, maps_mem.cap);
 	exclude_add(out_mem.p, out_mem.cap);
+	exclude_add(starts_mem.p, starts_mem.cap);
+	exclude_add(find_mem.p, find_mem.cap);
 	perfshim_own_regions(exclude_region);
 	for (struct thread_state *t = perfshim_threads(); t; t = t->next) {
 		exclude_add(t, sizeof(*t));
