@@ -30,6 +30,7 @@ struct trace_reader {
 	const uint8_t *mem;
 	size_t mem_len, mem_pos;
 	struct trace_header hdr;
+	unsigned time_shift; /* COLUMNS quanta: PERFSHIM_COL_TIME_SHIFT(_5) */
 
 	ZSTD_DCtx *dctx;
 	uint8_t *in;
@@ -201,6 +202,8 @@ static int read_header(struct trace_reader *r)
 	memcpy(&blen, prefix + 12, 4);
 	r->hdr.major = major;
 	r->hdr.minor = minor;
+	r->time_shift =
+		major < 6 ? PERFSHIM_COL_TIME_SHIFT_5 : PERFSHIM_COL_TIME_SHIFT;
 	if (major > PERFSHIM_FORMAT_MAJOR ||
 	    major < PERFSHIM_FORMAT_MAJOR_OLDEST)
 		return fail(
@@ -668,13 +671,11 @@ static int release(struct trace_reader *r, uint64_t w)
  * so, at least, are its thread's later events of that quantum. 1 if the
  * head's time moved (the heap must be mended).
  */
-static int raise_time(struct tqueue *q, size_t idx, uint64_t dt)
+static int raise_time(struct tqueue *q, size_t idx, uint64_t dt, unsigned shift)
 {
 	size_t mask = q->cap - 1;
 	struct trace_event *e = &q->ev[(q->head + idx) & mask];
-	uint64_t ts =
-		(e->ts >> PERFSHIM_COL_TIME_SHIFT << PERFSHIM_COL_TIME_SHIFT) +
-		dt;
+	uint64_t ts = (e->ts >> shift << shift) + dt;
 
 	if (ts <= e->ts)
 		return 0;
@@ -1064,8 +1065,7 @@ static int columns(struct trace_reader *r, const uint8_t *p, const uint8_t *end)
 		ev->thread = (uint32_t)t;
 		if (col_time(r, &c[PERFSHIM_COL_TIMES], &ct, &dt))
 			return -1;
-		ev->ts = ((q->last_ts >> PERFSHIM_COL_TIME_SHIFT) + dt)
-			 << PERFSHIM_COL_TIME_SHIFT;
+		ev->ts = ((q->last_ts >> r->time_shift) + dt) << r->time_shift;
 		q->last_ts = ev->ts;
 		if (col_event(r, c[PERFSHIM_COL_KINDS].p[i], c, ev))
 			return -1;
@@ -1086,7 +1086,7 @@ static int ties_rec(struct trace_reader *r, const uint8_t *p,
 		GET(t);
 		GET(seq);
 		GET(dt);
-		if (t >= r->nq || dt >> PERFSHIM_COL_TIME_SHIFT)
+		if (t >= r->nq || dt >> r->time_shift)
 			return fail(r, "corrupt trace: bad %s record", what);
 		struct tqueue *q = &r->q[t];
 
@@ -1101,7 +1101,8 @@ static int ties_rec(struct trace_reader *r, const uint8_t *p,
 				"corrupt trace: a %s record names an event not read",
 				what);
 		}
-		moved |= raise_time(q, (size_t)(seq - q->done), dt);
+		moved |= raise_time(q, (size_t)(seq - q->done), dt,
+				    r->time_shift);
 	}
 	for (size_t i = r->nheap / 2; moved && i-- > 0;)
 		heap_down(r, i);

@@ -54,11 +54,13 @@ test_expect_success 'a split trace cut inside its first frame: no gate passes' '
 # sqlite3 on the bench's generated script (bench/sqlgen.awk), small: 88k
 # allocations in one frame. Format 2.3 took 1.10 B a pair here, 3.3 0.85,
 # 3.4 0.713, 4.4 0.61-0.67 (the whole bench script, 7 frames: 12% less),
-# 5.4 0.55-0.56 (32 recently freed addresses a class, not 8).
+# 5.4 0.55-0.56 (32 recently freed addresses a class, not 8), 6.4 0.50
+# (times in quanta 16 times as wide).
 # The times' bytes follow the machine's speed and load (sqlite3's took
-# 7.6 to 13.1 kB of 50 to 56 kB in five runs on one machine); the other
-# columns do not, with no samples and the whole run in one frame.
-test_expect_success SQLITE3 'sqlite3: at most 0.52 trace bytes per alloc+free pair but for the times' '
+# 7.6 to 13.1 kB of 50 to 56 kB in five runs on one machine in 5.4,
+# 1.5 to 1.7 kB of 44 kB in 6.4); the other columns do not, with no
+# samples and the whole run in one frame.
+test_expect_success SQLITE3 'sqlite3: at most 0.52 trace bytes per alloc+free pair but for the times, 0.56 in all' '
 	awk -v rows=2000 -v queries=400 \
 		-f "$TEST_DIRECTORY/../../bench/sqlgen.awk" >script.sql &&
 	LD_PRELOAD="$SHIM" PERFSHIM_OUTPUT=sql.zst PERFSHIM_SAMPLE_HZ=0 \
@@ -71,7 +73,7 @@ test_expect_success SQLITE3 'sqlite3: at most 0.52 trace bytes per alloc+free pa
 	times=$(awk "\$1 == \"times\" { print \$3 }" cols.txt) &&
 	echo "$bytes bytes, $times of them the times, $pairs pairs" &&
 	test $(((bytes - times) * 100)) -le $((pairs * 52)) &&
-	test $((bytes * 100)) -le $((pairs * 80))
+	test $((bytes * 100)) -le $((pairs * 56))
 '
 
 test_done

@@ -494,12 +494,43 @@ static void far_reuse(void)
 	read_major = PERFSHIM_FORMAT_MAJOR;
 }
 
+/* A 5.x trace counted its times in quanta of 2^9 units: the same bytes
+ * read as 5.x put each event at its quanta times 2^9, and as 6.x at its
+ * quanta times 2^13, the quantum of its exact time. */
+static void old_quanta(void)
+{
+	const uint64_t base = 0x6700000000ull;
+	int wrong6 = -1, wrong5 = -1;
+
+	fresh();
+	for (int i = 0; i < 50; i++)
+		ev(0, PERFSHIM_EV_ALLOC | PERFSHIM_FN_MALLOC,
+		   (uint64_t)i * i * 997, base + i * 64, 32, 1);
+	encode(0);
+	ok(!read_back(&frame) && ngot == nwant, "a trace read as 6.x");
+	for (int i = 0; wrong6 < 0 && i < nwant; i++)
+		if (got[i].ts !=
+		    clock_at[i] >> PERFSHIM_COL_TIME_SHIFT
+					   << PERFSHIM_COL_TIME_SHIFT)
+			wrong6 = i;
+	is_int(wrong6, -1, "each event in the quantum of 2^13 of its time");
+	read_major = 5;
+	ok(!read_back(&frame) && ngot == nwant, "the same bytes read as 5.x");
+	for (int i = 0; wrong5 < 0 && i < nwant; i++)
+		if (got[i].ts !=
+		    clock_at[i] >> PERFSHIM_COL_TIME_SHIFT
+					   << PERFSHIM_COL_TIME_SHIFT_5)
+			wrong5 = i;
+	read_major = PERFSHIM_FORMAT_MAJOR;
+	is_int(wrong5, -1, "each event at its quanta times 2^9");
+}
+
 int main(void)
 {
 	const uint64_t a = 0x7f0000001000ull, b = 0x7f0000002000ull;
 	size_t len;
 
-	plan(33);
+	plan(37);
 	rec_u(&frame, PERFSHIM_REC_FRAME, 0);
 	ev(0, PERFSHIM_EV_ALLOC | PERFSHIM_FN_MALLOC, 5, a, 32, 7);
 	ev(0, PERFSHIM_EV_ALLOC | PERFSHIM_FN_PVALLOC, 1, b, 1ull << 40, 8);
@@ -678,6 +709,7 @@ int main(void)
 	ties_damage();
 	recent_model();
 	far_reuse();
+	old_quanta();
 	free(frame.p);
 	free(ring.p);
 	free(p.p);
