@@ -95,6 +95,74 @@ static void sequence(void)
 	ok(p == buf + n, "and consume exactly the buffer");
 }
 
+/* The plain LEB128 loop, to hold get_varint's faster paths to. */
+static int slow_get(const uint8_t **p, const uint8_t *end, uint64_t *v)
+{
+	const uint8_t *q = *p;
+	uint64_t r = 0;
+
+	for (unsigned shift = 0; q < end && shift <= 63; shift += 7) {
+		uint8_t b = *q++;
+
+		if (shift == 63 && b > 1)
+			return -1;
+		r |= (uint64_t)(b & 0x7f) << shift;
+		if (!(b & 0x80)) {
+			*v = r;
+			*p = q;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+/*
+ * Every length from 1 to 10 bytes, canonical and padded with empty
+ * groups (0x80 ... 0x00, as a writer may not but a file can), before
+ * bytes with and without their top bit, read from buffers that end
+ * anywhere: the same value, advance and refusals as the plain loop.
+ */
+static void against_loop(void)
+{
+	uint64_t rnd = 0x9e3779b97f4a7c15ull;
+	size_t wrong = 0, tried = 0;
+
+	for (int bits = 0; bits <= 64; bits++) {
+		for (int k = 0; k < 200; k++) {
+			uint8_t buf[24];
+			size_t n;
+
+			rnd ^= rnd << 13;
+			rnd ^= rnd >> 7;
+			rnd ^= rnd << 17;
+			uint64_t v = bits == 64	 ? rnd
+				     : bits == 0 ? 0
+						 : rnd & ((1ull << bits) - 1);
+
+			for (size_t i = 0; i < sizeof(buf); i++)
+				buf[i] = (uint8_t)(rnd >> (i % 8 * 8)) |
+					 (k & 1 ? 0x80 : 0);
+			n = perfshim_put_varint(buf, v);
+			if (k % 4 == 2 && n < PERFSHIM_VARINT_MAX) {
+				/* the last group, then an empty one */
+				buf[n - 1] |= 0x80;
+				buf[n++] = 0;
+			}
+			for (size_t lim = 0; lim <= sizeof(buf); lim++) {
+				const uint8_t *a = buf, *b = buf;
+				uint64_t x = 1, y = 2;
+				int ra = perfshim_get_varint(&a, buf + lim, &x);
+				int rb = slow_get(&b, buf + lim, &y);
+
+				tried++;
+				wrong += ra != rb || a != b || (!ra && x != y);
+			}
+		}
+	}
+	is_uint(wrong, 0, "get_varint reads as the plain loop does");
+	ok(tried > 300000, "in %zu reads", tried);
+}
+
 static void rejects(const char *what, const uint8_t *in, size_t len)
 {
 	const uint8_t *p = in;
@@ -173,6 +241,7 @@ int main(void)
 	}
 	sequence();
 	overlong();
+	against_loop();
 	zigzag();
 	done_testing();
 	return exit_status();
