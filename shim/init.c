@@ -252,6 +252,17 @@ static void read_config(void)
 			     stop);
 	read_label();
 	read_events();
+	const char *tms = env("PERFSHIM_TEST_META_SIGNAL");
+	char *comma = NULL;
+
+	if (tms) {
+		perfshim_cfg.test_meta_signal = (int)strtol(tms, &comma, 10);
+		if (*comma == ',')
+			perfshim_cfg.test_meta_tag =
+				(int)strtol(comma + 1, NULL, 10);
+		else
+			perfshim_cfg.test_meta_signal = 0;
+	}
 	kb = env_long("PERFSHIM_BUFFER_KB", 256, RING_LEAST / 1024, 65536);
 	perfshim_cfg.ring_size = RING_LEAST;
 	while (perfshim_cfg.ring_size < (size_t)kb * 1024)

@@ -13,10 +13,14 @@ static _Atomic int waiting;
 
 HIDDEN void perfshim_pass_take(void)
 {
+	/* Held from before the wait: a signal's handler on this thread
+	 * that wants the lock then gives up at once (perfshim_pass_trylock)
+	 * instead of waiting on itself. */
+	held = 1;
+	atomic_signal_fence(memory_order_seq_cst);
 	atomic_fetch_add(&waiting, 1);
 	pthread_mutex_lock(&lock);
 	atomic_fetch_sub(&waiting, 1);
-	held = 1;
 }
 
 HIDDEN int perfshim_pass_trylock(int ms)
@@ -53,8 +57,9 @@ HIDDEN void perfshim_pass_writer_take(void)
 
 HIDDEN void perfshim_pass_give(void)
 {
-	held = 0;
 	pthread_mutex_unlock(&lock);
+	atomic_signal_fence(memory_order_seq_cst);
+	held = 0;
 }
 
 HIDDEN int perfshim_pass_held(void)

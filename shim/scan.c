@@ -1193,8 +1193,10 @@ static long scan_off(uintptr_t stack_from, const uint64_t *regs, int nregs,
 	 * must not stop, scan or write anything of the parent's. */
 	if (perfshim_self && perfshim_self->tid != self)
 		return -1;
-	if (mode == IN_SIGNAL) {
-		/* The writer may be in a pass; wait a little, not forever. */
+	/* In a fatal signal's handler, or at an exit a signal's handler
+	 * called while this thread held the pass lock (trylock refuses
+	 * then): the writer may be in a pass; wait a little, not forever. */
+	if (mode == IN_SIGNAL || perfshim_pass_held()) {
 		if (perfshim_pass_trylock(2000))
 			return -1;
 	} else {

@@ -140,6 +140,10 @@ struct shim_config {
 	/* PERFSHIM_EVENTS: timed calls kept per thread (timing.c);
 	 * UINT64_MAX: all, 0: none */
 	uint64_t call_events;
+	/* PERFSHIM_TEST_META_SIGNAL=SIG,TAG, for the test suite alone: the
+	 * first record of tag TAG raises SIG inside the meta section, as a
+	 * signal from outside may land there (t0350); 0: never */
+	int test_meta_signal, test_meta_tag;
 };
 
 enum { CLOCK_CHOICE_AUTO, CLOCK_CHOICE_MONOTONIC };

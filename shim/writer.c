@@ -530,16 +530,46 @@ static void stage_meta(void)
 		perfshim_unmap(m.p, m.cap);
 }
 
+/*
+ * Every signal blocked over a program thread's meta section (the
+ * writer's are blocked for good): a handler that ends the process
+ * through the shim (a default action's, or the program's calling
+ * exit()) writes the meta channel too, and would wait for good on the
+ * lock its own thread holds, or read the channel half written (probe
+ * L: a SIGTERM in a dlclose's module records hung libuv's tests). Two
+ * system calls a record; records are rare (a module, a thread, a
+ * label). Raw: the glibc wrapper keeps its own two signals, and the
+ * shim's interposer would take the call for the program's.
+ */
+static int block_all(sigset_t *old)
+{
+	sigset_t all;
+
+	if (is_writer || perfshim_mask_held())
+		return 0;
+	sigfillset(&all);
+	return !syscall(SYS_rt_sigprocmask, SIG_SETMASK, &all, old, _NSIG / 8);
+}
+
 HIDDEN void perfshim_meta(uint8_t tag, const uint8_t *payload, size_t len)
 {
 	uint8_t hdr[9];
 	uint32_t mark = perfshim_stack_next_id();
 	uint32_t l = (uint32_t)len;
+	sigset_t old;
+	int blocked = block_all(&old);
 
 	memcpy(hdr, &mark, 4);
 	memcpy(hdr + 4, &l, 4);
 	hdr[8] = tag;
 	pthread_mutex_lock(&meta_lock);
+	if (UNLIKELY(perfshim_cfg.test_meta_signal) &&
+	    tag == perfshim_cfg.test_meta_tag) {
+		int sig = perfshim_cfg.test_meta_signal;
+
+		perfshim_cfg.test_meta_signal = 0;
+		raise(sig); /* it comes once the section is over */
+	}
 	if (!mbuf_reserve(&meta, sizeof(hdr) + len)) {
 		mbuf_put(&meta, hdr, sizeof(hdr));
 		mbuf_put(&meta, payload, len);
@@ -547,6 +577,8 @@ HIDDEN void perfshim_meta(uint8_t tag, const uint8_t *payload, size_t len)
 		perfshim_tracefile_stop("out of memory", 0);
 	}
 	pthread_mutex_unlock(&meta_lock);
+	if (blocked)
+		syscall(SYS_rt_sigprocmask, SIG_SETMASK, &old, NULL, _NSIG / 8);
 }
 
 /*
@@ -1271,10 +1303,18 @@ static void finish(int how, int status)
 /* finish() once it is ours to do: the writer's end_orphaned() too. */
 static void end_trace(int how, int status)
 {
-	perfshim_profile_finish(how);
+	/* A signal's handler that calls exit() on a thread inside the
+	 * shim's pass (a fork's handlers, a leak check, its own END): no
+	 * second pass, which would wait on itself for good; the trace then
+	 * ends cut short, and the process as it would. */
+	int inside = perfshim_pass_held();
+
+	if (!inside)
+		perfshim_profile_finish(how);
 	atomic_store(&writer_stop, 1);
-	if (how == PERFSHIM_END_SIGNAL) {
-		if (atomic_exchange(&fatal_once, 1))
+	if (how == PERFSHIM_END_SIGNAL || inside) {
+		if (how == PERFSHIM_END_SIGNAL &&
+		    atomic_exchange(&fatal_once, 1))
 			return;
 		if (perfshim_pass_trylock(2000))
 			return;

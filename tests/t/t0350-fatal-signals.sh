@@ -96,4 +96,34 @@ test_expect_success 'the leak made before the signal is in the trace' '
 	check_leak w.json $SRC fatal 321 1 1
 '
 
+# meta_run MODE - tests/programs/meta_signal MODE natively, and traced
+# with SIGTERM raised inside the shim's record of its marker's label
+# (PERFSHIM_TEST_META_SIGNAL=15,12: a STRING record), where a signal
+# from outside may land too: the same end, no hang (a hang is killed
+# after 20 s, status 137).
+meta_run () {
+	capture "meta-$1.native" "$PROGS/meta_signal" "$1" &&
+	PERFSHIM_TEST_META_SIGNAL=15,12 capture "meta-$1.shim" \
+		timeout -k 5 20 env LD_PRELOAD="$SHIM" \
+		PERFSHIM_OUTPUT="meta-$1.zst" "$PROGS/meta_signal" "$1" &&
+	test_same_run "meta-$1.native" "meta-$1.shim"
+}
+
+test_expect_success 'SIGTERM inside the shim'"'"'s own record: the default action, no hang' '
+	meta_run dfl &&
+	test "$(cat meta-dfl.shim.code)" = 143
+'
+
+test_expect_success 'SIGTERM there, to a handler that calls exit(3): no hang' '
+	meta_run exit &&
+	test "$(cat meta-exit.shim.code)" = 3
+'
+
+test_expect_success 'both traces read to their END, with the leak made before' '
+	leaks_json meta-dfl.zst md.json &&
+	check_leak md.json meta_signal.c meta_leak 321 1 &&
+	leaks_json meta-exit.zst me.json &&
+	check_leak me.json meta_signal.c meta_leak 321 1
+'
+
 test_done
