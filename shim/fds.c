@@ -552,10 +552,14 @@ static int dupfd_native(int fd, int cloexec, int min, int r)
 {
 	int s = -1, e = errno;
 
+	/* Only numbers still ours: one a raw dup2() gave the program's
+	 * file is the program's (probe K: F_DUPFD gave it again, and the
+	 * program's writes to it went to the F_DUPFD's file). */
 	for (int i = -1; i < OWNED_MAX; i++) {
 		int o = i < 0 ? perfshim_trace_fd() : atomic_load(&owned[i]);
 
-		if (o >= min && (r < 0 || o < r) && (s < 0 || o < s))
+		if (o >= min && (r < 0 || o < r) && (s < 0 || o < s) &&
+		    ours_now(o))
 			s = o;
 	}
 	if (s < 0)

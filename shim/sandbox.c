@@ -425,6 +425,15 @@ EXPORT long syscall(long nr, ...)
 	if (UNLIKELY(!real_syscall))
 		perfshim_sandbox_init();
 	switch (nr) {
+	case SYS_dup2:
+	case SYS_dup3:
+		/* As dup2() and dup3(): a number of ours moves away first,
+		 * and the shim keeps its file (fds.c). */
+		if (!perfshim_guard)
+			return nr == SYS_dup2
+				       ? dup2((int)a[0], (int)a[1])
+				       : dup3((int)a[0], (int)a[1], (int)a[2]);
+		break;
 	case SYS_write:
 		if (UNLIKELY((int)a[0] == -1 && a[2] == 1 && perfshim_guard))
 			return probe_write((uintptr_t)a[1]);
