@@ -159,6 +159,9 @@ static void probe_calls(const char *volatile *at, char *page)
 		  SYS_clock_nanosleep,
 		  { CLOCK_MONOTONIC, 0, (long)&nap } },
 		{ "pread64", SYS_pread64, { fd, (long)buf, 1 } },
+		/* the scan's stop of threads, and writes apart (tracefile.c),
+		 * reap their helpers with wait4: no child here, ECHILD */
+		{ "wait4", SYS_wait4, { -1, 0, WNOHANG | __WALL, 0 } },
 	};
 	const int n = (int)(sizeof(probes) / sizeof(probes[0]));
 
@@ -179,15 +182,29 @@ static int probe_child(void *page)
 	return 0;
 }
 
+/* A filter that traps a call (SIGSYS) rather than kill: the call it was
+ * in the copy (which runs on, handlers copied), or the clone here. */
+static const char *volatile *trap_at;
+static const char *volatile trapped;
+
+static void on_sigsys(int sig)
+{
+	(void)sig;
+	trapped = trap_at && *trap_at ? *trap_at : "clone";
+}
+
 HIDDEN const char *perfshim_seccomp_kills(void)
 {
 	char buf[4096];
 	const char *s = perfshim_self_status("\nSeccomp:", buf, sizeof(buf));
 	const char *kills = NULL;
-	int st = 0;
+	int (*act)(int, const struct sigaction *, struct sigaction *);
+	struct sigaction ign, sys, old_chld, old_sys;
 
 	if (!s || *s != '2') /* 0: none; 1: strict, the program runs as it is */
 		return NULL;
+	act = (int (*)(int, const struct sigaction *, struct sigaction *))dlsym(
+		RTLD_NEXT, "sigaction");
 	/* The copy shares our memory (no page tables to copy: a fork of the
 	 * process cost 4 ms a start here), runs on a stack of its own, and
 	 * we wait until it is gone (CLONE_VFORK). Not CLONE_THREAD: a filter
@@ -197,16 +214,43 @@ HIDDEN const char *perfshim_seccomp_kills(void)
 			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
 	int e = errno;
 
-	if (mem == MAP_FAILED)
+	if (mem == MAP_FAILED || !act)
 		return NULL;
 	const char *volatile *at = (const char *volatile *)(mem + stack);
 
 	*at = "clone"; /* until the copy runs */
-	int pid = clone(probe_child, mem + stack, CLONE_VM | CLONE_VFORK,
-			mem + stack);
+	trap_at = at;
+	trapped = NULL;
+	/*
+	 * No wait for the copy: a filter may kill wait4 (probe K: a kill
+	 * rule on wait4 killed the process here, where the copy tries it
+	 * now). SIGCHLD ignored for the moment, the kernel reaps the copy
+	 * (its exit signal is SIGCHLD), and the program sees no signal; the
+	 * shared page says how far it came. SIGSYS caught: a trap is as
+	 * good as a kill for the shim, which must not make that call (a
+	 * trap of clone comes here, in the parent). A kill of clone itself
+	 * cannot be told before it kills: README.
+	 */
+	memset(&ign, 0, sizeof(ign));
+	ign.sa_handler = SIG_IGN;
+	memset(&sys, 0, sizeof(sys));
+	sys.sa_handler = on_sigsys;
+	if (act(SIGCHLD, &ign, &old_chld)) {
+		munmap(mem, stack + 4096);
+		errno = e;
+		return NULL;
+	}
+	act(SIGSYS, &sys, &old_sys);
+	int pid = clone(probe_child, mem + stack,
+			CLONE_VM | CLONE_VFORK | SIGCHLD, mem + stack);
 
-	if (pid > 0 && waitpid(pid, &st, __WALL) == pid && WIFSIGNALED(st))
-		kills = *at ? *at : "exit";
+	act(SIGSYS, &old_sys, NULL);
+	act(SIGCHLD, &old_chld, NULL);
+	if (trapped)
+		kills = trapped;
+	else if (pid > 0 && *at)
+		kills = *at;
+	trap_at = NULL;
 	munmap(mem, stack + 4096);
 	errno = e;
 	return kills;

@@ -49,7 +49,22 @@ int main(int argc, char **argv)
 		      { "process_vm_readv", SYS_process_vm_readv },
 		      { "mincore", SYS_mincore } };
 	static const unsigned int actions[] = { SECCOMP_RET_KILL_PROCESS,
-						SECCOMP_RET_ERRNO | EPERM };
+						SECCOMP_RET_ERRNO | EPERM,
+						SECCOMP_RET_TRAP };
+	static const char *const how[] = { "kills", "fails with EPERM",
+					   "traps (SIGSYS)" };
+	/* Calls of the shim's own start: its check of the filter runs in
+	 * a copy made by clone and reaped without wait4 (a kill of wait4,
+	 * or a trap of clone, ended the process there: probe K). A kill of
+	 * clone itself cannot be told before it kills (README). */
+	static const struct {
+		const char *name;
+		int nr, action;
+	} more[] = { { "wait4", SYS_wait4, 0 },
+		     { "wait4", SYS_wait4, 2 },
+		     { "clone", SYS_clone, 1 },
+		     { "clone", SYS_clone, 2 },
+		     { "timer_create", SYS_timer_create, 2 } };
 
 	if (argc > 1) { /* the program started under the filter */
 		for (int i = 0; i < 100000; i++) {
@@ -61,27 +76,32 @@ int main(int argc, char **argv)
 		fflush(stdout);
 		return 3;
 	}
-	for (size_t c = 0; c < sizeof(calls) / sizeof(calls[0]); c++) {
-		for (int a = 0; a < 2; a++) {
-			int st;
-			pid_t pid = fork();
+	size_t ncalls = sizeof(calls) / sizeof(calls[0]);
+	size_t nmore = sizeof(more) / sizeof(more[0]);
 
-			if (pid == 0) {
-				if (install(calls[c].nr, actions[a]))
-					_exit(99);
-				execl("/proc/self/exe", argv[0], calls[c].name,
-				      (char *)NULL);
-				_exit(98);
-			}
-			if (pid < 0 || waitpid(pid, &st, 0) != pid)
-				return 1;
-			printf("%s %s: ", calls[c].name,
-			       a ? "fails with EPERM" : "kills");
-			if (WIFEXITED(st))
-				printf("exit %d\n", WEXITSTATUS(st));
-			else
-				printf("signal %d\n", WTERMSIG(st));
+	for (size_t k = 0; k < 2 * ncalls + nmore; k++) {
+		const char *name = k < 2 * ncalls ? calls[k / 2].name
+						  : more[k - 2 * ncalls].name;
+		int nr = k < 2 * ncalls ? calls[k / 2].nr
+					: more[k - 2 * ncalls].nr;
+		int a = k < 2 * ncalls ? (int)(k % 2)
+				       : more[k - 2 * ncalls].action;
+		int st;
+		pid_t pid = fork();
+
+		if (pid == 0) {
+			if (install(nr, actions[a]))
+				_exit(99);
+			execl("/proc/self/exe", argv[0], name, (char *)NULL);
+			_exit(98);
 		}
+		if (pid < 0 || waitpid(pid, &st, 0) != pid)
+			return 1;
+		printf("%s %s: ", name, how[a]);
+		if (WIFEXITED(st))
+			printf("exit %d\n", WEXITSTATUS(st));
+		else
+			printf("signal %d\n", WTERMSIG(st));
 	}
 	return 0;
 }
