@@ -1684,9 +1684,16 @@ int trace_reader_run(struct trace_reader *r, const struct trace_visitor *v)
 	show_progress(r, 1);
 	if (in_frame || out_len) {
 		r->cut_short = 1;
-		warn(r,
-		     "trace cut short (the program was killed or crashed): read up to its last complete frame, %llu",
-		     (unsigned long long)r->frames);
+		/* The shim writes whole frames: a part of one is a write that
+		 * never ended (a kill, a crash, a full disk or RLIMIT_FSIZE,
+		 * which the shim said on the program's stderr). */
+		if (r->frames)
+			warn(r,
+			     "trace cut short (the program was killed or crashed, or the file could not be written on): read to the end of frame %llu, its last complete one",
+			     (unsigned long long)r->frames);
+		else
+			warn(r,
+			     "trace cut short (the program was killed or crashed, or the file could not be written on): not one frame of it is complete, it holds no event");
 	} else if (!r->seen_end) {
 		warn(r,
 		     "trace cut short: it has no end record (the program was killed or is still running)");

@@ -174,6 +174,23 @@ test_expect_success 'setup: a real trace' '
 	test_file_not_empty summary
 '
 
+# A trace whose last write never ended (RLIMIT_FSIZE, a full disk, a
+# kill): read to its last whole frame, with a warning that says so, or
+# that none is whole; and no gate passes on it.
+test_expect_success 'a trace cut inside a frame: read to the frame before, said' '
+	hlen=$(trace_header_len real.zst) &&
+	head -c $((hlen + 20)) real.zst >cut-first.zst &&
+	analyze_status c0 cut-first.zst &&
+	test_cmp_str "status" 0 "$(cat c0.code)" &&
+	grep "^perfanalyze: warning: cut-first.zst: trace cut short (the program was killed or crashed, or the file could not be written on): not one frame of it is complete, it holds no event$" c0.err &&
+	{ cat real.zst && tail -c +$((hlen + 1)) real.zst | head -c 20; } >cut-later.zst &&
+	analyze_status c1 cut-later.zst &&
+	test_cmp_str "status" 0 "$(cat c1.code)" &&
+	grep "^perfanalyze: warning: cut-later.zst: trace cut short (.*): read to the end of frame [1-9][0-9]*, its last complete one$" c1.err &&
+	analyze_status c2 cut-later.zst --leaks --fail-on-leak &&
+	test "$(cat c2.code)" != 0
+'
+
 test_expect_success 'the header of a real trace followed by garbage: no crash' '
 	hlen=$(trace_header_len real.zst) &&
 	{ head -c $hlen real.zst && head -c 5000 /bin/ls; } >real-garbage &&
