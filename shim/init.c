@@ -7,8 +7,10 @@
 #include <limits.h>
 #include <pthread.h>
 #include <stdarg.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "live.h"
@@ -324,10 +326,41 @@ static int quick_end(int status, sigset_t *saved);
  * the child's new trace file (an O_EXCL open that may meet EEXIST first)
  * must not show through.
  */
+/*
+ * The forking thread blocks every signal from just before the fork until
+ * the child has its own trace, and the parent its locks back. A fatal
+ * signal in the child in between ended the child's trace into the
+ * parent's file, through the descriptor they share, and the parent's
+ * trace no longer read (probe L: a child killed 0-1 ms after its fork).
+ * The child inherits the mask and this copy of the one to put back.
+ * Raw: the shim's sigprocmask interposer would take it for the
+ * program's.
+ */
+static __thread sigset_t fork_mask;
+static __thread int fork_masked;
+
+static void fork_mask_block(void)
+{
+	sigset_t all;
+
+	sigfillset(&all);
+	fork_masked = !syscall(SYS_rt_sigprocmask, SIG_SETMASK, &all,
+			       &fork_mask, _NSIG / 8);
+}
+
+static void fork_mask_back(void)
+{
+	if (!fork_masked)
+		return;
+	fork_masked = 0;
+	syscall(SYS_rt_sigprocmask, SIG_SETMASK, &fork_mask, NULL, _NSIG / 8);
+}
+
 static void fork_prepare(void)
 {
 	int e = errno;
 
+	fork_mask_block();
 	perfshim_fork_prepare();
 	errno = e;
 }
@@ -341,6 +374,7 @@ static void fork_parent(void)
 		daemon_parent_ended = 1;
 		quick_end(0, NULL);
 	}
+	fork_mask_back();
 	errno = e;
 }
 
@@ -445,6 +479,7 @@ static void fork_child(void)
 		traced_pid = getpid();
 		perfshim_memory_reset();
 	}
+	fork_mask_back();
 	errno = e;
 }
 
