@@ -474,6 +474,10 @@ static void fork_child(void)
 	is_main_thread = 1; /* the child's only thread */
 	perfshim_after_fork_child();
 	perfshim_timing_after_fork();
+	/* The child's trace is its own: signals may come. Before the
+	 * sampler, which takes a blocked SIGPROF for the program's wish
+	 * and would not start. */
+	fork_mask_back();
 	perfshim_sampler_after_fork();
 	if (atomic_load(&perfshim_recording)) {
 		traced_pid = getpid();
