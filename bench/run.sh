@@ -463,6 +463,18 @@ if [ -z "$QUICK" ] && [ "${BENCH_NO_DOC:-0}" = 0 ]; then
 		exceptions 3-6%, in interleaved A/B runs). Half of record_alloc
 		and two thirds of the free interposer are the latency of rdtsc.
 
+		The same profile at 73e2362 (load average 0.5): the program's
+		thread 63% of the samples, the writer 37%. The stack walk 22.2%,
+		the free interposer 5.5%, record_alloc 5.3%, the ring write 5.2%,
+		interning the stack 5.1%; libc's malloc and free about 8%, the
+		program's own loop 5.6%. The chunk encoder 28.7%, of which its
+		table of held blocks (a probe of an open-addressing table, by
+		address, for every ALLOC and FREE) 3.7% and its lists of recent
+		frees and slots 4.5%. Varints of 3 to 8 bytes, each ALLOC's and
+		FREE's address among them, are now read from one load, not a
+		byte a turn: a stream of 1- to 7-byte varints 8.8-11.5 -> 5.3
+		ns each.
+
 		What remains to reach 3x: the walk is a chain of dependent loads,
 		about 30 instructions a frame; every event reads the clock; the
 		writer, once a second thread has events, keeps two tables of
@@ -534,6 +546,18 @@ if [ -z "$QUICK" ] && [ "${BENCH_NO_DOC:-0}" = 0 ]; then
 		learning (cc1 learns 3163 rules, python3 1040) is libunwind's own
 		lookups, two or three per rule.
 
+		Programs that end with much of their heap live pay for the exit
+		scan, which asks for every word of every root and reached block
+		which live block it points into. That was a binary search of all
+		blocks (40-byte entries, a cache miss a step on a large heap) and
+		a call per word, even for words nowhere near the heap: 7 to 10%
+		of the CPU of git log -p and cc1 under the shim. The starts are
+		now cut into regions of close starts, each into at most twice as
+		many equal buckets as it has blocks (shim/blockfind.c), and a
+		word outside the blocks' span stops before any call. CPU in
+		perfshim_scan_at_exit (perf samples, 5 runs each): git 33 -> 17
+		ms, cc1 46 -> 27 ms.
+
 		## Where the trace's bytes go (tools/colstat, not make bench)
 
 		A COLUMNS record is one writer pass over one thread's ring, a
@@ -557,6 +581,18 @@ if [ -z "$QUICK" ] && [ "${BENCH_NO_DOC:-0}" = 0 ]; then
 		frame. sqlite3 is then 394 KB, 21% less than format 3 (A/B, 9
 		interleaved runs), for 1.4% more CPU; git and perl 13 to 14%
 		less, for 3 to 3.6%.
+
+		Format 6 counts event times in quanta of 2^13 clock units where
+		format 5 counted 2^9. A unit is 16 TSC ticks (or a ns without an
+		invariant TSC), so a quantum is 35 us at a 3.8 GHz TSC, 131 us
+		at 1 GHz and 8 us in ns: what reads times across threads (the
+		heap timeline, growth windows, markers, samples) needs about a
+		millisecond, a thread's order is its events' order, and two
+		threads' events on one address within a quantum keep theirs
+		through TIES. The same workloads, one run each under each
+		shift: sqlite3 381 -> 288 kB (-25%), cc1 215 -> 185 kB (-14%),
+		git 174 -> 153 kB (-12%), perl -6%, cxx -5%, churn and python3
+		-2%; the growth verdicts of the bench's programs the same.
 
 		## Where perfanalyze's time goes (profile, not make bench)
 
