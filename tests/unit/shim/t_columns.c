@@ -494,13 +494,23 @@ static void far_reuse(void)
 	read_major = PERFSHIM_FORMAT_MAJOR;
 }
 
+/* The first event read back at a time other than its quanta of
+ * 2^PERFSHIM_COL_TIME_SHIFT units times 2^shift, or -1. */
+static int off_quanta(unsigned shift)
+{
+	for (int i = 0; i < nwant; i++)
+		if (got[i].ts != clock_at[i] >> PERFSHIM_COL_TIME_SHIFT
+							<< shift)
+			return i;
+	return -1;
+}
+
 /* A 5.x trace counted its times in quanta of 2^9 units: the same bytes
  * read as 5.x put each event at its quanta times 2^9, and as 6.x at its
  * quanta times 2^13, the quantum of its exact time. */
 static void old_quanta(void)
 {
 	const uint64_t base = 0x6700000000ull;
-	int wrong6 = -1, wrong5 = -1;
 
 	fresh();
 	for (int i = 0; i < 50; i++)
@@ -508,21 +518,13 @@ static void old_quanta(void)
 		   (uint64_t)i * i * 997, base + i * 64, 32, 1);
 	encode(0);
 	ok(!read_back(&frame) && ngot == nwant, "a trace read as 6.x");
-	for (int i = 0; wrong6 < 0 && i < nwant; i++)
-		if (got[i].ts !=
-		    clock_at[i] >> PERFSHIM_COL_TIME_SHIFT
-					   << PERFSHIM_COL_TIME_SHIFT)
-			wrong6 = i;
-	is_int(wrong6, -1, "each event in the quantum of 2^13 of its time");
+	is_int(off_quanta(PERFSHIM_COL_TIME_SHIFT), -1,
+	       "each event in the quantum of 2^13 of its time");
 	read_major = 5;
 	ok(!read_back(&frame) && ngot == nwant, "the same bytes read as 5.x");
-	for (int i = 0; wrong5 < 0 && i < nwant; i++)
-		if (got[i].ts !=
-		    clock_at[i] >> PERFSHIM_COL_TIME_SHIFT
-					   << PERFSHIM_COL_TIME_SHIFT_5)
-			wrong5 = i;
+	is_int(off_quanta(PERFSHIM_COL_TIME_SHIFT_5), -1,
+	       "each event at its quanta times 2^9");
 	read_major = PERFSHIM_FORMAT_MAJOR;
-	is_int(wrong5, -1, "each event at its quanta times 2^9");
 }
 
 int main(void)
