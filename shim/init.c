@@ -322,11 +322,6 @@ static int daemon_parent_ended;
 static int quick_end(int status, sigset_t *saved);
 
 /*
- * The fork handlers keep errno: fork() leaves it alone on success, and
- * the child's new trace file (an O_EXCL open that may meet EEXIST first)
- * must not show through.
- */
-/*
  * The forking thread blocks every signal from just before the fork until
  * the child has its own trace, and the parent its locks back. A fatal
  * signal in the child in between ended the child's trace into the
@@ -356,6 +351,11 @@ static void fork_mask_back(void)
 	syscall(SYS_rt_sigprocmask, SIG_SETMASK, &fork_mask, NULL, _NSIG / 8);
 }
 
+/*
+ * The fork handlers keep errno: fork() leaves it alone on success, and
+ * the child's new trace file (an O_EXCL open that may meet EEXIST first)
+ * must not show through.
+ */
 static void fork_prepare(void)
 {
 	int e = errno;
@@ -483,7 +483,6 @@ static void fork_child(void)
 		traced_pid = getpid();
 		perfshim_memory_reset();
 	}
-	fork_mask_back();
 	errno = e;
 }
 
