@@ -169,8 +169,9 @@ static int read_statm(uint64_t *rss, uint64_t *mapped)
 }
 
 /*
- * A memory limit that leaves less room than the shim maps: about 11 MiB
- * at its start (its buffers, tables, compressor and writer's stack), a
+ * A memory limit that leaves less room than the shim maps: about 15 MiB
+ * at its start (its buffers, tables, compressor and writer's stack, and
+ * its libraries; README's list of what it costs), a
  * ring and a signal stack for each thread later, all private writable
  * memory. Both the address-space limit (RLIMIT_AS, `ulimit -v`) and the
  * data limit (RLIMIT_DATA, `ulimit -d`, which counts such mappings)
