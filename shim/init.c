@@ -16,6 +16,7 @@
 #include "live.h"
 #include "perfshim_trace.h"
 #include "shim.h"
+#include "threads.h"
 
 /* The slowest zstd level the writer may use (README: PERFSHIM_ZSTD_LEVEL). */
 #define ZSTD_LEVEL_MAX 9
@@ -607,8 +608,15 @@ static void hold_signals(sigset_t *saved)
  */
 __attribute__((destructor)) static void perfshim_fini(void)
 {
-	if (!atomic_load(&perfshim_recording) || foreign_process())
+	if (!atomic_load(&perfshim_recording))
 		return;
+	if (foreign_process()) {
+		/* A copy the fork handlers never saw (a raw clone's child)
+		 * says once that it ran untraced; a vfork's child says
+		 * nothing, its parent's trace holds it. */
+		perfshim_writer_left_copy();
+		return;
+	}
 	perfshim_guard++;
 	hold_signals(NULL);
 	perfshim_modules_scan();

@@ -1294,8 +1294,14 @@ static void finish(int how, int status)
 	if (!perfshim_tracefile_on() || is_writer || atomic_load(&detached))
 		return;
 	/* Not in a child that the fork handlers never saw, nor in a vfork
-	 * child: the trace is the parent's. */
-	if (whose_process() != OURS)
+	 * child: the trace is the parent's. A copy that never filled a
+	 * ring says at its end that it ran untraced (probe K: a raw
+	 * clone's child of a few allocations said nothing). */
+	int whose = whose_process();
+
+	if (whose == COPY)
+		leave_copy();
+	if (whose != OURS)
 		return;
 	end_trace(how, status);
 }

@@ -72,6 +72,14 @@ test_expect_success 'the three copied children run untraced, each says so once, 
 	only_trace tr-clone
 '
 
+test_expect_success 'a raw clone'"'"'s child of one allocation says so too, once' '
+	capture brief.native "$PROGS/clone_brief" &&
+	traced brief.shim tr-brief "$PROGS/clone_brief" &&
+	test_same_result brief.native brief.shim &&
+	test_cmp_str lines 1 "$(grep -c "made by a clone() or fork system call that the shim cannot follow" brief.shim.err)" &&
+	only_trace tr-brief
+'
+
 test_expect_success 'the parent trace is whole: its own and its CLONE_VM children'"'"'s 2400000 allocations' '
 	summary_of "$(only_trace tr-clone)" clone.summary &&
 	ended_cleanly clone.summary &&
