@@ -10,10 +10,10 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "live.h"
+#include "mask.h"
 #include "perfshim_trace.h"
 #include "shim.h"
 #include "threads.h"
@@ -329,19 +329,13 @@ static int quick_end(int status, sigset_t *saved);
  * parent's file, through the descriptor they share, and the parent's
  * trace no longer read (probe L: a child killed 0-1 ms after its fork).
  * The child inherits the mask and this copy of the one to put back.
- * Raw: the shim's sigprocmask interposer would take it for the
- * program's.
  */
 static __thread sigset_t fork_mask;
 static __thread int fork_masked;
 
 static void fork_mask_block(void)
 {
-	sigset_t all;
-
-	sigfillset(&all);
-	fork_masked = !syscall(SYS_rt_sigprocmask, SIG_SETMASK, &all,
-			       &fork_mask, _NSIG / 8);
+	fork_masked = !perfshim_mask_block_all(&fork_mask);
 }
 
 static void fork_mask_back(void)
@@ -349,7 +343,7 @@ static void fork_mask_back(void)
 	if (!fork_masked)
 		return;
 	fork_masked = 0;
-	syscall(SYS_rt_sigprocmask, SIG_SETMASK, &fork_mask, NULL, _NSIG / 8);
+	perfshim_mask_restore(&fork_mask);
 }
 
 /*

@@ -1,6 +1,8 @@
 /* mask.c - every signal blocked over a stretch of the shim's calls (mask.h). */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include "mask.h"
 
@@ -64,4 +66,19 @@ HIDDEN int perfshim_mask_change(int how, const sigset_t *set, sigset_t *old)
 	if (old)
 		*old = was;
 	return 0;
+}
+
+HIDDEN int perfshim_mask_block_all(sigset_t *old)
+{
+	sigset_t all;
+
+	sigfillset(&all);
+	return syscall(SYS_rt_sigprocmask, SIG_SETMASK, &all, old, _NSIG / 8)
+		       ? -1
+		       : 0;
+}
+
+HIDDEN void perfshim_mask_restore(const sigset_t *old)
+{
+	syscall(SYS_rt_sigprocmask, SIG_SETMASK, old, NULL, _NSIG / 8);
 }

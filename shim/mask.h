@@ -65,4 +65,16 @@ HIDDEN int perfshim_mask_held(void);
 /* A sigprocmask call under the hold: on the copy, as the kernel would. */
 HIDDEN int perfshim_mask_change(int how, const sigset_t *set, sigset_t *old);
 
+/*
+ * Every signal blocked on this thread for a short stretch that a handler
+ * must not enter (a fatal signal's work on its own stack, a meta record,
+ * a fork until the child has its trace), straight from the kernel: the
+ * glibc wrapper keeps two signals of its own, and the shim's sigprocmask
+ * interposer would take the call for the program's. *old gets the mask
+ * to put back with perfshim_mask_restore(). 0, or -1 (nothing changed).
+ * Async-signal-safe; no hold needed, none taken.
+ */
+HIDDEN int perfshim_mask_block_all(sigset_t *old);
+HIDDEN void perfshim_mask_restore(const sigset_t *old);
+
 #endif

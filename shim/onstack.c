@@ -3,9 +3,9 @@
 #include <signal.h>
 #include <stdatomic.h>
 #include <stdint.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
+#include "mask.h"
 #include "mem.h"
 #include "onstack.h"
 
@@ -31,15 +31,9 @@ static void call_at(void *top, void (*fn)(void *), void *arg)
 			   "xmm12", "xmm13", "xmm14", "xmm15", "memory", "cc");
 }
 
-/* The thread's real mask, past the shim's interposers (mask.c). */
-static void real_mask(int how, const sigset_t *set, sigset_t *old)
-{
-	syscall(SYS_rt_sigprocmask, how, set, old, _NSIG / 8);
-}
-
 HIDDEN void perfshim_on_fatal_stack(void (*fn)(void *), void *arg)
 {
-	sigset_t all, old;
+	sigset_t old;
 
 	if (atomic_exchange(&taken, 1)) {
 		fn(arg);
@@ -48,10 +42,11 @@ HIDDEN void perfshim_on_fatal_stack(void (*fn)(void *), void *arg)
 	if (!stack)
 		stack = perfshim_map(FATAL_STACK);
 	if (stack) {
-		sigfillset(&all);
-		real_mask(SIG_BLOCK, &all, &old);
+		int blocked = !perfshim_mask_block_all(&old);
+
 		call_at(stack + FATAL_STACK, fn, arg);
-		real_mask(SIG_SETMASK, &old, NULL);
+		if (blocked)
+			perfshim_mask_restore(&old);
 	} else {
 		fn(arg);
 	}

@@ -538,17 +538,13 @@ static void stage_meta(void)
  * lock its own thread holds, or read the channel half written (probe
  * L: a SIGTERM in a dlclose's module records hung libuv's tests). Two
  * system calls a record; records are rare (a module, a thread, a
- * label). Raw: the glibc wrapper keeps its own two signals, and the
- * shim's interposer would take the call for the program's.
+ * label).
  */
 static int block_all(sigset_t *old)
 {
-	sigset_t all;
-
 	if (is_writer || perfshim_mask_held())
 		return 0;
-	sigfillset(&all);
-	return !syscall(SYS_rt_sigprocmask, SIG_SETMASK, &all, old, _NSIG / 8);
+	return !perfshim_mask_block_all(old);
 }
 
 HIDDEN void perfshim_meta(uint8_t tag, const uint8_t *payload, size_t len)
@@ -578,7 +574,7 @@ HIDDEN void perfshim_meta(uint8_t tag, const uint8_t *payload, size_t len)
 	}
 	pthread_mutex_unlock(&meta_lock);
 	if (blocked)
-		syscall(SYS_rt_sigprocmask, SIG_SETMASK, &old, NULL, _NSIG / 8);
+		perfshim_mask_restore(&old);
 }
 
 /*
