@@ -5,6 +5,7 @@
 
 #include "perfshim_trace.h"
 #include "tap.h"
+#include "xorshift.h"
 
 struct vcase {
 	uint64_t v;
@@ -132,9 +133,7 @@ static void against_loop(void)
 			uint8_t buf[24];
 			size_t n;
 
-			rnd ^= rnd << 13;
-			rnd ^= rnd >> 7;
-			rnd ^= rnd << 17;
+			xorshift64(&rnd);
 			uint64_t v = bits == 64	 ? rnd
 				     : bits == 0 ? 0
 						 : rnd & ((1ull << bits) - 1);

@@ -10,15 +10,13 @@
 
 #include "blockfind.h"
 #include "tap.h"
+#include "xorshift.h"
 
 static uint64_t rnd = 88172645463325252ull;
 
 static uint64_t next(void)
 {
-	rnd ^= rnd << 13;
-	rnd ^= rnd >> 7;
-	rnd ^= rnd << 17;
-	return rnd;
+	return xorshift64(&rnd);
 }
 
 static uint64_t end[20000];

@@ -13,6 +13,7 @@
 #include "live.h"
 #include "perfshim_trace.h"
 #include "tap.h"
+#include "xorshift.h"
 
 #define SLOTS 60000 /* addresses: 0x10000 + 64 * slot */
 
@@ -23,10 +24,7 @@ static uint64_t rnd = 88172645463325252ull;
 
 static uint64_t next(void)
 {
-	rnd ^= rnd << 13;
-	rnd ^= rnd >> 7;
-	rnd ^= rnd << 17;
-	return rnd;
+	return xorshift64(&rnd);
 }
 
 static void put_u(uint64_t v)
