@@ -86,8 +86,12 @@
  * 2^9 (PERFSHIM_COL_TIME_SHIFT, below): a 5.x reader would place every
  * event 16 times too early, so it refuses 6.x, naming both versions. A
  * 6.x reader reads 1.x to 5.x.
+ * Major 7 keeps every record and minor of 6.x, and writes no address for
+ * most COLUMNS ALLOCs ("Since major 7", below): a 6.x reader would take
+ * the next ALLOC's fields for this one's, so it refuses 7.x, naming both
+ * versions. A 7.x reader reads 1.x to 6.x.
  */
-#define PERFSHIM_FORMAT_MAJOR 6
+#define PERFSHIM_FORMAT_MAJOR 7
 #define PERFSHIM_FORMAT_MINOR 4
 /* The oldest major this reader still reads. */
 #define PERFSHIM_FORMAT_MAJOR_OLDEST 1
@@ -280,6 +284,55 @@
  *                           heap carves its next block from fresh
  *                           memory (often exactly there).
  *
+ * Since major 7, a block's address is written only where a reader needs
+ * it, and an ALLOC without one is named by its number:
+ *                 kinds     PERFSHIM_EV_ALLOC | fn: no slots field and
+ *                           no address; the reader names the block
+ *                           perfshim_col_unnamed() of the ALLOC's number
+ *                           (as for ages, above), an address no heap
+ *                           hands out. PERFSHIM_COL_ALLOC_ADDR | fn: an
+ *                           ALLOC with its address, k in the slots
+ *                           column and the address where k is 0, as a
+ *                           6.x ALLOC's. The writer writes every ALLOC
+ *                           so once a second thread has events (another
+ *                           thread's FREE of an address may be encoded
+ *                           before its ALLOC, or before an earlier FREE
+ *                           there: only addresses and TIES tell the
+ *                           reader their order), once a thread's events
+ *                           go as CHUNKs (whose FREEs name addresses),
+ *                           and for a failed allocation (address 0);
+ *                           each after an ADDRS record of the blocks
+ *                           held then. One thread's events come in its
+ *                           order: a FREE found in the table is of the
+ *                           block there.
+ *                 slots     per ALLOC: nothing;
+ *               ALLOC_HELD and FREEs are as in 6.x: the block takes, or
+ *               is freed by, the name its slot has. The recently freed
+ *               lists keep only addresses: a FREE by slot of a block
+ *               named by its number pushes nothing, and both sides
+ *               empty the lists at each ADDRS record.
+ *               Whoever needs a block's address, the leak verdicts of a
+ *               SCAN (by address) above all, reads it from ADDRS:
+ *
+ * ADDRS         the addresses of blocks held in slots: form, count N,
+ *               then, form 1: the addresses of the N blocks held (all
+ *               of them), in the order of their ALLOCs' numbers, each
+ *               as perfshim_col_addr() codes its distance from where
+ *               the one before ends (perfshim_col_chunk() of its size;
+ *               the first from 0); form 0 (a writer without memory for
+ *               the sort): N pairs, slot and its block's address coded
+ *               as its distance from the previous pair's (the first
+ *               from 0). From this record on, the block is known by
+ *               that address: earlier events that named it otherwise
+ *               name it so (the reader renames it), and a FREE by slot
+ *               names it so. The writer gives every held slot's, after
+ *               the events of the pass that wrote a SCAN (every block a
+ *               scan judged was allocated before it, so was encoded by
+ *               then), and before its ALLOCs all go with their
+ *               addresses (above). Blocks named by number cost no
+ *               address: git's trace 51% smaller than 6.x's, sqlite3's
+ *               37%, cc1's 30%, perl's 21%.
+ *
  * Since minor 3:
  *
  * CALLS         timed calls of one thread's zones and instrumented
@@ -361,6 +414,7 @@ enum perfshim_rec {
 	PERFSHIM_REC_COLUMNS = 40,   /* 33-39 left for minors of 2.x */
 	PERFSHIM_REC_CALLS = 33,
 	PERFSHIM_REC_TIES = 34,
+	PERFSHIM_REC_ADDRS = 35, /* major 7 */
 	PERFSHIM_REC_SPLIT = 41, /* a frame's first byte only (major 4) */
 };
 
@@ -436,6 +490,8 @@ enum perfshim_path_type {
 #define PERFSHIM_EV_MARK 0x23
 /* COLUMNS only: an ALLOC into a slot still held (low nibble: fn). */
 #define PERFSHIM_COL_ALLOC_HELD 0x30
+/* COLUMNS only, since major 7: an ALLOC with its address (low nibble: fn). */
+#define PERFSHIM_COL_ALLOC_ADDR 0x40
 /* COLUMNS only, since major 3: a FREE by its block's slot, no rank. */
 #define PERFSHIM_COL_FREE_SLOT 0x24
 /*
@@ -653,6 +709,21 @@ static inline unsigned perfshim_col_class(uint64_t size)
 static inline uint64_t perfshim_col_chunk(uint64_t size)
 {
 	return size < 24 ? 32 : (size + 8 + 15) & ~(uint64_t)15;
+}
+
+/*
+ * perfshim_col_unnamed - the name a 7.x reader gives the block of the
+ * n-th ALLOC (from 0) that has no address: above any user-space
+ * address, and 16-aligned as blocks are.
+ */
+static inline uint64_t perfshim_col_unnamed(uint64_t n)
+{
+	return (uint64_t)1 << 63 | n << 4;
+}
+
+static inline int perfshim_col_is_unnamed(uint64_t addr)
+{
+	return (int)(addr >> 63);
 }
 
 /*

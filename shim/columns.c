@@ -29,9 +29,12 @@ static size_t map_cap, map_count, map_gone; /* count: gone ones too */
  * (four arrays were four cache lines). */
 struct slot_block {
 	uint64_t size;
-	uint64_t seq; /* the ALLOC count when the block came */
+	uint64_t seq; /* the ALLOC count when the block came; | NAMED_SEQ:
+		       * the reader knows it by its address */
 	uint64_t ts;  /* the exact time of its ALLOC */
 };
+
+#define NAMED_SEQ ((uint64_t)1 << 63)
 static struct slot_block *slot_of;
 static uint64_t nalloc; /* ALLOCs (ALLOC_HELD too) so far */
 /*
@@ -52,10 +55,21 @@ static unsigned chosen, age_hits;
 static uint32_t guess[1 << GUESS_BITS], last_age;
 static uint32_t *released; /* as many entries as slots: never full */
 static size_t slot_cap, nslots, nreleased;
-/* Recently freed addresses per size class, most recent first; and where
- * the heap would carve a block after the last ALLOC not found there. */
+/* Recently freed addresses per size class (of blocks the reader knows by
+ * their addresses), most recent first; the recently allocated slots; and
+ * where the heap would carve a block after the last ALLOC not found
+ * there. */
 static struct perfshim_col_lists lists;
 static uint64_t next_miss;
+/*
+ * Every ALLOC goes with its address (7.x: perfshim_trace.h): once a
+ * second thread has events, or a thread's events go as CHUNKs. One
+ * thread's events come in its order, and a FREE of a block found in the
+ * table is of that block; another thread's may be encoded before
+ * events of the same address that came earlier, and only addresses
+ * let the reader put them in order (with TIES).
+ */
+static int named_all;
 
 /*
  * Each thread's time: exact, its last event's in the ring; seen, what
@@ -282,20 +296,6 @@ static inline int room(void)
 	return room_slow();
 }
 
-/* k > 0 if addr is the k-th recent one of size's class (taken out). */
-static unsigned recent_take(uint64_t addr, uint64_t size)
-{
-	unsigned c = perfshim_col_class(size);
-
-	for (unsigned i = 0; i < lists.nrecent[c]; i++) {
-		if (perfshim_col_recent_at(&lists, c, i) != addr)
-			continue;
-		perfshim_col_recent_out(&lists, c, i);
-		return i + 1;
-	}
-	return 0;
-}
-
 /* Room for one more logged event; -1 (ties go off) without memory. */
 static int tie_room(void)
 {
@@ -318,10 +318,18 @@ static int tie_room(void)
 	return 0;
 }
 
-HIDDEN void perfshim_columns_many(void)
+static void ties_off(void)
+{
+	ties_on = 0;
+}
+
+static void go_named(col_stage_fn *stage);
+
+HIDDEN void perfshim_columns_many(col_stage_fn *stage)
 {
 	if (ties_on < 0)
 		ties_on = 1;
+	go_named(stage);
 }
 
 /* addr's entry in marks (cap entries), or the empty one where it goes. */
@@ -400,7 +408,7 @@ static int marked(uint64_t addr, uint32_t floor_q)
 }
 
 /* The calling event's thread in the table's terms (PREV_UNKNOWN past
- * 2^31 - 1 threads: then every event takes its address over). */
+ * 2^30 - 1 threads: then every event takes its address over). */
 static inline uint32_t me(void)
 {
 	return cur_index + 1 < GONE ? cur_index + 1 : PREV_UNKNOWN;
@@ -417,7 +425,7 @@ static void run_begin(void)
 					   cap * sizeof(*r));
 
 		if (!r) {
-			ties_on = 0;
+			ties_off();
 			return;
 		}
 		truns = r;
@@ -436,7 +444,7 @@ static void tie_note(uint64_t addr, uint64_t exact, uint32_t prev)
 	if (ties_on <= 0)
 		return;
 	if (tie_room()) {
-		ties_on = 0; /* the replay's own rules are left */
+		ties_off(); /* the replay's own rules are left */
 		return;
 	}
 	/* Quanta wrap after hours; a mark that old taken for recent costs
@@ -444,7 +452,7 @@ static void tie_note(uint64_t addr, uint64_t exact, uint32_t prev)
 	if (prev != PREV_NONE && (prev != me() || prev == PREV_UNKNOWN) &&
 	    addr &&
 	    mark(addr, (uint32_t)(exact >> PERFSHIM_COL_TIME_SHIFT) + 1)) {
-		ties_on = 0;
+		ties_off();
 		return;
 	}
 	struct tie_ev *e = &tlog[tlog_len++];
@@ -636,6 +644,20 @@ static inline uint32_t who_me(void)
 	return me() == PREV_UNKNOWN ? GONE - 1 : me();
 }
 
+/* k > 0 if addr is the k-th recent one of size's class (taken out). */
+static unsigned recent_take(uint64_t addr, uint64_t size)
+{
+	unsigned c = perfshim_col_class(size);
+
+	for (unsigned i = 0; i < lists.nrecent[c]; i++) {
+		if (perfshim_col_recent_at(&lists, c, i) != addr)
+			continue;
+		perfshim_col_recent_out(&lists, c, i);
+		return i + 1;
+	}
+	return 0;
+}
+
 /* An ALLOC at time exact; *prev for tie_note. */
 static int alloc_ev(uint8_t tag, const uint8_t **p, const uint8_t *end,
 		    uint64_t exact, uint64_t *addr_out, uint64_t *size_out,
@@ -643,12 +665,17 @@ static int alloc_ev(uint8_t tag, const uint8_t **p, const uint8_t *end,
 {
 	uint64_t size, addr, stack;
 	uint32_t s;
+	/* A failed allocation goes with its address, 0, as well. */
+	int with_addr;
 
 	if (perfshim_get_varint(p, end, &size) ||
 	    perfshim_get_varint(p, end, &addr) ||
 	    perfshim_get_varint(p, end, &stack) || room() ||
-	    perfshim_col_unaddr(perfshim_col_addr(addr - next_miss)) !=
-		    addr - next_miss)
+	    perfshim_col_is_unnamed(addr))
+		return -1; /* (a reader would take it for a name) */
+	with_addr = named_all || !addr;
+	if (with_addr && perfshim_col_unaddr(perfshim_col_addr(
+				 addr - next_miss)) != addr - next_miss)
 		return -1; /* (a distance past 2^62 cannot be coded) */
 	*addr_out = addr;
 	*size_out = size;
@@ -658,12 +685,15 @@ static int alloc_ev(uint8_t tag, const uint8_t **p, const uint8_t *end,
 
 	*prev = map[at].addr ? prev_of(&map[at]) : PREV_NONE;
 	if (map[at].addr && !(map[at].who & GONE)) {
+		/* (the block takes the slot's name: its flag stays) */
 		s = map[at].slot;
 		map[at].who = who_me();
 		col[PERFSHIM_COL_KINDS][nev] =
 			PERFSHIM_COL_ALLOC_HELD | (tag & 0x0f);
 		put(PERFSHIM_COL_SLOTS, s);
-		slot_of[s] = (struct slot_block){ size, nalloc++, exact };
+		slot_of[s] = (struct slot_block){
+			size, nalloc++ | (slot_of[s].seq & NAMED_SEQ), exact
+		};
 		(void)perfshim_col_mru_take(&lists, s);
 		perfshim_col_mru_push(&lists, s);
 		return 0;
@@ -680,14 +710,21 @@ static int alloc_ev(uint8_t tag, const uint8_t **p, const uint8_t *end,
 		map[at].who = who_me();
 	}
 	col[PERFSHIM_COL_KINDS][nev] = tag;
-	unsigned k = recent_take(addr, size);
+	if (with_addr) {
+		unsigned k = recent_take(addr, size);
 
-	if (!k) {
-		put(PERFSHIM_COL_ADDRS, perfshim_col_addr(addr - next_miss));
-		next_miss = addr + perfshim_col_chunk(size);
+		col[PERFSHIM_COL_KINDS][nev] =
+			PERFSHIM_COL_ALLOC_ADDR | (tag & 0x0f);
+		if (!k) {
+			put(PERFSHIM_COL_ADDRS,
+			    perfshim_col_addr(addr - next_miss));
+			next_miss = addr + perfshim_col_chunk(size);
+		}
+		put(PERFSHIM_COL_SLOTS, k);
 	}
-	put(PERFSHIM_COL_SLOTS, k);
-	slot_of[s] = (struct slot_block){ size, nalloc++, exact };
+	slot_of[s] = (struct slot_block){
+		size, nalloc++ | (with_addr ? NAMED_SEQ : 0), exact
+	};
 	perfshim_col_mru_push(&lists, s);
 	return 0;
 }
@@ -695,7 +732,7 @@ static int alloc_ev(uint8_t tag, const uint8_t **p, const uint8_t *end,
 /* A FREE of slot s without a rank: by age, or by slot (FREE_SLOT). */
 static void free_unranked(uint32_t s)
 {
-	uint64_t age = nalloc - slot_of[s].seq;
+	uint64_t age = nalloc - (slot_of[s].seq & ~NAMED_SEQ);
 	int old = age > PERFSHIM_COL_AGES;
 	uint32_t a = old ? UINT32_MAX : (uint32_t)age;
 	uint32_t *g = &guess[(last_age * 2654435761u) >> (32 - GUESS_BITS)];
@@ -753,8 +790,11 @@ static int free_ev(const uint8_t **p, const uint8_t *end, uint64_t *addr_out,
 			map_drop(at);
 		}
 		released[nreleased++] = s;
-		perfshim_col_recent_push(
-			&lists, perfshim_col_class(slot_of[s].size), addr);
+		/* (the reader lists what it knows by its address) */
+		if (slot_of[s].seq & NAMED_SEQ)
+			perfshim_col_recent_push(
+				&lists, perfshim_col_class(slot_of[s].size),
+				addr);
 		return 0;
 	}
 	put(PERFSHIM_COL_RANKS, 0);
@@ -855,6 +895,142 @@ static struct col_thread *thread_of(uint32_t t)
 	return &thr[t];
 }
 
+#define ADDRS_PER_RECORD 4096
+
+/* A held block for ADDRS: its ALLOC's number and its address. */
+struct by_seq {
+	uint64_t seq, addr;
+	uint64_t size;
+};
+
+static void seq_sift(struct by_seq *v, size_t i, size_t n)
+{
+	for (;;) {
+		size_t c = 2 * i + 1;
+
+		if (c >= n)
+			return;
+		if (c + 1 < n && v[c].seq < v[c + 1].seq)
+			c++;
+		if (v[i].seq >= v[c].seq)
+			return;
+		struct by_seq t = v[i];
+
+		v[i] = v[c];
+		v[c] = t;
+		i = c;
+	}
+}
+
+/* Heapsort by ALLOC number: no malloc, which a signal handler may not. */
+static void seq_sort(struct by_seq *v, size_t n)
+{
+	for (size_t i = n / 2; i-- > 0;)
+		seq_sift(v, i, n);
+	for (size_t i = n; i-- > 1;) {
+		struct by_seq t = v[0];
+
+		v[0] = v[i];
+		v[i] = t;
+		seq_sift(v, 0, i);
+	}
+}
+
+/*
+ * Form 1: every held block's address, in the order of their ALLOCs'
+ * numbers, which the reader knows too; an allocator carves blocks
+ * allocated one after the other side by side, so each is coded from
+ * where the one before ends. Form 0, without memory for the sort:
+ * (slot, address) pairs in the table's order.
+ */
+static int addrs_in_order(col_stage_fn *stage)
+{
+	size_t n = 0, cap = 0, len = 0;
+	struct by_seq *v;
+
+	for (size_t i = 0; i < map_cap; i++)
+		cap += map[i].addr && !(map[i].who & GONE);
+	if (!cap)
+		return 0;
+	v = perfshim_map(cap * sizeof(*v));
+	uint8_t *rec = perfshim_map(2 * PERFSHIM_VARINT_MAX * (cap + 1));
+
+	if (!v || !rec) {
+		perfshim_unmap(v, v ? cap * sizeof(*v) : 0);
+		perfshim_unmap(rec,
+			       rec ? 2 * PERFSHIM_VARINT_MAX * (cap + 1) : 0);
+		return -1;
+	}
+	for (size_t i = 0; i < map_cap; i++)
+		if (map[i].addr && !(map[i].who & GONE))
+			v[n++] = (struct by_seq){ slot_of[map[i].slot].seq &
+							  ~NAMED_SEQ,
+						  map[i].addr,
+						  slot_of[map[i].slot].size };
+	seq_sort(v, n);
+	len += perfshim_put_varint(rec + len, 1);
+	len += perfshim_put_varint(rec + len, n);
+	uint64_t next = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		len += perfshim_put_varint(rec + len,
+					   perfshim_col_addr(v[i].addr - next));
+		next = v[i].addr + perfshim_col_chunk(v[i].size);
+	}
+	stage(PERFSHIM_REC_ADDRS, rec, len);
+	perfshim_unmap(v, cap * sizeof(*v));
+	perfshim_unmap(rec, 2 * PERFSHIM_VARINT_MAX * (cap + 1));
+	return 0;
+}
+
+HIDDEN void perfshim_columns_addrs(col_stage_fn *stage)
+{
+	static uint8_t body[ADDRS_PER_RECORD * 2 * PERFSHIM_VARINT_MAX];
+	static uint8_t rec[sizeof(body) + 2 * PERFSHIM_VARINT_MAX];
+	size_t len = 0, n = 0;
+	uint64_t prev = 0;
+
+	/* Both sides start their recently freed lists again (7.x). */
+	memset(lists.nrecent, 0, sizeof(lists.nrecent));
+	for (size_t i = 0; i < map_cap; i++)
+		if (map[i].addr && !(map[i].who & GONE))
+			slot_of[map[i].slot].seq |= NAMED_SEQ;
+	if (!addrs_in_order(stage))
+		return;
+	for (size_t i = 0; i <= map_cap; i++) {
+		if (i < map_cap && (!map[i].addr || (map[i].who & GONE)))
+			continue;
+		if (i < map_cap) {
+			len += perfshim_put_varint(body + len, map[i].slot);
+			len += perfshim_put_varint(
+				body + len,
+				perfshim_col_addr(map[i].addr - prev));
+			prev = map[i].addr;
+			n++;
+		}
+		if (n && (n == ADDRS_PER_RECORD || i == map_cap)) {
+			size_t h = perfshim_put_varint(rec, 0);
+
+			h += perfshim_put_varint(rec + h, n);
+			memcpy(rec + h, body, len);
+			stage(PERFSHIM_REC_ADDRS, rec, h + len);
+			len = n = 0;
+			prev = 0;
+		}
+	}
+}
+
+/* From now on every block goes by its address (named_all): the reader
+ * learns those of the blocks held, and every later ALLOC goes with its
+ * own. */
+static void go_named(col_stage_fn *stage)
+{
+	if (named_all)
+		return;
+	perfshim_columns_addrs(stage);
+	named_all = 1;
+}
+
 HIDDEN size_t perfshim_columns_encode(uint32_t thread, const uint8_t *p,
 				      size_t len, col_stage_fn *stage,
 				      uint64_t *lag, struct col_seen *told)
@@ -866,6 +1042,7 @@ HIDDEN size_t perfshim_columns_encode(uint32_t thread, const uint8_t *p,
 	if (!all_raw && !thread_of(thread))
 		all_raw = 1;
 	if (thread >= thr_cap) {
+		go_named(stage);
 		*lag = 0;
 		return 0;
 	}
@@ -885,6 +1062,7 @@ HIDDEN size_t perfshim_columns_encode(uint32_t thread, const uint8_t *p,
 		told->exact = cur->exact;
 	*lag = cur->exact - cur->seen;
 	if (q < end) {
+		go_named(stage);
 		cur->raw = 1;
 		cur->seen = cur->exact;
 	}
@@ -934,6 +1112,7 @@ HIDDEN void perfshim_columns_reset(void)
 	tie_floor = 0;
 	last_switch = 0;
 	ties_on = -1;
+	named_all = 0;
 	next_miss = 0;
 	map_cap = map_count = map_gone = slot_cap = nslots = nreleased = 0;
 	nev = still = 0;

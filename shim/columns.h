@@ -52,10 +52,12 @@ struct col_seen {
 
 /*
  * perfshim_columns_many - the process has a second thread: from now on,
- * log what perfshim_columns_ties needs (before encoding the pass's
- * events; a single thread needs none of it).
+ * log what perfshim_columns_ties needs, and write every ALLOC with its
+ * address, after an ADDRS record (handed to stage) of the blocks held
+ * (before encoding the pass's events; a single thread needs none of
+ * it).
  */
-HIDDEN void perfshim_columns_many(void);
+HIDDEN void perfshim_columns_many(col_stage_fn *stage);
 
 /*
  * perfshim_columns_ties - at the end of a pass, before its SYNC record:
@@ -75,6 +77,13 @@ HIDDEN void perfshim_columns_ties(uint64_t w, col_stage_fn *stage);
  */
 HIDDEN void perfshim_columns_held(void (*fn)(uint64_t addr, uint64_t size,
 					     uint64_t ts));
+
+/*
+ * perfshim_columns_addrs - the address of every block the table holds, as
+ * ADDRS records handed to stage (perfshim_trace.h): after a pass's events,
+ * when the reader must know the blocks a scan judged by their addresses.
+ */
+HIDDEN void perfshim_columns_addrs(col_stage_fn *stage);
 
 /* perfshim_columns_reset - an empty table (a forked child's new trace). */
 HIDDEN void perfshim_columns_reset(void);

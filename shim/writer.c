@@ -662,6 +662,14 @@ static void drain(struct thread_state *t, uint64_t head, const uint8_t *a,
 	ring_consume(&t->ring, head);
 }
 
+/* A scan wrote its verdicts since the last pass (perfshim_writer_addrs_due). */
+static _Atomic int addrs_due;
+
+HIDDEN void perfshim_writer_addrs_due(void)
+{
+	atomic_store(&addrs_due, 1);
+}
+
 static void pass(int final)
 {
 	uint64_t t0 = perfshim_now();
@@ -689,7 +697,7 @@ static void pass(int final)
 	stage_nodes(perfshim_stack_next_id());
 	if (list && list->next) {
 		perfshim_live_materialize(); /* before a second thread's events */
-		perfshim_columns_many();
+		perfshim_columns_many(stage);
 	}
 	for (struct thread_state *t = list, *next; t; t = next) {
 		uint64_t head = t->w.head_seen;
@@ -715,6 +723,10 @@ static void pass(int final)
 			perfshim_thread_free(t);
 		}
 	}
+	/* A scan's verdicts name addresses: every block it judged was
+	 * allocated before it, so is encoded by now. */
+	if (atomic_exchange(&addrs_due, 0))
+		perfshim_columns_addrs(stage);
 	stage_memory(0);
 	if (drained || final) {
 		uint8_t b[PERFSHIM_VARINT_MAX];
@@ -1494,6 +1506,7 @@ HIDDEN void perfshim_after_fork_child(void)
 	nodes_written = 1;
 	nlate = 0;
 	perfshim_columns_reset();
+	atomic_store(&addrs_due, 0);
 	atomic_store(&perfshim_alloc_calls, 0);
 	atomic_store(&perfshim_free_calls, 0);
 	atomic_store(&perfshim_alloc_bytes, 0);

@@ -48,13 +48,31 @@ static int64_t take(const uint8_t **p, const uint8_t *end, int s)
 	return (int64_t)v;
 }
 
+static unsigned major; /* the trace's */
+/* 7.x ALLOCs: without an address, with one, into a slot held. */
+static uint64_t unnamed, named, held;
+
 static void split_events(const uint8_t *c[], const uint8_t *e[])
 {
 	for (const uint8_t *k = c[PERFSHIM_COL_KINDS];
 	     k < e[PERFSHIM_COL_KINDS]; k++) {
 		int64_t v, r;
 
-		if ((*k & 0xf0) == PERFSHIM_EV_ALLOC) {
+		if (major >= 7 && (*k & 0xf0) == PERFSHIM_EV_ALLOC) {
+			unnamed++;
+		} else if (major >= 7 &&
+			   ((*k & 0xf0) == PERFSHIM_COL_ALLOC_ADDR ||
+			    (*k & 0xf0) == PERFSHIM_COL_ALLOC_HELD)) {
+			int h = (*k & 0xf0) == PERFSHIM_COL_ALLOC_HELD;
+
+			named += !h;
+			held += h;
+			if (h)
+				take(&c[PERFSHIM_COL_SLOTS],
+				     e[PERFSHIM_COL_SLOTS], HELD_SLOT);
+			take(&c[PERFSHIM_COL_ADDRS], e[PERFSHIM_COL_ADDRS],
+			     ALLOC_ADDR);
+		} else if ((*k & 0xf0) == PERFSHIM_EV_ALLOC) {
 			v = take(&c[PERFSHIM_COL_SLOTS], e[PERFSHIM_COL_SLOTS],
 				 ALLOC_K);
 			if (v < 0)
@@ -180,7 +198,10 @@ int main(int argc, char **argv)
 	if (fread(file, 1, size, f) != size || size < PERFSHIM_PREFIX_LEN)
 		return 2;
 	uint32_t body;
+	uint16_t m;
 
+	memcpy(&m, file + PERFSHIM_MAGIC_LEN, 2);
+	major = m;
 	memcpy(&body, file + 12, 4);
 	size_t at = PERFSHIM_PREFIX_LEN + body, frames = 0, joined_cap = 0;
 	uint8_t *joined = NULL; /* a SPLIT frame's records put together */
@@ -227,6 +248,11 @@ int main(int argc, char **argv)
 		printf("%-10s %10zu %10zu %8.3f\n", split_name[t], split[t].raw,
 		       split[t].packed,
 		       npairs ? (double)split[t].packed / npairs : 0.0);
+	if (major >= 7)
+		printf("allocs without address %llu, with %llu, into held "
+		       "slots %llu\n",
+		       (unsigned long long)unnamed, (unsigned long long)named,
+		       (unsigned long long)held);
 	printf("alloc k (0 1..8 9-16 17-32 more):");
 	for (int i = 0; i < 12; i++)
 		printf(" %llu", (unsigned long long)khist[i]);

@@ -16,6 +16,11 @@
 #include "unsplit.h"
 
 /* Per-thread state: delta bases and the events waiting for a SYNC. */
+/* A block's name (perfshim_col_unnamed) and its address (7.x). */
+struct rename {
+	uint64_t from, to;
+};
+
 struct tqueue {
 	uint64_t last_ts;
 	struct trace_event *ev;
@@ -86,6 +91,11 @@ struct trace_reader {
 	size_t nslots, slot_cap, nreleased;
 	struct perfshim_col_lists lists;
 	uint64_t last_miss;
+	/* 7.x: blocks named by their ALLOC's number that have an address now
+	 * (ADDRS, ALLOC_HELD), not yet renamed in the queues and visitors:
+	 * open addressing, from 0 when empty. */
+	struct rename *ren;
+	size_t ren_cap, ren_n;
 
 	/* The HISTOGRAM record being decoded (reused from one to the next). */
 	struct trace_hist_fn *hfn;
@@ -641,8 +651,13 @@ static int release_run(struct trace_reader *r, struct tqueue *q, uint32_t t,
  * those at that very time too: a crafted one stamped UINT64_MAX was
  * dropped, its leak unseen by the gate.
  */
+static int rename_flush(struct trace_reader *r);
+static int rename_slot(struct trace_reader *r, uint64_t s, uint64_t addr);
+
 static int release(struct trace_reader *r, uint64_t w)
 {
+	if (r->ren_n && rename_flush(r))
+		return -1;
 	while (r->nheap) {
 		uint32_t t = r->heap[0], u = runner_up(r);
 		struct tqueue *q = &r->q[t];
@@ -855,7 +870,7 @@ struct col {
 static int col_alloc(struct trace_reader *r, uint8_t k, struct col *c,
 		     struct trace_event *ev)
 {
-	uint64_t s, v, d;
+	uint64_t s = 0, v, d;
 	uint32_t slot = 0;
 
 	if ((k & 0x0f) >= PERFSHIM_FN_COUNT)
@@ -863,7 +878,6 @@ static int col_alloc(struct trace_reader *r, uint8_t k, struct col *c,
 			    k & 0x0f);
 	CGET(&c[PERFSHIM_COL_SIZES], ev->size);
 	CGET(&c[PERFSHIM_COL_STACKS], v);
-	CGET(&c[PERFSHIM_COL_SLOTS], s);
 	if (v > UINT32_MAX)
 		return fail(r, "corrupt trace: stack id");
 	if (block_too_large(r, ev->size))
@@ -872,6 +886,7 @@ static int col_alloc(struct trace_reader *r, uint8_t k, struct col *c,
 	ev->fn = k & 0x0f;
 	ev->stack = (uint32_t)v;
 	if ((k & 0xf0) == PERFSHIM_COL_ALLOC_HELD) {
+		CGET(&c[PERFSHIM_COL_SLOTS], s);
 		if (s >= r->nslots || !r->slot_held[s])
 			return fail(r, "corrupt trace: block slot %llu",
 				    (unsigned long long)s);
@@ -881,7 +896,16 @@ static int col_alloc(struct trace_reader *r, uint8_t k, struct col *c,
 		perfshim_col_mru_push(&r->lists, (uint32_t)s);
 		return slot_born(r, (uint32_t)s);
 	}
-	if (s) {
+	/* 7.x: a block without its address is named by its ALLOC's number;
+	 * an ALLOC_ADDR, as before, takes a recently freed address for
+	 * k > 0. */
+	int unnamed = r->hdr.major >= 7 && (k & 0xf0) == PERFSHIM_EV_ALLOC;
+
+	if (!unnamed)
+		CGET(&c[PERFSHIM_COL_SLOTS], s);
+	if (unnamed) {
+		ev->addr = perfshim_col_unnamed(r->nalloc);
+	} else if (s) {
 		if (recent_take(r, s, ev->size, &ev->addr))
 			return -1;
 	} else {
@@ -958,8 +982,11 @@ static int col_free(struct trace_reader *r, uint8_t k, struct col *c,
 	ev->addr = r->slot_addr[s];
 	r->slot_held[s] = 0;
 	r->released[r->nreleased++] = (uint32_t)s;
-	perfshim_col_recent_push(&r->lists, perfshim_col_class(r->slot_size[s]),
-				 ev->addr);
+	/* (7.x: of the blocks known by their addresses) */
+	if (!perfshim_col_is_unnamed(ev->addr))
+		perfshim_col_recent_push(&r->lists,
+					 perfshim_col_class(r->slot_size[s]),
+					 ev->addr);
 	return 0;
 }
 
@@ -970,7 +997,8 @@ static int col_event(struct trace_reader *r, uint8_t k, struct col *c,
 	uint64_t v;
 
 	if ((k & 0xf0) == PERFSHIM_EV_ALLOC ||
-	    (k & 0xf0) == PERFSHIM_COL_ALLOC_HELD)
+	    (k & 0xf0) == PERFSHIM_COL_ALLOC_HELD ||
+	    ((k & 0xf0) == PERFSHIM_COL_ALLOC_ADDR && r->hdr.major >= 7))
 		return col_alloc(r, k, c, ev);
 	switch (k) {
 	case PERFSHIM_COL_FREE_SLOT:
@@ -1075,6 +1103,158 @@ static int columns(struct trace_reader *r, const uint8_t *p, const uint8_t *end)
 }
 
 /* TIES (perfshim_trace.h): exact times for events still queued. */
+static size_t rename_home(uint64_t a, size_t cap)
+{
+	return (size_t)((a * 0x9e3779b97f4a7c15ull) >> 32) & (cap - 1);
+}
+
+/*
+ * Slot s's block is at addr from now on: later events name it so, and
+ * its old name, if a name, goes into the table of renames, which
+ * release() applies before it lets an event go.
+ */
+static int rename_slot(struct trace_reader *r, uint64_t s, uint64_t addr)
+{
+	uint64_t from = r->slot_addr[s];
+
+	r->slot_addr[s] = addr;
+	if (!perfshim_col_is_unnamed(from) || from == addr)
+		return 0;
+	if ((r->ren_n + 1) * 2 > r->ren_cap) {
+		size_t cap = r->ren_cap ? 2 * r->ren_cap : 64;
+		struct rename *t = calloc(cap, sizeof(*t));
+
+		if (!t)
+			return fail(r, "out of memory");
+		for (size_t i = 0; i < r->ren_cap; i++) {
+			if (!r->ren[i].from)
+				continue;
+			size_t h = rename_home(r->ren[i].from, cap);
+
+			while (t[h].from)
+				h = (h + 1) & (cap - 1);
+			t[h] = r->ren[i];
+		}
+		free(r->ren);
+		r->ren = t;
+		r->ren_cap = cap;
+	}
+	size_t h = rename_home(from, r->ren_cap);
+
+	while (r->ren[h].from && r->ren[h].from != from)
+		h = (h + 1) & (r->ren_cap - 1);
+	r->ren_n += !r->ren[h].from;
+	r->ren[h] = (struct rename){ from, addr };
+	return 0;
+}
+
+/* The renames so far: in the events still queued, and in the visitors'
+ * own tables (replay's live blocks), through their rename callback. */
+static int rename_flush(struct trace_reader *r)
+{
+	struct rename *t = r->ren;
+	size_t cap = r->ren_cap;
+	int rc = 0;
+
+	for (size_t i = 0; i < r->nq; i++) {
+		struct tqueue *q = &r->q[i];
+
+		for (size_t j = 0; j < q->len; j++) {
+			struct trace_event *e =
+				&q->ev[(q->head + j) & (q->cap - 1)];
+
+			if ((e->kind != PERFSHIM_EV_ALLOC &&
+			     e->kind != PERFSHIM_EV_FREE) ||
+			    !perfshim_col_is_unnamed(e->addr))
+				continue;
+			for (size_t h = rename_home(e->addr, cap); t[h].from;
+			     h = (h + 1) & (cap - 1))
+				if (t[h].from == e->addr) {
+					e->addr = t[h].to;
+					break;
+				}
+		}
+	}
+	for (size_t h = 0; h < cap; h++) {
+		if (t[h].from && r->v->rename && !rc)
+			rc = r->v->rename(r->v->ctx, t[h].from, t[h].to);
+		t[h].from = 0;
+	}
+	r->ren_n = 0;
+	return rc;
+}
+
+static const uint64_t *seq_of; /* for by_seq (qsort has no context) */
+
+static int by_seq(const void *a, const void *b)
+{
+	uint64_t x = seq_of[*(const uint32_t *)a],
+		 y = seq_of[*(const uint32_t *)b];
+
+	return x < y ? -1 : x > y;
+}
+
+/* The held slots, in the order of their ALLOCs' numbers (form 1). */
+static uint32_t *held_in_order(struct trace_reader *r, size_t *n)
+{
+	uint32_t *v = malloc((r->nslots ? r->nslots : 1) * sizeof(*v));
+
+	*n = 0;
+	if (!v)
+		return NULL;
+	for (size_t s = 0; s < r->nslots; s++)
+		if (r->slot_held[s])
+			v[(*n)++] = (uint32_t)s;
+	seq_of = r->slot_seq;
+	qsort(v, *n, sizeof(*v), by_seq);
+	return v;
+}
+
+static int addrs_rec(struct trace_reader *r, const uint8_t *p,
+		     const uint8_t *end)
+{
+	uint64_t form, n, slot = 0, d, addr = 0, next = 0;
+	size_t nheld = 0;
+	uint32_t *held = NULL;
+	const char *bad = NULL;
+
+	if (perfshim_get_varint(&p, end, &form) || form > 1 ||
+	    perfshim_get_varint(&p, end, &n) || n > (uint64_t)(end - p))
+		return fail(r, "corrupt trace: short ADDRS record");
+	if (form == 1 && !(held = held_in_order(r, &nheld)))
+		return fail(r, "out of memory");
+	if (form == 1 && n != nheld) {
+		free(held);
+		return fail(r, "corrupt trace: ADDRS of %llu blocks, %zu held",
+			    (unsigned long long)n, nheld);
+	}
+	/* Both sides start their recently freed lists again. */
+	memset(r->lists.nrecent, 0, sizeof(r->lists.nrecent));
+	for (uint64_t i = 0; i < n && !bad; i++) {
+		if ((form == 0 && perfshim_get_varint(&p, end, &slot)) ||
+		    perfshim_get_varint(&p, end, &d)) {
+			bad = "corrupt trace: short ADDRS record";
+			break;
+		}
+		if (form == 1) {
+			slot = held[i];
+			addr = next + perfshim_col_unaddr(d);
+			next = addr + perfshim_col_chunk(r->slot_size[slot]);
+		} else {
+			addr += perfshim_col_unaddr(d);
+		}
+		if (slot >= r->nslots || !r->slot_held[slot] || !addr ||
+		    perfshim_col_is_unnamed(addr))
+			bad = "corrupt trace: an ADDRS address";
+		else if (rename_slot(r, slot, addr))
+			bad = ""; /* said */
+	}
+	free(held);
+	if (bad && *bad)
+		return fail(r, "%s", bad);
+	return bad ? -1 : 0;
+}
+
 static int ties_rec(struct trace_reader *r, const uint8_t *p,
 		    const uint8_t *end)
 {
@@ -1542,6 +1722,10 @@ static int record(struct trace_reader *r, uint8_t tag, const uint8_t *p,
 		if (r->hdr.major < 3 || r->hdr.minor < 4)
 			break;
 		return ties_rec(r, p, end);
+	case PERFSHIM_REC_ADDRS:
+		if (r->hdr.major < 7)
+			break;
+		return addrs_rec(r, p, end);
 	default:
 		break;
 	}
@@ -1725,6 +1909,7 @@ void trace_reader_free(struct trace_reader *r)
 	free(r->by_age);
 	free(r->slot_held);
 	free(r->released);
+	free(r->ren);
 	free(r->calls);
 	free(r->hdr.exe);
 	free(r->hdr.cmdline);

@@ -129,6 +129,13 @@ struct trace_visitor {
 	 */
 	int (*ext)(void *ctx, uint8_t tag, const uint8_t *p,
 		   const uint8_t *end);
+	/*
+	 * ADDRS (7.x): the block that events named `from` (an address no
+	 * heap hands out, perfshim_col_unnamed()) is at address `to`; later
+	 * events name it so. A visitor that keeps blocks by address renames
+	 * its own; the events not given out yet are renamed already.
+	 */
+	int (*rename)(void *ctx, uint64_t from, uint64_t to);
 };
 
 struct trace_reader;

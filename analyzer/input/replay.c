@@ -407,6 +407,32 @@ static int on_prefetch(void *ctx, const struct trace_event *const *ev, size_t n)
 	return 1;
 }
 
+/* ADDRS: the live block named `from` is at address to from now on. One
+ * already live there was freed unseen, as an ALLOC there would say. */
+static int on_rename(void *ctx, uint64_t from, uint64_t to)
+{
+	struct replay *rp = ctx;
+	struct live_block *b, *old;
+	size_t s, t;
+
+	if (!(b = live_find(rp, from, &s)))
+		return 0;
+	struct live_block moved = *b;
+
+	live_remove(rp, s);
+	if ((old = live_find(rp, to, &t))) {
+		rp->live_bytes -= old->size;
+		live_remove(rp, t);
+	}
+	moved.addr = to;
+	s = slot_of(rp, to);
+	while (rp->live[s].addr)
+		s = (s + 1) & (rp->live_cap - 1);
+	rp->live[s] = moved;
+	rp->live_count++;
+	return 0;
+}
+
 static int on_end(void *ctx, const struct trace_end *e)
 {
 	struct replay *rp = ctx;
@@ -481,6 +507,7 @@ void replay_visitor(struct replay *rp, struct trace_visitor *v)
 	v->lost = on_lost;
 	v->string = on_string;
 	v->memory = on_memory;
+	v->rename = on_rename;
 }
 
 const struct module_info *replay_node_module(const struct replay *rp,

@@ -95,6 +95,11 @@ static int t_ext(void *ctx, uint8_t tag, const uint8_t *p, const uint8_t *end)
 	FAN(ext, tag, p, end);
 }
 
+static int t_rename(void *ctx, uint64_t from, uint64_t to)
+{
+	FAN(rename, from, to);
+}
+
 void visitor_tee_init(struct visitor_tee *t)
 {
 	memset(t, 0, sizeof(*t));
@@ -112,6 +117,7 @@ void visitor_tee_init(struct visitor_tee *t)
 	t->out.histograms = t_histograms;
 	t->out.calls = t_calls;
 	t->out.ext = t_ext;
+	t->out.rename = t_rename;
 }
 
 int visitor_tee_add(struct visitor_tee *t, const struct trace_visitor *v)

@@ -11,9 +11,12 @@
  * of their exact times (TIES records), whichever thread was encoded
  * first and in whichever pass; a TIES record that names no event read,
  * another thread, or a time past the quantum is corruption. The lists
- * of recently freed addresses behave as plain lists, and an ALLOC of
- * the oldest address they keep (past 4.x's 8) costs no address; a 4.x
- * trace may not name one.
+ * of recently freed addresses behave as plain lists (6.x traces).
+ * Since 7.x an ALLOC costs no address: the reader names its block by the
+ * ALLOC's number, until an ADDRS record gives the addresses of the blocks
+ * held, after which events name them so, those queued already included;
+ * an ALLOC after another thread's FREE of its address was encoded, and
+ * every ALLOC once a thread's events go as CHUNKs, goes with its address.
  */
 #include <stdint.h>
 
@@ -145,9 +148,40 @@ static size_t encode(uint32_t t)
 	return n;
 }
 
+/*
+ * 7.x names a block that has no address by its ALLOC's number
+ * (perfshim_col_unnamed): read back, such a name must stand for one
+ * address, the one of its ALLOC, and come back at that block's FREE.
+ */
+static uint64_t bound[MAXEV]; /* a name's address + 1, by ALLOC number */
+
+static int same_addr(const struct trace_event *w, const struct trace_event *g)
+{
+	uint64_t n = (g->addr << 1) >> 5;
+
+	if (g->addr == w->addr)
+		return 1;
+	if (!perfshim_col_is_unnamed(g->addr) || n >= MAXEV)
+		return 0;
+	if (g->kind == PERFSHIM_EV_ALLOC && !bound[n])
+		bound[n] = w->addr + 1;
+	return bound[n] == w->addr + 1;
+}
+
+/* ALLOCs read back with a name, not their address. */
+static int unnamed_allocs(void)
+{
+	int n = 0;
+
+	for (int i = 0; i < ngot && i < MAXEV; i++)
+		n += got[i].kind == PERFSHIM_EV_ALLOC &&
+		     perfshim_col_is_unnamed(got[i].addr);
+	return n;
+}
+
 static int same(const struct trace_event *a, const struct trace_event *b)
 {
-	return a->ts == b->ts && a->addr == b->addr && a->size == b->size &&
+	return a->ts == b->ts && same_addr(a, b) && a->size == b->size &&
 	       a->thread == b->thread && a->stack == b->stack &&
 	       a->label == b->label && a->kind == b->kind && a->fn == b->fn;
 }
@@ -155,6 +189,7 @@ static int same(const struct trace_event *a, const struct trace_event *b)
 /* The index of the first event read back unlike the one written, or -1. */
 static int first_wrong(void)
 {
+	memset(bound, 0, sizeof(bound));
 	for (int i = 0; i < nwant && i < ngot; i++)
 		if (!same(&want[i], &got[i]))
 			return i;
@@ -186,16 +221,22 @@ static int read_back(const struct buf *fr)
 	return ret;
 }
 
-/* A new trace of two threads, their clocks at 0: one quantum. */
-static void fresh(void)
+/* A new trace of one thread, or of two, their clocks at 0: one quantum. */
+static void fresh_n(int threads)
 {
 	perfshim_columns_reset();
-	perfshim_columns_many();
+	if (threads > 1)
+		perfshim_columns_many(stage);
 	frame.len = 0;
 	nwant = nties = 0;
 	clock_of[0] = clock_of[1] = 0;
 	raw[0] = raw[1] = 0;
 	rec_u(&frame, PERFSHIM_REC_FRAME, 0);
+}
+
+static void fresh(void)
+{
+	fresh_n(2);
 }
 
 /* Read back, the events must come in the order of order[] (indices into
@@ -204,11 +245,12 @@ static int in_order(const int *order, int n, int exact)
 {
 	if (read_back(&frame) || ngot != n)
 		return 0;
+	memset(bound, 0, sizeof(bound));
 	for (int i = 0; i < n; i++) {
 		const struct trace_event *w = &want[order[i]], *g = &got[i];
 
 		if (g->thread != w->thread || g->kind != w->kind ||
-		    g->addr != w->addr ||
+		    !same_addr(w, g) ||
 		    (exact && g->ts != clock_at[order[i]])) {
 			diag("event %d: thread %u kind %x ts %llu", i,
 			     g->thread, g->kind, (unsigned long long)g->ts);
@@ -272,6 +314,8 @@ static void handoffs(uint64_t x)
 	   "%d handoffs in one quantum, the later thread encoded first: in "
 	   "time order",
 	   HANDOFFS);
+	is_int(unnamed_allocs(), 0,
+	       "ALLOCs encoded after the FREEs of their addresses: with them");
 }
 
 /*
@@ -464,13 +508,15 @@ static void recent_model(void)
 	   PERFSHIM_COL_RECENT, bad);
 }
 
-/* 40 blocks of one size class freed, then allocated again oldest first:
- * the 8 oldest fell off the list, the other 32 are taken from it by k. */
-static void far_reuse(void)
+/* 40 blocks of one size class freed, then allocated again oldest first,
+ * by one thread or once a second one is there. Two threads: the 8
+ * oldest fell off the recently freed list, the other 32 are taken from
+ * it by k. One thread: no address at all. */
+static void far_reuse(int threads)
 {
 	const uint64_t base = 0x6600000000ull;
 
-	fresh();
+	fresh_n(threads);
 	for (int i = 0; i < 40; i++)
 		tev(0, PERFSHIM_EV_ALLOC | PERFSHIM_FN_MALLOC, 1, base + i * 64,
 		    48);
@@ -482,16 +528,17 @@ static void far_reuse(void)
 		tev(0, PERFSHIM_EV_ALLOC | PERFSHIM_FN_MALLOC, 1, base + i * 64,
 		    44);
 	encode(0);
-	ok(addrs_bytes > 0 && addrs_bytes <= 16,
-	   "blocks freed 9 to 32 blocks ago come back without an address "
-	   "(%llu bytes of addresses for 40 ALLOCs)",
-	   (unsigned long long)addrs_bytes);
+	if (threads > 1)
+		ok(addrs_bytes > 0 && addrs_bytes <= 16,
+		   "two threads: blocks freed 9 to 32 blocks ago come back "
+		   "without an address (%llu bytes of addresses for 40 ALLOCs)",
+		   (unsigned long long)addrs_bytes);
+	else
+		is_uint(addrs_bytes, 0, "one thread: no address");
 	ok(!read_back(&frame) && ngot == nwant && first_wrong() < 0,
 	   "and read back");
-	read_major = 4;
-	ok(read_back(&frame) == -1,
-	   "in a 4.x trace, which kept 8 of them: corrupt");
-	read_major = PERFSHIM_FORMAT_MAJOR;
+	is_int(unnamed_allocs(), threads > 1 ? 0 : 80,
+	       "ALLOCs named by their numbers");
 }
 
 /* The first event read back at a time other than its quanta of
@@ -510,14 +557,11 @@ static int off_quanta(unsigned shift)
  * quanta times 2^13, the quantum of its exact time. */
 static void old_quanta(void)
 {
-	const uint64_t base = 0x6700000000ull;
-
 	fresh();
 	for (int i = 0; i < 50; i++)
-		ev(0, PERFSHIM_EV_ALLOC | PERFSHIM_FN_MALLOC,
-		   (uint64_t)i * i * 997, base + i * 64, 32, 1);
+		ev(0, PERFSHIM_EV_SAMPLE, (uint64_t)i * i * 997, 0, 0, 1);
 	encode(0);
-	ok(!read_back(&frame) && ngot == nwant, "a trace read as 6.x");
+	ok(!read_back(&frame) && ngot == nwant, "a trace read as 7.x");
 	is_int(off_quanta(PERFSHIM_COL_TIME_SHIFT), -1,
 	       "each event in the quantum of 2^13 of its time");
 	read_major = 5;
@@ -527,12 +571,152 @@ static void old_quanta(void)
 	read_major = PERFSHIM_FORMAT_MAJOR;
 }
 
+/* Renames the reader gives the visitors: (name, address) pairs. */
+static uint64_t renamed[64][2];
+static int nrenamed;
+
+static int on_rename(void *ctx, uint64_t from, uint64_t to)
+{
+	(void)ctx;
+	if (nrenamed < 64) {
+		renamed[nrenamed][0] = from;
+		renamed[nrenamed][1] = to;
+	}
+	nrenamed++;
+	return 0;
+}
+
+/* frame as read_back does, with the visitor's rename too. */
+static int read_renamed(void)
+{
+	struct buf file = { 0 };
+	struct trace_visitor v = { .event = on_event, .rename = on_rename };
+	struct buf f = frame;
+
+	f.p = malloc(frame.len + 16);
+	memcpy(f.p, frame.p, frame.len);
+	f.cap = frame.len + 16;
+	rec_u(&f, PERFSHIM_REC_SYNC, UINT64_MAX >> 1);
+	header_minor(&file, read_major, PERFSHIM_FORMAT_MINOR);
+	add_frame(&file, &f);
+	struct trace_reader *r = trace_reader_open_mem(file.p, file.len, "t");
+	int ret = -1;
+
+	ngot = nrenamed = 0;
+	if (r) {
+		trace_reader_quiet(r);
+		ret = trace_reader_run(r, &v);
+	}
+	trace_reader_free(r);
+	free(file.p);
+	free(f.p);
+	return ret;
+}
+
+/*
+ * ADDRS: the blocks held get their addresses. Events still queued in the
+ * reader are renamed there; blocks whose ALLOC a visitor had already are
+ * renamed through its rename callback; a FREE after the record names the
+ * address.
+ */
+static void addrs(void)
+{
+	const uint64_t x = 0x6800000000ull;
+
+	fresh_n(1);
+	for (int i = 0; i < 6; i++)
+		tev(0, PERFSHIM_EV_ALLOC | PERFSHIM_FN_MALLOC, 1, x + 64 * i,
+		    48);
+	tev(0, PERFSHIM_EV_FREE, 1, x + 64 * 2, 0);
+	encode(0);
+	/* Let the first six events go: a SYNC past their quanta. */
+	rec_u(&frame, PERFSHIM_REC_SYNC, UINT64_MAX >> 2);
+	tev(0, PERFSHIM_EV_ALLOC | PERFSHIM_FN_MALLOC, 1, x + 64 * 6, 48);
+	encode(0);
+	size_t before = frame.len;
+
+	perfshim_columns_addrs(stage);
+	ok(frame.len > before, "an ADDRS record for the blocks held");
+	tev(0, PERFSHIM_EV_FREE, 1, x + 64 * 4, 0);
+	tev(0, PERFSHIM_EV_FREE, 1, x + 64 * 6, 0);
+	encode(0);
+	ok(!read_renamed() && ngot == nwant, "read back");
+	int exact = 1, pairs_ok = nrenamed >= 1 && nrenamed <= 64;
+
+	/* The queued ALLOC and both FREEs after it: their addresses. */
+	for (int i = 7; i < nwant; i++)
+		exact &= got[i].addr == want[i].addr;
+	/* ALLOC number n was block n, at x + 64 n; block 2 was freed. */
+	for (int k = 0; k < nrenamed && k < 64; k++) {
+		uint64_t n = (renamed[k][0] << 1) >> 5;
+
+		pairs_ok &= perfshim_col_is_unnamed(renamed[k][0]) && n < 7 &&
+			    n != 2 && renamed[k][1] == x + 64 * n;
+	}
+	ok(exact, "events after the record, and one queued: addresses");
+	ok(pairs_ok && nrenamed == 6,
+	   "the six blocks held: renamed to their addresses (%d)", nrenamed);
+
+	/* Damage: a slot not held, and a count not the blocks held. */
+	struct buf bad = { 0 }, p = { 0 };
+
+	frame.len = 0;
+	rec_u(&frame, PERFSHIM_REC_FRAME, 0);
+	perfshim_columns_reset();
+	tev(0, PERFSHIM_EV_ALLOC | PERFSHIM_FN_MALLOC, 1, x, 48);
+	encode(0);
+	bad = frame;
+	put_u(&p, 0); /* form 0 */
+	put_u(&p, 1);
+	put_u(&p, 3); /* slot 3: nothing */
+	put_u(&p, perfshim_col_addr(x));
+	rec(&frame, PERFSHIM_REC_ADDRS, &p);
+	ok(read_renamed() == -1, "ADDRS of an empty slot: corrupt");
+	frame.len = bad.len;
+	p.len = 0;
+	put_u(&p, 1); /* form 1 */
+	put_u(&p, 2); /* one block is held */
+	put_u(&p, perfshim_col_addr(x));
+	put_u(&p, 0);
+	rec(&frame, PERFSHIM_REC_ADDRS, &p);
+	ok(read_renamed() == -1, "ADDRS of two blocks, one held: corrupt");
+	free(p.p);
+}
+
+/*
+ * One thread's block at x, encoded; then a second thread: the first
+ * frees x and allocates it again, the second frees that, and is encoded
+ * first (its ring drained first). Its FREE finds the first block in the
+ * table; only by address can the reader tell which block it freed.
+ */
+static void second_thread(void)
+{
+	const uint64_t x = 0x6900000000ull, q = 1ull << PERFSHIM_COL_TIME_SHIFT;
+	static const int order[] = { 0, 2, 3, 1 };
+	int all_x = 1;
+
+	fresh_n(1);
+	tev(0, PERFSHIM_EV_ALLOC | PERFSHIM_FN_MALLOC, q, x, 48);
+	encode(0);
+	perfshim_columns_many(stage);
+	tev(1, PERFSHIM_EV_FREE, 4 * q, x, 0);
+	encode(1);
+	tev(0, PERFSHIM_EV_FREE, q, x, 0);
+	tev(0, PERFSHIM_EV_ALLOC | PERFSHIM_FN_MALLOC, q, x, 40);
+	encode(0);
+	ok(in_order(order, 4, 0), "a second thread's FREE encoded first: "
+				  "in time order");
+	for (int i = 0; i < ngot && i < 4; i++)
+		all_x &= got[i].addr == x;
+	ok(all_x, "every event at x by its address");
+}
+
 int main(void)
 {
 	const uint64_t a = 0x7f0000001000ull, b = 0x7f0000002000ull;
 	size_t len;
 
-	plan(37);
+	plan(49);
 	rec_u(&frame, PERFSHIM_REC_FRAME, 0);
 	ev(0, PERFSHIM_EV_ALLOC | PERFSHIM_FN_MALLOC, 5, a, 32, 7);
 	ev(0, PERFSHIM_EV_ALLOC | PERFSHIM_FN_PVALLOC, 1, b, 1ull << 40, 8);
@@ -650,7 +834,7 @@ int main(void)
 	ev(0, PERFSHIM_EV_ALLOC | PERFSHIM_FN_MALLOC, 1, b, 8, 1);
 	ev(0, PERFSHIM_EV_FREE, 1, b, 0, 0);
 	encode(0);
-	ok(!read_back(&frame) && ngot == 2 && got[1].addr == b,
+	ok(!read_back(&frame) && ngot == 2 && first_wrong() < 0,
 	   "after a reset, a new table on both sides");
 	ok(!read_back(&frame) && ngot == 2, "read twice, the same");
 
@@ -710,8 +894,11 @@ int main(void)
 	ties();
 	ties_damage();
 	recent_model();
-	far_reuse();
+	far_reuse(1);
+	far_reuse(2);
 	old_quanta();
+	addrs();
+	second_thread();
 	free(frame.p);
 	free(ring.p);
 	free(p.p);
