@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "columns.h"
+#include "hsort.h"
 #include "mem.h"
 #include "perfshim_trace.h"
 
@@ -464,46 +465,14 @@ static void tie_note(uint64_t addr, uint64_t exact, uint32_t prev)
 	e->done = 0;
 }
 
-static int tie_less(uint32_t a, uint32_t b)
+static int tie_less(const void *pa, const void *pb)
 {
-	const struct tie_ev *x = &tlog[a], *y = &tlog[b];
+	const struct tie_ev *x = &tlog[*(const uint32_t *)pa],
+			    *y = &tlog[*(const uint32_t *)pb];
 
 	if (x->addr != y->addr)
 		return x->addr < y->addr;
 	return x->exact < y->exact; /* (so their floored times too) */
-}
-
-/* Heapsort: no memory to ask for, which a signal handler may not. */
-static void tie_sift(uint32_t *v, size_t i, size_t n)
-{
-	for (;;) {
-		size_t c = 2 * i + 1;
-
-		if (c >= n)
-			return;
-		if (c + 1 < n && tie_less(v[c], v[c + 1]))
-			c++;
-		if (!tie_less(v[i], v[c]))
-			return;
-		uint32_t t = v[i];
-
-		v[i] = v[c];
-		v[c] = t;
-		i = c;
-	}
-}
-
-static void tie_sort(uint32_t *v, size_t n)
-{
-	for (size_t i = n / 2; i-- > 0;)
-		tie_sift(v, i, n);
-	for (size_t i = n; i-- > 1;) {
-		uint32_t t = v[0];
-
-		v[0] = v[i];
-		v[i] = t;
-		tie_sift(v, 0, i);
-	}
 }
 
 /* Events [from, to) of tsort are one address and quantum: if two threads
@@ -548,7 +517,7 @@ HIDDEN void perfshim_columns_ties(uint64_t w, col_stage_fn *stage)
 	for (size_t i = 0; i < tlog_len && any; i++)
 		if (marked(tlog[i].addr, floor_q))
 			tsort[n++] = (uint32_t)i;
-	tie_sort(tsort, n);
+	perfshim_hsort(tsort, n, sizeof(*tsort), tie_less);
 	for (size_t i = 0, j; i < n; i = j) {
 		const struct tie_ev *e = &tlog[tsort[i]];
 
@@ -903,37 +872,10 @@ struct by_seq {
 	uint64_t size;
 };
 
-static void seq_sift(struct by_seq *v, size_t i, size_t n)
+static int seq_less(const void *a, const void *b)
 {
-	for (;;) {
-		size_t c = 2 * i + 1;
-
-		if (c >= n)
-			return;
-		if (c + 1 < n && v[c].seq < v[c + 1].seq)
-			c++;
-		if (v[i].seq >= v[c].seq)
-			return;
-		struct by_seq t = v[i];
-
-		v[i] = v[c];
-		v[c] = t;
-		i = c;
-	}
-}
-
-/* Heapsort by ALLOC number: no malloc, which a signal handler may not. */
-static void seq_sort(struct by_seq *v, size_t n)
-{
-	for (size_t i = n / 2; i-- > 0;)
-		seq_sift(v, i, n);
-	for (size_t i = n; i-- > 1;) {
-		struct by_seq t = v[0];
-
-		v[0] = v[i];
-		v[i] = t;
-		seq_sift(v, 0, i);
-	}
+	return ((const struct by_seq *)a)->seq <
+	       ((const struct by_seq *)b)->seq;
 }
 
 /*
@@ -967,7 +909,7 @@ static int addrs_in_order(col_stage_fn *stage)
 							  ~NAMED_SEQ,
 						  map[i].addr,
 						  slot_of[map[i].slot].size };
-	seq_sort(v, n);
+	perfshim_hsort(v, n, sizeof(*v), seq_less);
 	len += perfshim_put_varint(rec + len, 1);
 	len += perfshim_put_varint(rec + len, n);
 	uint64_t next = 0;

@@ -22,6 +22,7 @@
 
 #include "blockfind.h"
 #include "encode.h"
+#include "hsort.h"
 #include "fds.h"
 #include "live.h"
 #include "mask.h"
@@ -259,37 +260,13 @@ static size_t nmark;
 static int careful; /* some thread runs on: read heap blocks safely */
 static int partial;
 
-static void sift(struct block *b, size_t i, size_t n)
+_Static_assert(sizeof(struct block) <= PERFSHIM_HSORT_MAX,
+	       "blocks are sorted in place");
+
+static int block_less(const void *a, const void *b)
 {
-	for (;;) {
-		size_t c = 2 * i + 1;
-
-		if (c >= n)
-			return;
-		if (c + 1 < n && b[c + 1].start > b[c].start)
-			c++;
-		if (b[i].start >= b[c].start)
-			return;
-		struct block t = b[i];
-
-		b[i] = b[c];
-		b[c] = t;
-		i = c;
-	}
-}
-
-/* Heapsort: no allocation, no recursion. */
-static void sort_blocks(struct block *b, size_t n)
-{
-	for (size_t i = n / 2; i-- > 0;)
-		sift(b, i, n);
-	for (size_t end = n; end-- > 1;) {
-		struct block t = b[0];
-
-		b[0] = b[end];
-		b[end] = t;
-		sift(b, 0, end);
-	}
+	return ((const struct block *)a)->start <
+	       ((const struct block *)b)->start;
 }
 
 /* [lowest, lowest + span] holds every block (ends included). */
@@ -348,7 +325,7 @@ static int collect_blocks(void)
 			blocks[nblocks++] = (struct block){ .start = e->addr,
 							    .size = e->size };
 	}
-	sort_blocks(blocks, nblocks);
+	perfshim_hsort(blocks, nblocks, sizeof(*blocks), block_less);
 	set_span();
 	index_blocks();
 	return 0;
