@@ -63,6 +63,9 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #define PERFSHIM_MAGIC "PERFSHIM"
 #define PERFSHIM_MAGIC_LEN 8
@@ -811,19 +814,48 @@ static inline void perfshim_col_mru_push(struct perfshim_col_lists *l,
 	l->mru[0] = s;
 }
 
+/*
+ * r > 0 if slot s is the r-th of the list, else 0. With SSE2 (every
+ * x86-64) the list is compared 4 entries at a time, without a branch an
+ * entry: the loop's mispredicted exit was an eighth of the writer's
+ * encoder on churn.
+ */
+static inline unsigned perfshim_col_mru_find(const struct perfshim_col_lists *l,
+					     uint32_t s)
+{
+#if defined(__SSE2__) && PERFSHIM_COL_MRU % 4 == 0 && PERFSHIM_COL_MRU < 32
+	__m128i k = _mm_set1_epi32((int)s);
+	unsigned m = 0;
+
+	for (unsigned j = 0; j < PERFSHIM_COL_MRU; j += 4) {
+		__m128i v = _mm_loadu_si128((const __m128i *)&l->mru[j]);
+
+		m |= (unsigned)_mm_movemask_ps(
+			     _mm_castsi128_ps(_mm_cmpeq_epi32(v, k)))
+		     << j;
+	}
+	m &= (1u << l->nmru) - 1; /* entries past nmru are garbage */
+	return m ? (unsigned)__builtin_ctz(m) + 1 : 0;
+#else
+	for (unsigned i = 0; i < l->nmru; i++)
+		if (l->mru[i] == s)
+			return i + 1;
+	return 0;
+#endif
+}
+
 /* r > 0 if slot s is the r-th of the list, then taken out; else 0. */
 static inline unsigned perfshim_col_mru_take(struct perfshim_col_lists *l,
 					     uint32_t s)
 {
-	for (unsigned i = 0; i < l->nmru; i++) {
-		if (l->mru[i] != s)
-			continue;
+	unsigned r = perfshim_col_mru_find(l, s);
+
+	if (r) {
 		l->nmru--;
-		PERFSHIM_COL_MOVE(&l->mru[i], &l->mru[i + 1],
+		PERFSHIM_COL_MOVE(&l->mru[r - 1], &l->mru[r],
 				  PERFSHIM_COL_MRU * sizeof(uint32_t));
-		return i + 1;
 	}
-	return 0;
+	return r;
 }
 
 #endif /* PERFSHIM_TRACE_H */

@@ -508,6 +508,47 @@ static void recent_model(void)
 	   PERFSHIM_COL_RECENT, bad);
 }
 
+/* The recently allocated slots against a plain array's: each take finds
+ * the first entry of its slot among the live ones, never past them. */
+static void mru_model(void)
+{
+	static struct perfshim_col_lists l;
+	uint32_t model[PERFSHIM_COL_MRU];
+	unsigned n = 0, bad = 0;
+	uint32_t x = 11;
+
+	memset(&l, 0xab, sizeof(l)); /* garbage past the count */
+	l.nmru = 0;
+	for (int step = 0; step < 200000 && !bad; step++) {
+		x = x * 1103515245u + 12345u;
+		uint32_t s = (x >> 9) % 24; /* repeats, and misses */
+
+		if ((x >> 5) % 3 == 0) {
+			memmove(&model[1], &model[0],
+				(PERFSHIM_COL_MRU - 1) * sizeof(model[0]));
+			model[0] = s;
+			n += n < PERFSHIM_COL_MRU;
+			perfshim_col_mru_push(&l, s);
+		} else {
+			unsigned rank = 0;
+
+			for (unsigned i = 0; i < n && !rank; i++)
+				rank = model[i] == s ? i + 1 : 0;
+			if (rank) {
+				memmove(&model[rank - 1], &model[rank],
+					(n - rank) * sizeof(model[0]));
+				n--;
+			}
+			bad += perfshim_col_mru_take(&l, s) != rank;
+		}
+		bad += l.nmru != n;
+		for (unsigned i = 0; i < n; i++)
+			bad += l.mru[i] != model[i];
+	}
+	ok(bad == 0, "recently allocated list: as a plain list (%u wrong)",
+	   bad);
+}
+
 /* 40 blocks of one size class freed, then allocated again oldest first,
  * by one thread or once a second one is there. Two threads: the 8
  * oldest fell off the recently freed list, the other 32 are taken from
@@ -716,7 +757,7 @@ int main(void)
 	const uint64_t a = 0x7f0000001000ull, b = 0x7f0000002000ull;
 	size_t len;
 
-	plan(49);
+	plan(50);
 	rec_u(&frame, PERFSHIM_REC_FRAME, 0);
 	ev(0, PERFSHIM_EV_ALLOC | PERFSHIM_FN_MALLOC, 5, a, 32, 7);
 	ev(0, PERFSHIM_EV_ALLOC | PERFSHIM_FN_PVALLOC, 1, b, 1ull << 40, 8);
@@ -894,6 +935,7 @@ int main(void)
 	ties();
 	ties_damage();
 	recent_model();
+	mru_model();
 	far_reuse(1);
 	far_reuse(2);
 	old_quanta();
