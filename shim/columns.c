@@ -932,6 +932,9 @@ HIDDEN void perfshim_columns_addrs(col_stage_fn *stage)
 	size_t len = 0, n = 0;
 	uint64_t prev = 0;
 
+	/* Every block held went with its address already. */
+	if (named_all)
+		return;
 	/* Both sides start their recently freed lists again (7.x). */
 	memset(lists.nrecent, 0, sizeof(lists.nrecent));
 	for (size_t i = 0; i < map_cap; i++)

@@ -82,6 +82,8 @@ HIDDEN void perfshim_columns_held(void (*fn)(uint64_t addr, uint64_t size,
  * perfshim_columns_addrs - the address of every block the table holds, as
  * ADDRS records handed to stage (perfshim_trace.h): after a pass's events,
  * when the reader must know the blocks a scan judged by their addresses.
+ * None once every ALLOC goes with its address (a second thread, CHUNKs):
+ * the reader knows them all by their addresses then.
  */
 HIDDEN void perfshim_columns_addrs(col_stage_fn *stage);
 
