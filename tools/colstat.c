@@ -87,10 +87,14 @@ static void split_events(const uint8_t *c[], const uint8_t *e[])
 		} else if (*k == PERFSHIM_COL_FREE_SLOT) {
 			take(&c[PERFSHIM_COL_SLOTS], e[PERFSHIM_COL_SLOTS],
 			     FREE_SLOT);
+		} else if (major >= 7 &&
+			   (*k & 0xf0) == PERFSHIM_COL_FREE_RANK) {
+			rhist[(*k & 0x0f) + 1]++;
 		} else if (*k == PERFSHIM_EV_FREE) {
-			uint64_t rr;
+			uint64_t rr = 0;
 
-			if (perfshim_get_varint(&c[PERFSHIM_COL_RANKS],
+			if (major < 7 &&
+			    perfshim_get_varint(&c[PERFSHIM_COL_RANKS],
 						e[PERFSHIM_COL_RANKS], &rr))
 				return;
 			r = (int64_t)rr;
@@ -148,7 +152,10 @@ static void columns(const uint8_t *p, const uint8_t *end)
 		if (c == PERFSHIM_COL_KINDS)
 			for (uint64_t i = 0; i < len; i++)
 				npairs += p[i] == PERFSHIM_EV_FREE ||
-					  p[i] == PERFSHIM_COL_FREE_SLOT;
+					  p[i] == PERFSHIM_COL_FREE_SLOT ||
+					  (major >= 7 &&
+					   (p[i] & 0xf0) ==
+						   PERFSHIM_COL_FREE_RANK);
 		add(&cols[c], p, len);
 		cs[c] = p;
 		es[c] = p + len;

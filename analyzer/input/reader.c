@@ -956,7 +956,10 @@ static int col_free(struct trace_reader *r, uint8_t k, struct col *c,
 	uint64_t s, rank = 0;
 
 	ev->kind = PERFSHIM_EV_FREE;
-	if (k == PERFSHIM_EV_FREE)
+	/* 7.x: the rank is in the kind, FREE has none */
+	if ((k & 0xf0) == PERFSHIM_COL_FREE_RANK)
+		rank = (k & 0x0f) + 1u;
+	else if (k == PERFSHIM_EV_FREE && r->hdr.major < 7)
 		CGET(&c[PERFSHIM_COL_RANKS], rank);
 	if (rank) {
 		if (rank > r->lists.nmru)
@@ -1000,6 +1003,8 @@ static int col_event(struct trace_reader *r, uint8_t k, struct col *c,
 	    (k & 0xf0) == PERFSHIM_COL_ALLOC_HELD ||
 	    ((k & 0xf0) == PERFSHIM_COL_ALLOC_ADDR && r->hdr.major >= 7))
 		return col_alloc(r, k, c, ev);
+	if ((k & 0xf0) == PERFSHIM_COL_FREE_RANK && r->hdr.major >= 7)
+		return col_free(r, k, c, ev);
 	switch (k) {
 	case PERFSHIM_COL_FREE_SLOT:
 		if (r->hdr.major < 3)

@@ -757,7 +757,7 @@ int main(void)
 	const uint64_t a = 0x7f0000001000ull, b = 0x7f0000002000ull;
 	size_t len;
 
-	plan(50);
+	plan(51);
 	rec_u(&frame, PERFSHIM_REC_FRAME, 0);
 	ev(0, PERFSHIM_EV_ALLOC | PERFSHIM_FN_MALLOC, 5, a, 32, 7);
 	ev(0, PERFSHIM_EV_ALLOC | PERFSHIM_FN_PVALLOC, 1, b, 1ull << 40, 8);
@@ -864,6 +864,18 @@ int main(void)
 	rec(&bad_frame, PERFSHIM_REC_COLUMNS, &p);
 	ok(read_back(&bad_frame) == -1, "a count the kinds do not match: "
 					"corrupt");
+	p.len = 0;
+	bad_frame.len = 0;
+	rec_u(&bad_frame, PERFSHIM_REC_FRAME, 0);
+	put_u(&p, 0);
+	put_u(&p, 1); /* one FREE of rank 16, no ALLOC before it */
+	put_u(&p, 1);
+	put_byte(&p, PERFSHIM_COL_FREE_RANK | 15);
+	for (int i = 1; i < PERFSHIM_COL_COUNT; i++)
+		put_u(&p, 0);
+	rec(&bad_frame, PERFSHIM_REC_COLUMNS, &p);
+	ok(read_back(&bad_frame) == -1, "a FREE of a rank past the recently "
+					"allocated: corrupt");
 
 	/* A fresh table (a forked child's trace) starts from slot 0. */
 	perfshim_columns_reset();
