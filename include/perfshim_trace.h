@@ -315,7 +315,16 @@
  *                           and a rank that follow each other compress
  *                           better as one stream: perl's trace 13%
  *                           smaller, git's 15%, sqlite3's 9%.)
- *                 slots     per ALLOC: nothing;
+ *                 slots     per ALLOC: nothing; per FREE with an
+ *                           age (3.x), not the age but the number of its
+ *                           block's ALLOC, as the zigzag of its distance
+ *                           from the number the previous such FREE (of
+ *                           any thread) named plus 1 (the first from 0):
+ *                           never 0, which still names an address. A
+ *                           program that frees a structure's blocks in
+ *                           the order it allocated them moves on by
+ *                           small repeated steps, where ages drift
+ *                           (python3's FREEs 0.75 -> 0.11 B each);
  *               ALLOC_HELD and FREEs are as in 6.x: the block takes, or
  *               is freed by, the name its slot has. The recently freed
  *               lists keep only addresses: a FREE by slot of a block

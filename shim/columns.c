@@ -699,12 +699,23 @@ static int alloc_ev(uint8_t tag, const uint8_t **p, const uint8_t *end,
 	return 0;
 }
 
-/* A FREE of slot s without a rank: by age, or by slot (FREE_SLOT). */
+/*
+ * A FREE of slot s without a rank: by the number of its block's ALLOC, or
+ * by slot (FREE_SLOT). 7.x codes the number as its distance from the
+ * one the last such FREE named (free_base is that number + 1): a program
+ * that frees a structure's blocks in the order it allocated them moves
+ * on by small, repeated steps, where each block's age drifts (python3's
+ * FREEs 0.75 -> 0.11 B each, cc1's 0.17 -> 0.11).
+ */
+static uint64_t free_base;
+
 static void free_unranked(uint32_t s)
 {
-	uint64_t age = nalloc - (slot_of[s].seq & ~NAMED_SEQ);
+	uint64_t seq = slot_of[s].seq & ~NAMED_SEQ;
+	uint64_t age = nalloc - seq;
+	uint64_t v = perfshim_zigzag((int64_t)(seq + 1 - free_base));
 	int old = age > PERFSHIM_COL_AGES;
-	uint32_t a = old ? UINT32_MAX : (uint32_t)age;
+	uint32_t a = old || v >= UINT32_MAX ? UINT32_MAX : (uint32_t)v;
 	uint32_t *g = &guess[(last_age * 2654435761u) >> (32 - GUESS_BITS)];
 
 	age_hits += *g == a;
@@ -720,7 +731,8 @@ static void free_unranked(uint32_t s)
 		col[PERFSHIM_COL_KINDS][nev] = PERFSHIM_COL_FREE_SLOT;
 		put(PERFSHIM_COL_SLOTS, s);
 	} else {
-		put(PERFSHIM_COL_SLOTS, age); /* (7.x: no rank 0 first) */
+		put(PERFSHIM_COL_SLOTS, v); /* (7.x: no rank 0 first) */
+		free_base = seq + 1;
 	}
 }
 
@@ -1033,6 +1045,7 @@ HIDDEN void perfshim_columns_reset(void)
 	map = NULL;
 	slot_of = NULL;
 	nalloc = 0;
+	free_base = 0;
 	by_slot = 0;
 	age_bits = slot_bits = 0;
 	chosen = age_hits = last_age = 0;

@@ -86,6 +86,7 @@ struct trace_reader {
 	/* Since 3.x: each slot's block's ALLOC number, and the slots of the
 	 * last PERFSHIM_COL_AGES ALLOCs by ALLOC number (a FREE's age). */
 	uint64_t *slot_seq, nalloc;
+	uint64_t free_base; /* 7.x: the ALLOC number the last FREE by it named + 1 */
 	uint32_t *by_age;
 	uint32_t *released;
 	size_t nslots, slot_cap, nreleased;
@@ -937,6 +938,19 @@ static int free_slot(struct trace_reader *r, uint64_t *v)
 		*v -= 1;
 		return 0;
 	}
+	/* 7.x: the ALLOC's number, from the one the last such FREE named */
+	if (r->hdr.major >= 7) {
+		uint64_t seq =
+			r->free_base + (uint64_t)perfshim_unzigzag(*v) - 1;
+
+		if (seq >= r->nalloc)
+			return fail(r,
+				    "corrupt trace: free of allocation %llu "
+				    "of %llu",
+				    (unsigned long long)seq,
+				    (unsigned long long)r->nalloc);
+		age = r->nalloc - seq;
+	}
 	if (age > PERFSHIM_COL_AGES || age > r->nalloc)
 		return fail(r, "corrupt trace: free of age %llu",
 			    (unsigned long long)age);
@@ -946,6 +960,7 @@ static int free_slot(struct trace_reader *r, uint64_t *v)
 		return fail(r, "corrupt trace: free of age %llu",
 			    (unsigned long long)age);
 	*v = s;
+	r->free_base = r->nalloc - age + 1;
 	return 0;
 }
 
