@@ -410,7 +410,7 @@ static int marked(uint64_t addr, uint32_t floor_q)
 }
 
 /* The calling event's thread in the table's terms (PREV_UNKNOWN past
- * 2^30 - 1 threads: then every event takes its address over). */
+ * 2^31 - 1 threads: then every event takes its address over). */
 static inline uint32_t me(void)
 {
 	return cur_index + 1 < GONE ? cur_index + 1 : PREV_UNKNOWN;
@@ -761,7 +761,7 @@ static int free_ev(const uint8_t **p, const uint8_t *end, uint64_t *addr_out,
 		unsigned r = perfshim_col_mru_take(&lists, s);
 
 		/* 7.x: the rank in the kind (one stream, not two that
-		 * follow each other: perl's trace 13% smaller) */
+		 * follow each other: perl's trace 15% smaller) */
 		if (r)
 			col[PERFSHIM_COL_KINDS][nev] =
 				(uint8_t)(PERFSHIM_COL_FREE_RANK | (r - 1));

@@ -87,6 +87,10 @@ struct trace_reader {
 	 * last PERFSHIM_COL_AGES ALLOCs by ALLOC number (a FREE's age). */
 	uint64_t *slot_seq, nalloc;
 	uint64_t free_base; /* 7.x: the ALLOC number the last FREE by it named + 1 */
+	/* The held slots in the order of their ALLOCs' numbers, linked
+	 * (NO_SLOT ends): what an ADDRS record of form 1 lists. */
+	uint32_t *hprev, *hnext, hhead, htail;
+	size_t nheld;
 	uint32_t *by_age;
 	uint32_t *released;
 	size_t nslots, slot_cap, nreleased;
@@ -818,7 +822,15 @@ static int slot_take(struct trace_reader *r, uint32_t *s)
 
 		if (rel)
 			r->released = rel;
-		if (!a || !z || !h || !q || !rel)
+		uint32_t *hp = realloc(r->hprev, cap * sizeof(*hp));
+
+		if (hp)
+			r->hprev = hp;
+		uint32_t *hn = realloc(r->hnext, cap * sizeof(*hn));
+
+		if (hn)
+			r->hnext = hn;
+		if (!a || !z || !h || !q || !rel || !hp || !hn)
 			return fail(r, "out of memory");
 		r->slot_cap = cap;
 	}
@@ -826,6 +838,33 @@ static int slot_take(struct trace_reader *r, uint32_t *s)
 		return fail(r, "corrupt trace: too many block slots");
 	*s = (uint32_t)r->nslots++;
 	return 0;
+}
+
+#define NO_SLOT UINT32_MAX
+
+/* Held slot s last in the list (its ALLOC is the latest). */
+static void held_link(struct trace_reader *r, uint32_t s)
+{
+	if (!r->nheld++)
+		r->hhead = s;
+	else
+		r->hnext[r->htail] = s;
+	r->hprev[s] = r->nheld > 1 ? r->htail : NO_SLOT;
+	r->hnext[s] = NO_SLOT;
+	r->htail = s;
+}
+
+static void held_unlink(struct trace_reader *r, uint32_t s)
+{
+	if (r->hprev[s] != NO_SLOT)
+		r->hnext[r->hprev[s]] = r->hnext[s];
+	else
+		r->hhead = r->hnext[s];
+	if (r->hnext[s] != NO_SLOT)
+		r->hprev[r->hnext[s]] = r->hprev[s];
+	else
+		r->htail = r->hprev[s];
+	r->nheld--;
 }
 
 /* The k-th (from 1) recent address of size's class, taken out. */
@@ -895,6 +934,8 @@ static int col_alloc(struct trace_reader *r, uint8_t k, struct col *c,
 		r->slot_size[s] = ev->size;
 		(void)perfshim_col_mru_take(&r->lists, (uint32_t)s);
 		perfshim_col_mru_push(&r->lists, (uint32_t)s);
+		held_unlink(r, (uint32_t)s); /* its ALLOC is the latest now */
+		held_link(r, (uint32_t)s);
 		return slot_born(r, (uint32_t)s);
 	}
 	/* 7.x: a block without its address is named by its ALLOC's number;
@@ -922,6 +963,7 @@ static int col_alloc(struct trace_reader *r, uint8_t k, struct col *c,
 	r->slot_addr[slot] = ev->addr;
 	r->slot_size[slot] = ev->size;
 	r->slot_held[slot] = 1;
+	held_link(r, slot);
 	perfshim_col_mru_push(&r->lists, slot);
 	return 0;
 }
@@ -999,6 +1041,7 @@ static int col_free(struct trace_reader *r, uint8_t k, struct col *c,
 			    (unsigned long long)s);
 	ev->addr = r->slot_addr[s];
 	r->slot_held[s] = 0;
+	held_unlink(r, (uint32_t)s);
 	r->released[r->nreleased++] = (uint32_t)s;
 	/* (7.x: of the blocks known by their addresses) */
 	if (!perfshim_col_is_unnamed(ev->addr))
@@ -1204,50 +1247,19 @@ static int rename_flush(struct trace_reader *r)
 	return rc;
 }
 
-static const uint64_t *seq_of; /* for by_seq (qsort has no context) */
-
-static int by_seq(const void *a, const void *b)
-{
-	uint64_t x = seq_of[*(const uint32_t *)a],
-		 y = seq_of[*(const uint32_t *)b];
-
-	return x < y ? -1 : x > y;
-}
-
-/* The held slots, in the order of their ALLOCs' numbers (form 1). */
-static uint32_t *held_in_order(struct trace_reader *r, size_t *n)
-{
-	uint32_t *v = malloc((r->nslots ? r->nslots : 1) * sizeof(*v));
-
-	*n = 0;
-	if (!v)
-		return NULL;
-	for (size_t s = 0; s < r->nslots; s++)
-		if (r->slot_held[s])
-			v[(*n)++] = (uint32_t)s;
-	seq_of = r->slot_seq;
-	qsort(v, *n, sizeof(*v), by_seq);
-	return v;
-}
-
 static int addrs_rec(struct trace_reader *r, const uint8_t *p,
 		     const uint8_t *end)
 {
 	uint64_t form, n, slot = 0, d, addr = 0, next = 0;
-	size_t nheld = 0;
-	uint32_t *held = NULL;
+	uint32_t at = r->hhead; /* form 1: the next held slot */
 	const char *bad = NULL;
 
 	if (perfshim_get_varint(&p, end, &form) || form > 1 ||
 	    perfshim_get_varint(&p, end, &n) || n > (uint64_t)(end - p))
 		return fail(r, "corrupt trace: short ADDRS record");
-	if (form == 1 && !(held = held_in_order(r, &nheld)))
-		return fail(r, "out of memory");
-	if (form == 1 && n != nheld) {
-		free(held);
+	if (form == 1 && n != r->nheld)
 		return fail(r, "corrupt trace: ADDRS of %llu blocks, %zu held",
-			    (unsigned long long)n, nheld);
-	}
+			    (unsigned long long)n, r->nheld);
 	/* Both sides start their recently freed lists again. */
 	memset(r->lists.nrecent, 0, sizeof(r->lists.nrecent));
 	for (uint64_t i = 0; i < n && !bad; i++) {
@@ -1257,7 +1269,8 @@ static int addrs_rec(struct trace_reader *r, const uint8_t *p,
 			break;
 		}
 		if (form == 1) {
-			slot = held[i];
+			slot = at;
+			at = r->hnext[at];
 			addr = next + perfshim_col_unaddr(d);
 			next = addr + perfshim_col_chunk(r->slot_size[slot]);
 		} else {
@@ -1269,7 +1282,6 @@ static int addrs_rec(struct trace_reader *r, const uint8_t *p,
 		else if (rename_slot(r, slot, addr))
 			bad = ""; /* said */
 	}
-	free(held);
 	if (bad && *bad)
 		return fail(r, "%s", bad);
 	return bad ? -1 : 0;
@@ -1930,6 +1942,8 @@ void trace_reader_free(struct trace_reader *r)
 	free(r->slot_held);
 	free(r->released);
 	free(r->ren);
+	free(r->hprev);
+	free(r->hnext);
 	free(r->calls);
 	free(r->hdr.exe);
 	free(r->hdr.cmdline);

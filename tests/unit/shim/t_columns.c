@@ -698,6 +698,24 @@ static void addrs(void)
 	ok(pairs_ok && nrenamed == 6,
 	   "the six blocks held: renamed to their addresses (%d)", nrenamed);
 
+	/* A block allocated again at an address still held (a free the
+	 * shim missed) is the latest: ADDRS lists it last. */
+	fresh_n(1);
+	for (int i = 0; i < 3; i++)
+		tev(0, PERFSHIM_EV_ALLOC | PERFSHIM_FN_MALLOC, 1, x + 64 * i,
+		    48);
+	tev(0, PERFSHIM_EV_ALLOC | PERFSHIM_FN_MALLOC, 1, x, 32);
+	encode(0);
+	perfshim_columns_addrs(stage);
+	for (int i = 2; i >= 0; i--)
+		tev(0, PERFSHIM_EV_FREE, 1, x + 64 * i, 0);
+	encode(0);
+	exact = !read_renamed() && ngot == nwant;
+	for (int i = 4; i < nwant && exact; i++)
+		exact = got[i].addr == want[i].addr;
+	ok(exact, "a block allocated again where one is held: its address "
+		  "in ADDRS's order");
+
 	/* Damage: a slot not held, and a count not the blocks held. */
 	struct buf bad = { 0 }, p = { 0 };
 
@@ -757,7 +775,7 @@ int main(void)
 	const uint64_t a = 0x7f0000001000ull, b = 0x7f0000002000ull;
 	size_t len;
 
-	plan(51);
+	plan(52);
 	rec_u(&frame, PERFSHIM_REC_FRAME, 0);
 	ev(0, PERFSHIM_EV_ALLOC | PERFSHIM_FN_MALLOC, 5, a, 32, 7);
 	ev(0, PERFSHIM_EV_ALLOC | PERFSHIM_FN_PVALLOC, 1, b, 1ull << 40, 8);
