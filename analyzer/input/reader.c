@@ -97,8 +97,9 @@ struct trace_reader {
 	struct perfshim_col_lists lists;
 	uint64_t last_miss;
 	/* 7.x: blocks named by their ALLOC's number that have an address now
-	 * (ADDRS, ALLOC_HELD), not yet renamed in the queues and visitors:
-	 * open addressing, from 0 when empty. */
+	 * (ADDRS): each event let go that names one names its address. Open
+	 * addressing; a name is renamed once, so it stays (a few bytes a
+	 * block held at a scan). */
 	struct rename *ren;
 	size_t ren_cap, ren_n;
 
@@ -116,6 +117,9 @@ struct trace_reader {
 };
 
 /* One line on stderr, clearing a progress line first. */
+static int rename_slot(struct trace_reader *r, uint64_t s, uint64_t addr);
+static uint64_t renamed(const struct trace_reader *r, uint64_t addr);
+
 static void vsay(struct trace_reader *r, const char *what, const char *fmt,
 		 va_list ap)
 {
@@ -642,6 +646,10 @@ static int release_run(struct trace_reader *r, struct tqueue *q, uint32_t t,
 		r->queued--;
 		r->events++;
 		ev.ts = to_ns(r, ev.ts);
+		if (r->ren_n && perfshim_col_is_unnamed(ev.addr) &&
+		    (ev.kind == PERFSHIM_EV_ALLOC ||
+		     ev.kind == PERFSHIM_EV_FREE))
+			ev.addr = renamed(r, ev.addr);
 		if (r->v->event && r->v->event(r->v->ctx, &ev)) {
 			r->stopped = 1;
 			return -1;
@@ -656,13 +664,8 @@ static int release_run(struct trace_reader *r, struct tqueue *q, uint32_t t,
  * those at that very time too: a crafted one stamped UINT64_MAX was
  * dropped, its leak unseen by the gate.
  */
-static int rename_flush(struct trace_reader *r);
-static int rename_slot(struct trace_reader *r, uint64_t s, uint64_t addr);
-
 static int release(struct trace_reader *r, uint64_t w)
 {
-	if (r->ren_n && rename_flush(r))
-		return -1;
 	while (r->nheap) {
 		uint32_t t = r->heap[0], u = runner_up(r);
 		struct tqueue *q = &r->q[t];
@@ -1171,10 +1174,20 @@ static size_t rename_home(uint64_t a, size_t cap)
 	return (size_t)((a * 0x9e3779b97f4a7c15ull) >> 32) & (cap - 1);
 }
 
+/* The address of the block named addr, if an ADDRS gave it; else addr. */
+static uint64_t renamed(const struct trace_reader *r, uint64_t addr)
+{
+	for (size_t h = rename_home(addr, r->ren_cap); r->ren[h].from;
+	     h = (h + 1) & (r->ren_cap - 1))
+		if (r->ren[h].from == addr)
+			return r->ren[h].to;
+	return addr;
+}
+
 /*
- * Slot s's block is at addr from now on: later events name it so, and
- * its old name, if a name, goes into the table of renames, which
- * release() applies before it lets an event go.
+ * Slot s's block is at addr from now on: later events name it so; the
+ * events that named it otherwise take its address as they are let go;
+ * a visitor that has it already renames it now.
  */
 static int rename_slot(struct trace_reader *r, uint64_t s, uint64_t addr)
 {
@@ -1208,43 +1221,11 @@ static int rename_slot(struct trace_reader *r, uint64_t s, uint64_t addr)
 		h = (h + 1) & (r->ren_cap - 1);
 	r->ren_n += !r->ren[h].from;
 	r->ren[h] = (struct rename){ from, addr };
+	if (r->v->rename && r->v->rename(r->v->ctx, from, addr)) {
+		r->stopped = 1;
+		return -1;
+	}
 	return 0;
-}
-
-/* The renames so far: in the events still queued, and in the visitors'
- * own tables (replay's live blocks), through their rename callback. */
-static int rename_flush(struct trace_reader *r)
-{
-	struct rename *t = r->ren;
-	size_t cap = r->ren_cap;
-	int rc = 0;
-
-	for (size_t i = 0; i < r->nq; i++) {
-		struct tqueue *q = &r->q[i];
-
-		for (size_t j = 0; j < q->len; j++) {
-			struct trace_event *e =
-				&q->ev[(q->head + j) & (q->cap - 1)];
-
-			if ((e->kind != PERFSHIM_EV_ALLOC &&
-			     e->kind != PERFSHIM_EV_FREE) ||
-			    !perfshim_col_is_unnamed(e->addr))
-				continue;
-			for (size_t h = rename_home(e->addr, cap); t[h].from;
-			     h = (h + 1) & (cap - 1))
-				if (t[h].from == e->addr) {
-					e->addr = t[h].to;
-					break;
-				}
-		}
-	}
-	for (size_t h = 0; h < cap; h++) {
-		if (t[h].from && r->v->rename && !rc)
-			rc = r->v->rename(r->v->ctx, t[h].from, t[h].to);
-		t[h].from = 0;
-	}
-	r->ren_n = 0;
-	return rc;
 }
 
 static int addrs_rec(struct trace_reader *r, const uint8_t *p,

@@ -131,9 +131,9 @@ struct trace_visitor {
 		   const uint8_t *end);
 	/*
 	 * ADDRS (7.x): the block that events named `from` (an address no
-	 * heap hands out, perfshim_col_unnamed()) is at address `to`; later
-	 * events name it so. A visitor that keeps blocks by address renames
-	 * its own; the events not given out yet are renamed already.
+	 * heap hands out, perfshim_col_unnamed()) is at address `to`; every
+	 * event given out from now on names it so. A visitor that keeps
+	 * blocks by address renames its own (if it has the block yet).
 	 */
 	int (*rename)(void *ctx, uint64_t from, uint64_t to);
 };
