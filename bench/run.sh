@@ -594,6 +594,31 @@ if [ -z "$QUICK" ] && [ "${BENCH_NO_DOC:-0}" = 0 ]; then
 		git 174 -> 153 kB (-12%), perl -6%, cxx -5%, churn and python3
 		-2%; the growth verdicts of the bench's programs the same.
 
+		Format 7 writes no address for a block allocated while the
+		program has one thread: colstat showed git's 155 kB trace
+		holding 51 kB of alloc addresses and 34 kB of indices into the
+		recent frees, and sqlite3's 121 kB of the latter. One thread's
+		events come in its order, so every FREE is found in the
+		writer's table of slots; the reader names such a block by its
+		ALLOC's number, and after a leak scan the writer gives the
+		addresses of the blocks held (ADDRS, in ALLOC order, 2 bytes a
+		block) for the verdicts, which name addresses. Once a second
+		thread has events, every ALLOC goes with its address again
+		(only addresses and TIES order two threads' events on one
+		address). A FREE's rank among the 16 latest ALLOCs moved into
+		its kind byte (two streams that follow each other compress
+		worse than one), and a FREE without rank names its block's
+		ALLOC number as a distance from the last one named (blocks
+		freed in the order they came step by small repeats, where
+		ages drift: python3's FREEs 0.75 -> 0.11 B each). The same
+		workloads, one run each, format 6 -> 7: python3 376 -> 89 kB,
+		git 155 -> 69 kB, sqlite3 291 -> 144 kB, cc1 181 -> 110 kB,
+		perl 586 -> 394 kB, cxx 4.16 -> 2.91 MB; churn-1t's encoder
+		does less per event (bench/ab.sh, 7 interleaved runs: 0.83 of
+		the CPU before). Its search of the 16 latest ALLOCs for a
+		FREE's slot compares 4 entries at a time with SSE2 (churn 0.95
+		of the CPU before).
+
 		## Where perfanalyze's time goes (profile, not make bench)
 
 		`perf record` of `perfanalyze TRACE --leaks` at 7f709b0. On git's
