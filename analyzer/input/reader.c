@@ -796,6 +796,13 @@ static int chunk(struct trace_reader *r, const uint8_t *p, const uint8_t *end)
 	return 0;
 }
 
+/* Array p reallocated to n of its elements: 0, or -1 with p as it was. */
+#define GROW(p, n)                                                        \
+	__extension__({                                                   \
+		__typeof__(p) grow_q_ = realloc((p), (n) * sizeof(*(p))); \
+		grow_q_ ? ((p) = grow_q_, 0) : -1;                        \
+	})
+
 /* A slot for a new block: the one released last, or a new one. */
 static int slot_take(struct trace_reader *r, uint32_t *s)
 {
@@ -805,35 +812,14 @@ static int slot_take(struct trace_reader *r, uint32_t *s)
 	}
 	if (r->nslots == r->slot_cap) {
 		size_t cap = r->slot_cap ? 2 * r->slot_cap : 4096;
-		uint64_t *a = realloc(r->slot_addr, cap * sizeof(*a));
+		/* Every array of the slots grows to cap (one that did keeps
+		 * its room if another fails: the next try asks again). */
+		int bad = GROW(r->slot_addr, cap) | GROW(r->slot_size, cap) |
+			  GROW(r->slot_held, cap) | GROW(r->slot_seq, cap) |
+			  GROW(r->released, cap) | GROW(r->hprev, cap) |
+			  GROW(r->hnext, cap);
 
-		if (a)
-			r->slot_addr = a;
-		uint64_t *z = realloc(r->slot_size, cap * sizeof(*z));
-
-		if (z)
-			r->slot_size = z;
-		uint8_t *h = realloc(r->slot_held, cap);
-
-		if (h)
-			r->slot_held = h;
-		uint64_t *q = realloc(r->slot_seq, cap * sizeof(*q));
-
-		if (q)
-			r->slot_seq = q;
-		uint32_t *rel = realloc(r->released, cap * sizeof(*rel));
-
-		if (rel)
-			r->released = rel;
-		uint32_t *hp = realloc(r->hprev, cap * sizeof(*hp));
-
-		if (hp)
-			r->hprev = hp;
-		uint32_t *hn = realloc(r->hnext, cap * sizeof(*hn));
-
-		if (hn)
-			r->hnext = hn;
-		if (!a || !z || !h || !q || !rel || !hp || !hn)
+		if (bad)
 			return fail(r, "out of memory");
 		r->slot_cap = cap;
 	}
