@@ -12,6 +12,7 @@
 #include "perfshim_hist.h"
 #include "perfshim_trace.h"
 #include "error.h"
+#include "hashtab.h"
 #include "reader.h"
 #include "unsplit.h"
 
@@ -97,11 +98,12 @@ struct trace_reader {
 	struct perfshim_col_lists lists;
 	uint64_t last_miss;
 	/* 7.x: blocks named by their ALLOC's number that have an address now
-	 * (ADDRS): each event let go that names one names its address. Open
-	 * addressing; a name is renamed once, so it stays (a few bytes a
-	 * block held at a scan). */
+	 * (ADDRS): each event let go that names one names its address. A
+	 * name is renamed once, so it stays (a few bytes a block held at a
+	 * scan). */
 	struct rename *ren;
 	size_t ren_cap, ren_n;
+	struct hashtab ren_ix; /* name -> ren[] */
 
 	/* The HISTOGRAM record being decoded (reused from one to the next). */
 	struct trace_hist_fn *hfn;
@@ -1154,20 +1156,21 @@ static int columns(struct trace_reader *r, const uint8_t *p, const uint8_t *end)
 	return 0;
 }
 
-/* TIES (perfshim_trace.h): exact times for events still queued. */
-static size_t rename_home(uint64_t a, size_t cap)
+static int rename_eq(const void *ctx, size_t i)
 {
-	return (size_t)((a * 0x9e3779b97f4a7c15ull) >> 32) & (cap - 1);
+	const struct trace_reader *r = ((const void *const *)ctx)[0];
+	const uint64_t *from = ((const void *const *)ctx)[1];
+
+	return r->ren[i].from == *from;
 }
 
 /* The address of the block named addr, if an ADDRS gave it; else addr. */
 static uint64_t renamed(const struct trace_reader *r, uint64_t addr)
 {
-	for (size_t h = rename_home(addr, r->ren_cap); r->ren[h].from;
-	     h = (h + 1) & (r->ren_cap - 1))
-		if (r->ren[h].from == addr)
-			return r->ren[h].to;
-	return addr;
+	const void *ctx[2] = { r, &addr };
+	size_t i = hashtab_find(&r->ren_ix, hash64(addr), rename_eq, ctx);
+
+	return i == HASHTAB_NONE ? addr : r->ren[i].to;
 }
 
 /*
@@ -1178,35 +1181,23 @@ static uint64_t renamed(const struct trace_reader *r, uint64_t addr)
 static int rename_slot(struct trace_reader *r, uint64_t s, uint64_t addr)
 {
 	uint64_t from = r->slot_addr[s];
+	const void *ctx[2] = { r, &from };
 
 	r->slot_addr[s] = addr;
 	if (!perfshim_col_is_unnamed(from) || from == addr)
 		return 0;
-	if ((r->ren_n + 1) * 2 > r->ren_cap) {
+	if (r->ren_n == r->ren_cap) {
 		size_t cap = r->ren_cap ? 2 * r->ren_cap : 64;
-		struct rename *t = calloc(cap, sizeof(*t));
 
-		if (!t)
+		if (GROW(r->ren, cap))
 			return fail(r, "out of memory");
-		for (size_t i = 0; i < r->ren_cap; i++) {
-			if (!r->ren[i].from)
-				continue;
-			size_t h = rename_home(r->ren[i].from, cap);
-
-			while (t[h].from)
-				h = (h + 1) & (cap - 1);
-			t[h] = r->ren[i];
-		}
-		free(r->ren);
-		r->ren = t;
 		r->ren_cap = cap;
 	}
-	size_t h = rename_home(from, r->ren_cap);
+	size_t i =
+		hashtab_put(&r->ren_ix, hash64(from), rename_eq, ctx, r->ren_n);
 
-	while (r->ren[h].from && r->ren[h].from != from)
-		h = (h + 1) & (r->ren_cap - 1);
-	r->ren_n += !r->ren[h].from;
-	r->ren[h] = (struct rename){ from, addr };
+	r->ren_n += i == r->ren_n;
+	r->ren[i] = (struct rename){ from, addr };
 	if (r->v->rename && r->v->rename(r->v->ctx, from, addr)) {
 		r->stopped = 1;
 		return -1;
@@ -1254,6 +1245,7 @@ static int addrs_rec(struct trace_reader *r, const uint8_t *p,
 	return bad ? -1 : 0;
 }
 
+/* TIES (perfshim_trace.h): exact times for events still queued. */
 static int ties_rec(struct trace_reader *r, const uint8_t *p,
 		    const uint8_t *end)
 {
@@ -1909,6 +1901,7 @@ void trace_reader_free(struct trace_reader *r)
 	free(r->slot_held);
 	free(r->released);
 	free(r->ren);
+	hashtab_release(&r->ren_ix);
 	free(r->hprev);
 	free(r->hnext);
 	free(r->calls);
