@@ -222,13 +222,6 @@ HIDDEN uint32_t perfshim_stack_next_id(void)
 	return id < NODE_MAX ? id : NODE_MAX; /* ids past it are never made */
 }
 
-static inline uint64_t mix(uint64_t h, uint64_t v)
-{
-	h ^= v + 0x9e3779b97f4a7c15ull + (h << 6) + (h >> 2);
-	h *= 0xff51afd7ed558ccdull;
-	return h ^ (h >> 32);
-}
-
 static int same(uint32_t id, uint32_t parent, uint64_t ip, uint16_t ep)
 {
 	const struct node *n = node_at(id);
@@ -285,13 +278,33 @@ static int oldest_level(uint32_t parent)
 	return r ? (int)r - 1 : 0;
 }
 
-static uint32_t intern(uint32_t parent, uint64_t ip, uint16_t ep)
+/*
+ * A node's key in the tables is the hash of its whole path from the
+ * outermost frame, not of (parent, ip): the key of every frame of a
+ * stack is known before any lookup, so a stack new to the thread fetches
+ * all its table entries at once, where a lookup of (parent, ip) waited
+ * for the one before (131k stacks: each frame a cache miss, in a
+ * chain). Multilinear as the whole-stack hash, so the products overlap:
+ * depth d's frame (d = 0 outermost) adds (ip, epoch) times pos_key[d];
+ * the key of the node at d is the sum to there, mixed with d.
+ */
+static inline uint64_t path_key(uint64_t *sum, int d, uint64_t ip, uint16_t ep)
 {
-	/* A dlopen loop must not re-intern the stacks of the modules that
-	 * stay: only addresses that may change owner take the epoch. */
-	if (ep && perfshim_modules_permanent(ip))
-		ep = 0;
-	uint64_t h = mix(mix(parent, ip), ep);
+	*sum += (ip ^ (uint64_t)ep << 48) * pos_key[d];
+	return fmix(*sum + (uint64_t)(d + 1) * 0x9e3779b97f4a7c15ull);
+}
+
+/* The epoch ip's node takes: a dlopen loop must not re-intern the stacks
+ * of the modules that stay, so only addresses that may change owner take
+ * it. */
+static inline uint16_t epoch_of(uint64_t ip, uint16_t ep)
+{
+	return ep && perfshim_modules_permanent(ip) ? 0 : ep;
+}
+
+/* The node (parent, ip, ep) whose path key is h: found, or made. */
+static uint32_t intern(uint32_t parent, uint64_t ip, uint16_t ep, uint64_t h)
+{
 	int top = atomic_load_explicit(&table_top, memory_order_acquire);
 	int oldest = oldest_level(parent);
 	uint32_t mine = 0;
@@ -549,6 +562,51 @@ static void shared_put(uint64_t key, uint32_t id)
 			      memory_order_release);
 }
 
+/* Frames whose table entries are fetched ahead: the outermost, which
+ * stacks share most (a lookup past them still works, only waits). */
+#define FETCH_FRAMES 32
+
+/*
+ * The leaf id of the frames buf[skip, end), interned outermost first.
+ * Their keys come first, and the table entries each starts at are
+ * fetched all at once; then the lookups, each a chain of the one
+ * before, find them in the cache. (Fetching the nodes those entries
+ * name too, in a pass between, was slower: 1.08x on 131k stacks.)
+ */
+static uint32_t intern_path(void *const *buf, int skip, int end, uint16_t ep)
+{
+	int top = atomic_load_explicit(&table_top, memory_order_acquire);
+	uint64_t sum = 0;
+	uint32_t id = 0;
+	int d = 0;
+
+	for (int i = end - 1; i >= skip && d < FETCH_FRAMES; i--) {
+		uint64_t ip = (uintptr_t)buf[i];
+
+		if (perfshim_through(ip))
+			continue;
+		uint64_t h = path_key(&sum, d++, ip, epoch_of(ip, ep));
+
+		for (int l = top; l >= 0; l--)
+			__builtin_prefetch(&atomic_load_explicit(
+				&tables[l],
+				memory_order_relaxed)[(uint32_t)h &
+						      (table_size(l) - 1)]);
+	}
+	sum = 0;
+	d = 0;
+	for (int i = end - 1; i >= skip; i--) {
+		uint64_t ip = (uintptr_t)buf[i];
+
+		if (perfshim_through(ip))
+			continue;
+		uint16_t e = epoch_of(ip, ep);
+
+		id = intern(id, ip, e, path_key(&sum, d++, ip, e));
+	}
+	return id;
+}
+
 HIDDEN uint32_t perfshim_stack_intern(struct thread_state *t,
 				      const uintptr_t *ips, int n)
 {
@@ -596,9 +654,7 @@ HIDDEN uint32_t perfshim_stack_intern(struct thread_state *t,
 	uint32_t id = shared ? shared_get(key) : 0;
 
 	if (!id) {
-		for (int i = end - 1; i >= skip; i--)
-			if (!perfshim_through((uintptr_t)buf[i]))
-				id = intern(id, (uintptr_t)buf[i], ep);
+		id = intern_path(buf, skip, end, ep);
 		if (shared && id)
 			shared_put(key, id);
 	}
