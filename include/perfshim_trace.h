@@ -93,8 +93,15 @@
  * most COLUMNS ALLOCs ("Since major 7", below): a 6.x reader would take
  * the next ALLOC's fields for this one's, so it refuses 7.x, naming both
  * versions. A 7.x reader reads 1.x to 6.x.
+ * Major 8 keeps every record and minor of 7.x, and gives the verdicts of
+ * a scan of a program whose blocks go without addresses as SCAN_HELD
+ * (below), without the ADDRS that named them: a 7.x reader would skip
+ * the record and leave every block unclassified, so it refuses 8.x,
+ * naming both versions. An 8.x reader reads 1.x to 7.x. (Minors go on
+ * from the major before: the records and fields a minor added are
+ * there in every later major.)
  */
-#define PERFSHIM_FORMAT_MAJOR 7
+#define PERFSHIM_FORMAT_MAJOR 8
 #define PERFSHIM_FORMAT_MINOR 4
 /* The oldest major this reader still reads. */
 #define PERFSHIM_FORMAT_MAJOR_OLDEST 1
@@ -344,14 +351,44 @@
  *               from 0). From this record on, the block is known by
  *               that address: earlier events that named it otherwise
  *               name it so (the reader renames it), and a FREE by slot
- *               names it so. The writer gives every held slot's, after
- *               the events of the pass that wrote a SCAN (every block a
- *               scan judged was allocated before it, so was encoded by
- *               then), unless every ALLOC goes with its address
- *               already, and before they all do (above). With the
- *               codings above, the traces of make bench's programs
- *               against 6.x's: python3 76% smaller, git 56%, sqlite3
- *               50%, cc1 39%, perl 33%, cxx 30%.
+ *               names it so. The writer gives every held slot's
+ *               before every ALLOC goes with its address (above); 7.x
+ *               also after the events of the pass that wrote a SCAN,
+ *               8.x only where it has no memory to write SCAN_HELD
+ *               instead. With the codings above, the traces of make
+ *               bench's programs against 6.x's: python3 76% smaller,
+ *               git 56%, sqlite3 50%, cc1 39%, perl 33%, cxx 30%.
+ *
+ * Since major 8:
+ *
+ * SCAN_HELD     a scan's verdicts, in place of its SCAN and SCAN_HEADS
+ *               records, while blocks go without addresses: scan time,
+ *               flags, threads stopped, threads missed (as in SCAN),
+ *               count N, then for each of the N blocks held (all of
+ *               them), in the order of their ALLOCs' numbers (as ADDRS
+ *               form 1): its kind (PERFSHIM_SCAN_DEFINITE ...), or
+ *               PERFSHIM_SCAN_NONE where the scan judged no block at
+ *               its address and of its size; an INDIRECT kind is
+ *               followed by the zigzag of the distance, in this list,
+ *               from the block to the DEFINITE block it is lost
+ *               through (0: not known). The writer writes it after the
+ *               events of the pass that took the scan's records: every
+ *               block the scan judged was allocated before it, so was
+ *               encoded by then. A reader reads it as the SCAN and
+ *               SCAN_HEADS records it stands for, each block named as
+ *               the reader knows it (perfshim_col_unnamed() of its
+ *               number, or its address); a verdict still applies only
+ *               to a block allocated by the scan's time. One byte a
+ *               block, most of them alike, where 7.x gave each its
+ *               address in ADDRS and its verdict in SCAN: git's trace
+ *               70.7 -> 55.0 kB, cc1's 108 -> 98 kB; and a forked
+ *               child's trace has no verdicts for the blocks it
+ *               inherited, which no event of its trace names (a bash
+ *               subshell's: 2.7 -> 1.75 kB).
+ *               When every ALLOC goes with its address later (a second
+ *               thread), the writer gives the last such scan's SCAN
+ *               and SCAN_HEADS records again after that ADDRS, flagged
+ *               PERFSHIM_SCAN_REPEAT.
  *
  * Since minor 3:
  *
@@ -434,8 +471,9 @@ enum perfshim_rec {
 	PERFSHIM_REC_COLUMNS = 40,   /* 33-39 left for minors of 2.x */
 	PERFSHIM_REC_CALLS = 33,
 	PERFSHIM_REC_TIES = 34,
-	PERFSHIM_REC_ADDRS = 35, /* major 7 */
-	PERFSHIM_REC_SPLIT = 41, /* a frame's first byte only (major 4) */
+	PERFSHIM_REC_ADDRS = 35,     /* major 7 */
+	PERFSHIM_REC_SCAN_HELD = 36, /* major 8 */
+	PERFSHIM_REC_SPLIT = 41,     /* a frame's first byte only (major 4) */
 };
 
 #define PERFSHIM_REC_EXT_FIRST PERFSHIM_REC_TIMING
@@ -597,6 +635,9 @@ enum perfshim_end {
 #define PERFSHIM_SCAN_AT_EXIT 1u	/* the scan at exit (else the API's) */
 #define PERFSHIM_SCAN_MISSED_THREADS 2u /* some threads did not stop */
 #define PERFSHIM_SCAN_PARTIAL 4u	/* some events escaped the index */
+/* The verdicts of a scan given as SCAN_HELD before, again by address
+ * (major 8): not another scan. */
+#define PERFSHIM_SCAN_REPEAT 8u
 
 /* SCAN verdict kinds, memcheck's definitions. */
 enum perfshim_scan_kind {
@@ -604,7 +645,9 @@ enum perfshim_scan_kind {
 	PERFSHIM_SCAN_INDIRECT = 1,  /* pointed to only from lost blocks */
 	PERFSHIM_SCAN_POSSIBLE = 2,  /* reached only through interior ptrs */
 	PERFSHIM_SCAN_REACHABLE = 3, /* a start pointer chain from a root */
-	PERFSHIM_SCAN_KINDS
+	PERFSHIM_SCAN_KINDS,
+	/* SCAN_HELD only: no verdict for the block */
+	PERFSHIM_SCAN_NONE = PERFSHIM_SCAN_KINDS
 };
 
 enum perfshim_lost {

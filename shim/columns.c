@@ -880,16 +880,44 @@ static struct col_thread *thread_of(uint32_t t)
 
 #define ADDRS_PER_RECORD 4096
 
-/* A held block for ADDRS: its ALLOC's number and its address. */
+/* A held block for ADDRS and SCAN_HELD: its ALLOC's number, its address,
+ * size and slot. */
 struct by_seq {
 	uint64_t seq, addr;
 	uint64_t size;
+	uint32_t slot;
 };
 
 static int seq_less(const void *a, const void *b)
 {
 	return ((const struct by_seq *)a)->seq <
 	       ((const struct by_seq *)b)->seq;
+}
+
+/* The number of blocks held. */
+static size_t held_count(void)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < map_cap; i++)
+		n += map[i].addr && !(map[i].who & GONE);
+	return n;
+}
+
+/* The n blocks held (held_count()) into v, in the order of their ALLOCs'
+ * numbers. */
+static void held_in_order(struct by_seq *v, size_t n)
+{
+	size_t k = 0;
+
+	for (size_t i = 0; i < map_cap && k < n; i++)
+		if (map[i].addr && !(map[i].who & GONE))
+			v[k++] = (struct by_seq){ slot_of[map[i].slot].seq &
+							  ~NAMED_SEQ,
+						  map[i].addr,
+						  slot_of[map[i].slot].size,
+						  map[i].slot };
+	perfshim_hsort(v, k, sizeof(*v), seq_less);
 }
 
 /*
@@ -901,11 +929,9 @@ static int seq_less(const void *a, const void *b)
  */
 static int addrs_in_order(col_stage_fn *stage)
 {
-	size_t n = 0, cap = 0, len = 0;
+	size_t n = held_count(), cap = n, len = 0;
 	struct by_seq *v;
 
-	for (size_t i = 0; i < map_cap; i++)
-		cap += map[i].addr && !(map[i].who & GONE);
 	if (!cap)
 		return 0;
 	v = perfshim_map(cap * sizeof(*v));
@@ -917,13 +943,7 @@ static int addrs_in_order(col_stage_fn *stage)
 			       rec ? 2 * PERFSHIM_VARINT_MAX * (cap + 1) : 0);
 		return -1;
 	}
-	for (size_t i = 0; i < map_cap; i++)
-		if (map[i].addr && !(map[i].who & GONE))
-			v[n++] = (struct by_seq){ slot_of[map[i].slot].seq &
-							  ~NAMED_SEQ,
-						  map[i].addr,
-						  slot_of[map[i].slot].size };
-	perfshim_hsort(v, n, sizeof(*v), seq_less);
+	held_in_order(v, n);
 	len += perfshim_put_varint(rec + len, 1);
 	len += perfshim_put_varint(rec + len, n);
 	uint64_t next = 0;
@@ -982,12 +1002,15 @@ HIDDEN void perfshim_columns_addrs(col_stage_fn *stage)
 /* From now on every block goes by its address (named_all): the reader
  * learns those of the blocks held, and every later ALLOC goes with its
  * own. */
+static void scan_repeat(col_stage_fn *stage);
+
 static void go_named(col_stage_fn *stage)
 {
 	if (named_all)
 		return;
 	perfshim_columns_addrs(stage);
 	named_all = 1;
+	scan_repeat(stage);
 }
 
 HIDDEN size_t perfshim_columns_encode(uint32_t thread, const uint8_t *p,
@@ -1037,6 +1060,232 @@ HIDDEN void perfshim_columns_held(void (*fn)(uint64_t addr, uint64_t size,
 			   slot_of[map[i].slot].ts);
 }
 
+/* --- scans (SCAN_HELD, major 8) --------------------------------------------- */
+
+/*
+ * The records of the latest scan written as SCAN_HELD, as the scan gave
+ * them (each: tag, 4-byte length, payload): written again by address if
+ * every block goes by its address later (go_named), flagged
+ * PERFSHIM_SCAN_REPEAT.
+ */
+static uint8_t *last_scan;
+static size_t last_scan_len, last_scan_cap;
+
+/* The next record of [*p, end) into *tag, *pay, *len; 0, or -1 at the end
+ * or on a record cut short (the writer's own buffer: never). */
+static int rec_next(const uint8_t **p, const uint8_t *end, uint8_t *tag,
+		    const uint8_t **pay, uint32_t *len)
+{
+	if (end - *p < 5)
+		return -1;
+	*tag = (*p)[0];
+	memcpy(len, *p + 1, 4);
+	if ((size_t)(end - *p - 5) < *len)
+		return -1;
+	*pay = *p + 5;
+	*p += 5 + *len;
+	return 0;
+}
+
+/* A SCAN or SCAN_HEADS record's scan time; -1 if it has none. */
+static int rec_time(const uint8_t *pay, uint32_t len, uint64_t *ts)
+{
+	const uint8_t *q = pay;
+
+	return perfshim_get_varint(&q, pay + len, ts);
+}
+
+/* Where [from, end) of one scan's records ends: the records of the scan
+ * at the time of its first one. */
+static const uint8_t *scan_end(const uint8_t *from, const uint8_t *end)
+{
+	const uint8_t *p = from, *at = from, *pay;
+	uint64_t ts0 = 0, ts;
+	uint32_t len;
+	uint8_t tag;
+
+	for (int first = 1; !rec_next(&p, end, &tag, &pay, &len); first = 0) {
+		if (rec_time(pay, len, &ts) || (!first && ts != ts0))
+			break;
+		ts0 = ts;
+		at = p;
+	}
+	return at;
+}
+
+/* The index in the held list of the block held at addr: idx[] by slot;
+ * -1 if no block is held there. */
+static int64_t held_index(uint64_t addr, const uint32_t *idx)
+{
+	if (!map_cap || !addr)
+		return -1;
+	size_t s = map_find(addr);
+
+	if (!map[s].addr || (map[s].who & GONE))
+		return -1;
+	return idx[map[s].slot];
+}
+
+/* One scan's records (from, end) as one SCAN_HELD record; -1 without
+ * memory for it. */
+static int scan_held(const uint8_t *from, const uint8_t *end,
+		     col_stage_fn *stage)
+{
+	size_t n = held_count();
+	size_t vbytes = (n ? n : 1) * sizeof(struct by_seq);
+	size_t ibytes = (nslots ? nslots : 1) * sizeof(uint32_t);
+	size_t kbytes = (n ? n : 1) * (1 + sizeof(uint32_t));
+	size_t rbytes = 5 * PERFSHIM_VARINT_MAX + n * (1 + PERFSHIM_VARINT_MAX);
+	struct by_seq *v = perfshim_map(vbytes);
+	uint32_t *idx = perfshim_map(ibytes);
+	uint32_t *head = perfshim_map(kbytes);
+	uint8_t *rec = perfshim_map(rbytes);
+	const uint8_t *p = from, *pay, *q, *qe;
+	uint64_t hdr[4] = { 0 }, m = 0, a = 0, b = 0, c = 0;
+	uint8_t *kind = (uint8_t *)(head + (n ? n : 1)), tag;
+	uint32_t len;
+	size_t l = 0;
+	int ok = v && idx && head && rec;
+
+	if (ok) {
+		held_in_order(v, n);
+		for (size_t i = 0; i < n; i++) {
+			idx[v[i].slot] = (uint32_t)i;
+			kind[i] = PERFSHIM_SCAN_NONE;
+			head[i] = UINT32_MAX;
+		}
+	}
+	while (ok && !rec_next(&p, end, &tag, &pay, &len)) {
+		uint64_t addr = 0;
+
+		q = pay;
+		qe = pay + len;
+		if (tag == PERFSHIM_REC_SCAN) {
+			for (int i = 0; i < 4; i++)
+				perfshim_get_varint(&q, qe, &hdr[i]);
+			perfshim_get_varint(&q, qe, &m);
+			while (m-- && !perfshim_get_varint(&q, qe, &a) &&
+			       !perfshim_get_varint(&q, qe, &b) &&
+			       !perfshim_get_varint(&q, qe, &c)) {
+				int64_t i = held_index(addr += a, idx);
+
+				/* Another block there than the one judged
+				 * (the reader checks its time too). */
+				if (i >= 0 && v[i].size == b)
+					kind[i] = (uint8_t)c;
+			}
+		} else if (tag == PERFSHIM_REC_SCAN_HEADS) {
+			perfshim_get_varint(&q, qe, &a); /* time */
+			perfshim_get_varint(&q, qe, &m);
+			while (m-- && !perfshim_get_varint(&q, qe, &a) &&
+			       !perfshim_get_varint(&q, qe, &b)) {
+				int64_t i = held_index(addr += a, idx),
+					j = held_index(b, idx);
+
+				if (i >= 0 && j >= 0)
+					head[i] = (uint32_t)j;
+			}
+		}
+	}
+	if (ok) {
+		for (int i = 0; i < 4; i++)
+			l += perfshim_put_varint(rec + l, hdr[i]);
+		l += perfshim_put_varint(rec + l, n);
+		for (size_t i = 0; i < n; i++) {
+			rec[l++] = kind[i];
+			if (kind[i] == PERFSHIM_SCAN_INDIRECT)
+				l += perfshim_put_varint(
+					rec + l,
+					head[i] == UINT32_MAX
+						? 0
+						: perfshim_zigzag(
+							  (int64_t)head[i] -
+							  (int64_t)i));
+		}
+		stage(PERFSHIM_REC_SCAN_HELD, rec, l);
+	}
+	perfshim_unmap(v, v ? vbytes : 0);
+	perfshim_unmap(idx, idx ? ibytes : 0);
+	perfshim_unmap(head, head ? kbytes : 0);
+	perfshim_unmap(rec, rec ? rbytes : 0);
+	return ok ? 0 : -1;
+}
+
+/* Keep [from, end) as the latest scan's records (none without memory:
+ * a repeat is then not given, and its blocks stay unclassified). */
+static void scan_keep(const uint8_t *from, const uint8_t *end)
+{
+	size_t len = (size_t)(end - from);
+
+	if (len > last_scan_cap) {
+		perfshim_unmap(last_scan, last_scan_cap);
+		last_scan_cap = len;
+		last_scan = perfshim_map(len);
+		if (!last_scan)
+			last_scan_cap = 0;
+	}
+	last_scan_len = last_scan ? len : 0;
+	if (last_scan)
+		memcpy(last_scan, from, len);
+}
+
+static void scan_repeat(col_stage_fn *stage)
+{
+	const uint8_t *p = last_scan, *end = last_scan + last_scan_len, *pay;
+	uint8_t tag, *rec = perfshim_map(last_scan_len + PERFSHIM_VARINT_MAX);
+	uint32_t len;
+
+	while (rec && !rec_next(&p, end, &tag, &pay, &len)) {
+		const uint8_t *q = pay;
+		uint64_t ts = 0, flags = 0;
+		size_t l = 0;
+
+		if (tag != PERFSHIM_REC_SCAN) {
+			stage(tag, pay, len);
+			continue;
+		}
+		perfshim_get_varint(&q, pay + len, &ts);
+		perfshim_get_varint(&q, pay + len, &flags);
+		l += perfshim_put_varint(rec + l, ts);
+		l += perfshim_put_varint(rec + l, flags | PERFSHIM_SCAN_REPEAT);
+		memcpy(rec + l, q, (size_t)(pay + len - q));
+		stage(tag, rec, l + (size_t)(pay + len - q));
+	}
+	perfshim_unmap(rec, rec ? last_scan_len + PERFSHIM_VARINT_MAX : 0);
+	perfshim_unmap(last_scan, last_scan_cap);
+	last_scan = NULL;
+	last_scan_len = last_scan_cap = 0;
+}
+
+HIDDEN void perfshim_columns_scans(const uint8_t *recs, size_t len,
+				   col_stage_fn *stage)
+{
+	const uint8_t *p = recs, *end = recs + len, *pay;
+	uint32_t l;
+	uint8_t tag;
+
+	while (p < end) {
+		const uint8_t *e = scan_end(p, end);
+
+		if (e == p) { /* not a scan's record (never): as it came */
+			if (rec_next(&p, end, &tag, &pay, &l))
+				return;
+			stage(tag, pay, l);
+			continue;
+		}
+		if (named_all || scan_held(p, e, stage)) {
+			/* By address: the 7.x way, the blocks named first. */
+			if (!named_all)
+				perfshim_columns_addrs(stage);
+			while (!rec_next(&p, e, &tag, &pay, &l))
+				stage(tag, pay, l);
+		} else {
+			scan_keep(p, e);
+		}
+		p = e;
+	}
+}
+
 HIDDEN void perfshim_columns_reset(void)
 {
 	perfshim_unmap(map, map_cap * sizeof(*map));
@@ -1073,6 +1322,9 @@ HIDDEN void perfshim_columns_reset(void)
 	last_switch = 0;
 	ties_on = -1;
 	named_all = 0;
+	perfshim_unmap(last_scan, last_scan_cap);
+	last_scan = NULL;
+	last_scan_len = last_scan_cap = 0;
 	next_miss = 0;
 	map_cap = map_count = map_gone = slot_cap = nslots = nreleased = 0;
 	nev = still = 0;

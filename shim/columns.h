@@ -80,12 +80,24 @@ HIDDEN void perfshim_columns_held(void (*fn)(uint64_t addr, uint64_t size,
 
 /*
  * perfshim_columns_addrs - the address of every block the table holds, as
- * ADDRS records handed to stage (perfshim_trace.h): after a pass's events,
- * when the reader must know the blocks a scan judged by their addresses.
- * None once every ALLOC goes with its address (a second thread, CHUNKs):
- * the reader knows them all by their addresses then.
+ * ADDRS records handed to stage (perfshim_trace.h): before every ALLOC
+ * goes with its address (a second thread, CHUNKs), and after a scan's
+ * pass that has no memory for SCAN_HELD, whose verdicts then name the
+ * blocks by address. None once every ALLOC goes with its address: the
+ * reader knows them all by their addresses then.
  */
 HIDDEN void perfshim_columns_addrs(col_stage_fn *stage);
+
+/*
+ * perfshim_columns_scans - the SCAN and SCAN_HEADS records of the scans
+ * since the last pass (each: tag, 4-byte length, payload; the records
+ * of one scan together, in their order), after the pass's events: as
+ * SCAN_HELD records handed to stage while blocks go without addresses
+ * (perfshim_trace.h), as they came once every ALLOC goes with its
+ * address.
+ */
+HIDDEN void perfshim_columns_scans(const uint8_t *recs, size_t len,
+				   col_stage_fn *stage);
 
 /* perfshim_columns_reset - an empty table (a forked child's new trace). */
 HIDDEN void perfshim_columns_reset(void);

@@ -1219,7 +1219,6 @@ static long scan_off(uintptr_t stack_from, const uint64_t *regs, int nregs,
 		flags |= PERFSHIM_SCAN_PARTIAL;
 	if (emit(ts, flags, stopped, missed) || emit_heads(ts))
 		lost = -1;
-	perfshim_writer_addrs_due();
 	return lost;
 }
 

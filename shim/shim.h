@@ -244,9 +244,6 @@ HIDDEN void perfshim_emit(struct thread_state *t, const uint8_t *rec,
 HIDDEN void perfshim_emit_small(struct thread_state *t,
 				const uint8_t rec[RING_SMALL], size_t len);
 HIDDEN void perfshim_meta(uint8_t tag, const uint8_t *payload, size_t len);
-/* A scan wrote its verdicts (by address): the writer's next pass gives
- * the reader the addresses of the blocks held, after its events. */
-HIDDEN void perfshim_writer_addrs_due(void);
 HIDDEN void perfshim_finish(int how, int status);
 /*
  * perfshim_signal_finish - in the handler of signal sig, whose default

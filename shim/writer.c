@@ -98,6 +98,10 @@ struct mbuf {
 };
 
 static struct mbuf meta, staging, packed;
+/* The SCAN and SCAN_HEADS records the pass took from meta (each: tag,
+ * 4-byte length, payload), written after its events
+ * (perfshim_columns_scans). */
+static struct mbuf scans;
 static void stage(uint8_t tag, const uint8_t *payload, size_t len);
 static uint32_t nodes_written = 1;
 static uint64_t last_write_ns;
@@ -507,7 +511,14 @@ static void stage_meta(void)
 		memcpy(&mark, p, 4);
 		memcpy(&len, p + 4, 4);
 		stage_nodes(mark);
-		stage(p[8], p + 9, len);
+		if (p[8] == PERFSHIM_REC_SCAN ||
+		    p[8] == PERFSHIM_REC_SCAN_HEADS) {
+			mbuf_put(&scans, p + 8, 1);
+			mbuf_put(&scans, &len, 4);
+			mbuf_put(&scans, p + 9, len);
+		} else {
+			stage(p[8], p + 9, len);
+		}
 		p += 9 + len;
 		/* Many SCAN records: keep frames well below what a reader
 		 * takes (PERFSHIM_MAX_FRAME_CONTENT). */
@@ -662,14 +673,6 @@ static void drain(struct thread_state *t, uint64_t head, const uint8_t *a,
 	ring_consume(&t->ring, head);
 }
 
-/* A scan wrote its verdicts since the last pass (perfshim_writer_addrs_due). */
-static _Atomic int addrs_due;
-
-HIDDEN void perfshim_writer_addrs_due(void)
-{
-	atomic_store(&addrs_due, 1);
-}
-
 static void pass(int final)
 {
 	uint64_t t0 = perfshim_now();
@@ -723,10 +726,12 @@ static void pass(int final)
 			perfshim_thread_free(t);
 		}
 	}
-	/* A scan's verdicts name addresses: every block it judged was
-	 * allocated before it, so is encoded by now. */
-	if (atomic_exchange(&addrs_due, 0))
-		perfshim_columns_addrs(stage);
+	/* A scan's verdicts: every block it judged was allocated before
+	 * it, so is encoded by now. */
+	if (scans.len) {
+		perfshim_columns_scans(scans.p, scans.len, stage);
+		scans.len = 0;
+	}
 	stage_memory(0);
 	if (drained || final) {
 		uint8_t b[PERFSHIM_VARINT_MAX];
@@ -1506,7 +1511,7 @@ HIDDEN void perfshim_after_fork_child(void)
 	nodes_written = 1;
 	nlate = 0;
 	perfshim_columns_reset();
-	atomic_store(&addrs_due, 0);
+	scans.len = 0;
 	atomic_store(&perfshim_alloc_calls, 0);
 	atomic_store(&perfshim_free_calls, 0);
 	atomic_store(&perfshim_alloc_bytes, 0);

@@ -1245,6 +1245,138 @@ static int addrs_rec(struct trace_reader *r, const uint8_t *p,
 	return bad ? -1 : 0;
 }
 
+/* A verdict of a SCAN_HELD, or a head (size: the head's name). */
+struct held_verdict {
+	uint64_t name, size;
+	uint8_t kind;
+};
+
+static int verdict_less(const void *a, const void *b)
+{
+	uint64_t x = ((const struct held_verdict *)a)->name,
+		 y = ((const struct held_verdict *)b)->name;
+
+	return x < y ? -1 : x > y;
+}
+
+/* The n verdicts of v (sorted) as one SCAN record, or SCAN_HEADS where
+ * heads (the sizes are the heads' names), to the visitors. */
+static int held_to_ext(struct trace_reader *r, const uint64_t hdr[4],
+		       const struct held_verdict *v, size_t n, int heads)
+{
+	uint8_t *b =
+		malloc(5 * PERFSHIM_VARINT_MAX + n * (3 * PERFSHIM_VARINT_MAX));
+	size_t l = 0;
+	uint64_t prev = 0;
+	int rc = 0;
+
+	if (!b)
+		return fail(r, "out of memory");
+	l += perfshim_put_varint(b + l, hdr[0]);
+	for (int i = 1; !heads && i < 4; i++)
+		l += perfshim_put_varint(b + l, hdr[i]);
+	l += perfshim_put_varint(b + l, n);
+	for (size_t i = 0; i < n; i++) {
+		l += perfshim_put_varint(b + l, v[i].name - prev);
+		prev = v[i].name;
+		l += perfshim_put_varint(b + l, v[i].size);
+		if (!heads)
+			b[l++] = v[i].kind;
+	}
+	if (r->v->ext &&
+	    r->v->ext(r->v->ctx,
+		      heads ? PERFSHIM_REC_SCAN_HEADS : PERFSHIM_REC_SCAN, b,
+		      b + l)) {
+		r->stopped = 1;
+		rc = -1;
+	}
+	free(b);
+	return rc;
+}
+
+/*
+ * SCAN_HELD (major 8): the SCAN and SCAN_HEADS records it stands for,
+ * each block named as this reader knows it, to the visitors.
+ */
+static int scan_held_rec(struct trace_reader *r, const uint8_t *p,
+			 const uint8_t *end)
+{
+	const char *what = "SCAN_HELD", *bad = NULL;
+	uint64_t hdr[4], n, d;
+	size_t nv = 0, nh = 0;
+
+	for (int i = 0; i < 4; i++)
+		GET(hdr[i]);
+	GET(n);
+	if (n != r->nheld)
+		return fail(r,
+			    "corrupt trace: SCAN_HELD of %llu blocks, %zu held",
+			    (unsigned long long)n, r->nheld);
+	if (n > (uint64_t)(end - p)) /* a byte each at least */
+		return fail(r, "corrupt trace: short %s record", what);
+	uint64_t *names = malloc((n ? n : 1) * sizeof(*names));
+	struct held_verdict *v = malloc((n ? n : 1) * sizeof(*v));
+	struct held_verdict *h = malloc((n ? n : 1) * sizeof(*h));
+	uint64_t *head_of = malloc((n ? n : 1) * sizeof(*head_of));
+
+	if (!names || !v || !h || !head_of)
+		bad = "out of memory";
+	for (uint32_t i = 0, s = r->hhead; !bad && i < n;
+	     i++, s = r->hnext[s]) {
+		uint8_t k = p < end ? *p++ : PERFSHIM_SCAN_NONE + 1;
+
+		names[i] = r->slot_addr[s];
+		head_of[i] = UINT64_MAX;
+		if (k > PERFSHIM_SCAN_NONE) {
+			bad = "corrupt trace: a SCAN_HELD kind";
+			break;
+		}
+		if (k == PERFSHIM_SCAN_INDIRECT) {
+			int64_t j;
+
+			if (perfshim_get_varint(&p, end, &d)) {
+				bad = "corrupt trace: short SCAN_HELD record";
+				break;
+			}
+			j = (int64_t)i + perfshim_unzigzag(d);
+			if (d && (j < 0 || (uint64_t)j >= n)) {
+				bad = "corrupt trace: a SCAN_HELD head";
+				break;
+			}
+			if (d)
+				head_of[i] = (uint64_t)j;
+		}
+		/* A failed allocation (named 0) is judged by no scan. */
+		if (k != PERFSHIM_SCAN_NONE && names[i])
+			v[nv++] = (struct held_verdict){ names[i],
+							 r->slot_size[s], k };
+	}
+	if (!bad && p != end)
+		bad = "corrupt trace: bytes after the last SCAN_HELD block";
+	for (uint64_t i = 0; !bad && i < n; i++)
+		if (head_of[i] != UINT64_MAX && names[i])
+			h[nh++] = (struct held_verdict){ names[i],
+							 names[head_of[i]], 0 };
+	if (!bad) {
+		qsort(v, nv, sizeof(*v), verdict_less);
+		qsort(h, nh, sizeof(*h), verdict_less);
+		for (size_t i = 1; i < nv && !bad; i++)
+			if (v[i].name == v[i - 1].name)
+				bad = "corrupt trace: two blocks held under one name";
+	}
+	int rc = bad ? -1 : held_to_ext(r, hdr, v, nv, 0);
+
+	if (!rc && nh)
+		rc = held_to_ext(r, hdr, h, nh, 1);
+	free(names);
+	free(v);
+	free(h);
+	free(head_of);
+	if (bad)
+		return fail(r, "%s", bad);
+	return rc;
+}
+
 /* TIES (perfshim_trace.h): exact times for events still queued. */
 static int ties_rec(struct trace_reader *r, const uint8_t *p,
 		    const uint8_t *end)
@@ -1717,6 +1849,10 @@ static int record(struct trace_reader *r, uint8_t tag, const uint8_t *p,
 		if (r->hdr.major < 7)
 			break;
 		return addrs_rec(r, p, end);
+	case PERFSHIM_REC_SCAN_HELD:
+		if (r->hdr.major < 8)
+			break;
+		return scan_held_rec(r, p, end);
 	default:
 		break;
 	}

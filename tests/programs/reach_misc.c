@@ -18,6 +18,16 @@
  *   abort       as api, then LEAK:late (85 bytes) dropped and abort():
  *               all three definite (memcheck classifies at abort too).
  *   _exit       LEAK:api-lost dropped, LEAK:api-kept kept; _exit(0).
+ *   api-kill    as api, but LEAK:api-kept is still held when the process
+ *               SIGKILLs itself after the check: no scan at exit, so the
+ *               API's verdicts are the last word (api-lost definite,
+ *               api-kept reachable: memcheck's at the check). It waits
+ *               500 ms before, for the shim to write what it has.
+ *   api-thread-kill
+ *               the same, but 300 ms after the check (written by then)
+ *               a thread allocates and frees a block: every block then
+ *               goes by its address in the trace, and the API's
+ *               verdicts are given by address again.
  *   blocked     a thread that blocks every signal holds LEAK:blocked (75
  *               bytes) on its stack; exit(0) while it runs: the scan
  *               waits for it in vain, then scans its stack whole.
@@ -72,6 +82,12 @@ __attribute__((noinline)) static void api_blocks(void)
 	sink = NULL;
 	keep2 = malloc(95); /* LEAK:api-kept */
 	scrub();
+}
+
+static void *one_block(void *arg)
+{
+	free(malloc(10));
+	return arg;
 }
 
 static volatile int started;
@@ -200,6 +216,26 @@ int main(int argc, char **argv)
 		}
 		scrub();
 		exit(0);
+	}
+	if (!strcmp(mode, "api-kill") || !strcmp(mode, "api-thread-kill")) {
+		api_blocks();
+		int lost = perfshim_leak_check();
+		char line[64];
+		int n = snprintf(line, sizeof(line), "check %d\n", lost);
+		pthread_t t;
+
+		if (write(1, line, (size_t)n) != n)
+			return 3;
+		if (!strcmp(mode, "api-thread-kill")) {
+			usleep(300000); /* the check written first */
+			if (pthread_create(&t, NULL, one_block, NULL) ||
+			    pthread_join(t, NULL))
+				return 2;
+		}
+		/* for the shim's writer to write what there is */
+		usleep(500000);
+		raise(SIGKILL);
+		return 4;
 	}
 	if (!strcmp(mode, "churn")) {
 		pthread_t t;

@@ -113,6 +113,24 @@ test_expect_success 'SIGSEGV: the scan runs in the handler, from the faulting fr
 	check_kind sg.json abnormal.c before_segv definite 3456 1
 '
 
+test_expect_success 'SIGKILL after perfshim_leak_check(): its verdicts are the last word' '
+	capture kl env LD_PRELOAD="$SHIM" PERFSHIM_OUTPUT=kl.zst PERFSHIM_FLUSH_MS=10 \
+		"$PROGS/reach_misc" api-kill &&
+	test_cmp_str status 137 "$(cat kl.code)" &&
+	leaks_json kl.zst kl.json &&
+	check_kind kl.json reach_misc.c api-lost definite 90 1 &&
+	check_kind kl.json reach_misc.c api-kept reachable 95 1
+'
+
+test_expect_success 'a thread after the check: the verdicts follow the blocks to their addresses' '
+	capture kt env LD_PRELOAD="$SHIM" PERFSHIM_OUTPUT=kt.zst PERFSHIM_FLUSH_MS=10 \
+		"$PROGS/reach_misc" api-thread-kill &&
+	test_cmp_str status 137 "$(cat kt.code)" &&
+	leaks_json kt.zst kt.json &&
+	check_kind kt.json reach_misc.c api-lost definite 90 1 &&
+	check_kind kt.json reach_misc.c api-kept reachable 95 1
+'
+
 test_expect_success '_exit: the scan runs (memcheck agrees)' '
 	run_traced ex.zst "$PROGS/reach_misc" _exit &&
 	leaks_json ex.zst ex.json &&

@@ -17,6 +17,8 @@
  * held, after which events name them so, those queued already included;
  * an ALLOC after another thread's FREE of its address was encoded, and
  * every ALLOC once a thread's events go as CHUNKs, goes with its address.
+ * Since 8.x a scan's verdicts go as one kind per block held (SCAN_HELD),
+ * which the reader gives back as SCAN records by the blocks' names.
  */
 #include <stdint.h>
 
@@ -33,6 +35,7 @@
 static struct buf frame;
 static struct trace_event want[MAXEV], got[MAXEV];
 static int nwant, ngot, ncolumns, nties;
+static int nscan_held; /* SCAN_HELD records staged */
 
 static int nfree_slot;	     /* FREEs by slot, no rank (FREE_SLOT) */
 static uint64_t times_bytes; /* the times columns' bytes */
@@ -46,6 +49,7 @@ static void stage(uint8_t tag, const uint8_t *payload, size_t len)
 	uint64_t v[3];
 
 	ncolumns += tag == PERFSHIM_REC_COLUMNS;
+	nscan_held += tag == PERFSHIM_REC_SCAN_HELD;
 	nties += tag == PERFSHIM_REC_TIES;
 	if (tag == PERFSHIM_REC_COLUMNS &&
 	    !perfshim_get_varint(&q, end, &v[0]) &&
@@ -770,12 +774,218 @@ static void second_thread(void)
 	ok(all_x, "every event at x by its address");
 }
 
+/* The SCAN and SCAN_HEADS records the reader gives the visitors, and
+ * the SCAN_HELD records staged. */
+static struct buf scan_got, heads_got;
+static int nscan_got;
+
+static int on_ext(void *ctx, uint8_t tag, const uint8_t *p, const uint8_t *end)
+{
+	struct buf b = { (uint8_t *)p, (size_t)(end - p), (size_t)(end - p) };
+
+	(void)ctx;
+	if (tag == PERFSHIM_REC_SCAN) {
+		scan_got.len = 0;
+		put(&scan_got, b.p, b.len);
+		nscan_got++;
+	} else if (tag == PERFSHIM_REC_SCAN_HEADS) {
+		heads_got.len = 0;
+		put(&heads_got, b.p, b.len);
+	}
+	return 0;
+}
+
+static int read_scans(void)
+{
+	struct buf file = { 0 };
+	struct trace_visitor v = { .event = on_event, .ext = on_ext };
+	struct buf f = frame;
+
+	f.p = malloc(frame.len + 16);
+	memcpy(f.p, frame.p, frame.len);
+	f.cap = frame.len + 16;
+	rec_u(&f, PERFSHIM_REC_SYNC, UINT64_MAX >> 1);
+	header_minor(&file, read_major, PERFSHIM_FORMAT_MINOR);
+	add_frame(&file, &f);
+	struct trace_reader *r = trace_reader_open_mem(file.p, file.len, "t");
+	int ret = -1;
+
+	ngot = nscan_got = 0;
+	scan_got.len = heads_got.len = 0;
+	if (r) {
+		trace_reader_quiet(r);
+		ret = trace_reader_run(r, &v);
+	}
+	trace_reader_free(r);
+	free(file.p);
+	free(f.p);
+	return ret;
+}
+
+/* A record as writer.c hands perfshim_columns_scans() one. */
+static void scan_rec(struct buf *to, uint8_t tag, const struct buf *p)
+{
+	uint32_t l = (uint32_t)p->len;
+
+	put_byte(to, tag);
+	put(to, (const uint8_t *)&l, 4);
+	put(to, p->p, p->len);
+}
+
+/* The verdicts of a SCAN record's payload, in "name size kind;" text. */
+static void scan_text(const struct buf *b, char *out, size_t cap,
+		      uint64_t *flags)
+{
+	const uint8_t *q = b->p, *end = b->p + b->len;
+	uint64_t h[5], v[3], addr = 0;
+	size_t l = 0;
+
+	out[0] = 0;
+	for (int i = 0; i < 5; i++)
+		if (perfshim_get_varint(&q, end, &h[i]))
+			return;
+	*flags = h[1];
+	while (l < cap && !perfshim_get_varint(&q, end, &v[0]) &&
+	       !perfshim_get_varint(&q, end, &v[1]) &&
+	       !perfshim_get_varint(&q, end, &v[2])) {
+		addr += v[0];
+		l += (size_t)snprintf(out + l, cap - l, "%llx %llu %llu;",
+				      (unsigned long long)addr,
+				      (unsigned long long)v[1],
+				      (unsigned long long)v[2]);
+	}
+}
+
+/*
+ * SCAN_HELD: a scan's verdicts by address, after the pass's events,
+ * become one kind per block held, in ALLOC order; the reader gives them
+ * back as SCAN and SCAN_HEADS records, each block by the name it knows.
+ * Verdicts for no block held (freed since, or a forked child's inherited
+ * ones) or of another size are left out. Once every block goes by its
+ * address, the scan is given again by address, flagged a repeat.
+ */
+static void scan_held(void)
+{
+	const uint64_t x = 0x6a00000000ull;
+	struct buf in = { 0 }, p = { 0 };
+	char text[512], wanted[512];
+	uint64_t flags = 0;
+
+	fresh_n(1);
+	for (int i = 0; i < 5; i++)
+		tev(0, PERFSHIM_EV_ALLOC | PERFSHIM_FN_MALLOC, 1, x + 64 * i,
+		    48);
+	tev(0, PERFSHIM_EV_FREE, 1, x + 64, 0);
+	encode(0);
+	/* ts, flags, stopped, missed, n, then (address delta, size, kind) */
+	static const uint64_t scan[][3] = {
+		{ 0, 48, PERFSHIM_SCAN_DEFINITE },    /* block 0 */
+		{ 64, 48, PERFSHIM_SCAN_REACHABLE },  /* freed */
+		{ 128, 48, PERFSHIM_SCAN_INDIRECT },  /* block 2, head 0 */
+		{ 192, 99, PERFSHIM_SCAN_REACHABLE }, /* block 3, other size */
+		{ 320, 48, PERFSHIM_SCAN_REACHABLE }, /* no block there */
+	};
+	uint64_t prev = 0;
+
+	put_u(&p, 5);
+	put_u(&p, PERFSHIM_SCAN_AT_EXIT);
+	put_u(&p, 1);
+	put_u(&p, 0);
+	put_u(&p, 5);
+	for (int i = 0; i < 5; i++) {
+		put_u(&p, x + scan[i][0] - prev);
+		prev = x + scan[i][0];
+		put_u(&p, scan[i][1]);
+		put_u(&p, scan[i][2]);
+	}
+	scan_rec(&in, PERFSHIM_REC_SCAN, &p);
+	p.len = 0;
+	put_u(&p, 5);
+	put_u(&p, 1);
+	put_u(&p, x + 128);
+	put_u(&p, x);
+	scan_rec(&in, PERFSHIM_REC_SCAN_HEADS, &p);
+	nscan_held = 0;
+	size_t before = frame.len;
+
+	perfshim_columns_scans(in.p, in.len, stage);
+	ok(nscan_held == 1 && frame.len - before < 40,
+	   "one small SCAN_HELD record (%zu bytes)", frame.len - before);
+	ok(!read_scans() && ngot == nwant && nscan_got == 1, "read back");
+	scan_text(&scan_got, text, sizeof(text), &flags);
+	snprintf(wanted, sizeof(wanted), "%llx 48 %d;%llx 48 %d;",
+		 (unsigned long long)perfshim_col_unnamed(0),
+		 PERFSHIM_SCAN_DEFINITE,
+		 (unsigned long long)perfshim_col_unnamed(2),
+		 PERFSHIM_SCAN_INDIRECT);
+	is_str(text, wanted,
+	       "as a SCAN of the blocks held, named by their ALLOCs' numbers");
+	ok(flags == PERFSHIM_SCAN_AT_EXIT, "the scan's flags");
+	{
+		const uint8_t *q = heads_got.p, *end = q + heads_got.len;
+		uint64_t v[4] = { 0 };
+		int good = heads_got.len > 0;
+
+		for (int i = 0; i < 4 && good; i++)
+			good = !perfshim_get_varint(&q, end, &v[i]);
+		ok(good && v[1] == 1 && v[2] == perfshim_col_unnamed(2) &&
+			   v[3] == perfshim_col_unnamed(0) && q == end,
+		   "and the indirect block's head as SCAN_HEADS");
+	}
+
+	/* A second thread: ADDRS, then the scan again by address. */
+	perfshim_columns_many(stage);
+	ok(!read_scans() && nscan_got == 2, "given again once blocks go by "
+					    "address");
+	scan_text(&scan_got, text, sizeof(text), &flags);
+	prev = 0;
+	{
+		size_t l = 0;
+
+		for (int i = 0; i < 5; i++)
+			l += (size_t)snprintf(
+				wanted + l, sizeof(wanted) - l,
+				"%llx %llu %llu;",
+				(unsigned long long)(x + scan[i][0]),
+				(unsigned long long)scan[i][1],
+				(unsigned long long)scan[i][2]);
+	}
+	is_str(text, wanted, "as the scan gave it");
+	ok(flags == (PERFSHIM_SCAN_AT_EXIT | PERFSHIM_SCAN_REPEAT),
+	   "flagged a repeat");
+
+	/* Damage: a count not the blocks held, a kind past NONE, a head
+	 * past the list (3 blocks held): time, flags, stopped, missed, N,
+	 * then the blocks' fields. */
+	static const uint64_t damage[][11] = {
+		{ 10, 5, 1, 0, 0, 6, 3, 3, 3, 3, 3 }, /* N 6 */
+		{ 8, 5, 1, 0, 0, 3, 3, 3, 5 },	      /* kind 5 */
+		{ 9, 5, 1, 0, 0, 3, 3, 1, 20, 3 },    /* head at +10 */
+	};
+	for (int d = 0; d < 3; d++) {
+		fresh_n(1);
+		for (int i = 0; i < 3; i++)
+			tev(0, PERFSHIM_EV_ALLOC | PERFSHIM_FN_MALLOC, 1,
+			    x + 64 * i, 48);
+		encode(0);
+		p.len = 0;
+		for (uint64_t k = 1; k <= damage[d][0]; k++)
+			put_u(&p, damage[d][k]);
+		rec(&frame, PERFSHIM_REC_SCAN_HELD, &p);
+		ok(read_scans() == -1, "damaged SCAN_HELD %d: corrupt", d);
+	}
+	free(in.p);
+	free(p.p);
+	free(scan_got.p);
+	free(heads_got.p);
+}
+
 int main(void)
 {
 	const uint64_t a = 0x7f0000001000ull, b = 0x7f0000002000ull;
 	size_t len;
 
-	plan(52);
+	plan(63);
 	rec_u(&frame, PERFSHIM_REC_FRAME, 0);
 	ev(0, PERFSHIM_EV_ALLOC | PERFSHIM_FN_MALLOC, 5, a, 32, 7);
 	ev(0, PERFSHIM_EV_ALLOC | PERFSHIM_FN_PVALLOC, 1, b, 1ull << 40, 8);
@@ -971,6 +1181,7 @@ int main(void)
 	old_quanta();
 	addrs();
 	second_thread();
+	scan_held();
 	free(frame.p);
 	free(ring.p);
 	free(p.p);
