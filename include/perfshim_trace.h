@@ -6,8 +6,10 @@
  * A trace file is:
  *
  *   file header (uncompressed, fixed prefix + varint body)
- *   zstd frame, zstd frame, ...   (each independently decodable, with a
- *                                  content checksum, holding whole records)
+ *   zstd frame, zstd frame, ...   (each with a content checksum, holding
+ *                                  whole records; up to major 8 each
+ *                                  decodes on its own, since major 9 with
+ *                                  the one before as its prefix, below)
  *
  * Fixed prefix, little-endian:
  *   0  char[8]  PERFSHIM_MAGIC
@@ -100,8 +102,19 @@
  * naming both versions. An 8.x reader reads 1.x to 7.x. (Minors go on
  * from the major before: the records and fields a minor added are
  * there in every later major.)
+ * Major 9 keeps every record and minor of 8.x; each zstd frame after the
+ * first is decoded with the content of the one before (what it decoded
+ * to, split or not) as its raw prefix (ZSTD_DCtx_refPrefix), which its
+ * matches may reach back into: the writer gives it one where the data
+ * repeats (an effort above the fastest), and a frame without one decodes
+ * the same either way. A trace that repeats itself no longer starts
+ * afresh at each frame (the shim writes one at least every
+ * PERFSHIM_FLUSH_MS): python3's 99.7 -> 60.6 kB, git's 41.0 -> 34.8 kB,
+ * cc1's 94.8 -> 87.9 kB. An 8.x reader would find such a frame corrupt,
+ * so it refuses 9.x, naming both versions. A 9.x reader reads 1.x to
+ * 8.x.
  */
-#define PERFSHIM_FORMAT_MAJOR 8
+#define PERFSHIM_FORMAT_MAJOR 9
 #define PERFSHIM_FORMAT_MINOR 4
 /* The oldest major this reader still reads. */
 #define PERFSHIM_FORMAT_MAJOR_OLDEST 1

@@ -211,7 +211,10 @@ int main(int argc, char **argv)
 	major = m;
 	memcpy(&body, file + 12, 4);
 	size_t at = PERFSHIM_PREFIX_LEN + body, frames = 0, joined_cap = 0;
+	size_t prefixed = 0, prev_len = 0;
 	uint8_t *joined = NULL; /* a SPLIT frame's records put together */
+	uint8_t *prev = NULL;	/* the last frame's content (9.x: a prefix) */
+	ZSTD_DCtx *dctx = ZSTD_createDCtx();
 
 	while (at < size) {
 		size_t z = ZSTD_findFrameCompressedSize(file + at, size - at);
@@ -223,7 +226,24 @@ int main(int argc, char **argv)
 		uint8_t *out = malloc(c + 1);
 		size_t d = ZSTD_decompress(out, c, file + at, z);
 
+		/* One that needs the frame before as its prefix (9.x). */
+		if (ZSTD_isError(d) && major >= 9 && prev) {
+			ZSTD_DCtx_refPrefix(dctx, prev, prev_len);
+			d = ZSTD_decompressDCtx(dctx, out, c, file + at, z);
+			prefixed += !ZSTD_isError(d);
+		}
+
 		const char *why;
+
+		/* The next frame's prefix: what this one decoded to, before
+		 * frame_unsplit() sets d to its records' length. */
+		free(prev);
+		prev = NULL;
+		prev_len = 0;
+		if (!ZSTD_isError(d) && (prev = malloc(d ? d : 1))) {
+			memcpy(prev, out, d);
+			prev_len = d;
+		}
 
 		if (!ZSTD_isError(d) && d && out[0] == PERFSHIM_REC_SPLIT) {
 			if (frame_unsplit(out, d, &joined, &joined_cap, &d,
@@ -239,8 +259,13 @@ int main(int argc, char **argv)
 		at += z;
 		frames++;
 	}
+	free(prev);
+	ZSTD_freeDCtx(dctx);
 	printf("file %zu B, %zu frames, %zu column events, %zu frees\n", size,
 	       frames, nevents, npairs);
+	if (prefixed)
+		printf("frames decoded with the one before as prefix: %zu\n",
+		       prefixed);
 	printf("%-10s %10s %10s %8s\n", "part", "raw B", "alone B", "B/free");
 	for (int c = 0; c < PERFSHIM_COL_COUNT; c++)
 		printf("%-10s %10zu %10zu %8.3f\n", col_name[c], cols[c].raw,

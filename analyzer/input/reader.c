@@ -43,6 +43,9 @@ struct trace_reader {
 	size_t in_cap;
 	uint8_t *frame;
 	size_t frame_cap;
+	/* The last frame's content: the next one's prefix (major 9). */
+	uint8_t *prev;
+	size_t prev_len, prev_cap;
 	uint8_t *joined; /* a SPLIT frame's records put back together */
 	size_t joined_cap;
 
@@ -1928,6 +1931,32 @@ static int read_frame(struct trace_reader *r, size_t len)
 	return parse_frame(r, r->joined, len);
 }
 
+/* The frame just read (len bytes) becomes the next one's prefix: the
+ * buffers change places. */
+static int next_prefix(struct trace_reader *r, size_t len)
+{
+	uint8_t *p = r->prev;
+	size_t cap = r->prev_cap;
+
+	r->prev = r->frame;
+	r->prev_cap = r->frame_cap;
+	r->prev_len = len;
+	r->frame = p;
+	r->frame_cap = cap;
+	if (!r->frame) {
+		r->frame_cap = 1 << 20;
+		r->frame = malloc(r->frame_cap);
+		if (!r->frame)
+			return fail(r, "out of memory");
+	}
+	size_t e = ZSTD_DCtx_refPrefix(r->dctx, r->prev, r->prev_len);
+
+	if (ZSTD_isError(e))
+		return fail(r, "cannot decode the next frame (%s)",
+			    ZSTD_getErrorName(e));
+	return 0;
+}
+
 int trace_reader_run(struct trace_reader *r, const struct trace_visitor *v)
 {
 	size_t in_len = 0, in_pos = 0, out_len = 0;
@@ -1988,6 +2017,8 @@ int trace_reader_run(struct trace_reader *r, const struct trace_visitor *v)
 			show_progress(r, 0);
 			if (read_frame(r, out_len))
 				return -1;
+			if (r->hdr.major >= 9 && next_prefix(r, out_len))
+				return -1;
 			out_len = 0;
 			in_frame = 0;
 		}
@@ -2026,6 +2057,7 @@ void trace_reader_free(struct trace_reader *r)
 	free(r->heap);
 	free(r->in);
 	free(r->frame);
+	free(r->prev);
 	free(r->joined);
 	free(r->hfn);
 	free(r->hix);

@@ -1,7 +1,7 @@
 /*
  * dlopen_loop LIB N [FUNC [keep]] - dlopen LIB, call its FUNC (void
- * FUNC(void)) if named, dlclose it; N times. After cycles 200, 1000 and the
- * last it prints "cycle C rss KB data KB" (VmRSS, VmData): how much
+ * FUNC(void)) if named, dlclose it; N times. After cycles 200, 1000, 2000,
+ * 4000 and the last it prints "cycle C rss KB data KB" (VmRSS, VmData): how much
  * memory the loop costs per cycle. With keep: no dlclose, and the end is
  * an _exit(0) (no destructors).
  */
@@ -53,7 +53,7 @@ int main(int argc, char **argv)
 		if (argc > 4 && !strcmp(argv[4], "keep"))
 			_exit(0);
 		dlclose(h);
-		if (i == 200 || i == 1000 || i == n)
+		if (i == 200 || i == 1000 || i == 2000 || i == 4000 || i == n)
 			report(i);
 	}
 	return 0;

@@ -107,6 +107,17 @@ test_expect_success SQLITE3 'auto: a repetitive trace 3% smaller than at level 1
 	test $((a * 100)) -le $((b * 97))
 '
 
+# Format 9: at an effort above the fastest, each frame after the first
+# may match into the one before (its content the frame's prefix); at
+# level 1 none does. colstat decodes a frame alone first, then with the
+# one before.
+test_expect_success SQLITE3 'auto: frames after the first match into the one before' '
+	"$PERFSHIM_BUILD/tools/colstat" sql-auto-1.zst >cs-auto &&
+	"$PERFSHIM_BUILD/tools/colstat" sql-1-1.zst >cs-1 &&
+	grep "frames decoded with the one before as prefix: [1-9]" cs-auto &&
+	! grep "as prefix" cs-1
+'
+
 test_expect_success 'a multithreaded churn at level 19 takes about as long as at level 1' '
 	best_ms ms1 1 &&
 	best_ms ms19 19 &&
