@@ -631,11 +631,10 @@ static int on_rename(void *ctx, uint64_t from, uint64_t to)
 	return 0;
 }
 
-/* frame as read_back does, with the visitor's rename too. */
-static int read_renamed(void)
+/* frame as read_back does, through the visitor v. */
+static int read_with(const struct trace_visitor *v)
 {
 	struct buf file = { 0 };
-	struct trace_visitor v = { .event = on_event, .rename = on_rename };
 	struct buf f = frame;
 
 	f.p = malloc(frame.len + 16);
@@ -647,15 +646,24 @@ static int read_renamed(void)
 	struct trace_reader *r = trace_reader_open_mem(file.p, file.len, "t");
 	int ret = -1;
 
-	ngot = nrenamed = 0;
+	ngot = 0;
 	if (r) {
 		trace_reader_quiet(r);
-		ret = trace_reader_run(r, &v);
+		ret = trace_reader_run(r, v);
 	}
 	trace_reader_free(r);
 	free(file.p);
 	free(f.p);
 	return ret;
+}
+
+/* frame as read_back does, with the visitor's rename too. */
+static int read_renamed(void)
+{
+	struct trace_visitor v = { .event = on_event, .rename = on_rename };
+
+	nrenamed = 0;
+	return read_with(&v);
 }
 
 /*
@@ -797,29 +805,11 @@ static int on_ext(void *ctx, uint8_t tag, const uint8_t *p, const uint8_t *end)
 
 static int read_scans(void)
 {
-	struct buf file = { 0 };
 	struct trace_visitor v = { .event = on_event, .ext = on_ext };
-	struct buf f = frame;
 
-	f.p = malloc(frame.len + 16);
-	memcpy(f.p, frame.p, frame.len);
-	f.cap = frame.len + 16;
-	rec_u(&f, PERFSHIM_REC_SYNC, UINT64_MAX >> 1);
-	header_minor(&file, read_major, PERFSHIM_FORMAT_MINOR);
-	add_frame(&file, &f);
-	struct trace_reader *r = trace_reader_open_mem(file.p, file.len, "t");
-	int ret = -1;
-
-	ngot = nscan_got = 0;
+	nscan_got = 0;
 	scan_got.len = heads_got.len = 0;
-	if (r) {
-		trace_reader_quiet(r);
-		ret = trace_reader_run(r, &v);
-	}
-	trace_reader_free(r);
-	free(file.p);
-	free(f.p);
-	return ret;
+	return read_with(&v);
 }
 
 /* A record as writer.c hands perfshim_columns_scans() one. */
