@@ -31,6 +31,9 @@
  *   xmm        a spinning thread holds LEAK:in-xmm (700 bytes) only in
  *              xmm8, and a thread blocked in a system call LEAK:in-ymm
  *              (750 bytes) only in the upper half of ymm9: reachable.
+ *   flicker    as xmm's spinning thread, LEAK:flicker (720 bytes) only in
+ *              xmm8, but the thread blocks every signal and unblocks it by
+ *              turns: reachable.
  *   blocked    a thread that blocks every signal holds LEAK:sigblocked
  *              (75 bytes) on its stack: reachable.
  *   inhandler  a thread holds LEAK:under-handler (650 bytes) on its
@@ -276,6 +279,53 @@ static void *in_xmm(void *arg)
 	return NULL;
 }
 
+/*
+ * As in_xmm, but the thread blocks every signal and unblocks it again, by
+ * turns of some 50 us, with raw system calls (which keep xmm8): a stop
+ * by signal that finds it blocked must still stop it once it unblocks.
+ */
+static void *flicker(void *arg)
+{
+	static const uint64_t all = ~0ull;
+	volatile uint64_t x =
+		(uint64_t)(uintptr_t)malloc(720) ^ KEY; /* LEAK:flicker */
+
+	(void)arg;
+	scrub();
+	__asm__ volatile("mov %1, %%rax\n\t"
+			 "xor %2, %%rax\n\t"
+			 "movq %%rax, %%xmm8\n\t"
+			 "xor %%eax, %%eax\n\t"
+			 "xor %1, %1\n\t"
+			 "lock incl %0\n\t"
+			 "1: mov $14, %%eax\n\t" /* rt_sigprocmask */
+			 "xor %%edi, %%edi\n\t"	 /* SIG_BLOCK */
+			 "mov %3, %%rsi\n\t"
+			 "xor %%edx, %%edx\n\t"
+			 "mov $8, %%r10d\n\t"
+			 "syscall\n\t"
+			 "mov $2000, %%ecx\n\t"
+			 "2: pause\n\t"
+			 "dec %%ecx\n\t"
+			 "jnz 2b\n\t"
+			 "mov $14, %%eax\n\t"
+			 "mov $1, %%edi\n\t" /* SIG_UNBLOCK */
+			 "mov %3, %%rsi\n\t"
+			 "xor %%edx, %%edx\n\t"
+			 "mov $8, %%r10d\n\t"
+			 "syscall\n\t"
+			 "mov $2000, %%ecx\n\t"
+			 "3: pause\n\t"
+			 "dec %%ecx\n\t"
+			 "jnz 3b\n\t"
+			 "jmp 1b\n\t"
+			 : "+m"(ready)
+			 : "r"((uint64_t)x), "r"(KEY), "r"(&all)
+			 : "rax", "rcx", "rdx", "rsi", "rdi", "r10", "r11",
+			   "xmm8", "memory");
+	return NULL;
+}
+
 static void *in_ymm(void *arg)
 {
 	/* The upper half of ymm9 holds the pointer; the thread waits in
@@ -379,6 +429,11 @@ int main(int argc, char **argv)
 		start(in_xmm);
 		start(in_ymm);
 		wait_ready(2);
+		exit(0);
+	}
+	if (!strcmp(mode, "flicker")) {
+		start(flicker);
+		wait_ready(1);
 		exit(0);
 	}
 	if (!strcmp(mode, "inhandler")) {
