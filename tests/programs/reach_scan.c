@@ -255,6 +255,18 @@ static void *drop_and_block(void *arg)
 	return NULL;
 }
 
+/*
+ * The start of in_xmm's and flicker's loops: the pointer (%1, xor'd with
+ * %2) into xmm8 alone, then ready (%0) counted up.
+ */
+#define XMM8_TAKE                \
+	"mov %1, %%rax\n\t"      \
+	"xor %2, %%rax\n\t"      \
+	"movq %%rax, %%xmm8\n\t" \
+	"xor %%eax, %%eax\n\t"   \
+	"xor %1, %1\n\t"         \
+	"lock incl %0\n\t"
+
 static void *in_xmm(void *arg)
 {
 	/* Only the xor'd value is in memory; xmm8 holds the pointer. */
@@ -265,14 +277,8 @@ static void *in_xmm(void *arg)
 	scrub();
 	/* Started only once xmm8 holds it (a scan between a call of
 	 * started() and the asm saw no pointer: the block was "definite"). */
-	__asm__ volatile("mov %1, %%rax\n\t"
-			 "xor %2, %%rax\n\t"
-			 "movq %%rax, %%xmm8\n\t"
-			 "xor %%eax, %%eax\n\t"
-			 "xor %1, %1\n\t"
-			 "lock incl %0\n\t"
-			 "1: pause\n\t"
-			 "jmp 1b\n\t"
+	__asm__ volatile(XMM8_TAKE "1: pause\n\t"
+				   "jmp 1b\n\t"
 			 : "+m"(ready)
 			 : "r"((uint64_t)x), "r"(KEY)
 			 : "rax", "xmm8", "memory");
@@ -292,33 +298,27 @@ static void *flicker(void *arg)
 
 	(void)arg;
 	scrub();
-	__asm__ volatile("mov %1, %%rax\n\t"
-			 "xor %2, %%rax\n\t"
-			 "movq %%rax, %%xmm8\n\t"
-			 "xor %%eax, %%eax\n\t"
-			 "xor %1, %1\n\t"
-			 "lock incl %0\n\t"
-			 "1: mov $14, %%eax\n\t" /* rt_sigprocmask */
-			 "xor %%edi, %%edi\n\t"	 /* SIG_BLOCK */
-			 "mov %3, %%rsi\n\t"
-			 "xor %%edx, %%edx\n\t"
-			 "mov $8, %%r10d\n\t"
-			 "syscall\n\t"
-			 "mov $2000, %%ecx\n\t"
-			 "2: pause\n\t"
-			 "dec %%ecx\n\t"
-			 "jnz 2b\n\t"
-			 "mov $14, %%eax\n\t"
-			 "mov $1, %%edi\n\t" /* SIG_UNBLOCK */
-			 "mov %3, %%rsi\n\t"
-			 "xor %%edx, %%edx\n\t"
-			 "mov $8, %%r10d\n\t"
-			 "syscall\n\t"
-			 "mov $2000, %%ecx\n\t"
-			 "3: pause\n\t"
-			 "dec %%ecx\n\t"
-			 "jnz 3b\n\t"
-			 "jmp 1b\n\t"
+	__asm__ volatile(XMM8_TAKE "1: mov $14, %%eax\n\t" /* rt_sigprocmask */
+				   "xor %%edi, %%edi\n\t"  /* SIG_BLOCK */
+				   "mov %3, %%rsi\n\t"
+				   "xor %%edx, %%edx\n\t"
+				   "mov $8, %%r10d\n\t"
+				   "syscall\n\t"
+				   "mov $2000, %%ecx\n\t"
+				   "2: pause\n\t"
+				   "dec %%ecx\n\t"
+				   "jnz 2b\n\t"
+				   "mov $14, %%eax\n\t"
+				   "mov $1, %%edi\n\t" /* SIG_UNBLOCK */
+				   "mov %3, %%rsi\n\t"
+				   "xor %%edx, %%edx\n\t"
+				   "mov $8, %%r10d\n\t"
+				   "syscall\n\t"
+				   "mov $2000, %%ecx\n\t"
+				   "3: pause\n\t"
+				   "dec %%ecx\n\t"
+				   "jnz 3b\n\t"
+				   "jmp 1b\n\t"
 			 : "+m"(ready)
 			 : "r"((uint64_t)x), "r"(KEY), "r"(&all)
 			 : "rax", "rcx", "rdx", "rsi", "rdi", "r10", "r11",
