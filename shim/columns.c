@@ -1071,6 +1071,14 @@ HIDDEN void perfshim_columns_held(void (*fn)(uint64_t addr, uint64_t size,
 static uint8_t *last_scan;
 static size_t last_scan_len, last_scan_cap;
 
+/* No scan kept (a forked child's new trace, or one given again). */
+static void scan_forget(void)
+{
+	perfshim_unmap(last_scan, last_scan_cap);
+	last_scan = NULL;
+	last_scan_len = last_scan_cap = 0;
+}
+
 /* The next record of [*p, end) into *tag, *pay, *len; 0, or -1 at the end
  * or on a record cut short (the writer's own buffer: never). */
 static int rec_next(const uint8_t **p, const uint8_t *end, uint8_t *tag,
@@ -1231,6 +1239,8 @@ static void scan_keep(const uint8_t *from, const uint8_t *end)
 
 static void scan_repeat(col_stage_fn *stage)
 {
+	if (!last_scan_len)
+		return;
 	const uint8_t *p = last_scan, *end = last_scan + last_scan_len, *pay;
 	uint8_t tag, *rec = perfshim_map(last_scan_len + PERFSHIM_VARINT_MAX);
 	uint32_t len;
@@ -1252,9 +1262,7 @@ static void scan_repeat(col_stage_fn *stage)
 		stage(tag, rec, l + (size_t)(pay + len - q));
 	}
 	perfshim_unmap(rec, rec ? last_scan_len + PERFSHIM_VARINT_MAX : 0);
-	perfshim_unmap(last_scan, last_scan_cap);
-	last_scan = NULL;
-	last_scan_len = last_scan_cap = 0;
+	scan_forget();
 }
 
 HIDDEN void perfshim_columns_scans(const uint8_t *recs, size_t len,
@@ -1322,9 +1330,7 @@ HIDDEN void perfshim_columns_reset(void)
 	last_switch = 0;
 	ties_on = -1;
 	named_all = 0;
-	perfshim_unmap(last_scan, last_scan_cap);
-	last_scan = NULL;
-	last_scan_len = last_scan_cap = 0;
+	scan_forget();
 	next_miss = 0;
 	map_cap = map_count = map_gone = slot_cap = nslots = nreleased = 0;
 	nev = still = 0;
