@@ -24,7 +24,7 @@
 /* Temporary files of a writer that died are removed after this. */
 #define STALE_TMP_SECONDS 3600
 
-static char *cache_dir;
+static char *cache_dir, *symbols_dir;
 static bool cache_resolved;
 static uint64_t cache_max = (uint64_t)DEBUGCACHE_MAX_MB << 20;
 
@@ -48,35 +48,67 @@ static int make_dirs(char *dir)
 	return stat(dir, &st) || !S_ISDIR(st.st_mode) ? -1 : 0;
 }
 
-const char *debugcache_dir(void)
+/* The cache's own directory (without its subdirectories), NULL if off. */
+static char *cache_base(void)
 {
 	const char *env = getenv("PERFSHIM_CACHE_DIR");
 	const char *xdg = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
 	char *dir = NULL;
 	int n = -1;
 
-	if (cache_resolved)
-		return cache_dir;
-	cache_resolved = true;
 	cache_max = env_mib("PERFSHIM_CACHE_MAX_MB", DEBUGCACHE_MAX_MB,
 			    UINT64_MAX >> 20);
 	if (env) {
 		if (!*env || !strcmp(env, "off"))
 			return NULL;
-		n = asprintf(&dir, "%s/debug", env);
+		n = asprintf(&dir, "%s", env);
 	} else if (xdg && xdg[0] == '/') {
-		n = asprintf(&dir, "%s/perfshim/debug", xdg);
+		n = asprintf(&dir, "%s/perfshim", xdg);
 	} else if (home && home[0] == '/') {
-		n = asprintf(&dir, "%s/.cache/perfshim/debug", home);
+		n = asprintf(&dir, "%s/.cache/perfshim", home);
 	}
-	if (n < 0)
+	return n < 0 ? NULL : dir;
+}
+
+/* base/sub, made with its parents; NULL when that fails. */
+static char *subdir(const char *base, const char *sub)
+{
+	char *dir;
+
+	if (asprintf(&dir, "%s/%s", base, sub) < 0)
 		return NULL;
 	if (make_dirs(dir)) {
 		free(dir);
 		return NULL;
 	}
-	cache_dir = dir;
+	return dir;
+}
+
+static void resolve_dirs(void)
+{
+	char *base;
+
+	if (cache_resolved)
+		return;
+	cache_resolved = true;
+	base = cache_base();
+	if (!base)
+		return;
+	cache_dir = subdir(base, "debug");
+	symbols_dir = subdir(base, "symbols");
+	free(base);
+}
+
+const char *debugcache_dir(void)
+{
+	resolve_dirs();
 	return cache_dir;
+}
+
+const char *debugcache_symbols_dir(void)
+{
+	resolve_dirs();
+	return symbols_dir;
 }
 
 /* What a file's section headers say about making a plain copy of it. */
@@ -195,13 +227,9 @@ static int entry_older(const void *a, const void *b)
 	return x->mtime < y->mtime ? -1 : x->mtime > y->mtime;
 }
 
-/*
- * evict - make room for incoming bytes: remove the least recently used
- * entries while the directory would hold more than cache_max bytes,
- * and temporary files left by a writer that died.
- */
-static void evict(const char *dir, uint64_t incoming)
+void debugcache_evict(const char *dir, uint64_t incoming, unsigned share)
 {
+	uint64_t max = cache_max / (share ? share : 1);
 	DIR *d = opendir(dir);
 	struct entry *v = NULL;
 	size_t n = 0, cap = 0;
@@ -231,7 +259,7 @@ static void evict(const char *dir, uint64_t incoming)
 	if (n)
 		qsort(v, n, sizeof(*v), entry_older);
 	for (size_t i = 0; i < n; i++) {
-		if (total > cache_max && !unlinkat(dirfd(d), v[i].name, 0))
+		if (total > max && !unlinkat(dirfd(d), v[i].name, 0))
 			total -= (uint64_t)v[i].size;
 		free(v[i].name);
 	}
@@ -382,7 +410,7 @@ static int make_entry(Elf *src, const struct inspect *in, const char *dir,
 	if (in->plain > cache_max / 2 ||
 	    asprintf(&tmp, "%s.tmp.XXXXXX", path) < 0)
 		return -1;
-	evict(dir, in->plain);
+	debugcache_evict(dir, in->plain, 1);
 	fd = mkostemp(tmp, O_CLOEXEC);
 	if (fd < 0) {
 		free(tmp);

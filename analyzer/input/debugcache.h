@@ -12,7 +12,8 @@
  *
  * The cache is the directory $PERFSHIM_CACHE_DIR, else
  * $XDG_CACHE_HOME/perfshim, else $HOME/.cache/perfshim (subdirectory
- * debug/); PERFSHIM_CACHE_DIR set to "" or "off" turns it off. Entries
+ * debug/; symcache.h's files are in symbols/ beside it); PERFSHIM_CACHE_DIR
+ * set to "" or "off" turns it off. Entries
  * are named by build-id and checked against it before use; the least
  * recently used are removed when the directory would hold more than
  * PERFSHIM_CACHE_MAX_MB mebibytes (DEBUGCACHE_MAX_MB by default), and a
@@ -46,5 +47,19 @@ bool debugcache_swap(int *fd, char **path, const void *id, size_t id_len,
  * cache is off or has no home. Resolved from the environment once.
  */
 const char *debugcache_dir(void);
+
+/*
+ * debugcache_symbols_dir - the directory of symcache.h's files, beside
+ * debugcache_dir()'s; NULL when the cache is off or it cannot be made.
+ */
+const char *debugcache_symbols_dir(void);
+
+/*
+ * debugcache_evict - make room in dir for incoming bytes: remove its
+ * least recently used files while it would hold more than 1/share of
+ * PERFSHIM_CACHE_MAX_MB, and the temporary files (".tmp" in the name)
+ * of writers that died an hour or more ago.
+ */
+void debugcache_evict(const char *dir, uint64_t incoming, unsigned share);
 
 #endif
