@@ -340,6 +340,13 @@ $(B)/fuzz/fuzz_summary_replay: tests/fuzz/fuzz_summary.c tests/fuzz/replay.c \
 	$(Q)$(CC) $(ANA_CFLAGS) $(ASAN_FLAGS) -o $@ tests/fuzz/fuzz_summary.c \
 		tests/fuzz/replay.c $(B)/asan/libanalyzer.a $(ANA_LIBS)
 
+# The symbol cache files', the same way.
+$(B)/fuzz/fuzz_symcache_replay: tests/fuzz/fuzz_symcache.c tests/fuzz/replay.c \
+		$(B)/asan/libanalyzer.a
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(ANA_CFLAGS) $(ASAN_FLAGS) -o $@ tests/fuzz/fuzz_symcache.c \
+		tests/fuzz/replay.c $(B)/asan/libanalyzer.a $(ANA_LIBS)
+
 # SPLIT frames', the same way: the reader's unsplit and the shim's split.
 $(B)/fuzz/fuzz_split_replay: tests/fuzz/fuzz_split.c tests/fuzz/replay.c \
 		shim/split.c shim/split.h $(B)/asan/libanalyzer.a
@@ -349,7 +356,7 @@ $(B)/fuzz/fuzz_split_replay: tests/fuzz/fuzz_split.c tests/fuzz/replay.c \
 		$(B)/asan/libanalyzer.a $(ANA_LIBS)
 
 fuzz: $(B)/fuzz/fuzz_reader $(B)/fuzz/fuzz_budget $(B)/fuzz/fuzz_summary \
-	$(B)/fuzz/fuzz_split
+	$(B)/fuzz/fuzz_split $(B)/fuzz/fuzz_symcache
 $(B)/fuzz/fuzz_split: tests/fuzz/fuzz_split.c analyzer/input/unsplit.c \
 		shim/split.c | $(DEPS_STAMP)
 	@mkdir -p $(@D)
@@ -363,6 +370,12 @@ $(B)/fuzz/fuzz_summary: tests/fuzz/fuzz_summary.c $(ANA_SRC) $(HTML_GEN) | $(DEP
 		-fsanitize=fuzzer,address,undefined -o $@ tests/fuzz/fuzz_summary.c \
 		$(ANA_SRC) $(HTML_GEN) $(ANA_LIBS)
 	@echo "run: $@ -max_total_time=60 tests/fuzz/corpus-summary"
+$(B)/fuzz/fuzz_symcache: tests/fuzz/fuzz_symcache.c $(ANA_SRC) $(HTML_GEN) | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	$(CLANG) -std=gnu11 -g -O1 -Iinclude $(ANA_INC) $(ANA_DEFS) \
+		-fsanitize=fuzzer,address,undefined -o $@ tests/fuzz/fuzz_symcache.c \
+		$(ANA_SRC) $(HTML_GEN) $(ANA_LIBS)
+	@echo "run: $@ -max_total_time=60 tests/fuzz/corpus-symcache"
 $(B)/fuzz/fuzz_budget: tests/fuzz/fuzz_budget.c $(ANA_SRC) $(HTML_GEN) | $(DEPS_STAMP)
 	@mkdir -p $(@D)
 	$(CLANG) -std=gnu11 -g -O1 -Iinclude $(ANA_INC) $(ANA_DEFS) \
@@ -391,13 +404,14 @@ ifeq ($(SANITIZE),)
 test: all $(B)/asan/perfanalyze $(UNITS) $(ASAN_UNITS) $(SHIM_UNITS) $(PROGS) \
 		$(B)/fuzz/fuzz_reader_replay $(B)/fuzz/fuzz_budget_replay \
 		$(B)/fuzz/fuzz_summary_replay $(B)/fuzz/fuzz_split_replay \
-		$(B)/tools/colstat lint
+		$(B)/fuzz/fuzz_symcache_replay $(B)/tools/colstat lint
 	$(Q)rm -f $(FAILURES) && PERFSHIM_BUILD=$(abspath $(B)) \
 		PERFSHIM_ANALYZE=$(abspath $(B))/asan/perfanalyze \
 		ASAN_OPTIONS=detect_leaks=0 PERFSHIM_TEST_FAILURES=$(FAILURES) \
 		$(PROVE) $(UNITS) $(ASAN_UNITS) $(SHIM_UNITS) \
 		tests/fuzz/run-corpus.sh tests/fuzz/run-budget-corpus.sh \
 		tests/fuzz/run-summary-corpus.sh tests/fuzz/run-split-corpus.sh \
+		tests/fuzz/run-symcache-corpus.sh \
 		tests/t/t[0-9]*.sh || $(SHOW_FAILURES)
 
 # Again, with the shim's other unwinder and clock: the shim's own tests
@@ -418,10 +432,10 @@ else
 # integration tests already run an ASan/UBSan analyzer).
 SAN_TRACE := $(B)/tests/san-zones.zst
 test: all $(UNITS) $(B)/fuzz/fuzz_reader_replay $(B)/fuzz/fuzz_split_replay \
-		$(B)/tests/programs/zones
+		$(B)/fuzz/fuzz_symcache_replay $(B)/tests/programs/zones
 	$(Q)PERFSHIM_BUILD=$(abspath $(B)) \
 		$(PROVE) $(UNITS) tests/fuzz/run-corpus.sh \
-		tests/fuzz/run-split-corpus.sh
+		tests/fuzz/run-split-corpus.sh tests/fuzz/run-symcache-corpus.sh
 	@echo "== perfanalyze $(SAN_TRACE), each report"
 	$(Q)rm -f $(SAN_TRACE) && PERFSHIM_OUTPUT=$(SAN_TRACE) \
 		LD_PRELOAD=$(abspath $(B))/libperfshim.so \

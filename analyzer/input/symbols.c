@@ -20,6 +20,7 @@
 #include "error.h"
 #include "hashtab.h"
 #include "symbols.h"
+#include "symcache.h"
 
 /* From libstdc++ (the analyzer links with -lstdc++); no C header has it. */
 char *__cxa_demangle(const char *mangled, char *buf, size_t *len, int *status);
@@ -129,6 +130,7 @@ struct mod_node {
 	uint64_t id;
 	enum mod_state state;
 	Dwfl *dwfl;	  /* NULL when state is MOD_NOFILE */
+	Dwfl_Module *mod; /* its one module, when it has one */
 	const char *name; /* interned basename of the path */
 	/* built on the first pc that .debug_aranges does not cover */
 	struct cu_range *cus;
@@ -143,6 +145,10 @@ struct mod_node {
 	struct sym_range *syms, *labels;
 	size_t nsyms, nlabels;
 	bool syms_built;
+	/* the answers of earlier runs for this build (symcache.h), opened
+	 * on the module's first address */
+	struct symcache *cache;
+	bool cache_tried;
 };
 
 /* The frames of one (module, pc), as they were first resolved. */
@@ -538,6 +544,7 @@ static void release_mod(void *n)
 {
 	struct mod_node *mn = n;
 
+	symcache_close(mn->cache);
 	if (mn->dwfl)
 		dwfl_end(mn->dwfl);
 	for (size_t i = 0; i < mn->nunits; i++)
@@ -673,6 +680,7 @@ static void open_module(struct mod_node *mn, const struct module_info *m,
 		return;
 	}
 	mn->dwfl = dwfl;
+	mn->mod = mod;
 	if (build_id_matches(mod, m)) {
 		mn->state = MOD_OK;
 		return;
@@ -1257,8 +1265,13 @@ out:
 	return s->ntmp - start;
 }
 
-/* resolve - push the frames of pc in module mn onto s->tmp. */
-static void resolve(struct symbols *s, struct mod_node *mn, Dwarf_Addr pc)
+/*
+ * resolve - push the frames of pc in module mn onto s->tmp. Returns
+ * whether they came from a module with DWARF: answers worth keeping for
+ * the next run (symcache.h). Whatever changes what this gives for an
+ * address must raise SYMCACHE_VERSION.
+ */
+static bool resolve(struct symbols *s, struct mod_node *mn, Dwarf_Addr pc)
 {
 	Dwfl_Module *mod = NULL;
 	Dwarf_Die *cudie;
@@ -1273,10 +1286,10 @@ static void resolve(struct symbols *s, struct mod_node *mn, Dwarf_Addr pc)
 	if (!mod) {
 		/* no file, or pc outside the module's segments */
 		push_frame(s, unknown_fn, no_file, 0, 0);
-		return;
+		return false;
 	}
 	if (resolve_dwarf(s, mn, mod, pc) > 0)
-		return;
+		return true;
 	/*
 	 * No function DIE at pc (stripped, or assembly): the symbol table
 	 * names it, and a unit's line table may still place it.
@@ -1288,6 +1301,65 @@ static void resolve(struct symbols *s, struct mod_node *mn, Dwarf_Addr pc)
 		src_line(s, cudie, pc, bias, &file, &line);
 	push_frame(s, intern_function(s, symtab_name(s, mn, mod, pc)), file,
 		   line, 0);
+	return dwfl_module_getdwarf(mod, &bias) != NULL;
+}
+
+/*
+ * The cache of earlier runs' answers for m, when they can stand in for
+ * resolve(): the file is the traced build (checked against its
+ * build-id), it has DWARF here too (a stripped copy of a build whose
+ * debug file is not at hand gets no names from a run that had it), and
+ * no check of the symbol index is asked for.
+ */
+static struct symcache *cache_of(struct symbols *s, struct mod_node *mn,
+				 const struct module_info *m)
+{
+	Dwarf_Addr bias;
+
+	if (!mn->cache_tried) {
+		mn->cache_tried = true;
+		if (mn->state == MOD_OK && !s->check && m->build_id &&
+		    debugcache_symbols_dir() &&
+		    dwfl_module_getdwarf(mn->mod, &bias))
+			mn->cache = symcache_open(m->build_id, m->build_id_len);
+	}
+	return mn->cache;
+}
+
+/* Push the frames the cache holds for pc onto s->tmp; false if none. */
+static bool from_cache(struct symbols *s, struct symcache *c,
+		       const struct module_info *m, uint64_t pc)
+{
+	struct symcache_frame f[64];
+	int n = symcache_get(c, pc - m->bias, f, 64);
+
+	for (int i = 0; i < n; i++) {
+		const char *fn = strcmp(f[i].function, unknown_fn)
+					 ? intern(s, f[i].function, unknown_fn)
+					 : unknown_fn;
+		const char *file =
+			*f[i].file ? intern(s, f[i].file, no_file) : no_file;
+
+		if (push_frame(s, fn, file, f[i].line, f[i].inlined) < 0)
+			break;
+	}
+	return s->ntmp > 0;
+}
+
+/* Keep the frames of pc on s->tmp in the cache c, for later runs. */
+static void to_cache(struct symbols *s, struct symcache *c,
+		     const struct module_info *m, uint64_t pc)
+{
+	struct symcache_frame f[64];
+	int n = s->ntmp < 64 ? s->ntmp : 64;
+
+	if (!c || n < s->ntmp)
+		return;
+	for (int i = 0; i < n; i++)
+		f[i] = (struct symcache_frame){ s->tmp[i].function,
+						s->tmp[i].file, s->tmp[i].line,
+						s->tmp[i].inlined };
+	symcache_put(c, pc - m->bias, f, n);
 }
 
 static int copy_frames(const struct sym_frame *frames, int n,
@@ -1336,6 +1408,7 @@ int symbols_lookup(struct symbols *s, const struct module_info *m, uint64_t ip,
 		.module = no_file,
 		.inlined = 0,
 	};
+	struct symcache *cache;
 	struct addr_node *an;
 	struct mod_node *mn;
 	uint64_t pc, h;
@@ -1362,7 +1435,12 @@ int symbols_lookup(struct symbols *s, const struct module_info *m, uint64_t ip,
 		return copy_frames(an->frames, an->nframes, out, max);
 
 	s->ntmp = 0;
-	resolve(s, mn, pc);
+	cache = cache_of(s, mn, m);
+	if (!from_cache(s, cache, m, pc)) {
+		s->ntmp = 0;
+		if (resolve(s, mn, pc))
+			to_cache(s, cache, m, pc);
+	}
 	if (s->ntmp == 0) {
 		/* out of memory before even one frame */
 		out[0] = unknown;

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "symbols.h"
+#include "symcache.h"
 
 /*
  * The functions under test must stay out of line and unspecialized
@@ -67,6 +68,13 @@ int cpp_named_fn(int x) __asm__("_ZN8perfshim6widget4pokeEi");
 NOIPA int cpp_named_fn(int x)
 {
 	return x + sink;
+}
+
+/* Looked up only once the cache holds a made-up answer for it. */
+NOIPA int cache_probe_fn(int x);
+NOIPA int cache_probe_fn(int x)
+{
+	return x - sink;
 }
 
 /* ---- TAP and small helpers ---- */
@@ -509,6 +517,56 @@ static bool test_odd_input(struct symbols *s)
 	return pass;
 }
 
+/* The cache file of this executable's build, in the test's directory. */
+static char cache_top[] = "/tmp/t_symbols.XXXXXX";
+
+static bool test_cache_written(struct symbols *s)
+{
+	char path[sizeof(cache_top) + 2 * 64 + 16];
+	int o = snprintf(path, sizeof(path), "%s/symbols/", cache_top);
+
+	(void)s;
+	for (size_t i = 0; i < self.build_id_len; i++)
+		o += snprintf(path + o, sizeof(path) - (size_t)o, "%02x",
+			      self.build_id[i]);
+	snprintf(path + o, sizeof(path) - (size_t)o, ".sym");
+	return check(access(path, R_OK) == 0, "the build-id's .sym file");
+}
+
+/*
+ * A made-up answer for cache_probe_fn, put in the cache behind the
+ * symbolizer's back: a new symbolizer gives it, so it asks the cache
+ * before DWARF; what the first one resolved it gives as DWARF says.
+ */
+static bool test_cache_read(struct symbols *s)
+{
+	struct symcache_frame made = { "from_the_cache", "kept.c", 99, 0 };
+	uintptr_t probe = (uintptr_t)&cache_probe_fn;
+	struct symcache *c = symcache_open(self.build_id, self.build_id_len);
+	struct sym_frame f[MAX_FRAMES];
+	bool pass = true;
+	int n;
+
+	(void)s;
+	if (!check(c != NULL, "the cache opens"))
+		return false;
+	symcache_put(c, probe - self.bias, &made, 1);
+	symcache_close(c);
+	s = symbols_new();
+	n = symbols_lookup(s, &self, probe, 0, f, MAX_FRAMES);
+	pass &= check(n == 1 && streq(f[0].function, "from_the_cache") &&
+			      streq(f[0].file, "kept.c") && f[0].line == 99 &&
+			      streq(f[0].module, base_name(self_path)),
+		      "the kept answer, in this module");
+	n = symbols_lookup(s, &self, (uintptr_t)&target_fn, 0, f, MAX_FRAMES);
+	pass &= check(n == 1 && frame_is(&f[0], "target_fn", target_line, 0),
+		      "an answer kept by the first symbolizer");
+	if (!pass)
+		print_frames(f, n);
+	symbols_free(s);
+	return pass;
+}
+
 struct test {
 	bool (*fn)(struct symbols *s);
 	const char *title;
@@ -528,13 +586,26 @@ static const struct test tests[] = {
 	{ test_odd_input, "NULL module and addresses outside: ??" },
 };
 
+/* After the symbolizer of the tests above is freed. */
+static const struct test later[] = {
+	{ test_cache_written, "its answers are kept by build-id" },
+	{ test_cache_read, "a later symbolizer takes the kept answers" },
+};
+
 int main(void)
 {
 	size_t ntests = sizeof(tests) / sizeof(tests[0]);
+	size_t nlater = sizeof(later) / sizeof(later[0]);
+	char cmd[sizeof(cache_top) + 16];
 	struct symbols *s;
 	size_t i;
 
-	printf("1..%zu\n", ntests);
+	printf("1..%zu\n", ntests + nlater);
+	if (!mkdtemp(cache_top)) {
+		printf("Bail out! mkdtemp\n");
+		return 1;
+	}
+	setenv("PERFSHIM_CACHE_DIR", cache_top, 1);
 	if (load_self() < 0) {
 		printf("Bail out! cannot describe this executable\n");
 		return 1;
@@ -547,5 +618,10 @@ int main(void)
 	for (i = 0; i < ntests; i++)
 		report(tests[i].fn(s), tests[i].title);
 	symbols_free(s);
+	for (i = 0; i < nlater; i++)
+		report(later[i].fn(NULL), later[i].title);
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", cache_top);
+	if (system(cmd))
+		diag("could not remove %s", cache_top);
 	return failures ? 1 : 0;
 }
