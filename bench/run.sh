@@ -47,8 +47,9 @@ for f in "$MEASURE" "$B/churn" "$B/cxx" "$B/exceptions" "$ROOT/build/libperfshim
 	[ -x "$f" ] || [ -f "$f" ] || die "$f missing (run make bench)"
 done
 rm -rf "$W" && mkdir -p "$W/ref" "$W/snap" "$B/diffs" || die "cannot create $W"
-# The analyzer's cache of plain debug files (README), empty at the start:
-# the first --leaks of the bench makes glibc's copy, as a user's first run.
+# The analyzer's cache (README), empty at the start: the first --leaks of
+# the bench makes glibc's plain debug copy and keeps what symbolization
+# found, as a user's first run does; later runs read both back.
 export PERFSHIM_CACHE_DIR=$W/cache
 rm -f "$B"/diffs/*
 : > "$W/notes"
@@ -288,8 +289,9 @@ run_tool() {
 			note "$wl run $run: $tool lost events: $(sed 's/.*"lost_events":\([0-9]*\).*/\1/' "$d/json")"
 		record "$wl" "$size" "$tool" "$run" "$OUTPUT" "$events" "$bytes" "$allocs"
 		# The analyzer is timed on the default mode's traces only: --leaks
-		# with the cache of plain debug files (emptied at the start of the
-		# bench) and without it, and --growth.
+		# with the cache of plain debug files and symbolization's answers
+		# (emptied at the start of the bench: each workload's first run
+		# fills it) and without it, and --growth.
 		if [ "$tool" = perfshim ]; then
 			time_analyzer "$wl" "$size" "$run" "$d" "$f" "$bytes" perfanalyze --leaks
 			PERFSHIM_CACHE_DIR=off time_analyzer "$wl" "$size" "$run" "$d" "$f" \

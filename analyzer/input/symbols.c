@@ -1266,12 +1266,11 @@ out:
 }
 
 /*
- * resolve - push the frames of pc in module mn onto s->tmp. Returns
- * whether they came from a module with DWARF: answers worth keeping for
- * the next run (symcache.h). Whatever changes what this gives for an
- * address must raise SYMCACHE_VERSION.
+ * resolve - push the frames of pc in module mn onto s->tmp. Whatever
+ * changes what this gives for an address must raise SYMCACHE_VERSION
+ * (symcache.h), or later runs would keep giving the old answer.
  */
-static bool resolve(struct symbols *s, struct mod_node *mn, Dwarf_Addr pc)
+static void resolve(struct symbols *s, struct mod_node *mn, Dwarf_Addr pc)
 {
 	Dwfl_Module *mod = NULL;
 	Dwarf_Die *cudie;
@@ -1286,10 +1285,10 @@ static bool resolve(struct symbols *s, struct mod_node *mn, Dwarf_Addr pc)
 	if (!mod) {
 		/* no file, or pc outside the module's segments */
 		push_frame(s, unknown_fn, no_file, 0, 0);
-		return false;
+		return;
 	}
 	if (resolve_dwarf(s, mn, mod, pc) > 0)
-		return true;
+		return;
 	/*
 	 * No function DIE at pc (stripped, or assembly): the symbol table
 	 * names it, and a unit's line table may still place it.
@@ -1301,32 +1300,40 @@ static bool resolve(struct symbols *s, struct mod_node *mn, Dwarf_Addr pc)
 		src_line(s, cudie, pc, bias, &file, &line);
 	push_frame(s, intern_function(s, symtab_name(s, mn, mod, pc)), file,
 		   line, 0);
-	return dwfl_module_getdwarf(mod, &bias) != NULL;
 }
 
 /*
  * The cache of earlier runs' answers for m, when they can stand in for
  * resolve(): the file is the traced build (checked against its
- * build-id), it has DWARF here too (a stripped copy of a build whose
- * debug file is not at hand gets no names from a run that had it), and
- * no check of the symbol index is asked for.
+ * build-id), and no check of the symbol index is asked for. The answers
+ * are those read from what m has here: DWARF or its symbol table alone,
+ * and as many symbols (symcache.h). Without either, every name is
+ * MODULE+0xOFFSET, which costs nothing to make.
  */
 static struct symcache *cache_of(struct symbols *s, struct mod_node *mn,
 				 const struct module_info *m)
 {
 	Dwarf_Addr bias;
+	bool dwarf;
+	int nsyms;
 
-	if (!mn->cache_tried) {
-		mn->cache_tried = true;
-		if (mn->state == MOD_OK && !s->check && m->build_id &&
-		    debugcache_symbols_dir() &&
-		    dwfl_module_getdwarf(mn->mod, &bias))
-			mn->cache = symcache_open(m->build_id, m->build_id_len);
-	}
+	if (mn->cache_tried)
+		return mn->cache;
+	mn->cache_tried = true;
+	if (mn->state != MOD_OK || s->check || !m->build_id ||
+	    !debugcache_symbols_dir())
+		return NULL;
+	dwarf = dwfl_module_getdwarf(mn->mod, &bias) != NULL;
+	nsyms = dwfl_module_getsymtab(mn->mod);
+	if (nsyms < 0)
+		nsyms = 0;
+	if (dwarf || nsyms > 0)
+		mn->cache =
+			symcache_open(m->build_id, m->build_id_len,
+				      dwarf ? SYMCACHE_DWARF : SYMCACHE_SYMTAB,
+				      (uint32_t)nsyms);
 	return mn->cache;
-}
-
-/* Push the frames the cache holds for pc onto s->tmp; false if none. */
+} /* Push the frames the cache holds for pc onto s->tmp; false if none. */
 static bool from_cache(struct symbols *s, struct symcache *c,
 		       const struct module_info *m, uint64_t pc)
 {
@@ -1438,8 +1445,8 @@ int symbols_lookup(struct symbols *s, const struct module_info *m, uint64_t ip,
 	cache = cache_of(s, mn, m);
 	if (!from_cache(s, cache, m, pc)) {
 		s->ntmp = 0;
-		if (resolve(s, mn, pc))
-			to_cache(s, cache, m, pc);
+		resolve(s, mn, pc);
+		to_cache(s, cache, m, pc);
 	}
 	if (s->ntmp == 0) {
 		/* out of memory before even one frame */

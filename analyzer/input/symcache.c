@@ -2,6 +2,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,7 +22,7 @@
 
 static const char magic[8] = SYMCACHE_MAGIC;
 
-_Static_assert(sizeof(struct symcache_head) == 112, "no padding in the head");
+_Static_assert(sizeof(struct symcache_head) == 120, "no padding in the head");
 _Static_assert(sizeof(struct symcache_ent) == 16 &&
 		       sizeof(struct symcache_frm) == 16,
 	       "entries and frames are 16 bytes");
@@ -52,6 +53,7 @@ struct symcache {
 	char *path;
 	uint8_t id[SYMCACHE_MAX_ID];
 	uint32_t id_len;
+	uint32_t kind, nsyms;
 	struct table file;
 	struct added add;
 };
@@ -86,7 +88,8 @@ static bool check(const struct symcache *c, uint8_t *buf, size_t len,
 	memcpy(&h, buf, sizeof(h));
 	if (memcmp(h.magic, magic, sizeof(magic)) ||
 	    h.version != SYMCACHE_VERSION || h.id_len != c->id_len ||
-	    memcmp(h.id, c->id, c->id_len) || h.nents > SYMCACHE_MAX_ENTRIES ||
+	    memcmp(h.id, c->id, c->id_len) || h.kind != c->kind ||
+	    h.nsyms != c->nsyms || h.nents > SYMCACHE_MAX_ENTRIES ||
 	    h.nframes > MAX_FILE_BYTES / sizeof(struct symcache_frm) ||
 	    h.strbytes > MAX_FILE_BYTES)
 		return false;
@@ -146,7 +149,8 @@ cleanup:
 	return t->buf != NULL;
 }
 
-struct symcache *symcache_open(const uint8_t *id, size_t len)
+struct symcache *symcache_open(const uint8_t *id, size_t len,
+			       enum symcache_kind kind, uint32_t nsyms)
 {
 	const char *dir = debugcache_symbols_dir();
 	struct symcache *c;
@@ -159,7 +163,10 @@ struct symcache *symcache_open(const uint8_t *id, size_t len)
 	c = xcalloc(1, sizeof(*c));
 	memcpy(c->id, id, len);
 	c->id_len = (uint32_t)len;
-	if (asprintf(&c->path, "%s/%s.sym", dir, hex) < 0) {
+	c->kind = kind;
+	c->nsyms = nsyms;
+	if (asprintf(&c->path, "%s/%s-%s-%" PRIu32 ".sym", dir, hex,
+		     kind == SYMCACHE_DWARF ? "dwarf" : "symtab", nsyms) < 0) {
 		free(c);
 		return NULL;
 	}
@@ -272,7 +279,9 @@ static uint8_t *merged(const struct symcache *c, const struct table *base,
 		       struct added *a, size_t *len)
 {
 	struct symcache_head h = { .version = SYMCACHE_VERSION,
-				   .id_len = c->id_len };
+				   .id_len = c->id_len,
+				   .kind = c->kind,
+				   .nsyms = c->nsyms };
 	uint64_t nents = base->nents + a->nents, k = 0;
 	size_t i = 0, j = 0;
 	struct symcache_ent *ents;

@@ -21,11 +21,16 @@
  * would pass a sixteenth of PERFSHIM_CACHE_MAX_MB.
  *
  * Addresses are keyed by their ELF address (the traced address less the
- * load bias), so a cached answer holds for every run of that build. The
- * caller decides which answers are worth keeping: symbols.c keeps only
- * those read from a module with DWARF, so a debug file installed later
- * still takes effect, and bumps SYMCACHE_VERSION whenever what it gives
- * for an address changes.
+ * load bias), so a cached answer holds for every run of that build. But
+ * copies of one build differ in what they hold (strip removes DWARF, the
+ * symbol table or both), so the answers are also kept by what they were
+ * read from: DWARF or the symbol table alone, and how many symbols
+ * libdwfl saw (BUILDID-dwarf-N.sym, BUILDID-symtab-N.sym). symbols.c uses
+ * those of what the module has where the report runs: a debug file
+ * installed later takes effect, and a stripped copy whose debug file is
+ * not at hand gets no names from a run that had it. The output is the
+ * same with the cache or without. symbols.c bumps SYMCACHE_VERSION
+ * whenever what it gives for an address changes.
  */
 #ifndef PERFSHIM_SYMCACHE_H
 #define PERFSHIM_SYMCACHE_H
@@ -35,6 +40,11 @@
 
 /* What the analyzer gives for an address: raise it when that changes. */
 #define SYMCACHE_VERSION 1
+/* What the answers were read from: a file's kind. */
+enum symcache_kind {
+	SYMCACHE_DWARF = 1,  /* DWARF, and the symbol table where it has none */
+	SYMCACHE_SYMTAB = 2, /* the symbol table alone */
+};
 /* The longest build-id a cache file holds (bytes). */
 #define SYMCACHE_MAX_ID 64
 /* The most addresses one module's file holds; later ones are not kept. */
@@ -54,6 +64,7 @@ struct symcache_head {
 	char magic[8];
 	uint32_t version, id_len;
 	uint8_t id[SYMCACHE_MAX_ID];
+	uint32_t kind, nsyms; /* enum symcache_kind; libdwfl's symbols */
 	uint64_t nents, nframes, strbytes;
 	uint64_t hash; /* symcache_hash() of every byte after the head */
 };
@@ -84,10 +95,12 @@ struct symcache_frame {
 
 /*
  * symcache_open - the cache of the module whose build-id is id[0..len),
- * with the answers of its file when it has a valid one. NULL when the
- * cache is off or has no directory, or len is not 2 to SYMCACHE_MAX_ID.
+ * for answers read from kind with nsyms symbols, with those of its file
+ * when it has a valid one. NULL when the cache is off or has no
+ * directory, or len is not 2 to SYMCACHE_MAX_ID.
  */
-struct symcache *symcache_open(const uint8_t *id, size_t len);
+struct symcache *symcache_open(const uint8_t *id, size_t len,
+			       enum symcache_kind kind, uint32_t nsyms);
 
 /*
  * symcache_get - the frames kept for the ELF address off, innermost

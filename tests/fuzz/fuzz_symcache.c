@@ -11,11 +11,13 @@
  * function and file, and an answer put in must be there after a write.
  */
 #define _GNU_SOURCE
+#include <dirent.h>
 #include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "symcache.h"
 
@@ -24,16 +26,42 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 static const uint8_t id[20] = { 0xf0, 0x22, 0x33 };
 static char path[PATH_MAX];
 
+static char top[] = "/tmp/fuzz_symcache.XXXXXX";
+
+/* At exit: the cache directory, with what the symbol cache left in it. */
+static void cleanup(void)
+{
+	static const char *const sub[] = { "symbols", "debug" };
+	char dir[PATH_MAX], f[2 * PATH_MAX];
+	struct dirent *de;
+
+	for (size_t i = 0; i < 2; i++) {
+		DIR *d;
+
+		snprintf(dir, sizeof(dir), "%s/%s", top, sub[i]);
+		d = opendir(dir);
+		while (d && (de = readdir(d)) != NULL) {
+			snprintf(f, sizeof(f), "%s/%s", dir, de->d_name);
+			if (de->d_name[0] != '.')
+				unlink(f);
+		}
+		if (d)
+			closedir(d);
+		rmdir(dir);
+	}
+	rmdir(top);
+}
+
 /* The cache's directory and this build-id's file in it, made once. */
 static int setup(void)
 {
-	static char top[] = "/tmp/fuzz_symcache.XXXXXX";
 	int o;
 
 	if (path[0])
 		return 0;
 	if (!mkdtemp(top))
 		return -1;
+	atexit(cleanup);
 	setenv("PERFSHIM_CACHE_DIR", top, 1);
 	o = snprintf(path, sizeof(path), "%s/symbols/", top);
 	for (int i = 0; i < 20; i++)
@@ -41,7 +69,7 @@ static int setup(void)
 			      id[i]);
 	snprintf(path + o, sizeof(path) - (size_t)o, ".sym");
 	/* the directory is made on the first open */
-	symcache_close(symcache_open(id, sizeof(id)));
+	symcache_close(symcache_open(id, sizeof(id), SYMCACHE_DWARF, 0));
 	return 0;
 }
 
@@ -91,7 +119,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (setup())
 		return 0;
 	write_input(data, size);
-	c = symcache_open(id, sizeof(id));
+	c = symcache_open(id, sizeof(id), SYMCACHE_DWARF, 0);
 	if (!c)
 		abort();
 	/* every 8-byte window as an address, and a few fixed ones */
@@ -106,7 +134,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!symcache_get(c, probe, f, 8))
 		symcache_put(c, probe, &mine, 1);
 	symcache_close(c);
-	c = symcache_open(id, sizeof(id));
+	c = symcache_open(id, sizeof(id), SYMCACHE_DWARF, 0);
 	if (symcache_get(c, probe, f, 8) < 1)
 		abort(); /* the merged file lost what was put in */
 	check_frames(f, 1);

@@ -8,7 +8,8 @@ test_description='answers of symbolization kept by build-id between runs'
 # gate_leak_alpha() (LEAK:alpha); cxx_leaks and inlined give C++ names
 # and inlined frames. A run with the cache (cold, then warm) must print
 # what a run without it prints. The cache keeps an address's frames
-# under the module's build-id, so a stripped copy of gate (the same
+# under the module's build-id, the answers read with DWARF apart from
+# those of the symbol table alone: a stripped copy of gate (the same
 # build-id) with no debug file at hand must still get no names from the
 # answers a run of gate kept.
 
@@ -51,18 +52,28 @@ test_expect_success 'leaks, hot spots and JSON: the same with the cache' '
 	grep "#0  grab  tests/programs/inlined.c:$(leak_line inlined.c inlined)  (inlined)" i.warm
 '
 
-test_expect_success 'one file per build-id, holding what the runs looked up' '
-	test -s c/symbols/$(cat id).sym &&
+test_expect_success 'one file per build-id and kind, holding what the runs looked up' '
+	test -s c/symbols/$(cat id)-dwarf-*.sym &&
+	! ls c/symbols/$(cat id)-symtab-* 2>/dev/null &&
 	for f in c/symbols/*; do
 		case $f in *.sym) ;; *) echo "stray: $f"; false ;; esac || return 1
 	done
 '
 
 test_expect_success 'a stripped copy without its debug file: no names kept for gate' '
-	test -s c/symbols/$(cat id).sym &&
+	test -s c/symbols/$(cat id)-dwarf-*.sym &&
 	same s split.zst --leaks &&
 	! grep gate_leak_alpha s.warm &&
-	grep "split+0x" s.warm
+	grep "split+0x" s.warm &&
+	test -s c/symbols/$(cat id)-symtab-*.sym
+'
+
+test_expect_success 'a program with its symbol table only: the same with the cache' '
+	cp "$PROGS/gate" symonly &&
+	strip --strip-debug symonly &&
+	run_traced symonly.zst ./symonly both &&
+	same so symonly.zst --leaks &&
+	grep "#0  gate_leak_alpha  \[symonly\]" so.warm
 '
 
 test_expect_success 'the same copy with its debug file: the names' '
@@ -71,7 +82,7 @@ test_expect_success 'the same copy with its debug file: the names' '
 '
 
 test_expect_success 'a damaged file: the same output, and it is written again' '
-	f=c/symbols/$(cat id).sym &&
+	f=$(ls c/symbols/$(cat id)-dwarf-*.sym) &&
 	size=$(wc -c <$f) &&
 	cp $f good.sym &&
 	printf "XXXXXXXX" | dd of=$f bs=1 seek=$((size - 12)) conv=notrunc 2>/dev/null &&
@@ -85,12 +96,13 @@ test_expect_success 'a damaged file: the same output, and it is written again' '
 '
 
 test_expect_success 'a file that is no cache file, or a directory: ignored' '
+	name=$(basename $(ls c/symbols/$(cat id)-dwarf-*.sym)) &&
 	rm -rf c2 && mkdir -p c2/symbols &&
-	echo "not a cache file" >c2/symbols/$(cat id).sym &&
+	echo "not a cache file" >c2/symbols/$name &&
 	PERFSHIM_CACHE_DIR=c2 analyze gate.zst --leaks >junk.out 2>junk.err &&
 	test_cmp g.off junk.out &&
 	test_must_be_empty junk.err &&
-	rm -f c2/symbols/$(cat id).sym && mkdir c2/symbols/$(cat id).sym &&
+	rm -f c2/symbols/$name && mkdir c2/symbols/$name &&
 	PERFSHIM_CACHE_DIR=c2 analyze gate.zst --leaks >dir.out 2>dir.err &&
 	test_cmp g.off dir.out &&
 	test_must_be_empty dir.err
@@ -106,7 +118,7 @@ test_expect_success 'PERFSHIM_CACHE_MAX_MB: the least recently used files go' '
 	test_cmp g.off lru.out &&
 	test_path_is_missing c3/symbols/old.sym &&
 	test_path_is_missing c3/symbols/x.sym.tmp.abc123 &&
-	test -s c3/symbols/$(cat id).sym
+	test -s c3/symbols/$(cat id)-dwarf-*.sym
 '
 
 test_done

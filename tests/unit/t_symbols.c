@@ -1,5 +1,6 @@
 /* t_symbols.c - unit test of symbols.c against this test's own executable. */
 #define _GNU_SOURCE
+#include <dirent.h>
 #include <elf.h>
 #include <link.h>
 #include <stdarg.h>
@@ -520,19 +521,38 @@ static bool test_odd_input(struct symbols *s)
 /* The cache file of this executable's build, in the test's directory. */
 static char cache_top[] = "/tmp/t_symbols.XXXXXX";
 
-static bool test_cache_written(struct symbols *s)
+/*
+ * The symbols libdwfl counted in this executable, from the name of the
+ * cache file the first symbolizer wrote (BUILDID-dwarf-N.sym); -1 if none.
+ */
+static long dwarf_file_nsyms(void)
 {
-	char path[sizeof(cache_top) + 2 * 64 + 16];
-	int o = snprintf(path, sizeof(path), "%s/symbols/", cache_top);
+	char dir[sizeof(cache_top) + 16], want[2 * 64 + 16];
+	struct dirent *de;
+	long n = -1;
+	int o = 0;
+	DIR *d;
 
-	(void)s;
+	snprintf(dir, sizeof(dir), "%s/symbols", cache_top);
 	for (size_t i = 0; i < self.build_id_len; i++)
-		o += snprintf(path + o, sizeof(path) - (size_t)o, "%02x",
+		o += snprintf(want + o, sizeof(want) - (size_t)o, "%02x",
 			      self.build_id[i]);
-	snprintf(path + o, sizeof(path) - (size_t)o, ".sym");
-	return check(access(path, R_OK) == 0, "the build-id's .sym file");
+	snprintf(want + o, sizeof(want) - (size_t)o, "-dwarf-");
+	d = opendir(dir);
+	while (d && (de = readdir(d)) != NULL)
+		if (!strncmp(de->d_name, want, strlen(want)))
+			n = strtol(de->d_name + strlen(want), NULL, 10);
+	if (d)
+		closedir(d);
+	return n;
 }
 
+static bool test_cache_written(struct symbols *s)
+{
+	(void)s;
+	return check(dwarf_file_nsyms() > 0,
+		     "BUILDID-dwarf-N.sym, N symbols in the executable");
+}
 /*
  * A made-up answer for cache_probe_fn, put in the cache behind the
  * symbolizer's back: a new symbolizer gives it, so it asks the cache
@@ -542,7 +562,9 @@ static bool test_cache_read(struct symbols *s)
 {
 	struct symcache_frame made = { "from_the_cache", "kept.c", 99, 0 };
 	uintptr_t probe = (uintptr_t)&cache_probe_fn;
-	struct symcache *c = symcache_open(self.build_id, self.build_id_len);
+	struct symcache *c =
+		symcache_open(self.build_id, self.build_id_len, SYMCACHE_DWARF,
+			      (uint32_t)dwarf_file_nsyms());
 	struct sym_frame f[MAX_FRAMES];
 	bool pass = true;
 	int n;

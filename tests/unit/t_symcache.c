@@ -27,7 +27,7 @@ static const char *file_of(const uint8_t *id)
 	for (int i = 0; i < 20; i++)
 		o += snprintf(path + o, sizeof(path) - (size_t)o, "%02x",
 			      id[i]);
-	snprintf(path + o, sizeof(path) - (size_t)o, ".sym");
+	snprintf(path + o, sizeof(path) - (size_t)o, "-dwarf-7.sym");
 	return path;
 }
 
@@ -61,7 +61,7 @@ static int spill(const char *path, const void *buf, size_t len)
 /* A file of id holding one entry: off 0x10, frames fn@file:7 and "??". */
 static void write_one(const uint8_t *id)
 {
-	struct symcache *c = symcache_open(id, 20);
+	struct symcache *c = symcache_open(id, 20, SYMCACHE_DWARF, 7);
 	struct symcache_frame f[2] = { { "fn", "file.c", 7, 1 },
 				       { "??", "", 0, 0 } };
 
@@ -71,7 +71,7 @@ static void write_one(const uint8_t *id)
 
 static bool has_one(const uint8_t *id)
 {
-	struct symcache *c = symcache_open(id, 20);
+	struct symcache *c = symcache_open(id, 20, SYMCACHE_DWARF, 7);
 	struct symcache_frame f[4];
 	int n = symcache_get(c, 0x10, f, 4);
 	bool same = n == 2 && !strcmp(f[0].function, "fn") &&
@@ -88,7 +88,7 @@ static void test_round_trip(void)
 	struct symcache_frame f[4], g[3] = { { "a", "x.c", 1, 1 },
 					     { "b", "x.c", 2, 1 },
 					     { "a", "y.c", 3, 0 } };
-	struct symcache *c = symcache_open(id_a, 20);
+	struct symcache *c = symcache_open(id_a, 20, SYMCACHE_DWARF, 7);
 	size_t len;
 	void *buf;
 
@@ -104,7 +104,7 @@ static void test_round_trip(void)
 	   "closing writes the file, named by build-id");
 	free(buf);
 
-	c = symcache_open(id_a, 20);
+	c = symcache_open(id_a, 20, SYMCACHE_DWARF, 7);
 	is_int(symcache_get(c, 0x300, f, 4), 3, "three frames come back");
 	ok(!strcmp(f[0].function, "a") && !strcmp(f[1].function, "b") &&
 		   !strcmp(f[2].file, "y.c") && f[1].line == 2 &&
@@ -121,8 +121,8 @@ static void test_round_trip(void)
 
 static void test_merge(void)
 {
-	struct symcache *c1 = symcache_open(id_b, 20);
-	struct symcache *c2 = symcache_open(id_b, 20);
+	struct symcache *c1 = symcache_open(id_b, 20, SYMCACHE_DWARF, 7);
+	struct symcache *c2 = symcache_open(id_b, 20, SYMCACHE_DWARF, 7);
 	struct symcache_frame one = { "one", "1.c", 1, 0 },
 			      two = { "two", "2.c", 2, 0 },
 			      other = { "other", "3.c", 3, 0 }, f[2];
@@ -133,7 +133,7 @@ static void test_merge(void)
 	symcache_put(c2, 0x1000, &other, 1);
 	symcache_close(c1);
 	symcache_close(c2);
-	c = symcache_open(id_b, 20);
+	c = symcache_open(id_b, 20, SYMCACHE_DWARF, 7);
 	ok(symcache_get(c, 0x1000, f, 2) == 1 && !strcmp(f[0].function, "one"),
 	   "two runs at once: the first written answer stays");
 	ok(symcache_get(c, 0x2000, f, 2) == 1 && !strcmp(f[0].function, "two"),
@@ -158,7 +158,7 @@ static void damaged(const char *what, void (*fn)(uint8_t *buf, size_t *len))
 	fn(buf, &len);
 	spill(file_of(id_a), buf, len);
 	free(buf);
-	c = symcache_open(id_a, 20);
+	c = symcache_open(id_a, 20, SYMCACHE_DWARF, 7);
 	ok(symcache_get(c, 0x10, f, 4) == 0, "%s: read as no file", what);
 	symcache_close(c);
 }
@@ -235,13 +235,53 @@ static void test_damage(void)
 	ok(has_one(id_a), "a bad entry is replaced by the next run's answer");
 }
 
+/* The symbol table's answers and DWARF's, for one build-id. */
+static void test_kinds(void)
+{
+	struct symcache_frame tab = { "from_symtab", "", 0, 0 }, f[4];
+	char dwarf_path[PATH_MAX], tab_path[PATH_MAX];
+	struct symcache *c;
+	size_t len;
+	void *buf;
+
+	write_one(id_a);
+	snprintf(dwarf_path, sizeof(dwarf_path), "%s", file_of(id_a));
+	snprintf(tab_path, sizeof(tab_path), "%.*s-symtab-7.sym",
+		 (int)strlen(dwarf_path) - 12, dwarf_path);
+	c = symcache_open(id_a, 20, SYMCACHE_SYMTAB, 7);
+	is_int(symcache_get(c, 0x10, f, 4), 0,
+	       "the symbol table's cache holds nothing of DWARF's");
+	symcache_put(c, 0x10, &tab, 1);
+	symcache_close(c);
+	ok(access(tab_path, R_OK) == 0, "it has a file of its own");
+	ok(has_one(id_a), "DWARF's answer stays as it was");
+	c = symcache_open(id_a, 20, SYMCACHE_SYMTAB, 7);
+	ok(symcache_get(c, 0x10, f, 4) == 1 &&
+		   !strcmp(f[0].function, "from_symtab"),
+	   "and the symbol table's is read back");
+	symcache_close(c);
+	c = symcache_open(id_a, 20, SYMCACHE_SYMTAB, 8);
+	is_int(symcache_get(c, 0x10, f, 4), 0,
+	       "a table of another size: another cache");
+	symcache_close(c);
+	buf = slurp(dwarf_path, &len);
+	spill(tab_path, buf, len);
+	free(buf);
+	c = symcache_open(id_a, 20, SYMCACHE_SYMTAB, 7);
+	is_int(symcache_get(c, 0x10, f, 4), 0,
+	       "a DWARF file under the symbol table's name: refused");
+	symcache_close(c);
+}
+
 static void test_odd_ids(void)
 {
 	uint8_t long_id[SYMCACHE_MAX_ID + 1] = { 0 };
 
-	ok(!symcache_open(NULL, 20), "no build-id: no cache");
-	ok(!symcache_open(id_a, 1), "a 1-byte build-id: no cache");
-	ok(!symcache_open(long_id, sizeof(long_id)),
+	ok(!symcache_open(NULL, 20, SYMCACHE_DWARF, 7),
+	   "no build-id: no cache");
+	ok(!symcache_open(id_a, 1, SYMCACHE_DWARF, 7),
+	   "a 1-byte build-id: no cache");
+	ok(!symcache_open(long_id, sizeof(long_id), SYMCACHE_DWARF, 7),
 	   "a build-id longer than any linker makes: no cache");
 }
 
@@ -253,7 +293,7 @@ static void test_off(void)
 
 	if (pid == 0) {
 		setenv("PERFSHIM_CACHE_DIR", "off", 1);
-		_exit(symcache_open(id_a, 20) ? 1 : 0);
+		_exit(symcache_open(id_a, 20, SYMCACHE_DWARF, 7) ? 1 : 0);
 	}
 	waitpid(pid, &st, 0);
 	ok(WIFEXITED(st) && WEXITSTATUS(st) == 0,
@@ -264,7 +304,7 @@ int main(void)
 {
 	char cmd[PATH_MAX + 16];
 
-	plan(23);
+	plan(29);
 	if (!mkdtemp(top)) {
 		printf("Bail out! mkdtemp\n");
 		return 1;
@@ -274,6 +314,7 @@ int main(void)
 	test_round_trip();
 	test_merge();
 	test_damage();
+	test_kinds();
 	test_odd_ids();
 	snprintf(cmd, sizeof(cmd), "rm -rf %s", top);
 	if (system(cmd))
