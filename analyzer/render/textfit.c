@@ -130,7 +130,7 @@ const char *textfit_short(char *buf, size_t len, const char *name)
 	size_t o = 0, i = 0, end;
 
 	while (name[i] && o + 1 < len) {
-		if (!strncmp(name + i, "operator", 8) &&
+		if (name[i] == 'o' && !strncmp(name + i, "operator", 8) &&
 		    strchr("<>=-", name[i + 8]) && name[i + 8]) {
 			/* operator<, <<, <=, <=>, >, >>, ->: no template. */
 			size_t k = i + 8;
@@ -316,17 +316,23 @@ static ssize_t wrap_write(void *cookie, const char *buf, size_t size)
 {
 	struct wrap *w = cookie;
 
-	for (size_t i = 0; i < size; i++) {
-		if (buf[i] == '\n') {
-			wrap_flush(w);
-			continue;
+	for (size_t i = 0; i < size;) {
+		const char *nl = memchr(buf + i, '\n', size - i);
+		size_t end = nl ? (size_t)(nl - buf) : size;
+
+		/* room for the line's bytes, each escaped at worst, and a NUL */
+		XGROW(w->line, w->cap, w->n + 4 * (end - i) + 1);
+		for (; i < end; i++) {
+			if (safe_byte(buf[i]))
+				w->line[w->n++] = buf[i];
+			else
+				w->n += escape_of((unsigned char)buf[i],
+						  w->line + w->n);
 		}
-		XGROW(w->line, w->cap, w->n + 5);
-		if (safe_byte(buf[i]))
-			w->line[w->n++] = buf[i];
-		else
-			w->n += escape_of((unsigned char)buf[i],
-					  w->line + w->n);
+		if (nl) {
+			wrap_flush(w);
+			i++;
+		}
 	}
 	return ferror(w->out) ? -1 : (ssize_t)size;
 }
