@@ -18,6 +18,8 @@
 #
 # Environment:
 #   BENCH_RUNS=N      runs per workload and tool (default 5)
+#   ANA_REPEAT=N      analyses of each trace per run, perfanalyze's and
+#                     heaptrack_print's, the median kept (default 5)
 #   BENCH_QUICK=1     smoke check: 1 run, small sizes, BENCHMARKS.md untouched
 #   BENCH_NO_DOC=1    do not rewrite BENCHMARKS.md
 #   BENCH_VALGRIND=0  skip valgrind
@@ -37,6 +39,8 @@ QUICK=${BENCH_QUICK:-0}
 [ "$QUICK" = 0 ] && QUICK=
 if [ -n "$QUICK" ]; then RUNS=${BENCH_RUNS:-1}; else RUNS=${BENCH_RUNS:-5}; fi
 case $RUNS in '' | *[!0-9]* | 0) echo "run.sh: bad BENCH_RUNS '$RUNS'" >&2; exit 2 ;; esac
+if [ -n "$QUICK" ]; then ANA_REPEAT=${ANA_REPEAT:-1}; else ANA_REPEAT=${ANA_REPEAT:-5}; fi
+case $ANA_REPEAT in '' | *[!0-9]* | 0) echo "run.sh: bad ANA_REPEAT '$ANA_REPEAT'" >&2; exit 2 ;; esac
 export PYTHONHASHSEED=0 PYTHONDONTWRITEBYTECODE=1 LC_ALL=C
 
 die() { echo "run.sh: $*" >&2; exit 1; }
@@ -214,6 +218,27 @@ measure_into() {
 		die "measure gave no result for: $*"
 }
 
+# measure_median RES CMD...: CMD run ANA_REPEAT times (an analyzer's
+# report: tens of ms, where one run moves by a third), M_* set from the
+# run of median CPU; stops at a run that fails. Both analyzers are timed
+# so, perfanalyze and heaptrack_print alike.
+measure_median() {
+	local res=$1 k cpus=()
+	shift
+	for ((k = 0; k < ANA_REPEAT; k++)); do
+		measure_into "$res.$k" "$@" > "$res.$k.out" 2> "$res.$k.err"
+		[ "$M_STATUS" = 0 ] || break
+		cpus+=("$M_CPU $k")
+	done
+	if [ "$M_STATUS" = 0 ]; then
+		k=$(printf '%s\n' "${cpus[@]}" | sort -g | sed -n "$(((ANA_REPEAT + 1) / 2))p")
+		k=${k#* }
+		read -r M_CPU M_WALL M_RSS M_STATUS < "$res.$k"
+	fi
+	cat "$res.$k.out"
+	cat "$res.$k.err" >&2
+}
+
 # compare_out WORKLOAD SIZE TOOL RUN DIR: same stdout, stderr and status as
 # the native reference?  Sets OUTPUT to same or DIFF, keeps evidence.
 compare_out() {
@@ -240,7 +265,7 @@ record() { # workload size tool run output events bytes [allocs]
 # time_analyzer WORKLOAD SIZE RUN DIR TRACE BYTES NAME OPTION: perfanalyze
 # TRACE OPTION, measured and recorded as tool NAME.
 time_analyzer() {
-	measure_into "$4/a" "$ANA" "$5" "$8" > "$4/report" 2> "$4/report.err" < /dev/null
+	measure_median "$4/a" "$ANA" "$5" "$8" > "$4/report" 2> "$4/report.err" < /dev/null
 	[ "$M_STATUS" = 0 ] || die "$1 run $3: perfanalyze $8 ($7) exited $M_STATUS: $(cat "$4/report.err")"
 	record "$1" "$2" "$7" "$3" - - "$6"
 }
@@ -312,7 +337,7 @@ run_tool() {
 		grep -q 'terminate called\|bad_alloc\|failed to parse' "$d/err" &&
 			why="heaptrack_interpret: $(grep -m1 'terminate called\|bad_alloc\|failed to parse' "$d/err")"
 		if [ -z "$why" ]; then
-			measure_into "$d/a" heaptrack_print --print-leaks=1 "$f" \
+			measure_median "$d/a" heaptrack_print --print-leaks=1 "$f" \
 				> "$d/report" 2> "$d/report.err" < /dev/null
 			events=$(sed -n 's/^calls to allocation functions: \([0-9]*\).*/\1/p' "$d/report")
 			if [ "$M_STATUS" != 0 ]; then why="heaptrack_print exited $M_STATUS"
@@ -394,7 +419,7 @@ ver() { "$@" 2>&1 | head -n 1; }
 	echo "- Runs: $RUNS per workload and tool, interleaved${QUICK:+; QUICK MODE (small sizes, 1 run): a smoke check, not a measurement}"
 } > "$W/machine"
 
-awk -F'\t' -v quick="$QUICK" -v runs="$RUNS" \
+awk -F'\t' -v quick="$QUICK" -v runs="$RUNS" -v anarep="$ANA_REPEAT" \
 	-v churn="${N_CHURN[0]}" -v churn_s="${N_CHURN[1]}" -v stacks="${N_STACKS[0]}" -v stacks_s="${N_STACKS[1]}" -v cxx="${N_CXX[0]}" -v cxx_s="${N_CXX[1]}" \
 	-v sqlr="${N_ROWS[0]}" -v sqlq="${N_QUERIES[0]}" -v sqlr_s="${N_ROWS[1]}" -v sqlq_s="${N_QUERIES[1]}" \
 	-v pyn="${N_PY[0]}" -v pyn_s="${N_PY[1]}" -v exc="${N_EXC[0]}" -v exc_s="${N_EXC[1]}" \
