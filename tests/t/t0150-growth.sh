@@ -117,10 +117,15 @@ test_expect_success 'leaks on three other threads, in step with the markers: 96 
 '
 
 # Without markers: time windows. The programs sleep 1 ms per iteration, so
-# that the phases keep their share of the run on a loaded machine.
+# that the phases keep their share of the run on a loaded machine, and run
+# 600 iterations: the plateau's cache must be full within the warm-up (the
+# first 20% of the run), and in test-modes (libunwind for every stack, the
+# monotonic clock) its first iterations were once slow enough that at 300
+# the fill ran past it (GROWING, 1 run in 5); a longer run also gives the
+# leak more bytes against the churn's timing noise.
 
 test_expect_success 'no markers: the steady leak is GROWING over time windows, every time' '
-	run_cases nleak leak 300 1000 nomark &&
+	run_cases nleak leak 600 1000 nomark &&
 	same_verdicts nleak "GROWING GROWING *" &&
 	jq -e ".points_by == \"time window\" and .unit == \"bytes per second\"
 	       and .points == 32 and .marker == null and .slope > 0
@@ -128,17 +133,17 @@ test_expect_success 'no markers: the steady leak is GROWING over time windows, e
 '
 
 test_expect_success 'no markers: heavy churn is STABLE every time' '
-	run_cases nchurn churn 300 1000 nomark &&
+	run_cases nchurn churn 600 1000 nomark &&
 	same_verdicts nchurn "STABLE STABLE *"
 '
 
 test_expect_success 'no markers: the plateau is STABLE every time' '
-	run_cases nplateau plateau 300 1000 nomark &&
+	run_cases nplateau plateau 600 1000 nomark &&
 	same_verdicts nplateau "STABLE STABLE *"
 '
 
 test_expect_success 'three phase markers are too few for points: time windows, GROWING' '
-	run_traced phases.zst "$PROG" leak 300 1000 phases &&
+	run_traced phases.zst "$PROG" leak 600 1000 phases &&
 	analyze phases.zst --growth --json >phases.json &&
 	jq -e ".points_by == \"time window\" and .markers_in_trace == 3
 	       and .heap_verdict == \"GROWING\"" phases.json &&
