@@ -12,13 +12,9 @@ test_description='--debug-dir and PERFSHIM_DEBUG_DIR: separate debug files found
 
 test_expect_success 'setup: a stripped gate, its debug file by build-id, a trace' '
 	cp "$PROGS/gate" gate &&
-	id=$(readelf -n gate | sed -n "s/.*Build ID: *//p") &&
-	test -n "$id" &&
-	dir=dbg/.build-id/$(echo $id | cut -c1-2) &&
-	mkdir -p $dir &&
-	objcopy --only-keep-debug gate $dir/$(echo $id | cut -c3-).debug &&
-	strip --strip-all gate &&
-	test "$(readelf -n gate | sed -n "s/.*Build ID: *//p")" = "$id" &&
+	id=$(build_id gate) &&
+	debug_by_id gate dbg >/dev/null &&
+	test "$(build_id gate)" = "$id" &&
 	run_traced t.zst ./gate both
 '
 
@@ -118,7 +114,7 @@ test_expect_success DWZ,STRACE 'a dwz file named by .gnu_debugaltlink is read' '
 	objcopy --only-keep-debug dz/other dz/other.dbg &&
 	dwz -m dz/.dwz/common -M "$PWD/dz/.dwz/common" dz/gate.dbg dz/other.dbg &&
 	readelf -SW dz/gate.dbg | grep -q gnu_debugaltlink &&
-	id=$(readelf -n dz/gate | sed -n "s/.*Build ID: *//p") &&
+	id=$(build_id dz/gate) &&
 	mkdir -p dzdbg/.build-id/$(echo $id | cut -c1-2) &&
 	mv dz/gate.dbg dzdbg/.build-id/$(echo $id | cut -c1-2)/$(echo $id | cut -c3-).debug &&
 	strip --strip-all dz/gate &&

@@ -19,15 +19,9 @@ compressed () {
 
 test_expect_success 'setup: gates with compressed DWARF, and their traces' '
 	cp "$PROGS/gate" split &&
-	id=$(readelf -n split | sed -n "s/.*Build ID: *//p") &&
-	test -n "$id" &&
-	echo "$id" >id &&
-	dir=dbg/.build-id/$(echo $id | cut -c1-2) &&
-	mkdir -p $dir &&
-	objcopy --only-keep-debug --compress-debug-sections=zlib split \
-		$dir/$(echo $id | cut -c3-).debug &&
-	compressed $dir/$(echo $id | cut -c3-).debug &&
-	strip --strip-all split &&
+	build_id split >id &&
+	debug=$(debug_by_id split dbg --compress-debug-sections=zlib) &&
+	compressed "$debug" &&
 	objcopy --compress-debug-sections=zlib "$PROGS/gate" own &&
 	compressed own &&
 	run_traced split.zst ./split both &&

@@ -15,13 +15,8 @@ test_description='answers of symbolization kept by build-id between runs'
 
 test_expect_success 'setup: traces, and a stripped copy of gate' '
 	cp "$PROGS/gate" split &&
-	id=$(readelf -n split | sed -n "s/.*Build ID: *//p") &&
-	test -n "$id" &&
-	echo "$id" >id &&
-	dir=dbg/.build-id/$(echo $id | cut -c1-2) &&
-	mkdir -p $dir &&
-	objcopy --only-keep-debug split $dir/$(echo $id | cut -c3-).debug &&
-	strip --strip-all split &&
+	build_id split >id &&
+	debug_by_id split dbg >/dev/null &&
 	run_traced gate.zst "$PROGS/gate" both &&
 	run_traced split.zst ./split both &&
 	run_traced cxx.zst "$PROGS/cxx_leaks" &&

@@ -123,7 +123,7 @@ test_expect_success GO 'pprof: -traces shows main, work, burn_three with the thr
 '
 
 test_expect_success GO 'pprof: the program is the first mapping, with its build-id' '
-	id=$(readelf -n "$PROGS/cpu" | sed -n "s/.*Build ID: *//p") &&
+	id=$(build_id "$PROGS/cpu") &&
 	test -n "$id" &&
 	timeout 60 go tool pprof -raw cpu.pprof >raw &&
 	sed -n "/^Mappings/{n;p;}" raw >first &&

@@ -451,6 +451,29 @@ run_traced () {
 	LD_PRELOAD=$SHIM PERFSHIM_OUTPUT=$run_traced_out_ "$@"
 }
 
+# build_id FILE - FILE's GNU build-id in hex, "" when it has none.
+build_id () {
+	readelf -n "$1" | sed -n "s/.*Build ID: *//p"
+}
+
+# debug_by_id FILE DIR [OBJCOPY-OPTION...] - FILE's debug information
+# moved to DIR/.build-id/xx/yyyy.debug, the layout of /usr/lib/debug
+# (objcopy --only-keep-debug, with the options), and FILE stripped of
+# everything but its build-id. Prints that debug file's path.
+debug_by_id () {
+	debug_by_id_f_=$1 &&
+	debug_by_id_d_=$2 &&
+	shift 2 &&
+	debug_by_id_id_=$(build_id "$debug_by_id_f_") &&
+	test -n "$debug_by_id_id_" &&
+	debug_by_id_d_=$debug_by_id_d_/.build-id/$(echo "$debug_by_id_id_" | cut -c1-2) &&
+	mkdir -p "$debug_by_id_d_" &&
+	debug_by_id_p_=$debug_by_id_d_/$(echo "$debug_by_id_id_" | cut -c3-).debug &&
+	objcopy --only-keep-debug "$@" "$debug_by_id_f_" "$debug_by_id_p_" &&
+	strip --strip-all "$debug_by_id_f_" &&
+	echo "$debug_by_id_p_"
+}
+
 # capture PREFIX CMD... - run CMD, leaving its stdout, stderr and exit
 # status in PREFIX.out, PREFIX.err and PREFIX.code. Always succeeds.
 capture () {
