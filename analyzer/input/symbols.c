@@ -1333,7 +1333,9 @@ static struct symcache *cache_of(struct symbols *s, struct mod_node *mn,
 				      dwarf ? SYMCACHE_DWARF : SYMCACHE_SYMTAB,
 				      (uint32_t)nsyms);
 	return mn->cache;
-} /* Push the frames the cache holds for pc onto s->tmp; false if none. */
+}
+
+/* Push the frames the cache holds for pc onto s->tmp; false if none. */
 static bool from_cache(struct symbols *s, struct symcache *c,
 		       const struct module_info *m, uint64_t pc)
 {
@@ -1353,14 +1355,17 @@ static bool from_cache(struct symbols *s, struct symcache *c,
 	return s->ntmp > 0;
 }
 
-/* Keep the frames of pc on s->tmp in the cache c, for later runs. */
+/*
+ * Keep the frames of pc on s->tmp in the cache c, for later runs; not
+ * once memory has run out, when they may be missing some.
+ */
 static void to_cache(struct symbols *s, struct symcache *c,
 		     const struct module_info *m, uint64_t pc)
 {
 	struct symcache_frame f[64];
 	int n = s->ntmp < 64 ? s->ntmp : 64;
 
-	if (!c || n < s->ntmp)
+	if (!c || n < s->ntmp || s->oom_warned)
 		return;
 	for (int i = 0; i < n; i++)
 		f[i] = (struct symcache_frame){ s->tmp[i].function,
