@@ -18,6 +18,7 @@
 #include "debugcache.h"
 #include "env.h"
 #include "error.h"
+#include "module.h"
 
 /* A build-id longer than this (bytes) is not one any linker makes. */
 #define MAX_BUILD_ID 64
@@ -175,9 +176,7 @@ static ssize_t build_id_hex(Elf *e, char out[2 * MAX_BUILD_ID + 1],
 
 	if (len < 4 || len > MAX_BUILD_ID)
 		return -1;
-	for (ssize_t i = 0; i < len; i++)
-		snprintf(out + 2 * i, 3, "%02x",
-			 ((const unsigned char *)*bid)[i]);
+	module_hex_id(*bid, (size_t)len, out, 2 * MAX_BUILD_ID + 1);
 	return len;
 }
 

@@ -4,6 +4,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 struct module_segment {
 	uint64_t start; /* absolute address in the traced process */
@@ -21,5 +22,21 @@ struct module_info {
 	size_t nsegs;
 	int gone; /* dlclose'd later in the trace */
 };
+
+/*
+ * module_hex_id - the build-id id[0..len) as lowercase hex into out (cap
+ * bytes, NUL included): as many whole bytes as fit. The name under which
+ * caches keep a build's files, and the exports show it.
+ */
+static inline void module_hex_id(const uint8_t *id, size_t len, char *out,
+				 size_t cap)
+{
+	size_t n = 0;
+
+	if (cap)
+		out[0] = '\0';
+	for (size_t i = 0; i < len && n + 3 <= cap; i++)
+		n += (size_t)snprintf(out + n, cap - n, "%02x", id[i]);
+}
 
 #endif

@@ -13,6 +13,7 @@
 #include "debugcache.h"
 #include "error.h"
 #include "hashtab.h"
+#include "module.h"
 #include "symcache.h"
 
 /* The directory holds at most this share of PERFSHIM_CACHE_MAX_MB. */
@@ -158,8 +159,7 @@ struct symcache *symcache_open(const uint8_t *id, size_t len,
 
 	if (!dir || !id || len < 2 || len > SYMCACHE_MAX_ID)
 		return NULL;
-	for (size_t i = 0; i < len; i++)
-		snprintf(hex + 2 * i, 3, "%02x", id[i]);
+	module_hex_id(id, len, hex, sizeof(hex));
 	c = xcalloc(1, sizeof(*c));
 	memcpy(c->id, id, len);
 	c->id_len = (uint32_t)len;

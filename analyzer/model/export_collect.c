@@ -303,15 +303,6 @@ static uint32_t function_of(struct fill *f, const struct sym_frame *fr)
 	return (uint32_t)e->a;
 }
 
-static void build_id_hex(const struct module_info *m, char *buf, size_t cap)
-{
-	size_t n = 0;
-
-	buf[0] = 0;
-	for (size_t i = 0; i < m->build_id_len && n + 3 <= cap; i++)
-		n += (size_t)snprintf(buf + n, cap - n, "%02x", m->build_id[i]);
-}
-
 /* The mapping of m's executable segments; 0 when it has none. */
 static uint32_t mapping_of(struct fill *f, const struct module_info *m)
 {
@@ -340,7 +331,7 @@ static uint32_t mapping_of(struct fill *f, const struct module_info *m)
 	 * only to symbolize again, which has_functions tells it not to. */
 	map.offset = map.start - m->bias;
 	map.file = export_string(f->p, m->path[0] ? m->path : f->exe);
-	build_id_hex(m, hex, sizeof(hex));
+	module_hex_id(m->build_id, m->build_id_len, hex, sizeof(hex));
 	map.build_id = export_string(f->p, hex);
 	e->a = export_mapping_add(f->p, &map) + 1;
 	return (uint32_t)e->a - 1;
