@@ -109,12 +109,18 @@ static int all_raw;
  * encoding: a block's ALLOC for its FREE, and for an ALLOC the FREE that
  * left the address gone (none: nothing there above the watermark, or
  * never). Where that was another thread, the address is marked taken
- * over, with the event's quantum. At the end of a pass the logged events
- * of addresses taken over since the last watermark are sorted by
- * address and time, and those of an address and quantum that two
- * threads touched go out in a TIES record with their exact times. The
- * log keeps what is not below the pass's SYNC watermark: every later
- * event is at or above it, so shares no quantum with what is below.
+ * over, with the later quantum of the two events. (Not the event's own:
+ * thread 1 frees x, thread 2 takes and frees x, thread 1 takes x again,
+ * all in quantum q, thread 2's pair encoded first: the change found is
+ * thread 1's earlier ALLOC of x in q - 1, after thread 2's FREE. Marked
+ * q - 1, x was forgotten once the watermark reached q, before thread
+ * 1's last ALLOC came a pass late: t0041's lost tie.) At the end of a
+ * pass the logged events of addresses taken over since the last
+ * watermark are sorted by address and time, and those of an address and
+ * quantum that two threads touched go out in a TIES record with their
+ * exact times. The log keeps what is not below the pass's SYNC
+ * watermark: every later event is at or above it, so shares no quantum
+ * with what is below.
  *
  * Until 2026-12 a table of owners by hash of the address did this, and
  * every event read it at random (1 MiB): with its collisions, it cost
@@ -133,7 +139,7 @@ struct tie_ev {
 	uint32_t done; /* sent in a TIES record already */
 };
 
-/* An address taken over: the quantum + 1 of the latest such event. */
+/* An address taken over: the quantum + 1 of the latest such change. */
 struct tie_mark {
 	uint64_t addr; /* 0: empty entry */
 	uint32_t switched;
@@ -436,13 +442,21 @@ static void run_begin(void)
 	truns[nruns++] = tlog_len;
 }
 
+/* The event before one at its address, in the order of encoding: its
+ * thread (index + 1), PREV_NONE or PREV_UNKNOWN; and its quantum (low 32
+ * bits), where there is one. */
+struct tie_prev {
+	uint32_t who, q;
+};
+
 /*
  * An ALLOC or FREE of addr at time exact, just encoded, into the log;
- * prev is the thread (index + 1) of the event before it at addr,
- * PREV_NONE or PREV_UNKNOWN.
+ * prev is the event before it at addr.
  */
-static void tie_note(uint64_t addr, uint64_t exact, uint32_t prev)
+static void tie_note(uint64_t addr, uint64_t exact, struct tie_prev prev)
 {
+	uint32_t q = (uint32_t)(exact >> PERFSHIM_COL_TIME_SHIFT);
+
 	if (ties_on <= 0)
 		return;
 	if (tie_room()) {
@@ -451,9 +465,9 @@ static void tie_note(uint64_t addr, uint64_t exact, uint32_t prev)
 	}
 	/* Quanta wrap after hours; a mark that old taken for recent costs
 	 * a sort, never a tie. */
-	if (prev != PREV_NONE && (prev != me() || prev == PREV_UNKNOWN) &&
-	    addr &&
-	    mark(addr, (uint32_t)(exact >> PERFSHIM_COL_TIME_SHIFT) + 1)) {
+	if (prev.who != PREV_NONE &&
+	    (prev.who != me() || prev.who == PREV_UNKNOWN) && addr &&
+	    mark(addr, ((int32_t)(prev.q - q) > 0 ? prev.q : q) + 1)) {
 		ties_off();
 		return;
 	}
@@ -598,14 +612,21 @@ static void flush(uint32_t thread, col_stage_fn *stage)
 	stage(PERFSHIM_REC_COLUMNS, rec, n);
 }
 
-/* The thread of a table entry's last event, as tie_note takes it. */
-static inline uint32_t prev_of(const struct held *h)
+/* A table entry's last event, as tie_note takes it: a FREE (gone), or
+ * its block's ALLOC. */
+static inline struct tie_prev prev_of(const struct held *h)
 {
 	uint32_t w = h->who & ~GONE;
+	struct tie_prev p = { w == GONE - 1 ? PREV_UNKNOWN : w, 0 };
 
-	if ((h->who & GONE) && !gone_kept(h))
-		return PREV_NONE;
-	return w == GONE - 1 ? PREV_UNKNOWN : w;
+	if (!(h->who & GONE))
+		p.q = (uint32_t)(slot_of[h->slot].ts >>
+				 PERFSHIM_COL_TIME_SHIFT);
+	else if (gone_kept(h))
+		p.q = h->slot;
+	else
+		p.who = PREV_NONE;
+	return p;
 }
 
 /* What a table entry says of the calling event's thread. */
@@ -631,7 +652,7 @@ static unsigned recent_take(uint64_t addr, uint64_t size)
 /* An ALLOC at time exact; *prev for tie_note. */
 static int alloc_ev(uint8_t tag, const uint8_t **p, const uint8_t *end,
 		    uint64_t exact, uint64_t *addr_out, uint64_t *size_out,
-		    uint32_t *prev)
+		    struct tie_prev *prev)
 {
 	uint64_t size, addr, stack;
 	uint32_t s;
@@ -653,7 +674,8 @@ static int alloc_ev(uint8_t tag, const uint8_t **p, const uint8_t *end,
 	put(PERFSHIM_COL_STACKS, stack);
 	size_t at = map_find(addr);
 
-	*prev = map[at].addr ? prev_of(&map[at]) : PREV_NONE;
+	*prev = map[at].addr ? prev_of(&map[at])
+			     : (struct tie_prev){ PREV_NONE, 0 };
 	if (map[at].addr && !(map[at].who & GONE)) {
 		/* (the block takes the slot's name: its flag stays) */
 		s = map[at].slot;
@@ -745,7 +767,7 @@ static inline void make_gone(struct held *h, uint32_t q)
 
 /* A FREE in quantum q (low 32 bits); *prev for tie_note. */
 static int free_ev(const uint8_t **p, const uint8_t *end, uint64_t *addr_out,
-		   uint32_t q, uint32_t *prev)
+		   uint32_t q, struct tie_prev *prev)
 {
 	uint64_t addr;
 
@@ -754,7 +776,8 @@ static int free_ev(const uint8_t **p, const uint8_t *end, uint64_t *addr_out,
 	*addr_out = addr;
 	size_t at = map_cap ? map_find(addr) : 0;
 
-	*prev = map_cap && map[at].addr ? prev_of(&map[at]) : PREV_NONE;
+	*prev = map_cap && map[at].addr ? prev_of(&map[at])
+					: (struct tie_prev){ PREV_NONE, 0 };
 	col[PERFSHIM_COL_KINDS][nev] = PERFSHIM_EV_FREE;
 	if (map_cap && map[at].addr && !(map[at].who & GONE)) {
 		uint32_t s = map[at].slot;
@@ -794,7 +817,8 @@ static int free_ev(const uint8_t **p, const uint8_t *end, uint64_t *addr_out,
 		map_count++;
 		map_gone++;
 	} else {
-		*prev = PREV_UNKNOWN; /* not kept: taken as taken over */
+		/* not kept: taken as taken over */
+		*prev = (struct tie_prev){ PREV_UNKNOWN, q };
 	}
 	return 0;
 }
@@ -805,7 +829,7 @@ static int event(const uint8_t **p, const uint8_t *end)
 	const uint8_t *q = *p;
 	uint8_t tag = *q++;
 	uint64_t dt, v, addr = 0, size = 0;
-	uint32_t prev;
+	struct tie_prev prev;
 	size_t times = col_len[PERFSHIM_COL_TIMES], was_still = still;
 
 	if (perfshim_get_varint(&q, end, &dt))

@@ -370,6 +370,43 @@ static void gone_forgotten(uint64_t x)
 	   "handoff after it is");
 }
 
+/*
+ * t0041's flake, 2026-12: thread 0 frees x, thread 1 takes x and frees
+ * it, and thread 0 takes x again, all in one quantum q. The writer
+ * drains thread 1's ring first. Thread 0 was preempted in its last
+ * ALLOC, after its clock read: the pass saw it busy, so its watermark
+ * was q, and that ALLOC was encoded a pass later. Without a TIES for
+ * it, it was read back by thread index, before thread 1's pair: thread
+ * 1 took a block held, and thread 0's FREE of x was of nothing.
+ */
+static void late_retake(uint64_t x)
+{
+	static const int order[] = { 2, 3, 0, 1, 4, 5 };
+	const uint64_t q = 8 << PERFSHIM_COL_TIME_SHIFT; /* the quantum */
+
+	fresh();
+	/* thread 1, encoded first: x taken at +2042, freed at +3775 */
+	tev(1, PERFSHIM_EV_ALLOC | PERFSHIM_FN_MALLOC, q + 2042, x, 123);
+	tev(1, PERFSHIM_EV_FREE, 3775 - 2042, x, 0);
+	encode(1);
+	/* thread 0: x allocated in the quantum before, freed at +266 */
+	tev(0, PERFSHIM_EV_ALLOC | PERFSHIM_FN_MALLOC, q - 100, x, 198);
+	tev(0, PERFSHIM_EV_FREE, 100 + 266, x, 0);
+	encode(0);
+	/* the watermark: thread 0 was in its next event, stamped in q */
+	perfshim_columns_ties(q, stage);
+	/* the next pass: thread 0's ALLOC of x at +4000, then its FREE */
+	tev(0, PERFSHIM_EV_ALLOC | PERFSHIM_FN_REALLOC, 4000 - 266, x, 158);
+	encode(0);
+	perfshim_columns_ties(q, stage);
+	tev(0, PERFSHIM_EV_FREE, 4 * q, x, 0);
+	encode(0);
+	perfshim_columns_ties(0, stage);
+	ok(in_order(order, 6, 0),
+	   "an address taken back a pass late, in its quantum: in time "
+	   "order");
+}
+
 static void ties(void)
 {
 	const uint64_t x = 0x7f0000009000ull;
@@ -429,6 +466,7 @@ static void ties(void)
 
 	handoffs(x);
 	gone_forgotten(x);
+	late_retake(x);
 }
 
 /* TIES damage: each one read after one event of thread 0. */
@@ -975,7 +1013,7 @@ int main(void)
 	const uint64_t a = 0x7f0000001000ull, b = 0x7f0000002000ull;
 	size_t len;
 
-	plan(63);
+	plan(64);
 	rec_u(&frame, PERFSHIM_REC_FRAME, 0);
 	ev(0, PERFSHIM_EV_ALLOC | PERFSHIM_FN_MALLOC, 5, a, 32, 7);
 	ev(0, PERFSHIM_EV_ALLOC | PERFSHIM_FN_PVALLOC, 1, b, 1ull << 40, 8);
