@@ -20,8 +20,6 @@
 #include "error.h"
 #include "module.h"
 
-/* A build-id longer than this (bytes) is not one any linker makes. */
-#define MAX_BUILD_ID 64
 /* Temporary files of a writer that died are removed after this. */
 #define STALE_TMP_SECONDS 3600
 
@@ -169,14 +167,14 @@ static void inspect(Elf *e, struct inspect *in)
 }
 
 /* The build-id of e as lowercase hex into out; its bytes in *bid. */
-static ssize_t build_id_hex(Elf *e, char out[2 * MAX_BUILD_ID + 1],
+static ssize_t build_id_hex(Elf *e, char out[2 * MODULE_MAX_BUILD_ID + 1],
 			    const void **bid)
 {
 	ssize_t len = dwelf_elf_gnu_build_id(e, bid);
 
-	if (len < 4 || len > MAX_BUILD_ID)
+	if (len < 4 || len > MODULE_MAX_BUILD_ID)
 		return -1;
-	module_hex_id(*bid, (size_t)len, out, 2 * MAX_BUILD_ID + 1);
+	module_hex_id(*bid, (size_t)len, out, 2 * MODULE_MAX_BUILD_ID + 1);
 	return len;
 }
 
@@ -399,24 +397,22 @@ cleanup:
 	return ret;
 }
 
-/* make_entry - write the copy of src to path; its descriptor, or -1. */
-static int make_entry(Elf *src, const struct inspect *in, const char *dir,
-		      const char *path)
+int debugcache_publish(const char *dir, const char *path, uint64_t size,
+		       unsigned share, int (*fill)(int fd, void *ctx),
+		       void *ctx)
 {
 	char *tmp = NULL;
 	int fd;
 
-	if (in->plain > cache_max / 2 ||
-	    asprintf(&tmp, "%s.tmp.XXXXXX", path) < 0)
+	if (asprintf(&tmp, "%s.tmp.XXXXXX", path) < 0)
 		return -1;
-	debugcache_evict(dir, in->plain, 1);
+	debugcache_evict(dir, size, share);
 	fd = mkostemp(tmp, O_CLOEXEC);
 	if (fd < 0) {
 		free(tmp);
 		return -1;
 	}
-	/* rename last, so that a reader never maps a half-written copy */
-	if (write_copy(src, in, fd) || fchmod(fd, 0600) || rename(tmp, path)) {
+	if (fill(fd, ctx) || fchmod(fd, 0600) || rename(tmp, path)) {
 		close(fd);
 		unlink(tmp);
 		fd = -1;
@@ -425,11 +421,34 @@ static int make_entry(Elf *src, const struct inspect *in, const char *dir,
 	return fd;
 }
 
+struct copy_of {
+	Elf *src;
+	const struct inspect *in;
+};
+
+static int fill_copy(int fd, void *ctx)
+{
+	const struct copy_of *c = ctx;
+
+	return write_copy(c->src, c->in, fd);
+}
+
+/* make_entry - write the copy of src to path; its descriptor, or -1. */
+static int make_entry(Elf *src, const struct inspect *in, const char *dir,
+		      const char *path)
+{
+	struct copy_of c = { src, in };
+
+	if (in->plain > cache_max / 2)
+		return -1;
+	return debugcache_publish(dir, path, in->plain, 1, fill_copy, &c);
+}
+
 bool debugcache_swap(int *fd, char **path, const void *id, size_t id_len,
 		     bool want_info)
 {
 	const char *dir = debugcache_dir();
-	char hex[2 * MAX_BUILD_ID + 1], *entry = NULL;
+	char hex[2 * MODULE_MAX_BUILD_ID + 1], *entry = NULL;
 	const void *bid;
 	struct inspect in;
 	ssize_t len;

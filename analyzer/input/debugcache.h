@@ -62,4 +62,16 @@ const char *debugcache_symbols_dir(void);
  */
 void debugcache_evict(const char *dir, uint64_t incoming, unsigned share);
 
+/*
+ * debugcache_publish - a new file at path in dir, of about size bytes
+ * (dir evicted for them at share, as above): fill(fd, ctx) writes it
+ * into a temporary file beside path, which is renamed to path only once
+ * complete, so that no reader ever opens a half-written one. Returns the
+ * file's descriptor (open for reading and writing), or -1 when it could
+ * not be written (and nothing is left of it). fill returns 0 on success.
+ */
+int debugcache_publish(const char *dir, const char *path, uint64_t size,
+		       unsigned share, int (*fill)(int fd, void *ctx),
+		       void *ctx);
+
 #endif

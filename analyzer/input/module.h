@@ -23,6 +23,9 @@ struct module_info {
 	int gone; /* dlclose'd later in the trace */
 };
 
+/* The longest build-id the caches name files by (GNU's are 20 bytes). */
+#define MODULE_MAX_BUILD_ID 64
+
 /*
  * module_hex_id - the build-id id[0..len) as lowercase hex into out (cap
  * bytes, NUL included): as many whole bytes as fit. The name under which

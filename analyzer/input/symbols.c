@@ -19,6 +19,7 @@
 #include "debugcache.h"
 #include "error.h"
 #include "hashtab.h"
+#include "module.h"
 #include "symbols.h"
 #include "symcache.h"
 
@@ -224,23 +225,23 @@ static int cached_by_build_id(Dwfl_Module *mod, char **name, bool *found)
 	GElf_Addr vaddr;
 	int len = dwfl_module_build_id(mod, &id, &vaddr);
 	char *copy, *dir, *save = NULL, *path;
+	char rest[2 * MODULE_MAX_BUILD_ID + 1];
 	int fd = -1;
 
 	*found = false;
-	if (len < 2)
+	if (len < 2 || len > MODULE_MAX_BUILD_ID)
 		return -1;
 	copy = xstrdup(debuginfo_path);
 	for (dir = strtok_r(copy, ":", &save); dir && !*found;
 	     dir = strtok_r(NULL, ":", &save)) {
-		size_t n = strlen(dir) + 2 * (size_t)len + 32, o;
+		size_t n = strlen(dir) + 2 * (size_t)len + 32;
 
 		if (dir[0] != '/')
 			continue;
 		path = xmalloc(n);
-		o = (size_t)snprintf(path, n, "%s/.build-id/%02x/", dir, id[0]);
-		for (int i = 1; i < len; i++)
-			o += (size_t)snprintf(path + o, n - o, "%02x", id[i]);
-		snprintf(path + o, n - o, ".debug");
+		module_hex_id(id + 1, (size_t)len - 1, rest, sizeof(rest));
+		snprintf(path, n, "%s/.build-id/%02x/%s.debug", dir, id[0],
+			 rest);
 		fd = open(path, O_RDONLY | O_CLOEXEC);
 		*found = fd >= 0;
 		if (fd >= 0 &&

@@ -334,36 +334,41 @@ static uint8_t *merged(const struct symcache *c, const struct table *base,
 	return buf;
 }
 
-/* write_file - buf as c's file, by rename from a temporary one. */
-static void write_file(const struct symcache *c, const uint8_t *buf, size_t len)
-{
-	const char *dir = debugcache_symbols_dir();
-	char *tmp = NULL;
-	size_t done = 0;
-	bool ok;
-	int fd;
+struct bytes {
+	const uint8_t *p;
+	size_t len;
+};
 
-	if (!dir || asprintf(&tmp, "%s.tmp.XXXXXX", c->path) < 0)
-		return;
-	debugcache_evict(dir, len, SYMBOLS_SHARE);
-	fd = mkostemp(tmp, O_CLOEXEC);
-	if (fd < 0) {
-		free(tmp);
-		return;
-	}
-	while (done < len) {
-		ssize_t w = write(fd, buf + done, len - done);
+static int fill_bytes(int fd, void *ctx)
+{
+	const struct bytes *b = ctx;
+	size_t done = 0;
+
+	while (done < b->len) {
+		ssize_t w = write(fd, b->p + done, b->len - done);
 
 		if (w < 0 && errno == EINTR)
 			continue;
 		if (w <= 0)
-			break;
+			return -1;
 		done += (size_t)w;
 	}
-	ok = done == len && !fchmod(fd, 0600);
-	if (close(fd) || !ok || rename(tmp, c->path))
-		unlink(tmp);
-	free(tmp);
+	return 0;
+}
+
+/* write_file - buf as c's file, by rename from a temporary one. */
+static void write_file(const struct symcache *c, const uint8_t *buf, size_t len)
+{
+	const char *dir = debugcache_symbols_dir();
+	struct bytes b = { buf, len };
+	int fd;
+
+	if (dir) {
+		fd = debugcache_publish(dir, c->path, len, SYMBOLS_SHARE,
+					fill_bytes, &b);
+		if (fd >= 0)
+			close(fd);
+	}
 }
 
 void symcache_close(struct symcache *c)
