@@ -286,6 +286,21 @@ static void *in_xmm(void *arg)
 }
 
 /*
+ * flicker's turn: rt_sigprocmask(how, the set at %3), by a raw system call,
+ * then some 2000 pauses (local label lbl).
+ */
+#define MASK_SPIN(how, lbl)                      \
+	"mov $14, %%eax\n\t"                     \
+	"mov $" how ", %%edi\n\t"                \
+	"mov %3, %%rsi\n\t"                      \
+	"xor %%edx, %%edx\n\t"                   \
+	"mov $8, %%r10d\n\t"                     \
+	"syscall\n\t"                            \
+	"mov $2000, %%ecx\n\t" lbl ": pause\n\t" \
+	"dec %%ecx\n\t"                          \
+	"jnz " lbl "b\n\t"
+
+/*
  * As in_xmm, but the thread blocks every signal and unblocks it again, by
  * turns of some 50 us, with raw system calls (which keep xmm8): a stop
  * by signal that finds it blocked must still stop it once it unblocks.
@@ -298,27 +313,9 @@ static void *flicker(void *arg)
 
 	(void)arg;
 	scrub();
-	__asm__ volatile(XMM8_TAKE "1: mov $14, %%eax\n\t" /* rt_sigprocmask */
-				   "xor %%edi, %%edi\n\t"  /* SIG_BLOCK */
-				   "mov %3, %%rsi\n\t"
-				   "xor %%edx, %%edx\n\t"
-				   "mov $8, %%r10d\n\t"
-				   "syscall\n\t"
-				   "mov $2000, %%ecx\n\t"
-				   "2: pause\n\t"
-				   "dec %%ecx\n\t"
-				   "jnz 2b\n\t"
-				   "mov $14, %%eax\n\t"
-				   "mov $1, %%edi\n\t" /* SIG_UNBLOCK */
-				   "mov %3, %%rsi\n\t"
-				   "xor %%edx, %%edx\n\t"
-				   "mov $8, %%r10d\n\t"
-				   "syscall\n\t"
-				   "mov $2000, %%ecx\n\t"
-				   "3: pause\n\t"
-				   "dec %%ecx\n\t"
-				   "jnz 3b\n\t"
-				   "jmp 1b\n\t"
+	__asm__ volatile(XMM8_TAKE "1:\n\t" MASK_SPIN("0", "2") /* SIG_BLOCK */
+			 MASK_SPIN("1", "3") /* SIG_UNBLOCK */
+			 "jmp 1b\n\t"
 			 : "+m"(ready)
 			 : "r"((uint64_t)x), "r"(KEY), "r"(&all)
 			 : "rax", "rcx", "rdx", "rsi", "rdi", "r10", "r11",
