@@ -659,6 +659,15 @@ static int release_run(struct trace_reader *r, struct tqueue *q, uint32_t t,
 			r->stopped = 1;
 			return -1;
 		}
+		/* A thread gone: its queue goes back to the heap, where the
+		 * next thread's takes it up (a program that starts thousands
+		 * touched a new one for each: exceptions' 2,005 threads,
+		 * 20 MB, and a third of --leaks' CPU faulting it in). */
+		if (ev.kind == PERFSHIM_EV_THREAD_EXIT && !q->len) {
+			free(q->ev);
+			q->ev = NULL;
+			q->head = q->cap = 0;
+		}
 	}
 	return 0;
 }
