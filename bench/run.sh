@@ -705,6 +705,20 @@ if [ -z "$QUICK" ] && [ "${BENCH_NO_DOC:-0}" = 0 ]; then
 		(README) took them to 600-900, and --leaks 6 to 36% less CPU
 		(perf stat, 11 interleaved runs: cxx 258 -> 228 ms, sqlite3
 		144 -> 109, python3 126 -> 80, churn-2t 741 -> 697).
+		On exceptions' trace (242k events of 2,005 threads) the
+		kernel's clear_page_erms was 15% of --leaks: each thread's
+		merge queue (256 events, 10 KiB) was kept to the end, 20 MB
+		in all, faulted in page by page. A gone thread's queue now
+		goes back to the heap, where the next thread's takes it up:
+		34.1 -> 25.9 ms, 35.7 -> 16.8 MB resident. On cxx the
+		replay's live table is 35% of --leaks' samples, nearly all
+		of it the first load of a slot: its 16k slots (512 KiB)
+		and the merge queue between two SYNC records (13k events,
+		520 KiB) do not both fit the 1 MiB L2. Halving the table
+		when below an eighth full did not help: cxx's live set
+		swings between 1k and 8k blocks every iteration, and the
+		table was resized 1,139 times in one analysis; fetching slots
+		ahead helped cxx 11% and cost sqlite3 14%.
 
 		## Where perfshim's time goes on exceptions (profile, not make bench)
 
