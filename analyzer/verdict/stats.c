@@ -1,5 +1,6 @@
 /* stats.c - Theil-Sen slope and interval, Mann-Kendall test (see stats.h). */
 #include <math.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -154,6 +155,59 @@ int stats_mann_kendall(const double *y, size_t n, struct trend *t)
 	return 0;
 }
 
+/*
+ * The k-th smallest (from 0) of v[lo..hi) into v[k], the smaller before
+ * it and the larger after (Hoare's selection, pivots the median of three):
+ * what Theil-Sen needs of its n(n-1)/2 slopes is three or four order
+ * statistics, not their order (a sort of them was a fifth of --growth on
+ * cc1's trace, once per growing site).
+ */
+static double select_kth(double *v, size_t lo, size_t hi, size_t k)
+{
+	ptrdiff_t l = (ptrdiff_t)lo, r = (ptrdiff_t)hi - 1, kk = (ptrdiff_t)k;
+
+	while (l < r) {
+		double a = v[l], b = v[kk], c = v[r];
+		/* a value of the range, so each scan stops inside it */
+		double p = a < b ? (b < c   ? b
+				    : a < c ? c
+					    : a)
+				 : (a < c   ? a
+				    : b < c ? c
+					    : b);
+		ptrdiff_t i = l, j = r;
+
+		do {
+			while (v[i] < p)
+				i++;
+			while (p < v[j])
+				j--;
+			if (i <= j) {
+				double t = v[i];
+
+				v[i++] = v[j];
+				v[j--] = t;
+			}
+		} while (i <= j);
+		if (j < kk)
+			l = i;
+		if (kk < i)
+			r = j;
+	}
+	return v[k];
+}
+
+/* The largest of v[lo..hi), hi > lo. */
+static double max_of(const double *v, size_t lo, size_t hi)
+{
+	double m = v[lo];
+
+	for (size_t i = lo + 1; i < hi; i++)
+		if (v[i] > m)
+			m = v[i];
+	return m;
+}
+
 int stats_theil_sen(const double *x, const double *y, size_t n, double conf,
 		    struct trend *t)
 {
@@ -171,7 +225,11 @@ int stats_theil_sen(const double *x, const double *y, size_t n, double conf,
 			if (x[j] != x[i])
 				d[m++] = (y[j] - y[i]) / (x[j] - x[i]);
 	if (m) {
-		t->slope = stats_median(d, m); /* sorts d */
+		size_t h = m / 2;
+		double med = select_kth(d, 0, m, h);
+
+		/* [0, h) holds the h smallest now: the even case's other */
+		t->slope = m % 2 ? med : (max_of(d, 0, h) + med) / 2;
 		double c = stats_norm_quantile(1 - (1 - conf) / 2) *
 			   sqrt(t->var_s > 0 ? t->var_s : 0);
 		/* nearbyint: round half to even, as R's round(). */
@@ -186,8 +244,15 @@ int stats_theil_sen(const double *x, const double *y, size_t n, double conf,
 			rhi = 1;
 		if (rlo > (double)m)
 			rlo = (double)m;
-		t->lo = d[(size_t)rlo - 1];
-		t->hi = d[(size_t)rhi - 1];
+		size_t kl = (size_t)rlo - 1, kh = (size_t)rhi - 1;
+
+		/* Each selection stays on its side of the median's. */
+		t->lo = kl == h	 ? med
+			: kl < h ? select_kth(d, 0, h, kl)
+				 : select_kth(d, h + 1, m, kl);
+		t->hi = kh == h	 ? med
+			: kh < h ? select_kth(d, 0, h, kh)
+				 : select_kth(d, h + 1, m, kh);
 	}
 	free(d);
 	return 0;

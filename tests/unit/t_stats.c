@@ -8,9 +8,11 @@
  * and the small cases by hand.
  */
 #include <math.h>
+#include <stdlib.h>
 
 #include "stats.h"
 #include "tap.h"
+#include "xorshift.h"
 
 static int near(double got, double want, double tol, const char *name)
 {
@@ -83,12 +85,74 @@ static const struct known
 		  0 },
 	};
 
+static int cmp_d(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * Theil-Sen by its definition, every pairwise slope sorted, against the
+ * selection stats_theil_sen makes: random series of 2 to 60 points, many
+ * of them tied (y of a few values, repeated x), intervals of any width.
+ * The slope and its bounds are order statistics: equal, not near.
+ */
+static void theil_sen_as_sorted(void)
+{
+	static double d[60 * 59 / 2];
+	double x[60], y[60];
+	uint64_t seed = 0x5e1ec7;
+	int bad = -1;
+
+	for (int trial = 0; trial < 3000 && bad < 0; trial++) {
+		size_t n = 2 + xorshift64(&seed) % 59, m = 0;
+		unsigned spread = 1 + (unsigned)(xorshift64(&seed) % 6);
+		struct trend t = { 0 };
+
+		for (size_t i = 0; i < n; i++) {
+			x[i] = (double)(i / (1 + xorshift64(&seed) % 2));
+			y[i] = (double)(xorshift64(&seed) % (1u << spread)) +
+			       0.25 * (double)i;
+		}
+		t.var_s = (double)(xorshift64(&seed) % 20000);
+		stats_theil_sen(x, y, n, 0.5 + 0.49 * (double)(trial % 3) / 2,
+				&t);
+		for (size_t i = 0; i + 1 < n; i++)
+			for (size_t j = i + 1; j < n; j++)
+				if (x[j] != x[i])
+					d[m++] = (y[j] - y[i]) / (x[j] - x[i]);
+		if (!m) {
+			if (!isnan(t.slope))
+				bad = trial;
+			continue;
+		}
+		qsort(d, m, sizeof(*d), cmp_d);
+		double med = m % 2 ? d[m / 2] : (d[m / 2 - 1] + d[m / 2]) / 2;
+		double c =
+			stats_norm_quantile(
+				1 -
+				(1 - (0.5 + 0.49 * (double)(trial % 3) / 2)) /
+					2) *
+			sqrt(t.var_s);
+		double rlo = fmin(fmax(nearbyint(((double)m - c) / 2), 1), m);
+		double rhi =
+			fmax(fmin(nearbyint(((double)m + c) / 2) + 1, m), 1);
+
+		if (t.slope != med || t.lo != d[(size_t)rlo - 1] ||
+		    t.hi != d[(size_t)rhi - 1])
+			bad = trial;
+	}
+	if (!ok(bad < 0, "Theil-Sen by selection: as by sorting, 3000 series"))
+		diag("trial %d", bad);
+}
+
 int main(void)
 {
 	struct trend t;
 	char name[128];
 
-	plan(57);
+	plan(58);
 	near(stats_norm_quantile(0.975), 1.9599639845400536, 1e-12,
 	     "z of 0.975 is 1.959964");
 	near(stats_norm_cdf(1.96), 0.97500210485177963, 1e-12,
@@ -208,5 +272,6 @@ int main(void)
 
 	near(stats_median(m, 5), 3, 0, "median of an odd count");
 	near(stats_median(e, 4), 2.5, 0, "median of an even count");
+	theil_sen_as_sorted();
 	return exit_status();
 }
