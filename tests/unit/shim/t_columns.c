@@ -32,6 +32,8 @@
 /* A block older than the ages a FREE may name: freed by its slot. */
 #define OLD (PERFSHIM_COL_AGES + 10)
 #define MAXEV (2 * OLD + 64)
+/* Threads ties_model runs (the harness keeps a clock for each). */
+#define MODEL_THREADS 3
 
 static struct buf frame;
 static struct trace_event want[MAXEV], got[MAXEV];
@@ -82,8 +84,8 @@ static int on_event(void *ctx, const struct trace_event *ev)
 
 /* Thread t's ring bytes, and what the reader must see for them. */
 static struct buf ring;
-static uint64_t clock_of[2];
-static int raw[2]; /* the thread's events go as CHUNKs: exact times */
+static uint64_t clock_of[MODEL_THREADS];
+static int raw[MODEL_THREADS]; /* the thread's events go as CHUNKs: exact times */
 static uint64_t clock_at[MAXEV]; /* each want[]'s exact time */
 
 static void ev(uint32_t t, uint8_t kind, uint64_t dt, uint64_t addr,
@@ -234,8 +236,8 @@ static void fresh_n(int threads)
 		perfshim_columns_many(stage);
 	frame.len = 0;
 	nwant = nties = 0;
-	clock_of[0] = clock_of[1] = 0;
-	raw[0] = raw[1] = 0;
+	memset(clock_of, 0, sizeof(clock_of));
+	memset(raw, 0, sizeof(raw));
 	rec_u(&frame, PERFSHIM_REC_FRAME, 0);
 }
 
@@ -409,8 +411,8 @@ static void late_retake(uint64_t x)
 }
 
 /*
- * Random histories of two threads on a few addresses, each allocated by
- * one thread and freed by either, many events to a quantum; the writer's
+ * Random histories of three threads on a few addresses, each allocated by
+ * one thread and freed by any, many events to a quantum; the writer's
  * passes drain each thread up to a random point, in a random order, and
  * give a watermark at or below every event not encoded yet (the contract
  * of writer.c's pass). Read back, each address's events must come in the
@@ -460,7 +462,7 @@ static void ties_model(uint64_t x)
 	for (trial = 0; trial < 500 && !bad; trial++) {
 		uint32_t held[MODEL_ADDRS] = { 0 }; /* 0: free, else 1 */
 		uint64_t now = 1u << PERFSHIM_COL_TIME_SHIFT;
-		int at[2] = { 0, 0 }, n = 0;
+		int at[MODEL_THREADS] = { 0 }, n = 0;
 
 		/* The history, in time order, one event per step. */
 		while (n < MODEL_EVENTS) {
@@ -469,21 +471,35 @@ static void ties_model(uint64_t x)
 
 			now += 1 + xorshift64(&seed) % 1500;
 			e->t = now;
-			e->thread = (uint32_t)(xorshift64(&seed) & 1);
+			e->thread =
+				(uint32_t)(xorshift64(&seed) % MODEL_THREADS);
 			e->alloc = !held[a];
 			e->addr = x + 64 * (uint64_t)a;
 			held[a] = !held[a];
 		}
 		fresh();
 		/* Passes: each thread drained to a point, in either order. */
-		while (at[0] < n || at[1] < n) {
-			int cut[2], first = (int)(xorshift64(&seed) & 1);
+		for (;;) {
+			int cut[MODEL_THREADS], order[MODEL_THREADS], left = 0;
 			uint64_t w = UINT64_MAX >> 1, slack;
 
-			for (int t = 0; t < 2; t++)
+			for (int t = 0; t < MODEL_THREADS; t++) {
+				left |= at[t] < n;
 				cut[t] = at[t] + (int)(xorshift64(&seed) % 24);
-			for (int k = 0; k < 2; k++) {
-				int t = k ? 1 - first : first;
+				order[t] = t;
+			}
+			if (!left)
+				break;
+			for (int t = MODEL_THREADS - 1; t > 0; t--) {
+				int k = (int)(xorshift64(&seed) %
+					      (uint64_t)(t + 1)),
+				    o = order[t];
+
+				order[t] = order[k];
+				order[k] = o;
+			}
+			for (int k = 0; k < MODEL_THREADS; k++) {
+				int t = order[k];
 
 				for (; at[t] < n && at[t] < cut[t]; at[t]++) {
 					const struct model_ev *e = &h[at[t]];
@@ -501,7 +517,7 @@ static void ties_model(uint64_t x)
 				encode((uint32_t)t);
 			}
 			/* At or below each thread's next event, less some. */
-			for (int t = 0; t < 2; t++) {
+			for (int t = 0; t < MODEL_THREADS; t++) {
 				int i = at[t];
 
 				while (i < n && h[i].thread != (uint32_t)t)
@@ -1256,8 +1272,8 @@ int main(void)
 	perfshim_columns_reset();
 	frame.len = 0;
 	nwant = 0;
-	clock_of[0] = clock_of[1] = 0;
-	raw[0] = raw[1] = 0;
+	memset(clock_of, 0, sizeof(clock_of));
+	memset(raw, 0, sizeof(raw));
 	rec_u(&frame, PERFSHIM_REC_FRAME, 0);
 	ev(0, PERFSHIM_EV_ALLOC | PERFSHIM_FN_MALLOC, 1, b, 8, 1);
 	ev(0, PERFSHIM_EV_FREE, 1, b, 0, 0);
