@@ -540,7 +540,6 @@ static int ensure_thread(struct trace_reader *r, uint64_t t)
 	return 0;
 }
 
-/* The slot for t's next event (filled by the caller, then queued). */
 /* q full: twice the room, its events in order from 0. 0, or -1. */
 static int queue_grow(struct trace_reader *r, struct tqueue *q)
 {
@@ -558,7 +557,8 @@ static int queue_grow(struct trace_reader *r, struct tqueue *q)
 	return 0;
 }
 
-/* (inline: every event of a COLUMNS record comes through here and
+/* The slot for t's next event (filled by the caller, then queued).
+ * (inline: every event of a COLUMNS record comes through here and
  * queue_push, 15% of --leaks on churn as two calls an event) */
 static inline struct trace_event *queue_slot(struct trace_reader *r, uint32_t t)
 {

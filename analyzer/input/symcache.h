@@ -38,6 +38,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "module.h"
+
 /* What the analyzer gives for an address: raise it when that changes. */
 #define SYMCACHE_VERSION 1
 /* What the answers were read from: a file's kind. */
@@ -45,8 +47,9 @@ enum symcache_kind {
 	SYMCACHE_DWARF = 1,  /* DWARF, and the symbol table where it has none */
 	SYMCACHE_SYMTAB = 2, /* the symbol table alone */
 };
-/* The longest build-id a cache file holds (bytes). */
-#define SYMCACHE_MAX_ID 64
+/* The longest build-id a cache file holds (bytes): the caches' one
+ * limit (the head's size, asserted in symcache.c, fixes it at 64). */
+#define SYMCACHE_MAX_ID MODULE_MAX_BUILD_ID
 /* The most addresses one module's file holds; later ones are not kept. */
 #define SYMCACHE_MAX_ENTRIES (1u << 20)
 
