@@ -39,13 +39,15 @@ static int starts(char c)
 	return ((unsigned char)c & 0xc0) != 0x80;
 }
 
+/* The columns of s[0..n), which holds no NUL: a loop the compiler can
+ * widen, since the length is known. */
 static size_t columns_n(const char *s, size_t n)
 {
-	size_t c = 0;
+	size_t cont = 0;
 
-	for (size_t i = 0; i < n && s[i]; i++)
-		c += starts(s[i]);
-	return c;
+	for (size_t i = 0; i < n; i++)
+		cont += !starts(s[i]);
+	return n - cont;
 }
 
 size_t textfit_columns(const char *s)
@@ -108,11 +110,42 @@ static size_t escape_of(unsigned char c, char *e)
 	return 4;
 }
 
+/*
+ * The length of s, and whether it holds a byte that textfit_short (with
+ * tmpl) or textfit_escape does not copy as it is. Most names hold none:
+ * they are copied whole.
+ */
+static size_t plain_len(const char *s, int tmpl, int *plain)
+{
+	size_t n = strlen(s);
+	int odd = 0;
+
+	/* No early exit: the compiler widens the loop. */
+	for (size_t i = 0; i < n; i++)
+		odd |= is_control((unsigned char)s[i]) | (tmpl & (s[i] == '<'));
+	*plain = !odd;
+	return n;
+}
+
+/* s[0..n) into buf (len bytes), cut to fit, NUL-terminated; buf. */
+static const char *copy_cut(char *buf, size_t len, const char *s, size_t n)
+{
+	size_t o = 0;
+
+	put(buf, len, &o, s, n);
+	buf[o] = '\0';
+	return buf;
+}
+
 const char *textfit_escape(char *buf, size_t len, const char *s)
 {
 	size_t o = 0;
 	char e[5];
+	int plain;
+	size_t n = plain_len(s, 0, &plain);
 
+	if (plain)
+		return copy_cut(buf, len, s, n);
 	for (; *s && o + 1 < len; s++) {
 		if (is_control((unsigned char)*s))
 			put(buf, len, &o, e, escape_of((unsigned char)*s, e));
@@ -126,9 +159,12 @@ const char *textfit_escape(char *buf, size_t len, const char *s)
 const char *textfit_short(char *buf, size_t len, const char *name)
 {
 	char e[5];
+	int plain;
+	size_t o = 0, i = 0, end, whole = plain_len(name, 1, &plain);
 
-	size_t o = 0, i = 0, end;
-
+	/* No template, no control byte: nothing to shorten or escape. */
+	if (plain)
+		return copy_cut(buf, len, name, whole);
 	while (name[i] && o + 1 < len) {
 		if (name[i] == 'o' && !strncmp(name + i, "operator", 8) &&
 		    strchr("<>=-", name[i + 8]) && name[i + 8]) {
@@ -187,7 +223,7 @@ void textfit_line(FILE *out, const char *head, const char *name,
 		  const char *tail, int keep_end)
 {
 	size_t width = (size_t)textfit_width(), hc = textfit_columns(head);
-	size_t tc = textfit_columns(tail), nc, room, ncols;
+	size_t tc, nc, room, ncols, o = 0;
 	char s[4096], cut[4096], tcut[4096], line[8192], t[4096];
 
 	name = textfit_short(s, sizeof(s), name);
@@ -212,7 +248,16 @@ void textfit_line(FILE *out, const char *head, const char *name,
 		if (nc > ncols && ncols > 0)
 			name = fit(cut, sizeof(cut), s, ncols, keep_end);
 	}
-	snprintf(line, sizeof(line), "%s%s%s", head, name, tail);
+	put(line, sizeof(line), &o, head, strlen(head));
+	put(line, sizeof(line), &o, name, strlen(name));
+	put(line, sizeof(line), &o, tail, strlen(tail));
+	line[o++] = '\n';
+	/* The whole line when it fits (most do), else cut at its end. */
+	if (o <= sizeof(s) && columns_n(line, o - 1) <= width) {
+		fwrite(line, 1, o, out);
+		return;
+	}
+	line[o - 1] = '\0';
 	fputs(fit(s, sizeof(s), line, width, 0), out);
 	fputc('\n', out);
 }
@@ -302,11 +347,11 @@ static void wrap_flush(struct wrap *w)
 {
 	size_t width = (size_t)textfit_width();
 
-	w->line[w->n] = '\0';
-	if (textfit_columns(w->line) <= width) {
-		fputs(w->line, w->out);
-		fputc('\n', w->out);
+	w->line[w->n] = '\n';
+	if (columns_n(w->line, w->n) <= width) {
+		fwrite(w->line, 1, w->n + 1, w->out);
 	} else {
+		w->line[w->n] = '\0';
 		wrap_line(w->out, w->line, width);
 	}
 	w->n = 0;
@@ -322,11 +367,24 @@ static ssize_t wrap_write(void *cookie, const char *buf, size_t size)
 
 		/* room for the line's bytes, each escaped at worst, and a NUL */
 		XGROW(w->line, w->cap, w->n + 4 * (end - i) + 1);
-		for (; i < end; i++) {
-			if (safe_byte(buf[i]))
-				w->line[w->n++] = buf[i];
-			else
-				w->n += escape_of((unsigned char)buf[i],
+		int odd = 0;
+
+		for (size_t j = i; j < end; j++) /* widened: no early exit */
+			odd |= !safe_byte(buf[j]);
+		if (!odd) {
+			memcpy(w->line + w->n, buf + i, end - i);
+			w->n += end - i;
+			i = end;
+		}
+		while (i < end) {
+			size_t j = i;
+
+			while (j < end && safe_byte(buf[j]))
+				j++;
+			memcpy(w->line + w->n, buf + i, j - i);
+			w->n += j - i;
+			if ((i = j) < end)
+				w->n += escape_of((unsigned char)buf[i++],
 						  w->line + w->n);
 		}
 		if (nl) {

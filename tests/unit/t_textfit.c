@@ -3,6 +3,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include <string.h>
+
+#include "frames.h"
 #include "tap.h"
 #include "textfit.h"
 
@@ -129,6 +132,64 @@ int main(void)
 	      "the wrapping stream escapes all but newline and tab");
 	check(safe("main;evil\033[2J 5\n\tx\n"), "main;evil\\x1b[2J 5\n\tx\n",
 	      "the plain stream too");
+	/* Names with nothing to shorten or escape are copied whole: cut to
+	 * the buffer as the byte-by-byte path cuts them. */
+	{
+		char b[8];
+
+		is_str(textfit_short(b, 6, "abcdefgh"), "abcde",
+		       "short: a plain name cut to the buffer");
+		is_str(textfit_escape(b, 4, "abcdef"), "abc",
+		       "escape: a plain string cut to the buffer");
+	}
+	/* Columns are characters, not bytes (é is two). */
+	check(line(40, "  ", "ééééééééééééééééééééééééééééééééééééééééééééé",
+		   "", 0),
+	      "  ééééééééééééééééééééééééééééééééééééé…\n",
+	      "a UTF-8 name is cut by its characters");
+	check(wrapped(40, "ééééééééééééééééééééééééééééé 30\n"),
+	      "ééééééééééééééééééééééééééééé 30\n",
+	      "a UTF-8 line within the width is not wrapped");
+	{
+		/* A line longer than the fitting buffer (4 KiB) is cut
+		 * there even when its columns fit. */
+		char name[5000], *want = malloc(4097), *got;
+
+		memset(name, 0x80, sizeof(name) - 1);
+		name[sizeof(name) - 1] = '\0';
+		want[0] = 'x';
+		memset(want + 1, 0x80, 4094);
+		strcpy(want + 4095, "\n");
+		got = line(80, "x", name, "  a.c:1", 0);
+		ok(!strcmp(got, want), "a line past 4 KiB is cut at 4 KiB");
+		free(got);
+		free(want);
+	}
+	{
+		/* A frame's line: its number in a column of 2, file:line,
+		 * inlined, module. */
+		struct sym_frame f = { .function = "work",
+				       .file = "/src/a.c",
+				       .line = 42,
+				       .module = "prog",
+				       .inlined = 1 };
+		char *buf = NULL;
+		size_t len = 0;
+		FILE *m = open_memstream(&buf, &len);
+
+		textfit_set_width(200);
+		frames_text_one(m, 3, &f, 1);
+		frames_text_one(m, 12, &f, 0);
+		f.file = "";
+		f.module = "";
+		frames_text_one(m, 0, &f, 1);
+		fclose(m);
+		check(buf,
+		      "    #3  work  /src/a.c:42  (inlined)  [prog]\n"
+		      "    #12 work  /src/a.c:42  [prog]\n"
+		      "    #0  work  (inlined)\n",
+		      "frame lines: number, file:line, inlined, module");
+	}
 	done_testing();
 	return exit_status();
 }
