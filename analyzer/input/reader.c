@@ -659,8 +659,11 @@ static int release_run(struct trace_reader *r, struct tqueue *q, uint32_t t,
 		ev.ts = to_ns(r, ev.ts);
 		if (r->ren_n && perfshim_col_is_unnamed(ev.addr) &&
 		    (ev.kind == PERFSHIM_EV_ALLOC ||
-		     ev.kind == PERFSHIM_EV_FREE))
+		     ev.kind == PERFSHIM_EV_FREE)) {
 			ev.addr = renamed(r, ev.addr);
+			if (!perfshim_col_is_unnamed(ev.addr))
+				ev.slot = 0; /* an address now */
+		}
 		if (r->v->event && r->v->event(r->v->ctx, &ev)) {
 			r->stopped = 1;
 			return -1;
@@ -904,6 +907,13 @@ static int slot_born(struct trace_reader *r, uint32_t s)
 	return 0;
 }
 
+/* An event's slot field for the block named addr in slot s (reader.h). */
+static inline uint32_t slot_tag(uint64_t addr, uint64_t s)
+{
+	return perfshim_col_is_unnamed(addr) && s < UINT32_MAX ? (uint32_t)s + 1
+							       : 0;
+}
+
 /* One column of a COLUMNS record: [*c, *c + len). */
 struct col {
 	const uint8_t *p, *end;
@@ -940,6 +950,7 @@ static int col_alloc(struct trace_reader *r, uint8_t k, struct col *c,
 			return fail(r, "corrupt trace: block slot %llu",
 				    (unsigned long long)s);
 		ev->addr = r->slot_addr[s];
+		ev->slot = slot_tag(ev->addr, s);
 		r->slot_size[s] = ev->size;
 		(void)perfshim_col_mru_take(&r->lists, (uint32_t)s);
 		perfshim_col_mru_push(&r->lists, (uint32_t)s);
@@ -969,6 +980,7 @@ static int col_alloc(struct trace_reader *r, uint8_t k, struct col *c,
 	}
 	if (slot_take(r, &slot) || slot_born(r, slot))
 		return -1;
+	ev->slot = slot_tag(ev->addr, slot);
 	r->slot_addr[slot] = ev->addr;
 	r->slot_size[slot] = ev->size;
 	r->slot_held[slot] = 1;
@@ -1049,6 +1061,7 @@ static int col_free(struct trace_reader *r, uint8_t k, struct col *c,
 		return fail(r, "corrupt trace: block slot %llu",
 			    (unsigned long long)s);
 	ev->addr = r->slot_addr[s];
+	ev->slot = slot_tag(ev->addr, s);
 	r->slot_held[s] = 0;
 	held_unlink(r, (uint32_t)s);
 	r->released[r->nreleased++] = (uint32_t)s;
@@ -1972,7 +1985,7 @@ static int next_prefix(struct trace_reader *r, size_t len)
 	return 0;
 }
 
-int trace_reader_run(struct trace_reader *r, const struct trace_visitor *v)
+static int run_all(struct trace_reader *r, const struct trace_visitor *v)
 {
 	size_t in_len = 0, in_pos = 0, out_len = 0;
 	int in_frame = 0, eof = 0;
@@ -2057,6 +2070,15 @@ int trace_reader_run(struct trace_reader *r, const struct trace_visitor *v)
 	}
 	/* Whatever is left is complete as far as the file goes. */
 	return release(r, RELEASE_ALL);
+}
+
+int trace_reader_run(struct trace_reader *r, const struct trace_visitor *v)
+{
+	int rc = run_all(r, v);
+
+	if (v->done)
+		v->done(v->ctx);
+	return rc;
 }
 
 void trace_reader_free(struct trace_reader *r)

@@ -40,7 +40,17 @@ struct trace_event {
 	uint64_t size;	 /* ALLOC only; at most TRACE_MAX_BYTES */
 	uint32_t thread; /* thread index */
 	uint32_t stack;	 /* ALLOC, SAMPLE: stack (leaf node) id */
-	uint32_t label;	 /* MARK: string id (see the string callback) */
+	union {
+		uint32_t label; /* MARK: string id (see the string callback) */
+		/*
+		 * ALLOC, FREE of a block named by its ALLOC's number (addr
+		 * perfshim_col_unnamed()): 1 + a number no other live block
+		 * so named has (the reader's slot for it), dense from 1; 0
+		 * otherwise. Such blocks are one thread's, in its order, so
+		 * a visitor may keep them in an array by it.
+		 */
+		uint32_t slot;
+	};
 	/* PERFSHIM_EV_ALLOC (fn stripped), _FREE, _THREAD_EXIT, _SAMPLE, _MARK */
 	uint8_t kind;
 	uint8_t fn; /* ALLOC only: PERFSHIM_FN_* */
@@ -136,6 +146,9 @@ struct trace_visitor {
 	 * blocks by address renames its own (if it has the block yet).
 	 */
 	int (*rename)(void *ctx, uint64_t from, uint64_t to);
+	/* The reading is over (whatever trace_reader_run returns): what a
+	 * visitor kept its own way for speed it may now put in order. */
+	void (*done)(void *ctx);
 };
 
 struct trace_reader;

@@ -27,6 +27,7 @@ void replay_release(struct replay *rp)
 	free(rp->nodes);
 	hashtab_release(&rp->node_index);
 	free(rp->live);
+	free(rp->direct);
 	for (size_t i = 0; i < rp->nstrings; i++)
 		free(rp->strings[i]);
 	free(rp->strings);
@@ -201,6 +202,96 @@ const struct live_block *replay_find(const struct replay *rp, uint64_t addr)
 	return addr ? live_find((struct replay *)rp, addr, &slot) : NULL;
 }
 
+/* Put b in live (its address not there). */
+static int hash_put(struct replay *rp, const struct live_block *b)
+{
+	size_t s;
+
+	if ((rp->live_count - rp->direct_count + 1) * 2 > rp->live_cap &&
+	    live_grow(rp))
+		return -1;
+	s = slot_of(rp, b->addr);
+	while (rp->live[s].addr)
+		s = (s + 1) & (rp->live_cap - 1);
+	rp->live[s] = *b;
+	rp->live_count++;
+	return 0;
+}
+
+/* The direct blocks join live: the reading is over, or names change. */
+static int direct_settle(struct replay *rp)
+{
+	for (size_t i = 0; i < rp->direct_cap && rp->direct_count; i++) {
+		struct live_block b = rp->direct[i];
+
+		if (!b.addr)
+			continue;
+		rp->direct[i].addr = 0;
+		rp->direct_count--;
+		rp->live_count--;
+		if (hash_put(rp, &b))
+			return -1;
+	}
+	return 0;
+}
+
+/* Put b, whose event gave slot (reader.h), where it will be looked for. */
+static int block_put(struct replay *rp, const struct live_block *b,
+		     uint32_t slot)
+{
+	size_t i = (size_t)slot - 1;
+
+	if (slot && perfshim_col_is_unnamed(b->addr)) {
+		if (i >= rp->direct_cap) {
+			size_t cap = rp->direct_cap ? 2 * rp->direct_cap : 1024;
+
+			while (cap <= i)
+				cap *= 2;
+			rp->direct =
+				xrealloc(rp->direct, cap * sizeof(*rp->direct));
+			memset(rp->direct + rp->direct_cap, 0,
+			       (cap - rp->direct_cap) * sizeof(*rp->direct));
+			rp->direct_cap = cap;
+		}
+		if (!rp->direct[i].addr) {
+			rp->direct[i] = *b;
+			rp->direct_count++;
+			rp->live_count++;
+			return 0;
+		}
+	}
+	return hash_put(rp, b);
+}
+
+/* Where block_find found a block in direct. */
+#define IN_DIRECT SIZE_MAX
+
+/* The live block named addr (its event gave slot), *s where it is. */
+static struct live_block *block_find(struct replay *rp, uint64_t addr,
+				     uint32_t slot, size_t *s)
+{
+	if (slot && (size_t)slot - 1 < rp->direct_cap &&
+	    rp->direct[slot - 1].addr == addr) {
+		*s = IN_DIRECT;
+		return &rp->direct[slot - 1];
+	}
+	return live_find(rp, addr, s);
+}
+
+static void live_remove(struct replay *rp, size_t s);
+
+/* Remove b, found by block_find at *s. */
+static void block_remove(struct replay *rp, struct live_block *b, size_t s)
+{
+	if (s != IN_DIRECT) {
+		live_remove(rp, s);
+		return;
+	}
+	b->addr = 0;
+	rp->direct_count--;
+	rp->live_count--;
+}
+
 /* Linear probing with backward shift: no tombstones to pile up. */
 static void live_remove(struct replay *rp, size_t s)
 {
@@ -272,7 +363,7 @@ static void pending_add(struct replay *rp, const struct live_block *b,
 static void do_free(struct replay *rp, const struct trace_event *ev)
 {
 	size_t s;
-	struct live_block *b = live_find(rp, ev->addr, &s);
+	struct live_block *b = block_find(rp, ev->addr, ev->slot, &s);
 	struct replay_pending *q;
 
 	/*
@@ -297,7 +388,7 @@ static void do_free(struct replay *rp, const struct trace_event *ev)
 	}
 	rp->freed = *b;
 	rp->live_bytes -= b->size;
-	live_remove(rp, s);
+	block_remove(rp, b, s);
 }
 
 static int on_event(void *ctx, const struct trace_event *ev)
@@ -347,26 +438,25 @@ static int on_event(void *ctx, const struct trace_event *ev)
 	 * behind the allocator's back), or another thread's that comes a
 	 * moment later. The old block is gone; it waits a while for that free.
 	 */
-	if ((old = live_find(rp, ev->addr, &s))) {
+	if ((old = block_find(rp, ev->addr, ev->slot, &s))) {
 		struct live_block b = *old;
 
 		rp->displaced = b;
 		rp->live_bytes -= old->size;
-		live_remove(rp, s);
+		block_remove(rp, old, s);
 		pending_add(rp, &b, ev, 1);
 	}
-	if ((rp->live_count + 1) * 2 > rp->live_cap && live_grow(rp))
+	struct live_block nb = {
+		.addr = ev->addr,
+		.size = ev->size,
+		.ts = ev->ts,
+		.stack = ev->stack < rp->nnodes ? rp->nodes[ev->stack].canon
+						: ev->stack,
+		.thread = ev->thread,
+	};
+
+	if (block_put(rp, &nb, ev->slot))
 		return -1;
-	s = slot_of(rp, ev->addr);
-	while (rp->live[s].addr)
-		s = (s + 1) & (rp->live_cap - 1);
-	rp->live[s].addr = ev->addr;
-	rp->live[s].size = ev->size;
-	rp->live[s].ts = ev->ts;
-	rp->live[s].stack =
-		ev->stack < rp->nnodes ? rp->nodes[ev->stack].canon : ev->stack;
-	rp->live[s].thread = ev->thread;
-	rp->live_count++;
 	rp->live_bytes += ev->size;
 	/* Each block fits the address space (the reader checks), and live
 	 * ones do not overlap: all of them must fit too. */
@@ -392,14 +482,17 @@ static int on_prefetch(void *ctx, const struct trace_event *const *ev, size_t n)
 {
 	const struct replay *rp = ctx;
 
-	if (rp->live_cap < PREFETCH_FROM && rp->nnodes < PREFETCH_FROM)
+	if (rp->live_cap < PREFETCH_FROM && rp->nnodes < PREFETCH_FROM &&
+	    rp->direct_cap < PREFETCH_FROM)
 		return 0;
 	for (size_t i = 0; i < n; i++) {
 		const struct trace_event *e = ev[i];
 
 		if (e->kind != PERFSHIM_EV_ALLOC && e->kind != PERFSHIM_EV_FREE)
 			continue;
-		if (rp->live_cap)
+		if (e->slot && (size_t)e->slot - 1 < rp->direct_cap)
+			__builtin_prefetch(&rp->direct[e->slot - 1], 1);
+		else if (rp->live_cap)
 			__builtin_prefetch(&rp->live[slot_of(rp, e->addr)], 1);
 		if (e->kind == PERFSHIM_EV_ALLOC && e->stack < rp->nnodes)
 			__builtin_prefetch(&rp->nodes[e->stack]);
@@ -415,6 +508,8 @@ static int on_rename(void *ctx, uint64_t from, uint64_t to)
 	struct live_block *b, *old;
 	size_t s, t;
 
+	if (rp->direct_count && direct_settle(rp))
+		return -1;
 	if (!(b = live_find(rp, from, &s)))
 		return 0;
 	struct live_block moved = *b;
@@ -425,12 +520,19 @@ static int on_rename(void *ctx, uint64_t from, uint64_t to)
 		live_remove(rp, t);
 	}
 	moved.addr = to;
-	s = slot_of(rp, to);
-	while (rp->live[s].addr)
-		s = (s + 1) & (rp->live_cap - 1);
-	rp->live[s] = moved;
-	rp->live_count++;
-	return 0;
+	return hash_put(rp, &moved);
+}
+
+/* The reading is over: every block in live, where the reports look. */
+static void on_done(void *ctx)
+{
+	struct replay *rp = ctx;
+
+	if (direct_settle(rp))
+		return;
+	free(rp->direct);
+	rp->direct = NULL;
+	rp->direct_cap = 0;
 }
 
 static int on_end(void *ctx, const struct trace_end *e)
@@ -508,6 +610,7 @@ void replay_visitor(struct replay *rp, struct trace_visitor *v)
 	v->string = on_string;
 	v->memory = on_memory;
 	v->rename = on_rename;
+	v->done = on_done;
 }
 
 const struct module_info *replay_node_module(const struct replay *rp,

@@ -56,8 +56,18 @@ struct replay {
 	size_t nnodes, capnodes;
 	struct hashtab node_index; /* (parent, ip, module) -> canonical id */
 
-	struct live_block *live; /* open addressing, power-of-two size */
-	size_t live_cap, live_count;
+	struct live_block *live;     /* open addressing, power-of-two size */
+	size_t live_cap, live_count; /* live_count: of live and direct */
+	/*
+	 * While the trace is read, the blocks named by their ALLOC's number
+	 * (one thread's, before a second thread: most blocks of most
+	 * traces) are kept by the reader's slot for them (ev->slot - 1):
+	 * an array, no hashing, and a slot a FREE gave back is the next
+	 * ALLOC's, in the caches still. When the reading is over, or an
+	 * ADDRS names them, they join live, which every report reads.
+	 */
+	struct live_block *direct;
+	size_t direct_cap, direct_count;
 	uint64_t live_bytes;
 
 	uint64_t threads;

@@ -95,6 +95,15 @@ static int t_ext(void *ctx, uint8_t tag, const uint8_t *p, const uint8_t *end)
 	FAN(ext, tag, p, end);
 }
 
+static void t_done(void *ctx)
+{
+	const struct visitor_tee *t = ctx;
+
+	for (size_t i = 0; i < t->n; i++)
+		if (t->to[i]->done)
+			t->to[i]->done(t->to[i]->ctx);
+}
+
 static int t_rename(void *ctx, uint64_t from, uint64_t to)
 {
 	FAN(rename, from, to);
@@ -118,6 +127,7 @@ void visitor_tee_init(struct visitor_tee *t)
 	t->out.calls = t_calls;
 	t->out.ext = t_ext;
 	t->out.rename = t_rename;
+	t->out.done = t_done;
 }
 
 int visitor_tee_add(struct visitor_tee *t, const struct trace_visitor *v)

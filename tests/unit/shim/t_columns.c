@@ -24,7 +24,9 @@
 
 #include "columns.h"
 #include "reader.h"
+#include "replay.h"
 #include "tap.h"
+#include "tee.h"
 #include "tracebuf.h"
 #include "xorshift.h"
 
@@ -190,7 +192,8 @@ static int same(const struct trace_event *a, const struct trace_event *b)
 {
 	return a->ts == b->ts && same_addr(a, b) && a->size == b->size &&
 	       a->thread == b->thread && a->stack == b->stack &&
-	       a->label == b->label && a->kind == b->kind && a->fn == b->fn;
+	       (a->kind != PERFSHIM_EV_MARK || a->label == b->label) &&
+	       a->kind == b->kind && a->fn == b->fn;
 }
 
 /* The index of the first event read back unlike the one written, or -1. */
@@ -1143,12 +1146,137 @@ static void scan_held(void)
 	free(heads_got.p);
 }
 
+/*
+ * The replay keeps one thread's blocks, named by their ALLOCs' numbers,
+ * in an array by the slot each event gives (reader.h): no two live
+ * blocks so named share one. When the reading is over every block is in
+ * the replay's table, found by its name, or by its address after ADDRS.
+ */
+#define SLOT_POOL 300
+static int slots_unique;
+static uint64_t slot_name[4 * SLOT_POOL];
+
+static int slot_event(void *ctx, const struct trace_event *e)
+{
+	uint64_t *n;
+
+	(void)ctx;
+	if ((e->kind != PERFSHIM_EV_ALLOC && e->kind != PERFSHIM_EV_FREE) ||
+	    !perfshim_col_is_unnamed(e->addr))
+		return 0;
+	if (!e->slot || e->slot > 4 * SLOT_POOL) {
+		slots_unique = 0;
+		return 0;
+	}
+	n = &slot_name[e->slot - 1];
+	if (e->kind == PERFSHIM_EV_ALLOC) {
+		slots_unique &= !*n;
+		*n = e->addr;
+	} else {
+		slots_unique &= *n == e->addr;
+		*n = 0;
+	}
+	return 0;
+}
+
+/* frame through the replay (and slot_event): rp's state at the end. */
+static int read_replay(struct replay *rp)
+{
+	struct trace_visitor rv, sv = { .event = slot_event };
+	struct visitor_tee tee;
+
+	memset(slot_name, 0, sizeof(slot_name));
+	slots_unique = 1;
+	replay_init(rp);
+	replay_visitor(rp, &rv);
+	visitor_tee_init(&tee);
+	visitor_tee_add(&tee, &rv);
+	visitor_tee_add(&tee, &sv);
+	return read_with(&tee.out);
+}
+
+/* The blocks in rp's table, which the reports go through. */
+static size_t table_blocks(const struct replay *rp)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < rp->live_cap; i++)
+		n += rp->live[i].addr != 0;
+	return n;
+}
+
+static void replay_slots(void)
+{
+	const uint64_t x = 0x6a00000000ull, y = 0x6b00000000ull;
+	uint64_t size[SLOT_POOL] = { 0 }, rng = 0x2545f4914f6cdd1dull;
+	uint64_t bytes = 0, live = 0;
+	struct replay rp;
+	int found = 1;
+
+	fresh_n(1);
+	for (int i = 0; i < 3000; i++) {
+		unsigned k = (unsigned)(xorshift64(&rng) % SLOT_POOL);
+
+		if (size[k]) {
+			tev(0, PERFSHIM_EV_FREE, 1, x + 64 * k, 0);
+			bytes -= size[k];
+			size[k] = 0;
+			live--;
+		} else {
+			size[k] = 16 + xorshift64(&rng) % 32;
+			tev(0, PERFSHIM_EV_ALLOC | PERFSHIM_FN_MALLOC, 1,
+			    x + 64 * k, size[k]);
+			bytes += size[k];
+			live++;
+		}
+		if (i % 200 == 199)
+			encode(0);
+	}
+	encode(0);
+	ok(!read_replay(&rp) && slots_unique && rp.unknown_frees == 0,
+	   "one thread's blocks: read, one slot for each live block");
+	ok(rp.direct_count == 0 && rp.live_count == live &&
+		   table_blocks(&rp) == live && rp.live_bytes == bytes,
+	   "all %llu in the replay's table when the reading is over",
+	   (unsigned long long)live);
+	replay_release(&rp);
+
+	/* A second thread: ADDRS names them; it frees half of them while
+	 * the first allocates more. */
+	perfshim_columns_many(stage);
+	for (unsigned k = 0; k < SLOT_POOL; k += 2)
+		if (size[k]) {
+			tev(1, PERFSHIM_EV_FREE, 1, x + 64 * k, 0);
+			bytes -= size[k];
+			size[k] = 0;
+			live--;
+		}
+	for (unsigned k = 0; k < 50; k++)
+		tev(0, PERFSHIM_EV_ALLOC | PERFSHIM_FN_MALLOC, 1, y + 64 * k,
+		    24);
+	encode(1);
+	encode(0);
+	ok(!read_replay(&rp) && slots_unique && rp.unknown_frees == 0,
+	   "then a second thread: read");
+	for (unsigned k = 0; k < SLOT_POOL; k++) {
+		const struct live_block *b = replay_find(&rp, x + 64 * k);
+
+		found &= size[k] ? b && b->size == size[k] : !b;
+	}
+	for (unsigned k = 0; k < 50; k++)
+		found &= replay_find(&rp, y + 64 * k) != NULL;
+	ok(found && rp.direct_count == 0 && rp.live_count == live + 50 &&
+		   table_blocks(&rp) == live + 50,
+	   "each block held found by its address");
+	replay_release(&rp);
+}
+
 int main(void)
 {
 	const uint64_t a = 0x7f0000001000ull, b = 0x7f0000002000ull;
 	size_t len;
 
-	plan(65);
+	plan(69);
 	rec_u(&frame, PERFSHIM_REC_FRAME, 0);
 	ev(0, PERFSHIM_EV_ALLOC | PERFSHIM_FN_MALLOC, 5, a, 32, 7);
 	ev(0, PERFSHIM_EV_ALLOC | PERFSHIM_FN_PVALLOC, 1, b, 1ull << 40, 8);
@@ -1340,6 +1468,7 @@ int main(void)
 	recent_model();
 	mru_model();
 	far_reuse(1);
+	replay_slots();
 	far_reuse(2);
 	old_quanta();
 	addrs();
