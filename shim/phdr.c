@@ -143,6 +143,14 @@ static int lock_taken_here(pid_t tid)
 	return owner == tid || (word && !owner);
 }
 
+HIDDEN int perfshim_phdr_lock_dead(void)
+{
+	/* The forking thread's own hold, from a walk it was in (a signal
+	 * handler forked), is dead too: the owner is the parent's tid. */
+	return write_lock &&
+	       __atomic_load_n(&write_lock[0], __ATOMIC_RELAXED) != 0;
+}
+
 HIDDEN void perfshim_phdr_init(void)
 {
 	static _Atomic int looked;

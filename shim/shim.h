@@ -477,6 +477,10 @@ HIDDEN void perfshim_phdr_init(void);
  * must not unwind through libunwind (a tick inside dlopen would hang).
  */
 HIDDEN int perfshim_phdr_lock_known(void);
+/* In a forked child: the loader's lock is held, by a thread the child
+ * does not have (1; it never comes free: a walk of the loaded objects
+ * would wait for good), or not (0, or the lock is not known). */
+HIDDEN int perfshim_phdr_lock_dead(void);
 /* In a forked child: only this thread's walks are left. */
 HIDDEN void perfshim_phdr_after_fork(void);
 

@@ -1568,6 +1568,19 @@ HIDDEN void perfshim_after_fork_child(void)
 	 * (`ulimit -v` in a shell, then a subshell). */
 	if (!was_recording || perfshim_memory_too_tight())
 		goto out;
+	/* Forked while another thread (or a walk this one was in) held
+	 * the loader's lock: the child's copy of it stays held, and the
+	 * child's trace must list the loaded objects, and its stacks find
+	 * their unwind tables, through it. */
+	if (perfshim_phdr_lock_dead()) {
+		perfshim_say("process %d was forked while the dynamic loader's "
+			     "lock was held (a library being loaded or "
+			     "unloaded): it is not traced, as listing its "
+			     "libraries would wait for good (a program it "
+			     "executes is)",
+			     (int)getpid());
+		goto out;
+	}
 	perfshim_clock_start(0, 0);
 	if (perfshim_tracefile_open())
 		goto out;
