@@ -991,7 +991,10 @@ static void ring_full(struct thread_state *t, size_t len)
 		return;
 	}
 	/* Wait for the writer, but never forever: a program stuck on us is
-	 * worse than a lost event. */
+	 * worse than a lost event. Not a cancellation point: malloc and
+	 * free are none (a deferred cancel acted here, inside them). */
+	int was = perfshim_cancel_off();
+
 	atomic_store(&writer_behind, 1);
 	for (int i = 0; i < 10000; i++) {
 		wake_writer();
@@ -999,9 +1002,10 @@ static void ring_full(struct thread_state *t, size_t len)
 							 memory_order_acquire);
 		if (atomic_load(&t->ring.head) + len - t->ring.tail_seen <=
 		    t->ring.size)
-			return;
+			break;
 		nanosleep(&pause, NULL);
 	}
+	perfshim_cancel_back(was);
 }
 
 static void late_event(void)
