@@ -663,20 +663,28 @@ EXPORT void closefrom(int lowfd)
  */
 HIDDEN ssize_t perfshim_write_file(int fd, const void *p, size_t n)
 {
-	sigset_t xfsz, old, pending;
+	sigset_t ours, old, pending, took;
 
-	sigemptyset(&xfsz);
-	sigaddset(&xfsz, SIGXFSZ);
-	pthread_sigmask(SIG_BLOCK, &xfsz, &old);
-	int was_pending =
-		!sigpending(&pending) && sigismember(&pending, SIGXFSZ) == 1;
+	/* SIGXFSZ past RLIMIT_FSIZE, SIGPIPE on a pipe nobody reads (the
+	 * program's stderr, where the shim says why it steps aside): the
+	 * program never wrote, it must not die of it. */
+	sigemptyset(&ours);
+	sigaddset(&ours, SIGXFSZ);
+	sigaddset(&ours, SIGPIPE);
+	pthread_sigmask(SIG_BLOCK, &ours, &old);
+	sigemptyset(&pending);
+	sigpending(&pending);
 	ssize_t w = write(fd, p, n);
 	int e = errno;
+	int sig = w >= 0 ? 0 : e == EFBIG ? SIGXFSZ : e == EPIPE ? SIGPIPE : 0;
 
-	if (w < 0 && e == EFBIG && !was_pending) {
+	/* Ours if it was not pending before the write. */
+	if (sig && sigismember(&pending, sig) != 1) {
 		struct timespec zero = { 0, 0 };
 
-		sigtimedwait(&xfsz, NULL, &zero);
+		sigemptyset(&took);
+		sigaddset(&took, sig);
+		sigtimedwait(&took, NULL, &zero);
 	}
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	errno = e;
