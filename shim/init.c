@@ -48,6 +48,43 @@ static const char *env(const char *name)
 }
 static int exit_status = -1; /* -1: not known */
 
+/*
+ * The thread doing the shim's work at the end (the exit scan, the
+ * trace's last records: milliseconds, seconds on a large heap), and
+ * whether that work is done. Natively an exit is over in microseconds;
+ * another thread's exit() or _exit() that came meanwhile would have
+ * found the process gone. Under the shim it ended the process itself,
+ * with its own status, and the trace without its end.
+ */
+static _Atomic pid_t ender;
+static _Atomic int ender_done;
+
+static void ending_begins(void)
+{
+	pid_t none = 0;
+
+	atomic_compare_exchange_strong(&ender, &none, gettid());
+}
+
+/* Another thread's end under way: wait for it, as natively it would be
+ * over (bounded: a stuck end must not keep this exit from its work). */
+static void wait_for_ender(void)
+{
+	pid_t e = atomic_load(&ender);
+	struct timespec nap = { 0, 1000000 };
+
+	if (!e || e == gettid())
+		return;
+	int was = perfshim_cancel_off();
+
+	for (int i = 0; i < 120000 && !atomic_load(&ender_done); i++)
+		nanosleep(&nap, NULL);
+	/* Done: it calls _exit next. */
+	for (int i = 0; i < 1000; i++)
+		nanosleep(&nap, NULL);
+	perfshim_cancel_back(was);
+}
+
 /* s as a whole number from lo to hi, in *v; 0, or -1 if it is not one. */
 static int parse_long(const char *s, long lo, long hi, long *v)
 {
@@ -462,6 +499,8 @@ static void fork_child(void)
 	int e = errno;
 
 	in_daemon = 0;
+	atomic_store(&ender, 0); /* a handler at exit forked: its own end */
+	atomic_store(&ender_done, 0);
 	atomic_store(&program_threads, 1);
 	atomic_store(&parked_for_exit, 0);
 	atomic_store(&main_out, 0);
@@ -612,10 +651,12 @@ __attribute__((destructor)) static void perfshim_fini(void)
 		return;
 	}
 	perfshim_guard++;
+	ending_begins();
 	hold_signals(NULL);
 	perfshim_modules_scan();
 	perfshim_scan_at_exit();
 	perfshim_finish(PERFSHIM_END_EXIT, exit_status);
+	atomic_store(&ender_done, 1);
 	perfshim_guard--;
 }
 
@@ -671,6 +712,7 @@ EXPORT void exit(int status)
 {
 	void (*real)(int) = (void (*)(int))dlsym(RTLD_NEXT, "exit");
 
+	wait_for_ender();
 	exit_status = status & 0xff;
 	/* The caller's frames are roots; exit's own machinery is not. */
 	if (!perfshim_exit_frame)
@@ -686,9 +728,11 @@ static int quick_end(int status, sigset_t *saved)
 	if (!atomic_load(&perfshim_recording) || foreign_process())
 		return 0;
 	perfshim_guard++;
+	ending_begins();
 	hold_signals(saved);
 	perfshim_scan_at_exit();
 	perfshim_finish(PERFSHIM_END__EXIT, status & 0xff);
+	atomic_store(&ender_done, 1);
 	perfshim_guard--;
 	return 1;
 }
@@ -709,6 +753,7 @@ HIDDEN int perfshim_quick_end(int status)
 		void (*real)(int) = (void (*)(int))dlsym(RTLD_NEXT, #name); \
 		sigset_t saved;                                             \
                                                                             \
+		wait_for_ender();                                           \
 		if (!perfshim_exit_frame)                                   \
 			perfshim_exit_frame =                               \
 				(uintptr_t)__builtin_frame_address(0) + 16; \
