@@ -69,5 +69,8 @@ HIDDEN ssize_t perfshim_proc_readlink(const char *leaf, char *buf, size_t n);
 /* perfshim_write_file - write(2) to a file of the shim's that fails with
  * EFBIG past RLIMIT_FSIZE, and never raises SIGXFSZ for it. */
 HIDDEN ssize_t perfshim_write_file(int fd, const void *p, size_t n);
+/* 1: a seccomp filter kills rt_sigprocmask: perfshim_write_file writes
+ * without it (the shim traces nothing then). */
+extern HIDDEN int perfshim_no_sigmask;
 
 #endif

@@ -161,10 +161,12 @@ HIDDEN void perfshim_phdr_init(void)
 }
 
 /* At load, traced or not: a first call may come from a signal handler,
- * where dlsym has no business. */
+ * where dlsym has no business. The lock is looked for only where the
+ * process is traced (perfshim_stack_init): its search asks for the
+ * thread's id, a system call a seccomp filter may kill. */
 __attribute__((constructor)) static void phdr_load(void)
 {
-	perfshim_phdr_init();
+	resolve();
 }
 
 HIDDEN void perfshim_phdr_after_fork(void)

@@ -23,6 +23,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "fds.h"
 #include "shim.h"
 #include "stop.h"
 
@@ -114,9 +115,19 @@ static void probe_calls(const char *volatile *at, char *page)
 	struct sigevent sev = { .sigev_notify = SIGEV_NONE };
 	struct itimerspec its = { { 0, 0 }, { 0, 0 } };
 	struct timespec nap = { 0, 1 };
-	long pid = real_syscall(SYS_getpid), tid = real_syscall(SYS_gettid);
-	long fd = real_syscall(SYS_openat, AT_FDCWD, "/proc/self/fd",
-			       O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	long pid, tid, fd;
+
+	/* Made everywhere by the shim, maybe never by the program: first,
+	 * read-only. */
+	*at = "rt_sigprocmask";
+	real_syscall(SYS_rt_sigprocmask, SIG_BLOCK, 0, (long)buf, 8);
+	*at = "getpid";
+	pid = real_syscall(SYS_getpid);
+	*at = "gettid";
+	tid = real_syscall(SYS_gettid);
+	*at = "openat";
+	fd = real_syscall(SYS_openat, AT_FDCWD, "/proc/self/fd",
+			  O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	const struct probe probes[] = {
 		{ "timer_create",
 		  SYS_timer_create,
@@ -250,6 +261,9 @@ HIDDEN const char *perfshim_seccomp_kills(void)
 		kills = trapped;
 	else if (pid > 0 && *at)
 		kills = *at;
+	/* The one line that says so must not make that call either. */
+	if (kills && !strcmp(kills, "rt_sigprocmask"))
+		perfshim_no_sigmask = 1;
 	trap_at = NULL;
 	munmap(mem, stack + 4096);
 	errno = e;

@@ -104,19 +104,21 @@ test_expect_success 'the traces of the unshare children end cleanly, with every 
 # Known truth: tests/programs/probe_seccomp_inherited.c. Four calls, each
 # killing the process in one program and failing with EPERM in another,
 # by a filter the program starts under; and wait4 killed or trapped, clone
-# trapped (the shim's check of the filter makes both).
+# trapped (the shim's check of the filter makes both); rt_sigprocmask and
+# gettid killed (the shim makes them, the program never does).
 test_expect_success 'a filter from the start that kills for a call of the shim: untraced, not killed' '
 	capture inh.native "$PROGS/probe_seccomp_inherited" &&
 	test_cmp_str "native children killed" 0 \
 		"$(grep -c ": signal" inh.native.out)" &&
 	traced inh.shim tr-inh "$PROGS/probe_seccomp_inherited" &&
 	test_same_result inh.native inh.shim &&
-	for c in timer_create sigaltstack process_vm_readv mincore wait4 clone
+	for c in timer_create sigaltstack process_vm_readv mincore wait4 clone \
+		rt_sigprocmask gettid
 	do
 		grep "a seccomp filter in force kills the process on a system call the shim makes ($c): this process is not traced" \
 			inh.shim.err || return 1
 	done &&
-	test_cmp_str "messages" 8 "$(grep -c "seccomp filter in force" inh.shim.err)"
+	test_cmp_str "messages" 10 "$(grep -c "seccomp filter in force" inh.shim.err)"
 '
 
 test_expect_success 'a filter from the start that fails those calls with EPERM: traced whole' '
