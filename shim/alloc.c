@@ -62,27 +62,51 @@ static size_t arena_size(const void *p)
 	return n;
 }
 
-#define RESOLVE(name)        \
-	perfshim_real.name = \
-		(__typeof__(perfshim_real.name))dlsym(RTLD_NEXT, #name)
+/*
+ * The next definition of name. glibc's libc_malloc_debug.so defines the
+ * allocator under glibc's versions only, not as defaults (malloc@GLIBC_2.2.5,
+ * not malloc@@): the program's calls bind to it, but an unversioned
+ * lookup passes it by, and its checks (glibc.malloc.check, perturb)
+ * were lost behind the shim. So the version glibc first gave the name,
+ * then any.
+ */
+static int precedes(void *a, void *b);
+
+static void *next_def(const char *name, const char *version)
+{
+	void *d = dlsym(RTLD_NEXT, name), *v = NULL;
+
+#ifdef __x86_64__
+	v = dlvsym(RTLD_NEXT, name, version);
+#else
+	(void)version;
+#endif
+	/* Each lookup passes by what the other finds (a version lookup
+	 * passes by a jemalloc's unversioned malloc): the first object. */
+	return !d || (v && v != d && precedes(v, d)) ? v : d;
+}
+
+#define RESOLVE(name, version) \
+	perfshim_real.name =   \
+		(__typeof__(perfshim_real.name))next_def(#name, version)
 
 HIDDEN void perfshim_resolve_allocator(void)
 {
 	if (perfshim_real.free)
 		return;
 	resolving = 1;
-	RESOLVE(malloc);
-	RESOLVE(calloc);
-	RESOLVE(realloc);
-	RESOLVE(reallocarray);
-	RESOLVE(posix_memalign);
-	RESOLVE(aligned_alloc);
-	RESOLVE(memalign);
-	RESOLVE(valloc);
-	RESOLVE(pvalloc);
-	RESOLVE(malloc_usable_size);
+	RESOLVE(malloc, "GLIBC_2.2.5");
+	RESOLVE(calloc, "GLIBC_2.2.5");
+	RESOLVE(realloc, "GLIBC_2.2.5");
+	RESOLVE(reallocarray, "GLIBC_2.26");
+	RESOLVE(posix_memalign, "GLIBC_2.2.5");
+	RESOLVE(aligned_alloc, "GLIBC_2.16");
+	RESOLVE(memalign, "GLIBC_2.2.5");
+	RESOLVE(valloc, "GLIBC_2.2.5");
+	RESOLVE(pvalloc, "GLIBC_2.2.5");
+	RESOLVE(malloc_usable_size, "GLIBC_2.2.5");
 	/* free last: it is the "resolved" flag other threads look at. */
-	void (*f)(void *) = (void (*)(void *))dlsym(RTLD_NEXT, "free");
+	void (*f)(void *) = (void (*)(void *))next_def("free", "GLIBC_2.2.5");
 
 	__atomic_store_n(&perfshim_real.free, f, __ATOMIC_RELEASE);
 	resolving = 0;
@@ -223,10 +247,37 @@ static void *skip_canonical_plt(void *m)
 	return m;
 }
 
+/* 1 if a's object comes before b's in the loader's list (its lookup
+ * order for the objects loaded at start). */
+static int precedes(void *a, void *b)
+{
+	struct link_map *la = NULL, *lb = NULL;
+	Dl_info info;
+
+	if (!dladdr1(a, &info, (void **)&la, RTLD_DL_LINKMAP) || !la ||
+	    !dladdr1(b, &info, (void **)&lb, RTLD_DL_LINKMAP) || !lb)
+		return 0;
+	for (const struct link_map *l = la->l_next; l; l = l->l_next)
+		if (l == lb)
+			return 1;
+	return 0;
+}
+
 HIDDEN const char *perfshim_allocator_foreign(void)
 {
 	void *m = skip_canonical_plt(dlsym(RTLD_DEFAULT, "malloc"));
 	Dl_info info;
+
+#ifdef __x86_64__
+	/* The version the program's calls ask for: a malloc defined under
+	 * it only, not as the default (libc_malloc_debug.so's), escapes an
+	 * unversioned lookup, yet takes every call when it comes first. */
+	void *v = skip_canonical_plt(
+		dlvsym(RTLD_DEFAULT, "malloc", "GLIBC_2.2.5"));
+
+	if (v && m && v != m && precedes(v, m))
+		m = v;
+#endif
 
 	/* A sanitizer runtime that let the shim come first (ASan with
 	 * verify_asan_link_order=0) still wraps threads and allocations in

@@ -55,6 +55,39 @@ test_expect_success 'the same, a malloc preloaded before the shim: said once, un
 # as the JDK's libjsig does, and probe_signal_api installs handlers every
 # way there is. Preloaded before the shim, the wrapper's signal() reaches
 # the shim's, which must not call the wrapper's sigaction() again.
+# Known truth: tests/programs/malloc_overrun.c writes a byte past a block,
+# frees it and leaks 1000 bytes. glibc's libc_malloc_debug.so defines the
+# allocator under glibc's versions only (malloc@GLIBC_2.2.5, no default),
+# which an unversioned lookup passes by: preloaded before the shim it
+# took every call and the trace said "allocation calls: 0" (a leak gate
+# passed); after it, its checks were bypassed (glibc.malloc.check=3 finds
+# the overrun and aborts).
+MALLOC_DEBUG=/usr/lib/x86_64-linux-gnu/libc_malloc_debug.so.0
+test -f "$MALLOC_DEBUG" && test_set_prereq MALLOC_DEBUG
+test_expect_success MALLOC_DEBUG 'glibc'"'"'s malloc debugging library before the shim: said once, untraced' '
+	capture dbg env LD_PRELOAD="$MALLOC_DEBUG $SHIM" \
+		PERFSHIM_OUTPUT=dbg.zst "$PROGS/malloc_overrun" &&
+	test_cmp_str status 0 "$(cat dbg.code)" &&
+	test_line_count = 1 dbg.err &&
+	grep "^perfshim: .*libc_malloc_debug.so.0 replaces malloc" dbg.err &&
+	test_path_is_missing dbg.zst
+'
+
+test_expect_success MALLOC_DEBUG 'after the shim: its checks act as natively, and the run is traced' '
+	GLIBC_TUNABLES=glibc.malloc.check=3 capture cnat \
+		env LD_PRELOAD="$MALLOC_DEBUG" "$PROGS/malloc_overrun" &&
+	test_cmp_str "native status" 134 "$(cat cnat.code)" &&
+	GLIBC_TUNABLES=glibc.malloc.check=3 capture cshim \
+		env LD_PRELOAD="$SHIM $MALLOC_DEBUG" PERFSHIM_OUTPUT=c.zst \
+		"$PROGS/malloc_overrun" &&
+	test_cmp_str "status under the shim" 134 "$(cat cshim.code)" &&
+	capture plain env LD_PRELOAD="$SHIM $MALLOC_DEBUG" \
+		PERFSHIM_OUTPUT=p.zst "$PROGS/malloc_overrun" &&
+	test_cmp_str output done "$(cat plain.out)" &&
+	analyze p.zst --leaks --json >p.json &&
+	jq -e ".leaks | map(.bytes) | index(1000) != null" p.json
+'
+
 test_expect_success 'a signal wrapper preloaded before the shim: no hang, the same answers' '
 	capture wrap.native timeout 30 env \
 		LD_PRELOAD="$PROGS/libsigwrap.so" "$PROGS/probe_signal_api" &&
