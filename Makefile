@@ -272,6 +272,11 @@ $(B)/tests/programs/zones_instr_o2: tests/programs/zones_instr.c \
 	@mkdir -p $(@D)
 	$(Q)$(CC) -g -O2 -pthread -finstrument-functions -Iinclude -o $@ $< -ldl
 
+# Optimized: main's pointer lives in a callee-saved register (t0351).
+$(B)/tests/programs/exit_reg_root: tests/programs/exit_reg_root.c | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	$(Q)$(CC) -g -O2 -o $@ $<
+
 # C++ optimized as shipped: long call chains inlined into one function.
 $(B)/tests/programs/cxx_o2 $(B)/tests/programs/cxx_growth: \
 		$(B)/tests/programs/%: tests/programs/%.cpp | $(DEPS_STAMP)

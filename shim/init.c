@@ -710,14 +710,16 @@ EXPORT int __libc_start_main(main_fn main, int argc, char **argv,
 
 EXPORT void exit(int status)
 {
+	/* The caller's frames and registers are roots; exit's own machinery
+	 * is not. First thing, before the registers change (shim.h). */
+	if (!perfshim_exit_frame) {
+		PERFSHIM_TAKE_EXIT_REGS();
+		perfshim_exit_frame = perfshim_exit_sp;
+	}
 	void (*real)(int) = (void (*)(int))dlsym(RTLD_NEXT, "exit");
 
 	wait_for_ender();
 	exit_status = status & 0xff;
-	/* The caller's frames are roots; exit's own machinery is not. */
-	if (!perfshim_exit_frame)
-		perfshim_exit_frame =
-			(uintptr_t)__builtin_frame_address(0) + 16;
 	real(status);
 	__builtin_unreachable();
 }
@@ -750,13 +752,14 @@ HIDDEN int perfshim_quick_end(int status)
 #define QUICK_EXIT_HOOK(name, then_program_code)                            \
 	EXPORT void name(int status)                                        \
 	{                                                                   \
+		if (!perfshim_exit_frame) {                                 \
+			PERFSHIM_TAKE_EXIT_REGS();                          \
+			perfshim_exit_frame = perfshim_exit_sp;             \
+		}                                                           \
 		void (*real)(int) = (void (*)(int))dlsym(RTLD_NEXT, #name); \
 		sigset_t saved;                                             \
                                                                             \
 		wait_for_ender();                                           \
-		if (!perfshim_exit_frame)                                   \
-			perfshim_exit_frame =                               \
-				(uintptr_t)__builtin_frame_address(0) + 16; \
 		if (quick_end(status, &saved) && (then_program_code))       \
 			pthread_sigmask(SIG_SETMASK, &saved, NULL);         \
 		real(status);                                               \
@@ -778,18 +781,23 @@ QUICK_EXIT_HOOK(quick_exit, 1)
  */
 EXPORT int daemon(int nochdir, int noclose)
 {
-	int (*real)(int, int) = (int (*)(int, int))dlsym(RTLD_NEXT, "daemon");
 	uintptr_t frame = perfshim_exit_frame;
 
-	if (!frame)
-		perfshim_exit_frame =
-			(uintptr_t)__builtin_frame_address(0) + 16;
+	/* The parent's end: its caller's frames and registers (shim.h). */
+	if (!frame) {
+		PERFSHIM_TAKE_EXIT_REGS();
+		perfshim_exit_frame = perfshim_exit_sp;
+	}
+	int (*real)(int, int) = (int (*)(int, int))dlsym(RTLD_NEXT, "daemon");
+
 	in_daemon = 1;
 	int r = real(nochdir, noclose);
 	int e = errno;
 
 	in_daemon = 0;
 	perfshim_exit_frame = frame;
+	if (!frame)
+		perfshim_exit_nregs = 0; /* here: the child, or no fork */
 	if (daemon_parent_ended) {
 		daemon_parent_ended = 0;
 		perfshim_unfinish();

@@ -1253,6 +1253,9 @@ EXPORT __attribute__((noinline)) int perfshim_api_leak_check(void)
 }
 
 HIDDEN __thread uintptr_t perfshim_exit_frame;
+HIDDEN __thread uint64_t perfshim_exit_regs[PERFSHIM_EXIT_REGS];
+HIDDEN __thread int perfshim_exit_nregs;
+HIDDEN __thread uintptr_t perfshim_exit_sp;
 
 HIDDEN __attribute__((noinline)) void perfshim_scan_at_exit(void)
 {
@@ -1268,7 +1271,9 @@ HIDDEN __attribute__((noinline)) void perfshim_scan_at_exit(void)
 	 */
 	if (!from || from < here)
 		from = here;
-	scan(from, NULL, 0, AT_EXIT);
+	/* Where exit() was called: its caller's callee-saved registers. */
+	scan(from, perfshim_exit_nregs ? perfshim_exit_regs : NULL,
+	     perfshim_exit_nregs, AT_EXIT);
 }
 
 HIDDEN void perfshim_scan_at_signal(const void *uctx)

@@ -418,6 +418,41 @@ HIDDEN void perfshim_modules_unlock(void);
  * return from main (above main's frame); 0: from the scan's caller.
  */
 extern HIDDEN __thread uintptr_t perfshim_exit_frame;
+/*
+ * The caller of an exit hook may hold its only pointer to a block in a
+ * callee-saved register (main calling exit() at -O2): memcheck counts
+ * the registers as roots. So the hook takes, first thing, those the
+ * compiler left alone (rbx, rbp, r12-r15: still the caller's), and the
+ * stack pointer below its own prologue, which saved the others: the
+ * scan's stack roots then begin there (perfshim_exit_sp), not above the
+ * hook's frame. perfshim_exit_nregs: 0 when not taken.
+ */
+#define PERFSHIM_EXIT_REGS 6
+extern HIDDEN __thread uint64_t perfshim_exit_regs[PERFSHIM_EXIT_REGS];
+extern HIDDEN __thread int perfshim_exit_nregs;
+extern HIDDEN __thread uintptr_t perfshim_exit_sp;
+#if defined(__x86_64__)
+#define PERFSHIM_TAKE_EXIT_REGS()                         \
+	do {                                              \
+		uint64_t *r_ = perfshim_exit_regs;        \
+		uintptr_t sp_;                            \
+		__asm__ volatile("mov %%rbx, 0(%1)\n\t"   \
+				 "mov %%rbp, 8(%1)\n\t"   \
+				 "mov %%r12, 16(%1)\n\t"  \
+				 "mov %%r13, 24(%1)\n\t"  \
+				 "mov %%r14, 32(%1)\n\t"  \
+				 "mov %%r15, 40(%1)\n\t"  \
+				 "mov %%rsp, %0"          \
+				 : "=r"(sp_)              \
+				 : "r"(r_)                \
+				 : "memory");             \
+		perfshim_exit_sp = sp_;                   \
+		perfshim_exit_nregs = PERFSHIM_EXIT_REGS; \
+	} while (0)
+#else
+#define PERFSHIM_TAKE_EXIT_REGS() \
+	(perfshim_exit_sp = (uintptr_t)__builtin_frame_address(0) + 16)
+#endif
 
 /* strings.c */
 /*

@@ -122,4 +122,27 @@ test_expect_success 'daemon(): the child'"'"'s trace is its own and complete: ex
 	check_leak c.json $SRC daemon_child 88 1 1
 '
 
+# Known truth: tests/programs/exit_reg_root.c (-O2): main's only pointer
+# to a 33-byte block is in a callee-saved register when it leaves by
+# exit(), _exit() or daemon(): reachable, as memcheck says (registers are
+# roots), not definite (the hook's own frame had saved that register,
+# below where the scan's stack roots began).
+for mode in exit:2 _exit:3 daemon:0
+do
+	m=${mode%:*} st=${mode#*:}
+	test_expect_success "main's register holds the block at $m: reachable" '
+		capture_traced "reg$m" "reg$m.%p.zst" "$PROGS/exit_reg_root" "$m" &&
+		test_cmp_str status $st "$(cat "reg$m.code")" &&
+		: >"reg$m.kinds" &&
+		for f in reg$m.*.zst
+		do
+			analyze "$f" --leaks --json >"$f.json" &&
+			jq -r ".leaks[] | select(.bytes == 33) | .kind" "$f.json" \
+				>>"reg$m.kinds" || return 1
+		done &&
+		test_cmp_str "kinds of the 33-byte block" reachable \
+			"$(cat "reg$m.kinds")"
+	'
+done
+
 test_done
