@@ -511,10 +511,12 @@ EXPORT long syscall(long nr, ...)
 		parked = alone_begin(!a[1] || (a[1] & SETNS_ALONE));
 		break;
 	case SYS_exit_group:
-		/* As _exit(): the caller's frames are the scan's roots. */
-		if (!perfshim_exit_frame)
-			perfshim_exit_frame =
-				(uintptr_t)__builtin_frame_address(0) + 16;
+		/* As _exit(): the caller's frames and registers are the
+		 * scan's roots (the latter as saved in this frame). */
+		if (!perfshim_exit_frame) {
+			PERFSHIM_TAKE_EXIT_REGS();
+			perfshim_exit_frame = perfshim_exit_sp;
+		}
 		perfshim_quick_end((int)a[0]);
 		break;
 	case SYS_execve:
