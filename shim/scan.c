@@ -92,6 +92,7 @@ static uintptr_t hex(const char **s)
 	return (uintptr_t)perfshim_hex(s);
 }
 
+/* 0; -2 when /proc/self/maps cannot be opened; -1 without memory. */
 static int read_maps(void)
 {
 	int fd = perfshim_proc_open("maps", O_RDONLY | O_CLOEXEC);
@@ -99,7 +100,7 @@ static int read_maps(void)
 	ssize_t got;
 
 	if (fd < 0)
-		return -1;
+		return -2;
 	for (;;) {
 		if (area_need(&maps_text, len + 65536)) {
 			close(fd);
@@ -1196,9 +1197,24 @@ static long scan_off(uintptr_t stack_from, const uint64_t *regs, int nregs,
 
 	if (perfshim_live.broken || atomic_load(&perfshim_lost_events))
 		partial = 1;
-	if (collect_blocks() || read_maps()) {
+	if (collect_blocks()) {
 		perfshim_release_others();
 		perfshim_pass_give();
+		return -1;
+	}
+	int got_maps = read_maps();
+
+	if (got_maps) {
+		static _Atomic int said;
+
+		perfshim_release_others();
+		perfshim_pass_give();
+		/* No roots known: no verdicts rather than wrong ones. */
+		if (got_maps == -2 && !atomic_exchange(&said, 1))
+			perfshim_say(
+				"the leak scan cannot read /proc/self/maps "
+				"(a chroot, or no /proc mounted?): the "
+				"blocks held have no verdict");
 		return -1;
 	}
 	exclude_own();

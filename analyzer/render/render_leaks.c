@@ -20,7 +20,7 @@ static void scan_note(FILE *out, const struct classify *c)
 		return;
 	if (!c->scans) {
 		fprintf(out,
-			"Kinds: the trace has no scan results (the program was killed by SIGKILL, replaced by exec, or ran with PERFSHIM_SCAN=0): every block is unclassified.\n");
+			"Kinds: the trace has no scan results (the program was killed by SIGKILL, replaced by exec, ran with PERFSHIM_SCAN=0, or its scan could not read /proc/self/maps, as after a chroot): every block is unclassified.\n");
 		return;
 	}
 	if (c->last_flags & PERFSHIM_SCAN_MISSED_THREADS)

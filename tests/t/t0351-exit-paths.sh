@@ -145,4 +145,23 @@ do
 	'
 done
 
+# Known truth: tests/programs/chroot_exit.c leaks 123 bytes, then chroots
+# into an empty directory and exits 0. The exit scan has no
+# /proc/self/maps there: no verdicts, and the shim says why, once; the
+# report names that cause among those of a trace without scan results.
+test_expect_success 'a chroot without /proc: no verdicts, said once and in the report' '
+	mkdir jail &&
+	capture_traced jail jail.zst "$PROGS/chroot_exit" "$PWD/jail" &&
+	if test "$(cat jail.out)" = "no chroot"
+	then
+		say "no chroot here (not root): skipped"
+	else
+		test_cmp_str status 0 "$(cat jail.code)" &&
+		test_cmp_str messages 1 "$(grep -c "^perfshim: the leak scan cannot read /proc/self/maps" jail.err)" &&
+		analyze jail.zst --leaks >jail.txt &&
+		grep "its scan could not read /proc/self/maps" jail.txt &&
+		grep "123 B in 1 block (unclassified)" jail.txt
+	fi
+'
+
 test_done
