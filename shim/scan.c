@@ -92,7 +92,8 @@ static uintptr_t hex(const char **s)
 	return (uintptr_t)perfshim_hex(s);
 }
 
-/* 0; -2 when /proc/self/maps cannot be opened; -1 without memory. */
+/* 0; -2 when there is no /proc/self/maps to read (not there, or not
+ * for us: a chroot); -1 otherwise (no descriptor left, no memory). */
 static int read_maps(void)
 {
 	int fd = perfshim_proc_open("maps", O_RDONLY | O_CLOEXEC);
@@ -100,7 +101,7 @@ static int read_maps(void)
 	ssize_t got;
 
 	if (fd < 0)
-		return -2;
+		return errno == ENOENT || errno == EACCES ? -2 : -1;
 	for (;;) {
 		if (area_need(&maps_text, len + 65536)) {
 			close(fd);
