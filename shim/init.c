@@ -801,6 +801,9 @@ EXPORT int daemon(int nochdir, int noclose)
 	if (daemon_parent_ended) {
 		daemon_parent_ended = 0;
 		perfshim_unfinish();
+		/* The end it began is not the process's: no exit waits. */
+		atomic_store(&ender, 0);
+		atomic_store(&ender_done, 0);
 	}
 	errno = e;
 	return r;
