@@ -712,10 +712,7 @@ EXPORT void exit(int status)
 {
 	/* The caller's frames and registers are roots; exit's own machinery
 	 * is not. First thing, before the registers change (shim.h). */
-	if (!perfshim_exit_frame) {
-		PERFSHIM_TAKE_EXIT_REGS();
-		perfshim_exit_frame = perfshim_exit_sp;
-	}
+	PERFSHIM_EXIT_ROOTS_HERE();
 	void (*real)(int) = (void (*)(int))dlsym(RTLD_NEXT, "exit");
 
 	wait_for_ender();
@@ -752,10 +749,7 @@ HIDDEN int perfshim_quick_end(int status)
 #define QUICK_EXIT_HOOK(name, then_program_code)                            \
 	EXPORT void name(int status)                                        \
 	{                                                                   \
-		if (!perfshim_exit_frame) {                                 \
-			PERFSHIM_TAKE_EXIT_REGS();                          \
-			perfshim_exit_frame = perfshim_exit_sp;             \
-		}                                                           \
+		PERFSHIM_EXIT_ROOTS_HERE();                                 \
 		void (*real)(int) = (void (*)(int))dlsym(RTLD_NEXT, #name); \
 		sigset_t saved;                                             \
                                                                             \
@@ -784,10 +778,7 @@ EXPORT int daemon(int nochdir, int noclose)
 	uintptr_t frame = perfshim_exit_frame;
 
 	/* The parent's end: its caller's frames and registers (shim.h). */
-	if (!frame) {
-		PERFSHIM_TAKE_EXIT_REGS();
-		perfshim_exit_frame = perfshim_exit_sp;
-	}
+	PERFSHIM_EXIT_ROOTS_HERE();
 	int (*real)(int, int) = (int (*)(int, int))dlsym(RTLD_NEXT, "daemon");
 
 	in_daemon = 1;

@@ -513,10 +513,7 @@ EXPORT long syscall(long nr, ...)
 	case SYS_exit_group:
 		/* As _exit(): the caller's frames and registers are the
 		 * scan's roots (the latter as saved in this frame). */
-		if (!perfshim_exit_frame) {
-			PERFSHIM_TAKE_EXIT_REGS();
-			perfshim_exit_frame = perfshim_exit_sp;
-		}
+		PERFSHIM_EXIT_ROOTS_HERE();
 		perfshim_quick_end((int)a[0]);
 		break;
 	case SYS_execve:

@@ -1198,12 +1198,7 @@ static long scan_off(uintptr_t stack_from, const uint64_t *regs, int nregs,
 
 	if (perfshim_live.broken || atomic_load(&perfshim_lost_events))
 		partial = 1;
-	if (collect_blocks()) {
-		perfshim_release_others();
-		perfshim_pass_give();
-		return -1;
-	}
-	int got_maps = read_maps();
+	int got_maps = collect_blocks() ? -1 : read_maps();
 
 	if (got_maps) {
 		static _Atomic int said;
@@ -1272,7 +1267,6 @@ EXPORT __attribute__((noinline)) int perfshim_api_leak_check(void)
 HIDDEN __thread uintptr_t perfshim_exit_frame;
 HIDDEN __thread uint64_t perfshim_exit_regs[PERFSHIM_EXIT_REGS];
 HIDDEN __thread int perfshim_exit_nregs;
-HIDDEN __thread uintptr_t perfshim_exit_sp;
 
 HIDDEN __attribute__((noinline)) void perfshim_scan_at_exit(void)
 {

@@ -421,19 +421,21 @@ extern HIDDEN __thread uintptr_t perfshim_exit_frame;
 /*
  * The caller of an exit hook may hold its only pointer to a block in a
  * callee-saved register (main calling exit() at -O2): memcheck counts
- * the registers as roots. So the hook takes, first thing, those the
- * compiler left alone (rbx, rbp, r12-r15: still the caller's), and the
- * stack pointer below its own prologue, which saved the others: the
- * scan's stack roots then begin there (perfshim_exit_sp), not above the
- * hook's frame. perfshim_exit_nregs: 0 when not taken.
+ * the registers as roots. So the hook, first thing and where no exit
+ * set them yet, takes those the compiler left alone (rbx, rbp, r12-r15:
+ * still the caller's) and, as perfshim_exit_frame, the stack pointer
+ * below its own prologue, which saved the others: the scan's stack roots
+ * begin there, not above the hook's frame. perfshim_exit_nregs: 0 when
+ * not taken.
  */
 #define PERFSHIM_EXIT_REGS 6
 extern HIDDEN __thread uint64_t perfshim_exit_regs[PERFSHIM_EXIT_REGS];
 extern HIDDEN __thread int perfshim_exit_nregs;
-extern HIDDEN __thread uintptr_t perfshim_exit_sp;
 #if defined(__x86_64__)
-#define PERFSHIM_TAKE_EXIT_REGS()                         \
+#define PERFSHIM_EXIT_ROOTS_HERE()                        \
 	do {                                              \
+		if (perfshim_exit_frame)                  \
+			break;                            \
 		uint64_t *r_ = perfshim_exit_regs;        \
 		uintptr_t sp_;                            \
 		__asm__ volatile("mov %%rbx, 0(%1)\n\t"   \
@@ -446,12 +448,16 @@ extern HIDDEN __thread uintptr_t perfshim_exit_sp;
 				 : "=r"(sp_)              \
 				 : "r"(r_)                \
 				 : "memory");             \
-		perfshim_exit_sp = sp_;                   \
+		perfshim_exit_frame = sp_;                \
 		perfshim_exit_nregs = PERFSHIM_EXIT_REGS; \
 	} while (0)
 #else
-#define PERFSHIM_TAKE_EXIT_REGS() \
-	(perfshim_exit_sp = (uintptr_t)__builtin_frame_address(0) + 16)
+#define PERFSHIM_EXIT_ROOTS_HERE()                                          \
+	do {                                                                \
+		if (!perfshim_exit_frame)                                   \
+			perfshim_exit_frame =                               \
+				(uintptr_t)__builtin_frame_address(0) + 16; \
+	} while (0)
 #endif
 
 /* strings.c */
