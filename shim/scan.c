@@ -92,6 +92,27 @@ static uintptr_t hex(const char **s)
 	return (uintptr_t)perfshim_hex(s);
 }
 
+/*
+ * One of glibc's thread arenas' heaps: a reservation of 64 MiB at an
+ * address aligned to it, whose readable part begins with the heap's
+ * header (heap_info: the arena, the previous heap, the size in use and
+ * the size made readable, which is that part's length). A thread's stack
+ * (8 MiB) often lands at such an address too, in the holes the arenas'
+ * alignment leaves; taken for a heap, it was no root, and the blocks held
+ * only by a thread that did not stop were found lost. Its lowest words
+ * are unused stack, not such a header.
+ */
+static int glibc_heap(const struct mapping *m)
+{
+	uint64_t h[4];
+
+	if ((m->lo & ((64ul << 20) - 1)) || m->hi - m->lo > (64ul << 20) ||
+	    !(m->flags & M_R) ||
+	    perfshim_safe_read(m->lo, h, sizeof(h)) != sizeof(h))
+		return 0;
+	return h[0] && h[2] && h[2] <= h[3] && h[3] == m->hi - m->lo;
+}
+
 /* 0; -2 when there is no /proc/self/maps to read (not there, or not
  * for us: a chroot); -1 otherwise (no descriptor left, no memory). */
 static int read_maps(void)
@@ -183,9 +204,7 @@ static int read_maps(void)
 			m.flags |= M_SKIP;
 		after_self = this_self;
 		prev_hi = m.hi;
-		/* glibc's thread arenas: 64 MiB aligned reservations */
-		if (!plen && !(m.lo & ((64ul << 20) - 1)) &&
-		    m.hi - m.lo <= (64ul << 20))
+		if (!plen && glibc_heap(&m))
 			m.flags |= M_HEAP;
 		if (area_need(&maps_mem, (nmaps + 1) * sizeof(*maps)))
 			return -1;

@@ -31,6 +31,11 @@
  *   blocked     a thread that blocks every signal holds LEAK:blocked (75
  *               bytes) on its stack; exit(0) while it runs: the scan
  *               waits for it in vain, then scans its stack whole.
+ *   blocked-aligned
+ *               the same, the thread's stack at an address aligned to
+ *               64 MiB, where glibc's thread stacks often land (in the
+ *               holes its arenas' alignment leaves), and where its
+ *               arenas' heaps begin: it is still a root.
  *   hang        the same thread, then main sleeps (to be killed).
  *   churn [N [S]]
  *               N threads (3) allocate and free without end (each keeps
@@ -58,9 +63,11 @@
 #include <fcntl.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -281,10 +288,32 @@ int main(int argc, char **argv)
 		api_blocks();
 		_exit(0);
 	}
-	if (!strcmp(mode, "blocked") || !strcmp(mode, "hang")) {
+	if (!strcmp(mode, "blocked") || !strcmp(mode, "hang") ||
+	    !strcmp(mode, "blocked-aligned")) {
+		pthread_attr_t attr;
 		pthread_t t;
 
-		if (pthread_create(&t, NULL, blocked, NULL))
+		pthread_attr_init(&attr);
+		if (!strcmp(mode, "blocked-aligned")) {
+			size_t align = 64ul << 20, size = 8ul << 20;
+			char *r = mmap(NULL, 2 * align, PROT_NONE,
+				       MAP_PRIVATE | MAP_ANONYMOUS |
+					       MAP_NORESERVE,
+				       -1, 0);
+			uintptr_t at =
+				((uintptr_t)r + align - 1) & ~(align - 1);
+
+			if (r == MAP_FAILED)
+				return 2;
+			munmap(r, 2 * align);
+			if (mmap((void *)at, size, PROT_READ | PROT_WRITE,
+				 MAP_PRIVATE | MAP_ANONYMOUS |
+					 MAP_FIXED_NOREPLACE | MAP_STACK,
+				 -1, 0) != (void *)at)
+				return 2;
+			pthread_attr_setstack(&attr, (void *)at, size);
+		}
+		if (pthread_create(&t, &attr, blocked, NULL))
 			return 2;
 		while (!started)
 			usleep(1000);

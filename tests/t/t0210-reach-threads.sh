@@ -8,12 +8,7 @@ test_description='the scan stops the other threads: their stacks, registers and 
 SRC=reach_threads.c
 
 check_kind () {
-	check_kind_l_=$(leak_line $SRC "$2") || return 1
-	check_kind_got_=$(jq -r --arg f $SRC --argjson l "$check_kind_l_" \
-		--arg k "$3" "$JQ_DEFS"'
-		[.leaks[] | select(.kind == $k and (progframe($f) // {}).line == $l)]
-		| "\(map(.bytes) | add // 0) \(map(.blocks) | add // 0)"' "$1") &&
-	test_cmp_str "$2 ($3)" "$4 $5" "$check_kind_got_"
+	check_kind_src "$1" "$SRC" "$2" "$3" "$4" "$5"
 }
 
 test_expect_success 'setup: exit(0) with three threads still running' '

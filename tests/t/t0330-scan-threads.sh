@@ -11,12 +11,7 @@ SRC=reach_scan.c
 
 # check_kind JSON TAG KIND BYTES BLOCKS
 check_kind () {
-	check_kind_l_=$(leak_line $SRC "$2") || return 1
-	check_kind_got_=$(jq -r --arg f $SRC --argjson l "$check_kind_l_" \
-		--arg k "$3" "$JQ_DEFS"'
-		[.leaks[] | select(.kind == $k and (progframe($f) // {}).line == $l)]
-		| "\(map(.bytes) | add // 0) \(map(.blocks) | add // 0)"' "$1") &&
-	test_cmp_str "$2 ($3)" "$4 $5" "$check_kind_got_"
+	check_kind_src "$1" "$SRC" "$2" "$3" "$4" "$5"
 }
 
 # run_mode NAME MODE [VAR=VALUE...] - run reach_scan MODE traced to

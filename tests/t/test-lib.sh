@@ -652,6 +652,18 @@ def base: (. // "") | split("/") | last // "";
 def progframe($f): [.stack[] | select((.file | base) == $f)] | first;
 '
 
+# check_kind_src JSON SRC TAG KIND BYTES BLOCKS - the leak groups of kind
+# KIND whose program frame is at SRC's LEAK:TAG line sum to BYTES in
+# BLOCKS.
+check_kind_src () {
+	check_kind_l_=$(leak_line "$2" "$3") || return 1
+	check_kind_got_=$(jq -r --arg f "$2" --argjson l "$check_kind_l_" \
+		--arg k "$4" "$JQ_DEFS"'
+		[.leaks[] | select(.kind == $k and (progframe($f) // {}).line == $l)]
+		| "\(map(.bytes) | add // 0) \(map(.blocks) | add // 0)"' "$1") &&
+	test_cmp_str "$3 ($4)" "$5 $6" "$check_kind_got_"
+}
+
 # json_site JSON SRCFILE LINE - "BYTES BLOCKS GROUPS" summed over the leak
 # groups whose program frame (first frame in SRCFILE) is at LINE.
 json_site () {
