@@ -57,6 +57,9 @@ static int (*real_pipe2)(int[2], int);
 static int (*real_close_range)(unsigned, unsigned, int);
 static int (*real_fcntl)(int, int, ...);
 static int (*real_fcntl64)(int, int, ...);
+static int (*real_setrlimit)(__rlimit_resource_t, const struct rlimit *);
+static int (*real_prlimit)(pid_t, __rlimit_resource_t, const struct rlimit *,
+			   struct rlimit *);
 
 #define SYM(name) dlsym(RTLD_NEXT, name)
 
@@ -71,6 +74,11 @@ static void resolve(void)
 	real_pipe2 = (int (*)(int[2], int))SYM("pipe2");
 	real_close_range = (int (*)(unsigned, unsigned, int))SYM("close_range");
 	real_fcntl = (int (*)(int, int, ...))SYM("fcntl");
+	real_setrlimit = (int (*)(__rlimit_resource_t,
+				  const struct rlimit *))SYM("setrlimit");
+	real_prlimit =
+		(int (*)(pid_t, __rlimit_resource_t, const struct rlimit *,
+			 struct rlimit *))SYM("prlimit");
 	int (*f64)(int, int, ...) = (int (*)(int, int, ...))SYM("fcntl64");
 
 	/* the last one: the "resolved" flag */
@@ -206,10 +214,10 @@ static int above_soft(int fd)
 		raised.rlim_cur = rl.rlim_cur + FD_TRIES < rl.rlim_max
 					  ? rl.rlim_cur + FD_TRIES
 					  : rl.rlim_max;
-		if (!setrlimit(RLIMIT_NOFILE, &raised)) {
+		if (!real_setrlimit(RLIMIT_NOFILE, &raised)) {
 			high = real_fcntl(fd, F_DUPFD_CLOEXEC,
 					  (int)rl.rlim_cur);
-			setrlimit(RLIMIT_NOFILE, &rl);
+			real_setrlimit(RLIMIT_NOFILE, &rl);
 		}
 	}
 	atomic_flag_clear(&busy);
@@ -653,6 +661,72 @@ EXPORT int close_range(unsigned first, unsigned last, int flags)
 EXPORT void closefrom(int lowfd)
 {
 	close_range(lowfd < 0 ? 0 : (unsigned)lowfd, ~0u, 0);
+}
+
+/*
+ * The program raised its soft RLIMIT_NOFILE (servers, build tools and
+ * language runtimes do at start): ours, placed just above the old limit,
+ * now sit inside its budget, and its files would skip their numbers.
+ * Each of ours below the new limit moves out of the way again (above
+ * it where the hard limit leaves room, else to the top), and its old
+ * number is closed. Under the trace descriptor's lock, as for dup2().
+ */
+static void nofile_changed(void)
+{
+	struct rlimit rl;
+	sigset_t saved;
+	int e = errno;
+
+	/* (a vfork child's descriptors are its own, its memory ours) */
+	if (perfshim_guard || !perfshim_process_ours() ||
+	    getrlimit(RLIMIT_NOFILE, &rl)) {
+		errno = e;
+		return;
+	}
+	perfshim_trace_fd_lock(&saved);
+	for (int i = -1; i < OWNED_MAX; i++) {
+		int o = i < 0 ? perfshim_trace_fd() : atomic_load(&owned[i]);
+
+		if (o < 0 || (rlim_t)o >= rl.rlim_cur || !ours_now(o))
+			continue;
+		make_room(o);
+		/* moved (or dropped, to be opened again when next needed) */
+		if (!is_owned(o))
+			real_close(o);
+	}
+	perfshim_trace_fd_unlock(&saved);
+	errno = e;
+}
+
+EXPORT int setrlimit(__rlimit_resource_t res, const struct rlimit *rl)
+{
+	int r = LOOKUP(setrlimit)(res, rl);
+
+	if (!r && res == RLIMIT_NOFILE)
+		nofile_changed();
+	return r;
+}
+
+EXPORT int setrlimit64(__rlimit_resource_t res, const struct rlimit64 *rl)
+{
+	return setrlimit(res, (const struct rlimit *)rl);
+}
+
+EXPORT int prlimit(pid_t pid, __rlimit_resource_t res, const struct rlimit *rl,
+		   struct rlimit *old)
+{
+	int r = LOOKUP(prlimit)(pid, res, rl, old);
+
+	if (!r && rl && res == RLIMIT_NOFILE && (!pid || pid == getpid()))
+		nofile_changed();
+	return r;
+}
+
+EXPORT int prlimit64(pid_t pid, __rlimit_resource_t res,
+		     const struct rlimit64 *rl, struct rlimit64 *old)
+{
+	return prlimit(pid, res, (const struct rlimit *)rl,
+		       (struct rlimit *)old);
 }
 
 /*
