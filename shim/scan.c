@@ -23,6 +23,7 @@
 #include "blockfind.h"
 #include "encode.h"
 #include "hsort.h"
+#include "apart.h"
 #include "fds.h"
 #include "live.h"
 #include "mask.h"
@@ -113,36 +114,16 @@ static int glibc_heap(const struct mapping *m)
 	return h[0] && h[2] && h[2] <= h[3] && h[3] == m->hi - m->lo;
 }
 
-/* 0; -2 when there is no /proc/self/maps to read (not there, or not
- * for us: a chroot); -1 otherwise (no descriptor left, no memory). */
-static int read_maps(void)
+/* maps_text[0..len): the mappings, in maps[0..nmaps). */
+static int parse_maps(size_t len)
 {
-	int fd = perfshim_proc_open("maps", O_RDONLY | O_CLOEXEC);
-	size_t len = 0;
-	ssize_t got;
-
-	if (fd < 0)
-		return errno == ENOENT || errno == EACCES ? -2 : -1;
-	for (;;) {
-		if (area_need(&maps_text, len + 65536)) {
-			close(fd);
-			return -1;
-		}
-		got = read(fd, (char *)maps_text.p + len, 65536);
-		if (got < 0 && errno == EINTR)
-			continue;
-		if (got <= 0)
-			break;
-		len += (size_t)got;
-	}
-	close(fd);
 	nmaps = 0;
 	const char *s = maps_text.p, *end = s + len;
 	int after_libc = 0, after_self = 0;
 	const char *self_path = NULL;
 	size_t self_len = 0;
 	uintptr_t prev_hi = 0;
-	uintptr_t me = (uintptr_t)&read_maps;
+	uintptr_t me = (uintptr_t)&parse_maps;
 	int main_gone = perfshim_main_thread_gone();
 
 	while (s < end) {
@@ -213,6 +194,52 @@ static int read_maps(void)
 		s = eol + 1;
 	}
 	return 0;
+}
+
+/* The program holds every number its RLIMIT_NOFILE allows (it exits with
+ * all of them open): the map is read by a copy of the process. */
+static int read_maps_apart(void)
+{
+	for (size_t cap = 256 << 10; cap <= (256u << 20); cap *= 2) {
+		if (area_need(&maps_text, cap))
+			return -1;
+		ssize_t got =
+			perfshim_proc_read_apart("maps", maps_text.p, cap);
+
+		if (got < 0)
+			return got == -ENOENT || got == -EACCES ? -2 : -1;
+		if ((size_t)got < cap)
+			return parse_maps((size_t)got);
+	}
+	return -1;
+}
+
+/* 0; -2 when there is no /proc/self/maps to read (not there, or not
+ * for us: a chroot); -1 otherwise (no descriptor left, no memory). */
+static int read_maps(void)
+{
+	int fd = perfshim_proc_open("maps", O_RDONLY | O_CLOEXEC);
+	size_t len = 0;
+	ssize_t got;
+
+	if (fd < 0 && errno == EMFILE)
+		return read_maps_apart();
+	if (fd < 0)
+		return errno == ENOENT || errno == EACCES ? -2 : -1;
+	for (;;) {
+		if (area_need(&maps_text, len + 65536)) {
+			close(fd);
+			return -1;
+		}
+		got = read(fd, (char *)maps_text.p + len, 65536);
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got <= 0)
+			break;
+		len += (size_t)got;
+	}
+	close(fd);
+	return parse_maps(len);
 }
 
 static struct mapping *mapping_of(uintptr_t a)

@@ -3,16 +3,15 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
-#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
-#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "apart.h"
 #include "fds.h"
 #include "mem.h"
 #include "rawsys.h"
@@ -133,31 +132,46 @@ static int open_again(void)
  * The copy is a process of its own, so closing its descriptors releases
  * none of the program's locks, and its end sends no SIGCHLD (its exit
  * signal is 0: only a wait with __WALL or __WCLONE sees it, ours).
+ * The same copy creates the trace of a forked child whose parent held
+ * every number (create: the file's identity comes back instead).
  * 0, or -1 when no copy could be made (seccomp, RLIMIT_NPROC) or it
  * could not write.
  */
 struct apart {
+	const char *path;
+	int create;
 	const uint8_t *p;
 	size_t n;
 	long result; /* 0, or -errno */
+	dev_t dev;
+	ino_t ino;
 };
 
 /* The copy: raw system calls only, since it runs on this thread's TLS. */
-static int write_apart_main(void *arg)
+static int apart_main(void *arg)
 {
 	struct apart *a = arg;
 	struct stat st;
 	long fd, w;
 
 	raw_syscall4(SYS_close, 0, 0, 0, 0);
-	fd = raw_syscall4(SYS_openat, AT_FDCWD, (long)trace_from_root,
-			  O_WRONLY | O_APPEND | O_NOFOLLOW | O_CLOEXEC, 0);
+	fd = raw_syscall4(
+		SYS_openat, AT_FDCWD, (long)a->path,
+		a->create ? O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC
+			  : O_WRONLY | O_APPEND | O_NOFOLLOW | O_CLOEXEC,
+		0600);
 	if (fd < 0) {
 		a->result = fd;
 		return 0;
 	}
-	if (raw_syscall4(SYS_fstat, fd, (long)&st, 0, 0) ||
-	    st.st_dev != trace_dev || st.st_ino != trace_ino) {
+	if (raw_syscall4(SYS_fstat, fd, (long)&st, 0, 0)) {
+		a->result = -ESTALE;
+		return 0;
+	}
+	if (a->create) {
+		a->dev = st.st_dev;
+		a->ino = st.st_ino;
+	} else if (st.st_dev != trace_dev || st.st_ino != trace_ino) {
 		a->result = -ESTALE;
 		return 0;
 	}
@@ -176,21 +190,26 @@ static int write_apart_main(void *arg)
 	return 0;
 }
 
-static int write_apart(const uint8_t *p, size_t n)
+/* a's work done by a copy: 0, or -errno (-EAGAIN: no copy). Under
+ * fd_lock: one copy at a time on the stack. */
+static long run_apart(struct apart *a)
 {
 	enum { STACK = 16 * 1024 };
 	static void *stack;
-	struct apart a = { p, n, -EAGAIN };
-	int st;
 
+	a->result = -EAGAIN;
 	if (!stack && !(stack = perfshim_map(STACK)))
-		return -1;
-	long pid = clone(write_apart_main, (char *)stack + STACK,
-			 CLONE_VM | CLONE_VFORK | CLONE_UNTRACED, &a);
+		return -EAGAIN;
+	if (perfshim_apart(apart_main, a, stack, STACK))
+		return -EAGAIN;
+	return a->result;
+}
 
-	if (pid > 0)
-		raw_syscall4(SYS_wait4, pid, (long)&st, __WALL, 0);
-	return pid > 0 && a.result == 0 ? 0 : -1;
+static int write_apart(const uint8_t *p, size_t n)
+{
+	struct apart a = { .path = trace_from_root, .p = p, .n = n };
+
+	return run_apart(&a) ? -1 : 0;
 }
 
 static int write_all(const uint8_t *p, size_t n)
@@ -283,6 +302,30 @@ static void remember_from_root(void)
 			 trace_path);
 }
 
+/*
+ * trace_path created by a copy of the process (run_apart): the program
+ * holds every number its RLIMIT_NOFILE allows (a forked child of such a
+ * program). The trace is lean from the start. 0; 1 when the name is
+ * taken; -1 otherwise.
+ */
+static int create_apart(void)
+{
+	struct apart a = { .path = trace_path, .create = 1 };
+	long r = run_apart(&a);
+
+	if (r == -EEXIST)
+		return 1;
+	if (r)
+		return -1;
+	trace_dev = a.dev;
+	trace_ino = a.ino;
+	trace_fd = -1;
+	trace_pid = getpid();
+	remember_from_root();
+	lean = 1;
+	return 0;
+}
+
 HIDDEN int perfshim_tracefile_open(void)
 {
 	char base[4096];
@@ -317,6 +360,17 @@ HIDDEN int perfshim_tracefile_open(void)
 				      O_CLOEXEC,
 			      0600);
 
+		if (fd < 0 && errno == EMFILE) {
+			/* A forked child of a program that holds every
+			 * number its limit allows: made by a copy (lean) */
+			int r = create_apart();
+
+			if (r > 0)
+				continue;
+			if (!r)
+				return 0;
+			errno = EMFILE;
+		}
 		if (fd < 0 && errno == EEXIST)
 			continue;
 		if (fd < 0) {

@@ -20,6 +20,7 @@
 
 #include "columns.h"
 #include "encode.h"
+#include "apart.h"
 #include "fds.h"
 #include "live.h"
 #include "mask.h"
@@ -1083,6 +1084,10 @@ static void write_header(void)
 		n = read(fd, cmd, sizeof(cmd));
 		clen = n > 0 ? (size_t)n : 0;
 		close(fd);
+	} else if (errno == EMFILE) {
+		/* a forked child of a program holding every number */
+		n = perfshim_proc_read_apart("cmdline", cmd, sizeof(cmd));
+		clen = n > 0 ? (size_t)n : 0;
 	}
 	if (clen && cmd[clen - 1] == 0)
 		clen--;

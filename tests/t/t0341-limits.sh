@@ -64,6 +64,36 @@ do
 	'
 done
 
+# fd_tight keep exits, and its child too, with every number held: the
+# scans read the memory map from a copy of the process (they had none:
+# every block unclassified, the gate failed), and the child's trace is
+# made by such a copy (the child ran untraced).
+test_expect_success 'every descriptor held at exit, and in a forked child: blocks judged, child traced' '
+	for t in tightkeep.*.zst.1
+	do
+		leaks_json "$t" kp.json &&
+		check_kind_src kp.json fd_tight.c tight-kept reachable 33 1 &&
+		check_kind_src kp.json fd_tight.c tight-lost definite 44 1 &&
+		test_cmp_str unclassified "0 0" "$(json_summary kp.json unclassified)" ||
+			return 1
+	done &&
+	n=0 &&
+	for t in tightkeep.*.zst
+	do
+		analyze "$t" >t.sum &&
+		if grep -q "replaced by exec" t.sum
+		then
+			continue
+		fi &&
+		ended_cleanly t.sum &&
+		grep "^command: .*fd_tight run-keep\$" t.sum &&
+		leaks_json "$t" ch.json &&
+		check_kind_src ch.json fd_tight.c tight-child definite 55 1 &&
+		n=$((n + 1)) || return 1
+	done &&
+	test_cmp_str "child traces" 1 $n
+'
+
 # Known truth: tests/programs/as_tight.c runs in 4 MiB more than it and
 # the shim's libraries take, of address space (ulimit -v) or of data
 # (ulimit -d, which counts private writable mappings). The shim would

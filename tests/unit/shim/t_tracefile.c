@@ -6,7 +6,9 @@
  * process that leaves the process's descriptors and children as they
  * were. A trace whose name no longer names it stops tracing, said once;
  * one made by a relative name is still found after the program changes
- * directory.
+ * directory. A trace made while every number is held (the child of a
+ * program that holds them all) is made by a copy too, under the next
+ * free name.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -96,7 +98,7 @@ int main(void)
 	char dir[] = "/tmp/t_tracefile.XXXXXX", path[64];
 	int filled[LIMIT], nfilled = 0, before, status;
 
-	plan(17);
+	plan(23);
 	if (!mkdtemp(dir) || setrlimit(RLIMIT_NOFILE, &rl)) {
 		diag("setup: %s", strerror(errno));
 		return 1;
@@ -157,6 +159,34 @@ int main(void)
 	ok(file_is(rel, "xyz"), "lands in the trace made");
 	perfshim_tracefile_close();
 	unlink(rel);
+
+	char taken[80], made[80];
+
+	snprintf(taken, sizeof(taken), "%s/c.zst", dir);
+	snprintf(made, sizeof(made), "%s/c.zst.1", dir);
+	fd = open(taken, O_WRONLY | O_CREAT | O_EXCL, 0600);
+	close(fd);
+	perfshim_cfg.output = taken;
+	says = 0;
+	nfilled = 0;
+	while ((fd = open("/dev/null", O_RDONLY)) >= 0)
+		filled[nfilled++] = fd;
+	is_int(open_count(), LIMIT, "every number held again");
+	is_int(perfshim_tracefile_open(), 0,
+	       "a trace made while they are all held");
+	ok(open_count() == LIMIT && !says,
+	   "by a copy: the process's numbers as they were, nothing said");
+	ok(perfshim_tracefile_on() && perfshim_trace_fd() < 0,
+	   "lean from the start");
+	is_int(perfshim_tracefile_write((const uint8_t *)"jkl", 3), 0,
+	       "a write to it");
+	for (int i = 0; i < nfilled; i++)
+		close(filled[i]);
+	ok(file_is(made, "jkl") && file_is(taken, ""),
+	   "lands in the next free name, the taken one untouched");
+	perfshim_tracefile_close();
+	unlink(made);
+	unlink(taken);
 	rmdir(dir);
 	return exit_status();
 }
