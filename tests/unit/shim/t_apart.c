@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "apart.h"
+#include "fdheld.h"
 #include "tap.h"
 
 #define LIMIT 16
@@ -38,40 +39,26 @@ static ssize_t read_direct(const char *leaf, char *buf, size_t cap)
 	return (ssize_t)got;
 }
 
-static int open_count(void)
-{
-	int n = 0;
-
-	for (int fd = 0; fd < LIMIT; fd++)
-		n += fcntl(fd, F_GETFD) >= 0;
-	return n;
-}
-
 int main(void)
 {
 	struct rlimit rl = { LIMIT, LIMIT };
-	int filled[LIMIT], nfilled = 0, fd, status;
+	int filled[LIMIT], nfilled;
 	ssize_t dn, cn;
 
-	plan(10);
+	plan(9);
 	if (setrlimit(RLIMIT_NOFILE, &rl)) {
 		diag("setrlimit: %s", strerror(errno));
 		return 1;
 	}
-	while ((fd = open("/dev/null", O_RDONLY)) >= 0)
-		filled[nfilled++] = fd;
-	is_int(open_count(), LIMIT, "every number below the limit is held");
+	nfilled = fds_fill(filled, LIMIT);
+	is_int(fds_open_below(LIMIT), LIMIT,
+	       "every number below the limit is held");
 
 	errno = 1234;
 	cn = perfshim_proc_read_apart("maps", copied, sizeof(copied));
 	is_int(errno, 1234, "a read by a copy leaves errno as it was");
-	int intact = open_count() == LIMIT;
-
-	for (int i = 0; i < nfilled; i++)
-		intact = intact && fcntl(filled[i], F_GETFD) >= 0;
-	ok(intact, "every number the process held is still open");
-	ok(waitpid(-1, &status, WNOHANG) < 0 && errno == ECHILD,
-	   "and no child of the process is left to be seen");
+	ok(fds_as_they_were(filled, nfilled, LIMIT),
+	   "every number the process held is still open, no child left");
 	ok(cn > 0 && memmem(copied, (size_t)cn, "[stack]", 7),
 	   "the copy read the memory map (%zd bytes)", cn);
 	is_int(perfshim_proc_read_apart("maps", copied, 100), 100,

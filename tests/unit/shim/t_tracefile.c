@@ -20,6 +20,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "fdheld.h"
 #include "fds.h"
 #include "shim.h"
 #include "tap.h"
@@ -69,16 +70,6 @@ HIDDEN ssize_t perfshim_write_file(int fd, const void *p, size_t n)
 	return write(fd, p, n);
 }
 
-/* How many numbers below LIMIT are open. */
-static int open_count(void)
-{
-	int n = 0;
-
-	for (int fd = 0; fd < LIMIT; fd++)
-		n += fcntl(fd, F_GETFD) >= 0;
-	return n;
-}
-
 static int file_is(const char *path, const char *want)
 {
 	char buf[64] = { 0 };
@@ -96,42 +87,35 @@ int main(void)
 {
 	struct rlimit rl = { LIMIT, LIMIT };
 	char dir[] = "/tmp/t_tracefile.XXXXXX", path[64];
-	int filled[LIMIT], nfilled = 0, before, status;
+	int filled[LIMIT], nfilled = 0, before;
 
-	plan(23);
+	plan(22);
 	if (!mkdtemp(dir) || setrlimit(RLIMIT_NOFILE, &rl)) {
 		diag("setup: %s", strerror(errno));
 		return 1;
 	}
 	snprintf(path, sizeof(path), "%s/t.zst", dir);
 	perfshim_cfg.output = path;
-	before = open_count();
+	before = fds_open_below(LIMIT);
 
 	is_int(perfshim_tracefile_open(), 0, "the trace is made");
-	is_int(open_count(), before, "and no number is kept for it");
+	is_int(fds_open_below(LIMIT), before, "and no number is kept for it");
 	ok(perfshim_tracefile_on() && perfshim_trace_fd() < 0,
 	   "it is on, with no descriptor between writes");
 	is_int(perfshim_tracefile_write((const uint8_t *)"abc", 3), 0,
 	       "a write");
-	ok(file_is(path, "abc") && open_count() == before,
+	ok(file_is(path, "abc") && fds_open_below(LIMIT) == before,
 	   "lands, and keeps no number");
 
-	int fd;
-
-	while ((fd = open("/dev/null", O_RDONLY)) >= 0)
-		filled[nfilled++] = fd;
-	is_int(open_count(), LIMIT, "every number below the limit is held");
+	nfilled = fds_fill(filled, LIMIT);
+	is_int(fds_open_below(LIMIT), LIMIT,
+	       "every number below the limit is held");
 	errno = 1234;
 	is_int(perfshim_tracefile_write((const uint8_t *)"def", 3), 0,
 	       "a write while they are all held");
 	is_int(errno, 1234, "leaves errno as it was");
-	int intact = open_count() == LIMIT;
-
-	for (int i = 0; i < nfilled; i++)
-		intact = intact && fcntl(filled[i], F_GETFD) >= 0;
-	ok(intact, "every number the process held is still open");
-	ok(waitpid(-1, &status, WNOHANG) < 0 && errno == ECHILD,
-	   "and no child of the process is left to be seen");
+	ok(fds_as_they_were(filled, nfilled, LIMIT),
+	   "every number the process held is still open, no child left");
 	for (int i = 0; i < nfilled; i++)
 		close(filled[i]);
 	ok(file_is(path, "abcdef"), "it landed after the first");
@@ -164,17 +148,14 @@ int main(void)
 
 	snprintf(taken, sizeof(taken), "%s/c.zst", dir);
 	snprintf(made, sizeof(made), "%s/c.zst.1", dir);
-	fd = open(taken, O_WRONLY | O_CREAT | O_EXCL, 0600);
-	close(fd);
+	close(open(taken, O_WRONLY | O_CREAT | O_EXCL, 0600));
 	perfshim_cfg.output = taken;
 	says = 0;
-	nfilled = 0;
-	while ((fd = open("/dev/null", O_RDONLY)) >= 0)
-		filled[nfilled++] = fd;
-	is_int(open_count(), LIMIT, "every number held again");
+	nfilled = fds_fill(filled, LIMIT);
+	is_int(fds_open_below(LIMIT), LIMIT, "every number held again");
 	is_int(perfshim_tracefile_open(), 0,
 	       "a trace made while they are all held");
-	ok(open_count() == LIMIT && !says,
+	ok(fds_open_below(LIMIT) == LIMIT && !says,
 	   "by a copy: the process's numbers as they were, nothing said");
 	ok(perfshim_tracefile_on() && perfshim_trace_fd() < 0,
 	   "lean from the start");
