@@ -114,6 +114,18 @@ static int glibc_heap(const struct mapping *m)
 	return h[0] && h[2] && h[2] <= h[3] && h[3] == m->hi - m->lo;
 }
 
+/* The end of the shim's image (its .bss), page-aligned up. */
+extern char _end[] __attribute__((visibility("hidden")));
+
+static int add_mapping(const struct mapping *m)
+{
+	if (area_need(&maps_mem, (nmaps + 1) * sizeof(*maps)))
+		return -1;
+	maps = maps_mem.p;
+	maps[nmaps++] = *m;
+	return 0;
+}
+
 /* maps_text[0..len): the mappings, in maps[0..nmaps). */
 static int parse_maps(size_t len)
 {
@@ -124,6 +136,7 @@ static int parse_maps(size_t len)
 	size_t self_len = 0;
 	uintptr_t prev_hi = 0;
 	uintptr_t me = (uintptr_t)&parse_maps;
+	uintptr_t self_end = ((uintptr_t)_end + 4095) & ~(uintptr_t)4095;
 	int main_gone = perfshim_main_thread_gone();
 
 	while (s < end) {
@@ -181,16 +194,27 @@ static int parse_maps(size_t len)
 		int this_self = self_path && plen == self_len &&
 				!memcmp(path, self_path, plen);
 
-		if (this_self || (after_self && !plen && m.lo == prev_hi))
+		if (this_self)
 			m.flags |= M_SKIP;
+		/* Our .bss, anonymous, right after our file: only up to the
+		 * image's end. The kernel merges what is mapped next to it
+		 * (the loader's allocations: the main thread's static TLS):
+		 * that part is the program's, a root. */
+		if (after_self && !plen && m.lo == prev_hi && m.lo < self_end) {
+			struct mapping bss = m;
+
+			bss.flags |= M_SKIP;
+			bss.hi = m.hi < self_end ? m.hi : self_end;
+			m.lo = bss.hi;
+			if (add_mapping(&bss))
+				return -1;
+		}
 		after_self = this_self;
 		prev_hi = m.hi;
 		if (!plen && glibc_heap(&m))
 			m.flags |= M_HEAP;
-		if (area_need(&maps_mem, (nmaps + 1) * sizeof(*maps)))
+		if (m.lo < m.hi && add_mapping(&m))
 			return -1;
-		maps = maps_mem.p;
-		maps[nmaps++] = m;
 		s = eol + 1;
 	}
 	return 0;

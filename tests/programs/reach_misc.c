@@ -58,8 +58,16 @@
  *               borrows to stop threads), runs perfshim_leak_check()
  *               twice, raises the signal and prints "handler ran N" (N
  *               = 1: the program's handler is its own again).
+ *   after-shim  maps a page of its own right after the shim's image (its
+ *               .bss, anonymous: the kernel merges the two into one
+ *               mapping, as it did with the main thread's static TLS),
+ *               keeps LEAK:after-shim (77 bytes) there, and exits:
+ *               reachable. Prints "mapped" or "no room" (nothing there
+ *               to test).
  */
+#define _GNU_SOURCE
 #include <dlfcn.h>
+#include <link.h>
 #include <fcntl.h>
 #include <pthread.h>
 #include <signal.h>
@@ -173,6 +181,25 @@ static void *blocked(void *arg)
 	return (void *)local;
 }
 
+/* dl_iterate_phdr: the page after the shim's image, if it is loaded. */
+static int shim_end(struct dl_phdr_info *info, size_t size, void *arg)
+{
+	uintptr_t *end = arg;
+
+	(void)size;
+	if (!strstr(info->dlpi_name, "libperfshim"))
+		return 0;
+	for (int i = 0; i < info->dlpi_phnum; i++) {
+		const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
+		uintptr_t e = info->dlpi_addr + ph->p_vaddr + ph->p_memsz;
+
+		if (ph->p_type == PT_LOAD && e > *end)
+			*end = e;
+	}
+	*end = (*end + 4095) & ~(uintptr_t)4095;
+	return 1;
+}
+
 int main(int argc, char **argv)
 {
 	const char *mode = argc > 1 ? argv[1] : "";
@@ -283,6 +310,24 @@ int main(int argc, char **argv)
 				 (int)handled);
 
 		return write(1, line, (size_t)n) == n ? 0 : 3;
+	}
+	if (!strcmp(mode, "after-shim")) {
+		uintptr_t end = 0;
+		void **page;
+
+		dl_iterate_phdr(shim_end, &end);
+		page = end ? mmap((void *)end, 4096, PROT_READ | PROT_WRITE,
+				  MAP_PRIVATE | MAP_ANONYMOUS |
+					  MAP_FIXED_NOREPLACE,
+				  -1, 0)
+			   : MAP_FAILED;
+		if (page != (void **)end) {
+			puts("no room");
+			exit(0);
+		}
+		page[100] = malloc(77); /* LEAK:after-shim */
+		puts("mapped");
+		exit(0);
 	}
 	if (!strcmp(mode, "_exit")) {
 		api_blocks();
