@@ -330,6 +330,14 @@ static void move_unwind_pipe(int fd)
 	}
 }
 
+static int is_unwind_pipe(int fd)
+{
+	int *p = atomic_load(&unwind_pipe);
+
+	return p && (__atomic_load_n(&p[0], __ATOMIC_RELAXED) == fd ||
+		     __atomic_load_n(&p[1], __ATOMIC_RELAXED) == fd);
+}
+
 /* An end of libunwind's pipe forgotten: closed while it is still ours,
  * else the program's number now, left alone. */
 static void drop_end(int fd)
@@ -683,12 +691,21 @@ static void nofile_changed(void)
 		errno = e;
 		return;
 	}
+	/* libunwind's pipe may be in use by another thread this moment
+	 * (then only the next stretch of libunwind's closes it, as it does
+	 * a pipe in the program's budget) */
+	int pipe_too = perfshim_program_threads() == 1;
+
 	perfshim_trace_fd_lock(&saved);
 	for (int i = -1; i < OWNED_MAX; i++) {
 		int o = i < 0 ? perfshim_trace_fd() : atomic_load(&owned[i]);
 
 		if (o < 0 || (rlim_t)o >= rl.rlim_cur || !ours_now(o))
 			continue;
+		if (is_unwind_pipe(o) && !pipe_too) {
+			atomic_store(&pipe_in_budget, 1);
+			continue;
+		}
 		make_room(o);
 		/* moved (or dropped, to be opened again when next needed) */
 		if (!is_owned(o))
