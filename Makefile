@@ -322,6 +322,18 @@ $(B)/tests/programs/probe_cxx_plugin: tests/programs/probe_cxx_plugin.c \
 	$(Q)$(CC) $(PROG_FLAGS) -Wl,-rpath,'$$ORIGIN/sub' \
 		-Wl,--enable-new-dtags -o $@ $< -ldl
 
+# A library the program links: its destructor runs after the shim's.
+$(B)/tests/programs/libexitlate.so: tests/programs/libexitlate.c \
+		| $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(PROG_FLAGS) -fPIC -shared -Wl,-soname,libexitlate.so \
+		-o $@ $<
+$(B)/tests/programs/exit_late: tests/programs/exit_late.c \
+		$(B)/tests/programs/libexitlate.so | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(PROG_FLAGS) -Wl,-rpath,'$$ORIGIN' -Wl,--enable-new-dtags \
+		-o $@ $< $(B)/tests/programs/libexitlate.so
+
 check-progs: $(PROGS)
 
 # The reader's fuzz target, replayed over its corpus without libFuzzer.

@@ -635,9 +635,33 @@ static void hold_signals(sigset_t *saved)
 	pthread_sigmask(SIG_BLOCK, &all, saved);
 }
 
+int __cxa_atexit(void (*fn)(void *), void *arg, void *dso);
+
+/* The end of an exit(): the scan and the trace's last records. */
+static void end_of_exit(void *arg)
+{
+	(void)arg;
+	if (!atomic_load(&perfshim_recording))
+		return;
+	perfshim_guard++;
+	ending_begins();
+	hold_signals(NULL);
+	perfshim_modules_scan();
+	perfshim_scan_at_exit();
+	perfshim_finish(PERFSHIM_END_EXIT, exit_status);
+	atomic_store(&ender_done, 1);
+	perfshim_guard--;
+}
+
 /*
  * The shim is loaded before the program, so this runs after the
  * program's own destructors and atexit handlers: their frees are in.
+ * The libraries the loader initialized before the shim (the program's
+ * own, by their order) have their destructors run after it, and what
+ * they allocate would have no verdict: the end waits for them. An exit
+ * handler registered now runs once the loader's finalizer, which calls
+ * every destructor, is done (glibc runs handlers registered during the
+ * exit's own); where it cannot be registered, the end is now.
  */
 __attribute__((destructor)) static void perfshim_fini(void)
 {
@@ -651,13 +675,11 @@ __attribute__((destructor)) static void perfshim_fini(void)
 		return;
 	}
 	perfshim_guard++;
-	ending_begins();
-	hold_signals(NULL);
-	perfshim_modules_scan();
-	perfshim_scan_at_exit();
-	perfshim_finish(PERFSHIM_END_EXIT, exit_status);
-	atomic_store(&ender_done, 1);
+	int later = !__cxa_atexit(end_of_exit, NULL, NULL);
+
 	perfshim_guard--;
+	if (!later)
+		end_of_exit(NULL);
 }
 
 /* Wrapping main is how the exit status of a return from main is known. */
@@ -680,12 +702,30 @@ static void note_exit_status(int status, void *arg)
 	exit_status = status & 0xff;
 }
 
+static int quick_end(int status, sigset_t *saved);
+
+/*
+ * quick_exit() runs the program's at_quick_exit handlers, which may
+ * allocate or free: the end waits for them, in a handler of the shim's
+ * registered before main() (so run after every one the program
+ * registers; quick_status is quick_exit's status). Without it (no main
+ * of the program's wrapped) the end is at the call.
+ */
+static int quick_later, quick_status;
+
+static void end_of_quick_exit(void)
+{
+	quick_end(quick_status, NULL);
+}
+
 static int wrap_main(int argc, char **argv, char **envp)
 {
 	int e = errno;
 
 	perfshim_guard++;
 	on_exit(note_exit_status, NULL);
+	/* The first registered, the last to run: after the program's */
+	quick_later = !at_quick_exit(end_of_quick_exit);
 	perfshim_guard--;
 	errno = e;
 	int r = real_main(argc, argv, envp);
@@ -742,11 +782,11 @@ HIDDEN int perfshim_quick_end(int status)
 }
 
 /*
- * Exits that skip the destructors (and so our finalizer): finish here.
- * quick_exit's at_quick_exit handlers run after this; their frees are
- * late events.
+ * Exits that skip the destructors (and so our finalizer): finish here,
+ * or, for a quick_exit whose handler of the shim's is registered, after
+ * the program's at_quick_exit handlers (end_of_quick_exit).
  */
-#define QUICK_EXIT_HOOK(name, then_program_code)                            \
+#define QUICK_EXIT_HOOK(name, handlers_run)                                 \
 	EXPORT void name(int status)                                        \
 	{                                                                   \
 		PERFSHIM_EXIT_ROOTS_HERE();                                 \
@@ -754,7 +794,10 @@ HIDDEN int perfshim_quick_end(int status)
 		sigset_t saved;                                             \
                                                                             \
 		wait_for_ender();                                           \
-		if (quick_end(status, &saved) && (then_program_code))       \
+		quick_status = status;                                      \
+		if ((handlers_run) && quick_later)                          \
+			real(status);                                       \
+		if (quick_end(status, &saved) && (handlers_run))            \
 			pthread_sigmask(SIG_SETMASK, &saved, NULL);         \
 		real(status);                                               \
 		__builtin_unreachable();                                    \

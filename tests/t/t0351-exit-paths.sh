@@ -164,4 +164,35 @@ test_expect_success 'a chroot without /proc: no verdicts, said once and in the r
 	fi
 '
 
+# Known truth: tests/programs/exit_late.c and libexitlate.c. Blocks
+# allocated after the shim's own end would be, by the destructor of a
+# library the program links and by at_quick_exit handlers, were
+# unclassified, and the default gate failed where memcheck finds no
+# leak. The end now waits for them.
+test_expect_success 'a linked library'"'"'s destructor allocates after the shim'"'"'s: judged' '
+	capture native-late "$PROGS/exit_late" return &&
+	capture_traced late late.zst "$PROGS/exit_late" return &&
+	test_same_run native-late late &&
+	analyze late.zst >late.sum &&
+	ended_cleanly late.sum &&
+	leaks_json late.zst late.json &&
+	check_kind_src late.json libexitlate.c lib-dtor-kept reachable 123 1 &&
+	check_kind_src late.json libexitlate.c lib-dtor-lost definite 124 1 &&
+	test_cmp_str unclassified "0 0" "$(json_summary late.json unclassified)"
+'
+
+test_expect_success 'at_quick_exit handlers run before the end: their blocks judged' '
+	capture native-quick "$PROGS/exit_late" quick &&
+	printf "%s\n" keep free lose >want &&
+	test_cmp want native-quick.out &&
+	capture_traced quick quick.zst "$PROGS/exit_late" quick &&
+	test_same_run native-quick quick &&
+	test_cmp_str status 3 "$(cat quick.code)" &&
+	leaks_json quick.zst quick.json &&
+	check_kind_src quick.json exit_late.c quick-kept reachable 111 1 &&
+	check_kind_src quick.json exit_late.c quick-lost definite 222 1 &&
+	test_cmp_str unclassified "0 0" "$(json_summary quick.json unclassified)" &&
+	analyze quick.zst --leaks --leak-kinds reachable >/dev/null
+'
+
 test_done
