@@ -1,5 +1,6 @@
 /* apart.c - a copy of the process with a descriptor table of its own (apart.h). */
 #define _GNU_SOURCE
+#include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <sched.h>
@@ -11,12 +12,27 @@
 #include "apart.h"
 #include "rawsys.h"
 
+/* The C library's clone, found before the shim starts: a copy may be
+ * wanted at the exit scan, while a stopped thread holds the loader's lock
+ * (dlsym would wait for it for good); the shim's own clone is not
+ * needed. */
+static int (*libc_clone)(int (*)(void *), void *, int, void *, ...);
+
+__attribute__((constructor(101))) static void apart_init(void)
+{
+	libc_clone = (int (*)(int (*)(void *), void *, int, void *, ...))dlsym(
+		RTLD_NEXT, "clone");
+}
+
 HIDDEN int perfshim_apart(int (*fn)(void *), void *arg, void *stack,
 			  size_t size)
 {
 	int st, e = errno;
-	long pid = clone(fn, (char *)stack + size,
-			 CLONE_VM | CLONE_VFORK | CLONE_UNTRACED, arg);
+
+	if (!libc_clone)
+		return -1;
+	long pid = libc_clone(fn, (char *)stack + size,
+			      CLONE_VM | CLONE_VFORK | CLONE_UNTRACED, arg);
 
 	errno = e;
 	if (pid <= 0)
