@@ -180,6 +180,12 @@ static int set_baseline(struct cli *c, const char *arg)
 
 static int set_budget(struct cli *c, const char *arg)
 {
+	/* the second would have replaced the first, whose rules then
+	 * went unchecked */
+	if (c->budget)
+		return error("--budget given twice (%s, %s): put every rule "
+			     "in one file",
+			     c->budget, arg);
 	c->budget = arg;
 	return 0;
 }
@@ -754,7 +760,9 @@ static int set_pct(const char *opt, double *to, const char *arg)
 	const char *rest;
 	double v;
 
-	if (number(arg, &v, &rest) || (*rest && strcmp(rest, "%")) || v > 1e6)
+	/* 0% would make an unchanged value a change */
+	if (number(arg, &v, &rest) || (*rest && strcmp(rest, "%")) ||
+	    !(v > 0) || v > 1e6)
 		return bad_value(opt, arg);
 	*to = v;
 	return 0;
@@ -762,14 +770,14 @@ static int set_pct(const char *opt, double *to, const char *arg)
 
 static int set_warn(struct cli *c, const char *arg)
 {
-	return set_pct("--warn takes a percentage, not", &c->diff.warn_pct,
-		       arg);
+	return set_pct("--warn takes a percentage above 0, not",
+		       &c->diff.warn_pct, arg);
 }
 
 static int set_fail(struct cli *c, const char *arg)
 {
-	return set_pct("--fail takes a percentage, not", &c->diff.fail_pct,
-		       arg);
+	return set_pct("--fail takes a percentage above 0, not",
+		       &c->diff.fail_pct, arg);
 }
 
 static int set_diff_alpha(struct cli *c, const char *arg)
@@ -812,6 +820,10 @@ static const struct cli_option diff_options[] = {
 	  "significance level, after Holm's adjustment\n"
 	  "(default 0.05)" },
 	{ "top", 0, "N", set_top, "rows of the table (default 20)" },
+	{ "debug-dir", 0, "DIR", set_debug_dir,
+	  "look for files of each run's build by build-id in\n"
+	  "DIR/.build-id/ (also PERFSHIM_DEBUG_DIR; more than\n"
+	  "once: in order)" },
 	{ "allow-incomplete", 0, NULL, set_allow_incomplete,
 	  "let --fail-on-regression pass on runs whose trace\n"
 	  "was cut short, is empty or stopped early (without\n"

@@ -23,7 +23,7 @@
 /* Temporary files of a writer that died are removed after this. */
 #define STALE_TMP_SECONDS 3600
 
-static char *cache_dir, *symbols_dir;
+static char *cache_dir, *symbols_dir, *objects_dir;
 static bool cache_resolved;
 static uint64_t cache_max = (uint64_t)DEBUGCACHE_MAX_MB << 20;
 
@@ -95,6 +95,7 @@ static void resolve_dirs(void)
 		return;
 	cache_dir = subdir(base, "debug");
 	symbols_dir = subdir(base, "symbols");
+	objects_dir = subdir(base, "objects");
 	free(base);
 }
 
@@ -108,6 +109,55 @@ const char *debugcache_symbols_dir(void)
 {
 	resolve_dirs();
 	return symbols_dir;
+}
+
+const char *debugcache_objects_dir(void)
+{
+	resolve_dirs();
+	return objects_dir;
+}
+
+/* Copy src into fd (a temporary file of debugcache_publish). */
+static int fill_from(int fd, void *ctx)
+{
+	int src = *(const int *)ctx;
+	char buf[1 << 16];
+	ssize_t n;
+
+	while ((n = read(src, buf, sizeof(buf))) > 0)
+		if (write(fd, buf, (size_t)n) != n)
+			return -1;
+	return n < 0 ? -1 : 0;
+}
+
+void debugcache_keep_object(const char *path, const char *hexid)
+{
+	const char *dir = debugcache_objects_dir();
+	char *dest = NULL;
+	struct stat st;
+	int src, fd;
+
+	if (!dir || asprintf(&dest, "%s/%s", dir, hexid) < 0)
+		return;
+	/* there already (the same build: never replaced), or linked: the
+	 * link keeps this build's file when the program is rebuilt */
+	if (!access(dest, F_OK) || !link(path, dest)) {
+		free(dest);
+		return;
+	}
+	/* A copy only of the user's own files (builds: what is rebuilt in
+	 * place); the system's libraries are not copied each a first time. */
+	src = open(path, O_RDONLY | O_CLOEXEC);
+	if (src >= 0 && !fstat(src, &st) && S_ISREG(st.st_mode) &&
+	    st.st_uid == geteuid() && (uint64_t)st.st_size <= cache_max / 4) {
+		fd = debugcache_publish(dir, dest, (uint64_t)st.st_size, 4,
+					fill_from, &src);
+		if (fd >= 0)
+			close(fd);
+	}
+	if (src >= 0)
+		close(src);
+	free(dest);
 }
 
 /* What a file's section headers say about making a plain copy of it. */

@@ -55,6 +55,25 @@ const char *debugcache_dir(void);
 const char *debugcache_symbols_dir(void);
 
 /*
+ * debugcache_objects_dir - where debugcache_keep_object keeps objects,
+ * beside debugcache_dir(); NULL when the cache is off or it cannot be
+ * made.
+ */
+const char *debugcache_objects_dir(void);
+
+/*
+ * debugcache_keep_object - keep the object at path (a module the trace
+ * saw, whose build-id, in hex, is hexid) in debugcache_objects_dir() as
+ * HEXID: a hard link where the file system allows, else a copy of a
+ * file the user owns (when it is no bigger than a quarter of
+ * PERFSHIM_CACHE_MAX_MB). A program
+ * rebuilt in place (gcc writes a new file) then still has its old
+ * build's file for the traces of that build: a diff against a baseline
+ * names both sides. Nothing when it is kept already, or on any failure.
+ */
+void debugcache_keep_object(const char *path, const char *hexid);
+
+/*
  * debugcache_evict - make room in dir for incoming bytes: remove its
  * least recently used files while it would hold more than 1/share of
  * PERFSHIM_CACHE_MAX_MB, and the temporary files (".tmp" in the name)

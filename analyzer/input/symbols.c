@@ -624,34 +624,19 @@ static void warn_cannot_open(const char *path)
 }
 
 /*
- * open_module - give mn its own Dwfl with m's file reported at the traced
- * load bias, and decide how far its frames can be trusted. A Dwfl per
- * module because modules of different moments of the trace may occupy the
- * same addresses, which one Dwfl address map cannot hold.
+ * report - a Dwfl of its own holding the ELF file at path as module name,
+ * at the load bias; *mod its module. NULL (with libdwfl's error) if the
+ * file cannot be read.
  */
-static void open_module(struct mod_node *mn, const struct module_info *m,
-			const char *path)
+static Dwfl *report(const char *name, const char *path, uint64_t bias,
+		    Dwfl_Module **mod)
 {
-	Dwfl_Module *mod;
-	struct stat st;
+	Dwfl *dwfl = dwfl_begin(&dwfl_callbacks);
 	char *file;
-	Dwfl *dwfl;
 	int fd;
 
-	mn->state = MOD_NOFILE;
-	if (!*path || is_pseudo_path(path))
-		return; /* nothing to read, and nothing to warn about */
-	/* A FIFO (or a device) at a module's path would block the read. */
-	if (!stat(path, &st) && !S_ISREG(st.st_mode)) {
-		warning("%s: not a regular file; its frames are shown as module+0xoffset",
-			path);
-		return;
-	}
-	dwfl = dwfl_begin(&dwfl_callbacks);
-	if (!dwfl) {
-		warn_cannot_open(path);
-		return;
-	}
+	if (!dwfl)
+		return NULL;
 	dwfl_report_begin(dwfl);
 	/* A file with its own compressed DWARF is read from its plain copy
 	 * (with the cache on); libdwfl opens any other by name, and reports
@@ -666,26 +651,124 @@ static void open_module(struct mod_node *mn, const struct module_info *m,
 	 * add_p_vaddr: base is the load bias (runtime - ELF vaddr), exactly
 	 * what the trace records; libdwfl ignores it for ET_EXEC.
 	 */
-	mod = dwfl_report_elf(dwfl, mn->name, file, fd, m->bias, true);
+	*mod = dwfl_report_elf(dwfl, name, file, fd, bias, true);
 	free(file);
-	if (!mod) {
+	if (!*mod) {
 		if (fd >= 0)
 			close(fd);
-		warn_cannot_open(path);
 		dwfl_end(dwfl);
-		return;
+		return NULL;
 	}
 	if (dwfl_report_end(dwfl, NULL, NULL) != 0) {
-		warn_cannot_open(path);
 		dwfl_end(dwfl);
+		return NULL;
+	}
+	return dwfl;
+}
+
+/*
+ * other_build - a file of m's traced build where the one at its path is
+ * another build (rebuilt in place) or gone: the copy the cache kept of it
+ * (debugcache_keep_object), else DIR/.build-id/xx/yyyy.debug or
+ * DIR/.build-id/xx/yyyy (a separate debug file, or the object itself,
+ * as perf's build-id cache keeps them) under an absolute directory of
+ * the debug path (--debug-dir, PERFSHIM_DEBUG_DIR, /usr/lib/debug).
+ * Reported into *dwfl and *mod only if its build-id is the traced one.
+ */
+static bool other_build(const struct mod_node *mn, const struct module_info *m,
+			Dwfl **dwfl, Dwfl_Module **mod)
+{
+	char hex[2 * MODULE_MAX_BUILD_ID + 1], *copy, *dir = NULL, *save = NULL;
+	char path[PATH_MAX];
+	const char *objects = debugcache_objects_dir();
+	bool found = false;
+
+	if (!m->build_id || m->build_id_len < 2 ||
+	    m->build_id_len > MODULE_MAX_BUILD_ID)
+		return false;
+	module_hex_id(m->build_id, m->build_id_len, hex, sizeof(hex));
+	copy = xstrdup(debuginfo_path);
+	for (int k = -1; !found; k++) {
+		const char *suffix = k >= 0 && k % 2 == 0 ? ".debug" : "";
+
+		if (k < 0) {
+			if (!objects)
+				continue;
+			snprintf(path, sizeof(path), "%s/%s", objects, hex);
+		} else {
+			if (k % 2 == 0)
+				dir = strtok_r(k ? NULL : copy, ":", &save);
+			if (!dir)
+				break;
+			if (dir[0] != '/')
+				continue;
+			snprintf(path, sizeof(path), "%s/.build-id/%.2s/%s%s",
+				 dir, hex, hex + 2, suffix);
+		}
+		if (access(path, R_OK))
+			continue;
+		*dwfl = report(mn->name, path, m->bias, mod);
+		found = *dwfl && build_id_matches(*mod, m);
+		if (*dwfl && !found)
+			dwfl_end(*dwfl);
+	}
+	free(copy);
+	return found;
+}
+
+/*
+ * open_module - give mn its own Dwfl with m's file reported at the traced
+ * load bias, and decide how far its frames can be trusted. A Dwfl per
+ * module because modules of different moments of the trace may occupy the
+ * same addresses, which one Dwfl address map cannot hold.
+ */
+static void open_module(struct mod_node *mn, const struct module_info *m,
+			const char *path)
+{
+	char hex[2 * MODULE_MAX_BUILD_ID + 1];
+	Dwfl_Module *mod;
+	struct stat st;
+	Dwfl *dwfl;
+
+	mn->state = MOD_NOFILE;
+	if (!*path || is_pseudo_path(path))
+		return; /* nothing to read, and nothing to warn about */
+	/* A FIFO (or a device) at a module's path would block the read. */
+	if (!stat(path, &st) && !S_ISREG(st.st_mode)) {
+		warning("%s: not a regular file; its frames are shown as module+0xoffset",
+			path);
+		return;
+	}
+	dwfl = report(mn->name, path, m->bias, &mod);
+	if (dwfl && build_id_matches(mod, m)) {
+		mn->dwfl = dwfl;
+		mn->mod = mod;
+		mn->state = MOD_OK;
+		if (m->build_id && m->build_id_len &&
+		    m->build_id_len <= MODULE_MAX_BUILD_ID) {
+			module_hex_id(m->build_id, m->build_id_len, hex,
+				      sizeof(hex));
+			debugcache_keep_object(path, hex);
+		}
+		return;
+	}
+	Dwfl *other;
+	Dwfl_Module *other_mod;
+
+	if (other_build(mn, m, &other, &other_mod)) {
+		if (dwfl)
+			dwfl_end(dwfl);
+		mn->dwfl = other;
+		mn->mod = other_mod;
+		mn->state = MOD_OK;
+		return;
+	}
+	if (!dwfl) {
+		warn_cannot_open(path);
 		return;
 	}
 	mn->dwfl = dwfl;
 	mn->mod = mod;
-	if (build_id_matches(mod, m)) {
-		mn->state = MOD_OK;
-		return;
-	}
 	/*
 	 * The file was rebuilt since the trace, so its line table and inline
 	 * tree describe other code: no file:line, which would look precise
@@ -694,7 +777,7 @@ static void open_module(struct mod_node *mn, const struct module_info *m,
 	 * the reader near the right place, which "??" does not.
 	 */
 	mn->state = MOD_STALE;
-	warning("%s: build-id differs from the traced one (rebuilt since?); its frames are shown as module+0xoffset",
+	warning("%s: build-id differs from the traced one (rebuilt since?), and no file of the traced build was found (--debug-dir); its frames are shown as module+0xoffset",
 		path);
 }
 

@@ -126,4 +126,46 @@ test_expect_success DWZ,STRACE 'a dwz file named by .gnu_debugaltlink is read' '
 	grep "\.dwz/common\", O_RDONLY) = [0-9]" dz.log
 '
 
+# A program rebuilt in place after its traces were made (the baseline a
+# diff compares with was traced from the last build): the file at its
+# path is another build. The traced build is found by build-id, in a
+# debug directory (DIR/.build-id/xx/yyyy, the object itself, as perf's
+# build-id cache keeps it) or where the analyzer kept it when it first
+# read a trace of that build (PERFSHIM_CACHE_DIR/objects).
+build_gate () {
+	cc -g "$2" -I"$PERFSHIM_ROOT/include" -o "$1" "$SRC_PROGS/gate.c" -ldl
+}
+
+test_expect_success 'rebuilt in place: the traced build by build-id in --debug-dir' '
+	mkdir -p rb &&
+	build_gate rb/gate -O0 &&
+	id=$(build_id rb/gate) &&
+	mkdir -p keep/.build-id/$(echo $id | cut -c1-2) &&
+	cp rb/gate keep/.build-id/$(echo $id | cut -c1-2)/$(echo $id | cut -c3-) &&
+	PERFSHIM_CACHE_DIR=off run_traced rb.zst rb/gate both &&
+	build_gate rb/gate -O1 &&
+	test "$(build_id rb/gate)" != "$id" &&
+	PERFSHIM_CACHE_DIR=off analyze rb.zst --leaks >stale.txt 2>stale.err &&
+	grep "build-id differs from the traced one" stale.err &&
+	! grep "gate_leak_alpha" stale.txt &&
+	line=$(leak_line gate.c alpha) &&
+	PERFSHIM_CACHE_DIR=off analyze rb.zst --leaks --debug-dir keep >rb.txt 2>rb.err &&
+	grep "^    #0  gate_leak_alpha  .*tests/programs/gate.c:$line  \\[gate\\]$" rb.txt &&
+	test_must_be_empty rb.err &&
+	PERFSHIM_CACHE_DIR=off analyze diff rb.zst rb.zst --debug-dir keep >d.txt 2>d.err &&
+	test_must_be_empty d.err
+'
+
+test_expect_success 'rebuilt in place: the build the analyzer read before, from its cache' '
+	mkdir -p rc &&
+	build_gate rc/gate -O0 &&
+	PERFSHIM_CACHE_DIR=off run_traced rc.zst rc/gate both &&
+	PERFSHIM_CACHE_DIR=$PWD/cache analyze rc.zst --leaks >before.txt &&
+	build_gate rc/gate -O1 &&
+	PERFSHIM_CACHE_DIR=$PWD/cache analyze rc.zst --leaks >after.txt 2>after.err &&
+	test_must_be_empty after.err &&
+	test_cmp before.txt after.txt &&
+	grep "gate_leak_alpha  .*tests/programs/gate.c" after.txt
+'
+
 test_done

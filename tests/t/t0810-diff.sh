@@ -198,7 +198,9 @@ test_expect_success 'usage errors: exit 2' '
 	grep "^perfanalyze: diff needs BASE and NEW (see perfanalyze diff --help)$" err &&
 	test_expect_code 2 "$ANALYZE" diff base leak slow 2>err &&
 	test_expect_code 2 "$ANALYZE" diff base leak --warn abc 2>err &&
-	grep "^perfanalyze: --warn takes a percentage, not .abc." err &&
+	grep "^perfanalyze: --warn takes a percentage above 0, not .abc." err &&
+	test_expect_code 2 "$ANALYZE" diff base leak --warn 0 2>err &&
+	grep "^perfanalyze: --warn takes a percentage above 0, not .0." err &&
 	test_expect_code 2 "$ANALYZE" diff base leak --alpha 0.7 2>err &&
 	test_expect_code 2 "$ANALYZE" diff base leak --warn 60 --fail 50 2>err &&
 	grep "^perfanalyze: --fail (50%) is below --warn (60%)$" err &&
@@ -223,7 +225,7 @@ test_expect_success 'diff --help: every option it lists is in the man page' '
 	MANWIDTH=80 man -l "$TEST_DIRECTORY/../../man/perfanalyze.1" >man.txt 2>/dev/null &&
 	sed "s/‐//g; s/-$//" man.txt | tr -d "\n" >flat &&
 	grep -o -- "--[a-z][a-z-]*" help | sort -u >opts &&
-	test_line_count = 9 opts &&
+	test_line_count = 10 opts &&
 	while read -r o
 	do
 		grep -q -F -- "$o" flat || {

@@ -270,4 +270,10 @@ test_expect_success '--budget goes without the other reports' '
 	grep "^perfanalyze: one trace at a time" err
 '
 
+test_expect_success '--budget twice: exit 2, not the first file ignored' '
+	test_expect_code 2 "$ANALYZE" allocs.zst --budget over.txt --budget ok.txt 2>err &&
+	echo "perfanalyze: --budget given twice (over.txt, ok.txt): put every rule in one file" >expect &&
+	test_cmp expect err
+'
+
 test_done

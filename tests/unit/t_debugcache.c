@@ -305,6 +305,45 @@ static void copies(void)
 	close(efd);
 }
 
+/* Objects kept by build-id: a link, so a rebuild in place keeps the old
+ * build's content; kept once. */
+static void objects(void)
+{
+	char src[PATH_MAX], kept[PATH_MAX + 64], buf[16] = { 0 };
+	const char *dir = debugcache_objects_dir();
+	struct stat a, b;
+	FILE *f;
+
+	ok(dir != NULL, "an objects directory in the cache");
+	if (!dir)
+		return;
+	snprintf(src, sizeof(src), "%s/app", top);
+	snprintf(kept, sizeof(kept), "%s/00aa11", dir);
+	f = fopen(src, "w");
+	if (f) {
+		fputs("build 1", f);
+		fclose(f);
+	}
+	debugcache_keep_object(src, "00aa11");
+	ok(!stat(src, &a) && !stat(kept, &b) && a.st_ino == b.st_ino,
+	   "kept as a link to the file");
+	/* a build writes a new file in the old one's place */
+	unlink(src);
+	f = fopen(src, "w");
+	if (f) {
+		fputs("build 2", f);
+		fclose(f);
+	}
+	debugcache_keep_object(src, "00aa11");
+	f = fopen(kept, "r");
+	if (f) {
+		if (!fgets(buf, sizeof(buf), f))
+			buf[0] = 0;
+		fclose(f);
+	}
+	is_str(buf, "build 1", "the kept one is the old build's, kept once");
+}
+
 int main(void)
 {
 	char cache[PATH_MAX + 16], cmd[PATH_MAX + 16];
@@ -319,6 +358,7 @@ int main(void)
 	setenv("PERFSHIM_CACHE_DIR", cache, 1);
 	unsetenv("PERFSHIM_CACHE_MAX_MB");
 	copies();
+	objects();
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", top);
 	if (system(cmd) != 0)
 		diag("could not remove %s", top);
