@@ -50,7 +50,7 @@ static int read_trace(struct pass *p, const struct cli *c)
 	replay_init(&p->rp);
 	growth_scan_init(&p->gs);
 	if ((c->report == REPORT_GROWTH || html) &&
-	    growth_check_input(c->trace))
+	    growth_check_input(c->trace, html ? "--html" : "--growth"))
 		return -1;
 	if (!(p->r = trace_reader_open(c->trace)))
 		return -1;
@@ -427,6 +427,10 @@ static int diff(const struct cli *c)
 	char *b = (char *)c->base, *n = (char *)c->trace;
 	int rc = -1;
 
+	/* the page reads each side again for its flame graphs */
+	if (c->html && (growth_check_input(c->base, "diff --html") ||
+			growth_check_input(c->trace, "diff --html")))
+		return -1;
 	metrics_init(&new, 0);
 	if (metrics_load(&base, &b, 1) || metrics_load(&new, &n, 1) ||
 	    diff_judge(&base, &new, &c->diff, &r))

@@ -235,9 +235,14 @@ static void boot_all(struct judged *j, size_t n, double alpha)
 }
 
 /* The change a noisy row's interval vouches for: its end nearest to 0,
- * or 0 when it holds 0. */
+ * or 0 when it holds 0. A median of 0 on a side leaves no ratio to
+ * bound: the medians' own change then (NAN from 0: "from nothing",
+ * which by_size takes for a regression; -100% to 0). */
 static double vouched_change(const struct diff_row *r)
 {
+	if (isnan(r->change_lo_pct) || isnan(r->change_hi_pct) ||
+	    r->base == 0 || r->new == 0)
+		return r->change_pct;
 	if (r->change_lo_pct > 0)
 		return r->change_lo_pct; /* +infinity: from nothing */
 	if (r->change_hi_pct < 0)

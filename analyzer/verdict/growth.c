@@ -61,7 +61,7 @@ void growth_scan_release(struct growth_scan *s)
 	memset(s, 0, sizeof(*s));
 }
 
-int growth_check_input(const char *path)
+int growth_check_input(const char *path, const char *option)
 {
 	struct stat st;
 
@@ -70,8 +70,8 @@ int growth_check_input(const char *path)
 	if (stat(path, &st) || S_ISREG(st.st_mode) || S_ISDIR(st.st_mode))
 		return 0;
 	return error(
-		"%s: --growth may read the trace twice, and this is not a regular file (a pipe?); save the trace to a file first",
-		path);
+		"%s: %s may read the trace twice, and this is not a regular file (a pipe?); save the trace to a file first",
+		path, option);
 }
 
 /* A marker of label: counted; its number among the label's, or -1. */

@@ -96,9 +96,10 @@ void growth_scan_visitor(struct growth_scan *s, const struct replay *rp,
  * growth_collect needs: a regular file can, a pipe or FIFO (or /dev/stdin
  * fed by one) cannot, so it is refused before the first pass, not found
  * empty (or waited on) at the second. Returns 0, or -1 after printing one
- * line on stderr.
+ * line on stderr naming option, what asks for the second reading
+ * (--growth, --html, diff --html).
  */
-int growth_check_input(const char *path);
+int growth_check_input(const char *path, const char *option);
 
 /* growth_verdict_name - "GROWING", "STABLE" or "INCONCLUSIVE". */
 const char *growth_verdict_name(enum growth_verdict v);

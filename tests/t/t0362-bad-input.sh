@@ -130,6 +130,14 @@ test_expect_success '--growth on a FIFO: refused at once, no wait for a writer' 
 	grep "fifo: --growth may read the trace twice" err
 '
 
+test_expect_success 'diff --html through a pipe: refused at once, naming it (it read the pipe twice)' '
+	test_cmp_str status 2 "$(status_of from_pipe both.zst timeout 20 "$ANALYZE" diff both.zst /dev/stdin --html -o p.html)" &&
+	test_line_count = 1 err &&
+	grep "/dev/stdin: diff --html may read the trace twice" err &&
+	test_cmp_str status 2 "$(status_of timeout 20 "$ANALYZE" fifo --html -o f.html)" &&
+	grep "fifo: --html may read the trace twice" err
+'
+
 test_expect_success 'a module path that is now a FIFO: not opened, frames as module+0xoffset' '
 	cp "$PROGS/gate" ./gatecopy &&
 	run_traced copy.zst ./gatecopy both &&

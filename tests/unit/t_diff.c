@@ -183,6 +183,31 @@ static void test_vouched(void)
 	metrics_release(&b);
 }
 
+/* A noisy metric whose base median is 0 (a short program's CPU: no
+ * sample in most runs) rises significantly: a regression from nothing,
+ * not "ok" for want of a ratio. The same sets the other way: improved. */
+static void test_from_zero(void)
+{
+	static const double zero[RUNS] = { 0, 0, 0, 1e6, 0 };
+	static const double some[RUNS] = { 14e6, 13e6, 15e6, 14e6, 12e6 };
+	struct metric_set a, b;
+	struct diff_result r;
+
+	sets(&a, &b, RUNS, RUNS);
+	put(&a, METRIC_PROGRAM, "", "cpu_time", METRIC_NS, zero);
+	put(&b, METRIC_PROGRAM, "", "cpu_time", METRIC_NS, some);
+	judge(&a, &b, &r);
+	is_str(verdict(&r, METRIC_PROGRAM, "", "cpu_time"), "regression",
+	       "from a median of 0, significantly up: a regression");
+	diff_result_release(&r);
+	judge(&b, &a, &r);
+	is_str(verdict(&r, METRIC_PROGRAM, "", "cpu_time"), "improved",
+	       "down to a median of 0: improved");
+	diff_result_release(&r);
+	metrics_release(&a);
+	metrics_release(&b);
+}
+
 /* Too few runs: inconclusive past the threshold, ok under it. */
 static void test_few_runs(void)
 {
@@ -375,6 +400,7 @@ int main(void)
 {
 	test_exact();
 	test_noisy();
+	test_from_zero();
 	test_vouched();
 	test_few_runs();
 	test_presence();
