@@ -7,7 +7,9 @@
 #include "render.h"
 #include "textfit.h"
 
-/* v in the largest of n units, each step times the one before it. */
+/* v in the largest of n units, each step times the one before it; its
+ * one decimal rounded half away from 0, as units.c rounds the reports'
+ * (printf would round 6.25 KiB to even, "6.2", where they say "6.3"). */
 static const char *scaled(char *buf, size_t len, double v, int sign,
 			  double step, const char *const *unit, size_t n)
 {
@@ -16,7 +18,8 @@ static const char *scaled(char *buf, size_t len, double v, int sign,
 	for (; fabs(v) >= step && i + 1 < n; i++)
 		v /= step;
 	if (i)
-		snprintf(buf, len, sign ? "%+.1f %s" : "%.1f %s", v, unit[i]);
+		snprintf(buf, len, sign ? "%+.1f %s" : "%.1f %s",
+			 round(v * 10) / 10, unit[i]);
 	else
 		snprintf(buf, len, sign ? "%+.0f %s" : "%.0f %s", v, unit[i]);
 	return buf;

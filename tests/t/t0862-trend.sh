@@ -86,8 +86,8 @@ TIME="[0-9.]* \(ns\|us\|ms\|s\)"
 
 test_expect_success 'text: each figure in its unit, as diff prints it' '
 	analyze trend creep >text &&
-	grep "^bytes  *program  *656.2 KiB  *863.6 KiB  *+29.5 KiB  *+27.5%  *+4.0%  *<0.001  *creeping\$" text &&
-	grep "^leaked  *program  *31.2 KiB  *41.1 KiB  *+1.4 KiB  *+27.5% " text &&
+	grep "^bytes  *program  *656.3 KiB  *863.6 KiB  *+29.5 KiB  *+27.5%  *+4.0%  *<0.001  *creeping\$" text &&
+	grep "^leaked  *program  *31.3 KiB  *41.1 KiB  *+1.4 KiB  *+27.5% " text &&
 	grep "^leaked_blocks  *program  *1000  *1316  *+45  *+27.5% " text &&
 	grep "^calls  *zone:work  *1000  *1316  *+45  *+27.5% " text &&
 	grep "^rss_peak  *program  *$BYTES  *$BYTES  *[-+]$BYTES  " text &&

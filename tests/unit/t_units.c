@@ -1,7 +1,9 @@
 /* t_units.c - unit tests for the text renderers' units (render/units.c). */
 #include <math.h>
 #include <stdint.h>
+#include <string.h>
 
+#include "render.h"
 #include "tap.h"
 #include "units.h"
 
@@ -94,6 +96,21 @@ int main(void)
 	count(1234567, "1,234,567");
 	count(UINT64_MAX, "18,446,744,073,709,551,615");
 
+	/* diff's and trend's tables say what the reports say of a size */
+	char m[64];
+	uint64_t differ = 0;
+
+	for (uint64_t v = 1024; v < 3 << 20; v = v * 5 / 4 + 7) {
+		render_metric_value(m, sizeof(m), (double)v, METRIC_BYTES, 0);
+		if (strcmp(m, units_bytes(b, v)) && !differ)
+			differ = v;
+	}
+	is_int((long long)differ, 0,
+	       "sizes from 1 KiB to 3 MiB alike (first that differs)");
+	is_str(render_metric_value(m, sizeof(m), 6400, METRIC_BYTES, 0),
+	       units_bytes(b, 6400), "6,400 B in diff's table as elsewhere");
+	is_str(render_metric_value(m, sizeof(m), -6400, METRIC_BYTES, 1),
+	       "-6.3 KiB", "and a fall of as much");
 	is_int(units_width("12 ns", 11), 11, "width of ASCII");
 	is_int(units_width(units_ns(b, 1500), 11), 12, "width with µ");
 	done_testing();
