@@ -28,11 +28,13 @@ static int by_name(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/* NAME.zst, not hidden (an editor's or a copy's temporary, as trend
+ * skips them too). */
 static int is_trace_name(const char *name)
 {
 	size_t n = strlen(name);
 
-	return n > 4 && !strcmp(name + n - 4, ".zst");
+	return name[0] != '.' && n > 4 && !strcmp(name + n - 4, ".zst");
 }
 
 /* Append dir's regular *.zst files, sorted, to out. */

@@ -219,6 +219,13 @@ test_expect_success 'different programs: a warning, not an error' '
 	grep "^perfanalyze: warning: runs of different programs: " err
 '
 
+test_expect_success 'a hidden .zst in a directory is no run (as trend skips it)' '
+	mkdir hid && cp base/r1.zst base/r2.zst hid/ && cp leak/r1.zst hid/.partial.zst &&
+	analyze diff base hid --json >hid.json &&
+	test_cmp_str "new runs" 2 "$(jq .runs_new hid.json)" &&
+	test_cmp_str "leak site" none "$(row hid.json site leak_more leaked verdict)"
+'
+
 test_expect_success 'diff --help: every option it lists is in the man page' '
 	analyze diff --help >help &&
 	grep "^usage: perfanalyze diff BASE NEW" help &&
