@@ -711,6 +711,10 @@ static bool other_build(const struct mod_node *mn, const struct module_info *m,
 		found = *dwfl && build_id_matches(*mod, m);
 		if (*dwfl && !found)
 			dwfl_end(*dwfl);
+		/* the cache's link to a file since written over in place
+		 * (cp onto it): another build now, kept again when next seen */
+		if (k < 0 && !found)
+			unlink(path);
 	}
 	free(copy);
 	return found;

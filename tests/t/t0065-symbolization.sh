@@ -23,12 +23,14 @@ test_expect_success 'the text report shows that name too' '
 	grep -F "quoted" odd.txt
 '
 
+# (Without the analyzer's cache, which keeps the file of each build it
+# reads a trace of: with it, the traced build is named from there.)
 test_expect_success 'the binary deleted since the run: sizes still right, a warning, exit 0' '
 	mkdir gone &&
 	cp "$PROGS/gate" gone/gate &&
 	run_traced gone.zst "$TRASH_DIRECTORY/gone/gate" &&
 	rm gone/gate &&
-	analyze_status r gone.zst --leaks --json &&
+	PERFSHIM_CACHE_DIR=off analyze_status r gone.zst --leaks --json &&
 	test_cmp_str "perfanalyze status" 0 "$(cat r.code)" &&
 	test_file_not_empty r.err &&
 	jq -e "[.leaks[] | [.bytes, .blocks]] | sort == [[200, 2], [300, 1]]" r.out &&
@@ -40,11 +42,23 @@ test_expect_success 'the binary rebuilt since the run: a warning, no file:line c
 	cp "$PROGS/gate" rebuilt/gate &&
 	run_traced rebuilt.zst "$TRASH_DIRECTORY/rebuilt/gate" &&
 	cp "$PROGS/deep" rebuilt/gate &&
-	analyze_status r rebuilt.zst --leaks --json &&
+	PERFSHIM_CACHE_DIR=off analyze_status r rebuilt.zst --leaks --json &&
 	test_cmp_str "perfanalyze status" 0 "$(cat r.code)" &&
 	test_file_not_empty r.err &&
 	jq -e "[.leaks[] | [.bytes, .blocks]] | sort == [[200, 2], [300, 1]]" r.out &&
 	jq -e "[.leaks[].stack[] | select(.module == \"gate\" and (.file != \"\" or .line != 0))] == []" r.out
+'
+
+test_expect_success 'deleted, but its build read before with the cache on: named from the cache' '
+	mkdir kept &&
+	cp "$PROGS/gate" kept/gate &&
+	run_traced kept.zst "$TRASH_DIRECTORY/kept/gate" &&
+	PERFSHIM_CACHE_DIR=$PWD/c analyze kept.zst --leaks >before.txt &&
+	rm kept/gate &&
+	PERFSHIM_CACHE_DIR=$PWD/c analyze kept.zst --leaks >after.txt 2>after.err &&
+	test_must_be_empty after.err &&
+	test_cmp before.txt after.txt &&
+	grep "gate_leak_alpha  tests/programs/gate.c" after.txt
 '
 
 test_expect_success 'a binary run through a symlink is still found' '

@@ -168,4 +168,18 @@ test_expect_success 'rebuilt in place: the build the analyzer read before, from 
 	grep "gate_leak_alpha  .*tests/programs/gate.c" after.txt
 '
 
+test_expect_success 'a kept build written over in place: no wrong names, the entry dropped' '
+	mkdir -p ro &&
+	build_gate ro/gate -O0 &&
+	PERFSHIM_CACHE_DIR=off run_traced ro.zst ro/gate both &&
+	PERFSHIM_CACHE_DIR=$PWD/cache2 analyze ro.zst --leaks >/dev/null &&
+	id=$(build_id ro/gate) &&
+	test -f cache2/objects/$id &&
+	cp "$PROGS/deep" ro/gate &&
+	PERFSHIM_CACHE_DIR=$PWD/cache2 analyze ro.zst --leaks >ro.txt 2>ro.err &&
+	grep "build-id differs from the traced one" ro.err &&
+	! grep "gate_leak_alpha" ro.txt &&
+	test_path_is_missing cache2/objects/$id
+'
+
 test_done
