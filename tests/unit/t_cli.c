@@ -123,7 +123,7 @@ static void test_errors(void)
 		{ { "perfanalyze", "diff", "a", "b", "--leaks" },
 		  "unknown option '--leaks' (see perfanalyze diff --help)" },
 		{ { "perfanalyze", "diff", "a", "b", "--warn", "x" },
-		  "--warn takes a percentage, not 'x' "
+		  "--warn takes a percentage above 0, not 'x' "
 		  "(see perfanalyze diff --help)" },
 		{ { "perfanalyze", "trend" },
 		  "trend: no directory of builds given "
