@@ -178,6 +178,12 @@ const char *leaks_runtime_owned(const struct sym_frame *f, size_t n)
 		 * thread exits, is cancelled or a C++ exception leaves
 		 * one of its functions (a callback's) */
 		{ "__libc_unwind_link_get", "the unwinder glibc loads" },
+		/* setenv's copies of "NAME=VALUE" and its tree of them,
+		 * kept for good (glibc frees them only for memcheck) */
+		{ "__add_to_environ", "the environment (setenv)" },
+		/* a thread's block of a dlopen'ed library's __thread
+		 * variables, kept with its DTV (as _dl_allocate_tls's) */
+		{ "tls_get_addr_tail", "thread-local storage" },
 	};
 	size_t i;
 

@@ -15,7 +15,7 @@ test_expect_success 'setup: trace the three runs' '
 	run_traced cxx.zst "$PROGS/runtime_cxx" >/dev/null
 '
 
-test_expect_success 'a C program that only prints and sets the locale passes the gate' '
+test_expect_success 'a C program that only prints, sets the locale and the environment passes the gate' '
 	test_expect_code 0 analyze clean.zst --fail-on-leak >out &&
 	grep "No leaks" out &&
 	grep "the C/C++ runtime keeps until exit" out

@@ -62,17 +62,35 @@ int main(void)
 		fr("main", "demo"),
 	};
 
+	struct sym_frame env[] = {
+		fr("tsearch", "libc.so.6"),
+		fr("__add_to_environ", "libc.so.6"),
+		fr("setenv", "libc.so.6"),
+		fr("main", "demo"),
+	};
+	struct sym_frame dyn_tls[] = {
+		fr("malloc", "ld-linux-x86-64.so.2"),
+		fr("allocate_dtv_entry", "ld-linux-x86-64.so.2"),
+		fr("allocate_and_init", "ld-linux-x86-64.so.2"),
+		fr("tls_get_addr_tail", "ld-linux-x86-64.so.2"),
+		fr("__tls_get_addr", "ld-linux-x86-64.so.2"),
+		fr("touch", "libtls.so"),
+	};
+
 	/* a stack cut short inside libc is not start-up */
 	struct sym_frame truncated[] = {
 		fr("__GI___strdup", "libc.so.6"),
 	};
 
-	plan(14);
+	plan(16);
 	ok(leaks_runtime_owned(truncated, 1) == NULL,
 	   "a truncated stack with no program frame is not the runtime's");
 	ok(leaks_runtime_owned(dtv, 5) != NULL,
 	   "the DTV of a thread stack glibc caches");
 	ok(leaks_runtime_owned(stdio_buf, 4) != NULL, "stdio buffer");
+	ok(leaks_runtime_owned(env, 4) != NULL, "setenv's copies and tree");
+	ok(leaks_runtime_owned(dyn_tls, 6) != NULL,
+	   "a dlopen'ed library's thread-local block");
 	ok(leaks_runtime_owned(locale, 4) != NULL, "setlocale's copies");
 	ok(leaks_runtime_owned(pool, 3) != NULL,
 	   "runtime start-up with no program frame");
