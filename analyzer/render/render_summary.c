@@ -32,7 +32,9 @@ static const char *end_text(const struct run *run, char *buf, size_t len)
 			 strsignal(run->status));
 		return buf;
 	case RUN_END_EXEC:
-		return "replaced by exec (the new program has a trace of its own)";
+		return "replaced by exec (the new program has a trace of its own, "
+		       "unless the loader did not preload the shim there: a "
+		       "static or set-user-ID program)";
 	case RUN_END_STOPPED:
 		break;
 	}

@@ -143,6 +143,15 @@ test_expect_success STATIC 'a static program: a clear message, status 2, not run
 	grep "^perfshim: ./static-prog is statically linked" r.err
 '
 
+test_expect_success STATIC 'exec of a static program: no trace of it, said; a gate fails with 2' '
+	wrap r --fail-on-leak "$PROGS/fork" exec ./static-prog &&
+	code_is r 2 &&
+	grep "replaced by exec of a program that made no trace (a static or set-user-ID program" r.err &&
+	grep "^perfshim: a gate was asked for, and a trace could not be checked: failing" r.err &&
+	wrap r2 "$PROGS/fork" exec ./static-prog &&
+	code_is r2 0
+'
+
 test_expect_success 'no trace: said; a gate then fails with 2, else the program'"'"'s status' '
 	PERFSHIM_DISABLE=1 && export PERFSHIM_DISABLE &&
 	wrap r --fail-on-leak "$PROGS/gate" none &&
