@@ -401,6 +401,21 @@ static struct thread_state *free_begin(uint64_t *ts)
 	return t;
 }
 
+HIDDEN __thread int perfshim_over_guard;
+
+HIDDEN void perfshim_untraced_in_handler(void)
+{
+	static atomic_flag said = ATOMIC_FLAG_INIT;
+
+	atomic_fetch_add(&perfshim_lost_events, 1);
+	if (!atomic_flag_test_and_set(&said))
+		perfshim_say("a signal handler allocated or freed while it "
+			     "interrupted malloc or free: such calls are not "
+			     "traced, and a handler that leaves by longjmp "
+			     "leaves its thread untraced (counted as lost "
+			     "events: no gate passes on the trace)");
+}
+
 HIDDEN int perfshim_in_boot_arena(const void *p)
 {
 	return in_arena(p);

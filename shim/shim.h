@@ -182,12 +182,25 @@ HIDDEN const char *perfshim_allocator_foreign(void);
  */
 extern HIDDEN __thread int perfshim_guard;
 extern HIDDEN __thread struct thread_state *perfshim_self;
+/*
+ * 1 while a program's signal handler runs that interrupted the shim (the
+ * guard held: inside malloc or free), or after such a handler left by
+ * longjmp (then the guard stays held, and the thread is traced no more).
+ * Its allocations and frees pass untraced: they are lost events
+ * (perfshim_untraced_in_handler), so that no gate passes on the trace.
+ */
+extern HIDDEN __thread int perfshim_over_guard;
+HIDDEN void perfshim_untraced_in_handler(void);
 
 /* A hook records this call: recording on, and not the shim's own. */
 static inline int perfshim_tracing(void)
 {
-	return !perfshim_guard &&
-	       atomic_load_explicit(&perfshim_recording, memory_order_relaxed);
+	if (UNLIKELY(perfshim_guard)) {
+		if (UNLIKELY(perfshim_over_guard))
+			perfshim_untraced_in_handler();
+		return 0;
+	}
+	return atomic_load_explicit(&perfshim_recording, memory_order_relaxed);
 }
 
 /*

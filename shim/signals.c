@@ -105,11 +105,18 @@ static void on_signal(int sig, siginfo_t *info, void *uctx)
 
 		if (a->sa_flags & SA_RESETHAND)
 			a->sa_handler = SIG_DFL; /* as the kernel: flags stay */
+		/* A handler that interrupted the shim: shim.h's
+		 * perfshim_over_guard (left set if it leaves by longjmp). */
+		int was = perfshim_over_guard;
+
+		if (perfshim_guard)
+			perfshim_over_guard = 1;
 		/* errno stays as the handler left it, as without the shim */
 		if (call.sa_flags & SA_SIGINFO)
 			call.sa_sigaction(sig, info, uctx);
 		else
 			call.sa_handler(sig);
+		perfshim_over_guard = was;
 		return;
 	}
 	/* Ignored: a signal that came while sigaction() was switching from

@@ -47,7 +47,9 @@ const char *gate_incomplete(const struct trace_reader *r)
 	if (trace_reader_lost(r))
 		return "lost events (the shim could not record every "
 		       "allocation and free: no memory for a thread's "
-		       "buffer, or the trace could not be written)";
+		       "buffer, the trace could not be written, or a "
+		       "signal handler allocated while it interrupted "
+		       "malloc or free)";
 	if (!trace_reader_cut_short(r))
 		return NULL;
 	if (!trace_reader_frames(r))
