@@ -95,7 +95,7 @@ HIDDEN void perfshim_signal_finish(const void *uctx, int sig)
 	perfshim_guard--;
 }
 
-static void on_signal(int sig, siginfo_t *info, void *uctx)
+PASS_THROUGH static void on_signal(int sig, siginfo_t *info, void *uctx)
 {
 	struct sigaction *a = &app[sig];
 	int e = errno;

@@ -234,17 +234,47 @@ static void boot_all(struct judged *j, size_t n, double alpha)
 			boot_interval(&j[i], 1 - alpha / (double)m);
 }
 
-/* The change a noisy row's interval vouches for: its end nearest to 0,
- * or 0 when it holds 0. A median of 0 on a side leaves no ratio to
- * bound: the medians' own change then (NAN from 0: "from nothing",
- * which by_size takes for a regression; -100% to 0). */
-static double vouched_change(const struct diff_row *r)
+/* The smallest and the largest of a side's runs. */
+static double side_min(const struct side *sd)
 {
-	if (isnan(r->change_lo_pct) || isnan(r->change_hi_pct) ||
-	    r->base == 0 || r->new == 0)
-		return r->change_pct;
+	double m = INFINITY;
+
+	for (size_t i = 0; i < sd->n; i++)
+		m = fmin(m, sd->v[i]);
+	return m;
+}
+
+static double side_max(const struct side *sd)
+{
+	double m = 0;
+
+	for (size_t i = 0; i < sd->n; i++)
+		m = fmax(m, sd->v[i]);
+	return m;
+}
+
+/*
+ * The change a noisy row's interval vouches for: its end nearest to 0,
+ * or 0 when it holds 0. A side whose every run is 0 (a short program's
+ * cpu_time: no sample at all) leaves no ratio to bound: a rise from it
+ * that every run of the other side shows is a change "from nothing"
+ * (NAN, which by_size takes for a regression, as an exact count from
+ * 0), a fall to it -100%; anything less clear-cut is no change (a
+ * function sampled now and then moves between 0 and a sample from run
+ * to run, and an A/A diff must stay quiet).
+ */
+static double vouched_change(const struct judged *j)
+{
+	const struct diff_row *r = &j->row;
+
+	if (side_max(&j->a) == 0)
+		return side_min(&j->b) > 0 ? NAN : 0;
+	if (side_max(&j->b) == 0)
+		return side_min(&j->a) > 0 ? -100 : 0;
+	if (isnan(r->change_lo_pct) || isnan(r->change_hi_pct))
+		return 0;
 	if (r->change_lo_pct > 0)
-		return r->change_lo_pct; /* +infinity: from nothing */
+		return r->change_lo_pct;
 	if (r->change_hi_pct < 0)
 		return r->change_hi_pct;
 	return 0;
@@ -331,8 +361,8 @@ static void holm(struct judged *j, size_t n, const struct diff_options *o)
 			run = fmax(run, fmin(1, adj));
 			j[i].row.p_value = run;
 			if (run < o->alpha)
-				j[i].row.verdict = by_size(
-					vouched_change(&j[i].row), o, 0);
+				j[i].row.verdict =
+					by_size(vouched_change(&j[i]), o, 0);
 		}
 	}
 }

@@ -184,11 +184,14 @@ static void test_vouched(void)
 }
 
 /* A noisy metric whose base median is 0 (a short program's CPU: no
- * sample in most runs) rises significantly: a regression from nothing,
- * not "ok" for want of a ratio. The same sets the other way: improved. */
+ * sample in any run) rises in every run: a regression from nothing, not
+ * "ok" for want of a ratio. The same sets the other way: improved. A
+ * function sampled now and then (0 in some runs) is no such change. */
 static void test_from_zero(void)
 {
-	static const double zero[RUNS] = { 0, 0, 0, 1e6, 0 };
+	static const double zero[RUNS] = { 0, 0, 0, 0, 0 };
+	static const double rare[RUNS] = { 0, 0, 0, 1e6, 0 };
+	static const double often[RUNS] = { 1e6, 1e6, 0, 1e6, 1e6 };
 	static const double some[RUNS] = { 14e6, 13e6, 15e6, 14e6, 12e6 };
 	struct metric_set a, b;
 	struct diff_result r;
@@ -203,6 +206,15 @@ static void test_from_zero(void)
 	judge(&b, &a, &r);
 	is_str(verdict(&r, METRIC_PROGRAM, "", "cpu_time"), "improved",
 	       "down to a median of 0: improved");
+	diff_result_release(&r);
+	metrics_release(&a);
+	metrics_release(&b);
+	sets(&a, &b, RUNS, RUNS);
+	put(&a, METRIC_PROGRAM, "", "cpu_time", METRIC_NS, rare);
+	put(&b, METRIC_PROGRAM, "", "cpu_time", METRIC_NS, often);
+	judge(&a, &b, &r);
+	is_str(verdict(&r, METRIC_PROGRAM, "", "cpu_time"), "ok",
+	       "sampled in one run, then in four: no verdict from a median of 0");
 	diff_result_release(&r);
 	metrics_release(&a);
 	metrics_release(&b);
