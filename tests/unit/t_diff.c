@@ -187,37 +187,38 @@ static void test_vouched(void)
  * sample in any run) rises in every run: a regression from nothing, not
  * "ok" for want of a ratio. The same sets the other way: improved. A
  * function sampled now and then (0 in some runs) is no such change. */
+/* The verdict of a program's cpu_time from runs base to runs new. */
+static const char *cpu_verdict(const double *base, const double *new)
+{
+	static char v[32];
+	struct metric_set a, b;
+	struct diff_result r;
+
+	sets(&a, &b, RUNS, RUNS);
+	put(&a, METRIC_PROGRAM, "", "cpu_time", METRIC_NS, base);
+	put(&b, METRIC_PROGRAM, "", "cpu_time", METRIC_NS, new);
+	judge(&a, &b, &r);
+	snprintf(v, sizeof(v), "%s",
+		 verdict(&r, METRIC_PROGRAM, "", "cpu_time"));
+	diff_result_release(&r);
+	metrics_release(&a);
+	metrics_release(&b);
+	return v;
+}
+
 static void test_from_zero(void)
 {
 	static const double zero[RUNS] = { 0, 0, 0, 0, 0 };
 	static const double rare[RUNS] = { 0, 0, 0, 1e6, 0 };
 	static const double often[RUNS] = { 1e6, 1e6, 0, 1e6, 1e6 };
 	static const double some[RUNS] = { 14e6, 13e6, 15e6, 14e6, 12e6 };
-	struct metric_set a, b;
-	struct diff_result r;
 
-	sets(&a, &b, RUNS, RUNS);
-	put(&a, METRIC_PROGRAM, "", "cpu_time", METRIC_NS, zero);
-	put(&b, METRIC_PROGRAM, "", "cpu_time", METRIC_NS, some);
-	judge(&a, &b, &r);
-	is_str(verdict(&r, METRIC_PROGRAM, "", "cpu_time"), "regression",
+	is_str(cpu_verdict(zero, some), "regression",
 	       "from a median of 0, significantly up: a regression");
-	diff_result_release(&r);
-	judge(&b, &a, &r);
-	is_str(verdict(&r, METRIC_PROGRAM, "", "cpu_time"), "improved",
+	is_str(cpu_verdict(some, zero), "improved",
 	       "down to a median of 0: improved");
-	diff_result_release(&r);
-	metrics_release(&a);
-	metrics_release(&b);
-	sets(&a, &b, RUNS, RUNS);
-	put(&a, METRIC_PROGRAM, "", "cpu_time", METRIC_NS, rare);
-	put(&b, METRIC_PROGRAM, "", "cpu_time", METRIC_NS, often);
-	judge(&a, &b, &r);
-	is_str(verdict(&r, METRIC_PROGRAM, "", "cpu_time"), "ok",
+	is_str(cpu_verdict(rare, often), "ok",
 	       "sampled in one run, then in four: no verdict from a median of 0");
-	diff_result_release(&r);
-	metrics_release(&a);
-	metrics_release(&b);
 }
 
 /* Too few runs: inconclusive past the threshold, ok under it. */
