@@ -675,6 +675,9 @@ __attribute__((destructor)) static void perfshim_fini(void)
 		return;
 	}
 	perfshim_guard++;
+	/* CPU samples end here, as they did when the end was here: what
+	 * follows is the runtime's end, not the program's work */
+	perfshim_profile_pause();
 	int later = !__cxa_atexit(end_of_exit, NULL, NULL);
 
 	perfshim_guard--;

@@ -634,6 +634,11 @@ HIDDEN void perfshim_profile_finish(int how)
 	perfshim_timing_finish();
 }
 
+HIDDEN void perfshim_profile_pause(void)
+{
+	atomic_store(&sampling, 0);
+}
+
 HIDDEN void perfshim_profile_unfinish(void)
 {
 	if (period_ns && !atomic_load(&yielded))

@@ -610,6 +610,10 @@ HIDDEN void perfshim_timing_finish(void);
 HIDDEN void perfshim_profile_finish(int how);
 /* exec failed: sample again. */
 HIDDEN void perfshim_profile_unfinish(void);
+/* No CPU sample from now (the counts are still written at the finish):
+ * the shim's destructor, when the end waits for the other destructors
+ * (the runtime's own end, whose code, libgcc_s's among it, walks badly). */
+HIDDEN void perfshim_profile_pause(void);
 
 /* Print one line on stderr without stdio (safe anywhere). */
 HIDDEN void perfshim_say(const char *fmt, ...)
