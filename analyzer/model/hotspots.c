@@ -42,6 +42,7 @@ static void vgrow(void *pp, size_t *cap, size_t need, size_t size)
 struct samp {
 	uint32_t stack, thread;
 	uint64_t n;
+	uint64_t signals; /* the timer signals behind the n */
 };
 
 struct site {
@@ -70,6 +71,12 @@ struct last_alloc {
 	uint64_t addr, ts;
 };
 
+/* A thread's last SAMPLE, to tell one timer signal's periods apart. */
+struct last_sample {
+	uint64_t ts;
+	uint32_t stack, seen;
+};
+
 struct hotspots {
 	const struct replay *rp;
 	const struct trace_reader *r;
@@ -78,6 +85,10 @@ struct hotspots {
 	size_t nsamps, capsamps;
 	struct hashtab samp_ix;
 	uint64_t nsamples;
+	/* A timer signal that stands for several periods gives as many
+	 * SAMPLEs, one after another, with one time and stack. */
+	struct last_sample *last_samp; /* by thread index */
+	size_t caplast_samp;
 
 	struct site *sites;
 	size_t nsites, capsites;
@@ -117,9 +128,18 @@ static int samp_eq(const void *ctx, size_t i)
 	return k[0]->stack == k[1][i].stack && k[0]->thread == k[1][i].thread;
 }
 
-static int add_sample(struct hotspots *h, uint32_t stack, uint32_t thread)
+static int add_sample(struct hotspots *h, uint32_t stack, uint32_t thread,
+		      uint64_t ts)
 {
-	struct samp key = { stack, thread, 0 };
+	struct samp key = { stack, thread, 0, 0 };
+	struct last_sample *ls;
+	int signal;
+
+	vgrow(&h->last_samp, &h->caplast_samp, (size_t)thread + 1,
+	      sizeof(*h->last_samp));
+	ls = &h->last_samp[thread];
+	signal = !ls->seen || ls->ts != ts || ls->stack != stack;
+	*ls = (struct last_sample){ ts, stack, 1 };
 	const struct samp *ctx[2] = { &key, h->samps };
 
 	size_t i = hashtab_put(&h->samp_ix,
@@ -132,6 +152,7 @@ static int add_sample(struct hotspots *h, uint32_t stack, uint32_t thread)
 		h->samps[h->nsamps++] = key;
 	}
 	h->samps[i].n++;
+	h->samps[i].signals += signal;
 	h->nsamples++;
 	return 0;
 }
@@ -179,7 +200,7 @@ static int on_event(void *ctx, const struct trace_event *ev)
 	const struct replay *rp = h->rp;
 
 	if (ev->kind == PERFSHIM_EV_SAMPLE)
-		return add_sample(h, canon(rp, ev->stack), ev->thread);
+		return add_sample(h, canon(rp, ev->stack), ev->thread, ev->ts);
 	if (ev->kind == PERFSHIM_EV_ALLOC) {
 		struct site *s = site_get(h, canon(rp, ev->stack));
 
@@ -402,6 +423,7 @@ void hotspots_free(struct hotspots *h)
 	free(h->sites);
 	hashtab_release(&h->site_ix);
 	free(h->last);
+	free(h->last_samp);
 	free(h->tids);
 	free(h->paths);
 	hashtab_release(&h->path_ix);
@@ -657,6 +679,7 @@ static int count_stack(struct hot_cpu *v, const struct samp *s,
 		       struct tfunc **tf, size_t *ntf, size_t *captf)
 {
 	v->samples += s->n;
+	v->signals += s->signals;
 	v->fs.mark++;
 	for (size_t k = 0; k < n; k++) {
 		struct hot_func *f = func_get(&v->fs, &frames[k]);

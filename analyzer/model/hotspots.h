@@ -144,6 +144,11 @@ struct hot_cpu {
 	long thread; /* --thread, or -1 */
 	int have_sampler;
 	uint64_t period_ns, samples;
+	/* The timer signals behind the samples (all threads): the kernel
+	 * checks CPU timers on its tick, and one signal stands for the
+	 * periods since the last (4 at 1 kHz with a 250 Hz tick), so a
+	 * function's samples move in steps of samples / signals. */
+	uint64_t signals;
 	uint64_t taken, in_shim, in_loader, other; /* periods */
 	struct hot_funcs fs;			   /* by self time */
 	size_t shown, top;	    /* functions and paths shown: --top */

@@ -132,6 +132,7 @@ void metrics_release(struct metric_set *s)
 	free(s->run);
 	free(s->path);
 	free(s->label);
+	free(s->cpu_step_ns);
 	free(s->exe);
 	free(s->first_incomplete);
 	free(s->m);
@@ -472,6 +473,9 @@ static void sample_metrics(struct metric_set *s, size_t r,
 
 	if (!c->have_sampler)
 		return;
+	if (s->cpu_step_ns && c->signals)
+		s->cpu_step_ns[r] = (double)c->samples / (double)c->signals *
+				    (double)c->period_ns;
 	add(s, r, METRIC_PROGRAM, "", "cpu_time", METRIC_NS,
 	    (double)periods * (double)c->period_ns);
 	for (size_t i = 0; i < c->fs.n; i++) {
@@ -662,6 +666,7 @@ int metrics_load(struct metric_set *s, char *const *args, size_t nargs)
 	s->path = rp.path;
 	s->label = xcalloc(rp.n + 1, sizeof(*s->label));
 	s->run = xcalloc(rp.n + 1, sizeof(*s->run));
+	s->cpu_step_ns = xcalloc(rp.n + 1, sizeof(*s->cpu_step_ns));
 	samples = xcalloc(rp.n + 1, sizeof(*samples));
 	for (size_t r = 0; r < s->runs; r++) {
 		if (load_run(s, r, &samples[r])) {

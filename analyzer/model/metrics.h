@@ -80,6 +80,10 @@ struct metric_set {
 	/* [runs]: each run's metadata and totals (metrics_load only; its
 	 * strings owned by the set, in strs) */
 	struct run *run;
+	/* [runs]: the step a sampled CPU time moves in, ns (one timer
+	 * signal's periods, struct hot_cpu's samples / signals); 0 without
+	 * samples. NULL in sets not read from traces. */
+	double *cpu_step_ns;
 	char **strs;
 	size_t nstrs, capstrs;
 	struct metric *m; /* in the order they were first seen */

@@ -142,6 +142,7 @@ static int cpu_json(const struct hot_cpu *v, const struct gate_result *gate,
 	json_object_begin(&w);
 	u64_field(&w, "sample_period_ns", v->period_ns);
 	u64_field(&w, "samples", v->samples);
+	u64_field(&w, "timer_signals", v->signals);
 	json_key(&w, "dropped");
 	json_object_begin(&w);
 	u64_field(&w, "in_shim", v->in_shim);

@@ -39,6 +39,7 @@ struct judged {
 	struct diff_row row;
 	double p_raw;	  /* NAN: not tested */
 	struct side a, b; /* kept for the bootstrap (noisy rows) */
+	double step;	  /* cpu_time: the sampler's step (sampled_step) */
 };
 
 #define BOOT_RESAMPLES 2000
@@ -155,6 +156,31 @@ static int below_cpu_floor(const struct metric_set *a,
 	return 1;
 }
 
+/*
+ * The step a sampled cpu_time moves in, in ns: the largest of either
+ * set's runs (metric_set.cpu_step_ns); 0 for other metrics, or without
+ * it. Work that takes 2.5 steps shows as 2 in some runs and 3 in
+ * others, by the phase of the kernel's tick, so five runs can show 2
+ * and five 3 with nothing changed: +50% for Mann-Whitney and the
+ * bootstrap alike, and on this machine's 250 Hz tick a function of
+ * 10 ms of CPU did (t0811).
+ */
+static double sampled_step(const struct metric_set *a,
+			   const struct metric_set *b, const struct metric *m)
+{
+	const struct metric_set *sets[2] = { a, b };
+	double step = 0;
+
+	if ((m->scope != METRIC_FUNCTION && m->scope != METRIC_PROGRAM) ||
+	    strcmp(m->name, "cpu_time"))
+		return 0;
+	for (size_t i = 0; i < 2; i++)
+		for (size_t r = 0; sets[i]->cpu_step_ns && r < sets[i]->runs;
+		     r++)
+			step = fmax(step, sets[i]->cpu_step_ns[r]);
+	return step;
+}
+
 /* One side has it in no run: new or gone; a leak site is judged. */
 static void judge_presence(struct judged *j, const struct side *a,
 			   const struct side *b, size_t runs_new)
@@ -261,7 +287,8 @@ static double side_max(const struct side *sd)
  * (NAN, which by_size takes for a regression, as an exact count from
  * 0), a fall to it -100%; anything less clear-cut is no change (a
  * function sampled now and then moves between 0 and a sample from run
- * to run, and an A/A diff must stay quiet).
+ * to run, and an A/A diff must stay quiet). A sampled time vouches
+ * only for what lies beyond one step of its sampler (sampled_step).
  */
 static double vouched_change(const struct judged *j)
 {
@@ -273,10 +300,14 @@ static double vouched_change(const struct judged *j)
 		return side_min(&j->a) > 0 ? -100 : 0;
 	if (isnan(r->change_lo_pct) || isnan(r->change_hi_pct))
 		return 0;
-	if (r->change_lo_pct > 0)
-		return r->change_lo_pct;
-	if (r->change_hi_pct < 0)
-		return r->change_hi_pct;
+	/* A sampled time: the interval a step wider at each end (of the
+	 * medians' ratio: a step of the base's median). */
+	double widen = j->step > 0 && r->base > 0 ? j->step / r->base * 100 : 0;
+
+	if (r->change_lo_pct - widen > 0)
+		return r->change_lo_pct - widen;
+	if (r->change_hi_pct + widen < 0)
+		return r->change_hi_pct + widen;
 	return 0;
 }
 
@@ -430,6 +461,7 @@ static int judge_metric(struct judged *j, const struct metric_set *base,
 		  base->runs);
 	side_fill(&j->b, metrics_find(new, m->scope, m->where, m->name),
 		  new->runs);
+	j->step = sampled_step(base, new, m);
 	judge_one(j, &j->a, &j->b, r);
 	return 1;
 }

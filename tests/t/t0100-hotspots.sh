@@ -36,6 +36,18 @@ test_expect_success 'the samples cover the CPU time (a sample per ms)' '
 	test_cmp_str period 1000000 "$(jq .sample_period_ns split.json)"
 '
 
+# The kernel checks CPU timers on its tick: one signal can stand for
+# several 1 ms periods (4 on a 250 Hz kernel), each a SAMPLE of one
+# time and stack. At 50 Hz a period is longer than any tick.
+test_expect_success 'timer signals: at most the samples, one a sample at 50 Hz' '
+	n=$(jq .samples split.json) && s=$(jq .timer_signals split.json) &&
+	test "$s" -gt 0 && test "$s" -le "$n" &&
+	PERFSHIM_SAMPLE_HZ=50 capture_traced slow slow.zst "$PROGS/cpu" split &&
+	analyze slow.zst --hotspots --json >slow.json &&
+	n=$(jq .samples slow.json) && s=$(jq .timer_signals slow.json) &&
+	test "$n" -ge 5 && test "$s" -le "$n" && test $((s * 10)) -ge $((n * 9))
+'
+
 test_expect_success 'burn_three gets 75% and burn_one 25% of the samples (+-5 points)' '
 	within "$(fn_field split.json burn_three self_pct)" 75 5 &&
 	within "$(fn_field split.json burn_one self_pct)" 25 5 &&

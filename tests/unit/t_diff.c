@@ -354,6 +354,57 @@ static void test_cpu(void)
 	metrics_release(&b);
 }
 
+/*
+ * Sampled CPU in steps of one timer signal (4 ms: 1 kHz on a 250 Hz
+ * tick): 10 ms of work is 8 ms in some runs and 12 in others. Five runs
+ * of each, no change; 60 -> 96 ms is one. Without the step (a set not
+ * read from traces) 8 -> 12 is what the runs say, +50%.
+ */
+static void test_sampled_step(void)
+{
+	const double spin_a[RUNS] = { 8, 8, 8, 8, 8 };
+	const double spin_b[RUNS] = { 12, 12, 12, 12, 12 };
+	const double burn_a[RUNS] = { 60, 60, 64, 60, 56 };
+	const double burn_b[RUNS] = { 96, 96, 92, 100, 96 };
+	double all_a[RUNS], all_b[RUNS];
+	struct metric_set a, b;
+	struct diff_result r;
+
+	for (int step = 0; step < 2; step++) {
+		for (size_t i = 0; i < RUNS; i++) {
+			all_a[i] = spin_a[i] + burn_a[i];
+			all_b[i] = spin_b[i] + burn_b[i];
+		}
+		sets(&a, &b, RUNS, RUNS);
+		if (step) {
+			a.cpu_step_ns = calloc(RUNS, sizeof(double));
+			b.cpu_step_ns = calloc(RUNS, sizeof(double));
+			for (size_t i = 0; i < RUNS; i++)
+				a.cpu_step_ns[i] = b.cpu_step_ns[i] = 4e6;
+			b.cpu_step_ns[2] = 0; /* a run without samples */
+		}
+		cpu(&a, "spin", spin_a, all_a);
+		cpu(&b, "spin", spin_b, all_b);
+		cpu(&a, "burn", burn_a, all_a);
+		cpu(&b, "burn", burn_b, all_b);
+		judge(&a, &b, &r);
+		is_str(verdict(&r, METRIC_FUNCTION, "spin", "cpu_time"),
+		       step ? "ok" : "regression",
+		       step ? "8 -> 12 ms in 4 ms steps: one step, no change"
+			    : "8 -> 12 ms without the step: +50%");
+		const char *v =
+			verdict(&r, METRIC_FUNCTION, "burn", "cpu_time");
+
+		ok(!strcmp(v, "warning") || !strcmp(v, "regression"),
+		   step ? "60 -> 96 ms in 4 ms steps: still worse (%s)"
+			: "60 -> 96 ms: worse (%s)",
+		   v);
+		diff_result_release(&r);
+		metrics_release(&a);
+		metrics_release(&b);
+	}
+}
+
 /* Ten zones that each moved: Holm's adjustment needs more runs. */
 static void test_holm(void)
 {
@@ -418,6 +469,7 @@ int main(void)
 	test_few_runs();
 	test_presence();
 	test_cpu();
+	test_sampled_step();
 	test_holm();
 	test_mismatch();
 	done_testing();
