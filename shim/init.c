@@ -494,6 +494,56 @@ HIDDEN int perfshim_program_threads(void)
 	return atomic_load(&program_threads);
 }
 
+/*
+ * fork() from a signal handler that interrupted the shim (malloc or free,
+ * most often), in a program of one thread. glibc's fork takes every
+ * malloc arena's lock when the process has more than one thread, and the
+ * shim's writer is a second one: the lock the interrupted malloc holds
+ * hung the handler for good, with every signal blocked, SIGTERM too.
+ * Natively glibc skips those locks with one thread, so that fork stays
+ * safe in a handler (it is async-signal-safe). Here glibc's _Fork,
+ * which takes no lock, makes the child, and the child runs untraced:
+ * the shim's fork handlers, which take locks the interrupted code may
+ * hold, stay out, and so do the program's pthread_atfork handlers,
+ * which glibc's fork of one thread would have run. Elsewhere, and with
+ * more threads of the program's (natively as stuck), fork is glibc's.
+ */
+typedef pid_t (*fork_fn)(void);
+static fork_fn real_fork, real__Fork;
+
+static void fork_resolve(void)
+{
+	real_fork = (fork_fn)dlsym(RTLD_NEXT, "fork");
+	real__Fork = (fork_fn)dlsym(RTLD_NEXT, "_Fork");
+}
+
+static pid_t fork_in_handler(void)
+{
+	sigset_t saved;
+	int blocked = !perfshim_mask_block_all(&saved);
+	pid_t pid = real__Fork();
+	int e = errno;
+
+	if (pid == 0)
+		perfshim_writer_leave_child("fork() in a signal handler that "
+					    "interrupted malloc or free");
+	if (blocked)
+		perfshim_mask_restore(&saved);
+	errno = e;
+	return pid;
+}
+
+EXPORT pid_t fork(void)
+{
+	if (UNLIKELY(perfshim_over_guard) && perfshim_guard && real__Fork &&
+	    atomic_load(&perfshim_recording) &&
+	    atomic_load(&program_threads) == 1 && !foreign_process())
+		return fork_in_handler();
+	if (UNLIKELY(!real_fork))
+		fork_resolve();
+	return real_fork();
+}
+
 static void fork_child(void)
 {
 	int e = errno;
@@ -597,6 +647,7 @@ __attribute__((constructor)) static void perfshim_init(int argc, char **argv,
 		goto out;
 	perfshim_memory_init();
 	traced_pid = getpid();
+	fork_resolve();
 	pthread_atfork(fork_prepare, fork_parent, fork_child);
 	perfshim_signals_init();
 	perfshim_modules_scan();

@@ -37,6 +37,9 @@ HIDDEN void perfshim_threads_readd(struct thread_state *self);
  * says so once and stops tracing it: 1). */
 HIDDEN int perfshim_writer_detached(void);
 HIDDEN int perfshim_writer_left_copy(void);
+/* In a child made without the fork handlers (init.c's fork): it stops
+ * tracing, and says once that it runs untraced, made by made. */
+HIDDEN void perfshim_writer_leave_child(const char *made);
 /* Ask the writer for a pass soon (no-op while it is not running). */
 HIDDEN void perfshim_writer_wake(void);
 

@@ -263,9 +263,12 @@ static int whose_process(void)
 	return owner_page && *owner_page == owner_pid ? SHARED : COPY;
 }
 
+#define RAW_COPY "a clone() or fork system call that the shim cannot follow"
+
 /* In a COPY: leave it untraced, never touching the parent's file (the
- * descriptor stays open: the table may be shared, CLONE_FILES). */
-static void leave_copy(void)
+ * descriptor stays open: the table may be shared, CLONE_FILES); say so,
+ * with how the copy was made. */
+static void leave_copy(const char *made)
 {
 	int was = atomic_exchange(&perfshim_recording, 0);
 
@@ -273,10 +276,13 @@ static void leave_copy(void)
 		return;
 	perfshim_tracefile_forget();
 	if (was)
-		perfshim_say("process %d was made by a clone() or fork "
-			     "system call that the shim cannot follow; it "
-			     "runs untraced",
-			     (int)getpid());
+		perfshim_say("process %d was made by %s; it runs untraced",
+			     (int)getpid(), made);
+}
+
+HIDDEN void perfshim_writer_leave_child(const char *made)
+{
+	leave_copy(made);
 }
 
 HIDDEN int perfshim_process_ours(void)
@@ -293,7 +299,7 @@ HIDDEN int perfshim_writer_left_copy(void)
 {
 	if (whose_process() != COPY)
 		return 0;
-	leave_copy();
+	leave_copy(RAW_COPY);
 	return 1;
 }
 
@@ -955,7 +961,7 @@ HIDDEN int perfshim_meta_free(void)
 static void flush_here(void)
 {
 	if (whose_process() == COPY) {
-		leave_copy();
+		leave_copy(RAW_COPY);
 		return;
 	}
 	int was = perfshim_cancel_off();
@@ -981,7 +987,7 @@ static void ring_full(struct thread_state *t, size_t len)
 	int whose = whose_process();
 
 	if (whose == COPY)
-		leave_copy();
+		leave_copy(RAW_COPY);
 	if (whose == COPY || atomic_load(&detached))
 		return; /* the event is lost; nothing is waited for */
 	if (whose == SHARED && !writer_alive())
@@ -1365,7 +1371,7 @@ static void finish(int how, int status)
 	int whose = whose_process();
 
 	if (whose == COPY)
-		leave_copy();
+		leave_copy(RAW_COPY);
 	if (whose != OURS)
 		return;
 	end_trace(how, status);
@@ -1467,7 +1473,7 @@ HIDDEN int perfshim_detach(void)
 
 	switch (whose_process()) {
 	case COPY:
-		leave_copy();
+		leave_copy(RAW_COPY);
 		return 0;
 	case SHARED:
 		return -1;
