@@ -929,10 +929,12 @@ static size_t held_count(void)
 }
 
 /* The n blocks held (held_count()) into v, in the order of their ALLOCs'
- * numbers. */
+ * numbers (by radix through a buffer of n more; by heapsort without
+ * one). */
 static void held_in_order(struct by_seq *v, size_t n)
 {
 	size_t k = 0;
+	struct by_seq *tmp = NULL;
 
 	for (size_t i = 0; i < map_cap && k < n; i++)
 		if (map[i].addr && !(map[i].who & GONE))
@@ -941,7 +943,15 @@ static void held_in_order(struct by_seq *v, size_t n)
 						  map[i].addr,
 						  slot_of[map[i].slot].size,
 						  map[i].slot };
-	perfshim_hsort(v, k, sizeof(*v), seq_less);
+	if (k > 64)
+		tmp = perfshim_map(k * sizeof(*tmp));
+	if (tmp) {
+		perfshim_rsort(v, tmp, k, sizeof(*v),
+			       offsetof(struct by_seq, seq));
+		perfshim_unmap(tmp, k * sizeof(*tmp));
+	} else {
+		perfshim_hsort(v, k, sizeof(*v), seq_less);
+	}
 }
 
 /*

@@ -13,6 +13,7 @@
 #define PERFSHIM_HSORT_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <string.h>
 
 #define PERFSHIM_HSORT_MAX 64
@@ -57,6 +58,74 @@ static inline void perfshim_hsort(void *base, size_t n, size_t size,
 		perfshim_hsort_swap(v, v + i * size, size);
 		perfshim_hsort_sift(v, size, 0, i, less);
 	}
+}
+
+/*
+ * perfshim_rsort - the n elements of size bytes at base in the order of
+ * the uint64_t at byte key_off of each, by least-significant-digit radix
+ * (11 bits a pass, over the bits in which the keys differ), moving them
+ * through tmp (room for n elements, as base). A few streaming passes,
+ * where heapsort's sifts over a large array miss the cache at every
+ * step: the writer's list of a million held blocks, by their ALLOCs'
+ * numbers, took 0.57 s of a program's exit. Stable; its 8 KiB of counts
+ * are on the stack.
+ */
+static inline uint64_t perfshim_rsort_key(const unsigned char *e, size_t off)
+{
+	uint64_t k;
+
+	memcpy(&k, e + off, sizeof(k));
+	return k;
+}
+
+static inline void perfshim_rsort(void *base, void *tmp, size_t n, size_t size,
+				  size_t key_off)
+{
+	unsigned char *src = base, *dst = tmp, *t;
+	uint64_t lo = UINT64_MAX, hi = 0;
+	uint32_t count[2048];
+
+	for (size_t i = 0; i < n; i++) {
+		uint64_t k = perfshim_rsort_key(src + i * size, key_off);
+
+		lo = k < lo ? k : lo;
+		hi = k > hi ? k : hi;
+	}
+	if (n < 2 || lo == hi)
+		return;
+	unsigned bits = 64 - (unsigned)__builtin_clzll(hi - lo);
+
+	for (unsigned shift = 0; shift < bits; shift += 11) {
+		uint32_t at = 0;
+
+		memset(count, 0, sizeof(count));
+		for (size_t i = 0; i < n; i++)
+			count[((perfshim_rsort_key(src + i * size, key_off) -
+				lo) >>
+			       shift) &
+			      2047]++;
+		for (size_t d = 0; d < 2048; d++) {
+			uint32_t c = count[d];
+
+			count[d] = at;
+			at += c;
+		}
+		for (size_t i = 0; i < n; i++) {
+			size_t d =
+				((perfshim_rsort_key(src + i * size, key_off) -
+				  lo) >>
+				 shift) &
+				2047;
+
+			memcpy(dst + (size_t)count[d]++ * size, src + i * size,
+			       size);
+		}
+		t = src;
+		src = dst;
+		dst = t;
+	}
+	if (src != base)
+		memcpy(base, src, n * size);
 }
 
 #endif
