@@ -318,6 +318,9 @@ extern HIDDEN uintptr_t perfshim_writer_stack;
  * threads no buffer could be mapped for. */
 extern HIDDEN _Atomic uint64_t perfshim_alloc_calls, perfshim_free_calls,
 	perfshim_alloc_bytes, perfshim_lost_events, perfshim_lost_nomem;
+/* The allocations this process's threads have made so far, the gone
+ * ones' too (writer.c): for slow paths, with the pass lock held. */
+HIDDEN uint64_t perfshim_alloc_calls_now(void);
 
 /* stack.c */
 HIDDEN void perfshim_stack_init(void);
