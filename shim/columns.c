@@ -1085,6 +1085,11 @@ HIDDEN size_t perfshim_columns_encode(uint32_t thread, const uint8_t *p,
 	return (size_t)(q - p);
 }
 
+HIDDEN size_t perfshim_columns_held_count(void)
+{
+	return held_count();
+}
+
 HIDDEN void perfshim_columns_held(void (*fn)(uint64_t addr, uint64_t size,
 					     uint64_t ts))
 {

@@ -77,6 +77,8 @@ HIDDEN void perfshim_columns_ties(uint64_t w, col_stage_fn *stage);
  */
 HIDDEN void perfshim_columns_held(void (*fn)(uint64_t addr, uint64_t size,
 					     uint64_t ts));
+/* The number of blocks perfshim_columns_held would give. */
+HIDDEN size_t perfshim_columns_held_count(void);
 
 /*
  * perfshim_columns_addrs - the address of every block the table holds, as

@@ -24,11 +24,18 @@ static inline size_t home(uint64_t addr, size_t cap)
 	return (size_t)((addr * 0x9e3779b97f4a7c15ull) >> 20) & (cap - 1);
 }
 
-static int grow(struct live_index *x)
+/* Room for at least need entries (load at most a half): from 1024 on,
+ * doubling, or at once to what need takes. */
+static int grow_to(struct live_index *x, size_t need)
 {
 	/* Small at first: every page the hash spreads entries over is a
 	 * fault (13 us each on a VM here), and most programs hold few. */
 	size_t cap = x->cap ? 2 * x->cap : 1024;
+
+	while (cap < 2 * need)
+		cap *= 2;
+	if (cap <= x->cap)
+		return 0;
 	struct live_entry *e = perfshim_map(cap * sizeof(*e));
 
 	if (!e)
@@ -68,7 +75,7 @@ static void drop(struct live_index *x, size_t s)
 
 static struct live_entry *slot(struct live_index *x, uint64_t addr, size_t *at)
 {
-	if ((x->count + 1) * 2 > x->cap && grow(x))
+	if ((x->count + 1) * 2 > x->cap && grow_to(x, x->count + 1))
 		return NULL;
 	size_t s = home(addr, x->cap);
 
@@ -257,8 +264,15 @@ HIDDEN void perfshim_live_materialize(void)
 	if (!lazy)
 		return;
 	lazy = 0;
-	if (perfshim_live_enabled)
-		perfshim_columns_held(held);
+	if (!perfshim_live_enabled)
+		return;
+	/* At once to its size: a million blocks grew it eleven times,
+	 * each a fresh map whose pages all fault (a fork's child of such
+	 * a parent spent most of its start here). */
+	if (grow_to(&perfshim_live,
+		    perfshim_live.count + perfshim_columns_held_count()))
+		perfshim_live.broken = 1;
+	perfshim_columns_held(held);
 }
 
 /* The encoder's word of one event (col_seen), applied as parse() would. */
