@@ -635,6 +635,7 @@ __attribute__((constructor)) static void perfshim_init(int argc, char **argv,
 	absolute_preload();
 	perfshim_resolve_allocator();
 	perfshim_sandbox_init();
+	fork_resolve(); /* even where the shim steps aside: fork() is ours */
 	if (off && *off && strcmp(off, "0"))
 		goto out;
 	if (under_valgrind() || foreign_malloc() || seccomp_kills() ||
@@ -647,7 +648,6 @@ __attribute__((constructor)) static void perfshim_init(int argc, char **argv,
 		goto out;
 	perfshim_memory_init();
 	traced_pid = getpid();
-	fork_resolve();
 	pthread_atfork(fork_prepare, fork_parent, fork_child);
 	perfshim_signals_init();
 	perfshim_modules_scan();
