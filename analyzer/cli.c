@@ -749,7 +749,8 @@ static const char diff_synopsis[] =
 	"  passes the threshold, Mann-Whitney's p-value (Holm-adjusted per\n"
 	"  metric family; CPU shares: and the two-proportion test's) is below\n"
 	"  alpha, and the bootstrap interval of the ratio of the medians\n"
-	"  excludes 1. With fewer than 4 runs a side such a change is\n"
+	"  excludes 1 (a sampled CPU time's: by more than one timer signal's\n"
+	"  step). With fewer than 4 runs a side such a change is\n"
 	"  inconclusive. A function's CPU under 10 samples and 1% of all is\n"
 	"  not judged.\n"
 	"\n";
