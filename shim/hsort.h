@@ -78,6 +78,13 @@ static inline uint64_t perfshim_rsort_key(const unsigned char *e, size_t off)
 	return k;
 }
 
+/* The 11-bit digit at shift of element e's key, counted from lo. */
+static inline size_t perfshim_rsort_digit(const unsigned char *e, size_t off,
+					  uint64_t lo, unsigned shift)
+{
+	return (size_t)((perfshim_rsort_key(e, off) - lo) >> shift) & 2047;
+}
+
 static inline void perfshim_rsort(void *base, void *tmp, size_t n, size_t size,
 				  size_t key_off)
 {
@@ -100,10 +107,8 @@ static inline void perfshim_rsort(void *base, void *tmp, size_t n, size_t size,
 
 		memset(count, 0, sizeof(count));
 		for (size_t i = 0; i < n; i++)
-			count[((perfshim_rsort_key(src + i * size, key_off) -
-				lo) >>
-			       shift) &
-			      2047]++;
+			count[perfshim_rsort_digit(src + i * size, key_off, lo,
+						   shift)]++;
 		for (size_t d = 0; d < 2048; d++) {
 			uint32_t c = count[d];
 
@@ -111,11 +116,8 @@ static inline void perfshim_rsort(void *base, void *tmp, size_t n, size_t size,
 			at += c;
 		}
 		for (size_t i = 0; i < n; i++) {
-			size_t d =
-				((perfshim_rsort_key(src + i * size, key_off) -
-				  lo) >>
-				 shift) &
-				2047;
+			size_t d = perfshim_rsort_digit(src + i * size, key_off,
+							lo, shift);
 
 			memcpy(dst + (size_t)count[d]++ * size, src + i * size,
 			       size);
