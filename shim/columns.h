@@ -101,6 +101,33 @@ HIDDEN void perfshim_columns_addrs(col_stage_fn *stage);
 HIDDEN void perfshim_columns_scans(const uint8_t *recs, size_t len,
 				   col_stage_fn *stage);
 
+/*
+ * A forked child holds its parent's blocks too: its scan must see them
+ * (its own blocks may hang from them) and its FREEs of them are no
+ * leak. Most children exec or _exit at once, and reading a million
+ * blocks into the live index cost each such child 0.4 s at its fork.
+ * So the child keeps the parent's table as the fork left it (a copy on
+ * write: nothing is read), a FREE that the child's own table does not
+ * know strikes its entry out, and the index reads what is left only if
+ * it is ever needed (live.c).
+ *
+ * perfshim_columns_absorb - in the child, before perfshim_columns_inherit:
+ * an event of the parent's that was not encoded yet, into the table
+ * (nothing is written); 0, or -1 without the memory for it.
+ * perfshim_columns_inherit - the table, set aside as the parent's; call
+ * perfshim_columns_reset next. -1 (nothing done) if one is set aside
+ * already (the child of a child that never read it).
+ * perfshim_columns_inherited - fn for each block of the table set aside
+ * and not freed since, then the table is given back;
+ * perfshim_columns_inherited_count - how many there are.
+ */
+HIDDEN int perfshim_columns_absorb(int alloc, uint64_t addr, uint64_t size,
+				   uint64_t ts);
+HIDDEN int perfshim_columns_inherit(void);
+HIDDEN void perfshim_columns_inherited(void (*fn)(uint64_t addr, uint64_t size,
+						  uint64_t ts));
+HIDDEN size_t perfshim_columns_inherited_count(void);
+
 /* perfshim_columns_reset - an empty table (a forked child's new trace). */
 HIDDEN void perfshim_columns_reset(void);
 

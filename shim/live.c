@@ -179,7 +179,14 @@ static inline uint8_t tag_of(struct in *r)
 	return r->ring ? r->ring[r->pos++ & r->mask] : *r->p++;
 }
 
-static void parse(struct thread_state *t, struct in *r)
+/* What an ALLOC or FREE parsed goes to: the index (told, below), or a
+ * forked child's copy of its parent's table of slots (absorbed). */
+typedef void parsed_fn(int alloc, uint64_t addr, uint64_t size, uint64_t ts);
+
+static void told(int alloc, uint64_t addr, uint64_t size, uint64_t ts);
+
+static inline __attribute__((always_inline)) void
+parse_to(struct thread_state *t, struct in *r, parsed_fn *fn)
 {
 	struct live_index *x = &perfshim_live;
 	uint64_t dt, size, addr, skip, ts = t->w.live_ts;
@@ -193,11 +200,11 @@ static void parse(struct thread_state *t, struct in *r)
 		if ((tag & 0xf0) == PERFSHIM_EV_ALLOC) {
 			if (get(r, &size) || get(r, &addr) || get(r, &skip))
 				goto bad;
-			on_alloc(x, addr, size, ts);
+			fn(1, addr, size, ts);
 		} else if (tag == PERFSHIM_EV_FREE) {
 			if (get(r, &addr))
 				goto bad;
-			on_free(x, addr);
+			fn(0, addr, 0, ts);
 		} else if (tag == PERFSHIM_EV_SAMPLE ||
 			   tag == PERFSHIM_EV_MARK) {
 			if (get(r, &skip))
@@ -213,6 +220,11 @@ bad:
 	 * found either; the scan says its result is partial. */
 	t->w.live_bad = 1;
 	x->broken = 1;
+}
+
+static void parse(struct thread_state *t, struct in *r)
+{
+	parse_to(t, r, told);
 }
 
 HIDDEN void perfshim_live_apply(struct thread_state *t, uint64_t upto)
@@ -271,8 +283,60 @@ HIDDEN void perfshim_live_materialize(void)
 	 * a parent spent most of its start here). Without the memory for
 	 * that, the inserts grow it as they can (entry() says when not). */
 	(void)grow_to(&perfshim_live,
-		      perfshim_live.count + perfshim_columns_held_count());
+		      perfshim_live.count + perfshim_columns_inherited_count() +
+			      perfshim_columns_held_count());
+	/* A forked child's: the parent's blocks first, its own after
+	 * (the latest ALLOC of an address gives its size). */
+	perfshim_columns_inherited(held);
 	perfshim_columns_held(held);
+}
+
+/* An event of the parent's, in a forked child (perfshim_live_after_fork). */
+static int absorb_failed;
+
+static void absorbed(int alloc, uint64_t addr, uint64_t size, uint64_t ts)
+{
+	if (perfshim_columns_absorb(alloc, addr, size, ts))
+		absorb_failed = 1;
+}
+
+static void parse_absorbed(struct thread_state *t, uint64_t upto)
+{
+	struct in r = { NULL,	       NULL, t->ring.buf, t->ring.size - 1,
+			t->w.live_pos, upto };
+
+	t->w.live_pos = upto;
+	if (!t->w.live_bad)
+		parse_to(t, &r, absorbed);
+}
+
+HIDDEN void perfshim_live_after_fork(struct thread_state *list)
+{
+	struct thread_state *with = NULL;
+	size_t pending = 0;
+
+	for (struct thread_state *t = list; t; t = t->next)
+		if (atomic_load(&t->ring.head) > t->w.live_pos) {
+			with = t;
+			pending++;
+		}
+	/* Lazy, the one thread's events that were not drained yet are the
+	 * ones the table lacks: in it, in their order, it is the parent's
+	 * heap at the fork (columns.h). With two threads' there is no one
+	 * order: the index then, as before. */
+	if (perfshim_live_enabled && lazy && pending <= 1) {
+		if (with)
+			parse_absorbed(with, atomic_load(&with->ring.head));
+		if (absorb_failed)
+			perfshim_live.broken = 1;
+		/* (the child of a child that never read its parent's: the
+		 * index reads both now, oldest first) */
+		if (!perfshim_columns_inherit())
+			return;
+	}
+	perfshim_live_materialize();
+	for (struct thread_state *t = list; t; t = t->next)
+		perfshim_live_apply(t, atomic_load(&t->ring.head));
 }
 
 /* The encoder's word of one event (col_seen), applied as parse() would. */
@@ -318,7 +382,6 @@ HIDDEN void perfshim_live_told(struct thread_state *t, const uint8_t *p,
 
 HIDDEN void perfshim_live_fork_child(struct thread_state *self)
 {
-	lazy = 0; /* the parent's blocks, and the child's new trace */
 	if (self) {
 		self->w.live_pos = 0;
 		self->w.live_ts = 0;

@@ -71,6 +71,15 @@ HIDDEN void perfshim_live_told(struct thread_state *t, const uint8_t *p,
  */
 HIDDEN void perfshim_live_materialize(void);
 
+/*
+ * perfshim_live_after_fork - in a forked child, before the rings of
+ * the threads on list are reset: the parent's blocks, each event
+ * committed to those rings included,
+ * kept for the index (read at once, or, lazy, left in the encoder's
+ * table set aside: columns.h).
+ */
+HIDDEN void perfshim_live_after_fork(struct thread_state *list);
+
 /* In a forked child, after its thread's ring was reset. */
 HIDDEN void perfshim_live_fork_child(struct thread_state *self);
 

@@ -1260,6 +1260,19 @@ static long scan_off(uintptr_t stack_from, const uint64_t *regs, int nregs,
 	/* In a signal handler the heap may be broken: read it all safely. */
 	careful = missed > 0 || mode == IN_SIGNAL;
 	partial = 0;
+	/*
+	 * A process that has made no allocation has no block to judge: what
+	 * it holds is its parent's (a forked child on its way to exec or
+	 * _exit), judged in the parent's trace. Its scan is an empty one:
+	 * such a child of a parent holding a million blocks scanned them
+	 * all at its _exit, 1.3 s. (Nor does it read them into the index.)
+	 */
+	if (mode != FROM_API && !perfshim_alloc_calls_now()) {
+		perfshim_release_others();
+		perfshim_pass_give();
+		nblocks = 0;
+		return emit(perfshim_now(), flags, stopped, missed) ? -1 : 0;
+	}
 	/* Every event committed so far, into the index. */
 	perfshim_live_materialize();
 	for (struct thread_state *t = perfshim_threads(); t; t = t->next)
@@ -1268,19 +1281,6 @@ static long scan_off(uintptr_t stack_from, const uint64_t *regs, int nregs,
 
 	if (perfshim_live.broken || atomic_load(&perfshim_lost_events))
 		partial = 1;
-	/*
-	 * A process that has made no allocation has no block to judge: what
-	 * it holds is its parent's (a forked child on its way to exec or
-	 * _exit), judged in the parent's trace. Its scan is an empty one:
-	 * such a child of a parent holding a million blocks scanned them
-	 * all at its _exit, 1.3 s.
-	 */
-	if (mode != FROM_API && !perfshim_alloc_calls_now()) {
-		perfshim_release_others();
-		perfshim_pass_give();
-		nblocks = 0;
-		return emit(ts, flags, stopped, missed) ? -1 : 0;
-	}
 	int got_maps = collect_blocks() ? -1 : read_maps();
 
 	if (got_maps) {

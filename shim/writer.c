@@ -1561,9 +1561,7 @@ HIDDEN void perfshim_after_fork_child(void)
 	atomic_store(&writer_parked, 0);
 	atomic_store(&perfshim_writer_tid, 0);
 	/* Their blocks are in the child's memory too (see live.c). */
-	perfshim_live_materialize();
-	for (struct thread_state *t = perfshim_threads(); t; t = t->next)
-		perfshim_live_apply(t, atomic_load(&t->ring.head));
+	perfshim_live_after_fork(perfshim_threads());
 	perfshim_threads_after_fork(self);
 	if (meta.p)
 		perfshim_unmap(meta.p, meta.cap);

@@ -24,6 +24,17 @@
  *              999 bytes (LEAK:after_vfork) and exits with the child's
  *              status. The vfork child shares the parent's memory until
  *              it execs: the parent's trace must come through whole.
+ *   inherit N  the parent (one thread) holds N blocks of 48 bytes
+ *              (FORK:inherited) in a global array and forks. The child
+ *              frees the even ones, the first 5 of them holding a block
+ *              of 200 bytes each (LEAK:child-lost: definite, the only
+ *              pointer to it freed); in each odd one it hangs a block of
+ *              40 bytes (LEAK:child-hung: reachable through it), leaks 3
+ *              blocks of 321 bytes (LEAK:child-inherit) and forks a
+ *              grandchild, which frees every hung block, leaks 2 blocks
+ *              of 123 bytes (LEAK:grandchild) and exits 0; the child
+ *              waits and exits 0. The parent waits, frees its N blocks
+ *              and exits 0. Each trace judges only its own blocks.
  *   threads-fork
  *              4 threads churn malloc/free while main forks 40 children,
  *              each of which allocates, frees and exits 0 (a fork taken
@@ -89,6 +100,85 @@ NOINLINE static void leak_before_exec(void)
 	}
 }
 
+NOINLINE static void leak_child_inherit(void)
+{
+	for (int i = 0; i < 3; i++) {
+		void *p = malloc(321); /* LEAK:child-inherit */
+
+		touch(p, 321);
+	}
+}
+
+NOINLINE static void leak_grandchild(void)
+{
+	for (int i = 0; i < 2; i++) {
+		void *p = malloc(123); /* LEAK:grandchild */
+
+		touch(p, 123);
+	}
+}
+
+/* Its pointer goes with the inherited block it is in, which the child
+ * frees: definitely lost (not indirect: the freed block is not live). */
+NOINLINE static void *lose_in_child(void)
+{
+	void *p = malloc(200); /* LEAK:child-lost */
+
+	touch(p, 200);
+	return p;
+}
+
+static int wait_status(pid_t pid);
+
+void **inherited;
+
+static int inherit(long n)
+{
+	pid_t pid;
+
+	inherited = malloc((size_t)n * sizeof(*inherited));
+	if (!inherited)
+		abort();
+	for (long i = 0; i < n; i++) {
+		inherited[i] = malloc(48); /* FORK:inherited */
+		touch(inherited[i], 48);
+	}
+	pid = fork();
+	if (pid < 0)
+		abort();
+	if (pid == 0) {
+		for (long i = 0; i < n; i += 2) {
+			if (i < 10) /* past the word free() writes */
+				((void **)inherited[i])[3] = lose_in_child();
+			free(inherited[i]);
+			inherited[i] = NULL;
+		}
+		for (long i = 1; i < n; i += 2) {
+			void *p = malloc(40); /* LEAK:child-hung */
+
+			touch(p, 40);
+			*(void **)inherited[i] = p;
+		}
+		leak_child_inherit();
+		pid = fork();
+		if (pid < 0)
+			abort();
+		if (pid == 0) {
+			for (long i = 1; i < n; i += 2)
+				free(*(void **)inherited[i]);
+			leak_grandchild();
+			exit(0);
+		}
+		exit(wait_status(pid));
+	}
+	int st = wait_status(pid);
+
+	for (long i = 0; i < n; i++)
+		free(inherited[i]);
+	free(inherited);
+	return st;
+}
+
 static atomic_int stop;
 
 static void *churn(void *arg)
@@ -148,6 +238,8 @@ int main(int argc, char **argv)
 {
 	const char *mode = argc > 1 ? argv[1] : "leak";
 
+	if (!strcmp(mode, "inherit") && argc > 2)
+		return inherit(atol(argv[2]));
 	if (!strcmp(mode, "leak")) {
 		void *shared = malloc(64); /* FORK:prefork */
 		pid_t pid;

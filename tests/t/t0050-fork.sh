@@ -202,4 +202,38 @@ test_expect_success 'children killed as they start: every trace reads' '
 	done
 '
 
+# A parent of one thread holding 100,000 blocks forks: its events are
+# partly undrained at the fork, and the child keeps the parent's table
+# unread until its exit scan needs it (a grandchild, forked before that,
+# reads both). Known truth in fork.c (inherit).
+test_expect_success 'fork of a big heap: each of three traces judges its own blocks' '
+	mkdir tr-inherit &&
+	run_traced tr-inherit/t.%p.zst "$PROGS/fork" inherit 100000 &&
+	test $(ls tr-inherit | wc -l) = 3 &&
+	child=$(trace_with_leak tr-inherit fork.c child-inherit) &&
+	grand=$(trace_with_leak tr-inherit fork.c grandchild) &&
+	leaks_json $child ichild.json &&
+	check_kind_src ichild.json fork.c child-inherit definite 963 3 &&
+	check_kind_src ichild.json fork.c child-hung reachable 2000000 50000 &&
+	check_kind_src ichild.json fork.c child-lost definite 1000 5 &&
+	check_no_leak_at ichild.json fork.c FORK:inherited LEAK:grandchild &&
+	test_cmp_str "child total" "2001963 50008 3" "$(json_file_total ichild.json fork.c)" &&
+	leaks_json $grand igrand.json &&
+	check_kind_src igrand.json fork.c grandchild definite 246 2 &&
+	test_cmp_str "grandchild total" "246 2 1" "$(json_file_total igrand.json fork.c)" &&
+	for f in tr-inherit/*
+	do
+		test $f = $child || test $f = $grand || parent=$f
+	done &&
+	leaks_json $parent iparent.json &&
+	test_cmp_str "parent total" "0 0 0" "$(json_file_total iparent.json fork.c)" &&
+	for f in tr-inherit/*
+	do
+		analyze $f --leaks --fail-on-leak --leak-kinds definite >/dev/null 2>&1
+		st=$?
+		test $f = $parent && test $st = 0 && continue
+		test $f != $parent && test $st = 1 || return 1
+	done
+'
+
 test_done
