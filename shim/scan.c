@@ -94,6 +94,33 @@ static uintptr_t hex(const char **s)
 }
 
 /*
+ * The scan's reads of memory it does not know to be there. Through
+ * /proc/thread-self/mem, open while a scan runs (mem_fd), where it can
+ * be: process_vm_readv pins each page, and the kernel copies a page
+ * shared with a forked process to pin it. A forked child's exit scan
+ * copied every page of the heap it shared with its parent (Python's
+ * children: 45% of their time under the shim); and the pin of an
+ * unshared page costs more than the plain lookup too (a 200 MiB heap
+ * read: 62 ms, 53 through the file; in a forked child 314 ms, 77).
+ */
+static int mem_fd = -1;
+
+static size_t scan_read(uintptr_t a, void *buf, size_t n)
+{
+	if (mem_fd >= 0 && a <= INT64_MAX) {
+		int e = errno;
+		ssize_t got = pread(mem_fd, buf, n, (off_t)a);
+
+		if (got >= 0 || errno == EIO) {
+			errno = e;
+			return got < 0 ? 0 : (size_t)got; /* EIO: not there */
+		}
+		errno = e;
+	}
+	return perfshim_safe_read(a, buf, n);
+}
+
+/*
  * One of glibc's thread arenas' heaps: a reservation of 64 MiB at an
  * address aligned to it, whose readable part begins with the heap's
  * header (heap_info: the arena, the previous heap, the size in use and
@@ -108,8 +135,7 @@ static int glibc_heap(const struct mapping *m)
 	uint64_t h[4];
 
 	if ((m->lo & ((64ul << 20) - 1)) || m->hi - m->lo > (64ul << 20) ||
-	    !(m->flags & M_R) ||
-	    perfshim_safe_read(m->lo, h, sizeof(h)) != sizeof(h))
+	    !(m->flags & M_R) || scan_read(m->lo, h, sizeof(h)) != sizeof(h))
 		return 0;
 	return h[0] && h[2] && h[2] <= h[3] && h[3] == m->hi - m->lo;
 }
@@ -475,7 +501,7 @@ static int looks_vtable(uint64_t v)
 		return 0;
 	if (m->hi - v < n)
 		n = (m->hi - v) & ~7ul;
-	got = perfshim_safe_read((uintptr_t)v, w, n) / 8;
+	got = scan_read((uintptr_t)v, w, n) / 8;
 	for (size_t i = 0; i < got; i++) {
 		const struct mapping *f;
 
@@ -493,7 +519,7 @@ static int looks_vtable(uint64_t v)
 static int word_at(const struct block *b, uint64_t a, uint64_t *v)
 {
 	if (careful || !b->mapped)
-		return perfshim_safe_read((uintptr_t)a, v, 8) == 8 ? 0 : -1;
+		return scan_read((uintptr_t)a, v, 8) == 8 ? 0 : -1;
 	memcpy(v, (const void *)(uintptr_t)a, 8);
 	return 0;
 }
@@ -579,7 +605,7 @@ static void scan_range(uintptr_t lo, uintptr_t hi, int libc, int clique_mode,
 	while (lo + 8 <= hi) {
 		size_t want = hi - lo < sizeof(words) ? (hi - lo) & ~7ul
 						      : sizeof(words);
-		size_t got = perfshim_safe_read(lo, words, want);
+		size_t got = scan_read(lo, words, want);
 
 		if (got < 8) {
 			/* a hole: on to the next page */
@@ -775,7 +801,7 @@ static int dead_thread_stack(const struct mapping *m)
 	uintptr_t lo = m->hi - sizeof(top);
 
 	if (m->flags & M_FILE || m->hi - m->lo < 4 * sizeof(top) ||
-	    perfshim_safe_read(lo, top, sizeof(top)) != sizeof(top))
+	    scan_read(lo, top, sizeof(top)) != sizeof(top))
 		return 0;
 	for (size_t k = 0; k + 2 < sizeof(top) / 8; k += 8) {
 		uintptr_t a = lo + 8 * k;
@@ -823,20 +849,19 @@ static void scan_ended_joinable(void)
 	uintptr_t head = glibc_threads.used;
 	uint64_t next;
 
-	if (!head || perfshim_safe_read(head, &next, 8) != 8)
+	if (!head || scan_read(head, &next, 8) != 8)
 		return;
 	/* (bounded: a thread may have been stopped changing the list) */
 	for (int n = 0; next != head && n < 1000000; n++) {
 		uintptr_t pd = (uintptr_t)next - glibc_threads.list_off;
 		int32_t tid;
 
-		if (perfshim_safe_read(pd + glibc_threads.tid_off, &tid, 4) !=
-		    4)
+		if (scan_read(pd + glibc_threads.tid_off, &tid, 4) != 4)
 			return;
 		/* the kernel clears it when the thread ends */
 		if (!tid)
 			scan_root(pd, pd + glibc_threads.size, 0);
-		if (perfshim_safe_read((uintptr_t)next, &next, 8) != 8)
+		if (scan_read((uintptr_t)next, &next, 8) != 8)
 			return;
 	}
 }
@@ -1297,10 +1322,17 @@ static long scan_off(uintptr_t stack_from, const uint64_t *regs, int nregs,
 		return -1;
 	}
 	exclude_own();
+	/* Not when a thread runs on: it could close the file, and another
+	 * take its number. */
+	if (!careful)
+		mem_fd = perfshim_proc_open("mem", O_RDONLY | O_CLOEXEC);
 	mark_heap();
 	scan_threads(stack_from, regs, nregs, th, nth);
 	scan_mappings(missed);
 	lost = classify_lost();
+	if (mem_fd >= 0)
+		close(mem_fd);
+	mem_fd = -1;
 	/* A fatal signal ends the process right after: the other threads
 	 * stay stopped (at most 10 s), so that the heap the trace ends
 	 * with is the one the verdicts are about; unless one of them holds
