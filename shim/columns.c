@@ -209,6 +209,7 @@ static int map_grow(void)
 
 	if (!m)
 		return -1;
+	perfshim_dense(m, cap * sizeof(*m));
 	for (size_t i = 0; i < map_cap; i++) {
 		if (!map[i].addr ||
 		    ((map[i].who & GONE) && !gone_kept(&map[i])))
@@ -307,6 +308,7 @@ static int room_slow(void)
 
 	if (!b)
 		return -1; /* what grew changes nothing */
+	perfshim_dense(b, cap * sizeof(*b));
 	slot_of = b;
 	uint32_t *r = perfshim_remap(released, slot_cap * sizeof(*r),
 				     cap * sizeof(*r));

@@ -40,6 +40,7 @@ static int grow_to(struct live_index *x, size_t need)
 
 	if (!e)
 		return -1;
+	perfshim_dense(e, cap * sizeof(*e));
 	for (size_t i = 0; i < x->cap; i++) {
 		if (!x->e[i].addr)
 			continue;

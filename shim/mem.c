@@ -11,6 +11,8 @@
 #include "mem.h"
 
 #define REGIONS 16384
+/* Where perfshim_dense asks for huge pages: two of them and more. */
+#define DENSE_HUGE ((size_t)4 << 20)
 
 /* lo == 0: a free slot. Written with atomics: the scan may read it from a
  * signal handler while another thread maps. */
@@ -83,6 +85,12 @@ HIDDEN void *perfshim_map(size_t n)
 HIDDEN void *perfshim_map_resident(size_t n)
 {
 	return map_flags(n, MAP_POPULATE);
+}
+
+HIDDEN void perfshim_dense(void *p, size_t n)
+{
+	if (p && n >= DENSE_HUGE)
+		(void)madvise(p, n, MADV_HUGEPAGE);
 }
 
 HIDDEN void *perfshim_remap(void *p, size_t old, size_t n)

@@ -27,6 +27,18 @@ HIDDEN void *perfshim_map_resident(size_t n);
 /* perfshim_remap - grow p (old bytes, may be NULL) to n; NULL on failure,
  * p then unchanged. */
 HIDDEN void *perfshim_remap(void *p, size_t old, size_t n);
+/*
+ * perfshim_dense - the n bytes at p (mapped, or remapped, by the calls
+ * above) are a table the writer fills all over (a hash table, an array
+ * of slots): backed by huge pages where the system gives them on
+ * request (transparent_hugepage "madvise" or "always"), if it is large
+ * enough that each page of it is touched anyway. With a million blocks
+ * held, its random reads missed the TLB, and each 4 KiB page was a
+ * fault, first touched and again after each fork. Never for memory
+ * touched sparsely (the strings' arena, the stack tables): each page
+ * touched would make 2 MiB resident.
+ */
+HIDDEN void perfshim_dense(void *p, size_t n);
 /* perfshim_unmap - give back what perfshim_map made. NULL is allowed. */
 HIDDEN void perfshim_unmap(void *p, size_t n);
 /* perfshim_own_regions - call fn for each registered region; count them.
