@@ -1560,8 +1560,11 @@ HIDDEN void perfshim_after_fork_child(void)
 	atomic_store(&wake_pending, 0);
 	atomic_store(&writer_parked, 0);
 	atomic_store(&perfshim_writer_tid, 0);
-	/* Their blocks are in the child's memory too (see live.c). */
-	perfshim_live_after_fork(perfshim_threads());
+	/* Their blocks are in the child's memory too (see live.c); not if
+	 * the child cannot be traced (an untraced parent's: nothing reads
+	 * its index). */
+	if (was_recording)
+		perfshim_live_after_fork(perfshim_threads());
 	perfshim_threads_after_fork(self);
 	if (meta.p)
 		perfshim_unmap(meta.p, meta.cap);
