@@ -326,6 +326,56 @@ static int create_apart(void)
 	return 0;
 }
 
+/* The name with suffix i: base itself, base.1, base.2, ... */
+static void name_of(char *out, const char *base, int i)
+{
+	if (i == 0)
+		snprintf(out, sizeof(trace_path), "%s", base);
+	else
+		snprintf(out, sizeof(trace_path), "%s.%d", base, i);
+}
+
+/* Whether suffix i of base names anything (a dangling link too: the
+ * create would not take it either). */
+static int name_taken(const char *base, int i)
+{
+	char p[sizeof(trace_path)];
+	struct stat st;
+
+	name_of(p, base, i);
+	return !fstatat(AT_FDCWD, p, &st, AT_SYMLINK_NOFOLLOW);
+}
+
+#define MAX_SUFFIX (1 << 30)
+
+/*
+ * Where to try next once base is taken: the lowest suffix free where
+ * the taken ones run from base up (the files of earlier runs of the
+ * same name), found by doubling, then halving. Each program of a test
+ * suite run with one fixed name tried every earlier run's name in turn
+ * with an open(): a thousand runs made half a million, and from the
+ * 10,000th on none was traced. A process that loses a race for the
+ * name found tries the next ones (the caller).
+ */
+static int first_free(const char *base)
+{
+	int lo = 0, hi = 1; /* lo is taken; hi is free, or the last */
+
+	while (hi < MAX_SUFFIX && name_taken(base, hi)) {
+		lo = hi;
+		hi *= 2;
+	}
+	while (hi - lo > 1) {
+		int mid = lo + (hi - lo) / 2;
+
+		if (name_taken(base, mid))
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return hi;
+}
+
 HIDDEN int perfshim_tracefile_open(void)
 {
 	char base[4096];
@@ -349,12 +399,9 @@ HIDDEN int perfshim_tracefile_open(void)
 		}
 	}
 	base[n] = 0;
-	for (int i = 0; i < 10000; i++) {
-		if (i == 0)
-			snprintf(trace_path, sizeof(trace_path), "%s", base);
-		else
-			snprintf(trace_path, sizeof(trace_path), "%s.%d", base,
-				 i);
+	for (int i = 0, tries = 0; tries < 10000 && i <= MAX_SUFFIX;
+	     i++, tries++) {
+		name_of(trace_path, base, i);
 		int fd = open(trace_path,
 			      O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
 				      O_CLOEXEC,
@@ -365,14 +412,20 @@ HIDDEN int perfshim_tracefile_open(void)
 			 * number its limit allows: made by a copy (lean) */
 			int r = create_apart();
 
-			if (r > 0)
+			if (r > 0) {
+				if (i == 0)
+					i = first_free(base) - 1;
 				continue;
+			}
 			if (!r)
 				return 0;
 			errno = EMFILE;
 		}
-		if (fd < 0 && errno == EEXIST)
+		if (fd < 0 && errno == EEXIST) {
+			if (i == 0)
+				i = first_free(base) - 1;
 			continue;
+		}
 		if (fd < 0) {
 			perfshim_say("cannot create trace %s: %s; the program "
 				     "runs untraced",

@@ -238,6 +238,27 @@ test_expect_success 'name clash: each file holds its own run' '
 	check_leak second.json gate.c alpha 0 0
 '
 
+test_expect_success 'name clash: past 10,000 runs of one name, the next is traced too' '
+	mkdir many &&
+	(cd many && : >big.zst && seq 1 10000 | sed "s/^/big.zst./" | xargs touch) &&
+	run_traced many/big.zst "$PROGS/gate" alpha 2>many.err &&
+	test_must_be_empty many.err &&
+	test -s many/big.zst.10001 &&
+	leaks_json many/big.zst.10001 many.json &&
+	check_leak many.json gate.c alpha 300 1 1
+'
+
+test_expect_success 'name clash: 40 runs one after another take NAME to NAME.39' '
+	mkdir seq &&
+	for i in $(seq 1 40)
+	do
+		run_traced seq/s.zst "$PROGS/gate" none || return 1
+	done &&
+	ls seq | sort >seq.ls &&
+	{ echo s.zst; seq 1 39 | sed "s/^/s.zst./"; } | sort >expect &&
+	test_cmp expect seq.ls
+'
+
 test_expect_success 'name clash: a third run takes NAME.2' '
 	run_traced clash/fixed.zst "$PROGS/gate" none &&
 	ls clash >clash.ls &&
