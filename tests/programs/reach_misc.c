@@ -64,6 +64,11 @@
  *               keeps LEAK:after-shim (77 bytes) there, and exits:
  *               reachable. Prints "mapped" or "no room" (nothing there
  *               to test).
+ *   prot-none   keeps a block of 1 MiB (its own mapping: LEAK:none-big)
+ *               in a global; its second page holds the only pointer to
+ *               LEAK:behind-none (45 bytes); the program makes that
+ *               page PROT_NONE and exits. The scan does not read what
+ *               the program could not: big reachable, behind definite.
  */
 #define _GNU_SOURCE
 #include <dlfcn.h>
@@ -200,9 +205,36 @@ static int shim_end(struct dl_phdr_info *info, size_t size, void *arg)
 	return 1;
 }
 
+__attribute__((noinline)) static void *behind_none(void)
+{
+	void *p = malloc(45); /* LEAK:behind-none */
+
+	memset(p, 1, 45);
+	return p;
+}
+
+static int prot_none(void)
+{
+	char *big = malloc(1 << 20); /* LEAK:none-big */
+	uintptr_t page = ((uintptr_t)big + 4095) & ~(uintptr_t)4095;
+
+	if (!big)
+		return 2;
+	memset(big, 0, 1 << 20);
+	keep = big;
+	*(void **)(page + 4096) = behind_none();
+	if (mprotect((void *)(page + 4096), 4096, PROT_NONE))
+		return 2;
+	scrub();
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	const char *mode = argc > 1 ? argv[1] : "";
+
+	if (!strcmp(mode, "prot-none"))
+		return prot_none();
 
 	if (!strcmp(mode, "dlopen") && argc > 2) {
 		void *h = dlopen(argv[2], RTLD_NOW);

@@ -214,4 +214,11 @@ test_expect_success 'killed by SIGKILL: no scan, unclassified, and the report sa
 	grep "the trace has no scan results" k.txt
 '
 
+test_expect_success 'a page the program made PROT_NONE is not read: what only it points to is lost' '
+	run_traced pn.zst "$PROGS/reach_misc" prot-none &&
+	leaks_json pn.zst pn.json &&
+	check_kind_src pn.json reach_misc.c none-big reachable 1048576 1 &&
+	check_kind_src pn.json reach_misc.c behind-none definite 45 1
+'
+
 test_done
