@@ -1116,13 +1116,20 @@ HIDDEN size_t perfshim_columns_held_count(void)
 	return held_count();
 }
 
+/* fn for each block table m (of cap entries, slots so) holds. */
+static void each_held(const struct held *m, size_t cap,
+		      const struct slot_block *so,
+		      void (*fn)(uint64_t addr, uint64_t size, uint64_t ts))
+{
+	for (size_t i = 0; i < cap; i++)
+		if (m[i].addr && !(m[i].who & GONE))
+			fn(m[i].addr, so[m[i].slot].size, so[m[i].slot].ts);
+}
+
 HIDDEN void perfshim_columns_held(void (*fn)(uint64_t addr, uint64_t size,
 					     uint64_t ts))
 {
-	for (size_t i = 0; i < map_cap; i++)
-		if (map[i].addr && !(map[i].who & GONE))
-			fn(map[i].addr, slot_of[map[i].slot].size,
-			   slot_of[map[i].slot].ts);
+	each_held(map, map_cap, slot_of, fn);
 }
 
 /* --- a forked child's copy of its parent's table ------------------------------ */
@@ -1192,10 +1199,7 @@ HIDDEN size_t perfshim_columns_inherited_count(void)
 HIDDEN void perfshim_columns_inherited(void (*fn)(uint64_t addr, uint64_t size,
 						  uint64_t ts))
 {
-	for (size_t i = 0; i < inh_cap; i++)
-		if (inh_map[i].addr && !(inh_map[i].who & GONE))
-			fn(inh_map[i].addr, inh_slot_of[inh_map[i].slot].size,
-			   inh_slot_of[inh_map[i].slot].ts);
+	each_held(inh_map, inh_cap, inh_slot_of, fn);
 	perfshim_unmap(inh_map, inh_cap * sizeof(*inh_map));
 	perfshim_unmap(inh_slot_of, inh_slot_cap * sizeof(*inh_slot_of));
 	inh_map = NULL;

@@ -33,6 +33,19 @@ static void ring_at(struct thread_state *v, uint64_t pos)
 	v->ring.tail_seen = pos;
 }
 
+/* The child's side of a fork: a fresh encoder, its ring's bytes from
+ * 0 on, then m events of its own drained; their offsets (at, freed). */
+static void child_runs(struct thread_state *v, size_t *at, size_t m)
+{
+	perfshim_columns_reset();
+	perfshim_live_fork_child(v);
+	free(at);
+	ev_len = 0;
+	at = make_events(m, 0);
+	drain_all(v, at, 0, m);
+	free(at);
+}
+
 static size_t live_in_model(void)
 {
 	size_t n = 0;
@@ -65,15 +78,9 @@ int main(void)
 		"the parent's table, undrained events in it, holds the "
 		"model's blocks");
 	ok(v.w.live_pos == at[m] && !v.w.live_bad, "the ring's events taken");
-	perfshim_columns_reset();
-	perfshim_live_fork_child(&v);
-	free(at);
-	ev_len = 0;
-
 	/* Its own events: frees of inherited blocks, new ones at their
 	 * addresses and others, through a fresh encoder. */
-	at = make_events(m, 0);
-	drain_all(&v, at, 0, m);
+	child_runs(&v, at, m);
 	ok(perfshim_live.count == 0 && !perfshim_live.cap,
 	   "the child's own events leave the index lazy");
 	ok(perfshim_columns_inherited_count() < at_fork,
@@ -82,7 +89,6 @@ int main(void)
 
 	/* A grandchild, forked with events undrained, before the child
 	 * read the parent's table. */
-	free(at);
 	at = make_events(20000, 0);
 	ring_at(&v, at[0]);
 	commit(&v, at, 0, 20000);
@@ -90,13 +96,7 @@ int main(void)
 	ok(perfshim_columns_inherited_count() == 0,
 	   "the grandchild read its grandparent's table");
 	compare("the grandchild, at its fork");
-	perfshim_columns_reset();
-	perfshim_live_fork_child(&v);
-	free(at);
-	ev_len = 0;
-	at = make_events(m, 0);
-	drain_all(&v, at, 0, m);
+	child_runs(&v, at, m);
 	compare("the grandchild's own events, kept one by one");
-	free(at);
 	return exit_status();
 }
