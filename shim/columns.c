@@ -1196,6 +1196,13 @@ HIDDEN size_t perfshim_columns_inherited_count(void)
 	return inh_live;
 }
 
+HIDDEN void perfshim_columns_inherited_each(void (*fn)(uint64_t addr,
+						       uint64_t size,
+						       uint64_t ts))
+{
+	each_held(inh_map, inh_cap, inh_slot_of, fn);
+}
+
 HIDDEN void perfshim_columns_inherited(void (*fn)(uint64_t addr, uint64_t size,
 						  uint64_t ts))
 {

@@ -119,6 +119,7 @@ HIDDEN void perfshim_columns_scans(const uint8_t *recs, size_t len,
  * already (the child of a child that never read it).
  * perfshim_columns_inherited - fn for each block of the table set aside
  * and not freed since, then the table is given back;
+ * perfshim_columns_inherited_each - the same, the table kept;
  * perfshim_columns_inherited_count - how many there are.
  */
 HIDDEN int perfshim_columns_absorb(int alloc, uint64_t addr, uint64_t size,
@@ -126,6 +127,9 @@ HIDDEN int perfshim_columns_absorb(int alloc, uint64_t addr, uint64_t size,
 HIDDEN int perfshim_columns_inherit(void);
 HIDDEN void perfshim_columns_inherited(void (*fn)(uint64_t addr, uint64_t size,
 						  uint64_t ts));
+HIDDEN void perfshim_columns_inherited_each(void (*fn)(uint64_t addr,
+						       uint64_t size,
+						       uint64_t ts));
 HIDDEN size_t perfshim_columns_inherited_count(void);
 
 /* perfshim_columns_reset - an empty table (a forked child's new trace). */

@@ -292,6 +292,105 @@ HIDDEN void perfshim_live_materialize(void)
 	perfshim_columns_held(held);
 }
 
+/* --- a scan's view while lazy ------------------------------------------------ */
+
+/*
+ * 1 while the index holds an overlay (perfshim_live_gather): for each
+ * address a ring's undrained event names, what the last of them left:
+ * count 1 and its size (an ALLOC), or -1 (a FREE). The tables say the
+ * rest.
+ */
+static int overlay;
+
+static void overlaid(int alloc, uint64_t addr, uint64_t size, uint64_t ts)
+{
+	size_t s;
+	struct live_entry *e = entry(&perfshim_live, addr, &s);
+
+	if (!e)
+		return;
+	e->count = alloc ? 1 : -1;
+	e->size = size;
+	e->ts = ts;
+}
+
+HIDDEN size_t perfshim_live_gather(struct thread_state *list)
+{
+	struct thread_state *with = NULL;
+	size_t pending = 0;
+
+	for (struct thread_state *t = list; t; t = t->next)
+		if (atomic_load(&t->ring.head) > t->w.live_pos) {
+			with = t;
+			pending++;
+		}
+	if (lazy && pending <= 1 && !perfshim_live.count) {
+		overlay = 1;
+		if (with && !with->w.live_bad) {
+			/* The writer drains these later: its positions
+			 * stay as they are. */
+			struct in r = { NULL,
+					NULL,
+					with->ring.buf,
+					with->ring.size - 1,
+					with->w.live_pos,
+					atomic_load(&with->ring.head) };
+			uint64_t ts = with->w.live_ts;
+
+			parse_to(with, &r, overlaid);
+			with->w.live_ts = ts;
+			with->w.live_bad = 0;
+		}
+		return perfshim_live.count + perfshim_columns_held_count() +
+		       perfshim_columns_inherited_count();
+	}
+	perfshim_live_materialize();
+	for (struct thread_state *t = list; t; t = t->next)
+		perfshim_live_apply(t, atomic_load(&t->ring.head));
+	return perfshim_live.count;
+}
+
+static void (*each_fn)(uint64_t addr, uint64_t size);
+
+/* A block of the tables, unless the overlay says what came of it. */
+static void tabled(uint64_t addr, uint64_t size, uint64_t ts)
+{
+	struct live_index *x = &perfshim_live;
+
+	(void)ts;
+	if (x->count) {
+		size_t s = home(addr, x->cap);
+
+		while (x->e[s].addr && x->e[s].addr != addr)
+			s = (s + 1) & (x->cap - 1);
+		if (x->e[s].addr)
+			return;
+	}
+	each_fn(addr, size);
+}
+
+HIDDEN void perfshim_live_each(void (*fn)(uint64_t addr, uint64_t size))
+{
+	struct live_index *x = &perfshim_live;
+
+	if (fn && overlay) {
+		each_fn = fn;
+		perfshim_columns_inherited_each(tabled);
+		perfshim_columns_held(tabled);
+	}
+	for (size_t i = 0; fn && i < x->cap; i++)
+		if (x->e[i].addr && x->e[i].count > 0)
+			fn(x->e[i].addr, x->e[i].size);
+	if (!overlay)
+		return;
+	/* The index lazy and empty again, as the writer left it. */
+	overlay = 0;
+	if (x->e)
+		perfshim_unmap(x->e, x->cap * sizeof(*x->e));
+	x->e = NULL;
+	x->cap = x->count = 0;
+}
+
 /* An event of the parent's, in a forked child (perfshim_live_after_fork). */
 static int absorb_failed;
 

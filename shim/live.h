@@ -80,6 +80,19 @@ HIDDEN void perfshim_live_materialize(void);
  */
 HIDDEN void perfshim_live_after_fork(struct thread_state *list);
 
+/*
+ * A scan's view of the blocks live now (the caller holds the pass lock):
+ * perfshim_live_gather - every event committed to the rings of the
+ * threads on list taken in; returns how many blocks there are at most.
+ * perfshim_live_each - then fn for each of them (NULL: none). Lazy, the
+ * index is not made: the rings' undrained events are kept aside (the
+ * writer drains them later, as ever) and the blocks are read from the
+ * encoder's tables past them, which stay lazy (a million blocks: the
+ * index's 64 MiB, and 10% of a run that ends holding them).
+ */
+HIDDEN size_t perfshim_live_gather(struct thread_state *list);
+HIDDEN void perfshim_live_each(void (*fn)(uint64_t addr, uint64_t size));
+
 /* In a forked child, after its thread's ring was reset. */
 HIDDEN void perfshim_live_fork_child(struct thread_state *self);
 

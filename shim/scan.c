@@ -442,23 +442,28 @@ static void sort_blocks(void)
 	}
 }
 
-static int collect_blocks(void)
-{
-	const struct live_index *x = &perfshim_live;
+static size_t blocks_cap;
 
+static void add_block(uint64_t addr, uint64_t size)
+{
+	if (nblocks < blocks_cap)
+		blocks[nblocks++] =
+			(struct block){ .start = addr, .size = size };
+}
+
+/* The blocks live now, at most bound of them (perfshim_live_gather). */
+static int collect_blocks(size_t bound)
+{
 	nblocks = 0;
-	if (area_need(&blocks_mem, (x->count + 1) * sizeof(*blocks)) ||
-	    area_need(&stack_mem, (2 * x->count + 1) * sizeof(*mark)))
+	if (area_need(&blocks_mem, (bound + 1) * sizeof(*blocks)) ||
+	    area_need(&stack_mem, (2 * bound + 1) * sizeof(*mark))) {
+		perfshim_live_each(NULL);
 		return -1;
+	}
 	blocks = blocks_mem.p;
 	mark = stack_mem.p;
-	for (size_t i = 0; i < x->cap; i++) {
-		const struct live_entry *e = &x->e[i];
-
-		if (e->addr && e->count > 0)
-			blocks[nblocks++] = (struct block){ .start = e->addr,
-							    .size = e->size };
-	}
+	blocks_cap = bound + 1;
+	perfshim_live_each(add_block);
 	sort_blocks();
 	set_span();
 	index_blocks();
@@ -1342,15 +1347,13 @@ static long scan_off(uintptr_t stack_from, const uint64_t *regs, int nregs,
 		nblocks = 0;
 		return emit(perfshim_now(), flags, stopped, missed) ? -1 : 0;
 	}
-	/* Every event committed so far, into the index. */
-	perfshim_live_materialize();
-	for (struct thread_state *t = perfshim_threads(); t; t = t->next)
-		perfshim_live_apply(t, atomic_load(&t->ring.head));
+	/* Every event committed so far. */
+	size_t bound = perfshim_live_gather(perfshim_threads());
 	uint64_t ts = perfshim_now();
 
 	if (perfshim_live.broken || atomic_load(&perfshim_lost_events))
 		partial = 1;
-	int got_maps = collect_blocks() ? -1 : read_maps();
+	int got_maps = collect_blocks(bound) ? -1 : read_maps();
 
 	if (got_maps) {
 		static _Atomic int said;

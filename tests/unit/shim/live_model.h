@@ -120,6 +120,43 @@ static void compare(const char *how)
 	ok(!perfshim_live.broken, "%s: nothing lost to the index", how);
 }
 
+static uint64_t *seen_size; /* size + 1 by slot, from perfshim_live_each */
+static size_t seen_n, seen_bad;
+
+static void seen(uint64_t addr, uint64_t size)
+{
+	size_t s = (addr - 0x10000) / 64;
+
+	if (addr < 0x10000 || s >= SLOTS || seen_size[s])
+		seen_bad++;
+	else
+		seen_size[s] = size + 1;
+	seen_n++;
+}
+
+/* Whether a scan's view (perfshim_live_gather, _each) of the threads on
+ * list is exactly the model's live set. */
+static __attribute__((unused)) void compare_view(const char *how,
+						 struct thread_state *list)
+{
+	size_t want = 0, wrong = 0, bound = perfshim_live_gather(list);
+
+	seen_size = calloc(SLOTS, sizeof(*seen_size));
+	if (!seen_size)
+		exit(255);
+	seen_n = seen_bad = 0;
+	perfshim_live_each(seen);
+	for (size_t s = 0; s < SLOTS; s++) {
+		want += model[s] != 0;
+		wrong += seen_size[s] != model[s];
+	}
+	ok(seen_n == want && !seen_bad && !wrong && bound >= want,
+	   "%s: the scan sees the model's blocks (%zu of %zu, %zu wrong, "
+	   "%zu not the model's, at most %zu)",
+	   how, seen_n, want, wrong, seen_bad, bound);
+	free(seen_size);
+}
+
 static void drop_record(uint8_t tag, const uint8_t *payload, size_t len)
 {
 	(void)tag;

@@ -60,13 +60,19 @@ int main(void)
 	static struct thread_state v = { .index = 1 };
 	size_t m = 60000, *at = make_events(m, 20000);
 
-	plan(13);
+	plan(17);
 	/* The parent: a first part drained, the rest only committed. */
 	drain_all(&v, at, 0, m / 2);
 	ring_at(&v, at[m / 2]);
 	commit(&v, at, m / 2, m);
 	ok(perfshim_live.count == 0 && !perfshim_live.cap,
 	   "the parent's index is lazy");
+	/* A scan now reads the tables past the undrained events, and
+	 * leaves the index lazy and the ring for the writer. */
+	compare_view("the parent, events undrained", &v);
+	ok(perfshim_live.count == 0 && !perfshim_live.cap &&
+		   v.w.live_pos == at[m / 2] && !v.w.live_bad,
+	   "after the scan: the index lazy, the ring undrained");
 
 	/* The child. */
 	size_t at_fork = live_in_model();
@@ -92,11 +98,15 @@ int main(void)
 	at = make_events(20000, 0);
 	ring_at(&v, at[0]);
 	commit(&v, at, 0, 20000);
+	compare_view("the child: its parent's table, its own, undrained "
+		     "events",
+		     &v);
 	perfshim_live_after_fork(&v);
 	ok(perfshim_columns_inherited_count() == 0,
 	   "the grandchild read its grandparent's table");
 	compare("the grandchild, at its fork");
 	child_runs(&v, at, m);
 	compare("the grandchild's own events, kept one by one");
+	compare_view("the grandchild's scan, not lazy", &v);
 	return exit_status();
 }
