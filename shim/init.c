@@ -636,6 +636,16 @@ static void warm_unwinder(void)
 	unw_context_t uc;
 	unw_cursor_t c;
 
+	/* Where every walk is libunwind's (PERFSHIM_UNWIND=dwarf, check),
+	 * its cache is made now, as the first walk would: before the
+	 * program maps anything (t0367's program maps a page next to its
+	 * own malloc chunk, and found both sides taken by it). */
+	if (perfshim_cfg.unwind_dwarf || perfshim_cfg.unwind_check) {
+		void *warm[8];
+
+		unw_backtrace(warm, 8);
+		return;
+	}
 	if (unw_getcontext(&uc) || unw_init_local(&c, &uc) < 0)
 		return;
 	for (int i = 0; i < 8 && unw_step(&c) > 0; i++)
