@@ -622,36 +622,6 @@ static int seccomp_kills(void)
 	return 1;
 }
 
-/*
- * libunwind sets itself up on its first use (its caches, the unwind
- * tables of the objects loaded): now, not in the first malloc's walk
- * that needs it, or a signal handler's. A few steps of the stack here,
- * not unw_backtrace, which also makes its trace cache for the thread
- * (256 KiB, each page faulted in and filled: 18% of the time a traced
- * /bin/true took), though the walks go through it only where the
- * shim's own walk cannot go (stack.c), and it makes one then.
- */
-static void warm_unwinder(void)
-{
-	unw_context_t uc;
-	unw_cursor_t c;
-
-	/* Where every walk is libunwind's (PERFSHIM_UNWIND=dwarf, check),
-	 * its cache is made now, as the first walk would: before the
-	 * program maps anything (t0367's program maps a page next to its
-	 * own malloc chunk, and found both sides taken by it). */
-	if (perfshim_cfg.unwind_dwarf || perfshim_cfg.unwind_check) {
-		void *warm[8];
-
-		unw_backtrace(warm, 8);
-		return;
-	}
-	if (unw_getcontext(&uc) || unw_init_local(&c, &uc) < 0)
-		return;
-	for (int i = 0; i < 8 && unw_step(&c) > 0; i++)
-		;
-}
-
 __attribute__((constructor)) static void perfshim_init(int argc, char **argv,
 						       char **envp)
 {
@@ -683,7 +653,18 @@ __attribute__((constructor)) static void perfshim_init(int argc, char **argv,
 	perfshim_modules_scan();
 	perfshim_scan_init();
 	perfshim_unwind_fork_init();
-	warm_unwinder();
+	/*
+	 * The first backtrace sets up libunwind's caches; do it now. Its
+	 * trace cache too (256 KiB), though the walks go through
+	 * unw_backtrace only where the shim's own cannot: made later, it
+	 * showed as the program's growth (t0340's dlopen loop grew 250-300
+	 * KB where it grows none), and libunwind's one-time setup of it
+	 * (pthread_once) ran in whichever thread first needed it, at any
+	 * time.
+	 */
+	void *warm[8];
+
+	unw_backtrace(warm, 8);
 	atomic_store(&perfshim_recording, 1);
 	perfshim_writer_start();
 	perfshim_sampler_init();
