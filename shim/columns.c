@@ -228,14 +228,20 @@ static int map_grow(void)
 	return 0;
 }
 
-/* addr's entry, or the empty one where it would go. */
+/* addr's entry in table m of cap entries, or the empty one where it
+ * would go. */
+static inline size_t find_in(const struct held *m, size_t cap, uint64_t addr)
+{
+	size_t s = home(addr, cap);
+
+	while (m[s].addr && m[s].addr != addr)
+		s = (s + 1) & (cap - 1);
+	return s;
+}
+
 static size_t map_find(uint64_t addr)
 {
-	size_t s = home(addr, map_cap);
-
-	while (map[s].addr && map[s].addr != addr)
-		s = (s + 1) & (map_cap - 1);
-	return s;
+	return find_in(map, map_cap, addr);
 }
 
 /* Linear probing with backward shift, as live.c. */
@@ -267,10 +273,8 @@ static size_t inh_slot_cap;
 /* A FREE the child's table does not know: of an inherited block? */
 static void inherited_free(uint64_t addr)
 {
-	size_t s = home(addr, inh_cap);
+	size_t s = find_in(inh_map, inh_cap, addr);
 
-	while (inh_map[s].addr && inh_map[s].addr != addr)
-		s = (s + 1) & (inh_cap - 1);
 	if (inh_map[s].addr && !(inh_map[s].who & GONE)) {
 		inh_map[s].who |= GONE;
 		inh_live--;
@@ -659,6 +663,23 @@ static inline uint32_t who_me(void)
 	return me() == PREV_UNKNOWN ? GONE - 1 : me();
 }
 
+/* A free slot for a new block at addr (not 0), in entry at: empty, or
+ * gone (it comes back); who as the entry's last thread. */
+static inline uint32_t claim(size_t at, uint64_t addr, uint32_t who)
+{
+	uint32_t s = nreleased ? released[--nreleased] : (uint32_t)nslots++;
+
+	if (map[at].addr) {
+		map_gone--;
+	} else {
+		map[at].addr = addr;
+		map_count++;
+	}
+	map[at].slot = s;
+	map[at].who = who;
+	return s;
+}
+
 /* k > 0 if addr is the k-th recent one of size's class (taken out). */
 static unsigned recent_take(uint64_t addr, uint64_t size)
 {
@@ -714,17 +735,10 @@ static int alloc_ev(uint8_t tag, const uint8_t **p, const uint8_t *end,
 		perfshim_col_mru_push(&lists, s);
 		return 0;
 	}
-	s = nreleased ? released[--nreleased] : (uint32_t)nslots++;
-	if (map[at].addr) {
-		map_gone--; /* a gone entry comes back */
-	} else if (addr) {
-		map[at].addr = addr;
-		map_count++;
-	}
-	if (addr) {
-		map[at].slot = s;
-		map[at].who = who_me();
-	}
+	if (addr)
+		s = claim(at, addr, who_me());
+	else /* a failed allocation: a slot, no entry */
+		s = nreleased ? released[--nreleased] : (uint32_t)nslots++;
 	col[PERFSHIM_COL_KINDS][nev] = tag;
 	if (with_addr) {
 		unsigned k = recent_take(addr, size);
@@ -1159,16 +1173,8 @@ HIDDEN int perfshim_columns_absorb(int alloc, uint64_t addr, uint64_t size,
 		slot_of[map[at].slot].ts = ts;
 		return 0;
 	}
-	uint32_t s = nreleased ? released[--nreleased] : (uint32_t)nslots++;
+	uint32_t s = claim(at, addr, 0);
 
-	if (map[at].addr) {
-		map_gone--;
-	} else {
-		map[at].addr = addr;
-		map_count++;
-	}
-	map[at].slot = s;
-	map[at].who = 0;
 	slot_of[s] = (struct slot_block){ size, nalloc++, ts };
 	return 0;
 }

@@ -74,16 +74,22 @@ static void drop(struct live_index *x, size_t s)
 	x->count--;
 }
 
-static struct live_entry *slot(struct live_index *x, uint64_t addr, size_t *at)
+/* addr's entry, or the empty one where it would go (x->cap > 0). */
+static inline size_t find(const struct live_index *x, uint64_t addr)
 {
-	if ((x->count + 1) * 2 > x->cap && grow_to(x, x->count + 1))
-		return NULL;
 	size_t s = home(addr, x->cap);
 
 	while (x->e[s].addr && x->e[s].addr != addr)
 		s = (s + 1) & (x->cap - 1);
-	*at = s;
-	return &x->e[s];
+	return s;
+}
+
+static struct live_entry *slot(struct live_index *x, uint64_t addr, size_t *at)
+{
+	if ((x->count + 1) * 2 > x->cap && grow_to(x, x->count + 1))
+		return NULL;
+	*at = find(x, addr);
+	return &x->e[*at];
 }
 
 /* addr's entry, made empty (count 0) if new; NULL (index broken) if full. */
@@ -170,6 +176,13 @@ static inline int get(struct in *r, uint64_t *v)
 	return -1;
 }
 
+/* t's ring bytes from its applied position up to upto. */
+static inline struct in ring_in(const struct thread_state *t, uint64_t upto)
+{
+	return (struct in){ NULL,	   NULL, t->ring.buf, t->ring.size - 1,
+			    t->w.live_pos, upto };
+}
+
 static inline int more(const struct in *r)
 {
 	return r->ring ? r->pos < r->stop : r->p < r->end;
@@ -230,8 +243,7 @@ static void parse(struct thread_state *t, struct in *r)
 
 HIDDEN void perfshim_live_apply(struct thread_state *t, uint64_t upto)
 {
-	struct in r = { NULL,	       NULL, t->ring.buf, t->ring.size - 1,
-			t->w.live_pos, upto };
+	struct in r = ring_in(t, upto);
 
 	if (!perfshim_live_enabled || upto <= t->w.live_pos)
 		return;
@@ -314,27 +326,40 @@ static void overlaid(int alloc, uint64_t addr, uint64_t size, uint64_t ts)
 	e->ts = ts;
 }
 
-HIDDEN size_t perfshim_live_gather(struct thread_state *list)
+/* How many threads on list have events not applied yet; *with: one. */
+static size_t undrained(struct thread_state *list, struct thread_state **with)
 {
-	struct thread_state *with = NULL;
-	size_t pending = 0;
+	size_t n = 0;
 
+	*with = NULL;
 	for (struct thread_state *t = list; t; t = t->next)
 		if (atomic_load(&t->ring.head) > t->w.live_pos) {
-			with = t;
-			pending++;
+			*with = t;
+			n++;
 		}
+	return n;
+}
+
+/* The index made, every event committed to list's rings in it. */
+static void take_all(struct thread_state *list)
+{
+	perfshim_live_materialize();
+	for (struct thread_state *t = list; t; t = t->next)
+		perfshim_live_apply(t, atomic_load(&t->ring.head));
+}
+
+HIDDEN size_t perfshim_live_gather(struct thread_state *list)
+{
+	struct thread_state *with;
+	size_t pending = undrained(list, &with);
+
 	if (lazy && pending <= 1 && !perfshim_live.count) {
 		overlay = 1;
 		if (with && !with->w.live_bad) {
 			/* The writer drains these later: its positions
 			 * stay as they are. */
-			struct in r = { NULL,
-					NULL,
-					with->ring.buf,
-					with->ring.size - 1,
-					with->w.live_pos,
-					atomic_load(&with->ring.head) };
+			struct in r =
+				ring_in(with, atomic_load(&with->ring.head));
 			uint64_t ts = with->w.live_ts;
 
 			parse_to(with, &r, overlaid);
@@ -344,9 +369,7 @@ HIDDEN size_t perfshim_live_gather(struct thread_state *list)
 		return perfshim_live.count + perfshim_columns_held_count() +
 		       perfshim_columns_inherited_count();
 	}
-	perfshim_live_materialize();
-	for (struct thread_state *t = list; t; t = t->next)
-		perfshim_live_apply(t, atomic_load(&t->ring.head));
+	take_all(list);
 	return perfshim_live.count;
 }
 
@@ -358,14 +381,8 @@ static void tabled(uint64_t addr, uint64_t size, uint64_t ts)
 	struct live_index *x = &perfshim_live;
 
 	(void)ts;
-	if (x->count) {
-		size_t s = home(addr, x->cap);
-
-		while (x->e[s].addr && x->e[s].addr != addr)
-			s = (s + 1) & (x->cap - 1);
-		if (x->e[s].addr)
-			return;
-	}
+	if (x->count && x->e[find(x, addr)].addr)
+		return;
 	each_fn(addr, size);
 }
 
@@ -402,8 +419,7 @@ static void absorbed(int alloc, uint64_t addr, uint64_t size, uint64_t ts)
 
 static void parse_absorbed(struct thread_state *t, uint64_t upto)
 {
-	struct in r = { NULL,	       NULL, t->ring.buf, t->ring.size - 1,
-			t->w.live_pos, upto };
+	struct in r = ring_in(t, upto);
 
 	t->w.live_pos = upto;
 	if (!t->w.live_bad)
@@ -412,14 +428,9 @@ static void parse_absorbed(struct thread_state *t, uint64_t upto)
 
 HIDDEN void perfshim_live_after_fork(struct thread_state *list)
 {
-	struct thread_state *with = NULL;
-	size_t pending = 0;
+	struct thread_state *with;
+	size_t pending = undrained(list, &with);
 
-	for (struct thread_state *t = list; t; t = t->next)
-		if (atomic_load(&t->ring.head) > t->w.live_pos) {
-			with = t;
-			pending++;
-		}
 	/* Lazy, the one thread's events that were not drained yet are the
 	 * ones the table lacks: in it, in their order, it is the parent's
 	 * heap at the fork (columns.h). With two threads' there is no one
@@ -434,9 +445,7 @@ HIDDEN void perfshim_live_after_fork(struct thread_state *list)
 		if (!perfshim_columns_inherit())
 			return;
 	}
-	perfshim_live_materialize();
-	for (struct thread_state *t = list; t; t = t->next)
-		perfshim_live_apply(t, atomic_load(&t->ring.head));
+	take_all(list);
 }
 
 /* The encoder's word of one event (col_seen), applied as parse() would. */
