@@ -86,6 +86,7 @@ struct thread_state {
 	_Atomic uintptr_t outer_sp;
 	/* one of ours no longer in use, kept for the next thread */
 	void *altstack_kept;
+	uint32_t forks; /* threads.c's forks when its caches were filled */
 	/*
 	 * The writer's, on a cache line of their own: a line the writer
 	 * stores to while the thread reads it moves between the CPUs at each

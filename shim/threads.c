@@ -3,6 +3,7 @@
 #include <limits.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stddef.h>
 #include <string.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -159,6 +160,14 @@ static void take_altstack(struct thread_state *t)
 #define SPARES 32
 #define SPARE_RING (16 * 1024) /* bytes a kept state's ring wrote, at most */
 static _Atomic(struct thread_state *) spares[SPARES];
+/*
+ * A state taken keeps its stack and rule caches (zeroing their 20 KiB
+ * was a third of a short thread's start in the shim): stack ids and
+ * rules hold for every thread of the process. Not for a forked child,
+ * which numbers its stacks anew: a spare from before the fork (forks
+ * differs) has its stack cache emptied.
+ */
+static uint32_t forks;
 /* A thread found none: the next thread to exit asks the writer to come
  * and free the dead ones, rather than wait for its next round. */
 static _Atomic int spares_short;
@@ -173,15 +182,22 @@ static struct thread_state *spare_take(void)
 		t = atomic_exchange(&spares[i], NULL);
 		if (!t)
 			continue;
-		/* As new: zeroed but for the memory it keeps. */
+		/* As new: zeroed but for the memory it keeps and its
+		 * caches, which hold for any thread of this process. */
 		uint8_t *buf = t->ring.buf;
 		size_t size = t->ring.size;
 		void *alt = t->altstack_kept;
+		uint32_t gen = t->forks;
 
-		memset(t, 0, sizeof(*t));
+		memset(t, 0, offsetof(struct thread_state, cache));
 		t->ring.buf = buf;
 		t->ring.size = size;
 		t->altstack_kept = alt;
+		t->forks = forks;
+		if (gen != forks) /* its stack ids are the parent's */
+			memset(t->cache, 0, sizeof(t->cache));
+		t->memo_n = 0;
+		t->unwind_unknown = 0;
 		return t;
 	}
 	return NULL;
@@ -193,6 +209,7 @@ static struct thread_state *new_state(void)
 
 	if (!t)
 		return NULL;
+	t->forks = forks;
 	/*
 	 * The first thread's ring resident from the start, so that it does
 	 * not grow under the program's resident set as it first fills. Not
@@ -320,6 +337,7 @@ HIDDEN int perfshim_threads_init(void)
 
 HIDDEN void perfshim_threads_after_fork(struct thread_state *self)
 {
+	forks++;
 	for (struct thread_state *t = atomic_load(&threads), *next; t;
 	     t = next) {
 		next = t->next;
@@ -344,6 +362,7 @@ HIDDEN void perfshim_threads_readd(struct thread_state *self)
 	atomic_store(&self->busy, 0);
 	atomic_store(&self->cur_ts, 0);
 	memset(self->cache, 0, sizeof(self->cache));
+	self->forks = forks;
 	self->next = NULL;
 	atomic_store(&threads, self);
 	announce(self);

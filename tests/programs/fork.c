@@ -40,6 +40,13 @@
  *              each of which allocates, frees and exits 0 (a fork taken
  *              while another thread is inside malloc must not deadlock
  *              the child); prints "forked 40".
+ *   spare-threads
+ *              starts and joins 20 threads one after another, each of
+ *              which allocates and frees 77 bytes (LEAK:spare), then
+ *              forks; the child starts and joins 3 more, each of which
+ *              leaks its 77 bytes, and exits 0 (the child's threads may
+ *              take the states the parent's left, whose caches name the
+ *              parent's stacks). Prints "parent PID" and "child PID".
  * Output goes through write(2) and a stack buffer: no stdio buffer.
  */
 #define _GNU_SOURCE
@@ -51,6 +58,7 @@
 #include <string.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 extern char **environ;
@@ -223,6 +231,54 @@ static int threads_fork(void)
 	return failed ? 1 : 0;
 }
 
+static int keep_spare; /* the child's threads leak, the parent's free */
+
+NOINLINE static void *spare_thread(void *arg)
+{
+	void *p = malloc(77); /* LEAK:spare */
+
+	(void)arg;
+	touch(p, 77);
+	if (!keep_spare)
+		free(p);
+	return NULL;
+}
+
+static void spare_round(void)
+{
+	pthread_t t;
+
+	if (pthread_create(&t, NULL, spare_thread, NULL) ||
+	    pthread_join(t, NULL))
+		abort();
+}
+
+static int spare_threads(void)
+{
+	/* Time for the shim to put each ended thread's state aside. */
+	struct timespec pause = { 0, 5000000 };
+	pid_t pid;
+
+	for (int i = 0; i < 20; i++) {
+		spare_round();
+		nanosleep(&pause, NULL);
+	}
+	pause.tv_nsec = 50000000;
+	nanosleep(&pause, NULL);
+	pid = fork();
+	if (pid < 0)
+		abort();
+	if (pid == 0) {
+		keep_spare = 1;
+		for (int i = 0; i < 3; i++)
+			spare_round();
+		exit(0);
+	}
+	say("parent %ld\n", (long)getpid());
+	say("child %ld\n", (long)pid);
+	return wait_status(pid);
+}
+
 static int wait_status(pid_t pid)
 {
 	int st;
@@ -310,6 +366,8 @@ int main(int argc, char **argv)
 			syscall(SYS_execve, argv[2], av, environ);
 		return 127;
 	}
+	if (!strcmp(mode, "spare-threads"))
+		return spare_threads();
 	if (!strcmp(mode, "threads-fork"))
 		return threads_fork();
 	if (!strcmp(mode, "system") && argc > 2) {

@@ -236,4 +236,19 @@ test_expect_success 'fork of a big heap: each of three traces judges its own blo
 	done
 '
 
+# A thread's state, when it ends, is kept for the next thread with its
+# caches, which name stacks by the process's ids; a forked child numbers
+# its stacks anew. Known truth in fork.c (spare-threads).
+test_expect_success 'a forked child starting threads: its stacks are its own' '
+	mkdir tr-spare &&
+	run_traced tr-spare/t.%p.zst "$PROGS/fork" spare-threads >out &&
+	cpid=$(sed -n "s/^child //p" out) &&
+	ppid=$(sed -n "s/^parent //p" out) &&
+	leaks_json tr-spare/t.$cpid.zst spare-child.json &&
+	check_leak spare-child.json fork.c spare 231 3 1 &&
+	test_cmp_str "child total" "231 3 1" "$(json_file_total spare-child.json fork.c)" &&
+	leaks_json tr-spare/t.$ppid.zst spare-parent.json &&
+	test_cmp_str "parent total" "0 0 0" "$(json_file_total spare-parent.json fork.c)"
+'
+
 test_done
