@@ -319,6 +319,54 @@ static void test_queue_bound(void)
 	free(f.p);
 }
 
+/* A queue's events as delivered: how many, and whether each came at the
+ * time after the last one's (times 1, 2, 3, ...). */
+struct counted {
+	size_t n, wrong;
+};
+
+static int count_event(void *ctx, const struct trace_event *ev)
+{
+	struct counted *c = ctx;
+
+	c->wrong += ev->ts != ++c->n;
+	return 0;
+}
+
+/*
+ * A queue that grows while its events wrap round its end: a SYNC lets
+ * the first 150 of 200 go, then 400 more come, so the queue is full with
+ * its head mid-way when it grows. Every event comes out once, in order.
+ */
+static void test_queue_grows_wrapped(void)
+{
+	struct buf file = { 0 }, f = { 0 };
+	struct alloc_ev e[400];
+	struct counted c = { 0, 0 };
+	struct trace_visitor v = { .ctx = &c, .event = count_event };
+	struct trace_reader *r;
+
+	for (size_t i = 0; i < 400; i++)
+		e[i] = (struct alloc_ev){ 1, !(i & 1), 0x1000 + 16 * (i / 2), 8,
+					  0 };
+	header(&file, PERFSHIM_FORMAT_MAJOR);
+	rec_u(&f, PERFSHIM_REC_FRAME, 0);
+	thread_rec(&f, 0);
+	alloc_chunk(&f, 0, e, 200); /* times 1 to 200 */
+	rec_u(&f, PERFSHIM_REC_SYNC, 151);
+	alloc_chunk(&f, 0, e, 400); /* 201 to 600 */
+	add_frame(&file, &f);
+	r = trace_reader_open_mem(file.p, file.len, "t");
+	capture_start();
+	is_int(trace_reader_run(r, &v), 0, "wrapped growth: read to the end");
+	capture_end();
+	is_int((int)c.n, 600, "wrapped growth: every event delivered");
+	is_int((int)c.wrong, 0, "wrapped growth: each in its order");
+	trace_reader_free(r);
+	free(file.p);
+	free(f.p);
+}
+
 /* The most heap in use while the visitor was called. */
 static size_t heap_base, heap_most;
 
@@ -822,7 +870,7 @@ static void test_minor1_records(void)
 
 int main(void)
 {
-	plan(58);
+	plan(61);
 	test_prefetch_hints(1);
 	test_prefetch_hints(0);
 	test_minor1_records();
@@ -831,6 +879,7 @@ int main(void)
 	test_release_at_max_time();
 	test_block_sizes();
 	test_queue_bound();
+	test_queue_grows_wrapped();
 	test_threads_come_and_go();
 	test_frame_gap();
 	test_unknown_record();
