@@ -684,14 +684,11 @@ static inline uint32_t claim(size_t at, uint64_t addr, uint32_t who)
 static unsigned recent_take(uint64_t addr, uint64_t size)
 {
 	unsigned c = perfshim_col_class(size);
+	unsigned k = perfshim_col_recent_find(&lists, c, addr);
 
-	for (unsigned i = 0; i < lists.nrecent[c]; i++) {
-		if (perfshim_col_recent_at(&lists, c, i) != addr)
-			continue;
-		perfshim_col_recent_out(&lists, c, i);
-		return i + 1;
-	}
-	return 0;
+	if (k)
+		perfshim_col_recent_out(&lists, c, k - 1);
+	return k;
 }
 
 /* An ALLOC at time exact; *prev for tie_note. */

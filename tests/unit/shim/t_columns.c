@@ -647,13 +647,25 @@ static void ties_damage(void)
 	   "TIES for an event let go: skipped");
 }
 
+/* The first entry of a plain list that is a, + 1; 0 if none. */
+static unsigned model_find(const uint64_t *m, unsigned n, uint64_t a)
+{
+	for (unsigned i = 0; i < n; i++)
+		if (m[i] == a)
+			return i + 1;
+	return 0;
+}
+
 /* The lists' recently freed addresses against a plain array's, through
- * random pushes and takings out of three classes. */
+ * random pushes (some of an address listed already) and takings out of
+ * three classes; each step looks up an address listed, one taken out or
+ * fallen off (still in the ring's memory), and one never pushed. */
 static void recent_model(void)
 {
 	static struct perfshim_col_lists l;
 	uint64_t model[3][PERFSHIM_COL_RECENT];
-	unsigned n[3] = { 0 }, bad = 0;
+	unsigned n[3] = { 0 }, bad = 0, found = 0;
+	uint64_t gone = 1;
 	uint32_t x = 7;
 
 	for (int step = 0; step < 100000 && !bad; step++) {
@@ -661,9 +673,15 @@ static void recent_model(void)
 		unsigned c = (x >> 8) % 3, r = x >> 12;
 
 		if (r % 3 || !n[c]) { /* push */
+			uint64_t a = n[c] && r % 7 == 0
+					     ? model[c][(r >> 3) % n[c]]
+					     : (uint64_t)step << 4;
+
+			if (n[c] == PERFSHIM_COL_RECENT)
+				gone = model[c][n[c] - 1];
 			memmove(&model[c][1], &model[c][0],
 				(PERFSHIM_COL_RECENT - 1) * sizeof(uint64_t));
-			model[c][0] = (uint64_t)step << 4;
+			model[c][0] = a;
 			n[c] += n[c] < PERFSHIM_COL_RECENT;
 			perfshim_col_recent_push(&l, c + 1, model[c][0]);
 		} else { /* out, mostly near the front */
@@ -671,6 +689,7 @@ static void recent_model(void)
 						 : 3 < n[c] ? 3
 							    : n[c]);
 
+			gone = model[c][i];
 			memmove(&model[c][i], &model[c][i + 1],
 				(n[c] - i - 1) * sizeof(uint64_t));
 			n[c]--;
@@ -682,10 +701,22 @@ static void recent_model(void)
 			     i++)
 				bad += perfshim_col_recent_at(&l, k + 1, i) !=
 				       model[k][i];
+			uint64_t ask[3] = { n[k] ? model[k][r % n[k]] : 0, gone,
+					    ((uint64_t)step << 4) | 8 };
+
+			for (unsigned q = 0; q < 3; q++) {
+				unsigned expect =
+					model_find(model[k], n[k], ask[q]);
+
+				found += expect != 0;
+				bad += perfshim_col_recent_find(
+					       &l, k + 1, ask[q]) != expect;
+			}
 		}
 	}
-	ok(bad == 0, "recently freed lists: as plain lists, %d deep (%u wrong)",
-	   PERFSHIM_COL_RECENT, bad);
+	ok(bad == 0 && found > 100000,
+	   "recently freed lists: as plain lists, %d deep (%u wrong, %u found)",
+	   PERFSHIM_COL_RECENT, bad, found);
 }
 
 /* The recently allocated slots against a plain array's: each take finds
