@@ -548,6 +548,11 @@ static void fork_child(void)
 {
 	int e = errno;
 
+	/* Before anything here lists the loaded objects: the counts of
+	 * walks under way are the parent's threads' (a thread the fork
+	 * gave up waiting for, still inside a walk of libunwind's, left
+	 * one that a program walk in the child waited out for good). */
+	perfshim_phdr_after_fork();
 	in_daemon = 0;
 	atomic_store(&ender, 0); /* a handler at exit forked: its own end */
 	atomic_store(&ender_done, 0);

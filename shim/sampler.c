@@ -603,7 +603,6 @@ HIDDEN void perfshim_sampler_init(void)
 HIDDEN void perfshim_sampler_after_fork(void)
 {
 	perfshim_guard++;
-	perfshim_phdr_after_fork();
 	pthread_mutex_init(&slot_lock, NULL);
 	memset(slots, 0, sizeof(slots));
 	my_slot = 0;

@@ -539,7 +539,7 @@ HIDDEN int perfshim_phdr_lock_known(void);
  * does not have (1; it never comes free: a walk of the loaded objects
  * would wait for good), or not (0, or the lock is not known). */
 HIDDEN int perfshim_phdr_lock_dead(void);
-/* In a forked child: only this thread's walks are left. */
+/* In a forked child, before any walk: only this thread's walks are left. */
 HIDDEN void perfshim_phdr_after_fork(void);
 
 /*
