@@ -49,10 +49,14 @@ SAN_CFLAGS := -fsanitize=$(SANITIZE) -fno-sanitize-recover=all \
 SAN_LDFLAGS := -fsanitize=$(SANITIZE)
 endif
 CFLAGS ?=
-SHIM_CFLAGS := $(BASE_CFLAGS) -fPIC -fvisibility=hidden -fno-builtin-malloc \
-	-fno-omit-frame-pointer \
-	-fno-builtin-free -fno-builtin-calloc -fno-builtin-realloc \
-	-ftls-model=initial-exec -Ishim $(CFLAGS)
+# What the shim's code relies on comes after CFLAGS, which cannot undo it.
+# Ubuntu's package flags have -flto=auto: built so, the shim lost the
+# environment its constructor is given (PERFSHIM_OUTPUT ignored) or
+# crashed the program it was preloaded into.
+SHIM_CFLAGS := $(BASE_CFLAGS) -Ishim $(CFLAGS) -fPIC -fvisibility=hidden \
+	-fno-builtin-malloc -fno-builtin-free -fno-builtin-calloc \
+	-fno-builtin-realloc -fno-omit-frame-pointer \
+	-ftls-model=initial-exec -fno-lto
 # The analyzer's layers (see DESIGN.md): input, model, verdict, render.
 ANA_DIRS := analyzer analyzer/input analyzer/model analyzer/verdict \
 	analyzer/render

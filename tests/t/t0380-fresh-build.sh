@@ -29,4 +29,18 @@ test_expect_success 'the man pages alone build into a new build directory' '
 	test -s fresh2/man/perfshim.1
 '
 
+# A packager's CFLAGS come before the shim's own: Ubuntu's give
+# -flto=auto, and a shim built with link-time optimization ignored
+# PERFSHIM_OUTPUT (its constructor lost the environment) or crashed the
+# program it was preloaded into.
+test_expect_success 'a shim built with CFLAGS=-flto traces as the default build' '
+	mk B="$PWD/lto" CFLAGS="-flto=2 -fomit-frame-pointer" \
+		"$PWD/lto/libperfshim.so" &&
+	LD_PRELOAD="$PWD/lto/libperfshim.so" PERFSHIM_OUTPUT=lto.zst \
+		"$PROGS/leaks_basic" >out 2>err &&
+	test_must_be_empty err &&
+	leaks_json lto.zst lto.json &&
+	check_leak lto.json leaks_basic.c malloc 100 1 1
+'
+
 test_done
