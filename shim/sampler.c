@@ -849,6 +849,29 @@ static int start_shared(void *p)
 	return r;
 }
 
+/* What a clone() child with memory of its own needs to start: at its
+ * stack's top (copied with the rest). */
+struct copy_start {
+	int (*fn)(void *);
+	void *arg;
+};
+
+/*
+ * Such a child is a copy of this process that no fork handler saw: the
+ * shim cannot trace it (the parent's locks may be held in it). Its
+ * first event finds no thread state and leaves it untraced, saying so
+ * (threads.c); without this its main thread kept the parent's state,
+ * and a child whose function returned (no exit handlers, so no word at
+ * the end either) ran untraced without a message.
+ */
+static int start_copy(void *p)
+{
+	struct copy_start s = *(struct copy_start *)p;
+
+	perfshim_self = NULL;
+	return s.fn(s.arg);
+}
+
 /*
  * A child of clone() with CLONE_VM but neither CLONE_THREAD nor
  * CLONE_SETTLS is another process on this thread's memory and TLS: its
@@ -877,6 +900,14 @@ EXPORT int clone(int (*fn)(void *), void *stack, int flags, void *arg, ...)
 	if (!real_clone)
 		real_clone = (int (*)(int (*)(void *), void *, int, void *,
 				      ...))dlsym(RTLD_NEXT, "clone");
+	if (t && fn && stack && !(flags & (CLONE_VM | CLONE_THREAD))) {
+		uintptr_t top = ((uintptr_t)stack - sizeof(struct copy_start)) &
+				~(uintptr_t)15;
+
+		*(struct copy_start *)top = (struct copy_start){ fn, arg };
+		return real_clone(start_copy, (void *)top, flags, (void *)top,
+				  ptid, tls, ctid);
+	}
 	if (!t || !fn || !stack || !(flags & CLONE_VM) ||
 	    (flags & (CLONE_THREAD | CLONE_SETTLS | CLONE_VFORK)))
 		return real_clone(fn, stack, flags, arg, ptid, tls, ctid);

@@ -4,12 +4,15 @@ test_description='the writer thread never outlives the program: pthread_exit fro
 
 . "$(dirname "$0")/test-lib.sh"
 
-# traced PREFIX DIR PROG - PROG under the shim, its traces in DIR, under a
-# time limit (a hang fails), captured as in capture.
+# traced PREFIX DIR PROG [ARG...] - PROG under the shim, its traces in DIR,
+# under a time limit (a hang fails), captured as in capture.
 traced () {
-	mkdir -p "$2" &&
-	capture "$1" timeout -k 5 60 env LD_PRELOAD="$SHIM" \
-		PERFSHIM_OUTPUT="$2/t.%p.zst" "$3"
+	traced_p_=$1
+	traced_d_=$2
+	shift 2
+	mkdir -p "$traced_d_" &&
+	capture "$traced_p_" timeout -k 5 60 env LD_PRELOAD="$SHIM" \
+		PERFSHIM_OUTPUT="$traced_d_/t.%p.zst" "$@"
 }
 
 # summary_of TRACE SUMMARY - the analyzer's summary, with no complaint.
@@ -78,6 +81,14 @@ test_expect_success 'a raw clone'"'"'s child of one allocation says so too, once
 	test_same_result brief.native brief.shim &&
 	test_cmp_str lines 1 "$(grep -c "made by a clone() or fork system call that the shim cannot follow" brief.shim.err)" &&
 	only_trace tr-brief
+'
+
+test_expect_success 'a child of glibc'"'"'s clone() that returns from its function says so too, once' '
+	capture brief-ret.native "$PROGS/clone_brief" return &&
+	traced brief-ret.shim tr-brief-ret "$PROGS/clone_brief" return &&
+	test_same_result brief-ret.native brief-ret.shim &&
+	test_cmp_str lines 1 "$(grep -c "made by a clone() or fork system call that the shim cannot follow" brief-ret.shim.err)" &&
+	only_trace tr-brief-ret
 '
 
 test_expect_success 'the parent trace is whole: its own and its CLONE_VM children'"'"'s 2400000 allocations' '
