@@ -833,40 +833,48 @@ static void *start_sampled(void *p)
 	return r;
 }
 
-/* What a clone(CLONE_VM) child needs to start: at its stack's top. */
-struct shared_start {
+/*
+ * What a clone() child needs to start, at the top of its stack (under 40
+ * bytes of it; a child with memory of its own gets it with the copy): the
+ * program's function, and for a CLONE_VM child this thread's state.
+ */
+struct child_start {
 	int (*fn)(void *);
 	void *arg;
 	struct thread_state *t;
 };
 
+static struct child_start *start_record(void *stack, int (*fn)(void *),
+					void *arg, struct thread_state *t)
+{
+	struct child_start *s =
+		(struct child_start *)(((uintptr_t)stack - sizeof(*s)) &
+				       ~(uintptr_t)15);
+
+	*s = (struct child_start){ fn, arg, t };
+	return s;
+}
+
 static int start_shared(void *p)
 {
-	struct shared_start s = *(struct shared_start *)p;
+	struct child_start s = *(struct child_start *)p;
 	int r = s.fn(s.arg);
 
 	atomic_fetch_sub(&s.t->tls_shared, 1);
 	return r;
 }
 
-/* What a clone() child with memory of its own needs to start: at its
- * stack's top (copied with the rest). */
-struct copy_start {
-	int (*fn)(void *);
-	void *arg;
-};
-
 /*
- * Such a child is a copy of this process that no fork handler saw: the
- * shim cannot trace it (the parent's locks may be held in it). Its
- * first event finds no thread state and leaves it untraced, saying so
- * (threads.c); without this its main thread kept the parent's state,
- * and a child whose function returned (no exit handlers, so no word at
- * the end either) ran untraced without a message.
+ * A child with memory of its own is a copy of this process that no fork
+ * handler saw: the shim cannot trace it (the parent's locks may be held
+ * in it). Its first event finds no thread state and leaves it untraced,
+ * saying so (threads.c); without this its main thread kept the parent's
+ * state, and a child whose function returned (no exit handlers, so no
+ * word at the end either) ran untraced without a message.
  */
 static int start_copy(void *p)
 {
-	struct copy_start s = *(struct copy_start *)p;
+	struct child_start s = *(struct child_start *)p;
 
 	perfshim_self = NULL;
 	return s.fn(s.arg);
@@ -882,8 +890,7 @@ static int start_copy(void *p)
  * The child counts as gone when its function returns; one that exits or
  * execs before leaves this thread unsampled. With CLONE_VFORK this thread
  * waits, uses no CPU and gets no sample: nothing to do. The child's
- * start goes through start_shared, its record at the top of the child's
- * stack (the child's memory, 32 bytes of it).
+ * start goes through start_shared.
  */
 EXPORT int clone(int (*fn)(void *), void *stack, int flags, void *arg, ...)
 {
@@ -901,27 +908,18 @@ EXPORT int clone(int (*fn)(void *), void *stack, int flags, void *arg, ...)
 		real_clone = (int (*)(int (*)(void *), void *, int, void *,
 				      ...))dlsym(RTLD_NEXT, "clone");
 	if (t && fn && stack && !(flags & (CLONE_VM | CLONE_THREAD))) {
-		uintptr_t top = ((uintptr_t)stack - sizeof(struct copy_start)) &
-				~(uintptr_t)15;
+		struct child_start *c = start_record(stack, fn, arg, NULL);
 
-		*(struct copy_start *)top = (struct copy_start){ fn, arg };
-		return real_clone(start_copy, (void *)top, flags, (void *)top,
-				  ptid, tls, ctid);
+		return real_clone(start_copy, c, flags, c, ptid, tls, ctid);
 	}
 	if (!t || !fn || !stack || !(flags & CLONE_VM) ||
 	    (flags & (CLONE_THREAD | CLONE_SETTLS | CLONE_VFORK)))
 		return real_clone(fn, stack, flags, arg, ptid, tls, ctid);
 
-	uintptr_t top = ((uintptr_t)stack - sizeof(struct shared_start)) &
-			~(uintptr_t)15;
-	struct shared_start *s = (struct shared_start *)top;
+	struct child_start *s = start_record(stack, fn, arg, t);
 
-	s->fn = fn;
-	s->arg = arg;
-	s->t = t;
 	atomic_fetch_add(&t->tls_shared, 1);
-	int r = real_clone(start_shared, (void *)top, flags, s, ptid, tls,
-			   ctid);
+	int r = real_clone(start_shared, s, flags, s, ptid, tls, ctid);
 
 	if (r < 0) {
 		int e = errno;
