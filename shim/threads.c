@@ -168,9 +168,31 @@ static _Atomic(struct thread_state *) spares[SPARES];
  * differs) has its stack cache emptied.
  */
 static uint32_t forks;
-/* A thread found none: the next thread to exit asks the writer to come
- * and free the dead ones, rather than wait for its next round. */
+/*
+ * The spares run low (a thread left fewer than SPARES_LOW): the next
+ * thread to exit asks the writer to come and free the dead ones, rather
+ * than wait for its next round. Asked only once they had run out, the
+ * writer came after a few more threads had mapped states of their own,
+ * and put back 32 of the dead, unmapping the rest: a program that
+ * starts threads one after another (exceptions' spawner) mapped and
+ * unmapped three regions every 33 threads, and the unmaps' TLB
+ * flushes and the new states' page faults were a fifth of its time
+ * in the shim.
+ */
+#define SPARES_LOW (SPARES / 4)
 static _Atomic int spares_short;
+
+/* The spares a thread may still take, at most SPARES_LOW (a guess: other
+ * threads take and the writer puts meanwhile). */
+static int spares_left(void)
+{
+	int n = 0;
+
+	for (int i = SPARES - 1; i >= 0 && n < SPARES_LOW; i--)
+		n += atomic_load_explicit(&spares[i], memory_order_relaxed) !=
+		     NULL;
+	return n;
+}
 
 static struct thread_state *spare_take(void)
 {
@@ -182,6 +204,8 @@ static struct thread_state *spare_take(void)
 		t = atomic_exchange(&spares[i], NULL);
 		if (!t)
 			continue;
+		if (spares_left() < SPARES_LOW)
+			atomic_store(&spares_short, 1);
 		/* As new: zeroed but for the memory it keeps and its
 		 * caches, which hold for any thread of this process. */
 		uint8_t *buf = t->ring.buf;
