@@ -168,31 +168,23 @@ static _Atomic(struct thread_state *) spares[SPARES];
  * differs) has its stack cache emptied.
  */
 static uint32_t forks;
-/*
- * The spares run low (a thread left fewer than SPARES_LOW): the next
- * thread to exit asks the writer to come and free the dead ones, rather
- * than wait for its next round. Asked only once they had run out, the
- * writer came after a few more threads had mapped states of their own,
- * and put back 32 of the dead, unmapping the rest: a program that
- * starts threads one after another (exceptions' spawner) mapped and
- * unmapped three regions every 33 threads, and the unmaps' TLB
- * flushes and the new states' page faults were a fifth of its time
- * in the shim.
- */
-#define SPARES_LOW (SPARES / 4)
+/* A thread found none: the next thread to exit asks the writer to come
+ * and free the dead ones, rather than wait for its next round. */
 static _Atomic int spares_short;
-
-/* The spares a thread may still take, at most SPARES_LOW (a guess: other
- * threads take and the writer puts meanwhile). */
-static int spares_left(void)
-{
-	int n = 0;
-
-	for (int i = SPARES - 1; i >= 0 && n < SPARES_LOW; i--)
-		n += atomic_load_explicit(&spares[i], memory_order_relaxed) !=
-		     NULL;
-	return n;
-}
+/*
+ * The states of threads that have exited and that the writer has not
+ * freed yet. Once there are REAP_AT of them, each thread that exits asks
+ * the writer to come. A program that starts threads one after another
+ * used up the spares before the writer's next round: a few threads then
+ * mapped states of their own, and the writer kept SPARES of the dead and
+ * unmapped the rest, three regions every 33 threads (exceptions' spawner:
+ * the unmaps' TLB flushes and the new states' page faults were a fifth
+ * of its time in the shim). With at most REAP_AT dead at a time, the
+ * spares take them all back. (Asking whenever the spares ran low woke the
+ * writer for every thread: one state went round.)
+ */
+#define REAP_AT (SPARES / 2)
+static _Atomic int unreaped;
 
 static struct thread_state *spare_take(void)
 {
@@ -204,8 +196,6 @@ static struct thread_state *spare_take(void)
 		t = atomic_exchange(&spares[i], NULL);
 		if (!t)
 			continue;
-		if (spares_left() < SPARES_LOW)
-			atomic_store(&spares_short, 1);
 		/* As new: zeroed but for the memory it keeps and its
 		 * caches, which hold for any thread of this process. */
 		uint8_t *buf = t->ring.buf;
@@ -258,6 +248,7 @@ static struct thread_state *new_state(void)
 
 HIDDEN void perfshim_thread_free(struct thread_state *t)
 {
+	atomic_fetch_sub_explicit(&unreaped, 1, memory_order_relaxed);
 	/* Only a state whose ring touched a few pages: a busy thread's
 	 * whole ring would stay resident for nothing, and its exit is rare
 	 * next to its work. */
@@ -329,8 +320,10 @@ HIDDEN void perfshim_thread_exit(struct thread_state *t)
 	take_altstack(t);
 	perfshim_self = NULL;
 	atomic_store(&t->dead, 1);
-	if (atomic_load_explicit(&spares_short, memory_order_relaxed) &&
-	    atomic_exchange(&spares_short, 0))
+	if (atomic_fetch_add_explicit(&unreaped, 1, memory_order_relaxed) + 1 >=
+		    REAP_AT ||
+	    (atomic_load_explicit(&spares_short, memory_order_relaxed) &&
+	     atomic_exchange(&spares_short, 0)))
 		perfshim_writer_wake();
 }
 
@@ -372,6 +365,7 @@ HIDDEN void perfshim_threads_after_fork(struct thread_state *self)
 	}
 	atomic_store(&threads, NULL);
 	atomic_store(&next_thread_index, 0);
+	atomic_store(&unreaped, 0);
 }
 
 HIDDEN void perfshim_threads_readd(struct thread_state *self)
