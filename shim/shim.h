@@ -100,6 +100,7 @@ struct thread_state {
 		 * parse. */
 		uint64_t live_pos, live_ts;
 		int live_bad;
+		int announced; /* its THREAD record is staged */
 	} w;
 	_Alignas(64) struct stack_cache_entry cache[STACK_CACHE_SIZE];
 	/* This thread's copy of the frame rules it uses (unwind.c), and the

@@ -45,17 +45,6 @@ static void *map(size_t n)
 	return perfshim_map(n);
 }
 
-static void announce(struct thread_state *t)
-{
-	uint8_t buf[64];
-	struct enc e = { buf, 0, sizeof(buf) };
-
-	enc_u(&e, t->index);
-	enc_u(&e, (uint64_t)t->tid);
-	enc_str(&e, "");
-	perfshim_meta(PERFSHIM_REC_THREAD, buf, e.len);
-}
-
 /*
  * A stack overflow raises SIGSEGV with no stack left to run a handler on,
  * and the trace would end unwritten. Threads the program gave no
@@ -294,7 +283,7 @@ HIDDEN struct thread_state *perfshim_thread_get(void)
 		perfshim_clock_threads(); /* before this thread's first event */
 	t->tid = (pid_t)syscall(SYS_gettid);
 	give_altstack(t);
-	announce(t);
+	/* Its THREAD record: the writer's, in its next pass (writer.c). */
 	t->next = atomic_load(&threads);
 	while (!atomic_compare_exchange_weak(&threads, &t->next, t))
 		;
@@ -382,6 +371,6 @@ HIDDEN void perfshim_threads_readd(struct thread_state *self)
 	memset(self->cache, 0, sizeof(self->cache));
 	self->forks = forks;
 	self->next = NULL;
+	self->w.announced = 0; /* the writer tells of it again */
 	atomic_store(&threads, self);
-	announce(self);
 }

@@ -704,6 +704,30 @@ static void drain(struct thread_state *t, uint64_t head, const uint8_t *a,
 	ring_consume(&t->ring, head);
 }
 
+/*
+ * A THREAD record for each thread the trace has not told of, made here
+ * rather than by the thread at its start (a meta entry, with every signal
+ * blocked around its lock: two system calls of each new thread, which a
+ * program that starts thousands pays for). Before the meta entries are
+ * staged: every thread that made one is on the list by then, so its
+ * THREAD record comes first.
+ */
+static void announce_threads(void)
+{
+	for (struct thread_state *t = perfshim_threads(); t; t = t->next) {
+		uint8_t buf[64];
+		struct enc e = { buf, 0, sizeof(buf) };
+
+		if (t->w.announced)
+			continue;
+		enc_u(&e, t->index);
+		enc_u(&e, (uint64_t)t->tid);
+		enc_str(&e, "");
+		stage(PERFSHIM_REC_THREAD, buf, e.len);
+		t->w.announced = 1;
+	}
+}
+
 static void pass(int final)
 {
 	uint64_t t0 = perfshim_now();
@@ -727,6 +751,7 @@ static void pass(int final)
 		}
 		t->w.head_seen = ring_published(&t->ring);
 	}
+	announce_threads();
 	stage_meta();
 	stage_nodes(perfshim_stack_next_id());
 	if (list && list->next) {
