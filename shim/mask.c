@@ -45,6 +45,14 @@ HIDDEN int perfshim_mask_held(void)
 	return held;
 }
 
+HIDDEN int perfshim_mask_kept(sigset_t *out)
+{
+	if (!held)
+		return -1;
+	*out = kept;
+	return 0;
+}
+
 HIDDEN int perfshim_mask_change(int how, const sigset_t *set, sigset_t *old)
 {
 	sigset_t was = kept;

@@ -62,6 +62,9 @@ HIDDEN void perfshim_mask_hold(void);
 HIDDEN void perfshim_mask_release(void);
 /* 1 while this thread holds the mask. */
 HIDDEN int perfshim_mask_held(void);
+/* While held: the thread's mask as the program has it (the copy), into
+ * *out, and 0; -1 when no hold is on. */
+HIDDEN int perfshim_mask_kept(sigset_t *out);
 /* A sigprocmask call under the hold: on the copy, as the kernel would. */
 HIDDEN int perfshim_mask_change(int how, const sigset_t *set, sigset_t *old);
 

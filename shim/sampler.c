@@ -440,6 +440,11 @@ static void arm_self(void)
 		return;
 	if (!t->stack_hi)
 		perfshim_stack_bounds(t);
+	/* The thread's mask, from the warm-up's hold where there is one
+	 * (a system call less for each new thread). */
+	sigset_t cur;
+	int known = -1;
+
 	if (!warmed) {
 		/* libunwind sets up its per-thread state on first use: here,
 		 * not in the handler. */
@@ -448,6 +453,7 @@ static void arm_self(void)
 
 		perfshim_unwind_wait_enter(t);
 		perfshim_mask_hold(); /* libunwind's masking: 2 calls, not 9 */
+		known = perfshim_mask_kept(&cur);
 		unw_getcontext(&uc);
 		if (unw_init_local(&c, &uc) >= 0)
 			for (int i = 0; i < 4 && unw_step(&c) > 0; i++)
@@ -469,10 +475,9 @@ static void arm_self(void)
 	period(&its);
 	/* A thread born with SIGPROF blocked (its creator's mask) starts
 	 * stopped, until it unblocks SIGPROF through sigprocmask. */
-	sigset_t cur;
-
-	stopped = !real_sigmask(SIG_BLOCK, NULL, &cur) &&
-		  sigismember(&cur, SIGPROF) == 1;
+	if (known)
+		known = real_sigmask(SIG_BLOCK, NULL, &cur);
+	stopped = !known && sigismember(&cur, SIGPROF) == 1;
 	if (stopped)
 		memset(&its, 0, sizeof(its));
 	/* Under the lock, and only while sampling: the program may take

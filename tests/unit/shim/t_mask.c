@@ -74,7 +74,7 @@ int main(void)
 {
 	sigset_t start = of(SIGUSR2, 0), old, set;
 
-	plan(15);
+	plan(17);
 	signal(SIGUSR1, on_usr1);
 	pthread_sigmask(SIG_SETMASK, &start, NULL);
 
@@ -89,6 +89,8 @@ int main(void)
 
 	raise(SIGUSR1);
 	ok(got == 0, "a signal raised during the hold waits");
+	ok(perfshim_mask_kept(&old) == 0 && same(old, start),
+	   "held: the mask kept is the program's, not the hold's");
 
 	set = of(SIGUSR1, 0);
 	ok(perfshim_mask_change(SIG_BLOCK, &set, &old) == 0 && same(old, start),
@@ -113,6 +115,7 @@ int main(void)
 	   "the release sets the copy as the thread's mask");
 	ok(got == 1,
 	   "the signal raised during the hold arrived at the release");
+	ok(perfshim_mask_kept(&old) == -1, "no mask kept without a hold");
 	perfshim_mask_release(); /* not held: nothing */
 	ok(same(real_mask(), of(SIGHUP, SIGUSR2)),
 	   "a release without a hold changes nothing");
