@@ -391,6 +391,13 @@ HIDDEN void perfshim_unwind_fork_init(void);
 /* In the fork handlers: hold off new unwinds, let running ones finish. */
 HIDDEN void perfshim_unwind_fork_begin(void);
 HIDDEN void perfshim_unwind_fork_end(void);
+/*
+ * In a forked child: 1 if the fork stopped waiting (2 s) for a thread
+ * still inside an unwind, which may have been in libunwind, its state
+ * half changed or its lock held in the child's copy; 0 if every other
+ * thread had left its unwind.
+ */
+HIDDEN int perfshim_unwind_fork_cut(void);
 
 /* modules.c */
 HIDDEN void perfshim_modules_scan(void);

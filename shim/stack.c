@@ -392,6 +392,9 @@ HIDDEN void perfshim_unwind_wait_enter(struct thread_state *t)
 	}
 }
 
+/* The last fork stopped waiting for a thread inside an unwind. */
+static int fork_cut;
+
 /* Called with the writer's pass lock held, so the thread list holds still. */
 HIDDEN void perfshim_unwind_fork_begin(void)
 {
@@ -406,14 +409,25 @@ HIDDEN void perfshim_unwind_fork_begin(void)
 		atomic_thread_fence(memory_order_seq_cst);
 	int was = perfshim_cancel_off();
 
+	/* 2 s in all, by the clock (100,000 naps of 20 us took 8 s on a
+	 * VM): a thread stopped inside libunwind (a debugger) must not hold
+	 * the program's fork forever. */
+	uint64_t end = perfshim_now_mono() + 2000000000ull;
+
+	fork_cut = 0;
 	for (struct thread_state *t = perfshim_threads(); t; t = t->next) {
-		/* at most 2 s: a thread stopped inside libunwind (a debugger)
-		 * must not hold the program's fork forever */
-		for (int i = 0;
-		     t != self && i < 100000 && atomic_load(&t->in_unwind); i++)
+		while (t != self && atomic_load(&t->in_unwind) &&
+		       perfshim_now_mono() < end)
 			nanosleep(&pause, NULL);
+		if (t != self && atomic_load(&t->in_unwind))
+			fork_cut = 1; /* the child must not unwind */
 	}
 	perfshim_cancel_back(was);
+}
+
+HIDDEN int perfshim_unwind_fork_cut(void)
+{
+	return fork_cut;
 }
 
 HIDDEN void perfshim_unwind_fork_end(void)

@@ -1621,6 +1621,18 @@ HIDDEN void perfshim_after_fork_child(void)
 	 * the loader's lock: the child's copy of it stays held, and the
 	 * child's trace must list the loaded objects, and its stacks find
 	 * their unwind tables, through it. */
+	/* Forked while a thread stood inside an unwind (stopped there, as
+	 * by a debugger): libunwind's copy in the child may be half
+	 * changed, or hold a lock nobody will give back. */
+	if (perfshim_unwind_fork_cut()) {
+		perfshim_say("process %d was forked while another thread had "
+			     "been inside the shim's stack walk for 2 s (it "
+			     "was stopped there): it is not traced, as its "
+			     "stack walks could wait for good (a program it "
+			     "executes is)",
+			     (int)getpid());
+		goto out;
+	}
 	if (perfshim_phdr_lock_dead()) {
 		perfshim_say("process %d was forked while the dynamic loader's "
 			     "lock was held (a library being loaded or "
