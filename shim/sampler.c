@@ -621,6 +621,12 @@ HIDDEN void perfshim_sampler_after_fork(void)
 		perfshim_writer_start();
 		write_counts();
 		arm_self();
+	} else {
+		/* A child that is not traced (stepped aside: the loader's
+		 * lock or libunwind held for good in its copy) samples
+		 * nothing: its threads arm no timer and never warm libunwind
+		 * up, which could wait there for good. */
+		atomic_store(&sampling, 0);
 	}
 	perfshim_guard--;
 }

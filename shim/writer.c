@@ -1617,10 +1617,6 @@ HIDDEN void perfshim_after_fork_child(void)
 	 * (`ulimit -v` in a shell, then a subshell). */
 	if (!was_recording || perfshim_memory_too_tight())
 		goto out;
-	/* Forked while another thread (or a walk this one was in) held
-	 * the loader's lock: the child's copy of it stays held, and the
-	 * child's trace must list the loaded objects, and its stacks find
-	 * their unwind tables, through it. */
 	/* Forked while a thread stood inside an unwind (stopped there, as
 	 * by a debugger): libunwind's copy in the child may be half
 	 * changed, or hold a lock nobody will give back. */
@@ -1633,6 +1629,10 @@ HIDDEN void perfshim_after_fork_child(void)
 			     (int)getpid());
 		goto out;
 	}
+	/* Forked while another thread (or a walk this one was in) held
+	 * the loader's lock: the child's copy of it stays held, and the
+	 * child's trace must list the loaded objects, and its stacks find
+	 * their unwind tables, through it. */
 	if (perfshim_phdr_lock_dead()) {
 		perfshim_say("process %d was forked while the dynamic loader's "
 			     "lock was held (a library being loaded or "

@@ -7,8 +7,9 @@
  * tracer process stops the worker with ptrace at a moment it blocks every
  * signal (the shim's hold around its libunwind calls), and keeps it
  * stopped; then the main thread forks a child that allocates, frees,
- * says "child ran" and _exits. The fork must not hang, and the child
- * must run; then the tracer lets the worker go.
+ * starts a thread that allocates, joins it, says "child ran" and _exits.
+ * The fork must not hang, and the child must run; then the tracer lets
+ * the worker go.
  *
  * Natively no thread blocks every signal: the worker is stopped where
  * the last of some 2,000 looks found it, and the run must go the same
@@ -55,6 +56,13 @@ static void *worker(void *arg)
 	worker_tid = (pid_t)syscall(SYS_gettid);
 	while (!stop)
 		chain(24);
+	return NULL;
+}
+
+static void *child_thread(void *arg)
+{
+	(void)arg;
+	chain(8);
 	return NULL;
 }
 
@@ -165,9 +173,14 @@ int main(int argc, char **argv)
 
 		if (c2 == 0) {
 			void *p = malloc(100);
+			pthread_t ct;
 
 			*(volatile char *)p = 1;
 			free(p);
+			/* a thread of its own: started, allocating, joined */
+			if (pthread_create(&ct, NULL, child_thread, NULL) ||
+			    pthread_join(ct, NULL))
+				_exit(5);
 			(void)!write(1, "child ran\n", 10);
 			_exit(0);
 		}
