@@ -1617,29 +1617,29 @@ HIDDEN void perfshim_after_fork_child(void)
 	 * (`ulimit -v` in a shell, then a subshell). */
 	if (!was_recording || perfshim_memory_too_tight())
 		goto out;
-	/* Forked while a thread stood inside an unwind (stopped there, as
-	 * by a debugger): libunwind's copy in the child may be half
-	 * changed, or hold a lock nobody will give back. */
-	if (perfshim_unwind_fork_cut()) {
-		perfshim_say("process %d was forked while another thread had "
-			     "been inside the shim's stack walk for 2 s (it "
-			     "was stopped there): it is not traced, as its "
-			     "stack walks could wait for good (a program it "
+	/*
+	 * A lock the child's copy holds for good, which its tracing would
+	 * wait on: libunwind's, or its state half changed, when a thread
+	 * stood inside an unwind (stopped there, as by a debugger); the
+	 * loader's, when another thread (or a walk this one was in) held it,
+	 * and the child's trace must list the loaded objects, and its stacks
+	 * find their unwind tables, through it.
+	 */
+	const char *held_for_good =
+		perfshim_unwind_fork_cut()
+			? "another thread had been inside the shim's stack "
+			  "walk for 2 s (it was stopped there): it is not "
+			  "traced, as its stack walks could wait for good"
+		: perfshim_phdr_lock_dead()
+			? "the dynamic loader's lock was held (a library "
+			  "being loaded or unloaded): it is not traced, as "
+			  "listing its libraries would wait for good"
+			: NULL;
+
+	if (held_for_good) {
+		perfshim_say("process %d was forked while %s (a program it "
 			     "executes is)",
-			     (int)getpid());
-		goto out;
-	}
-	/* Forked while another thread (or a walk this one was in) held
-	 * the loader's lock: the child's copy of it stays held, and the
-	 * child's trace must list the loaded objects, and its stacks find
-	 * their unwind tables, through it. */
-	if (perfshim_phdr_lock_dead()) {
-		perfshim_say("process %d was forked while the dynamic loader's "
-			     "lock was held (a library being loaded or "
-			     "unloaded): it is not traced, as listing its "
-			     "libraries would wait for good (a program it "
-			     "executes is)",
-			     (int)getpid());
+			     (int)getpid(), held_for_good);
 		goto out;
 	}
 	perfshim_clock_start(0, 0);
