@@ -17,10 +17,19 @@ test_description='fork while another thread stands stopped inside libunwind'
 
 test_lazy_prereq PTRACE '"$PROGS/probe_fork_stuck_unwind" --can-trace'
 
+# The tracer looks 2,000 times for the worker inside the hold; a busy
+# machine can make every look miss (CI met it once), and then the probe
+# forks with the worker stopped elsewhere: not this test's case. Such a
+# run is made again, up to five runs in all.
 test_expect_success PTRACE 'the fork ends; the child runs, untraced, and says so' '
-	capture run timeout -k 5 60 env LD_PRELOAD="$SHIM" \
-		PERFSHIM_UNWIND=dwarf PERFSHIM_OUTPUT="$PWD/t.%p.zst" \
-		"$PROGS/probe_fork_stuck_unwind" &&
+	for try in 1 2 3 4 5
+	do
+		rm -f t.*.zst &&
+		capture run timeout -k 5 60 env LD_PRELOAD="$SHIM" \
+			PERFSHIM_UNWIND=dwarf PERFSHIM_OUTPUT="$PWD/t.%p.zst" \
+			"$PROGS/probe_fork_stuck_unwind" || return 1
+		! grep -q "the worker is stopped where it was" run.err && break
+	done &&
 	grep "the worker is stopped while it blocks every signal" run.err &&
 	grep -x "child ran" run.out &&
 	grep -x "parent done" run.out &&
